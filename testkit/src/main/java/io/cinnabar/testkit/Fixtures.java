@@ -20,7 +20,9 @@ import java.util.stream.Stream;
  * {@code cinnabar.shared} system property or {@code CINNABAR_SHARED} environment variable points).
  */
 public final class Fixtures {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The fixtures write infinite zset scores as {@code Infinity} / {@code -Infinity}. */
+    private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+        .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
     private Fixtures() {
     }
