@@ -699,6 +699,7 @@ public final class Listpack {
                 writeTotal();
                 count = from;
                 writeCount(from);
+                shrinkIfSparse();
                 return;
             }
         }
@@ -732,6 +733,39 @@ public final class Listpack {
         return (buf[p] & 0xFF) == EOF ? -1 : p;
     }
 
+    /**
+     * Deletes the entries at {@code offsets[0, n)} with one pass over the bytes (Redis's {@code lpBatchDelete}).
+     * The offsets must come from this listpack's navigation methods since its last modification, in increasing
+     * order, one per entry. O(bytes).
+     *
+     * @throws IllegalArgumentException if the offsets are not increasing
+     */
+    public void batchDelete(int[] offsets, int n) {
+        Objects.checkFromIndexSize(0, n, offsets.length);
+        if (n == 0) {
+            return;
+        }
+        int w = offsets[0];
+        for (int i = 0; i < n; i++) {
+            int end = skip(offsets[i]);
+            int keepEnd = i + 1 < n ? offsets[i + 1] : size;
+            if (keepEnd < end) {
+                throw new IllegalArgumentException("offsets not increasing at index " + (i + 1));
+            }
+            System.arraycopy(buf, end, buf, w, keepEnd - end);
+            w += keepEnd - end;
+        }
+        size = w;
+        writeTotal();
+        addCount(-n);
+        shrinkIfSparse();
+    }
+
+    /** A copy of this listpack (its own array, trimmed). */
+    public Listpack copy() {
+        return new Listpack(toByteArray(), count);
+    }
+
     // ================================================================ bytes
 
     /**
@@ -751,6 +785,19 @@ public final class Listpack {
         System.arraycopy(buf, pos + removed, buf, pos + ins, size - pos - removed);
         size = (int) newSize;
         writeTotal();
+        if (ins < removed) {
+            shrinkIfSparse();
+        }
+    }
+
+    /**
+     * Gives memory back when deletions left the array less than a quarter used (Redis shrinks to fit after
+     * every deletion; keeping half of the slack instead keeps appends after deletes amortized O(1)).
+     */
+    private void shrinkIfSparse() {
+        if (buf.length > 256 && size < buf.length >>> 2) {
+            buf = Arrays.copyOf(buf, Math.max(size + (size >> 1), DEFAULT_CAPACITY));
+        }
     }
 
     /** Writes the entry for {@code s[off, off+len)} at {@code p}; returns its size. */

@@ -301,6 +301,39 @@ class ListpackTest {
     }
 
     @Test
+    void batchDeleteAndCopy() {
+        Listpack lp = Listpack.of(b("a"), b("1"), b("b"), b("2"), b("c"), b("3"));
+        Listpack copy = lp.copy();
+        int[] offsets = {lp.seek(0), lp.seek(1), lp.seek(4), 0};
+        lp.batchDelete(offsets, 3);
+        assertEquals(List.of("b", "2", "3"), strings(lp));
+        assertArrayEquals(Listpack.of(b("b"), b("2"), b("3")).toByteArray(), lp.toByteArray());
+        assertEquals(6, copy.count());
+        int[] last = {copy.last()};
+        copy.batchDelete(last, 1);
+        assertEquals(List.of("a", "1", "b", "2", "c"), strings(copy));
+        int[] bad = {copy.seek(1), copy.seek(0)};
+        assertThrows(IllegalArgumentException.class, () -> copy.batchDelete(bad, 2));
+    }
+
+    @Test
+    void deletingMostElementsGivesMemoryBack() {
+        Listpack lp = new Listpack();
+        for (int i = 0; i < 2000; i++) {
+            lp.append(b("element-" + i));
+        }
+        int grown = lp.array().length;
+        lp.deleteRange(10, 5000);
+        assertTrue(lp.array().length < grown / 4, "array of " + lp.array().length + " after shrinking from " + grown);
+        assertEquals(10, Listpack.validate(lp.toByteArray(), true));
+        for (int i = 0; i < 2000; i++) {
+            lp.delete(lp.first());
+            lp.append(b("x" + i));
+        }
+        assertEquals(10, lp.count());
+    }
+
+    @Test
     void unknownCountIsWalkedAndFixed() {
         byte[] bytes = createList().toByteArray();
         bytes[4] = (byte) 0xFF;

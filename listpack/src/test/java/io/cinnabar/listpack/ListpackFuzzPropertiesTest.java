@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Validation and decoding either succeed or throw {@link ListpackException}; nothing else escapes, nothing hangs,
  * and what decoding allocates is bounded by the input.
  */
-class ListpackFuzzProperties {
+class ListpackFuzzPropertiesTest {
 
     record Mutation(int kind, int position, int value, long seed) {
     }

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * exactly those of encoding the model (Redis's integer/string decision is a pure function of each element, and
  * a canonical integer reads back as the same text, so the model needs no canonicalization of its own).
  */
-class ListpackProperties {
+class ListpackPropertiesTest {
 
     /** One step: an operation code and its random arguments (interpreted modulo the current size). */
     record Op(int code, int a, int b, byte[] element, List<byte[]> batch, long number) {
@@ -32,7 +32,7 @@ class ListpackProperties {
         }
     }
 
-    private static final int OPS = 15;
+    private static final int OPS = 16;
 
     @Provide
     Arbitrary<byte[]> elements() {
@@ -200,6 +200,18 @@ class ListpackProperties {
                 if (n > 0) {
                     lp.replaceLong(lp.seek(i), op.number());
                     model.set(i, Long.toString(op.number()).getBytes(StandardCharsets.US_ASCII));
+                }
+            }
+            case 14 -> { // batch delete every (b % 4 + 1)-th element from i on
+                int step = op.b() % 4 + 1;
+                int[] offsets = new int[n];
+                int k = 0;
+                for (int j = i; j < n; j += step) {
+                    offsets[k++] = lp.seek(j);
+                }
+                lp.batchDelete(offsets, k);
+                for (int j = i + (k - 1) * step; k > 0 && j >= i; j -= step) {
+                    model.remove(j);
                 }
             }
             default -> { // walk backwards, reading through the reusable entry view
