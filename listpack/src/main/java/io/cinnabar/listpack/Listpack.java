@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.random.RandomGenerator;
 
 import static io.cinnabar.listpack.ListpackLayout.COUNT_OFFSET;
 import static io.cinnabar.listpack.ListpackLayout.COUNT_UNKNOWN;
@@ -516,6 +517,66 @@ public final class Listpack {
             out.add(getBytes(p));
         }
         return out;
+    }
+
+    // ================================================================ random sampling
+
+    /**
+     * Picks {@code count} random groups of {@code stride} entries, with repetition, and writes the offset of
+     * each group's first entry to {@code out} in the order picked (Redis's {@code lpRandomPairs} for
+     * {@code stride = 2}, as HRANDFIELD and ZRANDMEMBER with a negative count use it; {@code stride = 1} for
+     * set members). The picks are sorted so the listpack is walked once: O(N + count log count); allocates
+     * one {@code long[count]}.
+     *
+     * @throws IllegalArgumentException if the listpack holds no whole group
+     */
+    public void randomSample(int count, int stride, RandomGenerator random, int[] out) {
+        Objects.checkFromIndexSize(0, count, out.length);
+        int groups = count() / stride;
+        if (groups == 0 && count > 0) {
+            throw new IllegalArgumentException("no group of " + stride + " entries to pick from");
+        }
+        long[] picks = new long[count]; // group index in the high half, pick order in the low half
+        for (int i = 0; i < count; i++) {
+            picks[i] = (long) random.nextInt(groups) << 32 | i;
+        }
+        Arrays.sort(picks);
+        int p = first();
+        int group = 0;
+        for (long pick : picks) {
+            int wanted = (int) (pick >>> 32);
+            for (; group < wanted; group++) {
+                for (int k = 0; k < stride; k++) {
+                    p = next(p);
+                }
+            }
+            out[(int) pick] = p;
+        }
+    }
+
+    /**
+     * Picks up to {@code count} distinct random groups of {@code stride} entries by selection sampling (each
+     * group is taken with probability remaining-wanted / remaining-groups, as Redis's
+     * {@code lpRandomPairsUnique}) and writes the offset of each group's first entry to {@code out}, in
+     * listpack order. O(N), no allocation.
+     *
+     * @return the number of groups picked: {@code min(count, count() / stride)}
+     */
+    public int randomSampleUnique(int count, int stride, RandomGenerator random, int[] out) {
+        int groups = count() / stride;
+        int wanted = Math.min(count, groups);
+        Objects.checkFromIndexSize(0, wanted, out.length);
+        int picked = 0;
+        int p = first();
+        for (int group = 0; picked < wanted; group++) {
+            if (random.nextInt(groups - group) < wanted - picked) {
+                out[picked++] = p;
+            }
+            for (int k = 0; k < stride && p >= 0; k++) {
+                p = next(p);
+            }
+        }
+        return picked;
     }
 
     // ================================================================ inserting

@@ -334,6 +334,46 @@ class ListpackTest {
     }
 
     @Test
+    void randomSamplesPickWholeGroups() {
+        Listpack lp = new Listpack();
+        for (int i = 0; i < 50; i++) {
+            lp.append(b("f" + i));
+            lp.appendLong(i);
+        }
+        java.util.Random r = new java.util.Random(3);
+        int[] out = new int[500];
+        lp.randomSample(500, 2, r, out);
+        int[] hits = new int[50];
+        for (int p : out) {
+            String field = s(lp.getBytes(p));
+            int i = Integer.parseInt(field.substring(1));
+            assertEquals(i, lp.getLong(lp.next(p)));
+            hits[i]++;
+        }
+        for (int h : hits) {
+            assertTrue(h > 0, "every pair is picked at least once in 500 draws of 50: " + Arrays.toString(hits));
+        }
+        int[] unique = new int[80];
+        assertEquals(50, lp.randomSampleUnique(80, 2, r, unique));
+        for (int i = 0; i < 50; i++) {
+            assertEquals("f" + i, s(lp.getBytes(unique[i])));
+        }
+        int picked = lp.randomSampleUnique(10, 2, r, unique);
+        assertEquals(10, picked);
+        for (int i = 1; i < picked; i++) {
+            assertTrue(unique[i] > unique[i - 1]);
+            assertTrue(s(lp.getBytes(unique[i])).startsWith("f"));
+        }
+        Listpack set = Listpack.of(b("a"), b("b"), b("c"));
+        set.randomSample(5, 1, r, out);
+        for (int i = 0; i < 5; i++) {
+            assertTrue(List.of("a", "b", "c").contains(s(set.getBytes(out[i]))));
+        }
+        assertThrows(IllegalArgumentException.class, () -> new Listpack().randomSample(1, 2, r, out));
+        assertEquals(0, new Listpack().randomSampleUnique(3, 2, r, out));
+    }
+
+    @Test
     void unknownCountIsWalkedAndFixed() {
         byte[] bytes = createList().toByteArray();
         bytes[4] = (byte) 0xFF;
