@@ -83,7 +83,8 @@ import static io.cinnabar.listpack.ListpackLayout.TOTAL_BYTES_OFFSET;
  * offset of the first problem; it never reads outside the given range and allocates nothing.
  * {@link #adopt(byte[])} validates deeply before taking the array. A listpack adopted with shallow
  * validation ({@code adopt(bytes, false)}, as Redis does when {@code sanitize-dump-payload} is off) may
- * throw {@link IndexOutOfBoundsException} later if the entries are corrupt.
+ * throw {@link ListpackException} (or, reading a corrupt entry's payload, {@link IndexOutOfBoundsException})
+ * later if the entries are corrupt, where Redis would assert; walks never loop.
  *
  * <h2>Limits</h2>
  * At most {@link #MAX_BYTES} bytes (a Java array; Redis allows 2<sup>32</sup>-1): growing past it throws
@@ -387,14 +388,26 @@ public final class Listpack {
         return skip(p) - p;
     }
 
+    /**
+     * The offset after the entry at {@code p}. The range checks cost one comparison and make a corrupt listpack
+     * that was adopted with shallow validation fail instead of looping.
+     */
     private int skip(int p) {
         long encoded = ListpackLayout.encodedSize(buf, p);
-        return p + (int) (encoded + ListpackLayout.backlenSize(encoded));
+        long q = p + encoded + ListpackLayout.backlenSize(encoded);
+        if (encoded == 0 || q >= size) {
+            throw new ListpackException("corrupt entry", p);
+        }
+        return (int) q;
     }
 
     private int before(int p) {
         long encoded = ListpackLayout.readBacklen(buf, p - 1, HEADER_SIZE);
-        return p - (int) (encoded + ListpackLayout.backlenSize(encoded));
+        long q = p - encoded - ListpackLayout.backlenSize(encoded);
+        if (encoded < 0 || q < HEADER_SIZE) {
+            throw new ListpackException("corrupt back-length", p - 1);
+        }
+        return (int) q;
     }
 
     // ================================================================ reading
@@ -422,7 +435,20 @@ public final class Listpack {
 
     /** @return the length of the string entry at {@code p} */
     public int stringLength(int p) {
-        return (int) (ListpackLayout.encodedSize(buf, p) - ListpackLayout.headerSize(buf[p] & 0xFF));
+        int h = ListpackLayout.headerSize(buf[p] & 0xFF);
+        return inBounds(p, h, ListpackLayout.encodedSize(buf, p) - h);
+    }
+
+    /**
+     * {@code len} if a string of that length after a header of {@code h} bytes at {@code p} ends before the
+     * terminator; always true in a validated listpack, checked so that a shallowly adopted corrupt one fails
+     * with {@link ListpackException}.
+     */
+    private int inBounds(int p, int h, long len) {
+        if ((long) p + h + len >= size) {
+            throw new ListpackException("string entry passes the end", p);
+        }
+        return (int) len;
     }
 
     /** Fills {@code into} with the entry at {@code p} without allocating; returns {@code into}. */
@@ -432,11 +458,11 @@ public final class Listpack {
         if (first < 0x80) {
             into.setInteger(first);
         } else if (first < 0xC0) {
-            into.setString(b, p + 1, first & 0x3F);
+            into.setString(b, p + 1, inBounds(p, 1, first & 0x3F));
         } else if (first >= 0xE0 && first < 0xF0) {
-            into.setString(b, p + 2, ((first & 0x0F) << 8) | (b[p + 1] & 0xFF));
+            into.setString(b, p + 2, inBounds(p, 2, ((first & 0x0F) << 8) | (b[p + 1] & 0xFF)));
         } else if (first == ListpackLayout.ENC_32BIT_STR) {
-            into.setString(b, p + 5, (int) ListpackLayout.getUInt32(b, p + 1));
+            into.setString(b, p + 5, inBounds(p, 5, ListpackLayout.getUInt32(b, p + 1)));
         } else {
             into.setInteger(ListpackLayout.readInt(b, p));
         }
@@ -487,7 +513,7 @@ public final class Listpack {
                 int first = buf[p] & 0xFF;
                 if (ListpackLayout.isStringEncoding(first)) {
                     int h = ListpackLayout.headerSize(first);
-                    int slen = (int) (ListpackLayout.encodedSize(buf, p) - h);
+                    int slen = inBounds(p, h, ListpackLayout.encodedSize(buf, p) - h);
                     if (slen == len && Arrays.equals(buf, p + h, p + h + len, s, off, off + len)) {
                         return p;
                     }

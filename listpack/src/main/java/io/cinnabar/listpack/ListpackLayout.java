@@ -360,7 +360,7 @@ public final class ListpackLayout {
             case ENC_32BIT_INT -> (b[p + 1] & 0xFF) | ((b[p + 2] & 0xFF) << 8) | ((b[p + 3] & 0xFF) << 16)
                 | (b[p + 4] << 24);
             case ENC_64BIT_INT -> getUInt32(b, p + 1) | (getUInt32(b, p + 5) << 32);
-            default -> throw new IllegalStateException("not an integer entry: 0x" + Integer.toHexString(first));
+            default -> throw new ListpackException("invalid entry encoding 0x" + Integer.toHexString(first), p);
         };
     }
 

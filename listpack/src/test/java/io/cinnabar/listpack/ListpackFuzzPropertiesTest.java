@@ -131,6 +131,37 @@ class ListpackFuzzPropertiesTest {
         }
     }
 
+    /**
+     * A corrupt listpack adopted with shallow validation (as Redis does without sanitize-dump-payload): walking,
+     * counting, seeking and finding end, either normally or with ListpackException or IndexOutOfBoundsException.
+     */
+    static void useShallowlyAdopted(byte[] b) {
+        Listpack lp = Listpack.adopt(b.clone(), false);
+        ListpackEntry e = new ListpackEntry();
+        try {
+            for (int p = lp.first(); p >= 0; p = lp.next(p)) {
+                lp.get(p, e);
+            }
+        } catch (ListpackException | IndexOutOfBoundsException expected) {
+            // corrupt entries: reported, not looped on
+        }
+        try {
+            for (int p = lp.last(); p >= 0; p = lp.prev(p)) {
+                lp.getBytes(p);
+            }
+        } catch (ListpackException | IndexOutOfBoundsException expected) {
+            // same
+        }
+        try {
+            lp.count();
+            lp.seek(-2);
+            lp.find("x".getBytes(StandardCharsets.US_ASCII), 1);
+            lp.toList();
+        } catch (ListpackException | IndexOutOfBoundsException expected) {
+            // same
+        }
+    }
+
     /** Validation and decoding succeed or throw ListpackException; anything else fails the property. */
     static void survive(byte[] b) {
         boolean shallowOk;
@@ -147,6 +178,9 @@ class ListpackFuzzPropertiesTest {
         } catch (ListpackException e) {
             assertTrue(e.offset() >= 0 && e.offset() <= Math.max(b.length, 7));
             Statistics.collect(shallowOk ? "rejected by deep validation" : "rejected by shallow validation");
+            if (shallowOk) {
+                useShallowlyAdopted(b);
+            }
             try {
                 Listpack.adopt(b.clone());
                 throw new AssertionError("adopt accepted what validate rejected");

@@ -373,6 +373,25 @@ class ListpackTest {
         assertEquals(0, new Listpack().randomSampleUnique(3, 2, r, out));
     }
 
+    /**
+     * Fuzz finding (ListpackFuzzPropertiesTest): a shallowly adopted listpack whose second entry claims a
+     * 4-billion-byte string made getBytes throw IllegalArgumentException from Arrays.copyOfRange. Now every
+     * read and walk of a corrupt entry throws ListpackException.
+     */
+    @Test
+    void regressionHugeStringLengthInAShallowlyAdoptedListpack() {
+        byte[] bytes = HEX.parseHex("10000000" + "0200" + "816102" + "f0f0ffffff00" + "ff");
+        Listpack.validate(bytes, false);
+        assertThrows(ListpackException.class, () -> Listpack.validate(bytes, true));
+        Listpack lp = Listpack.adopt(bytes, false);
+        assertEquals("a", s(lp.getBytes(lp.first())));
+        assertThrows(ListpackException.class, () -> lp.getBytes(9));
+        assertThrows(ListpackException.class, () -> lp.get(9, new ListpackEntry()));
+        assertThrows(ListpackException.class, () -> lp.stringLength(9));
+        assertThrows(ListpackException.class, () -> lp.next(9));
+        assertThrows(ListpackException.class, () -> lp.find(b("zz"), 0));
+    }
+
     @Test
     void unknownCountIsWalkedAndFixed() {
         byte[] bytes = createList().toByteArray();
