@@ -530,6 +530,64 @@ public final class ReplyEncoder {
         }
     }
 
+    // ---------------------------------------------------------------- value trees
+
+    /**
+     * Writes a decoded value tree with this encoder's protocol (so a tree decoded from RESP3 is re-encoded
+     * byte for byte by a RESP3 encoder, and downgraded by a RESP2 one). Recursion depth is the tree's depth.
+     */
+    public ReplyEncoder addValue(RespValue value) {
+        switch (value) {
+            case RespValue.SimpleString s -> addStatus(s.value(), 0, s.value().length);
+            case RespValue.SimpleError e -> addErrorBytes(e.message());
+            case RespValue.Int i -> addLong(i.value());
+            case RespValue.BulkString b -> addBulk(b.value());
+            case RespValue.Null n -> {
+                if (n.kind() == RespValue.NullKind.ARRAY) {
+                    addNullArray();
+                } else {
+                    addNull();
+                }
+            }
+            case RespValue.Dbl d -> addDouble(d.value());
+            case RespValue.Bool b -> addBool(b.value());
+            case RespValue.BlobError e -> addBlobError(e.message(), 0, e.message().length);
+            case RespValue.Verbatim v -> addVerbatim(v.text(), 0, v.text().length, v.format());
+            case RespValue.BigNumber n -> addBigNumber(n.digits());
+            case RespValue.Aggregate a -> addAggregate(a);
+            case RespValue.Attributed a -> {
+                addAttributeLen(a.attributes().size() / 2);
+                for (RespValue v : a.attributes()) {
+                    addValue(v);
+                }
+                addValue(a.value());
+            }
+        }
+        return this;
+    }
+
+    private void addAggregate(RespValue.Aggregate a) {
+        int n = a.items().size();
+        switch (a.kind()) {
+            case ARRAY -> addArrayLen(n);
+            case MAP -> addMapLen(n / 2);
+            case SET -> addSetLen(n);
+            case PUSH -> addPushLen(n);
+        }
+        for (RespValue v : a.items()) {
+            addValue(v);
+        }
+    }
+
+    /** {@code -<message>\r\n} exactly as given (a decoded error already carries its code). */
+    private void addErrorBytes(byte[] message) {
+        ensure(message.length + 3);
+        buf[length++] = RespType.ERROR;
+        put(message, 0, message.length);
+        putCrlf();
+        element();
+    }
+
     // ---------------------------------------------------------------- RESP2 attribute dropping
 
     /** One scalar element is being written. */

@@ -1,8 +1,8 @@
 package io.cinnabar.resp;
 
 /**
- * Thrown by {@code ReplyDecoder} when the input is not valid RESP, or breaks one of the configured
- * {@code ReplyDecoder.Limits}. The message says what was wrong; {@link #offset()} says where, counted from the
+ * Thrown by {@link ReplyDecoder} when the input is not valid RESP, or breaks one of the configured
+ * {@link ReplyDecoder.Limits}. The message says what was wrong; {@link #offset()} says where, counted from the
  * {@code from} index of the decode call that failed.
  */
 public final class RespProtocolException extends RuntimeException {
