@@ -35,8 +35,7 @@ import java.nio.charset.StandardCharsets;
  * <pre>
  *   [ flushed | readIndex ... flushable ... | unresolved deferred header ... length | free ]
  * </pre>
- * The array doubles when full (after first moving unflushed bytes to the front); nothing else allocates,
- * except {@link #addDouble} for non-integral values (the JDK's shortest-digits conversion returns a String).
+ * The array doubles when full (after first moving unflushed bytes to the front); nothing else allocates.
  *
  * <p><b>Note:</b> This class is not threadsafe.
  */
@@ -333,7 +332,7 @@ public final class ReplyEncoder {
 
     /** {@code ,<d2string>\r\n} in RESP3, a bulk string of the same text in RESP2 (addReplyDouble, Redis 7.2). */
     public ReplyEncoder addDouble(double v) {
-        ensure(RespNumbers.MAX_DOUBLE_CHARS + 8);
+        ensure(RespNumbers.DOUBLE_ROOM + 16);
         if (protocol == 3) {
             buf[length++] = RespType.DOUBLE;
             length = RespNumbers.writeDouble(v, buf, length);

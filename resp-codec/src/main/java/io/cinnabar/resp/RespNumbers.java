@@ -16,9 +16,9 @@ package io.cinnabar.resp;
  *                                  else                                   d.ddde+XX / d.ddde-X (no padding)
  *                                (value = digits x 10^K, exponent = |K + digits - 1|)
  * </pre>
- * The digits are the shortest decimal that rounds back to the double (the JDK's {@code Double.toString},
- * JDK 19+). Redis computes them with Grisu2, which in rare cases (about 0.1% of doubles) yields a longer, still
- * round-tripping digit string; there the two texts differ while naming the same double.
+ * The digits come from {@link Grisu2}, the algorithm Redis's fpconv runs: they always read back as the same
+ * double and are the shortest such digits except for rare doubles where Grisu2 gives one more digit (Redis
+ * prints those too). Digits are generated in the output array, after the text position: no allocation.
  *
  * <p><b>Note:</b> This class is stateless and threadsafe.
  */
@@ -27,6 +27,10 @@ final class RespNumbers {
     static final int MAX_LONG_CHARS = 20;
     /** Most bytes {@link #writeDouble} writes. */
     static final int MAX_DOUBLE_CHARS = 32;
+    /** Where, after the output offset, the digits are generated before being laid out (no allocation). */
+    private static final int SCRATCH = MAX_DOUBLE_CHARS;
+    /** Room {@link #writeDouble} needs at the output offset: the text plus the digit scratch. */
+    static final int DOUBLE_ROOM = SCRATCH + 20;
 
     private static final byte[] MIN_LONG = "-9223372036854775808".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
@@ -73,7 +77,7 @@ final class RespNumbers {
         return end;
     }
 
-    /** Writes {@code v} as Redis 7.2's {@code d2string}; returns the end offset. */
+    /** Writes {@code v} as Redis 7.2's {@code d2string}; needs {@link #DOUBLE_ROOM} bytes; returns the end offset. */
     static int writeDouble(double v, byte[] dst, int off) {
         if (Double.isNaN(v)) {
             return ascii("nan", dst, off);
@@ -100,69 +104,22 @@ final class RespNumbers {
         return off + s.length();
     }
 
-    /** fpconv_dtoa's layout of the shortest digits of {@code v} (finite, non-zero). */
+    /** fpconv_dtoa: Grisu2 digits of {@code v} (finite, non-zero) in fpconv's layout. */
     private static int fpconv(double v, byte[] dst, int off) {
         boolean neg = v < 0;
-        String s = Double.toString(Math.abs(v));
-        byte[] digits = new byte[24];
-        int n = 0;
-        int frac = 0;
-        boolean afterPoint = false;
-        int exp10 = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '.') {
-                afterPoint = true;
-            } else if (c == 'E') {
-                exp10 = Integer.parseInt(s, i + 1, s.length(), 10);
-                break;
-            } else {
-                if (n > 0 || c != '0') {
-                    digits[n++] = (byte) c;
-                }
-                if (afterPoint) {
-                    frac++;
-                }
-            }
-        }
-        int k = exp10 - frac;
-        while (n > 1 && digits[n - 1] == '0') {
-            n--;
-            k++;
-        }
-        if (n == 2 && digits[1] != '0') {
-            // the JDK never prints one digit where two fit; Redis (Grisu2) prints the one-digit form if it reads back
-            n = oneDigit(Math.abs(v), digits, n, k);
-            if (n == 1) {
-                k++;
-            }
-        }
+        int scratch = off + SCRATCH;
+        int kn = Grisu2.digits(v, dst, scratch);
         int p = off;
         if (neg) {
             dst[p++] = '-';
         }
-        return emit(digits, n, k, neg, dst, p);
+        return emit(dst, scratch, kn & 0xff, kn >> 8, neg, dst, p);
     }
 
-    /** Tries the two one-digit neighbours of a two-digit result; returns 1 if one of them reads back as v. */
-    private static int oneDigit(double v, byte[] digits, int n, int k) {
-        int d0 = digits[0] - '0';
-        int d1 = digits[1] - '0';
-        int near = d1 >= 5 ? d0 + 1 : d0;
-        int far = d1 >= 5 ? d0 : d0 + 1;
-        for (int c : new int[] {near, far}) {
-            if (c >= 1 && c <= 9 && Double.parseDouble(c + "E" + (k + 1)) == v) {
-                digits[0] = (byte) ('0' + c);
-                return 1;
-            }
-        }
-        return n;
-    }
-
-    private static int emit(byte[] digits, int n, int k, boolean neg, byte[] dst, int p) {
+    private static int emit(byte[] digits, int d0, int n, int k, boolean neg, byte[] dst, int p) {
         int exp = Math.abs(k + n - 1);
         if (k >= 0 && exp < n + 7) {
-            System.arraycopy(digits, 0, dst, p, n);
+            System.arraycopy(digits, d0, dst, p, n);
             p += n;
             for (int i = 0; i < k; i++) {
                 dst[p++] = '0';
@@ -177,20 +134,20 @@ final class RespNumbers {
                 for (int i = 0; i < -offset; i++) {
                     dst[p++] = '0';
                 }
-                System.arraycopy(digits, 0, dst, p, n);
+                System.arraycopy(digits, d0, dst, p, n);
                 return p + n;
             }
-            System.arraycopy(digits, 0, dst, p, offset);
+            System.arraycopy(digits, d0, dst, p, offset);
             p += offset;
             dst[p++] = '.';
-            System.arraycopy(digits, offset, dst, p, n - offset);
+            System.arraycopy(digits, d0 + offset, dst, p, n - offset);
             return p + n - offset;
         }
         n = Math.min(n, 18 - (neg ? 1 : 0));
-        dst[p++] = digits[0];
+        dst[p++] = digits[d0];
         if (n > 1) {
             dst[p++] = '.';
-            System.arraycopy(digits, 1, dst, p, n - 1);
+            System.arraycopy(digits, d0 + 1, dst, p, n - 1);
             p += n - 1;
         }
         dst[p++] = 'e';

@@ -413,7 +413,7 @@ class RespPropertiesTest {
 
     @Property(tries = 5000)
     void doublesPrintAsTheShortestTextThatReadsBack(@ForAll double v) {
-        byte[] b = new byte[40];
+        byte[] b = new byte[64];
         String s = new String(b, 0, RespNumbers.writeDouble(v, b, 0), StandardCharsets.US_ASCII);
         if (Double.isNaN(v)) {
             assertEquals("nan", s);
