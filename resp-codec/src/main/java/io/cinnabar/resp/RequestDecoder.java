@@ -81,6 +81,7 @@ public final class RequestDecoder {
     private int scanned;
     private int argc;
     private long[] args = new long[INITIAL_ARGS];
+    private boolean inlineCommand;
 
     // results of the last call
     private byte[] buffer;
@@ -157,6 +158,7 @@ public final class RequestDecoder {
                 consumed = start - from;
                 return r;
             }
+            inlineCommand = reqType == TYPE_INLINE;
             reqType = TYPE_NONE;
             if (argc > 0) {
                 base = start;
@@ -203,6 +205,14 @@ public final class RequestDecoder {
     public int argLength(int i) {
         Objects.checkIndex(i, argc);
         return (int) args[i];
+    }
+
+    /**
+     * @return whether the last command came as an inline line (Redis refuses inline commands from its master:
+     *         "Master using the inline protocol. Desync?")
+     */
+    public boolean inlineCommand() {
+        return inlineCommand;
     }
 
     /** @return the buffer the arguments are slices of (the one given to the last call) */

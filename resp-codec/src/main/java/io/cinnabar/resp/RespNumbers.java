@@ -10,7 +10,7 @@ package io.cinnabar.resp;
  *   +/- infinity                 inf / -inf
  *   +/- zero                     0 / -0
  *   integral, |d| &lt;= 2^62       as an integer  (1e18 -&gt; 1000000000000000000)
- *   otherwise                    fpconv_dtoa: the shortest digits that read back as d, laid out as
+ *   otherwise                    fpconv_dtoa: Grisu2 digits (they read back as d), laid out as
  *                                  K &gt;= 0 and exponent &lt; digits + 7        digits then K zeros
  *                                  K &lt; 0 and (K &gt; -7 or exponent &lt; 4)      plain decimal (0.001, 3.25)
  *                                  else                                   d.ddde+XX / d.ddde-X (no padding)
