@@ -4,8 +4,8 @@ import java.math.BigInteger;
 
 /**
  * Florian Loitsch's Grisu2 digit generation, as Redis 7.2's {@code fpconv_dtoa} runs it, so that doubles print
- * with exactly Redis's digits (Grisu2 is not always the shortest: about 0.1% of doubles get one more digit
- * than necessary, and those are the ones where Redis's text differs from Java's {@code Double.toString}).
+ * with exactly Redis's digits (Grisu2 is not always the shortest: for about 0.25% of doubles it gives more
+ * digits than necessary, and those are the ones where Redis's text differs from Java's {@code Double.toString}).
  *
  * <pre>
  *   w = the double as frac * 2^exp (frac with the hidden bit), with its rounding boundaries m- and m+

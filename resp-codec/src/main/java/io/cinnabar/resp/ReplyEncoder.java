@@ -43,6 +43,7 @@ public final class ReplyEncoder {
     private static final int MAX_HEADER = 1 + RespNumbers.MAX_LONG_CHARS + 2;
 
     private byte[] buf;
+    private ByteBuffer view;
     private int length;
     private int readIndex;
     private int protocol = 2;
@@ -128,7 +129,11 @@ public final class ReplyEncoder {
      * @return bytes written
      */
     public int writeTo(WritableByteChannel ch) throws IOException {
-        int n = ch.write(ByteBuffer.wrap(buf, readIndex, flushable()));
+        if (view == null || view.array() != buf) {
+            view = ByteBuffer.wrap(buf);
+        }
+        view.clear().limit(readIndex + flushable()).position(readIndex);
+        int n = ch.write(view);
         consume(n);
         return n;
     }

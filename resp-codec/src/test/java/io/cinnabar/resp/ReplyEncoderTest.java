@@ -75,6 +75,32 @@ class ReplyEncoderTest {
     }
 
     @Test
+    void flushesToChannelsAndBuffersInPieces() throws java.io.IOException {
+        ReplyEncoder e = new ReplyEncoder(64);
+        java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream();
+        java.nio.channels.WritableByteChannel ch = java.nio.channels.Channels.newChannel(sink);
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < 50; i++) {
+            e.addBulkLong(i);
+            expected.append('$').append(Long.toString(i).length()).append("\r\n").append(i).append("\r\n");
+            if (i % 7 == 0) {
+                java.nio.ByteBuffer small = java.nio.ByteBuffer.allocate(5);
+                e.writeTo(small);
+                sink.write(small.array(), 0, small.position());
+            }
+        }
+        int h = e.addDeferredLen();
+        e.addLong(1);
+        e.writeTo(ch);
+        assertTrue(e.hasPending());
+        e.setDeferredArrayLen(h, 1);
+        e.writeTo(ch);
+        expected.append("*1\r\n:1\r\n");
+        assertEquals(0, e.flushable());
+        assertEquals(expected.toString(), sink.toString(StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
     void doublesAsRedis72PrintsThem() {
         assertEquals("0", dbl(0.0));
         assertEquals("-0", dbl(-0.0));
