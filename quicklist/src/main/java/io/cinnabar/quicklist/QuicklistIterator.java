@@ -30,7 +30,9 @@ import java.util.NoSuchElementException;
  * {@link #replace} make one change and end the iteration, as Redis resets its iterator after them. Any change
  * made through the list itself makes the next call throw {@link ConcurrentModificationException}. A node the
  * iterator decompressed to update it is compressed again when the iterator leaves it, at {@link #close()}, or
- * before the list's next operation, whichever comes first.
+ * before the list's next operation, whichever comes first. Like Redis's iterator, leaving a raw node (and
+ * closing) applies the compression depth rule to it, so walking a list can compress an inner node that an
+ * earlier in-place update made compressible: the stored nodes then match Redis's after the same commands.
  *
  * <p><b>Note:</b> This class is not threadsafe.
  */
@@ -124,11 +126,17 @@ public final class QuicklistIterator implements AutoCloseable {
         pIdx = idx;
     }
 
-    /** Drops the node's readable form; compresses the node again if this iterator decompressed it. */
+    /**
+     * Drops the node's readable form and, as Redis's iterator does when it leaves a node, applies the compression
+     * rule to it: a node this iterator decompressed is compressed again, a raw node gets the depth rule.
+     */
     private void leaveNode() {
-        if (node != null && node.recompress && ql.pending == node) {
-            ql.pending = null;
-            ql.compress(node);
+        QuicklistNode n = node;
+        if (n != null && !n.isCompressed()) {
+            if (ql.pending == n) {
+                ql.pending = null;
+            }
+            ql.compress(n);
         }
         view = null;
         plainView = null;
@@ -320,7 +328,7 @@ public final class QuicklistIterator implements AutoCloseable {
     /** Ends the iteration; compresses again the node this iterator decompressed, if any. */
     @Override
     public void close() {
-        if (expectedModCount == ql.modCount) {
+        if (!ended && expectedModCount == ql.modCount) {
             leaveNode();
         }
         end();
