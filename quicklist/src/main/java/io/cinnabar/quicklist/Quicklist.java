@@ -199,15 +199,34 @@ public final class Quicklist {
         return OPTIMIZATION_LEVEL[Math.min(-fill - 1, OPTIMIZATION_LEVEL.length - 1)];
     }
 
-    /** Whether a listpack node of {@code newSize} bytes and {@code newCount} elements breaks the fill limit. */
-    boolean exceedsLimit(long newSize, long newCount) {
+    /**
+     * The byte limit of a listpack node under {@code fill} (Redis's {@code quicklistNodeLimit}): 4..64 KiB for
+     * negative fills, {@link Long#MAX_VALUE} when {@code fill} counts elements.
+     */
+    public static long nodeSizeLimit(int fill) {
+        return fill < 0 ? negFillLimit(Math.max(fill, -5)) : Long.MAX_VALUE;
+    }
+
+    /** The element limit of a listpack node under {@code fill}: {@code fill} (at least 1), or unlimited when negative. */
+    public static long nodeCountLimit(int fill) {
+        return fill >= 0 ? Math.max(fill, 1) : Long.MAX_VALUE;
+    }
+
+    /**
+     * Whether a listpack of {@code newSize} bytes and {@code newCount} elements breaks the limit {@code fill} sets
+     * (Redis 7.2's {@code quicklistNodeExceedsLimit}, which also decides when a listpack-encoded list converts to a
+     * quicklist): the size limit for negative fills; {@link #SIZE_SAFETY_LIMIT} and the count for others.
+     */
+    public static boolean nodeExceedsLimit(int fill, long newSize, long newCount) {
         if (fill < 0) {
-            return newSize > negFillLimit(fill);
+            return newSize > nodeSizeLimit(fill);
         }
-        if (newSize > SIZE_SAFETY_LIMIT) {
-            return true;
-        }
-        return newCount > (fill == 0 ? 1 : fill);
+        return newSize > SIZE_SAFETY_LIMIT || newCount > nodeCountLimit(fill);
+    }
+
+    /** Whether a listpack node of {@code newSize} bytes and {@code newCount} elements breaks this list's fill. */
+    boolean exceedsLimit(long newSize, long newCount) {
+        return nodeExceedsLimit(fill, newSize, newCount);
     }
 
     private boolean isLarge(long size) {
@@ -880,6 +899,33 @@ public final class Quicklist {
         modCount++;
         insertNode(tail, new QuicklistNode(element), true);
         count++;
+    }
+
+    /**
+     * A copy with the same settings and the same nodes, compressed nodes copied compressed (Redis's
+     * {@code quicklistDup}, for COPY). O(total bytes).
+     */
+    public Quicklist copy() {
+        flushPending();
+        Quicklist c = new Quicklist(fill, compress);
+        c.packedThreshold = packedThreshold;
+        c.mergeOnDelete = mergeOnDelete;
+        c.mergeEstimateSlack = mergeEstimateSlack;
+        QuicklistNode last = null;
+        for (QuicklistNode n = head; n != null; n = n.next) {
+            QuicklistNode d = n.copy();
+            d.prev = last;
+            if (last == null) {
+                c.head = d;
+            } else {
+                last.next = d;
+            }
+            last = d;
+        }
+        c.tail = last;
+        c.len = len;
+        c.count = count;
+        return c;
     }
 
     // ------------------------------------------------------------------------------------------------ memory

@@ -57,6 +57,24 @@ public final class QuicklistNode {
         this.isPlain = true;
     }
 
+    /** An unlinked copy of this node in the same form (raw or compressed). */
+    QuicklistNode copy() {
+        QuicklistNode c;
+        if (lzf != null) {
+            c = isPlain ? new QuicklistNode(new byte[0]) : new QuicklistNode(new Listpack());
+            c.plain = null;
+            c.lp = null;
+            c.lzf = lzf.clone();
+        } else if (isPlain) {
+            c = new QuicklistNode(plain.clone());
+        } else {
+            c = new QuicklistNode(Listpack.adopt(lp.toByteArray(), false));
+        }
+        c.sz = sz;
+        c.count = count;
+        return c;
+    }
+
     /** The next node toward the tail, or null. */
     public QuicklistNode next() {
         return next;

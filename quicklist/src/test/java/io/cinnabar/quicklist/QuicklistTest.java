@@ -143,6 +143,35 @@ class QuicklistTest {
     }
 
     @Test
+    void limitsAsRedis72AndCopy() {
+        assertEquals(4096, Quicklist.nodeSizeLimit(-1));
+        assertEquals(65536, Quicklist.nodeSizeLimit(-9));
+        assertEquals(Long.MAX_VALUE, Quicklist.nodeSizeLimit(5));
+        assertEquals(1, Quicklist.nodeCountLimit(0));
+        assertTrue(Quicklist.nodeExceedsLimit(-2, 8193, 1));
+        assertFalse(Quicklist.nodeExceedsLimit(-2, 8192, 100_000));
+        assertTrue(Quicklist.nodeExceedsLimit(128, 8193, 2));
+        assertTrue(Quicklist.nodeExceedsLimit(128, 100, 129));
+        assertFalse(Quicklist.nodeExceedsLimit(128, 8192, 128));
+        Quicklist ql = new Quicklist(4, 1);
+        ql.setPackedThreshold(100);
+        for (int i = 0; i < 40; i++) {
+            ql.pushTail(i % 10 == 9 ? run(150, 'z') : run(30, (char) ('a' + i % 3)));
+        }
+        Quicklist c = ql.copy();
+        c.verify();
+        assertEquals(ql.nodeCount(), c.nodeCount());
+        for (QuicklistNode a = ql.head(), d = c.head(); a != null; a = a.next(), d = d.next()) {
+            assertEquals(a.isCompressed(), d.isCompressed());
+            assertEquals(a.isPlain(), d.isPlain());
+            assertArrayEquals(a.rawBytes(), d.rawBytes());
+        }
+        c.popHead();
+        assertEquals(40, ql.count());
+        assertEquals(39, c.count());
+    }
+
+    @Test
     void deleteRangeFromEitherEnd() {
         Quicklist ql = new Quicklist(2, 0);
         for (int i = 0; i < 10; i++) {

@@ -54,7 +54,7 @@ import java.util.Arrays;
  * bytes; a branch node of {@code w} edges is {@code 24 + align(16 + 1 + w) + align(16 + 4w)}; a compressed node of
  * {@code n} bytes is {@code 24 + align(17 + n)}. {@link #estimatedBytes()} adds this up. Keys themselves are not
  * stored apart from the edge bytes. 1 M stream IDs (16-byte big-endian ms and seq, sequential ms) take about
- * 55 bytes per key, against about 72 for a {@code TreeMap<byte[], V>} (see the module README).
+ * 57 bytes per key, against 72 for a {@code TreeMap<byte[], V>} (see the module README).
  *
  * <p><b>Note:</b> This class is not threadsafe. It is single-threaded by design: one thread owns the data.
  *
