@@ -53,7 +53,7 @@ class QuicklistPropertyTest {
 
     @Provide
     Arbitrary<List<Op>> ops() {
-        Arbitrary<Op> op = Combinators.combine(Arbitraries.integers().between(0, 19),
+        Arbitrary<Op> op = Combinators.combine(Arbitraries.integers().between(0, 20),
             Arbitraries.integers().between(-400, 400), Arbitraries.integers().between(0, 40), values())
             .as(Op::new);
         return op.list().ofMinSize(1).ofMaxSize(300);
@@ -194,6 +194,22 @@ class QuicklistPropertyTest {
                     it.replace(v);
                     assertFalse(it.next());
                     model.set(i, v);
+                }
+            }
+            case 18 -> {
+                // remove one element through an iterator that is then abandoned (never closed): the node it
+                // decompressed must be compressed again by the list's next operation
+                if (size > 0) {
+                    int i = clampIndex(model, op.a());
+                    boolean forward = op.b() % 2 == 0;
+                    QuicklistIterator it = ql.iterator(i, forward);
+                    assertTrue(it.next());
+                    it.remove();
+                    model.remove(i);
+                    if (i < model.size() && forward) {
+                        assertTrue(it.next());
+                        assertArrayEquals(model.get(i), it.value());
+                    }
                 }
             }
             default -> {
