@@ -385,6 +385,44 @@ public final class Numbers {
         return ascii(d2string70(v), dst, off);
     }
 
+    /**
+     * Redis 7.2's {@code fixedpoint_d2string}, used for {@code GEODIST} and {@code GEOSEARCH WITHDIST} (4
+     * digits): {@code v * 10^digits} rounded to an integer with ties to even ({@code llrint}), printed with exactly
+     * {@code fractionalDigits} digits after the point. A value that rounds to zero prints without a sign. Allocation
+     * free; magnitudes must stay below 2^63 / 10^digits, as in Redis.
+     *
+     * @return the number of bytes written
+     * @throws IllegalArgumentException unless {@code 1 <= fractionalDigits <= 17}
+     */
+    public static int fixedpointD2string(double v, int fractionalDigits, byte[] dst, int off) {
+        if (fractionalDigits < 1 || fractionalDigits > 17) {
+            throw new IllegalArgumentException("fractional digits " + fractionalDigits + " outside 1..17");
+        }
+        long scaled = v == 0 ? 0 : (long) Math.rint(v * POW10[fractionalDigits]);
+        int p = off;
+        if (scaled < 0) {
+            Objects.checkIndex(p, dst.length);
+            dst[p++] = '-';
+        }
+        long mag = scaled < 0 ? -scaled : scaled; // unsigned for Long.MIN_VALUE
+        int ndigits = digits10Unsigned(mag);
+        int intDigits = Math.max(1, ndigits - fractionalDigits);
+        int size = intDigits + 1 + fractionalDigits;
+        Objects.checkFromIndexSize(p, size, dst.length);
+        java.util.Arrays.fill(dst, p, p + size, (byte) '0');
+        dst[p + intDigits] = '.';
+        int next = p + size - 1;
+        for (int i = 0; i < ndigits; i++) {
+            if (next == p + intDigits) {
+                next--;
+            }
+            long q = Long.divideUnsigned(mag, 10);
+            dst[next--] = (byte) ('0' + (mag - q * 10));
+            mag = q;
+        }
+        return p + size - off;
+    }
+
     private static int ascii(String s, byte[] dst, int off) {
         Objects.checkFromIndexSize(off, s.length(), dst.length);
         for (int i = 0; i < s.length(); i++) {

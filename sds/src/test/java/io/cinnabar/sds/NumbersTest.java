@@ -144,4 +144,17 @@ class NumbersTest {
             assertTrue(Double.isNaN(Numbers.parseDouble(b(bad))), bad);
         }
     }
+
+    @Test
+    void fixedpointD2stringForGeoDistances() {
+        byte[] buf = new byte[40];
+        Object[][] cases = {{1.5, 4, "1.5000"}, {0.0, 4, "0.0000"}, {-0.0, 4, "0.0000"}, {-0.00001, 4, "0.0000"},
+            {123.45678, 4, "123.4568"}, {-2.5, 1, "-2.5"}, {0.00005, 4, "0.0000"}, {0.00015, 4, "0.0001"} /* 0.00015 * 10000 is 1.4999999999999998 */,
+            {166274.1516, 4, "166274.1516"}, {0.0123, 4, "0.0123"}, {7.0, 2, "7.00"}, {-0.05, 1, "0.0"} /* llrint(-0.5) is 0 */};
+        for (Object[] c : cases) {
+            int n = Numbers.fixedpointD2string((Double) c[0], (Integer) c[1], buf, 3);
+            assertEquals(c[2], new String(buf, 3, n, StandardCharsets.US_ASCII), String.valueOf(c[0]));
+        }
+        assertThrows(IllegalArgumentException.class, () -> Numbers.fixedpointD2string(1, 0, buf, 0));
+    }
 }
