@@ -28,8 +28,9 @@ import java.util.Objects;
  * <ul>
  *   <li>{@link #parseDouble}: {@code string2d}, used for {@code ZADD}/{@code ZINCRBY} scores and other double
  *       arguments: {@code strtod} syntax (decimal, hex floats, {@code inf}/{@code infinity} any case), correctly
- *       rounded; rejects empty input, leading white space, trailing bytes, NaN, overflow to infinity and
- *       underflow of a non-zero number to zero. Returns {@link Double#NaN} for a rejected input (NaN is never an
+ *       rounded (plain decimals beyond the fast path go through {@link Double#parseDouble}, which is correctly
+ *       rounded too; hex floats through an exact big-integer path); rejects empty input, leading white space,
+ *       trailing bytes, NaN, overflow to infinity and underflow of a non-zero number to zero. Returns {@link Double#NaN} for a rejected input (NaN is never an
  *       accepted value, so the sentinel is unambiguous).</li>
  *   <li>{@link #d2string}: Redis 7.2's {@code d2string}, used by {@code ZSCORE}, {@code ZINCRBY}, {@code ZRANGE
  *       WITHSCORES} replies and listpack scores: {@code nan}, {@code inf}, {@code -inf}, {@code 0}, {@code -0};
@@ -235,6 +236,14 @@ public final class Numbers {
         if (fast == fast) {
             return fast;
         }
+        if (isPlainDecimal(s, off, off + len)) {
+            // Java's parser is correctly rounded like glibc's; only the range rules are Redis's own
+            double d = Double.parseDouble(new String(s, off, len, StandardCharsets.ISO_8859_1));
+            if (Double.isInfinite(d) || (d == 0 && hasNonZeroDigit(s, off, off + len))) {
+                return Double.NaN; // ERANGE: overflow, or a non-zero number that underflows to zero
+            }
+            return d;
+        }
         StrtodParser.Result r = new StrtodParser.Result();
         StrtodParser.parse(s, off, len, 53, Double.MIN_EXPONENT, Double.MAX_EXPONENT, r);
         return switch (r.kind) {
@@ -246,6 +255,53 @@ public final class Numbers {
             case StrtodParser.INFINITE -> r.negative ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
             default -> Double.NaN;
         };
+    }
+
+    /** {@code [+-] (digits [. digits] | . digits) [(e|E) [+-] digits]}, the whole range, nothing else. */
+    private static boolean isPlainDecimal(byte[] s, int p, int end) {
+        if (p < end && (s[p] == '+' || s[p] == '-')) {
+            p++;
+        }
+        int digits = 0;
+        while (p < end && s[p] >= '0' && s[p] <= '9') {
+            p++;
+            digits++;
+        }
+        if (p < end && s[p] == '.') {
+            p++;
+            while (p < end && s[p] >= '0' && s[p] <= '9') {
+                p++;
+                digits++;
+            }
+        }
+        if (digits == 0) {
+            return false;
+        }
+        if (p == end) {
+            return true;
+        }
+        if (s[p] != 'e' && s[p] != 'E') {
+            return false;
+        }
+        if (++p < end && (s[p] == '+' || s[p] == '-')) {
+            p++;
+        }
+        if (p == end) {
+            return false;
+        }
+        while (p < end && s[p] >= '0' && s[p] <= '9') {
+            p++;
+        }
+        return p == end;
+    }
+
+    private static boolean hasNonZeroDigit(byte[] s, int p, int end) {
+        for (; p < end && s[p] != 'e' && s[p] != 'E'; p++) {
+            if (s[p] >= '1' && s[p] <= '9') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@link #parseDouble(byte[], int, int)} of a whole array. */
