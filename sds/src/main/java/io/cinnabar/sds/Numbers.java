@@ -76,31 +76,7 @@ public final class Numbers {
     /** Whether {@code string2ll} accepts {@code s[off, off+len)}. O(len), no allocation. */
     public static boolean isLong(byte[] s, int off, int len) {
         Objects.checkFromIndexSize(off, len, s.length);
-        if (len == 0 || len >= LONG_STR_SIZE) {
-            return false;
-        }
-        if (len == 1 && s[off] == '0') {
-            return true;
-        }
-        int p = off;
-        int end = off + len;
-        boolean negative = s[p] == '-';
-        if (negative && ++p == end) {
-            return false;
-        }
-        if (s[p] < '1' || s[p] > '9') {
-            return false;
-        }
-        long v = 0; // unsigned accumulation: at most 19 digits fit below 2^64
-        int digits = 0;
-        for (; p < end; p++) {
-            int d = s[p] - '0';
-            if (d < 0 || d > 9 || ++digits > 19) {
-                return false;
-            }
-            v = v * 10 + d;
-        }
-        return negative ? (v >= 0 || v == Long.MIN_VALUE) : v >= 0;
+        return scanLong(s, off, len) != Long.MIN_VALUE || isMinLong(s, off, len);
     }
 
     /** {@link #isLong(byte[], int, int)} of a whole array. */
@@ -109,23 +85,57 @@ public final class Numbers {
     }
 
     /**
-     * {@code string2ll}: the value of {@code s[off, off+len)}.
+     * {@code string2ll}: the value of {@code s[off, off+len)}, in one pass without allocation.
      *
      * @throws NumberFormatException where Redis replies "value is not an integer or out of range"
      */
     public static long parseLong(byte[] s, int off, int len) {
-        if (!isLong(s, off, len)) {
+        Objects.checkFromIndexSize(off, len, s.length);
+        long v = scanLong(s, off, len);
+        if (v == Long.MIN_VALUE && !isMinLong(s, off, len)) {
             throw new NumberFormatException("not an integer as Redis reads one: "
                 + new String(s, off, Math.min(len, 64), StandardCharsets.ISO_8859_1));
         }
-        int p = off;
-        boolean negative = s[p] == '-';
-        if (negative) {
-            p++;
+        return v;
+    }
+
+    private static final byte[] MIN_LONG = "-9223372036854775808".getBytes(StandardCharsets.US_ASCII);
+
+    private static boolean isMinLong(byte[] s, int off, int len) {
+        return len == MIN_LONG.length && java.util.Arrays.equals(s, off, off + len, MIN_LONG, 0, len);
+    }
+
+    /**
+     * {@code string2ll}'s scan: the value, or {@code Long.MIN_VALUE} for a rejected input (the one valid input with
+     * that value, {@code -9223372036854775808}, is told apart by the callers).
+     */
+    private static long scanLong(byte[] s, int off, int len) {
+        if (len == 0 || len >= LONG_STR_SIZE) {
+            return Long.MIN_VALUE;
         }
-        long v = 0;
-        for (int end = off + len; p < end; p++) {
-            v = v * 10 + (s[p] - '0');
+        int p = off;
+        int end = off + len;
+        byte first = s[p];
+        if (len == 1 && first == '0') {
+            return 0;
+        }
+        boolean negative = first == '-';
+        if (negative && ++p == end) {
+            return Long.MIN_VALUE;
+        }
+        if (s[p] < '1' || s[p] > '9' || end - p > 19) {
+            return Long.MIN_VALUE; // leading zero, sign or junk; 20 digits exceed every long
+        }
+        long v = 0; // at most 19 digits: fits below 2^64 as unsigned
+        for (; p < end; p++) {
+            int d = s[p] - '0';
+            if (d < 0 || d > 9) {
+                return Long.MIN_VALUE;
+            }
+            v = v * 10 + d;
+        }
+        if (v < 0) { // 2^63 or more: only -2^63 is valid, and it maps to the sentinel anyway
+            return Long.MIN_VALUE;
         }
         return negative ? -v : v;
     }
