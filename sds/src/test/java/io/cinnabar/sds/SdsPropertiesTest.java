@@ -29,7 +29,8 @@ class SdsPropertiesTest {
     @Provide
     Arbitrary<List<Op>> sdsOps() {
         Arbitrary<byte[]> bytes = Arbitraries.bytes().between((byte) 0, (byte) 5).array(byte[].class).ofMaxSize(40);
-        Arbitrary<Long> idx = Arbitraries.longs().between(-60, 60);
+        Arbitrary<Long> idx = Arbitraries.oneOf(Arbitraries.longs().between(-60, 60),
+            Arbitraries.of(Long.MIN_VALUE, Long.MAX_VALUE, (long) Integer.MAX_VALUE, (long) Integer.MIN_VALUE));
         return Combinators.combine(Arbitraries.integers().between(0, 5), bytes, idx, idx)
             .as(Op::new).list().ofMaxSize(40);
     }
@@ -58,8 +59,8 @@ class SdsPropertiesTest {
                     model = trimModel(model, op.bytes());
                 }
                 case 4 -> {
-                    int start = (int) Math.abs(op.a());
-                    int n = (int) Math.abs(op.b());
+                    int start = (int) Math.min(Integer.MAX_VALUE, Math.abs(op.a() % 1000));
+                    int n = (int) Math.min(Integer.MAX_VALUE, Math.abs(op.b() % 1000));
                     s.substr(start, n);
                     model = start >= model.length ? new byte[0]
                         : Arrays.copyOfRange(model, start, (int) Math.min(model.length, (long) start + n));
@@ -92,7 +93,7 @@ class SdsPropertiesTest {
         if (s < 0 || s >= len || s > e) {
             return new byte[0];
         }
-        return Arrays.copyOfRange(m, (int) s, (int) Math.min(e, len - 1) + 1);
+        return Arrays.copyOfRange(m, (int) s, (int) (Math.min(e, len - 1) + 1));
     }
 
     static byte[] trimModel(byte[] m, byte[] cset) {
