@@ -286,6 +286,22 @@ class SdsPropertiesTest {
         assertEquals(sum, LongDouble.valueOf(b).add(LongDouble.valueOf(a)));
     }
 
+    /** The 128-bit %.17Lf fast path against the exact BigDecimal expansion. */
+    @Property(tries = 5000)
+    void humanFormatFastPathMatchesExactExpansion(@ForAll("decimals") String s, @ForAll long bits) {
+        LongDouble parsed = LongDouble.parse(s);
+        if (parsed != null && parsed.isFinite()) {
+            assertEquals(parsed.toHumanStringExact(), parsed.toHumanString(), s);
+        }
+        double d = Double.longBitsToDouble(bits);
+        if (!Double.isNaN(d) && !Double.isInfinite(d)) {
+            LongDouble l = LongDouble.valueOf(d);
+            assertEquals(l.toHumanStringExact(), l.toHumanString(), Double.toString(d));
+            LongDouble sum = l.add(LongDouble.parse("0.1"));
+            assertEquals(sum.toHumanStringExact(), sum.toHumanString(), d + " + 0.1");
+        }
+    }
+
     @Provide
     Arbitrary<Integer> smallShift() {
         return Arbitraries.integers().between(0, 8);
