@@ -132,6 +132,15 @@ class SdsPropertiesTest {
         assertArrayEquals(s, joined.toByteArray());
     }
 
+    /** What sdscatrepr prints, sdssplitargs reads back as one argument, whatever the bytes. */
+    @Property(tries = 2000)
+    void reprThenSplitArgsIsIdentity(@ForAll @Size(max = 40) byte[] raw) {
+        Sds repr = Sds.empty().appendRepr(raw, 0, raw.length);
+        Sds[] args = Sds.splitArgs(repr.array(), 0, repr.length());
+        assertEquals(1, args.length, repr.toString());
+        assertArrayEquals(raw, args[0].toByteArray());
+    }
+
     private static byte[] small(byte[] b) {
         byte[] out = b.clone();
         for (int i = 0; i < out.length; i++) {
