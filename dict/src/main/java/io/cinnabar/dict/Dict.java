@@ -710,6 +710,11 @@ public final class Dict<V> {
         return e;
     }
 
+    /** A new array for {@link #someEntries} (Java cannot create generic arrays directly). */
+    public static <V> DictEntry<V>[] entryArray(int length) {
+        return newTable(length);
+    }
+
     /**
      * Samples up to {@code count} entries from random places (Redis: {@code dictGetSomeKeys}) into {@code dest}
      * and returns how many were stored. Not uniform and possibly fewer than asked, but fast: it walks buckets

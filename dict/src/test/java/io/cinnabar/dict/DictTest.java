@@ -271,9 +271,6 @@ class DictTest {
             if (firstNonEmpty - idx < Dict.EMPTY_VISITS_PER_STEP) {
                 assertNull(old[firstNonEmpty], "the first non-empty bucket was moved");
                 assertEquals(firstNonEmpty + 1, d.rehashIndex(), "and nothing after it");
-                if (firstNonEmpty + 1 < old.length && old[firstNonEmpty + 1] != null) {
-                    assertNotNull(old[firstNonEmpty + 1]);
-                }
             } else {
                 assertEquals(idx + Dict.EMPTY_VISITS_PER_STEP, d.rehashIndex());
             }
@@ -359,8 +356,7 @@ class DictTest {
             seen.merge(s(e.key()), 1, Integer::sum);
         }
         assertTrue(seen.size() > 1000, "random entries spread: " + seen.size());
-        @SuppressWarnings("unchecked")
-        DictEntry<Integer>[] dest = new DictEntry[20];
+        DictEntry<Integer>[] dest = Dict.entryArray(20);
         Dict<Integer> d2 = rehashingDict(2000);
         int n = d2.someEntries(dest, 20);
         assertTrue(n > 0 && n <= 20);

@@ -68,8 +68,11 @@ public class DictGetBenchmark {
     }
 
     private int nextBatchStart() {
+        if (pos + BATCH > size) {
+            pos = 0;
+        }
         int p = pos;
-        pos = p + BATCH >= size ? 0 : p + BATCH;
+        pos += BATCH;
         return p;
     }
 
