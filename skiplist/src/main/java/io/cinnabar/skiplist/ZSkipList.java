@@ -34,10 +34,14 @@ import java.util.function.Consumer;
  *
  * <h2>Cost</h2>
  * Expected O(log N) for insert, delete, score update, rank, element at a rank, first/last in a range; range
- * iteration adds O(1) per element returned; a range deletion adds O(log N) per element deleted. Memory per node
- * with compressed oops: a 40-byte node object, a {@code forward} array (16 + 4 bytes per level, rounded up to 8)
- * and a {@code span} array (16 + 8 per level): 88 bytes for a level-1 node, ~95 on average (4/3 levels), plus
- * the member array.
+ * iteration adds O(1) per element returned; a range deletion adds O(log N) per element deleted.
+ *
+ * <h2>Memory</h2>
+ * The level-1 link and its span live in the node itself; only nodes of level 2 and up (one in four) carry two
+ * arrays for the higher levels. With compressed oops a node object is 48 bytes (header 12, member 4, score 8,
+ * span0 8, backward 4, next0 4, two array references 8); a level-k node (k &gt;= 2) adds a {@code Node[k-1]}
+ * (16 + 4 per level, rounded up to 8) and a {@code long[k-1]} (16 + 8 per level): 48 bytes for 3 nodes in 4,
+ * 96 for a level-2 node, about 61 on average, plus the member array.
  *
  * <p>Ranks in this API are 0-based (the first element has rank 0), as {@code ZRANK} replies; Redis's C code
  * counts from 1 internally.
@@ -70,12 +74,16 @@ public final class ZSkipList {
         byte[] member;
         double score;
         Node backward;
-        final Node[] forward;
-        final long[] span;
+        /** Level-1 link and its span, kept in the node: 3 nodes in 4 have no other level. */
+        Node next0;
+        long span0;
+        /** Links and spans of levels 2 and up ({@code null} for a level-1 node). */
+        final Node[] up;
+        final long[] upSpan;
 
         Node(int level, byte[] member, double score) {
-            this.forward = new Node[level];
-            this.span = new long[level];
+            this.up = level > 1 ? new Node[level - 1] : null;
+            this.upSpan = level > 1 ? new long[level - 1] : null;
             this.member = member;
             this.score = score;
         }
@@ -92,7 +100,7 @@ public final class ZSkipList {
 
         /** The next element in ascending order, or {@code null} after the last. */
         public Node next() {
-            return forward[0];
+            return next0;
         }
 
         /** The previous element, or {@code null} before the first (Redis: {@code backward}). */
@@ -102,7 +110,7 @@ public final class ZSkipList {
 
         /** Number of levels of this node (1 to 32). */
         public int level() {
-            return forward.length;
+            return up == null ? 1 : up.length + 1;
         }
 
         @Override
@@ -133,7 +141,7 @@ public final class ZSkipList {
 
     /** The lowest element, or {@code null}; O(1). */
     public Node first() {
-        return header.forward[0];
+        return header.next0;
     }
 
     /** The highest element, or {@code null}; O(1). */
@@ -194,33 +202,33 @@ public final class ZSkipList {
         Node n = header;
         for (int i = level - 1; i >= 0; i--) {
             rank[i] = i == level - 1 ? 0 : rank[i + 1];
-            while (n.forward[i] != null && before(n.forward[i], score, member)) {
-                rank[i] += n.span[i];
-                n = n.forward[i];
+            while (fwd(n, i) != null && before(fwd(n, i), score, member)) {
+                rank[i] += span(n, i);
+                n = fwd(n, i);
             }
             update[i] = n;
         }
-        int lvl = x.forward.length;
+        int lvl = x.level();
         if (lvl > level) {
             for (int i = level; i < lvl; i++) {
                 rank[i] = 0;
                 update[i] = header;
-                header.span[i] = length;
+                setSpan(header, i, length);
             }
             level = lvl;
         }
         for (int i = 0; i < lvl; i++) {
-            x.forward[i] = update[i].forward[i];
-            update[i].forward[i] = x;
-            x.span[i] = update[i].span[i] - (rank[0] - rank[i]);
-            update[i].span[i] = (rank[0] - rank[i]) + 1;
+            setFwd(x, i, fwd(update[i], i));
+            setFwd(update[i], i, x);
+            setSpan(x, i, span(update[i], i) - (rank[0] - rank[i]));
+            setSpan(update[i], i, (rank[0] - rank[i]) + 1);
         }
         for (int i = lvl; i < level; i++) {
-            update[i].span[i]++;
+            setSpan(update[i], i, span(update[i], i) + 1);
         }
         x.backward = update[0] == header ? null : update[0];
-        if (x.forward[0] != null) {
-            x.forward[0].backward = x;
+        if (x.next0 != null) {
+            x.next0.backward = x;
         } else {
             tail = x;
         }
@@ -232,39 +240,69 @@ public final class ZSkipList {
     private Node searchPath(double score, byte[] member) {
         Node x = header;
         for (int i = level - 1; i >= 0; i--) {
-            while (x.forward[i] != null && before(x.forward[i], score, member)) {
-                x = x.forward[i];
+            while (fwd(x, i) != null && before(fwd(x, i), score, member)) {
+                x = fwd(x, i);
             }
             update[i] = x;
         }
-        return x.forward[0];
+        return x.next0;
     }
 
     /** Unlinks {@code x} given the search path in {@code update} (Redis: {@code zslDeleteNode}). */
     private void deleteNode(Node x) {
         for (int i = 0; i < level; i++) {
-            if (update[i].forward[i] == x) {
-                update[i].span[i] += x.span[i] - 1;
-                update[i].forward[i] = x.forward[i];
+            if (fwd(update[i], i) == x) {
+                setSpan(update[i], i, span(update[i], i) + span(x, i) - 1);
+                setFwd(update[i], i, fwd(x, i));
             } else {
-                update[i].span[i] -= 1;
+                setSpan(update[i], i, span(update[i], i) - 1);
             }
         }
-        if (x.forward[0] != null) {
-            x.forward[0].backward = x.backward;
+        if (x.next0 != null) {
+            x.next0.backward = x.backward;
         } else {
             tail = x.backward;
         }
-        while (level > 1 && header.forward[level - 1] == null) {
+        while (level > 1 && fwd(header, level - 1) == null) {
             level--;
         }
         length--;
     }
 
     private static void clearLinks(Node x) {
-        Arrays.fill(x.forward, null);
-        Arrays.fill(x.span, 0);
+        x.next0 = null;
+        x.span0 = 0;
+        if (x.up != null) {
+            Arrays.fill(x.up, null);
+            Arrays.fill(x.upSpan, 0);
+        }
         x.backward = null;
+    }
+
+    /** The link of {@code x} at level {@code i} (0-based). */
+    private static Node fwd(Node x, int i) {
+        return i == 0 ? x.next0 : x.up[i - 1];
+    }
+
+    private static void setFwd(Node x, int i, Node to) {
+        if (i == 0) {
+            x.next0 = to;
+        } else {
+            x.up[i - 1] = to;
+        }
+    }
+
+    /** The span of the link of {@code x} at level {@code i}. */
+    private static long span(Node x, int i) {
+        return i == 0 ? x.span0 : x.upSpan[i - 1];
+    }
+
+    private static void setSpan(Node x, int i, long v) {
+        if (i == 0) {
+            x.span0 = v;
+        } else {
+            x.upSpan[i - 1] = v;
+        }
     }
 
     /**
@@ -301,7 +339,7 @@ public final class ZSkipList {
             throw new IllegalArgumentException("no such element");
         }
         if ((x.backward == null || x.backward.score < newScore)
-            && (x.forward[0] == null || x.forward[0].score > newScore)) {
+            && (x.next0 == null || x.next0.score > newScore)) {
             x.score = newScore;
             Arrays.fill(update, null);
             return x;
@@ -323,9 +361,9 @@ public final class ZSkipList {
         long r = 0;
         Node x = header;
         for (int i = level - 1; i >= 0; i--) {
-            while (x.forward[i] != null && beforeOrAt(x.forward[i], score, member)) {
-                r += x.span[i];
-                x = x.forward[i];
+            while (fwd(x, i) != null && beforeOrAt(fwd(x, i), score, member)) {
+                r += span(x, i);
+                x = fwd(x, i);
             }
             if (x != header && x.score == score && Arrays.equals(x.member, member)) {
                 return r - 1;
@@ -351,9 +389,9 @@ public final class ZSkipList {
         long traversed = 0;
         Node x = header;
         for (int i = level - 1; i >= 0; i--) {
-            while (x.forward[i] != null && traversed + x.span[i] <= target) {
-                traversed += x.span[i];
-                x = x.forward[i];
+            while (fwd(x, i) != null && traversed + span(x, i) <= target) {
+                traversed += span(x, i);
+                x = fwd(x, i);
             }
             if (traversed == target) {
                 return x;
@@ -373,7 +411,7 @@ public final class ZSkipList {
         if (x == null || !range.gteMin(x.score)) {
             return false;
         }
-        x = header.forward[0];
+        x = header.next0;
         return range.lteMax(x.score);
     }
 
@@ -384,11 +422,11 @@ public final class ZSkipList {
         }
         Node x = header;
         for (int i = level - 1; i >= 0; i--) {
-            while (x.forward[i] != null && !range.gteMin(x.forward[i].score)) {
-                x = x.forward[i];
+            while (fwd(x, i) != null && !range.gteMin(fwd(x, i).score)) {
+                x = fwd(x, i);
             }
         }
-        x = x.forward[0];
+        x = x.next0;
         return x != null && range.lteMax(x.score) ? x : null;
     }
 
@@ -399,8 +437,8 @@ public final class ZSkipList {
         }
         Node x = header;
         for (int i = level - 1; i >= 0; i--) {
-            while (x.forward[i] != null && range.lteMax(x.forward[i].score)) {
-                x = x.forward[i];
+            while (fwd(x, i) != null && range.lteMax(fwd(x, i).score)) {
+                x = fwd(x, i);
             }
         }
         return x != header && range.gteMin(x.score) ? x : null;
@@ -431,7 +469,7 @@ public final class ZSkipList {
         while (x != null && n != limit && (reverse ? range.gteMin(x.score) : range.lteMax(x.score))) {
             fn.accept(x);
             n++;
-            x = reverse ? x.backward : x.forward[0];
+            x = reverse ? x.backward : x.next0;
         }
         return n;
     }
@@ -452,15 +490,15 @@ public final class ZSkipList {
     public long deleteRangeByScore(ScoreRange range, Consumer<Node> removed) {
         Node x = header;
         for (int i = level - 1; i >= 0; i--) {
-            while (x.forward[i] != null && !range.gteMin(x.forward[i].score)) {
-                x = x.forward[i];
+            while (fwd(x, i) != null && !range.gteMin(fwd(x, i).score)) {
+                x = fwd(x, i);
             }
             update[i] = x;
         }
-        x = x.forward[0];
+        x = x.next0;
         long n = 0;
         while (x != null && range.lteMax(x.score)) {
-            Node next = x.forward[0];
+            Node next = x.next0;
             deleteNode(x);
             clearLinks(x);
             removed.accept(x);
@@ -482,7 +520,7 @@ public final class ZSkipList {
         if (x == null || !range.gteMin(x.member)) {
             return false;
         }
-        return range.lteMax(header.forward[0].member);
+        return range.lteMax(header.next0.member);
     }
 
     /** The first element in the lex {@code range}, or {@code null}; expected O(log N). */
@@ -492,11 +530,11 @@ public final class ZSkipList {
         }
         Node x = header;
         for (int i = level - 1; i >= 0; i--) {
-            while (x.forward[i] != null && !range.gteMin(x.forward[i].member)) {
-                x = x.forward[i];
+            while (fwd(x, i) != null && !range.gteMin(fwd(x, i).member)) {
+                x = fwd(x, i);
             }
         }
-        x = x.forward[0];
+        x = x.next0;
         return x != null && range.lteMax(x.member) ? x : null;
     }
 
@@ -507,8 +545,8 @@ public final class ZSkipList {
         }
         Node x = header;
         for (int i = level - 1; i >= 0; i--) {
-            while (x.forward[i] != null && range.lteMax(x.forward[i].member)) {
-                x = x.forward[i];
+            while (fwd(x, i) != null && range.lteMax(fwd(x, i).member)) {
+                x = fwd(x, i);
             }
         }
         return x != header && range.gteMin(x.member) ? x : null;
@@ -537,7 +575,7 @@ public final class ZSkipList {
         while (x != null && n != limit && (reverse ? range.gteMin(x.member) : range.lteMax(x.member))) {
             fn.accept(x);
             n++;
-            x = reverse ? x.backward : x.forward[0];
+            x = reverse ? x.backward : x.next0;
         }
         return n;
     }
@@ -549,15 +587,15 @@ public final class ZSkipList {
     public long deleteRangeByLex(LexRange range, Consumer<Node> removed) {
         Node x = header;
         for (int i = level - 1; i >= 0; i--) {
-            while (x.forward[i] != null && !range.gteMin(x.forward[i].member)) {
-                x = x.forward[i];
+            while (fwd(x, i) != null && !range.gteMin(fwd(x, i).member)) {
+                x = fwd(x, i);
             }
             update[i] = x;
         }
-        x = x.forward[0];
+        x = x.next0;
         long n = 0;
         while (x != null && range.lteMax(x.member)) {
-            Node next = x.forward[0];
+            Node next = x.next0;
             deleteNode(x);
             clearLinks(x);
             removed.accept(x);
@@ -589,7 +627,7 @@ public final class ZSkipList {
         for (long r = start; r <= end; r++) {
             fn.accept(x);
             n++;
-            x = reverse ? x.backward : x.forward[0];
+            x = reverse ? x.backward : x.next0;
         }
         return n;
     }
@@ -610,17 +648,17 @@ public final class ZSkipList {
         long traversed = 0;
         Node x = header;
         for (int i = level - 1; i >= 0; i--) {
-            while (x.forward[i] != null && traversed + x.span[i] < from) {
-                traversed += x.span[i];
-                x = x.forward[i];
+            while (fwd(x, i) != null && traversed + span(x, i) < from) {
+                traversed += span(x, i);
+                x = fwd(x, i);
             }
             update[i] = x;
         }
         traversed++;
-        x = x.forward[0];
+        x = x.next0;
         long n = 0;
         while (x != null && traversed <= to) {
-            Node next = x.forward[0];
+            Node next = x.next0;
             deleteNode(x);
             clearLinks(x);
             removed.accept(x);
@@ -641,7 +679,7 @@ public final class ZSkipList {
     public void validate() {
         long count = 0;
         Node prev = null;
-        for (Node x = header.forward[0]; x != null; x = x.forward[0]) {
+        for (Node x = header.next0; x != null; x = x.next0) {
             count++;
             if (x.backward != prev) {
                 throw new IllegalStateException("backward link of " + x);
@@ -662,11 +700,11 @@ public final class ZSkipList {
 
     private void validateSpans() {
         for (int i = 0; i < MAX_LEVEL; i++) {
-            if (i >= level && header.forward[i] != null) {
+            if (i >= level && fwd(header, i) != null) {
                 throw new IllegalStateException("link above the level " + level);
             }
         }
-        if (level > 1 && header.forward[level - 1] == null) {
+        if (level > 1 && fwd(header, level - 1) == null) {
             throw new IllegalStateException("level " + level + " is empty");
         }
         for (int i = 0; i < level; i++) {
@@ -674,19 +712,19 @@ public final class ZSkipList {
             Node x = header;
             Node walk = header;
             while (x != null) {
-                Node target = x.forward[i];
+                Node target = fwd(x, i);
                 long steps = 0;
-                while (walk.forward[0] != target) {
-                    walk = walk.forward[0];
+                while (walk.next0 != target) {
+                    walk = walk.next0;
                     steps++;
                     if (walk == null) {
                         throw new IllegalStateException("level " + i + " link skips the end");
                     }
                 }
                 steps += target == null ? 0 : 1;
-                if (x.span[i] != steps) {
+                if (span(x, i) != steps) {
                     throw new IllegalStateException("span at level " + i + " after rank " + pos + ": "
-                        + x.span[i] + " instead of " + steps);
+                        + span(x, i) + " instead of " + steps);
                 }
                 pos += steps;
                 walk = target == null ? walk : target;
