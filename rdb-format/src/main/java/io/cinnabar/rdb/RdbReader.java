@@ -82,6 +82,26 @@ public final class RdbReader {
         return r;
     }
 
+    /** Reads one type byte and value, which must end exactly at the end of the input (DUMP payloads). */
+    int readValue(RdbVisitor visitor) {
+        this.v = visitor;
+        long at = in.offset();
+        int type = in.u8("value type");
+        if (!isValueType(type)) {
+            throw new RdbException("unknown value type " + type, at);
+        }
+        RdbKey k = new RdbKey(0, new byte[0], type, type == TYPE_STRING ? "raw" : encoding(type), -1, -1, -1, at);
+        begun = false;
+        value(type, k);
+        if (begun) {
+            v.endKey(current);
+        }
+        if (in.hasMore()) {
+            throw new RdbException("value ends before the payload footer", in.offset());
+        }
+        return type;
+    }
+
     /** Walk MODULE_2 values and report them instead of failing (default false). */
     public RdbReader skipModules(boolean skip) {
         this.skipModules = skip;
@@ -259,7 +279,9 @@ public final class RdbReader {
         switch (type) {
             case TYPE_STRING -> {
                 byte[] s = string("string value");
-                begin(k, false);
+                current = new RdbKey(k.db(), k.key(), k.type(), stringEncoding, k.expireAtMs(), k.idleSeconds(),
+                    k.freq(), k.offset());
+                begin(current, false);
                 v.string(s);
             }
             case TYPE_LIST -> {

@@ -54,6 +54,7 @@ public final class Main {
                 case "rdb dump" -> RdbCommands.dump(o, out);
                 case "rdb check" -> RdbCommands.check(o, out);
                 case "rdb stats" -> RdbCommands.stats(o, out);
+                case "rdb convert" -> RdbCommands.convert(o, out);
                 default -> usage(err, "unknown command " + args[0] + " " + args[1]);
             };
             out.flush();

@@ -51,6 +51,16 @@ final class RdbCommands {
         return 0;
     }
 
+    static int convert(Main.Opts o, OutputStream out) throws IOException {
+        String v = o.named().get("rdb-version");
+        if (v == null) {
+            throw new IllegalArgumentException("convert needs --rdb-version 10|11");
+        }
+        Convert.run(o.file(0), o.file(1), Integer.parseInt(v));
+        out.write(("wrote " + o.file(1) + " (RDB " + v + ")\n").getBytes(StandardCharsets.UTF_8));
+        return 0;
+    }
+
     /** Counts what {@code rdb check} reports. */
     static final class CheckVisitor implements RdbVisitor {
         long keys;

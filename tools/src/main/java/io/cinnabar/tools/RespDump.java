@@ -1,5 +1,6 @@
 package io.cinnabar.tools;
 
+import io.cinnabar.rdb.DumpPayload;
 import io.cinnabar.rdb.RdbKey;
 import io.cinnabar.rdb.RdbVisitor;
 import io.cinnabar.rdb.StreamId;
@@ -12,14 +13,16 @@ import java.util.List;
 /**
  * {@code rdb dump --format resp}: RESP multibulk commands that {@code redis-cli --pipe} loads into a server to
  * reproduce the dataset: SELECT per database, DEL then SET / RPUSH / SADD / ZADD / HSET (batches of
- * {@value #BATCH} elements), XADD + XSETID + XGROUP CREATE / CREATECONSUMER + XCLAIM ... FORCE for streams,
- * PEXPIREAT for expiries, FUNCTION LOAD REPLACE for libraries. Scores are written with 17 significant digits so
+ * {@value #BATCH} elements), RESTORE of an RDB 10 payload for streams (the only way to reproduce consumer groups
+ * exactly: a PEL may name deleted entries, which XCLAIM refuses), PEXPIREAT for expiries, FUNCTION LOAD REPLACE for libraries. Scores are written with 17 significant digits so
  * they round-trip exactly.
  *
  * <p><b>Note:</b> This class is not threadsafe.
  */
 final class RespDump implements RdbVisitor {
     static final int BATCH = 128;
+    /** Streams go as RESTORE payloads of RDB 10, which Redis 7.0 and 7.2 both accept. */
+    static final int PAYLOAD_VERSION = 10;
     private final ByteOut out;
     private final KeyFilter filter;
     private int selected = -1;
@@ -28,12 +31,7 @@ final class RespDump implements RdbVisitor {
     private final List<byte[]> args = new ArrayList<>();
     private String command;
     private int per;
-    // stream
-    private byte[] group;
-    private List<Object[]> pending;
-    private java.util.Map<StreamId, byte[]> owner;
-    private byte[] consumer;
-    private StreamId lastEntry;
+    private final StreamCollector stream = new StreamCollector();
 
     RespDump(ByteOut out, KeyFilter filter) {
         this.out = out;
@@ -93,7 +91,7 @@ final class RespDump implements RdbVisitor {
             case "hash" -> start("HSET", 2);
             default -> command = null;
         }
-        lastEntry = null;
+        stream.reset();
     }
 
     private void start(String c, int perElement) {
@@ -141,90 +139,50 @@ final class RespDump implements RdbVisitor {
     }
 
     @Override
+    public boolean streamListpack(byte[] masterId, byte[] listpack) {
+        return on && stream.listpack(masterId, listpack);
+    }
+
+    @Override
     public void streamEntry(StreamId id, byte[][] fv) {
-        if (!on) {
-            return;
+        if (on) {
+            stream.entry(id);
         }
-        byte[][] parts = new byte[4 + fv.length][];
-        parts[0] = b("XADD");
-        parts[1] = key.key();
-        parts[2] = b(id.toString());
-        System.arraycopy(fv, 0, parts, 3, fv.length);
-        parts = java.util.Arrays.copyOf(parts, 3 + fv.length);
-        cmd(parts);
-        lastEntry = id;
     }
 
     @Override
     public void streamMetadata(StreamMetadata m) {
-        if (!on) {
-            return;
-        }
-        if (lastEntry == null) {
-            // an empty stream: create it with one entry at the last id, then delete that entry
-            cmd(b("XADD"), key.key(), b(m.lastId().toString()), b("x"), b("y"));
-            cmd(b("XDEL"), key.key(), b(m.lastId().toString()));
-        }
-        if (m.firstId() != null) {
-            cmd(b("XSETID"), key.key(), b(m.lastId().toString()), b("ENTRIESADDED"), b(Long.toString(m.entriesAdded())),
-                b("MAXDELETEDID"), b(m.maxDeletedId().toString()));
-        } else {
-            cmd(b("XSETID"), key.key(), b(m.lastId().toString()));
+        if (on) {
+            stream.metadata(m);
         }
     }
 
     @Override
     public void streamGroup(byte[] name, StreamId lastDelivered, long entriesRead, long pendingCount) {
-        if (!on) {
-            return;
+        if (on) {
+            stream.group(name, lastDelivered, entriesRead);
         }
-        closeGroup();
-        group = name;
-        if (entriesRead >= 0) {
-            cmd(b("XGROUP"), b("CREATE"), key.key(), name, b(lastDelivered.toString()), b("ENTRIESREAD"),
-                b(Long.toString(entriesRead)));
-        } else {
-            cmd(b("XGROUP"), b("CREATE"), key.key(), name, b(lastDelivered.toString()));
-        }
-        pending = new ArrayList<>();
-        owner = new java.util.HashMap<>();
     }
 
     @Override
     public void streamPending(StreamId id, long deliveryTimeMs, long deliveryCount) {
         if (on) {
-            pending.add(new Object[] {id, deliveryTimeMs, deliveryCount});
+            stream.pending(id, deliveryTimeMs, deliveryCount);
         }
     }
 
     @Override
     public void streamConsumer(byte[] name, long seenTimeMs, long activeTimeMs, long pendingCount) {
         if (on) {
-            consumer = name;
-            cmd(b("XGROUP"), b("CREATECONSUMER"), key.key(), group, name);
+            stream.consumer(name, seenTimeMs, activeTimeMs);
         }
     }
 
     @Override
     public void streamConsumerPending(StreamId id) {
         if (on) {
-            owner.put(id, consumer);
+            stream.consumerPending(id);
         }
-    }
-
-    private void closeGroup() {
-        if (group == null) {
-            return;
-        }
-        for (Object[] p : pending) {
-            byte[] who = owner.get((StreamId) p[0]);
-            if (who == null) {
-                continue;
-            }
-            cmd(b("XCLAIM"), key.key(), group, who, b("0"), b(p[0].toString()), b("TIME"), b(p[1].toString()),
-                b("RETRYCOUNT"), b(p[2].toString()), b("FORCE"), b("JUSTID"));
-        }
-        group = null;
     }
 
     @Override
@@ -235,7 +193,11 @@ final class RespDump implements RdbVisitor {
         if (command != null) {
             flushBatch();
         }
-        closeGroup();
+        if (k.family().equals("stream")) {
+            stream.finish();
+            cmd(b("RESTORE"), k.key(), b("0"), DumpPayload.stream(PAYLOAD_VERSION, stream.listpacks, stream.meta,
+                stream.groups));
+        }
         if (k.expireAtMs() >= 0) {
             cmd(b("PEXPIREAT"), k.key(), b(Long.toString(k.expireAtMs())));
         }
