@@ -37,7 +37,6 @@ import java.nio.file.Path;
  */
 public final class RdbReader {
     private final RdbInput in;
-    private final boolean payload;
     private boolean skipModules;
     private boolean verifyChecksum = true;
     private RdbVisitor v;
@@ -47,7 +46,6 @@ public final class RdbReader {
 
     private RdbReader(RdbInput in, boolean payload) {
         this.in = in;
-        this.payload = payload;
     }
 
     /** A reader over a stream of unknown size. */
@@ -112,6 +110,11 @@ public final class RdbReader {
     public RdbReader verifyChecksum(boolean verify) {
         this.verifyChecksum = verify;
         return this;
+    }
+
+    /** Bytes consumed so far: after {@link #read}, the length of the RDB data including its trailer. */
+    public long offset() {
+        return in.offset();
     }
 
     /** The version from the header (after {@link #read}). */

@@ -23,6 +23,8 @@ import java.util.regex.Pattern;
  *   rdb check FILE
  *   rdb stats FILE [--top N]
  *   rdb convert IN OUT --rdb-version 10|11
+ *   aof check PATH [--fix]
+ *   aof dump PATH [--format json] [--bytes base64|escape] [--db N] [--key REGEX] [--type T]
  * </pre>
  * Exit codes: 0 success, 1 bad input file (the message names the offset), 2 usage error.
  */
@@ -55,11 +57,17 @@ public final class Main {
                 case "rdb check" -> RdbCommands.check(o, out);
                 case "rdb stats" -> RdbCommands.stats(o, out);
                 case "rdb convert" -> RdbCommands.convert(o, out);
+                case "aof check" -> AofCommands.check(o, out);
+                case "aof dump" -> AofCommands.dump(o, out);
                 default -> usage(err, "unknown command " + args[0] + " " + args[1]);
             };
             out.flush();
             return rc;
         } catch (RdbException e) {
+            flushQuietly(out);
+            err.println("cinnabar: " + o.file(0) + ": " + e.getMessage());
+            return 1;
+        } catch (io.cinnabar.aof.AofException e) {
             flushQuietly(out);
             err.println("cinnabar: " + o.file(0) + ": " + e.getMessage());
             return 1;
@@ -93,7 +101,9 @@ public final class Main {
             usage: cinnabar rdb dump FILE [--format json|resp] [--bytes base64|escape] [--db N] [--key REGEX] [--type T] [--skip-modules]
                    cinnabar rdb check FILE
                    cinnabar rdb stats FILE [--top N]
-                   cinnabar rdb convert IN OUT --rdb-version 10|11""");
+                   cinnabar rdb convert IN OUT --rdb-version 10|11
+                   cinnabar aof check PATH [--fix]          (PATH: appendonlydir, its manifest, or one AOF file)
+                   cinnabar aof dump PATH [--format json] [--bytes base64|escape] [--db N] [--key REGEX] [--type T]""");
         return 2;
     }
 
