@@ -69,7 +69,7 @@ public final class AofCommandReader {
             throw corrupt("expected '*' or '#', found byte 0x" + Integer.toHexString(first));
         }
         long argc = number(line());
-        if (argc < 1 || argc > remaining() / 4 + 1) {
+        if (argc < 1 || argc > Integer.MAX_VALUE) {
             throw corrupt("bad argument count " + argc);
         }
         List<byte[]> args = new ArrayList<>((int) Math.min(argc, 1024));

@@ -15,7 +15,8 @@ import java.util.List;
  *
  *   one file per line as key/value pairs (order free, unknown keys ignored); lines starting with '#' are comments;
  *   type b = base (RDB or AOF, at most one), h = history (awaiting deletion, not loaded), i = incremental;
- *   names needing it are written quoted like Redis's sdscatrepr ("a b", \n \r \t \a \b \\ \" and \xHH),
+ *   names needing it are written quoted like Redis's sdscatrepr ("a b", \n \r \t \a \b \\ \" and \xHH);
+ *   unlike Redis, a name with a single quote is quoted too (Redis writes it bare and then cannot split it back),
  *   and read with sdssplitargs rules (double quotes with those escapes, single quotes with \' only).
  * </pre>
  * Written as Redis writes it: base first, then history files, then incremental files. Load order:
@@ -149,7 +150,7 @@ public final class AofManifest {
         boolean needs = false;
         for (byte x : b) {
             int c = x & 0xff;
-            if (c == '\\' || c == '"' || c <= ' ' || c >= 0x7f) {
+            if (c == '\\' || c == '"' || c == '\'' || c <= ' ' || c >= 0x7f) {
                 needs = true;
                 break;
             }
