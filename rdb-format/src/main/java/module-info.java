@@ -5,6 +5,8 @@
  */
 module io.cinnabar.rdb {
     requires io.cinnabar.lzf;
+    requires io.cinnabar.listpack;
+    requires io.cinnabar.intset;
 
     exports io.cinnabar.rdb;
 }

@@ -485,12 +485,8 @@ public final class RdbReader {
             c.next();
             return;
         }
-        boolean adopted = v.blob(RdbBlob.LISTPACK, lp);
-        if (adopted) {
-            while (c.next()) {
-                // validation only
-            }
-            return;
+        if (v.blob(RdbBlob.LISTPACK, lp)) {
+            return; // already validated deeply by the listpack module
         }
         int family = type == TYPE_SET_LISTPACK ? 1 : type == TYPE_ZSET_LISTPACK ? 2 : 3;
         while (c.next()) {
@@ -561,9 +557,8 @@ public final class RdbReader {
                 continue;
             }
             started = started || begin(current, false);
-            boolean adopted = v.blob(RdbBlob.LISTPACK, node);
-            while (c.next()) {
-                if (!adopted) {
+            if (!v.blob(RdbBlob.LISTPACK, node)) {
+                while (c.next()) {
                     v.listElement(c.bytes());
                 }
             }
