@@ -222,7 +222,7 @@ public final class RdbReader {
     }
 
     private void moduleAux(long at) {
-        long id = len("module id");
+        long id = ulen("module id");
         long whenOpcode = len("module aux when-opcode");
         long when = len("module aux when");
         if (whenOpcode != MODULE_OPCODE_UINT) {
@@ -328,7 +328,7 @@ public final class RdbReader {
                 stream(type);
             }
             case TYPE_MODULE_2 -> module(k);
-            case TYPE_MODULE_PRE_GA -> throw new RdbException("module value of pre-GA type 6 (" + moduleName(len("module id"))
+            case TYPE_MODULE_PRE_GA -> throw new RdbException("module value of pre-GA type 6 (" + moduleName(ulen("module id"))
                 + ") for key " + printable(k) + " cannot be skipped; Redis refuses it too", k.offset());
             default -> throw new RdbException("unknown value type " + type, k.offset());
         }
@@ -630,7 +630,7 @@ public final class RdbReader {
     }
 
     private void module(RdbKey k) {
-        long id = len("module id");
+        long id = ulen("module id");
         String name = moduleName(id);
         if (!skipModules) {
             throw new RdbException("module value of type " + name + " (encoding version " + moduleVersion(id)

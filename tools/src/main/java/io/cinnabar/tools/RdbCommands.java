@@ -83,14 +83,20 @@ final class RdbCommands {
             functions++;
         }
 
+        private final long[] perType = new long[256];
+        private int lastDb = -1;
+
         @Override
         public void beginKey(RdbKey k) {
             keys++;
             if (k.expireAtMs() >= 0) {
                 expires++;
             }
-            dbs.add(k.db());
-            types.merge(k.family(), 1L, Long::sum);
+            if (k.db() != lastDb) {
+                lastDb = k.db();
+                dbs.add(lastDb);
+            }
+            perType[k.type()]++;
         }
 
         long empty;
@@ -115,6 +121,11 @@ final class RdbCommands {
         }
 
         String summary(int version) {
+            for (int t = 0; t < perType.length; t++) {
+                if (perType[t] > 0) {
+                    types.merge(io.cinnabar.rdb.RdbFormat.family(t), perType[t], Long::sum);
+                }
+            }
             return "RDB version " + version + ": OK\n"
                 + "keys: " + keys + " (" + expires + " with expiry) in dbs " + dbs + "\n"
                 + "types: " + types + "\n"

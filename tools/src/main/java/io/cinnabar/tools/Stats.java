@@ -19,7 +19,7 @@ import java.util.TreeMap;
 final class Stats implements RdbVisitor {
     private final int top;
     private final Map<String, long[]> groups = new TreeMap<>();
-    private final Map<String, long[]> prefixes = new TreeMap<>();
+    private final Map<String, long[]> prefixes = new java.util.HashMap<>();
     private final PriorityQueue<Object[]> largest = new PriorityQueue<>((a, b) -> Long.compare((Long) a[0], (Long) b[0]));
     private RdbKey current;
     private long elements;
@@ -36,24 +36,60 @@ final class Stats implements RdbVisitor {
             return;
         }
         long size = nextOffset - current.offset();
-        String g = "db" + current.db() + " " + current.family() + " " + current.encoding();
-        long[] c = groups.computeIfAbsent(g, x -> new long[3]);
+        long[] c = groups.get(groupKey());
         c[0]++;
         c[1] += size;
         c[2] += elements;
-        String name = new String(current.key(), StandardCharsets.ISO_8859_1);
-        int colon = name.indexOf(':');
-        String prefix = colon < 0 ? "(no prefix)" : name.substring(0, colon + 1);
-        if (prefixes.size() < 100_000 || prefixes.containsKey(prefix)) {
-            long[] p = prefixes.computeIfAbsent(prefix, x -> new long[2]);
-            p[0]++;
-            p[1] += size;
-        }
-        largest.add(new Object[] {size, current.db() + " " + name + " (" + current.family() + ", " + elements + " elements)"});
-        if (largest.size() > top) {
-            largest.poll();
+        prefix(current.key(), size);
+        if (largest.size() < top || size > (Long) largest.peek()[0]) {
+            String name = new String(current.key(), StandardCharsets.ISO_8859_1);
+            largest.add(new Object[] {size, current.db() + " " + name + " (" + current.family() + ", " + elements + " elements)"});
+            if (largest.size() > top) {
+                largest.poll();
+            }
         }
         current = null;
+    }
+
+    /** The counters of the current key's db/type/encoding; the key string is built once per distinct group. */
+    private String groupKey() {
+        String g = lastGroup;
+        if (g == null || current.db() != lastDb || !current.encoding().equals(lastEncoding) || current.type() != lastType) {
+            g = "db" + current.db() + " " + current.family() + " " + current.encoding();
+            groups.computeIfAbsent(g, x -> new long[3]);
+            lastGroup = g;
+            lastDb = current.db();
+            lastEncoding = current.encoding();
+            lastType = current.type();
+        }
+        return g;
+    }
+
+    private String lastGroup;
+    private int lastDb;
+    private String lastEncoding;
+    private int lastType;
+
+    /** Adds to the totals of the key's prefix (up to and including the first ':'); at most 100000 prefixes. */
+    private void prefix(byte[] key, long size) {
+        int colon = -1;
+        for (int i = 0; i < key.length; i++) {
+            if (key[i] == ':') {
+                colon = i;
+                break;
+            }
+        }
+        String prefix = colon < 0 ? "(no prefix)" : new String(key, 0, colon + 1, StandardCharsets.ISO_8859_1);
+        long[] p = prefixes.get(prefix);
+        if (p == null) {
+            if (prefixes.size() >= 100_000) {
+                return;
+            }
+            p = new long[2];
+            prefixes.put(prefix, p);
+        }
+        p[0]++;
+        p[1] += size;
     }
 
     @Override
