@@ -39,6 +39,11 @@ class RealRedisRoundTripTest {
         Path out = dir.resolve("converted.rdb");
         ToolRunner r = ToolRunner.run("rdb", "convert", rdb.toString(), out.toString(), "--rdb-version", "10");
         assertEquals(0, r.rc(), r.err());
+        Process check = new ProcessBuilder(RealRedis.binary("redis-check-rdb").toString(), out.toString())
+            .redirectErrorStream(true).start();
+        String report = new String(check.getInputStream().readAllBytes());
+        assertEquals(0, check.waitFor(), report);
+        assertTrue(report.contains("RDB looks OK") && report.contains("Checksum OK"), report);
         try (RealRedis redis = RealRedis.start("--dir", dir.toString(), "--dbfilename", "converted.rdb");
              RedisClient c = new RedisClient(redis.connect())) {
             Snapshot.assertSame(expected(rdb), Snapshot.fromServer(c));
