@@ -2,6 +2,8 @@ package io.cinnabar.rdb;
 
 import static io.cinnabar.rdb.RdbFormat.*;
 
+import io.cinnabar.intset.Intset;
+import io.cinnabar.listpack.Listpack;
 import io.cinnabar.lzf.Lzf;
 
 import java.io.Closeable;
@@ -30,8 +32,9 @@ import java.util.Map;
  * <h2>What it writes</h2>
  * Strings the way Redis does: integers that fit 32 bits with the int encodings, strings over 20 bytes LZF
  * compressed when that saves at least 4 bytes (unless {@link #compression(boolean)} is off), others raw. Lists,
- * sets, sorted sets and hashes given as collections are written in the plain encodings (types 1, 2, 5, 4): every
- * Redis version loads them and chooses its in-memory encoding from its own thresholds. Encoded blobs a reader
+ * sets, sorted sets and hashes given as collections are written as Redis 7.2 saves them: small ones in listpacks
+ * or intsets (built by the listpack and intset modules), large ones in the plain encodings (types 2, 5, 4; lists
+ * always as quicklists of listpack nodes) — see {@link #compact(boolean)}. Encoded blobs a reader
  * handed over (listpacks, intsets) and stream listpacks are written as they are with {@link #blobValue} and
  * {@link #stream}; version 10 refuses the types it does not have (20 set listpack, 21 stream v3).
  *
@@ -48,6 +51,7 @@ public final class RdbWriter implements Closeable {
     private long crc;
     private long written;
     private boolean compression = true;
+    private boolean compact = true;
 
     private RdbWriter(OutputStream out, int version) {
         if (version != 10 && version != 11) {
@@ -69,6 +73,19 @@ public final class RdbWriter implements Closeable {
     /** LZF-compress strings over 20 bytes, as Redis's {@code rdbcompression yes} (default true). */
     public RdbWriter compression(boolean on) {
         this.compression = on;
+        return this;
+    }
+
+    /**
+     * Write small collections in the compact encodings Redis itself saves, by Redis 7.2's built-in thresholds
+     * (default true): lists as quicklists of listpack nodes of at most 8 KiB ({@code list-max-listpack-size -2});
+     * sets of integers (at most 512) as intsets, other sets of at most 128 members of at most 64 bytes as listpacks
+     * (version 11 only; version 10 writes them as plain sets); sorted sets of at most 128 members of at most 64 bytes
+     * and hashes of at most 512 fields with fields and values of at most 64 bytes as listpacks. Everything else, or
+     * everything when off, goes in the plain encodings.
+     */
+    public RdbWriter compact(boolean on) {
+        this.compact = on;
         return this;
     }
 
@@ -138,24 +155,159 @@ public final class RdbWriter implements Closeable {
     }
 
     public void list(byte[] key, Collection<byte[]> elements, long expireAtMs) {
-        key(TYPE_LIST, key, expireAtMs);
-        strings(elements);
+        if (!compact) {
+            key(TYPE_LIST, key, expireAtMs);
+            strings(elements);
+            return;
+        }
+        key(TYPE_LIST_QUICKLIST_2, key, expireAtMs);
+        quicklistValue(elements);
     }
 
     public void set(byte[] key, Collection<byte[]> members, long expireAtMs) {
+        if (compact && members.size() <= SET_MAX_INTSET_ENTRIES) {
+            byte[] is = intset(members);
+            if (is != null) {
+                key(TYPE_SET_INTSET, key, expireAtMs);
+                string(is);
+                return;
+            }
+        }
+        if (compact && version >= 11 && members.size() <= SET_MAX_LISTPACK_ENTRIES && maxLength(members) <= MAX_LISTPACK_VALUE) {
+            key(TYPE_SET_LISTPACK, key, expireAtMs);
+            string(Listpack.encode(members instanceof List<byte[]> l ? l : List.copyOf(members)));
+            return;
+        }
         key(TYPE_SET, key, expireAtMs);
         strings(members);
     }
 
-    /** A sorted set as type 5 (binary scores); {@code members} and {@code scores} are parallel. */
+    /** A sorted set; {@code members} and {@code scores} are parallel. */
     public void zset(byte[] key, List<byte[]> members, double[] scores, long expireAtMs) {
+        if (compact && members.size() <= ZSET_MAX_LISTPACK_ENTRIES && maxLength(members) <= MAX_LISTPACK_VALUE) {
+            key(TYPE_ZSET_LISTPACK, key, expireAtMs);
+            string(zsetListpack(members, scores));
+            return;
+        }
         key(TYPE_ZSET_2, key, expireAtMs);
         zsetValue(members, scores);
     }
 
     public void hash(byte[] key, Map<byte[], byte[]> fields, long expireAtMs) {
+        if (compact && fields.size() <= HASH_MAX_LISTPACK_ENTRIES && maxLength(fields.keySet()) <= MAX_LISTPACK_VALUE
+            && maxLength(fields.values()) <= MAX_LISTPACK_VALUE) {
+            List<byte[]> flat = new java.util.ArrayList<>(fields.size() * 2);
+            fields.forEach((f, v) -> {
+                flat.add(f);
+                flat.add(v);
+            });
+            key(TYPE_HASH_LISTPACK, key, expireAtMs);
+            string(Listpack.encode(flat));
+            return;
+        }
         key(TYPE_HASH, key, expireAtMs);
         hashValue(fields);
+    }
+
+    /** Redis 7.2's built-in thresholds used by {@link #compact(boolean)}. */
+    static final int SET_MAX_INTSET_ENTRIES = 512;
+    static final int SET_MAX_LISTPACK_ENTRIES = 128;
+    static final int ZSET_MAX_LISTPACK_ENTRIES = 128;
+    static final int HASH_MAX_LISTPACK_ENTRIES = 512;
+    static final int MAX_LISTPACK_VALUE = 64;
+    /** {@code list-max-listpack-size -2}: 8 KiB per quicklist node. */
+    static final int LIST_NODE_BYTES = 8192;
+
+    private static int maxLength(Collection<byte[]> c) {
+        int m = 0;
+        for (byte[] b : c) {
+            m = Math.max(m, b.length);
+        }
+        return m;
+    }
+
+    /** The intset of {@code members} if every one is a canonical 64-bit integer, else null. */
+    private static byte[] intset(Collection<byte[]> members) {
+        if (members.isEmpty()) {
+            return null;
+        }
+        Intset is = new Intset();
+        for (byte[] m : members) {
+            long v = canonicalInteger(m, 20);
+            if (v == Long.MIN_VALUE && !java.util.Arrays.equals(m, MIN_LONG)) {
+                return null;
+            }
+            is.add(v);
+        }
+        return is.toByteArray();
+    }
+
+    private static final byte[] MIN_LONG = Long.toString(Long.MIN_VALUE).getBytes(StandardCharsets.US_ASCII);
+
+    /** Member/score pairs in score order (then member bytes), scores as Redis prints them. */
+    private static byte[] zsetListpack(List<byte[]> members, double[] scores) {
+        Integer[] order = new Integer[members.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> {
+            int c = Double.compare(scores[a], scores[b]);
+            return c != 0 ? c : java.util.Arrays.compareUnsigned(members.get(a), members.get(b));
+        });
+        List<byte[]> flat = new java.util.ArrayList<>(order.length * 2);
+        for (int i : order) {
+            flat.add(members.get(i));
+            flat.add(scoreText(scores[i]).getBytes(StandardCharsets.US_ASCII));
+        }
+        return Listpack.encode(flat);
+    }
+
+    /** A score as text: integers without a fraction, inf/-inf/nan, else the shortest round-trip form ("1e-300"). */
+    static String scoreText(double d) {
+        if (Double.isNaN(d)) {
+            return "nan";
+        }
+        if (Double.isInfinite(d)) {
+            return d > 0 ? "inf" : "-inf";
+        }
+        if (d == Math.rint(d) && Math.abs(d) < 1e17) {
+            return Long.toString((long) d);
+        }
+        String s = Double.toString(d);
+        int e = s.indexOf('E');
+        if (e < 0) {
+            return s;
+        }
+        String mant = s.substring(0, e);
+        if (mant.endsWith(".0")) {
+            mant = mant.substring(0, mant.length() - 2);
+        }
+        return mant + "e" + (s.charAt(e + 1) == '-' ? "-" : "+") + s.substring(s.charAt(e + 1) == '-' ? e + 2 : e + 1);
+    }
+
+    /** Quicklist nodes: listpacks of at most {@value #LIST_NODE_BYTES} bytes (a larger element gets its own node). */
+    void quicklistValue(Collection<byte[]> elements) {
+        List<byte[]> nodes = new java.util.ArrayList<>();
+        List<byte[]> cur = new java.util.ArrayList<>();
+        long size = 7;
+        for (byte[] e : elements) {
+            long add = e.length + 11L;
+            if (!cur.isEmpty() && size + add > LIST_NODE_BYTES) {
+                nodes.add(Listpack.encode(cur));
+                cur = new java.util.ArrayList<>();
+                size = 7;
+            }
+            cur.add(e);
+            size += add;
+        }
+        if (!cur.isEmpty()) {
+            nodes.add(Listpack.encode(cur));
+        }
+        length(nodes.size());
+        for (byte[] node : nodes) {
+            length(QUICKLIST_NODE_PACKED);
+            string(node);
+        }
     }
 
     /** An encoded value written as it is: {@code type} 11 intset, 16/17/20 listpack, or a module-free blob type. */
@@ -355,7 +507,12 @@ public final class RdbWriter implements Closeable {
 
     /** The value of a canonical decimal integer (no leading zeros or plus sign), or Long.MIN_VALUE. */
     static long canonicalInteger(byte[] s) {
-        if (s.length == 0 || s.length > 11) {
+        return canonicalInteger(s, 11);
+    }
+
+    /** As {@link #canonicalInteger(byte[])} for texts of at most {@code maxLength} bytes, overflow-checked. */
+    static long canonicalInteger(byte[] s, int maxLength) {
+        if (s.length == 0 || s.length > maxLength) {
             return Long.MIN_VALUE;
         }
         int i = 0;
@@ -372,7 +529,7 @@ public final class RdbWriter implements Closeable {
         long v = 0;
         for (; i < s.length; i++) {
             int d = s[i] - '0';
-            if (d < 0 || d > 9) {
+            if (d < 0 || d > 9 || v > (Long.MAX_VALUE - d) / 10) {
                 return Long.MIN_VALUE;
             }
             v = v * 10 + d;
