@@ -55,6 +55,22 @@ public final class DumpPayload {
     }
 
     /**
+     * Validates an untrusted payload: shallow checks footer, version and checksum (O(1) plus the CRC); deep also
+     * decodes the whole value with every blob validated, as RESTORE with {@code sanitize-dump-payload yes}.
+     *
+     * @return the value's RDB type
+     * @throws RdbException naming the offset of the first problem
+     */
+    public static int validate(byte[] payload, boolean deep) {
+        verify(payload);
+        if (!deep) {
+            return payload[0] & 0xff;
+        }
+        return read(payload, new RdbVisitor() {
+        });
+    }
+
+    /**
      * Verifies the payload and streams its value into {@code visitor} as one key with an empty name in db 0.
      *
      * @return the value's RDB type

@@ -21,6 +21,11 @@ public final class Zipmap {
     private Zipmap() {
     }
 
+    /** Checks the whole structure; throws {@link RdbException} naming the offset within {@code zm}. */
+    public static int validate(byte[] zm) {
+        return decode(zm, 0, null);
+    }
+
     /**
      * Hands every field/value pair to {@code sink} in order.
      *

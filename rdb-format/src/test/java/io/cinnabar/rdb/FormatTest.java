@@ -44,6 +44,8 @@ class FormatTest {
     void zipmapWorkedExample() {
         List<String> out = new ArrayList<>();
         Zipmap.decode(hex("02 01 61 01 00 31 01 62 01 00 32 ff"), 0, (f, v) -> out.add(new String(f) + "=" + new String(v)));
+        assertEquals(2, Zipmap.validate(hex("02 01 61 01 00 31 01 62 01 00 32 ff")));
+        assertThrows(RdbException.class, () -> Zipmap.validate(hex("03 01 61 01 00 31 01 62 01 00 32 ff")));
         assertEquals(List.of("a=1", "b=2"), out);
     }
 
@@ -68,8 +70,10 @@ class FormatTest {
         Collect c = new Collect();
         assertEquals(RdbFormat.TYPE_STRING, DumpPayload.read(p, c));
         assertTrue(c.keys.values().iterator().next().contains(Collect.b64("hi".getBytes())));
+        assertEquals(RdbFormat.TYPE_STRING, DumpPayload.validate(p, true));
         p[3] ^= 1;
         assertThrows(RdbException.class, () -> DumpPayload.read(p, new Collect()));
+        assertThrows(RdbException.class, () -> DumpPayload.validate(p, false));
     }
 
     @Test
