@@ -120,8 +120,9 @@ final class Convert implements RdbVisitor {
     @Override
     public void hashEntry(byte[] field, byte[] value, long expireAtMs) {
         if (expireAtMs >= 0) {
-            throw new IllegalArgumentException("hash fields with their own expiry (RDB 12) cannot be written as RDB "
-                + w.version());
+            throw new UnsupportedInputException("key " + new String(k.key(), java.nio.charset.StandardCharsets.ISO_8859_1)
+                + " at offset " + k.offset() + ": hash fields with their own expiry (RDB 12) cannot be written as RDB "
+                + w.version(), null);
         }
         hash.put(field, value);
     }
@@ -198,7 +199,8 @@ final class Convert implements RdbVisitor {
                 stream.finish();
                 w.stream(key.key(), stream.listpacks, stream.meta, stream.groups, exp);
             }
-            default -> throw new IllegalArgumentException("cannot convert a " + key.family() + " value");
+            default -> throw new UnsupportedInputException("cannot convert the " + key.family() + " value at offset "
+                + key.offset(), null);
         }
         k = null;
     }

@@ -71,6 +71,10 @@ public final class Main {
             flushQuietly(out);
             err.println("cinnabar: " + o.file(0) + ": " + e.getMessage());
             return 1;
+        } catch (UnsupportedInputException e) {
+            flushQuietly(out);
+            err.println("cinnabar: " + e.getMessage());
+            return 1;
         } catch (NoSuchFileException e) {
             flushQuietly(out);
             err.println("cinnabar: no such file: " + e.getFile());

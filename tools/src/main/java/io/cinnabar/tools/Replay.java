@@ -180,7 +180,7 @@ final class Replay implements AofReader.Visitor {
         try {
             apply(name, a);
         } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
-            throw new IllegalArgumentException("aof dump cannot replay " + name + " at " + file.getFileName() + " offset "
+            throw new UnsupportedInputException("aof dump cannot replay " + name + " at " + file.getFileName() + " offset "
                 + offset + ": " + e.getMessage(), e);
         }
     }

@@ -14,7 +14,8 @@ import java.util.List;
  * {@code rdb dump --format resp}: RESP multibulk commands that {@code redis-cli --pipe} loads into a server to
  * reproduce the dataset: SELECT per database, DEL then SET / RPUSH / SADD / ZADD / HSET (batches of
  * {@value #BATCH} elements), RESTORE of an RDB 10 payload for streams (the only way to reproduce consumer groups
- * exactly: a PEL may name deleted entries, which XCLAIM refuses), PEXPIREAT for expiries, FUNCTION LOAD REPLACE for libraries. Scores are written with 17 significant digits so
+ * exactly: a PEL may name deleted entries, which XCLAIM refuses), PEXPIREAT for expiries, HPEXPIREAT for the
+ * field expiries of Redis 7.4 hashes, FUNCTION LOAD REPLACE for libraries. Scores are written with 17 significant digits so
  * they round-trip exactly.
  *
  * <p><b>Note:</b> This class is not threadsafe.
@@ -131,10 +132,15 @@ final class RespDump implements RdbVisitor {
         }
     }
 
+    private final List<byte[][]> fieldExpiries = new ArrayList<>();
+
     @Override
     public void hashEntry(byte[] field, byte[] value, long expireAtMs) {
         if (on) {
             add(field, value);
+            if (expireAtMs >= 0) {
+                fieldExpiries.add(new byte[][] {field, b(Long.toString(expireAtMs))});
+            }
         }
     }
 
@@ -193,6 +199,11 @@ final class RespDump implements RdbVisitor {
         if (command != null) {
             flushBatch();
         }
+        for (byte[][] fe : fieldExpiries) {
+            // Redis 7.4 hash field expiry (files of RDB 12 only)
+            cmd(b("HPEXPIREAT"), k.key(), fe[1], b("FIELDS"), b("1"), fe[0]);
+        }
+        fieldExpiries.clear();
         if (k.family().equals("stream")) {
             stream.finish();
             cmd(b("RESTORE"), k.key(), b("0"), DumpPayload.stream(PAYLOAD_VERSION, stream.listpacks, stream.meta,

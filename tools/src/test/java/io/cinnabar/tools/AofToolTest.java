@@ -99,6 +99,15 @@ class AofToolTest {
     }
 
     @Test
+    void unsupportedCommandStopsWithItsOffset(@TempDir Path tmp) throws Exception {
+        Path f = tmp.resolve("a.aof");
+        Files.writeString(f, "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n*5\r\n$4\r\nXADD\r\n$1\r\ns\r\n$1\r\n*\r\n$1\r\na\r\n$1\r\nb\r\n");
+        ToolRunner r = ToolRunner.run("aof", "dump", f.toString());
+        assertEquals(1, r.rc());
+        assertTrue(r.err().contains("cannot replay XADD at a.aof offset 29"), r.err());
+    }
+
+    @Test
     void rdbPreambleAsset() {
         ToolRunner r = ToolRunner.run("aof", "dump", Fixtures.fixture("redis-assets/rdb-preamble.aof").toString(), "--bytes", "base64");
         assertEquals(0, r.rc(), r.err());

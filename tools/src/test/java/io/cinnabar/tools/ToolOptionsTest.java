@@ -55,6 +55,28 @@ class ToolOptionsTest {
         assertTrue(c.err().contains("remaining bytes at offset 19170"), c.err());
     }
 
+    /** A Redis 7.4 file (RDB 12) with a hash whose field "b" expires: json shows it, resp sets it with HPEXPIREAT. */
+    @Test
+    void hashFieldExpiry(@TempDir Path tmp) throws Exception {
+        java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
+        o.write("REDIS0012".getBytes());
+        o.write(new byte[] {(byte) 0xfe, 0, 24, 1, 'h'});
+        long min = 4102444800000L;
+        for (int i = 0; i < 8; i++) {
+            o.write((int) (min >>> (8 * i)));
+        }
+        o.write(new byte[] {2, 0, 1, 'a', 1, '1', 1, 1, 'b', 1, '2', (byte) 0xff});
+        o.write(new byte[8]); // checksum disabled
+        Path f = tmp.resolve("h.rdb");
+        Files.write(f, o.toByteArray());
+        ToolRunner j = ToolRunner.run("rdb", "dump", f.toString());
+        assertEquals(0, j.rc(), j.err());
+        assertTrue(j.text().contains("\"value\":{\"a\":\"1\",\"b\":\"2\"},\"field_expire_at_ms\":{\"b\":4102444800000}"), j.text());
+        ToolRunner r = ToolRunner.run("rdb", "dump", f.toString(), "--format", "resp");
+        assertTrue(r.text().contains("HPEXPIREAT\r\n$1\r\nh\r\n$13\r\n4102444800000\r\n$6\r\nFIELDS\r\n$1\r\n1\r\n$1\r\nb"), r.text());
+        assertEquals(1, ToolRunner.run("rdb", "convert", f.toString(), tmp.resolve("x.rdb").toString(), "--rdb-version", "11").rc());
+    }
+
     @Test
     void usage() {
         assertEquals(2, ToolRunner.run("rdb").rc());
