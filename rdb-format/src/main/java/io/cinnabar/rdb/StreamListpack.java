@@ -24,7 +24,7 @@ final class StreamListpack {
         long count = nextInt(c, base, "stream valid count");
         long deleted = nextInt(c, base, "stream deleted count");
         long nf = nextInt(c, base, "stream master field count");
-        if (nf < 0 || nf > lp.length) {
+        if (nf < 0 || nf > (lp.length - c.position()) / 2) { // every entry takes at least 2 bytes
             throw new RdbException("stream master field count " + nf + " out of range", base + c.position());
         }
         byte[][] masterFields = new byte[(int) nf][];
@@ -51,7 +51,7 @@ final class StreamListpack {
                 }
             } else {
                 long n = nextInt(c, base, "stream field count");
-                if (n < 0 || n > lp.length) {
+                if (n < 0 || n > (lp.length - c.position()) / 4) { // a field and a value take at least 4 bytes
                     throw new RdbException("stream field count " + n + " out of range", base + c.position());
                 }
                 fv = new byte[(int) n * 2][];
