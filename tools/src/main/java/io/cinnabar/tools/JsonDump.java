@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code rdb dump --format json}: JSON Lines, one object per key, written as the reader streams. Lists, sets and
- * hashes go out element by element; sorted sets are buffered per key to be printed in score order (skiplists are
- * saved tail first); a stream's pending entries are buffered per group to attach consumer names, which come after
+ * {@code rdb dump --format json}: JSON Lines, one object per key, written as the reader streams. Lists, sets,
+ * hashes and listpack/ziplist sorted sets go out element by element; skiplist-encoded sorted sets are buffered per
+ * key to be printed in score order (Redis saves them tail first, older versions in hash order); a stream's pending entries are buffered per group to attach consumer names, which come after
  * them in the file.
  *
  * <p><b>Note:</b> This class is not threadsafe.
@@ -92,7 +92,13 @@ final class JsonDump implements RdbVisitor {
                 out.ch('{');
                 hashTtl = null;
             }
-            case "zset" -> zset.clear();
+            case "zset" -> {
+                zset.clear();
+                sortZset = !k.encoding().equals("listpack") && !k.encoding().equals("ziplist");
+                if (!sortZset) {
+                    out.ch('[');
+                }
+            }
             case "stream" -> {
                 out.ascii("{\"entries\":[");
                 groupsOpen = false;
@@ -129,10 +135,19 @@ final class JsonDump implements RdbVisitor {
         listElement(m);
     }
 
+    /** Skiplist-encoded zsets are saved in no useful order and are sorted per key; compact ones are ascending. */
+    private boolean sortZset;
+
     @Override
     public void zsetEntry(byte[] member, double score) {
-        if (on) {
+        if (!on) {
+            return;
+        }
+        if (sortZset) {
             zset.add(new Object[] {member, score});
+        } else {
+            comma();
+            out.ch('[').bytes(member).ch(',').score(score).ch(']');
         }
     }
 
@@ -281,7 +296,13 @@ final class JsonDump implements RdbVisitor {
                     out.ch('}');
                 }
             }
-            case "zset" -> writeZset();
+            case "zset" -> {
+                if (sortZset) {
+                    writeZset();
+                } else {
+                    out.ch(']');
+                }
+            }
             case "stream" -> {
                 closeGroup();
                 out.ascii("]}");

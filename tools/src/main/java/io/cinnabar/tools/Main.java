@@ -86,6 +86,11 @@ public final class Main {
         } catch (IllegalArgumentException e) {
             flushQuietly(out);
             return usage(err, e.getMessage());
+        } catch (OutOfMemoryError e) {
+            flushQuietly(out);
+            err.println("cinnabar: out of memory: one value is larger than the heap allows; raise it with"
+                + " CINNABAR_JAVA_OPTS=-Xmx<size>");
+            return 1;
         }
     }
 
