@@ -146,7 +146,7 @@ final class CommandTable {
         for (String t : cmd.tips) {
             c.bulk(t);
         }
-        c.array(cmd.keySpecs.size());
+        c.set(cmd.keySpecs.size());
         for (Object ks : cmd.keySpecs) {
             keySpecMap(c, (List<?>) ks);
         }
@@ -156,7 +156,11 @@ final class CommandTable {
                 subs.add(s);
             }
         }
-        c.array(subs.size());
+        if (subs.isEmpty()) {
+            c.set(0);
+        } else {
+            c.array(subs.size());
+        }
         for (Command s : subs) {
             reply(c, s);
         }

@@ -58,7 +58,7 @@ final class Commands {
             c.simple(l);
         }
         c.simple("HELP");
-        c.simple("    Print this help.");
+        c.simple("    Prints this help.");
     }
 
     static void ping(Client c) {

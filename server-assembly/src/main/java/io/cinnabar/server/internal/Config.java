@@ -120,7 +120,7 @@ public final class Config {
         b daemonize no imm
         i databases 16 1 INT imm
         s dbfilename dump.rdb prot
-        x dir .
+        x dir . prot
         b disable-thp yes imm
         b dynamic-hz yes
         e enable-debug-command no no,yes,local imm

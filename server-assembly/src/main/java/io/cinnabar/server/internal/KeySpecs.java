@@ -26,6 +26,22 @@ final class KeySpecs {
         return v instanceof Long l ? l.intValue() : 0;
     }
 
+    /**
+     * The flags of key spec number spec. Commands whose spec has "variable_flags" compute them from the arguments
+     * as Redis does: SET is an overwrite ("OW update") unless it has the GET option.
+     */
+    static List<?> flags(Client c, Command cmd, int spec, int base, int argc) {
+        if (cmd.fullName.equals("set")) {
+            for (int i = 3; i < argc; i++) {
+                if (c.argIs(base + i, "get")) {
+                    return List.of("RW", "access", "update");
+                }
+            }
+            return List.of("OW", "update");
+        }
+        return flags(cmd, spec);
+    }
+
     static List<?> flags(Command cmd, int spec) {
         Object f = get((List<?>) cmd.keySpecs.get(spec), "flags");
         return f instanceof List<?> l ? l : List.of();

@@ -32,7 +32,7 @@ final class Notify {
             } else if (c == 'n') {
                 bit = 1 << 23;
             } else {
-                throw new ConfigException("Invalid event class character. Use 'Ag$lshzxeKEtmd'.");
+                throw new ConfigException("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
             }
             flags |= bit;
         }

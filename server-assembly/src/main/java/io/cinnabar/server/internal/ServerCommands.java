@@ -260,7 +260,7 @@ final class ServerCommands {
         for (int i = 2; i < c.argc; i++) {
             Command cmd = lookupFull(c, c.argString(i));
             if (cmd == null) {
-                c.nullArray();
+                c.nullBulk();
             } else {
                 CommandTable.reply(c, cmd);
             }
@@ -354,7 +354,7 @@ final class ServerCommands {
             if (withFlags) {
                 c.array(2);
                 c.bulk(c.argBuf, c.argOff[k[0]], c.argLen[k[0]]);
-                List<?> flags = KeySpecs.flags(cmd, k[1]);
+                List<?> flags = KeySpecs.flags(c, cmd, k[1], 2, argc);
                 c.set(flags.size());
                 for (Object f : flags) {
                     c.simple((String) f);
