@@ -6,6 +6,7 @@
 module io.cinnabar.server {
     requires jdk.unsupported;
     requires jdk.net;
+    requires io.cinnabar.resp;
     requires org.agrona.core;
     exports io.cinnabar.server;
 }

@@ -1,5 +1,7 @@
 package io.cinnabar.server.internal;
 
+import io.cinnabar.resp.ReplyEncoder;
+import io.cinnabar.resp.RequestDecoder;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
@@ -11,7 +13,8 @@ import java.nio.charset.StandardCharsets;
  * <p>
  * Arguments are slices of {@link #qbuf} ({@code argOff[i]}, {@code argLen[i]}): a command reads them in place and
  * copies only what it stores. Replies are encoded into {@link #out}, which grows as needed and is reused across
- * commands; both buffers are wrapped once in heap {@link ByteBuffer}s for the channel calls.
+ * commands (resp-codec's {@link ReplyEncoder}); both buffers are wrapped once in heap {@link ByteBuffer}s for the
+ * channel calls.
  * <p><b>Note:</b> This class is not threadsafe.
  */
 final class Client {
@@ -40,13 +43,12 @@ final class Client {
     int argc;
     byte[] argBuf; // the buffer the current arguments point into (qbuf)
     int qbufPeak;
-    final StandInRequestDecoder decoder = new StandInRequestDecoder();
+    final RequestDecoder decoder = new RequestDecoder();
 
     // reply buffer
-    byte[] out = new byte[16 * 1024];
-    int outLen;
-    int outSent;
-    ByteBuffer owrap = ByteBuffer.wrap(out);
+    ReplyEncoder enc = new ReplyEncoder(16 * 1024);
+    /** Wraps enc.array() for channel writes; replaced when the encoder grows its array. */
+    ByteBuffer owrap = ByteBuffer.wrap(enc.array());
     long outBytesTotal;
 
     // session state
@@ -132,46 +134,16 @@ final class Client {
         return false;
     }
 
-    // ---- reply encoding (RESP2 / RESP3)
+    // ---- replies, encoded by resp-codec's ReplyEncoder (RESP2 or RESP3 per HELLO)
 
     private boolean muted() {
         return replyMode != REPLY_ON;
     }
 
-    private void ensure(int n) {
-        if (outLen + n > out.length) {
-            grow(outLen + n);
-        }
-    }
-
-    private void grow(int need) {
-        int cap = Math.max(need, out.length * 2);
-        byte[] n = new byte[cap];
-        System.arraycopy(out, 0, n, 0, outLen);
-        out = n;
-        owrap = ByteBuffer.wrap(out);
-        server.stats.replyBufferExpands++;
-    }
-
     void raw(byte[] b) {
-        if (muted()) {
-            return;
+        if (!muted()) {
+            enc.addRaw(b, 0, b.length);
         }
-        ensure(b.length);
-        System.arraycopy(b, 0, out, outLen, b.length);
-        outLen += b.length;
-    }
-
-    private void crlf() {
-        out[outLen++] = '\r';
-        out[outLen++] = '\n';
-    }
-
-    private void header(char t, long n) {
-        ensure(24);
-        out[outLen++] = (byte) t;
-        outLen = Num.ll2string(n, out, outLen);
-        crlf();
     }
 
     void ok() {
@@ -179,50 +151,29 @@ final class Client {
     }
 
     void simple(String s) {
-        if (muted()) {
-            return;
+        if (!muted()) {
+            enc.addStatus(s);
         }
-        ensure(s.length() + 3);
-        out[outLen++] = '+';
-        for (int i = 0; i < s.length(); i++) {
-            out[outLen++] = (byte) s.charAt(i);
-        }
-        crlf();
     }
 
     /** An error reply; msg starts with the code (e.g. "ERR ..."). CR/LF in it become spaces, as in Redis. */
     void error(String msg) {
         server.stats.errorReply(msg);
-        if (muted()) {
-            return;
+        if (!muted()) {
+            enc.addError("-" + msg);
         }
-        ensure(msg.length() + 3);
-        out[outLen++] = '-';
-        for (int i = 0; i < msg.length(); i++) {
-            char c = msg.charAt(i);
-            out[outLen++] = (byte) (c == '\r' || c == '\n' ? ' ' : c);
-        }
-        crlf();
     }
 
     void integer(long v) {
-        if (muted()) {
-            return;
+        if (!muted()) {
+            enc.addLong(v);
         }
-        header(':', v);
     }
 
     void bulk(byte[] b, int off, int len) {
-        if (muted()) {
-            return;
+        if (!muted()) {
+            enc.addBulk(b, off, len);
         }
-        ensure(len + 24);
-        out[outLen++] = '$';
-        outLen = Num.ll2string(len, out, outLen);
-        crlf();
-        System.arraycopy(b, off, out, outLen, len);
-        outLen += len;
-        crlf();
     }
 
     void bulk(byte[] b) {
@@ -230,19 +181,15 @@ final class Client {
     }
 
     void bulk(String s) {
-        bulk(s.getBytes(StandardCharsets.UTF_8));
+        if (!muted()) {
+            enc.addBulk(s);
+        }
     }
 
     void bulkLong(long v) {
-        if (muted()) {
-            return;
+        if (!muted()) {
+            enc.addBulkLong(v);
         }
-        ensure(48);
-        out[outLen++] = '$';
-        outLen = Num.ll2string(Num.digits(v), out, outLen);
-        crlf();
-        outLen = Num.ll2string(v, out, outLen);
-        crlf();
     }
 
     /** The string value of an entry as a bulk reply. */
@@ -255,72 +202,57 @@ final class Client {
     }
 
     void nullBulk() {
-        raw(resp == 3 ? Shared.NULL3 : Shared.NULL_BULK);
+        if (!muted()) {
+            enc.addNull();
+        }
     }
 
     void nullArray() {
-        raw(resp == 3 ? Shared.NULL3 : Shared.NULL_ARRAY);
+        if (!muted()) {
+            enc.addNullArray();
+        }
     }
 
     void array(long n) {
-        if (muted()) {
-            return;
+        if (!muted()) {
+            enc.addArrayLen(n);
         }
-        header('*', n);
     }
 
     void map(long n) {
-        if (muted()) {
-            return;
-        }
-        if (resp == 3) {
-            header('%', n);
-        } else {
-            header('*', n * 2);
+        if (!muted()) {
+            enc.addMapLen(n);
         }
     }
 
     void set(long n) {
-        if (muted()) {
-            return;
+        if (!muted()) {
+            enc.addSetLen(n);
         }
-        header(resp == 3 ? '~' : '*', n);
     }
 
     /** Verbatim text (RESP3 "=" with format "txt"), a bulk string in RESP2. */
     void verbatim(String text) {
-        if (muted()) {
-            return;
-        }
-        byte[] b = text.getBytes(StandardCharsets.UTF_8);
-        if (resp == 3) {
-            ensure(b.length + 32);
-            out[outLen++] = '=';
-            outLen = Num.ll2string(b.length + 4, out, outLen);
-            crlf();
-            out[outLen++] = 't';
-            out[outLen++] = 'x';
-            out[outLen++] = 't';
-            out[outLen++] = ':';
-            System.arraycopy(b, 0, out, outLen, b.length);
-            outLen += b.length;
-            crlf();
-        } else {
-            bulk(b);
+        if (!muted()) {
+            byte[] b = text.getBytes(StandardCharsets.UTF_8);
+            enc.addVerbatim(b, 0, b.length, "txt");
         }
     }
 
     void bool(boolean v) {
-        if (resp == 3) {
-            raw(v ? Shared.TRUE3 : Shared.FALSE3);
-        } else {
-            raw(v ? Shared.ONE : Shared.ZERO);
+        if (!muted()) {
+            enc.addBool(v);
         }
+    }
+
+    void protocol(int version) {
+        resp = version;
+        enc.protocol(version);
     }
 
     /** Bytes queued and not yet written. */
     int pendingBytes() {
-        return outLen - outSent;
+        return enc.length() - enc.readIndex();
     }
 
     String name() {

@@ -164,7 +164,7 @@ final class Commands {
             c.name = c.argLen[nameArg] == 0 ? null : c.argString(nameArg);
         }
         if (ver != 0) {
-            c.resp = ver;
+            c.protocol(ver);
         }
         c.map(7);
         c.bulk("server");
@@ -191,7 +191,7 @@ final class Commands {
     static void reset(Client c) {
         c.db = c.server.dbs[0];
         c.dbIndex = 0;
-        c.resp = 2;
+        c.protocol(2);
         c.name = null;
         if (c.monitor) {
             c.monitor = false;
@@ -302,8 +302,8 @@ final class Commands {
             + " age=" + (now - c.ctime) / 1000 + " idle=" + (now - c.lastInteraction) / 1000 + " flags=" + flags(c)
             + " db=" + c.dbIndex + " sub=0 psub=0 ssub=0 multi=-1 qbuf=" + qbuf + " qbuf-free="
             + (c.qbuf.length - c.qlen) + " argv-mem=" + (c == self ? argvMem(c) : 0) + " multi-mem=0 rbs="
-            + c.out.length + " rbp=" + c.outLen + " obl=" + c.pendingBytes() + " oll=0 omem=" + c.pendingBytes()
-            + " tot-mem=" + (c.qbuf.length + c.out.length + 1024) + " events=r" + (c.pendingBytes() > 0 ? "w" : "")
+            + c.enc.array().length + " rbp=" + c.enc.length() + " obl=" + c.pendingBytes() + " oll=0 omem=" + c.pendingBytes()
+            + " tot-mem=" + (c.qbuf.length + c.enc.array().length + 1024) + " events=r" + (c.pendingBytes() > 0 ? "w" : "")
             + " cmd=" + (c == self ? (c.cmd == null ? "NULL" : c.cmd.fullName) : c.lastCmd)
             + " user=default redir=-1 resp=" + c.resp + " lib-name=" + (c.libName == null ? "" : c.libName)
             + " lib-ver=" + (c.libVer == null ? "" : c.libVer) + "\n";

@@ -1,5 +1,7 @@
 package io.cinnabar.server.internal;
 
+import io.cinnabar.resp.RequestDecoder;
+import io.cinnabar.resp.RequestLimits;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -26,7 +28,7 @@ import java.util.Set;
  * second.
  * <p>
  * Per readable client: read into its query buffer, decode every complete command with resp-codec's
- * {@link StandInRequestDecoder} (arguments stay slices of the buffer), execute each one, and queue the client for writing.
+ * {@link RequestDecoder} (arguments stay slices of the buffer), execute each one, and queue the client for writing.
  * Before each poll the loop writes pending replies directly (Redis's {@code handleClientsWithPendingWrites}) and
  * only registers interest in writability for sockets that could not take everything. Pipelined commands are
  * therefore executed in one pass and answered with one write.
@@ -57,8 +59,8 @@ public final class EventLoop implements Runnable {
     private Path unixPath;
     private final List<Client> pendingWrites = new ArrayList<>();
     private final List<Client> toClose = new ArrayList<>();
-    private final StandInRequestDecoder decoder = new StandInRequestDecoder();
-    private long maxBulk;
+    private final RequestDecoder decoder = new RequestDecoder();
+    private RequestLimits limits = RequestLimits.DEFAULT;
     private volatile boolean stop;
     private int tcpPort;
     private long nextCronMs;
@@ -73,7 +75,7 @@ public final class EventLoop implements Runnable {
     }
 
     void updateLimits() {
-        maxBulk = server.protoMaxBulkLen;
+        limits = RequestLimits.DEFAULT.withMaxBulkLength(server.protoMaxBulkLen);
     }
 
     /** Binds the listening sockets as configured; randomPort picks a free port when "port" is 0. */
@@ -403,8 +405,8 @@ public final class EventLoop implements Runnable {
         if (c.closed || c.closeAfterReply) {
             return;
         }
-        StandInRequestDecoder d = c.decoder;
-        d.maxBulkLength(maxBulk);
+        RequestDecoder d = c.decoder;
+        d.limits(limits);
         d.authRequired(!c.authenticated);
         while (c.qpos < c.qlen && !c.closeAfterReply && !c.closed) {
             if (server.pauseEndMs != 0 && isPausedFor(c)) {
@@ -414,7 +416,7 @@ public final class EventLoop implements Runnable {
                 break;
             }
             int r = d.decode(c.qbuf, c.qpos, c.qlen);
-            if (r == StandInRequestDecoder.COMMAND) {
+            if (r == RequestDecoder.COMMAND) {
                 c.argBuf = d.buffer();
                 int argc = d.argc();
                 if (c.argOff.length < argc) {
@@ -431,10 +433,11 @@ public final class EventLoop implements Runnable {
                 d.authRequired(!c.authenticated);
                 c.argc = 0;
                 checkOutputLimits(c);
-            } else if (r == StandInRequestDecoder.ERROR) {
+            } else if (r == RequestDecoder.ERROR) {
                 String err = d.error();
                 server.log.verbose("Protocol error (" + err + ") from client: id=" + c.id + " addr=" + c.addr);
-                c.error("ERR " + err);
+                server.stats.errorReply("ERR " + err);
+                c.enc.addError(err);
                 c.closeAfterReply = true;
                 c.qpos = c.qlen;
                 break;
@@ -478,9 +481,10 @@ public final class EventLoop implements Runnable {
             return true;
         }
         // WRITE pause: peek at the next command's name
-        StandInRequestDecoder d = decoder;
-        d.maxBulkLength(maxBulk);
-        if (d.decode(c.qbuf, c.qpos, c.qlen) != StandInRequestDecoder.COMMAND) {
+        RequestDecoder d = decoder;
+        d.reset();
+        d.limits(limits);
+        if (d.decode(c.qbuf, c.qpos, c.qlen) != RequestDecoder.COMMAND) {
             return false;
         }
         Command cmd = server.commands.lookup(d.buffer(), d.argOffset(0), d.argLength(0));
@@ -552,14 +556,20 @@ public final class EventLoop implements Runnable {
     }
 
     private void write(Client c) {
+        io.cinnabar.resp.ReplyEncoder enc = c.enc;
         try {
-            while (c.outSent < c.outLen) {
-                c.owrap.limit(c.outLen).position(c.outSent);
+            while (enc.flushable() > 0) {
+                if (c.owrap.array() != enc.array()) {
+                    c.owrap = ByteBuffer.wrap(enc.array());
+                    server.stats.replyBufferExpands++;
+                }
+                int from = enc.readIndex();
+                c.owrap.limit(from + enc.flushable()).position(from);
                 int n = c.ch.write(c.owrap);
                 if (n <= 0) {
                     break;
                 }
-                c.outSent += n;
+                enc.consume(n);
                 server.stats.netOutputBytes += n;
                 c.outBytesTotal += n;
             }
@@ -569,12 +579,10 @@ public final class EventLoop implements Runnable {
             free(c);
             return;
         }
-        if (c.outSent == c.outLen) {
-            c.outSent = 0;
-            c.outLen = 0;
-            if (c.out.length > 1024 * 1024) {
-                c.out = new byte[16 * 1024];
-                c.owrap = ByteBuffer.wrap(c.out);
+        if (!enc.hasPending()) {
+            if (enc.array().length > 1024 * 1024) {
+                c.enc = new io.cinnabar.resp.ReplyEncoder(16 * 1024).protocol(c.resp);
+                c.owrap = ByteBuffer.wrap(c.enc.array());
                 server.stats.replyBufferShrinks++;
             }
             c.softLimitReachedAt = 0;

@@ -194,7 +194,7 @@ final class Info {
         long startup = s.memStartup;
         long clientsMem = 0;
         for (Client c : s.clients.values()) {
-            clientsMem += c.qbuf.length + c.out.length + 1024;
+            clientsMem += c.qbuf.length + c.enc.array().length + 1024;
         }
         long overhead = startup + clientsMem;
         long dataset = Math.max(0, used - overhead);
