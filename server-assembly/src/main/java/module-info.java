@@ -7,6 +7,11 @@ module io.cinnabar.server {
     requires jdk.unsupported;
     requires jdk.net;
     requires io.cinnabar.resp;
+    requires io.cinnabar.listpack;
+    requires io.cinnabar.intset;
+    requires io.cinnabar.dict;
+    requires io.cinnabar.skiplist;
+    requires io.cinnabar.sds;
     requires org.agrona.core;
     exports io.cinnabar.server;
 }

@@ -7,9 +7,10 @@ package io.cinnabar.server.internal;
  *   key       byte[]   the key, exact length, never mutated once inserted
  *   hash      int      hash of key with the database's seed (bucket = hash &amp; mask)
  *   next      Entry    bucket chain
- *   type      byte     TYPE_STRING (other types are not implemented yet)
- *   enc       byte     ENC_INT | ENC_EMBSTR | ENC_RAW, reported by OBJECT ENCODING
+ *   type      byte     TYPE_STRING, or TYPE_LIST/SET/ZSET/HASH whose value is in obj
+ *   enc       byte     ENC_INT | ENC_EMBSTR | ENC_RAW for strings (other types report their obj's encoding)
  *   val       byte[]   string bytes for EMBSTR/RAW (RAW may have spare capacity); null for INT
+ *   obj       TypedValue  the list/set/zset/hash value (it knows its own encoding), null for strings
  *   num       long     the integer for INT; the string length for EMBSTR/RAW
  *   expire    long     absolute unix time in ms, or -1
  *   lru       int      LRU clock (seconds, 24 bits) or, under an LFU policy, minutes &lt;&lt; 8 | counter
@@ -19,6 +20,10 @@ package io.cinnabar.server.internal;
  */
 final class Entry {
     static final byte TYPE_STRING = 0;
+    static final byte TYPE_LIST = 1;
+    static final byte TYPE_SET = 2;
+    static final byte TYPE_ZSET = 3;
+    static final byte TYPE_HASH = 4;
     static final byte ENC_INT = 1;
     static final byte ENC_EMBSTR = 8;
     static final byte ENC_RAW = 0;
@@ -31,6 +36,7 @@ final class Entry {
     byte type;
     byte enc;
     byte[] val;
+    TypedValue obj;
     long num;
     long expire = -1;
     int lru;
@@ -46,6 +52,7 @@ final class Entry {
     }
 
     void setInt(long v) {
+        obj = null;
         enc = ENC_INT;
         val = null;
         num = v;
@@ -64,9 +71,29 @@ final class Entry {
     void setStringNoInt(byte[] src, int off, int len) {
         byte[] v = new byte[len];
         System.arraycopy(src, off, v, 0, len);
+        obj = null;
         val = v;
         num = len;
         enc = len <= EMBSTR_LIMIT ? ENC_EMBSTR : ENC_RAW;
+    }
+
+    /** The OBJECT ENCODING name of the value. */
+    String encodingName() {
+        if (obj != null) {
+            return obj.encodingName();
+        }
+        return enc == ENC_INT ? "int" : enc == ENC_EMBSTR ? "embstr" : "raw";
+    }
+
+    /** The TYPE name of the value. */
+    String typeName() {
+        return switch (type) {
+            case TYPE_LIST -> "list";
+            case TYPE_SET -> "set";
+            case TYPE_ZSET -> "zset";
+            case TYPE_HASH -> "hash";
+            default -> "string";
+        };
     }
 
     /** Copies the string value of this entry (as text for INT) to a new array. */
@@ -108,6 +135,7 @@ final class Entry {
         type = o.type;
         enc = o.enc;
         val = o.val;
+        obj = o.obj;
         num = o.num;
         lru = o.lru;
         expire = o.expire;
@@ -117,6 +145,7 @@ final class Entry {
         type = o.type;
         enc = o.enc;
         num = o.num;
+        obj = o.obj == null ? null : o.obj.copy();
         if (o.val != null) {
             val = new byte[(int) o.num];
             System.arraycopy(o.val, 0, val, 0, (int) o.num);

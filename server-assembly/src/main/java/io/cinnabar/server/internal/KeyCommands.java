@@ -47,7 +47,7 @@ final class KeyCommands {
     }
 
     static String typeName(Entry e) {
-        return "string";
+        return e.typeName();
     }
 
     static void del(Client c) {
@@ -394,7 +394,7 @@ final class KeyCommands {
             return;
         }
         switch (what) {
-            case 0 -> c.bulk(e.enc == Entry.ENC_INT ? "int" : e.enc == Entry.ENC_EMBSTR ? "embstr" : "raw");
+            case 0 -> c.bulk(e.encodingName());
             case 1 -> c.integer(e.enc == Entry.ENC_INT && c.server.sharedInteger(e.num) ? Integer.MAX_VALUE : 1);
             case 2 -> {
                 if (c.server.lfu) {

@@ -14,6 +14,8 @@ import org.agrona.collections.Long2ObjectHashMap;
  */
 public final class Server {
     final Config config;
+    /** Encoding thresholds of lists, sets, sorted sets and hashes. */
+    final TypeLimits limits = new TypeLimits();
     final ServerLog log;
     final Stats stats = new Stats();
     final CommandTable commands = new CommandTable();
@@ -85,6 +87,7 @@ public final class Server {
                 "latency-tracking")) {
             configChanged(name);
         }
+        limits.load(config);
         Commands.registerAll(commands);
         updateClock(System.currentTimeMillis());
     }
@@ -181,8 +184,7 @@ public final class Server {
             case "enable-debug-command" -> debugCommand = config.get("enable-debug-command");
             case "loglevel" -> log.setLevel(config.get("loglevel"));
             case "latency-tracking" -> latencyTracking = config.getBool("latency-tracking");
-            default -> {
-            }
+            default -> limits.load(config);
         }
     }
 
