@@ -334,7 +334,7 @@ final class HashCommands {
         long l = c.tmp[0];
         boolean unique = l >= 0;
         long count = Math.abs(l);
-        if (!unique && withValues && count > Long.MAX_VALUE / 2) {
+        if (withValues && count > Long.MAX_VALUE / 2) {
             c.error("ERR value is out of range");
             return;
         }
@@ -395,12 +395,16 @@ final class HashCommands {
             return;
         }
         long cursor = c.tmp[0];
-        ScanOptions o = ScanOptions.parse(c, 3);
-        if (o == null) {
-            return;
-        }
         HashValue h = read(c, 1);
         if (h == NONE) {
+            return;
+        }
+        if (h == null) {
+            ScanOptions.emptyScan(c);
+            return;
+        }
+        ScanOptions o = ScanOptions.parse(c, 3);
+        if (o == null) {
             return;
         }
         List<byte[]> out = new ArrayList<>();

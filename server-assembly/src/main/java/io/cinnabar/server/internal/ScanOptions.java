@@ -37,6 +37,13 @@ final class ScanOptions {
         return o;
     }
 
+    /** The reply to a scan of a missing key: cursor 0, no elements. */
+    static void emptyScan(Client c) {
+        c.array(2);
+        c.bulk("0");
+        c.array(0);
+    }
+
     /** Replies [cursor, elements], keeping groups of width elements whose first one matches the pattern. */
     static void reply(Client c, long cursor, List<byte[]> items, int width, ScanOptions o) {
         int keep = items.size();

@@ -207,11 +207,9 @@ final class SetCommands {
     }
 
     static void spopCount(Client c) {
-        if (!c.argLong(2)) {
-            return;
-        }
+        boolean isLong = Num.string2ll(c.argBuf, c.argOff[2], c.argLen[2], c.tmp);
         long count = c.tmp[0];
-        if (count < 0) {
+        if (!isLong || count < 0) {
             c.error("ERR value is out of range, must be positive");
             return;
         }
@@ -472,12 +470,16 @@ final class SetCommands {
             return;
         }
         long cursor = c.tmp[0];
-        ScanOptions o = ScanOptions.parse(c, 3);
-        if (o == null) {
-            return;
-        }
         SetValue s = read(c, 1);
         if (s == NONE) {
+            return;
+        }
+        if (s == null) {
+            ScanOptions.emptyScan(c);
+            return;
+        }
+        ScanOptions o = ScanOptions.parse(c, 3);
+        if (o == null) {
             return;
         }
         List<byte[]> out = new ArrayList<>();

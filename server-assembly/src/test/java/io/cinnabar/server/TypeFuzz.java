@@ -1,0 +1,615 @@
+package io.cinnabar.server;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * Model-based differential fuzzer for hashes, sets and sorted sets: a seeded random command sequence (wrong types,
+ * edge arguments, small and large values, batches that cross the encoding thresholds) is sent to a real
+ * redis-server 7.0.15 and to Cinnabar, and every reply is compared after a normalization that depends on the command:
+ * <ul>
+ *   <li>exact bytes for deterministic replies (including listpack iteration order, which both servers share);</li>
+ *   <li>as a multiset (sorted) where Redis leaves the order unspecified: hashtable iteration (HGETALL/HKEYS/HVALS of
+ *       a hashtable hash), set members (SMEMBERS, SINTER, SUNION, SDIFF: 7.0 keeps small sets as hashtables where
+ *       7.2 uses listpacks, so even the order of small sets differs);</li>
+ *   <li>SCAN-like commands are driven to completion and the union of the elements is compared;</li>
+ *   <li>random replies (HRANDFIELD, SRANDMEMBER, SPOP, ZRANDMEMBER) compare type and length, and the whole
+ *       multiset when the count covers the whole value; after SPOP the key is deleted on both sides so that
+ *       the two keyspaces stay equal.</li>
+ * </ul>
+ * After every command, OBJECT ENCODING of the key is compared: exactly for hashes, sorted sets and strings; for sets
+ * against a model of Redis 7.2's rules (intset, listpack, hashtable), because 7.0 has no listpack sets
+ * (COMPATIBILITY.md), and a set the model keeps as intset must be an intset in 7.0 too.
+ */
+final class TypeFuzz {
+    final RespClient real;
+    final RespClient ours;
+    final Random rnd;
+    final List<String> diffs = new ArrayList<>();
+    final Map<String, String> setEnc = new HashMap<>();
+    long intsetMax = 512;
+    long setLpEntries = 128;
+    long setLpValue = 64;
+    int steps;
+
+    TypeFuzz(RespClient real, RespClient ours, long seed) {
+        this.real = real;
+        this.ours = ours;
+        this.rnd = new Random(seed);
+    }
+
+    // ------------------------------------------------------------------ replies
+
+    /** A parsed reply: String for scalars (with their type byte first), List for aggregates. */
+    static Object parse(String raw) {
+        int[] pos = {0};
+        return parse(raw, pos);
+    }
+
+    private static Object parse(String s, int[] pos) {
+        int e = s.indexOf("\r\n", pos[0]);
+        char t = s.charAt(pos[0]);
+        String head = s.substring(pos[0] + 1, e);
+        pos[0] = e + 2;
+        switch (t) {
+            case '$', '=', '!' -> {
+                int n = Integer.parseInt(head);
+                if (n < 0) {
+                    return "$nil";
+                }
+                String v = s.substring(pos[0], pos[0] + n);
+                pos[0] += n + 2;
+                return "$" + v;
+            }
+            case '*', '~', '>' -> {
+                int n = Integer.parseInt(head);
+                if (n < 0) {
+                    return "*nil";
+                }
+                List<Object> l = new ArrayList<>();
+                l.add(String.valueOf(t));
+                for (int i = 0; i < n; i++) {
+                    l.add(parse(s, pos));
+                }
+                return l;
+            }
+            case '%' -> {
+                int n = Integer.parseInt(head);
+                List<Object> l = new ArrayList<>();
+                l.add("%");
+                for (int i = 0; i < 2 * n; i++) {
+                    l.add(parse(s, pos));
+                }
+                return l;
+            }
+            default -> {
+                return t + head;
+            }
+        }
+    }
+
+    static String str(Object o) {
+        return o instanceof List<?> l ? l.toString() : (String) o;
+    }
+
+    /** Sorts the elements of an aggregate (groups of width elements kept together). */
+    static Object sorted(Object o, int width) {
+        if (!(o instanceof List<?> l)) {
+            return o;
+        }
+        if (l.size() > 1 && l.get(1) instanceof List) {
+            width = 1; // RESP3 pairs are nested arrays
+        }
+        List<String> groups = new ArrayList<>();
+        for (int i = 1; i + width <= l.size(); i += width) {
+            StringBuilder b = new StringBuilder();
+            for (int k = 0; k < width; k++) {
+                b.append(str(l.get(i + k))).append('\u0001');
+            }
+            groups.add(b.toString());
+        }
+        Collections.sort(groups);
+        return l.get(0) + groups.toString();
+    }
+
+    /** Type and size only (random replies). */
+    static Object shape(Object o) {
+        if (o instanceof List<?> l) {
+            return l.get(0) + "#" + (l.size() - 1);
+        }
+        String s = (String) o;
+        return s.startsWith("$") && !s.equals("$nil") ? "$bulk" : s;
+    }
+
+    enum Mode { EXACT, SORTED, SORTED_PAIRS, SHAPE }
+
+    final java.util.ArrayDeque<String> recent = new java.util.ArrayDeque<>();
+
+    Object[] both(String... cmd) throws IOException {
+        recent.addLast(abbreviate(String.join(" ", cmd)));
+        if (recent.size() > 4) {
+            recent.removeFirst();
+        }
+        return new Object[] {parse(real.call(cmd)), parse(ours.call(cmd))};
+    }
+
+    /** Sends cmd to both servers and compares the normalized replies; returns the real server's reply. */
+    Object step(Mode mode, String... cmd) throws IOException {
+        steps++;
+        Object[] r = both(cmd);
+        Object a = r[0];
+        Object b = r[1];
+        switch (mode) {
+            case SORTED -> {
+                a = sorted(a, 1);
+                b = sorted(b, 1);
+            }
+            case SORTED_PAIRS -> {
+                a = sorted(a, 2);
+                b = sorted(b, 2);
+            }
+            case SHAPE -> {
+                a = shape(a);
+                b = shape(b);
+            }
+            default -> {
+            }
+        }
+        if (!str(a).equals(str(b))) {
+            diff(String.join(" ", cmd), str(a), str(b));
+        }
+        return r[0];
+    }
+
+    void diff(String what, String want, String got) {
+        if (diffs.size() < 30) {
+            diffs.add("step " + steps + ": " + abbreviate(what) + "\n   redis: " + abbreviate(want) + "\n   ours:  "
+                + abbreviate(got) + "\n   after: " + String.join(" ; ", recent));
+        }
+    }
+
+    static String abbreviate(String s) {
+        return s.length() > 400 ? s.substring(0, 400) + "...(" + s.length() + " chars)" : s;
+    }
+
+    /** Runs a *SCAN to completion on both sides and compares the sets of returned elements (groups of width). */
+    void fullScan(String cmd, String key, int width, String... opts) throws IOException {
+        steps++;
+        String[] got = new String[2];
+        RespClient[] cs = {real, ours};
+        for (int side = 0; side < 2; side++) {
+            Set<String> acc = new java.util.TreeSet<>();
+            String cursor = "0";
+            int guard = 0;
+            do {
+                List<String> a = new ArrayList<>(List.of(cmd, key, cursor));
+                a.addAll(List.of(opts));
+                Object r = parse(cs[side].call(a.toArray(new String[0])));
+                if (!(r instanceof List<?> l)) {
+                    acc.add(str(r));
+                    break;
+                }
+                cursor = ((String) l.get(1)).substring(1);
+                List<?> items = (List<?>) l.get(2);
+                for (int i = 1; i + width <= items.size(); i += width) {
+                    StringBuilder b = new StringBuilder();
+                    for (int k = 0; k < width; k++) {
+                        b.append(str(items.get(i + k))).append('|');
+                    }
+                    acc.add(b.toString());
+                }
+            } while (!cursor.equals("0") && ++guard < 100000);
+            got[side] = acc.toString();
+        }
+        if (!got[0].equals(got[1])) {
+            diff(cmd + " " + key + " (full scan) " + String.join(" ", opts), got[0], got[1]);
+        }
+    }
+
+    // ------------------------------------------------------------------ encodings
+
+    String realType(String key) throws IOException {
+        return parse(real.call("TYPE", key)).toString().substring(1);
+    }
+
+    List<String> realMembers(String key) throws IOException {
+        Object o = parse(real.call("SMEMBERS", key));
+        List<String> out = new ArrayList<>();
+        if (o instanceof List<?> l) {
+            for (int i = 1; i < l.size(); i++) {
+                out.add(((String) l.get(i)).substring(1));
+            }
+        }
+        return out;
+    }
+
+    static boolean isInt(String s) {
+        if (s.isEmpty() || s.length() > 20) {
+            return false;
+        }
+        try {
+            return Long.toString(Long.parseLong(s)).equals(s);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** Redis 7.2's SADD encoding rules, applied to the members before the command and the arguments in order. */
+    String simulateSadd(String enc, List<String> before, List<String> args) {
+        Set<String> cur = new LinkedHashSet<>(before);
+        long hint = args.size();
+        if (enc == null) {
+            enc = isInt(args.get(0)) && hint <= intsetMax ? "intset" : hint <= setLpEntries ? "listpack" : "hashtable";
+        } else if (enc.equals("listpack") && hint > setLpEntries || enc.equals("intset") && hint > intsetMax) {
+            enc = "hashtable";
+        }
+        for (String a : args) {
+            if (cur.contains(a)) {
+                continue;
+            }
+            switch (enc) {
+                case "listpack" -> {
+                    if (!(cur.size() < setLpEntries && a.length() <= setLpValue)) {
+                        enc = "hashtable";
+                    }
+                }
+                case "intset" -> {
+                    if (isInt(a)) {
+                        if (cur.size() + 1 > intsetMax) {
+                            enc = "hashtable";
+                        }
+                    } else {
+                        int maxlen = 0;
+                        if (!cur.isEmpty()) {
+                            long min = Long.MAX_VALUE;
+                            long max = Long.MIN_VALUE;
+                            for (String m : cur) {
+                                long v = Long.parseLong(m);
+                                min = Math.min(min, v);
+                                max = Math.max(max, v);
+                            }
+                            maxlen = Math.max(Long.toString(min).length(), Long.toString(max).length());
+                        }
+                        enc = cur.size() < setLpEntries && a.length() < setLpValue && maxlen < setLpValue
+                            ? "listpack" : "hashtable";
+                    }
+                }
+                default -> {
+                }
+            }
+            cur.add(a);
+        }
+        return enc;
+    }
+
+    /** The encoding of a set built from an empty intset by adding members (STORE commands, SPOP rebuilds). */
+    String contentRule(List<String> members) {
+        if (members.isEmpty()) {
+            return null;
+        }
+        // Redis adds in its (random) iteration order; a member of exactly set-max-listpack-value bytes keeps a
+        // listpack when it comes after another string, not when it is the one that converts the intset
+        Set<String> alternatives = new java.util.TreeSet<>();
+        alternatives.add(simulateSadd("intset", List.of(), members));
+        List<String> order = new ArrayList<>(members);
+        order.sort(java.util.Comparator.comparingInt(m -> m.length() == setLpValue ? 1 : 0));
+        alternatives.add(simulateSadd("intset", List.of(), order));
+        Collections.reverse(order);
+        alternatives.add(simulateSadd("intset", List.of(), order));
+        return String.join("|", alternatives);
+    }
+
+    void checkEncoding(String key) throws IOException {
+        String type = realType(key);
+        String want = parse(real.call("OBJECT", "ENCODING", key)).toString();
+        String got = parse(ours.call("OBJECT", "ENCODING", key)).toString();
+        if (type.equals("set")) {
+            String model = setEnc.get(key);
+            if (model == null) {
+                diff("OBJECT ENCODING " + key + " (no model)", want, got);
+                return;
+            }
+            if (model.equals("intset") && !want.equals("$intset")) {
+                diff("OBJECT ENCODING " + key + " (7.2 model says intset, 7.0 disagrees)", want, "$" + model);
+            }
+            want = "$" + model;
+            if (model.contains("|") && List.of(model.split("\\|")).contains(got.substring(1))) {
+                want = got;
+            }
+        } else {
+            setEnc.remove(key);
+        }
+        if (!want.equals(got)) {
+            diff("OBJECT ENCODING " + key, want, got);
+        }
+    }
+
+    // ------------------------------------------------------------------ generators
+
+    static final String[] SMALL = {"a", "b", "c", "d", "e", "f", "g", "h", "field", "x:y", "", "0", "1", "2", "3",
+        "10", "-1", "-7", "100", "255", "256", "65535", "65536", "-32768", "2147483647", "-2147483649",
+        "9223372036854775807", "-9223372036854775808", "9223372036854775808", "007", "-0", "1.5", " 1", "+1"};
+
+    String element(int longLen) {
+        int r = rnd.nextInt(100);
+        if (r < 4) {
+            return "v".repeat(longLen + rnd.nextInt(3) - 1); // around the value threshold
+        }
+        if (r < 6) {
+            return "L".repeat(200 + rnd.nextInt(50));
+        }
+        if (r < 40) {
+            return Integer.toString(rnd.nextInt(60) - 10);
+        }
+        if (r < 55) {
+            return "m" + rnd.nextInt(40);
+        }
+        return SMALL[rnd.nextInt(SMALL.length)];
+    }
+
+    String key(String prefix) {
+        int r = rnd.nextInt(100);
+        if (r < 6) {
+            return "str";
+        }
+        if (r < 9) {
+            return "missing";
+        }
+        if (r < 14) {
+            String[] others = {"h:1", "s:1", "z:1"};
+            return others[rnd.nextInt(3)];
+        }
+        return prefix + (1 + rnd.nextInt(3));
+    }
+
+    String count() {
+        String[] odd = {"0", "-1", "abc", "-9223372036854775808", "9223372036854775807", "1.5", ""};
+        int r = rnd.nextInt(100);
+        if (r < 8) {
+            return odd[rnd.nextInt(odd.length)];
+        }
+        return Integer.toString(rnd.nextInt(30) - 10);
+    }
+
+    void setup() throws IOException {
+        both("FLUSHALL");
+        both("SET", "str", "text");
+        setEnc.clear();
+    }
+
+    void config(String name, String value) throws IOException {
+        if (name.startsWith("set-max-listpack")) {
+            // 7.2 only: the oracle does not know it
+            String r = ours.call("CONFIG", "SET", name, value);
+            if (!r.equals("+OK\r\n")) {
+                diff("CONFIG SET " + name + " " + value, "+OK", r);
+            }
+        } else {
+            step(Mode.EXACT, "CONFIG", "SET", name, value);
+        }
+        switch (name) {
+            case "set-max-intset-entries" -> intsetMax = Long.parseLong(value);
+            case "set-max-listpack-entries" -> setLpEntries = Long.parseLong(value);
+            case "set-max-listpack-value" -> setLpValue = Long.parseLong(value);
+            default -> {
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ hashes
+
+    void hashStep(int longLen) throws IOException {
+        String k = key("h:");
+        int op = rnd.nextInt(22);
+        switch (op) {
+            case 0, 1, 2 -> {
+                List<String> a = new ArrayList<>(List.of(rnd.nextBoolean() ? "HSET" : "HMSET", k));
+                int n = rnd.nextInt(10) == 0 ? 20 + rnd.nextInt(40) : 1 + rnd.nextInt(3);
+                boolean bulk = rnd.nextInt(40) == 0; // enough distinct fields to cross the default 512
+                for (int i = 0; i < n; i++) {
+                    a.add(bulk ? "bulk" + rnd.nextInt(2000) : element(longLen));
+                    a.add(element(longLen));
+                }
+                if (bulk) {
+                    for (int i = 0; i < 300; i++) {
+                        a.add("bulk" + rnd.nextInt(2000));
+                        a.add(Integer.toString(i));
+                    }
+                }
+                if (rnd.nextInt(30) == 0) {
+                    a.remove(a.size() - 1); // odd number of arguments
+                }
+                step(Mode.EXACT, a.toArray(new String[0]));
+            }
+            case 3 -> step(Mode.EXACT, "HSETNX", k, element(longLen), element(longLen));
+            case 4, 5 -> step(Mode.EXACT, "HGET", k, element(longLen));
+            case 6 -> step(Mode.EXACT, "HMGET", k, element(longLen), element(longLen), element(longLen));
+            case 7, 8 -> {
+                List<String> a = new ArrayList<>(List.of("HDEL", k));
+                for (int i = 0, n = 1 + rnd.nextInt(4); i < n; i++) {
+                    a.add(element(longLen));
+                }
+                step(Mode.EXACT, a.toArray(new String[0]));
+            }
+            case 9 -> step(Mode.EXACT, "HLEN", k);
+            case 10 -> step(Mode.EXACT, "HSTRLEN", k, element(longLen));
+            case 11 -> step(Mode.EXACT, "HEXISTS", k, element(longLen));
+            case 12, 13 -> {
+                String[] cmds = {"HGETALL", "HKEYS", "HVALS"};
+                String cmd = cmds[rnd.nextInt(3)];
+                boolean lp = parse(real.call("OBJECT", "ENCODING", k)).equals("$listpack");
+                step(lp ? Mode.EXACT : cmd.equals("HGETALL") ? Mode.SORTED_PAIRS : Mode.SORTED, cmd, k);
+            }
+            case 14, 15 -> {
+                String[] incr = {"1", "-3", "100", "abc", "9223372036854775807", "-9223372036854775808", "1.5", ""};
+                step(Mode.EXACT, "HINCRBY", k, element(longLen), incr[rnd.nextInt(incr.length)]);
+            }
+            case 16 -> {
+                String[] incr = {"1.5", "-0.25", "3", "abc", "1e3", "inf", "-inf", "nan", "1.7976931348623157e308",
+                    " 1", "10.5e-1"};
+                step(Mode.EXACT, "HINCRBYFLOAT", k, element(longLen), incr[rnd.nextInt(incr.length)]);
+            }
+            case 17, 18 -> {
+                String cnt = count();
+                boolean wv = rnd.nextBoolean();
+                String[] cmd = wv ? new String[] {"HRANDFIELD", k, cnt, "WITHVALUES"} : new String[] {"HRANDFIELD", k, cnt};
+                if (rnd.nextInt(10) == 0) {
+                    cmd = new String[] {"HRANDFIELD", k};
+                } else if (rnd.nextInt(20) == 0) {
+                    cmd = new String[] {"HRANDFIELD", k, cnt, "WITHSCORES"};
+                }
+                Object size = parse(real.call("HLEN", k));
+                boolean whole = cmd.length >= 3 && size instanceof String sz && sz.startsWith(":") && isInt(cnt)
+                    && Long.parseLong(cnt) >= Long.parseLong(sz.substring(1));
+                step(whole ? (wv ? Mode.SORTED_PAIRS : Mode.SORTED) : Mode.SHAPE, cmd);
+            }
+            case 19 -> {
+                String[] opts = rnd.nextBoolean() ? new String[0]
+                    : rnd.nextBoolean() ? new String[] {"MATCH", "m*"} : new String[] {"COUNT", count()};
+                fullScan("HSCAN", k, 2, opts);
+            }
+            case 20 -> step(Mode.EXACT, "DEL", k);
+            default -> step(Mode.EXACT, "TYPE", k);
+        }
+        checkEncoding(k);
+    }
+
+    // ------------------------------------------------------------------ sets
+
+    List<String> elements(int n, int longLen) {
+        List<String> a = new ArrayList<>();
+        boolean intsOnly = rnd.nextInt(3) == 0;
+        for (int i = 0; i < n; i++) {
+            a.add(intsOnly ? Integer.toString(rnd.nextInt(1000) - 100) : element(longLen));
+        }
+        return a;
+    }
+
+    void setStep(int longLen) throws IOException {
+        String k = key("s:");
+        int op = rnd.nextInt(24);
+        switch (op) {
+            case 0, 1, 2, 3 -> {
+                int n = rnd.nextInt(12) == 0 ? 30 + rnd.nextInt(600) : 1 + rnd.nextInt(4);
+                List<String> args = elements(n, longLen);
+                String type = realType(k);
+                List<String> before = realMembers(k);
+                List<String> a = new ArrayList<>(List.of("SADD", k));
+                a.addAll(args);
+                Object r = step(Mode.EXACT, a.toArray(new String[0]));
+                if (type.equals("set") || type.equals("none")) {
+                    setEnc.put(k, simulateSadd(setEnc.get(k), before, args));
+                }
+                if (!(r instanceof String s && s.startsWith(":"))) {
+                    setEnc.remove(k);
+                }
+            }
+            case 4, 5 -> {
+                List<String> a = new ArrayList<>(List.of("SREM", k));
+                a.addAll(elements(1 + rnd.nextInt(4), longLen));
+                step(Mode.EXACT, a.toArray(new String[0]));
+                if (realType(k).equals("none")) {
+                    setEnc.remove(k);
+                }
+            }
+            case 6 -> step(Mode.SORTED, "SMEMBERS", k);
+            case 7 -> step(Mode.EXACT, "SISMEMBER", k, element(longLen));
+            case 8 -> step(Mode.EXACT, "SMISMEMBER", k, element(longLen), element(longLen), element(longLen));
+            case 9 -> step(Mode.EXACT, "SCARD", k);
+            case 10 -> {
+                String cnt = count();
+                String[] cmd = rnd.nextInt(4) == 0 ? new String[] {"SPOP", k} : new String[] {"SPOP", k, cnt};
+                if (rnd.nextInt(30) == 0) {
+                    cmd = new String[] {"SPOP", k, "1", "2"};
+                }
+                Object size = parse(real.call("SCARD", k));
+                boolean whole = cmd.length == 3 && size instanceof String sz && sz.startsWith(":") && isInt(cnt)
+                    && Long.parseLong(cnt) >= Long.parseLong(sz.substring(1));
+                step(whole ? Mode.SORTED : Mode.SHAPE, cmd);
+                if (realType(k).equals("set")) {
+                    both("DEL", k); // the two servers popped different members
+                }
+                setEnc.remove(k);
+            }
+            case 11, 12 -> {
+                String cnt = count();
+                String[] cmd = rnd.nextInt(4) == 0 ? new String[] {"SRANDMEMBER", k} : new String[] {"SRANDMEMBER", k, cnt};
+                if (rnd.nextInt(30) == 0) {
+                    cmd = new String[] {"SRANDMEMBER", k, "1", "2"};
+                }
+                Object size = parse(real.call("SCARD", k));
+                boolean whole = cmd.length == 3 && size instanceof String sz && sz.startsWith(":") && isInt(cnt)
+                    && Long.parseLong(cnt) >= Long.parseLong(sz.substring(1));
+                step(whole ? Mode.SORTED : Mode.SHAPE, cmd);
+            }
+            case 13 -> {
+                String dst = key("s:");
+                String ele = element(longLen);
+                String dstType = realType(dst);
+                List<String> before = realMembers(dst);
+                Object r = step(Mode.EXACT, "SMOVE", k, dst, ele);
+                if (":1".equals(r) && !dst.equals(k)) {
+                    setEnc.put(dst, simulateSadd(dstType.equals("set") ? setEnc.get(dst) : null, before, List.of(ele)));
+                }
+                if (realType(k).equals("none")) {
+                    setEnc.remove(k);
+                }
+                checkEncoding(dst);
+            }
+            case 14, 15, 16 -> {
+                String[] ops = {"SINTER", "SUNION", "SDIFF"};
+                List<String> a = new ArrayList<>(List.of(ops[rnd.nextInt(3)]));
+                for (int i = 0, n = 1 + rnd.nextInt(3); i < n; i++) {
+                    a.add(key("s:"));
+                }
+                step(Mode.SORTED, a.toArray(new String[0]));
+            }
+            case 17, 18 -> {
+                String[] ops = {"SINTERSTORE", "SUNIONSTORE", "SDIFFSTORE"};
+                String dst = key("s:");
+                List<String> a = new ArrayList<>(List.of(ops[rnd.nextInt(3)], dst));
+                for (int i = 0, n = 1 + rnd.nextInt(3); i < n; i++) {
+                    a.add(key("s:"));
+                }
+                step(Mode.EXACT, a.toArray(new String[0]));
+                if (realType(dst).equals("set")) {
+                    setEnc.put(dst, contentRule(realMembers(dst)));
+                } else {
+                    setEnc.remove(dst);
+                }
+                checkEncoding(dst);
+            }
+            case 19 -> {
+                List<String> a = new ArrayList<>(List.of("SINTERCARD"));
+                int n = 1 + rnd.nextInt(3);
+                a.add(rnd.nextInt(15) == 0 ? count() : Integer.toString(n));
+                for (int i = 0; i < n; i++) {
+                    a.add(key("s:"));
+                }
+                if (rnd.nextBoolean()) {
+                    a.add(rnd.nextInt(10) == 0 ? "LIMITX" : "LIMIT");
+                    a.add(count());
+                }
+                step(Mode.EXACT, a.toArray(new String[0]));
+            }
+            case 20 -> {
+                String[] opts = rnd.nextBoolean() ? new String[0]
+                    : rnd.nextBoolean() ? new String[] {"MATCH", "*1*"} : new String[] {"COUNT", count()};
+                fullScan("SSCAN", k, 1, opts);
+            }
+            case 21 -> {
+                step(Mode.EXACT, "DEL", k);
+                setEnc.remove(k);
+            }
+            default -> step(Mode.EXACT, "TYPE", k);
+        }
+        checkEncoding(k);
+    }
+}

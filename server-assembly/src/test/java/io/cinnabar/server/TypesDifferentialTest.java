@@ -1,0 +1,82 @@
+package io.cinnabar.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cinnabar.testkit.RealRedis;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Long seeded random command sequences over hashes, sets and sorted sets, sent to the embedded server and to a real
+ * redis-server 7.0.15 ({@link TypeFuzz} documents how replies and encodings are compared). Each family runs with
+ * small thresholds (so that values cross listpack/intset/hashtable/skiplist limits constantly, through CONFIG SET)
+ * and with the built-in defaults, in RESP2 and RESP3.
+ */
+class TypesDifferentialTest {
+    static RealRedis redis;
+    static CinnabarServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        redis = RealRedis.start();
+        server = CinnabarServer.builder().port(0).config("save", "").start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    interface Step {
+        void run(TypeFuzz f, int longLen) throws Exception;
+    }
+
+    static void fuzz(long seed, int steps, boolean small, int resp, Step step) throws Exception {
+        try (RespClient real = new RespClient(redis.port()); RespClient ours = new RespClient(server.port())) {
+            TypeFuzz f = new TypeFuzz(real, ours, seed);
+            if (resp == 3) {
+                f.both("HELLO", "3");
+            }
+            f.setup();
+            String[][] cfg = small
+                ? new String[][] {{"hash-max-listpack-entries", "8"}, {"hash-max-listpack-value", "16"},
+                    {"set-max-intset-entries", "20"}, {"set-max-listpack-entries", "10"},
+                    {"set-max-listpack-value", "16"}, {"zset-max-listpack-entries", "8"},
+                    {"zset-max-listpack-value", "16"}}
+                : new String[][] {{"hash-max-listpack-entries", "512"}, {"hash-max-listpack-value", "64"},
+                    {"set-max-intset-entries", "512"}, {"set-max-listpack-entries", "128"},
+                    {"set-max-listpack-value", "64"}, {"zset-max-listpack-entries", "128"},
+                    {"zset-max-listpack-value", "64"}};
+            for (String[] kv : cfg) {
+                f.config(kv[0], kv[1]);
+            }
+            int longLen = small ? 16 : 64;
+            while (f.steps < steps && f.diffs.isEmpty()) {
+                step.run(f, longLen);
+            }
+            assertEquals("", String.join("\n", f.diffs));
+            assertTrue(f.steps >= steps);
+        }
+    }
+
+    @ParameterizedTest(name = "hashes seed={0} small={1} resp={2}")
+    @CsvSource({"1,true,2", "2,false,2", "3,true,3", "4,false,3"})
+    void hashes(long seed, boolean small, int resp) throws Exception {
+        fuzz(seed, 3000, small, resp, TypeFuzz::hashStep);
+    }
+
+    @ParameterizedTest(name = "sets seed={0} small={1} resp={2}")
+    @CsvSource({"11,true,2", "12,false,2", "13,true,3", "14,false,2"})
+    void sets(long seed, boolean small, int resp) throws Exception {
+        fuzz(seed, 3000, small, resp, TypeFuzz::setStep);
+    }
+
+}
