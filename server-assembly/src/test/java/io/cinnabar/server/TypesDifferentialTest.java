@@ -79,4 +79,10 @@ class TypesDifferentialTest {
         fuzz(seed, 3000, small, resp, TypeFuzz::setStep);
     }
 
+    @ParameterizedTest(name = "sorted sets seed={0} small={1} resp={2}")
+    @CsvSource({"21,true,2", "22,false,2", "23,true,3", "24,false,3"})
+    void sortedSets(long seed, boolean small, int resp) throws Exception {
+        fuzz(seed, 3000, small, resp, TypeFuzz::zsetStep);
+    }
+
 }

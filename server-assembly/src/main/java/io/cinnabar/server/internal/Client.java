@@ -201,6 +201,13 @@ final class Client {
         }
     }
 
+    /** A double: RESP3 double, RESP2 bulk string (Redis 7.2 text). */
+    void dbl(double v) {
+        if (!muted()) {
+            enc.addDouble(v);
+        }
+    }
+
     void nullBulk() {
         if (!muted()) {
             enc.addNull();

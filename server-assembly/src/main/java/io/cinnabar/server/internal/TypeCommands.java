@@ -12,5 +12,6 @@ final class TypeCommands {
     static void registerAll(CommandTable t) {
         HashCommands.register(t);
         SetCommands.register(t);
+        ZSetCommands.register(t);
     }
 }
