@@ -102,6 +102,8 @@ public final class Server {
 
     /** Called once the listeners are bound, before the loop starts. */
     public void started() {
+        log.notice("Cinnabar " + Config.VERSION + " (Redis " + Config.VERSION + " compatible) 64 bit, standalone mode, "
+            + "Port: " + config.get("port") + ", PID: " + log.pid());
         log.notice("Running mode=standalone, port=" + config.get("port") + ".");
         log.notice("Server initialized");
         memStartup = usedMemory();

@@ -1,0 +1,69 @@
+package io.cinnabar.server.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import org.junit.jupiter.api.Test;
+
+/** stringmatchlen rules, string2ll strictness and the long double emulation of INCRBYFLOAT. */
+class GlobAndNumTest {
+    private static boolean m(String p, String s) {
+        return Glob.match(p.getBytes(StandardCharsets.ISO_8859_1), s.getBytes(StandardCharsets.ISO_8859_1), false);
+    }
+
+    @Test
+    void glob() {
+        assertFalse(m("*", "")); // as stringmatchlen; KEYS/SCAN special-case a lone "*"
+        assertTrue(m("h?llo", "hello"));
+        assertFalse(m("h?llo", "hllo"));
+        assertTrue(m("h*llo", "hllo"));
+        assertTrue(m("h[ae]llo", "hallo"));
+        assertFalse(m("h[^e]llo", "hello"));
+        assertTrue(m("h[a-c]llo", "hbllo"));
+        assertTrue(m("h[c-a]llo", "hbllo"));
+        assertTrue(m("h\\*llo", "h*llo"));
+        assertFalse(m("h\\*llo", "hello"));
+        assertTrue(m("a[\\]]b", "a]b"));
+        assertTrue(m("a[b", "ab"));
+        assertTrue(m("***a", "bba"));
+        assertFalse(m("a*b*c*d*e*f*g*h*i*j*k*l*m*n*o*p*q*r*s*t*u*v*w*x*y*z*", "a".repeat(60)));
+        assertTrue(Glob.match("HELLO".getBytes(StandardCharsets.ISO_8859_1), "hello".getBytes(StandardCharsets.ISO_8859_1), true));
+    }
+
+    @Property
+    void string2llRoundTrips(@ForAll long v) {
+        byte[] b = Long.toString(v).getBytes(StandardCharsets.US_ASCII);
+        long[] out = new long[1];
+        assertTrue(Num.string2ll(b, 0, b.length, out));
+        assertEquals(v, out[0]);
+        byte[] w = new byte[21];
+        assertEquals(b.length, Num.ll2string(v, w, 0));
+        assertEquals(Long.toString(v), new String(w, 0, b.length, StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void string2llRejectsNonCanonical() {
+        long[] out = new long[1];
+        for (String s : new String[] {"", "-", "-0", "01", "+1", " 1", "1 ", "9223372036854775808",
+            "-9223372036854775809", "1a", "00"}) {
+            byte[] b = s.getBytes(StandardCharsets.US_ASCII);
+            assertFalse(Num.string2ll(b, 0, b.length, out), s);
+        }
+    }
+
+    @Test
+    void longDoubleLikeRedis() {
+        BigDecimal a = Num.string2ld("10.5".getBytes(StandardCharsets.US_ASCII), 0, 4);
+        BigDecimal b = Num.string2ld("0.1".getBytes(StandardCharsets.US_ASCII), 0, 3);
+        assertEquals("10.6", Num.ld2stringHuman(Num.addLd(a, b)));
+        assertEquals("5.0e3".length(), 5);
+        BigDecimal c = Num.string2ld("5.0e3".getBytes(StandardCharsets.US_ASCII), 0, 5);
+        assertEquals("5000", Num.ld2stringHuman(c));
+        assertEquals(null, Num.string2ld("abc".getBytes(StandardCharsets.US_ASCII), 0, 3));
+    }
+}
