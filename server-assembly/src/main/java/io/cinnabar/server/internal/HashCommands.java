@@ -321,14 +321,14 @@ final class HashCommands {
     }
 
     static void hrandfieldCount(Client c) {
+        if (!rangeCount(c, 2)) {
+            return;
+        }
         boolean withValues = false;
         if (c.argc == 4 && c.argIs(3, "withvalues")) {
             withValues = true;
         } else if (c.argc >= 4) {
             c.error(Shared.SYNTAX);
-            return;
-        }
-        if (!rangeCount(c, 2)) {
             return;
         }
         long l = c.tmp[0];

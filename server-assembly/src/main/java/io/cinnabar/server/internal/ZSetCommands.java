@@ -772,14 +772,14 @@ final class ZSetCommands {
 
     static void zrandmember(Client c) {
         if (c.argc >= 3) {
+            if (!HashCommands.rangeCount(c, 2)) {
+                return;
+            }
             boolean withScores = false;
             if (c.argc == 4 && c.argIs(3, "withscores")) {
                 withScores = true;
             } else if (c.argc >= 4) {
                 c.error(Shared.SYNTAX);
-                return;
-            }
-            if (!HashCommands.rangeCount(c, 2)) {
                 return;
             }
             long l = c.tmp[0];
