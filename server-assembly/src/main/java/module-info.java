@@ -12,6 +12,7 @@ module io.cinnabar.server {
     requires io.cinnabar.dict;
     requires io.cinnabar.skiplist;
     requires io.cinnabar.sds;
+    requires io.cinnabar.quicklist;
     requires org.agrona.core;
     exports io.cinnabar.server;
 }

@@ -50,11 +50,13 @@ class TypesDifferentialTest {
                 ? new String[][] {{"hash-max-listpack-entries", "8"}, {"hash-max-listpack-value", "16"},
                     {"set-max-intset-entries", "20"}, {"set-max-listpack-entries", "10"},
                     {"set-max-listpack-value", "16"}, {"zset-max-listpack-entries", "8"},
-                    {"zset-max-listpack-value", "16"}}
+                    {"zset-max-listpack-value", "16"},
+                    {"list-max-listpack-size", "4"}}
                 : new String[][] {{"hash-max-listpack-entries", "512"}, {"hash-max-listpack-value", "64"},
                     {"set-max-intset-entries", "512"}, {"set-max-listpack-entries", "128"},
                     {"set-max-listpack-value", "64"}, {"zset-max-listpack-entries", "128"},
-                    {"zset-max-listpack-value", "64"}};
+                    {"zset-max-listpack-value", "64"},
+                    {"list-max-listpack-size", "-2"}};
             for (String[] kv : cfg) {
                 f.config(kv[0], kv[1]);
             }
@@ -83,6 +85,12 @@ class TypesDifferentialTest {
     @CsvSource({"21,true,2", "22,false,2", "23,true,3", "24,false,3"})
     void sortedSets(long seed, boolean small, int resp) throws Exception {
         fuzz(seed, 3000, small, resp, TypeFuzz::zsetStep);
+    }
+
+    @ParameterizedTest(name = "lists seed={0} small={1} resp={2}")
+    @CsvSource({"31,true,2", "32,false,2", "33,true,3", "34,false,2"})
+    void lists(long seed, boolean small, int resp) throws Exception {
+        fuzz(seed, 3000, small, resp, TypeFuzz::listStep);
     }
 
 }

@@ -13,5 +13,6 @@ final class TypeCommands {
         HashCommands.register(t);
         SetCommands.register(t);
         ZSetCommands.register(t);
+        ListCommands.register(t);
     }
 }

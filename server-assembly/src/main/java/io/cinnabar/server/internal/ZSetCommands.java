@@ -713,7 +713,7 @@ final class ZSetCommands {
     }
 
     static void zmpop(Client c) {
-        if (!Num.string2ll(c.argBuf, c.argOff[1], c.argLen[1], c.tmp) || c.tmp[0] < 1 || c.tmp[0] > Integer.MAX_VALUE) {
+        if (!Num.string2ll(c.argBuf, c.argOff[1], c.argLen[1], c.tmp) || c.tmp[0] < 1) {
             c.error("ERR numkeys should be greater than 0");
             return;
         }
