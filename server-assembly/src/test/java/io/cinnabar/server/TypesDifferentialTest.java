@@ -10,7 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Long seeded random command sequences over hashes, sets and sorted sets, sent to the embedded server and to a real
+ * Long seeded random command sequences over hashes, sets, sorted sets, lists and bitmaps, sent to the embedded server and to a real
  * redis-server 7.0.15 ({@link TypeFuzz} documents how replies and encodings are compared). Each family runs with
  * small thresholds (so that values cross listpack/intset/hashtable/skiplist limits constantly, through CONFIG SET)
  * and with the built-in defaults, in RESP2 and RESP3.
@@ -91,6 +91,12 @@ class TypesDifferentialTest {
     @CsvSource({"31,true,2", "32,false,2", "33,true,3", "34,false,2"})
     void lists(long seed, boolean small, int resp) throws Exception {
         fuzz(seed, 3000, small, resp, TypeFuzz::listStep);
+    }
+
+    @ParameterizedTest(name = "bitmaps seed={0} resp={2}")
+    @CsvSource({"41,false,2", "42,false,3"})
+    void bitmaps(long seed, boolean small, int resp) throws Exception {
+        fuzz(seed, 3000, small, resp, TypeFuzz::bitStep);
     }
 
 }

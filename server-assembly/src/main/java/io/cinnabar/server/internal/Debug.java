@@ -137,8 +137,9 @@ final class Debug {
             c.error(Shared.NO_SUCH_KEY);
             return;
         }
-        String enc = e.enc == Entry.ENC_INT ? "int" : e.enc == Entry.ENC_EMBSTR ? "embstr" : "raw";
-        long refcount = e.enc == Entry.ENC_INT && c.server.sharedInteger(e.num) ? Integer.MAX_VALUE : 1;
+        String enc = e.encodingName();
+        long refcount = e.obj == null && e.enc == Entry.ENC_INT && c.server.sharedInteger(e.num)
+            ? Integer.MAX_VALUE : 1;
         c.simple("Value at:0x" + Long.toHexString(System.identityHashCode(e)) + " refcount:" + refcount
             + " encoding:" + enc + " serializedlength:" + serializedLength(e) + " lru:" + (e.lru & 0xFFFFFF)
             + " lru_seconds_idle:" + c.server.idleMs(e) / 1000);

@@ -304,8 +304,11 @@ final class HashCommands {
             c.nullBulk();
             return;
         }
-        List<byte[]> all = h.pairs();
-        c.bulk(all.get(2 * ThreadLocalRandom.current().nextInt(h.size())));
+        if (h.lp != null) {
+            HashValue.replyEntry(c, h.lp, h.lp.seek(2 * ThreadLocalRandom.current().nextInt(h.size())));
+        } else {
+            c.bulk(h.ht.fairRandomEntry().key());
+        }
     }
 
     /** Parses a count in [-LONG_MAX, LONG_MAX] (getRangeLongFromObjectOrReply); false after an error reply. */

@@ -196,8 +196,7 @@ final class SetCommands {
             return;
         }
         SetValue s = (SetValue) e.obj;
-        List<byte[]> all = s.members();
-        byte[] m = all.get(ThreadLocalRandom.current().nextInt(all.size()));
+        byte[] m = s.random();
         s.remove(m, 0, m.length);
         if (s.size() == 0) {
             c.db.remove(e);
@@ -314,8 +313,7 @@ final class SetCommands {
             c.nullBulk();
             return;
         }
-        List<byte[]> all = s.members();
-        c.bulk(all.get(ThreadLocalRandom.current().nextInt(all.size())));
+        c.bulk(s.random());
     }
 
     /** Looks up the sets of arguments [from, to); null after a WRONGTYPE reply; absent sets are null elements. */

@@ -183,6 +183,18 @@ final class SetValue implements TypedValue {
         return contains(m, 0, m.length);
     }
 
+    /** A random member (Redis's setTypeRandomElement): O(1) for intset and hashtable, O(N) for listpack. */
+    byte[] random() {
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        if (is != null) {
+            return Num.ll2bytes(is.get(r.nextInt(is.size())));
+        }
+        if (lp != null) {
+            return lp.getBytes(lp.seek(r.nextInt(lp.count())));
+        }
+        return ht.fairRandomEntry().key();
+    }
+
     /** The members in iteration order (ascending for intset, insertion order for listpack). */
     List<byte[]> members() {
         List<byte[]> out = new ArrayList<>(size());

@@ -14,5 +14,6 @@ final class TypeCommands {
         SetCommands.register(t);
         ZSetCommands.register(t);
         ListCommands.register(t);
+        BitCommands.register(t);
     }
 }
