@@ -7,6 +7,7 @@ module io.cinnabar.server {
     requires jdk.unsupported;
     requires jdk.net;
     requires io.cinnabar.resp;
+    requires io.cinnabar.sds;
     requires org.agrona.core;
     exports io.cinnabar.server;
 }
