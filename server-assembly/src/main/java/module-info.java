@@ -8,6 +8,7 @@ module io.cinnabar.server {
     requires jdk.net;
     requires io.cinnabar.resp;
     requires io.cinnabar.sds;
+    requires io.cinnabar.rdb;
     requires org.agrona.core;
     exports io.cinnabar.server;
 }

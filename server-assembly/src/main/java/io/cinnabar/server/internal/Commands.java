@@ -16,6 +16,7 @@ final class Commands {
         StringCommands.register(t);
         KeyCommands.register(t);
         ServerCommands.register(t);
+        DumpCommands.register(t);
         t.impl("ping", Commands::ping);
         t.impl("echo", c -> c.bulk(c.argBuf, c.argOff[1], c.argLen[1]));
         t.impl("auth", Commands::auth);
