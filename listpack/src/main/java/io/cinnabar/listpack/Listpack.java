@@ -1,5 +1,8 @@
 package io.cinnabar.listpack;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -95,6 +98,8 @@ public final class Listpack {
     public static final int SAFETY_SIZE = 1 << 30;
 
     private static final int DEFAULT_CAPACITY = 32;
+    private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle SHORT_LE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
 
     private byte[] buf;
     private int size;
@@ -421,10 +426,18 @@ public final class Listpack {
 
     /** Fills {@code into} with the entry at {@code p} without allocating; returns {@code into}. */
     public ListpackEntry get(int p, ListpackEntry into) {
-        if (isInteger(p)) {
-            into.setInteger(ListpackLayout.readInt(buf, p));
+        byte[] b = buf;
+        int first = b[p] & 0xFF;
+        if (first < 0x80) {
+            into.setInteger(first);
+        } else if (first < 0xC0) {
+            into.setString(b, p + 1, first & 0x3F);
+        } else if (first >= 0xE0 && first < 0xF0) {
+            into.setString(b, p + 2, ((first & 0x0F) << 8) | (b[p + 1] & 0xFF));
+        } else if (first == ListpackLayout.ENC_32BIT_STR) {
+            into.setString(b, p + 5, (int) ListpackLayout.getUInt32(b, p + 1));
         } else {
-            into.setString(buf, stringOffset(p), stringLength(p));
+            into.setInteger(ListpackLayout.readInt(b, p));
         }
         return into;
     }
@@ -613,9 +626,13 @@ public final class Listpack {
             s = Arrays.copyOfRange(s, off, off + len);
             off = 0;
         }
-        long entry = ListpackLayout.entrySize(s, off, len);
-        splice(pos, 0, entry);
-        writeEntry(pos, s, off, len);
+        long v = ListpackLayout.tryParseInt(s, off, len);
+        if (v != NOT_AN_INT || ListpackLayout.isMinLong(s, off, len)) {
+            return insertLongAt(pos, v);
+        }
+        long encoded = ListpackLayout.stringHeaderSize(len) + (long) len;
+        splice(pos, 0, encoded + ListpackLayout.backlenSize(encoded));
+        writeString(pos, s, off, len);
         addCount(1);
         return pos;
     }
@@ -806,6 +823,10 @@ public final class Listpack {
         if (v != NOT_AN_INT || ListpackLayout.isMinLong(s, off, len)) {
             return writeLong(p, v);
         }
+        return writeString(p, s, off, len);
+    }
+
+    private int writeString(int p, byte[] s, int off, int len) {
         int h = ListpackLayout.writeStringHeader(buf, p, len);
         System.arraycopy(s, off, buf, p + h, len);
         return h + len + ListpackLayout.writeBacklen(buf, p + h + len, h + (long) len);
@@ -825,11 +846,11 @@ public final class Listpack {
     }
 
     private void writeCount(int n) {
-        ListpackLayout.putLE(buf, COUNT_OFFSET, Math.min(n, COUNT_UNKNOWN), 2);
+        SHORT_LE.set(buf, COUNT_OFFSET, (short) Math.min(n, COUNT_UNKNOWN));
     }
 
     private void writeTotal() {
-        ListpackLayout.putLE(buf, TOTAL_BYTES_OFFSET, size, 4);
+        INT_LE.set(buf, TOTAL_BYTES_OFFSET, size);
     }
 
     // ================================================================ object

@@ -253,6 +253,10 @@ public final class ListpackLayout {
      * the field reads right to left. Returns the size written.
      */
     static int writeBacklen(byte[] b, int p, long l) {
+        if (l <= 127) {
+            b[p] = (byte) l;
+            return 1;
+        }
         int n = backlenSize(l);
         b[p] = (byte) (l >>> (7 * (n - 1)));
         for (int i = 1; i < n; i++) {

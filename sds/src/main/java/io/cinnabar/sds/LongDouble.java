@@ -196,8 +196,12 @@ public final class LongDouble {
     }
 
     private static BigInteger signed(LongDouble v) {
-        BigInteger m = new BigInteger(Long.toUnsignedString(v.significand));
+        BigInteger m = unsigned(v.significand);
         return v.negative ? m.negate() : m;
+    }
+
+    private static BigInteger unsigned(long v) {
+        return v >= 0 ? BigInteger.valueOf(v) : BigInteger.valueOf(v >>> 1).shiftLeft(1).or(BigInteger.valueOf(v & 1));
     }
 
     /**
@@ -209,7 +213,7 @@ public final class LongDouble {
         if (kind != FINITE) {
             throw new ArithmeticException(this + " has no decimal value");
         }
-        BigInteger m = new BigInteger(Long.toUnsignedString(significand));
+        BigInteger m = unsigned(significand);
         if (negative) {
             m = m.negate();
         }

@@ -28,8 +28,9 @@ import java.util.Objects;
  * <ul>
  *   <li>{@link #parseDouble}: {@code string2d}, used for {@code ZADD}/{@code ZINCRBY} scores and other double
  *       arguments: {@code strtod} syntax (decimal, hex floats, {@code inf}/{@code infinity} any case), correctly
- *       rounded; rejects empty input, leading white space, trailing bytes, NaN, overflow to infinity and
- *       underflow of a non-zero number to zero. Returns {@link Double#NaN} for a rejected input (NaN is never an
+ *       rounded (plain decimals beyond the fast path go through {@link Double#parseDouble}, which is correctly
+ *       rounded too; hex floats through an exact big-integer path); rejects empty input, leading white space,
+ *       trailing bytes, NaN, overflow to infinity and underflow of a non-zero number to zero. Returns {@link Double#NaN} for a rejected input (NaN is never an
  *       accepted value, so the sentinel is unambiguous).</li>
  *   <li>{@link #d2string}: Redis 7.2's {@code d2string}, used by {@code ZSCORE}, {@code ZINCRBY}, {@code ZRANGE
  *       WITHSCORES} replies and listpack scores: {@code nan}, {@code inf}, {@code -inf}, {@code 0}, {@code -0};
@@ -75,31 +76,7 @@ public final class Numbers {
     /** Whether {@code string2ll} accepts {@code s[off, off+len)}. O(len), no allocation. */
     public static boolean isLong(byte[] s, int off, int len) {
         Objects.checkFromIndexSize(off, len, s.length);
-        if (len == 0 || len >= LONG_STR_SIZE) {
-            return false;
-        }
-        if (len == 1 && s[off] == '0') {
-            return true;
-        }
-        int p = off;
-        int end = off + len;
-        boolean negative = s[p] == '-';
-        if (negative && ++p == end) {
-            return false;
-        }
-        if (s[p] < '1' || s[p] > '9') {
-            return false;
-        }
-        long v = 0; // unsigned accumulation: at most 19 digits fit below 2^64
-        int digits = 0;
-        for (; p < end; p++) {
-            int d = s[p] - '0';
-            if (d < 0 || d > 9 || ++digits > 19) {
-                return false;
-            }
-            v = v * 10 + d;
-        }
-        return negative ? (v >= 0 || v == Long.MIN_VALUE) : v >= 0;
+        return scanLong(s, off, len) != Long.MIN_VALUE || isMinLong(s, off, len);
     }
 
     /** {@link #isLong(byte[], int, int)} of a whole array. */
@@ -108,23 +85,57 @@ public final class Numbers {
     }
 
     /**
-     * {@code string2ll}: the value of {@code s[off, off+len)}.
+     * {@code string2ll}: the value of {@code s[off, off+len)}, in one pass without allocation.
      *
      * @throws NumberFormatException where Redis replies "value is not an integer or out of range"
      */
     public static long parseLong(byte[] s, int off, int len) {
-        if (!isLong(s, off, len)) {
+        Objects.checkFromIndexSize(off, len, s.length);
+        long v = scanLong(s, off, len);
+        if (v == Long.MIN_VALUE && !isMinLong(s, off, len)) {
             throw new NumberFormatException("not an integer as Redis reads one: "
                 + new String(s, off, Math.min(len, 64), StandardCharsets.ISO_8859_1));
         }
-        int p = off;
-        boolean negative = s[p] == '-';
-        if (negative) {
-            p++;
+        return v;
+    }
+
+    private static final byte[] MIN_LONG = "-9223372036854775808".getBytes(StandardCharsets.US_ASCII);
+
+    private static boolean isMinLong(byte[] s, int off, int len) {
+        return len == MIN_LONG.length && java.util.Arrays.equals(s, off, off + len, MIN_LONG, 0, len);
+    }
+
+    /**
+     * {@code string2ll}'s scan: the value, or {@code Long.MIN_VALUE} for a rejected input (the one valid input with
+     * that value, {@code -9223372036854775808}, is told apart by the callers).
+     */
+    private static long scanLong(byte[] s, int off, int len) {
+        if (len == 0 || len >= LONG_STR_SIZE) {
+            return Long.MIN_VALUE;
         }
-        long v = 0;
-        for (int end = off + len; p < end; p++) {
-            v = v * 10 + (s[p] - '0');
+        int p = off;
+        int end = off + len;
+        byte first = s[p];
+        if (len == 1 && first == '0') {
+            return 0;
+        }
+        boolean negative = first == '-';
+        if (negative && ++p == end) {
+            return Long.MIN_VALUE;
+        }
+        if (s[p] < '1' || s[p] > '9' || end - p > 19) {
+            return Long.MIN_VALUE; // leading zero, sign or junk; 20 digits exceed every long
+        }
+        long v = 0; // at most 19 digits: fits below 2^64 as unsigned
+        for (; p < end; p++) {
+            int d = s[p] - '0';
+            if (d < 0 || d > 9) {
+                return Long.MIN_VALUE;
+            }
+            v = v * 10 + d;
+        }
+        if (v < 0) { // 2^63 or more: only -2^63 is valid, and it maps to the sentinel anyway
+            return Long.MIN_VALUE;
         }
         return negative ? -v : v;
     }
@@ -235,6 +246,14 @@ public final class Numbers {
         if (fast == fast) {
             return fast;
         }
+        if (isPlainDecimal(s, off, off + len)) {
+            // Java's parser is correctly rounded like glibc's; only the range rules are Redis's own
+            double d = Double.parseDouble(new String(s, off, len, StandardCharsets.ISO_8859_1));
+            if (Double.isInfinite(d) || (d == 0 && hasNonZeroDigit(s, off, off + len))) {
+                return Double.NaN; // ERANGE: overflow, or a non-zero number that underflows to zero
+            }
+            return d;
+        }
         StrtodParser.Result r = new StrtodParser.Result();
         StrtodParser.parse(s, off, len, 53, Double.MIN_EXPONENT, Double.MAX_EXPONENT, r);
         return switch (r.kind) {
@@ -246,6 +265,53 @@ public final class Numbers {
             case StrtodParser.INFINITE -> r.negative ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
             default -> Double.NaN;
         };
+    }
+
+    /** {@code [+-] (digits [. digits] | . digits) [(e|E) [+-] digits]}, the whole range, nothing else. */
+    private static boolean isPlainDecimal(byte[] s, int p, int end) {
+        if (p < end && (s[p] == '+' || s[p] == '-')) {
+            p++;
+        }
+        int digits = 0;
+        while (p < end && s[p] >= '0' && s[p] <= '9') {
+            p++;
+            digits++;
+        }
+        if (p < end && s[p] == '.') {
+            p++;
+            while (p < end && s[p] >= '0' && s[p] <= '9') {
+                p++;
+                digits++;
+            }
+        }
+        if (digits == 0) {
+            return false;
+        }
+        if (p == end) {
+            return true;
+        }
+        if (s[p] != 'e' && s[p] != 'E') {
+            return false;
+        }
+        if (++p < end && (s[p] == '+' || s[p] == '-')) {
+            p++;
+        }
+        if (p == end) {
+            return false;
+        }
+        while (p < end && s[p] >= '0' && s[p] <= '9') {
+            p++;
+        }
+        return p == end;
+    }
+
+    private static boolean hasNonZeroDigit(byte[] s, int p, int end) {
+        for (; p < end && s[p] != 'e' && s[p] != 'E'; p++) {
+            if (s[p] >= '1' && s[p] <= '9') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@link #parseDouble(byte[], int, int)} of a whole array. */

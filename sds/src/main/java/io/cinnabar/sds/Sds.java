@@ -306,12 +306,12 @@ public final class Sds implements Comparable<Sds> {
         if (end < 0) {
             end = len + end;
         }
-        long n = start > end ? 0 : end - start + 1;
         if (start < 0 || start >= len) { // C: (size_t) start is huge for a negative start
             len = 0;
             return this;
         }
-        return substr((int) start, (int) Math.min(n, Integer.MAX_VALUE));
+        end = Math.min(end, len - 1); // substr would clamp it anyway; this keeps end - start + 1 in range
+        return substr((int) start, start > end ? 0 : (int) (end - start + 1));
     }
 
     /**

@@ -45,6 +45,9 @@ class SdsTest {
         assertEquals("", Sds.of("ciao").range(0, -100).toString());
         assertEquals("ciao", Sds.of("ciao").range(-4, -1).toString());
         assertEquals("", Sds.empty().range(0, -1).toString());
+        assertEquals("ciao", Sds.of("ciao").range(0, Long.MAX_VALUE).toString());
+        assertEquals("", Sds.of("ciao").range(Long.MIN_VALUE, Long.MAX_VALUE).toString());
+        assertEquals("", Sds.of("ciao").range(Long.MAX_VALUE, Long.MIN_VALUE).toString());
     }
 
     @Test

@@ -17,6 +17,7 @@ final class Commands {
         KeyCommands.register(t);
         ServerCommands.register(t);
         TypeCommands.registerAll(t);
+        DumpCommands.register(t);
         t.impl("ping", Commands::ping);
         t.impl("echo", c -> c.bulk(c.argBuf, c.argOff[1], c.argLen[1]));
         t.impl("auth", Commands::auth);

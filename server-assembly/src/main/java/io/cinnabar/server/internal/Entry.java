@@ -60,7 +60,7 @@ final class Entry {
 
     /** Stores a copy of src as Redis's tryObjectEncoding would: int, embstr or raw. */
     void setString(byte[] src, int off, int len, long[] tmp) {
-        if (len <= 20 && Num.string2ll(src, off, len, tmp)) {
+        if (len <= 20 && Num.intEncodable(src, off, len, tmp)) {
             setInt(tmp[0]);
             return;
         }

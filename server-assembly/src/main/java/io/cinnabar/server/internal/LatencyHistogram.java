@@ -1,14 +1,14 @@
 package io.cinnabar.server.internal;
 
 /**
- * Per-command latency distribution for {@code INFO latencystats}: counts in buckets of powers of 2^(1/8) of a
- * microsecond (about 9% wide), which bounds the reported percentile's error to one bucket, from 1 us to about
- * 18 minutes. Redis uses an HdrHistogram with 2 significant digits; the figures agree within that precision.
+ * Per-command latency distribution for {@code INFO latencystats} and {@code LATENCY HISTOGRAM}: log-linear
+ * buckets, 8 per power of two (values below 8 us exact), so a reported percentile is the upper bound of a bucket at
+ * most 12.5% wide. Recording is a few bit operations and one array increment. Redis uses an HdrHistogram with 2
+ * significant digits; the figures agree within this bucket width.
  * <p><b>Note:</b> This class is not threadsafe.
  */
 final class LatencyHistogram {
-    private static final int SUB = 8;
-    private static final int BUCKETS = 30 * SUB;
+    private static final int BUCKETS = 8 + 61 * 8;
     private long[] counts;
     private long total;
 
@@ -16,39 +16,45 @@ final class LatencyHistogram {
         if (counts == null) {
             counts = new long[BUCKETS];
         }
-        int b = bucket(Math.max(1, usec));
-        counts[b]++;
+        counts[bucket(Math.max(1, usec))]++;
         total++;
     }
 
-    private static int bucket(long v) {
-        double l = Math.log(v) / Math.log(2) * SUB;
-        int b = (int) Math.ceil(l - 1e-9);
-        return Math.min(BUCKETS - 1, Math.max(0, b));
+    /** v &lt; 8: bucket v; else power p = floor(log2 v) &gt;= 3 and the next 3 bits select one of 8 sub-buckets. */
+    static int bucket(long v) {
+        if (v < 8) {
+            return (int) v;
+        }
+        int p = 63 - Long.numberOfLeadingZeros(v);
+        int sub = (int) ((v >>> (p - 3)) & 7);
+        return (p - 2) * 8 + sub;
     }
 
-    private static double upper(int b) {
-        return Math.pow(2, (double) b / SUB);
+    /** The largest value that falls into bucket b. */
+    static long upper(int b) {
+        if (b < 8) {
+            return b;
+        }
+        int p = b / 8 + 2;
+        int sub = b % 8;
+        return ((8L + sub + 1) << (p - 3)) - 1;
     }
 
     long total() {
         return total;
     }
 
-    /** The value at percentile p (0..100), in microseconds. */
+    /** The value at percentile p (0..100), in microseconds: the upper bound of the bucket holding that rank. */
     double percentile(double p) {
         if (total == 0) {
             return 0;
         }
-        long rank = (long) Math.ceil(p / 100.0 * total);
-        if (rank < 1) {
-            rank = 1;
-        }
+        long rank = Math.max(1, (long) Math.ceil(p / 100.0 * total));
         long seen = 0;
         for (int i = 0; i < BUCKETS; i++) {
             seen += counts[i];
             if (seen >= rank) {
-                return Math.floor(upper(i) * 1000) / 1000;
+                return upper(i);
             }
         }
         return upper(BUCKETS - 1);
@@ -61,18 +67,14 @@ final class LatencyHistogram {
             return new long[0][];
         }
         long cum = 0;
-        for (int k = 0; k * SUB < BUCKETS; k++) {
-            for (int b = Math.max(0, (k - 1) * SUB + 1); b <= k * SUB && b < BUCKETS; b++) {
-                if (k == 0 && b > 0) {
-                    break;
-                }
-                cum += counts[b];
+        int b = 0;
+        for (int k = 0; k < 63 && cum < total; k++) {
+            long bound = 1L << k;
+            while (b < BUCKETS && upper(b) < bound) {
+                cum += counts[b++];
             }
             if (cum > 0) {
-                out.add(new long[] {1L << k, cum});
-            }
-            if (cum == total) {
-                break;
+                out.add(new long[] {bound, cum});
             }
         }
         return out.toArray(new long[0][]);

@@ -1,12 +1,12 @@
 package io.cinnabar.server.internal;
 
-import java.math.BigDecimal;
+import io.cinnabar.sds.LongDouble;
 
 /**
  * String commands: SET and its variants, GET and its variants, counters, ranges, LCS. Values keep Redis's
  * encodings: {@code int} for canonical integers of at most 20 characters, {@code embstr} up to 44 bytes,
  * {@code raw} above, and raw after APPEND/SETRANGE; INCR results are {@code int}; INCRBYFLOAT results are
- * embstr/raw strings, as in Redis.
+ * embstr/raw strings, as in Redis. Number text conversions are the sds module's ({@code Numbers}, {@link LongDouble}).
  * <p><b>Note:</b> This class is not threadsafe (stateless; commands run on the event loop).
  */
 final class StringCommands {
@@ -512,26 +512,25 @@ final class StringCommands {
         if (!checkString(c, e)) {
             return;
         }
-        BigDecimal cur = BigDecimal.ZERO;
+        LongDouble cur = LongDouble.ZERO;
         if (e != null) {
-            cur = e.enc == Entry.ENC_INT ? Num.roundLd(BigDecimal.valueOf(e.num))
-                : Num.string2ld(e.val, 0, (int) e.num);
+            cur = e.enc == Entry.ENC_INT ? LongDouble.valueOf(e.num) : LongDouble.parse(e.val, 0, (int) e.num);
             if (cur == null) {
                 c.error("ERR value is not a valid float");
                 return;
             }
         }
-        BigDecimal incr = Num.string2ld(c.argBuf, c.argOff[2], c.argLen[2]);
+        LongDouble incr = LongDouble.parse(c.argBuf, c.argOff[2], c.argLen[2]);
         if (incr == null) {
             c.error("ERR value is not a valid float");
             return;
         }
-        BigDecimal r = Num.addLd(cur, incr);
-        if (r == Num.INFINITY) {
+        LongDouble r = cur.add(incr);
+        if (r.isNaN() || r.isInfinite()) {
             c.error("ERR increment would produce NaN or Infinity");
             return;
         }
-        byte[] text = Num.ld2stringHuman(r).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] text = r.toHumanBytes();
         if (e == null) {
             e = c.db.add(c.arg(1));
             c.server.initAccess(e);

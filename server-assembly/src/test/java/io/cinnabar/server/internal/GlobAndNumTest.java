@@ -4,13 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import org.junit.jupiter.api.Test;
 
-/** stringmatchlen rules, string2ll strictness and the long double emulation of INCRBYFLOAT. */
+/** stringmatchlen rules and string2ll strictness as the server uses them. */
 class GlobAndNumTest {
     private static boolean m(String p, String s) {
         return Glob.match(p.getBytes(StandardCharsets.ISO_8859_1), s.getBytes(StandardCharsets.ISO_8859_1), false);
@@ -54,16 +53,5 @@ class GlobAndNumTest {
             byte[] b = s.getBytes(StandardCharsets.US_ASCII);
             assertFalse(Num.string2ll(b, 0, b.length, out), s);
         }
-    }
-
-    @Test
-    void longDoubleLikeRedis() {
-        BigDecimal a = Num.string2ld("10.5".getBytes(StandardCharsets.US_ASCII), 0, 4);
-        BigDecimal b = Num.string2ld("0.1".getBytes(StandardCharsets.US_ASCII), 0, 3);
-        assertEquals("10.6", Num.ld2stringHuman(Num.addLd(a, b)));
-        assertEquals("5.0e3".length(), 5);
-        BigDecimal c = Num.string2ld("5.0e3".getBytes(StandardCharsets.US_ASCII), 0, 5);
-        assertEquals("5000", Num.ld2stringHuman(c));
-        assertEquals(null, Num.string2ld("abc".getBytes(StandardCharsets.US_ASCII), 0, 3));
     }
 }
