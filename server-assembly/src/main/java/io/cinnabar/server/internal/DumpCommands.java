@@ -9,8 +9,8 @@ import io.cinnabar.rdb.RdbVisitor;
  * DUMP and RESTORE through the rdb-format module: payloads are RDB version 11 values with Redis's footer and
  * CRC64, interchangeable with real Redis (a string is written as Redis writes it: integer encoding when it is a
  * short integer, LZF above 20 bytes when that saves space). RESTORE validates the whole payload before trusting it;
- * it accepts every type the payload format has, but this server stores strings only, so a payload of another type
- * is refused with an error that says so.
+ * strings are handled here, lists, sets, sorted sets and hashes by {@link TypeDump}; a payload of another type
+ * (stream, module) is refused with an error that says so.
  * <p><b>Note:</b> This class is not threadsafe (stateless; commands run on the event loop).
  */
 final class DumpCommands {
@@ -30,7 +30,7 @@ final class DumpCommands {
             c.nullBulk();
             return;
         }
-        c.bulk(DumpPayload.string(RDB_VERSION, e.stringBytes()));
+        c.bulk(e.obj != null ? TypeDump.dump(e, RDB_VERSION) : DumpPayload.string(RDB_VERSION, e.stringBytes()));
     }
 
     /** Collects the value of a payload. */
@@ -107,8 +107,9 @@ final class DumpCommands {
             c.error("ERR Bad data format");
             return;
         }
-        if (type != RdbFormat.TYPE_STRING || value.string == null) {
-            c.error("ERR RESTORE of RDB type " + type + " is not supported: this server stores strings only");
+        byte aggregate = TypeDump.entryType(type);
+        if (aggregate < 0 && (type != RdbFormat.TYPE_STRING || value.string == null)) {
+            c.error("ERR RESTORE of RDB type " + type + " is not supported by this server");
             return;
         }
         long expireAt = -1;
@@ -128,8 +129,13 @@ final class DumpCommands {
             return;
         }
         Entry e = c.db.add(c.arg(1));
-        e.type = Entry.TYPE_STRING;
-        e.setString(value.string, 0, value.string.length, c.tmp);
+        if (aggregate >= 0) {
+            e.type = aggregate;
+            e.obj = TypeDump.restore(payload, aggregate, c.server.limits);
+        } else {
+            e.type = Entry.TYPE_STRING;
+            e.setString(value.string, 0, value.string.length, c.tmp);
+        }
         c.server.initAccess(e);
         if (idle >= 0 && !c.server.lfu) {
             e.lru = (int) ((c.server.lruClock - idle) & 0xFFFFFF);

@@ -2,8 +2,7 @@ package io.cinnabar.server.internal;
 
 import io.cinnabar.dict.DictEntry;
 import io.cinnabar.listpack.Listpack;
-import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
+import io.cinnabar.sds.LongDouble;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -259,9 +258,13 @@ final class HashCommands {
     }
 
     static void hincrbyfloat(Client c) {
-        BigDecimal incr = Num.string2ld(c.argBuf, c.argOff[3], c.argLen[3]);
-        if (incr == null || incr == Num.INFINITY) {
-            c.error(incr == null ? "ERR value is not a valid float" : "ERR value is NaN or Infinity");
+        LongDouble incr = LongDouble.parse(c.argBuf, c.argOff[3], c.argLen[3]);
+        if (incr == null) {
+            c.error("ERR value is not a valid float");
+            return;
+        }
+        if (incr.isNaN() || incr.isInfinite()) {
+            c.error("ERR value is NaN or Infinity");
             return;
         }
         Entry e = writeOrCreate(c);
@@ -270,22 +273,22 @@ final class HashCommands {
         }
         HashValue h = (HashValue) e.obj;
         byte[] cur = h.get(c.argBuf, c.argOff[2], c.argLen[2]);
-        BigDecimal v = BigDecimal.ZERO;
+        LongDouble v = LongDouble.ZERO;
         if (cur != null) {
-            v = Num.string2ld(cur, 0, cur.length);
+            v = LongDouble.parse(cur, 0, cur.length);
             if (v == null) {
                 c.error("ERR hash value is not a float");
                 dropIfEmpty(c, e);
                 return;
             }
         }
-        BigDecimal r = Num.addLd(v, incr);
-        if (r == Num.INFINITY) {
+        LongDouble r = v.add(incr);
+        if (r.isNaN() || r.isInfinite()) {
             c.error("ERR increment would produce NaN or Infinity");
             dropIfEmpty(c, e);
             return;
         }
-        byte[] text = Num.ld2stringHuman(r).getBytes(StandardCharsets.US_ASCII);
+        byte[] text = r.toHumanBytes();
         h.set(c.argBuf, c.argOff[2], c.argLen[2], text, 0, text.length, c.server.limits);
         c.server.dirty++;
         c.bulk(text);
