@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cinnabar.testkit.Fixtures;
 import io.cinnabar.testkit.RealRedis;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +35,7 @@ class DumpRestoreTest {
             .readTree(Fixtures.fixture("rdb/redis-7.2-all-types.json").toFile());
         Map<String, byte[]> payloads = Fixtures.dumpPayloads(Fixtures.fixture("rdb/redis-7.2-all-types-dump-payloads.json"));
         int checked = 0;
+        int aggregates = 0;
         try (CinnabarServer s = CinnabarServer.builder().port(0).start(); RespClient c = new RespClient(s.port())) {
             JsonNode db0 = dataset.get("dbs").get("0");
             Iterator<Map.Entry<String, JsonNode>> it = db0.fields();
@@ -44,7 +47,16 @@ class DumpRestoreTest {
                 if (payload == null) {
                     continue;
                 }
-                if (!v.get("type").asText().equals("string")) {
+                String type = v.get("type").asText();
+                if (List.of("list", "set", "zset", "hash").contains(type)) {
+                    assertEquals("+OK\r\n", c.call("RESTORE", key, "0", latin1(payload), "REPLACE"), key);
+                    assertEquals("$" + v.get("encoding").asText().length() + "\r\n" + v.get("encoding").asText()
+                        + "\r\n", c.call("OBJECT", "ENCODING", key), key);
+                    assertEquals(expectedContents(type, v.get("value")), contents(c, type, key), key);
+                    aggregates++;
+                    continue;
+                }
+                if (!type.equals("string")) {
                     assertTrue(c.call("RESTORE", "x", "0", latin1(payload), "REPLACE")
                         .startsWith("-ERR RESTORE of RDB type "), key);
                     continue;
@@ -59,6 +71,54 @@ class DumpRestoreTest {
             }
         }
         assertTrue(checked >= 3, "string keys checked: " + checked);
+        assertTrue(aggregates >= 10, "list/set/zset/hash keys checked: " + aggregates);
+    }
+
+    /** The fixture's value of a list/set/zset/hash as sorted "element" or "field=value" / "member=score" lines. */
+    private static List<String> expectedContents(String type, JsonNode value) {
+        List<String> out = new ArrayList<>();
+        if (type.equals("hash")) {
+            value.fields().forEachRemaining(f -> out.add(latin1(Fixtures.b64(
+                com.fasterxml.jackson.databind.node.TextNode.valueOf(f.getKey()))) + "=" + latin1(Fixtures.b64(f.getValue()))));
+        } else if (type.equals("zset")) {
+            value.forEach(p -> out.add(latin1(Fixtures.b64(p.get(0))) + "=" + p.get(1).asDouble()));
+        } else {
+            value.forEach(e -> out.add(latin1(Fixtures.b64(e))));
+        }
+        if (!type.equals("list")) {
+            java.util.Collections.sort(out);
+        }
+        return out;
+    }
+
+    private static double score(String s) {
+        return s.equals("inf") ? Double.POSITIVE_INFINITY : s.equals("-inf") ? Double.NEGATIVE_INFINITY
+            : Double.parseDouble(s);
+    }
+
+    private static List<String> contents(RespClient c, String type, String key) throws Exception {
+        String[] cmd = switch (type) {
+            case "hash" -> new String[] {"HGETALL", key};
+            case "zset" -> new String[] {"ZRANGE", key, "0", "-1", "WITHSCORES"};
+            case "set" -> new String[] {"SMEMBERS", key};
+            default -> new String[] {"LRANGE", key, "0", "-1"};
+        };
+        List<?> items = (List<?>) TypeFuzz.parse(c.call(cmd));
+        List<String> out = new ArrayList<>();
+        boolean pairs = type.equals("hash") || type.equals("zset");
+        for (int i = 1; i < items.size(); i += pairs ? 2 : 1) {
+            String a = ((String) items.get(i)).substring(1);
+            if (!pairs) {
+                out.add(a);
+            } else {
+                String b = ((String) items.get(i + 1)).substring(1);
+                out.add(a + "=" + (type.equals("zset") ? Double.toString(score(b)) : b));
+            }
+        }
+        if (!type.equals("list")) {
+            java.util.Collections.sort(out);
+        }
+        return out;
     }
 
     @Test
