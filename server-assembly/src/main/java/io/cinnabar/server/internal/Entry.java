@@ -11,10 +11,11 @@ package io.cinnabar.server.internal;
  *   enc       byte     ENC_INT | ENC_EMBSTR | ENC_RAW, reported by OBJECT ENCODING
  *   val       byte[]   string bytes for EMBSTR/RAW (RAW may have spare capacity); null for INT
  *   num       long     the integer for INT; the string length for EMBSTR/RAW
- *   expire    long     absolute unix time in ms, or -1
  *   lru       int      LRU clock (seconds, 24 bits) or, under an LFU policy, minutes &lt;&lt; 8 | counter
- *   volIdx    int      index in the database's volatile-key array, or -1 when the key has no expire
+ *   volIdx    int      index in the database's volatile-key arrays (entry, expire time), or -1 when the key
+ *                      has no expire: the expire lives there, so keys without one do not pay 8 bytes for it
  * </pre>
+ * 46 bytes of fields and header, 48 with alignment (compressed references), plus the key and value arrays.
  * <p><b>Note:</b> This class is not threadsafe.
  */
 final class Entry {
@@ -32,7 +33,6 @@ final class Entry {
     byte enc;
     byte[] val;
     long num;
-    long expire = -1;
     int lru;
     int volIdx = -1;
 
@@ -62,7 +62,7 @@ final class Entry {
 
     /** Stores a copy as embstr (up to 44 bytes) or raw, never int (createStringObject). */
     void setStringNoInt(byte[] src, int off, int len) {
-        byte[] v = new byte[len];
+        byte[] v = val != null && val.length == len ? val : new byte[len]; // an overwrite of equal length reuses it
         System.arraycopy(src, off, v, 0, len);
         val = v;
         num = len;
@@ -103,14 +103,13 @@ final class Entry {
         num = len;
     }
 
-    /** Takes o's value, expire and access data without copying the bytes (RENAME). */
+    /** Takes o's value and access data without copying the bytes (RENAME; the caller moves the expire). */
     void copyRef(Entry o) {
         type = o.type;
         enc = o.enc;
         val = o.val;
         num = o.num;
         lru = o.lru;
-        expire = o.expire;
     }
 
     void copyValueFrom(Entry o) {

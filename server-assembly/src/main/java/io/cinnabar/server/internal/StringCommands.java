@@ -167,7 +167,7 @@ final class StringCommands {
         if (e == null) {
             e = c.db.add(c.arg(keyArg));
             s.initAccess(e);
-        } else if ((flags & KEEPTTL) == 0 && e.expire != -1) {
+        } else if ((flags & KEEPTTL) == 0 && e.volIdx >= 0) {
             c.db.removeExpire(e);
         }
         e.type = Entry.TYPE_STRING;
@@ -224,7 +224,7 @@ final class StringCommands {
                 c.db.setExpire(e, c.optExpireAt);
             }
             c.server.dirty++;
-        } else if ((flags & PERSIST) != 0 && e.expire != -1) {
+        } else if ((flags & PERSIST) != 0 && e.volIdx >= 0) {
             c.db.removeExpire(e);
             c.server.dirty++;
         }
@@ -255,9 +255,7 @@ final class StringCommands {
             c.server.initAccess(e);
         } else {
             c.bulkEntry(e);
-            if (e.expire != -1) {
-                c.db.removeExpire(e);
-            }
+            c.db.removeExpire(e);
         }
         e.type = Entry.TYPE_STRING;
         e.setString(c.argBuf, c.argOff[2], c.argLen[2], c.tmp);
@@ -294,7 +292,7 @@ final class StringCommands {
             if (e == null) {
                 e = c.db.add(c.arg(i));
                 c.server.initAccess(e);
-            } else if (e.expire != -1) {
+            } else {
                 c.db.removeExpire(e);
             }
             e.type = Entry.TYPE_STRING;
