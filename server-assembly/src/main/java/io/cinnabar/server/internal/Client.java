@@ -199,7 +199,7 @@ final class Client {
         if (e.enc == Entry.ENC_INT) {
             bulkLong(e.num);
         } else {
-            bulk(e.val, 0, (int) e.num);
+            bulk(e.valArray(), e.valOff(), (int) e.num);
         }
     }
 

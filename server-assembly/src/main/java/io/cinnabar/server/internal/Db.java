@@ -75,7 +75,7 @@ final class Db {
     Entry find(byte[] b, int off, int len) {
         int h = hash(b, off, len);
         for (Entry e = table[h & (table.length - 1)]; e != null; e = e.next) {
-            if (e.hash == h && java.util.Arrays.equals(e.key, 0, e.key.length, b, off, off + len)) {
+            if (e.hash == h && java.util.Arrays.equals(e.key, 0, e.klen(), b, off, off + len)) {
                 return e;
             }
         }

@@ -285,7 +285,7 @@ final class KeyCommands {
                 c.server.expireEntry(c.db, e);
                 continue;
             }
-            c.bulk(e.key);
+            c.bulk(e.key, 0, e.klen());
             return;
         }
     }
@@ -296,13 +296,13 @@ final class KeyCommands {
         long now = c.server.cmdTimeMs;
         List<Entry> out = new ArrayList<>();
         c.db.forEach(e -> {
-            if ((all || Glob.match(pat, e.key, false)) && !c.db.expired(e, now)) {
+            if ((all || Glob.match(pat, 0, pat.length, e.key, 0, e.klen(), false)) && !c.db.expired(e, now)) {
                 out.add(e);
             }
         });
         c.array(out.size());
         for (Entry e : out) {
-            c.bulk(e.key);
+            c.bulk(e.key, 0, e.klen());
         }
     }
 
@@ -374,7 +374,7 @@ final class KeyCommands {
         List<byte[]> keys = new ArrayList<>(found.size());
         long now = c.server.cmdTimeMs;
         for (Entry e : found) {
-            if (pat != null && !Glob.match(pat, e.key, false)) {
+            if (pat != null && !Glob.match(pat, 0, pat.length, e.key, 0, e.klen(), false)) {
                 continue;
             }
             if (type != null && !type.equalsIgnoreCase(typeName(e))) {
@@ -384,7 +384,7 @@ final class KeyCommands {
                 c.server.expireEntry(c.db, e);
                 continue;
             }
-            keys.add(e.key);
+            keys.add(java.util.Arrays.copyOf(e.key, e.klen()));
         }
         c.array(2);
         c.bulk(Long.toUnsignedString(cursor));
