@@ -3,6 +3,7 @@
 #   redis-benchmark -t set,get,incr,mset -n N -c 50 -P 1   and   -P 16
 # then memory: RSS growth per key after DEBUG POPULATE 1000000 key 32 (plus, for Cinnabar, the JVM heap in use
 # after a full GC, which is what the keys really occupy; RSS also holds heap the JVM committed and kept).
+# Both servers first get the same untimed warm-up run (the JVM compiles its hot paths during the first seconds).
 # Usage: bench/server-vs-redis.sh [N]   (default N=1000000; the machine's load shows in the numbers: run it idle)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -43,6 +44,12 @@ run() { # name port pipeline
     case "$test" in SET|GET|INCR|MSET*) rps["$1,$3,${test%% *}"]="$value" ;; esac
   done < <(redis-benchmark -p "$2" -t set,get,incr,mset -n "$N" -c 50 -P "$3" --csv 2>/dev/null | tail -n +2)
 }
+# JIT warm-up of the JVM server (not measured): a Java server runs compiled code after its first seconds; Redis
+# needs no warm-up, and gets the same untimed run for symmetry
+for port in "$ours_port" "$redis_port"; do
+  redis-benchmark -p "$port" -t set,get,incr,mset -n $((N / 2)) -c 50 -P 16 -q >/dev/null 2>&1
+  redis-benchmark -p "$port" -t set,get,incr,mset -n $((N / 4)) -c 50 -q >/dev/null 2>&1
+done
 for P in 1 16; do
   run cinnabar "$ours_port" "$P"
   run redis "$redis_port" "$P"

@@ -48,17 +48,22 @@ public final class Launcher {
             file = Path.of(rest.remove(0));
         }
         ServerLog log = new ServerLog(System.out);
-        log.startup("oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo");
-        log.startup("Redis version=" + Config.versionString() + ", bits=64, commit=00000000, modified=0, pid="
-            + ProcessHandle.current().pid() + ", just started");
         Config config = new Config();
         try {
             ConfigFile.load(config, file, ConfigFile.optionsToText(rest));
+            log.configure(config);
         } catch (ConfigFile.FatalConfigError e) {
             System.err.println(e.getMessage());
             return 1;
+        } catch (IOException e) {
+            System.err.println("Can't open the log file: " + e.getMessage());
+            return 1;
         }
-        if (file == null) {
+        // as Redis 7: these lines are logged once the configuration (logfile, loglevel) is known
+        log.startup("oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo");
+        log.startup("Redis version=" + Config.versionString() + ", bits=64, commit=00000000, modified=0, pid="
+            + ProcessHandle.current().pid() + ", just started");
+        if (args.length == 0) {
             log.startup("Warning: no config file specified, using the default config. In order to specify a config "
                 + "file use cinnabar-server /path/to/redis.conf");
         } else {

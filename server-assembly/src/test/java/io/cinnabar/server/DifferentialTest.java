@@ -198,7 +198,14 @@ class DifferentialTest {
             c("TTL", "p"), c("SET", "q", "v"), c("EXPIRE", "q", "200", "GT"), c("TTL", "q"),
             c("EXPIRE", "k", "-1"), c("EXISTS", "k"), c("SET", "k", "v"), c("EXPIREAT", "k", "1"),
             c("GET", "k"), c("SET", "k", "v", "PXAT", "1"), c("GET", "k"), c("SET", "k", "v", "EXAT", "4102444800"),
-            c("EXPIRETIME", "k"), c("SET", "k", "v2"), c("TTL", "k"));
+            c("EXPIRETIME", "k"), c("SET", "k", "v2"), c("TTL", "k"),
+            c("SET", "r", "v", "EX", "100"), c("SET", "s", "v", "EX", "200"), c("RENAME", "r", "r2"), c("TTL", "r2"),
+            c("DEL", "s"), c("TTL", "r2"), c("COPY", "r2", "r3"), c("TTL", "r3"), c("MOVE", "r2", "1"),
+            c("SWAPDB", "0", "1"), c("TTL", "r2"), c("TTL", "r3"), c("SWAPDB", "0", "1"), c("PERSIST", "r3"),
+            c("TTL", "r3"), c("SET", "g", "v", "EX", "100"), c("GETSET", "g", "w"), c("TTL", "g"),
+            c("SET", "g", "v", "EX", "100"), c("MSET", "g", "x"), c("TTL", "g"), c("SET", "g", "v", "EX", "100"),
+            c("APPEND", "g", "y"), c("TTL", "g"), c("INCR", "n"), c("EXPIRE", "n", "100"), c("INCR", "n"),
+            c("TTL", "n"), c("DBSIZE"), c("SELECT", "1"), c("DBSIZE"), c("FLUSHDB"), c("SELECT", "0"));
     }
 
     @Test

@@ -51,9 +51,9 @@ final class BitCommands {
         return v;
     }
 
-    /** The string bytes of e (a new array for int encoding); length is e.strlen(). */
+    /** The string bytes of e from index 0 (a copy unless the value is a raw string); length is e.strlen(). */
     static byte[] bytes(Entry e) {
-        return e.enc == Entry.ENC_INT ? Num.ll2bytes(e.num) : e.val;
+        return e.enc == Entry.ENC_RAW ? e.val : e.stringBytes();
     }
 
     /** The string at argument 1 for a write that needs bytes up to maxBit; null after a WRONGTYPE reply. */

@@ -18,6 +18,8 @@ import java.nio.charset.StandardCharsets;
  * <p><b>Note:</b> This class is not threadsafe.
  */
 final class Client {
+    /** Initial size of the query and reply buffers; both grow on demand and shrink back when idle. */
+    static final int INITIAL_BUFFER = 4 * 1024;
     static final int REPLY_ON = 0;
     static final int REPLY_OFF = 1;
     static final int REPLY_SKIP_NEXT = 2;
@@ -34,7 +36,7 @@ final class Client {
     long lastInteraction;
 
     // query buffer and the current command's arguments
-    byte[] qbuf = new byte[16 * 1024];
+    byte[] qbuf = new byte[INITIAL_BUFFER];
     int qpos;
     int qlen;
     ByteBuffer qwrap = ByteBuffer.wrap(qbuf);
@@ -46,7 +48,7 @@ final class Client {
     final RequestDecoder decoder = new RequestDecoder();
 
     // reply buffer
-    ReplyEncoder enc = new ReplyEncoder(16 * 1024);
+    ReplyEncoder enc = new ReplyEncoder(INITIAL_BUFFER);
     /** Wraps enc.array() for channel writes; replaced when the encoder grows its array. */
     ByteBuffer owrap = ByteBuffer.wrap(enc.array());
     long outBytesTotal;
@@ -197,7 +199,7 @@ final class Client {
         if (e.enc == Entry.ENC_INT) {
             bulkLong(e.num);
         } else {
-            bulk(e.val, 0, (int) e.num);
+            bulk(e.valArray(), e.valOff(), (int) e.num);
         }
     }
 

@@ -300,7 +300,7 @@ final class Commands {
     static String clientInfo(Client self, Client c) {
         long now = System.currentTimeMillis();
         int qbuf = c.qlen - c.qpos;
-        return "id=" + c.id + " addr=" + c.addr + " laddr=" + c.laddr + " fd=" + (c.id + 7) + " name=" + c.name()
+        return "id=" + c.id + " addr=" + c.addr + " laddr=" + c.laddr + " fd=-1 name=" + c.name()
             + " age=" + (now - c.ctime) / 1000 + " idle=" + (now - c.lastInteraction) / 1000 + " flags=" + flags(c)
             + " db=" + c.dbIndex + " sub=0 psub=0 ssub=0 multi=-1 qbuf=" + qbuf + " qbuf-free="
             + (c.qbuf.length - c.qlen) + " argv-mem=" + (c == self ? argvMem(c) : 0) + " multi-mem=0 rbs="

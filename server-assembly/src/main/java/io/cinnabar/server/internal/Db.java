@@ -28,6 +28,8 @@ final class Db {
     private Entry[] table = new Entry[MIN_SIZE];
     private int size;
     Entry[] vol = new Entry[16];
+    /** Expire time (unix ms) of vol[i]. */
+    long[] volExpire = new long[16];
     int volCount;
     /** Running average TTL of sampled keys, for INFO keyspace avg_ttl. */
     long avgTtl;
@@ -73,7 +75,7 @@ final class Db {
     Entry find(byte[] b, int off, int len) {
         int h = hash(b, off, len);
         for (Entry e = table[h & (table.length - 1)]; e != null; e = e.next) {
-            if (e.hash == h && java.util.Arrays.equals(e.key, 0, e.key.length, b, off, off + len)) {
+            if (e.hash == h && java.util.Arrays.equals(e.key, 0, e.klen(), b, off, off + len)) {
                 return e;
             }
         }
@@ -91,7 +93,7 @@ final class Db {
         return e;
     }
 
-    /** Adds an existing entry object (RENAME, MOVE); the key must be absent. */
+    /** Adds an existing entry object (RENAME, MOVE); the key must be absent; the caller sets its expire. */
     void insert(Entry e) {
         if (size >= table.length) {
             resize(table.length * 2);
@@ -100,9 +102,6 @@ final class Db {
         e.next = table[i];
         table[i] = e;
         size++;
-        if (e.expire != -1) {
-            volAdd(e);
-        }
     }
 
     /** Unlinks e from the table (and from the volatile array). */
@@ -146,6 +145,7 @@ final class Db {
         table = new Entry[MIN_SIZE];
         size = 0;
         vol = new Entry[16];
+        volExpire = new long[16];
         volCount = 0;
         avgTtl = 0;
     }
@@ -161,6 +161,9 @@ final class Db {
         Entry[] v = vol;
         vol = o.vol;
         o.vol = v;
+        long[] ve = volExpire;
+        volExpire = o.volExpire;
+        o.volExpire = ve;
         int vc = volCount;
         volCount = o.volCount;
         o.volCount = vc;
@@ -169,15 +172,24 @@ final class Db {
         o.avgTtl = a;
     }
 
+    /** The expire time of e (an entry of this database) in unix ms, or -1. */
+    long expireOf(Entry e) {
+        return e.volIdx < 0 ? -1 : volExpire[e.volIdx];
+    }
+
+    /** Whether e has an expire earlier than now (Redis: now &gt; when). */
+    boolean expired(Entry e, long now) {
+        return e.volIdx >= 0 && volExpire[e.volIdx] < now;
+    }
+
     void setExpire(Entry e, long when) {
-        e.expire = when;
         if (e.volIdx < 0) {
             volAdd(e);
         }
+        volExpire[e.volIdx] = when;
     }
 
     void removeExpire(Entry e) {
-        e.expire = -1;
         if (e.volIdx >= 0) {
             volRemove(e);
         }
@@ -186,6 +198,7 @@ final class Db {
     private void volAdd(Entry e) {
         if (volCount == vol.length) {
             vol = java.util.Arrays.copyOf(vol, vol.length * 2);
+            volExpire = java.util.Arrays.copyOf(volExpire, vol.length);
         }
         e.volIdx = volCount;
         vol[volCount++] = e;
@@ -193,13 +206,16 @@ final class Db {
 
     private void volRemove(Entry e) {
         int i = e.volIdx;
-        Entry last = vol[--volCount];
-        vol[i] = last;
-        last.volIdx = i;
-        vol[volCount] = null;
+        int last = --volCount;
+        Entry moved = vol[last];
+        vol[i] = moved;
+        volExpire[i] = volExpire[last];
+        moved.volIdx = i;
+        vol[last] = null;
         e.volIdx = -1;
         if (vol.length > 64 && volCount * 4 < vol.length) {
             vol = java.util.Arrays.copyOf(vol, vol.length / 2);
+            volExpire = java.util.Arrays.copyOf(volExpire, vol.length);
         }
     }
 

@@ -2,20 +2,25 @@ package io.cinnabar.server.internal;
 
 /**
  * One key of the keyspace with its value object, in a single Java object (Redis spreads this over a dictEntry, an
- * sds key, a robj and an expires-dict entry).
+ * sds key and a robj). Like Redis's embstr, a short string value lives in the same array as the key:
  * <pre>
- *   key       byte[]   the key, exact length, never mutated once inserted
- *   hash      int      hash of key with the database's seed (bucket = hash &amp; mask)
+ *   key       byte[]   the key's bytes, followed by the value's bytes when enc == ENC_EMBSTR:
+ *                        [ key (klen bytes) | value (num bytes) ]   exact length, klen = key.length - num
+ *                      otherwise exactly the key
+ *   hash      int      hash of the key with the database's seed (bucket = hash &amp; mask)
  *   next      Entry    bucket chain
  *   type      byte     TYPE_STRING, or TYPE_LIST/SET/ZSET/HASH whose value is in obj
- *   enc       byte     ENC_INT | ENC_EMBSTR | ENC_RAW for strings (other types report their obj's encoding)
- *   val       byte[]   string bytes for EMBSTR/RAW (RAW may have spare capacity); null for INT
+ *   enc       byte     ENC_INT | ENC_EMBSTR | ENC_RAW for strings (ENC_RAW for aggregates, whose obj reports the
+ *                      encoding)
+ *   val       byte[]   the value for ENC_RAW strings (may have spare capacity, as an sds); null otherwise
  *   obj       TypedValue  the list/set/zset/hash value (it knows its own encoding), null for strings
- *   num       long     the integer for INT; the string length for EMBSTR/RAW
- *   expire    long     absolute unix time in ms, or -1
+ *   num       long     the integer for ENC_INT; the string length for ENC_EMBSTR and ENC_RAW; 0 for aggregates
  *   lru       int      LRU clock (seconds, 24 bits) or, under an LFU policy, minutes &lt;&lt; 8 | counter
- *   volIdx    int      index in the database's volatile-key array, or -1 when the key has no expire
+ *   volIdx    int      index in the database's volatile-key arrays (entry, expire time), or -1 when the key
+ *                      has no expire: the expire lives there, so keys without one do not pay 8 bytes for it
  * </pre>
+ * 46 bytes of fields and header, 48 with alignment (compressed references). A key of 10 bytes with a 32-byte
+ * value therefore costs 48 + 64 (one array) bytes plus its table slot.
  * <p><b>Note:</b> This class is not threadsafe.
  */
 final class Entry {
@@ -30,7 +35,7 @@ final class Entry {
     /** Redis's OBJ_ENCODING_EMBSTR_SIZE_LIMIT. */
     static final int EMBSTR_LIMIT = 44;
 
-    final byte[] key;
+    byte[] key;
     final int hash;
     Entry next;
     byte type;
@@ -38,7 +43,6 @@ final class Entry {
     byte[] val;
     TypedValue obj;
     long num;
-    long expire = -1;
     int lru;
     int volIdx = -1;
 
@@ -47,11 +51,36 @@ final class Entry {
         this.hash = hash;
     }
 
+    /** Length of the key (the start of the value in {@link #key} for embstr). */
+    int klen() {
+        return enc == ENC_EMBSTR ? key.length - (int) num : key.length;
+    }
+
+    /** The array holding the string value (EMBSTR and RAW). */
+    byte[] valArray() {
+        return enc == ENC_EMBSTR ? key : val;
+    }
+
+    /** Where the string value starts in {@link #valArray()}. */
+    int valOff() {
+        return enc == ENC_EMBSTR ? key.length - (int) num : 0;
+    }
+
     int strlen() {
         return enc == ENC_INT ? Num.digits(num) : (int) num;
     }
 
+    /** Drops an embedded value from the key array (before the value changes encoding). */
+    private void unembed() {
+        if (enc == ENC_EMBSTR) {
+            key = java.util.Arrays.copyOf(key, key.length - (int) num);
+            enc = ENC_RAW;
+            num = 0;
+        }
+    }
+
     void setInt(long v) {
+        unembed();
         obj = null;
         enc = ENC_INT;
         val = null;
@@ -69,12 +98,27 @@ final class Entry {
 
     /** Stores a copy as embstr (up to 44 bytes) or raw, never int (createStringObject). */
     void setStringNoInt(byte[] src, int off, int len) {
-        byte[] v = new byte[len];
+        if (len <= EMBSTR_LIMIT) {
+            int k = klen();
+            if (enc != ENC_EMBSTR || key.length != k + len) { // an overwrite of equal length reuses the array
+                byte[] n = new byte[k + len];
+                System.arraycopy(key, 0, n, 0, k);
+                key = n;
+            }
+            System.arraycopy(src, off, key, k, len);
+            val = null;
+            obj = null;
+            enc = ENC_EMBSTR;
+            num = len;
+            return;
+        }
+        unembed();
+        byte[] v = enc == ENC_RAW && val != null && val.length == len ? val : new byte[len];
         System.arraycopy(src, off, v, 0, len);
         obj = null;
         val = v;
         num = len;
-        enc = len <= EMBSTR_LIMIT ? ENC_EMBSTR : ENC_RAW;
+        enc = ENC_RAW;
     }
 
     /** The OBJECT ENCODING name of the value. */
@@ -102,55 +146,62 @@ final class Entry {
             return Num.ll2bytes(num);
         }
         byte[] b = new byte[(int) num];
-        System.arraycopy(val, 0, b, 0, (int) num);
+        System.arraycopy(valArray(), valOff(), b, 0, (int) num);
         return b;
     }
 
-    /** Makes the value a raw string with room for at least cap bytes (Redis's dbUnshareStringValue + sdsMakeRoomFor). */
+    /** Makes the value a raw string with room for at least needed bytes (dbUnshareStringValue + sdsMakeRoomFor). */
     void makeRawWithRoom(int needed) {
-        int len = strlen();
-        byte[] cur = enc == ENC_INT ? Num.ll2bytes(num) : val;
-        if (enc != ENC_RAW || cur.length < needed) {
-            int cap = needed;
-            if (enc == ENC_RAW || needed > len) {
-                // sds greedy growth: double below 1 MB, then +1 MB
-                cap = needed < 1024 * 1024 ? Math.max(needed, needed * 2) : needed + 1024 * 1024;
-                if (cap < 0) {
-                    cap = needed;
-                }
-            }
-            if (enc != ENC_RAW && needed <= len) {
-                cap = len;
-            }
-            byte[] n = new byte[Math.max(cap, needed)];
-            System.arraycopy(cur, 0, n, 0, len);
-            val = n;
+        if (enc == ENC_RAW && val != null && val.length >= needed) {
+            return;
         }
+        int len = strlen();
+        byte[] cur = stringBytes();
+        int cap = len;
+        if (needed > len) {
+            // sds greedy growth: double below 1 MB, then +1 MB
+            cap = needed < 1024 * 1024 ? needed * 2 : needed + 1024 * 1024;
+            if (cap < needed) {
+                cap = needed;
+            }
+        }
+        unembed();
+        byte[] n = new byte[cap];
+        System.arraycopy(cur, 0, n, 0, len);
+        val = n;
         enc = ENC_RAW;
         num = len;
     }
 
-    /** Takes o's value, expire and access data without copying the bytes (RENAME). */
+    /** Takes o's value and access data (RENAME: o is discarded; the caller moves the expire). */
     void copyRef(Entry o) {
-        type = o.type;
-        enc = o.enc;
-        val = o.val;
-        obj = o.obj;
-        num = o.num;
-        lru = o.lru;
-        expire = o.expire;
+        copyFrom(o, false);
     }
 
+    /** Copies o's value and access data (COPY). */
     void copyValueFrom(Entry o) {
+        copyFrom(o, true);
+    }
+
+    private void copyFrom(Entry o, boolean copyRaw) {
         type = o.type;
-        enc = o.enc;
-        num = o.num;
-        obj = o.obj == null ? null : o.obj.copy();
-        if (o.val != null) {
-            val = new byte[(int) o.num];
-            System.arraycopy(o.val, 0, val, 0, (int) o.num);
-        } else {
+        lru = o.lru;
+        if (o.obj != null) {
+            unembed();
+            obj = copyRaw ? o.obj.copy() : o.obj;
             val = null;
+            num = 0;
+            enc = ENC_RAW;
+        } else if (o.enc == ENC_INT) {
+            setInt(o.num);
+        } else if (o.enc == ENC_EMBSTR) {
+            setStringNoInt(o.key, o.valOff(), (int) o.num);
+        } else {
+            unembed();
+            obj = null;
+            val = copyRaw ? java.util.Arrays.copyOf(o.val, (int) o.num) : o.val;
+            num = o.num;
+            enc = ENC_RAW;
         }
     }
 }

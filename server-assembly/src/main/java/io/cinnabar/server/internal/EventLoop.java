@@ -388,7 +388,7 @@ public final class EventLoop implements Runnable {
 
     private void growQuery(Client c, int cap) {
         int live = c.qlen - c.qpos;
-        int newCap = Math.max(cap, 16 * 1024);
+        int newCap = Math.max(cap, Client.INITIAL_BUFFER);
         if (newCap < live) {
             newCap = live;
         }
@@ -458,7 +458,7 @@ public final class EventLoop implements Runnable {
             c.qpos = 0;
             c.qlen = 0;
             if (c.qbuf.length > 64 * 1024) {
-                growQuery(c, 16 * 1024); // shrink back after a large argument
+                growQuery(c, Client.INITIAL_BUFFER); // shrink back after a large argument
             }
         } else if (c.qpos > 0 && c.qbuf.length - c.qlen < 4096) {
             growQuery(c, c.qbuf.length);
@@ -581,7 +581,7 @@ public final class EventLoop implements Runnable {
         }
         if (!enc.hasPending()) {
             if (enc.array().length > 1024 * 1024) {
-                c.enc = new io.cinnabar.resp.ReplyEncoder(16 * 1024).protocol(c.resp);
+                c.enc = new io.cinnabar.resp.ReplyEncoder(Client.INITIAL_BUFFER).protocol(c.resp);
                 c.owrap = ByteBuffer.wrap(c.enc.array());
                 server.stats.replyBufferShrinks++;
             }

@@ -114,10 +114,14 @@ final class KeyCommands {
             }
             c.db.remove(dst);
         }
+        long expire = c.db.expireOf(src);
         c.db.remove(src);
         Entry moved = new Entry(c.arg(2), Db.hash(c.argBuf, c.argOff[2], c.argLen[2]));
         moved.copyRef(src);
         c.db.insert(moved);
+        if (expire != -1) {
+            c.db.setExpire(moved, expire);
+        }
         c.server.dirty++;
         if (nx) {
             c.integer(1);
@@ -181,8 +185,9 @@ final class KeyCommands {
         Entry n = dstDb.add(c.arg(2));
         n.copyValueFrom(src);
         n.lru = src.lru;
-        if (src.expire != -1) {
-            dstDb.setExpire(n, src.expire);
+        long expire = c.db.expireOf(src);
+        if (expire != -1) {
+            dstDb.setExpire(n, expire);
         }
         c.server.dirty++;
         c.integer(1);
@@ -207,10 +212,12 @@ final class KeyCommands {
             c.integer(0);
             return;
         }
-        long expire = e.expire;
+        long expire = c.db.expireOf(e);
         c.db.remove(e);
-        e.expire = expire;
         dst.insert(e);
+        if (expire != -1) {
+            dst.setExpire(e, expire);
+        }
         c.server.dirty++;
         c.integer(1);
     }
@@ -274,11 +281,11 @@ final class KeyCommands {
                 c.nullBulk();
                 return;
             }
-            if (e.expire != -1 && e.expire < c.server.cmdTimeMs && tries-- > 0) {
+            if (c.db.expired(e, c.server.cmdTimeMs) && tries-- > 0) {
                 c.server.expireEntry(c.db, e);
                 continue;
             }
-            c.bulk(e.key);
+            c.bulk(e.key, 0, e.klen());
             return;
         }
     }
@@ -289,13 +296,13 @@ final class KeyCommands {
         long now = c.server.cmdTimeMs;
         List<Entry> out = new ArrayList<>();
         c.db.forEach(e -> {
-            if ((all || Glob.match(pat, e.key, false)) && (e.expire == -1 || e.expire >= now)) {
+            if ((all || Glob.match(pat, 0, pat.length, e.key, 0, e.klen(), false)) && !c.db.expired(e, now)) {
                 out.add(e);
             }
         });
         c.array(out.size());
         for (Entry e : out) {
-            c.bulk(e.key);
+            c.bulk(e.key, 0, e.klen());
         }
     }
 
@@ -367,17 +374,17 @@ final class KeyCommands {
         List<byte[]> keys = new ArrayList<>(found.size());
         long now = c.server.cmdTimeMs;
         for (Entry e : found) {
-            if (pat != null && !Glob.match(pat, e.key, false)) {
+            if (pat != null && !Glob.match(pat, 0, pat.length, e.key, 0, e.klen(), false)) {
                 continue;
             }
             if (type != null && !type.equalsIgnoreCase(typeName(e))) {
                 continue;
             }
-            if (e.expire != -1 && e.expire < now) {
+            if (c.db.expired(e, now)) {
                 c.server.expireEntry(c.db, e);
                 continue;
             }
-            keys.add(e.key);
+            keys.add(java.util.Arrays.copyOf(e.key, e.klen()));
         }
         c.array(2);
         c.bulk(Long.toUnsignedString(cursor));
@@ -483,7 +490,7 @@ final class KeyCommands {
             return;
         }
         if (flag != 0) {
-            long cur = e.expire;
+            long cur = c.db.expireOf(e);
             if ((flag & 1) != 0 && cur != -1 || (flag & 2) != 0 && cur == -1
                     || (flag & 4) != 0 && (when <= cur || cur == -1) || (flag & 8) != 0 && cur != -1 && when >= cur) {
                 c.integer(0);
@@ -505,15 +512,16 @@ final class KeyCommands {
             c.integer(-2);
             return;
         }
-        if (e.expire == -1) {
+        long expire = c.db.expireOf(e);
+        if (expire == -1) {
             c.integer(-1);
             return;
         }
         if (abs) {
-            c.integer(ms ? e.expire : e.expire / 1000);
+            c.integer(ms ? expire : expire / 1000);
             return;
         }
-        long t = e.expire - c.server.cmdTimeMs;
+        long t = expire - c.server.cmdTimeMs;
         if (t < 0) {
             t = 0;
         }
@@ -522,7 +530,7 @@ final class KeyCommands {
 
     static void persist(Client c) {
         Entry e = c.server.lookupWrite(c, 1);
-        if (e == null || e.expire == -1) {
+        if (e == null || e.volIdx < 0) {
             c.integer(0);
             return;
         }

@@ -302,7 +302,7 @@ public final class Server {
     /** Looks up a key for reading: lazy expiry, hit/miss stats, access time. */
     Entry lookupRead(Client c, int arg) {
         Entry e = c.db.find(c.argBuf, c.argOff[arg], c.argLen[arg]);
-        if (e != null && e.expire != -1 && e.expire < cmdTimeMs) {
+        if (e != null && c.db.expired(e, cmdTimeMs)) {
             expireEntry(c.db, e);
             e = null;
         }
@@ -318,7 +318,7 @@ public final class Server {
     /** Looks up a key for writing: lazy expiry and access time, no hit/miss stats. */
     Entry lookupWrite(Client c, int arg) {
         Entry e = c.db.find(c.argBuf, c.argOff[arg], c.argLen[arg]);
-        if (e != null && e.expire != -1 && e.expire < cmdTimeMs) {
+        if (e != null && c.db.expired(e, cmdTimeMs)) {
             expireEntry(c.db, e);
             return null;
         }
@@ -331,7 +331,7 @@ public final class Server {
     /** Looks up without touching access time or stats (but still expiring). */
     Entry lookupQuiet(Db db, byte[] b, int off, int len) {
         Entry e = db.find(b, off, len);
-        if (e != null && e.expire != -1 && e.expire < cmdTimeMs) {
+        if (e != null && db.expired(e, cmdTimeMs)) {
             expireEntry(db, e);
             return null;
         }
@@ -462,12 +462,13 @@ public final class Server {
                         db.expireCursor = 0;
                     }
                     Entry e = db.vol[db.expireCursor];
+                    long when = db.volExpire[db.expireCursor];
                     sampled++;
-                    if (e.expire < cmdTimeMs) {
+                    if (when < cmdTimeMs) {
                         expireEntry(db, e); // the last entry moved into this slot: do not advance
                         expired++;
                     } else {
-                        ttlSum += e.expire - cmdTimeMs;
+                        ttlSum += when - cmdTimeMs;
                         ttlSamples++;
                         db.expireCursor++;
                     }

@@ -40,10 +40,19 @@ public final class ServerLog {
         };
     }
 
+    private String file;
+
     void setFile(String path) throws IOException {
-        if (path != null && !path.isEmpty()) {
+        if (path != null && !path.isEmpty() && !path.equals(file)) {
             out = new PrintStream(new FileOutputStream(path, true), true, "UTF-8");
+            file = path;
         }
+    }
+
+    /** Applies the logfile and loglevel options. */
+    public void configure(Config config) throws IOException {
+        setFile(config.get("logfile"));
+        setLevel(config.get("loglevel"));
     }
 
     void setRole(char r) {

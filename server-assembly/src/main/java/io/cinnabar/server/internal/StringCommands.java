@@ -167,7 +167,7 @@ final class StringCommands {
         if (e == null) {
             e = c.db.add(c.arg(keyArg));
             s.initAccess(e);
-        } else if ((flags & KEEPTTL) == 0 && e.expire != -1) {
+        } else if ((flags & KEEPTTL) == 0 && e.volIdx >= 0) {
             c.db.removeExpire(e);
         }
         e.type = Entry.TYPE_STRING;
@@ -224,7 +224,7 @@ final class StringCommands {
                 c.db.setExpire(e, c.optExpireAt);
             }
             c.server.dirty++;
-        } else if ((flags & PERSIST) != 0 && e.expire != -1) {
+        } else if ((flags & PERSIST) != 0 && e.volIdx >= 0) {
             c.db.removeExpire(e);
             c.server.dirty++;
         }
@@ -255,9 +255,7 @@ final class StringCommands {
             c.server.initAccess(e);
         } else {
             c.bulkEntry(e);
-            if (e.expire != -1) {
-                c.db.removeExpire(e);
-            }
+            c.db.removeExpire(e);
         }
         e.type = Entry.TYPE_STRING;
         e.setString(c.argBuf, c.argOff[2], c.argLen[2], c.tmp);
@@ -294,7 +292,7 @@ final class StringCommands {
             if (e == null) {
                 e = c.db.add(c.arg(i));
                 c.server.initAccess(e);
-            } else if (e.expire != -1) {
+            } else {
                 c.db.removeExpire(e);
             }
             e.type = Entry.TYPE_STRING;
@@ -368,7 +366,8 @@ final class StringCommands {
         if (!checkString(c, e)) {
             return;
         }
-        byte[] v = e.enc == Entry.ENC_INT ? Num.ll2bytes(e.num) : e.val;
+        byte[] v = e.enc == Entry.ENC_INT ? Num.ll2bytes(e.num) : e.valArray();
+        int voff = e.enc == Entry.ENC_INT ? 0 : e.valOff();
         long strlen = e.strlen();
         if (start < 0 && end < 0 && start > end) {
             c.raw(Shared.EMPTY_BULK);
@@ -392,7 +391,7 @@ final class StringCommands {
         if (start > end || strlen == 0) {
             c.raw(Shared.EMPTY_BULK);
         } else {
-            c.bulk(v, (int) start, (int) (end - start + 1));
+            c.bulk(v, voff + (int) start, (int) (end - start + 1));
         }
     }
 
@@ -454,7 +453,7 @@ final class StringCommands {
             c.tmp[0] = e.num;
             return true;
         }
-        if (Num.string2ll(e.val, 0, (int) e.num, c.tmp)) {
+        if (Num.string2ll(e.valArray(), e.valOff(), (int) e.num, c.tmp)) {
             return true;
         }
         c.error(Shared.NOT_INT);
@@ -514,7 +513,7 @@ final class StringCommands {
         }
         LongDouble cur = LongDouble.ZERO;
         if (e != null) {
-            cur = e.enc == Entry.ENC_INT ? LongDouble.valueOf(e.num) : LongDouble.parse(e.val, 0, (int) e.num);
+            cur = e.enc == Entry.ENC_INT ? LongDouble.valueOf(e.num) : LongDouble.parse(e.valArray(), e.valOff(), (int) e.num);
             if (cur == null) {
                 c.error("ERR value is not a valid float");
                 return;
