@@ -19,8 +19,9 @@ package io.cinnabar.server.internal;
  *   volIdx    int      index in the database's volatile-key arrays (entry, expire time), or -1 when the key
  *                      has no expire: the expire lives there, so keys without one do not pay 8 bytes for it
  * </pre>
- * 46 bytes of fields and header, 48 with alignment (compressed references). A key of 10 bytes with a 32-byte
- * value therefore costs 48 + 64 (one array) bytes plus its table slot.
+ * 50 bytes of fields and header, 56 with alignment (compressed references); without the obj reference of the
+ * aggregate types it would be 48 (folding obj and val into one Object field would win those 8 bytes back). A key of
+ * 10 bytes with a 32-byte value therefore costs 56 + 64 (one array) bytes plus its table slot.
  * <p><b>Note:</b> This class is not threadsafe.
  */
 final class Entry {
