@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Cinnabar server vs Redis on this machine, one after the other, with the same redis-benchmark runs:
+#   redis-benchmark -t set,get,incr,mset -n N -c 50 -P 1   and   -P 16
+# then memory: RSS growth per key after DEBUG POPULATE 1000000 key 32 (plus, for Cinnabar, the JVM heap in use
+# after a full GC, which is what the keys really occupy; RSS also holds heap the JVM committed and kept).
+# Both servers first get the same untimed warm-up run (the JVM compiles its hot paths during the first seconds).
+# Usage: bench/server-vs-redis.sh [N]   (default N=1000000; the machine's load shows in the numbers: run it idle)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+N="${1:-1000000}"
+command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null || {
+  echo "needs redis-server and redis-benchmark: apt-get install -y redis-server redis-tools" >&2; exit 1; }
+. "$root/bin/lib/jdk.sh"
+"$root/bin/cinnabar-server" --version >/dev/null   # builds the jar when needed
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_up() { for _ in $(seq 1 300); do redis-cli -p "$1" ping >/dev/null 2>&1 && return 0; sleep 0.1; done; return 1; }
+rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
+
+work="$(mktemp -d)"
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+ours_port=$(free_port)
+"$root/bin/cinnabar-server" --port "$ours_port" --bind 127.0.0.1 --save "" --enable-debug-command yes \
+  --logfile "$work/cinnabar.log" &
+pids+=($!)
+wait_up "$ours_port"
+ours_pid=$(redis-cli -p "$ours_port" info server | awk -F: '/^process_id/ {print $2}' | tr -d '\r')
+
+redis_port=$(free_port)
+redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --enable-debug-command yes \
+  --dir "$work" --logfile "$work/redis.log" &
+pids+=($!)
+wait_up "$redis_port"
+redis_pid=$(redis-cli -p "$redis_port" info server | awk -F: '/^process_id/ {print $2}' | tr -d '\r')
+
+declare -A rps
+run() { # name port pipeline
+  redis-cli -p "$2" flushall >/dev/null
+  while IFS=, read -r test value _; do
+    test="${test//\"/}"; value="${value//\"/}"
+    case "$test" in SET|GET|INCR|MSET*) rps["$1,$3,${test%% *}"]="$value" ;; esac
+  done < <(redis-benchmark -p "$2" -t set,get,incr,mset -n "$N" -c 50 -P "$3" --csv 2>/dev/null | tail -n +2)
+}
+# JIT warm-up of the JVM server (not measured): a Java server runs compiled code after its first seconds; Redis
+# needs no warm-up, and gets the same untimed run for symmetry
+for port in "$ours_port" "$redis_port"; do
+  redis-benchmark -p "$port" -t set,get,incr,mset -n $((N / 2)) -c 50 -P 16 -q >/dev/null 2>&1
+  redis-benchmark -p "$port" -t set,get,incr,mset -n $((N / 4)) -c 50 -q >/dev/null 2>&1
+done
+for P in 1 16; do
+  run cinnabar "$ours_port" "$P"
+  run redis "$redis_port" "$P"
+done
+
+echo "redis-benchmark -t set,get,incr,mset -n $N -c 50 (requests/s; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
+printf "%-6s %-4s %14s %14s %8s\n" test P cinnabar redis ratio
+for P in 1 16; do
+  for t in SET GET INCR MSET; do
+    o="${rps[cinnabar,$P,$t]:-0}"; r="${rps[redis,$P,$t]:-0}"
+    printf "%-6s %-4s %14s %14s %8s\n" "$t" "$P" "$o" "$r" "$(awk -v o="$o" -v r="$r" 'BEGIN { if (r > 0) printf "%.2f", o / r; else print "-" }')"
+  done
+done
+
+echo
+echo "memory: DEBUG POPULATE 1000000 key 32"
+for s in cinnabar redis; do
+  if [ "$s" = cinnabar ]; then port=$ours_port; pid=$ours_pid; else port=$redis_port; pid=$redis_pid; fi
+  redis-cli -p "$port" flushall >/dev/null
+  [ "$s" = cinnabar ] && command -v "$JAVA_HOME_21/bin/jcmd" >/dev/null && "$JAVA_HOME_21/bin/jcmd" "$pid" GC.run >/dev/null
+  before=$(rss_kb "$pid"); used_before=$(redis-cli -p "$port" info memory | awk -F: '/^used_memory:/ {print $2}' | tr -d '\r')
+  redis-cli -p "$port" debug populate 1000000 key 32 >/dev/null
+  [ "$s" = cinnabar ] && "$JAVA_HOME_21/bin/jcmd" "$pid" GC.run >/dev/null 2>&1 || true
+  after=$(rss_kb "$pid"); used_after=$(redis-cli -p "$port" info memory | awk -F: '/^used_memory:/ {print $2}' | tr -d '\r')
+  printf "%-9s RSS +%7d KB = %6.1f bytes/key   used_memory +%d = %6.1f bytes/key\n" "$s" $((after - before)) \
+    "$(awk -v d=$((after - before)) 'BEGIN { printf "%.1f", d * 1024 / 1000000 }')" $((used_after - used_before)) \
+    "$(awk -v d=$((used_after - used_before)) 'BEGIN { printf "%.1f", d / 1000000 }')"
+done

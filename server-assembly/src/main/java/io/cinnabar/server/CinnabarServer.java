@@ -1,0 +1,116 @@
+package io.cinnabar.server;
+
+import io.cinnabar.server.internal.Config;
+import io.cinnabar.server.internal.ConfigFile;
+import io.cinnabar.server.internal.EventLoop;
+import io.cinnabar.server.internal.Server;
+import io.cinnabar.server.internal.ServerLog;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A Cinnabar server running in this JVM, for tests and applications that want a real Redis-compatible server
+ * without a binary:
+ * <pre>{@code
+ * try (CinnabarServer server = CinnabarServer.builder().port(0).config("maxclients", "100").start()) {
+ *     int port = server.port();   // a free port was chosen
+ *     ...                         // connect any Redis client to 127.0.0.1:port
+ * }
+ * }</pre>
+ * Options are Redis's config names and values, validated as a config file's would be. The server runs on its own
+ * event-loop thread; {@link #close()} stops it and frees the port.
+ * <p><b>Note:</b> This class is threadsafe: {@link #close()} may be called from any thread.
+ */
+public final class CinnabarServer implements AutoCloseable {
+    private final EventLoop loop;
+
+    private CinnabarServer(EventLoop loop) {
+        this.loop = loop;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The TCP port the server listens on (the chosen one when started with port 0). */
+    public int port() {
+        return loop.port();
+    }
+
+    /** Stops the server: closes every connection and listener, then returns. */
+    @Override
+    public void close() {
+        loop.shutdown();
+        try {
+            loop.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Configures and starts an embedded server. */
+    public static final class Builder {
+        private final List<String> options = new ArrayList<>();
+        private boolean randomPort = true;
+        private PrintStream log;
+
+        private Builder() {
+        }
+
+        /** The TCP port; 0 (the default) picks a free one. */
+        public Builder port(int port) {
+            randomPort = port == 0;
+            return config("port", Integer.toString(port));
+        }
+
+        /** Any Redis configuration option, e.g. {@code config("requirepass", "secret")}. */
+        public Builder config(String name, String... values) {
+            options.add("--" + name);
+            options.addAll(List.of(values));
+            return this;
+        }
+
+        /** Where log lines go (default: nowhere, unless the "logfile" option is set). */
+        public Builder log(PrintStream out) {
+            this.log = out;
+            return this;
+        }
+
+        /**
+         * Starts the server and returns once it accepts connections.
+         *
+         * @throws IllegalArgumentException when an option is invalid (the message is Redis's config error)
+         * @throws UncheckedIOException when the port cannot be bound
+         */
+        public CinnabarServer start() {
+            Config config = new Config();
+            List<String> opts = new ArrayList<>();
+            if (randomPort && !options.contains("--port")) {
+                opts.add("--port");
+                opts.add("0");
+            }
+            opts.addAll(options);
+            try {
+                ConfigFile.load(config, null, ConfigFile.optionsToText(opts));
+            } catch (ConfigFile.FatalConfigError e) {
+                throw new IllegalArgumentException(e.getMessage().strip());
+            }
+            PrintStream out = log != null ? log : new PrintStream(OutputStream.nullOutputStream());
+            ServerLog serverLog = new ServerLog(out);
+            try {
+                Server server = Server.create(config, serverLog);
+                EventLoop loop = new EventLoop(server);
+                loop.listen(randomPort);
+                server.started();
+                loop.start();
+                return new CinnabarServer(loop);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.cinnabar.server.internal;
+
+/**
+ * Cached values of the encoding thresholds of the aggregate types, refreshed when the configuration changes
+ * (CONFIG SET applies at once; existing values convert on their next write, as in Redis).
+ * <pre>
+ *   hash-max-listpack-entries 512   hash-max-listpack-value 64
+ *   set-max-intset-entries    512   set-max-listpack-entries 128   set-max-listpack-value 64
+ *   zset-max-listpack-entries 128   zset-max-listpack-value 64
+ *   list-max-listpack-size    -2    list-compress-depth 0
+ * </pre>
+ * <p><b>Note:</b> This class is not threadsafe.
+ */
+final class TypeLimits {
+    static final String[] NAMES = {
+        "hash-max-listpack-entries", "hash-max-listpack-value", "set-max-intset-entries", "set-max-listpack-entries",
+        "set-max-listpack-value", "zset-max-listpack-entries", "zset-max-listpack-value", "list-max-listpack-size",
+        "list-compress-depth"};
+
+    long hashEntries = 512;
+    long hashValue = 64;
+    long setIntsetEntries = 512;
+    long setEntries = 128;
+    long setValue = 64;
+    long zsetEntries = 128;
+    long zsetValue = 64;
+    int listSize = -2;
+    int listCompressDepth;
+
+    /** Refreshes every threshold from the configuration. */
+    void load(Config config) {
+        hashEntries = config.getLong("hash-max-listpack-entries");
+        hashValue = config.getLong("hash-max-listpack-value");
+        setIntsetEntries = config.getLong("set-max-intset-entries");
+        setEntries = config.getLong("set-max-listpack-entries");
+        setValue = config.getLong("set-max-listpack-value");
+        zsetEntries = config.getLong("zset-max-listpack-entries");
+        zsetValue = config.getLong("zset-max-listpack-value");
+        listSize = (int) config.getLong("list-max-listpack-size");
+        listCompressDepth = (int) config.getLong("list-compress-depth");
+    }
+}
