@@ -232,8 +232,86 @@ public final class LongDouble {
         return switch (kind) {
             case INFINITE -> negative ? "-inf" : "inf";
             case NAN -> "nan";
-            default -> Printf.human17(toBigDecimal());
+            default -> exponent <= 0 ? humanSmall() : Printf.human17(toBigDecimal());
         };
+    }
+
+    /** {@link #toHumanString()} by the exact decimal expansion; the reference for the fast path. */
+    String toHumanStringExact() {
+        return kind == FINITE ? Printf.human17(toBigDecimal()) : toHumanString();
+    }
+
+    private static final long TEN_17 = 100_000_000_000_000_000L;
+
+    /**
+     * {@code %.17Lf} for values below 2^64 (exponent &lt;= 0), exactly, in 128-bit integer arithmetic: the integer
+     * part is {@code significand >> k}, the 17 decimals are the fraction times 10^17 shifted right by k with ties
+     * to even (a carry into the integer part is propagated).
+     */
+    private String humanSmall() {
+        int k = -exponent;
+        long intPart;
+        long frac;
+        if (k == 0) {
+            intPart = significand;
+            frac = 0;
+        } else if (k >= 128) {
+            intPart = 0;
+            frac = 0; // below 2^-64: times 10^17 is far below one half
+        } else {
+            intPart = k >= 64 ? 0 : significand >>> k;
+            long f = k >= 64 ? significand : significand & ((1L << k) - 1);
+            long hi = Math.unsignedMultiplyHigh(f, TEN_17);
+            long lo = f * TEN_17;
+            frac = shiftRightRoundHalfEven(hi, lo, k);
+            if (frac == TEN_17) {
+                frac = 0;
+                intPart++;
+            }
+        }
+        StringBuilder sb = new StringBuilder(40);
+        if (negative && (intPart != 0 || frac != 0)) {
+            sb.append('-');
+        }
+        sb.append(Long.toUnsignedString(intPart));
+        if (frac != 0) {
+            String digits = Long.toString(frac);
+            sb.append('.');
+            for (int i = digits.length(); i < 17; i++) {
+                sb.append('0');
+            }
+            int end = digits.length();
+            while (digits.charAt(end - 1) == '0') {
+                end--;
+            }
+            sb.append(digits, 0, end);
+        }
+        return sb.toString();
+    }
+
+    /** (hi:lo) &gt;&gt; k, 1 &lt;= k &lt; 128, rounded to nearest with ties to even; the result fits a long here. */
+    private static long shiftRightRoundHalfEven(long hi, long lo, int k) {
+        long q;
+        boolean half;
+        boolean rest;
+        if (k < 64) {
+            q = (hi << (64 - k)) | (lo >>> k);
+            half = ((lo >>> (k - 1)) & 1) != 0;
+            rest = (lo & ((1L << (k - 1)) - 1)) != 0;
+        } else if (k == 64) {
+            q = hi;
+            half = lo < 0;
+            rest = (lo & Long.MAX_VALUE) != 0;
+        } else {
+            int j = k - 64;
+            q = hi >>> j;
+            half = ((hi >>> (j - 1)) & 1) != 0;
+            rest = lo != 0 || (hi & ((1L << (j - 1)) - 1)) != 0;
+        }
+        if (half && (rest || (q & 1) != 0)) {
+            q++;
+        }
+        return q;
     }
 
     /** {@link #toHumanString()} as ASCII bytes. */

@@ -92,6 +92,7 @@ class NumbersTest {
             {"0.30000000000000004", "0.30000000000000004"}, {"0.3333333333333333", "0.3333333333333333"},
             {"1000000000000000.5", "1000000000000000.5"}, {"123456789.123", "123456789.123"},
             {"3.141592653589793", "3.141592653589793"}, {"2.5", "2.5"}, {"-0.5", "-0.5"},
+            {"-1.2345678901234567e23", "-123456789012345670000000"}, {"1.2345678901234568e24", "1.2345678901234568e+24"},
         };
         for (String[] c : cases) {
             double d = Double.parseDouble(c[0]);
@@ -102,6 +103,9 @@ class NumbersTest {
         assertEquals("inf", Numbers.d2string(Double.POSITIVE_INFINITY));
         assertEquals("-inf", Numbers.d2string(Double.NEGATIVE_INFINITY));
         assertEquals("0.30000000000000004", Numbers.d2string(0.1 + 0.2));
+        byte[] exact = new byte[Numbers.MAX_D2STRING_CHARS];
+        assertEquals(25, Numbers.d2string(-1.2345678901234567e23, exact, 0)); // the longest output fits the room
+        assertThrows(IndexOutOfBoundsException.class, () -> Numbers.d2string(1.0, new byte[24], 0));
     }
 
     @Test

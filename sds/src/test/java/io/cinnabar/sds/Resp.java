@@ -53,6 +53,12 @@ final class Resp implements AutoCloseable {
         pending++;
     }
 
+    /** Queues raw bytes (an inline command line, for example) expecting one reply. */
+    void sendRaw(byte[] bytes) throws IOException {
+        out.write(bytes);
+        pending++;
+    }
+
     Reply read() throws IOException {
         out.flush();
         pending--;

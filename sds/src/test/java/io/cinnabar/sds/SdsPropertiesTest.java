@@ -132,6 +132,15 @@ class SdsPropertiesTest {
         assertArrayEquals(s, joined.toByteArray());
     }
 
+    /** What sdscatrepr prints, sdssplitargs reads back as one argument, whatever the bytes. */
+    @Property(tries = 2000)
+    void reprThenSplitArgsIsIdentity(@ForAll @Size(max = 40) byte[] raw) {
+        Sds repr = Sds.empty().appendRepr(raw, 0, raw.length);
+        Sds[] args = Sds.splitArgs(repr.array(), 0, repr.length());
+        assertEquals(1, args.length, repr.toString());
+        assertArrayEquals(raw, args[0].toByteArray());
+    }
+
     private static byte[] small(byte[] b) {
         byte[] out = b.clone();
         for (int i = 0; i < out.length; i++) {
@@ -284,6 +293,22 @@ class SdsPropertiesTest {
         LongDouble sum = LongDouble.valueOf(a).add(LongDouble.valueOf(b));
         assertEquals(0, new BigDecimal(a).add(new BigDecimal(b)).compareTo(sum.toBigDecimal()), a + " + " + b);
         assertEquals(sum, LongDouble.valueOf(b).add(LongDouble.valueOf(a)));
+    }
+
+    /** The 128-bit %.17Lf fast path against the exact BigDecimal expansion. */
+    @Property(tries = 5000)
+    void humanFormatFastPathMatchesExactExpansion(@ForAll("decimals") String s, @ForAll long bits) {
+        LongDouble parsed = LongDouble.parse(s);
+        if (parsed != null && parsed.isFinite()) {
+            assertEquals(parsed.toHumanStringExact(), parsed.toHumanString(), s);
+        }
+        double d = Double.longBitsToDouble(bits);
+        if (!Double.isNaN(d) && !Double.isInfinite(d)) {
+            LongDouble l = LongDouble.valueOf(d);
+            assertEquals(l.toHumanStringExact(), l.toHumanString(), Double.toString(d));
+            LongDouble sum = l.add(LongDouble.parse("0.1"));
+            assertEquals(sum.toHumanStringExact(), sum.toHumanString(), d + " + 0.1");
+        }
     }
 
     @Provide

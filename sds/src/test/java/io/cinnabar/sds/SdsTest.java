@@ -113,4 +113,31 @@ class SdsTest {
     private static java.util.List<String> strings(Sds[] parts) {
         return Arrays.stream(parts).map(Sds::toString).toList();
     }
+
+    @Test
+    void splitArgsFollowsSdssplitargs() {
+        assertEquals(Arrays.asList("set", "a b", "c d"), args("set \"a b\" 'c d'"));
+        assertEquals(Arrays.asList("AB", "x\ny", "q\"", "tab\t"), args("\"\\x41\\x42\" \"x\\ny\" \"q\\\"\" \"tab\\t\""));
+        assertEquals(Arrays.asList("it's", "a\\nb"), args("'it\\'s' 'a\\nb'"));
+        assertEquals(Arrays.asList("a", "b", "c"), args("  a\tb\r\nc  "));
+        assertEquals(Arrays.asList("xZZ"), args("\"\\xZZ\"")); // not a hex escape: backslash-x is x
+        assertEquals(Arrays.asList(), args("   "));
+        assertEquals(Arrays.asList("ab"), args("ab\u0000cd"));
+        for (String bad : new String[] {"\"foo\"bar", "'foo'bar", "\"unterminated", "'unterminated", "a \"b"}) {
+            assertEquals(null, Sds.splitArgs(b(bad), 0, bad.length()), bad);
+        }
+    }
+
+    @Test
+    void appendReprFollowsSdscatrepr() {
+        byte[] x = {7, '\n', 0, 'f', 'o', 'o', '\r'};
+        assertEquals("\"\\a\\n\\x00foo\\r\"", Sds.empty().appendRepr(x, 0, x.length).toString());
+        byte[] y = {'"', '\\', (byte) 0xff, ' ', 8, '\t'};
+        assertEquals("\"\\\"\\\\\\xff \\b\\t\"", Sds.empty().appendRepr(y, 0, y.length).toString());
+    }
+
+    private static java.util.List<String> args(String line) {
+        Sds[] a = Sds.splitArgs(b(line), 0, line.length());
+        return a == null ? null : strings(a);
+    }
 }

@@ -23,8 +23,12 @@ import java.math.BigInteger;
  * values Redis ships.
  */
 public final class Grisu2 {
-    /** Longest text {@link #dtoa} writes: sign, 17 digits, point, "e-", 3 exponent digits. */
-    public static final int MAX_CHARS = 24;
+    /**
+     * Longest text {@link #dtoa} writes: a sign, 17 digits and 7 zeros (a plain integer such as
+     * {@code -123456789012345670000000}). Redis's C contract says 24 because it omits the sign; its callers pass
+     * 128-byte buffers.
+     */
+    public static final int MAX_CHARS = 25;
 
     private static final long FRAC_MASK = 0x000F_FFFF_FFFF_FFFFL;
     private static final long EXP_MASK = 0x7FF0_0000_0000_0000L;
