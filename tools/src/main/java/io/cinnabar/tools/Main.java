@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * <pre>
  *   rdb dump FILE [--format json|resp] [--bytes base64|escape] [--db N] [--key REGEX] [--type T] [--skip-modules]
  *   rdb check FILE
- *   rdb stats FILE [--top N]
+ *   rdb stats FILE [--top N] [--progress|--no-progress]
  *   rdb convert IN OUT --rdb-version 10|11
  *   aof check PATH [--fix]
  *   aof dump PATH [--format json] [--bytes base64|escape] [--db N] [--key REGEX] [--type T]
@@ -55,7 +55,7 @@ public final class Main {
             int rc = switch (args[0] + " " + args[1]) {
                 case "rdb dump" -> RdbCommands.dump(o, out);
                 case "rdb check" -> RdbCommands.check(o, out);
-                case "rdb stats" -> RdbCommands.stats(o, out);
+                case "rdb stats" -> RdbCommands.stats(o, out, err);
                 case "rdb convert" -> RdbCommands.convert(o, out);
                 case "aof check" -> AofCommands.check(o, out);
                 case "aof dump" -> AofCommands.dump(o, out);
@@ -109,7 +109,7 @@ public final class Main {
         err.println("""
             usage: cinnabar rdb dump FILE [--format json|resp] [--bytes base64|escape] [--db N] [--key REGEX] [--type T] [--skip-modules]
                    cinnabar rdb check FILE
-                   cinnabar rdb stats FILE [--top N]
+                   cinnabar rdb stats FILE [--top N] [--progress|--no-progress]
                    cinnabar rdb convert IN OUT --rdb-version 10|11
                    cinnabar aof check PATH [--fix]          (PATH: appendonlydir, its manifest, or one AOF file)
                    cinnabar aof dump PATH [--format json] [--bytes base64|escape] [--db N] [--key REGEX] [--type T]""");
@@ -123,7 +123,7 @@ public final class Main {
             Map<String, String> named = new java.util.HashMap<>();
             for (int i = from; i < args.length; i++) {
                 String a = args[i];
-                if (a.equals("--skip-modules") || a.equals("--fix")) {
+                if (a.equals("--skip-modules") || a.equals("--fix") || a.equals("--progress") || a.equals("--no-progress")) {
                     named.put(a.substring(2), "true");
                 } else if (a.startsWith("--")) {
                     if (i + 1 >= args.length) {

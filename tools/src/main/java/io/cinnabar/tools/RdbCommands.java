@@ -43,9 +43,11 @@ final class RdbCommands {
         return 0;
     }
 
-    static int stats(Main.Opts o, OutputStream out) throws IOException {
+    static int stats(Main.Opts o, OutputStream out, java.io.PrintStream err) throws IOException {
         Stats s = new Stats(Integer.parseInt(o.get("top", "10")));
-        s.fileSize(java.nio.file.Files.size(o.file(0)));
+        long size = java.nio.file.Files.size(o.file(0));
+        s.fileSize(size);
+        s.progress(Progress.forFile(size, o, err));
         RdbReader.open(o.file(0)).skipModules(true).read(s);
         out.write(s.report().getBytes(StandardCharsets.UTF_8));
         return 0;

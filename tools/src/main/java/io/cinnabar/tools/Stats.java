@@ -95,6 +95,9 @@ final class Stats implements RdbVisitor {
     @Override
     public void beginKey(RdbKey k) {
         close(k.offset());
+        if (progress != null) {
+            progress.update(k.offset());
+        }
         keys++;
         current = k;
         elements = 0;
@@ -144,8 +147,18 @@ final class Stats implements RdbVisitor {
         this.fileSize = size;
     }
 
+    private Progress progress;
+
+    /** Shows a progress bar while reading (null: none). */
+    void progress(Progress p) {
+        this.progress = p;
+    }
+
     @Override
     public void end(long stored, long computed) {
+        if (progress != null) {
+            progress.finish();
+        }
         close(fileSize > 0 ? fileSize - 9 : current == null ? 0 : current.offset());
     }
 

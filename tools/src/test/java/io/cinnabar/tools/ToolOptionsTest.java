@@ -45,6 +45,18 @@ class ToolOptionsTest {
         assertTrue(c.text().contains("RDB version 11: OK") && c.text().contains("verified"), c.text());
     }
 
+    /** --progress forces the bar (normally only on a terminal for files of 32 MB and more); it ends erased. */
+    @Test
+    void statsProgressBar() {
+        ToolRunner s = ToolRunner.run("rdb", "stats", F, "--progress");
+        assertEquals(0, s.rc(), s.err());
+        assertTrue(s.text().contains("keys: 30"), s.text());
+        ToolRunner quiet = ToolRunner.run("rdb", "stats", F, "--no-progress");
+        assertEquals("", quiet.err());
+        String line = new Progress(null, 1000).line(250, 1_000_000_000L);
+        assertEquals("[########......................]  25.0%      0.0 MB/s  3 s left", line);
+    }
+
     @Test
     void truncatedFileNamesTheOffset(@TempDir Path tmp) throws Exception {
         byte[] b = Files.readAllBytes(Path.of(F));
