@@ -139,6 +139,36 @@ class ServerBehaviorTest {
         }
     }
 
+    /** A declared 500 MB bulk costs buffer in proportion to the bytes sent, not to the declared length. */
+    @Test
+    void declaredBulkLengthDoesNotAllocateUpFront() throws Exception {
+        try (CinnabarServer s = CinnabarServer.builder().port(0).start();
+             RespClient hostile = new RespClient(s.port()); RespClient admin = new RespClient(s.port())) {
+            hostile.call("CLIENT", "SETNAME", "hostile");
+            hostile.sendRaw("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$500000000\r\nabc".getBytes(StandardCharsets.ISO_8859_1));
+            long free = -1;
+            for (int i = 0; i < 50 && free < 0; i++) {
+                String list = admin.call("CLIENT", "LIST");
+                for (String line : list.split("\n")) {
+                    if (line.contains("name=hostile")) {
+                        java.util.regex.Matcher m = java.util.regex.Pattern.compile("qbuf=(\\d+) qbuf-free=(\\d+)").matcher(line);
+                        if (m.find() && Long.parseLong(m.group(1)) > 0) {
+                            free = Long.parseLong(m.group(2));
+                        }
+                    }
+                }
+                Thread.sleep(20);
+            }
+            assertTrue(free >= 0 && free < 1 << 20, "query buffer grown ahead of the data: qbuf-free=" + free);
+            // a real large value still arrives whole
+            byte[] value = new byte[3 * 1024 * 1024 + 17];
+            java.util.Arrays.fill(value, (byte) 'v');
+            admin.sendRaw(RespClient.encode("SET", "big", new String(value, StandardCharsets.ISO_8859_1)));
+            assertEquals("+OK\r\n", admin.read());
+            assertEquals(":" + value.length + "\r\n", admin.call("STRLEN", "big"));
+        }
+    }
+
     @Test
     void outputBufferLimitDisconnects() throws Exception {
         try (CinnabarServer s = CinnabarServer.builder().port(0).config("enable-debug-command", "yes")

@@ -449,7 +449,12 @@ public final class EventLoop implements Runnable {
                         queryBufOverflow(c);
                         return;
                     }
-                    growQuery(c, (int) Math.min(Integer.MAX_VALUE - 16, Math.max(need, c.qbuf.length)));
+                    // Grow with the bytes that actually arrived (at most twice what this command has sent so
+                    // far), never to a declared bulk length the client has not backed with data: a 15-byte
+                    // "$536870912" header must not cost 512 MB. read() doubles the buffer again when it fills.
+                    long live = c.qlen - c.qpos;
+                    long cap = Math.min(need, Math.max(c.qbuf.length, 2 * live + Client.INITIAL_BUFFER));
+                    growQuery(c, (int) Math.min(Integer.MAX_VALUE - 16, cap));
                 }
                 break;
             }
