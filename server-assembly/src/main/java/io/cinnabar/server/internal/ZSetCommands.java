@@ -713,46 +713,13 @@ final class ZSetCommands {
     }
 
     static void zmpop(Client c) {
-        if (!Num.string2ll(c.argBuf, c.argOff[1], c.argLen[1], c.tmp) || c.tmp[0] < 1) {
-            c.error("ERR numkeys should be greater than 0");
+        long[] parsed = new long[2];
+        int where = MpopArgs.parse(c, 1, "min", "max", parsed);
+        if (where < 0) {
             return;
         }
-        long numkeys = c.tmp[0];
-        if (numkeys > c.argc - 2) {
-            c.error(Shared.SYNTAX);
-            return;
-        }
-        int where = 2 + (int) numkeys;
-        if (where >= c.argc) {
-            c.error(Shared.SYNTAX);
-            return;
-        }
-        boolean max;
-        if (c.argIs(where, "min")) {
-            max = false;
-        } else if (c.argIs(where, "max")) {
-            max = true;
-        } else {
-            c.error(Shared.SYNTAX);
-            return;
-        }
-        long count = -1;
-        for (int j = where + 1; j < c.argc; j++) {
-            if (count == -1 && c.argIs(j, "count") && j < c.argc - 1) {
-                j++;
-                if (!Num.string2ll(c.argBuf, c.argOff[j], c.argLen[j], c.tmp) || c.tmp[0] <= 0) {
-                    c.error("ERR count should be greater than 0");
-                    return;
-                }
-                count = c.tmp[0];
-            } else {
-                c.error(Shared.SYNTAX);
-                return;
-            }
-        }
-        if (count == -1) {
-            count = 1;
-        }
+        boolean max = parsed[0] == 1;
+        long count = parsed[1];
         for (int k = 2; k < where; k++) {
             Entry e = c.server.lookupWrite(c, k);
             if (e == null) {
