@@ -1,13 +1,23 @@
 #!/usr/bin/env bash
-# Cinnabar server vs Redis on this machine, one after the other, with the same redis-benchmark runs:
-#   redis-benchmark -t set,get,incr,mset -n N -c 50 -P 1   and   -P 16
+# Cinnabar server vs Redis on this machine, with the same redis-benchmark runs against each in turn:
+#   redis-benchmark -t set,get,incr,mset,lpush,rpop,sadd,hset,zadd,lrange_100 -n N -c 50 -P 1   and   -P 16
 # then memory: RSS growth per key after DEBUG POPULATE 1000000 key 32 (plus, for Cinnabar, the JVM heap in use
 # after a full GC, which is what the keys really occupy; RSS also holds heap the JVM committed and kept).
 # Both servers first get the same untimed warm-up run (the JVM compiles its hot paths during the first seconds).
+# A single run on a small machine swings by 20% with whatever else runs, so the script measures ROUNDS rounds
+# (default 3), alternating which server goes first, and prints the median of each server's runs.
 # Usage: bench/server-vs-redis.sh [N]   (default N=1000000; the machine's load shows in the numbers: run it idle)
+# Environment: ROUNDS=3, TESTS=<redis-benchmark -t list>, PIN=1 pins both servers to CPU 0 and redis-benchmark to
+# CPU 1 (taskset), which takes the scheduler out of the comparison on a 2-core machine.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 N="${1:-1000000}"
+ROUNDS="${ROUNDS:-3}"
+TESTS="${TESTS:-set,get,incr,mset,lpush,rpop,sadd,hset,zadd,lrange_100}"
+srv_pin=(); cli_pin=()
+if [ "${PIN:-0}" = 1 ] && command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
+  srv_pin=(taskset -c 0); cli_pin=(taskset -c 1)
+fi
 command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null || {
   echo "needs redis-server and redis-benchmark: apt-get install -y redis-server redis-tools" >&2; exit 1; }
 . "$root/bin/lib/jdk.sh"
@@ -23,44 +33,54 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -r
 trap cleanup EXIT
 
 ours_port=$(free_port)
-"$root/bin/cinnabar-server" --port "$ours_port" --bind 127.0.0.1 --save "" --enable-debug-command yes \
+${srv_pin[@]+"${srv_pin[@]}"} "$root/bin/cinnabar-server" --port "$ours_port" --bind 127.0.0.1 --save "" --enable-debug-command yes \
   --logfile "$work/cinnabar.log" &
 pids+=($!)
 wait_up "$ours_port"
 ours_pid=$(redis-cli -p "$ours_port" info server | awk -F: '/^process_id/ {print $2}' | tr -d '\r')
 
 redis_port=$(free_port)
-redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --enable-debug-command yes \
+${srv_pin[@]+"${srv_pin[@]}"} redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --enable-debug-command yes \
   --dir "$work" --logfile "$work/redis.log" &
 pids+=($!)
 wait_up "$redis_port"
 redis_pid=$(redis-cli -p "$redis_port" info server | awk -F: '/^process_id/ {print $2}' | tr -d '\r')
 
 declare -A rps
-run() { # name port pipeline
+bench() { ${cli_pin[@]+"${cli_pin[@]}"} redis-benchmark "$@"; }
+run() { # name port pipeline: one redis-benchmark run of every test, values appended to rps[name,P,TEST]
   redis-cli -p "$2" flushall >/dev/null
   while IFS=, read -r test value _; do
     test="${test//\"/}"; value="${value//\"/}"
-    case "$test" in SET|GET|INCR|MSET*) rps["$1,$3,${test%% *}"]="$value" ;; esac
-  done < <(redis-benchmark -p "$2" -t set,get,incr,mset -n "$N" -c 50 -P "$3" --csv 2>/dev/null | tail -n +2)
+    case "$test" in *needed*|test) continue ;; esac
+    test="${test%% *}"
+    rps["$1,$3,$test"]="${rps["$1,$3,$test"]:-} $value"
+  done < <(bench -p "$2" -t "$TESTS" -n "$N" -c 50 -P "$3" --csv 2>/dev/null)
 }
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 # JIT warm-up of the JVM server (not measured): a Java server runs compiled code after its first seconds; Redis
 # needs no warm-up, and gets the same untimed run for symmetry
 for port in "$ours_port" "$redis_port"; do
-  redis-benchmark -p "$port" -t set,get,incr,mset -n $((N / 2)) -c 50 -P 16 -q >/dev/null 2>&1
-  redis-benchmark -p "$port" -t set,get,incr,mset -n $((N / 4)) -c 50 -q >/dev/null 2>&1
+  bench -p "$port" -t "$TESTS" -n $((N / 2)) -c 50 -P 16 -q >/dev/null 2>&1
+  bench -p "$port" -t "$TESTS" -n $((N / 4)) -c 50 -q >/dev/null 2>&1
 done
-for P in 1 16; do
-  run cinnabar "$ours_port" "$P"
-  run redis "$redis_port" "$P"
+for r in $(seq 1 "$ROUNDS"); do
+  for P in 1 16; do
+    if [ $((r % 2)) = 1 ]; then
+      run cinnabar "$ours_port" "$P"; run redis "$redis_port" "$P"
+    else
+      run redis "$redis_port" "$P"; run cinnabar "$ours_port" "$P"
+    fi
+  done
 done
 
-echo "redis-benchmark -t set,get,incr,mset -n $N -c 50 (requests/s; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
-printf "%-6s %-4s %14s %14s %8s\n" test P cinnabar redis ratio
+echo "redis-benchmark -t $TESTS -n $N -c 50; median of $ROUNDS rounds (requests/s; $(nproc) cores,"\
+  "load $(cut -d' ' -f1-3 /proc/loadavg)${cli_pin[*]:+, pinned: servers CPU 0, client CPU 1})"
+printf "%-11s %-4s %14s %14s %8s\n" test P cinnabar redis ratio
 for P in 1 16; do
-  for t in SET GET INCR MSET; do
-    o="${rps[cinnabar,$P,$t]:-0}"; r="${rps[redis,$P,$t]:-0}"
-    printf "%-6s %-4s %14s %14s %8s\n" "$t" "$P" "$o" "$r" "$(awk -v o="$o" -v r="$r" 'BEGIN { if (r > 0) printf "%.2f", o / r; else print "-" }')"
+  for t in $(echo "$TESTS" | tr 'a-z,' 'A-Z '); do
+    o="$(echo "${rps[cinnabar,$P,$t]:-}" | median)"; r="$(echo "${rps[redis,$P,$t]:-}" | median)"
+    printf "%-11s %-4s %14s %14s %8s\n" "$t" "$P" "$o" "$r" "$(awk -v o="$o" -v r="$r" 'BEGIN { if (r > 0) printf "%.2f", o / r; else print "-" }')"
   done
 done
 
