@@ -9,9 +9,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * One numbered database: a chained hash table of {@link Entry} keyed by bytes, plus the array of keys that have an
  * expire (Redis's {@code expires} dict, which the active expiry cycle samples).
  * <p>
- * Table: power-of-two buckets, grown x2 when the load reaches 1 and shrunk when it falls under 1/8 (Redis's
- * thresholds), at once rather than incrementally: a resize of N keys costs O(N) on the event loop (about 10 ms per
- * million keys). Lookups take a slice of the request buffer, so GET/SET/INCR allocate nothing to find a key.
+ * Table: power-of-two buckets, grown x2 when the load reaches 1 and shrunk when it falls under 1/8, rehashed
+ * incrementally as Redis's dict does: during a resize two tables exist, every lookup, insert and delete first moves
+ * one bucket (visiting at most 10 empty ones), new keys go to the new table, and the cron moves more buckets for
+ * 1 ms per run ({@code activerehashing}). No single command pays for rehashing the whole keyspace. Lookups take a
+ * slice of the request buffer, so GET/SET/INCR allocate nothing to find a key.
  * Hash: a 64-bit multiply-rotate mix over 8-byte words with a per-process random seed (not Redis's SipHash; the
  * SCAN order therefore differs from Redis's, as it does between any two Redis processes).
  * <p>
@@ -26,6 +28,12 @@ final class Db {
 
     final int id;
     private Entry[] table = new Entry[MIN_SIZE];
+    /** The table being rehashed into, or null. */
+    private Entry[] t1;
+    /** Next bucket of {@link #table} to move to {@link #t1}; -1 when not rehashing. */
+    private int rehashIdx = -1;
+    /** Greater than 0 while a SCAN visitor runs: no rehash step and no resize may move entries under it. */
+    private int pauseRehash;
     private int size;
     Entry[] vol = new Entry[16];
     /** Expire time (unix ms) of vol[i]. */
@@ -73,13 +81,29 @@ final class Db {
     }
 
     Entry find(byte[] b, int off, int len) {
+        if (t1 != null) {
+            rehashStep();
+        }
         int h = hash(b, off, len);
-        for (Entry e = table[h & (table.length - 1)]; e != null; e = e.next) {
-            if (e.hash == h && java.util.Arrays.equals(e.key, 0, e.klen(), b, off, off + len)) {
+        Entry e = findIn(table, h, b, off, len);
+        return e == null && t1 != null ? findIn(t1, h, b, off, len) : e;
+    }
+
+    private static Entry findIn(Entry[] t, int h, byte[] b, int off, int len) {
+        for (Entry e = t[h & (t.length - 1)]; e != null; e = e.next) {
+            if (e.klen() == len && java.util.Arrays.equals(e.key, 0, len, b, off, off + len)) {
                 return e;
             }
         }
         return null;
+    }
+
+    /**
+     * The bucket of e in a table of n buckets. Entries do not store their hash (4 bytes per key, which alignment
+     * made 8): moving a bucket to the new table hashes its keys again, as Redis's dict does.
+     */
+    private static int bucketOf(Entry e, int n) {
+        return hash(e.key, 0, e.klen()) & (n - 1);
     }
 
     Entry find(byte[] key) {
@@ -88,61 +112,129 @@ final class Db {
 
     /** Adds a new entry for a key known to be absent; returns it (value unset). */
     Entry add(byte[] key) {
-        Entry e = new Entry(key, hash(key, 0, key.length));
+        Entry e = new Entry(key);
         insert(e);
         return e;
     }
 
     /** Adds an existing entry object (RENAME, MOVE); the key must be absent; the caller sets its expire. */
     void insert(Entry e) {
-        if (size >= table.length) {
-            resize(table.length * 2);
+        if (t1 != null) {
+            rehashStep();
+        } else if (size >= table.length && pauseRehash == 0) {
+            startResize(table.length * 2);
         }
-        int i = e.hash & (table.length - 1);
-        e.next = table[i];
-        table[i] = e;
+        Entry[] t = t1 != null ? t1 : table; // while rehashing, new keys go to the new table
+        int i = bucketOf(e, t.length);
+        e.next = t[i];
+        t[i] = e;
         size++;
     }
 
     /** Unlinks e from the table (and from the volatile array). */
     void remove(Entry e) {
-        int i = e.hash & (table.length - 1);
-        Entry p = table[i];
-        if (p == e) {
-            table[i] = e.next;
-        } else {
-            while (p.next != e) {
-                p = p.next;
-            }
-            p.next = e.next;
+        if (!unlinkFrom(table, e)) {
+            unlinkFrom(t1, e);
         }
         e.next = null;
         size--;
         if (e.volIdx >= 0) {
             volRemove(e);
         }
-        if (table.length > MIN_SIZE && size * 8 < table.length) {
-            resize(Math.max(MIN_SIZE, Integer.highestOneBit(Math.max(size, 1)) * 2));
+        if (t1 != null) {
+            rehashStep();
+        } else if (table.length > MIN_SIZE && size * 8 < table.length && pauseRehash == 0) {
+            startResize(Math.max(MIN_SIZE, Integer.highestOneBit(Math.max(size, 1)) * 2));
         }
     }
 
-    private void resize(int n) {
-        Entry[] old = table;
-        Entry[] t = new Entry[n];
-        for (Entry head : old) {
-            for (Entry e = head; e != null; ) {
+    private static boolean unlinkFrom(Entry[] t, Entry e) {
+        int i = bucketOf(e, t.length);
+        Entry p = t[i];
+        if (p == e) {
+            t[i] = e.next;
+            return true;
+        }
+        while (p != null && p.next != e) {
+            p = p.next;
+        }
+        if (p == null) {
+            return false;
+        }
+        p.next = e.next;
+        return true;
+    }
+
+    private void startResize(int n) {
+        if (n == table.length) {
+            return;
+        }
+        t1 = new Entry[n];
+        rehashIdx = 0;
+    }
+
+    /** One step of incremental rehashing: moves one bucket, visiting at most 10 empty ones (Redis's dictRehash(d, 1)). */
+    private void rehashStep() {
+        if (pauseRehash == 0) {
+            rehash(1);
+        }
+    }
+
+    /** Moves up to n non-empty buckets to the new table; returns whether rehashing is still in progress. */
+    boolean rehash(int n) {
+        if (t1 == null) {
+            return false;
+        }
+        int emptyVisits = n * 10;
+        Entry[] t = table;
+        Entry[] dst = t1;
+        while (n-- > 0 && rehashIdx < t.length) {
+            while (t[rehashIdx] == null) {
+                rehashIdx++;
+                if (rehashIdx == t.length || --emptyVisits == 0) {
+                    return finishIfDone();
+                }
+            }
+            for (Entry e = t[rehashIdx]; e != null; ) {
                 Entry next = e.next;
-                int i = e.hash & (n - 1);
-                e.next = t[i];
-                t[i] = e;
+                int i = bucketOf(e, dst.length);
+                e.next = dst[i];
+                dst[i] = e;
                 e = next;
             }
+            t[rehashIdx++] = null;
         }
-        table = t;
+        return finishIfDone();
+    }
+
+    private boolean finishIfDone() {
+        if (rehashIdx < table.length) {
+            return true;
+        }
+        table = t1;
+        t1 = null;
+        rehashIdx = -1;
+        return false;
+    }
+
+    /** Rehashes in steps of 100 buckets for about the given time (Redis's dictRehashMilliseconds, from the cron). */
+    void rehashFor(long micros) {
+        long end = System.nanoTime() + micros * 1000;
+        while (rehash(100)) {
+            if (System.nanoTime() > end) {
+                return;
+            }
+        }
+    }
+
+    boolean rehashing() {
+        return t1 != null;
     }
 
     void clear() {
         table = new Entry[MIN_SIZE];
+        t1 = null;
+        rehashIdx = -1;
         size = 0;
         vol = new Entry[16];
         volExpire = new long[16];
@@ -155,6 +247,12 @@ final class Db {
         Entry[] t = table;
         table = o.table;
         o.table = t;
+        t = t1;
+        t1 = o.t1;
+        o.t1 = t;
+        int r = rehashIdx;
+        rehashIdx = o.rehashIdx;
+        o.rehashIdx = r;
         int s = size;
         size = o.size;
         o.size = s;
@@ -219,16 +317,27 @@ final class Db {
         }
     }
 
-    /** A random entry (Redis's dictGetFairRandomKey, simplified: random non-empty bucket, random chain element). */
+    /**
+     * A random entry (Redis's dictGetFairRandomKey, simplified: random non-empty bucket, random chain element; while
+     * rehashing, the buckets of the old table already moved are skipped).
+     */
     Entry random() {
         if (size == 0) {
             return null;
         }
         ThreadLocalRandom r = ThreadLocalRandom.current();
         Entry head;
-        do {
-            head = table[r.nextInt(table.length)];
-        } while (head == null);
+        if (t1 == null) {
+            do {
+                head = table[r.nextInt(table.length)];
+            } while (head == null);
+        } else {
+            int span = table.length - rehashIdx + t1.length;
+            do {
+                int i = rehashIdx + r.nextInt(span);
+                head = i < table.length ? table[i] : t1[i - table.length];
+            } while (head == null);
+        }
         int n = 0;
         for (Entry e = head; e != null; e = e.next) {
             n++;
@@ -247,33 +356,68 @@ final class Db {
     }
 
     /**
-     * Visits the bucket of cursor v and returns the next cursor (0 when the scan is complete). One call visits one
-     * bucket: O(chain length).
+     * Visits the bucket(s) of cursor v and returns the next cursor (0 when the scan is complete): Redis's dictScan.
+     * While rehashing, the bucket of the smaller table and every bucket of the larger one that it expands to are
+     * visited, so a key is never missed whichever table holds it. Rehashing pauses while the visitor runs (it may
+     * delete the entry it is given, for lazy expiry). O(chain lengths).
      */
     long scan(long v, Visitor visitor) {
-        long m = table.length - 1;
-        for (Entry e = table[(int) (v & m)]; e != null; ) {
-            Entry next = e.next; // the visitor may delete e (lazy expiry)
+        pauseRehash++;
+        try {
+            if (t1 == null) {
+                long m = table.length - 1;
+                visitBucket(table[(int) (v & m)], visitor);
+                return nextCursor(v, m);
+            }
+            Entry[] small = table.length <= t1.length ? table : t1;
+            Entry[] large = small == table ? t1 : table;
+            long m0 = small.length - 1;
+            long m1 = large.length - 1;
+            visitBucket(small[(int) (v & m0)], visitor);
+            do {
+                visitBucket(large[(int) (v & m1)], visitor);
+                v = nextCursor(v, m1);
+            } while ((v & (m0 ^ m1)) != 0);
+            return v;
+        } finally {
+            pauseRehash--;
+        }
+    }
+
+    private static void visitBucket(Entry head, Visitor visitor) {
+        for (Entry e = head; e != null; ) {
+            Entry next = e.next;
             visitor.visit(e);
             e = next;
         }
+    }
+
+    /** Increments the reversed cursor under mask m (the high bits first). */
+    private static long nextCursor(long v, long m) {
         v |= ~m;
         v = Long.reverse(v);
         v++;
-        v = Long.reverse(v);
-        return v;
+        return Long.reverse(v);
     }
 
     /** Visits every entry; the visitor must not add or remove keys. */
     void forEach(Visitor visitor) {
-        for (Entry head : table) {
+        forEachIn(table, visitor);
+        if (t1 != null) {
+            forEachIn(t1, visitor);
+        }
+    }
+
+    private static void forEachIn(Entry[] t, Visitor visitor) {
+        for (Entry head : t) {
             for (Entry e = head; e != null; e = e.next) {
                 visitor.visit(e);
             }
         }
     }
 
+    /** Buckets of both tables (the second exists only while rehashing). */
     int buckets() {
-        return table.length;
+        return table.length + (t1 == null ? 0 : t1.length);
     }
 }

@@ -7,7 +7,6 @@ package io.cinnabar.server.internal;
  *   key       byte[]   the key's bytes, followed by the value's bytes when enc == ENC_EMBSTR:
  *                        [ key (klen bytes) | value (num bytes) ]   exact length, klen = key.length - num
  *                      otherwise exactly the key
- *   hash      int      hash of the key with the database's seed (bucket = hash &amp; mask)
  *   next      Entry    bucket chain
  *   type      byte     TYPE_STRING, or TYPE_LIST/SET/ZSET/HASH whose value is in obj
  *   enc       byte     ENC_INT | ENC_EMBSTR | ENC_RAW for strings (ENC_RAW for aggregates, whose obj reports the
@@ -19,9 +18,9 @@ package io.cinnabar.server.internal;
  *   volIdx    int      index in the database's volatile-key arrays (entry, expire time), or -1 when the key
  *                      has no expire: the expire lives there, so keys without one do not pay 8 bytes for it
  * </pre>
- * 50 bytes of fields and header, 56 with alignment (compressed references); without the obj reference of the
- * aggregate types it would be 48 (folding obj and val into one Object field would win those 8 bytes back). A key of
- * 10 bytes with a 32-byte value therefore costs 56 + 64 (one array) bytes plus its table slot.
+ * 46 bytes of fields and header, 48 with alignment (compressed references). The hash is not stored: the table
+ * computes it again when it resizes. A key of 10 bytes with a 32-byte value therefore costs 48 + 64 (one array)
+ * bytes plus its table slot.
  * <p><b>Note:</b> This class is not threadsafe.
  */
 final class Entry {
@@ -37,7 +36,6 @@ final class Entry {
     static final int EMBSTR_LIMIT = 44;
 
     byte[] key;
-    final int hash;
     Entry next;
     byte type;
     byte enc;
@@ -47,9 +45,8 @@ final class Entry {
     int lru;
     int volIdx = -1;
 
-    Entry(byte[] key, int hash) {
+    Entry(byte[] key) {
         this.key = key;
-        this.hash = hash;
     }
 
     /** Length of the key (the start of the value in {@link #key} for embstr). */

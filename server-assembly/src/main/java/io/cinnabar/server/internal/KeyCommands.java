@@ -116,7 +116,7 @@ final class KeyCommands {
         }
         long expire = c.db.expireOf(src);
         c.db.remove(src);
-        Entry moved = new Entry(c.arg(2), Db.hash(c.argBuf, c.argOff[2], c.argLen[2]));
+        Entry moved = new Entry(c.arg(2));
         moved.copyRef(src);
         c.db.insert(moved);
         if (expire != -1) {

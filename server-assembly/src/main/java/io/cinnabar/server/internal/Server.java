@@ -505,8 +505,21 @@ public final class Server {
         stats.sample(now);
         loop.clientsCron(now);
         activeExpireCycle(false);
+        if (config.getBool("activerehashing")) {
+            rehashOneDb();
+        }
         if (pauseEndMs != 0 && now >= pauseEndMs) {
             unpause();
+        }
+    }
+
+    /** Redis's databasesCron: 1 ms of incremental rehashing for the first database that is resizing. */
+    private void rehashOneDb() {
+        for (Db db : dbs) {
+            if (db.rehashing()) {
+                db.rehashFor(1000);
+                return;
+            }
         }
     }
 

@@ -26,7 +26,7 @@ class EntryProperties {
     void keyAndValueSurviveEveryTransition(@ForAll("values") List<byte[]> values,
                                            @ForAll("ops") List<Integer> ops) {
         byte[] key = "some:key".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        Entry e = new Entry(key.clone(), 1);
+        Entry e = new Entry(key.clone());
         long[] tmp = new long[1];
         byte[] model = null;
         for (int i = 0; i < values.size(); i++) {
@@ -47,9 +47,9 @@ class EntryProperties {
                 System.arraycopy(v, 0, m, model.length, v.length);
                 model = m;
             } else if (op == 3) { // RENAME then COPY
-                Entry r = new Entry("other".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 2);
+                Entry r = new Entry("other".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
                 r.copyRef(e);
-                Entry back = new Entry(key.clone(), 1);
+                Entry back = new Entry(key.clone());
                 back.copyValueFrom(r);
                 e = back;
             } else { // INCR-like
