@@ -94,7 +94,7 @@ class DbProperties {
             cursor = db.scan(cursor, e -> seen.add(new String(e.key, 0, e.klen(), StandardCharsets.US_ASCII)));
             int op = ops.get(step++ % ops.size());
             for (int j = 0; j < Math.abs(op) % 40; j++) {
-                if (op >= 0) {
+                if (op >= 0 && next < 3000) { // bounded: a table that grows on every call could outrun any scan
                     db.add(key(next++)).setString(new byte[] {'v'}, 0, 1, tmp); // grows
                 } else if (next > 1000) {
                     Entry e = db.find(key(--next));
