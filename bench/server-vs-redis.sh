@@ -48,14 +48,23 @@ redis_pid=$(redis-cli -p "$redis_port" info server | awk -F: '/^process_id/ {pri
 
 declare -A rps
 bench() { ${cli_pin[@]+"${cli_pin[@]}"} redis-benchmark "$@"; }
-run() { # name port pipeline: one redis-benchmark run of every test, values appended to rps[name,P,TEST]
-  redis-cli -p "$2" flushall >/dev/null
-  while IFS=, read -r test value _; do
-    test="${test//\"/}"; value="${value//\"/}"
-    case "$test" in *needed*|test) continue ;; esac
-    test="${test%% *}"
-    rps["$1,$3,$test"]="${rps["$1,$3,$test"]:-} $value"
-  done < <(bench -p "$2" -t "$TESTS" -n "$N" -c 50 -P "$3" --csv 2>/dev/null)
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }   # utime + stime of the server process
+declare -A cpu
+run() { # name port pid pipeline: one redis-benchmark run per test; rps[name,P,TEST] and cpu[name,P,TEST] collect
+  local t test value before after
+  for t in ${TESTS//,/ }; do
+    redis-cli -p "$2" flushall >/dev/null
+    before=$(cpu_ticks "$3")
+    while IFS=, read -r test value _; do
+      test="${test//\"/}"; value="${value//\"/}"
+      case "$test" in *needed*|test) continue ;; esac
+      test="${test%% *}"
+      rps["$1,$4,$test"]="${rps["$1,$4,$test"]:-} $value"
+    done < <(bench -p "$2" -t "$t" -n "$N" -c 50 -P "$4" --csv 2>/dev/null)
+    after=$(cpu_ticks "$3")
+    test="${t^^}"
+    cpu["$1,$4,$test"]="${cpu["$1,$4,$test"]:-} $(awk -v d=$((after - before)) -v n="$N" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.3f", d * 1e6 / hz / n }')"
+  done
 }
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 # JIT warm-up of the JVM server (not measured): a Java server runs compiled code after its first seconds; Redis
@@ -67,20 +76,24 @@ done
 for r in $(seq 1 "$ROUNDS"); do
   for P in 1 16; do
     if [ $((r % 2)) = 1 ]; then
-      run cinnabar "$ours_port" "$P"; run redis "$redis_port" "$P"
+      run cinnabar "$ours_port" "$ours_pid" "$P"; run redis "$redis_port" "$redis_pid" "$P"
     else
-      run redis "$redis_port" "$P"; run cinnabar "$ours_port" "$P"
+      run redis "$redis_port" "$redis_pid" "$P"; run cinnabar "$ours_port" "$ours_pid" "$P"
     fi
   done
 done
 
 echo "redis-benchmark -t $TESTS -n $N -c 50; median of $ROUNDS rounds (requests/s; $(nproc) cores,"\
   "load $(cut -d' ' -f1-3 /proc/loadavg)${cli_pin[*]:+, pinned: servers CPU 0, client CPU 1})"
-printf "%-11s %-4s %14s %14s %8s\n" test P cinnabar redis ratio
+echo "cpu: server process CPU time (user + system) per request in microseconds, median; it depends much less on"
+echo "     the machine's load than requests/s (for LRANGE_100 it includes redis-benchmark's LPUSH fill of the list)"
+printf "%-11s %-4s %14s %14s %8s %10s %10s\n" test P cinnabar redis ratio cpu-cinn cpu-redis
 for P in 1 16; do
   for t in $(echo "$TESTS" | tr 'a-z,' 'A-Z '); do
     o="$(echo "${rps[cinnabar,$P,$t]:-}" | median)"; r="$(echo "${rps[redis,$P,$t]:-}" | median)"
-    printf "%-11s %-4s %14s %14s %8s\n" "$t" "$P" "$o" "$r" "$(awk -v o="$o" -v r="$r" 'BEGIN { if (r > 0) printf "%.2f", o / r; else print "-" }')"
+    oc="$(echo "${cpu[cinnabar,$P,$t]:-}" | median)"; rc="$(echo "${cpu[redis,$P,$t]:-}" | median)"
+    printf "%-11s %-4s %14s %14s %8s %10s %10s\n" "$t" "$P" "$o" "$r" \
+      "$(awk -v o="$o" -v r="$r" 'BEGIN { if (r > 0) printf "%.2f", o / r; else print "-" }')" "$oc" "$rc"
   done
 done
 
