@@ -492,7 +492,34 @@ public final class Quicklist {
         return pop(false);
     }
 
+    /**
+     * Removes the head or tail element and hands it to {@code sink} while its bytes are still in place, so a
+     * caller that only writes it somewhere (a reply) copies nothing: Redis's {@code quicklistPop} without the copy.
+     * The array given to the sink is valid only during the call.
+     *
+     * @return false when the list is empty (the sink is not called)
+     */
+    public boolean pop(boolean fromHead, ElementSink sink) {
+        return popElement(fromHead, sink) != null;
+    }
+
+    /** Receives an element of the list without a copy (see {@link #pop(boolean, ElementSink)}). */
+    public interface ElementSink {
+        /** A string element: {@code length} bytes of {@code array} from {@code offset}, valid during the call. */
+        void string(byte[] array, int offset, int length);
+
+        /** An element stored as an integer. */
+        void integer(long value);
+    }
+
+    private static final byte[] NO_COPY = new byte[0];
+
     private byte[] pop(boolean fromHead) {
+        return popElement(fromHead, null);
+    }
+
+    /** Pops into sink, or returns a copy when sink is null; null when the list is empty. */
+    private byte[] popElement(boolean fromHead, ElementSink sink) {
         flushPending();
         if (count == 0) {
             return null;
@@ -500,13 +527,23 @@ public final class Quicklist {
         modCount++;
         QuicklistNode n = fromHead ? head : tail;
         decompressForUse(n);
-        byte[] v;
+        byte[] v = NO_COPY;
         if (n.isPlain) {
-            v = n.plain;
+            if (sink == null) {
+                v = n.plain;
+            } else {
+                sink.string(n.plain, 0, n.plain.length);
+            }
             delNode(n);
         } else {
             int p = fromHead ? n.lp.first() : n.lp.last();
-            v = n.lp.getBytes(p);
+            if (sink == null) {
+                v = n.lp.getBytes(p);
+            } else if (n.lp.isInteger(p)) {
+                sink.integer(n.lp.getLong(p));
+            } else {
+                sink.string(n.lp.array(), n.lp.stringOffset(p), n.lp.stringLength(p));
+            }
             if (delIndex(n, p) != -2) {
                 recompressOnly(n);
             }

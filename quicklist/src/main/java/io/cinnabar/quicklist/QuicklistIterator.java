@@ -165,6 +165,36 @@ public final class QuicklistIterator implements AutoCloseable {
         return node.isPlain ? plainView.clone() : view.getBytes(p);
     }
 
+    /**
+     * The array holding the current string element, without a copy (for writing it to a reply): valid until the
+     * iterator moves or the list changes; read {@link #valueLength()} bytes from {@link #valueOffset()}.
+     *
+     * @throws IllegalStateException if the element is stored as an integer (see {@link #isInteger()})
+     */
+    public byte[] valueArray() {
+        checkString();
+        return node.isPlain ? plainView : view.array();
+    }
+
+    /** Where the current string element starts in {@link #valueArray()}. */
+    public int valueOffset() {
+        checkString();
+        return node.isPlain ? 0 : view.stringOffset(p);
+    }
+
+    /** The length of the current string element in {@link #valueArray()}. */
+    public int valueLength() {
+        checkString();
+        return node.isPlain ? plainView.length : view.stringLength(p);
+    }
+
+    private void checkString() {
+        checkElement();
+        if (!node.isPlain && view.isInteger(p)) {
+            throw new IllegalStateException("integer element");
+        }
+    }
+
     /** Whether the current element is stored as an integer (never for a plain node). */
     public boolean isInteger() {
         checkElement();

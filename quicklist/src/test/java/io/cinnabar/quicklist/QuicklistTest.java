@@ -34,6 +34,53 @@ class QuicklistTest {
     }
 
     @Test
+    void popIntoASinkSeesWhatPopReturnsAndLeavesTheSameList() {
+        // two lists with the same pushes (ints, short strings, plain nodes, compression); one pops with copies, the
+        // other through a sink: same elements, and the same node layout afterwards
+        Quicklist a = new Quicklist(-2, 1);
+        Quicklist b = new Quicklist(-2, 1);
+        a.setPackedThreshold(1000);
+        b.setPackedThreshold(1000);
+        java.util.Random r = new java.util.Random(7);
+        for (int i = 0; i < 3000; i++) {
+            byte[] v = switch (r.nextInt(3)) {
+                case 0 -> b(Long.toString(r.nextLong() >> r.nextInt(64)));
+                case 1 -> run(1 + r.nextInt(40), (char) ('a' + r.nextInt(26)));
+                default -> r.nextInt(50) == 0 ? run(1500, 'p') : run(200, 'm');
+            };
+            if (r.nextBoolean()) {
+                a.pushHead(v);
+                b.pushHead(v);
+            } else {
+                a.pushTail(v);
+                b.pushTail(v);
+            }
+        }
+        byte[][] got = new byte[1][];
+        Quicklist.ElementSink sink = new Quicklist.ElementSink() {
+            @Override
+            public void string(byte[] array, int offset, int length) {
+                got[0] = Arrays.copyOfRange(array, offset, offset + length);
+            }
+
+            @Override
+            public void integer(long value) {
+                got[0] = b(Long.toString(value));
+            }
+        };
+        while (a.count() > 0) {
+            boolean head = r.nextBoolean();
+            byte[] expected = head ? a.popHead() : a.popTail();
+            assertTrue(b.pop(head, sink));
+            assertArrayEquals(expected, got[0]);
+            if (a.count() % 97 == 0) {
+                assertEquals(a.toString(), b.toString());
+            }
+        }
+        assertFalse(b.pop(true, sink));
+    }
+
+    @Test
     void countFillMakesNodesOfThatManyElements() {
         Quicklist ql = new Quicklist(2, 0);
         for (int i = 0; i < 5; i++) {

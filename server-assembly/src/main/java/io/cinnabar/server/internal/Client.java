@@ -35,6 +35,19 @@ final class Client {
     final long ctime;
     long lastInteraction;
 
+    /** Writes an element popped from a quicklist as a bulk reply, straight from the node's bytes. */
+    final io.cinnabar.quicklist.Quicklist.ElementSink bulkSink = new io.cinnabar.quicklist.Quicklist.ElementSink() {
+        @Override
+        public void string(byte[] array, int offset, int length) {
+            bulk(array, offset, length);
+        }
+
+        @Override
+        public void integer(long value) {
+            bulkLong(value);
+        }
+    };
+
     // query buffer and the current command's arguments
     byte[] qbuf = new byte[INITIAL_BUFFER];
     int qpos;

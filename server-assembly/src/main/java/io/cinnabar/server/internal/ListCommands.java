@@ -123,7 +123,7 @@ final class ListCommands {
         }
         ListValue l = (ListValue) e.obj;
         if (!hasCount) {
-            c.bulk(l.pop(head));
+            l.replyPop(c, head);
             c.server.dirty++;
             removed(c, e);
             return;
@@ -131,7 +131,7 @@ final class ListCommands {
         long n = Math.min(count, l.size());
         c.array(n);
         for (long i = 0; i < n; i++) {
-            c.bulk(l.pop(head));
+            l.replyPop(c, head);
         }
         c.server.dirty += n;
         removed(c, e);
@@ -174,16 +174,14 @@ final class ListCommands {
             c.array(0);
             return;
         }
-        long[] r = ZSetCommands.rankRange(start, end, l.size());
-        if (r == null) {
+        long llen = l.size(); // ZSetCommands.rankRange's clamping, without its array: LRANGE allocates nothing
+        start = start < 0 ? Math.max(0, llen + start) : start;
+        end = end < 0 ? llen + end : Math.min(end, llen - 1);
+        if (start > end || start >= llen) {
             c.array(0);
             return;
         }
-        List<byte[]> out = l.range(r[0], r[1]);
-        c.array(out.size());
-        for (byte[] v : out) {
-            c.bulk(v);
-        }
+        l.replyRange(c, start, end);
     }
 
     static void lset(Client c) {

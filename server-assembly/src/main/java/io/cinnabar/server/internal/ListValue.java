@@ -123,6 +123,22 @@ final class ListValue implements TypedValue {
         }
     }
 
+    /** Pops the head or tail element (the list is not empty) into a bulk reply, copying nothing. */
+    void replyPop(Client c, boolean head) {
+        if (lp != null) {
+            Listpack l = lp;
+            int p = head ? l.first() : l.last();
+            if (l.isInteger(p)) {
+                c.bulkLong(l.getLong(p));
+            } else {
+                c.bulk(l.array(), l.stringOffset(p), l.stringLength(p));
+            }
+            l.delete(p);
+        } else {
+            ql.pop(head, c.bulkSink);
+        }
+    }
+
     byte[] pop(boolean head) {
         if (lp != null) {
             int p = head ? lp.first() : lp.last();
@@ -204,6 +220,35 @@ final class ListValue implements TypedValue {
             }
         }
         return out;
+    }
+
+    /**
+     * Replies the elements start..end (valid indexes, start &lt;= end) as an array of bulk strings, straight from
+     * the listpack bytes: LRANGE allocates nothing per element (integer entries are written as their digits).
+     */
+    void replyRange(Client c, long start, long end) {
+        c.array((int) (end - start + 1));
+        if (lp != null) {
+            Listpack l = lp;
+            int p = l.seek((int) start);
+            for (long i = start; i <= end && p >= 0; i++, p = l.next(p)) {
+                if (l.isInteger(p)) {
+                    c.bulkLong(l.getLong(p));
+                } else {
+                    c.bulk(l.array(), l.stringOffset(p), l.stringLength(p));
+                }
+            }
+            return;
+        }
+        try (QuicklistIterator it = ql.iterator(start, true)) {
+            for (long i = start; i <= end && it.next(); i++) {
+                if (it.isInteger()) {
+                    c.bulkLong(it.longValue());
+                } else {
+                    c.bulk(it.valueArray(), it.valueOffset(), it.valueLength());
+                }
+            }
+        }
     }
 
     /** Every element, head to tail. */

@@ -513,6 +513,19 @@ public final class Server {
         }
     }
 
+    private double[] scoreScratch = new double[16];
+
+    /**
+     * A scratch array of at least n doubles for the scores of one command (ZADD, ZINCRBY): commands run one at a
+     * time on the event loop, so one array serves them all; its contents are undefined between commands.
+     */
+    double[] scores(int n) {
+        if (scoreScratch.length < n) {
+            scoreScratch = new double[Math.max(n, scoreScratch.length * 2)];
+        }
+        return scoreScratch;
+    }
+
     /** Redis's databasesCron: 1 ms of incremental rehashing for the first database that is resizing. */
     private void rehashOneDb() {
         for (Db db : dbs) {

@@ -160,7 +160,7 @@ final class ZSetCommands {
             c.error("ERR INCR option supports a single increment-element pair");
             return;
         }
-        double[] scores = new double[elements];
+        double[] scores = c.server.scores(elements); // reused: ZADD allocates nothing for its scores
         long maxLen = 0;
         for (int i = 0; i < elements; i++) {
             scores[i] = argDouble(c, j + 2 * i);
@@ -170,7 +170,7 @@ final class ZSetCommands {
             }
             maxLen = Math.max(maxLen, c.argLen[j + 2 * i + 1]);
         }
-        addGeneric(c, flags, j, scores, maxLen);
+        addGeneric(c, flags, j, scores, elements, maxLen);
     }
 
     static void zincrby(Client c) {
@@ -179,10 +179,12 @@ final class ZSetCommands {
             c.error(NOT_FLOAT);
             return;
         }
-        addGeneric(c, INCR, 2, new double[] {s}, c.argLen[3]);
+        double[] scores = c.server.scores(1);
+        scores[0] = s;
+        addGeneric(c, INCR, 2, scores, 1, c.argLen[3]);
     }
 
-    private static void addGeneric(Client c, int flags, int first, double[] scores, long maxLen) {
+    private static void addGeneric(Client c, int flags, int first, double[] scores, int n, long maxLen) {
         Entry e = c.server.lookupWrite(c, 1);
         TypeLimits lim = c.server.limits;
         boolean incr = (flags & INCR) != 0;
@@ -202,16 +204,16 @@ final class ZSetCommands {
             e = c.db.add(c.arg(1));
             c.server.initAccess(e);
             e.type = Entry.TYPE_ZSET;
-            e.obj = ZSetValue.create(scores.length, maxLen, lim);
+            e.obj = ZSetValue.create(n, maxLen, lim);
         } else {
-            ((ZSetValue) e.obj).maybeConvert(scores.length, lim);
+            ((ZSetValue) e.obj).maybeConvert(n, lim);
         }
         ZSetValue z = (ZSetValue) e.obj;
         long added = 0;
         long updated = 0;
         long processed = 0;
         double result = 0;
-        for (int i = 0; i < scores.length; i++) {
+        for (int i = 0; i < n; i++) {
             int m = first + 2 * i + 1;
             double score = scores[i];
             double cur = z.score(c.argBuf, c.argOff[m], c.argLen[m]);
