@@ -27,9 +27,12 @@ import java.nio.ByteOrder;
  *           1vvvvvxx            VAL    xx+1 registers (1..4) hold vvvvv+1 (1..32)
  *           an empty HLL is one XZERO:16384, the two bytes 7f ff
  * </pre>
- * Worked example (checked against Redis in {@code HllTest}): {@code PFADD k a} on a new key stores the 20 bytes
- * {@code 48 59 4c 4c 01 00 00 00 00 00 00 00 00 00 00 80 5d 5e 80 60 a1} minus nothing: "HYLL", sparse, a stale
- * cache, then XZERO:7519, VAL:1,1, XZERO:8864 ({@code HllTest#workedExample} spells it out).
+ * Worked example (bytes taken from Redis 7.0.15, checked in {@code HllTest#workedExample}): a new key holds
+ * {@code 48 59 4c 4c 01 00 00 00 00 00 00 00 00 00 00 00 7f ff} ("HYLL", sparse, a valid cached count of 0,
+ * XZERO:16384). {@code PFADD k a} hashes "a" to register 12711 with a run of 2 and stores
+ * {@code 48 59 4c 4c 01 00 00 00 00 00 00 00 00 00 00 80 71 a6 84 4e 57}: the cache marked stale, then
+ * XZERO:12711 ({@code 71 a6}), VAL:2,1 ({@code 84}), XZERO:3672 ({@code 4e 57}). {@code PFCOUNT k} then writes the
+ * count, 1, into bytes 8..15.
  * <p>
  * An element is hashed with MurmurHash64A (seed {@code 0xadc83b19}); the low 14 bits pick the register and the
  * register takes the maximum of its value and 1 + the number of trailing zeros of the remaining 50 bits (at most
@@ -40,11 +43,12 @@ import java.nio.ByteOrder;
  *
  * <h2>Corrupted input</h2>
  * Every method reads only inside the array; a sparse string whose runs do not cover exactly 16384 registers is
- * reported (return value) instead of trusted. Where Redis reads the byte after the string (its sds terminator,
+ * reported (return value) instead of trusted. As in Redis 7.2.10 and later (the CVE-2025-32023 fix, also in the
+ * distributions' patched 7.0 packages), a run that goes past the last register makes the string corrupted, even a
+ * VAL after a complete set of runs, which older Redis ignored when converting or merging. Where Redis reads the byte after the string (its sds terminator,
  * for an XZERO cut in half at the end), this class reads {@code buf[len]} when the array is longer, else 0, and
  * keeps that byte as Redis does: 0 after each length change, except for the one in-place edit that writes past
- * the end. Redis 7.0 accepted a sparse string whose runs summed to 16384 modulo 2^32 (int overflow, fixed in 7.2.10);
- * this class rejects it.
+ * the end.
  *
  * <h2>Costs</h2>
  * Dense add O(1); sparse add O(sparse length) (at most {@code hll-sparse-max-bytes}, default 3000); count O(16384)
@@ -414,8 +418,7 @@ public final class Hll {
 
     /**
      * Converts a sparse HLL to dense (hllSparseToDense); the header, cached cardinality included, is kept. Returns
-     * false, changing nothing, if the runs do not cover exactly 16384 registers (a VAL past the last register stops
-     * the walk, as in Redis, so trailing VALs after a complete string are ignored).
+     * false, changing nothing, if the runs do not cover exactly 16384 registers.
      */
     public boolean toDense() {
         if (buf[ENCODING_OFF] == DENSE) {
@@ -434,8 +437,8 @@ public final class Hll {
 
     /**
      * Walks the sparse opcodes of b[off, off+n), writing each VAL register into out (dense registers after a header
-     * when dense, else one byte per register taking the maximum). Returns the number of registers covered, stopping
-     * early (with a count other than 16384) when a run goes past the last register.
+     * when dense, else one byte per register taking the maximum). Returns the number of registers covered, or -1 as
+     * soon as a run goes past the last register.
      */
     private static long walkSparse(byte[] b, int off, int n, byte[] out, boolean bytes) {
         int end = off + n;
@@ -443,19 +446,16 @@ public final class Hll {
         long idx = 0;
         while (p < end) {
             int op = b[p] & 0xff;
+            int runlen = span(b, p);
+            if (idx + runlen > REGISTERS) {
+                return -1;
+            }
             if ((op & 0x80) == 0) {
-                idx += span(b, p);
+                idx += runlen;
                 p += isXzero(op) ? 2 : 1;
-                if (idx > REGISTERS) {
-                    return idx;
-                }
                 continue;
             }
-            int runlen = (op & 3) + 1;
             int val = (op >>> 2 & 0x1f) + 1;
-            if (runlen + idx > REGISTERS) {
-                break;
-            }
             for (int i = 0; i < runlen; i++, idx++) {
                 if (!bytes) {
                     denseSetRaw(out, HDR, (int) idx, val);
@@ -520,6 +520,9 @@ public final class Hll {
             int op = b[p] & 0xff;
             int runlen = span(b, p);
             idx += runlen;
+            if (idx > REGISTERS) {
+                return false;
+            }
             histo[(op & 0x80) == 0 ? 0 : (op >>> 2 & 0x1f) + 1] += runlen;
             p += isXzero(op) ? 2 : 1;
         }
