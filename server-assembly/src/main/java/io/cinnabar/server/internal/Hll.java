@@ -132,6 +132,17 @@ public final class Hll {
         return enc == SPARSE || enc == DENSE && len == DENSE_SIZE;
     }
 
+    /**
+     * Validates untrusted bytes: {@link #isHll}, and when deep, that a sparse string's opcodes cover exactly 16384
+     * registers (what PFCOUNT, PFMERGE and the sparse-to-dense conversion require). O(length) when deep.
+     */
+    public static boolean validate(byte[] b, int off, int len, boolean deep) {
+        if (!isHll(b, off, len)) {
+            return false;
+        }
+        return !deep || b[off + ENCODING_OFF] == DENSE || walkSparse(b, off, len, null, true) == REGISTERS;
+    }
+
     public boolean cacheValid() {
         return (buf[CARD_OFF + 7] & 0x80) == 0;
     }
@@ -437,8 +448,8 @@ public final class Hll {
 
     /**
      * Walks the sparse opcodes of b[off, off+n), writing each VAL register into out (dense registers after a header
-     * when dense, else one byte per register taking the maximum). Returns the number of registers covered, or -1 as
-     * soon as a run goes past the last register.
+     * when dense, else one byte per register taking the maximum; nothing when out is null). Returns the number of
+     * registers covered, or -1 as soon as a run goes past the last register.
      */
     private static long walkSparse(byte[] b, int off, int n, byte[] out, boolean bytes) {
         int end = off + n;
@@ -456,6 +467,11 @@ public final class Hll {
                 continue;
             }
             int val = (op >>> 2 & 0x1f) + 1;
+            if (out == null) {
+                idx += runlen;
+                p++;
+                continue;
+            }
             for (int i = 0; i < runlen; i++, idx++) {
                 if (!bytes) {
                     denseSetRaw(out, HDR, (int) idx, val);

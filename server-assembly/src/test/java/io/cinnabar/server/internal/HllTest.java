@@ -114,6 +114,14 @@ class HllTest {
         assertFalse(Hll.isHll(Arrays.copyOf(b("HYLL\u0002"), 18), 0, 18));
         assertFalse(Hll.isHll(Arrays.copyOf(b("HYLL\u0000"), 100), 0, 100));
         assertTrue(Hll.isHll(bad, 0, bad.length));
+        assertTrue(Hll.validate(bad, 0, bad.length, false));
+        assertFalse(Hll.validate(bad, 0, bad.length, true));
+        byte[] good = bytes(new Hll());
+        assertTrue(Hll.validate(good, 0, good.length, true));
+        byte[] trailing = Arrays.copyOf(good, good.length + 1);
+        trailing[good.length] = (byte) 0x80; // VAL:1,1 after all 16384 registers: corrupted since the CVE fix
+        assertFalse(Hll.validate(trailing, 0, trailing.length, true));
+        assertFalse(new Hll(trailing, trailing.length).toDense());
     }
 
     /** The count stays within Redis's own PFSELFTEST bound (6 standard errors, 1.04/sqrt(m) each). */
