@@ -428,6 +428,43 @@ class HllDifferentialTest {
         }
     }
 
+    private static long dirty(RespClient c) throws IOException {
+        String info = c.call("INFO", "persistence");
+        int i = info.indexOf("rdb_changes_since_last_save:");
+        return Long.parseLong(info.substring(i + 28, info.indexOf('\r', i)));
+    }
+
+    /**
+     * The change counter (rdb_changes_since_last_save, what replication and saves key on) moves as in Redis: PFADD
+     * counts each changed register (plus one for a new key), a PFCOUNT that refreshes the cache counts one, a cached
+     * PFCOUNT none, PFMERGE one, PFDEBUG one per sparse-to-dense conversion.
+     */
+    @Test
+    void changeCounterMovesAsInRedis() throws Exception {
+        Random rnd = new Random(9);
+        List<String[]> cmds = new ArrayList<>();
+        cmds.add(new String[] {"PFADD", "a"});
+        cmds.add(new String[] {"PFADD", "a", "x", "y", "z"});
+        cmds.add(new String[] {"PFADD", "a", "x", "y", "z"});
+        cmds.add(pfadd(rnd, "b", 300));
+        cmds.add(new String[] {"PFCOUNT", "a"});
+        cmds.add(new String[] {"PFCOUNT", "a"});
+        cmds.add(new String[] {"PFCOUNT", "a", "b"});
+        cmds.add(new String[] {"PFMERGE", "c", "a", "b"});
+        cmds.add(new String[] {"PFDEBUG", "ENCODING", "c"});
+        cmds.add(new String[] {"PFDEBUG", "TODENSE", "c"});
+        cmds.add(new String[] {"PFDEBUG", "TODENSE", "c"});
+        cmds.add(new String[] {"PFDEBUG", "GETREG", "a"});
+        cmds.add(pfadd(rnd, "a", 3000));
+        cmds.add(new String[] {"PFCOUNT", "c"});
+        for (String[] cmd : cmds) {
+            long r0 = dirty(real);
+            long o0 = dirty(ours);
+            both(cmd);
+            assertEquals(dirty(real) - r0, dirty(ours) - o0, () -> abbreviate(String.join(" ", cmd)));
+        }
+    }
+
     @Test
     void selfTestAndArity() throws Exception {
         assertEquals("+OK\r\n", ours.call("PFSELFTEST"));
