@@ -8,6 +8,7 @@ package io.cinnabar.server.internal;
  *   set-max-intset-entries    512   set-max-listpack-entries 128   set-max-listpack-value 64
  *   zset-max-listpack-entries 128   zset-max-listpack-value 64
  *   list-max-listpack-size    -2    list-compress-depth 0
+ *   hll-sparse-max-bytes      3000
  * </pre>
  * <p><b>Note:</b> This class is not threadsafe.
  */
@@ -26,6 +27,7 @@ final class TypeLimits {
     long zsetValue = 64;
     int listSize = -2;
     int listCompressDepth;
+    long hllSparseMaxBytes = 3000;
 
     /** Refreshes every threshold from the configuration. */
     void load(Config config) {
@@ -38,5 +40,6 @@ final class TypeLimits {
         zsetValue = config.getLong("zset-max-listpack-value");
         listSize = (int) config.getLong("list-max-listpack-size");
         listCompressDepth = (int) config.getLong("list-compress-depth");
+        hllSparseMaxBytes = config.getLong("hll-sparse-max-bytes");
     }
 }
