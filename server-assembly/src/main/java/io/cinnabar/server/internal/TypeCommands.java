@@ -15,5 +15,6 @@ final class TypeCommands {
         ZSetCommands.register(t);
         ListCommands.register(t);
         BitCommands.register(t);
+        BlockingCommands.register(t);
     }
 }
