@@ -219,6 +219,11 @@ class BlockingCommandsTest {
         assertEquals(":0\r\n", a.call("EXISTS", "k", "d"));
         String stats = admin.call("INFO", "errorstats");
         assertTrue(stats.contains("errorstat_UNBLOCKED:count=1"), stats);
+        // Redis 7.2 counts an UNBLOCK TIMEOUT as a completed call, an UNBLOCK ERROR as a failed one
+        stats = admin.call("INFO", "commandstats");
+        assertTrue(stats.contains("cmdstat_blpop:calls=1,") && stats.contains("rejected_calls=0,failed_calls=0"), stats);
+        assertTrue(stats.contains("cmdstat_blmove:calls=1,"), stats);
+        assertTrue(stats.contains("rejected_calls=0,failed_calls=1"), stats);
     }
 
     @Test
