@@ -387,7 +387,7 @@ class BlockingCommandsTest {
     }
 
     @Test
-    void aWakeUpDoesNotOutliveTheDeadlineOfAClientThatBlocksAgain() throws Exception {
+    void oneElementServesTheFirstClientAndTheSecondStillTimesOut() throws Exception {
         RespClient a = client();
         RespClient b = client();
         RespClient p = client();

@@ -222,7 +222,8 @@ public final class EventLoop implements Runnable {
                 server.activeExpireCycle(true);
                 server.blocking.beforeSleep();
                 flushPending();
-                long wait = Math.max(1, Math.min(nextCronMs, server.blocking.nextTimeoutMs()) - System.currentTimeMillis());
+                long wake = Math.min(nextCronMs, server.blocking.nextTimeoutMs()); // a blocked client's deadline
+                long wait = Math.max(1, wake - System.currentTimeMillis());
                 selector.select(wait);
                 long t0 = System.nanoTime();
                 Set<SelectionKey> keys = selector.selectedKeys();
