@@ -222,6 +222,27 @@ class BlockingDifferentialTest {
             1 read
             2 call LRANGE k 0 -1
             """});
+        s.add(new Object[] {"ready keys are served after each command of a pipeline", """
+            1 send BLPOP k 0
+            blocked 1
+            2 send RPUSH k v | LPOP k | RPUSH k w | LLEN k
+            1 read
+            2 read
+            2 read
+            2 read
+            2 read
+            1 send BLPOP a 0 | SELECT 1 | BLPOP a 0 | LLEN a
+            blocked 1
+            2 call RPUSH a first
+            blocked 1
+            flags 1
+            2 call SELECT 1
+            2 call RPUSH a second third
+            1 read
+            1 read
+            1 read
+            1 read
+            """});
         s.add(new Object[] {"a key of another type leaves the client blocked", """
             1 send BLPOP k 0
             blocked 1
