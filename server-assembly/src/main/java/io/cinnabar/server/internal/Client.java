@@ -89,6 +89,8 @@ final class Client {
     /** The command being executed. */
     Command cmd;
     long softLimitReachedAt;
+    /** Set while the client is blocked on keys (BLPOP ...): its input is then not processed. */
+    BlockingKeys.Blocked blocked;
 
     Client(Server server, long id, SocketChannel ch, String addr, String laddr, boolean unix) {
         this.server = server;

@@ -276,6 +276,9 @@ final class Commands {
         if (c.monitor) {
             b.append('O');
         }
+        if (c.blocked != null) {
+            b.append('b');
+        }
         if (c.closeAfterReply) {
             b.append('c');
         }
@@ -552,8 +555,8 @@ final class Commands {
             c.error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
             return;
         }
-        // no command of this server blocks, so no client can be unblocked
-        c.integer(0);
+        Client target = c.server.clients.get(c.tmp[0]);
+        c.integer(c.server.blocking.unblockByRequest(target, c.argc == 4 && c.argIs(3, "error")) ? 1 : 0);
     }
 
     static void clientHelp(Client c) {

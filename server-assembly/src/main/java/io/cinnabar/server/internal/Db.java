@@ -43,6 +43,8 @@ final class Db {
     long avgTtl;
     /** Resume point of the active expiry cycle in the volatile array. */
     int expireCursor;
+    /** Told of every key added (Redis's signalKeyAsReady in dbAdd), so that clients blocked on it can be served. */
+    BlockingKeys blocking;
 
     Db(int id) {
         this.id = id;
@@ -129,6 +131,9 @@ final class Db {
         e.next = t[i];
         t[i] = e;
         size++;
+        if (blocking != null) {
+            blocking.keyAdded(this, e);
+        }
     }
 
     /** Unlinks e from the table (and from the volatile array). */
@@ -268,6 +273,9 @@ final class Db {
         long a = avgTtl;
         avgTtl = o.avgTtl;
         o.avgTtl = a;
+        if (blocking != null) {
+            blocking.swapped(this, o);
+        }
     }
 
     /** The expire time of e (an entry of this database) in unix ms, or -1. */

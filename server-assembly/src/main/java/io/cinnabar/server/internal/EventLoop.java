@@ -222,8 +222,10 @@ public final class EventLoop implements Runnable {
                     nextCronMs = now + 1000 / server.hz;
                 }
                 server.activeExpireCycle(true);
+                server.blocking.beforeSleep();
                 flushPending();
-                long wait = Math.max(1, nextCronMs - System.currentTimeMillis());
+                long wake = Math.min(nextCronMs, server.blocking.nextTimeoutMs()); // a blocked client's deadline
+                long wait = Math.max(1, wake - System.currentTimeMillis());
                 // the Consumer form hands each ready key over directly: no selected-keys set to fill and clear
                 selector.select(handler, wait);
                 long t0 = cycleStartNs != 0 ? cycleStartNs : System.nanoTime();
@@ -410,7 +412,7 @@ public final class EventLoop implements Runnable {
         RequestDecoder d = c.decoder;
         d.limits(limits);
         d.authRequired(!c.authenticated);
-        while (c.qpos < c.qlen && !c.closeAfterReply && !c.closed) {
+        while (c.qpos < c.qlen && !c.closeAfterReply && !c.closed && c.blocked == null) {
             if (server.pauseEndMs != 0 && isPausedFor(c)) {
                 if (!server.paused.contains(c)) {
                     server.paused.add(c);
@@ -633,6 +635,7 @@ public final class EventLoop implements Runnable {
         c.closed = true;
         server.monitors.remove(c);
         server.paused.remove(c);
+        server.blocking.clientFreed(c);
         if (c.key != null) {
             c.key.cancel();
         }
@@ -650,7 +653,8 @@ public final class EventLoop implements Runnable {
         }
         List<Client> idle = new ArrayList<>();
         for (Client c : server.clients.values()) {
-            if (server.timeoutSec > 0 && !c.monitor && (now - c.lastInteraction) / 1000 > server.timeoutSec) {
+            if (server.timeoutSec > 0 && !c.monitor && c.blocked == null
+                    && (now - c.lastInteraction) / 1000 > server.timeoutSec) {
                 idle.add(c);
             } else if (c.pendingBytes() > 0) {
                 checkOutputLimits(c);

@@ -152,10 +152,10 @@ final class Info {
         f(b, "maxclients", s.maxclients);
         f(b, "client_recent_max_input_buffer", s.maxInputBufferSeen);
         f(b, "client_recent_max_output_buffer", s.maxOutputBufferSeen);
-        f(b, "blocked_clients", 0);
+        f(b, "blocked_clients", s.blocking.blockedClients());
         f(b, "tracking_clients", 0);
-        f(b, "clients_in_timeout_table", 0);
-        f(b, "total_blocking_keys", 0);
+        f(b, "clients_in_timeout_table", s.blocking.clientsWithDeadline());
+        f(b, "total_blocking_keys", s.blocking.blockingKeys());
         f(b, "total_blocking_keys_on_nokey", 0);
     }
 

@@ -3,7 +3,7 @@ package io.cinnabar.server.internal;
 import java.util.List;
 
 /**
- * List commands (LPUSH ... LMPOP, without the blocking variants) over {@link ListValue}, with Redis 7.2's replies,
+ * List commands (LPUSH ... LMPOP; the blocking variants are {@link BlockingCommands}) over {@link ListValue}, with Redis 7.2's replies,
  * error texts and encoding conversions.
  * <p><b>Note:</b> This class is not threadsafe (stateless; commands run on the event loop).
  */
@@ -487,16 +487,26 @@ final class ListCommands {
         if (where < 0) {
             return;
         }
-        boolean left = parsed[0] == 0;
-        long count = parsed[1];
-        for (int k = 2; k < where; k++) {
+        if (!mpop(c, 2, where, parsed[0] == 0, parsed[1])) {
+            c.nullArray();
+        }
+    }
+
+    /**
+     * Pops up to count elements from the first existing list among the keys in arguments from..to-1 and replies
+     * {@code [key, [elements]]} (LMPOP, BLMPOP).
+     *
+     * @return false, having replied nothing, when none of the keys exists; true after a reply (or a WRONGTYPE)
+     */
+    static boolean mpop(Client c, int from, int to, boolean left, long count) {
+        for (int k = from; k < to; k++) {
             Entry e = c.server.lookupWrite(c, k);
             if (e == null) {
                 continue;
             }
             if (e.type != Entry.TYPE_LIST) {
                 c.error(Shared.WRONGTYPE);
-                return;
+                return true;
             }
             ListValue l = (ListValue) e.obj;
             long n = Math.min(count, l.size());
@@ -508,8 +518,8 @@ final class ListCommands {
             }
             c.server.dirty += n;
             removed(c, e);
-            return;
+            return true;
         }
-        c.nullArray();
+        return false;
     }
 }

@@ -42,6 +42,8 @@ public final class Server {
     long pauseEndMs;
     boolean pauseWritesOnly;
     final ArrayDeque<Client> paused = new ArrayDeque<>();
+    /** Clients blocked on keys (BLPOP ... BZMPOP) and their wake-up, timeout and reprocessing. */
+    final BlockingKeys blocking;
     Client current;
     long memPeak;
     /** Heap in use once the server was initialized (INFO used_memory_startup). */
@@ -79,6 +81,10 @@ public final class Server {
         dbs = new Db[n];
         for (int i = 0; i < n; i++) {
             dbs[i] = new Db(i);
+        }
+        blocking = new BlockingKeys(this, n);
+        for (Db d : dbs) {
+            d.blocking = blocking;
         }
         for (String name : List.of("hz", "timeout", "maxclients", "requirepass", "protected-mode",
                 "client-query-buffer-limit", "proto-max-bulk-len", "client-output-buffer-limit", "maxmemory-policy",
@@ -230,6 +236,7 @@ public final class Server {
             return;
         }
         call(c, cmd);
+        blocking.handleReady();
     }
 
     private static String abbrev(String s) {
@@ -246,8 +253,10 @@ public final class Server {
         c.error("ERR unknown command '" + abbrev(c.argString(0)) + "', with args beginning with: " + args);
     }
 
-    private void call(Client c, Command cmd) {
-        if (!monitors.isEmpty() && !cmd.has(Command.SKIP_MONITOR) && !cmd.has(Command.ADMIN)) {
+    /** Runs a command (also the re-execution of a blocked command once one of its keys is ready). */
+    void call(Client c, Command cmd) {
+        if (!monitors.isEmpty() && !cmd.has(Command.SKIP_MONITOR) && !cmd.has(Command.ADMIN)
+                && !blocking.reprocessing(c)) {
             feedMonitors(c);
         }
         c.cmd = cmd;
@@ -256,9 +265,17 @@ public final class Server {
         cmd.handler.run(c);
         long usec = (System.nanoTime() - t0) / 1000;
         c.lastCmd = cmd.fullName;
+        if (c.blocked != null) {
+            return; // as in Redis 7.2, a blocked command is counted once it completes (BlockingKeys)
+        }
+        commandDone(c, cmd, usec, stats.totalErrorReplies != errorsBefore);
+    }
+
+    /** Statistics, slow log and CLIENT REPLY SKIP bookkeeping of a completed command. */
+    void commandDone(Client c, Command cmd, long usec, boolean failed) {
         cmd.calls++;
         cmd.usec += usec;
-        if (stats.totalErrorReplies != errorsBefore) {
+        if (failed) {
             cmd.failedCalls++;
         }
         if (latencyTracking) {

@@ -16,5 +16,6 @@ final class TypeCommands {
         ListCommands.register(t);
         BitCommands.register(t);
         HllCommands.register(t);
+        BlockingCommands.register(t);
     }
 }

@@ -685,8 +685,12 @@ final class ZSetCommands {
         pop(c, e, max, count, nested, false);
     }
 
-    /** Pops up to count elements and replies them (flat pairs, or [m, s] arrays when nested). */
-    private static void pop(Client c, Entry e, boolean max, long count, boolean nested, boolean withKeyHeader) {
+    /**
+     * Pops up to count elements and replies them: flat {@code [m, s, ...]} pairs or nested {@code [m, s]} arrays;
+     * with withKey, preceded by the key: {@code [key, m, s]} flat (BZPOPMIN/BZPOPMAX) or {@code [key, [[m, s]...]]}
+     * nested (ZMPOP/BZMPOP), as Redis's genericZpopCommand.
+     */
+    static void pop(Client c, Entry e, boolean max, long count, boolean nested, boolean withKey) {
         ZSetValue z = (ZSetValue) e.obj;
         long n = Math.min(count, z.size());
         long size = z.size();
@@ -697,11 +701,16 @@ final class ZSetCommands {
             ms.add(m);
             ss.add(s);
         });
-        if (withKeyHeader) {
-            c.array(2);
+        if (withKey && !nested) {
+            c.array(n * 2 + 1);
             c.bulk(e.key);
+        } else {
+            if (withKey) {
+                c.array(2);
+                c.bulk(e.key);
+            }
+            c.array(nested ? n : n * 2);
         }
-        c.array(nested ? n : n * 2);
         for (int i = 0; i < n; i++) {
             if (nested) {
                 c.array(2);
@@ -720,21 +729,31 @@ final class ZSetCommands {
         if (where < 0) {
             return;
         }
-        boolean max = parsed[0] == 1;
-        long count = parsed[1];
-        for (int k = 2; k < where; k++) {
+        if (!mpop(c, 2, where, parsed[0] == 1, parsed[1])) {
+            c.nullArray();
+        }
+    }
+
+    /**
+     * Pops up to count elements from the first existing sorted set among the keys in arguments from..to-1 and
+     * replies {@code [key, [[m, s]...]]} (ZMPOP, BZMPOP).
+     *
+     * @return false, having replied nothing, when none of the keys exists; true after a reply (or a WRONGTYPE)
+     */
+    static boolean mpop(Client c, int from, int to, boolean max, long count) {
+        for (int k = from; k < to; k++) {
             Entry e = c.server.lookupWrite(c, k);
             if (e == null) {
                 continue;
             }
             if (e.type != Entry.TYPE_ZSET) {
                 c.error(Shared.WRONGTYPE);
-                return;
+                return true;
             }
             pop(c, e, max, count, true, true);
-            return;
+            return true;
         }
-        c.nullArray();
+        return false;
     }
 
     // ------------------------------------------------------------------ random, scan
