@@ -352,8 +352,12 @@ final class HashCommands {
             c.array(0);
             return;
         }
-        List<byte[]> all = h.pairs();
         int size = h.size();
+        if (h.ht != null && (!unique || count * 3 <= size)) {
+            randomFromHashtable(c, h.ht, count, unique, withValues);
+            return;
+        }
+        List<byte[]> all = h.pairs();
         ThreadLocalRandom r = ThreadLocalRandom.current();
         if (!unique) {
             c.array(withValues && c.resp == 2 ? count * 2 : count);
@@ -380,6 +384,30 @@ final class HashCommands {
         c.array(withValues && c.resp == 2 ? n * 2L : n);
         for (int i = 0; i < n; i++) {
             pair(c, all.get(2 * pick[i]), all.get(2 * pick[i] + 1), withValues);
+        }
+    }
+
+    /**
+     * HRANDFIELD with a count on a hashtable hash without copying it (Redis's cases 1 and 4): random picks from the
+     * dict, repetitions allowed unless unique (then count is at most a third of the hash). O(count) expected.
+     */
+    private static void randomFromHashtable(Client c, io.cinnabar.dict.Dict<byte[]> ht, long count, boolean unique,
+                                            boolean withValues) {
+        c.array(withValues && c.resp == 2 ? count * 2 : count);
+        if (!unique) {
+            for (long i = 0; i < count; i++) {
+                io.cinnabar.dict.DictEntry<byte[]> e = ht.fairRandomEntry();
+                pair(c, e.key(), e.value(), withValues);
+            }
+            return;
+        }
+        java.util.Set<io.cinnabar.dict.DictEntry<byte[]>> picked =
+            java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        while (picked.size() < count) {
+            picked.add(ht.fairRandomEntry());
+        }
+        for (io.cinnabar.dict.DictEntry<byte[]> e : picked) {
+            pair(c, e.key(), e.value(), withValues);
         }
     }
 

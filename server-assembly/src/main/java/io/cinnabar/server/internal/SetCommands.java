@@ -226,8 +226,20 @@ final class SetCommands {
             return;
         }
         SetValue s = (SetValue) e.obj;
+        int size = s.size();
+        if (s.ht != null && count < size && (size - count) * 5 > count) {
+            // Redis's SPOP case 2 on a hashtable: count random members, one at a time, O(count) not O(size)
+            c.server.dirty += count;
+            c.set(count);
+            for (long i = 0; i < count; i++) {
+                byte[] m = s.ht.fairRandomEntry().key();
+                s.ht.unlink(m, 0, m.length);
+                c.bulk(m);
+            }
+            s.ht.resizeIfNeeded();
+            return;
+        }
         List<byte[]> all = s.members();
-        int size = all.size();
         c.server.dirty += count;
         if (count >= size) {
             c.db.remove(e);
@@ -253,6 +265,29 @@ final class SetCommands {
             e.obj = n;
         }
         replySet(c, popped);
+    }
+
+    /**
+     * SRANDMEMBER with a count on a hashtable set without copying it (Redis's cases 1 and 4): a negative count
+     * replies that many random members, repetitions allowed; a positive one, at most a third of the set, draws
+     * random members until that many distinct ones are found. O(|count|) expected, never O(size).
+     */
+    private static void randomFromHashtable(Client c, io.cinnabar.dict.Dict<Boolean> ht, long l) {
+        if (l < 0) {
+            c.array(-l);
+            for (long i = 0; i < -l; i++) {
+                c.bulk(ht.fairRandomEntry().key());
+            }
+            return;
+        }
+        java.util.Set<byte[]> picked = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        while (picked.size() < l) {
+            picked.add(ht.fairRandomEntry().key()); // a member's key array is unique to it: identity is equality
+        }
+        c.array(l);
+        for (byte[] m : picked) {
+            c.bulk(m);
+        }
     }
 
     /** Moves n distinct random elements to the front of l (partial Fisher-Yates). */
@@ -285,8 +320,12 @@ final class SetCommands {
                 c.array(0);
                 return;
             }
+            int size = s.size();
+            if (s.ht != null && (l < 0 || l * 3 <= size)) {
+                randomFromHashtable(c, s.ht, l);
+                return;
+            }
             List<byte[]> all = s.members();
-            int size = all.size();
             if (l < 0) {
                 ThreadLocalRandom r = ThreadLocalRandom.current();
                 c.array(-l);

@@ -785,6 +785,11 @@ final class ZSetCommands {
                 return;
             }
             int size = (int) z.size();
+            if (z.dict != null && (l < 0 || count * 3 <= size)) {
+                // Redis's cases 1 and 4 on a skiplist: random picks from the dict, O(count) not O(size)
+                randomFromDict(c, z.dict, l, withScores);
+                return;
+            }
             List<byte[]> ms = new ArrayList<>(size);
             List<Double> ss = new ArrayList<>(size);
             z.range(0, size - 1, false, (m, s) -> {
@@ -830,6 +835,30 @@ final class ZSetCommands {
         }
         long k = ThreadLocalRandom.current().nextLong(z.size());
         z.range(k, k, false, (m, s) -> c.bulk(m));
+    }
+
+    /**
+     * ZRANDMEMBER with a count on a skiplist sorted set without copying it: a negative count replies that many
+     * random members (repetitions allowed), a positive one (at most a third of the set) draws until that many
+     * distinct members are found.
+     */
+    private static void randomFromDict(Client c, io.cinnabar.dict.Dict<ZSkipList.Node> d, long l, boolean withScores) {
+        long count = Math.abs(l);
+        c.array(withScores && c.resp == 2 ? count * 2 : count);
+        if (l < 0) {
+            for (long i = 0; i < count; i++) {
+                ZSkipList.Node n = d.fairRandomEntry().value();
+                randPair(c, n.member(), n.score(), withScores);
+            }
+            return;
+        }
+        java.util.Set<ZSkipList.Node> picked = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        while (picked.size() < count) {
+            picked.add(d.fairRandomEntry().value());
+        }
+        for (ZSkipList.Node n : picked) {
+            randPair(c, n.member(), n.score(), withScores);
+        }
     }
 
     private static void randPair(Client c, byte[] m, double s, boolean withScores) {
