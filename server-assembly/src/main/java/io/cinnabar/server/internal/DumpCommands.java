@@ -30,7 +30,9 @@ final class DumpCommands {
             c.nullBulk();
             return;
         }
-        c.bulk(e.obj != null ? TypeDump.dump(e, RDB_VERSION) : DumpPayload.string(RDB_VERSION, e.stringBytes()));
+        boolean compression = c.server.config.getBool("rdbcompression");
+        c.bulk(e.obj != null ? TypeDump.dump(e, RDB_VERSION, compression)
+            : DumpPayload.encode(RDB_VERSION, compression, RdbFormat.TYPE_STRING, w -> w.string(e.stringBytes())));
     }
 
     /** Collects the value of a payload. */

@@ -74,6 +74,7 @@ final class ListValue implements TypedValue {
             return;
         }
         Quicklist q = new Quicklist(lim.listSize, lim.listCompressDepth);
+        q.setPackedThreshold(lim.listPackedThreshold);
         if (lp.count() > 0) {
             q.appendListpack(lp);
         }

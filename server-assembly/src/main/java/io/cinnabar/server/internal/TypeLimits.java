@@ -26,6 +26,8 @@ final class TypeLimits {
     long zsetValue = 64;
     int listSize = -2;
     int listCompressDepth;
+    /** Elements at least this long go to plain quicklist nodes (DEBUG QUICKLIST-PACKED-THRESHOLD; not a config). */
+    long listPackedThreshold = io.cinnabar.quicklist.Quicklist.DEFAULT_PACKED_THRESHOLD;
 
     /** Refreshes every threshold from the configuration. */
     void load(Config config) {
