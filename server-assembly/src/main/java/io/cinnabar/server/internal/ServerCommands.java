@@ -46,6 +46,10 @@ final class ServerCommands {
             "    Return details about multiple Redis commands.",
             "    If no command names are given, documentation details for all",
             "    commands are returned.",
+            "DOCS [<command-name> ...]",
+            "    Return documentation details about multiple Redis commands.",
+            "    If no command names are given, documentation details for all",
+            "    commands are returned.",
             "GETKEYS <full-command>",
             "    Return the keys from a full Redis command.",
             "GETKEYSANDFLAGS <full-command>",
@@ -268,7 +272,7 @@ final class ServerCommands {
     }
 
     /** "get" or "config|get" to an implemented command, or null. */
-    private static Command lookupFull(Client c, String name) {
+    static Command lookupFull(Client c, String name) {
         String n = name.toLowerCase(Locale.ROOT);
         int bar = n.indexOf('|');
         Command cmd = c.server.commands.lookup(bar < 0 ? n : n.substring(0, bar));
