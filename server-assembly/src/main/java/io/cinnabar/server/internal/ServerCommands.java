@@ -76,6 +76,10 @@ final class ServerCommands {
         t.impl("latency|reset", ServerCommands::latencyReset);
         t.impl("latency|histogram", ServerCommands::latencyHistogram);
         t.impl("latency|help", c -> Commands.help(c, "LATENCY", new String[] {
+            "DOCTOR",
+            "    Return a human readable latency analysis report.",
+            "GRAPH <event>",
+            "    Return an ASCII latency graph for the <event> class.",
             "HISTORY <event>",
             "    Return time-latency samples for the <event> class.",
             "LATEST",
