@@ -309,6 +309,23 @@ class DumpEncodingsDifferentialTest {
     }
 
     @Test
+    void emptyValuesAreRefusedAsRedisDoes() throws Exception {
+        byte[][] empties = {
+            DumpPayload.encode(10, true, io.cinnabar.rdb.RdbFormat.TYPE_LIST_QUICKLIST_2, w -> w.length(0)),
+            DumpPayload.encode(10, true, io.cinnabar.rdb.RdbFormat.TYPE_SET, w -> w.length(0)),
+            DumpPayload.encode(10, true, io.cinnabar.rdb.RdbFormat.TYPE_HASH, w -> w.length(0)),
+            DumpPayload.encode(10, true, io.cinnabar.rdb.RdbFormat.TYPE_ZSET_2, w -> w.length(0)),
+            DumpPayload.encode(10, true, io.cinnabar.rdb.RdbFormat.TYPE_HASH_LISTPACK,
+                w -> w.string(io.cinnabar.listpack.Listpack.encode(List.of())))};
+        for (byte[] p : empties) {
+            String a = real.call("RESTORE", "empty", "0", latin1(p), "REPLACE");
+            assertEquals("-ERR Bad data format\r\n", a, "type " + p[0]);
+            assertEquals(a, ours.call("RESTORE", "empty", "0", latin1(withVersion(p, 11)), "REPLACE"), "type " + p[0]);
+            assertEquals(":0\r\n", ours.call("EXISTS", "empty"));
+        }
+    }
+
+    @Test
     void largeEncodingsRoundTrip() throws Exception {
         both("FLUSHALL");
         Random r = new Random(5);

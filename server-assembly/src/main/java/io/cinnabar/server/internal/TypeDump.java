@@ -240,6 +240,17 @@ final class TypeDump {
         }
     }
 
+    /** Whether a restored value has no elements (a payload Redis refuses as an empty key). */
+    static boolean isEmpty(TypedValue v) {
+        return switch (v) {
+            case ListValue l -> l.size() == 0;
+            case SetValue s -> s.size() == 0;
+            case ZSetValue z -> z.size() == 0;
+            case HashValue h -> h.size() == 0;
+            default -> false;
+        };
+    }
+
     /** An intset or listpack blob taken as it is, converted when it holds more entries than allowed. */
     private static TypedValue adopt(Collector col, TypeLimits lim) {
         switch (col.rdbType) {
