@@ -940,6 +940,46 @@ public final class Listpack {
         INT_LE.set(buf, TOTAL_BYTES_OFFSET, size);
     }
 
+    // ================================================================ debugging
+
+    /**
+     * The entry-by-entry layout Redis's {@code lpRepr} prints for {@code DEBUG LISTPACK}: a line
+     * {@code {total bytes N} {num entries N}}, then per entry a block with its address ({@code baseAddress} plus
+     * its offset, as eight or more hex digits), index, offset, the sizes of entry plus back-length, of the header
+     * (the encoding byte, or the string length field) and of the back-length, the payload size, every byte as two
+     * hex digits followed by {@code |}, and the value as text ({@code [str]}, integers in decimal, the first 40
+     * bytes and {@code ...} when longer); then {@code {end}} and an empty line. O(bytes).
+     */
+    public String repr(long baseAddress) {
+        StringBuilder r = new StringBuilder();
+        r.append("{total bytes ").append(size).append("} {num entries ").append(count()).append("}\n");
+        int index = 0;
+        for (int p = first(); p >= 0; p = next(p), index++) {
+            int encoded = (int) ListpackLayout.encodedSize(buf, p);
+            int total = entrySize(p);
+            int hdr = isInteger(p) ? 1 : stringOffset(p) - p;
+            r.append("{\n\taddr: 0x").append(String.format("%08x", baseAddress + p)).append(",\n\tindex: ")
+                .append(String.format("%2d", index)).append(",\n\toffset: ").append(p)
+                .append(",\n\thdr+entrylen+backlen: ").append(String.format("%2d", total))
+                .append(",\n\thdrlen: ").append(String.format("%3d", hdr))
+                .append(",\n\tbacklen: ").append(String.format("%2d", total - encoded))
+                .append(",\n\tpayload: ").append(encoded - hdr).append("\n\tbytes: ");
+            for (int i = 0; i < total; i++) {
+                r.append(Character.forDigit((buf[p + i] >> 4) & 0xF, 16)).append(Character.forDigit(buf[p + i] & 0xF, 16))
+                    .append('|');
+            }
+            r.append("\n\t[str]");
+            byte[] v = getBytes(p);
+            int shown = Math.min(v.length, 40);
+            r.append(new String(v, 0, shown, java.nio.charset.StandardCharsets.ISO_8859_1));
+            if (v.length > 40) {
+                r.append("...");
+            }
+            r.append("\n}\n");
+        }
+        return r.append("{end}\n\n").toString();
+    }
+
     // ================================================================ object
 
     /** Two listpacks are equal when their bytes are. */

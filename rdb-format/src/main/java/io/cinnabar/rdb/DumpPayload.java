@@ -93,6 +93,21 @@ public final class DumpPayload {
         return bytes.toByteArray();
     }
 
+    /**
+     * Builds a payload of {@code version} (10 or 11) for a value of RDB {@code type}: writes the type byte, then
+     * {@code value} writes the value with the writer's public primitives ({@link RdbWriter#length},
+     * {@link RdbWriter#string(byte[])}, {@link RdbWriter#lzfString}, {@link RdbWriter#binaryDouble}). Strings are
+     * LZF-compressed above 20 bytes when {@code compression} is on (Redis's {@code rdbcompression}). This is how a
+     * server writes a value in its current encoding (a listpack or intset blob as it is, a quicklist node by node).
+     */
+    public static byte[] encode(int version, boolean compression, int type, Consumer<RdbWriter> value) {
+        return encode(version, w -> {
+            w.compression(compression);
+            w.u8(type);
+            value.accept(w);
+        });
+    }
+
     public static byte[] string(int version, byte[] value) {
         return encode(version, w -> {
             w.u8(RdbFormat.TYPE_STRING);

@@ -482,6 +482,22 @@ public final class RdbWriter implements Closeable {
         raw(s);
     }
 
+    /**
+     * A string already LZF-compressed elsewhere (a compressed quicklist node), written as it is: the LZF marker,
+     * the compressed and raw lengths, then the bytes (Redis's {@code rdbSaveLzfBlob}).
+     */
+    public void lzfString(byte[] compressed, long rawLength) {
+        u8(0xc0 | ENC_LZF);
+        length(compressed.length);
+        length(rawLength);
+        raw(compressed);
+    }
+
+    /** A double as 8 little-endian IEEE 754 bytes (ZSET_2 scores, Redis's {@code rdbSaveBinaryDoubleValue}). */
+    public void binaryDouble(double d) {
+        longLE(Double.doubleToLongBits(d));
+    }
+
     private boolean intEncoded(byte[] s) {
         long v = canonicalInteger(s);
         if (v == Long.MIN_VALUE) {

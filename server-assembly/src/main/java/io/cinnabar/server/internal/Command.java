@@ -46,6 +46,8 @@ final class Command {
     final List<Object> keySpecs;
     final Map<String, Command> subcommands = new LinkedHashMap<>();
     final Command parent;
+    /** The COMMAND DOCS map of this command (see {@link CommandDocs}); empty until the table loads the docs. */
+    Map<String, Object> docs = Map.of();
     Handler handler;
 
     long calls;

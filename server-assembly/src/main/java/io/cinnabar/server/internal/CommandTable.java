@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * The command table. Metadata of every Redis 7.2 command comes from the resource
- * {@code redis-7.2-command-info.json} (Redis's own {@code COMMAND} reply); implementations are attached with
+ * {@code redis-7.2-command-info.json} (Redis's own {@code COMMAND} reply) and its documentation from
+ * {@code redis-7.2-command-docs.json} ({@link CommandDocs}); implementations are attached with
  * {@link #impl}. A command without an implementation is unknown to clients: it is not listed by {@code COMMAND},
  * and calling it gets Redis's unknown-command error.
  * <p>
@@ -25,18 +26,21 @@ final class CommandTable {
 
     @SuppressWarnings("unchecked")
     CommandTable() {
-        String text;
-        try (InputStream in = CommandTable.class.getResourceAsStream("redis-7.2-command-info.json")) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource redis-7.2-command-info.json");
-            }
-            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        for (Object o : (List<Object>) Json.parse(text)) {
+        for (Object o : (List<Object>) Json.parse(resource("redis-7.2-command-info.json"))) {
             Command c = new Command((List<Object>) o, null);
             all.put(c.name, c);
+        }
+        CommandDocs.attach(this, (Map<String, Object>) Json.parse(resource(CommandDocs.RESOURCE)));
+    }
+
+    static String resource(String name) {
+        try (InputStream in = CommandTable.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -18,6 +18,8 @@ final class Commands {
         ServerCommands.register(t);
         TypeCommands.registerAll(t);
         DumpCommands.register(t);
+        t.impl("command|docs", CommandDocs::docs);
+        LatencyReport.register(t);
         t.impl("ping", Commands::ping);
         t.impl("echo", c -> c.bulk(c.argBuf, c.argOff[1], c.argLen[1]));
         t.impl("auth", Commands::auth);

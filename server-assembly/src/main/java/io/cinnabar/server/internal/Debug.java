@@ -4,7 +4,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * {@code DEBUG} subcommands for tests and operators: SLEEP, POPULATE, SET-ACTIVE-EXPIRE, OBJECT, JMAP (JVM heap
- * summary), CHANGE-REPL-ID, STRINGMATCH-LEN, PROTOCOL, HELP. Refused unless {@code enable-debug-command} allows it
+ * summary), CHANGE-REPL-ID, STRINGMATCH-LEN, PROTOCOL, LISTPACK and QUICKLIST-PACKED-THRESHOLD ({@link DebugLists}),
+ * HELP. Refused unless {@code enable-debug-command} allows it
  * ("yes", or "local" for loopback and Unix-socket connections), with Redis's error text.
  * <p><b>Note:</b> This class is not threadsafe (stateless; commands run on the event loop).
  */
@@ -27,6 +28,8 @@ final class Debug {
                 "    Dangerous: should be used only for testing the replication subsystem.",
                 "JMAP",
                 "    Show the JVM heap in use, committed and maximum (Cinnabar).",
+                "LISTPACK <key>",
+                "    Show low level info about the listpack encoding of <key>.",
                 "OBJECT <key>",
                 "    Show low level info about the `key` and associated value.",
                 "POPULATE <count> [<prefix>] [<size>]",
@@ -38,6 +41,9 @@ final class Debug {
                 "    Reply with a test value of the specified type. <type> can be: string,",
                 "    integer, double, bignum, null, array, set, map, attrib, push, verbatim,",
                 "    true, false.",
+                "QUICKLIST-PACKED-THRESHOLD <size>",
+                "    Sets the threshold for elements to be inserted as plain vs packed nodes",
+                "    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.",
                 "SET-ACTIVE-EXPIRE <0|1>",
                 "    Setting it to 0 disables expiring keys in background when they are not",
                 "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
@@ -70,6 +76,10 @@ final class Debug {
             c.simple("Apparently Redis did not crash: test passed");
         } else if (c.argIs(1, "protocol") && c.argc == 3) {
             protocol(c);
+        } else if (c.argIs(1, "listpack") && c.argc == 3) {
+            DebugLists.listpack(c);
+        } else if (c.argIs(1, "quicklist-packed-threshold") && c.argc == 3) {
+            DebugLists.packedThreshold(c);
         } else {
             c.error("ERR unknown subcommand or wrong number of arguments for '" + c.argString(1)
                 + "'. Try DEBUG HELP.");

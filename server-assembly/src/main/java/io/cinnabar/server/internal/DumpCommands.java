@@ -30,7 +30,9 @@ final class DumpCommands {
             c.nullBulk();
             return;
         }
-        c.bulk(e.obj != null ? TypeDump.dump(e, RDB_VERSION) : DumpPayload.string(RDB_VERSION, e.stringBytes()));
+        boolean compression = c.server.config.getBool("rdbcompression");
+        c.bulk(e.obj != null ? TypeDump.dump(e, RDB_VERSION, compression)
+            : DumpPayload.encode(RDB_VERSION, compression, RdbFormat.TYPE_STRING, w -> w.string(e.stringBytes())));
     }
 
     /** Collects the value of a payload. */
@@ -112,6 +114,12 @@ final class DumpCommands {
             c.error("ERR RESTORE of RDB type " + type + " is not supported by this server");
             return;
         }
+        TypedValue restored = aggregate >= 0 ? TypeDump.restore(payload, aggregate, c.server.limits) : null;
+        if (restored != null && TypeDump.isEmpty(restored)) {
+            // Redis refuses empty keys (rdbLoadObject's RDB_LOAD_ERR_EMPTY_KEY)
+            c.error("ERR Bad data format");
+            return;
+        }
         long expireAt = -1;
         if (ttl > 0) {
             expireAt = absttl ? ttl : ttl + c.server.cmdTimeMs;
@@ -131,7 +139,7 @@ final class DumpCommands {
         Entry e = c.db.add(c.arg(1));
         if (aggregate >= 0) {
             e.type = aggregate;
-            e.obj = TypeDump.restore(payload, aggregate, c.server.limits);
+            e.obj = restored;
         } else {
             e.type = Entry.TYPE_STRING;
             e.setString(value.string, 0, value.string.length, c.tmp);

@@ -70,10 +70,15 @@ final class ListValue implements TypedValue {
 
     /** Converts a listpack to a quicklist if adding count elements of addBytes bytes would exceed the limit. */
     void growing(long addBytes, long addCount, TypeLimits lim) {
+        if (ql != null && ql.packedThreshold() != lim.listPackedThreshold) {
+            // DEBUG QUICKLIST-PACKED-THRESHOLD changed it: Redis's threshold is one global
+            ql.setPackedThreshold(lim.listPackedThreshold);
+        }
         if (lp == null || !exceedsLimit(lim.listSize, (long) lp.bytes() + addBytes, lp.count() + addCount)) {
             return;
         }
         Quicklist q = new Quicklist(lim.listSize, lim.listCompressDepth);
+        q.setPackedThreshold(lim.listPackedThreshold);
         if (lp.count() > 0) {
             q.appendListpack(lp);
         }

@@ -46,6 +46,10 @@ final class ServerCommands {
             "    Return details about multiple Redis commands.",
             "    If no command names are given, documentation details for all",
             "    commands are returned.",
+            "DOCS [<command-name> ...]",
+            "    Return documentation details about multiple Redis commands.",
+            "    If no command names are given, documentation details for all",
+            "    commands are returned.",
             "GETKEYS <full-command>",
             "    Return the keys from a full Redis command.",
             "GETKEYSANDFLAGS <full-command>",
@@ -72,6 +76,10 @@ final class ServerCommands {
         t.impl("latency|reset", ServerCommands::latencyReset);
         t.impl("latency|histogram", ServerCommands::latencyHistogram);
         t.impl("latency|help", c -> Commands.help(c, "LATENCY", new String[] {
+            "DOCTOR",
+            "    Return a human readable latency analysis report.",
+            "GRAPH <event>",
+            "    Return an ASCII latency graph for the <event> class.",
             "HISTORY <event>",
             "    Return time-latency samples for the <event> class.",
             "LATEST",
@@ -268,7 +276,7 @@ final class ServerCommands {
     }
 
     /** "get" or "config|get" to an implemented command, or null. */
-    private static Command lookupFull(Client c, String name) {
+    static Command lookupFull(Client c, String name) {
         String n = name.toLowerCase(Locale.ROOT);
         int bar = n.indexOf('|');
         Command cmd = c.server.commands.lookup(bar < 0 ? n : n.substring(0, bar));

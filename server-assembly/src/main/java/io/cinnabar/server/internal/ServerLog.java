@@ -63,6 +63,12 @@ public final class ServerLog {
         return pid;
     }
 
+    /** Writes text as it is, without a log prefix (what Redis prints on stdout, e.g. DEBUG LISTPACK). */
+    void raw(String text) {
+        out.print(text);
+        out.flush();
+    }
+
     void log(int lvl, String msg) {
         if (lvl < level) {
             return;

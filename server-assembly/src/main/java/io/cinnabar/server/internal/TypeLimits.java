@@ -28,6 +28,8 @@ final class TypeLimits {
     int listSize = -2;
     int listCompressDepth;
     long hllSparseMaxBytes = 3000;
+    /** Elements at least this long go to plain quicklist nodes (DEBUG QUICKLIST-PACKED-THRESHOLD; not a config). */
+    long listPackedThreshold = io.cinnabar.quicklist.Quicklist.DEFAULT_PACKED_THRESHOLD;
 
     /** Refreshes every threshold from the configuration. */
     void load(Config config) {
