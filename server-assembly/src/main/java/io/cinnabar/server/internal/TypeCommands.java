@@ -15,5 +15,7 @@ final class TypeCommands {
         ZSetCommands.register(t);
         ListCommands.register(t);
         BitCommands.register(t);
+        GeoCommands.register(t);
+        SortCommand.register(t);
     }
 }
