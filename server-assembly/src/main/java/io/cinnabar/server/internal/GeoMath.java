@@ -2,118 +2,121 @@ package io.cinnabar.server.internal;
 
 /**
  * Correctly rounded {@code sin}, {@code cos} and {@code asin} for the arguments geo distances use
- * (|x| &lt;= 4 for sin and cos, 0 &lt;= x &lt;= 1 for asin), so that distances match Redis's to the last bit:
- * glibc's libm, which Redis calls, returns the correctly rounded result in practice, while {@link StrictMath}
- * (fdlibm) is off by one unit in the last place for a few percent of arguments, which shows in the 17 digits of a
- * STOREDIST score.
+ * (|x| &lt;= 4 for sin and cos, 0 &lt;= x &lt;= 1 for asin), so that distances match Redis's to the last bit as
+ * often as possible: glibc's libm, which Redis calls, is within about 0.55 units in the last place and returns the
+ * correctly rounded result for all but about 0.1% of arguments, while {@link StrictMath} (fdlibm) differs for 3
+ * to 5% of them, which shows in the 17 digits of a STOREDIST score.
  * <p>
  * Method: double-double arithmetic (an unevaluated sum hi + lo, about 106 bits). sin and cos reduce the argument
- * by a multiple of pi/2 held in three doubles, then sum the Taylor series of the reduced argument (|r| &lt;= pi/4)
- * until the terms vanish; asin refines fdlibm's result with one Newton step {@code y + (x - sin y) / cos y}
- * evaluated in double-double. The final hi + lo rounds once. Cost: about 30 double-double multiply-adds per
- * call (a few hundred nanoseconds), no allocation.
+ * by the nearest multiple of pi/2 (held in three doubles), then sum the Taylor series of the reduced argument
+ * (|r| &lt;= pi/4): terms in double-double while they matter to 2^-50 of the sum, the tail in plain doubles (its
+ * rounding errors stay below 2^-100). asin refines fdlibm's result with one Newton step
+ * {@code y + (x - sin y) / cos y}, {@code sin y} in double-double (the residual is about one ulp of x, so the
+ * cosine only needs double precision). The final hi + lo rounds once. Cost: about ten double-double
+ * multiply-adds per call, no allocation.
  * <p><b>Note:</b> This class is not threadsafe (stateless).
  */
 final class GeoMath {
     private GeoMath() {
     }
 
-    // pi/2 = P1 + P2 + P3 (P1 and P2 with trailing zero bits so that k * P1, k * P2 are exact for small k)
+    // pi/2 = P1 + P2 + P3
     private static final double P1 = 1.5707963267948966;
     private static final double P2 = 6.123233995736766e-17;
     private static final double P3 = -1.4973849048591698e-33;
+    /** Terms smaller than this fraction of the sum are added in plain double precision. */
+    private static final double DD_CUTOFF = 0x1p-50;
 
-    /** TwoSum: s + err == a + b exactly; returns s, err in out[0]. */
-    private static double twoSum(double a, double b, double[] err) {
-        double s = a + b;
-        double bb = s - a;
-        err[0] = (a - (s - bb)) + (b - bb);
-        return s;
-    }
-
-    /** A double-double accumulator over the pair (hi, lo). */
-    private static final class DD {
-        double hi;
-        double lo;
-        private final double[] e = new double[1];
-
-        DD set(double h, double l) {
-            hi = h;
-            lo = l;
-            return this;
-        }
-
-        /** this += (h, l). */
-        void add(double h, double l) {
-            double s = twoSum(hi, h, e);
-            double t = e[0] + lo + l;
-            hi = s + t;
-            lo = t - (hi - s);
-        }
-
-        /** this *= (h, l). */
-        void mul(double h, double l) {
-            double p = hi * h;
-            double err = Math.fma(hi, h, -p);
-            err += hi * l + lo * h;
-            hi = p + err;
-            lo = err - (hi - p);
-        }
-
-        /** this /= d (a double). */
-        void div(double d) {
-            double q = hi / d;
-            double r = Math.fma(-q, d, hi) + lo; // remainder, exact first part
-            double q2 = r / d;
-            hi = q + q2;
-            lo = q2 - (hi - q);
-        }
-    }
-
-    /** x reduced by k * pi/2 into r (|r| &lt;= pi/4 + tiny); returns k mod 4. */
-    private static int reduce(double x, DD r) {
+    /**
+     * sin (or cos) of x as a double-double: the high part is returned, the low part stored in lo[0].
+     */
+    private static double trig(double x, boolean cosine, double[] lo) {
         double k = Math.rint(x / P1);
-        r.set(x, 0);
-        r.add(-k * P1, -Math.fma(k, P1, -k * P1));
-        r.add(-k * P2, -Math.fma(k, P2, -k * P2));
-        r.add(-k * P3, 0);
-        return ((int) k) & 3;
+        // r = x - k * pi/2 in double-double, each product split exactly with fma
+        double rh = x;
+        double rl = 0;
+        double p = k * P1;
+        double pe = Math.fma(k, P1, -p);
+        double s = rh - p;
+        double bb = s - rh;
+        double err = (rh - (s - bb)) + (-p - bb);
+        rh = s;
+        rl = err - pe;
+        double q = k * P2;
+        double qe = Math.fma(k, P2, -q);
+        s = rh - q;
+        bb = s - rh;
+        err = (rh - (s - bb)) + (-q - bb);
+        double t = err + rl - qe - k * P3;
+        rh = s + t;
+        rl = t - (rh - s);
+        int quadrant = ((int) k) & 3;
+        boolean odd = cosine ? quadrant % 2 == 1 : quadrant % 2 == 0; // which series: sin when odd
+        double hi = series(rh, rl, odd, lo);
+        boolean negate = cosine ? quadrant == 1 || quadrant == 2 : quadrant >= 2;
+        if (negate) {
+            lo[0] = -lo[0];
+            return -hi;
+        }
+        return hi;
     }
 
-    /** sin (odd = true) or cos series of the reduced argument r, into out. */
-    private static void series(DD r, boolean odd, DD out) {
-        DD r2 = new DD().set(r.hi, r.lo);
-        r2.mul(r.hi, r.lo);
-        DD term = new DD().set(odd ? r.hi : 1, odd ? r.lo : 0);
-        out.set(term.hi, term.lo);
-        for (int n = odd ? 2 : 1; n < 60; n += 1) {
-            // term *= -r^2 / ((2n-1)(2n)) for cos, / ((2n)(2n+1)) for sin
-            term.mul(-r2.hi, -r2.lo);
+    /** The sin (odd) or cos series of r = rh + rl, |r| &lt;= pi/4 + tiny, as hi (returned) + lo[0]. */
+    private static double series(double rh, double rl, boolean odd, double[] lo) {
+        // r2 = r * r
+        double r2h = rh * rh;
+        double r2l = Math.fma(rh, rh, -r2h) + 2 * rh * rl;
+        double x = r2h + r2l;
+        r2l = r2l - (x - r2h);
+        r2h = x;
+        double th = odd ? rh : 1;
+        double tl = odd ? rl : 0;
+        double sh = th;
+        double sl = tl;
+        int n = odd ? 2 : 1;
+        for (; n < 40; n++) {
             int a = odd ? 2 * n - 2 : 2 * n - 1;
-            term.div((double) a * (a + 1));
-            out.add(term.hi, term.lo);
-            if (Math.abs(term.hi) < 1e-40 * Math.abs(out.hi) || term.hi == 0) {
+            double d = (double) a * (a + 1);
+            // t *= -r2
+            double ph = th * -r2h;
+            double pl = Math.fma(th, -r2h, -ph) + th * -r2l + tl * -r2h;
+            th = ph + pl;
+            tl = pl - (th - ph);
+            // t /= d
+            double qh = th / d;
+            double rem = Math.fma(-qh, d, th) + tl;
+            double ql = rem / d;
+            th = qh + ql;
+            tl = ql - (th - qh);
+            // s += t
+            double s = sh + th;
+            double bb = s - sh;
+            double e = (sh - (s - bb)) + (th - bb) + sl + tl;
+            sh = s + e;
+            sl = e - (sh - s);
+            if (Math.abs(th) < DD_CUTOFF * Math.abs(sh)) {
+                n++;
                 break;
             }
         }
-    }
-
-    private static void sinDD(double x, DD out) {
-        DD r = new DD();
-        int q = reduce(x, r);
-        series(r, q % 2 == 0, out);
-        if (q >= 2) {
-            out.set(-out.hi, -out.lo);
+        // the tail in doubles: each term below 2^-50 of the sum, rounding errors far below the last bit
+        double tail = 0;
+        double term = th + tl;
+        double r2 = r2h + r2l;
+        for (; n < 60 && term != 0; n++) {
+            int a = odd ? 2 * n - 2 : 2 * n - 1;
+            term = term * -r2 / ((double) a * (a + 1));
+            tail += term;
+            if (Math.abs(term) < 0x1p-110 * Math.abs(sh)) {
+                break;
+            }
         }
-    }
-
-    private static void cosDD(double x, DD out) {
-        DD r = new DD();
-        int q = reduce(x, r);
-        series(r, q % 2 == 1, out);
-        if (q == 1 || q == 2) {
-            out.set(-out.hi, -out.lo);
-        }
+        double s = sh + tail;
+        double bb = s - sh;
+        double e = (sh - (s - bb)) + (tail - bb) + sl;
+        double hi = s + e;
+        lo[0] = e - (hi - s);
+        return hi;
     }
 
     /** sin(x), correctly rounded for |x| &lt;= 4 (other arguments fall back to StrictMath). */
@@ -121,9 +124,9 @@ final class GeoMath {
         if (!(Math.abs(x) <= 4) || x == 0) {
             return StrictMath.sin(x);
         }
-        DD out = new DD();
-        sinDD(x, out);
-        return out.hi + out.lo;
+        double[] lo = new double[1];
+        double hi = trig(x, false, lo);
+        return hi + lo[0];
     }
 
     /** cos(x), correctly rounded for |x| &lt;= 4 (other arguments fall back to StrictMath). */
@@ -131,26 +134,27 @@ final class GeoMath {
         if (!(Math.abs(x) <= 4)) {
             return StrictMath.cos(x);
         }
-        DD out = new DD();
-        cosDD(x, out);
-        return out.hi + out.lo;
+        double[] lo = new double[1];
+        double hi = trig(x, true, lo);
+        return hi + lo[0];
     }
 
-    /** asin(x), correctly rounded for 0 &lt;= x &lt;= 1 (other arguments fall back to StrictMath). */
+    /** asin(x), correctly rounded for 0 &lt; x &lt;= 1 (other arguments fall back to StrictMath). */
     static double asin(double x) {
         if (!(x > 0 && x <= 1)) {
             return StrictMath.asin(x);
         }
         double y = StrictMath.asin(x);
-        DD s = new DD();
-        sinDD(y, s);
-        DD res = new DD().set(x, 0);
-        res.add(-s.hi, -s.lo); // x - sin(y), about one ulp of x
-        DD c = new DD();
-        cosDD(y, c);
-        double corr = (res.hi + res.lo) / (c.hi + c.lo);
-        DD out = new DD().set(y, 0);
-        out.add(corr, 0);
-        return out.hi + out.lo;
+        double[] lo = new double[1];
+        double sh = trig(y, false, lo);
+        // residual x - sin(y) in double-double, then one Newton step
+        double s = x - sh;
+        double bb = s - x;
+        double e = (x - (s - bb)) + (-sh - bb) - lo[0];
+        double residual = s + e;
+        double corr = residual / StrictMath.cos(y);
+        double hi = y + corr;
+        double low = corr - (hi - y);
+        return hi + low;
     }
 }
