@@ -28,9 +28,10 @@ final class GeoMath {
     private static final double DD_CUTOFF = 0x1p-50;
 
     /**
-     * sin (or cos) of x as a double-double: the high part is returned, the low part stored in lo[0].
+     * sin (or cos) of x rounded once; or, when minuend is a number, {@code minuend - sin(x)} (or cos) computed in
+     * double-double and rounded once (asin's Newton residual).
      */
-    private static double trig(double x, boolean cosine, double[] lo) {
+    private static double trig(double x, boolean cosine, double minuend) {
         double k = Math.rint(x / P1);
         // r = x - k * pi/2 in double-double, each product split exactly with fma
         double rh = x;
@@ -52,17 +53,15 @@ final class GeoMath {
         rl = t - (rh - s);
         int quadrant = ((int) k) & 3;
         boolean odd = cosine ? quadrant % 2 == 1 : quadrant % 2 == 0; // which series: sin when odd
-        double hi = series(rh, rl, odd, lo);
         boolean negate = cosine ? quadrant == 1 || quadrant == 2 : quadrant >= 2;
-        if (negate) {
-            lo[0] = -lo[0];
-            return -hi;
-        }
-        return hi;
+        return series(rh, rl, odd, negate, minuend);
     }
 
-    /** The sin (odd) or cos series of r = rh + rl, |r| &lt;= pi/4 + tiny, as hi (returned) + lo[0]. */
-    private static double series(double rh, double rl, boolean odd, double[] lo) {
+    /**
+     * The sin (odd) or cos series of r = rh + rl, |r| &lt;= pi/4 + tiny, negated when asked, rounded once (or
+     * subtracted from minuend first, see {@link #trig}).
+     */
+    private static double series(double rh, double rl, boolean odd, boolean negate, double minuend) {
         // r2 = r * r
         double r2h = rh * rh;
         double r2l = Math.fma(rh, rh, -r2h) + 2 * rh * rl;
@@ -114,9 +113,16 @@ final class GeoMath {
         double s = sh + tail;
         double bb = s - sh;
         double e = (sh - (s - bb)) + (tail - bb) + sl;
-        double hi = s + e;
-        lo[0] = e - (hi - s);
-        return hi;
+        if (negate) {
+            s = -s;
+            e = -e;
+        }
+        if (minuend != minuend) {
+            return s + e;
+        }
+        double d = minuend - s;
+        bb = d - minuend;
+        return d + ((minuend - (d - bb)) + (-s - bb) - e);
     }
 
     /** sin(x), correctly rounded for |x| &lt;= 4 (other arguments fall back to StrictMath). */
@@ -124,9 +130,7 @@ final class GeoMath {
         if (!(Math.abs(x) <= 4) || x == 0) {
             return StrictMath.sin(x);
         }
-        double[] lo = new double[1];
-        double hi = trig(x, false, lo);
-        return hi + lo[0];
+        return trig(x, false, Double.NaN);
     }
 
     /** cos(x), correctly rounded for |x| &lt;= 4 (other arguments fall back to StrictMath). */
@@ -134,9 +138,7 @@ final class GeoMath {
         if (!(Math.abs(x) <= 4)) {
             return StrictMath.cos(x);
         }
-        double[] lo = new double[1];
-        double hi = trig(x, true, lo);
-        return hi + lo[0];
+        return trig(x, true, Double.NaN);
     }
 
     /** asin(x), correctly rounded for 0 &lt; x &lt;= 1 (other arguments fall back to StrictMath). */
@@ -145,13 +147,7 @@ final class GeoMath {
             return StrictMath.asin(x);
         }
         double y = StrictMath.asin(x);
-        double[] lo = new double[1];
-        double sh = trig(y, false, lo);
-        // residual x - sin(y) in double-double, then one Newton step
-        double s = x - sh;
-        double bb = s - x;
-        double e = (x - (s - bb)) + (-sh - bb) - lo[0];
-        double residual = s + e;
+        double residual = trig(y, false, x); // x - sin(y) in double-double, then one Newton step
         double corr = residual / StrictMath.cos(y);
         double hi = y + corr;
         double low = corr - (hi - y);
