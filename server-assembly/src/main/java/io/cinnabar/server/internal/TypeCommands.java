@@ -17,5 +17,7 @@ final class TypeCommands {
         BitCommands.register(t);
         HllCommands.register(t);
         BlockingCommands.register(t);
+        GeoCommands.register(t);
+        SortCommand.register(t);
     }
 }
