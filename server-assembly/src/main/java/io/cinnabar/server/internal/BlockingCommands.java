@@ -57,7 +57,7 @@ final class BlockingCommands {
             }
             c.array(2);
             c.bulk(e.key);
-            c.bulk(((ListValue) e.obj).pop(head));
+            ((ListValue) e.obj).replyPop(c, head);
             c.server.dirty++;
             ListCommands.removed(c, e);
             return;

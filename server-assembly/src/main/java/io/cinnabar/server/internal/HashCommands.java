@@ -401,12 +401,7 @@ final class HashCommands {
             }
             return;
         }
-        java.util.Set<io.cinnabar.dict.DictEntry<byte[]>> picked =
-            java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        while (picked.size() < count) {
-            picked.add(ht.fairRandomEntry());
-        }
-        for (io.cinnabar.dict.DictEntry<byte[]> e : picked) {
+        for (io.cinnabar.dict.DictEntry<byte[]> e : TypeCommands.distinctRandom(ht::fairRandomEntry, count)) {
             pair(c, e.key(), e.value(), withValues);
         }
     }

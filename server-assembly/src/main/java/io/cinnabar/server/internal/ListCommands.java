@@ -514,7 +514,7 @@ final class ListCommands {
             c.bulk(e.key);
             c.array(n);
             for (long i = 0; i < n; i++) {
-                c.bulk(l.pop(left));
+                l.replyPop(c, left);
             }
             c.server.dirty += n;
             removed(c, e);

@@ -280,10 +280,8 @@ final class SetCommands {
             }
             return;
         }
-        java.util.Set<byte[]> picked = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        while (picked.size() < l) {
-            picked.add(ht.fairRandomEntry().key()); // a member's key array is unique to it: identity is equality
-        }
+        // a member's key array is unique to it: identity is equality
+        java.util.Set<byte[]> picked = TypeCommands.distinctRandom(() -> ht.fairRandomEntry().key(), l);
         c.array(l);
         for (byte[] m : picked) {
             c.bulk(m);

@@ -20,4 +20,17 @@ final class TypeCommands {
         GeoCommands.register(t);
         SortCommand.register(t);
     }
+
+    /**
+     * Draws from {@code draw} until {@code n} distinct objects (by identity: each member of a hashtable or skiplist
+     * is one object) were seen: Redis's SRANDMEMBER/HRANDFIELD/ZRANDMEMBER case 4, for n at most a third of the
+     * value's size, so the expected number of draws stays below 1.5 n.
+     */
+    static <T> java.util.Set<T> distinctRandom(java.util.function.Supplier<T> draw, long n) {
+        java.util.Set<T> picked = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        while (picked.size() < n) {
+            picked.add(draw.get());
+        }
+        return picked;
+    }
 }

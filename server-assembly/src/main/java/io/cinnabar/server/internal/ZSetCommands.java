@@ -852,11 +852,7 @@ final class ZSetCommands {
             }
             return;
         }
-        java.util.Set<ZSkipList.Node> picked = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        while (picked.size() < count) {
-            picked.add(d.fairRandomEntry().value());
-        }
-        for (ZSkipList.Node n : picked) {
+        for (ZSkipList.Node n : TypeCommands.distinctRandom(() -> d.fairRandomEntry().value(), count)) {
             randPair(c, n.member(), n.score(), withScores);
         }
     }
