@@ -1,6 +1,6 @@
 package io.cinnabar.benchmarks.hll;
 
-import io.cinnabar.server.internal.Hll;
+import io.cinnabar.hll.HyperLogLog;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -18,7 +18,7 @@ import java.util.HashSet;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The server's HyperLogLog ({@link Hll}, the code behind PFADD and PFCOUNT) against an exact HashSet&lt;String&gt;,
+ * Redis's HyperLogLog ({@link HyperLogLog}, the code behind PFADD and PFCOUNT) against an exact HashSet&lt;String&gt;,
  * the obvious Java way to count distinct elements (no HLL library is a dependency of the build):
  * <ul>
  *   <li>add: 1024 distinct elements per invocation into a sparse HLL (new each time: the sparse encoding is only
@@ -38,15 +38,13 @@ import java.util.concurrent.TimeUnit;
 public class HllBenchmark {
     private static final int BATCH = 1024;
     private static final int POOL = 1 << 20;
-    private static final long MAX_BYTES = Hll.DEFAULT_SPARSE_MAX_BYTES;
 
     private byte[][] elements;
     private String[] strings;
-    private Hll dense;
-    private Hll denseCounted;
-    private Hll sparseCounted;
+    private HyperLogLog dense;
+    private HyperLogLog denseCounted;
+    private HyperLogLog sparseCounted;
     private int next;
-    private final long[] card = new long[1];
 
     @Setup
     public void setup() {
@@ -56,17 +54,17 @@ public class HllBenchmark {
             strings[i] = "element:" + i;
             elements[i] = strings[i].getBytes(StandardCharsets.US_ASCII);
         }
-        dense = new Hll();
+        dense = new HyperLogLog();
         dense.toDense();
-        denseCounted = new Hll();
+        denseCounted = new HyperLogLog();
         for (int i = 0; i < 100_000; i++) {
-            denseCounted.add(elements[i], 0, elements[i].length, MAX_BYTES);
+            denseCounted.add(elements[i]);
         }
-        sparseCounted = new Hll();
+        sparseCounted = new HyperLogLog();
         for (int i = 0; i < 500; i++) {
-            sparseCounted.add(elements[i], 0, elements[i].length, MAX_BYTES);
+            sparseCounted.add(elements[i]);
         }
-        if (denseCounted.encoding() != Hll.DENSE || sparseCounted.encoding() != Hll.SPARSE) {
+        if (!denseCounted.isDense() || !sparseCounted.isSparse()) {
             throw new IllegalStateException("unexpected encodings");
         }
     }
@@ -79,11 +77,11 @@ public class HllBenchmark {
 
     @Benchmark
     @OperationsPerInvocation(BATCH)
-    public Hll pfaddSparse() {
-        Hll h = new Hll();
+    public HyperLogLog pfaddSparse() {
+        HyperLogLog h = new HyperLogLog();
         int s = start();
         for (int i = s; i < s + BATCH; i++) {
-            h.add(elements[i], 0, elements[i].length, MAX_BYTES);
+            h.add(elements[i]);
         }
         return h;
     }
@@ -94,7 +92,7 @@ public class HllBenchmark {
         int s = start();
         int changed = 0;
         for (int i = s; i < s + BATCH; i++) {
-            changed += dense.add(elements[i], 0, elements[i].length, MAX_BYTES);
+            changed += dense.add(elements[i]) ? 1 : 0;
         }
         return changed;
     }
@@ -112,25 +110,22 @@ public class HllBenchmark {
 
     @Benchmark
     public long pfcountDense() {
-        denseCounted.count(card);
-        return card[0];
+        return denseCounted.estimate();
     }
 
     @Benchmark
     public long pfcountSparse() {
-        sparseCounted.count(card);
-        return card[0];
+        return sparseCounted.estimate();
     }
 
     @Benchmark
     @OperationsPerInvocation(100_000)
     public long distinct100kHll() {
-        Hll h = new Hll();
+        HyperLogLog h = new HyperLogLog();
         for (int i = 0; i < 100_000; i++) {
-            h.add(elements[i], 0, elements[i].length, MAX_BYTES);
+            h.add(elements[i]);
         }
-        h.count(card);
-        return card[0];
+        return h.count();
     }
 
     @Benchmark

@@ -1,6 +1,6 @@
 package io.cinnabar.benchmarks.hll;
 
-import io.cinnabar.server.internal.Hll;
+import io.cinnabar.hll.HyperLogLog;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
@@ -18,15 +18,13 @@ public final class HllFootprint {
     public static void main(String[] args) {
         System.out.printf("%10s %12s %8s %10s %16s%n", "n", "HLL bytes", "enc", "estimate", "HashSet B/elem");
         for (int n : new int[] {100, 1000, 2000, 10_000, 100_000, 1_000_000}) {
-            Hll h = new Hll();
+            HyperLogLog h = new HyperLogLog();
             for (int i = 0; i < n; i++) {
                 byte[] e = ("element:" + i).getBytes(StandardCharsets.US_ASCII);
-                h.add(e, 0, e.length, Hll.DEFAULT_SPARSE_MAX_BYTES);
+                h.add(e);
             }
-            long[] card = new long[1];
-            h.count(card);
             System.out.printf("%10d %12d %8s %10d %16.1f%n", n, h.length(),
-                h.encoding() == Hll.DENSE ? "dense" : "sparse", card[0], hashSetBytesPerElement(n));
+                h.isDense() ? "dense" : "sparse", h.count(), hashSetBytesPerElement(n));
         }
     }
 
