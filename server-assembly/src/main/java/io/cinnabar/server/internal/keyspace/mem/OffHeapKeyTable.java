@@ -21,7 +21,7 @@ import java.util.random.RandomGenerator;
  * No operation pays for the whole table. Lookups take a slice of the request buffer and allocate nothing.
  * <p>
  * <b>Handles</b>: an entry handle stays valid while the table only rehashes (moving a bucket relinks entries, it
- * never moves them). A value setter, {@link #setExpire}, {@link #removeExpire}, {@link #append} or
+ * never moves them). A value setter, {@link #setExpire}, {@link #removeExpire}, {@link #append}, {@link #setRange} or
  * {@link #defrag(long)} may move the entry to a new allocation: each setter returns the handle to use from then
  * on, and the old one is dead. Value setters keep the key's expire and LRU/LFU bits.
  * <p>
@@ -227,35 +227,56 @@ public final class OffHeapKeyTable<V> {
     }
 
     /**
-     * Appends src[off..off+len) to e's string value, which becomes raw with room to grow as an sds does (double
-     * below 1 MiB, then +1 MiB); an append that fits the spare room copies only the new bytes. Returns the new
-     * handle. Redis's APPEND.
+     * Appends src[off..off+len) to e's string value (Redis's APPEND): {@link #setRange} at the current length.
+     * Returns the new handle.
      */
     public long append(long e, byte[] src, int off, int len) {
+        return setRange(e, stringLength(e), src, off, len);
+    }
+
+    /**
+     * Overwrites e's string value from position pos with src[off..off+len), zero-padding it first if pos is past
+     * the end (Redis's SETRANGE; SETBIT writes one byte this way). The value becomes raw with room to grow as an
+     * sds does (double below 1 MiB, then +1 MiB); a write that fits the room copies only the new bytes.
+     * Returns the new handle. (SETRANGE with an empty value changes nothing in Redis: the command checks that.)
+     *
+     * @throws IllegalArgumentException if the result would exceed {@link SizeClasses#MAX_ALLOCATION}
+     */
+    public long setRange(long e, int pos, byte[] src, int off, int len) {
         Objects.checkFromIndexSize(off, len, src.length);
         requireString(e);
+        if (pos < 0) {
+            throw new IndexOutOfBoundsException("negative offset " + pos);
+        }
         int cur = stringLength(e);
-        long need = (long) cur + len;
+        long need = Math.max(cur, (long) pos + len);
         SizeClasses.check(need);
-        boolean exp = hasExpire(e);
         if (encoding(e) == ENC_RAW) {
-            long w = mem.getLong(e + wordOffset(exp));
+            long w = mem.getLong(e + wordOffset(hasExpire(e)));
             if (mem.usableSize(w) >= need) {
-                mem.copyIn(src, off, w + cur, len);
+                writeRange(w, cur, pos, src, off, len);
                 mem.putInt(e + AUX, (int) need);
                 return e;
             }
         }
-        long cap = need < (1 << 20) ? need * 2 : need + (1 << 20);
-        long w = mem.allocate((int) Math.min(Math.max(cap, need), SizeClasses.MAX_ALLOCATION));
+        long cap = need <= cur ? need : need < (1 << 20) ? need * 2 : need + (1 << 20);
+        long w = mem.allocate((int) Math.min(cap, SizeClasses.MAX_ALLOCATION));
         if (encoding(e) == ENC_INT) {
             byte[] digits = Long.toString(intValue(e)).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
             mem.copyIn(digits, 0, w, cur);
         } else {
             mem.copy(stringAddress(e), w, cur);
         }
-        mem.copyIn(src, off, w + cur, len);
+        writeRange(w, cur, pos, src, off, len);
         return replace(e, TYPE_STRING, ENC_RAW, w, (int) need, null, 0, 0);
+    }
+
+    /** Writes src at pos of a value of length cur held at w, zeroing the gap [cur, pos). */
+    private void writeRange(long w, int cur, int pos, byte[] src, int off, int len) {
+        for (int i = cur; i < pos; i++) {
+            mem.putByte(w + i, (byte) 0);
+        }
+        mem.copyIn(src, off, w + pos, len);
     }
 
     private long rawCopy(byte[] v, int voff, int vlen, int capacity) {

@@ -25,7 +25,7 @@ import net.jqwik.api.constraints.IntRange;
 
 /**
  * The off-heap table against a HashMap model: inserts and overwrites with values of every size class (int, embstr,
- * raw, aggregate), appends, deletes, expire set/remove, rehash and defrag steps; SCAN across resizes.
+ * raw, aggregate), appends, SETRANGE writes (with zero padding), deletes, expire set/remove, rehash and defrag steps; SCAN across resizes.
  */
 class OffHeapKeyTableProperties {
     static final int HASH = EntryLayout.TYPE_HASH;
@@ -47,7 +47,7 @@ class OffHeapKeyTableProperties {
                 net.jqwik.api.Tuple.of(6, Arbitraries.integers().between(0, 120)),
                 net.jqwik.api.Tuple.of(3, Arbitraries.integers().between(121, 8200)),
                 net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(8201, 20_000)));
-        return Combinators.combine(Arbitraries.integers().between(0, 10), Arbitraries.integers().between(0, 150),
+        return Combinators.combine(Arbitraries.integers().between(0, 11), Arbitraries.integers().between(0, 150),
                 lens, Arbitraries.longs()).as(Op::new).list().ofMinSize(1).ofMaxSize(700);
     }
 
@@ -125,6 +125,19 @@ class OffHeapKeyTableProperties {
                     }
                 }
                 case 9 -> t.rehash(op.key % 3);
+                case 10 -> {
+                    if (e != 0 && old.kind != 3) {
+                        int pos = (int) Math.floorMod(op.num, 200L);
+                        byte[] src = value(op.len % 100, op.num);
+                        byte[] cur = old.kind == 0 ? Long.toString(old.num).getBytes(StandardCharsets.US_ASCII)
+                                : old.bytes;
+                        long n = t.setRange(e, pos, src, 0, src.length);
+                        byte[] expect = Arrays.copyOf(cur, Math.max(cur.length, pos + src.length));
+                        System.arraycopy(src, 0, expect, pos, src.length);
+                        assertEquals(EntryLayout.ENC_RAW, t.encoding(n));
+                        model.put(ks, new Val(2, 0, expect, null, old.expire));
+                    }
+                }
                 default -> cursor = t.defrag(cursor);
             }
             if (op.key % 10 == 0) {
