@@ -417,9 +417,8 @@ public final class OffHeapKeyTable<V> {
         mem.free(e);
     }
 
-    /** Deletes every key. O(N): each entry is freed. */
+    /** Deletes every key. O(N): each entry is freed. Not from a SCAN visitor. */
     public void clear() {
-        pauseRehash = 0;
         for (long[] t : new long[][] {t0, t1}) {
             if (t == null) {
                 continue;
