@@ -1,0 +1,91 @@
+package io.cinnabar.server.internal.keyspace.mem;
+
+/**
+ * The byte layout of one key of {@link OffHeapKeyTable}: a single {@link SlabAllocator} allocation holding what
+ * Redis spreads over a dictEntry, an sds key, a robj and (for embstr) the string.
+ * <pre>
+ *   offset  size  field
+ *    0       8    next      handle of the next entry of the bucket chain; 0 ends the chain
+ *    8       4    meta      bits 0-23 LRU clock (or LFU minutes &lt;&lt; 8 | counter), 24-27 type, 28-31 encoding
+ *   12       4    klen      bits 0-30 key length; bit 31 HAS_EXPIRE
+ *   16       4    aux       embstr/raw: value length in bytes; aggregate: slot in the table's object array; int: 0
+ *   20      12    expire    only if HAS_EXPIRE: expire time (unix ms, 8 bytes), index in the volatile array (4)
+ *   20|32    8    word      only for int and raw strings: the integer, or the handle of the raw value's allocation
+ *   ...   klen    key       the key's bytes
+ *   ...    aux    embstr    only for embstr: the value's bytes
+ *
+ *   "k1" -&gt; embstr "hello", no expire: 20 + 2 + 5 = 27 bytes, size class 32
+ *     [next 8][meta: lru | type 0 &lt;&lt; 24 | 8 &lt;&lt; 28][klen 2][aux 5]['k' '1']['h' 'e' 'l' 'l' 'o']
+ *   "counter" -&gt; int 42 with an expire: 20 + 12 + 8 + 7 = 47 bytes, size class 48
+ * </pre>
+ * All fields are little-endian and unaligned (a direct buffer reads unaligned words at full speed on x86-64 and
+ * AArch64). The key's hash is not stored: a rehash computes it again from the key bytes, as Redis's dict does.
+ * Types and encodings use Redis's numbers ({@code OBJ_STRING} 0 ... {@code OBJ_STREAM} 6;
+ * {@code OBJ_ENCODING_RAW} 0, {@code INT} 1, ..., {@code EMBSTR} 8, ..., {@code LISTPACK} 11).
+ * <p><b>Note:</b> This class is stateless and threadsafe.
+ */
+public final class EntryLayout {
+    public static final int NEXT = 0;
+    public static final int META = 8;
+    public static final int KLEN = 12;
+    public static final int AUX = 16;
+    public static final int HEADER = 20;
+    public static final int EXPIRE = 20;
+    public static final int VOL_INDEX = 28;
+    public static final int EXPIRE_SIZE = 12;
+    public static final int WORD_SIZE = 8;
+    public static final int HAS_EXPIRE = 0x8000_0000;
+    public static final int LRU_MASK = 0xFF_FFFF;
+
+    public static final int TYPE_STRING = 0;
+    public static final int TYPE_LIST = 1;
+    public static final int TYPE_SET = 2;
+    public static final int TYPE_ZSET = 3;
+    public static final int TYPE_HASH = 4;
+    public static final int TYPE_STREAM = 6;
+    public static final int ENC_RAW = 0;
+    public static final int ENC_INT = 1;
+    public static final int ENC_EMBSTR = 8;
+
+    private EntryLayout() {
+    }
+
+    static int meta(int type, int encoding, int lru) {
+        return (lru & LRU_MASK) | (type & 0xF) << 24 | (encoding & 0xF) << 28;
+    }
+
+    static int type(int meta) {
+        return (meta >>> 24) & 0xF;
+    }
+
+    static int encoding(int meta) {
+        return meta >>> 28;
+    }
+
+    /** Whether an entry of this type and encoding carries the 8-byte word (int and raw strings). */
+    static boolean hasWord(int type, int encoding) {
+        return type == TYPE_STRING && encoding != ENC_EMBSTR;
+    }
+
+    static int wordOffset(boolean expire) {
+        return expire ? HEADER + EXPIRE_SIZE : HEADER;
+    }
+
+    static int keyOffset(boolean expire, boolean word) {
+        return HEADER + (expire ? EXPIRE_SIZE : 0) + (word ? WORD_SIZE : 0);
+    }
+
+    /**
+     * Total bytes of an entry.
+     *
+     * @throws IllegalArgumentException when it exceeds {@link SizeClasses#MAX_ALLOCATION}
+     */
+    static int size(boolean expire, boolean word, int klen, int inline) {
+        long n = (long) keyOffset(expire, word) + klen + inline;
+        if (n > SizeClasses.MAX_ALLOCATION) {
+            throw new IllegalArgumentException("key of " + klen + " bytes and value of " + inline
+                    + " bytes exceed the entry limit of " + SizeClasses.MAX_ALLOCATION + " bytes");
+        }
+        return (int) n;
+    }
+}

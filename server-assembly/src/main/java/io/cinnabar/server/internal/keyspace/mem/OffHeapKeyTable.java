@@ -1,0 +1,893 @@
+package io.cinnabar.server.internal.keyspace.mem;
+
+import static io.cinnabar.server.internal.keyspace.mem.EntryLayout.*;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
+
+/**
+ * One database's keys in off-heap memory: Redis's dict with the dictEntry, key, robj and string value of each key
+ * folded into one {@link SlabAllocator} allocation ({@link EntryLayout}). Entries are addressed by {@code long}
+ * handles; the GC sees only the bucket arrays ({@code long[]}, no references to trace), the array of keys that
+ * have an expire ({@code long[]}), and the array of aggregate values (lists, sets, hashes, ... stay heap objects
+ * and an entry holds their slot in it).
+ * <p>
+ * <b>Table</b>: power-of-two buckets, grown x2 when the load reaches 1, shrunk when it falls under 1/8; rehashed
+ * incrementally over two tables. While a resize runs, every lookup, insert and delete first moves one bucket,
+ * visiting at most 10 empty ones, and new keys go to the new table; {@link #rehash(int)} lets a cron move more.
+ * No operation pays for the whole table. Lookups take a slice of the request buffer and allocate nothing.
+ * <p>
+ * <b>Handles</b>: an entry handle stays valid while the table only rehashes (moving a bucket relinks entries, it
+ * never moves them). A value setter, {@link #setExpire}, {@link #removeExpire}, {@link #append}, {@link #setRange} or
+ * {@link #defrag(long)} may move the entry to a new allocation: each setter returns the handle to use from then
+ * on, and the old one is dead. Value setters keep the key's expire and LRU/LFU bits.
+ * <p>
+ * <b>SCAN</b> uses Redis's reverse-binary cursor: a key present for the whole scan is returned at least once
+ * even if the table grows or shrinks between calls; rehashing is paused while the visitor runs, so the visitor may
+ * delete or rewrite the entry it is given (not others).
+ * <p><b>Note:</b> This class is not threadsafe.
+ *
+ * @param <V> the type of aggregate (non-string) values
+ */
+public final class OffHeapKeyTable<V> {
+    /** The most buckets one table may have (a Java array of longs). */
+    static final int MAX_BUCKETS = 1 << 30;
+    private static final int MIN_SIZE = 4;
+
+    /** Receives entries of a SCAN step or a full walk. */
+    @FunctionalInterface
+    public interface EntryVisitor {
+        void visit(long entry);
+    }
+
+    private final SlabAllocator mem;
+    private long[] t0 = new long[MIN_SIZE];
+    /** The table being rehashed into, or null. */
+    private long[] t1;
+    /** Next bucket of t0 to move to t1; -1 when not rehashing. */
+    private int rehashIdx = -1;
+    private int pauseRehash;
+    private int size;
+    /** Handles of the entries that have an expire; each entry stores its index here. */
+    private long[] vol = new long[16];
+    private int volCount;
+    private Object[] objects = new Object[16];
+    private int[] freeSlots = new int[16];
+    private int freeSlotCount;
+    private int nextSlot;
+
+    public OffHeapKeyTable(SlabAllocator mem) {
+        this.mem = Objects.requireNonNull(mem);
+    }
+
+    public SlabAllocator allocator() {
+        return mem;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    // ---------------------------------------------------------------- lookup
+
+    /** The entry of key b[off..off+len), or 0 ({@link SlabAllocator#NULL}). Allocation-free. */
+    public long find(byte[] b, int off, int len) {
+        Objects.checkFromIndexSize(off, len, b.length);
+        if (t1 != null) {
+            rehashStep();
+        }
+        int h = KeyHash.hash(b, off, len);
+        long e = findIn(t0, h, b, off, len);
+        return e == 0 && t1 != null ? findIn(t1, h, b, off, len) : e;
+    }
+
+    public long find(byte[] key) {
+        return find(key, 0, key.length);
+    }
+
+    private long findIn(long[] t, int h, byte[] b, int off, int len) {
+        for (long e = t[h & (t.length - 1)]; e != 0; e = mem.getLong(e + NEXT)) {
+            if (keyLength(e) == len && mem.equals(e + keyOff(e), b, off, len)) {
+                return e;
+            }
+        }
+        return 0;
+    }
+
+    // ---------------------------------------------------------------- insert or overwrite by key
+
+    /** Sets key to an int-encoded string; returns the entry. */
+    public long putInt(byte[] k, int koff, int klen, long value) {
+        long e = find(k, koff, klen);
+        return e != 0 ? setInt(e, value) : add(k, koff, klen, TYPE_STRING, ENC_INT, value, 0, null, 0, 0);
+    }
+
+    /** Sets key to a string, embstr (inline in the entry) or raw (its own allocation); returns the entry. */
+    public long putString(byte[] k, int koff, int klen, byte[] v, int voff, int vlen, boolean raw) {
+        Objects.checkFromIndexSize(voff, vlen, v.length);
+        long e = find(k, koff, klen);
+        if (e != 0) {
+            return setString(e, v, voff, vlen, raw);
+        }
+        if (!raw) {
+            return add(k, koff, klen, TYPE_STRING, ENC_EMBSTR, 0, vlen, v, voff, vlen);
+        }
+        long w = rawCopy(v, voff, vlen, vlen);
+        try {
+            return add(k, koff, klen, TYPE_STRING, ENC_RAW, w, vlen, null, 0, 0);
+        } catch (RuntimeException ex) {
+            mem.free(w);
+            throw ex;
+        }
+    }
+
+    /** Sets key to an aggregate value of the given type and encoding (Redis's numbers); returns the entry. */
+    public long putObject(byte[] k, int koff, int klen, int type, int encoding, V obj) {
+        checkAggregate(type);
+        long e = find(k, koff, klen);
+        if (e != 0) {
+            return setObject(e, type, encoding, obj);
+        }
+        int slot = takeSlot(obj);
+        try {
+            return add(k, koff, klen, type, encoding, 0, slot, null, 0, 0);
+        } catch (RuntimeException ex) {
+            releaseSlot(slot);
+            throw ex;
+        }
+    }
+
+    /** Deletes the key if present; returns whether it was. */
+    public boolean delete(byte[] k, int koff, int klen) {
+        long e = find(k, koff, klen);
+        if (e == 0) {
+            return false;
+        }
+        delete(e);
+        return true;
+    }
+
+    private long add(byte[] k, int koff, int klen, int type, int enc, long word, int aux, byte[] in, int ioff,
+            int ilen) {
+        Objects.checkFromIndexSize(koff, klen, k.length);
+        boolean hasWord = hasWord(type, enc);
+        int bytes = EntryLayout.size(false, hasWord, klen, ilen);
+        if (t1 != null) {
+            rehashStep();
+        } else if (size >= t0.length && t0.length < MAX_BUCKETS && pauseRehash == 0) {
+            startResize(t0.length * 2);
+        }
+        long e = mem.allocate(bytes);
+        mem.putInt(e + META, EntryLayout.meta(type, enc, 0));
+        mem.putInt(e + KLEN, klen);
+        mem.putInt(e + AUX, aux);
+        int ko = EntryLayout.keyOffset(false, hasWord);
+        if (hasWord) {
+            mem.putLong(e + HEADER, word);
+        }
+        mem.copyIn(k, koff, e + ko, klen);
+        if (ilen > 0) {
+            mem.copyIn(in, ioff, e + ko + klen, ilen);
+        }
+        long[] t = t1 != null ? t1 : t0; // while rehashing, new keys go to the new table
+        int i = KeyHash.hash(k, koff, klen) & (t.length - 1);
+        mem.putLong(e + NEXT, t[i]);
+        t[i] = e;
+        size++;
+        return e;
+    }
+
+    // ---------------------------------------------------------------- overwrite by entry
+
+    /** Makes e's value the integer v (OBJ_ENCODING_INT); returns the entry's handle from now on. */
+    public long setInt(long e, long v) {
+        if (type(e) == TYPE_STRING && encoding(e) == ENC_INT) {
+            mem.putLong(e + wordOffset(hasExpire(e)), v);
+            return e;
+        }
+        return replace(e, TYPE_STRING, ENC_INT, v, 0, null, 0, 0);
+    }
+
+    /** Makes e's value a copy of v[voff..voff+vlen) as embstr (raw false) or raw; returns the new handle. */
+    public long setString(long e, byte[] v, int voff, int vlen, boolean raw) {
+        Objects.checkFromIndexSize(voff, vlen, v.length);
+        if (!raw) {
+            return replace(e, TYPE_STRING, ENC_EMBSTR, 0, vlen, v, voff, vlen);
+        }
+        if (type(e) == TYPE_STRING && encoding(e) == ENC_RAW) {
+            long w = mem.getLong(e + wordOffset(hasExpire(e)));
+            if (SizeClasses.roundUp(vlen) == mem.usableSize(w)) { // same class: overwrite in place
+                mem.copyIn(v, voff, w, vlen);
+                mem.putInt(e + AUX, vlen);
+                return e;
+            }
+        }
+        long w = rawCopy(v, voff, vlen, vlen);
+        return replace(e, TYPE_STRING, ENC_RAW, w, vlen, null, 0, 0);
+    }
+
+    /** Makes e's value an aggregate; returns the new handle. */
+    public long setObject(long e, int type, int encoding, V obj) {
+        checkAggregate(type);
+        if (type(e) != TYPE_STRING) { // reuse the slot
+            objects[mem.getInt(e + AUX)] = obj;
+            mem.putInt(e + META, EntryLayout.meta(type, encoding, lru(e)));
+            return e;
+        }
+        int slot = takeSlot(obj);
+        try {
+            return replace(e, type, encoding, 0, slot, null, 0, 0);
+        } catch (RuntimeException ex) {
+            releaseSlot(slot);
+            throw ex;
+        }
+    }
+
+    /**
+     * Appends src[off..off+len) to e's string value (Redis's APPEND): {@link #setRange} at the current length.
+     * Returns the new handle.
+     */
+    public long append(long e, byte[] src, int off, int len) {
+        return setRange(e, stringLength(e), src, off, len);
+    }
+
+    /**
+     * Overwrites e's string value from position pos with src[off..off+len), zero-padding it first if pos is past
+     * the end (Redis's SETRANGE; SETBIT writes one byte this way). The value becomes raw with room to grow as an
+     * sds does (double below 1 MiB, then +1 MiB); a write that fits the room copies only the new bytes.
+     * Returns the new handle. (SETRANGE with an empty value changes nothing in Redis: the command checks that.)
+     *
+     * @throws IllegalArgumentException if the result would exceed {@link SizeClasses#MAX_ALLOCATION}
+     */
+    public long setRange(long e, int pos, byte[] src, int off, int len) {
+        Objects.checkFromIndexSize(off, len, src.length);
+        requireString(e);
+        if (pos < 0) {
+            throw new IndexOutOfBoundsException("negative offset " + pos);
+        }
+        int cur = stringLength(e);
+        long need = Math.max(cur, (long) pos + len);
+        SizeClasses.check(need);
+        if (encoding(e) == ENC_RAW) {
+            long w = mem.getLong(e + wordOffset(hasExpire(e)));
+            if (mem.usableSize(w) >= need) {
+                writeRange(w, cur, pos, src, off, len);
+                mem.putInt(e + AUX, (int) need);
+                return e;
+            }
+        }
+        long cap = need <= cur ? need : need < (1 << 20) ? need * 2 : need + (1 << 20);
+        long w = mem.allocate((int) Math.min(cap, SizeClasses.MAX_ALLOCATION));
+        if (encoding(e) == ENC_INT) {
+            byte[] digits = Long.toString(intValue(e)).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            mem.copyIn(digits, 0, w, cur);
+        } else {
+            mem.copy(stringAddress(e), w, cur);
+        }
+        writeRange(w, cur, pos, src, off, len);
+        return replace(e, TYPE_STRING, ENC_RAW, w, (int) need, null, 0, 0);
+    }
+
+    /** Writes src at pos of a value of length cur held at w, zeroing the gap [cur, pos). */
+    private void writeRange(long w, int cur, int pos, byte[] src, int off, int len) {
+        for (int i = cur; i < pos; i++) {
+            mem.putByte(w + i, (byte) 0);
+        }
+        mem.copyIn(src, off, w + pos, len);
+    }
+
+    private long rawCopy(byte[] v, int voff, int vlen, int capacity) {
+        long w = mem.allocate(capacity);
+        mem.copyIn(v, voff, w, vlen);
+        return w;
+    }
+
+    /**
+     * Gives e a new value (the raw allocation or object slot in word/aux is already taken): in place when the
+     * layout is unchanged and the entry keeps its size class, otherwise in a new allocation that is linked where
+     * e was. Frees what the old value held. On failure to allocate, e is unchanged and the new raw value freed.
+     */
+    private long replace(long e, int type, int enc, long word, int aux, byte[] in, int ioff, int ilen) {
+        int oldMeta = mem.getInt(e + META);
+        int oldType = EntryLayout.type(oldMeta);
+        int oldEnc = EntryLayout.encoding(oldMeta);
+        boolean exp = hasExpire(e);
+        boolean oldWord = hasWord(oldType, oldEnc);
+        boolean newWord = hasWord(type, enc);
+        long oldRaw = oldType == TYPE_STRING && oldEnc == ENC_RAW ? mem.getLong(e + wordOffset(exp)) : 0;
+        int oldSlot = oldType != TYPE_STRING ? mem.getInt(e + AUX) : -1;
+        int klen = keyLength(e);
+        long n;
+        try {
+            int bytes = EntryLayout.size(exp, newWord, klen, ilen);
+            n = oldWord == newWord && SizeClasses.roundUp(bytes) == mem.usableSize(e) ? e : mem.allocate(bytes);
+        } catch (RuntimeException ex) {
+            if (type == TYPE_STRING && enc == ENC_RAW && word != oldRaw) {
+                mem.free(word);
+            }
+            throw ex;
+        }
+        int ko = EntryLayout.keyOffset(exp, newWord);
+        if (n != e) {
+            mem.putLong(n + NEXT, mem.getLong(e + NEXT));
+            mem.putInt(n + KLEN, mem.getInt(e + KLEN));
+            if (exp) {
+                mem.putLong(n + EXPIRE, mem.getLong(e + EXPIRE));
+                mem.putInt(n + VOL_INDEX, mem.getInt(e + VOL_INDEX));
+            }
+            mem.copy(e + EntryLayout.keyOffset(exp, oldWord), n + ko, klen);
+        }
+        mem.putInt(n + META, EntryLayout.meta(type, enc, oldMeta & LRU_MASK));
+        mem.putInt(n + AUX, aux);
+        if (newWord) {
+            mem.putLong(n + wordOffset(exp), word);
+        }
+        if (ilen > 0) {
+            mem.copyIn(in, ioff, n + ko + klen, ilen);
+        }
+        if (oldRaw != 0 && oldRaw != word) {
+            mem.free(oldRaw);
+        }
+        if (oldSlot >= 0 && !(type != TYPE_STRING && aux == oldSlot)) {
+            releaseSlot(oldSlot);
+        }
+        if (n != e) {
+            moved(e, n);
+            mem.free(e);
+        }
+        return n;
+    }
+
+    /** Links n where e was (n's next already copied) and points the volatile array at n. */
+    private void moved(long e, long n) {
+        if (!replaceLink(e, n)) {
+            throw new IllegalStateException("entry 0x" + Long.toHexString(e) + " is not in the table");
+        }
+        if (hasExpire(n)) {
+            int i = mem.getInt(n + VOL_INDEX);
+            if (i >= 0) { // -1 while an expire is being added
+                vol[i] = n;
+            }
+        }
+    }
+
+    /**
+     * Makes whatever points at e (its bucket or the previous entry) point at r instead. The bucket is found from
+     * the key's hash: in t0 unless that bucket was already moved, and in t1 for keys added during the rehash.
+     */
+    private boolean replaceLink(long e, long r) {
+        int h = entryHash(e);
+        int i0 = h & (t0.length - 1);
+        if (t1 == null || i0 >= rehashIdx) {
+            if (replaceIn(t0, i0, e, r)) {
+                return true;
+            }
+        }
+        return t1 != null && replaceIn(t1, h & (t1.length - 1), e, r);
+    }
+
+    private boolean replaceIn(long[] t, int i, long e, long r) {
+        long p = t[i];
+        if (p == e) {
+            t[i] = r;
+            return true;
+        }
+        while (p != 0) {
+            long next = mem.getLong(p + NEXT);
+            if (next == e) {
+                mem.putLong(p + NEXT, r);
+                return true;
+            }
+            p = next;
+        }
+        return false;
+    }
+
+    // ---------------------------------------------------------------- delete
+
+    /** Deletes entry e (its handle is dead afterwards). */
+    public void delete(long e) {
+        if (!replaceLink(e, mem.getLong(e + NEXT))) {
+            throw new IllegalStateException("entry 0x" + Long.toHexString(e) + " is not in the table");
+        }
+        size--;
+        release(e);
+        if (t1 != null) {
+            rehashStep();
+        } else if (t0.length > MIN_SIZE && size * 8L < t0.length && pauseRehash == 0) {
+            startResize(Math.max(MIN_SIZE, Integer.highestOneBit(Math.max(size, 1)) * 2));
+        }
+    }
+
+    /** Frees an unlinked entry and what its value holds. */
+    private void release(long e) {
+        int meta = mem.getInt(e + META);
+        boolean exp = hasExpire(e);
+        if (exp) {
+            volRemove(e);
+        }
+        if (EntryLayout.type(meta) != TYPE_STRING) {
+            releaseSlot(mem.getInt(e + AUX));
+        } else if (EntryLayout.encoding(meta) == ENC_RAW) {
+            mem.free(mem.getLong(e + wordOffset(exp)));
+        }
+        mem.free(e);
+    }
+
+    /** Deletes every key. O(N): each entry is freed. Not from a SCAN visitor. */
+    public void clear() {
+        for (long[] t : new long[][] {t0, t1}) {
+            if (t == null) {
+                continue;
+            }
+            for (long head : t) {
+                for (long e = head; e != 0; ) {
+                    long next = mem.getLong(e + NEXT);
+                    release(e);
+                    e = next;
+                }
+            }
+        }
+        t0 = new long[MIN_SIZE];
+        t1 = null;
+        rehashIdx = -1;
+        size = 0;
+        vol = new long[16];
+        volCount = 0;
+        objects = new Object[16];
+        freeSlotCount = 0;
+        nextSlot = 0;
+    }
+
+    // ---------------------------------------------------------------- rehash
+
+    private void startResize(int n) {
+        if (n != t0.length) {
+            t1 = new long[n];
+            rehashIdx = 0;
+        }
+    }
+
+    private void rehashStep() {
+        if (pauseRehash == 0) {
+            rehash(1);
+        }
+    }
+
+    /**
+     * Moves up to n non-empty buckets to the new table, visiting at most 10 * n empty ones (Redis's dictRehash);
+     * returns whether a rehash is still in progress.
+     */
+    public boolean rehash(int n) {
+        if (t1 == null || pauseRehash > 0) {
+            return t1 != null;
+        }
+        int emptyVisits = n * 10;
+        long[] src = t0;
+        long[] dst = t1;
+        int mask = dst.length - 1;
+        while (n-- > 0 && rehashIdx < src.length) {
+            while (src[rehashIdx] == 0) {
+                rehashIdx++;
+                if (rehashIdx == src.length || --emptyVisits == 0) {
+                    return finishIfDone();
+                }
+            }
+            for (long e = src[rehashIdx]; e != 0; ) {
+                long next = mem.getLong(e + NEXT);
+                int i = entryHash(e) & mask;
+                mem.putLong(e + NEXT, dst[i]);
+                dst[i] = e;
+                e = next;
+            }
+            src[rehashIdx++] = 0;
+        }
+        return finishIfDone();
+    }
+
+    private boolean finishIfDone() {
+        if (rehashIdx < t0.length) {
+            return true;
+        }
+        t0 = t1;
+        t1 = null;
+        rehashIdx = -1;
+        return false;
+    }
+
+    public boolean rehashing() {
+        return t1 != null;
+    }
+
+    /** Buckets of both tables (the second exists only while rehashing). */
+    public int buckets() {
+        return t0.length + (t1 == null ? 0 : t1.length);
+    }
+
+    /** Heap bytes of the table's primitive arrays (buckets, volatile handles) and the object slot array. */
+    public long heapBytes() {
+        return 8L * buckets() + 8L * vol.length + 4L * objects.length + 4L * freeSlots.length;
+    }
+
+    // ---------------------------------------------------------------- expire
+
+    public boolean hasExpire(long e) {
+        return (mem.getInt(e + KLEN) & HAS_EXPIRE) != 0;
+    }
+
+    /** The expire time (unix ms) of e, or -1 when it has none. */
+    public long expireAt(long e) {
+        return hasExpire(e) ? mem.getLong(e + EXPIRE) : -1;
+    }
+
+    /** Sets e's expire time; returns the entry's handle from now on. */
+    public long setExpire(long e, long when) {
+        if (hasExpire(e)) {
+            mem.putLong(e + EXPIRE, when);
+            return e;
+        }
+        long n = relayout(e, true);
+        mem.putLong(n + EXPIRE, when);
+        volAdd(n);
+        return n;
+    }
+
+    /** Removes e's expire (PERSIST); returns the entry's handle from now on. */
+    public long removeExpire(long e) {
+        if (!hasExpire(e)) {
+            return e;
+        }
+        volRemove(e);
+        return relayout(e, false);
+    }
+
+    /** Copies e into a new allocation with or without the expire field, links it in e's place, frees e. */
+    private long relayout(long e, boolean exp) {
+        boolean oldExp = hasExpire(e);
+        int meta = mem.getInt(e + META);
+        boolean word = hasWord(EntryLayout.type(meta), EntryLayout.encoding(meta));
+        int klen = keyLength(e);
+        int inline = EntryLayout.type(meta) == TYPE_STRING && EntryLayout.encoding(meta) == ENC_EMBSTR
+                ? mem.getInt(e + AUX) : 0;
+        long n = mem.allocate(EntryLayout.size(exp, word, klen, inline));
+        mem.putLong(n + NEXT, mem.getLong(e + NEXT));
+        mem.putInt(n + META, meta);
+        mem.putInt(n + KLEN, exp ? klen | HAS_EXPIRE : klen);
+        mem.putInt(n + AUX, mem.getInt(e + AUX));
+        if (word) {
+            mem.putLong(n + wordOffset(exp), mem.getLong(e + wordOffset(oldExp)));
+        }
+        mem.copy(e + EntryLayout.keyOffset(oldExp, word), n + EntryLayout.keyOffset(exp, word), klen + inline);
+        if (exp) {
+            mem.putLong(n + EXPIRE, oldExp ? mem.getLong(e + EXPIRE) : -1);
+            mem.putInt(n + VOL_INDEX, oldExp ? mem.getInt(e + VOL_INDEX) : -1);
+        }
+        moved(e, n);
+        mem.free(e);
+        return n;
+    }
+
+    private void volAdd(long e) {
+        if (volCount == vol.length) {
+            vol = Arrays.copyOf(vol, vol.length * 2);
+        }
+        mem.putInt(e + VOL_INDEX, volCount);
+        vol[volCount++] = e;
+    }
+
+    private void volRemove(long e) {
+        int i = mem.getInt(e + VOL_INDEX);
+        long last = vol[--volCount];
+        vol[i] = last;
+        mem.putInt(last + VOL_INDEX, i);
+        vol[volCount] = 0;
+        if (vol.length > 64 && volCount * 4 < vol.length) {
+            vol = Arrays.copyOf(vol, vol.length / 2);
+        }
+    }
+
+    /** Number of keys with an expire (Redis's expires dict size). */
+    public int volatileCount() {
+        return volCount;
+    }
+
+    /**
+     * The i-th key with an expire (0 &lt;= i &lt; {@link #volatileCount()}), for the active expiry cycle to sample
+     * by index or walk with a cursor. Deleting or persisting a key moves the last one into its index.
+     */
+    public long volatileEntry(int i) {
+        Objects.checkIndex(i, volCount);
+        return vol[i];
+    }
+
+    // ---------------------------------------------------------------- entry accessors
+
+    public int keyLength(long e) {
+        return mem.getInt(e + KLEN) & ~HAS_EXPIRE;
+    }
+
+    /** Copies e's key to dst[off..]. */
+    public void copyKey(long e, byte[] dst, int off) {
+        mem.copyOut(e + keyOff(e), dst, off, keyLength(e));
+    }
+
+    public byte[] keyBytes(long e) {
+        byte[] b = new byte[keyLength(e)];
+        copyKey(e, b, 0);
+        return b;
+    }
+
+    /** The Redis type number (OBJ_STRING 0, OBJ_LIST 1, ...). */
+    public int type(long e) {
+        return EntryLayout.type(mem.getInt(e + META));
+    }
+
+    /** The Redis encoding number (OBJ_ENCODING_RAW 0, INT 1, EMBSTR 8, LISTPACK 11, ...). */
+    public int encoding(long e) {
+        return EntryLayout.encoding(mem.getInt(e + META));
+    }
+
+    /** Changes the recorded encoding of an aggregate (after its object converted itself, e.g. listpack to hashtable). */
+    public void setEncoding(long e, int encoding) {
+        int meta = mem.getInt(e + META);
+        checkAggregate(EntryLayout.type(meta));
+        mem.putInt(e + META, EntryLayout.meta(EntryLayout.type(meta), encoding, meta & LRU_MASK));
+    }
+
+    /** The 24 LRU/LFU bits. */
+    public int lru(long e) {
+        return mem.getInt(e + META) & LRU_MASK;
+    }
+
+    public void setLru(long e, int lru) {
+        int meta = mem.getInt(e + META);
+        mem.putInt(e + META, (meta & ~LRU_MASK) | (lru & LRU_MASK));
+    }
+
+    /** The integer of an int-encoded string. @throws IllegalStateException for any other value */
+    public long intValue(long e) {
+        if (type(e) != TYPE_STRING || encoding(e) != ENC_INT) {
+            throw new IllegalStateException("not an int-encoded string");
+        }
+        return mem.getLong(e + wordOffset(hasExpire(e)));
+    }
+
+    /** The string's length in bytes (for int, the length of its decimal text). */
+    public int stringLength(long e) {
+        requireString(e);
+        if (encoding(e) == ENC_INT) {
+            long v = intValue(e);
+            int n = v < 0 ? 2 : 1;
+            for (long x = Math.abs(v / 10); x != 0; x /= 10) {
+                n++;
+            }
+            return n;
+        }
+        return mem.getInt(e + AUX);
+    }
+
+    /** Capacity of a raw string's allocation (stringLength plus spare room); for other strings their length. */
+    public int stringCapacity(long e) {
+        requireString(e);
+        return encoding(e) == ENC_RAW ? mem.usableSize(mem.getLong(e + wordOffset(hasExpire(e)))) : stringLength(e);
+    }
+
+    /** Copies len bytes of an embstr or raw value from position from to dst[off..]. */
+    public void copyString(long e, int from, byte[] dst, int off, int len) {
+        Objects.checkFromIndexSize(from, len, stringLength(e));
+        mem.copyOut(stringAddress(e) + from, dst, off, len);
+    }
+
+    /** Copies len bytes of an embstr or raw value from position from to dst at index (e.g. a reply buffer). */
+    public void copyString(long e, int from, ByteBuffer dst, int index, int len) {
+        Objects.checkFromIndexSize(from, len, stringLength(e));
+        mem.copyOut(stringAddress(e) + from, dst, index, len);
+    }
+
+    /** The string value as a new array (the decimal text for int). */
+    public byte[] stringBytes(long e) {
+        if (encoding(e) == ENC_INT && type(e) == TYPE_STRING) {
+            return Long.toString(intValue(e)).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        }
+        byte[] b = new byte[stringLength(e)];
+        copyString(e, 0, b, 0, b.length);
+        return b;
+    }
+
+    /** The aggregate value of e. @throws IllegalStateException for a string */
+    @SuppressWarnings("unchecked")
+    public V object(long e) {
+        if (type(e) == TYPE_STRING) {
+            throw new IllegalStateException("a string has no object");
+        }
+        return (V) objects[mem.getInt(e + AUX)];
+    }
+
+    private long stringAddress(long e) {
+        int enc = encoding(e);
+        if (enc == ENC_EMBSTR) {
+            return e + keyOff(e) + keyLength(e);
+        }
+        if (enc != ENC_RAW) {
+            throw new IllegalStateException("not an embstr or raw string");
+        }
+        return mem.getLong(e + wordOffset(hasExpire(e)));
+    }
+
+    private void requireString(long e) {
+        if (type(e) != TYPE_STRING) {
+            throw new IllegalStateException("not a string");
+        }
+    }
+
+    private static void checkAggregate(int type) {
+        if (type == TYPE_STRING || type < 0 || type > 15) {
+            throw new IllegalArgumentException("not an aggregate type: " + type);
+        }
+    }
+
+    private int keyOff(long e) {
+        int meta = mem.getInt(e + META);
+        return EntryLayout.keyOffset(hasExpire(e), hasWord(EntryLayout.type(meta), EntryLayout.encoding(meta)));
+    }
+
+    private int entryHash(long e) {
+        return KeyHash.hash(mem.buffer(e), (int) e + keyOff(e), keyLength(e));
+    }
+
+    private int takeSlot(Object obj) {
+        int s;
+        if (freeSlotCount > 0) {
+            s = freeSlots[--freeSlotCount];
+        } else {
+            if (nextSlot == objects.length) {
+                objects = Arrays.copyOf(objects, objects.length * 2);
+            }
+            s = nextSlot++;
+        }
+        objects[s] = obj;
+        return s;
+    }
+
+    private void releaseSlot(int s) {
+        objects[s] = null;
+        if (freeSlotCount == freeSlots.length) {
+            freeSlots = Arrays.copyOf(freeSlots, freeSlots.length * 2);
+        }
+        freeSlots[freeSlotCount++] = s;
+    }
+
+    // ---------------------------------------------------------------- sampling, scan, defrag
+
+    /** A random entry, or 0 when empty (Redis's dictGetRandomKey: a random non-empty bucket, a random chain link). */
+    public long randomEntry() {
+        return randomEntry(ThreadLocalRandom.current());
+    }
+
+    public long randomEntry(RandomGenerator r) {
+        if (size == 0) {
+            return 0;
+        }
+        long head;
+        if (t1 == null) {
+            do {
+                head = t0[r.nextInt(t0.length)];
+            } while (head == 0);
+        } else { // buckets of t0 below rehashIdx are empty: skip them
+            int span = t0.length - rehashIdx + t1.length;
+            do {
+                int i = rehashIdx + r.nextInt(span);
+                head = i < t0.length ? t0[i] : t1[i - t0.length];
+            } while (head == 0);
+        }
+        int n = 0;
+        for (long e = head; e != 0; e = mem.getLong(e + NEXT)) {
+            n++;
+        }
+        long e = head;
+        for (int k = r.nextInt(n); k > 0; k--) {
+            e = mem.getLong(e + NEXT);
+        }
+        return e;
+    }
+
+    /**
+     * Visits the bucket(s) of cursor v and returns the next cursor (0 when the scan is complete): Redis's dictScan.
+     * While rehashing, the bucket of the smaller table and every bucket of the larger one that it expands to are
+     * visited, so a key is never missed whichever table holds it. O(chain lengths).
+     */
+    public long scan(long v, EntryVisitor visitor) {
+        return walk(v, Objects.requireNonNull(visitor));
+    }
+
+    /**
+     * Defragments the buckets of cursor v (same cursor as {@link #scan}): every entry, and every raw value, that
+     * {@link SlabAllocator#shouldRelocate} picks is moved to a fuller slab and relinked. Returns the next cursor.
+     * A cron calls it with a time budget, as Redis's activeDefragCycle does.
+     */
+    public long defrag(long v) {
+        return walk(v, null);
+    }
+
+    private long walk(long v, EntryVisitor visitor) {
+        pauseRehash++;
+        try {
+            if (t1 == null) {
+                long m = t0.length - 1;
+                bucket(t0, (int) (v & m), visitor);
+                return nextCursor(v, m);
+            }
+            long[] small = t0.length <= t1.length ? t0 : t1;
+            long[] large = small == t0 ? t1 : t0;
+            long m0 = small.length - 1;
+            long m1 = large.length - 1;
+            bucket(small, (int) (v & m0), visitor);
+            do {
+                bucket(large, (int) (v & m1), visitor);
+                v = nextCursor(v, m1);
+            } while ((v & (m0 ^ m1)) != 0);
+            return v;
+        } finally {
+            pauseRehash--;
+        }
+    }
+
+    private void bucket(long[] t, int i, EntryVisitor visitor) {
+        if (visitor != null) {
+            for (long e = t[i]; e != 0; ) {
+                long next = mem.getLong(e + NEXT);
+                visitor.visit(e);
+                e = next;
+            }
+            return;
+        }
+        long prev = 0;
+        for (long e = t[i]; e != 0; e = mem.getLong(e + NEXT)) {
+            long n = mem.relocate(e);
+            if (n != e) {
+                if (prev == 0) {
+                    t[i] = n;
+                } else {
+                    mem.putLong(prev + NEXT, n);
+                }
+                if (hasExpire(n)) {
+                    vol[mem.getInt(n + VOL_INDEX)] = n;
+                }
+                e = n;
+            }
+            if (type(e) == TYPE_STRING && encoding(e) == ENC_RAW) {
+                long wo = e + wordOffset(hasExpire(e));
+                long w = mem.getLong(wo);
+                long nw = mem.relocate(w);
+                if (nw != w) {
+                    mem.putLong(wo, nw);
+                }
+            }
+            prev = e;
+        }
+    }
+
+    /** Increments the reversed cursor under mask m (the high bits first). */
+    private static long nextCursor(long v, long m) {
+        v |= ~m;
+        v = Long.reverse(v);
+        v++;
+        return Long.reverse(v);
+    }
+
+    /** Visits every entry; the visitor must not add, delete or move entries. */
+    public void forEach(EntryVisitor visitor) {
+        for (long[] t : new long[][] {t0, t1}) {
+            if (t != null) {
+                for (long head : t) {
+                    for (long e = head; e != 0; e = mem.getLong(e + NEXT)) {
+                        visitor.visit(e);
+                    }
+                }
+            }
+        }
+    }
+}

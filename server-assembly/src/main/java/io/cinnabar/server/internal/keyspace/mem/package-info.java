@@ -1,0 +1,68 @@
+/**
+ * Off-heap storage for the keyspace (issue #12), not yet wired behind the keyspace API: keys, their expire and
+ * metadata, and string values live in memory the server allocates and frees itself, outside the GC heap.
+ *
+ * <h2>Parts</h2>
+ * <ul>
+ * <li>{@link io.cinnabar.server.internal.keyspace.mem.SlabAllocator}: slabs of 64 KiB (direct
+ *     {@link java.nio.ByteBuffer}s), each serving one of 36
+ *     {@linkplain io.cinnabar.server.internal.keyspace.mem.SizeClasses size classes} (8..64 by 8, 80..128 by 16, then
+ *     four per doubling up to 8 KiB) through a bitmap; larger requests get a page-rounded buffer of their own.
+ *     Addresses are {@code long} handles ({@code slab id << 32 | offset}); no Java object exists per allocation.
+ *     Empty slabs go to a pool of 16 that every class reuses, the rest back to the JVM. Accounting: allocated,
+ *     active, footprint bytes and the fragmentation ratio (active / allocated), i.e. Redis's
+ *     {@code allocator_allocated}, {@code allocator_active}, {@code allocator_resident},
+ *     {@code allocator_frag_ratio}. Defragmentation hook: {@code shouldRelocate(h)} / {@code relocate(h)} move an
+ *     allocation out of a slab used less than its class's average into a fuller one (Redis's activedefrag hint).</li>
+ * <li>{@link io.cinnabar.server.internal.keyspace.mem.OffHeapKeyTable}: Redis's dict for one database, with each
+ *     key's dictEntry, sds key, robj and embstr folded into one allocation
+ *     ({@link io.cinnabar.server.internal.keyspace.mem.EntryLayout}). Raw strings have an allocation of their own
+ *     (with sds-like spare room for APPEND); aggregates (list, set, zset, hash, stream) stay heap objects in a slot
+ *     array the table owns, so the GC sees one {@code Object[]} and the {@code long[]} bucket and expire arrays,
+ *     none of which it has to trace per key.</li>
+ * </ul>
+ *
+ * <h2>An entry</h2>
+ * <pre>
+ *   0        8       12      16      20            32        40
+ *   +--------+-------+-------+-------+-------------+---------+-----------+---------------+
+ *   | next   | meta  | klen  | aux   | expire, vol | word    | key bytes | embstr bytes  |
+ *   +--------+-------+-------+-------+-------------+---------+-----------+---------------+
+ *     handle   lru:24  len:31  vlen    only with     int or    klen        only embstr
+ *     or 0     type:4  +HAS_   or      an expire     raw value
+ *              enc:4   EXPIRE  slot    (8 + 4)       handle
+ * </pre>
+ * A 10-byte key with a 32-byte embstr value is 20 + 10 + 32 = 62 bytes: one 64-byte region, plus its share of the
+ * bucket array (8 bytes per bucket, load between 1/2 and 1). Redis 7.2 spends about 105 bytes of RSS per such key.
+ *
+ * <h2>Bounds</h2>
+ * <ul>
+ * <li>Allocate and free are O(1) amortized (bitmap search resumes at a per-slab hint; choosing a new current slab
+ *     examines at most 17 candidates).</li>
+ * <li>Rehash: two tables during a resize; each lookup, insert and delete moves one bucket, visiting at most 10
+ *     empty buckets; {@code rehash(n)} moves n buckets and visits at most 10n empty ones. Moving a bucket hashes its
+ *     keys again from their off-heap bytes (the hash is not stored).</li>
+ * <li>An overwrite stays in place when the entry keeps its layout and size class; otherwise the entry is copied to
+ *     a new allocation and relinked (one extra walk of its chain).</li>
+ * <li>SCAN and defrag visit one cursor's buckets: O(the chains visited).</li>
+ * </ul>
+ *
+ * <h2>What stays valid</h2>
+ * A rehash only relinks entries, so entry handles survive it; SCAN's reverse-binary cursor returns every key
+ * present for the whole scan at least once across grows and shrinks, and rehashing pauses while a SCAN visitor
+ * runs (the visitor may delete or rewrite the entry it is given). Value setters, {@code setExpire},
+ * {@code removeExpire}, {@code append} and {@code defrag} may move an entry: they return the handle to use
+ * afterwards, and the table itself updates the bucket chain and the volatile array. A snapshot that walks the
+ * table in SCAN slices therefore keeps its cursor across everything, but must not hold an entry handle across a
+ * write to that key or a defrag step. {@code forEach} requires that nothing is added, deleted or moved.
+ *
+ * <h2>Why direct buffers</h2>
+ * {@code java.lang.foreign} is final only from Java 22 and the build is {@code --release 21}; moving
+ * server-assembly alone would force the benchmarks module (which reads its classes) along. Agrona's
+ * {@code UnsafeBuffer} goes through {@code sun.misc.Unsafe}, which the project rules out. Direct buffers give
+ * bounds-checked, unaligned little-endian access at --release 21; their one cost is that a released slab's native
+ * memory returns to the OS when the collector clears the buffer, which is why empty slabs are pooled.
+ *
+ * <p>Every class here is single-threaded by design: the server's data thread owns the keyspace; nothing locks.
+ */
+package io.cinnabar.server.internal.keyspace.mem;
