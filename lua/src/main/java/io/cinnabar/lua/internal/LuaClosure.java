@@ -1,0 +1,67 @@
+package io.cinnabar.lua.internal;
+
+import io.cinnabar.lua.LuaError;
+import io.cinnabar.lua.LuaFunction;
+
+/** A Lua function value: a {@link Proto} with its upvalues. */
+public final class LuaClosure extends LuaFunction {
+    final Proto p;
+    final Cell[] up;
+
+    LuaClosure(Proto p, Cell[] up) {
+        this.p = p;
+        this.up = up;
+    }
+
+    Frame frame(Object[] args) {
+        Proto pr = p;
+        Object[] slots = new Object[pr.maxSlots];
+        int np = pr.nparams;
+        int n = Math.min(np, args.length);
+        System.arraycopy(args, 0, slots, 0, n);
+        boolean[] cap = pr.paramCaptured;
+        if (cap != null) {
+            for (int i = 0; i < np; i++) {
+                if (cap[i]) {
+                    slots[i] = new Cell(slots[i]);
+                }
+            }
+        }
+        Object[] va = NONE;
+        if (pr.vararg && args.length > np) {
+            va = java.util.Arrays.copyOfRange(args, np, args.length);
+        }
+        return new Frame(pr, slots, va, up);
+    }
+
+    @Override
+    public Object[] call(Object[] args) {
+        Interp in = p.in;
+        if (++in.depth > in.maxDepth) {
+            in.depth--;
+            throw LuaError.fromLibrary("stack overflow");
+        }
+        try {
+            in.tick();
+            Object r = p.body.exec(frame(args));
+            while (r instanceof Nodes.TailCall tc) {
+                if (tc.fn instanceof LuaClosure c) {
+                    in.tick();
+                    r = c.p.body.exec(c.frame(tc.args));
+                } else {
+                    return tc.site.invoke(tc.frame, tc.fn, tc.args);
+                }
+            }
+            return r == null || r == Nodes.BREAK ? NONE : (Object[]) r;
+        } catch (StackOverflowError e) {
+            throw LuaError.fromLibrary("stack overflow");
+        } finally {
+            in.depth--;
+        }
+    }
+
+    @Override
+    public String name() {
+        return "?";
+    }
+}
