@@ -7,7 +7,7 @@ print(#t, table.concat(t, ","))
 local s = 0
 for k, v in pairs(t) do s = s + v end
 print(s)
-for i, v in ipairs({"a", "b", "c"}) do io = nil print(i, v) end
+for i, v in ipairs({"a", "b", "c"}) do print(i, v) end
 print(string.format("%5d|%-5s|%.3f|%g|%x|%q", 42, "ab", 3.14159, 1e20, 255, "a\nb"))
 print(("hello world"):find("o w"), ("hello"):upper(), ("abc"):rep(3, 2))
 print(string.gsub("hello world", "(%w+)", "<%1>"))

@@ -42,7 +42,7 @@ final class LuaOracle {
         if (p.exitValue() != 0) {
             String s = new String(err, StandardCharsets.ISO_8859_1);
             int nl = s.indexOf('\n');
-            e = (nl < 0 ? s : s.substring(0, nl)).replaceFirst("^lua5.1: ", "");
+            e = (nl < 0 ? s : s.substring(0, nl)).replaceFirst("^(/usr/bin/)?lua5.1: ", "");
         }
         return new Result(new String(out, StandardCharsets.ISO_8859_1), e);
     }

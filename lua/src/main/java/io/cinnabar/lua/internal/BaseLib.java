@@ -51,7 +51,11 @@ public final class BaseLib {
                         out.write('\t');
                     }
                     LuaString s = in.tostring(a[i]);
-                    out.write(s.array(), s.offset(), s.length());
+                    int n = 0;
+                    while (n < s.length() && s.byteAt(n) != 0) {
+                        n++; // Lua 5.1's print writes with fputs: up to the first zero byte
+                    }
+                    out.write(s.array(), s.offset(), n);
                 }
                 out.write('\n');
                 out.flush();
@@ -182,8 +186,10 @@ public final class BaseLib {
         Lib.reg(g, fn("pcall", (f, a) -> {
             Lib.checkAny(a, 0);
             int depth = in.depth;
+            in.enterHostFrame();
             try {
                 Object[] r = in.call(a[0], Arrays.copyOfRange(a, 1, a.length));
+                in.depth = depth;
                 Object[] out2 = new Object[r.length + 1];
                 out2[0] = Boolean.TRUE;
                 System.arraycopy(r, 0, out2, 1, r.length);
@@ -200,8 +206,10 @@ public final class BaseLib {
         Lib.reg(g, fn("xpcall", (f, a) -> {
             Lib.checkAny(a, 1);
             int depth = in.depth;
+            in.enterHostFrame();
             try {
                 Object[] r = in.call(a[0], LuaFunction.NONE);
+                in.depth = depth;
                 Object[] out2 = new Object[r.length + 1];
                 out2[0] = Boolean.TRUE;
                 System.arraycopy(r, 0, out2, 1, r.length);

@@ -54,6 +54,18 @@ public final class Interp {
         return siteProto[d].chunk + ":" + siteLine[d] + ": ";
     }
 
+    /** A host function that calls back into Lua marks its level, so error levels count it as Lua 5.1 does. */
+    public void enterHostFrame() {
+        int d = ++depth;
+        if (d > maxDepth) {
+            depth--;
+            throw LuaError.fromLibrary("stack overflow");
+        }
+        if (d < siteProto.length) {
+            siteProto[d] = null;
+        }
+    }
+
     public void tick() {
         if (--hookCountdown <= 0) {
             fireHook();

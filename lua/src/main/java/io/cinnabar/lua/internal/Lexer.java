@@ -56,11 +56,6 @@ final class Lexer {
     Lexer(byte[] src, String chunk) {
         this.src = src;
         this.chunk = chunk;
-        if (src.length > 0 && src[0] == '#') { // skip a first line starting with '#' (as luaL_loadfile)
-            while (pos < src.length && src[pos] != '\n') {
-                pos++;
-            }
-        }
     }
 
     static String tokenText(int t) {
@@ -210,9 +205,11 @@ final class Lexer {
                         pos++;
                         return '[';
                     }
-                    pos++;
-                    tokEnd = pos;
-                    throw lexError("invalid long string delimiter", new String(src, tokStart, pos - tokStart,
+                    int near = pos + 1;
+                    while (ch(near) == '=') {
+                        near++;
+                    }
+                    throw lexError("invalid long string delimiter", new String(src, tokStart, near - tokStart,
                             StandardCharsets.ISO_8859_1));
                 }
                 case '=':
@@ -392,6 +389,7 @@ final class Lexer {
                     throw lexError("unfinished string", new String(src, tokStart, pos - tokStart,
                             StandardCharsets.ISO_8859_1));
                 case '\\': {
+                    int backslash = pos;
                     pos++;
                     int e = ch(pos);
                     switch (e) {
@@ -420,7 +418,7 @@ final class Lexer {
                                 }
                                 if (v > 255) {
                                     throw lexError("escape sequence too large", new String(src, tokStart,
-                                            pos - tokStart, StandardCharsets.ISO_8859_1));
+                                            backslash - tokStart, StandardCharsets.ISO_8859_1));
                                 }
                                 out.write(v);
                             } else {

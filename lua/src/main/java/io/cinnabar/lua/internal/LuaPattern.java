@@ -487,7 +487,7 @@ final class LuaPattern {
         int maxN = Lib.optInt(a, 3, src.length() + 1);
         if (!(repl instanceof Double || repl instanceof LuaString || repl instanceof LuaTable
                 || repl instanceof LuaFunction)) {
-            throw Lib.typeError(a, 2, "string/function/table");
+            throw LuaError.argError(3, "string/function/table expected");
         }
         LuaString replStr = repl instanceof LuaTable || repl instanceof LuaFunction ? null : Interp.toStr(repl);
         LuaPattern m = new LuaPattern(src, pat);

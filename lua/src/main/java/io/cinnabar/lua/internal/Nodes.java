@@ -449,6 +449,11 @@ final class Nodes {
         Object eval(Frame f) {
             return e.eval(f);
         }
+
+        @Override
+        String info() {
+            return e.info();
+        }
     }
 
     // ---- operators

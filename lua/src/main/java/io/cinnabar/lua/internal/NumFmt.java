@@ -12,7 +12,7 @@ public final class NumFmt {
 
     /** Lua 5.1's {@code tostring(number)}: {@code %.14g}. */
     public static String toLua(double v) {
-        if (v == (long) v && Math.abs(v) < 1e15) {
+        if (v == (long) v && Math.abs(v) < 1e14) {
             if (v == 0 && 1 / v < 0) {
                 return "-0";
             }

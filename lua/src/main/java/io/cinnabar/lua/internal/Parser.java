@@ -35,20 +35,24 @@ public final class Parser {
         }
     }
 
-    private Parser(Interp in, byte[] src, String chunk) {
+    private final String runtimeChunk;
+
+    private Parser(Interp in, byte[] src, String syntaxChunk, String runtimeChunk) {
         this.in = in;
-        this.lx = new Lexer(src, chunk);
+        this.lx = new Lexer(src, syntaxChunk);
+        this.runtimeChunk = runtimeChunk;
     }
 
     /** The printable chunk name ({@code luaO_chunkid}) for a chunk name given to load. */
-    public static String chunkId(String name) {
+    public static String chunkId(String name, int idSize) {
         if (name.startsWith("=")) {
-            return name.length() > 60 ? name.substring(1, 60) : name.substring(1);
+            return name.length() > idSize ? name.substring(1, idSize) : name.substring(1);
         }
         if (name.startsWith("@")) {
             String s = name.substring(1);
-            if (s.length() > 56) {
-                s = "..." + s.substring(s.length() - 53);
+            int max = idSize - 4;
+            if (s.length() > max) {
+                s = "..." + s.substring(s.length() - max + 3);
             }
             return s;
         }
@@ -56,7 +60,7 @@ public final class Parser {
         while (len < name.length() && name.charAt(len) != '\n' && name.charAt(len) != '\r') {
             len++;
         }
-        int max = 60 - 18;
+        int max = idSize - 17;
         if (len > max) {
             len = max;
         }
@@ -68,7 +72,7 @@ public final class Parser {
 
     /** Compiles a chunk to a function; syntax errors are {@link io.cinnabar.lua.LuaError}s with Lua's text. */
     public static LuaClosure compile(Interp in, byte[] src, String chunkName) {
-        Parser p = new Parser(in, src, chunkId(chunkName));
+        Parser p = new Parser(in, src, chunkId(chunkName, 80), chunkId(chunkName, 60));
         try {
             return p.mainChunk();
         } catch (StackOverflowError e) {
@@ -78,7 +82,7 @@ public final class Parser {
     }
 
     private LuaClosure mainChunk() {
-        Proto p = new Proto(in, lx.chunk, 0);
+        Proto p = new Proto(in, runtimeChunk, 0);
         p.vararg = true;
         fs = new FuncState(null, p);
         lx.next();
@@ -471,26 +475,23 @@ public final class Parser {
 
     private Stat exprStat(int line) {
         Expr e = suffixedExpr();
-        if (lx.tok == '=' || lx.tok == ',') {
-            List<Target> ts = new ArrayList<>();
-            ts.add(target(e));
-            while (testNext(',')) {
-                ts.add(target(suffixedExpr()));
-            }
-            checkNext('=');
-            Expr[] es = exprList();
-            return new Assign(line, ts.toArray(new Target[0]), es);
+        if (e instanceof CallSite c) {
+            return new ExprStat(line, c);
         }
-        if (!(e instanceof CallSite c)) {
-            throw syntaxError("syntax error");
+        List<Target> ts = new ArrayList<>();
+        ts.add(target(e));
+        while (testNext(',')) {
+            ts.add(target(suffixedExpr()));
         }
-        return new ExprStat(line, c);
+        checkNext('=');
+        Expr[] es = exprList();
+        return new Assign(line, ts.toArray(new Target[0]), es);
     }
 
     // ---- functions
 
     private FunctionExpr body(boolean method, int line) {
-        Proto p = new Proto(in, lx.chunk, line);
+        Proto p = new Proto(in, runtimeChunk, line);
         FuncState f = new FuncState(fs, p);
         fs = f;
         List<LocalVar> params = new ArrayList<>();
@@ -511,7 +512,7 @@ public final class Parser {
                     p.vararg = true;
                     break;
                 } else {
-                    throw syntaxError("<name> expected");
+                    throw syntaxError("<name> or '...' expected");
                 }
             } while (testNext(','));
         }
@@ -679,7 +680,7 @@ public final class Parser {
             lx.next();
             Expr e = expr();
             checkMatch(')', '(', line);
-            return e.isMulti() ? new Paren(line, e) : e;
+            return new Paren(line, e);
         }
         throw syntaxError("unexpected symbol");
     }

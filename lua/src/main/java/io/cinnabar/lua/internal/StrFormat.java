@@ -68,6 +68,9 @@ final class StrFormat {
             }
             int conv = i < n ? fmt.byteAt(i++) : 0;
             arg++;
+            if (arg >= a.length) {
+                throw LuaError.argError(arg + 1, "no value");
+            }
             String body;
             switch (conv) {
                 case 'c': {
@@ -90,7 +93,7 @@ final class StrFormat {
                 case 'u':
                 case 'x':
                 case 'X': {
-                    long v = toLong(Lib.checkNumber(a, arg));
+                    long v = toULong(Lib.checkNumber(a, arg));
                     String digits = conv == 'o' ? Long.toOctalString(v) : conv == 'u' ? Long.toUnsignedString(v)
                             : conv == 'x' ? Long.toHexString(v) : Long.toHexString(v).toUpperCase();
                     if (prec >= 0 && digits.length() < prec) {
@@ -195,8 +198,20 @@ final class StrFormat {
         return LuaString.wrap(out.toByteArray());
     }
 
-    private static long toLong(double d) {
+    /** C's (long) cast on x86-64: out of range (and NaN) gives LONG_MIN. */
+    static long toLong(double d) {
+        if (!(d > -9.223372036854775808E18 - 1025) || d >= 9.223372036854775808E18) {
+            return Long.MIN_VALUE;
+        }
         return (long) d;
+    }
+
+    /** C's (unsigned long) cast as gcc compiles it on x86-64. */
+    static long toULong(double d) {
+        if (d < 9.223372036854775808E18) {
+            return toLong(d);
+        }
+        return toLong(d - 9.223372036854775808E18) ^ Long.MIN_VALUE;
     }
 
     private static String integer(String digits, boolean neg, int prec, boolean plus, boolean space) {
