@@ -66,19 +66,24 @@ public final class Interp {
         }
     }
 
-    public void tick() {
+    /** Counts one instruction at {@code line} of {@code f} (null: a function entry, positioned by its caller). */
+    public void tick(Frame f, int line) {
         if (--hookCountdown <= 0) {
-            fireHook();
+            fireHook(f, line);
         }
     }
 
-    private void fireHook() {
+    private void fireHook(Frame f, int line) {
         if (hook == null) {
             hookCountdown = Integer.MAX_VALUE;
             return;
         }
         hookCountdown = hookEvery;
-        hook.run();
+        try {
+            hook.run();
+        } catch (LuaError e) {
+            throw f != null && e.isPending() ? e.complete(where(f, line), null, false) : e;
+        }
     }
 
     public static String typeName(Object v) {

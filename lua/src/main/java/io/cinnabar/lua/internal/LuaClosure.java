@@ -42,11 +42,11 @@ public final class LuaClosure extends LuaFunction {
             throw LuaError.fromLibrary("stack overflow");
         }
         try {
-            in.tick();
+            in.tick(null, 0);
             Object r = p.body.exec(frame(args));
             while (r instanceof Nodes.TailCall tc) {
                 if (tc.fn instanceof LuaClosure c) {
-                    in.tick();
+                    in.tick(null, 0);
                     r = c.p.body.exec(c.frame(tc.args));
                 } else {
                     return tc.site.invoke(tc.frame, tc.fn, tc.args);

@@ -1059,7 +1059,7 @@ final class Nodes {
         @Override
         Object exec(Frame f) {
             while (Interp.truthy(cond.eval(f))) {
-                in.tick();
+                in.tick(f, line);
                 Object r = body.exec(f);
                 if (r != null) {
                     return r == BREAK ? null : r;
@@ -1084,7 +1084,7 @@ final class Nodes {
         @Override
         Object exec(Frame f) {
             do {
-                in.tick();
+                in.tick(f, line);
                 Object r = body.exec(f);
                 if (r != null) {
                     return r == BREAK ? null : r;
@@ -1154,7 +1154,7 @@ final class Nodes {
             Object[] slots = f.slots;
             Interp in = this.in;
             for (; st > 0 ? i <= lim : i >= lim; i += st) {
-                in.tick();
+                in.tick(f, line);
                 slots[slot] = cap ? new Cell(i) : (Object) i;
                 Object r = body.exec(f);
                 if (r != null) {
@@ -1190,7 +1190,7 @@ final class Nodes {
             Object ctl = init[2];
             LocalVar[] vs = vars;
             while (true) {
-                in.tick();
+                in.tick(f, line);
                 Object[] r;
                 try {
                     if (fn instanceof BaseLib.Next && state instanceof LuaTable t) {

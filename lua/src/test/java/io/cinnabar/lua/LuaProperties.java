@@ -1,0 +1,115 @@
+package io.cinnabar.lua;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.Size;
+
+class LuaProperties {
+
+    @Provide
+    Arbitrary<Double> doubles() {
+        return Arbitraries.oneOf(
+                Arbitraries.doubles(),
+                Arbitraries.doubles().between(-1e6, 1e6).ofScale(3),
+                Arbitraries.longs().between(-(1L << 54), 1L << 54).map(l -> (double) l),
+                Arbitraries.integers().between(-320, 300).map(e -> Math.pow(10, e)),
+                Arbitraries.longs().map(Double::longBitsToDouble).filter(d -> !d.isNaN() && !d.isInfinite()));
+    }
+
+    /** tostring and string.format of random numbers print exactly as lua5.1 prints them. */
+    @Property(tries = 15)
+    void numberTextEqualsLua51(@ForAll @Size(min = 1, max = 60) List<@net.jqwik.api.From("doubles") Double> values)
+            throws Exception {
+        StringBuilder src = new StringBuilder();
+        for (double d : values) {
+            src.append("local x = ").append(Double.toString(d)).append('\n');
+            src.append("print(x, -x, x .. '', string.format('%.3g|%e|%.10f|%5.2f|%g|%.14g|%.0e|%G|%d|%x', "
+                    + "x, x, x, x, x, x, x, x, x, x))\n");
+        }
+        Path dir = Files.createTempDirectory("luanum");
+        try {
+            LuaOracle.Result[] r = LuaOracle.both(dir, "num.lua", src.toString());
+            assertEquals(r[0].stdout(), r[1].stdout());
+            assertEquals(r[0].error(), r[1].error());
+        } finally {
+            try (var s = Files.list(dir)) {
+                for (Path p : s.toList()) {
+                    Files.delete(p);
+                }
+            }
+            Files.delete(dir);
+        }
+    }
+
+    /** A table answers like a map from keys to values, and # is always a border. */
+    @Property(tries = 300)
+    void tableBehavesAsAMapWithBorders(@ForAll @Size(max = 200) List<@net.jqwik.api.From("ops") int[]> ops) {
+        LuaTable t = new LuaTable();
+        Map<Object, Object> model = new HashMap<>();
+        for (int[] op : ops) {
+            Object key = op[0] < 40 ? (Object) (double) op[0] : LuaString.of("k" + op[0]);
+            Object val = op[1] == 0 ? null : (double) op[1];
+            t.put(key, val);
+            if (val == null) {
+                model.remove(key);
+            } else {
+                model.put(key, val);
+            }
+            int n = t.length();
+            assertTrue(n == 0 || t.get(n) != null, "t[#t] is nil");
+            assertNull(t.get(n + 1), "t[#t+1] is not nil");
+        }
+        Set<Object> seen = new HashSet<>();
+        for (int p = t.nextPosition(null); p >= 0; p = t.nextPosition(t.keyAt(p))) {
+            Object k = t.keyAt(p);
+            assertTrue(seen.add(k), "key twice: " + k);
+            assertEquals(model.get(k), t.valueAt(p));
+        }
+        assertEquals(model.keySet(), seen);
+        for (Map.Entry<Object, Object> e : model.entrySet()) {
+            assertNotNull(t.get(e.getKey()));
+        }
+    }
+
+    @Provide
+    Arbitrary<int[]> ops() {
+        return Arbitraries.integers().between(-2, 60).flatMap(k -> Arbitraries.integers().between(0, 3)
+                .map(v -> new int[] {k, v}));
+    }
+
+    /** Any bytes either compile or fail with a Lua error; never another exception. */
+    @Property(tries = 500)
+    void arbitrarySourcesFailOnlyWithLuaErrors(@ForAll("sources") String source) {
+        Lua lua = new Lua();
+        try {
+            lua.load(source.getBytes(StandardCharsets.ISO_8859_1), "=fuzz");
+        } catch (LuaError e) {
+            assertTrue(e.getMessage().startsWith("fuzz:"), e.getMessage());
+        }
+    }
+
+    @Provide
+    Arbitrary<String> sources() {
+        Arbitrary<String> tokens = Arbitraries.of("local", "x", "=", "(", ")", "{", "}", "[", "]", "function", "end",
+                "if", "then", "else", "return", "...", "..", ".", ",", ";", "1", "0x1f", "1e", "'s'", "\"", "[[",
+                "]]", "--", "\n", " ", "for", "in", "do", "while", "repeat", "until", "not", "#", "-", "+", "==",
+                "~=", "<=", ":", "nil", "true", "\\", "\0", "\377", "and", "or", "break", "[=[", "%");
+        return tokens.list().ofMaxSize(40).map(l -> String.join("", l));
+    }
+}
