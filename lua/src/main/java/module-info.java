@@ -3,5 +3,7 @@
  * Redis scripts. See {@link io.cinnabar.lua.Lua}.
  */
 module io.cinnabar.lua {
+    requires java.management; // os.clock: CPU time of the running thread
+
     exports io.cinnabar.lua;
 }

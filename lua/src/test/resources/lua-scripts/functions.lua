@@ -117,3 +117,7 @@ show(tostring(true), tostring(false), tostring(12.5), tostring("s"))
 show(_VERSION, _G._G == _G, _G.print == print)
 globalvar = 5
 show(_G.globalvar, _G["globalvar"])
+local c0 = os.clock()
+local spin = 0
+for i = 1, 100000 do spin = spin + i end
+show(type(c0), os.clock() >= c0, spin)

@@ -134,6 +134,17 @@ public final class MathLib {
                 return one(r);
             }
         });
+        LuaTable os = new LuaTable();
+        in.globals.put("os", os);
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        Lib.reg(os, new Lib("clock") {
+            @Override
+            public Object[] call(Object[] a) {
+                long ns = threads.isCurrentThreadCpuTimeSupported() ? threads.getCurrentThreadCpuTime()
+                        : System.nanoTime();
+                return one(ns / 1e9);
+            }
+        });
         Rand rand = new Rand();
         Lib.reg(m, new Lib("random") {
             @Override
