@@ -24,12 +24,14 @@ class LuaProperties {
 
     @Provide
     Arbitrary<Double> doubles() {
+        // no -0.0 literal: lua5.1 shares one constant slot between 0 and -0 in a chunk (a 5.1 quirk, see README)
         return Arbitraries.oneOf(
                 Arbitraries.doubles(),
                 Arbitraries.doubles().between(-1e6, 1e6).ofScale(3),
                 Arbitraries.longs().between(-(1L << 54), 1L << 54).map(l -> (double) l),
                 Arbitraries.integers().between(-320, 300).map(e -> Math.pow(10, e)),
-                Arbitraries.longs().map(Double::longBitsToDouble).filter(d -> !d.isNaN() && !d.isInfinite()));
+                Arbitraries.longs().map(Double::longBitsToDouble).filter(d -> !d.isNaN() && !d.isInfinite()))
+                .filter(d -> !(d == 0 && 1 / d < 0));
     }
 
     /** tostring and string.format of random numbers print exactly as lua5.1 prints them. */

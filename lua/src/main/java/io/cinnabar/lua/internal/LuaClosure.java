@@ -36,6 +36,14 @@ public final class LuaClosure extends LuaFunction {
 
     @Override
     public Object[] call(Object[] args) {
+        return run(null, args);
+    }
+
+    /**
+     * Runs with a slot array the caller filled with the arguments ({@code slots.length >= maxSlots}, not vararg),
+     * or, when {@code slots} is null, with {@code args}.
+     */
+    Object[] run(Object[] slots, Object[] args) {
         Interp in = p.in;
         if (++in.depth > in.maxDepth) {
             in.depth--;
@@ -43,7 +51,21 @@ public final class LuaClosure extends LuaFunction {
         }
         try {
             in.tick(null, 0);
-            Object r = p.body.exec(frame(args));
+            Frame fr;
+            if (slots != null) {
+                boolean[] cap = p.paramCaptured;
+                if (cap != null) {
+                    for (int i = 0; i < cap.length; i++) {
+                        if (cap[i]) {
+                            slots[i] = new Cell(slots[i]);
+                        }
+                    }
+                }
+                fr = new Frame(p, slots, NONE, up);
+            } else {
+                fr = frame(args);
+            }
+            Object r = p.body.exec(fr);
             while (r instanceof Nodes.TailCall tc) {
                 if (tc.fn instanceof LuaClosure c) {
                     in.tick(null, 0);

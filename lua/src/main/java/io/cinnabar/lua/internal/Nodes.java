@@ -332,6 +332,30 @@ final class Nodes {
         @Override
         Object[] run(Frame f) {
             Object fv = fn.eval(f);
+            if (fv instanceof LuaClosure c && !lastMulti && !c.p.vararg) {
+                // the arguments go straight into the callee's slots: no argument array
+                Expr[] a = args;
+                int n = a.length;
+                Proto p = c.p;
+                Object[] slots = new Object[Math.max(p.maxSlots, n)];
+                for (int i = 0; i < n; i++) {
+                    slots[i] = a[i].eval(f);
+                }
+                for (int i = p.nparams; i < n; i++) {
+                    slots[i] = null;
+                }
+                Interp in = this.in;
+                int d = in.depth;
+                if (d < in.siteLine.length) {
+                    in.siteProto[d] = f.proto;
+                    in.siteLine[d] = line;
+                }
+                try {
+                    return c.run(slots, null);
+                } catch (LuaError e) {
+                    throw e.isPending() ? e.complete(Interp.where(f, line), fnName(), false) : e;
+                }
+            }
             return invoke(f, fv, evalArgs(f, null, false));
         }
 
