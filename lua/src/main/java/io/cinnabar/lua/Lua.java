@@ -1,6 +1,7 @@
 package io.cinnabar.lua;
 
 import io.cinnabar.lua.internal.BaseLib;
+import io.cinnabar.lua.internal.BitLib;
 import io.cinnabar.lua.internal.Interp;
 import io.cinnabar.lua.internal.MathLib;
 import io.cinnabar.lua.internal.NumFmt;
@@ -27,6 +28,7 @@ public final class Lua {
         StringLib.install(in);
         TableLib.install(in);
         MathLib.install(in);
+        BitLib.install(in);
     }
 
     /** A universe whose {@code print} writes to standard output. */
