@@ -2,6 +2,7 @@ package io.cinnabar.lua;
 
 import io.cinnabar.lua.internal.BaseLib;
 import io.cinnabar.lua.internal.BitLib;
+import io.cinnabar.lua.internal.CjsonLib;
 import io.cinnabar.lua.internal.Interp;
 import io.cinnabar.lua.internal.MathLib;
 import io.cinnabar.lua.internal.NumFmt;
@@ -29,6 +30,7 @@ public final class Lua {
         TableLib.install(in);
         MathLib.install(in);
         BitLib.install(in);
+        CjsonLib.install(in);
     }
 
     /** A universe whose {@code print} writes to standard output. */

@@ -184,6 +184,19 @@ class LuaApiTest {
     }
 
     @Test
+    void cjsonDecodeArgumentErrorsAreRedisCopys() {
+        // Redis's deps/lua/src/lua_cjson.c: json_verify_arg_count(l, 1) then luaL_checklstring
+        Lua lua = new Lua();
+        Object[] r = lua.run("local a, b = pcall(cjson.decode) local c, d = pcall(cjson.decode, '1', 2) return b, d",
+                "=s");
+        assertEquals("bad argument #1 to '?' (string expected, got no value)", str(r[0]));
+        assertEquals("bad argument #2 to '?' (found too many arguments)", str(r[1]));
+        r = lua.run("return cjson.decode('[1,{\"a\":null}]')[2].a == cjson.null, type(cjson.null)", "=s");
+        assertEquals(Boolean.TRUE, r[0]);
+        assertEquals("userdata", str(r[1]));
+    }
+
+    @Test
     void numberTextIsLua51s() {
         assertEquals("1e+14", Lua.numberToString(1e14));
         assertEquals("99999999999999", Lua.numberToString(99999999999999.0));
