@@ -47,6 +47,7 @@ class LuaProperties {
         Path dir = Files.createTempDirectory("luanum");
         try {
             LuaOracle.Result[] r = LuaOracle.both(dir, "num.lua", src.toString());
+            assertNull(r[0].error(), "the reference failed: " + r[0].error());
             assertEquals(r[0].stdout(), r[1].stdout());
             assertEquals(r[0].error(), r[1].error());
         } finally {
@@ -57,6 +58,66 @@ class LuaProperties {
             }
             Files.delete(dir);
         }
+    }
+
+    /**
+     * cjson: encoding random trees (arrays, one-key objects, strings with any byte, numbers, booleans, null) gives
+     * lua-cjson's exact text, and decode(encode(v)) encodes to the same text again.
+     */
+    @Property(tries = 20)
+    void cjsonEqualsLuaCjsonAndRoundTrips(@ForAll @Size(min = 1, max = 20) List<@net.jqwik.api.From("jsonValues") String> values)
+            throws Exception {
+        StringBuilder src = new StringBuilder("local cjson = cjson or require('cjson')\n");
+        for (String v : values) {
+            src.append("do local v = ").append(v).append(" local e = cjson.encode(v)\n")
+                    .append("print(e) if cjson.encode(cjson.decode(e)) ~= e then print('ROUNDTRIP-MISMATCH') end end\n");
+        }
+        Path dir = Files.createTempDirectory("luajson");
+        try {
+            LuaOracle.Result[] r = LuaOracle.both(dir, "json_prop.lua", src.toString());
+            assertNull(r[0].error(), "the reference failed: " + r[0].error());
+            assertEquals(r[0].error(), r[1].error());
+            assertEquals(r[0].stdout(), r[1].stdout());
+            assertTrue(!r[1].stdout().contains("ROUNDTRIP-MISMATCH"), r[1].stdout());
+        } finally {
+            try (var s = Files.list(dir)) {
+                for (Path p : s.toList()) {
+                    Files.delete(p);
+                }
+            }
+            Files.delete(dir);
+        }
+    }
+
+    @Provide
+    Arbitrary<String> jsonValues() {
+        return jsonValue(4);
+    }
+
+    private Arbitrary<String> jsonValue(int depth) {
+        Arbitrary<String> strings = Arbitraries.strings().withCharRange((char) 0, (char) 255).ofMaxLength(12)
+                .map(LuaProperties::luaQuote);
+        Arbitrary<String> numbers = doubles().filter(d -> d != 0 || 1 / d > 0)
+                .map(d -> d < 0 ? "(" + d + ")" : Double.toString(d));
+        Arbitrary<String> leaves = Arbitraries.oneOf(strings, numbers, Arbitraries.of("true", "false", "cjson.null"));
+        if (depth == 0) {
+            return leaves;
+        }
+        Arbitrary<String> child = Arbitraries.lazy(() -> jsonValue(depth - 1));
+        Arbitrary<String> arrays = child.list().ofMinSize(1).ofMaxSize(5).map(l -> "{" + String.join(", ", l) + "}");
+        Arbitrary<String> objects = Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(5)
+                .flatMap(k -> child.map(v -> "{[" + luaQuote(k) + "] = " + v + "}"));
+        return Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(3, leaves), net.jqwik.api.Tuple.of(2, arrays), net.jqwik.api.Tuple.of(1, objects),
+                net.jqwik.api.Tuple.of(1, Arbitraries.just("{}")));
+    }
+
+    private static String luaQuote(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            b.append('\\').append(String.format("%03d", (int) c)); // exact bytes in both interpreters
+        }
+        return b.append('"').toString();
     }
 
     /** A table answers like a map from keys to values, and # is always a border. */
