@@ -3,6 +3,7 @@ package io.cinnabar.lua;
 import io.cinnabar.lua.internal.BaseLib;
 import io.cinnabar.lua.internal.BitLib;
 import io.cinnabar.lua.internal.CjsonLib;
+import io.cinnabar.lua.internal.CmsgpackLib;
 import io.cinnabar.lua.internal.Interp;
 import io.cinnabar.lua.internal.MathLib;
 import io.cinnabar.lua.internal.NumFmt;
@@ -31,6 +32,7 @@ public final class Lua {
         MathLib.install(in);
         BitLib.install(in);
         CjsonLib.install(in);
+        CmsgpackLib.install(in);
     }
 
     /** A universe whose {@code print} writes to standard output. */

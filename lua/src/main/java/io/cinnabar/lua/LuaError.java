@@ -7,7 +7,7 @@ package io.cinnabar.lua;
  */
 public final class LuaError extends RuntimeException {
     private final Object value;
-    /** 0: complete; -1: waits for the caller's position; n > 0: "bad argument #n" waiting for position and name. */
+    /** 0: complete; -1: waits for the caller's position; n > 0: "bad argument #(n-1)" waiting for position and name. */
     private final int pending;
 
     public LuaError(Object value) {
@@ -35,7 +35,7 @@ public final class LuaError extends RuntimeException {
      * the calling expression as in Lua 5.1.
      */
     public static LuaError argError(int arg, String message) {
-        return new LuaError(LuaString.of(message), arg);
+        return new LuaError(LuaString.of(message), arg + 1);
     }
 
     /** The error value ({@code null} is nil). */
@@ -69,7 +69,7 @@ public final class LuaError extends RuntimeException {
         }
         String msg = value.toString();
         {
-            int arg = pending;
+            int arg = pending - 1;
             String fn = name == null ? "?" : name;
             if (method) {
                 arg--;
@@ -85,7 +85,7 @@ public final class LuaError extends RuntimeException {
     @Override
     public String getMessage() {
         if (value instanceof LuaString || value instanceof Double) {
-            return pending > 0 ? "bad argument #" + pending + " (" + value + ")" : value.toString();
+            return pending > 0 ? "bad argument #" + (pending - 1) + " (" + value + ")" : value.toString();
         }
         return value == null ? "nil" : "(error object is a " + Lua.typeName(value) + " value)";
     }
