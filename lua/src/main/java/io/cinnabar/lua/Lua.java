@@ -4,6 +4,7 @@ import io.cinnabar.lua.internal.BaseLib;
 import io.cinnabar.lua.internal.BitLib;
 import io.cinnabar.lua.internal.CjsonLib;
 import io.cinnabar.lua.internal.CmsgpackLib;
+import io.cinnabar.lua.internal.StructLib;
 import io.cinnabar.lua.internal.Interp;
 import io.cinnabar.lua.internal.MathLib;
 import io.cinnabar.lua.internal.NumFmt;
@@ -33,6 +34,7 @@ public final class Lua {
         BitLib.install(in);
         CjsonLib.install(in);
         CmsgpackLib.install(in);
+        StructLib.install(in);
     }
 
     /** A universe whose {@code print} writes to standard output. */

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * cmsgpack (which Debian does not package) against the copy inside a real redis-server: the same script runs as
+ * cmsgpack and struct (which Debian does not package) against the copy inside a real redis-server: the same script runs as
  * {@code EVAL} there and here; the string it returns (or the error text) must be equal byte for byte.
  */
 class RedisLibrariesDifferentialTest {
@@ -190,5 +190,50 @@ class RedisLibrariesDifferentialTest {
         same(DUMP + "return dump({pcall(cmsgpack.unpack_limit, 'abc', -1)})");
         same("return cmsgpack.unpack(ARGV[1])", new byte[] {(byte) 0xd9, 1, 65});
         same("return cmsgpack.unpack(ARGV[1])", new byte[] {(byte) 0xdb, 0, 0, 0, 5, 65});
+    }
+
+    static final String[] STRUCT_FORMATS = {"b", "B", "h", "H", "l", "L", "T", "i", "I", "i1", "i2", "i3", "i8", "I5",
+        "i16", "I32", ">i", "<i", ">I3", "<h", ">H", "f", "d", ">f", ">d", "x", "bxh", "!4bi", "!bd", "!2bh", "!8bid",
+        ">!4 b i", "i33", "!3b", "y", "i99999999999", "c3", "s"};
+
+    static final String[] STRUCT_NUMBERS = {"0", "1", "-1", "127", "128", "255", "256", "-129", "65535", "65536",
+        "2^31", "-2^31", "2^32", "2^53", "-2^53", "2^63", "2^64", "0.5", "-0.5", "1e300", "1/0"};
+
+    @Test
+    void structEqualsRedis() throws IOException {
+        for (String f : STRUCT_FORMATS) {
+            same(DUMP + "return dump({pcall(struct.size, '" + f + "')})");
+            for (String n : STRUCT_NUMBERS) {
+                String args = f.contains("c") || f.contains("s") ? "'abcdef'" : "-- \n"
+                        + String.join(", ", java.util.Collections.nCopies(4, n));
+                if (f.contains("c") || f.contains("s")) {
+                    args = "'abcdef'";
+                } else {
+                    args = String.join(", ", java.util.Collections.nCopies(4, n));
+                }
+                String pack = "struct.pack('" + f + "', " + args + ")";
+                same(DUMP + "local ok, s = pcall(function() return " + pack + " end) "
+                        + "if not ok then return s end "
+                        + "return s .. '|' .. dump({pcall(struct.unpack, '" + f + "', s)})");
+                if (f.contains("c") || f.contains("s")) {
+                    break;
+                }
+            }
+        }
+        same(DUMP + "return dump({pcall(struct.unpack, 'Bc0', '\\3abcdef')})");
+        same(DUMP + "return dump({pcall(struct.unpack, 'c0', 'abc')})");
+        same(DUMP + "return dump({pcall(struct.unpack, 'Bc0', '\\9abc')})");
+        same(DUMP + "return dump({pcall(struct.unpack, 's', 'abc')})");
+        same(DUMP + "return dump({pcall(struct.unpack, 'ss', 'ab\\0cd\\0ef')})");
+        same(DUMP + "return dump({pcall(struct.unpack, 'i', 'abcdefgh', 5)})");
+        same(DUMP + "return dump({pcall(struct.unpack, 'i', 'abcdefgh', 6)})");
+        same(DUMP + "return dump({pcall(struct.unpack, 'i', 'abcdefgh', 0)})");
+        same(DUMP + "return dump({pcall(struct.unpack, 'i', 'abcdefgh', 100)})");
+        same(DUMP + "return dump({pcall(struct.pack, 'c10', 'abc')})");
+        same(DUMP + "return dump({pcall(struct.pack, 'c0s', 'abc', 'de')})");
+        same(DUMP + "return dump({pcall(struct.pack, 'i', 'x')})");
+        same(DUMP + "return dump({pcall(struct.pack, 'i')})");
+        same(DUMP + "return dump({pcall(struct.size, 'c0')})");
+        same(DUMP + "return dump({pcall(struct.unpack, '>I2 <I2', '\\1\\2\\1\\2')})");
     }
 }
