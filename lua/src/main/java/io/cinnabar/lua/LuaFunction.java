@@ -10,7 +10,7 @@ public abstract class LuaFunction {
     /** The empty result list. */
     public static final Object[] NONE = new Object[0];
 
-    /** Calls this function; {@code args} may be longer than used and may be kept by the callee. */
+    /** Calls this function; the callee may keep {@code args} but must not modify it (it can be shared). */
     public abstract Object[] call(Object[] args);
 
     /** The name shown in error messages such as "bad argument #1 to 'name'". */
