@@ -1,0 +1,148 @@
+package io.cinnabar.lua;
+
+import io.cinnabar.lua.internal.BaseLib;
+import io.cinnabar.lua.internal.BitLib;
+import io.cinnabar.lua.internal.CjsonLib;
+import io.cinnabar.lua.internal.CmsgpackLib;
+import io.cinnabar.lua.internal.StructLib;
+import io.cinnabar.lua.internal.Interp;
+import io.cinnabar.lua.internal.MathLib;
+import io.cinnabar.lua.internal.NumFmt;
+import io.cinnabar.lua.internal.Parser;
+import io.cinnabar.lua.internal.StringLib;
+import io.cinnabar.lua.internal.TableLib;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One Lua 5.1 universe: a globals table with the base, string, table and math libraries, a compiler from source to
+ * functions, and the controls a host needs to run untrusted scripts (an instruction-count hook, a call depth limit,
+ * host functions, strict globals). Not thread-safe: one thread runs one {@code Lua} at a time.
+ *
+ * <p>Values are plain Java objects: nil is {@code null}, then {@link Boolean}, {@link Double}, {@link LuaString},
+ * {@link LuaTable}, {@link LuaFunction}.
+ */
+public final class Lua {
+    private final Interp in = new Interp();
+
+    /** A universe with the base, string, table and math libraries; {@code print} writes to {@code out}. */
+    public Lua(OutputStream out) {
+        BaseLib.install(in, out);
+        StringLib.install(in);
+        TableLib.install(in);
+        MathLib.install(in);
+        BitLib.install(in);
+        CjsonLib.install(in);
+        CmsgpackLib.install(in);
+        StructLib.install(in);
+    }
+
+    /** A universe whose {@code print} writes to standard output. */
+    public Lua() {
+        this(System.out);
+    }
+
+    public LuaTable globals() {
+        return in.globals;
+    }
+
+    /**
+     * Compiles {@code source}; {@code chunkName} follows Lua's convention ("=name" or "@file" printed as is, any
+     * other text as {@code [string "text"]}). Syntax errors throw {@link LuaError} with Lua 5.1's message.
+     */
+    public LuaFunction load(byte[] source, String chunkName) {
+        return Parser.compile(in, source, chunkName);
+    }
+
+    public LuaFunction load(String source, String chunkName) {
+        return load(source.getBytes(StandardCharsets.UTF_8), chunkName);
+    }
+
+    /**
+     * Calls {@code fn} (any callable value) with {@code args}; errors arrive as {@link LuaError} with a complete
+     * message; the call depth is reset afterwards even when the hook aborted the script.
+     */
+    public Object[] call(Object fn, Object... args) {
+        int depth = in.depth;
+        try {
+            return in.call(fn, args);
+        } catch (LuaError e) {
+            throw e.isPending() ? e.complete("", null, false) : e;
+        } catch (StackOverflowError e) {
+            throw new LuaError(LuaString.of("stack overflow"));
+        } finally {
+            in.depth = depth;
+        }
+    }
+
+    /** Compiles and runs {@code source}, returning its results. */
+    public Object[] run(String source, String chunkName) {
+        return call(load(source, chunkName));
+    }
+
+    /** Registers a host function as the global {@code name}. */
+    public void register(String name, LuaFunction fn) {
+        in.globals.put(name, fn);
+    }
+
+    /**
+     * Calls {@code hook} every {@code every} counted instructions (each function call and each loop iteration
+     * counts one); the hook may throw any exception to abort the running script. A {@link LuaError} thrown there can
+     * be caught by {@code pcall}; any other runtime exception cannot. {@code hook == null} removes it.
+     */
+    public void setInstructionHook(int every, Runnable hook) {
+        if (every <= 0) {
+            throw new IllegalArgumentException("every must be positive: " + every);
+        }
+        in.hook = hook;
+        in.hookEvery = every;
+        in.hookCountdown = hook == null ? Integer.MAX_VALUE : every;
+    }
+
+    /** The deepest nesting of Lua calls before "stack overflow" (default 1000). */
+    public void setMaxCallDepth(int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("max must be positive: " + max);
+        }
+        in.setMaxDepth(max);
+    }
+
+    /**
+     * Redis's global protection: reading an undefined global raises "Script attempted to access nonexistent global
+     * variable 'name'", and creating a global raises "Attempt to modify a readonly table" once {@code readOnly}.
+     * Variables that exist can still be read (and written unless read-only).
+     */
+    public void protectGlobals(boolean readOnly) {
+        LuaTable mt = new LuaTable();
+        mt.put(Interp.S_INDEX, new LuaFunction() {
+            @Override
+            public Object[] call(Object[] args) {
+                Object k = args.length > 1 ? args[1] : null;
+                throw LuaError.fromLibrary("Script attempted to access nonexistent global variable '"
+                        + Interp.rawToString(k) + "'");
+            }
+        });
+        in.globals.setMetatable(mt);
+        in.globals.setReadOnly(readOnly);
+    }
+
+    /** Lua's {@code type(v)}. */
+    public static String typeName(Object v) {
+        return Interp.typeName(v);
+    }
+
+    /** Lua 5.1's {@code tostring} of a number ({@code %.14g}). */
+    public static String numberToString(double d) {
+        return NumFmt.toLua(d);
+    }
+
+    /** Lua's {@code tostring(v)} without metamethods. */
+    public static LuaString toLuaString(Object v) {
+        return Interp.rawToString(v);
+    }
+
+    /** Lua 5.1's string-to-number conversion, or null. */
+    public static Double toNumber(Object v) {
+        return Interp.toNumber(v);
+    }
+}

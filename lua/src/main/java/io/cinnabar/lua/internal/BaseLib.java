@@ -1,0 +1,286 @@
+package io.cinnabar.lua.internal;
+
+import io.cinnabar.lua.LuaError;
+import io.cinnabar.lua.LuaFunction;
+import io.cinnabar.lua.LuaString;
+import io.cinnabar.lua.LuaTable;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.function.BiFunction;
+
+/** The base library Redis exposes. */
+public final class BaseLib {
+    private BaseLib() {
+    }
+
+    /** {@code next}; the generic for recognizes it and walks the table directly. */
+    static final class Next extends Lib {
+        Next() {
+            super("next");
+        }
+
+        @Override
+        public Object[] call(Object[] a) {
+            LuaTable t = checkTable(a, 0);
+            int pos = t.nextPosition(arg(a, 1));
+            return pos < 0 ? one(null) : new Object[] {t.keyAt(pos), t.valueAt(pos)};
+        }
+    }
+
+    private static Lib fn(String name, BiFunction<Lib, Object[], Object[]> body) {
+        return new Lib(name) {
+            @Override
+            public Object[] call(Object[] a) {
+                return body.apply(this, a);
+            }
+        };
+    }
+
+    public static void install(Interp in, OutputStream out) {
+        LuaTable g = in.globals;
+        g.put("_G", g);
+        g.put("_VERSION", LuaString.of("Lua 5.1"));
+        Next next = new Next();
+        Lib.reg(g, next);
+        Lib.reg(g, fn("print", (f, a) -> {
+            try {
+                for (int i = 0; i < a.length; i++) {
+                    if (i > 0) {
+                        out.write('\t');
+                    }
+                    LuaString s = in.tostring(a[i]);
+                    int n = 0;
+                    while (n < s.length() && s.byteAt(n) != 0) {
+                        n++; // Lua 5.1's print writes with fputs: up to the first zero byte
+                    }
+                    out.write(s.array(), s.offset(), n);
+                }
+                out.write('\n');
+                out.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return LuaFunction.NONE;
+        }));
+        Lib.reg(g, fn("assert", (f, a) -> {
+            Lib.checkAny(a, 0);
+            if (!Interp.truthy(a[0])) {
+                LuaString m = Lib.optStr(a, 1, LuaString.of("assertion failed!"));
+                throw LuaError.fromLibrary(m);
+            }
+            return a;
+        }));
+        Lib.reg(g, fn("error", (f, a) -> {
+            Object v = Lib.arg(a, 0);
+            int level = Lib.optInt(a, 1, 1);
+            if (v instanceof LuaString s && level > 0) {
+                String w = in.whereLevel(level);
+                if (!w.isEmpty()) {
+                    v = Interp.concat(LuaString.of(w), s);
+                }
+            }
+            throw new LuaError(v);
+        }));
+        Lib.reg(g, fn("getmetatable", (f, a) -> {
+            Lib.checkAny(a, 0);
+            LuaTable mt = in.metatable(a[0]);
+            if (mt == null) {
+                return Lib.one(null);
+            }
+            Object protectedMt = mt.get(Interp.S_METATABLE);
+            return Lib.one(protectedMt != null ? protectedMt : mt);
+        }));
+        Lib.reg(g, fn("setmetatable", (f, a) -> {
+            LuaTable t = Lib.checkTable(a, 0);
+            Object mt = Lib.arg(a, 1);
+            if (a.length < 2 || (mt != null && !(mt instanceof LuaTable))) {
+                throw LuaError.argError(2, "nil or table expected");
+            }
+            if (t.getMetatable() != null && t.getMetatable().get(Interp.S_METATABLE) != null) {
+                throw LuaError.fromLibrary("cannot change a protected metatable");
+            }
+            t.setMetatable((LuaTable) mt);
+            return Lib.one(t);
+        }));
+        Lib ipairsAux = fn("ipairs_aux", (f, a) -> {
+            LuaTable t = (LuaTable) a[0];
+            int i = (int) (double) (Double) a[1] + 1;
+            Object v = t.get(i);
+            return v == null ? LuaFunction.NONE : new Object[] {(double) i, v};
+        });
+        Lib.reg(g, fn("ipairs", (f, a) -> new Object[] {ipairsAux, Lib.checkTable(a, 0), 0.0}));
+        Lib.reg(g, fn("pairs", (f, a) -> new Object[] {next, Lib.checkTable(a, 0), null}));
+        Lib.reg(g, fn("rawequal", (f, a) -> {
+            Lib.checkAny(a, 0);
+            Lib.checkAny(a, 1);
+            return Lib.one(Interp.rawEquals(a[0], a[1]));
+        }));
+        Lib.reg(g, fn("rawget", (f, a) -> {
+            LuaTable t = Lib.checkTable(a, 0);
+            Lib.checkAny(a, 1);
+            return Lib.one(t.get(a[1]));
+        }));
+        Lib.reg(g, fn("rawset", (f, a) -> {
+            LuaTable t = Lib.checkTable(a, 0);
+            Lib.checkAny(a, 1);
+            Lib.checkAny(a, 2);
+            t.put(a[1], a[2]);
+            return Lib.one(t);
+        }));
+        Lib.reg(g, fn("select", (f, a) -> {
+            Object n = Lib.arg(a, 0);
+            int top = a.length - 1;
+            if (n instanceof LuaString s && s.length() == 1 && s.byteAt(0) == '#') {
+                return Lib.one((double) top);
+            }
+            int i = Lib.checkInt(a, 0);
+            if (i < 0) {
+                i = top + i;
+            } else if (i > top) {
+                i = top;
+            }
+            if (i < 1) {
+                throw LuaError.argError(1, "index out of range");
+            }
+            return Arrays.copyOfRange(a, i, a.length);
+        }));
+        Lib.reg(g, fn("tonumber", (f, a) -> {
+            int base = Lib.optInt(a, 1, 10);
+            if (base == 10) {
+                Lib.checkAny(a, 0);
+                return Lib.one(Interp.toNumber(a[0]));
+            }
+            LuaString s = Lib.checkStr(a, 0);
+            if (base < 2 || base > 36) {
+                throw LuaError.argError(2, "base out of range");
+            }
+            return Lib.one(strtoul(s, base));
+        }));
+        Lib.reg(g, fn("tostring", (f, a) -> {
+            Lib.checkAny(a, 0);
+            return Lib.one(in.tostring(a[0]));
+        }));
+        Lib.reg(g, fn("type", (f, a) -> {
+            Lib.checkAny(a, 0);
+            return Lib.one(LuaString.of(Interp.typeName(a[0])));
+        }));
+        Lib.reg(g, fn("unpack", (f, a) -> {
+            LuaTable t = Lib.checkTable(a, 0);
+            int i = Lib.optInt(a, 1, 1);
+            int e = a.length > 2 && a[2] != null ? Lib.checkInt(a, 2) : t.length();
+            if (i > e) {
+                return LuaFunction.NONE;
+            }
+            long n = (long) e - i + 1;
+            if (n >= 8000) {
+                throw LuaError.fromLibrary("too many results to unpack");
+            }
+            Object[] r = new Object[(int) n];
+            for (int k = 0; k < n; k++) {
+                r[k] = t.get(i + k);
+            }
+            return r;
+        }));
+        Lib.reg(g, fn("pcall", (f, a) -> {
+            Lib.checkAny(a, 0);
+            int depth = in.depth;
+            in.enterHostFrame();
+            try {
+                Object[] r = in.call(a[0], Arrays.copyOfRange(a, 1, a.length));
+                in.depth = depth;
+                Object[] out2 = new Object[r.length + 1];
+                out2[0] = Boolean.TRUE;
+                System.arraycopy(r, 0, out2, 1, r.length);
+                return out2;
+            } catch (LuaError e) {
+                in.depth = depth;
+                LuaError c = e.isPending() ? e.complete("", null, false) : e;
+                return new Object[] {Boolean.FALSE, c.value()};
+            } catch (StackOverflowError e) {
+                in.depth = depth;
+                return new Object[] {Boolean.FALSE, LuaString.of("stack overflow")};
+            }
+        }));
+        Lib.reg(g, fn("xpcall", (f, a) -> {
+            Lib.checkAny(a, 1);
+            int depth = in.depth;
+            in.enterHostFrame();
+            try {
+                Object[] r = in.call(a[0], LuaFunction.NONE);
+                in.depth = depth;
+                Object[] out2 = new Object[r.length + 1];
+                out2[0] = Boolean.TRUE;
+                System.arraycopy(r, 0, out2, 1, r.length);
+                return out2;
+            } catch (LuaError e) {
+                in.depth = depth;
+                LuaError c = e.isPending() ? e.complete("", null, false) : e;
+                Object[] h = in.call(a[1], new Object[] {c.value()});
+                return new Object[] {Boolean.FALSE, Interp.first(h)};
+            } catch (StackOverflowError e) {
+                in.depth = depth;
+                return new Object[] {Boolean.FALSE, LuaString.of("stack overflow")};
+            }
+        }));
+        Lib.reg(g, fn("loadstring", (f, a) -> {
+            LuaString s = Lib.checkStr(a, 0);
+            LuaString name = Lib.optStr(a, 1, s);
+            try {
+                return Lib.one(Parser.compile(in, s.toBytes(), name.toString()));
+            } catch (LuaError e) {
+                return new Object[] {null, e.value()};
+            }
+        }));
+    }
+
+    /** C's strtoul as tonumber(s, base) uses it; null when nothing or trailing garbage. */
+    static Double strtoul(LuaString s, int base) {
+        int i = 0;
+        int n = s.length();
+        while (i < n && isSpace(s.byteAt(i))) {
+            i++;
+        }
+        boolean neg = false;
+        if (i < n && (s.byteAt(i) == '-' || s.byteAt(i) == '+')) {
+            neg = s.byteAt(i) == '-';
+            i++;
+        }
+        if (base == 16 && i + 1 < n && s.byteAt(i) == '0' && (s.byteAt(i + 1) | 0x20) == 'x') {
+            i += 2;
+        }
+        int start = i;
+        java.math.BigInteger v = java.math.BigInteger.ZERO;
+        java.math.BigInteger b = java.math.BigInteger.valueOf(base);
+        while (i < n) {
+            int c = s.byteAt(i);
+            int d = c >= '0' && c <= '9' ? c - '0' : (c | 0x20) >= 'a' && (c | 0x20) <= 'z' ? (c | 0x20) - 'a' + 10 : 99;
+            if (d >= base) {
+                break;
+            }
+            v = v.multiply(b).add(java.math.BigInteger.valueOf(d));
+            i++;
+        }
+        if (i == start) {
+            return null;
+        }
+        while (i < n && isSpace(s.byteAt(i))) {
+            i++;
+        }
+        if (i != n) {
+            return null;
+        }
+        java.math.BigInteger max = java.math.BigInteger.ONE.shiftLeft(64);
+        if (v.compareTo(max) >= 0) {
+            v = max.subtract(java.math.BigInteger.ONE);
+        } else if (neg && v.signum() != 0) {
+            v = max.subtract(v);
+        }
+        return v.doubleValue();
+    }
+
+    static boolean isSpace(int c) {
+        return c == ' ' || (c >= '\t' && c <= '\r');
+    }
+}

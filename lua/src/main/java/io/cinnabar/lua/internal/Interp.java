@@ -1,0 +1,449 @@
+package io.cinnabar.lua.internal;
+
+import io.cinnabar.lua.LuaError;
+import io.cinnabar.lua.LuaFunction;
+import io.cinnabar.lua.LuaString;
+import io.cinnabar.lua.LuaTable;
+
+/** The state of one Lua universe and the operations with Lua 5.1's coercions and metamethods. */
+public final class Interp {
+    public static final LuaString S_INDEX = LuaString.of("__index");
+    public static final LuaString S_NEWINDEX = LuaString.of("__newindex");
+    public static final LuaString S_CALL = LuaString.of("__call");
+    public static final LuaString S_EQ = LuaString.of("__eq");
+    public static final LuaString S_LT = LuaString.of("__lt");
+    public static final LuaString S_LE = LuaString.of("__le");
+    public static final LuaString S_CONCAT = LuaString.of("__concat");
+    public static final LuaString S_UNM = LuaString.of("__unm");
+    public static final LuaString S_TOSTRING = LuaString.of("__tostring");
+    public static final LuaString S_METATABLE = LuaString.of("__metatable");
+    static final LuaString[] ARITH_EVENTS = {
+        LuaString.of("__add"), LuaString.of("__sub"), LuaString.of("__mul"), LuaString.of("__div"),
+        LuaString.of("__mod"), LuaString.of("__pow")};
+    public static final int ADD = 0;
+    public static final int SUB = 1;
+    public static final int MUL = 2;
+    public static final int DIV = 3;
+    public static final int MOD = 4;
+    public static final int POW = 5;
+
+    public final LuaTable globals = new LuaTable();
+    public LuaTable stringMeta;
+    public int depth;
+    public int maxDepth = 1000;
+    /** Per call depth: the function and line of the call site running there (for error levels). */
+    Proto[] siteProto = new Proto[1002];
+    int[] siteLine = new int[1002];
+    /** Counts down; the hook runs when it reaches 0. */
+    public int hookCountdown = Integer.MAX_VALUE;
+    public int hookEvery;
+    public Runnable hook;
+
+    public void setMaxDepth(int max) {
+        maxDepth = max;
+        siteProto = new Proto[max + 2];
+        siteLine = new int[max + 2];
+    }
+
+    /** "chunk:line: " of the call site {@code level} levels up from the running Lua function (1 = its caller). */
+    public String whereLevel(int level) {
+        int d = depth - level + 1;
+        if (level <= 0 || d < 1 || d >= siteLine.length || siteProto[d] == null) {
+            return "";
+        }
+        return siteProto[d].chunk + ":" + siteLine[d] + ": ";
+    }
+
+    /** A host function that calls back into Lua marks its level, so error levels count it as Lua 5.1 does. */
+    public void enterHostFrame() {
+        int d = ++depth;
+        if (d > maxDepth) {
+            depth--;
+            throw LuaError.fromLibrary("stack overflow");
+        }
+        if (d < siteProto.length) {
+            siteProto[d] = null;
+        }
+    }
+
+    /** Counts one instruction at {@code line} of {@code f} (null: a function entry, positioned by its caller). */
+    public void tick(Frame f, int line) {
+        if (--hookCountdown <= 0) {
+            fireHook(f, line);
+        }
+    }
+
+    private void fireHook(Frame f, int line) {
+        if (hook == null) {
+            hookCountdown = Integer.MAX_VALUE;
+            return;
+        }
+        hookCountdown = hookEvery;
+        try {
+            hook.run();
+        } catch (LuaError e) {
+            throw f != null && e.isPending() ? e.complete(where(f, line), null, false) : e;
+        }
+    }
+
+    public static String typeName(Object v) {
+        if (v == null) {
+            return "nil";
+        }
+        if (v instanceof Boolean) {
+            return "boolean";
+        }
+        if (v instanceof Double) {
+            return "number";
+        }
+        if (v instanceof LuaString) {
+            return "string";
+        }
+        if (v instanceof LuaTable) {
+            return "table";
+        }
+        if (v instanceof LuaFunction) {
+            return "function";
+        }
+        return "userdata";
+    }
+
+    public static boolean truthy(Object v) {
+        return v != null && v != Boolean.FALSE;
+    }
+
+    public LuaTable metatable(Object v) {
+        if (v instanceof LuaTable t) {
+            return t.getMetatable();
+        }
+        if (v instanceof LuaString) {
+            return stringMeta;
+        }
+        return null;
+    }
+
+    public Object metamethod(Object v, LuaString event) {
+        LuaTable mt = metatable(v);
+        return mt == null ? null : mt.get(event);
+    }
+
+    // ---- conversions
+
+    public static Double toNumber(Object v) {
+        if (v instanceof Double d) {
+            return d;
+        }
+        if (v instanceof LuaString s) {
+            return NumFmt.parse(s.array(), s.offset(), s.length());
+        }
+        return null;
+    }
+
+    public static LuaString toStr(Object v) {
+        if (v instanceof LuaString s) {
+            return s;
+        }
+        if (v instanceof Double d) {
+            return LuaString.of(NumFmt.toLua(d));
+        }
+        return null;
+    }
+
+    /** tostring without metamethods. */
+    public static LuaString rawToString(Object v) {
+        if (v == null) {
+            return LuaString.of("nil");
+        }
+        if (v instanceof Boolean b) {
+            return LuaString.of(b ? "true" : "false");
+        }
+        LuaString s = toStr(v);
+        return s != null ? s : LuaString.of(v.toString());
+    }
+
+    public LuaString tostring(Object v) {
+        Object h = metamethod(v, S_TOSTRING);
+        if (h != null) {
+            Object r = first(call(h, new Object[] {v}));
+            if (!(r instanceof LuaString) && !(r instanceof Double)) {
+                throw LuaError.fromLibrary("'tostring' must return a string to 'print'");
+            }
+            return toStr(r);
+        }
+        return rawToString(v);
+    }
+
+    public static Object first(Object[] r) {
+        return r.length == 0 ? null : r[0];
+    }
+
+    // ---- errors
+
+    public static String where(Frame f, int line) {
+        if (f == null) {
+            return "";
+        }
+        return f.proto.chunk + ":" + line + ": ";
+    }
+
+    public static LuaError rtError(Frame f, int line, String msg) {
+        return new LuaError(LuaString.of(where(f, line) + msg));
+    }
+
+    static String desc(String varInfo, Object v) {
+        return varInfo == null ? "a " + typeName(v) + " value" : varInfo + " (a " + typeName(v) + " value)";
+    }
+
+    // ---- indexing
+
+    public Object index(Frame f, int line, Object o, Object k, String info) {
+        for (int loop = 0; loop < 100; loop++) {
+            Object h;
+            if (o instanceof LuaTable t) {
+                Object v = t.get(k);
+                if (v != null) {
+                    return v;
+                }
+                LuaTable mt = t.getMetatable();
+                if (mt == null || (h = mt.get(S_INDEX)) == null) {
+                    return null;
+                }
+            } else {
+                h = metamethod(o, S_INDEX);
+                if (h == null) {
+                    throw rtError(f, line, "attempt to index " + desc(loop == 0 ? info : null, o));
+                }
+            }
+            if (h instanceof LuaFunction) {
+                return first(callAt(f, line, h, new Object[] {o, k}));
+            }
+            o = h;
+        }
+        throw rtError(f, line, "loop in gettable");
+    }
+
+    public void setIndex(Frame f, int line, Object o, Object k, Object v, String info) {
+        for (int loop = 0; loop < 100; loop++) {
+            Object h;
+            if (o instanceof LuaTable t) {
+                LuaTable mt = t.getMetatable();
+                if (mt == null || (h = mt.get(S_NEWINDEX)) == null || t.get(k) != null) {
+                    try {
+                        t.put(k, v);
+                    } catch (LuaError e) {
+                        throw e.complete(where(f, line), null, false);
+                    }
+                    return;
+                }
+            } else {
+                h = metamethod(o, S_NEWINDEX);
+                if (h == null) {
+                    throw rtError(f, line, "attempt to index " + desc(loop == 0 ? info : null, o));
+                }
+            }
+            if (h instanceof LuaFunction) {
+                callAt(f, line, h, new Object[] {o, k, v});
+                return;
+            }
+            o = h;
+        }
+        throw rtError(f, line, "loop in settable");
+    }
+
+    // ---- calls
+
+    public Object[] call(Object fn, Object[] args) {
+        if (fn instanceof LuaFunction lf) {
+            return lf.call(args);
+        }
+        Object h = metamethod(fn, S_CALL);
+        if (h == null) {
+            throw LuaError.fromLibrary("attempt to call " + desc(null, fn));
+        }
+        Object[] a = new Object[args.length + 1];
+        a[0] = fn;
+        System.arraycopy(args, 0, a, 1, args.length);
+        return call(h, a);
+    }
+
+    /** A call made by the interpreter (metamethods): pending library errors get this line. */
+    public Object[] callAt(Frame f, int line, Object fn, Object[] args) {
+        try {
+            return call(fn, args);
+        } catch (LuaError e) {
+            throw e.isPending() ? e.complete(where(f, line), null, false) : e;
+        }
+    }
+
+    // ---- arithmetic
+
+    public static double arith(int op, double a, double b) {
+        switch (op) {
+            case ADD: return a + b;
+            case SUB: return a - b;
+            case MUL: return a * b;
+            case DIV: return a / b;
+            case MOD: return a - Math.floor(a / b) * b;
+            default: return Math.pow(a, b);
+        }
+    }
+
+    public Object arith(Frame f, int line, int op, Object a, Object b, String infoA, String infoB) {
+        Double x = toNumber(a);
+        Double y = toNumber(b);
+        if (x != null && y != null) {
+            return arith(op, x, y);
+        }
+        LuaString ev = ARITH_EVENTS[op];
+        Object h = metamethod(a, ev);
+        if (h == null) {
+            h = metamethod(b, ev);
+        }
+        if (h != null) {
+            return first(callAt(f, line, h, new Object[] {a, b}));
+        }
+        boolean firstBad = x == null;
+        throw rtError(f, line, "attempt to perform arithmetic on "
+                + (firstBad ? desc(infoA, a) : desc(infoB, b)));
+    }
+
+    public Object unm(Frame f, int line, Object a, String info) {
+        Double x = toNumber(a);
+        if (x != null) {
+            return -x;
+        }
+        Object h = metamethod(a, S_UNM);
+        if (h != null) {
+            return first(callAt(f, line, h, new Object[] {a, a}));
+        }
+        throw rtError(f, line, "attempt to perform arithmetic on " + desc(info, a));
+    }
+
+    public Object len(Frame f, int line, Object a, String info) {
+        if (a instanceof LuaString s) {
+            return (double) s.length();
+        }
+        if (a instanceof LuaTable t) {
+            return (double) t.length();
+        }
+        throw rtError(f, line, "attempt to get length of " + desc(info, a));
+    }
+
+    // ---- comparison
+
+    public static boolean rawEquals(Object a, Object b) {
+        if (a == b) {
+            return true;
+        }
+        if (a == null || b == null) {
+            return false;
+        }
+        if (a instanceof Double x) {
+            return b instanceof Double y && x.doubleValue() == y.doubleValue();
+        }
+        if (a instanceof LuaString || a instanceof Boolean) {
+            return a.equals(b);
+        }
+        return false;
+    }
+
+    public boolean eq(Frame f, int line, Object a, Object b) {
+        if (a == b) {
+            return true;
+        }
+        if (a instanceof Double x) {
+            return b instanceof Double y && x.doubleValue() == y.doubleValue();
+        }
+        if (a instanceof LuaString) {
+            return a.equals(b);
+        }
+        if (a instanceof LuaTable ta && b instanceof LuaTable tb) {
+            Object h = compHandler(ta, tb, S_EQ);
+            return h != null && truthy(first(callAt(f, line, h, new Object[] {a, b})));
+        }
+        return false;
+    }
+
+    private Object compHandler(Object a, Object b, LuaString ev) {
+        Object h1 = metamethod(a, ev);
+        if (h1 == null) {
+            return null;
+        }
+        Object h2 = metamethod(b, ev);
+        return rawEquals(h1, h2) ? h1 : null;
+    }
+
+    private static LuaError compareError(Frame f, int line, Object a, Object b) {
+        String t1 = typeName(a);
+        String t2 = typeName(b);
+        return rtError(f, line, t1.equals(t2) ? "attempt to compare two " + t1 + " values"
+                : "attempt to compare " + t1 + " with " + t2);
+    }
+
+    public boolean lt(Frame f, int line, Object a, Object b) {
+        if (a instanceof Double x && b instanceof Double y) {
+            return x < y;
+        }
+        if (a instanceof LuaString x && b instanceof LuaString y) {
+            return x.compareTo(y) < 0;
+        }
+        if (typeName(a).equals(typeName(b))) {
+            Object h = compHandler(a, b, S_LT);
+            if (h != null) {
+                return truthy(first(callAt(f, line, h, new Object[] {a, b})));
+            }
+        }
+        throw compareError(f, line, a, b);
+    }
+
+    public boolean le(Frame f, int line, Object a, Object b) {
+        if (a instanceof Double x && b instanceof Double y) {
+            return x <= y;
+        }
+        if (a instanceof LuaString x && b instanceof LuaString y) {
+            return x.compareTo(y) <= 0;
+        }
+        if (typeName(a).equals(typeName(b))) {
+            Object h = compHandler(a, b, S_LE);
+            if (h != null) {
+                return truthy(first(callAt(f, line, h, new Object[] {a, b})));
+            }
+            h = compHandler(b, a, S_LT);
+            if (h != null) {
+                return !truthy(first(callAt(f, line, h, new Object[] {b, a})));
+            }
+        }
+        throw compareError(f, line, a, b);
+    }
+
+    // ---- concatenation
+
+    public Object concat(Frame f, int line, Object a, Object b, String infoA, String infoB) {
+        LuaString x = toStr(a);
+        LuaString y = toStr(b);
+        if (x != null && y != null) {
+            return concat(x, y);
+        }
+        Object h = metamethod(a, S_CONCAT);
+        if (h == null) {
+            h = metamethod(b, S_CONCAT);
+        }
+        if (h != null) {
+            return first(callAt(f, line, h, new Object[] {a, b}));
+        }
+        throw rtError(f, line, "attempt to concatenate " + (x == null ? desc(infoA, a) : desc(infoB, b)));
+    }
+
+    public static LuaString concat(LuaString x, LuaString y) {
+        if (x.length() == 0) {
+            return y;
+        }
+        if (y.length() == 0) {
+            return x;
+        }
+        byte[] r = new byte[x.length() + y.length()];
+        System.arraycopy(x.array(), x.offset(), r, 0, x.length());
+        System.arraycopy(y.array(), y.offset(), r, x.length(), y.length());
+        return LuaString.wrap(r);
+    }
+}

@@ -1,0 +1,89 @@
+package io.cinnabar.lua.internal;
+
+import io.cinnabar.lua.LuaError;
+import io.cinnabar.lua.LuaFunction;
+
+/** A Lua function value: a {@link Proto} with its upvalues. */
+public final class LuaClosure extends LuaFunction {
+    final Proto p;
+    final Cell[] up;
+
+    LuaClosure(Proto p, Cell[] up) {
+        this.p = p;
+        this.up = up;
+    }
+
+    Frame frame(Object[] args) {
+        Proto pr = p;
+        Object[] slots = new Object[pr.maxSlots];
+        int np = pr.nparams;
+        int n = Math.min(np, args.length);
+        System.arraycopy(args, 0, slots, 0, n);
+        boolean[] cap = pr.paramCaptured;
+        if (cap != null) {
+            for (int i = 0; i < np; i++) {
+                if (cap[i]) {
+                    slots[i] = new Cell(slots[i]);
+                }
+            }
+        }
+        Object[] va = NONE;
+        if (pr.vararg && args.length > np) {
+            va = java.util.Arrays.copyOfRange(args, np, args.length);
+        }
+        return new Frame(pr, slots, va, up);
+    }
+
+    @Override
+    public Object[] call(Object[] args) {
+        return run(null, args);
+    }
+
+    /**
+     * Runs with a slot array the caller filled with the arguments ({@code slots.length >= maxSlots}, not vararg),
+     * or, when {@code slots} is null, with {@code args}.
+     */
+    Object[] run(Object[] slots, Object[] args) {
+        Interp in = p.in;
+        if (++in.depth > in.maxDepth) {
+            in.depth--;
+            throw LuaError.fromLibrary("stack overflow");
+        }
+        try {
+            in.tick(null, 0);
+            Frame fr;
+            if (slots != null) {
+                boolean[] cap = p.paramCaptured;
+                if (cap != null) {
+                    for (int i = 0; i < cap.length; i++) {
+                        if (cap[i]) {
+                            slots[i] = new Cell(slots[i]);
+                        }
+                    }
+                }
+                fr = new Frame(p, slots, NONE, up);
+            } else {
+                fr = frame(args);
+            }
+            Object r = p.body.exec(fr);
+            while (r instanceof Nodes.TailCall tc) {
+                if (tc.fn instanceof LuaClosure c) {
+                    in.tick(null, 0);
+                    r = c.p.body.exec(c.frame(tc.args));
+                } else {
+                    return tc.site.invoke(tc.frame, tc.fn, tc.args);
+                }
+            }
+            return r == null || r == Nodes.BREAK ? NONE : (Object[]) r;
+        } catch (StackOverflowError e) {
+            throw LuaError.fromLibrary("stack overflow");
+        } finally {
+            in.depth--;
+        }
+    }
+
+    @Override
+    public String name() {
+        return "?";
+    }
+}

@@ -1,0 +1,1248 @@
+package io.cinnabar.lua.internal;
+
+import io.cinnabar.lua.LuaError;
+import io.cinnabar.lua.LuaFunction;
+import io.cinnabar.lua.LuaString;
+import io.cinnabar.lua.LuaTable;
+import java.util.Arrays;
+
+/**
+ * The closure tree: each node evaluates itself with its children resolved at compile time (local slots, upvalue
+ * indexes, constant keys, operator kinds), so running a script is a chain of monomorphic virtual calls that the JIT
+ * inlines, without a name lookup or AST dispatch.
+ */
+final class Nodes {
+    private Nodes() {
+    }
+
+    static final Object BREAK = new Object();
+    static final Object[] NONE = LuaFunction.NONE;
+
+    /** A pending tail call, run by the caller's call loop so tail recursion does not grow the Java stack. */
+    static final class TailCall {
+        final Object fn;
+        final Object[] args;
+        final CallSite site;
+        final Frame frame;
+
+        TailCall(Object fn, Object[] args, CallSite site, Frame frame) {
+            this.fn = fn;
+            this.args = args;
+            this.site = site;
+            this.frame = frame;
+        }
+    }
+
+    // =================================================================== expressions
+
+    abstract static class Expr {
+        final int line;
+
+        Expr(int line) {
+            this.line = line;
+        }
+
+        abstract Object eval(Frame f);
+
+        /** All values (calls and '...'); single-valued expressions give one. */
+        Object[] evalMulti(Frame f) {
+            return new Object[] {eval(f)};
+        }
+
+        boolean isMulti() {
+            return false;
+        }
+
+        /** "global 'x'", "local 'x'", "field 'x'", "upvalue 'x'" or null, for error messages. */
+        String info() {
+            return null;
+        }
+
+        /** The function name a call through this expression shows in "bad argument" messages. */
+        String callName() {
+            return null;
+        }
+    }
+
+    static final class Const extends Expr {
+        final Object v;
+
+        Const(int line, Object v) {
+            super(line);
+            this.v = v;
+        }
+
+        @Override
+        Object eval(Frame f) {
+            return v;
+        }
+    }
+
+    static final class Vararg extends Expr {
+        Vararg(int line) {
+            super(line);
+        }
+
+        @Override
+        Object eval(Frame f) {
+            return f.varargs.length == 0 ? null : f.varargs[0];
+        }
+
+        @Override
+        Object[] evalMulti(Frame f) {
+            return f.varargs;
+        }
+
+        @Override
+        boolean isMulti() {
+            return true;
+        }
+    }
+
+    static final class LocalVar {
+        final String name;
+        final int slot;
+        boolean captured;
+
+        LocalVar(String name, int slot) {
+            this.name = name;
+            this.slot = slot;
+        }
+    }
+
+    static final class LocalGet extends Expr {
+        final LocalVar var;
+        final int slot;
+
+        LocalGet(int line, LocalVar var) {
+            super(line);
+            this.var = var;
+            this.slot = var.slot;
+        }
+
+        @Override
+        Object eval(Frame f) {
+            Object v = f.slots[slot];
+            return v instanceof Cell c ? c.v : v;
+        }
+
+        @Override
+        String info() {
+            return "local '" + var.name + "'";
+        }
+
+        @Override
+        String callName() {
+            return var.name;
+        }
+    }
+
+    static final class UpGet extends Expr {
+        final int idx;
+        final String name;
+
+        UpGet(int line, int idx, String name) {
+            super(line);
+            this.idx = idx;
+            this.name = name;
+        }
+
+        @Override
+        Object eval(Frame f) {
+            return f.up[idx].v;
+        }
+
+        @Override
+        String info() {
+            return "upvalue '" + name + "'";
+        }
+
+        @Override
+        String callName() {
+            return name;
+        }
+    }
+
+    static final class GlobalGet extends Expr {
+        final Interp in;
+        final LuaString name;
+
+        GlobalGet(int line, Interp in, LuaString name) {
+            super(line);
+            this.in = in;
+            this.name = name;
+        }
+
+        @Override
+        Object eval(Frame f) {
+            LuaTable g = in.globals;
+            Object v = g.get(name);
+            if (v != null || g.getMetatable() == null) {
+                return v;
+            }
+            return in.index(f, line, g, name, null);
+        }
+
+        @Override
+        String info() {
+            return "global '" + name + "'";
+        }
+
+        @Override
+        String callName() {
+            return name.toString();
+        }
+    }
+
+    static final class Index extends Expr {
+        final Interp in;
+        final Expr obj;
+        final Expr key;
+
+        Index(int line, Interp in, Expr obj, Expr key) {
+            super(line);
+            this.in = in;
+            this.obj = obj;
+            this.key = key;
+        }
+
+        @Override
+        Object eval(Frame f) {
+            Object o = obj.eval(f);
+            Object k = key.eval(f);
+            if (o instanceof LuaTable t) {
+                Object v = t.get(k);
+                if (v != null || t.getMetatable() == null) {
+                    return v;
+                }
+            }
+            return in.index(f, line, o, k, obj.info());
+        }
+
+        @Override
+        String info() {
+            return key instanceof Const c && c.v instanceof LuaString s ? "field '" + s + "'" : null;
+        }
+
+        @Override
+        String callName() {
+            return key instanceof Const c && c.v instanceof LuaString s ? s.toString() : null;
+        }
+    }
+
+    // ---- calls
+
+    abstract static class CallSite extends Expr {
+        final Interp in;
+        final Expr[] args;
+        final boolean lastMulti;
+
+        CallSite(int line, Interp in, Expr[] args) {
+            super(line);
+            this.in = in;
+            this.args = args;
+            this.lastMulti = args.length > 0 && args[args.length - 1].isMulti();
+        }
+
+        abstract String fnInfo();
+
+        abstract String fnName();
+
+        abstract boolean isMethod();
+
+        Object[] evalArgs(Frame f, Object self, boolean hasSelf) {
+            Expr[] a = args;
+            int base = hasSelf ? 1 : 0;
+            int n = a.length;
+            if (!lastMulti) {
+                Object[] r = new Object[n + base];
+                if (hasSelf) {
+                    r[0] = self;
+                }
+                for (int i = 0; i < n; i++) {
+                    r[i + base] = a[i].eval(f);
+                }
+                return r;
+            }
+            Object[] head = new Object[n - 1 + base];
+            if (hasSelf) {
+                head[0] = self;
+            }
+            for (int i = 0; i < n - 1; i++) {
+                head[i + base] = a[i].eval(f);
+            }
+            Object[] tail = a[n - 1].evalMulti(f);
+            if (head.length == 0) {
+                return tail;
+            }
+            Object[] r = Arrays.copyOf(head, head.length + tail.length);
+            System.arraycopy(tail, 0, r, head.length, tail.length);
+            return r;
+        }
+
+        Object[] invoke(Frame f, Object fn, Object[] argv) {
+            Interp in = this.in;
+            int d = in.depth;
+            if (d < in.siteLine.length) {
+                in.siteProto[d] = f.proto;
+                in.siteLine[d] = line;
+            }
+            try {
+                if (fn instanceof LuaFunction lf) {
+                    return lf.call(argv);
+                }
+                if (in.metamethod(fn, Interp.S_CALL) == null) {
+                    throw Interp.rtError(f, line, "attempt to call " + Interp.desc(fnInfo(), fn));
+                }
+                return in.call(fn, argv);
+            } catch (LuaError e) {
+                throw e.isPending() ? e.complete(Interp.where(f, line), fnName(), isMethod()) : e;
+            }
+        }
+
+        abstract Object[] run(Frame f);
+
+        abstract TailCall tail(Frame f);
+
+        @Override
+        Object eval(Frame f) {
+            Object[] r = run(f);
+            return r.length == 0 ? null : r[0];
+        }
+
+        @Override
+        Object[] evalMulti(Frame f) {
+            return run(f);
+        }
+
+        @Override
+        boolean isMulti() {
+            return true;
+        }
+    }
+
+    static final class Call extends CallSite {
+        final Expr fn;
+
+        Call(int line, Interp in, Expr fn, Expr[] args) {
+            super(line, in, args);
+            this.fn = fn;
+        }
+
+        @Override
+        Object[] run(Frame f) {
+            Object fv = fn.eval(f);
+            if (fv instanceof LuaClosure c && !lastMulti && !c.p.vararg) {
+                // the arguments go straight into the callee's slots: no argument array
+                Expr[] a = args;
+                int n = a.length;
+                Proto p = c.p;
+                Object[] slots = new Object[Math.max(p.maxSlots, n)];
+                for (int i = 0; i < n; i++) {
+                    slots[i] = a[i].eval(f);
+                }
+                for (int i = p.nparams; i < n; i++) {
+                    slots[i] = null;
+                }
+                Interp in = this.in;
+                int d = in.depth;
+                if (d < in.siteLine.length) {
+                    in.siteProto[d] = f.proto;
+                    in.siteLine[d] = line;
+                }
+                try {
+                    return c.run(slots, null);
+                } catch (LuaError e) {
+                    throw e.isPending() ? e.complete(Interp.where(f, line), fnName(), false) : e;
+                }
+            }
+            return invoke(f, fv, evalArgs(f, null, false));
+        }
+
+        @Override
+        TailCall tail(Frame f) {
+            Object fv = fn.eval(f);
+            Object[] a = evalArgs(f, null, false);
+            if (!(fv instanceof LuaFunction)) {
+                if (in.metamethod(fv, Interp.S_CALL) == null) {
+                    throw Interp.rtError(f, line, "attempt to call " + Interp.desc(fnInfo(), fv));
+                }
+            }
+            return new TailCall(fv, a, this, f);
+        }
+
+        @Override
+        String fnInfo() {
+            return fn.info();
+        }
+
+        @Override
+        String fnName() {
+            return fn.callName();
+        }
+
+        @Override
+        boolean isMethod() {
+            return false;
+        }
+    }
+
+    static final class MethodCall extends CallSite {
+        final Expr obj;
+        final LuaString name;
+
+        MethodCall(int line, Interp in, Expr obj, LuaString name, Expr[] args) {
+            super(line, in, args);
+            this.obj = obj;
+            this.name = name;
+        }
+
+        private Object method(Frame f, Object o) {
+            if (o instanceof LuaTable t) {
+                Object v = t.get(name);
+                if (v != null || t.getMetatable() == null) {
+                    return v;
+                }
+            }
+            return in.index(f, line, o, name, obj.info());
+        }
+
+        @Override
+        Object[] run(Frame f) {
+            Object o = obj.eval(f);
+            Object fv = method(f, o);
+            return invoke(f, fv, evalArgs(f, o, true));
+        }
+
+        @Override
+        TailCall tail(Frame f) {
+            Object o = obj.eval(f);
+            Object fv = method(f, o);
+            Object[] a = evalArgs(f, o, true);
+            if (!(fv instanceof LuaFunction) && in.metamethod(fv, Interp.S_CALL) == null) {
+                throw Interp.rtError(f, line, "attempt to call " + Interp.desc(fnInfo(), fv));
+            }
+            return new TailCall(fv, a, this, f);
+        }
+
+        @Override
+        String fnInfo() {
+            return "method '" + name + "'";
+        }
+
+        @Override
+        String fnName() {
+            return name.toString();
+        }
+
+        @Override
+        boolean isMethod() {
+            return true;
+        }
+    }
+
+    static final class FunctionExpr extends Expr {
+        final Proto p;
+
+        FunctionExpr(int line, Proto p) {
+            super(line);
+            this.p = p;
+        }
+
+        @Override
+        Object eval(Frame f) {
+            int[] from = p.upFrom;
+            Cell[] up = new Cell[from.length];
+            for (int i = 0; i < from.length; i++) {
+                int s = from[i];
+                up[i] = s >= 0 ? (Cell) f.slots[s] : f.up[-s - 1];
+            }
+            return new LuaClosure(p, up);
+        }
+    }
+
+    static final class Paren extends Expr {
+        final Expr e;
+
+        Paren(int line, Expr e) {
+            super(line);
+            this.e = e;
+        }
+
+        @Override
+        Object eval(Frame f) {
+            return e.eval(f);
+        }
+
+        @Override
+        String info() {
+            return e.info();
+        }
+    }
+
+    // ---- operators
+
+    static final class Arith extends Expr {
+        final Interp in;
+        final int op;
+        final Expr a;
+        final Expr b;
+
+        Arith(int line, Interp in, int op, Expr a, Expr b) {
+            super(line);
+            this.in = in;
+            this.op = op;
+            this.a = a;
+            this.b = b;
+        }
+
+        @Override
+        Object eval(Frame f) {
+            Object x = a.eval(f);
+            Object y = b.eval(f);
+            if (x instanceof Double dx && y instanceof Double dy) {
+                double p = dx;
+                double q = dy;
+                switch (op) {
+                    case Interp.ADD: return p + q;
+                    case Interp.SUB: return p - q;
+                    case Interp.MUL: return p * q;
+                    case Interp.DIV: return p / q;
+                    case Interp.MOD: return p - Math.floor(p / q) * q;
+                    default: return Math.pow(p, q);
+                }
+            }
+            return in.arith(f, line, op, x, y, a.info(), b.info());
+        }
+    }
+
+    static final class Unm extends Expr {
+        final Interp in;
+        final Expr a;
+
+        Unm(int line, Interp in, Expr a) {
+            super(line);
+            this.in = in;
+            this.a = a;
+        }
+
+        @Override
+        Object eval(Frame f) {
+            Object x = a.eval(f);
+            if (x instanceof Double d) {
+                return -d;
+            }
+            return in.unm(f, line, x, a.info());
+        }
+    }
+
+    static final class Len extends Expr {
+        final Interp in;
+        final Expr a;
+
+        Len(int line, Interp in, Expr a) {
+            super(line);
+            this.in = in;
+            this.a = a;
+        }
+
+        @Override
+        Object eval(Frame f) {
+            return in.len(f, line, a.eval(f), a.info());
+        }
+    }
+
+    static final class Not extends Expr {
+        final Expr a;
+
+        Not(int line, Expr a) {
+            super(line);
+            this.a = a;
+        }
+
+        @Override
+        Object eval(Frame f) {
+            Object v = a.eval(f);
+            return v == null || v == Boolean.FALSE;
+        }
+    }
+
+    static final class And extends Expr {
+        final Expr a;
+        final Expr b;
+
+        And(int line, Expr a, Expr b) {
+            super(line);
+            this.a = a;
+            this.b = b;
+        }
+
+        @Override
+        Object eval(Frame f) {
+            Object v = a.eval(f);
+            return v == null || v == Boolean.FALSE ? v : b.eval(f);
+        }
+    }
+
+    static final class Or extends Expr {
+        final Expr a;
+        final Expr b;
+
+        Or(int line, Expr a, Expr b) {
+            super(line);
+            this.a = a;
+            this.b = b;
+        }
+
+        @Override
+        Object eval(Frame f) {
+            Object v = a.eval(f);
+            return v == null || v == Boolean.FALSE ? b.eval(f) : v;
+        }
+    }
+
+    static final int EQ = 0;
+    static final int NE = 1;
+    static final int LT = 2;
+    static final int LE = 3;
+    static final int GT = 4;
+    static final int GE = 5;
+
+    static final class Compare extends Expr {
+        final Interp in;
+        final int op;
+        final Expr a;
+        final Expr b;
+
+        Compare(int line, Interp in, int op, Expr a, Expr b) {
+            super(line);
+            this.in = in;
+            this.op = op;
+            this.a = a;
+            this.b = b;
+        }
+
+        @Override
+        Object eval(Frame f) {
+            Object x = a.eval(f);
+            Object y = b.eval(f);
+            if (x instanceof Double dx && y instanceof Double dy) {
+                double p = dx;
+                double q = dy;
+                switch (op) {
+                    case EQ: return p == q;
+                    case NE: return p != q;
+                    case LT: return p < q;
+                    case LE: return p <= q;
+                    case GT: return p > q;
+                    default: return p >= q;
+                }
+            }
+            switch (op) {
+                case EQ: return in.eq(f, line, x, y);
+                case NE: return !in.eq(f, line, x, y);
+                case LT: return in.lt(f, line, x, y);
+                case LE: return in.le(f, line, x, y);
+                case GT: return in.lt(f, line, y, x);
+                default: return in.le(f, line, y, x);
+            }
+        }
+    }
+
+    /** a .. b .. c: all operands at once when they are strings/numbers, else pairwise from the right. */
+    static final class Concat extends Expr {
+        final Interp in;
+        final Expr[] parts;
+
+        Concat(int line, Interp in, Expr[] parts) {
+            super(line);
+            this.in = in;
+            this.parts = parts;
+        }
+
+        @Override
+        Object eval(Frame f) {
+            int n = parts.length;
+            Object[] v = new Object[n];
+            int total = 0;
+            boolean simple = true;
+            for (int i = 0; i < n; i++) {
+                Object x = parts[i].eval(f);
+                if (x instanceof Double) {
+                    x = Interp.toStr(x);
+                } else if (!(x instanceof LuaString)) {
+                    simple = false;
+                }
+                v[i] = x;
+                if (simple) {
+                    total += ((LuaString) x).length();
+                    if (total < 0) {
+                        throw Interp.rtError(f, line, "string length overflow");
+                    }
+                }
+            }
+            if (simple) {
+                byte[] out = new byte[total];
+                int p = 0;
+                for (Object x : v) {
+                    LuaString s = (LuaString) x;
+                    System.arraycopy(s.array(), s.offset(), out, p, s.length());
+                    p += s.length();
+                }
+                return LuaString.wrap(out);
+            }
+            Object acc = v[n - 1];
+            for (int i = n - 2; i >= 0; i--) {
+                acc = in.concat(f, line, v[i], acc, parts[i].info(), i == n - 2 ? parts[i + 1].info() : null);
+            }
+            return acc;
+        }
+    }
+
+    static final class TableCons extends Expr {
+        final Expr[] items;
+        final Expr[] keys;
+        final Expr[] vals;
+        /** For each keyed field, how many positional items precede it (for source-order evaluation). */
+        final int[] keyAfter;
+        final Interp in;
+
+        TableCons(int line, Interp in, Expr[] items, Expr[] keys, Expr[] vals, int[] keyAfter) {
+            super(line);
+            this.in = in;
+            this.items = items;
+            this.keys = keys;
+            this.vals = vals;
+            this.keyAfter = keyAfter;
+        }
+
+        @Override
+        Object eval(Frame f) {
+            int n = items.length;
+            LuaTable t = new LuaTable(0, keys.length);
+            Object[] arr = n == 0 ? NONE : new Object[n];
+            int k = 0;
+            for (int i = 0; i <= n; i++) {
+                while (k < keys.length && keyAfter[k] == i) {
+                    Object kv = keys[k].eval(f);
+                    Object v = vals[k].eval(f);
+                    try {
+                        t.put(kv, v);
+                    } catch (LuaError e) {
+                        throw e.complete(Interp.where(f, line), null, false);
+                    }
+                    k++;
+                }
+                if (i == n) {
+                    break;
+                }
+                if (i == n - 1 && items[i].isMulti()) {
+                    Object[] tail = items[i].evalMulti(f);
+                    arr = Arrays.copyOf(arr, n - 1 + tail.length);
+                    System.arraycopy(tail, 0, arr, n - 1, tail.length);
+                } else {
+                    arr[i] = items[i].eval(f);
+                }
+            }
+            if (arr.length > 0) {
+                t.setList(arr, arr.length);
+            }
+            return t;
+        }
+    }
+
+    // =================================================================== statements
+
+    abstract static class Stat {
+        final int line;
+
+        Stat(int line) {
+            this.line = line;
+        }
+
+        /** null to go on; {@link #BREAK}; an Object[] of results; a {@link TailCall}. */
+        abstract Object exec(Frame f);
+    }
+
+    static final class Block extends Stat {
+        final Stat[] stats;
+
+        Block(int line, Stat[] stats) {
+            super(line);
+            this.stats = stats;
+        }
+
+        @Override
+        Object exec(Frame f) {
+            for (Stat s : stats) {
+                Object r = s.exec(f);
+                if (r != null) {
+                    return r;
+                }
+            }
+            return null;
+        }
+    }
+
+    static final class ExprStat extends Stat {
+        final CallSite call;
+
+        ExprStat(int line, CallSite call) {
+            super(line);
+            this.call = call;
+        }
+
+        @Override
+        Object exec(Frame f) {
+            call.run(f);
+            return null;
+        }
+    }
+
+    static final class Local extends Stat {
+        final LocalVar[] vars;
+        final Expr[] exprs;
+
+        Local(int line, LocalVar[] vars, Expr[] exprs) {
+            super(line);
+            this.vars = vars;
+            this.exprs = exprs;
+        }
+
+        @Override
+        Object exec(Frame f) {
+            LocalVar[] vs = vars;
+            Expr[] es = exprs;
+            if (vs.length == 1 && es.length == 1) {
+                set(f, vs[0], es[0].eval(f));
+                return null;
+            }
+            Object[] v = adjust(f, es, vs.length);
+            for (int i = 0; i < vs.length; i++) {
+                set(f, vs[i], v[i]);
+            }
+            return null;
+        }
+
+        static void set(Frame f, LocalVar v, Object x) {
+            f.slots[v.slot] = v.captured ? new Cell(x) : x;
+        }
+    }
+
+    /** Evaluates an expression list to exactly {@code want} values (Lua's adjustment). */
+    static Object[] adjust(Frame f, Expr[] es, int want) {
+        Object[] v = new Object[Math.max(want, es.length)];
+        int n = es.length;
+        for (int i = 0; i < n; i++) {
+            if (i == n - 1 && es[i].isMulti()) {
+                Object[] m = es[i].evalMulti(f);
+                System.arraycopy(m, 0, v, i, Math.min(m.length, v.length - i));
+            } else {
+                v[i] = es[i].eval(f);
+            }
+        }
+        return v;
+    }
+
+    static final class LocalFunction extends Stat {
+        final LocalVar var;
+        final FunctionExpr fn;
+
+        LocalFunction(int line, LocalVar var, FunctionExpr fn) {
+            super(line);
+            this.var = var;
+            this.fn = fn;
+        }
+
+        @Override
+        Object exec(Frame f) {
+            if (var.captured) {
+                Cell c = new Cell(null);
+                f.slots[var.slot] = c;
+                c.v = fn.eval(f);
+            } else {
+                f.slots[var.slot] = fn.eval(f);
+            }
+            return null;
+        }
+    }
+
+    /** An assignment target. */
+    abstract static class Target {
+        /** Evaluates the table and key parts before any assignment happens. */
+        Object[] prepare(Frame f) {
+            return null;
+        }
+
+        abstract void assign(Frame f, Object[] prepared, Object v);
+    }
+
+    static final class LocalTarget extends Target {
+        final int slot;
+
+        LocalTarget(LocalVar v) {
+            this.slot = v.slot;
+        }
+
+        @Override
+        void assign(Frame f, Object[] prepared, Object v) {
+            Object[] s = f.slots;
+            if (s[slot] instanceof Cell c) {
+                c.v = v;
+            } else {
+                s[slot] = v;
+            }
+        }
+    }
+
+    static final class UpTarget extends Target {
+        final int idx;
+
+        UpTarget(int idx) {
+            this.idx = idx;
+        }
+
+        @Override
+        void assign(Frame f, Object[] prepared, Object v) {
+            f.up[idx].v = v;
+        }
+    }
+
+    static final class GlobalTarget extends Target {
+        final Interp in;
+        final LuaString name;
+        final int line;
+
+        GlobalTarget(int line, Interp in, LuaString name) {
+            this.line = line;
+            this.in = in;
+            this.name = name;
+        }
+
+        @Override
+        void assign(Frame f, Object[] prepared, Object v) {
+            LuaTable g = in.globals;
+            if (g.getMetatable() == null && !g.isReadOnly()) {
+                g.put(name, v);
+            } else {
+                in.setIndex(f, line, g, name, v, null);
+            }
+        }
+    }
+
+    static final class IndexTarget extends Target {
+        final Interp in;
+        final Expr obj;
+        final Expr key;
+        final int line;
+
+        IndexTarget(int line, Interp in, Expr obj, Expr key) {
+            this.line = line;
+            this.in = in;
+            this.obj = obj;
+            this.key = key;
+        }
+
+        @Override
+        Object[] prepare(Frame f) {
+            return new Object[] {obj.eval(f), key.eval(f)};
+        }
+
+        void set(Frame f, Object o, Object k, Object v) {
+            if (o instanceof LuaTable t && t.getMetatable() == null && !t.isReadOnly()) {
+                if (k instanceof Double d && d.isNaN() || k == null) {
+                    throw Interp.rtError(f, line, k == null ? "table index is nil" : "table index is NaN");
+                }
+                t.put(k, v);
+                return;
+            }
+            in.setIndex(f, line, o, k, v, obj.info());
+        }
+
+        @Override
+        void assign(Frame f, Object[] prepared, Object v) {
+            set(f, prepared[0], prepared[1], v);
+        }
+    }
+
+    static final class Assign extends Stat {
+        final Target[] targets;
+        final Expr[] exprs;
+
+        Assign(int line, Target[] targets, Expr[] exprs) {
+            super(line);
+            this.targets = targets;
+            this.exprs = exprs;
+        }
+
+        @Override
+        Object exec(Frame f) {
+            Target[] ts = targets;
+            if (ts.length == 1 && exprs.length == 1) {
+                Target t = ts[0];
+                if (t instanceof IndexTarget it) {
+                    Object o = it.obj.eval(f);
+                    Object k = it.key.eval(f);
+                    it.set(f, o, k, exprs[0].eval(f));
+                } else {
+                    t.assign(f, null, exprs[0].eval(f));
+                }
+                return null;
+            }
+            Object[][] prep = new Object[ts.length][];
+            for (int i = 0; i < ts.length; i++) {
+                prep[i] = ts[i].prepare(f);
+            }
+            Object[] v = adjust(f, exprs, ts.length);
+            for (int i = ts.length - 1; i >= 0; i--) {
+                ts[i].assign(f, prep[i], v[i]);
+            }
+            return null;
+        }
+    }
+
+    static final class Return extends Stat {
+        final Expr[] exprs;
+
+        Return(int line, Expr[] exprs) {
+            super(line);
+            this.exprs = exprs;
+        }
+
+        @Override
+        Object exec(Frame f) {
+            Expr[] es = exprs;
+            if (es.length == 0) {
+                return NONE;
+            }
+            if (es.length == 1) {
+                Expr e = es[0];
+                if (e instanceof CallSite c) {
+                    return c.tail(f);
+                }
+                if (e.isMulti()) {
+                    return e.evalMulti(f);
+                }
+                return new Object[] {e.eval(f)};
+            }
+            if (!es[es.length - 1].isMulti()) {
+                Object[] r = new Object[es.length];
+                for (int i = 0; i < es.length; i++) {
+                    r[i] = es[i].eval(f);
+                }
+                return r;
+            }
+            Object[] head = new Object[es.length - 1];
+            for (int i = 0; i < head.length; i++) {
+                head[i] = es[i].eval(f);
+            }
+            Object[] tail = es[es.length - 1].evalMulti(f);
+            Object[] r = Arrays.copyOf(head, head.length + tail.length);
+            System.arraycopy(tail, 0, r, head.length, tail.length);
+            return r;
+        }
+    }
+
+    static final class Break extends Stat {
+        Break(int line) {
+            super(line);
+        }
+
+        @Override
+        Object exec(Frame f) {
+            return BREAK;
+        }
+    }
+
+    static final class Do extends Stat {
+        final Block body;
+
+        Do(int line, Block body) {
+            super(line);
+            this.body = body;
+        }
+
+        @Override
+        Object exec(Frame f) {
+            return body.exec(f);
+        }
+    }
+
+    static final class While extends Stat {
+        final Interp in;
+        final Expr cond;
+        final Block body;
+
+        While(int line, Interp in, Expr cond, Block body) {
+            super(line);
+            this.in = in;
+            this.cond = cond;
+            this.body = body;
+        }
+
+        @Override
+        Object exec(Frame f) {
+            while (Interp.truthy(cond.eval(f))) {
+                in.tick(f, line);
+                Object r = body.exec(f);
+                if (r != null) {
+                    return r == BREAK ? null : r;
+                }
+            }
+            return null;
+        }
+    }
+
+    static final class Repeat extends Stat {
+        final Interp in;
+        final Expr cond;
+        final Block body;
+
+        Repeat(int line, Interp in, Block body, Expr cond) {
+            super(line);
+            this.in = in;
+            this.cond = cond;
+            this.body = body;
+        }
+
+        @Override
+        Object exec(Frame f) {
+            do {
+                in.tick(f, line);
+                Object r = body.exec(f);
+                if (r != null) {
+                    return r == BREAK ? null : r;
+                }
+            } while (!Interp.truthy(cond.eval(f)));
+            return null;
+        }
+    }
+
+    static final class If extends Stat {
+        final Expr[] conds;
+        final Block[] blocks;
+        final Block orElse;
+
+        If(int line, Expr[] conds, Block[] blocks, Block orElse) {
+            super(line);
+            this.conds = conds;
+            this.blocks = blocks;
+            this.orElse = orElse;
+        }
+
+        @Override
+        Object exec(Frame f) {
+            for (int i = 0; i < conds.length; i++) {
+                Object c = conds[i].eval(f);
+                if (c != null && c != Boolean.FALSE) {
+                    return blocks[i].exec(f);
+                }
+            }
+            return orElse == null ? null : orElse.exec(f);
+        }
+    }
+
+    static final class NumFor extends Stat {
+        final Interp in;
+        final LocalVar var;
+        final Expr start;
+        final Expr limit;
+        final Expr step;
+        final Block body;
+
+        NumFor(int line, Interp in, LocalVar var, Expr start, Expr limit, Expr step, Block body) {
+            super(line);
+            this.in = in;
+            this.var = var;
+            this.start = start;
+            this.limit = limit;
+            this.step = step;
+            this.body = body;
+        }
+
+        private double num(Frame f, Expr e, String what) {
+            Double d = Interp.toNumber(e.eval(f));
+            if (d == null) {
+                throw Interp.rtError(f, line, "'for' " + what + " must be a number");
+            }
+            return d;
+        }
+
+        @Override
+        Object exec(Frame f) {
+            double i = num(f, start, "initial value");
+            double lim = num(f, limit, "limit");
+            double st = step == null ? 1 : num(f, step, "step");
+            int slot = var.slot;
+            boolean cap = var.captured;
+            Object[] slots = f.slots;
+            Interp in = this.in;
+            for (; st > 0 ? i <= lim : i >= lim; i += st) {
+                in.tick(f, line);
+                slots[slot] = cap ? new Cell(i) : (Object) i;
+                Object r = body.exec(f);
+                if (r != null) {
+                    if (r == BREAK) {
+                        break;
+                    }
+                    return r;
+                }
+            }
+            return null;
+        }
+    }
+
+    static final class GenFor extends Stat {
+        final Interp in;
+        final LocalVar[] vars;
+        final Expr[] exprs;
+        final Block body;
+
+        GenFor(int line, Interp in, LocalVar[] vars, Expr[] exprs, Block body) {
+            super(line);
+            this.in = in;
+            this.vars = vars;
+            this.exprs = exprs;
+            this.body = body;
+        }
+
+        @Override
+        Object exec(Frame f) {
+            Object[] init = adjust(f, exprs, 3);
+            Object fn = init[0];
+            Object state = init[1];
+            Object ctl = init[2];
+            LocalVar[] vs = vars;
+            while (true) {
+                in.tick(f, line);
+                Object[] r;
+                try {
+                    if (fn instanceof BaseLib.Next && state instanceof LuaTable t) {
+                        int pos = t.nextPosition(ctl);
+                        r = pos < 0 ? NONE : new Object[] {t.keyAt(pos), t.valueAt(pos)};
+                    } else if (fn instanceof LuaFunction lf) {
+                        r = lf.call(new Object[] {state, ctl});
+                    } else if (in.metamethod(fn, Interp.S_CALL) != null) {
+                        r = in.call(fn, new Object[] {state, ctl});
+                    } else {
+                        throw Interp.rtError(f, line, "attempt to call " + Interp.desc(null, fn));
+                    }
+                } catch (LuaError e) {
+                    throw e.isPending() ? e.complete(Interp.where(f, line), null, false) : e;
+                }
+                Object first = r.length == 0 ? null : r[0];
+                if (first == null) {
+                    return null;
+                }
+                ctl = first;
+                for (int i = 0; i < vs.length; i++) {
+                    Local.set(f, vs[i], i < r.length ? r[i] : null);
+                }
+                Object res = body.exec(f);
+                if (res != null) {
+                    return res == BREAK ? null : res;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,209 @@
+package io.cinnabar.lua;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The host-facing API: hook, host functions, strict globals, limits, hostile sources. */
+class LuaApiTest {
+    private static final class Killed extends RuntimeException {
+        Killed() {
+            super("killed", null, false, false);
+        }
+    }
+
+    private static String str(Object o) {
+        return o == null ? "nil" : o.toString();
+    }
+
+    @Test
+    void instructionHookStopsAnEndlessLoopThroughPcall() {
+        Lua lua = new Lua();
+        AtomicInteger calls = new AtomicInteger();
+        lua.setInstructionHook(1000, () -> {
+            if (calls.incrementAndGet() == 50) {
+                throw new Killed();
+            }
+        });
+        LuaFunction f = lua.load("pcall(function() while true do end end) return 'unreachable'", "=script");
+        assertThrows(Killed.class, () -> lua.call(f));
+        assertEquals(50, calls.get());
+        // the universe stays usable after an abort, and the hook can be removed
+        lua.setInstructionHook(1, null);
+        assertEquals(3.0, lua.run("return 1 + 2", "=again")[0]);
+    }
+
+    @Test
+    void hookCountsCallsAndLoopIterations() {
+        Lua lua = new Lua();
+        AtomicInteger ticks = new AtomicInteger();
+        lua.setInstructionHook(1, ticks::incrementAndGet);
+        lua.run("local function f() end for i = 1, 10 do f() end", "=s");
+        // main chunk call + 10 iterations + 10 calls of f
+        assertEquals(21, ticks.get());
+    }
+
+    @Test
+    void hookLuaErrorIsCatchableByPcall() {
+        Lua lua = new Lua();
+        lua.setInstructionHook(100, () -> {
+            throw LuaError.fromLibrary("Script killed by user with SCRIPT KILL...");
+        });
+        Object[] r = lua.run("return pcall(function() while true do end end)", "@user_script");
+        assertEquals(Boolean.FALSE, r[0]);
+        assertEquals("user_script:1: Script killed by user with SCRIPT KILL...", str(r[1]));
+    }
+
+    @Test
+    void hostFunctionsGetAndReturnBytesWithoutCopies() {
+        Lua lua = new Lua();
+        byte[] request = "xxGETyy".getBytes(StandardCharsets.US_ASCII);
+        LuaString shared = LuaString.wrap(request, 2, 3);
+        LuaString[] seen = new LuaString[1];
+        lua.register("host", new LuaFunction() {
+            @Override
+            public Object[] call(Object[] args) {
+                seen[0] = (LuaString) args[0];
+                return new Object[] {shared, 2.0, null};
+            }
+
+            @Override
+            public String name() {
+                return "host";
+            }
+        });
+        Object[] r = lua.run("local a, b, c = host('k\\0v') return a, b, c, #a", "=s");
+        assertSame(shared, r[0]);
+        assertSame(request, ((LuaString) r[0]).array());
+        assertEquals(2.0, r[1]);
+        assertEquals(null, r[2]);
+        assertEquals(3.0, r[3]);
+        assertArrayEquals(new byte[] {'k', 0, 'v'}, seen[0].toBytes());
+    }
+
+    @Test
+    void hostErrorsGetLuaPositionsAndArgumentNames() {
+        Lua lua = new Lua();
+        lua.register("check", new LuaFunction() {
+            @Override
+            public Object[] call(Object[] args) {
+                if (args.length == 0) {
+                    throw LuaError.argError(1, "string expected, got no value");
+                }
+                throw LuaError.fromLibrary("Unknown Redis command called from script");
+            }
+        });
+        Object[] r = lua.run("local a, b = pcall(function() check() end) local c, d = pcall(function()\n check(1) end)"
+                + " return b, d", "@user_script");
+        assertEquals("user_script:1: bad argument #1 to 'check' (string expected, got no value)", str(r[0]));
+        assertEquals("user_script:2: Unknown Redis command called from script", str(r[1]));
+    }
+
+    @Test
+    void protectedGlobalsRejectUnknownNamesLikeRedis() {
+        Lua lua = new Lua();
+        lua.globals().put("KEYS", new LuaTable());
+        lua.protectGlobals(true);
+        LuaError e = assertThrows(LuaError.class, () -> lua.run("return nosuchvar", "@user_script"));
+        assertEquals("user_script:1: Script attempted to access nonexistent global variable 'nosuchvar'",
+                e.getMessage());
+        e = assertThrows(LuaError.class, () -> lua.run("newglobal = 1", "@user_script"));
+        assertEquals("user_script:1: Attempt to modify a readonly table", e.getMessage());
+        // only _G is protected; a host marks library tables read-only itself
+        lua.run("string.myfield = 1", "@user_script");
+        ((LuaTable) lua.globals().get("string")).setReadOnly(true);
+        e = assertThrows(LuaError.class, () -> lua.run("string.other = 1", "@user_script"));
+        assertEquals("user_script:1: Attempt to modify a readonly table", e.getMessage());
+        assertEquals("table", str(lua.run("return type(KEYS)", "=s")[0]));
+    }
+
+    @Test
+    void readOnlyTablesRefuseRawWritesToo() {
+        Lua lua = new Lua();
+        LuaTable t = new LuaTable();
+        t.setReadOnly(true);
+        lua.globals().put("ro", t);
+        Object[] r = lua.run("return pcall(rawset, ro, 'a', 1)", "=s");
+        assertEquals(Boolean.FALSE, r[0]);
+        assertEquals("Attempt to modify a readonly table", str(r[1]));
+    }
+
+    @Test
+    void deepRecursionIsALuaErrorNotACrash() {
+        Lua lua = new Lua();
+        Object[] r = lua.run("local function f() return 1 + f() end return pcall(f)", "=s");
+        assertEquals(Boolean.FALSE, r[0]);
+        assertEquals("s:1: stack overflow", str(r[1]));
+        // with the limit lifted the JVM stack runs out first: still a Lua error
+        lua.setMaxCallDepth(10_000_000);
+        LuaError e = assertThrows(LuaError.class, () -> lua.run("local function f() return 1 + f() end f()", "=s"));
+        assertTrue(e.getMessage().endsWith("stack overflow"), e.getMessage());
+        // tail calls do not grow the stack
+        assertEquals(0.0, lua.run("local function t(n) if n == 0 then return 0 end return t(n - 1) end "
+                + "return t(1000000)", "=s")[0]);
+    }
+
+    @Test
+    void hostileSourcesGiveLuaSyntaxErrors() {
+        Lua lua = new Lua();
+        String deep = "return " + "(".repeat(100_000) + "1" + ")".repeat(100_000);
+        LuaError e = assertThrows(LuaError.class, () -> lua.load(deep, "=s"));
+        assertEquals("s:1: chunk has too many syntax levels", e.getMessage());
+        String deepTables = "return " + "{".repeat(100_000);
+        assertThrows(LuaError.class, () -> lua.load(deepTables, "=s"));
+        String deepBlocks = "do ".repeat(100_000);
+        assertThrows(LuaError.class, () -> lua.load(deepBlocks, "=s"));
+        e = assertThrows(LuaError.class, () -> lua.load("x = = 1", "x = = 1"));
+        assertEquals("[string \"x = = 1\"]:1: unexpected symbol near '='", e.getMessage());
+        e = assertThrows(LuaError.class, () -> lua.load(new byte[] {'x', '=', '"', 0, (byte) 0xff}, "=bin"));
+        assertEquals("bin:1: unfinished string near '<eof>'", e.getMessage());
+    }
+
+    @Test
+    void errorObjectsKeepTheirValue() {
+        Lua lua = new Lua();
+        LuaError e = assertThrows(LuaError.class, () -> lua.run("error({code = 42})", "=s"));
+        assertEquals(42.0, ((LuaTable) e.value()).get("code"));
+        e = assertThrows(LuaError.class, () -> lua.run("error('plain', 0)", "=s"));
+        assertEquals("plain", e.getMessage());
+    }
+
+    @Test
+    void printWritesToTheGivenStream() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Lua lua = new Lua(out);
+        lua.run("print(1, 'a', nil, true, 0.1)", "=s");
+        assertEquals("1\ta\tnil\ttrue\t0.1\n", out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void cjsonDecodeArgumentErrorsAreRedisCopys() {
+        // Redis's deps/lua/src/lua_cjson.c: json_verify_arg_count(l, 1) then luaL_checklstring
+        Lua lua = new Lua();
+        Object[] r = lua.run("local a, b = pcall(cjson.decode) local c, d = pcall(cjson.decode, '1', 2) return b, d",
+                "=s");
+        assertEquals("bad argument #1 to '?' (string expected, got no value)", str(r[0]));
+        assertEquals("bad argument #2 to '?' (found too many arguments)", str(r[1]));
+        r = lua.run("return cjson.decode('[1,{\"a\":null}]')[2].a == cjson.null, type(cjson.null)", "=s");
+        assertEquals(Boolean.TRUE, r[0]);
+        assertEquals("userdata", str(r[1]));
+    }
+
+    @Test
+    void numberTextIsLua51s() {
+        assertEquals("1e+14", Lua.numberToString(1e14));
+        assertEquals("99999999999999", Lua.numberToString(99999999999999.0));
+        assertEquals("0.1", Lua.numberToString(0.1));
+        assertEquals("-0", Lua.numberToString(-0.0));
+        assertEquals("inf", Lua.numberToString(Double.POSITIVE_INFINITY));
+        assertEquals(16.0, Lua.toNumber(LuaString.of(" 0x10 ")));
+        assertEquals(null, Lua.toNumber(LuaString.of("1e")));
+    }
+}

@@ -1,0 +1,6 @@
+local function f(x)
+  return x.field
+end
+print("before")
+f(nil)
+print("never")
