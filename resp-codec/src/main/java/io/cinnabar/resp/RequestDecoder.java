@@ -1,5 +1,7 @@
 package io.cinnabar.resp;
 
+import io.cinnabar.sds.SdsArgs;
+
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
@@ -38,10 +40,10 @@ import java.util.Objects;
  *     bulk payload (Redis does not check they are {@code \r\n}).</li>
  * <li>Line searches stop at a NUL byte as {@code strchr} does: a line with a NUL before its terminator waits
  *     until the size limit fails it, as in Redis.</li>
- * <li>Inline lines are split by {@code sdssplitargs}: blanks separate arguments; {@code "..."} understands
- *     {@code \n \r \t \b \a \\ \" \xHH} (other escaped bytes stand for themselves); {@code '...'} only
- *     {@code \'}; a closing quote must be followed by a blank or the end of the line; an unterminated quote
- *     fails with "Protocol error: unbalanced quotes in request". Quoted arguments are unescaped <b>in place</b>
+ * <li>Inline lines are split by {@code sdssplitargs} ({@code io.cinnabar.sds.SdsArgs}, the one implementation):
+ *     blanks separate arguments; {@code "..."} understands {@code \n \r \t \b \a \\ \" \xHH} (other escaped
+ *     bytes stand for themselves); {@code '...'} only {@code \'}; a closing quote must be followed by a blank or
+ *     the end of the line; an unterminated quote fails with "Protocol error: unbalanced quotes in request". Quoted arguments are unescaped <b>in place</b>
  *     inside the line (the result is never longer than its source), so the caller's bytes of a consumed
  *     inline command may be changed.</li>
  * <li>Limits and error texts: {@link RequestLimits}.</li>
@@ -371,121 +373,20 @@ public final class RequestDecoder {
         return COMMAND;
     }
 
-    /** C's {@code isspace}: space, \t, \n, \v, \f, \r. */
-    private static boolean isSpace(int c) {
-        return c == ' ' || (c >= '\t' && c <= '\r');
-    }
+    /** Where the inline line being split starts: {@link #inlineArg} stores offsets relative to it. */
+    private int inlineStart;
+    /** Receives the arguments of an inline line from sds's {@code sdssplitargs} (created once: no allocation). */
+    private final SdsArgs.ArgSink inlineArg = (offset, length) -> addArg(offset - inlineStart, length);
 
     /**
-     * Splits {@code buf[s, end)} by {@code sdssplitargs} rules into arguments, unescaping quoted ones in place.
+     * Splits {@code buf[s, end)} by {@code sdssplitargs} rules (the one implementation, in sds) into arguments,
+     * unescaping quoted ones in place.
      *
      * @return false on an unterminated quote or a closing quote followed by something other than a blank
      */
     private boolean split(byte[] buf, int s, int end) {
-        int p = s;
-        while (true) {
-            while (p < end && isSpace(buf[p])) {
-                p++;
-            }
-            if (p >= end) {
-                return true;
-            }
-            int w = token(buf, p, end);
-            if (w < 0) {
-                return false;
-            }
-            addArg(p - s, w - p);
-            p = tokenNext;
-        }
-    }
-
-    /** Where the last {@link #token} stopped reading. */
-    private int tokenNext;
-
-    /**
-     * Reads one token starting at {@code p}, writing its unescaped bytes from {@code p} on.
-     *
-     * @return the end of the written bytes, or -1 on unbalanced quotes; {@link #tokenNext} is the read position
-     */
-    private int token(byte[] buf, int p, int end) {
-        int w = p;
-        int quote = 0;
-        while (true) {
-            int c = p < end ? buf[p] : 0;
-            if (quote == '"') {
-                if (c == '\\' && at(buf, p + 1, end) == 'x' && hex(at(buf, p + 2, end)) >= 0
-                    && hex(at(buf, p + 3, end)) >= 0) {
-                    buf[w++] = (byte) (hex(buf[p + 2]) * 16 + hex(buf[p + 3]));
-                    p += 3;
-                } else if (c == '\\' && at(buf, p + 1, end) != 0) {
-                    p++;
-                    buf[w++] = unescape(buf[p]);
-                } else if (c == '"') {
-                    return closeQuote(buf, p, end, w);
-                } else if (c == 0 && p >= end) {
-                    return -1;
-                } else {
-                    buf[w++] = (byte) c;
-                }
-            } else if (quote == '\'') {
-                if (c == '\\' && at(buf, p + 1, end) == '\'') {
-                    p++;
-                    buf[w++] = '\'';
-                } else if (c == '\'') {
-                    return closeQuote(buf, p, end, w);
-                } else if (c == 0 && p >= end) {
-                    return -1;
-                } else {
-                    buf[w++] = (byte) c;
-                }
-            } else if (c == ' ' || c == '\n' || c == '\r' || c == '\t' || p >= end) {
-                tokenNext = p < end ? p + 1 : p;
-                return w;
-            } else if (c == '"' || c == '\'') {
-                quote = c;
-            } else {
-                buf[w++] = (byte) c;
-            }
-            p++;
-        }
-    }
-
-    /** A closing quote must be followed by a blank or the end of the line. */
-    private int closeQuote(byte[] buf, int p, int end, int w) {
-        int next = at(buf, p + 1, end);
-        if (next != 0 && !isSpace(next)) {
-            return -1;
-        }
-        tokenNext = p + 1 < end ? p + 2 : p + 1;
-        return w;
-    }
-
-    private static int at(byte[] buf, int i, int end) {
-        return i < end ? buf[i] : 0;
-    }
-
-    private static byte unescape(byte c) {
-        return switch (c) {
-            case 'n' -> '\n';
-            case 'r' -> '\r';
-            case 't' -> '\t';
-            case 'b' -> '\b';
-            case 'a' -> 7;
-            default -> c;
-        };
-    }
-
-    private static int hex(int c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        return -1;
+        inlineStart = s;
+        return SdsArgs.splitInPlace(buf, s, end - s, inlineArg) >= 0;
     }
 
     /**
