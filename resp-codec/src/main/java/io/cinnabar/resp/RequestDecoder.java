@@ -1,5 +1,6 @@
 package io.cinnabar.resp;
 
+import io.cinnabar.sds.Numbers;
 import io.cinnabar.sds.SdsArgs;
 
 import java.nio.ByteBuffer;
@@ -69,7 +70,6 @@ public final class RequestDecoder {
     private static final int TYPE_MULTIBULK = 2;
     private static final int INITIAL_ARGS = 16;
     private static final int SHRINK_ARGS = 1024;
-    private static final int LONG_STR_SIZE = 21;
 
     private RequestLimits limits;
     private boolean authRequired;
@@ -438,38 +438,12 @@ public final class RequestDecoder {
     }
 
     /**
-     * Redis's {@code string2ll} on {@code buf[from, to)}: optional '-', then "0" alone or a digit 1-9 followed by
-     * digits, at most 20 bytes, no overflow. Returns {@link Long#MIN_VALUE} for anything else (Redis never
-     * needs that value here: every caller rejects negative numbers below -1 anyway).
+     * Redis's {@code string2ll} on {@code buf[from, to)} (sds's {@link Numbers#isLong}, the one implementation).
+     * Returns {@link Long#MIN_VALUE} for anything it rejects (Redis never needs that value here: every caller
+     * rejects negative numbers below -1 anyway).
      */
     static long string2ll(byte[] buf, int from, int to) {
         int len = to - from;
-        if (len <= 0 || len >= LONG_STR_SIZE) {
-            return Long.MIN_VALUE;
-        }
-        if (len == 1 && buf[from] == '0') {
-            return 0;
-        }
-        int p = from;
-        boolean negative = buf[p] == '-';
-        if (negative && ++p == to) {
-            return Long.MIN_VALUE;
-        }
-        if (buf[p] < '1' || buf[p] > '9') {
-            return Long.MIN_VALUE;
-        }
-        long v = 0;
-        for (; p < to; p++) {
-            int d = buf[p] - '0';
-            if (d < 0 || d > 9) {
-                return Long.MIN_VALUE;
-            }
-            if (v > (Long.MAX_VALUE - d) / 10) {
-                // beyond LLONG_MAX: only "-9223372036854775808" is valid, and it is useless here
-                return Long.MIN_VALUE;
-            }
-            v = v * 10 + d;
-        }
-        return negative ? -v : v;
+        return len > 0 && Numbers.isLong(buf, from, len) ? Numbers.parseLong(buf, from, len) : Long.MIN_VALUE;
     }
 }

@@ -124,12 +124,16 @@ class SdsArgsTest {
             new String(line, 1, n, StandardCharsets.ISO_8859_1));
     }
 
-    /** Two values joined by a blank come back as two arguments; bare when needsRepr says it is safe. */
+    /**
+     * Two values joined by a blank come back as two arguments; bare when needsRepr says it is safe and there is
+     * no single quote (which sdsneedsrepr does not flag: Redis's own caveat).
+     */
     @Property(tries = 2000)
     void joinedValuesSplitBack(@ForAll("tricky") byte[] a, @ForAll("tricky") byte[] b) {
         StringBuilder line = new StringBuilder();
         for (byte[] v : new byte[][] {a, b}) {
-            boolean bare = v.length > 0 && !SdsArgs.needsRepr(v, 0, v.length) && v[0] != '"' && v[0] != '\'';
+            boolean bare = v.length > 0 && !SdsArgs.needsRepr(v, 0, v.length)
+                && new String(v, StandardCharsets.ISO_8859_1).indexOf('\'') < 0;
             if (bare) {
                 line.append(new String(v, StandardCharsets.ISO_8859_1));
             } else {
