@@ -91,6 +91,7 @@ public final class RequestDecoder {
     private int consumed;
     private long required = -1;
     private String error;
+    private int errorEnd = -1;
 
     /** A decoder with Redis's default limits and no authentication required. */
     public RequestDecoder() {
@@ -128,6 +129,7 @@ public final class RequestDecoder {
         reqType = TYPE_NONE;
         argc = 0;
         error = null;
+        errorEnd = -1;
         consumed = 0;
         required = -1;
         buffer = null;
@@ -270,6 +272,16 @@ public final class RequestDecoder {
         return required;
     }
 
+    /**
+     * @return after {@link #ERROR}: the absolute index in the buffer just after the bytes that showed the request
+     *         is malformed: after a wrong type byte, after the CRLF of a bad count or length line, after the
+     *         inline line with unbalanced quotes, or the end of the data for a line over the limit (file formats
+     *         report it as the error's offset)
+     */
+    public int errorEnd() {
+        return errorEnd;
+    }
+
     /** @return after {@link #ERROR}: the error text Redis replies with, without the {@code -ERR } prefix */
     public String error() {
         return error;
@@ -282,17 +294,17 @@ public final class RequestDecoder {
         if (!countRead) {
             int cr = findLineEnd(buf, s, to, RespType.CR);
             if (cr < 0) {
-                return avail > limits.maxInlineLength() ? fail("too big mbulk count string") : INCOMPLETE;
+                return avail > limits.maxInlineLength() ? fail("too big mbulk count string", to) : INCOMPLETE;
             }
             if (cr > avail - 2) {
                 return INCOMPLETE;
             }
             long ll = string2ll(buf, s + 1, s + cr);
             if (ll == Long.MIN_VALUE || ll > limits.maxMultibulkLength()) {
-                return fail("invalid multibulk length");
+                return fail("invalid multibulk length", s + cr + 2);
             }
             if (ll > limits.unauthenticatedMultibulk() && authRequired) {
-                return fail("unauthenticated multibulk length");
+                return fail("unauthenticated multibulk length", s + cr + 2);
             }
             countRead = true;
             pos = cr + 2;
@@ -327,21 +339,21 @@ public final class RequestDecoder {
         int avail = to - s;
         int cr = findLineEnd(buf, s, to, RespType.CR);
         if (cr < 0) {
-            return avail - pos > limits.maxInlineLength() ? fail("too big bulk count string") : INCOMPLETE;
+            return avail - pos > limits.maxInlineLength() ? fail("too big bulk count string", to) : INCOMPLETE;
         }
         if (cr > avail - 2) {
             return INCOMPLETE;
         }
         byte type = buf[s + pos];
         if (type != RespType.BULK_STRING) {
-            return fail("expected '$', got '" + printable(type) + "'");
+            return fail("expected '$', got '" + printable(type) + "'", s + pos + 1);
         }
         long ll = string2ll(buf, s + pos + 1, s + cr);
         if (ll == Long.MIN_VALUE || ll < 0 || ll > limits.maxBulkLength()) {
-            return fail("invalid bulk length");
+            return fail("invalid bulk length", s + cr + 2);
         }
         if (ll > limits.unauthenticatedBulk() && authRequired) {
-            return fail("unauthenticated bulk length");
+            return fail("unauthenticated bulk length", s + cr + 2);
         }
         pos = cr + 2;
         scanned = pos;
@@ -359,7 +371,7 @@ public final class RequestDecoder {
     private int inline(byte[] buf, int s, int to) {
         int nl = findLineEnd(buf, s, to, RespType.LF);
         if (nl < 0) {
-            return to - s > limits.maxInlineLength() ? fail("too big inline request") : INCOMPLETE;
+            return to - s > limits.maxInlineLength() ? fail("too big inline request", to) : INCOMPLETE;
         }
         int lineEnd = nl;
         if (nl > 0 && buf[s + nl - 1] == RespType.CR) {
@@ -367,7 +379,7 @@ public final class RequestDecoder {
         }
         if (!split(buf, s, s + lineEnd)) {
             argc = 0;
-            return fail("unbalanced quotes in request");
+            return fail("unbalanced quotes in request", s + nl + 1);
         }
         pos = nl + 1;
         return COMMAND;
@@ -411,8 +423,9 @@ public final class RequestDecoder {
         return -1;
     }
 
-    private int fail(String message) {
+    private int fail(String message, int end) {
         error = "Protocol error: " + message;
+        errorEnd = end;
         return ERROR;
     }
 
