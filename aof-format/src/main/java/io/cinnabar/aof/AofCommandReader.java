@@ -1,9 +1,14 @@
 package io.cinnabar.aof;
 
+import io.cinnabar.resp.RequestDecoder;
+import io.cinnabar.resp.RequestLimits;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -13,17 +18,29 @@ import java.util.List;
  *   command:     *&lt;argc&gt;\r\n { $&lt;len&gt;\r\n &lt;len bytes&gt;\r\n }     argc &gt;= 1
  *   annotation:  #&lt;text&gt;\r\n                                e.g. "#TS:1700000000\r\n" (Redis 7 aof-timestamp-enabled)
  * </pre>
- * Limits as Redis's loader: argc and bulk lengths are checked against the bytes that remain when the size is
- * known, and buffers grow only as bytes arrive otherwise. A file that ends inside a command throws an
- * {@link AofException} with {@code truncated() == true}; any other malformation throws one with {@code false}.
- * O(bytes read); memory: one command.
+ * Commands are parsed by resp-codec's {@link RequestDecoder} (the one RESP request parser; counts and lengths
+ * follow its {@code string2ll} rules), over a buffer that holds at least one whole command. What the AOF adds:
+ * the first byte must be {@code *} or {@code #}, a count must be at least 1, and, as {@code redis-check-aof}
+ * checks, each payload must be followed by CRLF. Limits as Redis's loader: a bulk length beyond the bytes left in
+ * the file is a truncation at once (nothing is allocated for it), and the buffer grows only as bytes arrive.
+ * A file that ends inside a command throws an {@link AofException} with {@code truncated() == true} and the
+ * command's start as {@code lastValidOffset()}; any other malformation throws one with {@code false}, at the
+ * offset just after the bytes that showed it (after a wrong first byte, after a bad count or length line).
+ * O(bytes read); memory: one command (twice: the buffer and the returned copies).
  *
  * <p><b>Note:</b> This class is not threadsafe.
  */
 public final class AofCommandReader {
+    /** The longest count, length or annotation line accepted (bytes before CRLF). */
+    static final int MAX_LINE = 4096;
+    private static final int MAX_BUFFER = Integer.MAX_VALUE - 16;
+    private static final RequestLimits LIMITS = RequestLimits.DEFAULT.withMaxBulkLength(MAX_BUFFER - 64)
+        .withMaxInlineLength(MAX_LINE);
+
     private final InputStream in;
-    private final byte[] buf = new byte[1 << 16];
     private final long size;
+    private final RequestDecoder decoder = new RequestDecoder(LIMITS);
+    private byte[] buf = new byte[1 << 16];
     private int pos;
     private int lim;
     private long base;
@@ -57,122 +74,138 @@ public final class AofCommandReader {
      */
     public List<byte[]> next() {
         commandStart = offset();
-        int first = read();
-        if (first < 0) {
+        if (!available(1)) {
             return null;
         }
+        int first = buf[pos];
         if (first == '#') {
-            annotation = new String(line(), java.nio.charset.StandardCharsets.UTF_8);
+            int end = lineEnd(pos + 1);
+            annotation = new String(buf, pos + 1, end - pos - 1, StandardCharsets.UTF_8);
+            pos = end + 2;
             return List.of();
         }
         if (first != '*') {
-            throw corrupt("expected '*' or '#', found byte 0x" + Integer.toHexString(first));
+            pos++;
+            throw corrupt("expected '*' or '#', found byte 0x" + Integer.toHexString(first & 0xff));
         }
-        long argc = number(line());
-        if (argc < 1 || argc > Integer.MAX_VALUE) {
-            throw corrupt("bad argument count " + argc);
+        if (!available(2)) {
+            throw truncated();
         }
-        List<byte[]> args = new ArrayList<>((int) Math.min(argc, 1024));
-        for (long i = 0; i < argc; i++) {
-            args.add(bulk());
+        if (buf[pos + 1] == '-' || buf[pos + 1] == '0') {
+            pos = lineEnd(pos + 1) + 2; // *0 and *-1 are empty requests to the decoder, not AOF commands
+            throw corrupt("bad argument count");
         }
+        return command();
+    }
+
+    private List<byte[]> command() {
+        while (true) {
+            int r = decoder.decode(buf, pos, lim);
+            if (r == RequestDecoder.COMMAND) {
+                return arguments();
+            }
+            if (r == RequestDecoder.ERROR) {
+                pos = decoder.errorEnd();
+                throw corrupt(decoder.error().replaceFirst("^Protocol error: ", ""));
+            }
+            long need = decoder.requiredBytes();
+            if (need > 0 && size >= 0 && offset() + need > size) {
+                pos = lim;
+                throw truncated(); // declared lengths reach past the end of the file
+            }
+            long target = need > 0 ? need : lim - pos + 1;
+            if (size < 0) {
+                target = Math.min(target, 2L * (lim - pos) + (1 << 16)); // unknown size: grow as bytes arrive
+            }
+            if (!more(target)) {
+                pos = lim;
+                throw truncated();
+            }
+        }
+    }
+
+    /** Copies the decoded arguments; each payload must be followed by CRLF. */
+    private List<byte[]> arguments() {
+        int argc = decoder.argc();
+        List<byte[]> args = new ArrayList<>(argc);
+        for (int i = 0; i < argc; i++) {
+            int off = decoder.argOffset(i);
+            int end = off + decoder.argLength(i);
+            if (buf[end] != '\r' || buf[end + 1] != '\n') {
+                pos = buf[end] != '\r' ? end + 1 : end + 2;
+                throw corrupt("expected " + (buf[end] != '\r' ? "CR" : "LF") + " after bulk data");
+            }
+            args.add(Arrays.copyOfRange(buf, off, end));
+        }
+        pos += decoder.consumed();
         return args;
     }
 
-    private byte[] bulk() {
-        int c = read();
-        if (c < 0) {
-            throw truncated();
-        }
-        if (c != '$') {
-            throw corrupt("expected '$', found byte 0x" + Integer.toHexString(c));
-        }
-        long len = number(line());
-        if (len < 0 || len > Integer.MAX_VALUE - 16) {
-            throw corrupt("bad bulk length " + len);
-        }
-        if (len + 2 > remaining()) {
-            throw truncated();
-        }
-        byte[] out = new byte[(int) Math.min(len, size >= 0 ? len : 1 << 16)];
-        int got = 0;
-        while (got < len) {
-            if (pos == lim && !fill()) {
-                throw truncated();
-            }
-            int n = (int) Math.min(len - got, lim - pos);
-            if (got + n > out.length) {
-                out = java.util.Arrays.copyOf(out, (int) Math.min(len, Math.max(out.length * 2L, got + n)));
-            }
-            System.arraycopy(buf, pos, out, got, n);
-            pos += n;
-            got += n;
-        }
-        expect('\r');
-        expect('\n');
-        return out;
-    }
-
-    private void expect(int b) {
-        int c = read();
-        if (c < 0) {
-            throw truncated();
-        }
-        if (c != b) {
-            throw corrupt("expected " + (b == '\r' ? "CR" : "LF") + " after bulk data");
-        }
-    }
-
-    /** Bytes up to CRLF (excluded); at most 4096. */
-    private byte[] line() {
-        byte[] l = new byte[64];
-        int n = 0;
+    /** The index of the CR of the CRLF ending the line that starts at {@code from}, reading more as needed. */
+    private int lineEnd(int from) {
+        int i = from;
         while (true) {
-            int c = read();
-            if (c < 0) {
+            while (i < lim) {
+                if (buf[i] == '\r') {
+                    if (i + 1 == lim) {
+                        break;
+                    }
+                    if (buf[i + 1] != '\n') {
+                        pos = i + 2;
+                        throw corrupt("CR not followed by LF");
+                    }
+                    return i;
+                }
+                if (i - from == MAX_LINE) {
+                    pos = i + 1;
+                    throw corrupt("line longer than " + MAX_LINE + " bytes");
+                }
+                i++;
+            }
+            int shift = pos;
+            if (!more(lim - pos + 1)) {
+                pos = lim;
                 throw truncated();
             }
-            if (c == '\r') {
-                int lf = read();
-                if (lf < 0) {
-                    throw truncated();
-                }
-                if (lf != '\n') {
-                    throw corrupt("CR not followed by LF");
-                }
-                return java.util.Arrays.copyOf(l, n);
-            }
-            if (n == 4096) {
-                throw corrupt("line longer than 4096 bytes");
-            }
-            if (n == l.length) {
-                l = java.util.Arrays.copyOf(l, n * 2);
-            }
-            l[n++] = (byte) c;
+            i -= shift;
+            from -= shift;
         }
     }
 
-    private long number(byte[] l) {
-        if (l.length == 0 || l.length > 19) {
-            throw corrupt("bad number");
-        }
-        long v = 0;
-        int i = l[0] == '-' ? 1 : 0;
-        if (i == l.length) {
-            throw corrupt("bad number");
-        }
-        for (; i < l.length; i++) {
-            int d = l[i] - '0';
-            if (d < 0 || d > 9) {
-                throw corrupt("bad number");
-            }
-            v = v * 10 + d;
-        }
-        return l[0] == '-' ? -v : v;
+    /** Whether {@code n} bytes from {@code pos} are buffered, reading more if needed. */
+    private boolean available(int n) {
+        return lim - pos >= n || more(n);
     }
 
-    private long remaining() {
-        return size < 0 ? Long.MAX_VALUE : size - offset();
+    /**
+     * Reads until {@code need} bytes from {@code pos} are buffered: moves the unread bytes to the front (so
+     * {@code pos} becomes 0) and grows the buffer as needed. Returns false at the end of the stream.
+     */
+    private boolean more(long need) {
+        if (need > MAX_BUFFER) {
+            throw corrupt("command larger than " + MAX_BUFFER + " bytes");
+        }
+        if (pos > 0) {
+            System.arraycopy(buf, pos, buf, 0, lim - pos);
+            base += pos;
+            lim -= pos;
+            pos = 0;
+        }
+        if (need > buf.length) {
+            buf = Arrays.copyOf(buf, (int) Math.min(MAX_BUFFER, Math.max(need, 2L * buf.length)));
+        }
+        try {
+            while (lim < need) {
+                int n = in.read(buf, lim, buf.length - lim);
+                if (n <= 0) {
+                    return false;
+                }
+                lim += n;
+            }
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private AofException truncated() {
@@ -182,28 +215,5 @@ public final class AofCommandReader {
 
     private AofException corrupt(String what) {
         return new AofException(what + " (command starts at offset " + commandStart + ")", offset(), commandStart, false);
-    }
-
-    private int read() {
-        if (pos == lim && !fill()) {
-            return -1;
-        }
-        return buf[pos++] & 0xff;
-    }
-
-    private boolean fill() {
-        base += pos;
-        pos = 0;
-        lim = 0;
-        try {
-            int n = in.read(buf, 0, buf.length);
-            if (n <= 0) {
-                return false;
-            }
-            lim = n;
-            return true;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -1,5 +1,7 @@
 package io.cinnabar.aof;
 
+import io.cinnabar.sds.SdsArgs;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,9 +17,9 @@ import java.util.List;
  *
  *   one file per line as key/value pairs (order free, unknown keys ignored); lines starting with '#' are comments;
  *   type b = base (RDB or AOF, at most one), h = history (awaiting deletion, not loaded), i = incremental;
- *   names needing it are written quoted like Redis's sdscatrepr ("a b", \n \r \t \a \b \\ \" and \xHH);
- *   unlike Redis, a name with a single quote is quoted too (Redis writes it bare and then cannot split it back),
- *   and read with sdssplitargs rules (double quotes with those escapes, single quotes with \' only).
+ *   names needing it (sdsneedsrepr) are written quoted by sds's sdscatrepr ("a b", \n \r \t \a \b \\ \" and \xHH);
+ *   unlike Redis, a name with a single quote is quoted too (Redis writes it bare and then cannot split it back);
+ *   lines are read with sds's sdssplitargs (io.cinnabar.sds.SdsArgs, the one implementation of both).
  * </pre>
  * Written as Redis writes it: base first, then history files, then incremental files. Load order:
  * {@link #loadOrder()} (base, then incrementals by seq).
@@ -144,124 +146,29 @@ public final class AofManifest {
         return sb.toString();
     }
 
-    /** The name as is, or quoted and escaped when it holds spaces, quotes, backslashes or unprintable bytes. */
+    /**
+     * The name as is, or quoted by sds's {@code sdscatrepr} when {@code sdsneedsrepr} says so or it holds a
+     * single quote (which Redis writes bare and then cannot split back).
+     */
     static String repr(String name) {
         byte[] b = name.getBytes(StandardCharsets.UTF_8);
-        boolean needs = false;
-        for (byte x : b) {
-            int c = x & 0xff;
-            if (c == '\\' || c == '"' || c == '\'' || c <= ' ' || c >= 0x7f) {
-                needs = true;
-                break;
-            }
-        }
-        if (!needs) {
+        if (!SdsArgs.needsRepr(b, 0, b.length) && name.indexOf('\'') < 0) {
             return name;
         }
-        StringBuilder sb = new StringBuilder("\"");
-        for (byte x : b) {
-            int c = x & 0xff;
-            switch (c) {
-                case '\\' -> sb.append("\\\\");
-                case '"' -> sb.append("\\\"");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                case 7 -> sb.append("\\a");
-                case 8 -> sb.append("\\b");
-                default -> {
-                    if (c >= 0x20 && c < 0x7f) {
-                        sb.append((char) c);
-                    } else {
-                        sb.append(String.format("\\x%02x", c));
-                    }
-                }
-            }
+        return SdsArgs.repr(new StringBuilder(), b, 0, b.length).toString();
+    }
+
+    /** Splits a line with sds's {@code sdssplitargs}; null on unbalanced quotes. Arguments are read as UTF-8. */
+    private static List<String> splitArgs(String line) {
+        byte[] b = line.getBytes(StandardCharsets.UTF_8);
+        List<byte[]> args = SdsArgs.split(b, 0, b.length);
+        if (args == null) {
+            return null;
         }
-        return sb.append('"').toString();
-    }
-
-    /** Splits a line like Redis's sdssplitargs; null on unbalanced quotes. Bytes are read as UTF-8 afterwards. */
-    static List<String> splitArgs(String line) {
-        byte[] s = line.getBytes(StandardCharsets.UTF_8);
-        List<String> out = new ArrayList<>();
-        int p = 0;
-        while (true) {
-            while (p < s.length && isSpace(s[p])) {
-                p++;
-            }
-            if (p >= s.length) {
-                return out;
-            }
-            java.io.ByteArrayOutputStream cur = new java.io.ByteArrayOutputStream();
-            boolean inq = false;
-            boolean insq = false;
-            boolean done = false;
-            while (!done) {
-                if (inq) {
-                    if (p >= s.length) {
-                        return null;
-                    }
-                    if (s[p] == '\\' && p + 3 < s.length && s[p + 1] == 'x' && hex(s[p + 2]) >= 0 && hex(s[p + 3]) >= 0) {
-                        cur.write(hex(s[p + 2]) * 16 + hex(s[p + 3]));
-                        p += 3;
-                    } else if (s[p] == '\\' && p + 1 < s.length) {
-                        p++;
-                        int c = switch (s[p]) {
-                            case 'n' -> '\n';
-                            case 'r' -> '\r';
-                            case 't' -> '\t';
-                            case 'b' -> '\b';
-                            case 'a' -> 7;
-                            default -> s[p] & 0xff;
-                        };
-                        cur.write(c);
-                    } else if (s[p] == '"') {
-                        if (p + 1 < s.length && !isSpace(s[p + 1])) {
-                            return null;
-                        }
-                        done = true;
-                    } else {
-                        cur.write(s[p]);
-                    }
-                } else if (insq) {
-                    if (p >= s.length) {
-                        return null;
-                    }
-                    if (s[p] == '\\' && p + 1 < s.length && s[p + 1] == '\'') {
-                        p++;
-                        cur.write('\'');
-                    } else if (s[p] == '\'') {
-                        if (p + 1 < s.length && !isSpace(s[p + 1])) {
-                            return null;
-                        }
-                        done = true;
-                    } else {
-                        cur.write(s[p]);
-                    }
-                } else {
-                    if (p >= s.length || isSpace(s[p])) {
-                        done = true;
-                        p--;
-                    } else if (s[p] == '"') {
-                        inq = true;
-                    } else if (s[p] == '\'') {
-                        insq = true;
-                    } else {
-                        cur.write(s[p]);
-                    }
-                }
-                p++;
-            }
-            out.add(cur.toString(StandardCharsets.UTF_8));
+        List<String> out = new ArrayList<>(args.size());
+        for (byte[] a : args) {
+            out.add(new String(a, StandardCharsets.UTF_8));
         }
-    }
-
-    private static boolean isSpace(byte b) {
-        return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == 0x0b || b == 0x0c;
-    }
-
-    private static int hex(byte b) {
-        return Character.digit(b, 16);
+        return out;
     }
 }

@@ -1,7 +1,6 @@
 package io.cinnabar.aof;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
@@ -49,7 +48,8 @@ class AofManifestTest {
         assertThrows(AofException.class, () -> AofManifest.parse("file \"a seq 1 type b\n"));
         assertThrows(AofException.class, () -> AofManifest.parse("file a seq 1 type b\nfile b seq 2 type b\n"));
         assertThrows(AofException.class, () -> AofManifest.parse("file x/y seq 1 type i\n"));
-        assertNull(AofManifest.splitArgs("\"a\"b"));
+        assertThrows(AofException.class, () -> AofManifest.parse("file \"a\"b seq 1 type i\n"));
+        assertThrows(AofException.class, () -> AofManifest.parse("file 'a seq 1 type i\n"));
     }
 
     @Property(tries = 300)

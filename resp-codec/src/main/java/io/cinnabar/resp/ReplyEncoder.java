@@ -1,5 +1,7 @@
 package io.cinnabar.resp;
 
+import io.cinnabar.sds.Numbers;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
@@ -14,7 +16,7 @@ import java.nio.charset.StandardCharsets;
  *  method                 RESP3                      RESP2 fallback
  *  addNull()              _\r\n                      $-1\r\n            (addReplyNull)
  *  addNullArray()         _\r\n                      *-1\r\n            (addReplyNullArray)
- *  addDouble(1.5)         ,1.5\r\n                   $3\r\n1.5\r\n      (d2string text, see RespNumbers)
+ *  addDouble(1.5)         ,1.5\r\n                   $3\r\n1.5\r\n      (d2string text: sds Numbers)
  *  addBool(true)          #t\r\n                     :1\r\n
  *  addBigNumber("123")    (123\r\n                   $3\r\n123\r\n
  *  addVerbatim(txt, "hi") =6\r\ntxt:hi\r\n           $2\r\nhi\r\n
@@ -40,7 +42,7 @@ import java.nio.charset.StandardCharsets;
  * <p><b>Note:</b> This class is not threadsafe.
  */
 public final class ReplyEncoder {
-    private static final int MAX_HEADER = 1 + RespNumbers.MAX_LONG_CHARS + 2;
+    private static final int MAX_HEADER = 1 + Numbers.MAX_LONG_CHARS + 2;
 
     private byte[] buf;
     private ByteBuffer view;
@@ -258,7 +260,7 @@ public final class ReplyEncoder {
     public ReplyEncoder addLong(long v) {
         ensure(MAX_HEADER);
         buf[length++] = RespType.INTEGER;
-        length = RespNumbers.writeLong(v, buf, length);
+        length += Numbers.ll2string(v, buf, length);
         putCrlf();
         element();
         return this;
@@ -294,9 +296,9 @@ public final class ReplyEncoder {
 
     /** A bulk string holding {@code v} in decimal (addReplyBulkLongLong). */
     public ReplyEncoder addBulkLong(long v) {
-        int n = RespNumbers.longLength(v);
+        int n = Numbers.stringLength(v);
         header(RespType.BULK_STRING, n, n + 2);
-        length = RespNumbers.writeLong(v, buf, length);
+        length += Numbers.ll2string(v, buf, length);
         putCrlf();
         element();
         return this;
@@ -337,17 +339,16 @@ public final class ReplyEncoder {
 
     /** {@code ,<d2string>\r\n} in RESP3, a bulk string of the same text in RESP2 (addReplyDouble, Redis 7.2). */
     public ReplyEncoder addDouble(double v) {
-        ensure(RespNumbers.DOUBLE_ROOM + 16);
+        ensure(Numbers.MAX_D2STRING_CHARS + 16);
         if (protocol == 3) {
             buf[length++] = RespType.DOUBLE;
-            length = RespNumbers.writeDouble(v, buf, length);
+            length += Numbers.d2string(v, buf, length);
         } else {
             // write the text after room for the longest header, then move it next to the real header
             int start = length + 6;
-            int end = RespNumbers.writeDouble(v, buf, start);
-            int n = end - start;
+            int n = Numbers.d2string(v, buf, start);
             buf[length++] = RespType.BULK_STRING;
-            length = RespNumbers.writeLong(n, buf, length);
+            length += Numbers.ll2string(n, buf, length);
             putCrlf();
             System.arraycopy(buf, start, buf, length, n);
             length += n;
@@ -515,12 +516,12 @@ public final class ReplyEncoder {
             throw new IllegalArgumentException("no open deferred length " + handle);
         }
         int at = deferred[handle];
-        int hlen = 1 + RespNumbers.longLength(n) + 2;
+        int hlen = 1 + Numbers.stringLength(n) + 2;
         ensure(hlen);
         at = deferred[handle]; // ensure may have compacted
         System.arraycopy(buf, at, buf, at + hlen, length - at);
         buf[at] = type;
-        int p = RespNumbers.writeLong(n, buf, at + 1);
+        int p = at + 1 + Numbers.ll2string(n, buf, at + 1);
         buf[p] = '\r';
         buf[p + 1] = '\n';
         length += hlen;
@@ -647,7 +648,7 @@ public final class ReplyEncoder {
     private void header(byte type, long n, int extra) {
         ensure(MAX_HEADER + extra);
         buf[length++] = type;
-        length = RespNumbers.writeLong(n, buf, length);
+        length += Numbers.ll2string(n, buf, length);
         buf[length++] = '\r';
         buf[length++] = '\n';
     }

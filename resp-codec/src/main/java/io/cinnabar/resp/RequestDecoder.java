@@ -1,5 +1,8 @@
 package io.cinnabar.resp;
 
+import io.cinnabar.sds.Numbers;
+import io.cinnabar.sds.SdsArgs;
+
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
@@ -38,10 +41,10 @@ import java.util.Objects;
  *     bulk payload (Redis does not check they are {@code \r\n}).</li>
  * <li>Line searches stop at a NUL byte as {@code strchr} does: a line with a NUL before its terminator waits
  *     until the size limit fails it, as in Redis.</li>
- * <li>Inline lines are split by {@code sdssplitargs}: blanks separate arguments; {@code "..."} understands
- *     {@code \n \r \t \b \a \\ \" \xHH} (other escaped bytes stand for themselves); {@code '...'} only
- *     {@code \'}; a closing quote must be followed by a blank or the end of the line; an unterminated quote
- *     fails with "Protocol error: unbalanced quotes in request". Quoted arguments are unescaped <b>in place</b>
+ * <li>Inline lines are split by {@code sdssplitargs} ({@code io.cinnabar.sds.SdsArgs}, the one implementation):
+ *     blanks separate arguments; {@code "..."} understands {@code \n \r \t \b \a \\ \" \xHH} (other escaped
+ *     bytes stand for themselves); {@code '...'} only {@code \'}; a closing quote must be followed by a blank or
+ *     the end of the line; an unterminated quote fails with "Protocol error: unbalanced quotes in request". Quoted arguments are unescaped <b>in place</b>
  *     inside the line (the result is never longer than its source), so the caller's bytes of a consumed
  *     inline command may be changed.</li>
  * <li>Limits and error texts: {@link RequestLimits}.</li>
@@ -67,7 +70,6 @@ public final class RequestDecoder {
     private static final int TYPE_MULTIBULK = 2;
     private static final int INITIAL_ARGS = 16;
     private static final int SHRINK_ARGS = 1024;
-    private static final int LONG_STR_SIZE = 21;
 
     private RequestLimits limits;
     private boolean authRequired;
@@ -89,6 +91,7 @@ public final class RequestDecoder {
     private int consumed;
     private long required = -1;
     private String error;
+    private int errorEnd = -1;
 
     /** A decoder with Redis's default limits and no authentication required. */
     public RequestDecoder() {
@@ -126,6 +129,7 @@ public final class RequestDecoder {
         reqType = TYPE_NONE;
         argc = 0;
         error = null;
+        errorEnd = -1;
         consumed = 0;
         required = -1;
         buffer = null;
@@ -268,6 +272,16 @@ public final class RequestDecoder {
         return required;
     }
 
+    /**
+     * @return after {@link #ERROR}: the absolute index in the buffer just after the bytes that showed the request
+     *         is malformed: after a wrong type byte, after the CRLF of a bad count or length line, after the
+     *         inline line with unbalanced quotes, or the end of the data for a line over the limit (file formats
+     *         report it as the error's offset)
+     */
+    public int errorEnd() {
+        return errorEnd;
+    }
+
     /** @return after {@link #ERROR}: the error text Redis replies with, without the {@code -ERR } prefix */
     public String error() {
         return error;
@@ -280,17 +294,17 @@ public final class RequestDecoder {
         if (!countRead) {
             int cr = findLineEnd(buf, s, to, RespType.CR);
             if (cr < 0) {
-                return avail > limits.maxInlineLength() ? fail("too big mbulk count string") : INCOMPLETE;
+                return avail > limits.maxInlineLength() ? fail("too big mbulk count string", to) : INCOMPLETE;
             }
             if (cr > avail - 2) {
                 return INCOMPLETE;
             }
             long ll = string2ll(buf, s + 1, s + cr);
             if (ll == Long.MIN_VALUE || ll > limits.maxMultibulkLength()) {
-                return fail("invalid multibulk length");
+                return fail("invalid multibulk length", s + cr + 2);
             }
             if (ll > limits.unauthenticatedMultibulk() && authRequired) {
-                return fail("unauthenticated multibulk length");
+                return fail("unauthenticated multibulk length", s + cr + 2);
             }
             countRead = true;
             pos = cr + 2;
@@ -325,21 +339,21 @@ public final class RequestDecoder {
         int avail = to - s;
         int cr = findLineEnd(buf, s, to, RespType.CR);
         if (cr < 0) {
-            return avail - pos > limits.maxInlineLength() ? fail("too big bulk count string") : INCOMPLETE;
+            return avail - pos > limits.maxInlineLength() ? fail("too big bulk count string", to) : INCOMPLETE;
         }
         if (cr > avail - 2) {
             return INCOMPLETE;
         }
         byte type = buf[s + pos];
         if (type != RespType.BULK_STRING) {
-            return fail("expected '$', got '" + printable(type) + "'");
+            return fail("expected '$', got '" + printable(type) + "'", s + pos + 1);
         }
         long ll = string2ll(buf, s + pos + 1, s + cr);
         if (ll == Long.MIN_VALUE || ll < 0 || ll > limits.maxBulkLength()) {
-            return fail("invalid bulk length");
+            return fail("invalid bulk length", s + cr + 2);
         }
         if (ll > limits.unauthenticatedBulk() && authRequired) {
-            return fail("unauthenticated bulk length");
+            return fail("unauthenticated bulk length", s + cr + 2);
         }
         pos = cr + 2;
         scanned = pos;
@@ -357,7 +371,7 @@ public final class RequestDecoder {
     private int inline(byte[] buf, int s, int to) {
         int nl = findLineEnd(buf, s, to, RespType.LF);
         if (nl < 0) {
-            return to - s > limits.maxInlineLength() ? fail("too big inline request") : INCOMPLETE;
+            return to - s > limits.maxInlineLength() ? fail("too big inline request", to) : INCOMPLETE;
         }
         int lineEnd = nl;
         if (nl > 0 && buf[s + nl - 1] == RespType.CR) {
@@ -365,127 +379,26 @@ public final class RequestDecoder {
         }
         if (!split(buf, s, s + lineEnd)) {
             argc = 0;
-            return fail("unbalanced quotes in request");
+            return fail("unbalanced quotes in request", s + nl + 1);
         }
         pos = nl + 1;
         return COMMAND;
     }
 
-    /** C's {@code isspace}: space, \t, \n, \v, \f, \r. */
-    private static boolean isSpace(int c) {
-        return c == ' ' || (c >= '\t' && c <= '\r');
-    }
+    /** Where the inline line being split starts: {@link #inlineArg} stores offsets relative to it. */
+    private int inlineStart;
+    /** Receives the arguments of an inline line from sds's {@code sdssplitargs} (created once: no allocation). */
+    private final SdsArgs.ArgSink inlineArg = (offset, length) -> addArg(offset - inlineStart, length);
 
     /**
-     * Splits {@code buf[s, end)} by {@code sdssplitargs} rules into arguments, unescaping quoted ones in place.
+     * Splits {@code buf[s, end)} by {@code sdssplitargs} rules (the one implementation, in sds) into arguments,
+     * unescaping quoted ones in place.
      *
      * @return false on an unterminated quote or a closing quote followed by something other than a blank
      */
     private boolean split(byte[] buf, int s, int end) {
-        int p = s;
-        while (true) {
-            while (p < end && isSpace(buf[p])) {
-                p++;
-            }
-            if (p >= end) {
-                return true;
-            }
-            int w = token(buf, p, end);
-            if (w < 0) {
-                return false;
-            }
-            addArg(p - s, w - p);
-            p = tokenNext;
-        }
-    }
-
-    /** Where the last {@link #token} stopped reading. */
-    private int tokenNext;
-
-    /**
-     * Reads one token starting at {@code p}, writing its unescaped bytes from {@code p} on.
-     *
-     * @return the end of the written bytes, or -1 on unbalanced quotes; {@link #tokenNext} is the read position
-     */
-    private int token(byte[] buf, int p, int end) {
-        int w = p;
-        int quote = 0;
-        while (true) {
-            int c = p < end ? buf[p] : 0;
-            if (quote == '"') {
-                if (c == '\\' && at(buf, p + 1, end) == 'x' && hex(at(buf, p + 2, end)) >= 0
-                    && hex(at(buf, p + 3, end)) >= 0) {
-                    buf[w++] = (byte) (hex(buf[p + 2]) * 16 + hex(buf[p + 3]));
-                    p += 3;
-                } else if (c == '\\' && at(buf, p + 1, end) != 0) {
-                    p++;
-                    buf[w++] = unescape(buf[p]);
-                } else if (c == '"') {
-                    return closeQuote(buf, p, end, w);
-                } else if (c == 0 && p >= end) {
-                    return -1;
-                } else {
-                    buf[w++] = (byte) c;
-                }
-            } else if (quote == '\'') {
-                if (c == '\\' && at(buf, p + 1, end) == '\'') {
-                    p++;
-                    buf[w++] = '\'';
-                } else if (c == '\'') {
-                    return closeQuote(buf, p, end, w);
-                } else if (c == 0 && p >= end) {
-                    return -1;
-                } else {
-                    buf[w++] = (byte) c;
-                }
-            } else if (c == ' ' || c == '\n' || c == '\r' || c == '\t' || p >= end) {
-                tokenNext = p < end ? p + 1 : p;
-                return w;
-            } else if (c == '"' || c == '\'') {
-                quote = c;
-            } else {
-                buf[w++] = (byte) c;
-            }
-            p++;
-        }
-    }
-
-    /** A closing quote must be followed by a blank or the end of the line. */
-    private int closeQuote(byte[] buf, int p, int end, int w) {
-        int next = at(buf, p + 1, end);
-        if (next != 0 && !isSpace(next)) {
-            return -1;
-        }
-        tokenNext = p + 1 < end ? p + 2 : p + 1;
-        return w;
-    }
-
-    private static int at(byte[] buf, int i, int end) {
-        return i < end ? buf[i] : 0;
-    }
-
-    private static byte unescape(byte c) {
-        return switch (c) {
-            case 'n' -> '\n';
-            case 'r' -> '\r';
-            case 't' -> '\t';
-            case 'b' -> '\b';
-            case 'a' -> 7;
-            default -> c;
-        };
-    }
-
-    private static int hex(int c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        return -1;
+        inlineStart = s;
+        return SdsArgs.splitInPlace(buf, s, end - s, inlineArg) >= 0;
     }
 
     /**
@@ -510,8 +423,9 @@ public final class RequestDecoder {
         return -1;
     }
 
-    private int fail(String message) {
+    private int fail(String message, int end) {
         error = "Protocol error: " + message;
+        errorEnd = end;
         return ERROR;
     }
 
@@ -537,38 +451,12 @@ public final class RequestDecoder {
     }
 
     /**
-     * Redis's {@code string2ll} on {@code buf[from, to)}: optional '-', then "0" alone or a digit 1-9 followed by
-     * digits, at most 20 bytes, no overflow. Returns {@link Long#MIN_VALUE} for anything else (Redis never
-     * needs that value here: every caller rejects negative numbers below -1 anyway).
+     * Redis's {@code string2ll} on {@code buf[from, to)} (sds's {@link Numbers#isLong}, the one implementation).
+     * Returns {@link Long#MIN_VALUE} for anything it rejects (Redis never needs that value here: every caller
+     * rejects negative numbers below -1 anyway).
      */
     static long string2ll(byte[] buf, int from, int to) {
         int len = to - from;
-        if (len <= 0 || len >= LONG_STR_SIZE) {
-            return Long.MIN_VALUE;
-        }
-        if (len == 1 && buf[from] == '0') {
-            return 0;
-        }
-        int p = from;
-        boolean negative = buf[p] == '-';
-        if (negative && ++p == to) {
-            return Long.MIN_VALUE;
-        }
-        if (buf[p] < '1' || buf[p] > '9') {
-            return Long.MIN_VALUE;
-        }
-        long v = 0;
-        for (; p < to; p++) {
-            int d = buf[p] - '0';
-            if (d < 0 || d > 9) {
-                return Long.MIN_VALUE;
-            }
-            if (v > (Long.MAX_VALUE - d) / 10) {
-                // beyond LLONG_MAX: only "-9223372036854775808" is valid, and it is useless here
-                return Long.MIN_VALUE;
-            }
-            v = v * 10 + d;
-        }
-        return negative ? -v : v;
+        return len > 0 && Numbers.isLong(buf, from, len) ? Numbers.parseLong(buf, from, len) : Long.MIN_VALUE;
     }
 }

@@ -13,12 +13,13 @@
  *     A bulk argument larger than the buffer is announced by {@code requiredBytes()}.</li>
  * <li><b>Redis's parser, not the RESP specification's.</b> The request decoder reproduces
  *     {@code processMultibulkBuffer}/{@code processInlineBuffer}: {@code string2ll} counts, unchecked
- *     terminators after payloads, {@code strchr} stopping at NUL, {@code sdssplitargs} quoting, and the exact
- *     error texts, all checked against a real server.</li>
+ *     terminators after payloads, {@code strchr} stopping at NUL, {@code sdssplitargs} quoting (sds's {@code SdsArgs}, the one
+ *     implementation), and the exact error texts, all checked against a real server.</li>
  * <li><b>Strict replies.</b> The reply decoder validates every line, length and terminator and refuses input
  *     beyond its limits; it never allocates from a declared length, and nesting is bounded.</li>
  * <li><b>Redis's formatting.</b> Integers as {@code ll2string}, doubles as Redis 7.2's {@code d2string}
- *     (Grisu2 digits, fpconv layout), and RESP2 fallbacks exactly as Redis downgrades RESP3 types.</li>
+ *     (Grisu2 digits, fpconv layout), both from sds's {@code Numbers} (one copy of the number text in the
+ *     project), and RESP2 fallbacks exactly as Redis downgrades RESP3 types.</li>
  * </ul>
  * Everything here is single-threaded: one decoder and one encoder per connection.
  */

@@ -14,8 +14,7 @@ class ReplyEncoderTest {
     }
 
     static String dbl(double d) {
-        byte[] b = new byte[64];
-        return new String(b, 0, RespNumbers.writeDouble(d, b, 0), StandardCharsets.ISO_8859_1);
+        return DoubleReplyTest.d2s(d);
     }
 
     @Test

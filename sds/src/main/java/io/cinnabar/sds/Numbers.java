@@ -2,7 +2,6 @@ package io.cinnabar.sds;
 
 import io.cinnabar.sds.internal.Grisu2;
 import io.cinnabar.sds.internal.Printf;
-import io.cinnabar.sds.internal.StrtodParser;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -233,85 +232,21 @@ public final class Numbers {
 
     /**
      * {@code string2d}: the double that Redis reads from {@code s[off, off+len)}, or {@link Double#NaN} where Redis
-     * rejects the text ("value is not a valid float"). Simple decimals of up to 15 significant digits and a
-     * decimal exponent within 22 take an exact floating-point fast path with no allocation; others are rounded
-     * exactly with big integers.
+     * rejects the text ("value is not a valid float"): {@link Strtod}'s reading (the one strtod) with string2d's
+     * rule. Simple decimals of up to 15 significant digits and a decimal exponent within 22 take an exact
+     * floating-point fast path with no allocation.
      */
     public static double parseDouble(byte[] s, int off, int len) {
         Objects.checkFromIndexSize(off, len, s.length);
-        if (len == 0 || isCSpace(s[off])) {
+        int end = off + len;
+        if (len == 0 || isCSpace(s[off]) || Strtod.scan(s, off, end) != end) {
             return Double.NaN;
         }
-        double fast = fastDecimal(s, off, off + len);
-        if (fast == fast) {
-            return fast;
+        double v = Strtod.valueOf(s, off, end);
+        if ((Double.isInfinite(v) || v == 0) && Strtod.isErange(v, s, off, end)) {
+            return Double.NaN; // ERANGE: overflow, or a non-zero number that underflows to zero
         }
-        if (isPlainDecimal(s, off, off + len)) {
-            // Java's parser is correctly rounded like glibc's; only the range rules are Redis's own
-            double d = Double.parseDouble(new String(s, off, len, StandardCharsets.ISO_8859_1));
-            if (Double.isInfinite(d) || (d == 0 && hasNonZeroDigit(s, off, off + len))) {
-                return Double.NaN; // ERANGE: overflow, or a non-zero number that underflows to zero
-            }
-            return d;
-        }
-        StrtodParser.Result r = new StrtodParser.Result();
-        StrtodParser.parse(s, off, len, 53, Double.MIN_EXPONENT, Double.MAX_EXPONENT, r);
-        return switch (r.kind) {
-            case StrtodParser.FINITE -> {
-                double m = Math.scalb((double) r.significand, r.exponent); // exact: rounded to 53 bits already
-                yield r.negative ? -m : m;
-            }
-            case StrtodParser.ZERO -> r.negative ? -0.0 : 0.0;
-            case StrtodParser.INFINITE -> r.negative ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
-            default -> Double.NaN;
-        };
-    }
-
-    /** {@code [+-] (digits [. digits] | . digits) [(e|E) [+-] digits]}, the whole range, nothing else. */
-    private static boolean isPlainDecimal(byte[] s, int p, int end) {
-        if (p < end && (s[p] == '+' || s[p] == '-')) {
-            p++;
-        }
-        int digits = 0;
-        while (p < end && s[p] >= '0' && s[p] <= '9') {
-            p++;
-            digits++;
-        }
-        if (p < end && s[p] == '.') {
-            p++;
-            while (p < end && s[p] >= '0' && s[p] <= '9') {
-                p++;
-                digits++;
-            }
-        }
-        if (digits == 0) {
-            return false;
-        }
-        if (p == end) {
-            return true;
-        }
-        if (s[p] != 'e' && s[p] != 'E') {
-            return false;
-        }
-        if (++p < end && (s[p] == '+' || s[p] == '-')) {
-            p++;
-        }
-        if (p == end) {
-            return false;
-        }
-        while (p < end && s[p] >= '0' && s[p] <= '9') {
-            p++;
-        }
-        return p == end;
-    }
-
-    private static boolean hasNonZeroDigit(byte[] s, int p, int end) {
-        for (; p < end && s[p] != 'e' && s[p] != 'E'; p++) {
-            if (s[p] >= '1' && s[p] <= '9') {
-                return true;
-            }
-        }
-        return false;
+        return v; // NaN for a "nan" text: rejected too
     }
 
     /** {@link #parseDouble(byte[], int, int)} of a whole array. */
@@ -328,7 +263,7 @@ public final class Numbers {
      * [sign] digits [. digits] [e[sign]digits] with at most 15 significant digits and |exponent| &lt;= 22: both
      * operands exact, so one multiplication or division rounds correctly. NaN when the input is not that simple.
      */
-    private static double fastDecimal(byte[] s, int p, int end) {
+    static double fastDecimal(byte[] s, int p, int end) {
         boolean neg = false;
         if (s[p] == '-' || s[p] == '+') {
             neg = s[p] == '-';

@@ -444,148 +444,35 @@ public final class Sds implements Comparable<Sds> {
         return true;
     }
 
-    private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-
     /**
-     * {@code sdscatrepr}: appends {@code p[off, off+n)} in double quotes with C escapes: {@code \\} and
-     * {@code \"} for backslash and quote, {@code \n \r \t \a \b}, printable ASCII (0x20-0x7e) as is, every
-     * other byte as {@code \xhh} (lower-case hex). This is how MONITOR, CLIENT LIST and the logs show values.
+     * {@code sdscatrepr}: appends {@code p[off, off+n)} quoted and escaped as {@link SdsArgs#repr} describes
+     * ({@code "a\\x00b\\n"}). This is how MONITOR, CLIENT LIST and the logs show values.
      */
     public Sds appendRepr(byte[] p, int off, int n) {
-        Objects.checkFromIndexSize(off, n, p.length);
-        makeRoom(n + 2, true);
-        append((byte) '"');
-        for (int i = off; i < off + n; i++) {
-            byte c = p[i];
-            switch (c) {
-                case '\\', '"' -> append((byte) '\\').append(c);
-                case '\n' -> append((byte) '\\').append((byte) 'n');
-                case '\r' -> append((byte) '\\').append((byte) 'r');
-                case '\t' -> append((byte) '\\').append((byte) 't');
-                case 7 -> append((byte) '\\').append((byte) 'a');
-                case '\b' -> append((byte) '\\').append((byte) 'b');
-                default -> {
-                    if (c >= 0x20 && c <= 0x7e) {
-                        append(c);
-                    } else {
-                        append((byte) '\\').append((byte) 'x').append(HEX_DIGITS[(c >> 4) & 0xf])
-                            .append(HEX_DIGITS[c & 0xf]);
-                    }
-                }
-            }
-        }
-        return append((byte) '"');
+        int need = SdsArgs.reprLength(p, off, n);
+        makeRoom(need, true);
+        len = SdsArgs.repr(p, off, n, buf, len);
+        return this;
     }
 
     /**
-     * {@code sdssplitargs}: splits a line into arguments the way redis-cli, config files and inline commands do:
-     * blanks separate arguments; {@code "..."} supports {@code \xhh}, {@code \n \r \t \b \a} and
-     * {@code \<any>}; {@code '...'} supports only {@code \'}; a closing quote must be followed by a blank or the
-     * end. As with the C string Redis scans, a zero byte ends the input.
+     * {@code sdssplitargs}: splits a line into arguments the way redis-cli, config files and inline commands do
+     * (rules: {@link SdsArgs}). The input is not changed.
      *
      * @return the arguments (empty for a blank line), or null for unbalanced quotes or a closing quote followed
      *     by something else (Redis: "Protocol error: unbalanced quotes in request")
      */
     public static Sds[] splitArgs(byte[] line, int off, int n) {
-        Objects.checkFromIndexSize(off, n, line.length);
-        java.util.ArrayList<Sds> args = new java.util.ArrayList<>();
-        int end = off + n;
-        for (int z = off; z < end; z++) {
-            if (line[z] == 0) {
-                end = z;
-                break;
-            }
+        java.util.List<byte[]> args = SdsArgs.split(line, off, n);
+        if (args == null) {
+            return null;
         }
-        int p = off;
-        while (true) {
-            while (p < end && isCSpace(line[p])) {
-                p++;
-            }
-            if (p >= end) {
-                return args.toArray(new Sds[0]);
-            }
-            Sds current = empty();
-            p = readArg(line, p, end, current);
-            if (p < 0) {
-                return null;
-            }
-            args.add(current);
+        Sds[] out = new Sds[args.size()];
+        for (int i = 0; i < out.length; i++) {
+            byte[] a = args.get(i);
+            out[i] = wrap(a, a.length);
         }
-    }
-
-    /** Reads one argument starting at {@code p}; returns the position after it, or -1 on a quoting error. */
-    private static int readArg(byte[] s, int p, int end, Sds current) {
-        boolean inq = false;
-        boolean insq = false;
-        while (true) {
-            int c = p < end ? s[p] : 0;
-            int next = p + 1 < end ? s[p + 1] : 0;
-            if (inq) {
-                if (c == '\\' && next == 'x' && isHex(s, p + 2, end) && isHex(s, p + 3, end)) {
-                    current.append((byte) (hexValue(s[p + 2]) * 16 + hexValue(s[p + 3])));
-                    p += 3;
-                } else if (c == '\\' && next != 0) {
-                    p++;
-                    current.append((byte) switch (next) {
-                        case 'n' -> '\n';
-                        case 'r' -> '\r';
-                        case 't' -> '\t';
-                        case 'b' -> '\b';
-                        case 'a' -> 7;
-                        default -> next;
-                    });
-                } else if (c == '"') {
-                    if (next != 0 && !isCSpace((byte) next)) {
-                        return -1;
-                    }
-                    return p + 1;
-                } else if (c == 0) {
-                    return -1;
-                } else {
-                    current.append((byte) c);
-                }
-            } else if (insq) {
-                if (c == '\\' && next == '\'') {
-                    p++;
-                    current.append((byte) '\'');
-                } else if (c == '\'') {
-                    if (next != 0 && !isCSpace((byte) next)) {
-                        return -1;
-                    }
-                    return p + 1;
-                } else if (c == 0) {
-                    return -1;
-                } else {
-                    current.append((byte) c);
-                }
-            } else {
-                switch (c) {
-                    case ' ', '\n', '\r', '\t', 0 -> {
-                        return c == 0 ? p : p + 1;
-                    }
-                    case '"' -> inq = true;
-                    case '\'' -> insq = true;
-                    default -> current.append((byte) c);
-                }
-            }
-            p++;
-        }
-    }
-
-    private static boolean isHex(byte[] s, int i, int end) {
-        return i < end && hexValue(s[i]) >= 0;
-    }
-
-    private static int hexValue(byte b) {
-        if (b >= '0' && b <= '9') {
-            return b - '0';
-        }
-        int l = b | 0x20;
-        return l >= 'a' && l <= 'f' ? l - 'a' + 10 : -1;
-    }
-
-    private static boolean isCSpace(byte b) {
-        return b == ' ' || (b >= '\t' && b <= '\r');
+        return out;
     }
 
     /**

@@ -6,6 +6,9 @@
  * clients can observe: which texts are integers ({@code INCR}), which are doubles ({@code ZADD}), and how doubles
  * print in replies (Redis 7.2's Grisu2 form, and 7.0's {@code %.17g} for comparison).
  * {@link io.cinnabar.sds.LongDouble} is the 80-bit extended value that {@code INCRBYFLOAT} computes with.
+ * {@link io.cinnabar.sds.Strtod} is C's {@code strtod} (each caller applies Redis's own acceptance rule), and
+ * {@link io.cinnabar.sds.SdsArgs} is {@code sdssplitargs}/{@code sdscatrepr}: the single implementations the
+ * other modules call instead of keeping copies.
  *
  * <p>Conventions: inputs are {@code (byte[], offset, length)} ranges, as they sit in a network buffer; outputs
  * are written into a caller's {@code byte[]} at an offset and the number of bytes written is returned, so the

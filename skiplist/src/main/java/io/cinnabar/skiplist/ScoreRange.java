@@ -1,5 +1,7 @@
 package io.cinnabar.skiplist;
 
+import io.cinnabar.sds.Strtod;
+
 /**
  * A range of scores with inclusive or exclusive ends (Redis: {@code zrangespec}), as given to
  * {@code ZRANGEBYSCORE}, {@code ZCOUNT}, {@code ZREMRANGEBYSCORE}: {@code 1.5} includes 1.5, {@code (1.5} excludes
@@ -55,12 +57,24 @@ public record ScoreRange(double min, double max, boolean minExclusive, boolean m
     public static ScoreRange parse(byte[] min, byte[] max) {
         boolean minEx = min.length > 0 && min[0] == '(';
         boolean maxEx = max.length > 0 && max[0] == '(';
-        double lo = Strtod.parseWhole(min, minEx ? 1 : 0);
-        double hi = Strtod.parseWhole(max, maxEx ? 1 : 0);
+        Strtod strtod = new Strtod();
+        double lo = bound(strtod, min, minEx ? 1 : 0);
+        double hi = bound(strtod, max, maxEx ? 1 : 0);
         if (Double.isNaN(lo) || Double.isNaN(hi)) {
             return null;
         }
         return new ScoreRange(lo, hi, minEx, maxEx);
+    }
+
+    /**
+     * {@code strtod} over the C string at {@code b[from]} (sds's, the one implementation): the number must use up
+     * the string (up to a NUL, as the C code sees it); NaN when it does not or reads a NaN. ERANGE is ignored, as
+     * in Redis: {@code 1e400} is +inf.
+     */
+    private static double bound(Strtod strtod, byte[] b, int from) {
+        int len = Strtod.cStringLength(b, from, b.length - from);
+        strtod.parse(b, from, len);
+        return strtod.end() == from + len ? strtod.value() : Double.NaN;
     }
 
     @Override

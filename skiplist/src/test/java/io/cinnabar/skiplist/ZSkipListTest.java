@@ -111,6 +111,8 @@ class ZSkipListTest {
         assertEquals(new ScoreRange(0, 1e300, false, false), ScoreRange.parse(b(""), b("1e300")));
         assertEquals(Double.POSITIVE_INFINITY, ScoreRange.parse(b("1e400"), b("1")).min());
         assertEquals(new ScoreRange(0.5, 5, false, false), ScoreRange.parse(b(".5"), b("5.")));
+        // zslParseRange runs strtod on the C string: a NUL ends the bound
+        assertEquals(new ScoreRange(1, 2, true, false), ScoreRange.parse(b("(1\u0000x"), b("2\u0000")));
         for (String bad : new String[] {"nan", "(nan", "abc", "1 ", "1e", "1e+", "((1", "0x", "--1", "inf1", "infinit",
             " ", "1.2.3", "+-1", "0x1p", "1d", "1f", "NaN"}) {
             assertNull(ScoreRange.parse(b(bad), b("1")), bad);

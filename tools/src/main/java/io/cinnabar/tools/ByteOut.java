@@ -74,9 +74,13 @@ final class ByteOut {
     }
 
     ByteOut raw(byte[] b) {
-        ensure(b.length);
-        System.arraycopy(b, 0, buf, n, b.length);
-        n += b.length;
+        return raw(b, 0, b.length);
+    }
+
+    ByteOut raw(byte[] b, int off, int len) {
+        ensure(len);
+        System.arraycopy(b, off, buf, n, len);
+        n += len;
         return this;
     }
 

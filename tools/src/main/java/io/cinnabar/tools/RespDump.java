@@ -5,6 +5,7 @@ import io.cinnabar.rdb.RdbKey;
 import io.cinnabar.rdb.RdbVisitor;
 import io.cinnabar.rdb.StreamId;
 import io.cinnabar.rdb.StreamMetadata;
+import io.cinnabar.resp.ReplyEncoder;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -25,6 +26,7 @@ final class RespDump implements RdbVisitor {
     /** Streams go as RESTORE payloads of RDB 10, which Redis 7.0 and 7.2 both accept. */
     static final int PAYLOAD_VERSION = 10;
     private final ByteOut out;
+    private final ReplyEncoder encoder = new ReplyEncoder(1 << 12);
     private final KeyFilter filter;
     private int selected = -1;
     private boolean on;
@@ -43,11 +45,14 @@ final class RespDump implements RdbVisitor {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** One command as a RESP array of bulk strings, encoded by resp-codec's {@link ReplyEncoder}. */
     private void cmd(byte[]... parts) {
-        out.ch('*').num(parts.length).ascii("\r\n");
+        encoder.addArrayLen(parts.length);
         for (byte[] p : parts) {
-            out.ch('$').num(p.length).ascii("\r\n").raw(p).ascii("\r\n");
+            encoder.addBulk(p);
         }
+        out.raw(encoder.array(), encoder.readIndex(), encoder.length() - encoder.readIndex());
+        encoder.clear();
         out.flushIfLarge();
     }
 

@@ -49,6 +49,8 @@ public final class StrtodParser {
         public long significand;
         /** Binary exponent: the value is significand * 2^exponent. */
         public int exponent;
+        /** For {@link #FINITE}: whether rounding changed the value (with a subnormal result, strtod's ERANGE). */
+        public boolean inexact;
     }
 
     private StrtodParser() {
@@ -342,6 +344,7 @@ public final class StrtodParser {
         long lsb = Math.max(lead - precision + 1, (long) emin - precision + 1);
         long shift = lsb - e2;
         BigInteger kept;
+        out.inexact = sticky;
         if (shift <= 0) {
             kept = mag.shiftLeft((int) -shift);
         } else {
@@ -349,6 +352,7 @@ public final class StrtodParser {
             kept = mag.shiftRight(sh);
             boolean half = mag.testBit(sh - 1);
             boolean rest = sticky || (mag.getLowestSetBit() < sh - 1);
+            out.inexact = half || rest;
             if (half && (rest || kept.testBit(0))) {
                 kept = kept.add(BigInteger.ONE);
                 if (kept.bitLength() > precision) {
