@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cinnabar.rdb.Crc64;
 import io.cinnabar.rdb.DumpPayload;
 import io.cinnabar.testkit.RealRedis;
+import io.cinnabar.testkit.RespClient;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;

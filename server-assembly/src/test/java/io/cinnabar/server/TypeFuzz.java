@@ -1,5 +1,6 @@
 package io.cinnabar.server;
 
+import io.cinnabar.testkit.RespClient;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
