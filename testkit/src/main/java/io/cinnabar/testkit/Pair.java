@@ -215,6 +215,27 @@ public final class Pair implements AutoCloseable {
         }
     }
 
+    /**
+     * Compares two transcripts recorded by the caller (one line per step, e.g. {@code "command -> reply"}, one from
+     * each server) line by line; fails with the lines that differ, both versions, and the line counts.
+     */
+    public static void assertSameTranscripts(String what, List<String> redisLines, List<String> ourLines) {
+        List<String> diffs = new ArrayList<>();
+        int n = Math.max(redisLines.size(), ourLines.size());
+        for (int i = 0; i < n && diffs.size() < MAX_REPORTED; i++) {
+            String a = i < redisLines.size() ? redisLines.get(i) : "(no line)";
+            String b = i < ourLines.size() ? ourLines.get(i) : "(no line)";
+            if (!a.equals(b)) {
+                diffs.add("line " + (i + 1) + "\n   redis: " + abbreviate(escape(a)) + "\n   ours:  "
+                    + abbreviate(escape(b)));
+            }
+        }
+        if (!diffs.isEmpty()) {
+            throw new AssertionFailedError(what + ": transcripts differ (" + redisLines.size() + " lines from redis, "
+                + ourLines.size() + " from the server under test):\n" + String.join("\n", diffs));
+        }
+    }
+
     /** Shows CR, LF and other control bytes as escapes, so a reply reads on one line. */
     public static String escape(String s) {
         StringBuilder b = new StringBuilder(s.length());
