@@ -83,8 +83,8 @@ import static io.cinnabar.listpack.ListpackLayout.TOTAL_BYTES_OFFSET;
  * offset of the first problem; it never reads outside the given range and allocates nothing.
  * {@link #adopt(byte[])} validates deeply before taking the array. A listpack adopted with shallow
  * validation ({@code adopt(bytes, false)}, as Redis does when {@code sanitize-dump-payload} is off) may
- * throw {@link ListpackException} (or, reading a corrupt entry's payload, {@link IndexOutOfBoundsException})
- * later if the entries are corrupt, where Redis would assert; walks never loop.
+ * throw {@link ListpackException} later if the entries are corrupt, where Redis would assert; reads never go
+ * past the array and walks never loop.
  *
  * <h2>Limits</h2>
  * At most {@link #MAX_BYTES} bytes (a Java array; Redis allows 2<sup>32</sup>-1): growing past it throws
@@ -393,12 +393,27 @@ public final class Listpack {
      * that was adopted with shallow validation fail instead of looping.
      */
     private int skip(int p) {
-        long encoded = ListpackLayout.encodedSize(buf, p);
+        long encoded = ListpackLayout.encodedSize(buf, headerInBounds(p));
         long q = p + encoded + ListpackLayout.backlenSize(encoded);
         if (encoded == 0 || q >= size) {
             throw new ListpackException("corrupt entry", p);
         }
         return (int) q;
+    }
+
+    /**
+     * {@code p} if the encoding bytes of the entry at {@code p} (for an integer: the whole entry) end before the
+     * terminator; always true in a validated listpack, checked so that reading a shallowly adopted corrupt one
+     * fails with {@link ListpackException} instead of reading past the array.
+     */
+    private int headerInBounds(int p) {
+        int first = buf[p] & 0xFF;
+        long need = ListpackLayout.isStringEncoding(first) ? ListpackLayout.headerSize(first)
+            : ListpackLayout.encodedSize(buf, p);
+        if ((long) p + need >= size) {
+            throw new ListpackException("entry passes the end", p);
+        }
+        return p;
     }
 
     private int before(int p) {
@@ -425,7 +440,7 @@ public final class Listpack {
         if (!isInteger(p)) {
             throw new IllegalStateException("string entry at " + p);
         }
-        return ListpackLayout.readInt(buf, p);
+        return ListpackLayout.readInt(buf, headerInBounds(p));
     }
 
     /** @return where the bytes of the string entry at {@code p} start in {@link #array()} */
@@ -435,7 +450,7 @@ public final class Listpack {
 
     /** @return the length of the string entry at {@code p} */
     public int stringLength(int p) {
-        int h = ListpackLayout.headerSize(buf[p] & 0xFF);
+        int h = ListpackLayout.headerSize(buf[headerInBounds(p)] & 0xFF);
         return inBounds(p, h, ListpackLayout.encodedSize(buf, p) - h);
     }
 
@@ -454,7 +469,7 @@ public final class Listpack {
     /** Fills {@code into} with the entry at {@code p} without allocating; returns {@code into}. */
     public ListpackEntry get(int p, ListpackEntry into) {
         byte[] b = buf;
-        int first = b[p] & 0xFF;
+        int first = b[headerInBounds(p)] & 0xFF;
         if (first < 0x80) {
             into.setInteger(first);
         } else if (first < 0xC0) {
@@ -472,7 +487,7 @@ public final class Listpack {
     /** @return a new array with the text of the entry at {@code p} (the decimal form of an integer) */
     public byte[] getBytes(int p) {
         if (isInteger(p)) {
-            long v = ListpackLayout.readInt(buf, p);
+            long v = ListpackLayout.readInt(buf, headerInBounds(p));
             byte[] out = new byte[ListpackLayout.decimalLength(v)];
             ListpackLayout.formatDecimal(v, out, 0);
             return out;
@@ -488,7 +503,7 @@ public final class Listpack {
     public boolean contentEquals(int p, byte[] s, int off, int len) {
         if (isInteger(p)) {
             long v = ListpackLayout.tryParseInt(s, off, len);
-            return ListpackLayout.readInt(buf, p) == v && (v != NOT_AN_INT || ListpackLayout.isMinLong(s, off, len));
+            return ListpackLayout.readInt(buf, headerInBounds(p)) == v && (v != NOT_AN_INT || ListpackLayout.isMinLong(s, off, len));
         }
         int start = stringOffset(p);
         return stringLength(p) == len && Arrays.equals(buf, start, start + len, s, off, off + len);
@@ -510,7 +525,7 @@ public final class Listpack {
         int skipped = 0;
         while (true) {
             if (skipped == 0) {
-                int first = buf[p] & 0xFF;
+                int first = buf[headerInBounds(p)] & 0xFF;
                 if (ListpackLayout.isStringEncoding(first)) {
                     int h = ListpackLayout.headerSize(first);
                     int slen = inBounds(p, h, ListpackLayout.encodedSize(buf, p) - h);
@@ -955,8 +970,8 @@ public final class Listpack {
         r.append("{total bytes ").append(size).append("} {num entries ").append(count()).append("}\n");
         int index = 0;
         for (int p = first(); p >= 0; p = next(p), index++) {
-            int encoded = (int) ListpackLayout.encodedSize(buf, p);
             int total = entrySize(p);
+            int encoded = (int) ListpackLayout.encodedSize(buf, p);
             int hdr = isInteger(p) ? 1 : stringOffset(p) - p;
             r.append("{\n\taddr: 0x").append(String.format("%08x", baseAddress + p)).append(",\n\tindex: ")
                 .append(String.format("%2d", index)).append(",\n\toffset: ").append(p)

@@ -454,4 +454,28 @@ class ListpackTest {
         assertEquals(4, Listpack.validate(good, true));
         assertEquals(-1, Listpack.validate(good, false));
     }
+
+    /**
+     * Regression (found by ListpackFuzzPropertiesTest once it stopped accepting IndexOutOfBoundsException): a
+     * shallowly adopted listpack whose second entry's encoding (a 64-bit integer, a 32-bit string length) runs past
+     * the terminator. Reading it read past the array; now every read throws ListpackException.
+     */
+    @Test
+    void shallowlyAdoptedEntryHeaderPastTheEndThrowsListpackException() {
+        for (String hex : List.of(
+                "160000000200f4fd55f135a20e000009f400000000ff", // truncated by the fuzzer: 2nd entry is a 64-bit int
+                "0c000000020001 01f00000ff".replace(" ", ""))) { // 1, then a 32-bit string header cut short
+            byte[] raw = HEX.parseHex(hex);
+            assertThrows(ListpackException.class, () -> Listpack.validate(raw, true), hex);
+            Listpack lp = Listpack.adopt(raw.clone(), false);
+            int second = lp.next(lp.first());
+            assertTrue(second > 0, hex);
+            assertThrows(ListpackException.class, () -> lp.get(second, new ListpackEntry()), hex);
+            assertThrows(ListpackException.class, () -> lp.getBytes(second), hex);
+            assertThrows(ListpackException.class, () -> lp.next(second), hex);
+            assertThrows(ListpackException.class, () -> lp.toList(), hex);
+            assertThrows(ListpackException.class, () -> lp.find(lp.first(), b("x"), 0, 1, 0), hex);
+            assertThrows(ListpackException.class, () -> lp.contentEquals(second, b("1"), 0, 1), hex);
+        }
+    }
 }

@@ -1,15 +1,14 @@
 package io.cinnabar.server;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
-import io.cinnabar.testkit.RealRedis;
+import io.cinnabar.testkit.Differential;
+import io.cinnabar.testkit.DifferentialServers;
+import io.cinnabar.testkit.Pair;
+import io.cinnabar.testkit.RespClient;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -26,26 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * differ on purpose (a re-executed command that meets a wrong-type key first, timeouts too large for a 7.0
  * deadline) is tested against the embedded server alone, in {@link BlockingCommandsTest}.
  */
+@Differential(server = CinnabarUnderTest.class)
 class BlockingDifferentialTest {
-    static RealRedis redis;
-    static CinnabarServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        redis = RealRedis.start();
-        server = CinnabarServer.builder().port(0).config("save", "").start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
-
     static List<Object[]> scenarios() {
         List<Object[]> s = new ArrayList<>();
         s.add(new Object[] {"push serves the blocked clients in FIFO order", """
@@ -307,11 +288,10 @@ class BlockingDifferentialTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("scenarios")
-    void sameRepliesAsRedis(String name, String script) throws Exception {
-        List<String> want = run(redis.port(), script);
-        List<String> got = run(server.port(), script);
-        assertEquals(String.join("\n", want).replace("\r\n", "\\r\\n"),
-            String.join("\n", got).replace("\r\n", "\\r\\n"));
+    void sameRepliesAsRedis(String name, String script, DifferentialServers servers) throws Exception {
+        List<String> want = run(servers.redisPort(), script);
+        List<String> got = run(servers.oursPort(), script);
+        Pair.assertSameTranscripts(name, want, got);
     }
 
     static List<String> run(int port, String script) throws Exception {

@@ -3,13 +3,14 @@ package io.cinnabar.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cinnabar.testkit.RealRedis;
+import io.cinnabar.testkit.Differential;
+import io.cinnabar.testkit.DifferentialServers;
+import io.cinnabar.testkit.Pair;
+import io.cinnabar.testkit.RespClient;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,27 +19,10 @@ import org.junit.jupiter.api.Test;
  * known 7.2 values) and the subcommand maps of containers (Redis lists its subcommands in hash order, and we list
  * only the ones we implement: each is compared on its own).
  */
+@Differential(server = CinnabarUnderTest.class)
 class CommandDocsTest {
     static final Set<String> PATCHED = Set.of("waitaof", "client|setinfo", "client|no-touch", "cluster|myshardid",
         "zrank", "zrevrank", "acl|log", "quit");
-    static RealRedis redis;
-    static CinnabarServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        redis = RealRedis.start();
-        server = CinnabarServer.builder().port(0).config("save", "").start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
 
     private static List<String> names(RespClient c) throws Exception {
         List<?> l = (List<?>) TypeFuzz.parse(c.call("COMMAND", "LIST"));
@@ -65,45 +49,39 @@ class CommandDocsTest {
     }
 
     @Test
-    void sharedCommandsEqualRedis() throws Exception {
+    void sharedCommandsEqualRedis(DifferentialServers servers) throws Exception {
         for (String resp : new String[] {"2", "3"}) {
-            try (RespClient real = new RespClient(redis.port()); RespClient ours = new RespClient(server.port())) {
-                real.call("HELLO", resp);
-                ours.call("HELLO", resp);
+            try (Pair pair = servers.open(Integer.parseInt(resp))) {
+                RespClient real = pair.redis();
+                RespClient ours = pair.ours();
+                pair.normalize((cmd, r) -> r.contains("subcommands") ? withoutSubcommands(r).toString() : r);
                 Set<String> theirs = new LinkedHashSet<>(names(real));
                 int compared = 0;
                 for (String name : names(ours)) {
                     if (!theirs.contains(name) || PATCHED.contains(name)) {
                         continue;
                     }
-                    String a = real.call("COMMAND", "DOCS", name);
-                    String b = ours.call("COMMAND", "DOCS", name);
-                    if (a.contains("subcommands")) {
-                        assertEquals(withoutSubcommands(a), withoutSubcommands(b), name);
-                    } else {
-                        assertEquals(a, b, name);
-                    }
+                    pair.same("COMMAND", "DOCS", name);
                     compared++;
                 }
                 assertTrue(compared >= 150, "compared " + compared);
                 // several names, an unknown one skipped, case-insensitive lookup
-                assertEquals(real.call("COMMAND", "DOCS", "GET", "nosuch", "config|GET", "set"),
-                    ours.call("COMMAND", "DOCS", "GET", "nosuch", "config|GET", "set"));
-                assertEquals(real.call("COMMAND", "DOCS", "nosuch"), ours.call("COMMAND", "DOCS", "nosuch"));
+                pair.same("COMMAND", "DOCS", "GET", "nosuch", "config|GET", "set");
+                pair.same("COMMAND", "DOCS", "nosuch");
+                pair.assertSame();
             }
         }
     }
 
     @Test
-    void helpListsDocs() throws Exception {
-        try (RespClient real = new RespClient(redis.port()); RespClient ours = new RespClient(server.port())) {
-            assertEquals(real.call("COMMAND", "HELP"), ours.call("COMMAND", "HELP"));
-        }
+    void helpListsDocs(Pair pair) throws Exception {
+        pair.same("COMMAND", "HELP");
+        pair.assertSame();
     }
 
     @Test
-    void allCommandsAsOneMap() throws Exception {
-        try (RespClient ours = new RespClient(server.port())) {
+    void allCommandsAsOneMap(DifferentialServers servers) throws Exception {
+        try (RespClient ours = new RespClient(servers.oursPort())) {
             String count = ours.call("COMMAND", "COUNT");
             int n = Integer.parseInt(count.substring(1, count.length() - 2));
             ours.call("HELLO", "3");
@@ -122,8 +100,8 @@ class CommandDocsTest {
     }
 
     @Test
-    void redis72EntriesHaveTheirKnownValues() throws Exception {
-        try (RespClient ours = new RespClient(server.port())) {
+    void redis72EntriesHaveTheirKnownValues(DifferentialServers servers) throws Exception {
+        try (RespClient ours = new RespClient(servers.oursPort())) {
             ours.call("HELLO", "3");
             assertEquals("%1\r\n" + bulk("client|no-touch") + "%5\r\n"
                 + bulk("summary") + bulk("Controls whether commands sent by the client affect the LRU/LFU of accessed keys.")

@@ -1,99 +1,41 @@
 package io.cinnabar.server;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
-import io.cinnabar.testkit.RealRedis;
-import java.util.ArrayList;
-import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.cinnabar.testkit.Differential;
+import io.cinnabar.testkit.Normalizer;
+import io.cinnabar.testkit.Pair;
+import io.cinnabar.testkit.Resp;
 import org.junit.jupiter.api.Test;
 
 /**
  * Sends the same command sequences to the embedded server and to a real redis-server 7.0.15 and compares the raw
  * reply bytes: values, integers, nulls, error texts (wrong arity, syntax, types, overflow), encodings.
- * Replies that depend on time or randomness are not compared here (see the integration tests).
+ * Replies that depend on time or randomness are not compared here (see the integration tests). KEYS and CONFIG GET
+ * are compared with their elements sorted (their order is unspecified).
  */
+@Differential(server = CinnabarUnderTest.class, config = {"enable-debug-command", "yes"})
 class DifferentialTest {
-    static RealRedis redis;
-    static CinnabarServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        redis = RealRedis.start("--enable-debug-command", "yes");
-        server = CinnabarServer.builder().port(0).config("enable-debug-command", "yes").config("save", "").start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
-
     static String[] c(String... a) {
         return a;
     }
 
-    private static void same(String[]... steps) throws Exception {
-        try (RespClient real = new RespClient(redis.port()); RespClient ours = new RespClient(server.port())) {
-            real.call("FLUSHALL");
-            ours.call("FLUSHALL");
-            List<String> diffs = new ArrayList<>();
-            for (String[] step : steps) {
-                if (step[0].startsWith("!")) { // executed on both, replies not compared (version, ids)
-                    String[] cmd = step.clone();
-                    cmd[0] = cmd[0].substring(1);
-                    real.call(cmd);
-                    ours.call(cmd);
-                    continue;
-                }
-                String want = real.call(step);
-                String got = ours.call(step);
-                if (step[0].equalsIgnoreCase("KEYS") || step[0].equalsIgnoreCase("CONFIG")) {
-                    want = canonical(want);
-                    got = canonical(got);
-                }
-                if (!want.equals(got)) {
-                    diffs.add(String.join(" ", step) + "\n   redis: " + esc(want) + "\n   ours:  " + esc(got));
-                }
+    /** Steps starting with "!" run on both without comparing the replies (version, ids). */
+    private static void same(Pair pair, String[]... steps) throws Exception {
+        pair.normalize(Normalizer.unordered(1, "KEYS")).normalize(Normalizer.unordered(2, "CONFIG GET"));
+        for (String[] step : steps) {
+            if (step[0].startsWith("!")) {
+                String[] cmd = step.clone();
+                cmd[0] = cmd[0].substring(1);
+                pair.both(cmd);
+            } else {
+                pair.same(step);
             }
-            assertEquals("", String.join("\n", diffs));
         }
-    }
-
-    /** An array of bulk strings (or a CONFIG GET map of pairs) with its elements sorted: order is unspecified. */
-    static String canonical(String reply) {
-        if (!reply.startsWith("*")) {
-            return reply;
-        }
-        List<String> items = new ArrayList<>();
-        int p = reply.indexOf("\r\n") + 2;
-        while (p < reply.length()) {
-            int e = reply.indexOf("\r\n", p);
-            int len = Integer.parseInt(reply.substring(p + 1, e));
-            items.add(reply.substring(e + 2, e + 2 + len));
-            p = e + 2 + len + 2;
-        }
-        List<String> units = new ArrayList<>();
-        boolean pairs = items.size() % 2 == 0 && !items.isEmpty() && items.get(0).contains("-");
-        for (int i = 0; i < items.size(); i += pairs ? 2 : 1) {
-            units.add(pairs ? items.get(i) + "=" + items.get(i + 1) : items.get(i));
-        }
-        units.sort(null);
-        return "sorted:" + units;
-    }
-
-    static String esc(String s) {
-        return s.replace("\r\n", "\\r\\n");
+        pair.assertSame();
     }
 
     @Test
-    void getSetAndVariants() throws Exception {
-        same(c("GET", "k"), c("SET", "k", "v"), c("GET", "k"), c("SET", "k", "v2", "NX"), c("SET", "k", "v3", "XX"),
+    void getSetAndVariants(Pair pair) throws Exception {
+        same(pair, c("GET", "k"), c("SET", "k", "v"), c("GET", "k"), c("SET", "k", "v2", "NX"), c("SET", "k", "v3", "XX"),
             c("GET", "k"), c("SET", "n", "v", "XX"), c("SET", "k", "x", "NX", "XX"), c("SET", "k", "x", "EX"),
             c("SET", "k", "x", "EX", "0"), c("SET", "k", "x", "EX", "-5"), c("SET", "k", "x", "PX", "abc"),
             c("SET", "k", "x", "EX", "10", "PX", "10"), c("SET", "k", "x", "KEEPTTL", "EX", "10"),
@@ -110,8 +52,8 @@ class DifferentialTest {
     }
 
     @Test
-    void countersAndOverflow() throws Exception {
-        same(c("INCR", "n"), c("INCRBY", "n", "10"), c("DECR", "n"), c("DECRBY", "n", "5"), c("INCRBY", "n", "x"),
+    void countersAndOverflow(Pair pair) throws Exception {
+        same(pair, c("INCR", "n"), c("INCRBY", "n", "10"), c("DECR", "n"), c("DECRBY", "n", "5"), c("INCRBY", "n", "x"),
             c("SET", "s", "abc"), c("INCR", "s"), c("SET", "big", "9223372036854775807"), c("INCR", "big"),
             c("DECRBY", "big", "-1"), c("SET", "small", "-9223372036854775808"), c("DECR", "small"),
             c("DECRBY", "n", "-9223372036854775808"), c("INCRBY", "n", "9223372036854775808"),
@@ -126,8 +68,8 @@ class DifferentialTest {
     }
 
     @Test
-    void rangesAppendLcs() throws Exception {
-        same(c("APPEND", "k", "hello"), c("OBJECT", "ENCODING", "k"), c("APPEND", "k", " world"),
+    void rangesAppendLcs(Pair pair) throws Exception {
+        same(pair, c("APPEND", "k", "hello"), c("OBJECT", "ENCODING", "k"), c("APPEND", "k", " world"),
             c("OBJECT", "ENCODING", "k"), c("GETRANGE", "k", "0", "4"), c("GETRANGE", "k", "-5", "-1"),
             c("GETRANGE", "k", "5", "2"), c("GETRANGE", "k", "-1", "-5"), c("GETRANGE", "k", "0", "100"),
             c("GETRANGE", "nokey", "0", "1"), c("GETRANGE", "k", "a", "1"), c("SUBSTR", "k", "0", "2"),
@@ -143,10 +85,10 @@ class DifferentialTest {
     }
 
     @Test
-    void encodings() throws Exception {
+    void encodings(Pair pair) throws Exception {
         String s44 = "x".repeat(44);
         String s45 = "x".repeat(45);
-        same(c("SET", "a", "12345"), c("OBJECT", "ENCODING", "a"), c("SET", "a", "-12345"),
+        same(pair, c("SET", "a", "12345"), c("OBJECT", "ENCODING", "a"), c("SET", "a", "-12345"),
             c("OBJECT", "ENCODING", "a"), c("SET", "a", "012"), c("OBJECT", "ENCODING", "a"),
             c("SET", "a", "99999999999999999999"), c("OBJECT", "ENCODING", "a"), c("SET", "a", s44),
             c("OBJECT", "ENCODING", "a"), c("SET", "a", s45), c("OBJECT", "ENCODING", "a"), c("SET", "a", ""),
@@ -158,8 +100,8 @@ class DifferentialTest {
     }
 
     @Test
-    void keyspace() throws Exception {
-        same(c("MSET", "a", "1", "b", "2", "c", "3"), c("EXISTS", "a", "b", "nokey", "a"), c("DEL", "a", "nokey"),
+    void keyspace(Pair pair) throws Exception {
+        same(pair, c("MSET", "a", "1", "b", "2", "c", "3"), c("EXISTS", "a", "b", "nokey", "a"), c("DEL", "a", "nokey"),
             c("UNLINK", "b"), c("DBSIZE"), c("RENAME", "c", "d"), c("RENAME", "nokey", "x"), c("RENAME", "d", "d"),
             c("RENAMENX", "d", "d"), c("SET", "e", "5"), c("RENAMENX", "d", "e"), c("RENAMENX", "d", "f"),
             c("GET", "f"), c("COPY", "f", "g"), c("COPY", "f", "g"), c("COPY", "f", "g", "REPLACE"),
@@ -176,8 +118,8 @@ class DifferentialTest {
     }
 
     @Test
-    void globPatterns() throws Exception {
-        same(c("MSET", "hello", "1", "hallo", "1", "hxllo", "1", "hllo", "1", "heeeello", "1", "h[a]llo", "1",
+    void globPatterns(Pair pair) throws Exception {
+        same(pair, c("MSET", "hello", "1", "hallo", "1", "hxllo", "1", "hllo", "1", "heeeello", "1", "h[a]llo", "1",
                 "h*llo", "1", "a\\b", "1"),
             c("KEYS", "h?llo"), c("KEYS", "h*llo"), c("KEYS", "h[ae]llo"), c("KEYS", "h[^e]llo"),
             c("KEYS", "h[a-b]llo"), c("KEYS", "h[b-a]llo"), c("KEYS", "h\\*llo"), c("KEYS", "h\\[a\\]llo"),
@@ -185,8 +127,8 @@ class DifferentialTest {
     }
 
     @Test
-    void expiry() throws Exception {
-        same(c("SET", "k", "v"), c("EXPIRE", "k", "100"), c("TTL", "k"), c("EXPIRE", "k", "200", "NX"),
+    void expiry(Pair pair) throws Exception {
+        same(pair, c("SET", "k", "v"), c("EXPIRE", "k", "100"), c("TTL", "k"), c("EXPIRE", "k", "200", "NX"),
             c("EXPIRE", "k", "200", "XX"), c("EXPIRE", "k", "50", "GT"), c("EXPIRE", "k", "300", "GT"),
             c("EXPIRE", "k", "400", "LT"), c("EXPIRE", "k", "100", "LT"), c("TTL", "k"),
             c("EXPIRE", "k", "10", "NX", "XX"), c("EXPIRE", "k", "10", "GT", "LT"), c("EXPIRE", "k", "10", "FOO"),
@@ -209,8 +151,8 @@ class DifferentialTest {
     }
 
     @Test
-    void unknownCommandsAndArity() throws Exception {
-        same(c("FOO"), c("FOO", "a", "b"), c("foo", "x".repeat(200)), c("GET", "a", "b"), c("SET", "a"),
+    void unknownCommandsAndArity(Pair pair) throws Exception {
+        same(pair, c("FOO"), c("FOO", "a", "b"), c("foo", "x".repeat(200)), c("GET", "a", "b"), c("SET", "a"),
             c("CONFIG"), c("CONFIG", "FOO"), c("CONFIG", "GET"), c("CLIENT", "FOO"), c("OBJECT", "ENCODING"),
             c("EXPIRE", "a"), c("TTL"), c("DEBUG", "FOO"), c("SELECT"), c("MGET"), c("MSETNX", "a"),
             c("CONFIG", "SET", "maxclients"), c("CONFIG", "SET", "foo", "bar"),
@@ -242,8 +184,8 @@ class DifferentialTest {
     }
 
     @Test
-    void resp3() throws Exception {
-        same(c("!HELLO", "3"), c("SET", "k", "v"), c("GET", "k"), c("GET", "nokey"),
+    void resp3(@Resp(3) Pair pair) throws Exception {
+        same(pair, c("SET", "k", "v"), c("GET", "k"), c("GET", "nokey"),
             c("MGET", "k", "nokey"), c("CONFIG", "GET", "maxclients"), c("COMMAND", "INFO", "get", "set", "mset"),
             c("LCS", "k", "k", "IDX"), c("DEBUG", "PROTOCOL", "map"), c("DEBUG", "PROTOCOL", "set"),
             c("DEBUG", "PROTOCOL", "true"), c("DEBUG", "PROTOCOL", "verbatim"), c("OBJECT", "ENCODING", "nokey"),

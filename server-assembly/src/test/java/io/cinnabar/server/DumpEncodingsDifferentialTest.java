@@ -5,15 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cinnabar.rdb.Crc64;
 import io.cinnabar.rdb.DumpPayload;
-import io.cinnabar.testkit.RealRedis;
+import io.cinnabar.testkit.Differential;
+import io.cinnabar.testkit.Pair;
+import io.cinnabar.testkit.RespClient;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,36 +32,17 @@ import org.junit.jupiter.api.Test;
  * form: a known difference). Lists stay clear of the size-based first-node boundary, which 7.0 and 7.2 estimate
  * differently (8 bytes apart).
  */
+@Differential(server = CinnabarUnderTest.class)
 class DumpEncodingsDifferentialTest {
-    static RealRedis redis;
-    static CinnabarServer server;
-    static RespClient real;
-    static RespClient ours;
+    RespClient real;
+    RespClient ours;
     int byteEqual;
     int crossChecked;
 
-    @BeforeAll
-    static void start() throws Exception {
-        redis = RealRedis.start();
-        server = CinnabarServer.builder().port(0).config("save", "").start();
-        real = new RespClient(redis.port());
-        ours = new RespClient(server.port());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (real != null) {
-            real.close();
-        }
-        if (ours != null) {
-            ours.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
+    @BeforeEach
+    void connect(Pair pair) {
+        real = pair.redis();
+        ours = pair.ours();
     }
 
     private static String latin1(byte[] b) {

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cinnabar.testkit.Fixtures;
-import io.cinnabar.testkit.RealRedis;
+import io.cinnabar.testkit.Differential;
+import io.cinnabar.testkit.Pair;
+import io.cinnabar.testkit.RespClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -15,8 +17,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,12 +27,11 @@ import org.junit.jupiter.params.provider.CsvSource;
  * RESP bytes, and after every step the GET bytes and OBJECT ENCODING of every HLL key, so the representation
  * (sparse opcodes, dense registers, cached cardinality and its stale bit) must be identical, not just the counts.
  */
+@Differential(server = CinnabarUnderTest.class)
 class HllDifferentialTest {
-    static RealRedis redis;
-    static CinnabarServer server;
+    Pair pair;
     RespClient real;
     RespClient ours;
-    final List<String> log = new ArrayList<>();
     /** What the runs went through, so that a test cannot pass without reaching its cases. */
     final Map<String, Integer> seen = new java.util.TreeMap<>();
 
@@ -40,34 +39,12 @@ class HllDifferentialTest {
         seen.merge(what, 1, Integer::sum);
     }
 
-    @BeforeAll
-    static void start() throws Exception {
-        redis = RealRedis.start();
-        server = CinnabarServer.builder().port(0).config("save", "").start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
-
     @BeforeEach
-    void connect() throws Exception {
-        real = new RespClient(redis.port());
-        ours = new RespClient(server.port());
-        both("FLUSHALL");
-        both("CONFIG", "SET", "hll-sparse-max-bytes", "3000");
-    }
-
-    @org.junit.jupiter.api.AfterEach
-    void disconnect() throws Exception {
-        real.close();
-        ours.close();
+    void connect(Pair pair) throws Exception {
+        this.pair = pair; // flushed; closed, and the option set back, after the test
+        real = pair.redis();
+        ours = pair.ours();
+        pair.config("hll-sparse-max-bytes", "3000");
     }
 
     private static String latin1(byte[] b) {
@@ -76,14 +53,8 @@ class HllDifferentialTest {
 
     /** Sends cmd to both servers, asserts the same reply bytes, returns it. */
     String both(String... cmd) throws IOException {
-        String what = abbreviate(String.join(" ", cmd));
-        log.add(what);
-        if (log.size() > 6) {
-            log.remove(0);
-        }
-        String r = real.call(cmd);
-        String o = ours.call(cmd);
-        assertEquals(r, o, () -> "reply to " + what + "\nrecent: " + log);
+        String r = pair.same(cmd);
+        pair.assertSame();
         if (r.startsWith("-INVALIDOBJ")) {
             saw("invalidobj");
         } else if (r.startsWith("-WRONGTYPE Key is not a valid")) {

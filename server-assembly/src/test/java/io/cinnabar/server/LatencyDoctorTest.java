@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cinnabar.testkit.RealRedis;
+import io.cinnabar.testkit.RespClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;

@@ -1,5 +1,7 @@
 package io.cinnabar.server;
 
+import io.cinnabar.testkit.Pair;
+import io.cinnabar.testkit.RespClient;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -29,19 +31,21 @@ import java.util.Set;
  * (COMPATIBILITY.md), and a set the model keeps as intset must be an intset in 7.0 too.
  */
 final class TypeFuzz {
+    final Pair pair;
     final RespClient real;
     final RespClient ours;
     final Random rnd;
-    final List<String> diffs = new ArrayList<>();
     final Map<String, String> setEnc = new HashMap<>();
     long intsetMax = 512;
     long setLpEntries = 128;
     long setLpValue = 64;
     int steps;
 
-    TypeFuzz(RespClient real, RespClient ours, long seed) {
-        this.real = real;
-        this.ours = ours;
+    /** Drives the pair's two connections; mismatches go to the pair's transcript ({@link Pair#assertSame()}). */
+    TypeFuzz(Pair pair, long seed) {
+        this.pair = pair;
+        this.real = pair.redis();
+        this.ours = pair.ours();
         this.rnd = new Random(seed);
     }
 
@@ -130,19 +134,15 @@ final class TypeFuzz {
 
     enum Mode { EXACT, SORTED, SORTED_PAIRS, SHAPE }
 
-    final java.util.ArrayDeque<String> recent = new java.util.ArrayDeque<>();
-
     Object[] both(String... cmd) throws IOException {
-        recent.addLast(abbreviate(String.join(" ", cmd)));
-        if (recent.size() > 4) {
-            recent.removeFirst();
-        }
-        return new Object[] {parse(real.call(cmd)), parse(ours.call(cmd))};
+        String[] r = pair.both(cmd);
+        return new Object[] {parse(r[0]), parse(r[1])};
     }
 
     /** Sends cmd to both servers and compares the normalized replies; returns the real server's reply. */
     Object step(Mode mode, String... cmd) throws IOException {
         steps++;
+        pair.countStep();
         Object[] r = both(cmd);
         Object a = r[0];
         Object b = r[1];
@@ -168,11 +168,14 @@ final class TypeFuzz {
         return r[0];
     }
 
+    /** Records a mismatch (already normalized) in the pair's transcript. */
     void diff(String what, String want, String got) {
-        if (diffs.size() < 30) {
-            diffs.add("step " + steps + ": " + abbreviate(what) + "\n   redis: " + abbreviate(want) + "\n   ours:  "
-                + abbreviate(got) + "\n   after: " + String.join(" ; ", recent));
-        }
+        pair.compare(List.of(what), want, got);
+    }
+
+    /** No mismatch so far. */
+    boolean clean() {
+        return pair.clean();
     }
 
     static String abbreviate(String s) {
@@ -182,6 +185,7 @@ final class TypeFuzz {
     /** Runs a *SCAN to completion on both sides and compares the sets of returned elements (groups of width). */
     void fullScan(String cmd, String key, int width, String... opts) throws IOException {
         steps++;
+        pair.countStep();
         String[] got = new String[2];
         RespClient[] cs = {real, ours};
         for (int side = 0; side < 2; side++) {
@@ -385,14 +389,12 @@ final class TypeFuzz {
     }
 
     void config(String name, String value) throws IOException {
+        // set back when the pair closes
         if (name.startsWith("set-max-listpack")) {
-            // 7.2 only: the oracle does not know it
-            String r = ours.call("CONFIG", "SET", name, value);
-            if (!r.equals("+OK\r\n")) {
-                diff("CONFIG SET " + name + " " + value, "+OK", r);
-            }
+            pair.oursConfig(name, value); // 7.2 only: the oracle does not know it
         } else {
-            step(Mode.EXACT, "CONFIG", "SET", name, value);
+            steps++;
+            pair.config(name, value);
         }
         switch (name) {
             case "set-max-intset-entries" -> intsetMax = Long.parseLong(value);

@@ -2,6 +2,7 @@ package io.cinnabar.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.cinnabar.testkit.RespClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,4 +1,4 @@
-package io.cinnabar.server;
+package io.cinnabar.testkit;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -9,7 +9,10 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
-/** A raw RESP client for tests: sends commands, returns each reply's exact bytes as a (latin-1) string. */
+/**
+ * A raw RESP client for tests: sends commands, returns each reply's exact bytes as a (latin-1) string, RESP2 or
+ * RESP3 (after {@code HELLO 3}), including attributes. Arguments are latin-1 strings, so any byte can be sent.
+ */
 public final class RespClient implements AutoCloseable {
     private final Socket socket;
     private final InputStream in;
