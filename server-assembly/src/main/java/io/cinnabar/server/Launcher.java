@@ -1,10 +1,10 @@
 package io.cinnabar.server;
 
-import io.cinnabar.server.internal.Config;
-import io.cinnabar.server.internal.ConfigFile;
-import io.cinnabar.server.internal.EventLoop;
-import io.cinnabar.server.internal.Server;
-import io.cinnabar.server.internal.ServerLog;
+import io.cinnabar.server.internal.config.Config;
+import io.cinnabar.server.internal.config.ConfigFile;
+import io.cinnabar.server.internal.net.EventLoop;
+import io.cinnabar.server.internal.command.Server;
+import io.cinnabar.server.internal.config.ServerLog;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
