@@ -1,5 +1,6 @@
 package io.cinnabar.server;
 
+import io.cinnabar.server.internal.Assembly;
 import io.cinnabar.server.internal.config.Config;
 import io.cinnabar.server.internal.config.ConfigFile;
 import io.cinnabar.server.internal.net.EventLoop;
@@ -102,8 +103,9 @@ public final class CinnabarServer implements AutoCloseable {
             PrintStream out = log != null ? log : new PrintStream(OutputStream.nullOutputStream());
             ServerLog serverLog = new ServerLog(out);
             try {
-                Server server = Server.create(config, serverLog);
-                EventLoop loop = new EventLoop(server);
+                Assembly assembly = Assembly.create(config, serverLog);
+                Server server = assembly.server();
+                EventLoop loop = assembly.loop();
                 loop.listen(randomPort);
                 server.started();
                 loop.start();

@@ -1,5 +1,6 @@
 package io.cinnabar.server;
 
+import io.cinnabar.server.internal.Assembly;
 import io.cinnabar.server.internal.config.Config;
 import io.cinnabar.server.internal.config.ConfigFile;
 import io.cinnabar.server.internal.net.EventLoop;
@@ -72,8 +73,9 @@ public final class Launcher {
         Server server;
         EventLoop loop;
         try {
-            server = Server.create(config, log);
-            loop = new EventLoop(server);
+            Assembly assembly = Assembly.create(config, log);
+            server = assembly.server();
+            loop = assembly.loop();
             loop.listen(false);
         } catch (IOException e) {
             log.startup(e.getMessage());

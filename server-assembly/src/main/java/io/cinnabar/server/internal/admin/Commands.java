@@ -1,22 +1,17 @@
 package io.cinnabar.server.internal.admin;
 
 import io.cinnabar.server.internal.command.Client;
-import io.cinnabar.server.internal.command.CommandDocs;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Server;
 import io.cinnabar.server.internal.command.Shared;
 import io.cinnabar.server.internal.config.Config;
 import io.cinnabar.server.internal.config.Num;
-import io.cinnabar.server.internal.generic.KeyCommands;
-import io.cinnabar.server.internal.persist.DumpCommands;
-import io.cinnabar.server.internal.type.TypeCommands;
-import io.cinnabar.server.internal.type.string.StringCommands;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Registers every implemented command, and implements the connection commands: PING, ECHO, AUTH, HELLO, QUIT,
+ * The connection commands: PING, ECHO, AUTH, HELLO, QUIT,
  * RESET, TIME, MONITOR, LOLWUT, SHUTDOWN and the CLIENT subcommands.
  * <p><b>Note:</b> This class is not threadsafe (stateless; commands run on the event loop).
  */
@@ -24,14 +19,8 @@ public final class Commands {
     private Commands() {
     }
 
-    public static void registerAll(CommandTable t) {
-        StringCommands.register(t);
-        KeyCommands.register(t);
-        ServerCommands.register(t);
-        TypeCommands.registerAll(t);
-        DumpCommands.register(t);
-        t.impl("command|docs", CommandDocs::docs);
-        LatencyReport.register(t);
+    /** Registers the connection commands and CLIENT. */
+    public static void register(CommandTable t) {
         t.impl("ping", Commands::ping);
         t.impl("echo", c -> c.bulk(c.argBuf, c.argOff[1], c.argLen[1]));
         t.impl("auth", Commands::auth);
@@ -65,16 +54,6 @@ public final class Commands {
         t.impl("client|reply", Commands::clientReply);
         t.impl("client|unblock", Commands::clientUnblock);
         t.impl("client|help", Commands::clientHelp);
-    }
-
-    public static void help(Client c, String cmd, String[] lines) {
-        c.array(lines.length + 3);
-        c.simple(cmd + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
-        for (String l : lines) {
-            c.simple(l);
-        }
-        c.simple("HELP");
-        c.simple("    Prints this help.");
     }
 
     static void ping(Client c) {
@@ -574,7 +553,7 @@ public final class Commands {
     }
 
     static void clientHelp(Client c) {
-        help(c, "CLIENT", new String[] {
+        c.help("CLIENT", new String[] {
             "GETNAME",
             "    Return the name of the current connection.",
             "ID",

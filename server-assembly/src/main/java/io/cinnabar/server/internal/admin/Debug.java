@@ -30,7 +30,7 @@ public final class Debug {
             return;
         }
         if (c.argIs(1, "help") && c.argc == 2) {
-            Commands.help(c, "DEBUG", new String[] {
+            c.help("DEBUG", new String[] {
                 "CHANGE-REPL-ID",
                 "    Change the replication IDs of the instance.",
                 "    Dangerous: should be used only for testing the replication subsystem.",
@@ -68,7 +68,7 @@ public final class Debug {
             if (!c.argLong(2)) {
                 return;
             }
-            c.server.activeExpireEnabled = c.tmp[0] != 0;
+            c.server.keyspace.activeExpireEnabled = c.tmp[0] != 0;
             c.ok();
         } else if (c.argIs(1, "object") && c.argc == 3) {
             object(c);
@@ -141,8 +141,8 @@ public final class Debug {
             if (size >= 0) {
                 val = java.util.Arrays.copyOf(val, (int) size);
             }
-            Entry e = db.add(key);
-            c.server.initAccess(e);
+            Entry e = c.server.keyspace.add(db, key);
+            c.server.keyspace.initAccess(e);
             e.type = Entry.TYPE_STRING;
             e.setString(val, 0, val.length, c.tmp);
         }
@@ -160,7 +160,7 @@ public final class Debug {
             ? Integer.MAX_VALUE : 1;
         c.simple("Value at:0x" + Long.toHexString(System.identityHashCode(e)) + " refcount:" + refcount
             + " encoding:" + enc + " serializedlength:" + serializedLength(e) + " lru:" + (e.lru & 0xFFFFFF)
-            + " lru_seconds_idle:" + c.server.idleMs(e) / 1000);
+            + " lru_seconds_idle:" + c.server.keyspace.idleMs(e) / 1000);
     }
 
     /** Length of the value's RDB string encoding without compression (Redis also reports compression). */

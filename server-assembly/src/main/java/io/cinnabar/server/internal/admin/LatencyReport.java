@@ -38,7 +38,7 @@ public final class LatencyReport {
     private LatencyReport() {
     }
 
-    static void register(CommandTable t) {
+    public static void register(CommandTable t) {
         t.impl("latency|doctor", c -> c.verbatim(doctor(c.server, System.currentTimeMillis() / 1000)));
         t.impl("latency|graph", LatencyReport::graph);
     }

@@ -29,13 +29,13 @@ public final class ServerCommands {
     private ServerCommands() {
     }
 
-    static void register(CommandTable t) {
+    public static void register(CommandTable t) {
         t.impl("info", Info::info);
         t.impl("config|get", ServerCommands::configGet);
         t.impl("config|set", ServerCommands::configSet);
         t.impl("config|resetstat", ServerCommands::configResetstat);
         t.impl("config|rewrite", ServerCommands::configRewrite);
-        t.impl("config|help", c -> Commands.help(c, "CONFIG", new String[] {
+        t.impl("config|help", c -> c.help("CONFIG", new String[] {
             "GET <pattern>",
             "    Return parameters matching the glob-like <pattern> and their values.",
             "SET <directive> <value>",
@@ -49,7 +49,7 @@ public final class ServerCommands {
         t.impl("command|list", ServerCommands::commandList);
         t.impl("command|getkeys", c -> getkeys(c, false));
         t.impl("command|getkeysandflags", c -> getkeys(c, true));
-        t.impl("command|help", c -> Commands.help(c, "COMMAND", new String[] {
+        t.impl("command|help", c -> c.help("COMMAND", new String[] {
             "(no subcommand)",
             "    Return details about all Redis commands.",
             "COUNT",
@@ -75,7 +75,7 @@ public final class ServerCommands {
             c.server.slowlog.reset();
             c.ok();
         });
-        t.impl("slowlog|help", c -> Commands.help(c, "SLOWLOG", new String[] {
+        t.impl("slowlog|help", c -> c.help("SLOWLOG", new String[] {
             "GET [<count>]",
             "    Return top <count> entries from the slowlog (default: 10, -1 mean all).",
             "    Entries are made of:",
@@ -89,7 +89,7 @@ public final class ServerCommands {
         t.impl("latency|history", ServerCommands::latencyHistory);
         t.impl("latency|reset", ServerCommands::latencyReset);
         t.impl("latency|histogram", ServerCommands::latencyHistogram);
-        t.impl("latency|help", c -> Commands.help(c, "LATENCY", new String[] {
+        t.impl("latency|help", c -> c.help("LATENCY", new String[] {
             "DOCTOR",
             "    Return a human readable latency analysis report.",
             "GRAPH <event>",
@@ -225,6 +225,7 @@ public final class ServerCommands {
     static void configResetstat(Client c) {
         Server s = c.server;
         s.stats.reset();
+        s.keyspace.resetStats();
         for (Command cmd : s.commands.known().values()) {
             resetCmd(cmd);
         }
@@ -291,14 +292,7 @@ public final class ServerCommands {
 
     /** "get" or "config|get" to an implemented command, or null. */
     public static Command lookupFull(Client c, String name) {
-        String n = name.toLowerCase(Locale.ROOT);
-        int bar = n.indexOf('|');
-        Command cmd = c.server.commands.lookup(bar < 0 ? n : n.substring(0, bar));
-        if (cmd == null || bar < 0) {
-            return cmd;
-        }
-        Command sub = cmd.subcommands.get(n.substring(bar + 1));
-        return sub != null && sub.handler != null ? sub : null;
+        return c.server.commands.lookupFull(name);
     }
 
     static void commandList(Client c) {

@@ -1,5 +1,7 @@
 package io.cinnabar.server.internal.blocking;
 
+import io.cinnabar.server.internal.command.BlockedClients;
+import io.cinnabar.server.internal.keyspace.KeyspaceListener;
 import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.Command;
 import io.cinnabar.server.internal.command.Server;
@@ -46,7 +48,7 @@ import java.util.TreeSet;
  * re-executed commands; a timeout O(log n).
  * <p><b>Note:</b> This class is not threadsafe.
  */
-public final class BlockingKeys {
+public final class BlockingKeys implements BlockedClients, KeyspaceListener {
     /** What a client waits for: a list (BLPOP, BRPOP, BRPOPLPUSH, BLMOVE, BLMPOP). */
     public static final int LIST = Entry.TYPE_LIST;
     /** What a client waits for: a sorted set (BZPOPMIN, BZPOPMAX, BZMPOP). */
@@ -69,7 +71,7 @@ public final class BlockingKeys {
     }
 
     /** One blocked client: what it waits for, until when, and a copy of the command to re-execute. */
-    public static final class Blocked {
+    public static final class Blocked implements BlockedClients.Ticket {
         final Client client;
         final Db db;
         final int type;
@@ -152,21 +154,25 @@ public final class BlockingKeys {
     // ---- INFO
 
     /** INFO blocked_clients. */
+    @Override
     public int blockedClients() {
         return blockedClients;
     }
 
     /** INFO total_blocking_keys: keys (per database) with at least one blocked client. */
+    @Override
     public int blockingKeys() {
         return blockedKeys;
     }
 
     /** INFO clients_in_timeout_table. */
+    @Override
     public int clientsWithDeadline() {
         return deadlines.size();
     }
 
     /** Whether c's blocked command is being re-executed (MONITOR saw it when it first ran). */
+    @Override
     public boolean reprocessing(Client c) {
         return reprocessing == c;
     }
@@ -227,12 +233,13 @@ public final class BlockingKeys {
     // ---- signals
 
     /** A key was added to db (dbAdd): clients blocked on it may be served after the current command. */
-    public void keyAdded(Db db, Entry e) {
+    @Override
+    public void keyAdded(Db db, byte[] key, int off, int len) {
         Map<Key, LinkedHashSet<Blocked>> m = blockedOn[db.id];
         if (m.isEmpty()) {
             return;
         }
-        Key k = new Key(Arrays.copyOf(e.key, e.klen()));
+        Key k = new Key(Arrays.copyOfRange(key, off, off + len));
         if (m.containsKey(k)) {
             signal(db, k);
         }
@@ -245,6 +252,7 @@ public final class BlockingKeys {
     }
 
     /** SWAPDB exchanged the contents of a and b: the keys their blocked clients wait for may now exist. */
+    @Override
     public void swapped(Db a, Db b) {
         scanForReady(a);
         scanForReady(b);
@@ -265,6 +273,7 @@ public final class BlockingKeys {
      * order and client by client in blocking order, until no key is left (re-executed commands may signal more).
      * Not re-entered from the commands it re-executes.
      */
+    @Override
     public void handleReady() {
         if (handling || ready.isEmpty()) {
             return;
@@ -295,7 +304,7 @@ public final class BlockingKeys {
             if (b.client.blocked != b || b.client.closed) {
                 continue;
             }
-            server.cmdTimeMs = System.currentTimeMillis();
+            server.keyspace.cmdTimeMs = System.currentTimeMillis();
             Entry e = server.lookupQuiet(db, key.b(), 0, key.b().length);
             if (e == null || e.type != b.type) {
                 continue; // absent, or of another type: the client stays blocked
@@ -331,6 +340,7 @@ public final class BlockingKeys {
     // ---- timeouts, CLIENT UNBLOCK, disconnects
 
     /** The earliest moment a deadline can fire (Redis fires when deadline &lt; now), or Long.MAX_VALUE. */
+    @Override
     public long nextTimeoutMs() {
         return deadlines.isEmpty() ? Long.MAX_VALUE : deadlines.first().deadline + 1;
     }
@@ -339,6 +349,7 @@ public final class BlockingKeys {
      * Before each poll: replies to the clients whose deadline passed, serves what is ready, and processes the
      * pipelined input of the clients unblocked since the last poll (Redis's blockedBeforeSleep).
      */
+    @Override
     public void beforeSleep() {
         if (!deadlines.isEmpty()) {
             long now = System.currentTimeMillis();
@@ -364,7 +375,7 @@ public final class BlockingKeys {
         Client c = b.client;
         release(b);
         b.restoreArgs();
-        server.cmdTimeMs = System.currentTimeMillis();
+        server.keyspace.cmdTimeMs = System.currentTimeMillis();
         long errorsBefore = server.stats.totalErrorReplies;
         if (error == null) {
             c.nullArray();
@@ -378,18 +389,20 @@ public final class BlockingKeys {
     }
 
     /** CLIENT UNBLOCK: ends target's blocking (null reply, or the UNBLOCKED error); false if it was not blocked. */
+    @Override
     public boolean unblockByRequest(Client target, boolean error) {
         if (target == null || target.blocked == null || target.closed) {
             return false;
         }
-        endWithoutServing(target.blocked, error ? "UNBLOCKED client unblocked via CLIENT UNBLOCK" : null);
+        endWithoutServing((Blocked) target.blocked, error ? "UNBLOCKED client unblocked via CLIENT UNBLOCK" : null);
         return true;
     }
 
     /** The client is being freed (disconnect, CLIENT KILL, limits): forget it. */
+    @Override
     public void clientFreed(Client c) {
         if (c.blocked != null) {
-            release(c.blocked);
+            release((Blocked) c.blocked);
         }
         unblocked.remove(c);
     }

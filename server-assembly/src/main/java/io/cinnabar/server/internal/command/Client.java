@@ -1,6 +1,5 @@
 package io.cinnabar.server.internal.command;
 
-import io.cinnabar.server.internal.blocking.BlockingKeys;
 import io.cinnabar.server.internal.config.Num;
 import io.cinnabar.server.internal.keyspace.Db;
 import io.cinnabar.server.internal.keyspace.Entry;
@@ -95,7 +94,7 @@ public final class Client {
     public Command cmd;
     public long softLimitReachedAt;
     /** Set while the client is blocked on keys (BLPOP ...): its input is then not processed. */
-    public BlockingKeys.Blocked blocked;
+    public BlockedClients.Ticket blocked;
 
     public Client(Server server, long id, SocketChannel ch, String addr, String laddr, boolean unix) {
         this.server = server;
@@ -286,5 +285,16 @@ public final class Client {
 
     public String name() {
         return name == null ? "" : name;
+    }
+
+    /** The reply of a HELP subcommand: a header, the given lines, then HELP's own two lines. */
+    public void help(String cmd, String[] lines) {
+        array(lines.length + 3);
+        simple(cmd + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
+        for (String l : lines) {
+            simple(l);
+        }
+        simple("HELP");
+        simple("    Prints this help.");
     }
 }

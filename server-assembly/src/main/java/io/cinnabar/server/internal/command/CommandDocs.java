@@ -1,6 +1,5 @@
 package io.cinnabar.server.internal.command;
 
-import io.cinnabar.server.internal.admin.ServerCommands;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -59,7 +58,7 @@ public final class CommandDocs {
         }
         List<Command> found = new ArrayList<>();
         for (int i = 2; i < c.argc; i++) {
-            Command cmd = ServerCommands.lookupFull(c, c.argString(i));
+            Command cmd = c.server.commands.lookupFull(c.argString(i));
             if (cmd != null) {
                 found.add(cmd);
             }

@@ -200,4 +200,16 @@ public final class CommandTable {
             }
         }
     }
+
+    /** A command or a "container|sub" subcommand by name (any case) that has a handler, or null. */
+    public Command lookupFull(String name) {
+        String n = name.toLowerCase(java.util.Locale.ROOT);
+        int bar = n.indexOf('|');
+        Command cmd = lookup(bar < 0 ? n : n.substring(0, bar));
+        if (cmd == null || bar < 0) {
+            return cmd;
+        }
+        Command sub = cmd.subcommands.get(n.substring(bar + 1));
+        return sub != null && sub.handler != null ? sub : null;
+    }
 }

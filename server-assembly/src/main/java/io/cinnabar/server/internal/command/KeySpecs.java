@@ -1,6 +1,5 @@
 package io.cinnabar.server.internal.command;
 
-import io.cinnabar.server.internal.admin.Commands;
 import io.cinnabar.server.internal.config.Num;
 
 import java.util.ArrayList;

@@ -1,14 +1,12 @@
 package io.cinnabar.server.internal.command;
 
-import io.cinnabar.server.internal.admin.Commands;
-import io.cinnabar.server.internal.blocking.BlockingKeys;
+import io.cinnabar.server.internal.keyspace.Keyspace;
 import io.cinnabar.server.internal.config.Args;
 import io.cinnabar.server.internal.config.Config;
 import io.cinnabar.server.internal.config.ServerLog;
 import io.cinnabar.server.internal.config.TypeLimits;
 import io.cinnabar.server.internal.keyspace.Db;
 import io.cinnabar.server.internal.keyspace.Entry;
-import io.cinnabar.server.internal.net.EventLoop;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -29,7 +27,10 @@ public final class Server {
     public final ServerLog log;
     public final Stats stats = new Stats();
     public final CommandTable commands = new CommandTable();
-    public Db[] dbs;
+    /** The databases, lookups, expiry and the listener seam. */
+    public final Keyspace keyspace;
+    /** The databases of {@link #keyspace} (the same array). */
+    public final Db[] dbs;
     public final Long2ObjectHashMap<Client> clients = new Long2ObjectHashMap<>();
     public final List<Client> monitors = new ArrayList<>();
     public final SlowLog slowlog = new SlowLog();
@@ -38,22 +39,19 @@ public final class Server {
     public final long startMs = System.currentTimeMillis();
     public final String runId;
     public String replId;
-    public EventLoop loop;
-    /** Time of the command being executed (Redis 7.2 freezes it for the whole command), ms. */
-    public long cmdTimeMs;
+    /** The network layer (net.EventLoop), set when it is created. */
+    public Connections loop;
     public long dirty;
     public long lastSave = System.currentTimeMillis() / 1000;
-    public int lruClock;
     public volatile boolean shutdownAsap;
     public String shutdownReason;
-    public boolean activeExpireEnabled = true;
     public long maxInputBufferSeen;
     public long maxOutputBufferSeen;
     public long pauseEndMs;
     public boolean pauseWritesOnly;
     public final ArrayDeque<Client> paused = new ArrayDeque<>();
     /** Clients blocked on keys (BLPOP ... BZMPOP) and their wake-up, timeout and reprocessing. */
-    public final BlockingKeys blocking;
+    public BlockedClients blocking;
     public Client current;
     public long memPeak;
     /** Heap in use once the server was initialized (INFO used_memory_startup). */
@@ -70,12 +68,8 @@ public final class Server {
     public long outHard;
     public long outSoft;
     public long outSoftSecs;
-    public boolean lfu;
-    long lfuLogFactor;
-    long lfuDecayTime;
     public long maxmemory;
     boolean noSharedIntegers;
-    int activeExpireEffort;
     long slowlogThreshold;
     long slowlogMaxLen;
     public long latencyThreshold;
@@ -88,14 +82,8 @@ public final class Server {
         this.runId = randomHex(40);
         this.replId = randomHex(40);
         int n = (int) config.getLong("databases");
-        dbs = new Db[n];
-        for (int i = 0; i < n; i++) {
-            dbs[i] = new Db(i);
-        }
-        blocking = new BlockingKeys(this, n);
-        for (Db d : dbs) {
-            d.blocking = blocking;
-        }
+        keyspace = new Keyspace(n);
+        dbs = keyspace.dbs;
         for (String name : List.of("hz", "timeout", "maxclients", "requirepass", "protected-mode",
                 "client-query-buffer-limit", "proto-max-bulk-len", "client-output-buffer-limit", "maxmemory-policy",
                 "lfu-log-factor", "lfu-decay-time", "maxmemory", "active-expire-effort", "slowlog-log-slower-than",
@@ -104,7 +92,6 @@ public final class Server {
             configChanged(name);
         }
         limits.load(config);
-        Commands.registerAll(commands);
         updateClock(System.currentTimeMillis());
     }
 
@@ -186,13 +173,13 @@ public final class Server {
             }
             case "maxmemory-policy", "maxmemory" -> {
                 String p = config.get("maxmemory-policy");
-                lfu = p.endsWith("lfu");
+                keyspace.lfu = p.endsWith("lfu");
                 maxmemory = config.getLong("maxmemory");
                 noSharedIntegers = maxmemory != 0 && (p.endsWith("lru") || p.endsWith("lfu"));
             }
-            case "lfu-log-factor" -> lfuLogFactor = config.getLong("lfu-log-factor");
-            case "lfu-decay-time" -> lfuDecayTime = config.getLong("lfu-decay-time");
-            case "active-expire-effort" -> activeExpireEffort = (int) config.getLong("active-expire-effort");
+            case "lfu-log-factor" -> keyspace.lfuLogFactor = config.getLong("lfu-log-factor");
+            case "lfu-decay-time" -> keyspace.lfuDecayTime = config.getLong("lfu-decay-time");
+            case "active-expire-effort" -> keyspace.activeExpireEffort = (int) config.getLong("active-expire-effort");
             case "slowlog-log-slower-than" -> slowlogThreshold = config.getLong("slowlog-log-slower-than");
             case "slowlog-max-len" -> {
                 slowlogMaxLen = config.getLong("slowlog-max-len");
@@ -207,7 +194,7 @@ public final class Server {
     }
 
     void updateClock(long nowMs) {
-        lruClock = (int) ((nowMs / 1000) & 0xFFFFFF);
+        keyspace.updateClock(nowMs);
     }
 
     // ---- command pipeline
@@ -215,7 +202,7 @@ public final class Server {
     /** Runs the command whose arguments are in c (argc &gt; 0). */
     public void processCommand(Client c) {
         current = c;
-        cmdTimeMs = System.currentTimeMillis();
+        keyspace.cmdTimeMs = System.currentTimeMillis();
         Command cmd = commands.lookup(c.argBuf, c.argOff[0], c.argLen[0]);
         if (cmd == null) {
             unknownCommand(c);
@@ -293,10 +280,10 @@ public final class Server {
         }
         stats.commandsProcessed++;
         if (slowlogThreshold >= 0 && usec >= slowlogThreshold && !cmd.has(Command.SKIP_SLOWLOG)) {
-            slowlog.add(c, usec, cmdTimeMs / 1000, slowlogMaxLen);
+            slowlog.add(c, usec, keyspace.cmdTimeMs / 1000, slowlogMaxLen);
         }
         if (latencyThreshold > 0 && usec / 1000 >= latencyThreshold) {
-            latency.add(cmd.has(Command.FAST) ? "fast-command" : "command", cmdTimeMs / 1000, usec / 1000);
+            latency.add(cmd.has(Command.FAST) ? "fast-command" : "command", keyspace.cmdTimeMs / 1000, usec / 1000);
         }
         if (c.replyMode == Client.REPLY_SKIP) {
             c.replyMode = Client.REPLY_ON;
@@ -324,109 +311,21 @@ public final class Server {
         }
     }
 
-    // ---- keyspace access
+    // ---- keyspace access: thin forms of the keyspace API taking a command argument as the key
 
-    /** Looks up a key for reading: lazy expiry, hit/miss stats, access time. */
+    /** {@link Keyspace#lookupRead} of argument arg in c's database. */
     public Entry lookupRead(Client c, int arg) {
-        Entry e = c.db.find(c.argBuf, c.argOff[arg], c.argLen[arg]);
-        if (e != null && c.db.expired(e, cmdTimeMs)) {
-            expireEntry(c.db, e);
-            e = null;
-        }
-        if (e == null) {
-            stats.keyspaceMisses++;
-            return null;
-        }
-        stats.keyspaceHits++;
-        touch(c, e);
-        return e;
+        return keyspace.lookupRead(c.db, c.argBuf, c.argOff[arg], c.argLen[arg], c.noTouch);
     }
 
-    /** Looks up a key for writing: lazy expiry and access time, no hit/miss stats. */
+    /** {@link Keyspace#lookupWrite} of argument arg in c's database. */
     public Entry lookupWrite(Client c, int arg) {
-        Entry e = c.db.find(c.argBuf, c.argOff[arg], c.argLen[arg]);
-        if (e != null && c.db.expired(e, cmdTimeMs)) {
-            expireEntry(c.db, e);
-            return null;
-        }
-        if (e != null) {
-            touch(c, e);
-        }
-        return e;
+        return keyspace.lookupWrite(c.db, c.argBuf, c.argOff[arg], c.argLen[arg], c.noTouch);
     }
 
-    /** Looks up without touching access time or stats (but still expiring). */
+    /** {@link Keyspace#lookupQuiet}. */
     public Entry lookupQuiet(Db db, byte[] b, int off, int len) {
-        Entry e = db.find(b, off, len);
-        if (e != null && db.expired(e, cmdTimeMs)) {
-            expireEntry(db, e);
-            return null;
-        }
-        return e;
-    }
-
-    public void expireEntry(Db db, Entry e) {
-        db.remove(e);
-        stats.expiredKeys++;
-    }
-
-    public void touch(Client c, Entry e) {
-        if (!c.noTouch) {
-            forceTouch(e);
-        }
-    }
-
-    public void forceTouch(Entry e) {
-        if (lfu) {
-            lfuUpdate(e);
-        } else {
-            e.lru = lruClock;
-        }
-    }
-
-    /** Initial access data of a new key. */
-    public void initAccess(Entry e) {
-        if (lfu) {
-            e.lru = (lfuMinutes() << 8) | 5;
-        } else {
-            e.lru = lruClock;
-        }
-    }
-
-    private int lfuMinutes() {
-        return (int) ((cmdTimeMs / 60000) & 0xFFFF);
-    }
-
-    public int lfuDecr(Entry e) {
-        int ldt = e.lru >>> 8;
-        int counter = e.lru & 0xFF;
-        int now = lfuMinutes();
-        int elapsed = now >= ldt ? now - ldt : 65535 - ldt + now;
-        long periods = lfuDecayTime > 0 ? elapsed / lfuDecayTime : 0;
-        return periods > counter ? 0 : (int) (counter - periods);
-    }
-
-    private void lfuUpdate(Entry e) {
-        int counter = lfuDecr(e);
-        if (counter < 255) {
-            double r = ThreadLocalRandom.current().nextDouble();
-            double base = counter - 5;
-            if (base < 0) {
-                base = 0;
-            }
-            double p = 1.0 / (base * lfuLogFactor + 1);
-            if (r < p) {
-                counter++;
-            }
-        }
-        e.lru = (lfuMinutes() << 8) | counter;
-    }
-
-    /** Idle time of a key in ms, from the LRU clock (1 s resolution). */
-    public long idleMs(Entry e) {
-        int now = lruClock;
-        long d = now >= e.lru ? now - e.lru : (0xFFFFFF - e.lru) + now;
-        return d * 1000;
+        return keyspace.lookupQuiet(db, b, off, len);
     }
 
     /** Whether a value of this integer would be a shared object in Redis (OBJECT REFCOUNT 2147483647). */
@@ -434,93 +333,9 @@ public final class Server {
         return v >= 0 && v < 10000 && !noSharedIntegers;
     }
 
-    // ---- active expiry (Redis's activeExpireCycle)
-
-    private int expireDbCursor;
-    private boolean lastExpireExitedOnTime;
-    private long lastFastCycleUs;
-    private long expireStaleAvg; // stale percentage x100, running average
-
     /** Slow cycle (from the cron): up to 25% of a cron period. Fast cycle: 1 ms, from before each poll. */
     public void activeExpireCycle(boolean fast) {
-        if (!activeExpireEnabled) {
-            return;
-        }
-        int effort = activeExpireEffort - 1;
-        int keysPerLoop = 20 + 20 / 4 * effort;
-        long fastDuration = 1000 + 1000 / 4 * effort;
-        int acceptableStale = 10 - effort;
-        long startUs = System.nanoTime() / 1000;
-        if (fast) {
-            if (!lastExpireExitedOnTime && expireStaleAvg < acceptableStale * 100L) {
-                return;
-            }
-            if (startUs < lastFastCycleUs + fastDuration * 2) {
-                return;
-            }
-            lastFastCycleUs = startUs;
-        }
-        long limitUs = fast ? fastDuration : 1_000_000L * (25 + 2 * effort) / hz / 100;
-        if (limitUs <= 0) {
-            limitUs = 1;
-        }
-        cmdTimeMs = System.currentTimeMillis();
-        lastExpireExitedOnTime = false;
-        long totalSampled = 0;
-        long totalExpired = 0;
-        int dbsPerCall = Math.min(16, dbs.length);
-        outer:
-        for (int j = 0; j < dbsPerCall; j++) {
-            Db db = dbs[expireDbCursor % dbs.length];
-            expireDbCursor++;
-            int iteration = 0;
-            while (true) {
-                int num = Math.min(db.volCount, keysPerLoop);
-                if (num == 0) {
-                    db.avgTtl = 0;
-                    break;
-                }
-                int expired = 0;
-                int sampled = 0;
-                long ttlSum = 0;
-                int ttlSamples = 0;
-                for (int k = 0; k < num && db.volCount > 0; k++) {
-                    if (db.expireCursor >= db.volCount) {
-                        db.expireCursor = 0;
-                    }
-                    Entry e = db.vol[db.expireCursor];
-                    long when = db.volExpire[db.expireCursor];
-                    sampled++;
-                    if (when < cmdTimeMs) {
-                        expireEntry(db, e); // the last entry moved into this slot: do not advance
-                        expired++;
-                    } else {
-                        ttlSum += when - cmdTimeMs;
-                        ttlSamples++;
-                        db.expireCursor++;
-                    }
-                }
-                totalSampled += sampled;
-                totalExpired += expired;
-                if (ttlSamples > 0) {
-                    long avg = ttlSum / ttlSamples;
-                    db.avgTtl = db.avgTtl == 0 ? avg : (db.avgTtl / 50) * 49 + avg / 50;
-                }
-                if ((++iteration & 0xf) == 0 && System.nanoTime() / 1000 - startUs > limitUs) {
-                    lastExpireExitedOnTime = true;
-                    stats.expiredTimeCapReached++;
-                    break outer;
-                }
-                if (sampled == 0 || expired * 100 / sampled <= acceptableStale) {
-                    break;
-                }
-            }
-        }
-        long elapsedUs = System.nanoTime() / 1000 - startUs;
-        stats.expireCycleCpuMs += elapsedUs / 1000;
-        long perc = totalSampled == 0 ? 0 : totalExpired * 10000 / totalSampled;
-        expireStaleAvg = (long) (perc * 0.05 + expireStaleAvg * 0.95);
-        stats.expiredStalePerc = expireStaleAvg;
+        keyspace.activeExpireCycle(fast, hz);
     }
 
     // ---- cron

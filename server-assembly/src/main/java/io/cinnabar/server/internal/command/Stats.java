@@ -12,14 +12,8 @@ public final class Stats {
     public long netInputBytes;
     public long netOutputBytes;
     public long rejectedConnections;
-    public long expiredKeys;
-    public long expiredStalePerc; // x100
-    public long expiredTimeCapReached;
-    public long expireCycleCpuMs;
     public long evictedKeys;
     public long evictedClients;
-    public long keyspaceHits;
-    public long keyspaceMisses;
     public long totalErrorReplies;
     public long unexpectedErrorReplies;
     public long readsProcessed;
@@ -97,14 +91,8 @@ public final class Stats {
         netInputBytes = 0;
         netOutputBytes = 0;
         rejectedConnections = 0;
-        expiredKeys = 0;
-        expiredStalePerc = 0;
-        expiredTimeCapReached = 0;
-        expireCycleCpuMs = 0;
         evictedKeys = 0;
         evictedClients = 0;
-        keyspaceHits = 0;
-        keyspaceMisses = 0;
         totalErrorReplies = 0;
         unexpectedErrorReplies = 0;
         readsProcessed = 0;

@@ -1,6 +1,6 @@
 package io.cinnabar.server.internal.generic;
 
-import io.cinnabar.server.internal.admin.Commands;
+import io.cinnabar.server.internal.type.ScanOptions;
 import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Shared;
@@ -65,7 +65,7 @@ public final class KeyCommands {
         for (int i = 1; i < c.argc; i++) {
             Entry e = c.server.lookupQuiet(c.db, c.argBuf, c.argOff[i], c.argLen[i]);
             if (e != null) {
-                c.db.remove(e);
+                c.server.keyspace.delete(c.db, e);
                 n++;
             }
         }
@@ -93,7 +93,7 @@ public final class KeyCommands {
         for (int i = 1; i < c.argc; i++) {
             Entry e = c.server.lookupQuiet(c.db, c.argBuf, c.argOff[i], c.argLen[i]);
             if (e != null) {
-                c.server.forceTouch(e);
+                c.server.keyspace.touch(e);
                 n++;
             }
         }
@@ -122,15 +122,15 @@ public final class KeyCommands {
                 c.integer(0);
                 return;
             }
-            c.db.remove(dst);
+            c.server.keyspace.delete(c.db, dst);
         }
-        long expire = c.db.expireOf(src);
-        c.db.remove(src);
+        long expire = c.server.keyspace.expireOf(c.db, src);
+        c.server.keyspace.delete(c.db, src);
         Entry moved = new Entry(c.arg(2));
         moved.copyRef(src);
-        c.db.insert(moved);
+        c.server.keyspace.insert(c.db, moved);
         if (expire != -1) {
-            c.db.setExpire(moved, expire);
+            c.server.keyspace.setExpire(c.db, moved, expire);
         }
         c.server.dirty++;
         if (nx) {
@@ -190,14 +190,14 @@ public final class KeyCommands {
                 c.integer(0);
                 return;
             }
-            dstDb.remove(dst);
+            c.server.keyspace.delete(dstDb, dst);
         }
-        Entry n = dstDb.add(c.arg(2));
+        Entry n = c.server.keyspace.add(dstDb, c.arg(2));
         n.copyValueFrom(src);
         n.lru = src.lru;
-        long expire = c.db.expireOf(src);
+        long expire = c.server.keyspace.expireOf(c.db, src);
         if (expire != -1) {
-            dstDb.setExpire(n, expire);
+            c.server.keyspace.setExpire(dstDb, n, expire);
         }
         c.server.dirty++;
         c.integer(1);
@@ -222,8 +222,8 @@ public final class KeyCommands {
             c.integer(0);
             return;
         }
-        long expire = c.db.expireOf(e);
-        c.db.remove(e);
+        long expire = c.server.keyspace.expireOf(c.db, e);
+        c.server.keyspace.delete(c.db, e);
         dst.insert(e);
         if (expire != -1) {
             dst.setExpire(e, expire);
@@ -259,7 +259,7 @@ public final class KeyCommands {
             return;
         }
         if (a != b) {
-            c.server.dbs[(int) a].swapWith(c.server.dbs[(int) b]);
+            c.server.keyspace.swap((int) a, (int) b);
             c.server.dirty++;
         }
         c.ok();
@@ -273,12 +273,12 @@ public final class KeyCommands {
         if (all) {
             for (Db d : c.server.dbs) {
                 c.server.dirty += d.size();
-                d.clear();
+                c.server.keyspace.flush(d);
             }
             c.server.dirty++;
         } else {
             c.server.dirty += c.db.size();
-            c.db.clear();
+            c.server.keyspace.flush(c.db);
         }
         c.ok();
     }
@@ -291,8 +291,8 @@ public final class KeyCommands {
                 c.nullBulk();
                 return;
             }
-            if (c.db.expired(e, c.server.cmdTimeMs) && tries-- > 0) {
-                c.server.expireEntry(c.db, e);
+            if (c.server.keyspace.expired(c.db, e) && tries-- > 0) {
+                c.server.keyspace.expireEntry(c.db, e);
                 continue;
             }
             c.bulk(e.key, 0, e.klen());
@@ -303,10 +303,10 @@ public final class KeyCommands {
     static void keys(Client c) {
         byte[] pat = c.arg(1);
         boolean all = pat.length == 1 && pat[0] == '*';
-        long now = c.server.cmdTimeMs;
+        long now = c.server.keyspace.cmdTimeMs;
         List<Entry> out = new ArrayList<>();
         c.db.forEach(e -> {
-            if ((all || Glob.match(pat, 0, pat.length, e.key, 0, e.klen(), false)) && !c.db.expired(e, now)) {
+            if ((all || Glob.match(pat, 0, pat.length, e.key, 0, e.klen(), false)) && !c.server.keyspace.expired(c.db, e)) {
                 out.add(e);
             }
         });
@@ -316,34 +316,8 @@ public final class KeyCommands {
         }
     }
 
-    /** Parses an unsigned 64-bit SCAN cursor; false after "invalid cursor". */
-    public static boolean parseCursor(Client c, int arg) {
-        int off = c.argOff[arg];
-        int len = c.argLen[arg];
-        if (len == 0 || len > 20) {
-            c.error("ERR invalid cursor");
-            return false;
-        }
-        long v = 0;
-        for (int i = 0; i < len; i++) {
-            int d = c.argBuf[off + i] - '0';
-            if (d < 0 || d > 9) {
-                c.error("ERR invalid cursor");
-                return false;
-            }
-            long nv = v * 10 + d;
-            if (Long.compareUnsigned(v, Long.divideUnsigned(-1L, 10)) > 0 || Long.compareUnsigned(nv, v) < 0 && v != 0) {
-                c.error("ERR invalid cursor");
-                return false;
-            }
-            v = nv;
-        }
-        c.tmp[0] = v;
-        return true;
-    }
-
     static void scan(Client c) {
-        if (!parseCursor(c, 1)) {
+        if (!ScanOptions.parseCursor(c, 1)) {
             return;
         }
         long cursor = c.tmp[0];
@@ -382,7 +356,7 @@ public final class KeyCommands {
             cursor = c.db.scan(cursor, found::add);
         } while (cursor != 0 && maxIterations-- > 0 && found.size() < count);
         List<byte[]> keys = new ArrayList<>(found.size());
-        long now = c.server.cmdTimeMs;
+        long now = c.server.keyspace.cmdTimeMs;
         for (Entry e : found) {
             if (pat != null && !Glob.match(pat, 0, pat.length, e.key, 0, e.klen(), false)) {
                 continue;
@@ -390,8 +364,8 @@ public final class KeyCommands {
             if (type != null && !type.equalsIgnoreCase(typeName(e))) {
                 continue;
             }
-            if (c.db.expired(e, now)) {
-                c.server.expireEntry(c.db, e);
+            if (c.server.keyspace.expired(c.db, e)) {
+                c.server.keyspace.expireEntry(c.db, e);
                 continue;
             }
             keys.add(java.util.Arrays.copyOf(e.key, e.klen()));
@@ -414,27 +388,27 @@ public final class KeyCommands {
             case 0 -> c.bulk(e.encodingName());
             case 1 -> c.integer(e.enc == Entry.ENC_INT && c.server.sharedInteger(e.num) ? Integer.MAX_VALUE : 1);
             case 2 -> {
-                if (c.server.lfu) {
+                if (c.server.keyspace.lfu) {
                     c.error("ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when "
                         + "switching between policies at runtime LRU and LFU data will take some time to adjust.");
                     return;
                 }
-                c.integer(c.server.idleMs(e) / 1000);
+                c.integer(c.server.keyspace.idleMs(e) / 1000);
             }
             default -> {
-                if (!c.server.lfu) {
+                if (!c.server.keyspace.lfu) {
                     c.error("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note "
                         + "that when switching between policies at runtime LRU and LFU data will take some time to "
                         + "adjust.");
                     return;
                 }
-                c.integer(c.server.lfuDecr(e));
+                c.integer(c.server.keyspace.lfuDecr(e));
             }
         }
     }
 
     static void objectHelp(Client c) {
-        Commands.help(c, "OBJECT", new String[] {
+        c.help("OBJECT", new String[] {
             "ENCODING <key>",
             "    Return the kind of internal representation used in order to store the value",
             "    associated with a <key>.",
@@ -488,7 +462,7 @@ public final class KeyCommands {
             }
             when *= 1000;
         }
-        long base = absolute ? 0 : c.server.cmdTimeMs;
+        long base = absolute ? 0 : c.server.keyspace.cmdTimeMs;
         if (when > Long.MAX_VALUE - base) {
             StringCommands.invalidExpire(c);
             return;
@@ -500,17 +474,17 @@ public final class KeyCommands {
             return;
         }
         if (flag != 0) {
-            long cur = c.db.expireOf(e);
+            long cur = c.server.keyspace.expireOf(c.db, e);
             if ((flag & 1) != 0 && cur != -1 || (flag & 2) != 0 && cur == -1
                     || (flag & 4) != 0 && (when <= cur || cur == -1) || (flag & 8) != 0 && cur != -1 && when >= cur) {
                 c.integer(0);
                 return;
             }
         }
-        if (when <= c.server.cmdTimeMs) {
-            c.db.remove(e);
+        if (when <= c.server.keyspace.cmdTimeMs) {
+            c.server.keyspace.delete(c.db, e);
         } else {
-            c.db.setExpire(e, when);
+            c.server.keyspace.setExpire(c.db, e, when);
         }
         c.server.dirty++;
         c.integer(1);
@@ -522,7 +496,7 @@ public final class KeyCommands {
             c.integer(-2);
             return;
         }
-        long expire = c.db.expireOf(e);
+        long expire = c.server.keyspace.expireOf(c.db, e);
         if (expire == -1) {
             c.integer(-1);
             return;
@@ -531,7 +505,7 @@ public final class KeyCommands {
             c.integer(ms ? expire : expire / 1000);
             return;
         }
-        long t = expire - c.server.cmdTimeMs;
+        long t = expire - c.server.keyspace.cmdTimeMs;
         if (t < 0) {
             t = 0;
         }
@@ -544,7 +518,7 @@ public final class KeyCommands {
             c.integer(0);
             return;
         }
-        c.db.removeExpire(e);
+        c.server.keyspace.removeExpire(c.db, e);
         c.server.dirty++;
         c.integer(1);
     }

@@ -375,14 +375,7 @@ public final class SortCommand {
 
     /** lookupKeyRead of a key given as bytes: expiry, hit/miss statistics, access time. */
     private static Entry lookupRead(Client c, byte[] key) {
-        Entry e = c.server.lookupQuiet(c.db, key, 0, key.length);
-        if (e == null) {
-            c.server.stats.keyspaceMisses++;
-            return null;
-        }
-        c.server.stats.keyspaceHits++;
-        c.server.touch(c, e);
-        return e;
+        return c.server.keyspace.lookupRead(c.db, key, 0, key.length, c.noTouch);
     }
 
     // ------------------------------------------------------------------ output
@@ -421,14 +414,14 @@ public final class SortCommand {
         }
         Entry old = c.server.lookupWrite(c, o.store);
         if (old != null) {
-            c.db.remove(old);
+            c.server.keyspace.delete(c.db, old);
             c.server.dirty++;
         }
         if (outputlen > 0) {
             ListValue list = new ListValue();
             adoptOrKeep(list, q, lim.listSize);
-            Entry e = c.db.add(c.arg(o.store));
-            c.server.initAccess(e);
+            Entry e = c.server.keyspace.add(c.db, c.arg(o.store));
+            c.server.keyspace.initAccess(e);
             e.type = Entry.TYPE_LIST;
             e.obj = list;
             c.server.dirty += outputlen;

@@ -1,7 +1,5 @@
 package io.cinnabar.server.internal.keyspace;
 
-import io.cinnabar.server.internal.blocking.BlockingKeys;
-
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -45,11 +43,18 @@ public final class Db {
     public long avgTtl;
     /** Resume point of the active expiry cycle in the volatile array. */
     public int expireCursor;
-    /** Told of every key added (Redis's signalKeyAsReady in dbAdd), so that clients blocked on it can be served. */
-    public BlockingKeys blocking;
+    /** Told of keys added, deleted, expired, flushed, swapped (the blocking code, later WATCH, notifications). */
+    private KeyspaceListener[] listeners = new KeyspaceListener[0];
 
     public Db(int id) {
         this.id = id;
+    }
+
+    /** Registers a listener (at assembly time; not while a command runs). */
+    public void addListener(KeyspaceListener l) {
+        KeyspaceListener[] n = java.util.Arrays.copyOf(listeners, listeners.length + 1);
+        n[listeners.length] = l;
+        listeners = n;
     }
 
     public int size() {
@@ -133,8 +138,8 @@ public final class Db {
         e.next = t[i];
         t[i] = e;
         size++;
-        if (blocking != null) {
-            blocking.keyAdded(this, e);
+        for (KeyspaceListener l : listeners) {
+            l.keyAdded(this, e.key, 0, e.klen());
         }
     }
 
@@ -275,8 +280,8 @@ public final class Db {
         long a = avgTtl;
         avgTtl = o.avgTtl;
         o.avgTtl = a;
-        if (blocking != null) {
-            blocking.swapped(this, o);
+        for (KeyspaceListener l : listeners) {
+            l.swapped(this, o);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.cinnabar.server.internal.net;
 
+import io.cinnabar.server.internal.command.Connections;
 import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.Command;
 import io.cinnabar.server.internal.command.Server;
@@ -45,7 +46,7 @@ import java.util.Set;
  * protocol error, or idleness beyond {@code timeout}.
  * <p><b>Note:</b> This class is not threadsafe: only {@link #shutdown()} may be called from another thread.
  */
-public final class EventLoop implements Runnable {
+public final class EventLoop implements Runnable, Connections {
     private static final byte[] DENIED = Shared.b("-DENIED Redis is running in protected mode because protected mode "
         + "is enabled and no password is set for the default user. In this mode connections are only accepted from "
         + "the loopback interface. If you want to connect from external computers to Redis you may adopt one of the "
@@ -83,6 +84,7 @@ public final class EventLoop implements Runnable {
         updateLimits();
     }
 
+    @Override
     public void updateLimits() {
         limits = RequestLimits.DEFAULT.withMaxBulkLength(server.protoMaxBulkLen);
     }
@@ -160,6 +162,7 @@ public final class EventLoop implements Runnable {
     }
 
     /** Closes the TCP listeners and binds again with the current port/bind options (CONFIG SET port|bind). */
+    @Override
     public void rebind() throws ConfigException {
         List<ServerSocketChannel> old = new ArrayList<>();
         for (int i = 0; i < listeners.size(); i++) {
@@ -188,10 +191,12 @@ public final class EventLoop implements Runnable {
         }
     }
 
+    @Override
     public int port() {
         return tcpPort;
     }
 
+    @Override
     public List<String> listenerNames() {
         return listenerNames;
     }
@@ -412,6 +417,7 @@ public final class EventLoop implements Runnable {
     }
 
     /** Decodes and runs every complete command in the query buffer. */
+    @Override
     public void processInput(Client c) {
         if (c.closed || c.closeAfterReply) {
             return;
@@ -507,6 +513,7 @@ public final class EventLoop implements Runnable {
         return cmd != null && (cmd.has(Command.WRITE) || cmd.name.equals("eval") || cmd.name.equals("publish"));
     }
 
+    @Override
     public void resumePaused() {
         while (!server.paused.isEmpty()) {
             Client c = server.paused.poll();
@@ -552,6 +559,7 @@ public final class EventLoop implements Runnable {
 
     // ---- write
 
+    @Override
     public void wantWrite(Client c) {
         if (!c.pendingWrite && !c.closed) {
             c.pendingWrite = true;
@@ -616,6 +624,7 @@ public final class EventLoop implements Runnable {
 
     // ---- close
 
+    @Override
     public void closeAsync(Client c) {
         if (!c.closed) {
             c.closed = true;
@@ -654,6 +663,7 @@ public final class EventLoop implements Runnable {
     }
 
     /** Part of the cron: idle timeouts and output-buffer soft limits over time. */
+    @Override
     public void clientsCron(long now) {
         if (server.timeoutSec <= 0 && server.outSoft == 0) {
             return;

@@ -128,21 +128,21 @@ public final class DumpCommands {
         }
         long expireAt = -1;
         if (ttl > 0) {
-            expireAt = absttl ? ttl : ttl + c.server.cmdTimeMs;
+            expireAt = absttl ? ttl : ttl + c.server.keyspace.cmdTimeMs;
             if (!absttl && expireAt < 0) {
                 expireAt = Long.MAX_VALUE;
             }
         }
         if (existing != null) {
-            c.db.remove(existing);
+            c.server.keyspace.delete(c.db, existing);
         }
-        if (expireAt != -1 && expireAt <= c.server.cmdTimeMs) {
+        if (expireAt != -1 && expireAt <= c.server.keyspace.cmdTimeMs) {
             // already expired: Redis replies OK and does not create the key
             c.server.dirty++;
             c.ok();
             return;
         }
-        Entry e = c.db.add(c.arg(1));
+        Entry e = c.server.keyspace.add(c.db, c.arg(1));
         if (aggregate >= 0) {
             e.type = aggregate;
             e.obj = restored;
@@ -150,14 +150,14 @@ public final class DumpCommands {
             e.type = Entry.TYPE_STRING;
             e.setString(value.string, 0, value.string.length, c.tmp);
         }
-        c.server.initAccess(e);
-        if (idle >= 0 && !c.server.lfu) {
-            e.lru = (int) ((c.server.lruClock - idle) & 0xFFFFFF);
-        } else if (freq >= 0 && c.server.lfu) {
+        c.server.keyspace.initAccess(e);
+        if (idle >= 0 && !c.server.keyspace.lfu) {
+            e.lru = (int) ((c.server.keyspace.lruClock - idle) & 0xFFFFFF);
+        } else if (freq >= 0 && c.server.keyspace.lfu) {
             e.lru = (e.lru & ~0xFF) | (int) freq;
         }
         if (expireAt != -1) {
-            c.db.setExpire(e, expireAt);
+            c.server.keyspace.setExpire(c.db, e, expireAt);
         }
         c.server.dirty++;
         c.ok();

@@ -72,4 +72,31 @@ public final class ScanOptions {
             }
         }
     }
+
+
+    /** Parses an unsigned 64-bit SCAN cursor; false after "invalid cursor". */
+    public static boolean parseCursor(Client c, int arg) {
+        int off = c.argOff[arg];
+        int len = c.argLen[arg];
+        if (len == 0 || len > 20) {
+            c.error("ERR invalid cursor");
+            return false;
+        }
+        long v = 0;
+        for (int i = 0; i < len; i++) {
+            int d = c.argBuf[off + i] - '0';
+            if (d < 0 || d > 9) {
+                c.error("ERR invalid cursor");
+                return false;
+            }
+            long nv = v * 10 + d;
+            if (Long.compareUnsigned(v, Long.divideUnsigned(-1L, 10)) > 0 || Long.compareUnsigned(nv, v) < 0 && v != 0) {
+                c.error("ERR invalid cursor");
+                return false;
+            }
+            v = nv;
+        }
+        c.tmp[0] = v;
+        return true;
+    }
 }

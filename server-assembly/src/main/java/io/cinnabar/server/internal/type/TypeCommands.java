@@ -1,36 +1,14 @@
 package io.cinnabar.server.internal.type;
 
-import io.cinnabar.server.internal.admin.Commands;
-import io.cinnabar.server.internal.command.CommandTable;
-import io.cinnabar.server.internal.generic.SortCommand;
-import io.cinnabar.server.internal.type.geo.GeoCommands;
-import io.cinnabar.server.internal.type.hash.HashCommands;
-import io.cinnabar.server.internal.type.hll.HllCommands;
-import io.cinnabar.server.internal.type.list.BlockingCommands;
-import io.cinnabar.server.internal.type.list.ListCommands;
-import io.cinnabar.server.internal.type.set.SetCommands;
-import io.cinnabar.server.internal.type.string.BitCommands;
-import io.cinnabar.server.internal.type.zset.ZSetCommands;
+import io.cinnabar.server.internal.command.Client;
 
 /**
- * Registers the commands of the aggregate types (hashes, sets, sorted sets), kept apart from {@link Commands} so
- * that each family lives in its own class.
+ * Helpers shared by the type packages: distinct random sampling (SRANDMEMBER, HRANDFIELD, ZRANDMEMBER) and the
+ * count argument of the RANDMEMBER/RANDFIELD family.
  * <p><b>Note:</b> This class is not threadsafe (stateless).
  */
 public final class TypeCommands {
     private TypeCommands() {
-    }
-
-    public static void registerAll(CommandTable t) {
-        HashCommands.register(t);
-        SetCommands.register(t);
-        ZSetCommands.register(t);
-        ListCommands.register(t);
-        BitCommands.register(t);
-        HllCommands.register(t);
-        BlockingCommands.register(t);
-        GeoCommands.register(t);
-        SortCommand.register(t);
     }
 
     /**
@@ -44,5 +22,18 @@ public final class TypeCommands {
             picked.add(draw.get());
         }
         return picked;
+    }
+
+
+    /** Parses a count in [-LONG_MAX, LONG_MAX] (getRangeLongFromObjectOrReply); false after an error reply. */
+    public static boolean rangeCount(Client c, int arg) {
+        if (!c.argLong(arg)) {
+            return false;
+        }
+        if (c.tmp[0] == Long.MIN_VALUE) {
+            c.error("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
+            return false;
+        }
+        return true;
     }
 }

@@ -470,7 +470,7 @@ public final class GeoCommands {
             if (o.storeArg >= 0) {
                 Entry old = c.server.lookupWrite(c, o.storeArg);
                 if (old != null) {
-                    c.db.remove(old);
+                    c.server.keyspace.delete(c.db, old);
                     c.server.dirty++;
                 }
                 c.integer(0);

@@ -5,7 +5,6 @@ import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Shared;
 import io.cinnabar.server.internal.config.Num;
 import io.cinnabar.server.internal.config.TypeLimits;
-import io.cinnabar.server.internal.generic.KeyCommands;
 import io.cinnabar.server.internal.keyspace.Entry;
 import io.cinnabar.server.internal.type.ScanOptions;
 import io.cinnabar.server.internal.type.TypeCommands;
@@ -79,8 +78,8 @@ public final class HashCommands {
     static Entry writeOrCreate(Client c) {
         Entry e = c.server.lookupWrite(c, 1);
         if (e == null) {
-            e = c.db.add(c.arg(1));
-            c.server.initAccess(e);
+            e = c.server.keyspace.add(c.db, c.arg(1));
+            c.server.keyspace.initAccess(e);
             e.type = Entry.TYPE_HASH;
             e.obj = new HashValue();
             return e;
@@ -177,7 +176,7 @@ public final class HashCommands {
             if (h.delete(c.argBuf, c.argOff[i], c.argLen[i])) {
                 n++;
                 if (h.size() == 0) {
-                    c.db.remove(e);
+                    c.server.keyspace.delete(c.db, e);
                     break;
                 }
             }
@@ -263,7 +262,7 @@ public final class HashCommands {
     /** A hash created by a command that then failed is removed again (Redis creates it only on success). */
     private static void dropIfEmpty(Client c, Entry e) {
         if (((HashValue) e.obj).size() == 0) {
-            c.db.remove(e);
+            c.server.keyspace.delete(c.db, e);
         }
     }
 
@@ -324,20 +323,8 @@ public final class HashCommands {
         }
     }
 
-    /** Parses a count in [-LONG_MAX, LONG_MAX] (getRangeLongFromObjectOrReply); false after an error reply. */
-    public static boolean rangeCount(Client c, int arg) {
-        if (!c.argLong(arg)) {
-            return false;
-        }
-        if (c.tmp[0] == Long.MIN_VALUE) {
-            c.error("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
-            return false;
-        }
-        return true;
-    }
-
     static void hrandfieldCount(Client c) {
-        if (!rangeCount(c, 2)) {
+        if (!TypeCommands.rangeCount(c, 2)) {
             return;
         }
         boolean withValues = false;
@@ -430,7 +417,7 @@ public final class HashCommands {
     }
 
     static void hscan(Client c) {
-        if (!KeyCommands.parseCursor(c, 2)) {
+        if (!ScanOptions.parseCursor(c, 2)) {
             return;
         }
         long cursor = c.tmp[0];

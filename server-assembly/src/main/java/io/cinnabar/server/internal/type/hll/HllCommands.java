@@ -61,8 +61,8 @@ public final class HllCommands {
 
     /** A new key at argument arg holding an empty sparse HLL (createHLLObject + dbAdd). */
     private static Entry create(Client c, int arg) {
-        Entry e = c.db.add(c.arg(arg));
-        c.server.initAccess(e);
+        Entry e = c.server.keyspace.add(c.db, c.arg(arg));
+        c.server.keyspace.initAccess(e);
         e.type = Entry.TYPE_STRING;
         e.enc = Entry.ENC_RAW;
         store(e, new Hll());

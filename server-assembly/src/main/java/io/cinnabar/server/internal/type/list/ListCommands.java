@@ -61,7 +61,7 @@ public final class ListCommands {
     static void removed(Client c, Entry e) {
         ListValue l = (ListValue) e.obj;
         if (l.size() == 0) {
-            c.db.remove(e);
+            c.server.keyspace.delete(c.db, e);
         } else {
             l.shrinking(c.server.limits);
         }
@@ -78,8 +78,8 @@ public final class ListCommands {
                 c.integer(0);
                 return;
             }
-            e = c.db.add(c.arg(1));
-            c.server.initAccess(e);
+            e = c.server.keyspace.add(c.db, c.arg(1));
+            c.server.keyspace.initAccess(e);
             e.type = Entry.TYPE_LIST;
             e.obj = new ListValue();
         }
@@ -471,8 +471,8 @@ public final class ListCommands {
         ListValue sl = (ListValue) src.obj;
         byte[] v = sl.pop(fromLeft);
         if (dst == null) {
-            dst = c.db.add(c.arg(2));
-            c.server.initAccess(dst);
+            dst = c.server.keyspace.add(c.db, c.arg(2));
+            c.server.keyspace.initAccess(dst);
             dst.type = Entry.TYPE_LIST;
             dst.obj = new ListValue();
         }

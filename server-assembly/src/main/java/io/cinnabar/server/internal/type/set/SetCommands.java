@@ -5,11 +5,9 @@ import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Shared;
 import io.cinnabar.server.internal.config.Num;
 import io.cinnabar.server.internal.config.TypeLimits;
-import io.cinnabar.server.internal.generic.KeyCommands;
 import io.cinnabar.server.internal.keyspace.Entry;
 import io.cinnabar.server.internal.type.ScanOptions;
 import io.cinnabar.server.internal.type.TypeCommands;
-import io.cinnabar.server.internal.type.hash.HashCommands;
 
 import io.cinnabar.dict.DictEntry;
 import java.util.ArrayList;
@@ -86,8 +84,8 @@ public final class SetCommands {
         Entry e = c.server.lookupWrite(c, 1);
         TypeLimits lim = c.server.limits;
         if (e == null) {
-            e = c.db.add(c.arg(1));
-            c.server.initAccess(e);
+            e = c.server.keyspace.add(c.db, c.arg(1));
+            c.server.keyspace.initAccess(e);
             e.type = Entry.TYPE_SET;
             e.obj = SetValue.create(c.argBuf, c.argOff[2], c.argLen[2], c.argc - 2, lim);
         } else if (e.type != Entry.TYPE_SET) {
@@ -123,7 +121,7 @@ public final class SetCommands {
             if (s.remove(c.argBuf, c.argOff[i], c.argLen[i])) {
                 n++;
                 if (s.size() == 0) {
-                    c.db.remove(e);
+                    c.server.keyspace.delete(c.db, e);
                     break;
                 }
             }
@@ -172,12 +170,12 @@ public final class SetCommands {
             return;
         }
         if (ss.size() == 0) {
-            c.db.remove(src);
+            c.server.keyspace.delete(c.db, src);
         }
         TypeLimits lim = c.server.limits;
         if (dst == null) {
-            dst = c.db.add(c.arg(2));
-            c.server.initAccess(dst);
+            dst = c.server.keyspace.add(c.db, c.arg(2));
+            c.server.keyspace.initAccess(dst);
             dst.type = Entry.TYPE_SET;
             dst.obj = SetValue.create(c.argBuf, c.argOff[3], c.argLen[3], 1, lim);
         }
@@ -210,7 +208,7 @@ public final class SetCommands {
         byte[] m = s.random();
         s.remove(m, 0, m.length);
         if (s.size() == 0) {
-            c.db.remove(e);
+            c.server.keyspace.delete(c.db, e);
         }
         c.server.dirty++;
         c.bulk(m);
@@ -253,7 +251,7 @@ public final class SetCommands {
         List<byte[]> all = s.members();
         c.server.dirty += count;
         if (count >= size) {
-            c.db.remove(e);
+            c.server.keyspace.delete(c.db, e);
             c.server.dirty++;
             replySet(c, all);
             return;
@@ -317,7 +315,7 @@ public final class SetCommands {
             return;
         }
         if (c.argc == 3) {
-            if (!HashCommands.rangeCount(c, 2)) {
+            if (!TypeCommands.rangeCount(c, 2)) {
                 return;
             }
             long l = c.tmp[0];
@@ -421,7 +419,7 @@ public final class SetCommands {
     private static void store(Client c, int dstArg, List<byte[]> members) {
         Entry old = c.server.lookupWrite(c, dstArg);
         if (old != null) {
-            c.db.remove(old);
+            c.server.keyspace.delete(c.db, old);
         }
         if (members.isEmpty()) {
             if (old != null) {
@@ -435,8 +433,8 @@ public final class SetCommands {
         for (byte[] m : members) {
             s.add(m, 0, m.length, lim);
         }
-        Entry e = c.db.add(c.arg(dstArg));
-        c.server.initAccess(e);
+        Entry e = c.server.keyspace.add(c.db, c.arg(dstArg));
+        c.server.keyspace.initAccess(e);
         e.type = Entry.TYPE_SET;
         e.obj = s;
         c.server.dirty++;
@@ -512,7 +510,7 @@ public final class SetCommands {
     }
 
     static void sscan(Client c) {
-        if (!KeyCommands.parseCursor(c, 2)) {
+        if (!ScanOptions.parseCursor(c, 2)) {
             return;
         }
         long cursor = c.tmp[0];

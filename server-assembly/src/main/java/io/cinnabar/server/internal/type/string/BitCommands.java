@@ -71,8 +71,8 @@ public final class BitCommands {
         }
         int needed = (int) ((maxBit >> 3) + 1);
         if (e == null) {
-            e = c.db.add(c.arg(1));
-            c.server.initAccess(e);
+            e = c.server.keyspace.add(c.db, c.arg(1));
+            c.server.keyspace.initAccess(e);
             e.type = Entry.TYPE_STRING;
             e.val = new byte[needed];
             e.enc = Entry.ENC_RAW;
@@ -369,11 +369,11 @@ public final class BitCommands {
         }
         Entry dst = c.server.lookupWrite(c, 2);
         if (dst != null) {
-            c.db.remove(dst);
+            c.server.keyspace.delete(c.db, dst);
         }
         if (maxlen > 0) {
-            Entry d = c.db.add(c.arg(2));
-            c.server.initAccess(d);
+            Entry d = c.server.keyspace.add(c.db, c.arg(2));
+            c.server.keyspace.initAccess(d);
             d.type = Entry.TYPE_STRING;
             d.val = res;
             d.enc = Entry.ENC_RAW;

@@ -131,7 +131,7 @@ public final class StringCommands {
             v *= 1000;
         }
         if (relative) {
-            v += c.server.cmdTimeMs;
+            v += c.server.keyspace.cmdTimeMs;
         }
         if (v <= 0) {
             invalidExpire(c);
@@ -172,15 +172,15 @@ public final class StringCommands {
             return;
         }
         if (e == null) {
-            e = c.db.add(c.arg(keyArg));
-            s.initAccess(e);
+            e = c.server.keyspace.add(c.db, c.arg(keyArg));
+            s.keyspace.initAccess(e);
         } else if ((flags & KEEPTTL) == 0 && e.volIdx >= 0) {
-            c.db.removeExpire(e);
+            c.server.keyspace.removeExpire(c.db, e);
         }
         e.type = Entry.TYPE_STRING;
         e.setString(c.argBuf, c.argOff[valArg], c.argLen[valArg], c.tmp);
         if (at != -1) {
-            c.db.setExpire(e, at);
+            c.server.keyspace.setExpire(c.db, e, at);
         }
         s.dirty++;
         if ((flags & GET) == 0) {
@@ -194,8 +194,8 @@ public final class StringCommands {
             c.integer(0);
             return;
         }
-        e = c.db.add(c.arg(1));
-        c.server.initAccess(e);
+        e = c.server.keyspace.add(c.db, c.arg(1));
+        c.server.keyspace.initAccess(e);
         e.type = Entry.TYPE_STRING;
         e.setString(c.argBuf, c.argOff[2], c.argLen[2], c.tmp);
         c.server.dirty++;
@@ -225,14 +225,14 @@ public final class StringCommands {
         }
         c.bulkEntry(e);
         if (c.optExpireAt != -1) {
-            if (c.optExpireAt <= c.server.cmdTimeMs) {
-                c.db.remove(e);
+            if (c.optExpireAt <= c.server.keyspace.cmdTimeMs) {
+                c.server.keyspace.delete(c.db, e);
             } else {
-                c.db.setExpire(e, c.optExpireAt);
+                c.server.keyspace.setExpire(c.db, e, c.optExpireAt);
             }
             c.server.dirty++;
         } else if ((flags & PERSIST) != 0 && e.volIdx >= 0) {
-            c.db.removeExpire(e);
+            c.server.keyspace.removeExpire(c.db, e);
             c.server.dirty++;
         }
     }
@@ -247,7 +247,7 @@ public final class StringCommands {
             return;
         }
         c.bulkEntry(e);
-        c.db.remove(e);
+        c.server.keyspace.delete(c.db, e);
         c.server.dirty++;
     }
 
@@ -258,11 +258,11 @@ public final class StringCommands {
         }
         if (e == null) {
             c.nullBulk();
-            e = c.db.add(c.arg(1));
-            c.server.initAccess(e);
+            e = c.server.keyspace.add(c.db, c.arg(1));
+            c.server.keyspace.initAccess(e);
         } else {
             c.bulkEntry(e);
-            c.db.removeExpire(e);
+            c.server.keyspace.removeExpire(c.db, e);
         }
         e.type = Entry.TYPE_STRING;
         e.setString(c.argBuf, c.argOff[2], c.argLen[2], c.tmp);
@@ -297,10 +297,10 @@ public final class StringCommands {
         for (int i = 1; i < c.argc; i += 2) {
             Entry e = c.server.lookupWrite(c, i);
             if (e == null) {
-                e = c.db.add(c.arg(i));
-                c.server.initAccess(e);
+                e = c.server.keyspace.add(c.db, c.arg(i));
+                c.server.keyspace.initAccess(e);
             } else {
-                c.db.removeExpire(e);
+                c.server.keyspace.removeExpire(c.db, e);
             }
             e.type = Entry.TYPE_STRING;
             e.setString(c.argBuf, c.argOff[i + 1], c.argLen[i + 1], c.tmp);
@@ -324,8 +324,8 @@ public final class StringCommands {
     static void append(Client c) {
         Entry e = c.server.lookupWrite(c, 1);
         if (e == null) {
-            e = c.db.add(c.arg(1));
-            c.server.initAccess(e);
+            e = c.server.keyspace.add(c.db, c.arg(1));
+            c.server.keyspace.initAccess(e);
             e.type = Entry.TYPE_STRING;
             e.setString(c.argBuf, c.argOff[2], c.argLen[2], c.tmp);
             c.server.dirty++;
@@ -421,8 +421,8 @@ public final class StringCommands {
             if (!checkLength(c, offset + vlen)) {
                 return;
             }
-            e = c.db.add(c.arg(1));
-            c.server.initAccess(e);
+            e = c.server.keyspace.add(c.db, c.arg(1));
+            c.server.keyspace.initAccess(e);
             e.type = Entry.TYPE_STRING;
             e.val = new byte[(int) (offset + vlen)];
             e.enc = Entry.ENC_RAW;
@@ -486,8 +486,8 @@ public final class StringCommands {
         }
         value += incr;
         if (e == null) {
-            e = c.db.add(c.arg(1));
-            c.server.initAccess(e);
+            e = c.server.keyspace.add(c.db, c.arg(1));
+            c.server.keyspace.initAccess(e);
             e.type = Entry.TYPE_STRING;
         }
         e.setInt(value);
@@ -538,8 +538,8 @@ public final class StringCommands {
         }
         byte[] text = r.toHumanBytes();
         if (e == null) {
-            e = c.db.add(c.arg(1));
-            c.server.initAccess(e);
+            e = c.server.keyspace.add(c.db, c.arg(1));
+            c.server.keyspace.initAccess(e);
             e.type = Entry.TYPE_STRING;
         }
         e.setStringNoInt(text, 0, text.length);

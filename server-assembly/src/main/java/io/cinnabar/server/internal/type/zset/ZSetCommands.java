@@ -5,12 +5,10 @@ import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Shared;
 import io.cinnabar.server.internal.config.Num;
 import io.cinnabar.server.internal.config.TypeLimits;
-import io.cinnabar.server.internal.generic.KeyCommands;
 import io.cinnabar.server.internal.keyspace.Entry;
 import io.cinnabar.server.internal.type.MpopArgs;
 import io.cinnabar.server.internal.type.ScanOptions;
 import io.cinnabar.server.internal.type.TypeCommands;
-import io.cinnabar.server.internal.type.hash.HashCommands;
 import io.cinnabar.server.internal.type.set.SetValue;
 
 import io.cinnabar.dict.DictEntry;
@@ -214,8 +212,8 @@ public final class ZSetCommands {
                 }
                 return;
             }
-            e = c.db.add(c.arg(1));
-            c.server.initAccess(e);
+            e = c.server.keyspace.add(c.db, c.arg(1));
+            c.server.keyspace.initAccess(e);
             e.type = Entry.TYPE_ZSET;
             e.obj = ZSetValue.create(n, maxLen, lim);
         } else {
@@ -273,7 +271,7 @@ public final class ZSetCommands {
 
     private static void dropIfEmpty(Client c, Entry e) {
         if (((ZSetValue) e.obj).size() == 0) {
-            c.db.remove(e);
+            c.server.keyspace.delete(c.db, e);
         }
     }
 
@@ -563,7 +561,7 @@ public final class ZSetCommands {
     public static void storeResult(Client c, int dstArg, List<byte[]> ms, List<Double> ss) {
         Entry old = c.server.lookupWrite(c, dstArg);
         if (old != null) {
-            c.db.remove(old);
+            c.server.keyspace.delete(c.db, old);
             c.server.dirty++;
         }
         if (ms.isEmpty()) {
@@ -578,8 +576,8 @@ public final class ZSetCommands {
             z.put(m, 0, m.length, ss.get(i), cur, lim);
         }
         z.toListpackIfFits(lim);
-        Entry e = c.db.add(c.arg(dstArg));
-        c.server.initAccess(e);
+        Entry e = c.server.keyspace.add(c.db, c.arg(dstArg));
+        c.server.keyspace.initAccess(e);
         e.type = Entry.TYPE_ZSET;
         e.obj = z;
         c.server.dirty++;
@@ -604,7 +602,7 @@ public final class ZSetCommands {
             if (z.remove(c.argBuf, c.argOff[i], c.argLen[i])) {
                 n++;
                 if (z.size() == 0) {
-                    c.db.remove(e);
+                    c.server.keyspace.delete(c.db, e);
                     break;
                 }
             }
@@ -773,7 +771,7 @@ public final class ZSetCommands {
 
     static void zrandmember(Client c) {
         if (c.argc >= 3) {
-            if (!HashCommands.rangeCount(c, 2)) {
+            if (!TypeCommands.rangeCount(c, 2)) {
                 return;
             }
             boolean withScores = false;
@@ -881,7 +879,7 @@ public final class ZSetCommands {
     }
 
     static void zscan(Client c) {
-        if (!KeyCommands.parseCursor(c, 2)) {
+        if (!ScanOptions.parseCursor(c, 2)) {
             return;
         }
         long cursor = c.tmp[0];
