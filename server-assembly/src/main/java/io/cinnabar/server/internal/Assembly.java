@@ -1,5 +1,6 @@
 package io.cinnabar.server.internal;
 
+import io.cinnabar.server.internal.propagate.Propagator;
 import io.cinnabar.server.internal.admin.Commands;
 import io.cinnabar.server.internal.admin.LatencyReport;
 import io.cinnabar.server.internal.admin.ServerCommands;
@@ -11,7 +12,6 @@ import io.cinnabar.server.internal.config.Config;
 import io.cinnabar.server.internal.config.ServerLog;
 import io.cinnabar.server.internal.generic.KeyCommands;
 import io.cinnabar.server.internal.generic.SortCommand;
-import io.cinnabar.server.internal.keyspace.Db;
 import io.cinnabar.server.internal.net.EventLoop;
 import io.cinnabar.server.internal.persist.DumpCommands;
 import io.cinnabar.server.internal.type.geo.GeoCommands;
@@ -36,10 +36,12 @@ import java.io.IOException;
 public final class Assembly {
     private final Server server;
     private final EventLoop loop;
+    private final Propagator propagator;
 
-    private Assembly(Server server, EventLoop loop) {
+    private Assembly(Server server, EventLoop loop, Propagator propagator) {
         this.server = server;
         this.loop = loop;
+        this.propagator = propagator;
     }
 
     /** Assembles a server from a loaded configuration; it listens once {@code loop().listen(...)} is called. */
@@ -47,12 +49,13 @@ public final class Assembly {
         Server server = Server.create(config, log);
         BlockingKeys blocking = new BlockingKeys(server, server.dbs.length);
         server.blocking = blocking;
-        for (Db db : server.dbs) {
-            db.addListener(blocking);
-        }
+        server.keyspace.addListener(blocking);
+        Propagator propagator = new Propagator();
+        server.propagation = propagator;
+        server.keyspace.addListener(propagator);
         registerAll(server.commands, blocking);
         EventLoop loop = new EventLoop(server);
-        return new Assembly(server, loop);
+        return new Assembly(server, loop, propagator);
     }
 
     /**
@@ -82,6 +85,11 @@ public final class Assembly {
     /** The command pipeline and the server state. */
     public Server server() {
         return server;
+    }
+
+    /** The propagation point: AOF, replicas and other consumers register here. */
+    public Propagator propagator() {
+        return propagator;
     }
 
     /** The event loop. */

@@ -108,6 +108,59 @@ public final class Client {
         this.argBuf = qbuf;
     }
 
+    /**
+     * A client without a socket, for commands that do not come from a connection (the AOF loader, scripting, a
+     * master link): authenticated, not listed by CLIENT LIST; {@link Server#execute} runs a command for it and
+     * its replies accumulate in its reply buffer until {@link #takeReplies()}.
+     */
+    public static Client detached(Server server) {
+        Client c = new Client(server, server.nextClientId++, null, "", "", false);
+        c.authenticated = true;
+        c.db = server.dbs[0];
+        c.dbIndex = 0;
+        return c;
+    }
+
+    /** Whether this client has no socket ({@link #detached}). */
+    public boolean isDetached() {
+        return ch == null;
+    }
+
+    /**
+     * Makes argv the current command's arguments, copied into this client's query buffer (which a detached
+     * client does not otherwise use); argv must not be empty.
+     */
+    public void setArgs(byte[][] argv) {
+        int total = 0;
+        for (byte[] a : argv) {
+            total += a.length;
+        }
+        if (qbuf.length < total) {
+            qbuf = new byte[total];
+            qwrap = ByteBuffer.wrap(qbuf);
+        }
+        if (argOff.length < argv.length) {
+            argOff = new int[argv.length];
+            argLen = new int[argv.length];
+        }
+        int off = 0;
+        for (int i = 0; i < argv.length; i++) {
+            System.arraycopy(argv[i], 0, qbuf, off, argv[i].length);
+            argOff[i] = off;
+            argLen[i] = argv[i].length;
+            off += argv[i].length;
+        }
+        argBuf = qbuf;
+        argc = argv.length;
+    }
+
+    /** The replies written since the last call (RESP bytes, in the client's protocol); empties the buffer. */
+    public byte[] takeReplies() {
+        byte[] b = java.util.Arrays.copyOfRange(enc.array(), enc.readIndex(), enc.length());
+        enc.clear();
+        return b;
+    }
+
     // ---- arguments
 
     public boolean argIs(int i, String lower) {

@@ -52,6 +52,8 @@ public final class Server {
     public final ArrayDeque<Client> paused = new ArrayDeque<>();
     /** Clients blocked on keys (BLPOP ... BZMPOP) and their wake-up, timeout and reprocessing. */
     public BlockedClients blocking;
+    /** Where executed commands are propagated (propagate.Propagator, wired by Assembly). */
+    public PropagationHook propagation;
     public Client current;
     public long memPeak;
     /** Heap in use once the server was initialized (INFO used_memory_startup). */
@@ -199,6 +201,15 @@ public final class Server {
 
     // ---- command pipeline
 
+    /**
+     * Runs one command for a client without a socket ({@link Client#detached}): the whole pipeline (lookup,
+     * arity, execution, statistics, propagation, serving blocked clients); the reply is left in c's reply buffer.
+     */
+    public void execute(Client c, byte[]... argv) {
+        c.setArgs(argv);
+        processCommand(c);
+    }
+
     /** Runs the command whose arguments are in c (argc &gt; 0). */
     public void processCommand(Client c) {
         current = c;
@@ -258,6 +269,7 @@ public final class Server {
         }
         c.cmd = cmd;
         long errorsBefore = stats.totalErrorReplies;
+        long dirtyBefore = dirty;
         long t0 = System.nanoTime();
         cmd.handler.run(c);
         long usec = (System.nanoTime() - t0) / 1000;
@@ -265,6 +277,7 @@ public final class Server {
         if (c.blocked != null) {
             return; // as in Redis 7.2, a blocked command is counted once it completes (BlockingKeys)
         }
+        propagation.afterCall(c, dirty != dirtyBefore);
         commandDone(c, cmd, usec, stats.totalErrorReplies != errorsBefore);
     }
 

@@ -10,6 +10,7 @@ import io.cinnabar.server.internal.keyspace.Db;
 import io.cinnabar.server.internal.keyspace.Entry;
 import io.cinnabar.server.internal.type.string.StringCommands;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -481,14 +482,23 @@ public final class KeyCommands {
                 return;
             }
         }
-        if (when <= c.server.keyspace.cmdTimeMs) {
+        boolean past = when <= c.server.keyspace.cmdTimeMs;
+        if (past) {
             c.server.keyspace.delete(c.db, e);
         } else {
             c.server.keyspace.setExpire(c.db, e, when);
         }
         c.server.dirty++;
+        if (c.server.propagation.active()) {
+            // as Redis: a relative or second-based expire propagates as PEXPIREAT, one in the past as DEL
+            c.server.propagation.rewrite(c, past ? new byte[][] {DEL, c.arg(1)}
+                : new byte[][] {PEXPIREAT, c.arg(1), Long.toString(when).getBytes(StandardCharsets.US_ASCII)});
+        }
         c.integer(1);
     }
+
+    private static final byte[] DEL = {'D', 'E', 'L'};
+    private static final byte[] PEXPIREAT = "PEXPIREAT".getBytes(StandardCharsets.US_ASCII);
 
     static void ttl(Client c, boolean ms, boolean abs) {
         Entry e = c.server.lookupRead(c, 1);
