@@ -112,7 +112,7 @@ public final class Commands {
             if (!c.argLongOr(1, "ERR Protocol version is not an integer or out of range")) {
                 return;
             }
-            long v = c.tmp[0];
+            long v = c.ctx.tmp[0];
             next = 2;
             if (v < 2 || v > 3) {
                 c.error("NOPROTO unsupported protocol version");
@@ -335,11 +335,11 @@ public final class Commands {
             } else if (c.argIs(j, "id") && j < c.argc - 1) {
                 ids = new ArrayList<>();
                 for (j = j + 1; j < c.argc; j++) {
-                    if (!Num.string2ll(c.argBuf, c.argOff[j], c.argLen[j], c.tmp) || c.tmp[0] <= 0) {
+                    if (!Num.string2ll(c.argBuf, c.argOff[j], c.argLen[j], c.ctx.tmp) || c.ctx.tmp[0] <= 0) {
                         c.error("ERR Invalid client ID");
                         return;
                     }
-                    ids.add(c.tmp[0]);
+                    ids.add(c.ctx.tmp[0]);
                 }
             } else {
                 c.error(Shared.SYNTAX);
@@ -387,11 +387,11 @@ public final class Commands {
         for (int j = 2; j < c.argc; j += 2) {
             String v = c.argString(j + 1);
             if (c.argIs(j, "id")) {
-                if (!Num.string2ll(c.argBuf, c.argOff[j + 1], c.argLen[j + 1], c.tmp) || c.tmp[0] <= 0) {
+                if (!Num.string2ll(c.argBuf, c.argOff[j + 1], c.argLen[j + 1], c.ctx.tmp) || c.ctx.tmp[0] <= 0) {
                     c.error("ERR client-id should be greater than 0");
                     return;
                 }
-                id = c.tmp[0];
+                id = c.ctx.tmp[0];
             } else if (c.argIs(j, "addr")) {
                 addr = v;
             } else if (c.argIs(j, "laddr")) {
@@ -414,11 +414,11 @@ public final class Commands {
                     return;
                 }
             } else if (c.argIs(j, "maxage")) {
-                if (!Num.string2ll(c.argBuf, c.argOff[j + 1], c.argLen[j + 1], c.tmp) || c.tmp[0] <= 0) {
+                if (!Num.string2ll(c.argBuf, c.argOff[j + 1], c.argLen[j + 1], c.ctx.tmp) || c.ctx.tmp[0] <= 0) {
                     c.error(Shared.SYNTAX);
                     return;
                 }
-                maxAge = c.tmp[0];
+                maxAge = c.ctx.tmp[0];
             } else {
                 c.error(Shared.SYNTAX);
                 return;
@@ -494,11 +494,11 @@ public final class Commands {
     }
 
     static void clientPause(Client c) {
-        if (!Num.string2ll(c.argBuf, c.argOff[2], c.argLen[2], c.tmp)) {
+        if (!Num.string2ll(c.argBuf, c.argOff[2], c.argLen[2], c.ctx.tmp)) {
             c.error("ERR timeout is not an integer or out of range");
             return;
         }
-        long ms = c.tmp[0];
+        long ms = c.ctx.tmp[0];
         if (ms < 0) {
             c.error("ERR timeout is negative");
             return;
@@ -540,7 +540,7 @@ public final class Commands {
     }
 
     static void clientUnblock(Client c) {
-        if (!Num.string2ll(c.argBuf, c.argOff[2], c.argLen[2], c.tmp)) {
+        if (!Num.string2ll(c.argBuf, c.argOff[2], c.argLen[2], c.ctx.tmp)) {
             c.error(Shared.NOT_INT);
             return;
         }
@@ -548,7 +548,7 @@ public final class Commands {
             c.error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
             return;
         }
-        Client target = c.server.clients.get(c.tmp[0]);
+        Client target = c.server.clients.get(c.ctx.tmp[0]);
         c.integer(c.server.blocking.unblockByRequest(target, c.argc == 4 && c.argIs(3, "error")) ? 1 : 0);
     }
 

@@ -68,7 +68,7 @@ public final class Debug {
             if (!c.argLong(2)) {
                 return;
             }
-            c.server.keyspace.activeExpireEnabled = c.tmp[0] != 0;
+            c.server.keyspace.activeExpireEnabled = c.ctx.tmp[0] != 0;
             c.ok();
         } else if (c.argIs(1, "object") && c.argc == 3) {
             object(c);
@@ -113,19 +113,19 @@ public final class Debug {
     }
 
     private static void populate(Client c) {
-        if (!Num.string2ll(c.argBuf, c.argOff[2], c.argLen[2], c.tmp) || c.tmp[0] < 0) {
+        if (!Num.string2ll(c.argBuf, c.argOff[2], c.argLen[2], c.ctx.tmp) || c.ctx.tmp[0] < 0) {
             c.error("ERR value is out of range, must be positive");
             return;
         }
-        long count = c.tmp[0];
+        long count = c.ctx.tmp[0];
         String prefix = c.argc >= 4 ? c.argString(3) : "key";
         long size = -1;
         if (c.argc == 5) {
-            if (!Num.string2ll(c.argBuf, c.argOff[4], c.argLen[4], c.tmp) || c.tmp[0] < 0) {
+            if (!Num.string2ll(c.argBuf, c.argOff[4], c.argLen[4], c.ctx.tmp) || c.ctx.tmp[0] < 0) {
                 c.error("ERR value is out of range, must be positive");
                 return;
             }
-            size = c.tmp[0];
+            size = c.ctx.tmp[0];
         }
         byte[] pfx = (prefix + ":").getBytes(StandardCharsets.ISO_8859_1);
         byte[] buf = new byte[pfx.length + 21];
@@ -144,7 +144,7 @@ public final class Debug {
             Entry e = c.server.keyspace.add(db, key);
             c.server.keyspace.initAccess(e);
             e.type = Entry.TYPE_STRING;
-            e.setString(val, 0, val.length, c.tmp);
+            e.setString(val, 0, val.length, c.ctx.tmp);
         }
         c.ok();
     }

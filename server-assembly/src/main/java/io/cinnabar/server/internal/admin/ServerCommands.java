@@ -386,11 +386,11 @@ public final class ServerCommands {
     static void slowlogGet(Client c) {
         long count = 10;
         if (c.argc == 3) {
-            if (!Num.string2ll(c.argBuf, c.argOff[2], c.argLen[2], c.tmp) || c.tmp[0] < -1) {
+            if (!Num.string2ll(c.argBuf, c.argOff[2], c.argLen[2], c.ctx.tmp) || c.ctx.tmp[0] < -1) {
                 c.error("ERR count should be greater than or equal to -1");
                 return;
             }
-            count = c.tmp[0];
+            count = c.ctx.tmp[0];
         } else if (c.argc > 3) {
             c.error("ERR wrong number of arguments for 'slowlog|get' command");
             return;

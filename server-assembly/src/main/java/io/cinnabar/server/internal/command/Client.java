@@ -87,9 +87,8 @@ public final class Client {
     public boolean pendingWrite;
     public String lastCmd = "NULL";
     long totalArgBytes;
-    public final long[] tmp = new long[1];
-    /** Absolute expire time parsed from SET/GETEX options, or -1. */
-    public long optExpireAt = -1;
+    /** The scratch state of the command being executed (the server's one {@link CallContext}). */
+    public final CallContext ctx;
     /** The command being executed. */
     public Command cmd;
     public long softLimitReachedAt;
@@ -106,6 +105,7 @@ public final class Client {
         this.ctime = System.currentTimeMillis();
         this.lastInteraction = ctime;
         this.argBuf = qbuf;
+        this.ctx = server.ctx;
     }
 
     /**
@@ -193,7 +193,7 @@ public final class Client {
 
     /** Parses argument i as a long (string2ll); on failure replies "value is not an integer" and returns false. */
     public boolean argLong(int i) {
-        if (Num.string2ll(argBuf, argOff[i], argLen[i], tmp)) {
+        if (Num.string2ll(argBuf, argOff[i], argLen[i], ctx.tmp)) {
             return true;
         }
         error("ERR value is not an integer or out of range");
@@ -201,7 +201,7 @@ public final class Client {
     }
 
     public boolean argLongOr(int i, String err) {
-        if (Num.string2ll(argBuf, argOff[i], argLen[i], tmp)) {
+        if (Num.string2ll(argBuf, argOff[i], argLen[i], ctx.tmp)) {
             return true;
         }
         error(err);

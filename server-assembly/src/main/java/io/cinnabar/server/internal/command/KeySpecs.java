@@ -106,15 +106,15 @@ public final class KeySpecs {
                 }
             } else if ("keynum".equals(fkType)) {
                 int idx = first + num(fkSpec, "keynumidx");
-                if (idx >= argc || !Num.string2ll(c.argBuf, c.argOff[base + idx], c.argLen[base + idx], c.tmp)
-                        || c.tmp[0] < 0) {
+                if (idx >= argc || !Num.string2ll(c.argBuf, c.argOff[base + idx], c.argLen[base + idx], c.ctx.tmp)
+                        || c.ctx.tmp[0] < 0) {
                     return null;
                 }
                 step = num(fkSpec, "keystep");
                 int firstKey = first + num(fkSpec, "firstkey");
-                last = (int) (firstKey + (c.tmp[0] - 1) * step);
+                last = (int) (firstKey + (c.ctx.tmp[0] - 1) * step);
                 first = firstKey;
-                if (c.tmp[0] == 0) {
+                if (c.ctx.tmp[0] == 0) {
                     continue;
                 }
             } else {

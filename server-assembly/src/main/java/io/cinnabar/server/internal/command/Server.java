@@ -29,6 +29,8 @@ public final class Server {
     public final CommandTable commands = new CommandTable();
     /** The databases, lookups, expiry and the listener seam. */
     public final Keyspace keyspace;
+    /** Scratch state of the command being executed, shared by every client. */
+    public final CallContext ctx = new CallContext();
     /** The databases of {@link #keyspace} (the same array). */
     public final Db[] dbs;
     public final Long2ObjectHashMap<Client> clients = new Long2ObjectHashMap<>();
@@ -366,19 +368,6 @@ public final class Server {
         if (pauseEndMs != 0 && now >= pauseEndMs) {
             unpause();
         }
-    }
-
-    private double[] scoreScratch = new double[16];
-
-    /**
-     * A scratch array of at least n doubles for the scores of one command (ZADD, ZINCRBY): commands run one at a
-     * time on the event loop, so one array serves them all; its contents are undefined between commands.
-     */
-    public double[] scores(int n) {
-        if (scoreScratch.length < n) {
-            scoreScratch = new double[Math.max(n, scoreScratch.length * 2)];
-        }
-        return scoreScratch;
     }
 
     /** Redis's databasesCron: 1 ms of incremental rehashing for the first database that is resizing. */

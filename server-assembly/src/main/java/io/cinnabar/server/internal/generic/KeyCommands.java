@@ -143,12 +143,12 @@ public final class KeyCommands {
 
     /** Parses a database index argument; -1 after an error reply. */
     private static int dbIndex(Client c, int arg, String rangeError) {
-        if (!Num.string2ll(c.argBuf, c.argOff[arg], c.argLen[arg], c.tmp)
-                || c.tmp[0] < Integer.MIN_VALUE || c.tmp[0] > Integer.MAX_VALUE) {
+        if (!Num.string2ll(c.argBuf, c.argOff[arg], c.argLen[arg], c.ctx.tmp)
+                || c.ctx.tmp[0] < Integer.MIN_VALUE || c.ctx.tmp[0] > Integer.MAX_VALUE) {
             c.error(Shared.NOT_INT);
             return -1;
         }
-        long id = c.tmp[0];
+        long id = c.ctx.tmp[0];
         if (id < 0 || id >= c.server.dbs.length) {
             c.error(rangeError);
             return -1;
@@ -244,16 +244,16 @@ public final class KeyCommands {
     }
 
     static void swapdb(Client c) {
-        if (!Num.string2ll(c.argBuf, c.argOff[1], c.argLen[1], c.tmp) || c.tmp[0] != (int) c.tmp[0]) {
+        if (!Num.string2ll(c.argBuf, c.argOff[1], c.argLen[1], c.ctx.tmp) || c.ctx.tmp[0] != (int) c.ctx.tmp[0]) {
             c.error("ERR invalid first DB index");
             return;
         }
-        long a = c.tmp[0];
-        if (!Num.string2ll(c.argBuf, c.argOff[2], c.argLen[2], c.tmp) || c.tmp[0] != (int) c.tmp[0]) {
+        long a = c.ctx.tmp[0];
+        if (!Num.string2ll(c.argBuf, c.argOff[2], c.argLen[2], c.ctx.tmp) || c.ctx.tmp[0] != (int) c.ctx.tmp[0]) {
             c.error("ERR invalid second DB index");
             return;
         }
-        long b = c.tmp[0];
+        long b = c.ctx.tmp[0];
         int n = c.server.dbs.length;
         if (a < 0 || a >= n || b < 0 || b >= n) {
             c.error("ERR DB index is out of range");
@@ -321,7 +321,7 @@ public final class KeyCommands {
         if (!ScanOptions.parseCursor(c, 1)) {
             return;
         }
-        long cursor = c.tmp[0];
+        long cursor = c.ctx.tmp[0];
         long count = 10;
         byte[] pat = null;
         String type = null;
@@ -331,7 +331,7 @@ public final class KeyCommands {
                 if (!c.argLong(j + 1)) {
                     return;
                 }
-                count = c.tmp[0];
+                count = c.ctx.tmp[0];
                 if (count < 1) {
                     c.error(Shared.SYNTAX);
                     return;
@@ -455,7 +455,7 @@ public final class KeyCommands {
         if (!c.argLong(2)) {
             return;
         }
-        long when = c.tmp[0];
+        long when = c.ctx.tmp[0];
         if (seconds) {
             if (when > Long.MAX_VALUE / 1000 || when < Long.MIN_VALUE / 1000) {
                 StringCommands.invalidExpire(c);

@@ -166,11 +166,11 @@ public final class SortCommand {
                 if (!c.argLong(j + 1)) {
                     return null;
                 }
-                o.limitStart = c.tmp[0];
+                o.limitStart = c.ctx.tmp[0];
                 if (!c.argLong(j + 2)) {
                     return null;
                 }
-                o.limitCount = c.tmp[0];
+                o.limitCount = c.ctx.tmp[0];
                 j += 2;
             } else if (!readonly && GeoCommands.optIs(c, j, "store") && left >= 1) {
                 o.store = j + 1;

@@ -66,7 +66,7 @@ public final class DumpCommands {
                 if (!c.argLong(j + 1)) {
                     return;
                 }
-                idle = c.tmp[0];
+                idle = c.ctx.tmp[0];
                 if (idle < 0) {
                     c.error("ERR Invalid IDLETIME value, must be >= 0");
                     return;
@@ -76,7 +76,7 @@ public final class DumpCommands {
                 if (!c.argLong(j + 1)) {
                     return;
                 }
-                freq = c.tmp[0];
+                freq = c.ctx.tmp[0];
                 if (freq < 0 || freq > 255) {
                     c.error("ERR Invalid FREQ value, must be >= 0 and <= 255");
                     return;
@@ -90,7 +90,7 @@ public final class DumpCommands {
         if (!c.argLong(2)) {
             return;
         }
-        long ttl = c.tmp[0];
+        long ttl = c.ctx.tmp[0];
         if (ttl < 0) {
             c.error("ERR Invalid TTL value, must be >= 0");
             return;
@@ -148,7 +148,7 @@ public final class DumpCommands {
             e.obj = restored;
         } else {
             e.type = Entry.TYPE_STRING;
-            e.setString(value.string, 0, value.string.length, c.tmp);
+            e.setString(value.string, 0, value.string.length, c.ctx.tmp);
         }
         c.server.keyspace.initAccess(e);
         if (idle >= 0 && !c.server.keyspace.lfu) {

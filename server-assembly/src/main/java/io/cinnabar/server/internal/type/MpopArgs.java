@@ -22,11 +22,11 @@ public final class MpopArgs {
      *         with the error
      */
     public static int parse(Client c, int from, String first, String second, long[] out) {
-        if (!Num.string2ll(c.argBuf, c.argOff[from], c.argLen[from], c.tmp) || c.tmp[0] < 1) {
+        if (!Num.string2ll(c.argBuf, c.argOff[from], c.argLen[from], c.ctx.tmp) || c.ctx.tmp[0] < 1) {
             c.error("ERR numkeys should be greater than 0");
             return -1;
         }
-        long numkeys = c.tmp[0];
+        long numkeys = c.ctx.tmp[0];
         if (numkeys > c.argc - from - 1) {
             c.error(Shared.SYNTAX);
             return -1;
@@ -48,11 +48,11 @@ public final class MpopArgs {
         for (int j = where + 1; j < c.argc; j++) {
             if (count == -1 && c.argIs(j, "count") && j < c.argc - 1) {
                 j++;
-                if (!Num.string2ll(c.argBuf, c.argOff[j], c.argLen[j], c.tmp) || c.tmp[0] <= 0) {
+                if (!Num.string2ll(c.argBuf, c.argOff[j], c.argLen[j], c.ctx.tmp) || c.ctx.tmp[0] <= 0) {
                     c.error("ERR count should be greater than 0");
                     return -1;
                 }
-                count = c.tmp[0];
+                count = c.ctx.tmp[0];
             } else {
                 c.error(Shared.SYNTAX);
                 return -1;

@@ -23,7 +23,7 @@ public final class ScanOptions {
                 if (!c.argLong(j + 1)) {
                     return null;
                 }
-                o.count = c.tmp[0];
+                o.count = c.ctx.tmp[0];
                 if (o.count < 1) {
                     c.error(Shared.SYNTAX);
                     return null;
@@ -96,7 +96,7 @@ public final class ScanOptions {
             }
             v = nv;
         }
-        c.tmp[0] = v;
+        c.ctx.tmp[0] = v;
         return true;
     }
 }

@@ -30,7 +30,7 @@ public final class TypeCommands {
         if (!c.argLong(arg)) {
             return false;
         }
-        if (c.tmp[0] == Long.MIN_VALUE) {
+        if (c.ctx.tmp[0] == Long.MIN_VALUE) {
             c.error("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
             return false;
         }

@@ -528,7 +528,7 @@ public final class GeoCommands {
                 if (!c.argLong(a + 1)) {
                     return false;
                 }
-                o.count = c.tmp[0];
+                o.count = c.ctx.tmp[0];
                 if (o.count <= 0) {
                     c.error("ERR COUNT must be > 0");
                     return false;

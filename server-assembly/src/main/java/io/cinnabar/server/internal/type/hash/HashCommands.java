@@ -231,7 +231,7 @@ public final class HashCommands {
         if (!c.argLong(3)) {
             return;
         }
-        long incr = c.tmp[0];
+        long incr = c.ctx.tmp[0];
         Entry e = writeOrCreate(c);
         if (e == null) {
             return;
@@ -240,12 +240,12 @@ public final class HashCommands {
         byte[] cur = h.get(c.argBuf, c.argOff[2], c.argLen[2]);
         long v = 0;
         if (cur != null) {
-            if (!Num.string2ll(cur, 0, cur.length, c.tmp)) {
+            if (!Num.string2ll(cur, 0, cur.length, c.ctx.tmp)) {
                 c.error("ERR hash value is not an integer");
                 dropIfEmpty(c, e);
                 return;
             }
-            v = c.tmp[0];
+            v = c.ctx.tmp[0];
         }
         if (incr < 0 && v < 0 && incr < Long.MIN_VALUE - v || incr > 0 && v > 0 && incr > Long.MAX_VALUE - v) {
             c.error("ERR increment or decrement would overflow");
@@ -334,7 +334,7 @@ public final class HashCommands {
             c.error(Shared.SYNTAX);
             return;
         }
-        long l = c.tmp[0];
+        long l = c.ctx.tmp[0];
         boolean unique = l >= 0;
         long count = Math.abs(l);
         if (withValues && count > Long.MAX_VALUE / 2) {
@@ -420,7 +420,7 @@ public final class HashCommands {
         if (!ScanOptions.parseCursor(c, 2)) {
             return;
         }
-        long cursor = c.tmp[0];
+        long cursor = c.ctx.tmp[0];
         HashValue h = read(c, 1);
         if (h == NONE) {
             return;

@@ -115,13 +115,13 @@ public final class HllCommands {
             c.integer(h.cachedCardinality());
             return;
         }
-        if (!h.count(c.tmp)) {
+        if (!h.count(c.ctx.tmp)) {
             c.error(CORRUPTED);
             return;
         }
-        h.setCachedCardinality(c.tmp[0]);
+        h.setCachedCardinality(c.ctx.tmp[0]);
         c.server.dirty++;
-        c.integer(c.tmp[0]);
+        c.integer(c.ctx.tmp[0]);
     }
 
     /** PFCOUNT of several keys: the estimate of their union, without touching any cache. */

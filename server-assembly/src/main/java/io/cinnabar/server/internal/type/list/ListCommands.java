@@ -104,11 +104,11 @@ public final class ListCommands {
             return;
         }
         if (c.argc == 3) {
-            if (!Num.string2ll(c.argBuf, c.argOff[2], c.argLen[2], c.tmp) || c.tmp[0] < 0) {
+            if (!Num.string2ll(c.argBuf, c.argOff[2], c.argLen[2], c.ctx.tmp) || c.ctx.tmp[0] < 0) {
                 c.error("ERR value is out of range, must be positive");
                 return;
             }
-            count = c.tmp[0];
+            count = c.ctx.tmp[0];
             hasCount = true;
         }
         Entry e = c.server.lookupWrite(c, 1);
@@ -156,7 +156,7 @@ public final class ListCommands {
         if (!c.argLong(2)) {
             return;
         }
-        byte[] v = l.get(c.tmp[0]);
+        byte[] v = l.get(c.ctx.tmp[0]);
         if (v == null) {
             c.nullBulk();
         } else {
@@ -168,11 +168,11 @@ public final class ListCommands {
         if (!c.argLong(2)) {
             return;
         }
-        long start = c.tmp[0];
+        long start = c.ctx.tmp[0];
         if (!c.argLong(3)) {
             return;
         }
-        long end = c.tmp[0];
+        long end = c.ctx.tmp[0];
         ListValue l = read(c, 1);
         if (l == NONE) {
             return;
@@ -204,7 +204,7 @@ public final class ListCommands {
         if (!c.argLong(2)) {
             return;
         }
-        long index = c.tmp[0];
+        long index = c.ctx.tmp[0];
         ListValue l = (ListValue) e.obj;
         l.growing(c.argLen[3], 1, c.server.limits);
         if (!l.set(index, c.arg(3))) {
@@ -254,7 +254,7 @@ public final class ListCommands {
         if (!c.argLong(2)) {
             return;
         }
-        long toremove = c.tmp[0];
+        long toremove = c.ctx.tmp[0];
         Entry e = c.server.lookupWrite(c, 1);
         if (e == null) {
             c.integer(0);
@@ -296,11 +296,11 @@ public final class ListCommands {
         if (!c.argLong(2)) {
             return;
         }
-        long start = c.tmp[0];
+        long start = c.ctx.tmp[0];
         if (!c.argLong(3)) {
             return;
         }
-        long end = c.tmp[0];
+        long end = c.ctx.tmp[0];
         Entry e = c.server.lookupWrite(c, 1);
         if (e == null) {
             c.ok();
@@ -353,7 +353,7 @@ public final class ListCommands {
                 if (!c.argLong(j)) {
                     return;
                 }
-                rank = c.tmp[0];
+                rank = c.ctx.tmp[0];
                 if (rank == Long.MIN_VALUE) {
                     c.error("ERR value is out of range, value must between -9223372036854775807 and "
                         + "9223372036854775807");
@@ -366,18 +366,18 @@ public final class ListCommands {
                 }
             } else if (c.argIs(j, "count") && more) {
                 j++;
-                if (!Num.string2ll(c.argBuf, c.argOff[j], c.argLen[j], c.tmp) || c.tmp[0] < 0) {
+                if (!Num.string2ll(c.argBuf, c.argOff[j], c.argLen[j], c.ctx.tmp) || c.ctx.tmp[0] < 0) {
                     c.error("ERR COUNT can't be negative");
                     return;
                 }
-                count = c.tmp[0];
+                count = c.ctx.tmp[0];
             } else if (c.argIs(j, "maxlen") && more) {
                 j++;
-                if (!Num.string2ll(c.argBuf, c.argOff[j], c.argLen[j], c.tmp) || c.tmp[0] < 0) {
+                if (!Num.string2ll(c.argBuf, c.argOff[j], c.argLen[j], c.ctx.tmp) || c.ctx.tmp[0] < 0) {
                     c.error("ERR MAXLEN can't be negative");
                     return;
                 }
-                maxlen = c.tmp[0];
+                maxlen = c.ctx.tmp[0];
             } else {
                 c.error(Shared.SYNTAX);
                 return;

@@ -215,8 +215,8 @@ public final class SetCommands {
     }
 
     static void spopCount(Client c) {
-        boolean isLong = Num.string2ll(c.argBuf, c.argOff[2], c.argLen[2], c.tmp);
-        long count = c.tmp[0];
+        boolean isLong = Num.string2ll(c.argBuf, c.argOff[2], c.argLen[2], c.ctx.tmp);
+        long count = c.ctx.tmp[0];
         if (!isLong || count < 0) {
             c.error("ERR value is out of range, must be positive");
             return;
@@ -318,7 +318,7 @@ public final class SetCommands {
             if (!TypeCommands.rangeCount(c, 2)) {
                 return;
             }
-            long l = c.tmp[0];
+            long l = c.ctx.tmp[0];
             SetValue s = read(c, 1);
             if (s == NONE) {
                 return;
@@ -483,11 +483,11 @@ public final class SetCommands {
     }
 
     static void sintercard(Client c) {
-        if (!Num.string2ll(c.argBuf, c.argOff[1], c.argLen[1], c.tmp) || c.tmp[0] < 1) {
+        if (!Num.string2ll(c.argBuf, c.argOff[1], c.argLen[1], c.ctx.tmp) || c.ctx.tmp[0] < 1) {
             c.error("ERR numkeys should be greater than 0");
             return;
         }
-        long numkeys = c.tmp[0];
+        long numkeys = c.ctx.tmp[0];
         if (numkeys > c.argc - 2) {
             c.error("ERR Number of keys can't be greater than number of args");
             return;
@@ -496,11 +496,11 @@ public final class SetCommands {
         for (int j = 2 + (int) numkeys; j < c.argc; j++) {
             if (c.argIs(j, "limit") && j < c.argc - 1) {
                 j++;
-                if (!Num.string2ll(c.argBuf, c.argOff[j], c.argLen[j], c.tmp) || c.tmp[0] < 0) {
+                if (!Num.string2ll(c.argBuf, c.argOff[j], c.argLen[j], c.ctx.tmp) || c.ctx.tmp[0] < 0) {
                     c.error("ERR LIMIT can't be negative");
                     return;
                 }
-                limit = c.tmp[0];
+                limit = c.ctx.tmp[0];
             } else {
                 c.error(Shared.SYNTAX);
                 return;
@@ -513,7 +513,7 @@ public final class SetCommands {
         if (!ScanOptions.parseCursor(c, 2)) {
             return;
         }
-        long cursor = c.tmp[0];
+        long cursor = c.ctx.tmp[0];
         SetValue s = read(c, 1);
         if (s == NONE) {
             return;

@@ -38,11 +38,11 @@ public final class BitCommands {
             off++;
             len--;
         }
-        if (!Num.string2ll(c.argBuf, off, len, c.tmp)) {
+        if (!Num.string2ll(c.argBuf, off, len, c.ctx.tmp)) {
             c.error(BAD_OFFSET);
             return -1;
         }
-        long v = c.tmp[0];
+        long v = c.ctx.tmp[0];
         if (mul) {
             if (v < 0 || v > Long.MAX_VALUE / bits) {
                 c.error(BAD_OFFSET);
@@ -94,11 +94,11 @@ public final class BitCommands {
         if (off < 0) {
             return;
         }
-        if (!Num.string2ll(c.argBuf, c.argOff[3], c.argLen[3], c.tmp) || (c.tmp[0] & ~1L) != 0) {
+        if (!Num.string2ll(c.argBuf, c.argOff[3], c.argLen[3], c.ctx.tmp) || (c.ctx.tmp[0] & ~1L) != 0) {
             c.error("ERR bit is not an integer or out of range");
             return;
         }
-        int on = (int) c.tmp[0];
+        int on = (int) c.ctx.tmp[0];
         Entry e = writable(c, off);
         if (e == null) {
             return;
@@ -157,11 +157,11 @@ public final class BitCommands {
             if (!c.argLong(2)) {
                 return;
             }
-            start = c.tmp[0];
+            start = c.ctx.tmp[0];
             if (!c.argLong(3)) {
                 return;
             }
-            end = c.tmp[0];
+            end = c.ctx.tmp[0];
             if (c.argc == 5) {
                 int u = unit(c, 4);
                 if (u < 0) {
@@ -232,7 +232,7 @@ public final class BitCommands {
         if (!c.argLong(2)) {
             return;
         }
-        long bit = c.tmp[0];
+        long bit = c.ctx.tmp[0];
         if (bit != 0 && bit != 1) {
             c.error("ERR The bit argument must be 1 or 0.");
             return;
@@ -245,7 +245,7 @@ public final class BitCommands {
             if (!c.argLong(3)) {
                 return;
             }
-            start = c.tmp[0];
+            start = c.ctx.tmp[0];
             if (c.argc == 6) {
                 int u = unit(c, 5);
                 if (u < 0) {
@@ -257,7 +257,7 @@ public final class BitCommands {
                 if (!c.argLong(4)) {
                     return;
                 }
-                end = c.tmp[0];
+                end = c.ctx.tmp[0];
                 endGiven = true;
             }
         } else if (c.argc != 3) {
@@ -407,10 +407,10 @@ public final class BitCommands {
         if (t != 'i' && t != 'u') {
             return -1;
         }
-        if (!Num.string2ll(c.argBuf, off + 1, len - 1, c.tmp)) {
+        if (!Num.string2ll(c.argBuf, off + 1, len - 1, c.ctx.tmp)) {
             return -1;
         }
-        long bits = c.tmp[0];
+        long bits = c.ctx.tmp[0];
         boolean signed = t == 'i';
         if (bits < 1 || signed && bits > 64 || !signed && bits > 63) {
             return -1;
@@ -465,7 +465,7 @@ public final class BitCommands {
                 if (!c.argLong(j + 3)) {
                     return;
                 }
-                value = c.tmp[0];
+                value = c.ctx.tmp[0];
                 writes = true;
             }
             ops.add(new Op(kind, offset, bits, signed, value, overflow));

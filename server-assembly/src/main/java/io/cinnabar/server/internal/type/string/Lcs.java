@@ -42,7 +42,7 @@ public final class Lcs {
                 if (!c.argLong(j + 1)) {
                     return;
                 }
-                minMatchLen = Math.max(0, c.tmp[0]);
+                minMatchLen = Math.max(0, c.ctx.tmp[0]);
                 j++;
             } else {
                 c.error(Shared.SYNTAX);

@@ -106,13 +106,13 @@ public final class StringCommands {
                 return -1;
             }
         }
-        c.optExpireAt = -1;
+        c.ctx.optExpireAt = -1;
         if (expireArg >= 0) {
             long at = expireMs(c, expireArg, (flags & (EX | EXAT)) != 0, (flags & (EX | PX)) != 0);
             if (at == Long.MIN_VALUE) {
                 return -1;
             }
-            c.optExpireAt = at;
+            c.ctx.optExpireAt = at;
         }
         return flags;
     }
@@ -122,7 +122,7 @@ public final class StringCommands {
         if (!c.argLong(arg)) {
             return Long.MIN_VALUE;
         }
-        long v = c.tmp[0];
+        long v = c.ctx.tmp[0];
         if (v <= 0 || seconds && v > Long.MAX_VALUE / 1000) {
             invalidExpire(c);
             return Long.MIN_VALUE;
@@ -149,7 +149,7 @@ public final class StringCommands {
         if (flags < 0) {
             return;
         }
-        setGeneric(c, flags, 1, 2, c.optExpireAt);
+        setGeneric(c, flags, 1, 2, c.ctx.optExpireAt);
     }
 
     private static void setGeneric(Client c, int flags, int keyArg, int valArg, long at) {
@@ -178,7 +178,7 @@ public final class StringCommands {
             c.server.keyspace.removeExpire(c.db, e);
         }
         e.type = Entry.TYPE_STRING;
-        e.setString(c.argBuf, c.argOff[valArg], c.argLen[valArg], c.tmp);
+        e.setString(c.argBuf, c.argOff[valArg], c.argLen[valArg], c.ctx.tmp);
         if (at != -1) {
             c.server.keyspace.setExpire(c.db, e, at);
         }
@@ -197,7 +197,7 @@ public final class StringCommands {
         e = c.server.keyspace.add(c.db, c.arg(1));
         c.server.keyspace.initAccess(e);
         e.type = Entry.TYPE_STRING;
-        e.setString(c.argBuf, c.argOff[2], c.argLen[2], c.tmp);
+        e.setString(c.argBuf, c.argOff[2], c.argLen[2], c.ctx.tmp);
         c.server.dirty++;
         c.integer(1);
     }
@@ -224,11 +224,11 @@ public final class StringCommands {
             return;
         }
         c.bulkEntry(e);
-        if (c.optExpireAt != -1) {
-            if (c.optExpireAt <= c.server.keyspace.cmdTimeMs) {
+        if (c.ctx.optExpireAt != -1) {
+            if (c.ctx.optExpireAt <= c.server.keyspace.cmdTimeMs) {
                 c.server.keyspace.delete(c.db, e);
             } else {
-                c.server.keyspace.setExpire(c.db, e, c.optExpireAt);
+                c.server.keyspace.setExpire(c.db, e, c.ctx.optExpireAt);
             }
             c.server.dirty++;
         } else if ((flags & PERSIST) != 0 && e.volIdx >= 0) {
@@ -265,7 +265,7 @@ public final class StringCommands {
             c.server.keyspace.removeExpire(c.db, e);
         }
         e.type = Entry.TYPE_STRING;
-        e.setString(c.argBuf, c.argOff[2], c.argLen[2], c.tmp);
+        e.setString(c.argBuf, c.argOff[2], c.argLen[2], c.ctx.tmp);
         c.server.dirty++;
     }
 
@@ -303,7 +303,7 @@ public final class StringCommands {
                 c.server.keyspace.removeExpire(c.db, e);
             }
             e.type = Entry.TYPE_STRING;
-            e.setString(c.argBuf, c.argOff[i + 1], c.argLen[i + 1], c.tmp);
+            e.setString(c.argBuf, c.argOff[i + 1], c.argLen[i + 1], c.ctx.tmp);
             c.server.dirty++;
         }
         if (nx) {
@@ -327,7 +327,7 @@ public final class StringCommands {
             e = c.server.keyspace.add(c.db, c.arg(1));
             c.server.keyspace.initAccess(e);
             e.type = Entry.TYPE_STRING;
-            e.setString(c.argBuf, c.argOff[2], c.argLen[2], c.tmp);
+            e.setString(c.argBuf, c.argOff[2], c.argLen[2], c.ctx.tmp);
             c.server.dirty++;
             c.integer(c.argLen[2]);
             return;
@@ -360,11 +360,11 @@ public final class StringCommands {
         if (!c.argLong(2)) {
             return;
         }
-        long start = c.tmp[0];
+        long start = c.ctx.tmp[0];
         if (!c.argLong(3)) {
             return;
         }
-        long end = c.tmp[0];
+        long end = c.ctx.tmp[0];
         Entry e = c.server.lookupRead(c, 1);
         if (e == null) {
             c.raw(Shared.EMPTY_BULK);
@@ -406,7 +406,7 @@ public final class StringCommands {
         if (!c.argLong(2)) {
             return;
         }
-        long offset = c.tmp[0];
+        long offset = c.ctx.tmp[0];
         if (offset < 0) {
             c.error("ERR offset is out of range");
             return;
@@ -457,10 +457,10 @@ public final class StringCommands {
     /** The value of a string entry as a long, or false after replying "not an integer". */
     private static boolean entryLong(Client c, Entry e) {
         if (e.enc == Entry.ENC_INT) {
-            c.tmp[0] = e.num;
+            c.ctx.tmp[0] = e.num;
             return true;
         }
-        if (Num.string2ll(e.valArray(), e.valOff(), (int) e.num, c.tmp)) {
+        if (Num.string2ll(e.valArray(), e.valOff(), (int) e.num, c.ctx.tmp)) {
             return true;
         }
         c.error(Shared.NOT_INT);
@@ -477,7 +477,7 @@ public final class StringCommands {
             if (!entryLong(c, e)) {
                 return;
             }
-            value = c.tmp[0];
+            value = c.ctx.tmp[0];
         }
         if (incr < 0 && value < 0 && incr < Long.MIN_VALUE - value
                 || incr > 0 && value > 0 && incr > Long.MAX_VALUE - value) {
@@ -499,18 +499,18 @@ public final class StringCommands {
         if (!c.argLong(2)) {
             return;
         }
-        incrDecr(c, c.tmp[0]);
+        incrDecr(c, c.ctx.tmp[0]);
     }
 
     static void decrby(Client c) {
         if (!c.argLong(2)) {
             return;
         }
-        if (c.tmp[0] == Long.MIN_VALUE) {
+        if (c.ctx.tmp[0] == Long.MIN_VALUE) {
             c.error("ERR decrement would overflow");
             return;
         }
-        incrDecr(c, -c.tmp[0]);
+        incrDecr(c, -c.ctx.tmp[0]);
     }
 
     static void incrbyfloat(Client c) {

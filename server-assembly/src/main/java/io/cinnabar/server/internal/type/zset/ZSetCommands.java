@@ -171,7 +171,7 @@ public final class ZSetCommands {
             c.error("ERR INCR option supports a single increment-element pair");
             return;
         }
-        double[] scores = c.server.scores(elements); // reused: ZADD allocates nothing for its scores
+        double[] scores = c.ctx.scores(elements); // reused: ZADD allocates nothing for its scores
         long maxLen = 0;
         for (int i = 0; i < elements; i++) {
             scores[i] = argDouble(c, j + 2 * i);
@@ -190,7 +190,7 @@ public final class ZSetCommands {
             c.error(NOT_FLOAT);
             return;
         }
-        double[] scores = c.server.scores(1);
+        double[] scores = c.ctx.scores(1);
         scores[0] = s;
         addGeneric(c, INCR, 2, scores, 1, c.argLen[3]);
     }
@@ -462,11 +462,11 @@ public final class ZSetCommands {
                 if (!c.argLong(j + 1)) {
                     return;
                 }
-                offset = c.tmp[0];
+                offset = c.ctx.tmp[0];
                 if (!c.argLong(j + 2)) {
                     return;
                 }
-                limit = c.tmp[0];
+                limit = c.ctx.tmp[0];
                 j += 2;
             } else if (direction == -1 && c.argIs(j, "rev")) {
                 direction = 1;
@@ -503,11 +503,11 @@ public final class ZSetCommands {
             if (!c.argLong(minIdx)) {
                 return;
             }
-            long a = c.tmp[0];
+            long a = c.ctx.tmp[0];
             if (!c.argLong(maxIdx)) {
                 return;
             }
-            rankArgs = new long[] {a, c.tmp[0]};
+            rankArgs = new long[] {a, c.ctx.tmp[0]};
         } else if (type == SCORE) {
             sr = parseScore(c, minIdx, maxIdx);
             if (sr == null) {
@@ -619,11 +619,11 @@ public final class ZSetCommands {
             if (!c.argLong(2)) {
                 return;
             }
-            long a = c.tmp[0];
+            long a = c.ctx.tmp[0];
             if (!c.argLong(3)) {
                 return;
             }
-            rankArgs = new long[] {a, c.tmp[0]};
+            rankArgs = new long[] {a, c.ctx.tmp[0]};
         } else if (type == SCORE) {
             sr = parseScore(c, 2, 3);
             if (sr == null) {
@@ -677,11 +677,11 @@ public final class ZSetCommands {
         long count = 1;
         boolean hasCount = c.argc == 3;
         if (hasCount) {
-            if (!Num.string2ll(c.argBuf, c.argOff[2], c.argLen[2], c.tmp) || c.tmp[0] < 0) {
+            if (!Num.string2ll(c.argBuf, c.argOff[2], c.argLen[2], c.ctx.tmp) || c.ctx.tmp[0] < 0) {
                 c.error("ERR value is out of range, must be positive");
                 return;
             }
-            count = c.tmp[0];
+            count = c.ctx.tmp[0];
         }
         Entry e = c.server.lookupWrite(c, 1);
         if (e != null && e.type != Entry.TYPE_ZSET) {
@@ -781,7 +781,7 @@ public final class ZSetCommands {
                 c.error(Shared.SYNTAX);
                 return;
             }
-            long l = c.tmp[0];
+            long l = c.ctx.tmp[0];
             long count = Math.abs(l);
             if (withScores && count > Long.MAX_VALUE / 2) {
                 c.error("ERR value is out of range");
@@ -882,7 +882,7 @@ public final class ZSetCommands {
         if (!ScanOptions.parseCursor(c, 2)) {
             return;
         }
-        long cursor = c.tmp[0];
+        long cursor = c.ctx.tmp[0];
         ZSetValue z = read(c, 1);
         if (z == NONE) {
             return;
@@ -921,7 +921,7 @@ public final class ZSetCommands {
         if (!c.argLong(numkeysIdx)) {
             return;
         }
-        long setnum = c.tmp[0];
+        long setnum = c.ctx.tmp[0];
         if (setnum < 1) {
             c.error("ERR at least 1 input key is needed for '" + c.cmd.fullName + "' command");
             return;
@@ -1112,7 +1112,7 @@ public final class ZSetCommands {
         if (!c.argLong(1)) {
             return;
         }
-        long numkeys = c.tmp[0];
+        long numkeys = c.ctx.tmp[0];
         if (numkeys < 1) {
             c.error("ERR at least 1 input key is needed for 'zintercard' command");
             return;
@@ -1138,11 +1138,11 @@ public final class ZSetCommands {
         for (int j = 2 + n; j < c.argc; j++) {
             if (c.argIs(j, "limit") && j < c.argc - 1) {
                 j++;
-                if (!Num.string2ll(c.argBuf, c.argOff[j], c.argLen[j], c.tmp) || c.tmp[0] < 0) {
+                if (!Num.string2ll(c.argBuf, c.argOff[j], c.argLen[j], c.ctx.tmp) || c.ctx.tmp[0] < 0) {
                     c.error("ERR LIMIT can't be negative");
                     return;
                 }
-                limit = c.tmp[0];
+                limit = c.ctx.tmp[0];
             } else {
                 c.error(Shared.SYNTAX);
                 return;
