@@ -1,5 +1,7 @@
 package io.cinnabar.server.internal.type;
 
+import io.cinnabar.server.internal.command.Shared;
+import io.cinnabar.server.internal.keyspace.Entry;
 import io.cinnabar.server.internal.command.Client;
 
 /**
@@ -35,5 +37,34 @@ public final class TypeCommands {
             return false;
         }
         return true;
+    }
+
+    /**
+     * SREM, ZREM, HDEL: removes the members given after the key from a value of the given type, deletes the key
+     * when it becomes empty, and replies the number removed (0 for a missing key).
+     */
+    public static void removeMembers(Client c, int type) {
+        Entry e = c.server.lookupWrite(c, 1);
+        if (e == null) {
+            c.integer(0);
+            return;
+        }
+        if (e.type != type) {
+            c.error(Shared.WRONGTYPE);
+            return;
+        }
+        Members v = (Members) e.obj;
+        long n = 0;
+        for (int i = 2; i < c.argc; i++) {
+            if (v.removeMember(c.argBuf, c.argOff[i], c.argLen[i])) {
+                n++;
+                if (v.memberCount() == 0) {
+                    c.server.keyspace.delete(c.db, e);
+                    break;
+                }
+            }
+        }
+        c.server.dirty += n;
+        c.integer(n);
     }
 }

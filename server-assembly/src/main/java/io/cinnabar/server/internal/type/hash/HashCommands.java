@@ -30,7 +30,7 @@ public final class HashCommands {
         t.impl("hsetnx", HashCommands::hsetnx);
         t.impl("hget", HashCommands::hget);
         t.impl("hmget", HashCommands::hmget);
-        t.impl("hdel", HashCommands::hdel);
+        t.impl("hdel", c -> TypeCommands.removeMembers(c, Entry.TYPE_HASH));
         t.impl("hlen", c -> {
             HashValue h = read(c, 1);
             if (h != NONE) {
@@ -102,7 +102,7 @@ public final class HashCommands {
         }
         HashValue h = (HashValue) e.obj;
         TypeLimits lim = c.server.limits;
-        h.tryConversion(c, 2, c.argc, lim);
+        h.tryConversion(c.argLen, 2, c.argc, lim);
         int created = 0;
         for (int i = 2; i < c.argc; i += 2) {
             if (h.set(c.argBuf, c.argOff[i], c.argLen[i], c.argBuf, c.argOff[i + 1], c.argLen[i + 1], lim)) {
@@ -127,7 +127,7 @@ public final class HashCommands {
             c.integer(0);
             return;
         }
-        h.tryConversion(c, 2, 4, c.server.limits);
+        h.tryConversion(c.argLen, 2, 4, c.server.limits);
         h.set(c.argBuf, c.argOff[2], c.argLen[2], c.argBuf, c.argOff[3], c.argLen[3], c.server.limits);
         c.server.dirty++;
         c.integer(1);
@@ -141,7 +141,9 @@ public final class HashCommands {
         if (h == null) {
             c.nullBulk();
         } else {
-            h.reply(c, c.argBuf, c.argOff[2], c.argLen[2]);
+            if (!h.get(c.argBuf, c.argOff[2], c.argLen[2], c.bulkSink)) {
+                c.nullBulk();
+            }
         }
     }
 
@@ -155,34 +157,11 @@ public final class HashCommands {
             if (h == null) {
                 c.nullBulk();
             } else {
-                h.reply(c, c.argBuf, c.argOff[i], c.argLen[i]);
-            }
-        }
-    }
-
-    static void hdel(Client c) {
-        Entry e = c.server.lookupWrite(c, 1);
-        if (e == null) {
-            c.integer(0);
-            return;
-        }
-        if (e.type != Entry.TYPE_HASH) {
-            c.error(Shared.WRONGTYPE);
-            return;
-        }
-        HashValue h = (HashValue) e.obj;
-        int n = 0;
-        for (int i = 2; i < c.argc; i++) {
-            if (h.delete(c.argBuf, c.argOff[i], c.argLen[i])) {
-                n++;
-                if (h.size() == 0) {
-                    c.server.keyspace.delete(c.db, e);
-                    break;
+                if (!h.get(c.argBuf, c.argOff[i], c.argLen[i], c.bulkSink)) {
+                    c.nullBulk();
                 }
             }
         }
-        c.server.dirty += n;
-        c.integer(n);
     }
 
     static void getall(Client c, boolean keys, boolean vals) {
@@ -208,11 +187,11 @@ public final class HashCommands {
             Listpack lp = h.lp;
             for (int p = lp.first(); p >= 0; p = lp.next(p)) {
                 if (keys) {
-                    HashValue.replyEntry(c, lp, p);
+                    HashValue.entry(lp, p, c.bulkSink);
                 }
                 p = lp.next(p);
                 if (vals) {
-                    HashValue.replyEntry(c, lp, p);
+                    HashValue.entry(lp, p, c.bulkSink);
                 }
             }
         } else {
@@ -317,7 +296,7 @@ public final class HashCommands {
             return;
         }
         if (h.lp != null) {
-            HashValue.replyEntry(c, h.lp, h.lp.seek(2 * ThreadLocalRandom.current().nextInt(h.size())));
+            HashValue.entry(h.lp, h.lp.seek(2 * ThreadLocalRandom.current().nextInt(h.size())), c.bulkSink);
         } else {
             c.bulk(h.ht.fairRandomEntry().key());
         }

@@ -1,6 +1,7 @@
 package io.cinnabar.server.internal.type.hash;
 
-import io.cinnabar.server.internal.command.Client;
+import io.cinnabar.server.internal.type.Members;
+import io.cinnabar.quicklist.Quicklist.ElementSink;
 import io.cinnabar.server.internal.config.Num;
 import io.cinnabar.server.internal.config.TypeLimits;
 import io.cinnabar.server.internal.keyspace.TypedValue;
@@ -23,7 +24,7 @@ import java.util.List;
  * fields (N is at most the threshold); hashtable operations are O(1) expected.
  * <p><b>Note:</b> This class is not threadsafe.
  */
-public final class HashValue implements TypedValue {
+public final class HashValue implements TypedValue, Members {
     public Listpack lp;
     public Dict<byte[]> ht;
 
@@ -59,8 +60,10 @@ public final class HashValue implements TypedValue {
         return lp != null ? lp.count() / 2 : ht.size();
     }
 
-    /** Converts to a hashtable if adding the arguments [from, to) of c (fields and values) calls for it. */
-    void tryConversion(Client c, int from, int to, TypeLimits lim) {
+    /**
+     * Converts to a hashtable if adding fields and values whose lengths are {@code lens[from..to)} calls for it.
+     */
+    void tryConversion(int[] lens, int from, int to, TypeLimits lim) {
         if (lp == null) {
             return;
         }
@@ -70,11 +73,11 @@ public final class HashValue implements TypedValue {
         }
         long sum = 0;
         for (int i = from; i < to; i++) {
-            if (c.argLen[i] > lim.hashValue) {
+            if (lens[i] > lim.hashValue) {
                 toHashtable(0);
                 return;
             }
-            sum += c.argLen[i];
+            sum += lens[i];
         }
         if (!lp.safeToAdd(sum)) {
             toHashtable(0);
@@ -114,30 +117,31 @@ public final class HashValue implements TypedValue {
         return lp != null ? lp.find(lp.first(), b, off, len, 1) >= 0 : ht.find(b, off, len) != null;
     }
 
-    /** Replies with the value of the field, or a null bulk. */
-    void reply(Client c, byte[] b, int off, int len) {
+    /** Hands the value of the field to out without copying it; false (out untouched) when there is no such field. */
+    boolean get(byte[] b, int off, int len, ElementSink out) {
         if (lp != null) {
             int v = lpValue(b, off, len);
             if (v < 0) {
-                c.nullBulk();
-            } else {
-                replyEntry(c, lp, v);
+                return false;
             }
-            return;
+            entry(lp, v, out);
+            return true;
         }
         DictEntry<byte[]> e = ht.find(b, off, len);
         if (e == null) {
-            c.nullBulk();
-        } else {
-            c.bulk(e.value());
+            return false;
         }
+        byte[] v = e.value();
+        out.string(v, 0, v.length);
+        return true;
     }
 
-    static void replyEntry(Client c, Listpack lp, int p) {
+    /** Hands the listpack entry at p to out: its digits as a long, or its bytes in place. */
+    static void entry(Listpack lp, int p, ElementSink out) {
         if (lp.isInteger(p)) {
-            c.bulkLong(lp.getLong(p));
+            out.integer(lp.getLong(p));
         } else {
-            c.bulk(lp.array(), lp.stringOffset(p), lp.stringLength(p));
+            out.string(lp.array(), lp.stringOffset(p), lp.stringLength(p));
         }
     }
 
@@ -213,5 +217,15 @@ public final class HashValue implements TypedValue {
             });
         }
         return out;
+    }
+
+    @Override
+    public boolean removeMember(byte[] b, int off, int len) {
+        return delete(b, off, len);
+    }
+
+    @Override
+    public long memberCount() {
+        return size();
     }
 }

@@ -64,7 +64,7 @@ public final class BlockingCommands {
             }
             c.array(2);
             c.bulk(e.key);
-            ((ListValue) e.obj).replyPop(c, head);
+            ((ListValue) e.obj).pop(head, c.bulkSink);
             c.server.dirty++;
             ListCommands.removed(c, e);
             return;

@@ -130,7 +130,7 @@ public final class ListCommands {
         }
         ListValue l = (ListValue) e.obj;
         if (!hasCount) {
-            l.replyPop(c, head);
+            l.pop(head, c.bulkSink);
             c.server.dirty++;
             removed(c, e);
             return;
@@ -138,7 +138,7 @@ public final class ListCommands {
         long n = Math.min(count, l.size());
         c.array(n);
         for (long i = 0; i < n; i++) {
-            l.replyPop(c, head);
+            l.pop(head, c.bulkSink);
         }
         c.server.dirty += n;
         removed(c, e);
@@ -188,7 +188,8 @@ public final class ListCommands {
             c.array(0);
             return;
         }
-        l.replyRange(c, start, end);
+        c.array((int) (end - start + 1));
+        l.range(start, end, c.bulkSink);
     }
 
     static void lset(Client c) {
@@ -521,7 +522,7 @@ public final class ListCommands {
             c.bulk(e.key);
             c.array(n);
             for (long i = 0; i < n; i++) {
-                l.replyPop(c, left);
+                l.pop(left, c.bulkSink);
             }
             c.server.dirty += n;
             removed(c, e);

@@ -1,6 +1,6 @@
 package io.cinnabar.server.internal.type.list;
 
-import io.cinnabar.server.internal.command.Client;
+import io.cinnabar.quicklist.Quicklist.ElementSink;
 import io.cinnabar.server.internal.config.TypeLimits;
 import io.cinnabar.server.internal.keyspace.TypedValue;
 
@@ -132,19 +132,19 @@ public final class ListValue implements TypedValue {
         }
     }
 
-    /** Pops the head or tail element (the list is not empty) into a bulk reply, copying nothing. */
-    void replyPop(Client c, boolean head) {
+    /** Pops the head or tail element (the list is not empty), handing it to out in place, copying nothing. */
+    void pop(boolean head, ElementSink out) {
         if (lp != null) {
             Listpack l = lp;
             int p = head ? l.first() : l.last();
             if (l.isInteger(p)) {
-                c.bulkLong(l.getLong(p));
+                out.integer(l.getLong(p));
             } else {
-                c.bulk(l.array(), l.stringOffset(p), l.stringLength(p));
+                out.string(l.array(), l.stringOffset(p), l.stringLength(p));
             }
             l.delete(p);
         } else {
-            ql.pop(head, c.bulkSink);
+            ql.pop(head, out);
         }
     }
 
@@ -232,19 +232,18 @@ public final class ListValue implements TypedValue {
     }
 
     /**
-     * Replies the elements start..end (valid indexes, start &lt;= end) as an array of bulk strings, straight from
-     * the listpack bytes: LRANGE allocates nothing per element (integer entries are written as their digits).
+     * Hands the elements start..end (valid indexes, start &lt;= end) to out in order, straight from the listpack
+     * or quicklist bytes: LRANGE allocates nothing per element (integer entries are handed as longs).
      */
-    void replyRange(Client c, long start, long end) {
-        c.array((int) (end - start + 1));
+    void range(long start, long end, ElementSink out) {
         if (lp != null) {
             Listpack l = lp;
             int p = l.seek((int) start);
             for (long i = start; i <= end && p >= 0; i++, p = l.next(p)) {
                 if (l.isInteger(p)) {
-                    c.bulkLong(l.getLong(p));
+                    out.integer(l.getLong(p));
                 } else {
-                    c.bulk(l.array(), l.stringOffset(p), l.stringLength(p));
+                    out.string(l.array(), l.stringOffset(p), l.stringLength(p));
                 }
             }
             return;
@@ -252,9 +251,9 @@ public final class ListValue implements TypedValue {
         try (QuicklistIterator it = ql.iterator(start, true)) {
             for (long i = start; i <= end && it.next(); i++) {
                 if (it.isInteger()) {
-                    c.bulkLong(it.longValue());
+                    out.integer(it.longValue());
                 } else {
-                    c.bulk(it.valueArray(), it.valueOffset(), it.valueLength());
+                    out.string(it.valueArray(), it.valueOffset(), it.valueLength());
                 }
             }
         }

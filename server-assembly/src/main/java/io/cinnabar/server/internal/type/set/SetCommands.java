@@ -29,7 +29,7 @@ public final class SetCommands {
 
     public static void register(CommandTable t) {
         t.impl("sadd", SetCommands::sadd);
-        t.impl("srem", SetCommands::srem);
+        t.impl("srem", c -> TypeCommands.removeMembers(c, Entry.TYPE_SET));
         t.impl("smembers", SetCommands::smembers);
         t.impl("sismember", c -> {
             SetValue s = read(c, 1);
@@ -103,31 +103,6 @@ public final class SetCommands {
         }
         c.server.dirty += added;
         c.integer(added);
-    }
-
-    static void srem(Client c) {
-        Entry e = c.server.lookupWrite(c, 1);
-        if (e == null) {
-            c.integer(0);
-            return;
-        }
-        if (e.type != Entry.TYPE_SET) {
-            c.error(Shared.WRONGTYPE);
-            return;
-        }
-        SetValue s = (SetValue) e.obj;
-        int n = 0;
-        for (int i = 2; i < c.argc; i++) {
-            if (s.remove(c.argBuf, c.argOff[i], c.argLen[i])) {
-                n++;
-                if (s.size() == 0) {
-                    c.server.keyspace.delete(c.db, e);
-                    break;
-                }
-            }
-        }
-        c.server.dirty += n;
-        c.integer(n);
     }
 
     static void smembers(Client c) {

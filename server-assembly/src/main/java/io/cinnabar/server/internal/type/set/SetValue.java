@@ -1,5 +1,6 @@
 package io.cinnabar.server.internal.type.set;
 
+import io.cinnabar.server.internal.type.Members;
 import io.cinnabar.server.internal.config.Num;
 import io.cinnabar.server.internal.config.TypeLimits;
 import io.cinnabar.server.internal.keyspace.TypedValue;
@@ -26,7 +27,7 @@ import java.util.List;
  * a set. Costs: intset O(log N) lookup, O(N) insert; listpack O(N); hashtable O(1) expected.
  * <p><b>Note:</b> This class is not threadsafe.
  */
-public final class SetValue implements TypedValue {
+public final class SetValue implements TypedValue, Members {
     public Intset is;
     public Listpack lp;
     Dict<Boolean> ht;
@@ -214,5 +215,15 @@ public final class SetValue implements TypedValue {
             ht.forEach((DictEntry<Boolean> e) -> out.add(e.key()));
         }
         return out;
+    }
+
+    @Override
+    public boolean removeMember(byte[] b, int off, int len) {
+        return remove(b, off, len);
+    }
+
+    @Override
+    public long memberCount() {
+        return size();
     }
 }

@@ -83,7 +83,7 @@ public final class ZSetCommands {
         t.impl("zrevrangebylex", c -> zrange(c, 1, -1, LEX, true));
         t.impl("zrank", c -> zrank(c, false));
         t.impl("zrevrank", c -> zrank(c, true));
-        t.impl("zrem", ZSetCommands::zrem);
+        t.impl("zrem", c -> TypeCommands.removeMembers(c, Entry.TYPE_ZSET));
         t.impl("zremrangebyscore", c -> zremrange(c, SCORE));
         t.impl("zremrangebyrank", c -> zremrange(c, RANK));
         t.impl("zremrangebylex", c -> zremrange(c, LEX));
@@ -585,31 +585,6 @@ public final class ZSetCommands {
     }
 
     // ------------------------------------------------------------------ removal
-
-    static void zrem(Client c) {
-        Entry e = c.server.lookupWrite(c, 1);
-        if (e == null) {
-            c.integer(0);
-            return;
-        }
-        if (e.type != Entry.TYPE_ZSET) {
-            c.error(Shared.WRONGTYPE);
-            return;
-        }
-        ZSetValue z = (ZSetValue) e.obj;
-        long n = 0;
-        for (int i = 2; i < c.argc; i++) {
-            if (z.remove(c.argBuf, c.argOff[i], c.argLen[i])) {
-                n++;
-                if (z.size() == 0) {
-                    c.server.keyspace.delete(c.db, e);
-                    break;
-                }
-            }
-        }
-        c.server.dirty += n;
-        c.integer(n);
-    }
 
     static void zremrange(Client c, int type) {
         long[] rankArgs = null;

@@ -1,5 +1,6 @@
 package io.cinnabar.server.internal.type.zset;
 
+import io.cinnabar.server.internal.type.Members;
 import io.cinnabar.server.internal.config.Num;
 import io.cinnabar.server.internal.config.TypeLimits;
 import io.cinnabar.server.internal.keyspace.TypedValue;
@@ -26,7 +27,7 @@ import java.util.Arrays;
  * most the threshold); skiplist operations O(log N), score lookup O(1) expected.
  * <p><b>Note:</b> This class is not threadsafe.
  */
-public final class ZSetValue implements TypedValue {
+public final class ZSetValue implements TypedValue, Members {
     public Listpack lp;
     public ZSkipList zsl;
     Dict<ZSkipList.Node> dict;
@@ -411,5 +412,15 @@ public final class ZSetValue implements TypedValue {
         } else {
             zsl.rangeByRank(start, end, false, node -> v.visit(node.member(), node.score()));
         }
+    }
+
+    @Override
+    public boolean removeMember(byte[] b, int off, int len) {
+        return remove(b, off, len);
+    }
+
+    @Override
+    public long memberCount() {
+        return size();
     }
 }
