@@ -13,15 +13,6 @@ public final class Shared {
 
     static final byte[] OK = b("+OK\r\n");
     public static final byte[] PONG = b("+PONG\r\n");
-    static final byte[] QUEUED = b("+QUEUED\r\n");
-    static final byte[] NULL_BULK = b("$-1\r\n");
-    static final byte[] NULL_ARRAY = b("*-1\r\n");
-    static final byte[] NULL3 = b("_\r\n");
-    static final byte[] ZERO = b(":0\r\n");
-    static final byte[] ONE = b(":1\r\n");
-    static final byte[] TRUE3 = b("#t\r\n");
-    static final byte[] FALSE3 = b("#f\r\n");
-    static final byte[] EMPTY_ARRAY = b("*0\r\n");
     public static final byte[] EMPTY_BULK = b("$0\r\n\r\n");
     public static final String WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value";
     public static final String SYNTAX = "ERR syntax error";

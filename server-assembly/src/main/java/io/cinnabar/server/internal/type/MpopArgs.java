@@ -1,5 +1,6 @@
 package io.cinnabar.server.internal.type;
 
+import io.cinnabar.server.internal.keyspace.Entry;
 import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.Shared;
 import io.cinnabar.server.internal.config.Num;
@@ -60,5 +61,33 @@ public final class MpopArgs {
         }
         out[1] = count == -1 ? 1 : count;
         return where;
+    }
+
+    /** Pops from one value for an MPOP command: up to count elements of e (of the right type) and the reply. */
+    @FunctionalInterface
+    public interface Pop {
+        void pop(Client c, Entry e, boolean flag, long count);
+    }
+
+    /**
+     * The one LMPOP/ZMPOP/BLMPOP/BZMPOP skeleton: pops with {@code pop} from the first key among the arguments
+     * from..to-1 that exists; a key of another type stops the search with WRONGTYPE.
+     *
+     * @return false, having replied nothing, when none of the keys exists; true after a reply (or a WRONGTYPE)
+     */
+    public static boolean popFirst(Client c, int from, int to, int type, boolean flag, long count, Pop pop) {
+        for (int k = from; k < to; k++) {
+            Entry e = c.server.lookupWrite(c, k);
+            if (e == null) {
+                continue;
+            }
+            if (e.type != type) {
+                c.error(Shared.WRONGTYPE);
+                return true;
+            }
+            pop.pop(c, e, flag, count);
+            return true;
+        }
+        return false;
     }
 }

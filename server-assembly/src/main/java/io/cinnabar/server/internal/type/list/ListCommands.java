@@ -507,27 +507,22 @@ public final class ListCommands {
      * @return false, having replied nothing, when none of the keys exists; true after a reply (or a WRONGTYPE)
      */
     static boolean mpop(Client c, int from, int to, boolean left, long count) {
-        for (int k = from; k < to; k++) {
-            Entry e = c.server.lookupWrite(c, k);
-            if (e == null) {
-                continue;
-            }
-            if (e.type != Entry.TYPE_LIST) {
-                c.error(Shared.WRONGTYPE);
-                return true;
-            }
-            ListValue l = (ListValue) e.obj;
-            long n = Math.min(count, l.size());
-            c.array(2);
-            c.bulk(e.key);
-            c.array(n);
-            for (long i = 0; i < n; i++) {
-                l.pop(left, c.bulkSink);
-            }
-            c.server.dirty += n;
-            removed(c, e);
-            return true;
+        return MpopArgs.popFirst(c, from, to, Entry.TYPE_LIST, left, count, LIST_POP);
+    }
+
+    private static final MpopArgs.Pop LIST_POP = ListCommands::popCount;
+
+    /** Pops up to count elements from the head (left) or tail and replies {@code [key, [elements]]}. */
+    private static void popCount(Client c, Entry e, boolean left, long count) {
+        ListValue l = (ListValue) e.obj;
+        long n = Math.min(count, l.size());
+        c.array(2);
+        c.bulk(e.key);
+        c.array(n);
+        for (long i = 0; i < n; i++) {
+            l.pop(left, c.bulkSink);
         }
-        return false;
+        c.server.dirty += n;
+        removed(c, e);
     }
 }

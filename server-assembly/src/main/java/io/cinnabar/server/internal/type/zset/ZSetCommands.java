@@ -727,20 +727,10 @@ public final class ZSetCommands {
      * @return false, having replied nothing, when none of the keys exists; true after a reply (or a WRONGTYPE)
      */
     public static boolean mpop(Client c, int from, int to, boolean max, long count) {
-        for (int k = from; k < to; k++) {
-            Entry e = c.server.lookupWrite(c, k);
-            if (e == null) {
-                continue;
-            }
-            if (e.type != Entry.TYPE_ZSET) {
-                c.error(Shared.WRONGTYPE);
-                return true;
-            }
-            pop(c, e, max, count, true, true);
-            return true;
-        }
-        return false;
+        return MpopArgs.popFirst(c, from, to, Entry.TYPE_ZSET, max, count, ZSET_POP);
     }
+
+    private static final MpopArgs.Pop ZSET_POP = (c, e, max, count) -> pop(c, e, max, count, true, true);
 
     // ------------------------------------------------------------------ random, scan
 
