@@ -1,6 +1,6 @@
 package io.cinnabar.benchmarks.hll;
 
-import io.cinnabar.server.internal.Hll;
+import io.cinnabar.server.internal.type.hll.Hll;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

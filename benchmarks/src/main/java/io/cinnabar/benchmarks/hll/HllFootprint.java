@@ -1,6 +1,6 @@
 package io.cinnabar.benchmarks.hll;
 
-import io.cinnabar.server.internal.Hll;
+import io.cinnabar.server.internal.type.hll.Hll;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
