@@ -195,7 +195,7 @@ public final class KeyCommands {
         }
         Entry n = c.server.keyspace.add(dstDb, c.arg(2));
         n.copyValueFrom(src);
-        n.lru = src.lru;
+        c.server.keyspace.copyAccess(src, n);
         long expire = c.server.keyspace.expireOf(c.db, src);
         if (expire != -1) {
             c.server.keyspace.setExpire(dstDb, n, expire);

@@ -173,6 +173,23 @@ public final class Keyspace {
         e.lru = (lfuMinutes() << 8) | counter;
     }
 
+    /**
+     * RESTORE's IDLETIME/FREQ: sets the access data of a restored key (idle seconds under an LRU policy, the
+     * frequency counter under LFU); a negative value, or one that does not apply to the policy, is ignored.
+     */
+    public void restoreAccess(Entry e, long idleSeconds, long freq) {
+        if (idleSeconds >= 0 && !lfu) {
+            e.lru = (int) ((lruClock - idleSeconds) & 0xFFFFFF);
+        } else if (freq >= 0 && lfu) {
+            e.lru = (e.lru & ~0xFF) | (int) freq;
+        }
+    }
+
+    /** COPY: the copy starts with the access data of the source. */
+    public void copyAccess(Entry from, Entry to) {
+        to.lru = from.lru;
+    }
+
     /** Idle time of a key in ms, from the LRU clock (1 s resolution). */
     public long idleMs(Entry e) {
         int now = lruClock;

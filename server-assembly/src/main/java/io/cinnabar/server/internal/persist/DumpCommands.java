@@ -151,11 +151,7 @@ public final class DumpCommands {
             e.setString(value.string, 0, value.string.length, c.ctx.tmp);
         }
         c.server.keyspace.initAccess(e);
-        if (idle >= 0 && !c.server.keyspace.lfu) {
-            e.lru = (int) ((c.server.keyspace.lruClock - idle) & 0xFFFFFF);
-        } else if (freq >= 0 && c.server.keyspace.lfu) {
-            e.lru = (e.lru & ~0xFF) | (int) freq;
-        }
+        c.server.keyspace.restoreAccess(e, idle, freq);
         if (expireAt != -1) {
             c.server.keyspace.setExpire(c.db, e, expireAt);
         }
