@@ -67,4 +67,16 @@ public final class TypeCommands {
         c.server.dirty += n;
         c.integer(n);
     }
+
+    /**
+     * The type check of a read: true, after replying WRONGTYPE, when e (a looked-up key, null when absent) holds
+     * a value of another type than {@code type}.
+     */
+    public static boolean wrongType(Client c, Entry e, int type) {
+        if (e != null && e.type != type) {
+            c.error(Shared.WRONGTYPE);
+            return true;
+        }
+        return false;
+    }
 }

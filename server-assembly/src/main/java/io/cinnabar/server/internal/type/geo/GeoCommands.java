@@ -1,5 +1,6 @@
 package io.cinnabar.server.internal.type.geo;
 
+import io.cinnabar.server.internal.type.TypeCommands;
 import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Shared;
@@ -208,11 +209,6 @@ public final class GeoCommands {
         return true;
     }
 
-    /** The zset at arg i, null when missing, or ZSetCommands.NONE after a WRONGTYPE reply. */
-    private static ZSetValue zset(Client c, int i) {
-        return ZSetCommands.read(c, i);
-    }
-
     /** addReplyHumanLongDouble: a bulk string in RESP2, a RESP3 double in RESP3. */
     private static void humanDouble(Client c, double v) {
         byte[] t = LongDouble.valueOf(v).toHumanBytes();
@@ -328,10 +324,11 @@ public final class GeoCommands {
     // ------------------------------------------------------------------ GEOPOS, GEODIST, GEOHASH
 
     static void geopos(Client c) {
-        ZSetValue z = zset(c, 1);
-        if (z == ZSetCommands.NONE) {
+        Entry zKey = c.server.lookupRead(c, 1);
+        if (TypeCommands.wrongType(c, zKey, Entry.TYPE_ZSET)) {
             return;
         }
+        ZSetValue z = zKey == null ? null : (ZSetValue) zKey.obj;
         c.array(c.argc - 2);
         double[] xy = new double[2];
         for (int j = 2; j < c.argc; j++) {
@@ -356,10 +353,11 @@ public final class GeoCommands {
             c.error(Shared.SYNTAX);
             return;
         }
-        ZSetValue z = zset(c, 1);
-        if (z == ZSetCommands.NONE) {
+        Entry zKey = c.server.lookupRead(c, 1);
+        if (TypeCommands.wrongType(c, zKey, Entry.TYPE_ZSET)) {
             return;
         }
+        ZSetValue z = zKey == null ? null : (ZSetValue) zKey.obj;
         double[] a = new double[2];
         double[] b = new double[2];
         if (z == null || !memberPos(z, c, 2, a) || !memberPos(z, c, 3, b)) {
@@ -370,10 +368,11 @@ public final class GeoCommands {
     }
 
     static void geohash(Client c) {
-        ZSetValue z = zset(c, 1);
-        if (z == ZSetCommands.NONE) {
+        Entry zKey = c.server.lookupRead(c, 1);
+        if (TypeCommands.wrongType(c, zKey, Entry.TYPE_ZSET)) {
             return;
         }
+        ZSetValue z = zKey == null ? null : (ZSetValue) zKey.obj;
         c.array(c.argc - 2);
         double[] xy = new double[2];
         for (int j = 2; j < c.argc; j++) {
@@ -431,10 +430,11 @@ public final class GeoCommands {
 
     /** georadiusGeneric: every search command, flags telling which. */
     static void search(Client c, int srcKeyIndex, int flags) {
-        ZSetValue z = zset(c, srcKeyIndex);
-        if (z == ZSetCommands.NONE) {
+        Entry zKey = c.server.lookupRead(c, srcKeyIndex);
+        if (TypeCommands.wrongType(c, zKey, Entry.TYPE_ZSET)) {
             return;
         }
+        ZSetValue z = zKey == null ? null : (ZSetValue) zKey.obj;
         Shape shape = new Shape();
         Options o = new Options();
         int base;

@@ -32,20 +32,23 @@ public final class HashCommands {
         t.impl("hmget", HashCommands::hmget);
         t.impl("hdel", c -> TypeCommands.removeMembers(c, Entry.TYPE_HASH));
         t.impl("hlen", c -> {
-            HashValue h = read(c, 1);
-            if (h != NONE) {
+            Entry hKey = c.server.lookupRead(c, 1);
+            if (!TypeCommands.wrongType(c, hKey, Entry.TYPE_HASH)) {
+                HashValue h = hKey == null ? null : (HashValue) hKey.obj;
                 c.integer(h == null ? 0 : h.size());
             }
         });
         t.impl("hstrlen", c -> {
-            HashValue h = read(c, 1);
-            if (h != NONE) {
+            Entry hKey = c.server.lookupRead(c, 1);
+            if (!TypeCommands.wrongType(c, hKey, Entry.TYPE_HASH)) {
+                HashValue h = hKey == null ? null : (HashValue) hKey.obj;
                 c.integer(h == null ? 0 : h.strlen(c.argBuf, c.argOff[2], c.argLen[2]));
             }
         });
         t.impl("hexists", c -> {
-            HashValue h = read(c, 1);
-            if (h != NONE) {
+            Entry hKey = c.server.lookupRead(c, 1);
+            if (!TypeCommands.wrongType(c, hKey, Entry.TYPE_HASH)) {
+                HashValue h = hKey == null ? null : (HashValue) hKey.obj;
                 c.integer(h != null && h.exists(c.argBuf, c.argOff[2], c.argLen[2]) ? 1 : 0);
             }
         });
@@ -59,21 +62,6 @@ public final class HashCommands {
     }
 
     /** Marker returned after a WRONGTYPE reply. */
-    static final HashValue NONE = new HashValue();
-
-    /** The hash at argument arg for reading: null if absent, NONE after a WRONGTYPE reply. */
-    static HashValue read(Client c, int arg) {
-        Entry e = c.server.lookupRead(c, arg);
-        if (e == null) {
-            return null;
-        }
-        if (e.type != Entry.TYPE_HASH) {
-            c.error(Shared.WRONGTYPE);
-            return NONE;
-        }
-        return (HashValue) e.obj;
-    }
-
     /** The hash entry at argument 1 for writing, created if absent; null after a WRONGTYPE reply. */
     static Entry writeOrCreate(Client c) {
         Entry e = c.server.lookupWrite(c, 1);
@@ -134,10 +122,11 @@ public final class HashCommands {
     }
 
     static void hget(Client c) {
-        HashValue h = read(c, 1);
-        if (h == NONE) {
+        Entry hKey = c.server.lookupRead(c, 1);
+        if (TypeCommands.wrongType(c, hKey, Entry.TYPE_HASH)) {
             return;
         }
+        HashValue h = hKey == null ? null : (HashValue) hKey.obj;
         if (h == null) {
             c.nullBulk();
         } else {
@@ -148,10 +137,11 @@ public final class HashCommands {
     }
 
     static void hmget(Client c) {
-        HashValue h = read(c, 1);
-        if (h == NONE) {
+        Entry hKey = c.server.lookupRead(c, 1);
+        if (TypeCommands.wrongType(c, hKey, Entry.TYPE_HASH)) {
             return;
         }
+        HashValue h = hKey == null ? null : (HashValue) hKey.obj;
         c.array(c.argc - 2);
         for (int i = 2; i < c.argc; i++) {
             if (h == null) {
@@ -165,10 +155,11 @@ public final class HashCommands {
     }
 
     static void getall(Client c, boolean keys, boolean vals) {
-        HashValue h = read(c, 1);
-        if (h == NONE) {
+        Entry hKey = c.server.lookupRead(c, 1);
+        if (TypeCommands.wrongType(c, hKey, Entry.TYPE_HASH)) {
             return;
         }
+        HashValue h = hKey == null ? null : (HashValue) hKey.obj;
         if (h == null) {
             if (keys && vals) {
                 c.map(0);
@@ -287,10 +278,11 @@ public final class HashCommands {
             hrandfieldCount(c);
             return;
         }
-        HashValue h = read(c, 1);
-        if (h == NONE) {
+        Entry hKey = c.server.lookupRead(c, 1);
+        if (TypeCommands.wrongType(c, hKey, Entry.TYPE_HASH)) {
             return;
         }
+        HashValue h = hKey == null ? null : (HashValue) hKey.obj;
         if (h == null) {
             c.nullBulk();
             return;
@@ -320,10 +312,11 @@ public final class HashCommands {
             c.error("ERR value is out of range");
             return;
         }
-        HashValue h = read(c, 1);
-        if (h == NONE) {
+        Entry hKey = c.server.lookupRead(c, 1);
+        if (TypeCommands.wrongType(c, hKey, Entry.TYPE_HASH)) {
             return;
         }
+        HashValue h = hKey == null ? null : (HashValue) hKey.obj;
         if (h == null || count == 0) {
             c.array(0);
             return;
@@ -400,10 +393,11 @@ public final class HashCommands {
             return;
         }
         long cursor = c.ctx.tmp[0];
-        HashValue h = read(c, 1);
-        if (h == NONE) {
+        Entry hKey = c.server.lookupRead(c, 1);
+        if (TypeCommands.wrongType(c, hKey, Entry.TYPE_HASH)) {
             return;
         }
+        HashValue h = hKey == null ? null : (HashValue) hKey.obj;
         if (h == null) {
             ScanOptions.emptyScan(c);
             return;

@@ -1,5 +1,6 @@
 package io.cinnabar.server.internal.type.list;
 
+import io.cinnabar.server.internal.type.TypeCommands;
 import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Shared;
@@ -26,8 +27,9 @@ public final class ListCommands {
         t.impl("lpop", c -> pop(c, true));
         t.impl("rpop", c -> pop(c, false));
         t.impl("llen", c -> {
-            ListValue l = read(c, 1);
-            if (l != NONE) {
+            Entry lKey = c.server.lookupRead(c, 1);
+            if (!TypeCommands.wrongType(c, lKey, Entry.TYPE_LIST)) {
+                ListValue l = lKey == null ? null : (ListValue) lKey.obj;
                 c.integer(l == null ? 0 : l.size());
             }
         });
@@ -41,20 +43,6 @@ public final class ListCommands {
         t.impl("lmove", ListCommands::lmove);
         t.impl("rpoplpush", c -> move(c, false, true));
         t.impl("lmpop", ListCommands::lmpop);
-    }
-
-    static final ListValue NONE = new ListValue();
-
-    static ListValue read(Client c, int arg) {
-        Entry e = c.server.lookupRead(c, arg);
-        if (e == null) {
-            return null;
-        }
-        if (e.type != Entry.TYPE_LIST) {
-            c.error(Shared.WRONGTYPE);
-            return NONE;
-        }
-        return (ListValue) e.obj;
     }
 
     /** Deletes the key when the list became empty, else tries the shrinking conversion (listElementsRemoved). */
@@ -145,10 +133,11 @@ public final class ListCommands {
     }
 
     static void lindex(Client c) {
-        ListValue l = read(c, 1);
-        if (l == NONE) {
+        Entry lKey = c.server.lookupRead(c, 1);
+        if (TypeCommands.wrongType(c, lKey, Entry.TYPE_LIST)) {
             return;
         }
+        ListValue l = lKey == null ? null : (ListValue) lKey.obj;
         if (l == null) {
             c.nullBulk();
             return;
@@ -173,10 +162,11 @@ public final class ListCommands {
             return;
         }
         long end = c.ctx.tmp[0];
-        ListValue l = read(c, 1);
-        if (l == NONE) {
+        Entry lKey = c.server.lookupRead(c, 1);
+        if (TypeCommands.wrongType(c, lKey, Entry.TYPE_LIST)) {
             return;
         }
+        ListValue l = lKey == null ? null : (ListValue) lKey.obj;
         if (l == null) {
             c.array(0);
             return;
@@ -388,10 +378,11 @@ public final class ListCommands {
         if (fromTail) {
             rank = -rank;
         }
-        ListValue l = read(c, 1);
-        if (l == NONE) {
+        Entry lKey = c.server.lookupRead(c, 1);
+        if (TypeCommands.wrongType(c, lKey, Entry.TYPE_LIST)) {
             return;
         }
+        ListValue l = lKey == null ? null : (ListValue) lKey.obj;
         if (l == null) {
             if (count != -1) {
                 c.array(0);

@@ -32,14 +32,16 @@ public final class SetCommands {
         t.impl("srem", c -> TypeCommands.removeMembers(c, Entry.TYPE_SET));
         t.impl("smembers", SetCommands::smembers);
         t.impl("sismember", c -> {
-            SetValue s = read(c, 1);
-            if (s != NONE) {
+            Entry sKey = c.server.lookupRead(c, 1);
+            if (!TypeCommands.wrongType(c, sKey, Entry.TYPE_SET)) {
+                SetValue s = sKey == null ? null : (SetValue) sKey.obj;
                 c.integer(s != null && s.contains(c.argBuf, c.argOff[2], c.argLen[2]) ? 1 : 0);
             }
         });
         t.impl("smismember", c -> {
-            SetValue s = read(c, 1);
-            if (s != NONE) {
+            Entry sKey = c.server.lookupRead(c, 1);
+            if (!TypeCommands.wrongType(c, sKey, Entry.TYPE_SET)) {
+                SetValue s = sKey == null ? null : (SetValue) sKey.obj;
                 c.array(c.argc - 2);
                 for (int i = 2; i < c.argc; i++) {
                     c.integer(s != null && s.contains(c.argBuf, c.argOff[i], c.argLen[i]) ? 1 : 0);
@@ -47,8 +49,9 @@ public final class SetCommands {
             }
         });
         t.impl("scard", c -> {
-            SetValue s = read(c, 1);
-            if (s != NONE) {
+            Entry sKey = c.server.lookupRead(c, 1);
+            if (!TypeCommands.wrongType(c, sKey, Entry.TYPE_SET)) {
+                SetValue s = sKey == null ? null : (SetValue) sKey.obj;
                 c.integer(s == null ? 0 : s.size());
             }
         });
@@ -63,21 +66,6 @@ public final class SetCommands {
         t.impl("sdiff", c -> unionDiff(c, 1, -1, DIFF));
         t.impl("sdiffstore", c -> unionDiff(c, 2, 1, DIFF));
         t.impl("sscan", SetCommands::sscan);
-    }
-
-    static final SetValue NONE = SetValue.emptyIntset();
-
-    /** The set at argument arg for reading: null if absent, NONE after a WRONGTYPE reply. */
-    static SetValue read(Client c, int arg) {
-        Entry e = c.server.lookupRead(c, arg);
-        if (e == null) {
-            return null;
-        }
-        if (e.type != Entry.TYPE_SET) {
-            c.error(Shared.WRONGTYPE);
-            return NONE;
-        }
-        return (SetValue) e.obj;
     }
 
     static void sadd(Client c) {
@@ -106,10 +94,11 @@ public final class SetCommands {
     }
 
     static void smembers(Client c) {
-        SetValue s = read(c, 1);
-        if (s == NONE) {
+        Entry sKey = c.server.lookupRead(c, 1);
+        if (TypeCommands.wrongType(c, sKey, Entry.TYPE_SET)) {
             return;
         }
+        SetValue s = sKey == null ? null : (SetValue) sKey.obj;
         if (s == null) {
             c.set(0);
             return;
@@ -294,10 +283,11 @@ public final class SetCommands {
                 return;
             }
             long l = c.ctx.tmp[0];
-            SetValue s = read(c, 1);
-            if (s == NONE) {
+            Entry sKey = c.server.lookupRead(c, 1);
+            if (TypeCommands.wrongType(c, sKey, Entry.TYPE_SET)) {
                 return;
             }
+            SetValue s = sKey == null ? null : (SetValue) sKey.obj;
             if (s == null || l == 0) {
                 c.array(0);
                 return;
@@ -326,10 +316,11 @@ public final class SetCommands {
             }
             return;
         }
-        SetValue s = read(c, 1);
-        if (s == NONE) {
+        Entry sKey = c.server.lookupRead(c, 1);
+        if (TypeCommands.wrongType(c, sKey, Entry.TYPE_SET)) {
             return;
         }
+        SetValue s = sKey == null ? null : (SetValue) sKey.obj;
         if (s == null) {
             c.nullBulk();
             return;
@@ -489,10 +480,11 @@ public final class SetCommands {
             return;
         }
         long cursor = c.ctx.tmp[0];
-        SetValue s = read(c, 1);
-        if (s == NONE) {
+        Entry sKey = c.server.lookupRead(c, 1);
+        if (TypeCommands.wrongType(c, sKey, Entry.TYPE_SET)) {
             return;
         }
+        SetValue s = sKey == null ? null : (SetValue) sKey.obj;
         if (s == null) {
             ScanOptions.emptyScan(c);
             return;

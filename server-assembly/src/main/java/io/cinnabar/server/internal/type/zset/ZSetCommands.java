@@ -40,10 +40,11 @@ public final class ZSetCommands {
         t.impl("zadd", ZSetCommands::zadd);
         t.impl("zincrby", ZSetCommands::zincrby);
         t.impl("zscore", c -> {
-            ZSetValue z = read(c, 1);
-            if (z == NONE) {
+            Entry zKey = c.server.lookupRead(c, 1);
+            if (TypeCommands.wrongType(c, zKey, Entry.TYPE_ZSET)) {
                 return;
             }
+            ZSetValue z = zKey == null ? null : (ZSetValue) zKey.obj;
             double s = z == null ? Double.NaN : z.score(c.argBuf, c.argOff[2], c.argLen[2]);
             if (Double.isNaN(s)) {
                 c.nullBulk();
@@ -52,10 +53,11 @@ public final class ZSetCommands {
             }
         });
         t.impl("zmscore", c -> {
-            ZSetValue z = read(c, 1);
-            if (z == NONE) {
+            Entry zKey = c.server.lookupRead(c, 1);
+            if (TypeCommands.wrongType(c, zKey, Entry.TYPE_ZSET)) {
                 return;
             }
+            ZSetValue z = zKey == null ? null : (ZSetValue) zKey.obj;
             c.array(c.argc - 2);
             for (int i = 2; i < c.argc; i++) {
                 double s = z == null ? Double.NaN : z.score(c.argBuf, c.argOff[i], c.argLen[i]);
@@ -67,8 +69,9 @@ public final class ZSetCommands {
             }
         });
         t.impl("zcard", c -> {
-            ZSetValue z = read(c, 1);
-            if (z != NONE) {
+            Entry zKey = c.server.lookupRead(c, 1);
+            if (!TypeCommands.wrongType(c, zKey, Entry.TYPE_ZSET)) {
+                ZSetValue z = zKey == null ? null : (ZSetValue) zKey.obj;
                 c.integer(z == null ? 0 : z.size());
             }
         });
@@ -99,20 +102,6 @@ public final class ZSetCommands {
         t.impl("zdiff", c -> setOp(c, 1, -1, 2));
         t.impl("zdiffstore", c -> setOp(c, 2, 1, 2));
         t.impl("zintercard", ZSetCommands::zintercard);
-    }
-
-    public static final ZSetValue NONE = ZSetValue.create(0, 0, new TypeLimits());
-
-    public static ZSetValue read(Client c, int arg) {
-        Entry e = c.server.lookupRead(c, arg);
-        if (e == null) {
-            return null;
-        }
-        if (e.type != Entry.TYPE_ZSET) {
-            c.error(Shared.WRONGTYPE);
-            return NONE;
-        }
-        return (ZSetValue) e.obj;
     }
 
     /** Redis's getDoubleFromObject: NaN when the argument is not a valid float. */
@@ -291,10 +280,11 @@ public final class ZSetCommands {
                 return;
             }
         }
-        ZSetValue z = read(c, 1);
-        if (z == NONE) {
+        Entry zKey = c.server.lookupRead(c, 1);
+        if (TypeCommands.wrongType(c, zKey, Entry.TYPE_ZSET)) {
             return;
         }
+        ZSetValue z = zKey == null ? null : (ZSetValue) zKey.obj;
         if (z == null) {
             c.integer(0);
             return;
@@ -341,10 +331,11 @@ public final class ZSetCommands {
             }
             withScore = true;
         }
-        ZSetValue z = read(c, 1);
-        if (z == NONE) {
+        Entry zKey = c.server.lookupRead(c, 1);
+        if (TypeCommands.wrongType(c, zKey, Entry.TYPE_ZSET)) {
             return;
         }
+        ZSetValue z = zKey == null ? null : (ZSetValue) zKey.obj;
         long r = z == null ? -1 : z.rank(c.argBuf, c.argOff[2], c.argLen[2]);
         if (r < 0) {
             if (withScore) {
@@ -519,10 +510,11 @@ public final class ZSetCommands {
                 return;
             }
         }
-        ZSetValue z = read(c, keyArg);
-        if (z == NONE) {
+        Entry zKey = c.server.lookupRead(c, keyArg);
+        if (TypeCommands.wrongType(c, zKey, Entry.TYPE_ZSET)) {
             return;
         }
+        ZSetValue z = zKey == null ? null : (ZSetValue) zKey.obj;
         Sel sel = z == null ? null : select(z, type, rankArgs, sr, lr, rev, offset, limit);
         if (store) {
             List<byte[]> ms = new ArrayList<>();
@@ -752,10 +744,11 @@ public final class ZSetCommands {
                 c.error("ERR value is out of range");
                 return;
             }
-            ZSetValue z = read(c, 1);
-            if (z == NONE) {
+            Entry zKey = c.server.lookupRead(c, 1);
+            if (TypeCommands.wrongType(c, zKey, Entry.TYPE_ZSET)) {
                 return;
             }
+            ZSetValue z = zKey == null ? null : (ZSetValue) zKey.obj;
             if (z == null || count == 0) {
                 c.array(0);
                 return;
@@ -801,10 +794,11 @@ public final class ZSetCommands {
             }
             return;
         }
-        ZSetValue z = read(c, 1);
-        if (z == NONE) {
+        Entry zKey = c.server.lookupRead(c, 1);
+        if (TypeCommands.wrongType(c, zKey, Entry.TYPE_ZSET)) {
             return;
         }
+        ZSetValue z = zKey == null ? null : (ZSetValue) zKey.obj;
         if (z == null) {
             c.nullBulk();
             return;
@@ -848,10 +842,11 @@ public final class ZSetCommands {
             return;
         }
         long cursor = c.ctx.tmp[0];
-        ZSetValue z = read(c, 1);
-        if (z == NONE) {
+        Entry zKey = c.server.lookupRead(c, 1);
+        if (TypeCommands.wrongType(c, zKey, Entry.TYPE_ZSET)) {
             return;
         }
+        ZSetValue z = zKey == null ? null : (ZSetValue) zKey.obj;
         if (z == null) {
             ScanOptions.emptyScan(c);
             return;
