@@ -1,10 +1,11 @@
 package io.cinnabar.server;
 
-import io.cinnabar.server.internal.Config;
-import io.cinnabar.server.internal.ConfigFile;
-import io.cinnabar.server.internal.EventLoop;
-import io.cinnabar.server.internal.Server;
-import io.cinnabar.server.internal.ServerLog;
+import io.cinnabar.server.internal.Assembly;
+import io.cinnabar.server.internal.config.Config;
+import io.cinnabar.server.internal.config.ConfigFile;
+import io.cinnabar.server.internal.net.EventLoop;
+import io.cinnabar.server.internal.command.Server;
+import io.cinnabar.server.internal.config.ServerLog;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -102,8 +103,9 @@ public final class CinnabarServer implements AutoCloseable {
             PrintStream out = log != null ? log : new PrintStream(OutputStream.nullOutputStream());
             ServerLog serverLog = new ServerLog(out);
             try {
-                Server server = Server.create(config, serverLog);
-                EventLoop loop = new EventLoop(server);
+                Assembly assembly = Assembly.create(config, serverLog);
+                Server server = assembly.server();
+                EventLoop loop = assembly.loop();
                 loop.listen(randomPort);
                 server.started();
                 loop.start();

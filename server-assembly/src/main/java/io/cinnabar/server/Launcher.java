@@ -1,10 +1,11 @@
 package io.cinnabar.server;
 
-import io.cinnabar.server.internal.Config;
-import io.cinnabar.server.internal.ConfigFile;
-import io.cinnabar.server.internal.EventLoop;
-import io.cinnabar.server.internal.Server;
-import io.cinnabar.server.internal.ServerLog;
+import io.cinnabar.server.internal.Assembly;
+import io.cinnabar.server.internal.config.Config;
+import io.cinnabar.server.internal.config.ConfigFile;
+import io.cinnabar.server.internal.net.EventLoop;
+import io.cinnabar.server.internal.command.Server;
+import io.cinnabar.server.internal.config.ServerLog;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,8 +73,9 @@ public final class Launcher {
         Server server;
         EventLoop loop;
         try {
-            server = Server.create(config, log);
-            loop = new EventLoop(server);
+            Assembly assembly = Assembly.create(config, log);
+            server = assembly.server();
+            loop = assembly.loop();
             loop.listen(false);
         } catch (IOException e) {
             log.startup(e.getMessage());

@@ -1,7 +1,7 @@
 package io.cinnabar.server;
 
-import io.cinnabar.server.internal.EventLoop;
-import io.cinnabar.server.internal.Server;
+import io.cinnabar.server.internal.net.EventLoop;
+import io.cinnabar.server.internal.command.Server;
 
 /**
  * SIGTERM and SIGINT handling through {@code sun.misc.Signal} (module jdk.unsupported): the handler only sets the

@@ -1,0 +1,260 @@
+package io.cinnabar.server.internal.admin;
+
+import io.cinnabar.server.internal.command.Client;
+import io.cinnabar.server.internal.command.Server;
+import io.cinnabar.server.internal.command.Shared;
+import io.cinnabar.server.internal.config.Glob;
+import io.cinnabar.server.internal.config.Num;
+import io.cinnabar.server.internal.keyspace.Db;
+import io.cinnabar.server.internal.keyspace.Entry;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * {@code DEBUG} subcommands for tests and operators: SLEEP, POPULATE, SET-ACTIVE-EXPIRE, OBJECT, JMAP (JVM heap
+ * summary), CHANGE-REPL-ID, STRINGMATCH-LEN, PROTOCOL, LISTPACK and QUICKLIST-PACKED-THRESHOLD ({@link DebugLists}),
+ * HELP. Refused unless {@code enable-debug-command} allows it
+ * ("yes", or "local" for loopback and Unix-socket connections), with Redis's error text.
+ * <p><b>Note:</b> This class is not threadsafe (stateless; commands run on the event loop).
+ */
+public final class Debug {
+    private Debug() {
+    }
+
+    static void debug(Client c) {
+        String mode = c.server.debugCommand;
+        if (!(mode.equals("yes") || mode.equals("local") && ServerCommands.isLocal(c))) {
+            c.error("ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can "
+                + "run it from a local connection, otherwise you need to set this option in the configuration file, "
+                + "and then restart the server.");
+            return;
+        }
+        if (c.argIs(1, "help") && c.argc == 2) {
+            c.help("DEBUG", new String[] {
+                "CHANGE-REPL-ID",
+                "    Change the replication IDs of the instance.",
+                "    Dangerous: should be used only for testing the replication subsystem.",
+                "JMAP",
+                "    Show the JVM heap in use, committed and maximum (Cinnabar).",
+                "LISTPACK <key>",
+                "    Show low level info about the listpack encoding of <key>.",
+                "OBJECT <key>",
+                "    Show low level info about the `key` and associated value.",
+                "POPULATE <count> [<prefix>] [<size>]",
+                "    Create <count> string keys named key:<num>. If <prefix> is specified then",
+                "    it is used instead of the 'key' prefix. These are not propagated to",
+                "    replicas. Cluster slots are not respected so keys not belonging to the",
+                "    current node can be created in cluster mode.",
+                "PROTOCOL <type>",
+                "    Reply with a test value of the specified type. <type> can be: string,",
+                "    integer, double, bignum, null, array, set, map, attrib, push, verbatim,",
+                "    true, false.",
+                "QUICKLIST-PACKED-THRESHOLD <size>",
+                "    Sets the threshold for elements to be inserted as plain vs packed nodes",
+                "    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.",
+                "SET-ACTIVE-EXPIRE <0|1>",
+                "    Setting it to 0 disables expiring keys in background when they are not",
+                "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
+                "    default.",
+                "SLEEP <seconds>",
+                "    Stop the server for <seconds>. Decimals allowed.",
+                "STRINGMATCH-LEN",
+                "    Run a fuzz tester against the stringmatchlen() function."});
+        } else if (c.argIs(1, "sleep") && c.argc == 3) {
+            sleep(c);
+        } else if (c.argIs(1, "populate") && c.argc >= 3 && c.argc <= 5) {
+            populate(c);
+        } else if (c.argIs(1, "set-active-expire") && c.argc == 3) {
+            if (!c.argLong(2)) {
+                return;
+            }
+            c.server.keyspace.activeExpireEnabled = c.ctx.tmp[0] != 0;
+            c.ok();
+        } else if (c.argIs(1, "object") && c.argc == 3) {
+            object(c);
+        } else if (c.argIs(1, "jmap") && c.argc == 2) {
+            Runtime r = Runtime.getRuntime();
+            c.verbatim("heap_used:" + (r.totalMemory() - r.freeMemory()) + "\r\nheap_committed:" + r.totalMemory()
+                + "\r\nheap_max:" + r.maxMemory() + "\r\n");
+        } else if (c.argIs(1, "change-repl-id") && c.argc == 2) {
+            c.server.replId = Server.randomHex(40);
+            c.ok();
+        } else if (c.argIs(1, "stringmatch-len") && c.argc == 2) {
+            stringmatchFuzz();
+            c.simple("Apparently Redis did not crash: test passed");
+        } else if (c.argIs(1, "protocol") && c.argc == 3) {
+            protocol(c);
+        } else if (c.argIs(1, "listpack") && c.argc == 3) {
+            DebugLists.listpack(c);
+        } else if (c.argIs(1, "quicklist-packed-threshold") && c.argc == 3) {
+            DebugLists.packedThreshold(c);
+        } else {
+            c.error("ERR unknown subcommand or wrong number of arguments for '" + c.argString(1)
+                + "'. Try DEBUG HELP.");
+        }
+    }
+
+    private static void sleep(Client c) {
+        double secs;
+        try {
+            secs = Double.parseDouble(c.argString(2));
+        } catch (NumberFormatException e) {
+            secs = 0;
+        }
+        long ms = (long) (secs * 1000);
+        try {
+            if (ms > 0) {
+                Thread.sleep(ms);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        c.ok();
+    }
+
+    private static void populate(Client c) {
+        if (!Num.string2ll(c.argBuf, c.argOff[2], c.argLen[2], c.ctx.tmp) || c.ctx.tmp[0] < 0) {
+            c.error("ERR value is out of range, must be positive");
+            return;
+        }
+        long count = c.ctx.tmp[0];
+        String prefix = c.argc >= 4 ? c.argString(3) : "key";
+        long size = -1;
+        if (c.argc == 5) {
+            if (!Num.string2ll(c.argBuf, c.argOff[4], c.argLen[4], c.ctx.tmp) || c.ctx.tmp[0] < 0) {
+                c.error("ERR value is out of range, must be positive");
+                return;
+            }
+            size = c.ctx.tmp[0];
+        }
+        byte[] pfx = (prefix + ":").getBytes(StandardCharsets.ISO_8859_1);
+        byte[] buf = new byte[pfx.length + 21];
+        System.arraycopy(pfx, 0, buf, 0, pfx.length);
+        Db db = c.db;
+        for (long j = 0; j < count; j++) {
+            int klen = Num.ll2string(j, buf, pfx.length);
+            if (db.find(buf, 0, klen) != null) {
+                continue;
+            }
+            byte[] key = java.util.Arrays.copyOf(buf, klen);
+            byte[] val = ("value:" + j).getBytes(StandardCharsets.ISO_8859_1);
+            if (size >= 0) {
+                val = java.util.Arrays.copyOf(val, (int) size);
+            }
+            Entry e = c.server.keyspace.add(db, key);
+            c.server.keyspace.initAccess(e);
+            e.type = Entry.TYPE_STRING;
+            e.setString(val, 0, val.length, c.ctx.tmp);
+        }
+        c.ok();
+    }
+
+    private static void object(Client c) {
+        Entry e = c.server.lookupQuiet(c.db, c.argBuf, c.argOff[2], c.argLen[2]);
+        if (e == null) {
+            c.error(Shared.NO_SUCH_KEY);
+            return;
+        }
+        String enc = e.encodingName();
+        long refcount = e.obj == null && e.enc == Entry.ENC_INT && c.server.sharedInteger(e.num)
+            ? Integer.MAX_VALUE : 1;
+        c.simple("Value at:0x" + Long.toHexString(System.identityHashCode(e)) + " refcount:" + refcount
+            + " encoding:" + enc + " serializedlength:" + serializedLength(e) + " lru:" + (e.lru & 0xFFFFFF)
+            + " lru_seconds_idle:" + c.server.keyspace.idleMs(e) / 1000);
+    }
+
+    /** Length of the value's RDB string encoding without compression (Redis also reports compression). */
+    private static long serializedLength(Entry e) {
+        if (e.enc == Entry.ENC_INT) {
+            long v = e.num;
+            if (v >= -128 && v <= 127) {
+                return 2;
+            } else if (v >= -32768 && v <= 32767) {
+                return 3;
+            } else if (v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE) {
+                return 5;
+            }
+        }
+        long len = e.strlen();
+        int hdr = len < 64 ? 1 : len < 16384 ? 2 : len <= 0xFFFFFFFFL ? 5 : 9;
+        return hdr + len;
+    }
+
+    private static void stringmatchFuzz() {
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        byte[] str = new byte[32];
+        byte[] pat = new byte[32];
+        for (int i = 0; i < 100000; i++) {
+            int sl = r.nextInt(str.length + 1);
+            int pl = r.nextInt(pat.length + 1);
+            for (int k = 0; k < sl; k++) {
+                str[k] = (byte) r.nextInt(256);
+            }
+            for (int k = 0; k < pl; k++) {
+                pat[k] = (byte) "*?[]^-\\ab".charAt(r.nextInt(9));
+            }
+            Glob.match(pat, 0, pl, str, 0, sl, false);
+        }
+    }
+
+    private static void protocol(Client c) {
+        String t = c.argString(2).toLowerCase(java.util.Locale.ROOT);
+        switch (t) {
+            case "string" -> c.bulk("Hello World");
+            case "integer" -> c.integer(12345);
+            case "double" -> {
+                if (c.resp == 3) {
+                    c.raw(Shared.b(",3.141\r\n"));
+                } else {
+                    c.bulk("3.141");
+                }
+            }
+            case "bignum" -> {
+                if (c.resp == 3) {
+                    c.raw(Shared.b("(1234567999999999999999999999999999999\r\n"));
+                } else {
+                    c.bulk("1234567999999999999999999999999999999");
+                }
+            }
+            case "null" -> c.nullBulk();
+            case "array" -> {
+                c.array(3);
+                for (int j = 0; j < 3; j++) {
+                    c.integer(j);
+                }
+            }
+            case "set" -> {
+                c.set(3);
+                for (int j = 0; j < 3; j++) {
+                    c.integer(j);
+                }
+            }
+            case "map" -> {
+                c.map(3);
+                for (int j = 0; j < 3; j++) {
+                    c.integer(j);
+                    c.bool(j == 1);
+                }
+            }
+            case "attrib" -> {
+                if (c.resp == 3) {
+                    c.raw(Shared.b("|1\r\n$14\r\nkey-popularity\r\n*2\r\n$7\r\nkey:123\r\n:90\r\n"));
+                }
+                c.bulk("Some real reply following the attribute");
+            }
+            case "push" -> {
+                if (c.resp < 3) {
+                    c.error("ERR RESP2 is not supported by this command");
+                    return;
+                }
+                c.raw(Shared.b(">2\r\n$6\r\nserver\r\n$4\r\npush\r\n"));
+                c.bulk("Some real reply following the push reply");
+            }
+            case "true" -> c.bool(true);
+            case "false" -> c.bool(false);
+            case "verbatim" -> c.verbatim("This is a verbatim\nstring");
+            default -> c.error("ERR Wrong protocol type name. Please use one of the following: string|integer|"
+                + "double|bignum|null|array|set|map|attrib|push|verbatim|true|false");
+        }
+    }
+}

@@ -1,0 +1,353 @@
+package io.cinnabar.server.internal.command;
+
+import io.cinnabar.server.internal.config.Num;
+import io.cinnabar.server.internal.keyspace.Db;
+import io.cinnabar.server.internal.keyspace.Entry;
+
+import io.cinnabar.resp.ReplyEncoder;
+import io.cinnabar.resp.RequestDecoder;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One connection: its query buffer and parsed arguments, its reply buffer, and its session state (database, protocol,
+ * name, authentication, flags).
+ * <p>
+ * Arguments are slices of {@link #qbuf} ({@code argOff[i]}, {@code argLen[i]}): a command reads them in place and
+ * copies only what it stores. Replies are encoded into {@link #out}, which grows as needed and is reused across
+ * commands (resp-codec's {@link ReplyEncoder}); both buffers are wrapped once in heap {@link ByteBuffer}s for the
+ * channel calls.
+ * <p><b>Note:</b> This class is not threadsafe.
+ */
+public final class Client {
+    /** Initial size of the query and reply buffers; both grow on demand and shrink back when idle. */
+    public static final int INITIAL_BUFFER = 4 * 1024;
+    public static final int REPLY_ON = 0;
+    public static final int REPLY_OFF = 1;
+    public static final int REPLY_SKIP_NEXT = 2;
+    static final int REPLY_SKIP = 3;
+
+    public final Server server;
+    public final long id;
+    public final SocketChannel ch;
+    public SelectionKey key;
+    public final String addr;
+    public final String laddr;
+    public final boolean unix;
+    public final long ctime;
+    public long lastInteraction;
+
+    /** Writes an element popped from a quicklist as a bulk reply, straight from the node's bytes. */
+    public final io.cinnabar.quicklist.Quicklist.ElementSink bulkSink = new io.cinnabar.quicklist.Quicklist.ElementSink() {
+        @Override
+        public void string(byte[] array, int offset, int length) {
+            bulk(array, offset, length);
+        }
+
+        @Override
+        public void integer(long value) {
+            bulkLong(value);
+        }
+    };
+
+    // query buffer and the current command's arguments
+    public byte[] qbuf = new byte[INITIAL_BUFFER];
+    public int qpos;
+    public int qlen;
+    public ByteBuffer qwrap = ByteBuffer.wrap(qbuf);
+    public int[] argOff = new int[16];
+    public int[] argLen = new int[16];
+    public int argc;
+    public byte[] argBuf; // the buffer the current arguments point into (qbuf)
+    int qbufPeak;
+    public final RequestDecoder decoder = new RequestDecoder();
+
+    // reply buffer
+    public ReplyEncoder enc = new ReplyEncoder(INITIAL_BUFFER);
+    /** Wraps enc.array() for channel writes; replaced when the encoder grows its array. */
+    public ByteBuffer owrap = ByteBuffer.wrap(enc.array());
+    public long outBytesTotal;
+
+    // session state
+    public Db db;
+    public int dbIndex;
+    public int resp = 2;
+    public boolean authenticated;
+    public String name;
+    public String libName;
+    public String libVer;
+    public boolean closeAfterReply;
+    public boolean closed;
+    public boolean monitor;
+    public boolean noEvict;
+    public boolean noTouch;
+    public int replyMode = REPLY_ON;
+    public boolean pendingWrite;
+    public String lastCmd = "NULL";
+    long totalArgBytes;
+    /** The scratch state of the command being executed (the server's one {@link CallContext}). */
+    public final CallContext ctx;
+    /** The command being executed. */
+    public Command cmd;
+    public long softLimitReachedAt;
+    /** Set while the client is blocked on keys (BLPOP ...): its input is then not processed. */
+    public BlockedClients.Ticket blocked;
+
+    public Client(Server server, long id, SocketChannel ch, String addr, String laddr, boolean unix) {
+        this.server = server;
+        this.id = id;
+        this.ch = ch;
+        this.addr = addr;
+        this.laddr = laddr;
+        this.unix = unix;
+        this.ctime = System.currentTimeMillis();
+        this.lastInteraction = ctime;
+        this.argBuf = qbuf;
+        this.ctx = server.ctx;
+    }
+
+    /**
+     * A client without a socket, for commands that do not come from a connection (the AOF loader, scripting, a
+     * master link): authenticated, not listed by CLIENT LIST; {@link Server#execute} runs a command for it and
+     * its replies accumulate in its reply buffer until {@link #takeReplies()}.
+     */
+    public static Client detached(Server server) {
+        Client c = new Client(server, server.nextClientId++, null, "", "", false);
+        c.authenticated = true;
+        c.db = server.dbs[0];
+        c.dbIndex = 0;
+        return c;
+    }
+
+    /** Whether this client has no socket ({@link #detached}). */
+    public boolean isDetached() {
+        return ch == null;
+    }
+
+    /**
+     * Makes argv the current command's arguments, copied into this client's query buffer (which a detached
+     * client does not otherwise use); argv must not be empty.
+     */
+    public void setArgs(byte[][] argv) {
+        int total = 0;
+        for (byte[] a : argv) {
+            total += a.length;
+        }
+        if (qbuf.length < total) {
+            qbuf = new byte[total];
+            qwrap = ByteBuffer.wrap(qbuf);
+        }
+        if (argOff.length < argv.length) {
+            argOff = new int[argv.length];
+            argLen = new int[argv.length];
+        }
+        int off = 0;
+        for (int i = 0; i < argv.length; i++) {
+            System.arraycopy(argv[i], 0, qbuf, off, argv[i].length);
+            argOff[i] = off;
+            argLen[i] = argv[i].length;
+            off += argv[i].length;
+        }
+        argBuf = qbuf;
+        argc = argv.length;
+    }
+
+    /** The replies written since the last call (RESP bytes, in the client's protocol); empties the buffer. */
+    public byte[] takeReplies() {
+        byte[] b = java.util.Arrays.copyOfRange(enc.array(), enc.readIndex(), enc.length());
+        enc.clear();
+        return b;
+    }
+
+    // ---- arguments
+
+    public boolean argIs(int i, String lower) {
+        int len = argLen[i];
+        if (len != lower.length()) {
+            return false;
+        }
+        int off = argOff[i];
+        for (int k = 0; k < len; k++) {
+            int c = argBuf[off + k];
+            if (c >= 'A' && c <= 'Z') {
+                c += 32;
+            }
+            if (c != lower.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public byte[] arg(int i) {
+        byte[] b = new byte[argLen[i]];
+        System.arraycopy(argBuf, argOff[i], b, 0, b.length);
+        return b;
+    }
+
+    public String argString(int i) {
+        return new String(argBuf, argOff[i], argLen[i], StandardCharsets.ISO_8859_1);
+    }
+
+    /** Parses argument i as a long (string2ll); on failure replies "value is not an integer" and returns false. */
+    public boolean argLong(int i) {
+        if (Num.string2ll(argBuf, argOff[i], argLen[i], ctx.tmp)) {
+            return true;
+        }
+        error("ERR value is not an integer or out of range");
+        return false;
+    }
+
+    public boolean argLongOr(int i, String err) {
+        if (Num.string2ll(argBuf, argOff[i], argLen[i], ctx.tmp)) {
+            return true;
+        }
+        error(err);
+        return false;
+    }
+
+    // ---- replies, encoded by resp-codec's ReplyEncoder (RESP2 or RESP3 per HELLO)
+
+    private boolean muted() {
+        return replyMode != REPLY_ON;
+    }
+
+    public void raw(byte[] b) {
+        if (!muted()) {
+            enc.addRaw(b, 0, b.length);
+        }
+    }
+
+    public void ok() {
+        raw(Shared.OK);
+    }
+
+    public void simple(String s) {
+        if (!muted()) {
+            enc.addStatus(s);
+        }
+    }
+
+    /** An error reply; msg starts with the code (e.g. "ERR ..."). CR/LF in it become spaces, as in Redis. */
+    public void error(String msg) {
+        server.stats.errorReply(msg);
+        if (!muted()) {
+            enc.addError("-" + msg);
+        }
+    }
+
+    public void integer(long v) {
+        if (!muted()) {
+            enc.addLong(v);
+        }
+    }
+
+    public void bulk(byte[] b, int off, int len) {
+        if (!muted()) {
+            enc.addBulk(b, off, len);
+        }
+    }
+
+    public void bulk(byte[] b) {
+        bulk(b, 0, b.length);
+    }
+
+    public void bulk(String s) {
+        if (!muted()) {
+            enc.addBulk(s);
+        }
+    }
+
+    public void bulkLong(long v) {
+        if (!muted()) {
+            enc.addBulkLong(v);
+        }
+    }
+
+    /** The string value of an entry as a bulk reply. */
+    public void bulkEntry(Entry e) {
+        if (e.enc == Entry.ENC_INT) {
+            bulkLong(e.num);
+        } else {
+            bulk(e.valArray(), e.valOff(), (int) e.num);
+        }
+    }
+
+    /** A double: RESP3 double, RESP2 bulk string (Redis 7.2 text). */
+    public void dbl(double v) {
+        if (!muted()) {
+            enc.addDouble(v);
+        }
+    }
+
+    public void nullBulk() {
+        if (!muted()) {
+            enc.addNull();
+        }
+    }
+
+    public void nullArray() {
+        if (!muted()) {
+            enc.addNullArray();
+        }
+    }
+
+    public void array(long n) {
+        if (!muted()) {
+            enc.addArrayLen(n);
+        }
+    }
+
+    public void map(long n) {
+        if (!muted()) {
+            enc.addMapLen(n);
+        }
+    }
+
+    public void set(long n) {
+        if (!muted()) {
+            enc.addSetLen(n);
+        }
+    }
+
+    /** Verbatim text (RESP3 "=" with format "txt"), a bulk string in RESP2. */
+    public void verbatim(String text) {
+        if (!muted()) {
+            byte[] b = text.getBytes(StandardCharsets.UTF_8);
+            enc.addVerbatim(b, 0, b.length, "txt");
+        }
+    }
+
+    public void bool(boolean v) {
+        if (!muted()) {
+            enc.addBool(v);
+        }
+    }
+
+    public void protocol(int version) {
+        resp = version;
+        enc.protocol(version);
+    }
+
+    /** Bytes queued and not yet written. */
+    public int pendingBytes() {
+        return enc.length() - enc.readIndex();
+    }
+
+    public String name() {
+        return name == null ? "" : name;
+    }
+
+    /** The reply of a HELP subcommand: a header, the given lines, then HELP's own two lines. */
+    public void help(String cmd, String[] lines) {
+        array(lines.length + 3);
+        simple(cmd + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
+        for (String l : lines) {
+            simple(l);
+        }
+        simple("HELP");
+        simple("    Prints this help.");
+    }
+}

@@ -1,0 +1,40 @@
+package io.cinnabar.server.internal.command;
+
+import io.cinnabar.server.internal.config.ConfigException;
+import java.util.List;
+
+/**
+ * What the command layer asks of the network layer (implemented by {@code net.EventLoop}, wired by
+ * {@code Assembly}): flushing a client's replies, re-reading its input after it was unblocked, closing it,
+ * per-client cron work, pauses and the listeners. It lets {@link Server}, the blocking code and the admin
+ * commands reach the event loop without depending on the package above them.
+ * <p><b>Note:</b> Implementations are not threadsafe: everything runs on the event-loop thread.
+ */
+public interface Connections {
+    /** Schedules a write of c's pending replies. */
+    void wantWrite(Client c);
+
+    /** Processes the commands already buffered in c's query buffer (after c was unblocked). */
+    void processInput(Client c);
+
+    /** Closes c once the current command and its reply are done. */
+    void closeAsync(Client c);
+
+    /** Timeouts and buffer resizing of the clients, from the server cron. */
+    void clientsCron(long nowMs);
+
+    /** Runs the clients queued while the server was paused. */
+    void resumePaused();
+
+    /** The TCP port listened on, 0 for none. */
+    int port();
+
+    /** Names of the listeners, for INFO. */
+    List<String> listenerNames();
+
+    /** Re-reads the request limits (proto-max-bulk-len) after CONFIG SET. */
+    void updateLimits();
+
+    /** Re-binds the listeners after CONFIG SET bind/port/unixsocket. */
+    void rebind() throws ConfigException;
+}

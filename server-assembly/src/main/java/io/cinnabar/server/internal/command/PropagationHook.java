@@ -1,0 +1,29 @@
+package io.cinnabar.server.internal.command;
+
+/**
+ * The end of a command's execution as the propagation layer sees it (implemented by {@code propagate.Propagator},
+ * wired by {@code Assembly}): {@link Server#call} reports every executed command here, and commands use it to
+ * rewrite what they propagate or to add entries. Owned by the command layer so that the pipeline does not depend
+ * on the layer above it.
+ * <p>
+ * Cost: when nothing consumes propagation ({@link #active()} false) every method returns at once and nothing is
+ * allocated; a command checks {@code active()} before building a rewritten argument vector.
+ * <p><b>Note:</b> Implementations are not threadsafe: everything runs on the event-loop thread.
+ */
+public interface PropagationHook {
+    /** Whether anything consumes propagated commands (otherwise commands need not build rewrites). */
+    boolean active();
+
+    /**
+     * Called once per executed command (not for one left blocked), after it ran in c's database;
+     * {@code dirtied}: the command changed the dataset (the dirty counter moved), so it propagates unless it
+     * rewrote itself.
+     */
+    void afterCall(Client c, boolean dirtied);
+
+    /** Propagate argv (owned by the hook from now on) instead of the command as executed. */
+    void rewrite(Client c, byte[][] argv);
+
+    /** Propagate argv (owned by the hook from now on) in addition to the command (Redis's alsoPropagate). */
+    void alsoPropagate(Client c, byte[][] argv);
+}

@@ -1,0 +1,392 @@
+package io.cinnabar.server.internal.command;
+
+import io.cinnabar.server.internal.keyspace.Keyspace;
+import io.cinnabar.server.internal.config.Args;
+import io.cinnabar.server.internal.config.Config;
+import io.cinnabar.server.internal.config.ServerLog;
+import io.cinnabar.server.internal.config.TypeLimits;
+import io.cinnabar.server.internal.keyspace.Db;
+import io.cinnabar.server.internal.keyspace.Entry;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.agrona.collections.Long2ObjectHashMap;
+
+/**
+ * The server's state, owned by the event-loop thread: configuration, databases, clients, statistics, and the
+ * command pipeline of Redis's {@code processCommand}/{@code call}: lookup, arity, authentication, execution with
+ * the time frozen, statistics, slow log, MONITOR feed.
+ * <p><b>Note:</b> This class is not threadsafe: everything runs on the event-loop thread.
+ */
+public final class Server {
+    public final Config config;
+    /** Encoding thresholds of lists, sets, sorted sets and hashes. */
+    public final TypeLimits limits = new TypeLimits();
+    public final ServerLog log;
+    public final Stats stats = new Stats();
+    public final CommandTable commands = new CommandTable();
+    /** The databases, lookups, expiry and the listener seam. */
+    public final Keyspace keyspace;
+    /** Scratch state of the command being executed, shared by every client. */
+    public final CallContext ctx = new CallContext();
+    /** The databases of {@link #keyspace} (the same array). */
+    public final Db[] dbs;
+    public final Long2ObjectHashMap<Client> clients = new Long2ObjectHashMap<>();
+    public final List<Client> monitors = new ArrayList<>();
+    public final SlowLog slowlog = new SlowLog();
+    public final LatencyMonitor latency = new LatencyMonitor();
+    public long nextClientId = 1;
+    public final long startMs = System.currentTimeMillis();
+    public final String runId;
+    public String replId;
+    /** The network layer (net.EventLoop), set when it is created. */
+    public Connections loop;
+    public long dirty;
+    public long lastSave = System.currentTimeMillis() / 1000;
+    public volatile boolean shutdownAsap;
+    public String shutdownReason;
+    public long maxInputBufferSeen;
+    public long maxOutputBufferSeen;
+    public long pauseEndMs;
+    public boolean pauseWritesOnly;
+    public final ArrayDeque<Client> paused = new ArrayDeque<>();
+    /** Clients blocked on keys (BLPOP ... BZMPOP) and their wake-up, timeout and reprocessing. */
+    public BlockedClients blocking;
+    /** Where executed commands are propagated (propagate.Propagator, wired by Assembly). */
+    public PropagationHook propagation;
+    public Client current;
+    public long memPeak;
+    /** Heap in use once the server was initialized (INFO used_memory_startup). */
+    public long memStartup;
+
+    // cached configuration
+    public int hz;
+    public long timeoutSec;
+    public long maxclients;
+    public String requirepass;
+    public boolean protectedMode;
+    public long queryBufLimit;
+    public long protoMaxBulkLen;
+    public long outHard;
+    public long outSoft;
+    public long outSoftSecs;
+    public long maxmemory;
+    boolean noSharedIntegers;
+    long slowlogThreshold;
+    long slowlogMaxLen;
+    public long latencyThreshold;
+    public String debugCommand;
+    boolean latencyTracking;
+
+    Server(Config config, ServerLog log) {
+        this.config = config;
+        this.log = log;
+        this.runId = randomHex(40);
+        this.replId = randomHex(40);
+        int n = (int) config.getLong("databases");
+        keyspace = new Keyspace(n);
+        dbs = keyspace.dbs;
+        for (String name : List.of("hz", "timeout", "maxclients", "requirepass", "protected-mode",
+                "client-query-buffer-limit", "proto-max-bulk-len", "client-output-buffer-limit", "maxmemory-policy",
+                "lfu-log-factor", "lfu-decay-time", "maxmemory", "active-expire-effort", "slowlog-log-slower-than",
+                "slowlog-max-len", "latency-monitor-threshold", "enable-debug-command", "loglevel",
+                "latency-tracking")) {
+            configChanged(name);
+        }
+        limits.load(config);
+        updateClock(System.currentTimeMillis());
+    }
+
+    /** Creates the server state after the configuration is loaded (applies logfile, logs as the main process). */
+    public static Server create(Config config, ServerLog log) throws java.io.IOException {
+        log.setFile(config.get("logfile"));
+        log.setRole('M');
+        log.notice("monotonic clock: JVM System.nanoTime");
+        return new Server(config, log);
+    }
+
+    /** Called once the listeners are bound, before the loop starts. */
+    public void started() {
+        log.notice("Cinnabar " + Config.VERSION + " (Redis " + Config.VERSION + " compatible) 64 bit, standalone mode, "
+            + "Port: " + config.get("port") + ", PID: " + log.pid());
+        log.notice("Running mode=standalone, port=" + config.get("port") + ".");
+        log.notice("Server initialized");
+        memStartup = usedMemory();
+        if (loop.port() != 0 || !config.get("port").equals("0")) {
+            log.notice("Ready to accept connections tcp");
+        }
+        if (!config.get("unixsocket").isEmpty()) {
+            log.notice("Ready to accept connections unix");
+        }
+    }
+
+    /** Called by a signal handler thread: the event loop shuts down at its next iteration. */
+    public void requestShutdown(String signal) {
+        shutdownReason = signal;
+        log.warning("Received " + signal + " scheduling shutdown...");
+        shutdownAsap = true;
+    }
+
+    /** Called after the event loop has stopped. */
+    public void stopped() {
+        log.notice("User requested shutdown...");
+        if (!config.get("save").isEmpty()) {
+            log.warning("Not saving the final RDB snapshot: RDB persistence is not implemented by this server yet.");
+        }
+        String pidfile = config.get("pidfile");
+        if (!pidfile.isEmpty()) {
+            log.notice("Removing the pid file.");
+            try {
+                java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(pidfile));
+            } catch (java.io.IOException e) {
+                log.warning("Error removing the pid file: " + e.getMessage());
+            }
+        }
+        log.warning("Redis is now ready to exit, bye bye...");
+    }
+
+    public static String randomHex(int n) {
+        StringBuilder b = new StringBuilder(n);
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        for (int i = 0; i < n; i++) {
+            b.append(Character.forDigit(r.nextInt(16), 16));
+        }
+        return b.toString();
+    }
+
+    /** Refreshes the cached copy of an option after it changed. */
+    public void configChanged(String name) {
+        switch (Config.primary(Config.lookup(name)).name) {
+            case "hz" -> hz = (int) Math.max(1, Math.min(500, config.getLong("hz")));
+            case "timeout" -> timeoutSec = config.getLong("timeout");
+            case "maxclients" -> maxclients = config.getLong("maxclients");
+            case "requirepass" -> {
+                String p = config.get("requirepass");
+                requirepass = p.isEmpty() ? null : p;
+            }
+            case "protected-mode" -> protectedMode = config.getBool("protected-mode");
+            case "client-query-buffer-limit" -> queryBufLimit = config.getLong("client-query-buffer-limit");
+            case "proto-max-bulk-len" -> protoMaxBulkLen = config.getLong("proto-max-bulk-len");
+            case "client-output-buffer-limit" -> {
+                String[] t = config.get("client-output-buffer-limit").split(" ");
+                outHard = Long.parseLong(t[1]);
+                outSoft = Long.parseLong(t[2]);
+                outSoftSecs = Long.parseLong(t[3]);
+            }
+            case "maxmemory-policy", "maxmemory" -> {
+                String p = config.get("maxmemory-policy");
+                keyspace.lfu = p.endsWith("lfu");
+                maxmemory = config.getLong("maxmemory");
+                noSharedIntegers = maxmemory != 0 && (p.endsWith("lru") || p.endsWith("lfu"));
+            }
+            case "lfu-log-factor" -> keyspace.lfuLogFactor = config.getLong("lfu-log-factor");
+            case "lfu-decay-time" -> keyspace.lfuDecayTime = config.getLong("lfu-decay-time");
+            case "active-expire-effort" -> keyspace.activeExpireEffort = (int) config.getLong("active-expire-effort");
+            case "slowlog-log-slower-than" -> slowlogThreshold = config.getLong("slowlog-log-slower-than");
+            case "slowlog-max-len" -> {
+                slowlogMaxLen = config.getLong("slowlog-max-len");
+                slowlog.trim(slowlogMaxLen);
+            }
+            case "latency-monitor-threshold" -> latencyThreshold = config.getLong("latency-monitor-threshold");
+            case "enable-debug-command" -> debugCommand = config.get("enable-debug-command");
+            case "loglevel" -> log.setLevel(config.get("loglevel"));
+            case "latency-tracking" -> latencyTracking = config.getBool("latency-tracking");
+            default -> limits.load(config);
+        }
+    }
+
+    void updateClock(long nowMs) {
+        keyspace.updateClock(nowMs);
+    }
+
+    // ---- command pipeline
+
+    /**
+     * Runs one command for a client without a socket ({@link Client#detached}): the whole pipeline (lookup,
+     * arity, execution, statistics, propagation, serving blocked clients); the reply is left in c's reply buffer.
+     */
+    public void execute(Client c, byte[]... argv) {
+        c.setArgs(argv);
+        processCommand(c);
+    }
+
+    /** Runs the command whose arguments are in c (argc &gt; 0). */
+    public void processCommand(Client c) {
+        current = c;
+        keyspace.cmdTimeMs = System.currentTimeMillis();
+        Command cmd = commands.lookup(c.argBuf, c.argOff[0], c.argLen[0]);
+        if (cmd == null) {
+            unknownCommand(c);
+            return;
+        }
+        if (!cmd.subcommands.isEmpty() && (c.argc > 1 || cmd.handler == null)) {
+            if (c.argc == 1) {
+                c.error("ERR wrong number of arguments for '" + cmd.name + "' command");
+                cmd.rejectedCalls++;
+                return;
+            }
+            Command sub = cmd.sub(c.argBuf, c.argOff[1], c.argLen[1]);
+            if (sub == null) {
+                c.error("ERR unknown subcommand '" + abbrev(c.argString(1)) + "'. Try "
+                    + cmd.name.toUpperCase(java.util.Locale.ROOT) + " HELP.");
+                return;
+            }
+            cmd = sub;
+        }
+        if (cmd.arity > 0 && cmd.arity != c.argc || c.argc < -cmd.arity) {
+            c.error("ERR wrong number of arguments for '" + cmd.fullName + "' command");
+            cmd.rejectedCalls++;
+            return;
+        }
+        if (requirepass != null && !c.authenticated && !cmd.has(Command.NO_AUTH)) {
+            c.error("NOAUTH Authentication required.");
+            cmd.rejectedCalls++;
+            return;
+        }
+        call(c, cmd);
+        blocking.handleReady();
+    }
+
+    private static String abbrev(String s) {
+        return s.length() > 128 ? s.substring(0, 128) : s;
+    }
+
+    private void unknownCommand(Client c) {
+        StringBuilder args = new StringBuilder();
+        for (int i = 1; i < c.argc && args.length() < 128; i++) {
+            String a = c.argString(i);
+            int room = 128 - args.length();
+            args.append('\'').append(a, 0, Math.min(a.length(), room)).append("' ");
+        }
+        c.error("ERR unknown command '" + abbrev(c.argString(0)) + "', with args beginning with: " + args);
+    }
+
+    /** Runs a command (also the re-execution of a blocked command once one of its keys is ready). */
+    public void call(Client c, Command cmd) {
+        if (!monitors.isEmpty() && !cmd.has(Command.SKIP_MONITOR) && !cmd.has(Command.ADMIN)
+                && !blocking.reprocessing(c)) {
+            feedMonitors(c);
+        }
+        c.cmd = cmd;
+        long errorsBefore = stats.totalErrorReplies;
+        long dirtyBefore = dirty;
+        long t0 = System.nanoTime();
+        cmd.handler.run(c);
+        long usec = (System.nanoTime() - t0) / 1000;
+        c.lastCmd = cmd.fullName;
+        if (c.blocked != null) {
+            return; // as in Redis 7.2, a blocked command is counted once it completes (BlockingKeys)
+        }
+        propagation.afterCall(c, dirty != dirtyBefore);
+        commandDone(c, cmd, usec, stats.totalErrorReplies != errorsBefore);
+    }
+
+    /** Statistics, slow log and CLIENT REPLY SKIP bookkeeping of a completed command. */
+    public void commandDone(Client c, Command cmd, long usec, boolean failed) {
+        cmd.calls++;
+        cmd.usec += usec;
+        if (failed) {
+            cmd.failedCalls++;
+        }
+        if (latencyTracking) {
+            cmd.latency.record(usec);
+        }
+        stats.commandsProcessed++;
+        if (slowlogThreshold >= 0 && usec >= slowlogThreshold && !cmd.has(Command.SKIP_SLOWLOG)) {
+            slowlog.add(c, usec, keyspace.cmdTimeMs / 1000, slowlogMaxLen);
+        }
+        if (latencyThreshold > 0 && usec / 1000 >= latencyThreshold) {
+            latency.add(cmd.has(Command.FAST) ? "fast-command" : "command", keyspace.cmdTimeMs / 1000, usec / 1000);
+        }
+        if (c.replyMode == Client.REPLY_SKIP) {
+            c.replyMode = Client.REPLY_ON;
+        } else if (c.replyMode == Client.REPLY_SKIP_NEXT) {
+            c.replyMode = Client.REPLY_SKIP;
+        }
+    }
+
+    private void feedMonitors(Client c) {
+        StringBuilder b = new StringBuilder("+");
+        long now = System.currentTimeMillis();
+        b.append(now / 1000).append('.').append(String.format("%06d", (now % 1000) * 1000 + (System.nanoTime() / 1000) % 1000));
+        b.append(" [").append(c.dbIndex).append(' ').append(c.unix ? "unix:" + c.laddr : c.addr).append("]");
+        for (int i = 0; i < c.argc; i++) {
+            b.append(' ');
+            Args.repr(b, c.argBuf, c.argOff[i], c.argLen[i]);
+        }
+        b.append("\r\n");
+        byte[] line = b.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        for (Client m : monitors) {
+            if (m != c) {
+                m.raw(line);
+                loop.wantWrite(m);
+            }
+        }
+    }
+
+    // ---- keyspace access: thin forms of the keyspace API taking a command argument as the key
+
+    /** {@link Keyspace#lookupRead} of argument arg in c's database. */
+    public Entry lookupRead(Client c, int arg) {
+        return keyspace.lookupRead(c.db, c.argBuf, c.argOff[arg], c.argLen[arg], c.noTouch);
+    }
+
+    /** {@link Keyspace#lookupWrite} of argument arg in c's database. */
+    public Entry lookupWrite(Client c, int arg) {
+        return keyspace.lookupWrite(c.db, c.argBuf, c.argOff[arg], c.argLen[arg], c.noTouch);
+    }
+
+    /** {@link Keyspace#lookupQuiet}. */
+    public Entry lookupQuiet(Db db, byte[] b, int off, int len) {
+        return keyspace.lookupQuiet(db, b, off, len);
+    }
+
+    /** Whether a value of this integer would be a shared object in Redis (OBJECT REFCOUNT 2147483647). */
+    public boolean sharedInteger(long v) {
+        return v >= 0 && v < 10000 && !noSharedIntegers;
+    }
+
+    /** Slow cycle (from the cron): up to 25% of a cron period. Fast cycle: 1 ms, from before each poll. */
+    public void activeExpireCycle(boolean fast) {
+        keyspace.activeExpireCycle(fast, hz);
+    }
+
+    // ---- cron
+
+    /** Redis's serverCron: runs hz times per second on the event loop. */
+    public void cron() {
+        long now = System.currentTimeMillis();
+        updateClock(now);
+        stats.sample(now);
+        loop.clientsCron(now);
+        activeExpireCycle(false);
+        if (config.getBool("activerehashing")) {
+            rehashOneDb();
+        }
+        if (pauseEndMs != 0 && now >= pauseEndMs) {
+            unpause();
+        }
+    }
+
+    /** Redis's databasesCron: 1 ms of incremental rehashing for the first database that is resizing. */
+    private void rehashOneDb() {
+        for (Db db : dbs) {
+            if (db.rehashing()) {
+                db.rehashFor(1000);
+                return;
+            }
+        }
+    }
+
+    public void unpause() {
+        pauseEndMs = 0;
+        loop.resumePaused();
+    }
+
+    public long usedMemory() {
+        Runtime r = Runtime.getRuntime();
+        return r.totalMemory() - r.freeMemory();
+    }
+}

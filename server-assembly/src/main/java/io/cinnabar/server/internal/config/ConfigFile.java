@@ -1,0 +1,140 @@
+package io.cinnabar.server.internal.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Loads Redis-syntax configuration text into a {@link Config}: one directive per line, {@code #} comments,
+ * sdssplitargs quoting, {@code include} (with glob patterns, as Redis 7), directives with several arguments, and
+ * command-line options {@code --name value ...} turned into extra lines appended after the file's content.
+ * <p>
+ * An error stops loading with {@link FatalConfigError}, whose message is exactly what Redis prints to stderr
+ * before exiting: the line number, the offending line and the reason.
+ * <p><b>Note:</b> This class is not threadsafe.
+ */
+public final class ConfigFile {
+    private ConfigFile() {
+    }
+
+    /** A config error with the full multi-line text that Redis prints. */
+    public static final class FatalConfigError extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        FatalConfigError(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** Builds the config text of command-line options as Redis's main() does. */
+    public static String optionsToText(List<String> args) {
+        StringBuilder b = new StringBuilder();
+        for (String a : args) {
+            if (a.startsWith("--") && a.length() > 2) {
+                if (b.length() > 0) {
+                    b.append('\n');
+                }
+                b.append(a.substring(2)).append(' ');
+            } else {
+                b.append(Args.repr(a)).append(' ');
+            }
+        }
+        return b.toString();
+    }
+
+    /** Loads a file (may be null) followed by the options text into config. */
+    public static void load(Config config, Path file, String options) throws FatalConfigError {
+        StringBuilder text = new StringBuilder();
+        if (file != null) {
+            try {
+                text.append(Files.readString(file, StandardCharsets.ISO_8859_1));
+            } catch (IOException e) {
+                throw new FatalConfigError("Fatal error, can't open config file '" + file + "': "
+                    + (e instanceof java.nio.file.NoSuchFileException ? "No such file or directory" : e.getMessage()));
+            }
+            config.configFile = file.toAbsolutePath();
+        }
+        if (options != null && !options.isEmpty()) {
+            text.append('\n').append(options);
+        }
+        loadString(config, text.toString(), 0);
+    }
+
+    static void loadString(Config config, String text, int depth) throws FatalConfigError {
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i].strip();
+            if (line.isEmpty() || line.charAt(0) == '#') {
+                continue;
+            }
+            List<String> argv = Args.split(line);
+            String err;
+            if (argv == null) {
+                err = "Unbalanced quotes in configuration line";
+            } else if (argv.isEmpty()) {
+                continue;
+            } else {
+                err = directive(config, argv, depth);
+            }
+            if (err != null) {
+                throw new FatalConfigError("\n*** FATAL CONFIG FILE ERROR (Redis " + Config.VERSION + ") ***\n"
+                    + "Reading the configuration file, at line " + (i + 1) + "\n>>> '" + line + "'\n" + err);
+            }
+        }
+    }
+
+    private static String directive(Config config, List<String> argv, int depth) throws FatalConfigError {
+        String name = argv.get(0).toLowerCase(Locale.ROOT);
+        List<String> args = argv.subList(1, argv.size());
+        if (name.equals("include") && args.size() == 1) {
+            include(config, args.get(0), depth);
+            return null;
+        }
+        Config.Def d = Config.lookup(name);
+        if (d == null || args.isEmpty() && d.type != Config.Type.SPECIAL
+                || d.type != Config.Type.SPECIAL && args.size() != 1) {
+            return "Bad directive or wrong number of arguments";
+        }
+        try {
+            config.set(d, new ArrayList<>(args), true);
+            return null;
+        } catch (ConfigException e) {
+            return e.getMessage();
+        }
+    }
+
+    private static void include(Config config, String pattern, int depth) throws FatalConfigError {
+        if (depth > 16) {
+            throw new FatalConfigError("Fatal error: too many nested includes ('" + pattern + "')");
+        }
+        Path p = Path.of(pattern);
+        List<Path> files = new ArrayList<>();
+        String fn = p.getFileName() == null ? "" : p.getFileName().toString();
+        if (fn.contains("*") || fn.contains("?") || fn.contains("[")) {
+            Path parent = p.getParent() == null ? Path.of(".") : p.getParent();
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(parent, fn)) {
+                ds.forEach(files::add);
+            } catch (IOException e) {
+                throw new FatalConfigError("Fatal error, can't open config file '" + pattern + "': " + e.getMessage());
+            }
+            files.sort(null);
+        } else {
+            files.add(p);
+        }
+        for (Path f : files) {
+            String text;
+            try {
+                text = Files.readString(f, StandardCharsets.ISO_8859_1);
+            } catch (IOException e) {
+                throw new FatalConfigError("Fatal error, can't open config file '" + f + "': "
+                    + (e instanceof java.nio.file.NoSuchFileException ? "No such file or directory" : e.getMessage()));
+            }
+            loadString(config, text, depth + 1);
+        }
+    }
+}

@@ -1,0 +1,633 @@
+package io.cinnabar.server.internal.generic;
+
+import io.cinnabar.server.internal.command.Client;
+import io.cinnabar.server.internal.command.CommandTable;
+import io.cinnabar.server.internal.command.Shared;
+import io.cinnabar.server.internal.config.TypeLimits;
+import io.cinnabar.server.internal.keyspace.Entry;
+import io.cinnabar.server.internal.type.Pqsort;
+import io.cinnabar.server.internal.type.geo.GeoCommands;
+import io.cinnabar.server.internal.type.hash.HashValue;
+import io.cinnabar.server.internal.type.list.ListValue;
+import io.cinnabar.server.internal.type.set.SetValue;
+import io.cinnabar.server.internal.type.zset.ZSetValue;
+
+import io.cinnabar.listpack.Listpack;
+import io.cinnabar.quicklist.Quicklist;
+import io.cinnabar.quicklist.QuicklistNode;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * SORT and SORT_RO ({@code sort.c} of Redis 7.2) over lists, sets and sorted sets.
+ * <p>
+ * Options are parsed first (syntax and LIMIT errors win over a wrong type). The elements are loaded into a vector
+ * (list order, set iteration order, sorted-set order), each gets a weight (the element itself, or the value a BY
+ * pattern names: {@code prefix*suffix} for a string key, {@code prefix*suffix->field} for a hash field; a pattern
+ * without {@code *} means "do not sort"), and the vector is sorted:
+ * <ul>
+ *   <li>numerically by the weight parsed as C's {@code strtod} would (leading spaces, hex, inf accepted; trailing
+ *       bytes, NaN or an out-of-range value make the reply "One or more scores can't be converted into double"),
+ *       ties broken by comparing the elements as binary strings, so the order is total; a missing weight is 0;</li>
+ *   <li>with ALPHA, by the weight's bytes: as C strings (up to a NUL, {@code strcoll} in the C/C.UTF-8 locale is
+ *       byte order) when replying, as binary strings with STORE; a missing BY weight sorts first; ties keep the
+ *       load order (glibc's stable merge sort; Redis's partial {@link Pqsort} when BY and LIMIT cut the
+ *       range, reproduced so ties match).</li>
+ * </ul>
+ * DESC reverses every comparison. Without sorting, lists and sorted sets keep their order (DESC reads them
+ * backwards, LIMIT reads only the range); a set is force-sorted ALPHA when STOREd. GET patterns (and {@code #} for
+ * the element) replace each element in the reply; a missing one is a null (an empty string in a STOREd list). STORE
+ * writes a list (listpack when it fits one node, else quicklist) and replies its length, deleting the destination
+ * when empty. Sorting a sorted set converts it to a skiplist, as Redis does.
+ * <p>
+ * Cost: O(N) loads and pattern lookups, O(N log N) comparisons; memory O(N) references.
+ * <p><b>Note:</b> This class is not threadsafe (stateless; commands run on the event loop).
+ */
+public final class SortCommand {
+    private SortCommand() {
+    }
+
+    public static void register(CommandTable t) {
+        t.impl("sort", c -> sort(c, false));
+        t.impl("sort_ro", c -> sort(c, true));
+    }
+
+    /** The parsed options. */
+    private static final class Options {
+        boolean desc;
+        boolean alpha;
+        long limitStart;
+        long limitCount = -1;
+        boolean dontsort;
+        int sortby = -1;
+        int store = -1;
+        final List<Integer> gets = new ArrayList<>();
+    }
+
+    static void sort(Client c, boolean readonly) {
+        Options o = parse(c, readonly);
+        if (o == null) {
+            return;
+        }
+        Entry e = c.server.lookupRead(c, 1);
+        if (e != null && e.type != Entry.TYPE_SET && e.type != Entry.TYPE_LIST && e.type != Entry.TYPE_ZSET) {
+            c.error(Shared.WRONGTYPE);
+            return;
+        }
+        byte type = e == null ? Entry.TYPE_LIST : e.type;
+        if (o.dontsort && type == Entry.TYPE_SET && o.store >= 0) {
+            o.dontsort = false; // a stored set must not depend on its iteration order
+            o.alpha = true;
+            o.sortby = -1;
+        }
+        if (type == Entry.TYPE_ZSET) {
+            ZSetValue z = (ZSetValue) e.obj;
+            if (z.lp != null) {
+                z.toSkiplist(z.size());
+            }
+        }
+        long vectorlen = e == null ? 0 : switch (type) {
+            case Entry.TYPE_LIST -> ((ListValue) e.obj).size();
+            case Entry.TYPE_SET -> ((SetValue) e.obj).size();
+            default -> ((ZSetValue) e.obj).size();
+        };
+        long start = Math.min(Math.max(o.limitStart, 0), vectorlen);
+        long count = Math.min(Math.max(o.limitCount, -1), vectorlen);
+        long end = count < 0 ? vectorlen - 1 : start + count - 1;
+        if (start >= vectorlen) {
+            start = vectorlen - 1;
+            end = vectorlen - 2;
+        }
+        if (end >= vectorlen) {
+            end = vectorlen - 1;
+        }
+        byte[][] vector;
+        if (o.dontsort && type != Entry.TYPE_SET && e != null) {
+            if (start != 0 || end != vectorlen - 1) {
+                vectorlen = end - start + 1;
+            }
+            vector = loadRange(e, type, start, end, vectorlen, o.desc);
+            if (type == Entry.TYPE_ZSET || end >= start) {
+                end -= start;
+                start = 0;
+            }
+        } else {
+            vector = loadAll(e, type);
+        }
+        int n = vector.length;
+        double[] scores = new double[n];
+        byte[][] cmpobj = new byte[n][];
+        boolean conversionError = false;
+        if (!o.dontsort) {
+            conversionError = weigh(c, o, vector, scores, cmpobj);
+            Pqsort.Cmp cmp = comparator(o, vector, scores, cmpobj);
+            int[] order = new int[n];
+            for (int i = 0; i < n; i++) {
+                order[i] = i;
+            }
+            if (o.sortby >= 0 && (start != 0 || end != n - 1)) {
+                Pqsort.partial(order, n, cmp, start, end);
+            } else {
+                Pqsort.stable(order, n, cmp);
+            }
+            byte[][] sorted = new byte[n][];
+            for (int i = 0; i < n; i++) {
+                sorted[i] = vector[order[i]];
+            }
+            vector = sorted;
+        }
+        int getop = o.gets.size();
+        long outputlen = getop > 0 ? getop * (end - start + 1) : end - start + 1;
+        if (conversionError) {
+            c.error("ERR One or more scores can't be converted into double");
+        } else if (o.store < 0) {
+            reply(c, o, vector, start, end, outputlen);
+        } else {
+            store(c, o, vector, start, end, outputlen);
+        }
+    }
+
+    /** The options, or null after replying the error. */
+    private static Options parse(Client c, boolean readonly) {
+        Options o = new Options();
+        for (int j = 2; j < c.argc; j++) {
+            int left = c.argc - j - 1;
+            if (GeoCommands.optIs(c, j, "asc")) {
+                o.desc = false;
+            } else if (GeoCommands.optIs(c, j, "desc")) {
+                o.desc = true;
+            } else if (GeoCommands.optIs(c, j, "alpha")) {
+                o.alpha = true;
+            } else if (GeoCommands.optIs(c, j, "limit") && left >= 2) {
+                if (!c.argLong(j + 1)) {
+                    return null;
+                }
+                o.limitStart = c.ctx.tmp[0];
+                if (!c.argLong(j + 2)) {
+                    return null;
+                }
+                o.limitCount = c.ctx.tmp[0];
+                j += 2;
+            } else if (!readonly && GeoCommands.optIs(c, j, "store") && left >= 1) {
+                o.store = j + 1;
+                j++;
+            } else if (GeoCommands.optIs(c, j, "by") && left >= 1) {
+                o.sortby = j + 1;
+                if (cIndexOf(c.argBuf, c.argOff[j + 1], c.argLen[j + 1], (byte) '*') < 0) {
+                    o.dontsort = true;
+                }
+                j++;
+            } else if (GeoCommands.optIs(c, j, "get") && left >= 1) {
+                o.gets.add(j + 1);
+                j++;
+            } else {
+                c.error(Shared.SYNTAX);
+                return null;
+            }
+        }
+        return o;
+    }
+
+    /** strchr over the C string in b[off, off+len): the index of ch before the first NUL, or -1. */
+    private static int cIndexOf(byte[] b, int off, int len, byte ch) {
+        for (int k = 0; k < len && b[off + k] != 0; k++) {
+            if (b[off + k] == ch) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    // ------------------------------------------------------------------ loading
+
+    private static byte[][] loadAll(Entry e, byte type) {
+        if (e == null) {
+            return new byte[0][];
+        }
+        List<byte[]> l = switch (type) {
+            case Entry.TYPE_LIST -> ((ListValue) e.obj).all();
+            case Entry.TYPE_SET -> ((SetValue) e.obj).members();
+            default -> {
+                ZSetValue z = (ZSetValue) e.obj;
+                List<byte[]> out = new ArrayList<>((int) z.size());
+                if (z.size() > 0) {
+                    z.range(0, z.size() - 1, false, (m, s) -> out.add(m));
+                }
+                yield out;
+            }
+        };
+        return l.toArray(new byte[0][]);
+    }
+
+    /** The unsorted range [start, end] of a list or sorted set, read backwards from the end when desc. */
+    private static byte[][] loadRange(Entry e, byte type, long start, long end, long vectorlen, boolean desc) {
+        if (type == Entry.TYPE_LIST && end < start || vectorlen <= 0) {
+            return new byte[0][];
+        }
+        long size = type == Entry.TYPE_LIST ? ((ListValue) e.obj).size() : ((ZSetValue) e.obj).size();
+        long lo = desc ? size - start - vectorlen : start;
+        long hi = lo + vectorlen - 1;
+        List<byte[]> out = new ArrayList<>((int) vectorlen);
+        if (type == Entry.TYPE_LIST) {
+            out.addAll(((ListValue) e.obj).range(lo, hi));
+            if (desc) {
+                java.util.Collections.reverse(out);
+            }
+        } else {
+            ((ZSetValue) e.obj).range(lo, hi, desc, (m, s) -> out.add(m));
+        }
+        return out.toArray(new byte[0][]);
+    }
+
+    // ------------------------------------------------------------------ weights and comparison
+
+    /** Fills the sort weights; returns whether a numeric weight could not be parsed. */
+    private static boolean weigh(Client c, Options o, byte[][] vector, double[] scores, byte[][] cmpobj) {
+        boolean error = false;
+        double[] out = new double[1];
+        for (int j = 0; j < vector.length; j++) {
+            byte[] byval;
+            if (o.sortby >= 0) {
+                byval = lookupByPattern(c, c.argBuf, c.argOff[o.sortby], c.argLen[o.sortby], vector[j]);
+                if (byval == null) {
+                    continue;
+                }
+            } else {
+                byval = vector[j];
+            }
+            if (o.alpha) {
+                if (o.sortby >= 0) {
+                    cmpobj[j] = byval;
+                }
+            } else {
+                if (!strtod(byval, out)) {
+                    error = true;
+                }
+                scores[j] = out[0];
+            }
+        }
+        return error;
+    }
+
+    private static Pqsort.Cmp comparator(Options o, byte[][] vector, double[] scores, byte[][] cmpobj) {
+        boolean store = o.store >= 0;
+        boolean bypattern = o.sortby >= 0;
+        Pqsort.Cmp cmp;
+        if (!o.alpha) {
+            cmp = (a, b) -> scores[a] > scores[b] ? 1 : scores[a] < scores[b] ? -1 : binary(vector[a], vector[b]);
+        } else if (bypattern) {
+            cmp = (a, b) -> {
+                byte[] x = cmpobj[a];
+                byte[] y = cmpobj[b];
+                if (x == null || y == null) {
+                    return x == y ? 0 : x == null ? -1 : 1;
+                }
+                return store ? binary(x, y) : collate(x, y);
+            };
+        } else {
+            cmp = (a, b) -> store ? binary(vector[a], vector[b]) : collate(vector[a], vector[b]);
+        }
+        if (!o.desc) {
+            return cmp;
+        }
+        Pqsort.Cmp asc = cmp;
+        return (a, b) -> -asc.compare(a, b);
+    }
+
+    /** compareStringObjects: memcmp, then the shorter first. */
+    private static int binary(byte[] a, byte[] b) {
+        return Integer.signum(Arrays.compareUnsigned(a, b));
+    }
+
+    /** strcoll in the C / C.UTF-8 locale: strcmp of the C strings (up to the first NUL). */
+    private static int collate(byte[] a, byte[] b) {
+        return Integer.signum(Arrays.compareUnsigned(a, 0, cLen(a), b, 0, cLen(b)));
+    }
+
+    private static int cLen(byte[] a) {
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] == 0) {
+                return i;
+            }
+        }
+        return a.length;
+    }
+
+    // ------------------------------------------------------------------ patterns
+
+    /**
+     * lookupKeyByPattern: {@code #} is the element itself; otherwise the first {@code *} of the pattern (as a C
+     * string) is replaced by the element and the key read, as a string, or as a hash when {@code ->field} follows
+     * the {@code *}. Null when there is no {@code *}, no such key or field, or the key has another type.
+     */
+    static byte[] lookupByPattern(Client c, byte[] pb, int po, int pl, byte[] subst) {
+        if (pl >= 1 && pb[po] == '#' && (pl == 1 || pb[po + 1] == 0)) {
+            return subst;
+        }
+        int star = cIndexOf(pb, po, pl, (byte) '*');
+        if (star < 0) {
+            return null;
+        }
+        int clen = cLen(pb, po, pl);
+        int arrow = -1;
+        for (int k = star + 1; k + 1 < clen; k++) {
+            if (pb[po + k] == '-' && pb[po + k + 1] == '>') {
+                arrow = k;
+                break;
+            }
+        }
+        int fieldlen = 0;
+        if (arrow >= 0 && arrow + 2 < clen) {
+            fieldlen = pl - arrow - 2;
+        } else {
+            arrow = -1;
+        }
+        int postfixlen = pl - (star + 1) - (fieldlen > 0 ? fieldlen + 2 : 0);
+        byte[] key = new byte[star + subst.length + postfixlen];
+        System.arraycopy(pb, po, key, 0, star);
+        System.arraycopy(subst, 0, key, star, subst.length);
+        System.arraycopy(pb, po + star + 1, key, star + subst.length, postfixlen);
+        Entry e = lookupRead(c, key);
+        if (e == null) {
+            return null;
+        }
+        if (fieldlen > 0) {
+            if (e.type != Entry.TYPE_HASH) {
+                return null;
+            }
+            return ((HashValue) e.obj).get(pb, po + arrow + 2, fieldlen);
+        }
+        return e.type == Entry.TYPE_STRING ? e.stringBytes() : null;
+    }
+
+    private static int cLen(byte[] b, int off, int len) {
+        for (int k = 0; k < len; k++) {
+            if (b[off + k] == 0) {
+                return k;
+            }
+        }
+        return len;
+    }
+
+    /** lookupKeyRead of a key given as bytes: expiry, hit/miss statistics, access time. */
+    private static Entry lookupRead(Client c, byte[] key) {
+        return c.server.keyspace.lookupRead(c.db, key, 0, key.length, c.noTouch);
+    }
+
+    // ------------------------------------------------------------------ output
+
+    private static void reply(Client c, Options o, byte[][] vector, long start, long end, long outputlen) {
+        c.array(outputlen);
+        for (long j = start; j <= end; j++) {
+            byte[] el = vector[(int) j];
+            if (o.gets.isEmpty()) {
+                c.bulk(el);
+            }
+            for (int g : o.gets) {
+                byte[] v = lookupByPattern(c, c.argBuf, c.argOff[g], c.argLen[g], el);
+                if (v == null) {
+                    c.nullBulk();
+                } else {
+                    c.bulk(v);
+                }
+            }
+        }
+    }
+
+    private static void store(Client c, Options o, byte[][] vector, long start, long end, long outputlen) {
+        TypeLimits lim = c.server.limits;
+        Quicklist q = new Quicklist(lim.listSize, lim.listCompressDepth);
+        byte[] empty = new byte[0];
+        for (long j = start; j <= end; j++) {
+            byte[] el = vector[(int) j];
+            if (o.gets.isEmpty()) {
+                q.pushTail(el);
+            }
+            for (int g : o.gets) {
+                byte[] v = lookupByPattern(c, c.argBuf, c.argOff[g], c.argLen[g], el);
+                q.pushTail(v == null ? empty : v);
+            }
+        }
+        Entry old = c.server.lookupWrite(c, o.store);
+        if (old != null) {
+            c.server.keyspace.delete(c.db, old);
+            c.server.dirty++;
+        }
+        if (outputlen > 0) {
+            ListValue list = new ListValue();
+            adoptOrKeep(list, q, lim.listSize);
+            Entry e = c.server.keyspace.add(c.db, c.arg(o.store));
+            c.server.keyspace.initAccess(e);
+            e.type = Entry.TYPE_LIST;
+            e.obj = list;
+            c.server.dirty += outputlen;
+        }
+        c.integer(outputlen);
+    }
+
+    /** listTypeTryConversion(LIST_CONV_AUTO): a single packed node within the node limits becomes a listpack. */
+    private static void adoptOrKeep(ListValue list, Quicklist q, int fill) {
+        if (q.nodeCount() == 1) {
+            QuicklistNode n = q.head();
+            if (!n.isPlain() && n.size() <= Quicklist.nodeSizeLimit(fill) && q.count() <= Quicklist.nodeCountLimit(fill)) {
+                list.lp = Listpack.adopt(n.rawBytes());
+                list.ql = null;
+                return;
+            }
+        }
+        list.lp = null;
+        list.ql = q;
+    }
+
+    // ------------------------------------------------------------------ strtod
+
+    /**
+     * The weight of a numeric sort: C's {@code strtod} over the C string (up to the first NUL), into out[0].
+     * Returns false where Redis reports a conversion error: bytes left after the number, NaN, or ERANGE
+     * (overflow to infinity, underflow to zero or to an inexact subnormal). Text without any number reads as 0 and
+     * is an error unless it is empty.
+     */
+    public static boolean strtod(byte[] b, double[] out) {
+        int n = cLen(b);
+        out[0] = 0;
+        int i = 0;
+        while (i < n && (b[i] == ' ' || b[i] >= '\t' && b[i] <= '\r')) {
+            i++;
+        }
+        boolean neg = false;
+        if (i < n && (b[i] == '+' || b[i] == '-')) {
+            neg = b[i] == '-';
+            i++;
+        }
+        int[] endp = new int[1];
+        double v;
+        if (word(b, i, n, "inf")) {
+            v = Double.POSITIVE_INFINITY;
+            endp[0] = word(b, i, n, "infinity") ? i + 8 : i + 3;
+            out[0] = neg ? -v : v;
+            return endp[0] == n;
+        } else if (word(b, i, n, "nan")) {
+            return false;
+        } else if (i + 1 < n && b[i] == '0' && (b[i + 1] | 0x20) == 'x' && hexStart(b, i + 2, n)) {
+            v = hex(b, i + 2, n, endp);
+        } else {
+            v = decimal(b, i, n, endp);
+        }
+        if (endp[0] < 0) {
+            return n == 0; // no number: strtod consumed nothing
+        }
+        out[0] = neg ? -v : v;
+        return endp[0] == n && !Double.isNaN(v) && !erange(v, b, i, endp[0]);
+    }
+
+    private static boolean word(byte[] b, int i, int n, String w) {
+        if (n - i < w.length()) {
+            return false;
+        }
+        for (int k = 0; k < w.length(); k++) {
+            if ((b[i + k] | 0x20) != w.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isDigit(byte ch) {
+        return ch >= '0' && ch <= '9';
+    }
+
+    private static boolean isHex(byte ch) {
+        return isDigit(ch) || (ch | 0x20) >= 'a' && (ch | 0x20) <= 'f';
+    }
+
+    private static boolean hexStart(byte[] b, int i, int n) {
+        return i < n && (isHex(b[i]) || b[i] == '.' && i + 1 < n && isHex(b[i + 1]));
+    }
+
+    /** A decimal number at b[i..n): its value, end index in endp[0] (-1 when there is none). */
+    private static double decimal(byte[] b, int i, int n, int[] endp) {
+        int p = i;
+        int digits = 0;
+        while (p < n && isDigit(b[p])) {
+            p++;
+            digits++;
+        }
+        if (p < n && b[p] == '.') {
+            int q = p + 1;
+            int frac = 0;
+            while (q < n && isDigit(b[q])) {
+                q++;
+                frac++;
+            }
+            if (digits + frac > 0) {
+                p = q;
+                digits += frac;
+            }
+        }
+        if (digits == 0) {
+            endp[0] = -1;
+            return 0;
+        }
+        p = exponent(b, p, n, 'e');
+        endp[0] = p;
+        return Double.parseDouble(new String(b, i, p - i, StandardCharsets.ISO_8859_1));
+    }
+
+    /** Consumes an exponent ({@code letter} [sign] digits) at p when complete; returns the new end. */
+    private static int exponent(byte[] b, int p, int n, char letter) {
+        if (p < n && (b[p] | 0x20) == letter) {
+            int q = p + 1;
+            if (q < n && (b[q] == '+' || b[q] == '-')) {
+                q++;
+            }
+            if (q < n && isDigit(b[q])) {
+                while (q < n && isDigit(b[q])) {
+                    q++;
+                }
+                return q;
+            }
+        }
+        return p;
+    }
+
+    /** A hex float after "0x" at b[i..n). */
+    private static double hex(byte[] b, int i, int n, int[] endp) {
+        int p = i;
+        while (p < n && isHex(b[p])) {
+            p++;
+        }
+        if (p < n && b[p] == '.') {
+            p++;
+            while (p < n && isHex(b[p])) {
+                p++;
+            }
+        }
+        String mant = new String(b, i, p - i, StandardCharsets.ISO_8859_1);
+        int e = exponent(b, p, n, 'p');
+        String exp = e > p ? new String(b, p + 1, e - p - 1, StandardCharsets.ISO_8859_1) : "0";
+        endp[0] = e;
+        return Double.parseDouble("0x" + (mant.startsWith(".") ? "0" : "") + mant + "p" + exp);
+    }
+
+    /** glibc's ERANGE: overflow, or underflow (zero from a non-zero number, or an inexact subnormal). */
+    private static boolean erange(double v, byte[] b, int from, int to) {
+        if (Double.isInfinite(v)) {
+            return true;
+        }
+        double a = Math.abs(v);
+        if (a >= Double.MIN_NORMAL) {
+            return false;
+        }
+        boolean hex = to - from > 1 && b[from] == '0' && (b[from + 1] | 0x20) == 'x';
+        int mantEnd = to;
+        for (int k = from + (hex ? 2 : 0); k < to; k++) {
+            int ch = b[k] | 0x20;
+            if (hex ? ch == 'p' : ch == 'e') {
+                mantEnd = k;
+                break;
+            }
+        }
+        boolean nonZero = false;
+        for (int k = from + (hex ? 2 : 0); k < mantEnd; k++) {
+            if (b[k] != '0' && b[k] != '.') {
+                nonZero = true;
+                break;
+            }
+        }
+        if (v == 0) {
+            return nonZero;
+        }
+        BigDecimal exact = hex ? hexValue(b, from + 2, mantEnd, to)
+            : new BigDecimal(new String(b, from, to - from, StandardCharsets.ISO_8859_1));
+        return exact.abs().compareTo(new BigDecimal(a)) != 0;
+    }
+
+    /** The exact value of the hex float with mantissa b[from, mantEnd) and optional "p" exponent up to to. */
+    private static BigDecimal hexValue(byte[] b, int from, int mantEnd, int to) {
+        StringBuilder digits = new StringBuilder();
+        long frac = 0;
+        boolean point = false;
+        for (int k = from; k < mantEnd; k++) {
+            if (b[k] == '.') {
+                point = true;
+            } else {
+                digits.append((char) b[k]);
+                if (point) {
+                    frac++;
+                }
+            }
+        }
+        BigInteger m = new BigInteger(digits.toString(), 16);
+        BigInteger exp = mantEnd < to
+            ? new BigInteger(new String(b, mantEnd + 1, to - mantEnd - 1, StandardCharsets.ISO_8859_1))
+            : BigInteger.ZERO;
+        // a subnormal result bounds the binary exponent: |e2| stays near 1074 plus 4 bits per digit
+        int e2 = exp.subtract(BigInteger.valueOf(4 * frac)).intValueExact();
+        return e2 >= 0 ? new BigDecimal(m.shiftLeft(e2))
+            : new BigDecimal(m).divide(new BigDecimal(BigInteger.ONE.shiftLeft(-e2)));
+    }
+}

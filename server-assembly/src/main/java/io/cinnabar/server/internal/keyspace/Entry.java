@@ -1,0 +1,207 @@
+package io.cinnabar.server.internal.keyspace;
+
+import io.cinnabar.server.internal.config.Num;
+
+/**
+ * One key of the keyspace with its value object, in a single Java object (Redis spreads this over a dictEntry, an
+ * sds key and a robj). Like Redis's embstr, a short string value lives in the same array as the key:
+ * <pre>
+ *   key       byte[]   the key's bytes, followed by the value's bytes when enc == ENC_EMBSTR:
+ *                        [ key (klen bytes) | value (num bytes) ]   exact length, klen = key.length - num
+ *                      otherwise exactly the key
+ *   next      Entry    bucket chain
+ *   type      byte     TYPE_STRING, or TYPE_LIST/SET/ZSET/HASH whose value is in obj
+ *   enc       byte     ENC_INT | ENC_EMBSTR | ENC_RAW for strings (ENC_RAW for aggregates, whose obj reports the
+ *                      encoding)
+ *   val       byte[]   the value for ENC_RAW strings (may have spare capacity, as an sds); null otherwise
+ *   obj       TypedValue  the list/set/zset/hash value (it knows its own encoding), null for strings
+ *   num       long     the integer for ENC_INT; the string length for ENC_EMBSTR and ENC_RAW; 0 for aggregates
+ *   lru       int      LRU clock (seconds, 24 bits) or, under an LFU policy, minutes &lt;&lt; 8 | counter
+ *   volIdx    int      index in the database's volatile-key arrays (entry, expire time), or -1 when the key
+ *                      has no expire: the expire lives there, so keys without one do not pay 8 bytes for it
+ * </pre>
+ * 46 bytes of fields and header, 48 with alignment (compressed references). The hash is not stored: the table
+ * computes it again when it resizes. A key of 10 bytes with a 32-byte value therefore costs 48 + 64 (one array)
+ * bytes plus its table slot.
+ * <p><b>Note:</b> This class is not threadsafe.
+ */
+public final class Entry {
+    public static final byte TYPE_STRING = 0;
+    public static final byte TYPE_LIST = 1;
+    public static final byte TYPE_SET = 2;
+    public static final byte TYPE_ZSET = 3;
+    public static final byte TYPE_HASH = 4;
+    public static final byte ENC_INT = 1;
+    static final byte ENC_EMBSTR = 8;
+    public static final byte ENC_RAW = 0;
+    /** Redis's OBJ_ENCODING_EMBSTR_SIZE_LIMIT. */
+    static final int EMBSTR_LIMIT = 44;
+
+    public byte[] key;
+    Entry next;
+    public byte type;
+    public byte enc;
+    public byte[] val;
+    public TypedValue obj;
+    public long num;
+    public int lru;
+    public int volIdx = -1;
+
+    public Entry(byte[] key) {
+        this.key = key;
+    }
+
+    /** Length of the key (the start of the value in {@link #key} for embstr). */
+    public int klen() {
+        return enc == ENC_EMBSTR ? key.length - (int) num : key.length;
+    }
+
+    /** The array holding the string value (EMBSTR and RAW). */
+    public byte[] valArray() {
+        return enc == ENC_EMBSTR ? key : val;
+    }
+
+    /** Where the string value starts in {@link #valArray()}. */
+    public int valOff() {
+        return enc == ENC_EMBSTR ? key.length - (int) num : 0;
+    }
+
+    public int strlen() {
+        return enc == ENC_INT ? Num.digits(num) : (int) num;
+    }
+
+    /** Drops an embedded value from the key array (before the value changes encoding). */
+    private void unembed() {
+        if (enc == ENC_EMBSTR) {
+            key = java.util.Arrays.copyOf(key, key.length - (int) num);
+            enc = ENC_RAW;
+            num = 0;
+        }
+    }
+
+    public void setInt(long v) {
+        unembed();
+        obj = null;
+        enc = ENC_INT;
+        val = null;
+        num = v;
+    }
+
+    /** Stores a copy of src as Redis's tryObjectEncoding would: int, embstr or raw. */
+    public void setString(byte[] src, int off, int len, long[] tmp) {
+        if (len <= 20 && Num.intEncodable(src, off, len, tmp)) {
+            setInt(tmp[0]);
+            return;
+        }
+        setStringNoInt(src, off, len);
+    }
+
+    /** Stores a copy as embstr (up to 44 bytes) or raw, never int (createStringObject). */
+    public void setStringNoInt(byte[] src, int off, int len) {
+        if (len <= EMBSTR_LIMIT) {
+            int k = klen();
+            if (enc != ENC_EMBSTR || key.length != k + len) { // an overwrite of equal length reuses the array
+                byte[] n = new byte[k + len];
+                System.arraycopy(key, 0, n, 0, k);
+                key = n;
+            }
+            System.arraycopy(src, off, key, k, len);
+            val = null;
+            obj = null;
+            enc = ENC_EMBSTR;
+            num = len;
+            return;
+        }
+        unembed();
+        byte[] v = enc == ENC_RAW && val != null && val.length == len ? val : new byte[len];
+        System.arraycopy(src, off, v, 0, len);
+        obj = null;
+        val = v;
+        num = len;
+        enc = ENC_RAW;
+    }
+
+    /** The OBJECT ENCODING name of the value. */
+    public String encodingName() {
+        if (obj != null) {
+            return obj.encodingName();
+        }
+        return enc == ENC_INT ? "int" : enc == ENC_EMBSTR ? "embstr" : "raw";
+    }
+
+    /** The TYPE name of the value. */
+    public String typeName() {
+        return switch (type) {
+            case TYPE_LIST -> "list";
+            case TYPE_SET -> "set";
+            case TYPE_ZSET -> "zset";
+            case TYPE_HASH -> "hash";
+            default -> "string";
+        };
+    }
+
+    /** Copies the string value of this entry (as text for INT) to a new array. */
+    public byte[] stringBytes() {
+        if (enc == ENC_INT) {
+            return Num.ll2bytes(num);
+        }
+        byte[] b = new byte[(int) num];
+        System.arraycopy(valArray(), valOff(), b, 0, (int) num);
+        return b;
+    }
+
+    /** Makes the value a raw string with room for at least needed bytes (dbUnshareStringValue + sdsMakeRoomFor). */
+    public void makeRawWithRoom(int needed) {
+        if (enc == ENC_RAW && val != null && val.length >= needed) {
+            return;
+        }
+        int len = strlen();
+        byte[] cur = stringBytes();
+        int cap = len;
+        if (needed > len) {
+            // sds greedy growth: double below 1 MB, then +1 MB
+            cap = needed < 1024 * 1024 ? needed * 2 : needed + 1024 * 1024;
+            if (cap < needed) {
+                cap = needed;
+            }
+        }
+        unembed();
+        byte[] n = new byte[cap];
+        System.arraycopy(cur, 0, n, 0, len);
+        val = n;
+        enc = ENC_RAW;
+        num = len;
+    }
+
+    /** Takes o's value and access data (RENAME: o is discarded; the caller moves the expire). */
+    public void copyRef(Entry o) {
+        copyFrom(o, false);
+    }
+
+    /** Copies o's value and access data (COPY). */
+    public void copyValueFrom(Entry o) {
+        copyFrom(o, true);
+    }
+
+    private void copyFrom(Entry o, boolean copyRaw) {
+        type = o.type;
+        lru = o.lru;
+        if (o.obj != null) {
+            unembed();
+            obj = copyRaw ? o.obj.copy() : o.obj;
+            val = null;
+            num = 0;
+            enc = ENC_RAW;
+        } else if (o.enc == ENC_INT) {
+            setInt(o.num);
+        } else if (o.enc == ENC_EMBSTR) {
+            setStringNoInt(o.key, o.valOff(), (int) o.num);
+        } else {
+            unembed();
+            obj = null;
+            val = copyRaw ? java.util.Arrays.copyOf(o.val, (int) o.num) : o.val;
+            num = o.num;
+            enc = ENC_RAW;
+        }
+    }
+}

@@ -1,0 +1,351 @@
+package io.cinnabar.server.internal.keyspace;
+
+import java.util.Arrays;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The keyspace as one API (Redis's {@code db.c} + {@code expire.c}): the numbered databases, lookups with the
+ * expiry and access-time rules inside ({@link #lookupRead}, {@link #lookupWrite}), the mutations commands make
+ * ({@link #add}, {@link #delete}, {@link #setExpire}, {@link #removeExpire}, {@link #flush},
+ * {@link #signalModified}), the active expiry cycle, and the listener seam ({@link #addListener}): whatever must
+ * react to a key changing registers a {@link KeyspaceListener} here instead of being called by name.
+ * <p>
+ * Time: {@link #cmdTimeMs} is the time of the command being executed (Redis 7.2 freezes it for the whole
+ * command), set by the command pipeline; all expiry decisions use it. The LRU clock has 1 s resolution.
+ * <p><b>Note:</b> This class is not threadsafe: everything runs on the event-loop thread.
+ */
+public final class Keyspace {
+    /** The databases (fixed at startup; SWAPDB exchanges contents, not objects). */
+    public final Db[] dbs;
+    /** Time of the command being executed, unix ms. */
+    public long cmdTimeMs;
+    /** Redis's LRU clock: unix seconds, 24 bits. */
+    public int lruClock;
+    /** maxmemory-policy is an LFU one: access data is a frequency counter instead of a time. */
+    public boolean lfu;
+    public long lfuLogFactor;
+    public long lfuDecayTime;
+    /** DEBUG SET-ACTIVE-EXPIRE. */
+    public boolean activeExpireEnabled = true;
+    /** active-expire-effort (1..10). */
+    public int activeExpireEffort = 1;
+
+    // INFO stats of the keyspace
+    public long hits;
+    public long misses;
+    public long expiredKeys;
+    public long expiredStalePerc; // x100
+    public long expiredTimeCapReached;
+    public long expireCycleCpuMs;
+
+    private KeyspaceListener[] listeners = new KeyspaceListener[0];
+
+    public Keyspace(int databases) {
+        dbs = new Db[databases];
+        for (int i = 0; i < databases; i++) {
+            dbs[i] = new Db(i);
+        }
+    }
+
+    /** Registers a listener on every database (at assembly time; not while a command runs). */
+    public void addListener(KeyspaceListener l) {
+        listeners = Arrays.copyOf(listeners, listeners.length + 1);
+        listeners[listeners.length - 1] = l;
+        for (Db db : dbs) {
+            db.addListener(l);
+        }
+    }
+
+    /** CONFIG RESETSTAT. */
+    public void resetStats() {
+        hits = 0;
+        misses = 0;
+        expiredKeys = 0;
+        expiredStalePerc = 0;
+        expiredTimeCapReached = 0;
+        expireCycleCpuMs = 0;
+    }
+
+    /** Sets the LRU clock from the wall clock (the cron and startup). */
+    public void updateClock(long nowMs) {
+        lruClock = (int) ((nowMs / 1000) & 0xFFFFFF);
+    }
+
+    // ---- lookups: lazy expiry, statistics, access time
+
+    /**
+     * Looks up a key for reading (Redis's lookupKeyRead): a key whose expire time passed is deleted first (and
+     * reported as expired), hits and misses are counted, and the access time is updated unless noTouch.
+     */
+    public Entry lookupRead(Db db, byte[] b, int off, int len, boolean noTouch) {
+        Entry e = db.find(b, off, len);
+        if (e != null && db.expired(e, cmdTimeMs)) {
+            expireEntry(db, e);
+            e = null;
+        }
+        if (e == null) {
+            misses++;
+            return null;
+        }
+        hits++;
+        if (!noTouch) {
+            touch(e);
+        }
+        return e;
+    }
+
+    /** Looks up a key for writing (lookupKeyWrite): lazy expiry and access time, no hit/miss counts. */
+    public Entry lookupWrite(Db db, byte[] b, int off, int len, boolean noTouch) {
+        Entry e = db.find(b, off, len);
+        if (e != null && db.expired(e, cmdTimeMs)) {
+            expireEntry(db, e);
+            return null;
+        }
+        if (e != null && !noTouch) {
+            touch(e);
+        }
+        return e;
+    }
+
+    /** Looks up without touching access time or stats (but still expiring). */
+    public Entry lookupQuiet(Db db, byte[] b, int off, int len) {
+        Entry e = db.find(b, off, len);
+        if (e != null && db.expired(e, cmdTimeMs)) {
+            expireEntry(db, e);
+            return null;
+        }
+        return e;
+    }
+
+    /** Deletes a key whose expire time passed (lazily or from the active cycle) and tells the listeners. */
+    public void expireEntry(Db db, Entry e) {
+        db.remove(e);
+        expiredKeys++;
+        for (KeyspaceListener l : listeners) {
+            l.keyExpired(db, e.key, 0, e.klen());
+        }
+    }
+
+    /** Updates the access time (LRU clock or LFU counter) of a key that was read or written. */
+    public void touch(Entry e) {
+        if (lfu) {
+            lfuUpdate(e);
+        } else {
+            e.lru = lruClock;
+        }
+    }
+
+    /** Initial access data of a new key. */
+    public void initAccess(Entry e) {
+        if (lfu) {
+            e.lru = (lfuMinutes() << 8) | 5;
+        } else {
+            e.lru = lruClock;
+        }
+    }
+
+    private int lfuMinutes() {
+        return (int) ((cmdTimeMs / 60000) & 0xFFFF);
+    }
+
+    public int lfuDecr(Entry e) {
+        int ldt = e.lru >>> 8;
+        int counter = e.lru & 0xFF;
+        int now = lfuMinutes();
+        int elapsed = now >= ldt ? now - ldt : 65535 - ldt + now;
+        long periods = lfuDecayTime > 0 ? elapsed / lfuDecayTime : 0;
+        return periods > counter ? 0 : (int) (counter - periods);
+    }
+
+    private void lfuUpdate(Entry e) {
+        int counter = lfuDecr(e);
+        if (counter < 255) {
+            double r = ThreadLocalRandom.current().nextDouble();
+            double base = counter - 5;
+            if (base < 0) {
+                base = 0;
+            }
+            double p = 1.0 / (base * lfuLogFactor + 1);
+            if (r < p) {
+                counter++;
+            }
+        }
+        e.lru = (lfuMinutes() << 8) | counter;
+    }
+
+    /**
+     * RESTORE's IDLETIME/FREQ: sets the access data of a restored key (idle seconds under an LRU policy, the
+     * frequency counter under LFU); a negative value, or one that does not apply to the policy, is ignored.
+     */
+    public void restoreAccess(Entry e, long idleSeconds, long freq) {
+        if (idleSeconds >= 0 && !lfu) {
+            e.lru = (int) ((lruClock - idleSeconds) & 0xFFFFFF);
+        } else if (freq >= 0 && lfu) {
+            e.lru = (e.lru & ~0xFF) | (int) freq;
+        }
+    }
+
+    /** COPY: the copy starts with the access data of the source. */
+    public void copyAccess(Entry from, Entry to) {
+        to.lru = from.lru;
+    }
+
+    /** Idle time of a key in ms, from the LRU clock (1 s resolution). */
+    public long idleMs(Entry e) {
+        int now = lruClock;
+        long d = now >= e.lru ? now - e.lru : (0xFFFFFF - e.lru) + now;
+        return d * 1000;
+    }
+
+    // ---- mutations
+
+    /**
+     * Adds a new key (absent from db) with no value yet; listeners see keyAdded. The caller stores the value and,
+     * where Redis creates a new object, calls {@link #initAccess}.
+     */
+    public Entry add(Db db, byte[] key) {
+        return db.add(key);
+    }
+
+    /** Adds an existing entry object (RENAME, MOVE); the key must be absent; the caller sets its expire. */
+    public void insert(Db db, Entry e) {
+        db.insert(e);
+    }
+
+    /** Deletes a key (DEL, a value emptied by a pop, an overwritten or moved key); listeners see keyDeleted. */
+    public void delete(Db db, Entry e) {
+        db.remove(e);
+        for (KeyspaceListener l : listeners) {
+            l.keyDeleted(db, e.key, 0, e.klen());
+        }
+    }
+
+    /** Tells the listeners that a key's value changed in place (Redis's signalModifiedKey). */
+    public void signalModified(Db db, byte[] key, int off, int len) {
+        for (KeyspaceListener l : listeners) {
+            l.keyModified(db, key, off, len);
+        }
+    }
+
+    /** Whether e's expire time (if any) passed at the command's time; the key is not removed. */
+    public boolean expired(Db db, Entry e) {
+        return db.expired(e, cmdTimeMs);
+    }
+
+    /** The expire time of e in unix ms, or -1. */
+    public long expireOf(Db db, Entry e) {
+        return db.expireOf(e);
+    }
+
+    /** Sets e's expire time (unix ms). */
+    public void setExpire(Db db, Entry e, long whenMs) {
+        db.setExpire(e, whenMs);
+    }
+
+    /** Removes e's expire time (PERSIST, an overwrite without KEEPTTL). */
+    public void removeExpire(Db db, Entry e) {
+        db.removeExpire(e);
+    }
+
+    /** Removes every key of db (FLUSHDB, FLUSHALL); listeners see flushed. */
+    public void flush(Db db) {
+        db.clear();
+        for (KeyspaceListener l : listeners) {
+            l.flushed(db);
+        }
+    }
+
+    /** SWAPDB: exchanges the contents of databases a and b; listeners see swapped. */
+    public void swap(int a, int b) {
+        dbs[a].swapWith(dbs[b]);
+    }
+
+    // ---- active expiry (Redis's activeExpireCycle)
+
+    private int expireDbCursor;
+    private boolean lastExpireExitedOnTime;
+    private long lastFastCycleUs;
+    private long expireStaleAvg; // stale percentage x100, running average
+
+    /** Slow cycle (from the cron): up to 25% of a cron period. Fast cycle: 1 ms, from before each poll. */
+    public void activeExpireCycle(boolean fast, int hz) {
+        if (!activeExpireEnabled) {
+            return;
+        }
+        int effort = activeExpireEffort - 1;
+        int keysPerLoop = 20 + 20 / 4 * effort;
+        long fastDuration = 1000 + 1000 / 4 * effort;
+        int acceptableStale = 10 - effort;
+        long startUs = System.nanoTime() / 1000;
+        if (fast) {
+            if (!lastExpireExitedOnTime && expireStaleAvg < acceptableStale * 100L) {
+                return;
+            }
+            if (startUs < lastFastCycleUs + fastDuration * 2) {
+                return;
+            }
+            lastFastCycleUs = startUs;
+        }
+        long limitUs = fast ? fastDuration : 1_000_000L * (25 + 2 * effort) / hz / 100;
+        if (limitUs <= 0) {
+            limitUs = 1;
+        }
+        cmdTimeMs = System.currentTimeMillis();
+        lastExpireExitedOnTime = false;
+        long totalSampled = 0;
+        long totalExpired = 0;
+        int dbsPerCall = Math.min(16, dbs.length);
+        outer:
+        for (int j = 0; j < dbsPerCall; j++) {
+            Db db = dbs[expireDbCursor % dbs.length];
+            expireDbCursor++;
+            int iteration = 0;
+            while (true) {
+                int num = Math.min(db.volCount, keysPerLoop);
+                if (num == 0) {
+                    db.avgTtl = 0;
+                    break;
+                }
+                int expired = 0;
+                int sampled = 0;
+                long ttlSum = 0;
+                int ttlSamples = 0;
+                for (int k = 0; k < num && db.volCount > 0; k++) {
+                    if (db.expireCursor >= db.volCount) {
+                        db.expireCursor = 0;
+                    }
+                    Entry e = db.vol[db.expireCursor];
+                    long when = db.volExpire[db.expireCursor];
+                    sampled++;
+                    if (when < cmdTimeMs) {
+                        expireEntry(db, e); // the last entry moved into this slot: do not advance
+                        expired++;
+                    } else {
+                        ttlSum += when - cmdTimeMs;
+                        ttlSamples++;
+                        db.expireCursor++;
+                    }
+                }
+                totalSampled += sampled;
+                totalExpired += expired;
+                if (ttlSamples > 0) {
+                    long avg = ttlSum / ttlSamples;
+                    db.avgTtl = db.avgTtl == 0 ? avg : (db.avgTtl / 50) * 49 + avg / 50;
+                }
+                if ((++iteration & 0xf) == 0 && System.nanoTime() / 1000 - startUs > limitUs) {
+                    lastExpireExitedOnTime = true;
+                    expiredTimeCapReached++;
+                    break outer;
+                }
+                if (sampled == 0 || expired * 100 / sampled <= acceptableStale) {
+                    break;
+                }
+            }
+        }
+        long elapsedUs = System.nanoTime() / 1000 - startUs;
+        expireCycleCpuMs += elapsedUs / 1000;
+        long perc = totalSampled == 0 ? 0 : totalExpired * 10000 / totalSampled;
+        expireStaleAvg = (long) (perc * 0.05 + expireStaleAvg * 0.95);
+        expiredStalePerc = expireStaleAvg;
+    }
+}

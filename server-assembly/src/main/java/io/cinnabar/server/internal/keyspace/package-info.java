@@ -1,0 +1,9 @@
+/**
+ * The databases: the table of keys ({@code Db}, {@code Entry}), expiry bookkeeping, the value base type
+ * ({@code TypedValue}) and the listener seam ({@code KeyspaceListener}) through which higher layers (blocked
+ * clients; later WATCH, tracking, notifications, snapshots) learn that a key was added, changed or removed.
+ * <p>
+ * May call: {@code config}. Never a higher layer by name: what must react to a key registers a listener.
+ * <p><b>Note:</b> Everything here runs on the event-loop thread; nothing is threadsafe.
+ */
+package io.cinnabar.server.internal.keyspace;

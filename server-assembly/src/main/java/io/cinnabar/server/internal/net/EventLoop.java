@@ -1,0 +1,711 @@
+package io.cinnabar.server.internal.net;
+
+import io.cinnabar.server.internal.command.Connections;
+import io.cinnabar.server.internal.command.Client;
+import io.cinnabar.server.internal.command.Command;
+import io.cinnabar.server.internal.command.Server;
+import io.cinnabar.server.internal.command.Shared;
+import io.cinnabar.server.internal.config.Args;
+import io.cinnabar.server.internal.config.ConfigException;
+
+import io.cinnabar.resp.RequestDecoder;
+import io.cinnabar.resp.RequestLimits;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The single thread that owns the server: an NIO selector over the listening sockets (TCP and, with
+ * {@code unixsocket}, a Unix domain socket) and the clients, and the timer that runs the cron {@code hz} times a
+ * second.
+ * <p>
+ * Per readable client: read into its query buffer, decode every complete command with resp-codec's
+ * {@link RequestDecoder} (arguments stay slices of the buffer), execute each one, and queue the client for writing.
+ * Before each poll the loop writes pending replies directly (Redis's {@code handleClientsWithPendingWrites}) and
+ * only registers interest in writability for sockets that could not take everything. Pipelined commands are
+ * therefore executed in one pass and answered with one write.
+ * <p>
+ * Abusive clients are closed without affecting others: a query buffer above {@code client-query-buffer-limit},
+ * an output buffer above the hard {@code client-output-buffer-limit} (or above the soft one for too long), a
+ * protocol error, or idleness beyond {@code timeout}.
+ * <p><b>Note:</b> This class is not threadsafe: only {@link #shutdown()} may be called from another thread.
+ */
+public final class EventLoop implements Runnable, Connections {
+    private static final byte[] DENIED = Shared.b("-DENIED Redis is running in protected mode because protected mode "
+        + "is enabled and no password is set for the default user. In this mode connections are only accepted from "
+        + "the loopback interface. If you want to connect from external computers to Redis you may adopt one of the "
+        + "following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' "
+        + "from the loopback interface by connecting to Redis from the same host the server is running, however MAKE "
+        + "SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change "
+        + "permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration "
+        + "file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started "
+        + "the server manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an "
+        + "authentication password for the default user. NOTE: You only need to do one of the above things in order "
+        + "for the server to start accepting connections from the outside.\r\n");
+    private static final byte[] MAXCLIENTS = Shared.b("-ERR max number of clients reached\r\n");
+
+    final Server server;
+    private final Selector selector;
+    private final List<ServerSocketChannel> listeners = new ArrayList<>();
+    private final List<String> listenerNames = new ArrayList<>();
+    private Path unixPath;
+    private final List<Client> pendingWrites = new ArrayList<>();
+    private final List<Client> toClose = new ArrayList<>();
+    private final RequestDecoder decoder = new RequestDecoder();
+    private final java.util.function.Consumer<SelectionKey> handler = this::handle;
+    private RequestLimits limits = RequestLimits.DEFAULT;
+    private volatile boolean stop;
+    private int tcpPort;
+    private long nextCronMs;
+    private long cycleStartNs;
+    final Thread thread;
+
+    public EventLoop(Server server) throws IOException {
+        this.server = server;
+        this.selector = Selector.open();
+        server.loop = this;
+        this.thread = new Thread(this, "cinnabar-event-loop");
+        updateLimits();
+    }
+
+    @Override
+    public void updateLimits() {
+        limits = RequestLimits.DEFAULT.withMaxBulkLength(server.protoMaxBulkLen);
+    }
+
+    /** Binds the listening sockets as configured; randomPort picks a free port when "port" is 0. */
+    public void listen(boolean randomPort) throws IOException {
+        int port = (int) server.config.getLong("port");
+        if (port != 0 || randomPort) {
+            String bind = server.config.get("bind");
+            List<String> addrs = new ArrayList<>(List.of(bind.trim().split("\\s+")));
+            if (bind.equals("* -::*")) {
+                addrs = List.of("*");
+            }
+            for (String a : addrs) {
+                if (a.isEmpty()) {
+                    continue;
+                }
+                boolean optional = a.startsWith("-");
+                String host = optional ? a.substring(1) : a;
+                InetSocketAddress sa = host.equals("*") ? new InetSocketAddress(port)
+                    : host.equals("::*") ? new InetSocketAddress(InetAddress.getByName("::"), port)
+                    : new InetSocketAddress(InetAddress.getByName(host), port);
+                ServerSocketChannel ss = ServerSocketChannel.open();
+                ss.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                try {
+                    ss.bind(sa, (int) server.config.getLong("tcp-backlog"));
+                } catch (IOException e) {
+                    ss.close();
+                    if (optional) {
+                        continue;
+                    }
+                    throw new IOException("Warning: Could not create server TCP listening socket " + host + ":" + port
+                        + ": " + e.getMessage(), e);
+                }
+                if (port == 0) {
+                    port = ((InetSocketAddress) ss.getLocalAddress()).getPort();
+                    server.config.putRaw("port", Integer.toString(port));
+                }
+                ss.configureBlocking(false);
+                ss.register(selector, SelectionKey.OP_ACCEPT, null);
+                listeners.add(ss);
+                listenerNames.add(host);
+            }
+        }
+        tcpPort = port;
+        String unix = server.config.get("unixsocket");
+        if (!unix.isEmpty()) {
+            unixPath = Path.of(unix);
+            Files.deleteIfExists(unixPath);
+            ServerSocketChannel us = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            us.bind(UnixDomainSocketAddress.of(unixPath));
+            String perm = server.config.get("unixsocketperm");
+            if (!perm.equals("0")) {
+                Files.setPosixFilePermissions(unixPath, perms(Integer.parseInt(perm, 8)));
+            }
+            us.configureBlocking(false);
+            us.register(selector, SelectionKey.OP_ACCEPT, Boolean.TRUE);
+            listeners.add(us);
+            listenerNames.add("unix");
+        }
+    }
+
+    private static Set<PosixFilePermission> perms(int mode) {
+        Set<PosixFilePermission> s = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] order = {PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
+            PosixFilePermission.OTHERS_READ, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE,
+            PosixFilePermission.GROUP_READ, PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
+            PosixFilePermission.OWNER_READ};
+        for (int i = 0; i < order.length; i++) {
+            if ((mode & (1 << i)) != 0) {
+                s.add(order[i]);
+            }
+        }
+        return s;
+    }
+
+    /** Closes the TCP listeners and binds again with the current port/bind options (CONFIG SET port|bind). */
+    @Override
+    public void rebind() throws ConfigException {
+        List<ServerSocketChannel> old = new ArrayList<>();
+        for (int i = 0; i < listeners.size(); i++) {
+            if (!listenerNames.get(i).equals("unix")) {
+                old.add(listeners.get(i));
+            }
+        }
+        for (ServerSocketChannel ss : old) {
+            int i = listeners.indexOf(ss);
+            listeners.remove(i);
+            listenerNames.remove(i);
+            try {
+                ss.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+        String unix = server.config.get("unixsocket");
+        try {
+            server.config.putRaw("unixsocket", "");
+            listen(false);
+        } catch (IOException e) {
+            throw new ConfigException("Unable to listen on this port: " + e.getMessage());
+        } finally {
+            server.config.putRaw("unixsocket", unix);
+        }
+    }
+
+    @Override
+    public int port() {
+        return tcpPort;
+    }
+
+    @Override
+    public List<String> listenerNames() {
+        return listenerNames;
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** Asks the loop to stop; safe from any thread. */
+    public void shutdown() {
+        stop = true;
+        selector.wakeup();
+    }
+
+    /** Wakes the loop so it notices a flag set from another thread (signals). */
+    public void wakeup() {
+        selector.wakeup();
+    }
+
+    public void join() throws InterruptedException {
+        thread.join();
+    }
+
+    @Override
+    public void run() {
+        nextCronMs = System.currentTimeMillis();
+        try {
+            while (!stop) {
+                if (server.shutdownAsap) {
+                    break;
+                }
+                long now = System.currentTimeMillis();
+                if (now >= nextCronMs) {
+                    server.cron();
+                    nextCronMs = now + 1000 / server.hz;
+                }
+                server.activeExpireCycle(true);
+                server.blocking.beforeSleep();
+                flushPending();
+                long wake = Math.min(nextCronMs, server.blocking.nextTimeoutMs()); // a blocked client's deadline
+                long wait = Math.max(1, wake - System.currentTimeMillis());
+                // the Consumer form hands each ready key over directly: no selected-keys set to fill and clear
+                selector.select(handler, wait);
+                long t0 = cycleStartNs != 0 ? cycleStartNs : System.nanoTime();
+                cycleStartNs = 0;
+                closePending();
+                server.stats.eventloopCycles++;
+                server.stats.eventloopDurationSum += (System.nanoTime() - t0) / 1000;
+            }
+        } catch (IOException | RuntimeException e) {
+            server.log.warning("Event loop failure: " + e);
+        } finally {
+            closeAll();
+        }
+    }
+
+    private void handle(SelectionKey k) {
+        if (cycleStartNs == 0) {
+            cycleStartNs = System.nanoTime();
+        }
+        if (!k.isValid()) {
+            return;
+        }
+        if (k.isAcceptable()) {
+            accept((ServerSocketChannel) k.channel(), k.attachment() != null);
+            return;
+        }
+        Client c = (Client) k.attachment();
+        if (k.isReadable()) {
+            read(c);
+        }
+        if (k.isValid() && k.isWritable() && !c.closed) {
+            write(c);
+        }
+    }
+
+    // ---- accept
+
+    private void accept(ServerSocketChannel ss, boolean unix) {
+        while (true) {
+            SocketChannel ch;
+            try {
+                ch = ss.accept();
+            } catch (IOException e) {
+                server.log.verbose("Accepting client connection: " + e.getMessage());
+                return;
+            }
+            if (ch == null) {
+                return;
+            }
+            try {
+                setup(ch, unix);
+            } catch (IOException e) {
+                try {
+                    ch.close();
+                } catch (IOException ignored) {
+                    // already failing
+                }
+            }
+        }
+    }
+
+    private void setup(SocketChannel ch, boolean unix) throws IOException {
+        ch.configureBlocking(false);
+        String addr;
+        String laddr;
+        boolean local;
+        if (unix) {
+            addr = "/unixsocket:0";
+            laddr = String.valueOf(unixPath);
+            local = true;
+        } else {
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            long ka = server.config.getLong("tcp-keepalive");
+            if (ka > 0) {
+                ch.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+                try {
+                    ch.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE, (int) ka);
+                    ch.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPINTERVAL, (int) Math.max(1, ka / 3));
+                    ch.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPCOUNT, 3);
+                } catch (UnsupportedOperationException | IOException e) {
+                    // platform without per-socket keepalive tuning: SO_KEEPALIVE alone
+                }
+            }
+            InetSocketAddress ra = (InetSocketAddress) ch.getRemoteAddress();
+            addr = format(ra);
+            laddr = format((InetSocketAddress) ch.getLocalAddress());
+            local = ra.getAddress().isLoopbackAddress();
+        }
+        server.stats.connectionsReceived++;
+        if (server.clients.size() >= server.maxclients) {
+            ch.write(ByteBuffer.wrap(MAXCLIENTS));
+            ch.close();
+            server.stats.rejectedConnections++;
+            return;
+        }
+        if (server.protectedMode && server.requirepass == null && !local) {
+            ch.write(ByteBuffer.wrap(DENIED));
+            ch.close();
+            server.stats.rejectedConnections++;
+            return;
+        }
+        Client c = new Client(server, server.nextClientId++, ch, addr, laddr, unix);
+        c.db = server.dbs[0];
+        c.authenticated = server.requirepass == null;
+        c.key = ch.register(selector, SelectionKey.OP_READ, c);
+        server.clients.put(c.id, c);
+        server.log.verbose("Accepted " + addr);
+    }
+
+    static String format(InetSocketAddress a) {
+        String h = a.getAddress().getHostAddress();
+        int pct = h.indexOf('%');
+        if (pct >= 0) {
+            h = h.substring(0, pct);
+        }
+        if (h.contains(":")) {
+            if (h.startsWith("0:0:0:0:0:ffff:")) {
+                h = h.substring(15);
+            } else {
+                return "[" + compressV6(a.getAddress()) + "]:" + a.getPort();
+            }
+        }
+        return h + ":" + a.getPort();
+    }
+
+    private static String compressV6(InetAddress a) {
+        String h = a.getHostAddress();
+        int pct = h.indexOf('%');
+        if (pct >= 0) {
+            h = h.substring(0, pct);
+        }
+        if (h.equals("0:0:0:0:0:0:0:1")) {
+            return "::1";
+        }
+        return h.replaceFirst("(^|:)(0(:|$)){2,}", "::").replaceFirst("^:::", "::");
+    }
+
+    // ---- read and execute
+
+    private void read(Client c) {
+        if (c.qlen == c.qbuf.length) {
+            growQuery(c, c.qbuf.length * 2);
+        }
+        c.qwrap.limit(c.qbuf.length).position(c.qlen);
+        int n;
+        try {
+            n = c.ch.read(c.qwrap);
+        } catch (IOException e) {
+            server.log.verbose("Reading from client: " + e.getMessage());
+            free(c);
+            return;
+        }
+        if (n < 0) {
+            server.log.verbose("Client closed connection id=" + c.id + " addr=" + c.addr);
+            free(c);
+            return;
+        }
+        c.qlen += n;
+        server.stats.netInputBytes += n;
+        server.stats.readsProcessed++;
+        c.lastInteraction = System.currentTimeMillis();
+        processInput(c);
+    }
+
+    private void growQuery(Client c, int cap) {
+        int live = c.qlen - c.qpos;
+        int newCap = Math.max(cap, Client.INITIAL_BUFFER);
+        if (newCap < live) {
+            newCap = live;
+        }
+        byte[] n = newCap == c.qbuf.length ? c.qbuf : new byte[newCap];
+        System.arraycopy(c.qbuf, c.qpos, n, 0, live);
+        c.qbuf = n;
+        c.qwrap = ByteBuffer.wrap(n);
+        c.qlen = live;
+        c.qpos = 0;
+    }
+
+    /** Decodes and runs every complete command in the query buffer. */
+    @Override
+    public void processInput(Client c) {
+        if (c.closed || c.closeAfterReply) {
+            return;
+        }
+        RequestDecoder d = c.decoder;
+        d.limits(limits);
+        d.authRequired(!c.authenticated);
+        while (c.qpos < c.qlen && !c.closeAfterReply && !c.closed && c.blocked == null) {
+            if (server.pauseEndMs != 0 && isPausedFor(c)) {
+                if (!server.paused.contains(c)) {
+                    server.paused.add(c);
+                }
+                break;
+            }
+            int r = d.decode(c.qbuf, c.qpos, c.qlen);
+            if (r == RequestDecoder.COMMAND) {
+                c.argBuf = d.buffer();
+                int argc = d.argc();
+                if (c.argOff.length < argc) {
+                    c.argOff = new int[Math.max(argc, c.argOff.length * 2)];
+                    c.argLen = new int[c.argOff.length];
+                }
+                for (int i = 0; i < argc; i++) {
+                    c.argOff[i] = d.argOffset(i);
+                    c.argLen[i] = d.argLength(i);
+                }
+                c.argc = argc;
+                c.qpos += d.consumed();
+                server.processCommand(c);
+                d.authRequired(!c.authenticated);
+                c.argc = 0;
+                checkOutputLimits(c);
+            } else if (r == RequestDecoder.ERROR) {
+                String err = d.error();
+                server.log.verbose("Protocol error (" + err + ") from client: id=" + c.id + " addr=" + c.addr);
+                server.stats.errorReply("ERR " + err);
+                c.enc.addError(err);
+                c.closeAfterReply = true;
+                c.qpos = c.qlen;
+                break;
+            } else {
+                c.qpos += d.consumed();
+                long need = d.requiredBytes();
+                if (need > 0 && need > c.qbuf.length - c.qpos) {
+                    if (need > server.queryBufLimit) {
+                        queryBufOverflow(c);
+                        return;
+                    }
+                    // Grow with the bytes that actually arrived (at most twice what this command has sent so
+                    // far), never to a declared bulk length the client has not backed with data: a 15-byte
+                    // "$536870912" header must not cost 512 MB. read() doubles the buffer again when it fills.
+                    long live = c.qlen - c.qpos;
+                    long cap = Math.min(need, Math.max(c.qbuf.length, 2 * live + Client.INITIAL_BUFFER));
+                    growQuery(c, (int) Math.min(Integer.MAX_VALUE - 16, cap));
+                }
+                break;
+            }
+        }
+        if (c.qpos == c.qlen) {
+            c.qpos = 0;
+            c.qlen = 0;
+            if (c.qbuf.length > 64 * 1024) {
+                growQuery(c, Client.INITIAL_BUFFER); // shrink back after a large argument
+            }
+        } else if (c.qpos > 0 && c.qbuf.length - c.qlen < 4096) {
+            growQuery(c, c.qbuf.length);
+        }
+        if (c.qlen - c.qpos > server.queryBufLimit) {
+            queryBufOverflow(c);
+            return;
+        }
+        server.maxInputBufferSeen = Math.max(server.maxInputBufferSeen, c.qbuf.length);
+        if (c.pendingBytes() > 0) {
+            wantWrite(c);
+        }
+        if (c.closeAfterReply && c.pendingBytes() == 0) {
+            free(c);
+        }
+    }
+
+    private boolean isPausedFor(Client c) {
+        if (!server.pauseWritesOnly) {
+            return true;
+        }
+        // WRITE pause: peek at the next command's name
+        RequestDecoder d = decoder;
+        d.reset();
+        d.limits(limits);
+        if (d.decode(c.qbuf, c.qpos, c.qlen) != RequestDecoder.COMMAND) {
+            return false;
+        }
+        Command cmd = server.commands.lookup(d.buffer(), d.argOffset(0), d.argLength(0));
+        return cmd != null && (cmd.has(Command.WRITE) || cmd.name.equals("eval") || cmd.name.equals("publish"));
+    }
+
+    @Override
+    public void resumePaused() {
+        while (!server.paused.isEmpty()) {
+            Client c = server.paused.poll();
+            if (!c.closed) {
+                processInput(c);
+            }
+        }
+    }
+
+    private void queryBufOverflow(Client c) {
+        server.log.warning("Closing client that reached max query buffer length: id=" + c.id + " addr=" + c.addr
+            + " qbuf=" + (c.qlen - c.qpos) + " (qbuf initial bytes: "
+            + Args.repr(new String(c.qbuf, c.qpos, Math.min(64, c.qlen - c.qpos), StandardCharsets.ISO_8859_1)) + ")");
+        free(c);
+    }
+
+    private void checkOutputLimits(Client c) {
+        long pending = c.pendingBytes();
+        server.maxOutputBufferSeen = Math.max(server.maxOutputBufferSeen, pending);
+        if (server.outHard == 0 && server.outSoft == 0) {
+            return;
+        }
+        boolean hard = server.outHard > 0 && pending >= server.outHard;
+        boolean soft = false;
+        if (server.outSoft > 0 && pending >= server.outSoft) {
+            long now = System.currentTimeMillis();
+            if (c.softLimitReachedAt == 0) {
+                c.softLimitReachedAt = now;
+            } else if ((now - c.softLimitReachedAt) / 1000 >= server.outSoftSecs) {
+                soft = true;
+            }
+        } else {
+            c.softLimitReachedAt = 0;
+        }
+        if (hard || soft) {
+            server.log.warning("Client id=" + c.id + " addr=" + c.addr + " scheduled to be closed ASAP for "
+                + "overcoming of output buffer limits.");
+            server.stats.evictedClients++;
+            c.closed = true;
+            toClose.add(c);
+        }
+    }
+
+    // ---- write
+
+    @Override
+    public void wantWrite(Client c) {
+        if (!c.pendingWrite && !c.closed) {
+            c.pendingWrite = true;
+            pendingWrites.add(c);
+        }
+    }
+
+    private void flushPending() {
+        for (int i = 0; i < pendingWrites.size(); i++) {
+            Client c = pendingWrites.get(i);
+            c.pendingWrite = false;
+            if (!c.closed) {
+                write(c);
+            }
+        }
+        pendingWrites.clear();
+        closePending();
+    }
+
+    private void write(Client c) {
+        io.cinnabar.resp.ReplyEncoder enc = c.enc;
+        try {
+            while (enc.flushable() > 0) {
+                if (c.owrap.array() != enc.array()) {
+                    c.owrap = ByteBuffer.wrap(enc.array());
+                    server.stats.replyBufferExpands++;
+                }
+                int from = enc.readIndex();
+                c.owrap.limit(from + enc.flushable()).position(from);
+                int n = c.ch.write(c.owrap);
+                if (n <= 0) {
+                    break;
+                }
+                enc.consume(n);
+                server.stats.netOutputBytes += n;
+                c.outBytesTotal += n;
+            }
+            server.stats.writesProcessed++;
+        } catch (IOException e) {
+            server.log.verbose("Error writing to client: " + e.getMessage());
+            free(c);
+            return;
+        }
+        if (!enc.hasPending()) {
+            if (enc.array().length > 1024 * 1024) {
+                c.enc = new io.cinnabar.resp.ReplyEncoder(Client.INITIAL_BUFFER).protocol(c.resp);
+                c.owrap = ByteBuffer.wrap(c.enc.array());
+                server.stats.replyBufferShrinks++;
+            }
+            c.softLimitReachedAt = 0;
+            if (c.closeAfterReply) {
+                free(c);
+                return;
+            }
+            if (c.key.isValid() && (c.key.interestOps() & SelectionKey.OP_WRITE) != 0) {
+                c.key.interestOps(SelectionKey.OP_READ);
+            }
+        } else if (c.key.isValid()) {
+            c.key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+        }
+    }
+
+    // ---- close
+
+    @Override
+    public void closeAsync(Client c) {
+        if (!c.closed) {
+            c.closed = true;
+            toClose.add(c);
+        }
+    }
+
+    private void closePending() {
+        for (Client c : toClose) {
+            freeNow(c);
+        }
+        toClose.clear();
+    }
+
+    void free(Client c) {
+        c.closed = true;
+        freeNow(c);
+    }
+
+    private void freeNow(Client c) {
+        if (server.clients.remove(c.id) == null) {
+            return;
+        }
+        c.closed = true;
+        server.monitors.remove(c);
+        server.paused.remove(c);
+        server.blocking.clientFreed(c);
+        if (c.key != null) {
+            c.key.cancel();
+        }
+        try {
+            c.ch.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+    }
+
+    /** Part of the cron: idle timeouts and output-buffer soft limits over time. */
+    @Override
+    public void clientsCron(long now) {
+        if (server.timeoutSec <= 0 && server.outSoft == 0) {
+            return;
+        }
+        List<Client> idle = new ArrayList<>();
+        for (Client c : server.clients.values()) {
+            if (server.timeoutSec > 0 && !c.monitor && c.blocked == null
+                    && (now - c.lastInteraction) / 1000 > server.timeoutSec) {
+                idle.add(c);
+            } else if (c.pendingBytes() > 0) {
+                checkOutputLimits(c);
+            }
+        }
+        for (Client c : idle) {
+            server.log.verbose("Closing idle client id=" + c.id + " addr=" + c.addr);
+            free(c);
+        }
+        closePending();
+    }
+
+    private void closeAll() {
+        for (Client c : new ArrayList<>(server.clients.values())) {
+            freeNow(c);
+        }
+        for (ServerSocketChannel ss : listeners) {
+            try {
+                ss.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+        if (unixPath != null) {
+            try {
+                Files.deleteIfExists(unixPath);
+            } catch (IOException e) {
+                // best effort
+            }
+        }
+        try {
+            selector.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package io.cinnabar.server.internal.persist;
+
+import io.cinnabar.server.internal.command.Client;
+import io.cinnabar.server.internal.command.CommandTable;
+import io.cinnabar.server.internal.command.Shared;
+import io.cinnabar.server.internal.keyspace.Entry;
+import io.cinnabar.server.internal.keyspace.TypedValue;
+
+import io.cinnabar.rdb.DumpPayload;
+import io.cinnabar.rdb.RdbException;
+import io.cinnabar.rdb.RdbFormat;
+import io.cinnabar.rdb.RdbVisitor;
+
+/**
+ * DUMP and RESTORE through the rdb-format module: payloads are RDB version 11 values with Redis's footer and
+ * CRC64, interchangeable with real Redis (a string is written as Redis writes it: integer encoding when it is a
+ * short integer, LZF above 20 bytes when that saves space). RESTORE validates the whole payload before trusting it;
+ * strings are handled here, lists, sets, sorted sets and hashes by {@link TypeDump}; a payload of another type
+ * (stream, module) is refused with an error that says so.
+ * <p><b>Note:</b> This class is not threadsafe (stateless; commands run on the event loop).
+ */
+public final class DumpCommands {
+    static final int RDB_VERSION = 11;
+
+    private DumpCommands() {
+    }
+
+    public static void register(CommandTable t) {
+        t.impl("dump", DumpCommands::dump);
+        t.impl("restore", DumpCommands::restore);
+    }
+
+    static void dump(Client c) {
+        Entry e = c.server.lookupRead(c, 1);
+        if (e == null) {
+            c.nullBulk();
+            return;
+        }
+        boolean compression = c.server.config.getBool("rdbcompression");
+        c.bulk(e.obj != null ? TypeDump.dump(e, RDB_VERSION, compression)
+            : DumpPayload.encode(RDB_VERSION, compression, RdbFormat.TYPE_STRING, w -> w.string(e.stringBytes())));
+    }
+
+    /** Collects the value of a payload. */
+    private static final class Collector implements RdbVisitor {
+        byte[] string;
+
+        @Override
+        public void string(byte[] v) {
+            string = v;
+        }
+    }
+
+    static void restore(Client c) {
+        boolean replace = false;
+        boolean absttl = false;
+        long idle = -1;
+        long freq = -1;
+        for (int j = 4; j < c.argc; j++) {
+            boolean more = j < c.argc - 1;
+            if (c.argIs(j, "replace")) {
+                replace = true;
+            } else if (c.argIs(j, "absttl")) {
+                absttl = true;
+            } else if (c.argIs(j, "idletime") && more && freq == -1) {
+                if (!c.argLong(j + 1)) {
+                    return;
+                }
+                idle = c.ctx.tmp[0];
+                if (idle < 0) {
+                    c.error("ERR Invalid IDLETIME value, must be >= 0");
+                    return;
+                }
+                j++;
+            } else if (c.argIs(j, "freq") && more && idle == -1) {
+                if (!c.argLong(j + 1)) {
+                    return;
+                }
+                freq = c.ctx.tmp[0];
+                if (freq < 0 || freq > 255) {
+                    c.error("ERR Invalid FREQ value, must be >= 0 and <= 255");
+                    return;
+                }
+                j++;
+            } else {
+                c.error(Shared.SYNTAX);
+                return;
+            }
+        }
+        if (!c.argLong(2)) {
+            return;
+        }
+        long ttl = c.ctx.tmp[0];
+        if (ttl < 0) {
+            c.error("ERR Invalid TTL value, must be >= 0");
+            return;
+        }
+        Entry existing = c.server.lookupWrite(c, 1);
+        if (existing != null && !replace) {
+            c.error("BUSYKEY Target key name already exists.");
+            return;
+        }
+        byte[] payload = c.arg(3);
+        Collector value = new Collector();
+        int type;
+        try {
+            DumpPayload.verify(payload);
+        } catch (RdbException e) {
+            c.error("ERR DUMP payload version or checksum are wrong");
+            return;
+        }
+        try {
+            type = DumpPayload.read(payload, value);
+        } catch (RdbException e) {
+            c.error("ERR Bad data format");
+            return;
+        }
+        byte aggregate = TypeDump.entryType(type);
+        if (aggregate < 0 && (type != RdbFormat.TYPE_STRING || value.string == null)) {
+            c.error("ERR RESTORE of RDB type " + type + " is not supported by this server");
+            return;
+        }
+        TypedValue restored = aggregate >= 0 ? TypeDump.restore(payload, aggregate, c.server.limits) : null;
+        if (restored != null && TypeDump.isEmpty(restored)) {
+            // Redis refuses empty keys (rdbLoadObject's RDB_LOAD_ERR_EMPTY_KEY)
+            c.error("ERR Bad data format");
+            return;
+        }
+        long expireAt = -1;
+        if (ttl > 0) {
+            expireAt = absttl ? ttl : ttl + c.server.keyspace.cmdTimeMs;
+            if (!absttl && expireAt < 0) {
+                expireAt = Long.MAX_VALUE;
+            }
+        }
+        if (existing != null) {
+            c.server.keyspace.delete(c.db, existing);
+        }
+        if (expireAt != -1 && expireAt <= c.server.keyspace.cmdTimeMs) {
+            // already expired: Redis replies OK and does not create the key
+            c.server.dirty++;
+            c.ok();
+            return;
+        }
+        Entry e = c.server.keyspace.add(c.db, c.arg(1));
+        if (aggregate >= 0) {
+            e.type = aggregate;
+            e.obj = restored;
+        } else {
+            e.type = Entry.TYPE_STRING;
+            e.setString(value.string, 0, value.string.length, c.ctx.tmp);
+        }
+        c.server.keyspace.initAccess(e);
+        c.server.keyspace.restoreAccess(e, idle, freq);
+        if (expireAt != -1) {
+            c.server.keyspace.setExpire(c.db, e, expireAt);
+        }
+        c.server.dirty++;
+        c.ok();
+    }
+}

@@ -1,0 +1,14 @@
+package io.cinnabar.server.internal.propagate;
+
+/**
+ * Receives the effects of commands in execution order: the AOF writer, replicas and MONITOR-like observers
+ * register one with {@link Propagator#addConsumer}.
+ * <p><b>Note:</b> Implementations are not threadsafe: everything runs on the event-loop thread.
+ */
+public interface PropagationConsumer {
+    /**
+     * One command as it must be replayed: {@code argv} is owned by the propagation layer (copied out of the query
+     * buffer, never reused), shared read-only by every consumer; {@code db} is the database it applies to.
+     */
+    void propagate(int db, byte[][] argv);
+}

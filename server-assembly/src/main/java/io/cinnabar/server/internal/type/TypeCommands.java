@@ -1,0 +1,82 @@
+package io.cinnabar.server.internal.type;
+
+import io.cinnabar.server.internal.command.Shared;
+import io.cinnabar.server.internal.keyspace.Entry;
+import io.cinnabar.server.internal.command.Client;
+
+/**
+ * Helpers shared by the type packages: distinct random sampling (SRANDMEMBER, HRANDFIELD, ZRANDMEMBER) and the
+ * count argument of the RANDMEMBER/RANDFIELD family.
+ * <p><b>Note:</b> This class is not threadsafe (stateless).
+ */
+public final class TypeCommands {
+    private TypeCommands() {
+    }
+
+    /**
+     * Draws from {@code draw} until {@code n} distinct objects (by identity: each member of a hashtable or skiplist
+     * is one object) were seen: Redis's SRANDMEMBER/HRANDFIELD/ZRANDMEMBER case 4, for n at most a third of the
+     * value's size, so the expected number of draws stays below 1.5 n.
+     */
+    public static <T> java.util.Set<T> distinctRandom(java.util.function.Supplier<T> draw, long n) {
+        java.util.Set<T> picked = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        while (picked.size() < n) {
+            picked.add(draw.get());
+        }
+        return picked;
+    }
+
+
+    /** Parses a count in [-LONG_MAX, LONG_MAX] (getRangeLongFromObjectOrReply); false after an error reply. */
+    public static boolean rangeCount(Client c, int arg) {
+        if (!c.argLong(arg)) {
+            return false;
+        }
+        if (c.ctx.tmp[0] == Long.MIN_VALUE) {
+            c.error("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * SREM, ZREM, HDEL: removes the members given after the key from a value of the given type, deletes the key
+     * when it becomes empty, and replies the number removed (0 for a missing key).
+     */
+    public static void removeMembers(Client c, int type) {
+        Entry e = c.server.lookupWrite(c, 1);
+        if (e == null) {
+            c.integer(0);
+            return;
+        }
+        if (e.type != type) {
+            c.error(Shared.WRONGTYPE);
+            return;
+        }
+        Members v = (Members) e.obj;
+        long n = 0;
+        for (int i = 2; i < c.argc; i++) {
+            if (v.removeMember(c.argBuf, c.argOff[i], c.argLen[i])) {
+                n++;
+                if (v.memberCount() == 0) {
+                    c.server.keyspace.delete(c.db, e);
+                    break;
+                }
+            }
+        }
+        c.server.dirty += n;
+        c.integer(n);
+    }
+
+    /**
+     * The type check of a read: true, after replying WRONGTYPE, when e (a looked-up key, null when absent) holds
+     * a value of another type than {@code type}.
+     */
+    public static boolean wrongType(Client c, Entry e, int type) {
+        if (e != null && e.type != type) {
+            c.error(Shared.WRONGTYPE);
+            return true;
+        }
+        return false;
+    }
+}
