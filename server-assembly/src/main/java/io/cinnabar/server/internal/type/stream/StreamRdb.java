@@ -133,10 +133,63 @@ public final class StreamRdb {
             } catch (RuntimeException e) {
                 throw new StreamException(BAD_DATA);
             }
-            if (lp.first() < 0 || !s.rax.tryInsert(masterId.clone(), lp)) {
-                throw new StreamException(BAD_DATA); // empty listpack, or a node key seen twice
+            if (lp.first() < 0 || !validNode(lp, masterId) || !s.rax.tryInsert(masterId.clone(), lp)) {
+                throw new StreamException(BAD_DATA); // empty or malformed listpack, or a node key seen twice
             }
             return true;
+        }
+
+        /**
+         * What the reader's walk leaves unchecked and backward reads rely on: every element the entries use is
+         * an integer where one is expected, each lp-count equals the elements of its entry, and no entry id lies
+         * below the node's master id. O(elements).
+         */
+        private static boolean validNode(Listpack lp, byte[] masterId) {
+            try {
+                long masterMs = StreamId.keyMs(masterId, 0);
+                long masterSeq = StreamId.keySeq(masterId, 0);
+                int p = lp.next(lp.next(lp.first()));
+                long masterFields = StreamValue.lpInt(lp, p);
+                for (long i = 0; i <= masterFields; i++) {
+                    p = lp.next(p);
+                }
+                if (StreamValue.lpInt(lp, p) != 0) {
+                    return false;
+                }
+                p = lp.next(p);
+                while (p >= 0) {
+                    long flags = StreamValue.lpInt(lp, p);
+                    p = lp.next(p);
+                    long ms = masterMs + StreamValue.lpInt(lp, p);
+                    p = lp.next(p);
+                    long seq = masterSeq + StreamValue.lpInt(lp, p);
+                    if (StreamId.compare(ms, seq, masterMs, masterSeq) < 0) {
+                        return false;
+                    }
+                    long elements;
+                    if ((flags & StreamValue.FLAG_SAMEFIELDS) != 0) {
+                        elements = masterFields + 3;
+                        for (long i = 0; i < masterFields; i++) {
+                            p = lp.next(p);
+                        }
+                    } else {
+                        p = lp.next(p);
+                        long n = StreamValue.lpInt(lp, p);
+                        elements = 2 * n + 4;
+                        for (long i = 0; i < 2 * n; i++) {
+                            p = lp.next(p);
+                        }
+                    }
+                    p = lp.next(p);
+                    if (StreamValue.lpInt(lp, p) != elements) {
+                        return false;
+                    }
+                    p = lp.next(p);
+                }
+                return true;
+            } catch (RuntimeException e) {
+                return false; // an element missing (offset -1) or not an integer
+            }
         }
 
         @Override

@@ -36,6 +36,10 @@ class StreamDifferentialTest {
         try (RealRedis redis = RealRedis.start(); Resp r = new Resp(redis.port())) {
             Random rnd = new Random(20261204L);
             long commands = 0;
+            long trimmed = 0;
+            long errors = 0;
+            long maxNodes = 0;
+            long groupOps = 0;
             for (int round = 0; round < 40; round++) {
                 long maxEntries = new long[] {0, 1, 2, 3, 5, 100}[rnd.nextInt(6)];
                 long maxBytes = new long[] {0, 40, 80, 200, 4096}[rnd.nextInt(5)];
@@ -48,8 +52,37 @@ class StreamDifferentialTest {
                 for (int step = 0; step < 60; step++) {
                     List<String> cmd = new ArrayList<>();
                     Object expected;
-                    int op = rnd.nextInt(10);
-                    if (op < 6) {
+                    int op = rnd.nextInt(11);
+                    if (op == 10) {
+                        // XGROUP CREATE / SETID with explicit ids and ENTRIESREAD: group state without clocks
+                        boolean create = rnd.nextBoolean();
+                        String name = "g" + rnd.nextInt(3);
+                        String id = ids.isEmpty() || rnd.nextInt(4) == 0 ? "0-0" : ids.get(rnd.nextInt(ids.size()));
+                        cmd.addAll(List.of("XGROUP", create ? "CREATE" : "SETID", "s", name, id));
+                        long read = StreamGroup.INVALID_ENTRIES_READ;
+                        if (s != null && rnd.nextBoolean()) {
+                            read = rnd.nextInt((int) s.entriesAdded() + 1);
+                            cmd.add("ENTRIESREAD");
+                            cmd.add(String.valueOf(read));
+                        }
+                        StreamId gid = StreamId.parseStrict(id.getBytes(StandardCharsets.US_ASCII), 0);
+                        if (s == null) {
+                            expected = "-ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you"
+                                + " may want to use the MKSTREAM option to create an empty stream automatically.";
+                        } else if (create) {
+                            expected = s.createGroup(name.getBytes(StandardCharsets.US_ASCII), gid, read) != null
+                                ? "+OK" : "-BUSYGROUP Consumer Group name already exists";
+                        } else {
+                            StreamGroup g = s.group(name.getBytes(StandardCharsets.US_ASCII));
+                            if (g == null) {
+                                expected = "-NOGROUP No such consumer group '" + name + "' for key name 's'";
+                            } else {
+                                g.setLastId(gid, read);
+                                expected = "+OK";
+                            }
+                        }
+                        groupOps++;
+                    } else if (op < 6) {
                         cmd.add("XADD");
                         cmd.add("s");
                         StreamValue.Trim trim = trimArgs(rnd, cmd, ids, maxEntries);
@@ -104,14 +137,21 @@ class StreamDifferentialTest {
                             trim = StreamValue.Trim.maxlen(1000, false, 0);
                         }
                         expected = s == null ? 0L : s.trim(trim);
+                        trimmed += (Long) expected;
                     }
                     Object actual = r.call(cmd.toArray(new String[0]));
                     commands++;
                     String where = "round " + round + " step " + step + " " + cmd;
-                    if (expected instanceof String str && !str.startsWith("-")) {
+                    if (expected instanceof String str && !str.startsWith("-") && !str.startsWith("+")) {
                         assertArrayEquals(str.getBytes(StandardCharsets.US_ASCII), (byte[]) actual, where);
                     } else {
                         assertEquals(expected, actual, where);
+                    }
+                    if (expected instanceof String str && str.startsWith("-")) {
+                        errors++;
+                    }
+                    if (s != null) {
+                        maxNodes = Math.max(maxNodes, s.nodeCount());
                     }
                     Object dump = r.call("DUMP", "s");
                     if (s == null) {
@@ -123,6 +163,11 @@ class StreamDifferentialTest {
                 }
             }
             assertTrue(commands >= 2400);
+            // the sequences did reach what they are meant to test
+            assertTrue(trimmed > 50, "trimmed " + trimmed);
+            assertTrue(errors > 20, "errors " + errors);
+            assertTrue(maxNodes > 5, "nodes " + maxNodes);
+            assertTrue(groupOps > 100, "group ops " + groupOps);
         }
     }
 

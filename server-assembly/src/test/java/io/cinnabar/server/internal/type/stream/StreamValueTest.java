@@ -27,6 +27,10 @@ class StreamValueTest {
             StreamValue.DEFAULT_NODE_MAX_BYTES, StreamValue.DEFAULT_NODE_MAX_ENTRIES);
     }
 
+    private static io.cinnabar.rdb.StreamMetadata withGroups(io.cinnabar.rdb.StreamMetadata m) {
+        return new io.cinnabar.rdb.StreamMetadata(m.length(), m.lastId(), m.firstId(), m.maxDeletedId(), m.entriesAdded(), 1);
+    }
+
     private static List<String> elements(byte[] lp) {
         List<String> out = new ArrayList<>();
         for (byte[] e : Listpack.decode(lp, 0, lp.length)) {
@@ -109,5 +113,51 @@ class StreamValueTest {
         assertEquals("bob", new String(summary.consumers().get(0).name(), StandardCharsets.US_ASCII));
         assertEquals(1, g.deleteConsumer("bob".getBytes(StandardCharsets.US_ASCII)));
         assertTrue(g.pel().isEmpty());
+    }
+
+    @Test
+    void brokenPayloadsAreRefusedWithRedisError() {
+        StreamValue s = new StreamValue();
+        add(s, "1-1", "f", "v");
+        add(s, "2-1", "f", "w");
+        byte[] good = StreamRdb.dumpPayload(s, 11);
+        assertEquals(2, StreamRdb.fromPayload(good).length());
+        io.cinnabar.rdb.StreamId one = new io.cinnabar.rdb.StreamId(1, 1);
+        io.cinnabar.rdb.StreamId two = new io.cinnabar.rdb.StreamId(2, 1);
+        byte[] name = "g".getBytes(StandardCharsets.US_ASCII);
+        // a consumer owns an id that is not in the group PEL
+        byte[] orphan = io.cinnabar.rdb.DumpPayload.stream(11, StreamRdb.listpacks(s), withGroups(StreamRdb.metadata(s)),
+            List.of(new io.cinnabar.rdb.StreamGroupData(name, two, 2, List.of(new io.cinnabar.rdb.StreamGroupData.Pending(one, 5, 1)),
+                List.of(new io.cinnabar.rdb.StreamGroupData.Consumer(name, 5, 5, List.of(two))))));
+        assertEquals(StreamRdb.BAD_DATA, org.junit.jupiter.api.Assertions.assertThrows(StreamException.class,
+            () -> StreamRdb.fromPayload(orphan)).getMessage());
+        // a group PEL entry nobody owns
+        byte[] unowned = io.cinnabar.rdb.DumpPayload.stream(11, StreamRdb.listpacks(s), withGroups(StreamRdb.metadata(s)),
+            List.of(new io.cinnabar.rdb.StreamGroupData(name, two, 2, List.of(new io.cinnabar.rdb.StreamGroupData.Pending(one, 5, 1)),
+                List.of())));
+        assertEquals(StreamRdb.BAD_DATA, org.junit.jupiter.api.Assertions.assertThrows(StreamException.class,
+            () -> StreamRdb.fromPayload(unowned)).getMessage());
+        // a flipped byte: checksum (or, past it, the listpack walk) refuses it
+        byte[] flipped = good.clone();
+        flipped[20] ^= 0x40;
+        assertEquals(StreamRdb.BAD_DATA, org.junit.jupiter.api.Assertions.assertThrows(StreamException.class,
+            () -> StreamRdb.fromPayload(flipped)).getMessage());
+        // an lp-count that does not match its entry (a backward read would step outside it)
+        byte[] badCount = io.cinnabar.rdb.DumpPayload.stream(11,
+            java.util.Collections.singletonList(new byte[][] {new StreamId(1, 1).toKey(), Listpack.of(argv("1", "0", "1", "f", "0", "2", "0", "0", "v", "9"))
+                .toByteArray()}), new io.cinnabar.rdb.StreamMetadata(1, new io.cinnabar.rdb.StreamId(1, 1), one,
+                io.cinnabar.rdb.StreamId.ZERO, 1, 0), List.of());
+        assertEquals(StreamRdb.BAD_DATA, org.junit.jupiter.api.Assertions.assertThrows(StreamException.class,
+            () -> StreamRdb.fromPayload(badCount)).getMessage());
+        byte[] rightCount = io.cinnabar.rdb.DumpPayload.stream(11,
+            java.util.Collections.singletonList(new byte[][] {new StreamId(1, 1).toKey(), Listpack.of(argv("1", "0", "1", "f", "0", "2", "0", "0", "v", "4"))
+                .toByteArray()}), new io.cinnabar.rdb.StreamMetadata(1, new io.cinnabar.rdb.StreamId(1, 1), one,
+                io.cinnabar.rdb.StreamId.ZERO, 1, 0), List.of());
+        assertEquals(1, StreamRdb.fromPayload(rightCount).range(StreamId.MIN, StreamId.MAX, true, 0).size());
+        // an empty listpack as a node
+        byte[] empty = io.cinnabar.rdb.DumpPayload.stream(11,
+            java.util.Collections.singletonList(new byte[][] {new StreamId(1, 1).toKey(), new Listpack().toByteArray()}), StreamRdb.metadata(s), List.of());
+        assertEquals(StreamRdb.BAD_DATA, org.junit.jupiter.api.Assertions.assertThrows(StreamException.class,
+            () -> StreamRdb.fromPayload(empty)).getMessage());
     }
 }
