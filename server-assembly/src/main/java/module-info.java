@@ -13,6 +13,7 @@ module io.cinnabar.server {
     requires io.cinnabar.skiplist;
     requires io.cinnabar.sds;
     requires io.cinnabar.quicklist;
+    requires io.cinnabar.rax;
     requires io.cinnabar.rdb;
     requires org.agrona.core;
     exports io.cinnabar.server;

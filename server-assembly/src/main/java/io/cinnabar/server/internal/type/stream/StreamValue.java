@@ -1,0 +1,775 @@
+package io.cinnabar.server.internal.type.stream;
+
+import io.cinnabar.listpack.Listpack;
+import io.cinnabar.rax.Rax;
+import io.cinnabar.rax.RaxIterator;
+import io.cinnabar.rax.RaxSeek;
+import io.cinnabar.server.internal.keyspace.TypedValue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A stream as Redis 7.2 keeps it: a rax whose keys are the 16-byte master ids of listpack nodes, each node
+ * holding a master entry and the entries delta-encoded against it (layout in {@code package-info}), plus the
+ * stream's length, last id, first id, max deleted entry id, entries-added counter and consumer groups.
+ *
+ * <p>Appends go to the last node until it reaches {@code stream-node-max-bytes} or
+ * {@code stream-node-max-entries} (both passed in, as Redis reads its config at each XADD). Deletion marks the
+ * entry in place; a node whose last live entry goes leaves the rax. Trimming removes whole nodes from the head
+ * and, when exact, marks entries of the next node deleted.
+ *
+ * <p>Costs: append O(log N + bytes of the new entry) (a listpack append may copy the node, bounded by the node
+ * limits); delete by id O(log N + node size); range reads O(log N) then O(node elements) per entry; trimming
+ * O(removed nodes) plus one node walk when exact, at most {@code limit} entries when approximate.
+ *
+ * <p><b>Note:</b> This class is not threadsafe.
+ */
+public final class StreamValue implements TypedValue {
+    /** Entry flag: deleted, skipped by readers. */
+    public static final int FLAG_DELETED = 1;
+    /** Entry flag: same fields as the master entry, only values are stored. */
+    public static final int FLAG_SAMEFIELDS = 2;
+    /** Redis's STREAM_LISTPACK_MAX_SIZE: the cap of a node (and of one entry's fields and values). */
+    public static final long LISTPACK_MAX_SIZE = 1L << 30;
+    /** Defaults of {@code stream-node-max-bytes} and {@code stream-node-max-entries}. */
+    public static final long DEFAULT_NODE_MAX_BYTES = 4096;
+    public static final long DEFAULT_NODE_MAX_ENTRIES = 100;
+    /** XADD with fields and values larger than {@link #LISTPACK_MAX_SIZE} in total. */
+    public static final String TOO_LARGE = "ERR Elements are too large to be stored";
+
+    final Rax<Listpack> rax = new Rax<>();
+    long length;
+    StreamId lastId = StreamId.MIN;
+    StreamId firstId = StreamId.MIN;
+    StreamId maxDeletedEntryId = StreamId.MIN;
+    long entriesAdded;
+    Rax<StreamGroup> groups;
+
+    public StreamValue() {
+    }
+
+    @Override
+    public String encodingName() {
+        return "stream";
+    }
+
+    @Override
+    public StreamValue copy() {
+        StreamValue s = new StreamValue();
+        RaxIterator<Listpack> it = rax.iterator();
+        it.seekFirst();
+        while (it.next()) {
+            s.rax.insert(it.key(), it.value().copy());
+        }
+        s.length = length;
+        s.lastId = lastId;
+        s.firstId = firstId;
+        s.maxDeletedEntryId = maxDeletedEntryId;
+        s.entriesAdded = entriesAdded;
+        if (groups != null) {
+            s.groups = new Rax<>();
+            RaxIterator<StreamGroup> gi = groups.iterator();
+            gi.seekFirst();
+            while (gi.next()) {
+                s.groups.insert(gi.key(), gi.value().copy());
+            }
+        }
+        return s;
+    }
+
+    // ------------------------------------------------------------------------------------------------ metadata
+
+    public long length() {
+        return length;
+    }
+
+    public StreamId lastId() {
+        return lastId;
+    }
+
+    public StreamId firstId() {
+        return firstId;
+    }
+
+    public StreamId maxDeletedEntryId() {
+        return maxDeletedEntryId;
+    }
+
+    public long entriesAdded() {
+        return entriesAdded;
+    }
+
+    /** Number of listpack nodes (XINFO STREAM's radix-tree-keys). */
+    public long nodeCount() {
+        return rax.size();
+    }
+
+    /** Rax nodes (XINFO STREAM's radix-tree-nodes). */
+    public long raxNodeCount() {
+        return rax.nodeCount();
+    }
+
+    /** An estimate of the bytes the stream takes (listpacks, rax, groups), for MEMORY USAGE and maxmemory. */
+    public long estimatedBytes() {
+        long bytes = 64 + rax.estimatedBytes();
+        RaxIterator<Listpack> it = rax.iterator();
+        it.seekFirst();
+        while (it.next()) {
+            bytes += 16 + it.value().array().length;
+        }
+        if (groups != null) {
+            RaxIterator<StreamGroup> gi = groups.iterator();
+            gi.seekFirst();
+            while (gi.next()) {
+                StreamGroup g = gi.value();
+                bytes += 64 + g.name.length + g.pel.estimatedBytes() + g.pel.size() * 40 + g.consumers.estimatedBytes();
+            }
+        }
+        return bytes;
+    }
+
+    /**
+     * XSETID: sets the last id and, when given, entries-added ({@code -1}: keep) and the max deleted id (null or
+     * 0-0: keep), after Redis's checks.
+     *
+     * @throws StreamException with Redis's texts for an id below the top entry, an entries-added below the
+     *                         length, or a last id below the max deleted id
+     */
+    public void setId(StreamId id, long entriesAdded, StreamId maxDeleted) {
+        if (maxDeleted != null && id.compareTo(maxDeleted) < 0) {
+            throw new StreamException("ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id");
+        }
+        if (length > 0) {
+            StreamId top = edgeId(false);
+            if (id.compareTo(top) < 0) {
+                throw new StreamException("ERR The ID specified in XSETID is smaller than the target stream top item");
+            }
+            if (entriesAdded != -1 && Long.compareUnsigned(length, entriesAdded) > 0) {
+                throw new StreamException("ERR The entries_added specified in XSETID is smaller than the target stream length");
+            }
+        }
+        lastId = id;
+        if (entriesAdded != -1) {
+            this.entriesAdded = entriesAdded;
+        }
+        if (maxDeleted != null && !maxDeleted.isZero()) {
+            maxDeletedEntryId = maxDeleted;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ listpack access
+
+    /** An integer element (strings that hold a number are accepted, as Redis's lpGetInteger). */
+    static long lpInt(Listpack lp, int p) {
+        if (lp.isInteger(p)) {
+            return lp.getLong(p);
+        }
+        byte[] b = lp.getBytes(p);
+        try {
+            return Long.parseLong(new String(b, StandardCharsets.US_ASCII));
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("stream listpack element at " + p + " is not an integer");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ append
+
+    /**
+     * XADD's append (Redis's {@code streamAppendItem}): resolves {@code id} against the last id ({@code *} takes
+     * {@code nowMs}), then appends the {@code pairs} field/value pairs {@code argv[from..]} to the last node, or to
+     * a new node when the last one has {@code lp_bytes + fields-and-values bytes >= nodeMaxBytes} (0 meaning
+     * 1 GiB) or holds {@code nodeMaxEntries} entries live or deleted (0: no limit).
+     *
+     * @return the id added
+     * @throws StreamException {@link StreamId#EXHAUSTED}, {@link StreamId#XADD_SMALLER} or {@link #TOO_LARGE}
+     */
+    public StreamId append(StreamId.AddId id, long nowMs, byte[][] argv, int from, int pairs, long nodeMaxBytes,
+                           long nodeMaxEntries) {
+        if (lastId.ms() == -1L && lastId.seq() == -1L) {
+            throw new StreamException(StreamId.EXHAUSTED);
+        }
+        StreamId newId = resolve(id, nowMs);
+        long total = 0;
+        for (int i = 0; i < pairs * 2; i++) {
+            total += argv[from + i].length;
+        }
+        if (total > LISTPACK_MAX_SIZE) {
+            throw new StreamException(TOO_LARGE);
+        }
+        appendEntry(newId, argv, from, pairs, total, nodeMaxBytes, nodeMaxEntries);
+        return newId;
+    }
+
+    private StreamId resolve(StreamId.AddId id, long nowMs) {
+        StreamId newId;
+        if (!id.explicit()) {
+            if (Long.compareUnsigned(nowMs, lastId.ms()) > 0) {
+                newId = new StreamId(nowMs, 0);
+            } else {
+                newId = lastId.increment();
+            }
+        } else if (!id.seqGiven()) {
+            if (lastId.ms() == id.ms()) {
+                if (lastId.seq() == -1L) {
+                    throw new StreamException(StreamId.XADD_SMALLER);
+                }
+                newId = new StreamId(id.ms(), lastId.seq() + 1);
+            } else {
+                newId = new StreamId(id.ms(), 0);
+            }
+        } else {
+            newId = new StreamId(id.ms(), id.seq());
+        }
+        if (newId.compareTo(lastId) <= 0) {
+            throw new StreamException(StreamId.XADD_SMALLER);
+        }
+        return newId;
+    }
+
+    private void appendEntry(StreamId id, byte[][] argv, int from, int pairs, long total, long nodeMaxBytes,
+                             long nodeMaxEntries) {
+        RaxIterator<Listpack> it = rax.iterator();
+        Listpack lp = null;
+        byte[] key = null;
+        if (it.seekLast() && it.next()) {
+            lp = it.value();
+            key = it.key();
+            long maxBytes = nodeMaxBytes == 0 || nodeMaxBytes > LISTPACK_MAX_SIZE ? LISTPACK_MAX_SIZE : nodeMaxBytes;
+            if (lp.bytes() + total >= maxBytes) {
+                lp = null;
+            } else if (nodeMaxEntries != 0) {
+                int p = lp.first();
+                long count = lpInt(lp, p) + lpInt(lp, lp.next(p));
+                if (count >= nodeMaxEntries) {
+                    lp = null;
+                }
+            }
+        }
+        int flags = 0;
+        long masterMs;
+        long masterSeq;
+        if (lp == null) {
+            masterMs = id.ms();
+            masterSeq = id.seq();
+            lp = new Listpack();
+            lp.appendLong(1);
+            lp.appendLong(0);
+            lp.appendLong(pairs);
+            for (int i = 0; i < pairs; i++) {
+                lp.append(argv[from + 2 * i]);
+            }
+            lp.appendLong(0);
+            rax.insert(id.toKey(), lp);
+            flags = FLAG_SAMEFIELDS;
+        } else {
+            masterMs = StreamId.keyMs(key, 0);
+            masterSeq = StreamId.keySeq(key, 0);
+            int p = lp.first();
+            lp.replaceLong(p, lpInt(lp, p) + 1);
+            p = lp.next(lp.next(p));
+            long masterFields = lpInt(lp, p);
+            if (masterFields == pairs) {
+                int i = 0;
+                for (; i < pairs; i++) {
+                    p = lp.next(p);
+                    byte[] f = argv[from + 2 * i];
+                    if (!lp.contentEquals(p, f, 0, f.length)) {
+                        break;
+                    }
+                }
+                if (i == pairs) {
+                    flags = FLAG_SAMEFIELDS;
+                }
+            }
+        }
+        lp.appendLong(flags);
+        lp.appendLong(id.ms() - masterMs);
+        lp.appendLong(id.seq() - masterSeq);
+        boolean same = flags == FLAG_SAMEFIELDS;
+        if (!same) {
+            lp.appendLong(pairs);
+        }
+        for (int i = 0; i < pairs; i++) {
+            if (!same) {
+                lp.append(argv[from + 2 * i]);
+            }
+            lp.append(argv[from + 2 * i + 1]);
+        }
+        lp.appendLong(same ? pairs + 3 : 2L * pairs + 4);
+        length++;
+        entriesAdded++;
+        lastId = id;
+        if (length == 1) {
+            firstId = id;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ reading
+
+    /** Live entries with ids in {@code [start, end]}, ascending or ({@code rev}) descending. */
+    public StreamIterator iterator(StreamId start, StreamId end, boolean rev) {
+        return new StreamIterator(this, start.ms(), start.seq(), end.ms(), end.seq(), rev);
+    }
+
+    /** One entry as new arrays: its id and field, value, field, value... */
+    public record Entry(StreamId id, byte[][] fieldsAndValues) {
+    }
+
+    /** At most {@code count} (0: all) live entries in {@code [start, end]}, allocating each; for XCLAIM replies and tests. */
+    public List<Entry> range(StreamId start, StreamId end, boolean rev, long count) {
+        List<Entry> out = new ArrayList<>();
+        StreamIterator it = iterator(start, end, rev);
+        while ((count == 0 || out.size() < count) && it.next()) {
+            out.add(new Entry(it.id(), it.fieldsAndValues()));
+        }
+        return out;
+    }
+
+    /** Whether a live entry has this id (Redis's streamEntryExists). */
+    public boolean contains(StreamId id) {
+        return iterator(id, id, false).next();
+    }
+
+    /**
+     * The id of the first or last live entry (Redis's streamGetEdgeID skipping tombstones); with no live entry,
+     * max-max for the first and 0-0 for the last, as Redis.
+     */
+    public StreamId edgeId(boolean first) {
+        StreamIterator it = iterator(StreamId.MIN, StreamId.MAX, !first);
+        if (it.next()) {
+            return it.id();
+        }
+        return first ? StreamId.MAX : StreamId.MIN;
+    }
+
+    // ------------------------------------------------------------------------------------------------ deleting
+
+    /**
+     * XDEL: marks each id's entry deleted; updates the first id and the max deleted entry id as Redis 7.2 does.
+     *
+     * @return the number of entries deleted
+     */
+    public long delete(List<StreamId> ids) {
+        long deleted = 0;
+        boolean firstEntry = false;
+        for (StreamId id : ids) {
+            StreamIterator it = iterator(id, id, false);
+            if (!it.next()) {
+                continue;
+            }
+            it.removeCurrent();
+            if (id.equals(firstId)) {
+                firstEntry = true;
+            }
+            if (id.compareTo(maxDeletedEntryId) > 0) {
+                maxDeletedEntryId = id;
+            }
+            deleted++;
+        }
+        if (deleted > 0) {
+            if (length == 0) {
+                firstId = StreamId.MIN;
+            } else if (firstEntry) {
+                firstId = edgeId(true);
+            }
+        }
+        return deleted;
+    }
+
+    // ------------------------------------------------------------------------------------------------ trimming
+
+    /**
+     * How XADD and XTRIM trim: by {@code MAXLEN} (keep at most {@code maxlen}) or {@code MINID} (drop ids below
+     * {@code minid}), exact or approximate ({@code ~}: whole nodes only), with a work {@code limit} of entries (0:
+     * none; only meaningful with {@code ~}).
+     */
+    public record Trim(boolean byMaxlen, long maxlen, StreamId minid, boolean approx, long limit) {
+        public static Trim maxlen(long maxlen, boolean approx, long limit) {
+            return new Trim(true, maxlen, null, approx, limit);
+        }
+
+        public static Trim minid(StreamId minid, boolean approx, long limit) {
+            return new Trim(false, 0, minid, approx, limit);
+        }
+
+        /** The limit when {@code ~} comes without LIMIT: 100 nodes' worth, clamped to [10000 when 0, 1000000]. */
+        public static long defaultLimit(long nodeMaxEntries) {
+            long limit = 100 * nodeMaxEntries;
+            if (limit <= 0 || nodeMaxEntries > 1_000_000_000L) {
+                limit = nodeMaxEntries > 0 ? 1_000_000 : 10_000;
+            }
+            return Math.min(limit, 1_000_000);
+        }
+    }
+
+    /**
+     * Trims from the head (Redis's {@code streamTrim}); the first id follows, the max deleted id does not.
+     *
+     * @return the number of entries removed
+     */
+    public long trim(Trim t) {
+        RaxIterator<Listpack> ri = rax.iterator();
+        ri.seekFirst();
+        long deleted = 0;
+        while (ri.next()) {
+            if (t.byMaxlen() && Long.compareUnsigned(length, t.maxlen()) <= 0) {
+                break;
+            }
+            Listpack lp = ri.value();
+            long entries = lpInt(lp, lp.first());
+            if (t.limit() != 0 && deleted + entries > t.limit()) {
+                break;
+            }
+            byte[] key = ri.key();
+            long masterMs = StreamId.keyMs(key, 0);
+            long masterSeq = StreamId.keySeq(key, 0);
+            boolean removeNode;
+            if (t.byMaxlen()) {
+                removeNode = length - entries >= t.maxlen();
+            } else {
+                removeNode = lastElementId(lp, masterMs, masterSeq).compareTo(t.minid()) < 0;
+            }
+            if (removeNode) {
+                rax.remove(key);
+                ri.seek(RaxSeek.GE, key);
+                length -= entries;
+                deleted += entries;
+                continue;
+            }
+            if (t.approx()) {
+                break;
+            }
+            deleted += trimInsideNode(lp, t, entries, masterMs, masterSeq);
+            break;
+        }
+        firstId = length == 0 ? StreamId.MIN : edgeId(true);
+        return deleted;
+    }
+
+    private long trimInsideNode(Listpack lp, Trim t, long entries, long masterMs, long masterSeq) {
+        int p = lp.next(lp.next(lp.first()));
+        long masterFields = lpInt(lp, p);
+        for (long j = 0; j <= masterFields; j++) {
+            p = lp.next(p);
+        }
+        p = lp.next(p); // first entry's flags, or -1
+        long removed = 0;
+        while (p >= 0) {
+            int flagsPos = p;
+            long flags = lpInt(lp, p);
+            p = lp.next(p);
+            long ms = masterMs + lpInt(lp, p);
+            p = lp.next(p);
+            long seq = masterSeq + lpInt(lp, p);
+            boolean stop = t.byMaxlen() ? Long.compareUnsigned(length, t.maxlen()) <= 0
+                : StreamId.compare(ms, seq, t.minid().ms(), t.minid().seq()) >= 0;
+            if (stop) {
+                break;
+            }
+            long skip;
+            if ((flags & FLAG_SAMEFIELDS) != 0) {
+                skip = masterFields;
+            } else {
+                p = lp.next(p);
+                skip = 2 * lpInt(lp, p);
+            }
+            for (long k = 0; k < skip; k++) {
+                p = lp.next(p);
+            }
+            p = lp.next(p); // lp-count
+            p = lp.next(p); // next flags or -1
+            if ((flags & FLAG_DELETED) == 0) {
+                lp.replaceLong(flagsPos, flags | FLAG_DELETED); // 0..3: one byte either way, offsets hold
+                removed++;
+                length--;
+            }
+        }
+        int q = lp.first();
+        lp.replaceLong(q, entries - removed);
+        q = lp.next(q);
+        lp.replaceLong(q, lpInt(lp, q) + removed);
+        return removed;
+    }
+
+    /** The id of the last element of a node, deleted or not (Redis's lpGetEdgeStreamID, last). */
+    private static StreamId lastElementId(Listpack lp, long masterMs, long masterSeq) {
+        int p = lp.last();
+        long count = lpInt(lp, p);
+        for (long i = 0; i < count; i++) {
+            p = lp.prev(p);
+        }
+        p = lp.next(p);
+        long ms = masterMs + lpInt(lp, p);
+        return new StreamId(ms, masterSeq + lpInt(lp, lp.next(p)));
+    }
+
+    // ------------------------------------------------------------------------------------------------ lag accounting
+
+    /**
+     * Whether a deleted entry may lie in {@code [start, end]} (null: unbounded), Redis's streamRangeHasTombstones:
+     * only the max deleted id is known, so the answer is "maybe" whenever it falls inside.
+     */
+    public boolean rangeHasTombstones(StreamId start, StreamId end) {
+        if (length == 0 || maxDeletedEntryId.isZero()) {
+            return false;
+        }
+        if (firstId.compareTo(maxDeletedEntryId) > 0) {
+            return false;
+        }
+        StreamId s = start == null ? StreamId.MIN : start;
+        StreamId e = end == null ? StreamId.MAX : end;
+        return s.compareTo(maxDeletedEntryId) <= 0 && maxDeletedEntryId.compareTo(e) <= 0;
+    }
+
+    /**
+     * The logical read counter of {@code id} (Redis's streamEstimateDistanceFromFirstEverEntry): exact for an
+     * unused stream, the last id and the first entry, estimated below the first entry when no tombstone lies
+     * after it, else {@link StreamGroup#INVALID_ENTRIES_READ}.
+     */
+    public long estimateDistanceFromFirstEverEntry(StreamId id) {
+        if (entriesAdded == 0) {
+            return 0;
+        }
+        if (length == 0 && id.compareTo(lastId) < 1) {
+            return entriesAdded;
+        }
+        int cmpLast = id.compareTo(lastId);
+        if (cmpLast == 0) {
+            return entriesAdded;
+        } else if (cmpLast > 0) {
+            return StreamGroup.INVALID_ENTRIES_READ;
+        }
+        int cmpFirst = id.compareTo(firstId);
+        if (maxDeletedEntryId.isZero() || maxDeletedEntryId.compareTo(firstId) < 0) {
+            if (cmpFirst < 0) {
+                return entriesAdded - length;
+            } else if (cmpFirst == 0) {
+                return entriesAdded - length + 1;
+            }
+        }
+        return StreamGroup.INVALID_ENTRIES_READ;
+    }
+
+    /** A group's lag as XINFO GROUPS reports it, or null when it cannot be known. */
+    public Long lag(StreamGroup g) {
+        if (entriesAdded == 0) {
+            return 0L;
+        }
+        if (g.entriesRead != StreamGroup.INVALID_ENTRIES_READ && !rangeHasTombstones(g.lastId, null)) {
+            return entriesAdded - g.entriesRead;
+        }
+        long read = estimateDistanceFromFirstEverEntry(g.lastId);
+        return read == StreamGroup.INVALID_ENTRIES_READ ? null : entriesAdded - read;
+    }
+
+    // ------------------------------------------------------------------------------------------------ groups
+
+    /** The group or null. */
+    public StreamGroup group(byte[] name) {
+        return groups == null ? null : groups.find(name);
+    }
+
+    /** The groups by name; null when none was ever created. */
+    public Rax<StreamGroup> groups() {
+        return groups;
+    }
+
+    public long groupCount() {
+        return groups == null ? 0 : groups.size();
+    }
+
+    /** XGROUP CREATE: a new group, or null if the name exists (BUSYGROUP). */
+    public StreamGroup createGroup(byte[] name, StreamId lastDelivered, long entriesRead) {
+        if (groups == null) {
+            groups = new Rax<>();
+        }
+        StreamGroup g = new StreamGroup(name.clone(), lastDelivered, entriesRead);
+        return groups.tryInsert(g.name, g) ? g : null;
+    }
+
+    /** XGROUP DESTROY: true if the group existed. */
+    public boolean destroyGroup(byte[] name) {
+        return groups != null && groups.remove(name);
+    }
+
+    /** Receives the entries of a group read. */
+    public interface GroupReader {
+        /** A live entry; the iterator is on it. */
+        void entry(StreamIterator it);
+
+        /** A pending id whose entry is no longer in the stream (history reads only). */
+        default void missing(StreamId id) {
+        }
+    }
+
+    /**
+     * XREADGROUP with {@code >}: delivers up to {@code count} (0: all) entries after the group's last id to
+     * {@code consumer}, moving the group's last id and read counter (7.2 accounting) and, unless {@code noack},
+     * adding each to the PELs (an entry already pending elsewhere is handed over with its count reset to 1).
+     *
+     * @return the number of entries delivered
+     */
+    public long readGroupNew(StreamGroup g, StreamConsumer consumer, long count, boolean noack, long nowMs,
+                             GroupReader reader) {
+        StreamId start = g.lastId.increment();
+        if (start == null) {
+            return 0;
+        }
+        StreamIterator it = iterator(start, StreamId.MAX, false);
+        long n = 0;
+        byte[] key = new byte[StreamId.BYTES];
+        while ((count == 0 || n < count) && it.next()) {
+            StreamId id = it.id();
+            if (id.compareTo(g.lastId) > 0) {
+                if (g.entriesRead != StreamGroup.INVALID_ENTRIES_READ && !rangeHasTombstones(id, null)) {
+                    g.entriesRead++;
+                } else if (entriesAdded != 0) {
+                    g.entriesRead = estimateDistanceFromFirstEverEntry(id);
+                }
+                g.lastId = id;
+            }
+            reader.entry(it);
+            if (!noack) {
+                StreamId.writeKey(it.ms(), it.seq(), key, 0);
+                g.deliver(key.clone(), consumer, nowMs);
+                consumer.activeTime = nowMs;
+            }
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * XREADGROUP with an id: the consumer's pending entries from {@code start}, at most {@code count} (0: all);
+     * each one still in the stream goes to {@link GroupReader#entry} and counts one more delivery now, the others
+     * to {@link GroupReader#missing}.
+     *
+     * @return the number of ids reported
+     */
+    public long readGroupHistory(StreamConsumer consumer, StreamId start, long count, long nowMs, GroupReader reader) {
+        RaxIterator<StreamNack> ri = consumer.pel.iterator();
+        ri.seek(RaxSeek.GE, start.toKey());
+        long n = 0;
+        while ((count == 0 || n < count) && ri.next()) {
+            StreamId id = StreamId.fromKey(ri.key(), 0);
+            StreamIterator it = iterator(id, id, false);
+            if (it.next()) {
+                reader.entry(it);
+                StreamNack nack = ri.value();
+                nack.deliveryTime = nowMs;
+                nack.deliveryCount++;
+            } else {
+                reader.missing(id);
+            }
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * What XCLAIM and XAUTOCLAIM did: the ids now owned by the consumer (in order), the ids dropped from the PEL
+     * because their entries are gone, and XAUTOCLAIM's next cursor (0-0 at the end).
+     */
+    public record ClaimResult(List<StreamId> claimed, List<StreamId> deleted, StreamId next) {
+    }
+
+    /**
+     * XCLAIM (Redis 7.2): for each id, a pending entry whose stream entry is gone is dropped; else (with
+     * {@code force}, creating the NACK when missing) an entry idle at least {@code minIdle} moves to
+     * {@code consumer} with delivery time {@code deliveryTime} and its count set to {@code retryCount} (when
+     * {@code >= 0}) or incremented (unless {@code justId}). {@code lastId} (or null) may raise the group's last id.
+     *
+     * @param deliveryTime from IDLE/TIME, or -1 for now; out of range values become now
+     */
+    public ClaimResult claim(StreamGroup g, StreamConsumer consumer, long minIdle, List<StreamId> ids,
+                             long deliveryTime, long retryCount, boolean force, boolean justId, StreamId lastId,
+                             long nowMs) {
+        if (lastId != null && lastId.compareTo(g.lastId) > 0) {
+            g.lastId = lastId;
+        }
+        if (deliveryTime < 0 || deliveryTime > nowMs) {
+            deliveryTime = nowMs;
+        }
+        List<StreamId> claimed = new ArrayList<>();
+        List<StreamId> dropped = new ArrayList<>();
+        for (StreamId id : ids) {
+            byte[] key = id.toKey();
+            StreamNack nack = g.pel.find(key);
+            if (!contains(id)) {
+                if (nack != null) {
+                    g.dropPending(key);
+                    dropped.add(id);
+                }
+                continue;
+            }
+            if (force && nack == null) {
+                nack = new StreamNack(null, nowMs, 1);
+                g.pel.insert(key, nack);
+            }
+            if (nack == null) {
+                continue;
+            }
+            if (nack.consumer != null && minIdle != 0 && nowMs - nack.deliveryTime < minIdle) {
+                continue;
+            }
+            nack.deliveryTime = deliveryTime;
+            if (retryCount >= 0) {
+                nack.deliveryCount = retryCount;
+            } else if (!justId) {
+                nack.deliveryCount++;
+            }
+            StreamGroup.transfer(key, nack, consumer);
+            consumer.activeTime = nowMs;
+            claimed.add(id);
+        }
+        return new ClaimResult(claimed, dropped, null);
+    }
+
+    /**
+     * XAUTOCLAIM (Redis 7.2): walks the group PEL from {@code start}, at most {@code count * attemptsFactor}
+     * PEL entries and {@code count} results; entries gone from the stream are dropped (and count), entries idle
+     * at least {@code minIdle} move to {@code consumer} with delivery time now and, unless {@code justId}, one
+     * more delivery.
+     */
+    public ClaimResult autoClaim(StreamGroup g, StreamConsumer consumer, long minIdle, StreamId start, long count,
+                                 boolean justId, long nowMs) {
+        long attempts = count * 10;
+        List<StreamId> claimed = new ArrayList<>();
+        List<StreamId> dropped = new ArrayList<>();
+        RaxIterator<StreamNack> ri = g.pel.iterator();
+        ri.seek(RaxSeek.GE, start.toKey());
+        while (attempts-- > 0 && count > 0 && ri.next()) {
+            byte[] key = ri.key();
+            StreamId id = StreamId.fromKey(key, 0);
+            StreamNack nack = ri.value();
+            if (!contains(id)) {
+                g.dropPending(key);
+                dropped.add(id);
+                ri.seek(RaxSeek.GE, key);
+                count--;
+                continue;
+            }
+            if (minIdle != 0 && nowMs - nack.deliveryTime < minIdle) {
+                continue;
+            }
+            nack.deliveryTime = nowMs;
+            if (!justId) {
+                nack.deliveryCount++;
+            }
+            if (nack.consumer != consumer) {
+                if (nack.consumer != null) {
+                    nack.consumer.pel.remove(key);
+                }
+                consumer.pel.insert(key, nack);
+                nack.consumer = consumer;
+            }
+            consumer.activeTime = nowMs;
+            claimed.add(id);
+            count--;
+        }
+        StreamId next = ri.next() ? StreamId.fromKey(ri.key(), 0) : StreamId.MIN;
+        return new ClaimResult(claimed, dropped, next);
+    }
+}
