@@ -73,6 +73,62 @@ public final class Interp {
         }
     }
 
+    /**
+     * Counts {@code units} instructions of work done inside a library function (a long copy, a pattern search, a
+     * sort), so the hook also runs inside one long library call.
+     */
+    public void charge(int units) {
+        if ((hookCountdown -= units) <= 0) {
+            fireHook(null, 0);
+        }
+    }
+
+    /** The largest string or table (in bytes, counting 8 per table slot) a script may make. */
+    public long memoryLimit = DEFAULT_MEMORY_LIMIT;
+    public static final long DEFAULT_MEMORY_LIMIT = Integer.MAX_VALUE - 16;
+    /** Allocations below this size are not checked (the check reads the heap state). */
+    static final int CHECK_FROM = 1 << 20;
+    /** The universe running on this thread (set by {@code Lua.call}), for the checks made by tables. */
+    public static final ThreadLocal<Interp> RUNNING = new ThreadLocal<>();
+
+    /**
+     * Refuses an allocation of {@code bytes} past the memory limit or past what the heap has left, with Lua's
+     * "not enough memory" error (never an {@link OutOfMemoryError}).
+     */
+    public void reserve(long bytes) {
+        if (bytes >= CHECK_FROM) {
+            checkAlloc(bytes, memoryLimit);
+        }
+    }
+
+    /** The same check for code that has no universe at hand (table growth). */
+    public static void reserveAny(long bytes) {
+        if (bytes >= CHECK_FROM) {
+            Interp in = RUNNING.get();
+            checkAlloc(bytes, in == null ? DEFAULT_MEMORY_LIMIT : in.memoryLimit);
+        }
+    }
+
+    /** Refuses a string or table of {@code bytes} past the limit (a cheap test, no heap reading). */
+    public void checkSize(long bytes) {
+        if (bytes > memoryLimit || bytes > DEFAULT_MEMORY_LIMIT) {
+            throw outOfMemory();
+        }
+    }
+
+    private static void checkAlloc(long bytes, long limit) {
+        Runtime rt = Runtime.getRuntime();
+        long headroom = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        if (bytes > limit || bytes > DEFAULT_MEMORY_LIMIT || bytes > headroom) {
+            throw outOfMemory();
+        }
+    }
+
+    /** Lua 5.1's memory error: the bare message, no position. */
+    public static LuaError outOfMemory() {
+        return new LuaError(LuaString.of("not enough memory"));
+    }
+
     private void fireHook(Frame f, int line) {
         if (hook == null) {
             hookCountdown = Integer.MAX_VALUE;
@@ -441,7 +497,11 @@ public final class Interp {
         if (y.length() == 0) {
             return x;
         }
-        byte[] r = new byte[x.length() + y.length()];
+        long n = (long) x.length() + y.length();
+        if (n >= CHECK_FROM) {
+            reserveAny(n);
+        }
+        byte[] r = new byte[(int) n];
         System.arraycopy(x.array(), x.offset(), r, 0, x.length());
         System.arraycopy(y.array(), y.offset(), r, x.length(), y.length());
         return LuaString.wrap(r);

@@ -664,7 +664,7 @@ final class Nodes {
         Object eval(Frame f) {
             int n = parts.length;
             Object[] v = new Object[n];
-            int total = 0;
+            long total = 0;
             boolean simple = true;
             for (int i = 0; i < n; i++) {
                 Object x = parts[i].eval(f);
@@ -676,13 +676,14 @@ final class Nodes {
                 v[i] = x;
                 if (simple) {
                     total += ((LuaString) x).length();
-                    if (total < 0) {
-                        throw Interp.rtError(f, line, "string length overflow");
-                    }
                 }
             }
             if (simple) {
-                byte[] out = new byte[total];
+                if (total >= Interp.CHECK_FROM) {
+                    in.checkSize(total);
+                    in.reserve(total);
+                }
+                byte[] out = new byte[(int) total];
                 int p = 0;
                 for (Object x : v) {
                     LuaString s = (LuaString) x;
