@@ -35,6 +35,7 @@ public final class Lua {
         CjsonLib.install(in);
         CmsgpackLib.install(in);
         StructLib.install(in);
+        in.installCoroutines();
     }
 
     /** A universe whose {@code print} writes to standard output. */
@@ -116,6 +117,14 @@ public final class Lua {
             throw new IllegalArgumentException("limit must be positive: " + bytes);
         }
         in.memoryLimit = Math.min(bytes, Interp.DEFAULT_MEMORY_LIMIT);
+    }
+
+    /**
+     * Ends every suspended coroutine of this universe (each runs on a parked virtual thread until it finishes or
+     * becomes unreachable); a server calls this when a script ends. They are dead afterwards.
+     */
+    public void closeCoroutines() {
+        in.closeCoroutines();
     }
 
     /** The deepest nesting of Lua calls before "stack overflow" (default 1000). */

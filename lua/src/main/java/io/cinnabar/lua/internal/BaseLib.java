@@ -75,11 +75,9 @@ public final class BaseLib {
         Lib.reg(g, fn("error", (f, a) -> {
             Object v = Lib.arg(a, 0);
             int level = Lib.optInt(a, 1, 1);
-            if (v instanceof LuaString s && level > 0) {
-                String w = in.whereLevel(level);
-                if (!w.isEmpty()) {
-                    v = Interp.concat(LuaString.of(w), s);
-                }
+            if ((v instanceof LuaString || v instanceof Double) && level > 0) {
+                // luaL_where .. message: lua_concat turns a number into its text
+                v = Interp.concat(LuaString.of(in.whereLevel(level)), Interp.toStr(v));
             }
             throw new LuaError(v);
         }));

@@ -37,6 +37,34 @@ public final class Interp {
     /** Counts down; the hook runs when it reaches 0. */
     public int hookCountdown = Integer.MAX_VALUE;
     public int hookEvery;
+    /** Calls made from Java code in the running coroutine (or main): a yield needs none (Lua 5.1's nCcalls). */
+    public int cCalls;
+    /** The running coroutine, null for the main one. */
+    Coroutine current;
+    /** Coroutines started and not finished, so a host can end them ({@code Lua.closeCoroutines}). */
+    final java.util.Set<Coroutine.State> live = new java.util.HashSet<>();
+    /** Coroutines the garbage collector found unreachable (queued by a Cleaner thread), to close here. */
+    final java.util.Queue<Coroutine.State> unreachable = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    public void installCoroutines() {
+        Coroutine.install(this);
+    }
+
+    /** Ends the threads of coroutines that can no longer be resumed (on the universe's thread). */
+    void closeUnreachable() {
+        Coroutine.State s;
+        while ((s = unreachable.poll()) != null) {
+            s.close();
+        }
+    }
+
+    /** Ends every suspended coroutine (their thread unwinds); they are dead afterwards. */
+    public void closeCoroutines() {
+        closeUnreachable();
+        for (Coroutine.State s : live.toArray(new Coroutine.State[0])) {
+            s.close();
+        }
+    }
     public Runnable hook;
 
     public void setMaxDepth(int max) {
@@ -160,6 +188,9 @@ public final class Interp {
         }
         if (v instanceof LuaFunction) {
             return "function";
+        }
+        if (v instanceof Coroutine) {
+            return "thread";
         }
         return "userdata";
     }
@@ -308,7 +339,21 @@ public final class Interp {
 
     // ---- calls
 
+    /**
+     * A call from Java code (a library function, a metamethod, the host): as Lua 5.1's {@code luaD_call} it is a
+     * C-call boundary that a coroutine cannot yield across.
+     */
     public Object[] call(Object fn, Object[] args) {
+        cCalls++;
+        try {
+            return callDirect(fn, args);
+        } finally {
+            cCalls--;
+        }
+    }
+
+    /** A call as a Lua call instruction makes it ({@code __call} resolved, no C-call boundary). */
+    public Object[] callDirect(Object fn, Object[] args) {
         if (fn instanceof LuaFunction lf) {
             return lf.call(args);
         }
@@ -319,7 +364,7 @@ public final class Interp {
         Object[] a = new Object[args.length + 1];
         a[0] = fn;
         System.arraycopy(args, 0, a, 1, args.length);
-        return call(h, a);
+        return callDirect(h, a);
     }
 
     /** A call made by the interpreter (metamethods): pending library errors get this line. */

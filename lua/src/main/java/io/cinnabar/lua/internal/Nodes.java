@@ -294,7 +294,7 @@ final class Nodes {
                 if (in.metamethod(fn, Interp.S_CALL) == null) {
                     throw Interp.rtError(f, line, "attempt to call " + Interp.desc(fnInfo(), fn));
                 }
-                return in.call(fn, argv);
+                return in.callDirect(fn, argv);
             } catch (LuaError e) {
                 throw e.isPending() ? e.complete(Interp.where(f, line), fnName(), isMethod()) : e;
             }
@@ -1222,7 +1222,12 @@ final class Nodes {
                         int pos = t.nextPosition(ctl);
                         r = pos < 0 ? NONE : new Object[] {t.keyAt(pos), t.valueAt(pos)};
                     } else if (fn instanceof LuaFunction lf) {
-                        r = lf.call(new Object[] {state, ctl});
+                        in.cCalls++; // 5.1 calls the iterator through luaD_call: no yield inside it
+                        try {
+                            r = lf.call(new Object[] {state, ctl});
+                        } finally {
+                            in.cCalls--;
+                        }
                     } else if (in.metamethod(fn, Interp.S_CALL) != null) {
                         r = in.call(fn, new Object[] {state, ctl});
                     } else {
