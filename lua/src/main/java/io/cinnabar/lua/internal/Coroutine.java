@@ -77,7 +77,7 @@ final class Coroutine {
         private int base;
         /** Saved at a yield: depth above base, error-level sites and C-call count of the coroutine's stack. */
         private int relDepth;
-        private Proto[] sitesP = new Proto[0];
+        private LuaClosure[] sitesP = new LuaClosure[0];
         private int[] sitesL = new int[0];
         private int savedCCalls;
 
@@ -161,10 +161,10 @@ final class Coroutine {
             relDepth = rel;
             savedCCalls = in.cCalls;
             if (sitesP.length < rel) {
-                sitesP = new Proto[rel];
+                sitesP = new LuaClosure[rel];
                 sitesL = new int[rel];
             }
-            copySites(in.siteProto, in.siteLine, base + 1, sitesP, sitesL, 0, rel);
+            copySites(in.siteFn, in.siteLine, base + 1, sitesP, sitesL, 0, rel);
             put(toResumer, new Msg(YIELD, values, null));
             Msg m = take(toCo);
             if (m.kind == KILL) {
@@ -172,11 +172,11 @@ final class Coroutine {
             }
             in.depth = base + relDepth;
             in.cCalls = savedCCalls;
-            copySites(sitesP, sitesL, 0, in.siteProto, in.siteLine, base + 1, relDepth);
+            copySites(sitesP, sitesL, 0, in.siteFn, in.siteLine, base + 1, relDepth);
             return m.values;
         }
 
-        private static void copySites(Proto[] fp, int[] fl, int from, Proto[] tp, int[] tl, int to, int n) {
+        private static void copySites(LuaClosure[] fp, int[] fl, int from, LuaClosure[] tp, int[] tl, int to, int n) {
             n = Math.min(n, Math.min(fp.length - from, tp.length - to));
             if (n > 0) {
                 System.arraycopy(fp, from, tp, to, n);

@@ -28,11 +28,13 @@ public final class Interp {
     public static final int POW = 5;
 
     public final LuaTable globals = new LuaTable();
+    /** The environment of new chunks and of host functions ({@code getfenv(0)}, {@code setfenv(0, t)}). */
+    public LuaTable threadEnv = globals;
     public LuaTable stringMeta;
     public int depth;
     public int maxDepth = 1000;
     /** Per call depth: the function and line of the call site running there (for error levels). */
-    Proto[] siteProto = new Proto[1002];
+    LuaClosure[] siteFn = new LuaClosure[1002];
     int[] siteLine = new int[1002];
     /** Counts down; the hook runs when it reaches 0. */
     public int hookCountdown = Integer.MAX_VALUE;
@@ -69,17 +71,17 @@ public final class Interp {
 
     public void setMaxDepth(int max) {
         maxDepth = max;
-        siteProto = new Proto[max + 2];
+        siteFn = new LuaClosure[max + 2];
         siteLine = new int[max + 2];
     }
 
     /** "chunk:line: " of the call site {@code level} levels up from the running Lua function (1 = its caller). */
     public String whereLevel(int level) {
         int d = depth - level + 1;
-        if (level <= 0 || d < 1 || d >= siteLine.length || siteProto[d] == null) {
+        if (level <= 0 || d < 1 || d >= siteLine.length || siteFn[d] == null) {
             return "";
         }
-        return siteProto[d].chunk + ":" + siteLine[d] + ": ";
+        return siteFn[d].p.chunk + ":" + siteLine[d] + ": ";
     }
 
     /** A host function that calls back into Lua marks its level, so error levels count it as Lua 5.1 does. */
@@ -89,8 +91,8 @@ public final class Interp {
             depth--;
             throw LuaError.fromLibrary("stack overflow");
         }
-        if (d < siteProto.length) {
-            siteProto[d] = null;
+        if (d < siteFn.length) {
+            siteFn[d] = null;
         }
     }
 

@@ -175,7 +175,7 @@ final class Nodes {
 
         @Override
         Object eval(Frame f) {
-            LuaTable g = in.globals;
+            LuaTable g = f.cl.env;
             Object v = g.get(name);
             if (v != null || g.getMetatable() == null) {
                 return v;
@@ -284,7 +284,7 @@ final class Nodes {
             Interp in = this.in;
             int d = in.depth;
             if (d < in.siteLine.length) {
-                in.siteProto[d] = f.proto;
+                in.siteFn[d] = f.cl;
                 in.siteLine[d] = line;
             }
             try {
@@ -347,7 +347,7 @@ final class Nodes {
                 Interp in = this.in;
                 int d = in.depth;
                 if (d < in.siteLine.length) {
-                    in.siteProto[d] = f.proto;
+                    in.siteFn[d] = f.cl;
                     in.siteLine[d] = line;
                 }
                 try {
@@ -457,7 +457,7 @@ final class Nodes {
                 int s = from[i];
                 up[i] = s >= 0 ? (Cell) f.slots[s] : f.up[-s - 1];
             }
-            return new LuaClosure(p, up);
+            return new LuaClosure(p, up, f.cl.env);
         }
     }
 
@@ -922,7 +922,7 @@ final class Nodes {
 
         @Override
         void assign(Frame f, Object[] prepared, Object v) {
-            LuaTable g = in.globals;
+            LuaTable g = f.cl.env;
             if (g.getMetatable() == null && !g.isReadOnly()) {
                 g.put(name, v);
             } else {
