@@ -263,6 +263,34 @@ public final class BaseLib {
             c.env = env;
             return Lib.one(c);
         }));
+        Lib.reg(g, fn("load", (f, a) -> {
+            if (a.length == 0 || !(a[0] instanceof LuaFunction)) {
+                throw Lib.typeError(a, 0, "function");
+            }
+            LuaString name = Lib.optStr(a, 1, LuaString.of("=(load)"));
+            // the reader runs until it returns nil or an empty string; its errors become load's nil, message
+            java.io.ByteArrayOutputStream src = new java.io.ByteArrayOutputStream();
+            try {
+                while (true) {
+                    Object piece = Interp.first(in.call(a[0], LuaFunction.NONE));
+                    if (piece == null) {
+                        break;
+                    }
+                    LuaString s = piece instanceof LuaString || piece instanceof Double ? Interp.toStr(piece) : null;
+                    if (s == null) {
+                        throw LuaError.fromLibrary("reader function must return a string");
+                    }
+                    if (s.length() == 0) {
+                        break;
+                    }
+                    in.checkSize((long) src.size() + s.length());
+                    src.write(s.array(), s.offset(), s.length());
+                }
+                return Lib.one(Parser.compile(in, src.toByteArray(), name.toString()));
+            } catch (LuaError e) {
+                return new Object[] {null, (e.isPending() ? e.complete(in.whereLevel(1), null, false) : e).value()};
+            }
+        }));
         Lib.reg(g, fn("loadstring", (f, a) -> {
             LuaString s = Lib.checkStr(a, 0);
             LuaString name = Lib.optStr(a, 1, s);
