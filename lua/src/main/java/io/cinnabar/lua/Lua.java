@@ -35,6 +35,7 @@ public final class Lua {
         CjsonLib.install(in);
         CmsgpackLib.install(in);
         StructLib.install(in);
+        in.installCoroutines();
     }
 
     /** A universe whose {@code print} writes to standard output. */
@@ -64,14 +65,20 @@ public final class Lua {
      */
     public Object[] call(Object fn, Object... args) {
         int depth = in.depth;
+        Interp outer = Interp.RUNNING.get();
+        Interp.RUNNING.set(in);
         try {
             return in.call(fn, args);
         } catch (LuaError e) {
             throw e.isPending() ? e.complete("", null, false) : e;
         } catch (StackOverflowError e) {
             throw new LuaError(LuaString.of("stack overflow"));
+        } catch (OutOfMemoryError e) {
+            // the last line of defence: the explicit checks below the limit normally fire first
+            throw Interp.outOfMemory();
         } finally {
             in.depth = depth;
+            Interp.RUNNING.set(outer);
         }
     }
 
@@ -97,6 +104,27 @@ public final class Lua {
         in.hook = hook;
         in.hookEvery = every;
         in.hookCountdown = hook == null ? Integer.MAX_VALUE : every;
+    }
+
+    /**
+     * The largest string (bytes) or table (8 bytes per array slot, 16 per hash slot) a script may make; past it,
+     * and whenever an allocation of a megabyte or more would not fit in what the JVM heap has left, the script
+     * gets Lua's "not enough memory" error (catchable by {@code pcall}, as in Lua 5.1). Default and maximum:
+     * 2^31 - 17 bytes.
+     */
+    public void setMemoryLimit(long bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("limit must be positive: " + bytes);
+        }
+        in.memoryLimit = Math.min(bytes, Interp.DEFAULT_MEMORY_LIMIT);
+    }
+
+    /**
+     * Ends every suspended coroutine of this universe (each runs on a parked virtual thread until it finishes or
+     * becomes unreachable); a server calls this when a script ends. They are dead afterwards.
+     */
+    public void closeCoroutines() {
+        in.closeCoroutines();
     }
 
     /** The deepest nesting of Lua calls before "stack overflow" (default 1000). */

@@ -1,5 +1,6 @@
 package io.cinnabar.lua;
 
+import io.cinnabar.lua.internal.Interp;
 import java.util.Arrays;
 
 /**
@@ -148,7 +149,7 @@ public final class LuaTable {
                 return;
             }
             if (n == array.length) {
-                array = Arrays.copyOf(array, Math.max(4, n * 2));
+                array = Arrays.copyOf(array, grown(n));
             }
             array[n++] = value;
             if (keys != null) {
@@ -170,7 +171,7 @@ public final class LuaTable {
             }
             hashPut(k, null);
             if (n == array.length) {
-                array = Arrays.copyOf(array, n * 2);
+                array = Arrays.copyOf(array, grown(n));
             }
             array[n++] = v;
         }
@@ -216,6 +217,15 @@ public final class LuaTable {
         used++;
     }
 
+    /** The next array capacity; past 128 K slots the running script's memory limit is checked first. */
+    private static int grown(int n) {
+        long cap = Math.max(4L, n * 2L);
+        if (cap >= 1 << 17) {
+            Interp.reserveAny(cap * 8);
+        }
+        return (int) cap;
+    }
+
     private void rehash() {
         Object[] oldK = keys;
         Object[] oldV = vals;
@@ -228,6 +238,9 @@ public final class LuaTable {
         int cap = 4;
         while (cap * 3 < (live + 1) * 4 * 2) {
             cap <<= 1;
+        }
+        if (cap >= 1 << 16) {
+            Interp.reserveAny(cap * 16L);
         }
         keys = new Object[cap];
         vals = new Object[cap];
@@ -381,7 +394,7 @@ public final class LuaTable {
         int len = length();
         if (len == n && pos >= 1 && pos <= n + 1 && value != null && !readOnly) {
             if (n == array.length) {
-                array = Arrays.copyOf(array, Math.max(4, n * 2));
+                array = Arrays.copyOf(array, grown(n));
             }
             System.arraycopy(array, pos - 1, array, pos, n - pos + 1);
             array[pos - 1] = value;

@@ -75,11 +75,9 @@ public final class BaseLib {
         Lib.reg(g, fn("error", (f, a) -> {
             Object v = Lib.arg(a, 0);
             int level = Lib.optInt(a, 1, 1);
-            if (v instanceof LuaString s && level > 0) {
-                String w = in.whereLevel(level);
-                if (!w.isEmpty()) {
-                    v = Interp.concat(LuaString.of(w), s);
-                }
+            if ((v instanceof LuaString || v instanceof Double) && level > 0) {
+                // luaL_where .. message: lua_concat turns a number into its text
+                v = Interp.concat(LuaString.of(in.whereLevel(level)), Interp.toStr(v));
             }
             throw new LuaError(v);
         }));
@@ -131,9 +129,9 @@ public final class BaseLib {
         }));
         Lib.reg(g, fn("select", (f, a) -> {
             Object n = Lib.arg(a, 0);
-            int top = a.length - 1;
-            if (n instanceof LuaString s && s.length() == 1 && s.byteAt(0) == '#') {
-                return Lib.one((double) top);
+            int top = a.length; // lua_gettop: the index argument included
+            if (n instanceof LuaString s && s.length() > 0 && s.byteAt(0) == '#') { // only the first byte counts
+                return Lib.one((double) (top - 1));
             }
             int i = Lib.checkInt(a, 0);
             if (i < 0) {
@@ -224,6 +222,75 @@ public final class BaseLib {
                 return new Object[] {Boolean.FALSE, LuaString.of("stack overflow")};
             }
         }));
+        // the JVM's collector runs on its own: the collection forms are no-ops (a script cannot force full GCs of
+        // a server's heap); "count" reports the heap in use, in kilobytes, as Lua reports its own allocation
+        int[] gcParams = {200, 200}; // setpause, setstepmul
+        Lib.reg(g, fn("collectgarbage", (f, a) -> {
+            LuaString opt = Lib.optStr(a, 0, LuaString.of("collect"));
+            int ex = Lib.optInt(a, 1, 0);
+            switch (opt.toString()) {
+                case "count":
+                    return Lib.one(heapKilobytes());
+                case "step":
+                    return Lib.one(Boolean.FALSE);
+                case "collect", "stop", "restart":
+                    return Lib.one(0.0);
+                case "setpause", "setstepmul": {
+                    int k = opt.toString().equals("setpause") ? 0 : 1;
+                    int old = gcParams[k];
+                    gcParams[k] = ex;
+                    return Lib.one((double) old);
+                }
+                default:
+                    throw LuaError.argError(1, "invalid option '" + opt + "'");
+            }
+        }));
+        Lib.reg(g, fn("gcinfo", (f, a) -> Lib.one(Math.floor(heapKilobytes()))));
+        Lib.reg(g, fn("getfenv", (f, a) -> {
+            Object fn = envTarget(in, a, true);
+            return Lib.one(fn instanceof LuaClosure c ? c.env : in.threadEnv);
+        }));
+        Lib.reg(g, fn("setfenv", (f, a) -> {
+            LuaTable env = Lib.checkTable(a, 1);
+            if (a[0] instanceof Double d && d == 0) {
+                in.threadEnv = env;
+                return LuaFunction.NONE;
+            }
+            Object fn = envTarget(in, a, false);
+            if (!(fn instanceof LuaClosure c)) {
+                throw LuaError.fromLibrary("'setfenv' cannot change environment of given object");
+            }
+            c.env = env;
+            return Lib.one(c);
+        }));
+        Lib.reg(g, fn("load", (f, a) -> {
+            if (a.length == 0 || !(a[0] instanceof LuaFunction)) {
+                throw Lib.typeError(a, 0, "function");
+            }
+            LuaString name = Lib.optStr(a, 1, LuaString.of("=(load)"));
+            // the reader runs until it returns nil or an empty string; its errors become load's nil, message
+            java.io.ByteArrayOutputStream src = new java.io.ByteArrayOutputStream();
+            try {
+                while (true) {
+                    Object piece = Interp.first(in.call(a[0], LuaFunction.NONE));
+                    if (piece == null) {
+                        break;
+                    }
+                    LuaString s = piece instanceof LuaString || piece instanceof Double ? Interp.toStr(piece) : null;
+                    if (s == null) {
+                        throw LuaError.fromLibrary("reader function must return a string");
+                    }
+                    if (s.length() == 0) {
+                        break;
+                    }
+                    in.checkSize((long) src.size() + s.length());
+                    src.write(s.array(), s.offset(), s.length());
+                }
+                return Lib.one(Parser.compile(in, src.toByteArray(), name.toString()));
+            } catch (LuaError e) {
+                return new Object[] {null, (e.isPending() ? e.complete(in.whereLevel(1), null, false) : e).value()};
+            }
+        }));
         Lib.reg(g, fn("loadstring", (f, a) -> {
             LuaString s = Lib.checkStr(a, 0);
             LuaString name = Lib.optStr(a, 1, s);
@@ -233,6 +300,33 @@ public final class BaseLib {
                 return new Object[] {null, e.value()};
             }
         }));
+    }
+
+    private static double heapKilobytes() {
+        Runtime rt = Runtime.getRuntime();
+        return (rt.totalMemory() - rt.freeMemory()) / 1024.0;
+    }
+
+    /**
+     * getfenv/setfenv's first argument: a function, or the function running {@code level} levels up (1 = the
+     * caller); a host or library function there comes back as null (it has the thread's environment).
+     */
+    private static Object envTarget(Interp in, Object[] a, boolean optional) {
+        if (a.length > 0 && a[0] instanceof LuaFunction fn) {
+            return fn;
+        }
+        int level = optional ? Lib.optInt(a, 0, 1) : Lib.checkInt(a, 0);
+        if (level < 0) {
+            throw LuaError.argError(1, "level must be non-negative");
+        }
+        if (level == 0) {
+            return null;
+        }
+        int d = in.depth - level + 1;
+        if (d < 1 || d >= in.siteFn.length) {
+            throw LuaError.argError(1, "invalid level");
+        }
+        return in.siteFn[d];
     }
 
     /** C's strtoul as tonumber(s, base) uses it; null when nothing or trailing garbage. */

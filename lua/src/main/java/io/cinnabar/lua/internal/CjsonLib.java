@@ -18,7 +18,19 @@ public final class CjsonLib {
         }
     };
 
-    private static final int MAX_DEPTH = 1000;
+    /** One module instance's settings ({@code cjson.new()} makes another), lua-cjson 2.1.0's defaults. */
+    static final class Config {
+        boolean sparseConvert;
+        int sparseRatio = 2;
+        int sparseSafe = 10;
+        int encodeMaxDepth = 1000;
+        int decodeMaxDepth = 1000;
+        int precision = 14;
+        boolean keepBuffer = true;
+        /** 0: refuse NaN/Inf, 1: write inf/nan as %g does, 2: write null. */
+        int encodeInvalid;
+        boolean decodeInvalid = true;
+    }
     private static final String[] ESCAPES = new String[256];
 
     static {
@@ -37,9 +49,88 @@ public final class CjsonLib {
     }
 
     public static void install(Interp in) {
+        in.globals.put("cjson", module(in));
+    }
+
+    /** A module table with its own settings. */
+    static LuaTable module(Interp in) {
+        Config cfg = new Config();
         LuaTable t = new LuaTable();
-        in.globals.put("cjson", t);
         t.put("null", NULL);
+        t.put("_NAME", LuaString.of("cjson"));
+        t.put("_VERSION", LuaString.of("2.1.0"));
+        Lib.reg(t, new Lib("new") {
+            @Override
+            public Object[] call(Object[] a) {
+                return one(module(in));
+            }
+        });
+        Lib.reg(t, new Lib("encode_sparse_array") {
+            @Override
+            public Object[] call(Object[] a) {
+                argCount(a, 3);
+                cfg.sparseConvert = enumOption(a, 0, cfg.sparseConvert ? 1 : 0, ON_OFF) != 0;
+                cfg.sparseRatio = intOption(a, 1, cfg.sparseRatio, 0);
+                cfg.sparseSafe = intOption(a, 2, cfg.sparseSafe, 0);
+                return new Object[] {cfg.sparseConvert, (double) cfg.sparseRatio, (double) cfg.sparseSafe};
+            }
+        });
+        Lib.reg(t, new Lib("encode_max_depth") {
+            @Override
+            public Object[] call(Object[] a) {
+                argCount(a, 1);
+                cfg.encodeMaxDepth = intOption(a, 0, cfg.encodeMaxDepth, 1);
+                return one((double) cfg.encodeMaxDepth);
+            }
+        });
+        Lib.reg(t, new Lib("decode_max_depth") {
+            @Override
+            public Object[] call(Object[] a) {
+                argCount(a, 1);
+                cfg.decodeMaxDepth = intOption(a, 0, cfg.decodeMaxDepth, 1);
+                return one((double) cfg.decodeMaxDepth);
+            }
+        });
+        Lib.reg(t, new Lib("encode_number_precision") {
+            @Override
+            public Object[] call(Object[] a) {
+                argCount(a, 1);
+                int p = cfg.precision;
+                if (a.length > 0 && a[0] != null) {
+                    p = checkInt(a, 0);
+                    if (p < 1 || p > 14) {
+                        throw LuaError.argError(1, "expected integer between 1 and 14");
+                    }
+                }
+                cfg.precision = p;
+                return one((double) p);
+            }
+        });
+        Lib.reg(t, new Lib("encode_keep_buffer") {
+            @Override
+            public Object[] call(Object[] a) {
+                argCount(a, 1);
+                cfg.keepBuffer = enumOption(a, 0, cfg.keepBuffer ? 1 : 0, ON_OFF) != 0;
+                return one(cfg.keepBuffer);
+            }
+        });
+        Lib.reg(t, new Lib("encode_invalid_numbers") {
+            @Override
+            public Object[] call(Object[] a) {
+                argCount(a, 1);
+                cfg.encodeInvalid = enumOption(a, 0, cfg.encodeInvalid, INVALID_OPTIONS);
+                return one(cfg.encodeInvalid > 1 ? LuaString.of(INVALID_OPTIONS[cfg.encodeInvalid])
+                        : (Object) (cfg.encodeInvalid != 0));
+            }
+        });
+        Lib.reg(t, new Lib("decode_invalid_numbers") {
+            @Override
+            public Object[] call(Object[] a) {
+                argCount(a, 1);
+                cfg.decodeInvalid = enumOption(a, 0, cfg.decodeInvalid ? 1 : 0, ON_OFF) != 0;
+                return one(cfg.decodeInvalid);
+            }
+        });
         Lib.reg(t, new Lib("encode") {
             @Override
             public Object[] call(Object[] a) {
@@ -47,7 +138,7 @@ public final class CjsonLib {
                     throw LuaError.argError(1, "expected 1 argument");
                 }
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
-                encode(out, a[0], 0);
+                encode(cfg, out, a[0], 0);
                 return one(LuaString.wrap(out.toByteArray()));
             }
         });
@@ -61,20 +152,69 @@ public final class CjsonLib {
                 if (s.length() >= 2 && (s.byteAt(0) == 0 || s.byteAt(1) == 0)) {
                     throw LuaError.fromLibrary("JSON parser does not support UTF-16 or UTF-32");
                 }
-                return one(new Decoder(s).decode());
+                return one(new Decoder(cfg, s).decode());
             }
         });
+        return t;
+    }
+
+    private static final String[] ON_OFF = {"off", "on"};
+    private static final String[] INVALID_OPTIONS = {"off", "on", "null"};
+
+    /** json_arg_init: at most {@code max} arguments. */
+    private static void argCount(Object[] a, int max) {
+        if (a.length > max) {
+            throw LuaError.argError(max + 1, "found too many arguments");
+        }
+    }
+
+    /** lua-cjson 2.1.0's json_enum_option: a boolean (false/true as the first two) or one of the names. */
+    private static int enumOption(Object[] a, int i, int current, String[] names) {
+        if (i >= a.length || a[i] == null) {
+            return current;
+        }
+        if (a[i] instanceof Boolean b) {
+            return b ? 1 : 0;
+        }
+        LuaString s = Lib.checkStr(a, i);
+        for (int k = 0; k < names.length; k++) {
+            if (s.equals(LuaString.of(names[k]))) {
+                return k;
+            }
+        }
+        throw LuaError.argError(i + 1, "invalid option '" + s + "'");
+    }
+
+    /** json_integer_option: an integer in [min, INT_MAX]; its range error names argument 1, as 2.1.0 does. */
+    private static int intOption(Object[] a, int i, int current, int min) {
+        if (i >= a.length || a[i] == null) {
+            return current;
+        }
+        int v = Lib.checkInt(a, i);
+        if (v < min) {
+            throw LuaError.argError(1, "expected integer between " + min + " and 2147483647");
+        }
+        return v;
     }
 
     private static LuaError cannot(Object v, String reason) {
         return LuaError.fromLibrary("Cannot serialise " + Interp.typeName(v) + ": " + reason);
     }
 
-    private static void number(ByteArrayOutputStream out, double d) {
+    private static void number(Config cfg, ByteArrayOutputStream out, double d) {
         if (Double.isNaN(d) || Double.isInfinite(d)) {
-            throw cannot(d, "must not be NaN or Inf");
+            if (cfg.encodeInvalid == 0) {
+                throw cannot(d, "must not be NaN or Inf");
+            }
+            if (cfg.encodeInvalid == 2) {
+                out.write('n');
+                out.write('u');
+                out.write('l');
+                out.write('l');
+                return;
+            }
         }
-        byte[] b = NumFmt.g(d, 14, false, false).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        byte[] b = NumFmt.g(d, cfg.precision, false, false).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         out.write(b, 0, b.length);
     }
 
@@ -94,7 +234,7 @@ public final class CjsonLib {
         out.write('"');
     }
 
-    static void encode(ByteArrayOutputStream out, Object v, int depth) {
+    static void encode(Config cfg, ByteArrayOutputStream out, Object v, int depth) {
         if (v == null || v == NULL) {
             out.write('n');
             out.write('u');
@@ -104,12 +244,12 @@ public final class CjsonLib {
             byte[] x = (b ? "true" : "false").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
             out.write(x, 0, x.length);
         } else if (v instanceof Double d) {
-            number(out, d);
+            number(cfg, out, d);
         } else if (v instanceof LuaString s) {
             string(out, s);
         } else if (v instanceof LuaTable t) {
-            int len = arrayLength(t);
-            if (depth + 1 > MAX_DEPTH) {
+            int len = arrayLength(cfg, t);
+            if (depth + 1 > cfg.encodeMaxDepth) {
                 throw LuaError.fromLibrary("Cannot serialise, excessive nesting (" + (depth + 1) + ")");
             }
             if (len > 0) {
@@ -118,7 +258,7 @@ public final class CjsonLib {
                     if (i > 1) {
                         out.write(',');
                     }
-                    encode(out, t.get(i), depth + 1);
+                    encode(cfg, out, t.get(i), depth + 1);
                 }
                 out.write(']');
             } else {
@@ -132,7 +272,7 @@ public final class CjsonLib {
                     Object k = t.keyAt(p);
                     if (k instanceof Double d) {
                         out.write('"');
-                        number(out, d);
+                        number(cfg, out, d);
                         out.write('"');
                     } else if (k instanceof LuaString s) {
                         string(out, s);
@@ -140,7 +280,7 @@ public final class CjsonLib {
                         throw cannot(k, "table key must be a number or string");
                     }
                     out.write(':');
-                    encode(out, t.valueAt(p), depth + 1);
+                    encode(cfg, out, t.valueAt(p), depth + 1);
                 }
                 out.write('}');
             }
@@ -150,23 +290,28 @@ public final class CjsonLib {
     }
 
     /** -1 for an object; else the largest index (lua-cjson's lua_array_length with its sparse-array defaults). */
-    private static int arrayLength(LuaTable t) {
-        double max = 0;
+    private static int arrayLength(Config cfg, LuaTable t) {
+        // C's "int max" assigned from a double: x86-64 turns an index past INT_MAX (or inf) into INT_MIN, which
+        // makes the table an object; the ratio test is C's int arithmetic
+        int max = 0;
         int items = 0;
         for (int p = t.nextPosition(null); p >= 0; p = t.nextPosition(t.keyAt(p))) {
             if (t.keyAt(p) instanceof Double k && k >= 1 && Math.floor(k) == k) {
                 if (k > max) {
-                    max = k;
+                    max = k < 2147483648.0 ? (int) (double) k : Integer.MIN_VALUE;
                 }
                 items++;
                 continue;
             }
             return -1;
         }
-        if (max > items * 2.0 && max > 10) {
-            throw LuaError.fromLibrary("Cannot serialise table: excessively sparse array");
+        if (cfg.sparseRatio > 0 && max > items * cfg.sparseRatio && max > cfg.sparseSafe) {
+            if (!cfg.sparseConvert) {
+                throw LuaError.fromLibrary("Cannot serialise table: excessively sparse array");
+            }
+            return -1;
         }
-        return (int) max;
+        return max;
     }
 
     // ---- decoding
@@ -178,6 +323,7 @@ public final class CjsonLib {
         "T_UNKNOWN"};
 
     private static final class Decoder {
+        final Config cfg;
         final LuaString s;
         int index;
         int depth;
@@ -187,7 +333,8 @@ public final class CjsonLib {
         Object value;
         String error;
 
-        Decoder(LuaString s) {
+        Decoder(Config cfg, LuaString s) {
+            this.cfg = cfg;
             this.s = s;
         }
 
@@ -283,8 +430,9 @@ public final class CjsonLib {
         }
 
         void enter() {
-            if (++depth > MAX_DEPTH) {
-                throw LuaError.fromLibrary("Too many nested data structures");
+            if (++depth > cfg.decodeMaxDepth) {
+                throw LuaError.fromLibrary("Found too many nested data structures (" + depth + ") at character "
+                        + index);
             }
         }
 
@@ -307,8 +455,20 @@ public final class CjsonLib {
                     break;
             }
             if (c == '-' || (c >= '0' && c <= '9')) {
+                if (!cfg.decodeInvalid && invalidNumber()) {
+                    setError("invalid number");
+                    return;
+                }
                 number();
-            } else if (startsWith("true")) {
+            } else if (!cfg.decodeInvalid || !invalidNumber()) {
+                literal();
+            } else {
+                number();
+            }
+        }
+
+        void literal() {
+            if (startsWith("true")) {
                 type = T_BOOLEAN;
                 value = Boolean.TRUE;
                 index += 4;
@@ -319,8 +479,6 @@ public final class CjsonLib {
             } else if (startsWith("null")) {
                 type = T_NULL;
                 index += 4;
-            } else if ((c == 'i' || c == 'I' || c == 'n' || c == 'N' || c == '+') && invalidNumber()) {
-                number();
             } else {
                 setError("invalid token");
             }
@@ -335,6 +493,7 @@ public final class CjsonLib {
             return true;
         }
 
+        /** json_is_invalid_number: a leading '+', hex, leading zeros, inf or nan. */
         boolean invalidNumber() {
             int i = index;
             if (ch(i) == '+') {
@@ -342,6 +501,13 @@ public final class CjsonLib {
             }
             if (ch(i) == '-') {
                 i++;
+            }
+            if (ch(i) == '0') {
+                int c2 = ch(i + 1);
+                return (c2 | 0x20) == 'x' || (c2 >= '0' && c2 <= '9');
+            }
+            if (ch(i) <= '9') {
+                return false;
             }
             String w = new String(new char[] {(char) (ch(i) | 0x20), (char) (ch(i + 1) | 0x20),
                 (char) (ch(i + 2) | 0x20)});

@@ -6,8 +6,11 @@ public final class Frame {
     final Object[] slots;
     final Object[] varargs;
     final Cell[] up;
+    /** The running function (its environment holds the globals; {@code setfenv} may change it while running). */
+    final LuaClosure cl;
 
-    Frame(Proto proto, Object[] slots, Object[] varargs, Cell[] up) {
+    Frame(LuaClosure cl, Proto proto, Object[] slots, Object[] varargs, Cell[] up) {
+        this.cl = cl;
         this.proto = proto;
         this.slots = slots;
         this.varargs = varargs;

@@ -28,30 +28,60 @@ public final class Interp {
     public static final int POW = 5;
 
     public final LuaTable globals = new LuaTable();
+    /** The environment of new chunks and of host functions ({@code getfenv(0)}, {@code setfenv(0, t)}). */
+    public LuaTable threadEnv = globals;
     public LuaTable stringMeta;
     public int depth;
     public int maxDepth = 1000;
     /** Per call depth: the function and line of the call site running there (for error levels). */
-    Proto[] siteProto = new Proto[1002];
+    LuaClosure[] siteFn = new LuaClosure[1002];
     int[] siteLine = new int[1002];
     /** Counts down; the hook runs when it reaches 0. */
     public int hookCountdown = Integer.MAX_VALUE;
     public int hookEvery;
+    /** Calls made from Java code in the running coroutine (or main): a yield needs none (Lua 5.1's nCcalls). */
+    public int cCalls;
+    /** The running coroutine, null for the main one. */
+    Coroutine current;
+    /** Coroutines started and not finished, so a host can end them ({@code Lua.closeCoroutines}). */
+    final java.util.Set<Coroutine.State> live = new java.util.HashSet<>();
+    /** Coroutines the garbage collector found unreachable (queued by a Cleaner thread), to close here. */
+    final java.util.Queue<Coroutine.State> unreachable = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    public void installCoroutines() {
+        Coroutine.install(this);
+    }
+
+    /** Ends the threads of coroutines that can no longer be resumed (on the universe's thread). */
+    void closeUnreachable() {
+        Coroutine.State s;
+        while ((s = unreachable.poll()) != null) {
+            s.close();
+        }
+    }
+
+    /** Ends every suspended coroutine (their thread unwinds); they are dead afterwards. */
+    public void closeCoroutines() {
+        closeUnreachable();
+        for (Coroutine.State s : live.toArray(new Coroutine.State[0])) {
+            s.close();
+        }
+    }
     public Runnable hook;
 
     public void setMaxDepth(int max) {
         maxDepth = max;
-        siteProto = new Proto[max + 2];
+        siteFn = new LuaClosure[max + 2];
         siteLine = new int[max + 2];
     }
 
     /** "chunk:line: " of the call site {@code level} levels up from the running Lua function (1 = its caller). */
     public String whereLevel(int level) {
         int d = depth - level + 1;
-        if (level <= 0 || d < 1 || d >= siteLine.length || siteProto[d] == null) {
+        if (level <= 0 || d < 1 || d >= siteLine.length || siteFn[d] == null) {
             return "";
         }
-        return siteProto[d].chunk + ":" + siteLine[d] + ": ";
+        return siteFn[d].p.chunk + ":" + siteLine[d] + ": ";
     }
 
     /** A host function that calls back into Lua marks its level, so error levels count it as Lua 5.1 does. */
@@ -61,8 +91,8 @@ public final class Interp {
             depth--;
             throw LuaError.fromLibrary("stack overflow");
         }
-        if (d < siteProto.length) {
-            siteProto[d] = null;
+        if (d < siteFn.length) {
+            siteFn[d] = null;
         }
     }
 
@@ -71,6 +101,62 @@ public final class Interp {
         if (--hookCountdown <= 0) {
             fireHook(f, line);
         }
+    }
+
+    /**
+     * Counts {@code units} instructions of work done inside a library function (a long copy, a pattern search, a
+     * sort), so the hook also runs inside one long library call.
+     */
+    public void charge(int units) {
+        if ((hookCountdown -= units) <= 0) {
+            fireHook(null, 0);
+        }
+    }
+
+    /** The largest string or table (in bytes, counting 8 per table slot) a script may make. */
+    public long memoryLimit = DEFAULT_MEMORY_LIMIT;
+    public static final long DEFAULT_MEMORY_LIMIT = Integer.MAX_VALUE - 16;
+    /** Allocations below this size are not checked (the check reads the heap state). */
+    static final int CHECK_FROM = 1 << 20;
+    /** The universe running on this thread (set by {@code Lua.call}), for the checks made by tables. */
+    public static final ThreadLocal<Interp> RUNNING = new ThreadLocal<>();
+
+    /**
+     * Refuses an allocation of {@code bytes} past the memory limit or past what the heap has left, with Lua's
+     * "not enough memory" error (never an {@link OutOfMemoryError}).
+     */
+    public void reserve(long bytes) {
+        if (bytes >= CHECK_FROM) {
+            checkAlloc(bytes, memoryLimit);
+        }
+    }
+
+    /** The same check for code that has no universe at hand (table growth). */
+    public static void reserveAny(long bytes) {
+        if (bytes >= CHECK_FROM) {
+            Interp in = RUNNING.get();
+            checkAlloc(bytes, in == null ? DEFAULT_MEMORY_LIMIT : in.memoryLimit);
+        }
+    }
+
+    /** Refuses a string or table of {@code bytes} past the limit (a cheap test, no heap reading). */
+    public void checkSize(long bytes) {
+        if (bytes > memoryLimit || bytes > DEFAULT_MEMORY_LIMIT) {
+            throw outOfMemory();
+        }
+    }
+
+    private static void checkAlloc(long bytes, long limit) {
+        Runtime rt = Runtime.getRuntime();
+        long headroom = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        if (bytes > limit || bytes > DEFAULT_MEMORY_LIMIT || bytes > headroom) {
+            throw outOfMemory();
+        }
+    }
+
+    /** Lua 5.1's memory error: the bare message, no position. */
+    public static LuaError outOfMemory() {
+        return new LuaError(LuaString.of("not enough memory"));
     }
 
     private void fireHook(Frame f, int line) {
@@ -104,6 +190,9 @@ public final class Interp {
         }
         if (v instanceof LuaFunction) {
             return "function";
+        }
+        if (v instanceof Coroutine) {
+            return "thread";
         }
         return "userdata";
     }
@@ -252,7 +341,21 @@ public final class Interp {
 
     // ---- calls
 
+    /**
+     * A call from Java code (a library function, a metamethod, the host): as Lua 5.1's {@code luaD_call} it is a
+     * C-call boundary that a coroutine cannot yield across.
+     */
     public Object[] call(Object fn, Object[] args) {
+        cCalls++;
+        try {
+            return callDirect(fn, args);
+        } finally {
+            cCalls--;
+        }
+    }
+
+    /** A call as a Lua call instruction makes it ({@code __call} resolved, no C-call boundary). */
+    public Object[] callDirect(Object fn, Object[] args) {
         if (fn instanceof LuaFunction lf) {
             return lf.call(args);
         }
@@ -263,7 +366,7 @@ public final class Interp {
         Object[] a = new Object[args.length + 1];
         a[0] = fn;
         System.arraycopy(args, 0, a, 1, args.length);
-        return call(h, a);
+        return callDirect(h, a);
     }
 
     /** A call made by the interpreter (metamethods): pending library errors get this line. */
@@ -441,7 +544,11 @@ public final class Interp {
         if (y.length() == 0) {
             return x;
         }
-        byte[] r = new byte[x.length() + y.length()];
+        long n = (long) x.length() + y.length();
+        if (n >= CHECK_FROM) {
+            reserveAny(n);
+        }
+        byte[] r = new byte[(int) n];
         System.arraycopy(x.array(), x.offset(), r, 0, x.length());
         System.arraycopy(y.array(), y.offset(), r, x.length(), y.length());
         return LuaString.wrap(r);

@@ -2,15 +2,19 @@ package io.cinnabar.lua.internal;
 
 import io.cinnabar.lua.LuaError;
 import io.cinnabar.lua.LuaFunction;
+import io.cinnabar.lua.LuaTable;
 
 /** A Lua function value: a {@link Proto} with its upvalues. */
 public final class LuaClosure extends LuaFunction {
     final Proto p;
     final Cell[] up;
+    /** The function's environment (Lua 5.1's {@code getfenv}/{@code setfenv}): where its globals live. */
+    LuaTable env;
 
-    LuaClosure(Proto p, Cell[] up) {
+    LuaClosure(Proto p, Cell[] up, LuaTable env) {
         this.p = p;
         this.up = up;
+        this.env = env;
     }
 
     Frame frame(Object[] args) {
@@ -31,7 +35,7 @@ public final class LuaClosure extends LuaFunction {
         if (pr.vararg && args.length > np) {
             va = java.util.Arrays.copyOfRange(args, np, args.length);
         }
-        return new Frame(pr, slots, va, up);
+        return new Frame(this, pr, slots, va, up);
     }
 
     @Override
@@ -61,7 +65,7 @@ public final class LuaClosure extends LuaFunction {
                         }
                     }
                 }
-                fr = new Frame(p, slots, NONE, up);
+                fr = new Frame(this, p, slots, NONE, up);
             } else {
                 fr = frame(args);
             }

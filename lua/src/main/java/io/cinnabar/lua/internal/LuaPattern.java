@@ -25,7 +25,12 @@ final class LuaPattern {
     final int[] capStart = new int[MAX_CAPTURES];
     final int[] capLen = new int[MAX_CAPTURES];
 
-    private LuaPattern(LuaString src, LuaString pat) {
+    private final Interp in;
+    /** Matching steps since the hook was last charged. */
+    private int steps;
+
+    private LuaPattern(Interp in, LuaString src, LuaString pat) {
+        this.in = in;
         s = src.array();
         sOff = src.offset();
         sEnd = sOff + src.length();
@@ -136,6 +141,7 @@ final class LuaPattern {
 
     /** The end of the match of p[pi..] at s[si..], or -1. */
     int match(int si, int pi) {
+        step();
         while (true) {
             if (pi >= pEnd) {
                 return si;
@@ -219,10 +225,19 @@ final class LuaPattern {
         }
     }
 
+    /** Charges the hook once per 4096 matching steps, so a pathological pattern can be stopped. */
+    private void step() {
+        if (++steps == 4096) {
+            steps = 0;
+            in.charge(1);
+        }
+    }
+
     private int maxExpand(int si, int pi, int ep) {
         int i = 0;
         while (singleMatch(si + i, pi, ep)) {
             i++;
+            step();
         }
         while (i >= 0) {
             int r = match(si + i, ep + 1);
@@ -389,7 +404,7 @@ final class LuaPattern {
         return -1;
     }
 
-    private static Object[] strFind(Object[] a, boolean find) {
+    private static Object[] strFind(Interp in, Object[] a, boolean find) {
         LuaString src = Lib.checkStr(a, 0);
         LuaString pat = Lib.checkStr(a, 1);
         int ls = src.length();
@@ -403,7 +418,7 @@ final class LuaPattern {
             int i = indexOf(src, pat, init);
             return i < 0 ? Lib.one(null) : new Object[] {(double) (i + 1), (double) (i + pat.length())};
         }
-        LuaPattern m = new LuaPattern(src, pat);
+        LuaPattern m = new LuaPattern(in, src, pat);
         int pi = m.pOff;
         boolean anchor = m.pc(pi) == '^';
         if (anchor) {
@@ -432,13 +447,13 @@ final class LuaPattern {
         Lib.reg(str, new Lib("find") {
             @Override
             public Object[] call(Object[] a) {
-                return strFind(a, true);
+                return strFind(in, a, true);
             }
         });
         Lib.reg(str, new Lib("match") {
             @Override
             public Object[] call(Object[] a) {
-                return strFind(a, false);
+                return strFind(in, a, false);
             }
         });
         Lib gmatch = new Lib("gmatch") {
@@ -451,7 +466,7 @@ final class LuaPattern {
 
                     @Override
                     public Object[] call(Object[] ignored) {
-                        LuaPattern m = new LuaPattern(src, pat);
+                        LuaPattern m = new LuaPattern(in, src, pat);
                         for (int si = m.sOff + pos; si <= m.sEnd; si++) {
                             m.level = 0;
                             int e = m.matchSafe(si, m.pOff);
@@ -490,7 +505,7 @@ final class LuaPattern {
             throw LuaError.argError(3, "string/function/table expected");
         }
         LuaString replStr = repl instanceof LuaTable || repl instanceof LuaFunction ? null : Interp.toStr(repl);
-        LuaPattern m = new LuaPattern(src, pat);
+        LuaPattern m = new LuaPattern(in, src, pat);
         int pi = m.pOff;
         boolean anchor = m.pc(pi) == '^';
         if (anchor) {
@@ -509,7 +524,7 @@ final class LuaPattern {
             if (e != -1 && e > si) {
                 si = e;
             } else if (si < m.sEnd) {
-                out.write(m.s[si++]);
+                put(in, out, m.s[si++]);
             } else {
                 break;
             }
@@ -517,8 +532,23 @@ final class LuaPattern {
                 break;
             }
         }
-        out.write(m.s, si, m.sEnd - si);
+        put(in, out, m.s, si, m.sEnd - si);
         return new Object[] {LuaString.wrap(out.toByteArray()), (double) n};
+    }
+
+    /** Appends to a gsub result, refusing one past the memory limit. */
+    private static void put(Interp in, ByteArrayOutputStream out, byte[] b, int off, int len) {
+        long size = (long) out.size() + len;
+        in.checkSize(size);
+        if (len >= 1 << 16) {
+            in.reserve(2 * size);
+        }
+        out.write(b, off, len);
+    }
+
+    private static void put(Interp in, ByteArrayOutputStream out, int c) {
+        in.checkSize(out.size() + 1L);
+        out.write(c);
     }
 
     private static void addValue(Interp in, LuaPattern m, ByteArrayOutputStream out, int si, int e, Object repl,
@@ -529,20 +559,20 @@ final class LuaPattern {
             for (int i = 0; i < n; i++) {
                 int c = rs.byteAt(i);
                 if (c != '%') {
-                    out.write(c);
+                    put(in, out, c);
                     continue;
                 }
                 i++;
                 int d = i < n ? rs.byteAt(i) : 0;
                 if (d < '0' || d > '9') {
                     if (i < n) {
-                        out.write(d);
+                        put(in, out, d);
                     }
                     continue;
                 }
                 Object cap = d == '0' ? LuaString.copyOf(m.s, si, e - si) : m.capture(d - '1', si, e);
                 LuaString cs = Interp.toStr(cap);
-                out.write(cs.array(), cs.offset(), cs.length());
+                put(in, out, cs.array(), cs.offset(), cs.length());
             }
             return;
         }
@@ -553,13 +583,13 @@ final class LuaPattern {
             v = Interp.first(in.call(repl, m.captures(si, e, true)));
         }
         if (!Interp.truthy(v)) {
-            out.write(m.s, si, e - si);
+            put(in, out, m.s, si, e - si);
             return;
         }
         LuaString vs = v instanceof LuaString || v instanceof Double ? Interp.toStr(v) : null;
         if (vs == null) {
             throw LuaError.fromLibrary("invalid replacement value (a " + Interp.typeName(v) + ")");
         }
-        out.write(vs.array(), vs.offset(), vs.length());
+        put(in, out, vs.array(), vs.offset(), vs.length());
     }
 }

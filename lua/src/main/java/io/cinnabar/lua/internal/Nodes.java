@@ -175,7 +175,7 @@ final class Nodes {
 
         @Override
         Object eval(Frame f) {
-            LuaTable g = in.globals;
+            LuaTable g = f.cl.env;
             Object v = g.get(name);
             if (v != null || g.getMetatable() == null) {
                 return v;
@@ -284,7 +284,7 @@ final class Nodes {
             Interp in = this.in;
             int d = in.depth;
             if (d < in.siteLine.length) {
-                in.siteProto[d] = f.proto;
+                in.siteFn[d] = f.cl;
                 in.siteLine[d] = line;
             }
             try {
@@ -294,7 +294,7 @@ final class Nodes {
                 if (in.metamethod(fn, Interp.S_CALL) == null) {
                     throw Interp.rtError(f, line, "attempt to call " + Interp.desc(fnInfo(), fn));
                 }
-                return in.call(fn, argv);
+                return in.callDirect(fn, argv);
             } catch (LuaError e) {
                 throw e.isPending() ? e.complete(Interp.where(f, line), fnName(), isMethod()) : e;
             }
@@ -347,7 +347,7 @@ final class Nodes {
                 Interp in = this.in;
                 int d = in.depth;
                 if (d < in.siteLine.length) {
-                    in.siteProto[d] = f.proto;
+                    in.siteFn[d] = f.cl;
                     in.siteLine[d] = line;
                 }
                 try {
@@ -457,7 +457,7 @@ final class Nodes {
                 int s = from[i];
                 up[i] = s >= 0 ? (Cell) f.slots[s] : f.up[-s - 1];
             }
-            return new LuaClosure(p, up);
+            return new LuaClosure(p, up, f.cl.env);
         }
     }
 
@@ -664,7 +664,7 @@ final class Nodes {
         Object eval(Frame f) {
             int n = parts.length;
             Object[] v = new Object[n];
-            int total = 0;
+            long total = 0;
             boolean simple = true;
             for (int i = 0; i < n; i++) {
                 Object x = parts[i].eval(f);
@@ -676,13 +676,14 @@ final class Nodes {
                 v[i] = x;
                 if (simple) {
                     total += ((LuaString) x).length();
-                    if (total < 0) {
-                        throw Interp.rtError(f, line, "string length overflow");
-                    }
                 }
             }
             if (simple) {
-                byte[] out = new byte[total];
+                if (total >= Interp.CHECK_FROM) {
+                    in.checkSize(total);
+                    in.reserve(total);
+                }
+                byte[] out = new byte[(int) total];
                 int p = 0;
                 for (Object x : v) {
                     LuaString s = (LuaString) x;
@@ -921,7 +922,7 @@ final class Nodes {
 
         @Override
         void assign(Frame f, Object[] prepared, Object v) {
-            LuaTable g = in.globals;
+            LuaTable g = f.cl.env;
             if (g.getMetatable() == null && !g.isReadOnly()) {
                 g.put(name, v);
             } else {
@@ -1221,7 +1222,12 @@ final class Nodes {
                         int pos = t.nextPosition(ctl);
                         r = pos < 0 ? NONE : new Object[] {t.keyAt(pos), t.valueAt(pos)};
                     } else if (fn instanceof LuaFunction lf) {
-                        r = lf.call(new Object[] {state, ctl});
+                        in.cCalls++; // 5.1 calls the iterator through luaD_call: no yield inside it
+                        try {
+                            r = lf.call(new Object[] {state, ctl});
+                        } finally {
+                            in.cCalls--;
+                        }
                     } else if (in.metamethod(fn, Interp.S_CALL) != null) {
                         r = in.call(fn, new Object[] {state, ctl});
                     } else {

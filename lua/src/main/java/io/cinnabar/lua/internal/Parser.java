@@ -91,7 +91,7 @@ public final class Parser {
             throw errorExpected(EOF);
         }
         close(fs, b);
-        return new LuaClosure(p, new Cell[0]);
+        return new LuaClosure(p, new Cell[0], in.threadEnv);
     }
 
     private void close(FuncState f, Block body) {

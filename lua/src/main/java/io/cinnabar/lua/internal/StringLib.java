@@ -89,13 +89,18 @@ public final class StringLib {
                 if (n <= 0 || str.length() == 0) {
                     return one(LuaString.wrap(new byte[0]));
                 }
-                long total = (long) str.length() * n;
-                if (total > Integer.MAX_VALUE - 16) {
-                    throw LuaError.fromLibrary("not enough memory");
-                }
+                int len = str.length();
+                long total = (long) len * n;
+                in.checkSize(total);
+                in.reserve(total);
                 byte[] b = new byte[(int) total];
+                // the hook runs once per 64 KB copied, so a huge rep can be stopped
+                int perCharge = Math.max(1, (1 << 16) / len);
                 for (int i = 0; i < n; i++) {
-                    System.arraycopy(str.array(), str.offset(), b, i * str.length(), str.length());
+                    System.arraycopy(str.array(), str.offset(), b, i * len, len);
+                    if (i % perCharge == 0) {
+                        in.charge(1);
+                    }
                 }
                 return one(LuaString.wrap(b));
             }

@@ -28,6 +28,12 @@ public final class TableLib {
                         throw LuaError.fromLibrary("invalid value (" + (v == null ? "nil" : Interp.typeName(v))
                                 + ") at index " + k + " in table for 'concat'");
                     }
+                    long size = (long) out.size() + s.length() + sep.length();
+                    in.checkSize(size);
+                    if ((k & 1023) == 0 || s.length() >= 1 << 16) {
+                        in.charge(1);
+                        in.reserve(2 * size);
+                    }
                     out.write(s.array(), s.offset(), s.length());
                     if (k != j) {
                         out.write(sep.array(), sep.offset(), sep.length());
@@ -174,6 +180,8 @@ public final class TableLib {
         final Object[] a;
         final Object cmp;
 
+        private int compares;
+
         Sorter(Interp in, Object[] a, Object cmp) {
             this.in = in;
             this.a = a;
@@ -181,6 +189,9 @@ public final class TableLib {
         }
 
         boolean lt(Object x, Object y) {
+            if ((++compares & 255) == 0) {
+                in.charge(1); // a sort without a Lua comparator makes no counted call
+            }
             if (cmp != null) {
                 Object[] r = in.call(cmp, new Object[] {x, y});
                 return r.length > 0 && Interp.truthy(r[0]);
