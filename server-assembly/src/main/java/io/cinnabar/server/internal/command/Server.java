@@ -309,6 +309,9 @@ public final class Server {
         long t0 = System.nanoTime();
         cmd.handler.run(c);
         long usec = (System.nanoTime() - t0) / 1000;
+        if (dirty != dirtyBefore && transactions.totalWatchedKeys() != 0 && cmd.has(Command.WRITE)) {
+            signalWrittenKeys(c, cmd);
+        }
         c.lastCmd = cmd.fullName;
         if (c.blocked != null) {
             return; // as in Redis 7.2, a blocked command is counted once it completes (BlockingKeys)
@@ -319,6 +322,25 @@ public final class Server {
             propagation.afterCall(c, dirty != dirtyBefore);
         }
         commandDone(c, cmd, usec, stats.totalErrorReplies != errorsBefore);
+    }
+
+    /**
+     * Tells the keyspace listeners that the keys a write command changed were modified (Redis's
+     * signalModifiedKey). Commands do not signal in-place changes themselves yet, so the pipeline does it for a
+     * write that moved the dirty counter, for every key its key specs do not mark read-only ("RO"). Done only
+     * while a key is watched (the one listener that needs it today), so that the command path costs nothing
+     * otherwise; keys added, deleted and expired are signaled by the keyspace itself.
+     */
+    private void signalWrittenKeys(Client c, Command cmd) {
+        List<int[]> keys = KeySpecs.keys(c, cmd, 0, c.argc);
+        if (keys == null) {
+            return;
+        }
+        for (int[] k : keys) {
+            if (!KeySpecs.flags(c, cmd, k[1], 0, c.argc).contains("RO")) {
+                keyspace.signalModified(c.db, c.argBuf, c.argOff[k[0]], c.argLen[k[0]]);
+            }
+        }
     }
 
     /** Statistics, slow log and CLIENT REPLY SKIP bookkeeping of a completed command. */
