@@ -12,6 +12,7 @@ import io.cinnabar.server.internal.config.Config;
 import io.cinnabar.server.internal.config.ServerLog;
 import io.cinnabar.server.internal.generic.KeyCommands;
 import io.cinnabar.server.internal.generic.SortCommand;
+import io.cinnabar.server.internal.multi.Transactions;
 import io.cinnabar.server.internal.net.EventLoop;
 import io.cinnabar.server.internal.persist.DumpCommands;
 import io.cinnabar.server.internal.type.geo.GeoCommands;
@@ -53,7 +54,10 @@ public final class Assembly {
         Propagator propagator = new Propagator();
         server.propagation = propagator;
         server.keyspace.addListener(propagator);
-        registerAll(server.commands, blocking);
+        Transactions transactions = new Transactions(server);
+        server.transactions = transactions;
+        server.keyspace.addListener(transactions);
+        registerAll(server.commands, blocking, transactions);
         EventLoop loop = new EventLoop(server);
         return new Assembly(server, loop, propagator);
     }
@@ -63,7 +67,7 @@ public final class Assembly {
      * names, arity, flags and docs come from Redis 7.2's COMMAND output); a command without a handler answers as
      * an unknown command.
      */
-    static void registerAll(CommandTable t, BlockingKeys blocking) {
+    static void registerAll(CommandTable t, BlockingKeys blocking, Transactions transactions) {
         StringCommands.register(t);
         KeyCommands.register(t);
         ServerCommands.register(t);
@@ -77,6 +81,7 @@ public final class Assembly {
         GeoCommands.register(t);
         SortCommand.register(t);
         DumpCommands.register(t);
+        transactions.register(t);
         t.impl("command|docs", CommandDocs::docs);
         LatencyReport.register(t);
         Commands.register(t);

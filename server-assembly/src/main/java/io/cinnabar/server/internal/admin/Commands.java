@@ -196,6 +196,7 @@ public final class Commands {
         c.noEvict = false;
         c.noTouch = false;
         c.authenticated = c.server.requirepass == null;
+        c.server.transactions.clientFreed(c); // discards the transaction and the watches
         c.simple("RESET");
     }
 
@@ -207,6 +208,10 @@ public final class Commands {
     }
 
     static void monitor(Client c) {
+        if (c.denyBlocking) { // inside EXEC: the client expects one reply per command
+            c.error("ERR MONITOR isn't allowed for DENY BLOCKING client");
+            return;
+        }
         if (!c.monitor) {
             c.monitor = true;
             c.server.monitors.add(c);
@@ -269,8 +274,14 @@ public final class Commands {
         if (c.monitor) {
             b.append('O');
         }
+        if (c.inMulti) {
+            b.append('x');
+        }
         if (c.blocked != null) {
             b.append('b');
+        }
+        if (c.server.transactions.dirty(c)) {
+            b.append('d');
         }
         if (c.closeAfterReply) {
             b.append('c');
@@ -298,7 +309,8 @@ public final class Commands {
         int qbuf = c.qlen - c.qpos;
         return "id=" + c.id + " addr=" + c.addr + " laddr=" + c.laddr + " fd=-1 name=" + c.name()
             + " age=" + (now - c.ctime) / 1000 + " idle=" + (now - c.lastInteraction) / 1000 + " flags=" + flags(c)
-            + " db=" + c.dbIndex + " sub=0 psub=0 ssub=0 multi=-1 qbuf=" + qbuf + " qbuf-free="
+            + " db=" + c.dbIndex + " sub=0 psub=0 ssub=0 multi=" + c.server.transactions.queued(c)
+            + " watch=" + c.server.transactions.watchedKeys(c) + " qbuf=" + qbuf + " qbuf-free="
             + (c.qbuf.length - c.qlen) + " argv-mem=" + (c == self ? argvMem(c) : 0) + " multi-mem=0 rbs="
             + c.enc.array().length + " rbp=" + c.enc.length() + " obl=" + c.pendingBytes() + " oll=0 omem=" + c.pendingBytes()
             + " tot-mem=" + (c.qbuf.length + c.enc.array().length + 1024) + " events=r" + (c.pendingBytes() > 0 ? "w" : "")

@@ -185,6 +185,10 @@ public final class BlockingKeys implements BlockedClients, KeyspaceListener {
      * re-executed after a wake-up keeps its original deadline, as in Redis.
      */
     public void block(Client c, int from, int to, int type, long deadline) {
+        if (c.denyBlocking) { // inside EXEC: answer as on a timeout, at once
+            c.nullArray();
+            return;
+        }
         if (reprocessing == c) {
             deadline = reprocessingDeadline;
         }

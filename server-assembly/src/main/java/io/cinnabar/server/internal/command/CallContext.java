@@ -14,6 +14,11 @@ public final class CallContext {
     public final long[] tmp = new long[1];
     /** Absolute expire time parsed from SET/GETEX options, or -1. */
     public long optExpireAt = -1;
+    /**
+     * Set by EXEC once the queued commands ran as one propagation unit: EXEC itself then propagates nothing
+     * (read and cleared by {@link Server#call}).
+     */
+    public boolean propagatedAsUnit;
     private double[] scores = new double[16];
 
     /** A scratch array of at least n doubles for the scores of one command (ZADD, ZINCRBY). */

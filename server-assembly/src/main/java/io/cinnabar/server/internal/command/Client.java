@@ -94,6 +94,12 @@ public final class Client {
     public long softLimitReachedAt;
     /** Set while the client is blocked on keys (BLPOP ...): its input is then not processed. */
     public BlockedClients.Ticket blocked;
+    /** Set between MULTI and EXEC/DISCARD: commands other than EXEC, DISCARD, MULTI, WATCH, QUIT, RESET queue. */
+    public boolean inMulti;
+    /** Set while EXEC runs the queued commands: blocking commands answer as on a timeout instead of blocking. */
+    public boolean denyBlocking;
+    /** The transaction code's record of this client (queued commands, watched keys), or null. */
+    public Transactions.State tx;
 
     public Client(Server server, long id, SocketChannel ch, String addr, String laddr, boolean unix) {
         this.server = server;

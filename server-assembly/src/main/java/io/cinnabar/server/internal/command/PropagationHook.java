@@ -26,4 +26,14 @@ public interface PropagationHook {
 
     /** Propagate argv (owned by the hook from now on) in addition to the command (Redis's alsoPropagate). */
     void alsoPropagate(Client c, byte[][] argv);
+
+    /**
+     * Opens an execution unit (EXEC): what the commands of the unit propagate is held back until
+     * {@link #endUnit}, then sent as one block (wrapped in MULTI/EXEC when it is more than one entry, as Redis
+     * 7.2's propagatePendingCommands does).
+     */
+    void beginUnit();
+
+    /** Closes the unit opened by {@link #beginUnit} and sends what it held back. */
+    void endUnit();
 }

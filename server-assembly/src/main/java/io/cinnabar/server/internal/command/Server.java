@@ -56,6 +56,8 @@ public final class Server {
     public BlockedClients blocking;
     /** Where executed commands are propagated (propagate.Propagator, wired by Assembly). */
     public PropagationHook propagation;
+    /** MULTI/EXEC queuing and WATCH (multi.Transactions, wired by Assembly). */
+    public Transactions transactions;
     public Client current;
     public long memPeak;
     /** Heap in use once the server was initialized (INFO used_memory_startup). */
@@ -219,18 +221,21 @@ public final class Server {
         Command cmd = commands.lookup(c.argBuf, c.argOff[0], c.argLen[0]);
         if (cmd == null) {
             unknownCommand(c);
+            flagTransaction(c);
             return;
         }
         if (!cmd.subcommands.isEmpty() && (c.argc > 1 || cmd.handler == null)) {
             if (c.argc == 1) {
                 c.error("ERR wrong number of arguments for '" + cmd.name + "' command");
                 cmd.rejectedCalls++;
+                flagTransaction(c);
                 return;
             }
             Command sub = cmd.sub(c.argBuf, c.argOff[1], c.argLen[1]);
             if (sub == null) {
                 c.error("ERR unknown subcommand '" + abbrev(c.argString(1)) + "'. Try "
                     + cmd.name.toUpperCase(java.util.Locale.ROOT) + " HELP.");
+                flagTransaction(c);
                 return;
             }
             cmd = sub;
@@ -238,15 +243,44 @@ public final class Server {
         if (cmd.arity > 0 && cmd.arity != c.argc || c.argc < -cmd.arity) {
             c.error("ERR wrong number of arguments for '" + cmd.fullName + "' command");
             cmd.rejectedCalls++;
+            flagTransaction(c);
             return;
         }
         if (requirepass != null && !c.authenticated && !cmd.has(Command.NO_AUTH)) {
             c.error("NOAUTH Authentication required.");
             cmd.rejectedCalls++;
+            flagTransaction(c);
             return;
+        }
+        if (c.inMulti) {
+            if (cmd.has(Command.NO_MULTI)) {
+                c.error("ERR Command not allowed inside a transaction");
+                cmd.rejectedCalls++;
+                flagTransaction(c);
+                return;
+            }
+            if (!controlsTransaction(cmd)) {
+                transactions.queue(c, cmd);
+                return;
+            }
         }
         call(c, cmd);
         blocking.handleReady();
+    }
+
+    /** A command refused while c is in MULTI makes its EXEC fail with EXECABORT (Redis's flagTransaction). */
+    private void flagTransaction(Client c) {
+        if (c.inMulti) {
+            transactions.flagError(c);
+        }
+    }
+
+    /** The commands that run at once inside MULTI instead of being queued. */
+    private static boolean controlsTransaction(Command cmd) {
+        return switch (cmd.fullName) {
+            case "exec", "discard", "multi", "watch", "quit", "reset" -> true;
+            default -> false;
+        };
     }
 
     private static String abbrev(String s) {
@@ -275,12 +309,38 @@ public final class Server {
         long t0 = System.nanoTime();
         cmd.handler.run(c);
         long usec = (System.nanoTime() - t0) / 1000;
+        if (dirty != dirtyBefore && transactions.totalWatchedKeys() != 0 && cmd.has(Command.WRITE)) {
+            signalWrittenKeys(c, cmd);
+        }
         c.lastCmd = cmd.fullName;
         if (c.blocked != null) {
             return; // as in Redis 7.2, a blocked command is counted once it completes (BlockingKeys)
         }
-        propagation.afterCall(c, dirty != dirtyBefore);
+        if (ctx.propagatedAsUnit) {
+            ctx.propagatedAsUnit = false; // EXEC: its commands propagated as one unit
+        } else {
+            propagation.afterCall(c, dirty != dirtyBefore);
+        }
         commandDone(c, cmd, usec, stats.totalErrorReplies != errorsBefore);
+    }
+
+    /**
+     * Tells the keyspace listeners that the keys a write command changed were modified (Redis's
+     * signalModifiedKey). Commands do not signal in-place changes themselves yet, so the pipeline does it for a
+     * write that moved the dirty counter, for every key its key specs do not mark read-only ("RO"). Done only
+     * while a key is watched (the one listener that needs it today), so that the command path costs nothing
+     * otherwise; keys added, deleted and expired are signaled by the keyspace itself.
+     */
+    private void signalWrittenKeys(Client c, Command cmd) {
+        List<int[]> keys = KeySpecs.keys(c, cmd, 0, c.argc);
+        if (keys == null) {
+            return;
+        }
+        for (int[] k : keys) {
+            if (!KeySpecs.flags(c, cmd, k[1], 0, c.argc).contains("RO")) {
+                keyspace.signalModified(c.db, c.argBuf, c.argOff[k[0]], c.argLen[k[0]]);
+            }
+        }
     }
 
     /** Statistics, slow log and CLIENT REPLY SKIP bookkeeping of a completed command. */

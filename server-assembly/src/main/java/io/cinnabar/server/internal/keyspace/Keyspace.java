@@ -249,6 +249,9 @@ public final class Keyspace {
 
     /** Removes every key of db (FLUSHDB, FLUSHALL); listeners see flushed. */
     public void flush(Db db) {
+        for (KeyspaceListener l : listeners) {
+            l.flushing(db);
+        }
         db.clear();
         for (KeyspaceListener l : listeners) {
             l.flushed(db);
@@ -257,6 +260,9 @@ public final class Keyspace {
 
     /** SWAPDB: exchanges the contents of databases a and b; listeners see swapped. */
     public void swap(int a, int b) {
+        for (KeyspaceListener l : listeners) {
+            l.swapping(dbs[a], dbs[b]);
+        }
         dbs[a].swapWith(dbs[b]);
     }
 

@@ -28,6 +28,14 @@ public interface KeyspaceListener {
     default void keyExpired(Db db, byte[] key, int off, int len) {
     }
 
+    /** Every key of db is about to be removed (FLUSHDB, FLUSHALL): its keys are still there (WATCH). */
+    default void flushing(Db db) {
+    }
+
+    /** The contents of a and b are about to be exchanged (SWAPDB): both still hold their keys (WATCH). */
+    default void swapping(Db a, Db b) {
+    }
+
     /** Every key of db was removed (FLUSHDB, FLUSHALL). */
     default void flushed(Db db) {
     }

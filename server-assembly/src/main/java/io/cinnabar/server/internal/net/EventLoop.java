@@ -652,6 +652,7 @@ public final class EventLoop implements Runnable, Connections {
         server.monitors.remove(c);
         server.paused.remove(c);
         server.blocking.clientFreed(c);
+        server.transactions.clientFreed(c);
         if (c.key != null) {
             c.key.cancel();
         }

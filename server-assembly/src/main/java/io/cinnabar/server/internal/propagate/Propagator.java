@@ -27,12 +27,18 @@ import java.util.List;
  */
 public final class Propagator implements PropagationHook, KeyspaceListener {
     private static final byte[] DEL = "DEL".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MULTI = "MULTI".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EXEC = "EXEC".getBytes(StandardCharsets.US_ASCII);
 
     private PropagationConsumer[] consumers = new PropagationConsumer[0];
     /** The current command's rewrite, or null. */
     private byte[][] rewritten;
     /** Entries added by the current command (alsoPropagate), in order. */
     private final List<byte[][]> extra = new ArrayList<>();
+    /** Whether an execution unit (EXEC) is open: entries are held in {@link #unitArgs} until it ends. */
+    private boolean inUnit;
+    private final List<byte[][]> unitArgs = new ArrayList<>();
+    private final List<Integer> unitDbs = new ArrayList<>();
 
     /** Registers a consumer (at assembly time, or when a replica/AOF starts; not from a consumer callback). */
     public void addConsumer(PropagationConsumer c) {
@@ -100,7 +106,42 @@ public final class Propagator implements PropagationHook, KeyspaceListener {
         }
     }
 
+    @Override
+    public void beginUnit() {
+        inUnit = true;
+    }
+
+    /**
+     * Sends what the unit held back: nothing, the one entry alone, or the entries between MULTI (with the
+     * database of the first) and EXEC (with the database of the last), so that a consumer that selects databases
+     * as entries arrive places no SELECT around the MULTI or the EXEC.
+     */
+    @Override
+    public void endUnit() {
+        inUnit = false;
+        int n = unitArgs.size();
+        if (n == 0) {
+            return;
+        }
+        if (n > 1) {
+            emit(unitDbs.get(0), new byte[][] {MULTI.clone()});
+        }
+        for (int i = 0; i < n; i++) {
+            emit(unitDbs.get(i), unitArgs.get(i));
+        }
+        if (n > 1) {
+            emit(unitDbs.get(n - 1), new byte[][] {EXEC.clone()});
+        }
+        unitArgs.clear();
+        unitDbs.clear();
+    }
+
     private void emit(int db, byte[][] argv) {
+        if (inUnit) {
+            unitArgs.add(argv);
+            unitDbs.add(db);
+            return;
+        }
         for (PropagationConsumer p : consumers) {
             p.propagate(db, argv);
         }

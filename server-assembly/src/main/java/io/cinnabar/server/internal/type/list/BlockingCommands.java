@@ -101,6 +101,10 @@ public final class BlockingCommands {
             return;
         }
         if (src == null) {
+            if (c.denyBlocking) { // inside EXEC: an empty source answers nil at once, as Redis's blmove does
+                c.nullBulk();
+                return;
+            }
             keys.block(c, 1, 2, BlockingKeys.LIST, deadline);
             return;
         }

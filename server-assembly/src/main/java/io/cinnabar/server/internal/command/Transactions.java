@@ -1,0 +1,38 @@
+package io.cinnabar.server.internal.command;
+
+/**
+ * What the pipeline, CLIENT LIST, INFO and the event loop ask of the transaction code (implemented by
+ * {@code multi.Transactions}, wired by {@code Assembly}): queuing a command between MULTI and EXEC, flagging a
+ * transaction whose command was refused while queuing, forgetting a closed client, and the counters of CLIENT
+ * LIST and INFO. Owned by the command layer so that the pipeline does not depend on the layer above it.
+ * <p><b>Note:</b> Implementations are not threadsafe: everything runs on the event-loop thread.
+ */
+public interface Transactions {
+    /** What {@link Client#tx} holds while a client is in MULTI or watches keys: the transaction code's record. */
+    interface State {
+    }
+
+    /** Queues c's current command (checked for arity) for its EXEC and replies +QUEUED. */
+    void queue(Client c, Command cmd);
+
+    /** A command was refused while c is in MULTI (unknown, wrong arity, not allowed): EXEC will answer EXECABORT. */
+    void flagError(Client c);
+
+    /** Ends c's transaction and watches (connection closed, RESET). */
+    void clientFreed(Client c);
+
+    /** Commands queued by c, or -1 when c is not in MULTI (CLIENT LIST multi=). */
+    int queued(Client c);
+
+    /** Keys c watches (CLIENT LIST watch=). */
+    int watchedKeys(Client c);
+
+    /** Whether a key c watches was modified (CLIENT LIST flag d). */
+    boolean dirty(Client c);
+
+    /** Clients watching at least one key (INFO watching_clients). */
+    int watchingClients();
+
+    /** Distinct keys watched, per database (INFO total_watched_keys). */
+    int totalWatchedKeys();
+}
