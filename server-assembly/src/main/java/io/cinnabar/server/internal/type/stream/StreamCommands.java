@@ -27,6 +27,7 @@ public final class StreamCommands {
         t.impl("xdel", StreamCommands::xdel);
         t.impl("xtrim", StreamCommands::xtrim);
         t.impl("xsetid", StreamCommands::xsetid);
+        StreamGroupCommands.register(t);
     }
 
     /** An id argument parsed strictly; null after the error reply. */

@@ -1,0 +1,502 @@
+package io.cinnabar.server.internal.type.stream;
+
+import io.cinnabar.server.internal.command.Client;
+import io.cinnabar.server.internal.command.CommandTable;
+import io.cinnabar.server.internal.command.Shared;
+import io.cinnabar.server.internal.keyspace.Entry;
+import io.cinnabar.server.internal.type.TypeCommands;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Consumer groups and reads: XGROUP CREATE|SETID|DESTROY|CREATECONSUMER|DELCONSUMER, XACK, XPENDING, and XREAD /
+ * XREADGROUP served at once (BLOCK is accepted only when something can be served at once; see
+ * {@link #xread}), with Redis 7.2's argument order, replies and error texts.
+ * <p><b>Note:</b> This class is not threadsafe (stateless; commands run on the event loop).
+ */
+public final class StreamGroupCommands {
+    /** XREAD/XREADGROUP with BLOCK when nothing can be served now: blocking on streams is not wired yet. */
+    static final String BLOCK_NOT_WIRED = "ERR BLOCK on streams is not supported by this server yet";
+
+    private StreamGroupCommands() {
+    }
+
+    public static void register(CommandTable t) {
+        for (String sub : new String[] {"create", "setid", "destroy", "createconsumer", "delconsumer"}) {
+            t.impl("xgroup|" + sub, c -> xgroup(c, sub));
+        }
+        t.impl("xack", StreamGroupCommands::xack);
+        t.impl("xpending", StreamGroupCommands::xpending);
+        t.impl("xread", c -> xread(c, false));
+        t.impl("xreadgroup", c -> xread(c, true));
+    }
+
+    private static String str(Client c, int arg) {
+        return new String(c.arg(arg), StandardCharsets.ISO_8859_1);
+    }
+
+    private static void subcommandSyntax(Client c) {
+        c.error("ERR unknown subcommand or wrong number of arguments for '" + c.argString(1) + "'. Try XGROUP HELP.");
+    }
+
+    /** ENTRIESREAD's value at {@code i + 1}; {@code Long.MIN_VALUE} after an error reply. */
+    private static long entriesRead(Client c, int i) {
+        if (!c.argLong(i + 1)) {
+            return Long.MIN_VALUE;
+        }
+        long v = c.ctx.tmp[0];
+        if (v < 0 && v != StreamGroup.INVALID_ENTRIES_READ) {
+            c.error("ERR value for ENTRIESREAD must be positive or -1");
+            return Long.MIN_VALUE;
+        }
+        return v;
+    }
+
+    static void xgroup(Client c, String opt) {
+        boolean mkstream = false;
+        long entriesRead = StreamGroup.INVALID_ENTRIES_READ;
+        if (opt.equals("create") || opt.equals("setid")) {
+            for (int i = 5; i < c.argc; ) {
+                if (opt.equals("create") && c.argIs(i, "mkstream")) {
+                    mkstream = true;
+                    i++;
+                } else if (c.argIs(i, "entriesread") && i + 1 < c.argc) {
+                    entriesRead = entriesRead(c, i);
+                    if (entriesRead == Long.MIN_VALUE) {
+                        return;
+                    }
+                    i += 2;
+                } else {
+                    subcommandSyntax(c);
+                    return;
+                }
+            }
+        }
+        Entry e = c.server.lookupWrite(c, 2);
+        if (TypeCommands.wrongType(c, e, Entry.TYPE_STREAM)) {
+            return;
+        }
+        StreamValue s = e == null ? null : (StreamValue) e.obj;
+        byte[] groupName = c.arg(3);
+        StreamGroup g = null;
+        if (!mkstream) {
+            if (s == null) {
+                c.error("ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to "
+                    + "use the MKSTREAM option to create an empty stream automatically.");
+                return;
+            }
+            g = s.group(groupName);
+            if (g == null && !opt.equals("create") && !opt.equals("destroy")) {
+                c.error("NOGROUP No such consumer group '" + str(c, 3) + "' for key name '" + str(c, 2) + "'");
+                return;
+            }
+        }
+        long now = c.server.keyspace.cmdTimeMs;
+        switch (opt) {
+            case "create" -> {
+                if (c.argc > 8) {
+                    subcommandSyntax(c);
+                    return;
+                }
+                StreamId id;
+                if (c.argLen[4] == 1 && c.argBuf[c.argOff[4]] == '$') {
+                    id = s != null ? s.lastId() : StreamId.MIN;
+                } else {
+                    id = StreamCommands.strictId(c, 4, 0);
+                    if (id == null) {
+                        return;
+                    }
+                }
+                if (s == null) {
+                    s = new StreamValue();
+                    Entry ne = c.server.keyspace.add(c.db, c.arg(2));
+                    c.server.keyspace.initAccess(ne);
+                    ne.type = Entry.TYPE_STREAM;
+                    ne.obj = s;
+                }
+                if (s.createGroup(groupName, id, entriesRead) != null) {
+                    c.server.dirty++;
+                    c.ok();
+                } else {
+                    c.error("BUSYGROUP Consumer Group name already exists");
+                }
+            }
+            case "setid" -> {
+                if (c.argc != 5 && c.argc != 7) {
+                    subcommandSyntax(c);
+                    return;
+                }
+                StreamId id;
+                if (c.argLen[4] == 1 && c.argBuf[c.argOff[4]] == '$') {
+                    id = s.lastId();
+                } else {
+                    try {
+                        id = StreamId.parse(c.arg(4), 0);
+                    } catch (StreamException ex) {
+                        c.error(ex.getMessage());
+                        return;
+                    }
+                }
+                g.setLastId(id, entriesRead);
+                c.server.dirty++;
+                c.ok();
+            }
+            case "destroy" -> {
+                if (g != null && s.destroyGroup(groupName)) {
+                    c.server.dirty++;
+                    c.integer(1);
+                } else {
+                    c.integer(0);
+                }
+            }
+            case "createconsumer" -> {
+                StreamConsumer created = g.createConsumer(c.arg(4), now);
+                if (created != null) {
+                    c.server.dirty++;
+                }
+                c.integer(created != null ? 1 : 0);
+            }
+            default -> { // delconsumer
+                long pending = g.deleteConsumer(c.arg(4));
+                if (pending >= 0) {
+                    c.server.dirty++;
+                }
+                c.integer(Math.max(pending, 0));
+            }
+        }
+    }
+
+    static void xack(Client c) {
+        Entry e = c.server.lookupRead(c, 1);
+        if (TypeCommands.wrongType(c, e, Entry.TYPE_STREAM)) {
+            return;
+        }
+        StreamGroup g = e == null ? null : ((StreamValue) e.obj).group(c.arg(2));
+        if (g == null) {
+            c.integer(0);
+            return;
+        }
+        List<StreamId> ids = new ArrayList<>(c.argc - 3);
+        for (int j = 3; j < c.argc; j++) {
+            StreamId id = StreamCommands.strictId(c, j, 0);
+            if (id == null) {
+                return;
+            }
+            ids.add(id);
+        }
+        long acked = 0;
+        for (StreamId id : ids) {
+            if (g.ack(id)) {
+                acked++;
+                c.server.dirty++;
+            }
+        }
+        c.integer(acked);
+    }
+
+    static void xpending(Client c) {
+        boolean justInfo = c.argc == 3;
+        if (c.argc > 3 && c.argc < 6) {
+            c.error(Shared.SYNTAX);
+            return;
+        }
+        StreamId start = null;
+        StreamId end = null;
+        long count = 0;
+        long minIdle = 0;
+        int consumerArg = -1;
+        if (c.argc >= 6) {
+            int startIdx = 3;
+            if (c.argIs(3, "idle")) {
+                if (!c.argLong(4)) {
+                    return;
+                }
+                minIdle = c.ctx.tmp[0];
+                if (c.argc < 8) {
+                    c.error(Shared.SYNTAX);
+                    return;
+                }
+                startIdx += 2;
+            }
+            if (!c.argLong(startIdx + 2)) {
+                return;
+            }
+            count = Math.max(0, c.ctx.tmp[0]);
+            try {
+                start = StreamId.parseInterval(c.arg(startIdx), true);
+                end = StreamId.parseInterval(c.arg(startIdx + 1), false);
+            } catch (StreamException ex) {
+                c.error(ex.getMessage());
+                return;
+            }
+            if (startIdx + 3 < c.argc) {
+                consumerArg = startIdx + 3;
+            }
+        }
+        Entry e = c.server.lookupRead(c, 1);
+        if (TypeCommands.wrongType(c, e, Entry.TYPE_STREAM)) {
+            return;
+        }
+        StreamGroup g = e == null ? null : ((StreamValue) e.obj).group(c.arg(2));
+        if (g == null) {
+            c.error("NOGROUP No such key '" + str(c, 1) + "' or consumer group '" + str(c, 2) + "'");
+            return;
+        }
+        if (justInfo) {
+            StreamGroup.PendingSummary sum = g.pendingSummary();
+            c.array(4);
+            c.integer(sum.count());
+            if (sum.count() == 0) {
+                c.nullBulk();
+                c.nullBulk();
+                c.nullArray();
+                return;
+            }
+            c.bulk(sum.smallest().toBytes());
+            c.bulk(sum.greatest().toBytes());
+            c.array(sum.consumers().size());
+            for (StreamGroup.ConsumerPending cp : sum.consumers()) {
+                c.array(2);
+                c.bulk(cp.name());
+                c.bulkLong(cp.pending());
+            }
+            return;
+        }
+        StreamConsumer consumer = null;
+        if (consumerArg >= 0) {
+            consumer = g.consumer(c.arg(consumerArg));
+            if (consumer == null) {
+                c.array(0);
+                return;
+            }
+        }
+        List<StreamGroup.PendingEntry> list = g.pendingRange(start, end, count, consumer, minIdle,
+            c.server.keyspace.cmdTimeMs);
+        c.array(list.size());
+        for (StreamGroup.PendingEntry pe : list) {
+            c.array(4);
+            c.bulk(pe.id().toBytes());
+            c.bulk(pe.consumer());
+            c.integer(pe.idle());
+            c.integer(pe.deliveryCount());
+        }
+    }
+
+    /** Collects what a group read delivers: entries, or null for a pending id gone from the stream. */
+    private static final class Collect implements StreamValue.GroupReader {
+        final List<StreamId> ids = new ArrayList<>();
+        final List<byte[][]> fields = new ArrayList<>();
+
+        @Override
+        public void entry(StreamIterator it) {
+            ids.add(it.id());
+            fields.add(it.fieldsAndValues());
+        }
+
+        @Override
+        public void missing(StreamId id) {
+            ids.add(id);
+            fields.add(null);
+        }
+    }
+
+    /**
+     * XREAD and XREADGROUP as Redis 7.2's {@code xreadCommand}: options, then per stream the checks (WRONGTYPE,
+     * NOGROUP, {@code $} and {@code >}), then the streams that can be served now are replied (RESP2: an array of
+     * [key, entries]; RESP3: a map). When none can be and BLOCK was given, the server would have to block: that is
+     * not wired yet for streams and is refused with {@link #BLOCK_NOT_WIRED} rather than answered wrongly.
+     */
+    static void xread(Client c, boolean group) {
+        long timeout = -1;
+        long count = 0;
+        int streamsArg = 0;
+        int streamsCount = 0;
+        boolean noack = false;
+        int groupArg = -1;
+        for (int i = 1; i < c.argc; i++) {
+            int more = c.argc - i - 1;
+            if (c.argIs(i, "block") && more > 0) {
+                i++;
+                if (!c.argLongOr(i, "ERR timeout is not an integer or out of range")) {
+                    return;
+                }
+                timeout = c.ctx.tmp[0];
+                if (timeout < 0) {
+                    c.error("ERR timeout is negative");
+                    return;
+                }
+            } else if (c.argIs(i, "count") && more > 0) {
+                i++;
+                if (!c.argLong(i)) {
+                    return;
+                }
+                count = Math.max(0, c.ctx.tmp[0]);
+            } else if (c.argIs(i, "streams") && more > 0) {
+                streamsArg = i + 1;
+                streamsCount = c.argc - streamsArg;
+                if (streamsCount % 2 != 0) {
+                    c.error("ERR Unbalanced '" + (group ? "xreadgroup" : "xread") + "' list of streams: for each "
+                        + "stream key an ID or '" + (group ? '>' : '$') + "' must be specified.");
+                    return;
+                }
+                streamsCount /= 2;
+                break;
+            } else if (c.argIs(i, "group") && more >= 2) {
+                if (!group) {
+                    c.error("ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.");
+                    return;
+                }
+                groupArg = i + 1;
+                i += 2;
+            } else if (c.argIs(i, "noack")) {
+                if (!group) {
+                    c.error("ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.");
+                    return;
+                }
+                noack = true;
+            } else {
+                c.error(Shared.SYNTAX);
+                return;
+            }
+        }
+        if (streamsArg == 0) {
+            c.error(Shared.SYNTAX);
+            return;
+        }
+        if (group && groupArg < 0) {
+            c.error("ERR Missing GROUP option for XREADGROUP");
+            return;
+        }
+        StreamId[] ids = new StreamId[streamsCount];
+        StreamGroup[] groups = group ? new StreamGroup[streamsCount] : null;
+        StreamValue[] values = new StreamValue[streamsCount];
+        byte[] groupName = group ? c.arg(groupArg) : null;
+        for (int i = streamsArg + streamsCount; i < c.argc; i++) {
+            int idx = i - streamsArg - streamsCount;
+            Entry e = c.server.lookupRead(c, i - streamsCount);
+            if (TypeCommands.wrongType(c, e, Entry.TYPE_STREAM)) {
+                return;
+            }
+            StreamValue s = e == null ? null : (StreamValue) e.obj;
+            values[idx] = s;
+            if (group) {
+                StreamGroup g = s == null ? null : s.group(groupName);
+                if (g == null) {
+                    c.error("NOGROUP No such key '" + str(c, i - streamsCount) + "' or consumer group '"
+                        + str(c, groupArg) + "' in XREADGROUP with GROUP option");
+                    return;
+                }
+                groups[idx] = g;
+            }
+            boolean one = c.argLen[i] == 1;
+            byte ch = one ? c.argBuf[c.argOff[i]] : 0;
+            if (one && ch == '$') {
+                if (group) {
+                    c.error("ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history "
+                        + "of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID "
+                        + "would just return an empty result set.");
+                    return;
+                }
+                ids[idx] = s != null ? s.lastId() : StreamId.MIN;
+                continue;
+            } else if (one && ch == '>') {
+                if (!group) {
+                    c.error("ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> "
+                        + "<consumer> option.");
+                    return;
+                }
+                ids[idx] = StreamId.MAX;
+                continue;
+            }
+            ids[idx] = StreamCommands.strictId(c, i, 0);
+            if (ids[idx] == null) {
+                return;
+            }
+        }
+        // decide what is served now (consumers are created on the way, as Redis does), then reply
+        long now = c.server.keyspace.cmdTimeMs;
+        boolean[] serve = new boolean[streamsCount];
+        boolean[] history = new boolean[streamsCount];
+        StreamConsumer[] consumers = group ? new StreamConsumer[streamsCount] : null;
+        int served = 0;
+        for (int i = 0; i < streamsCount; i++) {
+            StreamValue s = values[i];
+            if (s == null) {
+                continue;
+            }
+            if (group) {
+                if (!ids[i].equals(StreamId.MAX)) {
+                    serve[i] = true;
+                    history[i] = true;
+                } else if (s.length() > 0 && s.edgeId(false).compareTo(groups[i].lastId()) > 0) {
+                    serve[i] = true;
+                }
+                consumers[i] = groups[i].lookupOrCreateConsumer(c.arg(groupArg + 1), now);
+            } else if (s.length() > 0 && s.edgeId(false).compareTo(ids[i]) > 0) {
+                serve[i] = true;
+            }
+            if (serve[i]) {
+                served++;
+            }
+        }
+        if (served == 0) {
+            if (timeout != -1) {
+                c.error(BLOCK_NOT_WIRED);
+                return;
+            }
+            c.nullArray();
+            return;
+        }
+        if (c.resp == 2) {
+            c.array(served);
+        } else {
+            c.map(served);
+        }
+        for (int i = 0; i < streamsCount; i++) {
+            if (!serve[i]) {
+                continue;
+            }
+            if (c.resp == 2) {
+                c.array(2);
+            }
+            c.bulk(c.arg(streamsArg + i));
+            StreamValue s = values[i];
+            if (!group) {
+                StreamId start = ids[i].increment();
+                List<StreamValue.Entry> list = start == null ? List.of()
+                    : s.range(start, StreamId.MAX, false, count);
+                c.array(list.size());
+                for (StreamValue.Entry en : list) {
+                    StreamCommands.replyEntry(c, en);
+                }
+                continue;
+            }
+            Collect col = new Collect();
+            if (history[i]) {
+                StreamId start = ids[i].increment(); // served from after the id given, as Redis does
+                if (start != null) {
+                    s.readGroupHistory(consumers[i], start, count, now, col);
+                }
+            } else {
+                s.readGroupNew(groups[i], consumers[i], count, noack, now, col);
+            }
+            c.array(col.ids.size());
+            for (int j = 0; j < col.ids.size(); j++) {
+                c.array(2);
+                c.bulk(col.ids.get(j).toBytes());
+                byte[][] fv = col.fields.get(j);
+                if (fv == null) {
+                    c.nullArray();
+                    continue;
+                }
+                c.array(fv.length);
+                for (byte[] b : fv) {
+                    c.bulk(b);
+                }
+            }
+            c.server.dirty++;
+        }
+    }
+}
