@@ -76,7 +76,7 @@ public final class Assembly {
         HllCommands.register(t);
         BlockingCommands.register(t, blocking);
         GeoCommands.register(t);
-        StreamCommands.register(t);
+        StreamCommands.register(t, blocking);
         SortCommand.register(t);
         DumpCommands.register(t);
         t.impl("command|docs", CommandDocs::docs);

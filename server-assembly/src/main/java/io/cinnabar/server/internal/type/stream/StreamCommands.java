@@ -1,5 +1,6 @@
 package io.cinnabar.server.internal.type.stream;
 
+import io.cinnabar.server.internal.blocking.BlockingKeys;
 import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Shared;
@@ -19,7 +20,8 @@ public final class StreamCommands {
     private StreamCommands() {
     }
 
-    public static void register(CommandTable t) {
+    /** Registers the stream commands; XREAD and XREADGROUP block through {@code blocking}. */
+    public static void register(CommandTable t, BlockingKeys blocking) {
         t.impl("xadd", StreamCommands::xadd);
         t.impl("xlen", StreamCommands::xlen);
         t.impl("xrange", c -> xrange(c, false));
@@ -27,7 +29,7 @@ public final class StreamCommands {
         t.impl("xdel", StreamCommands::xdel);
         t.impl("xtrim", StreamCommands::xtrim);
         t.impl("xsetid", StreamCommands::xsetid);
-        StreamGroupCommands.register(t);
+        StreamGroupCommands.register(t, blocking);
     }
 
     /** An id argument parsed strictly; null after the error reply. */

@@ -1,5 +1,6 @@
 package io.cinnabar.server.internal.type.stream;
 
+import io.cinnabar.server.internal.blocking.BlockingKeys;
 import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Shared;
@@ -11,26 +12,26 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Consumer groups and reads: XGROUP CREATE|SETID|DESTROY|CREATECONSUMER|DELCONSUMER, XACK, XPENDING, and XREAD /
- * XREADGROUP served at once (BLOCK is accepted only when something can be served at once; see
- * {@link #xread}), with Redis 7.2's argument order, replies and error texts.
+ * Consumer groups and reads: XGROUP CREATE|SETID|DESTROY|CREATECONSUMER|DELCONSUMER, XACK, XPENDING, XREAD and
+ * XREADGROUP (BLOCK on the server's {@link BlockingKeys}), with Redis 7.2's argument order, replies and error texts.
  * <p><b>Note:</b> This class is not threadsafe (stateless; commands run on the event loop).
  */
 public final class StreamGroupCommands {
-    /** XREAD/XREADGROUP with BLOCK when nothing can be served now: blocking on streams is not wired yet. */
-    static final String BLOCK_NOT_WIRED = "ERR BLOCK on streams is not supported by this server yet";
+    private final BlockingKeys blocking;
 
-    private StreamGroupCommands() {
+    private StreamGroupCommands(BlockingKeys blocking) {
+        this.blocking = blocking;
     }
 
-    public static void register(CommandTable t) {
+    public static void register(CommandTable t, BlockingKeys blocking) {
+        StreamGroupCommands g = new StreamGroupCommands(blocking);
         for (String sub : new String[] {"create", "setid", "destroy", "createconsumer", "delconsumer"}) {
             t.impl("xgroup|" + sub, c -> xgroup(c, sub));
         }
         t.impl("xack", StreamGroupCommands::xack);
         t.impl("xpending", StreamGroupCommands::xpending);
-        t.impl("xread", c -> xread(c, false));
-        t.impl("xreadgroup", c -> xread(c, true));
+        t.impl("xread", c -> g.xread(c, false));
+        t.impl("xreadgroup", c -> g.xread(c, true));
     }
 
     private static String str(Client c, int arg) {
@@ -284,6 +285,38 @@ public final class StreamGroupCommands {
         }
     }
 
+    /**
+     * Blocks c on its stream keys until one of them changes (then the command runs again) or the timeout passes
+     * (a null array). As Redis does, each {@code $} is first replaced by the id it stood for, so that the command
+     * run again reads what was added after it blocked; a command run again keeps its first deadline.
+     */
+    private void block(Client c, int streamsArg, int streamsCount, StreamId[] ids, long timeoutMs) {
+        byte[][] argv = new byte[c.argc][];
+        for (int i = 0; i < c.argc; i++) {
+            int idx = i - streamsArg - streamsCount;
+            boolean dollar = idx >= 0 && c.argLen[i] == 1 && c.argBuf[c.argOff[i]] == '$';
+            argv[i] = dollar ? ids[idx].toBytes() : c.arg(i);
+        }
+        int total = 0;
+        for (byte[] a : argv) {
+            total += a.length;
+        }
+        byte[] buf = new byte[total];
+        int off = 0;
+        for (int i = 0; i < argv.length; i++) { // the query buffer stays as it is: pipelined input follows
+            System.arraycopy(argv[i], 0, buf, off, argv[i].length);
+            c.argOff[i] = off;
+            c.argLen[i] = argv[i].length;
+            off += argv[i].length;
+        }
+        c.argBuf = buf;
+        long deadline = timeoutMs == 0 ? 0 : c.server.keyspace.cmdTimeMs + timeoutMs;
+        if (deadline < 0) {
+            deadline = Long.MAX_VALUE;
+        }
+        blocking.block(c, streamsArg, streamsArg + streamsCount, BlockingKeys.STREAM, deadline);
+    }
+
     /** Collects what a group read delivers: entries, or null for a pending id gone from the stream. */
     private static final class Collect implements StreamValue.GroupReader {
         final List<StreamId> ids = new ArrayList<>();
@@ -305,10 +338,9 @@ public final class StreamGroupCommands {
     /**
      * XREAD and XREADGROUP as Redis 7.2's {@code xreadCommand}: options, then per stream the checks (WRONGTYPE,
      * NOGROUP, {@code $} and {@code >}), then the streams that can be served now are replied (RESP2: an array of
-     * [key, entries]; RESP3: a map). When none can be and BLOCK was given, the server would have to block: that is
-     * not wired yet for streams and is refused with {@link #BLOCK_NOT_WIRED} rather than answered wrongly.
+     * [key, entries]; RESP3: a map). When none can be and BLOCK was given, the client blocks ({@link #block}).
      */
-    static void xread(Client c, boolean group) {
+    void xread(Client c, boolean group) {
         long timeout = -1;
         long count = 0;
         int streamsArg = 0;
@@ -443,7 +475,7 @@ public final class StreamGroupCommands {
         }
         if (served == 0) {
             if (timeout != -1) {
-                c.error(BLOCK_NOT_WIRED);
+                block(c, streamsArg, streamsCount, ids, timeout);
                 return;
             }
             c.nullArray();
