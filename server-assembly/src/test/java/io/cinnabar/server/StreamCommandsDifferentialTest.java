@@ -434,6 +434,62 @@ class StreamCommandsDifferentialTest {
             c("XPENDING", "s", "nog"));
     }
 
+    @Test
+    void claims() throws Exception {
+        pair.normalize((command, reply) -> command.get(0).equalsIgnoreCase("XPENDING") && command.size() > 3
+            ? IDLE.matcher(reply).replaceAll("$1:0\r\n") : reply);
+        sameAll(
+            c("XGROUP", "CREATE", "s", "g", "0", "MKSTREAM"),
+            c("XADD", "s", "1-1", "a", "1"),
+            c("XADD", "s", "2-1", "b", "2"),
+            c("XADD", "s", "3-1", "c", "3"),
+            c("XADD", "s", "4-1", "d", "4"),
+            c("XADD", "s", "5-1", "e", "5"),
+            c("XREADGROUP", "GROUP", "g", "alice", "STREAMS", "s", ">"),
+            c("XCLAIM", "s", "g", "bob", "0", "1-1", "2-1"),
+            c("XCLAIM", "s", "g", "bob", "0", "3-1", "JUSTID"),
+            c("XCLAIM", "s", "g", "bob", "3600000", "4-1"),
+            c("XCLAIM", "s", "g", "bob", "0", "4-1", "RETRYCOUNT", "7", "IDLE", "0"),
+            c("XCLAIM", "s", "g", "bob", "0", "9-9", "FORCE"),
+            c("XCLAIM", "s", "g", "bob", "0", "9-9"),
+            c("XCLAIM", "s", "g", "bob", "x", "1-1"),
+            c("XCLAIM", "s", "g", "bob", "0", "1-1", "IDLE", "x"),
+            c("XCLAIM", "s", "g", "bob", "0", "1-1", "TIME", "x"),
+            c("XCLAIM", "s", "g", "bob", "0", "1-1", "RETRYCOUNT", "x"),
+            c("XCLAIM", "s", "g", "bob", "0", "1-1", "LASTID", "x"),
+            c("XCLAIM", "s", "g", "bob", "0", "1-1", "FOO"),
+            c("XCLAIM", "s", "g", "bob", "0", "1-1", "IDLE"),
+            c("XCLAIM", "s", "nog", "bob", "0", "1-1"),
+            c("XCLAIM", "nokey", "g", "bob", "0", "1-1"),
+            c("XCLAIM", "s", "g", "bob", "0", "x"),
+            c("XPENDING", "s", "g", "-", "+", "10"),
+            c("XDEL", "s", "2-1"),
+            c("XCLAIM", "s", "g", "carol", "0", "1-1", "2-1", "5-1"),
+            c("XPENDING", "s", "g", "-", "+", "10"),
+            c("XADD", "s", "6-1", "f", "6"),
+            c("XCLAIM", "s", "g", "carol", "0", "6-1", "FORCE", "JUSTID"),
+            c("XPENDING", "s", "g", "-", "+", "10"),
+            c("XCLAIM", "s", "g", "bob", "0", "4-1", "LASTID", "5-1"),
+            c("XREADGROUP", "GROUP", "g", "alice", "STREAMS", "s", ">"),
+            c("XAUTOCLAIM", "s", "g", "dave", "0", "0"),
+            c("XAUTOCLAIM", "s", "g", "erin", "0", "0", "COUNT", "2"),
+            c("XAUTOCLAIM", "s", "g", "erin", "0", "(3-1", "COUNT", "2", "JUSTID"),
+            c("XAUTOCLAIM", "s", "g", "erin", "3600000", "0"),
+            c("XDEL", "s", "4-1", "5-1"),
+            c("XAUTOCLAIM", "s", "g", "erin", "0", "-", "JUSTID"),
+            c("XPENDING", "s", "g", "-", "+", "10"),
+            c("XAUTOCLAIM", "s", "g", "erin", "0", "0", "COUNT", "0"),
+            c("XAUTOCLAIM", "s", "g", "erin", "0", "0", "COUNT", "x"),
+            c("XAUTOCLAIM", "s", "g", "erin", "0", "0", "COUNT"),
+            c("XAUTOCLAIM", "s", "g", "erin", "0", "0", "FOO"),
+            c("XAUTOCLAIM", "s", "g", "erin", "x", "0"),
+            c("XAUTOCLAIM", "s", "g", "erin", "0", "x"),
+            c("XAUTOCLAIM", "s", "g", "erin", "0", "(18446744073709551615-18446744073709551615"),
+            c("XAUTOCLAIM", "s", "nog", "erin", "0", "0"),
+            c("XAUTOCLAIM", "nokey", "g", "erin", "0", "0"),
+            c("XPENDING", "s", "g"));
+    }
+
     @ParameterizedTest(name = "random seed={0} node-entries={1} node-bytes={2}")
     @CsvSource({"1,3,4096", "2,100,4096", "3,0,64", "4,5,0"})
     void randomOperations(long seed, int nodeEntries, int nodeBytes) throws Exception {

@@ -30,6 +30,8 @@ public final class StreamGroupCommands {
         }
         t.impl("xack", StreamGroupCommands::xack);
         t.impl("xpending", StreamGroupCommands::xpending);
+        t.impl("xclaim", StreamGroupCommands::xclaim);
+        t.impl("xautoclaim", StreamGroupCommands::xautoclaim);
         t.impl("xread", c -> g.xread(c, false));
         t.impl("xreadgroup", c -> g.xread(c, true));
     }
@@ -315,6 +317,154 @@ public final class StreamGroupCommands {
             deadline = Long.MAX_VALUE;
         }
         blocking.block(c, streamsArg, streamsArg + streamsCount, BlockingKeys.STREAM, deadline);
+    }
+
+    /** The group of argument 2 in the stream of argument 1; null after a WRONGTYPE or NOGROUP reply. */
+    private static StreamGroup groupOrNogroup(Client c) {
+        Entry e = c.server.lookupRead(c, 1);
+        if (TypeCommands.wrongType(c, e, Entry.TYPE_STREAM)) {
+            return null;
+        }
+        StreamGroup g = e == null ? null : ((StreamValue) e.obj).group(c.arg(2));
+        if (g == null) {
+            c.error("NOGROUP No such key '" + str(c, 1) + "' or consumer group '" + str(c, 2) + "'");
+        }
+        return g;
+    }
+
+    /** The claimed ids, or their entries (an id whose entry is gone is left out). */
+    private static void replyClaimed(Client c, StreamValue s, List<StreamId> ids, boolean justId) {
+        if (justId) {
+            c.array(ids.size());
+            for (StreamId id : ids) {
+                c.bulk(id.toBytes());
+            }
+            return;
+        }
+        List<StreamValue.Entry> entries = new ArrayList<>(ids.size());
+        for (StreamId id : ids) {
+            entries.addAll(s.range(id, id, false, 1));
+        }
+        c.array(entries.size());
+        for (StreamValue.Entry en : entries) {
+            StreamCommands.replyEntry(c, en);
+        }
+    }
+
+    /** XCLAIM key group consumer min-idle-time id [id ...] [IDLE ms] [TIME ms] [RETRYCOUNT n] [FORCE] [JUSTID] [LASTID id]. */
+    static void xclaim(Client c) {
+        StreamGroup g = groupOrNogroup(c);
+        if (g == null) {
+            return;
+        }
+        StreamValue s = (StreamValue) c.server.lookupQuiet(c.db, c.argBuf, c.argOff[1], c.argLen[1]).obj;
+        if (!c.argLongOr(4, "ERR Invalid min-idle-time argument for XCLAIM")) {
+            return;
+        }
+        long minIdle = Math.max(0, c.ctx.tmp[0]);
+        List<StreamId> ids = new ArrayList<>();
+        int j = 5;
+        for (; j < c.argc; j++) {
+            try {
+                ids.add(StreamId.parseStrict(c.arg(j), 0));
+            } catch (StreamException ex) {
+                break; // perhaps the options start here
+            }
+        }
+        long now = c.server.keyspace.cmdTimeMs;
+        long deliveryTime = -1;
+        long retryCount = -1;
+        boolean force = false;
+        boolean justId = false;
+        StreamId lastId = null;
+        for (; j < c.argc; j++) {
+            boolean more = c.argc - 1 - j > 0;
+            if (c.argIs(j, "force")) {
+                force = true;
+            } else if (c.argIs(j, "justid")) {
+                justId = true;
+            } else if (c.argIs(j, "idle") && more) {
+                if (!c.argLongOr(++j, "ERR Invalid IDLE option argument for XCLAIM")) {
+                    return;
+                }
+                deliveryTime = now - c.ctx.tmp[0];
+            } else if (c.argIs(j, "time") && more) {
+                if (!c.argLongOr(++j, "ERR Invalid TIME option argument for XCLAIM")) {
+                    return;
+                }
+                deliveryTime = c.ctx.tmp[0];
+            } else if (c.argIs(j, "retrycount") && more) {
+                if (!c.argLongOr(++j, "ERR Invalid RETRYCOUNT option argument for XCLAIM")) {
+                    return;
+                }
+                retryCount = c.ctx.tmp[0];
+            } else if (c.argIs(j, "lastid") && more) {
+                lastId = StreamCommands.strictId(c, ++j, 0);
+                if (lastId == null) {
+                    return;
+                }
+            } else {
+                c.error("ERR Unrecognized XCLAIM option '" + c.argString(j) + "'");
+                return;
+            }
+        }
+        StreamConsumer consumer = g.lookupOrCreateConsumer(c.arg(3), now); // 7.2: created even if nothing is claimed
+        StreamValue.ClaimResult r = s.claim(g, consumer, minIdle, ids, deliveryTime, retryCount, force, justId,
+            lastId, now);
+        replyClaimed(c, s, r.claimed(), justId);
+        c.server.dirty++;
+    }
+
+    /** XAUTOCLAIM key group consumer min-idle-time start [COUNT count] [JUSTID]. */
+    static void xautoclaim(Client c) {
+        StreamGroup g = groupOrNogroup(c);
+        if (g == null) {
+            return;
+        }
+        StreamValue s = (StreamValue) c.server.lookupQuiet(c.db, c.argBuf, c.argOff[1], c.argLen[1]).obj;
+        if (!c.argLongOr(4, "ERR Invalid min-idle-time argument for XAUTOCLAIM")) {
+            return;
+        }
+        long minIdle = Math.max(0, c.ctx.tmp[0]);
+        StreamId start;
+        try {
+            start = StreamId.parseInterval(c.arg(5), true);
+        } catch (StreamException ex) {
+            c.error(ex.getMessage());
+            return;
+        }
+        long count = 100;
+        boolean justId = false;
+        for (int j = 6; j < c.argc; ) {
+            if (c.argIs(j, "count") && c.argc - 1 - j > 0) {
+                if (!c.argLongOr(j + 1, "ERR COUNT must be > 0")) {
+                    return;
+                }
+                count = c.ctx.tmp[0];
+                if (count < 1 || count > Long.MAX_VALUE / StreamId.BYTES) {
+                    c.error("ERR COUNT must be > 0");
+                    return;
+                }
+                j += 2;
+            } else if (c.argIs(j, "justid")) {
+                justId = true;
+                j++;
+            } else {
+                c.error(Shared.SYNTAX);
+                return;
+            }
+        }
+        long now = c.server.keyspace.cmdTimeMs;
+        StreamConsumer consumer = g.lookupOrCreateConsumer(c.arg(3), now);
+        StreamValue.ClaimResult r = s.autoClaim(g, consumer, minIdle, start, count, justId, now);
+        c.array(3);
+        c.bulk(r.next().toBytes());
+        replyClaimed(c, s, r.claimed(), justId);
+        c.array(r.deleted().size());
+        for (StreamId id : r.deleted()) {
+            c.bulk(id.toBytes());
+        }
+        c.server.dirty++;
     }
 
     /** Collects what a group read delivers: entries, or null for a pending id gone from the stream. */
