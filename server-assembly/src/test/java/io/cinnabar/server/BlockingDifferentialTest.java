@@ -283,6 +283,48 @@ class BlockingDifferentialTest {
             1 read
             2 call LRANGE src 0 -1
             """});
+        s.add(new Object[] {"XREAD BLOCK woken by XADD: $, explicit ids, several keys, COUNT", """
+            1 send XREAD BLOCK 0 STREAMS s $
+            blocked 1
+            2 send XREAD COUNT 1 BLOCK 0 STREAMS other s 0 0
+            blocked 2
+            3 call XADD s 1-1 f v
+            1 read
+            2 read
+            3 call XADD other 1-1 g w
+            1 send XREAD BLOCK 0 STREAMS s $
+            blocked 1
+            3 call XADD unrelated 1-1 f v
+            3 call XDEL s 1-1
+            blocked 1
+            3 call XADD s 2-1 a b c d
+            1 read
+            1 call XREAD BLOCK 0 STREAMS s 1-1
+            1 call XREAD BLOCK 10 STREAMS s $
+            1 hello3
+            1 call XREAD BLOCK 10 STREAMS s $
+            1 send XREAD BLOCK 0 STREAMS s $
+            blocked 1
+            3 call XADD s 3-1 x y
+            1 read
+            calls xread
+            """});
+        s.add(new Object[] {"XREADGROUP BLOCK woken by XADD, NOGROUP after the group is destroyed", """
+            3 call XGROUP CREATE s g $ MKSTREAM
+            1 send XREADGROUP GROUP g alice BLOCK 0 STREAMS s >
+            blocked 1
+            2 send XREADGROUP GROUP g bob COUNT 1 BLOCK 0 STREAMS s >
+            blocked 2
+            3 call XADD s 1-1 f v
+            1 read
+            blocked 1
+            3 call XADD s 2-1 f v
+            2 read
+            3 call XPENDING s g
+            1 call XREADGROUP GROUP g alice BLOCK 10 STREAMS s >
+            1 call XREADGROUP GROUP g alice BLOCK 0 STREAMS s 0
+            calls xreadgroup
+            """});
         return s;
     }
 

@@ -21,6 +21,7 @@ import io.cinnabar.server.internal.type.hll.HllCommands;
 import io.cinnabar.server.internal.type.list.BlockingCommands;
 import io.cinnabar.server.internal.type.list.ListCommands;
 import io.cinnabar.server.internal.type.set.SetCommands;
+import io.cinnabar.server.internal.type.stream.StreamCommands;
 import io.cinnabar.server.internal.type.string.BitCommands;
 import io.cinnabar.server.internal.type.string.StringCommands;
 import io.cinnabar.server.internal.type.zset.ZSetCommands;
@@ -79,6 +80,7 @@ public final class Assembly {
         HllCommands.register(t);
         BlockingCommands.register(t, blocking);
         GeoCommands.register(t);
+        StreamCommands.register(t, blocking);
         SortCommand.register(t);
         DumpCommands.register(t);
         transactions.register(t);

@@ -33,7 +33,8 @@ import java.util.TreeSet;
  * <b>Waking.</b> {@link Db} reports every key it adds (Redis's {@code signalKeyAsReady} from {@code dbAdd}), and a
  * database swap reports every blocked key the swap made present. After each command {@link #handleReady} takes
  * the signalled keys in order and, for each, walks the clients queued on it in FIFO order: a client is served when
- * the key exists with the type it waits for (a list or a sorted set); the key of any other type leaves it blocked.
+ * the key exists with the type it waits for (a list, a sorted set or a stream); the key of any other type leaves it
+ * blocked. A key changed in place ({@code keyModified}, e.g. XADD to an existing stream) is signalled too.
  * Serving means re-executing the client's command as Redis 7.2 does: the command pops through the ordinary
  * non-blocking code, replies, and its own writes (BLMOVE's push) may signal further keys, which the same pass then
  * handles. A push of three elements thus serves three clients, and a client whose re-execution finds the key gone
@@ -53,6 +54,8 @@ public final class BlockingKeys implements BlockedClients, KeyspaceListener {
     public static final int LIST = Entry.TYPE_LIST;
     /** What a client waits for: a sorted set (BZPOPMIN, BZPOPMAX, BZMPOP). */
     public static final int ZSET = Entry.TYPE_ZSET;
+    /** What a client waits for: a stream (XREAD, XREADGROUP with BLOCK), woken when the stream changes. */
+    public static final int STREAM = Entry.TYPE_STREAM;
 
     /** A key of a database as a hash map key. */
     record Key(byte[] b) {
@@ -247,6 +250,16 @@ public final class BlockingKeys implements BlockedClients, KeyspaceListener {
         if (m.containsKey(k)) {
             signal(db, k);
         }
+    }
+
+    /**
+     * A key's value changed in place (XADD to an existing stream): clients blocked on it are served after the
+     * current command if it is of their type (serving checks the type; a list or sorted set client never waits
+     * on a key that exists, so this wakes stream readers only).
+     */
+    @Override
+    public void keyModified(Db db, byte[] key, int off, int len) {
+        keyAdded(db, key, off, len);
     }
 
     private void signal(Db db, Key k) {

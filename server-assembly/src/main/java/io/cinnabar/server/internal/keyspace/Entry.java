@@ -10,7 +10,7 @@ import io.cinnabar.server.internal.config.Num;
  *                        [ key (klen bytes) | value (num bytes) ]   exact length, klen = key.length - num
  *                      otherwise exactly the key
  *   next      Entry    bucket chain
- *   type      byte     TYPE_STRING, or TYPE_LIST/SET/ZSET/HASH whose value is in obj
+ *   type      byte     TYPE_STRING, or TYPE_LIST/SET/ZSET/HASH/STREAM whose value is in obj
  *   enc       byte     ENC_INT | ENC_EMBSTR | ENC_RAW for strings (ENC_RAW for aggregates, whose obj reports the
  *                      encoding)
  *   val       byte[]   the value for ENC_RAW strings (may have spare capacity, as an sds); null otherwise
@@ -31,6 +31,8 @@ public final class Entry {
     public static final byte TYPE_SET = 2;
     public static final byte TYPE_ZSET = 3;
     public static final byte TYPE_HASH = 4;
+    /** Redis's OBJ_STREAM; the value is a type.stream.StreamValue. */
+    public static final byte TYPE_STREAM = 6;
     public static final byte ENC_INT = 1;
     static final byte ENC_EMBSTR = 8;
     public static final byte ENC_RAW = 0;
@@ -136,6 +138,7 @@ public final class Entry {
             case TYPE_SET -> "set";
             case TYPE_ZSET -> "zset";
             case TYPE_HASH -> "hash";
+            case TYPE_STREAM -> "stream";
             default -> "string";
         };
     }

@@ -5,6 +5,7 @@ import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Shared;
 import io.cinnabar.server.internal.keyspace.Entry;
 import io.cinnabar.server.internal.keyspace.TypedValue;
+import io.cinnabar.server.internal.type.stream.StreamException;
 
 import io.cinnabar.rdb.DumpPayload;
 import io.cinnabar.rdb.RdbException;
@@ -15,8 +16,8 @@ import io.cinnabar.rdb.RdbVisitor;
  * DUMP and RESTORE through the rdb-format module: payloads are RDB version 11 values with Redis's footer and
  * CRC64, interchangeable with real Redis (a string is written as Redis writes it: integer encoding when it is a
  * short integer, LZF above 20 bytes when that saves space). RESTORE validates the whole payload before trusting it;
- * strings are handled here, lists, sets, sorted sets and hashes by {@link TypeDump}; a payload of another type
- * (stream, module) is refused with an error that says so.
+ * strings are handled here, lists, sets, sorted sets, hashes and streams by {@link TypeDump}; a payload of
+ * another type (module) is refused with an error that says so.
  * <p><b>Note:</b> This class is not threadsafe (stateless; commands run on the event loop).
  */
 public final class DumpCommands {
@@ -120,7 +121,13 @@ public final class DumpCommands {
             c.error("ERR RESTORE of RDB type " + type + " is not supported by this server");
             return;
         }
-        TypedValue restored = aggregate >= 0 ? TypeDump.restore(payload, aggregate, c.server.limits) : null;
+        TypedValue restored;
+        try {
+            restored = aggregate >= 0 ? TypeDump.restore(payload, aggregate, c.server.limits) : null;
+        } catch (StreamException ex) { // a stream that does not hold together (StreamRdb's load checks)
+            c.error(ex.getMessage());
+            return;
+        }
         if (restored != null && TypeDump.isEmpty(restored)) {
             // Redis refuses empty keys (rdbLoadObject's RDB_LOAD_ERR_EMPTY_KEY)
             c.error("ERR Bad data format");

@@ -6,6 +6,8 @@ import io.cinnabar.server.internal.keyspace.TypedValue;
 import io.cinnabar.server.internal.type.hash.HashValue;
 import io.cinnabar.server.internal.type.list.ListValue;
 import io.cinnabar.server.internal.type.set.SetValue;
+import io.cinnabar.server.internal.type.stream.StreamRdb;
+import io.cinnabar.server.internal.type.stream.StreamValue;
 import io.cinnabar.server.internal.type.zset.ZSetValue;
 
 import io.cinnabar.rdb.DumpPayload;
@@ -43,6 +45,7 @@ public final class TypeDump {
             case Entry.TYPE_LIST -> list((ListValue) e.obj, version, compression);
             case Entry.TYPE_SET -> set((SetValue) e.obj, version, compression);
             case Entry.TYPE_ZSET -> zset((ZSetValue) e.obj, version, compression);
+            case Entry.TYPE_STREAM -> StreamRdb.dumpPayload((StreamValue) e.obj, version);
             default -> hash((HashValue) e.obj, version, compression);
         };
     }
@@ -184,6 +187,8 @@ public final class TypeDump {
                 RdbFormat.TYPE_ZSET_LISTPACK -> Entry.TYPE_ZSET;
             case RdbFormat.TYPE_HASH, RdbFormat.TYPE_HASH_ZIPMAP, RdbFormat.TYPE_HASH_ZIPLIST,
                 RdbFormat.TYPE_HASH_LISTPACK -> Entry.TYPE_HASH;
+            case RdbFormat.TYPE_STREAM_LISTPACKS, RdbFormat.TYPE_STREAM_LISTPACKS_2,
+                RdbFormat.TYPE_STREAM_LISTPACKS_3 -> Entry.TYPE_STREAM;
             default -> -1;
         };
     }
@@ -195,6 +200,9 @@ public final class TypeDump {
      * listpack); other encodings are rebuilt through the normal insertion paths. O(payload).
      */
     static TypedValue restore(byte[] payload, byte type, TypeLimits lim) {
+        if (type == Entry.TYPE_STREAM) {
+            return StreamRdb.fromPayload(payload); // its listpacks adopted as they are
+        }
         Collector col = new Collector(payload[0] & 0xff);
         DumpPayload.read(payload, col);
         if (col.blob != null) {

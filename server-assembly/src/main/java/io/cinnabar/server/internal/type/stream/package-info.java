@@ -1,8 +1,10 @@
 /**
- * The stream type: its storage, byte for byte Redis 7.2's, and the operations the stream commands need.
- * Commands (XADD, XREAD, ...) live elsewhere and call {@link io.cinnabar.server.internal.type.stream.StreamValue},
+ * The stream type: its storage, byte for byte Redis 7.2's, the operations the stream commands need, and the
+ * commands ({@link io.cinnabar.server.internal.type.stream.StreamCommands}: XADD ... XSETID;
+ * {@link io.cinnabar.server.internal.type.stream.StreamGroupCommands}: groups, XREAD/XREADGROUP with BLOCK, claims),
+ * which parse and reply while {@link io.cinnabar.server.internal.type.stream.StreamValue},
  * {@link io.cinnabar.server.internal.type.stream.StreamGroup} and
- * {@link io.cinnabar.server.internal.type.stream.StreamId}; values answer, commands reply.
+ * {@link io.cinnabar.server.internal.type.stream.StreamId} answer (throwing {@code StreamException} with Redis's text).
  *
  * <h2>Layout</h2>
  * A stream is a rax (module {@code io.cinnabar.rax}) whose keys are 16-byte big-endian ids

@@ -1,0 +1,402 @@
+package io.cinnabar.server.internal.type.stream;
+
+import io.cinnabar.server.internal.blocking.BlockingKeys;
+import io.cinnabar.server.internal.command.Client;
+import io.cinnabar.server.internal.command.CommandTable;
+import io.cinnabar.server.internal.command.Shared;
+import io.cinnabar.server.internal.keyspace.Entry;
+import io.cinnabar.server.internal.type.TypeCommands;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Stream commands over {@link StreamValue}, with Redis 7.2's argument order, replies and error texts: XADD, XLEN,
+ * XRANGE, XREVRANGE, XDEL, XTRIM, XSETID. The value answers and throws {@link StreamException} with Redis's
+ * text; this class parses, looks keys up and replies.
+ * <p><b>Note:</b> This class is not threadsafe (stateless; commands run on the event loop).
+ */
+public final class StreamCommands {
+    private StreamCommands() {
+    }
+
+    /** Registers the stream commands; XREAD and XREADGROUP block through {@code blocking}. */
+    public static void register(CommandTable t, BlockingKeys blocking) {
+        t.impl("xadd", StreamCommands::xadd);
+        t.impl("xlen", StreamCommands::xlen);
+        t.impl("xrange", c -> xrange(c, false));
+        t.impl("xrevrange", c -> xrange(c, true));
+        t.impl("xdel", StreamCommands::xdel);
+        t.impl("xtrim", StreamCommands::xtrim);
+        t.impl("xsetid", StreamCommands::xsetid);
+        StreamGroupCommands.register(t, blocking);
+    }
+
+    /** An id argument parsed strictly; null after the error reply. */
+    static StreamId strictId(Client c, int arg, long missingSeq) {
+        try {
+            return StreamId.parseStrict(c.arg(arg), missingSeq);
+        } catch (StreamException e) {
+            c.error(e.getMessage());
+            return null;
+        }
+    }
+
+    static long nodeMaxBytes(Client c) {
+        return c.server.config.getLong("stream-node-max-bytes");
+    }
+
+    static long nodeMaxEntries(Client c) {
+        return c.server.config.getLong("stream-node-max-entries");
+    }
+
+    // ------------------------------------------------------------------------------------------------ XADD/XTRIM
+
+    static final String INCOMPATIBLE = "ERR syntax error, MAXLEN and MINID options at the same time are not compatible";
+
+    /** What XADD and XTRIM parsed (Redis's streamAddTrimArgs). */
+    static final class AddTrimArgs {
+        StreamId.AddId id = StreamId.AddId.AUTO;
+        boolean idGiven;
+        boolean zeroId;
+        boolean noMkstream;
+        int strategy; // 0 none, 1 maxlen, 2 minid
+        long maxlen;
+        StreamId minid;
+        boolean approx;
+        long limit;
+        /** Index of the argument after the options (XADD: the id). */
+        int next;
+
+        StreamValue.Trim trim() {
+            return strategy == 1 ? StreamValue.Trim.maxlen(maxlen, approx, limit)
+                : StreamValue.Trim.minid(minid, approx, limit);
+        }
+    }
+
+    /** Redis's streamParseAddOrTrimArgsOrReply; null after an error reply. */
+    static AddTrimArgs parseAddTrim(Client c, boolean xadd) {
+        AddTrimArgs a = new AddTrimArgs();
+        boolean limitGiven = false;
+        int i = 2;
+        for (; i < c.argc; i++) {
+            int more = c.argc - 1 - i;
+            if (xadd && c.argLen[i] == 1 && c.argBuf[c.argOff[i]] == '*') {
+                break;
+            } else if (c.argIs(i, "maxlen") && more > 0) {
+                if (a.strategy != 0) {
+                    c.error(INCOMPATIBLE);
+                    return null;
+                }
+                a.approx = false;
+                if (more >= 2 && c.argIs(i + 1, "~")) {
+                    a.approx = true;
+                    i++;
+                } else if (more >= 2 && c.argIs(i + 1, "=")) {
+                    i++;
+                }
+                if (!c.argLong(i + 1)) {
+                    return null;
+                }
+                a.maxlen = c.ctx.tmp[0];
+                if (a.maxlen < 0) {
+                    c.error("ERR The MAXLEN argument must be >= 0.");
+                    return null;
+                }
+                i++;
+                a.strategy = 1;
+            } else if (c.argIs(i, "minid") && more > 0) {
+                if (a.strategy != 0) {
+                    c.error(INCOMPATIBLE);
+                    return null;
+                }
+                a.approx = false;
+                if (more >= 2 && c.argIs(i + 1, "~")) {
+                    a.approx = true;
+                    i++;
+                } else if (more >= 2 && c.argIs(i + 1, "=")) {
+                    i++;
+                }
+                a.minid = strictId(c, i + 1, 0);
+                if (a.minid == null) {
+                    return null;
+                }
+                i++;
+                a.strategy = 2;
+            } else if (c.argIs(i, "limit") && more > 0) {
+                if (!c.argLong(i + 1)) {
+                    return null;
+                }
+                a.limit = c.ctx.tmp[0];
+                if (a.limit < 0) {
+                    c.error("ERR The LIMIT argument must be >= 0.");
+                    return null;
+                }
+                limitGiven = true;
+                i++;
+            } else if (xadd && c.argIs(i, "nomkstream")) {
+                a.noMkstream = true;
+            } else if (xadd) {
+                try {
+                    a.id = StreamId.parseAdd(c.arg(i));
+                } catch (StreamException e) {
+                    if (!e.getMessage().equals(StreamId.XADD_ZERO)) {
+                        c.error(e.getMessage());
+                        return null;
+                    }
+                    a.zeroId = true; // reported after the arity check, as Redis does
+                }
+                a.idGiven = true;
+                break;
+            } else {
+                c.error(Shared.SYNTAX);
+                return null;
+            }
+        }
+        if (a.limit != 0 && a.strategy == 0) {
+            c.error("ERR syntax error, LIMIT cannot be used without specifying a trimming strategy");
+            return null;
+        }
+        if (!xadd && a.strategy == 0) {
+            c.error("ERR syntax error, XTRIM must be called with a trimming strategy");
+            return null;
+        }
+        if (limitGiven) {
+            if (!a.approx) {
+                c.error("ERR syntax error, LIMIT cannot be used without the special ~ option");
+                return null;
+            }
+        } else {
+            a.limit = a.approx ? StreamValue.Trim.defaultLimit(nodeMaxEntries(c)) : 0;
+        }
+        a.next = i;
+        return a;
+    }
+
+    static void xadd(Client c) {
+        AddTrimArgs a = parseAddTrim(c, true);
+        if (a == null) {
+            return;
+        }
+        int fieldPos = a.next + 1;
+        int n = c.argc - fieldPos;
+        if (n < 2 || n % 2 == 1) {
+            c.error("ERR wrong number of arguments for 'xadd' command");
+            return;
+        }
+        if (a.zeroId) {
+            c.error(StreamId.XADD_ZERO);
+            return;
+        }
+        Entry e = c.server.lookupWrite(c, 1);
+        if (TypeCommands.wrongType(c, e, Entry.TYPE_STREAM)) {
+            return;
+        }
+        StreamValue s;
+        if (e == null) {
+            if (a.noMkstream) {
+                c.nullBulk();
+                return;
+            }
+            s = new StreamValue();
+        } else {
+            s = (StreamValue) e.obj;
+        }
+        byte[][] argv = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            argv[i] = c.arg(fieldPos + i);
+        }
+        StreamId id;
+        try {
+            id = s.append(a.id, c.server.keyspace.cmdTimeMs, argv, 0, n / 2, nodeMaxBytes(c), nodeMaxEntries(c));
+        } catch (StreamException ex) {
+            c.error(ex.getMessage());
+            return;
+        }
+        if (e == null) {
+            e = c.server.keyspace.add(c.db, c.arg(1));
+            c.server.keyspace.initAccess(e);
+            e.type = Entry.TYPE_STREAM;
+            e.obj = s;
+        }
+        byte[] idBytes = id.toBytes();
+        c.bulk(idBytes);
+        c.server.keyspace.signalModified(c.db, c.argBuf, c.argOff[1], c.argLen[1]);
+        c.server.dirty++;
+        if (a.strategy != 0) {
+            s.trim(a.trim());
+        }
+        if ((!a.idGiven || !a.id.seqGiven()) && c.server.propagation != null && c.server.propagation.active()) {
+            // Redis propagates the XADD with the id it generated
+            byte[][] rewritten = new byte[c.argc][];
+            for (int i = 0; i < c.argc; i++) {
+                rewritten[i] = i == a.next ? idBytes : c.arg(i);
+            }
+            c.server.propagation.rewrite(c, rewritten);
+        }
+    }
+
+    static void xtrim(Client c) {
+        AddTrimArgs a = parseAddTrim(c, false);
+        if (a == null) {
+            return;
+        }
+        Entry e = c.server.lookupWrite(c, 1);
+        if (e == null) {
+            c.integer(0);
+            return;
+        }
+        if (TypeCommands.wrongType(c, e, Entry.TYPE_STREAM)) {
+            return;
+        }
+        long deleted = ((StreamValue) e.obj).trim(a.trim());
+        if (deleted > 0) {
+            c.server.keyspace.signalModified(c.db, c.argBuf, c.argOff[1], c.argLen[1]);
+            c.server.dirty += deleted;
+        }
+        c.integer(deleted);
+    }
+
+    // ------------------------------------------------------------------------------------------------ reads
+
+    static void xlen(Client c) {
+        Entry e = c.server.lookupRead(c, 1);
+        if (!TypeCommands.wrongType(c, e, Entry.TYPE_STREAM)) {
+            c.integer(e == null ? 0 : ((StreamValue) e.obj).length());
+        }
+    }
+
+    /** One entry as Redis replies it: [id, [field, value, ...]]. */
+    static void replyEntry(Client c, StreamValue.Entry en) {
+        c.array(2);
+        c.bulk(en.id().toBytes());
+        byte[][] fv = en.fieldsAndValues();
+        c.array(fv.length);
+        for (byte[] b : fv) {
+            c.bulk(b);
+        }
+    }
+
+    static void xrange(Client c, boolean rev) {
+        StreamId start;
+        StreamId end;
+        try {
+            start = StreamId.parseInterval(c.arg(rev ? 3 : 2), true);
+            end = StreamId.parseInterval(c.arg(rev ? 2 : 3), false);
+        } catch (StreamException ex) {
+            c.error(ex.getMessage());
+            return;
+        }
+        long count = -1;
+        for (int j = 4; j < c.argc; j++) {
+            if (c.argIs(j, "count") && c.argc - j - 1 >= 1) {
+                if (!c.argLong(j + 1)) {
+                    return;
+                }
+                count = Math.max(0, c.ctx.tmp[0]);
+                j++;
+            } else {
+                c.error(Shared.SYNTAX);
+                return;
+            }
+        }
+        Entry e = c.server.lookupRead(c, 1);
+        if (e == null) {
+            c.array(0);
+            return;
+        }
+        if (TypeCommands.wrongType(c, e, Entry.TYPE_STREAM)) {
+            return;
+        }
+        if (count == 0) {
+            c.nullArray();
+            return;
+        }
+        List<StreamValue.Entry> entries = ((StreamValue) e.obj).range(start, end, rev, count < 0 ? 0 : count);
+        c.array(entries.size());
+        for (StreamValue.Entry en : entries) {
+            replyEntry(c, en);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ XDEL/XSETID
+
+    static void xdel(Client c) {
+        Entry e = c.server.lookupWrite(c, 1);
+        if (e == null) {
+            c.integer(0);
+            return;
+        }
+        if (TypeCommands.wrongType(c, e, Entry.TYPE_STREAM)) {
+            return;
+        }
+        List<StreamId> ids = new ArrayList<>(c.argc - 2);
+        for (int j = 2; j < c.argc; j++) {
+            StreamId id = strictId(c, j, 0);
+            if (id == null) {
+                return;
+            }
+            ids.add(id);
+        }
+        long deleted = ((StreamValue) e.obj).delete(ids);
+        if (deleted > 0) {
+            c.server.keyspace.signalModified(c.db, c.argBuf, c.argOff[1], c.argLen[1]);
+            c.server.dirty += deleted;
+        }
+        c.integer(deleted);
+    }
+
+    static void xsetid(Client c) {
+        StreamId id = strictId(c, 2, 0);
+        if (id == null) {
+            return;
+        }
+        long entriesAdded = -1;
+        StreamId maxDeleted = null;
+        for (int i = 3; i < c.argc; ) {
+            boolean more = c.argc - 1 - i > 0;
+            if (c.argIs(i, "entriesadded") && more) {
+                if (!c.argLong(i + 1)) {
+                    return;
+                }
+                entriesAdded = c.ctx.tmp[0];
+                if (entriesAdded < 0) {
+                    c.error("ERR entries_added must be positive");
+                    return;
+                }
+                i += 2;
+            } else if (c.argIs(i, "maxdeletedid") && more) {
+                maxDeleted = strictId(c, i + 1, 0);
+                if (maxDeleted == null) {
+                    return;
+                }
+                if (id.compareTo(maxDeleted) < 0) {
+                    c.error("ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id");
+                    return;
+                }
+                i += 2;
+            } else {
+                c.error(Shared.SYNTAX);
+                return;
+            }
+        }
+        Entry e = c.server.lookupWrite(c, 1);
+        if (e == null) {
+            c.error("ERR no such key");
+            return;
+        }
+        if (TypeCommands.wrongType(c, e, Entry.TYPE_STREAM)) {
+            return;
+        }
+        StreamValue s = (StreamValue) e.obj;
+        try {
+            s.setId(id, entriesAdded, maxDeleted);
+        } catch (StreamException ex) {
+            c.error(ex.getMessage());
+            return;
+        }
+        c.server.keyspace.signalModified(c.db, c.argBuf, c.argOff[1], c.argLen[1]);
+        c.server.dirty++;
+        c.ok();
+    }
+}

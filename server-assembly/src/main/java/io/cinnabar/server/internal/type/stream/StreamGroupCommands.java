@@ -1,0 +1,800 @@
+package io.cinnabar.server.internal.type.stream;
+
+import io.cinnabar.server.internal.blocking.BlockingKeys;
+import io.cinnabar.server.internal.command.Client;
+import io.cinnabar.server.internal.command.CommandTable;
+import io.cinnabar.server.internal.command.Shared;
+import io.cinnabar.server.internal.keyspace.Entry;
+import io.cinnabar.server.internal.type.TypeCommands;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Consumer groups and reads: XGROUP CREATE|SETID|DESTROY|CREATECONSUMER|DELCONSUMER, XACK, XPENDING, XREAD and
+ * XREADGROUP (BLOCK on the server's {@link BlockingKeys}), with Redis 7.2's argument order, replies and error texts.
+ * <p><b>Note:</b> This class is not threadsafe (stateless; commands run on the event loop).
+ */
+public final class StreamGroupCommands {
+    private final BlockingKeys blocking;
+
+    private StreamGroupCommands(BlockingKeys blocking) {
+        this.blocking = blocking;
+    }
+
+    public static void register(CommandTable t, BlockingKeys blocking) {
+        StreamGroupCommands g = new StreamGroupCommands(blocking);
+        for (String sub : new String[] {"create", "setid", "destroy", "createconsumer", "delconsumer"}) {
+            t.impl("xgroup|" + sub, c -> xgroup(c, sub));
+        }
+        t.impl("xack", StreamGroupCommands::xack);
+        t.impl("xpending", StreamGroupCommands::xpending);
+        t.impl("xclaim", StreamGroupCommands::xclaim);
+        t.impl("xinfo|stream", c -> xinfo(c, "stream"));
+        t.impl("xinfo|groups", c -> xinfo(c, "groups"));
+        t.impl("xinfo|consumers", c -> xinfo(c, "consumers"));
+        t.impl("xautoclaim", StreamGroupCommands::xautoclaim);
+        t.impl("xread", c -> g.xread(c, false));
+        t.impl("xreadgroup", c -> g.xread(c, true));
+    }
+
+    private static String str(Client c, int arg) {
+        return new String(c.arg(arg), StandardCharsets.ISO_8859_1);
+    }
+
+    private static void subcommandSyntax(Client c) {
+        c.error("ERR unknown subcommand or wrong number of arguments for '" + c.argString(1) + "'. Try XGROUP HELP.");
+    }
+
+    /** ENTRIESREAD's value at {@code i + 1}; {@code Long.MIN_VALUE} after an error reply. */
+    private static long entriesRead(Client c, int i) {
+        if (!c.argLong(i + 1)) {
+            return Long.MIN_VALUE;
+        }
+        long v = c.ctx.tmp[0];
+        if (v < 0 && v != StreamGroup.INVALID_ENTRIES_READ) {
+            c.error("ERR value for ENTRIESREAD must be positive or -1");
+            return Long.MIN_VALUE;
+        }
+        return v;
+    }
+
+    static void xgroup(Client c, String opt) {
+        boolean mkstream = false;
+        long entriesRead = StreamGroup.INVALID_ENTRIES_READ;
+        if (opt.equals("create") || opt.equals("setid")) {
+            for (int i = 5; i < c.argc; ) {
+                if (opt.equals("create") && c.argIs(i, "mkstream")) {
+                    mkstream = true;
+                    i++;
+                } else if (c.argIs(i, "entriesread") && i + 1 < c.argc) {
+                    entriesRead = entriesRead(c, i);
+                    if (entriesRead == Long.MIN_VALUE) {
+                        return;
+                    }
+                    i += 2;
+                } else {
+                    subcommandSyntax(c);
+                    return;
+                }
+            }
+        }
+        Entry e = c.server.lookupWrite(c, 2);
+        if (TypeCommands.wrongType(c, e, Entry.TYPE_STREAM)) {
+            return;
+        }
+        StreamValue s = e == null ? null : (StreamValue) e.obj;
+        byte[] groupName = c.arg(3);
+        StreamGroup g = null;
+        if (!mkstream) {
+            if (s == null) {
+                c.error("ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to "
+                    + "use the MKSTREAM option to create an empty stream automatically.");
+                return;
+            }
+            g = s.group(groupName);
+            if (g == null && !opt.equals("create") && !opt.equals("destroy")) {
+                c.error("NOGROUP No such consumer group '" + str(c, 3) + "' for key name '" + str(c, 2) + "'");
+                return;
+            }
+        }
+        long now = c.server.keyspace.cmdTimeMs;
+        switch (opt) {
+            case "create" -> {
+                if (c.argc > 8) {
+                    subcommandSyntax(c);
+                    return;
+                }
+                StreamId id;
+                if (c.argLen[4] == 1 && c.argBuf[c.argOff[4]] == '$') {
+                    id = s != null ? s.lastId() : StreamId.MIN;
+                } else {
+                    id = StreamCommands.strictId(c, 4, 0);
+                    if (id == null) {
+                        return;
+                    }
+                }
+                if (s == null) {
+                    s = new StreamValue();
+                    Entry ne = c.server.keyspace.add(c.db, c.arg(2));
+                    c.server.keyspace.initAccess(ne);
+                    ne.type = Entry.TYPE_STREAM;
+                    ne.obj = s;
+                }
+                if (s.createGroup(groupName, id, entriesRead) != null) {
+                    c.server.dirty++;
+                    c.ok();
+                } else {
+                    c.error("BUSYGROUP Consumer Group name already exists");
+                }
+            }
+            case "setid" -> {
+                if (c.argc != 5 && c.argc != 7) {
+                    subcommandSyntax(c);
+                    return;
+                }
+                StreamId id;
+                if (c.argLen[4] == 1 && c.argBuf[c.argOff[4]] == '$') {
+                    id = s.lastId();
+                } else {
+                    try {
+                        id = StreamId.parse(c.arg(4), 0);
+                    } catch (StreamException ex) {
+                        c.error(ex.getMessage());
+                        return;
+                    }
+                }
+                g.setLastId(id, entriesRead);
+                c.server.dirty++;
+                c.ok();
+            }
+            case "destroy" -> {
+                if (g != null && s.destroyGroup(groupName)) {
+                    c.server.dirty++;
+                    c.integer(1);
+                } else {
+                    c.integer(0);
+                }
+            }
+            case "createconsumer" -> {
+                StreamConsumer created = g.createConsumer(c.arg(4), now);
+                if (created != null) {
+                    c.server.dirty++;
+                }
+                c.integer(created != null ? 1 : 0);
+            }
+            default -> { // delconsumer
+                long pending = g.deleteConsumer(c.arg(4));
+                if (pending >= 0) {
+                    c.server.dirty++;
+                }
+                c.integer(Math.max(pending, 0));
+            }
+        }
+    }
+
+    static void xack(Client c) {
+        Entry e = c.server.lookupRead(c, 1);
+        if (TypeCommands.wrongType(c, e, Entry.TYPE_STREAM)) {
+            return;
+        }
+        StreamGroup g = e == null ? null : ((StreamValue) e.obj).group(c.arg(2));
+        if (g == null) {
+            c.integer(0);
+            return;
+        }
+        List<StreamId> ids = new ArrayList<>(c.argc - 3);
+        for (int j = 3; j < c.argc; j++) {
+            StreamId id = StreamCommands.strictId(c, j, 0);
+            if (id == null) {
+                return;
+            }
+            ids.add(id);
+        }
+        long acked = 0;
+        for (StreamId id : ids) {
+            if (g.ack(id)) {
+                acked++;
+                c.server.dirty++;
+            }
+        }
+        c.integer(acked);
+    }
+
+    static void xpending(Client c) {
+        boolean justInfo = c.argc == 3;
+        if (c.argc > 3 && c.argc < 6) {
+            c.error(Shared.SYNTAX);
+            return;
+        }
+        StreamId start = null;
+        StreamId end = null;
+        long count = 0;
+        long minIdle = 0;
+        int consumerArg = -1;
+        if (c.argc >= 6) {
+            int startIdx = 3;
+            if (c.argIs(3, "idle")) {
+                if (!c.argLong(4)) {
+                    return;
+                }
+                minIdle = c.ctx.tmp[0];
+                if (c.argc < 8) {
+                    c.error(Shared.SYNTAX);
+                    return;
+                }
+                startIdx += 2;
+            }
+            if (!c.argLong(startIdx + 2)) {
+                return;
+            }
+            count = Math.max(0, c.ctx.tmp[0]);
+            try {
+                start = StreamId.parseInterval(c.arg(startIdx), true);
+                end = StreamId.parseInterval(c.arg(startIdx + 1), false);
+            } catch (StreamException ex) {
+                c.error(ex.getMessage());
+                return;
+            }
+            if (startIdx + 3 < c.argc) {
+                consumerArg = startIdx + 3;
+            }
+        }
+        Entry e = c.server.lookupRead(c, 1);
+        if (TypeCommands.wrongType(c, e, Entry.TYPE_STREAM)) {
+            return;
+        }
+        StreamGroup g = e == null ? null : ((StreamValue) e.obj).group(c.arg(2));
+        if (g == null) {
+            c.error("NOGROUP No such key '" + str(c, 1) + "' or consumer group '" + str(c, 2) + "'");
+            return;
+        }
+        if (justInfo) {
+            StreamGroup.PendingSummary sum = g.pendingSummary();
+            c.array(4);
+            c.integer(sum.count());
+            if (sum.count() == 0) {
+                c.nullBulk();
+                c.nullBulk();
+                c.nullArray();
+                return;
+            }
+            c.bulk(sum.smallest().toBytes());
+            c.bulk(sum.greatest().toBytes());
+            c.array(sum.consumers().size());
+            for (StreamGroup.ConsumerPending cp : sum.consumers()) {
+                c.array(2);
+                c.bulk(cp.name());
+                c.bulkLong(cp.pending());
+            }
+            return;
+        }
+        StreamConsumer consumer = null;
+        if (consumerArg >= 0) {
+            consumer = g.consumer(c.arg(consumerArg));
+            if (consumer == null) {
+                c.array(0);
+                return;
+            }
+        }
+        List<StreamGroup.PendingEntry> list = g.pendingRange(start, end, count, consumer, minIdle,
+            c.server.keyspace.cmdTimeMs);
+        c.array(list.size());
+        for (StreamGroup.PendingEntry pe : list) {
+            c.array(4);
+            c.bulk(pe.id().toBytes());
+            c.bulk(pe.consumer());
+            c.integer(pe.idle());
+            c.integer(pe.deliveryCount());
+        }
+    }
+
+    /**
+     * Blocks c on its stream keys until one of them changes (then the command runs again) or the timeout passes
+     * (a null array). As Redis does, each {@code $} is first replaced by the id it stood for, so that the command
+     * run again reads what was added after it blocked; a command run again keeps its first deadline.
+     */
+    private void block(Client c, int streamsArg, int streamsCount, StreamId[] ids, long timeoutMs) {
+        byte[][] argv = new byte[c.argc][];
+        for (int i = 0; i < c.argc; i++) {
+            int idx = i - streamsArg - streamsCount;
+            boolean dollar = idx >= 0 && c.argLen[i] == 1 && c.argBuf[c.argOff[i]] == '$';
+            argv[i] = dollar ? ids[idx].toBytes() : c.arg(i);
+        }
+        int total = 0;
+        for (byte[] a : argv) {
+            total += a.length;
+        }
+        byte[] buf = new byte[total];
+        int off = 0;
+        for (int i = 0; i < argv.length; i++) { // the query buffer stays as it is: pipelined input follows
+            System.arraycopy(argv[i], 0, buf, off, argv[i].length);
+            c.argOff[i] = off;
+            c.argLen[i] = argv[i].length;
+            off += argv[i].length;
+        }
+        c.argBuf = buf;
+        long deadline = timeoutMs == 0 ? 0 : c.server.keyspace.cmdTimeMs + timeoutMs;
+        if (deadline < 0) {
+            deadline = Long.MAX_VALUE;
+        }
+        blocking.block(c, streamsArg, streamsArg + streamsCount, BlockingKeys.STREAM, deadline);
+    }
+
+    /** The group of argument 2 in the stream of argument 1; null after a WRONGTYPE or NOGROUP reply. */
+    private static StreamGroup groupOrNogroup(Client c) {
+        Entry e = c.server.lookupRead(c, 1);
+        if (TypeCommands.wrongType(c, e, Entry.TYPE_STREAM)) {
+            return null;
+        }
+        StreamGroup g = e == null ? null : ((StreamValue) e.obj).group(c.arg(2));
+        if (g == null) {
+            c.error("NOGROUP No such key '" + str(c, 1) + "' or consumer group '" + str(c, 2) + "'");
+        }
+        return g;
+    }
+
+    /** The claimed ids, or their entries (an id whose entry is gone is left out). */
+    private static void replyClaimed(Client c, StreamValue s, List<StreamId> ids, boolean justId) {
+        if (justId) {
+            c.array(ids.size());
+            for (StreamId id : ids) {
+                c.bulk(id.toBytes());
+            }
+            return;
+        }
+        List<StreamValue.Entry> entries = new ArrayList<>(ids.size());
+        for (StreamId id : ids) {
+            entries.addAll(s.range(id, id, false, 1));
+        }
+        c.array(entries.size());
+        for (StreamValue.Entry en : entries) {
+            StreamCommands.replyEntry(c, en);
+        }
+    }
+
+    /** XCLAIM key group consumer min-idle-time id [id ...] [IDLE ms] [TIME ms] [RETRYCOUNT n] [FORCE] [JUSTID] [LASTID id]. */
+    static void xclaim(Client c) {
+        StreamGroup g = groupOrNogroup(c);
+        if (g == null) {
+            return;
+        }
+        StreamValue s = (StreamValue) c.server.lookupQuiet(c.db, c.argBuf, c.argOff[1], c.argLen[1]).obj;
+        if (!c.argLongOr(4, "ERR Invalid min-idle-time argument for XCLAIM")) {
+            return;
+        }
+        long minIdle = Math.max(0, c.ctx.tmp[0]);
+        List<StreamId> ids = new ArrayList<>();
+        int j = 5;
+        for (; j < c.argc; j++) {
+            try {
+                ids.add(StreamId.parseStrict(c.arg(j), 0));
+            } catch (StreamException ex) {
+                break; // perhaps the options start here
+            }
+        }
+        long now = c.server.keyspace.cmdTimeMs;
+        long deliveryTime = -1;
+        long retryCount = -1;
+        boolean force = false;
+        boolean justId = false;
+        StreamId lastId = null;
+        for (; j < c.argc; j++) {
+            boolean more = c.argc - 1 - j > 0;
+            if (c.argIs(j, "force")) {
+                force = true;
+            } else if (c.argIs(j, "justid")) {
+                justId = true;
+            } else if (c.argIs(j, "idle") && more) {
+                if (!c.argLongOr(++j, "ERR Invalid IDLE option argument for XCLAIM")) {
+                    return;
+                }
+                deliveryTime = now - c.ctx.tmp[0];
+            } else if (c.argIs(j, "time") && more) {
+                if (!c.argLongOr(++j, "ERR Invalid TIME option argument for XCLAIM")) {
+                    return;
+                }
+                deliveryTime = c.ctx.tmp[0];
+            } else if (c.argIs(j, "retrycount") && more) {
+                if (!c.argLongOr(++j, "ERR Invalid RETRYCOUNT option argument for XCLAIM")) {
+                    return;
+                }
+                retryCount = c.ctx.tmp[0];
+            } else if (c.argIs(j, "lastid") && more) {
+                lastId = StreamCommands.strictId(c, ++j, 0);
+                if (lastId == null) {
+                    return;
+                }
+            } else {
+                c.error("ERR Unrecognized XCLAIM option '" + c.argString(j) + "'");
+                return;
+            }
+        }
+        StreamConsumer consumer = g.lookupOrCreateConsumer(c.arg(3), now); // 7.2: created even if nothing is claimed
+        StreamValue.ClaimResult r = s.claim(g, consumer, minIdle, ids, deliveryTime, retryCount, force, justId,
+            lastId, now);
+        replyClaimed(c, s, r.claimed(), justId);
+        c.server.dirty++;
+    }
+
+    /** XAUTOCLAIM key group consumer min-idle-time start [COUNT count] [JUSTID]. */
+    static void xautoclaim(Client c) {
+        StreamGroup g = groupOrNogroup(c);
+        if (g == null) {
+            return;
+        }
+        StreamValue s = (StreamValue) c.server.lookupQuiet(c.db, c.argBuf, c.argOff[1], c.argLen[1]).obj;
+        if (!c.argLongOr(4, "ERR Invalid min-idle-time argument for XAUTOCLAIM")) {
+            return;
+        }
+        long minIdle = Math.max(0, c.ctx.tmp[0]);
+        StreamId start;
+        try {
+            start = StreamId.parseInterval(c.arg(5), true);
+        } catch (StreamException ex) {
+            c.error(ex.getMessage());
+            return;
+        }
+        long count = 100;
+        boolean justId = false;
+        for (int j = 6; j < c.argc; ) {
+            if (c.argIs(j, "count") && c.argc - 1 - j > 0) {
+                if (!c.argLongOr(j + 1, "ERR COUNT must be > 0")) {
+                    return;
+                }
+                count = c.ctx.tmp[0];
+                if (count < 1 || count > Long.MAX_VALUE / StreamId.BYTES) {
+                    c.error("ERR COUNT must be > 0");
+                    return;
+                }
+                j += 2;
+            } else if (c.argIs(j, "justid")) {
+                justId = true;
+                j++;
+            } else {
+                c.error(Shared.SYNTAX);
+                return;
+            }
+        }
+        long now = c.server.keyspace.cmdTimeMs;
+        StreamConsumer consumer = g.lookupOrCreateConsumer(c.arg(3), now);
+        StreamValue.ClaimResult r = s.autoClaim(g, consumer, minIdle, start, count, justId, now);
+        c.array(3);
+        c.bulk(r.next().toBytes());
+        replyClaimed(c, s, r.claimed(), justId);
+        c.array(r.deleted().size());
+        for (StreamId id : r.deleted()) {
+            c.bulk(id.toBytes());
+        }
+        c.server.dirty++;
+    }
+
+    /** The first or last live entry as XINFO STREAM replies it, or a null. */
+    private static void edgeEntry(Client c, StreamValue s, boolean first) {
+        List<StreamValue.Entry> l = s.range(StreamId.MIN, StreamId.MAX, !first, 1);
+        if (l.isEmpty()) {
+            c.nullBulk();
+        } else {
+            StreamCommands.replyEntry(c, l.get(0));
+        }
+    }
+
+    /** XINFO STREAM key (without FULL), XINFO GROUPS key, XINFO CONSUMERS key group, with 7.2's fields. */
+    static void xinfo(Client c, String opt) {
+        Entry e = c.server.lookupRead(c, 2);
+        if (e == null) {
+            c.error("ERR no such key");
+            return;
+        }
+        if (TypeCommands.wrongType(c, e, Entry.TYPE_STREAM)) {
+            return;
+        }
+        StreamValue s = (StreamValue) e.obj;
+        long now = c.server.keyspace.cmdTimeMs;
+        switch (opt) {
+            case "consumers" -> {
+                StreamGroup g = s.group(c.arg(3));
+                if (g == null) {
+                    c.error("NOGROUP No such consumer group '" + str(c, 3) + "' for key name '" + str(c, 2) + "'");
+                    return;
+                }
+                c.array(g.consumers().size());
+                io.cinnabar.rax.RaxIterator<StreamConsumer> it = g.consumers().iterator();
+                it.seekFirst();
+                while (it.next()) {
+                    StreamConsumer sc = it.value();
+                    c.map(4);
+                    c.bulk("name");
+                    c.bulk(sc.name());
+                    c.bulk("pending");
+                    c.integer(sc.pendingCount());
+                    c.bulk("idle");
+                    c.integer(Math.max(0, now - sc.seenTime()));
+                    c.bulk("inactive");
+                    c.integer(sc.activeTime() != -1 ? now - sc.activeTime() : -1);
+                }
+            }
+            case "groups" -> {
+                if (s.groups() == null) {
+                    c.array(0);
+                    return;
+                }
+                c.array(s.groups().size());
+                io.cinnabar.rax.RaxIterator<StreamGroup> it = s.groups().iterator();
+                it.seekFirst();
+                while (it.next()) {
+                    StreamGroup g = it.value();
+                    c.map(6);
+                    c.bulk("name");
+                    c.bulk(g.name());
+                    c.bulk("consumers");
+                    c.integer(g.consumers().size());
+                    c.bulk("pending");
+                    c.integer(g.pel().size());
+                    c.bulk("last-delivered-id");
+                    c.bulk(g.lastId().toBytes());
+                    c.bulk("entries-read");
+                    if (g.entriesRead() != StreamGroup.INVALID_ENTRIES_READ) {
+                        c.integer(g.entriesRead());
+                    } else {
+                        c.nullBulk();
+                    }
+                    c.bulk("lag");
+                    Long lag = s.lag(g);
+                    if (lag != null) {
+                        c.integer(lag);
+                    } else {
+                        c.nullBulk();
+                    }
+                }
+            }
+            default -> {
+                if (c.argc > 3) {
+                    if (c.argIs(3, "full")) { // the FULL form is not wired: said plainly, never answered wrongly
+                        c.error("ERR XINFO STREAM FULL is not supported by this server yet");
+                    } else {
+                        c.error("ERR unknown subcommand or wrong number of arguments for 'STREAM'. Try XINFO HELP.");
+                    }
+                    return;
+                }
+                c.map(10);
+                c.bulk("length");
+                c.integer(s.length());
+                c.bulk("radix-tree-keys");
+                c.integer(s.nodeCount());
+                c.bulk("radix-tree-nodes");
+                c.integer(s.raxNodeCount());
+                c.bulk("last-generated-id");
+                c.bulk(s.lastId().toBytes());
+                c.bulk("max-deleted-entry-id");
+                c.bulk(s.maxDeletedEntryId().toBytes());
+                c.bulk("entries-added");
+                c.integer(s.entriesAdded());
+                c.bulk("recorded-first-entry-id");
+                c.bulk(s.firstId().toBytes());
+                c.bulk("groups");
+                c.integer(s.groupCount());
+                c.bulk("first-entry");
+                edgeEntry(c, s, true);
+                c.bulk("last-entry");
+                edgeEntry(c, s, false);
+            }
+        }
+    }
+
+    /** Collects what a group read delivers: entries, or null for a pending id gone from the stream. */
+    private static final class Collect implements StreamValue.GroupReader {
+        final List<StreamId> ids = new ArrayList<>();
+        final List<byte[][]> fields = new ArrayList<>();
+
+        @Override
+        public void entry(StreamIterator it) {
+            ids.add(it.id());
+            fields.add(it.fieldsAndValues());
+        }
+
+        @Override
+        public void missing(StreamId id) {
+            ids.add(id);
+            fields.add(null);
+        }
+    }
+
+    /**
+     * XREAD and XREADGROUP as Redis 7.2's {@code xreadCommand}: options, then per stream the checks (WRONGTYPE,
+     * NOGROUP, {@code $} and {@code >}), then the streams that can be served now are replied (RESP2: an array of
+     * [key, entries]; RESP3: a map). When none can be and BLOCK was given, the client blocks ({@link #block}).
+     */
+    void xread(Client c, boolean group) {
+        long timeout = -1;
+        long count = 0;
+        int streamsArg = 0;
+        int streamsCount = 0;
+        boolean noack = false;
+        int groupArg = -1;
+        for (int i = 1; i < c.argc; i++) {
+            int more = c.argc - i - 1;
+            if (c.argIs(i, "block") && more > 0) {
+                i++;
+                if (!c.argLongOr(i, "ERR timeout is not an integer or out of range")) {
+                    return;
+                }
+                timeout = c.ctx.tmp[0];
+                if (timeout < 0) {
+                    c.error("ERR timeout is negative");
+                    return;
+                }
+            } else if (c.argIs(i, "count") && more > 0) {
+                i++;
+                if (!c.argLong(i)) {
+                    return;
+                }
+                count = Math.max(0, c.ctx.tmp[0]);
+            } else if (c.argIs(i, "streams") && more > 0) {
+                streamsArg = i + 1;
+                streamsCount = c.argc - streamsArg;
+                if (streamsCount % 2 != 0) {
+                    c.error("ERR Unbalanced '" + (group ? "xreadgroup" : "xread") + "' list of streams: for each "
+                        + "stream key an ID or '" + (group ? '>' : '$') + "' must be specified.");
+                    return;
+                }
+                streamsCount /= 2;
+                break;
+            } else if (c.argIs(i, "group") && more >= 2) {
+                if (!group) {
+                    c.error("ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.");
+                    return;
+                }
+                groupArg = i + 1;
+                i += 2;
+            } else if (c.argIs(i, "noack")) {
+                if (!group) {
+                    c.error("ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.");
+                    return;
+                }
+                noack = true;
+            } else {
+                c.error(Shared.SYNTAX);
+                return;
+            }
+        }
+        if (streamsArg == 0) {
+            c.error(Shared.SYNTAX);
+            return;
+        }
+        if (group && groupArg < 0) {
+            c.error("ERR Missing GROUP option for XREADGROUP");
+            return;
+        }
+        StreamId[] ids = new StreamId[streamsCount];
+        StreamGroup[] groups = group ? new StreamGroup[streamsCount] : null;
+        StreamValue[] values = new StreamValue[streamsCount];
+        byte[] groupName = group ? c.arg(groupArg) : null;
+        for (int i = streamsArg + streamsCount; i < c.argc; i++) {
+            int idx = i - streamsArg - streamsCount;
+            Entry e = c.server.lookupRead(c, i - streamsCount);
+            if (TypeCommands.wrongType(c, e, Entry.TYPE_STREAM)) {
+                return;
+            }
+            StreamValue s = e == null ? null : (StreamValue) e.obj;
+            values[idx] = s;
+            if (group) {
+                StreamGroup g = s == null ? null : s.group(groupName);
+                if (g == null) {
+                    c.error("NOGROUP No such key '" + str(c, i - streamsCount) + "' or consumer group '"
+                        + str(c, groupArg) + "' in XREADGROUP with GROUP option");
+                    return;
+                }
+                groups[idx] = g;
+            }
+            boolean one = c.argLen[i] == 1;
+            byte ch = one ? c.argBuf[c.argOff[i]] : 0;
+            if (one && ch == '$') {
+                if (group) {
+                    c.error("ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history "
+                        + "of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID "
+                        + "would just return an empty result set.");
+                    return;
+                }
+                ids[idx] = s != null ? s.lastId() : StreamId.MIN;
+                continue;
+            } else if (one && ch == '>') {
+                if (!group) {
+                    c.error("ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> "
+                        + "<consumer> option.");
+                    return;
+                }
+                ids[idx] = StreamId.MAX;
+                continue;
+            }
+            ids[idx] = StreamCommands.strictId(c, i, 0);
+            if (ids[idx] == null) {
+                return;
+            }
+        }
+        // decide what is served now (consumers are created on the way, as Redis does), then reply
+        long now = c.server.keyspace.cmdTimeMs;
+        boolean[] serve = new boolean[streamsCount];
+        boolean[] history = new boolean[streamsCount];
+        StreamConsumer[] consumers = group ? new StreamConsumer[streamsCount] : null;
+        int served = 0;
+        for (int i = 0; i < streamsCount; i++) {
+            StreamValue s = values[i];
+            if (s == null) {
+                continue;
+            }
+            if (group) {
+                if (!ids[i].equals(StreamId.MAX)) {
+                    serve[i] = true;
+                    history[i] = true;
+                } else if (s.length() > 0 && s.edgeId(false).compareTo(groups[i].lastId()) > 0) {
+                    serve[i] = true;
+                }
+                consumers[i] = groups[i].lookupOrCreateConsumer(c.arg(groupArg + 1), now);
+            } else if (s.length() > 0 && s.edgeId(false).compareTo(ids[i]) > 0) {
+                serve[i] = true;
+            }
+            if (serve[i]) {
+                served++;
+            }
+        }
+        if (served == 0) {
+            if (timeout != -1) {
+                block(c, streamsArg, streamsCount, ids, timeout);
+                return;
+            }
+            c.nullArray();
+            return;
+        }
+        if (c.resp == 2) {
+            c.array(served);
+        } else {
+            c.map(served);
+        }
+        for (int i = 0; i < streamsCount; i++) {
+            if (!serve[i]) {
+                continue;
+            }
+            if (c.resp == 2) {
+                c.array(2);
+            }
+            c.bulk(c.arg(streamsArg + i));
+            StreamValue s = values[i];
+            if (!group) {
+                StreamId start = ids[i].increment();
+                List<StreamValue.Entry> list = start == null ? List.of()
+                    : s.range(start, StreamId.MAX, false, count);
+                c.array(list.size());
+                for (StreamValue.Entry en : list) {
+                    StreamCommands.replyEntry(c, en);
+                }
+                continue;
+            }
+            Collect col = new Collect();
+            if (history[i]) {
+                StreamId start = ids[i].increment(); // served from after the id given, as Redis does
+                if (start != null) {
+                    s.readGroupHistory(consumers[i], start, count, now, col);
+                }
+            } else {
+                s.readGroupNew(groups[i], consumers[i], count, noack, now, col);
+            }
+            c.array(col.ids.size());
+            for (int j = 0; j < col.ids.size(); j++) {
+                c.array(2);
+                c.bulk(col.ids.get(j).toBytes());
+                byte[][] fv = col.fields.get(j);
+                if (fv == null) {
+                    c.nullArray();
+                    continue;
+                }
+                c.array(fv.length);
+                for (byte[] b : fv) {
+                    c.bulk(b);
+                }
+            }
+            c.server.dirty++;
+        }
+    }
+}
