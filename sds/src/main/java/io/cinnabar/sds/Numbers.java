@@ -13,7 +13,7 @@ import java.util.Objects;
  *
  * <h2>Integers</h2>
  * <ul>
- *   <li>{@link #isLong} / {@link #parseLong}: {@code string2ll}, what {@code INCR}, {@code EXPIRE} and every
+ *   <li>{@link #isLong} / {@link #parseLong} / {@link #string2ll}: {@code string2ll}, what {@code INCR}, {@code EXPIRE} and every
  *       integer argument accept: an optional {@code -}, then {@code 0} alone or a digit 1-9 followed by digits;
  *       no {@code +}, no leading zeros, no spaces, not empty, at most 20 bytes, within signed 64 bits;
  *       {@code -0} is rejected.</li>
@@ -137,6 +137,21 @@ public final class Numbers {
             return Long.MIN_VALUE;
         }
         return negative ? -v : v;
+    }
+
+    /**
+     * {@code string2ll} in Redis's own shape: true and the value in {@code out[0]} when {@code s[off, off+len)} is
+     * accepted, false (out untouched) when not. One pass, no allocation, no exception: the form the server uses for
+     * integer arguments on its hot paths.
+     */
+    public static boolean string2ll(byte[] s, int off, int len, long[] out) {
+        Objects.checkFromIndexSize(off, len, s.length);
+        long v = scanLong(s, off, len);
+        if (v == Long.MIN_VALUE && !isMinLong(s, off, len)) {
+            return false;
+        }
+        out[0] = v;
+        return true;
     }
 
     /** {@link #parseLong(byte[], int, int)} of a whole array. */

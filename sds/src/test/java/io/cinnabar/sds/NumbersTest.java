@@ -161,4 +161,23 @@ class NumbersTest {
         }
         assertThrows(IllegalArgumentException.class, () -> Numbers.fixedpointD2string(1, 0, buf, 0));
     }
+
+    /** The out-parameter form agrees with isLong/parseLong on every input class, -2^63 included. */
+    @Test
+    void string2llOutParameterForm() {
+        long[] out = {42};
+        for (String t : new String[] {"0", "-1", "9223372036854775807", "-9223372036854775808", "123"}) {
+            byte[] b = ("x" + t + "y").getBytes(StandardCharsets.US_ASCII);
+            assertTrue(Numbers.string2ll(b, 1, t.length(), out), t);
+            assertEquals(Long.parseLong(t), out[0], t);
+        }
+        out[0] = 42;
+        for (String t : new String[] {"", "-", "-0", "01", "+1", " 1", "1 ", "9223372036854775808",
+            "-9223372036854775809", "1a", "00", "123456789012345678901"}) {
+            byte[] b = t.getBytes(StandardCharsets.US_ASCII);
+            assertFalse(Numbers.string2ll(b, 0, b.length, out), t);
+            assertEquals(42, out[0], t);
+        }
+        assertThrows(IndexOutOfBoundsException.class, () -> Numbers.string2ll(new byte[2], 1, 2, new long[1]));
+    }
 }

@@ -1,11 +1,11 @@
 package io.cinnabar.server.internal.admin;
 
+import io.cinnabar.sds.Numbers;
 import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Server;
 import io.cinnabar.server.internal.command.Shared;
 import io.cinnabar.server.internal.config.Config;
-import io.cinnabar.server.internal.config.Num;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -347,7 +347,7 @@ public final class Commands {
             } else if (c.argIs(j, "id") && j < c.argc - 1) {
                 ids = new ArrayList<>();
                 for (j = j + 1; j < c.argc; j++) {
-                    if (!Num.string2ll(c.argBuf, c.argOff[j], c.argLen[j], c.ctx.tmp) || c.ctx.tmp[0] <= 0) {
+                    if (!Numbers.string2ll(c.argBuf, c.argOff[j], c.argLen[j], c.ctx.tmp) || c.ctx.tmp[0] <= 0) {
                         c.error("ERR Invalid client ID");
                         return;
                     }
@@ -399,7 +399,7 @@ public final class Commands {
         for (int j = 2; j < c.argc; j += 2) {
             String v = c.argString(j + 1);
             if (c.argIs(j, "id")) {
-                if (!Num.string2ll(c.argBuf, c.argOff[j + 1], c.argLen[j + 1], c.ctx.tmp) || c.ctx.tmp[0] <= 0) {
+                if (!Numbers.string2ll(c.argBuf, c.argOff[j + 1], c.argLen[j + 1], c.ctx.tmp) || c.ctx.tmp[0] <= 0) {
                     c.error("ERR client-id should be greater than 0");
                     return;
                 }
@@ -426,7 +426,7 @@ public final class Commands {
                     return;
                 }
             } else if (c.argIs(j, "maxage")) {
-                if (!Num.string2ll(c.argBuf, c.argOff[j + 1], c.argLen[j + 1], c.ctx.tmp) || c.ctx.tmp[0] <= 0) {
+                if (!Numbers.string2ll(c.argBuf, c.argOff[j + 1], c.argLen[j + 1], c.ctx.tmp) || c.ctx.tmp[0] <= 0) {
                     c.error(Shared.SYNTAX);
                     return;
                 }
@@ -506,7 +506,7 @@ public final class Commands {
     }
 
     static void clientPause(Client c) {
-        if (!Num.string2ll(c.argBuf, c.argOff[2], c.argLen[2], c.ctx.tmp)) {
+        if (!Numbers.string2ll(c.argBuf, c.argOff[2], c.argLen[2], c.ctx.tmp)) {
             c.error("ERR timeout is not an integer or out of range");
             return;
         }
@@ -552,7 +552,7 @@ public final class Commands {
     }
 
     static void clientUnblock(Client c) {
-        if (!Num.string2ll(c.argBuf, c.argOff[2], c.argLen[2], c.ctx.tmp)) {
+        if (!Numbers.string2ll(c.argBuf, c.argOff[2], c.argLen[2], c.ctx.tmp)) {
             c.error(Shared.NOT_INT);
             return;
         }

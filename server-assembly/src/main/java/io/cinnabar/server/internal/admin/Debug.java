@@ -1,10 +1,10 @@
 package io.cinnabar.server.internal.admin;
 
+import io.cinnabar.sds.Numbers;
 import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.Server;
 import io.cinnabar.server.internal.command.Shared;
 import io.cinnabar.server.internal.config.Glob;
-import io.cinnabar.server.internal.config.Num;
 import io.cinnabar.server.internal.keyspace.Db;
 import io.cinnabar.server.internal.keyspace.Entry;
 
@@ -113,7 +113,7 @@ public final class Debug {
     }
 
     private static void populate(Client c) {
-        if (!Num.string2ll(c.argBuf, c.argOff[2], c.argLen[2], c.ctx.tmp) || c.ctx.tmp[0] < 0) {
+        if (!Numbers.string2ll(c.argBuf, c.argOff[2], c.argLen[2], c.ctx.tmp) || c.ctx.tmp[0] < 0) {
             c.error("ERR value is out of range, must be positive");
             return;
         }
@@ -121,7 +121,7 @@ public final class Debug {
         String prefix = c.argc >= 4 ? c.argString(3) : "key";
         long size = -1;
         if (c.argc == 5) {
-            if (!Num.string2ll(c.argBuf, c.argOff[4], c.argLen[4], c.ctx.tmp) || c.ctx.tmp[0] < 0) {
+            if (!Numbers.string2ll(c.argBuf, c.argOff[4], c.argLen[4], c.ctx.tmp) || c.ctx.tmp[0] < 0) {
                 c.error("ERR value is out of range, must be positive");
                 return;
             }
@@ -132,7 +132,7 @@ public final class Debug {
         System.arraycopy(pfx, 0, buf, 0, pfx.length);
         Db db = c.db;
         for (long j = 0; j < count; j++) {
-            int klen = Num.ll2string(j, buf, pfx.length);
+            int klen = pfx.length + Numbers.ll2string(j, buf, pfx.length);
             if (db.find(buf, 0, klen) != null) {
                 continue;
             }

@@ -1,5 +1,6 @@
 package io.cinnabar.server.internal.admin;
 
+import io.cinnabar.sds.Numbers;
 import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.Command;
 import io.cinnabar.server.internal.command.CommandTable;
@@ -12,7 +13,6 @@ import io.cinnabar.server.internal.config.Config;
 import io.cinnabar.server.internal.config.ConfigException;
 import io.cinnabar.server.internal.config.ConfigRewrite;
 import io.cinnabar.server.internal.config.Glob;
-import io.cinnabar.server.internal.config.Num;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -386,7 +386,7 @@ public final class ServerCommands {
     static void slowlogGet(Client c) {
         long count = 10;
         if (c.argc == 3) {
-            if (!Num.string2ll(c.argBuf, c.argOff[2], c.argLen[2], c.ctx.tmp) || c.ctx.tmp[0] < -1) {
+            if (!Numbers.string2ll(c.argBuf, c.argOff[2], c.argLen[2], c.ctx.tmp) || c.ctx.tmp[0] < -1) {
                 c.error("ERR count should be greater than or equal to -1");
                 return;
             }

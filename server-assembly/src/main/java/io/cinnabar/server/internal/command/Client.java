@@ -1,6 +1,6 @@
 package io.cinnabar.server.internal.command;
 
-import io.cinnabar.server.internal.config.Num;
+import io.cinnabar.sds.Numbers;
 import io.cinnabar.server.internal.keyspace.Db;
 import io.cinnabar.server.internal.keyspace.Entry;
 
@@ -199,7 +199,7 @@ public final class Client {
 
     /** Parses argument i as a long (string2ll); on failure replies "value is not an integer" and returns false. */
     public boolean argLong(int i) {
-        if (Num.string2ll(argBuf, argOff[i], argLen[i], ctx.tmp)) {
+        if (Numbers.string2ll(argBuf, argOff[i], argLen[i], ctx.tmp)) {
             return true;
         }
         error("ERR value is not an integer or out of range");
@@ -207,7 +207,7 @@ public final class Client {
     }
 
     public boolean argLongOr(int i, String err) {
-        if (Num.string2ll(argBuf, argOff[i], argLen[i], ctx.tmp)) {
+        if (Numbers.string2ll(argBuf, argOff[i], argLen[i], ctx.tmp)) {
             return true;
         }
         error(err);

@@ -1,6 +1,6 @@
 package io.cinnabar.server.internal.command;
 
-import io.cinnabar.server.internal.config.Num;
+import io.cinnabar.sds.Numbers;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -106,7 +106,7 @@ public final class KeySpecs {
                 }
             } else if ("keynum".equals(fkType)) {
                 int idx = first + num(fkSpec, "keynumidx");
-                if (idx >= argc || !Num.string2ll(c.argBuf, c.argOff[base + idx], c.argLen[base + idx], c.ctx.tmp)
+                if (idx >= argc || !Numbers.string2ll(c.argBuf, c.argOff[base + idx], c.argLen[base + idx], c.ctx.tmp)
                         || c.ctx.tmp[0] < 0) {
                     return null;
                 }

@@ -1,12 +1,12 @@
 package io.cinnabar.server.internal.command;
 
-import io.cinnabar.server.internal.keyspace.Keyspace;
-import io.cinnabar.server.internal.config.Args;
+import io.cinnabar.sds.SdsArgs;
 import io.cinnabar.server.internal.config.Config;
 import io.cinnabar.server.internal.config.ServerLog;
 import io.cinnabar.server.internal.config.TypeLimits;
 import io.cinnabar.server.internal.keyspace.Db;
 import io.cinnabar.server.internal.keyspace.Entry;
+import io.cinnabar.server.internal.keyspace.Keyspace;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -374,7 +374,7 @@ public final class Server {
         b.append(" [").append(c.dbIndex).append(' ').append(c.unix ? "unix:" + c.laddr : c.addr).append("]");
         for (int i = 0; i < c.argc; i++) {
             b.append(' ');
-            Args.repr(b, c.argBuf, c.argOff[i], c.argLen[i]);
+            SdsArgs.repr(b, c.argBuf, c.argOff[i], c.argLen[i]);
         }
         b.append("\r\n");
         byte[] line = b.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);

@@ -1,5 +1,7 @@
 package io.cinnabar.server.internal.config;
 
+import io.cinnabar.sds.Numbers;
+import io.cinnabar.sds.SdsArgs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -248,7 +250,7 @@ public final class Config {
 
     static {
         for (String line : TABLE.split("\n")) {
-            List<String> t = Args.split(line);
+            List<String> t = SdsArgs.split(line);
             if (t == null || t.isEmpty()) {
                 continue;
             }
@@ -423,7 +425,7 @@ public final class Config {
     static long parseLongStrict(String s) {
         byte[] b = s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         long[] out = new long[1];
-        return Num.string2ll(b, 0, b.length, out) ? out[0] : Long.MIN_VALUE;
+        return Numbers.string2ll(b, 0, b.length, out) ? out[0] : Long.MIN_VALUE;
     }
 
     /** Redis's memtoull: a number with an optional unit b, k, kb, m, mb, g, gb; -1 when invalid. */

@@ -1,5 +1,6 @@
 package io.cinnabar.server.internal.config;
 
+import io.cinnabar.sds.SdsArgs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -41,7 +42,7 @@ public final class ConfigFile {
                 }
                 b.append(a.substring(2)).append(' ');
             } else {
-                b.append(Args.repr(a)).append(' ');
+                b.append(SdsArgs.repr(a)).append(' ');
             }
         }
         return b.toString();
@@ -72,7 +73,7 @@ public final class ConfigFile {
             if (line.isEmpty() || line.charAt(0) == '#') {
                 continue;
             }
-            List<String> argv = Args.split(line);
+            List<String> argv = SdsArgs.split(line);
             String err;
             if (argv == null) {
                 err = "Unbalanced quotes in configuration line";

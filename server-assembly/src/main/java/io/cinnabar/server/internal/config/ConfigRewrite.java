@@ -1,5 +1,6 @@
 package io.cinnabar.server.internal.config;
 
+import io.cinnabar.sds.SdsArgs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,7 +36,7 @@ public final class ConfigRewrite {
             if (t.equals(MARKER)) {
                 continue;
             }
-            List<String> argv = t.isEmpty() || t.startsWith("#") ? null : Args.split(t);
+            List<String> argv = t.isEmpty() || t.startsWith("#") ? null : SdsArgs.split(t);
             Config.Def d = argv == null || argv.isEmpty() ? null : Config.lookup(argv.get(0));
             if (d == null) {
                 out.add(line);
@@ -87,6 +88,6 @@ public final class ConfigRewrite {
         }
         boolean plain = !value.isEmpty() && value.chars().allMatch(ch -> Character.isLetterOrDigit(ch)
             || "._/:*-+%".indexOf(ch) >= 0);
-        return name.toLowerCase(Locale.ROOT) + " " + (plain ? value : Args.repr(value));
+        return name.toLowerCase(Locale.ROOT) + " " + (plain ? value : SdsArgs.repr(value));
     }
 }

@@ -1,13 +1,13 @@
 package io.cinnabar.server.internal.generic;
 
-import io.cinnabar.server.internal.type.ScanOptions;
+import io.cinnabar.sds.Numbers;
 import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Shared;
 import io.cinnabar.server.internal.config.Glob;
-import io.cinnabar.server.internal.config.Num;
 import io.cinnabar.server.internal.keyspace.Db;
 import io.cinnabar.server.internal.keyspace.Entry;
+import io.cinnabar.server.internal.type.ScanOptions;
 import io.cinnabar.server.internal.type.string.StringCommands;
 
 import java.nio.charset.StandardCharsets;
@@ -143,7 +143,7 @@ public final class KeyCommands {
 
     /** Parses a database index argument; -1 after an error reply. */
     private static int dbIndex(Client c, int arg, String rangeError) {
-        if (!Num.string2ll(c.argBuf, c.argOff[arg], c.argLen[arg], c.ctx.tmp)
+        if (!Numbers.string2ll(c.argBuf, c.argOff[arg], c.argLen[arg], c.ctx.tmp)
                 || c.ctx.tmp[0] < Integer.MIN_VALUE || c.ctx.tmp[0] > Integer.MAX_VALUE) {
             c.error(Shared.NOT_INT);
             return -1;
@@ -244,12 +244,12 @@ public final class KeyCommands {
     }
 
     static void swapdb(Client c) {
-        if (!Num.string2ll(c.argBuf, c.argOff[1], c.argLen[1], c.ctx.tmp) || c.ctx.tmp[0] != (int) c.ctx.tmp[0]) {
+        if (!Numbers.string2ll(c.argBuf, c.argOff[1], c.argLen[1], c.ctx.tmp) || c.ctx.tmp[0] != (int) c.ctx.tmp[0]) {
             c.error("ERR invalid first DB index");
             return;
         }
         long a = c.ctx.tmp[0];
-        if (!Num.string2ll(c.argBuf, c.argOff[2], c.argLen[2], c.ctx.tmp) || c.ctx.tmp[0] != (int) c.ctx.tmp[0]) {
+        if (!Numbers.string2ll(c.argBuf, c.argOff[2], c.argLen[2], c.ctx.tmp) || c.ctx.tmp[0] != (int) c.ctx.tmp[0]) {
             c.error("ERR invalid second DB index");
             return;
         }

@@ -15,9 +15,7 @@ import io.cinnabar.server.internal.type.zset.ZSetValue;
 import io.cinnabar.listpack.Listpack;
 import io.cinnabar.quicklist.Quicklist;
 import io.cinnabar.quicklist.QuicklistNode;
-import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
+import io.cinnabar.sds.Strtod;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -249,6 +247,7 @@ public final class SortCommand {
     private static boolean weigh(Client c, Options o, byte[][] vector, double[] scores, byte[][] cmpobj) {
         boolean error = false;
         double[] out = new double[1];
+        Strtod reader = new Strtod();
         for (int j = 0; j < vector.length; j++) {
             byte[] byval;
             if (o.sortby >= 0) {
@@ -264,7 +263,7 @@ public final class SortCommand {
                     cmpobj[j] = byval;
                 }
             } else {
-                if (!strtod(byval, out)) {
+                if (!strtod(reader, byval, out)) {
                     error = true;
                 }
                 scores[j] = out[0];
@@ -446,188 +445,16 @@ public final class SortCommand {
     // ------------------------------------------------------------------ strtod
 
     /**
-     * The weight of a numeric sort: C's {@code strtod} over the C string (up to the first NUL), into out[0].
-     * Returns false where Redis reports a conversion error: bytes left after the number, NaN, or ERANGE
-     * (overflow to infinity, underflow to zero or to an inexact subnormal). Text without any number reads as 0 and
-     * is an error unless it is empty.
+     * The weight of a numeric sort, as sortCommandGeneric reads it: C's {@code strtod} (sds's {@link Strtod}) over
+     * the C string (up to the first NUL), into out[0]. Returns false where Redis reports "One or more scores can't
+     * be converted into double": bytes left after the number ({@code eptr[0] != '\0'}; text without any number
+     * consumes nothing, so only the empty string reads as 0 without error), a NaN, or {@code ERANGE} (overflow to
+     * infinity, underflow to zero or to an inexact subnormal).
      */
-    public static boolean strtod(byte[] b, double[] out) {
-        int n = cLen(b);
-        out[0] = 0;
-        int i = 0;
-        while (i < n && (b[i] == ' ' || b[i] >= '\t' && b[i] <= '\r')) {
-            i++;
-        }
-        boolean neg = false;
-        if (i < n && (b[i] == '+' || b[i] == '-')) {
-            neg = b[i] == '-';
-            i++;
-        }
-        int[] endp = new int[1];
-        double v;
-        if (word(b, i, n, "inf")) {
-            v = Double.POSITIVE_INFINITY;
-            endp[0] = word(b, i, n, "infinity") ? i + 8 : i + 3;
-            out[0] = neg ? -v : v;
-            return endp[0] == n;
-        } else if (word(b, i, n, "nan")) {
-            return false;
-        } else if (i + 1 < n && b[i] == '0' && (b[i + 1] | 0x20) == 'x' && hexStart(b, i + 2, n)) {
-            v = hex(b, i + 2, n, endp);
-        } else {
-            v = decimal(b, i, n, endp);
-        }
-        if (endp[0] < 0) {
-            return n == 0; // no number: strtod consumed nothing
-        }
-        out[0] = neg ? -v : v;
-        return endp[0] == n && !Double.isNaN(v) && !erange(v, b, i, endp[0]);
-    }
-
-    private static boolean word(byte[] b, int i, int n, String w) {
-        if (n - i < w.length()) {
-            return false;
-        }
-        for (int k = 0; k < w.length(); k++) {
-            if ((b[i + k] | 0x20) != w.charAt(k)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean isDigit(byte ch) {
-        return ch >= '0' && ch <= '9';
-    }
-
-    private static boolean isHex(byte ch) {
-        return isDigit(ch) || (ch | 0x20) >= 'a' && (ch | 0x20) <= 'f';
-    }
-
-    private static boolean hexStart(byte[] b, int i, int n) {
-        return i < n && (isHex(b[i]) || b[i] == '.' && i + 1 < n && isHex(b[i + 1]));
-    }
-
-    /** A decimal number at b[i..n): its value, end index in endp[0] (-1 when there is none). */
-    private static double decimal(byte[] b, int i, int n, int[] endp) {
-        int p = i;
-        int digits = 0;
-        while (p < n && isDigit(b[p])) {
-            p++;
-            digits++;
-        }
-        if (p < n && b[p] == '.') {
-            int q = p + 1;
-            int frac = 0;
-            while (q < n && isDigit(b[q])) {
-                q++;
-                frac++;
-            }
-            if (digits + frac > 0) {
-                p = q;
-                digits += frac;
-            }
-        }
-        if (digits == 0) {
-            endp[0] = -1;
-            return 0;
-        }
-        p = exponent(b, p, n, 'e');
-        endp[0] = p;
-        return Double.parseDouble(new String(b, i, p - i, StandardCharsets.ISO_8859_1));
-    }
-
-    /** Consumes an exponent ({@code letter} [sign] digits) at p when complete; returns the new end. */
-    private static int exponent(byte[] b, int p, int n, char letter) {
-        if (p < n && (b[p] | 0x20) == letter) {
-            int q = p + 1;
-            if (q < n && (b[q] == '+' || b[q] == '-')) {
-                q++;
-            }
-            if (q < n && isDigit(b[q])) {
-                while (q < n && isDigit(b[q])) {
-                    q++;
-                }
-                return q;
-            }
-        }
-        return p;
-    }
-
-    /** A hex float after "0x" at b[i..n). */
-    private static double hex(byte[] b, int i, int n, int[] endp) {
-        int p = i;
-        while (p < n && isHex(b[p])) {
-            p++;
-        }
-        if (p < n && b[p] == '.') {
-            p++;
-            while (p < n && isHex(b[p])) {
-                p++;
-            }
-        }
-        String mant = new String(b, i, p - i, StandardCharsets.ISO_8859_1);
-        int e = exponent(b, p, n, 'p');
-        String exp = e > p ? new String(b, p + 1, e - p - 1, StandardCharsets.ISO_8859_1) : "0";
-        endp[0] = e;
-        return Double.parseDouble("0x" + (mant.startsWith(".") ? "0" : "") + mant + "p" + exp);
-    }
-
-    /** glibc's ERANGE: overflow, or underflow (zero from a non-zero number, or an inexact subnormal). */
-    private static boolean erange(double v, byte[] b, int from, int to) {
-        if (Double.isInfinite(v)) {
-            return true;
-        }
-        double a = Math.abs(v);
-        if (a >= Double.MIN_NORMAL) {
-            return false;
-        }
-        boolean hex = to - from > 1 && b[from] == '0' && (b[from + 1] | 0x20) == 'x';
-        int mantEnd = to;
-        for (int k = from + (hex ? 2 : 0); k < to; k++) {
-            int ch = b[k] | 0x20;
-            if (hex ? ch == 'p' : ch == 'e') {
-                mantEnd = k;
-                break;
-            }
-        }
-        boolean nonZero = false;
-        for (int k = from + (hex ? 2 : 0); k < mantEnd; k++) {
-            if (b[k] != '0' && b[k] != '.') {
-                nonZero = true;
-                break;
-            }
-        }
-        if (v == 0) {
-            return nonZero;
-        }
-        BigDecimal exact = hex ? hexValue(b, from + 2, mantEnd, to)
-            : new BigDecimal(new String(b, from, to - from, StandardCharsets.ISO_8859_1));
-        return exact.abs().compareTo(new BigDecimal(a)) != 0;
-    }
-
-    /** The exact value of the hex float with mantissa b[from, mantEnd) and optional "p" exponent up to to. */
-    private static BigDecimal hexValue(byte[] b, int from, int mantEnd, int to) {
-        StringBuilder digits = new StringBuilder();
-        long frac = 0;
-        boolean point = false;
-        for (int k = from; k < mantEnd; k++) {
-            if (b[k] == '.') {
-                point = true;
-            } else {
-                digits.append((char) b[k]);
-                if (point) {
-                    frac++;
-                }
-            }
-        }
-        BigInteger m = new BigInteger(digits.toString(), 16);
-        BigInteger exp = mantEnd < to
-            ? new BigInteger(new String(b, mantEnd + 1, to - mantEnd - 1, StandardCharsets.ISO_8859_1))
-            : BigInteger.ZERO;
-        // a subnormal result bounds the binary exponent: |e2| stays near 1074 plus 4 bits per digit
-        int e2 = exp.subtract(BigInteger.valueOf(4 * frac)).intValueExact();
-        return e2 >= 0 ? new BigDecimal(m.shiftLeft(e2))
-            : new BigDecimal(m).divide(new BigDecimal(BigInteger.ONE.shiftLeft(-e2)));
+    public static boolean strtod(Strtod reader, byte[] b, double[] out) {
+        int n = Strtod.cStringLength(b, 0, b.length);
+        reader.parse(b, 0, n);
+        out[0] = reader.value();
+        return reader.end() == n && !Double.isNaN(reader.value()) && !reader.erange();
     }
 }

@@ -1,6 +1,6 @@
 package io.cinnabar.server.internal.keyspace;
 
-import io.cinnabar.server.internal.config.Num;
+import io.cinnabar.sds.Numbers;
 
 /**
  * One key of the keyspace with its value object, in a single Java object (Redis spreads this over a dictEntry, an
@@ -69,7 +69,7 @@ public final class Entry {
     }
 
     public int strlen() {
-        return enc == ENC_INT ? Num.digits(num) : (int) num;
+        return enc == ENC_INT ? Numbers.stringLength(num) : (int) num;
     }
 
     /** Drops an embedded value from the key array (before the value changes encoding). */
@@ -91,7 +91,8 @@ public final class Entry {
 
     /** Stores a copy of src as Redis's tryObjectEncoding would: int, embstr or raw. */
     public void setString(byte[] src, int off, int len, long[] tmp) {
-        if (len <= 20 && Num.intEncodable(src, off, len, tmp)) {
+        if (Numbers.isIntEncodable(src, off, len)) {
+            tmp[0] = Numbers.parseLong(src, off, len);
             setInt(tmp[0]);
             return;
         }
@@ -146,7 +147,7 @@ public final class Entry {
     /** Copies the string value of this entry (as text for INT) to a new array. */
     public byte[] stringBytes() {
         if (enc == ENC_INT) {
-            return Num.ll2bytes(num);
+            return Numbers.ll2bytes(num);
         }
         byte[] b = new byte[(int) num];
         System.arraycopy(valArray(), valOff(), b, 0, (int) num);

@@ -1,11 +1,11 @@
 package io.cinnabar.server.internal.net;
 
-import io.cinnabar.server.internal.command.Connections;
+import io.cinnabar.sds.SdsArgs;
 import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.Command;
+import io.cinnabar.server.internal.command.Connections;
 import io.cinnabar.server.internal.command.Server;
 import io.cinnabar.server.internal.command.Shared;
-import io.cinnabar.server.internal.config.Args;
 import io.cinnabar.server.internal.config.ConfigException;
 
 import io.cinnabar.resp.RequestDecoder;
@@ -526,7 +526,7 @@ public final class EventLoop implements Runnable, Connections {
     private void queryBufOverflow(Client c) {
         server.log.warning("Closing client that reached max query buffer length: id=" + c.id + " addr=" + c.addr
             + " qbuf=" + (c.qlen - c.qpos) + " (qbuf initial bytes: "
-            + Args.repr(new String(c.qbuf, c.qpos, Math.min(64, c.qlen - c.qpos), StandardCharsets.ISO_8859_1)) + ")");
+            + SdsArgs.repr(new String(c.qbuf, c.qpos, Math.min(64, c.qlen - c.qpos), StandardCharsets.ISO_8859_1)) + ")");
         free(c);
     }
 

@@ -1,9 +1,9 @@
 package io.cinnabar.server.internal.type;
 
-import io.cinnabar.server.internal.keyspace.Entry;
+import io.cinnabar.sds.Numbers;
 import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.Shared;
-import io.cinnabar.server.internal.config.Num;
+import io.cinnabar.server.internal.keyspace.Entry;
 
 /**
  * The argument syntax LMPOP, ZMPOP (and later their blocking forms) share:
@@ -23,7 +23,7 @@ public final class MpopArgs {
      *         with the error
      */
     public static int parse(Client c, int from, String first, String second, long[] out) {
-        if (!Num.string2ll(c.argBuf, c.argOff[from], c.argLen[from], c.ctx.tmp) || c.ctx.tmp[0] < 1) {
+        if (!Numbers.string2ll(c.argBuf, c.argOff[from], c.argLen[from], c.ctx.tmp) || c.ctx.tmp[0] < 1) {
             c.error("ERR numkeys should be greater than 0");
             return -1;
         }
@@ -49,7 +49,7 @@ public final class MpopArgs {
         for (int j = where + 1; j < c.argc; j++) {
             if (count == -1 && c.argIs(j, "count") && j < c.argc - 1) {
                 j++;
-                if (!Num.string2ll(c.argBuf, c.argOff[j], c.argLen[j], c.ctx.tmp) || c.ctx.tmp[0] <= 0) {
+                if (!Numbers.string2ll(c.argBuf, c.argOff[j], c.argLen[j], c.ctx.tmp) || c.ctx.tmp[0] <= 0) {
                     c.error("ERR count should be greater than 0");
                     return -1;
                 }

@@ -1,5 +1,6 @@
 package io.cinnabar.server.internal.config;
 
+import io.cinnabar.sds.SdsArgs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,12 +14,12 @@ import org.junit.jupiter.api.Test;
 class ConfigFileTest {
     @Test
     void splitArgsLikeSdssplitargs() {
-        assertEquals(List.of("set", "a b", "c\n", "it's"), Args.split("set \"a b\" \"c\\n\" 'it\\'s'"));
-        assertEquals(List.of("x", "\u0001A"), Args.split("x \"\\x01\\x41\""));
-        assertNull(Args.split("a \"unterminated"));
-        assertNull(Args.split("a \"closed\"x"));
-        assertEquals(List.of(), Args.split("   "));
-        assertEquals("\"a\\\"b\\n\\x01\"", Args.repr("a\"b\n\u0001"));
+        assertEquals(List.of("set", "a b", "c\n", "it's"), SdsArgs.split("set \"a b\" \"c\\n\" 'it\\'s'"));
+        assertEquals(List.of("x", "\u0001A"), SdsArgs.split("x \"\\x01\\x41\""));
+        assertNull(SdsArgs.split("a \"unterminated"));
+        assertNull(SdsArgs.split("a \"closed\"x"));
+        assertEquals(List.of(), SdsArgs.split("   "));
+        assertEquals("\"a\\\"b\\n\\x01\"", SdsArgs.repr("a\"b\n\u0001"));
     }
 
     @Test

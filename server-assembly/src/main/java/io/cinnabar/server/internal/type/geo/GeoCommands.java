@@ -1,12 +1,11 @@
 package io.cinnabar.server.internal.type.geo;
 
-import io.cinnabar.server.internal.type.TypeCommands;
 import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Shared;
-import io.cinnabar.server.internal.config.Num;
 import io.cinnabar.server.internal.keyspace.Entry;
 import io.cinnabar.server.internal.type.Pqsort;
+import io.cinnabar.server.internal.type.TypeCommands;
 import io.cinnabar.server.internal.type.zset.ZSetCommands;
 import io.cinnabar.server.internal.type.zset.ZSetValue;
 
@@ -290,7 +289,7 @@ public final class GeoCommands {
         }
         for (int i = 0; i < elements; i++) {
             off[longidx + i * 2] = p;
-            int end = Num.ll2string(scores[i], buf, p);
+            int end = p + Numbers.ll2string(scores[i], buf, p);
             len[longidx + i * 2] = end - p;
             p = end;
             int m = longidx + i * 3 + 2;

@@ -1,9 +1,9 @@
 package io.cinnabar.server.internal.type.hash;
 
+import io.cinnabar.sds.Numbers;
 import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Shared;
-import io.cinnabar.server.internal.config.Num;
 import io.cinnabar.server.internal.config.TypeLimits;
 import io.cinnabar.server.internal.keyspace.Entry;
 import io.cinnabar.server.internal.type.ScanOptions;
@@ -210,7 +210,7 @@ public final class HashCommands {
         byte[] cur = h.get(c.argBuf, c.argOff[2], c.argLen[2]);
         long v = 0;
         if (cur != null) {
-            if (!Num.string2ll(cur, 0, cur.length, c.ctx.tmp)) {
+            if (!Numbers.string2ll(cur, 0, cur.length, c.ctx.tmp)) {
                 c.error("ERR hash value is not an integer");
                 dropIfEmpty(c, e);
                 return;
@@ -223,7 +223,7 @@ public final class HashCommands {
             return;
         }
         v += incr;
-        byte[] text = Num.ll2bytes(v);
+        byte[] text = Numbers.ll2bytes(v);
         h.set(c.argBuf, c.argOff[2], c.argLen[2], text, 0, text.length, c.server.limits);
         c.server.dirty++;
         c.integer(v);

@@ -1,10 +1,10 @@
 package io.cinnabar.server.internal.type.hash;
 
-import io.cinnabar.server.internal.type.Members;
 import io.cinnabar.quicklist.Quicklist.ElementSink;
-import io.cinnabar.server.internal.config.Num;
+import io.cinnabar.sds.Numbers;
 import io.cinnabar.server.internal.config.TypeLimits;
 import io.cinnabar.server.internal.keyspace.TypedValue;
+import io.cinnabar.server.internal.type.Members;
 
 import io.cinnabar.dict.Dict;
 import io.cinnabar.dict.DictEntry;
@@ -146,7 +146,7 @@ public final class HashValue implements TypedValue, Members {
     }
 
     static int entryLength(Listpack lp, int p) {
-        return lp.isInteger(p) ? Num.digits(lp.getLong(p)) : lp.stringLength(p);
+        return lp.isInteger(p) ? Numbers.stringLength(lp.getLong(p)) : lp.stringLength(p);
     }
 
     /** Length of the field's value, 0 if absent (HSTRLEN). */

@@ -1,15 +1,16 @@
 package io.cinnabar.server.internal.type.hll;
 
+import io.cinnabar.hll.HllFormatException;
+import io.cinnabar.hll.HyperLogLog;
 import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Shared;
 import io.cinnabar.server.internal.keyspace.Entry;
-
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The HyperLogLog commands: PFADD, PFCOUNT, PFMERGE, PFDEBUG and PFSELFTEST, on string values laid out as
- * {@link Hll} describes. As in Redis, the commands that may write the value (PFADD, single-key PFCOUNT, which
+ * {@link HyperLogLog} describes. As in Redis, the commands that may write the value (PFADD, single-key PFCOUNT, which
  * refreshes the cached cardinality, PFDEBUG, and the PFMERGE target) first turn an embstr value into a raw string
  * (dbUnshareStringValue), so OBJECT ENCODING reports raw afterwards.
  * <p>
@@ -40,7 +41,7 @@ public final class HllCommands {
             c.error(Shared.WRONGTYPE);
             return false;
         }
-        if (e.enc == Entry.ENC_INT || !Hll.isHll(e.valArray(), e.valOff(), (int) e.num)) {
+        if (e.enc == Entry.ENC_INT || !HyperLogLog.isHll(e.valArray(), e.valOff(), (int) e.num)) {
             c.error(NOT_HLL);
             return false;
         }
@@ -48,14 +49,14 @@ public final class HllCommands {
     }
 
     /** The value of e, made a raw string, as an editable HLL. */
-    private static Hll editable(Entry e) {
+    private static HyperLogLog editable(Client c, Entry e) {
         e.makeRawWithRoom((int) e.num);
-        return new Hll(e.val, (int) e.num);
+        return HyperLogLog.wrap(e.val, (int) e.num).sparseMaxBytes(c.server.limits.hllSparseMaxBytes);
     }
 
     /** Stores the (possibly reallocated) HLL back into e. */
-    private static void store(Entry e, Hll h) {
-        e.val = h.buf();
+    private static void store(Entry e, HyperLogLog h) {
+        e.val = h.array();
         e.num = h.length();
     }
 
@@ -65,7 +66,9 @@ public final class HllCommands {
         c.server.keyspace.initAccess(e);
         e.type = Entry.TYPE_STRING;
         e.enc = Entry.ENC_RAW;
-        store(e, new Hll());
+        HyperLogLog h = new HyperLogLog();
+        h.invalidateCache(); // PFADD counts a created key as an update
+        store(e, h);
         return e;
     }
 
@@ -78,20 +81,18 @@ public final class HllCommands {
         } else if (!checkHll(c, e)) {
             return;
         }
-        Hll h = editable(e);
-        long maxBytes = c.server.limits.hllSparseMaxBytes;
+        HyperLogLog h = editable(c, e);
         for (int j = 2; j < c.argc; j++) {
-            int r = h.add(c.argBuf, c.argOff[j], c.argLen[j], maxBytes);
-            if (r < 0) {
+            try {
+                updated += h.add(c.argBuf, c.argOff[j], c.argLen[j]) ? 1 : 0;
+            } catch (HllFormatException corrupted) {
                 store(e, h);
                 c.error(CORRUPTED);
                 return;
             }
-            updated += r;
         }
         if (updated > 0) {
             c.server.dirty += updated;
-            h.invalidateCache();
         }
         store(e, h);
         c.integer(updated > 0 ? 1 : 0);
@@ -110,29 +111,29 @@ public final class HllCommands {
         if (!checkHll(c, e)) {
             return;
         }
-        Hll h = editable(e);
-        if (h.cacheValid()) {
-            c.integer(h.cachedCardinality());
+        HyperLogLog h = editable(c, e);
+        if (h.isCacheValid()) {
+            c.integer(h.cachedCount());
             return;
         }
-        if (!h.count(c.ctx.tmp)) {
+        long n;
+        try {
+            n = h.count();
+        } catch (HllFormatException corrupted) {
             c.error(CORRUPTED);
             return;
         }
-        h.setCachedCardinality(c.ctx.tmp[0]);
         c.server.dirty++;
-        c.integer(c.ctx.tmp[0]);
+        c.integer(n);
     }
 
     /** PFCOUNT of several keys: the estimate of their union, without touching any cache. */
     private static void pfcountUnion(Client c) {
-        byte[] max = new byte[Hll.REGISTERS];
+        byte[] max = new byte[HyperLogLog.REGISTERS];
         if (mergeSources(c, max) < 0) {
             return;
         }
-        int[] histo = new int[64];
-        Hll.rawHistogram(max, histo);
-        c.integer(Hll.estimate(histo));
+        c.integer(HyperLogLog.estimateUnion(max));
     }
 
     /**
@@ -151,10 +152,12 @@ public final class HllCommands {
             }
             byte[] b = e.valArray();
             int off = e.valOff();
-            if (b[off + Hll.ENCODING_OFF] == Hll.DENSE) {
+            if (b[off + HyperLogLog.ENCODING_OFFSET] == HyperLogLog.DENSE) {
                 dense = 1;
             }
-            if (!Hll.merge(b, off, (int) e.num, max)) {
+            try {
+                HyperLogLog.unionInto(b, off, (int) e.num, max);
+            } catch (HllFormatException corrupted) {
                 c.error(CORRUPTED);
                 return -1;
             }
@@ -163,7 +166,7 @@ public final class HllCommands {
     }
 
     static void pfmerge(Client c) {
-        byte[] max = new byte[Hll.REGISTERS];
+        byte[] max = new byte[HyperLogLog.REGISTERS];
         int dense = mergeSources(c, max);
         if (dense < 0) {
             return;
@@ -172,18 +175,16 @@ public final class HllCommands {
         if (e == null) {
             e = create(c, 1);
         }
-        Hll h = editable(e);
-        if (dense == 1 && !h.toDense()) {
-            c.error(CORRUPTED);
-            return;
-        }
-        long maxBytes = c.server.limits.hllSparseMaxBytes;
-        for (int j = 0; j < Hll.REGISTERS; j++) {
-            if (max[j] != 0) {
-                h.set(j, max[j], maxBytes); // as Redis, a failed sparse edit is not reported here
+        HyperLogLog h = editable(c, e);
+        if (dense == 1) {
+            try {
+                h.toDense();
+            } catch (HllFormatException corrupted) {
+                c.error(CORRUPTED);
+                return;
             }
         }
-        h.invalidateCache();
+        h.mergeRegisters(max);
         store(e, h);
         c.server.dirty++;
         c.ok();
@@ -198,25 +199,25 @@ public final class HllCommands {
         if (!checkHll(c, e)) {
             return;
         }
-        Hll h = editable(e);
+        HyperLogLog h = editable(c, e);
         if (c.argIs(1, "getreg")) {
             if (!toDense(c, e, h)) {
                 return;
             }
-            c.array(Hll.REGISTERS);
-            for (int j = 0; j < Hll.REGISTERS; j++) {
+            c.array(HyperLogLog.REGISTERS);
+            for (int j = 0; j < HyperLogLog.REGISTERS; j++) {
                 c.integer(h.register(j));
             }
         } else if (c.argIs(1, "decode")) {
-            if (h.encoding() != Hll.SPARSE) {
+            if (!h.isSparse()) {
                 c.error("ERR HLL encoding is not sparse");
                 return;
             }
-            c.bulk(h.decode());
+            c.bulk(h.decodeSparse());
         } else if (c.argIs(1, "encoding")) {
-            c.simple(h.encoding() == Hll.DENSE ? "dense" : "sparse");
+            c.simple(h.isDense() ? "dense" : "sparse");
         } else if (c.argIs(1, "todense")) {
-            boolean sparse = h.encoding() == Hll.SPARSE;
+            boolean sparse = h.isSparse();
             if (toDense(c, e, h)) {
                 c.integer(sparse ? 1 : 0);
             }
@@ -226,11 +227,13 @@ public final class HllCommands {
     }
 
     /** Converts a sparse value to dense in place (counted as a change); false after an error reply. */
-    private static boolean toDense(Client c, Entry e, Hll h) {
-        if (h.encoding() != Hll.SPARSE) {
+    private static boolean toDense(Client c, Entry e, HyperLogLog h) {
+        if (!h.isSparse()) {
             return true;
         }
-        if (!h.toDense()) {
+        try {
+            h.toDense();
+        } catch (HllFormatException corrupted) {
             c.error(CORRUPTED);
             return false;
         }
@@ -260,16 +263,16 @@ public final class HllCommands {
 
     private static String selfTestRegisters() {
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
-        byte[] dense = new byte[Hll.DENSE_SIZE];
-        byte[] expected = new byte[Hll.REGISTERS];
+        byte[] dense = new byte[HyperLogLog.DENSE_SIZE];
+        byte[] expected = new byte[HyperLogLog.REGISTERS];
         for (int round = 0; round < 1000; round++) {
-            for (int i = 0; i < Hll.REGISTERS; i++) {
-                int r = rnd.nextInt() & Hll.REGISTER_MAX;
+            for (int i = 0; i < HyperLogLog.REGISTERS; i++) {
+                int r = rnd.nextInt() & HyperLogLog.REGISTER_MAX;
                 expected[i] = (byte) r;
-                Hll.denseSetRaw(dense, Hll.HDR, i, r);
+                HyperLogLog.setDenseRegister(dense, 0, i, r);
             }
-            for (int i = 0; i < Hll.REGISTERS; i++) {
-                int v = Hll.denseGet(dense, Hll.HDR, i);
+            for (int i = 0; i < HyperLogLog.REGISTERS; i++) {
+                int v = HyperLogLog.denseRegister(dense, 0, i);
                 if (v != expected[i]) {
                     return "TESTFAILED Register " + i + " should be " + expected[i] + " but is " + v;
                 }
@@ -279,34 +282,31 @@ public final class HllCommands {
     }
 
     private static String selfTestCounts(long sparseMaxBytes) {
-        Hll dense = new Hll();
+        HyperLogLog dense = new HyperLogLog().sparseMaxBytes(sparseMaxBytes);
         dense.toDense();
-        Hll sparse = new Hll();
-        double relerr = 1.04 / Math.sqrt(Hll.REGISTERS);
+        HyperLogLog sparse = new HyperLogLog().sparseMaxBytes(sparseMaxBytes);
+        double relerr = 1.04 / Math.sqrt(HyperLogLog.REGISTERS);
         long checkpoint = 1;
         long seed = ThreadLocalRandom.current().nextLong();
         byte[] ele = new byte[8];
-        long[] card = new long[1];
-        long[] card2 = new long[1];
         for (long j = 1; j <= 10_000_000; j++) {
             long v = j ^ seed;
             for (int k = 0; k < 8; k++) {
                 ele[k] = (byte) (v >>> (8 * k));
             }
-            dense.add(ele, 0, 8, sparseMaxBytes);
-            sparse.add(ele, 0, 8, sparseMaxBytes);
+            dense.add(ele, 0, 8);
+            sparse.add(ele, 0, 8);
             if (j != checkpoint) {
                 continue;
             }
-            if (j < sparseMaxBytes / 2 && sparse.encoding() != Hll.SPARSE) {
+            if (j < sparseMaxBytes / 2 && !sparse.isSparse()) {
                 return "TESTFAILED sparse encoding not used";
             }
-            dense.count(card);
-            sparse.count(card2);
-            if (card[0] != card2[0]) {
+            long card = dense.estimate();
+            if (card != sparse.estimate()) {
                 return "TESTFAILED dense/sparse disagree";
             }
-            long abserr = Math.abs(checkpoint - card[0]);
+            long abserr = Math.abs(checkpoint - card);
             long maxerr = j == 10 ? 1 : (long) Math.ceil(relerr * 6 * checkpoint);
             if (abserr > maxerr) {
                 return "TESTFAILED Too big error. card:" + checkpoint + " abserr:" + abserr;

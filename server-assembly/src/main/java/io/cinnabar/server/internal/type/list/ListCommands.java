@@ -1,12 +1,12 @@
 package io.cinnabar.server.internal.type.list;
 
-import io.cinnabar.server.internal.type.TypeCommands;
+import io.cinnabar.sds.Numbers;
 import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Shared;
-import io.cinnabar.server.internal.config.Num;
 import io.cinnabar.server.internal.keyspace.Entry;
 import io.cinnabar.server.internal.type.MpopArgs;
+import io.cinnabar.server.internal.type.TypeCommands;
 
 import java.util.List;
 
@@ -92,7 +92,7 @@ public final class ListCommands {
             return;
         }
         if (c.argc == 3) {
-            if (!Num.string2ll(c.argBuf, c.argOff[2], c.argLen[2], c.ctx.tmp) || c.ctx.tmp[0] < 0) {
+            if (!Numbers.string2ll(c.argBuf, c.argOff[2], c.argLen[2], c.ctx.tmp) || c.ctx.tmp[0] < 0) {
                 c.error("ERR value is out of range, must be positive");
                 return;
             }
@@ -357,14 +357,14 @@ public final class ListCommands {
                 }
             } else if (c.argIs(j, "count") && more) {
                 j++;
-                if (!Num.string2ll(c.argBuf, c.argOff[j], c.argLen[j], c.ctx.tmp) || c.ctx.tmp[0] < 0) {
+                if (!Numbers.string2ll(c.argBuf, c.argOff[j], c.argLen[j], c.ctx.tmp) || c.ctx.tmp[0] < 0) {
                     c.error("ERR COUNT can't be negative");
                     return;
                 }
                 count = c.ctx.tmp[0];
             } else if (c.argIs(j, "maxlen") && more) {
                 j++;
-                if (!Num.string2ll(c.argBuf, c.argOff[j], c.argLen[j], c.ctx.tmp) || c.ctx.tmp[0] < 0) {
+                if (!Numbers.string2ll(c.argBuf, c.argOff[j], c.argLen[j], c.ctx.tmp) || c.ctx.tmp[0] < 0) {
                     c.error("ERR MAXLEN can't be negative");
                     return;
                 }

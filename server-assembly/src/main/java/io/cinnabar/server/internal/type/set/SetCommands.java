@@ -1,9 +1,9 @@
 package io.cinnabar.server.internal.type.set;
 
+import io.cinnabar.sds.Numbers;
 import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Shared;
-import io.cinnabar.server.internal.config.Num;
 import io.cinnabar.server.internal.config.TypeLimits;
 import io.cinnabar.server.internal.keyspace.Entry;
 import io.cinnabar.server.internal.type.ScanOptions;
@@ -179,7 +179,7 @@ public final class SetCommands {
     }
 
     static void spopCount(Client c) {
-        boolean isLong = Num.string2ll(c.argBuf, c.argOff[2], c.argLen[2], c.ctx.tmp);
+        boolean isLong = Numbers.string2ll(c.argBuf, c.argOff[2], c.argLen[2], c.ctx.tmp);
         long count = c.ctx.tmp[0];
         if (!isLong || count < 0) {
             c.error("ERR value is out of range, must be positive");
@@ -449,7 +449,7 @@ public final class SetCommands {
     }
 
     static void sintercard(Client c) {
-        if (!Num.string2ll(c.argBuf, c.argOff[1], c.argLen[1], c.ctx.tmp) || c.ctx.tmp[0] < 1) {
+        if (!Numbers.string2ll(c.argBuf, c.argOff[1], c.argLen[1], c.ctx.tmp) || c.ctx.tmp[0] < 1) {
             c.error("ERR numkeys should be greater than 0");
             return;
         }
@@ -462,7 +462,7 @@ public final class SetCommands {
         for (int j = 2 + (int) numkeys; j < c.argc; j++) {
             if (c.argIs(j, "limit") && j < c.argc - 1) {
                 j++;
-                if (!Num.string2ll(c.argBuf, c.argOff[j], c.argLen[j], c.ctx.tmp) || c.ctx.tmp[0] < 0) {
+                if (!Numbers.string2ll(c.argBuf, c.argOff[j], c.argLen[j], c.ctx.tmp) || c.ctx.tmp[0] < 0) {
                     c.error("ERR LIMIT can't be negative");
                     return;
                 }

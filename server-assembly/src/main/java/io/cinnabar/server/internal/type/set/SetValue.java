@@ -1,9 +1,9 @@
 package io.cinnabar.server.internal.type.set;
 
-import io.cinnabar.server.internal.type.Members;
-import io.cinnabar.server.internal.config.Num;
+import io.cinnabar.sds.Numbers;
 import io.cinnabar.server.internal.config.TypeLimits;
 import io.cinnabar.server.internal.keyspace.TypedValue;
+import io.cinnabar.server.internal.type.Members;
 
 import io.cinnabar.dict.Dict;
 import io.cinnabar.dict.DictEntry;
@@ -40,7 +40,7 @@ public final class SetValue implements TypedValue, Members {
     public static SetValue create(byte[] b, int off, int len, long sizeHint, TypeLimits lim) {
         SetValue s = new SetValue();
         long[] t = new long[1];
-        if (b != null && Num.string2ll(b, off, len, t) && sizeHint <= lim.setIntsetEntries) {
+        if (b != null && Numbers.string2ll(b, off, len, t) && sizeHint <= lim.setIntsetEntries) {
             s.is = new Intset();
         } else if (sizeHint <= lim.setEntries) {
             s.lp = new Listpack();
@@ -134,7 +134,7 @@ public final class SetValue implements TypedValue, Members {
             }
             return true;
         }
-        if (Num.string2ll(b, off, len, tmp)) {
+        if (Numbers.string2ll(b, off, len, tmp)) {
             if (!is.add(tmp[0])) {
                 return false;
             }
@@ -144,7 +144,7 @@ public final class SetValue implements TypedValue, Members {
             return true;
         }
         int n = is.size();
-        int maxelelen = n == 0 ? 0 : Math.max(Num.digits(is.max()), Num.digits(is.min()));
+        int maxelelen = n == 0 ? 0 : Math.max(Numbers.stringLength(is.max()), Numbers.stringLength(is.min()));
         if (n < lim.setEntries && len < lim.setValue && maxelelen < lim.setValue) {
             intsetToListpack();
             lp.append(b, off, len);
@@ -171,7 +171,7 @@ public final class SetValue implements TypedValue, Members {
             lp.delete(p);
             return true;
         }
-        return Num.string2ll(b, off, len, tmp) && is.remove(tmp[0]);
+        return Numbers.string2ll(b, off, len, tmp) && is.remove(tmp[0]);
     }
 
     public boolean contains(byte[] b, int off, int len) {
@@ -181,7 +181,7 @@ public final class SetValue implements TypedValue, Members {
         if (lp != null) {
             return lp.find(lp.first(), b, off, len, 0) >= 0;
         }
-        return Num.string2ll(b, off, len, tmp) && is.contains(tmp[0]);
+        return Numbers.string2ll(b, off, len, tmp) && is.contains(tmp[0]);
     }
 
     public boolean contains(byte[] m) {
@@ -192,7 +192,7 @@ public final class SetValue implements TypedValue, Members {
     byte[] random() {
         java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
         if (is != null) {
-            return Num.ll2bytes(is.get(r.nextInt(is.size())));
+            return Numbers.ll2bytes(is.get(r.nextInt(is.size())));
         }
         if (lp != null) {
             return lp.getBytes(lp.seek(r.nextInt(lp.count())));
@@ -205,7 +205,7 @@ public final class SetValue implements TypedValue, Members {
         List<byte[]> out = new ArrayList<>(size());
         if (is != null) {
             for (int i = 0; i < is.size(); i++) {
-                out.add(Num.ll2bytes(is.get(i)));
+                out.add(Numbers.ll2bytes(is.get(i)));
             }
         } else if (lp != null) {
             for (int p = lp.first(); p >= 0; p = lp.next(p)) {

@@ -1,9 +1,9 @@
 package io.cinnabar.server.internal.type.string;
 
+import io.cinnabar.sds.Numbers;
 import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Shared;
-import io.cinnabar.server.internal.config.Num;
 import io.cinnabar.server.internal.keyspace.Entry;
 
 /**
@@ -38,7 +38,7 @@ public final class BitCommands {
             off++;
             len--;
         }
-        if (!Num.string2ll(c.argBuf, off, len, c.ctx.tmp)) {
+        if (!Numbers.string2ll(c.argBuf, off, len, c.ctx.tmp)) {
             c.error(BAD_OFFSET);
             return -1;
         }
@@ -94,7 +94,7 @@ public final class BitCommands {
         if (off < 0) {
             return;
         }
-        if (!Num.string2ll(c.argBuf, c.argOff[3], c.argLen[3], c.ctx.tmp) || (c.ctx.tmp[0] & ~1L) != 0) {
+        if (!Numbers.string2ll(c.argBuf, c.argOff[3], c.argLen[3], c.ctx.tmp) || (c.ctx.tmp[0] & ~1L) != 0) {
             c.error("ERR bit is not an integer or out of range");
             return;
         }
@@ -407,7 +407,7 @@ public final class BitCommands {
         if (t != 'i' && t != 'u') {
             return -1;
         }
-        if (!Num.string2ll(c.argBuf, off + 1, len - 1, c.ctx.tmp)) {
+        if (!Numbers.string2ll(c.argBuf, off + 1, len - 1, c.ctx.tmp)) {
             return -1;
         }
         long bits = c.ctx.tmp[0];

@@ -1,10 +1,10 @@
 package io.cinnabar.server.internal.type.string;
 
+import io.cinnabar.sds.Numbers;
 import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Server;
 import io.cinnabar.server.internal.command.Shared;
-import io.cinnabar.server.internal.config.Num;
 import io.cinnabar.server.internal.keyspace.Entry;
 
 import io.cinnabar.sds.LongDouble;
@@ -373,7 +373,7 @@ public final class StringCommands {
         if (!checkString(c, e)) {
             return;
         }
-        byte[] v = e.enc == Entry.ENC_INT ? Num.ll2bytes(e.num) : e.valArray();
+        byte[] v = e.enc == Entry.ENC_INT ? Numbers.ll2bytes(e.num) : e.valArray();
         int voff = e.enc == Entry.ENC_INT ? 0 : e.valOff();
         long strlen = e.strlen();
         if (start < 0 && end < 0 && start > end) {
@@ -460,7 +460,7 @@ public final class StringCommands {
             c.ctx.tmp[0] = e.num;
             return true;
         }
-        if (Num.string2ll(e.valArray(), e.valOff(), (int) e.num, c.ctx.tmp)) {
+        if (Numbers.string2ll(e.valArray(), e.valOff(), (int) e.num, c.ctx.tmp)) {
             return true;
         }
         c.error(Shared.NOT_INT);

@@ -3,7 +3,6 @@ package io.cinnabar.server.internal.type.zset;
 import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Shared;
-import io.cinnabar.server.internal.config.Num;
 import io.cinnabar.server.internal.config.TypeLimits;
 import io.cinnabar.server.internal.keyspace.Entry;
 import io.cinnabar.server.internal.type.MpopArgs;
@@ -644,7 +643,7 @@ public final class ZSetCommands {
         long count = 1;
         boolean hasCount = c.argc == 3;
         if (hasCount) {
-            if (!Num.string2ll(c.argBuf, c.argOff[2], c.argLen[2], c.ctx.tmp) || c.ctx.tmp[0] < 0) {
+            if (!Numbers.string2ll(c.argBuf, c.argOff[2], c.argLen[2], c.ctx.tmp) || c.ctx.tmp[0] < 0) {
                 c.error("ERR value is out of range, must be positive");
                 return;
             }
@@ -1098,7 +1097,7 @@ public final class ZSetCommands {
         for (int j = 2 + n; j < c.argc; j++) {
             if (c.argIs(j, "limit") && j < c.argc - 1) {
                 j++;
-                if (!Num.string2ll(c.argBuf, c.argOff[j], c.argLen[j], c.ctx.tmp) || c.ctx.tmp[0] < 0) {
+                if (!Numbers.string2ll(c.argBuf, c.argOff[j], c.argLen[j], c.ctx.tmp) || c.ctx.tmp[0] < 0) {
                     c.error("ERR LIMIT can't be negative");
                     return;
                 }

@@ -1,9 +1,8 @@
 package io.cinnabar.server.internal.type.zset;
 
-import io.cinnabar.server.internal.type.Members;
-import io.cinnabar.server.internal.config.Num;
 import io.cinnabar.server.internal.config.TypeLimits;
 import io.cinnabar.server.internal.keyspace.TypedValue;
+import io.cinnabar.server.internal.type.Members;
 
 import io.cinnabar.dict.Dict;
 import io.cinnabar.dict.DictEntry;
@@ -197,7 +196,7 @@ public final class ZSetValue implements TypedValue, Members {
         int ao;
         int al;
         if (lp.isInteger(p)) {
-            a = Num.ll2bytes(lp.getLong(p));
+            a = Numbers.ll2bytes(lp.getLong(p));
             ao = 0;
             al = a.length;
         } else {

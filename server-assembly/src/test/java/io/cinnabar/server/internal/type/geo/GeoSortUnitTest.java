@@ -1,5 +1,6 @@
 package io.cinnabar.server.internal.type.geo;
 
+import io.cinnabar.sds.Strtod;
 import io.cinnabar.server.internal.generic.SortCommand;
 import io.cinnabar.server.internal.type.Pqsort;
 
@@ -154,7 +155,7 @@ class GeoSortUnitTest {
 
     private static double strtod(String s, boolean ok) {
         double[] out = new double[1];
-        assertEquals(ok, SortCommand.strtod(s.getBytes(StandardCharsets.ISO_8859_1), out), s);
+        assertEquals(ok, SortCommand.strtod(new Strtod(), s.getBytes(StandardCharsets.ISO_8859_1), out), s);
         return out[0];
     }
 
