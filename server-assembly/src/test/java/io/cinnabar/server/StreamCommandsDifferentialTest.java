@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * is checked for its shape only. DUMP bytes are compared with Redis 7.2's in {@code DumpRestoreTest} (7.0 writes
  * RDB 10 / type 19, 7.2 RDB 11 / type 21).
  * <p>Known 7.2-vs-7.0 differences (COMPATIBILITY.md), not exercised or accepted explicitly: XINFO CONSUMERS has
- * 7.2's {@code inactive} field (accepted as a known difference); XREADGROUP, XCLAIM and XAUTOCLAIM create their
+ * 7.2's {@code inactive} field and XINFO STREAM FULL's consumers 7.2's {@code active-time} (accepted as known
+ * differences); XREADGROUP, XCLAIM and XAUTOCLAIM create their
  * consumer even when nothing is read or claimed (visible in XINFO; the tests read something first).
  */
 @Differential(server = CinnabarUnderTest.class)
@@ -540,6 +541,67 @@ class StreamCommandsDifferentialTest {
             c("XDEL", "s", "250-2", "300-0"),
             c("XINFO", "STREAM", "s"),
             c("XINFO", "GROUPS", "s"));
+        pair.assertSame();
+    }
+
+    private static final java.util.regex.Pattern FULL_TIMES = java.util.regex.Pattern.compile(
+        "(\\$9\r\nseen-time\r\n|\\$11\r\nactive-time\r\n"
+            + "|\\*4\r\n\\$\\d+\r\n[^\r]*\r\n\\$\\d+\r\n[^\r]*\r\n|\\*3\r\n\\$\\d+\r\n[^\r]*\r\n):\\d+\r\n");
+    private static final java.util.regex.Pattern ACTIVE_TIME =
+        java.util.regex.Pattern.compile("\\$11\r\nactive-time\r\n:-?\\d+\r\n");
+
+    @Test
+    void xinfoStreamFull() throws Exception {
+        // seen-time, active-time and the PEL's delivery-time are absolute ms: normalized to 0 (a -1 stays -1)
+        pair.normalize((command, reply) -> command.get(0).equalsIgnoreCase("XINFO")
+            ? FULL_TIMES.matcher(reply).replaceAll("$1:0\r\n") : reply);
+        // 7.2's FULL consumers have "active-time", 7.0's have not
+        pair.allow(new io.cinnabar.testkit.KnownDifference("7.2 XINFO STREAM FULL consumers add active-time",
+            (command, redis, ours) -> command.get(1).equalsIgnoreCase("STREAM")
+                && redis.equals(ACTIVE_TIME.matcher(ours).replaceAll("")
+                    .replace("*10\r\n$4\r\nname", "*8\r\n$4\r\nname")
+                    .replace("%5\r\n$4\r\nname", "%4\r\n$4\r\nname"))));
+        String[][] full = {
+            c("XINFO", "STREAM", "s", "FULL"),
+            c("XINFO", "STREAM", "s", "full", "COUNT", "3"),
+            c("XINFO", "STREAM", "s", "FULL", "count", "0"),
+            c("XINFO", "STREAM", "s", "FULL", "COUNT", "-7"),
+            c("XINFO", "STREAM", "s", "FULL", "COUNT", "1")};
+        sameAll(
+            c("XINFO", "STREAM", "nokey", "FULL"),
+            c("XADD", "s", "1-1", "a", "1"),
+            c("XINFO", "STREAM", "s", "FULL"),
+            c("XINFO", "STREAM", "s", "FULL", "COUNT"),
+            c("XINFO", "STREAM", "s", "FULL", "COUNT", "x"),
+            c("XINFO", "STREAM", "s", "FULL", "COUNT", "99999999999999999999"),
+            c("XINFO", "STREAM", "s", "FULL", "LIMIT", "3"),
+            c("XINFO", "stream", "s", "FULL", "COUNT", "3", "x"),
+            c("XINFO", "STREAM", "s", "NOTFULL"),
+            c("SET", "str", "v"),
+            c("XINFO", "STREAM", "str", "FULL"));
+        for (int i = 2; i <= 40; i++) {
+            pair.same("XADD", "s", i + "-" + (i % 3), "field" + (i % 4), "value" + i);
+        }
+        sameAll(full);
+        sameAll(
+            c("XGROUP", "CREATE", "s", "g", "0"),
+            c("XGROUP", "CREATE", "s", "empty", "$"),
+            c("XGROUP", "CREATE", "s", "g3", "5-0", "ENTRIESREAD", "3"),
+            c("XREADGROUP", "GROUP", "g", "alice", "COUNT", "14", "STREAMS", "s", ">"),
+            c("XREADGROUP", "GROUP", "g", "bob", "COUNT", "2", "STREAMS", "s", ">"),
+            c("XREADGROUP", "GROUP", "g3", "carol", "COUNT", "1", "STREAMS", "s", ">"),
+            c("XGROUP", "CREATECONSUMER", "s", "g3", "dave"),
+            c("XCLAIM", "s", "g", "bob", "0", "2-2", "3-0"),
+            c("XACK", "s", "g", "4-1", "5-2"),
+            c("XDEL", "s", "6-0", "39-0"));
+        sameAll(full);
+        // RESP3: the stream, each group and each consumer are maps
+        assertEquals(real.call("HELLO", "3").charAt(0), ours.call("HELLO", "3").charAt(0));
+        sameAll(full);
+        sameAll(
+            c("XINFO", "STREAM", "s", "FULL", "COUNT", "x"),
+            c("XTRIM", "s", "MAXLEN", "0"),
+            c("XINFO", "STREAM", "s", "FULL"));
         pair.assertSame();
     }
 

@@ -480,7 +480,7 @@ public final class StreamGroupCommands {
         }
     }
 
-    /** XINFO STREAM key (without FULL), XINFO GROUPS key, XINFO CONSUMERS key group, with 7.2's fields. */
+    /** XINFO STREAM key [FULL [COUNT n]], XINFO GROUPS key, XINFO CONSUMERS key group, with 7.2's fields. */
     static void xinfo(Client c, String opt) {
         Entry e = c.server.lookupRead(c, 2);
         if (e == null) {
@@ -550,15 +550,23 @@ public final class StreamGroupCommands {
                 }
             }
             default -> {
-                if (c.argc > 3) {
-                    if (c.argIs(3, "full")) { // the FULL form is not wired: said plainly, never answered wrongly
-                        c.error("ERR XINFO STREAM FULL is not supported by this server yet");
-                    } else {
-                        c.error("ERR unknown subcommand or wrong number of arguments for 'STREAM'. Try XINFO HELP.");
+                long count = 10; // FULL's default, so a huge stream does not stall the server
+                boolean full = c.argc > 3;
+                if (full) {
+                    int optc = c.argc - 3;
+                    if ((optc != 1 && optc != 3) || !c.argIs(3, "full") || (optc == 3 && !c.argIs(4, "count"))) {
+                        c.error("ERR unknown subcommand or wrong number of arguments for '" + c.argString(1)
+                            + "'. Try XINFO HELP.");
+                        return;
                     }
-                    return;
+                    if (optc == 3) {
+                        if (!c.argLong(5)) {
+                            return;
+                        }
+                        count = c.ctx.tmp[0] < 0 ? 10 : c.ctx.tmp[0];
+                    }
                 }
-                c.map(10);
+                c.map(full ? 9 : 10);
                 c.bulk("length");
                 c.integer(s.length());
                 c.bulk("radix-tree-keys");
@@ -573,12 +581,108 @@ public final class StreamGroupCommands {
                 c.integer(s.entriesAdded());
                 c.bulk("recorded-first-entry-id");
                 c.bulk(s.firstId().toBytes());
+                if (full) {
+                    xinfoStreamFull(c, s, count);
+                    return;
+                }
                 c.bulk("groups");
                 c.integer(s.groupCount());
                 c.bulk("first-entry");
                 edgeEntry(c, s, true);
                 c.bulk("last-entry");
                 edgeEntry(c, s, false);
+            }
+        }
+    }
+
+    /** How many of {@code size} items a FULL reply shows under COUNT {@code count} (0: all). */
+    private static long capped(long size, long count) {
+        return count == 0 ? size : Math.min(size, count);
+    }
+
+    /**
+     * The rest of XINFO STREAM key FULL [COUNT n] after the common fields, as Redis 7.2: entries (at most
+     * {@code count}, 0 meaning all), then every group with its PEL (at most {@code count} nacks, as [id, consumer,
+     * delivery-time, delivery-count]) and every consumer with seen-time, active-time (absolute ms) and its PEL
+     * (at most {@code count} nacks, as [id, delivery-time, delivery-count]).
+     */
+    private static void xinfoStreamFull(Client c, StreamValue s, long count) {
+        c.bulk("entries");
+        List<StreamValue.Entry> entries = s.range(StreamId.MIN, StreamId.MAX, false, count);
+        c.array(entries.size());
+        for (StreamValue.Entry en : entries) {
+            StreamCommands.replyEntry(c, en);
+        }
+        c.bulk("groups");
+        if (s.groups() == null) {
+            c.array(0);
+            return;
+        }
+        c.array(s.groups().size());
+        io.cinnabar.rax.RaxIterator<StreamGroup> git = s.groups().iterator();
+        git.seekFirst();
+        while (git.next()) {
+            StreamGroup g = git.value();
+            c.map(7);
+            c.bulk("name");
+            c.bulk(g.name());
+            c.bulk("last-delivered-id");
+            c.bulk(g.lastId().toBytes());
+            c.bulk("entries-read");
+            if (g.entriesRead() != StreamGroup.INVALID_ENTRIES_READ) {
+                c.integer(g.entriesRead());
+            } else {
+                c.nullBulk();
+            }
+            c.bulk("lag");
+            Long lag = s.lag(g);
+            if (lag != null) {
+                c.integer(lag);
+            } else {
+                c.nullBulk();
+            }
+            c.bulk("pel-count");
+            c.integer(g.pel().size());
+            c.bulk("pending");
+            long n = capped(g.pel().size(), count);
+            c.array(n);
+            io.cinnabar.rax.RaxIterator<StreamNack> pit = g.pel().iterator();
+            pit.seekFirst();
+            for (long i = 0; i < n && pit.next(); i++) {
+                StreamNack nack = pit.value();
+                c.array(4);
+                c.bulk(StreamId.fromKey(pit.key(), 0).toBytes());
+                c.bulk(nack.consumer().name());
+                c.integer(nack.deliveryTime());
+                c.integer(nack.deliveryCount());
+            }
+            c.bulk("consumers");
+            c.array(g.consumers().size());
+            io.cinnabar.rax.RaxIterator<StreamConsumer> cit = g.consumers().iterator();
+            cit.seekFirst();
+            while (cit.next()) {
+                StreamConsumer sc = cit.value();
+                c.map(5);
+                c.bulk("name");
+                c.bulk(sc.name());
+                c.bulk("seen-time");
+                c.integer(sc.seenTime());
+                c.bulk("active-time");
+                c.integer(sc.activeTime());
+                c.bulk("pel-count");
+                c.integer(sc.pel().size());
+                c.bulk("pending");
+                long m = capped(sc.pel().size(), count);
+                c.array(m);
+                io.cinnabar.rax.RaxIterator<StreamNack> cpit = sc.pel().iterator();
+                cpit.seekFirst();
+                for (long i = 0; i < m && cpit.next(); i++) {
+                    StreamNack nack = cpit.value();
+                    c.array(3);
+                    c.bulk(StreamId.fromKey(cpit.key(), 0).toBytes());
+                    c.integer(nack.deliveryTime());
+                    c.integer(nack.deliveryCount());
+                }
             }
         }
     }
