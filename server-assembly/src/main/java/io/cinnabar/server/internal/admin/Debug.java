@@ -95,13 +95,13 @@ public final class Debug {
     }
 
     private static void sleep(Client c) {
-        double secs;
-        try {
-            secs = Double.parseDouble(c.argString(2));
-        } catch (NumberFormatException e) {
-            secs = 0;
-        }
-        long ms = (long) (secs * 1000);
+        // Redis reads the number with strtod and ignores what follows it ("0.5s" sleeps half a second, "x" not at all)
+        byte[] arg = c.arg(2);
+        double secs = new io.cinnabar.sds.Strtod().parse(arg, 0, io.cinnabar.sds.Strtod.cStringLength(arg, 0, arg.length))
+            .value();
+        // C converts secs * 1e6 to long long; out of range (inf, nan, huge) x86 gives LLONG_MIN, i.e. no sleep
+        double us = secs * 1e6;
+        long ms = us > -9.223372036854776E18 && us < 9.223372036854776E18 ? (long) us / 1000 : 0;
         try {
             if (ms > 0) {
                 Thread.sleep(ms);
