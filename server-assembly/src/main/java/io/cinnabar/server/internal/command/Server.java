@@ -58,6 +58,15 @@ public final class Server {
     public PropagationHook propagation;
     /** MULTI/EXEC queuing and WATCH (multi.Transactions, wired by Assembly). */
     public Transactions transactions;
+    /** Users and permissions (acl.Acl, wired by Assembly); null only before Assembly wires it. */
+    public AccessControl acl;
+    /**
+     * Whether a connection must authenticate before running commands: the default user has a password or is
+     * off (Redis's authRequired). Kept by the ACL code.
+     */
+    public boolean defaultAuthRequired;
+    /** The CLIENT LIST line of a client (admin's formatter, wired by Assembly), for ACL LOG's client-info. */
+    public java.util.function.Function<Client, String> clientInfo = c -> "id=" + c.id;
     public Client current;
     public long memPeak;
     /** Heap in use once the server was initialized (INFO used_memory_startup). */
@@ -67,7 +76,6 @@ public final class Server {
     public int hz;
     public long timeoutSec;
     public long maxclients;
-    public String requirepass;
     public boolean protectedMode;
     public long queryBufLimit;
     public long protoMaxBulkLen;
@@ -165,8 +173,9 @@ public final class Server {
             case "timeout" -> timeoutSec = config.getLong("timeout");
             case "maxclients" -> maxclients = config.getLong("maxclients");
             case "requirepass" -> {
-                String p = config.get("requirepass");
-                requirepass = p.isEmpty() ? null : p;
+                if (acl != null) {
+                    acl.requirepass(config.get("requirepass"));
+                }
             }
             case "protected-mode" -> protectedMode = config.getBool("protected-mode");
             case "client-query-buffer-limit" -> queryBufLimit = config.getLong("client-query-buffer-limit");
@@ -246,19 +255,27 @@ public final class Server {
             flagTransaction(c);
             return;
         }
-        if (requirepass != null && !c.authenticated && !cmd.has(Command.NO_AUTH)) {
+        if (defaultAuthRequired && !c.authenticated && !cmd.has(Command.NO_AUTH)) {
             c.error("NOAUTH Authentication required.");
             cmd.rejectedCalls++;
             flagTransaction(c);
             return;
         }
-        if (c.inMulti) {
-            if (cmd.has(Command.NO_MULTI)) {
-                c.error("ERR Command not allowed inside a transaction");
-                cmd.rejectedCalls++;
-                flagTransaction(c);
-                return;
+        if (c.inMulti && cmd.has(Command.NO_MULTI)) {
+            c.error("ERR Command not allowed inside a transaction");
+            cmd.rejectedCalls++;
+            flagTransaction(c);
+            return;
+        }
+        AccessControl.User user = c.user;
+        if (user != null && !user.unrestricted() && !acl.permits(c, cmd)) {
+            cmd.rejectedCalls++;
+            if (c.inMulti) {
+                transactions.flagError(c);
             }
+            return;
+        }
+        if (c.inMulti) {
             if (!controlsTransaction(cmd)) {
                 transactions.queue(c, cmd);
                 return;
