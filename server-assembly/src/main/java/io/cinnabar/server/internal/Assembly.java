@@ -15,6 +15,7 @@ import io.cinnabar.server.internal.generic.SortCommand;
 import io.cinnabar.server.internal.multi.Transactions;
 import io.cinnabar.server.internal.net.EventLoop;
 import io.cinnabar.server.internal.persist.DumpCommands;
+import io.cinnabar.server.internal.pubsub.PubSubService;
 import io.cinnabar.server.internal.type.geo.GeoCommands;
 import io.cinnabar.server.internal.type.hash.HashCommands;
 import io.cinnabar.server.internal.type.hll.HllCommands;
@@ -58,7 +59,11 @@ public final class Assembly {
         Transactions transactions = new Transactions(server);
         server.transactions = transactions;
         server.keyspace.addListener(transactions);
+        PubSubService pubsub = new PubSubService(server);
+        server.pubsub = pubsub;
+        server.keyspace.addListener(pubsub.tracking());
         registerAll(server.commands, blocking, transactions);
+        pubsub.register(server.commands);
         EventLoop loop = new EventLoop(server);
         return new Assembly(server, loop, propagator);
     }
