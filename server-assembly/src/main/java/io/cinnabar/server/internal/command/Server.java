@@ -63,6 +63,8 @@ public final class Server {
     public Client current;
     /** Commands being executed (1 for a command, 2 inside EXEC): 0 between commands (Redis's execution_nesting). */
     public int nesting;
+    /** DEBUG PAUSE-CRON: the cron does nothing while set. */
+    public boolean pauseCron;
     public long memPeak;
     /** Heap in use once the server was initialized (INFO used_memory_startup). */
     public long memStartup;
@@ -464,6 +466,9 @@ public final class Server {
     public void cron() {
         long now = System.currentTimeMillis();
         updateClock(now);
+        if (pauseCron) {
+            return; // DEBUG PAUSE-CRON 1: no cron work (expiry, client timeouts and limits, stats) until resumed
+        }
         stats.sample(now);
         loop.clientsCron(now);
         activeExpireCycle(false);
