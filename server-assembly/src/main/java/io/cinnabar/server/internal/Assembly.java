@@ -62,6 +62,7 @@ public final class Assembly {
         PubSubService pubsub = new PubSubService(server);
         server.pubsub = pubsub;
         server.keyspace.addListener(pubsub.tracking());
+        server.keyspace.events.setPublisher(pubsub::publish);
         registerAll(server.commands, blocking, transactions);
         pubsub.register(server.commands);
         EventLoop loop = new EventLoop(server);
