@@ -13,8 +13,7 @@ BYTES="${3:-16}"
 command -v redis-server >/dev/null || { echo "needs redis-server: apt-get install -y redis-server" >&2; exit 1; }
 . "$root/bin/lib/jdk.sh"
 "$root/bin/cinnabar-server" --version >/dev/null   # builds the jar when needed
-java_bin="${JAVA:-$(command -v java)}"
-for j in /usr/lib/jvm/temurin-25*/bin/java /usr/lib/jvm/*-21*/bin/java; do [ -x "$j" ] && java_bin="$j" && break; done
+java_bin="$JAVA"   # a JDK 21+ found by bin/lib/jdk.sh (runs PubSubBench.java with the source launcher)
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_up() { for _ in $(seq 1 300); do redis-cli -p "$1" ping >/dev/null 2>&1 && return 0; sleep 0.1; done; return 1; }
