@@ -275,6 +275,28 @@ class PubSubClientsTest {
         }
     }
 
+    @Test
+    void trackingTableMaxKeysEvictsWithInvalidations() throws Exception {
+        try (RespClient c = new RespClient(server.port()); RespClient admin = new RespClient(server.port())) {
+            assertEquals("+OK\r\n", admin.call("CONFIG", "SET", "tracking-table-max-keys", "1"));
+            try {
+                c.call("HELLO", "3");
+                assertEquals("+OK\r\n", c.call("CLIENT", "TRACKING", "on"));
+                c.call("GET", "evict:a");
+                c.call("GET", "evict:b"); // two keys remembered: one over the limit
+                String push = c.call("PING"); // the limit is applied before the next command runs
+                assertTrue(push.equals(">2\r\n$10\r\ninvalidate\r\n*1\r\n$7\r\nevict:a\r\n")
+                    || push.equals(">2\r\n$10\r\ninvalidate\r\n*1\r\n$7\r\nevict:b\r\n"), push);
+                assertEquals("+PONG\r\n", c.read());
+                String info = admin.call("INFO", "stats");
+                assertTrue(info.contains("tracking_total_keys:1\r\n") && info.contains("tracking_total_items:1\r\n"),
+                    info);
+            } finally {
+                admin.call("CONFIG", "SET", "tracking-table-max-keys", "1000000");
+            }
+        }
+    }
+
     interface Check {
         boolean ok() throws Exception;
     }
