@@ -276,6 +276,9 @@ public final class KeyCommands {
                 c.server.dirty += d.size();
                 c.server.keyspace.flush(d);
             }
+            if (c.server.persistence != null) {
+                c.server.persistence.flushedAll(); // stops a background RDB save; saves when save points exist
+            }
             c.server.dirty++;
         } else {
             c.server.dirty += c.db.size();
