@@ -15,6 +15,8 @@ import io.cinnabar.server.internal.generic.SortCommand;
 import io.cinnabar.server.internal.multi.Transactions;
 import io.cinnabar.server.internal.net.EventLoop;
 import io.cinnabar.server.internal.persist.DumpCommands;
+import io.cinnabar.server.internal.persist.FunctionStore;
+import io.cinnabar.server.internal.persist.rdb.RdbPersistence;
 import io.cinnabar.server.internal.type.geo.GeoCommands;
 import io.cinnabar.server.internal.type.hash.HashCommands;
 import io.cinnabar.server.internal.type.hll.HllCommands;
@@ -58,7 +60,10 @@ public final class Assembly {
         Transactions transactions = new Transactions(server);
         server.transactions = transactions;
         server.keyspace.addListener(transactions);
+        RdbPersistence rdb = new RdbPersistence(server, new FunctionStore.Held());
+        server.persistence = rdb;
         registerAll(server.commands, blocking, transactions);
+        rdb.register(server.commands);
         EventLoop loop = new EventLoop(server);
         return new Assembly(server, loop, propagator);
     }

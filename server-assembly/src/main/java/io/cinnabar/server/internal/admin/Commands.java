@@ -235,12 +235,15 @@ public final class Commands {
         boolean nosave = false;
         boolean save = false;
         boolean abort = false;
+        boolean force = false;
         for (int j = 1; j < c.argc; j++) {
             if (c.argIs(j, "nosave")) {
                 nosave = true;
             } else if (c.argIs(j, "save")) {
                 save = true;
-            } else if (c.argIs(j, "now") || c.argIs(j, "force")) {
+            } else if (c.argIs(j, "force")) {
+                force = true;
+            } else if (c.argIs(j, "now")) {
                 continue;
             } else if (c.argIs(j, "abort")) {
                 abort = true;
@@ -257,8 +260,7 @@ public final class Commands {
             c.error("ERR No shutdown in progress.");
             return;
         }
-        if (save) {
-            c.server.log.warning("Error trying to save the DB: RDB persistence is not implemented by this server");
+        if (!c.server.prepareShutdown(save, nosave, force)) {
             c.error("ERR Errors trying to SHUTDOWN. Check logs.");
             return;
         }

@@ -59,6 +59,8 @@ public final class Server {
     public PropagationHook propagation;
     /** MULTI/EXEC queuing and WATCH (multi.Transactions, wired by Assembly). */
     public Transactions transactions;
+    /** SAVE/BGSAVE state, save points, MISCONF, shutdown save, load at startup (persist.rdb, wired by Assembly). */
+    public PersistenceHook persistence;
     public Client current;
     public long memPeak;
     /** Heap in use once the server was initialized (INFO used_memory_startup). */
@@ -116,6 +118,9 @@ public final class Server {
             + "Port: " + config.get("port") + ", PID: " + log.pid());
         log.notice("Running mode=standalone, port=" + config.get("port") + ".");
         log.notice("Server initialized");
+        if (persistence != null) {
+            persistence.loadAtStartup();
+        }
         memStartup = usedMemory();
         if (loop.port() != 0 || !config.get("port").equals("0")) {
             log.notice("Ready to accept connections tcp");
@@ -132,11 +137,28 @@ public final class Server {
         shutdownAsap = true;
     }
 
+    private boolean shutdownLogged;
+
+    /**
+     * Redis's prepareForShutdown: logs the request once and runs the persistence step (stop a background save,
+     * final save); false when the save failed and the server must keep running.
+     */
+    public boolean prepareShutdown(boolean save, boolean nosave, boolean force) {
+        if (!shutdownLogged) {
+            log.notice("User requested shutdown...");
+            shutdownLogged = true;
+        }
+        if (persistence != null && !persistence.prepareShutdown(save, nosave, force)) {
+            shutdownLogged = false;
+            return false;
+        }
+        return true;
+    }
+
     /** Called after the event loop has stopped. */
     public void stopped() {
-        log.notice("User requested shutdown...");
-        if (!config.get("save").isEmpty()) {
-            log.warning("Not saving the final RDB snapshot: RDB persistence is not implemented by this server yet.");
+        if (!shutdownLogged) {
+            log.notice("User requested shutdown...");
         }
         String pidfile = config.get("pidfile");
         if (!pidfile.isEmpty()) {
@@ -261,6 +283,15 @@ public final class Server {
             cmd.rejectedCalls++;
             flagTransaction(c);
             return;
+        }
+        if (persistence != null && (cmd.has(Command.WRITE) || cmd.fullName.equals("ping"))) {
+            String err = persistence.writeError(); // MISCONF after a failed background save
+            if (err != null) {
+                c.error(err);
+                cmd.rejectedCalls++;
+                flagTransaction(c);
+                return;
+            }
         }
         if (c.inMulti) {
             if (cmd.has(Command.NO_MULTI)) {
@@ -410,6 +441,9 @@ public final class Server {
         stats.sample(now);
         loop.clientsCron(now);
         activeExpireCycle(false);
+        if (persistence != null) {
+            persistence.cron(now);
+        }
         if (config.getBool("activerehashing")) {
             rehashOneDb();
         }

@@ -174,6 +174,8 @@ public final class Config {
         b rdb-save-incremental-fsync yes
         b rdbchecksum yes imm
         b rdbcompression yes
+        i rdb-key-save-delay 0 -2147483648 INT
+        i cinnabar-rdb-version 11 10 11
         m repl-backlog-size 1048576 1 LL
         i repl-backlog-ttl 3600 0 LL
         b repl-disable-tcp-nodelay no
