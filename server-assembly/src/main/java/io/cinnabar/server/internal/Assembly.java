@@ -17,6 +17,7 @@ import io.cinnabar.server.internal.net.EventLoop;
 import io.cinnabar.server.internal.persist.DumpCommands;
 import io.cinnabar.server.internal.persist.FunctionStore;
 import io.cinnabar.server.internal.persist.rdb.RdbPersistence;
+import io.cinnabar.server.internal.pubsub.PubSubService;
 import io.cinnabar.server.internal.type.geo.GeoCommands;
 import io.cinnabar.server.internal.type.hash.HashCommands;
 import io.cinnabar.server.internal.type.hll.HllCommands;
@@ -62,8 +63,13 @@ public final class Assembly {
         server.keyspace.addListener(transactions);
         RdbPersistence rdb = new RdbPersistence(server, new FunctionStore.Held());
         server.persistence = rdb;
-        registerAll(server.commands, blocking, transactions);
         rdb.register(server.commands);
+        PubSubService pubsub = new PubSubService(server);
+        server.pubsub = pubsub;
+        server.keyspace.addListener(pubsub.tracking());
+        server.keyspace.events.setPublisher(pubsub::publish);
+        registerAll(server.commands, blocking, transactions);
+        pubsub.register(server.commands);
         EventLoop loop = new EventLoop(server);
         return new Assembly(server, loop, propagator);
     }

@@ -100,6 +100,10 @@ public final class Client {
     public boolean denyBlocking;
     /** The transaction code's record of this client (queued commands, watched keys), or null. */
     public Transactions.State tx;
+    /** Set while the client subscribes to a channel, pattern or shard channel (Redis's CLIENT_PUBSUB). */
+    public boolean pubsub;
+    /** The Pub/Sub code's record of this client (subscriptions, tracking), or null. */
+    public PubSub.State ps;
 
     public Client(Server server, long id, SocketChannel ch, String addr, String laddr, boolean unix) {
         this.server = server;

@@ -18,7 +18,7 @@ public final class Command {
     }
 
     public static final int WRITE = 1;
-    static final int READONLY = 1 << 1;
+    public static final int READONLY = 1 << 1;
     static final int DENYOOM = 1 << 2;
     static final int ADMIN = 1 << 3;
     static final int NOSCRIPT = 1 << 4;
@@ -30,7 +30,7 @@ public final class Command {
     static final int SKIP_SLOWLOG = 1 << 10;
     static final int NO_MULTI = 1 << 11;
     static final int MOVABLEKEYS = 1 << 12;
-    static final int PUBSUB = 1 << 13;
+    public static final int PUBSUB = 1 << 13;
     static final int BLOCKING = 1 << 14;
 
     public final String fullName;

@@ -61,7 +61,13 @@ public final class Server {
     public Transactions transactions;
     /** SAVE/BGSAVE state, save points, MISCONF, shutdown save, load at startup (persist.rdb, wired by Assembly). */
     public PersistenceHook persistence;
+    /** Pub/Sub and client-side caching (pubsub.PubSubService, wired by Assembly). */
+    public PubSub pubsub;
     public Client current;
+    /** Commands being executed (1 for a command, 2 inside EXEC): 0 between commands (Redis's execution_nesting). */
+    public int nesting;
+    /** DEBUG PAUSE-CRON: the cron does nothing while set. */
+    public boolean pauseCron;
     public long memPeak;
     /** Heap in use once the server was initialized (INFO used_memory_startup). */
     public long memStartup;
@@ -77,6 +83,10 @@ public final class Server {
     public long outHard;
     public long outSoft;
     public long outSoftSecs;
+    /** The pubsub class of client-output-buffer-limit: clients subscribed to something. */
+    public long outPubsubHard;
+    public long outPubsubSoft;
+    public long outPubsubSoftSecs;
     public long maxmemory;
     boolean noSharedIntegers;
     long slowlogThreshold;
@@ -199,6 +209,13 @@ public final class Server {
                 outHard = Long.parseLong(t[1]);
                 outSoft = Long.parseLong(t[2]);
                 outSoftSecs = Long.parseLong(t[3]);
+                for (int i = 0; i + 3 < t.length; i += 4) {
+                    if (t[i].equals("pubsub")) {
+                        outPubsubHard = Long.parseLong(t[i + 1]);
+                        outPubsubSoft = Long.parseLong(t[i + 2]);
+                        outPubsubSoftSecs = Long.parseLong(t[i + 3]);
+                    }
+                }
             }
             case "maxmemory-policy", "maxmemory" -> {
                 String p = config.get("maxmemory-policy");
@@ -293,6 +310,16 @@ public final class Server {
                 return;
             }
         }
+        if (c.pubsub && c.resp == 2 && !allowedWhileSubscribed(cmd)) {
+            c.error("ERR Can't execute '" + cmd.fullName + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / "
+                + "RESET are allowed in this context");
+            cmd.rejectedCalls++;
+            flagTransaction(c);
+            return;
+        }
+        if (pubsub.trackingClients() != 0) {
+            pubsub.beforeCommand();
+        }
         if (c.inMulti) {
             if (cmd.has(Command.NO_MULTI)) {
                 c.error("ERR Command not allowed inside a transaction");
@@ -306,7 +333,17 @@ public final class Server {
             }
         }
         call(c, cmd);
+        pubsub.afterCommand(c, cmd);
         blocking.handleReady();
+    }
+
+    /** The commands a RESP2 client may send while subscribed (Redis's processCommand). */
+    private static boolean allowedWhileSubscribed(Command cmd) {
+        return switch (cmd.fullName) {
+            case "ping", "subscribe", "ssubscribe", "unsubscribe", "sunsubscribe", "psubscribe", "punsubscribe",
+                 "quit", "reset" -> true;
+            default -> false;
+        };
     }
 
     /** A command refused while c is in MULTI makes its EXEC fail with EXECABORT (Redis's flagTransaction). */
@@ -348,8 +385,17 @@ public final class Server {
         long errorsBefore = stats.totalErrorReplies;
         long dirtyBefore = keyspace.dirty;
         long t0 = System.nanoTime();
-        cmd.handler.run(c);
-        long usec = (System.nanoTime() - t0) / 1000;
+        long usec;
+        nesting++;
+        try {
+            cmd.handler.run(c);
+            usec = (System.nanoTime() - t0) / 1000;
+            if (pubsub.trackingClients() != 0) {
+                pubsub.afterCall(c, cmd);
+            }
+        } finally {
+            nesting--;
+        }
         c.lastCmd = cmd.fullName;
         if (c.blocked != null) {
             return; // as in Redis 7.2, a blocked command is counted once it completes (BlockingKeys)
@@ -438,6 +484,9 @@ public final class Server {
     public void cron() {
         long now = System.currentTimeMillis();
         updateClock(now);
+        if (pauseCron) {
+            return; // DEBUG PAUSE-CRON 1: no cron work (expiry, client timeouts and limits, stats) until resumed
+        }
         stats.sample(now);
         loop.clientsCron(now);
         activeExpireCycle(false);
