@@ -1,6 +1,8 @@
 package io.cinnabar.server.internal;
 
 import io.cinnabar.server.internal.propagate.Propagator;
+import io.cinnabar.server.internal.acl.Acl;
+import io.cinnabar.server.internal.acl.AclCommands;
 import io.cinnabar.server.internal.admin.Commands;
 import io.cinnabar.server.internal.admin.LatencyReport;
 import io.cinnabar.server.internal.admin.ServerCommands;
@@ -70,6 +72,11 @@ public final class Assembly {
         server.keyspace.events.setPublisher(pubsub::publish);
         registerAll(server.commands, blocking, transactions);
         pubsub.register(server.commands);
+        Acl acl = new Acl(server);
+        server.acl = acl;
+        server.clientInfo = c -> Commands.clientInfo(c, c);
+        AclCommands.register(server.commands, acl);
+        acl.loadAtStartup();
         EventLoop loop = new EventLoop(server);
         return new Assembly(server, loop, propagator);
     }

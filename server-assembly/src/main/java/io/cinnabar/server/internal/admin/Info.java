@@ -363,8 +363,8 @@ public final class Info {
         f(b, "instantaneous_eventloop_duration_usec", t.instantaneous(Stats.M_DURATION));
         f(b, "acl_access_denied_auth", t.aclDeniedAuth);
         f(b, "acl_access_denied_cmd", t.aclDeniedCmd);
-        f(b, "acl_access_denied_key", 0);
-        f(b, "acl_access_denied_channel", 0);
+        f(b, "acl_access_denied_key", t.aclDeniedKey);
+        f(b, "acl_access_denied_channel", t.aclDeniedChannel);
     }
 
     private static void replication(Server s, StringBuilder b) {

@@ -63,6 +63,15 @@ public final class Server {
     public PersistenceHook persistence;
     /** Pub/Sub and client-side caching (pubsub.PubSubService, wired by Assembly). */
     public PubSub pubsub;
+    /** Users and permissions (acl.Acl, wired by Assembly); null only before Assembly wires it. */
+    public AccessControl acl;
+    /**
+     * Whether a connection must authenticate before running commands: the default user has a password or is
+     * off (Redis's authRequired). Kept by the ACL code.
+     */
+    public boolean defaultAuthRequired;
+    /** The CLIENT LIST line of a client (admin's formatter, wired by Assembly), for ACL LOG's client-info. */
+    public java.util.function.Function<Client, String> clientInfo = c -> "id=" + c.id;
     public Client current;
     /** Commands being executed (1 for a command, 2 inside EXEC): 0 between commands (Redis's execution_nesting). */
     public int nesting;
@@ -76,7 +85,6 @@ public final class Server {
     public int hz;
     public long timeoutSec;
     public long maxclients;
-    public String requirepass;
     public boolean protectedMode;
     public long queryBufLimit;
     public long protoMaxBulkLen;
@@ -198,8 +206,9 @@ public final class Server {
             case "timeout" -> timeoutSec = config.getLong("timeout");
             case "maxclients" -> maxclients = config.getLong("maxclients");
             case "requirepass" -> {
-                String p = config.get("requirepass");
-                requirepass = p.isEmpty() ? null : p;
+                if (acl != null) {
+                    acl.requirepass(config.get("requirepass"));
+                }
             }
             case "protected-mode" -> protectedMode = config.getBool("protected-mode");
             case "client-query-buffer-limit" -> queryBufLimit = config.getLong("client-query-buffer-limit");
@@ -295,10 +304,24 @@ public final class Server {
             flagTransaction(c);
             return;
         }
-        if (requirepass != null && !c.authenticated && !cmd.has(Command.NO_AUTH)) {
+        if (defaultAuthRequired && !c.authenticated && !cmd.has(Command.NO_AUTH)) {
             c.error("NOAUTH Authentication required.");
             cmd.rejectedCalls++;
             flagTransaction(c);
+            return;
+        }
+        if (c.inMulti && cmd.has(Command.NO_MULTI)) {
+            c.error("ERR Command not allowed inside a transaction");
+            cmd.rejectedCalls++;
+            flagTransaction(c);
+            return;
+        }
+        AccessControl.User user = c.user;
+        if (user != null && !user.unrestricted() && !acl.permits(c, cmd)) {
+            cmd.rejectedCalls++;
+            if (c.inMulti) {
+                transactions.flagError(c);
+            }
             return;
         }
         if (persistence != null && (cmd.has(Command.WRITE) || cmd.fullName.equals("ping"))) {
@@ -321,12 +344,6 @@ public final class Server {
             pubsub.beforeCommand();
         }
         if (c.inMulti) {
-            if (cmd.has(Command.NO_MULTI)) {
-                c.error("ERR Command not allowed inside a transaction");
-                cmd.rejectedCalls++;
-                flagTransaction(c);
-                return;
-            }
             if (!controlsTransaction(cmd)) {
                 transactions.queue(c, cmd);
                 return;

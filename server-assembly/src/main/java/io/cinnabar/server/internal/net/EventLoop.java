@@ -344,7 +344,7 @@ public final class EventLoop implements Runnable, Connections {
             server.stats.rejectedConnections++;
             return;
         }
-        if (server.protectedMode && server.requirepass == null && !local) {
+        if (server.protectedMode && server.acl.defaultNoPass() && !local) {
             ch.write(ByteBuffer.wrap(DENIED));
             ch.close();
             server.stats.rejectedConnections++;
@@ -352,7 +352,7 @@ public final class EventLoop implements Runnable, Connections {
         }
         Client c = new Client(server, server.nextClientId++, ch, addr, laddr, unix);
         c.db = server.dbs[0];
-        c.authenticated = server.requirepass == null;
+        c.authenticated = !server.defaultAuthRequired;
         c.key = ch.register(selector, SelectionKey.OP_READ, c);
         server.clients.put(c.id, c);
         server.log.verbose("Accepted " + addr);
