@@ -3,6 +3,7 @@ package io.cinnabar.server.internal;
 import io.cinnabar.server.internal.propagate.Propagator;
 import io.cinnabar.server.internal.admin.Commands;
 import io.cinnabar.server.internal.admin.LatencyReport;
+import io.cinnabar.server.internal.admin.MemoryCommands;
 import io.cinnabar.server.internal.admin.ServerCommands;
 import io.cinnabar.server.internal.blocking.BlockingKeys;
 import io.cinnabar.server.internal.command.CommandDocs;
@@ -86,6 +87,7 @@ public final class Assembly {
         transactions.register(t);
         t.impl("command|docs", CommandDocs::docs);
         LatencyReport.register(t);
+        MemoryCommands.register(t);
         Commands.register(t);
     }
 
