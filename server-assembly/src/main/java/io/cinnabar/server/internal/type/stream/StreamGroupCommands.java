@@ -892,11 +892,10 @@ public final class StreamGroupCommands {
             StreamValue s = values[i];
             if (!group) {
                 StreamId start = ids[i].increment();
-                List<StreamValue.Entry> list = start == null ? List.of()
-                    : s.range(start, StreamId.MAX, false, count);
-                c.array(list.size());
-                for (StreamValue.Entry en : list) {
-                    StreamCommands.replyEntry(c, en);
+                if (start == null) {
+                    c.array(0);
+                } else {
+                    StreamCommands.replyRange(c, s, start, StreamId.MAX, false, count);
                 }
                 continue;
             }
