@@ -108,7 +108,8 @@ class MemoryUsageDifferentialTest {
             both("HSET", "mixed", "f" + i, repeat('m', r.nextInt(100)));
         }
         both("HSET", "mixed", "long", repeat('x', 100));
-        within10("mixed");
+        // with the default 5 samples each server averages 5 pairs taken in its own (hash-seeded) table order, so
+        // mixed sizes give two different estimates by design; sampling everything gives the same number
         exact("mixed", "SAMPLES", "0");
         for (int i = 0; i < 600; i++) {
             both("HDEL", "big", "field" + i);
@@ -156,8 +157,11 @@ class MemoryUsageDifferentialTest {
         for (int i = 0; i < 1000; i++) {
             both("ZADD", "big", Integer.toString(i), "member" + i);
         }
-        within10("big");
         within10("big", "SAMPLES", "0");
+        // 5 sampled node levels per server: the default estimate varies by design; 25% bounds it (the element part
+        // would need its sampled nodes two levels apart on average to pass that)
+        long[] u = usage("big");
+        assertTrue(Math.abs(u[0] - u[1]) * 4 <= u[0], "redis " + u[0] + " ours " + u[1]);
         both("ZADD", "long", "1", repeat('z', 100));
         within10("long");
     }
