@@ -176,11 +176,9 @@ public final class StreamGroupCommands {
             }
             case "destroy" -> {
                 if (g != null && s.destroyGroup(groupName)) {
-                    c.modified(2, 1);
+                    c.modified(2, 1); // also wakes blocked XREADGROUP clients, which run again: NOGROUP (7.2)
                     c.notify(Notify.STREAM, "xgroup-destroy", 2);
                     c.integer(1);
-                    // wakes blocked XREADGROUP clients, which run again and answer NOGROUP (Redis 7.2)
-                    c.server.keyspace.signalModified(c.db, c.argBuf, c.argOff[2], c.argLen[2]);
                 } else {
                     c.integer(0);
                 }

@@ -178,12 +178,8 @@ public final class StringCommands {
         } else if ((flags & KEEPTTL) == 0 && e.volIdx >= 0) {
             c.server.keyspace.removeExpire(c.db, e);
         }
-        boolean wasStream = e.type == Entry.TYPE_STREAM;
         e.type = Entry.TYPE_STRING;
         e.setString(c.argBuf, c.argOff[valArg], c.argLen[valArg], c.ctx.tmp);
-        if (wasStream) { // Redis's dbSetValue: signalDeletedKeyAsReady wakes XREADGROUP clients (WRONGTYPE)
-            s.keyspace.signalModified(c.db, c.argBuf, c.argOff[keyArg], c.argLen[keyArg]);
-        }
         if (at != -1) {
             c.server.keyspace.setExpire(c.db, e, at);
         }
