@@ -5,6 +5,7 @@ import io.cinnabar.server.internal.acl.Acl;
 import io.cinnabar.server.internal.acl.AclCommands;
 import io.cinnabar.server.internal.admin.Commands;
 import io.cinnabar.server.internal.admin.LatencyReport;
+import io.cinnabar.server.internal.admin.MemoryCommands;
 import io.cinnabar.server.internal.admin.ServerCommands;
 import io.cinnabar.server.internal.blocking.BlockingKeys;
 import io.cinnabar.server.internal.command.CommandDocs;
@@ -104,6 +105,7 @@ public final class Assembly {
         transactions.register(t);
         t.impl("command|docs", CommandDocs::docs);
         LatencyReport.register(t);
+        MemoryCommands.register(t);
         Commands.register(t);
     }
 
