@@ -74,31 +74,20 @@ public final class Commands {
         }
     }
 
-    private static boolean checkPassword(Client c, String user, String pass) {
-        if (!user.equals("default")) {
-            return false;
-        }
-        String req = c.server.requirepass;
-        return req == null || req.equals(pass);
-    }
-
     static void auth(Client c) {
         if (c.argc > 3) {
             c.error(Shared.SYNTAX);
             return;
         }
-        String user = c.argc == 3 ? c.argString(1) : "default";
-        String pass = c.argString(c.argc - 1);
-        if (c.argc == 2 && c.server.requirepass == null) {
+        if (c.argc == 2 && c.server.acl.defaultNoPass()) {
             c.error("ERR AUTH <password> called without any password configured for the default user. "
                 + "Are you sure your configuration is correct?");
             return;
         }
-        if (checkPassword(c, user, pass)) {
-            c.authenticated = true;
+        String user = c.argc == 3 ? c.argString(1) : "default";
+        if (c.server.acl.authenticate(c, user, c.arg(c.argc - 1))) {
             c.ok();
         } else {
-            c.server.stats.aclDeniedAuth++;
             c.error("WRONGPASS invalid username-password pair or user is disabled.");
         }
     }
@@ -129,13 +118,13 @@ public final class Commands {
             ver = (int) v;
         }
         String user = null;
-        String pass = null;
+        byte[] pass = null;
         int nameArg = -1;
         for (int j = next; j < c.argc; j++) {
             int more = c.argc - j - 1;
             if (c.argIs(j, "auth") && more >= 2) {
                 user = c.argString(j + 1);
-                pass = c.argString(j + 2);
+                pass = c.arg(j + 2);
                 j += 2;
             } else if (c.argIs(j, "setname") && more >= 1) {
                 nameArg = j + 1;
@@ -145,13 +134,9 @@ public final class Commands {
                 return;
             }
         }
-        if (user != null) {
-            if (!checkPassword(c, user, pass)) {
-                c.server.stats.aclDeniedAuth++;
-                c.error("WRONGPASS invalid username-password pair or user is disabled.");
-                return;
-            }
-            c.authenticated = true;
+        if (user != null && !c.server.acl.authenticate(c, user, pass)) {
+            c.error("WRONGPASS invalid username-password pair or user is disabled.");
+            return;
         }
         if (!c.authenticated) {
             c.error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> "
@@ -203,7 +188,8 @@ public final class Commands {
         c.replyMode = Client.REPLY_ON;
         c.noEvict = false;
         c.noTouch = false;
-        c.authenticated = c.server.requirepass == null;
+        c.user = c.server.acl.defaultUser();
+        c.authenticated = !c.server.defaultAuthRequired;
         c.server.transactions.clientFreed(c); // discards the transaction and the watches
         c.server.pubsub.clientFreed(c); // tracking off, every subscription dropped without replies
         c.simple("RESET");
@@ -244,12 +230,15 @@ public final class Commands {
         boolean nosave = false;
         boolean save = false;
         boolean abort = false;
+        boolean force = false;
         for (int j = 1; j < c.argc; j++) {
             if (c.argIs(j, "nosave")) {
                 nosave = true;
             } else if (c.argIs(j, "save")) {
                 save = true;
-            } else if (c.argIs(j, "now") || c.argIs(j, "force")) {
+            } else if (c.argIs(j, "force")) {
+                force = true;
+            } else if (c.argIs(j, "now")) {
                 continue;
             } else if (c.argIs(j, "abort")) {
                 abort = true;
@@ -266,8 +255,7 @@ public final class Commands {
             c.error("ERR No shutdown in progress.");
             return;
         }
-        if (save) {
-            c.server.log.warning("Error trying to save the DB: RDB persistence is not implemented by this server");
+        if (!c.server.prepareShutdown(save, nosave, force)) {
             c.error("ERR Errors trying to SHUTDOWN. Check logs.");
             return;
         }
@@ -322,7 +310,7 @@ public final class Commands {
         return c.pubsub ? "pubsub" : "normal";
     }
 
-    static String clientInfo(Client self, Client c) {
+    public static String clientInfo(Client self, Client c) {
         long now = System.currentTimeMillis();
         int qbuf = c.qlen - c.qpos;
         return "id=" + c.id + " addr=" + c.addr + " laddr=" + c.laddr + " fd=-1 name=" + c.name()
@@ -334,7 +322,7 @@ public final class Commands {
             + c.enc.array().length + " rbp=" + c.enc.length() + " obl=" + c.pendingBytes() + " oll=0 omem=" + c.pendingBytes()
             + " tot-mem=" + (c.qbuf.length + c.enc.array().length + 1024) + " events=r" + (c.pendingBytes() > 0 ? "w" : "")
             + " cmd=" + (c == self ? (c.cmd == null ? "NULL" : c.cmd.fullName) : c.lastCmd)
-            + " user=default redir=" + c.server.pubsub.redirection(c) + " resp=" + c.resp + " lib-name=" + (c.libName == null ? "" : c.libName)
+            + " user=" + (c.user == null ? "default" : c.user.name()) + " redir=" + c.server.pubsub.redirection(c) + " resp=" + c.resp + " lib-name=" + (c.libName == null ? "" : c.libName)
             + " lib-ver=" + (c.libVer == null ? "" : c.libVer) + "\n";
     }
 

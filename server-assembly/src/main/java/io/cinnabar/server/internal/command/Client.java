@@ -75,6 +75,11 @@ public final class Client {
     public int dbIndex;
     public int resp = 2;
     public boolean authenticated;
+    /**
+     * The user the connection is authenticated as (at first the default user); null for a detached client,
+     * which, as Redis's internal clients, may run anything.
+     */
+    public AccessControl.User user;
     public String name;
     public String libName;
     public String libVer;
@@ -116,6 +121,7 @@ public final class Client {
         this.lastInteraction = ctime;
         this.argBuf = qbuf;
         this.ctx = server.ctx;
+        this.user = server.acl == null ? null : server.acl.defaultUser();
     }
 
     /**
@@ -126,6 +132,7 @@ public final class Client {
     public static Client detached(Server server) {
         Client c = new Client(server, server.nextClientId++, null, "", "", false);
         c.authenticated = true;
+        c.user = null;
         c.db = server.dbs[0];
         c.dbIndex = 0;
         return c;

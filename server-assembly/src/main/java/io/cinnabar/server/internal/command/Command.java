@@ -25,7 +25,7 @@ public final class Command {
     static final int LOADING = 1 << 5;
     static final int STALE = 1 << 6;
     static final int FAST = 1 << 7;
-    static final int NO_AUTH = 1 << 8;
+    public static final int NO_AUTH = 1 << 8;
     static final int SKIP_MONITOR = 1 << 9;
     static final int SKIP_SLOWLOG = 1 << 10;
     static final int NO_MULTI = 1 << 11;
@@ -46,6 +46,8 @@ public final class Command {
     public final List<Object> keySpecs;
     public final Map<String, Command> subcommands = new LinkedHashMap<>();
     final Command parent;
+    /** Index of this command or subcommand in the ACL command bitmaps (0 .. {@link CommandTable#aclIds()} - 1). */
+    public int aclId;
     /** The COMMAND DOCS map of this command (see {@link CommandDocs}); empty until the table loads the docs. */
     Map<String, Object> docs = Map.of();
     public Handler handler;
@@ -96,6 +98,11 @@ public final class Command {
             Command s = new Command((List<Object>) sub, this);
             subcommands.put(s.name, s);
         }
+    }
+
+    /** The container command of a subcommand, or null. */
+    public Command parent() {
+        return parent;
     }
 
     public boolean has(int flag) {

@@ -226,7 +226,12 @@ public final class EventLoop implements Runnable, Connections {
         try {
             while (!stop) {
                 if (server.shutdownAsap) {
-                    break;
+                    if (server.prepareShutdown(false, false, false)) {
+                        break;
+                    }
+                    server.shutdownAsap = false; // the final save failed: keep serving, as Redis does
+                    server.log.warning(server.shutdownReason + " received but errors trying to shut down the server, "
+                        + "check the logs for more information");
                 }
                 long now = System.currentTimeMillis();
                 if (now >= nextCronMs) {
@@ -235,12 +240,17 @@ public final class EventLoop implements Runnable, Connections {
                 }
                 server.activeExpireCycle(true);
                 server.blocking.beforeSleep();
+                boolean busy = server.persistence != null && server.persistence.beforeSleep(); // a snapshot's slice
                 server.pubsub.beforeSleep();
                 flushPending();
                 long wake = Math.min(nextCronMs, server.blocking.nextTimeoutMs()); // a blocked client's deadline
-                long wait = Math.max(1, wake - System.currentTimeMillis());
+                long wait = busy ? 0 : Math.max(1, wake - System.currentTimeMillis());
                 // the Consumer form hands each ready key over directly: no selected-keys set to fill and clear
-                selector.select(handler, wait);
+                if (busy) {
+                    selector.selectNow(handler);
+                } else {
+                    selector.select(handler, wait);
+                }
                 long t0 = cycleStartNs != 0 ? cycleStartNs : System.nanoTime();
                 cycleStartNs = 0;
                 closePending();
@@ -334,7 +344,7 @@ public final class EventLoop implements Runnable, Connections {
             server.stats.rejectedConnections++;
             return;
         }
-        if (server.protectedMode && server.requirepass == null && !local) {
+        if (server.protectedMode && server.acl.defaultNoPass() && !local) {
             ch.write(ByteBuffer.wrap(DENIED));
             ch.close();
             server.stats.rejectedConnections++;
@@ -342,7 +352,7 @@ public final class EventLoop implements Runnable, Connections {
         }
         Client c = new Client(server, server.nextClientId++, ch, addr, laddr, unix);
         c.db = server.dbs[0];
-        c.authenticated = server.requirepass == null;
+        c.authenticated = !server.defaultAuthRequired;
         c.key = ch.register(selector, SelectionKey.OP_READ, c);
         server.clients.put(c.id, c);
         server.log.verbose("Accepted " + addr);
