@@ -50,6 +50,10 @@ public final class Keyspace {
     public final KeyspaceEvents events = new KeyspaceEvents();
 
     private KeyspaceListener[] listeners = new KeyspaceListener[0];
+    /** The running snapshot's copy-before-write barrier, or null. */
+    private SnapshotBarrier barrier;
+    /** Snapshot epoch: every entry carries it except, during a snapshot, the keys not yet saved. */
+    private byte epoch;
 
     public Keyspace(int databases) {
         dbs = new Db[databases];
@@ -109,6 +113,9 @@ public final class Keyspace {
     /** Looks up a key for writing (lookupKeyWrite): lazy expiry and access time, no hit/miss counts. */
     public Entry lookupWrite(Db db, byte[] b, int off, int len, boolean noTouch) {
         Entry e = db.find(b, off, len);
+        if (e != null && e.snap != epoch) {
+            barrier.beforeChange(db, e);
+        }
         if (e != null && db.expired(e, cmdTimeMs)) {
             expireEntry(db, e);
             return null;
@@ -122,6 +129,9 @@ public final class Keyspace {
     /** Looks up without touching access time or stats (but still expiring). */
     public Entry lookupQuiet(Db db, byte[] b, int off, int len) {
         Entry e = db.find(b, off, len);
+        if (e != null && e.snap != epoch) {
+            barrier.beforeChange(db, e); // DEL, MOVE and COPY destinations, XCLAIM find their keys this way
+        }
         if (e != null && db.expired(e, cmdTimeMs)) {
             expireEntry(db, e);
             return null;
@@ -131,6 +141,9 @@ public final class Keyspace {
 
     /** Deletes a key whose expire time passed (lazily or from the active cycle) and tells the listeners. */
     public void expireEntry(Db db, Entry e) {
+        if (e.snap != epoch) {
+            barrier.beforeChange(db, e);
+        }
         db.remove(e);
         events.notify(Notify.EXPIRED, "expired", db, e.key, 0, e.klen());
         for (KeyspaceListener l : listeners) {
@@ -262,6 +275,9 @@ public final class Keyspace {
 
     /** Deletes a key (DEL, a value emptied by a pop, an overwritten or moved key); listeners see keyDeleted. */
     public void delete(Db db, Entry e) {
+        if (e.snap != epoch) {
+            barrier.beforeChange(db, e);
+        }
         db.remove(e);
         for (KeyspaceListener l : listeners) {
             l.keyDeleted(db, e.key, 0, e.klen());
@@ -309,11 +325,17 @@ public final class Keyspace {
 
     /** Sets e's expire time (unix ms). */
     public void setExpire(Db db, Entry e, long whenMs) {
+        if (e.snap != epoch) {
+            barrier.beforeChange(db, e); // GETEX changes the expire of a key it looked up for reading
+        }
         db.setExpire(e, whenMs);
     }
 
     /** Removes e's expire time (PERSIST, an overwrite without KEEPTTL). */
     public void removeExpire(Db db, Entry e) {
+        if (e.snap != epoch) {
+            barrier.beforeChange(db, e);
+        }
         db.removeExpire(e);
     }
 
@@ -321,6 +343,9 @@ public final class Keyspace {
     public void flush(Db db) {
         for (KeyspaceListener l : listeners) {
             l.flushing(db);
+        }
+        if (barrier != null) {
+            barrier.beforeFlush(db);
         }
         db.clear();
         for (KeyspaceListener l : listeners) {
@@ -333,7 +358,55 @@ public final class Keyspace {
         for (KeyspaceListener l : listeners) {
             l.swapping(dbs[a], dbs[b]);
         }
+        if (barrier != null) {
+            barrier.beforeSwap(dbs[a], dbs[b]);
+        }
         dbs[a].swapWith(dbs[b]);
+    }
+
+    // ---- snapshots (copy-before-write)
+
+    /**
+     * Starts a point-in-time snapshot: a new epoch makes every present key "not yet saved", and the barrier is
+     * called before any of them changes. One snapshot at a time. O(databases).
+     */
+    public void beginSnapshot(SnapshotBarrier b) {
+        if (barrier != null) {
+            throw new IllegalStateException("a snapshot is already running");
+        }
+        barrier = b;
+        epoch++;
+        for (Db db : dbs) {
+            db.epoch = epoch;
+        }
+    }
+
+    /**
+     * Ends the running snapshot. When it ended early (aborted), the keys it did not reach are marked saved so the
+     * next snapshot's epoch starts clean: O(keys) then, O(databases) otherwise.
+     */
+    public void endSnapshot(boolean complete) {
+        if (!complete) {
+            for (Db db : dbs) {
+                db.forEach(this::markSaved);
+            }
+        }
+        barrier = null;
+    }
+
+    /** Whether a snapshot is running. */
+    public boolean snapshotRunning() {
+        return barrier != null;
+    }
+
+    /** Whether the running snapshot has saved e already (or e was added after it started). */
+    public boolean saved(Entry e) {
+        return e.snap == epoch;
+    }
+
+    /** Marks e saved by the running snapshot. */
+    public void markSaved(Entry e) {
+        e.snap = epoch;
     }
 
     // ---- active expiry (Redis's activeExpireCycle)
