@@ -33,9 +33,13 @@ class KeyspaceEventsDifferentialTest {
     private static RealRedis redis;
     private static RespClient cmd;
     private static RespClient sub;
+    /** Publishes the sentinels (not cmd: inside MULTI its PUBLISH would be queued). */
+    private static RespClient pub;
     private static Assembly assembly;
     private static Server server;
     private static Client client;
+    /** Reads INFO (not client: inside MULTI its INFO would be queued). */
+    private static Client infoClient;
     private static final List<String> ourEvents = new ArrayList<>();
     private static int sentinel;
 
@@ -44,6 +48,7 @@ class KeyspaceEventsDifferentialTest {
         redis = RealRedis.start("--enable-debug-command", "yes");
         cmd = new RespClient(redis.port());
         sub = new RespClient(redis.port());
+        pub = new RespClient(redis.port());
         sub.call("PSUBSCRIBE", "__key*__:*");
         assertEquals("+OK\r\n", cmd.call("DEBUG", "SET-ACTIVE-EXPIRE", "0"));
         assembly = Assembly.create(io.cinnabar.server.internal.TestConfigs.noSave(), new ServerLog(new PrintStream(OutputStream.nullOutputStream())));
@@ -54,12 +59,14 @@ class KeyspaceEventsDifferentialTest {
             return 0;
         });
         client = Client.detached(server);
+        infoClient = Client.detached(server);
     }
 
     @AfterAll
     static void stop() throws Exception {
         assembly.loop().shutdown();
         sub.close();
+        pub.close();
         cmd.close();
         redis.close();
     }
@@ -69,6 +76,10 @@ class KeyspaceEventsDifferentialTest {
     }
 
     private static String ours(String... args) {
+        return ours(client, args);
+    }
+
+    private static String ours(Client client, String... args) {
         byte[][] argv = new byte[args.length][];
         for (int i = 0; i < args.length; i++) {
             argv[i] = args[i].getBytes(StandardCharsets.ISO_8859_1);
@@ -80,7 +91,7 @@ class KeyspaceEventsDifferentialTest {
     /** The events Redis published for the last command: pmessages up to the sentinel. */
     private static List<String> redisEvents() throws Exception {
         String mark = "__keysync__:" + (++sentinel);
-        cmd.call("PUBLISH", mark, "x");
+        pub.call("PUBLISH", mark, "x");
         List<String> out = new ArrayList<>();
         while (true) {
             String m = sub.read(); // *4 $8 pmessage $pattern $channel $message
@@ -110,8 +121,8 @@ class KeyspaceEventsDifferentialTest {
         both("FLUSHALL");
         both("SELECT", "0");
         both("CONFIG", "SET", "notify-keyspace-events", classes);
-        redisBase = dirty(cmd.call("INFO", "persistence"));
-        oursBase = dirty(ours("INFO", "persistence"));
+        redisBase = dirty(pub.call("INFO", "persistence"));
+        oursBase = dirty(ours(infoClient, "INFO", "persistence"));
     }
 
     private static void both(String... args) throws Exception {
@@ -139,8 +150,8 @@ class KeyspaceEventsDifferentialTest {
         List<String> re = redisEvents();
         assertEquals(re, new ArrayList<>(ourEvents), "events of " + line);
         ourEvents.clear();
-        long rd = dirty(cmd.call("INFO", "persistence")) - redisBase;
-        long od = dirty(ours("INFO", "persistence")) - oursBase;
+        long rd = dirty(pub.call("INFO", "persistence")) - redisBase;
+        long od = dirty(ours(infoClient, "INFO", "persistence")) - oursBase;
         assertEquals(rd, od, "rdb_changes_since_last_save after " + line);
     }
 
@@ -225,6 +236,24 @@ class KeyspaceEventsDifferentialTest {
             "XGROUP CREATECONSUMER x g c1", "XREADGROUP GROUP g c2 COUNT 1 STREAMS x >", "XACK x g 6-1 9-9",
             "XGROUP DELCONSUMER x g c2", "XGROUP DELCONSUMER x g nope", "XGROUP DESTROY x g", "XGROUP DESTROY x g",
             "DEL x ns");
+    }
+
+    @Test
+    void streamClaimsAndGroupReads() throws Exception {
+        run("KEA",
+            "XADD x 1-1 a 1", "XADD x 2-1 b 2", "XADD x 3-1 c 3", "XGROUP CREATE x g 0",
+            "XREADGROUP GROUP g c1 COUNT 2 STREAMS x >", "XREADGROUP GROUP g c1 STREAMS x 0",
+            "XREADGROUP GROUP g c2 NOACK COUNT 5 STREAMS x >", "XCLAIM x g c3 0 1-1", "XCLAIM x g c3 0 9-9",
+            "XCLAIM x g c1 0 1-1 2-1 JUSTID", "XAUTOCLAIM x g c4 0 0-0 COUNT 1", "XAUTOCLAIM x g c4 0 0-0",
+            "XDEL x 2-1", "XAUTOCLAIM x g c5 0 0-0", "XACK x g 1-1 2-1");
+    }
+
+    @Test
+    void otherDatabasesAndTransactions() throws Exception {
+        run("KEA",
+            "SELECT 3", "SET k v", "LPUSH l a", "EXPIRE k 100", "SWAPDB 3 4", "SELECT 4", "DEL k l",
+            "MULTI", "SET a 1", "INCR a", "RPUSH l x", "DEL a", "EXEC", "SET t v PXAT 1", "SET t v EXAT 1",
+            "SET t v EX 100 GET", "GETEX t PXAT 1", "FLUSHDB", "SELECT 0");
     }
 
     @ParameterizedTest(name = "classes {0}")

@@ -455,8 +455,9 @@ public final class Info {
                 if (v.length() > 0) {
                     v.append(',');
                 }
+                byte[] pb = p.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
                 v.append('p').append(p).append('=').append(String.format(Locale.ROOT, "%.3f",
-                    c.latency.percentile(Double.parseDouble(p))));
+                    c.latency.percentile(io.cinnabar.sds.Numbers.parseDouble(pb, 0, pb.length))));
             }
             f(b, "latency_percentiles_usec_" + c.fullName, v);
         }

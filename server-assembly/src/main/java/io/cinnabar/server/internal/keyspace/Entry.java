@@ -59,6 +59,27 @@ public final class Entry {
         this.key = key;
     }
 
+    /** The type of the value (TYPE_*): what commands read instead of the field. */
+    public byte type() {
+        return type;
+    }
+
+    /** The aggregate value (list, set, sorted set, hash, stream); null for a string (held in the entry itself). */
+    public TypedValue value() {
+        return obj;
+    }
+
+    /** Stores an aggregate value of the given type (a new key's value). */
+    public void setValue(byte type, TypedValue v) {
+        this.type = type;
+        this.obj = v;
+    }
+
+    /** Replaces the aggregate value, keeping the type (a value rebuilt or converted by a command). */
+    public void setValue(TypedValue v) {
+        this.obj = v;
+    }
+
     /** Length of the key (the start of the value in {@link #key} for embstr). */
     public int klen() {
         return enc == ENC_EMBSTR ? key.length - (int) num : key.length;

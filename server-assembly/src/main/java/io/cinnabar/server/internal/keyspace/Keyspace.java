@@ -248,6 +248,25 @@ public final class Keyspace {
         return db.add(key);
     }
 
+    /**
+     * Adds a new key holding an aggregate value (Redis's dbAdd of a new object): listeners see keyAdded, "new" is
+     * emitted, and the access data starts as for a new object.
+     */
+    public Entry addValue(Db db, byte[] key, byte type, TypedValue v) {
+        Entry e = add(db, key);
+        initAccess(e);
+        e.setValue(type, v);
+        return e;
+    }
+
+    /** {@link #replace} with the new key's aggregate value (Redis's setKey of a new object). */
+    public Entry replaceValue(Db db, Entry old, byte[] key, byte type, TypedValue v) {
+        Entry e = replace(db, old, key);
+        initAccess(e);
+        e.setValue(type, v);
+        return e;
+    }
+
     /** Adds an existing entry object (RENAME, MOVE); the key must be absent; the caller sets its expire. */
     public void insert(Db db, Entry e) {
         db.insert(e);

@@ -31,7 +31,7 @@ public final class ListCommands {
         t.impl("llen", c -> {
             Entry lKey = c.server.lookupRead(c, 1);
             if (!TypeCommands.wrongType(c, lKey, Entry.TYPE_LIST)) {
-                ListValue l = lKey == null ? null : (ListValue) lKey.obj;
+                ListValue l = lKey == null ? null : (ListValue) lKey.value();
                 c.integer(l == null ? 0 : l.size());
             }
         });
@@ -49,7 +49,7 @@ public final class ListCommands {
 
     /** Deletes the key when the list became empty, else tries the shrinking conversion (listElementsRemoved). */
     static void removed(Client c, Entry e) {
-        ListValue l = (ListValue) e.obj;
+        ListValue l = (ListValue) e.value();
         if (l.size() == 0) {
             c.server.keyspace.delete(c.db, e);
             c.server.keyspace.notify(Notify.GENERIC, "del", c.db, e.key, 0, e.klen());
@@ -73,7 +73,7 @@ public final class ListCommands {
 
     static void push(Client c, boolean head, boolean onlyExisting) {
         Entry e = c.server.lookupWrite(c, 1);
-        if (e != null && e.type != Entry.TYPE_LIST) {
+        if (e != null && e.type() != Entry.TYPE_LIST) {
             c.error(Shared.WRONGTYPE);
             return;
         }
@@ -82,12 +82,9 @@ public final class ListCommands {
                 c.integer(0);
                 return;
             }
-            e = c.server.keyspace.add(c.db, c.arg(1));
-            c.server.keyspace.initAccess(e);
-            e.type = Entry.TYPE_LIST;
-            e.obj = new ListValue();
+            e = c.server.keyspace.addValue(c.db, c.arg(1), Entry.TYPE_LIST, new ListValue());
         }
-        ListValue l = (ListValue) e.obj;
+        ListValue l = (ListValue) e.value();
         long bytes = 0;
         for (int i = 2; i < c.argc; i++) {
             bytes += c.argLen[i];
@@ -125,7 +122,7 @@ public final class ListCommands {
             }
             return;
         }
-        if (e.type != Entry.TYPE_LIST) {
+        if (e.type() != Entry.TYPE_LIST) {
             c.error(Shared.WRONGTYPE);
             return;
         }
@@ -133,7 +130,7 @@ public final class ListCommands {
             c.array(0);
             return;
         }
-        ListValue l = (ListValue) e.obj;
+        ListValue l = (ListValue) e.value();
         if (!hasCount) {
             l.pop(head, c.bulkSink);
             popped(c, e, head, 1);
@@ -152,7 +149,7 @@ public final class ListCommands {
         if (TypeCommands.wrongType(c, lKey, Entry.TYPE_LIST)) {
             return;
         }
-        ListValue l = lKey == null ? null : (ListValue) lKey.obj;
+        ListValue l = lKey == null ? null : (ListValue) lKey.value();
         if (l == null) {
             c.nullBulk();
             return;
@@ -181,7 +178,7 @@ public final class ListCommands {
         if (TypeCommands.wrongType(c, lKey, Entry.TYPE_LIST)) {
             return;
         }
-        ListValue l = lKey == null ? null : (ListValue) lKey.obj;
+        ListValue l = lKey == null ? null : (ListValue) lKey.value();
         if (l == null) {
             c.array(0);
             return;
@@ -203,7 +200,7 @@ public final class ListCommands {
             c.error(Shared.NO_SUCH_KEY);
             return;
         }
-        if (e.type != Entry.TYPE_LIST) {
+        if (e.type() != Entry.TYPE_LIST) {
             c.error(Shared.WRONGTYPE);
             return;
         }
@@ -211,7 +208,7 @@ public final class ListCommands {
             return;
         }
         long index = c.ctx.tmp[0];
-        ListValue l = (ListValue) e.obj;
+        ListValue l = (ListValue) e.value();
         l.growing(c.argLen[3], 1, c.server.limits);
         if (!l.set(index, c.arg(3))) {
             c.error("ERR index out of range");
@@ -238,11 +235,11 @@ public final class ListCommands {
             c.integer(0);
             return;
         }
-        if (e.type != Entry.TYPE_LIST) {
+        if (e.type() != Entry.TYPE_LIST) {
             c.error(Shared.WRONGTYPE);
             return;
         }
-        ListValue l = (ListValue) e.obj;
+        ListValue l = (ListValue) e.value();
         l.growing(c.argLen[4], 1, c.server.limits);
         List<byte[]> all = l.all();
         byte[] pivot = c.arg(3);
@@ -268,11 +265,11 @@ public final class ListCommands {
             c.integer(0);
             return;
         }
-        if (e.type != Entry.TYPE_LIST) {
+        if (e.type() != Entry.TYPE_LIST) {
             c.error(Shared.WRONGTYPE);
             return;
         }
-        ListValue l = (ListValue) e.obj;
+        ListValue l = (ListValue) e.value();
         List<byte[]> all = l.all();
         byte[] v = c.arg(3);
         long removed = 0;
@@ -315,11 +312,11 @@ public final class ListCommands {
             c.ok();
             return;
         }
-        if (e.type != Entry.TYPE_LIST) {
+        if (e.type() != Entry.TYPE_LIST) {
             c.error(Shared.WRONGTYPE);
             return;
         }
-        ListValue l = (ListValue) e.obj;
+        ListValue l = (ListValue) e.value();
         long llen = l.size();
         if (start < 0) {
             start = llen + start;
@@ -401,7 +398,7 @@ public final class ListCommands {
         if (TypeCommands.wrongType(c, lKey, Entry.TYPE_LIST)) {
             return;
         }
-        ListValue l = lKey == null ? null : (ListValue) lKey.obj;
+        ListValue l = lKey == null ? null : (ListValue) lKey.value();
         if (l == null) {
             if (count != -1) {
                 c.array(0);
@@ -470,24 +467,21 @@ public final class ListCommands {
             c.nullBulk();
             return;
         }
-        if (src.type != Entry.TYPE_LIST) {
+        if (src.type() != Entry.TYPE_LIST) {
             c.error(Shared.WRONGTYPE);
             return;
         }
         Entry dst = c.server.lookupWrite(c, 2);
-        if (dst != null && dst.type != Entry.TYPE_LIST) {
+        if (dst != null && dst.type() != Entry.TYPE_LIST) {
             c.error(Shared.WRONGTYPE);
             return;
         }
-        ListValue sl = (ListValue) src.obj;
+        ListValue sl = (ListValue) src.value();
         byte[] v = sl.pop(fromLeft);
         if (dst == null) {
-            dst = c.server.keyspace.add(c.db, c.arg(2));
-            c.server.keyspace.initAccess(dst);
-            dst.type = Entry.TYPE_LIST;
-            dst.obj = new ListValue();
+            dst = c.server.keyspace.addValue(c.db, c.arg(2), Entry.TYPE_LIST, new ListValue());
         }
-        ListValue dl = (ListValue) dst.obj;
+        ListValue dl = (ListValue) dst.value();
         dl.growing(v.length, 1, c.server.limits);
         dl.push(v, 0, v.length, toLeft);
         c.modified(2, 0);
@@ -527,7 +521,7 @@ public final class ListCommands {
 
     /** Pops up to count elements from the head (left) or tail and replies {@code [key, [elements]]}. */
     private static void popCount(Client c, Entry e, boolean left, long count) {
-        ListValue l = (ListValue) e.obj;
+        ListValue l = (ListValue) e.value();
         long n = Math.min(count, l.size());
         c.array(2);
         c.bulk(e.key);

@@ -441,10 +441,13 @@ public final class StreamGroupCommands {
             }
         }
         StreamConsumer consumer = consumer(c, g, 3, 1, now); // 7.2: created even if nothing is claimed
+        StreamId lastBefore = g.lastId();
         StreamValue.ClaimResult r = s.claim(g, consumer, minIdle, ids, deliveryTime, retryCount, force, justId,
             lastId, now);
         replyClaimed(c, s, r.claimed(), justId);
-        c.modified(1, 1);
+        // as Redis: one change per claimed entry and per dropped PEL entry, else one if LASTID moved the group
+        long changes = r.claimed().size() + r.deleted().size();
+        c.server.keyspace.changes(changes == 0 && !g.lastId().equals(lastBefore) ? 1 : changes);
     }
 
     /** XAUTOCLAIM key group consumer min-idle-time start [COUNT count] [JUSTID]. */
@@ -496,7 +499,7 @@ public final class StreamGroupCommands {
         for (StreamId id : r.deleted()) {
             c.bulk(id.toBytes());
         }
-        c.modified(1, 1);
+        c.server.keyspace.changes(r.claimed().size() + r.deleted().size()); // Redis does not signal the key
     }
 
     /**
