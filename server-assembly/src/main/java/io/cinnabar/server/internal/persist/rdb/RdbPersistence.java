@@ -239,8 +239,8 @@ public final class RdbPersistence implements PersistenceHook {
         }
         if (st == Snapshot.State.DONE) {
             server.log.notice("DB saved on disk");
-            server.log.notice("Fork CoW for RDB: current 0 MB, peak 0 MB, average 0 MB (" + bg.copiedBeforeWrite()
-                + " keys copied before a write)");
+            server.log.notice("Snapshot buffers: peak " + bg.peakQueuedBytes() + " bytes, " + bg.copiedBeforeWrite()
+                + " keys copied before a write (no fork: no copy-on-write)");
             server.log.notice("Background saving terminated with success");
             server.dirty -= dirtyBeforeBgsave;
             server.lastSave = now();
@@ -281,13 +281,17 @@ public final class RdbPersistence implements PersistenceHook {
     // ---- hooks
 
     @Override
-    public boolean beforeSleep() {
+    public long beforeSleep() {
         if (bg == null) {
-            return false;
+            return Long.MAX_VALUE;
         }
         boolean more = bg.step(SLICE_NS);
         checkBackground();
-        return more;
+        if (bg == null) {
+            return Long.MAX_VALUE;
+        }
+        // held back (queue full, rdb-key-save-delay): wait a millisecond instead of spinning; writing: poll soon
+        return more && bg.progressed() ? 0 : 1;
     }
 
     @Override
