@@ -129,6 +129,11 @@ public final class RdbPersistence implements PersistenceHook {
 
     /** Saves synchronously (SAVE, shutdown, FLUSHALL); false on error (logged). */
     public boolean saveNow() {
+        if (server.keyspace.snapshotRunning()) {
+            // another snapshot (an AOF rewrite) holds the keyspace's copy-before-write: one at a time
+            server.log.warning("Can't save the DB now: another snapshot is running");
+            return false;
+        }
         Path target = file();
         RdbFileSink sink;
         try {
@@ -424,9 +429,7 @@ public final class RdbPersistence implements PersistenceHook {
      */
     public String debugReload(boolean merge, boolean noflush, boolean nosave) {
         if (!nosave) {
-            if (bg != null || server.keyspace.snapshotRunning()) {
-                killBackground();
-            }
+            killBackground();
             if (!saveNow()) {
                 return "ERR";
             }
