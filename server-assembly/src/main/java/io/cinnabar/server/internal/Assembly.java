@@ -1,8 +1,11 @@
 package io.cinnabar.server.internal;
 
 import io.cinnabar.server.internal.propagate.Propagator;
+import io.cinnabar.server.internal.acl.Acl;
+import io.cinnabar.server.internal.acl.AclCommands;
 import io.cinnabar.server.internal.admin.Commands;
 import io.cinnabar.server.internal.admin.LatencyReport;
+import io.cinnabar.server.internal.admin.MemoryCommands;
 import io.cinnabar.server.internal.admin.ServerCommands;
 import io.cinnabar.server.internal.blocking.BlockingKeys;
 import io.cinnabar.server.internal.command.CommandDocs;
@@ -17,6 +20,7 @@ import io.cinnabar.server.internal.net.EventLoop;
 import io.cinnabar.server.internal.persist.DumpCommands;
 import io.cinnabar.server.internal.persist.FunctionStore;
 import io.cinnabar.server.internal.persist.rdb.RdbPersistence;
+import io.cinnabar.server.internal.pubsub.PubSubService;
 import io.cinnabar.server.internal.type.geo.GeoCommands;
 import io.cinnabar.server.internal.type.hash.HashCommands;
 import io.cinnabar.server.internal.type.hll.HllCommands;
@@ -62,8 +66,18 @@ public final class Assembly {
         server.keyspace.addListener(transactions);
         RdbPersistence rdb = new RdbPersistence(server, new FunctionStore.Held());
         server.persistence = rdb;
-        registerAll(server.commands, blocking, transactions);
         rdb.register(server.commands);
+        PubSubService pubsub = new PubSubService(server);
+        server.pubsub = pubsub;
+        server.keyspace.addListener(pubsub.tracking());
+        server.keyspace.events.setPublisher(pubsub::publish);
+        registerAll(server.commands, blocking, transactions);
+        pubsub.register(server.commands);
+        Acl acl = new Acl(server);
+        server.acl = acl;
+        server.clientInfo = c -> Commands.clientInfo(c, c);
+        AclCommands.register(server.commands, acl);
+        acl.loadAtStartup();
         EventLoop loop = new EventLoop(server);
         return new Assembly(server, loop, propagator);
     }
@@ -91,6 +105,7 @@ public final class Assembly {
         transactions.register(t);
         t.impl("command|docs", CommandDocs::docs);
         LatencyReport.register(t);
+        MemoryCommands.register(t);
         Commands.register(t);
     }
 

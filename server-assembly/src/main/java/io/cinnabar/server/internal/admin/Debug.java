@@ -40,12 +40,17 @@ public final class Debug {
                 "    Output a hex signature representing the current DB content.",
                 "DIGEST-VALUE <key> [<key> ...]",
                 "    Output a hex signature of the values of all the specified keys.",
+                "ERROR <string>",
+                "    Return a Redis protocol error with <string> as message. Useful for clients",
+                "    unit tests to simulate Redis errors.",
                 "JMAP",
                 "    Show the JVM heap in use, committed and maximum (Cinnabar).",
                 "LISTPACK <key>",
                 "    Show low level info about the listpack encoding of <key>.",
                 "OBJECT <key>",
                 "    Show low level info about the `key` and associated value.",
+                "PAUSE-CRON <0|1>",
+                "    Stop periodic cron job processing.",
                 "POPULATE <count> [<prefix>] [<size>]",
                 "    Create <count> string keys named key:<num>. If <prefix> is specified then",
                 "    it is used instead of the 'key' prefix. These are not propagated to",
@@ -90,6 +95,20 @@ public final class Debug {
                 // not a lookup: a debug command works on logically expired keys too
                 c.simple(d.value(c.db, c.db.find(c.argBuf, c.argOff[j], c.argLen[j])));
             }
+        } else if (c.argIs(1, "error") && c.argc == 3) {
+            // the argument as the error line itself, newlines made spaces; not counted in the error statistics
+            byte[] msg = c.arg(2);
+            byte[] line = new byte[msg.length + 3];
+            line[0] = '-';
+            for (int i = 0; i < msg.length; i++) {
+                line[i + 1] = msg[i] == '\r' || msg[i] == '\n' ? (byte) ' ' : msg[i];
+            }
+            line[line.length - 2] = '\r';
+            line[line.length - 1] = '\n';
+            c.raw(line);
+        } else if (c.argIs(1, "pause-cron") && c.argc == 3) {
+            c.server.pauseCron = atoi(c.arg(2)) != 0;
+            c.ok();
         } else if (c.argIs(1, "sleep") && c.argc == 3) {
             sleep(c);
         } else if (c.argIs(1, "populate") && c.argc >= 3 && c.argc <= 5) {
@@ -152,6 +171,23 @@ public final class Debug {
         }
         c.server.log.notice("DB reloaded by DEBUG RELOAD");
         c.ok();
+    }
+
+    /** C's atoi: optional blanks and sign, then the leading digits; 0 when there are none. */
+    static long atoi(byte[] b) {
+        int i = 0;
+        while (i < b.length && (b[i] == ' ' || b[i] >= '\t' && b[i] <= '\r')) {
+            i++;
+        }
+        boolean neg = i < b.length && b[i] == '-';
+        if (i < b.length && (b[i] == '-' || b[i] == '+')) {
+            i++;
+        }
+        long v = 0;
+        while (i < b.length && b[i] >= '0' && b[i] <= '9' && v < Integer.MAX_VALUE) {
+            v = v * 10 + (b[i++] - '0');
+        }
+        return neg ? -v : v;
     }
 
     private static void sleep(Client c) {

@@ -314,6 +314,12 @@ public final class Config {
 
     /** Current values by primary name (an alias reads and writes its primary). */
     private final Map<String, String> values = new HashMap<>();
+    /** A {@code user <name> <rules...>} line of the configuration: loaded by the ACL code at startup. */
+    public record UserLine(int line, String text, List<String> args) {
+    }
+
+    /** The {@code user} lines, in order. */
+    public final List<UserLine> userLines = new ArrayList<>();
     /** The config file given at startup, absolute, or null. */
     public Path configFile;
     /** The "save" option was set by the config text once (later lines append). */

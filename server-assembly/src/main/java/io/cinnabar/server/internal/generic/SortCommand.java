@@ -1,6 +1,7 @@
 package io.cinnabar.server.internal.generic;
 
 import io.cinnabar.server.internal.command.Client;
+import io.cinnabar.server.internal.config.Notify;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Shared;
 import io.cinnabar.server.internal.config.TypeLimits;
@@ -177,9 +178,16 @@ public final class SortCommand {
                 o.sortby = j + 1;
                 if (cIndexOf(c.argBuf, c.argOff[j + 1], c.argLen[j + 1], (byte) '*') < 0) {
                     o.dontsort = true;
+                } else if (!fullKeyAccess(c)) {
+                    c.error("ERR BY option of SORT denied due to insufficient ACL permissions.");
+                    return null;
                 }
                 j++;
             } else if (GeoCommands.optIs(c, j, "get") && left >= 1) {
+                if (!fullKeyAccess(c)) {
+                    c.error("ERR GET option of SORT denied due to insufficient ACL permissions.");
+                    return null;
+                }
                 o.gets.add(j + 1);
                 j++;
             } else {
@@ -188,6 +196,11 @@ public final class SortCommand {
             }
         }
         return o;
+    }
+
+    /** Whether c's user may read every key (SORT's BY pattern and GET read keys its key specs cannot name). */
+    private static boolean fullKeyAccess(Client c) {
+        return c.user == null || c.user.unrestricted() || c.server.acl.unrestrictedReadAccess(c, c.cmd);
     }
 
     /** strchr over the C string in b[off, off+len): the index of ch before the first NUL, or -1. */
@@ -412,18 +425,19 @@ public final class SortCommand {
             }
         }
         Entry old = c.server.lookupWrite(c, o.store);
-        if (old != null) {
-            c.server.keyspace.delete(c.db, old);
-            c.server.dirty++;
-        }
         if (outputlen > 0) {
             ListValue list = new ListValue();
             adoptOrKeep(list, q, lim.listSize);
-            Entry e = c.server.keyspace.add(c.db, c.arg(o.store));
+            Entry e = c.server.keyspace.replace(c.db, old, c.arg(o.store));
             c.server.keyspace.initAccess(e);
             e.type = Entry.TYPE_LIST;
             e.obj = list;
-            c.server.dirty += outputlen;
+            c.modified(o.store, outputlen);
+            c.notify(Notify.LIST, "sortstore", o.store);
+        } else if (old != null) {
+            c.server.keyspace.delete(c.db, old);
+            c.modified(o.store, 1);
+            c.notify(Notify.GENERIC, "del", o.store);
         }
         c.integer(outputlen);
     }

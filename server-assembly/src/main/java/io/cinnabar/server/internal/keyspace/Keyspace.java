@@ -1,5 +1,7 @@
 package io.cinnabar.server.internal.keyspace;
 
+import io.cinnabar.server.internal.config.Notify;
+
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -37,6 +39,15 @@ public final class Keyspace {
     public long expiredStalePerc; // x100
     public long expiredTimeCapReached;
     public long expireCycleCpuMs;
+
+    /**
+     * Changes since the last save (Redis's server.dirty, INFO rdb_changes_since_last_save): moved only by the
+     * write API below ({@link #modified}, {@link #changes}, {@link #flush}, {@link #swap}), which commands call
+     * with Redis's per-command counts.
+     */
+    public long dirty;
+    /** Keyspace notifications: commands emit their events here; the keyspace emits new, expired and keymiss. */
+    public final KeyspaceEvents events = new KeyspaceEvents();
 
     private KeyspaceListener[] listeners = new KeyspaceListener[0];
     /** The running snapshot's copy-before-write barrier, or null. */
@@ -89,6 +100,7 @@ public final class Keyspace {
         }
         if (e == null) {
             misses++;
+            events.notify(Notify.KEY_MISS, "keymiss", db, b, off, len);
             return null;
         }
         hits++;
@@ -133,10 +145,11 @@ public final class Keyspace {
             barrier.beforeChange(db, e);
         }
         db.remove(e);
-        expiredKeys++;
+        events.notify(Notify.EXPIRED, "expired", db, e.key, 0, e.klen());
         for (KeyspaceListener l : listeners) {
             l.keyExpired(db, e.key, 0, e.klen());
         }
+        expiredKeys++;
     }
 
     /** Updates the access time (LRU clock or LFU counter) of a key that was read or written. */
@@ -217,12 +230,28 @@ public final class Keyspace {
      * where Redis creates a new object, calls {@link #initAccess}.
      */
     public Entry add(Db db, byte[] key) {
+        Entry e = db.add(key);
+        events.notify(Notify.NEW, "new", db, key, 0, key.length);
+        return e;
+    }
+
+    /**
+     * Replaces the key of old (null when absent) with a new entry without a value yet (Redis's setKey of a new
+     * value object): the listeners see the old key deleted and the new one added; a new key emits "new", an
+     * overwritten one does not.
+     */
+    public Entry replace(Db db, Entry old, byte[] key) {
+        if (old == null) {
+            return add(db, key);
+        }
+        delete(db, old);
         return db.add(key);
     }
 
     /** Adds an existing entry object (RENAME, MOVE); the key must be absent; the caller sets its expire. */
     public void insert(Db db, Entry e) {
         db.insert(e);
+        events.notify(Notify.NEW, "new", db, e.key, 0, e.klen());
     }
 
     /** Deletes a key (DEL, a value emptied by a pop, an overwritten or moved key); listeners see keyDeleted. */
@@ -241,6 +270,28 @@ public final class Keyspace {
         for (KeyspaceListener l : listeners) {
             l.keyModified(db, key, off, len);
         }
+    }
+
+    /**
+     * A command changed key[off, off+len) (in place, or by adding, replacing or deleting it): the listeners are
+     * told (Redis's signalModifiedKey) and the dirty counter moves by changes (Redis's per-command count, 0 for
+     * a change that does not count).
+     */
+    public void modified(Db db, byte[] key, int off, int len, long changes) {
+        for (KeyspaceListener l : listeners) {
+            l.keyModified(db, key, off, len);
+        }
+        dirty += changes;
+    }
+
+    /** Counts changes that are not about one key, or whose key the listeners already saw (add, delete). */
+    public void changes(long n) {
+        dirty += n;
+    }
+
+    /** Emits a keyspace event about key[off, off+len) in db if its class is enabled (no allocation otherwise). */
+    public void notify(int type, String event, Db db, byte[] key, int off, int len) {
+        events.notify(type, event, db, key, off, len);
     }
 
     /** Whether e's expire time (if any) passed at the command's time; the key is not removed. */

@@ -153,7 +153,7 @@ public final class RdbPersistence implements PersistenceHook {
             return false;
         }
         server.log.notice("DB saved on disk");
-        server.dirty = 0;
+        server.keyspace.dirty = 0;
         server.lastSave = now();
         lastBgsaveOk = true;
         saves++;
@@ -207,7 +207,7 @@ public final class RdbPersistence implements PersistenceHook {
 
     /** Starts a background save (BGSAVE, save points); a file that cannot be opened fails it at once. */
     public void startBackground() {
-        dirtyBeforeBgsave = server.dirty;
+        dirtyBeforeBgsave = server.keyspace.dirty;
         lastBgsaveTry = now();
         bgStartSec = now();
         Path target = file();
@@ -247,7 +247,7 @@ public final class RdbPersistence implements PersistenceHook {
             server.log.notice("Snapshot buffers: peak " + bg.peakQueuedBytes() + " bytes, " + bg.copiedBeforeWrite()
                 + " keys copied before a write (no fork: no copy-on-write)");
             server.log.notice("Background saving terminated with success");
-            server.dirty -= dirtyBeforeBgsave;
+            server.keyspace.dirty -= dirtyBeforeBgsave;
             server.lastSave = now();
             lastBgsaveOk = true;
             saves++;
@@ -311,7 +311,7 @@ public final class RdbPersistence implements PersistenceHook {
             for (int j = 0; j + 1 < p.length; j += 2) {
                 long seconds = p[j];
                 long changes = p[j + 1];
-                if (server.dirty >= changes && now - server.lastSave > seconds
+                if (server.keyspace.dirty >= changes && now - server.lastSave > seconds
                     && (now - lastBgsaveTry > RETRY_DELAY || lastBgsaveOk)) {
                     server.log.notice(changes + " changes in " + seconds + " seconds. Saving...");
                     startBackground();
@@ -459,7 +459,7 @@ public final class RdbPersistence implements PersistenceHook {
 
     /** The RDB lines of INFO persistence, from rdb_changes_since_last_save to rdb_last_load_keys_loaded. */
     public void info(StringBuilder b) {
-        line(b, "rdb_changes_since_last_save", server.dirty);
+        line(b, "rdb_changes_since_last_save", server.keyspace.dirty);
         line(b, "rdb_bgsave_in_progress", bg != null ? 1 : 0);
         line(b, "rdb_last_save_time", server.lastSave);
         line(b, "rdb_last_bgsave_status", lastBgsaveOk ? "ok" : "err");
