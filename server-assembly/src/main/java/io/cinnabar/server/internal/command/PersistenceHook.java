@@ -7,8 +7,12 @@ package io.cinnabar.server.internal.command;
  * <p><b>Note:</b> Implementations are not threadsafe: everything runs on the event-loop thread.
  */
 public interface PersistenceHook {
-    /** Once per event-loop iteration; true while background work remains (the loop then does not sleep). */
-    boolean beforeSleep();
+    /**
+     * Once per event-loop iteration: runs a slice of background work and returns the longest the loop may sleep
+     * before the next iteration, in ms: 0 while work can continue at once, a little while it is held back,
+     * Long.MAX_VALUE when there is none.
+     */
+    long beforeSleep();
 
     /** Part of the cron: save points, finished background saves. */
     void cron(long nowMs);

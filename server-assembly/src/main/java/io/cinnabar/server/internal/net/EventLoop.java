@@ -240,13 +240,13 @@ public final class EventLoop implements Runnable, Connections {
                 }
                 server.activeExpireCycle(true);
                 server.blocking.beforeSleep();
-                boolean busy = server.persistence != null && server.persistence.beforeSleep(); // a snapshot's slice
+                long maxWait = server.persistence == null ? Long.MAX_VALUE : server.persistence.beforeSleep();
                 server.pubsub.beforeSleep();
                 flushPending();
                 long wake = Math.min(nextCronMs, server.blocking.nextTimeoutMs()); // a blocked client's deadline
-                long wait = busy ? 0 : Math.max(1, wake - System.currentTimeMillis());
+                long wait = maxWait == 0 ? 0 : Math.min(maxWait, Math.max(1, wake - System.currentTimeMillis()));
                 // the Consumer form hands each ready key over directly: no selected-keys set to fill and clear
-                if (busy) {
+                if (wait == 0) { // a snapshot's walk has more to do
                     selector.selectNow(handler);
                 } else {
                     selector.select(handler, wait);

@@ -105,6 +105,7 @@ public final class Snapshot implements SnapshotBarrier {
     private volatile Throwable error;
     private volatile boolean sinkDone;
     private long keysWritten;
+    private boolean progressed;
     private long cowKeys;
     private long delayBudgetUs;
     private long lastStepNs;
@@ -200,6 +201,11 @@ public final class Snapshot implements SnapshotBarrier {
         return w.written();
     }
 
+    /** The most bytes that waited for the writer thread at once: the snapshot's extra memory. */
+    public long peakQueuedBytes() {
+        return pipe.peak;
+    }
+
     /** Bytes waiting for the writer thread. */
     public long queuedBytes() {
         return pipe.queued.get();
@@ -210,6 +216,20 @@ public final class Snapshot implements SnapshotBarrier {
      * Returns true while the walk has more to do.
      */
     public boolean step(long budgetNs) {
+        long startKeys = keysWritten;
+        try {
+            return walk(budgetNs);
+        } finally {
+            progressed = keysWritten != startKeys;
+        }
+    }
+
+    /** Whether the last {@link #step} wrote anything (false: held back by the queue or rdb-key-save-delay). */
+    public boolean progressed() {
+        return progressed;
+    }
+
+    private boolean walk(long budgetNs) {
         if (state() != State.WALKING) {
             return false;
         }
@@ -428,6 +448,8 @@ public final class Snapshot implements SnapshotBarrier {
         final LinkedBlockingQueue<byte[]> q = new LinkedBlockingQueue<>();
         final ArrayBlockingQueue<byte[]> free = new ArrayBlockingQueue<>(8);
         final AtomicLong queued = new AtomicLong();
+        /** Highest value of queued (written by the event loop only). */
+        long peak;
         /** Lengths of queued chunks, in order (the chunk arrays are full-size). */
         final LinkedBlockingQueue<Integer> lengths = new LinkedBlockingQueue<>();
         private final Object lock = new Object();
@@ -446,7 +468,10 @@ public final class Snapshot implements SnapshotBarrier {
                     c = new byte[CHUNK];
                 }
                 System.arraycopy(b, off, c, 0, n);
-                queued.addAndGet(n);
+                long waiting = queued.addAndGet(n);
+                if (waiting > peak) {
+                    peak = waiting;
+                }
                 lengths.add(n);
                 q.add(c);
                 off += n;

@@ -129,6 +129,11 @@ public final class RdbPersistence implements PersistenceHook {
 
     /** Saves synchronously (SAVE, shutdown, FLUSHALL); false on error (logged). */
     public boolean saveNow() {
+        if (server.keyspace.snapshotRunning()) {
+            // another snapshot (an AOF rewrite) holds the keyspace's copy-before-write: one at a time
+            server.log.warning("Can't save the DB now: another snapshot is running");
+            return false;
+        }
         Path target = file();
         RdbFileSink sink;
         try {
@@ -239,8 +244,8 @@ public final class RdbPersistence implements PersistenceHook {
         }
         if (st == Snapshot.State.DONE) {
             server.log.notice("DB saved on disk");
-            server.log.notice("Fork CoW for RDB: current 0 MB, peak 0 MB, average 0 MB (" + bg.copiedBeforeWrite()
-                + " keys copied before a write)");
+            server.log.notice("Snapshot buffers: peak " + bg.peakQueuedBytes() + " bytes, " + bg.copiedBeforeWrite()
+                + " keys copied before a write (no fork: no copy-on-write)");
             server.log.notice("Background saving terminated with success");
             server.keyspace.dirty -= dirtyBeforeBgsave;
             server.lastSave = now();
@@ -281,13 +286,17 @@ public final class RdbPersistence implements PersistenceHook {
     // ---- hooks
 
     @Override
-    public boolean beforeSleep() {
+    public long beforeSleep() {
         if (bg == null) {
-            return false;
+            return Long.MAX_VALUE;
         }
         boolean more = bg.step(SLICE_NS);
         checkBackground();
-        return more;
+        if (bg == null) {
+            return Long.MAX_VALUE;
+        }
+        // held back (queue full, rdb-key-save-delay): wait a millisecond instead of spinning; writing: poll soon
+        return more && bg.progressed() ? 0 : 1;
     }
 
     @Override
@@ -420,9 +429,7 @@ public final class RdbPersistence implements PersistenceHook {
      */
     public String debugReload(boolean merge, boolean noflush, boolean nosave) {
         if (!nosave) {
-            if (bg != null || server.keyspace.snapshotRunning()) {
-                killBackground();
-            }
+            killBackground();
             if (!saveNow()) {
                 return "ERR";
             }
