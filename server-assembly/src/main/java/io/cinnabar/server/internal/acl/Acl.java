@@ -169,12 +169,12 @@ public final class Acl implements AccessControl {
     /** The NOPERM text of a denial (Redis's getAclErrorMessage); verbose names the key or channel (ACL DRYRUN). */
     static String message(int reason, AclUser u, Command cmd, String value) {
         return switch (reason) {
-            case Check.DENIED_CMD -> "AclUser " + u.name + " has no permissions to run the '" + cmd.fullName + "' command";
+            case Check.DENIED_CMD -> "User " + u.name + " has no permissions to run the '" + cmd.fullName + "' command";
             case Check.DENIED_KEY -> value != null
-                ? "AclUser " + u.name + " has no permissions to access the '" + value + "' key"
+                ? "User " + u.name + " has no permissions to access the '" + value + "' key"
                 : "No permissions to access a key";
             default -> value != null
-                ? "AclUser " + u.name + " has no permissions to access the '" + value + "' channel"
+                ? "User " + u.name + " has no permissions to access the '" + value + "' channel"
                 : "No permissions to access a channel";
         };
     }

@@ -304,7 +304,7 @@ public final class AclCommands {
     void dryrun(Client c) {
         AclUser u = acl.user(c.argString(2));
         if (u == null) {
-            c.error("ERR AclUser '" + c.argString(2) + "' not found");
+            c.error("ERR User '" + c.argString(2) + "' not found");
             return;
         }
         Command cmd = acl.server.commands.lookup(c.argBuf, c.argOff[3], c.argLen[3]);

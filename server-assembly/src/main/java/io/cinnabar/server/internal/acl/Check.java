@@ -172,7 +172,7 @@ final class Check {
         if (cmd.fullName.equals("sort") || cmd.fullName.equals("sort_ro")) {
             return sortKeys(c, cmd, base, argc);
         }
-        List<int[]> found = KeySpecs.keys(c, cmd, base, argc);
+        List<int[]> found = KeySpecs.keys(c, cmd, base, argc, true);
         if (found == null) {
             return out;
         }
