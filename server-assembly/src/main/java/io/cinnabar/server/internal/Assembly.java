@@ -15,6 +15,7 @@ import io.cinnabar.server.internal.generic.SortCommand;
 import io.cinnabar.server.internal.multi.Transactions;
 import io.cinnabar.server.internal.net.EventLoop;
 import io.cinnabar.server.internal.persist.DumpCommands;
+import io.cinnabar.server.internal.scripting.Scripting;
 import io.cinnabar.server.internal.type.geo.GeoCommands;
 import io.cinnabar.server.internal.type.hash.HashCommands;
 import io.cinnabar.server.internal.type.hll.HllCommands;
@@ -39,11 +40,13 @@ public final class Assembly {
     private final Server server;
     private final EventLoop loop;
     private final Propagator propagator;
+    private final Scripting scripting;
 
-    private Assembly(Server server, EventLoop loop, Propagator propagator) {
+    private Assembly(Server server, EventLoop loop, Propagator propagator, Scripting scripting) {
         this.server = server;
         this.loop = loop;
         this.propagator = propagator;
+        this.scripting = scripting;
     }
 
     /** Assembles a server from a loaded configuration; it listens once {@code loop().listen(...)} is called. */
@@ -58,9 +61,11 @@ public final class Assembly {
         Transactions transactions = new Transactions(server);
         server.transactions = transactions;
         server.keyspace.addListener(transactions);
-        registerAll(server.commands, blocking, transactions);
+        Scripting scripting = new Scripting(server);
+        registerAll(server.commands, blocking, transactions, scripting);
+        server.scripting = scripting;
         EventLoop loop = new EventLoop(server);
-        return new Assembly(server, loop, propagator);
+        return new Assembly(server, loop, propagator, scripting);
     }
 
     /**
@@ -68,7 +73,7 @@ public final class Assembly {
      * names, arity, flags and docs come from Redis 7.2's COMMAND output); a command without a handler answers as
      * an unknown command.
      */
-    static void registerAll(CommandTable t, BlockingKeys blocking, Transactions transactions) {
+    static void registerAll(CommandTable t, BlockingKeys blocking, Transactions transactions, Scripting scripting) {
         StringCommands.register(t);
         KeyCommands.register(t);
         ServerCommands.register(t);
@@ -84,6 +89,7 @@ public final class Assembly {
         SortCommand.register(t);
         DumpCommands.register(t);
         transactions.register(t);
+        scripting.register(t);
         t.impl("command|docs", CommandDocs::docs);
         LatencyReport.register(t);
         Commands.register(t);
@@ -97,6 +103,11 @@ public final class Assembly {
     /** The propagation point: AOF, replicas and other consumers register here. */
     public Propagator propagator() {
         return propagator;
+    }
+
+    /** EVAL, SCRIPT, FUNCTION and FCALL: the script cache and the function libraries (for persistence). */
+    public Scripting scripting() {
+        return scripting;
     }
 
     /** The event loop. */

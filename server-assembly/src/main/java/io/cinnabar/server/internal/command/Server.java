@@ -59,6 +59,13 @@ public final class Server {
     /** MULTI/EXEC queuing and WATCH (multi.Transactions, wired by Assembly). */
     public Transactions transactions;
     public Client current;
+    /** Scripting's numbers for INFO (scripting.Scripting, wired by Assembly). */
+    public ScriptingInfo scripting;
+    /**
+     * Set while a script runs past busy-reply-threshold (scripting sets it, Redis's isInsideYieldingLongCommand):
+     * the error every command without the allow-busy flag gets meanwhile; null otherwise.
+     */
+    public String busyReply;
     public long memPeak;
     /** Heap in use once the server was initialized (INFO used_memory_startup). */
     public long memStartup;
@@ -250,6 +257,11 @@ public final class Server {
             c.error("NOAUTH Authentication required.");
             cmd.rejectedCalls++;
             flagTransaction(c);
+            return;
+        }
+        if (busyReply != null && !cmd.has(Command.ALLOW_BUSY)) {
+            c.error(busyReply);
+            cmd.rejectedCalls++;
             return;
         }
         if (c.inMulti) {

@@ -253,6 +253,27 @@ public final class EventLoop implements Runnable, Connections {
         }
     }
 
+    @Override
+    public void processEventsWhileBlocked(Client running) {
+        Client current = server.current;
+        long cmdTime = server.keyspace.cmdTimeMs;
+        try {
+            selector.selectNow(k -> {
+                if (k.attachment() != running || running == null) {
+                    handle(k);
+                }
+            });
+            cycleStartNs = 0;
+            flushPending();
+            closePending();
+        } catch (IOException e) {
+            server.log.verbose("Serving clients while blocked: " + e.getMessage());
+        } finally {
+            server.current = current;
+            server.keyspace.cmdTimeMs = cmdTime;
+        }
+    }
+
     private void handle(SelectionKey k) {
         if (cycleStartNs == 0) {
             cycleStartNs = System.nanoTime();
