@@ -277,7 +277,7 @@ public final class Info {
                 "current_cow_size_age", "current_fork_perc", "current_save_keys_processed", "current_save_keys_total")) {
             f(b, k, k.equals("current_fork_perc") ? "0.00" : "0");
         }
-        f(b, "rdb_changes_since_last_save", s.dirty);
+        f(b, "rdb_changes_since_last_save", s.keyspace.dirty);
         f(b, "rdb_bgsave_in_progress", 0);
         f(b, "rdb_last_save_time", s.lastSave);
         f(b, "rdb_last_bgsave_status", "ok");

@@ -160,6 +160,19 @@ public final class Client {
         argc = argv.length;
     }
 
+    /**
+     * The command changed the key in argument arg (Redis's signalModifiedKey): the keyspace listeners are told
+     * and the dirty counter moves by changes (Redis's count for the command; 0 when it does not count).
+     */
+    public void modified(int arg, long changes) {
+        server.keyspace.modified(db, argBuf, argOff[arg], argLen[arg], changes);
+    }
+
+    /** Emits a keyspace event about the key in argument arg of this client's database (if its class is on). */
+    public void notify(int type, String event, int arg) {
+        server.keyspace.events.notify(type, event, db, argBuf, argOff[arg], argLen[arg]);
+    }
+
     /** The replies written since the last call (RESP bytes, in the client's protocol); empties the buffer. */
     public byte[] takeReplies() {
         byte[] b = java.util.Arrays.copyOfRange(enc.array(), enc.readIndex(), enc.length());

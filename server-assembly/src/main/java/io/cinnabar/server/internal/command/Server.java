@@ -2,6 +2,8 @@ package io.cinnabar.server.internal.command;
 
 import io.cinnabar.sds.SdsArgs;
 import io.cinnabar.server.internal.config.Config;
+import io.cinnabar.server.internal.config.ConfigException;
+import io.cinnabar.server.internal.config.Notify;
 import io.cinnabar.server.internal.config.ServerLog;
 import io.cinnabar.server.internal.config.TypeLimits;
 import io.cinnabar.server.internal.keyspace.Db;
@@ -43,7 +45,6 @@ public final class Server {
     public String replId;
     /** The network layer (net.EventLoop), set when it is created. */
     public Connections loop;
-    public long dirty;
     public long lastSave = System.currentTimeMillis() / 1000;
     public volatile boolean shutdownAsap;
     public String shutdownReason;
@@ -101,7 +102,7 @@ public final class Server {
                 "client-query-buffer-limit", "proto-max-bulk-len", "client-output-buffer-limit", "maxmemory-policy",
                 "lfu-log-factor", "lfu-decay-time", "maxmemory", "active-expire-effort", "slowlog-log-slower-than",
                 "slowlog-max-len", "latency-monitor-threshold", "enable-debug-command", "loglevel",
-                "latency-tracking")) {
+                "latency-tracking", "notify-keyspace-events")) {
             configChanged(name);
         }
         limits.load(config);
@@ -202,7 +203,16 @@ public final class Server {
             case "enable-debug-command" -> debugCommand = config.get("enable-debug-command");
             case "loglevel" -> log.setLevel(config.get("loglevel"));
             case "latency-tracking" -> latencyTracking = config.getBool("latency-tracking");
+            case "notify-keyspace-events" -> keyspace.events.setFlags(parseNotify(config.get("notify-keyspace-events")));
             default -> limits.load(config);
+        }
+    }
+
+    private static int parseNotify(String classes) {
+        try {
+            return Notify.parse(classes);
+        } catch (ConfigException e) {
+            throw new IllegalStateException("notify-keyspace-events was accepted by the config parser", e);
         }
     }
 
@@ -317,13 +327,10 @@ public final class Server {
         }
         c.cmd = cmd;
         long errorsBefore = stats.totalErrorReplies;
-        long dirtyBefore = dirty;
+        long dirtyBefore = keyspace.dirty;
         long t0 = System.nanoTime();
         cmd.handler.run(c);
         long usec = (System.nanoTime() - t0) / 1000;
-        if (dirty != dirtyBefore && transactions.totalWatchedKeys() != 0 && cmd.has(Command.WRITE)) {
-            signalWrittenKeys(c, cmd);
-        }
         c.lastCmd = cmd.fullName;
         if (c.blocked != null) {
             return; // as in Redis 7.2, a blocked command is counted once it completes (BlockingKeys)
@@ -331,28 +338,9 @@ public final class Server {
         if (ctx.propagatedAsUnit) {
             ctx.propagatedAsUnit = false; // EXEC: its commands propagated as one unit
         } else {
-            propagation.afterCall(c, dirty != dirtyBefore);
+            propagation.afterCall(c, keyspace.dirty != dirtyBefore);
         }
         commandDone(c, cmd, usec, stats.totalErrorReplies != errorsBefore);
-    }
-
-    /**
-     * Tells the keyspace listeners that the keys a write command changed were modified (Redis's
-     * signalModifiedKey). Commands do not signal in-place changes themselves yet, so the pipeline does it for a
-     * write that moved the dirty counter, for every key its key specs do not mark read-only ("RO"). Done only
-     * while a key is watched (the one listener that needs it today), so that the command path costs nothing
-     * otherwise; keys added, deleted and expired are signaled by the keyspace itself.
-     */
-    private void signalWrittenKeys(Client c, Command cmd) {
-        List<int[]> keys = KeySpecs.keys(c, cmd, 0, c.argc);
-        if (keys == null) {
-            return;
-        }
-        for (int[] k : keys) {
-            if (!KeySpecs.flags(c, cmd, k[1], 0, c.argc).contains("RO")) {
-                keyspace.signalModified(c.db, c.argBuf, c.argOff[k[0]], c.argLen[k[0]]);
-            }
-        }
     }
 
     /** Statistics, slow log and CLIENT REPLY SKIP bookkeeping of a completed command. */

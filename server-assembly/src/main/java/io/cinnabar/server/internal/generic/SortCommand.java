@@ -1,6 +1,7 @@
 package io.cinnabar.server.internal.generic;
 
 import io.cinnabar.server.internal.command.Client;
+import io.cinnabar.server.internal.config.Notify;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Shared;
 import io.cinnabar.server.internal.config.TypeLimits;
@@ -412,18 +413,19 @@ public final class SortCommand {
             }
         }
         Entry old = c.server.lookupWrite(c, o.store);
-        if (old != null) {
-            c.server.keyspace.delete(c.db, old);
-            c.server.dirty++;
-        }
         if (outputlen > 0) {
             ListValue list = new ListValue();
             adoptOrKeep(list, q, lim.listSize);
-            Entry e = c.server.keyspace.add(c.db, c.arg(o.store));
+            Entry e = c.server.keyspace.replace(c.db, old, c.arg(o.store));
             c.server.keyspace.initAccess(e);
             e.type = Entry.TYPE_LIST;
             e.obj = list;
-            c.server.dirty += outputlen;
+            c.modified(o.store, outputlen);
+            c.notify(Notify.LIST, "sortstore", o.store);
+        } else if (old != null) {
+            c.server.keyspace.delete(c.db, old);
+            c.modified(o.store, 1);
+            c.notify(Notify.GENERIC, "del", o.store);
         }
         c.integer(outputlen);
     }

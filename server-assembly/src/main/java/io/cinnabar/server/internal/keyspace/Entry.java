@@ -19,8 +19,9 @@ import io.cinnabar.sds.Numbers;
  *   lru       int      LRU clock (seconds, 24 bits) or, under an LFU policy, minutes &lt;&lt; 8 | counter
  *   volIdx    int      index in the database's volatile-key arrays (entry, expire time), or -1 when the key
  *                      has no expire: the expire lives there, so keys without one do not pay 8 bytes for it
+ *   snap      byte     snapshot epoch stamp (see Keyspace#beginSnapshot)
  * </pre>
- * 46 bytes of fields and header, 48 with alignment (compressed references). The hash is not stored: the table
+ * 47 bytes of fields and header, 48 with alignment (compressed references). The hash is not stored: the table
  * computes it again when it resizes. A key of 10 bytes with a 32-byte value therefore costs 48 + 64 (one array)
  * bytes plus its table slot.
  * <p><b>Note:</b> This class is not threadsafe.
@@ -48,6 +49,11 @@ public final class Entry {
     public long num;
     public int lru;
     public int volIdx = -1;
+    /**
+     * Snapshot epoch stamp (fits the alignment padding: the object stays 48 bytes). Equal to the keyspace's epoch
+     * except, during a snapshot, for keys present at its start that the saver has not written yet.
+     */
+    byte snap;
 
     public Entry(byte[] key) {
         this.key = key;

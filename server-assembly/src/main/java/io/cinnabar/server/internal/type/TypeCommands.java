@@ -1,6 +1,7 @@
 package io.cinnabar.server.internal.type;
 
 import io.cinnabar.server.internal.command.Shared;
+import io.cinnabar.server.internal.config.Notify;
 import io.cinnabar.server.internal.keyspace.Entry;
 import io.cinnabar.server.internal.command.Client;
 
@@ -55,16 +56,30 @@ public final class TypeCommands {
         }
         Members v = (Members) e.obj;
         long n = 0;
+        boolean removed = false;
         for (int i = 2; i < c.argc; i++) {
             if (v.removeMember(c.argBuf, c.argOff[i], c.argLen[i])) {
                 n++;
                 if (v.memberCount() == 0) {
                     c.server.keyspace.delete(c.db, e);
+                    removed = true;
                     break;
                 }
             }
         }
-        c.server.dirty += n;
+        if (n != 0) {
+            c.modified(1, n);
+            if (type == Entry.TYPE_SET) {
+                c.notify(Notify.SET, "srem", 1);
+            } else if (type == Entry.TYPE_ZSET) {
+                c.notify(Notify.ZSET, "zrem", 1);
+            } else {
+                c.notify(Notify.HASH, "hdel", 1);
+            }
+            if (removed) {
+                c.notify(Notify.GENERIC, "del", 1);
+            }
+        }
         c.integer(n);
     }
 

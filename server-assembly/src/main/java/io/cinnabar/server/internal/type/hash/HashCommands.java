@@ -4,6 +4,7 @@ import io.cinnabar.sds.Numbers;
 import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Shared;
+import io.cinnabar.server.internal.config.Notify;
 import io.cinnabar.server.internal.config.TypeLimits;
 import io.cinnabar.server.internal.keyspace.Entry;
 import io.cinnabar.server.internal.type.ScanOptions;
@@ -97,7 +98,8 @@ public final class HashCommands {
                 created++;
             }
         }
-        c.server.dirty += (c.argc - 2) / 2;
+        c.modified(1, (c.argc - 2) / 2);
+        c.notify(Notify.HASH, "hset", 1);
         if (hmset) {
             c.ok();
         } else {
@@ -117,7 +119,8 @@ public final class HashCommands {
         }
         h.tryConversion(c.argLen, 2, 4, c.server.limits);
         h.set(c.argBuf, c.argOff[2], c.argLen[2], c.argBuf, c.argOff[3], c.argLen[3], c.server.limits);
-        c.server.dirty++;
+        c.modified(1, 1);
+        c.notify(Notify.HASH, "hset", 1);
         c.integer(1);
     }
 
@@ -225,7 +228,8 @@ public final class HashCommands {
         v += incr;
         byte[] text = Numbers.ll2bytes(v);
         h.set(c.argBuf, c.argOff[2], c.argLen[2], text, 0, text.length, c.server.limits);
-        c.server.dirty++;
+        c.modified(1, 1);
+        c.notify(Notify.HASH, "hincrby", 1);
         c.integer(v);
     }
 
@@ -269,7 +273,8 @@ public final class HashCommands {
         }
         byte[] text = r.toHumanBytes();
         h.set(c.argBuf, c.argOff[2], c.argLen[2], text, 0, text.length, c.server.limits);
-        c.server.dirty++;
+        c.modified(1, 1);
+        c.notify(Notify.HASH, "hincrbyfloat", 1);
         c.bulk(text);
     }
 

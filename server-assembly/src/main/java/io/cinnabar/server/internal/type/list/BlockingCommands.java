@@ -65,8 +65,7 @@ public final class BlockingCommands {
             c.array(2);
             c.bulk(e.key);
             ((ListValue) e.obj).pop(head, c.bulkSink);
-            c.server.dirty++;
-            ListCommands.removed(c, e);
+            ListCommands.popped(c, e, head, 1);
             return;
         }
         keys.block(c, 1, c.argc - 1, BlockingKeys.LIST, deadline);

@@ -4,6 +4,8 @@ import io.cinnabar.sds.Numbers;
 import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Shared;
+import io.cinnabar.server.internal.config.Notify;
+import io.cinnabar.server.internal.keyspace.Db;
 import io.cinnabar.server.internal.keyspace.Entry;
 import io.cinnabar.server.internal.type.MpopArgs;
 import io.cinnabar.server.internal.type.TypeCommands;
@@ -50,9 +52,23 @@ public final class ListCommands {
         ListValue l = (ListValue) e.obj;
         if (l.size() == 0) {
             c.server.keyspace.delete(c.db, e);
+            c.server.keyspace.notify(Notify.GENERIC, "del", c.db, e.key, 0, e.klen());
         } else {
             l.shrinking(c.server.limits);
         }
+    }
+
+    /**
+     * The end of a pop of n elements from list e (Redis's listElementsRemoved): the lpop/rpop event, the key
+     * deleted (del event) when it became empty, the key signalled and n changes counted.
+     */
+    static void popped(Client c, Entry e, boolean head, long n) {
+        Db db = c.db;
+        byte[] key = e.key;
+        int klen = e.klen();
+        c.server.keyspace.notify(Notify.LIST, head ? "lpop" : "rpop", db, key, 0, klen);
+        removed(c, e);
+        c.server.keyspace.modified(db, key, 0, klen, n);
     }
 
     static void push(Client c, boolean head, boolean onlyExisting) {
@@ -80,7 +96,8 @@ public final class ListCommands {
         for (int i = 2; i < c.argc; i++) {
             l.push(c.argBuf, c.argOff[i], c.argLen[i], head);
         }
-        c.server.dirty += c.argc - 2;
+        c.modified(1, c.argc - 2);
+        c.notify(Notify.LIST, head ? "lpush" : "rpush", 1);
         c.integer(l.size());
     }
 
@@ -119,8 +136,7 @@ public final class ListCommands {
         ListValue l = (ListValue) e.obj;
         if (!hasCount) {
             l.pop(head, c.bulkSink);
-            c.server.dirty++;
-            removed(c, e);
+            popped(c, e, head, 1);
             return;
         }
         long n = Math.min(count, l.size());
@@ -128,8 +144,7 @@ public final class ListCommands {
         for (long i = 0; i < n; i++) {
             l.pop(head, c.bulkSink);
         }
-        c.server.dirty += n;
-        removed(c, e);
+        popped(c, e, head, n);
     }
 
     static void lindex(Client c) {
@@ -202,7 +217,8 @@ public final class ListCommands {
             c.error("ERR index out of range");
             return;
         }
-        c.server.dirty++;
+        c.notify(Notify.LIST, "lset", 1);
+        c.modified(1, 1);
         l.shrinking(c.server.limits);
         c.ok();
     }
@@ -233,7 +249,8 @@ public final class ListCommands {
         for (int i = 0; i < all.size(); i++) {
             if (java.util.Arrays.equals(all.get(i), pivot)) {
                 l.insert(i, after, c.arg(4));
-                c.server.dirty++;
+                c.modified(1, 1);
+                c.notify(Notify.LIST, "linsert", 1);
                 c.integer(l.size());
                 return;
             }
@@ -277,8 +294,9 @@ public final class ListCommands {
             }
         }
         if (removed > 0) {
-            c.server.dirty += removed;
+            c.notify(Notify.LIST, "lrem", 1);
             removed(c, e);
+            c.modified(1, removed);
         }
         c.integer(removed);
     }
@@ -328,8 +346,9 @@ public final class ListCommands {
         if (rtrim > 0) {
             l.deleteRange(l.size() - rtrim, rtrim);
         }
-        c.server.dirty += ltrim + rtrim;
+        c.notify(Notify.LIST, "ltrim", 1);
         removed(c, e);
+        c.modified(1, ltrim + rtrim);
         c.ok();
     }
 
@@ -471,12 +490,15 @@ public final class ListCommands {
         ListValue dl = (ListValue) dst.obj;
         dl.growing(v.length, 1, c.server.limits);
         dl.push(v, 0, v.length, toLeft);
+        c.modified(2, 0);
+        c.notify(Notify.LIST, toLeft ? "lpush" : "rpush", 2);
+        c.notify(Notify.LIST, fromLeft ? "lpop" : "rpop", 1);
         if (src != dst) {
             removed(c, src);
         } else {
             // popped and pushed the same list: nothing shrank
         }
-        c.server.dirty++;
+        c.modified(1, 1);
         c.bulk(v);
     }
 
@@ -513,7 +535,6 @@ public final class ListCommands {
         for (long i = 0; i < n; i++) {
             l.pop(left, c.bulkSink);
         }
-        c.server.dirty += n;
-        removed(c, e);
+        popped(c, e, left, n);
     }
 }

@@ -4,6 +4,7 @@ import io.cinnabar.sds.Numbers;
 import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Shared;
+import io.cinnabar.server.internal.config.Notify;
 import io.cinnabar.server.internal.config.TypeLimits;
 import io.cinnabar.server.internal.keyspace.Entry;
 import io.cinnabar.server.internal.type.ScanOptions;
@@ -89,7 +90,10 @@ public final class SetCommands {
                 added++;
             }
         }
-        c.server.dirty += added;
+        if (added != 0) {
+            c.modified(1, added);
+            c.notify(Notify.SET, "sadd", 1);
+        }
         c.integer(added);
     }
 
@@ -133,8 +137,10 @@ public final class SetCommands {
             c.integer(0);
             return;
         }
+        c.notify(Notify.SET, "srem", 1);
         if (ss.size() == 0) {
             c.server.keyspace.delete(c.db, src);
+            c.notify(Notify.GENERIC, "del", 1);
         }
         TypeLimits lim = c.server.limits;
         if (dst == null) {
@@ -143,9 +149,10 @@ public final class SetCommands {
             dst.type = Entry.TYPE_SET;
             dst.obj = SetValue.create(c.argBuf, c.argOff[3], c.argLen[3], 1, lim);
         }
-        c.server.dirty++;
+        c.modified(1, 1);
         if (((SetValue) dst.obj).add(c.argBuf, c.argOff[3], c.argLen[3], lim)) {
-            c.server.dirty++;
+            c.modified(2, 1);
+            c.notify(Notify.SET, "sadd", 2);
         }
         c.integer(1);
     }
@@ -171,10 +178,12 @@ public final class SetCommands {
         SetValue s = (SetValue) e.obj;
         byte[] m = s.random();
         s.remove(m, 0, m.length);
+        c.notify(Notify.SET, "spop", 1);
         if (s.size() == 0) {
+            c.notify(Notify.GENERIC, "del", 1);
             c.server.keyspace.delete(c.db, e);
         }
-        c.server.dirty++;
+        c.modified(1, 1);
         c.bulk(m);
     }
 
@@ -202,7 +211,8 @@ public final class SetCommands {
         int size = s.size();
         if (s.ht != null && count < size && (size - count) * 5 > count) {
             // Redis's SPOP case 2 on a hashtable: count random members, one at a time, O(count) not O(size)
-            c.server.dirty += count;
+            c.notify(Notify.SET, "spop", 1);
+            c.modified(1, count); // count < size here
             c.set(count);
             for (long i = 0; i < count; i++) {
                 byte[] m = s.ht.fairRandomEntry().key();
@@ -213,10 +223,12 @@ public final class SetCommands {
             return;
         }
         List<byte[]> all = s.members();
-        c.server.dirty += count;
+        c.notify(Notify.SET, "spop", 1);
+        c.server.keyspace.changes(Math.min(count, size));
         if (count >= size) {
             c.server.keyspace.delete(c.db, e);
-            c.server.dirty++;
+            c.notify(Notify.GENERIC, "del", 1);
+            c.modified(1, 0);
             replySet(c, all);
             return;
         }
@@ -237,6 +249,7 @@ public final class SetCommands {
             }
             e.obj = n;
         }
+        c.modified(1, 0);
         replySet(c, popped);
     }
 
@@ -375,21 +388,20 @@ public final class SetCommands {
         if (cardOnly) {
             c.integer(result.size());
         } else if (dstArg >= 0) {
-            store(c, dstArg, result);
+            store(c, dstArg, result, "sinterstore");
         } else {
             replySet(c, result);
         }
     }
 
     /** Replaces the key at dstArg with a set of the given members (created as Redis does: intset first). */
-    private static void store(Client c, int dstArg, List<byte[]> members) {
+    private static void store(Client c, int dstArg, List<byte[]> members, String event) {
         Entry old = c.server.lookupWrite(c, dstArg);
-        if (old != null) {
-            c.server.keyspace.delete(c.db, old);
-        }
         if (members.isEmpty()) {
             if (old != null) {
-                c.server.dirty++;
+                c.server.keyspace.delete(c.db, old);
+                c.modified(dstArg, 1);
+                c.notify(Notify.GENERIC, "del", dstArg);
             }
             c.integer(0);
             return;
@@ -399,12 +411,13 @@ public final class SetCommands {
         for (byte[] m : members) {
             s.add(m, 0, m.length, lim);
         }
-        Entry e = c.server.keyspace.add(c.db, c.arg(dstArg));
+        Entry e = c.server.keyspace.replace(c.db, old, c.arg(dstArg));
         c.server.keyspace.initAccess(e);
         e.type = Entry.TYPE_SET;
         e.obj = s;
-        c.server.dirty++;
+        c.modified(dstArg, 1);
         c.integer(s.size());
+        c.notify(Notify.SET, event, dstArg);
     }
 
     static void unionDiff(Client c, int from, int dstArg, int op) {
@@ -442,7 +455,7 @@ public final class SetCommands {
             }
         }
         if (dstArg >= 0) {
-            store(c, dstArg, result);
+            store(c, dstArg, result, op == UNION ? "sunionstore" : "sdiffstore");
         } else {
             replySet(c, result);
         }

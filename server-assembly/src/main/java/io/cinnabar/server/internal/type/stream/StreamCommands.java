@@ -4,6 +4,7 @@ import io.cinnabar.server.internal.blocking.BlockingKeys;
 import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Shared;
+import io.cinnabar.server.internal.config.Notify;
 import io.cinnabar.server.internal.keyspace.Entry;
 import io.cinnabar.server.internal.type.TypeCommands;
 
@@ -221,10 +222,10 @@ public final class StreamCommands {
         }
         byte[] idBytes = id.toBytes();
         c.bulk(idBytes);
-        c.server.keyspace.signalModified(c.db, c.argBuf, c.argOff[1], c.argLen[1]);
-        c.server.dirty++;
-        if (a.strategy != 0) {
-            s.trim(a.trim());
+        c.modified(1, 1);
+        c.notify(Notify.STREAM, "xadd", 1);
+        if (a.strategy != 0 && s.trim(a.trim()) > 0) {
+            c.notify(Notify.STREAM, "xtrim", 1);
         }
         if ((!a.idGiven || !a.id.seqGiven()) && c.server.propagation != null && c.server.propagation.active()) {
             // Redis propagates the XADD with the id it generated
@@ -251,8 +252,8 @@ public final class StreamCommands {
         }
         long deleted = ((StreamValue) e.obj).trim(a.trim());
         if (deleted > 0) {
-            c.server.keyspace.signalModified(c.db, c.argBuf, c.argOff[1], c.argLen[1]);
-            c.server.dirty += deleted;
+            c.notify(Notify.STREAM, "xtrim", 1);
+            c.modified(1, deleted);
         }
         c.integer(deleted);
     }
@@ -340,8 +341,8 @@ public final class StreamCommands {
         }
         long deleted = ((StreamValue) e.obj).delete(ids);
         if (deleted > 0) {
-            c.server.keyspace.signalModified(c.db, c.argBuf, c.argOff[1], c.argLen[1]);
-            c.server.dirty += deleted;
+            c.modified(1, deleted);
+            c.notify(Notify.STREAM, "xdel", 1);
         }
         c.integer(deleted);
     }
@@ -395,8 +396,8 @@ public final class StreamCommands {
             c.error(ex.getMessage());
             return;
         }
-        c.server.keyspace.signalModified(c.db, c.argBuf, c.argOff[1], c.argLen[1]);
-        c.server.dirty++;
+        c.modified(1, 1);
+        c.notify(Notify.STREAM, "xsetid", 1);
         c.ok();
     }
 }

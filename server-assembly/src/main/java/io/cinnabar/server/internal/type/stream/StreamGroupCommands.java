@@ -4,6 +4,7 @@ import io.cinnabar.server.internal.blocking.BlockingKeys;
 import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Shared;
+import io.cinnabar.server.internal.config.Notify;
 import io.cinnabar.server.internal.keyspace.Entry;
 import io.cinnabar.server.internal.type.TypeCommands;
 
@@ -123,8 +124,9 @@ public final class StreamGroupCommands {
                     ne.obj = s;
                 }
                 if (s.createGroup(groupName, id, entriesRead) != null) {
-                    c.server.dirty++;
                     c.ok();
+                    c.modified(2, 1);
+                    c.notify(Notify.STREAM, "xgroup-create", 2);
                 } else {
                     c.error("BUSYGROUP Consumer Group name already exists");
                 }
@@ -146,12 +148,14 @@ public final class StreamGroupCommands {
                     }
                 }
                 g.setLastId(id, entriesRead);
-                c.server.dirty++;
                 c.ok();
+                c.modified(2, 1);
+                c.notify(Notify.STREAM, "xgroup-setid", 2);
             }
             case "destroy" -> {
                 if (g != null && s.destroyGroup(groupName)) {
-                    c.server.dirty++;
+                    c.modified(2, 1);
+                    c.notify(Notify.STREAM, "xgroup-destroy", 2);
                     c.integer(1);
                 } else {
                     c.integer(0);
@@ -160,14 +164,16 @@ public final class StreamGroupCommands {
             case "createconsumer" -> {
                 StreamConsumer created = g.createConsumer(c.arg(4), now);
                 if (created != null) {
-                    c.server.dirty++;
+                    c.modified(2, 1);
+                    c.notify(Notify.STREAM, "xgroup-createconsumer", 2);
                 }
                 c.integer(created != null ? 1 : 0);
             }
             default -> { // delconsumer
                 long pending = g.deleteConsumer(c.arg(4));
                 if (pending >= 0) {
-                    c.server.dirty++;
+                    c.modified(2, 1);
+                    c.notify(Notify.STREAM, "xgroup-delconsumer", 2);
                 }
                 c.integer(Math.max(pending, 0));
             }
@@ -196,9 +202,9 @@ public final class StreamGroupCommands {
         for (StreamId id : ids) {
             if (g.ack(id)) {
                 acked++;
-                c.server.dirty++;
             }
         }
+        c.server.keyspace.changes(acked); // Redis does not signal the key for XACK
         c.integer(acked);
     }
 
@@ -411,11 +417,11 @@ public final class StreamGroupCommands {
                 return;
             }
         }
-        StreamConsumer consumer = g.lookupOrCreateConsumer(c.arg(3), now); // 7.2: created even if nothing is claimed
+        StreamConsumer consumer = consumer(c, g, 3, 1, now); // 7.2: created even if nothing is claimed
         StreamValue.ClaimResult r = s.claim(g, consumer, minIdle, ids, deliveryTime, retryCount, force, justId,
             lastId, now);
         replyClaimed(c, s, r.claimed(), justId);
-        c.server.dirty++;
+        c.modified(1, 1);
     }
 
     /** XAUTOCLAIM key group consumer min-idle-time start [COUNT count] [JUSTID]. */
@@ -458,7 +464,7 @@ public final class StreamGroupCommands {
             }
         }
         long now = c.server.keyspace.cmdTimeMs;
-        StreamConsumer consumer = g.lookupOrCreateConsumer(c.arg(3), now);
+        StreamConsumer consumer = consumer(c, g, 3, 1, now);
         StreamValue.ClaimResult r = s.autoClaim(g, consumer, minIdle, start, count, justId, now);
         c.array(3);
         c.bulk(r.next().toBytes());
@@ -467,7 +473,20 @@ public final class StreamGroupCommands {
         for (StreamId id : r.deleted()) {
             c.bulk(id.toBytes());
         }
-        c.server.dirty++;
+        c.modified(1, 1);
+    }
+
+    /**
+     * The consumer named by argument nameArg in g (stream key at keyArg), created if absent as Redis's
+     * streamCreateConsumer does: one change and an xgroup-createconsumer event.
+     */
+    private static StreamConsumer consumer(Client c, StreamGroup g, int nameArg, int keyArg, long now) {
+        byte[] name = c.arg(nameArg);
+        if (g.consumer(name) == null) {
+            c.notify(Notify.STREAM, "xgroup-createconsumer", keyArg);
+            c.server.keyspace.changes(1);
+        }
+        return g.lookupOrCreateConsumer(name, now);
     }
 
     /** The first or last live entry as XINFO STREAM replies it, or a null. */
@@ -835,7 +854,7 @@ public final class StreamGroupCommands {
                 } else if (s.length() > 0 && s.edgeId(false).compareTo(groups[i].lastId()) > 0) {
                     serve[i] = true;
                 }
-                consumers[i] = groups[i].lookupOrCreateConsumer(c.arg(groupArg + 1), now);
+                consumers[i] = consumer(c, groups[i], groupArg + 1, streamsArg + i, now);
             } else if (s.length() > 0 && s.edgeId(false).compareTo(ids[i]) > 0) {
                 serve[i] = true;
             }
@@ -898,7 +917,7 @@ public final class StreamGroupCommands {
                     c.bulk(b);
                 }
             }
-            c.server.dirty++;
+            c.modified(streamsArg + i, 1);
         }
     }
 }

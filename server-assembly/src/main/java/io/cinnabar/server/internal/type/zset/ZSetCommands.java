@@ -3,6 +3,8 @@ package io.cinnabar.server.internal.type.zset;
 import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Shared;
+import io.cinnabar.server.internal.config.Notify;
+import io.cinnabar.server.internal.keyspace.Db;
 import io.cinnabar.server.internal.config.TypeLimits;
 import io.cinnabar.server.internal.keyspace.Entry;
 import io.cinnabar.server.internal.type.MpopArgs;
@@ -245,7 +247,10 @@ public final class ZSetCommands {
             }
         }
         dropIfEmpty(c, e);
-        c.server.dirty += added + updated;
+        if (added + updated != 0) {
+            c.modified(1, added + updated);
+            c.notify(Notify.ZSET, incr ? "zincr" : "zadd", 1);
+        }
         if (incr) {
             if (processed > 0) {
                 c.dbl(result);
@@ -524,7 +529,7 @@ public final class ZSetCommands {
                     ss.add(s);
                 });
             }
-            storeResult(c, dstArg, ms, ss);
+            storeResult(c, dstArg, ms, ss, "zrangestore", false);
             return;
         }
         if (sel == null) {
@@ -548,14 +553,20 @@ public final class ZSetCommands {
         });
     }
 
-    /** Replaces the key at dstArg with a sorted set of the members and scores (deleted when empty). */
-    public static void storeResult(Client c, int dstArg, List<byte[]> ms, List<Double> ss) {
+    /**
+     * Replaces the key at dstArg with a sorted set of the members and scores (deleted when empty), emitting
+     * event on success ("del" for a deleted destination); one change, or one per member with perMember
+     * (GEORADIUS STORE, GEOSEARCHSTORE).
+     */
+    public static void storeResult(Client c, int dstArg, List<byte[]> ms, List<Double> ss, String event,
+            boolean perMember) {
         Entry old = c.server.lookupWrite(c, dstArg);
-        if (old != null) {
-            c.server.keyspace.delete(c.db, old);
-            c.server.dirty++;
-        }
         if (ms.isEmpty()) {
+            if (old != null) {
+                c.server.keyspace.delete(c.db, old);
+                c.modified(dstArg, 1);
+                c.notify(Notify.GENERIC, "del", dstArg);
+            }
             c.integer(0);
             return;
         }
@@ -567,12 +578,13 @@ public final class ZSetCommands {
             z.put(m, 0, m.length, ss.get(i), cur, lim);
         }
         z.toListpackIfFits(lim);
-        Entry e = c.server.keyspace.add(c.db, c.arg(dstArg));
+        Entry e = c.server.keyspace.replace(c.db, old, c.arg(dstArg));
         c.server.keyspace.initAccess(e);
         e.type = Entry.TYPE_ZSET;
         e.obj = z;
-        c.server.dirty++;
+        c.modified(dstArg, perMember ? ms.size() : 1);
         c.integer(z.size());
+        c.notify(Notify.ZSET, event, dstArg);
     }
 
     // ------------------------------------------------------------------ removal
@@ -611,26 +623,33 @@ public final class ZSetCommands {
             return;
         }
         ZSetValue z = (ZSetValue) e.obj;
+        int removed;
         if (type == LEX) {
-            int removed = z.removeLex(lr).size();
-            dropIfEmpty(c, e);
-            c.server.dirty += removed;
-            c.integer(removed);
-            return;
+            removed = z.removeLex(lr).size();
+        } else {
+            Sel sel = select(z, type, rankArgs, sr, lr, false, 0, -1);
+            if (sel == null) {
+                c.integer(0);
+                return;
+            }
+            List<byte[]> victims = new ArrayList<>();
+            z.range(sel.lo(), sel.hi(), false, (m, s) -> victims.add(m));
+            for (byte[] m : victims) {
+                z.remove(m, 0, m.length);
+            }
+            removed = victims.size();
         }
-        Sel sel = select(z, type, rankArgs, sr, lr, false, 0, -1);
-        if (sel == null) {
-            c.integer(0);
-            return;
-        }
-        List<byte[]> victims = new ArrayList<>();
-        z.range(sel.lo(), sel.hi(), false, (m, s) -> victims.add(m));
-        for (byte[] m : victims) {
-            z.remove(m, 0, m.length);
-        }
+        boolean keyRemoved = z.size() == 0;
         dropIfEmpty(c, e);
-        c.server.dirty += victims.size();
-        c.integer(victims.size());
+        if (removed != 0) {
+            c.modified(1, removed);
+            c.notify(Notify.ZSET, type == RANK ? "zremrangebyrank" : type == SCORE ? "zremrangebyscore"
+                : "zremrangebylex", 1);
+            if (keyRemoved) {
+                c.notify(Notify.GENERIC, "del", 1);
+            }
+        }
+        c.integer(removed);
     }
 
     // ------------------------------------------------------------------ pops
@@ -696,8 +715,17 @@ public final class ZSetCommands {
             c.dbl(ss.get(i));
             z.remove(ms.get(i), 0, ms.get(i).length);
         }
-        dropIfEmpty(c, e);
-        c.server.dirty += n;
+        Db db = c.db;
+        byte[] key = e.key;
+        int klen = e.klen();
+        if (n != 0) {
+            c.server.keyspace.notify(Notify.ZSET, max ? "zpopmax" : "zpopmin", db, key, 0, klen);
+        }
+        if (z.size() == 0) {
+            c.server.keyspace.delete(db, e);
+            c.server.keyspace.notify(Notify.GENERIC, "del", db, key, 0, klen);
+        }
+        c.server.keyspace.modified(db, key, 0, klen, n);
     }
 
     static void zmpop(Client c) {
@@ -952,7 +980,7 @@ public final class ZSetCommands {
                 ms.add(en.getKey().b);
                 ss.add(en.getValue()[0]);
             }
-            storeResult(c, dstArg, ms, ss);
+            storeResult(c, dstArg, ms, ss, op == 0 ? "zunionstore" : op == 1 ? "zinterstore" : "zdiffstore", false);
             return;
         }
         c.array(withScores && c.resp == 2 ? sorted.size() * 2L : sorted.size());
