@@ -15,6 +15,8 @@ import io.cinnabar.server.internal.generic.SortCommand;
 import io.cinnabar.server.internal.multi.Transactions;
 import io.cinnabar.server.internal.net.EventLoop;
 import io.cinnabar.server.internal.persist.DumpCommands;
+import io.cinnabar.server.internal.persist.FunctionStore;
+import io.cinnabar.server.internal.scripting.Functions;
 import io.cinnabar.server.internal.scripting.Scripting;
 import io.cinnabar.server.internal.type.geo.GeoCommands;
 import io.cinnabar.server.internal.type.hash.HashCommands;
@@ -108,6 +110,33 @@ public final class Assembly {
     /** EVAL, SCRIPT, FUNCTION and FCALL: the script cache and the function libraries (for persistence). */
     public Scripting scripting() {
         return scripting;
+    }
+
+    /**
+     * The function libraries as persistence saves and loads them: scripting's {@link Functions} behind persist's
+     * {@link FunctionStore} (a load that fails throws with Redis's error text).
+     */
+    public FunctionStore functionStore() {
+        Functions f = scripting.functions();
+        return new FunctionStore() {
+            @Override
+            public java.util.List<byte[]> libraries() {
+                return f.libraryCodes();
+            }
+
+            @Override
+            public void load(byte[] code) {
+                String err = f.loadLibrary(code, false);
+                if (err != null) {
+                    throw new IllegalArgumentException(err);
+                }
+            }
+
+            @Override
+            public void clear() {
+                f.flushAll();
+            }
+        };
     }
 
     /** The event loop. */

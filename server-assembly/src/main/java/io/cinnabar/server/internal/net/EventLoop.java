@@ -68,7 +68,12 @@ public final class EventLoop implements Runnable, Connections {
     private final List<Client> pendingWrites = new ArrayList<>();
     private final List<Client> toClose = new ArrayList<>();
     private final RequestDecoder decoder = new RequestDecoder();
-    private final java.util.function.Consumer<SelectionKey> handler = this::handle;
+    /**
+     * The keys one select found ready, handled after select returns (not inside its callback) so that a long
+     * script can serve the other clients with a nested select (processEventsWhileBlocked); reused, no allocation.
+     */
+    private final ArrayList<SelectionKey> ready = new ArrayList<>();
+    private final java.util.function.Consumer<SelectionKey> collect = ready::add;
     private RequestLimits limits = RequestLimits.DEFAULT;
     private volatile boolean stop;
     private int tcpPort;
@@ -238,8 +243,12 @@ public final class EventLoop implements Runnable, Connections {
                 flushPending();
                 long wake = Math.min(nextCronMs, server.blocking.nextTimeoutMs()); // a blocked client's deadline
                 long wait = Math.max(1, wake - System.currentTimeMillis());
-                // the Consumer form hands each ready key over directly: no selected-keys set to fill and clear
-                selector.select(handler, wait);
+                // the Consumer form collects the ready keys into a reused list: no selected-keys set to fill
+                selector.select(collect, wait);
+                for (int i = 0; i < ready.size(); i++) {
+                    handle(ready.get(i));
+                }
+                ready.clear();
                 long t0 = cycleStartNs != 0 ? cycleStartNs : System.nanoTime();
                 cycleStartNs = 0;
                 closePending();
