@@ -476,6 +476,7 @@ public final class Functions {
         }
         try {
             Library lib = create(c.arg(c.argc - 1), replace);
+            c.server.keyspace.changes(1); // propagated as it is, to replicas and the AOF
             c.bulk(lib.name);
         } catch (LoadError e) {
             c.error("ERR " + e.getMessage());
@@ -489,6 +490,7 @@ public final class Functions {
             return;
         }
         unlink(lib);
+        c.server.keyspace.changes(1);
         c.ok();
     }
 
@@ -498,6 +500,7 @@ public final class Functions {
             return;
         }
         flushAll();
+        c.server.keyspace.changes(1);
         c.ok();
     }
 
@@ -634,6 +637,7 @@ public final class Functions {
             c.error("ERR " + e.getMessage());
             return;
         }
+        c.server.keyspace.changes(1);
         c.ok();
     }
 
