@@ -1,5 +1,6 @@
 package io.cinnabar.server;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cinnabar.testkit.Differential;
@@ -388,6 +389,52 @@ class ScriptingDifferentialTest {
             assertTrue(dump.startsWith("$"));
             p.assertSame();
         }
+    }
+
+    /**
+     * FUNCTION DUMP payloads across servers: real Redis's payload (RDB 10) restores here with every policy and its
+     * collision errors, and this server's payload (RDB 11, which 7.0 cannot read) restores here; the libraries
+     * then list and run the same on both.
+     */
+    @org.junit.jupiter.api.Test
+    void dumpAndRestore(DifferentialServers servers) throws Exception {
+        try (redis.clients.jedis.Jedis real = new redis.clients.jedis.Jedis("127.0.0.1", servers.redisPort());
+             redis.clients.jedis.Jedis ours = new redis.clients.jedis.Jedis("127.0.0.1", servers.oursPort());
+             Pair p = servers.open(2)) {
+            p.normalize(Normalizer.unordered(1, "FUNCTION LIST"));
+            p.both("FUNCTION", "FLUSH");
+            String a = "#!lua name=liba\nredis.register_function('fa', function(k, a) return 'a' .. #a end)";
+            String b = "#!lua name=libb\nredis.register_function{function_name='fb', callback=function() return 'b' end,"
+                + " flags={'no-writes'}, description='" + "x".repeat(100) + "'}";
+            p.same("FUNCTION", "LOAD", a);
+            p.same("FUNCTION", "LOAD", b);
+            byte[] fromRedis = real.functionDump();
+            byte[] fromOurs = ours.functionDump();
+            assertEquals(11, fromOurs[fromOurs.length - 10] & 0xff);
+            p.same("FUNCTION", "FLUSH");
+            assertEquals("OK", ours.functionRestore(fromRedis));
+            assertEquals("OK", real.functionRestore(fromRedis));
+            p.same("FUNCTION", "LIST", "WITHCODE");
+            p.same("FCALL", "fa", "0", "x", "y");
+            p.same("FCALL_RO", "fb", "0");
+            // which library is named depends on each server's iteration order
+            assertTrue(assertThrowsMessage(() -> ours.functionRestore(fromRedis)).matches("ERR Library lib[ab] already exists"));
+            assertTrue(assertThrowsMessage(() -> real.functionRestore(fromRedis)).matches("ERR Library lib[ab] already exists"));
+            assertEquals("OK", ours.functionRestore(fromRedis, redis.clients.jedis.args.FunctionRestorePolicy.REPLACE));
+            assertEquals("OK", ours.functionRestore(fromOurs, redis.clients.jedis.args.FunctionRestorePolicy.FLUSH));
+            p.same("FUNCTION", "LIST", "WITHCODE");
+            byte[] corrupt = fromOurs.clone();
+            corrupt[5] ^= 1;
+            assertEquals("ERR DUMP payload version or checksum are wrong", assertThrowsMessage(() -> ours.functionRestore(corrupt)));
+            p.same("FUNCTION", "LIST");
+            p.both("FUNCTION", "FLUSH");
+            p.assertSame();
+        }
+    }
+
+    private static String assertThrowsMessage(org.junit.jupiter.api.function.Executable e) {
+        return org.junit.jupiter.api.Assertions.assertThrows(redis.clients.jedis.exceptions.JedisDataException.class, e)
+            .getMessage();
     }
 
     /** Library loads that fail, and the register_function argument rules. */
