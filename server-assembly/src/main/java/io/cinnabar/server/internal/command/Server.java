@@ -272,6 +272,7 @@ public final class Server {
         if (busyReply != null && !cmd.has(Command.ALLOW_BUSY)) {
             c.error(busyReply);
             cmd.rejectedCalls++;
+            flagTransaction(c);
             return;
         }
         if (c.inMulti) {
