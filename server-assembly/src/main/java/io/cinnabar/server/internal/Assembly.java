@@ -1,8 +1,11 @@
 package io.cinnabar.server.internal;
 
 import io.cinnabar.server.internal.propagate.Propagator;
+import io.cinnabar.server.internal.acl.Acl;
+import io.cinnabar.server.internal.acl.AclCommands;
 import io.cinnabar.server.internal.admin.Commands;
 import io.cinnabar.server.internal.admin.LatencyReport;
+import io.cinnabar.server.internal.admin.MemoryCommands;
 import io.cinnabar.server.internal.admin.ServerCommands;
 import io.cinnabar.server.internal.blocking.BlockingKeys;
 import io.cinnabar.server.internal.command.CommandDocs;
@@ -18,6 +21,8 @@ import io.cinnabar.server.internal.persist.DumpCommands;
 import io.cinnabar.server.internal.persist.FunctionStore;
 import io.cinnabar.server.internal.scripting.Functions;
 import io.cinnabar.server.internal.scripting.Scripting;
+import io.cinnabar.server.internal.persist.rdb.RdbPersistence;
+import io.cinnabar.server.internal.pubsub.PubSubService;
 import io.cinnabar.server.internal.type.geo.GeoCommands;
 import io.cinnabar.server.internal.type.hash.HashCommands;
 import io.cinnabar.server.internal.type.hll.HllCommands;
@@ -64,8 +69,21 @@ public final class Assembly {
         server.transactions = transactions;
         server.keyspace.addListener(transactions);
         Scripting scripting = new Scripting(server);
-        registerAll(server.commands, blocking, transactions, scripting);
         server.scripting = scripting;
+        RdbPersistence rdb = new RdbPersistence(server, functionStore(scripting));
+        server.persistence = rdb;
+        rdb.register(server.commands);
+        PubSubService pubsub = new PubSubService(server);
+        server.pubsub = pubsub;
+        server.keyspace.addListener(pubsub.tracking());
+        server.keyspace.events.setPublisher(pubsub::publish);
+        registerAll(server.commands, blocking, transactions, scripting);
+        pubsub.register(server.commands);
+        Acl acl = new Acl(server);
+        server.acl = acl;
+        server.clientInfo = c -> Commands.clientInfo(c, c);
+        AclCommands.register(server.commands, acl);
+        acl.loadAtStartup();
         EventLoop loop = new EventLoop(server);
         return new Assembly(server, loop, propagator, scripting);
     }
@@ -94,6 +112,7 @@ public final class Assembly {
         scripting.register(t);
         t.impl("command|docs", CommandDocs::docs);
         LatencyReport.register(t);
+        MemoryCommands.register(t);
         Commands.register(t);
     }
 
@@ -117,6 +136,10 @@ public final class Assembly {
      * {@link FunctionStore} (a load that fails throws with Redis's error text).
      */
     public FunctionStore functionStore() {
+        return functionStore(scripting);
+    }
+
+    private static FunctionStore functionStore(Scripting scripting) {
         Functions f = scripting.functions();
         return new FunctionStore() {
             @Override

@@ -46,7 +46,7 @@ class KeyspaceEventsDifferentialTest {
         sub = new RespClient(redis.port());
         sub.call("PSUBSCRIBE", "__key*__:*");
         assertEquals("+OK\r\n", cmd.call("DEBUG", "SET-ACTIVE-EXPIRE", "0"));
-        assembly = Assembly.create(new Config(), new ServerLog(new PrintStream(OutputStream.nullOutputStream())));
+        assembly = Assembly.create(io.cinnabar.server.internal.TestConfigs.noSave(), new ServerLog(new PrintStream(OutputStream.nullOutputStream())));
         server = assembly.server();
         server.keyspace.activeExpireEnabled = false;
         server.keyspace.events.setPublisher((channel, message) -> {

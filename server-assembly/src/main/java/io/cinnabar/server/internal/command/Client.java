@@ -75,6 +75,11 @@ public final class Client {
     public int dbIndex;
     public int resp = 2;
     public boolean authenticated;
+    /**
+     * The user the connection is authenticated as (at first the default user); null for a detached client,
+     * which, as Redis's internal clients, may run anything.
+     */
+    public AccessControl.User user;
     public String name;
     public String libName;
     public String libVer;
@@ -100,6 +105,10 @@ public final class Client {
     public boolean denyBlocking;
     /** The transaction code's record of this client (queued commands, watched keys), or null. */
     public Transactions.State tx;
+    /** Set while the client subscribes to a channel, pattern or shard channel (Redis's CLIENT_PUBSUB). */
+    public boolean pubsub;
+    /** The Pub/Sub code's record of this client (subscriptions, tracking), or null. */
+    public PubSub.State ps;
 
     public Client(Server server, long id, SocketChannel ch, String addr, String laddr, boolean unix) {
         this.server = server;
@@ -112,6 +121,7 @@ public final class Client {
         this.lastInteraction = ctime;
         this.argBuf = qbuf;
         this.ctx = server.ctx;
+        this.user = server.acl == null ? null : server.acl.defaultUser();
     }
 
     /**
@@ -122,6 +132,7 @@ public final class Client {
     public static Client detached(Server server) {
         Client c = new Client(server, server.nextClientId++, null, "", "", false);
         c.authenticated = true;
+        c.user = null;
         c.db = server.dbs[0];
         c.dbIndex = 0;
         return c;

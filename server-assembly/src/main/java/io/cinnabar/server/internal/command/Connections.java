@@ -14,6 +14,12 @@ public interface Connections {
     /** Schedules a write of c's pending replies. */
     void wantWrite(Client c);
 
+    /**
+     * c received data it did not ask for (a Pub/Sub message, an invalidation): schedules the write and closes c
+     * asynchronously once its output buffer is over the limits of its class (Redis's closeClientOnOutputBufferLimitReached).
+     */
+    void pushed(Client c);
+
     /** Processes the commands already buffered in c's query buffer (after c was unblocked). */
     void processInput(Client c);
 

@@ -59,6 +59,19 @@ public final class Server {
     public PropagationHook propagation;
     /** MULTI/EXEC queuing and WATCH (multi.Transactions, wired by Assembly). */
     public Transactions transactions;
+    /** SAVE/BGSAVE state, save points, MISCONF, shutdown save, load at startup (persist.rdb, wired by Assembly). */
+    public PersistenceHook persistence;
+    /** Pub/Sub and client-side caching (pubsub.PubSubService, wired by Assembly). */
+    public PubSub pubsub;
+    /** Users and permissions (acl.Acl, wired by Assembly); null only before Assembly wires it. */
+    public AccessControl acl;
+    /**
+     * Whether a connection must authenticate before running commands: the default user has a password or is
+     * off (Redis's authRequired). Kept by the ACL code.
+     */
+    public boolean defaultAuthRequired;
+    /** The CLIENT LIST line of a client (admin's formatter, wired by Assembly), for ACL LOG's client-info. */
+    public java.util.function.Function<Client, String> clientInfo = c -> "id=" + c.id;
     public Client current;
     /** Scripting's numbers for INFO (scripting.Scripting, wired by Assembly). */
     public ScriptingInfo scripting;
@@ -67,6 +80,10 @@ public final class Server {
      * the error every command without the allow-busy flag gets meanwhile; null otherwise.
      */
     public String busyReply;
+    /** Commands being executed (1 for a command, 2 inside EXEC): 0 between commands (Redis's execution_nesting). */
+    public int nesting;
+    /** DEBUG PAUSE-CRON: the cron does nothing while set. */
+    public boolean pauseCron;
     public long memPeak;
     /** Heap in use once the server was initialized (INFO used_memory_startup). */
     public long memStartup;
@@ -75,13 +92,16 @@ public final class Server {
     public int hz;
     public long timeoutSec;
     public long maxclients;
-    public String requirepass;
     public boolean protectedMode;
     public long queryBufLimit;
     public long protoMaxBulkLen;
     public long outHard;
     public long outSoft;
     public long outSoftSecs;
+    /** The pubsub class of client-output-buffer-limit: clients subscribed to something. */
+    public long outPubsubHard;
+    public long outPubsubSoft;
+    public long outPubsubSoftSecs;
     public long maxmemory;
     boolean noSharedIntegers;
     long slowlogThreshold;
@@ -123,6 +143,9 @@ public final class Server {
             + "Port: " + config.get("port") + ", PID: " + log.pid());
         log.notice("Running mode=standalone, port=" + config.get("port") + ".");
         log.notice("Server initialized");
+        if (persistence != null) {
+            persistence.loadAtStartup();
+        }
         memStartup = usedMemory();
         if (loop.port() != 0 || !config.get("port").equals("0")) {
             log.notice("Ready to accept connections tcp");
@@ -139,11 +162,28 @@ public final class Server {
         shutdownAsap = true;
     }
 
+    private boolean shutdownLogged;
+
+    /**
+     * Redis's prepareForShutdown: logs the request once and runs the persistence step (stop a background save,
+     * final save); false when the save failed and the server must keep running.
+     */
+    public boolean prepareShutdown(boolean save, boolean nosave, boolean force) {
+        if (!shutdownLogged) {
+            log.notice("User requested shutdown...");
+            shutdownLogged = true;
+        }
+        if (persistence != null && !persistence.prepareShutdown(save, nosave, force)) {
+            shutdownLogged = false;
+            return false;
+        }
+        return true;
+    }
+
     /** Called after the event loop has stopped. */
     public void stopped() {
-        log.notice("User requested shutdown...");
-        if (!config.get("save").isEmpty()) {
-            log.warning("Not saving the final RDB snapshot: RDB persistence is not implemented by this server yet.");
+        if (!shutdownLogged) {
+            log.notice("User requested shutdown...");
         }
         String pidfile = config.get("pidfile");
         if (!pidfile.isEmpty()) {
@@ -173,8 +213,9 @@ public final class Server {
             case "timeout" -> timeoutSec = config.getLong("timeout");
             case "maxclients" -> maxclients = config.getLong("maxclients");
             case "requirepass" -> {
-                String p = config.get("requirepass");
-                requirepass = p.isEmpty() ? null : p;
+                if (acl != null) {
+                    acl.requirepass(config.get("requirepass"));
+                }
             }
             case "protected-mode" -> protectedMode = config.getBool("protected-mode");
             case "client-query-buffer-limit" -> queryBufLimit = config.getLong("client-query-buffer-limit");
@@ -184,6 +225,13 @@ public final class Server {
                 outHard = Long.parseLong(t[1]);
                 outSoft = Long.parseLong(t[2]);
                 outSoftSecs = Long.parseLong(t[3]);
+                for (int i = 0; i + 3 < t.length; i += 4) {
+                    if (t[i].equals("pubsub")) {
+                        outPubsubHard = Long.parseLong(t[i + 1]);
+                        outPubsubSoft = Long.parseLong(t[i + 2]);
+                        outPubsubSoftSecs = Long.parseLong(t[i + 3]);
+                    }
+                }
             }
             case "maxmemory-policy", "maxmemory" -> {
                 String p = config.get("maxmemory-policy");
@@ -263,7 +311,7 @@ public final class Server {
             flagTransaction(c);
             return;
         }
-        if (requirepass != null && !c.authenticated && !cmd.has(Command.NO_AUTH)) {
+        if (defaultAuthRequired && !c.authenticated && !cmd.has(Command.NO_AUTH)) {
             c.error("NOAUTH Authentication required.");
             cmd.rejectedCalls++;
             flagTransaction(c);
@@ -275,20 +323,57 @@ public final class Server {
             flagTransaction(c);
             return;
         }
-        if (c.inMulti) {
-            if (cmd.has(Command.NO_MULTI)) {
-                c.error("ERR Command not allowed inside a transaction");
+        if (c.inMulti && cmd.has(Command.NO_MULTI)) {
+            c.error("ERR Command not allowed inside a transaction");
+            cmd.rejectedCalls++;
+            flagTransaction(c);
+            return;
+        }
+        AccessControl.User user = c.user;
+        if (user != null && !user.unrestricted() && !acl.permits(c, cmd)) {
+            cmd.rejectedCalls++;
+            if (c.inMulti) {
+                transactions.flagError(c);
+            }
+            return;
+        }
+        if (persistence != null && (cmd.has(Command.WRITE) || cmd.fullName.equals("ping"))) {
+            String err = persistence.writeError(); // MISCONF after a failed background save
+            if (err != null) {
+                c.error(err);
                 cmd.rejectedCalls++;
                 flagTransaction(c);
                 return;
             }
+        }
+        if (c.pubsub && c.resp == 2 && !allowedWhileSubscribed(cmd)) {
+            c.error("ERR Can't execute '" + cmd.fullName + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / "
+                + "RESET are allowed in this context");
+            cmd.rejectedCalls++;
+            flagTransaction(c);
+            return;
+        }
+        if (pubsub.trackingClients() != 0) {
+            pubsub.beforeCommand();
+        }
+        if (c.inMulti) {
             if (!controlsTransaction(cmd)) {
                 transactions.queue(c, cmd);
                 return;
             }
         }
         call(c, cmd);
+        pubsub.afterCommand(c, cmd);
         blocking.handleReady();
+    }
+
+    /** The commands a RESP2 client may send while subscribed (Redis's processCommand). */
+    private static boolean allowedWhileSubscribed(Command cmd) {
+        return switch (cmd.fullName) {
+            case "ping", "subscribe", "ssubscribe", "unsubscribe", "sunsubscribe", "psubscribe", "punsubscribe",
+                 "quit", "reset" -> true;
+            default -> false;
+        };
     }
 
     /** A command refused while c is in MULTI makes its EXEC fail with EXECABORT (Redis's flagTransaction). */
@@ -330,8 +415,17 @@ public final class Server {
         long errorsBefore = stats.totalErrorReplies;
         long dirtyBefore = keyspace.dirty;
         long t0 = System.nanoTime();
-        cmd.handler.run(c);
-        long usec = (System.nanoTime() - t0) / 1000;
+        long usec;
+        nesting++;
+        try {
+            cmd.handler.run(c);
+            usec = (System.nanoTime() - t0) / 1000;
+            if (pubsub.trackingClients() != 0) {
+                pubsub.afterCall(c, cmd);
+            }
+        } finally {
+            nesting--;
+        }
         c.lastCmd = cmd.fullName;
         if (c.blocked != null) {
             return; // as in Redis 7.2, a blocked command is counted once it completes (BlockingKeys)
@@ -420,9 +514,15 @@ public final class Server {
     public void cron() {
         long now = System.currentTimeMillis();
         updateClock(now);
+        if (pauseCron) {
+            return; // DEBUG PAUSE-CRON 1: no cron work (expiry, client timeouts and limits, stats) until resumed
+        }
         stats.sample(now);
         loop.clientsCron(now);
         activeExpireCycle(false);
+        if (persistence != null) {
+            persistence.cron(now);
+        }
         if (config.getBool("activerehashing")) {
             rehashOneDb();
         }

@@ -174,6 +174,8 @@ public final class Config {
         b rdb-save-incremental-fsync yes
         b rdbchecksum yes imm
         b rdbcompression yes
+        i rdb-key-save-delay 0 -2147483648 INT
+        i cinnabar-rdb-version 11 10 11
         m repl-backlog-size 1048576 1 LL
         i repl-backlog-ttl 3600 0 LL
         b repl-disable-tcp-nodelay no
@@ -312,6 +314,12 @@ public final class Config {
 
     /** Current values by primary name (an alias reads and writes its primary). */
     private final Map<String, String> values = new HashMap<>();
+    /** A {@code user <name> <rules...>} line of the configuration: loaded by the ACL code at startup. */
+    public record UserLine(int line, String text, List<String> args) {
+    }
+
+    /** The {@code user} lines, in order. */
+    public final List<UserLine> userLines = new ArrayList<>();
     /** The config file given at startup, absolute, or null. */
     public Path configFile;
     /** The "save" option was set by the config text once (later lines append). */

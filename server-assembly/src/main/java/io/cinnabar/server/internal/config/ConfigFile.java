@@ -80,13 +80,20 @@ public final class ConfigFile {
             } else if (argv.isEmpty()) {
                 continue;
             } else {
-                err = directive(config, argv, depth);
+                err = argv.get(0).equalsIgnoreCase("user") && argv.size() >= 2
+                    ? user(config, argv, i + 1, line) : directive(config, argv, depth);
             }
             if (err != null) {
                 throw new FatalConfigError("\n*** FATAL CONFIG FILE ERROR (Redis " + Config.VERSION + ") ***\n"
                     + "Reading the configuration file, at line " + (i + 1) + "\n>>> '" + line + "'\n" + err);
             }
         }
+    }
+
+    /** A user line is kept for the ACL code, which validates and loads it at startup. */
+    private static String user(Config config, List<String> argv, int lineNumber, String line) {
+        config.userLines.add(new Config.UserLine(lineNumber, line, List.copyOf(argv.subList(1, argv.size()))));
+        return null;
     }
 
     private static String directive(Config config, List<String> argv, int depth) throws FatalConfigError {

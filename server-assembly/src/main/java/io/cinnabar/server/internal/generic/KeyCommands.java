@@ -285,6 +285,9 @@ public final class KeyCommands {
                 c.server.keyspace.changes(d.size());
                 c.server.keyspace.flush(d);
             }
+            if (c.server.persistence != null) {
+                c.server.persistence.flushedAll(); // stops a background RDB save; saves when save points exist
+            }
             if (c.server.propagation.active()) {
                 // Redis 7 counts only the removed keys and forces FLUSHALL's propagation even when nothing was removed
                 byte[][] argv = new byte[c.argc][];

@@ -178,9 +178,16 @@ public final class SortCommand {
                 o.sortby = j + 1;
                 if (cIndexOf(c.argBuf, c.argOff[j + 1], c.argLen[j + 1], (byte) '*') < 0) {
                     o.dontsort = true;
+                } else if (!fullKeyAccess(c)) {
+                    c.error("ERR BY option of SORT denied due to insufficient ACL permissions.");
+                    return null;
                 }
                 j++;
             } else if (GeoCommands.optIs(c, j, "get") && left >= 1) {
+                if (!fullKeyAccess(c)) {
+                    c.error("ERR GET option of SORT denied due to insufficient ACL permissions.");
+                    return null;
+                }
                 o.gets.add(j + 1);
                 j++;
             } else {
@@ -189,6 +196,11 @@ public final class SortCommand {
             }
         }
         return o;
+    }
+
+    /** Whether c's user may read every key (SORT's BY pattern and GET read keys its key specs cannot name). */
+    private static boolean fullKeyAccess(Client c) {
+        return c.user == null || c.user.unrestricted() || c.server.acl.unrestrictedReadAccess(c, c.cmd);
     }
 
     /** strchr over the C string in b[off, off+len): the index of ch before the first NUL, or -1. */

@@ -454,7 +454,7 @@ public final class Db {
     }
 
     /** Buckets of both tables (the second exists only while rehashing). */
-    int buckets() {
+    public int buckets() {
         return table.length + (t1 == null ? 0 : t1.length);
     }
 }

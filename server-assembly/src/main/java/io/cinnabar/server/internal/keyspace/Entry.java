@@ -74,6 +74,23 @@ public final class Entry {
         return enc == ENC_EMBSTR ? key.length - (int) num : 0;
     }
 
+    /**
+     * MEMORY USAGE of this key as Redis computes it: the key's sds and its dictEntry, plus objectComputeSize of the
+     * value (an int string is its robj; an embstr one allocation of robj + sds; a raw string its robj and sds,
+     * spare capacity included; aggregates ask their value, sampling {@code samples} elements).
+     */
+    public long memoryUsage(long samples) {
+        long size = RedisSizes.sdsSize(klen()) + RedisSizes.DICT_ENTRY;
+        if (obj != null) {
+            return size + obj.memoryUsage(samples);
+        }
+        return size + switch (enc) {
+            case ENC_INT -> RedisSizes.ROBJ;
+            case ENC_EMBSTR -> RedisSizes.embstrSize(num);
+            default -> RedisSizes.ROBJ + RedisSizes.sdsSize(val == null ? num : Math.max(num, val.length));
+        };
+    }
+
     public int strlen() {
         return enc == ENC_INT ? Numbers.stringLength(num) : (int) num;
     }
@@ -174,6 +191,7 @@ public final class Entry {
             if (cap < needed) {
                 cap = needed;
             }
+            cap = usableCapacity(cap);
         }
         unembed();
         byte[] n = new byte[cap];
@@ -181,6 +199,17 @@ public final class Entry {
         val = n;
         enc = ENC_RAW;
         num = len;
+    }
+
+    /**
+     * The capacity sdsMakeRoomFor ends with for a request of {@code cap} bytes: Redis 7 keeps the whole usable size of
+     * the allocation (jemalloc class of header + cap + 1, header of type 8 at least), up to the header type's maximum.
+     */
+    private static int usableCapacity(int cap) {
+        int hdr = Math.max(3, RedisSizes.sdsHeader(cap));
+        long usable = RedisSizes.mallocSize((long) hdr + cap + 1) - hdr - 1;
+        long typeMax = hdr == 3 ? 255 : hdr == 5 ? 65535 : Integer.MAX_VALUE - 16;
+        return (int) Math.min(usable, typeMax);
     }
 
     /** Takes o's value and access data (RENAME: o is discarded; the caller moves the expire). */

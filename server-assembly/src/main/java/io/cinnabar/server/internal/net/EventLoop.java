@@ -231,7 +231,12 @@ public final class EventLoop implements Runnable, Connections {
         try {
             while (!stop) {
                 if (server.shutdownAsap) {
-                    break;
+                    if (server.prepareShutdown(false, false, false)) {
+                        break;
+                    }
+                    server.shutdownAsap = false; // the final save failed: keep serving, as Redis does
+                    server.log.warning(server.shutdownReason + " received but errors trying to shut down the server, "
+                        + "check the logs for more information");
                 }
                 long now = System.currentTimeMillis();
                 if (now >= nextCronMs) {
@@ -240,11 +245,17 @@ public final class EventLoop implements Runnable, Connections {
                 }
                 server.activeExpireCycle(true);
                 server.blocking.beforeSleep();
+                boolean busy = server.persistence != null && server.persistence.beforeSleep(); // a snapshot's slice
+                server.pubsub.beforeSleep();
                 flushPending();
                 long wake = Math.min(nextCronMs, server.blocking.nextTimeoutMs()); // a blocked client's deadline
-                long wait = Math.max(1, wake - System.currentTimeMillis());
+                long wait = busy ? 0 : Math.max(1, wake - System.currentTimeMillis());
                 // the Consumer form collects the ready keys into a reused list: no selected-keys set to fill
-                selector.select(collect, wait);
+                if (busy) {
+                    selector.selectNow(collect);
+                } else {
+                    selector.select(collect, wait);
+                }
                 for (int i = 0; i < ready.size(); i++) {
                     handle(ready.get(i));
                 }
@@ -363,7 +374,7 @@ public final class EventLoop implements Runnable, Connections {
             server.stats.rejectedConnections++;
             return;
         }
-        if (server.protectedMode && server.requirepass == null && !local) {
+        if (server.protectedMode && server.acl.defaultNoPass() && !local) {
             ch.write(ByteBuffer.wrap(DENIED));
             ch.close();
             server.stats.rejectedConnections++;
@@ -371,7 +382,7 @@ public final class EventLoop implements Runnable, Connections {
         }
         Client c = new Client(server, server.nextClientId++, ch, addr, laddr, unix);
         c.db = server.dbs[0];
-        c.authenticated = server.requirepass == null;
+        c.authenticated = !server.defaultAuthRequired;
         c.key = ch.register(selector, SelectionKey.OP_READ, c);
         server.clients.put(c.id, c);
         server.log.verbose("Accepted " + addr);
@@ -560,19 +571,37 @@ public final class EventLoop implements Runnable, Connections {
         free(c);
     }
 
-    private void checkOutputLimits(Client c) {
-        long pending = c.pendingBytes();
-        server.maxOutputBufferSeen = Math.max(server.maxOutputBufferSeen, pending);
-        if (server.outHard == 0 && server.outSoft == 0) {
+    @Override
+    public void pushed(Client c) {
+        if (c.closed) {
             return;
         }
-        boolean hard = server.outHard > 0 && pending >= server.outHard;
+        wantWrite(c);
+        checkOutputLimits(c);
+    }
+
+    /**
+     * Closes c asynchronously once its pending output is over the hard limit of its class (pubsub for a client
+     * subscribed to something, normal otherwise), or over the soft limit for the soft seconds.
+     */
+    private void checkOutputLimits(Client c) {
+        long pending = c.pendingBytes();
+        if (pending > server.maxOutputBufferSeen) {
+            server.maxOutputBufferSeen = pending;
+        }
+        long hardLimit = c.pubsub ? server.outPubsubHard : server.outHard;
+        long softLimit = c.pubsub ? server.outPubsubSoft : server.outSoft;
+        long softSecs = c.pubsub ? server.outPubsubSoftSecs : server.outSoftSecs;
+        if (hardLimit == 0 && softLimit == 0 || c.closed) {
+            return;
+        }
+        boolean hard = hardLimit > 0 && pending >= hardLimit;
         boolean soft = false;
-        if (server.outSoft > 0 && pending >= server.outSoft) {
+        if (softLimit > 0 && pending >= softLimit) {
             long now = System.currentTimeMillis();
             if (c.softLimitReachedAt == 0) {
                 c.softLimitReachedAt = now;
-            } else if ((now - c.softLimitReachedAt) / 1000 >= server.outSoftSecs) {
+            } else if ((now - c.softLimitReachedAt) / 1000 >= softSecs) {
                 soft = true;
             }
         } else {
@@ -683,6 +712,7 @@ public final class EventLoop implements Runnable, Connections {
         server.paused.remove(c);
         server.blocking.clientFreed(c);
         server.transactions.clientFreed(c);
+        server.pubsub.clientFreed(c);
         if (c.key != null) {
             c.key.cancel();
         }
@@ -696,12 +726,12 @@ public final class EventLoop implements Runnable, Connections {
     /** Part of the cron: idle timeouts and output-buffer soft limits over time. */
     @Override
     public void clientsCron(long now) {
-        if (server.timeoutSec <= 0 && server.outSoft == 0) {
+        if (server.timeoutSec <= 0 && server.outSoft == 0 && server.outPubsubSoft == 0) {
             return;
         }
         List<Client> idle = new ArrayList<>();
         for (Client c : server.clients.values()) {
-            if (server.timeoutSec > 0 && !c.monitor && c.blocked == null
+            if (server.timeoutSec > 0 && !c.monitor && c.blocked == null && !c.pubsub
                     && (now - c.lastInteraction) / 1000 > server.timeoutSec) {
                 idle.add(c);
             } else if (c.pendingBytes() > 0) {

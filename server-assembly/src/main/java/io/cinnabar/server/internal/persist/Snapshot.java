@@ -176,6 +176,20 @@ public final class Snapshot implements SnapshotBarrier {
         return keysWritten;
     }
 
+    /** Changes rdb-key-save-delay of the running walk (CONFIG SET while a save runs). */
+    public void keySaveDelay(long us) {
+        opt.keySaveDelayUs = us;
+    }
+
+    /** Keys present when the snapshot started. */
+    public long keysTotal() {
+        long n = 0;
+        for (Part p : parts) {
+            n += p.keys;
+        }
+        return n;
+    }
+
     /** Keys written by copy-before-write (a write reached them before the walk did). */
     public long copiedBeforeWrite() {
         return cowKeys;
@@ -259,6 +273,14 @@ public final class Snapshot implements SnapshotBarrier {
                 pipe.awaitBelow(QUEUE_LIMIT / 2);
             }
             step(Long.MAX_VALUE);
+            if (opt.keySaveDelayUs > 0) {
+                try {
+                    Thread.sleep(1); // rdb-key-save-delay: the walk is paced, do not spin
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    abort();
+                }
+            }
         }
         try {
             thread.join();

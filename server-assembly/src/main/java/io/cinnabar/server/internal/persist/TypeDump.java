@@ -49,6 +49,16 @@ public final class TypeDump {
     }
 
     /**
+     * Redis's rdbSavedObjectLen: the bytes the value takes in an RDB file (RDB 11, after the type byte and the
+     * key), with LZF when compression is on. DEBUG OBJECT's serializedlength. O(value).
+     */
+    public static long serializedLength(Entry e, boolean compression) {
+        byte[] p = e.obj != null ? dump(e, 11, compression)
+            : DumpPayload.encode(11, compression, RdbFormat.TYPE_STRING, w -> w.string(e.stringBytes()));
+        return p.length - 1 - DumpPayload.FOOTER;
+    }
+
+    /**
      * The RDB type byte under which {@link #body} writes a list, set, sorted set or hash value in its current
      * encoding (not for streams: {@link io.cinnabar.rdb.RdbWriter#stream} writes those whole).
      */
@@ -138,7 +148,7 @@ public final class TypeDump {
      * nodes of a type 18 list as they are (a listpack per packed node, an element per plain node), and the
      * elements of every other encoding.
      */
-    private static final class Collector implements RdbVisitor {
+    static final class Collector implements RdbVisitor {
         final int rdbType;
         final List<byte[]> items = new ArrayList<>();
         final List<Double> scores = new ArrayList<>();
@@ -223,6 +233,11 @@ public final class TypeDump {
         }
         Collector col = new Collector(payload[0] & 0xff);
         DumpPayload.read(payload, col);
+        return build(col, type, lim);
+    }
+
+    /** Builds the value a {@link Collector} gathered (from a payload or a file) as {@link #restore} describes. */
+    static TypedValue build(Collector col, byte type, TypeLimits lim) {
         if (col.blob != null) {
             return adopt(col, lim);
         }

@@ -492,6 +492,9 @@ final class ScriptEngine {
         if (cmd.has(Command.NOSCRIPT)) {
             return fail("This Redis command is not allowed from script", raise);
         }
+        if (sc.user != null && !sc.user.unrestricted() && server.acl != null && !server.acl.permits(sc, cmd)) {
+            return aclError(raise);
+        }
         if (cmd.has(Command.WRITE)) {
             if (r.readOnly) {
                 return fail("Write commands are not allowed from read-only scripts.", raise);
@@ -509,6 +512,27 @@ final class ScriptEngine {
             throw raise(v);
         }
         return v;
+    }
+
+    /**
+     * scriptVerifyACL's texts for a command the caller's user may not run (the ACL code logged it and wrote its
+     * NOPERM reply to the script client, which is dropped here).
+     */
+    private Object aclError(boolean raise) {
+        String noperm = new String(sc.enc.array(), sc.enc.readIndex(), sc.enc.length() - sc.enc.readIndex(),
+            StandardCharsets.ISO_8859_1);
+        sc.enc.clear();
+        String msg = noperm.contains(" key") ? "The user executing the script can't access at least one of the keys "
+            + "mentioned in the command arguments"
+            : noperm.contains("channel") ? "The user executing the script can't publish to the channel mentioned in "
+            + "the command"
+            : "The user executing the script can't run this command or subcommand";
+        LuaTable t = RespToLua.errorTable(msg);
+        t.put(RespToLua.IGNORE_STATS, Boolean.TRUE);
+        if (raise) {
+            throw raise(t);
+        }
+        return t;
     }
 
     private byte[][] argvOf() {
@@ -592,6 +616,7 @@ final class ScriptEngine {
      */
     void execute(ScriptRun r, LuaFunction fn, Object[] args) {
         Client c = r.caller;
+        sc.user = c.user;
         sc.db = c.db;
         sc.dbIndex = c.dbIndex;
         resp = 2;

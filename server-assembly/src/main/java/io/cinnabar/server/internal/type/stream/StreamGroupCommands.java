@@ -35,6 +35,28 @@ public final class StreamGroupCommands {
         t.impl("xinfo|stream", c -> xinfo(c, "stream"));
         t.impl("xinfo|groups", c -> xinfo(c, "groups"));
         t.impl("xinfo|consumers", c -> xinfo(c, "consumers"));
+        t.impl("xinfo|help", c -> c.help("XINFO", new String[] {
+            "CONSUMERS <key> <groupname>",
+            "    Show consumers of <groupname>.",
+            "GROUPS <key>",
+            "    Show the stream consumer groups.",
+            "STREAM <key> [FULL [COUNT <count>]",
+            "    Show information about the stream."}));
+        t.impl("xgroup|help", c -> c.help("XGROUP", new String[] {
+            "CREATE <key> <groupname> <id|$> [option]",
+            "    Create a new consumer group. Options are:",
+            "    * MKSTREAM",
+            "      Create the empty stream if it does not exist.",
+            "    * ENTRIESREAD entries_read",
+            "      Set the group's entries_read counter (internal use).",
+            "CREATECONSUMER <key> <groupname> <consumer>",
+            "    Create a new consumer in the specified group.",
+            "DELCONSUMER <key> <groupname> <consumer>",
+            "    Remove the specified consumer.",
+            "DESTROY <key> <groupname>",
+            "    Remove the specified group.",
+            "SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]",
+            "    Set the current group ID and entries_read counter."}));
         t.impl("xautoclaim", StreamGroupCommands::xautoclaim);
         t.impl("xread", c -> g.xread(c, false));
         t.impl("xreadgroup", c -> g.xread(c, true));
@@ -154,7 +176,7 @@ public final class StreamGroupCommands {
             }
             case "destroy" -> {
                 if (g != null && s.destroyGroup(groupName)) {
-                    c.modified(2, 1);
+                    c.modified(2, 1); // also wakes blocked XREADGROUP clients, which run again: NOGROUP (7.2)
                     c.notify(Notify.STREAM, "xgroup-destroy", 2);
                     c.integer(1);
                 } else {
@@ -301,7 +323,7 @@ public final class StreamGroupCommands {
      * (a null array). As Redis does, each {@code $} is first replaced by the id it stood for, so that the command
      * run again reads what was added after it blocked; a command run again keeps its first deadline.
      */
-    private void block(Client c, int streamsArg, int streamsCount, StreamId[] ids, long timeoutMs) {
+    private void block(Client c, int streamsArg, int streamsCount, StreamId[] ids, long timeoutMs, boolean group) {
         byte[][] argv = new byte[c.argc][];
         for (int i = 0; i < c.argc; i++) {
             int idx = i - streamsArg - streamsCount;
@@ -325,7 +347,8 @@ public final class StreamGroupCommands {
         if (deadline < 0) {
             deadline = Long.MAX_VALUE;
         }
-        blocking.block(c, streamsArg, streamsArg + streamsCount, BlockingKeys.STREAM, deadline);
+        // XREADGROUP also wakes when its key is deleted, replaced or loses the group (Redis 7.2's unblock_on_nokey)
+        blocking.block(c, streamsArg, streamsArg + streamsCount, BlockingKeys.STREAM, deadline, group);
     }
 
     /** The group of argument 2 in the stream of argument 1; null after a WRONGTYPE or NOGROUP reply. */
@@ -864,7 +887,7 @@ public final class StreamGroupCommands {
         }
         if (served == 0) {
             if (timeout != -1) {
-                block(c, streamsArg, streamsCount, ids, timeout);
+                block(c, streamsArg, streamsCount, ids, timeout, group);
                 return;
             }
             c.nullArray();
@@ -886,11 +909,10 @@ public final class StreamGroupCommands {
             StreamValue s = values[i];
             if (!group) {
                 StreamId start = ids[i].increment();
-                List<StreamValue.Entry> list = start == null ? List.of()
-                    : s.range(start, StreamId.MAX, false, count);
-                c.array(list.size());
-                for (StreamValue.Entry en : list) {
-                    StreamCommands.replyEntry(c, en);
+                if (start == null) {
+                    c.array(0);
+                } else {
+                    StreamCommands.replyRange(c, s, start, StreamId.MAX, false, count);
                 }
                 continue;
             }
