@@ -437,6 +437,26 @@ class ScriptingDifferentialTest {
             .getMessage();
     }
 
+    /** Scripts run with the caller's ACL user: refused commands and keys, redis.acl_check_cmd. */
+    @ParameterizedTest(name = "acl inside scripts resp={0}")
+    @ValueSource(ints = {2, 3})
+    void aclInsideScripts(int resp, DifferentialServers servers) throws Exception {
+        try (Pair admin = servers.open(resp); Pair p = servers.open(resp)) {
+            admin.same("ACL", "SETUSER", "scripter", "on", ">pw", "+eval", "+evalsha", "+get", "+fcall", "~a*");
+            p.same("AUTH", "scripter", "pw");
+            p.same("EVAL", "return redis.call('set', 'a', '1')", "0");
+            p.same("EVAL", "return redis.call('get', 'b')", "0");
+            p.same("EVAL", "return redis.pcall('get', 'b')", "0");
+            p.same("EVAL", "return redis.call('get', 'a')", "0");
+            p.same("EVAL", "return {redis.acl_check_cmd('get', 'a'), redis.acl_check_cmd('get', 'b'), "
+                + "redis.acl_check_cmd('set', 'a', '1'), redis.acl_check_cmd('get')}", "0");
+            p.same("EVAL", "return redis.acl_check_cmd('nosuch')", "0");
+            admin.same("ACL", "DELUSER", "scripter");
+            admin.assertSame();
+            p.assertSame();
+        }
+    }
+
     /** Library loads that fail, and the register_function argument rules. */
     static final String[] BAD_LIBRARIES = {
         "return 1", "#!lua", "#!lua name=x name=y\n", "#!lua foo=x\n", "#!lux name=x\n", "#!lua name=x-y\n",

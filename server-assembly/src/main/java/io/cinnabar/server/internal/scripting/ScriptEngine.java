@@ -451,8 +451,15 @@ final class ScriptEngine {
         if (cmd == null) {
             throw raise("Invalid command passed to redis.acl_check_cmd()");
         }
-        // the default user (the only one until ACL lands) may run every command on every key
-        return one(Boolean.TRUE);
+        if (sc.user == null || sc.user.unrestricted() || server.acl == null) {
+            return one(Boolean.TRUE);
+        }
+        // the ACL check of the command with these arguments (it also logs a denial in ACL LOG, which Redis's
+        // acl_check_cmd does not)
+        setArgs(a);
+        boolean ok = server.acl.permits(sc, cmd);
+        sc.enc.clear();
+        return one(ok);
     }
 
     // ---- redis.call
