@@ -19,6 +19,8 @@ import io.cinnabar.server.internal.multi.Transactions;
 import io.cinnabar.server.internal.net.EventLoop;
 import io.cinnabar.server.internal.persist.DumpCommands;
 import io.cinnabar.server.internal.persist.FunctionStore;
+import io.cinnabar.server.internal.scripting.Functions;
+import io.cinnabar.server.internal.scripting.Scripting;
 import io.cinnabar.server.internal.persist.rdb.RdbPersistence;
 import io.cinnabar.server.internal.pubsub.PubSubService;
 import io.cinnabar.server.internal.type.geo.GeoCommands;
@@ -45,11 +47,13 @@ public final class Assembly {
     private final Server server;
     private final EventLoop loop;
     private final Propagator propagator;
+    private final Scripting scripting;
 
-    private Assembly(Server server, EventLoop loop, Propagator propagator) {
+    private Assembly(Server server, EventLoop loop, Propagator propagator, Scripting scripting) {
         this.server = server;
         this.loop = loop;
         this.propagator = propagator;
+        this.scripting = scripting;
     }
 
     /** Assembles a server from a loaded configuration; it listens once {@code loop().listen(...)} is called. */
@@ -64,14 +68,16 @@ public final class Assembly {
         Transactions transactions = new Transactions(server);
         server.transactions = transactions;
         server.keyspace.addListener(transactions);
-        RdbPersistence rdb = new RdbPersistence(server, new FunctionStore.Held());
+        Scripting scripting = new Scripting(server);
+        server.scripting = scripting;
+        RdbPersistence rdb = new RdbPersistence(server, functionStore(scripting));
         server.persistence = rdb;
         rdb.register(server.commands);
         PubSubService pubsub = new PubSubService(server);
         server.pubsub = pubsub;
         server.keyspace.addListener(pubsub.tracking());
         server.keyspace.events.setPublisher(pubsub::publish);
-        registerAll(server.commands, blocking, transactions);
+        registerAll(server.commands, blocking, transactions, scripting);
         pubsub.register(server.commands);
         Acl acl = new Acl(server);
         server.acl = acl;
@@ -79,7 +85,7 @@ public final class Assembly {
         AclCommands.register(server.commands, acl);
         acl.loadAtStartup();
         EventLoop loop = new EventLoop(server);
-        return new Assembly(server, loop, propagator);
+        return new Assembly(server, loop, propagator, scripting);
     }
 
     /**
@@ -87,7 +93,7 @@ public final class Assembly {
      * names, arity, flags and docs come from Redis 7.2's COMMAND output); a command without a handler answers as
      * an unknown command.
      */
-    static void registerAll(CommandTable t, BlockingKeys blocking, Transactions transactions) {
+    static void registerAll(CommandTable t, BlockingKeys blocking, Transactions transactions, Scripting scripting) {
         StringCommands.register(t);
         KeyCommands.register(t);
         ServerCommands.register(t);
@@ -103,6 +109,7 @@ public final class Assembly {
         SortCommand.register(t);
         DumpCommands.register(t);
         transactions.register(t);
+        scripting.register(t);
         t.impl("command|docs", CommandDocs::docs);
         LatencyReport.register(t);
         MemoryCommands.register(t);
@@ -117,6 +124,42 @@ public final class Assembly {
     /** The propagation point: AOF, replicas and other consumers register here. */
     public Propagator propagator() {
         return propagator;
+    }
+
+    /** EVAL, SCRIPT, FUNCTION and FCALL: the script cache and the function libraries (for persistence). */
+    public Scripting scripting() {
+        return scripting;
+    }
+
+    /**
+     * The function libraries as persistence saves and loads them: scripting's {@link Functions} behind persist's
+     * {@link FunctionStore} (a load that fails throws with Redis's error text).
+     */
+    public FunctionStore functionStore() {
+        return functionStore(scripting);
+    }
+
+    private static FunctionStore functionStore(Scripting scripting) {
+        Functions f = scripting.functions();
+        return new FunctionStore() {
+            @Override
+            public java.util.List<byte[]> libraries() {
+                return f.libraryCodes();
+            }
+
+            @Override
+            public void load(byte[] code) {
+                String err = f.loadLibrary(code, false);
+                if (err != null) {
+                    throw new IllegalArgumentException(err);
+                }
+            }
+
+            @Override
+            public void clear() {
+                f.flushAll();
+            }
+        };
     }
 
     /** The event loop. */

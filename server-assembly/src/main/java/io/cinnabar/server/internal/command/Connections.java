@@ -32,6 +32,13 @@ public interface Connections {
     /** Runs the clients queued while the server was paused. */
     void resumePaused();
 
+    /**
+     * Serves the other clients once while a long command runs (Redis's processEventsWhileBlocked, called from a
+     * script's hook): accepts, reads and runs what arrived (the pipeline answers BUSY to most of it) and writes
+     * the replies, without reading from {@code running}, the client whose command is running.
+     */
+    void processEventsWhileBlocked(Client running);
+
     /** The TCP port listened on, 0 for none. */
     int port();
 

@@ -73,6 +73,13 @@ public final class Server {
     /** The CLIENT LIST line of a client (admin's formatter, wired by Assembly), for ACL LOG's client-info. */
     public java.util.function.Function<Client, String> clientInfo = c -> "id=" + c.id;
     public Client current;
+    /** Scripting's numbers for INFO (scripting.Scripting, wired by Assembly). */
+    public ScriptingInfo scripting;
+    /**
+     * Set while a script runs past busy-reply-threshold (scripting sets it, Redis's isInsideYieldingLongCommand):
+     * the error every command without the allow-busy flag gets meanwhile; null otherwise.
+     */
+    public String busyReply;
     /** Commands being executed (1 for a command, 2 inside EXEC): 0 between commands (Redis's execution_nesting). */
     public int nesting;
     /** DEBUG PAUSE-CRON: the cron does nothing while set. */
@@ -306,6 +313,12 @@ public final class Server {
         }
         if (defaultAuthRequired && !c.authenticated && !cmd.has(Command.NO_AUTH)) {
             c.error("NOAUTH Authentication required.");
+            cmd.rejectedCalls++;
+            flagTransaction(c);
+            return;
+        }
+        if (busyReply != null && !cmd.has(Command.ALLOW_BUSY)) {
+            c.error(busyReply);
             cmd.rejectedCalls++;
             flagTransaction(c);
             return;

@@ -68,7 +68,12 @@ public final class EventLoop implements Runnable, Connections {
     private final List<Client> pendingWrites = new ArrayList<>();
     private final List<Client> toClose = new ArrayList<>();
     private final RequestDecoder decoder = new RequestDecoder();
-    private final java.util.function.Consumer<SelectionKey> handler = this::handle;
+    /**
+     * The keys one select found ready, handled after select returns (not inside its callback) so that a long
+     * script can serve the other clients with a nested select (processEventsWhileBlocked); reused, no allocation.
+     */
+    private final ArrayList<SelectionKey> ready = new ArrayList<>();
+    private final java.util.function.Consumer<SelectionKey> collect = ready::add;
     private RequestLimits limits = RequestLimits.DEFAULT;
     private volatile boolean stop;
     private int tcpPort;
@@ -245,12 +250,16 @@ public final class EventLoop implements Runnable, Connections {
                 flushPending();
                 long wake = Math.min(nextCronMs, server.blocking.nextTimeoutMs()); // a blocked client's deadline
                 long wait = maxWait == 0 ? 0 : Math.min(maxWait, Math.max(1, wake - System.currentTimeMillis()));
-                // the Consumer form hands each ready key over directly: no selected-keys set to fill and clear
+                // the Consumer form collects the ready keys into a reused list: no selected-keys set to fill
                 if (wait == 0) { // a snapshot's walk has more to do
-                    selector.selectNow(handler);
+                    selector.selectNow(collect);
                 } else {
-                    selector.select(handler, wait);
+                    selector.select(collect, wait);
                 }
+                for (int i = 0; i < ready.size(); i++) {
+                    handle(ready.get(i));
+                }
+                ready.clear();
                 long t0 = cycleStartNs != 0 ? cycleStartNs : System.nanoTime();
                 cycleStartNs = 0;
                 closePending();
@@ -261,6 +270,27 @@ public final class EventLoop implements Runnable, Connections {
             server.log.warning("Event loop failure: " + e);
         } finally {
             closeAll();
+        }
+    }
+
+    @Override
+    public void processEventsWhileBlocked(Client running) {
+        Client current = server.current;
+        long cmdTime = server.keyspace.cmdTimeMs;
+        try {
+            selector.selectNow(k -> {
+                if (k.attachment() != running || running == null) {
+                    handle(k);
+                }
+            });
+            cycleStartNs = 0;
+            flushPending();
+            closePending();
+        } catch (IOException e) {
+            server.log.verbose("Serving clients while blocked: " + e.getMessage());
+        } finally {
+            server.current = current;
+            server.keyspace.cmdTimeMs = cmdTime;
         }
     }
 
