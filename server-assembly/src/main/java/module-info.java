@@ -16,6 +16,7 @@ module io.cinnabar.server {
     requires io.cinnabar.rax;
     requires io.cinnabar.rdb;
     requires io.cinnabar.hll;
+    requires io.cinnabar.lua;
     requires org.agrona.core;
     exports io.cinnabar.server;
 }

@@ -85,7 +85,11 @@ public final class Launcher {
             return 1;
         }
         Signals.install(server, loop);
-        server.started();
+        try {
+            server.started();
+        } catch (IllegalStateException e) {
+            return 1; // a corrupt RDB at startup: logged already, nothing is served
+        }
         loop.start();
         try {
             loop.join();

@@ -18,20 +18,22 @@ public final class Command {
     }
 
     public static final int WRITE = 1;
-    static final int READONLY = 1 << 1;
-    static final int DENYOOM = 1 << 2;
+    public static final int READONLY = 1 << 1;
+    public static final int DENYOOM = 1 << 2;
     static final int ADMIN = 1 << 3;
-    static final int NOSCRIPT = 1 << 4;
+    public static final int NOSCRIPT = 1 << 4;
     static final int LOADING = 1 << 5;
-    static final int STALE = 1 << 6;
+    public static final int STALE = 1 << 6;
     static final int FAST = 1 << 7;
     public static final int NO_AUTH = 1 << 8;
     static final int SKIP_MONITOR = 1 << 9;
     static final int SKIP_SLOWLOG = 1 << 10;
     static final int NO_MULTI = 1 << 11;
     static final int MOVABLEKEYS = 1 << 12;
-    static final int PUBSUB = 1 << 13;
+    public static final int PUBSUB = 1 << 13;
     static final int BLOCKING = 1 << 14;
+    /** Runs while a script is busy past busy-reply-threshold (others get BUSY). */
+    public static final int ALLOW_BUSY = 1 << 15;
 
     public final String fullName;
     public final String name;
@@ -84,6 +86,7 @@ public final class Command {
                 case "movablekeys" -> MOVABLEKEYS;
                 case "pubsub" -> PUBSUB;
                 case "blocking" -> BLOCKING;
+                case "allow_busy" -> ALLOW_BUSY;
                 default -> 0;
             };
         }

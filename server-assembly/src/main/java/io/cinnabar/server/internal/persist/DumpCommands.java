@@ -1,6 +1,7 @@
 package io.cinnabar.server.internal.persist;
 
 import io.cinnabar.server.internal.command.Client;
+import io.cinnabar.server.internal.config.Notify;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Shared;
 import io.cinnabar.server.internal.keyspace.Entry;
@@ -145,7 +146,10 @@ public final class DumpCommands {
         }
         if (expireAt != -1 && expireAt <= c.server.keyspace.cmdTimeMs) {
             // already expired: Redis replies OK and does not create the key
-            c.server.dirty++;
+            if (existing != null) {
+                c.modified(1, 1);
+                c.notify(Notify.GENERIC, "del", 1);
+            }
             c.ok();
             return;
         }
@@ -162,7 +166,8 @@ public final class DumpCommands {
         if (expireAt != -1) {
             c.server.keyspace.setExpire(c.db, e, expireAt);
         }
-        c.server.dirty++;
+        c.modified(1, 1);
+        c.notify(Notify.GENERIC, "restore", 1);
         c.ok();
     }
 }

@@ -37,6 +37,10 @@ public final class Propagator implements PropagationHook, KeyspaceListener {
     private final List<byte[][]> extra = new ArrayList<>();
     /** Whether an execution unit (EXEC) is open: entries are held in {@link #unitArgs} until it ends. */
     private boolean inUnit;
+    /** Units opened and not closed: a script inside EXEC opens a unit inside the EXEC's, which sends them both. */
+    private int unitDepth;
+    /** Set while a script asked for no propagation (redis.set_repl(redis.REPL_NONE)). */
+    private boolean suppressed;
     private final List<byte[][]> unitArgs = new ArrayList<>();
     private final List<Integer> unitDbs = new ArrayList<>();
 
@@ -84,6 +88,11 @@ public final class Propagator implements PropagationHook, KeyspaceListener {
             return;
         }
         int db = c.dbIndex;
+        if (suppressed) {
+            rewritten = null;
+            extra.clear();
+            return;
+        }
         if (rewritten != null) {
             emit(db, rewritten);
             rewritten = null;
@@ -108,7 +117,13 @@ public final class Propagator implements PropagationHook, KeyspaceListener {
 
     @Override
     public void beginUnit() {
+        unitDepth++;
         inUnit = true;
+    }
+
+    @Override
+    public void suppress(boolean on) {
+        suppressed = on;
     }
 
     /**
@@ -118,6 +133,10 @@ public final class Propagator implements PropagationHook, KeyspaceListener {
      */
     @Override
     public void endUnit() {
+        if (--unitDepth > 0) {
+            return;
+        }
+        unitDepth = 0;
         inUnit = false;
         int n = unitArgs.size();
         if (n == 0) {

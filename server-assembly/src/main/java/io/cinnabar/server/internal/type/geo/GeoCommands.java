@@ -3,6 +3,7 @@ package io.cinnabar.server.internal.type.geo;
 import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Shared;
+import io.cinnabar.server.internal.config.Notify;
 import io.cinnabar.server.internal.keyspace.Entry;
 import io.cinnabar.server.internal.type.Pqsort;
 import io.cinnabar.server.internal.type.TypeCommands;
@@ -470,7 +471,8 @@ public final class GeoCommands {
                 Entry old = c.server.lookupWrite(c, o.storeArg);
                 if (old != null) {
                     c.server.keyspace.delete(c.db, old);
-                    c.server.dirty++;
+                    c.modified(o.storeArg, 1);
+                    c.notify(Notify.GENERIC, "del", o.storeArg);
                 }
                 c.integer(0);
             } else {
@@ -501,7 +503,8 @@ public final class GeoCommands {
                 ms.add(ga.member[k]);
                 ss.add(o.storedist ? ga.dist[k] / shape.conversion : ga.score[k]);
             }
-            ZSetCommands.storeResult(c, o.storeArg, ms, ss);
+            ZSetCommands.storeResult(c, o.storeArg, ms, ss,
+                (flags & SEARCH) != 0 ? "geosearchstore" : "georadiusstore", true);
         }
     }
 

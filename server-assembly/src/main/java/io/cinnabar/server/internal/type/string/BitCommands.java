@@ -4,6 +4,7 @@ import io.cinnabar.sds.Numbers;
 import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Shared;
+import io.cinnabar.server.internal.config.Notify;
 import io.cinnabar.server.internal.keyspace.Entry;
 
 /**
@@ -99,6 +100,8 @@ public final class BitCommands {
             return;
         }
         int on = (int) c.ctx.tmp[0];
+        Entry before = c.server.lookupQuiet(c.db, c.argBuf, c.argOff[1], c.argLen[1]);
+        long lenBefore = before == null || before.type != Entry.TYPE_STRING ? -1 : before.strlen();
         Entry e = writable(c, off);
         if (e == null) {
             return;
@@ -106,8 +109,11 @@ public final class BitCommands {
         int byteIdx = (int) (off >> 3);
         int bit = 7 - (int) (off & 7);
         int old = (e.val[byteIdx] >> bit) & 1;
-        e.val[byteIdx] = (byte) (e.val[byteIdx] & ~(1 << bit) | on << bit);
-        c.server.dirty++;
+        if (lenBefore != e.strlen() || old != on) { // as Redis: created, grown or the bit changed
+            e.val[byteIdx] = (byte) (e.val[byteIdx] & ~(1 << bit) | on << bit);
+            c.modified(1, 1);
+            c.notify(Notify.STRING, "setbit", 1);
+        }
         c.integer(old);
     }
 
@@ -378,8 +384,12 @@ public final class BitCommands {
             d.val = res;
             d.enc = Entry.ENC_RAW;
             d.num = maxlen;
+            c.modified(2, 1);
+            c.notify(Notify.STRING, "set", 2);
+        } else if (dst != null) {
+            c.modified(2, 1);
+            c.notify(Notify.GENERIC, "del", 2);
         }
-        c.server.dirty++;
         c.integer(maxlen);
     }
 
@@ -494,6 +504,7 @@ public final class BitCommands {
             }
         }
         c.array(ops.size());
+        long changes = 0;
         for (Op op : ops) {
             byte[] b = e == null ? new byte[0] : bytes(e);
             int len = e == null ? 0 : e.strlen();
@@ -519,8 +530,12 @@ public final class BitCommands {
                 continue;
             }
             write(e.val, op.offset, op.bits, target);
-            c.server.dirty++;
+            changes++;
             c.integer(op.kind == SET ? cur : target);
+        }
+        if (changes != 0) {
+            c.modified(1, changes);
+            c.notify(Notify.STRING, "setbit", 1);
         }
     }
 

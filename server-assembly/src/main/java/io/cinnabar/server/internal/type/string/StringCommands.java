@@ -5,6 +5,7 @@ import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Server;
 import io.cinnabar.server.internal.command.Shared;
+import io.cinnabar.server.internal.config.Notify;
 import io.cinnabar.server.internal.keyspace.Entry;
 
 import io.cinnabar.sds.LongDouble;
@@ -182,7 +183,11 @@ public final class StringCommands {
         if (at != -1) {
             c.server.keyspace.setExpire(c.db, e, at);
         }
-        s.dirty++;
+        c.modified(keyArg, 1);
+        c.notify(Notify.STRING, "set", keyArg);
+        if (at != -1) {
+            c.notify(Notify.GENERIC, "expire", keyArg);
+        }
         if ((flags & GET) == 0) {
             c.ok();
         }
@@ -198,7 +203,8 @@ public final class StringCommands {
         c.server.keyspace.initAccess(e);
         e.type = Entry.TYPE_STRING;
         e.setString(c.argBuf, c.argOff[2], c.argLen[2], c.ctx.tmp);
-        c.server.dirty++;
+        c.modified(1, 1);
+        c.notify(Notify.STRING, "set", 1);
         c.integer(1);
     }
 
@@ -227,13 +233,16 @@ public final class StringCommands {
         if (c.ctx.optExpireAt != -1) {
             if (c.ctx.optExpireAt <= c.server.keyspace.cmdTimeMs) {
                 c.server.keyspace.delete(c.db, e);
+                c.notify(Notify.GENERIC, "del", 1);
             } else {
                 c.server.keyspace.setExpire(c.db, e, c.ctx.optExpireAt);
+                c.notify(Notify.GENERIC, "expire", 1);
             }
-            c.server.dirty++;
+            c.modified(1, 1);
         } else if ((flags & PERSIST) != 0 && e.volIdx >= 0) {
             c.server.keyspace.removeExpire(c.db, e);
-            c.server.dirty++;
+            c.notify(Notify.GENERIC, "persist", 1);
+            c.modified(1, 1);
         }
     }
 
@@ -248,7 +257,8 @@ public final class StringCommands {
         }
         c.bulkEntry(e);
         c.server.keyspace.delete(c.db, e);
-        c.server.dirty++;
+        c.modified(1, 1);
+        c.notify(Notify.GENERIC, "del", 1);
     }
 
     static void getset(Client c) {
@@ -266,7 +276,8 @@ public final class StringCommands {
         }
         e.type = Entry.TYPE_STRING;
         e.setString(c.argBuf, c.argOff[2], c.argLen[2], c.ctx.tmp);
-        c.server.dirty++;
+        c.modified(1, 1);
+        c.notify(Notify.STRING, "set", 1);
     }
 
     static void mget(Client c) {
@@ -304,7 +315,8 @@ public final class StringCommands {
             }
             e.type = Entry.TYPE_STRING;
             e.setString(c.argBuf, c.argOff[i + 1], c.argLen[i + 1], c.ctx.tmp);
-            c.server.dirty++;
+            c.modified(i, 1);
+            c.notify(Notify.STRING, "set", i);
         }
         if (nx) {
             c.integer(1);
@@ -328,7 +340,8 @@ public final class StringCommands {
             c.server.keyspace.initAccess(e);
             e.type = Entry.TYPE_STRING;
             e.setString(c.argBuf, c.argOff[2], c.argLen[2], c.ctx.tmp);
-            c.server.dirty++;
+            c.modified(1, 1);
+            c.notify(Notify.STRING, "append", 1);
             c.integer(c.argLen[2]);
             return;
         }
@@ -343,7 +356,8 @@ public final class StringCommands {
         e.makeRawWithRoom(len + add);
         System.arraycopy(c.argBuf, c.argOff[2], e.val, len, add);
         e.num = len + add;
-        c.server.dirty++;
+        c.modified(1, 1);
+        c.notify(Notify.STRING, "append", 1);
         c.integer(e.num);
     }
 
@@ -428,7 +442,8 @@ public final class StringCommands {
             e.enc = Entry.ENC_RAW;
             e.num = offset + vlen;
             System.arraycopy(c.argBuf, c.argOff[3], e.val, (int) offset, vlen);
-            c.server.dirty++;
+            c.modified(1, 1);
+            c.notify(Notify.STRING, "setrange", 1);
             c.integer(e.num);
             return;
         }
@@ -450,7 +465,8 @@ public final class StringCommands {
         }
         System.arraycopy(c.argBuf, c.argOff[3], e.val, (int) offset, vlen);
         e.num = newLen;
-        c.server.dirty++;
+        c.modified(1, 1);
+        c.notify(Notify.STRING, "setrange", 1);
         c.integer(newLen);
     }
 
@@ -491,7 +507,8 @@ public final class StringCommands {
             e.type = Entry.TYPE_STRING;
         }
         e.setInt(value);
-        c.server.dirty++;
+        c.modified(1, 1);
+        c.notify(Notify.STRING, "incrby", 1);
         c.integer(value);
     }
 
@@ -543,7 +560,8 @@ public final class StringCommands {
             e.type = Entry.TYPE_STRING;
         }
         e.setStringNoInt(text, 0, text.length);
-        c.server.dirty++;
+        c.modified(1, 1);
+        c.notify(Notify.STRING, "incrbyfloat", 1);
         c.bulk(text);
     }
 }
