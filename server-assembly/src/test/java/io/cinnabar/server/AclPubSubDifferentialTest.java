@@ -121,4 +121,68 @@ class AclPubSubDifferentialTest {
             admin.assertSame();
         }
     }
+
+    /** 7.2's ACLKillPubsubClientsIfNeeded: SETUSER taking a channel away closes the connections subscribed to it. */
+    @Test
+    void revokedChannelsCloseSubscribers(DifferentialServers servers) throws Exception {
+        try (Pair admin = servers.open(2)) {
+            admin.same("ACL", "SETUSER", "k", "reset", "on", ">pw", "+@all", "~*", "&news*", "&sport", "&shard*");
+            RespClient[] r = new RespClient[4];
+            RespClient[] o = new RespClient[4];
+            String[][] subs = {{"SUBSCRIBE", "news.1"}, {"PSUBSCRIBE", "news*"}, {"SUBSCRIBE", "sport"},
+                {"SSUBSCRIBE", "shard1"}};
+            try {
+                for (int i = 0; i < 4; i++) {
+                    r[i] = new RespClient(servers.redisPort());
+                    o[i] = new RespClient(servers.oursPort());
+                    same(r[i], o[i], 1, "AUTH", "k", "pw");
+                    same(r[i], o[i], 1, subs[i]);
+                }
+                // a wider rule set keeps everyone
+                admin.same("ACL", "SETUSER", "k", "&more*");
+                // same channels in another selector than before: nobody loses access
+                admin.same("ACL", "SETUSER", "k", "resetchannels", "(&news* &sport &shard* &more* +@all)");
+                for (int i = 0; i < 4; i++) {
+                    same(r[i], o[i], 1, "PING");
+                }
+                // "sport" goes: its subscriber is closed, the others stay
+                admin.same("ACL", "SETUSER", "k", "clearselectors", "resetchannels", "&news*", "&shard*");
+                assertTrue(r[2].closedByServer());
+                assertTrue(o[2].closedByServer());
+                for (int i : new int[] {0, 1, 3}) {
+                    same(r[i], o[i], 1, "PING");
+                }
+                // the pattern "news*" is no longer literally allowed ("news.*" matches it only as a glob)
+                admin.same("ACL", "SETUSER", "k", "resetchannels", "&news.*", "&shard*");
+                assertTrue(r[1].closedByServer());
+                assertTrue(o[1].closedByServer());
+                same(r[0], o[0], 1, "PING");
+                same(r[3], o[3], 1, "PING");
+                // shard channels count too
+                admin.same("ACL", "SETUSER", "k", "resetchannels", "&news.*");
+                assertTrue(r[3].closedByServer());
+                assertTrue(o[3].closedByServer());
+                // a message still reaches the remaining subscriber
+                admin.same("PUBLISH", "news.1", "hi");
+                assertEquals(r[0].read(), o[0].read());
+                // allchannels never closes anything; another user's change does not touch k's connections
+                admin.same("ACL", "SETUSER", "k", "allchannels");
+                admin.same("ACL", "SETUSER", "other", "reset", "on", "nopass", "resetchannels");
+                same(r[0], o[0], 1, "PING");
+                admin.same("ACL", "SETUSER", "k", "resetchannels");
+                assertTrue(r[0].closedByServer());
+                assertTrue(o[0].closedByServer());
+            } finally {
+                for (int i = 0; i < 4; i++) {
+                    if (r[i] != null) {
+                        r[i].close();
+                    }
+                    if (o[i] != null) {
+                        o[i].close();
+                    }
+                }
+            }
+            admin.assertSame();
+        }
+    }
 }

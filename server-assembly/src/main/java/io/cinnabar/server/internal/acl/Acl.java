@@ -224,6 +224,8 @@ public final class Acl implements AccessControl {
         if (existing == null) {
             existing = newUser(name);
             users.put(name, existing);
+        } else {
+            killPubsubClientsIfNeeded(temp, existing);
         }
         existing.copyFrom(temp);
         if (existing == defaultUser) {
@@ -279,6 +281,46 @@ public final class Acl implements AccessControl {
         }
         dropClients(u);
         return true;
+    }
+
+    /**
+     * Redis 7.2's ACLKillPubsubClientsIfNeeded: when the channels of all the upcoming selectors together no longer
+     * include every channel rule of the original user (and no upcoming selector allows all channels), every
+     * connection of the user subscribed to a channel or shard channel they do not match, or to a pattern that is
+     * not literally one of them, is closed (the current one after its reply).
+     */
+    void killPubsubClientsIfNeeded(AclUser upcoming, AclUser original) {
+        List<String> allowed = new ArrayList<>();
+        for (Selector s : upcoming.selectors) {
+            if ((s.flags & Selector.ALLCHANNELS) != 0) {
+                return;
+            }
+            allowed.addAll(s.channels);
+        }
+        boolean superset = true;
+        for (Selector s : original.selectors) {
+            if ((s.flags & Selector.ALLCHANNELS) != 0 || !allowed.containsAll(s.channels)) {
+                superset = false;
+                break;
+            }
+        }
+        if (superset) {
+            return;
+        }
+        List<Client> victims = new ArrayList<>();
+        for (Client o : server.clients.values()) {
+            if (o.user == original && o.ps != null && server.pubsub.anySubscription(o,
+                    (b, pattern) -> !Check.channelAllowed(allowed, b, 0, b.length, pattern))) {
+                victims.add(o);
+            }
+        }
+        for (Client o : victims) {
+            if (o == server.current) {
+                o.closeAfterReply = true;
+            } else {
+                server.loop.closeAsync(o);
+            }
+        }
     }
 
     /** Redis's ACLFreeUserAndKillClients: the connections of u become unauthenticated default-user ones and close. */

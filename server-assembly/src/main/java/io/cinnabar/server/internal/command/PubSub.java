@@ -12,6 +12,15 @@ public interface PubSub {
     interface State {
     }
 
+    /** A test of one subscription: its channel (or pattern) name and whether it is a PSUBSCRIBE pattern. */
+    @FunctionalInterface
+    interface SubscriptionTest {
+        boolean test(byte[] name, boolean pattern);
+    }
+
+    /** Whether one of c's channels, shard channels or patterns passes test (ACL SETUSER revoking channels). */
+    boolean anySubscription(Client c, SubscriptionTest test);
+
     /** PUBLISH from inside the server (keyspace notifications): the number of clients that received it. */
     int publish(byte[] channel, byte[] message);
 

@@ -353,6 +353,29 @@ public final class PubSubService implements PubSub {
     }
 
     @Override
+    public boolean anySubscription(Client c, SubscriptionTest test) {
+        if (!(c.ps instanceof Session s)) {
+            return false;
+        }
+        for (Channel ch : s.channels) {
+            if (test.test(ch.name, false)) {
+                return true;
+            }
+        }
+        for (Channel ch : s.shard) {
+            if (test.test(ch.name, false)) {
+                return true;
+            }
+        }
+        for (Channel ch : s.patterns) {
+            if (test.test(ch.name, true)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
     public int channels(Client c) {
         return c.ps == null ? 0 : ((Session) c.ps).channels.size();
     }
