@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.redisson.Redisson;
 import org.redisson.api.RAtomicLong;
 import org.redisson.api.RBlockingQueue;
+import org.redisson.api.RBloomFilter;
 import org.redisson.api.RBucket;
 import org.redisson.api.RCountDownLatch;
 import org.redisson.api.RLock;
@@ -28,6 +29,7 @@ import org.redisson.api.RMap;
 import org.redisson.api.RMapCache;
 import org.redisson.api.RRateLimiter;
 import org.redisson.api.RReadWriteLock;
+import org.redisson.api.RScoredSortedSet;
 import org.redisson.api.RSemaphore;
 import org.redisson.api.RTopic;
 import org.redisson.api.RateIntervalUnit;
@@ -35,23 +37,28 @@ import org.redisson.api.RateType;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 import org.redisson.config.Config;
+import org.redisson.config.Protocol;
 import redis.clients.jedis.Jedis;
 
 /**
  * The unmodified Redisson client against the embedded server. Its objects are built from Lua scripts (EVAL/EVALSHA
  * with {@code struct}, hashes, sorted sets, PEXPIRE) plus Pub/Sub (lock release notices), so this is the proof that
  * scripting and Pub/Sub hold up under real client code: RLock (reentrancy, lease time, a waiter woken by the
- * unlock notice), RMap and RMapCache (per-entry TTL), RRateLimiter, RAtomicLong, RBucket with TTL, RTopic and
- * RBlockingQueue. Every value read back through Redisson is also checked through Jedis on the raw keyspace.
+ * unlock notice), RReadWriteLock, RFairLock, RSemaphore, RCountDownLatch, RMap and RMapCache (per-entry TTL),
+ * RRateLimiter, RAtomicLong, RBucket with TTL, RTopic and RBlockingQueue; and a second client in RESP3 (RLock,
+ * RMap, RScoredSortedSet, RBloomFilter, RTopic). Values read back through Redisson are also checked through Jedis
+ * on the raw keyspace. The same class passed unchanged against redis-server 7.0.15 (RealRedis) when written.
  */
 class RedissonClientsTest {
     static CinnabarServer server;
     static RedissonClient redisson;
     static Jedis jedis;
+    static int port;
 
     @BeforeAll
     static void start() {
         server = CinnabarServer.builder().port(0).config("save", "").start();
+        port = server.port();
         Config config = new Config();
         config.setCodec(StringCodec.INSTANCE);
         config.useSingleServer()
@@ -355,5 +362,71 @@ class RedissonClientsTest {
         fair.unlock();
         assertTrue(queued.get(15, TimeUnit.SECONDS));
         assertFalse(fair.isLocked());
+    }
+
+    /** The same objects through a second client speaking RESP3 (HELLO 3; maps, sets and doubles come back typed). */
+    @Test
+    void resp3ClientSortedSetAndBloomFilter() throws Exception {
+        Config config = new Config();
+        config.setCodec(StringCodec.INSTANCE);
+        config.setProtocol(Protocol.RESP3);
+        config.useSingleServer()
+            .setAddress("redis://127.0.0.1:" + port)
+            .setConnectionMinimumIdleSize(1)
+            .setConnectionPoolSize(2)
+            .setSubscriptionConnectionMinimumIdleSize(1)
+            .setSubscriptionConnectionPoolSize(1)
+            .setRetryAttempts(0);
+        RedissonClient r3 = Redisson.create(config);
+        try {
+            RLock lock = r3.getLock("lock3");
+            lock.lock();
+            CompletableFuture<Boolean> waiter = CompletableFuture.supplyAsync(() -> {
+                RLock l = r3.getLock("lock3");
+                try {
+                    boolean got = l.tryLock(10, 10, TimeUnit.SECONDS);
+                    if (got) {
+                        l.unlock();
+                    }
+                    return got;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            });
+            lock.unlock();
+            assertTrue(waiter.get(15, TimeUnit.SECONDS));
+
+            RMap<String, String> map = r3.getMap("map3");
+            map.putAll(Map.of("x", "1", "y", "2"));
+            assertEquals(Map.of("x", "1", "y", "2"), map.readAllMap());
+            assertEquals(2, map.readAllKeySet().size());
+
+            RScoredSortedSet<String> zset = r3.getScoredSortedSet("zset3");
+            assertTrue(zset.add(1.5, "a"));
+            assertTrue(zset.add(0.5, "b"));
+            assertEquals(1.5, zset.getScore("a"));
+            assertEquals(2.5, zset.addScore("b", 2.0));
+            assertEquals(List.of("a", "b"), List.copyOf(zset.readAll()));
+            assertEquals("a", zset.first());
+            assertEquals(Integer.valueOf(1), zset.rank("b"));
+            assertEquals(List.of("a"), jedis.zrangeByScore("zset3", 1, 2));
+
+            RBloomFilter<String> bloom = r3.getBloomFilter("bloom3");
+            assertTrue(bloom.tryInit(1000, 0.01));
+            assertTrue(bloom.add("alpha"));
+            assertFalse(bloom.add("alpha"));
+            assertTrue(bloom.contains("alpha"));
+            assertFalse(bloom.contains("beta"));
+            assertEquals(1000L, bloom.getExpectedInsertions());
+
+            RTopic topic = r3.getTopic("news3");
+            BlockingQueue<String> got = new LinkedBlockingQueue<>();
+            topic.addListener(String.class, (channel, msg) -> got.add(msg));
+            assertEquals(1L, jedis.publish("news3", "typed"));
+            assertEquals("typed", got.poll(10, TimeUnit.SECONDS));
+        } finally {
+            r3.shutdown(0, 2, TimeUnit.SECONDS);
+        }
     }
 }
