@@ -143,7 +143,8 @@ class AclPubSubDifferentialTest {
     @Test
     void revokedChannelsCloseSubscribers(DifferentialServers servers) throws Exception {
         try (Pair admin = servers.open(2)) {
-            admin.same("ACL", "SETUSER", "k", "reset", "on", ">pw", "+@all", "~*", "&news*", "&sport", "&shard*");
+            assertEquals("+OK\r\n",
+                admin.same("ACL", "SETUSER", "k", "reset", "on", ">pw", "+@all", "~*", "&news*", "&sport", "&shard*"));
             RespClient[] r = new RespClient[4];
             RespClient[] o = new RespClient[4];
             String[][] subs = {{"SUBSCRIBE", "news.1"}, {"PSUBSCRIBE", "news*"}, {"SUBSCRIBE", "sport"},
@@ -161,7 +162,8 @@ class AclPubSubDifferentialTest {
                     same(r[i], o[i], 1, "PING");
                 }
                 // "sport" goes: its subscriber is closed, the others stay
-                admin.same("ACL", "SETUSER", "k", "clearselectors", "resetchannels", "&news*", "&shard*");
+                assertEquals("+OK\r\n",
+                    admin.same("ACL", "SETUSER", "k", "clearselectors", "resetchannels", "&news*", "&shard*"));
                 assertTrue(closed(r[2]));
                 assertTrue(closed(o[2]));
                 for (int i : new int[] {0, 1, 3}) {
