@@ -85,7 +85,10 @@ public final class Launcher {
             return 1;
         }
         Signals.install(server, loop);
-        server.started();
+        if (!server.started()) {
+            loop.close();
+            return 1;
+        }
         loop.start();
         try {
             loop.join();

@@ -15,6 +15,8 @@ import io.cinnabar.server.internal.generic.SortCommand;
 import io.cinnabar.server.internal.multi.Transactions;
 import io.cinnabar.server.internal.net.EventLoop;
 import io.cinnabar.server.internal.persist.DumpCommands;
+import io.cinnabar.server.internal.persist.aof.AofCommands;
+import io.cinnabar.server.internal.persist.aof.AppendOnlyFile;
 import io.cinnabar.server.internal.type.geo.GeoCommands;
 import io.cinnabar.server.internal.type.hash.HashCommands;
 import io.cinnabar.server.internal.type.hll.HllCommands;
@@ -59,6 +61,9 @@ public final class Assembly {
         server.transactions = transactions;
         server.keyspace.addListener(transactions);
         registerAll(server.commands, blocking, transactions);
+        AppendOnlyFile aof = new AppendOnlyFile(server, propagator);
+        server.durability = aof;
+        AofCommands.register(server.commands, aof);
         EventLoop loop = new EventLoop(server);
         return new Assembly(server, loop, propagator);
     }

@@ -36,6 +36,8 @@ public final class Debug {
                 "    Dangerous: should be used only for testing the replication subsystem.",
                 "JMAP",
                 "    Show the JVM heap in use, committed and maximum (Cinnabar).",
+                "LOADAOF",
+                "    Flush the AOF buffers on disk and reload the AOF in memory.",
                 "LISTPACK <key>",
                 "    Show low level info about the listpack encoding of <key>.",
                 "OBJECT <key>",
@@ -60,6 +62,12 @@ public final class Debug {
                 "    Stop the server for <seconds>. Decimals allowed.",
                 "STRINGMATCH-LEN",
                 "    Run a fuzz tester against the stringmatchlen() function."});
+        } else if (c.argIs(1, "loadaof") && c.argc == 2) {
+            if (!((io.cinnabar.server.internal.persist.aof.AppendOnlyFile) c.server.durability).debugLoadAof()) {
+                c.server.log.warning("Redis is now ready to exit, bye bye...");
+                Runtime.getRuntime().halt(1);
+            }
+            c.ok();
         } else if (c.argIs(1, "sleep") && c.argc == 3) {
             sleep(c);
         } else if (c.argIs(1, "populate") && c.argc >= 3 && c.argc <= 5) {

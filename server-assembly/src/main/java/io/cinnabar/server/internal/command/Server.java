@@ -58,6 +58,8 @@ public final class Server {
     public PropagationHook propagation;
     /** MULTI/EXEC queuing and WATCH (multi.Transactions, wired by Assembly). */
     public Transactions transactions;
+    /** The append-only file (persist.aof.AppendOnlyFile, wired by Assembly), or null. */
+    public Durability durability;
     public Client current;
     public long memPeak;
     /** Heap in use once the server was initialized (INFO used_memory_startup). */
@@ -109,12 +111,18 @@ public final class Server {
         return new Server(config, log);
     }
 
-    /** Called once the listeners are bound, before the loop starts. */
-    public void started() {
+    /**
+     * Called once the listeners are bound, before the loop starts: loads the data (the AOF when appendonly is on);
+     * false when loading failed fatally (logged; the server must exit with status 1).
+     */
+    public boolean started() {
         log.notice("Cinnabar " + Config.VERSION + " (Redis " + Config.VERSION + " compatible) 64 bit, standalone mode, "
             + "Port: " + config.get("port") + ", PID: " + log.pid());
         log.notice("Running mode=standalone, port=" + config.get("port") + ".");
         log.notice("Server initialized");
+        if (durability != null && !durability.loadAtStartup()) {
+            return false;
+        }
         memStartup = usedMemory();
         if (loop.port() != 0 || !config.get("port").equals("0")) {
             log.notice("Ready to accept connections tcp");
@@ -122,6 +130,7 @@ public final class Server {
         if (!config.get("unixsocket").isEmpty()) {
             log.notice("Ready to accept connections unix");
         }
+        return true;
     }
 
     /** Called by a signal handler thread: the event loop shuts down at its next iteration. */
@@ -134,6 +143,9 @@ public final class Server {
     /** Called after the event loop has stopped. */
     public void stopped() {
         log.notice("User requested shutdown...");
+        if (durability != null) {
+            durability.shutdown();
+        }
         if (!config.get("save").isEmpty()) {
             log.warning("Not saving the final RDB snapshot: RDB persistence is not implemented by this server yet.");
         }
@@ -252,6 +264,15 @@ public final class Server {
             flagTransaction(c);
             return;
         }
+        if (durability != null && (cmd.has(Command.WRITE) || cmd.fullName.equals("ping"))) {
+            String err = durability.denyWrites();
+            if (err != null) {
+                c.error(err);
+                cmd.rejectedCalls++;
+                flagTransaction(c);
+                return;
+            }
+        }
         if (c.inMulti) {
             if (cmd.has(Command.NO_MULTI)) {
                 c.error("ERR Command not allowed inside a transaction");
@@ -306,6 +327,7 @@ public final class Server {
         c.cmd = cmd;
         long errorsBefore = stats.totalErrorReplies;
         long dirtyBefore = dirty;
+        propagation.beginCall();
         long t0 = System.nanoTime();
         cmd.handler.run(c);
         long usec = (System.nanoTime() - t0) / 1000;
@@ -314,13 +336,12 @@ public final class Server {
         }
         c.lastCmd = cmd.fullName;
         if (c.blocked != null) {
+            propagation.afterCall(c, false); // what it did before blocking (an expired key's DEL) still goes
             return; // as in Redis 7.2, a blocked command is counted once it completes (BlockingKeys)
         }
-        if (ctx.propagatedAsUnit) {
-            ctx.propagatedAsUnit = false; // EXEC: its commands propagated as one unit
-        } else {
-            propagation.afterCall(c, dirty != dirtyBefore);
-        }
+        boolean unit = ctx.propagatedAsUnit;
+        ctx.propagatedAsUnit = false; // EXEC: its commands propagated, EXEC itself does not
+        propagation.afterCall(c, !unit && dirty != dirtyBefore);
         commandDone(c, cmd, usec, stats.totalErrorReplies != errorsBefore);
     }
 
@@ -422,6 +443,9 @@ public final class Server {
         stats.sample(now);
         loop.clientsCron(now);
         activeExpireCycle(false);
+        if (durability != null) {
+            durability.cron();
+        }
         if (config.getBool("activerehashing")) {
             rehashOneDb();
         }

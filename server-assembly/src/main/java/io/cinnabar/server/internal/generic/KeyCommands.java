@@ -278,7 +278,7 @@ public final class KeyCommands {
             }
             c.server.dirty++;
         } else {
-            c.server.dirty += c.db.size();
+            c.server.dirty += c.db.size() + 1; // as Redis 7.2, FLUSHDB propagates even when the db was empty
             c.server.keyspace.flush(c.db);
         }
         c.ok();
@@ -482,7 +482,7 @@ public final class KeyCommands {
                 return;
             }
         }
-        boolean past = when <= c.server.keyspace.cmdTimeMs;
+        boolean past = when <= c.server.keyspace.cmdTimeMs && !c.server.keyspace.loading;
         if (past) {
             c.server.keyspace.delete(c.db, e);
         } else {
@@ -491,8 +491,15 @@ public final class KeyCommands {
         c.server.dirty++;
         if (c.server.propagation.active()) {
             // as Redis: a relative or second-based expire propagates as PEXPIREAT, one in the past as DEL
-            c.server.propagation.rewrite(c, past ? new byte[][] {DEL, c.arg(1)}
-                : new byte[][] {PEXPIREAT, c.arg(1), Long.toString(when).getBytes(StandardCharsets.US_ASCII)});
+            // (the NX/XX/GT/LT flags stay: Redis rewrites arguments 0 and 2 only)
+            byte[][] argv = new byte[c.argc][];
+            argv[0] = PEXPIREAT;
+            argv[1] = c.arg(1);
+            argv[2] = Long.toString(when).getBytes(StandardCharsets.US_ASCII);
+            for (int i = 3; i < c.argc; i++) {
+                argv[i] = c.arg(i);
+            }
+            c.server.propagation.rewrite(c, past ? new byte[][] {DEL, c.arg(1)} : argv);
         }
         c.integer(1);
     }

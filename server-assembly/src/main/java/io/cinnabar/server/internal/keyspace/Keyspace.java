@@ -27,6 +27,11 @@ public final class Keyspace {
     public long lfuDecayTime;
     /** DEBUG SET-ACTIVE-EXPIRE. */
     public boolean activeExpireEnabled = true;
+    /**
+     * Set while the AOF (or an RDB) is loaded: keys are not expired lazily and an expire time in the past is kept
+     * (Redis's {@code server.loading} in expireIfNeeded and checkAlreadyExpired).
+     */
+    public boolean loading;
     /** active-expire-effort (1..10). */
     public int activeExpireEffort = 1;
 
@@ -79,7 +84,7 @@ public final class Keyspace {
      */
     public Entry lookupRead(Db db, byte[] b, int off, int len, boolean noTouch) {
         Entry e = db.find(b, off, len);
-        if (e != null && db.expired(e, cmdTimeMs)) {
+        if (e != null && !loading && db.expired(e, cmdTimeMs)) {
             expireEntry(db, e);
             e = null;
         }
@@ -97,7 +102,7 @@ public final class Keyspace {
     /** Looks up a key for writing (lookupKeyWrite): lazy expiry and access time, no hit/miss counts. */
     public Entry lookupWrite(Db db, byte[] b, int off, int len, boolean noTouch) {
         Entry e = db.find(b, off, len);
-        if (e != null && db.expired(e, cmdTimeMs)) {
+        if (e != null && !loading && db.expired(e, cmdTimeMs)) {
             expireEntry(db, e);
             return null;
         }
@@ -110,7 +115,7 @@ public final class Keyspace {
     /** Looks up without touching access time or stats (but still expiring). */
     public Entry lookupQuiet(Db db, byte[] b, int off, int len) {
         Entry e = db.find(b, off, len);
-        if (e != null && db.expired(e, cmdTimeMs)) {
+        if (e != null && !loading && db.expired(e, cmdTimeMs)) {
             expireEntry(db, e);
             return null;
         }

@@ -235,6 +235,9 @@ public final class EventLoop implements Runnable, Connections {
                 }
                 server.activeExpireCycle(true);
                 server.blocking.beforeSleep();
+                if (server.durability != null) {
+                    server.durability.beforeSleep(); // the AOF is written (and fsynced) before any reply leaves
+                }
                 flushPending();
                 long wake = Math.min(nextCronMs, server.blocking.nextTimeoutMs()); // a blocked client's deadline
                 long wait = Math.max(1, wake - System.currentTimeMillis());
@@ -265,6 +268,16 @@ public final class EventLoop implements Runnable, Connections {
             return;
         }
         Client c = (Client) k.attachment();
+        if (server.durability != null && server.durability.writeBeforeRead()) {
+            // appendfsync always (Redis's AE_BARRIER): a reply produced by this read waits for beforeSleep's fsync
+            if (k.isWritable() && !c.closed) {
+                write(c);
+            }
+            if (k.isValid() && k.isReadable() && !c.closed) {
+                read(c);
+            }
+            return;
+        }
         if (k.isReadable()) {
             read(c);
         }
@@ -683,6 +696,11 @@ public final class EventLoop implements Runnable, Connections {
             free(c);
         }
         closePending();
+    }
+
+    /** Closes the listeners of a loop that never started (startup failed). */
+    public void close() {
+        closeAll();
     }
 
     private void closeAll() {

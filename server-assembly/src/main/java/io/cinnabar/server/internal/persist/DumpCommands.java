@@ -1,6 +1,7 @@
 package io.cinnabar.server.internal.persist;
 
 import io.cinnabar.server.internal.command.Client;
+import io.cinnabar.server.internal.command.Rewrites;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Shared;
 import io.cinnabar.server.internal.keyspace.Entry;
@@ -143,9 +144,12 @@ public final class DumpCommands {
         if (existing != null) {
             c.server.keyspace.delete(c.db, existing);
         }
-        if (expireAt != -1 && expireAt <= c.server.keyspace.cmdTimeMs) {
-            // already expired: Redis replies OK and does not create the key
-            c.server.dirty++;
+        if (expireAt != -1 && expireAt <= c.server.keyspace.cmdTimeMs && !c.server.keyspace.loading) {
+            // already expired: Redis replies OK and does not create the key; a replaced key propagates as DEL
+            if (existing != null) {
+                c.server.dirty++;
+                Rewrites.rewrite(c, Rewrites.DEL, c.arg(1));
+            }
             c.ok();
             return;
         }
@@ -163,6 +167,16 @@ public final class DumpCommands {
             c.server.keyspace.setExpire(c.db, e, expireAt);
         }
         c.server.dirty++;
+        if (expireAt != -1 && !absttl && Rewrites.active(c)) {
+            // the TTL propagates as an absolute time: argument 2 replaced, ABSTTL appended
+            byte[][] argv = new byte[c.argc + 1][];
+            for (int i = 0; i < c.argc; i++) {
+                argv[i] = c.arg(i);
+            }
+            argv[2] = Rewrites.num(expireAt);
+            argv[c.argc] = Rewrites.ABSTTL;
+            Rewrites.rewrite(c, argv);
+        }
         c.ok();
     }
 }

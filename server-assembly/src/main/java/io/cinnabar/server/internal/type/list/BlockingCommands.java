@@ -3,6 +3,7 @@ package io.cinnabar.server.internal.type.list;
 import io.cinnabar.server.internal.blocking.BlockingKeys;
 import io.cinnabar.server.internal.blocking.Timeouts;
 import io.cinnabar.server.internal.command.Client;
+import io.cinnabar.server.internal.command.Rewrites;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Shared;
 import io.cinnabar.server.internal.keyspace.Entry;
@@ -66,6 +67,7 @@ public final class BlockingCommands {
             c.bulk(e.key);
             ((ListValue) e.obj).pop(head, c.bulkSink);
             c.server.dirty++;
+            Rewrites.rewrite(c, head ? Rewrites.LPOP : Rewrites.RPOP, c.arg(k)); // BLPOP propagates as LPOP key
             ListCommands.removed(c, e);
             return;
         }

@@ -99,6 +99,8 @@ public final class BitCommands {
             return;
         }
         int on = (int) c.ctx.tmp[0];
+        Entry before = c.server.lookupQuiet(c.db, c.argBuf, c.argOff[1], c.argLen[1]);
+        long lenBefore = before == null || before.type != Entry.TYPE_STRING ? -1 : before.strlen();
         Entry e = writable(c, off);
         if (e == null) {
             return;
@@ -107,7 +109,9 @@ public final class BitCommands {
         int bit = 7 - (int) (off & 7);
         int old = (e.val[byteIdx] >> bit) & 1;
         e.val[byteIdx] = (byte) (e.val[byteIdx] & ~(1 << bit) | on << bit);
-        c.server.dirty++;
+        if (lenBefore != e.strlen() || old != on) {
+            c.server.dirty++; // as Redis: created, grown, or the bit changed (otherwise nothing propagates)
+        }
         c.integer(old);
     }
 

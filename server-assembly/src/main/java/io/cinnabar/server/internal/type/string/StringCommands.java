@@ -3,6 +3,7 @@ package io.cinnabar.server.internal.type.string;
 import io.cinnabar.sds.Numbers;
 import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.CommandTable;
+import io.cinnabar.server.internal.command.Rewrites;
 import io.cinnabar.server.internal.command.Server;
 import io.cinnabar.server.internal.command.Shared;
 import io.cinnabar.server.internal.keyspace.Entry;
@@ -183,9 +184,27 @@ public final class StringCommands {
             c.server.keyspace.setExpire(c.db, e, at);
         }
         s.dirty++;
+        if (Rewrites.active(c)) {
+            if (at != -1 && (flags & PXAT) == 0) {
+                // as Redis 7.2: a relative (or seconds) expire propagates as SET key value PXAT ms
+                Rewrites.rewrite(c, Rewrites.SET, c.arg(keyArg), c.arg(valArg), Rewrites.PXAT, Rewrites.num(at));
+            } else if ((flags & GET) != 0 && at == -1) {
+                Rewrites.rewrite(c, Rewrites.argsWithout(c, getArg(c)));
+            }
+        }
         if ((flags & GET) == 0) {
             c.ok();
         }
+    }
+
+    /** The index of SET's GET option. */
+    private static int getArg(Client c) {
+        for (int j = 3; j < c.argc; j++) {
+            if (c.argIs(j, "get")) {
+                return j;
+            }
+        }
+        return -1;
     }
 
     static void setnx(Client c) {
@@ -225,15 +244,19 @@ public final class StringCommands {
         }
         c.bulkEntry(e);
         if (c.ctx.optExpireAt != -1) {
-            if (c.ctx.optExpireAt <= c.server.keyspace.cmdTimeMs) {
+            if ((flags & (PXAT | EXAT)) != 0 && c.ctx.optExpireAt <= c.server.keyspace.cmdTimeMs
+                    && !c.server.keyspace.loading) {
                 c.server.keyspace.delete(c.db, e);
+                Rewrites.rewrite(c, Rewrites.DEL, c.arg(1));
             } else {
                 c.server.keyspace.setExpire(c.db, e, c.ctx.optExpireAt);
+                Rewrites.rewrite(c, Rewrites.PEXPIREAT, c.arg(1), Rewrites.num(c.ctx.optExpireAt));
             }
             c.server.dirty++;
         } else if ((flags & PERSIST) != 0 && e.volIdx >= 0) {
             c.server.keyspace.removeExpire(c.db, e);
             c.server.dirty++;
+            Rewrites.rewrite(c, Rewrites.PERSIST, c.arg(1));
         }
     }
 
@@ -249,6 +272,7 @@ public final class StringCommands {
         c.bulkEntry(e);
         c.server.keyspace.delete(c.db, e);
         c.server.dirty++;
+        Rewrites.rewrite(c, Rewrites.DEL, c.arg(1));
     }
 
     static void getset(Client c) {
@@ -267,6 +291,7 @@ public final class StringCommands {
         e.type = Entry.TYPE_STRING;
         e.setString(c.argBuf, c.argOff[2], c.argLen[2], c.ctx.tmp);
         c.server.dirty++;
+        Rewrites.rewrite(c, Rewrites.SET, c.arg(1), c.arg(2));
     }
 
     static void mget(Client c) {
@@ -544,6 +569,7 @@ public final class StringCommands {
         }
         e.setStringNoInt(text, 0, text.length);
         c.server.dirty++;
+        Rewrites.rewrite(c, Rewrites.SET, c.arg(1), text, Rewrites.KEEPTTL);
         c.bulk(text);
     }
 }
