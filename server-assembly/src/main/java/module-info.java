@@ -17,6 +17,7 @@ module io.cinnabar.server {
     requires io.cinnabar.rdb;
     requires io.cinnabar.aof;
     requires io.cinnabar.hll;
+    requires io.cinnabar.lua;
     requires org.agrona.core;
     exports io.cinnabar.server;
 }

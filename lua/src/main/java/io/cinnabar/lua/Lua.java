@@ -87,6 +87,15 @@ public final class Lua {
         return call(load(source, chunkName));
     }
 
+    /**
+     * "chunk:line: " of the Lua call site {@code level} levels up while a host function runs (1: the Lua function
+     * that called it, as Lua's {@code luaL_where(L, 1)}), or "" when there is none. A host uses it to say where an
+     * error it raises came from (Redis's "on @user_script:3." suffix).
+     */
+    public String where(int level) {
+        return in.whereLevel(level);
+    }
+
     /** Registers a host function as the global {@code name}. */
     public void register(String name, LuaFunction fn) {
         in.globals.put(name, fn);

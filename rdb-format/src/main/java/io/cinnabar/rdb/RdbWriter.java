@@ -52,6 +52,7 @@ public final class RdbWriter implements Closeable {
     private long written;
     private boolean compression = true;
     private boolean compact = true;
+    private boolean checksum = true;
 
     private RdbWriter(OutputStream out, int version) {
         if (version != 10 && version != 11) {
@@ -86,6 +87,12 @@ public final class RdbWriter implements Closeable {
      */
     public RdbWriter compact(boolean on) {
         this.compact = on;
+        return this;
+    }
+
+    /** Write the CRC64 trailer (default true); off writes eight zero bytes, as Redis's {@code rdbchecksum no}. */
+    public RdbWriter checksum(boolean on) {
+        this.checksum = on;
         return this;
     }
 
@@ -396,7 +403,7 @@ public final class RdbWriter implements Closeable {
     public void finish() {
         u8(OPCODE_EOF);
         flushBuffer();
-        long c = crc;
+        long c = checksum ? crc : 0;
         longLE(c);
         flushBuffer();
         try {

@@ -20,7 +20,7 @@ final class StreamListpack {
 
     /** Walks the entries; live ones go to {@code sink} (may be null: validate only). */
     static void walk(byte[] lp, long base, StreamId master, RdbVisitor sink) {
-        LpCursor c = new LpCursor(lp, base);
+        LpCursor c = new LpCursor(lp, base, false); // Redis does not check a stream node's count header
         long count = nextInt(c, base, "stream valid count");
         long deleted = nextInt(c, base, "stream deleted count");
         long nf = nextInt(c, base, "stream master field count");

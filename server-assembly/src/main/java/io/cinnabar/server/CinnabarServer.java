@@ -94,6 +94,12 @@ public final class CinnabarServer implements AutoCloseable {
                 opts.add("--port");
                 opts.add("0");
             }
+            if (!options.contains("--save")) {
+                // embedded default: no save points (the launcher keeps Redis's), so a test suite does not start
+                // writing dump.rdb into its working directory; config("save", ...) turns them on
+                opts.add("--save");
+                opts.add("");
+            }
             opts.addAll(options);
             try {
                 ConfigFile.load(config, null, ConfigFile.optionsToText(opts));

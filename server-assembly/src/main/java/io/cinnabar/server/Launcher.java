@@ -85,9 +85,14 @@ public final class Launcher {
             return 1;
         }
         Signals.install(server, loop);
-        if (!server.started()) {
+        try {
+            if (!server.started()) {
+                loop.close();
+                return 1;
+            }
+        } catch (IllegalStateException e) {
             loop.close();
-            return 1;
+            return 1; // a corrupt RDB at startup: logged already, nothing is served
         }
         loop.start();
         try {

@@ -199,6 +199,26 @@ class HotPathAllocationTest {
         cmds.put("LPUSH+RPOP", null);
         cmds.put("LRANGE 0 99", new String[] {"LRANGE", "list100", "0", "99"});
         cmds.put("LRANGE quicklist", new String[] {"LRANGE", "quick", "0", "99"});
+        // a subscriber to the channel and to a matching pattern, drained by a thread: PUBLISH writes both messages
+        java.net.Socket sub = new java.net.Socket("127.0.0.1", server.port());
+        sub.getOutputStream().write(io.cinnabar.testkit.RespClient.encode("SUBSCRIBE", "chan"));
+        sub.getOutputStream().write(io.cinnabar.testkit.RespClient.encode("PSUBSCRIBE", "ch*"));
+        Thread drain = new Thread(() -> {
+            byte[] buf = new byte[1 << 16];
+            try {
+                while (sub.getInputStream().read(buf) >= 0) {
+                    // discard
+                }
+            } catch (java.io.IOException e) {
+                // closed at the end of the test
+            }
+        });
+        drain.setDaemon(true);
+        drain.start();
+        while (!c.call("PUBSUB", "NUMPAT").equals(":1\r\n")) {
+            Thread.sleep(10);
+        }
+        cmds.put("PUBLISH", new String[] {"PUBLISH", "chan", "hello"});
         List<String> failures = new ArrayList<>();
         StringBuilder report = new StringBuilder();
         for (Map.Entry<String, String[]> e : cmds.entrySet()) {
@@ -222,6 +242,7 @@ class HotPathAllocationTest {
                 }
             }
         }
+        sub.close();
         System.out.print(report);
         assertTrue(failures.isEmpty(), () -> "allocating hot paths: " + failures + "\n" + report);
     }

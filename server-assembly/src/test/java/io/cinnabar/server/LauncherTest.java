@@ -94,6 +94,10 @@ class LauncherTest {
             log = read(dir.resolve("out.log"));
             assertTrue(log.contains("Received SIGTERM scheduling shutdown..."), log);
             assertTrue(log.contains("Redis is now ready to exit, bye bye..."), log);
+            // save points exist: SIGTERM saves first, as Redis
+            assertTrue(log.contains("Saving the final RDB snapshot before exiting."), log);
+            assertTrue(log.contains("DB saved on disk"), log);
+            assertTrue(Files.exists(dir.resolve("dump.rdb")));
         } finally {
             p.destroyForcibly();
         }

@@ -14,17 +14,41 @@ import java.nio.charset.StandardCharsets;
  * <p><b>Note:</b> This class is not threadsafe.
  */
 public final class LpCursor {
+    /** Offset of the listpack header's 16-bit element count. */
+    private static final int COUNT_OFFSET = 4;
     private final Listpack lp;
     private final long base;
     private int p = -2;
 
     public LpCursor(byte[] blob, long base) {
+        this(blob, base, true);
+    }
+
+    /**
+     * A cursor over {@code blob}; with {@code checkCount} false the header's element count is not compared with
+     * the entries, as Redis's {@code streamValidateListpackIntegrity} does for stream nodes (it validates the
+     * header shallowly and walks the entries itself). A mismatching count then costs one copy of the blob, with
+     * the count field set to "unknown", to validate the entries; the cursor walks that copy.
+     */
+    public LpCursor(byte[] blob, long base, boolean checkCount) {
         this.base = base;
+        Listpack adopted;
         try {
-            this.lp = Listpack.adopt(blob);
+            adopted = Listpack.adopt(blob);
         } catch (ListpackException e) {
-            throw new RdbException("invalid listpack: " + e.getMessage(), base + Math.max(0, e.offset()), e);
+            if (checkCount || e.offset() != COUNT_OFFSET) {
+                throw new RdbException("invalid listpack: " + e.getMessage(), base + Math.max(0, e.offset()), e);
+            }
+            byte[] copy = blob.clone();
+            copy[COUNT_OFFSET] = (byte) 0xFF;
+            copy[COUNT_OFFSET + 1] = (byte) 0xFF;
+            try {
+                adopted = Listpack.adopt(copy);
+            } catch (ListpackException e2) {
+                throw new RdbException("invalid listpack: " + e2.getMessage(), base + Math.max(0, e2.offset()), e2);
+            }
         }
+        this.lp = adopted;
     }
 
     /** The adopted listpack (shares the blob). */

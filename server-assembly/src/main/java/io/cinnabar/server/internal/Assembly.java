@@ -1,8 +1,11 @@
 package io.cinnabar.server.internal;
 
 import io.cinnabar.server.internal.propagate.Propagator;
+import io.cinnabar.server.internal.acl.Acl;
+import io.cinnabar.server.internal.acl.AclCommands;
 import io.cinnabar.server.internal.admin.Commands;
 import io.cinnabar.server.internal.admin.LatencyReport;
+import io.cinnabar.server.internal.admin.MemoryCommands;
 import io.cinnabar.server.internal.admin.ServerCommands;
 import io.cinnabar.server.internal.blocking.BlockingKeys;
 import io.cinnabar.server.internal.command.CommandDocs;
@@ -17,6 +20,11 @@ import io.cinnabar.server.internal.net.EventLoop;
 import io.cinnabar.server.internal.persist.DumpCommands;
 import io.cinnabar.server.internal.persist.aof.AofCommands;
 import io.cinnabar.server.internal.persist.aof.AppendOnlyFile;
+import io.cinnabar.server.internal.persist.FunctionStore;
+import io.cinnabar.server.internal.scripting.Functions;
+import io.cinnabar.server.internal.scripting.Scripting;
+import io.cinnabar.server.internal.persist.rdb.RdbPersistence;
+import io.cinnabar.server.internal.pubsub.PubSubService;
 import io.cinnabar.server.internal.type.geo.GeoCommands;
 import io.cinnabar.server.internal.type.hash.HashCommands;
 import io.cinnabar.server.internal.type.hll.HllCommands;
@@ -41,11 +49,13 @@ public final class Assembly {
     private final Server server;
     private final EventLoop loop;
     private final Propagator propagator;
+    private final Scripting scripting;
 
-    private Assembly(Server server, EventLoop loop, Propagator propagator) {
+    private Assembly(Server server, EventLoop loop, Propagator propagator, Scripting scripting) {
         this.server = server;
         this.loop = loop;
         this.propagator = propagator;
+        this.scripting = scripting;
     }
 
     /** Assembles a server from a loaded configuration; it listens once {@code loop().listen(...)} is called. */
@@ -60,12 +70,27 @@ public final class Assembly {
         Transactions transactions = new Transactions(server);
         server.transactions = transactions;
         server.keyspace.addListener(transactions);
-        registerAll(server.commands, blocking, transactions);
+        Scripting scripting = new Scripting(server);
+        server.scripting = scripting;
+        RdbPersistence rdb = new RdbPersistence(server, functionStore(scripting));
+        server.persistence = rdb;
+        rdb.register(server.commands);
+        PubSubService pubsub = new PubSubService(server);
+        server.pubsub = pubsub;
+        server.keyspace.addListener(pubsub.tracking());
+        server.keyspace.events.setPublisher(pubsub::publish);
+        registerAll(server.commands, blocking, transactions, scripting);
+        pubsub.register(server.commands);
+        Acl acl = new Acl(server);
+        server.acl = acl;
+        server.clientInfo = c -> Commands.clientInfo(c, c);
+        AclCommands.register(server.commands, acl);
+        acl.loadAtStartup();
         AppendOnlyFile aof = new AppendOnlyFile(server, propagator);
         server.durability = aof;
         AofCommands.register(server.commands, aof);
         EventLoop loop = new EventLoop(server);
-        return new Assembly(server, loop, propagator);
+        return new Assembly(server, loop, propagator, scripting);
     }
 
     /**
@@ -73,7 +98,7 @@ public final class Assembly {
      * names, arity, flags and docs come from Redis 7.2's COMMAND output); a command without a handler answers as
      * an unknown command.
      */
-    static void registerAll(CommandTable t, BlockingKeys blocking, Transactions transactions) {
+    static void registerAll(CommandTable t, BlockingKeys blocking, Transactions transactions, Scripting scripting) {
         StringCommands.register(t);
         KeyCommands.register(t);
         ServerCommands.register(t);
@@ -89,8 +114,10 @@ public final class Assembly {
         SortCommand.register(t);
         DumpCommands.register(t);
         transactions.register(t);
+        scripting.register(t);
         t.impl("command|docs", CommandDocs::docs);
         LatencyReport.register(t);
+        MemoryCommands.register(t);
         Commands.register(t);
     }
 
@@ -102,6 +129,42 @@ public final class Assembly {
     /** The propagation point: AOF, replicas and other consumers register here. */
     public Propagator propagator() {
         return propagator;
+    }
+
+    /** EVAL, SCRIPT, FUNCTION and FCALL: the script cache and the function libraries (for persistence). */
+    public Scripting scripting() {
+        return scripting;
+    }
+
+    /**
+     * The function libraries as persistence saves and loads them: scripting's {@link Functions} behind persist's
+     * {@link FunctionStore} (a load that fails throws with Redis's error text).
+     */
+    public FunctionStore functionStore() {
+        return functionStore(scripting);
+    }
+
+    private static FunctionStore functionStore(Scripting scripting) {
+        Functions f = scripting.functions();
+        return new FunctionStore() {
+            @Override
+            public java.util.List<byte[]> libraries() {
+                return f.libraryCodes();
+            }
+
+            @Override
+            public void load(byte[] code) {
+                String err = f.loadLibrary(code, false);
+                if (err != null) {
+                    throw new IllegalArgumentException(err);
+                }
+            }
+
+            @Override
+            public void clear() {
+                f.flushAll();
+            }
+        };
     }
 
     /** The event loop. */

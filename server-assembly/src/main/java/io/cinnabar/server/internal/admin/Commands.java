@@ -59,6 +59,14 @@ public final class Commands {
     static void ping(Client c) {
         if (c.argc > 2) {
             c.error("ERR wrong number of arguments for 'ping' command");
+        } else if (c.pubsub && c.resp == 2) { // subscribed mode: a ["pong", arg] array (Redis's pingCommand)
+            c.array(2);
+            c.bulk("pong");
+            if (c.argc == 1) {
+                c.bulk("");
+            } else {
+                c.bulk(c.argBuf, c.argOff[1], c.argLen[1]);
+            }
         } else if (c.argc == 2) {
             c.bulk(c.argBuf, c.argOff[1], c.argLen[1]);
         } else {
@@ -66,31 +74,20 @@ public final class Commands {
         }
     }
 
-    private static boolean checkPassword(Client c, String user, String pass) {
-        if (!user.equals("default")) {
-            return false;
-        }
-        String req = c.server.requirepass;
-        return req == null || req.equals(pass);
-    }
-
     static void auth(Client c) {
         if (c.argc > 3) {
             c.error(Shared.SYNTAX);
             return;
         }
-        String user = c.argc == 3 ? c.argString(1) : "default";
-        String pass = c.argString(c.argc - 1);
-        if (c.argc == 2 && c.server.requirepass == null) {
+        if (c.argc == 2 && c.server.acl.defaultNoPass()) {
             c.error("ERR AUTH <password> called without any password configured for the default user. "
                 + "Are you sure your configuration is correct?");
             return;
         }
-        if (checkPassword(c, user, pass)) {
-            c.authenticated = true;
+        String user = c.argc == 3 ? c.argString(1) : "default";
+        if (c.server.acl.authenticate(c, user, c.arg(c.argc - 1))) {
             c.ok();
         } else {
-            c.server.stats.aclDeniedAuth++;
             c.error("WRONGPASS invalid username-password pair or user is disabled.");
         }
     }
@@ -121,13 +118,13 @@ public final class Commands {
             ver = (int) v;
         }
         String user = null;
-        String pass = null;
+        byte[] pass = null;
         int nameArg = -1;
         for (int j = next; j < c.argc; j++) {
             int more = c.argc - j - 1;
             if (c.argIs(j, "auth") && more >= 2) {
                 user = c.argString(j + 1);
-                pass = c.argString(j + 2);
+                pass = c.arg(j + 2);
                 j += 2;
             } else if (c.argIs(j, "setname") && more >= 1) {
                 nameArg = j + 1;
@@ -137,13 +134,9 @@ public final class Commands {
                 return;
             }
         }
-        if (user != null) {
-            if (!checkPassword(c, user, pass)) {
-                c.server.stats.aclDeniedAuth++;
-                c.error("WRONGPASS invalid username-password pair or user is disabled.");
-                return;
-            }
-            c.authenticated = true;
+        if (user != null && !c.server.acl.authenticate(c, user, pass)) {
+            c.error("WRONGPASS invalid username-password pair or user is disabled.");
+            return;
         }
         if (!c.authenticated) {
             c.error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> "
@@ -195,8 +188,10 @@ public final class Commands {
         c.replyMode = Client.REPLY_ON;
         c.noEvict = false;
         c.noTouch = false;
-        c.authenticated = c.server.requirepass == null;
+        c.user = c.server.acl.defaultUser();
+        c.authenticated = !c.server.defaultAuthRequired;
         c.server.transactions.clientFreed(c); // discards the transaction and the watches
+        c.server.pubsub.clientFreed(c); // tracking off, every subscription dropped without replies
         c.simple("RESET");
     }
 
@@ -235,12 +230,15 @@ public final class Commands {
         boolean nosave = false;
         boolean save = false;
         boolean abort = false;
+        boolean force = false;
         for (int j = 1; j < c.argc; j++) {
             if (c.argIs(j, "nosave")) {
                 nosave = true;
             } else if (c.argIs(j, "save")) {
                 save = true;
-            } else if (c.argIs(j, "now") || c.argIs(j, "force")) {
+            } else if (c.argIs(j, "force")) {
+                force = true;
+            } else if (c.argIs(j, "now")) {
                 continue;
             } else if (c.argIs(j, "abort")) {
                 abort = true;
@@ -257,8 +255,7 @@ public final class Commands {
             c.error("ERR No shutdown in progress.");
             return;
         }
-        if (save) {
-            c.server.log.warning("Error trying to save the DB: RDB persistence is not implemented by this server");
+        if (!c.server.prepareShutdown(save, nosave, force)) {
             c.error("ERR Errors trying to SHUTDOWN. Check logs.");
             return;
         }
@@ -274,12 +271,16 @@ public final class Commands {
         if (c.monitor) {
             b.append('O');
         }
+        if (c.pubsub) {
+            b.append('P');
+        }
         if (c.inMulti) {
             b.append('x');
         }
         if (c.blocked != null) {
             b.append('b');
         }
+        b.append(c.server.pubsub.trackingFlags(c));
         if (c.server.transactions.dirty(c)) {
             b.append('d');
         }
@@ -304,18 +305,24 @@ public final class Commands {
         return b.toString();
     }
 
-    static String clientInfo(Client self, Client c) {
+    /** Redis's getClientType: MONITOR clients count as normal ones; a subscribed client is pubsub. */
+    private static String type(Client c) {
+        return c.pubsub ? "pubsub" : "normal";
+    }
+
+    public static String clientInfo(Client self, Client c) {
         long now = System.currentTimeMillis();
         int qbuf = c.qlen - c.qpos;
         return "id=" + c.id + " addr=" + c.addr + " laddr=" + c.laddr + " fd=-1 name=" + c.name()
             + " age=" + (now - c.ctime) / 1000 + " idle=" + (now - c.lastInteraction) / 1000 + " flags=" + flags(c)
-            + " db=" + c.dbIndex + " sub=0 psub=0 ssub=0 multi=" + c.server.transactions.queued(c)
+            + " db=" + c.dbIndex + " sub=" + c.server.pubsub.channels(c) + " psub=" + c.server.pubsub.patterns(c)
+            + " ssub=" + c.server.pubsub.shardChannels(c) + " multi=" + c.server.transactions.queued(c)
             + " watch=" + c.server.transactions.watchedKeys(c) + " qbuf=" + qbuf + " qbuf-free="
             + (c.qbuf.length - c.qlen) + " argv-mem=" + (c == self ? argvMem(c) : 0) + " multi-mem=0 rbs="
             + c.enc.array().length + " rbp=" + c.enc.length() + " obl=" + c.pendingBytes() + " oll=0 omem=" + c.pendingBytes()
             + " tot-mem=" + (c.qbuf.length + c.enc.array().length + 1024) + " events=r" + (c.pendingBytes() > 0 ? "w" : "")
             + " cmd=" + (c == self ? (c.cmd == null ? "NULL" : c.cmd.fullName) : c.lastCmd)
-            + " user=default redir=-1 resp=" + c.resp + " lib-name=" + (c.libName == null ? "" : c.libName)
+            + " user=" + (c.user == null ? "default" : c.user.name()) + " redir=" + c.server.pubsub.redirection(c) + " resp=" + c.resp + " lib-name=" + (c.libName == null ? "" : c.libName)
             + " lib-ver=" + (c.libVer == null ? "" : c.libVer) + "\n";
     }
 
@@ -360,7 +367,7 @@ public final class Commands {
         }
         StringBuilder b = new StringBuilder();
         for (Client o : sortedClients(c.server)) {
-            if (type != null && !type.equals("normal")) {
+            if (type != null && !type.equals(type(o))) {
                 continue;
             }
             if (ids != null && !ids.contains(o.id)) {
@@ -441,7 +448,7 @@ public final class Commands {
         for (Client o : sortedClients(s)) {
             if (id != null && o.id != id || addr != null && !o.addr.equals(addr)
                     || laddr != null && !o.laddr.equals(laddr) || user != null && !user.equals("default")
-                    || type != null && !type.equals("normal") || skipme && o == c
+                    || type != null && !type.equals(type(o)) || skipme && o == c
                     || maxAge > 0 && (now - o.ctime) / 1000 < maxAge) {
                 continue;
             }

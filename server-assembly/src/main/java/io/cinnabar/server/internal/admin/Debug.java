@@ -7,6 +7,8 @@ import io.cinnabar.server.internal.command.Shared;
 import io.cinnabar.server.internal.config.Glob;
 import io.cinnabar.server.internal.keyspace.Db;
 import io.cinnabar.server.internal.keyspace.Entry;
+import io.cinnabar.server.internal.persist.TypeDump;
+import io.cinnabar.server.internal.persist.rdb.RdbPersistence;
 
 import java.nio.charset.StandardCharsets;
 
@@ -34,6 +36,13 @@ public final class Debug {
                 "CHANGE-REPL-ID",
                 "    Change the replication IDs of the instance.",
                 "    Dangerous: should be used only for testing the replication subsystem.",
+                "DIGEST",
+                "    Output a hex signature representing the current DB content.",
+                "DIGEST-VALUE <key> [<key> ...]",
+                "    Output a hex signature of the values of all the specified keys.",
+                "ERROR <string>",
+                "    Return a Redis protocol error with <string> as message. Useful for clients",
+                "    unit tests to simulate Redis errors.",
                 "JMAP",
                 "    Show the JVM heap in use, committed and maximum (Cinnabar).",
                 "LOADAOF",
@@ -42,6 +51,8 @@ public final class Debug {
                 "    Show low level info about the listpack encoding of <key>.",
                 "OBJECT <key>",
                 "    Show low level info about the `key` and associated value.",
+                "PAUSE-CRON <0|1>",
+                "    Stop periodic cron job processing.",
                 "POPULATE <count> [<prefix>] [<size>]",
                 "    Create <count> string keys named key:<num>. If <prefix> is specified then",
                 "    it is used instead of the 'key' prefix. These are not propagated to",
@@ -51,6 +62,19 @@ public final class Debug {
                 "    Reply with a test value of the specified type. <type> can be: string,",
                 "    integer, double, bignum, null, array, set, map, attrib, push, verbatim,",
                 "    true, false.",
+                "RELOAD [option ...]",
+                "    Save the RDB on disk and reload it back to memory. Valid <option> values:",
+                "    * MERGE: conflicting keys will be loaded from RDB.",
+                "    * NOFLUSH: the existing database will not be removed before load, but",
+                "      conflicting keys will generate an exception and kill the server.",
+                "    * NOSAVE: the database will be loaded from an existing RDB file.",
+                "    Examples:",
+                "    * DEBUG RELOAD: verify that the server is able to persist, flush and reload",
+                "      the database.",
+                "    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an",
+                "      existing RDB file.",
+                "    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB",
+                "      file to the database.",
                 "QUICKLIST-PACKED-THRESHOLD <size>",
                 "    Sets the threshold for elements to be inserted as plain vs packed nodes",
                 "    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.",
@@ -67,6 +91,31 @@ public final class Debug {
                 c.server.log.warning("Redis is now ready to exit, bye bye...");
                 Runtime.getRuntime().halt(1);
             }
+            c.ok();
+        } else if (c.argIs(1, "reload")) {
+            reload(c);
+        } else if (c.argIs(1, "digest") && c.argc == 2) {
+            c.simple(new Digest().dataset(c.server.keyspace));
+        } else if (c.argIs(1, "digest-value") && c.argc >= 2) {
+            Digest d = new Digest();
+            c.array(c.argc - 2);
+            for (int j = 2; j < c.argc; j++) {
+                // not a lookup: a debug command works on logically expired keys too
+                c.simple(d.value(c.db, c.db.find(c.argBuf, c.argOff[j], c.argLen[j])));
+            }
+        } else if (c.argIs(1, "error") && c.argc == 3) {
+            // the argument as the error line itself, newlines made spaces; not counted in the error statistics
+            byte[] msg = c.arg(2);
+            byte[] line = new byte[msg.length + 3];
+            line[0] = '-';
+            for (int i = 0; i < msg.length; i++) {
+                line[i + 1] = msg[i] == '\r' || msg[i] == '\n' ? (byte) ' ' : msg[i];
+            }
+            line[line.length - 2] = '\r';
+            line[line.length - 1] = '\n';
+            c.raw(line);
+        } else if (c.argIs(1, "pause-cron") && c.argc == 3) {
+            c.server.pauseCron = atoi(c.arg(2)) != 0;
             c.ok();
         } else if (c.argIs(1, "sleep") && c.argc == 3) {
             sleep(c);
@@ -100,6 +149,53 @@ public final class Debug {
             c.error("ERR unknown subcommand or wrong number of arguments for '" + c.argString(1)
                 + "'. Try DEBUG HELP.");
         }
+    }
+
+    /** DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]. */
+    private static void reload(Client c) {
+        boolean merge = false;
+        boolean noflush = false;
+        boolean nosave = false;
+        for (int j = 2; j < c.argc; j++) {
+            if (c.argIs(j, "merge")) {
+                merge = true;
+            } else if (c.argIs(j, "noflush")) {
+                noflush = true;
+            } else if (c.argIs(j, "nosave")) {
+                nosave = true;
+            } else {
+                c.error("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
+                return;
+            }
+        }
+        if (!(c.server.persistence instanceof RdbPersistence rdb)) {
+            c.error("ERR DEBUG RELOAD needs RDB persistence");
+            return;
+        }
+        String err = rdb.debugReload(merge, noflush, nosave);
+        if (err != null) {
+            c.error(err);
+            return;
+        }
+        c.server.log.notice("DB reloaded by DEBUG RELOAD");
+        c.ok();
+    }
+
+    /** C's atoi: optional blanks and sign, then the leading digits; 0 when there are none. */
+    static long atoi(byte[] b) {
+        int i = 0;
+        while (i < b.length && (b[i] == ' ' || b[i] >= '\t' && b[i] <= '\r')) {
+            i++;
+        }
+        boolean neg = i < b.length && b[i] == '-';
+        if (i < b.length && (b[i] == '-' || b[i] == '+')) {
+            i++;
+        }
+        long v = 0;
+        while (i < b.length && b[i] >= '0' && b[i] <= '9' && v < Integer.MAX_VALUE) {
+            v = v * 10 + (b[i++] - '0');
+        }
+        return neg ? -v : v;
     }
 
     private static void sleep(Client c) {
@@ -166,26 +262,10 @@ public final class Debug {
         String enc = e.encodingName();
         long refcount = e.obj == null && e.enc == Entry.ENC_INT && c.server.sharedInteger(e.num)
             ? Integer.MAX_VALUE : 1;
+        long ser = TypeDump.serializedLength(e, c.server.config.getBool("rdbcompression"));
         c.simple("Value at:0x" + Long.toHexString(System.identityHashCode(e)) + " refcount:" + refcount
-            + " encoding:" + enc + " serializedlength:" + serializedLength(e) + " lru:" + (e.lru & 0xFFFFFF)
+            + " encoding:" + enc + " serializedlength:" + ser + " lru:" + (e.lru & 0xFFFFFF)
             + " lru_seconds_idle:" + c.server.keyspace.idleMs(e) / 1000);
-    }
-
-    /** Length of the value's RDB string encoding without compression (Redis also reports compression). */
-    private static long serializedLength(Entry e) {
-        if (e.enc == Entry.ENC_INT) {
-            long v = e.num;
-            if (v >= -128 && v <= 127) {
-                return 2;
-            } else if (v >= -32768 && v <= 32767) {
-                return 3;
-            } else if (v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE) {
-                return 5;
-            }
-        }
-        long len = e.strlen();
-        int hdr = len < 64 ? 1 : len < 16384 ? 2 : len <= 0xFFFFFFFFL ? 5 : 9;
-        return hdr + len;
     }
 
     private static void stringmatchFuzz() {

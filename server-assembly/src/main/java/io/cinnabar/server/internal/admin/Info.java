@@ -3,8 +3,10 @@ package io.cinnabar.server.internal.admin;
 import io.cinnabar.server.internal.persist.aof.AppendOnlyFile;
 
 import io.cinnabar.server.internal.command.Client;
+import io.cinnabar.server.internal.persist.rdb.RdbPersistence;
 import io.cinnabar.server.internal.command.Command;
 import io.cinnabar.server.internal.command.Server;
+import io.cinnabar.server.internal.command.ScriptingInfo;
 import io.cinnabar.server.internal.command.Stats;
 import io.cinnabar.server.internal.config.Config;
 import io.cinnabar.server.internal.keyspace.Db;
@@ -162,7 +164,7 @@ public final class Info {
         f(b, "client_recent_max_input_buffer", s.maxInputBufferSeen);
         f(b, "client_recent_max_output_buffer", s.maxOutputBufferSeen);
         f(b, "blocked_clients", s.blocking.blockedClients());
-        f(b, "tracking_clients", 0);
+        f(b, "tracking_clients", s.pubsub.trackingClients());
         f(b, "watching_clients", s.transactions.watchingClients());
         f(b, "clients_in_timeout_table", s.blocking.clientsWithDeadline());
         f(b, "total_watched_keys", s.transactions.totalWatchedKeys());
@@ -228,19 +230,24 @@ public final class Info {
         f(b, "allocator_resident", rss);
         f(b, "total_system_memory", sys);
         f(b, "total_system_memory_human", human(sys));
-        f(b, "used_memory_lua", 0);
-        f(b, "used_memory_vm_eval", 0);
-        f(b, "used_memory_lua_human", "0B");
-        f(b, "used_memory_scripts_eval", 0);
-        f(b, "number_of_cached_scripts", 0);
-        f(b, "number_of_functions", 0);
-        f(b, "number_of_libraries", 0);
-        f(b, "used_memory_vm_functions", 0);
-        f(b, "used_memory_vm_total", 0);
-        f(b, "used_memory_vm_total_human", "0B");
-        f(b, "used_memory_functions", 0);
-        f(b, "used_memory_scripts", 0);
-        f(b, "used_memory_scripts_human", "0B");
+        ScriptingInfo sc = s.scripting;
+        long vmEval = sc == null ? 0 : sc.evalVmMemory();
+        long vmFunctions = sc == null ? 0 : sc.functionsVmMemory();
+        long scriptsEval = sc == null ? 0 : sc.scriptsEvalMemory();
+        long functionsMem = sc == null ? 0 : sc.functionsMemory();
+        f(b, "used_memory_lua", vmEval);
+        f(b, "used_memory_vm_eval", vmEval);
+        f(b, "used_memory_lua_human", human(vmEval));
+        f(b, "used_memory_scripts_eval", scriptsEval);
+        f(b, "number_of_cached_scripts", sc == null ? 0 : sc.cachedScripts());
+        f(b, "number_of_functions", sc == null ? 0 : sc.functionCount());
+        f(b, "number_of_libraries", sc == null ? 0 : sc.libraryCount());
+        f(b, "used_memory_vm_functions", vmFunctions);
+        f(b, "used_memory_vm_total", vmEval + vmFunctions);
+        f(b, "used_memory_vm_total_human", human(vmEval + vmFunctions));
+        f(b, "used_memory_functions", functionsMem);
+        f(b, "used_memory_scripts", scriptsEval + functionsMem);
+        f(b, "used_memory_scripts_human", human(scriptsEval + functionsMem));
         f(b, "maxmemory", maxmem);
         f(b, "maxmemory_human", human(maxmem));
         f(b, "maxmemory_policy", s.config.get("maxmemory-policy"));
@@ -270,19 +277,26 @@ public final class Info {
     private static void persistence(Server s, StringBuilder b) {
         b.append("# Persistence\r\n");
         for (String k : List.of("loading", "async_loading", "current_cow_peak", "current_cow_size",
-                "current_cow_size_age", "current_fork_perc", "current_save_keys_processed", "current_save_keys_total")) {
+                "current_cow_size_age", "current_fork_perc")) {
             f(b, k, k.equals("current_fork_perc") ? "0.00" : "0");
         }
-        f(b, "rdb_changes_since_last_save", s.dirty);
-        f(b, "rdb_bgsave_in_progress", 0);
-        f(b, "rdb_last_save_time", s.lastSave);
-        f(b, "rdb_last_bgsave_status", "ok");
-        f(b, "rdb_last_bgsave_time_sec", -1);
-        f(b, "rdb_current_bgsave_time_sec", -1);
-        f(b, "rdb_saves", 0);
-        f(b, "rdb_last_cow_size", 0);
-        f(b, "rdb_last_load_keys_expired", 0);
-        f(b, "rdb_last_load_keys_loaded", 0);
+        long[] keys = s.persistence instanceof RdbPersistence rdb ? rdb.currentSaveKeys() : new long[2];
+        f(b, "current_save_keys_processed", keys[0]);
+        f(b, "current_save_keys_total", keys[1]);
+        if (s.persistence instanceof RdbPersistence rdb) {
+            rdb.info(b);
+        } else {
+            f(b, "rdb_changes_since_last_save", s.keyspace.dirty);
+            f(b, "rdb_bgsave_in_progress", 0);
+            f(b, "rdb_last_save_time", s.lastSave);
+            f(b, "rdb_last_bgsave_status", "ok");
+            f(b, "rdb_last_bgsave_time_sec", -1);
+            f(b, "rdb_current_bgsave_time_sec", -1);
+            f(b, "rdb_saves", 0);
+            f(b, "rdb_last_cow_size", 0);
+            f(b, "rdb_last_load_keys_expired", 0);
+            f(b, "rdb_last_load_keys_loaded", 0);
+        }
         java.util.Map<String, Object> aof = new java.util.LinkedHashMap<>();
         s.durability.info(aof, false);
         aof.forEach((k, v) -> f(b, k, v));
@@ -321,9 +335,9 @@ public final class Info {
         f(b, "current_eviction_exceeded_time", 0);
         f(b, "keyspace_hits", s.keyspace.hits);
         f(b, "keyspace_misses", s.keyspace.misses);
-        f(b, "pubsub_channels", 0);
-        f(b, "pubsub_patterns", 0);
-        f(b, "pubsubshard_channels", 0);
+        f(b, "pubsub_channels", s.pubsub.serverChannels());
+        f(b, "pubsub_patterns", s.pubsub.serverPatterns());
+        f(b, "pubsubshard_channels", s.pubsub.serverShardChannels());
         f(b, "latest_fork_usec", 0);
         f(b, "total_forks", 0);
         f(b, "migrate_cached_sockets", 0);
@@ -334,9 +348,9 @@ public final class Info {
         f(b, "active_defrag_key_misses", 0);
         f(b, "total_active_defrag_time", 0);
         f(b, "current_active_defrag_time", 0);
-        f(b, "tracking_total_keys", 0);
-        f(b, "tracking_total_items", 0);
-        f(b, "tracking_total_prefixes", 0);
+        f(b, "tracking_total_keys", s.pubsub.trackingKeys());
+        f(b, "tracking_total_items", s.pubsub.trackingItems());
+        f(b, "tracking_total_prefixes", s.pubsub.trackingPrefixes());
         f(b, "unexpected_error_replies", t.unexpectedErrorReplies);
         f(b, "total_error_replies", t.totalErrorReplies);
         f(b, "dump_payload_sanitizations", t.dumpPayloadSanitizations);
@@ -353,8 +367,8 @@ public final class Info {
         f(b, "instantaneous_eventloop_duration_usec", t.instantaneous(Stats.M_DURATION));
         f(b, "acl_access_denied_auth", t.aclDeniedAuth);
         f(b, "acl_access_denied_cmd", t.aclDeniedCmd);
-        f(b, "acl_access_denied_key", 0);
-        f(b, "acl_access_denied_channel", 0);
+        f(b, "acl_access_denied_key", t.aclDeniedKey);
+        f(b, "acl_access_denied_channel", t.aclDeniedChannel);
     }
 
     private static void replication(Server s, StringBuilder b) {
@@ -445,8 +459,9 @@ public final class Info {
                 if (v.length() > 0) {
                     v.append(',');
                 }
+                byte[] pb = p.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
                 v.append('p').append(p).append('=').append(String.format(Locale.ROOT, "%.3f",
-                    c.latency.percentile(Double.parseDouble(p))));
+                    c.latency.percentile(io.cinnabar.sds.Numbers.parseDouble(pb, 0, pb.length))));
             }
             f(b, "latency_percentiles_usec_" + c.fullName, v);
         }

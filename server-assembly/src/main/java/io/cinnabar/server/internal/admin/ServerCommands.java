@@ -198,7 +198,8 @@ public final class ServerCommands {
 
     private static List<String> splitSpecial(Config.Def d, String v) {
         String n = Config.primary(d).name;
-        if (n.equals("dir") || n.equals("notify-keyspace-events") || n.equals("unixsocketperm")) {
+        if (n.equals("dir") || n.equals("notify-keyspace-events") || n.equals("unixsocketperm")
+                || n.equals("latency-tracking-info-percentiles")) {
             return List.of(v);
         }
         List<String> out = new ArrayList<>();

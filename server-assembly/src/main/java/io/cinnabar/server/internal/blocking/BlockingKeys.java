@@ -78,6 +78,8 @@ public final class BlockingKeys implements BlockedClients, KeyspaceListener {
         final Client client;
         final Db db;
         final int type;
+        /** Redis 7.2's unblock_on_nokey (XREADGROUP): woken also when the key is deleted or holds another type. */
+        final boolean unblockOnNoKey;
         /** Absolute deadline in unix ms, 0 for none. */
         final long deadline;
         final long seq;
@@ -88,8 +90,9 @@ public final class BlockingKeys implements BlockedClients, KeyspaceListener {
         final int[] argLen;
         final int argc;
 
-        Blocked(Client c, int type, long deadline, long seq, Key[] keys) {
+        Blocked(Client c, int type, boolean unblockOnNoKey, long deadline, long seq, Key[] keys) {
             this.client = c;
+            this.unblockOnNoKey = unblockOnNoKey;
             this.db = c.db;
             this.type = type;
             this.deadline = deadline;
@@ -188,6 +191,15 @@ public final class BlockingKeys implements BlockedClients, KeyspaceListener {
      * re-executed after a wake-up keeps its original deadline, as in Redis.
      */
     public void block(Client c, int from, int to, int type, long deadline) {
+        block(c, from, to, type, deadline, false);
+    }
+
+    /**
+     * As {@link #block(Client, int, int, int, long)}; with {@code unblockOnNoKey} (XREADGROUP) the client is also
+     * woken when a key it waits on is deleted, flushed, swapped away or overwritten by another type, or when the
+     * command signals it (XGROUP DESTROY): its command runs again and answers the error that state gives.
+     */
+    public void block(Client c, int from, int to, int type, long deadline, boolean unblockOnNoKey) {
         if (c.denyBlocking) { // inside EXEC: answer as on a timeout, at once
             c.nullArray();
             return;
@@ -202,7 +214,7 @@ public final class BlockingKeys implements BlockedClients, KeyspaceListener {
                 keys.add(k);
             }
         }
-        Blocked b = new Blocked(c, type, deadline, seq++, keys.toArray(new Key[0]));
+        Blocked b = new Blocked(c, type, unblockOnNoKey, deadline, seq++, keys.toArray(new Key[0]));
         Map<Key, LinkedHashSet<Blocked>> m = blockedOn[b.db.id];
         for (Key k : b.keys) {
             LinkedHashSet<Blocked> q = m.get(k);
@@ -262,6 +274,25 @@ public final class BlockingKeys implements BlockedClients, KeyspaceListener {
         keyAdded(db, key, off, len);
     }
 
+    /** A key was deleted (or expired): XREADGROUP clients blocked on it run again (signalDeletedKeyAsReady). */
+    @Override
+    public void keyDeleted(Db db, byte[] key, int off, int len) {
+        keyAdded(db, key, off, len);
+    }
+
+    @Override
+    public void keyExpired(Db db, byte[] key, int off, int len) {
+        keyAdded(db, key, off, len);
+    }
+
+    /** FLUSHDB/FLUSHALL emptied db: every blocked key is signalled (serving skips clients that keep waiting). */
+    @Override
+    public void flushed(Db db) {
+        for (Key k : blockedOn[db.id].keySet()) {
+            signal(db, k);
+        }
+    }
+
     private void signal(Db db, Key k) {
         if (readySet[db.id].add(k)) {
             ready.add(new Ready(db, k));
@@ -277,9 +308,7 @@ public final class BlockingKeys implements BlockedClients, KeyspaceListener {
 
     private void scanForReady(Db db) {
         for (Key k : blockedOn[db.id].keySet()) {
-            if (db.find(k.b()) != null) {
-                signal(db, k);
-            }
+            signal(db, k); // present now, or gone (which wakes XREADGROUP clients)
         }
     }
 
@@ -323,7 +352,7 @@ public final class BlockingKeys implements BlockedClients, KeyspaceListener {
             }
             server.keyspace.cmdTimeMs = System.currentTimeMillis();
             Entry e = server.lookupQuiet(db, key.b(), 0, key.b().length);
-            if (e == null || e.type != b.type) {
+            if (!b.unblockOnNoKey && (e == null || e.type != b.type)) {
                 continue; // absent, or of another type: the client stays blocked
             }
             reexecute(b);

@@ -75,6 +75,11 @@ public final class Client {
     public int dbIndex;
     public int resp = 2;
     public boolean authenticated;
+    /**
+     * The user the connection is authenticated as (at first the default user); null for a detached client,
+     * which, as Redis's internal clients, may run anything.
+     */
+    public AccessControl.User user;
     public String name;
     public String libName;
     public String libVer;
@@ -100,6 +105,10 @@ public final class Client {
     public boolean denyBlocking;
     /** The transaction code's record of this client (queued commands, watched keys), or null. */
     public Transactions.State tx;
+    /** Set while the client subscribes to a channel, pattern or shard channel (Redis's CLIENT_PUBSUB). */
+    public boolean pubsub;
+    /** The Pub/Sub code's record of this client (subscriptions, tracking), or null. */
+    public PubSub.State ps;
 
     public Client(Server server, long id, SocketChannel ch, String addr, String laddr, boolean unix) {
         this.server = server;
@@ -112,6 +121,7 @@ public final class Client {
         this.lastInteraction = ctime;
         this.argBuf = qbuf;
         this.ctx = server.ctx;
+        this.user = server.acl == null ? null : server.acl.defaultUser();
     }
 
     /**
@@ -122,6 +132,7 @@ public final class Client {
     public static Client detached(Server server) {
         Client c = new Client(server, server.nextClientId++, null, "", "", false);
         c.authenticated = true;
+        c.user = null;
         c.db = server.dbs[0];
         c.dbIndex = 0;
         return c;
@@ -158,6 +169,19 @@ public final class Client {
         }
         argBuf = qbuf;
         argc = argv.length;
+    }
+
+    /**
+     * The command changed the key in argument arg (Redis's signalModifiedKey): the keyspace listeners are told
+     * and the dirty counter moves by changes (Redis's count for the command; 0 when it does not count).
+     */
+    public void modified(int arg, long changes) {
+        server.keyspace.modified(db, argBuf, argOff[arg], argLen[arg], changes);
+    }
+
+    /** Emits a keyspace event about the key in argument arg of this client's database (if its class is on). */
+    public void notify(int type, String event, int arg) {
+        server.keyspace.events.notify(type, event, db, argBuf, argOff[arg], argLen[arg]);
     }
 
     /** The replies written since the last call (RESP bytes, in the client's protocol); empties the buffer. */

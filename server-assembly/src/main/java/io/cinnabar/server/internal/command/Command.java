@@ -18,20 +18,22 @@ public final class Command {
     }
 
     public static final int WRITE = 1;
-    static final int READONLY = 1 << 1;
-    static final int DENYOOM = 1 << 2;
+    public static final int READONLY = 1 << 1;
+    public static final int DENYOOM = 1 << 2;
     static final int ADMIN = 1 << 3;
-    static final int NOSCRIPT = 1 << 4;
+    public static final int NOSCRIPT = 1 << 4;
     static final int LOADING = 1 << 5;
-    static final int STALE = 1 << 6;
+    public static final int STALE = 1 << 6;
     static final int FAST = 1 << 7;
-    static final int NO_AUTH = 1 << 8;
+    public static final int NO_AUTH = 1 << 8;
     static final int SKIP_MONITOR = 1 << 9;
     static final int SKIP_SLOWLOG = 1 << 10;
     static final int NO_MULTI = 1 << 11;
     static final int MOVABLEKEYS = 1 << 12;
-    static final int PUBSUB = 1 << 13;
+    public static final int PUBSUB = 1 << 13;
     static final int BLOCKING = 1 << 14;
+    /** Runs while a script is busy past busy-reply-threshold (others get BUSY). */
+    public static final int ALLOW_BUSY = 1 << 15;
 
     public final String fullName;
     public final String name;
@@ -46,6 +48,8 @@ public final class Command {
     public final List<Object> keySpecs;
     public final Map<String, Command> subcommands = new LinkedHashMap<>();
     final Command parent;
+    /** Index of this command or subcommand in the ACL command bitmaps (0 .. {@link CommandTable#aclIds()} - 1). */
+    public int aclId;
     /** The COMMAND DOCS map of this command (see {@link CommandDocs}); empty until the table loads the docs. */
     Map<String, Object> docs = Map.of();
     public Handler handler;
@@ -82,6 +86,7 @@ public final class Command {
                 case "movablekeys" -> MOVABLEKEYS;
                 case "pubsub" -> PUBSUB;
                 case "blocking" -> BLOCKING;
+                case "allow_busy" -> ALLOW_BUSY;
                 default -> 0;
             };
         }
@@ -96,6 +101,11 @@ public final class Command {
             Command s = new Command((List<Object>) sub, this);
             subcommands.put(s.name, s);
         }
+    }
+
+    /** The container command of a subcommand, or null. */
+    public Command parent() {
+        return parent;
     }
 
     public boolean has(int flag) {

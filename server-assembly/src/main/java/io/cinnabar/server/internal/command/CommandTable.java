@@ -23,12 +23,17 @@ import java.util.Map;
 public final class CommandTable {
     private final Map<String, Command> all = new LinkedHashMap<>();
     private Command[] slots = new Command[1024];
+    private int aclIds;
 
     @SuppressWarnings("unchecked")
     CommandTable() {
         for (Object o : (List<Object>) Json.parse(resource("redis-7.2-command-info.json"))) {
             Command c = new Command((List<Object>) o, null);
             all.put(c.name, c);
+            c.aclId = aclIds++;
+            for (Command s : c.subcommands.values()) {
+                s.aclId = aclIds++;
+            }
         }
         CommandDocs.attach(this, (Map<String, Object>) Json.parse(resource(CommandDocs.RESOURCE)));
     }
@@ -42,6 +47,11 @@ public final class CommandTable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Number of ACL ids given out: every command and subcommand of Redis 7.2 has one. */
+    public int aclIds() {
+        return aclIds;
     }
 
     /** Attaches an implementation to "name" or "container|sub". */

@@ -14,6 +14,12 @@ public interface Connections {
     /** Schedules a write of c's pending replies. */
     void wantWrite(Client c);
 
+    /**
+     * c received data it did not ask for (a Pub/Sub message, an invalidation): schedules the write and closes c
+     * asynchronously once its output buffer is over the limits of its class (Redis's closeClientOnOutputBufferLimitReached).
+     */
+    void pushed(Client c);
+
     /** Processes the commands already buffered in c's query buffer (after c was unblocked). */
     void processInput(Client c);
 
@@ -25,6 +31,13 @@ public interface Connections {
 
     /** Runs the clients queued while the server was paused. */
     void resumePaused();
+
+    /**
+     * Serves the other clients once while a long command runs (Redis's processEventsWhileBlocked, called from a
+     * script's hook): accepts, reads and runs what arrived (the pipeline answers BUSY to most of it) and writes
+     * the replies, without reading from {@code running}, the client whose command is running.
+     */
+    void processEventsWhileBlocked(Client running);
 
     /** The TCP port listened on, 0 for none. */
     int port();

@@ -54,6 +54,15 @@ public final class KeySpecs {
      * {absolute argument index, key spec index}, or null when the arguments do not fit the specs.
      */
     public static List<int[]> keys(Client c, Command cmd, int base, int argc) {
+        return keys(c, cmd, base, argc, false);
+    }
+
+    /**
+     * As {@link #keys(Client, Command, int, int)}; strict, a spec whose first key lies past the arguments makes the
+     * whole result null, as Redis's getKeysFromCommandWithSpecs does for the ACL check (PFMERGE dest has no
+     * source keys: Redis then finds no key at all).
+     */
+    public static List<int[]> keys(Client c, Command cmd, int base, int argc, boolean strict) {
         List<int[]> out = new ArrayList<>();
         for (int s = 0; s < cmd.keySpecs.size(); s++) {
             List<?> spec = (List<?>) cmd.keySpecs.get(s);
@@ -87,6 +96,9 @@ public final class KeySpecs {
                 continue;
             }
             if (first >= argc) {
+                if (strict) {
+                    return null;
+                }
                 continue;
             }
             String fkType = (String) get(fk, "type");

@@ -43,6 +43,15 @@ public interface PropagationHook {
      */
     void beginUnit();
 
-    /** Closes the unit opened by {@link #beginUnit} and sends what it held back. */
+    /**
+     * Closes the unit opened by {@link #beginUnit} and sends what it held back; units nest (a script inside EXEC),
+     * the outermost one sends.
+     */
     void endUnit();
+
+    /**
+     * While on, the commands that run propagate nothing (a script's {@code redis.set_repl(redis.REPL_NONE)}); keys
+     * deleted by expiry still propagate.
+     */
+    void suppress(boolean on);
 }

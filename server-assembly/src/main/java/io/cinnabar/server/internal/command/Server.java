@@ -2,6 +2,8 @@ package io.cinnabar.server.internal.command;
 
 import io.cinnabar.sds.SdsArgs;
 import io.cinnabar.server.internal.config.Config;
+import io.cinnabar.server.internal.config.ConfigException;
+import io.cinnabar.server.internal.config.Notify;
 import io.cinnabar.server.internal.config.ServerLog;
 import io.cinnabar.server.internal.config.TypeLimits;
 import io.cinnabar.server.internal.keyspace.Db;
@@ -43,7 +45,6 @@ public final class Server {
     public String replId;
     /** The network layer (net.EventLoop), set when it is created. */
     public Connections loop;
-    public long dirty;
     public long lastSave = System.currentTimeMillis() / 1000;
     public volatile boolean shutdownAsap;
     public String shutdownReason;
@@ -60,7 +61,31 @@ public final class Server {
     public Transactions transactions;
     /** The append-only file (persist.aof.AppendOnlyFile, wired by Assembly), or null. */
     public Durability durability;
+    /** SAVE/BGSAVE state, save points, MISCONF, shutdown save, load at startup (persist.rdb, wired by Assembly). */
+    public PersistenceHook persistence;
+    /** Pub/Sub and client-side caching (pubsub.PubSubService, wired by Assembly). */
+    public PubSub pubsub;
+    /** Users and permissions (acl.Acl, wired by Assembly); null only before Assembly wires it. */
+    public AccessControl acl;
+    /**
+     * Whether a connection must authenticate before running commands: the default user has a password or is
+     * off (Redis's authRequired). Kept by the ACL code.
+     */
+    public boolean defaultAuthRequired;
+    /** The CLIENT LIST line of a client (admin's formatter, wired by Assembly), for ACL LOG's client-info. */
+    public java.util.function.Function<Client, String> clientInfo = c -> "id=" + c.id;
     public Client current;
+    /** Scripting's numbers for INFO (scripting.Scripting, wired by Assembly). */
+    public ScriptingInfo scripting;
+    /**
+     * Set while a script runs past busy-reply-threshold (scripting sets it, Redis's isInsideYieldingLongCommand):
+     * the error every command without the allow-busy flag gets meanwhile; null otherwise.
+     */
+    public String busyReply;
+    /** Commands being executed (1 for a command, 2 inside EXEC): 0 between commands (Redis's execution_nesting). */
+    public int nesting;
+    /** DEBUG PAUSE-CRON: the cron does nothing while set. */
+    public boolean pauseCron;
     public long memPeak;
     /** Heap in use once the server was initialized (INFO used_memory_startup). */
     public long memStartup;
@@ -69,13 +94,16 @@ public final class Server {
     public int hz;
     public long timeoutSec;
     public long maxclients;
-    public String requirepass;
     public boolean protectedMode;
     public long queryBufLimit;
     public long protoMaxBulkLen;
     public long outHard;
     public long outSoft;
     public long outSoftSecs;
+    /** The pubsub class of client-output-buffer-limit: clients subscribed to something. */
+    public long outPubsubHard;
+    public long outPubsubSoft;
+    public long outPubsubSoftSecs;
     public long maxmemory;
     boolean noSharedIntegers;
     long slowlogThreshold;
@@ -96,7 +124,7 @@ public final class Server {
                 "client-query-buffer-limit", "proto-max-bulk-len", "client-output-buffer-limit", "maxmemory-policy",
                 "lfu-log-factor", "lfu-decay-time", "maxmemory", "active-expire-effort", "slowlog-log-slower-than",
                 "slowlog-max-len", "latency-monitor-threshold", "enable-debug-command", "loglevel",
-                "latency-tracking")) {
+                "latency-tracking", "notify-keyspace-events")) {
             configChanged(name);
         }
         limits.load(config);
@@ -120,8 +148,13 @@ public final class Server {
             + "Port: " + config.get("port") + ", PID: " + log.pid());
         log.notice("Running mode=standalone, port=" + config.get("port") + ".");
         log.notice("Server initialized");
-        if (durability != null && !durability.loadAtStartup()) {
-            return false;
+        // Redis's loadDataFromDisk: the AOF when appendonly is on, else the RDB file
+        if (durability != null && config.getBool("appendonly")) {
+            if (!durability.loadAtStartup()) {
+                return false;
+            }
+        } else if (persistence != null) {
+            persistence.loadAtStartup();
         }
         memStartup = usedMemory();
         if (loop.port() != 0 || !config.get("port").equals("0")) {
@@ -140,14 +173,31 @@ public final class Server {
         shutdownAsap = true;
     }
 
+    private boolean shutdownLogged;
+
+    /**
+     * Redis's prepareForShutdown: logs the request once and runs the persistence step (stop a background save,
+     * final save); false when the save failed and the server must keep running.
+     */
+    public boolean prepareShutdown(boolean save, boolean nosave, boolean force) {
+        if (!shutdownLogged) {
+            log.notice("User requested shutdown...");
+            shutdownLogged = true;
+        }
+        if (persistence != null && !persistence.prepareShutdown(save, nosave, force)) {
+            shutdownLogged = false;
+            return false;
+        }
+        return true;
+    }
+
     /** Called after the event loop has stopped. */
     public void stopped() {
-        log.notice("User requested shutdown...");
+        if (!shutdownLogged) {
+            log.notice("User requested shutdown...");
+        }
         if (durability != null) {
             durability.shutdown();
-        }
-        if (!config.get("save").isEmpty()) {
-            log.warning("Not saving the final RDB snapshot: RDB persistence is not implemented by this server yet.");
         }
         String pidfile = config.get("pidfile");
         if (!pidfile.isEmpty()) {
@@ -177,8 +227,9 @@ public final class Server {
             case "timeout" -> timeoutSec = config.getLong("timeout");
             case "maxclients" -> maxclients = config.getLong("maxclients");
             case "requirepass" -> {
-                String p = config.get("requirepass");
-                requirepass = p.isEmpty() ? null : p;
+                if (acl != null) {
+                    acl.requirepass(config.get("requirepass"));
+                }
             }
             case "protected-mode" -> protectedMode = config.getBool("protected-mode");
             case "client-query-buffer-limit" -> queryBufLimit = config.getLong("client-query-buffer-limit");
@@ -188,6 +239,13 @@ public final class Server {
                 outHard = Long.parseLong(t[1]);
                 outSoft = Long.parseLong(t[2]);
                 outSoftSecs = Long.parseLong(t[3]);
+                for (int i = 0; i + 3 < t.length; i += 4) {
+                    if (t[i].equals("pubsub")) {
+                        outPubsubHard = Long.parseLong(t[i + 1]);
+                        outPubsubSoft = Long.parseLong(t[i + 2]);
+                        outPubsubSoftSecs = Long.parseLong(t[i + 3]);
+                    }
+                }
             }
             case "maxmemory-policy", "maxmemory" -> {
                 String p = config.get("maxmemory-policy");
@@ -207,7 +265,16 @@ public final class Server {
             case "enable-debug-command" -> debugCommand = config.get("enable-debug-command");
             case "loglevel" -> log.setLevel(config.get("loglevel"));
             case "latency-tracking" -> latencyTracking = config.getBool("latency-tracking");
+            case "notify-keyspace-events" -> keyspace.events.setFlags(parseNotify(config.get("notify-keyspace-events")));
             default -> limits.load(config);
+        }
+    }
+
+    private static int parseNotify(String classes) {
+        try {
+            return Notify.parse(classes);
+        } catch (ConfigException e) {
+            throw new IllegalStateException("notify-keyspace-events was accepted by the config parser", e);
         }
     }
 
@@ -258,14 +325,38 @@ public final class Server {
             flagTransaction(c);
             return;
         }
-        if (requirepass != null && !c.authenticated && !cmd.has(Command.NO_AUTH)) {
+        if (defaultAuthRequired && !c.authenticated && !cmd.has(Command.NO_AUTH)) {
             c.error("NOAUTH Authentication required.");
             cmd.rejectedCalls++;
             flagTransaction(c);
             return;
         }
-        if (durability != null && (cmd.has(Command.WRITE) || cmd.fullName.equals("ping"))) {
-            String err = durability.denyWrites();
+        if (busyReply != null && !cmd.has(Command.ALLOW_BUSY)) {
+            c.error(busyReply);
+            cmd.rejectedCalls++;
+            flagTransaction(c);
+            return;
+        }
+        if (c.inMulti && cmd.has(Command.NO_MULTI)) {
+            c.error("ERR Command not allowed inside a transaction");
+            cmd.rejectedCalls++;
+            flagTransaction(c);
+            return;
+        }
+        AccessControl.User user = c.user;
+        if (user != null && !user.unrestricted() && !acl.permits(c, cmd)) {
+            cmd.rejectedCalls++;
+            if (c.inMulti) {
+                transactions.flagError(c);
+            }
+            return;
+        }
+        if ((persistence != null || durability != null) && (cmd.has(Command.WRITE) || cmd.fullName.equals("ping"))) {
+            // Redis's writeCommandsDeniedByDiskError: MISCONF after a failed background save, then AOF write errors
+            String err = persistence != null ? persistence.writeError() : null;
+            if (err == null && durability != null) {
+                err = durability.denyWrites();
+            }
             if (err != null) {
                 c.error(err);
                 cmd.rejectedCalls++;
@@ -273,20 +364,34 @@ public final class Server {
                 return;
             }
         }
+        if (c.pubsub && c.resp == 2 && !allowedWhileSubscribed(cmd)) {
+            c.error("ERR Can't execute '" + cmd.fullName + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / "
+                + "RESET are allowed in this context");
+            cmd.rejectedCalls++;
+            flagTransaction(c);
+            return;
+        }
+        if (pubsub.trackingClients() != 0) {
+            pubsub.beforeCommand();
+        }
         if (c.inMulti) {
-            if (cmd.has(Command.NO_MULTI)) {
-                c.error("ERR Command not allowed inside a transaction");
-                cmd.rejectedCalls++;
-                flagTransaction(c);
-                return;
-            }
             if (!controlsTransaction(cmd)) {
                 transactions.queue(c, cmd);
                 return;
             }
         }
         call(c, cmd);
+        pubsub.afterCommand(c, cmd);
         blocking.handleReady();
+    }
+
+    /** The commands a RESP2 client may send while subscribed (Redis's processCommand). */
+    private static boolean allowedWhileSubscribed(Command cmd) {
+        return switch (cmd.fullName) {
+            case "ping", "subscribe", "ssubscribe", "unsubscribe", "sunsubscribe", "psubscribe", "punsubscribe",
+                 "quit", "reset" -> true;
+            default -> false;
+        };
     }
 
     /** A command refused while c is in MULTI makes its EXEC fail with EXECABORT (Redis's flagTransaction). */
@@ -326,13 +431,19 @@ public final class Server {
         }
         c.cmd = cmd;
         long errorsBefore = stats.totalErrorReplies;
-        long dirtyBefore = dirty;
+        long dirtyBefore = keyspace.dirty;
         propagation.beginCall();
         long t0 = System.nanoTime();
-        cmd.handler.run(c);
-        long usec = (System.nanoTime() - t0) / 1000;
-        if (dirty != dirtyBefore && transactions.totalWatchedKeys() != 0 && cmd.has(Command.WRITE)) {
-            signalWrittenKeys(c, cmd);
+        long usec;
+        nesting++;
+        try {
+            cmd.handler.run(c);
+            usec = (System.nanoTime() - t0) / 1000;
+            if (pubsub.trackingClients() != 0) {
+                pubsub.afterCall(c, cmd);
+            }
+        } finally {
+            nesting--;
         }
         c.lastCmd = cmd.fullName;
         if (c.blocked != null) {
@@ -340,28 +451,9 @@ public final class Server {
             return; // as in Redis 7.2, a blocked command is counted once it completes (BlockingKeys)
         }
         boolean unit = ctx.propagatedAsUnit;
-        ctx.propagatedAsUnit = false; // EXEC: its commands propagated, EXEC itself does not
-        propagation.afterCall(c, !unit && dirty != dirtyBefore);
+        ctx.propagatedAsUnit = false; // EXEC, scripts: their commands propagated, the calling command does not
+        propagation.afterCall(c, !unit && keyspace.dirty != dirtyBefore);
         commandDone(c, cmd, usec, stats.totalErrorReplies != errorsBefore);
-    }
-
-    /**
-     * Tells the keyspace listeners that the keys a write command changed were modified (Redis's
-     * signalModifiedKey). Commands do not signal in-place changes themselves yet, so the pipeline does it for a
-     * write that moved the dirty counter, for every key its key specs do not mark read-only ("RO"). Done only
-     * while a key is watched (the one listener that needs it today), so that the command path costs nothing
-     * otherwise; keys added, deleted and expired are signaled by the keyspace itself.
-     */
-    private void signalWrittenKeys(Client c, Command cmd) {
-        List<int[]> keys = KeySpecs.keys(c, cmd, 0, c.argc);
-        if (keys == null) {
-            return;
-        }
-        for (int[] k : keys) {
-            if (!KeySpecs.flags(c, cmd, k[1], 0, c.argc).contains("RO")) {
-                keyspace.signalModified(c.db, c.argBuf, c.argOff[k[0]], c.argLen[k[0]]);
-            }
-        }
     }
 
     /** Statistics, slow log and CLIENT REPLY SKIP bookkeeping of a completed command. */
@@ -440,9 +532,15 @@ public final class Server {
     public void cron() {
         long now = System.currentTimeMillis();
         updateClock(now);
+        if (pauseCron) {
+            return; // DEBUG PAUSE-CRON 1: no cron work (expiry, client timeouts and limits, stats) until resumed
+        }
         stats.sample(now);
         loop.clientsCron(now);
         activeExpireCycle(false);
+        if (persistence != null) {
+            persistence.cron(now);
+        }
         if (durability != null) {
             durability.cron();
         }

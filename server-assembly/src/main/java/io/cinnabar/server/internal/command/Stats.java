@@ -25,6 +25,8 @@ public final class Stats {
     public long eventloopDurationCmdSum;
     public long aclDeniedAuth;
     public long aclDeniedCmd;
+    public long aclDeniedKey;
+    public long aclDeniedChannel;
     public long dumpPayloadSanitizations;
     public final TreeMap<String, Long> errors = new TreeMap<>();
 
@@ -104,6 +106,8 @@ public final class Stats {
         eventloopDurationCmdSum = 0;
         aclDeniedAuth = 0;
         aclDeniedCmd = 0;
+        aclDeniedKey = 0;
+        aclDeniedChannel = 0;
         dumpPayloadSanitizations = 0;
         errors.clear();
         for (long[] s : samples) {

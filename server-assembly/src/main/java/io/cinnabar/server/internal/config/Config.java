@@ -174,6 +174,8 @@ public final class Config {
         b rdb-save-incremental-fsync yes
         b rdbchecksum yes imm
         b rdbcompression yes
+        i rdb-key-save-delay 0 -2147483648 INT
+        i cinnabar-rdb-version 11 10 11
         m repl-backlog-size 1048576 1 LL
         i repl-backlog-ttl 3600 0 LL
         b repl-disable-tcp-nodelay no
@@ -312,6 +314,12 @@ public final class Config {
 
     /** Current values by primary name (an alias reads and writes its primary). */
     private final Map<String, String> values = new HashMap<>();
+    /** A {@code user <name> <rules...>} line of the configuration: loaded by the ACL code at startup. */
+    public record UserLine(int line, String text, List<String> args) {
+    }
+
+    /** The {@code user} lines, in order. */
+    public final List<UserLine> userLines = new ArrayList<>();
     /** The config file given at startup, absolute, or null. */
     public Path configFile;
     /** The "save" option was set by the config text once (later lines append). */
@@ -608,40 +616,39 @@ public final class Config {
         return String.join(" ", t);
     }
 
+    /**
+     * latency-tracking-info-percentiles: as Redis's multi-argument options, one argument (CONFIG SET's value, or a
+     * single config-file argument) is split at every single space (so an empty token between two spaces is an
+     * error); each number is read with string2d (sds's strtod) and kept as C's "%f" without trailing zeros.
+     */
     private static String percentiles(List<String> args) throws ConfigException {
+        List<String> tokens = args;
+        if (args.size() == 1) {
+            tokens = args.get(0).isEmpty() ? List.of() : List.of(args.get(0).split(" ", -1));
+        }
         List<String> out = new ArrayList<>();
-        for (String a : args) {
-            for (String s : a.trim().split("\\s+")) {
-                if (s.isEmpty()) {
-                    continue;
-                }
-                double v;
-                try {
-                    v = Double.parseDouble(s);
-                } catch (NumberFormatException e) {
-                    throw new ConfigException("latency-tracking-info-percentiles should be a list of numbers "
-                        + "between 0 and 100");
-                }
-                if (v < 0 || v > 100) {
-                    throw new ConfigException("latency-tracking-info-percentiles should be a list of numbers "
-                        + "between 0 and 100");
-                }
-                out.add(formatG(v));
+        for (String s : tokens) {
+            byte[] b = s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            double v = io.cinnabar.sds.Numbers.parseDouble(b, 0, b.length);
+            if (Double.isNaN(v)) {
+                throw new ConfigException("Invalid latency-tracking-info-percentiles parameters");
             }
+            if (v < 0 || v > 100) {
+                throw new ConfigException(
+                    "latency-tracking-info-percentiles parameters should sit between [0.0,100.0]");
+            }
+            out.add(percentText(v));
         }
         return String.join(" ", out);
     }
 
-    /** C's "%g" for the small numbers used in configs and INFO. */
-    static String formatG(double v) {
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            return Long.toString((long) v);
+    /** C's "%f" of a percentile with the trailing zeros (and a trailing point) removed, as Redis prints it. */
+    public static String percentText(double v) {
+        String s = new java.math.BigDecimal(v).setScale(6, java.math.RoundingMode.HALF_EVEN).toPlainString();
+        if (v == 0 && 1 / v < 0) {
+            s = "-" + s;
         }
-        String s = String.format(Locale.ROOT, "%.6g", v);
-        if (s.contains("e")) {
-            return s;
-        }
-        if (s.contains(".")) {
+        if (s.indexOf('.') >= 0) {
             s = s.replaceAll("0+$", "").replaceAll("\\.$", "");
         }
         return s;

@@ -69,7 +69,7 @@ public final class ConfigFile {
     static void loadString(Config config, String text, int depth) throws FatalConfigError {
         String[] lines = text.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
-            String line = lines[i].strip();
+            String line = trim(lines[i]);
             if (line.isEmpty() || line.charAt(0) == '#') {
                 continue;
             }
@@ -80,13 +80,33 @@ public final class ConfigFile {
             } else if (argv.isEmpty()) {
                 continue;
             } else {
-                err = directive(config, argv, depth);
+                err = argv.get(0).equalsIgnoreCase("user") && argv.size() >= 2
+                    ? user(config, argv, i + 1, line) : directive(config, argv, depth);
             }
             if (err != null) {
                 throw new FatalConfigError("\n*** FATAL CONFIG FILE ERROR (Redis " + Config.VERSION + ") ***\n"
                     + "Reading the configuration file, at line " + (i + 1) + "\n>>> '" + line + "'\n" + err);
             }
         }
+    }
+
+    /** Redis's sdstrim(line, " \t\r\n"): other blanks (\v, \f) stay part of the line. */
+    private static String trim(String s) {
+        int a = 0;
+        int b = s.length();
+        while (a < b && " \t\r\n".indexOf(s.charAt(a)) >= 0) {
+            a++;
+        }
+        while (b > a && " \t\r\n".indexOf(s.charAt(b - 1)) >= 0) {
+            b--;
+        }
+        return s.substring(a, b);
+    }
+
+    /** A user line is kept for the ACL code, which validates and loads it at startup. */
+    private static String user(Config config, List<String> argv, int lineNumber, String line) {
+        config.userLines.add(new Config.UserLine(lineNumber, line, List.copyOf(argv.subList(1, argv.size()))));
+        return null;
     }
 
     private static String directive(Config config, List<String> argv, int depth) throws FatalConfigError {
@@ -97,9 +117,11 @@ public final class ConfigFile {
             return null;
         }
         Config.Def d = Config.lookup(name);
-        if (d == null || args.isEmpty() && d.type != Config.Type.SPECIAL
-                || d.type != Config.Type.SPECIAL && args.size() != 1) {
+        if (d == null) {
             return "Bad directive or wrong number of arguments";
+        }
+        if (d.type != Config.Type.SPECIAL && args.size() != 1) {
+            return "wrong number of arguments"; // a known single-argument option, as Redis says it
         }
         try {
             config.set(d, new ArrayList<>(args), true);

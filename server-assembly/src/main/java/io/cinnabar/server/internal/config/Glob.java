@@ -19,6 +19,13 @@ public final class Glob {
         return match(p, poff, plen, s, soff, slen, nocase, skipLonger, 0);
     }
 
+    /** As {@link #match(byte[], int, int, byte[], int, int, boolean)} with a caller's one-element scratch array. */
+    public static boolean match(byte[] p, int poff, int plen, byte[] s, int soff, int slen, boolean nocase,
+                                boolean[] scratch) {
+        scratch[0] = false;
+        return match(p, poff, plen, s, soff, slen, nocase, scratch, 0);
+    }
+
     public static boolean match(byte[] p, byte[] s, boolean nocase) {
         return match(p, 0, p.length, s, 0, s.length, nocase);
     }

@@ -69,7 +69,8 @@ public final class ServerLog {
         out.flush();
     }
 
-    void log(int lvl, String msg) {
+    /** Logs msg at level lvl (0 debug, 1 verbose, 2 notice, 3 warning). */
+    public void log(int lvl, String msg) {
         if (lvl < level) {
             return;
         }

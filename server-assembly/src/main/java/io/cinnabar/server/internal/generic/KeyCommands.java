@@ -3,7 +3,9 @@ package io.cinnabar.server.internal.generic;
 import io.cinnabar.sds.Numbers;
 import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.CommandTable;
+import io.cinnabar.server.internal.command.Rewrites;
 import io.cinnabar.server.internal.command.Shared;
+import io.cinnabar.server.internal.config.Notify;
 import io.cinnabar.server.internal.config.Glob;
 import io.cinnabar.server.internal.keyspace.Db;
 import io.cinnabar.server.internal.keyspace.Entry;
@@ -67,10 +69,11 @@ public final class KeyCommands {
             Entry e = c.server.lookupQuiet(c.db, c.argBuf, c.argOff[i], c.argLen[i]);
             if (e != null) {
                 c.server.keyspace.delete(c.db, e);
+                c.modified(i, 1);
+                c.notify(Notify.GENERIC, "del", i);
                 n++;
             }
         }
-        c.server.dirty += n;
         c.integer(n);
     }
 
@@ -133,7 +136,10 @@ public final class KeyCommands {
         if (expire != -1) {
             c.server.keyspace.setExpire(c.db, moved, expire);
         }
-        c.server.dirty++;
+        c.modified(1, 0);
+        c.modified(2, 1);
+        c.notify(Notify.GENERIC, "rename_from", 1);
+        c.notify(Notify.GENERIC, "rename_to", 2);
         if (nx) {
             c.integer(1);
         } else {
@@ -200,7 +206,8 @@ public final class KeyCommands {
         if (expire != -1) {
             c.server.keyspace.setExpire(dstDb, n, expire);
         }
-        c.server.dirty++;
+        c.server.keyspace.modified(dstDb, c.argBuf, c.argOff[2], c.argLen[2], 1);
+        c.server.keyspace.notify(Notify.GENERIC, "copy_to", dstDb, c.argBuf, c.argOff[2], c.argLen[2]);
         c.integer(1);
     }
 
@@ -225,11 +232,14 @@ public final class KeyCommands {
         }
         long expire = c.server.keyspace.expireOf(c.db, e);
         c.server.keyspace.delete(c.db, e);
-        dst.insert(e);
+        c.server.keyspace.insert(dst, e);
         if (expire != -1) {
-            dst.setExpire(e, expire);
+            c.server.keyspace.setExpire(dst, e, expire);
         }
-        c.server.dirty++;
+        c.server.keyspace.modified(c.db, c.argBuf, c.argOff[1], c.argLen[1], 0);
+        c.server.keyspace.modified(dst, c.argBuf, c.argOff[1], c.argLen[1], 1);
+        c.server.keyspace.notify(Notify.GENERIC, "move_from", c.db, c.argBuf, c.argOff[1], c.argLen[1]);
+        c.server.keyspace.notify(Notify.GENERIC, "move_to", dst, c.argBuf, c.argOff[1], c.argLen[1]);
         c.integer(1);
     }
 
@@ -261,7 +271,7 @@ public final class KeyCommands {
         }
         if (a != b) {
             c.server.keyspace.swap((int) a, (int) b);
-            c.server.dirty++;
+            c.server.keyspace.changes(1);
         }
         c.ok();
     }
@@ -273,13 +283,24 @@ public final class KeyCommands {
         }
         if (all) {
             for (Db d : c.server.dbs) {
-                c.server.dirty += d.size();
+                c.server.keyspace.changes(d.size());
                 c.server.keyspace.flush(d);
             }
-            c.server.dirty++;
+            if (c.server.persistence != null) {
+                c.server.persistence.flushedAll(); // stops a background RDB save; saves when save points exist
+            }
         } else {
-            c.server.dirty += c.db.size() + 1; // as Redis 7.2, FLUSHDB propagates even when the db was empty
+            c.server.keyspace.changes(c.db.size());
             c.server.keyspace.flush(c.db);
+        }
+        if (Rewrites.active(c)) {
+            // Redis 7.2 counts only the removed keys and forces the propagation even when nothing was removed
+            byte[][] argv = new byte[c.argc][];
+            for (int i = 0; i < c.argc; i++) {
+                argv[i] = c.arg(i);
+            }
+            Rewrites.also(c, argv);
+            Rewrites.prevent(c);
         }
         c.ok();
     }
@@ -488,7 +509,8 @@ public final class KeyCommands {
         } else {
             c.server.keyspace.setExpire(c.db, e, when);
         }
-        c.server.dirty++;
+        c.modified(1, 1);
+        c.notify(Notify.GENERIC, past ? "del" : "expire", 1);
         if (c.server.propagation.active()) {
             // as Redis: a relative or second-based expire propagates as PEXPIREAT, one in the past as DEL
             // (the NX/XX/GT/LT flags stay: Redis rewrites arguments 0 and 2 only)
@@ -536,7 +558,8 @@ public final class KeyCommands {
             return;
         }
         c.server.keyspace.removeExpire(c.db, e);
-        c.server.dirty++;
+        c.modified(1, 1);
+        c.notify(Notify.GENERIC, "persist", 1);
         c.integer(1);
     }
 }

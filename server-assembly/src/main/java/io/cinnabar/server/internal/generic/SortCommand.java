@@ -1,6 +1,7 @@
 package io.cinnabar.server.internal.generic;
 
 import io.cinnabar.server.internal.command.Client;
+import io.cinnabar.server.internal.config.Notify;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Shared;
 import io.cinnabar.server.internal.config.TypeLimits;
@@ -72,26 +73,26 @@ public final class SortCommand {
             return;
         }
         Entry e = c.server.lookupRead(c, 1);
-        if (e != null && e.type != Entry.TYPE_SET && e.type != Entry.TYPE_LIST && e.type != Entry.TYPE_ZSET) {
+        if (e != null && e.type() != Entry.TYPE_SET && e.type() != Entry.TYPE_LIST && e.type() != Entry.TYPE_ZSET) {
             c.error(Shared.WRONGTYPE);
             return;
         }
-        byte type = e == null ? Entry.TYPE_LIST : e.type;
+        byte type = e == null ? Entry.TYPE_LIST : e.type();
         if (o.dontsort && type == Entry.TYPE_SET && o.store >= 0) {
             o.dontsort = false; // a stored set must not depend on its iteration order
             o.alpha = true;
             o.sortby = -1;
         }
         if (type == Entry.TYPE_ZSET) {
-            ZSetValue z = (ZSetValue) e.obj;
+            ZSetValue z = (ZSetValue) e.value();
             if (z.lp != null) {
                 z.toSkiplist(z.size());
             }
         }
         long vectorlen = e == null ? 0 : switch (type) {
-            case Entry.TYPE_LIST -> ((ListValue) e.obj).size();
-            case Entry.TYPE_SET -> ((SetValue) e.obj).size();
-            default -> ((ZSetValue) e.obj).size();
+            case Entry.TYPE_LIST -> ((ListValue) e.value()).size();
+            case Entry.TYPE_SET -> ((SetValue) e.value()).size();
+            default -> ((ZSetValue) e.value()).size();
         };
         long start = Math.min(Math.max(o.limitStart, 0), vectorlen);
         long count = Math.min(Math.max(o.limitCount, -1), vectorlen);
@@ -177,9 +178,16 @@ public final class SortCommand {
                 o.sortby = j + 1;
                 if (cIndexOf(c.argBuf, c.argOff[j + 1], c.argLen[j + 1], (byte) '*') < 0) {
                     o.dontsort = true;
+                } else if (!fullKeyAccess(c)) {
+                    c.error("ERR BY option of SORT denied due to insufficient ACL permissions.");
+                    return null;
                 }
                 j++;
             } else if (GeoCommands.optIs(c, j, "get") && left >= 1) {
+                if (!fullKeyAccess(c)) {
+                    c.error("ERR GET option of SORT denied due to insufficient ACL permissions.");
+                    return null;
+                }
                 o.gets.add(j + 1);
                 j++;
             } else {
@@ -188,6 +196,11 @@ public final class SortCommand {
             }
         }
         return o;
+    }
+
+    /** Whether c's user may read every key (SORT's BY pattern and GET read keys its key specs cannot name). */
+    private static boolean fullKeyAccess(Client c) {
+        return c.user == null || c.user.unrestricted() || c.server.acl.unrestrictedReadAccess(c, c.cmd);
     }
 
     /** strchr over the C string in b[off, off+len): the index of ch before the first NUL, or -1. */
@@ -207,10 +220,10 @@ public final class SortCommand {
             return new byte[0][];
         }
         List<byte[]> l = switch (type) {
-            case Entry.TYPE_LIST -> ((ListValue) e.obj).all();
-            case Entry.TYPE_SET -> ((SetValue) e.obj).members();
+            case Entry.TYPE_LIST -> ((ListValue) e.value()).all();
+            case Entry.TYPE_SET -> ((SetValue) e.value()).members();
             default -> {
-                ZSetValue z = (ZSetValue) e.obj;
+                ZSetValue z = (ZSetValue) e.value();
                 List<byte[]> out = new ArrayList<>((int) z.size());
                 if (z.size() > 0) {
                     z.range(0, z.size() - 1, false, (m, s) -> out.add(m));
@@ -226,17 +239,17 @@ public final class SortCommand {
         if (type == Entry.TYPE_LIST && end < start || vectorlen <= 0) {
             return new byte[0][];
         }
-        long size = type == Entry.TYPE_LIST ? ((ListValue) e.obj).size() : ((ZSetValue) e.obj).size();
+        long size = type == Entry.TYPE_LIST ? ((ListValue) e.value()).size() : ((ZSetValue) e.value()).size();
         long lo = desc ? size - start - vectorlen : start;
         long hi = lo + vectorlen - 1;
         List<byte[]> out = new ArrayList<>((int) vectorlen);
         if (type == Entry.TYPE_LIST) {
-            out.addAll(((ListValue) e.obj).range(lo, hi));
+            out.addAll(((ListValue) e.value()).range(lo, hi));
             if (desc) {
                 java.util.Collections.reverse(out);
             }
         } else {
-            ((ZSetValue) e.obj).range(lo, hi, desc, (m, s) -> out.add(m));
+            ((ZSetValue) e.value()).range(lo, hi, desc, (m, s) -> out.add(m));
         }
         return out.toArray(new byte[0][]);
     }
@@ -355,12 +368,12 @@ public final class SortCommand {
             return null;
         }
         if (fieldlen > 0) {
-            if (e.type != Entry.TYPE_HASH) {
+            if (e.type() != Entry.TYPE_HASH) {
                 return null;
             }
-            return ((HashValue) e.obj).get(pb, po + arrow + 2, fieldlen);
+            return ((HashValue) e.value()).get(pb, po + arrow + 2, fieldlen);
         }
-        return e.type == Entry.TYPE_STRING ? e.stringBytes() : null;
+        return e.type() == Entry.TYPE_STRING ? e.stringBytes() : null;
     }
 
     private static int cLen(byte[] b, int off, int len) {
@@ -412,18 +425,16 @@ public final class SortCommand {
             }
         }
         Entry old = c.server.lookupWrite(c, o.store);
-        if (old != null) {
-            c.server.keyspace.delete(c.db, old);
-            c.server.dirty++;
-        }
         if (outputlen > 0) {
             ListValue list = new ListValue();
             adoptOrKeep(list, q, lim.listSize);
-            Entry e = c.server.keyspace.add(c.db, c.arg(o.store));
-            c.server.keyspace.initAccess(e);
-            e.type = Entry.TYPE_LIST;
-            e.obj = list;
-            c.server.dirty += outputlen;
+            Entry e = c.server.keyspace.replaceValue(c.db, old, c.arg(o.store), Entry.TYPE_LIST, list);
+            c.modified(o.store, outputlen);
+            c.notify(Notify.LIST, "sortstore", o.store);
+        } else if (old != null) {
+            c.server.keyspace.delete(c.db, old);
+            c.modified(o.store, 1);
+            c.notify(Notify.GENERIC, "del", o.store);
         }
         c.integer(outputlen);
     }

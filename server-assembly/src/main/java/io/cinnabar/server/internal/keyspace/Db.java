@@ -45,6 +45,8 @@ public final class Db {
     public int expireCursor;
     /** Told of keys added, deleted, expired, flushed, swapped (the blocking code, later WATCH, notifications). */
     private KeyspaceListener[] listeners = new KeyspaceListener[0];
+    /** The keyspace's snapshot epoch: stamped on every entry added (see Keyspace#beginSnapshot). */
+    byte epoch;
 
     public Db(int id) {
         this.id = id;
@@ -128,6 +130,7 @@ public final class Db {
 
     /** Adds an existing entry object (RENAME, MOVE); the key must be absent; the caller sets its expire. */
     public void insert(Entry e) {
+        e.snap = epoch; // added after a snapshot started: not part of it
         if (t1 != null) {
             rehashStep();
         } else if (size >= table.length && pauseRehash == 0) {
@@ -254,8 +257,27 @@ public final class Db {
         avgTtl = 0;
     }
 
+    /**
+     * Moves the contents of this database to a new, unregistered Db object and leaves this one empty, in O(1) (no
+     * listener is told). A snapshot keeps walking the detached contents of a database flushed under it; nothing
+     * else references them, so they no longer change.
+     */
+    public Db detach() {
+        Db d = new Db(id);
+        d.epoch = epoch;
+        exchange(d);
+        return d;
+    }
+
     /** Swaps the contents of two databases (SWAPDB). */
     public void swapWith(Db o) {
+        exchange(o);
+        for (KeyspaceListener l : listeners) {
+            l.swapped(this, o);
+        }
+    }
+
+    private void exchange(Db o) {
         Entry[] t = table;
         table = o.table;
         o.table = t;
@@ -280,9 +302,9 @@ public final class Db {
         long a = avgTtl;
         avgTtl = o.avgTtl;
         o.avgTtl = a;
-        for (KeyspaceListener l : listeners) {
-            l.swapped(this, o);
-        }
+        int ec = expireCursor;
+        expireCursor = o.expireCursor;
+        o.expireCursor = ec;
     }
 
     /** The expire time of e (an entry of this database) in unix ms, or -1. */
@@ -432,7 +454,7 @@ public final class Db {
     }
 
     /** Buckets of both tables (the second exists only while rehashing). */
-    int buckets() {
+    public int buckets() {
         return table.length + (t1 == null ? 0 : t1.length);
     }
 }

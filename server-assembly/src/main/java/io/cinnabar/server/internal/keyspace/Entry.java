@@ -19,8 +19,9 @@ import io.cinnabar.sds.Numbers;
  *   lru       int      LRU clock (seconds, 24 bits) or, under an LFU policy, minutes &lt;&lt; 8 | counter
  *   volIdx    int      index in the database's volatile-key arrays (entry, expire time), or -1 when the key
  *                      has no expire: the expire lives there, so keys without one do not pay 8 bytes for it
+ *   snap      byte     snapshot epoch stamp (see Keyspace#beginSnapshot)
  * </pre>
- * 46 bytes of fields and header, 48 with alignment (compressed references). The hash is not stored: the table
+ * 47 bytes of fields and header, 48 with alignment (compressed references). The hash is not stored: the table
  * computes it again when it resizes. A key of 10 bytes with a 32-byte value therefore costs 48 + 64 (one array)
  * bytes plus its table slot.
  * <p><b>Note:</b> This class is not threadsafe.
@@ -48,9 +49,35 @@ public final class Entry {
     public long num;
     public int lru;
     public int volIdx = -1;
+    /**
+     * Snapshot epoch stamp (fits the alignment padding: the object stays 48 bytes). Equal to the keyspace's epoch
+     * except, during a snapshot, for keys present at its start that the saver has not written yet.
+     */
+    byte snap;
 
     public Entry(byte[] key) {
         this.key = key;
+    }
+
+    /** The type of the value (TYPE_*): what commands read instead of the field. */
+    public byte type() {
+        return type;
+    }
+
+    /** The aggregate value (list, set, sorted set, hash, stream); null for a string (held in the entry itself). */
+    public TypedValue value() {
+        return obj;
+    }
+
+    /** Stores an aggregate value of the given type (a new key's value). */
+    public void setValue(byte type, TypedValue v) {
+        this.type = type;
+        this.obj = v;
+    }
+
+    /** Replaces the aggregate value, keeping the type (a value rebuilt or converted by a command). */
+    public void setValue(TypedValue v) {
+        this.obj = v;
     }
 
     /** Length of the key (the start of the value in {@link #key} for embstr). */
@@ -66,6 +93,23 @@ public final class Entry {
     /** Where the string value starts in {@link #valArray()}. */
     public int valOff() {
         return enc == ENC_EMBSTR ? key.length - (int) num : 0;
+    }
+
+    /**
+     * MEMORY USAGE of this key as Redis computes it: the key's sds and its dictEntry, plus objectComputeSize of the
+     * value (an int string is its robj; an embstr one allocation of robj + sds; a raw string its robj and sds,
+     * spare capacity included; aggregates ask their value, sampling {@code samples} elements).
+     */
+    public long memoryUsage(long samples) {
+        long size = RedisSizes.sdsSize(klen()) + RedisSizes.DICT_ENTRY;
+        if (obj != null) {
+            return size + obj.memoryUsage(samples);
+        }
+        return size + switch (enc) {
+            case ENC_INT -> RedisSizes.ROBJ;
+            case ENC_EMBSTR -> RedisSizes.embstrSize(num);
+            default -> RedisSizes.ROBJ + RedisSizes.sdsSize(val == null ? num : Math.max(num, val.length));
+        };
     }
 
     public int strlen() {
@@ -168,6 +212,7 @@ public final class Entry {
             if (cap < needed) {
                 cap = needed;
             }
+            cap = usableCapacity(cap);
         }
         unembed();
         byte[] n = new byte[cap];
@@ -175,6 +220,17 @@ public final class Entry {
         val = n;
         enc = ENC_RAW;
         num = len;
+    }
+
+    /**
+     * The capacity sdsMakeRoomFor ends with for a request of {@code cap} bytes: Redis 7 keeps the whole usable size of
+     * the allocation (jemalloc class of header + cap + 1, header of type 8 at least), up to the header type's maximum.
+     */
+    private static int usableCapacity(int cap) {
+        int hdr = Math.max(3, RedisSizes.sdsHeader(cap));
+        long usable = RedisSizes.mallocSize((long) hdr + cap + 1) - hdr - 1;
+        long typeMax = hdr == 3 ? 255 : hdr == 5 ? 65535 : Integer.MAX_VALUE - 16;
+        return (int) Math.min(usable, typeMax);
     }
 
     /** Takes o's value and access data (RENAME: o is discarded; the caller moves the expire). */

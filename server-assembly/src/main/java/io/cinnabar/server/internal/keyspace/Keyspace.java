@@ -1,5 +1,7 @@
 package io.cinnabar.server.internal.keyspace;
 
+import io.cinnabar.server.internal.config.Notify;
+
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -43,7 +45,20 @@ public final class Keyspace {
     public long expiredTimeCapReached;
     public long expireCycleCpuMs;
 
+    /**
+     * Changes since the last save (Redis's server.dirty, INFO rdb_changes_since_last_save): moved only by the
+     * write API below ({@link #modified}, {@link #changes}, {@link #flush}, {@link #swap}), which commands call
+     * with Redis's per-command counts.
+     */
+    public long dirty;
+    /** Keyspace notifications: commands emit their events here; the keyspace emits new, expired and keymiss. */
+    public final KeyspaceEvents events = new KeyspaceEvents();
+
     private KeyspaceListener[] listeners = new KeyspaceListener[0];
+    /** The running snapshot's copy-before-write barrier, or null. */
+    private SnapshotBarrier barrier;
+    /** Snapshot epoch: every entry carries it except, during a snapshot, the keys not yet saved. */
+    private byte epoch;
 
     public Keyspace(int databases) {
         dbs = new Db[databases];
@@ -90,6 +105,7 @@ public final class Keyspace {
         }
         if (e == null) {
             misses++;
+            events.notify(Notify.KEY_MISS, "keymiss", db, b, off, len);
             return null;
         }
         hits++;
@@ -102,6 +118,9 @@ public final class Keyspace {
     /** Looks up a key for writing (lookupKeyWrite): lazy expiry and access time, no hit/miss counts. */
     public Entry lookupWrite(Db db, byte[] b, int off, int len, boolean noTouch) {
         Entry e = db.find(b, off, len);
+        if (e != null && e.snap != epoch) {
+            barrier.beforeChange(db, e);
+        }
         if (e != null && !loading && db.expired(e, cmdTimeMs)) {
             expireEntry(db, e);
             return null;
@@ -115,6 +134,9 @@ public final class Keyspace {
     /** Looks up without touching access time or stats (but still expiring). */
     public Entry lookupQuiet(Db db, byte[] b, int off, int len) {
         Entry e = db.find(b, off, len);
+        if (e != null && e.snap != epoch) {
+            barrier.beforeChange(db, e); // DEL, MOVE and COPY destinations, XCLAIM find their keys this way
+        }
         if (e != null && !loading && db.expired(e, cmdTimeMs)) {
             expireEntry(db, e);
             return null;
@@ -124,11 +146,15 @@ public final class Keyspace {
 
     /** Deletes a key whose expire time passed (lazily or from the active cycle) and tells the listeners. */
     public void expireEntry(Db db, Entry e) {
+        if (e.snap != epoch) {
+            barrier.beforeChange(db, e);
+        }
         db.remove(e);
-        expiredKeys++;
+        events.notify(Notify.EXPIRED, "expired", db, e.key, 0, e.klen());
         for (KeyspaceListener l : listeners) {
             l.keyExpired(db, e.key, 0, e.klen());
         }
+        expiredKeys++;
     }
 
     /** Updates the access time (LRU clock or LFU counter) of a key that was read or written. */
@@ -209,16 +235,54 @@ public final class Keyspace {
      * where Redis creates a new object, calls {@link #initAccess}.
      */
     public Entry add(Db db, byte[] key) {
+        Entry e = db.add(key);
+        events.notify(Notify.NEW, "new", db, key, 0, key.length);
+        return e;
+    }
+
+    /**
+     * Replaces the key of old (null when absent) with a new entry without a value yet (Redis's setKey of a new
+     * value object): the listeners see the old key deleted and the new one added; a new key emits "new", an
+     * overwritten one does not.
+     */
+    public Entry replace(Db db, Entry old, byte[] key) {
+        if (old == null) {
+            return add(db, key);
+        }
+        delete(db, old);
         return db.add(key);
+    }
+
+    /**
+     * Adds a new key holding an aggregate value (Redis's dbAdd of a new object): listeners see keyAdded, "new" is
+     * emitted, and the access data starts as for a new object.
+     */
+    public Entry addValue(Db db, byte[] key, byte type, TypedValue v) {
+        Entry e = add(db, key);
+        initAccess(e);
+        e.setValue(type, v);
+        return e;
+    }
+
+    /** {@link #replace} with the new key's aggregate value (Redis's setKey of a new object). */
+    public Entry replaceValue(Db db, Entry old, byte[] key, byte type, TypedValue v) {
+        Entry e = replace(db, old, key);
+        initAccess(e);
+        e.setValue(type, v);
+        return e;
     }
 
     /** Adds an existing entry object (RENAME, MOVE); the key must be absent; the caller sets its expire. */
     public void insert(Db db, Entry e) {
         db.insert(e);
+        events.notify(Notify.NEW, "new", db, e.key, 0, e.klen());
     }
 
     /** Deletes a key (DEL, a value emptied by a pop, an overwritten or moved key); listeners see keyDeleted. */
     public void delete(Db db, Entry e) {
+        if (e.snap != epoch) {
+            barrier.beforeChange(db, e);
+        }
         db.remove(e);
         for (KeyspaceListener l : listeners) {
             l.keyDeleted(db, e.key, 0, e.klen());
@@ -230,6 +294,28 @@ public final class Keyspace {
         for (KeyspaceListener l : listeners) {
             l.keyModified(db, key, off, len);
         }
+    }
+
+    /**
+     * A command changed key[off, off+len) (in place, or by adding, replacing or deleting it): the listeners are
+     * told (Redis's signalModifiedKey) and the dirty counter moves by changes (Redis's per-command count, 0 for
+     * a change that does not count).
+     */
+    public void modified(Db db, byte[] key, int off, int len, long changes) {
+        for (KeyspaceListener l : listeners) {
+            l.keyModified(db, key, off, len);
+        }
+        dirty += changes;
+    }
+
+    /** Counts changes that are not about one key, or whose key the listeners already saw (add, delete). */
+    public void changes(long n) {
+        dirty += n;
+    }
+
+    /** Emits a keyspace event about key[off, off+len) in db if its class is enabled (no allocation otherwise). */
+    public void notify(int type, String event, Db db, byte[] key, int off, int len) {
+        events.notify(type, event, db, key, off, len);
     }
 
     /** Whether e's expire time (if any) passed at the command's time; the key is not removed. */
@@ -244,11 +330,17 @@ public final class Keyspace {
 
     /** Sets e's expire time (unix ms). */
     public void setExpire(Db db, Entry e, long whenMs) {
+        if (e.snap != epoch) {
+            barrier.beforeChange(db, e); // GETEX changes the expire of a key it looked up for reading
+        }
         db.setExpire(e, whenMs);
     }
 
     /** Removes e's expire time (PERSIST, an overwrite without KEEPTTL). */
     public void removeExpire(Db db, Entry e) {
+        if (e.snap != epoch) {
+            barrier.beforeChange(db, e);
+        }
         db.removeExpire(e);
     }
 
@@ -256,6 +348,9 @@ public final class Keyspace {
     public void flush(Db db) {
         for (KeyspaceListener l : listeners) {
             l.flushing(db);
+        }
+        if (barrier != null) {
+            barrier.beforeFlush(db);
         }
         db.clear();
         for (KeyspaceListener l : listeners) {
@@ -268,7 +363,55 @@ public final class Keyspace {
         for (KeyspaceListener l : listeners) {
             l.swapping(dbs[a], dbs[b]);
         }
+        if (barrier != null) {
+            barrier.beforeSwap(dbs[a], dbs[b]);
+        }
         dbs[a].swapWith(dbs[b]);
+    }
+
+    // ---- snapshots (copy-before-write)
+
+    /**
+     * Starts a point-in-time snapshot: a new epoch makes every present key "not yet saved", and the barrier is
+     * called before any of them changes. One snapshot at a time. O(databases).
+     */
+    public void beginSnapshot(SnapshotBarrier b) {
+        if (barrier != null) {
+            throw new IllegalStateException("a snapshot is already running");
+        }
+        barrier = b;
+        epoch++;
+        for (Db db : dbs) {
+            db.epoch = epoch;
+        }
+    }
+
+    /**
+     * Ends the running snapshot. When it ended early (aborted), the keys it did not reach are marked saved so the
+     * next snapshot's epoch starts clean: O(keys) then, O(databases) otherwise.
+     */
+    public void endSnapshot(boolean complete) {
+        if (!complete) {
+            for (Db db : dbs) {
+                db.forEach(this::markSaved);
+            }
+        }
+        barrier = null;
+    }
+
+    /** Whether a snapshot is running. */
+    public boolean snapshotRunning() {
+        return barrier != null;
+    }
+
+    /** Whether the running snapshot has saved e already (or e was added after it started). */
+    public boolean saved(Entry e) {
+        return e.snap == epoch;
+    }
+
+    /** Marks e saved by the running snapshot. */
+    public void markSaved(Entry e) {
+        e.snap = epoch;
     }
 
     // ---- active expiry (Redis's activeExpireCycle)

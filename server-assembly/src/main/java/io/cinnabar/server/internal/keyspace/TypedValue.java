@@ -13,4 +13,12 @@ public interface TypedValue {
 
     /** A deep copy in the same encoding (COPY). */
     TypedValue copy();
+
+    /**
+     * What Redis's {@code objectComputeSize} reports for this value (the robj included), computed with Redis's
+     * allocator sizes ({@link RedisSizes}) so that it compares with a real Redis holding the same data. Large
+     * encodings sample their first {@code samples} elements (at least one) and scale the average to the whole,
+     * as Redis does; {@code Long.MAX_VALUE} samples everything. O(samples) plus, for streams, O(rax nodes).
+     */
+    long memoryUsage(long samples);
 }

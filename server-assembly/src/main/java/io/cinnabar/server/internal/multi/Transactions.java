@@ -1,5 +1,6 @@
 package io.cinnabar.server.internal.multi;
 
+import io.cinnabar.server.internal.command.AccessControl;
 import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.Command;
 import io.cinnabar.server.internal.command.CommandTable;
@@ -196,6 +197,10 @@ public final class Transactions implements io.cinnabar.server.internal.command.T
                 }
                 c.argBuf = q.args();
                 c.argc = n;
+                AccessControl.User user = c.user;
+                if (user != null && !user.unrestricted() && !server.acl.permitsAtExec(c, q.cmd())) {
+                    continue; // the NOPERM error takes the command's slot
+                }
                 server.call(c, q.cmd());
             }
         } finally {

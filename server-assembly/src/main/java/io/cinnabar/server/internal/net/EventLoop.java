@@ -68,7 +68,12 @@ public final class EventLoop implements Runnable, Connections {
     private final List<Client> pendingWrites = new ArrayList<>();
     private final List<Client> toClose = new ArrayList<>();
     private final RequestDecoder decoder = new RequestDecoder();
-    private final java.util.function.Consumer<SelectionKey> handler = this::handle;
+    /**
+     * The keys one select found ready, handled after select returns (not inside its callback) so that a long
+     * script can serve the other clients with a nested select (processEventsWhileBlocked); reused, no allocation.
+     */
+    private final ArrayList<SelectionKey> ready = new ArrayList<>();
+    private final java.util.function.Consumer<SelectionKey> collect = ready::add;
     private RequestLimits limits = RequestLimits.DEFAULT;
     private volatile boolean stop;
     private int tcpPort;
@@ -226,7 +231,12 @@ public final class EventLoop implements Runnable, Connections {
         try {
             while (!stop) {
                 if (server.shutdownAsap) {
-                    break;
+                    if (server.prepareShutdown(false, false, false)) {
+                        break;
+                    }
+                    server.shutdownAsap = false; // the final save failed: keep serving, as Redis does
+                    server.log.warning(server.shutdownReason + " received but errors trying to shut down the server, "
+                        + "check the logs for more information");
                 }
                 long now = System.currentTimeMillis();
                 if (now >= nextCronMs) {
@@ -235,14 +245,24 @@ public final class EventLoop implements Runnable, Connections {
                 }
                 server.activeExpireCycle(true);
                 server.blocking.beforeSleep();
+                long maxWait = server.persistence == null ? Long.MAX_VALUE : server.persistence.beforeSleep();
+                server.pubsub.beforeSleep();
                 if (server.durability != null) {
                     server.durability.beforeSleep(); // the AOF is written (and fsynced) before any reply leaves
                 }
                 flushPending();
                 long wake = Math.min(nextCronMs, server.blocking.nextTimeoutMs()); // a blocked client's deadline
-                long wait = Math.max(1, wake - System.currentTimeMillis());
-                // the Consumer form hands each ready key over directly: no selected-keys set to fill and clear
-                selector.select(handler, wait);
+                long wait = maxWait == 0 ? 0 : Math.min(maxWait, Math.max(1, wake - System.currentTimeMillis()));
+                // the Consumer form collects the ready keys into a reused list: no selected-keys set to fill
+                if (wait == 0) { // a snapshot's walk has more to do
+                    selector.selectNow(collect);
+                } else {
+                    selector.select(collect, wait);
+                }
+                for (int i = 0; i < ready.size(); i++) {
+                    handle(ready.get(i));
+                }
+                ready.clear();
                 long t0 = cycleStartNs != 0 ? cycleStartNs : System.nanoTime();
                 cycleStartNs = 0;
                 closePending();
@@ -253,6 +273,30 @@ public final class EventLoop implements Runnable, Connections {
             server.log.warning("Event loop failure: " + e);
         } finally {
             closeAll();
+        }
+    }
+
+    @Override
+    public void processEventsWhileBlocked(Client running) {
+        Client current = server.current;
+        long cmdTime = server.keyspace.cmdTimeMs;
+        try {
+            selector.selectNow(k -> {
+                if (k.attachment() != running || running == null) {
+                    handle(k);
+                }
+            });
+            cycleStartNs = 0;
+            if (server.durability != null) {
+                server.durability.beforeSleep(); // as Redis's beforeSleep while blocked: the AOF before replies
+            }
+            flushPending();
+            closePending();
+        } catch (IOException e) {
+            server.log.verbose("Serving clients while blocked: " + e.getMessage());
+        } finally {
+            server.current = current;
+            server.keyspace.cmdTimeMs = cmdTime;
         }
     }
 
@@ -346,7 +390,7 @@ public final class EventLoop implements Runnable, Connections {
             server.stats.rejectedConnections++;
             return;
         }
-        if (server.protectedMode && server.requirepass == null && !local) {
+        if (server.protectedMode && server.acl.defaultNoPass() && !local) {
             ch.write(ByteBuffer.wrap(DENIED));
             ch.close();
             server.stats.rejectedConnections++;
@@ -354,7 +398,7 @@ public final class EventLoop implements Runnable, Connections {
         }
         Client c = new Client(server, server.nextClientId++, ch, addr, laddr, unix);
         c.db = server.dbs[0];
-        c.authenticated = server.requirepass == null;
+        c.authenticated = !server.defaultAuthRequired;
         c.key = ch.register(selector, SelectionKey.OP_READ, c);
         server.clients.put(c.id, c);
         server.log.verbose("Accepted " + addr);
@@ -543,19 +587,37 @@ public final class EventLoop implements Runnable, Connections {
         free(c);
     }
 
-    private void checkOutputLimits(Client c) {
-        long pending = c.pendingBytes();
-        server.maxOutputBufferSeen = Math.max(server.maxOutputBufferSeen, pending);
-        if (server.outHard == 0 && server.outSoft == 0) {
+    @Override
+    public void pushed(Client c) {
+        if (c.closed) {
             return;
         }
-        boolean hard = server.outHard > 0 && pending >= server.outHard;
+        wantWrite(c);
+        checkOutputLimits(c);
+    }
+
+    /**
+     * Closes c asynchronously once its pending output is over the hard limit of its class (pubsub for a client
+     * subscribed to something, normal otherwise), or over the soft limit for the soft seconds.
+     */
+    private void checkOutputLimits(Client c) {
+        long pending = c.pendingBytes();
+        if (pending > server.maxOutputBufferSeen) {
+            server.maxOutputBufferSeen = pending;
+        }
+        long hardLimit = c.pubsub ? server.outPubsubHard : server.outHard;
+        long softLimit = c.pubsub ? server.outPubsubSoft : server.outSoft;
+        long softSecs = c.pubsub ? server.outPubsubSoftSecs : server.outSoftSecs;
+        if (hardLimit == 0 && softLimit == 0 || c.closed) {
+            return;
+        }
+        boolean hard = hardLimit > 0 && pending >= hardLimit;
         boolean soft = false;
-        if (server.outSoft > 0 && pending >= server.outSoft) {
+        if (softLimit > 0 && pending >= softLimit) {
             long now = System.currentTimeMillis();
             if (c.softLimitReachedAt == 0) {
                 c.softLimitReachedAt = now;
-            } else if ((now - c.softLimitReachedAt) / 1000 >= server.outSoftSecs) {
+            } else if ((now - c.softLimitReachedAt) / 1000 >= softSecs) {
                 soft = true;
             }
         } else {
@@ -666,6 +728,7 @@ public final class EventLoop implements Runnable, Connections {
         server.paused.remove(c);
         server.blocking.clientFreed(c);
         server.transactions.clientFreed(c);
+        server.pubsub.clientFreed(c);
         if (c.key != null) {
             c.key.cancel();
         }
@@ -679,12 +742,12 @@ public final class EventLoop implements Runnable, Connections {
     /** Part of the cron: idle timeouts and output-buffer soft limits over time. */
     @Override
     public void clientsCron(long now) {
-        if (server.timeoutSec <= 0 && server.outSoft == 0) {
+        if (server.timeoutSec <= 0 && server.outSoft == 0 && server.outPubsubSoft == 0) {
             return;
         }
         List<Client> idle = new ArrayList<>();
         for (Client c : server.clients.values()) {
-            if (server.timeoutSec > 0 && !c.monitor && c.blocked == null
+            if (server.timeoutSec > 0 && !c.monitor && c.blocked == null && !c.pubsub
                     && (now - c.lastInteraction) / 1000 > server.timeoutSec) {
                 idle.add(c);
             } else if (c.pendingBytes() > 0) {

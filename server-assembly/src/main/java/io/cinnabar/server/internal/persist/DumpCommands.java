@@ -2,6 +2,7 @@ package io.cinnabar.server.internal.persist;
 
 import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.Rewrites;
+import io.cinnabar.server.internal.config.Notify;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Shared;
 import io.cinnabar.server.internal.keyspace.Entry;
@@ -147,7 +148,8 @@ public final class DumpCommands {
         if (expireAt != -1 && expireAt <= c.server.keyspace.cmdTimeMs && !c.server.keyspace.loading) {
             // already expired: Redis replies OK and does not create the key; a replaced key propagates as DEL
             if (existing != null) {
-                c.server.dirty++;
+                c.modified(1, 1);
+                c.notify(Notify.GENERIC, "del", 1);
                 Rewrites.rewrite(c, Rewrites.DEL, c.arg(1));
             }
             c.ok();
@@ -166,7 +168,8 @@ public final class DumpCommands {
         if (expireAt != -1) {
             c.server.keyspace.setExpire(c.db, e, expireAt);
         }
-        c.server.dirty++;
+        c.modified(1, 1);
+        c.notify(Notify.GENERIC, "restore", 1);
         if (expireAt != -1 && !absttl && Rewrites.active(c)) {
             // the TTL propagates as an absolute time: argument 2 replaced, ABSTTL appended
             byte[][] argv = new byte[c.argc + 1][];

@@ -14,6 +14,7 @@ import io.cinnabar.rdb.DumpPayload;
 import io.cinnabar.rdb.RdbFormat;
 import io.cinnabar.rdb.RdbVisitor;
 import io.cinnabar.rdb.RdbBlob;
+import io.cinnabar.rdb.RdbWriter;
 import io.cinnabar.intset.Intset;
 import io.cinnabar.listpack.Listpack;
 import io.cinnabar.quicklist.Quicklist;
@@ -41,77 +42,104 @@ public final class TypeDump {
      * types in iteration order and skiplists as ZSET_2 from the tail with binary scores. O(value bytes).
      */
     static byte[] dump(Entry e, int version, boolean compression) {
+        if (e.type == Entry.TYPE_STREAM) {
+            return StreamRdb.dumpPayload((StreamValue) e.obj, version);
+        }
+        return DumpPayload.encode(version, compression, rdbType(e, version), w -> body(w, e));
+    }
+
+    /**
+     * Redis's rdbSavedObjectLen: the bytes the value takes in an RDB file (RDB 11, after the type byte and the
+     * key), with LZF when compression is on. DEBUG OBJECT's serializedlength. O(value).
+     */
+    public static long serializedLength(Entry e, boolean compression) {
+        byte[] p = e.obj != null ? dump(e, 11, compression)
+            : DumpPayload.encode(11, compression, RdbFormat.TYPE_STRING, w -> w.string(e.stringBytes()));
+        return p.length - 1 - DumpPayload.FOOTER;
+    }
+
+    /**
+     * The RDB type byte under which {@link #body} writes a list, set, sorted set or hash value in its current
+     * encoding (not for streams: {@link io.cinnabar.rdb.RdbWriter#stream} writes those whole).
+     */
+    static int rdbType(Entry e, int version) {
         return switch (e.type) {
-            case Entry.TYPE_LIST -> list((ListValue) e.obj, version, compression);
-            case Entry.TYPE_SET -> set((SetValue) e.obj, version, compression);
-            case Entry.TYPE_ZSET -> zset((ZSetValue) e.obj, version, compression);
-            case Entry.TYPE_STREAM -> StreamRdb.dumpPayload((StreamValue) e.obj, version);
-            default -> hash((HashValue) e.obj, version, compression);
+            case Entry.TYPE_LIST -> RdbFormat.TYPE_LIST_QUICKLIST_2;
+            case Entry.TYPE_SET -> {
+                SetValue s = (SetValue) e.obj;
+                yield s.is != null ? RdbFormat.TYPE_SET_INTSET
+                    : s.lp != null && version >= 11 ? RdbFormat.TYPE_SET_LISTPACK : RdbFormat.TYPE_SET;
+            }
+            case Entry.TYPE_ZSET -> ((ZSetValue) e.obj).lp != null ? RdbFormat.TYPE_ZSET_LISTPACK : RdbFormat.TYPE_ZSET_2;
+            default -> ((HashValue) e.obj).lp != null ? RdbFormat.TYPE_HASH_LISTPACK : RdbFormat.TYPE_HASH;
         };
     }
 
-    private static byte[] list(ListValue l, int version, boolean compression) {
-        return DumpPayload.encode(version, compression, RdbFormat.TYPE_LIST_QUICKLIST_2, w -> {
-            if (l.lp != null) {
-                w.length(1);
-                w.length(QuicklistNode.CONTAINER_PACKED);
-                w.string(l.lp.toByteArray());
-                return;
-            }
-            w.length(l.ql.nodeCount());
-            for (QuicklistNode n = l.ql.head(); n != null; n = n.next()) {
-                w.length(n.container());
-                if (n.isCompressed()) {
-                    w.lzfString(n.compressedBytes(), n.size());
-                } else {
-                    w.string(java.util.Arrays.copyOf(n.rawArray(), n.size()));
-                }
-            }
-        });
+    /** Writes the value of a list, set, sorted set or hash as {@link #rdbType} said (w's version decides). */
+    static void body(RdbWriter w, Entry e) {
+        switch (e.type) {
+            case Entry.TYPE_LIST -> list(w, (ListValue) e.obj);
+            case Entry.TYPE_SET -> set(w, (SetValue) e.obj);
+            case Entry.TYPE_ZSET -> zset(w, (ZSetValue) e.obj);
+            default -> hash(w, (HashValue) e.obj);
+        }
     }
 
-    private static byte[] set(SetValue s, int version, boolean compression) {
-        if (s.is != null) {
-            return DumpPayload.encode(version, compression, RdbFormat.TYPE_SET_INTSET, w -> w.string(s.is.toByteArray()));
+    private static void list(RdbWriter w, ListValue l) {
+        if (l.lp != null) {
+            w.length(1);
+            w.length(QuicklistNode.CONTAINER_PACKED);
+            w.string(l.lp.toByteArray());
+            return;
         }
-        if (s.lp != null && version >= 11) {
-            return DumpPayload.encode(version, compression, RdbFormat.TYPE_SET_LISTPACK,
-                w -> w.string(s.lp.toByteArray()));
+        w.length(l.ql.nodeCount());
+        for (QuicklistNode n = l.ql.head(); n != null; n = n.next()) {
+            w.length(n.container());
+            if (n.isCompressed()) {
+                w.lzfString(n.compressedBytes(), n.size());
+            } else {
+                w.string(java.util.Arrays.copyOf(n.rawArray(), n.size()));
+            }
+        }
+    }
+
+    private static void set(RdbWriter w, SetValue s) {
+        if (s.is != null) {
+            w.string(s.is.toByteArray());
+            return;
+        }
+        if (s.lp != null && w.version() >= 11) {
+            w.string(s.lp.toByteArray());
+            return;
         }
         List<byte[]> members = s.members();
-        return DumpPayload.encode(version, compression, RdbFormat.TYPE_SET, w -> {
-            w.length(members.size());
-            for (byte[] m : members) {
-                w.string(m);
-            }
-        });
+        w.length(members.size());
+        for (byte[] m : members) {
+            w.string(m);
+        }
     }
 
-    private static byte[] zset(ZSetValue z, int version, boolean compression) {
+    private static void zset(RdbWriter w, ZSetValue z) {
         if (z.lp != null) {
-            return DumpPayload.encode(version, compression, RdbFormat.TYPE_ZSET_LISTPACK,
-                w -> w.string(z.lp.toByteArray()));
+            w.string(z.lp.toByteArray());
+            return;
         }
-        return DumpPayload.encode(version, compression, RdbFormat.TYPE_ZSET_2, w -> {
-            w.length(z.zsl.size());
-            for (ZSkipList.Node n = z.zsl.last(); n != null; n = n.previous()) {
-                w.string(n.member());
-                w.binaryDouble(n.score());
-            }
-        });
+        w.length(z.zsl.size());
+        for (ZSkipList.Node n = z.zsl.last(); n != null; n = n.previous()) {
+            w.string(n.member());
+            w.binaryDouble(n.score());
+        }
     }
 
-    private static byte[] hash(HashValue h, int version, boolean compression) {
+    private static void hash(RdbWriter w, HashValue h) {
         if (h.lp != null) {
-            return DumpPayload.encode(version, compression, RdbFormat.TYPE_HASH_LISTPACK,
-                w -> w.string(h.lp.toByteArray()));
+            w.string(h.lp.toByteArray());
+            return;
         }
-        return DumpPayload.encode(version, compression, RdbFormat.TYPE_HASH, w -> {
-            w.length(h.ht.size());
-            h.ht.forEach(d -> {
-                w.string(d.key());
-                w.string(d.value());
-            });
+        w.length(h.ht.size());
+        h.ht.forEach(d -> {
+            w.string(d.key());
+            w.string(d.value());
         });
     }
 
@@ -120,7 +148,7 @@ public final class TypeDump {
      * nodes of a type 18 list as they are (a listpack per packed node, an element per plain node), and the
      * elements of every other encoding.
      */
-    private static final class Collector implements RdbVisitor {
+    static final class Collector implements RdbVisitor {
         final int rdbType;
         final List<byte[]> items = new ArrayList<>();
         final List<Double> scores = new ArrayList<>();
@@ -205,6 +233,11 @@ public final class TypeDump {
         }
         Collector col = new Collector(payload[0] & 0xff);
         DumpPayload.read(payload, col);
+        return build(col, type, lim);
+    }
+
+    /** Builds the value a {@link Collector} gathered (from a payload or a file) as {@link #restore} describes. */
+    static TypedValue build(Collector col, byte type, TypeLimits lim) {
         if (col.blob != null) {
             return adopt(col, lim);
         }

@@ -20,7 +20,8 @@ import java.util.List;
  * <li>A key deleted because it expired propagates as {@code DEL key}: found by a command, it joins that command's
  *     entries (before them); found by the active cycle, it leaves alone at once (this class listens to the keyspace).</li>
  * <li>Reads, failed writes and writes that changed nothing (the dirty counter did not move) propagate nothing.</li>
- * <li>Everything the outermost call (a command, or EXEC with its queue) propagated leaves together: one entry
+ * <li>Everything the outermost call (a command, EXEC with its queue, or a script with
+ *     its redis.call writes) propagated leaves together: one entry
  *     alone, more wrapped in {@code MULTI} (with the database of the first) ... {@code EXEC} (with the database of
  *     the last), as Redis 7.2 does.</li>
  * </ul>
@@ -39,6 +40,8 @@ public final class Propagator implements PropagationHook, KeyspaceListener {
     /** The current command's rewrite, or null. */
     private byte[][] rewritten;
     private boolean prevented;
+    /** Set while a script asked for no propagation (redis.set_repl(redis.REPL_NONE)). */
+    private boolean suppressed;
     /** What the outermost call propagated so far, in order, with each entry's database. */
     private final List<byte[][]> pending = new ArrayList<>();
     private final List<Integer> pendingDbs = new ArrayList<>();
@@ -88,7 +91,7 @@ public final class Propagator implements PropagationHook, KeyspaceListener {
 
     @Override
     public void alsoPropagate(Client c, byte[][] argv) {
-        if (active()) {
+        if (active() && !suppressed) {
             pending.add(argv);
             pendingDbs.add(c.dbIndex);
         }
@@ -104,7 +107,8 @@ public final class Propagator implements PropagationHook, KeyspaceListener {
             pendingDbs.clear();
             return;
         }
-        if (!prevented && dirtied) { // as Redis's call(): a command propagates only when it changed the dataset
+        // as Redis's call(): a command propagates only when it changed the dataset; a script may suppress its writes
+        if (!prevented && !suppressed && dirtied) {
             if (rewritten != null) {
                 pending.add(rewritten);
                 pendingDbs.add(c.dbIndex);
@@ -142,7 +146,12 @@ public final class Propagator implements PropagationHook, KeyspaceListener {
 
     @Override
     public void endUnit() {
-        // flushed when EXEC's own call ends (afterCall at depth 0)
+        // flushed when the outermost call (EXEC, EVAL, FCALL) ends (afterCall at depth 0): units nest for free
+    }
+
+    @Override
+    public void suppress(boolean on) {
+        suppressed = on;
     }
 
     /**

@@ -81,7 +81,7 @@ public final class MpopArgs {
             if (e == null) {
                 continue;
             }
-            if (e.type != type) {
+            if (e.type() != type) {
                 c.error(Shared.WRONGTYPE);
                 return true;
             }

@@ -54,6 +54,9 @@ class ConfigFileTest {
         e = assertThrows(ConfigFile.FatalConfigError.class, () -> ConfigFile.loadString(c, "port \"1\n", 0));
         assertEquals("Unbalanced quotes in configuration line", e.getMessage().substring(e.getMessage().lastIndexOf('\n') + 1));
         e = assertThrows(ConfigFile.FatalConfigError.class, () -> ConfigFile.loadString(c, "port 1 2\n", 0));
+        assertEquals("wrong number of arguments", // a known option (as redis-server 7.0.15 says it)
+            e.getMessage().substring(e.getMessage().lastIndexOf('\n') + 1));
+        e = assertThrows(ConfigFile.FatalConfigError.class, () -> ConfigFile.loadString(c, "no-such-option 1\n", 0));
         assertEquals("Bad directive or wrong number of arguments",
             e.getMessage().substring(e.getMessage().lastIndexOf('\n') + 1));
         e = assertThrows(ConfigFile.FatalConfigError.class, () -> ConfigFile.loadString(c, "activerehashing maybe", 0));

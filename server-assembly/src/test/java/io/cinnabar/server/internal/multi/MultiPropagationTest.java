@@ -31,7 +31,7 @@ class MultiPropagationTest {
 
     @BeforeEach
     void assemble() throws Exception {
-        assembly = Assembly.create(new Config(), new ServerLog(new PrintStream(OutputStream.nullOutputStream())));
+        assembly = Assembly.create(io.cinnabar.server.internal.TestConfigs.noSave(), new ServerLog(new PrintStream(OutputStream.nullOutputStream())));
         server = assembly.server();
         client = Client.detached(server);
         other = Client.detached(server);

@@ -35,7 +35,7 @@ class PropagationTest {
 
     @BeforeEach
     void assemble() throws Exception {
-        assembly = Assembly.create(new Config(), new ServerLog(new PrintStream(OutputStream.nullOutputStream())));
+        assembly = Assembly.create(io.cinnabar.server.internal.TestConfigs.noSave(), new ServerLog(new PrintStream(OutputStream.nullOutputStream())));
         server = assembly.server();
         client = Client.detached(server);
         assembly.propagator().addConsumer((db, argv) -> {
@@ -138,7 +138,7 @@ class PropagationTest {
 
     @Test
     void withoutConsumersNothingIsActive() throws Exception {
-        Assembly bare = Assembly.create(new Config(), new ServerLog(new PrintStream(OutputStream.nullOutputStream())));
+        Assembly bare = Assembly.create(io.cinnabar.server.internal.TestConfigs.noSave(), new ServerLog(new PrintStream(OutputStream.nullOutputStream())));
         try {
             assertFalse(bare.propagator().active());
             Client c = Client.detached(bare.server());

@@ -91,7 +91,7 @@ final class AofLoad {
         if (ret != OK && ret != EMPTY) {
             return false;
         }
-        server.dirty = 0;
+        server.keyspace.dirty = 0;
         log.notice("Append Only File loaded by DEBUG LOADAOF");
         return true;
     }

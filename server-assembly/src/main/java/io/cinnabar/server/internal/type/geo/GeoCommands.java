@@ -4,6 +4,7 @@ import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.Rewrites;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Shared;
+import io.cinnabar.server.internal.config.Notify;
 import io.cinnabar.server.internal.keyspace.Entry;
 import io.cinnabar.server.internal.type.Pqsort;
 import io.cinnabar.server.internal.type.TypeCommands;
@@ -304,10 +305,10 @@ public final class GeoCommands {
         c.argOff = off;
         c.argLen = len;
         c.argc = argc;
-        long dirty = c.server.dirty;
+        long dirty = c.server.keyspace.dirty;
         try {
             ZSetCommands.zadd(c);
-            if (c.server.dirty != dirty && Rewrites.active(c)) {
+            if (c.server.keyspace.dirty != dirty && Rewrites.active(c)) {
                 // as Redis: GEOADD propagates as the ZADD it ran (lower-case "zadd", integer scores)
                 byte[][] argv = new byte[argc][];
                 for (int i = 0; i < argc; i++) {
@@ -480,7 +481,8 @@ public final class GeoCommands {
                 Entry old = c.server.lookupWrite(c, o.storeArg);
                 if (old != null) {
                     c.server.keyspace.delete(c.db, old);
-                    c.server.dirty++;
+                    c.modified(o.storeArg, 1);
+                    c.notify(Notify.GENERIC, "del", o.storeArg);
                 }
                 c.integer(0);
             } else {
@@ -511,7 +513,8 @@ public final class GeoCommands {
                 ms.add(ga.member[k]);
                 ss.add(o.storedist ? ga.dist[k] / shape.conversion : ga.score[k]);
             }
-            ZSetCommands.storeResult(c, o.storeArg, ms, ss);
+            ZSetCommands.storeResult(c, o.storeArg, ms, ss,
+                (flags & SEARCH) != 0 ? "geosearchstore" : "georadiusstore", true);
         }
     }
 

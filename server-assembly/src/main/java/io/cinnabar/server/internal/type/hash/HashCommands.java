@@ -5,6 +5,7 @@ import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.Rewrites;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Shared;
+import io.cinnabar.server.internal.config.Notify;
 import io.cinnabar.server.internal.config.TypeLimits;
 import io.cinnabar.server.internal.keyspace.Entry;
 import io.cinnabar.server.internal.type.ScanOptions;
@@ -35,21 +36,21 @@ public final class HashCommands {
         t.impl("hlen", c -> {
             Entry hKey = c.server.lookupRead(c, 1);
             if (!TypeCommands.wrongType(c, hKey, Entry.TYPE_HASH)) {
-                HashValue h = hKey == null ? null : (HashValue) hKey.obj;
+                HashValue h = hKey == null ? null : (HashValue) hKey.value();
                 c.integer(h == null ? 0 : h.size());
             }
         });
         t.impl("hstrlen", c -> {
             Entry hKey = c.server.lookupRead(c, 1);
             if (!TypeCommands.wrongType(c, hKey, Entry.TYPE_HASH)) {
-                HashValue h = hKey == null ? null : (HashValue) hKey.obj;
+                HashValue h = hKey == null ? null : (HashValue) hKey.value();
                 c.integer(h == null ? 0 : h.strlen(c.argBuf, c.argOff[2], c.argLen[2]));
             }
         });
         t.impl("hexists", c -> {
             Entry hKey = c.server.lookupRead(c, 1);
             if (!TypeCommands.wrongType(c, hKey, Entry.TYPE_HASH)) {
-                HashValue h = hKey == null ? null : (HashValue) hKey.obj;
+                HashValue h = hKey == null ? null : (HashValue) hKey.value();
                 c.integer(h != null && h.exists(c.argBuf, c.argOff[2], c.argLen[2]) ? 1 : 0);
             }
         });
@@ -67,13 +68,10 @@ public final class HashCommands {
     static Entry writeOrCreate(Client c) {
         Entry e = c.server.lookupWrite(c, 1);
         if (e == null) {
-            e = c.server.keyspace.add(c.db, c.arg(1));
-            c.server.keyspace.initAccess(e);
-            e.type = Entry.TYPE_HASH;
-            e.obj = new HashValue();
+            e = c.server.keyspace.addValue(c.db, c.arg(1), Entry.TYPE_HASH, new HashValue());
             return e;
         }
-        if (e.type != Entry.TYPE_HASH) {
+        if (e.type() != Entry.TYPE_HASH) {
             c.error(Shared.WRONGTYPE);
             return null;
         }
@@ -89,7 +87,7 @@ public final class HashCommands {
         if (e == null) {
             return;
         }
-        HashValue h = (HashValue) e.obj;
+        HashValue h = (HashValue) e.value();
         TypeLimits lim = c.server.limits;
         h.tryConversion(c.argLen, 2, c.argc, lim);
         int created = 0;
@@ -98,7 +96,8 @@ public final class HashCommands {
                 created++;
             }
         }
-        c.server.dirty += (c.argc - 2) / 2;
+        c.modified(1, (c.argc - 2) / 2);
+        c.notify(Notify.HASH, "hset", 1);
         if (hmset) {
             c.ok();
         } else {
@@ -111,14 +110,15 @@ public final class HashCommands {
         if (e == null) {
             return;
         }
-        HashValue h = (HashValue) e.obj;
+        HashValue h = (HashValue) e.value();
         if (h.exists(c.argBuf, c.argOff[2], c.argLen[2])) {
             c.integer(0);
             return;
         }
         h.tryConversion(c.argLen, 2, 4, c.server.limits);
         h.set(c.argBuf, c.argOff[2], c.argLen[2], c.argBuf, c.argOff[3], c.argLen[3], c.server.limits);
-        c.server.dirty++;
+        c.modified(1, 1);
+        c.notify(Notify.HASH, "hset", 1);
         c.integer(1);
     }
 
@@ -127,7 +127,7 @@ public final class HashCommands {
         if (TypeCommands.wrongType(c, hKey, Entry.TYPE_HASH)) {
             return;
         }
-        HashValue h = hKey == null ? null : (HashValue) hKey.obj;
+        HashValue h = hKey == null ? null : (HashValue) hKey.value();
         if (h == null) {
             c.nullBulk();
         } else {
@@ -142,7 +142,7 @@ public final class HashCommands {
         if (TypeCommands.wrongType(c, hKey, Entry.TYPE_HASH)) {
             return;
         }
-        HashValue h = hKey == null ? null : (HashValue) hKey.obj;
+        HashValue h = hKey == null ? null : (HashValue) hKey.value();
         c.array(c.argc - 2);
         for (int i = 2; i < c.argc; i++) {
             if (h == null) {
@@ -160,7 +160,7 @@ public final class HashCommands {
         if (TypeCommands.wrongType(c, hKey, Entry.TYPE_HASH)) {
             return;
         }
-        HashValue h = hKey == null ? null : (HashValue) hKey.obj;
+        HashValue h = hKey == null ? null : (HashValue) hKey.value();
         if (h == null) {
             if (keys && vals) {
                 c.map(0);
@@ -207,7 +207,7 @@ public final class HashCommands {
         if (e == null) {
             return;
         }
-        HashValue h = (HashValue) e.obj;
+        HashValue h = (HashValue) e.value();
         byte[] cur = h.get(c.argBuf, c.argOff[2], c.argLen[2]);
         long v = 0;
         if (cur != null) {
@@ -226,13 +226,14 @@ public final class HashCommands {
         v += incr;
         byte[] text = Numbers.ll2bytes(v);
         h.set(c.argBuf, c.argOff[2], c.argLen[2], text, 0, text.length, c.server.limits);
-        c.server.dirty++;
+        c.modified(1, 1);
+        c.notify(Notify.HASH, "hincrby", 1);
         c.integer(v);
     }
 
     /** A hash created by a command that then failed is removed again (Redis creates it only on success). */
     private static void dropIfEmpty(Client c, Entry e) {
-        if (((HashValue) e.obj).size() == 0) {
+        if (((HashValue) e.value()).size() == 0) {
             c.server.keyspace.delete(c.db, e);
         }
     }
@@ -251,7 +252,7 @@ public final class HashCommands {
         if (e == null) {
             return;
         }
-        HashValue h = (HashValue) e.obj;
+        HashValue h = (HashValue) e.value();
         byte[] cur = h.get(c.argBuf, c.argOff[2], c.argLen[2]);
         LongDouble v = LongDouble.ZERO;
         if (cur != null) {
@@ -270,7 +271,8 @@ public final class HashCommands {
         }
         byte[] text = r.toHumanBytes();
         h.set(c.argBuf, c.argOff[2], c.argLen[2], text, 0, text.length, c.server.limits);
-        c.server.dirty++;
+        c.modified(1, 1);
+        c.notify(Notify.HASH, "hincrbyfloat", 1);
         Rewrites.rewrite(c, Rewrites.HSET, c.arg(1), c.arg(2), text); // the result, not the increment
         c.bulk(text);
     }
@@ -284,7 +286,7 @@ public final class HashCommands {
         if (TypeCommands.wrongType(c, hKey, Entry.TYPE_HASH)) {
             return;
         }
-        HashValue h = hKey == null ? null : (HashValue) hKey.obj;
+        HashValue h = hKey == null ? null : (HashValue) hKey.value();
         if (h == null) {
             c.nullBulk();
             return;
@@ -318,7 +320,7 @@ public final class HashCommands {
         if (TypeCommands.wrongType(c, hKey, Entry.TYPE_HASH)) {
             return;
         }
-        HashValue h = hKey == null ? null : (HashValue) hKey.obj;
+        HashValue h = hKey == null ? null : (HashValue) hKey.value();
         if (h == null || count == 0) {
             c.array(0);
             return;
@@ -329,33 +331,10 @@ public final class HashCommands {
             return;
         }
         List<byte[]> all = h.pairs();
-        ThreadLocalRandom r = ThreadLocalRandom.current();
-        if (!unique) {
-            c.array(withValues && c.resp == 2 ? count * 2 : count);
-            for (long i = 0; i < count; i++) {
-                int k = r.nextInt(size);
-                pair(c, all.get(2 * k), all.get(2 * k + 1), withValues);
-            }
-            return;
-        }
-        int n = (int) Math.min(count, size);
-        int[] pick = new int[size];
-        for (int i = 0; i < size; i++) {
-            pick[i] = i;
-        }
-        if (n < size) {
-            for (int i = 0; i < n; i++) {
-                int j = i + r.nextInt(size - i);
-                int t = pick[i];
-                pick[i] = pick[j];
-                pick[j] = t;
-            }
-            java.util.Arrays.sort(pick, 0, n);
-        }
-        c.array(withValues && c.resp == 2 ? n * 2L : n);
-        for (int i = 0; i < n; i++) {
-            pair(c, all.get(2 * pick[i]), all.get(2 * pick[i] + 1), withValues);
-        }
+        long n = TypeCommands.sampleSize(l, size);
+        c.array(withValues && c.resp == 2 ? n * 2 : n);
+        boolean values = withValues;
+        TypeCommands.sampleIndices(l, size, true, k -> pair(c, all.get(2 * k), all.get(2 * k + 1), values));
     }
 
     /**
@@ -365,16 +344,8 @@ public final class HashCommands {
     private static void randomFromHashtable(Client c, io.cinnabar.dict.Dict<byte[]> ht, long count, boolean unique,
                                             boolean withValues) {
         c.array(withValues && c.resp == 2 ? count * 2 : count);
-        if (!unique) {
-            for (long i = 0; i < count; i++) {
-                io.cinnabar.dict.DictEntry<byte[]> e = ht.fairRandomEntry();
-                pair(c, e.key(), e.value(), withValues);
-            }
-            return;
-        }
-        for (io.cinnabar.dict.DictEntry<byte[]> e : TypeCommands.distinctRandom(ht::fairRandomEntry, count)) {
-            pair(c, e.key(), e.value(), withValues);
-        }
+        TypeCommands.sampleDrawn(unique ? count : -count, ht::fairRandomEntry,
+            e -> pair(c, e.key(), e.value(), withValues));
     }
 
     /** A field (and value): flat in RESP2, a two-element array in RESP3. */
@@ -399,7 +370,7 @@ public final class HashCommands {
         if (TypeCommands.wrongType(c, hKey, Entry.TYPE_HASH)) {
             return;
         }
-        HashValue h = hKey == null ? null : (HashValue) hKey.obj;
+        HashValue h = hKey == null ? null : (HashValue) hKey.value();
         if (h == null) {
             ScanOptions.emptyScan(c);
             return;

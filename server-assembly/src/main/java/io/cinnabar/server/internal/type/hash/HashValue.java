@@ -4,6 +4,8 @@ import io.cinnabar.quicklist.Quicklist.ElementSink;
 import io.cinnabar.sds.Numbers;
 import io.cinnabar.server.internal.config.TypeLimits;
 import io.cinnabar.server.internal.keyspace.TypedValue;
+import io.cinnabar.dict.DictIterator;
+import io.cinnabar.server.internal.keyspace.RedisSizes;
 import io.cinnabar.server.internal.type.Members;
 
 import io.cinnabar.dict.Dict;
@@ -54,6 +56,31 @@ public final class HashValue implements TypedValue, Members {
             ht.forEach(e -> h.ht.put(e.key(), e.value()));
         }
         return h;
+    }
+
+    /**
+     * objectComputeSize: a listpack is its allocation; a hashtable is the dict, its bucket array and the first
+     * {@code samples} pairs (dictEntry + field sds + value sds) scaled to all. O(samples).
+     */
+    @Override
+    public long memoryUsage(long samples) {
+        if (lp != null) {
+            return RedisSizes.ROBJ + RedisSizes.mallocSize(lp.bytes());
+        }
+        long sampled = 0;
+        long n = 0;
+        DictIterator<byte[]> it = ht.iterator();
+        try {
+            for (DictEntry<byte[]> e = it.next(); e != null && n < samples; e = it.next()) {
+                sampled += RedisSizes.DICT_ENTRY + RedisSizes.sdsSize(e.key().length)
+                    + RedisSizes.sdsSize(e.value().length);
+                n++;
+            }
+        } finally {
+            it.close();
+        }
+        return RedisSizes.ROBJ + RedisSizes.DICT + RedisSizes.DICT_SLOT * ht.buckets()
+            + RedisSizes.scaled(sampled, n, ht.size());
     }
 
     public int size() {

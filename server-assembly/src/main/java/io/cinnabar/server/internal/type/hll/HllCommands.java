@@ -5,6 +5,7 @@ import io.cinnabar.hll.HyperLogLog;
 import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Shared;
+import io.cinnabar.server.internal.config.Notify;
 import io.cinnabar.server.internal.keyspace.Entry;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -91,10 +92,11 @@ public final class HllCommands {
                 return;
             }
         }
-        if (updated > 0) {
-            c.server.dirty += updated;
-        }
         store(e, h);
+        if (updated > 0) {
+            c.modified(1, updated);
+            c.notify(Notify.STRING, "pfadd", 1);
+        }
         c.integer(updated > 0 ? 1 : 0);
     }
 
@@ -123,7 +125,7 @@ public final class HllCommands {
             c.error(CORRUPTED);
             return;
         }
-        c.server.dirty++;
+        c.modified(1, 1); // the cached cardinality was written: Redis counts it as a change
         c.integer(n);
     }
 
@@ -186,7 +188,8 @@ public final class HllCommands {
         }
         h.mergeRegisters(max);
         store(e, h);
-        c.server.dirty++;
+        c.modified(1, 1);
+        c.notify(Notify.STRING, "pfadd", 1);
         c.ok();
     }
 
@@ -238,7 +241,7 @@ public final class HllCommands {
             return false;
         }
         store(e, h);
-        c.server.dirty++;
+        c.modified(2, 1);
         return true;
     }
 

@@ -59,16 +59,15 @@ public final class BlockingCommands {
             if (e == null) {
                 continue;
             }
-            if (e.type != Entry.TYPE_LIST) {
+            if (e.type() != Entry.TYPE_LIST) {
                 c.error(Shared.WRONGTYPE);
                 return;
             }
             c.array(2);
             c.bulk(e.key);
-            ((ListValue) e.obj).pop(head, c.bulkSink);
-            c.server.dirty++;
+            ((ListValue) e.value()).pop(head, c.bulkSink);
             Rewrites.rewrite(c, head ? Rewrites.LPOP : Rewrites.RPOP, c.arg(k)); // BLPOP propagates as LPOP key
-            ListCommands.removed(c, e);
+            ListCommands.popped(c, e, head, 1);
             return;
         }
         keys.block(c, 1, c.argc - 1, BlockingKeys.LIST, deadline);
@@ -98,7 +97,7 @@ public final class BlockingCommands {
 
     private void bmove(Client c, boolean fromLeft, boolean toLeft, long deadline) {
         Entry src = c.server.lookupWrite(c, 1);
-        if (src != null && src.type != Entry.TYPE_LIST) {
+        if (src != null && src.type() != Entry.TYPE_LIST) {
             c.error(Shared.WRONGTYPE);
             return;
         }
@@ -142,7 +141,7 @@ public final class BlockingCommands {
             if (e == null) {
                 continue;
             }
-            if (e.type != Entry.TYPE_ZSET) {
+            if (e.type() != Entry.TYPE_ZSET) {
                 c.error(Shared.WRONGTYPE);
                 return;
             }

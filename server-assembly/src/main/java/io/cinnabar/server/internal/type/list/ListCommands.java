@@ -5,6 +5,8 @@ import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.Rewrites;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Shared;
+import io.cinnabar.server.internal.config.Notify;
+import io.cinnabar.server.internal.keyspace.Db;
 import io.cinnabar.server.internal.keyspace.Entry;
 import io.cinnabar.server.internal.type.MpopArgs;
 import io.cinnabar.server.internal.type.TypeCommands;
@@ -30,7 +32,7 @@ public final class ListCommands {
         t.impl("llen", c -> {
             Entry lKey = c.server.lookupRead(c, 1);
             if (!TypeCommands.wrongType(c, lKey, Entry.TYPE_LIST)) {
-                ListValue l = lKey == null ? null : (ListValue) lKey.obj;
+                ListValue l = lKey == null ? null : (ListValue) lKey.value();
                 c.integer(l == null ? 0 : l.size());
             }
         });
@@ -48,17 +50,31 @@ public final class ListCommands {
 
     /** Deletes the key when the list became empty, else tries the shrinking conversion (listElementsRemoved). */
     static void removed(Client c, Entry e) {
-        ListValue l = (ListValue) e.obj;
+        ListValue l = (ListValue) e.value();
         if (l.size() == 0) {
             c.server.keyspace.delete(c.db, e);
+            c.server.keyspace.notify(Notify.GENERIC, "del", c.db, e.key, 0, e.klen());
         } else {
             l.shrinking(c.server.limits);
         }
     }
 
+    /**
+     * The end of a pop of n elements from list e (Redis's listElementsRemoved): the lpop/rpop event, the key
+     * deleted (del event) when it became empty, the key signalled and n changes counted.
+     */
+    static void popped(Client c, Entry e, boolean head, long n) {
+        Db db = c.db;
+        byte[] key = e.key;
+        int klen = e.klen();
+        c.server.keyspace.notify(Notify.LIST, head ? "lpop" : "rpop", db, key, 0, klen);
+        removed(c, e);
+        c.server.keyspace.modified(db, key, 0, klen, n);
+    }
+
     static void push(Client c, boolean head, boolean onlyExisting) {
         Entry e = c.server.lookupWrite(c, 1);
-        if (e != null && e.type != Entry.TYPE_LIST) {
+        if (e != null && e.type() != Entry.TYPE_LIST) {
             c.error(Shared.WRONGTYPE);
             return;
         }
@@ -67,12 +83,9 @@ public final class ListCommands {
                 c.integer(0);
                 return;
             }
-            e = c.server.keyspace.add(c.db, c.arg(1));
-            c.server.keyspace.initAccess(e);
-            e.type = Entry.TYPE_LIST;
-            e.obj = new ListValue();
+            e = c.server.keyspace.addValue(c.db, c.arg(1), Entry.TYPE_LIST, new ListValue());
         }
-        ListValue l = (ListValue) e.obj;
+        ListValue l = (ListValue) e.value();
         long bytes = 0;
         for (int i = 2; i < c.argc; i++) {
             bytes += c.argLen[i];
@@ -81,7 +94,8 @@ public final class ListCommands {
         for (int i = 2; i < c.argc; i++) {
             l.push(c.argBuf, c.argOff[i], c.argLen[i], head);
         }
-        c.server.dirty += c.argc - 2;
+        c.modified(1, c.argc - 2);
+        c.notify(Notify.LIST, head ? "lpush" : "rpush", 1);
         c.integer(l.size());
     }
 
@@ -109,7 +123,7 @@ public final class ListCommands {
             }
             return;
         }
-        if (e.type != Entry.TYPE_LIST) {
+        if (e.type() != Entry.TYPE_LIST) {
             c.error(Shared.WRONGTYPE);
             return;
         }
@@ -117,11 +131,10 @@ public final class ListCommands {
             c.array(0);
             return;
         }
-        ListValue l = (ListValue) e.obj;
+        ListValue l = (ListValue) e.value();
         if (!hasCount) {
             l.pop(head, c.bulkSink);
-            c.server.dirty++;
-            removed(c, e);
+            popped(c, e, head, 1);
             return;
         }
         long n = Math.min(count, l.size());
@@ -129,8 +142,7 @@ public final class ListCommands {
         for (long i = 0; i < n; i++) {
             l.pop(head, c.bulkSink);
         }
-        c.server.dirty += n;
-        removed(c, e);
+        popped(c, e, head, n);
     }
 
     static void lindex(Client c) {
@@ -138,7 +150,7 @@ public final class ListCommands {
         if (TypeCommands.wrongType(c, lKey, Entry.TYPE_LIST)) {
             return;
         }
-        ListValue l = lKey == null ? null : (ListValue) lKey.obj;
+        ListValue l = lKey == null ? null : (ListValue) lKey.value();
         if (l == null) {
             c.nullBulk();
             return;
@@ -167,7 +179,7 @@ public final class ListCommands {
         if (TypeCommands.wrongType(c, lKey, Entry.TYPE_LIST)) {
             return;
         }
-        ListValue l = lKey == null ? null : (ListValue) lKey.obj;
+        ListValue l = lKey == null ? null : (ListValue) lKey.value();
         if (l == null) {
             c.array(0);
             return;
@@ -189,7 +201,7 @@ public final class ListCommands {
             c.error(Shared.NO_SUCH_KEY);
             return;
         }
-        if (e.type != Entry.TYPE_LIST) {
+        if (e.type() != Entry.TYPE_LIST) {
             c.error(Shared.WRONGTYPE);
             return;
         }
@@ -197,13 +209,14 @@ public final class ListCommands {
             return;
         }
         long index = c.ctx.tmp[0];
-        ListValue l = (ListValue) e.obj;
+        ListValue l = (ListValue) e.value();
         l.growing(c.argLen[3], 1, c.server.limits);
         if (!l.set(index, c.arg(3))) {
             c.error("ERR index out of range");
             return;
         }
-        c.server.dirty++;
+        c.notify(Notify.LIST, "lset", 1);
+        c.modified(1, 1);
         l.shrinking(c.server.limits);
         c.ok();
     }
@@ -223,18 +236,19 @@ public final class ListCommands {
             c.integer(0);
             return;
         }
-        if (e.type != Entry.TYPE_LIST) {
+        if (e.type() != Entry.TYPE_LIST) {
             c.error(Shared.WRONGTYPE);
             return;
         }
-        ListValue l = (ListValue) e.obj;
+        ListValue l = (ListValue) e.value();
         l.growing(c.argLen[4], 1, c.server.limits);
         List<byte[]> all = l.all();
         byte[] pivot = c.arg(3);
         for (int i = 0; i < all.size(); i++) {
             if (java.util.Arrays.equals(all.get(i), pivot)) {
                 l.insert(i, after, c.arg(4));
-                c.server.dirty++;
+                c.modified(1, 1);
+                c.notify(Notify.LIST, "linsert", 1);
                 c.integer(l.size());
                 return;
             }
@@ -252,11 +266,11 @@ public final class ListCommands {
             c.integer(0);
             return;
         }
-        if (e.type != Entry.TYPE_LIST) {
+        if (e.type() != Entry.TYPE_LIST) {
             c.error(Shared.WRONGTYPE);
             return;
         }
-        ListValue l = (ListValue) e.obj;
+        ListValue l = (ListValue) e.value();
         List<byte[]> all = l.all();
         byte[] v = c.arg(3);
         long removed = 0;
@@ -278,8 +292,9 @@ public final class ListCommands {
             }
         }
         if (removed > 0) {
-            c.server.dirty += removed;
+            c.notify(Notify.LIST, "lrem", 1);
             removed(c, e);
+            c.modified(1, removed);
         }
         c.integer(removed);
     }
@@ -298,11 +313,11 @@ public final class ListCommands {
             c.ok();
             return;
         }
-        if (e.type != Entry.TYPE_LIST) {
+        if (e.type() != Entry.TYPE_LIST) {
             c.error(Shared.WRONGTYPE);
             return;
         }
-        ListValue l = (ListValue) e.obj;
+        ListValue l = (ListValue) e.value();
         long llen = l.size();
         if (start < 0) {
             start = llen + start;
@@ -329,8 +344,9 @@ public final class ListCommands {
         if (rtrim > 0) {
             l.deleteRange(l.size() - rtrim, rtrim);
         }
-        c.server.dirty += ltrim + rtrim;
+        c.notify(Notify.LIST, "ltrim", 1);
         removed(c, e);
+        c.modified(1, ltrim + rtrim);
         c.ok();
     }
 
@@ -383,7 +399,7 @@ public final class ListCommands {
         if (TypeCommands.wrongType(c, lKey, Entry.TYPE_LIST)) {
             return;
         }
-        ListValue l = lKey == null ? null : (ListValue) lKey.obj;
+        ListValue l = lKey == null ? null : (ListValue) lKey.value();
         if (l == null) {
             if (count != -1) {
                 c.array(0);
@@ -452,32 +468,32 @@ public final class ListCommands {
             c.nullBulk();
             return;
         }
-        if (src.type != Entry.TYPE_LIST) {
+        if (src.type() != Entry.TYPE_LIST) {
             c.error(Shared.WRONGTYPE);
             return;
         }
         Entry dst = c.server.lookupWrite(c, 2);
-        if (dst != null && dst.type != Entry.TYPE_LIST) {
+        if (dst != null && dst.type() != Entry.TYPE_LIST) {
             c.error(Shared.WRONGTYPE);
             return;
         }
-        ListValue sl = (ListValue) src.obj;
+        ListValue sl = (ListValue) src.value();
         byte[] v = sl.pop(fromLeft);
         if (dst == null) {
-            dst = c.server.keyspace.add(c.db, c.arg(2));
-            c.server.keyspace.initAccess(dst);
-            dst.type = Entry.TYPE_LIST;
-            dst.obj = new ListValue();
+            dst = c.server.keyspace.addValue(c.db, c.arg(2), Entry.TYPE_LIST, new ListValue());
         }
-        ListValue dl = (ListValue) dst.obj;
+        ListValue dl = (ListValue) dst.value();
         dl.growing(v.length, 1, c.server.limits);
         dl.push(v, 0, v.length, toLeft);
+        c.modified(2, 0);
+        c.notify(Notify.LIST, toLeft ? "lpush" : "rpush", 2);
+        c.notify(Notify.LIST, fromLeft ? "lpop" : "rpop", 1);
         if (src != dst) {
             removed(c, src);
         } else {
             // popped and pushed the same list: nothing shrank
         }
-        c.server.dirty++;
+        c.modified(1, 1);
         if (c.cmd.fullName.equals("brpoplpush")) {
             Rewrites.rewrite(c, Rewrites.RPOPLPUSH, c.arg(1), c.arg(2));
         } else if (c.cmd.fullName.equals("blmove")) {
@@ -511,7 +527,7 @@ public final class ListCommands {
 
     /** Pops up to count elements from the head (left) or tail and replies {@code [key, [elements]]}. */
     private static void popCount(Client c, Entry e, boolean left, long count) {
-        ListValue l = (ListValue) e.obj;
+        ListValue l = (ListValue) e.value();
         long n = Math.min(count, l.size());
         c.array(2);
         c.bulk(e.key);
@@ -519,11 +535,10 @@ public final class ListCommands {
         for (long i = 0; i < n; i++) {
             l.pop(left, c.bulkSink);
         }
-        c.server.dirty += n;
         // [B]LMPOP propagates as LPOP/RPOP key <popped>, as Redis does
         Rewrites.rewrite(c, left ? Rewrites.LPOP : Rewrites.RPOP, java.util.Arrays.copyOf(e.key, e.klen()),
             Rewrites.num(n));
-        removed(c, e);
+        popped(c, e, left, n);
     }
 
     private static final byte[] LEFT = Rewrites.ascii("left");

@@ -3,6 +3,7 @@ package io.cinnabar.server.internal.type.list;
 import io.cinnabar.quicklist.Quicklist.ElementSink;
 import io.cinnabar.server.internal.config.TypeLimits;
 import io.cinnabar.server.internal.keyspace.TypedValue;
+import io.cinnabar.server.internal.keyspace.RedisSizes;
 
 import io.cinnabar.listpack.Listpack;
 import io.cinnabar.quicklist.Quicklist;
@@ -54,6 +55,34 @@ public final class ListValue implements TypedValue {
             }
         }
         return v;
+    }
+
+    /**
+     * objectComputeSize: a listpack is its allocation; a quicklist samples its first nodes (each a quicklistNode
+     * and its listpack, plain element or LZF block) and scales their average to all nodes. O(samples).
+     */
+    @Override
+    public long memoryUsage(long samples) {
+        if (lp != null) {
+            return RedisSizes.ROBJ + RedisSizes.mallocSize(lp.bytes());
+        }
+        long sampled = 0;
+        long n = 0;
+        QuicklistNode node = ql.head();
+        do {
+            sampled += RedisSizes.QUICKLIST_NODE + nodeAllocation(node);
+            n++;
+            node = node.next();
+        } while (node != null && n < samples);
+        return RedisSizes.ROBJ + RedisSizes.QUICKLIST + RedisSizes.scaled(sampled, n, ql.nodeCount());
+    }
+
+    /** zmalloc_size of a node's entry: the quicklistLZF (4-byte length + block) or the listpack/plain bytes. */
+    private static long nodeAllocation(QuicklistNode node) {
+        if (node.isCompressed()) {
+            return RedisSizes.mallocSize(4L + node.compressedBytes().length);
+        }
+        return RedisSizes.mallocSize(node.size());
     }
 
     public long size() {

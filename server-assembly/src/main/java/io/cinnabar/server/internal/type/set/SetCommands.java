@@ -5,6 +5,7 @@ import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.Rewrites;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Shared;
+import io.cinnabar.server.internal.config.Notify;
 import io.cinnabar.server.internal.config.TypeLimits;
 import io.cinnabar.server.internal.keyspace.Entry;
 import io.cinnabar.server.internal.type.ScanOptions;
@@ -35,14 +36,14 @@ public final class SetCommands {
         t.impl("sismember", c -> {
             Entry sKey = c.server.lookupRead(c, 1);
             if (!TypeCommands.wrongType(c, sKey, Entry.TYPE_SET)) {
-                SetValue s = sKey == null ? null : (SetValue) sKey.obj;
+                SetValue s = sKey == null ? null : (SetValue) sKey.value();
                 c.integer(s != null && s.contains(c.argBuf, c.argOff[2], c.argLen[2]) ? 1 : 0);
             }
         });
         t.impl("smismember", c -> {
             Entry sKey = c.server.lookupRead(c, 1);
             if (!TypeCommands.wrongType(c, sKey, Entry.TYPE_SET)) {
-                SetValue s = sKey == null ? null : (SetValue) sKey.obj;
+                SetValue s = sKey == null ? null : (SetValue) sKey.value();
                 c.array(c.argc - 2);
                 for (int i = 2; i < c.argc; i++) {
                     c.integer(s != null && s.contains(c.argBuf, c.argOff[i], c.argLen[i]) ? 1 : 0);
@@ -52,7 +53,7 @@ public final class SetCommands {
         t.impl("scard", c -> {
             Entry sKey = c.server.lookupRead(c, 1);
             if (!TypeCommands.wrongType(c, sKey, Entry.TYPE_SET)) {
-                SetValue s = sKey == null ? null : (SetValue) sKey.obj;
+                SetValue s = sKey == null ? null : (SetValue) sKey.value();
                 c.integer(s == null ? 0 : s.size());
             }
         });
@@ -73,24 +74,25 @@ public final class SetCommands {
         Entry e = c.server.lookupWrite(c, 1);
         TypeLimits lim = c.server.limits;
         if (e == null) {
-            e = c.server.keyspace.add(c.db, c.arg(1));
-            c.server.keyspace.initAccess(e);
-            e.type = Entry.TYPE_SET;
-            e.obj = SetValue.create(c.argBuf, c.argOff[2], c.argLen[2], c.argc - 2, lim);
-        } else if (e.type != Entry.TYPE_SET) {
+            e = c.server.keyspace.addValue(c.db, c.arg(1), Entry.TYPE_SET,
+                SetValue.create(c.argBuf, c.argOff[2], c.argLen[2], c.argc - 2, lim));
+        } else if (e.type() != Entry.TYPE_SET) {
             c.error(Shared.WRONGTYPE);
             return;
         } else {
-            ((SetValue) e.obj).maybeConvert(c.argc - 2, lim);
+            ((SetValue) e.value()).maybeConvert(c.argc - 2, lim);
         }
-        SetValue s = (SetValue) e.obj;
+        SetValue s = (SetValue) e.value();
         int added = 0;
         for (int i = 2; i < c.argc; i++) {
             if (s.add(c.argBuf, c.argOff[i], c.argLen[i], lim)) {
                 added++;
             }
         }
-        c.server.dirty += added;
+        if (added != 0) {
+            c.modified(1, added);
+            c.notify(Notify.SET, "sadd", 1);
+        }
         c.integer(added);
     }
 
@@ -99,7 +101,7 @@ public final class SetCommands {
         if (TypeCommands.wrongType(c, sKey, Entry.TYPE_SET)) {
             return;
         }
-        SetValue s = sKey == null ? null : (SetValue) sKey.obj;
+        SetValue s = sKey == null ? null : (SetValue) sKey.value();
         if (s == null) {
             c.set(0);
             return;
@@ -121,11 +123,11 @@ public final class SetCommands {
             c.integer(0);
             return;
         }
-        if (src.type != Entry.TYPE_SET || dst != null && dst.type != Entry.TYPE_SET) {
+        if (src.type() != Entry.TYPE_SET || dst != null && dst.type() != Entry.TYPE_SET) {
             c.error(Shared.WRONGTYPE);
             return;
         }
-        SetValue ss = (SetValue) src.obj;
+        SetValue ss = (SetValue) src.value();
         if (src == dst) {
             c.integer(ss.contains(c.argBuf, c.argOff[3], c.argLen[3]) ? 1 : 0);
             return;
@@ -134,19 +136,20 @@ public final class SetCommands {
             c.integer(0);
             return;
         }
+        c.notify(Notify.SET, "srem", 1);
         if (ss.size() == 0) {
             c.server.keyspace.delete(c.db, src);
+            c.notify(Notify.GENERIC, "del", 1);
         }
         TypeLimits lim = c.server.limits;
         if (dst == null) {
-            dst = c.server.keyspace.add(c.db, c.arg(2));
-            c.server.keyspace.initAccess(dst);
-            dst.type = Entry.TYPE_SET;
-            dst.obj = SetValue.create(c.argBuf, c.argOff[3], c.argLen[3], 1, lim);
+            dst = c.server.keyspace.addValue(c.db, c.arg(2), Entry.TYPE_SET,
+                SetValue.create(c.argBuf, c.argOff[3], c.argLen[3], 1, lim));
         }
-        c.server.dirty++;
-        if (((SetValue) dst.obj).add(c.argBuf, c.argOff[3], c.argLen[3], lim)) {
-            c.server.dirty++;
+        c.modified(1, 1);
+        if (((SetValue) dst.value()).add(c.argBuf, c.argOff[3], c.argLen[3], lim)) {
+            c.modified(2, 1);
+            c.notify(Notify.SET, "sadd", 2);
         }
         c.integer(1);
     }
@@ -165,17 +168,19 @@ public final class SetCommands {
             c.nullBulk();
             return;
         }
-        if (e.type != Entry.TYPE_SET) {
+        if (e.type() != Entry.TYPE_SET) {
             c.error(Shared.WRONGTYPE);
             return;
         }
-        SetValue s = (SetValue) e.obj;
+        SetValue s = (SetValue) e.value();
         byte[] m = s.random();
         s.remove(m, 0, m.length);
+        c.notify(Notify.SET, "spop", 1);
         if (s.size() == 0) {
+            c.notify(Notify.GENERIC, "del", 1);
             c.server.keyspace.delete(c.db, e);
         }
-        c.server.dirty++;
+        c.modified(1, 1);
         Rewrites.rewrite(c, Rewrites.SREM, c.arg(1), m);
         c.bulk(m);
     }
@@ -211,7 +216,7 @@ public final class SetCommands {
             c.set(0);
             return;
         }
-        if (e.type != Entry.TYPE_SET) {
+        if (e.type() != Entry.TYPE_SET) {
             c.error(Shared.WRONGTYPE);
             return;
         }
@@ -219,11 +224,12 @@ public final class SetCommands {
             c.set(0);
             return;
         }
-        SetValue s = (SetValue) e.obj;
+        SetValue s = (SetValue) e.value();
         int size = s.size();
         if (s.ht != null && count < size && (size - count) * 5 > count) {
             // Redis's SPOP case 2 on a hashtable: count random members, one at a time, O(count) not O(size)
-            c.server.dirty += count;
+            c.notify(Notify.SET, "spop", 1);
+            c.modified(1, count); // count < size here
             c.set(count);
             List<byte[]> popped = Rewrites.active(c) ? new java.util.ArrayList<>((int) count) : null;
             for (long i = 0; i < count; i++) {
@@ -241,10 +247,12 @@ public final class SetCommands {
             return;
         }
         List<byte[]> all = s.members();
-        c.server.dirty += count;
+        c.notify(Notify.SET, "spop", 1);
+        c.server.keyspace.changes(Math.min(count, size));
         if (count >= size) {
             c.server.keyspace.delete(c.db, e);
-            c.server.dirty++;
+            c.notify(Notify.GENERIC, "del", 1);
+            c.modified(1, 0);
             Rewrites.rewrite(c, Rewrites.DEL, c.arg(1));
             replySet(c, all);
             return;
@@ -264,8 +272,9 @@ public final class SetCommands {
             for (byte[] m : all.subList((int) count, size)) {
                 n.add(m, 0, m.length, lim);
             }
-            e.obj = n;
+            e.setValue(n);
         }
+        c.modified(1, 0);
         propagatePopped(c, popped);
         replySet(c, popped);
     }
@@ -276,19 +285,9 @@ public final class SetCommands {
      * random members until that many distinct ones are found. O(|count|) expected, never O(size).
      */
     private static void randomFromHashtable(Client c, io.cinnabar.dict.Dict<Boolean> ht, long l) {
-        if (l < 0) {
-            c.array(-l);
-            for (long i = 0; i < -l; i++) {
-                c.bulk(ht.fairRandomEntry().key());
-            }
-            return;
-        }
+        c.array(Math.abs(l));
         // a member's key array is unique to it: identity is equality
-        java.util.Set<byte[]> picked = TypeCommands.distinctRandom(() -> ht.fairRandomEntry().key(), l);
-        c.array(l);
-        for (byte[] m : picked) {
-            c.bulk(m);
-        }
+        TypeCommands.sampleDrawn(l, () -> ht.fairRandomEntry().key(), c::bulk);
     }
 
     /** Moves n distinct random elements to the front of l (partial Fisher-Yates). */
@@ -317,7 +316,7 @@ public final class SetCommands {
             if (TypeCommands.wrongType(c, sKey, Entry.TYPE_SET)) {
                 return;
             }
-            SetValue s = sKey == null ? null : (SetValue) sKey.obj;
+            SetValue s = sKey == null ? null : (SetValue) sKey.value();
             if (s == null || l == 0) {
                 c.array(0);
                 return;
@@ -328,29 +327,15 @@ public final class SetCommands {
                 return;
             }
             List<byte[]> all = s.members();
-            if (l < 0) {
-                ThreadLocalRandom r = ThreadLocalRandom.current();
-                c.array(-l);
-                for (long i = 0; i < -l; i++) {
-                    c.bulk(all.get(r.nextInt(size)));
-                }
-                return;
-            }
-            int n = (int) Math.min(l, size);
-            if (n < size) {
-                shuffleHead(all, n);
-            }
-            c.array(n);
-            for (int i = 0; i < n; i++) {
-                c.bulk(all.get(i));
-            }
+            c.array(TypeCommands.sampleSize(l, size));
+            TypeCommands.sampleIndices(l, size, false, k -> c.bulk(all.get(k)));
             return;
         }
         Entry sKey = c.server.lookupRead(c, 1);
         if (TypeCommands.wrongType(c, sKey, Entry.TYPE_SET)) {
             return;
         }
-        SetValue s = sKey == null ? null : (SetValue) sKey.obj;
+        SetValue s = sKey == null ? null : (SetValue) sKey.value();
         if (s == null) {
             c.nullBulk();
             return;
@@ -366,11 +351,11 @@ public final class SetCommands {
             if (e == null) {
                 continue;
             }
-            if (e.type != Entry.TYPE_SET) {
+            if (e.type() != Entry.TYPE_SET) {
                 c.error(Shared.WRONGTYPE);
                 return null;
             }
-            sets[j - from] = (SetValue) e.obj;
+            sets[j - from] = (SetValue) e.value();
         }
         return sets;
     }
@@ -405,21 +390,20 @@ public final class SetCommands {
         if (cardOnly) {
             c.integer(result.size());
         } else if (dstArg >= 0) {
-            store(c, dstArg, result);
+            store(c, dstArg, result, "sinterstore");
         } else {
             replySet(c, result);
         }
     }
 
     /** Replaces the key at dstArg with a set of the given members (created as Redis does: intset first). */
-    private static void store(Client c, int dstArg, List<byte[]> members) {
+    private static void store(Client c, int dstArg, List<byte[]> members, String event) {
         Entry old = c.server.lookupWrite(c, dstArg);
-        if (old != null) {
-            c.server.keyspace.delete(c.db, old);
-        }
         if (members.isEmpty()) {
             if (old != null) {
-                c.server.dirty++;
+                c.server.keyspace.delete(c.db, old);
+                c.modified(dstArg, 1);
+                c.notify(Notify.GENERIC, "del", dstArg);
             }
             c.integer(0);
             return;
@@ -429,12 +413,10 @@ public final class SetCommands {
         for (byte[] m : members) {
             s.add(m, 0, m.length, lim);
         }
-        Entry e = c.server.keyspace.add(c.db, c.arg(dstArg));
-        c.server.keyspace.initAccess(e);
-        e.type = Entry.TYPE_SET;
-        e.obj = s;
-        c.server.dirty++;
+        Entry e = c.server.keyspace.replaceValue(c.db, old, c.arg(dstArg), Entry.TYPE_SET, s);
+        c.modified(dstArg, 1);
         c.integer(s.size());
+        c.notify(Notify.SET, event, dstArg);
     }
 
     static void unionDiff(Client c, int from, int dstArg, int op) {
@@ -472,7 +454,7 @@ public final class SetCommands {
             }
         }
         if (dstArg >= 0) {
-            store(c, dstArg, result);
+            store(c, dstArg, result, op == UNION ? "sunionstore" : "sdiffstore");
         } else {
             replySet(c, result);
         }
@@ -514,7 +496,7 @@ public final class SetCommands {
         if (TypeCommands.wrongType(c, sKey, Entry.TYPE_SET)) {
             return;
         }
-        SetValue s = sKey == null ? null : (SetValue) sKey.obj;
+        SetValue s = sKey == null ? null : (SetValue) sKey.value();
         if (s == null) {
             ScanOptions.emptyScan(c);
             return;

@@ -3,6 +3,8 @@ package io.cinnabar.server.internal.type.set;
 import io.cinnabar.sds.Numbers;
 import io.cinnabar.server.internal.config.TypeLimits;
 import io.cinnabar.server.internal.keyspace.TypedValue;
+import io.cinnabar.dict.DictIterator;
+import io.cinnabar.server.internal.keyspace.RedisSizes;
 import io.cinnabar.server.internal.type.Members;
 
 import io.cinnabar.dict.Dict;
@@ -81,6 +83,33 @@ public final class SetValue implements TypedValue, Members {
             ht.forEach(e -> s.ht.put(e.key(), Boolean.TRUE));
         }
         return s;
+    }
+
+    /**
+     * objectComputeSize: intset and listpack are their allocation; a hashtable is the dict, its bucket array and
+     * the first {@code samples} members (dictEntry + sds) scaled to all. O(samples).
+     */
+    @Override
+    public long memoryUsage(long samples) {
+        if (is != null) {
+            return RedisSizes.ROBJ + RedisSizes.mallocSize(is.blobLength());
+        }
+        if (lp != null) {
+            return RedisSizes.ROBJ + RedisSizes.mallocSize(lp.bytes());
+        }
+        long sampled = 0;
+        long n = 0;
+        DictIterator<Boolean> it = ht.iterator();
+        try {
+            for (DictEntry<Boolean> e = it.next(); e != null && n < samples; e = it.next()) {
+                sampled += RedisSizes.DICT_ENTRY + RedisSizes.sdsSize(e.key().length);
+                n++;
+            }
+        } finally {
+            it.close();
+        }
+        return RedisSizes.ROBJ + RedisSizes.DICT + RedisSizes.DICT_SLOT * ht.buckets()
+            + RedisSizes.scaled(sampled, n, ht.size());
     }
 
     public int size() {

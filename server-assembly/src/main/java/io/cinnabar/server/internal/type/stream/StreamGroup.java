@@ -3,6 +3,7 @@ package io.cinnabar.server.internal.type.stream;
 import io.cinnabar.rax.Rax;
 import io.cinnabar.rax.RaxIterator;
 import io.cinnabar.rax.RaxSeek;
+import io.cinnabar.server.internal.keyspace.RedisSizes;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +33,22 @@ public final class StreamGroup {
         this.name = name;
         this.lastId = lastId;
         this.entriesRead = entriesRead;
+    }
+
+    /**
+     * This group's part of objectComputeSize: the streamCG, its PEL rax and NACKs, and per consumer the struct, the
+     * name's bytes and its PEL rax (NACKs are shared with the group PEL). O(consumers + PEL rax nodes).
+     */
+    long memoryUsage() {
+        long size = RedisSizes.STREAM_CG + RedisSizes.streamRaxSize(pel.size(), pel.nodeCount())
+            + RedisSizes.STREAM_NACK * pel.size();
+        RaxIterator<StreamConsumer> ci = consumers.iterator();
+        ci.seekFirst();
+        while (ci.next()) {
+            StreamConsumer c = ci.value();
+            size += RedisSizes.STREAM_CONSUMER + c.name.length + RedisSizes.streamRaxSize(c.pel.size(), c.pel.nodeCount());
+        }
+        return size;
     }
 
     public byte[] name() {

@@ -5,6 +5,7 @@ import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.Rewrites;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Shared;
+import io.cinnabar.server.internal.config.Notify;
 import io.cinnabar.server.internal.keyspace.Entry;
 import io.cinnabar.server.internal.type.TypeCommands;
 
@@ -35,6 +36,28 @@ public final class StreamGroupCommands {
         t.impl("xinfo|stream", c -> xinfo(c, "stream"));
         t.impl("xinfo|groups", c -> xinfo(c, "groups"));
         t.impl("xinfo|consumers", c -> xinfo(c, "consumers"));
+        t.impl("xinfo|help", c -> c.help("XINFO", new String[] {
+            "CONSUMERS <key> <groupname>",
+            "    Show consumers of <groupname>.",
+            "GROUPS <key>",
+            "    Show the stream consumer groups.",
+            "STREAM <key> [FULL [COUNT <count>]",
+            "    Show information about the stream."}));
+        t.impl("xgroup|help", c -> c.help("XGROUP", new String[] {
+            "CREATE <key> <groupname> <id|$> [option]",
+            "    Create a new consumer group. Options are:",
+            "    * MKSTREAM",
+            "      Create the empty stream if it does not exist.",
+            "    * ENTRIESREAD entries_read",
+            "      Set the group's entries_read counter (internal use).",
+            "CREATECONSUMER <key> <groupname> <consumer>",
+            "    Create a new consumer in the specified group.",
+            "DELCONSUMER <key> <groupname> <consumer>",
+            "    Remove the specified consumer.",
+            "DESTROY <key> <groupname>",
+            "    Remove the specified group.",
+            "SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]",
+            "    Set the current group ID and entries_read counter."}));
         t.impl("xautoclaim", StreamGroupCommands::xautoclaim);
         t.impl("xread", c -> g.xread(c, false));
         t.impl("xreadgroup", c -> g.xread(c, true));
@@ -124,8 +147,9 @@ public final class StreamGroupCommands {
                     ne.obj = s;
                 }
                 if (s.createGroup(groupName, id, entriesRead) != null) {
-                    c.server.dirty++;
                     c.ok();
+                    c.modified(2, 1);
+                    c.notify(Notify.STREAM, "xgroup-create", 2);
                 } else {
                     c.error("BUSYGROUP Consumer Group name already exists");
                 }
@@ -147,12 +171,14 @@ public final class StreamGroupCommands {
                     }
                 }
                 g.setLastId(id, entriesRead);
-                c.server.dirty++;
                 c.ok();
+                c.modified(2, 1);
+                c.notify(Notify.STREAM, "xgroup-setid", 2);
             }
             case "destroy" -> {
                 if (g != null && s.destroyGroup(groupName)) {
-                    c.server.dirty++;
+                    c.modified(2, 1); // also wakes blocked XREADGROUP clients, which run again: NOGROUP (7.2)
+                    c.notify(Notify.STREAM, "xgroup-destroy", 2);
                     c.integer(1);
                 } else {
                     c.integer(0);
@@ -161,14 +187,16 @@ public final class StreamGroupCommands {
             case "createconsumer" -> {
                 StreamConsumer created = g.createConsumer(c.arg(4), now);
                 if (created != null) {
-                    c.server.dirty++;
+                    c.modified(2, 1);
+                    c.notify(Notify.STREAM, "xgroup-createconsumer", 2);
                 }
                 c.integer(created != null ? 1 : 0);
             }
             default -> { // delconsumer
                 long pending = g.deleteConsumer(c.arg(4));
                 if (pending >= 0) {
-                    c.server.dirty++;
+                    c.modified(2, 1);
+                    c.notify(Notify.STREAM, "xgroup-delconsumer", 2);
                 }
                 c.integer(Math.max(pending, 0));
             }
@@ -197,9 +225,9 @@ public final class StreamGroupCommands {
         for (StreamId id : ids) {
             if (g.ack(id)) {
                 acked++;
-                c.server.dirty++;
             }
         }
+        c.server.keyspace.changes(acked); // Redis does not signal the key for XACK
         c.integer(acked);
     }
 
@@ -296,7 +324,7 @@ public final class StreamGroupCommands {
      * (a null array). As Redis does, each {@code $} is first replaced by the id it stood for, so that the command
      * run again reads what was added after it blocked; a command run again keeps its first deadline.
      */
-    private void block(Client c, int streamsArg, int streamsCount, StreamId[] ids, long timeoutMs) {
+    private void block(Client c, int streamsArg, int streamsCount, StreamId[] ids, long timeoutMs, boolean group) {
         byte[][] argv = new byte[c.argc][];
         for (int i = 0; i < c.argc; i++) {
             int idx = i - streamsArg - streamsCount;
@@ -320,7 +348,8 @@ public final class StreamGroupCommands {
         if (deadline < 0) {
             deadline = Long.MAX_VALUE;
         }
-        blocking.block(c, streamsArg, streamsArg + streamsCount, BlockingKeys.STREAM, deadline);
+        // XREADGROUP also wakes when its key is deleted, replaced or loses the group (Redis 7.2's unblock_on_nokey)
+        blocking.block(c, streamsArg, streamsArg + streamsCount, BlockingKeys.STREAM, deadline, group);
     }
 
     /** The group of argument 2 in the stream of argument 1; null after a WRONGTYPE or NOGROUP reply. */
@@ -412,11 +441,14 @@ public final class StreamGroupCommands {
                 return;
             }
         }
-        StreamConsumer consumer = g.lookupOrCreateConsumer(c.arg(3), now); // 7.2: created even if nothing is claimed
+        StreamConsumer consumer = consumer(c, g, 3, 1, now); // 7.2: created even if nothing is claimed
+        StreamId lastBefore = g.lastId();
         StreamValue.ClaimResult r = s.claim(g, consumer, minIdle, ids, deliveryTime, retryCount, force, justId,
             lastId, now);
         replyClaimed(c, s, r.claimed(), justId);
-        c.server.dirty++;
+        // as Redis: one change per claimed entry and per dropped PEL entry, else one if LASTID moved the group
+        long changes = r.claimed().size() + r.deleted().size();
+        c.server.keyspace.changes(changes == 0 && !g.lastId().equals(lastBefore) ? 1 : changes);
         if (Rewrites.active(c)) {
             for (StreamId id : r.claimed()) {
                 propagateClaim(c, g, consumer, id, g.lastId());
@@ -508,7 +540,7 @@ public final class StreamGroupCommands {
             }
         }
         long now = c.server.keyspace.cmdTimeMs;
-        StreamConsumer consumer = g.lookupOrCreateConsumer(c.arg(3), now);
+        StreamConsumer consumer = consumer(c, g, 3, 1, now);
         StreamValue.ClaimResult r = s.autoClaim(g, consumer, minIdle, start, count, justId, now);
         c.array(3);
         c.bulk(r.next().toBytes());
@@ -517,13 +549,26 @@ public final class StreamGroupCommands {
         for (StreamId id : r.deleted()) {
             c.bulk(id.toBytes());
         }
-        c.server.dirty++;
+        c.server.keyspace.changes(r.claimed().size() + r.deleted().size()); // Redis does not signal the key
         if (Rewrites.active(c)) {
             for (StreamId id : r.claimed()) {
                 propagateClaim(c, g, consumer, id, g.lastId());
             }
             Rewrites.prevent(c);
         }
+    }
+
+    /**
+     * The consumer named by argument nameArg in g (stream key at keyArg), created if absent as Redis's
+     * streamCreateConsumer does: one change and an xgroup-createconsumer event.
+     */
+    private static StreamConsumer consumer(Client c, StreamGroup g, int nameArg, int keyArg, long now) {
+        byte[] name = c.arg(nameArg);
+        if (g.consumer(name) == null) {
+            c.notify(Notify.STREAM, "xgroup-createconsumer", keyArg);
+            c.server.keyspace.changes(1);
+        }
+        return g.lookupOrCreateConsumer(name, now);
     }
 
     /** The first or last live entry as XINFO STREAM replies it, or a null. */
@@ -891,7 +936,7 @@ public final class StreamGroupCommands {
                 } else if (s.length() > 0 && s.edgeId(false).compareTo(groups[i].lastId()) > 0) {
                     serve[i] = true;
                 }
-                consumers[i] = groups[i].lookupOrCreateConsumer(c.arg(groupArg + 1), now);
+                consumers[i] = consumer(c, groups[i], groupArg + 1, streamsArg + i, now);
             } else if (s.length() > 0 && s.edgeId(false).compareTo(ids[i]) > 0) {
                 serve[i] = true;
             }
@@ -899,9 +944,14 @@ public final class StreamGroupCommands {
                 served++;
             }
         }
+        if (group) {
+            // as Redis's xreadCommand: XREADGROUP itself never propagates, even when it only created a consumer;
+            // its deliveries go as XCLAIMs (below)
+            Rewrites.prevent(c);
+        }
         if (served == 0) {
             if (timeout != -1) {
-                block(c, streamsArg, streamsCount, ids, timeout);
+                block(c, streamsArg, streamsCount, ids, timeout, group);
                 return;
             }
             c.nullArray();
@@ -923,11 +973,10 @@ public final class StreamGroupCommands {
             StreamValue s = values[i];
             if (!group) {
                 StreamId start = ids[i].increment();
-                List<StreamValue.Entry> list = start == null ? List.of()
-                    : s.range(start, StreamId.MAX, false, count);
-                c.array(list.size());
-                for (StreamValue.Entry en : list) {
-                    StreamCommands.replyEntry(c, en);
+                if (start == null) {
+                    c.array(0);
+                } else {
+                    StreamCommands.replyRange(c, s, start, StreamId.MAX, false, count);
                 }
                 continue;
             }
@@ -964,10 +1013,7 @@ public final class StreamGroupCommands {
                     c.bulk(b);
                 }
             }
-            c.server.dirty++;
-        }
-        if (group) {
-            Rewrites.prevent(c); // XREADGROUP itself never propagates: its deliveries went as XCLAIMs above
+            c.modified(streamsArg + i, 1);
         }
     }
 }

@@ -4,6 +4,7 @@ import io.cinnabar.listpack.Listpack;
 import io.cinnabar.rax.Rax;
 import io.cinnabar.rax.RaxIterator;
 import io.cinnabar.rax.RaxSeek;
+import io.cinnabar.server.internal.keyspace.RedisSizes;
 import io.cinnabar.server.internal.keyspace.TypedValue;
 
 import java.nio.charset.StandardCharsets;
@@ -46,6 +47,12 @@ public final class StreamValue implements TypedValue {
     StreamId maxDeletedEntryId = StreamId.MIN;
     long entriesAdded;
     Rax<StreamGroup> groups;
+    /**
+     * The node XADD opened last in this process, which Redis allocates with lpNew(preallocation) and shrinks to fit
+     * only when the next node opens; null for nodes loaded or copied (allocated exactly). For MEMORY USAGE.
+     */
+    private Listpack openNode;
+    private long openNodeAlloc;
 
     public StreamValue() {
     }
@@ -111,23 +118,45 @@ public final class StreamValue implements TypedValue {
         return rax.nodeCount();
     }
 
-    /** An estimate of the bytes the stream takes (listpacks, rax, groups), for MEMORY USAGE and maxmemory. */
-    public long estimatedBytes() {
-        long bytes = 64 + rax.estimatedBytes();
+    /**
+     * objectComputeSize for a stream: the stream struct, the rax by Redis's formula (streamRadixTreeMemoryUsage),
+     * the listpacks by their allocated size (the first {@code samples} nodes averaged over all but the last, plus
+     * the last, which Redis preallocates), and per group the streamCG, its PEL rax and NACKs, and per consumer its
+     * struct, name and PEL rax. O(samples + rax nodes of the PELs).
+     */
+    @Override
+    public long memoryUsage(long samples) {
+        long size = RedisSizes.ROBJ + RedisSizes.STREAM + RedisSizes.streamRaxSize(rax.size(), rax.nodeCount());
+        long lpsize = 0;
+        long n = 0;
         RaxIterator<Listpack> it = rax.iterator();
         it.seekFirst();
-        while (it.next()) {
-            bytes += 16 + it.value().array().length;
+        while (n < samples && it.next()) {
+            lpsize += allocation(it.value());
+            n++;
+        }
+        if (rax.size() <= n) {
+            size += lpsize;
+        } else {
+            size += lpsize / n * (rax.size() - 1);
+            it.seekLast();
+            it.next();
+            size += allocation(it.value());
         }
         if (groups != null) {
             RaxIterator<StreamGroup> gi = groups.iterator();
             gi.seekFirst();
             while (gi.next()) {
-                StreamGroup g = gi.value();
-                bytes += 64 + g.name.length + g.pel.estimatedBytes() + g.pel.size() * 40 + g.consumers.estimatedBytes();
+                size += gi.value().memoryUsage();
             }
         }
-        return bytes;
+        return size;
+    }
+
+    /** zmalloc_size of a node's listpack: its bytes, or the preallocation of the node XADD opened last. */
+    private long allocation(Listpack lp) {
+        long bytes = RedisSizes.mallocSize(lp.bytes());
+        return lp == openNode ? Math.max(bytes, openNodeAlloc) : bytes;
     }
 
     /**
@@ -254,6 +283,10 @@ public final class StreamValue implements TypedValue {
             masterMs = id.ms();
             masterSeq = id.seq();
             lp = new Listpack();
+            openNode = lp;
+            long prealloc = nodeMaxBytes > 0 && nodeMaxBytes < RedisSizes.STREAM_LISTPACK_PREALLOC
+                ? nodeMaxBytes : RedisSizes.STREAM_LISTPACK_PREALLOC;
+            openNodeAlloc = RedisSizes.mallocSize(Math.max(prealloc, 7));
             lp.appendLong(1);
             lp.appendLong(0);
             lp.appendLong(pairs);

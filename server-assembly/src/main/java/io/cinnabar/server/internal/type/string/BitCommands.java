@@ -4,6 +4,7 @@ import io.cinnabar.sds.Numbers;
 import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Shared;
+import io.cinnabar.server.internal.config.Notify;
 import io.cinnabar.server.internal.keyspace.Entry;
 
 /**
@@ -108,9 +109,10 @@ public final class BitCommands {
         int byteIdx = (int) (off >> 3);
         int bit = 7 - (int) (off & 7);
         int old = (e.val[byteIdx] >> bit) & 1;
-        e.val[byteIdx] = (byte) (e.val[byteIdx] & ~(1 << bit) | on << bit);
-        if (lenBefore != e.strlen() || old != on) {
-            c.server.dirty++; // as Redis: created, grown, or the bit changed (otherwise nothing propagates)
+        if (lenBefore != e.strlen() || old != on) { // as Redis: created, grown or the bit changed
+            e.val[byteIdx] = (byte) (e.val[byteIdx] & ~(1 << bit) | on << bit);
+            c.modified(1, 1);
+            c.notify(Notify.STRING, "setbit", 1);
         }
         c.integer(old);
     }
@@ -382,8 +384,12 @@ public final class BitCommands {
             d.val = res;
             d.enc = Entry.ENC_RAW;
             d.num = maxlen;
+            c.modified(2, 1);
+            c.notify(Notify.STRING, "set", 2);
+        } else if (dst != null) {
+            c.modified(2, 1);
+            c.notify(Notify.GENERIC, "del", 2);
         }
-        c.server.dirty++;
         c.integer(maxlen);
     }
 
@@ -498,6 +504,7 @@ public final class BitCommands {
             }
         }
         c.array(ops.size());
+        long changes = 0;
         for (Op op : ops) {
             byte[] b = e == null ? new byte[0] : bytes(e);
             int len = e == null ? 0 : e.strlen();
@@ -523,8 +530,12 @@ public final class BitCommands {
                 continue;
             }
             write(e.val, op.offset, op.bits, target);
-            c.server.dirty++;
+            changes++;
             c.integer(op.kind == SET ? cur : target);
+        }
+        if (changes != 0) {
+            c.modified(1, changes);
+            c.notify(Notify.STRING, "setbit", 1);
         }
     }
 

@@ -6,6 +6,7 @@ import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Rewrites;
 import io.cinnabar.server.internal.command.Server;
 import io.cinnabar.server.internal.command.Shared;
+import io.cinnabar.server.internal.config.Notify;
 import io.cinnabar.server.internal.keyspace.Entry;
 
 import io.cinnabar.sds.LongDouble;
@@ -183,7 +184,11 @@ public final class StringCommands {
         if (at != -1) {
             c.server.keyspace.setExpire(c.db, e, at);
         }
-        s.dirty++;
+        c.modified(keyArg, 1);
+        c.notify(Notify.STRING, "set", keyArg);
+        if (at != -1) {
+            c.notify(Notify.GENERIC, "expire", keyArg);
+        }
         if (Rewrites.active(c)) {
             if (at != -1 && (flags & PXAT) == 0) {
                 // as Redis 7.2: a relative (or seconds) expire propagates as SET key value PXAT ms
@@ -217,7 +222,8 @@ public final class StringCommands {
         c.server.keyspace.initAccess(e);
         e.type = Entry.TYPE_STRING;
         e.setString(c.argBuf, c.argOff[2], c.argLen[2], c.ctx.tmp);
-        c.server.dirty++;
+        c.modified(1, 1);
+        c.notify(Notify.STRING, "set", 1);
         c.integer(1);
     }
 
@@ -247,15 +253,18 @@ public final class StringCommands {
             if ((flags & (PXAT | EXAT)) != 0 && c.ctx.optExpireAt <= c.server.keyspace.cmdTimeMs
                     && !c.server.keyspace.loading) {
                 c.server.keyspace.delete(c.db, e);
+                c.notify(Notify.GENERIC, "del", 1);
                 Rewrites.rewrite(c, Rewrites.DEL, c.arg(1));
             } else {
                 c.server.keyspace.setExpire(c.db, e, c.ctx.optExpireAt);
+                c.notify(Notify.GENERIC, "expire", 1);
                 Rewrites.rewrite(c, Rewrites.PEXPIREAT, c.arg(1), Rewrites.num(c.ctx.optExpireAt));
             }
-            c.server.dirty++;
+            c.modified(1, 1);
         } else if ((flags & PERSIST) != 0 && e.volIdx >= 0) {
             c.server.keyspace.removeExpire(c.db, e);
-            c.server.dirty++;
+            c.notify(Notify.GENERIC, "persist", 1);
+            c.modified(1, 1);
             Rewrites.rewrite(c, Rewrites.PERSIST, c.arg(1));
         }
     }
@@ -271,7 +280,8 @@ public final class StringCommands {
         }
         c.bulkEntry(e);
         c.server.keyspace.delete(c.db, e);
-        c.server.dirty++;
+        c.modified(1, 1);
+        c.notify(Notify.GENERIC, "del", 1);
         Rewrites.rewrite(c, Rewrites.DEL, c.arg(1));
     }
 
@@ -290,7 +300,8 @@ public final class StringCommands {
         }
         e.type = Entry.TYPE_STRING;
         e.setString(c.argBuf, c.argOff[2], c.argLen[2], c.ctx.tmp);
-        c.server.dirty++;
+        c.modified(1, 1);
+        c.notify(Notify.STRING, "set", 1);
         Rewrites.rewrite(c, Rewrites.SET, c.arg(1), c.arg(2));
     }
 
@@ -329,7 +340,8 @@ public final class StringCommands {
             }
             e.type = Entry.TYPE_STRING;
             e.setString(c.argBuf, c.argOff[i + 1], c.argLen[i + 1], c.ctx.tmp);
-            c.server.dirty++;
+            c.modified(i, 1);
+            c.notify(Notify.STRING, "set", i);
         }
         if (nx) {
             c.integer(1);
@@ -353,7 +365,8 @@ public final class StringCommands {
             c.server.keyspace.initAccess(e);
             e.type = Entry.TYPE_STRING;
             e.setString(c.argBuf, c.argOff[2], c.argLen[2], c.ctx.tmp);
-            c.server.dirty++;
+            c.modified(1, 1);
+            c.notify(Notify.STRING, "append", 1);
             c.integer(c.argLen[2]);
             return;
         }
@@ -368,7 +381,8 @@ public final class StringCommands {
         e.makeRawWithRoom(len + add);
         System.arraycopy(c.argBuf, c.argOff[2], e.val, len, add);
         e.num = len + add;
-        c.server.dirty++;
+        c.modified(1, 1);
+        c.notify(Notify.STRING, "append", 1);
         c.integer(e.num);
     }
 
@@ -453,7 +467,8 @@ public final class StringCommands {
             e.enc = Entry.ENC_RAW;
             e.num = offset + vlen;
             System.arraycopy(c.argBuf, c.argOff[3], e.val, (int) offset, vlen);
-            c.server.dirty++;
+            c.modified(1, 1);
+            c.notify(Notify.STRING, "setrange", 1);
             c.integer(e.num);
             return;
         }
@@ -475,7 +490,8 @@ public final class StringCommands {
         }
         System.arraycopy(c.argBuf, c.argOff[3], e.val, (int) offset, vlen);
         e.num = newLen;
-        c.server.dirty++;
+        c.modified(1, 1);
+        c.notify(Notify.STRING, "setrange", 1);
         c.integer(newLen);
     }
 
@@ -516,7 +532,8 @@ public final class StringCommands {
             e.type = Entry.TYPE_STRING;
         }
         e.setInt(value);
-        c.server.dirty++;
+        c.modified(1, 1);
+        c.notify(Notify.STRING, "incrby", 1);
         c.integer(value);
     }
 
@@ -568,7 +585,8 @@ public final class StringCommands {
             e.type = Entry.TYPE_STRING;
         }
         e.setStringNoInt(text, 0, text.length);
-        c.server.dirty++;
+        c.modified(1, 1);
+        c.notify(Notify.STRING, "incrbyfloat", 1);
         Rewrites.rewrite(c, Rewrites.SET, c.arg(1), text, Rewrites.KEEPTTL);
         c.bulk(text);
     }

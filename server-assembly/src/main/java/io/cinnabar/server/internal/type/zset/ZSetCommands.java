@@ -4,6 +4,8 @@ import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.Rewrites;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Shared;
+import io.cinnabar.server.internal.config.Notify;
+import io.cinnabar.server.internal.keyspace.Db;
 import io.cinnabar.server.internal.config.TypeLimits;
 import io.cinnabar.server.internal.keyspace.Entry;
 import io.cinnabar.server.internal.type.MpopArgs;
@@ -44,7 +46,7 @@ public final class ZSetCommands {
             if (TypeCommands.wrongType(c, zKey, Entry.TYPE_ZSET)) {
                 return;
             }
-            ZSetValue z = zKey == null ? null : (ZSetValue) zKey.obj;
+            ZSetValue z = zKey == null ? null : (ZSetValue) zKey.value();
             double s = z == null ? Double.NaN : z.score(c.argBuf, c.argOff[2], c.argLen[2]);
             if (Double.isNaN(s)) {
                 c.nullBulk();
@@ -57,7 +59,7 @@ public final class ZSetCommands {
             if (TypeCommands.wrongType(c, zKey, Entry.TYPE_ZSET)) {
                 return;
             }
-            ZSetValue z = zKey == null ? null : (ZSetValue) zKey.obj;
+            ZSetValue z = zKey == null ? null : (ZSetValue) zKey.value();
             c.array(c.argc - 2);
             for (int i = 2; i < c.argc; i++) {
                 double s = z == null ? Double.NaN : z.score(c.argBuf, c.argOff[i], c.argLen[i]);
@@ -71,7 +73,7 @@ public final class ZSetCommands {
         t.impl("zcard", c -> {
             Entry zKey = c.server.lookupRead(c, 1);
             if (!TypeCommands.wrongType(c, zKey, Entry.TYPE_ZSET)) {
-                ZSetValue z = zKey == null ? null : (ZSetValue) zKey.obj;
+                ZSetValue z = zKey == null ? null : (ZSetValue) zKey.value();
                 c.integer(z == null ? 0 : z.size());
             }
         });
@@ -188,7 +190,7 @@ public final class ZSetCommands {
         Entry e = c.server.lookupWrite(c, 1);
         TypeLimits lim = c.server.limits;
         boolean incr = (flags & INCR) != 0;
-        if (e != null && e.type != Entry.TYPE_ZSET) {
+        if (e != null && e.type() != Entry.TYPE_ZSET) {
             c.error(Shared.WRONGTYPE);
             return;
         }
@@ -201,14 +203,11 @@ public final class ZSetCommands {
                 }
                 return;
             }
-            e = c.server.keyspace.add(c.db, c.arg(1));
-            c.server.keyspace.initAccess(e);
-            e.type = Entry.TYPE_ZSET;
-            e.obj = ZSetValue.create(n, maxLen, lim);
+            e = c.server.keyspace.addValue(c.db, c.arg(1), Entry.TYPE_ZSET, ZSetValue.create(n, maxLen, lim));
         } else {
-            ((ZSetValue) e.obj).maybeConvert(n, lim);
+            ((ZSetValue) e.value()).maybeConvert(n, lim);
         }
-        ZSetValue z = (ZSetValue) e.obj;
+        ZSetValue z = (ZSetValue) e.value();
         long added = 0;
         long updated = 0;
         long processed = 0;
@@ -246,7 +245,10 @@ public final class ZSetCommands {
             }
         }
         dropIfEmpty(c, e);
-        c.server.dirty += added + updated;
+        if (added + updated != 0) {
+            c.modified(1, added + updated);
+            c.notify(Notify.ZSET, incr ? "zincr" : "zadd", 1);
+        }
         if (incr) {
             if (processed > 0) {
                 c.dbl(result);
@@ -259,7 +261,7 @@ public final class ZSetCommands {
     }
 
     private static void dropIfEmpty(Client c, Entry e) {
-        if (((ZSetValue) e.obj).size() == 0) {
+        if (((ZSetValue) e.value()).size() == 0) {
             c.server.keyspace.delete(c.db, e);
         }
     }
@@ -284,7 +286,7 @@ public final class ZSetCommands {
         if (TypeCommands.wrongType(c, zKey, Entry.TYPE_ZSET)) {
             return;
         }
-        ZSetValue z = zKey == null ? null : (ZSetValue) zKey.obj;
+        ZSetValue z = zKey == null ? null : (ZSetValue) zKey.value();
         if (z == null) {
             c.integer(0);
             return;
@@ -335,7 +337,7 @@ public final class ZSetCommands {
         if (TypeCommands.wrongType(c, zKey, Entry.TYPE_ZSET)) {
             return;
         }
-        ZSetValue z = zKey == null ? null : (ZSetValue) zKey.obj;
+        ZSetValue z = zKey == null ? null : (ZSetValue) zKey.value();
         long r = z == null ? -1 : z.rank(c.argBuf, c.argOff[2], c.argLen[2]);
         if (r < 0) {
             if (withScore) {
@@ -514,7 +516,7 @@ public final class ZSetCommands {
         if (TypeCommands.wrongType(c, zKey, Entry.TYPE_ZSET)) {
             return;
         }
-        ZSetValue z = zKey == null ? null : (ZSetValue) zKey.obj;
+        ZSetValue z = zKey == null ? null : (ZSetValue) zKey.value();
         Sel sel = z == null ? null : select(z, type, rankArgs, sr, lr, rev, offset, limit);
         if (store) {
             List<byte[]> ms = new ArrayList<>();
@@ -525,7 +527,7 @@ public final class ZSetCommands {
                     ss.add(s);
                 });
             }
-            storeResult(c, dstArg, ms, ss);
+            storeResult(c, dstArg, ms, ss, "zrangestore", false);
             return;
         }
         if (sel == null) {
@@ -549,14 +551,20 @@ public final class ZSetCommands {
         });
     }
 
-    /** Replaces the key at dstArg with a sorted set of the members and scores (deleted when empty). */
-    public static void storeResult(Client c, int dstArg, List<byte[]> ms, List<Double> ss) {
+    /**
+     * Replaces the key at dstArg with a sorted set of the members and scores (deleted when empty), emitting
+     * event on success ("del" for a deleted destination); one change, or one per member with perMember
+     * (GEORADIUS STORE, GEOSEARCHSTORE).
+     */
+    public static void storeResult(Client c, int dstArg, List<byte[]> ms, List<Double> ss, String event,
+            boolean perMember) {
         Entry old = c.server.lookupWrite(c, dstArg);
-        if (old != null) {
-            c.server.keyspace.delete(c.db, old);
-            c.server.dirty++;
-        }
         if (ms.isEmpty()) {
+            if (old != null) {
+                c.server.keyspace.delete(c.db, old);
+                c.modified(dstArg, 1);
+                c.notify(Notify.GENERIC, "del", dstArg);
+            }
             c.integer(0);
             return;
         }
@@ -568,12 +576,10 @@ public final class ZSetCommands {
             z.put(m, 0, m.length, ss.get(i), cur, lim);
         }
         z.toListpackIfFits(lim);
-        Entry e = c.server.keyspace.add(c.db, c.arg(dstArg));
-        c.server.keyspace.initAccess(e);
-        e.type = Entry.TYPE_ZSET;
-        e.obj = z;
-        c.server.dirty++;
+        Entry e = c.server.keyspace.replaceValue(c.db, old, c.arg(dstArg), Entry.TYPE_ZSET, z);
+        c.modified(dstArg, perMember ? ms.size() : 1);
         c.integer(z.size());
+        c.notify(Notify.ZSET, event, dstArg);
     }
 
     // ------------------------------------------------------------------ removal
@@ -607,31 +613,38 @@ public final class ZSetCommands {
             c.integer(0);
             return;
         }
-        if (e.type != Entry.TYPE_ZSET) {
+        if (e.type() != Entry.TYPE_ZSET) {
             c.error(Shared.WRONGTYPE);
             return;
         }
-        ZSetValue z = (ZSetValue) e.obj;
+        ZSetValue z = (ZSetValue) e.value();
+        int removed;
         if (type == LEX) {
-            int removed = z.removeLex(lr).size();
-            dropIfEmpty(c, e);
-            c.server.dirty += removed;
-            c.integer(removed);
-            return;
+            removed = z.removeLex(lr).size();
+        } else {
+            Sel sel = select(z, type, rankArgs, sr, lr, false, 0, -1);
+            if (sel == null) {
+                c.integer(0);
+                return;
+            }
+            List<byte[]> victims = new ArrayList<>();
+            z.range(sel.lo(), sel.hi(), false, (m, s) -> victims.add(m));
+            for (byte[] m : victims) {
+                z.remove(m, 0, m.length);
+            }
+            removed = victims.size();
         }
-        Sel sel = select(z, type, rankArgs, sr, lr, false, 0, -1);
-        if (sel == null) {
-            c.integer(0);
-            return;
-        }
-        List<byte[]> victims = new ArrayList<>();
-        z.range(sel.lo(), sel.hi(), false, (m, s) -> victims.add(m));
-        for (byte[] m : victims) {
-            z.remove(m, 0, m.length);
-        }
+        boolean keyRemoved = z.size() == 0;
         dropIfEmpty(c, e);
-        c.server.dirty += victims.size();
-        c.integer(victims.size());
+        if (removed != 0) {
+            c.modified(1, removed);
+            c.notify(Notify.ZSET, type == RANK ? "zremrangebyrank" : type == SCORE ? "zremrangebyscore"
+                : "zremrangebylex", 1);
+            if (keyRemoved) {
+                c.notify(Notify.GENERIC, "del", 1);
+            }
+        }
+        c.integer(removed);
     }
 
     // ------------------------------------------------------------------ pops
@@ -651,7 +664,7 @@ public final class ZSetCommands {
             count = c.ctx.tmp[0];
         }
         Entry e = c.server.lookupWrite(c, 1);
-        if (e != null && e.type != Entry.TYPE_ZSET) {
+        if (e != null && e.type() != Entry.TYPE_ZSET) {
             c.error(Shared.WRONGTYPE);
             return;
         }
@@ -669,7 +682,7 @@ public final class ZSetCommands {
      * nested (ZMPOP/BZMPOP), as Redis's genericZpopCommand.
      */
     public static void pop(Client c, Entry e, boolean max, long count, boolean nested, boolean withKey) {
-        ZSetValue z = (ZSetValue) e.obj;
+        ZSetValue z = (ZSetValue) e.value();
         long n = Math.min(count, z.size());
         long size = z.size();
         List<byte[]> ms = new ArrayList<>();
@@ -703,8 +716,17 @@ public final class ZSetCommands {
             byte[] cmd = max ? Rewrites.ZPOPMAX : Rewrites.ZPOPMIN;
             Rewrites.rewrite(c, nested ? new byte[][] {cmd, key, Rewrites.num(n)} : new byte[][] {cmd, key});
         }
-        dropIfEmpty(c, e);
-        c.server.dirty += n;
+        Db db = c.db;
+        byte[] key = e.key;
+        int klen = e.klen();
+        if (n != 0) {
+            c.server.keyspace.notify(Notify.ZSET, max ? "zpopmax" : "zpopmin", db, key, 0, klen);
+        }
+        if (z.size() == 0) {
+            c.server.keyspace.delete(db, e);
+            c.server.keyspace.notify(Notify.GENERIC, "del", db, key, 0, klen);
+        }
+        c.server.keyspace.modified(db, key, 0, klen, n);
     }
 
     static void zmpop(Client c) {
@@ -754,7 +776,7 @@ public final class ZSetCommands {
             if (TypeCommands.wrongType(c, zKey, Entry.TYPE_ZSET)) {
                 return;
             }
-            ZSetValue z = zKey == null ? null : (ZSetValue) zKey.obj;
+            ZSetValue z = zKey == null ? null : (ZSetValue) zKey.value();
             if (z == null || count == 0) {
                 c.array(0);
                 return;
@@ -771,40 +793,17 @@ public final class ZSetCommands {
                 ms.add(m);
                 ss.add(s);
             });
-            ThreadLocalRandom r = ThreadLocalRandom.current();
-            int[] pick;
-            if (l < 0) {
-                c.array(withScores && c.resp == 2 ? count * 2 : count);
-                for (long i = 0; i < count; i++) {
-                    int k = r.nextInt(size);
-                    randPair(c, ms.get(k), ss.get(k), withScores);
-                }
-                return;
-            }
-            int n = (int) Math.min(count, size);
-            pick = new int[size];
-            for (int i = 0; i < size; i++) {
-                pick[i] = i;
-            }
-            if (n < size) {
-                for (int i = 0; i < n; i++) {
-                    int j = i + r.nextInt(size - i);
-                    int t = pick[i];
-                    pick[i] = pick[j];
-                    pick[j] = t;
-                }
-            }
-            c.array(withScores && c.resp == 2 ? n * 2L : n);
-            for (int i = 0; i < n; i++) {
-                randPair(c, ms.get(pick[i]), ss.get(pick[i]), withScores);
-            }
+            long n = TypeCommands.sampleSize(l, size);
+            c.array(withScores && c.resp == 2 ? n * 2 : n);
+            boolean scores = withScores;
+            TypeCommands.sampleIndices(l, size, true, k -> randPair(c, ms.get(k), ss.get(k), scores));
             return;
         }
         Entry zKey = c.server.lookupRead(c, 1);
         if (TypeCommands.wrongType(c, zKey, Entry.TYPE_ZSET)) {
             return;
         }
-        ZSetValue z = zKey == null ? null : (ZSetValue) zKey.obj;
+        ZSetValue z = zKey == null ? null : (ZSetValue) zKey.value();
         if (z == null) {
             c.nullBulk();
             return;
@@ -821,16 +820,8 @@ public final class ZSetCommands {
     private static void randomFromDict(Client c, io.cinnabar.dict.Dict<ZSkipList.Node> d, long l, boolean withScores) {
         long count = Math.abs(l);
         c.array(withScores && c.resp == 2 ? count * 2 : count);
-        if (l < 0) {
-            for (long i = 0; i < count; i++) {
-                ZSkipList.Node n = d.fairRandomEntry().value();
-                randPair(c, n.member(), n.score(), withScores);
-            }
-            return;
-        }
-        for (ZSkipList.Node n : TypeCommands.distinctRandom(() -> d.fairRandomEntry().value(), count)) {
-            randPair(c, n.member(), n.score(), withScores);
-        }
+        TypeCommands.sampleDrawn(l, () -> d.fairRandomEntry().value(),
+            n -> randPair(c, n.member(), n.score(), withScores));
     }
 
     private static void randPair(Client c, byte[] m, double s, boolean withScores) {
@@ -852,7 +843,7 @@ public final class ZSetCommands {
         if (TypeCommands.wrongType(c, zKey, Entry.TYPE_ZSET)) {
             return;
         }
-        ZSetValue z = zKey == null ? null : (ZSetValue) zKey.obj;
+        ZSetValue z = zKey == null ? null : (ZSetValue) zKey.value();
         if (z == null) {
             ScanOptions.emptyScan(c);
             return;
@@ -904,11 +895,11 @@ public final class ZSetCommands {
             if (e == null) {
                 continue;
             }
-            if (e.type != Entry.TYPE_ZSET && e.type != Entry.TYPE_SET) {
+            if (e.type() != Entry.TYPE_ZSET && e.type() != Entry.TYPE_SET) {
                 c.error(Shared.WRONGTYPE);
                 return;
             }
-            srcs[i] = e.obj;
+            srcs[i] = e.value();
         }
         double[] weights = new double[n];
         java.util.Arrays.fill(weights, 1);
@@ -959,7 +950,7 @@ public final class ZSetCommands {
                 ms.add(en.getKey().b);
                 ss.add(en.getValue()[0]);
             }
-            storeResult(c, dstArg, ms, ss);
+            storeResult(c, dstArg, ms, ss, op == 0 ? "zunionstore" : op == 1 ? "zinterstore" : "zdiffstore", false);
             return;
         }
         c.array(withScores && c.resp == 2 ? sorted.size() * 2L : sorted.size());
@@ -1094,11 +1085,11 @@ public final class ZSetCommands {
             if (e == null) {
                 continue;
             }
-            if (e.type != Entry.TYPE_ZSET && e.type != Entry.TYPE_SET) {
+            if (e.type() != Entry.TYPE_ZSET && e.type() != Entry.TYPE_SET) {
                 c.error(Shared.WRONGTYPE);
                 return;
             }
-            srcs[i] = e.obj;
+            srcs[i] = e.value();
         }
         long limit = 0;
         for (int j = 2 + n; j < c.argc; j++) {

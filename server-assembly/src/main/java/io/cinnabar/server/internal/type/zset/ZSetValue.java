@@ -2,6 +2,7 @@ package io.cinnabar.server.internal.type.zset;
 
 import io.cinnabar.server.internal.config.TypeLimits;
 import io.cinnabar.server.internal.keyspace.TypedValue;
+import io.cinnabar.server.internal.keyspace.RedisSizes;
 import io.cinnabar.server.internal.type.Members;
 
 import io.cinnabar.dict.Dict;
@@ -71,6 +72,28 @@ public final class ZSetValue implements TypedValue, Members {
             }
         }
         return z;
+    }
+
+    /**
+     * objectComputeSize: a listpack is its allocation; a skiplist is the zset, zskiplist, dict and bucket array,
+     * the 32-level header node, and the first {@code samples} nodes in order (member sds, dictEntry, node of its
+     * level) scaled to all. O(samples).
+     */
+    @Override
+    public long memoryUsage(long samples) {
+        if (lp != null) {
+            return RedisSizes.ROBJ + RedisSizes.mallocSize(lp.bytes());
+        }
+        long sampled = 0;
+        long n = 0;
+        for (ZSkipList.Node node = zsl.first(); node != null && n < samples; node = node.next()) {
+            sampled += RedisSizes.sdsSize(node.member().length) + RedisSizes.DICT_ENTRY
+                + RedisSizes.skiplistNodeSize(node.level());
+            n++;
+        }
+        return RedisSizes.ROBJ + RedisSizes.ZSET + RedisSizes.ZSKIPLIST + RedisSizes.DICT
+            + RedisSizes.DICT_SLOT * dict.buckets() + RedisSizes.skiplistNodeSize(RedisSizes.ZSKIPLIST_MAXLEVEL)
+            + RedisSizes.scaled(sampled, n, dict.size());
     }
 
     public long size() {

@@ -1,0 +1,517 @@
+package io.cinnabar.server.internal.persist;
+
+import io.cinnabar.rdb.RdbWriter;
+import io.cinnabar.server.internal.config.Config;
+import io.cinnabar.server.internal.keyspace.Db;
+import io.cinnabar.server.internal.keyspace.Entry;
+import io.cinnabar.server.internal.keyspace.Keyspace;
+import io.cinnabar.server.internal.keyspace.SnapshotBarrier;
+import io.cinnabar.server.internal.type.stream.StreamRdb;
+import io.cinnabar.server.internal.type.stream.StreamValue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A fork-less point-in-time snapshot of the keyspace, written as an RDB stream to a {@link SnapshotSink}
+ * (ARCHITECTURE: "Snapshots without fork").
+ * <p>
+ * {@link #start} writes the header, the aux fields and the function libraries and stamps a new epoch on the
+ * keyspace ({@link Keyspace#beginSnapshot}): every key present is now "not yet saved". The saver then walks the
+ * databases in slices on the event-loop thread ({@link #step}, called once per loop iteration with a time
+ * budget), with Redis's reverse-binary SCAN cursor, which visits every key present for the whole walk at least
+ * once even while the table resizes; a key already saved is skipped. Before anything changes or removes a key not
+ * yet saved, the keyspace calls this snapshot ({@link SnapshotBarrier#beforeChange}), which writes the key's old
+ * value first (copy-before-write). Keys added after the start carry the new epoch and are never written. So the
+ * stream holds exactly the dataset of the moment {@link #start} ran, and no write waits for the save.
+ * <p>
+ * FLUSHDB under a snapshot detaches the database's contents (O(1)) and the walk continues over them; SWAPDB
+ * exchanges the walk's state with the contents. Copy-before-write records of another database than the one being
+ * walked are preceded by a SELECTDB record (loaders accept SELECTDB anywhere).
+ * <p>
+ * Bytes: an {@link RdbWriter} on the event loop fills 64 KiB chunks that a writer thread hands to the sink. The walk
+ * pauses while more than {@link #QUEUE_LIMIT} bytes wait; copy-before-write records never wait (they are bounded by
+ * the write rate). Extra memory is therefore the queue plus the records of keys written before the walk reached
+ * them, not a copy of the dataset.
+ * <p><b>Note:</b> This class is not threadsafe: every method except the writer thread's loop runs on the event-loop
+ * thread.
+ */
+public final class Snapshot implements SnapshotBarrier {
+    /** Bytes allowed in the queue before the walk pauses. */
+    static final long QUEUE_LIMIT = 4L << 20;
+    private static final int CHUNK = 1 << 16;
+    private static final byte[] END = new byte[0];
+    private static final byte[] ABORT = new byte[0];
+
+    /** What a snapshot writes. */
+    public static final class Options {
+        /** RDB version: 11 (Redis 7.2) or 10 (Redis 7.0 peers). */
+        public int version = 11;
+        public boolean compression = true;
+        public boolean checksum = true;
+        /** The aof-base aux field: 1 when this stream is the base of an AOF (RDB preamble). */
+        public boolean aofBase;
+        /** Replication aux fields (repl-stream-db, repl-id, repl-offset) when replId is not null. */
+        public String replId;
+        public long replOffset;
+        public int replStreamDb;
+        /** used-mem aux field. */
+        public long usedMemory;
+        /** rdb-key-save-delay in microseconds per key: stretches the walk (the event loop never sleeps for it). */
+        public long keySaveDelayUs;
+        /** The function libraries to save, or null. */
+        public FunctionStore functions;
+    }
+
+    /** Where a snapshot is. */
+    public enum State { WALKING, DRAINING, DONE, FAILED }
+
+    /** One database of the snapshot: where its contents are now, and the walk over them. */
+    private static final class Part {
+        final int orig;
+        Db src;
+        long cursor;
+        boolean started;
+        boolean done;
+        final long keys;
+        final long expires;
+
+        Part(int orig, Db src) {
+            this.orig = orig;
+            this.src = src;
+            this.keys = src.size();
+            this.expires = src.expiresCount();
+            this.done = keys == 0;
+        }
+    }
+
+    private final Keyspace ks;
+    private final Options opt;
+    private final SnapshotSink sink;
+    private final Part[] parts;
+    /** The part whose contents live in dbs[i] now, or null (detached by a flush). */
+    private final Part[] byLive;
+    private final Pipe pipe = new Pipe();
+    private final RdbWriter w;
+    private int walking;
+    private int selected = -1;
+    private State state = State.WALKING;
+    private Thread thread;
+    private volatile Throwable error;
+    private volatile boolean sinkDone;
+    private long keysWritten;
+    private boolean progressed;
+    private long cowKeys;
+    private long delayBudgetUs;
+    private long lastStepNs;
+    private final long startMs = System.currentTimeMillis();
+
+    public Snapshot(Keyspace ks, Options opt, SnapshotSink sink) {
+        this.ks = ks;
+        this.opt = opt;
+        this.sink = sink;
+        this.parts = new Part[ks.dbs.length];
+        this.byLive = new Part[ks.dbs.length];
+        for (int i = 0; i < parts.length; i++) {
+            parts[i] = new Part(i, ks.dbs[i]);
+            byLive[i] = parts[i];
+        }
+        this.w = RdbWriter.create(pipe, opt.version).compression(opt.compression).checksum(opt.checksum);
+    }
+
+    /** Writes the header, aux fields and functions, begins copy-before-write and starts the writer thread. */
+    public void start(String threadName) {
+        w.header();
+        w.aux("redis-ver", Config.VERSION);
+        w.aux("redis-bits", "64");
+        w.aux("ctime", Long.toString(startMs / 1000));
+        w.aux("used-mem", Long.toString(opt.usedMemory));
+        if (opt.replId != null) {
+            w.aux("repl-stream-db", Integer.toString(opt.replStreamDb));
+            w.aux("repl-id", opt.replId);
+            w.aux("repl-offset", Long.toString(opt.replOffset));
+        }
+        w.aux("aof-base", opt.aofBase ? "1" : "0");
+        if (opt.functions != null) {
+            for (byte[] code : opt.functions.libraries()) {
+                w.function(code);
+            }
+        }
+        ks.beginSnapshot(this);
+        lastStepNs = System.nanoTime();
+        thread = new Thread(this::drain, threadName);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    public State state() {
+        if (state == State.DRAINING) {
+            if (error != null) {
+                state = State.FAILED;
+            } else if (sinkDone) {
+                state = State.DONE;
+            }
+        } else if (state == State.WALKING && error != null) {
+            fail();
+        }
+        return state;
+    }
+
+    /** Why the snapshot failed (the sink's exception), or null. */
+    public Throwable error() {
+        return error;
+    }
+
+    /** Unix ms when the snapshot started. */
+    public long startMs() {
+        return startMs;
+    }
+
+    /** Keys written so far (walked and copied before a write). */
+    public long keysWritten() {
+        return keysWritten;
+    }
+
+    /** Changes rdb-key-save-delay of the running walk (CONFIG SET while a save runs). */
+    public void keySaveDelay(long us) {
+        opt.keySaveDelayUs = us;
+    }
+
+    /** Keys present when the snapshot started. */
+    public long keysTotal() {
+        long n = 0;
+        for (Part p : parts) {
+            n += p.keys;
+        }
+        return n;
+    }
+
+    /** Keys written by copy-before-write (a write reached them before the walk did). */
+    public long copiedBeforeWrite() {
+        return cowKeys;
+    }
+
+    /** Bytes produced so far. */
+    public long bytesWritten() {
+        return w.written();
+    }
+
+    /** The most bytes that waited for the writer thread at once: the snapshot's extra memory. */
+    public long peakQueuedBytes() {
+        return pipe.peak;
+    }
+
+    /** Bytes waiting for the writer thread. */
+    public long queuedBytes() {
+        return pipe.queued.get();
+    }
+
+    /**
+     * Walks for about budgetNs (at least one key), unless the queue is full or rdb-key-save-delay holds it back.
+     * Returns true while the walk has more to do.
+     */
+    public boolean step(long budgetNs) {
+        long startKeys = keysWritten;
+        try {
+            return walk(budgetNs);
+        } finally {
+            progressed = keysWritten != startKeys;
+        }
+    }
+
+    /** Whether the last {@link #step} wrote anything (false: held back by the queue or rdb-key-save-delay). */
+    public boolean progressed() {
+        return progressed;
+    }
+
+    private boolean walk(long budgetNs) {
+        if (state() != State.WALKING) {
+            return false;
+        }
+        long now = System.nanoTime();
+        long allowed = Long.MAX_VALUE;
+        if (opt.keySaveDelayUs > 0) {
+            delayBudgetUs = Math.min(delayBudgetUs + (now - lastStepNs) / 1000, 1_000_000);
+            allowed = delayBudgetUs / opt.keySaveDelayUs;
+            delayBudgetUs -= allowed * opt.keySaveDelayUs;
+        }
+        lastStepNs = now;
+        long end = now + budgetNs;
+        long n = 0;
+        while (walking < parts.length && n < allowed) {
+            if (pipe.queued.get() > QUEUE_LIMIT) {
+                return true;
+            }
+            Part p = parts[walking];
+            if (p.done) {
+                walking++;
+                continue;
+            }
+            if (!p.started) {
+                p.started = true;
+                w.selectDb(p.orig);
+                selected = p.orig;
+                w.resizeDb(p.keys, p.expires);
+            }
+            long before = keysWritten;
+            p.cursor = p.src.scan(p.cursor, e -> {
+                if (!ks.saved(e)) {
+                    writeEntry(p, e);
+                }
+            });
+            n += keysWritten - before;
+            if (p.cursor == 0) {
+                p.done = true;
+                if (byLive[p.src.id] == p) {
+                    byLive[p.src.id] = null;
+                }
+                walking++;
+            }
+            if (System.nanoTime() > end) {
+                return walking < parts.length;
+            }
+            if (n > 0 && opt.keySaveDelayUs > 0 && n >= allowed) {
+                return true;
+            }
+        }
+        if (walking < parts.length) {
+            return true;
+        }
+        finishWalk();
+        return false;
+    }
+
+    /** SAVE: walks to the end and waits for the sink, on the calling (event-loop) thread. */
+    public void runToEnd() {
+        while (state() == State.WALKING) {
+            if (pipe.queued.get() > QUEUE_LIMIT) {
+                pipe.awaitBelow(QUEUE_LIMIT / 2);
+            }
+            step(Long.MAX_VALUE);
+            if (opt.keySaveDelayUs > 0) {
+                try {
+                    Thread.sleep(1); // rdb-key-save-delay: the walk is paced, do not spin
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    abort();
+                }
+            }
+        }
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        state();
+    }
+
+    /** Stops the snapshot: the sink is told to abort, the keyspace leaves copy-before-write. */
+    public void abort() {
+        if (state == State.WALKING) {
+            ks.endSnapshot(false);
+            state = State.FAILED;
+            pipe.offer(ABORT);
+        } else if (state == State.DRAINING) {
+            pipe.offer(ABORT);
+        }
+    }
+
+    /** Waits for the writer thread (shutdown, tests). */
+    public void join() throws InterruptedException {
+        thread.join();
+    }
+
+    private void fail() {
+        ks.endSnapshot(false);
+        state = State.FAILED;
+        pipe.offer(ABORT);
+    }
+
+    private void finishWalk() {
+        ks.endSnapshot(true);
+        try {
+            w.finish();
+        } catch (RuntimeException e) {
+            error = e;
+        }
+        state = State.DRAINING;
+        pipe.offer(END);
+    }
+
+    // ---- copy-before-write
+
+    @Override
+    public void beforeChange(Db db, Entry e) {
+        Part p = byLive[db.id];
+        if (p == null) {
+            // no part walks this database (it was empty at the start, flushed or walked): nothing of it is unsaved
+            ks.markSaved(e);
+            return;
+        }
+        cowKeys++;
+        writeEntry(p, e);
+    }
+
+    @Override
+    public void beforeFlush(Db db) {
+        Part p = byLive[db.id];
+        if (p != null && !p.done) {
+            p.src = db.detach(); // the walk goes on over the old contents, which nothing else sees any more
+            byLive[db.id] = null;
+        }
+    }
+
+    @Override
+    public void beforeSwap(Db a, Db b) {
+        Part pa = byLive[a.id];
+        Part pb = byLive[b.id];
+        if (pa != null) {
+            pa.src = b;
+        }
+        if (pb != null) {
+            pb.src = a;
+        }
+        byLive[a.id] = pb;
+        byLive[b.id] = pa;
+    }
+
+    private void writeEntry(Part p, Entry e) {
+        if (selected != p.orig) {
+            w.selectDb(p.orig);
+            selected = p.orig;
+        }
+        long expire = p.src.expireOf(e);
+        byte[] key = Arrays.copyOf(e.key, e.klen());
+        switch (e.type) {
+            case Entry.TYPE_STRING -> w.string(key, e.stringBytes(), expire);
+            case Entry.TYPE_STREAM -> {
+                StreamValue s = (StreamValue) e.obj;
+                w.stream(key, StreamRdb.listpacks(s), StreamRdb.metadata(s), StreamRdb.groups(s), expire);
+            }
+            default -> {
+                w.key(TypeDump.rdbType(e, opt.version), key, expire);
+                TypeDump.body(w, e);
+            }
+        }
+        ks.markSaved(e);
+        keysWritten++;
+    }
+
+    // ---- the writer thread
+
+    private void drain() {
+        boolean failed = false;
+        try {
+            while (true) {
+                byte[] c = pipe.take();
+                if (c == END) {
+                    if (!failed) {
+                        sink.finish();
+                        sinkDone = true;
+                    }
+                    return;
+                }
+                if (c == ABORT) {
+                    sink.abort();
+                    return;
+                }
+                int len = pipe.lengthOf(c);
+                if (!failed) {
+                    try {
+                        sink.write(c, 0, len);
+                    } catch (IOException | RuntimeException ex) {
+                        error = ex;
+                        failed = true;
+                    }
+                }
+                pipe.recycle(c, len);
+            }
+        } catch (IOException | RuntimeException ex) {
+            error = ex;
+            sink.abort();
+        } catch (InterruptedException ex) {
+            error = ex;
+            sink.abort();
+        }
+    }
+
+    /**
+     * The chunk queue between the event loop (an OutputStream under the RdbWriter) and the writer thread. Chunks
+     * are pooled: the writer thread hands each back after the sink took it.
+     */
+    private static final class Pipe extends OutputStream {
+        final LinkedBlockingQueue<byte[]> q = new LinkedBlockingQueue<>();
+        final ArrayBlockingQueue<byte[]> free = new ArrayBlockingQueue<>(8);
+        final AtomicLong queued = new AtomicLong();
+        /** Highest value of queued (written by the event loop only). */
+        long peak;
+        /** Lengths of queued chunks, in order (the chunk arrays are full-size). */
+        final LinkedBlockingQueue<Integer> lengths = new LinkedBlockingQueue<>();
+        private final Object lock = new Object();
+
+        @Override
+        public void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            while (len > 0) {
+                int n = Math.min(len, CHUNK);
+                byte[] c = free.poll();
+                if (c == null) {
+                    c = new byte[CHUNK];
+                }
+                System.arraycopy(b, off, c, 0, n);
+                long waiting = queued.addAndGet(n);
+                if (waiting > peak) {
+                    peak = waiting;
+                }
+                lengths.add(n);
+                q.add(c);
+                off += n;
+                len -= n;
+            }
+        }
+
+        void offer(byte[] marker) {
+            lengths.add(0);
+            q.add(marker);
+        }
+
+        byte[] take() throws InterruptedException {
+            return q.take();
+        }
+
+        int lengthOf(byte[] c) {
+            Integer n = lengths.poll();
+            return n == null ? 0 : n;
+        }
+
+        void recycle(byte[] c, int len) {
+            free.offer(c);
+            queued.addAndGet(-len);
+            synchronized (lock) {
+                lock.notifyAll();
+            }
+        }
+
+        void awaitBelow(long limit) {
+            synchronized (lock) {
+                while (queued.get() > limit) {
+                    try {
+                        lock.wait(10);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,485 @@
+package io.cinnabar.server.internal.persist.rdb;
+
+import io.cinnabar.rdb.RdbException;
+import io.cinnabar.rdb.RdbReader;
+import io.cinnabar.server.internal.command.Client;
+import io.cinnabar.server.internal.command.CommandTable;
+import io.cinnabar.server.internal.command.PersistenceHook;
+import io.cinnabar.server.internal.command.Server;
+import io.cinnabar.server.internal.command.Shared;
+import io.cinnabar.server.internal.keyspace.Db;
+import io.cinnabar.server.internal.persist.FunctionStore;
+import io.cinnabar.server.internal.persist.RdbLoad;
+import io.cinnabar.server.internal.persist.Snapshot;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * RDB persistence as Redis 7.2's {@code rdb.c} and {@code serverCron} do it, with a fork-less {@link Snapshot}
+ * instead of a child process: SAVE (the snapshot walked to the end on the event loop), BGSAVE [SCHEDULE] (walked in
+ * slices between polls while clients keep writing), LASTSAVE, the save points of the cron with the 5-second retry
+ * delay after a failed background save, MISCONF on writes after a failed save when
+ * {@code stop-writes-on-bgsave-error}, the shutdown and FLUSHALL saves, the load at startup with Redis's log lines,
+ * DEBUG RELOAD, and INFO persistence's RDB fields.
+ * <p>
+ * Redis's differences that follow from having no child: {@code current_cow_*} and {@code rdb_last_cow_size} are 0
+ * (nothing is copied on write by the OS; the keys copied before a write are counted in the log line instead);
+ * "Background saving started" names this process's pid.
+ * <p><b>Note:</b> This class is not threadsafe: everything runs on the event-loop thread.
+ */
+public final class RdbPersistence implements PersistenceHook {
+    /** Redis's CONFIG_BGSAVE_RETRY_DELAY, seconds. */
+    static final int RETRY_DELAY = 5;
+    /** Walk budget per event-loop iteration. */
+    private static final long SLICE_NS = 1_000_000;
+    public static final String MISCONF = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable "
+        + "to persist to disk. Commands that may modify the data set are disabled, because this instance is "
+        + "configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). "
+        + "Please check the Redis logs for details about the RDB error.";
+
+    private final Server server;
+    private final FunctionStore functions;
+    private Snapshot bg;
+    private RdbFileSink bgSink;
+    private boolean scheduled;
+    private long lastBgsaveTry;
+    private boolean lastBgsaveOk = true;
+    private long lastBgsaveTimeSec = -1;
+    private long bgStartSec = -1;
+    private long dirtyBeforeBgsave;
+    private long saves;
+    private long loadKeysLoaded;
+    private long loadKeysExpired;
+    /** The last SHUTDOWN already ran the persistence step (the event loop must not save again). */
+    private boolean shutdownPrepared;
+
+    public RdbPersistence(Server server, FunctionStore functions) {
+        this.server = server;
+        this.functions = functions;
+    }
+
+    public FunctionStore functions() {
+        return functions;
+    }
+
+    public void register(CommandTable t) {
+        t.impl("save", this::save);
+        t.impl("bgsave", this::bgsave);
+        t.impl("lastsave", c -> c.integer(server.lastSave));
+    }
+
+    // ---- configuration
+
+    Path file() {
+        return Path.of(server.config.get("dir")).resolve(server.config.get("dbfilename"));
+    }
+
+    private long[] saveParams() {
+        String s = server.config.get("save").trim();
+        if (s.isEmpty()) {
+            return new long[0];
+        }
+        String[] t = s.split("\\s+");
+        long[] p = new long[t.length & ~1];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = Long.parseLong(t[i]);
+        }
+        return p;
+    }
+
+    private boolean hasSavePoints() {
+        return saveParams().length > 0;
+    }
+
+    private Snapshot.Options options() {
+        Snapshot.Options o = new Snapshot.Options();
+        o.version = (int) server.config.getLong("cinnabar-rdb-version");
+        o.compression = server.config.getBool("rdbcompression");
+        o.checksum = server.config.getBool("rdbchecksum");
+        o.usedMemory = server.usedMemory();
+        o.keySaveDelayUs = server.config.getLong("rdb-key-save-delay");
+        o.functions = functions;
+        return o;
+    }
+
+    private static String strerror(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "Permission denied";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "No such file or directory";
+        }
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e.getMessage();
+    }
+
+    private long now() {
+        return System.currentTimeMillis() / 1000;
+    }
+
+    // ---- SAVE
+
+    /** Saves synchronously (SAVE, shutdown, FLUSHALL); false on error (logged). */
+    public boolean saveNow() {
+        if (server.keyspace.snapshotRunning()) {
+            // another snapshot (an AOF rewrite) holds the keyspace's copy-before-write: one at a time
+            server.log.warning("Can't save the DB now: another snapshot is running");
+            return false;
+        }
+        Path target = file();
+        RdbFileSink sink;
+        try {
+            sink = new RdbFileSink(target, server.log.pid());
+        } catch (IOException e) {
+            server.log.warning("Failed opening the temp RDB file temp-" + server.log.pid() + ".rdb (in server root dir "
+                + server.config.get("dir") + ") for saving: " + strerror(e));
+            return false;
+        }
+        Snapshot s = new Snapshot(server.keyspace, options(), sink);
+        s.start("rdb-save");
+        s.runToEnd();
+        if (s.state() != Snapshot.State.DONE) {
+            Throwable t = s.error();
+            server.log.warning("Write error saving DB on disk: "
+                + (t instanceof IOException io ? strerror(io) : String.valueOf(t)));
+            return false;
+        }
+        server.log.notice("DB saved on disk");
+        server.keyspace.dirty = 0;
+        server.lastSave = now();
+        lastBgsaveOk = true;
+        saves++;
+        return true;
+    }
+
+    void save(Client c) {
+        if (bg != null) {
+            c.error("ERR Background save already in progress");
+            return;
+        }
+        if (server.keyspace.snapshotRunning()) {
+            // an AOF rewrite's snapshot holds the keyspace's copy-before-write: one snapshot at a time
+            c.error("ERR Background save already in progress");
+            return;
+        }
+        if (saveNow()) {
+            c.ok();
+        } else {
+            c.error("ERR");
+        }
+    }
+
+    // ---- BGSAVE
+
+    void bgsave(Client c) {
+        boolean schedule = false;
+        if (c.argc > 1) {
+            if (c.argc == 2 && c.argIs(1, "schedule")) {
+                schedule = true;
+            } else {
+                c.error(Shared.SYNTAX);
+                return;
+            }
+        }
+        if (bg != null) {
+            c.error("ERR Background save already in progress");
+        } else if (server.keyspace.snapshotRunning()) {
+            if (schedule) {
+                scheduled = true;
+                c.simple("Background saving scheduled");
+            } else {
+                c.error("ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in "
+                    + "order to schedule a BGSAVE whenever possible.");
+            }
+        } else {
+            startBackground();
+            c.simple("Background saving started");
+        }
+    }
+
+    /** Starts a background save (BGSAVE, save points); a file that cannot be opened fails it at once. */
+    public void startBackground() {
+        dirtyBeforeBgsave = server.keyspace.dirty;
+        lastBgsaveTry = now();
+        bgStartSec = now();
+        Path target = file();
+        try {
+            bgSink = new RdbFileSink(target, server.log.pid());
+        } catch (IOException e) {
+            server.log.notice("Background saving started by pid " + server.log.pid());
+            server.log.warning("Failed opening the temp RDB file temp-" + server.log.pid() + ".rdb (in server root dir "
+                + server.config.get("dir") + ") for saving: " + strerror(e));
+            server.log.warning("Background saving error");
+            lastBgsaveOk = false;
+            lastBgsaveTimeSec = 0;
+            bgStartSec = -1;
+            bgSink = null;
+            return;
+        }
+        bg = new Snapshot(server.keyspace, options(), bgSink);
+        bg.start("rdb-bgsave");
+        server.log.notice("Background saving started by pid " + server.log.pid());
+    }
+
+    /** Whether a background RDB save is running. */
+    public boolean bgsaveInProgress() {
+        return bg != null;
+    }
+
+    private void checkBackground() {
+        if (bg == null) {
+            return;
+        }
+        Snapshot.State st = bg.state();
+        if (st == Snapshot.State.WALKING || st == Snapshot.State.DRAINING) {
+            return;
+        }
+        if (st == Snapshot.State.DONE) {
+            server.log.notice("DB saved on disk");
+            server.log.notice("Snapshot buffers: peak " + bg.peakQueuedBytes() + " bytes, " + bg.copiedBeforeWrite()
+                + " keys copied before a write (no fork: no copy-on-write)");
+            server.log.notice("Background saving terminated with success");
+            server.keyspace.dirty -= dirtyBeforeBgsave;
+            server.lastSave = now();
+            lastBgsaveOk = true;
+            saves++;
+        } else {
+            Throwable t = bg.error();
+            if (t != null) {
+                server.log.warning("Write error saving DB on disk: "
+                    + (t instanceof IOException io ? strerror(io) : String.valueOf(t)));
+            }
+            server.log.warning("Background saving error");
+            lastBgsaveOk = false;
+        }
+        lastBgsaveTimeSec = now() - bgStartSec;
+        bgStartSec = -1;
+        bg = null;
+        bgSink = null;
+    }
+
+    /** Stops a running background save (FLUSHALL, shutdown): its temp file is removed, the status is not changed. */
+    public void killBackground() {
+        if (bg == null) {
+            return;
+        }
+        bg.abort();
+        try {
+            bg.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        lastBgsaveTimeSec = now() - bgStartSec;
+        bgStartSec = -1;
+        bg = null;
+        bgSink = null;
+    }
+
+    // ---- hooks
+
+    @Override
+    public long beforeSleep() {
+        if (bg == null) {
+            return Long.MAX_VALUE;
+        }
+        boolean more = bg.step(SLICE_NS);
+        checkBackground();
+        if (bg == null) {
+            return Long.MAX_VALUE;
+        }
+        // held back (queue full, rdb-key-save-delay): wait a millisecond instead of spinning; writing: poll soon
+        return more && bg.progressed() ? 0 : 1;
+    }
+
+    @Override
+    public void cron(long nowMs) {
+        checkBackground();
+        if (bg != null) {
+            bg.keySaveDelay(server.config.getLong("rdb-key-save-delay"));
+        }
+        long now = nowMs / 1000;
+        if (bg == null && !server.keyspace.snapshotRunning()) {
+            long[] p = saveParams();
+            for (int j = 0; j + 1 < p.length; j += 2) {
+                long seconds = p[j];
+                long changes = p[j + 1];
+                if (server.keyspace.dirty >= changes && now - server.lastSave > seconds
+                    && (now - lastBgsaveTry > RETRY_DELAY || lastBgsaveOk)) {
+                    server.log.notice(changes + " changes in " + seconds + " seconds. Saving...");
+                    startBackground();
+                    break;
+                }
+            }
+        }
+        if (bg == null && !server.keyspace.snapshotRunning() && scheduled
+            && (now - lastBgsaveTry > RETRY_DELAY || lastBgsaveOk)) {
+            startBackground();
+            scheduled = false;
+        }
+    }
+
+    @Override
+    public String writeError() {
+        if (!lastBgsaveOk && server.config.getBool("stop-writes-on-bgsave-error") && hasSavePoints()) {
+            return MISCONF;
+        }
+        return null;
+    }
+
+    @Override
+    public boolean prepareShutdown(boolean save, boolean nosave, boolean force) {
+        if (shutdownPrepared) {
+            return true;
+        }
+        if (bg != null) {
+            server.log.warning("There is a child saving an .rdb. Killing it!");
+            Path temp = bgSink == null ? null : bgSink.temp();
+            killBackground();
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException e) {
+                    // the abort deleted it already
+                }
+            }
+        }
+        if ((hasSavePoints() || save) && !nosave) {
+            server.log.notice("Saving the final RDB snapshot before exiting.");
+            if (!saveNow()) {
+                if (force) {
+                    server.log.warning("Error trying to save the DB. Exit anyway.");
+                } else {
+                    server.log.warning("Error trying to save the DB, can't exit.");
+                    return false;
+                }
+            }
+        }
+        shutdownPrepared = true;
+        return true;
+    }
+
+    @Override
+    public void flushedAll() {
+        if (bg != null) {
+            killBackground();
+        }
+        if (hasSavePoints()) {
+            saveNow();
+        }
+    }
+
+    @Override
+    public void loadAtStartup() {
+        Path f = file();
+        if (!Files.exists(f)) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        RdbLoad load = new RdbLoad(server.keyspace, server.limits, functions, true, false, System.currentTimeMillis());
+        try {
+            RdbReader r = RdbReader.open(f).verifyChecksum(server.config.getBool("rdbchecksum"));
+            load.load(r);
+        } catch (RdbException e) {
+            for (Db db : server.dbs) {
+                server.keyspace.flush(db); // never a partial dataset
+            }
+            server.log.warning("Internal error in RDB reading offset " + e.offset() + ", function at rdb.c:0 -> "
+                + e.getMessage());
+            server.log.warning("Fatal error loading the DB, check server logs. Exiting.");
+            throw new IllegalStateException("Fatal error loading the DB (" + f + ", offset " + e.offset() + "): "
+                + e.getMessage(), e);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            server.log.warning("Fatal error loading the DB: " + e.getMessage() + ". Exiting.");
+            throw new IllegalStateException("Fatal error loading the DB: " + e.getMessage(), e);
+        }
+        logLoaded(load, t0);
+    }
+
+    /** Redis's log lines after a load, and the INFO counters. */
+    void logLoaded(RdbLoad load, long t0) {
+        if (load.redisVer != null) {
+            server.log.notice("Loading RDB produced by version " + load.redisVer);
+        }
+        if (load.ctime >= 0) {
+            server.log.notice("RDB age " + (now() - load.ctime) + " seconds");
+        }
+        if (load.usedMem >= 0) {
+            server.log.notice(String.format(Locale.ROOT, "RDB memory usage when created %.2f Mb",
+                load.usedMem / 1024.0 / 1024.0));
+        }
+        server.log.notice("Done loading RDB, keys loaded: " + load.keysLoaded + ", keys expired: " + load.keysExpired
+            + ".");
+        server.log.notice(String.format(Locale.ROOT, "DB loaded from disk: %.3f seconds",
+            (System.nanoTime() - t0) / 1e9));
+        loadKeysLoaded = load.keysLoaded;
+        loadKeysExpired = load.keysExpired;
+    }
+
+    /**
+     * DEBUG RELOAD: saves (unless nosave), empties the keyspace (unless noflush) and loads the file again (merge:
+     * a key already present is replaced instead of being an error). Returns null or the error reply.
+     */
+    public String debugReload(boolean merge, boolean noflush, boolean nosave) {
+        if (!nosave) {
+            killBackground();
+            if (!saveNow()) {
+                return "ERR";
+            }
+        }
+        if (!noflush) {
+            for (Db db : server.dbs) {
+                server.keyspace.flush(db);
+            }
+            if (functions != null) {
+                functions.clear();
+            }
+        }
+        long t0 = System.nanoTime();
+        RdbLoad load = new RdbLoad(server.keyspace, server.limits, functions, true, merge, System.currentTimeMillis());
+        try {
+            load.load(RdbReader.open(file()).verifyChecksum(server.config.getBool("rdbchecksum")));
+        } catch (RdbException e) {
+            return "ERR Error trying to load the RDB dump, check server logs.";
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return "ERR Error trying to load the RDB dump, check server logs.";
+        }
+        logLoaded(load, t0);
+        return null;
+    }
+
+    // ---- INFO
+
+    /** The RDB lines of INFO persistence, from rdb_changes_since_last_save to rdb_last_load_keys_loaded. */
+    public void info(StringBuilder b) {
+        line(b, "rdb_changes_since_last_save", server.keyspace.dirty);
+        line(b, "rdb_bgsave_in_progress", bg != null ? 1 : 0);
+        line(b, "rdb_last_save_time", server.lastSave);
+        line(b, "rdb_last_bgsave_status", lastBgsaveOk ? "ok" : "err");
+        line(b, "rdb_last_bgsave_time_sec", lastBgsaveTimeSec);
+        line(b, "rdb_current_bgsave_time_sec", bg != null ? now() - bgStartSec : -1);
+        line(b, "rdb_saves", saves);
+        line(b, "rdb_last_cow_size", 0);
+        line(b, "rdb_last_load_keys_expired", loadKeysExpired);
+        line(b, "rdb_last_load_keys_loaded", loadKeysLoaded);
+    }
+
+    /** current_save_keys_processed and current_save_keys_total of the running snapshot. */
+    public long[] currentSaveKeys() {
+        if (bg == null) {
+            return new long[] {0, 0};
+        }
+        return new long[] {bg.keysWritten(), bg.keysTotal()};
+    }
+
+    private static void line(StringBuilder b, String k, Object v) {
+        b.append(k).append(':').append(v).append("\r\n");
+    }
+}
