@@ -40,6 +40,27 @@ class AofBehaviorTest {
     }
 
     @Test
+    void startupLoadsTheAofWhenOnElseTheRdb() throws Exception {
+        // Redis's loadDataFromDisk: appendonly yes loads only the AOF (an RDB beside it is ignored), no the RDB
+        Path dir = Files.createTempDirectory("aof-or-rdb");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        try (CinnabarServer s = start(dir, log, "appendonly", "no"); RespClient c = new RespClient(s.port())) {
+            c.call("SET", "k", "rdb");
+            assertEquals("+OK\r\n", c.call("SAVE"));
+        }
+        try (CinnabarServer s = start(dir, log); RespClient c = new RespClient(s.port())) {
+            assertEquals("$-1\r\n", c.call("GET", "k"), "no AOF yet: starts empty, the RDB is not loaded");
+            c.call("SET", "k", "aof");
+        }
+        try (CinnabarServer s = start(dir, log, "appendonly", "no"); RespClient c = new RespClient(s.port())) {
+            assertEquals("$3\r\nrdb\r\n", c.call("GET", "k"));
+        }
+        try (CinnabarServer s = start(dir, log); RespClient c = new RespClient(s.port())) {
+            assertEquals("$3\r\naof\r\n", c.call("GET", "k"));
+        }
+    }
+
+    @Test
     void oldSingleFileIsMovedIntoADirectory() throws Exception {
         Path dir = Files.createTempDirectory("aof-upgrade");
         Files.writeString(dir.resolve("appendonly.aof"), SET_A);
