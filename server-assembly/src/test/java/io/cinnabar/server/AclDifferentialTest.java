@@ -221,6 +221,16 @@ class AclDifferentialTest {
             p.same("ACL", "WHOAMI", "x");
             p.same("ACL", "USERS");
             p.same("ACL", "CAT");
+            p.same(setuser("ch", "on nopass resetchannels &news.* &chat +@all ~*"));
+            for (String[] d : new String[][] {{"publish", "news.a", "m"}, {"publish", "other", "m"},
+                    {"subscribe", "chat", "news.x"}, {"subscribe", "chat", "news.x", "zzz"}, {"psubscribe", "news.*"},
+                    {"psubscribe", "news.a*"}, {"spublish", "chat", "m"}, {"ssubscribe", "x"}, {"unsubscribe", "x"},
+                    {"punsubscribe", "y"}, {"pubsub", "channels"}}) {
+                List<String> a = new ArrayList<>(List.of("ACL", "DRYRUN", "ch"));
+                a.addAll(List.of(d));
+                assertEquals(normalize(p.redis().call(a.toArray(new String[0]))),
+                    normalize(p.ours().call(a.toArray(new String[0]))), String.join(" ", d));
+            }
             assertEquals(p.redis().call("ACL", "GENPASS", "5").length(), p.ours().call("ACL", "GENPASS", "5").length());
             assertEquals(p.redis().call("ACL", "GENPASS").length(), p.ours().call("ACL", "GENPASS").length());
             p.assertSame();

@@ -110,7 +110,13 @@ public final class Acl implements AccessControl {
             return true;
         }
         addLogEntry(c, r.reason(), c.inMulti ? 1 : 0, r.pos(), cmd, null, null);
-        c.error("NOPERM " + message(r.reason(), (AclUser) c.user, cmd, null));
+        String err = "NOPERM " + message(r.reason(), (AclUser) c.user, cmd, null);
+        if (cmd.fullName.equals("exec")) { // Redis's rejectCommand of EXEC: execCommandAbort, in MULTI or not
+            server.transactions.clientFreed(c);
+            c.error("EXECABORT Transaction discarded because of: " + err);
+        } else {
+            c.error(err);
+        }
         return false;
     }
 
