@@ -15,6 +15,7 @@ module io.cinnabar.server {
     requires io.cinnabar.quicklist;
     requires io.cinnabar.rax;
     requires io.cinnabar.rdb;
+    requires io.cinnabar.aof;
     requires io.cinnabar.hll;
     requires io.cinnabar.lua;
     requires org.agrona.core;

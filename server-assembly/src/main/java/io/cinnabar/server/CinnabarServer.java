@@ -113,7 +113,10 @@ public final class CinnabarServer implements AutoCloseable {
                 Server server = assembly.server();
                 EventLoop loop = assembly.loop();
                 loop.listen(randomPort);
-                server.started();
+                if (!server.started()) {
+                    loop.close();
+                    throw new IllegalStateException("the server could not load its data (see its log)");
+                }
                 loop.start();
                 return new CinnabarServer(loop);
             } catch (IOException e) {

@@ -86,8 +86,12 @@ public final class Launcher {
         }
         Signals.install(server, loop);
         try {
-            server.started();
+            if (!server.started()) {
+                loop.close();
+                return 1;
+            }
         } catch (IllegalStateException e) {
+            loop.close();
             return 1; // a corrupt RDB at startup: logged already, nothing is served
         }
         loop.start();

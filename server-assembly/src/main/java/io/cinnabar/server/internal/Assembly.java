@@ -18,6 +18,8 @@ import io.cinnabar.server.internal.generic.SortCommand;
 import io.cinnabar.server.internal.multi.Transactions;
 import io.cinnabar.server.internal.net.EventLoop;
 import io.cinnabar.server.internal.persist.DumpCommands;
+import io.cinnabar.server.internal.persist.aof.AofCommands;
+import io.cinnabar.server.internal.persist.aof.AppendOnlyFile;
 import io.cinnabar.server.internal.persist.FunctionStore;
 import io.cinnabar.server.internal.scripting.Functions;
 import io.cinnabar.server.internal.scripting.Scripting;
@@ -84,6 +86,9 @@ public final class Assembly {
         server.clientInfo = c -> Commands.clientInfo(c, c);
         AclCommands.register(server.commands, acl);
         acl.loadAtStartup();
+        AppendOnlyFile aof = new AppendOnlyFile(server, propagator);
+        server.durability = aof;
+        AofCommands.register(server.commands, aof);
         EventLoop loop = new EventLoop(server);
         return new Assembly(server, loop, propagator, scripting);
     }

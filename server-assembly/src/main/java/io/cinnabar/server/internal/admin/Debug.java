@@ -45,6 +45,8 @@ public final class Debug {
                 "    unit tests to simulate Redis errors.",
                 "JMAP",
                 "    Show the JVM heap in use, committed and maximum (Cinnabar).",
+                "LOADAOF",
+                "    Flush the AOF buffers on disk and reload the AOF in memory.",
                 "LISTPACK <key>",
                 "    Show low level info about the listpack encoding of <key>.",
                 "OBJECT <key>",
@@ -84,6 +86,12 @@ public final class Debug {
                 "    Stop the server for <seconds>. Decimals allowed.",
                 "STRINGMATCH-LEN",
                 "    Run a fuzz tester against the stringmatchlen() function."});
+        } else if (c.argIs(1, "loadaof") && c.argc == 2) {
+            if (!((io.cinnabar.server.internal.persist.aof.AppendOnlyFile) c.server.durability).debugLoadAof()) {
+                c.server.log.warning("Redis is now ready to exit, bye bye...");
+                Runtime.getRuntime().halt(1);
+            }
+            c.ok();
         } else if (c.argIs(1, "reload")) {
             reload(c);
         } else if (c.argIs(1, "digest") && c.argc == 2) {

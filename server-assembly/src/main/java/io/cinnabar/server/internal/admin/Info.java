@@ -1,5 +1,7 @@
 package io.cinnabar.server.internal.admin;
 
+import io.cinnabar.server.internal.persist.aof.AppendOnlyFile;
+
 import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.persist.rdb.RdbPersistence;
 import io.cinnabar.server.internal.command.Command;
@@ -265,7 +267,7 @@ public final class Info {
         f(b, "mem_clients_slaves", 0);
         f(b, "mem_clients_normal", clientsMem);
         f(b, "mem_cluster_links", 0);
-        f(b, "mem_aof_buffer", 0);
+        f(b, "mem_aof_buffer", ((AppendOnlyFile) s.durability).bufferBytes());
         f(b, "mem_allocator", "jvm-heap");
         f(b, "active_defrag_running", 0);
         f(b, "lazyfree_pending_objects", 0);
@@ -295,18 +297,14 @@ public final class Info {
             f(b, "rdb_last_load_keys_expired", 0);
             f(b, "rdb_last_load_keys_loaded", 0);
         }
-        f(b, "aof_enabled", 0);
-        f(b, "aof_rewrite_in_progress", 0);
-        f(b, "aof_rewrite_scheduled", 0);
-        f(b, "aof_last_rewrite_time_sec", -1);
-        f(b, "aof_current_rewrite_time_sec", -1);
-        f(b, "aof_last_bgrewrite_status", "ok");
-        f(b, "aof_rewrites", 0);
-        f(b, "aof_rewrites_consecutive_failures", 0);
-        f(b, "aof_last_write_status", "ok");
-        f(b, "aof_last_cow_size", 0);
+        java.util.Map<String, Object> aof = new java.util.LinkedHashMap<>();
+        s.durability.info(aof, false);
+        aof.forEach((k, v) -> f(b, k, v));
         f(b, "module_fork_in_progress", 0);
         f(b, "module_fork_last_cow_size", 0);
+        aof.clear();
+        s.durability.info(aof, true);
+        aof.forEach((k, v) -> f(b, k, v));
     }
 
     private static void stats(Server s, StringBuilder b) {

@@ -1,5 +1,7 @@
 package io.cinnabar.server.internal.admin;
 
+import io.cinnabar.server.internal.persist.aof.AppendOnlyFile;
+
 import io.cinnabar.sds.Numbers;
 import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.Command;
@@ -213,6 +215,13 @@ public final class ServerCommands {
         s.configChanged(name);
         switch (name) {
             case "proto-max-bulk-len" -> s.loop.updateLimits();
+            case "appendonly" -> {
+                String err = ((AppendOnlyFile) s.durability).setAppendonly(s.config.getBool("appendonly"));
+                if (err != null) {
+                    throw new ConfigException(err);
+                }
+            }
+            case "appendfsync", "aof-timestamp-enabled" -> ((AppendOnlyFile) s.durability).configChanged();
             case "port", "bind" -> {
                 if (!s.config.get(name).equals(old)) {
                     s.loop.rebind();

@@ -14,17 +14,26 @@ public interface PropagationHook {
     /** Whether anything consumes propagated commands (otherwise commands need not build rewrites). */
     boolean active();
 
+    /** Called by {@link Server#call} before a command runs (calls nest: EXEC runs its queue through call). */
+    void beginCall();
+
+    /** The current command propagates nothing of itself (what it {@link #alsoPropagate}s still goes). */
+    void prevent(Client c);
+
     /**
-     * Called once per executed command (not for one left blocked), after it ran in c's database;
+     * Called once per command after it ran in c's database (also for one left blocked, with dirtied false);
      * {@code dirtied}: the command changed the dataset (the dirty counter moved), so it propagates unless it
-     * rewrote itself.
+     * rewrote itself. When the outermost call ends, what it propagated leaves as one unit.
      */
     void afterCall(Client c, boolean dirtied);
 
     /** Propagate argv (owned by the hook from now on) instead of the command as executed. */
     void rewrite(Client c, byte[][] argv);
 
-    /** Propagate argv (owned by the hook from now on) in addition to the command (Redis's alsoPropagate). */
+    /**
+     * Propagate argv (owned by the hook from now on) in addition to the command (Redis's alsoPropagate), before
+     * it, in c's current database.
+     */
     void alsoPropagate(Client c, byte[][] argv);
 
     /**

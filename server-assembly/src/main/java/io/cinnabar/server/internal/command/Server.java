@@ -59,6 +59,8 @@ public final class Server {
     public PropagationHook propagation;
     /** MULTI/EXEC queuing and WATCH (multi.Transactions, wired by Assembly). */
     public Transactions transactions;
+    /** The append-only file (persist.aof.AppendOnlyFile, wired by Assembly), or null. */
+    public Durability durability;
     /** SAVE/BGSAVE state, save points, MISCONF, shutdown save, load at startup (persist.rdb, wired by Assembly). */
     public PersistenceHook persistence;
     /** Pub/Sub and client-side caching (pubsub.PubSubService, wired by Assembly). */
@@ -137,13 +139,21 @@ public final class Server {
         return new Server(config, log);
     }
 
-    /** Called once the listeners are bound, before the loop starts. */
-    public void started() {
+    /**
+     * Called once the listeners are bound, before the loop starts: loads the data (the AOF when appendonly is on);
+     * false when loading failed fatally (logged; the server must exit with status 1).
+     */
+    public boolean started() {
         log.notice("Cinnabar " + Config.VERSION + " (Redis " + Config.VERSION + " compatible) 64 bit, standalone mode, "
             + "Port: " + config.get("port") + ", PID: " + log.pid());
         log.notice("Running mode=standalone, port=" + config.get("port") + ".");
         log.notice("Server initialized");
-        if (persistence != null) {
+        // Redis's loadDataFromDisk: the AOF when appendonly is on, else the RDB file
+        if (durability != null && config.getBool("appendonly")) {
+            if (!durability.loadAtStartup()) {
+                return false;
+            }
+        } else if (persistence != null) {
             persistence.loadAtStartup();
         }
         memStartup = usedMemory();
@@ -153,6 +163,7 @@ public final class Server {
         if (!config.get("unixsocket").isEmpty()) {
             log.notice("Ready to accept connections unix");
         }
+        return true;
     }
 
     /** Called by a signal handler thread: the event loop shuts down at its next iteration. */
@@ -184,6 +195,9 @@ public final class Server {
     public void stopped() {
         if (!shutdownLogged) {
             log.notice("User requested shutdown...");
+        }
+        if (durability != null) {
+            durability.shutdown();
         }
         String pidfile = config.get("pidfile");
         if (!pidfile.isEmpty()) {
@@ -337,8 +351,12 @@ public final class Server {
             }
             return;
         }
-        if (persistence != null && (cmd.has(Command.WRITE) || cmd.fullName.equals("ping"))) {
-            String err = persistence.writeError(); // MISCONF after a failed background save
+        if ((persistence != null || durability != null) && (cmd.has(Command.WRITE) || cmd.fullName.equals("ping"))) {
+            // Redis's writeCommandsDeniedByDiskError: MISCONF after a failed background save, then AOF write errors
+            String err = persistence != null ? persistence.writeError() : null;
+            if (err == null && durability != null) {
+                err = durability.denyWrites();
+            }
             if (err != null) {
                 c.error(err);
                 cmd.rejectedCalls++;
@@ -414,6 +432,7 @@ public final class Server {
         c.cmd = cmd;
         long errorsBefore = stats.totalErrorReplies;
         long dirtyBefore = keyspace.dirty;
+        propagation.beginCall();
         long t0 = System.nanoTime();
         long usec;
         nesting++;
@@ -428,13 +447,12 @@ public final class Server {
         }
         c.lastCmd = cmd.fullName;
         if (c.blocked != null) {
+            propagation.afterCall(c, false); // what it did before blocking (an expired key's DEL) still goes
             return; // as in Redis 7.2, a blocked command is counted once it completes (BlockingKeys)
         }
-        if (ctx.propagatedAsUnit) {
-            ctx.propagatedAsUnit = false; // EXEC: its commands propagated as one unit
-        } else {
-            propagation.afterCall(c, keyspace.dirty != dirtyBefore);
-        }
+        boolean unit = ctx.propagatedAsUnit;
+        ctx.propagatedAsUnit = false; // EXEC, scripts: their commands propagated, the calling command does not
+        propagation.afterCall(c, !unit && keyspace.dirty != dirtyBefore);
         commandDone(c, cmd, usec, stats.totalErrorReplies != errorsBefore);
     }
 
@@ -522,6 +540,9 @@ public final class Server {
         activeExpireCycle(false);
         if (persistence != null) {
             persistence.cron(now);
+        }
+        if (durability != null) {
+            durability.cron();
         }
         if (config.getBool("activerehashing")) {
             rehashOneDb();

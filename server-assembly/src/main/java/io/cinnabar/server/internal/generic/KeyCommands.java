@@ -3,6 +3,7 @@ package io.cinnabar.server.internal.generic;
 import io.cinnabar.sds.Numbers;
 import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.CommandTable;
+import io.cinnabar.server.internal.command.Rewrites;
 import io.cinnabar.server.internal.command.Shared;
 import io.cinnabar.server.internal.config.Notify;
 import io.cinnabar.server.internal.config.Glob;
@@ -288,17 +289,18 @@ public final class KeyCommands {
             if (c.server.persistence != null) {
                 c.server.persistence.flushedAll(); // stops a background RDB save; saves when save points exist
             }
-            if (c.server.propagation.active()) {
-                // Redis 7 counts only the removed keys and forces FLUSHALL's propagation even when nothing was removed
-                byte[][] argv = new byte[c.argc][];
-                for (int i = 0; i < c.argc; i++) {
-                    argv[i] = c.arg(i);
-                }
-                c.server.propagation.rewrite(c, argv);
-            }
         } else {
             c.server.keyspace.changes(c.db.size());
             c.server.keyspace.flush(c.db);
+        }
+        if (Rewrites.active(c)) {
+            // Redis 7.2 counts only the removed keys and forces the propagation even when nothing was removed
+            byte[][] argv = new byte[c.argc][];
+            for (int i = 0; i < c.argc; i++) {
+                argv[i] = c.arg(i);
+            }
+            Rewrites.also(c, argv);
+            Rewrites.prevent(c);
         }
         c.ok();
     }
@@ -501,7 +503,7 @@ public final class KeyCommands {
                 return;
             }
         }
-        boolean past = when <= c.server.keyspace.cmdTimeMs;
+        boolean past = when <= c.server.keyspace.cmdTimeMs && !c.server.keyspace.loading;
         if (past) {
             c.server.keyspace.delete(c.db, e);
         } else {
@@ -511,8 +513,15 @@ public final class KeyCommands {
         c.notify(Notify.GENERIC, past ? "del" : "expire", 1);
         if (c.server.propagation.active()) {
             // as Redis: a relative or second-based expire propagates as PEXPIREAT, one in the past as DEL
-            c.server.propagation.rewrite(c, past ? new byte[][] {DEL, c.arg(1)}
-                : new byte[][] {PEXPIREAT, c.arg(1), Long.toString(when).getBytes(StandardCharsets.US_ASCII)});
+            // (the NX/XX/GT/LT flags stay: Redis rewrites arguments 0 and 2 only)
+            byte[][] argv = new byte[c.argc][];
+            argv[0] = PEXPIREAT;
+            argv[1] = c.arg(1);
+            argv[2] = Long.toString(when).getBytes(StandardCharsets.US_ASCII);
+            for (int i = 3; i < c.argc; i++) {
+                argv[i] = c.arg(i);
+            }
+            c.server.propagation.rewrite(c, past ? new byte[][] {DEL, c.arg(1)} : argv);
         }
         c.integer(1);
     }

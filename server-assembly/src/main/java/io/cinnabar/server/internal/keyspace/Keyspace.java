@@ -29,6 +29,11 @@ public final class Keyspace {
     public long lfuDecayTime;
     /** DEBUG SET-ACTIVE-EXPIRE. */
     public boolean activeExpireEnabled = true;
+    /**
+     * Set while the AOF (or an RDB) is loaded: keys are not expired lazily and an expire time in the past is kept
+     * (Redis's {@code server.loading} in expireIfNeeded and checkAlreadyExpired).
+     */
+    public boolean loading;
     /** active-expire-effort (1..10). */
     public int activeExpireEffort = 1;
 
@@ -94,7 +99,7 @@ public final class Keyspace {
      */
     public Entry lookupRead(Db db, byte[] b, int off, int len, boolean noTouch) {
         Entry e = db.find(b, off, len);
-        if (e != null && db.expired(e, cmdTimeMs)) {
+        if (e != null && !loading && db.expired(e, cmdTimeMs)) {
             expireEntry(db, e);
             e = null;
         }
@@ -116,7 +121,7 @@ public final class Keyspace {
         if (e != null && e.snap != epoch) {
             barrier.beforeChange(db, e);
         }
-        if (e != null && db.expired(e, cmdTimeMs)) {
+        if (e != null && !loading && db.expired(e, cmdTimeMs)) {
             expireEntry(db, e);
             return null;
         }
@@ -132,7 +137,7 @@ public final class Keyspace {
         if (e != null && e.snap != epoch) {
             barrier.beforeChange(db, e); // DEL, MOVE and COPY destinations, XCLAIM find their keys this way
         }
-        if (e != null && db.expired(e, cmdTimeMs)) {
+        if (e != null && !loading && db.expired(e, cmdTimeMs)) {
             expireEntry(db, e);
             return null;
         }

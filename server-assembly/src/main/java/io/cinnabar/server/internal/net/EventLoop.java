@@ -247,6 +247,9 @@ public final class EventLoop implements Runnable, Connections {
                 server.blocking.beforeSleep();
                 long maxWait = server.persistence == null ? Long.MAX_VALUE : server.persistence.beforeSleep();
                 server.pubsub.beforeSleep();
+                if (server.durability != null) {
+                    server.durability.beforeSleep(); // the AOF is written (and fsynced) before any reply leaves
+                }
                 flushPending();
                 long wake = Math.min(nextCronMs, server.blocking.nextTimeoutMs()); // a blocked client's deadline
                 long wait = maxWait == 0 ? 0 : Math.min(maxWait, Math.max(1, wake - System.currentTimeMillis()));
@@ -284,6 +287,9 @@ public final class EventLoop implements Runnable, Connections {
                 }
             });
             cycleStartNs = 0;
+            if (server.durability != null) {
+                server.durability.beforeSleep(); // as Redis's beforeSleep while blocked: the AOF before replies
+            }
             flushPending();
             closePending();
         } catch (IOException e) {
@@ -306,6 +312,16 @@ public final class EventLoop implements Runnable, Connections {
             return;
         }
         Client c = (Client) k.attachment();
+        if (server.durability != null && server.durability.writeBeforeRead()) {
+            // appendfsync always (Redis's AE_BARRIER): a reply produced by this read waits for beforeSleep's fsync
+            if (k.isWritable() && !c.closed) {
+                write(c);
+            }
+            if (k.isValid() && k.isReadable() && !c.closed) {
+                read(c);
+            }
+            return;
+        }
         if (k.isReadable()) {
             read(c);
         }
@@ -743,6 +759,11 @@ public final class EventLoop implements Runnable, Connections {
             free(c);
         }
         closePending();
+    }
+
+    /** Closes the listeners of a loop that never started (startup failed). */
+    public void close() {
+        closeAll();
     }
 
     private void closeAll() {

@@ -1,6 +1,7 @@
 package io.cinnabar.server.internal.persist;
 
 import io.cinnabar.server.internal.command.Client;
+import io.cinnabar.server.internal.command.Rewrites;
 import io.cinnabar.server.internal.config.Notify;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Shared;
@@ -144,11 +145,12 @@ public final class DumpCommands {
         if (existing != null) {
             c.server.keyspace.delete(c.db, existing);
         }
-        if (expireAt != -1 && expireAt <= c.server.keyspace.cmdTimeMs) {
-            // already expired: Redis replies OK and does not create the key
+        if (expireAt != -1 && expireAt <= c.server.keyspace.cmdTimeMs && !c.server.keyspace.loading) {
+            // already expired: Redis replies OK and does not create the key; a replaced key propagates as DEL
             if (existing != null) {
                 c.modified(1, 1);
                 c.notify(Notify.GENERIC, "del", 1);
+                Rewrites.rewrite(c, Rewrites.DEL, c.arg(1));
             }
             c.ok();
             return;
@@ -168,6 +170,16 @@ public final class DumpCommands {
         }
         c.modified(1, 1);
         c.notify(Notify.GENERIC, "restore", 1);
+        if (expireAt != -1 && !absttl && Rewrites.active(c)) {
+            // the TTL propagates as an absolute time: argument 2 replaced, ABSTTL appended
+            byte[][] argv = new byte[c.argc + 1][];
+            for (int i = 0; i < c.argc; i++) {
+                argv[i] = c.arg(i);
+            }
+            argv[2] = Rewrites.num(expireAt);
+            argv[c.argc] = Rewrites.ABSTTL;
+            Rewrites.rewrite(c, argv);
+        }
         c.ok();
     }
 }

@@ -10,19 +10,23 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The one propagation point (Redis's {@code propagatePendingCommands}): what a command's effects become for the
- * AOF, replicas and other consumers.
+ * The one propagation point (Redis's {@code alsoPropagate}/{@code propagatePendingCommands}): what a command's
+ * effects become for the AOF, replicas and other consumers.
  * <ul>
  * <li>A command that changed the dataset propagates as executed, its arguments copied out of the query buffer
  *     into an owned {@code byte[][]}, with the index of the database it ran in.</li>
- * <li>A command may {@link #rewrite} itself (EXPIRE propagates as PEXPIREAT) or
- *     {@link #alsoPropagate add} entries; a rewrite replaces the original.</li>
- * <li>A key deleted because it expired (lazily or by the active cycle) propagates as {@code DEL key}, before the
- *     command that found it expired (this class listens to the keyspace for it).</li>
+ * <li>A command may {@link #rewrite} itself (EXPIRE propagates as PEXPIREAT), {@link #prevent} its own entry, or
+ *     {@link #alsoPropagate add} entries, which go before its own.</li>
+ * <li>A key deleted because it expired propagates as {@code DEL key}: found by a command, it joins that command's
+ *     entries (before them); found by the active cycle, it leaves alone at once (this class listens to the keyspace).</li>
  * <li>Reads, failed writes and writes that changed nothing (the dirty counter did not move) propagate nothing.</li>
+ * <li>Everything the outermost call (a command, EXEC with its queue, or a script with
+ *     its redis.call writes) propagated leaves together: one entry
+ *     alone, more wrapped in {@code MULTI} (with the database of the first) ... {@code EXEC} (with the database of
+ *     the last), as Redis 7.2 does.</li>
  * </ul>
- * Cost: with no consumer registered, {@link #afterCall} and the expiry listener return at once: nothing is
- * copied or allocated on the command path.
+ * Cost: with no consumer registered, every hook returns at once: nothing is copied or allocated on the command
+ * path.
  * <p><b>Note:</b> This class is not threadsafe: everything runs on the event-loop thread.
  */
 public final class Propagator implements PropagationHook, KeyspaceListener {
@@ -31,18 +35,16 @@ public final class Propagator implements PropagationHook, KeyspaceListener {
     private static final byte[] EXEC = "EXEC".getBytes(StandardCharsets.US_ASCII);
 
     private PropagationConsumer[] consumers = new PropagationConsumer[0];
+    /** Nesting of Server.call (EXEC runs its queue through call). */
+    private int depth;
     /** The current command's rewrite, or null. */
     private byte[][] rewritten;
-    /** Entries added by the current command (alsoPropagate), in order. */
-    private final List<byte[][]> extra = new ArrayList<>();
-    /** Whether an execution unit (EXEC) is open: entries are held in {@link #unitArgs} until it ends. */
-    private boolean inUnit;
-    /** Units opened and not closed: a script inside EXEC opens a unit inside the EXEC's, which sends them both. */
-    private int unitDepth;
+    private boolean prevented;
     /** Set while a script asked for no propagation (redis.set_repl(redis.REPL_NONE)). */
     private boolean suppressed;
-    private final List<byte[][]> unitArgs = new ArrayList<>();
-    private final List<Integer> unitDbs = new ArrayList<>();
+    /** What the outermost call propagated so far, in order, with each entry's database. */
+    private final List<byte[][]> pending = new ArrayList<>();
+    private final List<Integer> pendingDbs = new ArrayList<>();
 
     /** Registers a consumer (at assembly time, or when a replica/AOF starts; not from a consumer callback). */
     public void addConsumer(PropagationConsumer c) {
@@ -69,6 +71,13 @@ public final class Propagator implements PropagationHook, KeyspaceListener {
     }
 
     @Override
+    public void beginCall() {
+        depth++;
+        rewritten = null;
+        prevented = false;
+    }
+
+    @Override
     public void rewrite(Client c, byte[][] argv) {
         if (active()) {
             rewritten = argv;
@@ -76,49 +85,68 @@ public final class Propagator implements PropagationHook, KeyspaceListener {
     }
 
     @Override
+    public void prevent(Client c) {
+        prevented = true;
+    }
+
+    @Override
     public void alsoPropagate(Client c, byte[][] argv) {
-        if (active()) {
-            extra.add(argv);
+        if (active() && !suppressed) {
+            pending.add(argv);
+            pendingDbs.add(c.dbIndex);
         }
     }
 
     @Override
     public void afterCall(Client c, boolean dirtied) {
+        depth = Math.max(0, depth - 1);
         if (consumers.length == 0) {
+            rewritten = null;
+            prevented = false;
+            pending.clear();
+            pendingDbs.clear();
             return;
         }
-        int db = c.dbIndex;
-        if (suppressed) {
-            rewritten = null;
-            extra.clear();
-            return;
-        }
-        if (rewritten != null) {
-            emit(db, rewritten);
-            rewritten = null;
-        } else if (dirtied) {
-            emit(db, ownedArgs(c));
-        }
-        if (!extra.isEmpty()) {
-            for (byte[][] e : extra) {
-                emit(db, e);
+        // as Redis's call(): a command propagates only when it changed the dataset; a script may suppress its writes
+        if (!prevented && !suppressed && dirtied) {
+            if (rewritten != null) {
+                pending.add(rewritten);
+                pendingDbs.add(c.dbIndex);
+            } else {
+                pending.add(ownedArgs(c));
+                pendingDbs.add(c.dbIndex);
             }
-            extra.clear();
+        }
+        rewritten = null;
+        prevented = false;
+        if (depth == 0) {
+            flush();
         }
     }
 
     /** A key expired: replicas and the AOF must delete it too. */
     @Override
     public void keyExpired(Db db, byte[] key, int off, int len) {
-        if (consumers.length != 0) {
-            emit(db.id, new byte[][] {DEL, Arrays.copyOfRange(key, off, off + len)});
+        if (consumers.length == 0) {
+            return;
+        }
+        byte[][] del = {DEL, Arrays.copyOfRange(key, off, off + len)};
+        if (depth > 0) {
+            pending.add(del);
+            pendingDbs.add(db.id);
+        } else {
+            emit(db.id, del);
         }
     }
 
     @Override
     public void beginUnit() {
-        unitDepth++;
-        inUnit = true;
+        // the unit is the outermost call (EXEC): its queue's entries wait in pending until EXEC's call ends
+    }
+
+    @Override
+    public void endUnit() {
+        // flushed when the outermost call (EXEC, EVAL, FCALL) ends (afterCall at depth 0): units nest for free
     }
 
     @Override
@@ -127,40 +155,29 @@ public final class Propagator implements PropagationHook, KeyspaceListener {
     }
 
     /**
-     * Sends what the unit held back: nothing, the one entry alone, or the entries between MULTI (with the
-     * database of the first) and EXEC (with the database of the last), so that a consumer that selects databases
-     * as entries arrive places no SELECT around the MULTI or the EXEC.
+     * Sends what the outermost call held back: nothing, the one entry alone, or the entries between MULTI (with
+     * the database of the first) and EXEC (with the database of the last), so that a consumer that selects
+     * databases as entries arrive places no SELECT around the MULTI or the EXEC.
      */
-    @Override
-    public void endUnit() {
-        if (--unitDepth > 0) {
-            return;
-        }
-        unitDepth = 0;
-        inUnit = false;
-        int n = unitArgs.size();
+    private void flush() {
+        int n = pending.size();
         if (n == 0) {
             return;
         }
         if (n > 1) {
-            emit(unitDbs.get(0), new byte[][] {MULTI.clone()});
+            emit(pendingDbs.get(0), new byte[][] {MULTI.clone()});
         }
         for (int i = 0; i < n; i++) {
-            emit(unitDbs.get(i), unitArgs.get(i));
+            emit(pendingDbs.get(i), pending.get(i));
         }
         if (n > 1) {
-            emit(unitDbs.get(n - 1), new byte[][] {EXEC.clone()});
+            emit(pendingDbs.get(n - 1), new byte[][] {EXEC.clone()});
         }
-        unitArgs.clear();
-        unitDbs.clear();
+        pending.clear();
+        pendingDbs.clear();
     }
 
     private void emit(int db, byte[][] argv) {
-        if (inUnit) {
-            unitArgs.add(argv);
-            unitDbs.add(db);
-            return;
-        }
         for (PropagationConsumer p : consumers) {
             p.propagate(db, argv);
         }

@@ -1,6 +1,7 @@
 package io.cinnabar.server.internal.type.geo;
 
 import io.cinnabar.server.internal.command.Client;
+import io.cinnabar.server.internal.command.Rewrites;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Shared;
 import io.cinnabar.server.internal.config.Notify;
@@ -304,8 +305,17 @@ public final class GeoCommands {
         c.argOff = off;
         c.argLen = len;
         c.argc = argc;
+        long dirty = c.server.keyspace.dirty;
         try {
             ZSetCommands.zadd(c);
+            if (c.server.keyspace.dirty != dirty && Rewrites.active(c)) {
+                // as Redis: GEOADD propagates as the ZADD it ran (lower-case "zadd", integer scores)
+                byte[][] argv = new byte[argc][];
+                for (int i = 0; i < argc; i++) {
+                    argv[i] = java.util.Arrays.copyOfRange(buf, off[i], off[i] + len[i]);
+                }
+                Rewrites.rewrite(c, argv);
+            }
         } finally {
             c.argBuf = oldBuf;
             c.argOff = oldOff;

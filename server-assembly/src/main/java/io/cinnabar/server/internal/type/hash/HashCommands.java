@@ -2,6 +2,7 @@ package io.cinnabar.server.internal.type.hash;
 
 import io.cinnabar.sds.Numbers;
 import io.cinnabar.server.internal.command.Client;
+import io.cinnabar.server.internal.command.Rewrites;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Shared;
 import io.cinnabar.server.internal.config.Notify;
@@ -272,6 +273,7 @@ public final class HashCommands {
         h.set(c.argBuf, c.argOff[2], c.argLen[2], text, 0, text.length, c.server.limits);
         c.modified(1, 1);
         c.notify(Notify.HASH, "hincrbyfloat", 1);
+        Rewrites.rewrite(c, Rewrites.HSET, c.arg(1), c.arg(2), text); // the result, not the increment
         c.bulk(text);
     }
 

@@ -231,7 +231,7 @@ public final class HashValue implements TypedValue, Members {
     }
 
     /** All fields and values in iteration order, as alternating entries. */
-    List<byte[]> pairs() {
+    public List<byte[]> pairs() {
         List<byte[]> out = new ArrayList<>(size() * 2);
         if (lp != null) {
             for (int p = lp.first(); p >= 0; p = lp.next(p)) {

@@ -3,6 +3,7 @@ package io.cinnabar.server.internal.type.list;
 import io.cinnabar.server.internal.blocking.BlockingKeys;
 import io.cinnabar.server.internal.blocking.Timeouts;
 import io.cinnabar.server.internal.command.Client;
+import io.cinnabar.server.internal.command.Rewrites;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Shared;
 import io.cinnabar.server.internal.keyspace.Entry;
@@ -65,6 +66,7 @@ public final class BlockingCommands {
             c.array(2);
             c.bulk(e.key);
             ((ListValue) e.value()).pop(head, c.bulkSink);
+            Rewrites.rewrite(c, head ? Rewrites.LPOP : Rewrites.RPOP, c.arg(k)); // BLPOP propagates as LPOP key
             ListCommands.popped(c, e, head, 1);
             return;
         }

@@ -2,6 +2,7 @@ package io.cinnabar.server.internal.type.list;
 
 import io.cinnabar.sds.Numbers;
 import io.cinnabar.server.internal.command.Client;
+import io.cinnabar.server.internal.command.Rewrites;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Shared;
 import io.cinnabar.server.internal.config.Notify;
@@ -493,6 +494,11 @@ public final class ListCommands {
             // popped and pushed the same list: nothing shrank
         }
         c.modified(1, 1);
+        if (c.cmd.fullName.equals("brpoplpush")) {
+            Rewrites.rewrite(c, Rewrites.RPOPLPUSH, c.arg(1), c.arg(2));
+        } else if (c.cmd.fullName.equals("blmove")) {
+            Rewrites.rewrite(c, Rewrites.LMOVE, c.arg(1), c.arg(2), fromLeft ? LEFT : RIGHT, toLeft ? LEFT : RIGHT);
+        }
         c.bulk(v);
     }
 
@@ -529,6 +535,12 @@ public final class ListCommands {
         for (long i = 0; i < n; i++) {
             l.pop(left, c.bulkSink);
         }
+        // [B]LMPOP propagates as LPOP/RPOP key <popped>, as Redis does
+        Rewrites.rewrite(c, left ? Rewrites.LPOP : Rewrites.RPOP, java.util.Arrays.copyOf(e.key, e.klen()),
+            Rewrites.num(n));
         popped(c, e, left, n);
     }
+
+    private static final byte[] LEFT = Rewrites.ascii("left");
+    private static final byte[] RIGHT = Rewrites.ascii("right");
 }

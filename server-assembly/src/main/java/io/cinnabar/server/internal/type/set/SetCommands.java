@@ -2,6 +2,7 @@ package io.cinnabar.server.internal.type.set;
 
 import io.cinnabar.sds.Numbers;
 import io.cinnabar.server.internal.command.Client;
+import io.cinnabar.server.internal.command.Rewrites;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Shared;
 import io.cinnabar.server.internal.config.Notify;
@@ -180,7 +181,27 @@ public final class SetCommands {
             c.server.keyspace.delete(c.db, e);
         }
         c.modified(1, 1);
+        Rewrites.rewrite(c, Rewrites.SREM, c.arg(1), m);
         c.bulk(m);
+    }
+
+    /** As Redis 7.2's SPOP with a count: the popped members as SREMs of at most 1024 members, not SPOP itself. */
+    private static void propagatePopped(Client c, List<byte[]> popped) {
+        if (!Rewrites.active(c)) {
+            return;
+        }
+        byte[] key = c.arg(1);
+        for (int i = 0; i < popped.size(); i += 1024) {
+            int n = Math.min(1024, popped.size() - i);
+            byte[][] argv = new byte[n + 2][];
+            argv[0] = Rewrites.SREM;
+            argv[1] = key;
+            for (int j = 0; j < n; j++) {
+                argv[j + 2] = popped.get(i + j);
+            }
+            Rewrites.also(c, argv);
+        }
+        Rewrites.prevent(c);
     }
 
     static void spopCount(Client c) {
@@ -210,12 +231,19 @@ public final class SetCommands {
             c.notify(Notify.SET, "spop", 1);
             c.modified(1, count); // count < size here
             c.set(count);
+            List<byte[]> popped = Rewrites.active(c) ? new java.util.ArrayList<>((int) count) : null;
             for (long i = 0; i < count; i++) {
                 byte[] m = s.ht.fairRandomEntry().key();
                 s.ht.unlink(m, 0, m.length);
                 c.bulk(m);
+                if (popped != null) {
+                    popped.add(m);
+                }
             }
             s.ht.resizeIfNeeded();
+            if (popped != null) {
+                propagatePopped(c, popped);
+            }
             return;
         }
         List<byte[]> all = s.members();
@@ -225,6 +253,7 @@ public final class SetCommands {
             c.server.keyspace.delete(c.db, e);
             c.notify(Notify.GENERIC, "del", 1);
             c.modified(1, 0);
+            Rewrites.rewrite(c, Rewrites.DEL, c.arg(1));
             replySet(c, all);
             return;
         }
@@ -246,6 +275,7 @@ public final class SetCommands {
             e.setValue(n);
         }
         c.modified(1, 0);
+        propagatePopped(c, popped);
         replySet(c, popped);
     }
 

@@ -3,6 +3,7 @@ package io.cinnabar.server.internal.type.stream;
 import io.cinnabar.server.internal.blocking.BlockingKeys;
 import io.cinnabar.listpack.ListpackEntry;
 import io.cinnabar.server.internal.command.Client;
+import io.cinnabar.server.internal.command.Rewrites;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Shared;
 import io.cinnabar.server.internal.config.Notify;
@@ -66,6 +67,8 @@ public final class StreamCommands {
         long maxlen;
         StreamId minid;
         boolean approx;
+        /** Index of the "~" argument when approx (its threshold follows it). */
+        int approxArg;
         long limit;
         /** Index of the argument after the options (XADD: the id). */
         int next;
@@ -93,6 +96,7 @@ public final class StreamCommands {
                 a.approx = false;
                 if (more >= 2 && c.argIs(i + 1, "~")) {
                     a.approx = true;
+                    a.approxArg = i + 1;
                     i++;
                 } else if (more >= 2 && c.argIs(i + 1, "=")) {
                     i++;
@@ -115,6 +119,7 @@ public final class StreamCommands {
                 a.approx = false;
                 if (more >= 2 && c.argIs(i + 1, "~")) {
                     a.approx = true;
+                    a.approxArg = i + 1;
                     i++;
                 } else if (more >= 2 && c.argIs(i + 1, "=")) {
                     i++;
@@ -228,13 +233,30 @@ public final class StreamCommands {
         if (a.strategy != 0 && s.trim(a.trim()) > 0) {
             c.notify(Notify.STREAM, "xtrim", 1);
         }
-        if ((!a.idGiven || !a.id.seqGiven()) && c.server.propagation != null && c.server.propagation.active()) {
-            // Redis propagates the XADD with the id it generated
+        if ((!a.idGiven || !a.id.seqGiven() || a.approx) && Rewrites.active(c)) {
+            // Redis propagates the XADD with the id it generated, and an approximate trim as the exact one it did
             byte[][] rewritten = new byte[c.argc][];
             for (int i = 0; i < c.argc; i++) {
                 rewritten[i] = i == a.next ? idBytes : c.arg(i);
             }
-            c.server.propagation.rewrite(c, rewritten);
+            exactTrim(rewritten, a, s);
+            Rewrites.rewrite(c, rewritten);
+        }
+    }
+
+    private static final byte[] EXACT = {'='};
+
+    /** Redis's streamRewriteApproxSpecifier + streamRewriteTrimArgument: "~ n" becomes "= what is left". */
+    static void exactTrim(byte[][] argv, AddTrimArgs a, StreamValue s) {
+        if (!a.approx) {
+            return;
+        }
+        argv[a.approxArg] = EXACT;
+        if (a.strategy == 1) {
+            argv[a.approxArg + 1] = Rewrites.num(s.length());
+        } else {
+            StreamId first = s.length() > 0 ? s.edgeId(true) : s.lastId();
+            argv[a.approxArg + 1] = first.toBytes();
         }
     }
 
@@ -255,6 +277,15 @@ public final class StreamCommands {
         if (deleted > 0) {
             c.notify(Notify.STREAM, "xtrim", 1);
             c.modified(1, deleted);
+            c.server.keyspace.signalModified(c.db, c.argBuf, c.argOff[1], c.argLen[1]);
+            if (a.approx && Rewrites.active(c)) {
+                byte[][] argv = new byte[c.argc][];
+                for (int i = 0; i < c.argc; i++) {
+                    argv[i] = c.arg(i);
+                }
+                exactTrim(argv, a, (StreamValue) e.obj);
+                Rewrites.rewrite(c, argv);
+            }
         }
         c.integer(deleted);
     }

@@ -2,6 +2,7 @@ package io.cinnabar.server.internal.type.stream;
 
 import io.cinnabar.server.internal.blocking.BlockingKeys;
 import io.cinnabar.server.internal.command.Client;
+import io.cinnabar.server.internal.command.Rewrites;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Shared;
 import io.cinnabar.server.internal.config.Notify;
@@ -448,6 +449,55 @@ public final class StreamGroupCommands {
         // as Redis: one change per claimed entry and per dropped PEL entry, else one if LASTID moved the group
         long changes = r.claimed().size() + r.deleted().size();
         c.server.keyspace.changes(changes == 0 && !g.lastId().equals(lastBefore) ? 1 : changes);
+        if (Rewrites.active(c)) {
+            for (StreamId id : r.claimed()) {
+                propagateClaim(c, g, consumer, id, g.lastId());
+            }
+            Rewrites.prevent(c);
+        }
+    }
+
+    private static final byte[] XCLAIM = Rewrites.ascii("XCLAIM");
+    private static final byte[] XGROUP = Rewrites.ascii("XGROUP");
+    private static final byte[] SETID = Rewrites.ascii("SETID");
+    private static final byte[] ENTRIESREAD = Rewrites.ascii("ENTRIESREAD");
+    private static final byte[] ZERO = Rewrites.ascii("0");
+    private static final byte[] TIME = Rewrites.ascii("TIME");
+    private static final byte[] RETRYCOUNT = Rewrites.ascii("RETRYCOUNT");
+    private static final byte[] FORCE = Rewrites.ascii("FORCE");
+    private static final byte[] JUSTID = Rewrites.ascii("JUSTID");
+    private static final byte[] LASTID = Rewrites.ascii("LASTID");
+
+    /**
+     * Redis's streamPropagateXCLAIM: a delivery or claim propagates as
+     * {@code XCLAIM key group consumer 0 id TIME t RETRYCOUNT n FORCE JUSTID LASTID last}, which recreates the
+     * pending entry exactly (its delivery time and count) and moves the group's last id.
+     */
+    static void propagateClaim(Client c, StreamGroup g, StreamConsumer consumer, StreamId id, StreamId lastId) {
+        StreamNack n = g.pel().find(id.toKey());
+        if (n == null) {
+            return;
+        }
+        Rewrites.also(c, XCLAIM, c.arg(1), g.name(), consumer.name(), ZERO, id.toBytes(), TIME,
+            Rewrites.num(n.deliveryTime()), RETRYCOUNT, Rewrites.num(n.deliveryCount()), FORCE, JUSTID, LASTID,
+            lastId.toBytes());
+    }
+
+    /** {@link #propagateClaim} for a stream named by argument key (XREADGROUP reads several). */
+    static void propagateClaimKey(Client c, byte[] key, StreamGroup g, StreamConsumer consumer, StreamId id) {
+        StreamNack n = g.pel().find(id.toKey());
+        if (n == null) {
+            return;
+        }
+        Rewrites.also(c, XCLAIM, key, g.name(), consumer.name(), ZERO, id.toBytes(), TIME,
+            Rewrites.num(n.deliveryTime()), RETRYCOUNT, Rewrites.num(n.deliveryCount()), FORCE, JUSTID, LASTID,
+            id.toBytes());
+    }
+
+    /** Redis's streamPropagateGroupID: XGROUP SETID key group last-id ENTRIESREAD n. */
+    static void propagateGroupId(Client c, byte[] key, StreamGroup g) {
+        Rewrites.also(c, XGROUP, SETID, key, g.name(), g.lastId().toBytes(), ENTRIESREAD,
+            Rewrites.num(g.entriesRead()));
     }
 
     /** XAUTOCLAIM key group consumer min-idle-time start [COUNT count] [JUSTID]. */
@@ -500,6 +550,12 @@ public final class StreamGroupCommands {
             c.bulk(id.toBytes());
         }
         c.server.keyspace.changes(r.claimed().size() + r.deleted().size()); // Redis does not signal the key
+        if (Rewrites.active(c)) {
+            for (StreamId id : r.claimed()) {
+                propagateClaim(c, g, consumer, id, g.lastId());
+            }
+            Rewrites.prevent(c);
+        }
     }
 
     /**
@@ -888,6 +944,11 @@ public final class StreamGroupCommands {
                 served++;
             }
         }
+        if (group) {
+            // as Redis's xreadCommand: XREADGROUP itself never propagates, even when it only created a consumer;
+            // its deliveries go as XCLAIMs (below)
+            Rewrites.prevent(c);
+        }
         if (served == 0) {
             if (timeout != -1) {
                 block(c, streamsArg, streamsCount, ids, timeout, group);
@@ -927,6 +988,16 @@ public final class StreamGroupCommands {
                 }
             } else {
                 s.readGroupNew(groups[i], consumers[i], count, noack, now, col);
+                if (Rewrites.active(c) && !col.ids.isEmpty()) {
+                    // each new delivery as the XCLAIM that recreates it; with NOACK only the group's new last id
+                    if (noack) {
+                        propagateGroupId(c, c.arg(streamsArg + i), groups[i]);
+                    } else {
+                        for (StreamId id : col.ids) {
+                            propagateClaimKey(c, c.arg(streamsArg + i), groups[i], consumers[i], id);
+                        }
+                    }
+                }
             }
             c.array(col.ids.size());
             for (int j = 0; j < col.ids.size(); j++) {

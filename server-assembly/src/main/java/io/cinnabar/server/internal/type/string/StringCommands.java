@@ -3,6 +3,7 @@ package io.cinnabar.server.internal.type.string;
 import io.cinnabar.sds.Numbers;
 import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.CommandTable;
+import io.cinnabar.server.internal.command.Rewrites;
 import io.cinnabar.server.internal.command.Server;
 import io.cinnabar.server.internal.command.Shared;
 import io.cinnabar.server.internal.config.Notify;
@@ -188,9 +189,27 @@ public final class StringCommands {
         if (at != -1) {
             c.notify(Notify.GENERIC, "expire", keyArg);
         }
+        if (Rewrites.active(c)) {
+            if (at != -1 && (flags & PXAT) == 0) {
+                // as Redis 7.2: a relative (or seconds) expire propagates as SET key value PXAT ms
+                Rewrites.rewrite(c, Rewrites.SET, c.arg(keyArg), c.arg(valArg), Rewrites.PXAT, Rewrites.num(at));
+            } else if ((flags & GET) != 0 && at == -1) {
+                Rewrites.rewrite(c, Rewrites.argsWithout(c, getArg(c)));
+            }
+        }
         if ((flags & GET) == 0) {
             c.ok();
         }
+    }
+
+    /** The index of SET's GET option. */
+    private static int getArg(Client c) {
+        for (int j = 3; j < c.argc; j++) {
+            if (c.argIs(j, "get")) {
+                return j;
+            }
+        }
+        return -1;
     }
 
     static void setnx(Client c) {
@@ -231,18 +250,22 @@ public final class StringCommands {
         }
         c.bulkEntry(e);
         if (c.ctx.optExpireAt != -1) {
-            if (c.ctx.optExpireAt <= c.server.keyspace.cmdTimeMs) {
+            if ((flags & (PXAT | EXAT)) != 0 && c.ctx.optExpireAt <= c.server.keyspace.cmdTimeMs
+                    && !c.server.keyspace.loading) {
                 c.server.keyspace.delete(c.db, e);
                 c.notify(Notify.GENERIC, "del", 1);
+                Rewrites.rewrite(c, Rewrites.DEL, c.arg(1));
             } else {
                 c.server.keyspace.setExpire(c.db, e, c.ctx.optExpireAt);
                 c.notify(Notify.GENERIC, "expire", 1);
+                Rewrites.rewrite(c, Rewrites.PEXPIREAT, c.arg(1), Rewrites.num(c.ctx.optExpireAt));
             }
             c.modified(1, 1);
         } else if ((flags & PERSIST) != 0 && e.volIdx >= 0) {
             c.server.keyspace.removeExpire(c.db, e);
             c.notify(Notify.GENERIC, "persist", 1);
             c.modified(1, 1);
+            Rewrites.rewrite(c, Rewrites.PERSIST, c.arg(1));
         }
     }
 
@@ -259,6 +282,7 @@ public final class StringCommands {
         c.server.keyspace.delete(c.db, e);
         c.modified(1, 1);
         c.notify(Notify.GENERIC, "del", 1);
+        Rewrites.rewrite(c, Rewrites.DEL, c.arg(1));
     }
 
     static void getset(Client c) {
@@ -278,6 +302,7 @@ public final class StringCommands {
         e.setString(c.argBuf, c.argOff[2], c.argLen[2], c.ctx.tmp);
         c.modified(1, 1);
         c.notify(Notify.STRING, "set", 1);
+        Rewrites.rewrite(c, Rewrites.SET, c.arg(1), c.arg(2));
     }
 
     static void mget(Client c) {
@@ -562,6 +587,7 @@ public final class StringCommands {
         e.setStringNoInt(text, 0, text.length);
         c.modified(1, 1);
         c.notify(Notify.STRING, "incrbyfloat", 1);
+        Rewrites.rewrite(c, Rewrites.SET, c.arg(1), text, Rewrites.KEEPTTL);
         c.bulk(text);
     }
 }

@@ -1,6 +1,7 @@
 package io.cinnabar.server.internal.type.zset;
 
 import io.cinnabar.server.internal.command.Client;
+import io.cinnabar.server.internal.command.Rewrites;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Shared;
 import io.cinnabar.server.internal.config.Notify;
@@ -708,6 +709,12 @@ public final class ZSetCommands {
             c.bulk(ms.get(i));
             c.dbl(ss.get(i));
             z.remove(ms.get(i), 0, ms.get(i).length);
+        }
+        if (Rewrites.active(c) && withKey) {
+            // [B]ZMPOP propagates as ZPOPMIN/ZPOPMAX key count, BZPOPMIN/BZPOPMAX as ZPOPMIN/ZPOPMAX key
+            byte[] key = java.util.Arrays.copyOf(e.key, e.klen());
+            byte[] cmd = max ? Rewrites.ZPOPMAX : Rewrites.ZPOPMIN;
+            Rewrites.rewrite(c, nested ? new byte[][] {cmd, key, Rewrites.num(n)} : new byte[][] {cmd, key});
         }
         Db db = c.db;
         byte[] key = e.key;
