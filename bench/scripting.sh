@@ -54,13 +54,13 @@ done
 
 bench() { ${cli_pin[@]+"${cli_pin[@]}"} redis-benchmark "$@"; }
 rps_of() { # port script pipeline -> requests per second
-  bench -p "$1" -n "$N" -c 50 -P "$3" -r 100000 --csv EVALSHA "${sha[$2,$1]}" 1 "key:__rand_int__" 2>/dev/null \
+  bench -p "$1" -n "$N" -c 50 -P "$3" -r 100000 --csv EVALSHA "${sha[$2,$1]}" 1 "$2:__rand_int__" 2>/dev/null \
     | awk -F, 'NR > 1 { gsub(/"/, "", $2); print $2; exit }'
 }
 declare -A rps
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 for port in "$ours_port" "$redis_port"; do   # warm-up, not measured
-  for s in short long; do bench -p "$port" -n $((N / 2)) -c 50 -P 16 -r 100000 -q EVALSHA "${sha[$s,$port]}" 1 "key:__rand_int__" >/dev/null 2>&1; done
+  for s in short long; do bench -p "$port" -n $((N / 2)) -c 50 -P 16 -r 100000 -q EVALSHA "${sha[$s,$port]}" 1 "$s:__rand_int__" >/dev/null 2>&1; done
 done
 for r in $(seq 1 "$ROUNDS"); do
   for s in short long; do
