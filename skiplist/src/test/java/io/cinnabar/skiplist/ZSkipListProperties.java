@@ -277,8 +277,13 @@ class ZSkipListProperties {
         assertSameAsModel(z, m);
     }
 
-    /** Every node's level is drawn with P = 1/4: the fraction of nodes above level k is close to 4^-k. */
-    @Property(tries = 5)
+    /**
+     * Every node's level is drawn with P = 1/4: the fraction of nodes above level k is close to 4^-k. The tolerance
+     * at level 5 is about 3.5 standard deviations, so with a fresh random seed per run an honest generator fails it
+     * now and then (it did once in a full build: 887 against 781); the jqwik seed is therefore fixed, which keeps
+     * the check reproducible without widening it.
+     */
+    @Property(tries = 5, seed = "20261204")
     void levelDistribution(@ForAll long seed) {
         ZSkipList z = new ZSkipList(seed);
         int n = 200_000;
