@@ -133,7 +133,7 @@ final class AofFiles {
                 + AppendOnlyFile.errText(e));
             return false;
         }
-        AppendOnlyFile.fsyncDir(dir);
+        io.cinnabar.server.internal.persist.DurableFiles.fsyncDir(dir);
         dirty = false;
         return true;
     }

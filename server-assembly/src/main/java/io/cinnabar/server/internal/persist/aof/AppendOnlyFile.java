@@ -751,15 +751,6 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability {
         }
     }
 
-    /** fsync of a directory, so that a rename in it is durable. */
-    static void fsyncDir(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // not every file system lets a directory be opened for fsync
-        }
-    }
-
     /** strerror-like text of an I/O error. */
     static String errText(IOException e) {
         if (e instanceof NoSuchFileException) {

@@ -1,5 +1,6 @@
 package io.cinnabar.server.internal.persist.rdb;
 
+import io.cinnabar.server.internal.persist.DurableFiles;
 import io.cinnabar.server.internal.persist.SnapshotSink;
 
 import java.io.IOException;
@@ -58,20 +59,13 @@ public final class RdbFileSink implements SnapshotSink {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
             }
-            fsyncDir(target.toAbsolutePath().getParent());
+            DurableFiles.fsyncDir(target.toAbsolutePath().getParent());
         } catch (IOException e) {
             abort();
             throw e;
         }
     }
 
-    private static void fsyncDir(Path dir) {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException e) {
-            // some file systems do not let a directory be opened or synced; the rename is done either way
-        }
-    }
 
     @Override
     public void abort() {
