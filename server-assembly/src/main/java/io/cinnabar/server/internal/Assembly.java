@@ -25,6 +25,7 @@ import io.cinnabar.server.internal.scripting.Functions;
 import io.cinnabar.server.internal.scripting.Scripting;
 import io.cinnabar.server.internal.persist.rdb.RdbPersistence;
 import io.cinnabar.server.internal.pubsub.PubSubService;
+import io.cinnabar.server.internal.replication.Replication;
 import io.cinnabar.server.internal.type.geo.GeoCommands;
 import io.cinnabar.server.internal.type.hash.HashCommands;
 import io.cinnabar.server.internal.type.hll.HllCommands;
@@ -89,6 +90,9 @@ public final class Assembly {
         AppendOnlyFile aof = new AppendOnlyFile(server, propagator);
         server.durability = aof;
         AofCommands.register(server.commands, aof);
+        Replication replication = new Replication(server, functionStore(scripting), propagator);
+        server.replication = replication;
+        replication.register(server.commands);
         EventLoop loop = new EventLoop(server);
         return new Assembly(server, loop, propagator, scripting);
     }

@@ -65,6 +65,8 @@ public final class Server {
     public PersistenceHook persistence;
     /** Pub/Sub and client-side caching (pubsub.PubSubService, wired by Assembly). */
     public PubSub pubsub;
+    /** Replication (replication.Replication, wired by Assembly), or null. */
+    public ReplicationHook replication;
     /** Users and permissions (acl.Acl, wired by Assembly); null only before Assembly wires it. */
     public AccessControl acl;
     /**
@@ -104,6 +106,10 @@ public final class Server {
     public long outPubsubHard;
     public long outPubsubSoft;
     public long outPubsubSoftSecs;
+    /** The replica (slave) class of client-output-buffer-limit. */
+    public long outReplicaHard;
+    public long outReplicaSoft;
+    public long outReplicaSoftSecs;
     public long maxmemory;
     boolean noSharedIntegers;
     long slowlogThreshold;
@@ -244,6 +250,10 @@ public final class Server {
                         outPubsubHard = Long.parseLong(t[i + 1]);
                         outPubsubSoft = Long.parseLong(t[i + 2]);
                         outPubsubSoftSecs = Long.parseLong(t[i + 3]);
+                    } else if (t[i].equals("slave")) {
+                        outReplicaHard = Long.parseLong(t[i + 1]);
+                        outReplicaSoft = Long.parseLong(t[i + 2]);
+                        outReplicaSoftSecs = Long.parseLong(t[i + 3]);
                     }
                 }
             }
@@ -359,6 +369,15 @@ public final class Server {
             }
             if (err != null) {
                 c.error(err);
+                cmd.rejectedCalls++;
+                flagTransaction(c);
+                return;
+            }
+        }
+        if (replication != null) {
+            String denied = replication.deny(c, cmd);
+            if (denied != null) {
+                c.error(denied);
                 cmd.rejectedCalls++;
                 flagTransaction(c);
                 return;
@@ -543,6 +562,9 @@ public final class Server {
         }
         if (durability != null) {
             durability.cron();
+        }
+        if (replication != null) {
+            replication.cron(now);
         }
         if (config.getBool("activerehashing")) {
             rehashOneDb();
