@@ -20,15 +20,25 @@ final class Nodes implements AutoCloseable {
     private final List<AutoCloseable> open = new ArrayList<>();
 
     /** A Cinnabar server on a free port; options are name, value pairs. */
-    int cinnabar(String... options) {
+    int cinnabar(String... options) throws IOException {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("cinnabar-repl");
+        open.add(() -> deleteTree(dir));
         CinnabarServer.Builder b = CinnabarServer.builder().port(0).config("enable-debug-command", "yes")
-            .config("cinnabar-rdb-version", "10");
+            .config("cinnabar-rdb-version", "10").config("dir", dir.toString());
         for (int i = 0; i + 1 < options.length; i += 2) {
             b.config(options[i], options[i + 1].isEmpty() ? new String[] {""} : options[i + 1].split(" "));
         }
         CinnabarServer s = b.start();
         open.add(s);
         return s.port();
+    }
+
+    private static void deleteTree(java.nio.file.Path dir) throws IOException {
+        try (var files = java.nio.file.Files.walk(dir)) {
+            for (java.nio.file.Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.deleteIfExists(p);
+            }
+        }
     }
 
     /** A real redis-server 7.0 with the given extra arguments. */
