@@ -67,6 +67,9 @@ public final class Lua {
         int depth = in.depth;
         Interp outer = Interp.RUNNING.get();
         Interp.RUNNING.set(in);
+        if (depth == 0) {
+            in.beginRun();
+        }
         try {
             return in.call(fn, args);
         } catch (LuaError e) {
@@ -170,6 +173,20 @@ public final class Lua {
             throw new IllegalArgumentException("limit must be positive: " + bytes);
         }
         in.memoryLimit = Math.min(bytes, Interp.DEFAULT_MEMORY_LIMIT);
+    }
+
+    /**
+     * Bounds the memory one outermost {@link #call} may keep: once the heap holding data that survived a
+     * collection (every heap pool but the young one, whose post-collection use counts) has grown by more than
+     * {@code bytes} since the call began, the script gets "not enough memory" (checked with the instruction hook,
+     * so only when a hook is set, and before every allocation of a megabyte or more). Garbage the script makes and
+     * drops is not counted; garbage of other threads promoted meanwhile is. 0 (the default) removes the bound.
+     */
+    public void setRunMemoryLimit(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("limit must not be negative: " + bytes);
+        }
+        in.runLimit = bytes;
     }
 
     /**

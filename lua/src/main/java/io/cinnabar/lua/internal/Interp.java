@@ -257,6 +257,7 @@ public final class Interp {
     public void reserve(long bytes) {
         if (bytes >= CHECK_FROM) {
             checkAlloc(bytes, memoryLimit);
+            checkRun(bytes);
         }
     }
 
@@ -265,6 +266,9 @@ public final class Interp {
         if (bytes >= CHECK_FROM) {
             Interp in = RUNNING.get();
             checkAlloc(bytes, in == null ? DEFAULT_MEMORY_LIMIT : in.memoryLimit);
+            if (in != null) {
+                in.checkRun(bytes);
+            }
         }
     }
 
@@ -283,6 +287,54 @@ public final class Interp {
         }
     }
 
+    /** How much the heap may grow during one outermost call (0: no bound), and the live heap when it started. */
+    public long runLimit;
+    long runBase;
+    private static final java.util.List<java.lang.management.MemoryPoolMXBean> POOLS =
+        java.lang.management.ManagementFactory.getMemoryPoolMXBeans().stream()
+            .filter(p -> p.getType() == java.lang.management.MemoryType.HEAP).toList();
+
+    /**
+     * The heap that holds data which survived a collection: every heap pool's current use but the allocation
+     * (eden / young) pools', whose use after their last collection counts instead. Garbage a script churns dies
+     * young and is not counted; what it keeps (a table it fills) is promoted and is.
+     */
+    static long liveHeap() {
+        long sum = 0;
+        for (java.lang.management.MemoryPoolMXBean p : POOLS) {
+            String n = p.getName().toLowerCase(java.util.Locale.ROOT);
+            java.lang.management.MemoryUsage after = p.getCollectionUsage();
+            boolean young = n.contains("eden") || n.contains("young") || n.contains("nursery");
+            sum += young && after != null ? after.getUsed() : p.getUsage().getUsed();
+        }
+        return sum;
+    }
+
+    /** An outermost call starts: the base of the run bound. */
+    public void beginRun() {
+        if (runLimit > 0) {
+            runBase = liveHeap();
+        }
+    }
+
+    /**
+     * The run bound: "not enough memory" once the heap, plus an allocation of {@code extra} bytes about to happen,
+     * has grown by more than {@link #runLimit} since the outermost call began. A cheap reading of the whole heap
+     * comes first; the pools are read only when it is over.
+     */
+    void checkRun(long extra) {
+        if (runLimit <= 0) {
+            return;
+        }
+        Runtime rt = Runtime.getRuntime();
+        if (rt.totalMemory() - rt.freeMemory() + extra - runBase <= runLimit) {
+            return;
+        }
+        if (liveHeap() + extra - runBase > runLimit) {
+            throw outOfMemory();
+        }
+    }
+
     /** Lua 5.1's memory error: the bare message, no position. */
     public static LuaError outOfMemory() {
         return new LuaError(LuaString.of("not enough memory"));
@@ -294,6 +346,7 @@ public final class Interp {
             return;
         }
         hookCountdown = hookEvery;
+        checkRun(0);
         try {
             hook.run();
         } catch (LuaError e) {

@@ -83,6 +83,7 @@ final class ScriptEngine {
         sc.authenticated = true;
         sc.db = server.dbs[0];
         sc.denyBlocking = true;
+        sc.script = true;
         LuaTable g = lua.globals();
         this.setfenv = (LuaFunction) g.get("setfenv");
         for (String name : REMOVED) {
@@ -96,6 +97,9 @@ final class ScriptEngine {
         installRedis(redis);
         g.put("redis", redis);
         lua.setInstructionHook(HOOK_EVERY, this::hook);
+        // one script run may keep at most a quarter of the JVM heap: past it, "not enough memory" (never an
+        // OutOfMemoryError that could hit the event loop elsewhere)
+        lua.setRunMemoryLimit(Runtime.getRuntime().maxMemory() / 4);
         // Redis's redisLrand48 starts from drand48's default state 0x1234ABCD330E (math.randomseed(x) sets
         // x << 16 | 0x330E) and is not reseeded between scripts
         if (g.get("math") instanceof LuaTable m && m.get("randomseed") instanceof LuaFunction seed) {
