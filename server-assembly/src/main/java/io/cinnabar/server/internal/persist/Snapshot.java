@@ -386,11 +386,11 @@ public final class Snapshot implements SnapshotBarrier {
             selected = p.orig;
         }
         long expire = p.src.expireOf(e);
-        byte[] key = Arrays.copyOf(e.key, e.klen());
-        switch (e.type) {
+        byte[] key = Arrays.copyOf(e.keyArray(), e.klen());
+        switch (e.type()) {
             case Entry.TYPE_STRING -> w.string(key, e.stringBytes(), expire);
             case Entry.TYPE_STREAM -> {
-                StreamValue s = (StreamValue) e.obj;
+                StreamValue s = (StreamValue) e.value();
                 w.stream(key, StreamRdb.listpacks(s), StreamRdb.metadata(s), StreamRdb.groups(s), expire);
             }
             default -> {

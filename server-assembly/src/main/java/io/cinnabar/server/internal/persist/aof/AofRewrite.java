@@ -72,7 +72,7 @@ final class AofRewrite {
     private static void writeDb(AofWriter w, Db db) {
         w.command(AppendOnlyFile.List2.select(db.id));
         db.forEach(e -> {
-            byte[] key = e.klen() == e.key.length ? e.key : java.util.Arrays.copyOf(e.key, e.klen());
+            byte[] key = e.klen() == e.keyArray().length ? e.keyArray() : java.util.Arrays.copyOf(e.keyArray(), e.klen());
             writeKey(w, e, key);
             long when = db.expireOf(e);
             if (when != -1) {
@@ -82,12 +82,12 @@ final class AofRewrite {
     }
 
     static void writeKey(AofWriter w, Entry e, byte[] key) {
-        switch (e.type) {
+        switch (e.type()) {
             case Entry.TYPE_STRING -> w.command(List.of(bytes("SET"), key, e.stringBytes()));
-            case Entry.TYPE_LIST -> batched(w, "RPUSH", key, ((ListValue) e.obj).all(), 1);
-            case Entry.TYPE_SET -> batched(w, "SADD", key, ((SetValue) e.obj).members(), 1);
+            case Entry.TYPE_LIST -> batched(w, "RPUSH", key, ((ListValue) e.value()).all(), 1);
+            case Entry.TYPE_SET -> batched(w, "SADD", key, ((SetValue) e.value()).members(), 1);
             case Entry.TYPE_ZSET -> {
-                ZSetValue z = (ZSetValue) e.obj;
+                ZSetValue z = (ZSetValue) e.value();
                 List<byte[]> pairs = new ArrayList<>((int) z.size() * 2);
                 if (z.size() > 0) {
                     z.range(0, z.size() - 1, false, (m, s) -> {
@@ -97,9 +97,9 @@ final class AofRewrite {
                 }
                 batched(w, "ZADD", key, pairs, 2);
             }
-            case Entry.TYPE_HASH -> batched(w, "HMSET", key, ((HashValue) e.obj).pairs(), 2);
-            case Entry.TYPE_STREAM -> stream(w, key, (StreamValue) e.obj);
-            default -> throw new IllegalStateException("unknown type " + e.type);
+            case Entry.TYPE_HASH -> batched(w, "HMSET", key, ((HashValue) e.value()).pairs(), 2);
+            case Entry.TYPE_STREAM -> stream(w, key, (StreamValue) e.value());
+            default -> throw new IllegalStateException("unknown type " + e.type());
         }
     }
 
