@@ -103,6 +103,8 @@ public final class Client {
     public boolean inMulti;
     /** Set while EXEC runs the queued commands: blocking commands answer as on a timeout instead of blocking. */
     public boolean denyBlocking;
+    /** The client of redis.call (a script engine's): ACL LOG entries it causes have the context "lua". */
+    public boolean script;
     /** The transaction code's record of this client (queued commands, watched keys), or null. */
     public Transactions.State tx;
     /** Set while the client subscribes to a channel, pattern or shard channel (Redis's CLIENT_PUBSUB). */

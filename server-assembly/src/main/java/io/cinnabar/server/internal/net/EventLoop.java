@@ -314,6 +314,30 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         }
     }
 
+    @Override
+    public boolean blockingIo(Client c, boolean on) {
+        try {
+            if (on) {
+                if (c.key != null) {
+                    c.key.cancel();
+                }
+                selector.selectNow(k -> { }); // deregisters the cancelled key; readiness is level-triggered
+                c.ch.configureBlocking(true);
+            } else {
+                c.ch.configureBlocking(false);
+                c.key = c.ch.register(selector, SelectionKey.OP_READ, c);
+                wantWrite(c);
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            server.log.verbose("Switching blocking mode of client id=" + c.id + ": " + e.getMessage());
+            if (!on) {
+                closeAsync(c);
+            }
+            return false;
+        }
+    }
+
     private void handle(SelectionKey k) {
         if (cycleStartNs == 0) {
             cycleStartNs = System.nanoTime();
