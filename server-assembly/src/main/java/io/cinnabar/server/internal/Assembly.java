@@ -8,6 +8,8 @@ import io.cinnabar.server.internal.admin.LatencyReport;
 import io.cinnabar.server.internal.admin.MemoryCommands;
 import io.cinnabar.server.internal.admin.ServerCommands;
 import io.cinnabar.server.internal.blocking.BlockingKeys;
+import io.cinnabar.server.internal.cluster.Cluster;
+import io.cinnabar.server.internal.cluster.ClusterCommands;
 import io.cinnabar.server.internal.command.CommandDocs;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Server;
@@ -94,6 +96,13 @@ public final class Assembly {
         server.replication = replication;
         replication.register(server.commands);
         EventLoop loop = new EventLoop(server);
+        if (config.getBool("cluster-enabled")) {
+            Cluster cluster = new Cluster(server);
+            server.cluster = cluster;
+            ClusterCommands.register(server.commands, cluster);
+        } else {
+            ClusterCommands.registerDisabled(server.commands);
+        }
         return new Assembly(server, loop, propagator, scripting);
     }
 

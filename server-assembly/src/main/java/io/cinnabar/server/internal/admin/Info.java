@@ -84,7 +84,8 @@ public final class Info {
                 case "commandstats" -> commandstats(s, b);
                 case "errorstats" -> errorstats(s, b);
                 case "latencystats" -> latencystats(s, b);
-                case "cluster" -> b.append("# Cluster\r\ncluster_enabled:0\r\n");
+                case "cluster" -> b.append("# Cluster\r\ncluster_enabled:").append(s.cluster != null ? 1 : 0).append("\r\n")
+                    .append(s.cluster != null ? s.cluster.info() : "");
                 default -> keyspace(s, b);
             }
         }
@@ -159,7 +160,7 @@ public final class Info {
     private static void clients(Server s, StringBuilder b) {
         b.append("# Clients\r\n");
         f(b, "connected_clients", s.clients.values().stream().filter(c -> c.replRole != Client.ROLE_REPLICA).count());
-        f(b, "cluster_connections", 0);
+        f(b, "cluster_connections", s.cluster == null ? 0 : s.cluster.connections());
         f(b, "maxclients", s.maxclients);
         f(b, "client_recent_max_input_buffer", s.maxInputBufferSeen);
         f(b, "client_recent_max_output_buffer", s.maxOutputBufferSeen);

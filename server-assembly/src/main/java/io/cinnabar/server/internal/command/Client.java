@@ -109,6 +109,10 @@ public final class Client {
     public Transactions.State tx;
     /** Set while the client subscribes to a channel, pattern or shard channel (Redis's CLIENT_PUBSUB). */
     public boolean pubsub;
+    /** Cluster: ASKING was sent (lasts one command, or until EXEC). */
+    public boolean asking;
+    /** Cluster: READONLY was sent (reads on a replica are served, not redirected). */
+    public boolean readonly;
     /** The Pub/Sub code's record of this client (subscriptions, tracking), or null. */
     public PubSub.State ps;
     /** {@link #ROLE_NORMAL}, {@link #ROLE_REPLICA} (a replica of this server) or {@link #ROLE_MASTER} (our master). */

@@ -69,6 +69,8 @@ public final class Server {
     public PubSub pubsub;
     /** Replication (replication.Replication, wired by Assembly), or null. */
     public ReplicationHook replication;
+    /** Redis Cluster (cluster.Cluster, wired by Assembly when cluster-enabled is yes), or null. */
+    public ClusterRouting cluster;
     /** Users and permissions (acl.Acl, wired by Assembly); null only before Assembly wires it. */
     public AccessControl acl;
     /**
@@ -152,9 +154,13 @@ public final class Server {
      * false when loading failed fatally (logged; the server must exit with status 1).
      */
     public boolean started() {
-        log.notice("Cinnabar " + Config.VERSION + " (Redis " + Config.VERSION + " compatible) 64 bit, standalone mode, "
+        String mode = cluster != null ? "cluster" : "standalone";
+        log.notice("Cinnabar " + Config.VERSION + " (Redis " + Config.VERSION + " compatible) 64 bit, " + mode + " mode, "
             + "Port: " + config.get("port") + ", PID: " + log.pid());
-        log.notice("Running mode=standalone, port=" + config.get("port") + ".");
+        log.notice("Running mode=" + mode + ", port=" + config.get("port") + ".");
+        if (cluster != null && !cluster.start()) {
+            return false;
+        }
         log.notice("Server initialized");
         // Redis's loadDataFromDisk: the AOF when appendonly is on, else the RDB file
         if (durability != null && config.getBool("appendonly")) {
@@ -363,6 +369,11 @@ public final class Server {
             }
             return;
         }
+        if (cluster != null && !cluster.route(c, cmd)) {
+            cmd.rejectedCalls++;
+            flagTransaction(c);
+            return;
+        }
         if ((persistence != null || durability != null) && (cmd.has(Command.WRITE) || cmd.fullName.equals("ping"))) {
             // Redis's writeCommandsDeniedByDiskError: MISCONF after a failed background save, then AOF write errors
             String err = persistence != null ? persistence.writeError() : null;
@@ -567,6 +578,9 @@ public final class Server {
         }
         if (replication != null) {
             replication.cron(now);
+        }
+        if (cluster != null) {
+            cluster.cron(now);
         }
         if (config.getBool("activerehashing")) {
             rehashOneDb();

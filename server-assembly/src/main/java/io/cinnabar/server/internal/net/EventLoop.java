@@ -258,6 +258,9 @@ public final class EventLoop implements Runnable, Connections, Outbound {
                 server.blocking.beforeSleep();
                 long maxWait = server.persistence == null ? Long.MAX_VALUE : server.persistence.beforeSleep();
                 server.pubsub.beforeSleep();
+                if (server.cluster != null) {
+                    server.cluster.beforeSleep();
+                }
                 if (server.durability != null) {
                     server.durability.beforeSleep(); // the AOF is written (and fsynced) before any reply leaves
                 }
