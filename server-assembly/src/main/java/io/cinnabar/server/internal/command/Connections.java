@@ -20,6 +20,9 @@ public interface Connections {
      */
     void pushed(Client c);
 
+    /** Closes c asynchronously once its pending output is over the limits of its class. */
+    void checkLimits(Client c);
+
     /** Processes the commands already buffered in c's query buffer (after c was unblocked). */
     void processInput(Client c);
 
