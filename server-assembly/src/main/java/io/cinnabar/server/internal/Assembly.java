@@ -93,6 +93,7 @@ public final class Assembly {
         Replication replication = new Replication(server, functionStore(scripting), propagator);
         server.replication = replication;
         replication.register(server.commands);
+        replication.configure();
         EventLoop loop = new EventLoop(server);
         return new Assembly(server, loop, propagator, scripting);
     }
