@@ -38,6 +38,19 @@ public interface ReplicationHook {
     /** The master client's command ran: its bytes advance the replication offset and go to chained replicas. */
     void masterCommandDone(Client master);
 
+    /**
+     * The replication ID an RDB file written now records (aux field repl-id), or null when it records none (a
+     * master without a backlog); with {@link #rdbReplOffset} and {@link #rdbReplStreamDb}.
+     */
+    String rdbReplId();
+
+    long rdbReplOffset();
+
+    int rdbReplStreamDb();
+
+    /** The RDB loaded at startup recorded a replication ID and offset (PSYNC2 after a restart). */
+    void loadedReplInfo(String id, long offset, int streamDb);
+
     /** sync_full, sync_partial_ok and sync_partial_err of INFO stats. */
     long[] syncStats();
 

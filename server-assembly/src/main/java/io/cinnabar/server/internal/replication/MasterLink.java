@@ -55,6 +55,8 @@ final class MasterLink implements Link.Handler {
     private boolean authSent;
     /** PSYNC with our replid and offset (a history to continue), else "? -1". */
     boolean cached;
+    /** The database the master's stream is in when a partial resync continues it (repl-stream-db). */
+    int streamDb;
     private long lastIoMs = System.currentTimeMillis();
     private long downSinceMs = -1;
     // transfer
@@ -447,6 +449,7 @@ final class MasterLink implements Link.Handler {
         server.log.notice("Done loading RDB, keys loaded: " + load.keysLoaded + ", keys expired: " + load.keysExpired
             + ".");
         repl.fullSyncLoaded(fullId, fullOffset);
+        streamDb = 0;
         server.log.notice("MASTER <-> REPLICA sync: Finished with success");
         becomeConnected();
     }
@@ -468,6 +471,8 @@ final class MasterLink implements Link.Handler {
         c.replRole = Client.ROLE_MASTER;
         c.repl = this;
         c.replyMode = Client.REPLY_OFF;
+        c.db = server.dbs[streamDb];
+        c.dbIndex = streamDb;
         c.name = null;
         master = c;
         cached = true;
@@ -518,7 +523,8 @@ final class MasterLink implements Link.Handler {
             return;
         }
         server.log.notice("Connection with master lost.");
-        server.log.notice("* Caching the disconnected master state.");
+        server.log.notice("Caching the disconnected master state.");
+        streamDb = c.dbIndex; // the stream continues (PSYNC) in the database it was in
         master = null;
         cmdLen = 0;
         state = State.CONNECT;

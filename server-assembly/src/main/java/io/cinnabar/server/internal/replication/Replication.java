@@ -972,6 +972,49 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
     }
 
     @Override
+    public String rdbReplId() {
+        return backlog != null || link != null && link.cached ? server.replId : null;
+    }
+
+    @Override
+    public long rdbReplOffset() {
+        return masterOffset();
+    }
+
+    @Override
+    public int rdbReplStreamDb() {
+        if (link != null && link.master != null) {
+            return link.master.dbIndex;
+        }
+        return Math.max(0, seldb);
+    }
+
+    @Override
+    public void loadedReplInfo(String id, long offset, int streamDb) {
+        if (backlog != null) {
+            return;
+        }
+        if (link != null) {
+            // a replica continues from the dataset's place in its master's stream
+            server.replId = id;
+            clearReplid2();
+            offsetNoBacklog = offset;
+            forward(new byte[0], 0, 0);
+            link.cached = true;
+            link.streamDb = Math.max(0, Math.min(server.dbs.length - 1, streamDb));
+        } else {
+            // a master keeps the old ID as the secondary one: its replicas continue partially
+            replid2 = id;
+            secondOffset = offset + 1;
+            offsetNoBacklog = offset;
+            backlog = new Backlog((int) Math.min(Integer.MAX_VALUE - 16, server.config.getLong("repl-backlog-size")),
+                offset);
+            ensureConsumer();
+        }
+        server.log.notice("Loaded replication ID " + id + " and offset " + offset + " from the RDB file");
+    }
+
+    @Override
     public boolean isReplica() {
         return link != null;
     }
