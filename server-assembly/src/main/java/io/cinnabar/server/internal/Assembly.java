@@ -95,6 +95,7 @@ public final class Assembly {
         Replication replication = new Replication(server, functionStore(scripting), propagator);
         server.replication = replication;
         replication.register(server.commands);
+        replication.configure();
         EventLoop loop = new EventLoop(server);
         if (config.getBool("cluster-enabled")) {
             Cluster cluster = new Cluster(server);

@@ -478,7 +478,7 @@ public final class Server {
         }
         boolean unit = ctx.propagatedAsUnit;
         ctx.propagatedAsUnit = false; // EXEC, scripts: their commands propagated, the calling command does not
-        propagation.afterCall(c, !unit && keyspace.dirty != dirtyBefore);
+        propagation.afterCall(c, !unit && keyspace.dirty > dirtyBefore); // SAVE resets dirty: not a change
         commandDone(c, cmd, usec, stats.totalErrorReplies != errorsBefore);
     }
 

@@ -503,7 +503,15 @@ public final class Config {
                 if (args.size() != 2) {
                     throw new ConfigException("wrong number of arguments");
                 }
-                throw new ConfigException("replication is not implemented by this server");
+                try {
+                    long port = Long.parseLong(args.get(1));
+                    if (port < 0 || port > 65535) {
+                        throw new NumberFormatException();
+                    }
+                } catch (NumberFormatException e) {
+                    throw new ConfigException("Invalid master port");
+                }
+                return args.get(0) + " " + args.get(1);
             case "unixsocketperm":
                 one(args);
                 try {

@@ -552,9 +552,17 @@ public final class EventLoop implements Runnable, Connections, Outbound {
                     c.argLen[i] = d.argLength(i);
                 }
                 c.argc = argc;
-                c.qpos += d.consumed();
+                int consumed = d.consumed();
+                if (c.replRole == Client.ROLE_MASTER) {
+                    server.replication.masterBytes(c, c.qbuf, c.qpos, consumed); // the stream, for offsets and chaining
+                    server.keyspace.obey = true; // keys whose time passed exist for the master's commands
+                }
+                c.qpos += consumed;
                 server.processCommand(c);
                 c.replyBufUsed();
+                if (c.replRole == Client.ROLE_MASTER) {
+                    server.replication.masterCommandDone(c);
+                }
                 d.authRequired(!c.authenticated);
                 c.argc = 0;
                 checkOutputLimits(c);
@@ -567,6 +575,9 @@ public final class EventLoop implements Runnable, Connections, Outbound {
                 c.qpos = c.qlen;
                 break;
             } else {
+                if (c.replRole == Client.ROLE_MASTER && d.consumed() > 0) {
+                    server.replication.masterBytes(c, c.qbuf, c.qpos, d.consumed());
+                }
                 c.qpos += d.consumed();
                 long need = d.requiredBytes();
                 if (need > 0 && need > c.qbuf.length - c.qpos) {
