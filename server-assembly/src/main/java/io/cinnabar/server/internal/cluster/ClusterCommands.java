@@ -94,6 +94,13 @@ public final class ClusterCommands {
         t.impl("readwrite", off);
     }
 
+    /** MIGRATE, in both modes. */
+    public static Migrate registerMigrate(CommandTable t, io.cinnabar.server.internal.command.Server server) {
+        Migrate m = new Migrate(server);
+        t.impl("migrate", m::run);
+        return m;
+    }
+
     /** Registers the commands of cl's cluster in t. */
     public static void register(CommandTable t, Cluster cl) {
         ClusterCommands k = new ClusterCommands(cl);
@@ -174,8 +181,8 @@ public final class ClusterCommands {
         Db db = cl.server.dbs[0];
         long now = cl.server.keyspace.cmdTimeMs;
         db.forEach(e -> {
-            if (out.size() < max && !db.expired(e, now) && KeySlots.slot(e.key) == slot) {
-                out.add(e.key);
+            if (out.size() < max && !db.expired(e, now) && KeySlots.slot(e.key, 0, e.klen()) == slot) {
+                out.add(java.util.Arrays.copyOf(e.key, e.klen()));
             }
         });
         return out;
