@@ -219,16 +219,24 @@ public final class Cluster implements ClusterRouting {
 
     /**
      * MIGRATE's keys as Redis's migrateGetKeys finds them (its KEYS key spec is incomplete): argument 3, or the
-     * arguments after KEYS when argument 3 is empty.
+     * arguments after KEYS when argument 3 is empty (none when it is not); AUTH and AUTH2 values are skipped.
      */
     private static List<int[]> migrateKeys(Client c) {
         List<int[]> out = new java.util.ArrayList<>();
         for (int i = 6; i < c.argc; i++) {
-            if (c.argIs(i, "keys") && c.argLen[3] == 0) {
+            if (c.argIs(i, "keys")) {
+                if (c.argLen[3] != 0) {
+                    return out; // MIGRATE itself refuses this form
+                }
                 for (int k = i + 1; k < c.argc; k++) {
                     out.add(new int[] {k, 1});
                 }
                 return out;
+            }
+            if (c.argIs(i, "auth")) {
+                i++;
+            } else if (c.argIs(i, "auth2")) {
+                i += 2;
             }
         }
         out.add(new int[] {3, 0});
