@@ -101,8 +101,10 @@ public final class Assembly {
             Cluster cluster = new Cluster(server);
             server.cluster = cluster;
             ClusterCommands.register(server.commands, cluster);
+            cluster.migrate(ClusterCommands.registerMigrate(server.commands, server));
         } else {
             ClusterCommands.registerDisabled(server.commands);
+            ClusterCommands.registerMigrate(server.commands, server);
         }
         return new Assembly(server, loop, propagator, scripting);
     }

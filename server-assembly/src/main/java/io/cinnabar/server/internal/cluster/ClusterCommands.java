@@ -94,6 +94,13 @@ public final class ClusterCommands {
         t.impl("readwrite", off);
     }
 
+    /** MIGRATE, in both modes. */
+    public static Migrate registerMigrate(CommandTable t, io.cinnabar.server.internal.command.Server server) {
+        Migrate m = new Migrate(server);
+        t.impl("migrate", m::run);
+        return m;
+    }
+
     /** Registers the commands of cl's cluster in t. */
     public static void register(CommandTable t, Cluster cl) {
         ClusterCommands k = new ClusterCommands(cl);

@@ -1200,6 +1200,15 @@ public final class EventLoop implements Runnable, Connections, Outbound {
                 // best effort
             }
         }
+        for (SelectionKey k : new ArrayList<>(selector.keys())) {
+            if (k.attachment() instanceof ExtraListener el) { // extra listeners (the cluster bus) close too
+                try {
+                    el.ss().close();
+                } catch (IOException e) {
+                    // closing anyway
+                }
+            }
+        }
         try {
             selector.close();
         } catch (IOException e) {
