@@ -42,9 +42,15 @@ public final class Server {
     public long nextClientId = 1;
     public final long startMs = System.currentTimeMillis();
     public final String runId;
+    /** "standalone" or "sentinel" (INFO redis_mode, the startup log). */
+    public String mode = "standalone";
+    /** Work of the server's mode run by the cron (the sentinel timer), or null. */
+    public Runnable modeCron;
     public String replId;
     /** The network layer (net.EventLoop), set when it is created. */
     public Connections loop;
+    /** Outgoing connections, extra listeners and cross-thread tasks (the event loop; see {@link Outbound}). */
+    public Outbound outbound;
     public long lastSave = System.currentTimeMillis() / 1000;
     public volatile boolean shutdownAsap;
     public String shutdownReason;
@@ -144,9 +150,9 @@ public final class Server {
      * false when loading failed fatally (logged; the server must exit with status 1).
      */
     public boolean started() {
-        log.notice("Cinnabar " + Config.VERSION + " (Redis " + Config.VERSION + " compatible) 64 bit, standalone mode, "
+        log.notice("Cinnabar " + Config.VERSION + " (Redis " + Config.VERSION + " compatible) 64 bit, " + mode + " mode, "
             + "Port: " + config.get("port") + ", PID: " + log.pid());
-        log.notice("Running mode=standalone, port=" + config.get("port") + ".");
+        log.notice("Running mode=" + mode + ", port=" + config.get("port") + ".");
         log.notice("Server initialized");
         // Redis's loadDataFromDisk: the AOF when appendonly is on, else the RDB file
         if (durability != null && config.getBool("appendonly")) {
@@ -208,7 +214,7 @@ public final class Server {
                 log.warning("Error removing the pid file: " + e.getMessage());
             }
         }
-        log.warning("Redis is now ready to exit, bye bye...");
+        log.warning((mode.equals("sentinel") ? "Sentinel" : "Redis") + " is now ready to exit, bye bye...");
     }
 
     public static String randomHex(int n) {
@@ -549,6 +555,9 @@ public final class Server {
         }
         if (pauseEndMs != 0 && now >= pauseEndMs) {
             unpause();
+        }
+        if (modeCron != null) {
+            modeCron.run();
         }
     }
 
