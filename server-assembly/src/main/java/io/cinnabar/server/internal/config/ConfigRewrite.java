@@ -48,9 +48,15 @@ public final class ConfigRewrite {
         List<String> lines = Files.exists(file) ? Files.readAllLines(file, StandardCharsets.ISO_8859_1) : List.of();
         List<String> out = new ArrayList<>();
         Set<String> done = new HashSet<>();
+        boolean marked = false;
         for (String line : lines) {
             String t = line.strip();
             if (t.equals(MARKER)) {
+                if (sentinel == null) {
+                    continue;
+                }
+                marked = true; // sentinel mode rewrites often: the marker stays where it is
+                out.add(line);
                 continue;
             }
             List<String> argv = t.isEmpty() || t.startsWith("#") ? null : SdsArgs.split(t);
@@ -75,7 +81,6 @@ public final class ConfigRewrite {
             done.add(name);
             out.add(format(d.name, cfg.get(name)));
         }
-        boolean marked = false;
         for (Config.Def d : Config.DEFS.values()) {
             Config.Def p = Config.primary(d);
             if (p != d || done.contains(p.name)) {

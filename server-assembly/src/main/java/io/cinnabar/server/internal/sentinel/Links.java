@@ -78,11 +78,13 @@ final class Links {
         void send(Consumer<RespValue> cb, String... argv) {
             link.write(encode(argv));
             if (!pubsub) {
-                callbacks.add(cb);
+                callbacks.add(cb != null ? cb : IGNORE);
                 pendingCommands++;
             }
         }
     }
+
+    private static final Consumer<RespValue> IGNORE = v -> { };
 
     final Instance ri;
     Conn cc;

@@ -175,9 +175,13 @@ final class Monitor {
         if (l.disconnected()) {
             return false;
         }
+        String ip = s.announceAddress(l.cc);
+        if (ip.isEmpty()) {
+            return false; // still connecting: the local address is not known yet
+        }
         Instance master = ri.masterOf();
         Instance addr = Sentinel.currentMasterAddress(master);
-        String payload = s.announceAddress(l.cc) + "," + s.announcePortOr() + "," + s.myid + "," + s.currentEpoch
+        String payload = ip + "," + s.announcePortOr() + "," + s.myid + "," + s.currentEpoch
             + "," + master.name + "," + addr.host + "," + addr.port + "," + master.configEpoch;
         return l.command(v -> {
             if (!(v instanceof RespValue.SimpleError)) {
