@@ -293,6 +293,10 @@ public final class Sentinel {
     /** Redis's sentinelTimer: called by the server cron. */
     public void timer() {
         long now = System.currentTimeMillis();
+        // as Redis: the timer frequency changes all the time (hz .. 2*hz-1), so that sentinels do not tick in step
+        // and are unlikely to start a failover, and ask for votes, at the same moment
+        long hz = Math.max(1, Math.min(500, config.getLong("hz")));
+        server.hz = (int) (hz + ThreadLocalRandom.current().nextLong(hz));
         checkTilt(now);
         for (Iterator<Instance> it = new ArrayList<>(masters.values()).iterator(); it.hasNext(); ) {
             Instance m = it.next();
