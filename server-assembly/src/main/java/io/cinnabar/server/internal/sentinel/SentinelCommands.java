@@ -602,7 +602,7 @@ public final class SentinelCommands {
             }
         }
         long now = System.currentTimeMillis();
-        c.map(ms.size());
+        c.array(ms.size() * 2L); // a flat list of name, entries (redis-sentinel answers an array in RESP3 too)
         for (Instance m : ms) {
             c.bulk(m.name);
             c.array(1 + m.slaves.size());
