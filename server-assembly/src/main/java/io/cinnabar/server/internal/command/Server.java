@@ -41,6 +41,10 @@ public final class Server {
     public long nextClientId = 1;
     public final long startMs = System.currentTimeMillis();
     public final String runId;
+    /** "standalone" or "sentinel" (INFO redis_mode, the startup log). */
+    public String mode = "standalone";
+    /** Work of the server's mode run by the cron (the sentinel timer), or null. */
+    public Runnable modeCron;
     public String replId;
     /** The network layer (net.EventLoop), set when it is created. */
     public Connections loop;
@@ -156,7 +160,9 @@ public final class Server {
      * false when loading failed fatally (logged; the server must exit with status 1).
      */
     public boolean started() {
-        String mode = cluster != null ? "cluster" : "standalone";
+        if (cluster != null) {
+            mode = "cluster";
+        }
         log.notice("Cinnabar " + Config.VERSION + " (Redis " + Config.VERSION + " compatible) 64 bit, " + mode + " mode, "
             + "Port: " + config.get("port") + ", PID: " + log.pid());
         log.notice("Running mode=" + mode + ", port=" + config.get("port") + ".");
@@ -224,7 +230,7 @@ public final class Server {
                 log.warning("Error removing the pid file: " + e.getMessage());
             }
         }
-        log.warning("Redis is now ready to exit, bye bye...");
+        log.warning((mode.equals("sentinel") ? "Sentinel" : "Redis") + " is now ready to exit, bye bye...");
     }
 
     public static String randomHex(int n) {
@@ -581,6 +587,9 @@ public final class Server {
         }
         if (pauseEndMs != 0 && now >= pauseEndMs) {
             unpause();
+        }
+        if (modeCron != null) {
+            modeCron.run();
         }
     }
 

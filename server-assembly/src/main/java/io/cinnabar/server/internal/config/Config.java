@@ -320,6 +320,13 @@ public final class Config {
 
     /** The {@code user} lines, in order. */
     public final List<UserLine> userLines = new ArrayList<>();
+    /**
+     * The {@code sentinel ...} lines of the file, in order, kept for the sentinel code, which parses them once the
+     * whole file is read (as Redis queues them); their presence puts the launcher in sentinel mode.
+     */
+    public final List<UserLine> sentinelLines = new ArrayList<>();
+    /** Sentinel mode: {@code --sentinel} on the command line, or sentinel lines in the file. */
+    public boolean sentinelMode;
     /** The config file given at startup, absolute, or null. */
     public Path configFile;
     /** The "save" option was set by the config text once (later lines append). */
