@@ -247,7 +247,7 @@ public final class Debug {
             }
             Entry e = c.server.keyspace.add(db, key);
             c.server.keyspace.initAccess(e);
-            e.type = Entry.TYPE_STRING;
+            e.setType(Entry.TYPE_STRING);
             e.setString(val, 0, val.length, c.ctx.tmp);
         }
         c.ok();
@@ -260,11 +260,11 @@ public final class Debug {
             return;
         }
         String enc = e.encodingName();
-        long refcount = e.obj == null && e.enc == Entry.ENC_INT && c.server.sharedInteger(e.num)
+        long refcount = e.value() == null && e.isInt() && c.server.sharedInteger(e.intValue())
             ? Integer.MAX_VALUE : 1;
         long ser = TypeDump.serializedLength(e, c.server.config.getBool("rdbcompression"));
         c.simple("Value at:0x" + Long.toHexString(System.identityHashCode(e)) + " refcount:" + refcount
-            + " encoding:" + enc + " serializedlength:" + ser + " lru:" + (e.lru & 0xFFFFFF)
+            + " encoding:" + enc + " serializedlength:" + ser + " lru:" + (e.lru() & 0xFFFFFF)
             + " lru_seconds_idle:" + c.server.keyspace.idleMs(e) / 1000);
     }
 

@@ -352,7 +352,7 @@ public final class BlockingKeys implements BlockedClients, KeyspaceListener {
             }
             server.keyspace.cmdTimeMs = System.currentTimeMillis();
             Entry e = server.lookupQuiet(db, key.b(), 0, key.b().length);
-            if (!b.unblockOnNoKey && (e == null || e.type != b.type)) {
+            if (!b.unblockOnNoKey && (e == null || e.type() != b.type)) {
                 continue; // absent, or of another type: the client stays blocked
             }
             reexecute(b);

@@ -298,10 +298,10 @@ public final class Client {
 
     /** The string value of an entry as a bulk reply. */
     public void bulkEntry(Entry e) {
-        if (e.enc == Entry.ENC_INT) {
-            bulkLong(e.num);
+        if (e.isInt()) {
+            bulkLong(e.intValue());
         } else {
-            bulk(e.valArray(), e.valOff(), (int) e.num);
+            bulk(e.valArray(), e.valOff(), e.strlen());
         }
     }
 

@@ -87,12 +87,12 @@ final class CommandForm {
     }
 
     void key(byte[] key, Entry e, long expireAtMs) {
-        switch (e.type) {
+        switch (e.type()) {
             case Entry.TYPE_STRING -> w.command(List.of(SET, key, e.stringBytes()));
-            case Entry.TYPE_LIST -> batched(RPUSH, key, ((ListValue) e.obj).all(), 1);
-            case Entry.TYPE_SET -> batched(SADD, key, ((SetValue) e.obj).members(), 1);
+            case Entry.TYPE_LIST -> batched(RPUSH, key, ((ListValue) e.value()).all(), 1);
+            case Entry.TYPE_SET -> batched(SADD, key, ((SetValue) e.value()).members(), 1);
             case Entry.TYPE_ZSET -> {
-                ZSetValue z = (ZSetValue) e.obj;
+                ZSetValue z = (ZSetValue) e.value();
                 List<byte[]> pairs = new ArrayList<>((int) z.size() * 2);
                 if (z.size() > 0) {
                     z.range(0, z.size() - 1, false, (m, s) -> {
@@ -102,9 +102,9 @@ final class CommandForm {
                 }
                 batched(ZADD, key, pairs, 2);
             }
-            case Entry.TYPE_HASH -> batched(HMSET, key, ((HashValue) e.obj).pairs(), 2);
-            case Entry.TYPE_STREAM -> stream(key, (StreamValue) e.obj);
-            default -> throw new IllegalStateException("unknown type " + e.type);
+            case Entry.TYPE_HASH -> batched(HMSET, key, ((HashValue) e.value()).pairs(), 2);
+            case Entry.TYPE_STREAM -> stream(key, (StreamValue) e.value());
+            default -> throw new IllegalStateException("unknown type " + e.type());
         }
         if (expireAtMs != -1) {
             w.command(List.of(PEXPIREAT, key, Numbers.ll2bytes(expireAtMs)));

@@ -40,7 +40,7 @@ public final class DumpCommands {
             return;
         }
         boolean compression = c.server.config.getBool("rdbcompression");
-        c.bulk(e.obj != null ? TypeDump.dump(e, RDB_VERSION, compression)
+        c.bulk(e.value() != null ? TypeDump.dump(e, RDB_VERSION, compression)
             : DumpPayload.encode(RDB_VERSION, compression, RdbFormat.TYPE_STRING, w -> w.string(e.stringBytes())));
     }
 
@@ -157,10 +157,10 @@ public final class DumpCommands {
         }
         Entry e = c.server.keyspace.add(c.db, c.arg(1));
         if (aggregate >= 0) {
-            e.type = aggregate;
-            e.obj = restored;
+            e.setType(aggregate);
+            e.setValue(restored);
         } else {
-            e.type = Entry.TYPE_STRING;
+            e.setType(Entry.TYPE_STRING);
             e.setString(value.string, 0, value.string.length, c.ctx.tmp);
         }
         c.server.keyspace.initAccess(e);

@@ -232,9 +232,9 @@ public final class RdbLoad implements RdbVisitor {
             ks.delete(db, old);
         }
         Entry e = ks.add(db, key);
-        e.type = type;
+        e.setType(type);
         if (value != null) {
-            e.obj = value;
+            e.setValue(value);
         } else {
             e.setString(string, 0, string.length, tmp);
         }

@@ -454,7 +454,7 @@ public final class Snapshot implements SnapshotBarrier {
         }
         long expire = p.src.expireOf(e);
         if (cf != null) {
-            cf.key(Arrays.copyOf(e.key, e.klen()), e, expire);
+            cf.key(e.keyBytes(), e, expire);
         } else {
             rdbEntry(e, expire);
         }
@@ -471,22 +471,22 @@ public final class Snapshot implements SnapshotBarrier {
             freq = ks.lfuDecr(e);
         }
         int klen = e.klen();
-        switch (e.type) {
+        switch (e.type()) {
             case Entry.TYPE_STRING -> {
-                w.key(io.cinnabar.rdb.RdbFormat.TYPE_STRING, e.key, 0, klen, expire, idle, freq);
-                if (e.enc == Entry.ENC_INT) {
-                    w.longString(e.num);
+                w.key(io.cinnabar.rdb.RdbFormat.TYPE_STRING, e.keyArray(), 0, klen, expire, idle, freq);
+                if (e.isInt()) {
+                    w.longString(e.intValue());
                 } else {
                     w.string(e.valArray(), e.valOff(), e.strlen());
                 }
             }
             case Entry.TYPE_STREAM -> {
-                StreamValue s = (StreamValue) e.obj;
-                w.key(w.streamValueType(), e.key, 0, klen, expire, idle, freq);
+                StreamValue s = (StreamValue) e.value();
+                w.key(w.streamValueType(), e.keyArray(), 0, klen, expire, idle, freq);
                 w.streamBody(StreamRdb.listpacks(s), StreamRdb.metadata(s), StreamRdb.groups(s));
             }
             default -> {
-                w.key(TypeDump.rdbType(e, opt.version), e.key, 0, klen, expire, idle, freq);
+                w.key(TypeDump.rdbType(e, opt.version), e.keyArray(), 0, klen, expire, idle, freq);
                 TypeDump.body(w, e);
             }
         }

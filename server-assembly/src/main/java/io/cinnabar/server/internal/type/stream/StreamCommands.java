@@ -207,7 +207,7 @@ public final class StreamCommands {
             }
             s = new StreamValue();
         } else {
-            s = (StreamValue) e.obj;
+            s = (StreamValue) e.value();
         }
         byte[][] argv = new byte[n][];
         for (int i = 0; i < n; i++) {
@@ -223,8 +223,8 @@ public final class StreamCommands {
         if (e == null) {
             e = c.server.keyspace.add(c.db, c.arg(1));
             c.server.keyspace.initAccess(e);
-            e.type = Entry.TYPE_STREAM;
-            e.obj = s;
+            e.setType(Entry.TYPE_STREAM);
+            e.setValue(s);
         }
         byte[] idBytes = id.toBytes();
         c.bulk(idBytes);
@@ -273,7 +273,7 @@ public final class StreamCommands {
         if (TypeCommands.wrongType(c, e, Entry.TYPE_STREAM)) {
             return;
         }
-        long deleted = ((StreamValue) e.obj).trim(a.trim());
+        long deleted = ((StreamValue) e.value()).trim(a.trim());
         if (deleted > 0) {
             c.notify(Notify.STREAM, "xtrim", 1);
             c.modified(1, deleted);
@@ -283,7 +283,7 @@ public final class StreamCommands {
                 for (int i = 0; i < c.argc; i++) {
                     argv[i] = c.arg(i);
                 }
-                exactTrim(argv, a, (StreamValue) e.obj);
+                exactTrim(argv, a, (StreamValue) e.value());
                 Rewrites.rewrite(c, argv);
             }
         }
@@ -295,7 +295,7 @@ public final class StreamCommands {
     static void xlen(Client c) {
         Entry e = c.server.lookupRead(c, 1);
         if (!TypeCommands.wrongType(c, e, Entry.TYPE_STREAM)) {
-            c.integer(e == null ? 0 : ((StreamValue) e.obj).length());
+            c.integer(e == null ? 0 : ((StreamValue) e.value()).length());
         }
     }
 
@@ -408,7 +408,7 @@ public final class StreamCommands {
             c.nullArray();
             return;
         }
-        replyRange(c, (StreamValue) e.obj, start, end, rev, count < 0 ? 0 : count);
+        replyRange(c, (StreamValue) e.value(), start, end, rev, count < 0 ? 0 : count);
     }
 
     // ------------------------------------------------------------------------------------------------ XDEL/XSETID
@@ -430,7 +430,7 @@ public final class StreamCommands {
             }
             ids.add(id);
         }
-        long deleted = ((StreamValue) e.obj).delete(ids);
+        long deleted = ((StreamValue) e.value()).delete(ids);
         if (deleted > 0) {
             c.modified(1, deleted);
             c.notify(Notify.STREAM, "xdel", 1);
@@ -480,7 +480,7 @@ public final class StreamCommands {
         if (TypeCommands.wrongType(c, e, Entry.TYPE_STREAM)) {
             return;
         }
-        StreamValue s = (StreamValue) e.obj;
+        StreamValue s = (StreamValue) e.value();
         try {
             s.setId(id, entriesAdded, maxDeleted);
         } catch (StreamException ex) {

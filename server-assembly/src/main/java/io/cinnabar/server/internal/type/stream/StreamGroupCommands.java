@@ -108,7 +108,7 @@ public final class StreamGroupCommands {
         if (TypeCommands.wrongType(c, e, Entry.TYPE_STREAM)) {
             return;
         }
-        StreamValue s = e == null ? null : (StreamValue) e.obj;
+        StreamValue s = e == null ? null : (StreamValue) e.value();
         byte[] groupName = c.arg(3);
         StreamGroup g = null;
         if (!mkstream) {
@@ -143,8 +143,8 @@ public final class StreamGroupCommands {
                     s = new StreamValue();
                     Entry ne = c.server.keyspace.add(c.db, c.arg(2));
                     c.server.keyspace.initAccess(ne);
-                    ne.type = Entry.TYPE_STREAM;
-                    ne.obj = s;
+                    ne.setType(Entry.TYPE_STREAM);
+                    ne.setValue(s);
                 }
                 if (s.createGroup(groupName, id, entriesRead) != null) {
                     c.ok();
@@ -208,7 +208,7 @@ public final class StreamGroupCommands {
         if (TypeCommands.wrongType(c, e, Entry.TYPE_STREAM)) {
             return;
         }
-        StreamGroup g = e == null ? null : ((StreamValue) e.obj).group(c.arg(2));
+        StreamGroup g = e == null ? null : ((StreamValue) e.value()).group(c.arg(2));
         if (g == null) {
             c.integer(0);
             return;
@@ -274,7 +274,7 @@ public final class StreamGroupCommands {
         if (TypeCommands.wrongType(c, e, Entry.TYPE_STREAM)) {
             return;
         }
-        StreamGroup g = e == null ? null : ((StreamValue) e.obj).group(c.arg(2));
+        StreamGroup g = e == null ? null : ((StreamValue) e.value()).group(c.arg(2));
         if (g == null) {
             c.error("NOGROUP No such key '" + str(c, 1) + "' or consumer group '" + str(c, 2) + "'");
             return;
@@ -358,7 +358,7 @@ public final class StreamGroupCommands {
         if (TypeCommands.wrongType(c, e, Entry.TYPE_STREAM)) {
             return null;
         }
-        StreamGroup g = e == null ? null : ((StreamValue) e.obj).group(c.arg(2));
+        StreamGroup g = e == null ? null : ((StreamValue) e.value()).group(c.arg(2));
         if (g == null) {
             c.error("NOGROUP No such key '" + str(c, 1) + "' or consumer group '" + str(c, 2) + "'");
         }
@@ -390,7 +390,7 @@ public final class StreamGroupCommands {
         if (g == null) {
             return;
         }
-        StreamValue s = (StreamValue) c.server.lookupQuiet(c.db, c.argBuf, c.argOff[1], c.argLen[1]).obj;
+        StreamValue s = (StreamValue) c.server.lookupQuiet(c.db, c.argBuf, c.argOff[1], c.argLen[1]).value();
         if (!c.argLongOr(4, "ERR Invalid min-idle-time argument for XCLAIM")) {
             return;
         }
@@ -506,7 +506,7 @@ public final class StreamGroupCommands {
         if (g == null) {
             return;
         }
-        StreamValue s = (StreamValue) c.server.lookupQuiet(c.db, c.argBuf, c.argOff[1], c.argLen[1]).obj;
+        StreamValue s = (StreamValue) c.server.lookupQuiet(c.db, c.argBuf, c.argOff[1], c.argLen[1]).value();
         if (!c.argLongOr(4, "ERR Invalid min-idle-time argument for XAUTOCLAIM")) {
             return;
         }
@@ -591,7 +591,7 @@ public final class StreamGroupCommands {
         if (TypeCommands.wrongType(c, e, Entry.TYPE_STREAM)) {
             return;
         }
-        StreamValue s = (StreamValue) e.obj;
+        StreamValue s = (StreamValue) e.value();
         long now = c.server.keyspace.cmdTimeMs;
         switch (opt) {
             case "consumers" -> {
@@ -882,7 +882,7 @@ public final class StreamGroupCommands {
             if (TypeCommands.wrongType(c, e, Entry.TYPE_STREAM)) {
                 return;
             }
-            StreamValue s = e == null ? null : (StreamValue) e.obj;
+            StreamValue s = e == null ? null : (StreamValue) e.value();
             values[idx] = s;
             if (group) {
                 StreamGroup g = s == null ? null : s.group(groupName);
