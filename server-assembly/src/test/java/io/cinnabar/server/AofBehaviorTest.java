@@ -152,6 +152,9 @@ class AofBehaviorTest {
             assertTrue(c.call("INFO", "persistence").contains("aof_enabled:1"));
             c.call("SADD", "s", "x");
             assertEquals("*2\r\n:1\r\n:0\r\n", c.call("WAITAOF", "1", "0", "0"));
+            for (int i = 0; i < 500 && c.call("INFO", "persistence").contains("aof_rewrite_in_progress:1"); i++) {
+                Thread.sleep(10); // the first base is written by a background rewrite
+            }
             assertEquals("+Background append only file rewriting started\r\n", c.call("BGREWRITEAOF"));
             c.call("HSET", "h", "f", "v"); // during the rewrite (its snapshot walks between commands) or after it
             for (int i = 0; i < 500 && c.call("INFO", "persistence").contains("aof_rewrite_in_progress:1"); i++) {

@@ -161,7 +161,7 @@ class AofCrashTest {
             AtomicLongArray acked = new AtomicLongArray(CLIENTS);
             String[] extra = {"--aof-use-rdb-preamble", preamble, "--rdb-key-save-delay", "200",
                 "--auto-aof-rewrite-percentage", "0"};
-            for (int round = 0; round < 3; round++) {
+            for (int round = 0; round < 2; round++) {
                 Process p = launch(dir, port, "always", extra);
                 try (RespClient c = connect(port, p, dir)) {
                     assertEquals(0, verify(c, acked), "acknowledged writes lost by a SIGKILL during a rewrite");

@@ -45,6 +45,7 @@ class AofHotPathAllocationTest {
                 .config("appendfsync", "everysec").config("dir", dir.toString()).start();
              RespClient c = new RespClient(s.port())) {
             long tid = HotPathAllocationTest.loopThreadId();
+            c.call("RPUSH", "mylist", "a", "b", "c", "d", "e", "f", "g", "h"); // never emptied by the RPOPs below
             String[] set = {"SET", "key:000000000001", "xxx"};
             String[] incr = {"INCR", "counter:000000000001"};
             String[] lpush = {"LPUSH", "mylist", "xxx"};

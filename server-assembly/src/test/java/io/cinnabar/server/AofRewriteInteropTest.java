@@ -158,7 +158,8 @@ class AofRewriteInteropTest {
         assertTrue(bases.get(0).endsWith(preamble.equals("yes") ? ".base.rdb" : ".base.aof"), bases.toString());
         assertFalse(Files.exists(dir.resolve("temp-rewriteaof-bg-" + ProcessHandle.current().pid() + ".aof")));
         Path copy = copyForRedis(dir);
-        try (RealRedis real = RealRedis.start("--appendonly", "yes", "--dir", copy.toString());
+        try (RealRedis real = RealRedis.start("--appendonly", "yes", "--dir", copy.toString(),
+                "--enable-debug-command", "yes");
              RespClient c = new RespClient(real.port())) {
             assertEquals(digest, digest(c), "redis-server loads our directory");
             assertEquals(data, AofCrossLoadTest.dataset(real.port()));
@@ -171,7 +172,8 @@ class AofRewriteInteropTest {
     void oursLoadsRedisRewrittenAof(String preamble) throws Exception {
         String digest;
         Path dir;
-        try (RealRedis real = RealRedis.start("--appendonly", "yes", "--aof-use-rdb-preamble", preamble);
+        try (RealRedis real = RealRedis.start("--appendonly", "yes", "--aof-use-rdb-preamble", preamble,
+                "--enable-debug-command", "yes");
              RespClient c = new RespClient(real.port())) {
             c.call("FUNCTION", "LOAD", "#!lua name=lib\nredis.register_function('f', function() return 1 end)");
             fill(c);

@@ -289,7 +289,7 @@ public final class Snapshot implements SnapshotBarrier {
             delayBudgetUs -= allowed * opt.keySaveDelayUs;
         }
         lastStepNs = now;
-        long end = now + budgetNs;
+        long end = budgetNs >= Long.MAX_VALUE / 2 ? Long.MAX_VALUE : now + budgetNs; // SAVE: no budget, no overflow
         long n = 0;
         while (walking < parts.length && n < allowed) {
             if (pipe.queued.get() > QUEUE_LIMIT) {

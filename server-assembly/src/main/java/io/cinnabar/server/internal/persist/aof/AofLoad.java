@@ -90,6 +90,9 @@ final class AofLoad {
         for (Db db : server.dbs) {
             server.keyspace.flush(db);
         }
+        if (aof.functions() != null) {
+            aof.functions().clear(); // the base holds the libraries again, as DEBUG RELOAD's file does
+        }
         if (!loadManifest()) {
             return false;
         }
@@ -99,6 +102,8 @@ final class AofLoad {
             return false;
         }
         server.keyspace.dirty = 0;
+        // Redis's "server.dirty = 0; /* Prevent AOF / replication */": DEBUG LOADAOF itself never propagates
+        server.propagation.prevent(null);
         log.notice("Append Only File loaded by DEBUG LOADAOF");
         return true;
     }
@@ -156,6 +161,9 @@ final class AofLoad {
         server.keyspace.loading = true;
         int savedState = aof.state;
         aof.state = AppendOnlyFile.OFF; // what the replayed commands propagate must not go back into the AOF
+        // nor anywhere else: inside DEBUG LOADAOF the replayed commands would join that command's entries (Redis's
+        // alsoPropagate returns at once while loading)
+        server.propagation.suppress(true);
         try {
             for (int i = 0; i < order.size(); i++) {
                 AofManifest.Entry e = order.get(i);
@@ -183,6 +191,7 @@ final class AofLoad {
         } finally {
             server.keyspace.loading = false;
             aof.state = savedState;
+            server.propagation.suppress(false);
         }
         aof.currentSize = total;
         aof.rewriteBaseSize = baseSize;

@@ -181,6 +181,7 @@ public final class RdbPersistence implements PersistenceHook {
             return;
         }
         if (saveNow()) {
+            server.propagation.prevent(c); // dirty went back to 0: Redis's SAVE never propagates
             c.ok();
         } else {
             c.error("ERR");
@@ -476,6 +477,7 @@ public final class RdbPersistence implements PersistenceHook {
             return "ERR Error trying to load the RDB dump, check server logs.";
         }
         logLoaded(load, t0);
+        server.propagation.prevent(null); // the dirty counter moved, but DEBUG RELOAD never propagates
         return null;
     }
 
