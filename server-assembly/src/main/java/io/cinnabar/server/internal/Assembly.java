@@ -101,8 +101,9 @@ public final class Assembly {
         server.clientInfo = c -> Commands.clientInfo(c, c);
         AclCommands.register(server.commands, acl);
         acl.loadAtStartup();
-        AppendOnlyFile aof = new AppendOnlyFile(server, propagator);
+        AppendOnlyFile aof = new AppendOnlyFile(server, propagator, rdb.functions());
         server.durability = aof;
+        rdb.addSnapshotOwner(aof);
         AofCommands.register(server.commands, aof);
         Replication replication = new Replication(server, functionStore(scripting), propagator);
         server.replication = replication;
