@@ -45,6 +45,8 @@ public final class Server {
     public String replId;
     /** The network layer (net.EventLoop), set when it is created. */
     public Connections loop;
+    /** Outgoing connections, extra listeners and cross-thread tasks (the event loop; see {@link Outbound}). */
+    public Outbound outbound;
     public long lastSave = System.currentTimeMillis() / 1000;
     public volatile boolean shutdownAsap;
     public String shutdownReason;
