@@ -8,6 +8,8 @@ import io.cinnabar.server.internal.admin.LatencyReport;
 import io.cinnabar.server.internal.admin.MemoryCommands;
 import io.cinnabar.server.internal.admin.ServerCommands;
 import io.cinnabar.server.internal.blocking.BlockingKeys;
+import io.cinnabar.server.internal.cluster.Cluster;
+import io.cinnabar.server.internal.cluster.ClusterCommands;
 import io.cinnabar.server.internal.command.CommandDocs;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Server;
@@ -25,6 +27,7 @@ import io.cinnabar.server.internal.scripting.Functions;
 import io.cinnabar.server.internal.scripting.Scripting;
 import io.cinnabar.server.internal.persist.rdb.RdbPersistence;
 import io.cinnabar.server.internal.pubsub.PubSubService;
+import io.cinnabar.server.internal.replication.Replication;
 import io.cinnabar.server.internal.type.geo.GeoCommands;
 import io.cinnabar.server.internal.type.hash.HashCommands;
 import io.cinnabar.server.internal.type.hll.HllCommands;
@@ -89,7 +92,17 @@ public final class Assembly {
         AppendOnlyFile aof = new AppendOnlyFile(server, propagator);
         server.durability = aof;
         AofCommands.register(server.commands, aof);
+        Replication replication = new Replication(server, functionStore(scripting), propagator);
+        server.replication = replication;
+        replication.register(server.commands);
         EventLoop loop = new EventLoop(server);
+        if (config.getBool("cluster-enabled")) {
+            Cluster cluster = new Cluster(server);
+            server.cluster = cluster;
+            ClusterCommands.register(server.commands, cluster);
+        } else {
+            ClusterCommands.registerDisabled(server.commands);
+        }
         return new Assembly(server, loop, propagator, scripting);
     }
 

@@ -268,6 +268,12 @@ public final class Commands {
 
     static String flags(Client c) {
         StringBuilder b = new StringBuilder();
+        if (c.replRole == Client.ROLE_REPLICA) {
+            b.append('S');
+        }
+        if (c.replRole == Client.ROLE_MASTER) {
+            b.append('M');
+        }
         if (c.monitor) {
             b.append('O');
         }
@@ -307,6 +313,12 @@ public final class Commands {
 
     /** Redis's getClientType: MONITOR clients count as normal ones; a subscribed client is pubsub. */
     private static String type(Client c) {
+        if (c.replRole == Client.ROLE_REPLICA) {
+            return "slave";
+        }
+        if (c.replRole == Client.ROLE_MASTER) {
+            return "master";
+        }
         return c.pubsub ? "pubsub" : "normal";
     }
 
@@ -345,8 +357,8 @@ public final class Commands {
         List<Long> ids = null;
         for (int j = 2; j < c.argc; j++) {
             if (c.argIs(j, "type") && j < c.argc - 1) {
-                type = c.argString(j + 1).toLowerCase(java.util.Locale.ROOT);
-                if (!List.of("normal", "master", "replica", "slave", "pubsub").contains(type)) {
+                type = c.argString(j + 1).toLowerCase(java.util.Locale.ROOT).replace("replica", "slave");
+                if (!List.of("normal", "master", "slave", "pubsub").contains(type)) {
                     c.error("ERR Unknown client type '" + c.argString(j + 1) + "'");
                     return;
                 }
@@ -418,8 +430,8 @@ public final class Commands {
             } else if (c.argIs(j, "user")) {
                 user = v;
             } else if (c.argIs(j, "type")) {
-                type = v.toLowerCase(java.util.Locale.ROOT);
-                if (!List.of("normal", "master", "replica", "slave", "pubsub").contains(type)) {
+                type = v.toLowerCase(java.util.Locale.ROOT).replace("replica", "slave");
+                if (!List.of("normal", "master", "slave", "pubsub").contains(type)) {
                     c.error("ERR Unknown client type '" + v + "'");
                     return;
                 }

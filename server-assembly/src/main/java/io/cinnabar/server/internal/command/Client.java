@@ -103,12 +103,27 @@ public final class Client {
     public boolean inMulti;
     /** Set while EXEC runs the queued commands: blocking commands answer as on a timeout instead of blocking. */
     public boolean denyBlocking;
+    /** The client of redis.call (a script engine's): ACL LOG entries it causes have the context "lua". */
+    public boolean script;
     /** The transaction code's record of this client (queued commands, watched keys), or null. */
     public Transactions.State tx;
     /** Set while the client subscribes to a channel, pattern or shard channel (Redis's CLIENT_PUBSUB). */
     public boolean pubsub;
+    /** Cluster: ASKING was sent (lasts one command, or until EXEC). */
+    public boolean asking;
+    /** Cluster: READONLY was sent (reads on a replica are served, not redirected). */
+    public boolean readonly;
     /** The Pub/Sub code's record of this client (subscriptions, tracking), or null. */
     public PubSub.State ps;
+    /** {@link #ROLE_NORMAL}, {@link #ROLE_REPLICA} (a replica of this server) or {@link #ROLE_MASTER} (our master). */
+    public int replRole;
+    public static final int ROLE_NORMAL = 0;
+    public static final int ROLE_REPLICA = 1;
+    public static final int ROLE_MASTER = 2;
+    /** The replication code's record of this client (a replica's state, a WAIT), or null. */
+    public Object repl;
+    /** The master replication offset after this client's last propagated write (Redis's woff, for WAIT). */
+    public long woff;
 
     public Client(Server server, long id, SocketChannel ch, String addr, String laddr, boolean unix) {
         this.server = server;

@@ -67,6 +67,10 @@ public final class Server {
     public PersistenceHook persistence;
     /** Pub/Sub and client-side caching (pubsub.PubSubService, wired by Assembly). */
     public PubSub pubsub;
+    /** Replication (replication.Replication, wired by Assembly), or null. */
+    public ReplicationHook replication;
+    /** Redis Cluster (cluster.Cluster, wired by Assembly when cluster-enabled is yes), or null. */
+    public ClusterRouting cluster;
     /** Users and permissions (acl.Acl, wired by Assembly); null only before Assembly wires it. */
     public AccessControl acl;
     /**
@@ -106,6 +110,10 @@ public final class Server {
     public long outPubsubHard;
     public long outPubsubSoft;
     public long outPubsubSoftSecs;
+    /** The replica (slave) class of client-output-buffer-limit. */
+    public long outReplicaHard;
+    public long outReplicaSoft;
+    public long outReplicaSoftSecs;
     public long maxmemory;
     boolean noSharedIntegers;
     long slowlogThreshold;
@@ -146,9 +154,13 @@ public final class Server {
      * false when loading failed fatally (logged; the server must exit with status 1).
      */
     public boolean started() {
-        log.notice("Cinnabar " + Config.VERSION + " (Redis " + Config.VERSION + " compatible) 64 bit, standalone mode, "
+        String mode = cluster != null ? "cluster" : "standalone";
+        log.notice("Cinnabar " + Config.VERSION + " (Redis " + Config.VERSION + " compatible) 64 bit, " + mode + " mode, "
             + "Port: " + config.get("port") + ", PID: " + log.pid());
-        log.notice("Running mode=standalone, port=" + config.get("port") + ".");
+        log.notice("Running mode=" + mode + ", port=" + config.get("port") + ".");
+        if (cluster != null && !cluster.start()) {
+            return false;
+        }
         log.notice("Server initialized");
         // Redis's loadDataFromDisk: the AOF when appendonly is on, else the RDB file
         if (durability != null && config.getBool("appendonly")) {
@@ -246,6 +258,10 @@ public final class Server {
                         outPubsubHard = Long.parseLong(t[i + 1]);
                         outPubsubSoft = Long.parseLong(t[i + 2]);
                         outPubsubSoftSecs = Long.parseLong(t[i + 3]);
+                    } else if (t[i].equals("slave")) {
+                        outReplicaHard = Long.parseLong(t[i + 1]);
+                        outReplicaSoft = Long.parseLong(t[i + 2]);
+                        outReplicaSoftSecs = Long.parseLong(t[i + 3]);
                     }
                 }
             }
@@ -353,6 +369,11 @@ public final class Server {
             }
             return;
         }
+        if (cluster != null && !cluster.route(c, cmd)) {
+            cmd.rejectedCalls++;
+            flagTransaction(c);
+            return;
+        }
         if ((persistence != null || durability != null) && (cmd.has(Command.WRITE) || cmd.fullName.equals("ping"))) {
             // Redis's writeCommandsDeniedByDiskError: MISCONF after a failed background save, then AOF write errors
             String err = persistence != null ? persistence.writeError() : null;
@@ -361,6 +382,15 @@ public final class Server {
             }
             if (err != null) {
                 c.error(err);
+                cmd.rejectedCalls++;
+                flagTransaction(c);
+                return;
+            }
+        }
+        if (replication != null) {
+            String denied = replication.deny(c, cmd);
+            if (denied != null) {
+                c.error(denied);
                 cmd.rejectedCalls++;
                 flagTransaction(c);
                 return;
@@ -545,6 +575,12 @@ public final class Server {
         }
         if (durability != null) {
             durability.cron();
+        }
+        if (replication != null) {
+            replication.cron(now);
+        }
+        if (cluster != null) {
+            cluster.cron(now);
         }
         if (config.getBool("activerehashing")) {
             rehashOneDb();

@@ -258,8 +258,14 @@ public final class EventLoop implements Runnable, Connections, Outbound {
                 server.blocking.beforeSleep();
                 long maxWait = server.persistence == null ? Long.MAX_VALUE : server.persistence.beforeSleep();
                 server.pubsub.beforeSleep();
+                if (server.cluster != null) {
+                    server.cluster.beforeSleep();
+                }
                 if (server.durability != null) {
                     server.durability.beforeSleep(); // the AOF is written (and fsynced) before any reply leaves
+                }
+                if (server.replication != null) {
+                    maxWait = Math.min(maxWait, server.replication.beforeSleep()); // after the AOF, as Redis
                 }
                 flushPending();
                 long wake = Math.min(nextCronMs, server.blocking.nextTimeoutMs()); // a blocked client's deadline
@@ -308,6 +314,30 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         } finally {
             server.current = current;
             server.keyspace.cmdTimeMs = cmdTime;
+        }
+    }
+
+    @Override
+    public boolean blockingIo(Client c, boolean on) {
+        try {
+            if (on) {
+                if (c.key != null) {
+                    c.key.cancel();
+                }
+                selector.selectNow(k -> { }); // deregisters the cancelled key; readiness is level-triggered
+                c.ch.configureBlocking(true);
+            } else {
+                c.ch.configureBlocking(false);
+                c.key = c.ch.register(selector, SelectionKey.OP_READ, c);
+                wantWrite(c);
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            server.log.verbose("Switching blocking mode of client id=" + c.id + ": " + e.getMessage());
+            if (!on) {
+                closeAsync(c);
+            }
+            return false;
         }
     }
 
@@ -607,6 +637,12 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         free(c);
     }
 
+    /** Closes c asynchronously when its pending output is over the limits of its class (a replica's stream). */
+    @Override
+    public void checkLimits(Client c) {
+        checkOutputLimits(c);
+    }
+
     @Override
     public void pushed(Client c) {
         if (c.closed) {
@@ -625,9 +661,13 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         if (pending > server.maxOutputBufferSeen) {
             server.maxOutputBufferSeen = pending;
         }
-        long hardLimit = c.pubsub ? server.outPubsubHard : server.outHard;
-        long softLimit = c.pubsub ? server.outPubsubSoft : server.outSoft;
-        long softSecs = c.pubsub ? server.outPubsubSoftSecs : server.outSoftSecs;
+        boolean replica = c.replRole == Client.ROLE_REPLICA;
+        long hardLimit = replica ? server.outReplicaHard : c.pubsub ? server.outPubsubHard : server.outHard;
+        long softLimit = replica ? server.outReplicaSoft : c.pubsub ? server.outPubsubSoft : server.outSoft;
+        long softSecs = replica ? server.outReplicaSoftSecs : c.pubsub ? server.outPubsubSoftSecs : server.outSoftSecs;
+        if (c.replRole == Client.ROLE_MASTER) {
+            return; // the master link is never closed for its output (it has none)
+        }
         if (hardLimit == 0 && softLimit == 0 || c.closed) {
             return;
         }
@@ -750,6 +790,9 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         server.blocking.clientFreed(c);
         server.transactions.clientFreed(c);
         server.pubsub.clientFreed(c);
+        if (server.replication != null) {
+            server.replication.clientFreed(c);
+        }
         if (c.key != null) {
             c.key.cancel();
         }
@@ -763,12 +806,12 @@ public final class EventLoop implements Runnable, Connections, Outbound {
     /** Part of the cron: idle timeouts and output-buffer soft limits over time. */
     @Override
     public void clientsCron(long now) {
-        if (server.timeoutSec <= 0 && server.outSoft == 0 && server.outPubsubSoft == 0) {
+        if (server.timeoutSec <= 0 && server.outSoft == 0 && server.outPubsubSoft == 0 && server.outReplicaSoft == 0) {
             return;
         }
         List<Client> idle = new ArrayList<>();
         for (Client c : server.clients.values()) {
-            if (server.timeoutSec > 0 && !c.monitor && c.blocked == null && !c.pubsub
+            if (server.timeoutSec > 0 && !c.monitor && c.blocked == null && !c.pubsub && c.replRole == Client.ROLE_NORMAL
                     && (now - c.lastInteraction) / 1000 > server.timeoutSec) {
                 idle.add(c);
             } else if (c.pendingBytes() > 0) {
