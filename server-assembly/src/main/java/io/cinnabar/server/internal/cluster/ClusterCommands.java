@@ -174,8 +174,8 @@ public final class ClusterCommands {
         Db db = cl.server.dbs[0];
         long now = cl.server.keyspace.cmdTimeMs;
         db.forEach(e -> {
-            if (out.size() < max && !db.expired(e, now) && KeySlots.slot(e.key) == slot) {
-                out.add(e.key);
+            if (out.size() < max && !db.expired(e, now) && KeySlots.slot(e.keyArray(), 0, e.klen()) == slot) {
+                out.add(e.keyBytes());
             }
         });
         return out;
