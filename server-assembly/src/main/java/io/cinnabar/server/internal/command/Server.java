@@ -3,7 +3,6 @@ package io.cinnabar.server.internal.command;
 import io.cinnabar.sds.SdsArgs;
 import io.cinnabar.server.internal.config.Config;
 import io.cinnabar.server.internal.config.ConfigException;
-import io.cinnabar.server.internal.config.Notify;
 import io.cinnabar.server.internal.config.ServerLog;
 import io.cinnabar.server.internal.config.TypeLimits;
 import io.cinnabar.server.internal.keyspace.Db;
@@ -92,6 +91,9 @@ public final class Server {
     public int nesting;
     /** DEBUG PAUSE-CRON: the cron does nothing while set. */
     public boolean pauseCron;
+    /** DEBUG REPLYBUFFER: how often a client's reply buffer peak resets (ms, -1 never) and whether the cron resizes. */
+    public long replyBufferPeakResetTime = 5000;
+    public boolean replyBufferResizing = true;
     public long memPeak;
     /** Heap in use once the server was initialized (INFO used_memory_startup). */
     public long memStartup;
@@ -283,16 +285,8 @@ public final class Server {
             case "enable-debug-command" -> debugCommand = config.get("enable-debug-command");
             case "loglevel" -> log.setLevel(config.get("loglevel"));
             case "latency-tracking" -> latencyTracking = config.getBool("latency-tracking");
-            case "notify-keyspace-events" -> keyspace.events.setFlags(parseNotify(config.get("notify-keyspace-events")));
+            case "notify-keyspace-events" -> keyspace.events.setFlags(config.notifyFlags());
             default -> limits.load(config);
-        }
-    }
-
-    private static int parseNotify(String classes) {
-        try {
-            return Notify.parse(classes);
-        } catch (ConfigException e) {
-            throw new IllegalStateException("notify-keyspace-events was accepted by the config parser", e);
         }
     }
 

@@ -371,6 +371,16 @@ public final class Config {
     public void set(Def d, List<String> args, boolean fromFile) throws ConfigException {
         String v = normalize(d, args, fromFile);
         values.put(primary(d).name, v);
+        if (primary(d).name.equals("notify-keyspace-events")) {
+            notifyFlags = Notify.parse(args.get(0)); // the text drops 'n' next to 'A' (as Redis prints it)
+        }
+    }
+
+    /** The notify-keyspace-events classes as last set ('n' included, which the canonical text may not show). */
+    private int notifyFlags;
+
+    public int notifyFlags() {
+        return notifyFlags;
     }
 
     /** Validates args for d and returns the canonical text, without storing it. */

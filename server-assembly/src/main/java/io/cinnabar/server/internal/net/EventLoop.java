@@ -554,6 +554,7 @@ public final class EventLoop implements Runnable, Connections, Outbound {
                 c.argc = argc;
                 c.qpos += d.consumed();
                 server.processCommand(c);
+                c.replyBufUsed();
                 d.authRequired(!c.authenticated);
                 c.argc = 0;
                 checkOutputLimits(c);
@@ -721,7 +722,6 @@ public final class EventLoop implements Runnable, Connections, Outbound {
             while (enc.flushable() > 0) {
                 if (c.owrap.array() != enc.array()) {
                     c.owrap = ByteBuffer.wrap(enc.array());
-                    server.stats.replyBufferExpands++;
                 }
                 int from = enc.readIndex();
                 c.owrap.limit(from + enc.flushable()).position(from);
@@ -741,9 +741,8 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         }
         if (!enc.hasPending()) {
             if (enc.array().length > 1024 * 1024) {
-                c.enc = new io.cinnabar.resp.ReplyEncoder(Client.INITIAL_BUFFER).protocol(c.resp);
+                c.enc = new io.cinnabar.resp.ReplyEncoder(c.replyBufSize).protocol(c.resp);
                 c.owrap = ByteBuffer.wrap(c.enc.array());
-                server.stats.replyBufferShrinks++;
             }
             c.softLimitReachedAt = 0;
             if (c.closeAfterReply) {
@@ -806,6 +805,13 @@ public final class EventLoop implements Runnable, Connections, Outbound {
     /** Part of the cron: idle timeouts and output-buffer soft limits over time. */
     @Override
     public void clientsCron(long now) {
+        boolean resize = now - lastResizeMs >= 1000; // Redis visits each client about once a second
+        if (resize) {
+            lastResizeMs = now;
+            for (Client c : server.clients.values()) {
+                resizeReplyBuffer(c, now);
+            }
+        }
         if (server.timeoutSec <= 0 && server.outSoft == 0 && server.outPubsubSoft == 0 && server.outReplicaSoft == 0) {
             return;
         }
@@ -1117,6 +1123,44 @@ public final class EventLoop implements Runnable, Connections, Outbound {
             }
         });
         return c;
+    }
+
+    private long lastResizeMs;
+
+    /**
+     * Redis's clientsCronResizeOutputBuffer: halves-or-less the reply buffer of a client whose peak stayed under
+     * half of it (not below 1 KB, peak + 1), doubles (up to 16 KB) one that filled it, and resets the peak every
+     * {@code replyBufferPeakResetTime} ms (DEBUG REPLYBUFFER). The encoder's array follows while it holds nothing to
+     * send.
+     */
+    private void resizeReplyBuffer(Client c, long now) {
+        if (!server.replyBufferResizing || c.ch == null) {
+            return;
+        }
+        int size = c.replyBufSize;
+        int newSize = 0;
+        if (size / 2 >= Client.REPLY_MIN_BYTES && c.replyBufPeak < size / 2) {
+            newSize = Math.max(Client.REPLY_MIN_BYTES, c.replyBufPeak + 1);
+            server.stats.replyBufferShrinks++;
+        } else if (size * 2 < Client.REPLY_CHUNK_BYTES * 2 && c.replyBufPeak == size) {
+            newSize = Math.min(Client.REPLY_CHUNK_BYTES, size * 2);
+            server.stats.replyBufferExpands++;
+        }
+        if (server.replyBufferPeakResetTime >= 0 && now - c.replyBufPeakResetMs >= server.replyBufferPeakResetTime) {
+            c.replyBufPeak = Math.min(c.enc.length(), newSize != 0 ? newSize : size);
+            c.replyBufPeakResetMs = now;
+        }
+        if (newSize != 0) {
+            c.replyBufSize = newSize;
+            int len = c.enc.array().length;
+            // a shrink replaces only an array that is the static buffer (not one grown for large replies, which
+            // the 1 MB rule of write() handles), an expansion only a smaller one
+            boolean replace = newSize < size ? len <= size && len > newSize : len < newSize;
+            if (replace && !c.enc.hasPending()) {
+                c.enc = new io.cinnabar.resp.ReplyEncoder(newSize).protocol(c.resp);
+                c.owrap = ByteBuffer.wrap(c.enc.array());
+            }
+        }
     }
 
     /** Closes the listeners of a loop that never started (startup failed). */
