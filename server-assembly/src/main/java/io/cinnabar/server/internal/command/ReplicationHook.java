@@ -46,6 +46,12 @@ public interface ReplicationHook {
 
     long rdbReplOffset();
 
+    /**
+     * Appends a command to the replication stream outside any client command (a restarting master's DEL for each
+     * key that expired while it was down, after {@link #loadedReplInfo}); nothing on a replica or without a backlog.
+     */
+    void feed(int db, byte[][] argv);
+
     int rdbReplStreamDb();
 
     /** The RDB loaded at startup recorded a replication ID and offset (PSYNC2 after a restart). */

@@ -40,6 +40,14 @@ public final class RdbLoad implements RdbVisitor {
     public int replStreamDb = -1;
     public boolean aofBase;
     public int version;
+    /**
+     * With {@link #keepExpired} set: the db and key of every key skipped because its time had passed, in file
+     * order, so that a master restarting from its file can tell the replicas that continue from it (Redis's
+     * RDBFLAGS_FEED_REPL).
+     */
+    public final java.util.List<byte[]> expiredKeys = new java.util.ArrayList<>();
+    public final java.util.List<Integer> expiredDbs = new java.util.ArrayList<>();
+    public boolean keepExpired;
 
     private final Keyspace ks;
     private final TypeLimits lim;
@@ -237,6 +245,10 @@ public final class RdbLoad implements RdbVisitor {
         }
         if (master && k.expireAtMs() != -1 && k.expireAtMs() < nowMs) {
             keysExpired++;
+            if (keepExpired) {
+                expiredDbs.add(k.db());
+                expiredKeys.add(k.key());
+            }
             return;
         }
         Db db = ks.dbs[k.db()];

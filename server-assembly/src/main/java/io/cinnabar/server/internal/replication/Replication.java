@@ -990,6 +990,11 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
     }
 
     @Override
+    public void feed(int db, byte[][] argv) {
+        propagate(db, argv);
+    }
+
+    @Override
     public void loadedReplInfo(String id, long offset, int streamDb) {
         if (backlog != null) {
             return;

@@ -415,6 +415,7 @@ public final class RdbPersistence implements PersistenceHook {
         }
         long t0 = System.nanoTime();
         RdbLoad load = new RdbLoad(server.keyspace, server.limits, functions, true, false, System.currentTimeMillis());
+        load.keepExpired = server.replication != null && !server.replication.isReplica();
         try {
             RdbReader r = RdbReader.open(f).verifyChecksum(server.config.getBool("rdbchecksum"));
             load.load(r);
@@ -434,6 +435,14 @@ public final class RdbPersistence implements PersistenceHook {
         logLoaded(load, t0);
         if (load.replId != null && load.replOffset >= 0 && server.replication != null) {
             server.replication.loadedReplInfo(load.replId, load.replOffset, load.replStreamDb);
+            if (!server.replication.isReplica()) {
+                // Redis's RDBFLAGS_FEED_REPL: replicas that continue from this file learn which of its keys expired
+                byte[] del = (server.config.getBool("lazyfree-lazy-expire") ? "UNLINK" : "DEL")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                for (int i = 0; i < load.expiredKeys.size(); i++) {
+                    server.replication.feed(load.expiredDbs.get(i), new byte[][] {del, load.expiredKeys.get(i)});
+                }
+            }
         }
     }
 
