@@ -51,7 +51,9 @@ final class SentinelGroup implements AutoCloseable {
     }
 
     CinnabarServer startSentinel(int n) throws IOException {
-        CinnabarServer s = CinnabarServer.builder().sentinel(sentinelConfig(n)).port(0).start();
+        java.io.PrintStream log = new java.io.PrintStream(Files.newOutputStream(dir.resolve("sentinel-" + n + ".log")),
+            true, java.nio.charset.StandardCharsets.UTF_8);
+        CinnabarServer s = CinnabarServer.builder().sentinel(sentinelConfig(n)).port(0).log(log).start();
         sentinels.add(s);
         fast(s.port());
         return s;
