@@ -8,6 +8,8 @@ import io.cinnabar.server.internal.admin.LatencyReport;
 import io.cinnabar.server.internal.admin.MemoryCommands;
 import io.cinnabar.server.internal.admin.ServerCommands;
 import io.cinnabar.server.internal.blocking.BlockingKeys;
+import io.cinnabar.server.internal.cluster.Cluster;
+import io.cinnabar.server.internal.cluster.ClusterCommands;
 import io.cinnabar.server.internal.command.CommandDocs;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Server;
@@ -29,6 +31,7 @@ import io.cinnabar.server.internal.admin.Info;
 import io.cinnabar.server.internal.scripting.Scripting;
 import io.cinnabar.server.internal.persist.rdb.RdbPersistence;
 import io.cinnabar.server.internal.pubsub.PubSubService;
+import io.cinnabar.server.internal.replication.Replication;
 import io.cinnabar.server.internal.type.geo.GeoCommands;
 import io.cinnabar.server.internal.type.hash.HashCommands;
 import io.cinnabar.server.internal.type.hll.HllCommands;
@@ -103,10 +106,27 @@ public final class Assembly {
         server.clientInfo = c -> Commands.clientInfo(c, c);
         AclCommands.register(server.commands, acl);
         acl.loadAtStartup();
-        AppendOnlyFile aof = new AppendOnlyFile(server, propagator);
+        AppendOnlyFile aof = new AppendOnlyFile(server, propagator, rdb.functions());
         server.durability = aof;
+        rdb.addSnapshotOwner(aof);
         AofCommands.register(server.commands, aof);
+        Replication replication = new Replication(server, functionStore(scripting), propagator);
+        server.replication = replication;
+        replication.register(server.commands);
+        replication.configure();
+        if (sentinel != null) { // the sentinel's ROLE, INFO, ... win over the data server's
+            new SentinelCommands(sentinel, sections -> Info.generate(server, sections)).register(server.commands);
+        }
         EventLoop loop = new EventLoop(server);
+        if (config.getBool("cluster-enabled")) {
+            Cluster cluster = new Cluster(server);
+            server.cluster = cluster;
+            ClusterCommands.register(server.commands, cluster);
+            cluster.migrate(ClusterCommands.registerMigrate(server.commands, server));
+        } else {
+            ClusterCommands.registerDisabled(server.commands);
+            ClusterCommands.registerMigrate(server.commands, server);
+        }
         if (sentinel != null) {
             // a sentinel keeps no dataset: nothing is loaded, saved or appended
             server.persistence = null;

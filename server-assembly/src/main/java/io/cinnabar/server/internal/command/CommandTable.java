@@ -86,6 +86,11 @@ public final class CommandTable {
         return aclIds;
     }
 
+    /** A top-level command of Redis 7.2 by lower-case name, implemented or not, or null. */
+    public Command declared(String name) {
+        return all.get(name);
+    }
+
     /** Attaches an implementation to "name" or "container|sub". */
     public void impl(String fullName, Command.Handler h) {
         int bar = fullName.indexOf('|');
