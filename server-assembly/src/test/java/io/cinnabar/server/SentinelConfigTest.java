@@ -50,9 +50,9 @@ class SentinelConfigTest {
             assertTrue(j.info().contains("redis_mode:sentinel"));
             assertTrue(j.info("sentinel").contains("master0:name=mymaster,status="));
             JedisDataException e = assertThrows(JedisDataException.class, () -> j.get("foo"));
-            assertEquals("ERR unknown command 'get', with args beginning with: 'foo' ", e.getMessage());
+            assertEquals("ERR unknown command 'GET', with args beginning with: 'foo' ", e.getMessage());
             e = assertThrows(JedisDataException.class, () -> j.configGet("port"));
-            assertEquals("ERR unknown command 'config', with args beginning with: 'get' 'port' ", e.getMessage());
+            assertEquals("ERR unknown command 'CONFIG', with args beginning with: 'GET' 'port' ", e.getMessage());
             assertEquals("OK", j.sentinelSet("mymaster", Map.of("quorum", "3")));
             assertEquals("OK", j.sentinelMonitor("second", "127.0.0.1", dead + 3, 1));
         }
