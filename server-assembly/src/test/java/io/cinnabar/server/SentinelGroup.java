@@ -37,6 +37,23 @@ final class SentinelGroup implements AutoCloseable {
         }
     }
 
+    /** Cinnabar servers in this JVM instead: a master and two replicas (REPLICAOF); their ports. */
+    final List<CinnabarServer> cinnabarServers = new ArrayList<>();
+
+    int[] startCinnabarServers() {
+        CinnabarServer master = CinnabarServer.builder().port(0).start();
+        cinnabarServers.add(master);
+        masterPort = master.port();
+        int[] ports = {masterPort, 0, 0};
+        for (int i = 1; i < 3; i++) {
+            CinnabarServer r = CinnabarServer.builder().port(0)
+                .config("replicaof", "127.0.0.1", Integer.toString(masterPort)).start();
+            cinnabarServers.add(r);
+            ports[i] = r.port();
+        }
+        return ports;
+    }
+
     Path sentinelConfig(int n, String... extraLines) throws IOException {
         Path conf = dir.resolve("sentinel-" + n + ".conf");
         StringBuilder b = new StringBuilder();
@@ -51,7 +68,9 @@ final class SentinelGroup implements AutoCloseable {
     }
 
     CinnabarServer startSentinel(int n) throws IOException {
-        CinnabarServer s = CinnabarServer.builder().sentinel(sentinelConfig(n)).port(0).start();
+        java.io.PrintStream log = new java.io.PrintStream(Files.newOutputStream(dir.resolve("sentinel-" + n + ".log")),
+            true, java.nio.charset.StandardCharsets.UTF_8);
+        CinnabarServer s = CinnabarServer.builder().sentinel(sentinelConfig(n)).port(0).log(log).start();
         sentinels.add(s);
         fast(s.port());
         return s;
@@ -135,7 +154,7 @@ final class SentinelGroup implements AutoCloseable {
 
     static void await(Duration timeout, String what, BooleanSupplier cond) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!cond.getAsBoolean()) {
+        while (!holds(cond)) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out waiting for: " + what);
             }
@@ -148,6 +167,15 @@ final class SentinelGroup implements AutoCloseable {
         }
     }
 
+    /** A connection that fails now (a loaded machine, a server restarting) counts as "not yet", not as a failure. */
+    private static boolean holds(BooleanSupplier cond) {
+        try {
+            return cond.getAsBoolean();
+        } catch (redis.clients.jedis.exceptions.JedisConnectionException e) {
+            return false;
+        }
+    }
+
     @Override
     public void close() {
         for (CinnabarServer s : sentinels) {
@@ -155,6 +183,9 @@ final class SentinelGroup implements AutoCloseable {
         }
         for (Process p : extra) {
             p.destroyForcibly();
+        }
+        for (CinnabarServer s : cinnabarServers) {
+            s.close();
         }
         for (RealRedis r : servers) {
             r.close();

@@ -94,6 +94,11 @@ public final class Assembly {
         if (config.sentinelMode) {
             server.commands.sentinelMode(SentinelCommands.SERVED);
             sentinel = new Sentinel(server);
+            try {
+                SentinelConfig.load(sentinel, config);
+            } catch (io.cinnabar.server.internal.config.ConfigFile.FatalConfigError e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
             new SentinelCommands(sentinel, sections -> Info.generate(server, sections)).register(server.commands);
         }
         Acl acl = new Acl(server);
@@ -128,11 +133,6 @@ public final class Assembly {
             server.durability = null;
             server.mode = "sentinel";
             server.log.setRole('X');
-            try {
-                SentinelConfig.load(sentinel, config);
-            } catch (io.cinnabar.server.internal.config.ConfigFile.FatalConfigError e) {
-                throw new IllegalArgumentException(e.getMessage(), e);
-            }
             Sentinel s = sentinel;
             server.modeCron = s::timer;
         }

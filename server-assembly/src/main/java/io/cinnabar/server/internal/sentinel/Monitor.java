@@ -247,11 +247,11 @@ final class Monitor {
                 Instance other = sentinelByAddrAndRunId(master, t[0], port, null);
                 if (other != null) {
                     s.event(Sentinel.LOG_NOTICE, "+sentinel-invalid-addr", other, "%@");
-                    master.sentinels.remove(other.name);
+                    master.sentinels.values().remove(other);
                     other.link.closeAll();
                 }
             }
-            si = s.create(null, Instance.SENTINEL, t[0], port, master.quorum, master, new String[1]);
+            si = s.create(t[2], Instance.SENTINEL, t[0], port, master.quorum, master, new String[1]);
             if (si != null) {
                 if (!removed) {
                     s.event(Sentinel.LOG_NOTICE, "+sentinel", si, "%@");

@@ -134,12 +134,14 @@ public final class Sentinel {
             return ri;
         }
         Map<String, Instance> table = kind == Instance.SLAVE ? master.slaves : master.sentinels;
-        String key = Instance.announceName(host, port);
+        // replicas are named ip:port; sentinels by their run ID when known (as redis-sentinel names them)
+        String key = kind == Instance.SENTINEL && name != null ? name : Instance.announceName(host, port);
         if (table.containsKey(key)) {
             err[0] = "BUSY";
             return null;
         }
         Instance ri = new Instance(kind, key, host, port, master);
+        ri.name = key;
         ri.failoverTimeout = master.failoverTimeout;
         table.put(key, ri);
         return ri;

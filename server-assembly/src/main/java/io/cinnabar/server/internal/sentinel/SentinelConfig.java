@@ -107,7 +107,8 @@ public final class SentinelConfig {
                     return "No such master with specified name.";
                 }
                 Instance si = s.checkAddress(a.get(2), atoi(a.get(3))) != null ? null
-                    : s.create(null, Instance.SENTINEL, a.get(2), (int) atoi(a.get(3)), ri.quorum, ri, err);
+                    : s.create(argc == 6 ? a.get(4) : null, Instance.SENTINEL, a.get(2), (int) atoi(a.get(3)),
+                        ri.quorum, ri, err);
                 if (si == null) {
                     return "Wrong hostname or port for sentinel.";
                 }
