@@ -363,7 +363,7 @@ public final class Cluster implements ClusterRouting {
         boolean[] found = {false};
         Db db = server.dbs[0];
         db.forEach(e -> {
-            if (!found[0] && KeySlots.slot(e.key, 0, e.klen()) == slot) {
+            if (!found[0] && KeySlots.slot(e.keyArray(), 0, e.klen()) == slot) {
                 found[0] = true;
             }
         });
@@ -375,7 +375,7 @@ public final class Cluster implements ClusterRouting {
         Db db = server.dbs[0];
         List<Entry> doomed = new java.util.ArrayList<>();
         db.forEach(e -> {
-            if (KeySlots.slot(e.key, 0, e.klen()) == slot) {
+            if (KeySlots.slot(e.keyArray(), 0, e.klen()) == slot) {
                 doomed.add(e);
             }
         });

@@ -86,7 +86,7 @@ public final class ClusterCommands {
     /** Without cluster-enabled: CLUSTER, ASKING, READONLY and READWRITE answer that cluster support is off. */
     public static void registerDisabled(CommandTable t) {
         Command.Handler off = c -> c.error("ERR This instance has cluster support disabled");
-        for (String sub : t.lookupFull("cluster").subcommands.keySet()) {
+        for (String sub : t.declared("cluster").subcommands.keySet()) {
             t.impl("cluster|" + sub, off);
         }
         t.impl("asking", off);
@@ -181,8 +181,8 @@ public final class ClusterCommands {
         Db db = cl.server.dbs[0];
         long now = cl.server.keyspace.cmdTimeMs;
         db.forEach(e -> {
-            if (out.size() < max && !db.expired(e, now) && KeySlots.slot(e.key, 0, e.klen()) == slot) {
-                out.add(java.util.Arrays.copyOf(e.key, e.klen()));
+            if (out.size() < max && !db.expired(e, now) && KeySlots.slot(e.keyArray(), 0, e.klen()) == slot) {
+                out.add(e.keyBytes());
             }
         });
         return out;

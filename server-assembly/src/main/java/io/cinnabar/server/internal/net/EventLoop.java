@@ -264,6 +264,9 @@ public final class EventLoop implements Runnable, Connections, Outbound {
                 if (server.durability != null) {
                     server.durability.beforeSleep(); // the AOF is written (and fsynced) before any reply leaves
                 }
+                if (server.replication != null) {
+                    maxWait = Math.min(maxWait, server.replication.beforeSleep()); // after the AOF, as Redis
+                }
                 flushPending();
                 long wake = Math.min(nextCronMs, server.blocking.nextTimeoutMs()); // a blocked client's deadline
                 long wait = maxWait == 0 || !tasks.isEmpty() || !linkFailures.isEmpty() ? 0 : Math.min(maxWait, Math.max(1, wake - System.currentTimeMillis()));
@@ -311,6 +314,30 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         } finally {
             server.current = current;
             server.keyspace.cmdTimeMs = cmdTime;
+        }
+    }
+
+    @Override
+    public boolean blockingIo(Client c, boolean on) {
+        try {
+            if (on) {
+                if (c.key != null) {
+                    c.key.cancel();
+                }
+                selector.selectNow(k -> { }); // deregisters the cancelled key; readiness is level-triggered
+                c.ch.configureBlocking(true);
+            } else {
+                c.ch.configureBlocking(false);
+                c.key = c.ch.register(selector, SelectionKey.OP_READ, c);
+                wantWrite(c);
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            server.log.verbose("Switching blocking mode of client id=" + c.id + ": " + e.getMessage());
+            if (!on) {
+                closeAsync(c);
+            }
+            return false;
         }
     }
 
@@ -525,8 +552,17 @@ public final class EventLoop implements Runnable, Connections, Outbound {
                     c.argLen[i] = d.argLength(i);
                 }
                 c.argc = argc;
-                c.qpos += d.consumed();
+                int consumed = d.consumed();
+                if (c.replRole == Client.ROLE_MASTER) {
+                    server.replication.masterBytes(c, c.qbuf, c.qpos, consumed); // the stream, for offsets and chaining
+                    server.keyspace.obey = true; // keys whose time passed exist for the master's commands
+                }
+                c.qpos += consumed;
                 server.processCommand(c);
+                c.replyBufUsed();
+                if (c.replRole == Client.ROLE_MASTER) {
+                    server.replication.masterCommandDone(c);
+                }
                 d.authRequired(!c.authenticated);
                 c.argc = 0;
                 checkOutputLimits(c);
@@ -539,6 +575,9 @@ public final class EventLoop implements Runnable, Connections, Outbound {
                 c.qpos = c.qlen;
                 break;
             } else {
+                if (c.replRole == Client.ROLE_MASTER && d.consumed() > 0) {
+                    server.replication.masterBytes(c, c.qbuf, c.qpos, d.consumed());
+                }
                 c.qpos += d.consumed();
                 long need = d.requiredBytes();
                 if (need > 0 && need > c.qbuf.length - c.qpos) {
@@ -610,6 +649,12 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         free(c);
     }
 
+    /** Closes c asynchronously when its pending output is over the limits of its class (a replica's stream). */
+    @Override
+    public void checkLimits(Client c) {
+        checkOutputLimits(c);
+    }
+
     @Override
     public void pushed(Client c) {
         if (c.closed) {
@@ -628,9 +673,13 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         if (pending > server.maxOutputBufferSeen) {
             server.maxOutputBufferSeen = pending;
         }
-        long hardLimit = c.pubsub ? server.outPubsubHard : server.outHard;
-        long softLimit = c.pubsub ? server.outPubsubSoft : server.outSoft;
-        long softSecs = c.pubsub ? server.outPubsubSoftSecs : server.outSoftSecs;
+        boolean replica = c.replRole == Client.ROLE_REPLICA;
+        long hardLimit = replica ? server.outReplicaHard : c.pubsub ? server.outPubsubHard : server.outHard;
+        long softLimit = replica ? server.outReplicaSoft : c.pubsub ? server.outPubsubSoft : server.outSoft;
+        long softSecs = replica ? server.outReplicaSoftSecs : c.pubsub ? server.outPubsubSoftSecs : server.outSoftSecs;
+        if (c.replRole == Client.ROLE_MASTER) {
+            return; // the master link is never closed for its output (it has none)
+        }
         if (hardLimit == 0 && softLimit == 0 || c.closed) {
             return;
         }
@@ -684,7 +733,6 @@ public final class EventLoop implements Runnable, Connections, Outbound {
             while (enc.flushable() > 0) {
                 if (c.owrap.array() != enc.array()) {
                     c.owrap = ByteBuffer.wrap(enc.array());
-                    server.stats.replyBufferExpands++;
                 }
                 int from = enc.readIndex();
                 c.owrap.limit(from + enc.flushable()).position(from);
@@ -704,9 +752,8 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         }
         if (!enc.hasPending()) {
             if (enc.array().length > 1024 * 1024) {
-                c.enc = new io.cinnabar.resp.ReplyEncoder(Client.INITIAL_BUFFER).protocol(c.resp);
+                c.enc = new io.cinnabar.resp.ReplyEncoder(c.replyBufSize).protocol(c.resp);
                 c.owrap = ByteBuffer.wrap(c.enc.array());
-                server.stats.replyBufferShrinks++;
             }
             c.softLimitReachedAt = 0;
             if (c.closeAfterReply) {
@@ -753,6 +800,9 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         server.blocking.clientFreed(c);
         server.transactions.clientFreed(c);
         server.pubsub.clientFreed(c);
+        if (server.replication != null) {
+            server.replication.clientFreed(c);
+        }
         if (c.key != null) {
             c.key.cancel();
         }
@@ -766,12 +816,19 @@ public final class EventLoop implements Runnable, Connections, Outbound {
     /** Part of the cron: idle timeouts and output-buffer soft limits over time. */
     @Override
     public void clientsCron(long now) {
-        if (server.timeoutSec <= 0 && server.outSoft == 0 && server.outPubsubSoft == 0) {
+        boolean resize = now - lastResizeMs >= 1000; // Redis visits each client about once a second
+        if (resize) {
+            lastResizeMs = now;
+            for (Client c : server.clients.values()) {
+                resizeReplyBuffer(c, now);
+            }
+        }
+        if (server.timeoutSec <= 0 && server.outSoft == 0 && server.outPubsubSoft == 0 && server.outReplicaSoft == 0) {
             return;
         }
         List<Client> idle = new ArrayList<>();
         for (Client c : server.clients.values()) {
-            if (server.timeoutSec > 0 && !c.monitor && c.blocked == null && !c.pubsub
+            if (server.timeoutSec > 0 && !c.monitor && c.blocked == null && !c.pubsub && c.replRole == Client.ROLE_NORMAL
                     && (now - c.lastInteraction) / 1000 > server.timeoutSec) {
                 idle.add(c);
             } else if (c.pendingBytes() > 0) {
@@ -1077,6 +1134,44 @@ public final class EventLoop implements Runnable, Connections, Outbound {
             }
         });
         return c;
+    }
+
+    private long lastResizeMs;
+
+    /**
+     * Redis's clientsCronResizeOutputBuffer: halves-or-less the reply buffer of a client whose peak stayed under
+     * half of it (not below 1 KB, peak + 1), doubles (up to 16 KB) one that filled it, and resets the peak every
+     * {@code replyBufferPeakResetTime} ms (DEBUG REPLYBUFFER). The encoder's array follows while it holds nothing to
+     * send.
+     */
+    private void resizeReplyBuffer(Client c, long now) {
+        if (!server.replyBufferResizing || c.ch == null) {
+            return;
+        }
+        int size = c.replyBufSize;
+        int newSize = 0;
+        if (size / 2 >= Client.REPLY_MIN_BYTES && c.replyBufPeak < size / 2) {
+            newSize = Math.max(Client.REPLY_MIN_BYTES, c.replyBufPeak + 1);
+            server.stats.replyBufferShrinks++;
+        } else if (size * 2 < Client.REPLY_CHUNK_BYTES * 2 && c.replyBufPeak == size) {
+            newSize = Math.min(Client.REPLY_CHUNK_BYTES, size * 2);
+            server.stats.replyBufferExpands++;
+        }
+        if (server.replyBufferPeakResetTime >= 0 && now - c.replyBufPeakResetMs >= server.replyBufferPeakResetTime) {
+            c.replyBufPeak = Math.min(c.enc.length(), newSize != 0 ? newSize : size);
+            c.replyBufPeakResetMs = now;
+        }
+        if (newSize != 0) {
+            c.replyBufSize = newSize;
+            int len = c.enc.array().length;
+            // a shrink replaces only an array that is the static buffer (not one grown for large replies, which
+            // the 1 MB rule of write() handles), an expansion only a smaller one
+            boolean replace = newSize < size ? len <= size && len > newSize : len < newSize;
+            if (replace && !c.enc.hasPending()) {
+                c.enc = new io.cinnabar.resp.ReplyEncoder(newSize).protocol(c.resp);
+                c.owrap = ByteBuffer.wrap(c.enc.array());
+            }
+        }
     }
 
     /** Closes the listeners of a loop that never started (startup failed). */
