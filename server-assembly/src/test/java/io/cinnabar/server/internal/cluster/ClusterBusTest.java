@@ -110,6 +110,30 @@ class ClusterBusTest {
         assertTrue(!line(r, oid).split(" ")[6].equals(line(r, rid).split(" ")[6]), call(r, "CLUSTER", "NODES"));
     }
 
+    @Test
+    void replicateFollowsTheMasterAndServesReadonlyReads() throws Exception {
+        CinnabarServer m = node(2000);
+        CinnabarServer r = node(2000);
+        RespClient mc = client(m.port());
+        RespClient rc = client(r.port());
+        String mid = body(mc.call("CLUSTER", "MYID"));
+        assertEquals("+OK\r\n", mc.call("CLUSTER", "ADDSLOTSRANGE", "0", "16383"));
+        assertEquals("+OK\r\n", rc.call("CLUSTER", "MEET", "127.0.0.1", Integer.toString(m.port()),
+            Integer.toString(Integer.parseInt(line(mc, mid).split(" ")[1].split("@")[1]))));
+        await("the replica to know the master", () -> line(rc, mid).contains(" master - "));
+        assertEquals("-ERR Can't replicate myself\r\n", mc.call("CLUSTER", "REPLICATE", mid));
+        assertEquals("+OK\r\n", rc.call("CLUSTER", "REPLICATE", mid));
+        String rid = body(rc.call("CLUSTER", "MYID"));
+        await("the master to see its replica", () -> line(mc, rid).contains(" slave " + mid));
+        assertEquals("+OK\r\n", mc.call("SET", "foo", "bar"));
+        assertEquals("-MOVED 12182 127.0.0.1:" + m.port() + "\r\n", rc.call("GET", "foo"));
+        assertEquals("+OK\r\n", rc.call("READONLY"));
+        await("the write to reach the replica", () -> call(rc, "GET", "foo").equals("$3\r\nbar\r\n"));
+        assertEquals("-MOVED 12182 127.0.0.1:" + m.port() + "\r\n", rc.call("SET", "foo", "x"));
+        assertTrue(call(mc, "CLUSTER", "REPLICAS", mid).contains(rid));
+        assertEquals("-ERR REPLICAOF not allowed in cluster mode.\r\n", rc.call("REPLICAOF", "NO", "ONE"));
+    }
+
     private static int run(List<String> cmd, StringBuilder out) throws Exception {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         try {
@@ -165,7 +189,7 @@ class ClusterBusTest {
         long before = Long.parseLong(clients.get(0).call("DBSIZE").substring(1).trim());
         out.setLength(0);
         assertEquals(0, run(List.of(cli, "--cluster", "reshard", "127.0.0.1:" + servers.get(0).port(),
-            "--cluster-from", from, "--cluster-to", to, "--cluster-slots", "1000", "--cluster-yes"), out),
+            "--cluster-from", from, "--cluster-to", to, "--cluster-slots", "400", "--cluster-yes"), out),
             out.toString());
         long after = Long.parseLong(clients.get(0).call("DBSIZE").substring(1).trim());
         assertTrue(after > before, "keys moved with their slots: " + before + " -> " + after);
@@ -178,7 +202,7 @@ class ClusterBusTest {
             String v = "v" + i;
             assertEquals("$" + v.length() + "\r\n" + v + "\r\n", routed(clients, servers, "GET", "key:" + i));
         }
-        await("the others to learn the new owner", () -> line(clients.get(2), to).contains(" 0-6460"));
+        await("the others to learn the new owner", () -> line(clients.get(2), to).contains(" 0-5860"));
         out.setLength(0);
         assertEquals(0, run(List.of(cli, "--cluster", "check", "127.0.0.1:" + servers.get(2).port()), out),
             out.toString());
