@@ -121,6 +121,7 @@ public final class Assembly {
         if (config.getBool("cluster-enabled")) {
             Cluster cluster = new Cluster(server);
             server.cluster = cluster;
+            cluster.replication(replication);
             ClusterCommands.register(server.commands, cluster);
             cluster.migrate(ClusterCommands.registerMigrate(server.commands, server));
         } else {

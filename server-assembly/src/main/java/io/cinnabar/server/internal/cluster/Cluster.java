@@ -34,6 +34,7 @@ public final class Cluster implements ClusterRouting {
     final ClusterState st = new ClusterState();
     final Path configFile;
     ClusterBus bus;
+    io.cinnabar.server.internal.replication.Replication replication;
     /** MIGRATE's connection cache (closed after 10 s unused, from the cron). */
     Migrate migrate;
     boolean todoSave;
@@ -118,7 +119,9 @@ public final class Cluster implements ClusterRouting {
         if (!c.inMulti && !cmd.fullName.equals("asking")) {
             c.asking = false;
         }
-        if (c.isDetached() || cmd.keySpecs.isEmpty() && !cmd.fullName.equals("exec")) {
+        // Redis's mustObeyClient: the master link and the AOF loader are never redirected
+        if (c.isDetached() || c.replRole == Client.ROLE_MASTER
+                || cmd.keySpecs.isEmpty() && !cmd.fullName.equals("exec")) {
             return true;
         }
         int code = query(c, cmd, asking);
@@ -298,6 +301,14 @@ public final class Cluster implements ClusterRouting {
         }
     }
 
+    /** The replication layer: CLUSTER REPLICATE and role changes follow or leave a master through it. */
+    public void replication(io.cinnabar.server.internal.replication.Replication r) {
+        this.replication = r;
+        if (st.myself.isReplica() && st.myself.master != null && !st.myself.master.ip.isEmpty()) {
+            r.setMaster(st.myself.master.ip, st.myself.master.port, true); // a replica in nodes.conf resumes
+        }
+    }
+
     /** Gives the cron MIGRATE's connection cache to expire. */
     public void migrate(Migrate m) {
         this.migrate = m;
@@ -307,9 +318,9 @@ public final class Cluster implements ClusterRouting {
         return server.config.getLong("cluster-node-timeout");
     }
 
-    /** The replication offset this node announces (0 until replication reports one). */
+    /** The replication offset this node announces. */
     long replOffset() {
-        return 0;
+        return replication == null ? 0 : replication.masterOffset();
     }
 
     /** Redis's clusterSetNodeAsMaster. */
@@ -331,9 +342,8 @@ public final class Cluster implements ClusterRouting {
     }
 
     /**
-     * This node's slots were taken over by master (Redis's clusterSetMaster): it becomes master's replica in the
-     * cluster configuration. Replicating master's data needs the replication layer, which this build does not
-     * have yet: the warning says so.
+     * Redis's clusterSetMaster: this node becomes master's replica (CLUSTER REPLICATE, or its slots were taken
+     * over by a node with a greater config epoch) and replicates from it.
      */
     void becomeReplicaOf(ClusterNode master) {
         ClusterNode me = st.myself;
@@ -346,16 +356,17 @@ public final class Cluster implements ClusterRouting {
             }
         }
         st.setMaster(me, master);
-        server.log.warning("This node is now a replica of " + master.name
-            + " in the cluster configuration; replication of its data is not available in this build");
+        if (replication != null) {
+            replication.setMaster(master.ip, master.port, true);
+        }
         todoSave = true;
         todoUpdateState = true;
     }
 
     /** A node's address changed; a replica whose master moved would reconnect its replication link here. */
     void addressChanged(ClusterNode n) {
-        if (st.myself.master == n) {
-            server.log.notice("The address of my master changed to " + n.ip + ":" + n.port);
+        if (st.myself.isReplica() && st.myself.master == n && replication != null) {
+            replication.setMaster(n.ip, n.port, true);
         }
     }
 
@@ -449,6 +460,9 @@ public final class Cluster implements ClusterRouting {
         ClusterNode me = st.myself;
         if (me.isReplica()) {
             setNodeAsMaster(me);
+            if (replication != null && replication.isReplica()) {
+                replication.unsetMaster();
+            }
         }
         for (int s = 0; s < SLOTS; s++) {
             st.migratingTo[s] = null;

@@ -127,6 +127,7 @@ public final class ClusterCommands {
         t.impl("cluster|saveconfig", k::saveConfig);
         t.impl("cluster|reset", k::reset);
         t.impl("cluster|meet", k::meet);
+        t.impl("cluster|replicate", k::replicate);
         t.impl("cluster|slots", k::slotsReply);
         t.impl("cluster|shards", k::shards);
         t.impl("cluster|links", k::links);
@@ -145,6 +146,8 @@ public final class ClusterCommands {
         refuse(t, "select", c -> Numbers.string2ll(c.argBuf, c.argOff[1], c.argLen[1], c.ctx.tmp) && c.ctx.tmp[0] != 0,
             "ERR SELECT is not allowed in cluster mode");
         refuse(t, "move", c -> true, "ERR MOVE is not allowed in cluster mode");
+        refuse(t, "replicaof", c -> true, "ERR REPLICAOF not allowed in cluster mode.");
+        refuse(t, "slaveof", c -> true, "ERR REPLICAOF not allowed in cluster mode.");
         propagatePublish(t, cl, "publish", false);
         propagatePublish(t, cl, "spublish", true);
         refuse(t, "swapdb", c -> true, "ERR SWAPDB is not allowed in cluster mode");
@@ -515,6 +518,24 @@ public final class ClusterCommands {
         }
         cl.reset(hard);
         c.ok();
+    }
+
+    private void replicate(Client c) {
+        String id = c.argString(2);
+        ClusterNode n = st.lookup(id);
+        if (n == null) {
+            c.error("ERR Unknown node " + id);
+        } else if (n == st.myself) {
+            c.error("ERR Can't replicate myself");
+        } else if (n.isReplica()) {
+            c.error("ERR I can only replicate a master, not a replica.");
+        } else if (st.myself.isMaster() && (st.myself.numSlots != 0 || cl.server.dbs[0].size() != 0)) {
+            c.error("ERR To set a master the node must be empty and without assigned slots.");
+        } else {
+            cl.becomeReplicaOf(n);
+            cl.save();
+            c.ok();
+        }
     }
 
     private void meet(Client c) {

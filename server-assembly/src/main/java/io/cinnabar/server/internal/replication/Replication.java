@@ -916,7 +916,7 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
      * Redis's replicationSetMaster: follows host:port from now on. A former master keeps its ID and offset as the
      * history to continue from (PSYNC replid offset+1), so a promoted sibling can accept it partially.
      */
-    void setMaster(String host, int port, boolean cacheMyself) {
+    public void setMaster(String host, int port, boolean cacheMyself) {
         boolean wasMaster = link == null;
         if (link != null) {
             link.shutdown();
@@ -933,7 +933,7 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
     }
 
     /** Redis's replicationUnsetMaster: a promotion keeps the old ID as the secondary one. */
-    void unsetMaster() {
+    public void unsetMaster() {
         MasterLink l = link;
         link = null;
         l.shutdown();
