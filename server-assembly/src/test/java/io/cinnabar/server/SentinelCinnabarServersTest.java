@@ -56,7 +56,7 @@ class SentinelCinnabarServersTest {
                 assertEquals("OK", j.set("after", "failover"));
             }
 
-            g.cinnabarServers.add(CinnabarServer.builder().port(oldMaster).start());
+            g.cinnabarServers.add(g.cinnabar().port(oldMaster).start());
             SentinelGroup.await(Duration.ofSeconds(20), "the old master rejoins as a replica",
                 () -> SentinelGroup.role(oldMaster).equals("slave of 127.0.0.1:" + newMaster));
             SentinelGroup.await(Duration.ofSeconds(10), "and has the new data", () -> {

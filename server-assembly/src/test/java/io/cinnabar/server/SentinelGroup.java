@@ -40,13 +40,22 @@ final class SentinelGroup implements AutoCloseable {
     /** Cinnabar servers in this JVM instead: a master and two replicas (REPLICAOF); their ports. */
     final List<CinnabarServer> cinnabarServers = new ArrayList<>();
 
+    /** A Cinnabar server builder writing its files (replication's sync RDB, a restart's dump) into a fresh dir here. */
+    CinnabarServer.Builder cinnabar() {
+        try {
+            return CinnabarServer.builder().config("dir", Files.createTempDirectory(dir, "node").toString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     int[] startCinnabarServers() {
-        CinnabarServer master = CinnabarServer.builder().port(0).start();
+        CinnabarServer master = cinnabar().port(0).start();
         cinnabarServers.add(master);
         masterPort = master.port();
         int[] ports = {masterPort, 0, 0};
         for (int i = 1; i < 3; i++) {
-            CinnabarServer r = CinnabarServer.builder().port(0)
+            CinnabarServer r = cinnabar().port(0)
                 .config("replicaof", "127.0.0.1", Integer.toString(masterPort)).start();
             cinnabarServers.add(r);
             ports[i] = r.port();
