@@ -208,6 +208,11 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         propagator.addConsumer(this);
     }
 
+    @Override
+    public void clearSecondaryId() {
+        clearReplid2();
+    }
+
     void clearReplid2() {
         replid2 = ZERO_ID;
         secondOffset = -1;
