@@ -61,7 +61,8 @@ public final class Info {
         c.verbatim(generate(c.server, sections));
     }
 
-    static String generate(Server s, Set<String> sections) {
+    /** The text of the given sections, in Redis's order (sentinel mode serves its own INFO with these). */
+    public static String generate(Server s, Set<String> sections) {
         StringBuilder b = new StringBuilder();
         String[] order = {"server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules",
             "module_list", "commandstats", "errorstats", "latencystats", "cluster", "keyspace"};
@@ -84,7 +85,8 @@ public final class Info {
                 case "commandstats" -> commandstats(s, b);
                 case "errorstats" -> errorstats(s, b);
                 case "latencystats" -> latencystats(s, b);
-                case "cluster" -> b.append("# Cluster\r\ncluster_enabled:0\r\n");
+                case "cluster" -> b.append("# Cluster\r\ncluster_enabled:").append(s.cluster != null ? 1 : 0).append("\r\n")
+                    .append(s.cluster != null ? s.cluster.info() : "");
                 default -> keyspace(s, b);
             }
         }
@@ -117,7 +119,7 @@ public final class Info {
         f(b, "redis_git_sha1", "00000000");
         f(b, "redis_git_dirty", 0);
         f(b, "redis_build_id", "0000000000000000");
-        f(b, "redis_mode", "standalone");
+        f(b, "redis_mode", s.mode);
         f(b, "os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
             + System.getProperty("os.arch"));
         f(b, "arch_bits", System.getProperty("sun.arch.data.model", "64"));
@@ -159,7 +161,7 @@ public final class Info {
     private static void clients(Server s, StringBuilder b) {
         b.append("# Clients\r\n");
         f(b, "connected_clients", s.clients.values().stream().filter(c -> c.replRole != Client.ROLE_REPLICA).count());
-        f(b, "cluster_connections", 0);
+        f(b, "cluster_connections", s.cluster == null ? 0 : s.cluster.connections());
         f(b, "maxclients", s.maxclients);
         f(b, "client_recent_max_input_buffer", s.maxInputBufferSeen);
         f(b, "client_recent_max_output_buffer", s.maxOutputBufferSeen);

@@ -42,6 +42,12 @@ public interface Connections {
      */
     void processEventsWhileBlocked(Client running);
 
+    /**
+     * Switches c's socket to blocking I/O (on) and back (off), for a Lua debugging session that talks to its
+     * client from inside the running script (Redis's connBlock/connNonBlock); false if that is not possible.
+     */
+    boolean blockingIo(Client c, boolean on);
+
     /** The TCP port listened on, 0 for none. */
     int port();
 

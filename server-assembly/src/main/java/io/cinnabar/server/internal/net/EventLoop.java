@@ -258,6 +258,9 @@ public final class EventLoop implements Runnable, Connections, Outbound {
                 server.blocking.beforeSleep();
                 long maxWait = server.persistence == null ? Long.MAX_VALUE : server.persistence.beforeSleep();
                 server.pubsub.beforeSleep();
+                if (server.cluster != null) {
+                    server.cluster.beforeSleep();
+                }
                 if (server.durability != null) {
                     server.durability.beforeSleep(); // the AOF is written (and fsynced) before any reply leaves
                 }
@@ -311,6 +314,30 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         } finally {
             server.current = current;
             server.keyspace.cmdTimeMs = cmdTime;
+        }
+    }
+
+    @Override
+    public boolean blockingIo(Client c, boolean on) {
+        try {
+            if (on) {
+                if (c.key != null) {
+                    c.key.cancel();
+                }
+                selector.selectNow(k -> { }); // deregisters the cancelled key; readiness is level-triggered
+                c.ch.configureBlocking(true);
+            } else {
+                c.ch.configureBlocking(false);
+                c.key = c.ch.register(selector, SelectionKey.OP_READ, c);
+                wantWrite(c);
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            server.log.verbose("Switching blocking mode of client id=" + c.id + ": " + e.getMessage());
+            if (!on) {
+                closeAsync(c);
+            }
+            return false;
         }
     }
 
@@ -532,6 +559,7 @@ public final class EventLoop implements Runnable, Connections, Outbound {
                 }
                 c.qpos += consumed;
                 server.processCommand(c);
+                c.replyBufUsed();
                 if (c.replRole == Client.ROLE_MASTER) {
                     server.replication.masterCommandDone(c);
                 }
@@ -705,7 +733,6 @@ public final class EventLoop implements Runnable, Connections, Outbound {
             while (enc.flushable() > 0) {
                 if (c.owrap.array() != enc.array()) {
                     c.owrap = ByteBuffer.wrap(enc.array());
-                    server.stats.replyBufferExpands++;
                 }
                 int from = enc.readIndex();
                 c.owrap.limit(from + enc.flushable()).position(from);
@@ -725,9 +752,8 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         }
         if (!enc.hasPending()) {
             if (enc.array().length > 1024 * 1024) {
-                c.enc = new io.cinnabar.resp.ReplyEncoder(Client.INITIAL_BUFFER).protocol(c.resp);
+                c.enc = new io.cinnabar.resp.ReplyEncoder(c.replyBufSize).protocol(c.resp);
                 c.owrap = ByteBuffer.wrap(c.enc.array());
-                server.stats.replyBufferShrinks++;
             }
             c.softLimitReachedAt = 0;
             if (c.closeAfterReply) {
@@ -790,6 +816,13 @@ public final class EventLoop implements Runnable, Connections, Outbound {
     /** Part of the cron: idle timeouts and output-buffer soft limits over time. */
     @Override
     public void clientsCron(long now) {
+        boolean resize = now - lastResizeMs >= 1000; // Redis visits each client about once a second
+        if (resize) {
+            lastResizeMs = now;
+            for (Client c : server.clients.values()) {
+                resizeReplyBuffer(c, now);
+            }
+        }
         if (server.timeoutSec <= 0 && server.outSoft == 0 && server.outPubsubSoft == 0 && server.outReplicaSoft == 0) {
             return;
         }
@@ -1103,6 +1136,44 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         return c;
     }
 
+    private long lastResizeMs;
+
+    /**
+     * Redis's clientsCronResizeOutputBuffer: halves-or-less the reply buffer of a client whose peak stayed under
+     * half of it (not below 1 KB, peak + 1), doubles (up to 16 KB) one that filled it, and resets the peak every
+     * {@code replyBufferPeakResetTime} ms (DEBUG REPLYBUFFER). The encoder's array follows while it holds nothing to
+     * send.
+     */
+    private void resizeReplyBuffer(Client c, long now) {
+        if (!server.replyBufferResizing || c.ch == null) {
+            return;
+        }
+        int size = c.replyBufSize;
+        int newSize = 0;
+        if (size / 2 >= Client.REPLY_MIN_BYTES && c.replyBufPeak < size / 2) {
+            newSize = Math.max(Client.REPLY_MIN_BYTES, c.replyBufPeak + 1);
+            server.stats.replyBufferShrinks++;
+        } else if (size * 2 < Client.REPLY_CHUNK_BYTES * 2 && c.replyBufPeak == size) {
+            newSize = Math.min(Client.REPLY_CHUNK_BYTES, size * 2);
+            server.stats.replyBufferExpands++;
+        }
+        if (server.replyBufferPeakResetTime >= 0 && now - c.replyBufPeakResetMs >= server.replyBufferPeakResetTime) {
+            c.replyBufPeak = Math.min(c.enc.length(), newSize != 0 ? newSize : size);
+            c.replyBufPeakResetMs = now;
+        }
+        if (newSize != 0) {
+            c.replyBufSize = newSize;
+            int len = c.enc.array().length;
+            // a shrink replaces only an array that is the static buffer (not one grown for large replies, which
+            // the 1 MB rule of write() handles), an expansion only a smaller one
+            boolean replace = newSize < size ? len <= size && len > newSize : len < newSize;
+            if (replace && !c.enc.hasPending()) {
+                c.enc = new io.cinnabar.resp.ReplyEncoder(newSize).protocol(c.resp);
+                c.owrap = ByteBuffer.wrap(c.enc.array());
+            }
+        }
+    }
+
     /** Closes the listeners of a loop that never started (startup failed). */
     public void close() {
         closeAll();
@@ -1127,6 +1198,15 @@ public final class EventLoop implements Runnable, Connections, Outbound {
                 Files.deleteIfExists(unixPath);
             } catch (IOException e) {
                 // best effort
+            }
+        }
+        for (SelectionKey k : new ArrayList<>(selector.keys())) {
+            if (k.attachment() instanceof ExtraListener el) { // extra listeners (the cluster bus) close too
+                try {
+                    el.ss().close();
+                } catch (IOException e) {
+                    // closing anyway
+                }
             }
         }
         try {

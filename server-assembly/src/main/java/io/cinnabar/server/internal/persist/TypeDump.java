@@ -89,7 +89,7 @@ public final class TypeDump {
         if (l.lp != null) {
             w.length(1);
             w.length(QuicklistNode.CONTAINER_PACKED);
-            w.string(l.lp.toByteArray());
+            w.string(l.lp.array(), 0, l.lp.bytes());
             return;
         }
         w.length(l.ql.nodeCount());
@@ -98,18 +98,18 @@ public final class TypeDump {
             if (n.isCompressed()) {
                 w.lzfString(n.compressedBytes(), n.size());
             } else {
-                w.string(java.util.Arrays.copyOf(n.rawArray(), n.size()));
+                w.string(n.rawArray(), 0, n.size());
             }
         }
     }
 
     private static void set(RdbWriter w, SetValue s) {
         if (s.is != null) {
-            w.string(s.is.toByteArray());
+            w.string(s.is.array(), 0, s.is.blobLength());
             return;
         }
         if (s.lp != null && w.version() >= 11) {
-            w.string(s.lp.toByteArray());
+            w.string(s.lp.array(), 0, s.lp.bytes());
             return;
         }
         List<byte[]> members = s.members();
@@ -121,7 +121,7 @@ public final class TypeDump {
 
     private static void zset(RdbWriter w, ZSetValue z) {
         if (z.lp != null) {
-            w.string(z.lp.toByteArray());
+            w.string(z.lp.array(), 0, z.lp.bytes());
             return;
         }
         w.length(z.zsl.size());
@@ -133,7 +133,7 @@ public final class TypeDump {
 
     private static void hash(RdbWriter w, HashValue h) {
         if (h.lp != null) {
-            w.string(h.lp.toByteArray());
+            w.string(h.lp.array(), 0, h.lp.bytes());
             return;
         }
         w.length(h.ht.size());
