@@ -206,4 +206,51 @@ class LuaApiTest {
         assertEquals(16.0, Lua.toNumber(LuaString.of(" 0x10 ")));
         assertEquals(null, Lua.toNumber(LuaString.of("1e")));
     }
+
+    /**
+     * Code compiled for debugging reports Lua 5.1's line events (the sequence redis-server's debugger stops at for
+     * the same script: a function statement at its end, a call's body, a one-line while's back-edges, a for loop's
+     * 'for' line between iterations) and shows the active locals, 5.1's hidden loop locals included, and the stack.
+     */
+    @Test
+    void lineHookLocalsAndStackOfDebugCode() {
+        String src = """
+            local function f(x)
+              local y = x * 2
+              return y
+            end
+            local z = f(3)
+            while z > 4 do z = z - 1 end
+            for i = 1, 2 do
+              z = z + i
+            end
+            return z
+            """;
+        Lua lua = new Lua();
+        java.util.List<Integer> lines = new java.util.ArrayList<>();
+        java.util.List<String> locals = new java.util.ArrayList<>();
+        java.util.List<String> stack = new java.util.ArrayList<>();
+        lua.setLineHook(line -> {
+            lines.add(line);
+            if (line == 8 && locals.isEmpty()) {
+                for (Object[] v : lua.debugLocals(0)) {
+                    locals.add(v[0] + "=" + Lua.toLuaString(v[1]));
+                }
+            }
+            if (line == 2) {
+                for (Lua.StackLevel l : lua.debugStack()) {
+                    stack.add(l.chunk() + ":" + l.line() + ":" + l.name());
+                }
+            }
+        });
+        Object[] r = lua.call(lua.loadForDebug(src.getBytes(java.nio.charset.StandardCharsets.UTF_8), "@user_script"));
+        assertEquals(7.0, r[0]);
+        assertEquals(java.util.List.of(4, 5, 2, 3, 6, 6, 6, 7, 8, 7, 8, 7, 10), lines);
+        assertEquals(java.util.List.of("f=" + locals.get(0).substring(2), "z=4", "(for index)=1", "(for limit)=2",
+            "(for step)=1", "i=1"), locals);
+        assertEquals(java.util.List.of("user_script:2:f", "user_script:5:null"), stack);
+        lines.clear();
+        lua.call(lua.load("local a = 1\nreturn a", "@plain"));
+        assertTrue(lines.isEmpty(), "normal compilation reports nothing");
+    }
 }

@@ -20,6 +20,10 @@ public final class CallContext {
      */
     public boolean propagatedAsUnit;
     private double[] scores = new double[16];
+    /** Scratch for a stream id's text ({@code ms-seq}, at most 41 bytes) written into a reply. */
+    public final byte[] idText = new byte[41];
+    /** Scratch for one listpack element read for a reply. */
+    public final io.cinnabar.listpack.ListpackEntry element = new io.cinnabar.listpack.ListpackEntry();
 
     /** A scratch array of at least n doubles for the scores of one command (ZADD, ZINCRBY). */
     public double[] scores(int n) {

@@ -28,6 +28,8 @@ public final class TypeLimits {
     public int listSize = -2;
     public int listCompressDepth;
     public long hllSparseMaxBytes = 3000;
+    public long streamNodeMaxBytes = 4096;
+    public long streamNodeMaxEntries = 100;
     /** Elements at least this long go to plain quicklist nodes (DEBUG QUICKLIST-PACKED-THRESHOLD; not a config). */
     public long listPackedThreshold = io.cinnabar.quicklist.Quicklist.DEFAULT_PACKED_THRESHOLD;
 
@@ -43,5 +45,7 @@ public final class TypeLimits {
         listSize = (int) config.getLong("list-max-listpack-size");
         listCompressDepth = (int) config.getLong("list-compress-depth");
         hllSparseMaxBytes = config.getLong("hll-sparse-max-bytes");
+        streamNodeMaxBytes = config.getLong("stream-node-max-bytes");
+        streamNodeMaxEntries = config.getLong("stream-node-max-entries");
     }
 }

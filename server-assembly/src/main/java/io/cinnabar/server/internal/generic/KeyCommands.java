@@ -128,14 +128,7 @@ public final class KeyCommands {
             }
             c.server.keyspace.delete(c.db, dst);
         }
-        long expire = c.server.keyspace.expireOf(c.db, src);
-        c.server.keyspace.delete(c.db, src);
-        Entry moved = new Entry(c.arg(2));
-        moved.copyRef(src);
-        c.server.keyspace.insert(c.db, moved);
-        if (expire != -1) {
-            c.server.keyspace.setExpire(c.db, moved, expire);
-        }
+        c.server.keyspace.rename(c.db, src, c.arg(2));
         c.modified(1, 0);
         c.modified(2, 1);
         c.notify(Notify.GENERIC, "rename_from", 1);
@@ -230,12 +223,7 @@ public final class KeyCommands {
             c.integer(0);
             return;
         }
-        long expire = c.server.keyspace.expireOf(c.db, e);
-        c.server.keyspace.delete(c.db, e);
-        c.server.keyspace.insert(dst, e);
-        if (expire != -1) {
-            c.server.keyspace.setExpire(dst, e, expire);
-        }
+        c.server.keyspace.move(c.db, e, dst);
         c.server.keyspace.modified(c.db, c.argBuf, c.argOff[1], c.argLen[1], 0);
         c.server.keyspace.modified(dst, c.argBuf, c.argOff[1], c.argLen[1], 1);
         c.server.keyspace.notify(Notify.GENERIC, "move_from", c.db, c.argBuf, c.argOff[1], c.argLen[1]);

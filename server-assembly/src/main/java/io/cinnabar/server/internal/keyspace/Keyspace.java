@@ -291,6 +291,36 @@ public final class Keyspace {
         events.notify(Notify.NEW, "new", db, e.key, 0, e.klen());
     }
 
+    /**
+     * RENAME: src, a key of db, takes the name newKey (absent: the caller deleted a key of that name), keeping its
+     * value, access data and expire. Listeners see src deleted and newKey added, and "new" is emitted for newKey.
+     * src is dead afterwards; the entry under the new name is returned.
+     */
+    public Entry rename(Db db, Entry src, byte[] newKey) {
+        long expire = db.expireOf(src);
+        delete(db, src);
+        Entry moved = new Entry(newKey);
+        moved.copyRef(src);
+        insert(db, moved);
+        if (expire != -1) {
+            setExpire(db, moved, expire);
+        }
+        return moved;
+    }
+
+    /**
+     * MOVE: e, a key of from, goes to database to (where its name is absent) with its value, access data and
+     * expire. Listeners see it deleted from from and added to to, and "new" is emitted in to.
+     */
+    public void move(Db from, Entry e, Db to) {
+        long expire = from.expireOf(e);
+        delete(from, e);
+        insert(to, e);
+        if (expire != -1) {
+            setExpire(to, e, expire);
+        }
+    }
+
     /** Deletes a key (DEL, a value emptied by a pop, an overwritten or moved key); listeners see keyDeleted. */
     public void delete(Db db, Entry e) {
         if (e.snap != epoch) {

@@ -969,6 +969,8 @@ final class LuaDebugger implements io.cinnabar.lua.LineHook {
                 return;
             }
             Client c = client(db);
+            Client current = server.current;
+            long cmdTime = server.keyspace.cmdTimeMs;
             server.execute(c, "DUMP".getBytes(StandardCharsets.ISO_8859_1), key);
             byte[] payload = bulk(c);
             long pttl = -1;
@@ -976,12 +978,16 @@ final class LuaDebugger implements io.cinnabar.lua.LineHook {
                 server.execute(c, "PTTL".getBytes(StandardCharsets.ISO_8859_1), key);
                 pttl = integer(c);
             }
+            server.current = current; // back to the script client whose command is about to run
+            server.keyspace.cmdTimeMs = cmdTime;
             saved.put(id, new Saved(db, key, payload, pttl));
         }
 
         /** Puts every saved key back as it was, without propagating anything. */
         void rollback() {
             server.propagation.suppress(true);
+            Client current = server.current;
+            long cmdTime = server.keyspace.cmdTimeMs;
             try {
                 for (Saved s : saved.values()) {
                     Client c = client(s.db());
@@ -997,6 +1003,8 @@ final class LuaDebugger implements io.cinnabar.lua.LineHook {
             } finally {
                 saved.clear();
                 server.propagation.suppress(false);
+                server.current = current; // the EVAL that ran the session is still the command being executed
+                server.keyspace.cmdTimeMs = cmdTime;
             }
         }
 

@@ -58,6 +58,8 @@ public final class OffHeapKeyTable<V> {
     private int[] freeSlots = new int[16];
     private int freeSlotCount;
     private int nextSlot;
+    /** Where the running {@link #defrag(long, DefragStats)} counts, or null. */
+    private DefragStats defragStats;
 
     public OffHeapKeyTable(SlabAllocator mem) {
         this.mem = Objects.requireNonNull(mem);
@@ -809,7 +811,20 @@ public final class OffHeapKeyTable<V> {
      * A cron calls it with a time budget, as Redis's activeDefragCycle does.
      */
     public long defrag(long v) {
-        return walk(v, null);
+        return defrag(v, null);
+    }
+
+    /**
+     * {@link #defrag(long)}, counting into stats (when not null) the allocations moved and left in place and the
+     * keys that had at least one allocation moved (Redis's active_defrag_hits/misses/key_hits/key_misses).
+     */
+    public long defrag(long v, DefragStats stats) {
+        defragStats = stats;
+        try {
+            return walk(v, null);
+        } finally {
+            defragStats = null;
+        }
     }
 
     private long walk(long v, EntryVisitor visitor) {
@@ -845,7 +860,10 @@ public final class OffHeapKeyTable<V> {
             return;
         }
         long prev = 0;
+        DefragStats stats = defragStats;
         for (long e = t[i]; e != 0; e = mem.getLong(e + NEXT)) {
+            long moves = mem.relocations();
+            int visited = 1;
             long n = mem.relocate(e);
             if (n != e) {
                 if (prev == 0) {
@@ -862,9 +880,13 @@ public final class OffHeapKeyTable<V> {
                 long wo = e + wordOffset(hasExpire(e));
                 long w = mem.getLong(wo);
                 long nw = mem.relocate(w);
+                visited++;
                 if (nw != w) {
                     mem.putLong(wo, nw);
                 }
+            }
+            if (stats != null) {
+                stats.count(visited, mem.relocations() - moves);
             }
             prev = e;
         }

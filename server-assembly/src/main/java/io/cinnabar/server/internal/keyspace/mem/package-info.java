@@ -20,6 +20,11 @@
  *     (with sds-like spare room for APPEND); aggregates (list, set, zset, hash, stream) stay heap objects in a slot
  *     array the table owns, so the GC sees one {@code Object[]} and the {@code long[]} bucket and expire arrays,
  *     none of which it has to trace per key.</li>
+ * <li>{@link io.cinnabar.server.internal.keyspace.mem.DefragCycle}: Redis's active defragmentation over the tables
+ *     of one allocator ({@code activedefrag}, {@code active-defrag-ignore-bytes}, {@code -threshold-lower/upper},
+ *     {@code -cycle-min/max}): measured once a second, an effort in percent of CPU interpolated between the
+ *     thresholds, cron-sized time slices walking the tables in SCAN cursor order, counted in
+ *     {@link io.cinnabar.server.internal.keyspace.mem.DefragStats} (INFO {@code active_defrag_*}).</li>
  * </ul>
  *
  * <h2>An entry</h2>

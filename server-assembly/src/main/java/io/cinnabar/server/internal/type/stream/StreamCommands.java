@@ -46,11 +46,11 @@ public final class StreamCommands {
     }
 
     static long nodeMaxBytes(Client c) {
-        return c.server.config.getLong("stream-node-max-bytes");
+        return c.server.limits.streamNodeMaxBytes;
     }
 
     static long nodeMaxEntries(Client c) {
-        return c.server.config.getLong("stream-node-max-entries");
+        return c.server.limits.streamNodeMaxEntries;
     }
 
     // ------------------------------------------------------------------------------------------------ XADD/XTRIM
@@ -223,8 +223,8 @@ public final class StreamCommands {
             e.setType(Entry.TYPE_STREAM);
             e.setValue(s);
         }
-        int idLen = writeId(id.ms(), id.seq(), ID_TEXT);
-        c.bulk(ID_TEXT, 0, idLen);
+        int idLen = writeId(id.ms(), id.seq(), c.ctx.idText);
+        c.bulk(c.ctx.idText, 0, idLen);
         c.modified(1, 1);
         c.notify(Notify.STREAM, "xadd", 1);
         if (a.strategy != 0 && s.trim(a.trim()) > 0) {
@@ -297,9 +297,6 @@ public final class StreamCommands {
         }
     }
 
-    /** Scratch for an id's text and a listpack element: the event-loop thread is the only caller. */
-    private static final byte[] ID_TEXT = new byte[41];
-    private static final ListpackEntry ELEMENT = new ListpackEntry();
 
     /**
      * Replies at most {@code count} (0: all) live entries of {@code [start, end]} as XRANGE does, straight from the
@@ -322,13 +319,14 @@ public final class StreamCommands {
     /** [id, [field, value, ...]] of the iterator's entry, without allocating. */
     static void replyCurrent(Client c, StreamIterator it) {
         c.array(2);
-        int len = writeId(it.ms(), it.seq(), ID_TEXT);
-        c.bulk(ID_TEXT, 0, len);
+        byte[] idText = c.ctx.idText; // per-server scratch: several servers may share this JVM
+        int len = writeId(it.ms(), it.seq(), idText);
+        c.bulk(idText, 0, len);
         int fields = it.fieldCount();
         c.array(2L * fields);
         for (int i = 0; i < fields; i++) {
-            bulkElement(c, it.field(i, ELEMENT));
-            bulkElement(c, it.value(i, ELEMENT));
+            bulkElement(c, it.field(i, c.ctx.element));
+            bulkElement(c, it.value(i, c.ctx.element));
         }
     }
 

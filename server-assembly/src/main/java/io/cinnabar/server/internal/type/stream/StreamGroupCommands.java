@@ -373,8 +373,8 @@ public final class StreamGroupCommands {
         c.array(ids.size());
         if (justId) {
             for (StreamId id : ids) {
-                int len = StreamCommands.writeId(id.ms(), id.seq(), ID_TEXT);
-                c.bulk(ID_TEXT, 0, len);
+                int len = StreamCommands.writeId(id.ms(), id.seq(), c.ctx.idText);
+                c.bulk(c.ctx.idText, 0, len);
             }
             return;
         }
@@ -392,8 +392,6 @@ public final class StreamGroupCommands {
             }
         }
     }
-
-    private static final byte[] ID_TEXT = new byte[41];
 
     /** The group, its stream and the min-idle-time (argument 4) of an XCLAIM or XAUTOCLAIM. */
     private record Claim(StreamGroup g, StreamValue s, long minIdle) {
@@ -833,8 +831,8 @@ public final class StreamGroupCommands {
         @Override
         public void missing(StreamId id) {
             c.array(2);
-            int len = StreamCommands.writeId(id.ms(), id.seq(), ID_TEXT);
-            c.bulk(ID_TEXT, 0, len);
+            int len = StreamCommands.writeId(id.ms(), id.seq(), c.ctx.idText);
+            c.bulk(c.ctx.idText, 0, len);
             c.nullArray();
         }
     }

@@ -316,10 +316,14 @@ public final class StreamValue implements TypedValue {
         if (lp == null) {
             masterMs = id.ms();
             masterSeq = id.seq();
-            lp = new Listpack();
-            openNode = lp;
             long prealloc = nodeMaxBytes > 0 && nodeMaxBytes < RedisSizes.STREAM_LISTPACK_PREALLOC
                 ? nodeMaxBytes : RedisSizes.STREAM_LISTPACK_PREALLOC;
+            if (openNode != null) {
+                openNode.trimToSize(); // the node it replaces gets no more appends: give its slack back
+            }
+            // as Redis's lpNew(prealloc): the node is allocated once for the appends to come, not grown by copies
+            lp = new Listpack((int) Math.max(prealloc, 7));
+            openNode = lp;
             openNodeAlloc = RedisSizes.mallocSize(Math.max(prealloc, 7));
             lp.appendLong(1);
             lp.appendLong(0);
