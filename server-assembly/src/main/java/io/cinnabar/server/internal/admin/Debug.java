@@ -155,6 +155,9 @@ public final class Debug {
                 + "\r\nheap_max:" + r.maxMemory() + "\r\n");
         } else if (c.argIs(1, "change-repl-id") && c.argc == 2) {
             c.server.replId = Server.randomHex(40);
+            if (c.server.replication != null) {
+                c.server.replication.clearSecondaryId(); // Redis: changeReplicationId + clearReplicationId2
+            }
             c.ok();
         } else if (c.argIs(1, "stringmatch-len") && c.argc == 2) {
             stringmatchFuzz();

@@ -57,6 +57,9 @@ public interface ReplicationHook {
     /** The RDB loaded at startup recorded a replication ID and offset (PSYNC2 after a restart). */
     void loadedReplInfo(String id, long offset, int streamDb);
 
+    /** Forgets the secondary replication ID (DEBUG CHANGE-REPL-ID). */
+    void clearSecondaryId();
+
     /** sync_full, sync_partial_ok and sync_partial_err of INFO stats. */
     long[] syncStats();
 

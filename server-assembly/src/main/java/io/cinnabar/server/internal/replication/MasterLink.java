@@ -55,6 +55,8 @@ final class MasterLink implements Link.Handler {
     private boolean authSent;
     /** PSYNC with our replid and offset (a history to continue), else "? -1". */
     boolean cached;
+    /** Send PSYNC ... FAILOVER: this server hands its role over to the master it now follows. */
+    boolean failover;
     /** The database the master's stream is in when a partial resync continues it (repl-stream-db). */
     int streamDb;
     private long lastIoMs = System.currentTimeMillis();
@@ -285,7 +287,12 @@ final class MasterLink implements Link.Handler {
         if (cached) {
             long off = repl.masterOffset() + 1;
             server.log.notice("Trying a partial resynchronization (request " + server.replId + ":" + off + ").");
-            send("PSYNC", server.replId, Long.toString(off));
+            if (failover) {
+                failover = false;
+                send("PSYNC", server.replId, Long.toString(off), "FAILOVER");
+            } else {
+                send("PSYNC", server.replId, Long.toString(off));
+            }
         } else {
             server.log.notice("Partial resynchronization not possible (no cached master)");
             send("PSYNC", "?", "-1");

@@ -81,6 +81,7 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         t.impl("wait", this::waitCommand);
         t.impl("role", this::role);
         t.impl("replicaof", this::replicaof);
+        t.impl("failover", this::failover);
         t.impl("slaveof", this::replicaof);
     }
 
@@ -208,6 +209,11 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         propagator.addConsumer(this);
     }
 
+    @Override
+    public void clearSecondaryId() {
+        clearReplid2();
+    }
+
     void clearReplid2() {
         replid2 = ZERO_ID;
         secondOffset = -1;
@@ -313,6 +319,16 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         if (c.replRole == Client.ROLE_REPLICA) {
             return; // already a replica: ignore
         }
+        if (c.argc == 4 && c.argIs(0, "psync") && c.argIs(3, "failover")) {
+            // our master hands over (FAILOVER): become the master if we follow the same history (before the
+            // NOMASTERLINK check: the old master already dropped our link to it)
+            if (link == null || !c.argString(1).equalsIgnoreCase(server.replId)) {
+                c.error("ERR PSYNC FAILOVER replid must match my replid.");
+                return;
+            }
+            server.log.notice("Failover request received for replid " + c.argString(1) + ".");
+            unsetMaster();
+        }
         if (link != null && !link.connected()) {
             c.error("NOMASTERLINK Can't SYNC while not connected with my master");
             return;
@@ -325,8 +341,8 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         server.log.notice("Replica " + r.ip() + ":" + r.listeningPort + " asks for synchronization");
         boolean psync = c.argIs(0, "psync");
         if (psync) {
-            if (c.argc != 3) {
-                c.error("ERR wrong number of arguments for 'psync' command");
+            if (c.argc != 3 && !(c.argc == 4 && c.argIs(3, "failover"))) {
+                c.error(Shared.SYNTAX);
                 return;
             }
             String id = c.argString(1);
@@ -334,6 +350,7 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
                 return;
             }
             long off = c.ctx.tmp[0];
+
             if (tryPartial(c, r, id, off)) {
                 syncPartialOk++;
                 return;
@@ -645,6 +662,152 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         return d == Long.MAX_VALUE ? d : Math.max(1, d - System.currentTimeMillis());
     }
 
+    // ---- FAILOVER
+
+    /** 0 no failover, 1 waiting-for-sync (writes paused), 2 failover-in-progress. */
+    private int failoverState;
+    private String failoverHost;
+    private int failoverPort;
+    private boolean failoverForce;
+    private long failoverEndMs;
+
+    void failover(Client c) {
+        String host = null;
+        long port = 0;
+        long timeout = 0;
+        boolean force = false;
+        boolean abort = false;
+        for (int j = 1; j < c.argc; j++) {
+            if (c.argIs(j, "to") && j + 2 < c.argc) {
+                host = c.argString(j + 1);
+                if (!c.argLong(j + 2)) {
+                    return;
+                }
+                port = c.ctx.tmp[0];
+                j += 2;
+            } else if (c.argIs(j, "timeout") && j + 1 < c.argc) {
+                if (!c.argLong(j + 1)) {
+                    return;
+                }
+                timeout = c.ctx.tmp[0];
+                if (timeout <= 0) {
+                    c.error("ERR FAILOVER timeout must be greater than 0");
+                    return;
+                }
+                j++;
+            } else if (c.argIs(j, "force")) {
+                force = true;
+            } else if (c.argIs(j, "abort")) {
+                abort = true;
+            } else {
+                c.error(Shared.SYNTAX);
+                return;
+            }
+        }
+        if (abort) {
+            if (force || timeout != 0 || host != null) {
+                c.error(Shared.SYNTAX);
+                return;
+            }
+            if (failoverState == 0) {
+                c.error("ERR No failover in progress.");
+                return;
+            }
+            abortFailover("Failover manually aborted");
+            c.ok();
+            return;
+        }
+        if (link != null) {
+            c.error("ERR FAILOVER is not valid when server is a replica.");
+            return;
+        }
+        if (replicas.isEmpty()) {
+            c.error("ERR FAILOVER requires connected replicas.");
+            return;
+        }
+        if (failoverState != 0) {
+            c.error("ERR FAILOVER already in progress.");
+            return;
+        }
+        if (force && (timeout == 0 || host == null)) {
+            c.error("ERR FAILOVER with force option requires both a timeout and target HOST and PORT.");
+            return;
+        }
+        if (host != null) {
+            Replica t = findReplica(host, (int) port);
+            if (t == null) {
+                c.error("ERR FAILOVER target HOST and PORT is not a replica.");
+                return;
+            }
+            if (t.state != Replica.ONLINE) {
+                c.error("ERR FAILOVER target replica is not online.");
+                return;
+            }
+        }
+        failoverHost = host;
+        failoverPort = (int) port;
+        failoverForce = force;
+        failoverEndMs = timeout == 0 ? Long.MAX_VALUE : System.currentTimeMillis() + timeout;
+        failoverState = 1;
+        server.pauseEndMs = Long.MAX_VALUE; // writes wait while the target catches up, as Redis pauses them
+        server.pauseWritesOnly = true;
+        getAck = true;
+        server.log.notice("FAILOVER requested to " + (host == null ? "any replica" : host + ":" + port) + ".");
+        c.ok();
+    }
+
+    private Replica findReplica(String host, int port) {
+        for (Replica r : replicas) {
+            if (r.ip().equalsIgnoreCase(host) && r.listeningPort == port) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    private void abortFailover(String why) {
+        server.log.notice("FAILOVER to " + (failoverHost == null ? "any replica" : failoverHost + ":" + failoverPort)
+            + " aborted: " + why);
+        failoverState = 0;
+        server.unpause();
+    }
+
+    /** The failover's progress, before each poll: hands over once a target acknowledged the whole stream. */
+    private void failoverStep() {
+        long now = System.currentTimeMillis();
+        Replica target = null;
+        for (Replica r : replicas) {
+            boolean wanted = failoverHost == null
+                || r.ip().equalsIgnoreCase(failoverHost) && r.listeningPort == failoverPort;
+            if (wanted && r.state == Replica.ONLINE && r.ackOffset == masterOffset()) {
+                target = r;
+                break;
+            }
+        }
+        if (target == null && now >= failoverEndMs) {
+            if (!failoverForce) {
+                abortFailover("Replica never caught up before timeout");
+                return;
+            }
+            target = findReplica(failoverHost, failoverPort);
+            if (target == null) {
+                abortFailover("Target replica is gone");
+                return;
+            }
+        }
+        if (target == null) {
+            return; // the replicas' once-a-second ACK reports the whole stream (writes are paused)
+        }
+        String host = target.ip();
+        int port = target.listeningPort;
+        server.log.notice("Failover target " + host + ":" + port + " is synced, failing over.");
+        failoverState = 2;
+        setMaster(host, port, true);
+        link.failover = true; // PSYNC ... FAILOVER: the target promotes itself when it receives it
+        failoverState = 0;
+        server.unpause(); // paused writes now meet a replica: -READONLY
+    }
+
     // ---- ROLE
 
     void role(Client c) {
@@ -685,6 +848,10 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
             if (backlog != null && !replicas.isEmpty()) {
                 feed(GETACK, 0, GETACK.length);
             }
+        }
+        if (failoverState == 1) {
+            failoverStep();
+            wait = Math.min(wait, 10);
         }
         if (!waiting.isEmpty()) {
             serveWaiting();
@@ -1055,7 +1222,8 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
                 .append(",state=").append(r.stateName()).append(",offset=").append(r.ackOffset).append(",lag=")
                 .append((now - r.ackTimeMs) / 1000).append("\r\n");
         }
-        f(b, "master_failover_state", "no-failover");
+        f(b, "master_failover_state", failoverState == 0 ? "no-failover"
+            : failoverState == 1 ? "waiting-for-sync" : "failover-in-progress");
         f(b, "master_replid", server.replId);
         f(b, "master_replid2", replid2);
         f(b, "master_repl_offset", masterOffset());
