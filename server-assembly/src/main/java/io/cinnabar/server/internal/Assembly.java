@@ -13,6 +13,8 @@ import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Server;
 import io.cinnabar.server.internal.config.Config;
 import io.cinnabar.server.internal.config.ServerLog;
+import io.cinnabar.server.internal.evict.LazyFree;
+import io.cinnabar.server.internal.evict.MemoryLimits;
 import io.cinnabar.server.internal.generic.KeyCommands;
 import io.cinnabar.server.internal.generic.SortCommand;
 import io.cinnabar.server.internal.multi.Transactions;
@@ -89,6 +91,9 @@ public final class Assembly {
         AppendOnlyFile aof = new AppendOnlyFile(server, propagator);
         server.durability = aof;
         AofCommands.register(server.commands, aof);
+        MemoryLimits memory = new MemoryLimits(server, new LazyFree());
+        server.memory = memory;
+        server.memStartup = MemoryLimits.STARTUP;
         EventLoop loop = new EventLoop(server);
         return new Assembly(server, loop, propagator, scripting);
     }

@@ -726,7 +726,11 @@ public final class Functions {
             return;
         }
         boolean readOnly = ro || (f.flags() & ScriptRun.NO_WRITES) != 0;
+        if (Scripting.oomRefused(c, f.flags())) {
+            return;
+        }
         ScriptRun run = new ScriptRun(c, f.name(), false, readOnly);
+        run.allowOom = (f.flags() & ScriptRun.ALLOW_OOM) != 0;
         run.argv = new byte[c.argc][];
         for (int i = 0; i < c.argc; i++) {
             run.argv[i] = c.arg(i);

@@ -506,6 +506,19 @@ final class ScriptEngine {
             if (r.readOnly) {
                 return fail("Write commands are not allowed from read-only scripts.", raise);
             }
+        }
+        if (!r.allowOom && !r.wrote && server.maxmemory > 0 && server.preCommandOom && cmd.has(Command.DENYOOM)
+                && !r.caller.obeyed()) {
+            // Redis's scriptVerifyOOM: only before the script's first write (it cannot stop half-way)
+            LuaTable t = RespToLua.errorTable("-" + OOM);
+            t.put(RespToLua.IGNORE_STATS, Boolean.TRUE);
+            server.stats.errorReply(OOM);
+            if (raise) {
+                throw raise(t);
+            }
+            return t;
+        }
+        if (cmd.has(Command.WRITE)) {
             r.wrote = true;
         }
         if (cmd.handler == null) { // a container without its subcommand: the pipeline's own answer
@@ -563,6 +576,8 @@ final class ScriptEngine {
      * A command refused by the script checks (scriptCall): counted in the error stats now, as a command error
      * is, and flagged so the script's reply does not count it again; raised by redis.call, returned by pcall.
      */
+    private static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
+
     private Object fail(String msg, boolean raise) {
         LuaTable t = RespToLua.errorTable(msg);
         t.put(RespToLua.IGNORE_STATS, Boolean.TRUE);

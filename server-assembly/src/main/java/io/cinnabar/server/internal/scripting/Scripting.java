@@ -174,11 +174,28 @@ public final class Scripting implements ScriptingInfo {
             return;
         }
         boolean readOnly = ro || (flags & ScriptRun.EVAL_COMPAT) == 0 && (flags & ScriptRun.NO_WRITES) != 0;
+        if (oomRefused(c, flags)) {
+            return;
+        }
         ScriptRun run = new ScriptRun(c, sha, true, readOnly);
+        run.allowOom = (flags & ScriptRun.EVAL_COMPAT) == 0 && (flags & ScriptRun.ALLOW_OOM) != 0;
         int n = (int) numkeys;
         eval.setGlobal("KEYS", argsTable(c, 3, n));
         eval.setGlobal("ARGV", argsTable(c, 3 + n, c.argc - 3 - n));
         eval.execute(run, s.fn(), LuaFunction.NONE);
+    }
+
+    /**
+     * scriptPrepareForRun: a script with flags (not an EVAL without shebang) and without allow-oom does not start
+     * while the command found the memory above maxmemory.
+     */
+    static boolean oomRefused(Client c, int flags) {
+        if ((flags & ScriptRun.EVAL_COMPAT) == 0 && (flags & ScriptRun.ALLOW_OOM) == 0 && c.server.preCommandOom
+                && c.server.maxmemory > 0) {
+            c.error("OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'");
+            return true;
+        }
+        return false;
     }
 
     static LuaTable argsTable(Client c, int from, int n) {
