@@ -430,7 +430,8 @@ public final class Server {
             return true;
         }
         boolean exec = cmd.fullName.equals("exec");
-        boolean deny = cmd.has(Command.DENYOOM) || exec && (c.queuedFlags & Command.DENYOOM) != 0;
+        boolean deny = cmd.has(Command.DENYOOM) || exec && (c.queuedFlags & Command.DENYOOM) != 0
+            || scripting != null && isScriptCall(cmd) && scriptDenyOom(c, cmd);
         if (c.inMulti && !exec && !controlsTransaction(cmd)) {
             deny = true; // queuing may take any amount of memory
         }
@@ -445,6 +446,23 @@ public final class Server {
             flagTransaction(c);
         }
         return false;
+    }
+
+    private static boolean isScriptCall(Command cmd) {
+        return switch (cmd.fullName) {
+            case "eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro" -> true;
+            default -> false;
+        };
+    }
+
+    private boolean scriptDenyOom(Client c, Command cmd) {
+        Command saved = c.cmd;
+        c.cmd = cmd;
+        try {
+            return scripting.scriptDenyOom(c);
+        } finally {
+            c.cmd = saved;
+        }
     }
 
     /** The commands a RESP2 client may send while subscribed (Redis's processCommand). */

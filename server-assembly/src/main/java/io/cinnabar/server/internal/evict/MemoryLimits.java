@@ -58,6 +58,9 @@ public final class MemoryLimits implements MemoryManager {
     /** An eviction stopped on its time budget: the cron continues it (Redis's evictionTimeProc). */
     private boolean evictionRunning;
     private long clientsMem;
+    /** maxmemory-clients: bytes, or (clientsLimitPct) a percentage of maxmemory; 0 when off. */
+    private long clientsLimitValue;
+    private boolean clientsLimitPct;
     private long scriptsMem;
 
     public MemoryLimits(Server server, LazyFree lazyFree) {
@@ -67,7 +70,7 @@ public final class MemoryLimits implements MemoryManager {
         ks.lazyFreer = lazyFree;
         for (String name : new String[] {"maxmemory-policy", "maxmemory-samples", "maxmemory-eviction-tenacity",
                 "lazyfree-lazy-eviction", "lazyfree-lazy-expire", "lazyfree-lazy-server-del",
-                "lazyfree-lazy-user-del"}) {
+                "lazyfree-lazy-user-del", "maxmemory-clients"}) {
             configChanged(name);
         }
     }
@@ -84,6 +87,12 @@ public final class MemoryLimits implements MemoryManager {
             case "lazyfree-lazy-expire" -> ks.lazyExpire = c.getBool("lazyfree-lazy-expire");
             case "lazyfree-lazy-server-del" -> ks.lazyServerDel = c.getBool("lazyfree-lazy-server-del");
             case "lazyfree-lazy-user-del" -> ks.lazyUserDel = c.getBool("lazyfree-lazy-user-del");
+            case "maxmemory-clients" -> {
+                String v = c.get("maxmemory-clients");
+                clientsLimitPct = v.endsWith("%");
+                clientsLimitValue = clientsLimitPct ? Long.parseLong(v.substring(0, v.length() - 1))
+                    : c.getLong("maxmemory-clients");
+            }
             case "maxmemory" -> {
                 if (server.maxmemory > 0 && usedForEvict() > server.maxmemory) {
                     server.log.warning("WARNING: the new maxmemory value set via CONFIG SET (" + server.maxmemory
@@ -271,12 +280,7 @@ public final class MemoryLimits implements MemoryManager {
 
     /** maxmemory-clients in bytes (a percentage applies to maxmemory), 0 when off. */
     long clientsLimit() {
-        String v = server.config.get("maxmemory-clients");
-        if (v.endsWith("%")) {
-            long pct = Long.parseLong(v.substring(0, v.length() - 1));
-            return server.maxmemory * pct / 100;
-        }
-        return server.config.getLong("maxmemory-clients");
+        return clientsLimitPct ? server.maxmemory * clientsLimitValue / 100 : clientsLimitValue;
     }
 
     @Override

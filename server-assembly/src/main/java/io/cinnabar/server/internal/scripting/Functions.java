@@ -702,6 +702,12 @@ public final class Functions {
         c.integer(functions.size());
     }
 
+    /** The flags of a function, or -1 when there is none of that name. */
+    int flagsOf(String name) {
+        Function f = functions.get(name);
+        return f == null ? -1 : f.flags();
+    }
+
     void fcall(Client c, boolean ro) {
         Function f = functions.get(c.argString(1));
         if (f == null) {
