@@ -67,6 +67,9 @@ public final class Lua {
         int depth = in.depth;
         Interp outer = Interp.RUNNING.get();
         Interp.RUNNING.set(in);
+        if (depth == 0) {
+            in.beginRun();
+        }
         try {
             return in.call(fn, args);
         } catch (LuaError e) {
@@ -80,6 +83,50 @@ public final class Lua {
             in.depth = depth;
             Interp.RUNNING.set(outer);
         }
+    }
+
+    /**
+     * As {@link #load(byte[], String)}, but the code reports line events to the {@link LineHook} set with
+     * {@link #setLineHook} (Lua 5.1's line hook: a new line, a loop's jump back, a function's entry and closing
+     * {@code end}), and keeps what {@link #debugLocals} shows, Lua 5.1's hidden loop locals included ("(for index)"
+     * ...). A statement reports its first line (a function statement the line of its {@code end}); the parts of a
+     * statement that spans lines do not report lines of their own, unlike 5.1's per-instruction lines. Code
+     * compiled this way runs slower; compile for debugging only what is debugged.
+     */
+    public LuaFunction loadForDebug(byte[] source, String chunkName) {
+        return Parser.compile(in, source, chunkName, true);
+    }
+
+    /** The hook of the code compiled with {@link #loadForDebug}; null removes it. */
+    public void setLineHook(LineHook hook) {
+        in.setLineHook(hook);
+    }
+
+    /**
+     * From inside the line hook: the locals active in the debug-compiled function {@code level} call levels up (0:
+     * the one whose line event runs the hook), in declaration order, as {name, value} pairs; empty for a level that
+     * is not debug-compiled Lua code, null past the outermost level.
+     */
+    public java.util.List<Object[]> debugLocals(int level) {
+        return in.debugLocals(level);
+    }
+
+    /** One level of {@link #debugStack}: the chunk, the current line, and the name the caller used (or null). */
+    public record StackLevel(String chunk, int line, String name) {
+    }
+
+    /** From inside the line hook: the debug-compiled levels, the running function first. */
+    public java.util.List<StackLevel> debugStack() {
+        java.util.List<StackLevel> out = new java.util.ArrayList<>();
+        for (Object[] o : in.debugStack()) {
+            out.add(new StackLevel((String) o[0], (Integer) o[1], (String) o[2]));
+        }
+        return out;
+    }
+
+    /** The line of the latest line event of the running debug-compiled function, or 0 (for a count-hook stop). */
+    public int debugLine() {
+        return in.debugLine();
     }
 
     /** Compiles and runs {@code source}, returning its results. */
@@ -126,6 +173,20 @@ public final class Lua {
             throw new IllegalArgumentException("limit must be positive: " + bytes);
         }
         in.memoryLimit = Math.min(bytes, Interp.DEFAULT_MEMORY_LIMIT);
+    }
+
+    /**
+     * Bounds the memory one outermost {@link #call} may keep: once the heap holding data that survived a
+     * collection (every heap pool but the young one, whose post-collection use counts) has grown by more than
+     * {@code bytes} since the call began, the script gets "not enough memory" (checked with the instruction hook,
+     * so only when a hook is set, and before every allocation of a megabyte or more). Garbage the script makes and
+     * drops is not counted; garbage of other threads promoted meanwhile is. 0 (the default) removes the bound.
+     */
+    public void setRunMemoryLimit(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("limit must not be negative: " + bytes);
+        }
+        in.runLimit = bytes;
     }
 
     /**

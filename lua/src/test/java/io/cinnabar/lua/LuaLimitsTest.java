@@ -109,4 +109,28 @@ class LuaLimitsTest {
         assertTrue(r[1].toString().endsWith("not enough memory"), r[1].toString());
         assertThrows(IllegalArgumentException.class, () -> lua.setMemoryLimit(0));
     }
+
+    /**
+     * The run bound: a script that keeps 160 MB of distinct strings in a table gets "not enough memory" under a
+     * 48 MB bound (pcall catches it, as 5.1's memory errors); one that makes and drops the same amount of garbage
+     * runs to the end; without a bound the keeping script is not stopped before it has kept more than the bound.
+     */
+    @Test
+    void runMemoryLimitStopsWhatAScriptKeepsNotWhatItChurns() {
+        String keep = "local t = {} for i = 1, 20000 do t[i] = string.rep('x', 8000) .. i end return #t";
+        String churn = "local n = 0 for i = 1, 20000 do local s = string.rep('x', 8000) .. i n = n + #s end return n";
+        Lua lua = new Lua();
+        lua.setInstructionHook(100, () -> { });
+        lua.setRunMemoryLimit(48L << 20);
+        LuaError e = assertThrows(LuaError.class, () -> lua.run(keep, "=keep"));
+        assertEquals("not enough memory", e.getMessage());
+        Object[] caught = lua.run("return pcall(function() " + keep + " end)", "=pcall");
+        assertEquals(Boolean.FALSE, caught[0]);
+        assertEquals("not enough memory", caught[1].toString());
+        Object[] r = lua.run(churn, "=churn");
+        assertTrue((Double) r[0] > 160_000_000, "the churning script ran to the end");
+        Lua free = new Lua();
+        free.setInstructionHook(100, () -> { });
+        assertEquals(20000.0, free.run(keep, "=unbounded")[0]);
+    }
 }

@@ -5,6 +5,7 @@ import static io.cinnabar.rdb.RdbFormat.*;
 import io.cinnabar.intset.Intset;
 import io.cinnabar.listpack.Listpack;
 import io.cinnabar.lzf.Lzf;
+import io.cinnabar.lzf.LzfCompressor;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -53,6 +54,9 @@ public final class RdbWriter implements Closeable {
     private boolean compression = true;
     private boolean compact = true;
     private boolean checksum = true;
+    /** Scratch for the slice-based writers: one compressor and one output array, reused (no garbage per string). */
+    private LzfCompressor lzf;
+    private byte[] lzfOut;
 
     private RdbWriter(OutputStream out, int version) {
         if (version != 10 && version != 11) {
@@ -154,6 +158,32 @@ public final class RdbWriter implements Closeable {
         }
         u8(type);
         string(key);
+    }
+
+    /**
+     * As {@link #key(int, byte[], long)} for the key {@code key[off, off+len)}, plus the access data Redis saves per
+     * maxmemory-policy: an IDLE record when {@code idleSeconds >= 0} (LRU policies), a FREQ record when
+     * {@code freq >= 0} (LFU policies). Copies nothing.
+     */
+    public void key(int type, byte[] key, int off, int len, long expireAtMs, long idleSeconds, int freq) {
+        if (!isValueType(type) || type == TYPE_MODULE_PRE_GA || type > TYPE_STREAM_LISTPACKS_3
+            || (version == 10 && (type == TYPE_SET_LISTPACK || type == TYPE_STREAM_LISTPACKS_3))) {
+            throw new IllegalArgumentException("RDB " + version + " cannot hold value type " + type);
+        }
+        if (expireAtMs >= 0) {
+            u8(OPCODE_EXPIRETIME_MS);
+            longLE(expireAtMs);
+        }
+        if (idleSeconds >= 0) {
+            u8(OPCODE_IDLE);
+            length(idleSeconds);
+        }
+        if (freq >= 0) {
+            u8(OPCODE_FREQ);
+            u8(freq & 0xff);
+        }
+        u8(type);
+        string(key, off, len);
     }
 
     public void string(byte[] key, byte[] value, long expireAtMs) {
@@ -347,6 +377,16 @@ public final class RdbWriter implements Closeable {
         streamValue(listpacks, meta, groups);
     }
 
+    /** The value type of a stream in this version (21 in version 11, 19 in version 10), for {@link #key}. */
+    public int streamValueType() {
+        return streamType();
+    }
+
+    /** A stream's value after its {@link #key} record: as {@link #stream} writes it. */
+    public void streamBody(List<byte[][]> listpacks, StreamMetadata meta, List<StreamGroupData> groups) {
+        streamValue(listpacks, meta, groups);
+    }
+
     /** The stream type this version writes: 21 for version 11, 19 for version 10. */
     int streamType() {
         return version == 11 ? TYPE_STREAM_LISTPACKS_3 : TYPE_STREAM_LISTPACKS_2;
@@ -490,6 +530,66 @@ public final class RdbWriter implements Closeable {
     }
 
     /**
+     * As {@link #string(byte[])} for {@code s[off, off+len)}, without allocating: the LZF output goes to a reused
+     * scratch array (Redis's rdbSaveRawString).
+     */
+    public void string(byte[] s, int off, int len) {
+        if (len <= 11 && intEncoded(s, off, len)) {
+            return;
+        }
+        if (compression && len > 20) {
+            if (lzf == null) {
+                lzf = new LzfCompressor();
+            }
+            byte[] out = scratch(len);
+            int c = lzf.compress(s, off, len, out, 0, len - 4);
+            if (c > 0) {
+                u8(0xc0 | ENC_LZF);
+                length(c);
+                length(len);
+                raw(out, 0, c);
+                return;
+            }
+        }
+        length(len);
+        raw(s, off, len);
+    }
+
+    /**
+     * The decimal text of {@code v} as a string record, without building the text when it fits the int encodings
+     * (an int-encoded string value, Redis's rdbSaveLongLongAsStringObject).
+     */
+    public void longString(long v) {
+        if (v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE) {
+            intRecord(v);
+            return;
+        }
+        byte[] t = scratch(32);
+        int p = 21;
+        long x = v;
+        do {
+            t[--p] = (byte) ('0' + Math.abs(x % 10));
+            x /= 10;
+        } while (x != 0);
+        if (v < 0) {
+            t[--p] = '-';
+        }
+        length(21 - p);
+        raw(t, p, 21 - p);
+    }
+
+    /** The reused scratch array, at least n bytes; above 1 MiB a one-off array (a huge value's is not kept). */
+    private byte[] scratch(int n) {
+        if (n > 1 << 20) {
+            return new byte[n];
+        }
+        if (lzfOut == null || lzfOut.length < n) {
+            lzfOut = new byte[Math.max(n, 256)];
+        }
+        return lzfOut;
+    }
+
+    /**
      * A string already LZF-compressed elsewhere (a compressed quicklist node), written as it is: the LZF marker,
      * the compressed and raw lengths, then the bytes (Redis's {@code rdbSaveLzfBlob}).
      */
@@ -510,6 +610,19 @@ public final class RdbWriter implements Closeable {
         if (v == Long.MIN_VALUE) {
             return false;
         }
+        return intRecord(v);
+    }
+
+    private boolean intEncoded(byte[] s, int off, int len) {
+        long v = canonicalInteger(s, off, len, 11);
+        if (v == Long.MIN_VALUE) {
+            return false;
+        }
+        return intRecord(v);
+    }
+
+    /** The int encodings of v when it fits 32 bits; false (nothing written) otherwise. */
+    private boolean intRecord(long v) {
         if (v >= Byte.MIN_VALUE && v <= Byte.MAX_VALUE) {
             u8(0xc0 | ENC_INT8);
             u8((int) v & 0xff);
@@ -535,22 +648,28 @@ public final class RdbWriter implements Closeable {
 
     /** As {@link #canonicalInteger(byte[])} for texts of at most {@code maxLength} bytes, overflow-checked. */
     static long canonicalInteger(byte[] s, int maxLength) {
-        if (s.length == 0 || s.length > maxLength) {
+        return canonicalInteger(s, 0, s.length, maxLength);
+    }
+
+    /** As {@link #canonicalInteger(byte[], int)} for {@code s[off, off+len)}. */
+    static long canonicalInteger(byte[] s, int off, int len, int maxLength) {
+        if (len == 0 || len > maxLength) {
             return Long.MIN_VALUE;
         }
-        int i = 0;
-        boolean neg = s[0] == '-';
+        int end = off + len;
+        int i = off;
+        boolean neg = s[off] == '-';
         if (neg) {
-            i = 1;
-            if (s.length == 1) {
+            i++;
+            if (len == 1) {
                 return Long.MIN_VALUE;
             }
         }
-        if (s[i] == '0' && (s.length > i + 1 || neg)) {
+        if (s[i] == '0' && (end > i + 1 || neg)) {
             return Long.MIN_VALUE;
         }
         long v = 0;
-        for (; i < s.length; i++) {
+        for (; i < end; i++) {
             int d = s[i] - '0';
             if (d < 0 || d > 9 || v > (Long.MAX_VALUE - d) / 10) {
                 return Long.MIN_VALUE;
@@ -568,16 +687,21 @@ public final class RdbWriter implements Closeable {
     }
 
     void raw(byte[] b) {
-        if (b.length > buf.length - n) {
+        raw(b, 0, b.length);
+    }
+
+    /** Raw bytes {@code b[off, off+len)}, written as they are. */
+    public void raw(byte[] b, int off, int len) {
+        if (len > buf.length - n) {
             flushBuffer();
-            if (b.length > buf.length) {
-                crc = Crc64.update(crc, b, 0, b.length);
-                write(b, b.length);
+            if (len > buf.length) {
+                crc = Crc64.update(crc, b, off, len);
+                write(b, off, len);
                 return;
             }
         }
-        System.arraycopy(b, 0, buf, n, b.length);
-        n += b.length;
+        System.arraycopy(b, off, buf, n, len);
+        n += len;
     }
 
     void longLE(long v) {
@@ -597,13 +721,13 @@ public final class RdbWriter implements Closeable {
             return;
         }
         crc = Crc64.update(crc, buf, 0, n);
-        write(buf, n);
+        write(buf, 0, n);
         n = 0;
     }
 
-    private void write(byte[] b, int len) {
+    private void write(byte[] b, int off, int len) {
         try {
-            out.write(b, 0, len);
+            out.write(b, off, len);
             written += len;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

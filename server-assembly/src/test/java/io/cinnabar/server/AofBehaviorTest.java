@@ -152,8 +152,14 @@ class AofBehaviorTest {
             assertTrue(c.call("INFO", "persistence").contains("aof_enabled:1"));
             c.call("SADD", "s", "x");
             assertEquals("*2\r\n:1\r\n:0\r\n", c.call("WAITAOF", "1", "0", "0"));
+            for (int i = 0; i < 500 && c.call("INFO", "persistence").contains("aof_rewrite_in_progress:1"); i++) {
+                Thread.sleep(10); // the first base is written by a background rewrite
+            }
             assertEquals("+Background append only file rewriting started\r\n", c.call("BGREWRITEAOF"));
-            c.call("HSET", "h", "f", "v");
+            c.call("HSET", "h", "f", "v"); // during the rewrite (its snapshot walks between commands) or after it
+            for (int i = 0; i < 500 && c.call("INFO", "persistence").contains("aof_rewrite_in_progress:1"); i++) {
+                Thread.sleep(10);
+            }
             assertEquals("+OK\r\n", c.call("DEBUG", "LOADAOF"));
             assertEquals("*2\r\n$1\r\na\r\n$1\r\nb\r\n", c.call("LRANGE", "l", "0", "-1"));
             assertEquals("*1\r\n$1\r\nx\r\n", c.call("SMEMBERS", "s"));
@@ -164,8 +170,9 @@ class AofBehaviorTest {
             assertTrue(info.contains("aof_rewrites:2"), info);
             assertTrue(info.contains("aof_last_bgrewrite_status:ok"), info);
         }
-        // after the second rewrite: base 2 and incr 2; the history files are deleted
-        assertEquals("file appendonly.aof.2.base.aof seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n",
+        // after the second rewrite: base 2 (an RDB preamble, aof-use-rdb-preamble's default) and incr 2; the history
+        // files are deleted
+        assertEquals("file appendonly.aof.2.base.rdb seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n",
             Files.readString(dir.resolve("appendonlydir/appendonly.aof.manifest")));
         try (var files = Files.list(dir.resolve("appendonlydir"))) {
             assertEquals(3, files.count());

@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Each server loads the other's AOF directory: a redis-server with {@code appendonly yes} (an RDB-preamble base
  * after BGREWRITEAOF, then an incremental file) is stopped and the embedded server started on its directory, and the
- * other way round (our command-form base and incremental file loaded by redis-server); the datasets, read back
- * type by type in every database (TTLs as present/absent), are equal to what was written.
+ * other way round (our RDB-preamble base and incremental file loaded by redis-server); the datasets, read back
+ * type by type in every database (TTLs as present/absent), are equal to what was written. Our base is written
+ * with {@code cinnabar-rdb-version 10}, the RDB version redis-server 7.0 reads.
  */
 class AofCrossLoadTest {
     private static final String[][] WRITES = {
@@ -123,6 +124,7 @@ class AofCrossLoadTest {
         Path dir = Files.createTempDirectory("cinnabar-aof-cross");
         Map<String, String> expected;
         try (CinnabarServer ours = CinnabarServer.builder().port(0).config("save", "").config("appendonly", "yes")
+                .config("cinnabar-rdb-version", "10") // the RDB-preamble base must be a version 7.0 reads
                 .config("dir", dir.toString()).start()) {
             write(ours.port());
             expected = dataset(ours.port());

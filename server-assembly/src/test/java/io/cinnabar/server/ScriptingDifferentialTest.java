@@ -451,10 +451,26 @@ class ScriptingDifferentialTest {
             p.same("EVAL", "return {redis.acl_check_cmd('get', 'a'), redis.acl_check_cmd('get', 'b'), "
                 + "redis.acl_check_cmd('set', 'a', '1'), redis.acl_check_cmd('get')}", "0");
             p.same("EVAL", "return redis.acl_check_cmd('nosuch')", "0");
+            // the denials inside scripts are logged with the context "lua" (ages and client info differ)
+            String[] log = admin.both("ACL", "LOG");
+            List<String> fields = aclLogFields(log[0]);
+            assertEquals(fields, aclLogFields(log[1]));
+            assertTrue(fields.contains("context=lua"), fields.toString());
             admin.same("ACL", "DELUSER", "scripter");
             admin.assertSame();
             p.assertSame();
         }
+    }
+
+    /** The reason, context, object and username fields of an ACL LOG reply, in order. */
+    static List<String> aclLogFields(String reply) {
+        List<String> out = new java.util.ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+            "\\$\\d+\r\n(reason|context|object|username)\r\n\\$\\d+\r\n([^\r]*)\r\n").matcher(reply);
+        while (m.find()) {
+            out.add(m.group(1) + "=" + m.group(2));
+        }
+        return out;
     }
 
     /** Library loads that fail, and the register_function argument rules. */

@@ -4,6 +4,7 @@ import io.cinnabar.lua.LuaError;
 import io.cinnabar.lua.LuaFunction;
 import io.cinnabar.lua.LuaString;
 import io.cinnabar.lua.LuaTable;
+import io.cinnabar.lua.internal.Nodes.LocalVar;
 
 /** The state of one Lua universe and the operations with Lua 5.1's coercions and metamethods. */
 public final class Interp {
@@ -73,6 +74,131 @@ public final class Interp {
         maxDepth = max;
         siteFn = new LuaClosure[max + 2];
         siteLine = new int[max + 2];
+        if (lineHook != null) {
+            allocDebug();
+        }
+    }
+
+    // ---- the line hook (code compiled for debugging only)
+
+    /** Called at each line event of debug-compiled code; null: none (the events only update the arrays below). */
+    public io.cinnabar.lua.LineHook lineHook;
+    /** Per call depth, for debug-compiled functions: the frame, its active locals, and its current line. */
+    Frame[] dbgFrame = new Frame[0];
+    LocalVar[][] dbgVars = new LocalVar[0][];
+    int[] dbgLine = new int[0];
+    boolean[] dbgForce = new boolean[0];
+    /** Per call depth: the name the call site running there gives its callee (set while a line hook is on). */
+    String[] siteName = new String[0];
+
+    public void setLineHook(io.cinnabar.lua.LineHook h) {
+        lineHook = h;
+        if (h != null && dbgLine.length != siteLine.length) {
+            allocDebug();
+        }
+    }
+
+    private void allocDebug() {
+        int n = siteLine.length;
+        dbgFrame = new Frame[n];
+        dbgVars = new LocalVar[n][];
+        dbgLine = new int[n];
+        dbgForce = new boolean[n];
+        siteName = new String[n];
+    }
+
+    /** A debug-compiled function starts: its first line event fires whatever the line. */
+    void enterDebugFrame(Frame f) {
+        int d = depth;
+        if (d < dbgLine.length) {
+            dbgFrame[d] = f;
+            dbgVars[d] = NO_VARS;
+            dbgLine[d] = Integer.MIN_VALUE;
+            dbgForce[d] = false;
+        }
+    }
+
+    private static final LocalVar[] NO_VARS = new LocalVar[0];
+
+    /** A backward jump: the next line event of the running function fires even on the same line. */
+    void forceNextLine() {
+        int d = depth;
+        if (d < dbgForce.length) {
+            dbgForce[d] = true;
+        }
+    }
+
+    /**
+     * Lua 5.1's line event: the running debug-compiled function reaches {@code line} with {@code vars} active; the
+     * hook runs when the line differs from the previous event's of this call, after a backward jump, or when forced.
+     */
+    void lineEvent(Frame f, int line, LocalVar[] vars, boolean force) {
+        int d = depth;
+        if (d >= dbgLine.length) {
+            return;
+        }
+        dbgFrame[d] = f;
+        dbgVars[d] = vars;
+        boolean fire = force || dbgForce[d] || dbgLine[d] != line;
+        dbgForce[d] = false;
+        dbgLine[d] = line;
+        io.cinnabar.lua.LineHook h = lineHook;
+        if (fire && h != null) {
+            h.line(line);
+        }
+    }
+
+    /** The debug frame running at call depth d, or null when that level is not a debug-compiled Lua function. */
+    private Frame debugFrameAt(int d) {
+        if (d < 1 || d >= dbgFrame.length || dbgFrame[d] == null) {
+            return null;
+        }
+        Frame f = dbgFrame[d];
+        return d == depth || siteFn[d] == f.cl ? f : null;
+    }
+
+    /**
+     * The locals active at debug level {@code level} (0: the function whose line event is running, 1: its caller,
+     * ... counting every call level), in declaration order as {name, value} pairs; null past the outermost level.
+     */
+    public java.util.List<Object[]> debugLocals(int level) {
+        int d = depth - level;
+        if (d < 1) {
+            return null;
+        }
+        java.util.List<Object[]> out = new java.util.ArrayList<>();
+        Frame f = debugFrameAt(d);
+        if (f != null && dbgVars[d] != null) {
+            for (LocalVar v : dbgVars[d]) {
+                Object x = f.slots[v.slot];
+                out.add(new Object[] {v.name, x instanceof Cell c ? c.v : x});
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The debug-compiled levels from the running function outwards: {chunk, line, name} with name null when the
+     * caller is not a Lua function (a host call: Lua's "top level" for a script's main function).
+     */
+    public java.util.List<Object[]> debugStack() {
+        java.util.List<Object[]> out = new java.util.ArrayList<>();
+        for (int d = depth; d >= 1; d--) {
+            Frame f = debugFrameAt(d);
+            if (f == null) {
+                continue;
+            }
+            int line = d == depth ? dbgLine[d] : siteLine[d];
+            String name = d > 1 && siteFn[d - 1] != null ? siteName[d - 1] : null;
+            out.add(new Object[] {f.proto.chunk, line, name});
+        }
+        return out;
+    }
+
+    /** The line of the last line event of the running function (debug-compiled code), or 0. */
+    public int debugLine() {
+        int d = depth;
+        return d < dbgLine.length && dbgLine[d] != Integer.MIN_VALUE ? dbgLine[d] : 0;
     }
 
     /** "chunk:line: " of the call site {@code level} levels up from the running Lua function (1 = its caller). */
@@ -93,6 +219,9 @@ public final class Interp {
         }
         if (d < siteFn.length) {
             siteFn[d] = null;
+        }
+        if (d < dbgFrame.length) {
+            dbgFrame[d] = null;
         }
     }
 
@@ -128,6 +257,7 @@ public final class Interp {
     public void reserve(long bytes) {
         if (bytes >= CHECK_FROM) {
             checkAlloc(bytes, memoryLimit);
+            checkRun(bytes);
         }
     }
 
@@ -136,6 +266,9 @@ public final class Interp {
         if (bytes >= CHECK_FROM) {
             Interp in = RUNNING.get();
             checkAlloc(bytes, in == null ? DEFAULT_MEMORY_LIMIT : in.memoryLimit);
+            if (in != null) {
+                in.checkRun(bytes);
+            }
         }
     }
 
@@ -154,6 +287,54 @@ public final class Interp {
         }
     }
 
+    /** How much the heap may grow during one outermost call (0: no bound), and the live heap when it started. */
+    public long runLimit;
+    long runBase;
+    private static final java.util.List<java.lang.management.MemoryPoolMXBean> POOLS =
+        java.lang.management.ManagementFactory.getMemoryPoolMXBeans().stream()
+            .filter(p -> p.getType() == java.lang.management.MemoryType.HEAP).toList();
+
+    /**
+     * The heap that holds data which survived a collection: every heap pool's current use but the allocation
+     * (eden / young) pools', whose use after their last collection counts instead. Garbage a script churns dies
+     * young and is not counted; what it keeps (a table it fills) is promoted and is.
+     */
+    static long liveHeap() {
+        long sum = 0;
+        for (java.lang.management.MemoryPoolMXBean p : POOLS) {
+            String n = p.getName().toLowerCase(java.util.Locale.ROOT);
+            java.lang.management.MemoryUsage after = p.getCollectionUsage();
+            boolean young = n.contains("eden") || n.contains("young") || n.contains("nursery");
+            sum += young && after != null ? after.getUsed() : p.getUsage().getUsed();
+        }
+        return sum;
+    }
+
+    /** An outermost call starts: the base of the run bound. */
+    public void beginRun() {
+        if (runLimit > 0) {
+            runBase = liveHeap();
+        }
+    }
+
+    /**
+     * The run bound: "not enough memory" once the heap, plus an allocation of {@code extra} bytes about to happen,
+     * has grown by more than {@link #runLimit} since the outermost call began. A cheap reading of the whole heap
+     * comes first; the pools are read only when it is over.
+     */
+    void checkRun(long extra) {
+        if (runLimit <= 0) {
+            return;
+        }
+        Runtime rt = Runtime.getRuntime();
+        if (rt.totalMemory() - rt.freeMemory() + extra - runBase <= runLimit) {
+            return;
+        }
+        if (liveHeap() + extra - runBase > runLimit) {
+            throw outOfMemory();
+        }
+    }
+
     /** Lua 5.1's memory error: the bare message, no position. */
     public static LuaError outOfMemory() {
         return new LuaError(LuaString.of("not enough memory"));
@@ -165,6 +346,7 @@ public final class Interp {
             return;
         }
         hookCountdown = hookEvery;
+        checkRun(0);
         try {
             hook.run();
         } catch (LuaError e) {

@@ -286,6 +286,9 @@ final class Nodes {
             if (d < in.siteLine.length) {
                 in.siteFn[d] = f.cl;
                 in.siteLine[d] = line;
+                if (in.lineHook != null) {
+                    in.siteName[d] = fnName();
+                }
             }
             try {
                 if (fn instanceof LuaFunction lf) {
@@ -349,6 +352,9 @@ final class Nodes {
                 if (d < in.siteLine.length) {
                     in.siteFn[d] = f.cl;
                     in.siteLine[d] = line;
+                    if (in.lineHook != null) {
+                        in.siteName[d] = fnName();
+                    }
                 }
                 try {
                     return c.run(slots, null);
@@ -785,6 +791,42 @@ final class Nodes {
         }
     }
 
+    /** Debug compilation: reports the statement's line to the line hook, then runs it (null: the line alone). */
+    static final class Line extends Stat {
+        final Interp in;
+        final LocalVar[] vars;
+        final Stat body;
+
+        Line(Interp in, int line, LocalVar[] vars, Stat body) {
+            super(line);
+            this.in = in;
+            this.vars = vars;
+            this.body = body;
+        }
+
+        @Override
+        Object exec(Frame f) {
+            in.lineEvent(f, line, vars, false);
+            return body == null ? null : body.exec(f);
+        }
+    }
+
+    /** Debug compilation: the first statement of a function body (Lua's line hook fires at a function's entry). */
+    static final class Entry extends Stat {
+        final Interp in;
+
+        Entry(Interp in) {
+            super(0);
+            this.in = in;
+        }
+
+        @Override
+        Object exec(Frame f) {
+            in.enterDebugFrame(f);
+            return null;
+        }
+    }
+
     static final class ExprStat extends Stat {
         final CallSite call;
 
@@ -1073,6 +1115,8 @@ final class Nodes {
         final Interp in;
         final Expr cond;
         final Block body;
+        /** Debug compilation: the locals for the line event of each back-edge; null otherwise. */
+        LocalVar[] dbgVars;
 
         While(int line, Interp in, Expr cond, Block body) {
             super(line);
@@ -1083,6 +1127,9 @@ final class Nodes {
 
         @Override
         Object exec(Frame f) {
+            if (dbgVars != null) {
+                return execDebug(f);
+            }
             while (Interp.truthy(cond.eval(f))) {
                 in.tick(f, line);
                 Object r = body.exec(f);
@@ -1092,12 +1139,34 @@ final class Nodes {
             }
             return null;
         }
+
+        /** As exec, with the line event of the jump back to the condition. */
+        private Object execDebug(Frame f) {
+            boolean again = false;
+            while (true) {
+                if (again) {
+                    in.lineEvent(f, line, dbgVars, true);
+                }
+                again = true;
+                if (!Interp.truthy(cond.eval(f))) {
+                    return null;
+                }
+                in.tick(f, line);
+                Object r = body.exec(f);
+                if (r != null) {
+                    return r == BREAK ? null : r;
+                }
+            }
+        }
     }
 
     static final class Repeat extends Stat {
         final Interp in;
         final Expr cond;
         final Block body;
+        /** Debug compilation: the line of {@code until} and the locals its condition sees; null otherwise. */
+        int condLine;
+        LocalVar[] dbgVars;
 
         Repeat(int line, Interp in, Block body, Expr cond) {
             super(line);
@@ -1108,6 +1177,9 @@ final class Nodes {
 
         @Override
         Object exec(Frame f) {
+            if (dbgVars != null) {
+                return execDebug(f);
+            }
             do {
                 in.tick(f, line);
                 Object r = body.exec(f);
@@ -1117,12 +1189,31 @@ final class Nodes {
             } while (!Interp.truthy(cond.eval(f)));
             return null;
         }
+
+        private Object execDebug(Frame f) {
+            while (true) {
+                in.tick(f, line);
+                Object r = body.exec(f);
+                if (r != null) {
+                    return r == BREAK ? null : r;
+                }
+                in.lineEvent(f, condLine, dbgVars, false);
+                if (Interp.truthy(cond.eval(f))) {
+                    return null;
+                }
+                in.forceNextLine(); // the jump back to the body
+            }
+        }
     }
 
     static final class If extends Stat {
         final Expr[] conds;
         final Block[] blocks;
         final Block orElse;
+        /** Debug compilation: the line of each condition ({@code if}, then each {@code elseif}); null otherwise. */
+        Interp in;
+        int[] condLines;
+        LocalVar[] dbgVars;
 
         If(int line, Expr[] conds, Block[] blocks, Block orElse) {
             super(line);
@@ -1134,6 +1225,9 @@ final class Nodes {
         @Override
         Object exec(Frame f) {
             for (int i = 0; i < conds.length; i++) {
+                if (condLines != null && i > 0) {
+                    in.lineEvent(f, condLines[i], dbgVars, false);
+                }
                 Object c = conds[i].eval(f);
                 if (c != null && c != Boolean.FALSE) {
                     return blocks[i].exec(f);
@@ -1150,6 +1244,9 @@ final class Nodes {
         final Expr limit;
         final Expr step;
         final Block body;
+        /** Debug compilation: the slot of "(for index)" ("(for limit)", "(for step)" follow) and the loop's locals. */
+        int hidden = -1;
+        LocalVar[] dbgVars;
 
         NumFor(int line, Interp in, LocalVar var, Expr start, Expr limit, Expr step, Block body) {
             super(line);
@@ -1178,15 +1275,27 @@ final class Nodes {
             boolean cap = var.captured;
             Object[] slots = f.slots;
             Interp in = this.in;
+            int h = hidden;
+            if (h >= 0) {
+                slots[h + 1] = lim;
+                slots[h + 2] = st;
+            }
             for (; st > 0 ? i <= lim : i >= lim; i += st) {
                 in.tick(f, line);
                 slots[slot] = cap ? new Cell(i) : (Object) i;
+                if (h >= 0) {
+                    slots[h] = i;
+                    in.forceNextLine(); // FORLOOP jumps back to the body
+                }
                 Object r = body.exec(f);
                 if (r != null) {
                     if (r == BREAK) {
                         break;
                     }
                     return r;
+                }
+                if (h >= 0) {
+                    in.lineEvent(f, line, dbgVars, false); // FORLOOP is on the 'for' line
                 }
             }
             return null;
@@ -1198,6 +1307,9 @@ final class Nodes {
         final LocalVar[] vars;
         final Expr[] exprs;
         final Block body;
+        /** Debug compilation: the slot of "(for generator)" ("(for state)", "(for control)" follow). */
+        int hidden = -1;
+        LocalVar[] dbgVars;
 
         GenFor(int line, Interp in, LocalVar[] vars, Expr[] exprs, Block body) {
             super(line);
@@ -1214,8 +1326,16 @@ final class Nodes {
             Object state = init[1];
             Object ctl = init[2];
             LocalVar[] vs = vars;
+            int h = hidden;
+            if (h >= 0) {
+                f.slots[h] = fn;
+                f.slots[h + 1] = state;
+            }
             while (true) {
                 in.tick(f, line);
+                if (h >= 0) {
+                    f.slots[h + 2] = ctl;
+                }
                 Object[] r;
                 try {
                     if (fn instanceof BaseLib.Next && state instanceof LuaTable t) {
@@ -1244,9 +1364,16 @@ final class Nodes {
                 for (int i = 0; i < vs.length; i++) {
                     Local.set(f, vs[i], i < r.length ? r[i] : null);
                 }
+                if (h >= 0) {
+                    f.slots[h + 2] = ctl;
+                    in.forceNextLine(); // the jump back to the body
+                }
                 Object res = body.exec(f);
                 if (res != null) {
                     return res == BREAK ? null : res;
+                }
+                if (h >= 0) {
+                    in.lineEvent(f, line, dbgVars, false); // TFORLOOP is on the 'for' line
                 }
             }
         }

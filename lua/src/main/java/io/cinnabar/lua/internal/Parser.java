@@ -36,11 +36,14 @@ public final class Parser {
     }
 
     private final String runtimeChunk;
+    /** Compiling for a debugger: statements, loop back-edges and function ends report their line to the hook. */
+    private final boolean debug;
 
-    private Parser(Interp in, byte[] src, String syntaxChunk, String runtimeChunk) {
+    private Parser(Interp in, byte[] src, String syntaxChunk, String runtimeChunk, boolean debug) {
         this.in = in;
         this.lx = new Lexer(src, syntaxChunk);
         this.runtimeChunk = runtimeChunk;
+        this.debug = debug;
     }
 
     /** The printable chunk name ({@code luaO_chunkid}) for a chunk name given to load. */
@@ -72,7 +75,15 @@ public final class Parser {
 
     /** Compiles a chunk to a function; syntax errors are {@link io.cinnabar.lua.LuaError}s with Lua's text. */
     public static LuaClosure compile(Interp in, byte[] src, String chunkName) {
-        Parser p = new Parser(in, src, chunkId(chunkName, 80), chunkId(chunkName, 60));
+        return compile(in, src, chunkName, false);
+    }
+
+    /**
+     * Compiles a chunk; with {@code debug} the code also reports line events to {@link Interp#lineEvent} (Lua 5.1's
+     * line hook: a new line, a backward jump, a function's entry and its closing {@code end}).
+     */
+    public static LuaClosure compile(Interp in, byte[] src, String chunkName, boolean debug) {
+        Parser p = new Parser(in, src, chunkId(chunkName, 80), chunkId(chunkName, 60), debug);
         try {
             return p.mainChunk();
         } catch (StackOverflowError e) {
@@ -90,7 +101,7 @@ public final class Parser {
         if (lx.tok != EOF) {
             throw errorExpected(EOF);
         }
-        close(fs, b);
+        close(fs, debugBody(b, lx.lastLine)); // 5.1's final return: the line of the last token
         return new LuaClosure(p, new Cell[0], in.threadEnv);
     }
 
@@ -160,6 +171,42 @@ public final class Parser {
 
     private static boolean blockFollow(int t) {
         return t == ELSE || t == ELSEIF || t == END || t == UNTIL || t == EOF;
+    }
+
+    // ---- debug compilation
+
+    /** The locals active now, in declaration order (what Lua's getlocal lists at this point). */
+    private LocalVar[] actives() {
+        return fs.actives.toArray(new LocalVar[0]);
+    }
+
+    /**
+     * The line a statement first reports: where its first instruction would be, i.e. its first line, except for
+     * function statements, whose closure is made at their {@code end}.
+     */
+    private int lineOf(int tok, Stat s, int startLine) {
+        return tok == FUNCTION || s instanceof LocalFunction ? lx.lastLine : startLine;
+    }
+
+    /** Declares three consecutive hidden loop locals and returns the first slot. */
+    private int hiddenLocals(String a, String b, String c) {
+        LocalVar x = declare(a);
+        fs.actives.add(x);
+        fs.actives.add(declare(b));
+        fs.actives.add(declare(c));
+        return x.slot;
+    }
+
+    /** A function body with its entry mark and its closing line event (debug compilation only). */
+    private Block debugBody(Block b, int endLine) {
+        if (!debug) {
+            return b;
+        }
+        Stat[] stats = new Stat[b.stats.length + 2];
+        stats[0] = new Entry(in);
+        System.arraycopy(b.stats, 0, stats, 1, b.stats.length);
+        stats[stats.length - 1] = new Line(in, endLine, new LocalVar[0], null);
+        return new Block(b.line, stats);
     }
 
     // ---- scopes
@@ -242,10 +289,14 @@ public final class Parser {
                 last = true;
             }
             enterLevel();
+            int sline = lx.line;
+            int tok = lx.tok;
+            LocalVar[] vars = debug ? actives() : null;
             Stat s = statement();
             levels--;
             if (s != null) {
-                stats.add(s);
+                // 'repeat' emits no instruction of its own: its first event is its body's
+                stats.add(debug && !(s instanceof Repeat) ? new Line(in, lineOf(tok, s, sline), vars, s) : s);
             }
             testNext(';');
         }
@@ -269,7 +320,9 @@ public final class Parser {
                 Block b = block();
                 fs.loops--;
                 checkMatch(END, WHILE, line);
-                return new While(line, in, cond, b);
+                While w = new While(line, in, cond, b);
+                w.dbgVars = debug ? actives() : null;
+                return w;
             }
             case DO: {
                 lx.next();
@@ -292,19 +345,27 @@ public final class Parser {
                         last = true;
                     }
                     enterLevel();
+                    int sline = lx.line;
+                    int tok = lx.tok;
+                    LocalVar[] vars = debug ? actives() : null;
                     Stat s = statement();
                     levels--;
-                    stats.add(s);
+                    stats.add(debug && !(s instanceof Repeat) ? new Line(in, lineOf(tok, s, sline), vars, s) : s);
                     testNext(';');
                 }
                 fs.loops--;
                 checkMatch(UNTIL, REPEAT, line);
+                int condLine = lx.line;
+                LocalVar[] condVars = debug ? actives() : null;
                 Expr cond = expr();
                 while (fs.actives.size() > nact) {
                     fs.actives.remove(fs.actives.size() - 1);
                 }
                 fs.freeSlot = free;
-                return new Repeat(line, in, new Block(line, stats.toArray(new Stat[0])), cond);
+                Repeat rep = new Repeat(line, in, new Block(line, stats.toArray(new Stat[0])), cond);
+                rep.condLine = condLine;
+                rep.dbgVars = condVars;
+                return rep;
             }
             case FUNCTION:
                 return funcStat(line);
@@ -347,7 +408,10 @@ public final class Parser {
         checkNext(THEN);
         blocks.add(block());
         Block orElse = null;
+        List<Integer> condLines = new ArrayList<>();
+        condLines.add(line);
         while (lx.tok == ELSEIF) {
+            condLines.add(lx.line);
             lx.next();
             conds.add(expr());
             checkNext(THEN);
@@ -357,7 +421,13 @@ public final class Parser {
             orElse = block();
         }
         checkMatch(END, IF, line);
-        return new If(line, conds.toArray(new Expr[0]), blocks.toArray(new Block[0]), orElse);
+        If r = new If(line, conds.toArray(new Expr[0]), blocks.toArray(new Block[0]), orElse);
+        if (debug) {
+            r.in = in;
+            r.condLines = condLines.stream().mapToInt(Integer::intValue).toArray();
+            r.dbgVars = actives();
+        }
+        return r;
     }
 
     private Stat forStat(int line) {
@@ -373,12 +443,19 @@ public final class Parser {
             Expr limit = expr();
             Expr step = testNext(',') ? expr() : null;
             checkNext(DO);
+            int hidden = -1;
+            if (debug) { // Lua 5.1's internal loop locals, shown by a debugger's locals listing
+                hidden = hiddenLocals("(for index)", "(for limit)", "(for step)");
+            }
             LocalVar v = declare(n1.toString());
             fs.actives.add(v);
             fs.loops++;
             Block b = block();
             fs.loops--;
-            result = new NumFor(line, in, v, start, limit, step, b);
+            NumFor nf = new NumFor(line, in, v, start, limit, step, b);
+            nf.hidden = hidden;
+            nf.dbgVars = debug ? actives() : null;
+            result = nf;
         } else if (lx.tok == ',' || lx.tok == IN) {
             List<LuaString> names = new ArrayList<>();
             names.add(n1);
@@ -388,6 +465,10 @@ public final class Parser {
             checkNext(IN);
             Expr[] es = exprList();
             checkNext(DO);
+            int hidden = -1;
+            if (debug) {
+                hidden = hiddenLocals("(for generator)", "(for state)", "(for control)");
+            }
             LocalVar[] vs = new LocalVar[names.size()];
             for (int i = 0; i < vs.length; i++) {
                 vs[i] = declare(names.get(i).toString());
@@ -398,7 +479,10 @@ public final class Parser {
             fs.loops++;
             Block b = block();
             fs.loops--;
-            result = new GenFor(line, in, vs, es, b);
+            GenFor gf = new GenFor(line, in, vs, es, b);
+            gf.hidden = hidden;
+            gf.dbgVars = debug ? actives() : null;
+            result = gf;
         } else {
             throw syntaxError("'=' or 'in' expected");
         }
@@ -520,7 +604,7 @@ public final class Parser {
         p.nparams = params.size();
         Block b = block();
         checkMatch(END, FUNCTION, line);
-        close(f, b);
+        close(f, debugBody(b, lx.lastLine));
         boolean[] cap = new boolean[params.size()];
         boolean any = false;
         for (int i = 0; i < cap.length; i++) {

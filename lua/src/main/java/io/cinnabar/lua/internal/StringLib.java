@@ -1,6 +1,7 @@
 package io.cinnabar.lua.internal;
 
 import io.cinnabar.lua.LuaError;
+import io.cinnabar.lua.LuaFunction;
 import io.cinnabar.lua.LuaString;
 import io.cinnabar.lua.LuaTable;
 
@@ -27,6 +28,18 @@ public final class StringLib {
             @Override
             public Object[] call(Object[] a) {
                 return one((double) checkStr(a, 0).length());
+            }
+        });
+        // 5.1's string.dump writes a binary chunk of a Lua function. This engine compiles to a closure tree and
+        // has no binary chunk format (and Redis's loadstring refuses binary chunks anyway), so every function gets
+        // the error 5.1 gives for a function it cannot dump (a C function).
+        Lib.reg(s, new Lib("dump") {
+            @Override
+            public Object[] call(Object[] a) {
+                if (a.length == 0 || !(a[0] instanceof LuaFunction)) {
+                    throw typeError(a, 0, "function");
+                }
+                throw LuaError.fromLibrary("unable to dump given function");
             }
         });
         Lib.reg(s, new Lib("sub") {

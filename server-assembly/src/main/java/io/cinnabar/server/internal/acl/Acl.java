@@ -109,7 +109,7 @@ public final class Acl implements AccessControl {
         if (r.reason() == Check.OK) {
             return true;
         }
-        addLogEntry(c, r.reason(), c.inMulti ? 1 : 0, r.pos(), cmd, null, null);
+        addLogEntry(c, r.reason(), c.script ? 2 : c.inMulti ? 1 : 0, r.pos(), cmd, null, null);
         String err = "NOPERM " + message(r.reason(), (AclUser) c.user, cmd, null);
         if (cmd.fullName.equals("exec")) { // Redis's rejectCommand of EXEC: execCommandAbort, in MULTI or not
             server.transactions.clientFreed(c);
@@ -118,6 +118,11 @@ public final class Acl implements AccessControl {
             c.error(err);
         }
         return false;
+    }
+
+    @Override
+    public boolean allows(Client c, Command cmd) {
+        return Check.user((AclUser) c.user, c, cmd, 0, c.argc).reason() == Check.OK;
     }
 
     @Override

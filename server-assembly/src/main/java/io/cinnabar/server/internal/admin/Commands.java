@@ -268,6 +268,12 @@ public final class Commands {
 
     static String flags(Client c) {
         StringBuilder b = new StringBuilder();
+        if (c.replRole == Client.ROLE_REPLICA) {
+            b.append('S');
+        }
+        if (c.replRole == Client.ROLE_MASTER) {
+            b.append('M');
+        }
         if (c.monitor) {
             b.append('O');
         }
@@ -307,6 +313,12 @@ public final class Commands {
 
     /** Redis's getClientType: MONITOR clients count as normal ones; a subscribed client is pubsub. */
     private static String type(Client c) {
+        if (c.replRole == Client.ROLE_REPLICA) {
+            return "slave";
+        }
+        if (c.replRole == Client.ROLE_MASTER) {
+            return "master";
+        }
         return c.pubsub ? "pubsub" : "normal";
     }
 
@@ -319,7 +331,7 @@ public final class Commands {
             + " ssub=" + c.server.pubsub.shardChannels(c) + " multi=" + c.server.transactions.queued(c)
             + " watch=" + c.server.transactions.watchedKeys(c) + " qbuf=" + qbuf + " qbuf-free="
             + (c.qbuf.length - c.qlen) + " argv-mem=" + (c == self ? argvMem(c) : 0) + " multi-mem=0 rbs="
-            + c.enc.array().length + " rbp=" + c.enc.length() + " obl=" + c.pendingBytes() + " oll=0 omem=" + c.pendingBytes()
+            + c.replyBufSize + " rbp=" + c.replyBufPeak + " obl=" + c.pendingBytes() + " oll=0 omem=" + c.pendingBytes()
             + " tot-mem=" + (c.qbuf.length + c.enc.array().length + 1024) + " events=r" + (c.pendingBytes() > 0 ? "w" : "")
             + " cmd=" + (c == self ? (c.cmd == null ? "NULL" : c.cmd.fullName) : c.lastCmd)
             + " user=" + (c.user == null ? "default" : c.user.name()) + " redir=" + c.server.pubsub.redirection(c) + " resp=" + c.resp + " lib-name=" + (c.libName == null ? "" : c.libName)
@@ -345,8 +357,8 @@ public final class Commands {
         List<Long> ids = null;
         for (int j = 2; j < c.argc; j++) {
             if (c.argIs(j, "type") && j < c.argc - 1) {
-                type = c.argString(j + 1).toLowerCase(java.util.Locale.ROOT);
-                if (!List.of("normal", "master", "replica", "slave", "pubsub").contains(type)) {
+                type = c.argString(j + 1).toLowerCase(java.util.Locale.ROOT).replace("replica", "slave");
+                if (!List.of("normal", "master", "slave", "pubsub").contains(type)) {
                     c.error("ERR Unknown client type '" + c.argString(j + 1) + "'");
                     return;
                 }
@@ -418,8 +430,8 @@ public final class Commands {
             } else if (c.argIs(j, "user")) {
                 user = v;
             } else if (c.argIs(j, "type")) {
-                type = v.toLowerCase(java.util.Locale.ROOT);
-                if (!List.of("normal", "master", "replica", "slave", "pubsub").contains(type)) {
+                type = v.toLowerCase(java.util.Locale.ROOT).replace("replica", "slave");
+                if (!List.of("normal", "master", "slave", "pubsub").contains(type)) {
                     c.error("ERR Unknown client type '" + v + "'");
                     return;
                 }

@@ -35,7 +35,7 @@ public final class DebugLists {
             c.error("ERR no such key");
             return;
         }
-        Listpack lp = switch (e.obj) {
+        Listpack lp = switch (e.value()) {
             case HashValue h -> h.lp;
             case ZSetValue z -> z.lp;
             case SetValue s -> s.lp;

@@ -87,7 +87,7 @@ public final class Digest {
             mix(fin, be32(db.id));
             db.forEach(e -> {
                 byte[] d = new byte[20];
-                mix(d, e.key, 0, e.klen());
+                mix(d, e.keyArray(), 0, e.klen());
                 value(db, e, d);
                 xor(fin, d, 0, 20);
             });
@@ -105,28 +105,28 @@ public final class Digest {
     }
 
     private void value(Db db, Entry e, byte[] d) {
-        mix(d, be32(e.type));
-        switch (e.type) {
+        mix(d, be32(e.type()));
+        switch (e.type()) {
             case Entry.TYPE_STRING -> {
-                if (e.enc == Entry.ENC_INT) {
-                    int n = Numbers.ll2string(e.num, numBuf, 0);
+                if (e.isInt()) {
+                    int n = Numbers.ll2string(e.intValue(), numBuf, 0);
                     mix(d, numBuf, 0, n);
                 } else {
                     mix(d, e.valArray(), e.valOff(), e.strlen());
                 }
             }
             case Entry.TYPE_LIST -> {
-                for (byte[] el : ((ListValue) e.obj).all()) {
+                for (byte[] el : ((ListValue) e.value()).all()) {
                     mix(d, el);
                 }
             }
             case Entry.TYPE_SET -> {
-                for (byte[] m : ((SetValue) e.obj).members()) {
+                for (byte[] m : ((SetValue) e.value()).members()) {
                     xor(d, m, 0, m.length);
                 }
             }
             case Entry.TYPE_ZSET -> {
-                ZSetValue z = (ZSetValue) e.obj;
+                ZSetValue z = (ZSetValue) e.value();
                 if (z.size() > 0) {
                     z.range(0, z.size() - 1, false, (m, score) -> {
                         byte[] el = new byte[20];
@@ -138,7 +138,7 @@ public final class Digest {
                 }
             }
             case Entry.TYPE_HASH -> {
-                HashValue hv = (HashValue) e.obj;
+                HashValue hv = (HashValue) e.value();
                 if (hv.lp != null) {
                     Listpack lp = hv.lp;
                     for (int p = lp.first(); p >= 0; p = lp.next(lp.next(p))) {
@@ -149,7 +149,7 @@ public final class Digest {
                 }
             }
             case Entry.TYPE_STREAM -> {
-                StreamIterator it = ((StreamValue) e.obj).iterator(StreamId.MIN, StreamId.MAX, false);
+                StreamIterator it = ((StreamValue) e.value()).iterator(StreamId.MIN, StreamId.MAX, false);
                 while (it.next()) {
                     mix(d, (Long.toUnsignedString(it.ms()) + "." + Long.toUnsignedString(it.seq()))
                         .getBytes(StandardCharsets.US_ASCII));
@@ -159,7 +159,7 @@ public final class Digest {
                     }
                 }
             }
-            default -> throw new IllegalStateException("unknown type " + e.type);
+            default -> throw new IllegalStateException("unknown type " + e.type());
         }
         if (db.expireOf(e) != -1) {
             byte[] x = "!!expire!!".getBytes(StandardCharsets.US_ASCII);

@@ -61,7 +61,8 @@ public final class Info {
         c.verbatim(generate(c.server, sections));
     }
 
-    static String generate(Server s, Set<String> sections) {
+    /** The text of the given sections, in Redis's order (sentinel mode serves its own INFO with these). */
+    public static String generate(Server s, Set<String> sections) {
         StringBuilder b = new StringBuilder();
         String[] order = {"server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules",
             "module_list", "commandstats", "errorstats", "latencystats", "cluster", "keyspace"};
@@ -84,7 +85,8 @@ public final class Info {
                 case "commandstats" -> commandstats(s, b);
                 case "errorstats" -> errorstats(s, b);
                 case "latencystats" -> latencystats(s, b);
-                case "cluster" -> b.append("# Cluster\r\ncluster_enabled:0\r\n");
+                case "cluster" -> b.append("# Cluster\r\ncluster_enabled:").append(s.cluster != null ? 1 : 0).append("\r\n")
+                    .append(s.cluster != null ? s.cluster.info() : "");
                 default -> keyspace(s, b);
             }
         }
@@ -117,7 +119,7 @@ public final class Info {
         f(b, "redis_git_sha1", "00000000");
         f(b, "redis_git_dirty", 0);
         f(b, "redis_build_id", "0000000000000000");
-        f(b, "redis_mode", "standalone");
+        f(b, "redis_mode", s.mode);
         f(b, "os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
             + System.getProperty("os.arch"));
         f(b, "arch_bits", System.getProperty("sun.arch.data.model", "64"));
@@ -158,8 +160,8 @@ public final class Info {
 
     private static void clients(Server s, StringBuilder b) {
         b.append("# Clients\r\n");
-        f(b, "connected_clients", s.clients.size());
-        f(b, "cluster_connections", 0);
+        f(b, "connected_clients", s.clients.values().stream().filter(c -> c.replRole != Client.ROLE_REPLICA).count());
+        f(b, "cluster_connections", s.cluster == null ? 0 : s.cluster.connections());
         f(b, "maxclients", s.maxclients);
         f(b, "client_recent_max_input_buffer", s.maxInputBufferSeen);
         f(b, "client_recent_max_output_buffer", s.maxOutputBufferSeen);
@@ -264,8 +266,8 @@ public final class Info {
         f(b, "mem_fragmentation_ratio", String.format(Locale.ROOT, "%.2f", used == 0 ? 0 : (double) rss / used));
         f(b, "mem_fragmentation_bytes", rss - used);
         f(b, "mem_not_counted_for_evict", s.memory != null ? s.memory.notCountedForEvict() : 0);
-        f(b, "mem_replication_backlog", 0);
-        f(b, "mem_total_replication_buffers", 0);
+        f(b, "mem_replication_backlog", s.replication == null ? 0 : s.replication.backlogMemory());
+        f(b, "mem_total_replication_buffers", s.replication == null ? 0 : s.replication.backlogMemory());
         f(b, "mem_clients_slaves", 0);
         f(b, "mem_clients_normal", clientsMem);
         f(b, "mem_cluster_links", 0);
@@ -317,16 +319,17 @@ public final class Info {
         f(b, "instantaneous_ops_per_sec", t.instantaneous(Stats.M_OPS));
         f(b, "total_net_input_bytes", t.netInputBytes);
         f(b, "total_net_output_bytes", t.netOutputBytes);
-        f(b, "total_net_repl_input_bytes", 0);
-        f(b, "total_net_repl_output_bytes", 0);
+        f(b, "total_net_repl_input_bytes", t.netReplInputBytes);
+        f(b, "total_net_repl_output_bytes", t.netReplOutputBytes);
         f(b, "instantaneous_input_kbps", String.format(Locale.ROOT, "%.2f", t.instantaneous(Stats.M_IN) / 1024.0));
         f(b, "instantaneous_output_kbps", String.format(Locale.ROOT, "%.2f", t.instantaneous(Stats.M_OUT) / 1024.0));
         f(b, "instantaneous_input_repl_kbps", "0.00");
         f(b, "instantaneous_output_repl_kbps", "0.00");
         f(b, "rejected_connections", t.rejectedConnections);
-        f(b, "sync_full", 0);
-        f(b, "sync_partial_ok", 0);
-        f(b, "sync_partial_err", 0);
+        long[] sync = s.replication == null ? new long[3] : s.replication.syncStats();
+        f(b, "sync_full", sync[0]);
+        f(b, "sync_partial_ok", sync[1]);
+        f(b, "sync_partial_err", sync[2]);
         f(b, "expired_keys", s.keyspace.expiredKeys);
         f(b, "expired_stale_perc", String.format(Locale.ROOT, "%.2f", s.keyspace.expiredStalePerc / 100.0));
         f(b, "expired_time_cap_reached_count", s.keyspace.expiredTimeCapReached);
@@ -374,6 +377,10 @@ public final class Info {
     }
 
     private static void replication(Server s, StringBuilder b) {
+        if (s.replication != null) {
+            s.replication.info(b);
+            return;
+        }
         b.append("# Replication\r\n");
         f(b, "role", "master");
         f(b, "connected_slaves", 0);

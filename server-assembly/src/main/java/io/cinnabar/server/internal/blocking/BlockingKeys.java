@@ -352,7 +352,7 @@ public final class BlockingKeys implements BlockedClients, KeyspaceListener {
             }
             server.keyspace.cmdTimeMs = System.currentTimeMillis();
             Entry e = server.lookupQuiet(db, key.b(), 0, key.b().length);
-            if (!b.unblockOnNoKey && (e == null || e.type != b.type)) {
+            if (!b.unblockOnNoKey && (e == null || e.type() != b.type)) {
                 continue; // absent, or of another type: the client stays blocked
             }
             reexecute(b);
@@ -437,7 +437,7 @@ public final class BlockingKeys implements BlockedClients, KeyspaceListener {
     /** CLIENT UNBLOCK: ends target's blocking (null reply, or the UNBLOCKED error); false if it was not blocked. */
     @Override
     public boolean unblockByRequest(Client target, boolean error) {
-        if (target == null || target.blocked == null || target.closed) {
+        if (target == null || !(target.blocked instanceof Blocked) || target.closed) {
             return false;
         }
         endWithoutServing((Blocked) target.blocked, error ? "UNBLOCKED client unblocked via CLIENT UNBLOCK" : null);
@@ -447,8 +447,8 @@ public final class BlockingKeys implements BlockedClients, KeyspaceListener {
     /** The client is being freed (disconnect, CLIENT KILL, limits): forget it. */
     @Override
     public void clientFreed(Client c) {
-        if (c.blocked != null) {
-            release((Blocked) c.blocked);
+        if (c.blocked instanceof Blocked b) {
+            release(b);
         }
         unblocked.remove(c);
     }

@@ -66,6 +66,25 @@ public final class Client {
 
     // reply buffer
     public ReplyEncoder enc = new ReplyEncoder(INITIAL_BUFFER);
+    /**
+     * Redis's static reply buffer, as CLIENT LIST shows it (rbs, rbp): its size (16 KB at first, resized by the
+     * cron between 1 KB and 16 KB from the peak use) and the most bytes of replies it held at once since the last
+     * peak reset. The encoder's array follows the size when it is idle; larger replies grow it as they need
+     * (Redis's reply list).
+     */
+    public int replyBufSize = REPLY_CHUNK_BYTES;
+    public int replyBufPeak = REPLY_CHUNK_BYTES;
+    public long replyBufPeakResetMs;
+    public static final int REPLY_CHUNK_BYTES = 16 * 1024;
+    public static final int REPLY_MIN_BYTES = 1024;
+
+    /** Records the bytes of replies the buffer holds now (Redis's _addReplyToBuffer peak). */
+    public void replyBufUsed() {
+        int used = Math.min(enc.length(), replyBufSize);
+        if (used > replyBufPeak) {
+            replyBufPeak = used;
+        }
+    }
     /** Wraps enc.array() for channel writes; replaced when the encoder grows its array. */
     public ByteBuffer owrap = ByteBuffer.wrap(enc.array());
     public long outBytesTotal;
@@ -110,12 +129,27 @@ public final class Client {
     public boolean inMulti;
     /** Set while EXEC runs the queued commands: blocking commands answer as on a timeout instead of blocking. */
     public boolean denyBlocking;
+    /** The client of redis.call (a script engine's): ACL LOG entries it causes have the context "lua". */
+    public boolean script;
     /** The transaction code's record of this client (queued commands, watched keys), or null. */
     public Transactions.State tx;
     /** Set while the client subscribes to a channel, pattern or shard channel (Redis's CLIENT_PUBSUB). */
     public boolean pubsub;
+    /** Cluster: ASKING was sent (lasts one command, or until EXEC). */
+    public boolean asking;
+    /** Cluster: READONLY was sent (reads on a replica are served, not redirected). */
+    public boolean readonly;
     /** The Pub/Sub code's record of this client (subscriptions, tracking), or null. */
     public PubSub.State ps;
+    /** {@link #ROLE_NORMAL}, {@link #ROLE_REPLICA} (a replica of this server) or {@link #ROLE_MASTER} (our master). */
+    public int replRole;
+    public static final int ROLE_NORMAL = 0;
+    public static final int ROLE_REPLICA = 1;
+    public static final int ROLE_MASTER = 2;
+    /** The replication code's record of this client (a replica's state, a WAIT), or null. */
+    public Object repl;
+    /** The master replication offset after this client's last propagated write (Redis's woff, for WAIT). */
+    public long woff;
 
     /** Whether this client's commands are never refused for memory: {@link #mustObey}, or data is being loaded. */
     public boolean obeyed() {
@@ -131,6 +165,7 @@ public final class Client {
         this.unix = unix;
         this.ctime = System.currentTimeMillis();
         this.lastInteraction = ctime;
+        this.replyBufPeakResetMs = ctime;
         this.argBuf = qbuf;
         this.ctx = server.ctx;
         this.user = server.acl == null ? null : server.acl.defaultUser();
@@ -310,10 +345,10 @@ public final class Client {
 
     /** The string value of an entry as a bulk reply. */
     public void bulkEntry(Entry e) {
-        if (e.enc == Entry.ENC_INT) {
-            bulkLong(e.num);
+        if (e.isInt()) {
+            bulkLong(e.intValue());
         } else {
-            bulk(e.valArray(), e.valOff(), (int) e.num);
+            bulk(e.valArray(), e.valOff(), e.strlen());
         }
     }
 

@@ -34,6 +34,8 @@ public final class Command {
     static final int BLOCKING = 1 << 14;
     /** Runs while a script is busy past busy-reply-threshold (others get BUSY). */
     public static final int ALLOW_BUSY = 1 << 15;
+    /** Runs on an importing slot without ASKING (RESTORE-ASKING). */
+    public static final int ASKING = 1 << 16;
 
     public final String fullName;
     public final String name;
@@ -87,6 +89,7 @@ public final class Command {
                 case "pubsub" -> PUBSUB;
                 case "blocking" -> BLOCKING;
                 case "allow_busy" -> ALLOW_BUSY;
+                case "asking" -> ASKING;
                 default -> 0;
             };
         }

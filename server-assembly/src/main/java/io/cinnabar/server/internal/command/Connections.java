@@ -20,6 +20,9 @@ public interface Connections {
      */
     void pushed(Client c);
 
+    /** Closes c asynchronously once its pending output is over the limits of its class. */
+    void checkLimits(Client c);
+
     /** Processes the commands already buffered in c's query buffer (after c was unblocked). */
     void processInput(Client c);
 
@@ -38,6 +41,12 @@ public interface Connections {
      * the replies, without reading from {@code running}, the client whose command is running.
      */
     void processEventsWhileBlocked(Client running);
+
+    /**
+     * Switches c's socket to blocking I/O (on) and back (off), for a Lua debugging session that talks to its
+     * client from inside the running script (Redis's connBlock/connNonBlock); false if that is not possible.
+     */
+    boolean blockingIo(Client c, boolean on);
 
     /** The TCP port listened on, 0 for none. */
     int port();

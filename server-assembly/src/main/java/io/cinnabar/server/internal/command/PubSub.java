@@ -24,6 +24,9 @@ public interface PubSub {
     /** PUBLISH from inside the server (keyspace notifications): the number of clients that received it. */
     int publish(byte[] channel, byte[] message);
 
+    /** SPUBLISH from inside the server (a PUBLISHSHARD message of the cluster bus). */
+    int publishShard(byte[] channel, byte[] message);
+
     /** Unsubscribes c from everything and turns its tracking off, without replies (connection closed, RESET). */
     void clientFreed(Client c);
 

@@ -3,7 +3,6 @@ package io.cinnabar.server.internal.command;
 import io.cinnabar.sds.SdsArgs;
 import io.cinnabar.server.internal.config.Config;
 import io.cinnabar.server.internal.config.ConfigException;
-import io.cinnabar.server.internal.config.Notify;
 import io.cinnabar.server.internal.config.ServerLog;
 import io.cinnabar.server.internal.config.TypeLimits;
 import io.cinnabar.server.internal.keyspace.Db;
@@ -42,9 +41,15 @@ public final class Server {
     public long nextClientId = 1;
     public final long startMs = System.currentTimeMillis();
     public final String runId;
+    /** "standalone" or "sentinel" (INFO redis_mode, the startup log). */
+    public String mode = "standalone";
+    /** Work of the server's mode run by the cron (the sentinel timer), or null. */
+    public Runnable modeCron;
     public String replId;
     /** The network layer (net.EventLoop), set when it is created. */
     public Connections loop;
+    /** Outgoing connections, extra listeners and cross-thread tasks (the event loop; see {@link Outbound}). */
+    public Outbound outbound;
     public long lastSave = System.currentTimeMillis() / 1000;
     public volatile boolean shutdownAsap;
     public String shutdownReason;
@@ -65,6 +70,10 @@ public final class Server {
     public PersistenceHook persistence;
     /** Pub/Sub and client-side caching (pubsub.PubSubService, wired by Assembly). */
     public PubSub pubsub;
+    /** Replication (replication.Replication, wired by Assembly), or null. */
+    public ReplicationHook replication;
+    /** Redis Cluster (cluster.Cluster, wired by Assembly when cluster-enabled is yes), or null. */
+    public ClusterRouting cluster;
     /** Users and permissions (acl.Acl, wired by Assembly); null only before Assembly wires it. */
     public AccessControl acl;
     /**
@@ -93,6 +102,9 @@ public final class Server {
     public int nesting;
     /** DEBUG PAUSE-CRON: the cron does nothing while set. */
     public boolean pauseCron;
+    /** DEBUG REPLYBUFFER: how often a client's reply buffer peak resets (ms, -1 never) and whether the cron resizes. */
+    public long replyBufferPeakResetTime = 5000;
+    public boolean replyBufferResizing = true;
     public long memPeak;
     /** Heap in use once the server was initialized (INFO used_memory_startup). */
     public long memStartup;
@@ -111,6 +123,10 @@ public final class Server {
     public long outPubsubHard;
     public long outPubsubSoft;
     public long outPubsubSoftSecs;
+    /** The replica (slave) class of client-output-buffer-limit. */
+    public long outReplicaHard;
+    public long outReplicaSoft;
+    public long outReplicaSoftSecs;
     public long maxmemory;
     boolean noSharedIntegers;
     long slowlogThreshold;
@@ -151,9 +167,15 @@ public final class Server {
      * false when loading failed fatally (logged; the server must exit with status 1).
      */
     public boolean started() {
-        log.notice("Cinnabar " + Config.VERSION + " (Redis " + Config.VERSION + " compatible) 64 bit, standalone mode, "
+        if (cluster != null) {
+            mode = "cluster";
+        }
+        log.notice("Cinnabar " + Config.VERSION + " (Redis " + Config.VERSION + " compatible) 64 bit, " + mode + " mode, "
             + "Port: " + config.get("port") + ", PID: " + log.pid());
-        log.notice("Running mode=standalone, port=" + config.get("port") + ".");
+        log.notice("Running mode=" + mode + ", port=" + config.get("port") + ".");
+        if (cluster != null && !cluster.start()) {
+            return false;
+        }
         log.notice("Server initialized");
         // Redis's loadDataFromDisk: the AOF when appendonly is on, else the RDB file
         if (durability != null && config.getBool("appendonly")) {
@@ -217,7 +239,7 @@ public final class Server {
                 log.warning("Error removing the pid file: " + e.getMessage());
             }
         }
-        log.warning("Redis is now ready to exit, bye bye...");
+        log.warning((mode.equals("sentinel") ? "Sentinel" : "Redis") + " is now ready to exit, bye bye...");
     }
 
     public static String randomHex(int n) {
@@ -261,6 +283,10 @@ public final class Server {
                         outPubsubHard = Long.parseLong(t[i + 1]);
                         outPubsubSoft = Long.parseLong(t[i + 2]);
                         outPubsubSoftSecs = Long.parseLong(t[i + 3]);
+                    } else if (t[i].equals("slave")) {
+                        outReplicaHard = Long.parseLong(t[i + 1]);
+                        outReplicaSoft = Long.parseLong(t[i + 2]);
+                        outReplicaSoftSecs = Long.parseLong(t[i + 3]);
                     }
                 }
             }
@@ -282,16 +308,8 @@ public final class Server {
             case "enable-debug-command" -> debugCommand = config.get("enable-debug-command");
             case "loglevel" -> log.setLevel(config.get("loglevel"));
             case "latency-tracking" -> latencyTracking = config.getBool("latency-tracking");
-            case "notify-keyspace-events" -> keyspace.events.setFlags(parseNotify(config.get("notify-keyspace-events")));
+            case "notify-keyspace-events" -> keyspace.events.setFlags(config.notifyFlags());
             default -> limits.load(config);
-        }
-    }
-
-    private static int parseNotify(String classes) {
-        try {
-            return Notify.parse(classes);
-        } catch (ConfigException e) {
-            throw new IllegalStateException("notify-keyspace-events was accepted by the config parser", e);
         }
     }
 
@@ -368,6 +386,11 @@ public final class Server {
             }
             return;
         }
+        if (cluster != null && !cluster.route(c, cmd)) {
+            cmd.rejectedCalls++;
+            flagTransaction(c);
+            return;
+        }
         if (memory != null && !memoryAllows(c, cmd)) {
             return;
         }
@@ -379,6 +402,15 @@ public final class Server {
             }
             if (err != null) {
                 c.error(err);
+                cmd.rejectedCalls++;
+                flagTransaction(c);
+                return;
+            }
+        }
+        if (replication != null) {
+            String denied = replication.deny(c, cmd);
+            if (denied != null) {
+                c.error(denied);
                 cmd.rejectedCalls++;
                 flagTransaction(c);
                 return;
@@ -533,7 +565,7 @@ public final class Server {
         }
         boolean unit = ctx.propagatedAsUnit;
         ctx.propagatedAsUnit = false; // EXEC, scripts: their commands propagated, the calling command does not
-        propagation.afterCall(c, !unit && keyspace.dirty != dirtyBefore);
+        propagation.afterCall(c, !unit && keyspace.dirty > dirtyBefore); // SAVE resets dirty: not a change
         commandDone(c, cmd, usec, stats.totalErrorReplies != errorsBefore);
     }
 
@@ -628,11 +660,20 @@ public final class Server {
         if (durability != null) {
             durability.cron();
         }
+        if (replication != null) {
+            replication.cron(now);
+        }
+        if (cluster != null) {
+            cluster.cron(now);
+        }
         if (config.getBool("activerehashing")) {
             rehashOneDb();
         }
         if (pauseEndMs != 0 && now >= pauseEndMs) {
             unpause();
+        }
+        if (modeCron != null) {
+            modeCron.run();
         }
     }
 

@@ -10,6 +10,9 @@ public final class Stats {
     public long connectionsReceived;
     public long commandsProcessed;
     public long netInputBytes;
+    /** Replication stream bytes received from the master and sent to replicas (INFO total_net_repl_*). */
+    public long netReplInputBytes;
+    public long netReplOutputBytes;
     public long netOutputBytes;
     public long rejectedConnections;
     public long evictedKeys;
@@ -91,6 +94,8 @@ public final class Stats {
         connectionsReceived = 0;
         commandsProcessed = 0;
         netInputBytes = 0;
+        netReplInputBytes = 0;
+        netReplOutputBytes = 0;
         netOutputBytes = 0;
         rejectedConnections = 0;
         evictedKeys = 0;

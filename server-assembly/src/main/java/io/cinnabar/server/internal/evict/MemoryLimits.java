@@ -267,7 +267,7 @@ public final class MemoryLimits implements MemoryManager {
                 case TTL -> Long.MAX_VALUE - ks.expireOf(db, e);
                 default -> 0;
             };
-            pool.offer(db.id, e.key, 0, e.klen(), score);
+            pool.offer(db.id, e.keyArray(), 0, e.klen(), score);
         }
     }
 

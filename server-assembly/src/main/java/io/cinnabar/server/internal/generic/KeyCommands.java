@@ -324,7 +324,7 @@ public final class KeyCommands {
                 c.server.keyspace.expireEntry(c.db, e);
                 continue;
             }
-            c.bulk(e.key, 0, e.klen());
+            c.bulk(e.keyArray(), 0, e.klen());
             return;
         }
     }
@@ -335,13 +335,13 @@ public final class KeyCommands {
         long now = c.server.keyspace.cmdTimeMs;
         List<Entry> out = new ArrayList<>();
         c.db.forEach(e -> {
-            if ((all || Glob.match(pat, 0, pat.length, e.key, 0, e.klen(), false)) && !c.server.keyspace.expired(c.db, e)) {
+            if ((all || Glob.match(pat, 0, pat.length, e.keyArray(), 0, e.klen(), false)) && !c.server.keyspace.expired(c.db, e)) {
                 out.add(e);
             }
         });
         c.array(out.size());
         for (Entry e : out) {
-            c.bulk(e.key, 0, e.klen());
+            c.bulk(e.keyArray(), 0, e.klen());
         }
     }
 
@@ -387,7 +387,7 @@ public final class KeyCommands {
         List<byte[]> keys = new ArrayList<>(found.size());
         long now = c.server.keyspace.cmdTimeMs;
         for (Entry e : found) {
-            if (pat != null && !Glob.match(pat, 0, pat.length, e.key, 0, e.klen(), false)) {
+            if (pat != null && !Glob.match(pat, 0, pat.length, e.keyArray(), 0, e.klen(), false)) {
                 continue;
             }
             if (type != null && !type.equalsIgnoreCase(typeName(e))) {
@@ -397,7 +397,7 @@ public final class KeyCommands {
                 c.server.keyspace.expireEntry(c.db, e);
                 continue;
             }
-            keys.add(java.util.Arrays.copyOf(e.key, e.klen()));
+            keys.add(java.util.Arrays.copyOf(e.keyArray(), e.klen()));
         }
         c.array(2);
         c.bulk(Long.toUnsignedString(cursor));
@@ -415,7 +415,7 @@ public final class KeyCommands {
         }
         switch (what) {
             case 0 -> c.bulk(e.encodingName());
-            case 1 -> c.integer(e.enc == Entry.ENC_INT && c.server.sharedInteger(e.num) ? Integer.MAX_VALUE : 1);
+            case 1 -> c.integer(e.isInt() && c.server.sharedInteger(e.intValue()) ? Integer.MAX_VALUE : 1);
             case 2 -> {
                 if (c.server.keyspace.lfu) {
                     c.error("ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when "
@@ -560,7 +560,7 @@ public final class KeyCommands {
 
     static void persist(Client c) {
         Entry e = c.server.lookupWrite(c, 1);
-        if (e == null || e.volIdx < 0) {
+        if (e == null || !e.hasExpire()) {
             c.integer(0);
             return;
         }

@@ -234,6 +234,29 @@ public final class Db {
         return false;
     }
 
+    /** The most buckets {@link #expand} allocates on a file's word (a hostile RESIZEDB cannot ask for more). */
+    static final int MAX_EXPAND = 1 << 24;
+
+    /**
+     * Grows the table at once to hold n keys without resizing while they are added (Redis's dictExpand on an RDB's
+     * RESIZEDB record): the buckets become the power of two at or above n (at most {@value #MAX_EXPAND}), and the
+     * keys present move now. Does nothing while a rehash or a SCAN visitor runs, or when the table is big enough.
+     * O(size + buckets).
+     */
+    public void expand(long n) {
+        if (t1 != null || pauseRehash != 0 || n <= table.length) {
+            return;
+        }
+        int cap = n >= MAX_EXPAND ? MAX_EXPAND : Integer.highestOneBit((int) n - 1) << 1;
+        if (cap <= table.length) {
+            return;
+        }
+        startResize(cap);
+        while (rehash(1024)) {
+            // moves every bucket: nothing else runs meanwhile
+        }
+    }
+
     /** Rehashes in steps of 100 buckets for about the given time (Redis's dictRehashMilliseconds, from the cron). */
     public void rehashFor(long micros) {
         long end = System.nanoTime() + micros * 1000;

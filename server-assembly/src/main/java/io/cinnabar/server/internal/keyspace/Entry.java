@@ -42,16 +42,15 @@ public final class Entry {
     /** Redis's OBJ_ENCODING_EMBSTR_SIZE_LIMIT. */
     static final int EMBSTR_LIMIT = 44;
 
-    public byte[] key;
+    byte[] key;
     Entry next;
-    public byte type;
-    public byte enc;
-    public byte[] val;
-    public TypedValue obj;
-    public long num;
-    /** Access data: read and written only through {@link #lruBits()} / {@link #setLruBits(int)}. */
-    private int lru;
-    public int volIdx = -1;
+    byte type;
+    byte enc;
+    byte[] val;
+    TypedValue obj;
+    long num;
+    int lru;
+    int volIdx = -1;
     /**
      * Snapshot epoch stamp (fits the alignment padding: the object stays 48 bytes). Equal to the keyspace's epoch
      * except, during a snapshot, for keys present at its start that the saver has not written yet.
@@ -83,6 +82,76 @@ public final class Entry {
     /** The type of the value (TYPE_*): what commands read instead of the field. */
     public byte type() {
         return type;
+    }
+
+    /** Sets the type (TYPE_*) of a value being created; the value itself is stored with a setter. */
+    public void setType(byte type) {
+        this.type = type;
+    }
+
+    /** The string encoding: ENC_INT, ENC_RAW, or the embstr encoding (ENC_RAW for aggregates). */
+    public byte enc() {
+        return enc;
+    }
+
+    /** Whether the value is an int-encoded string ({@link #intValue()} holds it). */
+    public boolean isInt() {
+        return enc == ENC_INT;
+    }
+
+    /** The integer of an int-encoded string (meaningless for other values). */
+    public long intValue() {
+        return num;
+    }
+
+    /**
+     * The array holding the key: the key is its first {@link #klen()} bytes (an embstr value may follow). Read only;
+     * use {@link #keyBytes()} for a copy to keep.
+     */
+    public byte[] keyArray() {
+        return key;
+    }
+
+    /** A copy of the key's bytes. */
+    public byte[] keyBytes() {
+        return java.util.Arrays.copyOf(key, klen());
+    }
+
+    /** LRU clock (seconds, 24 bits) or, under an LFU policy, minutes &lt;&lt; 8 | counter. */
+    public int lru() {
+        return lru;
+    }
+
+    public void setLru(int lru) {
+        this.lru = lru;
+    }
+
+    /** Whether the key has an expire time (the time itself is in the database: Keyspace#expireOf). */
+    public boolean hasExpire() {
+        return volIdx >= 0;
+    }
+
+    /**
+     * The array of a raw string (ENC_RAW, type string), which commands that change the value in place (APPEND,
+     * SETRANGE, SETBIT, HLL) write into after {@link #makeRawWithRoom}: the value is its first {@link #strlen()}
+     * bytes, the rest is spare room.
+     */
+    public byte[] rawArray() {
+        return val;
+    }
+
+    /** Makes the value the raw string arr[0, len) (the entry takes the array; its spare room is kept). */
+    public void setRaw(byte[] arr, long len) {
+        unembed();
+        obj = null;
+        val = arr;
+        enc = ENC_RAW;
+        num = len;
+    }
+
+    /** Sets the length of a raw string after bytes were written into {@link #rawArray()} in place. */
+    public void setRawLength(long len) {
+        num = len;
     }
 
     /** The aggregate value (list, set, sorted set, hash, stream); null for a string (held in the entry itself). */

@@ -4,6 +4,8 @@ import io.cinnabar.sds.SdsArgs;
 import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.Command;
 import io.cinnabar.server.internal.command.Connections;
+import io.cinnabar.server.internal.command.Link;
+import io.cinnabar.server.internal.command.Outbound;
 import io.cinnabar.server.internal.command.Server;
 import io.cinnabar.server.internal.command.Shared;
 import io.cinnabar.server.internal.config.ConfigException;
@@ -29,6 +31,8 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Function;
 
 /**
  * The single thread that owns the server: an NIO selector over the listening sockets (TCP and, with
@@ -46,7 +50,7 @@ import java.util.Set;
  * protocol error, or idleness beyond {@code timeout}.
  * <p><b>Note:</b> This class is not threadsafe: only {@link #shutdown()} may be called from another thread.
  */
-public final class EventLoop implements Runnable, Connections {
+public final class EventLoop implements Runnable, Connections, Outbound {
     private static final byte[] DENIED = Shared.b("-DENIED Redis is running in protected mode because protected mode "
         + "is enabled and no password is set for the default user. In this mode connections are only accepted from "
         + "the loopback interface. If you want to connect from external computers to Redis you may adopt one of the "
@@ -68,6 +72,11 @@ public final class EventLoop implements Runnable, Connections {
     private final List<Client> pendingWrites = new ArrayList<>();
     private final List<Client> toClose = new ArrayList<>();
     private final RequestDecoder decoder = new RequestDecoder();
+    /** Peer connections (see {@link Outbound}), their pending writes, and tasks handed over from other threads. */
+    private final List<NetLink> links = new ArrayList<>();
+    private final List<NetLink> linkWrites = new ArrayList<>();
+    private final List<NetLink> linkFailures = new ArrayList<>();
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     /**
      * The keys one select found ready, handled after select returns (not inside its callback) so that a long
      * script can serve the other clients with a nested select (processEventsWhileBlocked); reused, no allocation.
@@ -85,6 +94,7 @@ public final class EventLoop implements Runnable, Connections {
         this.server = server;
         this.selector = Selector.open();
         server.loop = this;
+        server.outbound = this;
         this.thread = new Thread(this, "cinnabar-event-loop");
         updateLimits();
     }
@@ -238,6 +248,7 @@ public final class EventLoop implements Runnable, Connections {
                     server.log.warning(server.shutdownReason + " received but errors trying to shut down the server, "
                         + "check the logs for more information");
                 }
+                runTasks();
                 long now = System.currentTimeMillis();
                 if (now >= nextCronMs) {
                     server.cron();
@@ -247,12 +258,18 @@ public final class EventLoop implements Runnable, Connections {
                 server.blocking.beforeSleep();
                 long maxWait = server.persistence == null ? Long.MAX_VALUE : server.persistence.beforeSleep();
                 server.pubsub.beforeSleep();
+                if (server.cluster != null) {
+                    server.cluster.beforeSleep();
+                }
                 if (server.durability != null) {
                     server.durability.beforeSleep(); // the AOF is written (and fsynced) before any reply leaves
                 }
+                if (server.replication != null) {
+                    maxWait = Math.min(maxWait, server.replication.beforeSleep()); // after the AOF, as Redis
+                }
                 flushPending();
                 long wake = Math.min(nextCronMs, server.blocking.nextTimeoutMs()); // a blocked client's deadline
-                long wait = maxWait == 0 ? 0 : Math.min(maxWait, Math.max(1, wake - System.currentTimeMillis()));
+                long wait = maxWait == 0 || !tasks.isEmpty() || !linkFailures.isEmpty() ? 0 : Math.min(maxWait, Math.max(1, wake - System.currentTimeMillis()));
                 // the Consumer form collects the ready keys into a reused list: no selected-keys set to fill
                 if (wait == 0) { // a snapshot's walk has more to do
                     selector.selectNow(collect);
@@ -300,6 +317,30 @@ public final class EventLoop implements Runnable, Connections {
         }
     }
 
+    @Override
+    public boolean blockingIo(Client c, boolean on) {
+        try {
+            if (on) {
+                if (c.key != null) {
+                    c.key.cancel();
+                }
+                selector.selectNow(k -> { }); // deregisters the cancelled key; readiness is level-triggered
+                c.ch.configureBlocking(true);
+            } else {
+                c.ch.configureBlocking(false);
+                c.key = c.ch.register(selector, SelectionKey.OP_READ, c);
+                wantWrite(c);
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            server.log.verbose("Switching blocking mode of client id=" + c.id + ": " + e.getMessage());
+            if (!on) {
+                closeAsync(c);
+            }
+            return false;
+        }
+    }
+
     private void handle(SelectionKey k) {
         if (cycleStartNs == 0) {
             cycleStartNs = System.nanoTime();
@@ -307,11 +348,20 @@ public final class EventLoop implements Runnable, Connections {
         if (!k.isValid()) {
             return;
         }
-        if (k.isAcceptable()) {
-            accept((ServerSocketChannel) k.channel(), k.attachment() != null);
+        Object att = k.attachment();
+        if (att instanceof NetLink link) {
+            handleLink(link, k);
             return;
         }
-        Client c = (Client) k.attachment();
+        if (k.isAcceptable()) {
+            if (att instanceof ExtraListener el) {
+                acceptLinks(el);
+            } else {
+                accept((ServerSocketChannel) k.channel(), att != null);
+            }
+            return;
+        }
+        Client c = (Client) att;
         if (server.durability != null && server.durability.writeBeforeRead()) {
             // appendfsync always (Redis's AE_BARRIER): a reply produced by this read waits for beforeSleep's fsync
             if (k.isWritable() && !c.closed) {
@@ -502,8 +552,17 @@ public final class EventLoop implements Runnable, Connections {
                     c.argLen[i] = d.argLength(i);
                 }
                 c.argc = argc;
-                c.qpos += d.consumed();
+                int consumed = d.consumed();
+                if (c.replRole == Client.ROLE_MASTER) {
+                    server.replication.masterBytes(c, c.qbuf, c.qpos, consumed); // the stream, for offsets and chaining
+                    server.keyspace.obey = true; // keys whose time passed exist for the master's commands
+                }
+                c.qpos += consumed;
                 server.processCommand(c);
+                c.replyBufUsed();
+                if (c.replRole == Client.ROLE_MASTER) {
+                    server.replication.masterCommandDone(c);
+                }
                 d.authRequired(!c.authenticated);
                 c.argc = 0;
                 checkOutputLimits(c);
@@ -516,6 +575,9 @@ public final class EventLoop implements Runnable, Connections {
                 c.qpos = c.qlen;
                 break;
             } else {
+                if (c.replRole == Client.ROLE_MASTER && d.consumed() > 0) {
+                    server.replication.masterBytes(c, c.qbuf, c.qpos, d.consumed());
+                }
                 c.qpos += d.consumed();
                 long need = d.requiredBytes();
                 if (need > 0 && need > c.qbuf.length - c.qpos) {
@@ -587,6 +649,12 @@ public final class EventLoop implements Runnable, Connections {
         free(c);
     }
 
+    /** Closes c asynchronously when its pending output is over the limits of its class (a replica's stream). */
+    @Override
+    public void checkLimits(Client c) {
+        checkOutputLimits(c);
+    }
+
     @Override
     public void pushed(Client c) {
         if (c.closed) {
@@ -605,9 +673,13 @@ public final class EventLoop implements Runnable, Connections {
         if (pending > server.maxOutputBufferSeen) {
             server.maxOutputBufferSeen = pending;
         }
-        long hardLimit = c.pubsub ? server.outPubsubHard : server.outHard;
-        long softLimit = c.pubsub ? server.outPubsubSoft : server.outSoft;
-        long softSecs = c.pubsub ? server.outPubsubSoftSecs : server.outSoftSecs;
+        boolean replica = c.replRole == Client.ROLE_REPLICA;
+        long hardLimit = replica ? server.outReplicaHard : c.pubsub ? server.outPubsubHard : server.outHard;
+        long softLimit = replica ? server.outReplicaSoft : c.pubsub ? server.outPubsubSoft : server.outSoft;
+        long softSecs = replica ? server.outReplicaSoftSecs : c.pubsub ? server.outPubsubSoftSecs : server.outSoftSecs;
+        if (c.replRole == Client.ROLE_MASTER) {
+            return; // the master link is never closed for its output (it has none)
+        }
         if (hardLimit == 0 && softLimit == 0 || c.closed) {
             return;
         }
@@ -651,6 +723,7 @@ public final class EventLoop implements Runnable, Connections {
             }
         }
         pendingWrites.clear();
+        flushLinks();
         closePending();
     }
 
@@ -660,7 +733,6 @@ public final class EventLoop implements Runnable, Connections {
             while (enc.flushable() > 0) {
                 if (c.owrap.array() != enc.array()) {
                     c.owrap = ByteBuffer.wrap(enc.array());
-                    server.stats.replyBufferExpands++;
                 }
                 int from = enc.readIndex();
                 c.owrap.limit(from + enc.flushable()).position(from);
@@ -680,9 +752,8 @@ public final class EventLoop implements Runnable, Connections {
         }
         if (!enc.hasPending()) {
             if (enc.array().length > 1024 * 1024) {
-                c.enc = new io.cinnabar.resp.ReplyEncoder(Client.INITIAL_BUFFER).protocol(c.resp);
+                c.enc = new io.cinnabar.resp.ReplyEncoder(c.replyBufSize).protocol(c.resp);
                 c.owrap = ByteBuffer.wrap(c.enc.array());
-                server.stats.replyBufferShrinks++;
             }
             c.softLimitReachedAt = 0;
             if (c.closeAfterReply) {
@@ -729,6 +800,9 @@ public final class EventLoop implements Runnable, Connections {
         server.blocking.clientFreed(c);
         server.transactions.clientFreed(c);
         server.pubsub.clientFreed(c);
+        if (server.replication != null) {
+            server.replication.clientFreed(c);
+        }
         if (c.key != null) {
             c.key.cancel();
         }
@@ -742,12 +816,19 @@ public final class EventLoop implements Runnable, Connections {
     /** Part of the cron: idle timeouts and output-buffer soft limits over time. */
     @Override
     public void clientsCron(long now) {
-        if (server.timeoutSec <= 0 && server.outSoft == 0 && server.outPubsubSoft == 0) {
+        boolean resize = now - lastResizeMs >= 1000; // Redis visits each client about once a second
+        if (resize) {
+            lastResizeMs = now;
+            for (Client c : server.clients.values()) {
+                resizeReplyBuffer(c, now);
+            }
+        }
+        if (server.timeoutSec <= 0 && server.outSoft == 0 && server.outPubsubSoft == 0 && server.outReplicaSoft == 0) {
             return;
         }
         List<Client> idle = new ArrayList<>();
         for (Client c : server.clients.values()) {
-            if (server.timeoutSec > 0 && !c.monitor && c.blocked == null && !c.pubsub
+            if (server.timeoutSec > 0 && !c.monitor && c.blocked == null && !c.pubsub && c.replRole == Client.ROLE_NORMAL
                     && (now - c.lastInteraction) / 1000 > server.timeoutSec) {
                 idle.add(c);
             } else if (c.pendingBytes() > 0) {
@@ -761,12 +842,347 @@ public final class EventLoop implements Runnable, Connections {
         closePending();
     }
 
+    // ---- peer links (Outbound)
+
+    /** An extra listener's accept hook (the cluster bus). */
+    private record ExtraListener(ServerSocketChannel ss, Function<Link, Link.Handler> accept) {
+    }
+
+    @Override
+    public Link connect(String host, int port, Link.Handler handler) {
+        SocketChannel ch;
+        try {
+            ch = SocketChannel.open();
+        } catch (IOException e) {
+            NetLink failed = new NetLink(this, null, handler, host + ":" + port);
+            links.add(failed);
+            failed.failure = e.getMessage() == null ? e.toString() : e.getMessage();
+            linkFailures.add(failed);
+            return failed;
+        }
+        NetLink link = new NetLink(this, ch, handler, host + ":" + port);
+        links.add(link);
+        try {
+            ch.configureBlocking(false);
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            InetSocketAddress target = new InetSocketAddress(InetAddress.getByName(host), port);
+            link.remote = format(target);
+            if (ch.connect(target)) {
+                connectedLink(link);
+                link.key = ch.register(selector, 0, link);
+                updateInterest(link);
+                tasks.add(() -> {
+                    if (link.open) {
+                        link.handler.connected(link);
+                    }
+                });
+            } else {
+                link.key = ch.register(selector, SelectionKey.OP_CONNECT, link);
+            }
+        } catch (IOException | RuntimeException e) {
+            link.failure = e.getMessage() == null ? e.toString() : e.getMessage();
+            linkFailures.add(link);
+        }
+        return link;
+    }
+
+    private void connectedLink(NetLink link) throws IOException {
+        link.connected = true;
+        link.local = format((InetSocketAddress) link.ch.getLocalAddress());
+        link.remote = format((InetSocketAddress) link.ch.getRemoteAddress());
+    }
+
+    @Override
+    public AutoCloseable listen(String bindHost, int port, Function<Link, Link.Handler> accept) throws IOException {
+        ServerSocketChannel ss = ServerSocketChannel.open();
+        try {
+            ss.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            InetSocketAddress sa = bindHost == null || bindHost.equals("*") ? new InetSocketAddress(port)
+                : new InetSocketAddress(InetAddress.getByName(bindHost), port);
+            ss.bind(sa, (int) server.config.getLong("tcp-backlog"));
+            ss.configureBlocking(false);
+            SelectionKey key = ss.register(selector, SelectionKey.OP_ACCEPT, new ExtraListener(ss, accept));
+            return () -> {
+                key.cancel();
+                ss.close();
+            };
+        } catch (IOException e) {
+            ss.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        tasks.add(task);
+        selector.wakeup();
+    }
+
+    private void runTasks() {
+        for (int i = 0; i < linkFailures.size(); i++) {
+            NetLink l = linkFailures.get(i);
+            closeLink(l, l.failure);
+        }
+        linkFailures.clear();
+        Runnable r;
+        int budget = 1024; // tasks queued by tasks wait for the next turn
+        while (budget-- > 0 && (r = tasks.poll()) != null) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                server.log.warning("Event loop task failed: " + e);
+            }
+        }
+    }
+
+    private void acceptLinks(ExtraListener el) {
+        while (true) {
+            SocketChannel ch;
+            try {
+                ch = el.ss().accept();
+                if (ch == null) {
+                    return;
+                }
+            } catch (IOException e) {
+                server.log.verbose("Accepting peer connection: " + e.getMessage());
+                return;
+            }
+            try {
+                ch.configureBlocking(false);
+                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                NetLink link = new NetLink(this, ch, null, format((InetSocketAddress) ch.getRemoteAddress()));
+                connectedLink(link);
+                link.key = ch.register(selector, SelectionKey.OP_READ, link);
+                links.add(link);
+                link.handler = el.accept().apply(link);
+                if (link.handler == null) {
+                    closeLink(link, null);
+                }
+            } catch (IOException | RuntimeException e) {
+                try {
+                    ch.close();
+                } catch (IOException ignored) {
+                    // already failing
+                }
+            }
+        }
+    }
+
+    private void handleLink(NetLink link, SelectionKey k) {
+        if (!link.open) {
+            return;
+        }
+        if (k.isConnectable()) {
+            try {
+                if (!link.ch.finishConnect()) {
+                    return;
+                }
+                connectedLink(link);
+            } catch (IOException e) {
+                closeLink(link, e.getMessage() == null ? e.toString() : e.getMessage());
+                return;
+            }
+            updateInterest(link);
+            link.handler.connected(link);
+            return;
+        }
+        if (k.isValid() && k.isWritable()) {
+            if (!link.flush()) {
+                closeLink(link, link.failure);
+                return;
+            }
+            updateInterest(link);
+        }
+        if (link.open && k.isValid() && k.isReadable()) {
+            readLink(link);
+        }
+    }
+
+    private void readLink(NetLink link) {
+        ByteBuffer in = link.in;
+        if (!in.hasRemaining()) {
+            if (in.capacity() >= NetLink.MAX_INPUT) {
+                closeLink(link, "peer input buffer over " + NetLink.MAX_INPUT + " bytes not consumed");
+                return;
+            }
+            ByteBuffer n = ByteBuffer.allocate(Math.min(NetLink.MAX_INPUT, in.capacity() * 2));
+            in.flip();
+            n.put(in);
+            link.in = in = n;
+        }
+        int n;
+        try {
+            n = link.ch.read(in);
+        } catch (IOException e) {
+            closeLink(link, e.getMessage() == null ? e.toString() : e.getMessage());
+            return;
+        }
+        if (n < 0) {
+            closeLink(link, "connection lost");
+            return;
+        }
+        server.stats.netInputBytes += n;
+        deliver(link);
+    }
+
+    private void deliver(NetLink link) {
+        ByteBuffer in = link.in;
+        in.flip();
+        link.delivering = true;
+        try {
+            link.handler.received(link, in);
+        } finally {
+            link.delivering = false;
+            if (link.in == in) { // not adopted meanwhile
+                in.compact();
+            }
+        }
+    }
+
+    void linkWantsWrite(NetLink link) {
+        if (!link.queued) {
+            link.queued = true;
+            linkWrites.add(link);
+        }
+    }
+
+    private void flushLinks() {
+        for (int i = 0; i < linkWrites.size(); i++) {
+            NetLink l = linkWrites.get(i);
+            l.queued = false;
+            if (!l.open || !l.connected) {
+                continue;
+            }
+            long before = l.pendingBytes();
+            if (!l.flush()) {
+                closeLink(l, l.failure);
+                continue;
+            }
+            server.stats.netOutputBytes += before - l.pendingBytes();
+            updateInterest(l);
+        }
+        linkWrites.clear();
+    }
+
+    void updateInterest(NetLink link) {
+        if (!link.open || link.key == null || !link.key.isValid()) {
+            return;
+        }
+        int ops = !link.connected ? SelectionKey.OP_CONNECT
+            : (link.readingOn ? SelectionKey.OP_READ : 0) | (link.pendingBytes() > 0 ? SelectionKey.OP_WRITE : 0);
+        link.key.interestOps(ops);
+    }
+
+    /** Closes link; reason non-null tells the handler (a failure), null is a local close (no callback). */
+    void closeLink(NetLink link, String reason) {
+        if (!link.open) {
+            return;
+        }
+        link.open = false;
+        links.remove(link);
+        if (link.key != null) {
+            link.key.cancel();
+        }
+        if (link.ch != null) {
+            try {
+                link.ch.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+        if (reason != null && link.handler != null) {
+            link.handler.closed(link, reason);
+        }
+    }
+
+    @Override
+    public Client adopt(Link l) {
+        NetLink link = (NetLink) l;
+        if (!link.open || !link.connected) {
+            throw new IllegalStateException("only a connected link can become a client");
+        }
+        Client c = new Client(server, server.nextClientId++, link.ch, link.remote, link.local, false);
+        c.db = server.dbs[0];
+        c.authenticated = true;
+        ByteBuffer in = link.in;
+        if (!link.delivering) { // outside received(): the buffer is in write mode
+            in.flip();
+        }
+        int left = in.remaining();
+        if (left > c.qbuf.length) {
+            c.qbuf = new byte[left];
+            c.qwrap = ByteBuffer.wrap(c.qbuf);
+        }
+        in.get(c.qbuf, 0, left);
+        c.qlen = left;
+        if (link.pendingBytes() > 0) {
+            c.enc.addRaw(link.out, link.outPos, link.outLen - link.outPos);
+        }
+        link.open = false;
+        link.in = ByteBuffer.allocate(0);
+        links.remove(link);
+        c.key = link.key;
+        c.key.attach(c);
+        c.key.interestOps(SelectionKey.OP_READ);
+        server.clients.put(c.id, c);
+        tasks.add(() -> {
+            if (!c.closed) {
+                processInput(c);
+                if (c.pendingBytes() > 0) {
+                    wantWrite(c);
+                }
+            }
+        });
+        return c;
+    }
+
+    private long lastResizeMs;
+
+    /**
+     * Redis's clientsCronResizeOutputBuffer: halves-or-less the reply buffer of a client whose peak stayed under
+     * half of it (not below 1 KB, peak + 1), doubles (up to 16 KB) one that filled it, and resets the peak every
+     * {@code replyBufferPeakResetTime} ms (DEBUG REPLYBUFFER). The encoder's array follows while it holds nothing to
+     * send.
+     */
+    private void resizeReplyBuffer(Client c, long now) {
+        if (!server.replyBufferResizing || c.ch == null) {
+            return;
+        }
+        int size = c.replyBufSize;
+        int newSize = 0;
+        if (size / 2 >= Client.REPLY_MIN_BYTES && c.replyBufPeak < size / 2) {
+            newSize = Math.max(Client.REPLY_MIN_BYTES, c.replyBufPeak + 1);
+            server.stats.replyBufferShrinks++;
+        } else if (size * 2 < Client.REPLY_CHUNK_BYTES * 2 && c.replyBufPeak == size) {
+            newSize = Math.min(Client.REPLY_CHUNK_BYTES, size * 2);
+            server.stats.replyBufferExpands++;
+        }
+        if (server.replyBufferPeakResetTime >= 0 && now - c.replyBufPeakResetMs >= server.replyBufferPeakResetTime) {
+            c.replyBufPeak = Math.min(c.enc.length(), newSize != 0 ? newSize : size);
+            c.replyBufPeakResetMs = now;
+        }
+        if (newSize != 0) {
+            c.replyBufSize = newSize;
+            int len = c.enc.array().length;
+            // a shrink replaces only an array that is the static buffer (not one grown for large replies, which
+            // the 1 MB rule of write() handles), an expansion only a smaller one
+            boolean replace = newSize < size ? len <= size && len > newSize : len < newSize;
+            if (replace && !c.enc.hasPending()) {
+                c.enc = new io.cinnabar.resp.ReplyEncoder(newSize).protocol(c.resp);
+                c.owrap = ByteBuffer.wrap(c.enc.array());
+            }
+        }
+    }
+
     /** Closes the listeners of a loop that never started (startup failed). */
     public void close() {
         closeAll();
     }
 
     private void closeAll() {
+        for (NetLink l : new ArrayList<>(links)) {
+            closeLink(l, null);
+        }
         for (Client c : new ArrayList<>(server.clients.values())) {
             freeNow(c);
         }
@@ -782,6 +1198,15 @@ public final class EventLoop implements Runnable, Connections {
                 Files.deleteIfExists(unixPath);
             } catch (IOException e) {
                 // best effort
+            }
+        }
+        for (SelectionKey k : new ArrayList<>(selector.keys())) {
+            if (k.attachment() instanceof ExtraListener el) { // extra listeners (the cluster bus) close too
+                try {
+                    el.ss().close();
+                } catch (IOException e) {
+                    // closing anyway
+                }
             }
         }
         try {

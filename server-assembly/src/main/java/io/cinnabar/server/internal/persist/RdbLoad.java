@@ -98,6 +98,23 @@ public final class RdbLoad implements RdbVisitor {
         }
     }
 
+    /** The database of the following keys (for RESIZEDB). */
+    private int db;
+
+    @Override
+    public void selectDb(int db) {
+        this.db = db;
+    }
+
+    /** Redis's dictExpand on RESIZEDB: the table is sized for the keys that follow, so loading never rehashes. */
+    @Override
+    public void resizeDb(long dbSize, long expiresSize) {
+        if (db >= 0 && db < ks.dbs.length && dbSize > 0) {
+            Db d = ks.dbs[db];
+            d.expand(d.size() + dbSize);
+        }
+    }
+
     @Override
     public void function(byte[] code) {
         if (functions != null) {
@@ -232,9 +249,9 @@ public final class RdbLoad implements RdbVisitor {
             ks.delete(db, old);
         }
         Entry e = ks.add(db, key);
-        e.type = type;
+        e.setType(type);
         if (value != null) {
-            e.obj = value;
+            e.setValue(value);
         } else {
             e.setString(string, 0, string.length, tmp);
         }

@@ -45,8 +45,8 @@ public final class Snapshot implements SnapshotBarrier {
     /** Bytes allowed in the queue before the walk pauses. */
     static final long QUEUE_LIMIT = 4L << 20;
     private static final int CHUNK = 1 << 16;
-    private static final byte[] END = new byte[0];
-    private static final byte[] ABORT = new byte[0];
+    private static final Chunk END = new Chunk(0);
+    private static final Chunk ABORT = new Chunk(0);
 
     /** What a snapshot writes. */
     public static final class Options {
@@ -66,6 +66,28 @@ public final class Snapshot implements SnapshotBarrier {
         public long keySaveDelayUs;
         /** The function libraries to save, or null. */
         public FunctionStore functions;
+        /**
+         * Write the dataset as commands instead of RDB: the base of an AOF with {@code aof-use-rdb-preamble no}
+         * ({@link CommandForm}); version, compression, checksum and the aux fields do not apply then.
+         */
+        public boolean commandForm;
+        /** Command form: the {@code #TS:} annotation (unix seconds) the stream opens with, or 0 for none. */
+        public long timestampAnnotation;
+        /** Per-key access records as maxmemory-policy makes Redis write them: {@link #ACCESS_NONE}, ... */
+        public int accessRecords = ACCESS_NONE;
+    }
+
+    /** No IDLE/FREQ records (a maxmemory-policy that is neither LRU nor LFU). */
+    public static final int ACCESS_NONE = 0;
+    /** An IDLE record (idle seconds) before each key: an LRU maxmemory-policy. */
+    public static final int ACCESS_IDLE = 1;
+    /** A FREQ record (the decayed LFU counter) before each key: an LFU maxmemory-policy. */
+    public static final int ACCESS_FREQ = 2;
+
+    /** The access records maxmemory-policy asks for (Redis's MAXMEMORY_FLAG_LRU / MAXMEMORY_FLAG_LFU). */
+    public static int accessRecordsFor(String maxmemoryPolicy) {
+        return maxmemoryPolicy.endsWith("-lru") ? ACCESS_IDLE : maxmemoryPolicy.endsWith("-lfu") ? ACCESS_FREQ
+            : ACCESS_NONE;
     }
 
     /** Where a snapshot is. */
@@ -97,7 +119,12 @@ public final class Snapshot implements SnapshotBarrier {
     /** The part whose contents live in dbs[i] now, or null (detached by a flush). */
     private final Part[] byLive;
     private final Pipe pipe = new Pipe();
+    /** The RDB writer, or null in command form. */
     private final RdbWriter w;
+    /** The command writer in command form, or null. */
+    private final CommandForm cf;
+    private final Db.Visitor walker = this::visit;
+    private Part visiting;
     private int walking;
     private int selected = -1;
     private State state = State.WALKING;
@@ -121,11 +148,37 @@ public final class Snapshot implements SnapshotBarrier {
             parts[i] = new Part(i, ks.dbs[i]);
             byLive[i] = parts[i];
         }
-        this.w = RdbWriter.create(pipe, opt.version).compression(opt.compression).checksum(opt.checksum);
+        if (opt.commandForm) {
+            this.w = null;
+            this.cf = new CommandForm(pipe);
+        } else {
+            this.w = RdbWriter.create(pipe, opt.version).compression(opt.compression).checksum(opt.checksum);
+            this.cf = null;
+        }
     }
 
     /** Writes the header, aux fields and functions, begins copy-before-write and starts the writer thread. */
     public void start(String threadName) {
+        if (cf != null) {
+            if (opt.timestampAnnotation > 0) {
+                cf.timestamp(opt.timestampAnnotation);
+            }
+            if (opt.functions != null) {
+                for (byte[] code : opt.functions.libraries()) {
+                    cf.function(code);
+                }
+            }
+        } else {
+            rdbPrologue();
+        }
+        ks.beginSnapshot(this);
+        lastStepNs = System.nanoTime();
+        thread = new Thread(this::drain, threadName);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void rdbPrologue() {
         w.header();
         w.aux("redis-ver", Config.VERSION);
         w.aux("redis-bits", "64");
@@ -142,11 +195,6 @@ public final class Snapshot implements SnapshotBarrier {
                 w.function(code);
             }
         }
-        ks.beginSnapshot(this);
-        lastStepNs = System.nanoTime();
-        thread = new Thread(this::drain, threadName);
-        thread.setDaemon(true);
-        thread.start();
     }
 
     public State state() {
@@ -198,7 +246,7 @@ public final class Snapshot implements SnapshotBarrier {
 
     /** Bytes produced so far. */
     public long bytesWritten() {
-        return w.written();
+        return cf != null ? cf.written() : w.written();
     }
 
     /** The most bytes that waited for the writer thread at once: the snapshot's extra memory. */
@@ -241,7 +289,7 @@ public final class Snapshot implements SnapshotBarrier {
             delayBudgetUs -= allowed * opt.keySaveDelayUs;
         }
         lastStepNs = now;
-        long end = now + budgetNs;
+        long end = budgetNs >= Long.MAX_VALUE / 2 ? Long.MAX_VALUE : now + budgetNs; // SAVE: no budget, no overflow
         long n = 0;
         while (walking < parts.length && n < allowed) {
             if (pipe.queued.get() > QUEUE_LIMIT) {
@@ -254,16 +302,14 @@ public final class Snapshot implements SnapshotBarrier {
             }
             if (!p.started) {
                 p.started = true;
-                w.selectDb(p.orig);
-                selected = p.orig;
-                w.resizeDb(p.keys, p.expires);
+                selectDb(p.orig);
+                if (w != null) {
+                    w.resizeDb(p.keys, p.expires);
+                }
             }
             long before = keysWritten;
-            p.cursor = p.src.scan(p.cursor, e -> {
-                if (!ks.saved(e)) {
-                    writeEntry(p, e);
-                }
-            });
+            visiting = p;
+            p.cursor = p.src.scan(p.cursor, walker);
             n += keysWritten - before;
             if (p.cursor == 0) {
                 p.done = true;
@@ -332,10 +378,28 @@ public final class Snapshot implements SnapshotBarrier {
         pipe.offer(ABORT);
     }
 
+    private void visit(Entry e) {
+        if (!ks.saved(e)) {
+            writeEntry(visiting, e);
+        }
+    }
+
+    private void selectDb(int db) {
+        if (cf != null) {
+            cf.selectDb(db);
+        } else {
+            w.selectDb(db);
+        }
+        selected = db;
+    }
+
     private void finishWalk() {
         ks.endSnapshot(true);
         try {
-            w.finish();
+            if (w != null) {
+                w.finish();
+            }
+            pipe.flush();
         } catch (RuntimeException e) {
             error = e;
         }
@@ -380,26 +444,52 @@ public final class Snapshot implements SnapshotBarrier {
         byLive[b.id] = pa;
     }
 
+    /**
+     * Writes one key as it is now. A string goes out without a copy (key and value as slices of the entry's
+     * arrays, an int-encoded value as its number); aggregates through {@link TypeDump#body}.
+     */
     private void writeEntry(Part p, Entry e) {
         if (selected != p.orig) {
-            w.selectDb(p.orig);
-            selected = p.orig;
+            selectDb(p.orig);
         }
         long expire = p.src.expireOf(e);
-        byte[] key = Arrays.copyOf(e.key, e.klen());
-        switch (e.type) {
-            case Entry.TYPE_STRING -> w.string(key, e.stringBytes(), expire);
-            case Entry.TYPE_STREAM -> {
-                StreamValue s = (StreamValue) e.obj;
-                w.stream(key, StreamRdb.listpacks(s), StreamRdb.metadata(s), StreamRdb.groups(s), expire);
-            }
-            default -> {
-                w.key(TypeDump.rdbType(e, opt.version), key, expire);
-                TypeDump.body(w, e);
-            }
+        if (cf != null) {
+            cf.key(e.keyBytes(), e, expire);
+        } else {
+            rdbEntry(e, expire);
         }
         ks.markSaved(e);
         keysWritten++;
+    }
+
+    private void rdbEntry(Entry e, long expire) {
+        long idle = -1;
+        int freq = -1;
+        if (opt.accessRecords == ACCESS_IDLE) {
+            idle = ks.idleMs(e) / 1000;
+        } else if (opt.accessRecords == ACCESS_FREQ) {
+            freq = ks.lfuDecr(e);
+        }
+        int klen = e.klen();
+        switch (e.type()) {
+            case Entry.TYPE_STRING -> {
+                w.key(io.cinnabar.rdb.RdbFormat.TYPE_STRING, e.keyArray(), 0, klen, expire, idle, freq);
+                if (e.isInt()) {
+                    w.longString(e.intValue());
+                } else {
+                    w.string(e.valArray(), e.valOff(), e.strlen());
+                }
+            }
+            case Entry.TYPE_STREAM -> {
+                StreamValue s = (StreamValue) e.value();
+                w.key(w.streamValueType(), e.keyArray(), 0, klen, expire, idle, freq);
+                w.streamBody(StreamRdb.listpacks(s), StreamRdb.metadata(s), StreamRdb.groups(s));
+            }
+            default -> {
+                w.key(TypeDump.rdbType(e, opt.version), e.keyArray(), 0, klen, expire, idle, freq);
+                TypeDump.body(w, e);
+            }
+        }
     }
 
     // ---- the writer thread
@@ -408,7 +498,7 @@ public final class Snapshot implements SnapshotBarrier {
         boolean failed = false;
         try {
             while (true) {
-                byte[] c = pipe.take();
+                Chunk c = pipe.take();
                 if (c == END) {
                     if (!failed) {
                         sink.finish();
@@ -420,16 +510,15 @@ public final class Snapshot implements SnapshotBarrier {
                     sink.abort();
                     return;
                 }
-                int len = pipe.lengthOf(c);
                 if (!failed) {
                     try {
-                        sink.write(c, 0, len);
+                        sink.write(c.b, 0, c.len);
                     } catch (IOException | RuntimeException ex) {
                         error = ex;
                         failed = true;
                     }
                 }
-                pipe.recycle(c, len);
+                pipe.recycle(c);
             }
         } catch (IOException | RuntimeException ex) {
             error = ex;
@@ -440,60 +529,92 @@ public final class Snapshot implements SnapshotBarrier {
         }
     }
 
+    /** A chunk of the stream: a fixed-size array and how much of it is filled. */
+    private static final class Chunk {
+        final byte[] b;
+        int len;
+
+        Chunk(int size) {
+            b = new byte[size];
+        }
+    }
+
     /**
-     * The chunk queue between the event loop (an OutputStream under the RdbWriter) and the writer thread. Chunks
-     * are pooled: the writer thread hands each back after the sink took it.
+     * The chunk queue between the event loop (an OutputStream under the writer) and the writer thread. The event
+     * loop fills the current chunk and queues it when full (or at {@link #flush}); the writer thread hands each
+     * chunk back to a bounded free list after the sink took it, so a snapshot allocates at most
+     * {@code QUEUE_LIMIT / CHUNK} + a few chunks, not one per write.
      */
     private static final class Pipe extends OutputStream {
-        final LinkedBlockingQueue<byte[]> q = new LinkedBlockingQueue<>();
-        final ArrayBlockingQueue<byte[]> free = new ArrayBlockingQueue<>(8);
+        final LinkedBlockingQueue<Chunk> q = new LinkedBlockingQueue<>();
+        final ArrayBlockingQueue<Chunk> free = new ArrayBlockingQueue<>((int) (QUEUE_LIMIT / CHUNK) + 4);
         final AtomicLong queued = new AtomicLong();
         /** Highest value of queued (written by the event loop only). */
         long peak;
-        /** Lengths of queued chunks, in order (the chunk arrays are full-size). */
-        final LinkedBlockingQueue<Integer> lengths = new LinkedBlockingQueue<>();
+        private Chunk cur;
         private final Object lock = new Object();
 
         @Override
         public void write(int b) {
-            write(new byte[] {(byte) b}, 0, 1);
+            if (cur == null) {
+                cur = fresh();
+            }
+            cur.b[cur.len++] = (byte) b;
+            if (cur.len == CHUNK) {
+                enqueue();
+            }
         }
 
         @Override
         public void write(byte[] b, int off, int len) {
             while (len > 0) {
-                int n = Math.min(len, CHUNK);
-                byte[] c = free.poll();
-                if (c == null) {
-                    c = new byte[CHUNK];
+                if (cur == null) {
+                    cur = fresh();
                 }
-                System.arraycopy(b, off, c, 0, n);
-                long waiting = queued.addAndGet(n);
-                if (waiting > peak) {
-                    peak = waiting;
-                }
-                lengths.add(n);
-                q.add(c);
+                int n = Math.min(len, CHUNK - cur.len);
+                System.arraycopy(b, off, cur.b, cur.len, n);
+                cur.len += n;
                 off += n;
                 len -= n;
+                if (cur.len == CHUNK) {
+                    enqueue();
+                }
             }
         }
 
-        void offer(byte[] marker) {
-            lengths.add(0);
+        /** Queues the partly filled current chunk. */
+        @Override
+        public void flush() {
+            if (cur != null && cur.len > 0) {
+                enqueue();
+            }
+        }
+
+        private Chunk fresh() {
+            Chunk c = free.poll();
+            return c != null ? c : new Chunk(CHUNK);
+        }
+
+        private void enqueue() {
+            long waiting = queued.addAndGet(cur.len);
+            if (waiting > peak) {
+                peak = waiting;
+            }
+            q.add(cur);
+            cur = null;
+        }
+
+        void offer(Chunk marker) {
             q.add(marker);
         }
 
-        byte[] take() throws InterruptedException {
+        Chunk take() throws InterruptedException {
             return q.take();
         }
 
-        int lengthOf(byte[] c) {
-            Integer n = lengths.poll();
-            return n == null ? 0 : n;
-        }
-
-        void recycle(byte[] c, int len) {
+        void recycle(Chunk c) {
+            int len = c.len;
+            c.len = 0;
             free.offer(c);
             queued.addAndGet(-len);
             synchronized (lock) {

@@ -42,8 +42,8 @@ public final class TypeDump {
      * types in iteration order and skiplists as ZSET_2 from the tail with binary scores. O(value bytes).
      */
     static byte[] dump(Entry e, int version, boolean compression) {
-        if (e.type == Entry.TYPE_STREAM) {
-            return StreamRdb.dumpPayload((StreamValue) e.obj, version);
+        if (e.type() == Entry.TYPE_STREAM) {
+            return StreamRdb.dumpPayload((StreamValue) e.value(), version);
         }
         return DumpPayload.encode(version, compression, rdbType(e, version), w -> body(w, e));
     }
@@ -53,7 +53,7 @@ public final class TypeDump {
      * key), with LZF when compression is on. DEBUG OBJECT's serializedlength. O(value).
      */
     public static long serializedLength(Entry e, boolean compression) {
-        byte[] p = e.obj != null ? dump(e, 11, compression)
+        byte[] p = e.value() != null ? dump(e, 11, compression)
             : DumpPayload.encode(11, compression, RdbFormat.TYPE_STRING, w -> w.string(e.stringBytes()));
         return p.length - 1 - DumpPayload.FOOTER;
     }
@@ -63,25 +63,25 @@ public final class TypeDump {
      * encoding (not for streams: {@link io.cinnabar.rdb.RdbWriter#stream} writes those whole).
      */
     static int rdbType(Entry e, int version) {
-        return switch (e.type) {
+        return switch (e.type()) {
             case Entry.TYPE_LIST -> RdbFormat.TYPE_LIST_QUICKLIST_2;
             case Entry.TYPE_SET -> {
-                SetValue s = (SetValue) e.obj;
+                SetValue s = (SetValue) e.value();
                 yield s.is != null ? RdbFormat.TYPE_SET_INTSET
                     : s.lp != null && version >= 11 ? RdbFormat.TYPE_SET_LISTPACK : RdbFormat.TYPE_SET;
             }
-            case Entry.TYPE_ZSET -> ((ZSetValue) e.obj).lp != null ? RdbFormat.TYPE_ZSET_LISTPACK : RdbFormat.TYPE_ZSET_2;
-            default -> ((HashValue) e.obj).lp != null ? RdbFormat.TYPE_HASH_LISTPACK : RdbFormat.TYPE_HASH;
+            case Entry.TYPE_ZSET -> ((ZSetValue) e.value()).lp != null ? RdbFormat.TYPE_ZSET_LISTPACK : RdbFormat.TYPE_ZSET_2;
+            default -> ((HashValue) e.value()).lp != null ? RdbFormat.TYPE_HASH_LISTPACK : RdbFormat.TYPE_HASH;
         };
     }
 
     /** Writes the value of a list, set, sorted set or hash as {@link #rdbType} said (w's version decides). */
     static void body(RdbWriter w, Entry e) {
-        switch (e.type) {
-            case Entry.TYPE_LIST -> list(w, (ListValue) e.obj);
-            case Entry.TYPE_SET -> set(w, (SetValue) e.obj);
-            case Entry.TYPE_ZSET -> zset(w, (ZSetValue) e.obj);
-            default -> hash(w, (HashValue) e.obj);
+        switch (e.type()) {
+            case Entry.TYPE_LIST -> list(w, (ListValue) e.value());
+            case Entry.TYPE_SET -> set(w, (SetValue) e.value());
+            case Entry.TYPE_ZSET -> zset(w, (ZSetValue) e.value());
+            default -> hash(w, (HashValue) e.value());
         }
     }
 
@@ -89,7 +89,7 @@ public final class TypeDump {
         if (l.lp != null) {
             w.length(1);
             w.length(QuicklistNode.CONTAINER_PACKED);
-            w.string(l.lp.toByteArray());
+            w.string(l.lp.array(), 0, l.lp.bytes());
             return;
         }
         w.length(l.ql.nodeCount());
@@ -98,18 +98,18 @@ public final class TypeDump {
             if (n.isCompressed()) {
                 w.lzfString(n.compressedBytes(), n.size());
             } else {
-                w.string(java.util.Arrays.copyOf(n.rawArray(), n.size()));
+                w.string(n.rawArray(), 0, n.size());
             }
         }
     }
 
     private static void set(RdbWriter w, SetValue s) {
         if (s.is != null) {
-            w.string(s.is.toByteArray());
+            w.string(s.is.array(), 0, s.is.blobLength());
             return;
         }
         if (s.lp != null && w.version() >= 11) {
-            w.string(s.lp.toByteArray());
+            w.string(s.lp.array(), 0, s.lp.bytes());
             return;
         }
         List<byte[]> members = s.members();
@@ -121,7 +121,7 @@ public final class TypeDump {
 
     private static void zset(RdbWriter w, ZSetValue z) {
         if (z.lp != null) {
-            w.string(z.lp.toByteArray());
+            w.string(z.lp.array(), 0, z.lp.bytes());
             return;
         }
         w.length(z.zsl.size());
@@ -133,7 +133,7 @@ public final class TypeDump {
 
     private static void hash(RdbWriter w, HashValue h) {
         if (h.lp != null) {
-            w.string(h.lp.toByteArray());
+            w.string(h.lp.array(), 0, h.lp.bytes());
             return;
         }
         w.length(h.ht.size());

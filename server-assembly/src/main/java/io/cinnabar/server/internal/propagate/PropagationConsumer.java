@@ -1,5 +1,7 @@
 package io.cinnabar.server.internal.propagate;
 
+import io.cinnabar.server.internal.command.Client;
+
 /**
  * Receives the effects of commands in execution order: the AOF writer, replicas and MONITOR-like observers
  * register one with {@link Propagator#addConsumer}.
@@ -11,4 +13,13 @@ public interface PropagationConsumer {
      * buffer, never reused), shared read-only by every consumer; {@code db} is the database it applies to.
      */
     void propagate(int db, byte[][] argv);
+
+    /**
+     * The current command of {@code c}, propagating alone and as received ({@code c.argc} arguments, slices of
+     * {@code c.argBuf} valid only during this call), for a consumer that encodes without an owned copy. Returns
+     * false when the consumer wants {@link #propagate} with an owned copy instead (the default).
+     */
+    default boolean propagateCurrent(int db, Client c) {
+        return false;
+    }
 }

@@ -26,7 +26,9 @@ import java.util.List;
  *     the last), as Redis 7.2 does.</li>
  * </ul>
  * Cost: with no consumer registered, every hook returns at once: nothing is copied or allocated on the command
- * path.
+ * path. A command that propagates alone and unchanged (the common case) is handed to the consumers as the client's
+ * argument slices ({@link PropagationConsumer#propagateCurrent}): the AOF encodes it straight into its buffer, and
+ * an owned copy is made only for a consumer that asks for one.
  * <p><b>Note:</b> This class is not threadsafe: everything runs on the event-loop thread.
  */
 public final class Propagator implements PropagationHook, KeyspaceListener {
@@ -106,6 +108,11 @@ public final class Propagator implements PropagationHook, KeyspaceListener {
             prevented = false;
             pending.clear();
             pendingDbs.clear();
+            return;
+        }
+        if (depth == 0 && pending.isEmpty() && !prevented && !suppressed && dirtied && rewritten == null) {
+            // the common case: one command alone, as received; consumers may encode it from the query buffer
+            emitCurrent(c.dbIndex, c);
             return;
         }
         // as Redis's call(): a command propagates only when it changed the dataset; a script may suppress its writes
@@ -191,6 +198,19 @@ public final class Propagator implements PropagationHook, KeyspaceListener {
     private void emit(int db, byte[][] argv) {
         for (PropagationConsumer p : consumers) {
             p.propagate(db, argv);
+        }
+    }
+
+    /** The current command to every consumer; one owned copy is made for those that need it. */
+    private void emitCurrent(int db, Client c) {
+        byte[][] owned = null;
+        for (PropagationConsumer p : consumers) {
+            if (!p.propagateCurrent(db, c)) {
+                if (owned == null) {
+                    owned = ownedArgs(c);
+                }
+                p.propagate(db, owned);
+            }
         }
     }
 

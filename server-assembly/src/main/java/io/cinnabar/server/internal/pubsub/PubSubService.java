@@ -231,6 +231,11 @@ public final class PubSubService implements PubSub {
         return publish(channel, 0, channel.length, message, 0, message.length, false);
     }
 
+    @Override
+    public int publishShard(byte[] channel, byte[] message) {
+        return publish(channel, 0, channel.length, message, 0, message.length, true);
+    }
+
     private int publish(byte[] cb, int coff, int clen, byte[] mb, int moff, int mlen, boolean shard) {
         int receivers = 0;
         Channel ch = (shard ? shardChannels : channels).get(cb, coff, clen);

@@ -83,6 +83,7 @@ final class ScriptEngine {
         sc.authenticated = true;
         sc.db = server.dbs[0];
         sc.denyBlocking = true;
+        sc.script = true;
         LuaTable g = lua.globals();
         this.setfenv = (LuaFunction) g.get("setfenv");
         for (String name : REMOVED) {
@@ -96,6 +97,9 @@ final class ScriptEngine {
         installRedis(redis);
         g.put("redis", redis);
         lua.setInstructionHook(HOOK_EVERY, this::hook);
+        // one script run may keep at most a quarter of the JVM heap: past it, "not enough memory" (never an
+        // OutOfMemoryError that could hit the event loop elsewhere)
+        lua.setRunMemoryLimit(Runtime.getRuntime().maxMemory() / 4);
         // Redis's redisLrand48 starts from drand48's default state 0x1234ABCD330E (math.randomseed(x) sets
         // x << 16 | 0x330E) and is not reseeded between scripts
         if (g.get("math") instanceof LuaTable m && m.get("randomseed") instanceof LuaFunction seed) {
@@ -218,6 +222,14 @@ final class ScriptEngine {
         return raise(RespToLua.errorTable(msg));
     }
 
+    /** A plain error raised by the debugger's hook while the script stands at {@code line}. */
+    LuaError raiseFromHook(String msg, int line) {
+        LuaString v = LuaString.of(msg);
+        raisedValue = v;
+        raisedWhere = chunk + ":" + line + ": ";
+        return new LuaError(v);
+    }
+
     /** An error table {err="ERR msg"} raised from a host function at the current Lua call site. */
     LuaError raiseError(String msg) {
         return raise(msg);
@@ -295,6 +307,10 @@ final class ScriptEngine {
             }
             return;
         }
+        if (scripting.debugger.active) { // a debugging session replaces the busy-script handling (luaLdbLineHook)
+            scripting.debugger.count();
+            return;
+        }
         scripting.interrupt(r);
         if (r.killed) {
             raisedWhere = lua.where(1);
@@ -361,8 +377,11 @@ final class ScriptEngine {
         r.put("REPL_REPLICA", 2.0);
         r.put("REPL_ALL", 3.0);
         r.put("replicate_commands", fn("replicate_commands", a -> one(Boolean.TRUE)));
-        r.put("breakpoint", fn("breakpoint", a -> one(Boolean.FALSE)));
-        r.put("debug", fn("debug", a -> LuaFunction.NONE));
+        r.put("breakpoint", fn("breakpoint", a -> one(scripting.debugger.breakpoint())));
+        r.put("debug", fn("debug", a -> {
+            scripting.debugger.debug(a);
+            return LuaFunction.NONE;
+        }));
         r.put("acl_check_cmd", fn("acl_check_cmd", this::aclCheckCmd));
         r.put("REDIS_VERSION", LuaString.of(Config.VERSION));
         r.put("REDIS_VERSION_NUM", (double) versionNum(Config.VERSION));
@@ -454,10 +473,9 @@ final class ScriptEngine {
         if (sc.user == null || sc.user.unrestricted() || server.acl == null) {
             return one(Boolean.TRUE);
         }
-        // the ACL check of the command with these arguments (it also logs a denial in ACL LOG, which Redis's
-        // acl_check_cmd does not)
+        // the ACL check of the command with these arguments, nothing logged (as Redis's acl_check_cmd)
         setArgs(a);
-        boolean ok = server.acl.permits(sc, cmd);
+        boolean ok = server.acl.allows(sc, cmd);
         sc.enc.clear();
         return one(ok);
     }
@@ -480,6 +498,10 @@ final class ScriptEngine {
         }
         if (!setArgs(a)) {
             return argsError("Lua redis lib command arguments must be strings or integers", raise);
+        }
+        LuaDebugger ldb = scripting.debugger;
+        if (ldb.logging()) {
+            ldb.logCommand(sc);
         }
         Command cmd = server.commands.lookup(sc.argBuf, sc.argOff[0], sc.argLen[0]);
         if (cmd != null && !cmd.subcommands.isEmpty() && sc.argc > 1) {
@@ -519,6 +541,13 @@ final class ScriptEngine {
             return t;
         }
         if (cmd.has(Command.WRITE)) {
+            if (ldb.rollsBack()) {
+                if (!ldb.undo.beforeWrite(sc, cmd)) {
+                    return fail("This command can't be rolled back at the end of a SCRIPT DEBUG YES session (it "
+                        + "names no keys); use SCRIPT DEBUG SYNC", raise);
+                }
+                server.propagation.suppress(true);
+            }
             r.wrote = true;
         }
         if (cmd.handler == null) { // a container without its subcommand: the pipeline's own answer
@@ -527,6 +556,17 @@ final class ScriptEngine {
             server.call(sc, cmd);
         }
         Object v = toLua.convert(sc.enc.array(), sc.enc.readIndex(), sc.enc.length(), resp == 3);
+        if (ldb.logging()) {
+            if (toLua.topLevelError()) { // luaPushError logs the error line first
+                int from = sc.enc.readIndex();
+                int to = from;
+                while (to < sc.enc.length() && sc.enc.array()[to] != '\r') {
+                    to++;
+                }
+                ldb.logError(new String(sc.enc.array(), from, to - from, StandardCharsets.ISO_8859_1));
+            }
+            ldb.logReply(sc.enc.array(), sc.enc.readIndex(), sc.enc.length());
+        }
         sc.enc.clear();
         if (raise && toLua.topLevelError()) {
             throw raise(v);
@@ -547,12 +587,20 @@ final class ScriptEngine {
             : noperm.contains("channel") ? "The user executing the script can't publish to the channel mentioned in "
             + "the command"
             : "The user executing the script can't run this command or subcommand";
+        logError(msg);
         LuaTable t = RespToLua.errorTable(msg);
         t.put(RespToLua.IGNORE_STATS, Boolean.TRUE);
         if (raise) {
             throw raise(t);
         }
         return t;
+    }
+
+    /** A stepping debugger logs the errors redis.call makes itself (luaPushError's "<error>" line). */
+    private void logError(String msg) {
+        if (scripting.debugger.logging()) {
+            scripting.debugger.logError(msg);
+        }
     }
 
     private byte[][] argvOf() {
@@ -565,6 +613,7 @@ final class ScriptEngine {
 
     /** Arguments redis.call cannot send: raised or returned, counted only if it ends up as the script's reply. */
     private Object argsError(String msg, boolean raise) {
+        logError(msg);
         LuaTable t = RespToLua.errorTable(msg);
         if (raise) {
             throw raise(t);
@@ -579,6 +628,7 @@ final class ScriptEngine {
     private static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
 
     private Object fail(String msg, boolean raise) {
+        logError(msg);
         LuaTable t = RespToLua.errorTable(msg);
         t.put(RespToLua.IGNORE_STATS, Boolean.TRUE);
         server.stats.errorReply("ERR " + msg);

@@ -63,11 +63,14 @@ public final class Scripting implements ScriptingInfo {
     /** The running script (EVAL or FCALL), or null. */
     ScriptRun running;
     final Functions functions;
+    /** LDB: SCRIPT DEBUG and the debugging sessions. */
+    final LuaDebugger debugger;
 
     public Scripting(Server server) {
         this.server = server;
         this.eval = newEvalEngine();
         this.functions = new Functions(this);
+        this.debugger = new LuaDebugger(this);
     }
 
     private ScriptEngine newEvalEngine() {
@@ -87,7 +90,7 @@ public final class Scripting implements ScriptingInfo {
         t.impl("script|flush", this::scriptFlush);
         t.impl("script|kill", c -> kill(c, true));
         t.impl("script|help", c -> c.help("SCRIPT", HELP));
-        t.impl("script|debug", this::scriptDebug);
+        t.impl("script|debug", debugger::scriptDebug);
         functions.register(t);
     }
 
@@ -137,6 +140,22 @@ public final class Scripting implements ScriptingInfo {
     // ---- EVAL
 
     void evalCommand(Client c, boolean bySha, boolean ro) {
+        if (debugger.debugging(c)) {
+            if (bySha) {
+                if (c.argLen[1] != 40) {
+                    c.error("NOSCRIPT No matching script. Please use EVAL.");
+                } else {
+                    c.error("ERR Please use EVAL instead of EVALSHA for debugging");
+                }
+                return;
+            }
+            debugger.run(c, () -> evalScript(c, false, ro, true));
+            return;
+        }
+        evalScript(c, bySha, ro, false);
+    }
+
+    private void evalScript(Client c, boolean bySha, boolean ro, boolean debug) {
         if (!c.argLong(2)) {
             return;
         }
@@ -182,6 +201,22 @@ public final class Scripting implements ScriptingInfo {
         int n = (int) numkeys;
         eval.setGlobal("KEYS", argsTable(c, 3, n));
         eval.setGlobal("ARGV", argsTable(c, 3 + n, c.argc - 3 - n));
+        if (debug) {
+            LuaFunction fn;
+            try {
+                fn = debugger.compile(eval, withoutShebang(s.body()));
+            } catch (LuaError e) {
+                c.error("ERR Error compiling script (new function): " + e.getMessage());
+                return;
+            }
+            debugger.starting(eval);
+            try {
+                eval.execute(run, fn, LuaFunction.NONE);
+            } finally {
+                debugger.ended(eval);
+            }
+            return;
+        }
         eval.execute(run, s.fn(), LuaFunction.NONE);
     }
 
@@ -345,17 +380,6 @@ public final class Scripting implements ScriptingInfo {
             return;
         }
         c.bulk(sha);
-    }
-
-    /** SCRIPT DEBUG: NO (the default) is accepted; the debugger itself (YES, SYNC) is not part of this server. */
-    void scriptDebug(Client c) {
-        if (c.argIs(2, "no")) {
-            c.ok();
-        } else if (c.argIs(2, "yes") || c.argIs(2, "sync")) {
-            c.error("ERR SCRIPT DEBUG YES|SYNC: the Lua debugger is not available in this server");
-        } else {
-            c.error("ERR Use SCRIPT DEBUG YES/SYNC/NO");
-        }
     }
 
     void scriptExists(Client c) {

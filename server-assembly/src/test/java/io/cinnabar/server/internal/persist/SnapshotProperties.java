@@ -41,7 +41,7 @@ class SnapshotProperties {
     private static String model(Keyspace ks) {
         TreeMap<String, String> m = new TreeMap<>();
         for (Db db : ks.dbs) {
-            db.forEach(e -> m.put(db.id + ":" + new String(e.key, 0, e.klen(), StandardCharsets.ISO_8859_1),
+            db.forEach(e -> m.put(db.id + ":" + new String(e.keyArray(), 0, e.klen(), StandardCharsets.ISO_8859_1),
                 new String(e.stringBytes(), StandardCharsets.ISO_8859_1) + "@" + db.expireOf(e)));
         }
         return m.toString();

@@ -17,11 +17,13 @@ public final class AofCommands {
     }
 
     /**
-     * Redis's bgrewriteaofCommand. The rewrite runs at once on the event loop (no fork), so it is never already
-     * in progress; inside EXEC it is scheduled for the next cron run, as Redis does.
+     * Redis's bgrewriteaofCommand: an error while a rewrite runs; scheduled for the cron while another snapshot
+     * (BGSAVE) runs or inside EXEC; otherwise started (its snapshot walks in the background).
      */
     static void bgrewriteaof(Client c, AppendOnlyFile aof) {
-        if (c.denyBlocking && !c.isDetached()) {
+        if (aof.rewriteInProgress()) {
+            c.error("ERR Background append only file rewriting already in progress");
+        } else if (c.server.keyspace.snapshotRunning() || c.denyBlocking && !c.isDetached()) {
             aof.rewriteScheduled = true;
             aof.consecutiveFailures = 0;
             c.simple("Background append only file rewriting scheduled");

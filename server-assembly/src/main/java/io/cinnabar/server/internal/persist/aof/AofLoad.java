@@ -7,6 +7,13 @@ import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.Server;
 import io.cinnabar.server.internal.config.ServerLog;
 import io.cinnabar.server.internal.keyspace.Db;
+import io.cinnabar.server.internal.persist.FunctionStore;
+import io.cinnabar.server.internal.persist.RdbLoad;
+import io.cinnabar.rdb.RdbBlob;
+import io.cinnabar.rdb.RdbException;
+import io.cinnabar.rdb.RdbKey;
+import io.cinnabar.rdb.StreamId;
+import io.cinnabar.rdb.StreamMetadata;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -20,7 +27,7 @@ import java.util.Locale;
  * manifest of {@code dir/appenddirname} (or a pre-7 {@code dir/appendfilename}, first moved into a new AOF directory
  * with a manifest naming it as the base), then the base and the incremental files in order, each command run
  * through the socket-less client ({@link Server#execute}) with lazy expiry off; an RDB base (or preamble) is
- * replayed as commands ({@link RdbAsCommands}).
+ * loaded by {@link RdbLoad} (values built in their encodings, function libraries included).
  * <ul>
  * <li>The last file may end inside a command: with {@code aof-load-truncated yes} it is truncated at its last
  *     complete command and loading goes on; otherwise, and for any earlier file, loading fails. An incomplete
@@ -83,6 +90,9 @@ final class AofLoad {
         for (Db db : server.dbs) {
             server.keyspace.flush(db);
         }
+        if (aof.functions() != null) {
+            aof.functions().clear(); // the base holds the libraries again, as DEBUG RELOAD's file does
+        }
         if (!loadManifest()) {
             return false;
         }
@@ -92,6 +102,8 @@ final class AofLoad {
             return false;
         }
         server.keyspace.dirty = 0;
+        // Redis's "server.dirty = 0; /* Prevent AOF / replication */": DEBUG LOADAOF itself never propagates
+        server.propagation.prevent(null);
         log.notice("Append Only File loaded by DEBUG LOADAOF");
         return true;
     }
@@ -149,6 +161,9 @@ final class AofLoad {
         server.keyspace.loading = true;
         int savedState = aof.state;
         aof.state = AppendOnlyFile.OFF; // what the replayed commands propagate must not go back into the AOF
+        // nor anywhere else: inside DEBUG LOADAOF the replayed commands would join that command's entries (Redis's
+        // alsoPropagate returns at once while loading)
+        server.propagation.suppress(true);
         try {
             for (int i = 0; i < order.size(); i++) {
                 AofManifest.Entry e = order.get(i);
@@ -176,6 +191,7 @@ final class AofLoad {
         } finally {
             server.keyspace.loading = false;
             aof.state = savedState;
+            server.propagation.suppress(false);
         }
         aof.currentSize = total;
         aof.rewriteBaseSize = baseSize;
@@ -214,7 +230,7 @@ final class AofLoad {
             return EMPTY;
         }
         boolean oldStyle = name.equals(aof.aofName());
-        Replay replay = new Replay(server, name, log, oldStyle);
+        Replay replay = new Replay(server, name, log, oldStyle, aof.functions());
         try {
             AofReader.readFile(file, (char) 0, true, replay);
         } catch (AofException e) {
@@ -270,25 +286,31 @@ final class AofLoad {
         }
     }
 
-    /** Runs each command of a file through a detached client; converts an RDB base into commands. */
-    static final class Replay extends RdbAsCommands implements AofReader.Visitor {
+    /**
+     * Runs each command of a file through a detached client; an RDB base (or the RDB preamble of a pre-7 file) goes
+     * to {@link RdbLoad}, which builds the values directly in their encodings, as Redis's rdbLoadRio with
+     * RDBFLAGS_AOF_PREAMBLE does (keys already expired are loaded too; expiry removes them later).
+     */
+    static final class Replay implements AofReader.Visitor {
+        private final Server server;
         private final String name;
         private final ServerLog log;
         private final boolean oldStyle;
+        private final RdbLoad rdb;
         final Client client;
         long truncatedAt = -1;
         long validBeforeMulti;
-        long lastCommandStart;
         boolean inMultiAtEnd;
         boolean failed;
 
-        Replay(Server server, String name, ServerLog log, boolean oldStyle) {
-            super(server);
+        Replay(Server server, String name, ServerLog log, boolean oldStyle, FunctionStore functions) {
+            this.server = server;
             this.name = name;
             this.log = log;
             this.oldStyle = oldStyle;
             this.client = Client.detached(server);
             this.client.denyBlocking = true;
+            this.rdb = new RdbLoad(server.keyspace, server.limits, functions, false, false, System.currentTimeMillis());
         }
 
         @Override
@@ -322,7 +344,6 @@ final class AofLoad {
             inMultiAtEnd = client.inMulti;
         }
 
-        @Override
         void run(byte[][] argv) {
             server.execute(client, argv);
             client.enc.clear();
@@ -339,10 +360,111 @@ final class AofLoad {
             }
         }
 
+        // ---- the RDB part, handed to RdbLoad
+
         @Override
-        void selectDbCommand(int db) {
-            client.db = server.dbs[db];
-            client.dbIndex = db;
+        public void start(int version) {
+            rdb.start(version);
+        }
+
+        @Override
+        public void aux(byte[] key, byte[] value) {
+            rdb.aux(key, value);
+        }
+
+        @Override
+        public void function(byte[] code) {
+            rdb.function(code);
+        }
+
+        @Override
+        public void selectDb(int db) {
+            rdb.selectDb(db);
+        }
+
+        @Override
+        public void beginKey(RdbKey k) {
+            rdb.beginKey(k);
+        }
+
+        @Override
+        public void emptyKey(RdbKey k) {
+            rdb.emptyKey(k);
+        }
+
+        @Override
+        public void string(byte[] value) {
+            rdb.string(value);
+        }
+
+        @Override
+        public void listElement(byte[] element) {
+            rdb.listElement(element);
+        }
+
+        @Override
+        public void setMember(byte[] member) {
+            rdb.setMember(member);
+        }
+
+        @Override
+        public void zsetEntry(byte[] member, double score) {
+            rdb.zsetEntry(member, score);
+        }
+
+        @Override
+        public void hashEntry(byte[] field, byte[] value, long expireAtMs) {
+            rdb.hashEntry(field, value, expireAtMs);
+        }
+
+        @Override
+        public boolean blob(RdbBlob kind, byte[] bytes) {
+            return rdb.blob(kind, bytes);
+        }
+
+        @Override
+        public boolean streamListpack(byte[] masterId, byte[] listpack) {
+            return rdb.streamListpack(masterId, listpack);
+        }
+
+        @Override
+        public void streamEntry(StreamId id, byte[][] fieldsAndValues) {
+            rdb.streamEntry(id, fieldsAndValues);
+        }
+
+        @Override
+        public void streamMetadata(StreamMetadata metadata) {
+            rdb.streamMetadata(metadata);
+        }
+
+        @Override
+        public void streamGroup(byte[] name, StreamId lastDelivered, long entriesRead, long pendingCount) {
+            rdb.streamGroup(name, lastDelivered, entriesRead, pendingCount);
+        }
+
+        @Override
+        public void streamPending(StreamId id, long deliveryTimeMs, long deliveryCount) {
+            rdb.streamPending(id, deliveryTimeMs, deliveryCount);
+        }
+
+        @Override
+        public void streamConsumer(byte[] name, long seenTimeMs, long activeTimeMs, long pendingCount) {
+            rdb.streamConsumer(name, seenTimeMs, activeTimeMs, pendingCount);
+        }
+
+        @Override
+        public void streamConsumerPending(StreamId id) {
+            rdb.streamConsumerPending(id);
+        }
+
+        @Override
+        public void moduleValue(long moduleId, String moduleName) {
+            throw new RdbException("module value " + moduleName + " is not supported", 0);
+        }
+
+        @Override
+        public void endKey(RdbKey k) {
+            rdb.endKey(k);
         }
     }
 }

@@ -1,9 +1,14 @@
 package io.cinnabar.server.internal.persist.aof;
 
 import io.cinnabar.aof.AofWriter;
+import io.cinnabar.resp.ReplyEncoder;
+import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.Durability;
 import io.cinnabar.server.internal.command.Server;
 import io.cinnabar.server.internal.config.ServerLog;
+import io.cinnabar.server.internal.persist.FunctionStore;
+import io.cinnabar.server.internal.persist.Snapshot;
+import io.cinnabar.server.internal.persist.SnapshotOwner;
 import io.cinnabar.server.internal.propagate.PropagationConsumer;
 import io.cinnabar.server.internal.propagate.Propagator;
 
@@ -15,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Map;
@@ -32,19 +38,24 @@ import java.util.concurrent.atomic.AtomicInteger;
  *                 everysec: fsync in the background thread at most once a second; a write is postponed
  *                           up to 2 s while that fsync runs (then aof_delayed_fsync counts it)
  *                 no:       the kernel decides
- *  rewrite   -> the dataset as commands into a new base, a new incremental file, history files deleted
+ *  rewrite   -> a new incremental file (named in the manifest at once), then a Snapshot writes the base
+ *               in the background: RDB preamble (*.base.rdb) or commands (*.base.aof); when it is on disk the
+ *               base is renamed into the directory, the manifest names it, the old files become history
  * </pre>
  * Files: {@code dir/appenddirname/} holds the manifest ({@link AofFiles}), one base and the incremental files.
  * A write error (disk full, ...) sets {@code aof_last_write_status:err} and refuses writes with Redis's
  * {@code MISCONF Errors writing to the AOF file: ...} until a retry (each cron second) succeeds; with
  * {@code always} a failed write or fsync exits, as Redis does, since the reply must not claim what is not on disk.
  * <p>
- * Rewrite: without fork, the dataset is walked on the event loop at the moment of the rewrite (a consistent
- * point in time, which blocks commands for the walk; O(dataset)) and written as commands ({@link AofRewrite}).
+ * Rewrite: without fork, a {@link Snapshot} (epoch + copy-before-write) holds the dataset of the moment the new
+ * incremental file was opened, and its walk runs in slices between polls ({@link #step}), so commands keep running
+ * during a rewrite. A SIGKILL at any moment leaves a manifest naming files that hold every acknowledged write:
+ * the old base and incremental files plus the new incremental file until the new base is renamed and the manifest
+ * switched to it (fsynced, then the directory fsynced).
  * <p><b>Note:</b> This class is not threadsafe: everything runs on the event-loop thread except the fsync jobs
  * of the background thread, which share only {@link #pendingFsync} and {@link #bioFsyncError}.
  */
-public final class AppendOnlyFile implements PropagationConsumer, Durability {
+public final class AppendOnlyFile implements PropagationConsumer, Durability, SnapshotOwner {
     static final int OFF = 0;
     static final int ON = 1;
     static final int WAIT_REWRITE = 2;
@@ -96,8 +107,15 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability {
     long fedOffset;
     long fsyncedOffset;
 
-    public AppendOnlyFile(Server server, Propagator propagator) {
+    private final FunctionStore functions;
+
+    FunctionStore functions() {
+        return functions;
+    }
+
+    public AppendOnlyFile(Server server, Propagator propagator, FunctionStore functions) {
         this.server = server;
+        this.functions = functions;
         this.log = server.log;
         this.propagator = propagator;
         configChanged();
@@ -129,10 +147,48 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability {
 
     @Override
     public void propagate(int db, byte[][] argv) {
-        if (state == OFF) {
+        if (!feeding()) {
             return;
         }
-        int before = buf.len;
+        int before = buf.len();
+        prefix(db);
+        ReplyEncoder e = buf.enc;
+        e.addArrayLen(argv.length);
+        for (byte[] a : argv) {
+            e.addBulk(a, 0, a.length);
+        }
+        fedOffset += buf.len() - before;
+    }
+
+    /** The command as received, encoded straight from the client's query buffer into the AOF buffer (no copy). */
+    @Override
+    public boolean propagateCurrent(int db, Client c) {
+        if (!feeding()) {
+            return true;
+        }
+        int before = buf.len();
+        prefix(db);
+        ReplyEncoder e = buf.enc;
+        e.addArrayLen(c.argc);
+        byte[] b = c.argBuf;
+        for (int i = 0; i < c.argc; i++) {
+            e.addBulk(b, c.argOff[i], c.argLen[i]);
+        }
+        fedOffset += buf.len() - before;
+        return true;
+    }
+
+    /**
+     * Whether propagated commands go to the AOF buffer: with the AOF on, or waiting for its first rewrite while
+     * that rewrite runs (Redis feeds the AOF buffer in AOF_WAIT_REWRITE only while the rewrite child runs; a write
+     * before a scheduled rewrite starts is in that rewrite's snapshot).
+     */
+    private boolean feeding() {
+        return state == ON || state == WAIT_REWRITE && rewriteSnap != null;
+    }
+
+    /** The #TS: annotation when the second changed (aof-timestamp-enabled) and SELECT when the db changed. */
+    private void prefix(int db) {
         if (timestamps) {
             long now = unixtime();
             if (curTimestamp < now) {
@@ -141,11 +197,9 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability {
             }
         }
         if (db != selectedDb) {
-            writer.command(List2.select(db));
+            buf.enc.addArrayLen(2).addBulk(SELECT, 0, SELECT.length).addBulkLong(db);
             selectedDb = db;
         }
-        writer.command(Arrays.asList(argv));
-        fedOffset += buf.len - before;
     }
 
     // ---- flushing (Redis's flushAppendOnlyFile)
@@ -172,7 +226,7 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability {
         }
         boolean syncInProgress = false;
         long now = unixtime();
-        if (buf.len == 0) {
+        if (buf.len() == 0) {
             if (fsyncPolicy == FSYNC_EVERYSEC && fsyncOffset != currentSize && now > lastFsync
                     && !(syncInProgress = fsyncInProgress())) {
                 tryFsync(now, false);
@@ -197,7 +251,7 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability {
         long written = 0;
         IOException error = null;
         try {
-            ByteBuffer bb = ByteBuffer.wrap(buf.data, 0, buf.len);
+            ByteBuffer bb = ByteBuffer.wrap(buf.enc.array(), buf.enc.readIndex(), buf.len());
             while (bb.hasRemaining()) {
                 written += fd.write(bb);
             }
@@ -229,7 +283,7 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability {
         if (written > 0) {
             if (canLog) {
                 log.warning("Short write while writing to the AOF file: (nwritten=" + written + ", expected="
-                    + buf.len + ")");
+                    + buf.len() + ")");
             }
             try {
                 fd.truncate(lastIncrSize);
@@ -258,7 +312,7 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability {
     }
 
     private void tryFsync(long now, boolean syncInProgress) {
-        if (server.config.getBool("no-appendfsync-on-rewrite") && rewriting) {
+        if (server.config.getBool("no-appendfsync-on-rewrite") && server.keyspace.snapshotRunning()) {
             return;
         }
         if (fsyncPolicy == FSYNC_ALWAYS) {
@@ -298,7 +352,7 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability {
                 return t;
             });
         }
-        long target = fedOffset - buf.len;
+        long target = fedOffset - buf.len();
         pendingFsync.incrementAndGet();
         bio.execute(() -> {
             try {
@@ -322,13 +376,13 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability {
 
     /** Fsyncs the AOF on the event loop (WAITAOF): what was fed is on disk when it returns. */
     void syncNow() {
-        if (fd == null || fsyncedOffset() >= fedOffset - buf.len) {
+        if (fd == null || fsyncedOffset() >= fedOffset - buf.len()) {
             return;
         }
         try {
             fd.force(false);
             fsyncOffset = currentSize;
-            fsyncedOffset = fedOffset - buf.len;
+            fsyncedOffset = fedOffset - buf.len();
         } catch (IOException e) {
             bioFsyncError = errText(e);
         }
@@ -387,11 +441,14 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability {
             lastErrorRetry = now;
             flush(false);
         }
-        if (state != OFF && rewriteScheduled && !rewriteLimited()) {
+        checkRewrite();
+        boolean busy = rewriteSnap != null || server.keyspace.snapshotRunning();
+        if (!busy && rewriteScheduled && !rewriteLimited()) {
             rewriteBackground();
+            busy = true;
         }
         long perc = server.config.getLong("auto-aof-rewrite-percentage");
-        if (state == ON && perc != 0 && currentSize > server.config.getLong("auto-aof-rewrite-min-size")) {
+        if (!busy && state == ON && perc != 0 && currentSize > server.config.getLong("auto-aof-rewrite-min-size")) {
             long base = rewriteBaseSize != 0 ? rewriteBaseSize : 1;
             long growth = currentSize * 100 / base - 100;
             if (growth >= perc && !rewriteLimited()) {
@@ -425,6 +482,7 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability {
 
     @Override
     public void shutdown() {
+        stopForShutdown();
         if (state == OFF || fd == null) {
             return;
         }
@@ -454,10 +512,10 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability {
     public void info(Map<String, Object> into, boolean tail) {
         if (!tail) {
             into.put("aof_enabled", state != OFF ? 1 : 0);
-            into.put("aof_rewrite_in_progress", rewriting ? 1 : 0);
+            into.put("aof_rewrite_in_progress", rewriteSnap != null ? 1 : 0);
             into.put("aof_rewrite_scheduled", rewriteScheduled ? 1 : 0);
             into.put("aof_last_rewrite_time_sec", rewriteTimeLast);
-            into.put("aof_current_rewrite_time_sec", -1);
+            into.put("aof_current_rewrite_time_sec", rewriteSnap != null ? unixtime() - rewriteStart : -1);
             into.put("aof_last_bgrewrite_status", lastBgrewriteOk ? "ok" : "err");
             into.put("aof_rewrites", rewrites);
             into.put("aof_rewrites_consecutive_failures", consecutiveFailures);
@@ -469,7 +527,7 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability {
             into.put("aof_current_size", currentSize);
             into.put("aof_base_size", rewriteBaseSize);
             into.put("aof_pending_rewrite", rewriteScheduled ? 1 : 0);
-            into.put("aof_buffer_length", buf.len);
+            into.put("aof_buffer_length", buf.len());
             into.put("aof_pending_bio_fsync", pendingFsync.get());
             into.put("aof_delayed_fsync", delayedFsync);
         }
@@ -477,7 +535,7 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability {
 
     /** The AOF buffer's size (INFO mem_aof_buffer). */
     public long bufferBytes() {
-        return buf.data.length;
+        return buf.enc.array().length;
     }
 
     // ---- opening, switching on and off
@@ -507,8 +565,8 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability {
         }
         int incrCount = files.incr.size();
         if (files.empty()) {
-            String baseName = files.newBase(aofName(), false);
-            if (!AofRewrite.writeBase(this, dirPath.resolve(baseName))) {
+            String baseName = files.newBase(aofName(), server.config.getBool("aof-use-rdb-preamble"));
+            if (!writeBaseNow(dirPath.resolve(baseName))) {
                 return false;
             }
             log.notice("Creating AOF base file " + baseName + " on server start");
@@ -565,9 +623,18 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability {
         return null;
     }
 
+    /** Redis's startAppendOnly: the first base comes from a rewrite, now or as soon as no snapshot runs. */
     private boolean startAppendOnly() {
         state = WAIT_REWRITE;
-        if (!rewriteBackground()) {
+        if (!createDir()) {
+            state = OFF;
+            return false;
+        }
+        if (server.keyspace.snapshotRunning()) {
+            rewriteScheduled = true;
+            log.notice("AOF was enabled but there is already another background operation. An AOF background was "
+                + "scheduled to start when possible.");
+        } else if (!rewriteBackground()) {
             state = OFF;
             log.warning("Redis needs to enable the AOF but can't trigger a background AOF rewrite operation. Check "
                 + "the above logs for more info about the error.");
@@ -587,18 +654,19 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability {
     }
 
     private void stopAppendOnly() {
-        flush(true);
-        try {
-            fd.force(false);
-            fsyncOffset = currentSize;
-            lastFsync = unixtime();
-        } catch (IOException e) {
-            log.warning("Fail to fsync the AOF file: " + errText(e));
+        if (rewriteSnap != null) {
+            killRewrite();
         }
-        try {
-            fd.close();
-        } catch (IOException e) {
-            // closing anyway
+        if (fd != null) {
+            flush(true);
+            try {
+                fd.force(false);
+                fsyncOffset = currentSize;
+                lastFsync = unixtime();
+            } catch (IOException e) {
+                log.warning("Fail to fsync the AOF file: " + errText(e));
+            }
+            closeQuietly(fd);
         }
         fd = null;
         selectedDb = -1;
@@ -616,94 +684,232 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability {
         propagator.addConsumer(this);
     }
 
-    // ---- rewrite (Redis's rewriteAppendOnlyFileBackground + backgroundRewriteDoneHandler, without a child)
+    // ---- rewrite (Redis's rewriteAppendOnlyFileBackground + backgroundRewriteDoneHandler, a snapshot for the child)
 
-    /** BGREWRITEAOF: "started", or null after logging why not. */
+    /** Whether an AOF rewrite runs (Redis's child_type == CHILD_TYPE_AOF). */
+    public boolean rewriteInProgress() {
+        return rewriteSnap != null;
+    }
+
+    /** The snapshot options of a base: RDB preamble (aof-base 1) or, with aof-use-rdb-preamble no, commands. */
+    private Snapshot.Options baseOptions() {
+        Snapshot.Options o = new Snapshot.Options();
+        o.aofBase = true;
+        o.version = (int) server.config.getLong("cinnabar-rdb-version");
+        o.compression = server.config.getBool("rdbcompression");
+        o.checksum = server.config.getBool("rdbchecksum");
+        o.usedMemory = server.usedMemory();
+        o.keySaveDelayUs = server.config.getLong("rdb-key-save-delay");
+        o.functions = functions;
+        o.commandForm = !server.config.getBool("aof-use-rdb-preamble");
+        o.timestampAnnotation = o.commandForm && timestamps ? unixtime() : 0;
+        o.accessRecords = Snapshot.accessRecordsFor(server.config.get("maxmemory-policy"));
+        return o;
+    }
+
+    /**
+     * Writes a base of the current dataset synchronously (the first base on server start, as Redis's
+     * rewriteAppendOnlyFile): the snapshot walked to the end on this thread. False after logging an error.
+     */
+    private boolean writeBaseNow(Path file) {
+        Snapshot.Options o = baseOptions();
+        o.keySaveDelayUs = 0;
+        Snapshot snap;
+        try {
+            snap = new Snapshot(server.keyspace, o, new AofBaseSink(file));
+        } catch (IOException e) {
+            log.warning("Opening the temp file for AOF rewrite in rewriteAppendOnlyFile(): " + errText(e));
+            return false;
+        }
+        snap.start("aof-base");
+        snap.runToEnd();
+        if (snap.state() != Snapshot.State.DONE) {
+            Throwable t = snap.error();
+            log.warning("Write error writing append only file on disk: "
+                + (t instanceof IOException io ? errText(io) : String.valueOf(t)));
+            deleteQuietly(file);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Redis's openNewIncrAofForAppend: what is propagated from now on goes to a new incremental file. With the AOF
+     * on, the manifest naming it is persisted first (a crash during the rewrite then loads the old base, the old
+     * incremental files and this one); while the AOF waits for its first rewrite, the file is
+     * {@code temp-<appendfilename>.incr}, renamed when the rewrite succeeds.
+     */
+    private boolean openNewIncr() {
+        if (state == OFF) {
+            return true;
+        }
+        AofFiles temp = files.copy();
+        String name = state == WAIT_REWRITE ? tempIncrName() : temp.newIncr(aofName());
+        FileChannel newFd;
+        try {
+            newFd = openAppend(dirPath.resolve(name), true);
+        } catch (IOException e) {
+            log.warning("Can't open the append-only file " + name + ": " + errText(e));
+            return false;
+        }
+        if (state == ON) {
+            if (!temp.persist(dirPath, aofName(), log)) {
+                closeQuietly(newFd);
+                deleteQuietly(dirPath.resolve(name));
+                return false;
+            }
+            files = temp;
+        }
+        log.notice("Creating AOF incr file " + name + " on background rewrite");
+        if (fd != null) {
+            backgroundFsync(fd, true);
+        }
+        fd = newFd;
+        lastIncrSize = 0;
+        return true;
+    }
+
+    private String tempIncrName() {
+        return "temp-" + aofName() + ".incr";
+    }
+
+    private String tempBaseName() {
+        return "temp-rewriteaof-bg-" + log.pid() + ".aof";
+    }
+
+    /**
+     * BGREWRITEAOF, automatic rewrites, CONFIG SET appendonly yes: switches to a new incremental file and starts a
+     * {@link Snapshot} that writes the base to a temporary file in the background (RDB preamble or commands); the
+     * walk runs in slices between polls ({@link #step}) and {@link #rewriteDone} installs the base. False (logged)
+     * when it could not start; the caller checks that no snapshot runs.
+     */
     public boolean rewriteBackground() {
+        if (rewriteSnap != null || server.keyspace.snapshotRunning()) {
+            return false;
+        }
         if (!createDir()) {
             lastBgrewriteOk = false;
             return false;
         }
         selectedDb = -1;
         flush(true);
-        long start = System.currentTimeMillis();
-        AofFiles temp = files.copy();
-        FileChannel newFd = null;
-        String newIncr = null;
+        if (!openNewIncr()) {
+            lastBgrewriteOk = false;
+            return false;
+        }
         rewrites++;
-        boolean on = state != OFF;
-        if (on) {
-            // the new incremental file first: what follows the rewrite point goes there
-            newIncr = temp.newIncr(aofName());
-            try {
-                newFd = openAppend(dirPath.resolve(newIncr), true);
-            } catch (IOException e) {
-                log.warning("Can't open the append-only file " + newIncr + ": " + errText(e));
-                lastBgrewriteOk = false;
-                return false;
-            }
-            log.notice("Creating AOF incr file " + newIncr + " on background rewrite");
-        }
-        log.notice("Background append only file rewriting started");
-        rewriteScheduled = false;
-        String tmpName = "temp-rewriteaof-bg-" + log.pid() + ".aof";
-        Path tmp = Path.of(server.config.get("dir")).resolve(tmpName);
-        rewriting = true;
-        boolean ok;
+        Path tmp = Path.of(server.config.get("dir")).resolve(tempBaseName());
+        Snapshot.Options o = baseOptions();
         try {
-            ok = AofRewrite.writeBase(this, tmp);
-        } finally {
-            rewriting = false;
+            rewriteSink = new AofBaseSink(tmp);
+        } catch (IOException e) {
+            log.warning("Opening the temp file for AOF rewrite in rewriteAppendOnlyFile(): " + errText(e));
+            lastBgrewriteOk = false;
+            consecutiveFailures++;
+            return false;
         }
-        if (!ok) {
-            closeQuietly(newFd);
-            if (newIncr != null) {
-                deleteQuietly(dirPath.resolve(newIncr));
+        rewritePreamble = !o.commandForm;
+        rewriteSnap = new Snapshot(server.keyspace, o, rewriteSink);
+        rewriteSnap.start("aof-rewrite");
+        rewriting = true;
+        rewriteScheduled = false;
+        rewriteStart = unixtime();
+        log.notice("Background append only file rewriting started by pid " + log.pid());
+        return true;
+    }
+
+    private Snapshot rewriteSnap;
+    private AofBaseSink rewriteSink;
+    private boolean rewritePreamble;
+    private long rewriteStart = -1;
+    private static final long SLICE_NS = 1_000_000;
+
+    @Override
+    public long step() {
+        if (rewriteSnap == null) {
+            return Long.MAX_VALUE;
+        }
+        boolean more = rewriteSnap.step(SLICE_NS);
+        boolean progressed = rewriteSnap.progressed();
+        checkRewrite();
+        if (rewriteSnap == null) {
+            return Long.MAX_VALUE;
+        }
+        return more && progressed ? 0 : 1;
+    }
+
+    /** Finishes the rewrite once its snapshot is on disk (or failed). */
+    private void checkRewrite() {
+        if (rewriteSnap == null) {
+            return;
+        }
+        Snapshot.State st = rewriteSnap.state();
+        if (st == Snapshot.State.WALKING || st == Snapshot.State.DRAINING) {
+            return;
+        }
+        Throwable error = rewriteSnap.error();
+        rewriteSnap = null;
+        rewriting = false;
+        if (st == Snapshot.State.DONE) {
+            log.notice("Successfully created the temporary AOF base file " + tempBaseName());
+            rewriteDone();
+        } else {
+            if (error != null) {
+                log.warning("Write error writing append only file on disk: "
+                    + (error instanceof IOException io ? errText(io) : String.valueOf(error)));
             }
             lastBgrewriteOk = false;
             consecutiveFailures++;
             log.warning("Background AOF rewrite terminated with error");
-            rewriteTimeLast = (System.currentTimeMillis() - start) / 1000;
-            if (state == WAIT_REWRITE) {
-                rewriteScheduled = true;
-            }
-            return state != WAIT_REWRITE;
         }
-        log.notice("Successfully created the temporary AOF base file " + tmpName);
+        rewriteCleanup();
+    }
+
+    /** Redis's backgroundRewriteDoneHandler after a successful child. */
+    private void rewriteDone() {
         log.notice("Background AOF rewrite terminated with success");
-        String baseName = temp.newBase(aofName(), false);
+        AofFiles temp = files.copy();
+        String baseName = temp.newBase(aofName(), rewritePreamble);
+        Path tmp = rewriteSink.file();
+        Path base = dirPath.resolve(baseName);
         try {
-            Files.move(tmp, dirPath.resolve(baseName), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, base, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            log.warning("Error trying to rename the temporary AOF base file " + tmpName + " into " + baseName + ": "
-                + errText(e));
-            closeQuietly(newFd);
-            deleteQuietly(tmp);
-            lastBgrewriteOk = false;
-            consecutiveFailures++;
-            return false;
+            log.warning("Error trying to rename the temporary AOF base file " + tmp.getFileName() + " into " + base
+                + ": " + errText(e));
+            rewriteFailed();
+            return;
         }
-        log.notice("Successfully renamed the temporary AOF base file " + tmpName + " into " + baseName);
-        temp.markRewrittenIncrAsHistory(on);
+        log.notice("Successfully renamed the temporary AOF base file " + tmp.getFileName() + " into " + baseName);
+        Path newIncr = null;
+        if (state == WAIT_REWRITE) {
+            Path tempIncr = dirPath.resolve(tempIncrName());
+            newIncr = dirPath.resolve(temp.newIncr(aofName()));
+            try {
+                Files.move(tempIncr, newIncr, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                log.warning("Error trying to rename the temporary AOF incr file " + tempIncr + " into " + newIncr
+                    + ": " + errText(e));
+                deleteQuietly(base);
+                rewriteFailed();
+                return;
+            }
+            log.notice("Successfully renamed the temporary AOF incr file " + tempIncrName() + " into "
+                + newIncr.getFileName());
+        }
+        temp.markRewrittenIncrAsHistory(fd != null);
         if (!temp.persist(dirPath, aofName(), log)) {
-            deleteQuietly(dirPath.resolve(baseName));
-            closeQuietly(newFd);
+            deleteQuietly(base);
             if (newIncr != null) {
-                deleteQuietly(dirPath.resolve(newIncr));
+                deleteQuietly(newIncr);
             }
-            lastBgrewriteOk = false;
-            consecutiveFailures++;
-            return false;
+            rewriteFailed();
+            return;
         }
+        io.cinnabar.server.internal.persist.DurableFiles.fsyncDir(dirPath);
         files = temp;
-        if (on) {
-            if (fd != null) {
-                backgroundFsync(fd, true);
-            }
-            fd = newFd;
-            lastIncrSize = 0;
-            selectedDb = -1;
-            currentSize = size(dirPath.resolve(baseName));
+        if (state != OFF) {
+            currentSize = size(base) + lastIncrSize;
             rewriteBaseSize = currentSize;
             fsyncOffset = currentSize;
             lastFsync = unixtime();
@@ -715,8 +921,68 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability {
         if (state == WAIT_REWRITE) {
             state = ON;
         }
-        rewriteTimeLast = (System.currentTimeMillis() - start) / 1000;
-        return true;
+    }
+
+    private void rewriteFailed() {
+        lastBgrewriteOk = false;
+        consecutiveFailures++;
+    }
+
+    /** Redis's cleanup after a rewrite ended: temp files, the WAIT_REWRITE buffer, timing, a retry. */
+    private void rewriteCleanup() {
+        deleteQuietly(Path.of(server.config.get("dir")).resolve(tempBaseName()));
+        rewriteSink = null;
+        if (state == WAIT_REWRITE) {
+            buf.clear();
+            closeQuietly(fd);
+            fd = null;
+            deleteQuietly(dirPath.resolve(tempIncrName()));
+            rewriteScheduled = true;
+        }
+        rewriteTimeLast = unixtime() - rewriteStart;
+        rewriteStart = -1;
+    }
+
+    /** Redis's killAppendOnlyChild: the running rewrite stops, its temporary files are removed. */
+    void killRewrite() {
+        if (rewriteSnap == null) {
+            return;
+        }
+        log.notice("Killing running AOF rewrite child: " + log.pid());
+        rewriteSnap.abort();
+        try {
+            rewriteSnap.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        rewriteSnap = null;
+        rewriting = false;
+        deleteQuietly(Path.of(server.config.get("dir")).resolve(tempBaseName()));
+        rewriteSink = null;
+        if (state == WAIT_REWRITE && dirPath != null) {
+            buf.clear();
+            closeQuietly(fd);
+            fd = null;
+            deleteQuietly(dirPath.resolve(tempIncrName()));
+        }
+        rewriteTimeLast = unixtime() - rewriteStart;
+        rewriteStart = -1;
+    }
+
+    @Override
+    public void yieldForSave() {
+        if (rewriteSnap != null) {
+            killRewrite();
+            rewriteScheduled = true;
+        }
+    }
+
+    @Override
+    public void stopForShutdown() {
+        if (rewriteSnap != null) {
+            log.warning("There is a child rewriting the AOF. Killing it!");
+            killRewrite();
+        }
     }
 
     /** Redis's aofDelHistoryFiles: deletes the history files and rewrites the manifest without them. */
@@ -763,57 +1029,39 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability {
         return m == null ? e.getClass().getSimpleName() : m;
     }
 
-    /** The AOF buffer: a growable byte array the AofWriter appends to. */
+    private static final byte[] SELECT = "SELECT".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * The AOF buffer: commands are encoded straight into its {@link ReplyEncoder} (a RESP array of bulk strings is
+     * the same bytes as a request); annotations come through the {@link AofWriter} over this stream.
+     */
     static final class Buffer extends OutputStream {
-        byte[] data = new byte[4096];
-        int len;
+        ReplyEncoder enc = new ReplyEncoder(4096);
+
+        int len() {
+            return enc.length() - enc.readIndex();
+        }
 
         @Override
         public void write(int b) {
-            ensure(1);
-            data[len++] = (byte) b;
+            enc.addRaw(new byte[] {(byte) b}, 0, 1);
         }
 
         @Override
         public void write(byte[] b, int off, int n) {
-            ensure(n);
-            System.arraycopy(b, off, data, len, n);
-            len += n;
-        }
-
-        private void ensure(int n) {
-            if (len + n > data.length) {
-                data = Arrays.copyOf(data, Math.max(len + n, data.length * 2));
-            }
+            enc.addRaw(b, off, n);
         }
 
         void clear() {
-            len = 0;
-            if (data.length > 1 << 20) {
-                data = new byte[4096]; // give a large burst's buffer back, as Redis frees a big aof_buf
+            if (enc.array().length > 1 << 20) {
+                enc = new ReplyEncoder(4096); // give a large burst's buffer back, as Redis frees a big aof_buf
+            } else {
+                enc.clear();
             }
         }
 
         void consume(int n) {
-            System.arraycopy(data, n, data, 0, len - n);
-            len -= n;
-        }
-    }
-
-    /** Small helpers for argument vectors. */
-    static final class List2 {
-        private static final byte[] SELECT = "SELECT".getBytes(StandardCharsets.US_ASCII);
-        private static final byte[][] DB = new byte[16][];
-
-        static java.util.List<byte[]> select(int db) {
-            byte[] n = db < DB.length ? DB[db] : null;
-            if (n == null) {
-                n = Integer.toString(db).getBytes(StandardCharsets.US_ASCII);
-                if (db < DB.length) {
-                    DB[db] = n;
-                }
-            }
-            return java.util.List.of(SELECT, n);
+            enc.consume(n);
         }
     }
 }

@@ -11,6 +11,7 @@ import io.cinnabar.server.internal.keyspace.Db;
 import io.cinnabar.server.internal.persist.FunctionStore;
 import io.cinnabar.server.internal.persist.RdbLoad;
 import io.cinnabar.server.internal.persist.Snapshot;
+import io.cinnabar.server.internal.persist.SnapshotOwner;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -58,6 +59,8 @@ public final class RdbPersistence implements PersistenceHook {
     private long loadKeysExpired;
     /** The last SHUTDOWN already ran the persistence step (the event loop must not save again). */
     private boolean shutdownPrepared;
+    /** Other background snapshots (the AOF rewrite), stepped by {@link #beforeSleep}. */
+    private final java.util.List<SnapshotOwner> owners = new java.util.ArrayList<>();
 
     public RdbPersistence(Server server, FunctionStore functions) {
         this.server = server;
@@ -66,6 +69,11 @@ public final class RdbPersistence implements PersistenceHook {
 
     public FunctionStore functions() {
         return functions;
+    }
+
+    /** Registers another background snapshot user (the AOF rewrite): stepped between polls, stopped for a save. */
+    public void addSnapshotOwner(SnapshotOwner o) {
+        owners.add(o);
     }
 
     public void register(CommandTable t) {
@@ -105,6 +113,13 @@ public final class RdbPersistence implements PersistenceHook {
         o.usedMemory = server.usedMemory();
         o.keySaveDelayUs = server.config.getLong("rdb-key-save-delay");
         o.functions = functions;
+        if (server.replication != null && server.replication.rdbReplId() != null) {
+            // PSYNC2 after a restart: the replication ID and offset this dataset corresponds to
+            o.replId = server.replication.rdbReplId();
+            o.replOffset = server.replication.rdbReplOffset();
+            o.replStreamDb = server.replication.rdbReplStreamDb();
+        }
+        o.accessRecords = Snapshot.accessRecordsFor(server.config.get("maxmemory-policy"));
         return o;
     }
 
@@ -129,6 +144,11 @@ public final class RdbPersistence implements PersistenceHook {
 
     /** Saves synchronously (SAVE, shutdown, FLUSHALL); false on error (logged). */
     public boolean saveNow() {
+        if (bg == null) {
+            for (SnapshotOwner o : owners) {
+                o.yieldForSave(); // as Redis's SAVE, which does not wait for an AOF rewrite child
+            }
+        }
         if (server.keyspace.snapshotRunning()) {
             // another snapshot (an AOF rewrite) holds the keyspace's copy-before-write: one at a time
             server.log.warning("Can't save the DB now: another snapshot is running");
@@ -143,6 +163,7 @@ public final class RdbPersistence implements PersistenceHook {
                 + server.config.get("dir") + ") for saving: " + strerror(e));
             return false;
         }
+        generatedByReplication = false;
         Snapshot s = new Snapshot(server.keyspace, options(), sink);
         s.start("rdb-save");
         s.runToEnd();
@@ -165,12 +186,8 @@ public final class RdbPersistence implements PersistenceHook {
             c.error("ERR Background save already in progress");
             return;
         }
-        if (server.keyspace.snapshotRunning()) {
-            // an AOF rewrite's snapshot holds the keyspace's copy-before-write: one snapshot at a time
-            c.error("ERR Background save already in progress");
-            return;
-        }
         if (saveNow()) {
+            server.propagation.prevent(c); // dirty went back to 0: Redis's SAVE never propagates
             c.ok();
         } else {
             c.error("ERR");
@@ -189,10 +206,12 @@ public final class RdbPersistence implements PersistenceHook {
                 return;
             }
         }
+        boolean inExec = c.denyBlocking && !c.isDetached();
         if (bg != null) {
             c.error("ERR Background save already in progress");
-        } else if (server.keyspace.snapshotRunning()) {
-            if (schedule) {
+        } else if (server.keyspace.snapshotRunning() || inExec) {
+            // Redis's bgsaveCommand: another child (here: the AOF rewrite's snapshot) or inside EXEC
+            if (schedule || inExec) {
                 scheduled = true;
                 c.simple("Background saving scheduled");
             } else {
@@ -207,6 +226,7 @@ public final class RdbPersistence implements PersistenceHook {
 
     /** Starts a background save (BGSAVE, save points); a file that cannot be opened fails it at once. */
     public void startBackground() {
+        generatedByReplication = false; // a user's (or a save point's) file is never deleted as a sync file
         dirtyBeforeBgsave = server.keyspace.dirty;
         lastBgsaveTry = now();
         bgStartSec = now();
@@ -287,6 +307,14 @@ public final class RdbPersistence implements PersistenceHook {
 
     @Override
     public long beforeSleep() {
+        long wait = Long.MAX_VALUE;
+        for (int i = 0; i < owners.size(); i++) {
+            wait = Math.min(wait, owners.get(i).step());
+        }
+        return Math.min(wait, stepBackground());
+    }
+
+    private long stepBackground() {
         if (bg == null) {
             return Long.MAX_VALUE;
         }
@@ -338,6 +366,9 @@ public final class RdbPersistence implements PersistenceHook {
     public boolean prepareShutdown(boolean save, boolean nosave, boolean force) {
         if (shutdownPrepared) {
             return true;
+        }
+        for (SnapshotOwner o : owners) {
+            o.stopForShutdown();
         }
         if (bg != null) {
             server.log.warning("There is a child saving an .rdb. Killing it!");
@@ -401,6 +432,9 @@ public final class RdbPersistence implements PersistenceHook {
             throw new IllegalStateException("Fatal error loading the DB: " + e.getMessage(), e);
         }
         logLoaded(load, t0);
+        if (load.replId != null && load.replOffset >= 0 && server.replication != null) {
+            server.replication.loadedReplInfo(load.replId, load.replOffset, load.replStreamDb);
+        }
     }
 
     /** Redis's log lines after a load, and the INFO counters. */
@@ -452,7 +486,74 @@ public final class RdbPersistence implements PersistenceHook {
             return "ERR Error trying to load the RDB dump, check server logs.";
         }
         logLoaded(load, t0);
+        server.propagation.prevent(null); // the dirty counter moved, but DEBUG RELOAD never propagates
         return null;
+    }
+
+    // ---- rdb-del-sync-files (Redis's removeRDBUsedToSyncReplicas and the replica's unlink after a disk load)
+
+    /** The RDB file on disk was written to feed replicas (a disk-based full resync), not asked for by a user. */
+    private boolean generatedByReplication;
+
+    /** Whether no persistence is configured: no save points and the AOF off (Redis's allPersistenceDisabled). */
+    public boolean allPersistenceDisabled() {
+        return !hasSavePoints() && !server.config.getBool("appendonly");
+    }
+
+    /**
+     * A background save for a disk-based full resync (repl-diskless-sync no): as {@link #startBackground}, and the
+     * file is marked as made for replicas, so that {@link #removeRdbUsedToSyncReplicas} may delete it.
+     */
+    public void startBackgroundForReplication() {
+        startBackground();
+        if (bg != null) {
+            generatedByReplication = true;
+        }
+    }
+
+    /**
+     * Redis's removeRDBUsedToSyncReplicas, for the replication cron: with {@code rdb-del-sync-files yes} and no
+     * persistence configured, the RDB file made to feed replicas is deleted once no replica waits for it (the caller
+     * says whether one does) and no save runs. Returns whether it deleted the file.
+     */
+    public boolean removeRdbUsedToSyncReplicas(boolean replicaStillNeedsIt) {
+        if (!server.config.getBool("rdb-del-sync-files")) {
+            generatedByReplication = false;
+            return false;
+        }
+        if (!generatedByReplication || bg != null || replicaStillNeedsIt || !allPersistenceDisabled()) {
+            return false;
+        }
+        Path f = file();
+        if (!Files.exists(f)) {
+            return false;
+        }
+        generatedByReplication = false;
+        server.log.notice("Removing the RDB file used to feed replicas in a persistence-less instance");
+        deleteQuietly(f);
+        return true;
+    }
+
+    /**
+     * The replica side: after a full resync loaded the RDB file received from the master, it is deleted when
+     * {@code rdb-del-sync-files yes} and no persistence is configured (Redis's readSyncBulkPayload). Returns whether
+     * it deleted the file.
+     */
+    public boolean deleteSyncFileAfterLoad() {
+        if (!server.config.getBool("rdb-del-sync-files") || !allPersistenceDisabled()) {
+            return false;
+        }
+        server.log.notice("Removing the RDB file obtained from the master. This replica has persistence disabled");
+        deleteQuietly(file());
+        return true;
+    }
+
+    private static void deleteQuietly(Path f) {
+        try {
+            Files.deleteIfExists(f);
+        } catch (IOException e) {
+            // best effort, as Redis's bg_unlink
+        }
     }
 
     // ---- INFO

@@ -338,7 +338,7 @@ public final class GeoCommands {
         if (TypeCommands.wrongType(c, zKey, Entry.TYPE_ZSET)) {
             return;
         }
-        ZSetValue z = zKey == null ? null : (ZSetValue) zKey.obj;
+        ZSetValue z = zKey == null ? null : (ZSetValue) zKey.value();
         c.array(c.argc - 2);
         double[] xy = new double[2];
         for (int j = 2; j < c.argc; j++) {
@@ -367,7 +367,7 @@ public final class GeoCommands {
         if (TypeCommands.wrongType(c, zKey, Entry.TYPE_ZSET)) {
             return;
         }
-        ZSetValue z = zKey == null ? null : (ZSetValue) zKey.obj;
+        ZSetValue z = zKey == null ? null : (ZSetValue) zKey.value();
         double[] a = new double[2];
         double[] b = new double[2];
         if (z == null || !memberPos(z, c, 2, a) || !memberPos(z, c, 3, b)) {
@@ -382,7 +382,7 @@ public final class GeoCommands {
         if (TypeCommands.wrongType(c, zKey, Entry.TYPE_ZSET)) {
             return;
         }
-        ZSetValue z = zKey == null ? null : (ZSetValue) zKey.obj;
+        ZSetValue z = zKey == null ? null : (ZSetValue) zKey.value();
         c.array(c.argc - 2);
         double[] xy = new double[2];
         for (int j = 2; j < c.argc; j++) {
@@ -444,7 +444,7 @@ public final class GeoCommands {
         if (TypeCommands.wrongType(c, zKey, Entry.TYPE_ZSET)) {
             return;
         }
-        ZSetValue z = zKey == null ? null : (ZSetValue) zKey.obj;
+        ZSetValue z = zKey == null ? null : (ZSetValue) zKey.value();
         Shape shape = new Shape();
         Options o = new Options();
         int base;

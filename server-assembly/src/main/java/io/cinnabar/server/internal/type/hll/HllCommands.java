@@ -38,11 +38,11 @@ public final class HllCommands {
 
     /** isHLLObjectOrReply: false after an error reply when e is not a string holding an HLL. */
     static boolean checkHll(Client c, Entry e) {
-        if (e.type != Entry.TYPE_STRING) {
+        if (e.type() != Entry.TYPE_STRING) {
             c.error(Shared.WRONGTYPE);
             return false;
         }
-        if (e.enc == Entry.ENC_INT || !HyperLogLog.isHll(e.valArray(), e.valOff(), (int) e.num)) {
+        if (e.isInt() || !HyperLogLog.isHll(e.valArray(), e.valOff(), e.strlen())) {
             c.error(NOT_HLL);
             return false;
         }
@@ -51,22 +51,20 @@ public final class HllCommands {
 
     /** The value of e, made a raw string, as an editable HLL. */
     private static HyperLogLog editable(Client c, Entry e) {
-        e.makeRawWithRoom((int) e.num);
-        return HyperLogLog.wrap(e.val, (int) e.num).sparseMaxBytes(c.server.limits.hllSparseMaxBytes);
+        e.makeRawWithRoom(e.strlen());
+        return HyperLogLog.wrap(e.rawArray(), e.strlen()).sparseMaxBytes(c.server.limits.hllSparseMaxBytes);
     }
 
     /** Stores the (possibly reallocated) HLL back into e. */
     private static void store(Entry e, HyperLogLog h) {
-        e.val = h.array();
-        e.num = h.length();
+        e.setRaw(h.array(), h.length());
     }
 
     /** A new key at argument arg holding an empty sparse HLL (createHLLObject + dbAdd). */
     private static Entry create(Client c, int arg) {
         Entry e = c.server.keyspace.add(c.db, c.arg(arg));
         c.server.keyspace.initAccess(e);
-        e.type = Entry.TYPE_STRING;
-        e.enc = Entry.ENC_RAW;
+        e.setType(Entry.TYPE_STRING);
         HyperLogLog h = new HyperLogLog();
         h.invalidateCache(); // PFADD counts a created key as an update
         store(e, h);
@@ -158,7 +156,7 @@ public final class HllCommands {
                 dense = 1;
             }
             try {
-                HyperLogLog.unionInto(b, off, (int) e.num, max);
+                HyperLogLog.unionInto(b, off, e.strlen(), max);
             } catch (HllFormatException corrupted) {
                 c.error(CORRUPTED);
                 return -1;

@@ -53,7 +53,7 @@ public final class ListCommands {
         ListValue l = (ListValue) e.value();
         if (l.size() == 0) {
             c.server.keyspace.delete(c.db, e);
-            c.server.keyspace.notify(Notify.GENERIC, "del", c.db, e.key, 0, e.klen());
+            c.server.keyspace.notify(Notify.GENERIC, "del", c.db, e.keyArray(), 0, e.klen());
         } else {
             l.shrinking(c.server.limits);
         }
@@ -65,7 +65,7 @@ public final class ListCommands {
      */
     static void popped(Client c, Entry e, boolean head, long n) {
         Db db = c.db;
-        byte[] key = e.key;
+        byte[] key = e.keyArray();
         int klen = e.klen();
         c.server.keyspace.notify(Notify.LIST, head ? "lpop" : "rpop", db, key, 0, klen);
         removed(c, e);
@@ -530,13 +530,13 @@ public final class ListCommands {
         ListValue l = (ListValue) e.value();
         long n = Math.min(count, l.size());
         c.array(2);
-        c.bulk(e.key);
+        c.bulk(e.keyArray());
         c.array(n);
         for (long i = 0; i < n; i++) {
             l.pop(left, c.bulkSink);
         }
         // [B]LMPOP propagates as LPOP/RPOP key <popped>, as Redis does
-        Rewrites.rewrite(c, left ? Rewrites.LPOP : Rewrites.RPOP, java.util.Arrays.copyOf(e.key, e.klen()),
+        Rewrites.rewrite(c, left ? Rewrites.LPOP : Rewrites.RPOP, java.util.Arrays.copyOf(e.keyArray(), e.klen()),
             Rewrites.num(n));
         popped(c, e, left, n);
     }

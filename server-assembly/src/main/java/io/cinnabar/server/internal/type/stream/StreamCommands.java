@@ -207,15 +207,12 @@ public final class StreamCommands {
             }
             s = new StreamValue();
         } else {
-            s = (StreamValue) e.obj;
-        }
-        byte[][] argv = new byte[n][];
-        for (int i = 0; i < n; i++) {
-            argv[i] = c.arg(fieldPos + i);
+            s = (StreamValue) e.value();
         }
         StreamId id;
         try {
-            id = s.append(a.id, c.server.keyspace.cmdTimeMs, argv, 0, n / 2, nodeMaxBytes(c), nodeMaxEntries(c));
+            id = s.append(a.id, c.server.keyspace.cmdTimeMs, c.argBuf, c.argOff, c.argLen, fieldPos, n / 2,
+                nodeMaxBytes(c), nodeMaxEntries(c));
         } catch (StreamException ex) {
             c.error(ex.getMessage());
             return;
@@ -223,11 +220,11 @@ public final class StreamCommands {
         if (e == null) {
             e = c.server.keyspace.add(c.db, c.arg(1));
             c.server.keyspace.initAccess(e);
-            e.type = Entry.TYPE_STREAM;
-            e.obj = s;
+            e.setType(Entry.TYPE_STREAM);
+            e.setValue(s);
         }
-        byte[] idBytes = id.toBytes();
-        c.bulk(idBytes);
+        int idLen = writeId(id.ms(), id.seq(), ID_TEXT);
+        c.bulk(ID_TEXT, 0, idLen);
         c.modified(1, 1);
         c.notify(Notify.STREAM, "xadd", 1);
         if (a.strategy != 0 && s.trim(a.trim()) > 0) {
@@ -235,6 +232,7 @@ public final class StreamCommands {
         }
         if ((!a.idGiven || !a.id.seqGiven() || a.approx) && Rewrites.active(c)) {
             // Redis propagates the XADD with the id it generated, and an approximate trim as the exact one it did
+            byte[] idBytes = id.toBytes();
             byte[][] rewritten = new byte[c.argc][];
             for (int i = 0; i < c.argc; i++) {
                 rewritten[i] = i == a.next ? idBytes : c.arg(i);
@@ -273,7 +271,7 @@ public final class StreamCommands {
         if (TypeCommands.wrongType(c, e, Entry.TYPE_STREAM)) {
             return;
         }
-        long deleted = ((StreamValue) e.obj).trim(a.trim());
+        long deleted = ((StreamValue) e.value()).trim(a.trim());
         if (deleted > 0) {
             c.notify(Notify.STREAM, "xtrim", 1);
             c.modified(1, deleted);
@@ -283,7 +281,7 @@ public final class StreamCommands {
                 for (int i = 0; i < c.argc; i++) {
                     argv[i] = c.arg(i);
                 }
-                exactTrim(argv, a, (StreamValue) e.obj);
+                exactTrim(argv, a, (StreamValue) e.value());
                 Rewrites.rewrite(c, argv);
             }
         }
@@ -295,18 +293,7 @@ public final class StreamCommands {
     static void xlen(Client c) {
         Entry e = c.server.lookupRead(c, 1);
         if (!TypeCommands.wrongType(c, e, Entry.TYPE_STREAM)) {
-            c.integer(e == null ? 0 : ((StreamValue) e.obj).length());
-        }
-    }
-
-    /** One entry as Redis replies it: [id, [field, value, ...]]. */
-    static void replyEntry(Client c, StreamValue.Entry en) {
-        c.array(2);
-        c.bulk(en.id().toBytes());
-        byte[][] fv = en.fieldsAndValues();
-        c.array(fv.length);
-        for (byte[] b : fv) {
-            c.bulk(b);
+            c.integer(e == null ? 0 : ((StreamValue) e.value()).length());
         }
     }
 
@@ -408,7 +395,7 @@ public final class StreamCommands {
             c.nullArray();
             return;
         }
-        replyRange(c, (StreamValue) e.obj, start, end, rev, count < 0 ? 0 : count);
+        replyRange(c, (StreamValue) e.value(), start, end, rev, count < 0 ? 0 : count);
     }
 
     // ------------------------------------------------------------------------------------------------ XDEL/XSETID
@@ -430,7 +417,7 @@ public final class StreamCommands {
             }
             ids.add(id);
         }
-        long deleted = ((StreamValue) e.obj).delete(ids);
+        long deleted = ((StreamValue) e.value()).delete(ids);
         if (deleted > 0) {
             c.modified(1, deleted);
             c.notify(Notify.STREAM, "xdel", 1);
@@ -480,7 +467,7 @@ public final class StreamCommands {
         if (TypeCommands.wrongType(c, e, Entry.TYPE_STREAM)) {
             return;
         }
-        StreamValue s = (StreamValue) e.obj;
+        StreamValue s = (StreamValue) e.value();
         try {
             s.setId(id, entriesAdded, maxDeleted);
         } catch (StreamException ex) {

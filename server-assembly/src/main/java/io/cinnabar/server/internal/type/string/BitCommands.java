@@ -60,13 +60,13 @@ public final class BitCommands {
 
     /** The string bytes of e from index 0 (a copy unless the value is a raw string); length is e.strlen(). */
     static byte[] bytes(Entry e) {
-        return e.enc == Entry.ENC_RAW ? e.val : e.stringBytes();
+        return e.enc() == Entry.ENC_RAW ? e.rawArray() : e.stringBytes();
     }
 
     /** The string at argument 1 for a write that needs bytes up to maxBit; null after a WRONGTYPE reply. */
     static Entry writable(Client c, long maxBit) {
         Entry e = c.server.lookupWrite(c, 1);
-        if (e != null && e.type != Entry.TYPE_STRING) {
+        if (e != null && e.type() != Entry.TYPE_STRING) {
             c.error(Shared.WRONGTYPE);
             return null;
         }
@@ -74,18 +74,16 @@ public final class BitCommands {
         if (e == null) {
             e = c.server.keyspace.add(c.db, c.arg(1));
             c.server.keyspace.initAccess(e);
-            e.type = Entry.TYPE_STRING;
-            e.val = new byte[needed];
-            e.enc = Entry.ENC_RAW;
-            e.num = needed;
+            e.setType(Entry.TYPE_STRING);
+            e.setRaw(new byte[needed], needed);
             return e;
         }
         int len = e.strlen();
         int newLen = Math.max(len, needed);
         e.makeRawWithRoom(newLen);
         if (newLen > len) {
-            java.util.Arrays.fill(e.val, len, newLen, (byte) 0);
-            e.num = newLen;
+            java.util.Arrays.fill(e.rawArray(), len, newLen, (byte) 0);
+            e.setRawLength(newLen);
         }
         return e;
     }
@@ -101,16 +99,16 @@ public final class BitCommands {
         }
         int on = (int) c.ctx.tmp[0];
         Entry before = c.server.lookupQuiet(c.db, c.argBuf, c.argOff[1], c.argLen[1]);
-        long lenBefore = before == null || before.type != Entry.TYPE_STRING ? -1 : before.strlen();
+        long lenBefore = before == null || before.type() != Entry.TYPE_STRING ? -1 : before.strlen();
         Entry e = writable(c, off);
         if (e == null) {
             return;
         }
         int byteIdx = (int) (off >> 3);
         int bit = 7 - (int) (off & 7);
-        int old = (e.val[byteIdx] >> bit) & 1;
+        int old = (e.rawArray()[byteIdx] >> bit) & 1;
         if (lenBefore != e.strlen() || old != on) { // as Redis: created, grown or the bit changed
-            e.val[byteIdx] = (byte) (e.val[byteIdx] & ~(1 << bit) | on << bit);
+            e.rawArray()[byteIdx] = (byte) (e.rawArray()[byteIdx] & ~(1 << bit) | on << bit);
             c.modified(1, 1);
             c.notify(Notify.STRING, "setbit", 1);
         }
@@ -353,7 +351,7 @@ public final class BitCommands {
                 src[j] = new byte[0];
                 continue;
             }
-            if (e.type != Entry.TYPE_STRING) {
+            if (e.type() != Entry.TYPE_STRING) {
                 c.error(Shared.WRONGTYPE);
                 return;
             }
@@ -374,19 +372,16 @@ public final class BitCommands {
             res[i] = (byte) v;
         }
         Entry dst = c.server.lookupWrite(c, 2);
-        if (dst != null) {
-            c.server.keyspace.delete(c.db, dst);
-        }
         if (maxlen > 0) {
-            Entry d = c.server.keyspace.add(c.db, c.arg(2));
+            // Redis's setKey: an overwritten destination emits no "new" event
+            Entry d = c.server.keyspace.replace(c.db, dst, c.arg(2));
             c.server.keyspace.initAccess(d);
-            d.type = Entry.TYPE_STRING;
-            d.val = res;
-            d.enc = Entry.ENC_RAW;
-            d.num = maxlen;
+            d.setType(Entry.TYPE_STRING);
+            d.setRaw(res, maxlen);
             c.modified(2, 1);
             c.notify(Notify.STRING, "set", 2);
         } else if (dst != null) {
+            c.server.keyspace.delete(c.db, dst);
             c.modified(2, 1);
             c.notify(Notify.GENERIC, "del", 2);
         }
@@ -529,7 +524,7 @@ public final class BitCommands {
                 c.nullBulk();
                 continue;
             }
-            write(e.val, op.offset, op.bits, target);
+            write(e.rawArray(), op.offset, op.bits, target);
             changes++;
             c.integer(op.kind == SET ? cur : target);
         }

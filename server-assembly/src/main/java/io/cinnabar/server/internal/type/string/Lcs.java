@@ -20,7 +20,7 @@ public final class Lcs {
     static void lcs(Client c) {
         Entry ea = c.server.lookupRead(c, 1);
         Entry eb = c.server.lookupRead(c, 2);
-        if (ea != null && ea.type != Entry.TYPE_STRING || eb != null && eb.type != Entry.TYPE_STRING) {
+        if (ea != null && ea.type() != Entry.TYPE_STRING || eb != null && eb.type() != Entry.TYPE_STRING) {
             c.error("ERR The specified keys must contain string values");
             return;
         }

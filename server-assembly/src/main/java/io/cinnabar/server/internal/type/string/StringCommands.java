@@ -59,7 +59,7 @@ public final class StringCommands {
     }
 
     static boolean checkString(Client c, Entry e) {
-        if (e != null && e.type != Entry.TYPE_STRING) {
+        if (e != null && e.type() != Entry.TYPE_STRING) {
             c.error(Shared.WRONGTYPE);
             return false;
         }
@@ -176,10 +176,10 @@ public final class StringCommands {
         if (e == null) {
             e = c.server.keyspace.add(c.db, c.arg(keyArg));
             s.keyspace.initAccess(e);
-        } else if ((flags & KEEPTTL) == 0 && e.volIdx >= 0) {
+        } else if ((flags & KEEPTTL) == 0 && e.hasExpire()) {
             c.server.keyspace.removeExpire(c.db, e);
         }
-        e.type = Entry.TYPE_STRING;
+        e.setType(Entry.TYPE_STRING);
         e.setString(c.argBuf, c.argOff[valArg], c.argLen[valArg], c.ctx.tmp);
         if (at != -1) {
             c.server.keyspace.setExpire(c.db, e, at);
@@ -220,7 +220,7 @@ public final class StringCommands {
         }
         e = c.server.keyspace.add(c.db, c.arg(1));
         c.server.keyspace.initAccess(e);
-        e.type = Entry.TYPE_STRING;
+        e.setType(Entry.TYPE_STRING);
         e.setString(c.argBuf, c.argOff[2], c.argLen[2], c.ctx.tmp);
         c.modified(1, 1);
         c.notify(Notify.STRING, "set", 1);
@@ -261,7 +261,7 @@ public final class StringCommands {
                 Rewrites.rewrite(c, Rewrites.PEXPIREAT, c.arg(1), Rewrites.num(c.ctx.optExpireAt));
             }
             c.modified(1, 1);
-        } else if ((flags & PERSIST) != 0 && e.volIdx >= 0) {
+        } else if ((flags & PERSIST) != 0 && e.hasExpire()) {
             c.server.keyspace.removeExpire(c.db, e);
             c.notify(Notify.GENERIC, "persist", 1);
             c.modified(1, 1);
@@ -298,7 +298,7 @@ public final class StringCommands {
             c.bulkEntry(e);
             c.server.keyspace.removeExpire(c.db, e);
         }
-        e.type = Entry.TYPE_STRING;
+        e.setType(Entry.TYPE_STRING);
         e.setString(c.argBuf, c.argOff[2], c.argLen[2], c.ctx.tmp);
         c.modified(1, 1);
         c.notify(Notify.STRING, "set", 1);
@@ -309,7 +309,7 @@ public final class StringCommands {
         c.array(c.argc - 1);
         for (int i = 1; i < c.argc; i++) {
             Entry e = c.server.lookupRead(c, i);
-            if (e == null || e.type != Entry.TYPE_STRING) {
+            if (e == null || e.type() != Entry.TYPE_STRING) {
                 c.nullBulk();
             } else {
                 c.bulkEntry(e);
@@ -338,7 +338,7 @@ public final class StringCommands {
             } else {
                 c.server.keyspace.removeExpire(c.db, e);
             }
-            e.type = Entry.TYPE_STRING;
+            e.setType(Entry.TYPE_STRING);
             e.setString(c.argBuf, c.argOff[i + 1], c.argLen[i + 1], c.ctx.tmp);
             c.modified(i, 1);
             c.notify(Notify.STRING, "set", i);
@@ -363,7 +363,7 @@ public final class StringCommands {
         if (e == null) {
             e = c.server.keyspace.add(c.db, c.arg(1));
             c.server.keyspace.initAccess(e);
-            e.type = Entry.TYPE_STRING;
+            e.setType(Entry.TYPE_STRING);
             e.setString(c.argBuf, c.argOff[2], c.argLen[2], c.ctx.tmp);
             c.modified(1, 1);
             c.notify(Notify.STRING, "append", 1);
@@ -379,11 +379,11 @@ public final class StringCommands {
             return;
         }
         e.makeRawWithRoom(len + add);
-        System.arraycopy(c.argBuf, c.argOff[2], e.val, len, add);
-        e.num = len + add;
+        System.arraycopy(c.argBuf, c.argOff[2], e.rawArray(), len, add);
+        e.setRawLength(len + add);
         c.modified(1, 1);
         c.notify(Notify.STRING, "append", 1);
-        c.integer(e.num);
+        c.integer(e.strlen());
     }
 
     static void strlen(Client c) {
@@ -412,8 +412,8 @@ public final class StringCommands {
         if (!checkString(c, e)) {
             return;
         }
-        byte[] v = e.enc == Entry.ENC_INT ? Numbers.ll2bytes(e.num) : e.valArray();
-        int voff = e.enc == Entry.ENC_INT ? 0 : e.valOff();
+        byte[] v = e.isInt() ? Numbers.ll2bytes(e.intValue()) : e.valArray();
+        int voff = e.isInt() ? 0 : e.valOff();
         long strlen = e.strlen();
         if (start < 0 && end < 0 && start > end) {
             c.raw(Shared.EMPTY_BULK);
@@ -462,14 +462,12 @@ public final class StringCommands {
             }
             e = c.server.keyspace.add(c.db, c.arg(1));
             c.server.keyspace.initAccess(e);
-            e.type = Entry.TYPE_STRING;
-            e.val = new byte[(int) (offset + vlen)];
-            e.enc = Entry.ENC_RAW;
-            e.num = offset + vlen;
-            System.arraycopy(c.argBuf, c.argOff[3], e.val, (int) offset, vlen);
+            e.setType(Entry.TYPE_STRING);
+            e.setRaw(new byte[(int) (offset + vlen)], offset + vlen);
+            System.arraycopy(c.argBuf, c.argOff[3], e.rawArray(), (int) offset, vlen);
             c.modified(1, 1);
             c.notify(Notify.STRING, "setrange", 1);
-            c.integer(e.num);
+            c.integer(e.strlen());
             return;
         }
         if (!checkString(c, e)) {
@@ -486,10 +484,10 @@ public final class StringCommands {
         int newLen = (int) Math.max(len, offset + vlen);
         e.makeRawWithRoom(newLen);
         if (newLen > len) {
-            java.util.Arrays.fill(e.val, len, newLen, (byte) 0);
+            java.util.Arrays.fill(e.rawArray(), len, newLen, (byte) 0);
         }
-        System.arraycopy(c.argBuf, c.argOff[3], e.val, (int) offset, vlen);
-        e.num = newLen;
+        System.arraycopy(c.argBuf, c.argOff[3], e.rawArray(), (int) offset, vlen);
+        e.setRawLength(newLen);
         c.modified(1, 1);
         c.notify(Notify.STRING, "setrange", 1);
         c.integer(newLen);
@@ -497,11 +495,11 @@ public final class StringCommands {
 
     /** The value of a string entry as a long, or false after replying "not an integer". */
     private static boolean entryLong(Client c, Entry e) {
-        if (e.enc == Entry.ENC_INT) {
-            c.ctx.tmp[0] = e.num;
+        if (e.isInt()) {
+            c.ctx.tmp[0] = e.intValue();
             return true;
         }
-        if (Numbers.string2ll(e.valArray(), e.valOff(), (int) e.num, c.ctx.tmp)) {
+        if (Numbers.string2ll(e.valArray(), e.valOff(), e.strlen(), c.ctx.tmp)) {
             return true;
         }
         c.error(Shared.NOT_INT);
@@ -529,7 +527,7 @@ public final class StringCommands {
         if (e == null) {
             e = c.server.keyspace.add(c.db, c.arg(1));
             c.server.keyspace.initAccess(e);
-            e.type = Entry.TYPE_STRING;
+            e.setType(Entry.TYPE_STRING);
         }
         e.setInt(value);
         c.modified(1, 1);
@@ -562,7 +560,7 @@ public final class StringCommands {
         }
         LongDouble cur = LongDouble.ZERO;
         if (e != null) {
-            cur = e.enc == Entry.ENC_INT ? LongDouble.valueOf(e.num) : LongDouble.parse(e.valArray(), e.valOff(), (int) e.num);
+            cur = e.isInt() ? LongDouble.valueOf(e.intValue()) : LongDouble.parse(e.valArray(), e.valOff(), e.strlen());
             if (cur == null) {
                 c.error("ERR value is not a valid float");
                 return;
@@ -582,7 +580,7 @@ public final class StringCommands {
         if (e == null) {
             e = c.server.keyspace.add(c.db, c.arg(1));
             c.server.keyspace.initAccess(e);
-            e.type = Entry.TYPE_STRING;
+            e.setType(Entry.TYPE_STRING);
         }
         e.setStringNoInt(text, 0, text.length);
         c.modified(1, 1);

@@ -694,11 +694,11 @@ public final class ZSetCommands {
         });
         if (withKey && !nested) {
             c.array(n * 2 + 1);
-            c.bulk(e.key);
+            c.bulk(e.keyArray());
         } else {
             if (withKey) {
                 c.array(2);
-                c.bulk(e.key);
+                c.bulk(e.keyArray());
             }
             c.array(nested ? n : n * 2);
         }
@@ -712,12 +712,12 @@ public final class ZSetCommands {
         }
         if (Rewrites.active(c) && withKey) {
             // [B]ZMPOP propagates as ZPOPMIN/ZPOPMAX key count, BZPOPMIN/BZPOPMAX as ZPOPMIN/ZPOPMAX key
-            byte[] key = java.util.Arrays.copyOf(e.key, e.klen());
+            byte[] key = java.util.Arrays.copyOf(e.keyArray(), e.klen());
             byte[] cmd = max ? Rewrites.ZPOPMAX : Rewrites.ZPOPMIN;
             Rewrites.rewrite(c, nested ? new byte[][] {cmd, key, Rewrites.num(n)} : new byte[][] {cmd, key});
         }
         Db db = c.db;
-        byte[] key = e.key;
+        byte[] key = e.keyArray();
         int klen = e.klen();
         if (n != 0) {
             c.server.keyspace.notify(Notify.ZSET, max ? "zpopmax" : "zpopmin", db, key, 0, klen);
@@ -835,23 +835,12 @@ public final class ZSetCommands {
     }
 
     static void zscan(Client c) {
-        if (!ScanOptions.parseCursor(c, 2)) {
-            return;
-        }
-        long cursor = c.ctx.tmp[0];
-        Entry zKey = c.server.lookupRead(c, 1);
-        if (TypeCommands.wrongType(c, zKey, Entry.TYPE_ZSET)) {
-            return;
-        }
-        ZSetValue z = zKey == null ? null : (ZSetValue) zKey.value();
-        if (z == null) {
-            ScanOptions.emptyScan(c);
-            return;
-        }
-        ScanOptions o = ScanOptions.parse(c, 3);
+        ScanOptions o = ScanOptions.start(c, Entry.TYPE_ZSET);
         if (o == null) {
             return;
         }
+        long cursor = o.cursor;
+        ZSetValue z = (ZSetValue) o.value;
         List<byte[]> out = new ArrayList<>();
         long next = 0;
         if (z.lp != null) {

@@ -1,0 +1,7 @@
+-- string.dump exists; C functions cannot be dumped (this engine says so for every function, see README)
+print(type(string.dump))
+print(pcall(string.dump, print))
+print(pcall(string.dump, string.rep))
+print(pcall(string.dump, 1))
+print(pcall(string.dump))
+print(pcall(string.dump, "x"))

@@ -1,0 +1,557 @@
+package io.cinnabar.server.internal.cluster;
+
+import static io.cinnabar.server.internal.cluster.BusDescriptor.*;
+
+import io.cinnabar.server.internal.command.Client;
+import io.cinnabar.server.internal.command.ClusterRouting;
+import io.cinnabar.server.internal.command.Command;
+import io.cinnabar.server.internal.command.KeySpecs;
+import io.cinnabar.server.internal.command.Server;
+import io.cinnabar.server.internal.keyspace.Db;
+import io.cinnabar.server.internal.keyspace.Entry;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Redis Cluster in this server: the state ({@link ClusterState}) loaded from and saved to nodes.conf, the
+ * redirection check of the command pipeline (Redis's getNodeByQuery and clusterRedirectClient), the deferred
+ * work of clusterBeforeSleep, and the INFO numbers. The bus lives in {@link ClusterBus}, the commands in
+ * {@link ClusterCommands}.
+ * <p><b>Note:</b> This class is not threadsafe: everything runs on the event-loop thread.
+ */
+public final class Cluster implements ClusterRouting {
+    static final int REDIR_NONE = 0;
+    static final int REDIR_CROSS_SLOT = 1;
+    static final int REDIR_UNSTABLE = 2;
+    static final int REDIR_ASK = 3;
+    static final int REDIR_MOVED = 4;
+    static final int REDIR_DOWN_STATE = 5;
+    static final int REDIR_DOWN_UNBOUND = 6;
+    static final int REDIR_DOWN_RO_STATE = 7;
+
+    final Server server;
+    final ClusterState st = new ClusterState();
+    final Path configFile;
+    ClusterBus bus;
+    /** MIGRATE's connection cache (closed after 10 s unused, from the cron). */
+    Migrate migrate;
+    boolean todoSave;
+    boolean todoUpdateState;
+    private int redirSlot;
+
+    /** Loads (or creates) nodes.conf; throws when the file exists but cannot be used (Redis exits then). */
+    public Cluster(Server server) throws IOException {
+        this.server = server;
+        this.configFile = Path.of(server.config.get("dir")).resolve(server.config.get("cluster-config-file"));
+        boolean loaded = NodesConf.load(configFile, st, System.currentTimeMillis());
+        if (!loaded) {
+            st.myself = new ClusterNode(ClusterState.randomName(), NODE_MYSELF | NODE_MASTER);
+            st.add(st.myself);
+            server.log.notice("No cluster configuration found, I'm " + st.myself.name);
+        } else {
+            server.log.notice("Node configuration loaded, I'm " + st.myself.name.substring(0, 6));
+        }
+        for (ClusterNode n : st.nodes.values()) {
+            n.link = null;
+        }
+        announce();
+        updateState();
+        save();
+    }
+
+    /** The node's own addresses from the config (port, bus port, announced ip/hostname/nodename). */
+    void announce() {
+        ClusterNode me = st.myself;
+        int port = clientPort();
+        int ap = (int) server.config.getLong("cluster-announce-port");
+        me.port = ap != 0 ? ap : port;
+        int abp = (int) server.config.getLong("cluster-announce-bus-port");
+        me.cport = abp != 0 ? abp : busPort();
+        me.pport = 0;
+        String ip = server.config.get("cluster-announce-ip");
+        if (!ip.isEmpty()) {
+            me.ip = ip;
+        }
+        me.hostname = server.config.get("cluster-announce-hostname");
+        me.humanNodename = server.config.get("cluster-announce-human-nodename");
+    }
+
+    /** The port the bus listens on: cluster-port, or port + 10000. */
+    public int busPort() {
+        int cp = (int) server.config.getLong("cluster-port");
+        return cp != 0 ? cp : clientPort() + 10000;
+    }
+
+    /** The TCP port clients use: the bound one once listening (port 0 picks one), else the configured one. */
+    private int clientPort() {
+        int bound = server.loop == null ? 0 : server.loop.port();
+        return bound != 0 ? bound : (int) server.config.getLong("port");
+    }
+
+    public ClusterState state() {
+        return st;
+    }
+
+    /** Saves nodes.conf now; logs and returns the error text on failure, else null. */
+    String save() {
+        try {
+            NodesConf.save(st, configFile);
+            todoSave = false;
+            return null;
+        } catch (IOException e) {
+            server.log.warning("Could not save the cluster configuration: " + e.getMessage());
+            return e.getMessage();
+        }
+    }
+
+    void updateState() {
+        st.updateState(server.config.getBool("cluster-require-full-coverage"));
+        todoUpdateState = false;
+    }
+
+    // ---- the pipeline seam
+
+    @Override
+    public boolean route(Client c, Command cmd) {
+        boolean asking = c.asking;
+        if (!c.inMulti && !cmd.fullName.equals("asking")) {
+            c.asking = false;
+        }
+        if (c.isDetached() || cmd.keySpecs.isEmpty() && !cmd.fullName.equals("exec")) {
+            return true;
+        }
+        int code = query(c, cmd, asking);
+        if (code == REDIR_NONE) {
+            return true;
+        }
+        redirect(c, code);
+        return false;
+    }
+
+    private ClusterNode redirNode;
+
+    /** Redis's getNodeByQuery for one command: REDIR_NONE when this node serves it (redirNode/redirSlot set). */
+    private int query(Client c, Command cmd, boolean asking) {
+        if (cmd.fullName.equals("exec")) {
+            return REDIR_NONE; // each queued command was checked when queued
+        }
+        List<int[]> keys = cmd.fullName.equals("migrate") ? migrateKeys(c) : KeySpecs.keys(c, cmd, 0, c.argc);
+        if (keys == null || keys.isEmpty()) {
+            return REDIR_NONE;
+        }
+        boolean pubsubShard = switch (cmd.fullName) {
+            case "ssubscribe", "sunsubscribe", "spublish" -> true;
+            default -> false;
+        };
+        int slot = -1;
+        int firstArg = -1;
+        ClusterNode n = null;
+        boolean migrating = false;
+        boolean importing = false;
+        boolean multipleKeys = false;
+        int missing = 0;
+        Db db0 = server.dbs[0];
+        for (int[] k : keys) {
+            int a = k[0];
+            int s = KeySlots.slot(c.argBuf, c.argOff[a], c.argLen[a]);
+            if (firstArg < 0) {
+                firstArg = a;
+                slot = s;
+                n = st.slots[s];
+                if (n == null) {
+                    redirSlot = s;
+                    return REDIR_DOWN_UNBOUND;
+                }
+                if (n == st.myself && st.migratingTo[s] != null) {
+                    migrating = true;
+                } else if (st.importingFrom[s] != null) {
+                    importing = true;
+                }
+            } else if (!sameArg(c, firstArg, a)) {
+                if (s != slot) {
+                    return REDIR_CROSS_SLOT;
+                }
+                multipleKeys = true;
+            }
+            if ((migrating || importing) && !pubsubShard) {
+                Entry e = db0.find(c.argBuf, c.argOff[a], c.argLen[a]);
+                if (e == null || db0.expired(e, server.keyspace.cmdTimeMs)) {
+                    missing++;
+                }
+            }
+        }
+        boolean write = cmd.has(Command.WRITE);
+        if (st.state != ClusterState.OK) {
+            if (pubsubShard) {
+                if (!server.config.getBool("cluster-allow-pubsubshard-when-down")) {
+                    return REDIR_DOWN_STATE;
+                }
+            } else if (!server.config.getBool("cluster-allow-reads-when-down")) {
+                return REDIR_DOWN_STATE;
+            } else if (write) {
+                return REDIR_DOWN_RO_STATE;
+            }
+        }
+        redirSlot = slot;
+        if ((migrating || importing) && cmd.fullName.equals("migrate")) {
+            return REDIR_NONE;
+        }
+        if (migrating && missing > 0) {
+            if (multipleKeys) {
+                return REDIR_UNSTABLE;
+            }
+            redirNode = st.migratingTo[slot];
+            return REDIR_ASK;
+        }
+        if (importing && (asking || cmd.has(Command.ASKING))) {
+            return multipleKeys && missing > 0 ? REDIR_UNSTABLE : REDIR_NONE;
+        }
+        if ((c.readonly || pubsubShard) && !write && st.myself.isReplica() && st.myself.master == n) {
+            return REDIR_NONE;
+        }
+        if (n != st.myself) {
+            redirNode = n;
+            return REDIR_MOVED;
+        }
+        return REDIR_NONE;
+    }
+
+    /**
+     * MIGRATE's keys as Redis's migrateGetKeys finds them (its KEYS key spec is incomplete): argument 3, or the
+     * arguments after KEYS when argument 3 is empty (none when it is not); AUTH and AUTH2 values are skipped.
+     */
+    private static List<int[]> migrateKeys(Client c) {
+        List<int[]> out = new java.util.ArrayList<>();
+        for (int i = 6; i < c.argc; i++) {
+            if (c.argIs(i, "keys")) {
+                if (c.argLen[3] != 0) {
+                    return out; // MIGRATE itself refuses this form
+                }
+                for (int k = i + 1; k < c.argc; k++) {
+                    out.add(new int[] {k, 1});
+                }
+                return out;
+            }
+            if (c.argIs(i, "auth")) {
+                i++;
+            } else if (c.argIs(i, "auth2")) {
+                i += 2;
+            }
+        }
+        out.add(new int[] {3, 0});
+        return out;
+    }
+
+    private static boolean sameArg(Client c, int a, int b) {
+        return java.util.Arrays.equals(c.argBuf, c.argOff[a], c.argOff[a] + c.argLen[a], c.argBuf, c.argOff[b],
+            c.argOff[b] + c.argLen[b]);
+    }
+
+    /** Redis's clusterRedirectClient. */
+    private void redirect(Client c, int code) {
+        switch (code) {
+            case REDIR_CROSS_SLOT -> c.error("CROSSSLOT Keys in request don't hash to the same slot");
+            case REDIR_UNSTABLE -> c.error("TRYAGAIN Multiple keys request during rehashing of slot");
+            case REDIR_DOWN_STATE -> c.error("CLUSTERDOWN The cluster is down");
+            case REDIR_DOWN_RO_STATE -> c.error("CLUSTERDOWN The cluster is down and only accepts read commands");
+            case REDIR_DOWN_UNBOUND -> c.error("CLUSTERDOWN Hash slot not served");
+            default -> c.error((code == REDIR_ASK ? "ASK " : "MOVED ") + redirSlot + " " + endpoint(redirNode) + ":"
+                + redirNode.port);
+        }
+    }
+
+    /** Redis's getPreferredEndpoint: the ip, the hostname ("?" when unset) or "?" per cluster-preferred-endpoint-type. */
+    String endpoint(ClusterNode n) {
+        return switch (server.config.get("cluster-preferred-endpoint-type")) {
+            case "hostname" -> n.hostname.isEmpty() ? "?" : n.hostname;
+            case "unknown-endpoint" -> "?";
+            default -> n.ip;
+        };
+    }
+
+    /** Starts the bus: listens on the bus port; the cron connects to the known nodes. */
+    @Override
+    public boolean start() {
+        int port = server.loop.port();
+        if (port > 65535 - 10000 && server.config.getLong("cluster-port") == 0) {
+            server.log.warning("Redis port number too high. Cluster communication port is 10,000 port numbers "
+                + "higher than your Redis port. Your Redis port number must be 55535 or less.");
+            return false;
+        }
+        announce();
+        bus = new ClusterBus(this, server.outbound);
+        try {
+            bus.listen();
+        } catch (IOException e) {
+            server.log.warning("Could not bind the cluster bus port " + busPort() + ": " + e.getMessage());
+            return false;
+        }
+        save();
+        return true;
+    }
+
+    /** Stops listening and closes every bus link. */
+    public void stop() {
+        if (bus != null) {
+            bus.close();
+        }
+    }
+
+    /** Gives the cron MIGRATE's connection cache to expire. */
+    public void migrate(Migrate m) {
+        this.migrate = m;
+    }
+
+    long nodeTimeout() {
+        return server.config.getLong("cluster-node-timeout");
+    }
+
+    /** The replication offset this node announces (0 until replication reports one). */
+    long replOffset() {
+        return 0;
+    }
+
+    /** Redis's clusterSetNodeAsMaster. */
+    void setNodeAsMaster(ClusterNode n) {
+        if (n.isMaster()) {
+            return;
+        }
+        if (n.master != null) {
+            n.master.replicas.remove(n);
+            if (n != st.myself) {
+                n.flags |= NODE_MIGRATE_TO;
+            }
+        }
+        n.flags &= ~NODE_SLAVE;
+        n.flags |= NODE_MASTER;
+        n.master = null;
+        todoSave = true;
+        todoUpdateState = true;
+    }
+
+    /**
+     * This node's slots were taken over by master (Redis's clusterSetMaster): it becomes master's replica in the
+     * cluster configuration. Replicating master's data needs the replication layer, which this build does not
+     * have yet: the warning says so.
+     */
+    void becomeReplicaOf(ClusterNode master) {
+        ClusterNode me = st.myself;
+        if (me.isMaster()) {
+            me.flags &= ~(NODE_MASTER | NODE_MIGRATE_TO);
+            me.flags |= NODE_SLAVE;
+            for (int s = 0; s < SLOTS; s++) {
+                st.importingFrom[s] = null;
+                st.migratingTo[s] = null;
+            }
+        }
+        st.setMaster(me, master);
+        server.log.warning("This node is now a replica of " + master.name
+            + " in the cluster configuration; replication of its data is not available in this build");
+        todoSave = true;
+        todoUpdateState = true;
+    }
+
+    /** A node's address changed; a replica whose master moved would reconnect its replication link here. */
+    void addressChanged(ClusterNode n) {
+        if (st.myself.master == n) {
+            server.log.notice("The address of my master changed to " + n.ip + ":" + n.port);
+        }
+    }
+
+    boolean hasKeysInSlot(int slot) {
+        boolean[] found = {false};
+        Db db = server.dbs[0];
+        db.forEach(e -> {
+            if (!found[0] && KeySlots.slot(e.keyArray(), 0, e.klen()) == slot) {
+                found[0] = true;
+            }
+        });
+        return found[0];
+    }
+
+    /** Redis's delKeysInSlot: the keys of a slot this node lost, deleted (O(keys of db 0)). */
+    void deleteKeysInSlot(int slot) {
+        Db db = server.dbs[0];
+        List<Entry> doomed = new java.util.ArrayList<>();
+        db.forEach(e -> {
+            if (KeySlots.slot(e.keyArray(), 0, e.klen()) == slot) {
+                doomed.add(e);
+            }
+        });
+        for (Entry e : doomed) {
+            server.keyspace.delete(db, e);
+        }
+    }
+
+    /** A PUBLISH or PUBLISHSHARD that arrived on the bus: delivered to the local subscribers. */
+    void deliver(byte[] channel, byte[] message, boolean sharded) {
+        if (sharded) {
+            server.pubsub.publishShard(channel, message);
+        } else {
+            server.pubsub.publish(channel, message);
+        }
+    }
+
+    /**
+     * FAILOVER_AUTH_REQUEST (Redis's clusterSendFailoverAuthIfNeeded): a master serving slots votes for a replica
+     * of a failed master once per epoch. FAILOVER_AUTH_ACK and MFSTART concern a replica running an election or a
+     * master pausing for a manual failover, which need the replication layer: they are counted and ignored.
+     */
+    void failoverMessage(BusMessage m, ClusterNode sender) {
+        if (sender == null || m.type != FAILOVER_AUTH_REQUEST) {
+            return;
+        }
+        ClusterNode master = sender.master;
+        if (st.myself.isReplica() || st.myself.numSlots == 0) {
+            return;
+        }
+        String who = "Failover auth denied to " + sender.name + " (" + sender.humanNodename + "): ";
+        long now = System.currentTimeMillis();
+        if (m.currentEpoch < st.currentEpoch) {
+            server.log.warning(who + "reqEpoch (" + m.currentEpoch + ") < curEpoch(" + st.currentEpoch + ")");
+            return;
+        }
+        if (st.lastVoteEpoch == st.currentEpoch) {
+            server.log.warning(who + "already voted for epoch " + st.currentEpoch);
+            return;
+        }
+        boolean force = (m.mflags0 & MFLAG_FORCEACK) != 0;
+        if (sender.isMaster() || master == null || !master.failed() && !force) {
+            server.log.warning(who + (sender.isMaster() ? "it is a master node" : master == null
+                ? "I don't know its master" : "its master is up"));
+            return;
+        }
+        if (now - master.votedTime < nodeTimeout() * 2) {
+            server.log.warning(who + "can't vote about this master before "
+                + (nodeTimeout() * 2 - (now - master.votedTime)) + " milliseconds");
+            return;
+        }
+        for (int s = 0; s < SLOTS; s++) {
+            if (BusMessage.slot(m.slots, s) && st.slots[s] != null && st.slots[s].configEpoch > m.configEpoch) {
+                server.log.warning(who + "slot " + s + " epoch (" + st.slots[s].configEpoch + ") > reqEpoch ("
+                    + m.configEpoch + ")");
+                return;
+            }
+        }
+        st.lastVoteEpoch = st.currentEpoch;
+        master.votedTime = now;
+        save();
+        if (sender.link != null) {
+            sender.link.send(BusCodec.encode(bus.header(FAILOVER_AUTH_ACK)), FAILOVER_AUTH_ACK);
+        }
+        server.log.notice("Failover auth granted to " + sender.name + " (" + sender.humanNodename + ") for epoch "
+            + st.currentEpoch);
+    }
+
+    /** Redis's clusterReset: forget every other node and every slot; HARD also takes a new name and epoch 0. */
+    void reset(boolean hard) {
+        ClusterNode me = st.myself;
+        if (me.isReplica()) {
+            setNodeAsMaster(me);
+        }
+        for (int s = 0; s < SLOTS; s++) {
+            st.migratingTo[s] = null;
+            st.importingFrom[s] = null;
+        }
+        st.delNodeSlots(me);
+        for (ClusterNode n : new java.util.ArrayList<>(st.nodes.values())) {
+            if (n != me) {
+                if (bus != null) {
+                    bus.deleteNode(n);
+                } else {
+                    st.remove(n);
+                }
+            }
+        }
+        st.blacklist.clear();
+        if (hard) {
+            st.currentEpoch = 0;
+            st.lastVoteEpoch = 0;
+            me.configEpoch = 0;
+            String old = me.name;
+            st.rename(me, ClusterState.randomName());
+            me.shardId = ClusterState.randomName();
+            server.log.notice("Node hard reset, now I'm " + me.name + " (was " + old + ")");
+        }
+        save();
+        updateState();
+    }
+
+    @Override
+    public void cron(long nowMs) {
+        if (bus != null) {
+            bus.cron(nowMs);
+        }
+        if (migrate != null) {
+            migrate.closeIdle(nowMs);
+        }
+    }
+
+    @Override
+    public void beforeSleep() {
+        if (todoUpdateState) {
+            updateState();
+        }
+        if (todoSave) {
+            save();
+        }
+    }
+
+    @Override
+    public int connections() {
+        return bus == null ? 0 : bus.linkCount();
+    }
+
+    /** CLUSTER INFO's text (Redis's genClusterInfoString). */
+    String infoText() {
+        int assigned = 0;
+        int ok = 0;
+        int pfail = 0;
+        int fail = 0;
+        for (int s = 0; s < SLOTS; s++) {
+            ClusterNode n = st.slots[s];
+            if (n == null) {
+                continue;
+            }
+            assigned++;
+            if (n.failed()) {
+                fail++;
+            } else if (n.timedOut()) {
+                pfail++;
+            } else {
+                ok++;
+            }
+        }
+        StringBuilder b = new StringBuilder();
+        b.append("cluster_state:").append(st.state == ClusterState.OK ? "ok" : "fail").append("\r\n");
+        b.append("cluster_slots_assigned:").append(assigned).append("\r\n");
+        b.append("cluster_slots_ok:").append(ok).append("\r\n");
+        b.append("cluster_slots_pfail:").append(pfail).append("\r\n");
+        b.append("cluster_slots_fail:").append(fail).append("\r\n");
+        b.append("cluster_known_nodes:").append(st.nodes.size()).append("\r\n");
+        b.append("cluster_size:").append(st.size).append("\r\n");
+        b.append("cluster_current_epoch:").append(st.currentEpoch).append("\r\n");
+        b.append("cluster_my_epoch:").append(st.myself.epoch()).append("\r\n");
+        long sent = 0;
+        for (int t = 0; t < TYPE_COUNT; t++) {
+            if (st.sent[t] != 0) {
+                b.append("cluster_stats_messages_").append(typeName(t)).append("_sent:").append(st.sent[t])
+                    .append("\r\n");
+                sent += st.sent[t];
+            }
+        }
+        b.append("cluster_stats_messages_sent:").append(sent).append("\r\n");
+        long received = 0;
+        for (int t = 0; t < TYPE_COUNT; t++) {
+            if (st.received[t] != 0) {
+                b.append("cluster_stats_messages_").append(typeName(t)).append("_received:").append(st.received[t])
+                    .append("\r\n");
+                received += st.received[t];
+            }
+        }
+        b.append("cluster_stats_messages_received:").append(received).append("\r\n");
+        b.append("total_cluster_links_buffer_limit_exceeded:").append(st.linksBufferLimitExceeded).append("\r\n");
+        return b.toString();
+    }
+}

@@ -1,0 +1,59 @@
+package io.cinnabar.server.internal.command;
+
+/**
+ * What the pipeline, the event loop, INFO and CLIENT ask of replication (implemented by
+ * {@code replication.Replication}, wired by {@code Assembly}): the per-iteration work (full-sync transfers, WAIT
+ * deadlines), the cron (pings, timeouts, the master link), the refusal of commands a replica or a master without
+ * enough good replicas must not run, and the bookkeeping of a client that goes away.
+ * <p><b>Note:</b> Implementations are not threadsafe: everything runs on the event-loop thread.
+ */
+public interface ReplicationHook {
+    /** Once per event-loop iteration, before replies are written: returns the longest the loop may sleep, in ms. */
+    long beforeSleep();
+
+    /** Part of the server cron. */
+    void cron(long nowMs);
+
+    /**
+     * The error c gets instead of running cmd (NOREPLICAS, READONLY, MASTERDOWN, as Redis's processCommand checks
+     * them), or null.
+     */
+    String deny(Client c, Command cmd);
+
+    /** A client is being freed (a replica, the master link, a client blocked in WAIT). */
+    void clientFreed(Client c);
+
+    /** Whether this server follows a master (REPLICAOF host port): no active expiry, logical expiry on reads. */
+    boolean isReplica();
+
+    /** The INFO replication section, with its header. */
+    void info(StringBuilder b);
+
+    /**
+     * Bytes of the master's stream were consumed from the master client's query buffer (all or part of the next
+     * command); called before the command runs.
+     */
+    void masterBytes(Client master, byte[] b, int off, int len);
+
+    /** The master client's command ran: its bytes advance the replication offset and go to chained replicas. */
+    void masterCommandDone(Client master);
+
+    /**
+     * The replication ID an RDB file written now records (aux field repl-id), or null when it records none (a
+     * master without a backlog); with {@link #rdbReplOffset} and {@link #rdbReplStreamDb}.
+     */
+    String rdbReplId();
+
+    long rdbReplOffset();
+
+    int rdbReplStreamDb();
+
+    /** The RDB loaded at startup recorded a replication ID and offset (PSYNC2 after a restart). */
+    void loadedReplInfo(String id, long offset, int streamDb);
+
+    /** sync_full, sync_partial_ok and sync_partial_err of INFO stats. */
+    long[] syncStats();
+
+    /** Memory held by the backlog and by replicas' output buffers (INFO memory). */
+    long backlogMemory();
+}

@@ -1,0 +1,1067 @@
+package io.cinnabar.server.internal.replication;
+
+import io.cinnabar.server.internal.command.BlockedClients;
+import io.cinnabar.server.internal.command.Client;
+import io.cinnabar.server.internal.command.Command;
+import io.cinnabar.server.internal.command.CommandTable;
+import io.cinnabar.server.internal.command.ReplicationHook;
+import io.cinnabar.server.internal.command.Server;
+import io.cinnabar.server.internal.command.Shared;
+import io.cinnabar.server.internal.persist.FunctionStore;
+import io.cinnabar.server.internal.persist.Snapshot;
+import io.cinnabar.server.internal.propagate.PropagationConsumer;
+import io.cinnabar.server.internal.propagate.Propagator;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Replication as Redis 7.2's {@code replication.c} does it, master side: SYNC/PSYNC with full resync from a
+ * fork-less snapshot (diskless with the EOF marker, or through the RDB file) and partial resync from the backlog
+ * ({@code +CONTINUE}), REPLCONF, the replication stream (what the propagation point emits, encoded as RESP with
+ * SELECT where the database changes, MULTI/EXEC blocks carrying their SELECT inside), PINGs every
+ * {@code repl-ping-replica-period}, replica timeouts, {@code min-replicas-to-write}, WAIT, ROLE and INFO
+ * replication. The replica side (the link to a master) is {@link MasterLink}.
+ * <p>
+ * Offsets: {@link #masterOffset()} counts the bytes of the replication stream since this replication ID began;
+ * the stream only moves while a backlog exists (created with the first replica, freed after
+ * {@code repl-backlog-ttl} without replicas), as in Redis.
+ * <p><b>Note:</b> This class is not threadsafe: everything runs on the event-loop thread.
+ */
+public final class Replication implements ReplicationHook, PropagationConsumer {
+    static final String ZERO_ID = "0000000000000000000000000000000000000000";
+    private static final byte[] PING = Shared.b("*1\r\n$4\r\nPING\r\n");
+    private static final byte[] GETACK = Shared.b("*3\r\n$8\r\nREPLCONF\r\n$6\r\nGETACK\r\n$1\r\n*\r\n");
+    private static final byte[] NEWLINE = {'\n'};
+
+    final Server server;
+    final FunctionStore functions;
+    String replid2 = ZERO_ID;
+    long secondOffset = -1;
+    /** The stream's offset when no backlog exists (it does not move then). */
+    private long offsetNoBacklog;
+    Backlog backlog;
+    final List<Replica> replicas = new ArrayList<>();
+    private FullSync sync;
+    /** Database the stream last SELECTed, -1 to force a SELECT before the next command. */
+    int seldb = -1;
+    private byte[] scratch = new byte[256];
+    private int slen;
+    private long noReplicasSinceMs = System.currentTimeMillis();
+    private long lastCronSecondMs;
+    private long cronSeconds;
+    long syncFull;
+    long syncPartialOk;
+    long syncPartialErr;
+    /** Clients blocked in WAIT. */
+    private final List<Client> waiting = new ArrayList<>();
+    private boolean getAck;
+    // cached configuration (refreshed by the cron)
+    private long minToWrite;
+    private long minMaxLag;
+    /** The replica side (null while this server is a master). */
+    MasterLink link;
+
+    private final Propagator propagator;
+
+    public Replication(Server server, FunctionStore functions, Propagator propagator) {
+        this.server = server;
+        this.functions = functions;
+        this.propagator = propagator;
+        refreshConfig();
+    }
+
+    public void register(CommandTable t) {
+        t.impl("replconf", this::replconf);
+        t.impl("sync", this::sync);
+        t.impl("psync", this::sync);
+        t.impl("wait", this::waitCommand);
+        t.impl("role", this::role);
+        t.impl("replicaof", this::replicaof);
+        t.impl("slaveof", this::replicaof);
+    }
+
+    // ---- the stream
+
+    /** The master replication offset (master_repl_offset). */
+    public long masterOffset() {
+        return backlog != null ? backlog.masterOffset() : offsetNoBacklog;
+    }
+
+    String replid() {
+        return server.replId;
+    }
+
+    @Override
+    public void propagate(int db, byte[][] argv) {
+        if (backlog == null || link != null) {
+            return; // no stream without a backlog; a replica forwards its master's stream instead
+        }
+        slen = 0;
+        boolean unitMarker = argv.length == 1 && (eq(argv[0], "MULTI") || eq(argv[0], "EXEC"));
+        if (!unitMarker && db != seldb) {
+            byte[] d = Integer.toString(db).getBytes(StandardCharsets.US_ASCII);
+            encode(new byte[][] {SELECT, d});
+            seldb = db;
+        }
+        encode(argv);
+        feed(scratch, 0, slen);
+        if (server.current != null) {
+            server.current.woff = masterOffset();
+        }
+    }
+
+    private static final byte[] SELECT = Shared.b("SELECT");
+
+    private static boolean eq(byte[] a, String s) {
+        if (a.length != s.length()) {
+            return false;
+        }
+        for (int i = 0; i < a.length; i++) {
+            if ((a[i] & 0xdf) != s.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void encode(byte[][] argv) {
+        put('*');
+        putLong(argv.length);
+        for (byte[] a : argv) {
+            put('$');
+            putLong(a.length);
+            ensure(a.length + 2);
+            System.arraycopy(a, 0, scratch, slen, a.length);
+            slen += a.length;
+            put('\r');
+            put('\n');
+        }
+    }
+
+    private void putLong(long v) {
+        String s = Long.toString(v);
+        for (int i = 0; i < s.length(); i++) {
+            put(s.charAt(i));
+        }
+        put('\r');
+        put('\n');
+    }
+
+    private void put(char ch) {
+        ensure(1);
+        scratch[slen++] = (byte) ch;
+    }
+
+    private void ensure(int n) {
+        if (slen + n > scratch.length) {
+            scratch = java.util.Arrays.copyOf(scratch, Math.max(scratch.length * 2, slen + n));
+        }
+    }
+
+    /** Appends stream bytes to the backlog and to every replica (buffered for those still receiving an RDB). */
+    void feed(byte[] b, int off, int len) {
+        if (backlog == null) {
+            return;
+        }
+        backlog.append(b, off, len);
+        for (int i = 0; i < replicas.size(); i++) {
+            Replica r = replicas.get(i);
+            if (r.state == Replica.WAIT_BGSAVE_START) {
+                continue; // its snapshot has not started: it gets nothing of this
+            }
+            if (r.state == Replica.ONLINE && !r.startStreamOnAck) {
+                r.client.enc.addRaw(b, off, len);
+                server.loop.pushed(r.client);
+            } else {
+                r.pending.write(b, off, len);
+                checkPendingLimit(r);
+            }
+        }
+    }
+
+    private void checkPendingLimit(Replica r) {
+        long hard = server.outReplicaHard;
+        if (hard > 0 && r.pending.size() + (long) r.client.pendingBytes() >= hard && !r.client.closed) {
+            server.log.warning("Client id=" + r.client.id + " addr=" + r.client.addr + " scheduled to be closed ASAP "
+                + "for overcoming of output buffer limits.");
+            server.stats.evictedClients++;
+            server.loop.closeAsync(r.client);
+        }
+    }
+
+    /** Creates the backlog with a new replication ID (Redis: no valid past history without one). */
+    private void createBacklog() {
+        server.replId = Server.randomHex(40);
+        clearReplid2();
+        backlog = new Backlog((int) Math.min(Integer.MAX_VALUE - 16, server.config.getLong("repl-backlog-size")),
+            offsetNoBacklog);
+        ensureConsumer(); // only while a backlog exists: no propagation cost for a lone master
+    }
+
+    /** Registers this class with the propagation point exactly once. */
+    private void ensureConsumer() {
+        propagator.removeConsumer(this);
+        propagator.addConsumer(this);
+    }
+
+    void clearReplid2() {
+        replid2 = ZERO_ID;
+        secondOffset = -1;
+    }
+
+    /** Redis's shiftReplicationId: the current ID becomes the secondary one, valid up to the current offset. */
+    void shiftReplid() {
+        replid2 = server.replId;
+        secondOffset = masterOffset() + 1;
+        server.replId = Server.randomHex(40);
+        server.log.notice("Setting secondary replication ID to " + replid2 + ", valid up to offset: " + secondOffset
+            + ". New replication ID is " + server.replId);
+    }
+
+    // ---- REPLCONF
+
+    private Replica record(Client c) {
+        if (c.repl instanceof Replica r) {
+            return r;
+        }
+        Replica r = new Replica(c, System.currentTimeMillis());
+        c.repl = r;
+        return r;
+    }
+
+    void replconf(Client c) {
+        if (c.argc % 2 == 0) {
+            c.error(Shared.SYNTAX);
+            return;
+        }
+        for (int j = 1; j < c.argc; j += 2) {
+            if (c.argIs(j, "listening-port")) {
+                if (!c.argLong(j + 1)) {
+                    return;
+                }
+                record(c).listeningPort = (int) c.ctx.tmp[0];
+            } else if (c.argIs(j, "ip-address")) {
+                String ip = c.argString(j + 1);
+                if (ip.length() >= 46) {
+                    c.error("ERR REPLCONF ip-address provided by replica instance is too long: " + ip.length()
+                        + " bytes");
+                    return;
+                }
+                record(c).announcedIp = ip;
+            } else if (c.argIs(j, "capa")) {
+                if (c.argIs(j + 1, "eof")) {
+                    record(c).capaEof = true;
+                } else if (c.argIs(j + 1, "psync2")) {
+                    record(c).capaPsync2 = true;
+                }
+            } else if (c.argIs(j, "ack")) {
+                if (c.replRole != Client.ROLE_REPLICA) {
+                    return;
+                }
+                if (!c.argLong(j + 1)) {
+                    return;
+                }
+                ack((Replica) c.repl, c.ctx.tmp[0]);
+                return;
+            } else if (c.argIs(j, "getack")) {
+                if (link != null && c.replRole == Client.ROLE_MASTER) {
+                    link.sendAck();
+                }
+                return;
+            } else if (c.argIs(j, "rdb-only") || c.argIs(j, "rdb-filter-only")) {
+                // accepted: a full RDB is always sent
+            } else {
+                c.error("ERR Unrecognized REPLCONF option: " + c.argString(j));
+                return;
+            }
+        }
+        c.ok();
+    }
+
+    private void ack(Replica r, long offset) {
+        if (offset > r.ackOffset) {
+            r.ackOffset = offset;
+        }
+        r.ackTimeMs = System.currentTimeMillis();
+        if (r.startStreamOnAck && r.state == Replica.ONLINE) {
+            startStream(r);
+        }
+        if (!waiting.isEmpty()) {
+            serveWaiting();
+        }
+    }
+
+    /** The replica loaded its RDB: what the stream produced meanwhile goes now, then the live stream. */
+    private void startStream(Replica r) {
+        r.startStreamOnAck = false;
+        if (r.pending.size() > 0) {
+            byte[] p = r.pending.toByteArray();
+            r.client.enc.addRaw(p, 0, p.length);
+            server.loop.pushed(r.client);
+        }
+        r.pending = new java.io.ByteArrayOutputStream();
+        server.log.notice("Synchronization with replica " + r.ip() + ":" + r.listeningPort + " succeeded");
+    }
+
+    // ---- SYNC / PSYNC
+
+    void sync(Client c) {
+        if (c.replRole == Client.ROLE_REPLICA) {
+            return; // already a replica: ignore
+        }
+        if (link != null && !link.connected()) {
+            c.error("NOMASTERLINK Can't SYNC while not connected with my master");
+            return;
+        }
+        if (c.pendingBytes() > 0) {
+            c.error("ERR SYNC and PSYNC are invalid with pending output");
+            return;
+        }
+        Replica r = record(c);
+        server.log.notice("Replica " + r.ip() + ":" + r.listeningPort + " asks for synchronization");
+        boolean psync = c.argIs(0, "psync");
+        if (psync) {
+            if (c.argc != 3) {
+                c.error("ERR wrong number of arguments for 'psync' command");
+                return;
+            }
+            String id = c.argString(1);
+            if (!c.argLong(2)) {
+                return;
+            }
+            long off = c.ctx.tmp[0];
+            if (tryPartial(c, r, id, off)) {
+                syncPartialOk++;
+                return;
+            }
+            if (!id.equals("?")) {
+                syncPartialErr++;
+            }
+        } else {
+            r.prePsync = true;
+        }
+        syncFull++;
+        c.replRole = Client.ROLE_REPLICA;
+        r.state = Replica.WAIT_BGSAVE_START;
+        replicas.add(r);
+        if (replicas.size() == 1 && backlog == null) {
+            createBacklog();
+            server.log.notice("Replication backlog created, my new replication IDs are '" + server.replId + "' and '"
+                + replid2 + "'");
+        }
+        if (server.config.getBool("repl-diskless-sync") && r.capaEof
+            && server.config.getLong("repl-diskless-sync-delay") > 0) {
+            server.log.notice("Delay next BGSAVE for diskless SYNC");
+        } else {
+            maybeStartSync(System.currentTimeMillis());
+        }
+    }
+
+    /** Redis's masterTryPartialResynchronization. */
+    private boolean tryPartial(Client c, Replica r, String id, long off) {
+        boolean known = id.equalsIgnoreCase(server.replId)
+            || id.equalsIgnoreCase(replid2) && off <= secondOffset;
+        if (!known) {
+            if (!id.equals("?")) {
+                if (!id.equalsIgnoreCase(replid2)) {
+                    server.log.notice("Partial resynchronization not accepted: Replication ID mismatch (Replica asked "
+                        + "for '" + id + "', my replication IDs are '" + server.replId + "' and '" + replid2 + "')");
+                } else {
+                    server.log.notice("Partial resynchronization not accepted: Requested offset for second ID was "
+                        + off + ", but I can reply up to " + secondOffset);
+                }
+            } else {
+                server.log.notice("Full resync requested by replica " + r.ip() + ":" + r.listeningPort);
+            }
+            return false;
+        }
+        if (backlog == null || !backlog.covers(off)) {
+            server.log.notice("Unable to partial resync with replica " + r.ip() + ":" + r.listeningPort
+                + " for lack of backlog (Replica request was: " + off + ").");
+            return false;
+        }
+        c.replRole = Client.ROLE_REPLICA;
+        r.state = Replica.ONLINE;
+        r.ackTimeMs = System.currentTimeMillis();
+        replicas.add(r);
+        c.raw(Shared.b(r.capaPsync2 ? "+CONTINUE " + server.replId + "\r\n" : "+CONTINUE\r\n"));
+        byte[] tail = backlog.from(off);
+        c.enc.addRaw(tail, 0, tail.length);
+        server.loop.pushed(c);
+        server.log.notice("Partial resynchronization request from " + r.ip() + ":" + r.listeningPort + " accepted. "
+            + "Sending " + tail.length + " bytes of backlog starting from offset " + off + ".");
+        return true;
+    }
+
+    /** Starts a snapshot for the replicas waiting for one, when no other snapshot runs and the delay allows it. */
+    private void maybeStartSync(long now) {
+        if (sync != null || server.keyspace.snapshotRunning()) {
+            return;
+        }
+        List<Replica> waitingStart = new ArrayList<>();
+        boolean allEof = true;
+        long maxIdle = 0;
+        for (Replica r : replicas) {
+            if (r.state == Replica.WAIT_BGSAVE_START) {
+                waitingStart.add(r);
+                allEof &= r.capaEof;
+                maxIdle = Math.max(maxIdle, now - r.waitSinceMs);
+            }
+        }
+        if (waitingStart.isEmpty()) {
+            return;
+        }
+        boolean diskless = server.config.getBool("repl-diskless-sync") && allEof;
+        if (diskless) {
+            long delay = server.config.getLong("repl-diskless-sync-delay");
+            long max = server.config.getLong("repl-diskless-sync-max-replicas");
+            if (delay > 0 && maxIdle < delay * 1000 && !(max > 0 && waitingStart.size() >= max)) {
+                return;
+            }
+        }
+        startSync(waitingStart, diskless);
+    }
+
+    private Snapshot.Options options() {
+        Snapshot.Options o = new Snapshot.Options();
+        o.version = (int) server.config.getLong("cinnabar-rdb-version");
+        o.compression = server.config.getBool("rdbcompression");
+        o.checksum = server.config.getBool("rdbchecksum");
+        o.usedMemory = server.usedMemory();
+        o.keySaveDelayUs = server.config.getLong("rdb-key-save-delay");
+        o.functions = functions;
+        o.replId = server.replId;
+        o.replOffset = masterOffset();
+        o.replStreamDb = Math.max(0, seldb);
+        return o;
+    }
+
+    private void startSync(List<Replica> targets, boolean diskless) {
+        long offset = masterOffset();
+        Snapshot.Options opt = options();
+        try {
+            if (diskless) {
+                sync = FullSync.diskless(server.keyspace, opt, targets, offset);
+            } else {
+                Path file = Path.of(server.config.get("dir")).resolve(server.config.get("dbfilename"));
+                sync = FullSync.disk(server.keyspace, opt, targets, offset, file, server.log.pid());
+            }
+        } catch (IOException e) {
+            server.log.warning("BGSAVE for replication failed: " + e.getMessage());
+            for (Replica r : targets) {
+                r.client.error("ERR BGSAVE failed, replication can't continue");
+                r.client.closeAfterReply = true;
+                server.loop.wantWrite(r.client);
+            }
+            return;
+        }
+        server.log.notice("Starting BGSAVE for SYNC with target: " + (diskless ? "replicas sockets" : "disk"));
+        for (Replica r : targets) {
+            r.state = Replica.WAIT_BGSAVE_END;
+            r.initialOffset = offset;
+            r.pending = new java.io.ByteArrayOutputStream();
+            if (!r.prePsync) {
+                r.client.raw(Shared.b("+FULLRESYNC " + server.replId + " " + offset + "\r\n"));
+                server.loop.wantWrite(r.client);
+            }
+        }
+        seldb = -1; // the stream after the RDB starts with a SELECT
+        sync.snapshot.start(diskless ? "repl-diskless-sync" : "repl-sync");
+        server.log.notice("Background RDB transfer started by pid " + server.log.pid());
+    }
+
+    /** Walks the running snapshot, hands out RDB bytes, finishes transfers. Returns how long the loop may sleep. */
+    private long runSync() {
+        long wait = Long.MAX_VALUE;
+        if (sync != null) {
+            Snapshot s = sync.snapshot;
+            boolean more = s.step(1_000_000);
+            Snapshot.State st = s.state();
+            if (st == Snapshot.State.DONE) {
+                syncDone();
+            } else if (st == Snapshot.State.FAILED) {
+                syncFailed();
+            } else if (sync.diskless && sync.abandoned()) {
+                s.abort();
+            } else {
+                wait = more && s.progressed() ? 0 : 1;
+            }
+        }
+        for (int i = 0; i < replicas.size(); i++) {
+            Replica r = replicas.get(i);
+            if (r.feed != null && !r.client.closed) {
+                wait = Math.min(wait, feedRdb(r));
+            }
+        }
+        return wait;
+    }
+
+    private void syncDone() {
+        FullSync s = sync;
+        sync = null;
+        if (!s.diskless) {
+            server.log.notice("Background RDB transfer terminated with success");
+            for (Replica r : s.replicas) {
+                try {
+                    r.feed = s.fileFeed();
+                    r.state = Replica.SEND_BULK;
+                } catch (IOException e) {
+                    server.log.warning("SYNC failed. Can't open/stat DB after BGSAVE: " + e.getMessage());
+                    server.loop.closeAsync(r.client);
+                }
+            }
+        } else {
+            server.log.notice("Background RDB transfer terminated with success");
+        }
+        maybeStartSync(System.currentTimeMillis());
+    }
+
+    private void syncFailed() {
+        FullSync s = sync;
+        sync = null;
+        Throwable t = s.snapshot.error();
+        server.log.warning("Background transfer error" + (t == null ? "" : ": " + t.getMessage()));
+        for (Replica r : new ArrayList<>(s.replicas)) {
+            server.log.warning("SYNC failed. BGSAVE child returned an error");
+            server.loop.closeAsync(r.client);
+        }
+    }
+
+    /** Moves RDB chunks into r's output buffer while it is below FullSync.FEED_HIGH. */
+    private long feedRdb(Replica r) {
+        try {
+            while (r.client.pendingBytes() < FullSync.FEED_HIGH) {
+                byte[] chunk = r.feed.next();
+                if (chunk == null) {
+                    break;
+                }
+                r.client.enc.addRaw(chunk, 0, chunk.length);
+                server.stats.netReplOutputBytes += chunk.length;
+            }
+        } catch (IOException e) {
+            server.log.warning("Read error sending DB to replica: " + e.getMessage());
+            server.loop.closeAsync(r.client);
+            return Long.MAX_VALUE;
+        }
+        server.loop.wantWrite(r.client);
+        if (!r.feed.done()) {
+            return 1;
+        }
+        boolean diskless = r.feed instanceof FullSync.DisklessFeed;
+        r.feed = null;
+        r.state = Replica.ONLINE;
+        r.ackTimeMs = System.currentTimeMillis();
+        if (diskless) {
+            r.startStreamOnAck = true;
+            server.log.notice("Streamed RDB transfer with replica " + r.ip() + ":" + r.listeningPort
+                + " succeeded (socket). Waiting for REPLCONF ACK from replica to enable streaming");
+        } else {
+            startStream(r);
+        }
+        return Long.MAX_VALUE;
+    }
+
+    // ---- WAIT
+
+    /** A client blocked in WAIT: the offset its writes reached and how many replicas must acknowledge it. */
+    private static final class WaitTicket implements BlockedClients.Ticket {
+        final long offset;
+        final long replicas;
+        final long deadlineMs;
+
+        WaitTicket(long offset, long replicas, long deadlineMs) {
+            this.offset = offset;
+            this.replicas = replicas;
+            this.deadlineMs = deadlineMs;
+        }
+    }
+
+    void waitCommand(Client c) {
+        if (link != null) {
+            c.error("ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a "
+                + "replica is configured to be writable (which is not the default) writes to replicas are just local "
+                + "and are not propagated.");
+            return;
+        }
+        if (!c.argLong(1)) {
+            return;
+        }
+        long num = c.ctx.tmp[0];
+        if (!c.argLongOr(2, "ERR timeout is not an integer or out of range")) {
+            return;
+        }
+        long timeout = c.ctx.tmp[0];
+        if (timeout < 0) {
+            c.error("ERR timeout is negative");
+            return;
+        }
+        long acked = countAcks(c.woff);
+        if (acked >= num || c.denyBlocking) {
+            c.integer(acked);
+            return;
+        }
+        long deadline = timeout == 0 ? Long.MAX_VALUE : System.currentTimeMillis() + timeout;
+        c.blocked = new WaitTicket(c.woff, num, deadline);
+        waiting.add(c);
+        getAck = true;
+    }
+
+    /** Replicas online whose acknowledged offset reached offset. */
+    long countAcks(long offset) {
+        long n = 0;
+        for (Replica r : replicas) {
+            if (r.state == Replica.ONLINE && r.ackOffset >= offset) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private void serveWaiting() {
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < waiting.size(); i++) {
+            Client c = waiting.get(i);
+            WaitTicket t = (WaitTicket) c.blocked;
+            long acked = countAcks(t.offset);
+            if (acked >= t.replicas || now >= t.deadlineMs) {
+                waiting.remove(i--);
+                c.blocked = null;
+                c.integer(acked);
+                server.loop.wantWrite(c);
+                server.loop.processInput(c);
+            }
+        }
+    }
+
+    private long nextWaitDeadline() {
+        long d = Long.MAX_VALUE;
+        for (Client c : waiting) {
+            d = Math.min(d, ((WaitTicket) c.blocked).deadlineMs);
+        }
+        return d == Long.MAX_VALUE ? d : Math.max(1, d - System.currentTimeMillis());
+    }
+
+    // ---- ROLE
+
+    void role(Client c) {
+        if (link == null) {
+            c.array(3);
+            c.bulk("master");
+            c.integer(masterOffset());
+            int n = 0;
+            for (Replica r : replicas) {
+                n += r.state == Replica.ONLINE ? 1 : 0;
+            }
+            c.array(n);
+            for (Replica r : replicas) {
+                if (r.state == Replica.ONLINE) {
+                    c.array(3);
+                    c.bulk(r.ip());
+                    c.bulk(Integer.toString(r.listeningPort));
+                    c.bulk(Long.toString(r.ackOffset));
+                }
+            }
+            return;
+        }
+        c.array(5);
+        c.bulk("slave");
+        c.bulk(link.host);
+        c.integer(link.port);
+        c.bulk(link.roleState());
+        c.integer(link.connected() ? link.offset() : -1);
+    }
+
+    // ---- hooks
+
+    @Override
+    public long beforeSleep() {
+        long wait = runSync();
+        if (getAck) {
+            getAck = false;
+            if (backlog != null && !replicas.isEmpty()) {
+                feed(GETACK, 0, GETACK.length);
+            }
+        }
+        if (!waiting.isEmpty()) {
+            serveWaiting();
+            wait = Math.min(wait, nextWaitDeadline());
+        }
+        if (link != null) {
+            wait = Math.min(wait, link.beforeSleep());
+        }
+        return wait;
+    }
+
+    private void refreshConfig() {
+        minToWrite = server.config.getLong("min-replicas-to-write");
+        minMaxLag = server.config.getLong("min-replicas-max-lag");
+        if (backlog != null) {
+            backlog.resize((int) Math.min(Integer.MAX_VALUE - 16, server.config.getLong("repl-backlog-size")));
+        }
+    }
+
+    @Override
+    public void cron(long nowMs) {
+        refreshConfig();
+        maybeStartSync(nowMs);
+        if (nowMs - lastCronSecondMs < 1000) {
+            return;
+        }
+        lastCronSecondMs = nowMs;
+        cronSeconds++;
+        replicationCron(nowMs);
+    }
+
+    /** Redis's replicationCron, once a second. */
+    private void replicationCron(long now) {
+        if (link != null) {
+            link.cron(now);
+        }
+        long period = server.config.getLong("repl-ping-replica-period");
+        if (link == null && !replicas.isEmpty() && cronSeconds % Math.max(1, period) == 0) {
+            feed(PING, 0, PING.length);
+        }
+        for (Replica r : replicas) {
+            boolean presync = r.state == Replica.WAIT_BGSAVE_START
+                || r.state == Replica.WAIT_BGSAVE_END && sync != null && !sync.diskless;
+            if (presync && !r.client.closed) {
+                r.client.raw(NEWLINE);
+                server.loop.wantWrite(r.client);
+            }
+        }
+        long timeout = server.config.getLong("repl-timeout") * 1000;
+        for (Replica r : new ArrayList<>(replicas)) {
+            if (r.state == Replica.ONLINE && !r.prePsync && now - r.ackTimeMs > timeout) {
+                server.log.warning("Disconnecting timedout replica (streaming sync): " + r.ip() + ":"
+                    + r.listeningPort);
+                server.loop.closeAsync(r.client);
+            }
+        }
+        if (!replicas.isEmpty()) {
+            noReplicasSinceMs = now;
+        }
+        long ttl = server.config.getLong("repl-backlog-ttl");
+        if (link == null && replicas.isEmpty() && backlog != null && ttl > 0 && now - noReplicasSinceMs > ttl * 1000) {
+            // Redis: a new ID, since the history of the old one can no longer be served
+            offsetNoBacklog = backlog.masterOffset();
+            backlog = null;
+            propagator.removeConsumer(this);
+            server.replId = Server.randomHex(40);
+            clearReplid2();
+            server.log.notice("Replication backlog freed after " + ttl + " seconds without connected replicas.");
+        }
+    }
+
+    @Override
+    public String deny(Client c, Command cmd) {
+        if (c.replRole == Client.ROLE_MASTER || c.isDetached()) {
+            return null;
+        }
+        boolean write = cmd.has(Command.WRITE);
+        if (link == null) {
+            if (minToWrite > 0 && minMaxLag > 0 && write && goodReplicas() < minToWrite) {
+                return "NOREPLICAS Not enough good replicas to write.";
+            }
+            return null;
+        }
+        if (write && server.config.getBool("replica-read-only")) {
+            return "READONLY You can't write against a read only replica.";
+        }
+        if (!link.connected() && !cmd.has(Command.STALE) && !server.config.getBool("replica-serve-stale-data")) {
+            return "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+        }
+        return null;
+    }
+
+    /** Replicas online that acknowledged within min-replicas-max-lag seconds. */
+    long goodReplicas() {
+        long now = System.currentTimeMillis();
+        long n = 0;
+        for (Replica r : replicas) {
+            if (r.state == Replica.ONLINE && (now - r.ackTimeMs) / 1000 <= minMaxLag) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public void clientFreed(Client c) {
+        if (c.blocked instanceof WaitTicket) {
+            waiting.remove(c);
+            c.blocked = null;
+        }
+        if (c.replRole == Client.ROLE_REPLICA && c.repl instanceof Replica r) {
+            replicas.remove(r);
+            if (sync != null) {
+                sync.drop(r);
+            }
+            if (r.feed != null) {
+                r.feed.close();
+                r.feed = null;
+            }
+            server.log.notice("Connection with replica " + r.ip() + ":" + r.listeningPort + " lost.");
+            if (replicas.isEmpty()) {
+                noReplicasSinceMs = System.currentTimeMillis();
+            }
+        }
+        if (c.replRole == Client.ROLE_MASTER && link != null) {
+            link.masterClientFreed(c);
+        }
+    }
+
+    @Override
+    public void masterBytes(Client master, byte[] b, int off, int len) {
+        if (link != null && master == link.master) {
+            link.streamBytes(b, off, len);
+        }
+    }
+
+    @Override
+    public void masterCommandDone(Client master) {
+        server.keyspace.obey = false;
+        if (link != null && master == link.master) {
+            link.commandApplied();
+        }
+    }
+
+    // ---- the replica side's effects on the master side
+
+    /** Bytes of our master's stream that were applied: forwarded verbatim to our backlog and replicas. */
+    void forward(byte[] b, int off, int len) {
+        if (backlog == null) {
+            backlog = new Backlog((int) Math.min(Integer.MAX_VALUE - 16, server.config.getLong("repl-backlog-size")),
+                offsetNoBacklog);
+        }
+        feed(b, off, len);
+    }
+
+    /** +CONTINUE with a new ID: the old one stays valid as the secondary one; our replicas must learn the new one. */
+    void newMasterId(String id) {
+        replid2 = server.replId;
+        secondOffset = masterOffset() + 1;
+        server.replId = id;
+        server.log.notice("Master replication ID changed to " + id);
+        disconnectReplicas();
+    }
+
+    /** A full sync from the master begins to load: our replicas must resync, our history is gone. */
+    void attachToNewMaster() {
+        disconnectReplicas();
+        if (backlog != null) {
+            offsetNoBacklog = backlog.masterOffset();
+            backlog = null;
+            propagator.removeConsumer(this);
+        }
+    }
+
+    /** The master's RDB is loaded: its ID and offset are ours now, and a backlog serves our own replicas. */
+    void fullSyncLoaded(String id, long offset) {
+        server.replId = id;
+        clearReplid2();
+        offsetNoBacklog = offset;
+        backlog = new Backlog((int) Math.min(Integer.MAX_VALUE - 16, server.config.getLong("repl-backlog-size")),
+            offset);
+        seldb = -1;
+    }
+
+    private void disconnectReplicas() {
+        for (Replica r : new ArrayList<>(replicas)) {
+            server.loop.closeAsync(r.client);
+        }
+    }
+
+    // ---- REPLICAOF
+
+    void replicaof(Client c) {
+        if (c.argIs(1, "no") && c.argIs(2, "one")) {
+            if (link != null) {
+                unsetMaster();
+                server.log.notice("MASTER MODE enabled (user request from '" + server.clientInfo.apply(c).trim()
+                    + "')");
+            }
+            c.ok();
+            return;
+        }
+        if (c.replRole == Client.ROLE_REPLICA) {
+            c.error("ERR Command is not valid when client is a replica.");
+            return;
+        }
+        if (!c.argLongOr(2, "ERR Invalid master port")) {
+            return;
+        }
+        long port = c.ctx.tmp[0];
+        if (port < 0 || port > 65535) {
+            c.error("ERR Invalid master port");
+            return;
+        }
+        String host = c.argString(1);
+        if (link != null && link.host.equalsIgnoreCase(host) && link.port == port) {
+            server.log.notice("REPLICAOF would result into synchronization with the master we are already connected "
+                + "with. No operation performed.");
+            c.simple("OK Already connected to specified master");
+            return;
+        }
+        setMaster(host, (int) port, true);
+        server.log.notice("REPLICAOF " + host + ":" + port + " enabled (user request from '"
+            + server.clientInfo.apply(c).trim() + "')");
+        c.ok();
+    }
+
+    /**
+     * Redis's replicationSetMaster: follows host:port from now on. A former master keeps its ID and offset as the
+     * history to continue from (PSYNC replid offset+1), so a promoted sibling can accept it partially.
+     */
+    void setMaster(String host, int port, boolean cacheMyself) {
+        boolean wasMaster = link == null;
+        if (link != null) {
+            link.shutdown();
+        }
+        unblockWaiting("UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)");
+        disconnectReplicas();
+        link = new MasterLink(this, host, port, wasMaster ? cacheMyself : link.cached);
+        server.keyspace.replica = true;
+        if (backlog == null && cacheMyself) {
+            forward(new byte[0], 0, 0); // a backlog from our current offset: the history a PSYNC continues from
+        }
+        server.log.setRole('S');
+        link.connect();
+    }
+
+    /** Redis's replicationUnsetMaster: a promotion keeps the old ID as the secondary one. */
+    void unsetMaster() {
+        MasterLink l = link;
+        link = null;
+        l.shutdown();
+        server.keyspace.replica = false;
+        server.keyspace.obey = false;
+        if (backlog == null) {
+            forward(new byte[0], 0, 0);
+        }
+        ensureConsumer();
+        shiftReplid();
+        disconnectReplicas();
+        seldb = -1;
+        noReplicasSinceMs = System.currentTimeMillis();
+        server.log.setRole('M');
+    }
+
+    private void unblockWaiting(String err) {
+        for (Client c : new ArrayList<>(waiting)) {
+            waiting.remove(c);
+            c.blocked = null;
+            c.error(err);
+            server.loop.wantWrite(c);
+            server.loop.processInput(c);
+        }
+    }
+
+    /** At startup: {@code replicaof} from the configuration (the connection starts with the first cron). */
+    public void configure() {
+        String r = server.config.get("replicaof").trim();
+        if (!r.isEmpty()) {
+            String[] t = r.split("\\s+");
+            link = new MasterLink(this, t[0], Integer.parseInt(t[1]), false);
+            server.keyspace.replica = true;
+            server.log.setRole('S');
+        }
+    }
+
+    @Override
+    public String rdbReplId() {
+        return backlog != null || link != null && link.cached ? server.replId : null;
+    }
+
+    @Override
+    public long rdbReplOffset() {
+        return masterOffset();
+    }
+
+    @Override
+    public int rdbReplStreamDb() {
+        if (link != null && link.master != null) {
+            return link.master.dbIndex;
+        }
+        return Math.max(0, seldb);
+    }
+
+    @Override
+    public void loadedReplInfo(String id, long offset, int streamDb) {
+        if (backlog != null) {
+            return;
+        }
+        if (link != null) {
+            // a replica continues from the dataset's place in its master's stream
+            server.replId = id;
+            clearReplid2();
+            offsetNoBacklog = offset;
+            forward(new byte[0], 0, 0);
+            link.cached = true;
+            link.streamDb = Math.max(0, Math.min(server.dbs.length - 1, streamDb));
+        } else {
+            // a master keeps the old ID as the secondary one: its replicas continue partially
+            replid2 = id;
+            secondOffset = offset + 1;
+            offsetNoBacklog = offset;
+            backlog = new Backlog((int) Math.min(Integer.MAX_VALUE - 16, server.config.getLong("repl-backlog-size")),
+                offset);
+            ensureConsumer();
+        }
+        server.log.notice("Loaded replication ID " + id + " and offset " + offset + " from the RDB file");
+    }
+
+    @Override
+    public boolean isReplica() {
+        return link != null;
+    }
+
+    @Override
+    public long backlogMemory() {
+        return backlog == null ? 0 : backlog.size();
+    }
+
+    /** sync_full, sync_partial_ok, sync_partial_err of INFO stats. */
+    @Override
+    public long[] syncStats() {
+        return new long[] {syncFull, syncPartialOk, syncPartialErr};
+    }
+
+    @Override
+    public void info(StringBuilder b) {
+        b.append("# Replication\r\n");
+        long now = System.currentTimeMillis();
+        if (link == null) {
+            f(b, "role", "master");
+        } else {
+            f(b, "role", "slave");
+            link.info(b, now);
+        }
+        f(b, "connected_slaves", replicas.size());
+        if (minToWrite > 0 && minMaxLag > 0) {
+            f(b, "min_slaves_good_slaves", goodReplicas());
+        }
+        int i = 0;
+        for (Replica r : replicas) {
+            b.append("slave").append(i++).append(":ip=").append(r.ip()).append(",port=").append(r.listeningPort)
+                .append(",state=").append(r.stateName()).append(",offset=").append(r.ackOffset).append(",lag=")
+                .append((now - r.ackTimeMs) / 1000).append("\r\n");
+        }
+        f(b, "master_failover_state", "no-failover");
+        f(b, "master_replid", server.replId);
+        f(b, "master_replid2", replid2);
+        f(b, "master_repl_offset", masterOffset());
+        f(b, "second_repl_offset", secondOffset);
+        f(b, "repl_backlog_active", backlog != null ? 1 : 0);
+        f(b, "repl_backlog_size", server.config.getLong("repl-backlog-size"));
+        f(b, "repl_backlog_first_byte_offset", backlog != null ? backlog.firstByteOffset() : 0);
+        f(b, "repl_backlog_histlen", backlog != null ? backlog.histlen() : 0);
+    }
+
+    static void f(StringBuilder b, String k, Object v) {
+        b.append(k).append(':').append(v).append("\r\n");
+    }
+}

@@ -1,0 +1,166 @@
+package io.cinnabar.server.replication;
+
+import io.cinnabar.server.CinnabarServer;
+import io.cinnabar.testkit.RealRedis;
+import io.cinnabar.testkit.RespClient;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The nodes of a replication test (embedded Cinnabar servers and real redis-server processes), a random write load,
+ * and the checks: in sync (equal offsets, link up) and equal DEBUG DIGEST. Everything started here is closed by
+ * {@link #close()}.
+ */
+final class Nodes implements AutoCloseable {
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    /** A Cinnabar server on a free port; options are name, value pairs. */
+    int cinnabar(String... options) throws IOException {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("cinnabar-repl");
+        open.add(() -> deleteTree(dir));
+        CinnabarServer.Builder b = CinnabarServer.builder().port(0).config("enable-debug-command", "yes")
+            .config("cinnabar-rdb-version", "10").config("dir", dir.toString());
+        for (int i = 0; i + 1 < options.length; i += 2) {
+            b.config(options[i], options[i + 1].isEmpty() ? new String[] {""} : options[i + 1].split(" "));
+        }
+        CinnabarServer s = b.start();
+        open.add(s);
+        return s.port();
+    }
+
+    private static void deleteTree(java.nio.file.Path dir) throws IOException {
+        try (var files = java.nio.file.Files.walk(dir)) {
+            for (java.nio.file.Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** A real redis-server 7.0 with the given extra arguments. */
+    RealRedis redis(String... args) throws IOException {
+        List<String> a = new ArrayList<>(List.of("--enable-debug-command", "yes"));
+        a.addAll(List.of(args));
+        RealRedis r = RealRedis.start(a.toArray(new String[0]));
+        open.add(r);
+        return r;
+    }
+
+    RespClient client(int port) throws IOException {
+        RespClient c = new RespClient(port);
+        open.add(c);
+        return c;
+    }
+
+    static String call(int port, String... args) throws IOException {
+        try (RespClient c = new RespClient(port)) {
+            return c.call(args);
+        }
+    }
+
+    static String info(int port, String field) throws IOException {
+        String s = call(port, "INFO", "everything");
+        Matcher m = Pattern.compile("(?m)^" + field + ":([^\r\n]*)").matcher(s);
+        return m.find() ? m.group(1) : null;
+    }
+
+    static String digest(int port) throws IOException {
+        return call(port, "DEBUG", "DIGEST");
+    }
+
+    /** Waits until replica's link is up and it processed everything master produced so far. */
+    static void awaitSynced(int master, int replica) throws IOException, InterruptedException {
+        long deadline = System.currentTimeMillis() + 20_000;
+        String last = "";
+        while (System.currentTimeMillis() < deadline) {
+            String link = info(replica, "master_link_status");
+            String mo = info(master, "master_repl_offset");
+            String ro = info(replica, "slave_repl_offset");
+            last = "link=" + link + " master=" + mo + " replica=" + ro;
+            if ("up".equals(link) && mo != null && mo.equals(ro)) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("replica on port " + replica + " did not catch up with " + master + ": " + last);
+    }
+
+    /**
+     * A random write load: strings with and without expiry (some expiring within milliseconds), lists with blocking
+     * pops served by pushes, hashes, sets, sorted sets, MULTI/EXEC blocks over several databases, EVAL scripts.
+     */
+    static void load(int port, long seed, int ops) throws IOException {
+        Random r = new Random(seed);
+        try (RespClient c = new RespClient(port); RespClient blocker = new RespClient(port)) {
+            for (int i = 0; i < ops; i++) {
+                String k = "k" + r.nextInt(200);
+                switch (r.nextInt(12)) {
+                    case 0 -> c.call("SET", k, "v" + i);
+                    case 1 -> c.call("SET", k, "e" + i, "PX", Integer.toString(1 + r.nextInt(30)));
+                    case 2 -> c.call("SET", k, "x" + i, "EX", "1000");
+                    case 3 -> c.call("INCRBY", "n" + r.nextInt(20), Integer.toString(r.nextInt(100)));
+                    case 4 -> c.call("HSET", "h" + r.nextInt(20), "f" + r.nextInt(10), "v" + i);
+                    case 5 -> c.call("ZADD", "z" + r.nextInt(20), Integer.toString(r.nextInt(1000)), "m" + i);
+                    case 6 -> c.call("SADD", "s" + r.nextInt(20), "m" + r.nextInt(50));
+                    case 7 -> {
+                        String l = "list" + r.nextInt(5);
+                        blocker.sendRaw(RespClient.encode("BLPOP", l, "1"));
+                        c.call("RPUSH", l, "a" + i, "b" + i);
+                        blocker.read();
+                    }
+                    case 8 -> {
+                        c.call("MULTI");
+                        c.call("SELECT", Integer.toString(r.nextInt(3)));
+                        c.call("SET", k, "m" + i);
+                        c.call("LPUSH", "ml", "x" + i);
+                        c.call("SELECT", "0");
+                        c.call("EXEC");
+                    }
+                    case 9 -> c.call("EVAL", "redis.call('set', KEYS[1], ARGV[1]) return redis.call('incr', KEYS[2])",
+                        "2", k + "{s}", "cnt", "s" + i);
+                    case 10 -> c.call("DEL", k);
+                    default -> c.call("PEXPIRE", k, Integer.toString(1 + r.nextInt(20)));
+                }
+            }
+        }
+    }
+
+    /** Which keys differ between two servers (for a failure message). */
+    static String explain(int a, int b) {
+        StringBuilder out = new StringBuilder();
+        try {
+            for (int db = 0; db < 3; db++) {
+                String ka = call(a, "EVAL", "redis.call('select', ARGV[1]) local r = {} for _, k in ipairs(redis.call('keys', '*')) do "
+                    + "r[#r+1] = k .. '=' .. redis.call('debug', 'digest-value', k)[1] .. '/' .. redis.call('pttl', k) end table.sort(r) return table.concat(r, ' ')", "0", Integer.toString(db));
+                String kb = call(b, "EVAL", "redis.call('select', ARGV[1]) local r = {} for _, k in ipairs(redis.call('keys', '*')) do "
+                    + "r[#r+1] = k .. '=' .. redis.call('debug', 'digest-value', k)[1] .. '/' .. redis.call('pttl', k) end table.sort(r) return table.concat(r, ' ')", "0", Integer.toString(db));
+                java.util.Set<String> sa = new java.util.TreeSet<>(List.of(ka.split("\r\n")[1].split(" ")));
+                java.util.Set<String> sb = new java.util.TreeSet<>(List.of(kb.split("\r\n")[1].split(" ")));
+                java.util.Set<String> onlyA = new java.util.TreeSet<>(sa);
+                onlyA.removeAll(sb);
+                java.util.Set<String> onlyB = new java.util.TreeSet<>(sb);
+                onlyB.removeAll(sa);
+                out.append("db").append(db).append(" only first: ").append(onlyA).append(" only second: ").append(onlyB).append('\n');
+            }
+        } catch (IOException | RuntimeException e) {
+            out.append(e);
+        }
+        return out.toString();
+    }
+
+    @Override
+    public void close() {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            try {
+                open.get(i).close();
+            } catch (Exception e) {
+                // closing everything anyway
+            }
+        }
+        open.clear();
+    }
+}
