@@ -15,6 +15,8 @@ import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Server;
 import io.cinnabar.server.internal.config.Config;
 import io.cinnabar.server.internal.config.ServerLog;
+import io.cinnabar.server.internal.evict.LazyFree;
+import io.cinnabar.server.internal.evict.MemoryLimits;
 import io.cinnabar.server.internal.generic.KeyCommands;
 import io.cinnabar.server.internal.generic.SortCommand;
 import io.cinnabar.server.internal.multi.Transactions;
@@ -117,6 +119,9 @@ public final class Assembly {
         if (sentinel != null) { // the sentinel's ROLE, INFO, ... win over the data server's
             new SentinelCommands(sentinel, sections -> Info.generate(server, sections)).register(server.commands);
         }
+        MemoryLimits memory = new MemoryLimits(server, new LazyFree());
+        server.memory = memory;
+        server.memStartup = MemoryLimits.STARTUP;
         EventLoop loop = new EventLoop(server);
         if (config.getBool("cluster-enabled")) {
             Cluster cluster = new Cluster(server);

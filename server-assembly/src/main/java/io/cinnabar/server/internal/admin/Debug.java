@@ -287,7 +287,7 @@ public final class Debug {
             ? Integer.MAX_VALUE : 1;
         long ser = TypeDump.serializedLength(e, c.server.config.getBool("rdbcompression"));
         c.simple("Value at:0x" + Long.toHexString(System.identityHashCode(e)) + " refcount:" + refcount
-            + " encoding:" + enc + " serializedlength:" + ser + " lru:" + (e.lru() & 0xFFFFFF)
+            + " encoding:" + enc + " serializedlength:" + ser + " lru:" + e.lruBits()
             + " lru_seconds_idle:" + c.server.keyspace.idleMs(e) / 1000);
     }
 

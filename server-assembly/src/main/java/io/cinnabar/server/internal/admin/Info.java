@@ -207,11 +207,13 @@ public final class Info {
         s.memPeak = Math.max(s.memPeak, used);
         long peak = s.memPeak;
         long startup = s.memStartup;
-        long clientsMem = 0;
-        for (Client c : s.clients.values()) {
-            clientsMem += c.qbuf.length + c.enc.array().length + 1024;
+        long clientsMem = s.memory != null ? s.memory.clientsMemory() : 0;
+        long keys = 0;
+        for (var db : s.dbs) {
+            keys += db.size();
         }
-        long overhead = startup + clientsMem;
+        // Redis's used_memory_overhead: startup, clients, and the dicts (buckets and every dictEntry)
+        long overhead = Math.min(used, startup + clientsMem + s.keyspace.dictOverhead() + keys * 24);
         long dataset = Math.max(0, used - overhead);
         long sys = systemMemory();
         long maxmem = s.maxmemory;
@@ -263,7 +265,7 @@ public final class Info {
         f(b, "rss_overhead_bytes", 0);
         f(b, "mem_fragmentation_ratio", String.format(Locale.ROOT, "%.2f", used == 0 ? 0 : (double) rss / used));
         f(b, "mem_fragmentation_bytes", rss - used);
-        f(b, "mem_not_counted_for_evict", 0);
+        f(b, "mem_not_counted_for_evict", s.memory != null ? s.memory.notCountedForEvict() : 0);
         f(b, "mem_replication_backlog", s.replication == null ? 0 : s.replication.backlogMemory());
         f(b, "mem_total_replication_buffers", s.replication == null ? 0 : s.replication.backlogMemory());
         f(b, "mem_clients_slaves", 0);
@@ -272,8 +274,8 @@ public final class Info {
         f(b, "mem_aof_buffer", ((AppendOnlyFile) s.durability).bufferBytes());
         f(b, "mem_allocator", "jvm-heap");
         f(b, "active_defrag_running", 0);
-        f(b, "lazyfree_pending_objects", 0);
-        f(b, "lazyfreed_objects", 0);
+        f(b, "lazyfree_pending_objects", s.memory != null ? s.memory.lazyfreePending() : 0);
+        f(b, "lazyfreed_objects", s.memory != null ? s.memory.lazyfreed() : 0);
     }
 
     private static void persistence(Server s, StringBuilder b) {

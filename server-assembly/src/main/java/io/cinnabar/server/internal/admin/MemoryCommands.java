@@ -24,11 +24,6 @@ import java.util.Locale;
 public final class MemoryCommands {
     /** OBJ_COMPUTE_SIZE_DEF_SAMPLES. */
     static final long DEFAULT_SAMPLES = 5;
-    /** Bytes of one key-table Entry object and of one table slot (compressed references). */
-    private static final long ENTRY_BYTES = 48;
-    private static final long SLOT_BYTES = 4;
-    /** Bytes per volatile key: a slot in the entry array and the expire time. */
-    private static final long VOLATILE_BYTES = 4 + 8;
 
     private MemoryCommands() {
     }
@@ -82,10 +77,7 @@ public final class MemoryCommands {
             Runtime r = Runtime.getRuntime();
             long total = s.usedMemory();
             s.memPeak = Math.max(s.memPeak, total);
-            long clientsMem = 0;
-            for (Client c : s.clients.values()) {
-                clientsMem += c.qbuf.length + c.enc.array().length + 1024;
-            }
+            long clientsMem = s.memory != null ? s.memory.clientsMemory() : 0;
             long overhead = s.memStartup + clientsMem;
             long keys = 0;
             int nonEmpty = 0;
@@ -98,8 +90,9 @@ public final class MemoryCommands {
                 if (db.size() == 0) {
                     continue;
                 }
-                long main = db.size() * ENTRY_BYTES + db.buckets() * SLOT_BYTES;
-                long expires = db.vol.length * VOLATILE_BYTES;
+                // Redis's overhead.hashtable.*: bucket arrays and dictEntries of the dict and the expires dict
+                long main = db.buckets() * 8L + db.size() * 24L;
+                long expires = db.dictOverhead() - db.buckets() * 8L;
                 dbs[i++] = new long[] {db.id, main, expires};
                 overhead += main + expires;
                 keys += db.size();

@@ -236,6 +236,9 @@ public final class ServerCommands {
         Server s = c.server;
         s.stats.reset();
         s.keyspace.resetStats();
+        if (s.memory != null) {
+            s.memory.resetStats();
+        }
         for (Command cmd : s.commands.known().values()) {
             resetCmd(cmd);
         }

@@ -106,6 +106,13 @@ public final class Client {
     public boolean closed;
     public boolean monitor;
     public boolean noEvict;
+    /**
+     * A client whose commands must run whatever the memory (Redis's mustObeyClient: the master link, the AOF
+     * loader): never refused with OOM. See {@link #obeyed()}.
+     */
+    public boolean mustObey;
+    /** Flags of the commands queued since MULTI (Redis's mstate.cmd_flags): EXEC of a denyoom queue is refused on OOM. */
+    public int queuedFlags;
     public boolean noTouch;
     public int replyMode = REPLY_ON;
     public boolean pendingWrite;
@@ -143,6 +150,11 @@ public final class Client {
     public Object repl;
     /** The master replication offset after this client's last propagated write (Redis's woff, for WAIT). */
     public long woff;
+
+    /** Whether this client's commands are never refused for memory: {@link #mustObey}, or data is being loaded. */
+    public boolean obeyed() {
+        return mustObey || server.keyspace.loading;
+    }
 
     public Client(Server server, long id, SocketChannel ch, String addr, String laddr, boolean unix) {
         this.server = server;

@@ -23,4 +23,10 @@ public interface ScriptingInfo {
     int functionCount();
 
     int libraryCount();
+
+    /**
+     * For EVAL/EVALSHA/FCALL (and their _RO forms) in c: whether the script's flags make the command denyoom
+     * (Redis's evalGetCommandFlags/fcallGetCommandFlags: a script with flags but neither allow-oom nor no-writes).
+     */
+    boolean scriptDenyOom(Client c);
 }

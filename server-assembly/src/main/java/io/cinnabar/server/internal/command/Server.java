@@ -84,6 +84,13 @@ public final class Server {
     /** The CLIENT LIST line of a client (admin's formatter, wired by Assembly), for ACL LOG's client-info. */
     public java.util.function.Function<Client, String> clientInfo = c -> "id=" + c.id;
     public Client current;
+    /** used_memory, maxmemory eviction, client eviction, lazy free (evict.MemoryLimits, wired by Assembly). */
+    public MemoryManager memory;
+    /**
+     * Whether the memory was above maxmemory when the command being executed started, after evicting (Redis's
+     * pre_command_oom_state): scripts refuse their first denyoom command on it.
+     */
+    public boolean preCommandOom;
     /** Scripting's numbers for INFO (scripting.Scripting, wired by Assembly). */
     public ScriptingInfo scripting;
     /**
@@ -178,7 +185,9 @@ public final class Server {
         } else if (persistence != null) {
             persistence.loadAtStartup();
         }
-        memStartup = usedMemory();
+        if (memory == null) {
+            memStartup = usedMemory();
+        }
         if (loop.port() != 0 || !config.get("port").equals("0")) {
             log.notice("Ready to accept connections tcp");
         }
@@ -244,7 +253,15 @@ public final class Server {
 
     /** Refreshes the cached copy of an option after it changed. */
     public void configChanged(String name) {
-        switch (Config.primary(Config.lookup(name)).name) {
+        String primary = Config.primary(Config.lookup(name)).name;
+        configChanged0(primary);
+        if (memory != null) {
+            memory.configChanged(primary);
+        }
+    }
+
+    private void configChanged0(String primary) {
+        switch (primary) {
             case "hz" -> hz = (int) Math.max(1, Math.min(500, config.getLong("hz")));
             case "timeout" -> timeoutSec = config.getLong("timeout");
             case "maxclients" -> maxclients = config.getLong("maxclients");
@@ -374,6 +391,9 @@ public final class Server {
             flagTransaction(c);
             return;
         }
+        if (memory != null && !memoryAllows(c, cmd)) {
+            return;
+        }
         if ((persistence != null || durability != null) && (cmd.has(Command.WRITE) || cmd.fullName.equals("ping"))) {
             // Redis's writeCommandsDeniedByDiskError: MISCONF after a failed background save, then AOF write errors
             String err = persistence != null ? persistence.writeError() : null;
@@ -408,13 +428,73 @@ public final class Server {
         }
         if (c.inMulti) {
             if (!controlsTransaction(cmd)) {
+                c.queuedFlags |= cmd.flags;
                 transactions.queue(c, cmd);
                 return;
             }
+        } else if (cmd.fullName.equals("multi")) {
+            c.queuedFlags = 0;
         }
         call(c, cmd);
         pubsub.afterCommand(c, cmd);
         blocking.handleReady();
+    }
+
+    static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
+
+    /**
+     * Redis's processCommand memory steps: client eviction (maxmemory-clients), then, with maxmemory set, eviction
+     * and the OOM refusal of a denyoom command (any command but EXEC, DISCARD, QUIT and RESET inside MULTI; EXEC
+     * when a queued command is denyoom, answered EXECABORT). False when c must not run the command.
+     */
+    private boolean memoryAllows(Client c, Command cmd) {
+        memory.evictClients(c);
+        if (c.closed) {
+            return false; // evicted itself
+        }
+        preCommandOom = false;
+        if (maxmemory == 0 || busyReply != null) {
+            return true;
+        }
+        boolean oom = memory.evictionsFailed();
+        preCommandOom = oom;
+        if (!oom || c.obeyed()) {
+            return true;
+        }
+        boolean exec = cmd.fullName.equals("exec");
+        boolean deny = cmd.has(Command.DENYOOM) || exec && (c.queuedFlags & Command.DENYOOM) != 0
+            || scripting != null && isScriptCall(cmd) && scriptDenyOom(c, cmd);
+        if (c.inMulti && !exec && !controlsTransaction(cmd)) {
+            deny = true; // queuing may take any amount of memory
+        }
+        if (!deny) {
+            return true;
+        }
+        cmd.rejectedCalls++;
+        if (exec && c.inMulti) {
+            transactions.abort(c, OOM);
+        } else {
+            c.error(OOM);
+            flagTransaction(c);
+        }
+        return false;
+    }
+
+    private static boolean isScriptCall(Command cmd) {
+        return switch (cmd.fullName) {
+            case "eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro" -> true;
+            default -> false;
+        };
+    }
+
+    private boolean scriptDenyOom(Client c, Command cmd) {
+        Command saved = c.cmd;
+        c.cmd = cmd;
+        try {
+            return scripting.scriptDenyOom(c);
+        } finally {
+            c.cmd = saved;
+        }
     }
 
     /** The commands a RESP2 client may send while subscribed (Redis's processCommand). */
@@ -471,6 +551,7 @@ public final class Server {
         try {
             cmd.handler.run(c);
             usec = (System.nanoTime() - t0) / 1000;
+            keyspace.settle(); // re-measure the keys the command changed (used_memory)
             if (pubsub.trackingClients() != 0) {
                 pubsub.afterCall(c, cmd);
             }
@@ -569,6 +650,9 @@ public final class Server {
         }
         stats.sample(now);
         loop.clientsCron(now);
+        if (memory != null) {
+            memory.cron(now);
+        }
         activeExpireCycle(false);
         if (persistence != null) {
             persistence.cron(now);
@@ -608,7 +692,11 @@ public final class Server {
         loop.resumePaused();
     }
 
+    /** INFO used_memory (see evict.MemoryLimits); the JVM heap in use before the memory manager is wired. */
     public long usedMemory() {
+        if (memory != null) {
+            return memory.usedMemory();
+        }
         Runtime r = Runtime.getRuntime();
         return r.totalMemory() - r.freeMemory();
     }

@@ -18,6 +18,12 @@ public interface Transactions {
     /** A command was refused while c is in MULTI (unknown, wrong arity, not allowed): EXEC will answer EXECABORT. */
     void flagError(Client c);
 
+    /**
+     * EXEC refused before it runs (OOM): discards c's transaction and answers
+     * {@code EXECABORT Transaction discarded because of: <error>} (Redis's execCommandAbort).
+     */
+    void abort(Client c, String error);
+
     /** Ends c's transaction and watches (connection closed, RESET). */
     void clientFreed(Client c);
 

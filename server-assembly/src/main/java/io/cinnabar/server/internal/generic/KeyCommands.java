@@ -27,7 +27,7 @@ public final class KeyCommands {
 
     public static void register(CommandTable t) {
         t.impl("del", KeyCommands::del);
-        t.impl("unlink", KeyCommands::del);
+        t.impl("unlink", c -> del(c, true));
         t.impl("exists", KeyCommands::exists);
         t.impl("type", KeyCommands::type);
         t.impl("touch", KeyCommands::touch);
@@ -64,11 +64,16 @@ public final class KeyCommands {
     }
 
     static void del(Client c) {
+        del(c, false);
+    }
+
+    /** DEL and UNLINK: UNLINK (and DEL under lazyfree-lazy-user-del) leaves large values to the lazy-free thread. */
+    static void del(Client c, boolean unlink) {
         long n = 0;
         for (int i = 1; i < c.argc; i++) {
             Entry e = c.server.lookupQuiet(c.db, c.argBuf, c.argOff[i], c.argLen[i]);
             if (e != null) {
-                c.server.keyspace.delete(c.db, e);
+                c.server.keyspace.deleteByUser(c.db, e, unlink);
                 c.modified(i, 1);
                 c.notify(Notify.GENERIC, "del", i);
                 n++;
@@ -269,17 +274,19 @@ public final class KeyCommands {
             c.error(Shared.SYNTAX);
             return;
         }
+        // Redis's getFlushCommandFlags: ASYNC, SYNC, or lazyfree-lazy-user-flush
+        boolean async = c.argc == 2 ? c.argIs(1, "async") : c.server.config.getBool("lazyfree-lazy-user-flush");
         if (all) {
             for (Db d : c.server.dbs) {
                 c.server.keyspace.changes(d.size());
-                c.server.keyspace.flush(d);
+                c.server.keyspace.flush(d, async);
             }
             if (c.server.persistence != null) {
                 c.server.persistence.flushedAll(); // stops a background RDB save; saves when save points exist
             }
         } else {
             c.server.keyspace.changes(c.db.size());
-            c.server.keyspace.flush(c.db);
+            c.server.keyspace.flush(c.db, async);
         }
         if (Rewrites.active(c)) {
             // Redis 7.2 counts only the removed keys and forces the propagation even when nothing was removed

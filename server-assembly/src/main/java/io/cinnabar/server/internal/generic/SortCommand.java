@@ -86,6 +86,7 @@ public final class SortCommand {
         if (type == Entry.TYPE_ZSET) {
             ZSetValue z = (ZSetValue) e.value();
             if (z.lp != null) {
+                c.server.keyspace.willChange(c.db, e);
                 z.toSkiplist(z.size());
             }
         }

@@ -43,6 +43,8 @@ public final class Db {
     public long avgTtl;
     /** Resume point of the active expiry cycle in the volatile array. */
     public int expireCursor;
+    /** Sum of the accounted sizes of this database's keys (kept by Keyspace's memory accounting). */
+    long memBytes;
     /** Told of keys added, deleted, expired, flushed, swapped (the blocking code, later WATCH, notifications). */
     private KeyspaceListener[] listeners = new KeyspaceListener[0];
     /** The keyspace's snapshot epoch: stamped on every entry added (see Keyspace#beginSnapshot). */
@@ -278,6 +280,7 @@ public final class Db {
         volExpire = new long[16];
         volCount = 0;
         avgTtl = 0;
+        memBytes = 0;
     }
 
     /**
@@ -328,6 +331,9 @@ public final class Db {
         int ec = expireCursor;
         expireCursor = o.expireCursor;
         o.expireCursor = ec;
+        long mb = memBytes;
+        memBytes = o.memBytes;
+        o.memBytes = mb;
     }
 
     /** The expire time of e (an entry of this database) in unix ms, or -1. */
@@ -474,6 +480,21 @@ public final class Db {
                 visitor.visit(e);
             }
         }
+    }
+
+    /**
+     * Bytes Redis's dicts of this database take besides their dictEntries (which MEMORY USAGE counts per key): the
+     * bucket arrays of the main dict (8 bytes a bucket, both tables while rehashing) and of the expires dict, and
+     * one dictEntry (24 bytes) per key with an expire. O(1).
+     */
+    public long dictOverhead() {
+        long expiresBuckets = volCount == 0 ? 0 : Math.max(MIN_SIZE, Long.highestOneBit(volCount - 1L) << 1);
+        return buckets() * 8L + expiresBuckets * 8L + volCount * (long) RedisSizes.DICT_ENTRY;
+    }
+
+    /** The sum of the accounted sizes of this database's keys (MEMORY USAGE of each, see Keyspace). */
+    public long datasetBytes() {
+        return memBytes;
     }
 
     /** Buckets of both tables (the second exists only while rehashing). */

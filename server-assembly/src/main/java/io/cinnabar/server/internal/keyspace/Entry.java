@@ -20,8 +20,10 @@ import io.cinnabar.sds.Numbers;
  *   volIdx    int      index in the database's volatile-key arrays (entry, expire time), or -1 when the key
  *                      has no expire: the expire lives there, so keys without one do not pay 8 bytes for it
  *   snap      byte     snapshot epoch stamp (see Keyspace#beginSnapshot)
+ *   acct      byte     1 while the key's memory is being re-measured after the current command (see
+ *                      Keyspace#usedDatasetBytes); 0 otherwise
  * </pre>
- * 47 bytes of fields and header, 48 with alignment (compressed references). The hash is not stored: the table
+ * 48 bytes of fields and header (compressed references): snap and acct use the alignment padding. The hash is not stored: the table
  * computes it again when it resizes. A key of 10 bytes with a 32-byte value therefore costs 48 + 64 (one array)
  * bytes plus its table slot.
  * <p><b>Note:</b> This class is not threadsafe.
@@ -54,9 +56,27 @@ public final class Entry {
      * except, during a snapshot, for keys present at its start that the saver has not written yet.
      */
     byte snap;
+    /** Memory accounting state (Keyspace): 1 while the entry is in the keyspace's list of keys to re-measure. */
+    byte acct;
 
     public Entry(byte[] key) {
         this.key = key;
+    }
+
+    /**
+     * The 24 access bits of the key, Redis's {@code robj.lru}: under an LRU (or no) policy the LRU clock of the
+     * last access (unix seconds, 24 bits, {@link Keyspace#lruClock}); under an LFU policy the last decrement time
+     * in minutes (16 bits) above an 8-bit logarithmic counter ({@link AccessBits}). The one place these bits are
+     * read: everything else (eviction, OBJECT IDLETIME/FREQ, DEBUG OBJECT, RDB IDLE/FREQ records, RESTORE) asks
+     * this accessor or the {@link Keyspace} methods built on it.
+     */
+    public int lruBits() {
+        return lru;
+    }
+
+    /** Sets the 24 access bits (see {@link #lruBits()}). */
+    public void setLruBits(int bits) {
+        lru = bits & AccessBits.LRU_MAX;
     }
 
     /** The type of the value (TYPE_*): what commands read instead of the field. */
@@ -315,7 +335,7 @@ public final class Entry {
 
     private void copyFrom(Entry o, boolean copyRaw) {
         type = o.type;
-        lru = o.lru;
+        lru = o.lru; // the access data travels with the value (RENAME, COPY)
         if (o.obj != null) {
             unembed();
             obj = copyRaw ? o.obj.copy() : o.obj;

@@ -43,6 +43,14 @@ public final class Keyspace {
     public boolean obey;
     /** active-expire-effort (1..10). */
     public int activeExpireEffort = 1;
+    /** Redis's LAZYFREE_THRESHOLD: a value of a larger free effort is freed by the lazy-free thread. */
+    public static final long LAZYFREE_THRESHOLD = 64;
+    /** The lazy-free thread (evict.LazyFree, wired by Assembly), or null: every deletion is then synchronous. */
+    public LazyFreer lazyFreer;
+    /** lazyfree-lazy-expire, lazyfree-lazy-server-del, lazyfree-lazy-user-del. */
+    public boolean lazyExpire;
+    public boolean lazyServerDel;
+    public boolean lazyUserDel;
 
     // INFO stats of the keyspace
     public long hits;
@@ -95,7 +103,123 @@ public final class Keyspace {
 
     /** Sets the LRU clock from the wall clock (the cron and startup). */
     public void updateClock(long nowMs) {
-        lruClock = (int) ((nowMs / 1000) & 0xFFFFFF);
+        lruClock = AccessBits.lruClock(nowMs);
+    }
+
+    // ---- memory accounting: the dataset part of used_memory
+
+    /**
+     * Samples MEMORY USAGE takes of a large aggregate when the accounting measures it (Redis's default, 5): the
+     * cost of re-measuring a key after a write is O(this), whatever the size of the value.
+     */
+    public static final long ACCOUNT_SAMPLES = 5;
+    /** Keys re-measured at most per batch: beyond it (a load, a huge MSET), the batch is settled early. */
+    private static final int PENDING_MAX = 4096;
+    /** Sum over every database of {@link Db#datasetBytes()}. */
+    private long datasetBytes;
+    private Entry[] pend = new Entry[32];
+    private Db[] pendDb = new Db[32];
+    private long[] pendBefore = new long[32];
+    private int pendCount;
+
+    /**
+     * The dataset as Redis's allocator would see it: the sum over all keys of what MEMORY USAGE reports for each
+     * (key sds, dictEntry, robj and value, Redis's allocation sizes), kept incrementally. A key a command may change
+     * (looked up for writing, added, inserted) is noted with its size before the change; {@link #settle()} (after
+     * each command, or when the batch is full) measures it again and adds the difference; a removed key takes its
+     * last measured size away. Nothing walks the keyspace. O(1) after {@link #settle()}.
+     */
+    public long usedDatasetBytes() {
+        settle();
+        return datasetBytes;
+    }
+
+    /** Re-measures the keys changed since the last call (after every command): O(keys changed x samples). */
+    public void settle() {
+        for (int i = 0; i < pendCount; i++) {
+            Entry e = pend[i];
+            long d = e.memoryUsage(ACCOUNT_SAMPLES) - pendBefore[i];
+            pendDb[i].memBytes += d;
+            datasetBytes += d;
+            e.acct = 0;
+            pend[i] = null;
+            pendDb[i] = null;
+        }
+        pendCount = 0;
+    }
+
+    /**
+     * e (in db), looked up for reading, is about to change in place anyway (SORT converts a sorted set it sorts):
+     * the memory accounting measures it again after the command. Lookups for writing do this themselves.
+     */
+    public void willChange(Db db, Entry e) {
+        track(db, e, false);
+    }
+
+    /** Notes e (in db) as possibly changing; isNew: not accounted yet (added or inserted). */
+    private void track(Db db, Entry e, boolean isNew) {
+        if (e.acct != 0) {
+            return;
+        }
+        if (pendCount == pend.length) {
+            if (pendCount >= PENDING_MAX) {
+                settle();
+            } else {
+                pend = Arrays.copyOf(pend, pendCount * 2);
+                pendDb = Arrays.copyOf(pendDb, pendCount * 2);
+                pendBefore = Arrays.copyOf(pendBefore, pendCount * 2);
+            }
+        }
+        e.acct = 1;
+        pend[pendCount] = e;
+        pendDb[pendCount] = db;
+        pendBefore[pendCount++] = isNew ? 0 : e.memoryUsage(ACCOUNT_SAMPLES);
+    }
+
+    /** e leaves db: its accounted size is taken away (the size noted before this command if it was changing). */
+    private void untrack(Db db, Entry e) {
+        long size;
+        if (e.acct != 0) {
+            int i = pendCount - 1;
+            while (pend[i] != e) { // the key removed is nearly always the one noted last
+                i--;
+            }
+            size = pendBefore[i];
+            pendDb[i].memBytes -= size;
+            int last = --pendCount;
+            pend[i] = pend[last];
+            pendDb[i] = pendDb[last];
+            pendBefore[i] = pendBefore[last];
+            pend[last] = null;
+            pendDb[last] = null;
+            e.acct = 0;
+        } else {
+            size = e.memoryUsage(ACCOUNT_SAMPLES);
+            db.memBytes -= size;
+        }
+        datasetBytes -= size;
+    }
+
+    /**
+     * Recomputes the accounting by walking every key (DEBUG and tests compare it with the incremental figure):
+     * O(keys x samples).
+     */
+    public long walkDatasetBytes() {
+        settle();
+        long[] sum = new long[1];
+        for (Db db : dbs) {
+            db.forEach(e -> sum[0] += e.memoryUsage(ACCOUNT_SAMPLES));
+        }
+        return sum[0];
+    }
+
+    /** Dict bucket arrays and expires entries of all databases (used_memory_overhead's hashtables). O(databases). */
+    public long dictOverhead() {
+        long n = 0;
+        for (Db db : dbs) {
+            n += db.dictOverhead();
+        }
+        return n;
     }
 
     // ---- lookups: lazy expiry, statistics, access time
@@ -136,8 +260,11 @@ public final class Keyspace {
             }
             return null;
         }
-        if (e != null && !noTouch) {
-            touch(e);
+        if (e != null) {
+            track(db, e, false);
+            if (!noTouch) {
+                touch(e);
+            }
         }
         return e;
     }
@@ -154,6 +281,9 @@ public final class Keyspace {
             }
             return null;
         }
+        if (e != null) {
+            track(db, e, false);
+        }
         return e;
     }
 
@@ -162,83 +292,70 @@ public final class Keyspace {
         if (e.snap != epoch) {
             barrier.beforeChange(db, e);
         }
+        untrack(db, e);
         db.remove(e);
         events.notify(Notify.EXPIRED, "expired", db, e.key, 0, e.klen());
         for (KeyspaceListener l : listeners) {
             l.keyExpired(db, e.key, 0, e.klen());
         }
         expiredKeys++;
+        release(e, lazyExpire);
     }
 
     /** Updates the access time (LRU clock or LFU counter) of a key that was read or written. */
     public void touch(Entry e) {
         if (lfu) {
-            lfuUpdate(e);
+            e.setLruBits(AccessBits.lfuAccess(e.lruBits(), lfuMinutes(), lfuDecayTime, lfuLogFactor,
+                ThreadLocalRandom.current().nextDouble()));
         } else {
-            e.lru = lruClock;
+            e.setLruBits(lruClock);
         }
     }
 
     /** Initial access data of a new key. */
     public void initAccess(Entry e) {
-        if (lfu) {
-            e.lru = (lfuMinutes() << 8) | 5;
-        } else {
-            e.lru = lruClock;
-        }
+        e.setLruBits(lfu ? AccessBits.lfuInit(lfuMinutes()) : lruClock);
     }
 
     private int lfuMinutes() {
-        return (int) ((cmdTimeMs / 60000) & 0xFFFF);
+        return AccessBits.lfuMinutes(cmdTimeMs);
     }
 
+    /** The LFU counter of e after decay, not stored (OBJECT FREQ, the eviction pool). */
     public int lfuDecr(Entry e) {
-        int ldt = e.lru >>> 8;
-        int counter = e.lru & 0xFF;
-        int now = lfuMinutes();
-        int elapsed = now >= ldt ? now - ldt : 65535 - ldt + now;
-        long periods = lfuDecayTime > 0 ? elapsed / lfuDecayTime : 0;
-        return periods > counter ? 0 : (int) (counter - periods);
-    }
-
-    private void lfuUpdate(Entry e) {
-        int counter = lfuDecr(e);
-        if (counter < 255) {
-            double r = ThreadLocalRandom.current().nextDouble();
-            double base = counter - 5;
-            if (base < 0) {
-                base = 0;
-            }
-            double p = 1.0 / (base * lfuLogFactor + 1);
-            if (r < p) {
-                counter++;
-            }
-        }
-        e.lru = (lfuMinutes() << 8) | counter;
+        return AccessBits.lfuDecayed(e.lruBits(), lfuMinutes(), lfuDecayTime);
     }
 
     /**
-     * RESTORE's IDLETIME/FREQ: sets the access data of a restored key (idle seconds under an LRU policy, the
-     * frequency counter under LFU); a negative value, or one that does not apply to the policy, is ignored.
+     * RESTORE's IDLETIME/FREQ and an RDB's IDLE/FREQ records: sets the access data of a restored key (idle seconds
+     * under an LRU policy, the frequency counter under LFU; Redis's objectSetLRUOrLFU); a negative value, or one
+     * that does not apply to the policy, is ignored.
      */
     public void restoreAccess(Entry e, long idleSeconds, long freq) {
-        if (idleSeconds >= 0 && !lfu) {
-            e.lru = (int) ((lruClock - idleSeconds) & 0xFFFFFF);
-        } else if (freq >= 0 && lfu) {
-            e.lru = (e.lru & ~0xFF) | (int) freq;
+        if (freq >= 0 && lfu) {
+            e.setLruBits((lfuMinutes() << 8) | (int) Math.min(255, freq));
+        } else if (idleSeconds >= 0 && !lfu) {
+            long abs = lruClock - idleSeconds;
+            if (abs < 0) {
+                abs += AccessBits.LRU_MAX;
+            }
+            e.setLruBits((int) abs);
         }
     }
 
     /** COPY: the copy starts with the access data of the source. */
     public void copyAccess(Entry from, Entry to) {
-        to.lru = from.lru;
+        to.setLruBits(from.lruBits());
     }
 
     /** Idle time of a key in ms, from the LRU clock (1 s resolution). */
     public long idleMs(Entry e) {
-        int now = lruClock;
-        long d = now >= e.lru ? now - e.lru : (0xFFFFFF - e.lru) + now;
-        return d * 1000;
+        return AccessBits.idleMs(lruClock, e.lruBits());
+    }
+
+    /** Idle seconds of e for an RDB IDLE record (meaningful under an LRU policy). */
+    public long idleSeconds(Entry e) {
+        return idleMs(e) / 1000;
     }
 
     // ---- mutations
@@ -249,6 +366,7 @@ public final class Keyspace {
      */
     public Entry add(Db db, byte[] key) {
         Entry e = db.add(key);
+        track(db, e, true);
         events.notify(Notify.NEW, "new", db, key, 0, key.length);
         return e;
     }
@@ -263,7 +381,10 @@ public final class Keyspace {
             return add(db, key);
         }
         delete(db, old);
-        return db.add(key);
+        release(old, lazyServerDel);
+        Entry e = db.add(key);
+        track(db, e, true);
+        return e;
     }
 
     /**
@@ -288,6 +409,7 @@ public final class Keyspace {
     /** Adds an existing entry object (RENAME, MOVE); the key must be absent; the caller sets its expire. */
     public void insert(Db db, Entry e) {
         db.insert(e);
+        track(db, e, true);
         events.notify(Notify.NEW, "new", db, e.key, 0, e.klen());
     }
 
@@ -326,9 +448,48 @@ public final class Keyspace {
         if (e.snap != epoch) {
             barrier.beforeChange(db, e);
         }
+        untrack(db, e);
         db.remove(e);
         for (KeyspaceListener l : listeners) {
             l.keyDeleted(db, e.key, 0, e.klen());
+        }
+    }
+
+    /**
+     * Evicts e from db (maxmemory, Redis's performEvictions): removed as by DEL (listeners see keyDeleted: WATCH,
+     * tracking), the "evicted" event, then keyEvicted (propagation as DEL, or UNLINK when lazy).
+     */
+    public void evict(Db db, Entry e, boolean lazy) {
+        delete(db, e);
+        release(e, lazy);
+        events.notify(Notify.EVICTED, "evicted", db, e.key, 0, e.klen());
+        for (KeyspaceListener l : listeners) {
+            l.keyEvicted(db, e.key, 0, e.klen(), lazy);
+        }
+    }
+
+    /**
+     * DEL (lazy: lazyfree-lazy-user-del) and UNLINK (always lazy): {@link #delete}, then the value goes to the
+     * lazy-free thread when lazy and its free effort is above {@link #LAZYFREE_THRESHOLD} (Redis's
+     * dbGenericDelete with async).
+     */
+    public void deleteByUser(Db db, Entry e, boolean unlink) {
+        delete(db, e);
+        release(e, unlink || lazyUserDel);
+    }
+
+    /**
+     * A removed key's value is dropped: by the lazy-free thread when lazy and large (Redis's freeObjAsync), else
+     * here (on the GC heap, dropping the last reference is all there is to do). Only for values nothing else
+     * refers to (not RENAME/MOVE, whose value lives on under the new key).
+     */
+    private void release(Entry e, boolean lazy) {
+        TypedValue v = e.value();
+        if (lazy && v != null && lazyFreer != null) {
+            long effort = v.freeEffort();
+            if (effort > LAZYFREE_THRESHOLD) {
+                lazyFreer.freeValue(v, effort);
+            }
         }
     }
 
@@ -387,13 +548,28 @@ public final class Keyspace {
         db.removeExpire(e);
     }
 
-    /** Removes every key of db (FLUSHDB, FLUSHALL); listeners see flushed. */
+    /** Removes every key of db (FLUSHDB, FLUSHALL) synchronously; listeners see flushed. */
     public void flush(Db db) {
+        flush(db, false);
+    }
+
+    /**
+     * Removes every key of db; listeners see flushed. async (FLUSHDB/FLUSHALL ASYNC, lazyfree-lazy-user-flush):
+     * the old contents are detached in O(1) and handed whole to the lazy-free thread (Redis's emptyDbAsync).
+     * Synchronous or not, the event loop does O(1) work here: on the GC heap the old table simply becomes garbage.
+     */
+    public void flush(Db db, boolean async) {
+        settle();
+        datasetBytes -= db.memBytes;
         for (KeyspaceListener l : listeners) {
             l.flushing(db);
         }
         if (barrier != null) {
             barrier.beforeFlush(db);
+        }
+        if (async && lazyFreer != null && db.size() > 0) {
+            long keys = db.size();
+            lazyFreer.freeDatabase(db.detach(), keys);
         }
         db.clear();
         for (KeyspaceListener l : listeners) {
@@ -403,6 +579,7 @@ public final class Keyspace {
 
     /** SWAPDB: exchanges the contents of databases a and b; listeners see swapped. */
     public void swap(int a, int b) {
+        settle();
         for (KeyspaceListener l : listeners) {
             l.swapping(dbs[a], dbs[b]);
         }

@@ -28,6 +28,13 @@ public interface KeyspaceListener {
     default void keyExpired(Db db, byte[] key, int off, int len) {
     }
 
+    /**
+     * A key was evicted by the maxmemory policy (after {@link #keyDeleted}): replicas and the AOF delete it too,
+     * with UNLINK when lazy (lazyfree-lazy-eviction) and DEL otherwise, as Redis's propagateDeletion does.
+     */
+    default void keyEvicted(Db db, byte[] key, int off, int len, boolean lazy) {
+    }
+
     /** Every key of db is about to be removed (FLUSHDB, FLUSHALL): its keys are still there (WATCH). */
     default void flushing(Db db) {
     }

@@ -21,4 +21,13 @@ public interface TypedValue {
      * as Redis does; {@code Long.MAX_VALUE} samples everything. O(samples) plus, for streams, O(rax nodes).
      */
     long memoryUsage(long samples);
+
+    /**
+     * Redis's lazyfreeGetFreeEffort: about how many allocations freeing this value releases (1 for a single-block
+     * encoding: listpack, intset). A value above 64 (LAZYFREE_THRESHOLD) is freed by the lazy-free thread when
+     * the deletion is lazy. O(1) (O(consumer groups) for a stream).
+     */
+    default long freeEffort() {
+        return 1;
+    }
 }

@@ -267,6 +267,12 @@ public final class Transactions implements io.cinnabar.server.internal.command.T
     }
 
     @Override
+    public void abort(Client c, String error) {
+        discardTransaction(c);
+        c.error("EXECABORT Transaction discarded because of: " + error);
+    }
+
+    @Override
     public void clientFreed(Client c) {
         if (c.tx != null) {
             discardTransaction(c);

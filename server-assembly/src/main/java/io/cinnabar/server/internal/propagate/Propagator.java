@@ -34,6 +34,7 @@ import java.util.List;
 public final class Propagator implements PropagationHook, KeyspaceListener {
     private static final byte[] DEL = "DEL".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] MULTI = "MULTI".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] UNLINK = "UNLINK".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EXEC = "EXEC".getBytes(StandardCharsets.US_ASCII);
 
     private PropagationConsumer[] consumers = new PropagationConsumer[0];
@@ -134,10 +135,20 @@ public final class Propagator implements PropagationHook, KeyspaceListener {
     /** A key expired: replicas and the AOF must delete it too. */
     @Override
     public void keyExpired(Db db, byte[] key, int off, int len) {
+        propagateDeletion(db, key, off, len, false);
+    }
+
+    /** A key was evicted: replicas and the AOF delete it too (UNLINK under lazyfree-lazy-eviction). */
+    @Override
+    public void keyEvicted(Db db, byte[] key, int off, int len, boolean lazy) {
+        propagateDeletion(db, key, off, len, lazy);
+    }
+
+    private void propagateDeletion(Db db, byte[] key, int off, int len, boolean lazy) {
         if (consumers.length == 0) {
             return;
         }
-        byte[][] del = {DEL, Arrays.copyOfRange(key, off, off + len)};
+        byte[][] del = {lazy ? UNLINK : DEL, Arrays.copyOfRange(key, off, off + len)};
         if (depth > 0) {
             pending.add(del);
             pendingDbs.add(db.id);

@@ -702,6 +702,12 @@ public final class Functions {
         c.integer(functions.size());
     }
 
+    /** The flags of a function, or -1 when there is none of that name. */
+    int flagsOf(String name) {
+        Function f = functions.get(name);
+        return f == null ? -1 : f.flags();
+    }
+
     void fcall(Client c, boolean ro) {
         Function f = functions.get(c.argString(1));
         if (f == null) {
@@ -726,7 +732,11 @@ public final class Functions {
             return;
         }
         boolean readOnly = ro || (f.flags() & ScriptRun.NO_WRITES) != 0;
+        if (Scripting.oomRefused(c, f.flags())) {
+            return;
+        }
         ScriptRun run = new ScriptRun(c, f.name(), false, readOnly);
+        run.allowOom = (f.flags() & ScriptRun.ALLOW_OOM) != 0;
         run.argv = new byte[c.argc][];
         for (int i = 0; i < c.argc; i++) {
             run.argv[i] = c.arg(i);

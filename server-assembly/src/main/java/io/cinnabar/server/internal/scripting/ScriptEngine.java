@@ -528,6 +528,19 @@ final class ScriptEngine {
             if (r.readOnly) {
                 return fail("Write commands are not allowed from read-only scripts.", raise);
             }
+        }
+        if (!r.allowOom && !r.wrote && server.maxmemory > 0 && server.preCommandOom && cmd.has(Command.DENYOOM)
+                && !r.caller.obeyed()) {
+            // Redis's scriptVerifyOOM: only before the script's first write (it cannot stop half-way)
+            LuaTable t = RespToLua.errorTable("-" + OOM);
+            t.put(RespToLua.IGNORE_STATS, Boolean.TRUE);
+            server.stats.errorReply(OOM);
+            if (raise) {
+                throw raise(t);
+            }
+            return t;
+        }
+        if (cmd.has(Command.WRITE)) {
             if (ldb.rollsBack()) {
                 if (!ldb.undo.beforeWrite(sc, cmd)) {
                     return fail("This command can't be rolled back at the end of a SCRIPT DEBUG YES session (it "
@@ -612,6 +625,8 @@ final class ScriptEngine {
      * A command refused by the script checks (scriptCall): counted in the error stats now, as a command error
      * is, and flagged so the script's reply does not count it again; raised by redis.call, returned by pcall.
      */
+    private static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
+
     private Object fail(String msg, boolean raise) {
         logError(msg);
         LuaTable t = RespToLua.errorTable(msg);

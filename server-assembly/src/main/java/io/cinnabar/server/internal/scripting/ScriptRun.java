@@ -31,6 +31,8 @@ final class ScriptRun {
     boolean killed;
     /** A write command ran: the script can no longer be killed. */
     boolean wrote;
+    /** The allow-oom flag (shebang or function): denyoom commands run even above maxmemory (SCRIPT_ALLOW_OOM). */
+    boolean allowOom;
     /** The calling command's arguments (FUNCTION STATS shows them for a running function), or null. */
     byte[][] argv;
 

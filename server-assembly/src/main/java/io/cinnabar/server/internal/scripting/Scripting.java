@@ -193,7 +193,11 @@ public final class Scripting implements ScriptingInfo {
             return;
         }
         boolean readOnly = ro || (flags & ScriptRun.EVAL_COMPAT) == 0 && (flags & ScriptRun.NO_WRITES) != 0;
+        if (oomRefused(c, flags)) {
+            return;
+        }
         ScriptRun run = new ScriptRun(c, sha, true, readOnly);
+        run.allowOom = (flags & ScriptRun.EVAL_COMPAT) == 0 && (flags & ScriptRun.ALLOW_OOM) != 0;
         int n = (int) numkeys;
         eval.setGlobal("KEYS", argsTable(c, 3, n));
         eval.setGlobal("ARGV", argsTable(c, 3 + n, c.argc - 3 - n));
@@ -214,6 +218,55 @@ public final class Scripting implements ScriptingInfo {
             return;
         }
         eval.execute(run, s.fn(), LuaFunction.NONE);
+    }
+
+    /**
+     * scriptPrepareForRun: a script with flags (not an EVAL without shebang) and neither allow-oom nor no-writes
+     * does not start while the command found the memory above maxmemory (the pipeline refuses it first, as
+     * denyoom, unless it runs inside EXEC).
+     */
+    static boolean oomRefused(Client c, int flags) {
+        if ((flags & ScriptRun.EVAL_COMPAT) == 0 && (flags & (ScriptRun.ALLOW_OOM | ScriptRun.NO_WRITES)) == 0
+                && c.server.preCommandOom
+                && c.server.maxmemory > 0) {
+            c.error("OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'");
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    public boolean scriptDenyOom(Client c) {
+        String name = c.cmd != null ? c.cmd.fullName : "";
+        int flags;
+        if (name.startsWith("fcall")) {
+            if (c.argc < 2) {
+                return false;
+            }
+            flags = functions.flagsOf(c.argString(1));
+            if (flags < 0) {
+                return false;
+            }
+        } else if (c.argc >= 2) {
+            boolean bySha = name.startsWith("evalsha");
+            String sha = bySha ? c.argString(1).toLowerCase(Locale.ROOT)
+                : ScriptEngine.sha1hex(c.argBuf, c.argOff[1], c.argLen[1]);
+            Script s = cache.get(sha);
+            if (s != null) {
+                flags = s.flags();
+            } else if (bySha) {
+                return false;
+            } else {
+                int[] f = new int[1];
+                if (shebangFlags(c.arg(1), f, false) != null) {
+                    return false;
+                }
+                flags = f[0];
+            }
+        } else {
+            return false;
+        }
+        return (flags & ScriptRun.EVAL_COMPAT) == 0 && (flags & (ScriptRun.ALLOW_OOM | ScriptRun.NO_WRITES)) == 0;
     }
 
     static LuaTable argsTable(Client c, int from, int n) {

@@ -39,6 +39,12 @@ public final class HashValue implements TypedValue, Members {
         lp = pairs;
     }
 
+    /** Redis's lazyfreeGetFreeEffort: 1 for a listpack, the number of fields of a hashtable. */
+    @Override
+    public long freeEffort() {
+        return lp != null ? 1 : ht.size();
+    }
+
     @Override
     public String encodingName() {
         return lp != null ? "listpack" : "hashtable";

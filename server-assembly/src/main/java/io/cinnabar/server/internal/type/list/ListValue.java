@@ -37,6 +37,12 @@ public final class ListValue implements TypedValue {
         lp = new Listpack();
     }
 
+    /** Redis's lazyfreeGetFreeEffort: 1 for a listpack, the number of nodes of a quicklist. */
+    @Override
+    public long freeEffort() {
+        return lp != null ? 1 : ql.nodeCount();
+    }
+
     @Override
     public String encodingName() {
         return lp != null ? "listpack" : "quicklist";

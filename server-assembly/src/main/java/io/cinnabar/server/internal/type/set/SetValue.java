@@ -65,6 +65,12 @@ public final class SetValue implements TypedValue, Members {
         return s;
     }
 
+    /** Redis's lazyfreeGetFreeEffort: 1 for an intset or a listpack, the number of members of a hashtable. */
+    @Override
+    public long freeEffort() {
+        return ht != null ? ht.size() : 1;
+    }
+
     @Override
     public String encodingName() {
         return is != null ? "intset" : lp != null ? "listpack" : "hashtable";

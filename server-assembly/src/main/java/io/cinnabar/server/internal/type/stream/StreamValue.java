@@ -57,6 +57,23 @@ public final class StreamValue implements TypedValue {
     public StreamValue() {
     }
 
+    /**
+     * Redis's lazyfreeGetFreeEffort for a stream: its rax nodes, plus per consumer group its PEL size + 1 (a
+     * consumer's PEL shares the group's NACKs).
+     */
+    @Override
+    public long freeEffort() {
+        long effort = rax.nodeCount();
+        if (groups != null) {
+            io.cinnabar.rax.RaxIterator<StreamGroup> gi = groups.iterator();
+            gi.seekFirst();
+            while (gi.next()) {
+                effort += gi.value().pel().size() + 1;
+            }
+        }
+        return effort;
+    }
+
     @Override
     public String encodingName() {
         return "stream";

@@ -53,6 +53,12 @@ public final class ZSetValue implements TypedValue, Members {
         return z;
     }
 
+    /** Redis's lazyfreeGetFreeEffort: 1 for a listpack, the length of a skiplist. */
+    @Override
+    public long freeEffort() {
+        return lp != null ? 1 : zsl.size();
+    }
+
     @Override
     public String encodingName() {
         return lp != null ? "listpack" : "skiplist";

@@ -1,0 +1,47 @@
+package io.cinnabar.server.internal.command;
+
+/**
+ * What the pipeline, the cron and INFO ask of memory management (implemented by {@code evict.MemoryLimits}, wired
+ * by {@code Assembly}): the {@code used_memory} figure, eviction before a command when it is above
+ * {@code maxmemory} (Redis's performEvictions), client eviction ({@code maxmemory-clients}) and the lazy-free
+ * counters. Owned by the command layer so that the pipeline does not depend on the layer above it.
+ * <p><b>Note:</b> Implementations are not threadsafe: everything runs on the event-loop thread.
+ */
+public interface MemoryManager {
+    /** INFO used_memory: what Redis's allocator would report for this dataset, clients and caches. */
+    long usedMemory();
+
+    /** Memory not counted for eviction (AOF buffer, replica output buffers): INFO mem_not_counted_for_evict. */
+    long notCountedForEvict();
+
+    /**
+     * Before a command while maxmemory is set: evicts keys by the policy until the memory is under the limit or
+     * the time budget (maxmemory-eviction-tenacity) is spent; true when the memory is still above it and nothing
+     * more can be freed now (Redis's EVICT_FAIL: denyoom commands are refused with OOM).
+     */
+    boolean evictionsFailed();
+
+    /**
+     * Evicts clients over maxmemory-clients (Redis's evictClients), before a command and from the cron; c (the
+     * client about to run a command) may be among them, its {@code closed} flag then tells.
+     */
+    void evictClients(Client current);
+
+    /** From the cron (hz times a second): client memory figures, eviction left unfinished by the time budget. */
+    void cron(long nowMs);
+
+    /** INFO lazyfree_pending_objects. */
+    long lazyfreePending();
+
+    /** INFO lazyfreed_objects. */
+    long lazyfreed();
+
+    /** INFO mem_clients_normal: the memory of the clients, as last measured. */
+    long clientsMemory();
+
+    /** An option changed (its primary name): the eviction and lazyfree options are re-read. */
+    void configChanged(String name);
+
+    /** CONFIG RESETSTAT: lazyfreed_objects. */
+    void resetStats();
+}

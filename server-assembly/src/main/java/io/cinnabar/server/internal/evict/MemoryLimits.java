@@ -1,0 +1,333 @@
+package io.cinnabar.server.internal.evict;
+
+import io.cinnabar.server.internal.command.Client;
+import io.cinnabar.server.internal.command.MemoryManager;
+import io.cinnabar.server.internal.command.Server;
+import io.cinnabar.server.internal.keyspace.Db;
+import io.cinnabar.server.internal.keyspace.Entry;
+import io.cinnabar.server.internal.keyspace.Keyspace;
+import java.util.ArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * {@code used_memory}, {@code maxmemory} eviction and {@code maxmemory-clients} (Redis's {@code evict.c} and the
+ * client-eviction half of {@code networking.c}).
+ * <h2>used_memory</h2>
+ * What Redis's allocator would report for the same state, so that a {@code maxmemory} means the same thing here:
+ * <pre>
+ *   used_memory = STARTUP                     Redis 7's used_memory_startup (876088 bytes measured on 7.0.15)
+ *               + dataset                     sum of MEMORY USAGE over every key, kept incrementally by the keyspace
+ *               + dict overhead               bucket arrays of each db's dict and expires dict, expires dictEntries
+ *               + clients                     query buffer + reply buffer + 1 KiB per connection (cron-measured)
+ *               + scripts                     EVAL script cache and function libraries
+ * </pre>
+ * The JVM's own heap figures are reported beside it (INFO allocator_*, used_memory_rss), not in it: a garbage
+ * collector's heap in use rises and falls with garbage, which would make maxmemory evict at random.
+ * <h2>Eviction (performEvictions)</h2>
+ * Before every command while maxmemory is set, and from the cron while an eviction is unfinished: while
+ * used_memory is above maxmemory, pick a key by the policy and evict it. Pooled policies (LRU, LFU, TTL) sample
+ * {@code maxmemory-samples} keys of every non-empty database (all keys, or the volatile ones) into the
+ * {@link EvictionPool} and take its best live candidate; random policies take a random key of the next database
+ * round-robin. Every 16 keys the time spent is checked against {@code maxmemory-eviction-tenacity}'s budget (50 us
+ * per step up to 10, then +15% a step; 100: no limit); past it the cron goes on (EVICT_RUNNING, not a failure).
+ * Nothing left to evict, or noeviction: EVICT_FAIL, and the pipeline refuses denyoom commands with OOM.
+ * Evicted keys count in {@code evicted_keys}, emit {@code evicted}, touch WATCH/tracking and propagate as DEL
+ * (UNLINK with lazyfree-lazy-eviction).
+ * <h2>Client eviction</h2>
+ * While the clients' memory is above {@code maxmemory-clients} (bytes, or a percentage of maxmemory), the largest
+ * clients are closed (not those with CLIENT NO-EVICT on, nor the master link), counted in
+ * {@code evicted_clients}.
+ * <p><b>Note:</b> This class is not threadsafe: everything runs on the event-loop thread.
+ */
+public final class MemoryLimits implements MemoryManager {
+    /** used_memory_startup of Redis 7 with the default configuration (7.0.15: 876088). */
+    public static final long STARTUP = 876_088;
+    /** Per connection besides its buffers: Redis's client struct and its small allocations. */
+    static final long CLIENT_BASE = 1024;
+
+    private final Server server;
+    private final Keyspace ks;
+    private final EvictionPool pool = new EvictionPool();
+    private final LazyFree lazyFree;
+    private Policy policy = Policy.NOEVICTION;
+    private int samples = 5;
+    private int tenacity = 10;
+    private boolean lazyEviction;
+    /** Round-robin database of the random policies (Redis's static next_db). */
+    private int nextDb;
+    /** An eviction stopped on its time budget: the cron continues it (Redis's evictionTimeProc). */
+    private boolean evictionRunning;
+    private long clientsMem;
+    /** maxmemory-clients: bytes, or (clientsLimitPct) a percentage of maxmemory; 0 when off. */
+    private long clientsLimitValue;
+    private boolean clientsLimitPct;
+    private long scriptsMem;
+
+    public MemoryLimits(Server server, LazyFree lazyFree) {
+        this.server = server;
+        this.ks = server.keyspace;
+        this.lazyFree = lazyFree;
+        ks.lazyFreer = lazyFree;
+        for (String name : new String[] {"maxmemory-policy", "maxmemory-samples", "maxmemory-eviction-tenacity",
+                "lazyfree-lazy-eviction", "lazyfree-lazy-expire", "lazyfree-lazy-server-del",
+                "lazyfree-lazy-user-del", "maxmemory-clients"}) {
+            configChanged(name);
+        }
+    }
+
+    /** Re-reads one of this class's options after CONFIG SET (called for every option; others are ignored). */
+    @Override
+    public void configChanged(String name) {
+        var c = server.config;
+        switch (name) {
+            case "maxmemory-policy" -> policy = Policy.of(c.get("maxmemory-policy"));
+            case "maxmemory-samples" -> samples = (int) c.getLong("maxmemory-samples");
+            case "maxmemory-eviction-tenacity" -> tenacity = (int) c.getLong("maxmemory-eviction-tenacity");
+            case "lazyfree-lazy-eviction" -> lazyEviction = c.getBool("lazyfree-lazy-eviction");
+            case "lazyfree-lazy-expire" -> ks.lazyExpire = c.getBool("lazyfree-lazy-expire");
+            case "lazyfree-lazy-server-del" -> ks.lazyServerDel = c.getBool("lazyfree-lazy-server-del");
+            case "lazyfree-lazy-user-del" -> ks.lazyUserDel = c.getBool("lazyfree-lazy-user-del");
+            case "maxmemory-clients" -> {
+                String v = c.get("maxmemory-clients");
+                clientsLimitPct = v.endsWith("%");
+                clientsLimitValue = clientsLimitPct ? Long.parseLong(v.substring(0, v.length() - 1))
+                    : c.getLong("maxmemory-clients");
+            }
+            case "maxmemory" -> {
+                if (server.maxmemory > 0 && usedForEvict() > server.maxmemory) {
+                    server.log.warning("WARNING: the new maxmemory value set via CONFIG SET (" + server.maxmemory
+                        + ") is smaller than the current memory usage (" + usedForEvict() + "). This will result "
+                        + "in key eviction and/or the inability to accept new write commands depending on the "
+                        + "maxmemory-policy.");
+                    evictionsFailed(); // Redis's updateMaxmemory: evict at once
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    public Policy policy() {
+        return policy;
+    }
+
+    // ---- used_memory
+
+    @Override
+    public long usedMemory() {
+        return STARTUP + ks.usedDatasetBytes() + ks.dictOverhead() + clientsMem + scriptsMem;
+    }
+
+    @Override
+    public long notCountedForEvict() {
+        return 0; // no replica output buffers yet; the AOF buffer is not part of used_memory here
+    }
+
+    @Override
+    public long clientsMemory() {
+        return clientsMem;
+    }
+
+    /** Memory of one client: query buffer, reply buffer and its fixed part. */
+    static long clientMemory(Client c) {
+        return c.qbuf.length + c.enc.array().length + CLIENT_BASE;
+    }
+
+    private void measureClients() {
+        long sum = 0;
+        for (Client c : server.clients.values()) {
+            sum += clientMemory(c);
+        }
+        clientsMem = sum;
+        var sc = server.scripting;
+        scriptsMem = sc == null ? 0 : sc.scriptsEvalMemory() + sc.functionsMemory();
+    }
+
+    @Override
+    public void cron(long nowMs) {
+        measureClients();
+        evictClients(null);
+        if (evictionRunning && server.maxmemory > 0) {
+            ks.cmdTimeMs = nowMs;
+            evictionsFailed();
+        }
+    }
+
+    // ---- key eviction
+
+    /**
+     * The time budget of one eviction run in microseconds (Redis's evictionTimeLimitUs): 50 us per tenacity step
+     * up to 10 (500 us), then 15% more per step, unlimited at 100.
+     */
+    static long timeLimitUs(int tenacity) {
+        if (tenacity <= 10) {
+            return 50L * tenacity;
+        }
+        if (tenacity < 100) {
+            return (long) (500.0 * Math.pow(1.15, tenacity - 10.0));
+        }
+        return Long.MAX_VALUE;
+    }
+
+    /** used_memory minus what does not count for eviction. */
+    private long usedForEvict() {
+        return usedMemory() - notCountedForEvict();
+    }
+
+    @Override
+    public boolean evictionsFailed() {
+        evictionRunning = false;
+        if (ks.loading || server.maxmemory == 0) {
+            return false; // Redis's isSafeToPerformEvictions
+        }
+        long used = usedForEvict();
+        if (used <= server.maxmemory) {
+            return false;
+        }
+        if (policy == Policy.NOEVICTION) {
+            return true;
+        }
+        long toFree = used - server.maxmemory;
+        long freed = 0;
+        long keys = 0;
+        long limitUs = timeLimitUs(tenacity);
+        long start = System.nanoTime();
+        while (freed < toFree) {
+            if (!evictOne()) {
+                return true; // nothing left to evict
+            }
+            long now = usedForEvict();
+            freed += used - now;
+            used = now;
+            keys++;
+            if ((keys & 15) == 0 && (System.nanoTime() - start) / 1000 >= limitUs) {
+                evictionRunning = true; // the cron goes on; this command may run (EVICT_RUNNING)
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** Picks the best key by the policy and evicts it; false when no key can be evicted. */
+    boolean evictOne() {
+        Db[] dbs = ks.dbs;
+        if (policy.pooled()) {
+            while (true) {
+                long total = 0;
+                for (Db db : dbs) {
+                    int n = policy.allKeys ? db.size() : db.expiresCount();
+                    if (n != 0) {
+                        populate(db);
+                        total += n;
+                    }
+                }
+                if (total == 0) {
+                    return false;
+                }
+                for (int k = EvictionPool.SIZE - 1; k >= 0; k--) {
+                    if (!pool.used(k)) {
+                        continue;
+                    }
+                    Db db = dbs[pool.db(k)];
+                    Entry e = db.find(pool.key(k), 0, pool.keyLength(k));
+                    pool.clear(k);
+                    if (e != null && (policy.allKeys || ks.expireOf(db, e) != -1)) {
+                        evict(db, e);
+                        return true;
+                    }
+                    // a ghost: the key went away since it was sampled
+                }
+            }
+        }
+        for (int i = 0; i < dbs.length; i++) {
+            Db db = dbs[(++nextDb & Integer.MAX_VALUE) % dbs.length];
+            Entry e = policy.allKeys ? db.random() : randomVolatile(db);
+            if (e != null) {
+                evict(db, e);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Entry randomVolatile(Db db) {
+        return db.volCount == 0 ? null : db.vol[ThreadLocalRandom.current().nextInt(db.volCount)];
+    }
+
+    /** Samples maxmemory-samples keys of db into the pool (Redis's evictionPoolPopulate). */
+    private void populate(Db db) {
+        for (int j = 0; j < samples; j++) {
+            Entry e = policy.allKeys ? db.random() : randomVolatile(db);
+            if (e == null) {
+                return;
+            }
+            long score = switch (policy.rank) {
+                case LRU -> ks.idleMs(e);
+                case LFU -> 255 - ks.lfuDecr(e);
+                case TTL -> Long.MAX_VALUE - ks.expireOf(db, e);
+                default -> 0;
+            };
+            pool.offer(db.id, e.keyArray(), 0, e.klen(), score);
+        }
+    }
+
+    private void evict(Db db, Entry e) {
+        ks.evict(db, e, lazyEviction);
+        server.stats.evictedKeys++;
+    }
+
+    // ---- client eviction
+
+    /** maxmemory-clients in bytes (a percentage applies to maxmemory), 0 when off. */
+    long clientsLimit() {
+        return clientsLimitPct ? server.maxmemory * clientsLimitValue / 100 : clientsLimitValue;
+    }
+
+    @Override
+    public void evictClients(Client current) {
+        long limit = clientsLimit();
+        if (limit == 0) {
+            return;
+        }
+        if (current != null) {
+            measureClients(); // the figure a command is checked against includes what the last read buffered
+        }
+        if (clientsMem <= limit) {
+            return;
+        }
+        ArrayList<Client> candidates = new ArrayList<>();
+        for (Client c : server.clients.values()) {
+            if (!c.noEvict && !c.mustObey && !c.closed) {
+                candidates.add(c);
+            }
+        }
+        candidates.sort((a, b) -> Long.compare(clientMemory(b), clientMemory(a)));
+        for (Client c : candidates) {
+            if (clientsMem <= limit) {
+                break;
+            }
+            long mem = clientMemory(c);
+            server.log.verbose("Evicting client: id=" + c.id + " addr=" + c.addr + " tot-mem=" + mem);
+            server.stats.evictedClients++;
+            clientsMem -= mem;
+            server.loop.closeAsync(c);
+        }
+    }
+
+    // ---- lazy free
+
+    @Override
+    public long lazyfreePending() {
+        return lazyFree.pending();
+    }
+
+    @Override
+    public long lazyfreed() {
+        return lazyFree.freed();
+    }
+
+    @Override
+    public void resetStats() {
+        lazyFree.resetStats();
+    }
+}
