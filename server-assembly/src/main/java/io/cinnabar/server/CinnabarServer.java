@@ -58,8 +58,18 @@ public final class CinnabarServer implements AutoCloseable {
         private final List<String> options = new ArrayList<>();
         private boolean randomPort = true;
         private PrintStream log;
+        private java.nio.file.Path sentinelFile;
 
         private Builder() {
+        }
+
+        /**
+         * Sentinel mode, as {@code cinnabar-server sentinel.conf --sentinel}: the file's {@code sentinel} lines are
+         * loaded and the file is rewritten with the sentinel's state; without a port option the port is 26379.
+         */
+        public Builder sentinel(java.nio.file.Path configFile) {
+            this.sentinelFile = configFile;
+            return this;
         }
 
         /** The TCP port; 0 (the default) picks a free one. */
@@ -90,7 +100,10 @@ public final class CinnabarServer implements AutoCloseable {
         public CinnabarServer start() {
             Config config = new Config();
             List<String> opts = new ArrayList<>();
-            if (randomPort && !options.contains("--port")) {
+            if (sentinelFile != null) {
+                Launcher.sentinelDefaults(config);
+            }
+            if (randomPort && !options.contains("--port") && sentinelFile == null) {
                 opts.add("--port");
                 opts.add("0");
             }
@@ -102,7 +115,7 @@ public final class CinnabarServer implements AutoCloseable {
             }
             opts.addAll(options);
             try {
-                ConfigFile.load(config, null, ConfigFile.optionsToText(opts));
+                ConfigFile.load(config, sentinelFile, ConfigFile.optionsToText(opts));
             } catch (ConfigFile.FatalConfigError e) {
                 throw new IllegalArgumentException(e.getMessage().strip());
             }
@@ -116,6 +129,9 @@ public final class CinnabarServer implements AutoCloseable {
                 if (!server.started()) {
                     loop.close();
                     throw new IllegalStateException("the server could not load its data (see its log)");
+                }
+                if (assembly.sentinel() != null) {
+                    assembly.sentinel().started();
                 }
                 loop.start();
                 return new CinnabarServer(loop);

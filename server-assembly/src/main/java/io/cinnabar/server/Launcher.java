@@ -25,6 +25,17 @@ public final class Launcher {
         System.exit(run(args));
     }
 
+    /** What sentinel mode changes before the file is read (Redis's initSentinelConfig): port 26379, no protected mode. */
+    static void sentinelDefaults(Config config) {
+        config.sentinelMode = true;
+        try {
+            config.set(Config.lookup("port"), new ArrayList<>(List.of("26379")), true);
+            config.set(Config.lookup("protected-mode"), new ArrayList<>(List.of("no")), true);
+        } catch (io.cinnabar.server.internal.config.ConfigException e) {
+            throw new IllegalStateException("built-in sentinel defaults were refused", e);
+        }
+    }
+
     static int run(String[] args) {
         if (args.length == 1 && (args[0].equals("-v") || args[0].equals("--version"))) {
             System.out.println("Redis server v=" + Config.versionString() + " sha=00000000:0 malloc=jvm bits=64 "
@@ -48,9 +59,30 @@ public final class Launcher {
         if (!rest.isEmpty() && !rest.get(0).startsWith("--")) {
             file = Path.of(rest.remove(0));
         }
+        boolean sentinel = rest.remove("--sentinel");
         ServerLog log = new ServerLog(System.out);
         Config config = new Config();
         try {
+            if (!sentinel) {
+                // sentinel lines in the file also mean sentinel mode (redis-server needs --sentinel for them)
+                Config probe = new Config();
+                ConfigFile.load(probe, file, ConfigFile.optionsToText(rest));
+                sentinel = !probe.sentinelLines.isEmpty();
+            }
+            if (sentinel) {
+                sentinelDefaults(config);
+                if (file == null) {
+                    log.setRole('X');
+                    log.warning("Sentinel needs config file on disk to save state. Exiting...");
+                    return 1;
+                }
+                if (!java.nio.file.Files.isWritable(file)) {
+                    log.setRole('X');
+                    log.warning("Sentinel config file " + file.toAbsolutePath() + " is not writable: Permission "
+                        + "denied. Exiting...");
+                    return 1;
+                }
+            }
             ConfigFile.load(config, file, ConfigFile.optionsToText(rest));
             log.configure(config);
         } catch (ConfigFile.FatalConfigError e) {
@@ -72,8 +104,9 @@ public final class Launcher {
         }
         Server server;
         EventLoop loop;
+        Assembly assembly;
         try {
-            Assembly assembly = Assembly.create(config, log);
+            assembly = Assembly.create(config, log);
             server = assembly.server();
             loop = assembly.loop();
             loop.listen(false);
@@ -93,6 +126,9 @@ public final class Launcher {
         } catch (IllegalStateException e) {
             loop.close();
             return 1; // a corrupt RDB at startup: logged already, nothing is served
+        }
+        if (assembly.sentinel() != null) {
+            assembly.sentinel().started();
         }
         loop.start();
         try {

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Keyspace notifications end to end, through Pub/Sub on both servers: with {@code notify-keyspace-events KEA}, a
+ * Keyspace notifications end to end, through Pub/Sub on both servers: with {@code notify-keyspace-events KEA} (and KEAn), a
  * subscriber connection ({@code PSUBSCRIBE __key*__:*}, RESP2 or RESP3) on each server receives, after every
  * command of a random write sequence, the same messages (channel and payload, in order) from the embedded server
  * as from redis-server. A sentinel PUBLISH from a third connection marks the end of each command's events.
@@ -37,7 +37,7 @@ class KeyspaceNotificationsDifferentialTest {
     }
 
     @ParameterizedTest(name = "seed {0}")
-    @ValueSource(ints = {11, 12, 13})
+    @ValueSource(ints = {11, 12, 13, 14})
     void randomWritesGiveTheSameEventStream(int seed, DifferentialServers servers) throws Exception {
         int resp = seed % 2 == 0 ? 3 : 2;
         try (Pair p = servers.open(2);
@@ -46,7 +46,9 @@ class KeyspaceNotificationsDifferentialTest {
              RespClient rPub = new RespClient(servers.redisPort());
              RespClient oPub = new RespClient(servers.oursPort())) {
             p.both("FLUSHALL");
-            p.same("CONFIG", "SET", "notify-keyspace-events", "KEA");
+            // seed 14 adds 'n': "new" events (which 'A' does not include; CONFIG GET shows AKE on both)
+            p.same("CONFIG", "SET", "notify-keyspace-events", seed == 14 ? "KEAn" : "KEA");
+            p.same("CONFIG", "GET", "notify-keyspace-events");
             if (resp == 3) {
                 rSub.call("HELLO", "3");
                 oSub.call("HELLO", "3");
@@ -59,7 +61,7 @@ class KeyspaceNotificationsDifferentialTest {
                 String k = keys[r.nextInt(3)];
                 String k2 = keys[r.nextInt(3)];
                 String m = "m" + r.nextInt(3);
-                String[] cmd = switch (r.nextInt(16)) {
+                String[] cmd = switch (r.nextInt(20)) {
                     case 0 -> new String[] {"SET", k, "v" + i};
                     case 1 -> new String[] {"INCR", k};
                     case 2 -> new String[] {"DEL", k, k2};
@@ -75,6 +77,10 @@ class KeyspaceNotificationsDifferentialTest {
                     case 12 -> new String[] {"RENAME", k, k2};
                     case 13 -> new String[] {"LMOVE", k, k2, "LEFT", "RIGHT"};
                     case 14 -> new String[] {"SELECT", String.valueOf(r.nextInt(2))};
+                    case 16 -> new String[] {"BITOP", "OR", k, k2, "nosuch"}; // overwrites, creates or deletes k
+                    case 17 -> new String[] {"ZRANGESTORE", k, k2, "0", String.valueOf(r.nextInt(3) - 1)};
+                    case 18 -> new String[] {"SUNIONSTORE", k, k2};
+                    case 19 -> new String[] {"COPY", k2, k, "REPLACE"};
                     default -> new String[] {"XADD", k, (i + 1) + "-1", "f", "v"};
                 };
                 p.same(cmd);

@@ -24,6 +24,10 @@ import io.cinnabar.server.internal.persist.aof.AofCommands;
 import io.cinnabar.server.internal.persist.aof.AppendOnlyFile;
 import io.cinnabar.server.internal.persist.FunctionStore;
 import io.cinnabar.server.internal.scripting.Functions;
+import io.cinnabar.server.internal.sentinel.Sentinel;
+import io.cinnabar.server.internal.sentinel.SentinelCommands;
+import io.cinnabar.server.internal.sentinel.SentinelConfig;
+import io.cinnabar.server.internal.admin.Info;
 import io.cinnabar.server.internal.scripting.Scripting;
 import io.cinnabar.server.internal.persist.rdb.RdbPersistence;
 import io.cinnabar.server.internal.pubsub.PubSubService;
@@ -53,9 +57,11 @@ public final class Assembly {
     private final EventLoop loop;
     private final Propagator propagator;
     private final Scripting scripting;
+    private final Sentinel sentinel;
 
-    private Assembly(Server server, EventLoop loop, Propagator propagator, Scripting scripting) {
+    private Assembly(Server server, EventLoop loop, Propagator propagator, Scripting scripting, Sentinel sentinel) {
         this.server = server;
+        this.sentinel = sentinel;
         this.loop = loop;
         this.propagator = propagator;
         this.scripting = scripting;
@@ -84,6 +90,12 @@ public final class Assembly {
         server.keyspace.events.setPublisher(pubsub::publish);
         registerAll(server.commands, blocking, transactions, scripting);
         pubsub.register(server.commands);
+        Sentinel sentinel = null;
+        if (config.sentinelMode) {
+            server.commands.sentinelMode(SentinelCommands.SERVED);
+            sentinel = new Sentinel(server);
+            new SentinelCommands(sentinel, sections -> Info.generate(server, sections)).register(server.commands);
+        }
         Acl acl = new Acl(server);
         server.acl = acl;
         server.clientInfo = c -> Commands.clientInfo(c, c);
@@ -96,15 +108,35 @@ public final class Assembly {
         Replication replication = new Replication(server, functionStore(scripting), propagator);
         server.replication = replication;
         replication.register(server.commands);
+        replication.configure();
+        if (sentinel != null) { // the sentinel's ROLE, INFO, ... win over the data server's
+            new SentinelCommands(sentinel, sections -> Info.generate(server, sections)).register(server.commands);
+        }
         EventLoop loop = new EventLoop(server);
         if (config.getBool("cluster-enabled")) {
             Cluster cluster = new Cluster(server);
             server.cluster = cluster;
             ClusterCommands.register(server.commands, cluster);
+            cluster.migrate(ClusterCommands.registerMigrate(server.commands, server));
         } else {
             ClusterCommands.registerDisabled(server.commands);
+            ClusterCommands.registerMigrate(server.commands, server);
         }
-        return new Assembly(server, loop, propagator, scripting);
+        if (sentinel != null) {
+            // a sentinel keeps no dataset: nothing is loaded, saved or appended
+            server.persistence = null;
+            server.durability = null;
+            server.mode = "sentinel";
+            server.log.setRole('X');
+            try {
+                SentinelConfig.load(sentinel, config);
+            } catch (io.cinnabar.server.internal.config.ConfigFile.FatalConfigError e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+            Sentinel s = sentinel;
+            server.modeCron = s::timer;
+        }
+        return new Assembly(server, loop, propagator, scripting, sentinel);
     }
 
     /**
@@ -179,6 +211,11 @@ public final class Assembly {
                 f.flushAll();
             }
         };
+    }
+
+    /** Sentinel mode's state, or null in standalone mode. */
+    public Sentinel sentinel() {
+        return sentinel;
     }
 
     /** The event loop. */

@@ -121,6 +121,11 @@ public final class Acl implements AccessControl {
     }
 
     @Override
+    public boolean allows(Client c, Command cmd) {
+        return Check.user((AclUser) c.user, c, cmd, 0, c.argc).reason() == Check.OK;
+    }
+
+    @Override
     public boolean permitsAtExec(Client c, Command cmd) {
         Check.Result r = Check.user((AclUser) c.user, c, cmd, 0, c.argc);
         if (r.reason() == Check.OK) {

@@ -331,7 +331,7 @@ public final class Commands {
             + " ssub=" + c.server.pubsub.shardChannels(c) + " multi=" + c.server.transactions.queued(c)
             + " watch=" + c.server.transactions.watchedKeys(c) + " qbuf=" + qbuf + " qbuf-free="
             + (c.qbuf.length - c.qlen) + " argv-mem=" + (c == self ? argvMem(c) : 0) + " multi-mem=0 rbs="
-            + c.enc.array().length + " rbp=" + c.enc.length() + " obl=" + c.pendingBytes() + " oll=0 omem=" + c.pendingBytes()
+            + c.replyBufSize + " rbp=" + c.replyBufPeak + " obl=" + c.pendingBytes() + " oll=0 omem=" + c.pendingBytes()
             + " tot-mem=" + (c.qbuf.length + c.enc.array().length + 1024) + " events=r" + (c.pendingBytes() > 0 ? "w" : "")
             + " cmd=" + (c == self ? (c.cmd == null ? "NULL" : c.cmd.fullName) : c.lastCmd)
             + " user=" + (c.user == null ? "default" : c.user.name()) + " redir=" + c.server.pubsub.redirection(c) + " resp=" + c.resp + " lib-name=" + (c.libName == null ? "" : c.libName)

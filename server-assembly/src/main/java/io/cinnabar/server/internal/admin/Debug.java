@@ -114,6 +114,26 @@ public final class Debug {
             line[line.length - 2] = '\r';
             line[line.length - 1] = '\n';
             c.raw(line);
+        } else if (c.argIs(1, "replybuffer") && c.argc == 4) {
+            if (c.argIs(2, "peak-reset-time")) {
+                if (c.argIs(3, "never")) {
+                    c.server.replyBufferPeakResetTime = -1;
+                } else if (c.argIs(3, "reset")) {
+                    c.server.replyBufferPeakResetTime = 5000;
+                } else {
+                    if (!c.argLong(3)) {
+                        return;
+                    }
+                    c.server.replyBufferPeakResetTime = c.ctx.tmp[0];
+                }
+            } else if (c.argIs(2, "resizing")) {
+                c.server.replyBufferResizing = atoi(c.arg(3)) != 0;
+            } else {
+                c.error("ERR unknown subcommand or wrong number of arguments for '" + c.argString(1)
+                    + "'. Try DEBUG HELP.");
+                return;
+            }
+            c.ok();
         } else if (c.argIs(1, "pause-cron") && c.argc == 3) {
             c.server.pauseCron = atoi(c.arg(2)) != 0;
             c.ok();

@@ -61,7 +61,8 @@ public final class Info {
         c.verbatim(generate(c.server, sections));
     }
 
-    static String generate(Server s, Set<String> sections) {
+    /** The text of the given sections, in Redis's order (sentinel mode serves its own INFO with these). */
+    public static String generate(Server s, Set<String> sections) {
         StringBuilder b = new StringBuilder();
         String[] order = {"server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules",
             "module_list", "commandstats", "errorstats", "latencystats", "cluster", "keyspace"};
@@ -118,7 +119,7 @@ public final class Info {
         f(b, "redis_git_sha1", "00000000");
         f(b, "redis_git_dirty", 0);
         f(b, "redis_build_id", "0000000000000000");
-        f(b, "redis_mode", "standalone");
+        f(b, "redis_mode", s.mode);
         f(b, "os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
             + System.getProperty("os.arch"));
         f(b, "arch_bits", System.getProperty("sun.arch.data.model", "64"));

@@ -34,6 +34,8 @@ public final class Cluster implements ClusterRouting {
     final ClusterState st = new ClusterState();
     final Path configFile;
     ClusterBus bus;
+    /** MIGRATE's connection cache (closed after 10 s unused, from the cron). */
+    Migrate migrate;
     boolean todoSave;
     boolean todoUpdateState;
     private int redirSlot;
@@ -134,7 +136,7 @@ public final class Cluster implements ClusterRouting {
         if (cmd.fullName.equals("exec")) {
             return REDIR_NONE; // each queued command was checked when queued
         }
-        List<int[]> keys = KeySpecs.keys(c, cmd, 0, c.argc);
+        List<int[]> keys = cmd.fullName.equals("migrate") ? migrateKeys(c) : KeySpecs.keys(c, cmd, 0, c.argc);
         if (keys == null || keys.isEmpty()) {
             return REDIR_NONE;
         }
@@ -215,6 +217,32 @@ public final class Cluster implements ClusterRouting {
         return REDIR_NONE;
     }
 
+    /**
+     * MIGRATE's keys as Redis's migrateGetKeys finds them (its KEYS key spec is incomplete): argument 3, or the
+     * arguments after KEYS when argument 3 is empty (none when it is not); AUTH and AUTH2 values are skipped.
+     */
+    private static List<int[]> migrateKeys(Client c) {
+        List<int[]> out = new java.util.ArrayList<>();
+        for (int i = 6; i < c.argc; i++) {
+            if (c.argIs(i, "keys")) {
+                if (c.argLen[3] != 0) {
+                    return out; // MIGRATE itself refuses this form
+                }
+                for (int k = i + 1; k < c.argc; k++) {
+                    out.add(new int[] {k, 1});
+                }
+                return out;
+            }
+            if (c.argIs(i, "auth")) {
+                i++;
+            } else if (c.argIs(i, "auth2")) {
+                i += 2;
+            }
+        }
+        out.add(new int[] {3, 0});
+        return out;
+    }
+
     private static boolean sameArg(Client c, int a, int b) {
         return java.util.Arrays.equals(c.argBuf, c.argOff[a], c.argOff[a] + c.argLen[a], c.argBuf, c.argOff[b],
             c.argOff[b] + c.argLen[b]);
@@ -268,6 +296,11 @@ public final class Cluster implements ClusterRouting {
         if (bus != null) {
             bus.close();
         }
+    }
+
+    /** Gives the cron MIGRATE's connection cache to expire. */
+    public void migrate(Migrate m) {
+        this.migrate = m;
     }
 
     long nodeTimeout() {
@@ -330,7 +363,7 @@ public final class Cluster implements ClusterRouting {
         boolean[] found = {false};
         Db db = server.dbs[0];
         db.forEach(e -> {
-            if (!found[0] && KeySlots.slot(e.keyBytes()) == slot) {
+            if (!found[0] && KeySlots.slot(e.keyArray(), 0, e.klen()) == slot) {
                 found[0] = true;
             }
         });
@@ -342,7 +375,7 @@ public final class Cluster implements ClusterRouting {
         Db db = server.dbs[0];
         List<Entry> doomed = new java.util.ArrayList<>();
         db.forEach(e -> {
-            if (KeySlots.slot(e.keyBytes()) == slot) {
+            if (KeySlots.slot(e.keyArray(), 0, e.klen()) == slot) {
                 doomed.add(e);
             }
         });
@@ -449,6 +482,9 @@ public final class Cluster implements ClusterRouting {
     public void cron(long nowMs) {
         if (bus != null) {
             bus.cron(nowMs);
+        }
+        if (migrate != null) {
+            migrate.closeIdle(nowMs);
         }
     }
 

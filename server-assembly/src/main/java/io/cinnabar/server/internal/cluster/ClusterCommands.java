@@ -86,12 +86,19 @@ public final class ClusterCommands {
     /** Without cluster-enabled: CLUSTER, ASKING, READONLY and READWRITE answer that cluster support is off. */
     public static void registerDisabled(CommandTable t) {
         Command.Handler off = c -> c.error("ERR This instance has cluster support disabled");
-        for (String sub : t.known().get("cluster").subcommands.keySet()) { // declared, none implemented yet
+        for (String sub : t.declared("cluster").subcommands.keySet()) {
             t.impl("cluster|" + sub, off);
         }
         t.impl("asking", off);
         t.impl("readonly", off);
         t.impl("readwrite", off);
+    }
+
+    /** MIGRATE, in both modes. */
+    public static Migrate registerMigrate(CommandTable t, io.cinnabar.server.internal.command.Server server) {
+        Migrate m = new Migrate(server);
+        t.impl("migrate", m::run);
+        return m;
     }
 
     /** Registers the commands of cl's cluster in t. */
@@ -174,7 +181,7 @@ public final class ClusterCommands {
         Db db = cl.server.dbs[0];
         long now = cl.server.keyspace.cmdTimeMs;
         db.forEach(e -> {
-            if (out.size() < max && !db.expired(e, now) && KeySlots.slot(e.keyBytes()) == slot) {
+            if (out.size() < max && !db.expired(e, now) && KeySlots.slot(e.keyArray(), 0, e.klen()) == slot) {
                 out.add(e.keyBytes());
             }
         });

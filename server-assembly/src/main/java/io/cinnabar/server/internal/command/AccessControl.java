@@ -40,6 +40,9 @@ public interface AccessControl {
      */
     boolean permitsAtExec(Client c, Command cmd);
 
+    /** Whether c's user may run cmd with c's arguments: the check alone, nothing logged, counted or replied. */
+    boolean allows(Client c, Command cmd);
+
     /**
      * Whether c's user can run cmd (with c's arguments) with read access to every key: the condition under which
      * SORT accepts a BY pattern or GET (Redis's ACLUserCheckCmdWithUnrestrictedKeyAccess).

@@ -66,6 +66,25 @@ public final class Client {
 
     // reply buffer
     public ReplyEncoder enc = new ReplyEncoder(INITIAL_BUFFER);
+    /**
+     * Redis's static reply buffer, as CLIENT LIST shows it (rbs, rbp): its size (16 KB at first, resized by the
+     * cron between 1 KB and 16 KB from the peak use) and the most bytes of replies it held at once since the last
+     * peak reset. The encoder's array follows the size when it is idle; larger replies grow it as they need
+     * (Redis's reply list).
+     */
+    public int replyBufSize = REPLY_CHUNK_BYTES;
+    public int replyBufPeak = REPLY_CHUNK_BYTES;
+    public long replyBufPeakResetMs;
+    public static final int REPLY_CHUNK_BYTES = 16 * 1024;
+    public static final int REPLY_MIN_BYTES = 1024;
+
+    /** Records the bytes of replies the buffer holds now (Redis's _addReplyToBuffer peak). */
+    public void replyBufUsed() {
+        int used = Math.min(enc.length(), replyBufSize);
+        if (used > replyBufPeak) {
+            replyBufPeak = used;
+        }
+    }
     /** Wraps enc.array() for channel writes; replaced when the encoder grows its array. */
     public ByteBuffer owrap = ByteBuffer.wrap(enc.array());
     public long outBytesTotal;
@@ -134,6 +153,7 @@ public final class Client {
         this.unix = unix;
         this.ctime = System.currentTimeMillis();
         this.lastInteraction = ctime;
+        this.replyBufPeakResetMs = ctime;
         this.argBuf = qbuf;
         this.ctx = server.ctx;
         this.user = server.acl == null ? null : server.acl.defaultUser();

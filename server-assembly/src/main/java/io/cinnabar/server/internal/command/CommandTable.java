@@ -24,6 +24,8 @@ public final class CommandTable {
     private final Map<String, Command> all = new LinkedHashMap<>();
     private Command[] slots = new Command[1024];
     private int aclIds;
+    /** Sentinel mode: the only top-level commands that may be implemented; null otherwise. */
+    private java.util.Set<String> only;
 
     @SuppressWarnings("unchecked")
     CommandTable() {
@@ -49,9 +51,44 @@ public final class CommandTable {
         }
     }
 
+    /**
+     * Sentinel mode (Redis's populateCommandTable with sentinel_mode): Redis's {@code SENTINEL} command is added
+     * (metadata from redis-sentinel's own COMMAND reply, resource {@code redis-7.2-sentinel-command-info.json}) and
+     * every top-level command not in {@code keep} stops being implemented, so it is refused as an unknown command.
+     * Called before the ACL code indexes the table.
+     */
+    @SuppressWarnings("unchecked")
+    public void sentinelMode(java.util.Set<String> keep) {
+        for (Object o : (List<Object>) Json.parse(resource("redis-7.2-sentinel-command-info.json"))) {
+            Command c = new Command((List<Object>) o, null);
+            all.put(c.name, c);
+            c.aclId = aclIds++;
+            for (Command s : c.subcommands.values()) {
+                s.aclId = aclIds++;
+            }
+        }
+        only = java.util.Set.copyOf(keep);
+        slots = new Command[slots.length];
+        for (Command c : all.values()) {
+            if (!keep.contains(c.name)) {
+                c.handler = null;
+                for (Command s : c.subcommands.values()) {
+                    s.handler = null;
+                }
+            } else if (c.implemented()) {
+                index(c);
+            }
+        }
+    }
+
     /** Number of ACL ids given out: every command and subcommand of Redis 7.2 has one. */
     public int aclIds() {
         return aclIds;
+    }
+
+    /** A top-level command of Redis 7.2 by lower-case name, implemented or not, or null. */
+    public Command declared(String name) {
+        return all.get(name);
     }
 
     /** Attaches an implementation to "name" or "container|sub". */
@@ -60,6 +97,9 @@ public final class CommandTable {
         Command c = all.get(bar < 0 ? fullName : fullName.substring(0, bar));
         if (c == null) {
             throw new IllegalArgumentException("no such command in Redis 7.2: " + fullName);
+        }
+        if (only != null && !only.contains(c.name)) {
+            return; // sentinel mode: a family registered later does not bring its commands back
         }
         if (bar >= 0) {
             c = c.subcommands.get(fullName.substring(bar + 1));

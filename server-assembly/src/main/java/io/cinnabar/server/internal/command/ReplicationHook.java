@@ -29,6 +29,28 @@ public interface ReplicationHook {
     /** The INFO replication section, with its header. */
     void info(StringBuilder b);
 
+    /**
+     * Bytes of the master's stream were consumed from the master client's query buffer (all or part of the next
+     * command); called before the command runs.
+     */
+    void masterBytes(Client master, byte[] b, int off, int len);
+
+    /** The master client's command ran: its bytes advance the replication offset and go to chained replicas. */
+    void masterCommandDone(Client master);
+
+    /**
+     * The replication ID an RDB file written now records (aux field repl-id), or null when it records none (a
+     * master without a backlog); with {@link #rdbReplOffset} and {@link #rdbReplStreamDb}.
+     */
+    String rdbReplId();
+
+    long rdbReplOffset();
+
+    int rdbReplStreamDb();
+
+    /** The RDB loaded at startup recorded a replication ID and offset (PSYNC2 after a restart). */
+    void loadedReplInfo(String id, long offset, int streamDb);
+
     /** sync_full, sync_partial_ok and sync_partial_err of INFO stats. */
     long[] syncStats();
 

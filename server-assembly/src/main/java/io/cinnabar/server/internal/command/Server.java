@@ -3,7 +3,6 @@ package io.cinnabar.server.internal.command;
 import io.cinnabar.sds.SdsArgs;
 import io.cinnabar.server.internal.config.Config;
 import io.cinnabar.server.internal.config.ConfigException;
-import io.cinnabar.server.internal.config.Notify;
 import io.cinnabar.server.internal.config.ServerLog;
 import io.cinnabar.server.internal.config.TypeLimits;
 import io.cinnabar.server.internal.keyspace.Db;
@@ -42,6 +41,10 @@ public final class Server {
     public long nextClientId = 1;
     public final long startMs = System.currentTimeMillis();
     public final String runId;
+    /** "standalone" or "sentinel" (INFO redis_mode, the startup log). */
+    public String mode = "standalone";
+    /** Work of the server's mode run by the cron (the sentinel timer), or null. */
+    public Runnable modeCron;
     public String replId;
     /** The network layer (net.EventLoop), set when it is created. */
     public Connections loop;
@@ -92,6 +95,9 @@ public final class Server {
     public int nesting;
     /** DEBUG PAUSE-CRON: the cron does nothing while set. */
     public boolean pauseCron;
+    /** DEBUG REPLYBUFFER: how often a client's reply buffer peak resets (ms, -1 never) and whether the cron resizes. */
+    public long replyBufferPeakResetTime = 5000;
+    public boolean replyBufferResizing = true;
     public long memPeak;
     /** Heap in use once the server was initialized (INFO used_memory_startup). */
     public long memStartup;
@@ -154,7 +160,9 @@ public final class Server {
      * false when loading failed fatally (logged; the server must exit with status 1).
      */
     public boolean started() {
-        String mode = cluster != null ? "cluster" : "standalone";
+        if (cluster != null) {
+            mode = "cluster";
+        }
         log.notice("Cinnabar " + Config.VERSION + " (Redis " + Config.VERSION + " compatible) 64 bit, " + mode + " mode, "
             + "Port: " + config.get("port") + ", PID: " + log.pid());
         log.notice("Running mode=" + mode + ", port=" + config.get("port") + ".");
@@ -222,7 +230,7 @@ public final class Server {
                 log.warning("Error removing the pid file: " + e.getMessage());
             }
         }
-        log.warning("Redis is now ready to exit, bye bye...");
+        log.warning((mode.equals("sentinel") ? "Sentinel" : "Redis") + " is now ready to exit, bye bye...");
     }
 
     public static String randomHex(int n) {
@@ -283,16 +291,8 @@ public final class Server {
             case "enable-debug-command" -> debugCommand = config.get("enable-debug-command");
             case "loglevel" -> log.setLevel(config.get("loglevel"));
             case "latency-tracking" -> latencyTracking = config.getBool("latency-tracking");
-            case "notify-keyspace-events" -> keyspace.events.setFlags(parseNotify(config.get("notify-keyspace-events")));
+            case "notify-keyspace-events" -> keyspace.events.setFlags(config.notifyFlags());
             default -> limits.load(config);
-        }
-    }
-
-    private static int parseNotify(String classes) {
-        try {
-            return Notify.parse(classes);
-        } catch (ConfigException e) {
-            throw new IllegalStateException("notify-keyspace-events was accepted by the config parser", e);
         }
     }
 
@@ -484,7 +484,7 @@ public final class Server {
         }
         boolean unit = ctx.propagatedAsUnit;
         ctx.propagatedAsUnit = false; // EXEC, scripts: their commands propagated, the calling command does not
-        propagation.afterCall(c, !unit && keyspace.dirty != dirtyBefore);
+        propagation.afterCall(c, !unit && keyspace.dirty > dirtyBefore); // SAVE resets dirty: not a change
         commandDone(c, cmd, usec, stats.totalErrorReplies != errorsBefore);
     }
 
@@ -587,6 +587,9 @@ public final class Server {
         }
         if (pauseEndMs != 0 && now >= pauseEndMs) {
             unpause();
+        }
+        if (modeCron != null) {
+            modeCron.run();
         }
     }
 

@@ -320,6 +320,13 @@ public final class Config {
 
     /** The {@code user} lines, in order. */
     public final List<UserLine> userLines = new ArrayList<>();
+    /**
+     * The {@code sentinel ...} lines of the file, in order, kept for the sentinel code, which parses them once the
+     * whole file is read (as Redis queues them); their presence puts the launcher in sentinel mode.
+     */
+    public final List<UserLine> sentinelLines = new ArrayList<>();
+    /** Sentinel mode: {@code --sentinel} on the command line, or sentinel lines in the file. */
+    public boolean sentinelMode;
     /** The config file given at startup, absolute, or null. */
     public Path configFile;
     /** The "save" option was set by the config text once (later lines append). */
@@ -371,6 +378,16 @@ public final class Config {
     public void set(Def d, List<String> args, boolean fromFile) throws ConfigException {
         String v = normalize(d, args, fromFile);
         values.put(primary(d).name, v);
+        if (primary(d).name.equals("notify-keyspace-events")) {
+            notifyFlags = Notify.parse(args.get(0)); // the text drops 'n' next to 'A' (as Redis prints it)
+        }
+    }
+
+    /** The notify-keyspace-events classes as last set ('n' included, which the canonical text may not show). */
+    private int notifyFlags;
+
+    public int notifyFlags() {
+        return notifyFlags;
     }
 
     /** Validates args for d and returns the canonical text, without storing it. */
@@ -493,7 +510,15 @@ public final class Config {
                 if (args.size() != 2) {
                     throw new ConfigException("wrong number of arguments");
                 }
-                throw new ConfigException("replication is not implemented by this server");
+                try {
+                    long port = Long.parseLong(args.get(1));
+                    if (port < 0 || port > 65535) {
+                        throw new NumberFormatException();
+                    }
+                } catch (NumberFormatException e) {
+                    throw new ConfigException("Invalid master port");
+                }
+                return args.get(0) + " " + args.get(1);
             case "unixsocketperm":
                 one(args);
                 try {

@@ -81,7 +81,9 @@ public final class ConfigFile {
                 continue;
             } else {
                 err = argv.get(0).equalsIgnoreCase("user") && argv.size() >= 2
-                    ? user(config, argv, i + 1, line) : directive(config, argv, depth);
+                    ? user(config, argv, i + 1, line)
+                    : argv.get(0).equalsIgnoreCase("sentinel") ? sentinel(config, argv, i + 1, line)
+                    : directive(config, argv, depth);
             }
             if (err != null) {
                 throw new FatalConfigError("\n*** FATAL CONFIG FILE ERROR (Redis " + Config.VERSION + ") ***\n"
@@ -107,6 +109,21 @@ public final class ConfigFile {
     private static String user(Config config, List<String> argv, int lineNumber, String line) {
         config.userLines.add(new Config.UserLine(lineNumber, line, List.copyOf(argv.subList(1, argv.size()))));
         return null;
+    }
+
+    /** A sentinel line is kept for the sentinel code (Redis queues them and parses them after the file). */
+    private static String sentinel(Config config, List<String> argv, int lineNumber, String line) {
+        if (argv.size() < 2) {
+            return "Bad directive or wrong number of arguments";
+        }
+        config.sentinelLines.add(new Config.UserLine(lineNumber, line, List.copyOf(argv.subList(1, argv.size()))));
+        return null;
+    }
+
+    /** The message Redis prints for a bad line of the file, before exiting. */
+    public static FatalConfigError fatal(int lineNumber, String line, String err) {
+        return new FatalConfigError("\n*** FATAL CONFIG FILE ERROR (Redis " + Config.VERSION + ") ***\n"
+            + "Reading the configuration file, at line " + lineNumber + "\n>>> '" + line + "'\n" + err);
     }
 
     private static String directive(Config config, List<String> argv, int depth) throws FatalConfigError {

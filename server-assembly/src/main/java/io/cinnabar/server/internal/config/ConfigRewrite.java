@@ -27,16 +27,48 @@ public final class ConfigRewrite {
     }
 
     public static void rewrite(Config cfg) throws IOException {
+        rewrite(cfg, null);
+    }
+
+    /**
+     * Rewrites the file; when {@code sentinel} is not null (sentinel mode) its lines replace the file's
+     * {@code sentinel ...} lines as Redis 7 does, each "sentinel &lt;option&gt;" being an option of its own: a line of
+     * the file takes the next new line of the same option in place (or goes when there is none), and the new lines
+     * left over are appended at the end.
+     */
+    public static void rewrite(Config cfg, List<String> sentinel) throws IOException {
         Path file = cfg.configFile;
+        java.util.Map<String, java.util.ArrayDeque<String>> byOption = new java.util.HashMap<>();
+        Set<String> used = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        if (sentinel != null) {
+            for (String l : sentinel) {
+                byOption.computeIfAbsent(sentinelOption(l), k -> new java.util.ArrayDeque<>()).add(l);
+            }
+        }
         List<String> lines = Files.exists(file) ? Files.readAllLines(file, StandardCharsets.ISO_8859_1) : List.of();
         List<String> out = new ArrayList<>();
         Set<String> done = new HashSet<>();
+        boolean marked = false;
         for (String line : lines) {
             String t = line.strip();
             if (t.equals(MARKER)) {
+                if (sentinel == null) {
+                    continue;
+                }
+                marked = true; // sentinel mode rewrites often: the marker stays where it is
+                out.add(line);
                 continue;
             }
             List<String> argv = t.isEmpty() || t.startsWith("#") ? null : SdsArgs.split(t);
+            if (sentinel != null && argv != null && !argv.isEmpty() && argv.get(0).equalsIgnoreCase("sentinel")) {
+                java.util.ArrayDeque<String> q = byOption.get(sentinelOption(t));
+                String next = q == null ? null : q.poll();
+                if (next != null) {
+                    out.add(next);
+                    used.add(next);
+                }
+                continue;
+            }
             Config.Def d = argv == null || argv.isEmpty() ? null : Config.lookup(argv.get(0));
             if (d == null) {
                 out.add(line);
@@ -49,7 +81,6 @@ public final class ConfigRewrite {
             done.add(name);
             out.add(format(d.name, cfg.get(name)));
         }
-        boolean marked = false;
         for (Config.Def d : Config.DEFS.values()) {
             Config.Def p = Config.primary(d);
             if (p != d || done.contains(p.name)) {
@@ -65,9 +96,26 @@ public final class ConfigRewrite {
                 out.add(format(p.name, v));
             }
         }
+        if (sentinel != null) {
+            for (String l : sentinel) {
+                if (!used.contains(l)) {
+                    if (!marked) {
+                        out.add(MARKER);
+                        marked = true;
+                    }
+                    out.add(l);
+                }
+            }
+        }
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp-" + ProcessHandle.current().pid());
         Files.write(tmp, out, StandardCharsets.ISO_8859_1);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** "sentinel monitor" of "sentinel monitor mymaster 127.0.0.1 6379 2", lower-cased. */
+    private static String sentinelOption(String line) {
+        List<String> argv = SdsArgs.split(line.strip());
+        return argv == null || argv.size() < 2 ? line : "sentinel " + argv.get(1).toLowerCase(Locale.ROOT);
     }
 
     private static String format(String name, String value) {

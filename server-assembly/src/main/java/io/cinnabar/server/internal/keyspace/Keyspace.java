@@ -34,6 +34,13 @@ public final class Keyspace {
      * (Redis's {@code server.loading} in expireIfNeeded and checkAlreadyExpired).
      */
     public boolean loading;
+    /**
+     * Set while this server is a replica: it expires nothing itself (no active cycle, no lazy deletion); a key
+     * whose time passed is absent for its clients and stays until the master's DEL (Redis's expireIfNeeded).
+     */
+    public boolean replica;
+    /** Set while a command of the master runs on a replica: keys whose time passed still exist for it. */
+    public boolean obey;
     /** active-expire-effort (1..10). */
     public int activeExpireEffort = 1;
 
@@ -99,8 +106,10 @@ public final class Keyspace {
      */
     public Entry lookupRead(Db db, byte[] b, int off, int len, boolean noTouch) {
         Entry e = db.find(b, off, len);
-        if (e != null && !loading && db.expired(e, cmdTimeMs)) {
-            expireEntry(db, e);
+        if (e != null && !loading && !obey && db.expired(e, cmdTimeMs)) {
+            if (!replica) {
+                expireEntry(db, e); // a replica keeps it until its master's DEL: gone for its clients only
+            }
             e = null;
         }
         if (e == null) {
@@ -121,8 +130,10 @@ public final class Keyspace {
         if (e != null && e.snap != epoch) {
             barrier.beforeChange(db, e);
         }
-        if (e != null && !loading && db.expired(e, cmdTimeMs)) {
-            expireEntry(db, e);
+        if (e != null && !loading && !obey && db.expired(e, cmdTimeMs)) {
+            if (!replica) {
+                expireEntry(db, e);
+            }
             return null;
         }
         if (e != null && !noTouch) {
@@ -137,8 +148,10 @@ public final class Keyspace {
         if (e != null && e.snap != epoch) {
             barrier.beforeChange(db, e); // DEL, MOVE and COPY destinations, XCLAIM find their keys this way
         }
-        if (e != null && !loading && db.expired(e, cmdTimeMs)) {
-            expireEntry(db, e);
+        if (e != null && !loading && !obey && db.expired(e, cmdTimeMs)) {
+            if (!replica) {
+                expireEntry(db, e);
+            }
             return null;
         }
         return e;
@@ -423,7 +436,7 @@ public final class Keyspace {
 
     /** Slow cycle (from the cron): up to 25% of a cron period. Fast cycle: 1 ms, from before each poll. */
     public void activeExpireCycle(boolean fast, int hz) {
-        if (!activeExpireEnabled) {
+        if (!activeExpireEnabled || replica) { // a replica waits for its master's DELs
             return;
         }
         int effort = activeExpireEffort - 1;

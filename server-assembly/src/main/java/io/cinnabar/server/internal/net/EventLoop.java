@@ -552,8 +552,17 @@ public final class EventLoop implements Runnable, Connections, Outbound {
                     c.argLen[i] = d.argLength(i);
                 }
                 c.argc = argc;
-                c.qpos += d.consumed();
+                int consumed = d.consumed();
+                if (c.replRole == Client.ROLE_MASTER) {
+                    server.replication.masterBytes(c, c.qbuf, c.qpos, consumed); // the stream, for offsets and chaining
+                    server.keyspace.obey = true; // keys whose time passed exist for the master's commands
+                }
+                c.qpos += consumed;
                 server.processCommand(c);
+                c.replyBufUsed();
+                if (c.replRole == Client.ROLE_MASTER) {
+                    server.replication.masterCommandDone(c);
+                }
                 d.authRequired(!c.authenticated);
                 c.argc = 0;
                 checkOutputLimits(c);
@@ -566,6 +575,9 @@ public final class EventLoop implements Runnable, Connections, Outbound {
                 c.qpos = c.qlen;
                 break;
             } else {
+                if (c.replRole == Client.ROLE_MASTER && d.consumed() > 0) {
+                    server.replication.masterBytes(c, c.qbuf, c.qpos, d.consumed());
+                }
                 c.qpos += d.consumed();
                 long need = d.requiredBytes();
                 if (need > 0 && need > c.qbuf.length - c.qpos) {
@@ -721,7 +733,6 @@ public final class EventLoop implements Runnable, Connections, Outbound {
             while (enc.flushable() > 0) {
                 if (c.owrap.array() != enc.array()) {
                     c.owrap = ByteBuffer.wrap(enc.array());
-                    server.stats.replyBufferExpands++;
                 }
                 int from = enc.readIndex();
                 c.owrap.limit(from + enc.flushable()).position(from);
@@ -741,9 +752,8 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         }
         if (!enc.hasPending()) {
             if (enc.array().length > 1024 * 1024) {
-                c.enc = new io.cinnabar.resp.ReplyEncoder(Client.INITIAL_BUFFER).protocol(c.resp);
+                c.enc = new io.cinnabar.resp.ReplyEncoder(c.replyBufSize).protocol(c.resp);
                 c.owrap = ByteBuffer.wrap(c.enc.array());
-                server.stats.replyBufferShrinks++;
             }
             c.softLimitReachedAt = 0;
             if (c.closeAfterReply) {
@@ -806,6 +816,13 @@ public final class EventLoop implements Runnable, Connections, Outbound {
     /** Part of the cron: idle timeouts and output-buffer soft limits over time. */
     @Override
     public void clientsCron(long now) {
+        boolean resize = now - lastResizeMs >= 1000; // Redis visits each client about once a second
+        if (resize) {
+            lastResizeMs = now;
+            for (Client c : server.clients.values()) {
+                resizeReplyBuffer(c, now);
+            }
+        }
         if (server.timeoutSec <= 0 && server.outSoft == 0 && server.outPubsubSoft == 0 && server.outReplicaSoft == 0) {
             return;
         }
@@ -1119,6 +1136,44 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         return c;
     }
 
+    private long lastResizeMs;
+
+    /**
+     * Redis's clientsCronResizeOutputBuffer: halves-or-less the reply buffer of a client whose peak stayed under
+     * half of it (not below 1 KB, peak + 1), doubles (up to 16 KB) one that filled it, and resets the peak every
+     * {@code replyBufferPeakResetTime} ms (DEBUG REPLYBUFFER). The encoder's array follows while it holds nothing to
+     * send.
+     */
+    private void resizeReplyBuffer(Client c, long now) {
+        if (!server.replyBufferResizing || c.ch == null) {
+            return;
+        }
+        int size = c.replyBufSize;
+        int newSize = 0;
+        if (size / 2 >= Client.REPLY_MIN_BYTES && c.replyBufPeak < size / 2) {
+            newSize = Math.max(Client.REPLY_MIN_BYTES, c.replyBufPeak + 1);
+            server.stats.replyBufferShrinks++;
+        } else if (size * 2 < Client.REPLY_CHUNK_BYTES * 2 && c.replyBufPeak == size) {
+            newSize = Math.min(Client.REPLY_CHUNK_BYTES, size * 2);
+            server.stats.replyBufferExpands++;
+        }
+        if (server.replyBufferPeakResetTime >= 0 && now - c.replyBufPeakResetMs >= server.replyBufferPeakResetTime) {
+            c.replyBufPeak = Math.min(c.enc.length(), newSize != 0 ? newSize : size);
+            c.replyBufPeakResetMs = now;
+        }
+        if (newSize != 0) {
+            c.replyBufSize = newSize;
+            int len = c.enc.array().length;
+            // a shrink replaces only an array that is the static buffer (not one grown for large replies, which
+            // the 1 MB rule of write() handles), an expansion only a smaller one
+            boolean replace = newSize < size ? len <= size && len > newSize : len < newSize;
+            if (replace && !c.enc.hasPending()) {
+                c.enc = new io.cinnabar.resp.ReplyEncoder(newSize).protocol(c.resp);
+                c.owrap = ByteBuffer.wrap(c.enc.array());
+            }
+        }
+    }
+
     /** Closes the listeners of a loop that never started (startup failed). */
     public void close() {
         closeAll();
@@ -1143,6 +1198,15 @@ public final class EventLoop implements Runnable, Connections, Outbound {
                 Files.deleteIfExists(unixPath);
             } catch (IOException e) {
                 // best effort
+            }
+        }
+        for (SelectionKey k : new ArrayList<>(selector.keys())) {
+            if (k.attachment() instanceof ExtraListener el) { // extra listeners (the cluster bus) close too
+                try {
+                    el.ss().close();
+                } catch (IOException e) {
+                    // closing anyway
+                }
             }
         }
         try {

@@ -31,6 +31,14 @@ public final class DumpCommands {
     public static void register(CommandTable t) {
         t.impl("dump", DumpCommands::dump);
         t.impl("restore", DumpCommands::restore);
+        t.impl("restore-asking", DumpCommands::restore);
+    }
+
+    /** The DUMP payload of e (what MIGRATE sends as RESTORE's payload). */
+    public static byte[] payload(Client c, Entry e) {
+        boolean compression = c.server.config.getBool("rdbcompression");
+        return e.value() != null ? TypeDump.dump(e, RDB_VERSION, compression)
+            : DumpPayload.encode(RDB_VERSION, compression, RdbFormat.TYPE_STRING, w -> w.string(e.stringBytes()));
     }
 
     static void dump(Client c) {
@@ -39,9 +47,7 @@ public final class DumpCommands {
             c.nullBulk();
             return;
         }
-        boolean compression = c.server.config.getBool("rdbcompression");
-        c.bulk(e.value() != null ? TypeDump.dump(e, RDB_VERSION, compression)
-            : DumpPayload.encode(RDB_VERSION, compression, RdbFormat.TYPE_STRING, w -> w.string(e.stringBytes())));
+        c.bulk(payload(c, e));
     }
 
     /** Collects the value of a payload. */

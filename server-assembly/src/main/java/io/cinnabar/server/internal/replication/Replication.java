@@ -38,7 +38,7 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
     private static final byte[] NEWLINE = {'\n'};
 
     final Server server;
-    private final FunctionStore functions;
+    final FunctionStore functions;
     String replid2 = ZERO_ID;
     long secondOffset = -1;
     /** The stream's offset when no backlog exists (it does not move then). */
@@ -80,6 +80,8 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         t.impl("psync", this::sync);
         t.impl("wait", this::waitCommand);
         t.impl("role", this::role);
+        t.impl("replicaof", this::replicaof);
+        t.impl("slaveof", this::replicaof);
     }
 
     // ---- the stream
@@ -197,7 +199,13 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         clearReplid2();
         backlog = new Backlog((int) Math.min(Integer.MAX_VALUE - 16, server.config.getLong("repl-backlog-size")),
             offsetNoBacklog);
-        propagator.addConsumer(this); // only while a backlog exists: no propagation cost for a lone master
+        ensureConsumer(); // only while a backlog exists: no propagation cost for a lone master
+    }
+
+    /** Registers this class with the propagation point exactly once. */
+    private void ensureConsumer() {
+        propagator.removeConsumer(this);
+        propagator.addConsumer(this);
     }
 
     void clearReplid2() {
@@ -804,6 +812,206 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         if (c.replRole == Client.ROLE_MASTER && link != null) {
             link.masterClientFreed(c);
         }
+    }
+
+    @Override
+    public void masterBytes(Client master, byte[] b, int off, int len) {
+        if (link != null && master == link.master) {
+            link.streamBytes(b, off, len);
+        }
+    }
+
+    @Override
+    public void masterCommandDone(Client master) {
+        server.keyspace.obey = false;
+        if (link != null && master == link.master) {
+            link.commandApplied();
+        }
+    }
+
+    // ---- the replica side's effects on the master side
+
+    /** Bytes of our master's stream that were applied: forwarded verbatim to our backlog and replicas. */
+    void forward(byte[] b, int off, int len) {
+        if (backlog == null) {
+            backlog = new Backlog((int) Math.min(Integer.MAX_VALUE - 16, server.config.getLong("repl-backlog-size")),
+                offsetNoBacklog);
+        }
+        feed(b, off, len);
+    }
+
+    /** +CONTINUE with a new ID: the old one stays valid as the secondary one; our replicas must learn the new one. */
+    void newMasterId(String id) {
+        replid2 = server.replId;
+        secondOffset = masterOffset() + 1;
+        server.replId = id;
+        server.log.notice("Master replication ID changed to " + id);
+        disconnectReplicas();
+    }
+
+    /** A full sync from the master begins to load: our replicas must resync, our history is gone. */
+    void attachToNewMaster() {
+        disconnectReplicas();
+        if (backlog != null) {
+            offsetNoBacklog = backlog.masterOffset();
+            backlog = null;
+            propagator.removeConsumer(this);
+        }
+    }
+
+    /** The master's RDB is loaded: its ID and offset are ours now, and a backlog serves our own replicas. */
+    void fullSyncLoaded(String id, long offset) {
+        server.replId = id;
+        clearReplid2();
+        offsetNoBacklog = offset;
+        backlog = new Backlog((int) Math.min(Integer.MAX_VALUE - 16, server.config.getLong("repl-backlog-size")),
+            offset);
+        seldb = -1;
+    }
+
+    private void disconnectReplicas() {
+        for (Replica r : new ArrayList<>(replicas)) {
+            server.loop.closeAsync(r.client);
+        }
+    }
+
+    // ---- REPLICAOF
+
+    void replicaof(Client c) {
+        if (c.argIs(1, "no") && c.argIs(2, "one")) {
+            if (link != null) {
+                unsetMaster();
+                server.log.notice("MASTER MODE enabled (user request from '" + server.clientInfo.apply(c).trim()
+                    + "')");
+            }
+            c.ok();
+            return;
+        }
+        if (c.replRole == Client.ROLE_REPLICA) {
+            c.error("ERR Command is not valid when client is a replica.");
+            return;
+        }
+        if (!c.argLongOr(2, "ERR Invalid master port")) {
+            return;
+        }
+        long port = c.ctx.tmp[0];
+        if (port < 0 || port > 65535) {
+            c.error("ERR Invalid master port");
+            return;
+        }
+        String host = c.argString(1);
+        if (link != null && link.host.equalsIgnoreCase(host) && link.port == port) {
+            server.log.notice("REPLICAOF would result into synchronization with the master we are already connected "
+                + "with. No operation performed.");
+            c.simple("OK Already connected to specified master");
+            return;
+        }
+        setMaster(host, (int) port, true);
+        server.log.notice("REPLICAOF " + host + ":" + port + " enabled (user request from '"
+            + server.clientInfo.apply(c).trim() + "')");
+        c.ok();
+    }
+
+    /**
+     * Redis's replicationSetMaster: follows host:port from now on. A former master keeps its ID and offset as the
+     * history to continue from (PSYNC replid offset+1), so a promoted sibling can accept it partially.
+     */
+    void setMaster(String host, int port, boolean cacheMyself) {
+        boolean wasMaster = link == null;
+        if (link != null) {
+            link.shutdown();
+        }
+        unblockWaiting("UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)");
+        disconnectReplicas();
+        link = new MasterLink(this, host, port, wasMaster ? cacheMyself : link.cached);
+        server.keyspace.replica = true;
+        if (backlog == null && cacheMyself) {
+            forward(new byte[0], 0, 0); // a backlog from our current offset: the history a PSYNC continues from
+        }
+        server.log.setRole('S');
+        link.connect();
+    }
+
+    /** Redis's replicationUnsetMaster: a promotion keeps the old ID as the secondary one. */
+    void unsetMaster() {
+        MasterLink l = link;
+        link = null;
+        l.shutdown();
+        server.keyspace.replica = false;
+        server.keyspace.obey = false;
+        if (backlog == null) {
+            forward(new byte[0], 0, 0);
+        }
+        ensureConsumer();
+        shiftReplid();
+        disconnectReplicas();
+        seldb = -1;
+        noReplicasSinceMs = System.currentTimeMillis();
+        server.log.setRole('M');
+    }
+
+    private void unblockWaiting(String err) {
+        for (Client c : new ArrayList<>(waiting)) {
+            waiting.remove(c);
+            c.blocked = null;
+            c.error(err);
+            server.loop.wantWrite(c);
+            server.loop.processInput(c);
+        }
+    }
+
+    /** At startup: {@code replicaof} from the configuration (the connection starts with the first cron). */
+    public void configure() {
+        String r = server.config.get("replicaof").trim();
+        if (!r.isEmpty()) {
+            String[] t = r.split("\\s+");
+            link = new MasterLink(this, t[0], Integer.parseInt(t[1]), false);
+            server.keyspace.replica = true;
+            server.log.setRole('S');
+        }
+    }
+
+    @Override
+    public String rdbReplId() {
+        return backlog != null || link != null && link.cached ? server.replId : null;
+    }
+
+    @Override
+    public long rdbReplOffset() {
+        return masterOffset();
+    }
+
+    @Override
+    public int rdbReplStreamDb() {
+        if (link != null && link.master != null) {
+            return link.master.dbIndex;
+        }
+        return Math.max(0, seldb);
+    }
+
+    @Override
+    public void loadedReplInfo(String id, long offset, int streamDb) {
+        if (backlog != null) {
+            return;
+        }
+        if (link != null) {
+            // a replica continues from the dataset's place in its master's stream
+            server.replId = id;
+            clearReplid2();
+            offsetNoBacklog = offset;
+            forward(new byte[0], 0, 0);
+            link.cached = true;
+            link.streamDb = Math.max(0, Math.min(server.dbs.length - 1, streamDb));
+        } else {
+            // a master keeps the old ID as the secondary one: its replicas continue partially
+            replid2 = id;
+            secondOffset = offset + 1;
+            offsetNoBacklog = offset;
+            backlog = new Backlog((int) Math.min(Integer.MAX_VALUE - 16, server.config.getLong("repl-backlog-size")),
+                offset);
+            ensureConsumer();
+        }
+        server.log.notice("Loaded replication ID " + id + " and offset " + offset + " from the RDB file");
     }
 
     @Override

@@ -13,6 +13,9 @@ import java.util.List;
 public final class ScanOptions {
     public long count = 10;
     byte[] pattern;
+    /** Set by {@link #start}: the cursor argument and the key's value. */
+    public long cursor;
+    public Object value;
 
     /** Parses the options from argument from on; null after an error reply. */
     public static ScanOptions parse(Client c, int from) {
@@ -75,6 +78,33 @@ public final class ScanOptions {
 
 
     /** Parses an unsigned 64-bit SCAN cursor; false after "invalid cursor". */
+    /**
+     * The start SSCAN, HSCAN and ZSCAN share: the cursor (argument 2), the key (argument 1) read as {@code type},
+     * then the options from argument 3. Returns the options with {@link #cursor} and {@link #value} set, or null
+     * when the reply is already written (an error, or the empty scan of a missing key, which Redis answers before
+     * it parses the options).
+     */
+    public static ScanOptions start(Client c, int type) {
+        if (!parseCursor(c, 2)) {
+            return null;
+        }
+        long cursor = c.ctx.tmp[0];
+        io.cinnabar.server.internal.keyspace.Entry e = c.server.lookupRead(c, 1);
+        if (TypeCommands.wrongType(c, e, type)) {
+            return null;
+        }
+        if (e == null) {
+            emptyScan(c);
+            return null;
+        }
+        ScanOptions o = parse(c, 3);
+        if (o != null) {
+            o.cursor = cursor;
+            o.value = e.value();
+        }
+        return o;
+    }
+
     public static boolean parseCursor(Client c, int arg) {
         int off = c.argOff[arg];
         int len = c.argLen[arg];

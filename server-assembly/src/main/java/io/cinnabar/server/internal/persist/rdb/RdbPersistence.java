@@ -113,6 +113,12 @@ public final class RdbPersistence implements PersistenceHook {
         o.usedMemory = server.usedMemory();
         o.keySaveDelayUs = server.config.getLong("rdb-key-save-delay");
         o.functions = functions;
+        if (server.replication != null && server.replication.rdbReplId() != null) {
+            // PSYNC2 after a restart: the replication ID and offset this dataset corresponds to
+            o.replId = server.replication.rdbReplId();
+            o.replOffset = server.replication.rdbReplOffset();
+            o.replStreamDb = server.replication.rdbReplStreamDb();
+        }
         o.accessRecords = Snapshot.accessRecordsFor(server.config.get("maxmemory-policy"));
         return o;
     }
@@ -426,6 +432,9 @@ public final class RdbPersistence implements PersistenceHook {
             throw new IllegalStateException("Fatal error loading the DB: " + e.getMessage(), e);
         }
         logLoaded(load, t0);
+        if (load.replId != null && load.replOffset >= 0 && server.replication != null) {
+            server.replication.loadedReplInfo(load.replId, load.replOffset, load.replStreamDb);
+        }
     }
 
     /** Redis's log lines after a load, and the INFO counters. */

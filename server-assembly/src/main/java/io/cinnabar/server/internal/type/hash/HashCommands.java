@@ -362,23 +362,12 @@ public final class HashCommands {
     }
 
     static void hscan(Client c) {
-        if (!ScanOptions.parseCursor(c, 2)) {
-            return;
-        }
-        long cursor = c.ctx.tmp[0];
-        Entry hKey = c.server.lookupRead(c, 1);
-        if (TypeCommands.wrongType(c, hKey, Entry.TYPE_HASH)) {
-            return;
-        }
-        HashValue h = hKey == null ? null : (HashValue) hKey.value();
-        if (h == null) {
-            ScanOptions.emptyScan(c);
-            return;
-        }
-        ScanOptions o = ScanOptions.parse(c, 3);
+        ScanOptions o = ScanOptions.start(c, Entry.TYPE_HASH);
         if (o == null) {
             return;
         }
+        long cursor = o.cursor;
+        HashValue h = (HashValue) o.value;
         List<byte[]> out = new ArrayList<>();
         long next = 0;
         if (h != null) {

@@ -488,23 +488,12 @@ public final class SetCommands {
     }
 
     static void sscan(Client c) {
-        if (!ScanOptions.parseCursor(c, 2)) {
-            return;
-        }
-        long cursor = c.ctx.tmp[0];
-        Entry sKey = c.server.lookupRead(c, 1);
-        if (TypeCommands.wrongType(c, sKey, Entry.TYPE_SET)) {
-            return;
-        }
-        SetValue s = sKey == null ? null : (SetValue) sKey.value();
-        if (s == null) {
-            ScanOptions.emptyScan(c);
-            return;
-        }
-        ScanOptions o = ScanOptions.parse(c, 3);
+        ScanOptions o = ScanOptions.start(c, Entry.TYPE_SET);
         if (o == null) {
             return;
         }
+        long cursor = o.cursor;
+        SetValue s = (SetValue) o.value;
         List<byte[]> out = new ArrayList<>();
         long next = 0;
         if (s != null) {

@@ -209,13 +209,10 @@ public final class StreamCommands {
         } else {
             s = (StreamValue) e.value();
         }
-        byte[][] argv = new byte[n][];
-        for (int i = 0; i < n; i++) {
-            argv[i] = c.arg(fieldPos + i);
-        }
         StreamId id;
         try {
-            id = s.append(a.id, c.server.keyspace.cmdTimeMs, argv, 0, n / 2, nodeMaxBytes(c), nodeMaxEntries(c));
+            id = s.append(a.id, c.server.keyspace.cmdTimeMs, c.argBuf, c.argOff, c.argLen, fieldPos, n / 2,
+                nodeMaxBytes(c), nodeMaxEntries(c));
         } catch (StreamException ex) {
             c.error(ex.getMessage());
             return;
@@ -226,8 +223,8 @@ public final class StreamCommands {
             e.setType(Entry.TYPE_STREAM);
             e.setValue(s);
         }
-        byte[] idBytes = id.toBytes();
-        c.bulk(idBytes);
+        int idLen = writeId(id.ms(), id.seq(), ID_TEXT);
+        c.bulk(ID_TEXT, 0, idLen);
         c.modified(1, 1);
         c.notify(Notify.STREAM, "xadd", 1);
         if (a.strategy != 0 && s.trim(a.trim()) > 0) {
@@ -235,6 +232,7 @@ public final class StreamCommands {
         }
         if ((!a.idGiven || !a.id.seqGiven() || a.approx) && Rewrites.active(c)) {
             // Redis propagates the XADD with the id it generated, and an approximate trim as the exact one it did
+            byte[] idBytes = id.toBytes();
             byte[][] rewritten = new byte[c.argc][];
             for (int i = 0; i < c.argc; i++) {
                 rewritten[i] = i == a.next ? idBytes : c.arg(i);
@@ -296,17 +294,6 @@ public final class StreamCommands {
         Entry e = c.server.lookupRead(c, 1);
         if (!TypeCommands.wrongType(c, e, Entry.TYPE_STREAM)) {
             c.integer(e == null ? 0 : ((StreamValue) e.value()).length());
-        }
-    }
-
-    /** One entry as Redis replies it: [id, [field, value, ...]]. */
-    static void replyEntry(Client c, StreamValue.Entry en) {
-        c.array(2);
-        c.bulk(en.id().toBytes());
-        byte[][] fv = en.fieldsAndValues();
-        c.array(fv.length);
-        for (byte[] b : fv) {
-            c.bulk(b);
         }
     }
 

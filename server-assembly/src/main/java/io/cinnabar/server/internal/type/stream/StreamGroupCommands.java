@@ -365,36 +365,72 @@ public final class StreamGroupCommands {
         return g;
     }
 
-    /** The claimed ids, or their entries (an id whose entry is gone is left out). */
+    /**
+     * The claimed ids, or their entries, written in place with one reused iterator (the claim moved only ids whose
+     * entries are in the stream): nothing allocated per entry.
+     */
     private static void replyClaimed(Client c, StreamValue s, List<StreamId> ids, boolean justId) {
+        c.array(ids.size());
         if (justId) {
-            c.array(ids.size());
             for (StreamId id : ids) {
-                c.bulk(id.toBytes());
+                int len = StreamCommands.writeId(id.ms(), id.seq(), ID_TEXT);
+                c.bulk(ID_TEXT, 0, len);
             }
             return;
         }
-        List<StreamValue.Entry> entries = new ArrayList<>(ids.size());
+        StreamIterator it = null;
         for (StreamId id : ids) {
-            entries.addAll(s.range(id, id, false, 1));
+            if (it == null) {
+                it = s.iterator(id, id, false);
+            } else {
+                it.reset(id.ms(), id.seq(), id.ms(), id.seq());
+            }
+            if (it.next()) {
+                StreamCommands.replyCurrent(c, it);
+            } else { // not reached: claimed ids are live
+                c.nullArray();
+            }
         }
-        c.array(entries.size());
-        for (StreamValue.Entry en : entries) {
-            StreamCommands.replyEntry(c, en);
+    }
+
+    private static final byte[] ID_TEXT = new byte[41];
+
+    /** The group, its stream and the min-idle-time (argument 4) of an XCLAIM or XAUTOCLAIM. */
+    private record Claim(StreamGroup g, StreamValue s, long minIdle) {
+    }
+
+    /** The start XCLAIM and XAUTOCLAIM share: NOGROUP / WRONGTYPE, then min-idle-time; null after an error reply. */
+    private static Claim claimStart(Client c, String cmd) {
+        StreamGroup g = groupOrNogroup(c);
+        if (g == null) {
+            return null;
+        }
+        StreamValue s = (StreamValue) c.server.lookupQuiet(c.db, c.argBuf, c.argOff[1], c.argLen[1]).value();
+        if (!c.argLongOr(4, "ERR Invalid min-idle-time argument for " + cmd)) {
+            return null;
+        }
+        return new Claim(g, s, Math.max(0, c.ctx.tmp[0]));
+    }
+
+    /** The end they share: each claimed entry propagates as the XCLAIM that recreates it, never the command itself. */
+    private static void propagateClaims(Client c, StreamGroup g, StreamConsumer consumer, StreamValue.ClaimResult r) {
+        if (Rewrites.active(c)) {
+            for (StreamId id : r.claimed()) {
+                propagateClaim(c, g, consumer, id, g.lastId());
+            }
+            Rewrites.prevent(c);
         }
     }
 
     /** XCLAIM key group consumer min-idle-time id [id ...] [IDLE ms] [TIME ms] [RETRYCOUNT n] [FORCE] [JUSTID] [LASTID id]. */
     static void xclaim(Client c) {
-        StreamGroup g = groupOrNogroup(c);
-        if (g == null) {
+        Claim cl = claimStart(c, "XCLAIM");
+        if (cl == null) {
             return;
         }
-        StreamValue s = (StreamValue) c.server.lookupQuiet(c.db, c.argBuf, c.argOff[1], c.argLen[1]).value();
-        if (!c.argLongOr(4, "ERR Invalid min-idle-time argument for XCLAIM")) {
-            return;
-        }
-        long minIdle = Math.max(0, c.ctx.tmp[0]);
+        StreamGroup g = cl.g();
+        StreamValue s = cl.s();
+        long minIdle = cl.minIdle();
         List<StreamId> ids = new ArrayList<>();
         int j = 5;
         for (; j < c.argc; j++) {
@@ -449,12 +485,7 @@ public final class StreamGroupCommands {
         // as Redis: one change per claimed entry and per dropped PEL entry, else one if LASTID moved the group
         long changes = r.claimed().size() + r.deleted().size();
         c.server.keyspace.changes(changes == 0 && !g.lastId().equals(lastBefore) ? 1 : changes);
-        if (Rewrites.active(c)) {
-            for (StreamId id : r.claimed()) {
-                propagateClaim(c, g, consumer, id, g.lastId());
-            }
-            Rewrites.prevent(c);
-        }
+        propagateClaims(c, g, consumer, r);
     }
 
     private static final byte[] XCLAIM = Rewrites.ascii("XCLAIM");
@@ -502,15 +533,13 @@ public final class StreamGroupCommands {
 
     /** XAUTOCLAIM key group consumer min-idle-time start [COUNT count] [JUSTID]. */
     static void xautoclaim(Client c) {
-        StreamGroup g = groupOrNogroup(c);
-        if (g == null) {
+        Claim cl = claimStart(c, "XAUTOCLAIM");
+        if (cl == null) {
             return;
         }
-        StreamValue s = (StreamValue) c.server.lookupQuiet(c.db, c.argBuf, c.argOff[1], c.argLen[1]).value();
-        if (!c.argLongOr(4, "ERR Invalid min-idle-time argument for XAUTOCLAIM")) {
-            return;
-        }
-        long minIdle = Math.max(0, c.ctx.tmp[0]);
+        StreamGroup g = cl.g();
+        StreamValue s = cl.s();
+        long minIdle = cl.minIdle();
         StreamId start;
         try {
             start = StreamId.parseInterval(c.arg(5), true);
@@ -550,12 +579,7 @@ public final class StreamGroupCommands {
             c.bulk(id.toBytes());
         }
         c.server.keyspace.changes(r.claimed().size() + r.deleted().size()); // Redis does not signal the key
-        if (Rewrites.active(c)) {
-            for (StreamId id : r.claimed()) {
-                propagateClaim(c, g, consumer, id, g.lastId());
-            }
-            Rewrites.prevent(c);
-        }
+        propagateClaims(c, g, consumer, r);
     }
 
     /**
@@ -573,11 +597,11 @@ public final class StreamGroupCommands {
 
     /** The first or last live entry as XINFO STREAM replies it, or a null. */
     private static void edgeEntry(Client c, StreamValue s, boolean first) {
-        List<StreamValue.Entry> l = s.range(StreamId.MIN, StreamId.MAX, !first, 1);
-        if (l.isEmpty()) {
-            c.nullBulk();
+        StreamIterator it = s.iterator(StreamId.MIN, StreamId.MAX, !first);
+        if (it.next()) {
+            StreamCommands.replyCurrent(c, it);
         } else {
-            StreamCommands.replyEntry(c, l.get(0));
+            c.nullBulk();
         }
     }
 
@@ -709,11 +733,7 @@ public final class StreamGroupCommands {
      */
     private static void xinfoStreamFull(Client c, StreamValue s, long count) {
         c.bulk("entries");
-        List<StreamValue.Entry> entries = s.range(StreamId.MIN, StreamId.MAX, false, count);
-        c.array(entries.size());
-        for (StreamValue.Entry en : entries) {
-            StreamCommands.replyEntry(c, en);
-        }
+        StreamCommands.replyRange(c, s, StreamId.MIN, StreamId.MAX, false, count);
         c.bulk("groups");
         if (s.groups() == null) {
             c.array(0);
@@ -788,21 +808,34 @@ public final class StreamGroupCommands {
         }
     }
 
-    /** Collects what a group read delivers: entries, or null for a pending id gone from the stream. */
-    private static final class Collect implements StreamValue.GroupReader {
-        final List<StreamId> ids = new ArrayList<>();
-        final List<byte[][]> fields = new ArrayList<>();
+    /**
+     * Writes what a group read delivers straight into the reply (the length was written first): [id, [field,
+     * value, ...]] from the listpack, or [id, nil] for a pending id gone from the stream. Collects the ids only when
+     * they must be propagated.
+     */
+    private static final class Direct implements StreamValue.GroupReader {
+        final Client c;
+        final List<StreamId> ids;
+
+        Direct(Client c, boolean collectIds) {
+            this.c = c;
+            this.ids = collectIds ? new ArrayList<>() : null;
+        }
 
         @Override
         public void entry(StreamIterator it) {
-            ids.add(it.id());
-            fields.add(it.fieldsAndValues());
+            StreamCommands.replyCurrent(c, it);
+            if (ids != null) {
+                ids.add(it.id());
+            }
         }
 
         @Override
         public void missing(StreamId id) {
-            ids.add(id);
-            fields.add(null);
+            c.array(2);
+            int len = StreamCommands.writeId(id.ms(), id.seq(), ID_TEXT);
+            c.bulk(ID_TEXT, 0, len);
+            c.nullArray();
         }
     }
 
@@ -980,37 +1013,27 @@ public final class StreamGroupCommands {
                 }
                 continue;
             }
-            Collect col = new Collect();
+            Direct out = new Direct(c, !history[i] && Rewrites.active(c) && !noack);
             if (history[i]) {
                 StreamId start = ids[i].increment(); // served from after the id given, as Redis does
                 if (start != null) {
-                    s.readGroupHistory(consumers[i], start, count, now, col);
+                    c.array(s.countPending(consumers[i], start, count));
+                    s.readGroupHistory(consumers[i], start, count, now, out);
+                } else {
+                    c.array(0);
                 }
             } else {
-                s.readGroupNew(groups[i], consumers[i], count, noack, now, col);
-                if (Rewrites.active(c) && !col.ids.isEmpty()) {
+                c.array(s.countNew(groups[i], count));
+                long delivered = s.readGroupNew(groups[i], consumers[i], count, noack, now, out);
+                if (Rewrites.active(c) && delivered > 0) {
                     // each new delivery as the XCLAIM that recreates it; with NOACK only the group's new last id
                     if (noack) {
                         propagateGroupId(c, c.arg(streamsArg + i), groups[i]);
                     } else {
-                        for (StreamId id : col.ids) {
+                        for (StreamId id : out.ids) {
                             propagateClaimKey(c, c.arg(streamsArg + i), groups[i], consumers[i], id);
                         }
                     }
-                }
-            }
-            c.array(col.ids.size());
-            for (int j = 0; j < col.ids.size(); j++) {
-                c.array(2);
-                c.bulk(col.ids.get(j).toBytes());
-                byte[][] fv = col.fields.get(j);
-                if (fv == null) {
-                    c.nullArray();
-                    continue;
-                }
-                c.array(fv.length);
-                for (byte[] b : fv) {
-                    c.bulk(b);
                 }
             }
             c.modified(streamsArg + i, 1);

@@ -57,13 +57,30 @@ public final class StreamIterator {
         seek();
     }
 
+    /**
+     * Starts over on another range of the same stream (same direction), reusing this iterator's rax iterator and
+     * buffers: no allocation. The stream must not have changed shape since the iterator was made.
+     */
+    void reset(long startMs, long startSeq, long endMs, long endSeq) {
+        this.startMs = startMs;
+        this.startSeq = startSeq;
+        this.endMs = endMs;
+        this.endSeq = endSeq;
+        this.done = false;
+        seek();
+    }
+
+    private final byte[] seekKey = new byte[StreamId.BYTES];
+
     private void seek() {
-        ri = stream.rax.iterator();
+        if (ri == null) {
+            ri = stream.rax.iterator();
+        }
         lp = null;
         long ms0 = rev ? endMs : startMs;
         long seq0 = rev ? endSeq : startSeq;
         if (ms0 != 0 || seq0 != 0) {
-            byte[] key = new byte[StreamId.BYTES];
+            byte[] key = seekKey;
             StreamId.writeKey(ms0, seq0, key, 0);
             if (!ri.seek(RaxSeek.LE, key)) {
                 ri.seek(rev ? RaxSeek.LAST : RaxSeek.FIRST, null);

@@ -216,18 +216,44 @@ public final class StreamValue implements TypedValue {
      */
     public StreamId append(StreamId.AddId id, long nowMs, byte[][] argv, int from, int pairs, long nodeMaxBytes,
                            long nodeMaxEntries) {
+        int n = pairs * 2;
+        int total = 0;
+        for (int i = 0; i < n; i++) {
+            total += argv[from + i].length;
+        }
+        byte[] buf = new byte[total];
+        int[] off = new int[n];
+        int[] len = new int[n];
+        int at = 0;
+        for (int i = 0; i < n; i++) {
+            byte[] a = argv[from + i];
+            System.arraycopy(a, 0, buf, at, a.length);
+            off[i] = at;
+            len[i] = a.length;
+            at += a.length;
+        }
+        return append(id, nowMs, buf, off, len, 0, pairs, nodeMaxBytes, nodeMaxEntries);
+    }
+
+    /**
+     * XADD's append with the fields and values as slices of one buffer (a client's arguments {@code from} on):
+     * field {@code i} is {@code buf[off[from+2i], +len[from+2i])}, its value the next slice. Copies nothing but
+     * into the listpack.
+     */
+    public StreamId append(StreamId.AddId id, long nowMs, byte[] buf, int[] off, int[] len, int from, int pairs,
+                           long nodeMaxBytes, long nodeMaxEntries) {
         if (lastId.ms() == -1L && lastId.seq() == -1L) {
             throw new StreamException(StreamId.EXHAUSTED);
         }
         StreamId newId = resolve(id, nowMs);
         long total = 0;
         for (int i = 0; i < pairs * 2; i++) {
-            total += argv[from + i].length;
+            total += len[from + i];
         }
         if (total > LISTPACK_MAX_SIZE) {
             throw new StreamException(TOO_LARGE);
         }
-        appendEntry(newId, argv, from, pairs, total, nodeMaxBytes, nodeMaxEntries);
+        appendEntry(newId, buf, off, len, from, pairs, total, nodeMaxBytes, nodeMaxEntries);
         return newId;
     }
 
@@ -257,14 +283,22 @@ public final class StreamValue implements TypedValue {
         return newId;
     }
 
-    private void appendEntry(StreamId id, byte[][] argv, int from, int pairs, long total, long nodeMaxBytes,
-                             long nodeMaxEntries) {
-        RaxIterator<Listpack> it = rax.iterator();
+    /** XADD's view of the tail node, reused (a seek resets it): no iterator or key copy per append. */
+    private RaxIterator<Listpack> tailIt;
+    private final byte[] tailKey = new byte[StreamId.BYTES];
+
+    private void appendEntry(StreamId id, byte[] buf, int[] off, int[] len, int from, int pairs, long total,
+                             long nodeMaxBytes, long nodeMaxEntries) {
+        if (tailIt == null) {
+            tailIt = rax.iterator();
+        }
+        RaxIterator<Listpack> it = tailIt;
         Listpack lp = null;
         byte[] key = null;
         if (it.seekLast() && it.next()) {
             lp = it.value();
-            key = it.key();
+            it.copyKey(tailKey, 0);
+            key = tailKey;
             long maxBytes = nodeMaxBytes == 0 || nodeMaxBytes > LISTPACK_MAX_SIZE ? LISTPACK_MAX_SIZE : nodeMaxBytes;
             if (lp.bytes() + total >= maxBytes) {
                 lp = null;
@@ -291,7 +325,7 @@ public final class StreamValue implements TypedValue {
             lp.appendLong(0);
             lp.appendLong(pairs);
             for (int i = 0; i < pairs; i++) {
-                lp.append(argv[from + 2 * i]);
+                lp.append(buf, off[from + 2 * i], len[from + 2 * i]);
             }
             lp.appendLong(0);
             rax.insert(id.toKey(), lp);
@@ -307,8 +341,7 @@ public final class StreamValue implements TypedValue {
                 int i = 0;
                 for (; i < pairs; i++) {
                     p = lp.next(p);
-                    byte[] f = argv[from + 2 * i];
-                    if (!lp.contentEquals(p, f, 0, f.length)) {
+                    if (!lp.contentEquals(p, buf, off[from + 2 * i], len[from + 2 * i])) {
                         break;
                     }
                 }
@@ -326,9 +359,9 @@ public final class StreamValue implements TypedValue {
         }
         for (int i = 0; i < pairs; i++) {
             if (!same) {
-                lp.append(argv[from + 2 * i]);
+                lp.append(buf, off[from + 2 * i], len[from + 2 * i]);
             }
-            lp.append(argv[from + 2 * i + 1]);
+            lp.append(buf, off[from + 2 * i + 1], len[from + 2 * i + 1]);
         }
         lp.appendLong(same ? pairs + 3 : 2L * pairs + 4);
         length++;
@@ -350,7 +383,7 @@ public final class StreamValue implements TypedValue {
     public record Entry(StreamId id, byte[][] fieldsAndValues) {
     }
 
-    /** At most {@code count} (0: all) live entries in {@code [start, end]}, allocating each; for XCLAIM replies and tests. */
+    /** At most {@code count} (0: all) live entries in {@code [start, end]}, allocating each (for tests; replies read the listpacks in place). */
     public List<Entry> range(StreamId start, StreamId end, boolean rev, long count) {
         List<Entry> out = new ArrayList<>();
         StreamIterator it = iterator(start, end, rev);
@@ -362,8 +395,16 @@ public final class StreamValue implements TypedValue {
 
     /** Whether a live entry has this id (Redis's streamEntryExists). */
     public boolean contains(StreamId id) {
-        return iterator(id, id, false).next();
+        if (probe == null) {
+            probe = iterator(id, id, false);
+        } else {
+            probe.reset(id.ms(), id.seq(), id.ms(), id.seq()); // a seek from the root: safe after any change
+        }
+        return probe.next();
     }
+
+    /** The iterator {@link #contains} reuses (XCLAIM asks once per id). */
+    private StreamIterator probe;
 
     /**
      * The id of the first or last live entry (Redis's streamGetEdgeID skipping tombstones); with no live entry,
@@ -674,6 +715,31 @@ public final class StreamValue implements TypedValue {
         return n;
     }
 
+    /** How many entries {@link #readGroupNew} would deliver now (the reply's length, written first). */
+    public long countNew(StreamGroup g, long count) {
+        StreamId start = g.lastId.increment();
+        if (start == null) {
+            return 0;
+        }
+        StreamIterator it = iterator(start, StreamId.MAX, false);
+        long n = 0;
+        while ((count == 0 || n < count) && it.next()) {
+            n++;
+        }
+        return n;
+    }
+
+    /** How many ids {@link #readGroupHistory} would report now. */
+    public long countPending(StreamConsumer consumer, StreamId start, long count) {
+        RaxIterator<StreamNack> ri = consumer.pel.iterator();
+        ri.seek(RaxSeek.GE, start.toKey());
+        long n = 0;
+        while ((count == 0 || n < count) && ri.next()) {
+            n++;
+        }
+        return n;
+    }
+
     /**
      * XREADGROUP with an id: the consumer's pending entries from {@code start}, at most {@code count} (0: all);
      * each one still in the stream goes to {@link GroupReader#entry} and counts one more delivery now, the others
@@ -685,16 +751,24 @@ public final class StreamValue implements TypedValue {
         RaxIterator<StreamNack> ri = consumer.pel.iterator();
         ri.seek(RaxSeek.GE, start.toKey());
         long n = 0;
+        StreamIterator it = null;
+        byte[] key = new byte[StreamId.BYTES];
         while ((count == 0 || n < count) && ri.next()) {
-            StreamId id = StreamId.fromKey(ri.key(), 0);
-            StreamIterator it = iterator(id, id, false);
+            ri.copyKey(key, 0);
+            long ms = StreamId.keyMs(key, 0);
+            long seq = StreamId.keySeq(key, 0);
+            if (it == null) {
+                it = new StreamIterator(this, ms, seq, ms, seq, false);
+            } else {
+                it.reset(ms, seq, ms, seq); // one iterator for the whole read: nothing allocated per entry
+            }
             if (it.next()) {
                 reader.entry(it);
                 StreamNack nack = ri.value();
                 nack.deliveryTime = nowMs;
                 nack.deliveryCount++;
             } else {
-                reader.missing(id);
+                reader.missing(StreamId.fromKey(key, 0));
             }
             n++;
         }

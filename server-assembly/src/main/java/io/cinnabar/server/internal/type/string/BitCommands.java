@@ -372,17 +372,16 @@ public final class BitCommands {
             res[i] = (byte) v;
         }
         Entry dst = c.server.lookupWrite(c, 2);
-        if (dst != null) {
-            c.server.keyspace.delete(c.db, dst);
-        }
         if (maxlen > 0) {
-            Entry d = c.server.keyspace.add(c.db, c.arg(2));
+            // Redis's setKey: an overwritten destination emits no "new" event
+            Entry d = c.server.keyspace.replace(c.db, dst, c.arg(2));
             c.server.keyspace.initAccess(d);
             d.setType(Entry.TYPE_STRING);
             d.setRaw(res, maxlen);
             c.modified(2, 1);
             c.notify(Notify.STRING, "set", 2);
         } else if (dst != null) {
+            c.server.keyspace.delete(c.db, dst);
             c.modified(2, 1);
             c.notify(Notify.GENERIC, "del", 2);
         }

@@ -835,23 +835,12 @@ public final class ZSetCommands {
     }
 
     static void zscan(Client c) {
-        if (!ScanOptions.parseCursor(c, 2)) {
-            return;
-        }
-        long cursor = c.ctx.tmp[0];
-        Entry zKey = c.server.lookupRead(c, 1);
-        if (TypeCommands.wrongType(c, zKey, Entry.TYPE_ZSET)) {
-            return;
-        }
-        ZSetValue z = zKey == null ? null : (ZSetValue) zKey.value();
-        if (z == null) {
-            ScanOptions.emptyScan(c);
-            return;
-        }
-        ScanOptions o = ScanOptions.parse(c, 3);
+        ScanOptions o = ScanOptions.start(c, Entry.TYPE_ZSET);
         if (o == null) {
             return;
         }
+        long cursor = o.cursor;
+        ZSetValue z = (ZSetValue) o.value;
         List<byte[]> out = new ArrayList<>();
         long next = 0;
         if (z.lp != null) {

@@ -1,0 +1,144 @@
+package io.cinnabar.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.cinnabar.testkit.RealRedis;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisPubSub;
+import redis.clients.jedis.JedisSentinelPool;
+
+/**
+ * Three Cinnabar sentinels watch a real Redis master with two real replicas; the master is killed with SIGKILL
+ * under a write load. A replica is promoted, the other replica follows it, every sentinel reports the new
+ * address, {@code +switch-master} is published, the old master rejoins as a replica once restarted, and Jedis's
+ * JedisSentinelPool and Lettuce's sentinel-aware client write to the new master without being restarted.
+ */
+class SentinelFailoverTest {
+    @Test
+    void killedMasterIsFailedOverAndClientsFollow() throws Exception {
+        assumeTrue(RealRedis.available(), "redis-server is not installed");
+        try (SentinelGroup g = new SentinelGroup()) {
+            g.startServers();
+            int oldMaster = g.masterPort;
+            int[] ports = new int[3];
+            for (int i = 0; i < 3; i++) {
+                ports[i] = g.startSentinel(i).port();
+            }
+            g.awaitDiscovery(2, ports);
+
+            List<String> switches = new CopyOnWriteArrayList<>();
+            JedisPubSub listener = new JedisPubSub() {
+                @Override
+                public void onMessage(String channel, String message) {
+                    switches.add(message);
+                }
+            };
+            Thread sub = new Thread(() -> {
+                try (Jedis j = new Jedis("127.0.0.1", ports[0])) {
+                    j.subscribe(listener, "+switch-master");
+                } catch (RuntimeException e) {
+                    // closed at the end of the test
+                }
+            });
+            sub.start();
+
+            Set<String> sentinelAddrs = Set.of("127.0.0.1:" + ports[0], "127.0.0.1:" + ports[1],
+                "127.0.0.1:" + ports[2]);
+            RedisURI uri = RedisURI.Builder.sentinel("127.0.0.1", ports[0], "mymaster")
+                .withSentinel("127.0.0.1", ports[1]).withSentinel("127.0.0.1", ports[2])
+                .withTimeout(Duration.ofSeconds(2)).build();
+            RedisClient lettuce = RedisClient.create(uri);
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicLong acked = new AtomicLong();
+            try (JedisSentinelPool pool = new JedisSentinelPool("mymaster", sentinelAddrs);
+                 StatefulRedisConnection<String, String> conn = lettuce.connect()) {
+                assertEquals(oldMaster, pool.getCurrentHostMaster().getPort());
+                assertEquals("OK", conn.sync().set("lettuce", "before"));
+                Thread load = new Thread(() -> {
+                    long i = 0;
+                    while (!stop.get()) {
+                        try (Jedis j = pool.getResource()) {
+                            j.set("k" + (i++ % 100), "v");
+                            acked.incrementAndGet();
+                        } catch (RuntimeException e) {
+                            try {
+                                Thread.sleep(50);
+                            } catch (InterruptedException ie) {
+                                return;
+                            }
+                        }
+                    }
+                });
+                load.start();
+                SentinelGroup.await(Duration.ofSeconds(5), "writes flowing", () -> acked.get() > 10);
+
+                SentinelGroup.kill9(oldMaster);
+                SentinelGroup.await(Duration.ofSeconds(30), "every sentinel reports a new master", () -> {
+                    for (int p : ports) {
+                        if (Integer.parseInt(SentinelGroup.masterAddr(p).get(1)) == oldMaster) {
+                            return false;
+                        }
+                    }
+                    return true;
+                });
+                int newMaster = Integer.parseInt(SentinelGroup.masterAddr(ports[0]).get(1));
+                for (int p : ports) {
+                    assertEquals(newMaster, Integer.parseInt(SentinelGroup.masterAddr(p).get(1)));
+                }
+                int other = g.servers.get(1).port() == newMaster ? g.servers.get(2).port() : g.servers.get(1).port();
+                assertTrue(newMaster == g.servers.get(1).port() || newMaster == g.servers.get(2).port());
+                assertEquals("master", SentinelGroup.role(newMaster));
+                SentinelGroup.await(Duration.ofSeconds(15), "the other replica follows the new master",
+                    () -> SentinelGroup.role(other).equals("slave of 127.0.0.1:" + newMaster));
+                SentinelGroup.await(Duration.ofSeconds(5), "+switch-master published", () -> !switches.isEmpty());
+                assertEquals("mymaster 127.0.0.1 " + oldMaster + " 127.0.0.1 " + newMaster, switches.get(0));
+
+                // the clients: Jedis's pool heard +switch-master, Lettuce resolves the master again on reconnect
+                SentinelGroup.await(Duration.ofSeconds(10), "the pool moves to the new master",
+                    () -> pool.getCurrentHostMaster().getPort() == newMaster);
+                long before = acked.get();
+                SentinelGroup.await(Duration.ofSeconds(10), "writes flow again", () -> acked.get() > before + 10);
+                try (Jedis j = pool.getResource()) {
+                    assertEquals("OK", j.set("jedis", "after"));
+                }
+                SentinelGroup.await(Duration.ofSeconds(15), "Lettuce writes to the new master", () -> {
+                    try {
+                        return "OK".equals(conn.sync().set("lettuce", "after"));
+                    } catch (RuntimeException e) {
+                        return false;
+                    }
+                });
+                try (Jedis j = new Jedis("127.0.0.1", newMaster)) {
+                    assertEquals("after", j.get("lettuce"));
+                    assertEquals("after", j.get("jedis"));
+                }
+
+                // the old master comes back as a master and is turned into a replica of the new one
+                g.restart(oldMaster);
+                SentinelGroup.await(Duration.ofSeconds(20), "the old master rejoins as a replica",
+                    () -> SentinelGroup.role(oldMaster).equals("slave of 127.0.0.1:" + newMaster));
+                SentinelGroup.await(Duration.ofSeconds(10), "sentinels see it as a replica again",
+                    () -> !SentinelGroup.master(ports[0]).get("flags").contains("down"));
+                assertNotEquals(oldMaster, newMaster);
+            } finally {
+                stop.set(true);
+                listener.unsubscribe();
+                lettuce.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+                sub.join(2000);
+            }
+        }
+    }
+}
