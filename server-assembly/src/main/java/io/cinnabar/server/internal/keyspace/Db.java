@@ -240,11 +240,17 @@ public final class Db {
     /**
      * Grows the table at once to hold n keys without resizing while they are added (Redis's dictExpand on an RDB's
      * RESIZEDB record): the buckets become the power of two at or above n (at most {@value #MAX_EXPAND}), and the
-     * keys present move now. Does nothing while a rehash or a SCAN visitor runs, or when the table is big enough.
-     * O(size + buckets).
+     * keys present move now (a resize in progress is finished first). Does nothing while a SCAN visitor runs, or when
+     * the table is big enough. O(size + buckets).
      */
     public void expand(long n) {
-        if (t1 != null || pauseRehash != 0 || n <= table.length) {
+        if (pauseRehash != 0) {
+            return;
+        }
+        while (rehash(1024)) {
+            // a resize in progress ends first: the new size is then taken from one table
+        }
+        if (n <= table.length) {
             return;
         }
         int cap = n >= MAX_EXPAND ? MAX_EXPAND : Integer.highestOneBit((int) n - 1) << 1;

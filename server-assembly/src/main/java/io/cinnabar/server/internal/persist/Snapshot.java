@@ -254,6 +254,11 @@ public final class Snapshot implements SnapshotBarrier {
         return pipe.peak;
     }
 
+    /** Bytes of 64 KiB chunks this snapshot allocated for its queue (a bounded pool, not per key). */
+    long chunkBytesAllocated() {
+        return pipe.chunksAllocated * (long) CHUNK;
+    }
+
     /** Bytes waiting for the writer thread. */
     public long queuedBytes() {
         return pipe.queued.get();
@@ -590,9 +595,16 @@ public final class Snapshot implements SnapshotBarrier {
             }
         }
 
+        /** Chunks allocated (the pool; bounded by the queue limit, its size depends on the writer's speed). */
+        long chunksAllocated;
+
         private Chunk fresh() {
             Chunk c = free.poll();
-            return c != null ? c : new Chunk(CHUNK);
+            if (c == null) {
+                chunksAllocated++;
+                c = new Chunk(CHUNK);
+            }
+            return c;
         }
 
         private void enqueue() {

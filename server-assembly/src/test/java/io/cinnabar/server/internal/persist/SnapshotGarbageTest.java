@@ -89,7 +89,9 @@ class SnapshotGarbageTest {
         s.runToEnd();
         long after = allocated(tid);
         assertEquals(Snapshot.State.DONE, s.state());
-        return after - before;
+        // the chunk pool is bounded by the queue limit but its size depends on how fast the writer thread recycles
+        // (a loaded machine allocates more of it): counted apart, it is not per-key garbage
+        return after - before - s.chunkBytesAllocated();
     }
 
     private static Snapshot.Options options() {

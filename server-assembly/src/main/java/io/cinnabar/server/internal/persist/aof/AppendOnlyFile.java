@@ -251,7 +251,10 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability, Sn
         long written = 0;
         IOException error = null;
         try {
-            ByteBuffer bb = ByteBuffer.wrap(buf.enc.array(), buf.enc.readIndex(), buf.len());
+            if (view == null || view.array() != buf.enc.array()) {
+                view = ByteBuffer.wrap(buf.enc.array()); // reused: no object per flush
+            }
+            ByteBuffer bb = view.limit(buf.enc.readIndex() + buf.len()).position(buf.enc.readIndex());
             while (bb.hasRemaining()) {
                 written += fd.write(bb);
             }
@@ -1030,6 +1033,8 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability, Sn
     }
 
     private static final byte[] SELECT = "SELECT".getBytes(StandardCharsets.US_ASCII);
+    /** A view of the AOF buffer's array for write(2), rebuilt only when the array changes. */
+    private ByteBuffer view;
 
     /**
      * The AOF buffer: commands are encoded straight into its {@link ReplyEncoder} (a RESP array of bulk strings is
