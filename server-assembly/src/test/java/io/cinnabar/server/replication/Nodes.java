@@ -129,27 +129,39 @@ final class Nodes implements AutoCloseable {
         }
     }
 
-    /** Which keys differ between two servers (for a failure message). */
+    /** Which keys differ between two servers (for a failure message): per db, key=digest/pttl only on one side. */
     static String explain(int a, int b) {
         StringBuilder out = new StringBuilder();
         try {
             for (int db = 0; db < 3; db++) {
-                String ka = call(a, "EVAL", "redis.call('select', ARGV[1]) local r = {} for _, k in ipairs(redis.call('keys', '*')) do "
-                    + "r[#r+1] = k .. '=' .. redis.call('debug', 'digest-value', k)[1] .. '/' .. redis.call('pttl', k) end table.sort(r) return table.concat(r, ' ')", "0", Integer.toString(db));
-                String kb = call(b, "EVAL", "redis.call('select', ARGV[1]) local r = {} for _, k in ipairs(redis.call('keys', '*')) do "
-                    + "r[#r+1] = k .. '=' .. redis.call('debug', 'digest-value', k)[1] .. '/' .. redis.call('pttl', k) end table.sort(r) return table.concat(r, ' ')", "0", Integer.toString(db));
-                java.util.Set<String> sa = new java.util.TreeSet<>(List.of(ka.split("\r\n")[1].split(" ")));
-                java.util.Set<String> sb = new java.util.TreeSet<>(List.of(kb.split("\r\n")[1].split(" ")));
+                java.util.Set<String> sa = describe(a, db);
+                java.util.Set<String> sb = describe(b, db);
                 java.util.Set<String> onlyA = new java.util.TreeSet<>(sa);
                 onlyA.removeAll(sb);
                 java.util.Set<String> onlyB = new java.util.TreeSet<>(sb);
                 onlyB.removeAll(sa);
-                out.append("db").append(db).append(" only first: ").append(onlyA).append(" only second: ").append(onlyB).append('\n');
+                out.append("db").append(db).append(" only first: ").append(onlyA).append(" only second: ").append(onlyB)
+                    .append('\n');
             }
         } catch (IOException | RuntimeException e) {
             out.append(e);
         }
         return out.toString();
+    }
+
+    private static java.util.Set<String> describe(int port, int db) throws IOException {
+        java.util.Set<String> r = new java.util.TreeSet<>();
+        try (RespClient c = new RespClient(port)) {
+            c.call("SELECT", Integer.toString(db));
+            String keys = c.call("KEYS", "*");
+            String[] lines = keys.split("\r\n");
+            for (int i = 2; i < lines.length; i += 2) {
+                String k = lines[i];
+                String d = c.call("DEBUG", "DIGEST-VALUE", k);
+                r.add(k + "=" + d.replace("\r\n", " ").trim() + "/" + c.call("PTTL", k).trim());
+            }
+        }
+        return r;
     }
 
     @Override
