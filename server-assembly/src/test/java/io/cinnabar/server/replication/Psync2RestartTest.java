@@ -73,9 +73,8 @@ class Psync2RestartTest {
                 }
             });
             assertEquals("2", Nodes.info(port, "sync_partial_ok"));
-            String d = Nodes.digest(port);
-            assertEquals(d, Nodes.digest(redisReplica.port()), () -> Nodes.explain(port, redisReplica.port()));
-            assertEquals(d, Nodes.digest(cinnabarReplica), () -> Nodes.explain(port, cinnabarReplica));
+            Nodes.assertSameData(port, redisReplica.port());
+            Nodes.assertSameData(port, cinnabarReplica);
         } finally {
             master.close();
             try (var files = Files.walk(dir)) {
