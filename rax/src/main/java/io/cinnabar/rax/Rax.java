@@ -45,7 +45,8 @@ import java.util.Arrays;
  * {@link #insert}, {@link #tryInsert}, {@link #put}: the same, plus O(w) to copy the one branch node that
  * gains an edge, or O(run length) to split one compressed node;
  * {@link #remove}: the same walk plus O(w) to drop an edge and O(merged length) to re-compress;
- * {@link #size()}: O(1); {@link #nodeCount()} and {@link #estimatedBytes()}: O(nodes).
+ * {@link #size()}: O(1); {@link #nodeCount()}: O(nodes) once after the key set changed, then O(1);
+ * {@link #estimatedBytes()}: O(nodes).
  * Iteration: see {@link RaxIterator}. No operation recurses, so deep trees (long keys) cannot overflow the
  * stack.
  *
@@ -63,6 +64,10 @@ import java.util.Arrays;
 public final class Rax<V> {
     private Node root = new Node(Node.EMPTY_NON_KEY, null, null);
     private long size;
+    /** Changes of the key set (the tree's shape depends only on it): nodeCount's cache is valid while it holds. */
+    private long shapeVersion;
+    private long nodeCountVersion = -1;
+    private long nodeCountCached;
     /** Counts structural changes (a key added or removed), for fail-fast iterators. */
     int modCount;
 
@@ -91,6 +96,7 @@ public final class Rax<V> {
     public void clear() {
         root = new Node(Node.EMPTY_NON_KEY, null, null);
         size = 0;
+        shapeVersion++;
         modCount++;
     }
 
@@ -184,6 +190,7 @@ public final class Rax<V> {
 
     private boolean added() {
         size++;
+        shapeVersion++;
         modCount++;
         return true;
     }
@@ -340,6 +347,7 @@ public final class Rax<V> {
         previous = n.value;
         n.setKey(false, null);
         size--;
+        shapeVersion++;
         modCount++;
         int kids = n.childCount();
         if (kids == 1) {
@@ -426,8 +434,11 @@ public final class Rax<V> {
 
     // ------------------------------------------------------------------------------------------------ stats
 
-    /** Number of nodes, the root included. O(nodes). */
+    /** Number of nodes, the root included. O(nodes) after a key was added or removed, O(1) again until the next. */
     public long nodeCount() {
+        if (nodeCountVersion == shapeVersion) {
+            return nodeCountCached; // the key set has not changed since the last walk
+        }
         long count = 0;
         ArrayDeque<Node> todo = new ArrayDeque<>();
         todo.push(root);
@@ -438,6 +449,8 @@ public final class Rax<V> {
                 todo.push(n.child(i));
             }
         }
+        nodeCountCached = count;
+        nodeCountVersion = shapeVersion;
         return count;
     }
 
