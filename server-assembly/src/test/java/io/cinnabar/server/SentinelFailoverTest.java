@@ -40,10 +40,16 @@ class SentinelFailoverTest {
             g.awaitDiscovery(2, ports);
 
             List<String> switches = new CopyOnWriteArrayList<>();
+            java.util.concurrent.CountDownLatch subscribed = new java.util.concurrent.CountDownLatch(1);
             JedisPubSub listener = new JedisPubSub() {
                 @Override
                 public void onMessage(String channel, String message) {
                     switches.add(message);
+                }
+
+                @Override
+                public void onSubscribe(String channel, int subscribedChannels) {
+                    subscribed.countDown();
                 }
             };
             Thread sub = new Thread(() -> {
@@ -54,6 +60,8 @@ class SentinelFailoverTest {
                 }
             });
             sub.start();
+            // the failover must not start before the subscription holds, or its +switch-master is missed
+            assertTrue(subscribed.await(10, java.util.concurrent.TimeUnit.SECONDS), "subscribed to +switch-master");
 
             Set<String> sentinelAddrs = Set.of("127.0.0.1:" + ports[0], "127.0.0.1:" + ports[1],
                 "127.0.0.1:" + ports[2]);
