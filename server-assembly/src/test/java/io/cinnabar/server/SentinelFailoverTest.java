@@ -40,26 +40,32 @@ class SentinelFailoverTest {
             g.awaitDiscovery(2, ports);
 
             List<String> switches = new CopyOnWriteArrayList<>();
-            java.util.concurrent.CountDownLatch subscribed = new java.util.concurrent.CountDownLatch(1);
-            JedisPubSub listener = new JedisPubSub() {
-                @Override
-                public void onMessage(String channel, String message) {
-                    switches.add(message);
-                }
+            java.util.concurrent.CountDownLatch subscribed = new java.util.concurrent.CountDownLatch(3);
+            // one subscriber per sentinel: the one that leads the failover publishes +switch-master first (whether the
+            // others publish it when they learn the new configuration is not asserted here)
+            List<JedisPubSub> listeners = new java.util.ArrayList<>();
+            for (int sp : ports) {
+                JedisPubSub l = new JedisPubSub() {
+                    @Override
+                    public void onMessage(String channel, String message) {
+                        switches.add(message);
+                    }
 
-                @Override
-                public void onSubscribe(String channel, int subscribedChannels) {
-                    subscribed.countDown();
-                }
-            };
-            Thread sub = new Thread(() -> {
-                try (Jedis j = new Jedis("127.0.0.1", ports[0])) {
-                    j.subscribe(listener, "+switch-master");
-                } catch (RuntimeException e) {
-                    // closed at the end of the test
-                }
-            });
-            sub.start();
+                    @Override
+                    public void onSubscribe(String channel, int subscribedChannels) {
+                        subscribed.countDown();
+                    }
+                };
+                listeners.add(l);
+                Thread t = new Thread(() -> {
+                    try (Jedis j = new Jedis("127.0.0.1", sp)) {
+                        j.subscribe(l, "+switch-master");
+                    } catch (RuntimeException e) {
+                        // closed at the end of the test
+                    }
+                });
+                t.start();
+            }
             // the failover must not start before the subscription holds, or its +switch-master is missed
             assertTrue(subscribed.await(10, java.util.concurrent.TimeUnit.SECONDS), "subscribed to +switch-master");
 
@@ -143,9 +149,12 @@ class SentinelFailoverTest {
                 assertNotEquals(oldMaster, newMaster);
             } finally {
                 stop.set(true);
-                listener.unsubscribe();
+                for (JedisPubSub l : listeners) {
+                    if (l.isSubscribed()) {
+                        l.unsubscribe();
+                    }
+                }
                 lettuce.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-                sub.join(2000);
             }
         }
     }
