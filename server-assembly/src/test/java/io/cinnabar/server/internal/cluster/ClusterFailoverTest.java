@@ -1,19 +1,14 @@
 package io.cinnabar.server.internal.cluster;
 
+import static io.cinnabar.server.internal.cluster.FailoverCluster.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cinnabar.server.CinnabarServer;
-import io.cinnabar.testkit.RealRedis;
+import io.cinnabar.server.internal.cluster.FailoverCluster.Node;
 import io.cinnabar.testkit.RespClient;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,144 +19,19 @@ import org.junit.jupiter.api.Test;
  * every write acknowledged with WAIT 1 is still there afterwards and the old master follows the new one.
  */
 class ClusterFailoverTest {
-    static final long NODE_TIMEOUT = 1000;
+    private final FailoverCluster cl = new FailoverCluster();
+    private final List<Node> nodes = cl.nodes;
 
-    /** A started node: the server, a client, its name and its directory. */
-    record Node(CinnabarServer server, RespClient client, String id, Path dir, int busPort) {
-        int port() {
-            return server.port();
-        }
-    }
-
-    private final List<AutoCloseable> open = new ArrayList<>();
-    private final List<Node> nodes = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            try {
-                open.get(i).close();
-            } catch (Exception e) {
-                // already stopped by the test
-            }
-        }
-    }
-
-    static String body(String bulk) {
-        return bulk.substring(bulk.indexOf("\r\n") + 2, bulk.length() - 2);
-    }
-
-    static String call(RespClient c, String... args) {
-        try {
-            return c.call(args);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static void await(String what, BooleanSupplier cond) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!cond.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
-            Thread.sleep(20);
-        }
-    }
-
-    /** The CLUSTER NODES line of c about id, or "". */
-    static String line(RespClient c, String id) {
-        for (String l : body(call(c, "CLUSTER", "NODES")).split("\n")) {
-            if (l.startsWith(id)) {
-                return l;
-            }
-        }
-        return "";
-    }
-
-    private Node start(Path dir, int busPort, int port) throws Exception {
-        CinnabarServer.Builder b = CinnabarServer.builder().config("cluster-enabled", "yes")
-            .config("dir", dir.toString()).config("cluster-node-timeout", Long.toString(NODE_TIMEOUT))
-            .config("cluster-port", Integer.toString(busPort)).config("logfile", dir.resolve("log").toString());
-        if (port != 0) {
-            b.port(port);
-        }
-        CinnabarServer s = b.start();
-        open.add(s);
-        RespClient c = new RespClient(s.port());
-        open.add(c);
-        return new Node(s, c, body(c.call("CLUSTER", "MYID")), dir, busPort);
-    }
-
-    private Node node() throws Exception {
-        Node n = start(Files.createTempDirectory("cluster-failover"), RealRedis.freePort(), 0);
-        nodes.add(n);
-        return n;
-    }
-
-    /** Restarts a stopped node on its port, directory and bus port (it reloads its nodes.conf). */
-    private Node restart(Node old) throws Exception {
-        Node n = start(old.dir(), old.busPort(), old.port());
-        nodes.set(nodes.indexOf(old), n);
-        return n;
-    }
-
-    static final int[][] RANGES = {{0, 5460}, {5461, 10922}, {10923, 16383}};
-
-    /** Six nodes: 0-2 masters of the three slot ranges, 3-5 their replicas; returns once all agree. */
     private void sixNodes() throws Exception {
         for (int i = 0; i < 6; i++) {
-            node();
+            cl.cinnabar();
         }
-        for (int i = 0; i < 3; i++) {
-            assertEquals("+OK\r\n", call(nodes.get(i).client(), "CLUSTER", "ADDSLOTSRANGE",
-                Integer.toString(RANGES[i][0]), Integer.toString(RANGES[i][1])));
-        }
-        Node first = nodes.get(0);
-        for (int i = 1; i < 6; i++) {
-            assertEquals("+OK\r\n", call(nodes.get(i).client(), "CLUSTER", "MEET", "127.0.0.1",
-                Integer.toString(first.port()), Integer.toString(first.busPort())));
-        }
-        await("every node to know the six", () -> nodes.stream().allMatch(n -> nodes.stream()
-            .allMatch(o -> line(n.client(), o.id()).contains("connected"))));
-        for (int i = 3; i < 6; i++) {
-            assertEquals("+OK\r\n", call(nodes.get(i).client(), "CLUSTER", "REPLICATE", nodes.get(i - 3).id()));
-        }
-        for (int i = 3; i < 6; i++) {
-            Node r = nodes.get(i);
-            Node m = nodes.get(i - 3);
-            await("every node to see " + i + " as a replica", () -> nodes.stream()
-                .allMatch(n -> line(n.client(), r.id()).contains("slave " + m.id())));
-            await("replica " + i + " to be in sync", () -> call(r.client(), "INFO", "replication")
-                .contains("master_link_status:up"));
-        }
-        awaitOk(nodes);
+        cl.form();
     }
 
-    static void awaitOk(List<Node> which) throws InterruptedException {
-        await("cluster_state:ok everywhere", () -> which.stream()
-            .allMatch(n -> call(n.client(), "CLUSTER", "INFO").contains("cluster_state:ok")));
-    }
-
-    /** Keys that hash to the slots of the first range (master 0), written with WAIT 1; the acknowledged ones. */
-    static List<String> writeAcked(RespClient master, String prefix, int count) {
-        List<String> acked = new ArrayList<>();
-        for (int i = 0; acked.size() < count; i++) {
-            String k = prefix + i;
-            String reply = call(master, "SET", k, "v" + i);
-            if (!reply.equals("+OK\r\n")) {
-                continue; // a key of another slot range (MOVED)
-            }
-            if (call(master, "WAIT", "1", "2000").equals(":1\r\n")) {
-                acked.add(k);
-            }
-        }
-        return acked;
-    }
-
-    static void assertAllThere(RespClient c, List<String> keys) {
-        for (String k : keys) {
-            String v = "v" + k.substring(k.lastIndexOf(':') + 1);
-            assertEquals("$" + v.length() + "\r\n" + v + "\r\n", call(c, "GET", k), "acknowledged key " + k);
-        }
+    @AfterEach
+    void closeAll() {
+        cl.close();
     }
 
     @Test
@@ -171,7 +41,7 @@ class ClusterFailoverTest {
         Node replica = nodes.get(3);
         List<String> acked = writeAcked(master.client(), "k:", 200);
         long t0 = System.nanoTime();
-        master.server().close();
+        master.stop();
         List<Node> alive = new ArrayList<>(nodes);
         alive.remove(master);
         await("the replica to be elected", () -> line(replica.client(), replica.id()).contains("myself,master"));
@@ -199,7 +69,7 @@ class ClusterFailoverTest {
                 .contains("master - ") && line(n.client(), master.id()).contains("fail"));
         }
         // the old master comes back and becomes a replica of the new one
-        Node back = restart(master);
+        Node back = cl.restart(master);
         await("the old master to follow the new one", () -> line(back.client(), back.id())
             .contains("myself,slave " + replica.id()));
         await("the old master to sync", () -> call(back.client(), "INFO", "replication")
@@ -255,21 +125,59 @@ class ClusterFailoverTest {
         }
     }
 
-    static String info(RespClient c, String field) {
-        for (String l : call(c, "CLUSTER", "INFO").split("\r\n")) {
-            if (l.startsWith(field + ":")) {
-                return l.substring(field.length() + 1);
-            }
-        }
-        throw new AssertionError("no " + field);
-    }
-
     @Test
     void clusterFailoverPreconditions() throws Exception {
-        Node a = node();
+        Node a = cl.cinnabar();
         assertEquals("-ERR You should send CLUSTER FAILOVER to a replica\r\n", call(a.client(), "CLUSTER",
             "FAILOVER"));
         assertEquals("-ERR unknown subcommand or wrong number of arguments for 'FAILOVER'. Try CLUSTER HELP.\r\n",
             call(a.client(), "CLUSTER", "FAILOVER", "FORCE", "X"));
+    }
+
+    @Test
+    void aReplicaMigratesToAnOrphanedMaster() throws Exception {
+        for (int i = 0; i < 7; i++) {
+            cl.cinnabar();
+        }
+        cl.form(); // node 6 is a second replica of master 0
+        Node master1 = nodes.get(1);
+        Node lost = nodes.get(4);
+        Node mover = nodes.get(3).id().compareTo(nodes.get(6).id()) < 0 ? nodes.get(3) : nodes.get(6);
+        Node stays = mover == nodes.get(3) ? nodes.get(6) : nodes.get(3);
+        lost.stop();
+        long t0 = System.nanoTime();
+        await("the replica with the smaller name to migrate to the orphaned master", () -> line(mover.client(),
+            mover.id()).contains("myself,slave " + master1.id()));
+        System.out.printf("replica migration: %d ms after the replica of master 1 stopped (5000 ms of it is Redis's "
+            + "CLUSTER_SLAVE_MIGRATION_DELAY)%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        await("the migrated replica to sync", () -> call(mover.client(), "INFO", "replication")
+            .contains("master_link_status:up"));
+        assertTrue(line(stays.client(), stays.id()).contains("myself,slave " + nodes.get(0).id()));
+        List<Node> alive = new ArrayList<>(nodes);
+        alive.remove(lost);
+        for (Node n : alive) {
+            await("every node to see the move", () -> line(n.client(), mover.id()).contains("slave " + master1.id()));
+        }
+    }
+
+    @Test
+    void noFailoverKeepsTheReplicaAReplica() throws Exception {
+        sixNodes();
+        Node master = nodes.get(2);
+        Node replica = nodes.get(5);
+        assertEquals("+OK\r\n", call(replica.client(), "CONFIG", "SET", "cluster-replica-no-failover", "yes"));
+        await("others to see the nofailover flag", () -> line(nodes.get(0).client(), replica.id())
+            .contains("nofailover"));
+        master.stop();
+        await("the master to be marked failed", () -> line(nodes.get(0).client(), master.id()).contains("fail "));
+        Thread.sleep(3 * FailoverCluster.NODE_TIMEOUT); // longer than an election takes (see the test above)
+        assertTrue(line(replica.client(), replica.id()).contains("myself,slave,nofailover " + master.id()),
+            line(replica.client(), replica.id()));
+        // a manual FORCE failover is still allowed
+        assertEquals("+OK\r\n", call(replica.client(), "CLUSTER", "FAILOVER", "FORCE"));
+        await("FORCE to promote it", () -> line(replica.client(), replica.id()).contains("myself,master,nofailover"));
+        List<Node> alive = new ArrayList<>(nodes);
+        alive.remove(master);
+        awaitOk(alive);
     }
 }
