@@ -38,6 +38,9 @@ public interface Durability {
     /** After the event loop stopped: write and fsync what the last iteration added, release the fsync thread. */
     void shutdown();
 
+    /** The AOF buffer's allocation while the AOF is on, else 0 (INFO mem_aof_buffer, not counted for eviction). */
+    long bufferBytes();
+
     /** INFO persistence: the aof_* fields (tail: the fields Redis adds only while the AOF is on). */
     void info(Map<String, Object> into, boolean tail);
 }

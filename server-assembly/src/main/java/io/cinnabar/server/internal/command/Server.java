@@ -506,7 +506,7 @@ public final class Server {
             return false; // evicted itself
         }
         preCommandOom = false;
-        if (maxmemory == 0 || busyReply != null) {
+        if (busyReply != null || !memory.limited()) {
             return true;
         }
         boolean oom = memory.evictionsFailed();

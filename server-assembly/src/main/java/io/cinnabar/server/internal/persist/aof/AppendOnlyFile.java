@@ -555,9 +555,9 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability, Sn
         }
     }
 
-    /** The AOF buffer's size (INFO mem_aof_buffer). */
+    @Override
     public long bufferBytes() {
-        return buf.enc.array().length;
+        return state == OFF ? 0 : buf.enc.array().length;
     }
 
     // ---- opening, switching on and off
