@@ -32,6 +32,8 @@ public final class Cluster implements ClusterRouting {
 
     final Server server;
     final ClusterState st = new ClusterState();
+    /** Elections, votes, manual failover and replica migration. */
+    final ClusterFailover failover = new ClusterFailover(this);
     final Path configFile;
     ClusterBus bus;
     io.cinnabar.server.internal.replication.Replication replication;
@@ -359,6 +361,7 @@ public final class Cluster implements ClusterRouting {
         if (replication != null) {
             replication.setMaster(master.ip, master.port, true);
         }
+        failover.reset();
         todoSave = true;
         todoUpdateState = true;
     }
@@ -404,55 +407,9 @@ public final class Cluster implements ClusterRouting {
         }
     }
 
-    /**
-     * FAILOVER_AUTH_REQUEST (Redis's clusterSendFailoverAuthIfNeeded): a master serving slots votes for a replica
-     * of a failed master once per epoch. FAILOVER_AUTH_ACK and MFSTART concern a replica running an election or a
-     * master pausing for a manual failover, which need the replication layer: they are counted and ignored.
-     */
+    /** FAILOVER_AUTH_REQUEST, FAILOVER_AUTH_ACK, MFSTART: see {@link ClusterFailover}. */
     void failoverMessage(BusMessage m, ClusterNode sender) {
-        if (sender == null || m.type != FAILOVER_AUTH_REQUEST) {
-            return;
-        }
-        ClusterNode master = sender.master;
-        if (st.myself.isReplica() || st.myself.numSlots == 0) {
-            return;
-        }
-        String who = "Failover auth denied to " + sender.name + " (" + sender.humanNodename + "): ";
-        long now = System.currentTimeMillis();
-        if (m.currentEpoch < st.currentEpoch) {
-            server.log.warning(who + "reqEpoch (" + m.currentEpoch + ") < curEpoch(" + st.currentEpoch + ")");
-            return;
-        }
-        if (st.lastVoteEpoch == st.currentEpoch) {
-            server.log.warning(who + "already voted for epoch " + st.currentEpoch);
-            return;
-        }
-        boolean force = (m.mflags0 & MFLAG_FORCEACK) != 0;
-        if (sender.isMaster() || master == null || !master.failed() && !force) {
-            server.log.warning(who + (sender.isMaster() ? "it is a master node" : master == null
-                ? "I don't know its master" : "its master is up"));
-            return;
-        }
-        if (now - master.votedTime < nodeTimeout() * 2) {
-            server.log.warning(who + "can't vote about this master before "
-                + (nodeTimeout() * 2 - (now - master.votedTime)) + " milliseconds");
-            return;
-        }
-        for (int s = 0; s < SLOTS; s++) {
-            if (BusMessage.slot(m.slots, s) && st.slots[s] != null && st.slots[s].configEpoch > m.configEpoch) {
-                server.log.warning(who + "slot " + s + " epoch (" + st.slots[s].configEpoch + ") > reqEpoch ("
-                    + m.configEpoch + ")");
-                return;
-            }
-        }
-        st.lastVoteEpoch = st.currentEpoch;
-        master.votedTime = now;
-        save();
-        if (sender.link != null) {
-            sender.link.send(BusCodec.encode(bus.header(FAILOVER_AUTH_ACK)), FAILOVER_AUTH_ACK);
-        }
-        server.log.notice("Failover auth granted to " + sender.name + " (" + sender.humanNodename + ") for epoch "
-            + st.currentEpoch);
+        failover.message(m, sender);
     }
 
     /** Redis's clusterReset: forget every other node and every slot; HARD also takes a new name and epoch 0. */
@@ -496,6 +453,7 @@ public final class Cluster implements ClusterRouting {
     public void cron(long nowMs) {
         if (bus != null) {
             bus.cron(nowMs);
+            failover.cron(nowMs);
         }
         if (migrate != null) {
             migrate.closeIdle(nowMs);
@@ -504,6 +462,9 @@ public final class Cluster implements ClusterRouting {
 
     @Override
     public void beforeSleep() {
+        if (bus != null) {
+            failover.beforeSleep();
+        }
         if (todoUpdateState) {
             updateState();
         }

@@ -128,6 +128,7 @@ public final class ClusterCommands {
         t.impl("cluster|reset", k::reset);
         t.impl("cluster|meet", k::meet);
         t.impl("cluster|replicate", k::replicate);
+        t.impl("cluster|failover", cl.failover::command);
         t.impl("cluster|slots", k::slotsReply);
         t.impl("cluster|shards", k::shards);
         t.impl("cluster|links", k::links);
