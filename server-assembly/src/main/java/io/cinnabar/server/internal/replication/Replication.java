@@ -1098,7 +1098,19 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
             forward(new byte[0], 0, 0); // a backlog from our current offset: the history a PSYNC continues from
         }
         server.log.setRole('S');
+        rememberMaster(host + " " + port);
         link.connect();
+    }
+
+    /**
+     * Keeps the {@code replicaof} option equal to the current master, so CONFIG REWRITE writes what the server is
+     * now (Redis's rewriteConfigReplicaOfOption reads server.masterhost): a sentinel's failover rewrites the files of
+     * the servers it reconfigures. Not in cluster mode, where Redis never writes the line (it refuses it at startup).
+     */
+    private void rememberMaster(String value) {
+        if (!server.config.getBool("cluster-enabled")) {
+            server.config.putRaw("replicaof", value);
+        }
     }
 
     /** Redis's replicationUnsetMaster: a promotion keeps the old ID as the secondary one. */
@@ -1108,6 +1120,7 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         l.shutdown();
         server.keyspace.replica = false;
         server.keyspace.obey = false;
+        rememberMaster("");
         if (backlog == null) {
             forward(new byte[0], 0, 0);
         }
