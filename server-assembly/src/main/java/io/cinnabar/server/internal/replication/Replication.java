@@ -370,12 +370,48 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
             server.log.notice("Replication backlog created, my new replication IDs are '" + server.replId + "' and '"
                 + replid2 + "'");
         }
-        if (server.config.getBool("repl-diskless-sync") && r.capaEof
+        if (sync != null && !sync.diskless) {
+            attachToDiskSync(r);
+        } else if (sync != null) {
+            server.log.notice("Current BGSAVE has socket target. Waiting for next BGSAVE for SYNC");
+        } else if (server.config.getBool("repl-diskless-sync") && r.capaEof
             && server.config.getLong("repl-diskless-sync-delay") > 0) {
             server.log.notice("Delay next BGSAVE for diskless SYNC");
         } else {
             maybeStartSync(System.currentTimeMillis());
         }
+    }
+
+    /**
+     * Redis's syncCommand with a disk BGSAVE in progress: when another replica of it still registers the stream
+     * since the snapshot began (WAIT_BGSAVE_END) and r's capabilities cover that replica's, r shares the snapshot:
+     * the same +FULLRESYNC offset and a copy of that replica's buffered stream. Otherwise r waits for the next one.
+     */
+    private void attachToDiskSync(Replica r) {
+        Replica peer = null;
+        for (Replica o : sync.replicas) {
+            if (o.state == Replica.WAIT_BGSAVE_END && !o.client.closed && (!o.capaEof || r.capaEof)
+                && (!o.capaPsync2 || r.capaPsync2) && o.rdbOnly == r.rdbOnly && o.rdbFilter.equals(r.rdbFilter)) {
+                peer = o;
+                break;
+            }
+        }
+        if (peer == null) {
+            server.log.notice("Can't attach the replica to the current BGSAVE. Waiting for next BGSAVE for SYNC");
+            return;
+        }
+        r.state = Replica.WAIT_BGSAVE_END;
+        r.initialOffset = sync.offset;
+        r.pending = new java.io.ByteArrayOutputStream(Math.max(32, peer.pending.size()));
+        if (!r.rdbOnly) {
+            r.pending.writeBytes(peer.pending.toByteArray());
+        }
+        if (!r.prePsync) {
+            r.client.raw(Shared.b("+FULLRESYNC " + server.replId + " " + sync.offset + "\r\n"));
+            server.loop.wantWrite(r.client);
+        }
+        sync.replicas.add(r);
+        server.log.notice("Waiting for end of BGSAVE for SYNC");
     }
 
     /** Redis's masterTryPartialResynchronization. */
@@ -941,6 +977,9 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         if (!link.connected() && !cmd.has(Command.STALE) && !server.config.getBool("replica-serve-stale-data")) {
             return "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
         }
+        if (link.loadingBlocking() && !cmd.has(Command.LOADING)) {
+            return "LOADING Redis is loading the dataset in memory";
+        }
         return null;
     }
 
@@ -1184,6 +1223,14 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
             ensureConsumer();
         }
         server.log.notice("Loaded replication ID " + id + " and offset " + offset + " from the RDB file");
+    }
+
+    @Override
+    public int loadingState() {
+        if (link == null) {
+            return 0;
+        }
+        return link.loadingBlocking() ? 1 : link.asyncLoading() ? 2 : 0;
     }
 
     @Override
