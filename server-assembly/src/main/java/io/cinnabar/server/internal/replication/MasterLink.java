@@ -584,6 +584,9 @@ final class MasterLink implements Link.Handler {
                 + " in MASTER <-> REPLICA synchronization: " + e.getMessage());
         }
         tmp = null;
+        if (repl.rdb != null) {
+            repl.rdb.deleteSyncFileAfterLoad(); // rdb-del-sync-files on a replica without persistence
+        }
         server.log.notice("Done loading RDB, keys loaded: " + load.keysLoaded + ", keys expired: " + load.keysExpired
             + ".");
         repl.fullSyncLoaded(fullId, fullOffset);
