@@ -161,6 +161,70 @@ final class SentinelGroup implements AutoCloseable {
         await(Duration.ofSeconds(10), "restarted server answers", () -> !role(port).equals("unreachable"));
     }
 
+    /**
+     * A Pub/Sub subscriber on one sentinel: what it hears as "channel message", in order. Subscribed when this
+     * returns; unsubscribed by {@link #close()} of the group (or its own close).
+     */
+    Subscriber subscribe(int port, String... channels) {
+        Subscriber s = new Subscriber(port, channels);
+        subscribers.add(s);
+        await(Duration.ofSeconds(10), "subscribed on " + port, () -> s.subscribed.getCount() == 0);
+        return s;
+    }
+
+    final List<Subscriber> subscribers = new ArrayList<>();
+
+    static final class Subscriber extends redis.clients.jedis.JedisPubSub implements AutoCloseable {
+        final List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final java.util.concurrent.CountDownLatch subscribed;
+        private final Thread thread;
+
+        Subscriber(int port, String... channels) {
+            subscribed = new java.util.concurrent.CountDownLatch(channels.length);
+            thread = new Thread(() -> {
+                try (Jedis j = new Jedis("127.0.0.1", port)) {
+                    j.subscribe(this, channels);
+                } catch (RuntimeException e) {
+                    // the sentinel stopped or the subscriber was closed
+                }
+            }, "subscriber-" + port);
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        @Override
+        public void onMessage(String channel, String message) {
+            heard.add(channel + " " + message);
+        }
+
+        @Override
+        public void onSubscribe(String channel, int subscribedChannels) {
+            subscribed.countDown();
+        }
+
+        /** The messages heard on one channel. */
+        List<String> on(String channel) {
+            return heard.stream().filter(m -> m.startsWith(channel + " ")).map(m -> m.substring(channel.length() + 1))
+                .toList();
+        }
+
+        @Override
+        public void close() {
+            try {
+                if (isSubscribed()) {
+                    unsubscribe();
+                }
+            } catch (RuntimeException e) {
+                // already gone with its sentinel
+            }
+            try {
+                thread.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     static void await(Duration timeout, String what, BooleanSupplier cond) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!holds(cond)) {
@@ -187,6 +251,9 @@ final class SentinelGroup implements AutoCloseable {
 
     @Override
     public void close() {
+        for (Subscriber s : subscribers) {
+            s.close();
+        }
         for (CinnabarServer s : sentinels) {
             s.close();
         }

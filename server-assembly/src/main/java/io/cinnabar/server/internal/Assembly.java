@@ -122,6 +122,7 @@ public final class Assembly {
         }
         MemoryLimits memory = new MemoryLimits(server, new LazyFree());
         server.memory = memory;
+        memory.startupChecks();
         server.memStartup = MemoryLimits.STARTUP;
         EventLoop loop = new EventLoop(server);
         if (config.getBool("cluster-enabled")) {

@@ -694,6 +694,17 @@ final class MasterLink implements Link.Handler {
         }
     }
 
+    /**
+     * Milliseconds since the master last sent anything while the link is up, else since the link went down
+     * (Redis's data_age of clusterHandleSlaveFailover); Long.MAX_VALUE when it was never up.
+     */
+    long dataAge(long now) {
+        if (state == State.CONNECTED && master != null) {
+            return now - master.lastInteraction;
+        }
+        return downSinceMs < 0 ? Long.MAX_VALUE : now - downSinceMs;
+    }
+
     void info(StringBuilder b, long now) {
         Replication.f(b, "master_host", host);
         Replication.f(b, "master_port", port);

@@ -752,6 +752,8 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
 
     /** 0 no failover, 1 waiting-for-sync (writes paused), 2 failover-in-progress. */
     private int failoverState;
+    /** Set by a cluster manual failover (see failoverPause). */
+    private boolean failoverPaused;
     private String failoverHost;
     private int failoverPort;
     private boolean failoverForce;
@@ -975,7 +977,7 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
             link.cron(now);
         }
         long period = server.config.getLong("repl-ping-replica-period");
-        if (link == null && !replicas.isEmpty() && cronSeconds % Math.max(1, period) == 0) {
+        if (link == null && !replicas.isEmpty() && cronSeconds % Math.max(1, period) == 0 && !failoverPaused) {
             feed(PING, 0, PING.length);
         }
         for (Replica r : replicas) {
@@ -1281,6 +1283,19 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
             ensureConsumer();
         }
         server.log.notice("Loaded replication ID " + id + " and offset " + offset + " from the RDB file");
+    }
+
+    /** How old this replica's data is, in ms (see MasterLink#dataAge); 0 for a master. */
+    public long masterDataAge(long now) {
+        return link == null ? 0 : link.dataAge(now);
+    }
+
+    /**
+     * Cluster manual failover: while true, the master sends no PING to its replicas (Redis skips them while a
+     * manual failover pauses writes, so the offset the replica must reach stays put).
+     */
+    public void failoverPause(boolean paused) {
+        this.failoverPaused = paused;
     }
 
     @Override
