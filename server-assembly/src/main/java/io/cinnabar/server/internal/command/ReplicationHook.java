@@ -66,4 +66,12 @@ public interface ReplicationHook {
 
     /** Memory held by the backlog and by replicas' output buffers (INFO memory). */
     long backlogMemory();
+
+    /**
+     * A replica's diskless load in progress (INFO persistence): 0 none, 1 loading (commands without the loading flag
+     * get -LOADING), 2 async loading (the old data serves clients until the swap).
+     */
+    default int loadingState() {
+        return 0;
+    }
 }

@@ -200,32 +200,85 @@ public final class Server {
     /** Called by a signal handler thread: the event loop shuts down at its next iteration. */
     public void requestShutdown(String signal) {
         shutdownReason = signal;
-        log.warning("Received " + signal + " scheduling shutdown...");
+        log.fromHandler("Received " + signal + " scheduling shutdown...");
         shutdownAsap = true;
     }
 
-    private boolean shutdownLogged;
+    /** The last shutdown attempt succeeded: the event loop stops at its next iteration, nothing runs it again. */
+    private boolean shutdownPrepared;
 
     /**
-     * Redis's prepareForShutdown: logs the request once and runs the persistence step (stop a background save,
-     * final save); false when the save failed and the server must keep running.
+     * Redis's prepareForShutdown + finishShutdown (SHUTDOWN, and the event loop after a signal): stops a background
+     * RDB save, then the AOF rewrite (refused while the AOF waits for its first rewrite, unless {@code force}),
+     * writes and fsyncs the AOF, and saves when save points exist or {@code save}, unless {@code nosave}. False when
+     * the server must keep running (logged as Redis logs it).
      */
     public boolean prepareShutdown(boolean save, boolean nosave, boolean force) {
-        if (!shutdownLogged) {
-            log.notice("User requested shutdown...");
-            shutdownLogged = true;
+        if (shutdownPrepared) {
+            return true;
         }
-        if (persistence != null && !persistence.prepareShutdown(save, nosave, force)) {
-            shutdownLogged = false;
+        log.warning("User requested shutdown...");
+        if (persistence != null && !persistence.stopForShutdown(force)) {
+            log.warning("Errors trying to shut down the server. Check the logs for more information.");
             return false;
         }
+        if (durability != null) {
+            durability.prepareShutdown();
+        }
+        if (persistence != null && !persistence.saveForShutdown(save, nosave, force)) {
+            log.warning("Errors trying to shut down the server. Check the logs for more information.");
+            return false;
+        }
+        shutdownPrepared = true;
+        return true;
+    }
+
+    /**
+     * The event loop's check once {@link #shutdownAsap} is set (Redis's serverCron): a SHUTDOWN that succeeded
+     * stops the loop; a signal shuts down with the flags of {@code shutdown-on-sigterm}/{@code shutdown-on-sigint}.
+     * False when that failed: the flag is cleared and the server keeps running.
+     */
+    public boolean shutdownFromLoop() {
+        if (shutdownPrepared) {
+            return true;
+        }
+        String flags = switch (String.valueOf(shutdownReason)) {
+            case "SIGTERM" -> config.get("shutdown-on-sigterm");
+            case "SIGINT" -> config.get("shutdown-on-sigint");
+            default -> "default";
+        };
+        boolean save = false;
+        boolean nosave = false;
+        boolean force = false;
+        for (String f : flags.split(" ")) {
+            switch (f) {
+                case "save" -> save = true;
+                case "nosave" -> nosave = true;
+                case "force" -> force = true;
+                default -> { } // "default", and "now" (no replica wait here)
+            }
+        }
+        if (prepareShutdown(save, nosave, force)) {
+            return true;
+        }
+        shutdownAsap = false;
+        return false;
+    }
+
+    /** SHUTDOWN ABORT: cancels a signal's shutdown the event loop has not run yet (Redis's abortShutdown). */
+    public boolean abortShutdown() {
+        if (!shutdownAsap || shutdownPrepared) {
+            return false;
+        }
+        shutdownAsap = false;
+        log.notice("Shutdown manually aborted.");
         return true;
     }
 
     /** Called after the event loop has stopped. */
     public void stopped() {
-        if (!shutdownLogged) {
-            log.notice("User requested shutdown...");
+        if (!shutdownPrepared) {
+            log.warning("User requested shutdown...");
         }
         if (durability != null) {
             durability.shutdown();
@@ -460,7 +513,7 @@ public final class Server {
             return false; // evicted itself
         }
         preCommandOom = false;
-        if (maxmemory == 0 || busyReply != null) {
+        if (busyReply != null || !memory.limited()) {
             return true;
         }
         boolean oom = memory.evictionsFailed();

@@ -643,6 +643,19 @@ public final class Functions {
 
     /** The library codes of a FUNCTION DUMP payload (FUNCTION2 records only). */
     static List<byte[]> readPayload(byte[] payload) throws LoadError {
+        if (payload.length == DumpPayload.FOOTER) {
+            // FUNCTION DUMP of a server without libraries: Redis's verifyDumpPayload accepts the bare footer
+            // (redis-cli --cluster add-node restores it on the new node)
+            long stored = 0;
+            for (int i = 7; i >= 0; i--) {
+                stored = stored << 8 | payload[2 + i] & 0xffL;
+            }
+            int v = (payload[0] & 0xff) | (payload[1] & 0xff) << 8;
+            if (v > io.cinnabar.rdb.RdbFormat.MAX_VERSION || stored != io.cinnabar.rdb.Crc64.of(payload, 0, 2)) {
+                throw new RdbException("DUMP payload version or checksum are wrong", 0);
+            }
+            return new ArrayList<>();
+        }
         int version = DumpPayload.verify(payload);
         // the payload's body as an RDB file: header, the records, EOF (checksum not verified: the CRC was)
         int body = payload.length - DumpPayload.FOOTER;
