@@ -1038,7 +1038,7 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
                 && !server.config.getBool("replica-serve-stale-data")) {
             return "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
         }
-        if (link.loadingBlocking() && !cmd.has(Command.LOADING)) {
+        if (link.loadingBlocking() && (cmdFlags & Command.LOADING) == 0) {
             return "LOADING Redis is loading the dataset in memory";
         }
         return null;
