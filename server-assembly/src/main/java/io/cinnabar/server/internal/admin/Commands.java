@@ -231,6 +231,7 @@ public final class Commands {
         boolean save = false;
         boolean abort = false;
         boolean force = false;
+        boolean now = false;
         for (int j = 1; j < c.argc; j++) {
             if (c.argIs(j, "nosave")) {
                 nosave = true;
@@ -239,7 +240,7 @@ public final class Commands {
             } else if (c.argIs(j, "force")) {
                 force = true;
             } else if (c.argIs(j, "now")) {
-                continue;
+                now = true;
             } else if (c.argIs(j, "abort")) {
                 abort = true;
             } else {
@@ -259,13 +260,19 @@ public final class Commands {
             }
             return;
         }
-        if (!c.server.prepareShutdown(save, nosave, force)) {
+        if (!now && c.denyBlocking) {
+            c.error("ERR SHUTDOWN without NOW or ABORT isn't allowed for DENY BLOCKING client");
+            return;
+        }
+        int r = c.server.shutdown(c, save, nosave, force, now);
+        if (r == Server.SHUTDOWN_FAILED) {
             c.error("ERR Errors trying to SHUTDOWN. Check logs.");
             return;
         }
         c.server.shutdownReason = "SHUTDOWN";
-        c.server.shutdownAsap = true;
-        c.closeAfterReply = true;
+        if (r == Server.SHUTDOWN_DONE) {
+            c.closeAfterReply = true;
+        }
     }
 
     // ---- CLIENT

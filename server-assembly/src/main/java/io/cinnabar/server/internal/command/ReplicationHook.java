@@ -74,4 +74,20 @@ public interface ReplicationHook {
     default int loadingState() {
         return 0;
     }
+
+    /**
+     * SHUTDOWN's wait for replicas (Redis's isReadyToShutdown): true when no replica is attached or every replica
+     * acknowledged the whole replication stream.
+     */
+    default boolean replicasInSync() {
+        return true;
+    }
+
+    /** SHUTDOWN started waiting: asks the replicas for an acknowledgement now (REPLCONF GETACK *). */
+    default void requestAcks() {
+    }
+
+    /** The shutdown goes ahead after a wait: logs each lagging replica and how many are in sync, as Redis does. */
+    default void logShutdownSync() {
+    }
 }

@@ -207,40 +207,135 @@ public final class Server {
     /** The last shutdown attempt succeeded: the event loop stops at its next iteration, nothing runs it again. */
     private boolean shutdownPrepared;
 
+    /** SHUTDOWN's wait for replicas is in progress until this time (unix ms); 0 when none (Redis's shutdown_mstime). */
+    private long shutdownDeadlineMs;
+    private boolean shutdownSave;
+    private boolean shutdownNosave;
+    private boolean shutdownForce;
+    /** The pause in effect before the wait paused writes, restored when the shutdown is cancelled. */
+    private long pauseEndBeforeShutdown;
+    private boolean pauseWritesOnlyBeforeShutdown;
+    /** The SHUTDOWN clients blocked while the shutdown waits for replicas (Redis's BLOCKED_SHUTDOWN). */
+    private final java.util.ArrayList<Client> shutdownClients = new java.util.ArrayList<>();
+
+    /** What {@link Client#blocked} holds for a SHUTDOWN client that waits for replicas. */
+    private static final BlockedClients.Ticket SHUTDOWN_TICKET = new BlockedClients.Ticket() { };
+
+    /** {@link #shutdown} results: the server stops, the shutdown failed (logged), or it waits for replicas. */
+    public static final int SHUTDOWN_DONE = 0;
+    public static final int SHUTDOWN_FAILED = 1;
+    public static final int SHUTDOWN_WAITING = 2;
+
     /**
-     * Redis's prepareForShutdown + finishShutdown (SHUTDOWN, and the event loop after a signal): stops a background
-     * RDB save, then the AOF rewrite (refused while the AOF waits for its first rewrite, unless {@code force}),
-     * writes and fsyncs the AOF, and saves when save points exist or {@code save}, unless {@code nosave}. False when
-     * the server must keep running (logged as Redis logs it).
+     * The SHUTDOWN command (Redis's shutdownCommand + prepareForShutdown): without {@code now}, a positive
+     * {@code shutdown-timeout} and replicas that have not acknowledged the whole stream, writes are paused, the
+     * replicas are asked for an ACK and c stays blocked (no reply) until the replicas caught up or the timeout passed
+     * (the server then stops) or the shutdown failed or was aborted (c then gets the error). A SHUTDOWN while one
+     * waits joins it.
      */
-    public boolean prepareShutdown(boolean save, boolean nosave, boolean force) {
+    public int shutdown(Client c, boolean save, boolean nosave, boolean force, boolean now) {
+        if (shutdownDeadlineMs != 0) {
+            block(c);
+            return SHUTDOWN_WAITING;
+        }
+        int r = prepareShutdown(save, nosave, force, now);
+        if (r == SHUTDOWN_WAITING) {
+            block(c);
+        }
+        return r;
+    }
+
+    private void block(Client c) {
+        c.blocked = SHUTDOWN_TICKET;
+        shutdownClients.add(c);
+    }
+
+    private int prepareShutdown(boolean save, boolean nosave, boolean force, boolean now) {
         if (shutdownPrepared) {
-            return true;
+            return SHUTDOWN_DONE;
         }
         log.warning("User requested shutdown...");
-        if (persistence != null && !persistence.stopForShutdown(force)) {
-            log.warning("Errors trying to shut down the server. Check the logs for more information.");
-            return false;
+        if (!now && config.getLong("shutdown-timeout") != 0 && replication != null && !replication.replicasInSync()) {
+            shutdownSave = save;
+            shutdownNosave = nosave;
+            shutdownForce = force;
+            shutdownDeadlineMs = System.currentTimeMillis() + config.getLong("shutdown-timeout") * 1000;
+            replication.requestAcks();
+            pauseEndBeforeShutdown = pauseEndMs;
+            pauseWritesOnlyBeforeShutdown = pauseWritesOnly;
+            pauseWritesOnly = pauseEndMs == 0 || pauseWritesOnly; // a CLIENT PAUSE ALL in effect stays ALL
+            pauseEndMs = Long.MAX_VALUE;
+            shutdownAsap = true; // the event loop checks the wait each iteration (shutdownFromLoop)
+            log.notice("Waiting for replicas before shutting down.");
+            return SHUTDOWN_WAITING;
         }
-        if (durability != null) {
+        return finishShutdown(save, nosave, force) ? SHUTDOWN_DONE : SHUTDOWN_FAILED;
+    }
+
+    /**
+     * Redis's finishShutdown: logs the replicas' sync after a wait, stops a background RDB save, then the AOF
+     * rewrite (refused while the AOF waits for its first rewrite, unless {@code force}), writes and fsyncs the AOF,
+     * and saves when save points exist or {@code save}, unless {@code nosave}. False when the server must keep
+     * running (logged as Redis logs it; a wait is cancelled and its clients get the error).
+     */
+    private boolean finishShutdown(boolean save, boolean nosave, boolean force) {
+        if (shutdownDeadlineMs != 0 && replication != null) {
+            replication.logShutdownSync();
+        }
+        boolean ok = persistence == null || persistence.stopForShutdown(force);
+        if (ok && durability != null) {
             durability.prepareShutdown();
         }
-        if (persistence != null && !persistence.saveForShutdown(save, nosave, force)) {
+        ok = ok && (persistence == null || persistence.saveForShutdown(save, nosave, force));
+        if (!ok) {
             log.warning("Errors trying to shut down the server. Check the logs for more information.");
+            cancelShutdown();
             return false;
         }
         shutdownPrepared = true;
+        shutdownAsap = true;
         return true;
+    }
+
+    /** Redis's cancelShutdown: clears the wait, answers its blocked clients with the error and lifts the pause. */
+    private void cancelShutdown() {
+        shutdownAsap = false;
+        if (shutdownDeadlineMs == 0) {
+            return;
+        }
+        shutdownDeadlineMs = 0;
+        for (Client c : shutdownClients) {
+            if (!c.closed && c.blocked == SHUTDOWN_TICKET) {
+                c.blocked = null;
+                c.error("ERR Errors trying to SHUTDOWN. Check logs.");
+                loop.wantWrite(c);
+                loop.processInput(c);
+            }
+        }
+        shutdownClients.clear();
+        if (pauseEndBeforeShutdown == 0) {
+            unpause();
+        } else {
+            pauseEndMs = pauseEndBeforeShutdown;
+            pauseWritesOnly = pauseWritesOnlyBeforeShutdown;
+        }
     }
 
     /**
      * The event loop's check once {@link #shutdownAsap} is set (Redis's serverCron): a SHUTDOWN that succeeded
-     * stops the loop; a signal shuts down with the flags of {@code shutdown-on-sigterm}/{@code shutdown-on-sigint}.
-     * False when that failed: the flag is cleared and the server keeps running.
+     * stops the loop; a wait for replicas finishes once they caught up or the timeout passed; a signal shuts down
+     * with the flags of {@code shutdown-on-sigterm}/{@code shutdown-on-sigint}. False while the server keeps running
+     * (a failed attempt was logged and cleared).
      */
     public boolean shutdownFromLoop() {
         if (shutdownPrepared) {
             return true;
+        }
+        if (shutdownDeadlineMs != 0) {
+            if (System.currentTimeMillis() >= shutdownDeadlineMs || replication == null || replication.replicasInSync()) {
+                return finishShutdown(shutdownSave, shutdownNosave, shutdownForce);
+            }
+            return false;
         }
         String flags = switch (String.valueOf(shutdownReason)) {
             case "SIGTERM" -> config.get("shutdown-on-sigterm");
@@ -250,27 +345,32 @@ public final class Server {
         boolean save = false;
         boolean nosave = false;
         boolean force = false;
+        boolean now = false;
         for (String f : flags.split(" ")) {
             switch (f) {
                 case "save" -> save = true;
                 case "nosave" -> nosave = true;
                 case "force" -> force = true;
-                default -> { } // "default", and "now" (no replica wait here)
+                case "now" -> now = true;
+                default -> { } // "default"
             }
         }
-        if (prepareShutdown(save, nosave, force)) {
-            return true;
+        int r = prepareShutdown(save, nosave, force, now);
+        if (r == SHUTDOWN_FAILED) {
+            shutdownAsap = false;
         }
-        shutdownAsap = false;
-        return false;
+        return r == SHUTDOWN_DONE;
     }
 
-    /** SHUTDOWN ABORT: cancels a signal's shutdown the event loop has not run yet (Redis's abortShutdown). */
+    /**
+     * SHUTDOWN ABORT (Redis's abortShutdown): cancels a wait for replicas (its clients get the error) or a signal's
+     * shutdown the event loop has not run yet.
+     */
     public boolean abortShutdown() {
-        if (!shutdownAsap || shutdownPrepared) {
+        if (shutdownPrepared || !shutdownAsap && shutdownDeadlineMs == 0) {
             return false;
         }
-        shutdownAsap = false;
+        cancelShutdown();
         log.notice("Shutdown manually aborted.");
         return true;
     }

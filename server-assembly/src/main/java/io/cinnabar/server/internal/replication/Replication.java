@@ -915,6 +915,43 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         server.unpause();
     }
 
+    // ---- SHUTDOWN's wait
+
+    @Override
+    public boolean replicasInSync() {
+        long offset = masterOffset();
+        for (Replica r : replicas) {
+            if (r.ackOffset != offset) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void requestAcks() {
+        getAck = true;
+    }
+
+    @Override
+    public void logShutdownSync() {
+        long offset = masterOffset();
+        long now = System.currentTimeMillis();
+        int lagging = 0;
+        for (Replica r : replicas) {
+            if (r.ackOffset != offset) {
+                lagging++;
+                server.log.notice("Lagging replica " + r.ip() + ":" + r.listeningPort + " reported offset "
+                    + (offset - r.ackOffset) + " behind master, lag=" + (r.state == Replica.ONLINE
+                    ? (now - r.ackTimeMs) / 1000 : 0) + ", state=" + r.stateName() + ".");
+            }
+        }
+        if (!replicas.isEmpty()) {
+            server.log.notice((replicas.size() - lagging) + " of " + replicas.size()
+                + " replicas are in sync when shutting down.");
+        }
+    }
+
     // ---- ROLE
 
     void role(Client c) {
