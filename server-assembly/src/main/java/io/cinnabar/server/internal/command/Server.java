@@ -710,7 +710,14 @@ public final class Server {
         long usec;
         nesting++;
         try {
-            cmd.handler.run(c);
+            try {
+                cmd.handler.run(c);
+            } catch (OutOfMemoryError e) {
+                // last resort: one command needed more than the free heap (a huge SETRANGE offset, APPEND growth).
+                // Its allocation failed, so the heap is usable again: refuse it with Redis's OOM text, keep serving
+                log.warning("Out of memory executing '" + cmd.fullName + "': " + e.getMessage());
+                c.error(OOM);
+            }
             usec = (System.nanoTime() - t0) / 1000;
             keyspace.settle(); // re-measure the keys the command changed (used_memory)
             if (pubsub.trackingClients() != 0) {

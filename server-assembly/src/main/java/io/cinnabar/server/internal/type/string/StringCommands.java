@@ -460,10 +460,11 @@ public final class StringCommands {
             if (!checkLength(c, offset + vlen)) {
                 return;
             }
+            byte[] value = new byte[(int) (offset + vlen)]; // before the key exists: an OutOfMemoryError leaves none
             e = c.server.keyspace.add(c.db, c.arg(1));
             c.server.keyspace.initAccess(e);
             e.setType(Entry.TYPE_STRING);
-            e.setRaw(new byte[(int) (offset + vlen)], offset + vlen);
+            e.setRaw(value, offset + vlen);
             System.arraycopy(c.argBuf, c.argOff[3], e.rawArray(), (int) offset, vlen);
             c.modified(1, 1);
             c.notify(Notify.STRING, "setrange", 1);
