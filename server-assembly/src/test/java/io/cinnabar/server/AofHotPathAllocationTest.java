@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
  * the event-loop thread allocates (per-thread allocation counter, as {@link HotPathAllocationTest}) while it runs
  * 20,000 pipelined SET overwrites, INCRs and LPUSH+RPOPs, after a warm-up. A command that propagates alone is
  * encoded from the query buffer straight into the AOF buffer; an owned copy of its arguments (4 arrays for
- * {@code SET k v}) would cost about 100 bytes per command and fail the 16-byte bound. Counts bytes, not time.
+ * {@code SET k v}) would cost about 100 bytes per command and fail the 16-byte bound. Counts bytes, not time;
+ * the minimum over several measured windows after a long warm-up, so that a loaded machine does not fail it.
  */
 class AofHotPathAllocationTest {
     private static final int N = 20_000;
@@ -51,13 +52,24 @@ class AofHotPathAllocationTest {
             String[] lpush = {"LPUSH", "mylist", "xxx"};
             String[] rpop = {"RPOP", "mylist"};
             StringBuilder report = new StringBuilder();
-            long setB = 0;
-            long incrB = 0;
-            long listB = 0;
-            for (int round = 0; round < 3; round++) { // rounds 0-1 warm up (JIT), round 2 measures
-                setB = measure(c, tid, set);
-                incrB = measure(c, tid, incr);
-                listB = measure(c, tid, lpush, rpop);
+            long setB = Long.MAX_VALUE;
+            long incrB = Long.MAX_VALUE;
+            long listB = Long.MAX_VALUE;
+            // rounds 0-2 warm up (JIT); later rounds each measure a window and the minimum per command counts: a
+            // window disturbed by a busy machine (late compilation, a deoptimization) does not decide, while a
+            // command that allocates per execution does so in every window. At least 2 windows, at most 7.
+            for (int round = 0; round < 10; round++) {
+                long s1 = measure(c, tid, set);
+                long s2 = measure(c, tid, incr);
+                long s3 = measure(c, tid, lpush, rpop);
+                if (round >= 3) {
+                    setB = Math.min(setB, s1);
+                    incrB = Math.min(incrB, s2);
+                    listB = Math.min(listB, s3);
+                    if (round >= 4 && setB < 16 && incrB < 16 && listB < 16) {
+                        break;
+                    }
+                }
             }
             report.append("AOF on: SET ").append(setB).append(" B/command, INCR ").append(incrB)
                 .append(" B/command, LPUSH+RPOP ").append(listB).append(" B/command");
