@@ -5,26 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cinnabar.testkit.RealRedis;
 import io.cinnabar.testkit.RespClient;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * WAITAOF numreplicas: a Cinnabar replica with appendonly yes reports its fsynced offset (REPLCONF ACK ... FACK)
  * and counts; a real Redis 7.0 replica sends no FACK and counts 0, as a 7.2 master would see it.
  */
 class WaitaofTest {
-    private Nodes nodes;
-
-    @BeforeEach
-    void setUp() {
-        nodes = Nodes.withRedis();
-    }
-
-    @AfterEach
-    void tearDown() {
-        nodes.close();
-    }
+    @RegisterExtension
+    final Nodes nodes = Nodes.withRedis();
 
     @Test
     void countsReplicasThatFsyncedTheirAof() throws Exception {
