@@ -11,10 +11,12 @@ import io.cinnabar.server.internal.keyspace.KeyspaceListener;
  * Layout: a slot without keys costs nothing but its counter and an empty reference. A slot with keys has a
  * {@link Bucket}: an append-only arena of records {@code [key bytes][int length]} (the length is complemented
  * once the key is deleted) and an open-addressing table of record ends, keyed by a hash of the key, with linear
- * probing and tombstones. The arena is compacted (dead records dropped, order kept) when half of it is dead, and
- * the table rebuilt then or when it is three quarters full. Per key: its bytes + 4 (length) + 4 bytes per table
- * entry at a load of 3/8 to 3/4 (5 to 11 bytes), plus the arena's slack (up to as much again after growing or
- * before compacting). An event costs the key's CRC16 and hash plus an expected O(1) probe.
+ * probing and tombstones. The arena grows by half, is compacted (dead records dropped, order kept, slack trimmed
+ * to a quarter) when a quarter of it is dead, and the table is rebuilt then or when three quarters full. Per key:
+ * its bytes + 4 (length), times at most 2 for dead records and unused arena (about 1.2 typically), plus 4 bytes
+ * per table entry at a load of 1/4 to 3/4 (5 to 16 bytes); measured 23 to 36 bytes per key of 4 to 10 bytes. An
+ * event costs the key's CRC16 and hash plus an expected O(1) probe; a compaction is paid for by the deletions
+ * that made a quarter of the arena dead.
  * <p><b>Note:</b> This class is not threadsafe: everything runs on the event-loop thread.
  */
 final class SlotKeys implements KeyspaceListener {
@@ -195,13 +197,13 @@ final class SlotKeys implements KeyspaceListener {
             }
             int need = used + len + 4;
             if (need > arena.length || need < 0) {
-                if (deadBytes * 2 >= used) {
+                if (deadBytes * 4 >= used) {
                     compact();
                     need = used + len + 4;
                 }
                 if (need > arena.length) {
                     arena = java.util.Arrays.copyOf(arena, (int) Math.min(Integer.MAX_VALUE - 8,
-                        Math.max(need, (long) arena.length * 2)));
+                        Math.max(need, arena.length + (long) arena.length / 2)));
                 }
             }
             System.arraycopy(k, off, arena, used, len);
@@ -236,7 +238,7 @@ final class SlotKeys implements KeyspaceListener {
             tombs++;
             live--;
             deadBytes += len + 4;
-            if (live > 0 && deadBytes * 2 > used && used > 64) {
+            if (live > 0 && deadBytes * 4 > used && used > 64) {
                 compact();
             }
             return true;
@@ -267,16 +269,16 @@ final class SlotKeys implements KeyspaceListener {
             }
             used = w;
             deadBytes = 0;
-            if (a.length > 64 && used * 4 < a.length) {
-                arena = java.util.Arrays.copyOf(a, Math.max(32, used * 2));
+            if (a.length > 64 && used + used / 2 < a.length) {
+                arena = java.util.Arrays.copyOf(a, Math.max(32, used + used / 4));
             }
             rehash(r);
         }
 
-        /** A new table for n keys (load 3/8 to 3/4), filled from the live records. */
+        /** A new table for n keys (load 1/4 to 1/2, rebuilt again at 3/4), filled from the live records. */
         private void rehash(int n) {
             int cap = 4;
-            while (cap * 3L < n * 8L) {
+            while (cap < n * 2L) {
                 cap <<= 1;
             }
             table = new int[cap];

@@ -1130,11 +1130,11 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
     }
 
     @Override
-    public String deny(Client c, Command cmd) {
+    public String deny(Client c, int cmdFlags) {
         if (c.replRole == Client.ROLE_MASTER || c.isDetached()) {
             return null;
         }
-        boolean write = cmd.has(Command.WRITE);
+        boolean write = (cmdFlags & Command.WRITE) != 0;
         if (link == null) {
             if (minToWrite > 0 && minMaxLag > 0 && write && goodReplicas() < minToWrite) {
                 return "NOREPLICAS Not enough good replicas to write.";
@@ -1144,10 +1144,11 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         if (write && server.config.getBool("replica-read-only")) {
             return "READONLY You can't write against a read only replica.";
         }
-        if (!link.connected() && !cmd.has(Command.STALE) && !server.config.getBool("replica-serve-stale-data")) {
+        if (!link.connected() && (cmdFlags & Command.STALE) == 0
+                && !server.config.getBool("replica-serve-stale-data")) {
             return "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
         }
-        if (link.loadingBlocking() && !cmd.has(Command.LOADING)) {
+        if (link.loadingBlocking() && (cmdFlags & Command.LOADING) == 0) {
             return "LOADING Redis is loading the dataset in memory";
         }
         return null;
@@ -1310,7 +1311,19 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
             forward(new byte[0], 0, 0); // a backlog from our current offset: the history a PSYNC continues from
         }
         server.log.setRole('S');
+        rememberMaster(host + " " + port);
         link.connect();
+    }
+
+    /**
+     * Keeps the {@code replicaof} option equal to the current master, so CONFIG REWRITE writes what the server is
+     * now (Redis's rewriteConfigReplicaOfOption reads server.masterhost): a sentinel's failover rewrites the files of
+     * the servers it reconfigures. Not in cluster mode, where Redis never writes the line (it refuses it at startup).
+     */
+    private void rememberMaster(String value) {
+        if (!server.config.getBool("cluster-enabled")) {
+            server.config.putRaw("replicaof", value);
+        }
     }
 
     /** Redis's replicationUnsetMaster: a promotion keeps the old ID as the secondary one. */
@@ -1320,6 +1333,7 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         l.shutdown();
         server.keyspace.replica = false;
         server.keyspace.obey = false;
+        rememberMaster("");
         if (backlog == null) {
             forward(new byte[0], 0, 0);
         }

@@ -99,11 +99,11 @@ class SlotKeysProperties {
             }
         }
         check(model, idx);
-        // 40,000 live keys of 9 to 13 bytes: key + 4 in the arena (at most half dead, at most half unused) and
-        // at most 4 / (3/8) bytes of table
+        // 20,000 live keys of 8 to 12 bytes: key + 4 in the arena (with dead records and unused space at most
+        // twice that) and at most 4 / (1/4) bytes of table
         long perKey = idx.bytes() / m.size();
-        System.out.println("SlotKeys: " + perKey + " bytes per key of 9 to 13 bytes");
-        assertTrue(perKey <= 4 * (13 + 4) + 11, "bytes per key " + perKey);
+        System.out.println("SlotKeys: " + perKey + " bytes per key of 8 to 12 bytes");
+        assertTrue(perKey <= 2 * (12 + 4) + 16, "bytes per key " + perKey);
         idx.flushed(DB0);
         assertEquals(0, idx.bytes());
     }
