@@ -700,7 +700,7 @@ final class MasterLink implements Link.Handler {
         long timeout = server.config.getLong("repl-timeout") * 1000;
         if (state == State.CONNECT) {
             connect();
-        } else if (state != State.CONNECTED && now - lastIoMs > timeout) {
+        } else if (state != State.CONNECTED && !transferComplete && now - lastIoMs > timeout) {
             server.log.warning(state == State.TRANSFER ? "Timeout receiving bulk data from MASTER... If the problem "
                 + "persists try to set the 'repl-timeout' parameter in redis.conf to a larger value."
                 : "Timeout connecting to the MASTER...");
