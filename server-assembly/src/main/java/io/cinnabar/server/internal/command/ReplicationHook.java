@@ -15,10 +15,11 @@ public interface ReplicationHook {
     void cron(long nowMs);
 
     /**
-     * The error c gets instead of running cmd (NOREPLICAS, READONLY, MASTERDOWN, as Redis's processCommand checks
-     * them), or null.
+     * The error c gets instead of running a command with these flags (NOREPLICAS, READONLY, MASTERDOWN, as Redis's
+     * processCommand checks them), or null. The flags are the command's, or for a script with a shebang those its
+     * flags give it ({@link ScriptingInfo#commandFlags}).
      */
-    String deny(Client c, Command cmd);
+    String deny(Client c, int cmdFlags);
 
     /** A client is being freed (a replica, the master link, a client blocked in WAIT). */
     void clientFreed(Client c);

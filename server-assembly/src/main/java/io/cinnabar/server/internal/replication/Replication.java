@@ -1020,11 +1020,11 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
     }
 
     @Override
-    public String deny(Client c, Command cmd) {
+    public String deny(Client c, int cmdFlags) {
         if (c.replRole == Client.ROLE_MASTER || c.isDetached()) {
             return null;
         }
-        boolean write = cmd.has(Command.WRITE);
+        boolean write = (cmdFlags & Command.WRITE) != 0;
         if (link == null) {
             if (minToWrite > 0 && minMaxLag > 0 && write && goodReplicas() < minToWrite) {
                 return "NOREPLICAS Not enough good replicas to write.";
@@ -1034,10 +1034,11 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         if (write && server.config.getBool("replica-read-only")) {
             return "READONLY You can't write against a read only replica.";
         }
-        if (!link.connected() && !cmd.has(Command.STALE) && !server.config.getBool("replica-serve-stale-data")) {
+        if (!link.connected() && (cmdFlags & Command.STALE) == 0
+                && !server.config.getBool("replica-serve-stale-data")) {
             return "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
         }
-        if (link.loadingBlocking() && !cmd.has(Command.LOADING)) {
+        if (link.loadingBlocking() && (cmdFlags & Command.LOADING) == 0) {
             return "LOADING Redis is loading the dataset in memory";
         }
         return null;
