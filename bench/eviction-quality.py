@@ -22,28 +22,31 @@ def evicted(r):
     return int(r.info("stats")["evicted_keys"])
 
 
+def set_batch(r, prefix, first, n):
+    """SETs n keys pipelined; returns how many were refused (OOM: nothing could be evicted at that moment)."""
+    p = r.pipeline(transaction=False)
+    for i in range(first, first + n):
+        p.set("%s%d" % (prefix, i), "x" * 16)
+    return sum(1 for x in p.execute(raise_on_error=False) if isinstance(x, Exception))
+
+
 def fill_until_eviction(r, prefix):
     start = evicted(r)
     n = 0
-    while True:
-        p = r.pipeline(transaction=False)
-        for i in range(n, n + 100):
-            p.set("%s%d" % (prefix, i), "x" * 16)
-        p.execute()
-        n += 100
-        if evicted(r) > start:
-            return n, r.dbsize()
+    while evicted(r) == start:
+        if set_batch(r, prefix, n, 20) == 20:
+            break
+        n += 20
+    return n, r.dbsize()
 
 
 def add_until(r, count, prefix):
     start = evicted(r)
     i = 0
-    while evicted(r) - start < count:
-        p = r.pipeline(transaction=False)
-        for _ in range(100):
-            p.set("%s%d" % (prefix, i), "x" * 16)
-            i += 1
-        p.execute()
+    refused = 0
+    while evicted(r) - start < count and refused < 100:
+        refused = refused + 1 if set_batch(r, prefix, i, 20) == 20 else 0
+        i += 20
     return i
 
 

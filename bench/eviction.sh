@@ -13,8 +13,9 @@
 #    evicts; prints requests/s, evicted_keys and used_memory per server and the ratio Cinnabar/Redis.
 # Usage: bench/eviction.sh [N]   (default N=200000; run it on an idle machine for numbers that go in a README)
 # Environment: POLICIES="allkeys-lru allkeys-lfu allkeys-random volatile-ttl", MAXMEM=64mb, SIZE=100,
-#              KEYSPACE=2000000, PIPE=16; QMAXMEM=8mb, LRUKEYS=200000, LRUSECS=10; PARTS="quality throughput".
-#              Smoke: PARTS=quality QMAXMEM=1mb LRUKEYS=20000 LRUSECS=3 bench/eviction.sh
+#              KEYSPACE=2000000, PIPE=16; QMAXMEM=8mb, LRUKEYS=200000, LRUSECS=10; PARTS="quality throughput";
+#              PYTHON=/usr/bin/python3 (with redis-py).
+#              Smoke: PARTS=quality QMAXMEM=4mb LRUKEYS=100000 LRUSECS=4 bench/eviction.sh
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 N="${1:-200000}"
@@ -56,7 +57,7 @@ start() { # name policy [maxmemory [samples]]; sets PORT
 }
 
 lru_test() { # port: mean hit rate (%) of redis-cli --lru-test after the first two seconds
-  timeout "$LRUSECS" redis-cli -p "$1" --lru-test "$LRUKEYS" 2>/dev/null | tr '\r' '\n' \
+  timeout "$LRUSECS" stdbuf -oL redis-cli -p "$1" --lru-test "$LRUKEYS" 2>/dev/null | tr '\r' '\n' \
     | sed -nE 's/.*Hits: [0-9]+ \(([0-9.]+)%\).*/\1/p' | tail -n +3 \
     | awk '{ s += $1; n++ } END { if (n) printf "%.2f", s / n; else print "n/a" }' || true
 }
@@ -68,7 +69,7 @@ if [[ " $PARTS " == *" quality "* ]]; then
     for samples in 5 10; do
       for name in redis cinnabar; do
         start "$name" "$policy" "$QMAXMEM" "$samples"
-        sim=$(python3 "$root/bench/eviction-quality.py" "$PORT" "$policy")
+        sim=$("${PYTHON:-/usr/bin/python3}" "$root/bench/eviction-quality.py" "$PORT" "$policy")
         redis-cli -p "$PORT" flushall >/dev/null
         hit=$(lru_test "$PORT")
         printf '%-12s %-8s %-9s %-60s %s\n' "$policy" "$samples" "$name" "$sim" "$hit"

@@ -23,16 +23,17 @@ import org.junit.jupiter.api.Test;
  * The heap guard (#18): a server JVM with a 64 MB heap and a maxmemory of 1 GB it cannot hold, flooded with 1 KB
  * values (pipelined, up to 2.5 times what the heap holds). With noeviction it answers Redis's OOM error once the heap
  * is nearly full, stays up and serves reads (the first keys are intact); with allkeys-lru it evicts and keeps
- * accepting writes. The warning about maxmemory above the heap is logged at startup.
+ * accepting writes. The warning about maxmemory above the heap is logged at startup. The first runs with the
+ * parallel collector (bin/cinnabar-server's), the second with G1 (the JVM's default).
  */
 class HeapGuardTest {
     private static final int VALUE = 1024;
     private static final int BATCH = 500;
     private static final int TOTAL = 160_000;
 
-    private static Process launch(Path dir, int port, String policy) throws Exception {
+    private static Process launch(Path dir, int port, String policy, String gc) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx64m", gc, "-cp", System.getProperty("java.class.path"),
             "io.cinnabar.server.Launcher", "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "",
             "--appendonly", "no", "--dir", dir.toString(), "--maxmemory", "1gb", "--maxmemory-policy", policy));
         Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
@@ -126,7 +127,7 @@ class HeapGuardTest {
     void noevictionRefusesWritesAndServesReads() throws Exception {
         Path dir = Files.createTempDirectory("heap-guard");
         int port = RealRedis.freePort();
-        Process p = launch(dir, port, "noeviction");
+        Process p = launch(dir, port, "noeviction", "-XX:+UseParallelGC"); // bin/cinnabar-server's collector
         try {
             long[] r = flood(port, true);
             assertTrue(p.isAlive(), "the server survived the flood");
@@ -153,7 +154,7 @@ class HeapGuardTest {
     void allkeysLruEvictsAndKeepsAcceptingWrites() throws Exception {
         Path dir = Files.createTempDirectory("heap-guard-lru");
         int port = RealRedis.freePort();
-        Process p = launch(dir, port, "allkeys-lru");
+        Process p = launch(dir, port, "allkeys-lru", "-XX:+UseG1GC");
         try {
             long[] r = flood(port, false);
             assertTrue(p.isAlive(), "the server survived the flood");

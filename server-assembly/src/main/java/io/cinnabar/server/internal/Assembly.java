@@ -115,6 +115,7 @@ public final class Assembly {
         Replication replication = new Replication(server, functionStore(scripting), propagator);
         server.replication = replication;
         replication.register(server.commands);
+        replication.persistence(rdb);
         replication.configure();
         if (sentinel != null) { // the sentinel's ROLE, INFO, ... win over the data server's
             new SentinelCommands(sentinel, sections -> Info.generate(server, sections)).register(server.commands);

@@ -279,8 +279,10 @@ public final class Info {
 
     private static void persistence(Server s, StringBuilder b) {
         b.append("# Persistence\r\n");
-        for (String k : List.of("loading", "async_loading", "current_cow_peak", "current_cow_size",
-                "current_cow_size_age", "current_fork_perc")) {
+        int replLoad = s.replication == null ? 0 : s.replication.loadingState();
+        f(b, "loading", replLoad == 1 ? 1 : 0);
+        f(b, "async_loading", replLoad == 2 ? 1 : 0);
+        for (String k : List.of("current_cow_peak", "current_cow_size", "current_cow_size_age", "current_fork_perc")) {
             f(b, k, k.equals("current_fork_perc") ? "0.00" : "0");
         }
         long[] keys = s.persistence instanceof RdbPersistence rdb ? rdb.currentSaveKeys() : new long[2];

@@ -144,6 +144,29 @@ public final class Cluster implements ClusterRouting {
         return false;
     }
 
+    @Override
+    public int scriptQuery(Client sc, Command cmd, Client caller) {
+        if (caller.isDetached() || caller.replRole == Client.ROLE_MASTER) {
+            return SCRIPT_NO_KEYS;
+        }
+        sc.readonly = caller.readonly;
+        List<int[]> keys = KeySpecs.keys(sc, cmd, 0, sc.argc);
+        if (keys == null || keys.isEmpty()) {
+            return SCRIPT_NO_KEYS;
+        }
+        return switch (query(sc, cmd, caller.asking)) {
+            case REDIR_NONE -> redirSlot;
+            case REDIR_DOWN_RO_STATE -> SCRIPT_DOWN_RO;
+            case REDIR_DOWN_STATE -> SCRIPT_DOWN;
+            default -> SCRIPT_NON_LOCAL;
+        };
+    }
+
+    @Override
+    public int keySlot(byte[] b, int off, int len) {
+        return KeySlots.slot(b, off, len);
+    }
+
     private ClusterNode redirNode;
 
     // what one getNodeByQuery found so far (over EXEC's queued commands, or one command)

@@ -447,11 +447,16 @@ public final class Server {
         if (memory != null && !memoryAllows(c, cmd)) {
             return;
         }
-        if ((persistence != null || durability != null) && (cmd.has(Command.WRITE) || cmd.fullName.equals("ping"))) {
+        boolean scriptCall = scripting != null && isScriptCall(cmd);
+        if ((persistence != null || durability != null)
+                && (cmd.has(Command.WRITE) || cmd.fullName.equals("ping") || scriptCall)) {
             // Redis's writeCommandsDeniedByDiskError: MISCONF after a failed background save, then AOF write errors
             String err = persistence != null ? persistence.writeError() : null;
             if (err == null && durability != null) {
                 err = durability.denyWrites();
+            }
+            if (err != null && scriptCall && (scriptFlags(c, cmd) & Command.WRITE) == 0) {
+                err = null; // a script without the write flag (EVAL without shebang, or no-writes)
             }
             if (err != null) {
                 c.error(err);
@@ -461,7 +466,9 @@ public final class Server {
             }
         }
         if (replication != null) {
-            String denied = replication.deny(c, cmd);
+            // a script's flags are looked up (hashing an EVAL body with a shebang) only where they matter
+            String denied = replication.deny(c, scriptCall && (replication.isReplica() || c.inMulti)
+                ? scriptFlags(c, cmd) : cmd.flags);
             if (denied != null) {
                 c.error(denied);
                 cmd.rejectedCalls++;
@@ -481,7 +488,7 @@ public final class Server {
         }
         if (c.inMulti) {
             if (!controlsTransaction(cmd)) {
-                c.queuedFlags |= cmd.flags;
+                c.queuedFlags |= scriptCall ? scriptFlags(c, cmd) : cmd.flags;
                 transactions.queue(c, cmd);
                 return;
             }
@@ -516,7 +523,7 @@ public final class Server {
         }
         boolean exec = cmd.fullName.equals("exec");
         boolean deny = cmd.has(Command.DENYOOM) || exec && (c.queuedFlags & Command.DENYOOM) != 0
-            || scripting != null && isScriptCall(cmd) && scriptDenyOom(c, cmd);
+            || scripting != null && isScriptCall(cmd) && (scriptFlags(c, cmd) & Command.DENYOOM) != 0;
         if (c.inMulti && !exec && !controlsTransaction(cmd)) {
             deny = true; // queuing may take any amount of memory
         }
@@ -540,11 +547,12 @@ public final class Server {
         };
     }
 
-    private boolean scriptDenyOom(Client c, Command cmd) {
+    /** The flags of a script call as the pipeline checks them: the script's when it declares them. */
+    private int scriptFlags(Client c, Command cmd) {
         Command saved = c.cmd;
         c.cmd = cmd;
         try {
-            return scripting.scriptDenyOom(c);
+            return scripting.commandFlags(c, cmd.flags);
         } finally {
             c.cmd = saved;
         }
@@ -619,8 +627,17 @@ public final class Server {
         boolean unit = ctx.propagatedAsUnit;
         ctx.propagatedAsUnit = false; // EXEC, scripts: their commands propagated, the calling command does not
         propagation.afterCall(c, !unit && keyspace.dirty > dirtyBefore); // SAVE resets dirty: not a change
-        commandDone(c, cmd, usec, stats.totalErrorReplies != errorsBefore);
+        long mark = errorMark > errorsBefore && errorMark <= stats.totalErrorReplies ? errorMark : errorsBefore;
+        commandDone(c, cmd, usec, stats.totalErrorReplies != mark);
+        errorMark = stats.totalErrorReplies;
     }
+
+    /**
+     * The error count when the last command completed or a command a script called was refused (Redis's
+     * prev_err_count, which incrCommandStatsOnError moves): a command fails when errors were counted after it, so
+     * an error of a command run inside EXEC or a script is that command's failure, not also EXEC's or EVAL's.
+     */
+    public long errorMark;
 
     /** Statistics, slow log and CLIENT REPLY SKIP bookkeeping of a completed command. */
     public void commandDone(Client c, Command cmd, long usec, boolean failed) {

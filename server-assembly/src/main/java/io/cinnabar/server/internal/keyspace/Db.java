@@ -309,7 +309,8 @@ public final class Db {
         }
     }
 
-    private void exchange(Db o) {
+    /** Exchanges the contents (not the listeners) with o. */
+    void exchange(Db o) {
         Entry[] t = table;
         table = o.table;
         o.table = t;

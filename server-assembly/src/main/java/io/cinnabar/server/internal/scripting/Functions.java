@@ -740,16 +740,16 @@ public final class Functions {
             c.error("ERR Number of keys can't be negative");
             return;
         }
-        if (ro && (f.flags() & ScriptRun.NO_WRITES) == 0) {
-            c.error("ERR Can not execute a script with write flag using *_ro command.");
+        String refused = Scripting.prepareError(c, f.flags(), ro);
+        if (refused != null) {
+            c.error(refused);
             return;
         }
         boolean readOnly = ro || (f.flags() & ScriptRun.NO_WRITES) != 0;
-        if (Scripting.oomRefused(c, f.flags())) {
-            return;
-        }
         ScriptRun run = new ScriptRun(c, f.name(), false, readOnly);
         run.allowOom = (f.flags() & ScriptRun.ALLOW_OOM) != 0;
+        run.allowCrossSlot = (f.flags() & ScriptRun.ALLOW_CROSS_SLOT) != 0;
+        run.slot = Scripting.declaredSlot(c, (int) numkeys);
         run.argv = new byte[c.argc][];
         for (int i = 0; i < c.argc; i++) {
             run.argv[i] = c.arg(i);

@@ -9,6 +9,7 @@ import io.cinnabar.server.internal.config.ServerLog;
 import io.cinnabar.server.internal.persist.FunctionStore;
 import io.cinnabar.server.internal.persist.Snapshot;
 import io.cinnabar.server.internal.persist.SnapshotOwner;
+import io.cinnabar.server.internal.persist.TempFileSink;
 import io.cinnabar.server.internal.propagate.PropagationConsumer;
 import io.cinnabar.server.internal.propagate.Propagator;
 
@@ -738,7 +739,7 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability, Sn
         o.keySaveDelayUs = 0;
         Snapshot snap;
         try {
-            snap = new Snapshot(server.keyspace, o, new AofBaseSink(file));
+            snap = new Snapshot(server.keyspace, o, new TempFileSink(file));
         } catch (IOException e) {
             log.warning("Opening the temp file for AOF rewrite in rewriteAppendOnlyFile(): " + errText(e));
             return false;
@@ -823,7 +824,7 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability, Sn
         Path tmp = Path.of(server.config.get("dir")).resolve(tempBaseName());
         Snapshot.Options o = baseOptions();
         try {
-            rewriteSink = new AofBaseSink(tmp);
+            rewriteSink = new TempFileSink(tmp);
         } catch (IOException e) {
             log.warning("Opening the temp file for AOF rewrite in rewriteAppendOnlyFile(): " + errText(e));
             lastBgrewriteOk = false;
@@ -841,7 +842,7 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability, Sn
     }
 
     private Snapshot rewriteSnap;
-    private AofBaseSink rewriteSink;
+    private TempFileSink rewriteSink;
     private boolean rewritePreamble;
     private long rewriteStart = -1;
     private static final long SLICE_NS = 1_000_000;
@@ -892,7 +893,7 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability, Sn
         log.notice("Background AOF rewrite terminated with success");
         AofFiles temp = files.copy();
         String baseName = temp.newBase(aofName(), rewritePreamble);
-        Path tmp = rewriteSink.file();
+        Path tmp = rewriteSink.temp();
         Path base = dirPath.resolve(baseName);
         try {
             Files.move(tmp, base, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -522,6 +522,14 @@ public final class RdbPersistence implements PersistenceHook {
     }
 
     /**
+     * Replication wrote the RDB file itself for a disk-based full resync (its own snapshot, not
+     * {@link #startBackgroundForReplication}): the file is marked as made for replicas all the same.
+     */
+    public void replicationWroteFile() {
+        generatedByReplication = true;
+    }
+
+    /**
      * Redis's removeRDBUsedToSyncReplicas, for the replication cron: with {@code rdb-del-sync-files yes} and no
      * persistence configured, the RDB file made to feed replicas is deleted once no replica waits for it (the caller
      * says whether one does) and no save runs. Returns whether it deleted the file.
