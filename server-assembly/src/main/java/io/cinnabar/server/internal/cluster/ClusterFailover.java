@@ -487,7 +487,13 @@ final class ClusterFailover {
         if (mine == null) {
             return;
         }
-        if (okReplicas(mine) <= cl.server.config.getLong("cluster-migration-barrier")) {
+        int reachable = 0; // my master keeps at least the barrier of replicas neither failed nor timed out
+        for (ClusterNode r : mine.replicas) {
+            if (!r.has(NODE_FAIL | NODE_PFAIL)) {
+                reachable++;
+            }
+        }
+        if (reachable <= cl.server.config.getLong("cluster-migration-barrier")) {
             return;
         }
         ClusterNode candidate = st.myself;
@@ -520,7 +526,7 @@ final class ClusterFailover {
             }
         }
         if (target != null && candidate == st.myself && now - target.orphanedTime > MIGRATION_DELAY) {
-            cl.server.log.notice("Migrating to orphaned master " + target.name);
+            cl.server.log.warning("Migrating to orphaned master " + target.name);
             cl.becomeReplicaOf(target);
         }
     }

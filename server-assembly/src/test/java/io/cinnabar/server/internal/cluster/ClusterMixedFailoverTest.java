@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Failover between Cinnabar and real redis-server 7.0.15 nodes of one cluster (masters of both kinds vote): a
  * real Redis replica of a Cinnabar master is elected when the Cinnabar master stops, and a Cinnabar replica of a
- * real Redis master is elected when the Redis master is killed (SIGKILL). Acknowledged writes survive both.
+ * real Redis master is elected when the Redis master is killed (SIGKILL). Acknowledged writes survive both. The same
+ * failover among six redis-server processes prints Redis's own time for comparison.
  */
 class ClusterMixedFailoverTest {
     /** A Redis 7.0 replica cannot read RDB 11: the Cinnabar masters send version 10 (see the replication README). */
@@ -70,5 +71,16 @@ class ClusterMixedFailoverTest {
         cl.cinnabar();
         cl.form();
         failOver("Cinnabar replica of a Redis master");
+    }
+
+    /** The reference: the same failover among six redis-server processes, timed the same way. */
+    @Test
+    void sixRedisNodesForReference() throws Exception {
+        assumeTrue(RealRedis.available(), "redis-server is not installed");
+        for (int i = 0; i < 6; i++) {
+            cl.redis();
+        }
+        cl.form();
+        failOver("six redis-server 7.0.15 nodes");
     }
 }
