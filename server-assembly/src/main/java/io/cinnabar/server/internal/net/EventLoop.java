@@ -248,6 +248,7 @@ public final class EventLoop implements Runnable, Connections, Outbound {
                     server.log.warning(server.shutdownReason + " received but errors trying to shut down the server, "
                         + "check the logs for more information");
                 }
+                server.keyspace.releaseViews(); // nothing holds an entry view between iterations
                 runTasks();
                 long now = System.currentTimeMillis();
                 if (now >= nextCronMs) {
