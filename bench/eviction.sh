@@ -1,10 +1,21 @@
 #!/usr/bin/env bash
-# Cinnabar vs Redis under eviction: each server starts with maxmemory MAXMEM and a policy, is filled past it, then
-# redis-benchmark -t set -n N -r KEYSPACE -d SIZE -c 50 -P PIPE writes random keys so that (nearly) every write
-# evicts; prints requests/s, evicted_keys and used_memory per server and the ratio Cinnabar/Redis.
+# Cinnabar vs Redis under eviction, two parts.
+# 1. Quality, measured as Redis measures its approximated LRU (both servers on this machine, same settings), for
+#    allkeys-lru and allkeys-lfu with maxmemory-samples 5 and 10, maxmemory QMAXMEM:
+#    - bench/eviction-quality.py: LRU, Redis's LRU simulation (fill to the first eviction, read the keys back in 4
+#      groups one second apart, add keys until half of them were evicted; the share of each group that survived,
+#      perfect LRU: 0 0 1 1, and the precision: evicted keys that were in the older half); LFU, a hot set read 20
+#      times survives the same flood (hot and cold shares kept);
+#    - redis-cli --lru-test LRUKEYS for LRUSECS seconds: the hit rate of Redis's 80-20 cache workload (the mean of
+#      the per-second lines after the first two).
+# 2. Throughput: each server starts with maxmemory MAXMEM and a policy, is filled past it, then
+#    redis-benchmark -t set -n N -r KEYSPACE -d SIZE -c 50 -P PIPE writes random keys so that (nearly) every write
+#    evicts; prints requests/s, evicted_keys and used_memory per server and the ratio Cinnabar/Redis.
 # Usage: bench/eviction.sh [N]   (default N=200000; run it on an idle machine for numbers that go in a README)
 # Environment: POLICIES="allkeys-lru allkeys-lfu allkeys-random volatile-ttl", MAXMEM=64mb, SIZE=100,
-#              KEYSPACE=2000000, PIPE=16.
+#              KEYSPACE=2000000, PIPE=16; QMAXMEM=8mb, LRUKEYS=200000, LRUSECS=10; PARTS="quality throughput";
+#              PYTHON=/usr/bin/python3 (with redis-py).
+#              Smoke: PARTS=quality QMAXMEM=4mb LRUKEYS=100000 LRUSECS=4 bench/eviction.sh
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 N="${1:-200000}"
@@ -13,6 +24,10 @@ MAXMEM="${MAXMEM:-64mb}"
 SIZE="${SIZE:-100}"
 KEYSPACE="${KEYSPACE:-2000000}"
 PIPE="${PIPE:-16}"
+QMAXMEM="${QMAXMEM:-8mb}"
+LRUKEYS="${LRUKEYS:-200000}"
+LRUSECS="${LRUSECS:-10}"
+PARTS="${PARTS:-quality throughput}"
 command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null || {
   echo "needs redis-server and redis-benchmark: apt-get install -y redis-server redis-tools" >&2; exit 1; }
 "$root/bin/cinnabar-server" --version >/dev/null   # builds the jar when needed
@@ -26,20 +41,44 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-start() { # name policy; sets PORT
-  local name=$1 policy=$2 port dir
-  port=$(free_port); dir="$work/$name-$policy"; mkdir -p "$dir"
+start() { # name policy [maxmemory [samples]]; sets PORT
+  local name=$1 policy=$2 mem=${3:-$MAXMEM} samples=${4:-5} port dir
+  port=$(free_port); dir="$work/$name-$policy-$samples"; mkdir -p "$dir"
   if [ "$name" = cinnabar ]; then
     "$root/bin/cinnabar-server" --port "$port" --bind 127.0.0.1 --save "" --appendonly no --dir "$dir" \
-      --maxmemory "$MAXMEM" --maxmemory-policy "$policy" --logfile "$dir/server.log" &
+      --maxmemory "$mem" --maxmemory-policy "$policy" --maxmemory-samples "$samples" --logfile "$dir/server.log" &
   else
     redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --dir "$dir" \
-      --maxmemory "$MAXMEM" --maxmemory-policy "$policy" --logfile "$dir/server.log" &
+      --maxmemory "$mem" --maxmemory-policy "$policy" --maxmemory-samples "$samples" --logfile "$dir/server.log" &
   fi
   pids+=($!)
   wait_up "$port"
   PORT=$port
 }
+
+lru_test() { # port: mean hit rate (%) of redis-cli --lru-test after the first two seconds
+  timeout "$LRUSECS" stdbuf -oL redis-cli -p "$1" --lru-test "$LRUKEYS" 2>/dev/null | tr '\r' '\n' \
+    | sed -nE 's/.*Hits: [0-9]+ \(([0-9.]+)%\).*/\1/p' | tail -n +3 \
+    | awk '{ s += $1; n++ } END { if (n) printf "%.2f", s / n; else print "n/a" }' || true
+}
+
+if [[ " $PARTS " == *" quality "* ]]; then
+  echo "eviction quality: maxmemory $QMAXMEM; lru-test: $LRUKEYS keys, ${LRUSECS}s"
+  printf '%-12s %-8s %-9s %-60s %s\n' policy samples server simulation "lru-test hit%"
+  for policy in allkeys-lru allkeys-lfu; do
+    for samples in 5 10; do
+      for name in redis cinnabar; do
+        start "$name" "$policy" "$QMAXMEM" "$samples"
+        sim=$("${PYTHON:-/usr/bin/python3}" "$root/bench/eviction-quality.py" "$PORT" "$policy")
+        redis-cli -p "$PORT" flushall >/dev/null
+        hit=$(lru_test "$PORT")
+        printf '%-12s %-8s %-9s %-60s %s\n' "$policy" "$samples" "$name" "$sim" "$hit"
+        redis-cli -p "$PORT" shutdown nosave >/dev/null 2>&1 || true
+      done
+    done
+  done
+fi
+[[ " $PARTS " == *" throughput "* ]] || exit 0
 
 printf '%-16s %-9s %12s %12s %14s\n' policy server "req/s" evicted used_memory
 for policy in $POLICIES; do

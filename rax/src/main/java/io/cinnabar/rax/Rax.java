@@ -64,10 +64,8 @@ import java.util.Arrays;
 public final class Rax<V> {
     private Node root = new Node(Node.EMPTY_NON_KEY, null, null);
     private long size;
-    /** Changes of the key set (the tree's shape depends only on it): nodeCount's cache is valid while it holds. */
-    private long shapeVersion;
-    private long nodeCountVersion = -1;
-    private long nodeCountCached;
+    /** Nodes, the root included, kept as inserts split and removals merge them (Redis's numnodes). */
+    private long nodes = 1;
     /** Counts structural changes (a key added or removed), for fail-fast iterators. */
     int modCount;
 
@@ -96,7 +94,7 @@ public final class Rax<V> {
     public void clear() {
         root = new Node(Node.EMPTY_NON_KEY, null, null);
         size = 0;
-        shapeVersion++;
+        nodes = 1;
         modCount++;
     }
 
@@ -157,7 +155,7 @@ public final class Rax<V> {
                     j++;
                 }
                 if (j < run) {
-                    splitCompressed(n, j, key, off + i, len - i, value);
+                    nodes += splitCompressed(n, j, key, off + i, len - i, value);
                     return added();
                 }
                 i += run;
@@ -166,12 +164,14 @@ public final class Rax<V> {
             }
             if (n.data.length == 1) {
                 n.setRun(key, off + i, len - i, Node.leaf(value));
+                nodes++;
                 return added();
             }
             int c = key[off + i] & 0xff;
             int idx = n.find(c);
             if (idx < 0) {
                 n.addEdge(-idx - 1, c, tail(key, off + i + 1, len - i - 1, value));
+                nodes += len - i - 1 == 0 ? 1 : 2;
                 return added();
             }
             n = ((Node[]) n.link)[idx];
@@ -190,12 +190,14 @@ public final class Rax<V> {
 
     private boolean added() {
         size++;
-        shapeVersion++;
         modCount++;
         return true;
     }
 
-    /** A new node chain for the rest of a key {@code key[off, off+len)}, ending in a leaf holding {@code value}. */
+    /**
+     * A new node chain for the rest of a key {@code key[off, off+len)}, ending in a leaf holding {@code value}: one
+     * node when {@code len == 0}, else two.
+     */
     private static Node tail(byte[] key, int off, int len, Object value) {
         Node leaf = Node.leaf(value);
         if (len == 0) {
@@ -210,8 +212,10 @@ public final class Rax<V> {
      * Splits compressed node {@code n} whose run matched the remaining key {@code rest[off, off+len)} for only
      * {@code j} bytes. Either the key ends inside the run (then a key node is put at position {@code j}), or it
      * differs at {@code j} (then a branch of two edges is put there: the old run's rest and the key's rest).
+     *
+     * @return the number of nodes added
      */
-    private static void splitCompressed(Node n, int j, byte[] rest, int off, int len, Object value) {
+    private static int splitCompressed(Node n, int j, byte[] rest, int off, int len, Object value) {
         byte[] d = n.data;
         int run = d.length - 1;
         Node child = (Node) n.link;
@@ -220,7 +224,7 @@ public final class Rax<V> {
             Node k = new Node(Node.EMPTY_KEY, null, value);
             k.setRun(d, 1 + j, run - j, child);
             n.setRun(d, 1, j, k);
-            return;
+            return 1;
         }
         // mismatch at j: prefix [0, j) -> branch {d[j] -> postfix [j+1, run), key[j] -> tail of the key}
         Node post = child;
@@ -238,6 +242,7 @@ public final class Rax<V> {
         if (j > 0) {
             n.setRun(d, 1, j, b);
         }
+        return (post != child ? 1 : 0) + (len - j - 1 == 0 ? 1 : 2) + (j > 0 ? 1 : 0);
     }
 
     // ------------------------------------------------------------------------------------------------ lookup
@@ -347,7 +352,6 @@ public final class Rax<V> {
         previous = n.value;
         n.setKey(false, null);
         size--;
-        shapeVersion++;
         modCount++;
         int kids = n.childCount();
         if (kids == 1) {
@@ -370,6 +374,7 @@ public final class Rax<V> {
 
     /** Deletes the (now unmarked) leaf at {@code depth} and the non-key single-child chain above it. */
     private void removeLeaf(int depth) {
+        int leafDepth = depth;
         while (depth > 0) {
             Node p = path[depth - 1];
             if (p.isKey() || p.childCount() != 1) {
@@ -378,9 +383,11 @@ public final class Rax<V> {
             depth--;
         }
         if (depth == 0) {
-            root.makeLeaf();
+            root.makeLeaf(); // every node but the root goes
+            nodes = 1;
             return;
         }
+        nodes -= leafDepth - depth + 1; // the leaf and path[depth, leafDepth)
         Node p = path[depth - 1];
         if (p.isCompressed()) {
             p.makeLeaf();
@@ -413,6 +420,7 @@ public final class Rax<V> {
         if (nodes == 1) {
             return;
         }
+        this.nodes -= nodes - 1;
         byte[] run = new byte[total + 1];
         run[0] = (byte) ((start.data[0] & Node.KEY) | Node.COMPR);
         int at = 1;
@@ -434,11 +442,13 @@ public final class Rax<V> {
 
     // ------------------------------------------------------------------------------------------------ stats
 
-    /** Number of nodes, the root included. O(nodes) after a key was added or removed, O(1) again until the next. */
+    /** Number of nodes, the root included (Redis's numnodes, kept up to date by inserts and removals). O(1). */
     public long nodeCount() {
-        if (nodeCountVersion == shapeVersion) {
-            return nodeCountCached; // the key set has not changed since the last walk
-        }
+        return nodes;
+    }
+
+    /** {@link #nodeCount()} by walking the tree, for tests. O(nodes). */
+    long walkNodeCount() {
         long count = 0;
         ArrayDeque<Node> todo = new ArrayDeque<>();
         todo.push(root);
@@ -449,8 +459,6 @@ public final class Rax<V> {
                 todo.push(n.child(i));
             }
         }
-        nodeCountCached = count;
-        nodeCountVersion = shapeVersion;
         return count;
     }
 
@@ -518,6 +526,8 @@ public final class Rax<V> {
             }
         }
         check(keys == size, "size " + size + " but " + keys + " keys");
+        long walked = walkNodeCount();
+        check(walked == nodes, "node count " + nodes + " but " + walked + " nodes");
     }
 
     private static void check(boolean ok, String what) {

@@ -12,12 +12,10 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.JedisSentinelPool;
 
 /**
@@ -39,35 +37,12 @@ class SentinelFailoverTest {
             }
             g.awaitDiscovery(2, ports);
 
-            List<String> switches = new CopyOnWriteArrayList<>();
-            java.util.concurrent.CountDownLatch subscribed = new java.util.concurrent.CountDownLatch(3);
-            // one subscriber per sentinel: the one that leads the failover publishes +switch-master first (whether the
-            // others publish it when they learn the new configuration is not asserted here)
-            List<JedisPubSub> listeners = new java.util.ArrayList<>();
+            // one subscriber per sentinel: the leader publishes +switch-master when its failover ends, the others
+            // when they learn the new configuration from its hello messages (as redis-sentinel does)
+            List<SentinelGroup.Subscriber> subs = new java.util.ArrayList<>();
             for (int sp : ports) {
-                JedisPubSub l = new JedisPubSub() {
-                    @Override
-                    public void onMessage(String channel, String message) {
-                        switches.add(message);
-                    }
-
-                    @Override
-                    public void onSubscribe(String channel, int subscribedChannels) {
-                        subscribed.countDown();
-                    }
-                };
-                listeners.add(l);
-                Thread t = new Thread(() -> {
-                    try (Jedis j = new Jedis("127.0.0.1", sp)) {
-                        j.subscribe(l, "+switch-master");
-                    } catch (RuntimeException e) {
-                        // closed at the end of the test
-                    }
-                });
-                t.start();
+                subs.add(g.subscribe(sp, "+switch-master", "+elected-leader", "+config-update-from"));
             }
-            // the failover must not start before the subscription holds, or its +switch-master is missed
-            assertTrue(subscribed.await(10, java.util.concurrent.TimeUnit.SECONDS), "subscribed to +switch-master");
 
             Set<String> sentinelAddrs = Set.of("127.0.0.1:" + ports[0], "127.0.0.1:" + ports[1],
                 "127.0.0.1:" + ports[2]);
@@ -117,8 +92,13 @@ class SentinelFailoverTest {
                 assertEquals("master", SentinelGroup.role(newMaster));
                 SentinelGroup.await(Duration.ofSeconds(15), "the other replica follows the new master",
                     () -> SentinelGroup.role(other).equals("slave of 127.0.0.1:" + newMaster));
-                SentinelGroup.await(Duration.ofSeconds(5), "+switch-master published", () -> !switches.isEmpty());
-                assertEquals("mymaster 127.0.0.1 " + oldMaster + " 127.0.0.1 " + newMaster, switches.get(0));
+                // every sentinel, leader or follower, tells its own subscribers
+                for (SentinelGroup.Subscriber sub : subs) {
+                    SentinelGroup.await(Duration.ofSeconds(10), "+switch-master published",
+                        () -> !sub.on("+switch-master").isEmpty());
+                    assertEquals("mymaster 127.0.0.1 " + oldMaster + " 127.0.0.1 " + newMaster,
+                        sub.on("+switch-master").get(sub.on("+switch-master").size() - 1), sub.heard.toString());
+                }
 
                 // the clients: Jedis's pool heard +switch-master, Lettuce resolves the master again on reconnect
                 SentinelGroup.await(Duration.ofSeconds(10), "the pool moves to the new master",
@@ -149,11 +129,6 @@ class SentinelFailoverTest {
                 assertNotEquals(oldMaster, newMaster);
             } finally {
                 stop.set(true);
-                for (JedisPubSub l : listeners) {
-                    if (l.isSubscribed()) {
-                        l.unsubscribe();
-                    }
-                }
                 lettuce.shutdown(Duration.ZERO, Duration.ofSeconds(2));
             }
         }

@@ -63,6 +63,124 @@ final class SentinelGroup implements AutoCloseable {
         return ports;
     }
 
+    /** Cinnabar servers as child JVMs (so a test can SIGKILL them), by port; each with a config file in its own dir. */
+    final Map<Integer, Process> processes = new java.util.LinkedHashMap<>();
+
+    /**
+     * Starts a Cinnabar master and two Cinnabar replicas as separate processes, each with a config file (so that a
+     * sentinel's CONFIG REWRITE has a file to rewrite) holding the given extra lines; their ports, master first.
+     */
+    int[] startCinnabarProcesses(String... extraLines) throws IOException {
+        int[] ports = {RealRedis.freePort(), RealRedis.freePort(), RealRedis.freePort()};
+        masterPort = ports[0];
+        for (int i = 0; i < 3; i++) {
+            Path node = Files.createDirectories(dir.resolve("node-" + ports[i]));
+            StringBuilder b = new StringBuilder();
+            b.append("port ").append(ports[i]).append("\nbind 127.0.0.1\nsave \"\"\ndir ").append(node).append('\n');
+            if (i > 0) {
+                b.append("replicaof 127.0.0.1 ").append(masterPort).append('\n');
+            }
+            for (String l : extraLines) {
+                b.append(l).append('\n');
+            }
+            Files.writeString(node.resolve("cinnabar.conf"), b.toString());
+            launchProcess(ports[i]);
+        }
+        for (int p : ports) {
+            await(Duration.ofSeconds(30), "cinnabar process " + p + " answers", () -> !roleWith(p, extraLines)
+                .equals("unreachable"));
+        }
+        return ports;
+    }
+
+    /** Starts (again) the Cinnabar process of a port from its config file. */
+    void launchProcess(int port) throws IOException {
+        Path node = dir.resolve("node-" + port);
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder(java, "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
+            System.getProperty("java.class.path"), "io.cinnabar.server.Launcher", node.resolve("cinnabar.conf")
+                .toString()).directory(node.toFile()).redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(node.resolve("server.log").toFile())).start();
+        processes.put(port, p);
+    }
+
+    /** SIGKILL of a Cinnabar process started by {@link #startCinnabarProcesses}. */
+    void kill9Process(int port) throws InterruptedException {
+        Process p = processes.get(port);
+        p.destroyForcibly();
+        if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            throw new AssertionError("process on " + port + " did not die");
+        }
+    }
+
+    Path nodeConfig(int port) {
+        return dir.resolve("node-" + port).resolve("cinnabar.conf");
+    }
+
+    /** The config file of a Cinnabar process as it is now. */
+    String nodeConfigText(int port) {
+        try {
+            return Files.readString(nodeConfig(port));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** ROLE as {@link #role(int)}, authenticating first when the extra config lines set a requirepass. */
+    static String roleWith(int port, String... configLines) {
+        String pass = null;
+        for (String l : configLines) {
+            if (l.startsWith("requirepass ")) {
+                pass = l.substring("requirepass ".length());
+            }
+        }
+        return pass == null ? role(port) : role(port, "default", pass);
+    }
+
+    /** ROLE with AUTH user pass first. */
+    static String role(int port, String user, String pass) {
+        try (Jedis j = new Jedis("127.0.0.1", port)) {
+            j.auth(user, pass);
+            List<?> r = (List<?>) j.sendCommand(redis.clients.jedis.Protocol.Command.ROLE);
+            String role = str(r.get(0));
+            return role.equals("slave") ? "slave of " + str(r.get(1)) + ":" + str(r.get(2)) : role;
+        } catch (RuntimeException e) {
+            return "unreachable";
+        }
+    }
+
+    /** A real redis-sentinel watching "mymaster" like the Cinnabar ones, with INFO/hello periods made short; its port. */
+    int startRealSentinel(int n, String... extraLines) throws IOException {
+        int port = RealRedis.freePort();
+        String[] lines = new String[extraLines.length + 1];
+        lines[0] = "port " + port;
+        System.arraycopy(extraLines, 0, lines, 1, extraLines.length);
+        Path conf = sentinelConfig(n, lines);
+        Process p = new ProcessBuilder(RealRedis.binary("redis-sentinel").toString(), conf.toString(), "--logfile",
+            dir.resolve("real-sentinel-" + n + ".log").toString()).redirectErrorStream(true)
+            .redirectOutput(dir.resolve("real-sentinel-" + n + ".out").toFile()).start();
+        extra.add(p);
+        String pass = null;
+        for (String l : extraLines) {
+            if (l.startsWith("requirepass ")) {
+                pass = l.substring("requirepass ".length());
+            }
+        }
+        String auth = pass;
+        await(Duration.ofSeconds(10), "redis-sentinel answers", () -> {
+            try (Jedis j = new Jedis("127.0.0.1", port)) {
+                if (auth != null) {
+                    j.auth(auth);
+                }
+                return "PONG".equals(j.ping());
+            } catch (RuntimeException e) {
+                return false;
+            }
+        });
+        fast(port, auth);
+        return port;
+    }
+
     Path sentinelConfig(int n, String... extraLines) throws IOException {
         Path conf = dir.resolve("sentinel-" + n + ".conf");
         StringBuilder b = new StringBuilder();
@@ -87,7 +205,14 @@ final class SentinelGroup implements AutoCloseable {
 
     /** INFO every second and hello every half second (SENTINEL DEBUG), for tests that must take seconds. */
     static void fast(int port) {
+        fast(port, null);
+    }
+
+    static void fast(int port, String pass) {
         try (Jedis j = new Jedis("127.0.0.1", port)) {
+            if (pass != null) {
+                j.auth(pass);
+            }
             j.sendCommand(() -> "SENTINEL".getBytes(), "DEBUG", "INFO-PERIOD", "1000", "PUBLISH-PERIOD", "500");
         }
     }
@@ -161,6 +286,70 @@ final class SentinelGroup implements AutoCloseable {
         await(Duration.ofSeconds(10), "restarted server answers", () -> !role(port).equals("unreachable"));
     }
 
+    /**
+     * A Pub/Sub subscriber on one sentinel: what it hears as "channel message", in order. Subscribed when this
+     * returns; unsubscribed by {@link #close()} of the group (or its own close).
+     */
+    Subscriber subscribe(int port, String... channels) {
+        Subscriber s = new Subscriber(port, channels);
+        subscribers.add(s);
+        await(Duration.ofSeconds(10), "subscribed on " + port, () -> s.subscribed.getCount() == 0);
+        return s;
+    }
+
+    final List<Subscriber> subscribers = new ArrayList<>();
+
+    static final class Subscriber extends redis.clients.jedis.JedisPubSub implements AutoCloseable {
+        final List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final java.util.concurrent.CountDownLatch subscribed;
+        private final Thread thread;
+
+        Subscriber(int port, String... channels) {
+            subscribed = new java.util.concurrent.CountDownLatch(channels.length);
+            thread = new Thread(() -> {
+                try (Jedis j = new Jedis("127.0.0.1", port)) {
+                    j.subscribe(this, channels);
+                } catch (RuntimeException e) {
+                    // the sentinel stopped or the subscriber was closed
+                }
+            }, "subscriber-" + port);
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        @Override
+        public void onMessage(String channel, String message) {
+            heard.add(channel + " " + message);
+        }
+
+        @Override
+        public void onSubscribe(String channel, int subscribedChannels) {
+            subscribed.countDown();
+        }
+
+        /** The messages heard on one channel. */
+        List<String> on(String channel) {
+            return heard.stream().filter(m -> m.startsWith(channel + " ")).map(m -> m.substring(channel.length() + 1))
+                .toList();
+        }
+
+        @Override
+        public void close() {
+            try {
+                if (isSubscribed()) {
+                    unsubscribe();
+                }
+            } catch (RuntimeException e) {
+                // already gone with its sentinel
+            }
+            try {
+                thread.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     static void await(Duration timeout, String what, BooleanSupplier cond) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!holds(cond)) {
@@ -185,13 +374,33 @@ final class SentinelGroup implements AutoCloseable {
         }
     }
 
+    private static void waitFor(Process p) {
+        try {
+            p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public void close() {
+        for (Subscriber s : subscribers) {
+            s.close();
+        }
         for (CinnabarServer s : sentinels) {
             s.close();
         }
         for (Process p : extra) {
             p.destroyForcibly();
+        }
+        for (Process p : processes.values()) {
+            p.destroyForcibly();
+        }
+        for (Process p : extra) {
+            waitFor(p);
+        }
+        for (Process p : processes.values()) {
+            waitFor(p);
         }
         for (CinnabarServer s : cinnabarServers) {
             s.close();

@@ -8,6 +8,8 @@ public final class Frame {
     final Cell[] up;
     /** The running function (its environment holds the globals; {@code setfenv} may change it while running). */
     final LuaClosure cl;
+    /** The value of a {@code return} of one single value ({@link Nodes#ONE}): no result array is made for it. */
+    Object ret;
 
     Frame(LuaClosure cl, Proto proto, Object[] slots, Object[] varargs, Cell[] up) {
         this.cl = cl;

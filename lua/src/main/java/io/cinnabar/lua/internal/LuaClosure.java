@@ -48,6 +48,14 @@ public final class LuaClosure extends LuaFunction {
      * or, when {@code slots} is null, with {@code args}.
      */
     Object[] run(Object[] slots, Object[] args) {
+        return (Object[]) exec(slots, args, false);
+    }
+
+    /**
+     * {@link #run}, giving all results (an {@code Object[]}) or, when {@code one}, only the first (null when there
+     * is none): a {@code return} of one value then makes no array.
+     */
+    Object exec(Object[] slots, Object[] args, boolean one) {
         Interp in = p.in;
         if (++in.depth > in.maxDepth) {
             in.depth--;
@@ -73,17 +81,25 @@ public final class LuaClosure extends LuaFunction {
             while (r instanceof Nodes.TailCall tc) {
                 if (tc.fn instanceof LuaClosure c) {
                     in.tick(null, 0);
-                    r = c.p.body.exec(c.frame(tc.args));
+                    fr = c.frame(tc.args);
+                    r = c.p.body.exec(fr);
                 } else {
-                    return tc.site.invoke(tc.frame, tc.fn, tc.args);
+                    return results(tc.site.invoke(tc.frame, tc.fn, tc.args), one);
                 }
             }
-            return r == null || r == Nodes.BREAK ? NONE : (Object[]) r;
+            if (r == Nodes.ONE) {
+                return one ? fr.ret : new Object[] {fr.ret};
+            }
+            return results(r == null || r == Nodes.BREAK ? NONE : (Object[]) r, one);
         } catch (StackOverflowError e) {
             throw LuaError.fromLibrary("stack overflow");
         } finally {
             in.depth--;
         }
+    }
+
+    private static Object results(Object[] r, boolean one) {
+        return one ? r.length == 0 ? null : r[0] : r;
     }
 
     @Override

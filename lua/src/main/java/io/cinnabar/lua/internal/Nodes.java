@@ -16,6 +16,8 @@ final class Nodes {
     }
 
     static final Object BREAK = new Object();
+    /** What a {@code return} of one single value gives its caller; the value is in {@link Frame#ret}. */
+    static final Object ONE = new Object();
     static final Object[] NONE = LuaFunction.NONE;
 
     /** A pending tail call, run by the caller's call loop so tail recursion does not grow the Java stack. */
@@ -336,33 +338,51 @@ final class Nodes {
         Object[] run(Frame f) {
             Object fv = fn.eval(f);
             if (fv instanceof LuaClosure c && !lastMulti && !c.p.vararg) {
-                // the arguments go straight into the callee's slots: no argument array
-                Expr[] a = args;
-                int n = a.length;
-                Proto p = c.p;
-                Object[] slots = new Object[Math.max(p.maxSlots, n)];
-                for (int i = 0; i < n; i++) {
-                    slots[i] = a[i].eval(f);
-                }
-                for (int i = p.nparams; i < n; i++) {
-                    slots[i] = null;
-                }
-                Interp in = this.in;
-                int d = in.depth;
-                if (d < in.siteLine.length) {
-                    in.siteFn[d] = f.cl;
-                    in.siteLine[d] = line;
-                    if (in.lineHook != null) {
-                        in.siteName[d] = fnName();
-                    }
-                }
-                try {
-                    return c.run(slots, null);
-                } catch (LuaError e) {
-                    throw e.isPending() ? e.complete(Interp.where(f, line), fnName(), false) : e;
-                }
+                return (Object[]) direct(f, c, false);
             }
             return invoke(f, fv, evalArgs(f, null, false));
+        }
+
+        /** One value wanted (an operand, an argument, a single assignment): no result array from a closure. */
+        @Override
+        Object eval(Frame f) {
+            Object fv = fn.eval(f);
+            if (fv instanceof LuaClosure c && !lastMulti && !c.p.vararg) {
+                return direct(f, c, true);
+            }
+            Object[] r = invoke(f, fv, evalArgs(f, null, false));
+            return r.length == 0 ? null : r[0];
+        }
+
+        /**
+         * Calls a Lua function with fixed parameters and no multi-valued last argument: the arguments go straight
+         * into the callee's slots (no argument array); the first result when {@code one}, else all of them.
+         */
+        private Object direct(Frame f, LuaClosure c, boolean one) {
+            Expr[] a = args;
+            int n = a.length;
+            Proto p = c.p;
+            Object[] slots = new Object[Math.max(p.maxSlots, n)];
+            for (int i = 0; i < n; i++) {
+                slots[i] = a[i].eval(f);
+            }
+            for (int i = p.nparams; i < n; i++) {
+                slots[i] = null;
+            }
+            Interp in = this.in;
+            int d = in.depth;
+            if (d < in.siteLine.length) {
+                in.siteFn[d] = f.cl;
+                in.siteLine[d] = line;
+                if (in.lineHook != null) {
+                    in.siteName[d] = fnName();
+                }
+            }
+            try {
+                return c.exec(slots, null, one);
+            } catch (LuaError e) {
+                throw e.isPending() ? e.complete(Interp.where(f, line), fnName(), false) : e;
+            }
         }
 
         @Override
@@ -837,7 +857,7 @@ final class Nodes {
 
         @Override
         Object exec(Frame f) {
-            call.run(f);
+            call.eval(f); // one value: a Lua callee returning one makes no result array
             return null;
         }
     }
@@ -1066,7 +1086,8 @@ final class Nodes {
                 if (e.isMulti()) {
                     return e.evalMulti(f);
                 }
-                return new Object[] {e.eval(f)};
+                f.ret = e.eval(f);
+                return ONE;
             }
             if (!es[es.length - 1].isMulti()) {
                 Object[] r = new Object[es.length];

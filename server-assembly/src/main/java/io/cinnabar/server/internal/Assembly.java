@@ -115,12 +115,14 @@ public final class Assembly {
         Replication replication = new Replication(server, functionStore(scripting), propagator);
         server.replication = replication;
         replication.register(server.commands);
+        replication.persistence(rdb);
         replication.configure();
         if (sentinel != null) { // the sentinel's ROLE, INFO, ... win over the data server's
             new SentinelCommands(sentinel, sections -> Info.generate(server, sections)).register(server.commands);
         }
         MemoryLimits memory = new MemoryLimits(server, new LazyFree());
         server.memory = memory;
+        memory.startupChecks();
         server.memStartup = MemoryLimits.STARTUP;
         EventLoop loop = new EventLoop(server);
         if (config.getBool("cluster-enabled")) {

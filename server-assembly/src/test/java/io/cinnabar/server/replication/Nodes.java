@@ -18,19 +18,83 @@ import java.util.regex.Pattern;
  */
 final class Nodes implements AutoCloseable {
     private final List<AutoCloseable> open = new ArrayList<>();
+    /** The temp dir of each Cinnabar server, by port (its log is {@code server.log} there). */
+    private final java.util.Map<Integer, java.nio.file.Path> dirs = new java.util.HashMap<>();
+
+    /** The nodes of a test that needs redis-server: skipped (JUnit assumption) where it is not installed. */
+    static Nodes withRedis() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(RealRedis.available(), "redis-server not installed");
+        return new Nodes();
+    }
 
     /** A Cinnabar server on a free port; options are name, value pairs. */
     int cinnabar(String... options) throws IOException {
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("cinnabar-repl");
         open.add(() -> deleteTree(dir));
+        java.io.PrintStream log = new java.io.PrintStream(
+            java.nio.file.Files.newOutputStream(dir.resolve("server.log")), true);
+        open.add(log);
         CinnabarServer.Builder b = CinnabarServer.builder().port(0).config("enable-debug-command", "yes")
-            .config("cinnabar-rdb-version", "10").config("dir", dir.toString());
+            .config("cinnabar-rdb-version", "10").config("dir", dir.toString()).log(log);
         for (int i = 0; i + 1 < options.length; i += 2) {
             b.config(options[i], options[i + 1].isEmpty() ? new String[] {""} : options[i + 1].split(" "));
         }
         CinnabarServer s = b.start();
         open.add(s);
+        dirs.put(s.port(), dir);
         return s.port();
+    }
+
+    /** A Cinnabar replica of master (options as {@link #cinnabar}), returned once it is in sync. */
+    int cinnabarReplicaOf(int master, String... options) throws IOException, InterruptedException {
+        String[] all = java.util.Arrays.copyOf(options, options.length + 2);
+        all[options.length] = "replicaof";
+        all[options.length + 1] = "127.0.0.1 " + master;
+        int port = cinnabar(all);
+        awaitSynced(master, port);
+        return port;
+    }
+
+    /** A redis-server replica of master (extra arguments as {@link #redis}), returned once it is in sync. */
+    RealRedis redisReplicaOf(int master, String... args) throws IOException, InterruptedException {
+        List<String> a = new ArrayList<>(List.of("--replicaof", "127.0.0.1", Integer.toString(master)));
+        a.addAll(List.of(args));
+        RealRedis r = redis(a.toArray(new String[0]));
+        awaitSynced(master, r.port());
+        return r;
+    }
+
+    /** The temp dir of the Cinnabar server on port. */
+    java.nio.file.Path dir(int port) {
+        return dirs.get(port);
+    }
+
+    /** What the Cinnabar server on port logged so far. */
+    String log(int port) throws IOException {
+        return java.nio.file.Files.readString(dirs.get(port).resolve("server.log"));
+    }
+
+    /** Waits (10 s at most) until the Cinnabar server on port logged text. */
+    void awaitLog(int port, String text) throws IOException, InterruptedException {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!log(port).contains(text)) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("port " + port + " never logged '" + text + "':\n" + log(port));
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    /** Waits (10 s at most) until INFO field of the server on port has the value. */
+    static void awaitInfo(int port, String field, String value) throws IOException, InterruptedException {
+        long deadline = System.currentTimeMillis() + 10_000;
+        String v;
+        while (!value.equals(v = info(port, field))) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("port " + port + ": " + field + " is " + v + ", not " + value);
+            }
+            Thread.sleep(5);
+        }
     }
 
     private static void deleteTree(java.nio.file.Path dir) throws IOException {

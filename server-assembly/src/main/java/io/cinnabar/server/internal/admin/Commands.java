@@ -252,7 +252,11 @@ public final class Commands {
             return;
         }
         if (abort) {
-            c.error("ERR No shutdown in progress.");
+            if (c.server.abortShutdown()) {
+                c.ok();
+            } else {
+                c.error("ERR No shutdown in progress.");
+            }
             return;
         }
         if (!c.server.prepareShutdown(save, nosave, force)) {

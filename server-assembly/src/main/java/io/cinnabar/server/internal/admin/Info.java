@@ -1,6 +1,5 @@
 package io.cinnabar.server.internal.admin;
 
-import io.cinnabar.server.internal.persist.aof.AppendOnlyFile;
 
 import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.persist.rdb.RdbPersistence;
@@ -280,10 +279,10 @@ public final class Info {
         f(b, "mem_not_counted_for_evict", s.memory != null ? s.memory.notCountedForEvict() : 0);
         f(b, "mem_replication_backlog", s.replication == null ? 0 : s.replication.backlogMemory());
         f(b, "mem_total_replication_buffers", s.replication == null ? 0 : s.replication.backlogMemory());
-        f(b, "mem_clients_slaves", 0);
+        f(b, "mem_clients_slaves", s.memory != null ? s.memory.replicasMemory() : 0);
         f(b, "mem_clients_normal", clientsMem);
         f(b, "mem_cluster_links", 0);
-        f(b, "mem_aof_buffer", ((AppendOnlyFile) s.durability).bufferBytes());
+        f(b, "mem_aof_buffer", s.durability == null ? 0 : s.durability.bufferBytes());
         f(b, "mem_allocator", "cinnabar-slab");
         f(b, "active_defrag_running", s.keyspace.defragRunning());
         f(b, "lazyfree_pending_objects", s.memory != null ? s.memory.lazyfreePending() : 0);
@@ -292,8 +291,10 @@ public final class Info {
 
     private static void persistence(Server s, StringBuilder b) {
         b.append("# Persistence\r\n");
-        for (String k : List.of("loading", "async_loading", "current_cow_peak", "current_cow_size",
-                "current_cow_size_age", "current_fork_perc")) {
+        int replLoad = s.replication == null ? 0 : s.replication.loadingState();
+        f(b, "loading", replLoad == 1 ? 1 : 0);
+        f(b, "async_loading", replLoad == 2 ? 1 : 0);
+        for (String k : List.of("current_cow_peak", "current_cow_size", "current_cow_size_age", "current_fork_perc")) {
             f(b, k, k.equals("current_fork_perc") ? "0.00" : "0");
         }
         long[] keys = s.persistence instanceof RdbPersistence rdb ? rdb.currentSaveKeys() : new long[2];

@@ -32,11 +32,15 @@ public final class Cluster implements ClusterRouting {
 
     final Server server;
     final ClusterState st = new ClusterState();
+    /** Elections, votes, manual failover and replica migration. */
+    final ClusterFailover failover = new ClusterFailover(this);
     final Path configFile;
     ClusterBus bus;
     io.cinnabar.server.internal.replication.Replication replication;
     /** MIGRATE's connection cache (closed after 10 s unused, from the cron). */
     Migrate migrate;
+    /** The keys of database 0 by slot (COUNTKEYSINSLOT, GETKEYSINSLOT, the keys of a lost slot). */
+    final SlotKeys slotKeys = new SlotKeys();
     boolean todoSave;
     boolean todoUpdateState;
     private int redirSlot;
@@ -55,6 +59,10 @@ public final class Cluster implements ClusterRouting {
         }
         for (ClusterNode n : st.nodes.values()) {
             n.link = null;
+        }
+        server.keyspace.addListener(slotKeys);
+        if (server.dbs[0].size() != 0) {
+            slotKeys.rebuild(server.dbs[0]);
         }
         announce();
         updateState();
@@ -125,92 +133,113 @@ public final class Cluster implements ClusterRouting {
             return true;
         }
         int code = query(c, cmd, asking);
+        qFirstBuf = null; // a queued command's arguments are not kept beyond the check
         if (code == REDIR_NONE) {
             return true;
+        }
+        if (c.inMulti && cmd.fullName.equals("exec")) {
+            server.transactions.discardQueued(c); // Redis answers the redirection instead of EXEC's reply
         }
         redirect(c, code);
         return false;
     }
 
+    @Override
+    public int scriptQuery(Client sc, Command cmd, Client caller) {
+        if (caller.isDetached() || caller.replRole == Client.ROLE_MASTER) {
+            return SCRIPT_NO_KEYS;
+        }
+        sc.readonly = caller.readonly;
+        List<int[]> keys = KeySpecs.keys(sc, cmd, 0, sc.argc);
+        if (keys == null || keys.isEmpty()) {
+            return SCRIPT_NO_KEYS;
+        }
+        return switch (query(sc, cmd, caller.asking)) {
+            case REDIR_NONE -> redirSlot;
+            case REDIR_DOWN_RO_STATE -> SCRIPT_DOWN_RO;
+            case REDIR_DOWN_STATE -> SCRIPT_DOWN;
+            default -> SCRIPT_NON_LOCAL;
+        };
+    }
+
+    @Override
+    public int keySlot(byte[] b, int off, int len) {
+        return KeySlots.slot(b, off, len);
+    }
+
     private ClusterNode redirNode;
 
-    /** Redis's getNodeByQuery for one command: REDIR_NONE when this node serves it (redirNode/redirSlot set). */
+    // what one getNodeByQuery found so far (over EXEC's queued commands, or one command)
+    private int qCode;
+    private int qSlot;
+    private ClusterNode qNode;
+    private boolean qMigrating;
+    private boolean qImporting;
+    private boolean qMultipleKeys;
+    private boolean qWrite;
+    private boolean qPubsubShard;
+    private int qMissing;
+    private byte[] qFirstBuf;
+    private int qFirstOff;
+    private int qFirstLen;
+
+    /**
+     * Redis's getNodeByQuery for one command, or for EXEC every command its transaction queued (a slot that moved
+     * or started migrating since a command was queued, or queued commands on different slots, are caught here):
+     * REDIR_NONE when this node serves it (redirNode/redirSlot set otherwise).
+     */
     private int query(Client c, Command cmd, boolean asking) {
+        qCode = REDIR_NONE;
+        qSlot = -1;
+        qNode = null;
+        qMigrating = false;
+        qImporting = false;
+        qMultipleKeys = false;
+        qWrite = false;
+        qPubsubShard = false;
+        qMissing = 0;
+        qFirstBuf = null;
         if (cmd.fullName.equals("exec")) {
-            return REDIR_NONE; // each queued command was checked when queued
-        }
-        List<int[]> keys = cmd.fullName.equals("migrate") ? migrateKeys(c) : KeySpecs.keys(c, cmd, 0, c.argc);
-        if (keys == null || keys.isEmpty()) {
-            return REDIR_NONE;
-        }
-        boolean pubsubShard = switch (cmd.fullName) {
-            case "ssubscribe", "sunsubscribe", "spublish" -> true;
-            default -> false;
-        };
-        int slot = -1;
-        int firstArg = -1;
-        ClusterNode n = null;
-        boolean migrating = false;
-        boolean importing = false;
-        boolean multipleKeys = false;
-        int missing = 0;
-        Db db0 = server.dbs[0];
-        for (int[] k : keys) {
-            int a = k[0];
-            int s = KeySlots.slot(c.argBuf, c.argOff[a], c.argLen[a]);
-            if (firstArg < 0) {
-                firstArg = a;
-                slot = s;
-                n = st.slots[s];
-                if (n == null) {
-                    redirSlot = s;
-                    return REDIR_DOWN_UNBOUND;
-                }
-                if (n == st.myself && st.migratingTo[s] != null) {
-                    migrating = true;
-                } else if (st.importingFrom[s] != null) {
-                    importing = true;
-                }
-            } else if (!sameArg(c, firstArg, a)) {
-                if (s != slot) {
-                    return REDIR_CROSS_SLOT;
-                }
-                multipleKeys = true;
+            if (!c.inMulti || server.transactions == null) {
+                return REDIR_NONE; // EXEC without MULTI answers its own error
             }
-            if ((migrating || importing) && !pubsubShard) {
-                Entry e = db0.find(c.argBuf, c.argOff[a], c.argLen[a]);
-                if (e == null || db0.expired(e, server.keyspace.cmdTimeMs)) {
-                    missing++;
-                }
+            if (!server.transactions.eachQueued(c, q -> scan(c, q))) {
+                return qCode;
             }
+        } else if (!scan(c, cmd)) {
+            return qCode;
         }
-        boolean write = cmd.has(Command.WRITE);
+        ClusterNode n = qNode;
+        if (n == null) {
+            return REDIR_NONE; // no key at all
+        }
         if (st.state != ClusterState.OK) {
-            if (pubsubShard) {
+            if (qPubsubShard) {
                 if (!server.config.getBool("cluster-allow-pubsubshard-when-down")) {
                     return REDIR_DOWN_STATE;
                 }
             } else if (!server.config.getBool("cluster-allow-reads-when-down")) {
                 return REDIR_DOWN_STATE;
-            } else if (write) {
+            } else if (qWrite) {
                 return REDIR_DOWN_RO_STATE;
             }
         }
+        int slot = qSlot;
         redirSlot = slot;
-        if ((migrating || importing) && cmd.fullName.equals("migrate")) {
+        if ((qMigrating || qImporting) && cmd.fullName.equals("migrate")) {
             return REDIR_NONE;
         }
-        if (migrating && missing > 0) {
-            if (multipleKeys) {
+        if (qMigrating && qMissing > 0) {
+            if (qMultipleKeys) {
                 return REDIR_UNSTABLE;
             }
             redirNode = st.migratingTo[slot];
             return REDIR_ASK;
         }
-        if (importing && (asking || cmd.has(Command.ASKING))) {
-            return multipleKeys && missing > 0 ? REDIR_UNSTABLE : REDIR_NONE;
+        if (qImporting && (asking || cmd.has(Command.ASKING))) {
+            return qMultipleKeys && qMissing > 0 ? REDIR_UNSTABLE : REDIR_NONE;
         }
-        if ((c.readonly || pubsubShard) && !write && st.myself.isReplica() && st.myself.master == n) {
+        if ((c.readonly || qPubsubShard) && !qWrite && st.myself.isReplica() && st.myself.master == n) {
             return REDIR_NONE;
         }
         if (n != st.myself) {
@@ -218,6 +247,64 @@ public final class Cluster implements ClusterRouting {
             return REDIR_MOVED;
         }
         return REDIR_NONE;
+    }
+
+    /** Adds cmd's keys (in c's arguments) to the query; false when it already fails (qCode set). */
+    private boolean scan(Client c, Command cmd) {
+        if (cmd.has(Command.WRITE)) {
+            qWrite = true;
+        }
+        switch (cmd.fullName) {
+            case "ssubscribe", "sunsubscribe", "spublish" -> qPubsubShard = true;
+            default -> {
+            }
+        }
+        boolean migrate = cmd.fullName.equals("migrate");
+        if (cmd.keySpecs.isEmpty() && !migrate) {
+            return true;
+        }
+        List<int[]> keys = migrate ? migrateKeys(c) : KeySpecs.keys(c, cmd, 0, c.argc);
+        if (keys == null) {
+            return true;
+        }
+        Db db0 = server.dbs[0];
+        for (int[] k : keys) {
+            int a = k[0];
+            byte[] buf = c.argBuf;
+            int off = c.argOff[a];
+            int len = c.argLen[a];
+            int s = KeySlots.slot(buf, off, len);
+            if (qFirstBuf == null) {
+                qFirstBuf = buf;
+                qFirstOff = off;
+                qFirstLen = len;
+                qSlot = s;
+                qNode = st.slots[s];
+                if (qNode == null) {
+                    redirSlot = s;
+                    qCode = REDIR_DOWN_UNBOUND;
+                    return false;
+                }
+                if (qNode == st.myself && st.migratingTo[s] != null) {
+                    qMigrating = true;
+                } else if (st.importingFrom[s] != null) {
+                    qImporting = true;
+                }
+            } else if (!java.util.Arrays.equals(qFirstBuf, qFirstOff, qFirstOff + qFirstLen, buf, off, off + len)) {
+                if (s != qSlot) {
+                    qCode = REDIR_CROSS_SLOT;
+                    return false;
+                }
+                qMultipleKeys = true;
+            }
+            if ((qMigrating || qImporting) && !qPubsubShard) {
+                Entry e = db0.find(buf, off, len);
+                if (e == null || db0.expired(e, server.keyspace.cmdTimeMs)) {
+                    qMissing++;
+                }
+            }
+        }
+        return true;
     }
 
     /**
@@ -244,11 +331,6 @@ public final class Cluster implements ClusterRouting {
         }
         out.add(new int[] {3, 0});
         return out;
-    }
-
-    private static boolean sameArg(Client c, int a, int b) {
-        return java.util.Arrays.equals(c.argBuf, c.argOff[a], c.argOff[a] + c.argLen[a], c.argBuf, c.argOff[b],
-            c.argOff[b] + c.argLen[b]);
     }
 
     /** Redis's clusterRedirectClient. */
@@ -359,6 +441,7 @@ public final class Cluster implements ClusterRouting {
         if (replication != null) {
             replication.setMaster(master.ip, master.port, true);
         }
+        failover.reset();
         todoSave = true;
         todoUpdateState = true;
     }
@@ -371,27 +454,17 @@ public final class Cluster implements ClusterRouting {
     }
 
     boolean hasKeysInSlot(int slot) {
-        boolean[] found = {false};
-        Db db = server.dbs[0];
-        db.forEach(e -> {
-            if (!found[0] && KeySlots.slot(e.keyArray(), 0, e.klen()) == slot) {
-                found[0] = true;
-            }
-        });
-        return found[0];
+        return slotKeys.count(slot) != 0;
     }
 
-    /** Redis's delKeysInSlot: the keys of a slot this node lost, deleted (O(keys of db 0)). */
+    /** Redis's delKeysInSlot: the keys of a slot this node lost, deleted (O(keys of the slot)). */
     void deleteKeysInSlot(int slot) {
         Db db = server.dbs[0];
-        List<Entry> doomed = new java.util.ArrayList<>();
-        db.forEach(e -> {
-            if (KeySlots.slot(e.keyArray(), 0, e.klen()) == slot) {
-                doomed.add(e);
+        for (byte[] k : slotKeys.keys(slot, Long.MAX_VALUE)) {
+            Entry e = db.find(k);
+            if (e != null) {
+                server.keyspace.delete(db, e);
             }
-        });
-        for (Entry e : doomed) {
-            server.keyspace.delete(db, e);
         }
     }
 
@@ -404,55 +477,9 @@ public final class Cluster implements ClusterRouting {
         }
     }
 
-    /**
-     * FAILOVER_AUTH_REQUEST (Redis's clusterSendFailoverAuthIfNeeded): a master serving slots votes for a replica
-     * of a failed master once per epoch. FAILOVER_AUTH_ACK and MFSTART concern a replica running an election or a
-     * master pausing for a manual failover, which need the replication layer: they are counted and ignored.
-     */
+    /** FAILOVER_AUTH_REQUEST, FAILOVER_AUTH_ACK, MFSTART: see {@link ClusterFailover}. */
     void failoverMessage(BusMessage m, ClusterNode sender) {
-        if (sender == null || m.type != FAILOVER_AUTH_REQUEST) {
-            return;
-        }
-        ClusterNode master = sender.master;
-        if (st.myself.isReplica() || st.myself.numSlots == 0) {
-            return;
-        }
-        String who = "Failover auth denied to " + sender.name + " (" + sender.humanNodename + "): ";
-        long now = System.currentTimeMillis();
-        if (m.currentEpoch < st.currentEpoch) {
-            server.log.warning(who + "reqEpoch (" + m.currentEpoch + ") < curEpoch(" + st.currentEpoch + ")");
-            return;
-        }
-        if (st.lastVoteEpoch == st.currentEpoch) {
-            server.log.warning(who + "already voted for epoch " + st.currentEpoch);
-            return;
-        }
-        boolean force = (m.mflags0 & MFLAG_FORCEACK) != 0;
-        if (sender.isMaster() || master == null || !master.failed() && !force) {
-            server.log.warning(who + (sender.isMaster() ? "it is a master node" : master == null
-                ? "I don't know its master" : "its master is up"));
-            return;
-        }
-        if (now - master.votedTime < nodeTimeout() * 2) {
-            server.log.warning(who + "can't vote about this master before "
-                + (nodeTimeout() * 2 - (now - master.votedTime)) + " milliseconds");
-            return;
-        }
-        for (int s = 0; s < SLOTS; s++) {
-            if (BusMessage.slot(m.slots, s) && st.slots[s] != null && st.slots[s].configEpoch > m.configEpoch) {
-                server.log.warning(who + "slot " + s + " epoch (" + st.slots[s].configEpoch + ") > reqEpoch ("
-                    + m.configEpoch + ")");
-                return;
-            }
-        }
-        st.lastVoteEpoch = st.currentEpoch;
-        master.votedTime = now;
-        save();
-        if (sender.link != null) {
-            sender.link.send(BusCodec.encode(bus.header(FAILOVER_AUTH_ACK)), FAILOVER_AUTH_ACK);
-        }
-        server.log.notice("Failover auth granted to " + sender.name + " (" + sender.humanNodename + ") for epoch "
-            + st.currentEpoch);
+        failover.message(m, sender);
     }
 
     /** Redis's clusterReset: forget every other node and every slot; HARD also takes a new name and epoch 0. */
@@ -496,6 +523,7 @@ public final class Cluster implements ClusterRouting {
     public void cron(long nowMs) {
         if (bus != null) {
             bus.cron(nowMs);
+            failover.cron(nowMs);
         }
         if (migrate != null) {
             migrate.closeIdle(nowMs);
@@ -504,6 +532,9 @@ public final class Cluster implements ClusterRouting {
 
     @Override
     public void beforeSleep() {
+        if (bus != null) {
+            failover.beforeSleep();
+        }
         if (todoUpdateState) {
             updateState();
         }

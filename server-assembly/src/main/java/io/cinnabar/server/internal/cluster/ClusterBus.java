@@ -284,6 +284,7 @@ public final class ClusterBus {
         m.currentEpoch = st.currentEpoch;
         m.configEpoch = master.configEpoch;
         m.offset = cl.replOffset();
+        m.mflags0 = cl.failover.headerFlags();
         return m;
     }
 
@@ -443,6 +444,7 @@ public final class ClusterBus {
             }
             sender.replOffset = m.offset;
             sender.replOffsetTime = now;
+            cl.failover.header(m, sender);
         }
         if (type == PING || type == MEET) {
             if ((type == MEET || st.myself.ip.isEmpty()) && cl.server.config.get("cluster-announce-ip").isEmpty()) {

@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * CLUSTER and its subcommands, ASKING, READONLY, READWRITE, and the refusals of SELECT, MOVE and SWAPDB in
  * cluster mode, with Redis 7.2's replies and error texts (Redis's clusterCommand). COUNTKEYSINSLOT and
- * GETKEYSINSLOT walk database 0 (O(keys)); Redis keeps a per-slot key index instead.
+ * GETKEYSINSLOT use the per-slot key index ({@link SlotKeys}).
  * <p><b>Note:</b> This class is not threadsafe: everything runs on the event-loop thread.
  */
 public final class ClusterCommands {
@@ -128,6 +128,7 @@ public final class ClusterCommands {
         t.impl("cluster|reset", k::reset);
         t.impl("cluster|meet", k::meet);
         t.impl("cluster|replicate", k::replicate);
+        t.impl("cluster|failover", cl.failover::command);
         t.impl("cluster|slots", k::slotsReply);
         t.impl("cluster|shards", k::shards);
         t.impl("cluster|links", k::links);
@@ -178,21 +179,8 @@ public final class ClusterCommands {
 
     // ---- slots and keys
 
-    /** Keys of db 0 in slot (at most max), walking the whole database. */
-    private List<byte[]> keysInSlot(int slot, long max) {
-        List<byte[]> out = new ArrayList<>();
-        Db db = cl.server.dbs[0];
-        long now = cl.server.keyspace.cmdTimeMs;
-        db.forEach(e -> {
-            if (out.size() < max && !db.expired(e, now) && KeySlots.slot(e.keyArray(), 0, e.klen()) == slot) {
-                out.add(e.keyBytes());
-            }
-        });
-        return out;
-    }
-
     int countKeys(int slot) {
-        return keysInSlot(slot, Long.MAX_VALUE).size();
+        return cl.slotKeys.count(slot);
     }
 
     private void countKeysInSlot(Client c) {
@@ -220,11 +208,8 @@ public final class ClusterCommands {
             c.error("ERR Invalid slot or number of keys");
             return;
         }
-        List<byte[]> keys = keysInSlot((int) slot, max);
-        c.array(keys.size());
-        for (byte[] k : keys) {
-            c.bulk(k);
-        }
+        c.array(Math.min(max, countKeys((int) slot)));
+        cl.slotKeys.visit((int) slot, max, c::bulk);
     }
 
     /** Redis's getSlotOrReply: the slot in argument i, or -1 after the error. */
@@ -317,41 +302,29 @@ public final class ClusterCommands {
         }
         String action = c.argString(3).toLowerCase(java.util.Locale.ROOT);
         if ((action.equals("migrating") || action.equals("importing") || action.equals("node")) && c.argc == 5) {
+            if (action.equals("migrating") && st.slots[slot] != st.myself) {
+                c.error("ERR I'm not the owner of hash slot " + slot);
+                return;
+            }
+            if (action.equals("importing") && st.slots[slot] == st.myself) {
+                c.error("ERR I'm already the owner of hash slot " + slot);
+                return;
+            }
             String id = c.argString(4);
             ClusterNode n = st.lookup(id);
+            if (n == null) {
+                c.error((action.equals("node") ? "ERR Unknown node " : "ERR I don't know about node ") + id);
+                return;
+            }
+            if (n.isReplica()) {
+                c.error("ERR Target node is not a master");
+                return;
+            }
             switch (action) {
-                case "migrating" -> {
-                    if (st.slots[slot] != st.myself) {
-                        c.error("ERR I'm not the owner of hash slot " + slot);
-                        return;
-                    }
-                    if (n == null) {
-                        c.error("ERR I don't know about node " + id);
-                        return;
-                    }
-                    if (n.isReplica()) {
-                        c.error("ERR Target node is not a master");
-                        return;
-                    }
-                    st.migratingTo[slot] = n;
-                }
-                case "importing" -> {
-                    if (st.slots[slot] == st.myself) {
-                        c.error("ERR I'm already the owner of hash slot " + slot);
-                        return;
-                    }
-                    if (n == null) {
-                        c.error("ERR I don't know about node " + id);
-                        return;
-                    }
-                    if (n.isReplica()) {
-                        c.error("ERR Target node is not a master");
-                        return;
-                    }
-                    st.importingFrom[slot] = n;
-                }
+                case "migrating" -> st.migratingTo[slot] = n;
+                case "importing" -> st.importingFrom[slot] = n;
                 default -> {
-                    if (!setSlotNode(c, slot, n, id)) {
+                    if (!setSlotNode(c, slot, n)) {
                         return;
                     }
                 }
@@ -367,15 +340,8 @@ public final class ClusterCommands {
         c.ok();
     }
 
-    private boolean setSlotNode(Client c, int slot, ClusterNode n, String id) {
-        if (n == null) {
-            c.error("ERR Unknown node " + id);
-            return false;
-        }
-        if (n.isReplica()) {
-            c.error("ERR Target node is not a master");
-            return false;
-        }
+    /** SETSLOT NODE once n is known to be a master: false after the error when this node still holds keys. */
+    private boolean setSlotNode(Client c, int slot, ClusterNode n) {
         int keys = st.slots[slot] == st.myself ? countKeys(slot) : 0;
         if (st.slots[slot] == st.myself && n != st.myself && keys != 0) {
             c.error("ERR Can't assign hashslot " + slot + " to a different node while I still hold keys for this "

@@ -147,6 +147,7 @@ public final class ClusterState {
         n.master = m;
         if (m != null && !m.replicas.contains(n)) {
             m.replicas.add(n);
+            m.flags |= NODE_MIGRATE_TO; // Redis's clusterNodeAddSlave: a master that had replicas may get one back
         }
         if (m != null) {
             n.flags = (n.flags & ~NODE_MASTER) | NODE_SLAVE;

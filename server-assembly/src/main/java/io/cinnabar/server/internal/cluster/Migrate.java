@@ -22,8 +22,9 @@ import java.util.Map;
 
 /**
  * MIGRATE host port key|"" destination-db timeout [COPY] [REPLACE] [AUTH password] [AUTH2 username password]
- * [KEYS key ...] (Redis's migrateCommand): the keys' DUMP payloads are sent as RESTORE (RESTORE-ASKING in cluster
- * mode) with their remaining TTL over a connection kept for reuse (at most 64, closed after 10 s unused), then
+ * [KEYS key ...] (Redis's migrateCommand): the keys' DUMP payloads (RDB version 10: {@link #MIGRATE_RDB_VERSION})
+ * are sent as RESTORE (RESTORE-ASKING in cluster mode) with their remaining TTL over a connection kept for reuse
+ * (at most 64, closed after 10 s unused), then
  * deleted here unless COPY, and propagated as DEL. Like Redis, it blocks the event loop for the exchange, each
  * step bounded by the timeout; an I/O error other than a timeout is retried once on a fresh connection.
  * <p><b>Note:</b> This class is not threadsafe: everything runs on the event-loop thread.
@@ -31,6 +32,11 @@ import java.util.Map;
 public final class Migrate {
     private static final int MAX_CACHED = 64;
     private static final long CACHE_TTL_MS = 10_000;
+    /**
+     * The payloads go out in RDB version 10, which Redis 7.0 restores as well as 7.2 (7.2 sends 11, which a 7.0
+     * target refuses): a cluster mixing Redis 7.0 and Cinnabar nodes migrates slots both ways.
+     */
+    private static final int MIGRATE_RDB_VERSION = 10;
 
     private static final class Cached {
         Socket socket;
@@ -207,7 +213,7 @@ public final class Migrate {
                 ttl = Math.max(1, expire - now);
             }
             byte[] key = c.arg(args.get(i));
-            byte[] payload = DumpCommands.payload(c, e);
+            byte[] payload = DumpCommands.payload(c, e, MIGRATE_RDB_VERSION);
             if (replace) {
                 command(cmd, restore, key, bytes(Long.toString(ttl)), payload, bytes("REPLACE"));
             } else {

@@ -15,6 +15,26 @@ public interface ClusterRouting {
      */
     boolean route(Client c, Command cmd);
 
+    /** {@link #scriptQuery}: the command has no key (any node serves it). */
+    int SCRIPT_NO_KEYS = -1;
+    /** {@link #scriptQuery}: a write while the cluster is down and reads are allowed. */
+    int SCRIPT_DOWN_RO = -2;
+    /** {@link #scriptQuery}: the cluster is down. */
+    int SCRIPT_DOWN = -3;
+    /** {@link #scriptQuery}: another node serves a key (or the keys are of several slots, or unbound). */
+    int SCRIPT_NON_LOCAL = -4;
+
+    /**
+     * Redis's scriptVerifyClusterState for the command a script is about to run in its script client sc on behalf
+     * of caller (which gives its READONLY flag): the hash slot of the command's keys (&gt;= 0) when this node
+     * serves them, {@link #SCRIPT_NO_KEYS}, or a negative refusal code. Commands of the master link and the AOF
+     * loader are never refused.
+     */
+    int scriptQuery(Client sc, Command cmd, Client caller);
+
+    /** The hash slot of a key (CRC16 of the key or of its {hash tag}). */
+    int keySlot(byte[] b, int off, int len);
+
     /**
      * Once the client listeners are bound (the port is known): binds the bus port; false after logging why the
      * server cannot run (Redis exits then).

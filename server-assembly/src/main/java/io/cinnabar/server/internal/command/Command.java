@@ -22,7 +22,7 @@ public final class Command {
     public static final int DENYOOM = 1 << 2;
     static final int ADMIN = 1 << 3;
     public static final int NOSCRIPT = 1 << 4;
-    static final int LOADING = 1 << 5;
+    public static final int LOADING = 1 << 5;
     public static final int STALE = 1 << 6;
     static final int FAST = 1 << 7;
     public static final int NO_AUTH = 1 << 8;

@@ -32,8 +32,14 @@ public interface Durability {
     /** Once per cron run: postponed flushes, retries after a write error, scheduled and automatic rewrites. */
     void cron();
 
-    /** At shutdown: write and fsync what is buffered. */
+    /** A shutdown goes ahead (Redis's finishShutdown): write and fsync what is buffered, logged when the AOF is on. */
+    void prepareShutdown();
+
+    /** After the event loop stopped: write and fsync what the last iteration added, release the fsync thread. */
     void shutdown();
+
+    /** The AOF buffer's allocation while the AOF is on, else 0 (INFO mem_aof_buffer, not counted for eviction). */
+    long bufferBytes();
 
     /** INFO persistence: the aof_* fields (tail: the fields Redis adds only while the AOF is on). */
     void info(Map<String, Object> into, boolean tail);

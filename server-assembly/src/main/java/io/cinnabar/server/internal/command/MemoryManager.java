@@ -36,8 +36,17 @@ public interface MemoryManager {
     /** INFO lazyfreed_objects. */
     long lazyfreed();
 
-    /** INFO mem_clients_normal: the memory of the clients, as last measured. */
+    /** INFO mem_clients_normal: the memory of the clients but replicas, as last measured. */
     long clientsMemory();
+
+    /** INFO mem_clients_slaves: the memory of the replicas' connections, as last measured. */
+    long replicasMemory();
+
+    /**
+     * Whether eviction must run before commands: maxmemory is set, or the JVM heap guard imposes a limit (the heap
+     * is nearly full after garbage collection).
+     */
+    boolean limited();
 
     /** An option changed (its primary name): the eviction and lazyfree options are re-read. */
     void configChanged(String name);

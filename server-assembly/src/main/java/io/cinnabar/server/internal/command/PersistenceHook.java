@@ -21,11 +21,17 @@ public interface PersistenceHook {
     String writeError();
 
     /**
-     * Redis's prepareForShutdown for persistence: stops a background save, then saves when save points exist or
-     * {@code save}, unless {@code nosave}. Returns false when the save failed and {@code force} is off: the server
-     * must keep running.
+     * Redis's finishShutdown, first step: stops a running background RDB save, then the other snapshots (the AOF
+     * rewrite). False when the shutdown must not happen: the AOF waits for its first rewrite and {@code force} is
+     * off (logged).
      */
-    boolean prepareShutdown(boolean save, boolean nosave, boolean force);
+    boolean stopForShutdown(boolean force);
+
+    /**
+     * Redis's finishShutdown, final save: saves when save points exist or {@code save}, unless {@code nosave}.
+     * False when the save failed and {@code force} is off: the server must keep running.
+     */
+    boolean saveForShutdown(boolean save, boolean nosave, boolean force);
 
     /** After FLUSHALL emptied the keyspace: stop a background RDB save, save when save points exist, reset dirty. */
     void flushedAll();

@@ -15,10 +15,11 @@ public interface ReplicationHook {
     void cron(long nowMs);
 
     /**
-     * The error c gets instead of running cmd (NOREPLICAS, READONLY, MASTERDOWN, as Redis's processCommand checks
-     * them), or null.
+     * The error c gets instead of running a command with these flags (NOREPLICAS, READONLY, MASTERDOWN, as Redis's
+     * processCommand checks them), or null. The flags are the command's, or for a script with a shebang those its
+     * flags give it ({@link ScriptingInfo#commandFlags}).
      */
-    String deny(Client c, Command cmd);
+    String deny(Client c, int cmdFlags);
 
     /** A client is being freed (a replica, the master link, a client blocked in WAIT). */
     void clientFreed(Client c);
@@ -65,4 +66,12 @@ public interface ReplicationHook {
 
     /** Memory held by the backlog and by replicas' output buffers (INFO memory). */
     long backlogMemory();
+
+    /**
+     * A replica's diskless load in progress (INFO persistence): 0 none, 1 loading (commands without the loading flag
+     * get -LOADING), 2 async loading (the old data serves clients until the swap).
+     */
+    default int loadingState() {
+        return 0;
+    }
 }

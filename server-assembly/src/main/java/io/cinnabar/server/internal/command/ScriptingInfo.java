@@ -25,8 +25,10 @@ public interface ScriptingInfo {
     int libraryCount();
 
     /**
-     * For EVAL/EVALSHA/FCALL (and their _RO forms) in c: whether the script's flags make the command denyoom
-     * (Redis's evalGetCommandFlags/fcallGetCommandFlags: a script with flags but neither allow-oom nor no-writes).
+     * For EVAL/EVALSHA/FCALL (and their _RO forms) in c (c.cmd set): the flags the pipeline checks the command
+     * with (Redis's evalGetCommandFlags/fcallGetCommandFlags): for a script with a shebang or a function, its
+     * flags replace the command's write, denyoom and stale flags (write unless no-writes, denyoom unless
+     * allow-oom or no-writes, stale with allow-stale); otherwise cmdFlags.
      */
-    boolean scriptDenyOom(Client c);
+    int commandFlags(Client c, int cmdFlags);
 }

@@ -200,32 +200,85 @@ public final class Server {
     /** Called by a signal handler thread: the event loop shuts down at its next iteration. */
     public void requestShutdown(String signal) {
         shutdownReason = signal;
-        log.warning("Received " + signal + " scheduling shutdown...");
+        log.fromHandler("Received " + signal + " scheduling shutdown...");
         shutdownAsap = true;
     }
 
-    private boolean shutdownLogged;
+    /** The last shutdown attempt succeeded: the event loop stops at its next iteration, nothing runs it again. */
+    private boolean shutdownPrepared;
 
     /**
-     * Redis's prepareForShutdown: logs the request once and runs the persistence step (stop a background save,
-     * final save); false when the save failed and the server must keep running.
+     * Redis's prepareForShutdown + finishShutdown (SHUTDOWN, and the event loop after a signal): stops a background
+     * RDB save, then the AOF rewrite (refused while the AOF waits for its first rewrite, unless {@code force}),
+     * writes and fsyncs the AOF, and saves when save points exist or {@code save}, unless {@code nosave}. False when
+     * the server must keep running (logged as Redis logs it).
      */
     public boolean prepareShutdown(boolean save, boolean nosave, boolean force) {
-        if (!shutdownLogged) {
-            log.notice("User requested shutdown...");
-            shutdownLogged = true;
+        if (shutdownPrepared) {
+            return true;
         }
-        if (persistence != null && !persistence.prepareShutdown(save, nosave, force)) {
-            shutdownLogged = false;
+        log.warning("User requested shutdown...");
+        if (persistence != null && !persistence.stopForShutdown(force)) {
+            log.warning("Errors trying to shut down the server. Check the logs for more information.");
             return false;
         }
+        if (durability != null) {
+            durability.prepareShutdown();
+        }
+        if (persistence != null && !persistence.saveForShutdown(save, nosave, force)) {
+            log.warning("Errors trying to shut down the server. Check the logs for more information.");
+            return false;
+        }
+        shutdownPrepared = true;
+        return true;
+    }
+
+    /**
+     * The event loop's check once {@link #shutdownAsap} is set (Redis's serverCron): a SHUTDOWN that succeeded
+     * stops the loop; a signal shuts down with the flags of {@code shutdown-on-sigterm}/{@code shutdown-on-sigint}.
+     * False when that failed: the flag is cleared and the server keeps running.
+     */
+    public boolean shutdownFromLoop() {
+        if (shutdownPrepared) {
+            return true;
+        }
+        String flags = switch (String.valueOf(shutdownReason)) {
+            case "SIGTERM" -> config.get("shutdown-on-sigterm");
+            case "SIGINT" -> config.get("shutdown-on-sigint");
+            default -> "default";
+        };
+        boolean save = false;
+        boolean nosave = false;
+        boolean force = false;
+        for (String f : flags.split(" ")) {
+            switch (f) {
+                case "save" -> save = true;
+                case "nosave" -> nosave = true;
+                case "force" -> force = true;
+                default -> { } // "default", and "now" (no replica wait here)
+            }
+        }
+        if (prepareShutdown(save, nosave, force)) {
+            return true;
+        }
+        shutdownAsap = false;
+        return false;
+    }
+
+    /** SHUTDOWN ABORT: cancels a signal's shutdown the event loop has not run yet (Redis's abortShutdown). */
+    public boolean abortShutdown() {
+        if (!shutdownAsap || shutdownPrepared) {
+            return false;
+        }
+        shutdownAsap = false;
+        log.notice("Shutdown manually aborted.");
         return true;
     }
 
     /** Called after the event loop has stopped. */
     public void stopped() {
-        if (!shutdownLogged) {
-            log.notice("User requested shutdown...");
+        if (!shutdownPrepared) {
+            log.warning("User requested shutdown...");
         }
         if (durability != null) {
             durability.shutdown();
@@ -400,11 +453,16 @@ public final class Server {
         if (memory != null && !memoryAllows(c, cmd)) {
             return;
         }
-        if ((persistence != null || durability != null) && (cmd.has(Command.WRITE) || cmd.fullName.equals("ping"))) {
+        boolean scriptCall = scripting != null && isScriptCall(cmd);
+        if ((persistence != null || durability != null)
+                && (cmd.has(Command.WRITE) || cmd.fullName.equals("ping") || scriptCall)) {
             // Redis's writeCommandsDeniedByDiskError: MISCONF after a failed background save, then AOF write errors
             String err = persistence != null ? persistence.writeError() : null;
             if (err == null && durability != null) {
                 err = durability.denyWrites();
+            }
+            if (err != null && scriptCall && (scriptFlags(c, cmd) & Command.WRITE) == 0) {
+                err = null; // a script without the write flag (EVAL without shebang, or no-writes)
             }
             if (err != null) {
                 c.error(err);
@@ -414,7 +472,9 @@ public final class Server {
             }
         }
         if (replication != null) {
-            String denied = replication.deny(c, cmd);
+            // a script's flags are looked up (hashing an EVAL body with a shebang) only where they matter
+            String denied = replication.deny(c, scriptCall && (replication.isReplica() || c.inMulti)
+                ? scriptFlags(c, cmd) : cmd.flags);
             if (denied != null) {
                 c.error(denied);
                 cmd.rejectedCalls++;
@@ -434,7 +494,7 @@ public final class Server {
         }
         if (c.inMulti) {
             if (!controlsTransaction(cmd)) {
-                c.queuedFlags |= cmd.flags;
+                c.queuedFlags |= scriptCall ? scriptFlags(c, cmd) : cmd.flags;
                 transactions.queue(c, cmd);
                 return;
             }
@@ -459,7 +519,7 @@ public final class Server {
             return false; // evicted itself
         }
         preCommandOom = false;
-        if (maxmemory == 0 || busyReply != null) {
+        if (busyReply != null || !memory.limited()) {
             return true;
         }
         boolean oom = memory.evictionsFailed();
@@ -469,7 +529,7 @@ public final class Server {
         }
         boolean exec = cmd.fullName.equals("exec");
         boolean deny = cmd.has(Command.DENYOOM) || exec && (c.queuedFlags & Command.DENYOOM) != 0
-            || scripting != null && isScriptCall(cmd) && scriptDenyOom(c, cmd);
+            || scripting != null && isScriptCall(cmd) && (scriptFlags(c, cmd) & Command.DENYOOM) != 0;
         if (c.inMulti && !exec && !controlsTransaction(cmd)) {
             deny = true; // queuing may take any amount of memory
         }
@@ -493,11 +553,12 @@ public final class Server {
         };
     }
 
-    private boolean scriptDenyOom(Client c, Command cmd) {
+    /** The flags of a script call as the pipeline checks them: the script's when it declares them. */
+    private int scriptFlags(Client c, Command cmd) {
         Command saved = c.cmd;
         c.cmd = cmd;
         try {
-            return scripting.scriptDenyOom(c);
+            return scripting.commandFlags(c, cmd.flags);
         } finally {
             c.cmd = saved;
         }
@@ -577,8 +638,17 @@ public final class Server {
         boolean unit = ctx.propagatedAsUnit;
         ctx.propagatedAsUnit = false; // EXEC, scripts: their commands propagated, the calling command does not
         propagation.afterCall(c, !unit && keyspace.dirty > dirtyBefore); // SAVE resets dirty: not a change
-        commandDone(c, cmd, usec, stats.totalErrorReplies != errorsBefore);
+        long mark = errorMark > errorsBefore && errorMark <= stats.totalErrorReplies ? errorMark : errorsBefore;
+        commandDone(c, cmd, usec, stats.totalErrorReplies != mark);
+        errorMark = stats.totalErrorReplies;
     }
+
+    /**
+     * The error count when the last command completed or a command a script called was refused (Redis's
+     * prev_err_count, which incrCommandStatsOnError moves): a command fails when errors were counted after it, so
+     * an error of a command run inside EXEC or a script is that command's failure, not also EXEC's or EVAL's.
+     */
+    public long errorMark;
 
     /** Statistics, slow log and CLIENT REPLY SKIP bookkeeping of a completed command. */
     public void commandDone(Client c, Command cmd, long usec, boolean failed) {

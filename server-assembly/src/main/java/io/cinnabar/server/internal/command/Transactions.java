@@ -24,6 +24,16 @@ public interface Transactions {
      */
     void abort(Client c, String error);
 
+    /**
+     * Loads each command c queued into c's arguments (as EXEC runs them) and tests it, stopping at the first false;
+     * c's own arguments (EXEC's) are restored. True when every queued command passed (or none is queued). The
+     * argument buffers of the queued commands stay valid until the transaction ends.
+     */
+    boolean eachQueued(Client c, java.util.function.Predicate<Command> test);
+
+    /** Ends c's transaction and watches without a reply (EXEC refused by a cluster redirection). */
+    void discardQueued(Client c);
+
     /** Ends c's transaction and watches (connection closed, RESET). */
     void clientFreed(Client c);
 

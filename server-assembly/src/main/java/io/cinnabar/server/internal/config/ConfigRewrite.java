@@ -79,6 +79,9 @@ public final class ConfigRewrite {
                 continue; // multi-line options (save) are written once, in full
             }
             done.add(name);
+            if (name.equals("replicaof") && cfg.get(name).isEmpty()) {
+                continue; // a master: the line goes (Redis's rewriteConfigReplicaOfOption)
+            }
             out.add(format(d.name, cfg.get(name)));
         }
         for (Config.Def d : Config.DEFS.values()) {

@@ -79,6 +79,18 @@ public final class ServerLog {
         out.flush();
     }
 
+    /**
+     * A warning from a signal handler, in Redis's serverLogFromHandler form: {@code pid:signal-handler (unixtime)
+     * msg}, without level mark or date.
+     */
+    public void fromHandler(String msg) {
+        if (WARNING < level) {
+            return;
+        }
+        out.println(pid + ":signal-handler (" + System.currentTimeMillis() / 1000 + ") " + msg);
+        out.flush();
+    }
+
     /** A notice logged before the server is initialized (role C). */
     public void startup(String msg) {
         log(NOTICE, msg);

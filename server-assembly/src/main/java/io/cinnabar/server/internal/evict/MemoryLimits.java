@@ -18,9 +18,17 @@ import java.util.concurrent.ThreadLocalRandom;
  *   used_memory = STARTUP                     Redis 7's used_memory_startup (876088 bytes measured on 7.0.15)
  *               + dataset                     sum of MEMORY USAGE over every key, kept incrementally by the keyspace
  *               + dict overhead               bucket arrays of each db's dict and expires dict, expires dictEntries
- *               + clients                     query buffer + reply buffer + 1 KiB per connection (cron-measured)
+ *               + clients                     query buffer + reply buffer + 1 KiB per connection (cron-measured),
+ *                                             replicas' output buffers included
  *               + scripts                     EVAL script cache and function libraries
+ *               + replication backlog         the ring, once a replica attached
+ *               + AOF buffer                  while the AOF is on
  * </pre>
+ * {@code mem_not_counted_for_evict} (Redis's freeMemoryGetNotCountedMemory) is the replicas' output buffers plus
+ * the AOF buffer: both grow with the writes an eviction produces (its DELs go to the replicas and the AOF), so they
+ * are subtracted before the eviction decision, which otherwise could feed itself. Redis 7 keeps one replication
+ * buffer shared with the backlog and counts only its part beyond the backlog; here each replica has its own output
+ * buffer and the backlog is a separate ring, which is what Redis 6's accounting described: the same quantity.
  * The JVM's own heap figures are reported beside it (INFO allocator_*, used_memory_rss), not in it: a garbage
  * collector's heap in use rises and falls with garbage, which would make maxmemory evict at random.
  * <h2>Eviction (performEvictions)</h2>
@@ -31,11 +39,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * round-robin. Every 16 keys the time spent is checked against {@code maxmemory-eviction-tenacity}'s budget (50 us
  * per step up to 10, then +15% a step; 100: no limit); past it the cron goes on (EVICT_RUNNING, not a failure).
  * Nothing left to evict, or noeviction: EVICT_FAIL, and the pipeline refuses denyoom commands with OOM.
+ * The limit is {@code maxmemory}, or the {@link HeapGuard}'s tighter limit while the JVM heap runs short (also
+ * without maxmemory): the server evicts or refuses writes instead of dying of OutOfMemoryError.
  * Evicted keys count in {@code evicted_keys}, emit {@code evicted}, touch WATCH/tracking and propagate as DEL
  * (UNLINK with lazyfree-lazy-eviction).
  * <h2>Client eviction</h2>
  * While the clients' memory is above {@code maxmemory-clients} (bytes, or a percentage of maxmemory), the largest
- * clients are closed (not those with CLIENT NO-EVICT on, nor the master link), counted in
+ * clients are closed (not those with CLIENT NO-EVICT on, nor replicas or the master link), counted in
  * {@code evicted_clients}.
  * <p><b>Note:</b> This class is not threadsafe: everything runs on the event-loop thread.
  */
@@ -58,6 +68,12 @@ public final class MemoryLimits implements MemoryManager {
     /** An eviction stopped on its time budget: the cron continues it (Redis's evictionTimeProc). */
     private boolean evictionRunning;
     private long clientsMem;
+    /** Output and query buffers of the replicas attached to this server (INFO mem_clients_slaves). */
+    private long replicasMem;
+    /** The JVM's heap guard (one per JVM: the heap is shared by every server in it). */
+    private static final HeapGuard HEAP = HeapGuard.install();
+    /** The heap limit the last cron run saw (its changes are logged). */
+    private long heapLimitSeen;
     /** maxmemory-clients: bytes, or (clientsLimitPct) a percentage of maxmemory; 0 when off. */
     private long clientsLimitValue;
     private boolean clientsLimitPct;
@@ -94,6 +110,7 @@ public final class MemoryLimits implements MemoryManager {
                     : c.getLong("maxmemory-clients");
             }
             case "maxmemory" -> {
+                warnAboveHeap();
                 if (server.maxmemory > 0 && usedForEvict() > server.maxmemory) {
                     server.log.warning("WARNING: the new maxmemory value set via CONFIG SET (" + server.maxmemory
                         + ") is smaller than the current memory usage (" + usedForEvict() + "). This will result "
@@ -107,6 +124,26 @@ public final class MemoryLimits implements MemoryManager {
         }
     }
 
+    /**
+     * A maxmemory the heap cannot hold is logged (at startup and CONFIG SET): the heap guard will then be the limit
+     * that acts. A used_memory byte costs at least one heap byte (Java objects are larger than Redis's).
+     */
+    private void warnAboveHeap() {
+        long heap = HEAP.maxHeap();
+        if (heap > 0 && server.maxmemory > HeapGuard.HIGH * heap) {
+            server.log.warning("WARNING: maxmemory (" + server.maxmemory + " bytes) is more than the JVM heap can "
+                + "hold (max heap " + heap + " bytes, -Xmx). The heap guard limits used_memory by the real heap "
+                + "headroom instead: keys are evicted by maxmemory-policy, or writes refused with OOM, when the heap "
+                + "is " + (int) (HeapGuard.HIGH * 100) + "% full after a garbage collection. Raise -Xmx or lower "
+                + "maxmemory.");
+        }
+    }
+
+    /** Logs once at startup what the configuration implies for the heap. */
+    public void startupChecks() {
+        warnAboveHeap();
+    }
+
     public Policy policy() {
         return policy;
     }
@@ -115,12 +152,27 @@ public final class MemoryLimits implements MemoryManager {
 
     @Override
     public long usedMemory() {
-        return STARTUP + ks.usedDatasetBytes() + ks.dictOverhead() + clientsMem + scriptsMem;
+        return STARTUP + ks.usedDatasetBytes() + ks.dictOverhead() + clientsMem + scriptsMem + replicasMem
+            + backlogMemory() + aofBufferMemory();
+    }
+
+    private long backlogMemory() {
+        return server.replication == null ? 0 : server.replication.backlogMemory();
+    }
+
+    private long aofBufferMemory() {
+        return server.durability == null ? 0 : server.durability.bufferBytes();
+    }
+
+    /** The replicas' output buffers and the AOF buffer (Redis's freeMemoryGetNotCountedMemory). */
+    @Override
+    public long notCountedForEvict() {
+        return replicasMem + aofBufferMemory();
     }
 
     @Override
-    public long notCountedForEvict() {
-        return 0; // no replica output buffers yet; the AOF buffer is not part of used_memory here
+    public long replicasMemory() {
+        return replicasMem;
     }
 
     @Override
@@ -135,10 +187,16 @@ public final class MemoryLimits implements MemoryManager {
 
     private void measureClients() {
         long sum = 0;
+        long replicas = 0;
         for (Client c : server.clients.values()) {
-            sum += clientMemory(c);
+            if (c.replRole == Client.ROLE_REPLICA) {
+                replicas += clientMemory(c);
+            } else {
+                sum += clientMemory(c);
+            }
         }
         clientsMem = sum;
+        replicasMem = replicas;
         var sc = server.scripting;
         scriptsMem = sc == null ? 0 : sc.scriptsEvalMemory() + sc.functionsMemory();
     }
@@ -147,7 +205,8 @@ public final class MemoryLimits implements MemoryManager {
     public void cron(long nowMs) {
         measureClients();
         evictClients(null);
-        if (evictionRunning && server.maxmemory > 0) {
+        heapCron();
+        if (evictionRunning && limit() > 0) {
             ks.cmdTimeMs = nowMs;
             evictionsFailed();
         }
@@ -169,6 +228,33 @@ public final class MemoryLimits implements MemoryManager {
         return Long.MAX_VALUE;
     }
 
+    /** The limit eviction works to: maxmemory, or the heap guard's when tighter; 0 when neither is set. */
+    private long limit() {
+        long m = server.maxmemory;
+        long h = HEAP.limit();
+        return h > 0 && (m == 0 || h < m) ? h : m;
+    }
+
+    @Override
+    public boolean limited() {
+        return server.maxmemory > 0 || HEAP.limit() > 0;
+    }
+
+    /** Publishes used_memory to the guard and logs when its limit starts or stops acting. */
+    private void heapCron() {
+        HEAP.publish(usedMemory());
+        long h = HEAP.limit();
+        if (h > 0 && heapLimitSeen == 0) {
+            server.log.warning("WARNING: the JVM heap is " + HEAP.lastAfterGc() * 100 / HEAP.maxHeap() + "% full "
+                + "after garbage collection (max heap " + HEAP.maxHeap() + " bytes): used_memory is limited to " + h
+                + " bytes (maxmemory " + server.maxmemory + ", policy " + server.config.get("maxmemory-policy")
+                + ") until the heap is below " + (int) (HeapGuard.TARGET * 100) + "% after a collection.");
+        } else if (h == 0 && heapLimitSeen > 0) {
+            server.log.notice("The JVM heap has room again: the heap guard's limit is lifted.");
+        }
+        heapLimitSeen = h;
+    }
+
     /** used_memory minus what does not count for eviction. */
     private long usedForEvict() {
         return usedMemory() - notCountedForEvict();
@@ -177,17 +263,19 @@ public final class MemoryLimits implements MemoryManager {
     @Override
     public boolean evictionsFailed() {
         evictionRunning = false;
-        if (ks.loading || server.maxmemory == 0) {
+        long limit = limit();
+        if (ks.loading || limit == 0) {
             return false; // Redis's isSafeToPerformEvictions
         }
         long used = usedForEvict();
-        if (used <= server.maxmemory) {
+        HEAP.publish(used + notCountedForEvict());
+        if (used <= limit) {
             return false;
         }
         if (policy == Policy.NOEVICTION) {
             return true;
         }
-        long toFree = used - server.maxmemory;
+        long toFree = used - limit;
         long freed = 0;
         long keys = 0;
         long limitUs = timeLimitUs(tenacity);
@@ -297,7 +385,7 @@ public final class MemoryLimits implements MemoryManager {
         }
         ArrayList<Client> candidates = new ArrayList<>();
         for (Client c : server.clients.values()) {
-            if (!c.noEvict && !c.mustObey && !c.closed) {
+            if (!c.noEvict && !c.mustObey && !c.closed && c.replRole != Client.ROLE_REPLICA) {
                 candidates.add(c);
             }
         }

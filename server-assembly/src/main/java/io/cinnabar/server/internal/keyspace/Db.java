@@ -218,7 +218,8 @@ public final class Db {
         }
     }
 
-    private void exchange(Db o) {
+    /** Exchanges the contents (not the listeners) with o. */
+    void exchange(Db o) {
         OffHeapKeyTable<TypedValue> x = t;
         t = o.t;
         o.t = x;

@@ -721,6 +721,59 @@ public final class Keyspace {
         dbs[a].swapWith(dbs[b]);
     }
 
+    // ---- a replica's diskless load (repl-diskless-load swapdb / on-empty-db)
+
+    /**
+     * A keyspace to load a master's RDB into off the event loop: as many databases, the same clock, LFU settings and
+     * snapshot epoch, nothing listening. Only the loading thread touches it until {@link #adopt} takes its contents.
+     */
+    public Keyspace loadingTwin() {
+        Keyspace t = new Keyspace(dbs.length);
+        t.lruClock = lruClock;
+        t.lfu = lfu;
+        t.lfuLogFactor = lfuLogFactor;
+        t.lfuDecayTime = lfuDecayTime;
+        t.cmdTimeMs = cmdTimeMs;
+        t.replica = replica;
+        t.loading = true;
+        t.epoch = epoch;
+        for (Db d : t.dbs) {
+            d.epoch = epoch;
+        }
+        return t;
+    }
+
+    /**
+     * Replaces the contents of every database with the twin's (Redis's swapMainDbWithTempDb): for each database the
+     * listeners see the old keys go (WATCH touches keys on either side, tracking invalidates, blocked clients are
+     * checked again) and the twin ends up empty. O(databases), plus O(keys) to stamp the loaded keys when a snapshot
+     * began after the twin was made.
+     */
+    public void adopt(Keyspace twin) {
+        settle();
+        twin.settle();
+        for (int i = 0; i < dbs.length; i++) {
+            Db db = dbs[i];
+            Db loaded = twin.dbs[i];
+            for (KeyspaceListener l : listeners) {
+                l.swapping(db, loaded);
+            }
+            if (barrier != null) {
+                barrier.beforeFlush(db);
+            }
+            datasetBytes -= db.memBytes;
+            db.clear();
+            db.exchange(loaded);
+            if (twin.epoch != epoch) {
+                db.forEachReading(e -> e.stamp(epoch));
+            }
+            datasetBytes += db.memBytes;
+            for (KeyspaceListener l : listeners) {
+                l.flushed(db);
+            }
+        }
+    }
+
     // ---- snapshots (copy-before-write)
 
     /**

@@ -184,19 +184,7 @@ public final class Transactions implements io.cinnabar.server.internal.command.T
         try {
             c.array(s.queue.size());
             for (Queued q : s.queue) {
-                int n = q.lens().length;
-                if (c.argOff.length < n) {
-                    c.argOff = new int[n];
-                    c.argLen = new int[n];
-                }
-                int off = 0;
-                for (int i = 0; i < n; i++) {
-                    c.argOff[i] = off;
-                    c.argLen[i] = q.lens()[i];
-                    off += q.lens()[i];
-                }
-                c.argBuf = q.args();
-                c.argc = n;
+                load(c, q);
                 AccessControl.User user = c.user;
                 if (user != null && !user.unrestricted() && !server.acl.permitsAtExec(c, q.cmd())) {
                     continue; // the NOPERM error takes the command's slot
@@ -213,6 +201,23 @@ public final class Transactions implements io.cinnabar.server.internal.command.T
             c.argc = execArgc;
             discardTransaction(c);
         }
+    }
+
+    /** Puts q's arguments in c's argument arrays, as if c had sent q. */
+    private static void load(Client c, Queued q) {
+        int n = q.lens().length;
+        if (c.argOff.length < n) {
+            c.argOff = new int[n];
+            c.argLen = new int[n];
+        }
+        int off = 0;
+        for (int i = 0; i < n; i++) {
+            c.argOff[i] = off;
+            c.argLen[i] = q.lens()[i];
+            off += q.lens()[i];
+        }
+        c.argBuf = q.args();
+        c.argc = n;
     }
 
     void watch(Client c) {
@@ -259,6 +264,36 @@ public final class Transactions implements io.cinnabar.server.internal.command.T
             s.queue.add(new Queued(cmd, args, lens));
         }
         c.raw(QUEUED);
+    }
+
+    @Override
+    public boolean eachQueued(Client c, java.util.function.Predicate<Command> test) {
+        if (c.tx == null) {
+            return true;
+        }
+        byte[] buf = c.argBuf;
+        int off0 = c.argOff[0];
+        int len0 = c.argLen[0];
+        int argc = c.argc;
+        try {
+            for (Queued q : ((Session) c.tx).queue) {
+                load(c, q);
+                if (!test.test(q.cmd())) {
+                    return false;
+                }
+            }
+            return true;
+        } finally {
+            c.argBuf = buf;
+            c.argOff[0] = off0;
+            c.argLen[0] = len0;
+            c.argc = argc;
+        }
+    }
+
+    @Override
+    public void discardQueued(Client c) {
+        discardTransaction(c);
     }
 
     @Override

@@ -240,13 +240,8 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         nextCronMs = System.currentTimeMillis();
         try {
             while (!stop) {
-                if (server.shutdownAsap) {
-                    if (server.prepareShutdown(false, false, false)) {
-                        break;
-                    }
-                    server.shutdownAsap = false; // the final save failed: keep serving, as Redis does
-                    server.log.warning(server.shutdownReason + " received but errors trying to shut down the server, "
-                        + "check the logs for more information");
+                if (server.shutdownAsap && server.shutdownFromLoop()) {
+                    break; // a failed attempt was logged and cleared: keep serving, as Redis does
                 }
                 server.keyspace.releaseViews(); // nothing holds an entry view between iterations
                 runTasks();

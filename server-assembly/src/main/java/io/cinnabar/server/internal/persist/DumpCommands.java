@@ -34,11 +34,19 @@ public final class DumpCommands {
         t.impl("restore-asking", DumpCommands::restore);
     }
 
-    /** The DUMP payload of e (what MIGRATE sends as RESTORE's payload). */
+    /** The DUMP payload of e. */
     public static byte[] payload(Client c, Entry e) {
+        return payload(c, e, RDB_VERSION);
+    }
+
+    /**
+     * The DUMP payload of e in RDB version 10 or 11 (version 10 writes a listpack set as a plain set): MIGRATE
+     * sends version 10, which Redis 7.0 and 7.2 both restore.
+     */
+    public static byte[] payload(Client c, Entry e, int version) {
         boolean compression = c.server.config.getBool("rdbcompression");
-        return e.value() != null ? TypeDump.dump(e, RDB_VERSION, compression)
-            : DumpPayload.encode(RDB_VERSION, compression, RdbFormat.TYPE_STRING, w -> w.string(e.stringBytes()));
+        return e.value() != null ? TypeDump.dump(e, version, compression)
+            : DumpPayload.encode(version, compression, RdbFormat.TYPE_STRING, w -> w.string(e.stringBytes()));
     }
 
     static void dump(Client c) {

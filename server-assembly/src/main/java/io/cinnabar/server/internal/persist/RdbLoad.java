@@ -24,10 +24,11 @@ import java.nio.charset.StandardCharsets;
  * as they are), empty keys are skipped, keys whose expire time already passed are skipped on a master (and
  * counted), a key present twice is an error unless {@code merge} (DEBUG RELOAD MERGE), function libraries go to
  * the {@link FunctionStore}, and the aux fields are kept for the caller's log lines. A corrupt or truncated stream
- * throws {@link RdbException} with the byte offset; the caller decides what the partial dataset becomes.
+ * throws {@link RdbException} with the byte offset; the caller decides what the partial dataset becomes. Not final:
+ * the AOF loader's replay extends it, so that an RDB base or preamble is built by this same code.
  * <p><b>Note:</b> This class is not threadsafe: it runs on the event-loop thread (or before it starts).
  */
-public final class RdbLoad implements RdbVisitor {
+public class RdbLoad implements RdbVisitor {
     /** What the file said and what was loaded. */
     public long keysLoaded;
     public long keysExpired;

@@ -17,6 +17,10 @@ public interface SnapshotOwner {
     /** A synchronous save needs the snapshot slot: stop the running snapshot and schedule it again. */
     void yieldForSave();
 
-    /** The server shuts down: stop the running snapshot for good (its temporary files are removed). */
-    void stopForShutdown();
+    /**
+     * The server shuts down: stop the running snapshot for good (its temporary files are removed). False, with the
+     * snapshot left running, when stopping it would lose the dataset (the AOF waits for its first rewrite) and
+     * {@code force} is off.
+     */
+    boolean stopForShutdown(boolean force);
 }

@@ -27,15 +27,18 @@ import java.util.Locale;
  *           -> RECEIVE_PSYNC -> +CONTINUE ................................................-> CONNECTED
  *                            -> +FULLRESYNC id off -> TRANSFER ($len or $EOF:mark, to a temp file)
  *                                                  -> flush, load the RDB -> CONNECTED
+ *                                                  -> TRANSFER into a SocketLoad (diskless load) -> swap -> CONNECTED
  * </pre>
  * Once CONNECTED the link is adopted as a master client (Outbound.adopt): its commands run through the normal
  * pipeline with replies suppressed; after each command its bytes advance the replication offset and are forwarded
  * verbatim to this server's own backlog and replicas (chained replication). A lost link returns to CONNECT and the
  * cron reconnects with {@code PSYNC replid offset+1}.
  * <p>
- * The RDB always goes through a temp file in {@code dir} and is loaded from there (Redis's
- * {@code repl-diskless-load disabled}); with {@code on-empty-db} or {@code swapdb} the data is the same, only the
- * memory profile of the load differs from Redis's.
+ * With {@code repl-diskless-load disabled} (and {@code on-empty-db} while the dataset is not empty) the RDB goes
+ * through a temp file in {@code dir}: the old data is flushed once the file is complete, then the file is loaded.
+ * With {@code swapdb} (and {@code on-empty-db} on an empty dataset) it is parsed from the socket by a
+ * {@link SocketLoad} into fresh databases that replace the old ones when the load succeeds; a cut transfer leaves
+ * the old data as it was.
  * <p><b>Note:</b> This class is not threadsafe: everything runs on the event-loop thread.
  */
 final class MasterLink implements Link.Handler {
@@ -71,6 +74,10 @@ final class MasterLink implements Link.Handler {
     private Path tmp;
     private FileChannel tmpCh;
     private boolean headerDone;
+    /** The diskless load of this transfer, or null when it goes through the temp file. */
+    private SocketLoad socketLoad;
+    /** Every byte of a diskless transfer arrived; the bytes after it are the stream, left for the master client. */
+    private boolean transferComplete;
     /** Bytes of the current master command not yet applied (forwarded once it completes). */
     private byte[] cmdBytes = new byte[1024];
     private int cmdLen;
@@ -152,6 +159,7 @@ final class MasterLink implements Link.Handler {
         }
         link = null;
         dropTmp();
+        dropSocketLoad();
         state = State.CONNECT;
         if (downSinceMs < 0) {
             downSinceMs = System.currentTimeMillis();
@@ -170,7 +178,30 @@ final class MasterLink implements Link.Handler {
         }
         link = null;
         dropTmp();
+        dropSocketLoad();
         state = State.CONNECT;
+    }
+
+    /** A diskless load that will not complete: its loader stops, its databases are dropped, the old data stays. */
+    private void dropSocketLoad() {
+        if (socketLoad != null) {
+            socketLoad.abort();
+            if (server.config.get("repl-diskless-load").equals("swapdb")) {
+                server.log.notice("MASTER <-> REPLICA sync: Discarding the half-loaded data");
+            }
+            socketLoad = null;
+        }
+        transferComplete = false;
+    }
+
+    /** Redis's loading (commands without the loading flag get -LOADING) during a diskless load that is not async. */
+    boolean loadingBlocking() {
+        return socketLoad != null && !socketLoad.async;
+    }
+
+    /** Redis's async_loading: a swapdb load of the same history, the old data serving reads meanwhile. */
+    boolean asyncLoading() {
+        return socketLoad != null && socketLoad.async;
     }
 
     private void dropTmp() {
@@ -196,6 +227,9 @@ final class MasterLink implements Link.Handler {
     public void received(Link l, ByteBuffer in) {
         lastIoMs = System.currentTimeMillis();
         while (link == l && in.hasRemaining()) {
+            if (state == State.TRANSFER && transferComplete) {
+                return; // the stream waits for the end of the diskless load
+            }
             if (state == State.TRANSFER && headerDone) {
                 transfer(in);
                 continue;
@@ -352,10 +386,13 @@ final class MasterLink implements Link.Handler {
             fail();
             return;
         }
+        String mode = server.config.get("repl-diskless-load");
+        boolean diskless = mode.equals("swapdb") || mode.equals("on-empty-db") && datasetEmpty();
+        String target = diskless ? "to parser" : "to disk";
         if (line.startsWith("$EOF:") && line.length() == 5 + FullSync.MARK_LEN) {
             mark = line.substring(5).getBytes(StandardCharsets.ISO_8859_1);
             transferSize = -1;
-            server.log.notice("MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF to disk");
+            server.log.notice("MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF " + target);
         } else {
             try {
                 transferSize = Long.parseLong(line.substring(1));
@@ -365,10 +402,15 @@ final class MasterLink implements Link.Handler {
                 return;
             }
             mark = null;
-            server.log.notice("MASTER <-> REPLICA sync: receiving " + transferSize + " bytes from master to disk");
+            server.log.notice("MASTER <-> REPLICA sync: receiving " + transferSize + " bytes from master " + target);
         }
         transferRead = 0;
         Arrays.fill(tail, (byte) 0);
+        if (diskless) {
+            startSocketLoad(mode);
+            headerDone = true;
+            return;
+        }
         try {
             tmp = Path.of(server.config.get("dir")).resolve("temp-" + System.currentTimeMillis() + "."
                 + server.log.pid() + ".rdb");
@@ -396,7 +438,10 @@ final class MasterLink implements Link.Handler {
             part.get(n - take, tail, tail.length - take, take);
         }
         try {
-            while (part.hasRemaining()) {
+            if (socketLoad != null) {
+                socketLoad.offer(part.duplicate());
+            }
+            while (socketLoad == null && part.hasRemaining()) {
                 tmpCh.write(part);
             }
         } catch (IOException e) {
@@ -410,8 +455,94 @@ final class MasterLink implements Link.Handler {
         server.stats.netReplInputBytes += n;
         boolean done = transferSize >= 0 ? transferRead == transferSize
             : transferRead >= FullSync.MARK_LEN && Arrays.equals(tail, mark);
-        if (done) {
+        if (done && socketLoad != null) {
+            transferComplete = true;
+            socketLoad.transferEnded();
+            link.reading(false); // what follows is the stream: it waits in the link for the master client
+            finishSocketLoad();
+        } else if (done) {
             loadTransferred();
+        }
+    }
+
+    private boolean datasetEmpty() {
+        for (Db db : server.dbs) {
+            if (db.size() > 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void startSocketLoad(String mode) {
+        boolean async = mode.equals("swapdb") && fullId.equals(server.replId);
+        if (mode.equals("swapdb")) {
+            server.log.notice("MASTER <-> REPLICA sync: " + (async ? "Loading DB in memory (async: the current data "
+                + "keeps serving until the swap)" : "Loading DB in memory (the current data is kept until the swap)"));
+        } else {
+            server.log.notice("MASTER <-> REPLICA sync: Loading DB in memory");
+        }
+        transferComplete = false;
+        socketLoad = new SocketLoad(server, link, async, transferSize);
+        SocketLoad mine = socketLoad;
+        mine.start(() -> {
+            if (socketLoad == mine) {
+                finishSocketLoad();
+            }
+        });
+    }
+
+    /** Once the transfer ended and the loader finished: swaps the loaded databases in, or keeps the old data. */
+    private void finishSocketLoad() {
+        SocketLoad s = socketLoad;
+        if (s == null || !s.parsed) {
+            return;
+        }
+        if (s.error != null) {
+            server.log.warning("Failed trying to load the MASTER synchronization DB from socket, check server logs. ("
+                + s.error.getMessage() + ")");
+            fail();
+            return;
+        }
+        if (!transferComplete) {
+            // the RDB ended before the transfer did (the EOF mark is still to come): wait for it
+            return;
+        }
+        if (functions != null && !swapFunctions(s.functions)) {
+            fail();
+            return;
+        }
+        socketLoad = null;
+        transferComplete = false;
+        repl.attachToNewMaster();
+        if (server.config.get("repl-diskless-load").equals("swapdb")) {
+            server.log.notice("MASTER <-> REPLICA sync: Swapping active DB with loaded DB");
+        }
+        server.keyspace.adopt(s.twin);
+        server.log.notice("Done loading RDB, keys loaded: " + s.result.keysLoaded + ", keys expired: "
+            + s.result.keysExpired + ".");
+        repl.fullSyncLoaded(fullId, fullOffset);
+        streamDb = 0;
+        server.log.notice("MASTER <-> REPLICA sync: Finished with success");
+        becomeConnected();
+    }
+
+    /** The loaded libraries replace the current ones; if one does not load, the current ones stay. */
+    private boolean swapFunctions(FunctionStore.Held loaded) {
+        java.util.List<byte[]> old = functions.libraries();
+        functions.clear();
+        try {
+            for (byte[] code : loaded.libraries()) {
+                functions.load(code);
+            }
+            return true;
+        } catch (IllegalArgumentException e) {
+            server.log.warning("Failed trying to load the MASTER synchronization functions: " + e.getMessage());
+            functions.clear();
+            for (byte[] code : old) {
+                functions.load(code);
+            }
+            return false;
         }
     }
 
@@ -453,6 +584,9 @@ final class MasterLink implements Link.Handler {
                 + " in MASTER <-> REPLICA synchronization: " + e.getMessage());
         }
         tmp = null;
+        if (repl.rdb != null) {
+            repl.rdb.deleteSyncFileAfterLoad(); // rdb-del-sync-files on a replica without persistence
+        }
         server.log.notice("Done loading RDB, keys loaded: " + load.keysLoaded + ", keys expired: " + load.keysExpired
             + ".");
         repl.fullSyncLoaded(fullId, fullOffset);
@@ -558,6 +692,17 @@ final class MasterLink implements Link.Handler {
         } else if (state == State.CONNECTED) {
             sendAck();
         }
+    }
+
+    /**
+     * Milliseconds since the master last sent anything while the link is up, else since the link went down
+     * (Redis's data_age of clusterHandleSlaveFailover); Long.MAX_VALUE when it was never up.
+     */
+    long dataAge(long now) {
+        if (state == State.CONNECTED && master != null) {
+            return now - master.lastInteraction;
+        }
+        return downSinceMs < 0 ? Long.MAX_VALUE : now - downSinceMs;
     }
 
     void info(StringBuilder b, long now) {

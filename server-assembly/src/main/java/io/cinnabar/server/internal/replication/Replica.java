@@ -27,6 +27,10 @@ final class Replica {
     boolean capaPsync2;
     /** Came with SYNC (no replication offsets, no ACKs). */
     boolean prePsync;
+    /** REPLCONF rdb-only 1: the RDB only, then the connection ends (redis-cli --rdb). */
+    boolean rdbOnly;
+    /** REPLCONF rdb-filter-only: "" for every record, "functions" for the functions only. */
+    String rdbFilter = "";
     long ackOffset;
     long ackTimeMs;
     /** When it entered WAIT_BGSAVE_START (repl-diskless-sync-delay). */

@@ -7,8 +7,10 @@ import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.ReplicationHook;
 import io.cinnabar.server.internal.command.Server;
 import io.cinnabar.server.internal.command.Shared;
+import io.cinnabar.server.internal.keyspace.Keyspace;
 import io.cinnabar.server.internal.persist.FunctionStore;
 import io.cinnabar.server.internal.persist.Snapshot;
+import io.cinnabar.server.internal.persist.rdb.RdbPersistence;
 import io.cinnabar.server.internal.propagate.PropagationConsumer;
 import io.cinnabar.server.internal.propagate.Propagator;
 
@@ -66,12 +68,19 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
     MasterLink link;
 
     private final Propagator propagator;
+    /** RDB persistence (rdb-del-sync-files), or null in a server without it. */
+    RdbPersistence rdb;
 
     public Replication(Server server, FunctionStore functions, Propagator propagator) {
         this.server = server;
         this.functions = functions;
         this.propagator = propagator;
         refreshConfig();
+    }
+
+    /** Wires RDB persistence: the files a full resync writes or loads are deleted as rdb-del-sync-files says. */
+    public void persistence(RdbPersistence rdb) {
+        this.rdb = rdb;
     }
 
     public void register(CommandTable t) {
@@ -171,8 +180,8 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         backlog.append(b, off, len);
         for (int i = 0; i < replicas.size(); i++) {
             Replica r = replicas.get(i);
-            if (r.state == Replica.WAIT_BGSAVE_START) {
-                continue; // its snapshot has not started: it gets nothing of this
+            if (r.state == Replica.WAIT_BGSAVE_START || r.rdbOnly) {
+                continue; // its snapshot has not started, or it wants the RDB only: it gets nothing of this
             }
             if (r.state == Replica.ONLINE && !r.startStreamOnAck) {
                 r.client.enc.addRaw(b, off, len);
@@ -278,8 +287,27 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
                     link.sendAck();
                 }
                 return;
-            } else if (c.argIs(j, "rdb-only") || c.argIs(j, "rdb-filter-only")) {
-                // accepted: a full RDB is always sent
+            } else if (c.argIs(j, "rdb-only")) {
+                if (!c.argLong(j + 1)) {
+                    return;
+                }
+                long v = c.ctx.tmp[0];
+                if (v != 0 && v != 1) {
+                    c.error("ERR value is out of range, must be 0 or 1");
+                    return;
+                }
+                record(c).rdbOnly = v == 1;
+            } else if (c.argIs(j, "rdb-filter-only")) {
+                String filter = "";
+                for (String f : c.argString(j + 1).trim().split("\\s+")) {
+                    if (f.equalsIgnoreCase("functions")) {
+                        filter = "functions";
+                    } else if (!f.isEmpty()) {
+                        c.error("ERR Unsupported rdb-filter-only option: " + f);
+                        return;
+                    }
+                }
+                record(c).rdbFilter = filter;
             } else {
                 c.error("ERR Unrecognized REPLCONF option: " + c.argString(j));
                 return;
@@ -361,21 +389,61 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         } else {
             r.prePsync = true;
         }
+        if (!r.rdbFilter.isEmpty() && !r.capaEof) {
+            c.error("ERR Filtered replica requires EOF capability");
+            return;
+        }
         syncFull++;
         c.replRole = Client.ROLE_REPLICA;
         r.state = Replica.WAIT_BGSAVE_START;
         replicas.add(r);
-        if (replicas.size() == 1 && backlog == null) {
+        if (backlog == null && !r.rdbOnly) { // an RDB-only client (redis-cli --rdb) needs no stream
             createBacklog();
             server.log.notice("Replication backlog created, my new replication IDs are '" + server.replId + "' and '"
                 + replid2 + "'");
         }
-        if (server.config.getBool("repl-diskless-sync") && r.capaEof
+        if (sync != null && !sync.diskless) {
+            attachToDiskSync(r);
+        } else if (sync != null) {
+            server.log.notice("Current BGSAVE has socket target. Waiting for next BGSAVE for SYNC");
+        } else if (server.config.getBool("repl-diskless-sync") && r.capaEof
             && server.config.getLong("repl-diskless-sync-delay") > 0) {
             server.log.notice("Delay next BGSAVE for diskless SYNC");
         } else {
             maybeStartSync(System.currentTimeMillis());
         }
+    }
+
+    /**
+     * Redis's syncCommand with a disk BGSAVE in progress: when another replica of it still registers the stream
+     * since the snapshot began (WAIT_BGSAVE_END) and r's capabilities cover that replica's, r shares the snapshot:
+     * the same +FULLRESYNC offset and a copy of that replica's buffered stream. Otherwise r waits for the next one.
+     */
+    private void attachToDiskSync(Replica r) {
+        Replica peer = null;
+        for (Replica o : sync.replicas) {
+            if (o.state == Replica.WAIT_BGSAVE_END && !o.client.closed && (!o.capaEof || r.capaEof)
+                && (!o.capaPsync2 || r.capaPsync2) && o.rdbOnly == r.rdbOnly && o.rdbFilter.equals(r.rdbFilter)) {
+                peer = o;
+                break;
+            }
+        }
+        if (peer == null) {
+            server.log.notice("Can't attach the replica to the current BGSAVE. Waiting for next BGSAVE for SYNC");
+            return;
+        }
+        r.state = Replica.WAIT_BGSAVE_END;
+        r.initialOffset = sync.offset;
+        r.pending = new java.io.ByteArrayOutputStream(Math.max(32, peer.pending.size()));
+        if (!r.rdbOnly) {
+            r.pending.writeBytes(peer.pending.toByteArray());
+        }
+        if (!r.prePsync) {
+            r.client.raw(Shared.b("+FULLRESYNC " + server.replId + " " + sync.offset + "\r\n"));
+            server.loop.wantWrite(r.client);
+        }
+        sync.replicas.add(r);
+        server.log.notice("Waiting for end of BGSAVE for SYNC");
     }
 
     /** Redis's masterTryPartialResynchronization. */
@@ -422,8 +490,12 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         List<Replica> waitingStart = new ArrayList<>();
         boolean allEof = true;
         long maxIdle = 0;
+        String filter = null;
         for (Replica r : replicas) {
-            if (r.state == Replica.WAIT_BGSAVE_START) {
+            if (r.state == Replica.WAIT_BGSAVE_START && filter == null) {
+                filter = r.rdbFilter; // one snapshot serves the replicas asking for the same records
+            }
+            if (r.state == Replica.WAIT_BGSAVE_START && r.rdbFilter.equals(filter)) {
                 waitingStart.add(r);
                 allEof &= r.capaEof;
                 maxIdle = Math.max(maxIdle, now - r.waitSinceMs);
@@ -432,7 +504,8 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         if (waitingStart.isEmpty()) {
             return;
         }
-        boolean diskless = server.config.getBool("repl-diskless-sync") && allEof;
+        // a filtered RDB is never the RDB file: it goes to the sockets (the replicas have EOF, checked at SYNC)
+        boolean diskless = (server.config.getBool("repl-diskless-sync") || !filter.isEmpty()) && allEof;
         if (diskless) {
             long delay = server.config.getLong("repl-diskless-sync-delay");
             long max = server.config.getLong("repl-diskless-sync-max-replicas");
@@ -440,7 +513,7 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
                 return;
             }
         }
-        startSync(waitingStart, diskless);
+        startSync(waitingStart, diskless, !filter.isEmpty());
     }
 
     private Snapshot.Options options() {
@@ -457,12 +530,14 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         return o;
     }
 
-    private void startSync(List<Replica> targets, boolean diskless) {
+    private void startSync(List<Replica> targets, boolean diskless, boolean functionsOnly) {
         long offset = masterOffset();
         Snapshot.Options opt = options();
         try {
             if (diskless) {
-                sync = FullSync.diskless(server.keyspace, opt, targets, offset);
+                // rdb-filter-only functions: the same header, aux fields and functions over no keys at all
+                Keyspace ks = functionsOnly ? new Keyspace(server.dbs.length) : server.keyspace;
+                sync = FullSync.diskless(ks, opt, targets, offset);
             } else {
                 Path file = Path.of(server.config.get("dir")).resolve(server.config.get("dbfilename"));
                 sync = FullSync.disk(server.keyspace, opt, targets, offset, file, server.log.pid());
@@ -522,6 +597,9 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         sync = null;
         if (!s.diskless) {
             server.log.notice("Background RDB transfer terminated with success");
+            if (rdb != null) {
+                rdb.replicationWroteFile();
+            }
             for (Replica r : s.replicas) {
                 try {
                     r.feed = s.fileFeed();
@@ -570,6 +648,14 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         }
         boolean diskless = r.feed instanceof FullSync.DisklessFeed;
         r.feed = null;
+        if (r.rdbOnly) {
+            // Redis: a replica that asked for the RDB only is disconnected once it has it
+            server.log.notice("Replica " + r.ip() + ":" + r.listeningPort + " asked for the RDB only: closing the "
+                + "connection after the transfer");
+            r.client.closeAfterReply = true;
+            server.loop.wantWrite(r.client);
+            return Long.MAX_VALUE;
+        }
         r.state = Replica.ONLINE;
         r.ackTimeMs = System.currentTimeMillis();
         if (diskless) {
@@ -666,6 +752,8 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
 
     /** 0 no failover, 1 waiting-for-sync (writes paused), 2 failover-in-progress. */
     private int failoverState;
+    /** Set by a cluster manual failover (see failoverPause). */
+    private boolean failoverPaused;
     private String failoverHost;
     private int failoverPort;
     private boolean failoverForce;
@@ -889,7 +977,7 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
             link.cron(now);
         }
         long period = server.config.getLong("repl-ping-replica-period");
-        if (link == null && !replicas.isEmpty() && cronSeconds % Math.max(1, period) == 0) {
+        if (link == null && !replicas.isEmpty() && cronSeconds % Math.max(1, period) == 0 && !failoverPaused) {
             feed(PING, 0, PING.length);
         }
         for (Replica r : replicas) {
@@ -911,6 +999,14 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         if (!replicas.isEmpty()) {
             noReplicasSinceMs = now;
         }
+        if (rdb != null) {
+            // Redis's removeRDBUsedToSyncReplicas: a replica still waiting for or reading the file keeps it
+            boolean needed = sync != null && !sync.diskless;
+            for (Replica r : replicas) {
+                needed |= r.state != Replica.ONLINE;
+            }
+            rdb.removeRdbUsedToSyncReplicas(needed);
+        }
         long ttl = server.config.getLong("repl-backlog-ttl");
         if (link == null && replicas.isEmpty() && backlog != null && ttl > 0 && now - noReplicasSinceMs > ttl * 1000) {
             // Redis: a new ID, since the history of the old one can no longer be served
@@ -924,11 +1020,11 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
     }
 
     @Override
-    public String deny(Client c, Command cmd) {
+    public String deny(Client c, int cmdFlags) {
         if (c.replRole == Client.ROLE_MASTER || c.isDetached()) {
             return null;
         }
-        boolean write = cmd.has(Command.WRITE);
+        boolean write = (cmdFlags & Command.WRITE) != 0;
         if (link == null) {
             if (minToWrite > 0 && minMaxLag > 0 && write && goodReplicas() < minToWrite) {
                 return "NOREPLICAS Not enough good replicas to write.";
@@ -938,8 +1034,12 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         if (write && server.config.getBool("replica-read-only")) {
             return "READONLY You can't write against a read only replica.";
         }
-        if (!link.connected() && !cmd.has(Command.STALE) && !server.config.getBool("replica-serve-stale-data")) {
+        if (!link.connected() && (cmdFlags & Command.STALE) == 0
+                && !server.config.getBool("replica-serve-stale-data")) {
             return "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+        }
+        if (link.loadingBlocking() && (cmdFlags & Command.LOADING) == 0) {
+            return "LOADING Redis is loading the dataset in memory";
         }
         return null;
     }
@@ -1096,7 +1196,19 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
             forward(new byte[0], 0, 0); // a backlog from our current offset: the history a PSYNC continues from
         }
         server.log.setRole('S');
+        rememberMaster(host + " " + port);
         link.connect();
+    }
+
+    /**
+     * Keeps the {@code replicaof} option equal to the current master, so CONFIG REWRITE writes what the server is
+     * now (Redis's rewriteConfigReplicaOfOption reads server.masterhost): a sentinel's failover rewrites the files of
+     * the servers it reconfigures. Not in cluster mode, where Redis never writes the line (it refuses it at startup).
+     */
+    private void rememberMaster(String value) {
+        if (!server.config.getBool("cluster-enabled")) {
+            server.config.putRaw("replicaof", value);
+        }
     }
 
     /** Redis's replicationUnsetMaster: a promotion keeps the old ID as the secondary one. */
@@ -1106,6 +1218,7 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         l.shutdown();
         server.keyspace.replica = false;
         server.keyspace.obey = false;
+        rememberMaster("");
         if (backlog == null) {
             forward(new byte[0], 0, 0);
         }
@@ -1184,6 +1297,27 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
             ensureConsumer();
         }
         server.log.notice("Loaded replication ID " + id + " and offset " + offset + " from the RDB file");
+    }
+
+    /** How old this replica's data is, in ms (see MasterLink#dataAge); 0 for a master. */
+    public long masterDataAge(long now) {
+        return link == null ? 0 : link.dataAge(now);
+    }
+
+    /**
+     * Cluster manual failover: while true, the master sends no PING to its replicas (Redis skips them while a
+     * manual failover pauses writes, so the offset the replica must reach stays put).
+     */
+    public void failoverPause(boolean paused) {
+        this.failoverPaused = paused;
+    }
+
+    @Override
+    public int loadingState() {
+        if (link == null) {
+            return 0;
+        }
+        return link.loadingBlocking() ? 1 : link.asyncLoading() ? 2 : 0;
     }
 
     @Override

@@ -643,6 +643,19 @@ public final class Functions {
 
     /** The library codes of a FUNCTION DUMP payload (FUNCTION2 records only). */
     static List<byte[]> readPayload(byte[] payload) throws LoadError {
+        if (payload.length == DumpPayload.FOOTER) {
+            // FUNCTION DUMP of a server without libraries: Redis's verifyDumpPayload accepts the bare footer
+            // (redis-cli --cluster add-node restores it on the new node)
+            long stored = 0;
+            for (int i = 7; i >= 0; i--) {
+                stored = stored << 8 | payload[2 + i] & 0xffL;
+            }
+            int v = (payload[0] & 0xff) | (payload[1] & 0xff) << 8;
+            if (v > io.cinnabar.rdb.RdbFormat.MAX_VERSION || stored != io.cinnabar.rdb.Crc64.of(payload, 0, 2)) {
+                throw new RdbException("DUMP payload version or checksum are wrong", 0);
+            }
+            return new ArrayList<>();
+        }
         int version = DumpPayload.verify(payload);
         // the payload's body as an RDB file: header, the records, EOF (checksum not verified: the CRC was)
         int body = payload.length - DumpPayload.FOOTER;
@@ -727,16 +740,16 @@ public final class Functions {
             c.error("ERR Number of keys can't be negative");
             return;
         }
-        if (ro && (f.flags() & ScriptRun.NO_WRITES) == 0) {
-            c.error("ERR Can not execute a script with write flag using *_ro command.");
+        String refused = Scripting.prepareError(c, f.flags(), ro);
+        if (refused != null) {
+            c.error(refused);
             return;
         }
         boolean readOnly = ro || (f.flags() & ScriptRun.NO_WRITES) != 0;
-        if (Scripting.oomRefused(c, f.flags())) {
-            return;
-        }
         ScriptRun run = new ScriptRun(c, f.name(), false, readOnly);
         run.allowOom = (f.flags() & ScriptRun.ALLOW_OOM) != 0;
+        run.allowCrossSlot = (f.flags() & ScriptRun.ALLOW_CROSS_SLOT) != 0;
+        run.slot = Scripting.declaredSlot(c, (int) numkeys);
         run.argv = new byte[c.argc][];
         for (int i = 0; i < c.argc; i++) {
             run.argv[i] = c.arg(i);

@@ -151,6 +151,8 @@ final class LuaToResp {
     static void error(Client c, String msg, boolean ignoreStats) {
         if (!ignoreStats) {
             c.server.stats.errorReply(msg);
+        } else if (c.cmd != null) {
+            c.cmd.failedCalls++; // counted already where it happened, but the EVAL/FCALL failed (afterErrorReply)
         }
         if (c.replyMode == Client.REPLY_ON) {
             c.enc.addError("-" + msg);

@@ -516,29 +516,39 @@ final class ScriptEngine {
                 : "Unknown Redis command called from script", raise);
         }
         if (cmd.arity > 0 && cmd.arity != sc.argc || sc.argc < -cmd.arity) {
-            return fail("Wrong number of args calling Redis command from script", raise);
+            return reject(cmd, "Wrong number of args calling Redis command from script", raise);
         }
         if (cmd.has(Command.NOSCRIPT)) {
-            return fail("This Redis command is not allowed from script", raise);
+            return reject(cmd, "This Redis command is not allowed from script", raise);
+        }
+        if (!cmd.has(Command.STALE) && Scripting.stale(r.caller)) {
+            return reject(cmd, "Can not execute the command on a stale replica", raise);
         }
         if (sc.user != null && !sc.user.unrestricted() && server.acl != null && !server.acl.permits(sc, cmd)) {
             return aclError(raise);
         }
         if (cmd.has(Command.WRITE)) {
             if (r.readOnly) {
-                return fail("Write commands are not allowed from read-only scripts.", raise);
+                return reject(cmd, "Write commands are not allowed from read-only scripts.", raise);
+            }
+            String denied = writeDenied(r.caller);
+            if (denied != null) {
+                return rejectCoded(cmd, denied, raise);
             }
         }
         if (!r.allowOom && !r.wrote && server.maxmemory > 0 && server.preCommandOom && cmd.has(Command.DENYOOM)
                 && !r.caller.obeyed()) {
             // Redis's scriptVerifyOOM: only before the script's first write (it cannot stop half-way)
-            LuaTable t = RespToLua.errorTable("-" + OOM);
-            t.put(RespToLua.IGNORE_STATS, Boolean.TRUE);
-            server.stats.errorReply(OOM);
-            if (raise) {
-                throw raise(t);
+            return rejectCoded(cmd, OOM, raise);
+        }
+        if (cmd.has(Command.WRITE)) {
+            r.wrote = true; // even if the cluster check below refuses it, as Redis marks the run dirty first
+        }
+        if (server.cluster != null) {
+            String err = clusterRefusal(r, cmd);
+            if (err != null) {
+                return reject(cmd, err, raise);
             }
-            return t;
         }
         if (cmd.has(Command.WRITE)) {
             if (ldb.rollsBack()) {
@@ -548,7 +558,6 @@ final class ScriptEngine {
                 }
                 server.propagation.suppress(true);
             }
-            r.wrote = true;
         }
         if (cmd.handler == null) { // a container without its subcommand: the pipeline's own answer
             server.execute(sc, argvOf());
@@ -627,11 +636,80 @@ final class ScriptEngine {
      */
     private static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
 
+    /**
+     * scriptVerifyWriteCommandAllow past the read-only-script check: the error (with its code) a write command
+     * of a script gets on a read-only replica, after a disk error, or on a master without enough good replicas;
+     * null when it may run. Commands of the master link and the AOF loader always run.
+     */
+    private String writeDenied(Client caller) {
+        if (caller.obeyed()) {
+            return null;
+        }
+        if (Scripting.readOnlyReplica(server)) {
+            return "READONLY You can't write against a read only replica.";
+        }
+        String err = server.persistence != null ? server.persistence.writeError() : null;
+        if (err == null && server.durability != null) {
+            err = server.durability.denyWrites();
+        }
+        if (err == null && server.replication != null && !server.replication.isReplica()) {
+            err = server.replication.deny(caller, Command.WRITE);
+        }
+        return err;
+    }
+
+    /**
+     * scriptVerifyClusterState: the error text for a command whose keys this node does not serve, or of another
+     * slot than the keys the script declared or accessed before (unless allow-cross-slot-keys); null when it may
+     * run. The script client takes the caller's READONLY flag.
+     */
+    private String clusterRefusal(ScriptRun r, Command cmd) {
+        int slot = server.cluster.scriptQuery(sc, cmd, r.caller);
+        if (slot == io.cinnabar.server.internal.command.ClusterRouting.SCRIPT_DOWN_RO) {
+            return "Script attempted to execute a write command while the cluster is down and readonly";
+        }
+        if (slot == io.cinnabar.server.internal.command.ClusterRouting.SCRIPT_DOWN) {
+            return "Script attempted to execute a command while the cluster is down";
+        }
+        if (slot == io.cinnabar.server.internal.command.ClusterRouting.SCRIPT_NON_LOCAL) {
+            return "Script attempted to access a non local key in a cluster node";
+        }
+        if (slot >= 0 && !r.allowCrossSlot) {
+            if (r.slot == -1) {
+                r.slot = slot;
+            } else if (r.slot != slot) {
+                return "Script attempted to access keys that do not hash to the same slot";
+            }
+        }
+        return null;
+    }
+
+    /** A refusal of scriptCall: counted as a rejected call of the command, as Redis's incrCommandStatsOnError. */
+    private Object reject(Command cmd, String msg, boolean raise) {
+        cmd.rejectedCalls++;
+        return fail(msg, raise);
+    }
+
+    /** {@link #reject} for an error that carries its own code ("READONLY ...", "MISCONF ...", "OOM ..."). */
+    private Object rejectCoded(Command cmd, String err, boolean raise) {
+        cmd.rejectedCalls++;
+        logError(err);
+        LuaTable t = RespToLua.errorTable("-" + err);
+        t.put(RespToLua.IGNORE_STATS, Boolean.TRUE);
+        server.stats.errorReply(err);
+        server.errorMark = server.stats.totalErrorReplies;
+        if (raise) {
+            throw raise(t);
+        }
+        return t;
+    }
+
     private Object fail(String msg, boolean raise) {
         logError(msg);
         LuaTable t = RespToLua.errorTable(msg);
         t.put(RespToLua.IGNORE_STATS, Boolean.TRUE);
         server.stats.errorReply("ERR " + msg);
+        server.errorMark = server.stats.totalErrorReplies;
         if (raise) {
             throw raise(t);
         }

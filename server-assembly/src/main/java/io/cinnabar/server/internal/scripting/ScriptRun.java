@@ -33,6 +33,13 @@ final class ScriptRun {
     boolean wrote;
     /** The allow-oom flag (shebang or function): denyoom commands run even above maxmemory (SCRIPT_ALLOW_OOM). */
     boolean allowOom;
+    /** Keys of several hash slots may be accessed (allow-cross-slot-keys, or an EVAL without shebang). */
+    boolean allowCrossSlot;
+    /**
+     * Cluster mode: the hash slot of the keys declared or accessed so far, -1 before any (Redis keeps it in the
+     * caller's slot field).
+     */
+    int slot = -1;
     /** The calling command's arguments (FUNCTION STATS shows them for a running function), or null. */
     byte[][] argv;
 

@@ -6,6 +6,8 @@ import io.cinnabar.lua.LuaString;
 import io.cinnabar.lua.LuaTable;
 import io.cinnabar.sds.SdsArgs;
 import io.cinnabar.server.internal.command.Client;
+import io.cinnabar.server.internal.command.Command;
+import io.cinnabar.server.internal.command.ReplicationHook;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.ScriptingInfo;
 import io.cinnabar.server.internal.command.Server;
@@ -188,16 +190,16 @@ public final class Scripting implements ScriptingInfo {
             }
         }
         int flags = s.flags();
-        if ((flags & ScriptRun.EVAL_COMPAT) == 0 && (flags & ScriptRun.NO_WRITES) == 0 && ro) {
-            c.error("ERR Can not execute a script with write flag using *_ro command.");
+        String refused = prepareError(c, flags, ro);
+        if (refused != null) {
+            c.error(refused);
             return;
         }
         boolean readOnly = ro || (flags & ScriptRun.EVAL_COMPAT) == 0 && (flags & ScriptRun.NO_WRITES) != 0;
-        if (oomRefused(c, flags)) {
-            return;
-        }
         ScriptRun run = new ScriptRun(c, sha, true, readOnly);
         run.allowOom = (flags & ScriptRun.EVAL_COMPAT) == 0 && (flags & ScriptRun.ALLOW_OOM) != 0;
+        run.allowCrossSlot = (flags & (ScriptRun.EVAL_COMPAT | ScriptRun.ALLOW_CROSS_SLOT)) != 0;
+        run.slot = declaredSlot(c, (int) numkeys);
         int n = (int) numkeys;
         eval.setGlobal("KEYS", argsTable(c, 3, n));
         eval.setGlobal("ARGV", argsTable(c, 3 + n, c.argc - 3 - n));
@@ -221,52 +223,138 @@ public final class Scripting implements ScriptingInfo {
     }
 
     /**
-     * scriptPrepareForRun: a script with flags (not an EVAL without shebang) and neither allow-oom nor no-writes
-     * does not start while the command found the memory above maxmemory (the pipeline refuses it first, as
-     * denyoom, unless it runs inside EXEC).
+     * scriptPrepareForRun's refusals, in Redis's order, as the error c gets, or null when the script may start. A
+     * script with flags (not an EVAL without shebang): {@code no-cluster} on a cluster node; neither allow-oom nor
+     * no-writes while the command found the memory above maxmemory; a stale replica (link down,
+     * replica-serve-stale-data no) without allow-stale; without no-writes: a read-only replica, a disk error, an
+     * *_RO command, too few good replicas. An EVAL without shebang is only refused on a stale replica. Most of
+     * these are refused by the pipeline first (the script's flags are the command's, see {@link #commandFlags});
+     * these texts are what a script queued in MULTI gets when the state changed before EXEC.
      */
-    static boolean oomRefused(Client c, int flags) {
-        if ((flags & ScriptRun.EVAL_COMPAT) == 0 && (flags & (ScriptRun.ALLOW_OOM | ScriptRun.NO_WRITES)) == 0
-                && c.server.preCommandOom
-                && c.server.maxmemory > 0) {
-            c.error("OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'");
-            return true;
+    static String prepareError(Client c, int flags, boolean ro) {
+        Server server = c.server;
+        boolean stale = stale(c);
+        boolean obeyed = c.obeyed();
+        if ((flags & ScriptRun.EVAL_COMPAT) != 0) {
+            return stale ? STALE_ERR : null;
         }
-        return false;
+        if ((flags & ScriptRun.NO_CLUSTER) != 0 && server.cluster != null) {
+            return "ERR Can not run script on cluster, 'no-cluster' flag is set.";
+        }
+        if ((flags & (ScriptRun.ALLOW_OOM | ScriptRun.NO_WRITES)) == 0 && server.preCommandOom
+                && server.maxmemory > 0) {
+            return "OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'";
+        }
+        if (stale && (flags & ScriptRun.ALLOW_STALE) == 0) {
+            return "MASTERDOWN Link with MASTER is down, replica-serve-stale-data is set to 'no' and 'allow-stale' "
+                + "flag is not set on the script.";
+        }
+        if ((flags & ScriptRun.NO_WRITES) != 0) {
+            return null;
+        }
+        if (readOnlyReplica(server) && !obeyed) {
+            return "ERR Can not run script with write flag on readonly replica";
+        }
+        if (!obeyed) {
+            String rdb = server.persistence != null ? server.persistence.writeError() : null;
+            if (rdb != null) {
+                return "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to "
+                    + "disk. Writable scripts are blocked. Use 'no-writes' flag for read only scripts.";
+            }
+            String aof = server.durability != null ? server.durability.denyWrites() : null;
+            if (aof != null) {
+                return "MISCONF Redis is configured to persist data to AOF, but it's currently unable to persist to "
+                    + "disk. Writable scripts are blocked. Use 'no-writes' flag for read only scripts. AOF error: "
+                    + aof.substring(aof.indexOf(": ") + 2);
+            }
+        }
+        if (ro) {
+            return "ERR Can not execute a script with write flag using *_ro command.";
+        }
+        if (server.replication != null && !server.replication.isReplica()) {
+            return server.replication.deny(c, Command.WRITE); // NOREPLICAS (min-replicas-to-write)
+        }
+        return null;
+    }
+
+    /** Redis's shared masterdownerr. */
+    static final String STALE_ERR = "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+
+    /**
+     * Redis's running_stale: a replica whose link is down with replica-serve-stale-data no (asked as the refusal
+     * of a command without the stale flag; the master's own link is never stale).
+     */
+    static boolean stale(Client c) {
+        ReplicationHook r = c.server.replication;
+        return r != null && r.isReplica() && r.deny(c, 0) != null;
+    }
+
+    static boolean readOnlyReplica(Server server) {
+        return server.replication != null && server.replication.isReplica()
+            && server.config.getBool("replica-read-only");
+    }
+
+    /**
+     * The hash slot of the keys an EVAL or FCALL declared (the pipeline refused them already unless they share
+     * one), or -1 without keys or outside cluster mode: a script may then touch keys of that slot only (Redis
+     * records it in the caller's slot field from getNodeByQuery).
+     */
+    static int declaredSlot(Client c, int numkeys) {
+        if (c.server.cluster == null || numkeys == 0) {
+            return -1;
+        }
+        return c.server.cluster.keySlot(c.argBuf, c.argOff[3], c.argLen[3]);
     }
 
     @Override
-    public boolean scriptDenyOom(Client c) {
+    public int commandFlags(Client c, int cmdFlags) {
         String name = c.cmd != null ? c.cmd.fullName : "";
         int flags;
         if (name.startsWith("fcall")) {
             if (c.argc < 2) {
-                return false;
+                return cmdFlags;
             }
             flags = functions.flagsOf(c.argString(1));
             if (flags < 0) {
-                return false;
+                return cmdFlags;
             }
         } else if (c.argc >= 2) {
             boolean bySha = name.startsWith("evalsha");
+            if (!bySha && (c.argLen[1] < 2 || c.argBuf[c.argOff[1]] != '#' || c.argBuf[c.argOff[1] + 1] != '!')) {
+                return cmdFlags; // no shebang: the command's own flags (and no hashing on this path)
+            }
             String sha = bySha ? c.argString(1).toLowerCase(Locale.ROOT)
                 : ScriptEngine.sha1hex(c.argBuf, c.argOff[1], c.argLen[1]);
             Script s = cache.get(sha);
             if (s != null) {
                 flags = s.flags();
             } else if (bySha) {
-                return false;
+                return cmdFlags;
             } else {
                 int[] f = new int[1];
                 if (shebangFlags(c.arg(1), f, false) != null) {
-                    return false;
+                    return cmdFlags;
                 }
                 flags = f[0];
             }
         } else {
-            return false;
+            return cmdFlags;
         }
-        return (flags & ScriptRun.EVAL_COMPAT) == 0 && (flags & (ScriptRun.ALLOW_OOM | ScriptRun.NO_WRITES)) == 0;
+        if ((flags & ScriptRun.EVAL_COMPAT) != 0) {
+            return cmdFlags;
+        }
+        // scriptFlagsToCmdFlags: the declared flags replace the command's stale, denyoom and write flags
+        int out = cmdFlags & ~(Command.STALE | Command.DENYOOM | Command.WRITE);
+        if ((flags & (ScriptRun.ALLOW_OOM | ScriptRun.NO_WRITES)) == 0) {
+            out |= Command.DENYOOM;
+        }
+        if ((flags & ScriptRun.NO_WRITES) == 0) {
+            out |= Command.WRITE;
+        }
+        if ((flags & ScriptRun.ALLOW_STALE) != 0) {
+            out |= Command.STALE;
+        }
+        return out;
     }
 
     static LuaTable argsTable(Client c, int from, int n) {

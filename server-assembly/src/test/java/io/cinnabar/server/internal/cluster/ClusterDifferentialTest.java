@@ -169,4 +169,107 @@ class ClusterDifferentialTest {
         }
         assertTrue(theirs.call("CLUSTER", "MYID").length() > 40);
     }
+
+    /** Both nodes own every slot and have no keys, with cluster_state ok. */
+    private static void freshOwnerOfAllSlots() throws Exception {
+        for (RespClient c : List.of(theirs, mine)) {
+            c.call("FLUSHALL");
+            c.call("CLUSTER", "ADDSLOTS", "12182"); // the slot a case took away (a node with no slots at all waits
+            // its rejoin delay before cluster_state:ok: avoided unless needed)
+            if (!c.call("CLUSTER", "INFO").contains("cluster_slots_assigned:16384\r\n")) {
+                c.call("CLUSTER", "RESET"); // soft: the node keeps its id
+                assertEquals("+OK\r\n", c.call("CLUSTER", "ADDSLOTSRANGE", "0", "16383"));
+            }
+        }
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!theirs.call("CLUSTER", "INFO").contains("cluster_state:ok")
+                || !mine.call("CLUSTER", "INFO").contains("cluster_state:ok")) {
+            assertTrue(System.nanoTime() < deadline, "cluster_state:ok");
+            Thread.sleep(50);
+        }
+    }
+
+    /** The per-slot key index answers as Redis's: counts, and keys listed newest first. */
+    @Test
+    void keysInSlotFollowWritesDeletesAndRenames() throws Exception {
+        freshOwnerOfAllSlots();
+        String slot = Integer.toString(KeySlots.slot("t".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        for (int i = 1; i <= 6; i++) {
+            same("SET", "{t}" + i, "v");
+        }
+        same("DEL", "{t}2");
+        same("RENAME", "{t}1", "{t}9");
+        same("RPUSH", "{t}L", "a");
+        same("LPOP", "{t}L");
+        same("SET", "{t}3", "again");
+        same("COPY", "{t}4", "{t}C");
+        same("UNLINK", "{t}5");
+        same("CLUSTER", "COUNTKEYSINSLOT", slot);
+        same("CLUSTER", "GETKEYSINSLOT", slot, "100");
+        same("CLUSTER", "GETKEYSINSLOT", slot, "2");
+        same("CLUSTER", "GETKEYSINSLOT", slot, "0");
+        same("CLUSTER", "COUNTKEYSINSLOT", "0");
+        same("CLUSTER", "GETKEYSINSLOT", "0", "5");
+        same("CLUSTER", "SETSLOT", slot, "node", "0123456789abcdef0123456789abcdef01234567");
+        same("FLUSHALL");
+        same("CLUSTER", "COUNTKEYSINSLOT", slot);
+        same("CLUSTER", "GETKEYSINSLOT", slot, "10");
+        resetBoth();
+    }
+
+    private static void resetBoth() throws Exception {
+        for (RespClient c : List.of(theirs, mine)) {
+            c.call("FLUSHALL");
+            c.call("CLUSTER", "RESET");
+        }
+    }
+
+    private static String[] replies(RespClient c, RespClient admin, String id, String[][] before, String[] adminCmd,
+            String[][] after) throws Exception {
+        List<String> out = new ArrayList<>();
+        for (String[] cmd : before) {
+            out.add(c.call(cmd));
+        }
+        if (adminCmd != null) {
+            String[] a = adminCmd.clone();
+            for (int i = 0; i < a.length; i++) {
+                a[i] = a[i].replace("$ID", id);
+            }
+            out.add(admin.call(a));
+        }
+        for (String[] cmd : after) {
+            out.add(c.call(cmd));
+        }
+        return out.toArray(new String[0]);
+    }
+
+    /** A transaction's slots are checked again at EXEC (Redis's getNodeByQuery over the queued commands). */
+    @Test
+    void execChecksTheSlotsOfItsQueuedCommandsAgain() throws Exception {
+        try (RespClient t2 = new RespClient(redis.port()); RespClient m2 = new RespClient(ours.port())) {
+            String[][][][] cases = {
+                // queued on two slots, each fine alone: CROSSSLOT at EXEC, the transaction is gone
+                {{{"MULTI"}, {"SET", "a", "1"}, {"SET", "foo", "1"}}, null, {{"EXEC"}, {"EXEC"}}},
+                // the slot stops being served between queuing and EXEC
+                {{{"MULTI"}, {"SET", "foo", "1"}, {"GET", "foo"}}, {{"CLUSTER", "DELSLOTS", "12182"}},
+                    {{"EXEC"}, {"EXEC"}, {"GET", "foo"}}},
+                // a refused command before EXEC: the redirection of what was queued wins over EXECABORT
+                {{{"MULTI"}, {"SET", "foo", "1"}, {"NOSUCH"}}, {{"CLUSTER", "DELSLOTS", "12182"}},
+                    {{"EXEC"}, {"EXEC"}}},
+                // keyless transactions and EXEC without MULTI are not redirected
+                {{{"MULTI"}, {"PING"}}, {{"CLUSTER", "DELSLOTS", "12182"}}, {{"EXEC"}, {"EXEC"}}},
+                // a transaction on a still-served slot runs
+                {{{"MULTI"}, {"SET", "{b}x", "1"}, {"GET", "{b}x"}}, {{"CLUSTER", "DELSLOTS", "12182"}},
+                    {{"EXEC"}}},
+            };
+            for (String[][][] k : cases) {
+                freshOwnerOfAllSlots();
+                String[] adminCmd = k[1] == null ? null : k[1][0];
+                String[] a = replies(theirs, t2, theirId, k[0], adminCmd, k[2]);
+                String[] b = replies(mine, m2, myId, k[0], adminCmd, k[2]);
+                assertEquals(java.util.Arrays.asList(a), java.util.Arrays.asList(b));
+            }
+        }
+        resetBoth();
+    }
 }

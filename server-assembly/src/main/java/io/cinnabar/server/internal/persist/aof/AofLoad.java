@@ -9,11 +9,7 @@ import io.cinnabar.server.internal.config.ServerLog;
 import io.cinnabar.server.internal.keyspace.Db;
 import io.cinnabar.server.internal.persist.FunctionStore;
 import io.cinnabar.server.internal.persist.RdbLoad;
-import io.cinnabar.rdb.RdbBlob;
 import io.cinnabar.rdb.RdbException;
-import io.cinnabar.rdb.RdbKey;
-import io.cinnabar.rdb.StreamId;
-import io.cinnabar.rdb.StreamMetadata;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -287,16 +283,16 @@ final class AofLoad {
     }
 
     /**
-     * Runs each command of a file through a detached client; an RDB base (or the RDB preamble of a pre-7 file) goes
-     * to {@link RdbLoad}, which builds the values directly in their encodings, as Redis's rdbLoadRio with
-     * RDBFLAGS_AOF_PREAMBLE does (keys already expired are loaded too; expiry removes them later).
+     * Runs each command of a file through a detached client; an RDB base (or the RDB preamble of a pre-7 file) is
+     * {@link RdbLoad}'s, which this replay extends: the values are built directly in their encodings by the same
+     * code as an RDB load, as Redis's rdbLoadRio with RDBFLAGS_AOF_PREAMBLE does (keys already expired are loaded
+     * too; expiry removes them later).
      */
-    static final class Replay implements AofReader.Visitor {
+    static final class Replay extends RdbLoad implements AofReader.Visitor {
         private final Server server;
         private final String name;
         private final ServerLog log;
         private final boolean oldStyle;
-        private final RdbLoad rdb;
         final Client client;
         long truncatedAt = -1;
         long validBeforeMulti;
@@ -304,13 +300,13 @@ final class AofLoad {
         boolean failed;
 
         Replay(Server server, String name, ServerLog log, boolean oldStyle, FunctionStore functions) {
+            super(server.keyspace, server.limits, functions, false, false, System.currentTimeMillis());
             this.server = server;
             this.name = name;
             this.log = log;
             this.oldStyle = oldStyle;
             this.client = Client.detached(server);
             this.client.denyBlocking = true;
-            this.rdb = new RdbLoad(server.keyspace, server.limits, functions, false, false, System.currentTimeMillis());
         }
 
         @Override
@@ -360,111 +356,9 @@ final class AofLoad {
             }
         }
 
-        // ---- the RDB part, handed to RdbLoad
-
-        @Override
-        public void start(int version) {
-            rdb.start(version);
-        }
-
-        @Override
-        public void aux(byte[] key, byte[] value) {
-            rdb.aux(key, value);
-        }
-
-        @Override
-        public void function(byte[] code) {
-            rdb.function(code);
-        }
-
-        @Override
-        public void selectDb(int db) {
-            rdb.selectDb(db);
-        }
-
-        @Override
-        public void beginKey(RdbKey k) {
-            rdb.beginKey(k);
-        }
-
-        @Override
-        public void emptyKey(RdbKey k) {
-            rdb.emptyKey(k);
-        }
-
-        @Override
-        public void string(byte[] value) {
-            rdb.string(value);
-        }
-
-        @Override
-        public void listElement(byte[] element) {
-            rdb.listElement(element);
-        }
-
-        @Override
-        public void setMember(byte[] member) {
-            rdb.setMember(member);
-        }
-
-        @Override
-        public void zsetEntry(byte[] member, double score) {
-            rdb.zsetEntry(member, score);
-        }
-
-        @Override
-        public void hashEntry(byte[] field, byte[] value, long expireAtMs) {
-            rdb.hashEntry(field, value, expireAtMs);
-        }
-
-        @Override
-        public boolean blob(RdbBlob kind, byte[] bytes) {
-            return rdb.blob(kind, bytes);
-        }
-
-        @Override
-        public boolean streamListpack(byte[] masterId, byte[] listpack) {
-            return rdb.streamListpack(masterId, listpack);
-        }
-
-        @Override
-        public void streamEntry(StreamId id, byte[][] fieldsAndValues) {
-            rdb.streamEntry(id, fieldsAndValues);
-        }
-
-        @Override
-        public void streamMetadata(StreamMetadata metadata) {
-            rdb.streamMetadata(metadata);
-        }
-
-        @Override
-        public void streamGroup(byte[] name, StreamId lastDelivered, long entriesRead, long pendingCount) {
-            rdb.streamGroup(name, lastDelivered, entriesRead, pendingCount);
-        }
-
-        @Override
-        public void streamPending(StreamId id, long deliveryTimeMs, long deliveryCount) {
-            rdb.streamPending(id, deliveryTimeMs, deliveryCount);
-        }
-
-        @Override
-        public void streamConsumer(byte[] name, long seenTimeMs, long activeTimeMs, long pendingCount) {
-            rdb.streamConsumer(name, seenTimeMs, activeTimeMs, pendingCount);
-        }
-
-        @Override
-        public void streamConsumerPending(StreamId id) {
-            rdb.streamConsumerPending(id);
-        }
-
         @Override
         public void moduleValue(long moduleId, String moduleName) {
             throw new RdbException("module value " + moduleName + " is not supported", 0);
-        }
-
-        @Override
-        public void endKey(RdbKey k) {
-            rdb.endKey(k);
         }
     }
 }

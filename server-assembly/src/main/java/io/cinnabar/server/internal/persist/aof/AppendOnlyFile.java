@@ -9,6 +9,7 @@ import io.cinnabar.server.internal.config.ServerLog;
 import io.cinnabar.server.internal.persist.FunctionStore;
 import io.cinnabar.server.internal.persist.Snapshot;
 import io.cinnabar.server.internal.persist.SnapshotOwner;
+import io.cinnabar.server.internal.persist.TempFileSink;
 import io.cinnabar.server.internal.propagate.PropagationConsumer;
 import io.cinnabar.server.internal.propagate.Propagator;
 
@@ -484,19 +485,38 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability, Sn
     }
 
     @Override
-    public void shutdown() {
-        stopForShutdown();
-        if (state == OFF || fd == null) {
+    public void prepareShutdown() {
+        if (state == OFF) {
             return;
         }
         log.notice("Calling fsync() on the AOF file.");
+        syncForShutdown();
+    }
+
+    @Override
+    public void shutdown() {
+        if (rewriteSnap != null) { // the loop stopped without a shutdown (an embedded server's close)
+            killRewrite(false);
+        }
+        if (state != OFF) {
+            syncForShutdown();
+        }
+        closeBio();
+    }
+
+    /** Writes the buffer and fsyncs the current file (the last incremental, or the temp one in WAIT_REWRITE). */
+    private void syncForShutdown() {
+        if (fd == null) {
+            return;
+        }
         flush(true);
         try {
             fd.force(false);
+            fsyncOffset = currentSize;
+            fsyncedOffset = fedOffset - buf.len();
         } catch (IOException e) {
-            log.warning("Fail to fsync the AOF file: " + errText(e));
+            log.warning("Fail to fsync the AOF file: " + errText(e) + ".");
         }
-        closeBio();
     }
 
     private void closeBio() {
@@ -536,9 +556,9 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability, Sn
         }
     }
 
-    /** The AOF buffer's size (INFO mem_aof_buffer). */
+    @Override
     public long bufferBytes() {
-        return buf.enc.array().length;
+        return state == OFF ? 0 : buf.enc.array().length;
     }
 
     // ---- opening, switching on and off
@@ -658,7 +678,7 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability, Sn
 
     private void stopAppendOnly() {
         if (rewriteSnap != null) {
-            killRewrite();
+            killRewrite(false);
         }
         if (fd != null) {
             flush(true);
@@ -719,7 +739,7 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability, Sn
         o.keySaveDelayUs = 0;
         Snapshot snap;
         try {
-            snap = new Snapshot(server.keyspace, o, new AofBaseSink(file));
+            snap = new Snapshot(server.keyspace, o, new TempFileSink(file));
         } catch (IOException e) {
             log.warning("Opening the temp file for AOF rewrite in rewriteAppendOnlyFile(): " + errText(e));
             return false;
@@ -804,7 +824,7 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability, Sn
         Path tmp = Path.of(server.config.get("dir")).resolve(tempBaseName());
         Snapshot.Options o = baseOptions();
         try {
-            rewriteSink = new AofBaseSink(tmp);
+            rewriteSink = new TempFileSink(tmp);
         } catch (IOException e) {
             log.warning("Opening the temp file for AOF rewrite in rewriteAppendOnlyFile(): " + errText(e));
             lastBgrewriteOk = false;
@@ -822,7 +842,7 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability, Sn
     }
 
     private Snapshot rewriteSnap;
-    private AofBaseSink rewriteSink;
+    private TempFileSink rewriteSink;
     private boolean rewritePreamble;
     private long rewriteStart = -1;
     private static final long SLICE_NS = 1_000_000;
@@ -873,7 +893,7 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability, Sn
         log.notice("Background AOF rewrite terminated with success");
         AofFiles temp = files.copy();
         String baseName = temp.newBase(aofName(), rewritePreamble);
-        Path tmp = rewriteSink.file();
+        Path tmp = rewriteSink.temp();
         Path base = dirPath.resolve(baseName);
         try {
             Files.move(tmp, base, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -946,8 +966,12 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability, Sn
         rewriteStart = -1;
     }
 
-    /** Redis's killAppendOnlyChild: the running rewrite stops, its temporary files are removed. */
-    void killRewrite() {
+    /**
+     * Redis's killAppendOnlyChild: the running rewrite stops, its temporary base is removed. In WAIT_REWRITE the
+     * temporary incremental file and the buffer go too (CONFIG SET appendonly no, a synchronous save taking the
+     * snapshot slot), except at shutdown ({@code keepTempIncr}), where Redis keeps writing and fsyncs that file.
+     */
+    void killRewrite(boolean keepTempIncr) {
         if (rewriteSnap == null) {
             return;
         }
@@ -962,7 +986,7 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability, Sn
         rewriting = false;
         deleteQuietly(Path.of(server.config.get("dir")).resolve(tempBaseName()));
         rewriteSink = null;
-        if (state == WAIT_REWRITE && dirPath != null) {
+        if (state == WAIT_REWRITE && dirPath != null && !keepTempIncr) {
             buf.clear();
             closeQuietly(fd);
             fd = null;
@@ -975,17 +999,31 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability, Sn
     @Override
     public void yieldForSave() {
         if (rewriteSnap != null) {
-            killRewrite();
+            killRewrite(false);
             rewriteScheduled = true;
         }
     }
 
+    /**
+     * Redis's finishShutdown for the AOF child: while the AOF waits for its first rewrite, stopping it would leave
+     * no AOF holding the dataset, so the shutdown is refused unless forced; otherwise the rewrite is killed (the
+     * files named by the manifest hold everything).
+     */
     @Override
-    public void stopForShutdown() {
-        if (rewriteSnap != null) {
-            log.warning("There is a child rewriting the AOF. Killing it!");
-            killRewrite();
+    public boolean stopForShutdown(boolean force) {
+        if (rewriteSnap == null) {
+            return true;
         }
+        if (state == WAIT_REWRITE) {
+            if (!force) {
+                log.warning("Writing initial AOF, can't exit.");
+                return false;
+            }
+            log.warning("Writing initial AOF. Exit anyway.");
+        }
+        log.warning("There is a child rewriting the AOF. Killing it!");
+        killRewrite(true);
+        return true;
     }
 
     /** Redis's aofDelHistoryFiles: deletes the history files and rewrites the manifest without them. */

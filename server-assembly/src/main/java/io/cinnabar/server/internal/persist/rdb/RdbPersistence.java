@@ -57,8 +57,6 @@ public final class RdbPersistence implements PersistenceHook {
     private long saves;
     private long loadKeysLoaded;
     private long loadKeysExpired;
-    /** The last SHUTDOWN already ran the persistence step (the event loop must not save again). */
-    private boolean shutdownPrepared;
     /** Other background snapshots (the AOF rewrite), stepped by {@link #beforeSleep}. */
     private final java.util.List<SnapshotOwner> owners = new java.util.ArrayList<>();
 
@@ -363,13 +361,7 @@ public final class RdbPersistence implements PersistenceHook {
     }
 
     @Override
-    public boolean prepareShutdown(boolean save, boolean nosave, boolean force) {
-        if (shutdownPrepared) {
-            return true;
-        }
-        for (SnapshotOwner o : owners) {
-            o.stopForShutdown();
-        }
+    public boolean stopForShutdown(boolean force) {
         if (bg != null) {
             server.log.warning("There is a child saving an .rdb. Killing it!");
             Path temp = bgSink == null ? null : bgSink.temp();
@@ -382,6 +374,16 @@ public final class RdbPersistence implements PersistenceHook {
                 }
             }
         }
+        for (SnapshotOwner o : owners) {
+            if (!o.stopForShutdown(force)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public boolean saveForShutdown(boolean save, boolean nosave, boolean force) {
         if ((hasSavePoints() || save) && !nosave) {
             server.log.notice("Saving the final RDB snapshot before exiting.");
             if (!saveNow()) {
@@ -393,7 +395,6 @@ public final class RdbPersistence implements PersistenceHook {
                 }
             }
         }
-        shutdownPrepared = true;
         return true;
     }
 
@@ -518,6 +519,14 @@ public final class RdbPersistence implements PersistenceHook {
         if (bg != null) {
             generatedByReplication = true;
         }
+    }
+
+    /**
+     * Replication wrote the RDB file itself for a disk-based full resync (its own snapshot, not
+     * {@link #startBackgroundForReplication}): the file is marked as made for replicas all the same.
+     */
+    public void replicationWroteFile() {
+        generatedByReplication = true;
     }
 
     /**
