@@ -1,6 +1,7 @@
 package io.cinnabar.server.replication;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cinnabar.testkit.RespClient;
@@ -58,5 +59,98 @@ class FailoverTest {
         Nodes.assertSameData(replica, master);
         assertEquals("1", Nodes.info(replica, "sync_partial_ok"), "the old master continued partially");
         assertEquals("no-failover", Nodes.info(master, "master_failover_state"));
+    }
+
+    /** A write sent on its own connection; its reply (or the exception) lands in the returned future. */
+    private static java.util.concurrent.CompletableFuture<String> writeAsync(int port, String key) {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return Nodes.call(port, "SET", key, "v");
+            } catch (java.io.IOException e) {
+                return e.toString();
+            }
+        });
+    }
+
+    /** The replica's event loop sleeps (DEBUG SLEEP) so that it cannot acknowledge: the failover has to wait. */
+    private static Thread stall(int replica, String seconds) {
+        Thread t = new Thread(() -> {
+            try {
+                Nodes.call(replica, "DEBUG", "SLEEP", seconds);
+            } catch (java.io.IOException e) {
+                // the test fails on its own assertions
+            }
+        });
+        t.start();
+        return t;
+    }
+
+    /**
+     * As redis-server 7.0 (checked by hand with the same steps): writes wait while a FAILOVER waits for its target
+     * (CLIENT PAUSE WRITE), reads do not; FAILOVER ABORT lets them run; after the switch they get -READONLY.
+     */
+    @Test
+    void writesWaitDuringFailoverAbortReleasesThemSwitchAnswersReadonly() throws Exception {
+        int master = nodes.cinnabar("repl-diskless-sync-delay", "0");
+        int replica = nodes.cinnabarReplicaOf(master);
+        Nodes.call(master, "SET", "a", "1");
+        Nodes.awaitSynced(master, replica);
+
+        Thread sleeping = stall(replica, "1.5");
+        Thread.sleep(100);
+        assertEquals("+OK\r\n", Nodes.call(master, "FAILOVER", "TIMEOUT", "5000"));
+        assertEquals("waiting-for-sync", Nodes.info(master, "master_failover_state"));
+        var w = writeAsync(master, "b");
+        Thread.sleep(300);
+        assertFalse(w.isDone(), "the write waits while the failover waits for its target");
+        assertEquals("$1\r\n1\r\n", Nodes.call(master, "GET", "a"), "reads are served");
+        assertEquals("+OK\r\n", Nodes.call(master, "FAILOVER", "ABORT"));
+        assertEquals("+OK\r\n", w.get(5, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals("no-failover", Nodes.info(master, "master_failover_state"));
+        sleeping.join();
+        Nodes.awaitSynced(master, replica);
+
+        sleeping = stall(replica, "1");
+        Thread.sleep(100);
+        assertEquals("+OK\r\n", Nodes.call(master, "FAILOVER", "TIMEOUT", "5000"));
+        w = writeAsync(master, "c");
+        Thread.sleep(300);
+        assertFalse(w.isDone());
+        assertEquals("-READONLY You can't write against a read only replica.\r\n",
+            w.get(10, java.util.concurrent.TimeUnit.SECONDS), "after the switch the paused write meets a replica");
+        sleeping.join();
+        assertTrue(Nodes.call(master, "ROLE").startsWith("*5\r\n$5\r\nslave\r\n"));
+        Nodes.awaitInfo(replica, "role", "master");
+        Nodes.awaitInfo(master, "master_failover_state", "no-failover");
+        assertEquals("$-1\r\n", Nodes.call(replica, "GET", "c"));
+    }
+
+    /**
+     * As redis-server 7.0 (checked by hand with the same steps): a FORCE failover whose target does not answer yet
+     * is failover-in-progress, already a replica (writes get -READONLY at once, REPLICAOF is refused); FAILOVER
+     * ABORT makes it a master again.
+     */
+    @Test
+    void abortWhileInProgressRevertsToMaster() throws Exception {
+        int master = nodes.cinnabar("repl-diskless-sync-delay", "0");
+        int replica = nodes.cinnabarReplicaOf(master);
+        Nodes.call(master, "SET", "a", "1");
+        Nodes.awaitSynced(master, replica);
+        Thread sleeping = stall(replica, "2");
+        try {
+            Thread.sleep(100);
+            assertEquals("+OK\r\n", Nodes.call(master, "FAILOVER", "TO", "127.0.0.1", Integer.toString(replica),
+                "FORCE", "TIMEOUT", "300"));
+            Nodes.awaitInfo(master, "master_failover_state", "failover-in-progress");
+            assertTrue(Nodes.call(master, "ROLE").startsWith("*5\r\n$5\r\nslave\r\n"));
+            assertEquals("-READONLY You can't write against a read only replica.\r\n", Nodes.call(master, "SET", "b", "2"));
+            assertEquals("-ERR REPLICAOF not allowed while failing over.\r\n", Nodes.call(master, "REPLICAOF", "NO", "ONE"));
+            assertEquals("+OK\r\n", Nodes.call(master, "FAILOVER", "ABORT"));
+            assertEquals("no-failover", Nodes.info(master, "master_failover_state"));
+            assertTrue(Nodes.call(master, "ROLE").startsWith("*3\r\n$6\r\nmaster\r\n"));
+            assertEquals("+OK\r\n", Nodes.call(master, "SET", "b", "2"));
+        } finally {
+            sleeping.join();
+        }
     }
 }

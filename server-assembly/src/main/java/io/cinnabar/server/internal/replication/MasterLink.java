@@ -60,6 +60,8 @@ final class MasterLink implements Link.Handler {
     boolean cached;
     /** Send PSYNC ... FAILOVER: this server hands its role over to the master it now follows. */
     boolean failover;
+    /** The PSYNC ... FAILOVER was sent and not answered yet. */
+    private boolean failoverPending;
     /** The database the master's stream is in when a partial resync continues it (repl-stream-db). */
     int streamDb;
     private long lastIoMs = System.currentTimeMillis();
@@ -323,6 +325,7 @@ final class MasterLink implements Link.Handler {
             server.log.notice("Trying a partial resynchronization (request " + server.replId + ":" + off + ").");
             if (failover) {
                 failover = false;
+                failoverPending = true;
                 send("PSYNC", server.replId, Long.toString(off), "FAILOVER");
             } else {
                 send("PSYNC", server.replId, Long.toString(off));
@@ -337,6 +340,16 @@ final class MasterLink implements Link.Handler {
     private void psyncReply(String line, ByteBuffer in) {
         if (line.isEmpty()) {
             return; // the master keeps the link alive while it prepares the sync
+        }
+        if (failoverPending) {
+            failoverPending = false;
+            if (line.startsWith("+FULLRESYNC") || line.startsWith("+CONTINUE")) {
+                repl.failoverAccepted();
+            } else {
+                server.log.warning("Failover target rejected the PSYNC: " + line);
+                repl.abortFailover("Failover target rejected psync request");
+                return;
+            }
         }
         if (line.startsWith("+FULLRESYNC")) {
             String[] t = line.split(" ");

@@ -853,11 +853,27 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         return null;
     }
 
-    private void abortFailover(String why) {
+    /** Redis's abortFailover: a failover already switched (failover-in-progress) makes this server a master again. */
+    void abortFailover(String why) {
+        if (failoverState == 0) {
+            return;
+        }
         server.log.notice("FAILOVER to " + (failoverHost == null ? "any replica" : failoverHost + ":" + failoverPort)
             + " aborted: " + why);
+        if (failoverState == 2 && link != null) {
+            unsetMaster();
+        }
         failoverState = 0;
         server.unpause();
+    }
+
+    /** The target answered our PSYNC ... FAILOVER with +CONTINUE or +FULLRESYNC: the failover is complete. */
+    void failoverAccepted() {
+        if (failoverState == 2) {
+            server.log.notice("FAILOVER to " + failoverHost + ":" + failoverPort + " completed: the target accepted "
+                + "the PSYNC.");
+            failoverState = 0;
+        }
     }
 
     /** The failover's progress, before each poll: hands over once a target acknowledged the whole stream. */
@@ -890,10 +906,13 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         int port = target.listeningPort;
         server.log.notice("Failover target " + host + ":" + port + " is synced, failing over.");
         failoverState = 2;
+        failoverHost = host;
+        failoverPort = port;
         setMaster(host, port, true);
         link.failover = true; // PSYNC ... FAILOVER: the target promotes itself when it receives it
-        failoverState = 0;
-        server.unpause(); // paused writes now meet a replica: -READONLY
+        // failover-in-progress until the target answers the PSYNC (then done; an error reverts to master). This is a
+        // replica now: writes get -READONLY at once, as Redis checks READONLY before its pause; the ones held meet it
+        server.unpause();
     }
 
     // ---- ROLE
@@ -1145,6 +1164,10 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
     // ---- REPLICAOF
 
     void replicaof(Client c) {
+        if (failoverState != 0) {
+            c.error("ERR REPLICAOF not allowed while failing over.");
+            return;
+        }
         if (c.argIs(1, "no") && c.argIs(2, "one")) {
             if (link != null) {
                 unsetMaster();
@@ -1158,6 +1181,7 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
             c.error("ERR Command is not valid when client is a replica.");
             return;
         }
+
         if (!c.argLongOr(2, "ERR Invalid master port")) {
             return;
         }
