@@ -45,6 +45,7 @@ final class ClusterNodes implements AutoCloseable {
         Path dir = Files.createTempDirectory("cluster-node");
         int bus = RealRedis.freePort();
         CinnabarServer s = CinnabarServer.builder().config("cluster-enabled", "yes").config("dir", dir.toString())
+            .config("enable-debug-command", "yes")
             .config("cluster-node-timeout", Long.toString(nodeTimeout)).config("cluster-port", Integer.toString(bus))
             .log(QUIET).start();
         open.add(s);
