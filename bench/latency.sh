@@ -8,7 +8,7 @@
 # and prints p50/p99/p99.9/max (ms, from redis-benchmark's percentile distribution), requests/s and RSS side by
 # side, plus, for Cinnabar, the longest GC pause of each phase (-Xlog:gc).
 # Usage: bench/latency.sh [N] [M]   (defaults: N=5000000 keys, M=4000000 requests; the issue's table)
-# Environment: ROUNDS=1; CINNABAR_JAVA_OPTS (JVM flags, default the launcher's: -XX:+UseParallelGC -Xss512k);
+# Environment: ROUNDS=1; CINNABAR_JAVA_OPTS (JVM flags; unset: the launcher's defaults, bin/cinnabar-server);
 #   REDIS_SERVER=redis-server (e.g. a 7.2 build); PIN=1 pins the server to CPU 0 and the clients to CPU 1.
 # Run it on an idle machine: on a shared one the tails measure the neighbours.
 set -euo pipefail
@@ -72,7 +72,7 @@ measure() { # name: one server, all phases
   port=$(free_port)
   rm -rf "$gclog" "$work/$name"; mkdir "$work/$name"   # a fresh dir: no dump.rdb of an earlier run is loaded
   if [ "$name" = cinnabar ]; then
-    CINNABAR_JAVA_OPTS="${CINNABAR_JAVA_OPTS:--XX:+UseParallelGC -Xss512k} -Xlog:gc:file=$gclog" \
+    CINNABAR_EXTRA_JAVA_OPTS="-Xlog:gc:file=$gclog" \
       ${srv_pin[@]+"${srv_pin[@]}"} "$root/bin/cinnabar-server" --port "$port" --bind 127.0.0.1 --save '' \
       --appendonly no --enable-debug-command yes --dir "$work/$name" --logfile "$work/$name.log" &
   else
@@ -121,7 +121,7 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 
 echo "bench/latency.sh N=$N M=$M rounds=$ROUNDS ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg);" \
-  "cinnabar JVM: ${CINNABAR_JAVA_OPTS:--XX:+UseParallelGC -Xss512k}; redis: $("$REDIS_SERVER" --version | awk '{print $3}'))"
+  "cinnabar JVM: ${CINNABAR_JAVA_OPTS:-launcher defaults}; redis: $("$REDIS_SERVER" --version | awk '{print $3}'))"
 echo "latencies in ms from redis-benchmark's distribution, one line per round; gc-max: longest GC pause of the phase"
 printf "%-8s %-9s %9s %9s %9s %9s %10s %9s\n" phase server p50 p99 p99.9 max rps gc-max
 for phase in set mixed bgsave; do

@@ -195,10 +195,18 @@ final class SentinelGroup implements AutoCloseable {
     }
 
     CinnabarServer startSentinel(int n) throws IOException {
+        return startSentinel(n, new String[0], null);
+    }
+
+    /** A Cinnabar sentinel with extra config lines; credentials, when given, are what the tests authenticate with. */
+    CinnabarServer startSentinel(int n, String[] extraLines, String[] credentials) throws IOException {
         java.io.PrintStream log = new java.io.PrintStream(Files.newOutputStream(dir.resolve("sentinel-" + n + ".log")),
             true, java.nio.charset.StandardCharsets.UTF_8);
-        CinnabarServer s = CinnabarServer.builder().sentinel(sentinelConfig(n)).port(0).log(log).start();
+        CinnabarServer s = CinnabarServer.builder().sentinel(sentinelConfig(n, extraLines)).port(0).log(log).start();
         sentinels.add(s);
+        if (credentials != null) {
+            credentials(s.port(), credentials[0], credentials[1]);
+        }
         fast(s.port());
         return s;
     }
@@ -209,7 +217,7 @@ final class SentinelGroup implements AutoCloseable {
     }
 
     static void fast(int port, String pass) {
-        try (Jedis j = new Jedis("127.0.0.1", port)) {
+        try (Jedis j = connect(port)) {
             if (pass != null) {
                 j.auth(pass);
             }
@@ -217,14 +225,40 @@ final class SentinelGroup implements AutoCloseable {
         }
     }
 
+    /** Credentials ({user, pass}) the static helpers authenticate with on a port (servers or sentinels with ACLs). */
+    static final Map<Integer, String[]> CREDENTIALS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private final List<Integer> credentialPorts = new ArrayList<>();
+
+    /** Makes the helpers authenticate on port as user (forgotten when the group closes). */
+    void credentials(int port, String user, String pass) {
+        CREDENTIALS.put(port, new String[] {user, pass});
+        credentialPorts.add(port);
+    }
+
+    /** A connection to a port, authenticated when {@link #CREDENTIALS} has an entry for it. */
+    static Jedis connect(int port) {
+        Jedis j = new Jedis("127.0.0.1", port);
+        String[] c = CREDENTIALS.get(port);
+        if (c != null) {
+            try {
+                j.auth(c[0], c[1]);
+            } catch (RuntimeException e) {
+                j.close();
+                throw e;
+            }
+        }
+        return j;
+    }
+
     static Map<String, String> master(int sentinelPort) {
-        try (Jedis j = new Jedis("127.0.0.1", sentinelPort)) {
+        try (Jedis j = connect(sentinelPort)) {
             return j.sentinelMaster("mymaster");
         }
     }
 
     static List<String> masterAddr(int sentinelPort) {
-        try (Jedis j = new Jedis("127.0.0.1", sentinelPort)) {
+        try (Jedis j = connect(sentinelPort)) {
             return j.sentinelGetMasterAddrByName("mymaster");
         }
     }
@@ -244,7 +278,7 @@ final class SentinelGroup implements AutoCloseable {
     }
 
     static String role(int port) {
-        try (Jedis j = new Jedis("127.0.0.1", port)) {
+        try (Jedis j = connect(port)) {
             List<?> r = (List<?>) j.sendCommand(redis.clients.jedis.Protocol.Command.ROLE);
             String role = str(r.get(0));
             return role.equals("slave") ? "slave of " + str(r.get(1)) + ":" + str(r.get(2)) : role;
@@ -260,7 +294,7 @@ final class SentinelGroup implements AutoCloseable {
     /** kill -9 of a real server (by the pid its INFO reports). */
     static void kill9(int port) {
         long pid;
-        try (Jedis j = new Jedis("127.0.0.1", port)) {
+        try (Jedis j = connect(port)) {
             String info = j.info("server");
             pid = Long.parseLong(info.lines().filter(l -> l.startsWith("process_id:")).findFirst().orElseThrow()
                 .substring("process_id:".length()).strip());
@@ -307,7 +341,7 @@ final class SentinelGroup implements AutoCloseable {
         Subscriber(int port, String... channels) {
             subscribed = new java.util.concurrent.CountDownLatch(channels.length);
             thread = new Thread(() -> {
-                try (Jedis j = new Jedis("127.0.0.1", port)) {
+                try (Jedis j = connect(port)) {
                     j.subscribe(this, channels);
                 } catch (RuntimeException e) {
                     // the sentinel stopped or the subscriber was closed
@@ -350,6 +384,21 @@ final class SentinelGroup implements AutoCloseable {
         }
     }
 
+    /** Waits until cond has held at every poll for a whole period (a state that must last, not flicker). */
+    static void awaitStable(Duration timeout, Duration period, String what, BooleanSupplier cond) {
+        long[] since = {0};
+        await(timeout, what + " for " + period.toMillis() + " ms", () -> {
+            if (!holds(cond)) {
+                since[0] = 0;
+                return false;
+            }
+            if (since[0] == 0) {
+                since[0] = System.nanoTime();
+            }
+            return System.nanoTime() - since[0] >= period.toNanos();
+        });
+    }
+
     static void await(Duration timeout, String what, BooleanSupplier cond) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!holds(cond)) {
@@ -384,6 +433,9 @@ final class SentinelGroup implements AutoCloseable {
 
     @Override
     public void close() {
+        for (int p : credentialPorts) {
+            CREDENTIALS.remove(p);
+        }
         for (Subscriber s : subscribers) {
             s.close();
         }

@@ -226,6 +226,24 @@ public final class Interp {
     }
 
     /** Counts one instruction at {@code line} of {@code f} (null: a function entry, positioned by its caller). */
+    /** Boxed small integers (-128 .. 1023), shared: the results of arithmetic are mostly counters and indexes. */
+    private static final Double[] SMALL = new Double[1152];
+
+    static {
+        for (int i = 0; i < SMALL.length; i++) {
+            SMALL[i] = (double) (i - 128);
+        }
+    }
+
+    /** d boxed, without an allocation when it is a small integer (never for -0, which prints as "-0"). */
+    static Object box(double d) {
+        int i = (int) d;
+        if (i == d && i >= -128 && i < 1024 && (i != 0 || Double.doubleToRawLongBits(d) == 0)) {
+            return SMALL[i + 128];
+        }
+        return d;
+    }
+
     public void tick(Frame f, int line) {
         if (--hookCountdown <= 0) {
             fireHook(f, line);

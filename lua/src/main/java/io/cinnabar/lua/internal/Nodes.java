@@ -530,9 +530,9 @@ final class Nodes {
                 double p = dx;
                 double q = dy;
                 switch (op) {
-                    case Interp.ADD: return p + q;
-                    case Interp.SUB: return p - q;
-                    case Interp.MUL: return p * q;
+                    case Interp.ADD: return Interp.box(p + q);
+                    case Interp.SUB: return Interp.box(p - q);
+                    case Interp.MUL: return Interp.box(p * q);
                     case Interp.DIV: return p / q;
                     case Interp.MOD: return p - Math.floor(p / q) * q;
                     default: return Math.pow(p, q);

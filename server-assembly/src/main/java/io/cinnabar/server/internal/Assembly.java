@@ -116,6 +116,7 @@ public final class Assembly {
         server.replication = replication;
         replication.register(server.commands);
         replication.persistence(rdb);
+        replication.appendOnly(aof);
         replication.configure();
         if (sentinel != null) { // the sentinel's ROLE, INFO, ... win over the data server's
             new SentinelCommands(sentinel, sections -> Info.generate(server, sections)).register(server.commands);

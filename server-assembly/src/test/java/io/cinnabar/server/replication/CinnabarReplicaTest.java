@@ -4,28 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cinnabar.testkit.RealRedis;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * (a) Cinnabar follows a real Redis 7.0 master; (c) the chain Cinnabar -> Redis -> Cinnabar; Cinnabar -> Cinnabar
  * in-process; partial resync after the master link is killed; read-only replica errors.
  */
 class CinnabarReplicaTest {
-    private Nodes nodes;
-
-    @BeforeEach
-    void setUp() {
-        Assumptions.assumeTrue(RealRedis.available(), "redis-server not installed");
-        nodes = new Nodes();
-    }
-
-    @AfterEach
-    void tearDown() {
-        nodes.close();
-    }
+    @RegisterExtension
+    final Nodes nodes = Nodes.withRedis();
 
     @Test
     void followsRealRedisMaster() throws Exception {

@@ -6,9 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * repl-diskless-load swapdb and on-empty-db on a Cinnabar replica, from a real Redis 7.0 master and from a Cinnabar
@@ -16,17 +15,8 @@ import org.junit.jupiter.api.Test;
  * answers -LOADING until the swap, and a transfer cut mid-way leaves the old data as it was.
  */
 class DisklessLoadTest {
-    private Nodes nodes;
-
-    @BeforeEach
-    void setUp() {
-        nodes = Nodes.withRedis();
-    }
-
-    @AfterEach
-    void tearDown() {
-        nodes.close();
-    }
+    @RegisterExtension
+    final Nodes nodes = Nodes.withRedis();
 
     /** A master on a free port, real or Cinnabar, streaming diskless with no delay and the smallest backlog. */
     private int master(boolean real) throws Exception {

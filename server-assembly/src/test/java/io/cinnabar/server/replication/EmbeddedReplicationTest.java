@@ -4,23 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cinnabar.testkit.RespClient;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Embedded Cinnabar master and replicas in-process: WAIT, ROLE, INFO, read-only errors, EXECABORT, min-replicas. */
 class EmbeddedReplicationTest {
-    private Nodes nodes;
-
-    @BeforeEach
-    void setUp() {
-        nodes = new Nodes();
-    }
-
-    @AfterEach
-    void tearDown() {
-        nodes.close();
-    }
+    @RegisterExtension
+    final Nodes nodes = new Nodes();
 
     @Test
     void waitRoleInfoAndReadOnlyReplica() throws Exception {

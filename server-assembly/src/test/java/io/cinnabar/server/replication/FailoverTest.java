@@ -7,23 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cinnabar.testkit.RespClient;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** FAILOVER under load: every write WAIT confirmed is on the new master; the old master follows it. */
 class FailoverTest {
-    private Nodes nodes;
-
-    @BeforeEach
-    void setUp() {
-        nodes = new Nodes();
-    }
-
-    @AfterEach
-    void tearDown() {
-        nodes.close();
-    }
+    @RegisterExtension
+    final Nodes nodes = new Nodes();
 
     @Test
     void failoverLosesNoConfirmedWrite() throws Exception {

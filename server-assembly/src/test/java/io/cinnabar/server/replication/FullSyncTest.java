@@ -8,9 +8,8 @@ import io.cinnabar.testkit.RealRedis;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Full resyncs on the master side: a replica arriving during a disk BGSAVE for replication shares it; RDB-only
@@ -18,17 +17,8 @@ import org.junit.jupiter.api.Test;
  * full resync wrote (master) or loaded (replica) when no persistence is configured.
  */
 class FullSyncTest {
-    private Nodes nodes;
-
-    @BeforeEach
-    void setUp() {
-        nodes = Nodes.withRedis();
-    }
-
-    @AfterEach
-    void tearDown() {
-        nodes.close();
-    }
+    @RegisterExtension
+    final Nodes nodes = Nodes.withRedis();
 
     private static long count(String text, String what) {
         return text.lines().filter(l -> l.contains(what)).count();

@@ -13,18 +13,45 @@ import java.util.regex.Pattern;
 
 /**
  * The nodes of a replication test (embedded Cinnabar servers and real redis-server processes), a random write load,
- * and the checks: in sync (equal offsets, link up) and equal DEBUG DIGEST. Everything started here is closed by
- * {@link #close()}.
+ * and the checks: in sync (equal offsets, link up) and equal DEBUG DIGEST. A JUnit extension: registered as a field
+ * ({@code @RegisterExtension final Nodes nodes = Nodes.withRedis();}) it skips tests without redis-server and closes
+ * everything a test started after it ({@link #close()}).
  */
-final class Nodes implements AutoCloseable {
+final class Nodes implements AutoCloseable, org.junit.jupiter.api.extension.BeforeEachCallback,
+        org.junit.jupiter.api.extension.AfterEachCallback {
     private final List<AutoCloseable> open = new ArrayList<>();
+    private final boolean needsRedis;
+
+    /** Nodes of a test with embedded Cinnabar servers only; as a field with {@code @RegisterExtension}. */
+    Nodes() {
+        this(false);
+    }
+
+    private Nodes(boolean needsRedis) {
+        this.needsRedis = needsRedis;
+    }
+
+    @Override
+    public void beforeEach(org.junit.jupiter.api.extension.ExtensionContext context) {
+        if (needsRedis) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(RealRedis.available(), "redis-server not installed");
+        }
+    }
+
+    /** Everything a test started is stopped after it, whatever its outcome. */
+    @Override
+    public void afterEach(org.junit.jupiter.api.extension.ExtensionContext context) {
+        close();
+    }
     /** The temp dir of each Cinnabar server, by port (its log is {@code server.log} there). */
     private final java.util.Map<Integer, java.nio.file.Path> dirs = new java.util.HashMap<>();
 
-    /** The nodes of a test that needs redis-server: skipped (JUnit assumption) where it is not installed. */
+    /**
+     * The nodes of a test that needs redis-server, as a field with {@code @RegisterExtension}: each test is skipped
+     * (JUnit assumption) where it is not installed.
+     */
     static Nodes withRedis() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(RealRedis.available(), "redis-server not installed");
-        return new Nodes();
+        return new Nodes(true);
     }
 
     /** A Cinnabar server on a free port; options are name, value pairs. */

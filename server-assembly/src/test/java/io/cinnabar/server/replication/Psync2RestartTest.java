@@ -6,25 +6,13 @@ import io.cinnabar.server.CinnabarServer;
 import io.cinnabar.testkit.RealRedis;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** PSYNC2 after a restart: a Cinnabar master restarted from its RDB lets its replicas continue with +CONTINUE. */
 class Psync2RestartTest {
-    private Nodes nodes;
-
-    @BeforeEach
-    void setUp() {
-        Assumptions.assumeTrue(RealRedis.available(), "redis-server not installed");
-        nodes = new Nodes();
-    }
-
-    @AfterEach
-    void tearDown() {
-        nodes.close();
-    }
+    @RegisterExtension
+    final Nodes nodes = Nodes.withRedis();
 
     private static CinnabarServer start(int port, Path dir) {
         return CinnabarServer.builder().port(port).config("dir", dir.toString()).config("enable-debug-command", "yes")

@@ -4,25 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cinnabar.testkit.RealRedis;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** (b) A real redis-server 7.0 follows a Cinnabar master: full sync (diskless and disk), the stream, partial resync. */
 class RedisReplicaOfCinnabarTest {
-    private Nodes nodes;
-
-    @BeforeEach
-    void setUp() {
-        Assumptions.assumeTrue(RealRedis.available(), "redis-server not installed");
-        nodes = new Nodes();
-    }
-
-    @AfterEach
-    void tearDown() {
-        nodes.close();
-    }
+    @RegisterExtension
+    final Nodes nodes = Nodes.withRedis();
 
     private void followAndCompare(String diskless) throws Exception {
         int master = nodes.cinnabar("repl-diskless-sync", diskless, "repl-diskless-sync-delay", "0");

@@ -272,6 +272,9 @@ public final class Debug {
             c.server.keyspace.initAccess(e);
             e.setType(Entry.TYPE_STRING);
             e.setString(val, 0, val.length, c.ctx.tmp);
+            if (c.server.keyspace.viewsOutstanding() >= 4096) {
+                c.server.keyspace.releaseViews(); // this loop holds no entry between keys
+            }
         }
         c.ok();
     }

@@ -85,7 +85,7 @@ public final class Digest {
                 continue;
             }
             mix(fin, be32(db.id));
-            db.forEach(e -> {
+            db.forEachReading(e -> {
                 byte[] d = new byte[20];
                 mix(d, e.keyArray(), 0, e.klen());
                 value(db, e, d);

@@ -211,8 +211,11 @@ public final class Info {
         for (var db : s.dbs) {
             keys += db.size();
         }
-        // Redis's used_memory_overhead: startup, clients, and the dicts (buckets and every dictEntry)
-        long overhead = Math.min(used, startup + clientsMem + s.keyspace.dictOverhead() + keys * 24);
+        // Redis's used_memory_overhead: startup, clients, the tables' arrays and every entry's header (20 bytes)
+        long overhead = Math.min(used, startup + clientsMem + s.keyspace.dictOverhead() + keys * 20);
+        long offAllocated = s.keyspace.offHeapAllocated();
+        long offActive = s.keyspace.offHeapActive();
+        long offResident = s.keyspace.offHeapResident();
         long dataset = Math.max(0, used - overhead);
         long sys = systemMemory();
         long maxmem = s.maxmemory;
@@ -228,9 +231,16 @@ public final class Info {
         f(b, "used_memory_startup", startup);
         f(b, "used_memory_dataset", dataset);
         f(b, "used_memory_dataset_perc", String.format(Locale.ROOT, "%.2f%%", used == 0 ? 0 : dataset * 100.0 / used));
-        f(b, "allocator_allocated", used);
-        f(b, "allocator_active", r.totalMemory());
-        f(b, "allocator_resident", rss);
+        // the keyspace's off-heap allocators (slabs of direct memory) and the JVM heap, apart
+        f(b, "used_memory_offheap", offAllocated);
+        f(b, "used_memory_offheap_human", human(offAllocated));
+        f(b, "used_memory_heap", r.totalMemory() - r.freeMemory());
+        f(b, "used_memory_heap_human", human(r.totalMemory() - r.freeMemory()));
+        f(b, "used_memory_heap_committed", r.totalMemory());
+        f(b, "used_memory_heap_dataset", s.keyspace.heapDatasetBytes());
+        f(b, "allocator_allocated", offAllocated);
+        f(b, "allocator_active", offActive);
+        f(b, "allocator_resident", offResident);
         f(b, "total_system_memory", sys);
         f(b, "total_system_memory_human", human(sys));
         ScriptingInfo sc = s.scripting;
@@ -254,12 +264,14 @@ public final class Info {
         f(b, "maxmemory", maxmem);
         f(b, "maxmemory_human", human(maxmem));
         f(b, "maxmemory_policy", s.config.get("maxmemory-policy"));
-        double frag = used == 0 ? 0 : (double) r.totalMemory() / used;
-        f(b, "allocator_frag_ratio", String.format(Locale.ROOT, "%.2f", frag));
-        f(b, "allocator_frag_bytes", r.totalMemory() - used);
-        f(b, "allocator_rss_ratio", String.format(Locale.ROOT, "%.2f", r.totalMemory() == 0 ? 0
-            : (double) rss / r.totalMemory()));
-        f(b, "allocator_rss_bytes", rss - r.totalMemory());
+        // Redis's meanings over the off-heap allocators: frag = active / allocated (slabs held by few regions),
+        // rss = resident / active (empty slabs kept for reuse)
+        f(b, "allocator_frag_ratio", String.format(Locale.ROOT, "%.2f", offAllocated == 0 ? 1.0
+            : (double) offActive / offAllocated));
+        f(b, "allocator_frag_bytes", offActive - offAllocated);
+        f(b, "allocator_rss_ratio", String.format(Locale.ROOT, "%.2f", offActive == 0 ? 1.0
+            : (double) offResident / offActive));
+        f(b, "allocator_rss_bytes", offResident - offActive);
         f(b, "rss_overhead_ratio", "1.00");
         f(b, "rss_overhead_bytes", 0);
         f(b, "mem_fragmentation_ratio", String.format(Locale.ROOT, "%.2f", used == 0 ? 0 : (double) rss / used));
@@ -271,8 +283,8 @@ public final class Info {
         f(b, "mem_clients_normal", clientsMem);
         f(b, "mem_cluster_links", 0);
         f(b, "mem_aof_buffer", s.durability == null ? 0 : s.durability.bufferBytes());
-        f(b, "mem_allocator", "jvm-heap");
-        f(b, "active_defrag_running", 0);
+        f(b, "mem_allocator", "cinnabar-slab");
+        f(b, "active_defrag_running", s.keyspace.defragRunning());
         f(b, "lazyfree_pending_objects", s.memory != null ? s.memory.lazyfreePending() : 0);
         f(b, "lazyfreed_objects", s.memory != null ? s.memory.lazyfreed() : 0);
     }
@@ -348,12 +360,13 @@ public final class Info {
         f(b, "total_forks", 0);
         f(b, "migrate_cached_sockets", 0);
         f(b, "slave_expires_tracked_keys", 0);
-        f(b, "active_defrag_hits", 0);
-        f(b, "active_defrag_misses", 0);
-        f(b, "active_defrag_key_hits", 0);
-        f(b, "active_defrag_key_misses", 0);
-        f(b, "total_active_defrag_time", 0);
-        f(b, "current_active_defrag_time", 0);
+        var ds = s.keyspace.defragStats();
+        f(b, "active_defrag_hits", ds.hits);
+        f(b, "active_defrag_misses", ds.misses);
+        f(b, "active_defrag_key_hits", ds.keyHits);
+        f(b, "active_defrag_key_misses", ds.keyMisses);
+        f(b, "total_active_defrag_time", s.keyspace.defragTotalTimeMs());
+        f(b, "current_active_defrag_time", s.keyspace.defragCurrentTimeMs());
         f(b, "tracking_total_keys", s.pubsub.trackingKeys());
         f(b, "tracking_total_items", s.pubsub.trackingItems());
         f(b, "tracking_total_prefixes", s.pubsub.trackingPrefixes());

@@ -71,7 +71,8 @@ public final class MemoryCommands {
 
     /** The figures MEMORY STATS and DOCTOR report (Redis's redisMemOverhead), taken from the JVM. */
     record Figures(long peak, long total, long startup, long clientsNormal, int clients, long[][] dbs,
-                   long overheadTotal, long keys, long dataset, long heapCommitted, long rss) {
+                   long overheadTotal, long keys, long dataset, long heapCommitted, long rss, long offAllocated,
+                   long offActive, long offResident) {
 
         static Figures of(Server s) {
             Runtime r = Runtime.getRuntime();
@@ -99,15 +100,18 @@ public final class MemoryCommands {
             }
             long dataset = Math.max(0, total - overhead);
             return new Figures(s.memPeak, total, s.memStartup, clientsMem, s.clients.size(), dbs, overhead, keys,
-                dataset, r.totalMemory(), Info.rss());
+                dataset, r.totalMemory(), Info.rss(), s.keyspace.offHeapAllocated(), s.keyspace.offHeapActive(),
+                s.keyspace.offHeapResident());
         }
 
+        /** The off-heap allocators' active / allocated (Redis's allocator-fragmentation.ratio). */
         double allocatorFrag() {
-            return total == 0 ? 0 : (double) heapCommitted / total;
+            return offAllocated == 0 ? 1.0 : (double) offActive / offAllocated;
         }
 
+        /** The off-heap allocators' resident / active (empty slabs kept for reuse). */
         double allocatorRss() {
-            return heapCommitted == 0 ? 0 : (double) rss / heapCommitted;
+            return offActive == 0 ? 1.0 : (double) offResident / offActive;
         }
 
         double totalFrag() {
@@ -144,15 +148,15 @@ public final class MemoryCommands {
         c.dbl(net <= 0 ? 0 : f.dataset * 100.0 / net);
         c.bulk("peak.percentage");
         c.dbl(f.peak == 0 ? 0 : f.total * 100.0 / f.peak);
-        field(c, "allocator.allocated", f.total);
-        field(c, "allocator.active", f.heapCommitted);
-        field(c, "allocator.resident", f.rss);
+        field(c, "allocator.allocated", f.offAllocated);
+        field(c, "allocator.active", f.offActive);
+        field(c, "allocator.resident", f.offResident);
         c.bulk("allocator-fragmentation.ratio");
         c.dbl(f.allocatorFrag());
-        field(c, "allocator-fragmentation.bytes", f.heapCommitted - f.total);
+        field(c, "allocator-fragmentation.bytes", f.offActive - f.offAllocated);
         c.bulk("allocator-rss.ratio");
         c.dbl(f.allocatorRss());
-        field(c, "allocator-rss.bytes", f.rss - f.heapCommitted);
+        field(c, "allocator-rss.bytes", f.offResident - f.offActive);
         c.bulk("rss-overhead.ratio");
         c.dbl(1.0);
         field(c, "rss-overhead.bytes", 0);
@@ -190,15 +194,15 @@ public final class MemoryCommands {
                 + "(check if there is a peak memory entry above in the report) or may result from a workload that "
                 + "causes the allocator to fragment memory a lot. If the problem is a large peak memory, then there "
                 + "is no issue. Otherwise, make sure you are using the Jemalloc allocator and not the default libc "
-                + "malloc. Note: The currently used allocator is \"jvm-heap\".\n\n");
+                + "malloc. Note: The currently used allocator is \"cinnabar-slab\".\n\n");
         }
-        if (f.allocatorFrag() > 1.1 && f.heapCommitted - f.total > 10L << 20) {
+        if (f.allocatorFrag() > 1.1 && f.offActive - f.offAllocated > 10L << 20) {
             s.append(" * High allocator fragmentation: This instance has an allocator external fragmentation greater "
                 + "than 1.1. This problem is usually due either to a large peak memory (check if there is a peak "
                 + "memory entry above in the report) or may result from a workload that causes the allocator to "
                 + "fragment memory a lot. You can try enabling 'activedefrag' config option.\n\n");
         }
-        if (f.allocatorRss() > 1.1 && f.rss - f.heapCommitted > 10L << 20) {
+        if (f.allocatorRss() > 1.1 && f.offResident - f.offActive > 10L << 20) {
             s.append(" * High allocator RSS overhead: This instance has an RSS memory overhead is greater than 1.1 "
                 + "(this means that the Resident Set Size of the allocator is much larger than the sum what the "
                 + "allocator actually holds). This problem is usually due to a large peak memory (check if there is "

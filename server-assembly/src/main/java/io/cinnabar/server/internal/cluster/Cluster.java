@@ -457,15 +457,26 @@ public final class Cluster implements ClusterRouting {
         return slotKeys.count(slot) != 0;
     }
 
-    /** Redis's delKeysInSlot: the keys of a slot this node lost, deleted (O(keys of the slot)). */
-    void deleteKeysInSlot(int slot) {
+    /**
+     * Redis's delKeysInSlot: the keys of a slot this node lost, deleted (O(keys of the slot)). Each deletion
+     * reaches the replicas and the AOF as its own {@code DEL} ({@code UNLINK} under lazyfree-lazy-server-del),
+     * WATCH and tracking see the key change, and the dirty counter moves by one per key. As in Redis 7.2, no
+     * keyspace notification is published (Redis tells only modules). Returns the number of keys deleted.
+     */
+    int deleteKeysInSlot(int slot) {
         Db db = server.dbs[0];
+        boolean lazy = server.keyspace.lazyServerDel;
+        int n = 0;
         for (byte[] k : slotKeys.keys(slot, Long.MAX_VALUE)) {
             Entry e = db.find(k);
             if (e != null) {
                 server.keyspace.delete(db, e);
+                server.propagation.propagateDeletion(db.id, k, lazy);
+                server.keyspace.changes(1);
+                n++;
             }
         }
+        return n;
     }
 
     /** A PUBLISH or PUBLISHSHARD that arrived on the bus: delivered to the local subscribers. */

@@ -50,6 +50,13 @@ public interface PropagationHook {
     void endUnit();
 
     /**
+     * A key the server deleted by itself, outside what a command did (a cluster node's keys of a lost slot, Redis's
+     * propagateDeletion): replicas and the AOF delete it too, as {@code DEL key} ({@code UNLINK} when lazy), in
+     * database dbIndex; during a call it joins the call's entries, otherwise it leaves alone at once.
+     */
+    void propagateDeletion(int dbIndex, byte[] key, boolean lazy);
+
+    /**
      * While on, the commands that run propagate nothing (a script's {@code redis.set_repl(redis.REPL_NONE)}); keys
      * deleted by expiry still propagate.
      */

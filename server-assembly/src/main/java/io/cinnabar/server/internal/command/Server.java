@@ -147,7 +147,7 @@ public final class Server {
                 "client-query-buffer-limit", "proto-max-bulk-len", "client-output-buffer-limit", "maxmemory-policy",
                 "lfu-log-factor", "lfu-decay-time", "maxmemory", "active-expire-effort", "slowlog-log-slower-than",
                 "slowlog-max-len", "latency-monitor-threshold", "enable-debug-command", "loglevel",
-                "latency-tracking", "notify-keyspace-events")) {
+                "latency-tracking", "notify-keyspace-events", "activedefrag")) {
             configChanged(name);
         }
         limits.load(config);
@@ -416,6 +416,12 @@ public final class Server {
     private void configChanged0(String primary) {
         switch (primary) {
             case "hz" -> hz = (int) Math.max(1, Math.min(500, config.getLong("hz")));
+            case "activedefrag", "active-defrag-ignore-bytes", "active-defrag-threshold-lower",
+                    "active-defrag-threshold-upper", "active-defrag-cycle-min", "active-defrag-cycle-max" ->
+                keyspace.configureDefrag(config.getBool("activedefrag"), config.getLong("active-defrag-ignore-bytes"),
+                    (int) config.getLong("active-defrag-threshold-lower"),
+                    (int) config.getLong("active-defrag-threshold-upper"),
+                    (int) config.getLong("active-defrag-cycle-min"), (int) config.getLong("active-defrag-cycle-max"));
             case "timeout" -> timeoutSec = config.getLong("timeout");
             case "maxclients" -> maxclients = config.getLong("maxclients");
             case "requirepass" -> {
@@ -726,6 +732,11 @@ public final class Server {
         } finally {
             nesting--;
         }
+        if (nesting == 0 || nesting == 1 && keyspace.viewsOutstanding() >= 4096) {
+            // no code holds an entry between top-level commands; nested calls come from EXEC and scripts, whose
+            // own code holds none either (released in batches there)
+            keyspace.releaseViews();
+        }
         c.lastCmd = cmd.fullName;
         if (c.blocked != null) {
             propagation.afterCall(c, false); // what it did before blocking (an expired key's DEL) still goes
@@ -846,6 +857,7 @@ public final class Server {
         if (config.getBool("activerehashing")) {
             rehashOneDb();
         }
+        keyspace.defragCron(hz);
         if (pauseEndMs != 0 && now >= pauseEndMs) {
             unpause();
         }

@@ -96,8 +96,8 @@ public final class LazyFree implements LazyFreer, AutoCloseable {
         if (what instanceof Releasable r) {
             r.release();
         } else if (what instanceof Db db) {
-            db.forEach(e -> {
-                if (e.value() instanceof Releasable r) {
+            db.forEachValue(v -> { // the table's heap objects: no entry views off the event loop
+                if (v instanceof Releasable r) {
                     r.release();
                 }
             });

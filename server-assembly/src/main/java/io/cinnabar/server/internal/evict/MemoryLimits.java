@@ -339,7 +339,7 @@ public final class MemoryLimits implements MemoryManager {
     }
 
     private static Entry randomVolatile(Db db) {
-        return db.volCount == 0 ? null : db.vol[ThreadLocalRandom.current().nextInt(db.volCount)];
+        return db.randomVolatile();
     }
 
     /** Samples maxmemory-samples keys of db into the pool (Redis's evictionPoolPopulate). */

@@ -1,31 +1,29 @@
 package io.cinnabar.server.internal.keyspace;
 
+import io.cinnabar.server.internal.keyspace.mem.EntryLayout;
+import io.cinnabar.server.internal.keyspace.mem.OffHeapKeyTable;
 import io.cinnabar.sds.Numbers;
 
+import java.util.Arrays;
+
 /**
- * One key of the keyspace with its value object, in a single Java object (Redis spreads this over a dictEntry, an
- * sds key and a robj). Like Redis's embstr, a short string value lives in the same array as the key:
- * <pre>
- *   key       byte[]   the key's bytes, followed by the value's bytes when enc == ENC_EMBSTR:
- *                        [ key (klen bytes) | value (num bytes) ]   exact length, klen = key.length - num
- *                      otherwise exactly the key
- *   next      Entry    bucket chain
- *   type      byte     TYPE_STRING, or TYPE_LIST/SET/ZSET/HASH/STREAM whose value is in obj
- *   enc       byte     ENC_INT | ENC_EMBSTR | ENC_RAW for strings (ENC_RAW for aggregates, whose obj reports the
- *                      encoding)
- *   val       byte[]   the value for ENC_RAW strings (may have spare capacity, as an sds); null otherwise
- *   obj       TypedValue  the list/set/zset/hash value (it knows its own encoding), null for strings
- *   num       long     the integer for ENC_INT; the string length for ENC_EMBSTR and ENC_RAW; 0 for aggregates
- *   lru       int      LRU clock (seconds, 24 bits) or, under an LFU policy, minutes &lt;&lt; 8 | counter
- *   volIdx    int      index in the database's volatile-key arrays (entry, expire time), or -1 when the key
- *                      has no expire: the expire lives there, so keys without one do not pay 8 bytes for it
- *   snap      byte     snapshot epoch stamp (see Keyspace#beginSnapshot)
- *   acct      byte     1 while the key's memory is being re-measured after the current command (see
- *                      Keyspace#usedDatasetBytes); 0 otherwise
- * </pre>
- * 48 bytes of fields and header (compressed references): snap and acct use the alignment padding. The hash is not stored: the table
- * computes it again when it resizes. A key of 10 bytes with a 32-byte value therefore costs 48 + 64 (one array)
- * bytes plus its table slot.
+ * One key of the keyspace as commands see it: a view of an entry of a database's {@link OffHeapKeyTable}, where
+ * the key, its metadata (type, encoding, LRU/LFU bits, expire, snapshot stamp) and an int or embstr value live in
+ * one off-heap allocation. A raw string (longer than 44 bytes) keeps its bytes in a heap array the table holds,
+ * because APPEND, SETRANGE, SETBIT, BITFIELD and PFADD write into it in place; a list, set, sorted set, hash or
+ * stream is a heap {@link TypedValue} the table holds.
+ * <p>
+ * <b>Views.</b> A lookup returns the view of the key's entry: the same object for the same key until the keyspace
+ * releases every view (after each top-level command), so identity comparisons between two lookups of one key hold
+ * and a setter that moves the entry (a new size class, an added expire) re-points the one view. The key bytes are
+ * copied to a scratch array of the view on first use ({@link #keyArray()}); an embstr value is copied to another
+ * one at each {@link #valArray()}: once the pool of views is warm, reading or overwriting a string allocates
+ * nothing. A view must not be kept past the command that looked it up.
+ * <p>
+ * <b>Detached.</b> When its key is deleted the view copies what it showed (key, type, value, access bits, expire)
+ * onto the heap and stays readable: listeners, notifications, lazy free and RENAME/MOVE use it after the
+ * removal; {@link Db#insert} binds it again to a new entry (MOVE). {@code new Entry(key)} makes a detached entry
+ * with no value (tests).
  * <p><b>Note:</b> This class is not threadsafe.
  */
 public final class Entry {
@@ -41,26 +39,188 @@ public final class Entry {
     public static final byte ENC_RAW = 0;
     /** Redis's OBJ_ENCODING_EMBSTR_SIZE_LIMIT. */
     static final int EMBSTR_LIMIT = 44;
+    private static final int SCRATCH_KEEP = 4096;
 
-    byte[] key;
-    Entry next;
-    byte type;
-    byte enc;
-    byte[] val;
-    TypedValue obj;
-    long num;
-    int lru;
-    int volIdx = -1;
-    /**
-     * Snapshot epoch stamp (fits the alignment padding: the object stays 48 bytes). Equal to the keyspace's epoch
-     * except, during a snapshot, for keys present at its start that the saver has not written yet.
-     */
-    byte snap;
-    /** Memory accounting state (Keyspace): 1 while the entry is in the keyspace's list of keys to re-measure. */
-    byte acct;
+    /** The views map this view belongs to (null for an entry made with {@code new Entry(key)} until inserted). */
+    Views views;
+    /** Bound: the table and handle of the entry; t is null when detached. */
+    OffHeapKeyTable<TypedValue> t;
+    long h;
+    /** Memory accounting state (Keyspace): true while the view is in the keyspace's list of keys to re-measure. */
+    boolean acct;
+    /** In its Views' list of views handed out. */
+    boolean out;
+    /** Lent to a walker by Views#peek: read-only. */
+    boolean lent;
+    /** A type set by {@link #setType} that the next value setter applies; -1 when none. */
+    private byte pendType = -1;
+    /** Scratch: the key's bytes (bound: valid when keyCached; detached: the key). */
+    private byte[] kbuf;
+    private boolean keyCached;
+    /** Scratch: an embstr value copied out by {@link #valArray()}. */
+    private byte[] vbuf;
 
+    // detached state (heap), as the old one-object entry held it
+    private int dklen;
+    private byte type;
+    private byte enc;
+    /** Detached raw or embstr value bytes (from 0). */
+    private byte[] val;
+    private TypedValue obj;
+    /** Detached: the int value, or the string length. */
+    private long num;
+    private int lru;
+    private long expire = -1;
+    private boolean snap;
+
+    /** A detached entry of key (no value yet). */
     public Entry(byte[] key) {
-        this.key = key;
+        kbuf = key;
+        dklen = key.length;
+    }
+
+    Entry(Views views) {
+        this.views = views;
+    }
+
+    void bind(OffHeapKeyTable<TypedValue> table, long handle) {
+        t = table;
+        h = handle;
+        keyCached = false;
+        pendType = -1;
+        obj = null;
+        val = null;
+    }
+
+    /** Back to the pool: drops references and oversized scratch. */
+    void reset() {
+        t = null;
+        h = 0;
+        acct = false;
+        pendType = -1;
+        keyCached = false;
+        obj = null;
+        val = null;
+        expire = -1;
+        if (kbuf != null && kbuf.length > SCRATCH_KEEP) {
+            kbuf = null;
+        }
+        if (vbuf != null && vbuf.length > SCRATCH_KEEP) {
+            vbuf = null;
+        }
+    }
+
+    /** Uses nh as the entry's handle from now on (a setter moved it). */
+    private void moved(long nh) {
+        if (lent) {
+            throw new IllegalStateException("a walk's entry view was changed");
+        }
+        if (nh != h) {
+            long old = h;
+            h = nh;
+            views.rekey(this, old);
+        }
+    }
+
+    boolean bound() {
+        return t != null;
+    }
+
+    /**
+     * The entry is being deleted from its table: copies what it shows to the heap and unbinds (the caller then
+     * deletes handle {@link #h} from the table).
+     */
+    void detach() {
+        if (lent) {
+            throw new IllegalStateException("a walk's entry view was deleted");
+        }
+        keyArray();
+        dklen = t.keyLength(h);
+        type = type();
+        enc = enc();
+        lru = t.lru(h);
+        expire = t.expireAt(h);
+        snap = t.snapBit(h);
+        obj = null;
+        val = null;
+        if (type != TYPE_STRING) {
+            obj = t.object(h);
+            num = 0;
+        } else {
+            int te = t.encoding(h);
+            if (te == EntryLayout.ENC_INT) {
+                num = t.intValue(h);
+            } else if (te == EntryLayout.ENC_HEAP_RAW) {
+                val = t.heapRaw(h);
+                num = t.stringLength(h);
+            } else {
+                num = t.stringLength(h);
+                val = new byte[(int) num];
+                t.copyString(h, 0, val, 0, (int) num);
+                enc = te == EntryLayout.ENC_EMBSTR ? ENC_EMBSTR : ENC_RAW;
+            }
+        }
+        views.unbind(this);
+        t = null;
+        h = 0;
+    }
+
+    /** Writes the detached value into the bound entry (after {@link Db#insert} bound this view). */
+    void restoreDetached(TypedValue o, byte ty, byte en, byte[] v, long n, int accessBits) {
+        if (ty != TYPE_STRING) {
+            moved(t.setObject(h, ty, 0, o));
+        } else if (en == ENC_INT) {
+            moved(t.setInt(h, n));
+        } else if (en == ENC_EMBSTR) {
+            moved(t.setString(h, v, 0, (int) n, false));
+        } else if (v != null) {
+            moved(t.setHeapRaw(h, v, (int) n));
+        }
+        t.setLru(h, accessBits);
+    }
+
+    // detached state, for Db#insert
+    TypedValue detachedObj() {
+        return obj;
+    }
+
+    byte detachedType() {
+        return pendType >= 0 ? pendType : type;
+    }
+
+    byte detachedEnc() {
+        return enc;
+    }
+
+    byte[] detachedVal() {
+        return val;
+    }
+
+    long detachedNum() {
+        return num;
+    }
+
+    int detachedLru() {
+        return lru;
+    }
+
+    /** The expire time held by a detached entry, or -1. */
+    long detachedExpire() {
+        return expire;
+    }
+
+    /** Whether the entry carries snapshot stamp epoch (its parity: see Keyspace#beginSnapshot). */
+    boolean stamped(byte epoch) {
+        return (t != null ? t.snapBit(h) : snap) == ((epoch & 1) != 0);
+    }
+
+    void stamp(byte epoch) {
+        boolean on = (epoch & 1) != 0;
+        if (t != null) {
+            t.setSnapBit(h, on);
+        } else {
+            snap = on;
+        }
     }
 
     /**
@@ -71,118 +231,193 @@ public final class Entry {
      * this accessor or the {@link Keyspace} methods built on it.
      */
     public int lruBits() {
-        return lru;
+        return t != null ? t.lru(h) : lru;
     }
 
     /** Sets the 24 access bits (see {@link #lruBits()}). */
     public void setLruBits(int bits) {
-        lru = bits & AccessBits.LRU_MAX;
+        if (t != null) {
+            t.setLru(h, bits & AccessBits.LRU_MAX);
+        } else {
+            lru = bits & AccessBits.LRU_MAX;
+        }
     }
 
     /** The type of the value (TYPE_*): what commands read instead of the field. */
     public byte type() {
-        return type;
+        if (pendType >= 0) {
+            return pendType;
+        }
+        return t != null ? (byte) t.type(h) : type;
     }
 
     /** Sets the type (TYPE_*) of a value being created; the value itself is stored with a setter. */
     public void setType(byte type) {
-        this.type = type;
+        if (t == null) {
+            this.type = type;
+        } else {
+            pendType = type == t.type(h) ? -1 : type;
+        }
     }
 
     /** The string encoding: ENC_INT, ENC_RAW, or the embstr encoding (ENC_RAW for aggregates). */
     public byte enc() {
-        return enc;
+        if (t == null) {
+            return enc;
+        }
+        if (t.type(h) != TYPE_STRING) {
+            return ENC_RAW;
+        }
+        int e = t.encoding(h);
+        return e == EntryLayout.ENC_INT ? ENC_INT : e == EntryLayout.ENC_EMBSTR ? ENC_EMBSTR : ENC_RAW;
     }
 
     /** Whether the value is an int-encoded string ({@link #intValue()} holds it). */
     public boolean isInt() {
-        return enc == ENC_INT;
+        if (t == null) {
+            return enc == ENC_INT && obj == null;
+        }
+        return t.type(h) == TYPE_STRING && t.encoding(h) == EntryLayout.ENC_INT;
     }
 
     /** The integer of an int-encoded string (meaningless for other values). */
     public long intValue() {
-        return num;
+        if (t == null) {
+            return num;
+        }
+        return isInt() ? t.intValue(h) : 0;
     }
 
     /**
-     * The array holding the key: the key is its first {@link #klen()} bytes (an embstr value may follow). Read only;
-     * use {@link #keyBytes()} for a copy to keep.
+     * An array holding the key: the key is its first {@link #klen()} bytes (the array may be longer). Read only,
+     * and valid until the view is released; use {@link #keyBytes()} for a copy to keep.
      */
     public byte[] keyArray() {
-        return key;
+        if (t == null || keyCached) {
+            return kbuf;
+        }
+        int n = t.keyLength(h);
+        if (kbuf == null || kbuf.length < n) {
+            kbuf = new byte[Math.max(n, 16)];
+        }
+        t.copyKey(h, kbuf, 0);
+        keyCached = true;
+        return kbuf;
     }
 
     /** A copy of the key's bytes. */
     public byte[] keyBytes() {
-        return java.util.Arrays.copyOf(key, klen());
+        return Arrays.copyOf(keyArray(), klen());
     }
 
     /** LRU clock (seconds, 24 bits) or, under an LFU policy, minutes &lt;&lt; 8 | counter. */
     public int lru() {
-        return lru;
+        return lruBits();
     }
 
     public void setLru(int lru) {
-        this.lru = lru;
+        setLruBits(lru);
     }
 
     /** Whether the key has an expire time (the time itself is in the database: Keyspace#expireOf). */
     public boolean hasExpire() {
-        return volIdx >= 0;
+        return t != null ? t.hasExpire(h) : expire != -1;
     }
 
     /**
      * The array of a raw string (ENC_RAW, type string), which commands that change the value in place (APPEND,
      * SETRANGE, SETBIT, HLL) write into after {@link #makeRawWithRoom}: the value is its first {@link #strlen()}
-     * bytes, the rest is spare room.
+     * bytes, the rest is spare room. Null for other values.
      */
     public byte[] rawArray() {
-        return val;
+        if (t == null) {
+            return enc == ENC_RAW && obj == null ? val : null;
+        }
+        return t.type(h) == TYPE_STRING && t.encoding(h) == EntryLayout.ENC_HEAP_RAW ? t.heapRaw(h) : null;
     }
 
     /** Makes the value the raw string arr[0, len) (the entry takes the array; its spare room is kept). */
     public void setRaw(byte[] arr, long len) {
-        unembed();
-        obj = null;
-        val = arr;
-        enc = ENC_RAW;
-        num = len;
+        pendType = -1;
+        if (t == null) {
+            obj = null;
+            val = arr;
+            enc = ENC_RAW;
+            num = len;
+            type = TYPE_STRING;
+            return;
+        }
+        moved(t.setHeapRaw(h, arr, (int) len));
     }
 
     /** Sets the length of a raw string after bytes were written into {@link #rawArray()} in place. */
     public void setRawLength(long len) {
-        num = len;
+        if (t == null) {
+            num = len;
+        } else {
+            t.setHeapRawLength(h, (int) len);
+        }
     }
 
     /** The aggregate value (list, set, sorted set, hash, stream); null for a string (held in the entry itself). */
     public TypedValue value() {
-        return obj;
+        if (t == null) {
+            return obj;
+        }
+        return t.type(h) != TYPE_STRING ? t.object(h) : null;
     }
 
     /** Stores an aggregate value of the given type (a new key's value). */
     public void setValue(byte type, TypedValue v) {
-        this.type = type;
-        this.obj = v;
+        pendType = -1;
+        if (t == null) {
+            this.type = type;
+            obj = v;
+            val = null;
+            enc = ENC_RAW;
+            num = 0;
+            return;
+        }
+        moved(t.setObject(h, type, 0, v));
     }
 
     /** Replaces the aggregate value, keeping the type (a value rebuilt or converted by a command). */
     public void setValue(TypedValue v) {
-        this.obj = v;
+        setValue(type(), v);
     }
 
-    /** Length of the key (the start of the value in {@link #key} for embstr). */
+    /** Length of the key. */
     public int klen() {
-        return enc == ENC_EMBSTR ? key.length - (int) num : key.length;
+        return t != null ? t.keyLength(h) : dklen;
     }
 
-    /** The array holding the string value (EMBSTR and RAW). */
+    /**
+     * An array holding the string value (EMBSTR and RAW) from {@link #valOff()}, valid until the next call; for an
+     * embstr the byte after the value is 0, like Redis's sds terminator.
+     */
     public byte[] valArray() {
-        return enc == ENC_EMBSTR ? key : val;
+        if (t == null) {
+            return val;
+        }
+        int e = t.encoding(h);
+        if (e == EntryLayout.ENC_HEAP_RAW) {
+            return t.heapRaw(h);
+        }
+        if (e != EntryLayout.ENC_EMBSTR || t.type(h) != TYPE_STRING) {
+            return null;
+        }
+        int n = t.stringLength(h);
+        if (vbuf == null || vbuf.length <= n) {
+            vbuf = new byte[Math.max(n + 1, EMBSTR_LIMIT + 1)];
+        }
+        t.copyString(h, 0, vbuf, 0, n);
+        vbuf[n] = 0; // the byte after the value reads as Redis's sds terminator (HLL parsing looks at it)
+        return vbuf;
     }
 
-    /** Where the string value starts in {@link #valArray()}. */
+    /** Where the string value starts in {@link #valArray()} (always 0). */
     public int valOff() {
-        return enc == ENC_EMBSTR ? key.length - (int) num : 0;
+        return 0;
     }
 
     /**
@@ -192,35 +427,56 @@ public final class Entry {
      */
     public long memoryUsage(long samples) {
         long size = RedisSizes.sdsSize(klen()) + RedisSizes.DICT_ENTRY;
-        if (obj != null) {
-            return size + obj.memoryUsage(samples);
+        TypedValue o = value();
+        if (o != null) {
+            return size + o.memoryUsage(samples);
         }
-        return size + switch (enc) {
+        return size + switch (enc()) {
             case ENC_INT -> RedisSizes.ROBJ;
-            case ENC_EMBSTR -> RedisSizes.embstrSize(num);
-            default -> RedisSizes.ROBJ + RedisSizes.sdsSize(val == null ? num : Math.max(num, val.length));
+            case ENC_EMBSTR -> RedisSizes.embstrSize(strlen());
+            default -> {
+                byte[] raw = rawArray();
+                long len = strlen();
+                yield RedisSizes.ROBJ + RedisSizes.sdsSize(raw == null ? len : Math.max(len, raw.length));
+            }
         };
     }
 
-    public int strlen() {
-        return enc == ENC_INT ? Numbers.stringLength(num) : (int) num;
+    /**
+     * The part of this key's memory on the GC heap, which the used_memory accounting adds to the off-heap
+     * allocators' bytes: an aggregate's value (its MEMORY USAGE figure) or a heap raw string's array (16-byte header
+     * plus its 8-aligned length); 0 for a key held entirely off-heap (int and embstr strings).
+     */
+    public long heapUsage(long samples) {
+        TypedValue o = value();
+        if (o != null) {
+            return o.memoryUsage(samples);
+        }
+        byte[] raw = rawArray();
+        return raw == null ? 0 : 16 + ((raw.length + 7L) & ~7L);
     }
 
-    /** Drops an embedded value from the key array (before the value changes encoding). */
-    private void unembed() {
-        if (enc == ENC_EMBSTR) {
-            key = java.util.Arrays.copyOf(key, key.length - (int) num);
-            enc = ENC_RAW;
-            num = 0;
+    public int strlen() {
+        if (t == null) {
+            return enc == ENC_INT ? Numbers.stringLength(num) : (int) num;
         }
+        if (t.type(h) != TYPE_STRING) {
+            return 0;
+        }
+        return t.encoding(h) == EntryLayout.ENC_INT ? Numbers.stringLength(t.intValue(h)) : t.stringLength(h);
     }
 
     public void setInt(long v) {
-        unembed();
-        obj = null;
-        enc = ENC_INT;
-        val = null;
-        num = v;
+        pendType = -1;
+        if (t == null) {
+            obj = null;
+            val = null;
+            enc = ENC_INT;
+            type = TYPE_STRING;
+            num = v;
+            return;
+        }
+        moved(t.setInt(h, v));
     }
 
     /** Stores a copy of src as Redis's tryObjectEncoding would: int, embstr or raw. */
@@ -235,40 +491,41 @@ public final class Entry {
 
     /** Stores a copy as embstr (up to 44 bytes) or raw, never int (createStringObject). */
     public void setStringNoInt(byte[] src, int off, int len) {
-        if (len <= EMBSTR_LIMIT) {
-            int k = klen();
-            if (enc != ENC_EMBSTR || key.length != k + len) { // an overwrite of equal length reuses the array
-                byte[] n = new byte[k + len];
-                System.arraycopy(key, 0, n, 0, k);
-                key = n;
-            }
-            System.arraycopy(src, off, key, k, len);
-            val = null;
+        pendType = -1;
+        if (t == null) {
+            val = Arrays.copyOfRange(src, off, off + len);
             obj = null;
-            enc = ENC_EMBSTR;
+            enc = len <= EMBSTR_LIMIT ? ENC_EMBSTR : ENC_RAW;
+            type = TYPE_STRING;
             num = len;
             return;
         }
-        unembed();
-        byte[] v = enc == ENC_RAW && val != null && val.length == len ? val : new byte[len];
-        System.arraycopy(src, off, v, 0, len);
-        obj = null;
-        val = v;
-        num = len;
-        enc = ENC_RAW;
+        if (len <= EMBSTR_LIMIT) {
+            moved(t.setString(h, src, off, len, false)); // an overwrite in the same size class stays in place
+            return;
+        }
+        byte[] cur = rawArray();
+        if (cur != null && cur.length == len) { // an overwrite of equal length reuses the array
+            System.arraycopy(src, off, cur, 0, len);
+            t.setHeapRawLength(h, len);
+            return;
+        }
+        moved(t.setHeapRaw(h, Arrays.copyOfRange(src, off, off + len), len));
     }
 
     /** The OBJECT ENCODING name of the value. */
     public String encodingName() {
-        if (obj != null) {
-            return obj.encodingName();
+        TypedValue o = value();
+        if (o != null) {
+            return o.encodingName();
         }
-        return enc == ENC_INT ? "int" : enc == ENC_EMBSTR ? "embstr" : "raw";
+        byte e = enc();
+        return e == ENC_INT ? "int" : e == ENC_EMBSTR ? "embstr" : "raw";
     }
 
     /** The TYPE name of the value. */
     public String typeName() {
-        return switch (type) {
+        return switch (type()) {
             case TYPE_LIST -> "list";
             case TYPE_SET -> "set";
             case TYPE_ZSET -> "zset";
@@ -280,17 +537,22 @@ public final class Entry {
 
     /** Copies the string value of this entry (as text for INT) to a new array. */
     public byte[] stringBytes() {
-        if (enc == ENC_INT) {
-            return Numbers.ll2bytes(num);
+        if (isInt()) {
+            return Numbers.ll2bytes(intValue());
         }
-        byte[] b = new byte[(int) num];
-        System.arraycopy(valArray(), valOff(), b, 0, (int) num);
+        int n = strlen();
+        byte[] b = new byte[n];
+        byte[] v = valArray();
+        if (v != null) {
+            System.arraycopy(v, valOff(), b, 0, n);
+        }
         return b;
     }
 
     /** Makes the value a raw string with room for at least needed bytes (dbUnshareStringValue + sdsMakeRoomFor). */
     public void makeRawWithRoom(int needed) {
-        if (enc == ENC_RAW && val != null && val.length >= needed) {
+        byte[] raw = rawArray();
+        if (raw != null && raw.length >= needed) {
             return;
         }
         int len = strlen();
@@ -304,12 +566,9 @@ public final class Entry {
             }
             cap = usableCapacity(cap);
         }
-        unembed();
         byte[] n = new byte[cap];
         System.arraycopy(cur, 0, n, 0, len);
-        val = n;
-        enc = ENC_RAW;
-        num = len;
+        setRaw(n, len);
     }
 
     /**
@@ -334,24 +593,22 @@ public final class Entry {
     }
 
     private void copyFrom(Entry o, boolean copyRaw) {
-        type = o.type;
-        lru = o.lru; // the access data travels with the value (RENAME, COPY)
-        if (o.obj != null) {
-            unembed();
-            obj = copyRaw ? o.obj.copy() : o.obj;
-            val = null;
-            num = 0;
-            enc = ENC_RAW;
-        } else if (o.enc == ENC_INT) {
-            setInt(o.num);
-        } else if (o.enc == ENC_EMBSTR) {
-            setStringNoInt(o.key, o.valOff(), (int) o.num);
-        } else {
-            unembed();
-            obj = null;
-            val = copyRaw ? java.util.Arrays.copyOf(o.val, (int) o.num) : o.val;
-            num = o.num;
-            enc = ENC_RAW;
+        if (o == this) {
+            return;
         }
+        int access = o.lruBits(); // the access data travels with the value (RENAME, COPY)
+        TypedValue ov = o.value();
+        if (ov != null) {
+            setValue(o.type(), copyRaw ? ov.copy() : ov);
+        } else if (o.isInt()) {
+            setInt(o.intValue());
+        } else if (o.enc() == ENC_EMBSTR) {
+            setStringNoInt(o.valArray(), o.valOff(), o.strlen());
+        } else {
+            byte[] raw = o.rawArray();
+            int len = o.strlen();
+            setRaw(copyRaw ? Arrays.copyOf(raw, len) : raw, len);
+        }
+        setLruBits(access);
     }
 }

@@ -2,6 +2,8 @@ package io.cinnabar.server.internal.keyspace;
 
 import io.cinnabar.server.internal.config.Notify;
 
+import io.cinnabar.server.internal.keyspace.mem.DefragStats;
+
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -75,11 +77,128 @@ public final class Keyspace {
     /** Snapshot epoch: every entry carries it except, during a snapshot, the keys not yet saved. */
     private byte epoch;
 
+    /** The entry views of every database (see {@link Entry}). */
+    private final Views views = new Views();
+    /** Active defragmentation counters of every database's cycle (INFO stats active_defrag_*). */
+    private final DefragStats defragStats = new DefragStats();
+
     public Keyspace(int databases) {
         dbs = new Db[databases];
         for (int i = 0; i < databases; i++) {
-            dbs[i] = new Db(i);
+            dbs[i] = new Db(i, views, defragStats);
         }
+    }
+
+    // ---- off-heap memory and active defragmentation (Redis's activedefrag)
+
+    private boolean defragEnabled;
+    private long defragIgnoreBytes = 100L << 20;
+    private int defragLower = 10;
+    private int defragUpper = 100;
+    private int defragCycleMin = 1;
+    private int defragCycleMax = 25;
+
+    /**
+     * Applies activedefrag and the active-defrag-* settings (Redis accepts any pair of thresholds and cycle limits:
+     * an upper threshold not above the lower one, or a max under the min, is used as lower + 1 and min).
+     */
+    public void configureDefrag(boolean enabled, long ignoreBytes, int lower, int upper, int cycleMin, int cycleMax) {
+        defragEnabled = enabled;
+        defragIgnoreBytes = Math.max(0, ignoreBytes);
+        defragLower = Math.max(0, lower);
+        defragUpper = Math.max(defragLower + 1, upper);
+        defragCycleMin = Math.max(1, Math.min(99, cycleMin));
+        defragCycleMax = Math.max(defragCycleMin, Math.min(99, cycleMax));
+    }
+
+    /**
+     * The cron's defragmentation step (Redis's activeDefragCycle): each database's cycle measures its allocator once
+     * a second and, while fragmented past the thresholds, moves entries out of sparse slabs for its share of the
+     * cron period. Skipped while an entry view is bound (a move would leave it on a stale handle): views are
+     * released at the top of every event-loop iteration, before the cron.
+     */
+    public void defragCron(int hz) {
+        if (!views.idle()) {
+            return;
+        }
+        for (Db db : dbs) {
+            db.defragCron(defragEnabled, defragIgnoreBytes, defragLower, defragUpper, defragCycleMin, defragCycleMax,
+                hz);
+        }
+    }
+
+    /** The defragmentation counters (INFO stats). */
+    public DefragStats defragStats() {
+        return defragStats;
+    }
+
+    /** INFO active_defrag_running: the highest CPU percentage of a running scan, 0 when none runs. */
+    public int defragRunning() {
+        int n = 0;
+        for (Db db : dbs) {
+            n = Math.max(n, db.defrag().running());
+        }
+        return n;
+    }
+
+    /** INFO total_active_defrag_time (ms), over the databases' current cycles. */
+    public long defragTotalTimeMs() {
+        long n = 0;
+        for (Db db : dbs) {
+            n += db.defrag().totalTimeMs();
+        }
+        return n;
+    }
+
+    /** INFO current_active_defrag_time (ms): the longest running scan. */
+    public long defragCurrentTimeMs() {
+        long n = 0;
+        for (Db db : dbs) {
+            n = Math.max(n, db.defrag().currentTimeMs());
+        }
+        return n;
+    }
+
+    /** Bytes of live off-heap allocations of every database (allocator_allocated). O(databases). */
+    public long offHeapAllocated() {
+        long n = 0;
+        for (Db db : dbs) {
+            n += db.allocator().allocatedBytes();
+        }
+        return n;
+    }
+
+    /** Bytes of off-heap slabs in use (allocator_active). O(databases). */
+    public long offHeapActive() {
+        long n = 0;
+        for (Db db : dbs) {
+            n += db.allocator().activeBytes();
+        }
+        return n;
+    }
+
+    /** Bytes of off-heap memory held, pooled empty slabs included (allocator_resident). O(databases). */
+    public long offHeapResident() {
+        long n = 0;
+        for (Db db : dbs) {
+            n += db.allocator().footprintBytes();
+        }
+        return n;
+    }
+
+    /**
+     * Settles the memory accounting and returns every {@link Entry} view to the pool: called where no code can
+     * hold an entry (after a top-level command, at the top of each event-loop iteration, between the keys of a
+     * load). O(views handed out since the last call).
+     */
+    public void releaseViews() {
+        settle();
+        views.releaseAll();
+    }
+
+    /** Views handed out since the last {@link #releaseViews()} (a loader releases them every few thousand keys). */
+    public int viewsOutstanding() {
+        return views.outstanding();
     }
 
     /** Registers a listener on every database (at assembly time; not while a command runs). */
@@ -99,6 +218,7 @@ public final class Keyspace {
         expiredStalePerc = 0;
         expiredTimeCapReached = 0;
         expireCycleCpuMs = 0;
+        defragStats.reset();
     }
 
     /** Sets the LRU clock from the wall clock (the cron and startup). */
@@ -123,13 +243,21 @@ public final class Keyspace {
     private int pendCount;
 
     /**
-     * The dataset as Redis's allocator would see it: the sum over all keys of what MEMORY USAGE reports for each
-     * (key sds, dictEntry, robj and value, Redis's allocation sizes), kept incrementally. A key a command may change
-     * (looked up for writing, added, inserted) is noted with its size before the change; {@link #settle()} (after
-     * each command, or when the batch is full) measures it again and adds the difference; a removed key takes its
-     * last measured size away. Nothing walks the keyspace. O(1) after {@link #settle()}.
+     * The dataset as this server holds it: the bytes of the databases' off-heap allocators (every key, its
+     * metadata and expire, int and embstr values: exact, read from the allocators) plus the heap part of the
+     * values ({@link Entry#heapUsage}: aggregates as MEMORY USAGE measures them, raw strings' arrays), kept
+     * incrementally. A key a command may change (looked up for writing, added, inserted) is noted with its heap
+     * size before the change; {@link #settle()} (after each command, or when the batch is full) measures it again
+     * and adds the difference; a removed key takes its last measured size away. Nothing walks the keyspace.
+     * O(databases) after {@link #settle()}. (MEMORY USAGE of a key stays Redis's figure for it.)
      */
     public long usedDatasetBytes() {
+        settle();
+        return datasetBytes + offHeapAllocated();
+    }
+
+    /** The heap part of the dataset alone (aggregate values, heap raw strings), kept incrementally. */
+    public long heapDatasetBytes() {
         settle();
         return datasetBytes;
     }
@@ -138,10 +266,10 @@ public final class Keyspace {
     public void settle() {
         for (int i = 0; i < pendCount; i++) {
             Entry e = pend[i];
-            long d = e.memoryUsage(ACCOUNT_SAMPLES) - pendBefore[i];
+            long d = e.heapUsage(ACCOUNT_SAMPLES) - pendBefore[i];
             pendDb[i].memBytes += d;
             datasetBytes += d;
-            e.acct = 0;
+            e.acct = false;
             pend[i] = null;
             pendDb[i] = null;
         }
@@ -158,7 +286,7 @@ public final class Keyspace {
 
     /** Notes e (in db) as possibly changing; isNew: not accounted yet (added or inserted). */
     private void track(Db db, Entry e, boolean isNew) {
-        if (e.acct != 0) {
+        if (e.acct) {
             return;
         }
         if (pendCount == pend.length) {
@@ -170,16 +298,16 @@ public final class Keyspace {
                 pendBefore = Arrays.copyOf(pendBefore, pendCount * 2);
             }
         }
-        e.acct = 1;
+        e.acct = true;
         pend[pendCount] = e;
         pendDb[pendCount] = db;
-        pendBefore[pendCount++] = isNew ? 0 : e.memoryUsage(ACCOUNT_SAMPLES);
+        pendBefore[pendCount++] = isNew ? 0 : e.heapUsage(ACCOUNT_SAMPLES);
     }
 
     /** e leaves db: its accounted size is taken away (the size noted before this command if it was changing). */
     private void untrack(Db db, Entry e) {
         long size;
-        if (e.acct != 0) {
+        if (e.acct) {
             int i = pendCount - 1;
             while (pend[i] != e) { // the key removed is nearly always the one noted last
                 i--;
@@ -192,9 +320,9 @@ public final class Keyspace {
             pendBefore[i] = pendBefore[last];
             pend[last] = null;
             pendDb[last] = null;
-            e.acct = 0;
+            e.acct = false;
         } else {
-            size = e.memoryUsage(ACCOUNT_SAMPLES);
+            size = e.heapUsage(ACCOUNT_SAMPLES);
             db.memBytes -= size;
         }
         datasetBytes -= size;
@@ -208,16 +336,19 @@ public final class Keyspace {
         settle();
         long[] sum = new long[1];
         for (Db db : dbs) {
-            db.forEach(e -> sum[0] += e.memoryUsage(ACCOUNT_SAMPLES));
+            db.forEachReading(e -> sum[0] += e.heapUsage(ACCOUNT_SAMPLES));
         }
-        return sum[0];
+        return sum[0] + offHeapAllocated();
     }
 
-    /** Dict bucket arrays and expires entries of all databases (used_memory_overhead's hashtables). O(databases). */
+    /**
+     * The heap arrays of every database's table (buckets, expire handles, object slots): used_memory_overhead's
+     * hashtables. O(databases).
+     */
     public long dictOverhead() {
         long n = 0;
         for (Db db : dbs) {
-            n += db.dictOverhead();
+            n += db.tableHeapBytes();
         }
         return n;
     }
@@ -251,7 +382,7 @@ public final class Keyspace {
     /** Looks up a key for writing (lookupKeyWrite): lazy expiry and access time, no hit/miss counts. */
     public Entry lookupWrite(Db db, byte[] b, int off, int len, boolean noTouch) {
         Entry e = db.find(b, off, len);
-        if (e != null && e.snap != epoch) {
+        if (e != null && !e.stamped(epoch)) {
             barrier.beforeChange(db, e);
         }
         if (e != null && !loading && !obey && db.expired(e, cmdTimeMs)) {
@@ -272,7 +403,7 @@ public final class Keyspace {
     /** Looks up without touching access time or stats (but still expiring). */
     public Entry lookupQuiet(Db db, byte[] b, int off, int len) {
         Entry e = db.find(b, off, len);
-        if (e != null && e.snap != epoch) {
+        if (e != null && !e.stamped(epoch)) {
             barrier.beforeChange(db, e); // DEL, MOVE and COPY destinations, XCLAIM find their keys this way
         }
         if (e != null && !loading && !obey && db.expired(e, cmdTimeMs)) {
@@ -289,14 +420,14 @@ public final class Keyspace {
 
     /** Deletes a key whose expire time passed (lazily or from the active cycle) and tells the listeners. */
     public void expireEntry(Db db, Entry e) {
-        if (e.snap != epoch) {
+        if (!e.stamped(epoch)) {
             barrier.beforeChange(db, e);
         }
         untrack(db, e);
         db.remove(e);
-        events.notify(Notify.EXPIRED, "expired", db, e.key, 0, e.klen());
+        events.notify(Notify.EXPIRED, "expired", db, e.keyArray(), 0, e.klen());
         for (KeyspaceListener l : listeners) {
-            l.keyExpired(db, e.key, 0, e.klen());
+            l.keyExpired(db, e.keyArray(), 0, e.klen());
         }
         expiredKeys++;
         release(e, lazyExpire);
@@ -410,7 +541,7 @@ public final class Keyspace {
     public void insert(Db db, Entry e) {
         db.insert(e);
         track(db, e, true);
-        events.notify(Notify.NEW, "new", db, e.key, 0, e.klen());
+        events.notify(Notify.NEW, "new", db, e.keyArray(), 0, e.klen());
     }
 
     /**
@@ -421,9 +552,10 @@ public final class Keyspace {
     public Entry rename(Db db, Entry src, byte[] newKey) {
         long expire = db.expireOf(src);
         delete(db, src);
-        Entry moved = new Entry(newKey);
+        Entry moved = db.add(newKey);
         moved.copyRef(src);
-        insert(db, moved);
+        track(db, moved, true);
+        events.notify(Notify.NEW, "new", db, newKey, 0, newKey.length);
         if (expire != -1) {
             setExpire(db, moved, expire);
         }
@@ -445,13 +577,13 @@ public final class Keyspace {
 
     /** Deletes a key (DEL, a value emptied by a pop, an overwritten or moved key); listeners see keyDeleted. */
     public void delete(Db db, Entry e) {
-        if (e.snap != epoch) {
+        if (!e.stamped(epoch)) {
             barrier.beforeChange(db, e);
         }
         untrack(db, e);
         db.remove(e);
         for (KeyspaceListener l : listeners) {
-            l.keyDeleted(db, e.key, 0, e.klen());
+            l.keyDeleted(db, e.keyArray(), 0, e.klen());
         }
     }
 
@@ -462,9 +594,9 @@ public final class Keyspace {
     public void evict(Db db, Entry e, boolean lazy) {
         delete(db, e);
         release(e, lazy);
-        events.notify(Notify.EVICTED, "evicted", db, e.key, 0, e.klen());
+        events.notify(Notify.EVICTED, "evicted", db, e.keyArray(), 0, e.klen());
         for (KeyspaceListener l : listeners) {
-            l.keyEvicted(db, e.key, 0, e.klen(), lazy);
+            l.keyEvicted(db, e.keyArray(), 0, e.klen(), lazy);
         }
     }
 
@@ -534,7 +666,7 @@ public final class Keyspace {
 
     /** Sets e's expire time (unix ms). */
     public void setExpire(Db db, Entry e, long whenMs) {
-        if (e.snap != epoch) {
+        if (!e.stamped(epoch)) {
             barrier.beforeChange(db, e); // GETEX changes the expire of a key it looked up for reading
         }
         db.setExpire(e, whenMs);
@@ -542,7 +674,7 @@ public final class Keyspace {
 
     /** Removes e's expire time (PERSIST, an overwrite without KEEPTTL). */
     public void removeExpire(Db db, Entry e) {
-        if (e.snap != epoch) {
+        if (!e.stamped(epoch)) {
             barrier.beforeChange(db, e);
         }
         db.removeExpire(e);
@@ -633,7 +765,7 @@ public final class Keyspace {
             db.clear();
             db.exchange(loaded);
             if (twin.epoch != epoch) {
-                db.forEach(e -> e.snap = epoch);
+                db.forEachReading(e -> e.stamp(epoch));
             }
             datasetBytes += db.memBytes;
             for (KeyspaceListener l : listeners) {
@@ -666,7 +798,7 @@ public final class Keyspace {
     public void endSnapshot(boolean complete) {
         if (!complete) {
             for (Db db : dbs) {
-                db.forEach(this::markSaved);
+                db.forEachReading(this::markSaved);
             }
         }
         barrier = null;
@@ -679,12 +811,12 @@ public final class Keyspace {
 
     /** Whether the running snapshot has saved e already (or e was added after it started). */
     public boolean saved(Entry e) {
-        return e.snap == epoch;
+        return e.stamped(epoch);
     }
 
     /** Marks e saved by the running snapshot. */
     public void markSaved(Entry e) {
-        e.snap = epoch;
+        e.stamp(epoch);
     }
 
     // ---- active expiry (Redis's activeExpireCycle)
@@ -728,7 +860,7 @@ public final class Keyspace {
             expireDbCursor++;
             int iteration = 0;
             while (true) {
-                int num = Math.min(db.volCount, keysPerLoop);
+                int num = Math.min(db.expiresCount(), keysPerLoop);
                 if (num == 0) {
                     db.avgTtl = 0;
                     break;
@@ -737,12 +869,12 @@ public final class Keyspace {
                 int sampled = 0;
                 long ttlSum = 0;
                 int ttlSamples = 0;
-                for (int k = 0; k < num && db.volCount > 0; k++) {
-                    if (db.expireCursor >= db.volCount) {
+                for (int k = 0; k < num && db.expiresCount() > 0; k++) {
+                    if (db.expireCursor >= db.expiresCount()) {
                         db.expireCursor = 0;
                     }
-                    Entry e = db.vol[db.expireCursor];
-                    long when = db.volExpire[db.expireCursor];
+                    Entry e = db.volatileEntry(db.expireCursor);
+                    long when = db.expireOf(e);
                     sampled++;
                     if (when < cmdTimeMs) {
                         expireEntry(db, e); // the last entry moved into this slot: do not advance

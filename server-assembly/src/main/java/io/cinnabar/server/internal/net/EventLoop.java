@@ -243,6 +243,7 @@ public final class EventLoop implements Runnable, Connections, Outbound {
                 if (server.shutdownAsap && server.shutdownFromLoop()) {
                     break; // a failed attempt was logged and cleared: keep serving, as Redis does
                 }
+                server.keyspace.releaseViews(); // nothing holds an entry view between iterations
                 runTasks();
                 long now = System.currentTimeMillis();
                 if (now >= nextCronMs) {

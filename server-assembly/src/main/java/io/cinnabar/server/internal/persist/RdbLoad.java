@@ -254,6 +254,9 @@ public class RdbLoad implements RdbVisitor {
         }
         Db db = ks.dbs[k.db()];
         byte[] key = k.key();
+        if (ks.viewsOutstanding() >= 4096) {
+            ks.releaseViews(); // between keys the loader holds no entry
+        }
         Entry old = db.find(key, 0, key.length);
         if (old != null) {
             if (!merge) {

@@ -314,7 +314,7 @@ public final class Snapshot implements SnapshotBarrier {
             }
             long before = keysWritten;
             visiting = p;
-            p.cursor = p.src.scan(p.cursor, walker);
+            p.cursor = p.src.scanReading(p.cursor, walker); // lent views: the walk allocates nothing per key
             n += keysWritten - before;
             if (p.cursor == 0) {
                 p.done = true;

@@ -148,12 +148,23 @@ public final class Propagator implements PropagationHook, KeyspaceListener {
         if (consumers.length == 0) {
             return;
         }
-        byte[][] del = {lazy ? UNLINK : DEL, Arrays.copyOfRange(key, off, off + len)};
+        queueDeletion(db.id, new byte[][] {lazy ? UNLINK : DEL, Arrays.copyOfRange(key, off, off + len)});
+    }
+
+    @Override
+    public void propagateDeletion(int dbIndex, byte[] key, boolean lazy) {
+        if (consumers.length == 0) {
+            return;
+        }
+        queueDeletion(dbIndex, new byte[][] {lazy ? UNLINK : DEL, key.clone()});
+    }
+
+    private void queueDeletion(int dbIndex, byte[][] del) {
         if (depth > 0) {
             pending.add(del);
-            pendingDbs.add(db.id);
+            pendingDbs.add(dbIndex);
         } else {
-            emit(db.id, del);
+            emit(dbIndex, del);
         }
     }
 

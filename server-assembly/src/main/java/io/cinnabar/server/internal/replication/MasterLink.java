@@ -664,9 +664,15 @@ final class MasterLink implements Link.Handler {
         if (master == null || master.closed) {
             return;
         }
-        byte[] off = Long.toString(repl.masterOffset()).getBytes(StandardCharsets.US_ASCII);
-        String s = "*3\r\n$8\r\nREPLCONF\r\n$3\r\nACK\r\n$" + off.length + "\r\n" + new String(off,
-            StandardCharsets.US_ASCII) + "\r\n";
+        String off = Long.toString(repl.masterOffset());
+        String s;
+        if (repl.aof != null && repl.aof.syncFedNow()) {
+            // Redis 7.2: with the AOF on, FACK reports the offset the AOF fsynced (here: fsynced now, with the ACK)
+            s = "*5\r\n$8\r\nREPLCONF\r\n$3\r\nACK\r\n$" + off.length() + "\r\n" + off + "\r\n$4\r\nFACK\r\n$"
+                + off.length() + "\r\n" + off + "\r\n";
+        } else {
+            s = "*3\r\n$8\r\nREPLCONF\r\n$3\r\nACK\r\n$" + off.length() + "\r\n" + off + "\r\n";
+        }
         byte[] b = s.getBytes(StandardCharsets.US_ASCII);
         master.enc.addRaw(b, 0, b.length);
         server.loop.wantWrite(master);
@@ -694,7 +700,7 @@ final class MasterLink implements Link.Handler {
         long timeout = server.config.getLong("repl-timeout") * 1000;
         if (state == State.CONNECT) {
             connect();
-        } else if (state != State.CONNECTED && now - lastIoMs > timeout) {
+        } else if (state != State.CONNECTED && !transferComplete && now - lastIoMs > timeout) {
             server.log.warning(state == State.TRANSFER ? "Timeout receiving bulk data from MASTER... If the problem "
                 + "persists try to set the 'repl-timeout' parameter in redis.conf to a larger value."
                 : "Timeout connecting to the MASTER...");

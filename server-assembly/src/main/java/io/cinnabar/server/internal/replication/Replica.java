@@ -32,6 +32,8 @@ final class Replica {
     /** REPLCONF rdb-filter-only: "" for every record, "functions" for the functions only. */
     String rdbFilter = "";
     long ackOffset;
+    /** The replication offset its AOF fsynced (REPLCONF ACK ... FACK, Redis's repl_aof_off). */
+    long aofAckOffset;
     long ackTimeMs;
     /** When it entered WAIT_BGSAVE_START (repl-diskless-sync-delay). */
     final long waitSinceMs;

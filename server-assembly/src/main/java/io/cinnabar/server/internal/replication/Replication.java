@@ -10,6 +10,7 @@ import io.cinnabar.server.internal.command.Shared;
 import io.cinnabar.server.internal.keyspace.Keyspace;
 import io.cinnabar.server.internal.persist.FunctionStore;
 import io.cinnabar.server.internal.persist.Snapshot;
+import io.cinnabar.server.internal.persist.aof.AppendOnlyFile;
 import io.cinnabar.server.internal.persist.rdb.RdbPersistence;
 import io.cinnabar.server.internal.propagate.PropagationConsumer;
 import io.cinnabar.server.internal.propagate.Propagator;
@@ -70,6 +71,8 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
     private final Propagator propagator;
     /** RDB persistence (rdb-del-sync-files), or null in a server without it. */
     RdbPersistence rdb;
+    /** The AOF (WAITAOF, FACK), or null. */
+    AppendOnlyFile aof;
 
     public Replication(Server server, FunctionStore functions, Propagator propagator) {
         this.server = server;
@@ -83,11 +86,17 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         this.rdb = rdb;
     }
 
+    /** Wires the AOF: WAITAOF counts replicas' fsynced offsets, and a replica with the AOF on reports its own. */
+    public void appendOnly(AppendOnlyFile aof) {
+        this.aof = aof;
+    }
+
     public void register(CommandTable t) {
         t.impl("replconf", this::replconf);
         t.impl("sync", this::sync);
         t.impl("psync", this::sync);
         t.impl("wait", this::waitCommand);
+        t.impl("waitaof", this::waitaof); // registered after AofCommands: the replica count is known here
         t.impl("role", this::role);
         t.impl("replicaof", this::replicaof);
         t.impl("failover", this::failover);
@@ -280,7 +289,15 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
                 if (!c.argLong(j + 1)) {
                     return;
                 }
-                ack((Replica) c.repl, c.ctx.tmp[0]);
+                long off = c.ctx.tmp[0];
+                if (c.argc > j + 3 && c.argIs(j + 2, "fack")) {
+                    if (!c.argLong(j + 3)) {
+                        return;
+                    }
+                    Replica r = (Replica) c.repl;
+                    r.aofAckOffset = Math.max(r.aofAckOffset, c.ctx.tmp[0]);
+                }
+                ack((Replica) c.repl, off);
                 return;
             } else if (c.argIs(j, "getack")) {
                 if (link != null && c.replRole == Client.ROLE_MASTER) {
@@ -670,17 +687,87 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
 
     // ---- WAIT
 
-    /** A client blocked in WAIT: the offset its writes reached and how many replicas must acknowledge it. */
+    /**
+     * A client blocked in WAIT or WAITAOF: the offset its writes reached and how many replicas must acknowledge it
+     * (WAITAOF: fsync it in their AOF; numlocal is 1 when the reply carries the local fsync first).
+     */
     private static final class WaitTicket implements BlockedClients.Ticket {
         final long offset;
         final long replicas;
         final long deadlineMs;
+        final boolean aof;
 
-        WaitTicket(long offset, long replicas, long deadlineMs) {
+        WaitTicket(long offset, long replicas, long deadlineMs, boolean aof) {
             this.offset = offset;
             this.replicas = replicas;
             this.deadlineMs = deadlineMs;
+            this.aof = aof;
         }
+    }
+
+    /**
+     * WAITAOF numlocal numreplicas timeout (Redis 7.2's waitaofCommand): the local part fsyncs the AOF now (so it
+     * never waits); the replica part counts replicas whose REPLCONF ACK ... FACK reached the client's offset, blocking
+     * until enough do or the timeout. Replicas that send no FACK (Redis 7.0, or without appendonly) count 0.
+     */
+    void waitaof(Client c) {
+        if (!c.argLong(1)) {
+            return;
+        }
+        long numlocal = c.ctx.tmp[0];
+        if (!c.argLong(2)) {
+            return;
+        }
+        long numreplicas = c.ctx.tmp[0];
+        if (!c.argLongOr(3, "ERR timeout is not an integer or out of range")) {
+            return;
+        }
+        long timeout = c.ctx.tmp[0];
+        if (numlocal < 0 || numreplicas < 0) {
+            c.error("ERR value is out of range, must be positive");
+            return;
+        }
+        if (timeout < 0) {
+            c.error("ERR timeout is negative");
+            return;
+        }
+        if (link != null) {
+            c.error("ERR WAITAOF cannot be used with replica instances. Please also note that writes to replicas are "
+                + "just local and are not propagated.");
+            return;
+        }
+        boolean aofOn = aof != null && aof.enabled();
+        if (numlocal != 0 && !aofOn) {
+            c.error("ERR WAITAOF cannot be used when numlocal is set but appendonly is disabled.");
+            return;
+        }
+        long acked = countAofAcks(c.woff);
+        if (acked >= numreplicas || c.denyBlocking) {
+            replyWaitaof(c, acked);
+            return;
+        }
+        long deadline = timeout == 0 ? Long.MAX_VALUE : System.currentTimeMillis() + timeout;
+        c.blocked = new WaitTicket(c.woff, numreplicas, deadline, true);
+        waiting.add(c);
+        getAck = true;
+    }
+
+    private void replyWaitaof(Client c, long acked) {
+        long local = aof != null && aof.syncFedNow() ? 1 : 0;
+        c.array(2);
+        c.integer(local);
+        c.integer(acked);
+    }
+
+    /** Online replicas whose AOF fsynced the stream up to offset (Redis's replicationCountAOFAcksByOffset). */
+    long countAofAcks(long offset) {
+        long n = 0;
+        for (Replica r : replicas) {
+            if (r.state == Replica.ONLINE && r.aofAckOffset >= offset) {
+                n++;
+            }
+        }
+        return n;
     }
 
     void waitCommand(Client c) {
@@ -708,7 +795,7 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
             return;
         }
         long deadline = timeout == 0 ? Long.MAX_VALUE : System.currentTimeMillis() + timeout;
-        c.blocked = new WaitTicket(c.woff, num, deadline);
+        c.blocked = new WaitTicket(c.woff, num, deadline, false);
         waiting.add(c);
         getAck = true;
     }
@@ -729,11 +816,15 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         for (int i = 0; i < waiting.size(); i++) {
             Client c = waiting.get(i);
             WaitTicket t = (WaitTicket) c.blocked;
-            long acked = countAcks(t.offset);
+            long acked = t.aof ? countAofAcks(t.offset) : countAcks(t.offset);
             if (acked >= t.replicas || now >= t.deadlineMs) {
                 waiting.remove(i--);
                 c.blocked = null;
-                c.integer(acked);
+                if (t.aof) {
+                    replyWaitaof(c, acked);
+                } else {
+                    c.integer(acked);
+                }
                 server.loop.wantWrite(c);
                 server.loop.processInput(c);
             }

@@ -44,6 +44,8 @@ final class SocketLoad {
     private final Pipe pipe = new Pipe();
     private final long size;
     private final boolean verifyChecksum;
+    /** The loader gives up after this long without input (repl-timeout): it never outlives a stopped server. */
+    private final long idleLimitMs;
     /** Set on the event loop when the loader thread reported; error null means the RDB loaded. */
     boolean parsed;
     Throwable error;
@@ -58,6 +60,7 @@ final class SocketLoad {
         this.size = size;
         this.twin = server.keyspace.loadingTwin();
         this.verifyChecksum = server.config.getBool("rdbchecksum");
+        this.idleLimitMs = Math.max(1, server.config.getLong("repl-timeout")) * 1000;
     }
 
     /** Starts the loader thread; done runs on the event loop once it finished (see {@link #parsed}). */
@@ -129,6 +132,7 @@ final class SocketLoad {
         private byte[] cur;
         private int pos;
         private boolean ended;
+        private long lastInputMs = System.currentTimeMillis();
 
         @Override
         public int read() throws IOException {
@@ -156,8 +160,12 @@ final class SocketLoad {
                     throw new IOException("interrupted");
                 }
                 if (next == null) {
+                    if (System.currentTimeMillis() - lastInputMs > idleLimitMs) {
+                        throw new IOException("no data from the master for " + idleLimitMs / 1000 + " seconds");
+                    }
                     continue;
                 }
+                lastInputMs = System.currentTimeMillis();
                 if (next == END) {
                     ended = true;
                     continue;

@@ -7,6 +7,7 @@
  * <p>
  * May call: {@code config}, {@code keyspace}, {@code command}, {@code propagate}, {@code persist}, {@code persist.*}.
  * <p><b>Note:</b> Everything here runs on the event-loop thread, except the snapshot's writer thread feeding
- * {@link io.cinnabar.server.internal.replication.FullSync}'s queues.
+ * {@link io.cinnabar.server.internal.replication.FullSync}'s queues and the loader thread of a diskless load
+ * ({@link io.cinnabar.server.internal.replication.SocketLoad}), which fills a keyspace nothing else sees.
  */
 package io.cinnabar.server.internal.replication;

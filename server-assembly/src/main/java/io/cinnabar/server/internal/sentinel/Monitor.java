@@ -68,13 +68,23 @@ final class Monitor {
         authOn(ri, ri.link.cc);
     }
 
-    /** AUTH with the master's auth-user/auth-pass, or for sentinels sentinel-user/sentinel-pass. */
+    /**
+     * AUTH with the master's auth-user/auth-pass, or for sentinels sentinel-user/sentinel-pass, else this sentinel's
+     * own requirepass (Redis's sentinelSendAuthIfNeeded).
+     */
     private void authOn(Instance ri, Links.Conn c) {
         String user;
         String pass;
         if (ri.is(Instance.SENTINEL)) {
-            user = s.sentinelUser;
-            pass = s.sentinelPass;
+            if (s.sentinelPass != null) {
+                user = s.sentinelUser;
+                pass = s.sentinelPass;
+            } else {
+                // as Redis (compatibility with old configs): requirepass serves incoming and outgoing authentication
+                String requirepass = s.config.get("requirepass");
+                user = null;
+                pass = requirepass == null || requirepass.isEmpty() ? null : requirepass;
+            }
         } else {
             Instance m = ri.masterOf();
             user = m.authUser;

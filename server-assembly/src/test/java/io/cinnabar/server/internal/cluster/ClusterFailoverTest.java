@@ -180,4 +180,33 @@ class ClusterFailoverTest {
         alive.remove(master);
         awaitOk(alive);
     }
+
+    @Test
+    void oneOfTwoReplicasWinsAndTheOtherFollowsIt() throws Exception {
+        for (int i = 0; i < 7; i++) {
+            cl.cinnabar();
+        }
+        cl.form(); // nodes 3 and 6 replicate master 0
+        Node master = nodes.get(0);
+        List<String> acked = writeAcked(master.client(), "t:", 100);
+        master.stop();
+        Node a = nodes.get(3);
+        Node b = nodes.get(6);
+        await("one of the two replicas to be elected", () -> line(a.client(), a.id()).contains("myself,master")
+            || line(b.client(), b.id()).contains("myself,master"));
+        Node winner = line(a.client(), a.id()).contains("myself,master") ? a : b;
+        Node other = winner == a ? b : a;
+        await("the other replica to follow the winner", () -> line(other.client(), other.id())
+            .contains("myself,slave " + winner.id()));
+        await("the other replica to sync from the winner", () -> call(other.client(), "INFO", "replication")
+            .contains("master_link_status:up") && call(other.client(), "INFO", "replication")
+            .contains("master_port:" + winner.port()));
+        List<Node> alive = new ArrayList<>(nodes);
+        alive.remove(master);
+        awaitOk(alive);
+        assertAllThere(winner.client(), acked);
+        assertAllThere(replicaReadonly(other), acked);
+        await("the winner to list the other as its replica", () -> line(winner.client(), other.id())
+            .contains("slave " + winner.id()));
+    }
 }

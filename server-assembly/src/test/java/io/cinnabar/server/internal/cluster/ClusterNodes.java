@@ -45,6 +45,7 @@ final class ClusterNodes implements AutoCloseable {
         Path dir = Files.createTempDirectory("cluster-node");
         int bus = RealRedis.freePort();
         CinnabarServer s = CinnabarServer.builder().config("cluster-enabled", "yes").config("dir", dir.toString())
+            .config("enable-debug-command", "yes")
             .config("cluster-node-timeout", Long.toString(nodeTimeout)).config("cluster-port", Integer.toString(bus))
             .log(QUIET).start();
         open.add(s);
@@ -153,11 +154,28 @@ final class ClusterNodes implements AutoCloseable {
 
     /** Waits until every running node reports cluster_state:ok and knows exactly `known` nodes. */
     void awaitConverged(int known, long seconds) throws InterruptedException {
-        await("every node to see " + known + " nodes and cluster_state:ok", seconds, () -> nodes.stream()
-            .filter(n -> open.contains(n.server())).allMatch(n -> {
-                String info = call(n.port(), "CLUSTER", "INFO");
-                return info.contains("cluster_state:ok") && info.contains("cluster_known_nodes:" + known + "\r\n");
-            }));
+        StringBuilder last = new StringBuilder();
+        try {
+            await("every node to see " + known + " nodes and cluster_state:ok", seconds, () -> {
+                last.setLength(0);
+                boolean all = true;
+                for (Node n : nodes) {
+                    if (!open.contains(n.server())) {
+                        continue;
+                    }
+                    String info = call(n.port(), "CLUSTER", "INFO");
+                    if (!info.contains("cluster_state:ok") || !info.contains("cluster_known_nodes:" + known + "\r\n")) {
+                        all = false;
+                        String k = info.substring(info.indexOf("cluster_known_nodes:") + 20);
+                        last.append(n.port()).append(info.contains("cluster_state:ok") ? " ok " : " fail ")
+                            .append(k, 0, k.indexOf('\r')).append("; ");
+                    }
+                }
+                return all;
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + " (not yet: port state known-nodes: " + last + ")", e);
+        }
     }
 
     private Router router;

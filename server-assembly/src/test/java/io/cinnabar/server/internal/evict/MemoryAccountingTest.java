@@ -123,19 +123,17 @@ class MemoryAccountingTest {
             Client c = Client.detached(server);
             Random r = new Random(seed);
             long before = server.usedMemory();
+            long emptyOverhead = server.keyspace.dictOverhead();
             for (int i = 0; i < 200; i++) {
                 run(server, c, command(r));
             }
             long dataset = server.keyspace.usedDatasetBytes();
             long used = server.usedMemory();
-            assertEquals(before + dataset + server.keyspace.dictOverhead() - emptyDictOverhead(server), used);
+            assertEquals(before + dataset + server.keyspace.dictOverhead() - emptyOverhead, used);
             assertTrue(used >= MemoryLimits.STARTUP);
         } finally {
             a.loop().shutdown();
         }
     }
 
-    private static long emptyDictOverhead(Server server) {
-        return server.dbs.length * 4L * 8; // every empty database's table starts with 4 buckets
-    }
 }

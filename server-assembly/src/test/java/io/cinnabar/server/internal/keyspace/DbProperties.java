@@ -71,7 +71,7 @@ class DbProperties {
         Set<String> seen = new HashSet<>();
         long cursor = 0;
         do {
-            cursor = db.scan(cursor, e -> seen.add(new String(e.key, 0, e.klen(), StandardCharsets.US_ASCII)));
+            cursor = db.scan(cursor, e -> seen.add(new String(e.keyArray(), 0, e.klen(), StandardCharsets.US_ASCII)));
         } while (cursor != 0);
         assertEquals(model.keySet(), seen);
     }
@@ -91,7 +91,7 @@ class DbProperties {
         int next = 1000;
         int step = 0;
         do {
-            cursor = db.scan(cursor, e -> seen.add(new String(e.key, 0, e.klen(), StandardCharsets.US_ASCII)));
+            cursor = db.scan(cursor, e -> seen.add(new String(e.keyArray(), 0, e.klen(), StandardCharsets.US_ASCII)));
             int op = ops.get(step++ % ops.size());
             for (int j = 0; j < Math.abs(op) % 40; j++) {
                 if (op >= 0 && next < 3000) { // bounded: a table that grows on every call could outrun any scan

@@ -2,6 +2,7 @@ package io.cinnabar.server.internal.keyspace;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.util.Arrays;
 import java.util.List;
@@ -26,7 +27,8 @@ class EntryProperties {
     void keyAndValueSurviveEveryTransition(@ForAll("values") List<byte[]> values,
                                            @ForAll("ops") List<Integer> ops) {
         byte[] key = "some:key".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        Entry e = new Entry(key.clone());
+        Db db = new Db(0);
+        Entry e = db.add(key.clone());
         long[] tmp = new long[1];
         byte[] model = null;
         for (int i = 0; i < values.size(); i++) {
@@ -41,23 +43,28 @@ class EntryProperties {
             } else if (op == 2) { // APPEND
                 int len = e.strlen();
                 e.makeRawWithRoom(len + v.length);
-                System.arraycopy(v, 0, e.val, len, v.length);
-                e.num = len + v.length;
+                System.arraycopy(v, 0, e.rawArray(), len, v.length);
+                e.setRawLength(len + v.length);
                 byte[] m = Arrays.copyOf(model, model.length + v.length);
                 System.arraycopy(v, 0, m, model.length, v.length);
                 model = m;
             } else if (op == 3) { // RENAME then COPY
-                Entry r = new Entry("other".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                Entry r = db.add("other".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
                 r.copyRef(e);
-                Entry back = new Entry(key.clone());
+                db.remove(e); // detached: still readable
+                assertArrayEquals(model, e.stringBytes());
+                Entry back = db.add(key.clone());
                 back.copyValueFrom(r);
+                db.remove(r);
                 e = back;
+                assertEquals(1, db.size());
             } else { // INCR-like
                 e.setInt(v.length);
                 model = Long.toString(v.length).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
             }
             assertEquals(key.length, e.klen());
-            assertArrayEquals(key, Arrays.copyOf(e.key, e.klen()));
+            assertArrayEquals(key, Arrays.copyOf(e.keyArray(), e.klen()));
+            assertSame(e, db.find(key), "one view per key");
             assertArrayEquals(model, e.stringBytes());
             assertEquals(model.length, e.strlen());
         }

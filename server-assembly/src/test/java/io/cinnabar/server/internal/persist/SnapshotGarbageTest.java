@@ -60,6 +60,7 @@ class SnapshotGarbageTest {
                 ks.setExpire(db, e, NOW + 100_000 + i);
             }
         }
+        ks.releaseViews(); // as the server does between commands: the walk then borrows one view
         return ks;
     }
 

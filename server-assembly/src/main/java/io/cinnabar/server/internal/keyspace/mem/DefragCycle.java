@@ -16,7 +16,7 @@ import java.util.function.LongSupplier;
  *     {@code active_defrag_running}).</li>
  * <li>Each cron run while a scan is active spends up to effort% of a cron period (1 s / hz) walking the tables'
  *     buckets in SCAN cursor order ({@link OffHeapKeyTable#defrag(long, DefragStats)}), the clock read every 16
- *     buckets; allocations in slabs used less than their class's average move to fuller slabs. When the cursor of
+ *     buckets; allocations in slabs used no more than their class's average move to the current slab. When the cursor of
  *     the last table wraps, the scan ends and the cycle is idle until the next measurement.</li>
  * <li>Turning {@code activedefrag} off stops a scan; the next one starts from the first table.</li>
  * </ul>
@@ -29,7 +29,7 @@ public final class DefragCycle {
 
     private final SlabAllocator mem;
     private final LongSupplier clock;
-    private final DefragStats stats = new DefragStats();
+    private final DefragStats stats;
 
     private boolean enabled;
     private long ignoreBytes = 100L << 20;
@@ -53,8 +53,14 @@ public final class DefragCycle {
 
     /** A cycle timed by clock (nanoseconds, monotonic). */
     public DefragCycle(SlabAllocator mem, LongSupplier clock) {
+        this(mem, clock, new DefragStats());
+    }
+
+    /** A cycle counting into stats (shared by the cycles of several allocators: INFO reports their sum). */
+    public DefragCycle(SlabAllocator mem, LongSupplier clock, DefragStats stats) {
         this.mem = Objects.requireNonNull(mem);
         this.clock = Objects.requireNonNull(clock);
+        this.stats = Objects.requireNonNull(stats);
     }
 
     /**

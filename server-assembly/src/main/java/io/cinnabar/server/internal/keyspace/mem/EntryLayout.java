@@ -7,10 +7,13 @@ package io.cinnabar.server.internal.keyspace.mem;
  *   offset  size  field
  *    0       8    next      handle of the next entry of the bucket chain; 0 ends the chain
  *    8       4    meta      bits 0-23 LRU clock (or LFU minutes &lt;&lt; 8 | counter), 24-27 type, 28-31 encoding
- *   12       4    klen      bits 0-30 key length; bit 31 HAS_EXPIRE
- *   16       4    aux       embstr/raw: value length in bytes; aggregate: slot in the table's object array; int: 0
+ *   12       4    klen      bits 0-29 key length; bit 30 SNAP (the keyspace's snapshot epoch parity); bit 31
+ *                              HAS_EXPIRE
+ *   16       4    aux       embstr/raw: value length in bytes; aggregate and heap raw: slot in the table's object
+ *                              array; int: 0
  *   20      12    expire    only if HAS_EXPIRE: expire time (unix ms, 8 bytes), index in the volatile array (4)
- *   20|32    8    word      only for int and raw strings: the integer, or the handle of the raw value's allocation
+ *   20|32    8    word      only for int and raw strings: the integer, the handle of the raw value's allocation,
+ *                              or (heap raw) the value's length in its heap array
  *   ...   klen    key       the key's bytes
  *   ...    aux    embstr    only for embstr: the value's bytes
  *
@@ -35,6 +38,10 @@ public final class EntryLayout {
     public static final int EXPIRE_SIZE = 12;
     public static final int WORD_SIZE = 8;
     public static final int HAS_EXPIRE = 0x8000_0000;
+    /** The snapshot epoch parity bit of the klen field (see Keyspace#beginSnapshot). */
+    public static final int SNAP = 0x4000_0000;
+    /** The key length bits of the klen field. */
+    public static final int KLEN_MASK = 0x3FFF_FFFF;
     public static final int LRU_MASK = 0xFF_FFFF;
 
     public static final int TYPE_STRING = 0;
@@ -46,8 +53,19 @@ public final class EntryLayout {
     public static final int ENC_RAW = 0;
     public static final int ENC_INT = 1;
     public static final int ENC_EMBSTR = 8;
+    /**
+     * A raw string held in a heap {@code byte[]} in the table's object slot (the word holds its length): the form
+     * commands that write a value in place (APPEND, SETRANGE, SETBIT, BITFIELD, PFADD) use. Never reported: OBJECT
+     * ENCODING says "raw".
+     */
+    public static final int ENC_HEAP_RAW = 15;
 
     private EntryLayout() {
+    }
+
+    /** Whether an entry of this type and encoding holds a heap object in the table's slot array. */
+    static boolean hasSlot(int type, int encoding) {
+        return type != TYPE_STRING || encoding == ENC_HEAP_RAW;
     }
 
     static int meta(int type, int encoding, int lru) {

@@ -35,6 +35,8 @@ import java.util.random.RandomGenerator;
 public final class OffHeapKeyTable<V> {
     /** The most buckets one table may have (a Java array of longs). */
     static final int MAX_BUCKETS = 1 << 30;
+    /** The most buckets {@link #expand} allocates on a file's word (a hostile RESIZEDB cannot ask for more). */
+    public static final int MAX_EXPAND = 1 << 24;
     private static final int MIN_SIZE = 4;
 
     /** Receives entries of a SCAN step or a full walk. */
@@ -214,7 +216,7 @@ public final class OffHeapKeyTable<V> {
     /** Makes e's value an aggregate; returns the new handle. */
     public long setObject(long e, int type, int encoding, V obj) {
         checkAggregate(type);
-        if (type(e) != TYPE_STRING) { // reuse the slot
+        if (type(e) != TYPE_STRING) { // reuse the slot (an aggregate's; a heap raw string's is replaced)
             objects[mem.getInt(e + AUX)] = obj;
             mem.putInt(e + META, EntryLayout.meta(type, encoding, lru(e)));
             return e;
@@ -300,7 +302,7 @@ public final class OffHeapKeyTable<V> {
         boolean oldWord = hasWord(oldType, oldEnc);
         boolean newWord = hasWord(type, enc);
         long oldRaw = oldType == TYPE_STRING && oldEnc == ENC_RAW ? mem.getLong(e + wordOffset(exp)) : 0;
-        int oldSlot = oldType != TYPE_STRING ? mem.getInt(e + AUX) : -1;
+        int oldSlot = EntryLayout.hasSlot(oldType, oldEnc) ? mem.getInt(e + AUX) : -1;
         int klen = keyLength(e);
         long n;
         try {
@@ -333,7 +335,7 @@ public final class OffHeapKeyTable<V> {
         if (oldRaw != 0 && oldRaw != word) {
             mem.free(oldRaw);
         }
-        if (oldSlot >= 0 && !(type != TYPE_STRING && aux == oldSlot)) {
+        if (oldSlot >= 0 && !(EntryLayout.hasSlot(type, enc) && aux == oldSlot)) {
             releaseSlot(oldSlot);
         }
         if (n != e) {
@@ -411,7 +413,7 @@ public final class OffHeapKeyTable<V> {
         if (exp) {
             volRemove(e);
         }
-        if (EntryLayout.type(meta) != TYPE_STRING) {
+        if (EntryLayout.hasSlot(EntryLayout.type(meta), EntryLayout.encoding(meta))) {
             releaseSlot(mem.getInt(e + AUX));
         } else if (EntryLayout.encoding(meta) == ENC_RAW) {
             mem.free(mem.getLong(e + wordOffset(exp)));
@@ -504,6 +506,32 @@ public final class OffHeapKeyTable<V> {
         return t1 != null;
     }
 
+    /**
+     * Grows the table at once to hold n keys without resizing while they are added (Redis's dictExpand on an RDB's
+     * RESIZEDB record): the buckets become the power of two at or above n (at most {@value #MAX_EXPAND}) and the
+     * keys present move now (a resize in progress is finished first). Does nothing while a SCAN visitor runs or when
+     * the table is big enough. O(size + buckets).
+     */
+    public void expand(long n) {
+        if (pauseRehash != 0) {
+            return;
+        }
+        while (rehash(1024)) {
+            // a resize in progress ends first
+        }
+        if (n <= t0.length) {
+            return;
+        }
+        int cap = n >= MAX_EXPAND ? MAX_EXPAND : Integer.highestOneBit((int) n - 1) << 1;
+        if (cap <= t0.length) {
+            return;
+        }
+        startResize(cap);
+        while (rehash(1024)) {
+            // moves every bucket: nothing else runs meanwhile
+        }
+    }
+
     /** Buckets of both tables (the second exists only while rehashing). */
     public int buckets() {
         return t0.length + (t1 == null ? 0 : t1.length);
@@ -557,7 +585,8 @@ public final class OffHeapKeyTable<V> {
         long n = mem.allocate(EntryLayout.size(exp, word, klen, inline));
         mem.putLong(n + NEXT, mem.getLong(e + NEXT));
         mem.putInt(n + META, meta);
-        mem.putInt(n + KLEN, exp ? klen | HAS_EXPIRE : klen);
+        int snap = mem.getInt(e + KLEN) & SNAP;
+        mem.putInt(n + KLEN, (exp ? klen | HAS_EXPIRE : klen) | snap);
         mem.putInt(n + AUX, mem.getInt(e + AUX));
         if (word) {
             mem.putLong(n + wordOffset(exp), mem.getLong(e + wordOffset(oldExp)));
@@ -605,10 +634,74 @@ public final class OffHeapKeyTable<V> {
         return vol[i];
     }
 
+    // ---------------------------------------------------------------- heap raw strings, snapshot bit
+
+    /**
+     * Makes e's value the string arr[0, len) held on the heap (arr is taken, its spare room kept: commands write
+     * into it in place and then call {@link #setHeapRawLength}). Returns the entry's handle from now on.
+     */
+    public long setHeapRaw(long e, byte[] arr, int len) {
+        Objects.checkFromIndexSize(0, len, arr.length);
+        if (type(e) == TYPE_STRING && encoding(e) == ENC_HEAP_RAW) {
+            objects[mem.getInt(e + AUX)] = arr;
+            mem.putLong(e + wordOffset(hasExpire(e)), len);
+            return e;
+        }
+        int slot = takeSlot(arr);
+        try {
+            return replace(e, TYPE_STRING, ENC_HEAP_RAW, len, slot, null, 0, 0);
+        } catch (RuntimeException ex) {
+            releaseSlot(slot);
+            throw ex;
+        }
+    }
+
+    /** Sets the length of a heap raw string after bytes were written into its array in place. */
+    public void setHeapRawLength(long e, int len) {
+        Objects.checkFromIndexSize(0, len, heapRaw(e).length);
+        mem.putLong(e + wordOffset(hasExpire(e)), len);
+    }
+
+    /** The array of a heap raw string. @throws IllegalStateException for any other value */
+    public byte[] heapRaw(long e) {
+        if (type(e) != TYPE_STRING || encoding(e) != ENC_HEAP_RAW) {
+            throw new IllegalStateException("not a heap raw string");
+        }
+        return (byte[]) objects[mem.getInt(e + AUX)];
+    }
+
+    /** Adds a key known to be absent, holding the int 0 until a setter stores its value; returns the entry. */
+    public long addNew(byte[] k, int koff, int klen) {
+        return add(k, koff, klen, TYPE_STRING, ENC_INT, 0, 0, null, 0, 0);
+    }
+
+    /** The snapshot epoch parity bit of e. */
+    public boolean snapBit(long e) {
+        return (mem.getInt(e + KLEN) & SNAP) != 0;
+    }
+
+    public void setSnapBit(long e, boolean on) {
+        int v = mem.getInt(e + KLEN);
+        mem.putInt(e + KLEN, on ? v | SNAP : v & ~SNAP);
+    }
+
+    /**
+     * Visits every heap object the table holds (aggregate values, heap raw strings) without reading entries: a
+     * lazy-free thread may walk a detached table this way.
+     */
+    public void forEachObject(java.util.function.Consumer<Object> visitor) {
+        Object[] o = objects;
+        for (int i = 0; i < nextSlot; i++) {
+            if (o[i] != null) {
+                visitor.accept(o[i]);
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- entry accessors
 
     public int keyLength(long e) {
-        return mem.getInt(e + KLEN) & ~HAS_EXPIRE;
+        return mem.getInt(e + KLEN) & KLEN_MASK;
     }
 
     /** Copies e's key to dst[off..]. */
@@ -668,13 +761,20 @@ public final class OffHeapKeyTable<V> {
             }
             return n;
         }
+        if (encoding(e) == ENC_HEAP_RAW) {
+            return (int) mem.getLong(e + wordOffset(hasExpire(e)));
+        }
         return mem.getInt(e + AUX);
     }
 
     /** Capacity of a raw string's allocation (stringLength plus spare room); for other strings their length. */
     public int stringCapacity(long e) {
         requireString(e);
-        return encoding(e) == ENC_RAW ? mem.usableSize(mem.getLong(e + wordOffset(hasExpire(e)))) : stringLength(e);
+        int enc = encoding(e);
+        if (enc == ENC_HEAP_RAW) {
+            return heapRaw(e).length;
+        }
+        return enc == ENC_RAW ? mem.usableSize(mem.getLong(e + wordOffset(hasExpire(e)))) : stringLength(e);
     }
 
     /** Copies len bytes of an embstr or raw value from position from to dst[off..]. */

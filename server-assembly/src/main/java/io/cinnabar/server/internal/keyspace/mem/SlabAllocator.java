@@ -31,7 +31,7 @@ import java.util.Arrays;
  * {@link #fragmentationRatio()} is active / allocated ({@code allocator_frag_ratio}).
  * <p>
  * <b>Defragmentation</b> (Redis's {@code activedefrag}): {@link #shouldRelocate(long)} says whether an allocation
- * sits in a slab that is used less than the average slab of its class; {@link #relocate(long)} then copies it into
+ * sits in a slab used no more than the average slab of its class; {@link #relocate(long)} then copies it into
  * a fuller slab and returns the new handle, which the owner must store in place of the old one. Walking every
  * allocation this way empties the sparse slabs, which return to the pool.
  * <p>
@@ -351,8 +351,10 @@ public final class SlabAllocator {
     // ---------------------------------------------------------------- defragmentation
 
     /**
-     * Whether moving the allocation at h would help defragment: it lives in a small slab that is not the current
-     * one of its class, is used less than the average slab of the class, and a fuller slab has room. O(1).
+     * Whether moving the allocation at h would help defragment (jemalloc's defrag hint, as Redis 7.2 patches it): it
+     * lives in a small slab that is not the current one of its class, and that slab is used no more than the average
+     * of the class's other slabs (the current slab left out of the average, so that evenly thinned slabs still drain
+     * into it); and another slab has room. O(1).
      */
     public boolean shouldRelocate(long h) {
         int s = slabOf(h);
@@ -361,10 +363,19 @@ public final class SlabAllocator {
             return false;
         }
         int n = live[s];
-        if (n == regions[c] || (long) n * classSlabs[c] >= classLive[c]) {
+        if (n == regions[c]) {
             return false;
         }
         int cur = current[c];
+        long slabs = classSlabs[c];
+        long regs = classLive[c];
+        if (cur != 0) {
+            slabs--;
+            regs -= live[cur];
+        }
+        if ((long) n * slabs > regs) {
+            return false;
+        }
         return (cur != 0 && live[cur] < regions[c]) || nonFullCount[c] > 1;
     }
 

@@ -1,6 +1,12 @@
 /**
- * Off-heap storage for the keyspace (issue #12), not yet wired behind the keyspace API: keys, their expire and
- * metadata, and string values live in memory the server allocates and frees itself, outside the GC heap.
+ * Off-heap storage of the keyspace (issue #12): keys, their expire and metadata, and int/embstr string values live
+ * in memory the server allocates and frees itself, outside the GC heap. Every database
+ * ({@link io.cinnabar.server.internal.keyspace.Db}) is an {@code OffHeapKeyTable} over a {@code SlabAllocator} of
+ * its own (FLUSHDB drops both in O(1)), seen by the commands through
+ * {@link io.cinnabar.server.internal.keyspace.Entry} views; raw strings (in heap arrays that APPEND/SETRANGE/SETBIT/
+ * BITFIELD/PFADD edit in place, {@code ENC_HEAP_RAW}) and aggregates stay in the table's object slots. The cron runs
+ * each database's {@code DefragCycle} under {@code activedefrag}; INFO memory reports the allocators
+ * ({@code allocator_*}, {@code used_memory_offheap}) apart from the heap, and used_memory counts their bytes.
  *
  * <h2>Parts</h2>
  * <ul>
@@ -13,7 +19,7 @@
  *     active, footprint bytes and the fragmentation ratio (active / allocated), i.e. Redis's
  *     {@code allocator_allocated}, {@code allocator_active}, {@code allocator_resident},
  *     {@code allocator_frag_ratio}. Defragmentation hook: {@code shouldRelocate(h)} / {@code relocate(h)} move an
- *     allocation out of a slab used less than its class's average into a fuller one (Redis's activedefrag hint).</li>
+ *     allocation out of a slab used no more than its class's average into the current one (Redis's activedefrag hint).</li>
  * <li>{@link io.cinnabar.server.internal.keyspace.mem.OffHeapKeyTable}: Redis's dict for one database, with each
  *     key's dictEntry, sds key, robj and embstr folded into one allocation
  *     ({@link io.cinnabar.server.internal.keyspace.mem.EntryLayout}). Raw strings have an allocation of their own
@@ -33,9 +39,11 @@
  *   +--------+-------+-------+-------+-------------+---------+-----------+---------------+
  *   | next   | meta  | klen  | aux   | expire, vol | word    | key bytes | embstr bytes  |
  *   +--------+-------+-------+-------+-------------+---------+-----------+---------------+
- *     handle   lru:24  len:31  vlen    only with     int or    klen        only embstr
- *     or 0     type:4  +HAS_   or      an expire     raw value
- *              enc:4   EXPIRE  slot    (8 + 4)       handle
+ *     handle   lru:24  len:30  vlen    only with     int, raw  klen        only embstr
+ *     or 0     type:4  +SNAP   or      an expire     value
+ *              enc:4   +HAS_   slot    (8 + 4)       handle,
+ *                      EXPIRE                        or heap
+ *                                                    raw length
  * </pre>
  * A 10-byte key with a 32-byte embstr value is 20 + 10 + 32 = 62 bytes: one 64-byte region, plus its share of the
  * bucket array (8 bytes per bucket, load between 1/2 and 1). Redis 7.2 spends about 105 bytes of RSS per such key.

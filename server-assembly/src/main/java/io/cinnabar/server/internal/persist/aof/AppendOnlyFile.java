@@ -571,6 +571,19 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability, Sn
         return new AofLoad(this).debugLoadAof();
     }
 
+    /**
+     * WAITAOF's local part as replication asks it (the master's WAITAOF, a replica's REPLCONF ACK ... FACK): what was
+     * fed is written and fsynced now, as {@code AofCommands}' WAITAOF does. Returns whether the AOF is on.
+     */
+    public boolean syncFedNow() {
+        if (!enabled()) {
+            return false;
+        }
+        flush(true);
+        syncNow();
+        return true;
+    }
+
     /** Whether the AOF is on (or waiting for its first rewrite). */
     public boolean enabled() {
         return state != OFF;

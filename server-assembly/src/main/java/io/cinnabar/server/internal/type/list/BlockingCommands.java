@@ -64,7 +64,7 @@ public final class BlockingCommands {
                 return;
             }
             c.array(2);
-            c.bulk(e.keyArray());
+            c.bulk(e.keyArray(), 0, e.klen());
             ((ListValue) e.value()).pop(head, c.bulkSink);
             Rewrites.rewrite(c, head ? Rewrites.LPOP : Rewrites.RPOP, c.arg(k)); // BLPOP propagates as LPOP key
             ListCommands.popped(c, e, head, 1);

@@ -530,7 +530,7 @@ public final class ListCommands {
         ListValue l = (ListValue) e.value();
         long n = Math.min(count, l.size());
         c.array(2);
-        c.bulk(e.keyArray());
+        c.bulk(e.keyArray(), 0, e.klen());
         c.array(n);
         for (long i = 0; i < n; i++) {
             l.pop(left, c.bulkSink);

@@ -53,6 +53,15 @@ public final class StreamValue implements TypedValue {
      */
     private Listpack openNode;
     private long openNodeAlloc;
+    /**
+     * MEMORY USAGE's listpack part (see {@link #memoryUsage}) for {@link #lpPartSamples} samples, valid while
+     * {@link #lpPartValid}: the memory accounting measures a stream before and after every write, and walking the
+     * rax to the first and last nodes was a quarter of XADD's time. An append to the last node changes only that
+     * node's allocation, which XADD adds to it; a new node, XDEL and XTRIM drop it.
+     */
+    private long lpPart;
+    private long lpPartSamples;
+    private boolean lpPartValid;
 
     public StreamValue() {
     }
@@ -144,6 +153,30 @@ public final class StreamValue implements TypedValue {
     @Override
     public long memoryUsage(long samples) {
         long size = RedisSizes.ROBJ + RedisSizes.STREAM + RedisSizes.streamRaxSize(rax.size(), rax.nodeCount());
+        if (!lpPartValid || lpPartSamples != samples) {
+            lpPart = listpacksUsage(samples);
+            lpPartSamples = samples;
+            lpPartValid = true;
+        }
+        size += lpPart;
+        if (groups != null) {
+            RaxIterator<StreamGroup> gi = groups.iterator();
+            gi.seekFirst();
+            while (gi.next()) {
+                size += gi.value().memoryUsage();
+            }
+        }
+        return size;
+    }
+
+    /** The listpack part {@link #memoryUsage} keeps (tests compare it with {@link #listpacksUsage}). */
+    long listpacksUsageKept() {
+        return lpPart;
+    }
+
+    /** The listpacks' part of {@link #memoryUsage}, computed afresh. O(samples + rax depth). */
+    long listpacksUsage(long samples) {
+        long size = 0;
         long lpsize = 0;
         long n = 0;
         RaxIterator<Listpack> it = rax.iterator();
@@ -159,13 +192,6 @@ public final class StreamValue implements TypedValue {
             it.seekLast();
             it.next();
             size += allocation(it.value());
-        }
-        if (groups != null) {
-            RaxIterator<StreamGroup> gi = groups.iterator();
-            gi.seekFirst();
-            while (gi.next()) {
-                size += gi.value().memoryUsage();
-            }
         }
         return size;
     }
@@ -302,6 +328,8 @@ public final class StreamValue implements TypedValue {
 
     /** XADD's view of the tail node, reused (a seek resets it): no iterator or key copy per append. */
     private RaxIterator<Listpack> tailIt;
+    /** The last node and its key (the newest ids are always in it), or null until looked up again. */
+    private Listpack tailLp;
     private final byte[] tailKey = new byte[StreamId.BYTES];
 
     private void appendEntry(StreamId id, byte[] buf, int[] off, int[] len, int from, int pairs, long total,
@@ -312,9 +340,12 @@ public final class StreamValue implements TypedValue {
         RaxIterator<Listpack> it = tailIt;
         Listpack lp = null;
         byte[] key = null;
-        if (it.seekLast() && it.next()) {
-            lp = it.value();
+        if (tailLp == null && it.seekLast() && it.next()) {
+            tailLp = it.value();
             it.copyKey(tailKey, 0);
+        }
+        if (tailLp != null) {
+            lp = tailLp;
             key = tailKey;
             long maxBytes = nodeMaxBytes == 0 || nodeMaxBytes > LISTPACK_MAX_SIZE ? LISTPACK_MAX_SIZE : nodeMaxBytes;
             if (lp.bytes() + total >= maxBytes) {
@@ -330,7 +361,9 @@ public final class StreamValue implements TypedValue {
         int flags = 0;
         long masterMs;
         long masterSeq;
+        long allocBefore = 0;
         if (lp == null) {
+            lpPartValid = false; // a new node: the node count, the samples and the last node change
             masterMs = id.ms();
             masterSeq = id.seq();
             long prealloc = nodeMaxBytes > 0 && nodeMaxBytes < RedisSizes.STREAM_LISTPACK_PREALLOC
@@ -349,11 +382,15 @@ public final class StreamValue implements TypedValue {
                 lp.append(buf, off[from + 2 * i], len[from + 2 * i]);
             }
             lp.appendLong(0);
-            rax.insert(id.toKey(), lp);
+            byte[] nodeKey = id.toKey();
+            rax.insert(nodeKey, lp);
+            tailLp = lp;
+            System.arraycopy(nodeKey, 0, tailKey, 0, StreamId.BYTES);
             flags = FLAG_SAMEFIELDS;
         } else {
             masterMs = StreamId.keyMs(key, 0);
             masterSeq = StreamId.keySeq(key, 0);
+            allocBefore = allocation(lp);
             int p = lp.first();
             lp.replaceLong(p, lpInt(lp, p) + 1);
             p = lp.next(lp.next(p));
@@ -385,6 +422,9 @@ public final class StreamValue implements TypedValue {
             lp.append(buf, off[from + 2 * i + 1], len[from + 2 * i + 1]);
         }
         lp.appendLong(same ? pairs + 3 : 2L * pairs + 4);
+        if (allocBefore != 0) {
+            lpPart += allocation(lp) - allocBefore; // only the last node changed (see lpPart)
+        }
         length++;
         entriesAdded++;
         lastId = id;
@@ -447,6 +487,8 @@ public final class StreamValue implements TypedValue {
      * @return the number of entries deleted
      */
     public long delete(List<StreamId> ids) {
+        lpPartValid = false; // counts inside nodes may change size, emptied nodes go
+        tailLp = null;
         long deleted = 0;
         boolean firstEntry = false;
         for (StreamId id : ids) {
@@ -505,6 +547,8 @@ public final class StreamValue implements TypedValue {
      * @return the number of entries removed
      */
     public long trim(Trim t) {
+        lpPartValid = false;
+        tailLp = null;
         RaxIterator<Listpack> ri = rax.iterator();
         ri.seekFirst();
         long deleted = 0;

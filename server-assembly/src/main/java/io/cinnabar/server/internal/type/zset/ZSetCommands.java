@@ -694,11 +694,11 @@ public final class ZSetCommands {
         });
         if (withKey && !nested) {
             c.array(n * 2 + 1);
-            c.bulk(e.keyArray());
+            c.bulk(e.keyArray(), 0, e.klen());
         } else {
             if (withKey) {
                 c.array(2);
-                c.bulk(e.keyArray());
+                c.bulk(e.keyArray(), 0, e.klen());
             }
             c.array(nested ? n : n * 2);
         }
