@@ -25,7 +25,9 @@ now() { date +%s.%N; }
 rss_tree() { # KiB of a process and its children
   local total=0 p
   for p in $1 $(pgrep -P "$1" || true); do
-    total=$((total + $(awk '/VmRSS/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0)))
+    local kb
+    kb=$(awk '/VmRSS/ {print $2}' "/proc/$p/status" 2>/dev/null || true)   # empty for a zombie or a gone child
+    total=$((total + ${kb:-0}))
   done
   echo "$total"
 }
