@@ -10,6 +10,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisSentinelPool;
@@ -19,7 +22,8 @@ import redis.clients.jedis.JedisSentinelPool;
  * (separate processes, Cinnabar replication). A JedisSentinelPool writer runs SET followed by WAIT 1 the whole
  * time; the master is SIGKILLed. The sentinels promote a replica, the pool follows {@code +switch-master} and the
  * writer carries on against the new master without a restart, and every write that WAIT 1 acknowledged before the
- * kill is on the new master.
+ * kill is on the new master. A Lettuce sentinel-aware connection opened before the kill writes to the new master
+ * after it, without being recreated.
  */
 class SentinelCinnabarLoadTest {
     @Test
@@ -46,8 +50,14 @@ class SentinelCinnabarLoadTest {
             AtomicLong ackedAfterSwitch = new AtomicLong();
             AtomicLong failures = new AtomicLong();
             List<Throwable> unexpected = new ArrayList<>();
-            try (JedisSentinelPool pool = new JedisSentinelPool("mymaster", sentinels)) {
+            RedisURI uri = RedisURI.Builder.sentinel("127.0.0.1", ports[0], "mymaster")
+                .withSentinel("127.0.0.1", ports[1]).withSentinel("127.0.0.1", ports[2])
+                .withTimeout(Duration.ofSeconds(2)).build();
+            RedisClient lettuce = RedisClient.create(uri);
+            try (JedisSentinelPool pool = new JedisSentinelPool("mymaster", sentinels);
+                 StatefulRedisConnection<String, String> conn = lettuce.connect()) {
                 assertEquals(oldMaster, pool.getCurrentHostMaster().getPort());
+                assertEquals("OK", conn.sync().set("lettuce", "before"));
                 Thread writer = new Thread(() -> {
                     long i = 0;
                     while (!stop.get()) {
@@ -95,6 +105,16 @@ class SentinelCinnabarLoadTest {
                         () -> pool.getCurrentHostMaster().getPort() == newMaster);
                     SentinelGroup.await(Duration.ofSeconds(15), "the writer carries on with acknowledged writes",
                         () -> ackedAfterSwitch.get() > 100);
+                    SentinelGroup.await(Duration.ofSeconds(15), "Lettuce writes to the new master", () -> {
+                        try {
+                            return "OK".equals(conn.sync().set("lettuce", "after"));
+                        } catch (RuntimeException e) {
+                            return false;
+                        }
+                    });
+                    try (Jedis j = new Jedis("127.0.0.1", newMaster)) {
+                        assertEquals("after", j.get("lettuce"));
+                    }
                     int other = newMaster == servers[1] ? servers[2] : servers[1];
                     SentinelGroup.await(Duration.ofSeconds(15), "the other replica follows the new master",
                         () -> SentinelGroup.role(other).equals("slave of 127.0.0.1:" + newMaster));
@@ -117,6 +137,8 @@ class SentinelCinnabarLoadTest {
                     stop.set(true);
                     writer.join(5000);
                 }
+            } finally {
+                lettuce.shutdown(Duration.ZERO, Duration.ofSeconds(2));
             }
         }
     }
