@@ -96,7 +96,7 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         t.impl("sync", this::sync);
         t.impl("psync", this::sync);
         t.impl("wait", this::waitCommand);
-        t.impl("waitaof", this::waitaof); // registered after AofCommands: the replica count is known here
+        t.impl("waitaof", this::waitaof);
         t.impl("role", this::role);
         t.impl("replicaof", this::replicaof);
         t.impl("failover", this::failover);

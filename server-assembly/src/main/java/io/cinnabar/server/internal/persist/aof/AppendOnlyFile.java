@@ -573,7 +573,7 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability, Sn
 
     /**
      * WAITAOF's local part as replication asks it (the master's WAITAOF, a replica's REPLCONF ACK ... FACK): what was
-     * fed is written and fsynced now, as {@code AofCommands}' WAITAOF does. Returns whether the AOF is on.
+     * fed is written and fsynced now, before the reply. Returns whether the AOF is on.
      */
     public boolean syncFedNow() {
         if (!enabled()) {
