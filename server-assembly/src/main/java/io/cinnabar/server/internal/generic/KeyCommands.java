@@ -498,7 +498,9 @@ public final class KeyCommands {
                 return;
             }
         }
-        boolean past = when <= c.server.keyspace.cmdTimeMs && !c.server.keyspace.loading;
+        // Redis's checkAlreadyExpired: never a DEL while loading or on a replica (it keeps the key, logically expired,
+        // until its master's DEL: a master's PEXPIREAT applied after its time must not delete what the master keeps)
+        boolean past = when <= c.server.keyspace.cmdTimeMs && !c.server.keyspace.loading && !c.server.keyspace.replica;
         if (past) {
             c.server.keyspace.delete(c.db, e);
         } else {
