@@ -153,7 +153,12 @@ public final class MemoryLimits implements MemoryManager {
     @Override
     public long usedMemory() {
         return STARTUP + ks.usedDatasetBytes() + ks.dictOverhead() + clientsMem + scriptsMem + replicasMem
-            + backlogMemory() + aofBufferMemory();
+            + backlogMemory() + aofBufferMemory() + replicaLoadMemory();
+    }
+
+    /** A replica's diskless load in progress: the twin keyspace it fills (Redis's temporary databases). */
+    private long replicaLoadMemory() {
+        return server.replication == null ? 0 : server.replication.loadingMemory();
     }
 
     private long backlogMemory() {
