@@ -358,7 +358,7 @@ public final class Info {
         f(b, "pubsubshard_channels", s.pubsub.serverShardChannels());
         f(b, "latest_fork_usec", 0);
         f(b, "total_forks", 0);
-        f(b, "migrate_cached_sockets", 0);
+        f(b, "migrate_cached_sockets", s.migrateCachedSockets.getAsInt());
         f(b, "slave_expires_tracked_keys", 0);
         var ds = s.keyspace.defragStats();
         f(b, "active_defrag_hits", ds.hits);

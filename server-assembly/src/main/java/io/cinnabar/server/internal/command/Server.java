@@ -43,8 +43,10 @@ public final class Server {
     public final String runId;
     /** "standalone" or "sentinel" (INFO redis_mode, the startup log). */
     public String mode = "standalone";
-    /** Work of the server's mode run by the cron (the sentinel timer), or null. */
+    /** Work of the server's mode run by the cron (the sentinel timer, MIGRATE's idle connections), or null. */
     public Runnable modeCron;
+    /** The number of connections MIGRATE keeps for reuse (INFO stats migrate_cached_sockets); wired by Assembly. */
+    public java.util.function.IntSupplier migrateCachedSockets = () -> 0;
     public String replId;
     /** The network layer (net.EventLoop), set when it is created. */
     public Connections loop;
