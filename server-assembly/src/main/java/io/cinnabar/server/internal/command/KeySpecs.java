@@ -64,6 +64,9 @@ public final class KeySpecs {
      */
     public static List<int[]> keys(Client c, Command cmd, int base, int argc, boolean strict) {
         List<int[]> out = new ArrayList<>();
+        if (cmd.fullName.equals("sort") && argc >= 2) {
+            return sortKeys(c, base, argc, out);
+        }
         for (int s = 0; s < cmd.keySpecs.size(); s++) {
             List<?> spec = (List<?>) cmd.keySpecs.get(s);
             List<?> bs = (List<?>) get(spec, "begin_search");
@@ -138,6 +141,28 @@ public final class KeySpecs {
             for (int i = first; i <= last; i += step) {
                 out.add(new int[] {base + i, s});
             }
+        }
+        return out;
+    }
+
+    /**
+     * SORT's keys as Redis's sortGetKeys finds them (its STORE key spec is "unknown"): the sorted key (spec 0) and
+     * the destination of the last STORE (spec 2), skipping the arguments of LIMIT, GET and BY.
+     */
+    private static List<int[]> sortKeys(Client c, int base, int argc, List<int[]> out) {
+        out.add(new int[] {base + 1, 0});
+        int store = -1;
+        for (int i = 2; i < argc; i++) {
+            if (c.argIs(base + i, "limit")) {
+                i += 2;
+            } else if (c.argIs(base + i, "get") || c.argIs(base + i, "by")) {
+                i += 1;
+            } else if (c.argIs(base + i, "store") && i + 1 < argc) {
+                store = i + 1;
+            }
+        }
+        if (store > 0) {
+            out.add(new int[] {base + store, 2});
         }
         return out;
     }
