@@ -350,8 +350,9 @@ public final class StringCommands {
         }
     }
 
+    /** False after the error reply when a string of total bytes is too long; a negative total is an overflowed sum. */
     static boolean checkLength(Client c, long total) {
-        if (total > c.server.protoMaxBulkLen) {
+        if (total < 0 || total > c.server.protoMaxBulkLen) {
             c.error("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
             return false;
         }
