@@ -988,7 +988,7 @@ public final class StreamGroupCommands {
                 if (!ids[i].equals(StreamId.MAX)) {
                     serve[i] = true;
                     history[i] = true;
-                } else if (s.length() > 0 && s.edgeId(false).compareTo(groups[i].lastId()) > 0) {
+                } else if (s.length() > 0 && StreamCommands.lastValidAfter(c, s, groups[i].lastId())) {
                     serve[i] = true;
                 }
                 boolean created = groups[i].consumer(c.arg(groupArg + 1)) == null;
@@ -998,7 +998,7 @@ public final class StreamGroupCommands {
                     Rewrites.also(c, XGROUP, CREATECONSUMER, c.arg(streamsArg + i), groups[i].name(),
                         consumers[i].name());
                 }
-            } else if (s.length() > 0 && s.edgeId(false).compareTo(ids[i]) > 0) {
+            } else if (s.length() > 0 && StreamCommands.lastValidAfter(c, s, ids[i])) {
                 serve[i] = true;
             }
             if (serve[i]) {
@@ -1030,7 +1030,7 @@ public final class StreamGroupCommands {
             if (c.resp == 2) {
                 c.array(2);
             }
-            c.bulk(c.arg(streamsArg + i));
+            c.bulk(c.argBuf, c.argOff[streamsArg + i], c.argLen[streamsArg + i]);
             StreamValue s = values[i];
             if (!group) {
                 StreamId start = ids[i].increment();

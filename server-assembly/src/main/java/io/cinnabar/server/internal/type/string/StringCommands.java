@@ -251,7 +251,7 @@ public final class StringCommands {
         c.bulkEntry(e);
         if (c.ctx.optExpireAt != -1) {
             if ((flags & (PXAT | EXAT)) != 0 && c.ctx.optExpireAt <= c.server.keyspace.cmdTimeMs
-                    && !c.server.keyspace.loading) {
+                    && !c.server.keyspace.loading && !c.server.keyspace.replica) { // Redis's checkAlreadyExpired
                 c.server.keyspace.delete(c.db, e);
                 c.notify(Notify.GENERIC, "del", 1);
                 Rewrites.rewrite(c, Rewrites.DEL, c.arg(1));
