@@ -113,6 +113,8 @@ public final class Client {
     public boolean mustObey;
     /** Flags of the commands queued since MULTI (Redis's mstate.cmd_flags): EXEC of a denyoom queue is refused on OOM. */
     public int queuedFlags;
+    /** The complement flags of the queued commands OR-ed (mstate.cmd_inv_flags): EXEC is stale-ok only if all are. */
+    public int queuedInvFlags;
     public boolean noTouch;
     public int replyMode = REPLY_ON;
     public boolean pendingWrite;

@@ -178,7 +178,10 @@ public final class StreamCommands {
             c.error("ERR syntax error, XTRIM must be called with a trimming strategy");
             return null;
         }
-        if (limitGiven) {
+        if (c.obeyed()) {
+            // as Redis for the master and the AOF: no work limit, the trim argument was rewritten to the exact result
+            a.limit = 0;
+        } else if (limitGiven) {
             if (!a.approx) {
                 c.error("ERR syntax error, LIMIT cannot be used without the special ~ option");
                 return null;
