@@ -646,6 +646,18 @@ public final class Entry {
         moved(t.setInt(h, v));
     }
 
+    /**
+     * INCRBY in place: when the value is an int-encoded string, adds incr to it and returns 1 (the result is
+     * {@link #intValue()}); returns -1, changing nothing, when the sum would overflow, and 0 for any other value
+     * (the caller parses and stores it the general way). One read of the entry's header, nothing copied.
+     */
+    public int incrIntInPlace(long incr) {
+        if (t == null || pendType >= 0) {
+            return 0;
+        }
+        return t.incrIntInPlace(h, incr);
+    }
+
     /** Stores a copy of src as Redis's tryObjectEncoding would: int, embstr or raw. */
     public void setString(byte[] src, int off, int len, long[] tmp) {
         if (Numbers.isIntEncodable(src, off, len)) {
@@ -669,6 +681,9 @@ public final class Entry {
         }
         dropValue();
         if (len <= EMBSTR_LIMIT) {
+            if (t.overwriteEmbstrInPlace(h, src, off, len)) { // an embstr of the same length: the bytes only
+                return;
+            }
             moved(t.setString(h, src, off, len, false)); // an overwrite in the same size class stays in place
             return;
         }
