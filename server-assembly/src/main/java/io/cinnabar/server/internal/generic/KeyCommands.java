@@ -82,10 +82,19 @@ public final class KeyCommands {
         c.integer(n);
     }
 
+    /**
+     * A read lookup that leaves the access data alone (Redis's LOOKUP_NOTOUCH: EXISTS, TYPE, TTL and its kin): an
+     * LRU/LFU policy must not see a key as used because its existence or expire was checked. Hits, misses, lazy
+     * expiry and keymiss events as for any read.
+     */
+    private static Entry lookupNoTouch(Client c, int arg) {
+        return c.server.keyspace.lookupRead(c.db, c.argBuf, c.argOff[arg], c.argLen[arg], true);
+    }
+
     static void exists(Client c) {
         long n = 0;
         for (int i = 1; i < c.argc; i++) {
-            if (c.server.lookupRead(c, i) != null) {
+            if (lookupNoTouch(c, i) != null) {
                 n++;
             }
         }
@@ -93,7 +102,7 @@ public final class KeyCommands {
     }
 
     static void type(Client c) {
-        Entry e = c.server.lookupQuiet(c.db, c.argBuf, c.argOff[1], c.argLen[1]);
+        Entry e = lookupNoTouch(c, 1);
         c.simple(e == null ? "none" : typeName(e));
     }
 
@@ -397,6 +406,12 @@ public final class KeyCommands {
 
     static void object(Client c, int what) {
         Entry e = c.server.lookupQuiet(c.db, c.argBuf, c.argOff[2], c.argLen[2]);
+        // Redis's objectCommandLookup (LOOKUP_NOTOUCH | LOOKUP_NONOTIFY): counted as a hit or miss, no keymiss event
+        if (e == null) {
+            c.server.keyspace.misses++;
+        } else {
+            c.server.keyspace.hits++;
+        }
         if (e == null) {
             c.nullBulk();
             return;
@@ -525,7 +540,7 @@ public final class KeyCommands {
     private static final byte[] PEXPIREAT = "PEXPIREAT".getBytes(StandardCharsets.US_ASCII);
 
     static void ttl(Client c, boolean ms, boolean abs) {
-        Entry e = c.server.lookupRead(c, 1);
+        Entry e = lookupNoTouch(c, 1);
         if (e == null) {
             c.integer(-2);
             return;
