@@ -82,11 +82,7 @@ public final class KeyCommands {
         c.integer(n);
     }
 
-    /**
-     * A read lookup that leaves the access data alone (Redis's LOOKUP_NOTOUCH: EXISTS, TYPE, TTL and its kin): an
-     * LRU/LFU policy must not see a key as used because its existence or expire was checked. Hits, misses, lazy
-     * expiry and keymiss events as for any read.
-     */
+    /** A read lookup that leaves the access time alone (LOOKUP_NOTOUCH): EXISTS, TYPE, TTL and PTTL. */
     private static Entry lookupNoTouch(Client c, int arg) {
         return c.server.keyspace.lookupRead(c.db, c.argBuf, c.argOff[arg], c.argLen[arg], true);
     }
@@ -513,7 +509,9 @@ public final class KeyCommands {
                 return;
             }
         }
-        boolean past = when <= c.server.keyspace.cmdTimeMs && !c.server.keyspace.loading;
+        // Redis's checkAlreadyExpired: never a DEL while loading or on a replica (it keeps the key, logically expired,
+        // until its master's DEL: a master's PEXPIREAT applied after its time must not delete what the master keeps)
+        boolean past = when <= c.server.keyspace.cmdTimeMs && !c.server.keyspace.loading && !c.server.keyspace.replica;
         if (past) {
             c.server.keyspace.delete(c.db, e);
         } else {
