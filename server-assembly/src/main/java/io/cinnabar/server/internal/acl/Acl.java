@@ -88,6 +88,11 @@ public final class Acl implements AccessControl {
     }
 
     @Override
+    public boolean userExists(String name) {
+        return users.containsKey(name);
+    }
+
+    @Override
     public boolean defaultNoPass() {
         return (defaultUser.flags & AclUser.NOPASS) != 0;
     }

@@ -335,12 +335,12 @@ public final class Commands {
 
     public static String clientInfo(Client self, Client c) {
         long now = System.currentTimeMillis();
-        int qbuf = c.qlen - c.qpos;
+        int qbuf = c.qlen; // as sdslen(querybuf): the current command is still in it, trimmed after the batch
         return "id=" + c.id + " addr=" + c.addr + " laddr=" + c.laddr + " fd=-1 name=" + c.name()
             + " age=" + (now - c.ctime) / 1000 + " idle=" + (now - c.lastInteraction) / 1000 + " flags=" + flags(c)
             + " db=" + c.dbIndex + " sub=" + c.server.pubsub.channels(c) + " psub=" + c.server.pubsub.patterns(c)
             + " ssub=" + c.server.pubsub.shardChannels(c) + " multi=" + c.server.transactions.queued(c)
-            + " watch=" + c.server.transactions.watchedKeys(c) + " qbuf=" + qbuf + " qbuf-free="
+            + " qbuf=" + qbuf + " qbuf-free="
             + (c.qbuf.length - c.qlen) + " argv-mem=" + (c == self ? argvMem(c) : 0) + " multi-mem=0 rbs="
             + c.replyBufSize + " rbp=" + c.replyBufPeak + " obl=" + c.pendingBytes() + " oll=0 omem=" + c.pendingBytes()
             + " tot-mem=" + (c.qbuf.length + c.enc.array().length + 1024) + " events=r" + (c.pendingBytes() > 0 ? "w" : "")
@@ -439,6 +439,10 @@ public final class Commands {
             } else if (c.argIs(j, "laddr")) {
                 laddr = v;
             } else if (c.argIs(j, "user")) {
+                if (c.server.acl != null && !c.server.acl.userExists(v)) {
+                    c.error("ERR No such user '" + v + "'");
+                    return;
+                }
                 user = v;
             } else if (c.argIs(j, "type")) {
                 type = v.toLowerCase(java.util.Locale.ROOT).replace("replica", "slave");

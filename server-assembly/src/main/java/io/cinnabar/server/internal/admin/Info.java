@@ -166,9 +166,7 @@ public final class Info {
         f(b, "client_recent_max_output_buffer", s.maxOutputBufferSeen);
         f(b, "blocked_clients", s.blocking.blockedClients());
         f(b, "tracking_clients", s.pubsub.trackingClients());
-        f(b, "watching_clients", s.transactions.watchingClients());
         f(b, "clients_in_timeout_table", s.blocking.clientsWithDeadline());
-        f(b, "total_watched_keys", s.transactions.totalWatchedKeys());
         f(b, "total_blocking_keys", s.blocking.blockingKeys());
         f(b, "total_blocking_keys_on_nokey", 0);
     }
@@ -358,7 +356,7 @@ public final class Info {
         f(b, "pubsubshard_channels", s.pubsub.serverShardChannels());
         f(b, "latest_fork_usec", 0);
         f(b, "total_forks", 0);
-        f(b, "migrate_cached_sockets", 0);
+        f(b, "migrate_cached_sockets", s.migrateCachedSockets.getAsInt());
         f(b, "slave_expires_tracked_keys", 0);
         var ds = s.keyspace.defragStats();
         f(b, "active_defrag_hits", ds.hits);

@@ -373,6 +373,10 @@ public final class ServerCommands {
             c.error("ERR Invalid arguments specified for command");
             return;
         }
+        if (keys.isEmpty() && cmd.has(Command.NO_MANDATORY_KEYS)) {
+            c.array(0);
+            return;
+        }
         if (keys.isEmpty()) {
             c.error(cmd.keySpecs.isEmpty() ? "ERR The command has no key arguments"
                 : "ERR Invalid arguments specified for command");
@@ -470,8 +474,8 @@ public final class ServerCommands {
         } else {
             for (int i = 2; i < c.argc; i++) {
                 Command cmd = lookupFull(c, c.argString(i));
-                if (cmd != null && cmd.latency.total() > 0) {
-                    cmds.add(cmd);
+                if (cmd != null) {
+                    collect(cmd, cmds); // a container command stands for its sub-commands too
                 }
             }
         }

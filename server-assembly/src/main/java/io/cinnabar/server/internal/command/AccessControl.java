@@ -55,6 +55,9 @@ public interface AccessControl {
      */
     boolean authenticate(Client c, String user, byte[] password);
 
+    /** Whether a user of this name exists (CLIENT KILL USER answers "No such user" otherwise). */
+    boolean userExists(String name);
+
     /** Whether the default user is "nopass" (AUTH with one argument then fails; protected mode applies). */
     boolean defaultNoPass();
 

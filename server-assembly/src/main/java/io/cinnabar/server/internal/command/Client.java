@@ -113,6 +113,8 @@ public final class Client {
     public boolean mustObey;
     /** Flags of the commands queued since MULTI (Redis's mstate.cmd_flags): EXEC of a denyoom queue is refused on OOM. */
     public int queuedFlags;
+    /** The complement flags of the queued commands OR-ed (mstate.cmd_inv_flags): EXEC is stale-ok only if all are. */
+    public int queuedInvFlags;
     public boolean noTouch;
     public int replyMode = REPLY_ON;
     public boolean pendingWrite;
@@ -374,6 +376,21 @@ public final class Client {
     public void array(long n) {
         if (!muted()) {
             enc.addArrayLen(n);
+        }
+    }
+
+    /**
+     * Reserves an array header whose length {@link #setDeferredArray} writes once the elements are (Redis's
+     * addReplyDeferredLen); returns its handle, -1 while replies are off.
+     */
+    public int deferredArray() {
+        return muted() ? -1 : enc.addDeferredLen();
+    }
+
+    /** Writes the length of the array header {@link #deferredArray} reserved. */
+    public void setDeferredArray(int handle, long n) {
+        if (handle >= 0) {
+            enc.setDeferredArrayLen(handle, n);
         }
     }
 

@@ -36,6 +36,8 @@ public final class Command {
     public static final int ALLOW_BUSY = 1 << 15;
     /** Runs on an importing slot without ASKING (RESTORE-ASKING). */
     public static final int ASKING = 1 << 16;
+    /** May have no key at all (EVAL, FCALL with numkeys 0): COMMAND GETKEYS answers an empty array. */
+    public static final int NO_MANDATORY_KEYS = 1 << 17;
 
     public final String fullName;
     public final String name;
@@ -90,6 +92,7 @@ public final class Command {
                 case "blocking" -> BLOCKING;
                 case "allow_busy" -> ALLOW_BUSY;
                 case "asking" -> ASKING;
+                case "no_mandatory_keys" -> NO_MANDATORY_KEYS;
                 default -> 0;
             };
         }

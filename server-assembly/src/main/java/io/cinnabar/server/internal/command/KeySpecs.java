@@ -63,6 +63,9 @@ public final class KeySpecs {
      * source keys: Redis then finds no key at all).
      */
     public static List<int[]> keys(Client c, Command cmd, int base, int argc, boolean strict) {
+        if (cmd.fullName.equals("sort") && argc >= 2) {
+            return sortKeys(c, base, argc);
+        }
         List<int[]> out = new ArrayList<>();
         for (int s = 0; s < cmd.keySpecs.size(); s++) {
             List<?> spec = (List<?>) cmd.keySpecs.get(s);
@@ -138,6 +141,29 @@ public final class KeySpecs {
             for (int i = first; i <= last; i += step) {
                 out.add(new int[] {base + i, s});
             }
+        }
+        return out;
+    }
+
+    /**
+     * SORT's keys as Redis's sortGetKeys finds them (its STORE key spec is incomplete): the sorted key (spec 0) and
+     * the last STORE destination (spec 2; spec 1 is BY/GET), skipping the arguments of LIMIT, GET and BY.
+     */
+    private static List<int[]> sortKeys(Client c, int base, int argc) {
+        List<int[]> out = new ArrayList<>();
+        out.add(new int[] {base + 1, 0});
+        int store = -1;
+        for (int i = 2; i < argc; i++) {
+            if (c.argIs(base + i, "limit")) {
+                i += 2;
+            } else if (c.argIs(base + i, "get") || c.argIs(base + i, "by")) {
+                i += 1;
+            } else if (c.argIs(base + i, "store") && i + 1 < argc) {
+                store = i + 1;
+            }
+        }
+        if (store > 0) {
+            out.add(new int[] {base + store, 2});
         }
         return out;
     }

@@ -43,8 +43,10 @@ public final class Server {
     public final String runId;
     /** "standalone" or "sentinel" (INFO redis_mode, the startup log). */
     public String mode = "standalone";
-    /** Work of the server's mode run by the cron (the sentinel timer), or null. */
+    /** Work of the server's mode run by the cron (the sentinel timer, MIGRATE's idle connections), or null. */
     public Runnable modeCron;
+    /** The number of connections MIGRATE keeps for reuse (INFO stats migrate_cached_sockets); wired by Assembly. */
+    public java.util.function.IntSupplier migrateCachedSockets = () -> 0;
     public String replId;
     /** The network layer (net.EventLoop), set when it is created. */
     public Connections loop;
@@ -499,9 +501,7 @@ public final class Server {
         }
         if (!cmd.subcommands.isEmpty() && (c.argc > 1 || cmd.handler == null)) {
             if (c.argc == 1) {
-                c.error("ERR wrong number of arguments for '" + cmd.name + "' command");
-                cmd.rejectedCalls++;
-                flagTransaction(c);
+                reject(c, cmd, "ERR wrong number of arguments for '" + cmd.name + "' command");
                 return;
             }
             Command sub = cmd.sub(c.argBuf, c.argOff[1], c.argLen[1]);
@@ -514,27 +514,19 @@ public final class Server {
             cmd = sub;
         }
         if (cmd.arity > 0 && cmd.arity != c.argc || c.argc < -cmd.arity) {
-            c.error("ERR wrong number of arguments for '" + cmd.fullName + "' command");
-            cmd.rejectedCalls++;
-            flagTransaction(c);
+            reject(c, cmd, "ERR wrong number of arguments for '" + cmd.fullName + "' command");
             return;
         }
         if (defaultAuthRequired && !c.authenticated && !cmd.has(Command.NO_AUTH)) {
-            c.error("NOAUTH Authentication required.");
-            cmd.rejectedCalls++;
-            flagTransaction(c);
+            reject(c, cmd, "NOAUTH Authentication required.");
             return;
         }
         if (busyReply != null && !cmd.has(Command.ALLOW_BUSY)) {
-            c.error(busyReply);
-            cmd.rejectedCalls++;
-            flagTransaction(c);
+            reject(c, cmd, busyReply);
             return;
         }
         if (c.inMulti && cmd.has(Command.NO_MULTI)) {
-            c.error("ERR Command not allowed inside a transaction");
-            cmd.rejectedCalls++;
-            flagTransaction(c);
+            reject(c, cmd, "ERR Command not allowed inside a transaction");
             return;
         }
         AccessControl.User user = c.user;
@@ -555,7 +547,8 @@ public final class Server {
         }
         boolean scriptCall = scripting != null && isScriptCall(cmd);
         if ((persistence != null || durability != null)
-                && (cmd.has(Command.WRITE) || cmd.fullName.equals("ping") || scriptCall)) {
+                && (cmd.has(Command.WRITE) || c.inMulti && (c.queuedFlags & Command.WRITE) != 0
+                    && cmd.fullName.equals("exec") || cmd.fullName.equals("ping") || scriptCall)) {
             // Redis's writeCommandsDeniedByDiskError: MISCONF after a failed background save, then AOF write errors
             String err = persistence != null ? persistence.writeError() : null;
             if (err == null && durability != null) {
@@ -565,28 +558,22 @@ public final class Server {
                 err = null; // a script without the write flag (EVAL without shebang, or no-writes)
             }
             if (err != null) {
-                c.error(err);
-                cmd.rejectedCalls++;
-                flagTransaction(c);
+                reject(c, cmd, err);
                 return;
             }
         }
         if (replication != null) {
             // a script's flags are looked up (hashing an EVAL body with a shebang) only where they matter
             String denied = replication.deny(c, scriptCall && (replication.isReplica() || c.inMulti)
-                ? scriptFlags(c, cmd) : cmd.flags);
+                ? scriptFlags(c, cmd) : c.inMulti && cmd.fullName.equals("exec") ? execFlags(c, cmd) : cmd.flags);
             if (denied != null) {
-                c.error(denied);
-                cmd.rejectedCalls++;
-                flagTransaction(c);
+                reject(c, cmd, denied);
                 return;
             }
         }
         if (c.pubsub && c.resp == 2 && !allowedWhileSubscribed(cmd)) {
-            c.error("ERR Can't execute '" + cmd.fullName + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / "
-                + "RESET are allowed in this context");
-            cmd.rejectedCalls++;
-            flagTransaction(c);
+            reject(c, cmd, "ERR Can't execute '" + cmd.fullName
+                + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
             return;
         }
         if (pubsub.trackingClients() != 0) {
@@ -594,12 +581,15 @@ public final class Server {
         }
         if (c.inMulti) {
             if (!controlsTransaction(cmd)) {
-                c.queuedFlags |= scriptCall ? scriptFlags(c, cmd) : cmd.flags;
+                int f = scriptCall ? scriptFlags(c, cmd) : cmd.flags;
+                c.queuedFlags |= f;
+                c.queuedInvFlags |= ~f;
                 transactions.queue(c, cmd);
                 return;
             }
         } else if (cmd.fullName.equals("multi")) {
             c.queuedFlags = 0;
+            c.queuedInvFlags = 0;
         }
         call(c, cmd);
         pubsub.afterCommand(c, cmd);
@@ -639,6 +629,9 @@ public final class Server {
         cmd.rejectedCalls++;
         if (exec && c.inMulti) {
             transactions.abort(c, OOM);
+            if (!monitors.isEmpty()) {
+                feedMonitors(c);
+            }
         } else {
             c.error(OOM);
             flagTransaction(c);
@@ -673,6 +666,33 @@ public final class Server {
         };
     }
 
+    /**
+     * The flags the replication checks see for EXEC (Redis's processCommand): a write when a queued command writes,
+     * stale-ok and loading-ok only when every queued command is.
+     */
+    private static int execFlags(Client c, Command cmd) {
+        int f = cmd.flags | (c.queuedFlags & Command.WRITE);
+        return f & ~(c.queuedInvFlags & (Command.STALE | Command.LOADING));
+    }
+
+    /**
+     * Redis's rejectCommand: counts the rejection, flags c's transaction, and answers an EXEC with EXECABORT naming
+     * the error (the transaction is discarded) instead of the plain error.
+     */
+    private void reject(Client c, Command cmd, String error) {
+        cmd.rejectedCalls++;
+        if (c.inMulti && cmd.fullName.equals("exec")) {
+            // the refusals Redis formats (arity, subscribed context...) carry no ERR code inside the EXECABORT
+            transactions.abort(c, error.startsWith("ERR ") ? error.substring(4) : error);
+            if (!monitors.isEmpty()) {
+                feedMonitors(c); // MONITOR saw the MULTI: it sees the transaction end (execCommandAbort)
+            }
+            return;
+        }
+        c.error(error);
+        flagTransaction(c);
+    }
+
     /** A command refused while c is in MULTI makes its EXEC fail with EXECABORT (Redis's flagTransaction). */
     private void flagTransaction(Client c) {
         if (c.inMulti) {
@@ -704,8 +724,10 @@ public final class Server {
 
     /** Runs a command (also the re-execution of a blocked command once one of its keys is ready). */
     public void call(Client c, Command cmd) {
-        if (!monitors.isEmpty() && !cmd.has(Command.SKIP_MONITOR) && !cmd.has(Command.ADMIN)
-                && !blocking.reprocessing(c)) {
+        // MONITOR sees a command after it ran (as Redis's call()), once, not when a blocked one is re-run; scripts
+        // show first so that the commands they call follow them (Redis's evalCommand / fcallCommand)
+        boolean monitored = !monitors.isEmpty() && !blocking.reprocessing(c);
+        if (monitored && isScriptCall(cmd)) {
             feedMonitors(c);
         }
         c.cmd = cmd;
@@ -738,6 +760,9 @@ public final class Server {
             keyspace.releaseViews();
         }
         c.lastCmd = cmd.fullName;
+        if (monitored && !cmd.has(Command.SKIP_MONITOR) && !cmd.has(Command.ADMIN)) {
+            feedMonitors(c);
+        }
         if (c.blocked != null) {
             propagation.afterCall(c, false); // what it did before blocking (an expired key's DEL) still goes
             return; // as in Redis 7.2, a blocked command is counted once it completes (BlockingKeys)
@@ -786,8 +811,13 @@ public final class Server {
         long now = System.currentTimeMillis();
         b.append(now / 1000).append('.').append(String.format("%06d", (now % 1000) * 1000 + (System.nanoTime() / 1000) % 1000));
         b.append(" [").append(c.dbIndex).append(' ').append(c.unix ? "unix:" + c.laddr : c.addr).append("]");
+        long redacted = Redaction.mask(c);
         for (int i = 0; i < c.argc; i++) {
             b.append(' ');
+            if (Redaction.redacted(redacted, i)) {
+                b.append("\"(redacted)\"");
+                continue;
+            }
             SdsArgs.repr(b, c.argBuf, c.argOff[i], c.argLen[i]);
         }
         b.append("\r\n");

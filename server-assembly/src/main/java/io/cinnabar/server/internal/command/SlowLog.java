@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * The slow log: commands slower than {@code slowlog-log-slower-than} microseconds, newest first, at most
  * {@code slowlog-max-len} entries. An entry keeps at most 32 arguments (the last one saying how many more there
- * were) of at most 128 bytes each (with "... (N more bytes)"), as Redis does.
+ * were) of at most 128 bytes each (with "... (N more bytes)"), as Redis does; passwords and ACL rules show as
+ * {@code (redacted)} ({@link Redaction}).
  * <p><b>Note:</b> This class is not threadsafe.
  */
 public final class SlowLog {
@@ -23,13 +24,16 @@ public final class SlowLog {
         }
         int n = Math.min(c.argc, 32);
         List<byte[]> args = new ArrayList<>(n);
+        long redacted = Redaction.mask(c);
         for (int i = 0; i < n; i++) {
             if (n == 32 && i == 31 && c.argc > 32) {
                 args.add(("... (" + (c.argc - 31) + " more arguments)").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
                 break;
             }
             int len = c.argLen[i];
-            if (len > 128) {
+            if (Redaction.redacted(redacted, i)) {
+                args.add(Redaction.REDACTED.clone());
+            } else if (len > 128) {
                 byte[] b = new byte[128];
                 System.arraycopy(c.argBuf, c.argOff[i], b, 0, 128);
                 String more = "... (" + (len - 128) + " more bytes)";

@@ -82,10 +82,15 @@ public final class KeyCommands {
         c.integer(n);
     }
 
+    /** A read lookup that leaves the access time alone (LOOKUP_NOTOUCH): EXISTS, TYPE, TTL and PTTL. */
+    private static Entry lookupNoTouch(Client c, int arg) {
+        return c.server.keyspace.lookupRead(c.db, c.argBuf, c.argOff[arg], c.argLen[arg], true);
+    }
+
     static void exists(Client c) {
         long n = 0;
         for (int i = 1; i < c.argc; i++) {
-            if (c.server.lookupRead(c, i) != null) {
+            if (lookupNoTouch(c, i) != null) {
                 n++;
             }
         }
@@ -93,7 +98,7 @@ public final class KeyCommands {
     }
 
     static void type(Client c) {
-        Entry e = c.server.lookupQuiet(c.db, c.argBuf, c.argOff[1], c.argLen[1]);
+        Entry e = lookupNoTouch(c, 1);
         c.simple(e == null ? "none" : typeName(e));
     }
 
@@ -498,7 +503,9 @@ public final class KeyCommands {
                 return;
             }
         }
-        boolean past = when <= c.server.keyspace.cmdTimeMs && !c.server.keyspace.loading;
+        // Redis's checkAlreadyExpired: never a DEL while loading or on a replica (it keeps the key, logically expired,
+        // until its master's DEL: a master's PEXPIREAT applied after its time must not delete what the master keeps)
+        boolean past = when <= c.server.keyspace.cmdTimeMs && !c.server.keyspace.loading && !c.server.keyspace.replica;
         if (past) {
             c.server.keyspace.delete(c.db, e);
         } else {
@@ -525,7 +532,7 @@ public final class KeyCommands {
     private static final byte[] PEXPIREAT = "PEXPIREAT".getBytes(StandardCharsets.US_ASCII);
 
     static void ttl(Client c, boolean ms, boolean abs) {
-        Entry e = c.server.lookupRead(c, 1);
+        Entry e = lookupNoTouch(c, 1);
         if (e == null) {
             c.integer(-2);
             return;

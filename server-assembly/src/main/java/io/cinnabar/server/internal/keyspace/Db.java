@@ -192,6 +192,7 @@ public final class Db {
 
     /** Empties the database in O(1): the table and its allocator are dropped (the collector frees the slabs). */
     public void clear() {
+        views.flushAll(); // no view may write a blob into the dropped table later
         newTable();
         avgTtl = 0;
         memBytes = 0;
@@ -220,6 +221,10 @@ public final class Db {
 
     /** Exchanges the contents (not the listeners) with o. */
     void exchange(Db o) {
+        views.flushAll(); // values changed by this command go to the tables they belong to before the swap
+        if (o.views != views) {
+            o.views.flushAll();
+        }
         OffHeapKeyTable<TypedValue> x = t;
         t = o.t;
         o.t = x;

@@ -192,6 +192,7 @@ public final class Keyspace {
      * load). O(views handed out since the last call).
      */
     public void releaseViews() {
+        views.flushAll();
         settle();
         views.releaseAll();
     }
@@ -286,6 +287,7 @@ public final class Keyspace {
 
     /** Notes e (in db) as possibly changing; isNew: not accounted yet (added or inserted). */
     private void track(Db db, Entry e, boolean isNew) {
+        e.dirty = true; // a small aggregate it holds is stored back after the command
         if (e.acct) {
             return;
         }
@@ -750,6 +752,8 @@ public final class Keyspace {
      * began after the twin was made.
      */
     public void adopt(Keyspace twin) {
+        views.flushAll();
+        twin.views.flushAll();
         settle();
         twin.settle();
         for (int i = 0; i < dbs.length; i++) {

@@ -120,8 +120,7 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
             return; // no stream without a backlog; a replica forwards its master's stream instead
         }
         slen = 0;
-        boolean unitMarker = argv.length == 1 && (eq(argv[0], "MULTI") || eq(argv[0], "EXEC"));
-        if (!unitMarker && db != seldb) {
+        if (db != seldb) { // MULTI carries the database of its first command: the SELECT goes before it, as in Redis
             byte[] d = Integer.toString(db).getBytes(StandardCharsets.US_ASCII);
             encode(new byte[][] {SELECT, d});
             seldb = db;

@@ -130,7 +130,7 @@ public final class OffHeapKeyTable<V> {
 
     /** Sets key to an aggregate value of the given type and encoding (Redis's numbers); returns the entry. */
     public long putObject(byte[] k, int koff, int klen, int type, int encoding, V obj) {
-        checkAggregate(type);
+        checkHeapEncoding(type, encoding);
         long e = find(k, koff, klen);
         if (e != 0) {
             return setObject(e, type, encoding, obj);
@@ -215,8 +215,9 @@ public final class OffHeapKeyTable<V> {
 
     /** Makes e's value an aggregate; returns the new handle. */
     public long setObject(long e, int type, int encoding, V obj) {
-        checkAggregate(type);
-        if (type(e) != TYPE_STRING) { // reuse the slot (an aggregate's; a heap raw string's is replaced)
+        checkHeapEncoding(type, encoding);
+        if (EntryLayout.hasSlot(type(e), encoding(e)) && type(e) != TYPE_STRING) {
+            // reuse the slot (a heap aggregate's; a heap raw string's or a blob's is replaced)
             objects[mem.getInt(e + AUX)] = obj;
             mem.putInt(e + META, EntryLayout.meta(type, encoding, lru(e)));
             return e;
@@ -234,6 +235,62 @@ public final class OffHeapKeyTable<V> {
      * Appends src[off..off+len) to e's string value (Redis's APPEND): {@link #setRange} at the current length.
      * Returns the new handle.
      */
+    /**
+     * Makes e's value an aggregate of the given type held as an off-heap blob of len bytes in encoding
+     * ({@link EntryLayout#ENC_LISTPACK} or {@link EntryLayout#ENC_INTSET}); returns the entry's handle from now on.
+     * The blob's bytes are undefined until the caller writes them at {@link #blobBuffer}/{@link #blobIndex}. A blob
+     * of the same size class is reused in place; a heap value held before is released from its slot.
+     *
+     * @throws OffHeapLimitException when the allocator cannot grow (e is unchanged then)
+     */
+    public long setBlob(long e, int type, int encoding, int len) {
+        checkAggregate(type);
+        if (!EntryLayout.isBlob(type, encoding)) {
+            throw new IllegalArgumentException("not a blob encoding: " + encoding);
+        }
+        SizeClasses.check(len);
+        if (EntryLayout.isBlob(type(e), encoding(e))) {
+            long w = mem.getLong(e + wordOffset(hasExpire(e)));
+            if (SizeClasses.roundUp(len) == mem.usableSize(w)) { // same class: in place
+                mem.putInt(e + META, EntryLayout.meta(type, encoding, lru(e)));
+                mem.putInt(e + AUX, len);
+                return e;
+            }
+        }
+        long w = mem.allocate(len);
+        return replace(e, type, encoding, w, len, null, 0, 0);
+    }
+
+    /** Whether e holds an aggregate as an off-heap blob ({@link #setBlob}). */
+    public boolean isBlob(long e) {
+        int meta = mem.getInt(e + META);
+        return EntryLayout.isBlob(EntryLayout.type(meta), EntryLayout.encoding(meta));
+    }
+
+    /** The length in bytes of e's blob. */
+    public int blobLength(long e) {
+        requireBlob(e);
+        return mem.getInt(e + AUX);
+    }
+
+    /** The little-endian buffer holding e's blob, at {@link #blobIndex}; valid until e's value changes or moves. */
+    public ByteBuffer blobBuffer(long e) {
+        requireBlob(e);
+        return mem.buffer(mem.getLong(e + wordOffset(hasExpire(e))));
+    }
+
+    /** Where e's blob starts in {@link #blobBuffer}. */
+    public int blobIndex(long e) {
+        requireBlob(e);
+        return (int) mem.getLong(e + wordOffset(hasExpire(e)));
+    }
+
+    private void requireBlob(long e) {
+        if (!isBlob(e)) {
+            throw new IllegalStateException("not a blob aggregate");
+        }
+    }
+
     public long append(long e, byte[] src, int off, int len) {
         return setRange(e, stringLength(e), src, off, len);
     }
@@ -301,7 +358,7 @@ public final class OffHeapKeyTable<V> {
         boolean exp = hasExpire(e);
         boolean oldWord = hasWord(oldType, oldEnc);
         boolean newWord = hasWord(type, enc);
-        long oldRaw = oldType == TYPE_STRING && oldEnc == ENC_RAW ? mem.getLong(e + wordOffset(exp)) : 0;
+        long oldRaw = ownsWord(oldType, oldEnc) ? mem.getLong(e + wordOffset(exp)) : 0;
         int oldSlot = EntryLayout.hasSlot(oldType, oldEnc) ? mem.getInt(e + AUX) : -1;
         int klen = keyLength(e);
         long n;
@@ -309,7 +366,7 @@ public final class OffHeapKeyTable<V> {
             int bytes = EntryLayout.size(exp, newWord, klen, ilen);
             n = oldWord == newWord && SizeClasses.roundUp(bytes) == mem.usableSize(e) ? e : mem.allocate(bytes);
         } catch (RuntimeException ex) {
-            if (type == TYPE_STRING && enc == ENC_RAW && word != oldRaw) {
+            if (ownsWord(type, enc) && word != oldRaw) {
                 mem.free(word);
             }
             throw ex;
@@ -415,7 +472,7 @@ public final class OffHeapKeyTable<V> {
         }
         if (EntryLayout.hasSlot(EntryLayout.type(meta), EntryLayout.encoding(meta))) {
             releaseSlot(mem.getInt(e + AUX));
-        } else if (EntryLayout.encoding(meta) == ENC_RAW) {
+        } else if (ownsWord(EntryLayout.type(meta), EntryLayout.encoding(meta))) {
             mem.free(mem.getLong(e + wordOffset(exp)));
         }
         mem.free(e);
@@ -729,6 +786,10 @@ public final class OffHeapKeyTable<V> {
     public void setEncoding(long e, int encoding) {
         int meta = mem.getInt(e + META);
         checkAggregate(EntryLayout.type(meta));
+        if (EntryLayout.isBlob(EntryLayout.type(meta), EntryLayout.encoding(meta))
+                || EntryLayout.isBlob(EntryLayout.type(meta), encoding)) {
+            throw new IllegalArgumentException("a blob's encoding changes only through setBlob/setObject");
+        }
         mem.putInt(e + META, EntryLayout.meta(EntryLayout.type(meta), encoding, meta & LRU_MASK));
     }
 
@@ -802,8 +863,8 @@ public final class OffHeapKeyTable<V> {
     /** The aggregate value of e. @throws IllegalStateException for a string */
     @SuppressWarnings("unchecked")
     public V object(long e) {
-        if (type(e) == TYPE_STRING) {
-            throw new IllegalStateException("a string has no object");
+        if (type(e) == TYPE_STRING || isBlob(e)) {
+            throw new IllegalStateException(type(e) == TYPE_STRING ? "a string has no object" : "a blob has no object");
         }
         return (V) objects[mem.getInt(e + AUX)];
     }
@@ -828,6 +889,14 @@ public final class OffHeapKeyTable<V> {
     private static void checkAggregate(int type) {
         if (type == TYPE_STRING || type < 0 || type > 15) {
             throw new IllegalArgumentException("not an aggregate type: " + type);
+        }
+    }
+
+    /** A heap aggregate's recorded encoding must not read as a blob's (6 and 11 mean an off-heap blob). */
+    private static void checkHeapEncoding(int type, int encoding) {
+        checkAggregate(type);
+        if (EntryLayout.isBlob(type, encoding) || encoding < 0 || encoding > 15) {
+            throw new IllegalArgumentException("encoding " + encoding + " of a heap aggregate (6 and 11 are blobs)");
         }
     }
 
@@ -976,7 +1045,7 @@ public final class OffHeapKeyTable<V> {
                 }
                 e = n;
             }
-            if (type(e) == TYPE_STRING && encoding(e) == ENC_RAW) {
+            if (ownsWord(type(e), encoding(e))) { // a raw string's or a blob's own allocation
                 long wo = e + wordOffset(hasExpire(e));
                 long w = mem.getLong(wo);
                 long nw = mem.relocate(w);

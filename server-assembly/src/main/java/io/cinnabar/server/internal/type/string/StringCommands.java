@@ -251,7 +251,7 @@ public final class StringCommands {
         c.bulkEntry(e);
         if (c.ctx.optExpireAt != -1) {
             if ((flags & (PXAT | EXAT)) != 0 && c.ctx.optExpireAt <= c.server.keyspace.cmdTimeMs
-                    && !c.server.keyspace.loading) {
+                    && !c.server.keyspace.loading && !c.server.keyspace.replica) { // Redis's checkAlreadyExpired
                 c.server.keyspace.delete(c.db, e);
                 c.notify(Notify.GENERIC, "del", 1);
                 Rewrites.rewrite(c, Rewrites.DEL, c.arg(1));
@@ -350,8 +350,9 @@ public final class StringCommands {
         }
     }
 
+    /** False after the error reply when a string of total bytes is too long; a negative total is an overflowed sum. */
     static boolean checkLength(Client c, long total) {
-        if (total > c.server.protoMaxBulkLen) {
+        if (total < 0 || total > c.server.protoMaxBulkLen) {
             c.error("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
             return false;
         }
