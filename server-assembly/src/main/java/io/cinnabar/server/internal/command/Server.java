@@ -752,6 +752,13 @@ public final class Server {
                 log.warning("Out of off-heap memory executing '" + cmd.fullName + "': " + e.getMessage());
                 memory.allocationFailed(e.getMessage());
                 c.error(OOM);
+            } catch (RuntimeException e) {
+                // a defect in one command's code must not take the event loop (and every other client) down with
+                // it: log it with its stack, answer this client with an error, keep serving
+                java.io.StringWriter trace = new java.io.StringWriter();
+                e.printStackTrace(new java.io.PrintWriter(trace));
+                log.warning("Internal error executing '" + cmd.fullName + "': " + trace);
+                c.error("ERR internal error executing '" + cmd.fullName + "': " + e.getClass().getSimpleName());
             }
             usec = (System.nanoTime() - t0) / 1000;
             keyspace.settle(); // re-measure the keys the command changed (used_memory)
