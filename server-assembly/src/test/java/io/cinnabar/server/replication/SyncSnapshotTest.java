@@ -57,6 +57,8 @@ class SyncSnapshotTest {
         Nodes.call(master, "CLIENT", "KILL", "TYPE", "replica");
         Nodes.awaitInfo(master, "sync_full", "2");
         Nodes.awaitSynced(master, replica.port());
+        // Redis reaps the diskless child a moment after the replica has all of it: wait for that, not for timing
+        Nodes.awaitInfo(master, "rdb_bgsave_in_progress", "0");
         out.append("after diskless sync: ").append(Nodes.info(master, "rdb_saves")).append('\n');
         out.append("SAVE ").append(Nodes.call(master, "SAVE"));
         out.append("DEBUG RELOAD ").append(Nodes.call(master, "DEBUG", "RELOAD"));
