@@ -671,7 +671,7 @@ public final class Server {
      * stale-ok and loading-ok only when every queued command is.
      */
     private static int execFlags(Client c, Command cmd) {
-        int f = cmd.flags | (c.queuedFlags & Command.WRITE);
+        int f = cmd.flags | (c.queuedFlags & (Command.WRITE | Command.NO_ASYNC_LOADING));
         return f & ~(c.queuedInvFlags & (Command.STALE | Command.LOADING));
     }
 

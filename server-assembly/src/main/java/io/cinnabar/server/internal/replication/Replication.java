@@ -1234,7 +1234,8 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
                 && !server.config.getBool("replica-serve-stale-data")) {
             return "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
         }
-        if (link.loadingBlocking() && (cmdFlags & Command.LOADING) == 0) {
+        if (link.loadingBlocking() && (cmdFlags & Command.LOADING) == 0
+            || link.asyncLoading() && (cmdFlags & Command.NO_ASYNC_LOADING) != 0) { // Redis's CMD_NO_ASYNC_LOADING
             return "LOADING Redis is loading the dataset in memory";
         }
         return null;
