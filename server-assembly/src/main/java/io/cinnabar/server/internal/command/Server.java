@@ -413,6 +413,9 @@ public final class Server {
         if (memory != null) {
             memory.configChanged(primary);
         }
+        if (replication != null) {
+            replication.configChanged(primary);
+        }
     }
 
     private void configChanged0(String primary) {

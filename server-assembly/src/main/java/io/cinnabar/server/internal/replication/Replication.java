@@ -1038,6 +1038,8 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
                 abortFailover("Target replica is gone");
                 return;
             }
+            server.log.notice("FAILOVER to " + failoverHost + ":" + failoverPort
+                + " time out exceeded, failing over.");
         }
         if (target == null) {
             return; // the replicas' once-a-second ACK reports the whole stream (writes are paused)
@@ -1145,6 +1147,13 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
             wait = Math.min(wait, link.beforeSleep());
         }
         return wait;
+    }
+
+    @Override
+    public void configChanged(String primary) {
+        if (primary.startsWith("min-replicas-") || primary.equals("repl-backlog-size")) {
+            refreshConfig(); // Redis's updateGoodSlaves / resize apply functions: the next write sees it
+        }
     }
 
     private void refreshConfig() {
