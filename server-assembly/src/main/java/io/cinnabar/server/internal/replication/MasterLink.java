@@ -169,9 +169,8 @@ final class MasterLink implements Link.Handler {
         dropTmp();
         dropSocketLoad();
         state = State.CONNECT;
-        if (downSinceMs < 0) {
-            downSinceMs = System.currentTimeMillis();
-        }
+        // a failed handshake or transfer leaves the down time alone, as Redis's cancelReplicationHandshake: a
+        // replica that never completed a sync has data of unknown age and never starts a cluster failover
     }
 
     /** Stops everything (REPLICAOF NO ONE, another master): the master client is closed too. */
