@@ -125,4 +125,45 @@ class DisklessLoadTest {
         assertTrue(nodes.log(full).contains("with EOF to disk"), nodes.log(full));
         assertFalse(nodes.log(full).contains("to parser"));
     }
+
+    /**
+     * During async loading the commands Redis flags no-async-loading (REPLICAOF, SAVE, BGSAVE, ...) and CONFIG SET of
+     * appendonly, dir and repl-diskless-load answer -LOADING (before any other CONFIG SET error); reads are served
+     * (Redis 7.0.15's processCommand and configSetCommand; its own test "Blocked commands and configs during
+     * async-loading" asks the same).
+     */
+    @Test
+    void asyncLoadingRefusesWhatRedisRefuses() throws Exception {
+        int master = master(false);
+        Nodes.call(master, "DEBUG", "POPULATE", "2000", "old", "20");
+        int replica = nodes.cinnabarReplicaOf(master, "repl-diskless-load", "swapdb");
+        Nodes.call(master, "CONFIG", "SET", "rdb-key-save-delay", "5000"); // 10 s: cut below
+        String big = "x".repeat(40_000);
+        try (io.cinnabar.testkit.RespClient c = nodes.client(master)) {
+            // in one transaction: the replica cannot reconnect before the backlog is overrun (full resync, same ID)
+            c.call("MULTI");
+            c.call("CLIENT", "KILL", "TYPE", "replica");
+            c.call("SET", "big1", big);
+            c.call("SET", "big2", big);
+            c.call("EXEC");
+        }
+        Nodes.awaitInfo(replica, "async_loading", "1");
+        String loading = "-LOADING Redis is loading the dataset in memory\r\n";
+        assertEquals(loading, Nodes.call(replica, "REPLICAOF", "NO", "ONE"));
+        assertEquals(loading, Nodes.call(replica, "SAVE"));
+        assertEquals(loading, Nodes.call(replica, "CONFIG", "SET", "appendonly", "no"));
+        assertEquals(loading, Nodes.call(replica, "CONFIG", "SET", "dir", "/tmp"));
+        assertEquals(loading, Nodes.call(replica, "CONFIG", "SET", "nosuchoption", "1", "repl-diskless-load", "disabled"));
+        assertEquals("+OK\r\n", Nodes.call(replica, "CONFIG", "SET", "maxmemory-clients", "0"));
+        try (io.cinnabar.testkit.RespClient c = nodes.client(replica)) {
+            c.call("MULTI");
+            assertEquals(loading, c.call("BGSAVE"));
+            assertTrue(c.call("EXEC").startsWith("-EXECABORT"));
+        }
+        assertEquals("$20\r\nvalue:7", Nodes.call(replica, "GET", "old:7").substring(0, 12)); // reads serve
+        Nodes.call(master, "CONFIG", "SET", "rdb-key-save-delay", "0");
+        Nodes.call(master, "CLIENT", "KILL", "TYPE", "replica");
+        Nodes.assertSameData(master, replica);
+        assertEquals("+OK\r\n", Nodes.call(replica, "REPLICAOF", "NO", "ONE"));
+    }
 }

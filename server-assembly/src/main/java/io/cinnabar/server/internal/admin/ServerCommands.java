@@ -125,6 +125,9 @@ public final class ServerCommands {
         }
     }
 
+    /** The options CONFIG SET refuses while the dataset loads (Redis's DENY_LOADING_CONFIG). */
+    private static final java.util.Set<String> DENY_LOADING = java.util.Set.of("appendonly", "repl-diskless-load", "dir");
+
     static void configSet(Client c) {
         if (c.argc < 4 || c.argc % 2 != 0) {
             c.error("ERR wrong number of arguments for 'config|set' command");
@@ -132,6 +135,16 @@ public final class ServerCommands {
         }
         Server s = c.server;
         Config cfg = s.config;
+        if (s.replication != null && s.replication.loadingState() != 0) {
+            // Redis's DENY_LOADING_CONFIG, answered before any other CONFIG SET error while a load (async too) runs
+            for (int i = 2; i < c.argc; i += 2) {
+                Config.Def d = Config.lookup(c.argString(i));
+                if (d != null && DENY_LOADING.contains(Config.primary(d).name)) {
+                    c.error("LOADING Redis is loading the dataset in memory");
+                    return;
+                }
+            }
+        }
         List<Config.Def> defs = new ArrayList<>();
         List<String> vals = new ArrayList<>();
         for (int i = 2; i < c.argc; i += 2) {

@@ -38,6 +38,8 @@ public final class Command {
     public static final int ASKING = 1 << 16;
     /** May have no key at all (EVAL, FCALL with numkeys 0): COMMAND GETKEYS answers an empty array. */
     public static final int NO_MANDATORY_KEYS = 1 << 17;
+    /** Refused while a replica loads its master's data asynchronously (REPLICAOF, SAVE, BGSAVE, ...). */
+    public static final int NO_ASYNC_LOADING = 1 << 18;
 
     public final String fullName;
     public final String name;
@@ -93,6 +95,7 @@ public final class Command {
                 case "allow_busy" -> ALLOW_BUSY;
                 case "asking" -> ASKING;
                 case "no_mandatory_keys" -> NO_MANDATORY_KEYS;
+                case "no_async_loading" -> NO_ASYNC_LOADING;
                 default -> 0;
             };
         }

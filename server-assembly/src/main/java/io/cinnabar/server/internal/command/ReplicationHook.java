@@ -117,4 +117,8 @@ public interface ReplicationHook {
     default long loadingMemory() {
         return 0;
     }
+
+    /** An option changed (its primary name): min-replicas-* and the backlog size apply at once, as in Redis. */
+    default void configChanged(String primary) {
+    }
 }

@@ -414,6 +414,9 @@ public final class Server {
         if (memory != null) {
             memory.configChanged(primary);
         }
+        if (replication != null) {
+            replication.configChanged(primary);
+        }
     }
 
     private void configChanged0(String primary) {
@@ -672,7 +675,7 @@ public final class Server {
      * stale-ok and loading-ok only when every queued command is.
      */
     private static int execFlags(Client c, Command cmd) {
-        int f = cmd.flags | (c.queuedFlags & Command.WRITE);
+        int f = cmd.flags | (c.queuedFlags & (Command.WRITE | Command.NO_ASYNC_LOADING));
         return f & ~(c.queuedInvFlags & (Command.STALE | Command.LOADING));
     }
 

@@ -1038,6 +1038,8 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
                 abortFailover("Target replica is gone");
                 return;
             }
+            server.log.notice("FAILOVER to " + failoverHost + ":" + failoverPort
+                + " time out exceeded, failing over.");
         }
         if (target == null) {
             return; // the replicas' once-a-second ACK reports the whole stream (writes are paused)
@@ -1147,6 +1149,13 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         return wait;
     }
 
+    @Override
+    public void configChanged(String primary) {
+        if (primary.startsWith("min-replicas-") || primary.equals("repl-backlog-size")) {
+            refreshConfig(); // Redis's updateGoodSlaves / resize apply functions: the next write sees it
+        }
+    }
+
     private void refreshConfig() {
         minToWrite = server.config.getLong("min-replicas-to-write");
         minMaxLag = server.config.getLong("min-replicas-max-lag");
@@ -1234,7 +1243,8 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
                 && !server.config.getBool("replica-serve-stale-data")) {
             return "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
         }
-        if (link.loadingBlocking() && (cmdFlags & Command.LOADING) == 0) {
+        if (link.loadingBlocking() && (cmdFlags & Command.LOADING) == 0
+            || link.asyncLoading() && (cmdFlags & Command.NO_ASYNC_LOADING) != 0) { // Redis's CMD_NO_ASYNC_LOADING
             return "LOADING Redis is loading the dataset in memory";
         }
         return null;
