@@ -2,6 +2,7 @@ package io.cinnabar.intset;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.NoSuchElementException;
@@ -194,6 +195,48 @@ public final class Intset {
      */
     public byte[] array() {
         return buf;
+    }
+
+    /**
+     * Replaces the contents of this set with a copy of the blob at {@code src[index, index+len)}, reusing the backing
+     * array when it is large enough (then nothing is allocated). Meant for bytes this process wrote itself (an
+     * intset kept in off-heap memory): the header is checked against {@code len} as shallow validation does, except
+     * that an empty set is accepted. The buffer's position and limit are not used or changed. O(len).
+     *
+     * @throws IntsetFormatException     if the header does not describe a blob of {@code len} bytes
+     * @throws IndexOutOfBoundsException if the range is outside the buffer
+     */
+    public void load(ByteBuffer src, int index, int len) {
+        Objects.checkFromIndexSize(index, len, src.capacity());
+        if (len < HEADER_SIZE) {
+            throw new IntsetFormatException("an intset of " + len + " bytes");
+        }
+        int enc = src.getInt(index + ENCODING_OFFSET);
+        int n = src.getInt(index + LENGTH_OFFSET);
+        if (src.order() != ByteOrder.LITTLE_ENDIAN) {
+            enc = Integer.reverseBytes(enc);
+            n = Integer.reverseBytes(n);
+        }
+        if ((enc != ENC_INT16 && enc != ENC_INT32 && enc != ENC_INT64) || n < 0
+                || (long) HEADER_SIZE + (long) n * enc != len) {
+            throw new IntsetFormatException("not an intset of " + len + " bytes");
+        }
+        if (buf.length < len) {
+            buf = new byte[len];
+        }
+        src.get(index, buf, 0, len);
+        encoding = enc;
+        length = n;
+    }
+
+    /**
+     * Copies the blob's {@link #blobLength()} bytes into {@code dst} at {@code index} (position and limit unchanged).
+     * Allocation-free, O(blob).
+     *
+     * @throws IndexOutOfBoundsException if they do not fit
+     */
+    public void writeTo(ByteBuffer dst, int index) {
+        dst.put(index, buf, 0, blobLength());
     }
 
     /** @return an exact copy of the blob, as RDB and DUMP carry it */

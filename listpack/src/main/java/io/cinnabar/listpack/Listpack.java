@@ -2,6 +2,7 @@ package io.cinnabar.listpack;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -260,6 +261,46 @@ public final class Listpack {
             throw new ListpackException("back-length " + backlen + " does not match the entry size " + encoded, next - 1);
         }
         return next;
+    }
+
+    // ================================================================ buffer API
+
+    /**
+     * Replaces the contents of this listpack with a copy of {@code src[index, index+len)}, reusing the backing array
+     * when it is large enough (then nothing is allocated). Meant for bytes this process wrote itself (a listpack kept
+     * in off-heap memory): only the header's total-bytes field and the terminator are checked, as
+     * {@link #adopt(byte[], boolean)} does without deep validation. The buffer's position and limit are not used or
+     * changed. O(len).
+     *
+     * @throws ListpackException         if the total-bytes field does not say {@code len} or the terminator is missing
+     * @throws IndexOutOfBoundsException if the range is outside the buffer
+     */
+    public void load(ByteBuffer src, int index, int len) {
+        Objects.checkFromIndexSize(index, len, src.capacity());
+        if (len < EMPTY_SIZE || len > MAX_BYTES) {
+            throw new ListpackException("a listpack of " + len + " bytes", 0);
+        }
+        if (buf.length < len) {
+            buf = new byte[(int) Math.min((long) len + (len >> 2) + 16, MAX_BYTES)]; // room for a few inserts
+        }
+        src.get(index, buf, 0, len);
+        if (ListpackLayout.getUInt32(buf, TOTAL_BYTES_OFFSET) != len || (buf[len - 1] & 0xFF) != EOF) {
+            clear();
+            throw new ListpackException("not a listpack of " + len + " bytes", 0);
+        }
+        size = len;
+        int header = ListpackLayout.getUInt16(buf, COUNT_OFFSET);
+        count = header == COUNT_UNKNOWN ? -1 : header;
+    }
+
+    /**
+     * Copies the listpack's {@link #bytes()} bytes into {@code dst} at {@code index} (position and limit unchanged).
+     * Allocation-free, O(bytes).
+     *
+     * @throws IndexOutOfBoundsException if they do not fit
+     */
+    public void writeTo(ByteBuffer dst, int index) {
+        dst.put(index, buf, 0, size);
     }
 
     // ================================================================ size

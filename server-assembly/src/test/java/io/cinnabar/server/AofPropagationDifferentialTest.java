@@ -174,7 +174,7 @@ class AofPropagationDifferentialTest {
             "A XGROUP CREATE s g 0", "A XGROUP CREATE s g2 $ MKSTREAM", "A XGROUP CREATE new g $ MKSTREAM",
             "A XADD s 8-1 a 1", "A XADD s 9-1 b 2", "A XREADGROUP GROUP g alice COUNT 1 STREAMS s >",
             "A XREADGROUP GROUP g bob STREAMS s >", "A XREADGROUP GROUP g bob STREAMS s >",
-            "A XREADGROUP GROUP g bob STREAMS s 0", "A XREADGROUP GROUP g carol NOACK STREAMS s >",
+            "A XREADGROUP GROUP g bob STREAMS s 0", "A XADD s 9-2 c 3", "A XREADGROUP GROUP g carol NOACK STREAMS s >",
             "A XACK s g 8-1 nope-0", "A XACK s g 1-1", "A XCLAIM s g dave 0 9-1", "A XCLAIM s g erin 0 9-1 JUSTID",
             "A XCLAIM s g erin 0 9-1 IDLE 5000 RETRYCOUNT 7", "A XAUTOCLAIM s g frank 0 0 COUNT 10",
             "A XAUTOCLAIM s g frank 0 0 JUSTID", "A XGROUP SETID s g 0", "A XGROUP SETID s g $ ENTRIESREAD 2",
@@ -199,6 +199,58 @@ class AofPropagationDifferentialTest {
         run("A DEBUG SET-ACTIVE-EXPIRE 0", "A SET lazy v PX 10", "A SET lazy2 v PX 10", "A HSET hl f v",
             "A PEXPIRE hl 10", "SLEEP 50", "A GET lazy", "A EXISTS lazy2", "A HSET hl g w", "A DEBUG SET-ACTIVE-EXPIRE 1",
             "A SET act v PX 10", "SLEEP 300", "A SET after 1");
+    }
+
+    /**
+     * Propagation mismatches found by Redis's tcl test suite (stream.tcl, stream-cgroups.tcl): XCLAIM and XAUTOCLAIM
+     * propagate the pending entries they drop (their stream entries are gone) as XCLAIMs, an XCLAIM that only moved
+     * the group's last id as XGROUP SETID, a NOACK read that creates its consumer as XGROUP CREATECONSUMER, and an
+     * approximate XADD trim with LIMIT as an exact one (which the AOF loader accepts with its LIMIT).
+     */
+    @Test
+    void streamClaimsOfDeletedEntriesAndNoack() throws Exception {
+        run("A XADD x 1-0 f v", "A XADD x 2-0 f v", "A XADD x 3-0 f v", "A XADD x 4-0 f v", "A XADD x 5-0 f v",
+            "A XGROUP CREATE x grp 0", "A XREADGROUP GROUP grp Alice STREAMS x >", "A XDEL x 2-0", "A XDEL x 4-0",
+            "A XCLAIM x grp Bob 0 1-0 2-0 3-0 4-0", "A XCLAIM x grp Bob 0 77-0 LASTID 99-0",
+            "A XADD y 1-0 f v", "A XADD y 2-0 f v", "A XADD y 3-0 f v", "A XGROUP CREATE y grp 0",
+            "A XREADGROUP GROUP grp Alice STREAMS y >", "A XDEL y 2-0", "A XAUTOCLAIM y grp Carl 0 0-0",
+            "A XADD n 1-0 f v", "A XGROUP CREATE n g 0", "A XREADGROUP GROUP g nacker NOACK STREAMS n >");
+        List<String> steps = new ArrayList<>(List.of("A CONFIG SET stream-node-max-entries 10"));
+        for (int i = 1; i <= 100; i++) {
+            steps.add("A XADD t " + i + "-1 item v");
+        }
+        steps.add("A XADD t MAXLEN ~ 55 LIMIT 30 101-1 item v");
+        steps.add("A XADD t MINID ~ 60 LIMIT 30 102-1 item v");
+        steps.add("A CONFIG SET stream-node-max-entries 100");
+        run(steps.toArray(new String[0]));
+    }
+
+    /**
+     * expire.tcl "SCAN/RANDOMKEY: Lazy-expire should not be wrapped in MULTI/EXEC": the DELs of the expired keys
+     * SCAN and RANDOMKEY meet go alone (Redis's hidden touches-arbitrary-keys flag), while other commands wrap what
+     * they propagate. The DELs are compared as a set: the order follows each server's hash table.
+     */
+    @Test
+    void lazyExpireOfScanAndRandomkeyIsNotATransaction() throws Exception {
+        for (String cmd : new String[] {"SCAN 0", "RANDOMKEY"}) {
+            Path realAof = real.dir().resolve("appendonlydir");
+            Path ourAof = ourDir.resolve("appendonlydir");
+            int realFrom = commands(realAof).size();
+            int ourFrom = commands(ourAof).size();
+            List<String> steps = List.of("A DEBUG SET-ACTIVE-EXPIRE 0", "A SET e1 v PX 1", "A SET e2 v PX 1",
+                "A SET e3 v PX 1", "SLEEP 20", "A " + cmd, "A DEBUG SET-ACTIVE-EXPIRE 1");
+            replay(real.port(), steps, null);
+            replay(ours.port(), steps, null);
+            List<List<String>> r = commands(realAof);
+            List<List<String>> o = commands(ourAof);
+            List<String> rNew = render(r.subList(realFrom, r.size())).lines().map(String::trim).sorted().toList();
+            List<String> oNew = render(o.subList(ourFrom, o.size())).lines().map(String::trim).sorted().toList();
+            assertFalse(rNew.stream().anyMatch(l -> l.toUpperCase(java.util.Locale.ROOT).startsWith("MULTI")),
+                "real redis-server: " + rNew);
+            assertEquals(rNew.stream().filter(l -> l.startsWith("DEL")).toList(),
+                oNew.stream().filter(l -> l.startsWith("DEL")).toList(), cmd);
+            assertEquals(rNew.size(), oNew.size(), cmd + ": redis " + rNew + " ours " + oNew);
+        }
     }
 
     // ---- the runner

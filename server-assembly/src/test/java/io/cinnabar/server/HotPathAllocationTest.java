@@ -186,6 +186,9 @@ class HotPathAllocationTest {
         c.call("HSET", "h", "f", "v");
         c.call("SADD", "s", "m");
         c.call("ZADD", "z", "1", "m");
+        for (int i = 0; i < 1000; i++) {
+            c.call("XADD", "stream", "*", "f", "v");
+        }
         Map<String, String[]> cmds = new LinkedHashMap<>();
         cmds.put("PING", new String[] {"PING"});
         // one key, as redis-benchmark without -r: the overwrite path (distinct keys: the test above)
@@ -199,6 +202,11 @@ class HotPathAllocationTest {
         cmds.put("LPUSH+RPOP", null);
         cmds.put("LRANGE 0 99", new String[] {"LRANGE", "list100", "0", "99"});
         cmds.put("LRANGE quicklist", new String[] {"LRANGE", "quick", "0", "99"});
+        // bench/streams.sh's commands: the range reads reuse the server's stream reader (one pass, no iterator)
+        cmds.put("XRANGE", new String[] {"XRANGE", "stream", "-", "+", "COUNT", "10"});
+        cmds.put("XREVRANGE", new String[] {"XREVRANGE", "stream", "+", "-", "COUNT", "10"});
+        cmds.put("XREAD", new String[] {"XREAD", "COUNT", "10", "STREAMS", "stream", "0-0"});
+        cmds.put("XADD", new String[] {"XADD", "appended", "*", "f", "v"});
         // a subscriber to the channel and to a matching pattern, drained by a thread: PUBLISH writes both messages
         java.net.Socket sub = new java.net.Socket("127.0.0.1", server.port());
         sub.getOutputStream().write(io.cinnabar.testkit.RespClient.encode("SUBSCRIBE", "chan"));
@@ -234,8 +242,17 @@ class HotPathAllocationTest {
                 long perCommand = (allocated(tid) - before) / N;
                 if (round == 1) {
                     report.append(e.getKey()).append(' ').append(perCommand).append(" B/command\n");
-                    // a quicklist LRANGE makes one iterator (about 48 bytes) per command, nothing per element
-                    int bound = e.getKey().equals("LRANGE quicklist") ? 64 : 16;
+                    int bound = switch (e.getKey()) {
+                        // a quicklist LRANGE makes one iterator (about 48 bytes) per command, nothing per element
+                        case "LRANGE quicklist" -> 64;
+                        // XREAD parses its variadic arguments into per-command arrays (ids, streams, flags: about
+                        // 190 bytes for one stream), as Redis allocates its ids array; nothing per entry
+                        case "XREAD" -> 256;
+                        // XADD keeps what it stores: the new last id (24 bytes) and the entry in the listpack,
+                        // whose array grows by doubling and is trimmed when its node is full (about 90 bytes)
+                        case "XADD" -> INSERT_BOUND;
+                        default -> 16;
+                    };
                     if (perCommand >= bound) {
                         failures.add(e.getKey() + ": " + perCommand + " bytes per command");
                     }

@@ -10,6 +10,7 @@ import io.cinnabar.server.internal.admin.ServerCommands;
 import io.cinnabar.server.internal.blocking.BlockingKeys;
 import io.cinnabar.server.internal.cluster.Cluster;
 import io.cinnabar.server.internal.cluster.ClusterCommands;
+import io.cinnabar.server.internal.cluster.Migrate;
 import io.cinnabar.server.internal.command.CommandDocs;
 import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Server;
@@ -131,10 +132,16 @@ public final class Assembly {
             server.cluster = cluster;
             cluster.replication(replication);
             ClusterCommands.register(server.commands, cluster);
-            cluster.migrate(ClusterCommands.registerMigrate(server.commands, server));
+            Migrate migrate = ClusterCommands.registerMigrate(server.commands, server);
+            cluster.migrate(migrate);
+            server.migrateCachedSockets = migrate::cachedSockets;
         } else {
             ClusterCommands.registerDisabled(server.commands);
-            ClusterCommands.registerMigrate(server.commands, server);
+            Migrate migrate = ClusterCommands.registerMigrate(server.commands, server);
+            server.migrateCachedSockets = migrate::cachedSockets;
+            // without a cluster, MIGRATE's idle connections are closed from here (a sentinel replaces this: it has
+            // no MIGRATE to serve)
+            server.modeCron = () -> migrate.closeIdle(System.currentTimeMillis());
         }
         if (sentinel != null) {
             // a sentinel keeps no dataset: nothing is loaded, saved or appended

@@ -241,19 +241,38 @@ final class Nodes implements AutoCloseable, org.junit.jupiter.api.extension.Befo
         }
     }
 
-    /** Which keys differ between two servers (for a failure message): per db, key=digest/pttl only on one side. */
+    /**
+     * Which keys differ between two servers (for a failure message), read without expiring anything: per db, the
+     * candidates are both sides' KEYS (which skip logically expired keys but delete none) and every name
+     * {@link #load} writes; DEBUG DIGEST-VALUE (no lookup, so no lazy expiry) is taken for all of them on both sides
+     * first, then PTTL (a read that may expire) only for the keys that differ in value or in having an expire. A key
+     * held logically expired on one side and gone on the other shows as value digest vs 0000.
+     */
     static String explain(int a, int b) {
         StringBuilder out = new StringBuilder();
         try {
             for (int db = 0; db < 3; db++) {
-                java.util.Set<String> sa = describe(a, db);
-                java.util.Set<String> sb = describe(b, db);
-                java.util.Set<String> onlyA = new java.util.TreeSet<>(sa);
-                onlyA.removeAll(sb);
-                java.util.Set<String> onlyB = new java.util.TreeSet<>(sb);
-                onlyB.removeAll(sa);
-                out.append("db").append(db).append(" only first: ").append(onlyA).append(" only second: ").append(onlyB)
-                    .append('\n');
+                java.util.Set<String> names = new java.util.TreeSet<>(candidates());
+                names.addAll(keys(a, db));
+                names.addAll(keys(b, db));
+                String[] list = names.toArray(new String[0]);
+                List<String> va = digestValues(a, db, list);
+                List<String> vb = digestValues(b, db, list);
+                List<String> ta = ttls(a, db, list);
+                List<String> tb = ttls(b, db, list);
+                out.append("db").append(db).append(':');
+                int n = 0;
+                for (int i = 0; i < list.length; i++) {
+                    boolean expA = !ta.get(i).equals("-1");
+                    boolean expB = !tb.get(i).equals("-1");
+                    if (!va.get(i).equals(vb.get(i)) || expA != expB) {
+                        out.append(' ').append(list[i]).append('=').append(va.get(i), 0, 8).append('/')
+                            .append(ta.get(i)).append(" vs ").append(vb.get(i), 0, 8).append('/').append(tb.get(i))
+                            .append(';');
+                        n++;
+                    }
+                }
+                out.append(n == 0 ? " same\n" : "\n");
             }
         } catch (IOException | RuntimeException e) {
             out.append(e);
@@ -261,16 +280,61 @@ final class Nodes implements AutoCloseable, org.junit.jupiter.api.extension.Befo
         return out.toString();
     }
 
-    private static java.util.Set<String> describe(int port, int db) throws IOException {
-        java.util.Set<String> r = new java.util.TreeSet<>();
+    /** Every key name {@link #load} may write. */
+    private static List<String> candidates() {
+        List<String> c = new ArrayList<>(List.of("ml", "cnt"));
+        for (int i = 0; i < 200; i++) {
+            c.add("k" + i);
+            c.add("k" + i + "{s}");
+        }
+        for (int i = 0; i < 20; i++) {
+            c.addAll(List.of("n" + i, "h" + i, "z" + i, "s" + i));
+        }
+        for (int i = 0; i < 5; i++) {
+            c.add("list" + i);
+        }
+        return c;
+    }
+
+    private static List<String> keys(int port, int db) throws IOException {
         try (RespClient c = new RespClient(port)) {
             c.call("SELECT", Integer.toString(db));
-            String keys = c.call("KEYS", "*");
-            String[] lines = keys.split("\r\n");
-            for (int i = 2; i < lines.length; i += 2) {
-                String k = lines[i];
-                String d = c.call("DEBUG", "DIGEST-VALUE", k);
-                r.add(k + "=" + d.replace("\r\n", " ").trim() + "/" + c.call("PTTL", k).trim());
+            return elements(c.call("KEYS", "*"));
+        }
+    }
+
+    /** The elements of a flat array reply of bulk or simple strings / integers, as text. */
+    private static List<String> elements(String reply) {
+        List<String> r = new ArrayList<>();
+        String[] lines = reply.split("\r\n");
+        for (int i = 1; i < lines.length; i++) {
+            String l = lines[i];
+            if (l.startsWith("$")) {
+                r.add(lines[++i]);
+            } else {
+                r.add(l.substring(1));
+            }
+        }
+        return r;
+    }
+
+    private static List<String> digestValues(int port, int db, String[] keys) throws IOException {
+        try (RespClient c = new RespClient(port)) {
+            c.call("SELECT", Integer.toString(db));
+            String[] cmd = new String[keys.length + 2];
+            cmd[0] = "DEBUG";
+            cmd[1] = "DIGEST-VALUE";
+            System.arraycopy(keys, 0, cmd, 2, keys.length);
+            return elements(c.call(cmd));
+        }
+    }
+
+    private static List<String> ttls(int port, int db, String[] keys) throws IOException {
+        List<String> r = new ArrayList<>();
+        try (RespClient c = new RespClient(port)) {
+            c.call("SELECT", Integer.toString(db));
+            for (String k : keys) {
+                r.add(c.call("PTTL", k).substring(1).trim());
             }
         }
         return r;

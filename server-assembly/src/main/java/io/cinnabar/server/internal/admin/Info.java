@@ -164,9 +164,11 @@ public final class Info {
         f(b, "maxclients", s.maxclients);
         f(b, "client_recent_max_input_buffer", s.maxInputBufferSeen);
         f(b, "client_recent_max_output_buffer", s.maxOutputBufferSeen);
-        f(b, "blocked_clients", s.blocking.blockedClients());
+        f(b, "blocked_clients", s.blocking.blockedClients()
+            + (s.replication == null ? 0 : s.replication.blockedClients())); // WAIT and WAITAOF count, as in Redis
         f(b, "tracking_clients", s.pubsub.trackingClients());
-        f(b, "clients_in_timeout_table", s.blocking.clientsWithDeadline());
+        f(b, "clients_in_timeout_table", s.blocking.clientsWithDeadline()
+            + (s.replication == null ? 0 : s.replication.blockedWithDeadline()));
         f(b, "total_blocking_keys", s.blocking.blockingKeys());
         f(b, "total_blocking_keys_on_nokey", 0);
     }
@@ -356,7 +358,7 @@ public final class Info {
         f(b, "pubsubshard_channels", s.pubsub.serverShardChannels());
         f(b, "latest_fork_usec", 0);
         f(b, "total_forks", 0);
-        f(b, "migrate_cached_sockets", 0);
+        f(b, "migrate_cached_sockets", s.migrateCachedSockets.getAsInt());
         f(b, "slave_expires_tracked_keys", 0);
         var ds = s.keyspace.defragStats();
         f(b, "active_defrag_hits", ds.hits);

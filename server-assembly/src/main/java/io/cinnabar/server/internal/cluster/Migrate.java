@@ -53,6 +53,11 @@ public final class Migrate {
         this.server = server;
     }
 
+    /** The number of cached connections (INFO stats migrate_cached_sockets). */
+    public int cachedSockets() {
+        return cache.size();
+    }
+
     /** Closes cached connections unused for 10 s (Redis's migrateCloseTimedoutSockets). */
     public void closeIdle(long now) {
         for (Iterator<Cached> it = cache.values().iterator(); it.hasNext(); ) {

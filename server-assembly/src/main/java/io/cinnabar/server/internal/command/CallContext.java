@@ -25,6 +25,12 @@ public final class CallContext {
     /** Scratch for one listpack element read for a reply. */
     public final io.cinnabar.listpack.ListpackEntry element = new io.cinnabar.listpack.ListpackEntry();
 
+    /**
+     * The stream range reader of the last XRANGE/XREVRANGE/XREAD (a {@code type.stream} iterator, reused while the
+     * same stream is read), held weakly: it must not keep a deleted stream reachable.
+     */
+    public java.lang.ref.WeakReference<Object> streamReader;
+
     /** A scratch array of at least n doubles for the scores of one command (ZADD, ZINCRBY). */
     public double[] scores(int n) {
         if (scores.length < n) {

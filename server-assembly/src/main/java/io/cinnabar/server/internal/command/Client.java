@@ -379,6 +379,21 @@ public final class Client {
         }
     }
 
+    /**
+     * Reserves an array header whose length {@link #setDeferredArray} writes once the elements are (Redis's
+     * addReplyDeferredLen); returns its handle, -1 while replies are off.
+     */
+    public int deferredArray() {
+        return muted() ? -1 : enc.addDeferredLen();
+    }
+
+    /** Writes the length of the array header {@link #deferredArray} reserved. */
+    public void setDeferredArray(int handle, long n) {
+        if (handle >= 0) {
+            enc.setDeferredArrayLen(handle, n);
+        }
+    }
+
     public void map(long n) {
         if (!muted()) {
             enc.addMapLen(n);

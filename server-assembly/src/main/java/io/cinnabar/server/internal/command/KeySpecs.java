@@ -63,10 +63,10 @@ public final class KeySpecs {
      * source keys: Redis then finds no key at all).
      */
     public static List<int[]> keys(Client c, Command cmd, int base, int argc, boolean strict) {
-        List<int[]> out = new ArrayList<>();
         if (cmd.fullName.equals("sort") && argc >= 2) {
-            return sortKeys(c, base, argc, out);
+            return sortKeys(c, base, argc);
         }
+        List<int[]> out = new ArrayList<>();
         for (int s = 0; s < cmd.keySpecs.size(); s++) {
             List<?> spec = (List<?>) cmd.keySpecs.get(s);
             List<?> bs = (List<?>) get(spec, "begin_search");
@@ -146,10 +146,11 @@ public final class KeySpecs {
     }
 
     /**
-     * SORT's keys as Redis's sortGetKeys finds them (its STORE key spec is "unknown"): the sorted key (spec 0) and
-     * the destination of the last STORE (spec 2), skipping the arguments of LIMIT, GET and BY.
+     * SORT's keys as Redis's sortGetKeys finds them (its STORE key spec is incomplete): the sorted key (spec 0) and
+     * the last STORE destination (spec 2; spec 1 is BY/GET), skipping the arguments of LIMIT, GET and BY.
      */
-    private static List<int[]> sortKeys(Client c, int base, int argc, List<int[]> out) {
+    private static List<int[]> sortKeys(Client c, int base, int argc) {
+        List<int[]> out = new ArrayList<>();
         out.add(new int[] {base + 1, 0});
         int store = -1;
         for (int i = 2; i < argc; i++) {

@@ -402,6 +402,12 @@ public final class KeyCommands {
 
     static void object(Client c, int what) {
         Entry e = c.server.lookupQuiet(c.db, c.argBuf, c.argOff[2], c.argLen[2]);
+        // Redis's objectCommandLookup (LOOKUP_NOTOUCH | LOOKUP_NONOTIFY): counted as a hit or miss, no keymiss event
+        if (e == null) {
+            c.server.keyspace.misses++;
+        } else {
+            c.server.keyspace.hits++;
+        }
         if (e == null) {
             c.nullBulk();
             return;
@@ -503,7 +509,9 @@ public final class KeyCommands {
                 return;
             }
         }
-        boolean past = when <= c.server.keyspace.cmdTimeMs && !c.server.keyspace.loading;
+        // Redis's checkAlreadyExpired: never a DEL while loading or on a replica (it keeps the key, logically expired,
+        // until its master's DEL: a master's PEXPIREAT applied after its time must not delete what the master keeps)
+        boolean past = when <= c.server.keyspace.cmdTimeMs && !c.server.keyspace.loading && !c.server.keyspace.replica;
         if (past) {
             c.server.keyspace.delete(c.db, e);
         } else {

@@ -5,13 +5,22 @@ import io.cinnabar.server.internal.keyspace.mem.OffHeapKeyTable;
 import io.cinnabar.sds.Numbers;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * One key of the keyspace as commands see it: a view of an entry of a database's {@link OffHeapKeyTable}, where
  * the key, its metadata (type, encoding, LRU/LFU bits, expire, snapshot stamp) and an int or embstr value live in
- * one off-heap allocation. A raw string (longer than 44 bytes) keeps its bytes in a heap array the table holds,
- * because APPEND, SETRANGE, SETBIT, BITFIELD and PFADD write into it in place; a list, set, sorted set, hash or
- * stream is a heap {@link TypedValue} the table holds.
+ * one off-heap allocation. A raw string (longer than 44 bytes) stored whole (SET, COPY, RENAME) has an off-heap
+ * allocation of its own; one that APPEND, SETRANGE, SETBIT, BITFIELD or PFADD write into in place moves to a heap
+ * array the table holds ({@link #makeRawWithRoom}); a list, set, sorted set, hash or
+ * stream is a heap {@link TypedValue} the table holds, except that a list, set, sorted set or hash in its small
+ * encoding (listpack, intset: a {@link CompactValue}) is an off-heap blob between commands.
+ * <p>
+ * <b>Blob aggregates.</b> {@link #value()} of a blob loads it into a value the view keeps for reuse (one per type),
+ * so that reading or changing a small aggregate allocates nothing once the pool of views is warm. The loaded value,
+ * or one given to {@link #setValue}, is the key's value for the rest of the command; if the key was looked up for
+ * writing (or given a value), the keyspace stores it back when it releases the views ({@link #flush()}): as a blob
+ * again while its encoding is small, else as a heap object in the table's slot (the view then gives the value up).
  * <p>
  * <b>Views.</b> A lookup returns the view of the key's entry: the same object for the same key until the keyspace
  * releases every view (after each top-level command), so identity comparisons between two lookups of one key hold
@@ -52,6 +61,22 @@ public final class Entry {
     boolean out;
     /** Lent to a walker by Views#peek: read-only. */
     boolean lent;
+    /**
+     * Bound: the aggregate value of this command (a blob loaded by {@link #value()}, or a value given to
+     * {@link #setValue}): it is the key's value until {@link #flush()}; null when none.
+     */
+    private TypedValue mat;
+    /** Bound: the key may have changed (looked up for writing, given a value): {@link #flush()} stores mat back. */
+    boolean dirty;
+    /** Values this view loads blobs into, by type (list 1 ... hash 4); null until needed. */
+    private CompactValue[] spare;
+    /** One value class per aggregate type, learned when a value of the type is first stored as a blob. */
+    private static final AtomicReferenceArray<CompactValue> PROTOTYPES = new AtomicReferenceArray<>(16);
+    /**
+     * A spare holding a blob longer than this is dropped when the view goes back to the pool (the default list
+     * listpack limit is 8 KiB): the pool of 1024 views keeps at most a few MiB of spare arrays.
+     */
+    private static final int SPARE_KEEP = 1 << 14;
     /** A type set by {@link #setType} that the next value setter applies; -1 when none. */
     private byte pendType = -1;
     /** Scratch: the key's bytes (bound: valid when keyCached; detached: the key). */
@@ -90,6 +115,8 @@ public final class Entry {
         pendType = -1;
         obj = null;
         val = null;
+        mat = null;
+        dirty = false;
     }
 
     /** Back to the pool: drops references and oversized scratch. */
@@ -101,7 +128,17 @@ public final class Entry {
         keyCached = false;
         obj = null;
         val = null;
+        mat = null;
+        dirty = false;
         expire = -1;
+        if (spare != null) {
+            for (int i = 0; i < spare.length; i++) {
+                CompactValue c = spare[i];
+                if (c != null && (c.blobEncoding() < 0 || c.blobLength() > SPARE_KEEP)) {
+                    spare[i] = null; // converted in place or grown large: not worth keeping
+                }
+            }
+        }
         if (kbuf != null && kbuf.length > SCRATCH_KEEP) {
             kbuf = null;
         }
@@ -141,10 +178,21 @@ public final class Entry {
         lru = t.lru(h);
         expire = t.expireAt(h);
         snap = t.snapBit(h);
+        TypedValue agg = null;
+        if (type != TYPE_STRING) {
+            if (mat != null) {
+                agg = mat;
+                giveUp(mat);
+            } else {
+                agg = t.isBlob(h) ? load(false) : t.object(h);
+            }
+        }
+        mat = null;
+        dirty = false;
         obj = null;
         val = null;
         if (type != TYPE_STRING) {
-            obj = t.object(h);
+            obj = agg;
             num = 0;
         } else {
             int te = t.encoding(h);
@@ -168,7 +216,7 @@ public final class Entry {
     /** Writes the detached value into the bound entry (after {@link Db#insert} bound this view). */
     void restoreDetached(TypedValue o, byte ty, byte en, byte[] v, long n, int accessBits) {
         if (ty != TYPE_STRING) {
-            moved(t.setObject(h, ty, 0, o));
+            storeObject(ty, o);
         } else if (en == ENC_INT) {
             moved(t.setInt(h, n));
         } else if (en == ENC_EMBSTR) {
@@ -327,7 +375,8 @@ public final class Entry {
     /**
      * The array of a raw string (ENC_RAW, type string), which commands that change the value in place (APPEND,
      * SETRANGE, SETBIT, HLL) write into after {@link #makeRawWithRoom}: the value is its first {@link #strlen()}
-     * bytes, the rest is spare room. Null for other values.
+     * bytes, the rest is spare room. Null for other values, and for a raw string held off-heap (until
+     * {@link #makeRawWithRoom} moves it to a heap array).
      */
     public byte[] rawArray() {
         if (t == null) {
@@ -347,6 +396,7 @@ public final class Entry {
             type = TYPE_STRING;
             return;
         }
+        dropValue();
         moved(t.setHeapRaw(h, arr, (int) len));
     }
 
@@ -364,7 +414,112 @@ public final class Entry {
         if (t == null) {
             return obj;
         }
-        return t.type(h) != TYPE_STRING ? t.object(h) : null;
+        if (mat != null) {
+            return mat;
+        }
+        if (t.type(h) == TYPE_STRING) {
+            return null;
+        }
+        if (!t.isBlob(h)) {
+            return t.object(h);
+        }
+        mat = load(true);
+        return mat;
+    }
+
+    /**
+     * The bound entry's blob as a value: one of this view's spares (reuse) or a new one. O(blob bytes); allocation-free
+     * for a warm spare.
+     */
+    private CompactValue load(boolean reuse) {
+        int ty = t.type(h);
+        CompactValue v = reuse && spare != null ? spare[ty] : null;
+        if (v == null) {
+            CompactValue proto = PROTOTYPES.get(ty);
+            if (proto == null) {
+                throw new IllegalStateException("no value class known for type " + ty);
+            }
+            v = proto.newValue();
+            if (reuse) {
+                if (spare == null) {
+                    spare = new CompactValue[TYPE_HASH + 1];
+                }
+                spare[ty] = v;
+            }
+        }
+        v.loadBlob(t.encoding(h), t.blobBuffer(h), t.blobIndex(h), t.blobLength(h));
+        return v;
+    }
+
+    /** v leaves this view's hands (stored in a heap slot, detached): it is no longer a spare. */
+    private void giveUp(TypedValue v) {
+        if (spare != null) {
+            for (int i = 0; i < spare.length; i++) {
+                if (spare[i] == v) {
+                    spare[i] = null;
+                }
+            }
+        }
+    }
+
+    /** The value is about to become a string: forget the aggregate of this command. */
+    private void dropValue() {
+        mat = null;
+        dirty = false;
+    }
+
+    /** Stores the aggregate v of the given type in the bound entry (in its heap slot until {@link #flush()}). */
+    private void storeObject(byte ty, TypedValue v) {
+        if (t.type(h) == ty && !t.isBlob(h) && t.object(h) == v) {
+            mat = v;
+            dirty = true;
+            return;
+        }
+        moved(t.setObject(h, ty, 0, v));
+        mat = v;
+        dirty = true;
+    }
+
+    /**
+     * Stores the value of this command back (the keyspace calls it before it releases the views): a
+     * {@link CompactValue} in its small encoding as an off-heap blob (in place when the size class holds), anything
+     * else as a heap object in the table's slot. Allocation-free on the heap. O(blob bytes).
+     */
+    void flush() {
+        dirty = false;
+        TypedValue v = mat;
+        if (t == null || v == null) {
+            return;
+        }
+        int ty = t.type(h);
+        if (ty == TYPE_STRING) {
+            mat = null;
+            return;
+        }
+        if (v instanceof CompactValue c && c.blobEncoding() >= 0) {
+            if (PROTOTYPES.get(ty) == null) {
+                PROTOTYPES.compareAndSet(ty, null, c.newValue());
+            }
+            try {
+                moved(t.setBlob(h, ty, c.blobEncoding(), c.blobLength()));
+                c.writeBlob(t.blobBuffer(h), t.blobIndex(h));
+                return;
+            } catch (io.cinnabar.server.internal.keyspace.mem.OffHeapLimitException ex) {
+                // no room off-heap: the value stays a heap object
+            }
+        }
+        if (t.isBlob(h) || t.object(h) != v) {
+            moved(t.setObject(h, ty, 0, v));
+        }
+        giveUp(v);
+    }
+
+    /**
+     * Whether v, stored, costs no heap (a compact value lives off-heap between commands): what the used_memory
+     * accounting counts as heap for an aggregate.
+     */
+    private static long heapSize(TypedValue v, long samples) {
+        return v instanceof CompactValue c && c.blobEncoding() >= 0 ? 0 : v.memoryUsage(samples);
     }
 
     /** Stores an aggregate value of the given type (a new key's value). */
@@ -378,7 +533,7 @@ public final class Entry {
             num = 0;
             return;
         }
-        moved(t.setObject(h, type, 0, v));
+        storeObject(type, v);
     }
 
     /** Replaces the aggregate value, keeping the type (a value rebuilt or converted by a command). */
@@ -403,10 +558,10 @@ public final class Entry {
         if (e == EntryLayout.ENC_HEAP_RAW) {
             return t.heapRaw(h);
         }
-        if (e != EntryLayout.ENC_EMBSTR || t.type(h) != TYPE_STRING) {
+        if ((e != EntryLayout.ENC_EMBSTR && e != EntryLayout.ENC_RAW) || t.type(h) != TYPE_STRING) {
             return null;
         }
-        int n = t.stringLength(h);
+        int n = t.stringLength(h); // embstr or off-heap raw: copied to the view's scratch array
         if (vbuf == null || vbuf.length <= n) {
             vbuf = new byte[Math.max(n + 1, EMBSTR_LIMIT + 1)];
         }
@@ -445,12 +600,23 @@ public final class Entry {
     /**
      * The part of this key's memory on the GC heap, which the used_memory accounting adds to the off-heap
      * allocators' bytes: an aggregate's value (its MEMORY USAGE figure) or a heap raw string's array (16-byte header
-     * plus its 8-aligned length); 0 for a key held entirely off-heap (int and embstr strings).
+     * plus its 8-aligned length); 0 for a key held entirely off-heap (int and embstr strings, and aggregates in a
+     * small encoding, which are blobs between commands).
      */
     public long heapUsage(long samples) {
+        if (t != null && t.type(h) != TYPE_STRING) {
+            TypedValue v = mat;
+            if (v == null) {
+                if (t.isBlob(h)) {
+                    return 0;
+                }
+                v = t.object(h);
+            }
+            return heapSize(v, samples);
+        }
         TypedValue o = value();
         if (o != null) {
-            return o.memoryUsage(samples);
+            return heapSize(o, samples);
         }
         byte[] raw = rawArray();
         return raw == null ? 0 : 16 + ((raw.length + 7L) & ~7L);
@@ -476,7 +642,20 @@ public final class Entry {
             num = v;
             return;
         }
+        dropValue();
         moved(t.setInt(h, v));
+    }
+
+    /**
+     * INCRBY in place: when the value is an int-encoded string, adds incr to it and returns 1 (the result is
+     * {@link #intValue()}); returns -1, changing nothing, when the sum would overflow, and 0 for any other value
+     * (the caller parses and stores it the general way). One read of the entry's header, nothing copied.
+     */
+    public int incrIntInPlace(long incr) {
+        if (t == null || pendType >= 0) {
+            return 0;
+        }
+        return t.incrIntInPlace(h, incr);
     }
 
     /** Stores a copy of src as Redis's tryObjectEncoding would: int, embstr or raw. */
@@ -500,17 +679,15 @@ public final class Entry {
             num = len;
             return;
         }
+        dropValue();
         if (len <= EMBSTR_LIMIT) {
+            if (t.overwriteEmbstrInPlace(h, src, off, len)) { // an embstr of the same length: the bytes only
+                return;
+            }
             moved(t.setString(h, src, off, len, false)); // an overwrite in the same size class stays in place
             return;
         }
-        byte[] cur = rawArray();
-        if (cur != null && cur.length == len) { // an overwrite of equal length reuses the array
-            System.arraycopy(src, off, cur, 0, len);
-            t.setHeapRawLength(h, len);
-            return;
-        }
-        moved(t.setHeapRaw(h, Arrays.copyOfRange(src, off, off + len), len));
+        moved(t.setString(h, src, off, len, true)); // off-heap raw: in place within the size class
     }
 
     /** The OBJECT ENCODING name of the value. */
@@ -607,7 +784,11 @@ public final class Entry {
         } else {
             byte[] raw = o.rawArray();
             int len = o.strlen();
-            setRaw(copyRaw ? Arrays.copyOf(raw, len) : raw, len);
+            if (raw == null) { // an off-heap raw string: copied into this entry's own allocation
+                setStringNoInt(o.valArray(), o.valOff(), len);
+            } else {
+                setRaw(copyRaw ? Arrays.copyOf(raw, len) : raw, len);
+            }
         }
         setLruBits(access);
     }

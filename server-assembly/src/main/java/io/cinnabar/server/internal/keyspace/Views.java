@@ -100,8 +100,22 @@ final class Views {
         return outCount;
     }
 
-    /** Returns every view to the pool; no caller may hold one. O(views handed out). */
+    /**
+     * Stores back the aggregates the views handed out may have changed ({@link Entry#flush()}): before they are
+     * released, and before a table is dropped or swapped. O(views handed out + their blob bytes).
+     */
+    void flushAll() {
+        for (int i = 0; i < outCount; i++) {
+            Entry e = out[i];
+            if (e.dirty) {
+                e.flush();
+            }
+        }
+    }
+
+    /** Returns every view to the pool (after storing their values back); no caller may hold one. O(views handed out). */
     void releaseAll() {
+        flushAll();
         for (int i = 0; i < outCount; i++) {
             Entry e = out[i];
             out[i] = null;

@@ -159,7 +159,8 @@ public final class DumpCommands {
         if (existing != null) {
             c.server.keyspace.delete(c.db, existing);
         }
-        if (expireAt != -1 && expireAt <= c.server.keyspace.cmdTimeMs && !c.server.keyspace.loading) {
+        if (expireAt != -1 && expireAt <= c.server.keyspace.cmdTimeMs && !c.server.keyspace.loading
+                && !c.server.keyspace.replica) { // Redis's checkAlreadyExpired: a replica waits for the master's DEL
             // already expired: Redis replies OK and does not create the key; a replaced key propagates as DEL
             if (existing != null) {
                 c.modified(1, 1);

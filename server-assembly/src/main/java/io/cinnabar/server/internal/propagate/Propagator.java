@@ -128,8 +128,15 @@ public final class Propagator implements PropagationHook, KeyspaceListener {
         rewritten = null;
         prevented = false;
         if (depth == 0) {
-            flush();
+            // as Redis's propagatePendingCommands: what a command that touches arbitrary keys (SCAN, RANDOMKEY: the
+            // DELs of the expired keys it met) propagates goes without MULTI/EXEC, like the active expire cycle's
+            flush(!touchesArbitraryKeys(c));
         }
+    }
+
+    /** Redis's hidden CMD_TOUCHES_ARBITRARY_KEYS flag: SCAN and RANDOMKEY. */
+    private static boolean touchesArbitraryKeys(Client c) {
+        return c.cmd != null && (c.cmd.fullName.equals("scan") || c.cmd.fullName.equals("randomkey"));
     }
 
     /** A key expired: replicas and the AOF must delete it too. */
@@ -188,18 +195,18 @@ public final class Propagator implements PropagationHook, KeyspaceListener {
      * the database of the first) and EXEC (with the database of the last), so that a consumer that selects
      * databases as entries arrive places no SELECT around the MULTI or the EXEC.
      */
-    private void flush() {
+    private void flush(boolean transaction) {
         int n = pending.size();
         if (n == 0) {
             return;
         }
-        if (n > 1) {
+        if (n > 1 && transaction) {
             emit(pendingDbs.get(0), new byte[][] {MULTI.clone()});
         }
         for (int i = 0; i < n; i++) {
             emit(pendingDbs.get(i), pending.get(i));
         }
-        if (n > 1) {
+        if (n > 1 && transaction) {
             emit(pendingDbs.get(n - 1), new byte[][] {EXEC.clone()});
         }
         pending.clear();

@@ -130,7 +130,7 @@ public final class OffHeapKeyTable<V> {
 
     /** Sets key to an aggregate value of the given type and encoding (Redis's numbers); returns the entry. */
     public long putObject(byte[] k, int koff, int klen, int type, int encoding, V obj) {
-        checkAggregate(type);
+        checkHeapEncoding(type, encoding);
         long e = find(k, koff, klen);
         if (e != 0) {
             return setObject(e, type, encoding, obj);
@@ -215,8 +215,9 @@ public final class OffHeapKeyTable<V> {
 
     /** Makes e's value an aggregate; returns the new handle. */
     public long setObject(long e, int type, int encoding, V obj) {
-        checkAggregate(type);
-        if (type(e) != TYPE_STRING) { // reuse the slot (an aggregate's; a heap raw string's is replaced)
+        checkHeapEncoding(type, encoding);
+        if (EntryLayout.hasSlot(type(e), encoding(e)) && type(e) != TYPE_STRING) {
+            // reuse the slot (a heap aggregate's; a heap raw string's or a blob's is replaced)
             objects[mem.getInt(e + AUX)] = obj;
             mem.putInt(e + META, EntryLayout.meta(type, encoding, lru(e)));
             return e;
@@ -234,6 +235,62 @@ public final class OffHeapKeyTable<V> {
      * Appends src[off..off+len) to e's string value (Redis's APPEND): {@link #setRange} at the current length.
      * Returns the new handle.
      */
+    /**
+     * Makes e's value an aggregate of the given type held as an off-heap blob of len bytes in encoding
+     * ({@link EntryLayout#ENC_LISTPACK} or {@link EntryLayout#ENC_INTSET}); returns the entry's handle from now on.
+     * The blob's bytes are undefined until the caller writes them at {@link #blobBuffer}/{@link #blobIndex}. A blob
+     * of the same size class is reused in place; a heap value held before is released from its slot.
+     *
+     * @throws OffHeapLimitException when the allocator cannot grow (e is unchanged then)
+     */
+    public long setBlob(long e, int type, int encoding, int len) {
+        checkAggregate(type);
+        if (!EntryLayout.isBlob(type, encoding)) {
+            throw new IllegalArgumentException("not a blob encoding: " + encoding);
+        }
+        SizeClasses.check(len);
+        if (EntryLayout.isBlob(type(e), encoding(e))) {
+            long w = mem.getLong(e + wordOffset(hasExpire(e)));
+            if (SizeClasses.roundUp(len) == mem.usableSize(w)) { // same class: in place
+                mem.putInt(e + META, EntryLayout.meta(type, encoding, lru(e)));
+                mem.putInt(e + AUX, len);
+                return e;
+            }
+        }
+        long w = mem.allocate(len);
+        return replace(e, type, encoding, w, len, null, 0, 0);
+    }
+
+    /** Whether e holds an aggregate as an off-heap blob ({@link #setBlob}). */
+    public boolean isBlob(long e) {
+        int meta = mem.getInt(e + META);
+        return EntryLayout.isBlob(EntryLayout.type(meta), EntryLayout.encoding(meta));
+    }
+
+    /** The length in bytes of e's blob. */
+    public int blobLength(long e) {
+        requireBlob(e);
+        return mem.getInt(e + AUX);
+    }
+
+    /** The little-endian buffer holding e's blob, at {@link #blobIndex}; valid until e's value changes or moves. */
+    public ByteBuffer blobBuffer(long e) {
+        requireBlob(e);
+        return mem.buffer(mem.getLong(e + wordOffset(hasExpire(e))));
+    }
+
+    /** Where e's blob starts in {@link #blobBuffer}. */
+    public int blobIndex(long e) {
+        requireBlob(e);
+        return (int) mem.getLong(e + wordOffset(hasExpire(e)));
+    }
+
+    private void requireBlob(long e) {
+        if (!isBlob(e)) {
+            throw new IllegalStateException("not a blob aggregate");
+        }
+    }
+
     public long append(long e, byte[] src, int off, int len) {
         return setRange(e, stringLength(e), src, off, len);
     }
@@ -301,7 +358,7 @@ public final class OffHeapKeyTable<V> {
         boolean exp = hasExpire(e);
         boolean oldWord = hasWord(oldType, oldEnc);
         boolean newWord = hasWord(type, enc);
-        long oldRaw = oldType == TYPE_STRING && oldEnc == ENC_RAW ? mem.getLong(e + wordOffset(exp)) : 0;
+        long oldRaw = ownsWord(oldType, oldEnc) ? mem.getLong(e + wordOffset(exp)) : 0;
         int oldSlot = EntryLayout.hasSlot(oldType, oldEnc) ? mem.getInt(e + AUX) : -1;
         int klen = keyLength(e);
         long n;
@@ -309,7 +366,7 @@ public final class OffHeapKeyTable<V> {
             int bytes = EntryLayout.size(exp, newWord, klen, ilen);
             n = oldWord == newWord && SizeClasses.roundUp(bytes) == mem.usableSize(e) ? e : mem.allocate(bytes);
         } catch (RuntimeException ex) {
-            if (type == TYPE_STRING && enc == ENC_RAW && word != oldRaw) {
+            if (ownsWord(type, enc) && word != oldRaw) {
                 mem.free(word);
             }
             throw ex;
@@ -415,7 +472,7 @@ public final class OffHeapKeyTable<V> {
         }
         if (EntryLayout.hasSlot(EntryLayout.type(meta), EntryLayout.encoding(meta))) {
             releaseSlot(mem.getInt(e + AUX));
-        } else if (EntryLayout.encoding(meta) == ENC_RAW) {
+        } else if (ownsWord(EntryLayout.type(meta), EntryLayout.encoding(meta))) {
             mem.free(mem.getLong(e + wordOffset(exp)));
         }
         mem.free(e);
@@ -675,6 +732,103 @@ public final class OffHeapKeyTable<V> {
         return add(k, koff, klen, TYPE_STRING, ENC_INT, 0, 0, null, 0, 0);
     }
 
+    /**
+     * Adds key k[koff..koff+klen) holding a string that lives in the entry itself, unless the key is present: the
+     * integer {@code intValue} when {@code isInt} (OBJ_ENCODING_INT), otherwise the embstr v[voff..voff+vlen)
+     * (at most 44 bytes: callers choose the encoding), with its expire time (or -1), its 24 LRU/LFU bits and its
+     * snapshot bit, in one allocation written once and hashing the key once. What a loader needs ({@link #addNew}
+     * and then the setters allocate, hash and relink the entry up to three times). Returns the entry, or 0 (and
+     * changes nothing) when the key is present.
+     *
+     * @throws IllegalArgumentException when vlen exceeds 44 or the entry its limit
+     */
+    public long addStringIfAbsent(byte[] k, int koff, int klen, boolean isInt, long intValue, byte[] v, int voff,
+            int vlen, long expireAt, int lru, boolean snap) {
+        Objects.checkFromIndexSize(koff, klen, k.length);
+        int inline = 0;
+        if (!isInt) {
+            Objects.checkFromIndexSize(voff, vlen, v.length);
+            if (vlen > 44) {
+                throw new IllegalArgumentException("an embstr holds at most 44 bytes, not " + vlen);
+            }
+            inline = vlen;
+        }
+        if (t1 != null) {
+            rehashStep();
+        }
+        int h = KeyHash.hash(k, koff, klen);
+        if (findIn(t0, h, k, koff, klen) != 0 || t1 != null && findIn(t1, h, k, koff, klen) != 0) {
+            return 0;
+        }
+        boolean exp = expireAt != -1;
+        int bytes = EntryLayout.size(exp, isInt, klen, inline);
+        if (t1 == null && size >= t0.length && t0.length < MAX_BUCKETS && pauseRehash == 0) {
+            startResize(t0.length * 2);
+        }
+        if (exp && volCount == vol.length) {
+            vol = Arrays.copyOf(vol, vol.length * 2); // before allocating: a failure leaves nothing behind
+        }
+        long e = mem.allocate(bytes);
+        mem.putInt(e + META, EntryLayout.meta(TYPE_STRING, isInt ? ENC_INT : ENC_EMBSTR, lru));
+        mem.putInt(e + KLEN, klen | (exp ? HAS_EXPIRE : 0) | (snap ? SNAP : 0));
+        mem.putInt(e + AUX, inline);
+        if (exp) {
+            mem.putLong(e + EXPIRE, expireAt);
+            volAdd(e);
+        }
+        if (isInt) {
+            mem.putLong(e + wordOffset(exp), intValue);
+        }
+        int ko = EntryLayout.keyOffset(exp, isInt);
+        mem.copyIn(k, koff, e + ko, klen);
+        if (inline > 0) {
+            mem.copyIn(v, voff, e + ko + klen, inline);
+        }
+        long[] t = t1 != null ? t1 : t0; // while rehashing, new keys go to the new table
+        int i = h & (t.length - 1);
+        mem.putLong(e + NEXT, t[i]);
+        t[i] = e;
+        size++;
+        return e;
+    }
+
+    /**
+     * INCRBY in place on an int-encoded string entry: adds incr to its integer and returns 1, or returns 0 (changing
+     * nothing) when e is not an int-encoded string, or -1 when the sum would overflow. The result is
+     * {@link #intValue}. One read of the entry's header, no relink.
+     */
+    public int incrIntInPlace(long e, long incr) {
+        int meta = mem.getInt(e + META);
+        if (EntryLayout.type(meta) != TYPE_STRING || EntryLayout.encoding(meta) != ENC_INT) {
+            return 0;
+        }
+        long w = e + wordOffset((mem.getInt(e + KLEN) & HAS_EXPIRE) != 0);
+        long value = mem.getLong(w);
+        if (incr < 0 && value < 0 && incr < Long.MIN_VALUE - value
+                || incr > 0 && value > 0 && incr > Long.MAX_VALUE - value) {
+            return -1;
+        }
+        mem.putLong(w, value + incr);
+        return 1;
+    }
+
+    /**
+     * Overwrites e's value in place when it is an embstr of exactly vlen bytes (a SET/MSET of a value of the same
+     * length, the common overwrite): copies v[voff..voff+vlen) over it and returns true; otherwise changes nothing
+     * and returns false (the caller uses {@link #setString}).
+     */
+    public boolean overwriteEmbstrInPlace(long e, byte[] v, int voff, int vlen) {
+        int meta = mem.getInt(e + META);
+        if (EntryLayout.type(meta) != TYPE_STRING || EntryLayout.encoding(meta) != ENC_EMBSTR
+                || mem.getInt(e + AUX) != vlen) {
+            return false;
+        }
+        Objects.checkFromIndexSize(voff, vlen, v.length);
+        int kl = mem.getInt(e + KLEN);
+        mem.copyIn(v, voff, e + EntryLayout.keyOffset((kl & HAS_EXPIRE) != 0, false) + (kl & KLEN_MASK), vlen);
+        return true;
+    }
+
     /** The snapshot epoch parity bit of e. */
     public boolean snapBit(long e) {
         return (mem.getInt(e + KLEN) & SNAP) != 0;
@@ -729,6 +883,10 @@ public final class OffHeapKeyTable<V> {
     public void setEncoding(long e, int encoding) {
         int meta = mem.getInt(e + META);
         checkAggregate(EntryLayout.type(meta));
+        if (EntryLayout.isBlob(EntryLayout.type(meta), EntryLayout.encoding(meta))
+                || EntryLayout.isBlob(EntryLayout.type(meta), encoding)) {
+            throw new IllegalArgumentException("a blob's encoding changes only through setBlob/setObject");
+        }
         mem.putInt(e + META, EntryLayout.meta(EntryLayout.type(meta), encoding, meta & LRU_MASK));
     }
 
@@ -802,8 +960,8 @@ public final class OffHeapKeyTable<V> {
     /** The aggregate value of e. @throws IllegalStateException for a string */
     @SuppressWarnings("unchecked")
     public V object(long e) {
-        if (type(e) == TYPE_STRING) {
-            throw new IllegalStateException("a string has no object");
+        if (type(e) == TYPE_STRING || isBlob(e)) {
+            throw new IllegalStateException(type(e) == TYPE_STRING ? "a string has no object" : "a blob has no object");
         }
         return (V) objects[mem.getInt(e + AUX)];
     }
@@ -828,6 +986,14 @@ public final class OffHeapKeyTable<V> {
     private static void checkAggregate(int type) {
         if (type == TYPE_STRING || type < 0 || type > 15) {
             throw new IllegalArgumentException("not an aggregate type: " + type);
+        }
+    }
+
+    /** A heap aggregate's recorded encoding must not read as a blob's (6 and 11 mean an off-heap blob). */
+    private static void checkHeapEncoding(int type, int encoding) {
+        checkAggregate(type);
+        if (EntryLayout.isBlob(type, encoding) || encoding < 0 || encoding > 15) {
+            throw new IllegalArgumentException("encoding " + encoding + " of a heap aggregate (6 and 11 are blobs)");
         }
     }
 
@@ -976,7 +1142,7 @@ public final class OffHeapKeyTable<V> {
                 }
                 e = n;
             }
-            if (type(e) == TYPE_STRING && encoding(e) == ENC_RAW) {
+            if (ownsWord(type(e), encoding(e))) { // a raw string's or a blob's own allocation
                 long wo = e + wordOffset(hasExpire(e));
                 long w = mem.getLong(wo);
                 long nw = mem.relocate(w);

@@ -4,7 +4,10 @@
  * ({@link io.cinnabar.server.internal.keyspace.Db}) is an {@code OffHeapKeyTable} over a {@code SlabAllocator} of
  * its own (FLUSHDB drops both in O(1)), seen by the commands through
  * {@link io.cinnabar.server.internal.keyspace.Entry} views; raw strings (in heap arrays that APPEND/SETRANGE/SETBIT/
- * BITFIELD/PFADD edit in place, {@code ENC_HEAP_RAW}) and aggregates stay in the table's object slots. The cron runs
+ * BITFIELD/PFADD edit in place, {@code ENC_HEAP_RAW}) and aggregates in their big encodings stay in the table's
+ * object slots; lists, sets, sorted sets and hashes in their small encodings (listpack, intset) are off-heap blobs
+ * ({@code EntryLayout.ENC_LISTPACK}/{@code ENC_INTSET}) that an entry view loads into a reused heap value for the
+ * length of a command and stores back after it. The cron runs
  * each database's {@code DefragCycle} under {@code activedefrag}; INFO memory reports the allocators
  * ({@code allocator_*}, {@code used_memory_offheap}) apart from the heap, and used_memory counts their bytes.
  *
@@ -23,7 +26,9 @@
  * <li>{@link io.cinnabar.server.internal.keyspace.mem.OffHeapKeyTable}: Redis's dict for one database, with each
  *     key's dictEntry, sds key, robj and embstr folded into one allocation
  *     ({@link io.cinnabar.server.internal.keyspace.mem.EntryLayout}). Raw strings have an allocation of their own
- *     (with sds-like spare room for APPEND); aggregates (list, set, zset, hash, stream) stay heap objects in a slot
+ *     (with sds-like spare room for APPEND), and so has the listpack or intset blob of a small aggregate
+ *     ({@code setBlob}, {@code blobBuffer}/{@code blobIndex}: the entry's word is its handle, aux its length);
+ *     aggregates in a big encoding (quicklist, hashtable, skiplist) and streams stay heap objects in a slot
  *     array the table owns, so the GC sees one {@code Object[]} and the {@code long[]} bucket and expire arrays,
  *     none of which it has to trace per key.</li>
  * <li>{@link io.cinnabar.server.internal.keyspace.mem.DefragCycle}: Redis's active defragmentation over the tables

@@ -1,7 +1,9 @@
 package io.cinnabar.server.internal.type.set;
 
+import java.nio.ByteBuffer;
 import io.cinnabar.sds.Numbers;
 import io.cinnabar.server.internal.config.TypeLimits;
+import io.cinnabar.server.internal.keyspace.CompactValue;
 import io.cinnabar.server.internal.keyspace.TypedValue;
 import io.cinnabar.dict.DictIterator;
 import io.cinnabar.server.internal.keyspace.RedisSizes;
@@ -29,7 +31,7 @@ import java.util.List;
  * a set. Costs: intset O(log N) lookup, O(N) insert; listpack O(N); hashtable O(1) expected.
  * <p><b>Note:</b> This class is not threadsafe.
  */
-public final class SetValue implements TypedValue, Members {
+public final class SetValue implements CompactValue, Members {
     public Intset is;
     public Listpack lp;
     Dict<Boolean> ht;
@@ -74,6 +76,52 @@ public final class SetValue implements TypedValue, Members {
     @Override
     public String encodingName() {
         return is != null ? "intset" : lp != null ? "listpack" : "hashtable";
+    }
+
+    // ---- off-heap blob (CompactValue): the intset and listpack encodings are stored off-heap between commands
+
+    @Override
+    public int blobEncoding() {
+        return is != null ? ENC_INTSET : lp != null ? ENC_LISTPACK : -1;
+    }
+
+    @Override
+    public int blobLength() {
+        return is != null ? is.blobLength() : lp.bytes();
+    }
+
+    @Override
+    public void writeBlob(ByteBuffer dst, int index) {
+        if (is != null) {
+            is.writeTo(dst, index);
+        } else {
+            lp.writeTo(dst, index);
+        }
+    }
+
+    @Override
+    public void loadBlob(int encoding, ByteBuffer src, int index, int len) {
+        ht = null;
+        if (encoding == ENC_INTSET) {
+            lp = null;
+            if (is == null) {
+                is = new Intset();
+            }
+            is.load(src, index, len);
+        } else if (encoding == ENC_LISTPACK) {
+            is = null;
+            if (lp == null) {
+                lp = new Listpack(len);
+            }
+            lp.load(src, index, len);
+        } else {
+            throw new IllegalArgumentException("a set is no blob of encoding " + encoding);
+        }
+    }
+
+    @Override
+    public CompactValue newValue() {
+        return new SetValue();
     }
 
     @Override

@@ -79,8 +79,18 @@ public final class StreamCommands {
         }
     }
 
+    /** What {@code XADD key * ...} (no option, automatic id) parses to: shared, never modified. */
+    private static final AddTrimArgs PLAIN_AUTO = new AddTrimArgs();
+
+    static {
+        PLAIN_AUTO.next = 2;
+    }
+
     /** Redis's streamParseAddOrTrimArgsOrReply; null after an error reply. */
     static AddTrimArgs parseAddTrim(Client c, boolean xadd) {
+        if (xadd && c.argc > 2 && c.argLen[2] == 1 && c.argBuf[c.argOff[2]] == '*') {
+            return PLAIN_AUTO; // the common XADD: nothing to allocate
+        }
         AddTrimArgs a = new AddTrimArgs();
         boolean limitGiven = false;
         int i = 2;
@@ -168,7 +178,10 @@ public final class StreamCommands {
             c.error("ERR syntax error, XTRIM must be called with a trimming strategy");
             return null;
         }
-        if (limitGiven) {
+        if (c.obeyed()) {
+            // as Redis for the master and the AOF: no work limit, the trim argument was rewritten to the exact result
+            a.limit = 0;
+        } else if (limitGiven) {
             if (!a.approx) {
                 c.error("ERR syntax error, LIMIT cannot be used without the special ~ option");
                 return null;
@@ -304,16 +317,40 @@ public final class StreamCommands {
      * and values in place. Allocates the two iterators, nothing per entry. O(log N + 2 x walked elements).
      */
     static void replyRange(Client c, StreamValue s, StreamId start, StreamId end, boolean rev, long count) {
+        // one pass, as Redis's addReplyDeferredLen: the array's length is written once the entries are
+        StreamIterator it = reader(c, s, start, end, rev);
+        int header = c.deferredArray();
         long n = 0;
-        StreamIterator it = s.iterator(start, end, rev);
         while ((count == 0 || n < count) && it.next()) {
+            replyCurrent(c, it);
             n++;
         }
-        c.array(n);
-        it = s.iterator(start, end, rev);
-        for (long i = 0; i < n && it.next(); i++) {
-            replyCurrent(c, it);
+        c.setDeferredArray(header, n);
+    }
+
+    /**
+     * Whether the last live entry of s is after id (Redis's streamLastValidID compared with it), read with the
+     * server's range reader: no allocation.
+     */
+    static boolean lastValidAfter(Client c, StreamValue s, StreamId id) {
+        StreamIterator it = reader(c, s, StreamId.MIN, StreamId.MAX, true);
+        return it.next() && StreamId.compare(it.ms(), it.seq(), id.ms(), id.seq()) > 0;
+    }
+
+    /**
+     * An iterator over {@code [start, end]} of s: the server's range reader when it last read s (reset, no
+     * allocation), else a new one that becomes it. The server holds it weakly, so that it never keeps a deleted
+     * stream reachable (the next collection drops it, and the next range read makes another).
+     */
+    static StreamIterator reader(Client c, StreamValue s, StreamId start, StreamId end, boolean rev) {
+        java.lang.ref.WeakReference<Object> ref = c.ctx.streamReader;
+        if (ref != null && ref.get() instanceof StreamIterator it && it.stream() == s) {
+            it.reset(start.ms(), start.seq(), end.ms(), end.seq(), rev);
+            return it;
         }
+        StreamIterator it = s.iterator(start, end, rev);
+        c.ctx.streamReader = new java.lang.ref.WeakReference<>(it);
+        return it;
     }
 
     /** [id, [field, value, ...]] of the iterator's entry, without allocating. */
@@ -362,8 +399,10 @@ public final class StreamCommands {
         StreamId start;
         StreamId end;
         try {
-            start = StreamId.parseInterval(c.arg(rev ? 3 : 2), true);
-            end = StreamId.parseInterval(c.arg(rev ? 2 : 3), false);
+            int a = rev ? 3 : 2;
+            int b = rev ? 2 : 3;
+            start = StreamId.parseInterval(c.argBuf, c.argOff[a], c.argLen[a], true);
+            end = StreamId.parseInterval(c.argBuf, c.argOff[b], c.argLen[b], false);
         } catch (StreamException ex) {
             c.error(ex.getMessage());
             return;

@@ -410,11 +410,31 @@ public final class StreamGroupCommands {
         return new Claim(g, s, Math.max(0, c.ctx.tmp[0]));
     }
 
-    /** The end they share: each claimed entry propagates as the XCLAIM that recreates it, never the command itself. */
-    private static void propagateClaims(Client c, StreamGroup g, StreamConsumer consumer, StreamValue.ClaimResult r) {
+    /**
+     * The end they share: each claimed entry propagates as the XCLAIM that recreates it and each dropped one (its
+     * stream entry is gone) as the XCLAIM of its old NACK, which drops it on the replica too, in the order they
+     * happened; never the command itself. When nothing propagated and {@code lastIdMoved} (XCLAIM's LASTID), the
+     * group's new last id goes as XGROUP SETID, as Redis's xclaimCommand does.
+     */
+    private static void propagateClaims(Client c, StreamGroup g, StreamConsumer consumer, StreamValue.ClaimResult r,
+                                        boolean lastIdMoved) {
         if (Rewrites.active(c)) {
-            for (StreamId id : r.claimed()) {
-                propagateClaim(c, g, consumer, id, g.lastId());
+            List<StreamValue.Drop> drops = r.drops();
+            int d = 0;
+            for (int i = 0; i <= r.claimed().size(); i++) {
+                for (; d < drops.size() && drops.get(d).claimedBefore() == i; d++) {
+                    StreamValue.Drop drop = drops.get(d);
+                    StreamNack n = drop.nack();
+                    Rewrites.also(c, XCLAIM, c.arg(1), g.name(), n.consumer().name(), ZERO, drop.id().toBytes(),
+                        TIME, Rewrites.num(n.deliveryTime()), RETRYCOUNT, Rewrites.num(n.deliveryCount()), FORCE,
+                        JUSTID, LASTID, g.lastId().toBytes());
+                }
+                if (i < r.claimed().size()) {
+                    propagateClaim(c, g, consumer, r.claimed().get(i), g.lastId());
+                }
+            }
+            if (lastIdMoved && r.claimed().isEmpty() && drops.isEmpty()) {
+                propagateGroupId(c, c.arg(1), g);
             }
             Rewrites.prevent(c);
         }
@@ -483,12 +503,13 @@ public final class StreamGroupCommands {
         // as Redis: one change per claimed entry and per dropped PEL entry, else one if LASTID moved the group
         long changes = r.claimed().size() + r.deleted().size();
         c.server.keyspace.changes(changes == 0 && !g.lastId().equals(lastBefore) ? 1 : changes);
-        propagateClaims(c, g, consumer, r);
+        propagateClaims(c, g, consumer, r, !g.lastId().equals(lastBefore));
     }
 
     private static final byte[] XCLAIM = Rewrites.ascii("XCLAIM");
     private static final byte[] XGROUP = Rewrites.ascii("XGROUP");
     private static final byte[] SETID = Rewrites.ascii("SETID");
+    private static final byte[] CREATECONSUMER = Rewrites.ascii("CREATECONSUMER");
     private static final byte[] ENTRIESREAD = Rewrites.ascii("ENTRIESREAD");
     private static final byte[] ZERO = Rewrites.ascii("0");
     private static final byte[] TIME = Rewrites.ascii("TIME");
@@ -531,13 +552,11 @@ public final class StreamGroupCommands {
 
     /** XAUTOCLAIM key group consumer min-idle-time start [COUNT count] [JUSTID]. */
     static void xautoclaim(Client c) {
-        Claim cl = claimStart(c, "XAUTOCLAIM");
-        if (cl == null) {
+        // as Redis: every argument is parsed before the key and group are looked up
+        if (!c.argLongOr(4, "ERR Invalid min-idle-time argument for XAUTOCLAIM")) {
             return;
         }
-        StreamGroup g = cl.g();
-        StreamValue s = cl.s();
-        long minIdle = cl.minIdle();
+        long minIdle = Math.max(0, c.ctx.tmp[0]);
         StreamId start;
         try {
             start = StreamId.parseInterval(c.arg(5), true);
@@ -566,6 +585,11 @@ public final class StreamGroupCommands {
                 return;
             }
         }
+        StreamGroup g = groupOrNogroup(c);
+        if (g == null) {
+            return;
+        }
+        StreamValue s = (StreamValue) c.server.lookupQuiet(c.db, c.argBuf, c.argOff[1], c.argLen[1]).value();
         long now = c.server.keyspace.cmdTimeMs;
         StreamConsumer consumer = consumer(c, g, 3, 1, now);
         StreamValue.ClaimResult r = s.autoClaim(g, consumer, minIdle, start, count, justId, now);
@@ -577,7 +601,7 @@ public final class StreamGroupCommands {
             c.bulk(id.toBytes());
         }
         c.server.keyspace.changes(r.claimed().size() + r.deleted().size()); // Redis does not signal the key
-        propagateClaims(c, g, consumer, r);
+        propagateClaims(c, g, consumer, r, false);
     }
 
     /**
@@ -964,11 +988,17 @@ public final class StreamGroupCommands {
                 if (!ids[i].equals(StreamId.MAX)) {
                     serve[i] = true;
                     history[i] = true;
-                } else if (s.length() > 0 && s.edgeId(false).compareTo(groups[i].lastId()) > 0) {
+                } else if (s.length() > 0 && StreamCommands.lastValidAfter(c, s, groups[i].lastId())) {
                     serve[i] = true;
                 }
+                boolean created = groups[i].consumer(c.arg(groupArg + 1)) == null;
                 consumers[i] = consumer(c, groups[i], groupArg + 1, streamsArg + i, now);
-            } else if (s.length() > 0 && s.edgeId(false).compareTo(ids[i]) > 0) {
+                if (created && noack && Rewrites.active(c)) {
+                    // as Redis 7.2: a NOACK read propagates no XCLAIM that would create the consumer elsewhere
+                    Rewrites.also(c, XGROUP, CREATECONSUMER, c.arg(streamsArg + i), groups[i].name(),
+                        consumers[i].name());
+                }
+            } else if (s.length() > 0 && StreamCommands.lastValidAfter(c, s, ids[i])) {
                 serve[i] = true;
             }
             if (serve[i]) {
@@ -1000,7 +1030,7 @@ public final class StreamGroupCommands {
             if (c.resp == 2) {
                 c.array(2);
             }
-            c.bulk(c.arg(streamsArg + i));
+            c.bulk(c.argBuf, c.argOff[streamsArg + i], c.argLen[streamsArg + i]);
             StreamValue s = values[i];
             if (!group) {
                 StreamId start = ids[i].increment();

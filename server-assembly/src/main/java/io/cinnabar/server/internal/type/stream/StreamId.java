@@ -157,16 +157,21 @@ public record StreamId(long ms, long seq) implements Comparable<StreamId> {
      * @throws StreamException with {@link #INVALID}, {@link #INVALID_START} or {@link #INVALID_END}
      */
     public static StreamId parseInterval(byte[] arg, boolean start) {
+        return parseInterval(arg, 0, arg.length, start);
+    }
+
+    /** {@link #parseInterval(byte[], boolean)} of {@code a[off, off+len)} (an argument in the query buffer). */
+    public static StreamId parseInterval(byte[] a, int off, int len, boolean start) {
         long missing = start ? 0 : -1L;
-        if (arg.length > 1 && arg[0] == '(') {
-            StreamId id = parse(arg, 1, arg.length - 1, missing, true);
+        if (len > 1 && a[off] == '(') {
+            StreamId id = parse(a, off + 1, len - 1, missing, true);
             StreamId moved = start ? id.increment() : id.decrement();
             if (moved == null) {
                 throw new StreamException(start ? INVALID_START : INVALID_END);
             }
             return moved;
         }
-        return parse(arg, 0, arg.length, missing, false);
+        return parse(a, off, len, missing, false);
     }
 
     /**

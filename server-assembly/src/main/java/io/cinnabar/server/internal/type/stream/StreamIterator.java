@@ -27,7 +27,7 @@ public final class StreamIterator {
     private long startSeq;
     private long endMs;
     private long endSeq;
-    private final boolean rev;
+    private boolean rev;
     private RaxIterator<Listpack> ri;
     private boolean done;
 
@@ -68,6 +68,21 @@ public final class StreamIterator {
         this.endSeq = endSeq;
         this.done = false;
         seek();
+    }
+
+    /**
+     * {@link #reset(long, long, long, long)} in either direction: a range reader reused by every XRANGE, XREVRANGE
+     * and XREAD of the same stream (see {@code StreamCommands.reader}). Valid whatever changed in the stream since
+     * the last use: the seek starts from the rax's root and the node is read again.
+     */
+    void reset(long startMs, long startSeq, long endMs, long endSeq, boolean rev) {
+        this.rev = rev;
+        reset(startMs, startSeq, endMs, endSeq);
+    }
+
+    /** The stream this iterator walks. */
+    StreamValue stream() {
+        return stream;
     }
 
     private final byte[] seekKey = new byte[StreamId.BYTES];

@@ -842,9 +842,17 @@ public final class StreamValue implements TypedValue {
 
     /**
      * What XCLAIM and XAUTOCLAIM did: the ids now owned by the consumer (in order), the ids dropped from the PEL
-     * because their entries are gone, and XAUTOCLAIM's next cursor (0-0 at the end).
+     * because their entries are gone, XAUTOCLAIM's next cursor (0-0 at the end), and each drop with its pending
+     * entry in the order it happened among the claims (Redis propagates both as XCLAIMs, in that order).
      */
-    public record ClaimResult(List<StreamId> claimed, List<StreamId> deleted, StreamId next) {
+    public record ClaimResult(List<StreamId> claimed, List<StreamId> deleted, StreamId next, List<Drop> drops) {
+    }
+
+    /**
+     * A pending entry dropped because its stream entry is gone: its id, the NACK as it was (owner, delivery time
+     * and count), and how many ids had been claimed before it.
+     */
+    public record Drop(StreamId id, StreamNack nack, int claimedBefore) {
     }
 
     /**
@@ -866,6 +874,7 @@ public final class StreamValue implements TypedValue {
         }
         List<StreamId> claimed = new ArrayList<>();
         List<StreamId> dropped = new ArrayList<>();
+        List<Drop> drops = new ArrayList<>();
         for (StreamId id : ids) {
             byte[] key = id.toKey();
             StreamNack nack = g.pel.find(key);
@@ -873,6 +882,7 @@ public final class StreamValue implements TypedValue {
                 if (nack != null) {
                     g.dropPending(key);
                     dropped.add(id);
+                    drops.add(new Drop(id, nack, claimed.size()));
                 }
                 continue;
             }
@@ -896,7 +906,7 @@ public final class StreamValue implements TypedValue {
             consumer.activeTime = nowMs;
             claimed.add(id);
         }
-        return new ClaimResult(claimed, dropped, null);
+        return new ClaimResult(claimed, dropped, null, drops);
     }
 
     /**
@@ -910,6 +920,7 @@ public final class StreamValue implements TypedValue {
         long attempts = count * 10;
         List<StreamId> claimed = new ArrayList<>();
         List<StreamId> dropped = new ArrayList<>();
+        List<Drop> drops = new ArrayList<>();
         RaxIterator<StreamNack> ri = g.pel.iterator();
         ri.seek(RaxSeek.GE, start.toKey());
         while (attempts-- > 0 && count > 0 && ri.next()) {
@@ -919,6 +930,7 @@ public final class StreamValue implements TypedValue {
             if (!contains(id)) {
                 g.dropPending(key);
                 dropped.add(id);
+                drops.add(new Drop(id, nack, claimed.size()));
                 ri.seek(RaxSeek.GE, key);
                 count--;
                 continue;
@@ -942,6 +954,6 @@ public final class StreamValue implements TypedValue {
             count--;
         }
         StreamId next = ri.next() ? StreamId.fromKey(ri.key(), 0) : StreamId.MIN;
-        return new ClaimResult(claimed, dropped, next);
+        return new ClaimResult(claimed, dropped, next, drops);
     }
 }

@@ -60,7 +60,8 @@ public final class BitCommands {
 
     /** The string bytes of e from index 0 (a copy unless the value is a raw string); length is e.strlen(). */
     static byte[] bytes(Entry e) {
-        return e.enc() == Entry.ENC_RAW ? e.rawArray() : e.stringBytes();
+        byte[] raw = e.enc() == Entry.ENC_RAW ? e.rawArray() : null; // null for an off-heap raw string
+        return raw != null ? raw : e.stringBytes();
     }
 
     /** The string at argument 1 for a write that needs bytes up to maxBit; null after a WRONGTYPE reply. */
@@ -481,7 +482,10 @@ public final class BitCommands {
             return;
         }
         Entry e;
+        boolean dirty = false; // as Redis: a write counts as a change when the key was created or grew
         if (writes) {
+            Entry before = c.server.lookupQuiet(c.db, c.argBuf, c.argOff[1], c.argLen[1]);
+            long lenBefore = before == null || before.type() != Entry.TYPE_STRING ? -1 : before.strlen();
             long maxBit = 0;
             for (Op op : ops) {
                 if (op.kind != GET) {
@@ -492,6 +496,7 @@ public final class BitCommands {
             if (e == null) {
                 return;
             }
+            dirty = lenBefore != e.strlen();
         } else {
             e = c.server.lookupRead(c, 1);
             if (!StringCommands.checkString(c, e)) {
@@ -525,7 +530,10 @@ public final class BitCommands {
                 continue;
             }
             write(e.rawArray(), op.offset, op.bits, target);
-            changes++;
+            long mask = op.bits == 64 ? -1L : (1L << op.bits) - 1;
+            if (dirty || raw != (target & mask)) { // as Redis: writing the value already there changes nothing
+                changes++;
+            }
             c.integer(op.kind == SET ? cur : target);
         }
         if (changes != 0) {

@@ -251,7 +251,7 @@ public final class StringCommands {
         c.bulkEntry(e);
         if (c.ctx.optExpireAt != -1) {
             if ((flags & (PXAT | EXAT)) != 0 && c.ctx.optExpireAt <= c.server.keyspace.cmdTimeMs
-                    && !c.server.keyspace.loading) {
+                    && !c.server.keyspace.loading && !c.server.keyspace.replica) { // Redis's checkAlreadyExpired
                 c.server.keyspace.delete(c.db, e);
                 c.notify(Notify.GENERIC, "del", 1);
                 Rewrites.rewrite(c, Rewrites.DEL, c.arg(1));
@@ -350,8 +350,9 @@ public final class StringCommands {
         }
     }
 
+    /** False after the error reply when a string of total bytes is too long; a negative total is an overflowed sum. */
     static boolean checkLength(Client c, long total) {
-        if (total > c.server.protoMaxBulkLen) {
+        if (total < 0 || total > c.server.protoMaxBulkLen) {
             c.error("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
             return false;
         }
@@ -511,6 +512,19 @@ public final class StringCommands {
         Entry e = c.server.lookupWrite(c, 1);
         if (!checkString(c, e)) {
             return;
+        }
+        if (e != null) { // an int-encoded value changes in place: nothing is parsed, copied or relinked
+            int r = e.incrIntInPlace(incr);
+            if (r < 0) {
+                c.error("ERR increment or decrement would overflow");
+                return;
+            }
+            if (r > 0) {
+                c.modified(1, 1);
+                c.notify(Notify.STRING, "incrby", 1);
+                c.integer(e.intValue());
+                return;
+            }
         }
         long value = 0;
         if (e != null) {

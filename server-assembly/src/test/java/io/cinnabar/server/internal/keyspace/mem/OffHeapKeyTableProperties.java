@@ -29,7 +29,7 @@ import net.jqwik.api.constraints.IntRange;
  */
 class OffHeapKeyTableProperties {
     static final int HASH = EntryLayout.TYPE_HASH;
-    static final int LISTPACK = 11;
+    static final int LISTPACK = 2; // a heap aggregate (hashtable): 11 and 6 mean off-heap blobs in the table
 
     /** What the model holds for a key. kind: 0 int, 1 embstr, 2 raw, 3 object. */
     record Val(int kind, long num, byte[] bytes, Object obj, long expire) {

@@ -121,7 +121,7 @@ class OffHeapKeyTableTest {
                     case 0 -> t.putInt(k, 0, kl, i);
                     case 1 -> t.putString(k, 0, kl, v, 0, i % 45, false);
                     case 2 -> t.putString(k, 0, kl, v, 0, 45 + i % 150, true);
-                    default -> t.putObject(k, 0, kl, EntryLayout.TYPE_LIST, 11, v);
+                    default -> t.putObject(k, 0, kl, EntryLayout.TYPE_LIST, 9, v); // a quicklist: heap
                 };
                 if (i % 5 == 0) {
                     t.setExpire(e, i);
