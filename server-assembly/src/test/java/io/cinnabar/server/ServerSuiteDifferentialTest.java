@@ -174,6 +174,25 @@ class ServerSuiteDifferentialTest {
     }
 
     @Test
+    void minReplicasToWriteAppliesAtOnce(DifferentialServers servers) throws Exception {
+        try (Pair p = servers.open(2)) {
+            p.same("CONFIG", "SET", "min-replicas-to-write", "2");
+            p.same("SET", "minrepl", "1");
+            p.same("MULTI");
+            p.same("GET", "minrepl");
+            p.same("EXEC");
+            p.same("CONFIG", "SET", "min-replicas-to-write", "0");
+            p.same("SET", "minrepl", "1");
+            p.same("DEL", "minrepl");
+            p.assertSame();
+        } finally {
+            try (Pair p = servers.open(2)) {
+                p.both("CONFIG", "SET", "min-replicas-to-write", "0");
+            }
+        }
+    }
+
+    @Test
     void clientKillOfAnUnknownUserIsAnError(DifferentialServers servers) throws Exception {
         try (Pair p = servers.open(2)) {
             p.same("CLIENT", "KILL", "USER", "no-such-user-here");

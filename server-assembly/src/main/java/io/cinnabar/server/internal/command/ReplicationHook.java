@@ -14,6 +14,10 @@ public interface ReplicationHook {
     /** Part of the server cron. */
     void cron(long nowMs);
 
+    /** CONFIG SET of min-replicas-to-write or min-replicas-max-lag: applies at once (the next write checks it). */
+    default void minReplicasChanged() {
+    }
+
     /**
      * The error c gets instead of running a command with these flags (NOREPLICAS, READONLY, MASTERDOWN, as Redis's
      * processCommand checks them), or null. The flags are the command's, or for a script with a shebang those its

@@ -473,6 +473,12 @@ public final class Server {
             case "loglevel" -> log.setLevel(config.get("loglevel"));
             case "latency-tracking" -> latencyTracking = config.getBool("latency-tracking");
             case "notify-keyspace-events" -> keyspace.events.setFlags(config.notifyFlags());
+            case "min-replicas-to-write", "min-replicas-max-lag" -> {
+                limits.load(config);
+                if (replication != null) {
+                    replication.minReplicasChanged();
+                }
+            }
             default -> limits.load(config);
         }
     }

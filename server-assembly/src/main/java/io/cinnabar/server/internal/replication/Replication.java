@@ -1147,6 +1147,11 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         return wait;
     }
 
+    @Override
+    public void minReplicasChanged() {
+        refreshConfig();
+    }
+
     private void refreshConfig() {
         minToWrite = server.config.getLong("min-replicas-to-write");
         minMaxLag = server.config.getLong("min-replicas-max-lag");
