@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * may have no keys and of SORT ... STORE, LATENCY HISTOGRAM of a container command, SELECT before MULTI in the
  * replication stream, CLIENT KILL USER of an unknown user, TYPE/TTL/EXISTS not touching a key (seen through the LFU
  * counter with lfu-log-factor 0), and the order of MONITOR lines (after the command; EVAL before its calls; EXEC
- * after the transaction's commands, also when it aborts).
+ * after the transaction's commands, also when it aborts), and FCALL's case-insensitive function names.
  */
 @Differential(server = CinnabarUnderTest.class)
 class ServerSuiteDifferentialTest {
@@ -147,9 +147,9 @@ class ServerSuiteDifferentialTest {
                 p.same("SET", "b", "2");
                 p.same("EXEC");
                 p.same("SELECT", "0");
-                List<String> expected = commands(redis.getInputStream(), 6);
+                List<String> expected = commands(redis, 6);
                 assertEquals(List.of("select 9", "multi", "set a 1", "select 8", "set b 2", "exec"), expected);
-                assertEquals(expected, commands(ours.getInputStream(), 6));
+                assertEquals(expected, commands(ours, 6));
             } finally {
                 p.both("SELECT", "9");
                 p.both("FLUSHDB");
@@ -157,6 +157,38 @@ class ServerSuiteDifferentialTest {
                 p.both("FLUSHDB");
             }
             p.assertSame();
+        }
+    }
+
+    @Test
+    void fcallFindsAFunctionWhateverTheCaseOfItsName(DifferentialServers servers) throws Exception {
+        try (Pair p = servers.open(2)) {
+            p.same("FUNCTION", "LOAD", "#!lua name=caselib\nredis.register_function('CaseFn', function() return 7 end)");
+            p.same("FCALL", "casefn", "0");
+            p.same("FCALL", "CASEFN", "0");
+            p.same("FCALL_RO", "CaseFn", "0");
+            p.same("FUNCTION", "DELETE", "caselib");
+            p.same("FCALL", "casefn", "0");
+            p.assertSame();
+        }
+    }
+
+    @Test
+    void minReplicasToWriteAppliesAtOnce(DifferentialServers servers) throws Exception {
+        try (Pair p = servers.open(2)) {
+            p.same("CONFIG", "SET", "min-replicas-to-write", "2");
+            p.same("SET", "minrepl", "1");
+            p.same("MULTI");
+            p.same("GET", "minrepl");
+            p.same("EXEC");
+            p.same("CONFIG", "SET", "min-replicas-to-write", "0");
+            p.same("SET", "minrepl", "1");
+            p.same("DEL", "minrepl");
+            p.assertSame();
+        } finally {
+            try (Pair p = servers.open(2)) {
+                p.both("CONFIG", "SET", "min-replicas-to-write", "0");
+            }
         }
     }
 
@@ -262,18 +294,25 @@ class ServerSuiteDifferentialTest {
         return s;
     }
 
-    /** The next count commands of a replication stream, lower-cased and space-joined; PINGs are skipped. */
-    private static List<String> commands(InputStream in, int count) throws IOException {
+    /**
+     * The next count commands of a replication stream, lower-cased and space-joined; PINGs are skipped. While
+     * nothing arrives the reader acknowledges once a second, as a replica does: Redis starts the stream of a
+     * diskless replica on the first ACK after the snapshot is complete on its side.
+     */
+    private static List<String> commands(Socket s, int count) throws IOException {
+        s.setSoTimeout(1000);
+        InputStream in = s.getInputStream();
+        OutputStream ack = s.getOutputStream();
         List<String> out = new ArrayList<>();
         while (out.size() < count) {
-            String head = line(in);
+            String head = line(in, ack);
             assertTrue(head.startsWith("*"), head);
             int n = Integer.parseInt(head.substring(1));
             List<String> args = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                int len = Integer.parseInt(line(in).substring(1));
+                int len = Integer.parseInt(line(in, ack).substring(1));
                 args.add(new String(in.readNBytes(len), StandardCharsets.ISO_8859_1));
-                line(in);
+                line(in, ack);
             }
             String cmd = String.join(" ", args).toLowerCase(java.util.Locale.ROOT);
             if (!cmd.equals("ping")) {
@@ -284,9 +323,28 @@ class ServerSuiteDifferentialTest {
     }
 
     private static String line(InputStream in) throws IOException {
+        return line(in, null);
+    }
+
+    /** One line; with ack set, a read that waits a second sends REPLCONF ACK 0 (at most 15 times). */
+    private static String line(InputStream in, OutputStream ack) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
-        int c;
-        while ((c = in.read()) != '\n') {
+        int waits = 0;
+        while (true) {
+            int c;
+            try {
+                c = in.read();
+            } catch (java.net.SocketTimeoutException e) {
+                if (ack == null || ++waits > 15) {
+                    throw e;
+                }
+                ack.write("*3\r\n$8\r\nREPLCONF\r\n$3\r\nACK\r\n$1\r\n0\r\n".getBytes(StandardCharsets.US_ASCII));
+                ack.flush();
+                continue;
+            }
+            if (c == '\n') {
+                return b.toString(StandardCharsets.ISO_8859_1);
+            }
             if (c < 0) {
                 throw new IOException("stream closed");
             }
@@ -294,6 +352,5 @@ class ServerSuiteDifferentialTest {
                 b.write(c);
             }
         }
-        return b.toString(StandardCharsets.ISO_8859_1);
     }
 }

@@ -141,6 +141,9 @@ public final class Debug {
             sleep(c);
         } else if (c.argIs(1, "populate") && c.argc >= 3 && c.argc <= 5) {
             populate(c);
+        } else if (c.argIs(1, "set-disable-deny-scripts") && c.argc == 3) {
+            c.server.disableDenyScripts = atoi(c.arg(2)) != 0;
+            c.ok();
         } else if (c.argIs(1, "set-active-expire") && c.argc == 3) {
             if (!c.argLong(2)) {
                 return;

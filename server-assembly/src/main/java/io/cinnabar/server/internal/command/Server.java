@@ -79,6 +79,8 @@ public final class Server {
     public ClusterRouting cluster;
     /** Users and permissions (acl.Acl, wired by Assembly); null only before Assembly wires it. */
     public AccessControl acl;
+    /** DEBUG SET-DISABLE-DENY-SCRIPTS: scripts may call commands flagged noscript (Redis's test hook). */
+    public boolean disableDenyScripts;
     /**
      * Whether a connection must authenticate before running commands: the default user has a password or is
      * off (Redis's authRequired). Kept by the ACL code.

@@ -117,7 +117,8 @@ public final class Functions {
     private final Scripting scripting;
     private final ScriptEngine engine;
     private final Map<String, Library> libraries = new LinkedHashMap<>();
-    private final Map<String, Function> functions = new LinkedHashMap<>();
+    /** Every function by name; FCALL finds a function whatever the case of its name, as Redis's dict does. */
+    private final Map<String, Function> functions = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     /** The globals of library chunks: empty, read-only, its __index swapped between load API and globals. */
     private final LuaTable env = new LuaTable();
     private final LuaTable envMeta = new LuaTable();

@@ -536,7 +536,9 @@ public final class RdbPersistence implements PersistenceHook {
             load.load(RdbReader.open(file()).verifyChecksum(server.config.getBool("rdbchecksum")));
         } catch (RdbException e) {
             return "ERR Error trying to load the RDB dump, check server logs.";
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | RuntimeException e) {
+            // with NOFLUSH a library or key the file holds may already exist: refused, the server keeps serving
+            server.log.warning("Error trying to load the RDB dump: " + e.getMessage());
             return "ERR Error trying to load the RDB dump, check server logs.";
         }
         logLoaded(load, t0);
