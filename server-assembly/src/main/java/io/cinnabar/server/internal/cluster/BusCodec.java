@@ -40,6 +40,14 @@ public final class BusCodec {
 
     /** Decodes the message of len bytes at off (one whole frame). */
     public static BusMessage parse(byte[] b, int off, int len) throws BusFormatException {
+        return parse(b, off, len, new byte[SLOT_BYTES]);
+    }
+
+    /**
+     * Decodes the message of len bytes at off into a message whose slot bitmap is slots (SLOT_BYTES long,
+     * overwritten): a receiver that is done with a message before parsing the next reuses one array.
+     */
+    public static BusMessage parse(byte[] b, int off, int len, byte[] slots) throws BusFormatException {
         if (len < HEADER_LENGTH) {
             throw new BusFormatException("Bus message of " + len + " bytes is shorter than the header");
         }
@@ -52,7 +60,7 @@ public final class BusCodec {
         if (ver != VERSION) {
             throw new BusFormatException("Bus message of protocol version " + ver + " ignored");
         }
-        BusMessage m = new BusMessage(type);
+        BusMessage m = new BusMessage(type, slots);
         readHeader(m, b, off);
         int body = off + HEADER_LENGTH;
         int end = off + len;
@@ -191,8 +199,23 @@ public final class BusCodec {
 
     /** The bytes of m, totlen and (for PING/PONG/MEET) count, extensions and the EXT_DATA flag computed. */
     public static byte[] encode(BusMessage m) {
-        int len = HEADER_LENGTH + bodyLength(m);
-        byte[] b = new byte[len];
+        byte[] b = new byte[length(m)];
+        encode(m, b);
+        return b;
+    }
+
+    /** The encoded length of m. */
+    public static int length(BusMessage m) {
+        return HEADER_LENGTH + bodyLength(m);
+    }
+
+    /**
+     * Encodes m at the start of b (at least {@link #length} bytes; the bytes of the message are cleared first, so
+     * a buffer can be reused) and returns its length.
+     */
+    public static int encode(BusMessage m, byte[] b) {
+        int len = length(m);
+        java.util.Arrays.fill(b, 0, len, (byte) 0);
         System.arraycopy(SIGNATURE, 0, b, 0, 4);
         put32(b, TOTLEN_OFFSET, len);
         put16(b, VER_OFFSET, m.version);
@@ -236,7 +259,7 @@ public final class BusCodec {
             }
         }
         b[MFLAGS_OFFSET] = (byte) m.mflags0;
-        return b;
+        return len;
     }
 
     private static int bodyLength(BusMessage m) {

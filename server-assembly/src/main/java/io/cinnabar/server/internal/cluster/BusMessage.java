@@ -33,7 +33,7 @@ public final class BusMessage {
     public long configEpoch;
     public long offset;
     public String sender = "";
-    public byte[] slots = new byte[BusDescriptor.SLOT_BYTES];
+    public byte[] slots;
     /** Master of the sender, or null for a master (all NUL on the wire). */
     public String slaveof;
     public String myIp = "";
@@ -70,7 +70,13 @@ public final class BusMessage {
     public byte[] moduleData;
 
     public BusMessage(int type) {
+        this(type, new byte[BusDescriptor.SLOT_BYTES]);
+    }
+
+    /** A message whose slot bitmap is slots itself, not a copy (a header about to be encoded, never changed). */
+    BusMessage(int type, byte[] slots) {
         this.type = type;
+        this.slots = slots;
     }
 
     public boolean isPingLike() {

@@ -42,6 +42,12 @@ public final class Cluster implements ClusterRouting {
     /** The keys of database 0 by slot (COUNTKEYSINSLOT, GETKEYSINSLOT, the keys of a lost slot). */
     final SlotKeys slotKeys = new SlotKeys();
     boolean todoSave;
+    /**
+     * The pending save must reach the disk (Redis's CLUSTER_TODO_FSYNC_CONFIG: epochs, slot ownership, roles, votes);
+     * without it, nodes.conf is rewritten but not fsynced, so learning nodes by gossip does not stall the event loop
+     * on the disk (60 nodes in one JVM fsyncing every change were seen marking each other PFAIL).
+     */
+    boolean todoFsync;
     boolean todoUpdateState;
     private int redirSlot;
 
@@ -102,11 +108,19 @@ public final class Cluster implements ClusterRouting {
         return st;
     }
 
-    /** Saves nodes.conf now; logs and returns the error text on failure, else null. */
+    /** Saves nodes.conf now, fsynced; logs and returns the error text on failure, else null. */
     String save() {
+        return save(true);
+    }
+
+    /** Saves nodes.conf now (fsynced or not); logs and returns the error text on failure, else null. */
+    String save(boolean fsync) {
         try {
-            NodesConf.save(st, configFile);
+            NodesConf.save(st, configFile, fsync);
             todoSave = false;
+            if (fsync) {
+                todoFsync = false;
+            }
             return null;
         } catch (IOException e) {
             server.log.warning("Could not save the cluster configuration: " + e.getMessage());
@@ -443,6 +457,7 @@ public final class Cluster implements ClusterRouting {
         }
         failover.reset();
         todoSave = true;
+        todoFsync = true;
         todoUpdateState = true;
     }
 
@@ -550,7 +565,7 @@ public final class Cluster implements ClusterRouting {
             updateState();
         }
         if (todoSave) {
-            save();
+            save(todoFsync);
         }
     }
 

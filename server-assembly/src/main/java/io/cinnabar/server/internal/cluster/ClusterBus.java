@@ -77,7 +77,7 @@ public final class ClusterBus {
                 in.position(in.position() + len);
                 BusMessage m;
                 try {
-                    m = BusCodec.parse(a, off, len);
+                    m = BusCodec.parse(a, off, len, parsedSlots); // m is processed before the next parse
                 } catch (BusFormatException e) {
                     int type = BusCodec.u16(a, off + TYPE_OFFSET);
                     if (type < TYPE_COUNT) {
@@ -103,11 +103,16 @@ public final class ClusterBus {
         }
 
         void send(byte[] msg, int type) {
+            send(msg, msg.length, type);
+        }
+
+        /** Queues the first len bytes of msg (copied: msg may be reused at once). */
+        void send(byte[] msg, int len, int type) {
             if (!link.isOpen()) {
                 return;
             }
             long limit = cl.server.config.getLong("cluster-link-sendbuf-limit");
-            if (limit > 0 && link.pendingBytes() + msg.length > limit) {
+            if (limit > 0 && link.pendingBytes() + len > limit) {
                 cl.server.log.warning("Freeing cluster link(" + (inbound ? "from" : "to") + " node "
                     + (node == null ? "?" : node.name) + "), used memory: " + link.pendingBytes()
                     + ", exceeds limit: " + limit);
@@ -115,7 +120,7 @@ public final class ClusterBus {
                 free(this);
                 return;
             }
-            link.write(msg);
+            link.write(msg, 0, len);
             if (type >= 0 && type < TYPE_COUNT) {
                 st.sent[type]++;
             }
@@ -129,6 +134,10 @@ public final class ClusterBus {
     private final List<AutoCloseable> listeners = new ArrayList<>();
     private long iteration;
     private long lastCronMs;
+    /** A cron run later than this after the previous one means the event loop itself was held up. */
+    static final long STALLED_MS = 250;
+    /** The previous cron run came late and judged no ping delay. */
+    private boolean stalledRun;
 
     ClusterBus(Cluster cl, Outbound outbound) {
         this.cl = cl;
@@ -271,7 +280,7 @@ public final class ClusterBus {
     BusMessage header(int type) {
         ClusterNode me = st.myself;
         ClusterNode master = me.isReplica() && me.master != null ? me.master : me;
-        BusMessage m = new BusMessage(type);
+        BusMessage m = new BusMessage(type, master.slots); // encoded at once: the bitmap is not copied
         m.sender = me.name;
         m.myIp = cl.server.config.get("cluster-announce-ip");
         m.port = me.port;
@@ -279,7 +288,6 @@ public final class ClusterBus {
         m.cport = me.cport;
         m.flags = me.flags;
         m.state = st.state;
-        System.arraycopy(master.slots, 0, m.slots, 0, SLOT_BYTES);
         m.slaveof = me.isReplica() && me.master != null ? me.master.name : null;
         m.currentEpoch = st.currentEpoch;
         m.configEpoch = master.configEpoch;
@@ -340,8 +348,18 @@ public final class ClusterBus {
         if (l.node != null && type == PING) {
             l.node.pingSent = now;
         }
-        l.send(BusCodec.encode(m), type);
+        int len = BusCodec.length(m);
+        if (scratch.length < len) {
+            scratch = new byte[Math.max(len, scratch.length * 2)];
+        }
+        l.send(scratch, BusCodec.encode(m, scratch), type);
     }
+
+    /** The slot bitmap of the message being processed (nothing keeps a reference to it). */
+    private final byte[] parsedSlots = new byte[SLOT_BYTES];
+
+    /** The encoding buffer of PING/PONG/MEET (the link copies what it queues). */
+    private byte[] scratch = new byte[8192];
 
     /** PONG to every connected node (Redis's clusterBroadcastPong(CLUSTER_BROADCAST_ALL)). */
     void broadcastPong() {
@@ -436,10 +454,12 @@ public final class ClusterBus {
             if (m.currentEpoch > st.currentEpoch) {
                 st.currentEpoch = m.currentEpoch;
                 cl.todoSave = true;
+                cl.todoFsync = true;
             }
             if (m.configEpoch > sender.configEpoch) {
                 sender.configEpoch = m.configEpoch;
                 cl.todoSave = true;
+                cl.todoFsync = true;
                 cl.todoUpdateState = true;
             }
             sender.replOffset = m.offset;
@@ -727,6 +747,7 @@ public final class ClusterBus {
         }
         n.configEpoch = m.updateConfigEpoch;
         cl.todoSave = true;
+        cl.todoFsync = true;
         updateSlotsConfigWith(n, m.updateConfigEpoch, m.updateSlots);
     }
 
@@ -761,6 +782,7 @@ public final class ClusterBus {
                 st.delSlot(s);
                 st.addSlot(sender, s);
                 cl.todoSave = true;
+                cl.todoFsync = true;
                 cl.todoUpdateState = true;
             }
         }
@@ -834,6 +856,12 @@ public final class ClusterBus {
         if (now - lastCronMs < 100) {
             return;
         }
+        // This event loop was held up (a GC pause, no CPU, a slow command) since the last run: the PONGs that
+        // arrived meanwhile are still unread, so judging ping delays now would blame the peers for our own delay.
+        // This run neither marks PFAIL nor drops links; the next one does, after the loop has read its input.
+        // Never twice in a row, so a loop that is always late still detects failures (one run later).
+        boolean judge = now - lastCronMs <= STALLED_MS || stalledRun;
+        stalledRun = !judge;
         lastCronMs = now;
         iteration++;
         long timeout = nodeTimeout();
@@ -877,8 +905,8 @@ public final class ClusterBus {
             }
             long pingDelay = now - n.pingSent;
             long dataDelay = now - n.dataReceived;
-            if (n.link != null && now - n.link.ctime > timeout && n.pingSent != 0 && pingDelay > timeout / 2
-                    && dataDelay > timeout / 2) {
+            if (judge && n.link != null && now - n.link.ctime > timeout && n.pingSent != 0
+                    && pingDelay > timeout / 2 && dataDelay > timeout / 2) {
                 free(n.link);
             }
             if (n.link != null && n.link.link.isConnected() && n.pingSent == 0
@@ -889,7 +917,7 @@ public final class ClusterBus {
             if (n.pingSent == 0) {
                 continue;
             }
-            if (Math.min(pingDelay, dataDelay) > timeout && !n.has(NODE_PFAIL | NODE_FAIL)) {
+            if (judge && Math.min(pingDelay, dataDelay) > timeout && !n.has(NODE_PFAIL | NODE_FAIL)) {
                 cl.server.log.verbose("*** NODE " + n.name + " possibly failing");
                 n.flags |= NODE_PFAIL;
                 updateState = true;

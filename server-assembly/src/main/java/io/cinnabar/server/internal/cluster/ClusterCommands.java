@@ -375,6 +375,7 @@ public final class ClusterCommands {
             st.currentEpoch++;
             st.myself.configEpoch = st.currentEpoch;
             cl.todoSave = true;
+            cl.todoFsync = true;
             return true;
         }
         return false;

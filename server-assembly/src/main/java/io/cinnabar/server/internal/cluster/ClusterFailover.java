@@ -260,6 +260,7 @@ final class ClusterFailover {
             st.currentEpoch++;
             st.myself.configEpoch = st.currentEpoch;
             cl.todoSave = true;
+            cl.todoFsync = true;
             cl.server.log.notice("New configEpoch set to " + st.myself.configEpoch);
         }
     }

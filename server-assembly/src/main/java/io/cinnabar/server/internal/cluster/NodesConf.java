@@ -32,6 +32,15 @@ public final class NodesConf {
     }
 
     public static void save(ClusterState st, Path file) throws IOException {
+        save(st, file, true);
+    }
+
+    /**
+     * Writes st to file atomically (a temporary file renamed over it); with fsync the file and its directory are
+     * forced to disk as well (Redis's clusterSaveConfig(do_fsync): only epoch, slot-ownership and role changes need
+     * it, the nodes learned by gossip do not).
+     */
+    public static void save(ClusterState st, Path file, boolean fsync) throws IOException {
         byte[] content = render(st).getBytes(StandardCharsets.UTF_8);
         Path dir = file.toAbsolutePath().getParent();
         Path tmp = dir.resolve(file.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-"
@@ -42,13 +51,17 @@ public final class NodesConf {
             while (bb.hasRemaining()) {
                 ch.write(bb);
             }
-            ch.force(true);
+            if (fsync) {
+                ch.force(true);
+            }
         } catch (IOException e) {
             Files.deleteIfExists(tmp);
             throw e;
         }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        DurableFiles.fsyncDir(dir);
+        if (fsync) {
+            DurableFiles.fsyncDir(dir);
+        }
     }
 
     /**

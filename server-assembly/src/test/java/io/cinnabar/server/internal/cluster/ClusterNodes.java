@@ -34,8 +34,22 @@ final class ClusterNodes implements AutoCloseable {
     private final long nodeTimeout;
 
     /** Server logs go nowhere unless -Dcinnabar.cluster.log=true (a 60-node run logs a lot). */
-    private static final java.io.PrintStream QUIET = Boolean.getBoolean("cinnabar.cluster.log") ? System.out
-        : new java.io.PrintStream(java.io.OutputStream.nullOutputStream());
+    private static final boolean LOG = Boolean.getBoolean("cinnabar.cluster.log");
+
+    /**
+     * Where a node logs: System.out, or its own discarding stream (one shared PrintStream is one lock for every
+     * node of the JVM: 60 nodes were seen queueing on it).
+     */
+    private java.io.PrintStream logStream() throws IOException {
+        String dir = System.getProperty("cinnabar.cluster.logdir", "");
+        if (!dir.isEmpty()) { // one file per node (node-00.log, ...), for reading a big run afterwards
+            java.io.PrintStream p = new java.io.PrintStream(Files.newOutputStream(Path.of(dir).resolve(
+                String.format("node-%02d.log", nodes.size()))), true, StandardCharsets.UTF_8);
+            open.add(p::close);
+            return p;
+        }
+        return LOG ? System.out : new java.io.PrintStream(java.io.OutputStream.nullOutputStream());
+    }
 
     ClusterNodes(long nodeTimeout) {
         this.nodeTimeout = nodeTimeout;
@@ -47,7 +61,7 @@ final class ClusterNodes implements AutoCloseable {
         CinnabarServer s = CinnabarServer.builder().config("cluster-enabled", "yes").config("dir", dir.toString())
             .config("enable-debug-command", "yes")
             .config("cluster-node-timeout", Long.toString(nodeTimeout)).config("cluster-port", Integer.toString(bus))
-            .log(QUIET).start();
+            .log(logStream()).start();
         open.add(s);
         Node n = new Node(s.port(), bus, s);
         nodes.add(n);
@@ -112,10 +126,15 @@ final class ClusterNodes implements AutoCloseable {
     }
 
     static void await(String what, long seconds, BooleanSupplier cond) throws InterruptedException {
+        await(what, seconds, 20, cond);
+    }
+
+    /** Polls cond every pollMs until it holds; fails after seconds. */
+    static void await(String what, long seconds, long pollMs, BooleanSupplier cond) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (!cond.getAsBoolean()) {
             assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
-            Thread.sleep(20);
+            Thread.sleep(pollMs);
         }
     }
 
@@ -156,7 +175,9 @@ final class ClusterNodes implements AutoCloseable {
     void awaitConverged(int known, long seconds) throws InterruptedException {
         StringBuilder last = new StringBuilder();
         try {
-            await("every node to see " + known + " nodes and cluster_state:ok", seconds, () -> {
+            // polled every 2 ms per node: 60 nodes answering CLUSTER INFO every 20 ms was load of its own
+            await("every node to see " + known + " nodes and cluster_state:ok", seconds, Math.max(20, 2L * nodes.size()),
+                () -> {
                 last.setLength(0);
                 boolean all = true;
                 for (Node n : nodes) {

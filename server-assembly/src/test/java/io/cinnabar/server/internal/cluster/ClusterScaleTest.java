@@ -19,13 +19,35 @@ import org.junit.jupiter.api.Test;
 class ClusterScaleTest {
     private static final long NODE_TIMEOUT = Long.getLong("cinnabar.scale.timeout", 1000);
 
+    /** The tests poll every 100 ms: a 60-node JVM has no CPU to spare for a busier observer. */
+    private static final long POLL_MS = 100;
+
     private static boolean flagged(ClusterNodes c, Node viewer, String id, String flag) {
-        for (String l : body(c.call(viewer.port(), "CLUSTER", "NODES")).split("\n")) {
+        return flagged(body(c.call(viewer.port(), "CLUSTER", "NODES")), id, flag);
+    }
+
+    /** Whether the CLUSTER NODES text shows node id with the flag. */
+    private static boolean flagged(String nodes, String id, String flag) {
+        for (String l : nodes.split("\n")) {
             if (l.startsWith(id + " ")) {
                 return ("," + l.split(" ")[2] + ",").contains("," + flag + ",");
             }
         }
         return false;
+    }
+
+    private static String nodeLine(ClusterNodes c, Node viewer, String id) {
+        for (String l : body(c.call(viewer.port(), "CLUSTER", "NODES")).split("\n")) {
+            if (l.startsWith(id + " ")) {
+                return l.length() > 160 ? l.substring(0, 160) : l;
+            }
+        }
+        return "(unknown)";
+    }
+
+    private static String line(String info, String field) {
+        int i = info.indexOf(field + ":");
+        return i < 0 ? field + ":?" : info.substring(i, info.indexOf('\r', i));
     }
 
     @Test
@@ -61,16 +83,30 @@ class ClusterScaleTest {
             for (int i = masters; i < n; i++) {
                 assertEquals("+OK\r\n", c.call(c.nodes.get(i).port(), "CLUSTER", "REPLICATE", ids.get(i - masters)));
             }
-            ClusterNodes.await("every replica in sync and known as one", 120, () -> {
-                for (int i = masters; i < n; i++) {
-                    Node r = c.nodes.get(i);
-                    if (!c.call(r.port(), "INFO", "replication").contains("master_link_status:up")
-                            || !flagged(c, first, ids.get(i), "slave")) {
-                        return false;
+            StringBuilder lagging = new StringBuilder();
+            try {
+                ClusterNodes.await("every replica in sync and known as one", 120, POLL_MS, () -> {
+                    lagging.setLength(0);
+                    String seen = body(c.call(first.port(), "CLUSTER", "NODES"));
+                    for (int i = masters; i < n; i++) {
+                        Node r = c.nodes.get(i);
+                        String info = c.call(r.port(), "INFO", "replication");
+                        boolean up = info.contains("master_link_status:up");
+                        boolean known = flagged(seen, ids.get(i), "slave");
+                        if (!up || !known) {
+                            lagging.append("\n replica ").append(r.port()).append(up ? " link up" : " link down")
+                                .append(known ? "" : ", not a replica for node 0").append(": ")
+                                .append(line(info, "master_sync_in_progress")).append(' ')
+                                .append(line(info, "master_port")).append(" | node 0 sees: ")
+                                .append(nodeLine(c, first, ids.get(i))).append(" | it sees itself: ")
+                                .append(nodeLine(c, r, ids.get(i)));
+                        }
                     }
-                }
-                return true;
-            });
+                    return lagging.length() == 0;
+                });
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + lagging, e);
+            }
             c.awaitConverged(n, 120);
             long replicated = System.nanoTime() - t1;
             for (int i = 0; i < 200; i++) {
@@ -81,16 +117,16 @@ class ClusterScaleTest {
             int victim = masters - 1;
             String victimId = ids.get(victim);
             String heirId = ids.get(victim + masters);
-            ClusterNodes.await("the victim's replica to have its keys", 30, () -> c.call(c.nodes.get(victim
+            ClusterNodes.await("the victim's replica to have its keys", 30, POLL_MS, () -> c.call(c.nodes.get(victim
                 + masters).port(), "DBSIZE").equals(c.call(c.nodes.get(victim).port(), "DBSIZE")));
             c.stop(c.nodes.get(victim));
             long t2 = System.nanoTime();
             List<Node> alive = new ArrayList<>(c.nodes);
             alive.remove(victim);
-            ClusterNodes.await("every node to mark the stopped master FAIL", 120,
+            ClusterNodes.await("every node to mark the stopped master FAIL", 120, POLL_MS,
                 () -> alive.stream().allMatch(v -> flagged(c, v, victimId, "fail")));
             long failed = System.nanoTime() - t2;
-            ClusterNodes.await("the replica to be master everywhere", 120,
+            ClusterNodes.await("the replica to be master everywhere", 120, POLL_MS,
                 () -> alive.stream().allMatch(v -> flagged(c, v, heirId, "master")));
             c.awaitConverged(n, 120);
             long replaced = System.nanoTime() - t2;
