@@ -8,6 +8,7 @@ import io.cinnabar.testkit.DifferentialServers;
 import io.cinnabar.testkit.Pair;
 import io.cinnabar.testkit.RespClient;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -278,6 +279,40 @@ class EvictionDifferentialTest {
         assertEquals(":6\r\n", ours.call("OBJECT", "FREQ", "k"));
         for (String field : List.of("keyspace_hits", "keyspace_misses")) {
             assertEquals(infoField(real, field), infoField(ours, field), field);
+        }
+    }
+
+    @Test
+    void aClosedClientsQueryBufferNoLongerCountsForEviction() throws Exception {
+        // a client buffers 4 MB of an unfinished bulk, then goes away; right after, writes that fit the headroom left
+        // must not evict (Redis frees the buffer with the client; a stale client figure here evicted every key)
+        for (int port : new int[] {servers.redisPort(), servers.oursPort()}) {
+            try (RespClient c = new RespClient(port)) {
+                long used = info(c, "used_memory");
+                assertEquals("+OK\r\n", c.call("CONFIG", "SET", "maxmemory-policy", "allkeys-lru"));
+                assertEquals("+OK\r\n", c.call("CONFIG", "SET", "maxmemory", String.valueOf(used + 3_000_000)));
+                long clients = info(c, "connected_clients");
+                try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                    var out = s.getOutputStream();
+                    out.write("*3\r\n$3\r\nSET\r\n$1\r\nq\r\n$8000000\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.write(new byte[4_000_000]);
+                    out.flush();
+                    long deadline = System.nanoTime() + 10_000_000_000L;
+                    while (info(c, "mem_clients_normal") < 4_000_000 && System.nanoTime() < deadline) {
+                        Thread.sleep(20);
+                    }
+                    assertTrue(info(c, "mem_clients_normal") >= 4_000_000, "the buffer counts while it is there");
+                }
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (info(c, "connected_clients") > clients && System.nanoTime() < deadline) {
+                    Thread.sleep(1);
+                }
+                for (int i = 0; i < 20; i++) {
+                    assertEquals("+OK\r\n", c.call("SET", "k" + i, "v".repeat(10_000)));
+                }
+                assertEquals(":20\r\n", c.call("DBSIZE"), "port " + port);
+                assertEquals(0, info(c, "evicted_keys"), "port " + port);
+            }
         }
     }
 

@@ -82,6 +82,8 @@ public final class MemoryLimits implements MemoryManager {
     private long clientsLimitValue;
     private boolean clientsLimitPct;
     private long scriptsMem;
+    /** The command time of the last client measurement. */
+    private long clientsMeasuredMs = -1;
     /**
      * The used_memory limit set when the off-heap allocator could not get memory, or the direct memory is nearly
      * exhausted ({@link DirectMemory#nearlyFull()}, checked before each command) (0: none): below used_memory at
@@ -205,6 +207,7 @@ public final class MemoryLimits implements MemoryManager {
     }
 
     private void measureClients() {
+        clientsMeasuredMs = ks.cmdTimeMs;
         long sum = 0;
         long replicas = 0;
         for (Client c : server.clients.values()) {
@@ -333,6 +336,12 @@ public final class MemoryLimits implements MemoryManager {
             return false; // Redis's isSafeToPerformEvictions
         }
         long used = usedForEvict();
+        if (used > limit && clientsMeasuredMs != ks.cmdTimeMs) {
+            // the clients' figure is the cron's: re-measure before evicting for it (a closed client's buffers are
+            // gone at once in Redis), at most once a millisecond
+            measureClients();
+            used = usedForEvict();
+        }
         HEAP.publish(used + notCountedForEvict());
         if (used <= limit) {
             return false;
