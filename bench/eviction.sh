@@ -8,9 +8,11 @@
 #      times survives the same flood (hot and cold shares kept);
 #    - redis-cli --lru-test LRUKEYS for LRUSECS seconds: the hit rate of Redis's 80-20 cache workload (the mean of
 #      the per-second lines after the first two).
-# 2. Throughput: each server starts with maxmemory MAXMEM and a policy, is filled past it, then
-#    redis-benchmark -t set -n N -r KEYSPACE -d SIZE -c 50 -P PIPE writes random keys so that (nearly) every write
-#    evicts; prints requests/s, evicted_keys and used_memory per server and the ratio Cinnabar/Redis.
+# 2. Throughput: each server starts with maxmemory MAXMEM and a policy, is filled until its first eviction (random
+#    SETs, or SETEX keys for the volatile policies), then redis-benchmark -t set (SETEX) -n N -r KEYSPACE -d SIZE
+#    -c 50 -P PIPE writes random keys so that (nearly) every write evicts; prints requests/s, the keys evicted during
+#    that run (and per request) and used_memory per server, and the ratio Cinnabar/Redis.
+#    Smoke: PARTS=throughput POLICIES="allkeys-lru volatile-ttl" MAXMEM=4mb KEYSPACE=200000 bench/eviction.sh 20000
 # Usage: bench/eviction.sh [N]   (default N=200000; run it on an idle machine for numbers that go in a README)
 # Environment: POLICIES="allkeys-lru allkeys-lfu allkeys-random volatile-ttl", MAXMEM=64mb, SIZE=100,
 #              KEYSPACE=2000000, PIPE=16; QMAXMEM=8mb, LRUKEYS=200000, LRUSECS=10; PARTS="quality throughput";
@@ -80,36 +82,58 @@ if [[ " $PARTS " == *" quality "* ]]; then
 fi
 [[ " $PARTS " == *" throughput "* ]] || exit 0
 
-printf '%-16s %-9s %12s %12s %14s\n' policy server "req/s" evicted used_memory
+fill_volatile() { # port: SETEX key:%012d (TTL 100000+i) in chunks of 200000 through redis-cli --pipe until an eviction
+  local from=0
+  while [ "$(field "$1" evicted_keys)" = 0 ] && [ "$from" -lt "$KEYSPACE" ]; do
+    "${PYTHON:-/usr/bin/python3}" - "$from" 200000 "$SIZE" <<'PY' | redis-cli -p "$1" --pipe >/dev/null
+import sys
+first, n, size = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+v = "x" * size
+out = sys.stdout
+for i in range(first, first + n):
+    k = "key:%012d" % i
+    t = str(100000 + i)
+    out.write("*4\r\n$5\r\nSETEX\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n" % (len(k), k, len(t), t, size, v))
+PY
+    from=$((from + 200000))
+  done
+}
+
+fill_all() { # port: random SETs (as the measured run) until the first eviction
+  local rounds=0
+  while [ "$(field "$1" evicted_keys)" = 0 ] && [ "$rounds" -lt 40 ]; do
+    redis-benchmark -p "$1" -n 100000 -r "$KEYSPACE" -d "$SIZE" -c 50 -P "$PIPE" -q -t set >/dev/null
+    rounds=$((rounds + 1))
+  done
+}
+
+echo "throughput under eviction: maxmemory $MAXMEM, $N writes of $SIZE bytes over $KEYSPACE keys, -c 50 -P $PIPE"
+printf '%-16s %-9s %12s %12s %12s %14s\n' policy server "req/s" evicted "evicted/req" used_memory
 for policy in $POLICIES; do
   declare -A rps=()
   for name in redis cinnabar; do
     start "$name" "$policy"
-    if [ "$policy" = volatile-ttl ] || [ "${policy#volatile}" != "$policy" ]; then
-      # volatile policies evict only keys with an expire: write every key with one (SET ... EX via a script-free
-      # loop would be slow; redis-benchmark's set has no EX, so fill with DEBUG-free SETEX through redis-cli --pipe)
-      python3 - "$KEYSPACE" "$SIZE" <<'PY' | redis-cli -p "$PORT" --pipe >/dev/null
-import sys
-n, size = int(sys.argv[1]), int(sys.argv[2])
-v = "x" * size
-out = sys.stdout
-for i in range(min(n, 400000)):
-    k = "key:%012d" % i
-    out.write("*4\r\n$5\r\nSETEX\r\n$%d\r\n%s\r\n$%d\r\n%d\r\n$%d\r\n%s\r\n" % (len(k), k, len(str(100000 + i)), 100000 + i, size, v))
-PY
-      line=$(redis-benchmark -p "$PORT" -n "$N" -r "$KEYSPACE" -d "$SIZE" -c 50 -P "$PIPE" -q \
-        setex 'key:__rand_int__' 100000 "$(head -c "$SIZE" /dev/zero | tr '\0' x)" | tr '\r' '\n' | grep -i 'requests per second' | tail -1)
+    if [ "${policy#volatile}" != "$policy" ]; then
+      # volatile policies evict only keys with an expire: every key gets one (SETEX), filled and measured alike
+      fill_volatile "$PORT"
+      before=$(field "$PORT" evicted_keys)
+      line=$(redis-benchmark -p "$PORT" -n "$N" -r "$KEYSPACE" -c 50 -P "$PIPE" -q \
+        setex 'key:__rand_int__' 100000 "$(head -c "$SIZE" /dev/zero | tr '\0' x)" | tr '\r' '\n' \
+        | grep -i 'requests per second' | tail -1)
     else
-      redis-benchmark -p "$PORT" -n "$N" -r "$KEYSPACE" -d "$SIZE" -c 50 -P "$PIPE" -q -t set >/dev/null
+      fill_all "$PORT"
+      before=$(field "$PORT" evicted_keys)
       line=$(redis-benchmark -p "$PORT" -n "$N" -r "$KEYSPACE" -d "$SIZE" -c 50 -P "$PIPE" -q -t set \
         | tr '\r' '\n' | grep -i 'requests per second' | tail -1)
     fi
     r=$(echo "$line" | sed -E 's/.*: ([0-9.]+) requests per second.*/\1/')
     rps[$name]=$r
-    printf '%-16s %-9s %12s %12s %14s\n' "$policy" "$name" "$r" "$(field "$PORT" evicted_keys)" "$(field "$PORT" used_memory)"
+    ev=$(( $(field "$PORT" evicted_keys) - before ))
+    printf '%-16s %-9s %12s %12s %12s %14s\n' "$policy" "$name" "$r" "$ev" \
+      "$(awk -v e="$ev" -v n="$N" 'BEGIN { printf "%.2f", e / n }')" "$(field "$PORT" used_memory)"
     redis-cli -p "$PORT" shutdown nosave >/dev/null 2>&1 || true
   done
-  python3 -c "import sys; print('%-16s ratio cinnabar/redis: %.2f' % (sys.argv[1], float(sys.argv[3]) / float(sys.argv[2])))" \
-    "$policy" "${rps[redis]}" "${rps[cinnabar]}"
+  awk -v p="$policy" -v r="${rps[redis]}" -v c="${rps[cinnabar]}" \
+    'BEGIN { if (r > 0) printf "%-16s ratio cinnabar/redis: %.2f\n", p, c / r; else printf "%-16s no redis figure\n", p }'
   unset rps
 done

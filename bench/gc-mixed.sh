@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # GC cost of the latency benchmark's mixed phase, independent of machine load (issue #12):
-#   bench/gc-mixed.sh [keys=500000] [requests=1200000]
+#   bench/gc-mixed.sh [keys=500000] [requests=1200000]      (JAR=path: run that server jar instead of bin/cinnabar-server)
 # Starts bin/cinnabar-server with a GC log, DEBUG POPULATE keys, then runs the mixed workload of bench/latency.sh
 # (GET/SET/INCR/HSET/LPUSH/ZADD on random keys of the same range, six redis-benchmark processes at once, -c 8 -P 16)
 # and prints from the GC log of that phase: young/full pause count, total and longest pause, the old generation after
@@ -14,10 +14,17 @@ work=$(mktemp -d)
 trap 'kill "$spid" 2>/dev/null || true; wait 2>/dev/null; rm -rf "$work"' EXIT
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 gclog="$work/gc.log"
-CINNABAR_EXTRA_JAVA_OPTS="-Xlog:gc,gc+heap=debug:file=$gclog" "$root/bin/cinnabar-server" --port "$port" \
-  --bind 127.0.0.1 --save '' --appendonly no --enable-debug-command yes --dir "$work" --logfile "$work/srv.log" &
+args=(--port "$port" --bind 127.0.0.1 --save '' --appendonly no --enable-debug-command yes --dir "$work"
+  --logfile "$work/srv.log")
+if [ -n "${JAR:-}" ]; then # a saved jar (before/after comparisons), with the launcher's default flags
+  . "$root/bin/lib/jdk.sh"
+  "$JAVA" -XX:+UseParallelGC -Xmn64m -Xss512k -XX:+UseCompactObjectHeaders -Xlog:gc,gc+heap=debug:file="$gclog" \
+    -jar "$JAR" "${args[@]}" &
+else
+  CINNABAR_EXTRA_JAVA_OPTS="-Xlog:gc,gc+heap=debug:file=$gclog" "$root/bin/cinnabar-server" "${args[@]}" &
+fi
 spid=$!
-for _ in $(seq 1 600); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.2; done
+for _ in $(seq 1 3000); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.2; done
 redis-cli -p "$port" debug populate "$N" key 32 >/dev/null
 g=$(wc -l < "$gclog")
 value32="$(printf 'x%.0s' $(seq 1 32))"

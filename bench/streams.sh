@@ -10,19 +10,27 @@
 # sizes) next to the growth of used_memory per entry (for Cinnabar the JVM heap in use after a full GC: what the
 # stream really occupies on the JVM).
 # Usage: bench/streams.sh [N]   (default N=200000; run it on an idle machine; a small N is a smoke test only)
-# Environment: ROUNDS=3, FILL=10000, ENTRIES=1000000.
+# Environment: ROUNDS=3, FILL=10000, ENTRIES=1000000, PIN=1 pins both servers to CPU 0 and redis-benchmark to CPU 1
+# (taskset), as bench/server-vs-redis.sh. The warm-up runs each command at -P 1 and -P 16 on both servers: the JVM's
+# compiler threads need about three runs of a new command to settle (bench/request-path.sh shows them per run).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 N="${1:-200000}"
 ROUNDS="${ROUNDS:-3}"
 FILL="${FILL:-10000}"
 ENTRIES="${ENTRIES:-1000000}"
+srv_pin=(); cli_pin=()
+if [ "${PIN:-0}" = 1 ] && command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
+  srv_pin=(taskset -c 0); cli_pin=(taskset -c 1)
+fi
 command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null || {
   echo "needs redis-server and redis-benchmark: apt-get install -y redis-server redis-tools" >&2; exit 1; }
 . "$root/bin/lib/jdk.sh"
 "$root/bin/cinnabar-server" --version >/dev/null   # builds the jar when needed
 
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+rb_bin="$(type -P redis-benchmark)"
+redis-benchmark() { ${cli_pin[@]+"${cli_pin[@]}"} "$rb_bin" "$@"; }
 wait_up() { for _ in $(seq 1 300); do redis-cli -p "$1" ping >/dev/null 2>&1 && return 0; sleep 0.1; done; return 1; }
 used() { redis-cli -p "$1" info memory | awk -F: '/^used_memory:/ {print $2}' | tr -d '\r'; }
 
@@ -32,12 +40,12 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -r
 trap cleanup EXIT
 
 ours_port=$(free_port)
-"$root/bin/cinnabar-server" --port "$ours_port" --bind 127.0.0.1 --save "" --logfile "$work/cinnabar.log" &
+${srv_pin[@]+"${srv_pin[@]}"} "$root/bin/cinnabar-server" --port "$ours_port" --bind 127.0.0.1 --save "" --logfile "$work/cinnabar.log" &
 pids+=($!)
 wait_up "$ours_port"
 ours_pid=$(redis-cli -p "$ours_port" info server | awk -F: '/^process_id/ {print $2}' | tr -d '\r')
 redis_port=$(free_port)
-redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" \
+${srv_pin[@]+"${srv_pin[@]}"} redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" \
   --logfile "$work/redis.log" &
 pids+=($!)
 wait_up "$redis_port"
@@ -62,8 +70,11 @@ median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { if (
 
 for port in "$ours_port" "$redis_port"; do # untimed warm-up (the JVM compiles its hot paths)
   fill "$port" "$FILL"
-  redis-benchmark -p "$port" -n "$N" -c 50 -P 16 -q XRANGE s - + COUNT 10 >/dev/null 2>&1
-  redis-benchmark -p "$port" -n "$N" -c 50 -P 16 -q XADD s '*' f v >/dev/null 2>&1
+  for P in 16 1; do
+    redis-benchmark -p "$port" -n "$N" -c 50 -P "$P" -q XRANGE s - + COUNT 10 >/dev/null 2>&1
+    redis-benchmark -p "$port" -n "$N" -c 50 -P "$P" -q XREAD COUNT 10 STREAMS s 0-0 >/dev/null 2>&1
+    redis-benchmark -p "$port" -n "$N" -c 50 -P "$P" -q XADD s '*' f v >/dev/null 2>&1
+  done
 done
 for r in $(seq 1 "$ROUNDS"); do
   for P in 1 16; do
@@ -76,7 +87,7 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 
 echo "redis-benchmark -n $N -c 50, stream of $FILL entries for reads; median of $ROUNDS rounds (requests/s;"\
-  "$(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
+  "$(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)${cli_pin[*]:+, pinned: servers CPU 0, client CPU 1})"
 printf "%-7s %-4s %14s %14s %8s\n" test P cinnabar redis ratio
 for P in 1 16; do
   for t in XADD XRANGE XREAD; do

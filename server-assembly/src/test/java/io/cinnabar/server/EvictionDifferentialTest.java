@@ -259,4 +259,34 @@ class EvictionDifferentialTest {
         assertEquals("+OK\r\n", ours.call("RESTORE", "r", "0", body, "FREQ", "100"));
         assertEquals(":100\r\n", ours.call("OBJECT", "FREQ", "r"));
     }
+
+    @Test
+    void existsAndTtlDoNotTouchTheAccessData() throws Exception {
+        // Redis looks these up with LOOKUP_NOTOUCH: a key at LFU_INIT_VAL stays at 5 (any touch would increment it,
+        // the first increment has probability 1), while GET increments it; hits and misses are still counted
+        sameOnBoth(new String[] {"CONFIG", "SET", "maxmemory-policy", "allkeys-lfu"},
+            new String[] {"SET", "k", "v"}, new String[] {"EXPIRE", "k", "1000"}, new String[] {"OBJECT", "FREQ", "k"},
+            new String[] {"CONFIG", "RESETSTAT"});
+        for (String[] cmd : List.of(new String[] {"EXISTS", "k", "k", "missing"}, new String[] {"TTL", "k"},
+                new String[] {"PTTL", "missing"}, new String[] {"EXPIRETIME", "k"}, new String[] {"PEXPIRETIME", "k"},
+                new String[] {"TYPE", "k"})) {
+            real.call(cmd);
+            ours.call(cmd);
+        }
+        sameOnBoth(new String[] {"OBJECT", "FREQ", "k"}, new String[] {"GET", "k"}, new String[] {"OBJECT", "FREQ", "k"});
+        assertEquals(":6\r\n", real.call("OBJECT", "FREQ", "k"));
+        assertEquals(":6\r\n", ours.call("OBJECT", "FREQ", "k"));
+        for (String field : List.of("keyspace_hits", "keyspace_misses")) {
+            assertEquals(infoField(real, field), infoField(ours, field), field);
+        }
+    }
+
+    private static String infoField(RespClient c, String field) throws IOException {
+        for (String l : c.call("INFO", "stats").split("\r\n")) {
+            if (l.startsWith(field + ":")) {
+                return l;
+            }
+        }
+        return null;
+    }
 }

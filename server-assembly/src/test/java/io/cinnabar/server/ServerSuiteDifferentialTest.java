@@ -257,6 +257,8 @@ class ServerSuiteDifferentialTest {
             tail[tail.length - 1] = (byte) b;
             seen++;
         }
+        out.write("REPLCONF ACK 0\r\n".getBytes(StandardCharsets.US_ASCII)); // a diskless replica is online on ACK
+        out.flush();
         return s;
     }
 

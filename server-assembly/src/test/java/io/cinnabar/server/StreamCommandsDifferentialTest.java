@@ -170,6 +170,43 @@ class StreamCommandsDifferentialTest {
         }
     }
 
+    /**
+     * The server reuses one range reader for every XRANGE/XREVRANGE/XREAD of the same stream: reads in both
+     * directions after the stream changed under it (new nodes, deletions, trims that drop nodes), reads of another
+     * stream in between, and of a key deleted and created again (another stream object) reply as Redis does.
+     */
+    @Test
+    void rangeReadsAfterChanges() throws Exception {
+        pair.config("stream-node-max-entries", "2");
+        sameAll(
+            c("XADD", "r", "1-1", "a", "1"),
+            c("XADD", "r", "1-2", "a", "2", "b", "3"),
+            c("XRANGE", "r", "-", "+"),
+            c("XADD", "r", "2-1", "a", "4"),
+            c("XADD", "r", "2-2", "c", "5"),
+            c("XADD", "r", "3-0", "a", "6"),
+            c("XREVRANGE", "r", "+", "-", "COUNT", "3"),
+            c("XRANGE", "r", "(1-2", "+", "COUNT", "2"),
+            c("XADD", "other", "5-0", "x", "y"),
+            c("XRANGE", "other", "-", "+"),
+            c("XDEL", "r", "2-1", "1-1"),
+            c("XRANGE", "r", "-", "+"),
+            c("XREVRANGE", "r", "(3-0", "-"),
+            c("XREAD", "COUNT", "2", "STREAMS", "r", "other", "1-2", "0-0"),
+            c("XTRIM", "r", "MAXLEN", "1"),
+            c("XRANGE", "r", "-", "+"),
+            c("XREAD", "STREAMS", "r", "0-0"),
+            c("XREAD", "STREAMS", "r", "3-0"),
+            c("DEL", "r"),
+            c("XRANGE", "r", "-", "+"),
+            c("XADD", "r", "9-0", "z", "1"),
+            c("XADD", "r", "9-1", "z", "2"),
+            c("XADD", "r", "9-2", "z", "3"),
+            c("XREVRANGE", "r", "+", "-"),
+            c("XRANGE", "r", "9-1", "9-1"),
+            c("XREAD", "COUNT", "1", "STREAMS", "r", "9-0"));
+    }
+
     @Test
     void xaddArgumentsAndErrors() throws Exception {
         sameAll(

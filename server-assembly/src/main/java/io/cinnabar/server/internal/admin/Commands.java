@@ -595,7 +595,10 @@ public final class Commands {
             return;
         }
         Client target = c.server.clients.get(c.ctx.tmp[0]);
-        c.integer(c.server.blocking.unblockByRequest(target, c.argc == 4 && c.argIs(3, "error")) ? 1 : 0);
+        boolean error = c.argc == 4 && c.argIs(3, "error");
+        boolean done = c.server.blocking.unblockByRequest(target, error)
+            || c.server.replication != null && c.server.replication.unblockByRequest(target, error); // WAIT, WAITAOF
+        c.integer(done ? 1 : 0);
     }
 
     static void clientHelp(Client c) {

@@ -164,9 +164,11 @@ public final class Info {
         f(b, "maxclients", s.maxclients);
         f(b, "client_recent_max_input_buffer", s.maxInputBufferSeen);
         f(b, "client_recent_max_output_buffer", s.maxOutputBufferSeen);
-        f(b, "blocked_clients", s.blocking.blockedClients());
+        f(b, "blocked_clients", s.blocking.blockedClients()
+            + (s.replication == null ? 0 : s.replication.blockedClients())); // WAIT and WAITAOF count, as in Redis
         f(b, "tracking_clients", s.pubsub.trackingClients());
-        f(b, "clients_in_timeout_table", s.blocking.clientsWithDeadline());
+        f(b, "clients_in_timeout_table", s.blocking.clientsWithDeadline()
+            + (s.replication == null ? 0 : s.replication.blockedWithDeadline()));
         f(b, "total_blocking_keys", s.blocking.blockingKeys());
         f(b, "total_blocking_keys_on_nokey", 0);
     }

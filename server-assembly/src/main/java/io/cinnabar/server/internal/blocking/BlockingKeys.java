@@ -444,6 +444,15 @@ public final class BlockingKeys implements BlockedClients, KeyspaceListener {
         return true;
     }
 
+    @Override
+    public boolean unblockWithError(Client target, String error) {
+        if (target == null || !(target.blocked instanceof Blocked) || target.closed) {
+            return false;
+        }
+        endWithoutServing((Blocked) target.blocked, error);
+        return true;
+    }
+
     /** The client is being freed (disconnect, CLIENT KILL, limits): forget it. */
     @Override
     public void clientFreed(Client c) {

@@ -29,6 +29,12 @@ public interface BlockedClients {
     /** CLIENT UNBLOCK: false when target is not blocked. */
     boolean unblockByRequest(Client target, boolean error);
 
+    /**
+     * Ends target's blocking with the error (without the leading '-'), as Redis's disconnectAllBlockedClients does
+     * when a master becomes a replica; false when target is not blocked on keys.
+     */
+    boolean unblockWithError(Client target, String error);
+
     /** Clients blocked on keys (INFO blocked_clients). */
     int blockedClients();
 

@@ -48,6 +48,13 @@ public interface MemoryManager {
      */
     boolean limited();
 
+    /**
+     * The keyspace's off-heap allocator could not get memory (the JVM's direct memory limit): the command that
+     * needed it was refused with OOM, and from now on used_memory is held below what it is now, as under a
+     * maxmemory (eviction by the policy, or OOM for denyoom commands), until enough was freed.
+     */
+    void allocationFailed(String why);
+
     /** An option changed (its primary name): the eviction and lazyfree options are re-read. */
     void configChanged(String name);
 

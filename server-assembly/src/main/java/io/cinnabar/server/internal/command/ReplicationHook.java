@@ -90,4 +90,31 @@ public interface ReplicationHook {
     /** The shutdown goes ahead after a wait: logs each lagging replica and how many are in sync, as Redis does. */
     default void logShutdownSync() {
     }
+
+    /**
+     * CLIENT UNBLOCK of a client blocked in WAIT or WAITAOF (Redis 7.2's blockedClientMayTimeout covers both): it gets
+     * its timeout reply now (the acknowledgements so far), or with error the {@code -UNBLOCKED} error. False when
+     * target is not blocked there.
+     */
+    default boolean unblockByRequest(Client target, boolean error) {
+        return false;
+    }
+
+    /** Clients blocked in WAIT or WAITAOF: INFO blocked_clients counts them with the clients blocked on keys. */
+    default int blockedClients() {
+        return 0;
+    }
+
+    /** Clients blocked in WAIT or WAITAOF with a timeout: INFO clients_in_timeout_table counts them. */
+    default int blockedWithDeadline() {
+        return 0;
+    }
+
+    /**
+     * Memory of a replica's diskless load in progress (the twin keyspace the master's RDB is parsed into): INFO
+     * used_memory counts it as Redis counts its temporary databases.
+     */
+    default long loadingMemory() {
+        return 0;
+    }
 }

@@ -8,6 +8,7 @@ import io.cinnabar.server.internal.config.TypeLimits;
 import io.cinnabar.server.internal.keyspace.Db;
 import io.cinnabar.server.internal.keyspace.Entry;
 import io.cinnabar.server.internal.keyspace.Keyspace;
+import io.cinnabar.server.internal.keyspace.mem.OffHeapLimitException;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -744,6 +745,12 @@ public final class Server {
                 // last resort: one command needed more than the free heap (a huge SETRANGE offset, APPEND growth).
                 // Its allocation failed, so the heap is usable again: refuse it with Redis's OOM text, keep serving
                 log.warning("Out of memory executing '" + cmd.fullName + "': " + e.getMessage());
+                c.error(OOM);
+            } catch (OffHeapLimitException e) {
+                // the keyspace's direct memory is exhausted (-XX:MaxDirectMemorySize): nothing was allocated by the
+                // failed call; refuse the command and let eviction (or refusal) hold the memory below this point
+                log.warning("Out of off-heap memory executing '" + cmd.fullName + "': " + e.getMessage());
+                memory.allocationFailed(e.getMessage());
                 c.error(OOM);
             }
             usec = (System.nanoTime() - t0) / 1000;

@@ -28,7 +28,9 @@ import javax.management.NotificationListener;
  * values over 20 000 and 35 000 keys (used_memory up to 40 MB): no activation with the parallel collector or G1.
  * <p>
  * Cost: one volatile read per command while maxmemory or the limit is set; the listener runs once per GC.
- * Off-heap storage is not in the heap figures; the guard sees only what lives on the heap.
+ * Off-heap storage (the keyspace's slabs, direct memory) is not in the heap figures; its limit
+ * ({@code -XX:MaxDirectMemorySize}) acts when an allocation fails: {@link MemoryLimits#allocationFailed} then holds
+ * used_memory below its value at that moment, the same way.
  * <p><b>Note:</b> threadsafe: the GC listener writes volatile fields, the event loop reads them.
  */
 public final class HeapGuard implements NotificationListener {

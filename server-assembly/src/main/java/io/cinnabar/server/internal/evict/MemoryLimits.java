@@ -39,8 +39,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * round-robin. Every 16 keys the time spent is checked against {@code maxmemory-eviction-tenacity}'s budget (50 us
  * per step up to 10, then +15% a step; 100: no limit); past it the cron goes on (EVICT_RUNNING, not a failure).
  * Nothing left to evict, or noeviction: EVICT_FAIL, and the pipeline refuses denyoom commands with OOM.
- * The limit is {@code maxmemory}, or the {@link HeapGuard}'s tighter limit while the JVM heap runs short (also
- * without maxmemory): the server evicts or refuses writes instead of dying of OutOfMemoryError.
+ * The limit is the tightest of {@code maxmemory}, the {@link HeapGuard}'s while the JVM heap runs short, and the
+ * off-heap allocator's once the direct memory is nearly exhausted or an allocation failed ({@link #allocationFailed}:
+ * 95% of used_memory then, lifted below 80% of that), each also without maxmemory: the server evicts or refuses writes instead of dying of
+ * OutOfMemoryError.
  * Evicted keys count in {@code evicted_keys}, emit {@code evicted}, touch WATCH/tracking and propagate as DEL
  * (UNLINK with lazyfree-lazy-eviction).
  * <h2>Client eviction</h2>
@@ -72,12 +74,24 @@ public final class MemoryLimits implements MemoryManager {
     private long replicasMem;
     /** The JVM's heap guard (one per JVM: the heap is shared by every server in it). */
     private static final HeapGuard HEAP = HeapGuard.install();
+    /** The JVM's direct memory (the keyspace's slabs). */
+    private static final DirectMemory DIRECT = DirectMemory.install();
     /** The heap limit the last cron run saw (its changes are logged). */
     private long heapLimitSeen;
     /** maxmemory-clients: bytes, or (clientsLimitPct) a percentage of maxmemory; 0 when off. */
     private long clientsLimitValue;
     private boolean clientsLimitPct;
     private long scriptsMem;
+    /**
+     * The used_memory limit set when the off-heap allocator could not get memory, or the direct memory is nearly
+     * exhausted ({@link DirectMemory#nearlyFull()}, checked before each command) (0: none): below used_memory at
+     * that moment by {@link #ALLOC_MARGIN}, so that eviction frees room in the slabs for what comes next; lifted once
+     * used_memory fell below {@link #ALLOC_LIFT} of it and the direct memory has room again.
+     */
+    private long allocLimit;
+    private long allocFailures;
+    static final double ALLOC_MARGIN = 0.95;
+    static final double ALLOC_LIFT = 0.80;
 
     public MemoryLimits(Server server, LazyFree lazyFree) {
         this.server = server;
@@ -153,7 +167,12 @@ public final class MemoryLimits implements MemoryManager {
     @Override
     public long usedMemory() {
         return STARTUP + ks.usedDatasetBytes() + ks.dictOverhead() + clientsMem + scriptsMem + replicasMem
-            + backlogMemory() + aofBufferMemory();
+            + backlogMemory() + aofBufferMemory() + replicaLoadMemory();
+    }
+
+    /** A replica's diskless load in progress: the twin keyspace it fills (Redis's temporary databases). */
+    private long replicaLoadMemory() {
+        return server.replication == null ? 0 : server.replication.loadingMemory();
     }
 
     private long backlogMemory() {
@@ -206,6 +225,7 @@ public final class MemoryLimits implements MemoryManager {
         measureClients();
         evictClients(null);
         heapCron();
+        allocCron();
         if (evictionRunning && limit() > 0) {
             ks.cmdTimeMs = nowMs;
             evictionsFailed();
@@ -228,16 +248,61 @@ public final class MemoryLimits implements MemoryManager {
         return Long.MAX_VALUE;
     }
 
-    /** The limit eviction works to: maxmemory, or the heap guard's when tighter; 0 when neither is set. */
-    private long limit() {
-        long m = server.maxmemory;
-        long h = HEAP.limit();
-        return h > 0 && (m == 0 || h < m) ? h : m;
+    /**
+     * The limit eviction works to: the tightest of maxmemory, the heap guard's and the off-heap allocator's; 0 when
+     * none is set.
+     */
+    long limit() {
+        return tightest(tightest(server.maxmemory, HEAP.limit()), allocLimit);
+    }
+
+    private static long tightest(long a, long b) {
+        return b > 0 && (a == 0 || b < a) ? b : a;
+    }
+
+    /** Before every command: also sets the off-heap limit when the direct memory is nearly exhausted. */
+    @Override
+    public boolean limited() {
+        if (allocLimit == 0 && DIRECT.nearlyFull()) {
+            setAllocLimit("direct memory " + DIRECT.used() + " of " + DIRECT.max() + " bytes in use");
+        }
+        return server.maxmemory > 0 || HEAP.limit() > 0 || allocLimit > 0;
     }
 
     @Override
-    public boolean limited() {
-        return server.maxmemory > 0 || HEAP.limit() > 0;
+    public void allocationFailed(String why) {
+        setAllocLimit(why);
+        allocFailures++;
+        evictionsFailed(); // at once, as after a maxmemory change
+    }
+
+    private void setAllocLimit(String why) {
+        long used = usedForEvict();
+        long l = Math.max(1, (long) (used * ALLOC_MARGIN));
+        if (allocLimit == 0 || l < allocLimit) {
+            server.log.warning("WARNING: the keyspace's off-heap memory is exhausted (" + why + "): used_memory is "
+                + "limited to " + l + " bytes (maxmemory " + server.maxmemory + ", policy "
+                + server.config.get("maxmemory-policy") + ") until it is below " + (long) (l * ALLOC_LIFT)
+                + " bytes. Raise -XX:MaxDirectMemorySize or set a maxmemory below it.");
+            allocLimit = l;
+        }
+    }
+
+    /** The off-heap allocator's limit (0: none) and how many allocations failed (tests, INFO). */
+    long allocLimit() {
+        return allocLimit;
+    }
+
+    long allocFailures() {
+        return allocFailures;
+    }
+
+    /** Lifts the off-heap allocator's limit once enough memory was freed. */
+    private void allocCron() {
+        if (allocLimit > 0 && usedForEvict() < allocLimit * ALLOC_LIFT && !DIRECT.nearlyFull()) {
+            server.log.notice("The keyspace's off-heap memory has room again: its limit is lifted.");
+            allocLimit = 0;
+        }
     }
 
     /** Publishes used_memory to the guard and logs when its limit starts or stops acting. */

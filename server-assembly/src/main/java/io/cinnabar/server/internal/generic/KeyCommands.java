@@ -402,6 +402,12 @@ public final class KeyCommands {
 
     static void object(Client c, int what) {
         Entry e = c.server.lookupQuiet(c.db, c.argBuf, c.argOff[2], c.argLen[2]);
+        // Redis's objectCommandLookup (LOOKUP_NOTOUCH | LOOKUP_NONOTIFY): counted as a hit or miss, no keymiss event
+        if (e == null) {
+            c.server.keyspace.misses++;
+        } else {
+            c.server.keyspace.hits++;
+        }
         if (e == null) {
             c.nullBulk();
             return;

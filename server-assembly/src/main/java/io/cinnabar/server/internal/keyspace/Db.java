@@ -129,6 +129,23 @@ public final class Db {
     }
 
     /**
+     * Adds key[koff..koff+klen) with an int or embstr string value (see {@link OffHeapKeyTable#addStringIfAbsent}),
+     * its expire (or -1) and access bits, stamped with the snapshot epoch, without a view: the loaders' path.
+     * Listeners see keyAdded. Returns false, changing nothing, when the key is present.
+     */
+    boolean addString(byte[] key, int koff, int klen, boolean isInt, long intValue, byte[] v, int voff, int vlen,
+            long expireAt, int lru) {
+        long h = t.addStringIfAbsent(key, koff, klen, isInt, intValue, v, voff, vlen, expireAt, lru, (epoch & 1) != 0);
+        if (h == 0) {
+            return false;
+        }
+        for (KeyspaceListener l : listeners) {
+            l.keyAdded(this, key, koff, klen);
+        }
+        return true;
+    }
+
+    /**
      * Inserts a detached entry (MOVE: deleted from another database, its name absent here) with its value and access
      * bits, and binds e to the new entry; the caller sets its expire.
      */

@@ -10,8 +10,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 /**
  * One key of the keyspace as commands see it: a view of an entry of a database's {@link OffHeapKeyTable}, where
  * the key, its metadata (type, encoding, LRU/LFU bits, expire, snapshot stamp) and an int or embstr value live in
- * one off-heap allocation. A raw string (longer than 44 bytes) keeps its bytes in a heap array the table holds,
- * because APPEND, SETRANGE, SETBIT, BITFIELD and PFADD write into it in place; a list, set, sorted set, hash or
+ * one off-heap allocation. A raw string (longer than 44 bytes) stored whole (SET, COPY, RENAME) has an off-heap
+ * allocation of its own; one that APPEND, SETRANGE, SETBIT, BITFIELD or PFADD write into in place moves to a heap
+ * array the table holds ({@link #makeRawWithRoom}); a list, set, sorted set, hash or
  * stream is a heap {@link TypedValue} the table holds, except that a list, set, sorted set or hash in its small
  * encoding (listpack, intset: a {@link CompactValue}) is an off-heap blob between commands.
  * <p>
@@ -374,7 +375,8 @@ public final class Entry {
     /**
      * The array of a raw string (ENC_RAW, type string), which commands that change the value in place (APPEND,
      * SETRANGE, SETBIT, HLL) write into after {@link #makeRawWithRoom}: the value is its first {@link #strlen()}
-     * bytes, the rest is spare room. Null for other values.
+     * bytes, the rest is spare room. Null for other values, and for a raw string held off-heap (until
+     * {@link #makeRawWithRoom} moves it to a heap array).
      */
     public byte[] rawArray() {
         if (t == null) {
@@ -556,10 +558,10 @@ public final class Entry {
         if (e == EntryLayout.ENC_HEAP_RAW) {
             return t.heapRaw(h);
         }
-        if (e != EntryLayout.ENC_EMBSTR || t.type(h) != TYPE_STRING) {
+        if ((e != EntryLayout.ENC_EMBSTR && e != EntryLayout.ENC_RAW) || t.type(h) != TYPE_STRING) {
             return null;
         }
-        int n = t.stringLength(h);
+        int n = t.stringLength(h); // embstr or off-heap raw: copied to the view's scratch array
         if (vbuf == null || vbuf.length <= n) {
             vbuf = new byte[Math.max(n + 1, EMBSTR_LIMIT + 1)];
         }
@@ -644,6 +646,18 @@ public final class Entry {
         moved(t.setInt(h, v));
     }
 
+    /**
+     * INCRBY in place: when the value is an int-encoded string, adds incr to it and returns 1 (the result is
+     * {@link #intValue()}); returns -1, changing nothing, when the sum would overflow, and 0 for any other value
+     * (the caller parses and stores it the general way). One read of the entry's header, nothing copied.
+     */
+    public int incrIntInPlace(long incr) {
+        if (t == null || pendType >= 0) {
+            return 0;
+        }
+        return t.incrIntInPlace(h, incr);
+    }
+
     /** Stores a copy of src as Redis's tryObjectEncoding would: int, embstr or raw. */
     public void setString(byte[] src, int off, int len, long[] tmp) {
         if (Numbers.isIntEncodable(src, off, len)) {
@@ -667,16 +681,13 @@ public final class Entry {
         }
         dropValue();
         if (len <= EMBSTR_LIMIT) {
+            if (t.overwriteEmbstrInPlace(h, src, off, len)) { // an embstr of the same length: the bytes only
+                return;
+            }
             moved(t.setString(h, src, off, len, false)); // an overwrite in the same size class stays in place
             return;
         }
-        byte[] cur = rawArray();
-        if (cur != null && cur.length == len) { // an overwrite of equal length reuses the array
-            System.arraycopy(src, off, cur, 0, len);
-            t.setHeapRawLength(h, len);
-            return;
-        }
-        moved(t.setHeapRaw(h, Arrays.copyOfRange(src, off, off + len), len));
+        moved(t.setString(h, src, off, len, true)); // off-heap raw: in place within the size class
     }
 
     /** The OBJECT ENCODING name of the value. */
@@ -773,7 +784,11 @@ public final class Entry {
         } else {
             byte[] raw = o.rawArray();
             int len = o.strlen();
-            setRaw(copyRaw ? Arrays.copyOf(raw, len) : raw, len);
+            if (raw == null) { // an off-heap raw string: copied into this entry's own allocation
+                setStringNoInt(o.valArray(), o.valOff(), len);
+            } else {
+                setRaw(copyRaw ? Arrays.copyOf(raw, len) : raw, len);
+            }
         }
         setLruBits(access);
     }

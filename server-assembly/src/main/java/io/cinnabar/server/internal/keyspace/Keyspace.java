@@ -1,5 +1,6 @@
 package io.cinnabar.server.internal.keyspace;
 
+import io.cinnabar.sds.Numbers;
 import io.cinnabar.server.internal.config.Notify;
 
 import io.cinnabar.server.internal.keyspace.mem.DefragStats;
@@ -465,15 +466,21 @@ public final class Keyspace {
      * that does not apply to the policy, is ignored.
      */
     public void restoreAccess(Entry e, long idleSeconds, long freq) {
+        e.setLruBits(restoredAccess(e.lruBits(), idleSeconds, freq));
+    }
+
+    /** The access bits restoreAccess gives a key whose bits are {@code bits}. */
+    private int restoredAccess(int bits, long idleSeconds, long freq) {
         if (freq >= 0 && lfu) {
-            e.setLruBits((lfuMinutes() << 8) | (int) Math.min(255, freq));
+            return (lfuMinutes() << 8) | (int) Math.min(255, freq);
         } else if (idleSeconds >= 0 && !lfu) {
             long abs = lruClock - idleSeconds;
             if (abs < 0) {
                 abs += AccessBits.LRU_MAX;
             }
-            e.setLruBits((int) abs);
+            return (int) abs & AccessBits.LRU_MAX;
         }
+        return bits;
     }
 
     /** COPY: the copy starts with the access data of the source. */
@@ -502,6 +509,29 @@ public final class Keyspace {
         track(db, e, true);
         events.notify(Notify.NEW, "new", db, key, 0, key.length);
         return e;
+    }
+
+    /**
+     * A loader's insert of a string key (RDB load, full sync, DEBUG RELOAD): key[koff..koff+klen) with the value
+     * v[voff..voff+vlen) encoded as {@link Entry#setString} would (int, embstr), its expire time (-1 for none) and
+     * the access bits {@link #initAccess} then {@link #restoreAccess}(idleSeconds, freq) would give it, written in
+     * one off-heap allocation with one hash of the key and no entry view. Listeners see keyAdded and "new" is
+     * emitted, as with {@link #add}. Returns false, changing nothing, when the key is present or the value is longer
+     * than an embstr (the caller then takes the general path: {@link #add} and the setters).
+     */
+    public boolean loadString(Db db, byte[] key, int koff, int klen, byte[] v, int voff, int vlen, long expireAt,
+            long idleSeconds, long freq) {
+        boolean isInt = Numbers.isIntEncodable(v, voff, vlen);
+        if (!isInt && vlen > Entry.EMBSTR_LIMIT) {
+            return false;
+        }
+        long n = isInt ? Numbers.parseLong(v, voff, vlen) : 0;
+        int bits = restoredAccess(lfu ? AccessBits.lfuInit(lfuMinutes()) : lruClock, idleSeconds, freq);
+        if (!db.addString(key, koff, klen, isInt, n, v, voff, vlen, expireAt, bits & AccessBits.LRU_MAX)) {
+            return false;
+        }
+        events.notify(Notify.NEW, "new", db, key, koff, klen);
+        return true;
     }
 
     /**

@@ -481,8 +481,8 @@ public final class EventLoop implements Runnable, Connections, Outbound {
     // ---- read and execute
 
     private void read(Client c) {
-        if (c.qlen == c.qbuf.length) {
-            growQuery(c, c.qbuf.length * 2);
+        if (c.qlen == c.qbuf.length && !growQuery(c, c.qbuf.length * 2)) {
+            return;
         }
         c.qwrap.limit(c.qbuf.length).position(c.qlen);
         int n;
@@ -505,18 +505,44 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         processInput(c);
     }
 
-    private void growQuery(Client c, int cap) {
+    /**
+     * Gives c's query buffer capacity cap (the live bytes moved to its start); false when the heap could not hold
+     * it: c was closed (a huge argument the JVM cannot buffer), the other clients go on.
+     */
+    private boolean growQuery(Client c, int cap) {
         int live = c.qlen - c.qpos;
         int newCap = Math.max(cap, Client.INITIAL_BUFFER);
         if (newCap < live) {
             newCap = live;
         }
-        byte[] n = newCap == c.qbuf.length ? c.qbuf : new byte[newCap];
+        byte[] n;
+        try {
+            n = newCap == c.qbuf.length ? c.qbuf : new byte[newCap];
+        } catch (OutOfMemoryError e) {
+            queryBufOutOfMemory(c, newCap);
+            return false;
+        }
         System.arraycopy(c.qbuf, c.qpos, n, 0, live);
         c.qbuf = n;
         c.qwrap = ByteBuffer.wrap(n);
         c.qlen = live;
         c.qpos = 0;
+        return true;
+    }
+
+    /**
+     * The heap cannot hold c's query buffer (Redis would buffer up to client-query-buffer-limit, but its memory is
+     * the machine's; ours is -Xmx): c is closed as at that limit, its buffer released, the server keeps serving.
+     */
+    private void queryBufOutOfMemory(Client c, long wanted) {
+        server.log.warning("Closing client whose query buffer the JVM heap cannot hold: id=" + c.id + " addr="
+            + c.addr + " qbuf=" + (c.qlen - c.qpos) + " wanted=" + wanted + " (raise -Xmx or lower "
+            + "client-query-buffer-limit / proto-max-bulk-len)");
+        c.qbuf = new byte[0];
+        c.qwrap = ByteBuffer.wrap(c.qbuf);
+        c.qlen = 0;
+        c.qpos = 0;
+        free(c);
     }
 
     /** Decodes and runs every complete command in the query buffer. */
@@ -586,7 +612,9 @@ public final class EventLoop implements Runnable, Connections, Outbound {
                     // "$536870912" header must not cost 512 MB. read() doubles the buffer again when it fills.
                     long live = c.qlen - c.qpos;
                     long cap = Math.min(need, Math.max(c.qbuf.length, 2 * live + Client.INITIAL_BUFFER));
-                    growQuery(c, (int) Math.min(Integer.MAX_VALUE - 16, cap));
+                    if (!growQuery(c, (int) Math.min(Integer.MAX_VALUE - 16, cap))) {
+                        return;
+                    }
                 }
                 break;
             }
@@ -595,10 +623,12 @@ public final class EventLoop implements Runnable, Connections, Outbound {
             c.qpos = 0;
             c.qlen = 0;
             if (c.qbuf.length > 64 * 1024) {
-                growQuery(c, Client.INITIAL_BUFFER); // shrink back after a large argument
+                if (!growQuery(c, Client.INITIAL_BUFFER)) { // shrink back after a large argument
+                    return;
+                }
             }
-        } else if (c.qpos > 0 && c.qbuf.length - c.qlen < 4096) {
-            growQuery(c, c.qbuf.length);
+        } else if (c.qpos > 0 && c.qbuf.length - c.qlen < 4096 && !growQuery(c, c.qbuf.length)) {
+            return;
         }
         if (c.qlen - c.qpos > server.queryBufLimit) {
             queryBufOverflow(c);

@@ -254,6 +254,11 @@ public class RdbLoad implements RdbVisitor {
         }
         Db db = ks.dbs[k.db()];
         byte[] key = k.key();
+        if (value == null && ks.loadString(db, key, 0, key.length, string, 0, string.length, k.expireAtMs(),
+                k.idleSeconds(), k.freq())) {
+            keysLoaded++; // an int or embstr string of a new key: one allocation, no view
+            return;
+        }
         if (ks.viewsOutstanding() >= 4096) {
             ks.releaseViews(); // between keys the loader holds no entry
         }

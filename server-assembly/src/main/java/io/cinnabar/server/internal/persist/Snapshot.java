@@ -124,6 +124,10 @@ public final class Snapshot implements SnapshotBarrier {
     /** The command writer in command form, or null. */
     private final CommandForm cf;
     private final Db.Visitor walker = this::visit;
+    /** {@link #runToEnd}: each database not started yet is walked whole, in bucket order ({@link #linearWalker}). */
+    private boolean linear;
+    /** The whole-table walk of {@link #runToEnd}: waits for the writer thread when the queue is full. */
+    private final Db.Visitor linearWalker = this::visitLinear;
     private Part visiting;
     private int walking;
     private int selected = -1;
@@ -314,7 +318,14 @@ public final class Snapshot implements SnapshotBarrier {
             }
             long before = keysWritten;
             visiting = p;
-            p.cursor = p.src.scanReading(p.cursor, walker); // lent views: the walk allocates nothing per key
+            if (linear && p.cursor == 0) {
+                // SAVE: nothing runs until the walk ends, so the table is walked in bucket order (its bucket array
+                // read sequentially, not in SCAN's reverse-binary jumps: a third of the walk's time at 1 M keys)
+                p.src.forEachReading(linearWalker);
+                p.cursor = 0;
+            } else {
+                p.cursor = p.src.scanReading(p.cursor, walker); // lent views: the walk allocates nothing per key
+            }
             n += keysWritten - before;
             if (p.cursor == 0) {
                 p.done = true;
@@ -339,6 +350,7 @@ public final class Snapshot implements SnapshotBarrier {
 
     /** SAVE: walks to the end and waits for the sink, on the calling (event-loop) thread. */
     public void runToEnd() {
+        linear = opt.keySaveDelayUs <= 0; // a paced walk (rdb-key-save-delay) keeps its cursor steps
         while (state() == State.WALKING) {
             if (pipe.queued.get() > QUEUE_LIMIT) {
                 pipe.awaitBelow(QUEUE_LIMIT / 2);
@@ -381,6 +393,15 @@ public final class Snapshot implements SnapshotBarrier {
         ks.endSnapshot(false);
         state = State.FAILED;
         pipe.offer(ABORT);
+    }
+
+    private void visitLinear(Entry e) {
+        if (pipe.queued.get() > QUEUE_LIMIT) {
+            pipe.awaitBelow(QUEUE_LIMIT / 2);
+        }
+        if (error == null) {
+            visit(e);
+        }
     }
 
     private void visit(Entry e) {

@@ -78,6 +78,12 @@ final class MasterLink implements Link.Handler {
     private boolean headerDone;
     /** The diskless load of this transfer, or null when it goes through the temp file. */
     private SocketLoad socketLoad;
+
+    /** Memory of the twin keyspace a diskless load in progress fills, or 0 (see {@link SocketLoad#twinBytes}). */
+    long loadingMemory() {
+        SocketLoad s = socketLoad;
+        return s == null ? 0 : s.twinBytes;
+    }
     /** Every byte of a diskless transfer arrived; the bytes after it are the stream, left for the master client. */
     private boolean transferComplete;
     /** Bytes of the current master command not yet applied (forwarded once it completes). */
@@ -487,6 +493,7 @@ final class MasterLink implements Link.Handler {
     }
 
     private void startSocketLoad(String mode) {
+        repl.prepareForLoad(false);
         boolean async = mode.equals("swapdb") && fullId.equals(server.replId);
         if (mode.equals("swapdb")) {
             server.log.notice("MASTER <-> REPLICA sync: " + (async ? "Loading DB in memory (async: the current data "
@@ -536,6 +543,7 @@ final class MasterLink implements Link.Handler {
         repl.fullSyncLoaded(fullId, fullOffset);
         streamDb = 0;
         server.log.notice("MASTER <-> REPLICA sync: Finished with success");
+        repl.restartAofAfterSync();
         becomeConnected();
     }
 
@@ -573,6 +581,7 @@ final class MasterLink implements Link.Handler {
             return;
         }
         Path target = Path.of(server.config.get("dir")).resolve(server.config.get("dbfilename"));
+        repl.prepareForLoad(true);
         repl.attachToNewMaster();
         server.log.notice("MASTER <-> REPLICA sync: Flushing old data");
         emptyData();
@@ -604,6 +613,7 @@ final class MasterLink implements Link.Handler {
         repl.fullSyncLoaded(fullId, fullOffset);
         streamDb = 0;
         server.log.notice("MASTER <-> REPLICA sync: Finished with success");
+        repl.restartAofAfterSync();
         becomeConnected();
     }
 

@@ -579,7 +579,12 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         }
         seldb = -1; // the stream after the RDB starts with a SELECT
         sync.snapshot.start(diskless ? "repl-diskless-sync" : "repl-sync");
-        server.log.notice("Background RDB transfer started by pid " + server.log.pid());
+        if (rdb != null) {
+            rdb.replicationSaveStarted(sync.snapshot, !diskless);
+        }
+        // Redis: a disk target is an rdbSaveBackground (its log line), a socket target rdbSaveToSlavesSockets
+        server.log.notice((diskless ? "Background RDB transfer started by pid " : "Background saving started by pid ")
+            + server.log.pid());
     }
 
     /** Walks the running snapshot, hands out RDB bytes, finishes transfers. Returns how long the loop may sleep. */
@@ -611,8 +616,12 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
     private void syncDone() {
         FullSync s = sync;
         sync = null;
+        if (rdb != null) {
+            rdb.replicationSaveEnded(true, false);
+        }
         if (!s.diskless) {
-            server.log.notice("Background RDB transfer terminated with success");
+            server.log.notice("DB saved on disk");
+            server.log.notice("Background saving terminated with success");
             if (rdb != null) {
                 rdb.replicationWroteFile();
             }
@@ -634,8 +643,12 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
     private void syncFailed() {
         FullSync s = sync;
         sync = null;
+        if (rdb != null) {
+            rdb.replicationSaveEnded(false, false);
+        }
         Throwable t = s.snapshot.error();
-        server.log.warning("Background transfer error" + (t == null ? "" : ": " + t.getMessage()));
+        server.log.warning((s.diskless ? "Background transfer error" : "Background saving error")
+            + (t == null ? "" : ": " + t.getMessage()));
         for (Replica r : new ArrayList<>(s.replicas)) {
             server.log.warning("SYNC failed. BGSAVE child returned an error");
             server.loop.closeAsync(r.client);
@@ -828,6 +841,43 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
                 server.loop.processInput(c);
             }
         }
+    }
+
+    @Override
+    public boolean unblockByRequest(Client target, boolean error) {
+        if (target == null || !(target.blocked instanceof WaitTicket t) || target.closed || !waiting.remove(target)) {
+            return false;
+        }
+        target.blocked = null;
+        if (error) {
+            target.error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
+        } else if (t.aof) {
+            replyWaitaof(target, countAofAcks(t.offset)); // Redis's replyToBlockedClientTimedOut
+        } else {
+            target.integer(countAcks(t.offset));
+        }
+        server.loop.wantWrite(target);
+        server.outbound.execute(() -> server.loop.processInput(target)); // its pipelined commands: not inside ours
+        return true;
+    }
+
+    @Override
+    public int blockedClients() {
+        return waiting.size();
+    }
+
+    @Override
+    public int blockedWithDeadline() {
+        int n = 0;
+        for (Client c : waiting) {
+            n += ((WaitTicket) c.blocked).deadlineMs != Long.MAX_VALUE ? 1 : 0;
+        }
+        return n;
+    }
+
+    @Override
+    public long loadingMemory() {
+        return link == null ? 0 : link.loadingMemory();
     }
 
     private long nextWaitDeadline() {
@@ -1272,6 +1322,57 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         }
     }
 
+    /**
+     * Redis's readSyncBulkPayload before it loads the master's RDB (disk: the file was received; socket: the
+     * transfer begins): the AOF is stopped (restarted with a rewrite once the load succeeded, see
+     * {@link #restartAofAfterSync}), and a background save running now is stopped, so that it neither writes the
+     * old data over the file just received nor keeps copying it (Redis kills its RDB child); so is a full resync
+     * this replica was making for its own replicas (they are disconnected by the load anyway).
+     */
+    void prepareForLoad(boolean disk) {
+        if (aof != null && aof.enabled()) {
+            aof.setAppendonly(false);
+        }
+        boolean saving = rdb != null && rdb.bgsaveInProgress();
+        if (saving || sync != null) {
+            if (disk) {
+                server.log.notice("Replica is about to load the RDB file received from the master, but there is a "
+                    + "pending RDB child running. Killing process " + server.log.pid() + " and removing its temp file "
+                    + "to avoid any race");
+            }
+            if (saving) {
+                rdb.killBackground();
+            }
+            if (sync != null) {
+                FullSync s = sync;
+                sync = null;
+                s.snapshot.abort();
+                try {
+                    s.snapshot.join(); // its temp file is gone once the writer stopped
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                if (rdb != null) {
+                    rdb.replicationSaveEnded(false, true);
+                }
+                for (Replica r : new ArrayList<>(s.replicas)) {
+                    server.loop.closeAsync(r.client);
+                }
+            }
+        }
+    }
+
+    /**
+     * Redis's restartAOFAfterSYNC: with {@code appendonly yes} the AOF stopped for the load starts again from a
+     * rewrite of the loaded data (also when a replica is promoted after a failed sync left it off).
+     */
+    void restartAofAfterSync() {
+        if (aof != null && server.config.getBool("appendonly") && !aof.enabled()
+            && aof.setAppendonly(true) != null) {
+            server.log.warning("Failed enabling the AOF after successful master synchronization!");
+        }
+    }
+
     /** The master's RDB is loaded: its ID and offset are ours now, and a backlog serves our own replicas. */
     void fullSyncLoaded(String id, long offset) {
         server.replId = id;
@@ -1339,7 +1440,7 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         if (link != null) {
             link.shutdown();
         }
-        unblockWaiting("UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)");
+        disconnectAllBlockedClients();
         disconnectReplicas();
         link = new MasterLink(this, host, port, wasMaster ? cacheMyself : link.cached);
         server.keyspace.replica = true;
@@ -1379,15 +1480,26 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         seldb = -1;
         noReplicasSinceMs = System.currentTimeMillis();
         server.log.setRole('M');
+        restartAofAfterSync(); // stopped for a sync that did not complete
     }
 
-    private void unblockWaiting(String err) {
-        for (Client c : new ArrayList<>(waiting)) {
-            waiting.remove(c);
-            c.blocked = null;
-            c.error(err);
-            server.loop.wantWrite(c);
-            server.loop.processInput(c);
+    /**
+     * Redis's disconnectAllBlockedClients (replicationSetMaster): the clients blocked while this server was a master
+     * (on keys, in WAIT or WAITAOF) get {@code -UNBLOCKED} and are disconnected after it, so that none of them is
+     * served by the new master's stream (a BLPOP popping on a replica would make it differ from its master).
+     */
+    private void disconnectAllBlockedClients() {
+        String err = "UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)";
+        for (Client c : new ArrayList<>(server.clients.values())) {
+            if (c.blocked instanceof WaitTicket) {
+                waiting.remove(c);
+                c.blocked = null;
+                c.error(err);
+                c.closeAfterReply = true;
+                server.loop.wantWrite(c);
+            } else if (server.blocking.unblockWithError(c, err)) {
+                c.closeAfterReply = true;
+            }
         }
     }
 

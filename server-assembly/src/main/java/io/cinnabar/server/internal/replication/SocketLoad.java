@@ -51,6 +51,11 @@ final class SocketLoad {
     Throwable error;
     RdbLoad result;
     private volatile boolean paused;
+    /**
+     * The twin's memory (dataset and tables) as the loader thread last measured it, once per part taken from the
+     * pipe: INFO used_memory counts it while the load runs (Redis's temporary databases are allocated memory too).
+     */
+    volatile long twinBytes;
     private Thread thread;
 
     SocketLoad(Server server, Link link, boolean async, long size) {
@@ -170,6 +175,7 @@ final class SocketLoad {
                     ended = true;
                     continue;
                 }
+                twinBytes = twin.usedDatasetBytes() + twin.dictOverhead(); // the loader thread owns the twin
                 cur = next;
                 pos = 0;
                 if (queued.addAndGet(-next.length) < PIPE_LOW && paused) {

@@ -536,9 +536,10 @@ final class ScriptEngine {
                 return rejectCoded(cmd, denied, raise);
             }
         }
-        if (!r.allowOom && !r.wrote && server.maxmemory > 0 && server.preCommandOom && cmd.has(Command.DENYOOM)
+        if (!r.allowOom && !r.wrote && server.memory.limited() && server.preCommandOom && cmd.has(Command.DENYOOM)
                 && !r.caller.obeyed()) {
-            // Redis's scriptVerifyOOM: only before the script's first write (it cannot stop half-way)
+            // Redis's scriptVerifyOOM: only before the script's first write (it cannot stop half-way); the limit is
+            // maxmemory or the heap guard's, the one the pipeline checked (Server.memoryAllows)
             return rejectCoded(cmd, OOM, raise);
         }
         if (cmd.has(Command.WRITE)) {

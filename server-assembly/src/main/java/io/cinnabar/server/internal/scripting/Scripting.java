@@ -242,7 +242,7 @@ public final class Scripting implements ScriptingInfo {
             return "ERR Can not run script on cluster, 'no-cluster' flag is set.";
         }
         if ((flags & (ScriptRun.ALLOW_OOM | ScriptRun.NO_WRITES)) == 0 && server.preCommandOom
-                && server.maxmemory > 0) {
+                && server.memory.limited()) {
             return "OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'";
         }
         if (stale && (flags & ScriptRun.ALLOW_STALE) == 0) {

@@ -91,6 +91,11 @@ class OffHeapInfoTest {
         long tables = server.keyspace.dictOverhead() - emptyOverhead;
         assertTrue(Math.abs(grew - off - tables) < 64 * 1024, "used_memory grew by the allocator's bytes and the "
             + "tables' arrays (clients' buffers aside): " + grew + " vs " + off + " + " + tables);
+        run("SET", "raw", "r".repeat(100));
+        assertEquals(0, num(info("memory"), "used_memory_heap_dataset"), "a raw string set whole is off-heap");
+        run("APPEND", "raw", "more");
+        assertTrue(num(info("memory"), "used_memory_heap_dataset") > 0, "APPEND edits a heap array in place");
+        run("SET", "raw", "r".repeat(100));
         run("RPUSH", "list", "a", "b", "c");
         Map<String, String> small = info("memory");
         assertEquals(0, num(small, "used_memory_heap_dataset"), "a listpack list is an off-heap blob");

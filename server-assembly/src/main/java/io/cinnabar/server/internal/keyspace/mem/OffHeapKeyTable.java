@@ -732,6 +732,103 @@ public final class OffHeapKeyTable<V> {
         return add(k, koff, klen, TYPE_STRING, ENC_INT, 0, 0, null, 0, 0);
     }
 
+    /**
+     * Adds key k[koff..koff+klen) holding a string that lives in the entry itself, unless the key is present: the
+     * integer {@code intValue} when {@code isInt} (OBJ_ENCODING_INT), otherwise the embstr v[voff..voff+vlen)
+     * (at most 44 bytes: callers choose the encoding), with its expire time (or -1), its 24 LRU/LFU bits and its
+     * snapshot bit, in one allocation written once and hashing the key once. What a loader needs ({@link #addNew}
+     * and then the setters allocate, hash and relink the entry up to three times). Returns the entry, or 0 (and
+     * changes nothing) when the key is present.
+     *
+     * @throws IllegalArgumentException when vlen exceeds 44 or the entry its limit
+     */
+    public long addStringIfAbsent(byte[] k, int koff, int klen, boolean isInt, long intValue, byte[] v, int voff,
+            int vlen, long expireAt, int lru, boolean snap) {
+        Objects.checkFromIndexSize(koff, klen, k.length);
+        int inline = 0;
+        if (!isInt) {
+            Objects.checkFromIndexSize(voff, vlen, v.length);
+            if (vlen > 44) {
+                throw new IllegalArgumentException("an embstr holds at most 44 bytes, not " + vlen);
+            }
+            inline = vlen;
+        }
+        if (t1 != null) {
+            rehashStep();
+        }
+        int h = KeyHash.hash(k, koff, klen);
+        if (findIn(t0, h, k, koff, klen) != 0 || t1 != null && findIn(t1, h, k, koff, klen) != 0) {
+            return 0;
+        }
+        boolean exp = expireAt != -1;
+        int bytes = EntryLayout.size(exp, isInt, klen, inline);
+        if (t1 == null && size >= t0.length && t0.length < MAX_BUCKETS && pauseRehash == 0) {
+            startResize(t0.length * 2);
+        }
+        if (exp && volCount == vol.length) {
+            vol = Arrays.copyOf(vol, vol.length * 2); // before allocating: a failure leaves nothing behind
+        }
+        long e = mem.allocate(bytes);
+        mem.putInt(e + META, EntryLayout.meta(TYPE_STRING, isInt ? ENC_INT : ENC_EMBSTR, lru));
+        mem.putInt(e + KLEN, klen | (exp ? HAS_EXPIRE : 0) | (snap ? SNAP : 0));
+        mem.putInt(e + AUX, inline);
+        if (exp) {
+            mem.putLong(e + EXPIRE, expireAt);
+            volAdd(e);
+        }
+        if (isInt) {
+            mem.putLong(e + wordOffset(exp), intValue);
+        }
+        int ko = EntryLayout.keyOffset(exp, isInt);
+        mem.copyIn(k, koff, e + ko, klen);
+        if (inline > 0) {
+            mem.copyIn(v, voff, e + ko + klen, inline);
+        }
+        long[] t = t1 != null ? t1 : t0; // while rehashing, new keys go to the new table
+        int i = h & (t.length - 1);
+        mem.putLong(e + NEXT, t[i]);
+        t[i] = e;
+        size++;
+        return e;
+    }
+
+    /**
+     * INCRBY in place on an int-encoded string entry: adds incr to its integer and returns 1, or returns 0 (changing
+     * nothing) when e is not an int-encoded string, or -1 when the sum would overflow. The result is
+     * {@link #intValue}. One read of the entry's header, no relink.
+     */
+    public int incrIntInPlace(long e, long incr) {
+        int meta = mem.getInt(e + META);
+        if (EntryLayout.type(meta) != TYPE_STRING || EntryLayout.encoding(meta) != ENC_INT) {
+            return 0;
+        }
+        long w = e + wordOffset((mem.getInt(e + KLEN) & HAS_EXPIRE) != 0);
+        long value = mem.getLong(w);
+        if (incr < 0 && value < 0 && incr < Long.MIN_VALUE - value
+                || incr > 0 && value > 0 && incr > Long.MAX_VALUE - value) {
+            return -1;
+        }
+        mem.putLong(w, value + incr);
+        return 1;
+    }
+
+    /**
+     * Overwrites e's value in place when it is an embstr of exactly vlen bytes (a SET/MSET of a value of the same
+     * length, the common overwrite): copies v[voff..voff+vlen) over it and returns true; otherwise changes nothing
+     * and returns false (the caller uses {@link #setString}).
+     */
+    public boolean overwriteEmbstrInPlace(long e, byte[] v, int voff, int vlen) {
+        int meta = mem.getInt(e + META);
+        if (EntryLayout.type(meta) != TYPE_STRING || EntryLayout.encoding(meta) != ENC_EMBSTR
+                || mem.getInt(e + AUX) != vlen) {
+            return false;
+        }
+        Objects.checkFromIndexSize(voff, vlen, v.length);
+        int kl = mem.getInt(e + KLEN);
+        mem.copyIn(v, voff, e + EntryLayout.keyOffset((kl & HAS_EXPIRE) != 0, false) + (kl & KLEN_MASK), vlen);
+        return true;
+    }
+
     /** The snapshot epoch parity bit of e. */
     public boolean snapBit(long e) {
         return (mem.getInt(e + KLEN) & SNAP) != 0;

@@ -175,15 +175,15 @@ public final class RdbPersistence implements PersistenceHook {
         server.keyspace.dirty = 0;
         server.lastSave = now();
         lastBgsaveOk = true;
-        saves++;
         return true;
     }
 
     void save(Client c) {
-        if (bg != null) {
+        if (bg != null || replSnap != null) {
             c.error("ERR Background save already in progress");
             return;
         }
+        saves++; // Redis's saveCommand counts the attempt; the shutdown, FLUSHALL and DEBUG RELOAD saves are not counted
         if (saveNow()) {
             server.propagation.prevent(c); // dirty went back to 0: Redis's SAVE never propagates
             c.ok();
@@ -205,7 +205,7 @@ public final class RdbPersistence implements PersistenceHook {
             }
         }
         boolean inExec = c.denyBlocking && !c.isDetached();
-        if (bg != null) {
+        if (bg != null || replSnap != null) { // a full sync's snapshot is an RDB child in Redis too
             c.error("ERR Background save already in progress");
         } else if (server.keyspace.snapshotRunning() || inExec) {
             // Redis's bgsaveCommand: another child (here: the AOF rewrite's snapshot) or inside EXEC
@@ -225,6 +225,7 @@ public final class RdbPersistence implements PersistenceHook {
     /** Starts a background save (BGSAVE, save points); a file that cannot be opened fails it at once. */
     public void startBackground() {
         generatedByReplication = false; // a user's (or a save point's) file is never deleted as a sync file
+        saves++; // Redis's rdbSaveBackground counts each background save as it starts
         dirtyBeforeBgsave = server.keyspace.dirty;
         lastBgsaveTry = now();
         bgStartSec = now();
@@ -245,6 +246,50 @@ public final class RdbPersistence implements PersistenceHook {
         bg = new Snapshot(server.keyspace, options(), bgSink);
         bg.start("rdb-bgsave");
         server.log.notice("Background saving started by pid " + server.log.pid());
+    }
+
+    // ---- a full resync's snapshot (Redis's RDB child of startBgsaveForReplication)
+
+    /** The snapshot of a full resync running now (replication's), or null. */
+    private Snapshot replSnap;
+    private boolean replDisk;
+
+    /**
+     * Replication started the snapshot of a full resync. As Redis's RDB child it shows in INFO persistence
+     * ({@code rdb_bgsave_in_progress}, {@code rdb_current_bgsave_time_sec}, the keys processed) and SAVE and BGSAVE
+     * answer "Background save already in progress"; a disk-based one (the RDB file) is a background save
+     * (Redis's rdbSaveBackground): counted in {@code rdb_saves}, and its end sets the save status, time and dirty
+     * counter as a BGSAVE's does.
+     */
+    public void replicationSaveStarted(Snapshot s, boolean disk) {
+        replSnap = s;
+        replDisk = disk;
+        bgStartSec = now();
+        if (disk) {
+            saves++;
+            dirtyBeforeBgsave = server.keyspace.dirty;
+            lastBgsaveTry = now();
+        }
+    }
+
+    /**
+     * The full resync's snapshot ended: ok (written), failed, or killed (a replica about to load its master's data
+     * stops it, Redis's killRDBChild: not an error). A socket transfer changes only the last save duration.
+     */
+    public void replicationSaveEnded(boolean ok, boolean killed) {
+        if (replSnap == null) {
+            return;
+        }
+        if (replDisk && ok) {
+            server.keyspace.dirty -= dirtyBeforeBgsave;
+            server.lastSave = now();
+            lastBgsaveOk = true;
+        } else if (replDisk && !killed) {
+            lastBgsaveOk = false;
+        }
+        lastBgsaveTimeSec = now() - bgStartSec;
+        bgStartSec = -1;
+        replSnap = null;
     }
 
     /** Whether a background RDB save is running. */
@@ -268,7 +313,6 @@ public final class RdbPersistence implements PersistenceHook {
             server.keyspace.dirty -= dirtyBeforeBgsave;
             server.lastSave = now();
             lastBgsaveOk = true;
-            saves++;
         } else {
             Throwable t = bg.error();
             if (t != null) {
@@ -579,11 +623,11 @@ public final class RdbPersistence implements PersistenceHook {
     /** The RDB lines of INFO persistence, from rdb_changes_since_last_save to rdb_last_load_keys_loaded. */
     public void info(StringBuilder b) {
         line(b, "rdb_changes_since_last_save", server.keyspace.dirty);
-        line(b, "rdb_bgsave_in_progress", bg != null ? 1 : 0);
+        line(b, "rdb_bgsave_in_progress", bg != null || replSnap != null ? 1 : 0);
         line(b, "rdb_last_save_time", server.lastSave);
         line(b, "rdb_last_bgsave_status", lastBgsaveOk ? "ok" : "err");
         line(b, "rdb_last_bgsave_time_sec", lastBgsaveTimeSec);
-        line(b, "rdb_current_bgsave_time_sec", bg != null ? now() - bgStartSec : -1);
+        line(b, "rdb_current_bgsave_time_sec", bg != null || replSnap != null ? now() - bgStartSec : -1);
         line(b, "rdb_saves", saves);
         line(b, "rdb_last_cow_size", 0);
         line(b, "rdb_last_load_keys_expired", loadKeysExpired);
@@ -592,10 +636,11 @@ public final class RdbPersistence implements PersistenceHook {
 
     /** current_save_keys_processed and current_save_keys_total of the running snapshot. */
     public long[] currentSaveKeys() {
-        if (bg == null) {
+        Snapshot s = bg != null ? bg : replSnap;
+        if (s == null) {
             return new long[] {0, 0};
         }
-        return new long[] {bg.keysWritten(), bg.keysTotal()};
+        return new long[] {s.keysWritten(), s.keysTotal()};
     }
 
     private static void line(StringBuilder b, String k, Object v) {

@@ -60,7 +60,8 @@ public final class BitCommands {
 
     /** The string bytes of e from index 0 (a copy unless the value is a raw string); length is e.strlen(). */
     static byte[] bytes(Entry e) {
-        return e.enc() == Entry.ENC_RAW ? e.rawArray() : e.stringBytes();
+        byte[] raw = e.enc() == Entry.ENC_RAW ? e.rawArray() : null; // null for an off-heap raw string
+        return raw != null ? raw : e.stringBytes();
     }
 
     /** The string at argument 1 for a write that needs bytes up to maxBit; null after a WRONGTYPE reply. */

@@ -513,6 +513,19 @@ public final class StringCommands {
         if (!checkString(c, e)) {
             return;
         }
+        if (e != null) { // an int-encoded value changes in place: nothing is parsed, copied or relinked
+            int r = e.incrIntInPlace(incr);
+            if (r < 0) {
+                c.error("ERR increment or decrement would overflow");
+                return;
+            }
+            if (r > 0) {
+                c.modified(1, 1);
+                c.notify(Notify.STRING, "incrby", 1);
+                c.integer(e.intValue());
+                return;
+            }
+        }
         long value = 0;
         if (e != null) {
             if (!entryLong(c, e)) {
