@@ -43,9 +43,9 @@ public final class Cluster implements ClusterRouting {
     final SlotKeys slotKeys = new SlotKeys();
     boolean todoSave;
     /**
-     * The pending save must reach the disk (Redis's CLUSTER_TODO_FSYNC_CONFIG: epochs, slot ownership, roles, votes);
-     * without it, nodes.conf is rewritten but not fsynced, so learning nodes by gossip does not stall the event loop
-     * on the disk (60 nodes in one JVM fsyncing every change were seen marking each other PFAIL).
+     * The pending save must reach the disk (Redis's CLUSTER_TODO_FSYNC_CONFIG: epochs, slot ownership, roles);
+     * without it, nodes.conf is rewritten but not fsynced (nodes learned by gossip, failure flags). Either way the
+     * pending save is written by the writer thread (see saveLater).
      */
     boolean todoFsync;
     boolean todoUpdateState;
@@ -113,18 +113,86 @@ public final class Cluster implements ClusterRouting {
         return save(true);
     }
 
-    /** Saves nodes.conf now (fsynced or not); logs and returns the error text on failure, else null. */
+    /**
+     * Saves nodes.conf now, on this thread (fsynced or not): the saves whose content must be on disk before the
+     * next message leaves (a vote, an election, this node's own epoch, CLUSTER commands). Logs and returns the error
+     * text on failure, else null.
+     */
     String save(boolean fsync) {
+        byte[] content = NodesConf.render(st).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        todoSave = false;
+        todoFsync = false;
         try {
-            NodesConf.save(st, configFile, fsync);
-            todoSave = false;
-            if (fsync) {
-                todoFsync = false;
+            synchronized (fileLock) {
+                synchronized (pendingLock) { // an older pending save is superseded (its fsync is kept)
+                    fsync |= pendingFsync;
+                    pendingContent = null;
+                    pendingFsync = false;
+                }
+                NodesConf.write(content, configFile, fsync);
             }
             return null;
         } catch (IOException e) {
             server.log.warning("Could not save the cluster configuration: " + e.getMessage());
             return e.getMessage();
+        }
+    }
+
+    /** Orders the writes of nodes.conf: the event loop's own saves and the writer thread's. */
+    private final Object fileLock = new Object();
+    private final Object pendingLock = new Object();
+    /** The newest configuration waiting for the writer thread, and whether it must be fsynced (pendingLock). */
+    private byte[] pendingContent;
+    private boolean pendingFsync;
+    /** Writes deferred saves off the event loop; its thread ends after 5 s without work. */
+    private final java.util.concurrent.ThreadPoolExecutor writer = new java.util.concurrent.ThreadPoolExecutor(1, 1,
+        5, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "cinnabar-nodes-conf");
+            t.setDaemon(true);
+            return t;
+        });
+
+    {
+        writer.allowCoreThreadTimeOut(true);
+    }
+
+    /**
+     * The save of clusterBeforeSleep (what gossip, failure detection and other nodes' epochs changed): rendered
+     * here, written (and fsynced when asked) by the writer thread, the newest content only. Redis writes it from
+     * the event loop; 60 nodes in one JVM sharing one disk spent seconds of each loop in these writes and fsyncs
+     * while converging, and missed PONG deadlines for it.
+     */
+    private void saveLater() {
+        byte[] content = NodesConf.render(st).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        boolean fsync = todoFsync;
+        todoSave = false;
+        todoFsync = false;
+        synchronized (pendingLock) {
+            pendingContent = content;
+            pendingFsync |= fsync;
+        }
+        writer.execute(this::writePending);
+    }
+
+    /** The writer thread: writes the newest pending configuration, if a later save did not already. */
+    private void writePending() {
+        synchronized (fileLock) {
+            byte[] content;
+            boolean fsync;
+            synchronized (pendingLock) {
+                content = pendingContent;
+                fsync = pendingFsync;
+                pendingContent = null;
+                pendingFsync = false;
+            }
+            if (content == null) {
+                return;
+            }
+            try {
+                NodesConf.write(content, configFile, fsync);
+            } catch (IOException e) {
+                server.log.warning("Could not save the cluster configuration: " + e.getMessage());
+            }
         }
     }
 
@@ -565,7 +633,7 @@ public final class Cluster implements ClusterRouting {
             updateState();
         }
         if (todoSave) {
-            save(todoFsync);
+            saveLater();
         }
     }
 

@@ -41,7 +41,11 @@ public final class NodesConf {
      * it, the nodes learned by gossip do not).
      */
     public static void save(ClusterState st, Path file, boolean fsync) throws IOException {
-        byte[] content = render(st).getBytes(StandardCharsets.UTF_8);
+        write(render(st).getBytes(StandardCharsets.UTF_8), file, fsync);
+    }
+
+    /** Writes rendered content to file atomically, fsynced or not (see {@link #save(ClusterState, Path, boolean)}). */
+    public static void write(byte[] content, Path file, boolean fsync) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Path tmp = dir.resolve(file.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-"
             + System.currentTimeMillis());
