@@ -201,6 +201,55 @@ class ServerSuiteDifferentialTest {
         }
     }
 
+    /** Polls DBSIZE on one server until it is 0 (at most 10 s). */
+    private static void awaitEmpty(int port) throws Exception {
+        try (io.cinnabar.testkit.RespClient c = new io.cinnabar.testkit.RespClient(port)) {
+            for (int i = 0; i < 1000 && !c.call("DBSIZE").equals(":0\r\n"); i++) {
+                Thread.sleep(10);
+            }
+            assertEquals(":0\r\n", c.call("DBSIZE"));
+        }
+    }
+
+    /**
+     * CONFIG SET maxmemory below the usage evicts after the command, as Redis's eviction time event does (found by
+     * unit/maxmemory "propagation with eviction [in MULTI]"): inside EXEC the transaction's later commands still see
+     * the key, and each evicted key's DEL reaches the replication stream on its own, after the EXEC.
+     */
+    @Test
+    void evictionsOfConfigSetMaxmemoryRunAfterTheCommand(DifferentialServers servers) throws Exception {
+        try (Pair p = servers.open(2)) {
+            p.both("FLUSHALL");
+            p.config("repl-diskless-sync", "yes");
+            p.config("repl-diskless-sync-delay", "0");
+            p.config("repl-ping-replica-period", "3600");
+            try (Socket redis = sync(servers.redisPort()); Socket ours = sync(servers.oursPort())) {
+                p.same("SET", "evk", "1");
+                p.same("CONFIG", "SET", "maxmemory-policy", "allkeys-lru");
+                p.same("CONFIG", "SET", "maxmemory", "1");
+                awaitEmpty(servers.redisPort());
+                awaitEmpty(servers.oursPort());
+                p.same("CONFIG", "SET", "maxmemory", "0");
+                p.same("MULTI");
+                p.same("INCR", "evx");
+                p.same("CONFIG", "SET", "maxmemory", "1");
+                p.same("INCR", "evx");
+                p.same("EXEC");
+                awaitEmpty(servers.redisPort());
+                awaitEmpty(servers.oursPort());
+                p.same("CONFIG", "SET", "maxmemory", "0");
+                List<String> expected = commands(redis, 8);
+                assertEquals(List.of("set evk 1", "del evk", "multi", "incr evx", "incr evx", "exec", "del evx"),
+                    expected.subList(1, 8));
+                assertEquals(expected, commands(ours, 8));
+            } finally {
+                p.both("CONFIG", "SET", "maxmemory", "0");
+                p.both("CONFIG", "SET", "maxmemory-policy", "noeviction");
+            }
+            p.assertSame();
+        }
+    }
+
     @Test
     void typeTtlAndExistsLeaveTheAccessCounterAlone(DifferentialServers servers) throws Exception {
         try (Pair p = servers.open(2)) {

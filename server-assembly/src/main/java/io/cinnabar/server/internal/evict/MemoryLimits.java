@@ -132,7 +132,9 @@ public final class MemoryLimits implements MemoryManager {
                         + ") is smaller than the current memory usage (" + usedForEvict() + "). This will result "
                         + "in key eviction and/or the inability to accept new write commands depending on the "
                         + "maxmemory-policy.");
-                    evictionsFailed(); // Redis's updateMaxmemory: evict at once
+                    // Redis's updateMaxmemory starts its eviction time event: the keys go after this command (and
+                    // after the EXEC that ran it), each DEL propagated on its own, not inside the command
+                    evictionRunning = true;
                 }
             }
             default -> {
