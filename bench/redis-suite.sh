@@ -36,7 +36,8 @@ for u in "${units[@]}"; do
   # shellcheck disable=SC2086
   ./runtest --single "$u" --clients 1 --timeout 120 --baseport "${BASEPORT:-32111}" --portcount 1000 ${ARGS:-} \
     > "$log" 2>&1 || rc=1
-  printf '%-28s ok %4d  err %3d  exceptions %d   (%s)\n' "$u" "$(grep -c '\[ok\]' "$log" || true)" \
-    "$(grep -c '\[err\]' "$log" || true)" "$(grep -c '\[exception\]' "$log" || true)" "$log"
+  plain=$(sed 's/\x1b\[[0-9;]*m//g' "$log") # runtest colours its [ok]/[err] tags
+  printf '%-28s ok %4d  err %3d  exceptions %d   (%s)\n' "$u" "$(grep -c '^\[ok\]' <<< "$plain" || true)" \
+    "$(grep -c '^\[err\]' <<< "$plain" || true)" "$(grep -c '^\[exception\]' <<< "$plain" || true)" "$log"
 done
 exit "$rc"
