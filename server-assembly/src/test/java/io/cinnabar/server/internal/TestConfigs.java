@@ -3,7 +3,7 @@ package io.cinnabar.server.internal;
 import io.cinnabar.server.internal.config.Config;
 import io.cinnabar.server.internal.config.ConfigFile;
 
-/** Configurations for tests that assemble a server directly. */
+/** Configurations and a command runner for tests that assemble a server directly. */
 public final class TestConfigs {
     private TestConfigs() {
     }
@@ -20,5 +20,19 @@ public final class TestConfigs {
             throw new IllegalStateException(e);
         }
         return c;
+    }
+
+    /**
+     * Runs one command on a detached client of an assembled server (the same path as a connection's command) and
+     * returns its raw RESP reply, ISO-8859-1 decoded.
+     */
+    public static String run(io.cinnabar.server.internal.command.Server server,
+            io.cinnabar.server.internal.command.Client c, String... args) {
+        byte[][] argv = new byte[args.length][];
+        for (int i = 0; i < args.length; i++) {
+            argv[i] = args[i].getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+        server.execute(c, argv);
+        return new String(c.takeReplies(), java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 }

@@ -10,7 +10,6 @@ import io.cinnabar.server.internal.command.Server;
 import io.cinnabar.server.internal.config.ServerLog;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -40,12 +39,7 @@ class OffHeapInfoTest {
     }
 
     private String run(String... args) {
-        byte[][] argv = new byte[args.length][];
-        for (int i = 0; i < args.length; i++) {
-            argv[i] = args[i].getBytes(StandardCharsets.ISO_8859_1);
-        }
-        server.execute(c, argv);
-        return new String(c.takeReplies(), StandardCharsets.ISO_8859_1);
+        return TestConfigs.run(server, c, args);
     }
 
     private Map<String, String> info(String section) {

@@ -37,12 +37,7 @@ class CommandDefectTest {
     }
 
     private String run(String... args) {
-        byte[][] argv = new byte[args.length][];
-        for (int i = 0; i < args.length; i++) {
-            argv[i] = args[i].getBytes(StandardCharsets.ISO_8859_1);
-        }
-        server.execute(c, argv);
-        return new String(c.takeReplies(), StandardCharsets.ISO_8859_1);
+        return TestConfigs.run(server, c, args);
     }
 
     @Test

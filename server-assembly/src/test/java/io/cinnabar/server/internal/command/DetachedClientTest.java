@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cinnabar.server.internal.Assembly;
+import io.cinnabar.server.internal.TestConfigs;
 import io.cinnabar.server.internal.config.Config;
 import io.cinnabar.server.internal.config.ConfigFile;
 import io.cinnabar.server.internal.config.ServerLog;
@@ -33,12 +34,7 @@ class DetachedClientTest {
     }
 
     private static String run(Server s, Client c, String... args) {
-        byte[][] argv = new byte[args.length][];
-        for (int i = 0; i < args.length; i++) {
-            argv[i] = args[i].getBytes(StandardCharsets.ISO_8859_1);
-        }
-        s.execute(c, argv);
-        return new String(c.takeReplies(), StandardCharsets.ISO_8859_1);
+        return TestConfigs.run(s, c, args);
     }
 
     @Test

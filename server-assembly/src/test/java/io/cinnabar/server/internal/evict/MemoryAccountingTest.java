@@ -11,7 +11,6 @@ import io.cinnabar.server.internal.config.ServerLog;
 import io.cinnabar.server.internal.keyspace.Keyspace;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -27,12 +26,7 @@ class MemoryAccountingTest {
     private static final String[] KEYS = {"a", "b", "c", "d", "e", "f"};
 
     private static String run(Server server, Client c, String... args) {
-        byte[][] argv = new byte[args.length][];
-        for (int i = 0; i < args.length; i++) {
-            argv[i] = args[i].getBytes(StandardCharsets.ISO_8859_1);
-        }
-        server.execute(c, argv);
-        return new String(c.takeReplies(), StandardCharsets.ISO_8859_1);
+        return TestConfigs.run(server, c, args);
     }
 
     @Property(tries = 25)

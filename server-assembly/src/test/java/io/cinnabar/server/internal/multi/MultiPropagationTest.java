@@ -3,6 +3,7 @@ package io.cinnabar.server.internal.multi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.cinnabar.server.internal.Assembly;
+import io.cinnabar.server.internal.TestConfigs;
 import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.Server;
 import io.cinnabar.server.internal.config.Config;
@@ -50,12 +51,7 @@ class MultiPropagationTest {
     }
 
     private String run(Client c, String... args) {
-        byte[][] argv = new byte[args.length][];
-        for (int i = 0; i < args.length; i++) {
-            argv[i] = args[i].getBytes(StandardCharsets.ISO_8859_1);
-        }
-        server.execute(c, argv);
-        return new String(c.takeReplies(), StandardCharsets.ISO_8859_1);
+        return TestConfigs.run(server, c, args);
     }
 
     @Test

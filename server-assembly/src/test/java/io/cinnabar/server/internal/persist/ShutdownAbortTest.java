@@ -22,12 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class ShutdownAbortTest {
     private static String run(Server server, Client c, String... args) {
-        byte[][] argv = new byte[args.length][];
-        for (int i = 0; i < args.length; i++) {
-            argv[i] = args[i].getBytes(StandardCharsets.ISO_8859_1);
-        }
-        server.execute(c, argv);
-        return new String(c.takeReplies(), StandardCharsets.ISO_8859_1);
+        return TestConfigs.run(server, c, args);
     }
 
     @Test
