@@ -81,6 +81,8 @@ public final class Server {
     public AccessControl acl;
     /** DEBUG SET-DISABLE-DENY-SCRIPTS: scripts may call commands flagged noscript (Redis's test hook). */
     public boolean disableDenyScripts;
+    /** DEBUG SET-SKIP-CHECKSUM-VALIDATION: RESTORE and FUNCTION RESTORE accept a payload with a wrong CRC64. */
+    public boolean skipChecksumValidation;
     /**
      * Whether a connection must authenticate before running commands: the default user has a password or is
      * off (Redis's authRequired). Kept by the ACL code.
