@@ -52,6 +52,8 @@ public final class Debug {
                 "    Show the JVM heap in use, committed and maximum (Cinnabar).",
                 "LOADAOF",
                 "    Flush the AOF buffers on disk and reload the AOF in memory.",
+                "REPLICATE <string>",
+                "    Replicates the provided string to replicas, allowing data divergence.",
                 "LISTPACK <key>",
                 "    Show low level info about the listpack encoding of <key>.",
                 "OBJECT <key>",
@@ -160,6 +162,15 @@ public final class Debug {
                 return;
             }
             c.server.keyspace.activeExpireEnabled = c.ctx.tmp[0] != 0;
+            c.ok();
+        } else if (c.argIs(1, "replicate") && c.argc >= 3) {
+            if (c.server.replication != null) {
+                byte[][] argv = new byte[c.argc - 2][];
+                for (int i = 2; i < c.argc; i++) {
+                    argv[i - 2] = c.arg(i);
+                }
+                c.server.replication.feedAsIs(argv);
+            }
             c.ok();
         } else if (c.argIs(1, "object") && c.argc == 3) {
             object(c);
@@ -309,7 +320,8 @@ public final class Debug {
     }
 
     private static void object(Client c) {
-        Entry e = c.server.lookupQuiet(c.db, c.argBuf, c.argOff[2], c.argLen[2]);
+        // not a lookup (Redis's dictFind): a logically expired key is shown, not deleted
+        Entry e = c.db.find(c.argBuf, c.argOff[2], c.argLen[2]);
         if (e == null) {
             c.error(Shared.NO_SUCH_KEY);
             return;
