@@ -48,6 +48,10 @@ public final class Debug {
                 "ERROR <string>",
                 "    Return a Redis protocol error with <string> as message. Useful for clients",
                 "    unit tests to simulate Redis errors.",
+                "HTSTATS <dbid> [full]",
+                "    Return hash table statistics of the specified Redis database.",
+                "HTSTATS-KEY <key> [full]",
+                "    Like HTSTATS but for the hash table stored at <key>'s value.",
                 "JMAP",
                 "    Show the JVM heap in use, committed and maximum (Cinnabar).",
                 "LOADAOF",
@@ -174,6 +178,12 @@ public final class Debug {
             c.ok();
         } else if (c.argIs(1, "object") && c.argc == 3) {
             object(c);
+        } else if (c.argIs(1, "htstats") && c.argc >= 3) {
+            htstats(c);
+        } else if (c.argIs(1, "htstats-key") && c.argc >= 3) {
+            htstatsKey(c);
+        } else if (c.argIs(1, "config-rewrite-force-all") && c.argc == 2) {
+            configRewriteForceAll(c);
         } else if (c.argIs(1, "jmap") && c.argc == 2) {
             Runtime r = Runtime.getRuntime();
             c.verbatim("heap_used:" + (r.totalMemory() - r.freeMemory()) + "\r\nheap_committed:" + r.totalMemory()
@@ -211,6 +221,56 @@ public final class Debug {
         } else {
             c.error("ERR unknown subcommand or wrong number of arguments for '" + c.argString(1)
                 + "'. Try DEBUG HELP.");
+        }
+    }
+
+    /** DEBUG HTSTATS dbid [full]: the stats of a database's key table and of its keys with an expire (7.2's text). */
+    private static void htstats(Client c) {
+        if (!c.argLong(2)) {
+            return;
+        }
+        long dbid = c.ctx.tmp[0];
+        if (dbid < 0 || dbid >= c.server.keyspace.dbs.length) {
+            c.error("ERR Out of range database");
+            return;
+        }
+        boolean full = c.argc >= 4 && c.argIs(3, "full");
+        Db db = c.server.keyspace.dbs[(int) dbid];
+        c.verbatim("[Dictionary HT]\n" + db.keysStats(full) + "[Expires HT]\n" + db.expiresStats(full));
+    }
+
+    /** DEBUG HTSTATS-KEY key [full]: the stats of the hash table of a hashtable-encoded set or hash, or a zset's. */
+    private static void htstatsKey(Client c) {
+        boolean full = c.argc >= 4 && c.argIs(3, "full");
+        Entry e = c.server.lookupQuiet(c.db, c.argBuf, c.argOff[2], c.argLen[2]);
+        if (e == null) {
+            c.error(Shared.NO_SUCH_KEY);
+            return;
+        }
+        io.cinnabar.dict.Dict<?> ht = switch (e.value()) {
+            case io.cinnabar.server.internal.type.set.SetValue s -> s.hashTable();
+            case io.cinnabar.server.internal.type.zset.ZSetValue z -> z.hashTable();
+            case io.cinnabar.server.internal.type.hash.HashValue h -> h.ht;
+            case null, default -> null;
+        };
+        if (ht == null) {
+            c.error("ERR The value stored at the specified key is not represented using an hash table");
+            return;
+        }
+        c.verbatim(ht.stats(full));
+    }
+
+    /** DEBUG CONFIG-REWRITE-FORCE-ALL: CONFIG REWRITE writing every option, those at their default too. */
+    private static void configRewriteForceAll(Client c) {
+        if (c.server.config.configFile == null) {
+            c.error("ERR CONFIG-REWRITE-FORCE-ALL failed: the server is running without a config file");
+            return;
+        }
+        try {
+            io.cinnabar.server.internal.config.ConfigRewrite.rewrite(c.server.config, null, true);
+            c.ok();
+        } catch (java.io.IOException e) {
+            c.error("ERR CONFIG-REWRITE-FORCE-ALL failed: " + e.getMessage());
         }
     }
 

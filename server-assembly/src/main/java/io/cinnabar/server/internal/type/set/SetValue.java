@@ -73,6 +73,11 @@ public final class SetValue implements CompactValue, Members {
         return ht != null ? ht.size() : 1;
     }
 
+    /** The member table of the hashtable encoding, or null for a compact encoding (DEBUG HTSTATS-KEY). */
+    public Dict<?> hashTable() {
+        return ht;
+    }
+
     @Override
     public String encodingName() {
         return is != null ? "intset" : lp != null ? "listpack" : "hashtable";

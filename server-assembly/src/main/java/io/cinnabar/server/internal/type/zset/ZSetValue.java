@@ -61,6 +61,11 @@ public final class ZSetValue implements CompactValue, Members {
         return lp != null ? 1 : zsl.size();
     }
 
+    /** The member table of the skiplist encoding, or null for a compact encoding (DEBUG HTSTATS-KEY). */
+    public Dict<?> hashTable() {
+        return dict;
+    }
+
     @Override
     public String encodingName() {
         return lp != null ? "listpack" : "skiplist";
