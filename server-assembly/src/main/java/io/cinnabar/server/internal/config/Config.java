@@ -244,6 +244,7 @@ public final class Config {
         i tracking-table-max-keys 1000000 0 LL
         s unixsocket "" imm
         x unixsocketperm 0
+        b use-exit-on-panic no
         i zset-max-listpack-entries 128 0 LL alias=zset-max-ziplist-entries
         i zset-max-listpack-value 64 0 LL alias=zset-max-ziplist-value
         x notify-keyspace-events ""
