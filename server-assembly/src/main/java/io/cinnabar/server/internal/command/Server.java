@@ -163,7 +163,7 @@ public final class Server {
 
     /** Creates the server state after the configuration is loaded (applies logfile, logs as the main process). */
     public static Server create(Config config, ServerLog log) throws java.io.IOException {
-        log.setFile(config.get("logfile"));
+        log.setFile(ServerLog.logPath(config));
         log.setRole('M');
         log.notice("monotonic clock: JVM System.nanoTime");
         return new Server(config, log);
@@ -420,6 +420,9 @@ public final class Server {
         }
         if (replication != null) {
             replication.configChanged(primary);
+        }
+        if (cluster != null) {
+            cluster.configChanged(primary);
         }
     }
 
