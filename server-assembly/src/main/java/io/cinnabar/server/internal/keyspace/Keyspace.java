@@ -44,6 +44,13 @@ public final class Keyspace {
     public boolean replica;
     /** Set while a command of the master runs on a replica: keys whose time passed still exist for it. */
     public boolean obey;
+    /**
+     * Whether clients are paused (CLIENT PAUSE, a failover, a shutdown's wait; wired by Assembly): the dataset
+     * is kept constant, so neither the active cycle nor a read expires a key whose time passed; it is absent for
+     * the clients and deleted after the pause (Redis's checkClientPauseTimeoutAndReturnIfPaused in expireIfNeeded
+     * and activeExpireCycle).
+     */
+    public java.util.function.BooleanSupplier paused = () -> false;
     /** active-expire-effort (1..10). */
     public int activeExpireEffort = 1;
     /** Redis's LAZYFREE_THRESHOLD: a value of a larger free effort is freed by the lazy-free thread. */
@@ -365,7 +372,7 @@ public final class Keyspace {
     public Entry lookupRead(Db db, byte[] b, int off, int len, boolean noTouch) {
         Entry e = db.find(b, off, len);
         if (e != null && !loading && !obey && db.expired(e, cmdTimeMs)) {
-            if (!replica) {
+            if (!replica && !paused.getAsBoolean()) {
                 expireEntry(db, e); // a replica keeps it until its master's DEL: gone for its clients only
             }
             e = null;
@@ -862,7 +869,7 @@ public final class Keyspace {
 
     /** Slow cycle (from the cron): up to 25% of a cron period. Fast cycle: 1 ms, from before each poll. */
     public void activeExpireCycle(boolean fast, int hz) {
-        if (!activeExpireEnabled || replica) { // a replica waits for its master's DELs
+        if (!activeExpireEnabled || replica || paused.getAsBoolean()) { // a replica waits for its master's DELs
             return;
         }
         int effort = activeExpireEffort - 1;
