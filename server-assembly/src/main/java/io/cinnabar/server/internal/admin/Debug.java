@@ -37,10 +37,14 @@ public final class Debug {
                 "CHANGE-REPL-ID",
                 "    Change the replication IDs of the instance.",
                 "    Dangerous: should be used only for testing the replication subsystem.",
+                "CLUSTERLINK KILL <to|from|all> <node-id>",
+                "    Kills the link based on the direction to/from (both) with the provided node.",
                 "DIGEST",
                 "    Output a hex signature representing the current DB content.",
                 "DIGEST-VALUE <key> [<key> ...]",
                 "    Output a hex signature of the values of all the specified keys.",
+                "DROP-CLUSTER-PACKET-FILTER <packet-type>",
+                "    Drop all packets that match the filtered type. Set to -1 allow all packets.",
                 "ASSERT",
                 "    Crash by assertion failed (a crash report in the log, then SIGABRT).",
                 "AOF-FLUSH-SLEEP <microsec>",
@@ -203,6 +207,26 @@ public final class Debug {
             DebugLists.listpack(c);
         } else if (c.argIs(1, "quicklist-packed-threshold") && c.argc == 3) {
             DebugLists.packedThreshold(c);
+        } else if (c.argIs(1, "drop-cluster-packet-filter") && c.argc == 3) {
+            if (!c.argLong(2)) {
+                return;
+            }
+            if (c.server.cluster instanceof io.cinnabar.server.internal.cluster.Cluster cl) {
+                cl.dropPacketFilter(c.ctx.tmp[0]);
+            }
+            c.ok();
+        } else if (c.argIs(1, "clusterlink") && c.argc == 5 && c.argIs(2, "kill")) {
+            if (!(c.server.cluster instanceof io.cinnabar.server.internal.cluster.Cluster cl)) {
+                c.error("ERR Debug option only available for cluster mode enabled setup!");
+                return;
+            }
+            // Redis replies the direction error and then OK as well (two replies); one reply here
+            String err = cl.killLink(c.argString(3), c.argString(4));
+            if (err != null) {
+                c.error("ERR " + err);
+            } else {
+                c.ok();
+            }
         } else if (c.argIs(1, "segfault")) {
             CrashReport.segfault(c.server);
         } else if (c.argIs(1, "panic")) {

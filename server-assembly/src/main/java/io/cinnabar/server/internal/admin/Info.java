@@ -164,7 +164,7 @@ public final class Info {
         f(b, "maxclients", s.maxclients);
         f(b, "client_recent_max_input_buffer", s.maxInputBufferSeen);
         f(b, "client_recent_max_output_buffer", s.maxOutputBufferSeen);
-        f(b, "blocked_clients", s.blocking.blockedClients()
+        f(b, "blocked_clients", s.blocking.blockedClients() + s.paused.size() // clients held by a pause count
             + (s.replication == null ? 0 : s.replication.blockedClients())); // WAIT and WAITAOF count, as in Redis
         f(b, "tracking_clients", s.pubsub.trackingClients());
         f(b, "clients_in_timeout_table", s.blocking.clientsWithDeadline()

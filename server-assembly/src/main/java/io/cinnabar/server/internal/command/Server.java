@@ -59,6 +59,8 @@ public final class Server {
     public long maxInputBufferSeen;
     public long maxOutputBufferSeen;
     public long pauseEndMs;
+    /** oom-score-adj: /proc/self/oom_score_adj for the server's role. */
+    public final OomScoreAdj oomScoreAdj = new OomScoreAdj();
     public boolean pauseWritesOnly;
     public final ArrayDeque<Client> paused = new ArrayDeque<>();
     /** Clients blocked on keys (BLPOP ... BZMPOP) and their wake-up, timeout and reprocessing. */
@@ -163,7 +165,7 @@ public final class Server {
 
     /** Creates the server state after the configuration is loaded (applies logfile, logs as the main process). */
     public static Server create(Config config, ServerLog log) throws java.io.IOException {
-        log.setFile(config.get("logfile"));
+        log.setFile(ServerLog.logPath(config));
         log.setRole('M');
         log.notice("monotonic clock: JVM System.nanoTime");
         return new Server(config, log);
@@ -184,6 +186,7 @@ public final class Server {
             return false;
         }
         log.notice("Server initialized");
+        oomScoreAdj.apply(this);
         // Redis's loadDataFromDisk: the AOF when appendonly is on, else the RDB file
         if (durability != null && config.getBool("appendonly")) {
             if (!durability.loadAtStartup()) {
@@ -206,6 +209,16 @@ public final class Server {
 
     /** Called by a signal handler thread: the event loop shuts down at its next iteration. */
     public void requestShutdown(String signal) {
+        if (shutdownAsap && signal.equals("SIGINT")) {
+            // Redis's sigShutdownHandler: a second SIGINT quits at once, without the save or the replicas
+            log.fromHandler("You insist... exiting now.");
+            try {
+                java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(config.get("dir"), "temp-" + log.pid() + ".rdb"));
+            } catch (java.io.IOException | RuntimeException e) {
+                // exiting anyway, as Redis's rdbRemoveTempFile
+            }
+            Runtime.getRuntime().halt(1);
+        }
         shutdownReason = signal;
         log.fromHandler("Received " + signal + " scheduling shutdown...");
         shutdownAsap = true;
@@ -338,6 +351,9 @@ public final class Server {
         if (shutdownPrepared) {
             return true;
         }
+        if (pauseCron) {
+            return false; // Redis runs this check in serverCron: DEBUG PAUSE-CRON keeps the shutdown pending
+        }
         if (shutdownDeadlineMs != 0) {
             if (System.currentTimeMillis() >= shutdownDeadlineMs || replication == null || replication.replicasInSync()) {
                 return finishShutdown(shutdownSave, shutdownNosave, shutdownForce);
@@ -420,6 +436,9 @@ public final class Server {
         }
         if (replication != null) {
             replication.configChanged(primary);
+        }
+        if (cluster != null) {
+            cluster.configChanged(primary);
         }
     }
 
@@ -585,6 +604,11 @@ public final class Server {
                 + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
             return;
         }
+        if (pauseEndMs != 0 && c.replRole != Client.ROLE_REPLICA && !c.isDetached()
+                && pausedFor(c, cmd, scriptCall)) {
+            postpone(c);
+            return;
+        }
         if (pubsub.trackingClients() != 0) {
             pubsub.beforeCommand();
         }
@@ -653,6 +677,45 @@ public final class Server {
             case "eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro" -> true;
             default -> false;
         };
+    }
+
+    /**
+     * Whether the pause in effect holds c's command (Redis's processCommand): every command under CLIENT PAUSE
+     * ALL; under WRITE, a write or may-replicate command (a script by its declared flags), and EXEC when a queued
+     * command is one. Whether it would be queued inside MULTI does not matter.
+     */
+    private boolean pausedFor(Client c, Command cmd, boolean scriptCall) {
+        if (!pauseWritesOnly) {
+            return true;
+        }
+        int f = scriptCall ? scriptFlags(c, cmd) : cmd.flags;
+        if (c.inMulti && cmd.fullName.equals("exec")) {
+            f |= c.queuedFlags;
+        }
+        return (f & (Command.WRITE | Command.MAY_REPLICATE)) != 0;
+    }
+
+    /**
+     * Holds c's command until the pause ends (Redis's blockPostponeClient): its arguments are copied aside (the
+     * query buffer moves on) and {@link Connections#resumePaused} runs it then; c counts as a blocked client.
+     */
+    private void postpone(Client c) {
+        int total = 0;
+        for (int i = 0; i < c.argc; i++) {
+            total += c.argLen[i];
+        }
+        byte[] buf = new byte[total];
+        int[] off = new int[c.argc];
+        int[] len = new int[c.argc];
+        int at = 0;
+        for (int i = 0; i < c.argc; i++) {
+            System.arraycopy(c.argBuf, c.argOff[i], buf, at, c.argLen[i]);
+            off[i] = at;
+            len[i] = c.argLen[i];
+            at += len[i];
+        }
+        c.postponed = new Client.Postponed(buf, off, len);
+        paused.add(c);
     }
 
     /** The flags of a script call as the pipeline checks them: the script's when it declares them. */
@@ -958,6 +1021,11 @@ public final class Server {
                 return;
             }
         }
+    }
+
+    /** The server became a replica or a master (Redis calls setOOMScoreAdj in replicationSetMaster/UnsetMaster). */
+    public void roleChanged() {
+        oomScoreAdj.apply(this);
     }
 
     public void unpause() {

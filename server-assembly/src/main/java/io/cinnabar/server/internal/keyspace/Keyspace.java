@@ -49,6 +49,13 @@ public final class Keyspace {
      * lookupKey forcing the deletion on a writable replica).
      */
     public boolean replicaReadOnly = true;
+    /**
+     * Whether clients are paused (CLIENT PAUSE, a failover, a shutdown's wait; wired by Assembly): the dataset
+     * is kept constant, so neither the active cycle nor a read expires a key whose time passed; it is absent for
+     * the clients and deleted after the pause (Redis's checkClientPauseTimeoutAndReturnIfPaused in expireIfNeeded
+     * and activeExpireCycle).
+     */
+    public java.util.function.BooleanSupplier paused = () -> false;
     /** active-expire-effort (1..10). */
     public int activeExpireEffort = 1;
     /** Redis's LAZYFREE_THRESHOLD: a value of a larger free effort is freed by the lazy-free thread. */
@@ -370,7 +377,7 @@ public final class Keyspace {
     public Entry lookupRead(Db db, byte[] b, int off, int len, boolean noTouch) {
         Entry e = db.find(b, off, len);
         if (e != null && !loading && !obey && db.expired(e, cmdTimeMs)) {
-            if (!replica) {
+            if (!replica && !paused.getAsBoolean()) {
                 expireEntry(db, e); // a replica keeps it until its master's DEL: gone for its clients only
             }
             e = null;
@@ -943,7 +950,7 @@ public final class Keyspace {
         if (replica && !fast) {
             expireReplicaKeys(); // only the keys its own clients gave a TTL: the others wait for the master's DELs
         }
-        if (!activeExpireEnabled || replica) {
+        if (!activeExpireEnabled || replica || paused.getAsBoolean()) {
             return;
         }
         int effort = activeExpireEffort - 1;

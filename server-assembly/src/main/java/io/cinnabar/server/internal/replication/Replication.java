@@ -1458,6 +1458,7 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
             forward(new byte[0], 0, 0); // a backlog from our current offset: the history a PSYNC continues from
         }
         server.log.setRole('S');
+        server.roleChanged();
         rememberMaster(host + " " + port);
         link.connect();
     }
@@ -1490,6 +1491,7 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         seldb = -1;
         noReplicasSinceMs = System.currentTimeMillis();
         server.log.setRole('M');
+        server.roleChanged();
         restartAofAfterSync(); // stopped for a sync that did not complete
     }
 
