@@ -217,7 +217,12 @@ public final class Assembly {
 
             @Override
             public void load(byte[] code) {
-                String err = f.loadLibrary(code, false);
+                load(code, false);
+            }
+
+            @Override
+            public void load(byte[] code, boolean replace) {
+                String err = f.loadLibrary(code, replace);
                 if (err != null) {
                     throw new IllegalArgumentException(err);
                 }

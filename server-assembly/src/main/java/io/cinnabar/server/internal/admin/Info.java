@@ -359,7 +359,7 @@ public final class Info {
         f(b, "latest_fork_usec", 0);
         f(b, "total_forks", 0);
         f(b, "migrate_cached_sockets", s.migrateCachedSockets.getAsInt());
-        f(b, "slave_expires_tracked_keys", 0);
+        f(b, "slave_expires_tracked_keys", s.keyspace.replicaExpiresTracked());
         var ds = s.keyspace.defragStats();
         f(b, "active_defrag_hits", ds.hits);
         f(b, "active_defrag_misses", ds.misses);

@@ -379,6 +379,9 @@ public final class Client {
     /** An error reply; msg starts with the code (e.g. "ERR ..."). CR/LF in it become spaces, as in Redis. */
     public void error(String msg) {
         server.stats.errorReply(msg);
+        if (replRole != ROLE_NORMAL) {
+            server.unexpectedErrorReply(this, msg);
+        }
         if (!muted()) {
             enc.addError("-" + msg);
         }

@@ -83,6 +83,8 @@ public final class Server {
     public AccessControl acl;
     /** DEBUG SET-DISABLE-DENY-SCRIPTS: scripts may call commands flagged noscript (Redis's test hook). */
     public boolean disableDenyScripts;
+    /** DEBUG SET-SKIP-CHECKSUM-VALIDATION: RESTORE and FUNCTION RESTORE accept a payload with a wrong CRC64. */
+    public boolean skipChecksumValidation;
     /**
      * Whether a connection must authenticate before running commands: the default user has a password or is
      * off (Redis's authRequired). Kept by the ACL code.
@@ -154,7 +156,7 @@ public final class Server {
                 "client-query-buffer-limit", "proto-max-bulk-len", "client-output-buffer-limit", "maxmemory-policy",
                 "lfu-log-factor", "lfu-decay-time", "maxmemory", "active-expire-effort", "slowlog-log-slower-than",
                 "slowlog-max-len", "latency-monitor-threshold", "enable-debug-command", "loglevel",
-                "latency-tracking", "notify-keyspace-events", "activedefrag")) {
+                "latency-tracking", "notify-keyspace-events", "activedefrag", "replica-read-only")) {
             configChanged(name);
         }
         limits.load(config);
@@ -163,7 +165,7 @@ public final class Server {
 
     /** Creates the server state after the configuration is loaded (applies logfile, logs as the main process). */
     public static Server create(Config config, ServerLog log) throws java.io.IOException {
-        log.setFile(config.get("logfile"));
+        log.setFile(ServerLog.logPath(config));
         log.setRole('M');
         log.notice("monotonic clock: JVM System.nanoTime");
         return new Server(config, log);
@@ -435,6 +437,9 @@ public final class Server {
         if (replication != null) {
             replication.configChanged(primary);
         }
+        if (cluster != null) {
+            cluster.configChanged(primary);
+        }
     }
 
     private void configChanged0(String primary) {
@@ -482,6 +487,7 @@ public final class Server {
             case "lfu-log-factor" -> keyspace.lfuLogFactor = config.getLong("lfu-log-factor");
             case "lfu-decay-time" -> keyspace.lfuDecayTime = config.getLong("lfu-decay-time");
             case "active-expire-effort" -> keyspace.activeExpireEffort = (int) config.getLong("active-expire-effort");
+            case "replica-read-only" -> keyspace.replicaReadOnly = config.getBool("replica-read-only");
             case "slowlog-log-slower-than" -> slowlogThreshold = config.getLong("slowlog-log-slower-than");
             case "slowlog-max-len" -> {
                 slowlogMaxLen = config.getLong("slowlog-max-len");
@@ -779,6 +785,7 @@ public final class Server {
     }
 
     private void unknownCommand(Client c) {
+        c.cmd = null; // Redis's lastcmd of an unknown command (named "<unknown>" in an error to the master)
         StringBuilder args = new StringBuilder();
         for (int i = 1; i < c.argc && args.length() < 128; i++) {
             String a = c.argString(i);
@@ -786,6 +793,37 @@ public final class Server {
             args.append('\'').append(a, 0, Math.min(a.length(), room)).append("' ");
         }
         c.error("ERR unknown command '" + abbrev(c.argString(0)) + "', with args beginning with: " + args);
+    }
+
+    /**
+     * An error answered to our master or to a replica (Redis's afterErrorReply): they never read it, so it is logged
+     * ("== CRITICAL =="; for the master's stream with the latest backlog bytes) and counted in INFO stats
+     * unexpected_error_replies. With propagation-error-behavior panic or panic-on-replicas a read-only replica stops,
+     * as Redis's serverPanic does.
+     */
+    void unexpectedErrorReply(Client c, String msg) {
+        boolean fromMaster = c.replRole == Client.ROLE_MASTER;
+        String from = fromMaster ? "replica" : "master";
+        String to = fromMaster ? "master" : "replica";
+        String name = c.cmd != null ? c.cmd.fullName : "<unknown>";
+        // as Redis's callers pass it: a formatted error without its "ERR ", a shared one (WRONGTYPE ...) with its "-"
+        String shown = msg.startsWith("ERR ") ? msg.substring(4) : "-" + msg;
+        shown = shown.length() > 4096 ? shown.substring(0, 4096) : shown;
+        log.warning("== CRITICAL == This " + from + " is sending an error to its " + to + ": '" + shown
+            + "' after processing the command '" + name + "'");
+        if (fromMaster && replication != null) {
+            String dump = replication.latestBacklog();
+            if (dump != null) {
+                log.warning("Latest backlog is: '" + dump + "'");
+            }
+        }
+        stats.unexpectedErrorReplies++;
+        String behavior = config.get("propagation-error-behavior");
+        if (fromMaster && config.getBool("replica-read-only") && !behavior.equals("ignore")) {
+            log.warning("Guru Meditation: This " + from + " panicked sending an error to its " + to
+                + " after processing the command '" + name + "'");
+            Runtime.getRuntime().halt(1);
+        }
     }
 
     /** Runs a command (also the re-execution of a blocked command once one of its keys is ready). */

@@ -286,6 +286,7 @@ public final class KeyCommands {
                 c.server.keyspace.changes(d.size());
                 c.server.keyspace.flush(d, async);
             }
+            c.server.keyspace.forgetReplicaExpires();
             if (c.server.persistence != null) {
                 c.server.persistence.flushedAll(); // stops a background RDB save; saves when save points exist
             }
