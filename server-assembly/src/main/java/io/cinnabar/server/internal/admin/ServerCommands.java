@@ -235,6 +235,11 @@ public final class ServerCommands {
                 }
             }
             case "appendfsync", "aof-timestamp-enabled" -> ((AppendOnlyFile) s.durability).configChanged();
+            case "aof-disable-auto-gc" -> {
+                if (!s.config.getBool(name)) { // Redis's updateAofAutoGCEnabled: the kept history goes now
+                    ((AppendOnlyFile) s.durability).autoGcEnabled();
+                }
+            }
             case "port", "bind" -> {
                 if (!s.config.get(name).equals(old)) {
                     s.loop.rebind();
