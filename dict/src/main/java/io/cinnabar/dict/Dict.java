@@ -864,53 +864,102 @@ public final class Dict<V> {
 
     // ------------------------------------------------------------------ stats
 
-    /**
-     * Chain-length statistics in the shape of Redis's {@code DEBUG HTSTATS-KEY} text, for each table.
-     * O(buckets).
-     */
-    public String stats() {
-        StringBuilder sb = new StringBuilder();
-        appendStats(sb, 0, t0, used0);
-        if (rehashIndex >= 0) {
-            appendStats(sb, 1, t1, used1);
-        }
-        return sb.toString();
+    /** Reports the chain length of one bucket of a table (see {@link #appendStats}). */
+    @FunctionalInterface
+    public interface ChainLengths {
+        /** The number of entries chained in bucket {@code bucket}. */
+        int chainLength(int bucket);
     }
 
-    private static <V> void appendStats(StringBuilder sb, int idx, DictEntry<V>[] t, int used) {
+    /** Redis's DICT_STATS_VECTLEN: chains of this length or longer share the last histogram slot. */
+    private static final int STATS_VECTLEN = 50;
+    /** Redis formats the stats of one dict into a 4096-byte buffer: longer text is cut to 4095 characters. */
+    private static final int STATS_BUF = 4096;
+
+    /** {@link #stats(boolean)} with the chain statistics ({@code full}). */
+    public String stats() {
+        return stats(true);
+    }
+
+    /**
+     * Redis 7.2's {@code dictGetStats} text ({@code DEBUG HTSTATS-KEY}): for the main table, and for the rehashing
+     * target while a rehash runs, the table size and element count; with {@code full} also the number of non-empty
+     * buckets, the longest and average chain and the chain-length histogram. O(buckets) when {@code full}, else O(1).
+     */
+    public String stats(boolean full) {
+        StringBuilder sb = new StringBuilder();
+        appendStats(sb, 0, t0.length, used0, full, b -> chain(t0[b]));
+        if (rehashIndex >= 0) {
+            appendStats(sb, 1, t1.length, used1, full, b -> chain(t1[b]));
+        }
+        return truncateStats(sb);
+    }
+
+    private static int chain(DictEntry<?> head) {
+        int len = 0;
+        for (DictEntry<?> e = head; e != null; e = e.next) {
+            len++;
+        }
+        return len;
+    }
+
+    /** Cuts one dict's stats text to what Redis's 4096-byte buffer holds (4095 characters). */
+    public static String truncateStats(CharSequence text) {
+        return text.length() < STATS_BUF ? text.toString() : text.subSequence(0, STATS_BUF - 1).toString();
+    }
+
+    /**
+     * Appends the stats of one table of a chained hash table in Redis 7.2's {@code _dictGetStatsHt} text: table
+     * {@code idx} (0 the main table, 1 the rehashing target) of {@code size} buckets holding {@code used} entries;
+     * with {@code full}, {@code chains} is asked for the chain length of every bucket. Averages and percentages are
+     * computed in single precision and printed with two decimals, as Redis does.
+     */
+    public static void appendStats(StringBuilder sb, int idx, long size, long used, boolean full,
+            ChainLengths chains) {
         String name = idx == 0 ? "main hash table" : "rehashing target";
         sb.append("Hash table ").append(idx).append(" stats (").append(name).append("):\n");
         if (used == 0) {
             sb.append("No stats available for empty dictionaries\n");
             return;
         }
-        long[] chains = new long[50];
+        sb.append(" table size: ").append(size).append('\n')
+            .append(" number of elements: ").append(used).append('\n');
+        if (!full) {
+            return;
+        }
+        long[] hist = new long[STATS_VECTLEN];
         long slots = 0;
         long maxChain = 0;
-        for (DictEntry<V> head : t) {
-            int len = 0;
-            for (DictEntry<V> e = head; e != null; e = e.next) {
-                len++;
+        long totChain = 0;
+        for (int b = 0; b < size; b++) {
+            int len = chains.chainLength(b);
+            if (len == 0) {
+                hist[0]++;
+                continue;
             }
-            chains[Math.min(len, 49)]++;
-            if (len > 0) {
-                slots++;
-            }
+            slots++;
+            hist[Math.min(len, STATS_VECTLEN - 1)]++;
             maxChain = Math.max(maxChain, len);
+            totChain += len;
         }
-        sb.append(" table size: ").append(t.length).append('\n')
-            .append(" number of elements: ").append(used).append('\n')
-            .append(" different slots: ").append(slots).append('\n')
+        sb.append(" different slots: ").append(slots).append('\n')
             .append(" max chain length: ").append(maxChain).append('\n')
-            .append(" avg chain length (computed): ")
-            .append(String.format(java.util.Locale.ROOT, "%.02f", (double) used / slots)).append('\n')
+            .append(" avg chain length (counted): ").append(twoDecimals((float) totChain / slots)).append('\n')
+            .append(" avg chain length (computed): ").append(twoDecimals((float) used / slots)).append('\n')
             .append(" Chain length distribution:\n");
-        for (int i = 0; i < 49; i++) {
-            if (chains[i] != 0) {
-                sb.append("   ").append(i).append(": ").append(chains[i]).append(" (")
-                    .append(String.format(java.util.Locale.ROOT, "%.02f", chains[i] * 100.0 / t.length))
-                    .append("%)\n");
+        for (int i = 0; i < STATS_VECTLEN - 1; i++) {
+            if (hist[i] != 0) {
+                sb.append("   ").append(i).append(": ").append(hist[i]).append(" (")
+                    .append(twoDecimals((float) hist[i] / size * 100)).append("%)\n");
             }
         }
+    }
+
+    /** C's {@code %.02f} of a float: the exact binary value rounded half-even to two decimals. */
+    private static String twoDecimals(float v) {
+        if (Float.isNaN(v) || Float.isInfinite(v)) {
+            return Float.isNaN(v) ? "nan" : v > 0 ? "inf" : "-inf";
+        }
+        return new java.math.BigDecimal(v).setScale(2, java.math.RoundingMode.HALF_EVEN).toPlainString();
     }
 }

@@ -75,6 +75,7 @@ public final class Assembly {
         Server server = Server.create(config, log);
         BlockingKeys blocking = new BlockingKeys(server, server.dbs.length);
         server.blocking = blocking;
+        server.keyspace.paused = () -> server.pauseEndMs != 0;
         server.keyspace.addListener(blocking);
         Propagator propagator = new Propagator();
         server.propagation = propagator;
@@ -216,7 +217,12 @@ public final class Assembly {
 
             @Override
             public void load(byte[] code) {
-                String err = f.loadLibrary(code, false);
+                load(code, false);
+            }
+
+            @Override
+            public void load(byte[] code, boolean replace) {
+                String err = f.loadLibrary(code, replace);
                 if (err != null) {
                     throw new IllegalArgumentException(err);
                 }

@@ -37,10 +37,14 @@ public final class Debug {
                 "CHANGE-REPL-ID",
                 "    Change the replication IDs of the instance.",
                 "    Dangerous: should be used only for testing the replication subsystem.",
+                "CLUSTERLINK KILL <to|from|all> <node-id>",
+                "    Kills the link based on the direction to/from (both) with the provided node.",
                 "DIGEST",
                 "    Output a hex signature representing the current DB content.",
                 "DIGEST-VALUE <key> [<key> ...]",
                 "    Output a hex signature of the values of all the specified keys.",
+                "DROP-CLUSTER-PACKET-FILTER <packet-type>",
+                "    Drop all packets that match the filtered type. Set to -1 allow all packets.",
                 "ASSERT",
                 "    Crash by assertion failed (a crash report in the log, then SIGABRT).",
                 "AOF-FLUSH-SLEEP <microsec>",
@@ -48,10 +52,16 @@ public final class Debug {
                 "ERROR <string>",
                 "    Return a Redis protocol error with <string> as message. Useful for clients",
                 "    unit tests to simulate Redis errors.",
+                "HTSTATS <dbid> [full]",
+                "    Return hash table statistics of the specified Redis database.",
+                "HTSTATS-KEY <key> [full]",
+                "    Like HTSTATS but for the hash table stored at <key>'s value.",
                 "JMAP",
                 "    Show the JVM heap in use, committed and maximum (Cinnabar).",
                 "LOADAOF",
                 "    Flush the AOF buffers on disk and reload the AOF in memory.",
+                "REPLICATE <string>",
+                "    Replicates the provided string to replicas, allowing data divergence.",
                 "LISTPACK <key>",
                 "    Show low level info about the listpack encoding of <key>.",
                 "OBJECT <key>",
@@ -161,8 +171,23 @@ public final class Debug {
             }
             c.server.keyspace.activeExpireEnabled = c.ctx.tmp[0] != 0;
             c.ok();
+        } else if (c.argIs(1, "replicate") && c.argc >= 3) {
+            if (c.server.replication != null) {
+                byte[][] argv = new byte[c.argc - 2][];
+                for (int i = 2; i < c.argc; i++) {
+                    argv[i - 2] = c.arg(i);
+                }
+                c.server.replication.feedAsIs(argv);
+            }
+            c.ok();
         } else if (c.argIs(1, "object") && c.argc == 3) {
             object(c);
+        } else if (c.argIs(1, "htstats") && c.argc >= 3) {
+            htstats(c);
+        } else if (c.argIs(1, "htstats-key") && c.argc >= 3) {
+            htstatsKey(c);
+        } else if (c.argIs(1, "config-rewrite-force-all") && c.argc == 2) {
+            configRewriteForceAll(c);
         } else if (c.argIs(1, "jmap") && c.argc == 2) {
             Runtime r = Runtime.getRuntime();
             c.verbatim("heap_used:" + (r.totalMemory() - r.freeMemory()) + "\r\nheap_committed:" + r.totalMemory()
@@ -182,6 +207,26 @@ public final class Debug {
             DebugLists.listpack(c);
         } else if (c.argIs(1, "quicklist-packed-threshold") && c.argc == 3) {
             DebugLists.packedThreshold(c);
+        } else if (c.argIs(1, "drop-cluster-packet-filter") && c.argc == 3) {
+            if (!c.argLong(2)) {
+                return;
+            }
+            if (c.server.cluster instanceof io.cinnabar.server.internal.cluster.Cluster cl) {
+                cl.dropPacketFilter(c.ctx.tmp[0]);
+            }
+            c.ok();
+        } else if (c.argIs(1, "clusterlink") && c.argc == 5 && c.argIs(2, "kill")) {
+            if (!(c.server.cluster instanceof io.cinnabar.server.internal.cluster.Cluster cl)) {
+                c.error("ERR Debug option only available for cluster mode enabled setup!");
+                return;
+            }
+            // Redis replies the direction error and then OK as well (two replies); one reply here
+            String err = cl.killLink(c.argString(3), c.argString(4));
+            if (err != null) {
+                c.error("ERR " + err);
+            } else {
+                c.ok();
+            }
         } else if (c.argIs(1, "segfault")) {
             CrashReport.segfault(c.server);
         } else if (c.argIs(1, "panic")) {
@@ -200,6 +245,56 @@ public final class Debug {
         } else {
             c.error("ERR unknown subcommand or wrong number of arguments for '" + c.argString(1)
                 + "'. Try DEBUG HELP.");
+        }
+    }
+
+    /** DEBUG HTSTATS dbid [full]: the stats of a database's key table and of its keys with an expire (7.2's text). */
+    private static void htstats(Client c) {
+        if (!c.argLong(2)) {
+            return;
+        }
+        long dbid = c.ctx.tmp[0];
+        if (dbid < 0 || dbid >= c.server.keyspace.dbs.length) {
+            c.error("ERR Out of range database");
+            return;
+        }
+        boolean full = c.argc >= 4 && c.argIs(3, "full");
+        Db db = c.server.keyspace.dbs[(int) dbid];
+        c.verbatim("[Dictionary HT]\n" + db.keysStats(full) + "[Expires HT]\n" + db.expiresStats(full));
+    }
+
+    /** DEBUG HTSTATS-KEY key [full]: the stats of the hash table of a hashtable-encoded set or hash, or a zset's. */
+    private static void htstatsKey(Client c) {
+        boolean full = c.argc >= 4 && c.argIs(3, "full");
+        Entry e = c.server.lookupQuiet(c.db, c.argBuf, c.argOff[2], c.argLen[2]);
+        if (e == null) {
+            c.error(Shared.NO_SUCH_KEY);
+            return;
+        }
+        io.cinnabar.dict.Dict<?> ht = switch (e.value()) {
+            case io.cinnabar.server.internal.type.set.SetValue s -> s.hashTable();
+            case io.cinnabar.server.internal.type.zset.ZSetValue z -> z.hashTable();
+            case io.cinnabar.server.internal.type.hash.HashValue h -> h.ht;
+            case null, default -> null;
+        };
+        if (ht == null) {
+            c.error("ERR The value stored at the specified key is not represented using an hash table");
+            return;
+        }
+        c.verbatim(ht.stats(full));
+    }
+
+    /** DEBUG CONFIG-REWRITE-FORCE-ALL: CONFIG REWRITE writing every option, those at their default too. */
+    private static void configRewriteForceAll(Client c) {
+        if (c.server.config.configFile == null) {
+            c.error("ERR CONFIG-REWRITE-FORCE-ALL failed: the server is running without a config file");
+            return;
+        }
+        try {
+            io.cinnabar.server.internal.config.ConfigRewrite.rewrite(c.server.config, null, true);
+            c.ok();
+        } catch (java.io.IOException e) {
+            c.error("ERR CONFIG-REWRITE-FORCE-ALL failed: " + e.getMessage());
         }
     }
 
@@ -309,7 +404,8 @@ public final class Debug {
     }
 
     private static void object(Client c) {
-        Entry e = c.server.lookupQuiet(c.db, c.argBuf, c.argOff[2], c.argLen[2]);
+        // not a lookup (Redis's dictFind): a logically expired key is shown, not deleted
+        Entry e = c.db.find(c.argBuf, c.argOff[2], c.argLen[2]);
         if (e == null) {
             c.error(Shared.NO_SUCH_KEY);
             return;

@@ -240,9 +240,14 @@ public final class ServerCommands {
                     ((AppendOnlyFile) s.durability).autoGcEnabled();
                 }
             }
+            case "oom-score-adj", "oom-score-adj-values" -> {
+                if (!s.oomScoreAdj.apply(s)) {
+                    throw new ConfigException("Failed to set current oom_score_adj. Check server logs.");
+                }
+            }
             case "port", "bind" -> {
                 if (!s.config.get(name).equals(old)) {
-                    s.loop.rebind();
+                    s.loop.rebind(name, old);
                 }
             }
             default -> {

@@ -137,6 +137,7 @@ public final class Config {
         i io-threads 1 1 128 imm
         b io-threads-do-reads no imm
         b jemalloc-bg-thread yes
+        i key-load-delay 0 -2147483648 INT
         i latency-monitor-threshold 0 0 LL
         b latency-tracking yes
         x latency-tracking-info-percentiles "50 99 99.9"
@@ -149,6 +150,7 @@ public final class Config {
         i lfu-log-factor 10 0 INT
         i list-compress-depth 0 0 INT
         i list-max-listpack-size -2 -2147483648 INT alias=list-max-ziplist-size
+        i loading-process-events-interval-bytes 2097152 1024 INT
         s locale-collate ""
         s logfile "" imm
         e loglevel notice debug,verbose,notice,warning,nothing

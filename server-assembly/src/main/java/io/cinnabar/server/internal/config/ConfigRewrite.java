@@ -37,6 +37,15 @@ public final class ConfigRewrite {
      * left over are appended at the end.
      */
     public static void rewrite(Config cfg, List<String> sentinel) throws IOException {
+        rewrite(cfg, sentinel, false);
+    }
+
+    /**
+     * {@link #rewrite(Config, List)}; with {@code force} (DEBUG CONFIG-REWRITE-FORCE-ALL) every option is written,
+     * those at their default too, as Redis's force_write does. Still left out then, as Redis leaves them: replicaof
+     * on a master and string options without a value (Redis's NULL strings, e.g. no unixsocket).
+     */
+    public static void rewrite(Config cfg, List<String> sentinel, boolean force) throws IOException {
         Path file = cfg.configFile;
         java.util.Map<String, java.util.ArrayDeque<String>> byOption = new java.util.HashMap<>();
         Set<String> used = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
@@ -91,7 +100,9 @@ public final class ConfigRewrite {
             }
             String v = cfg.get(p.name);
             String dflt = p.name.equals("dir") ? v : p.dflt;
-            if (!v.equals(dflt)) {
+            boolean forced = force && !(p.name.equals("replicaof") && v.isEmpty())
+                && !(p.type == Config.Type.STRING && v.isEmpty());
+            if (forced || !v.equals(dflt)) {
                 if (!marked) {
                     out.add(MARKER);
                     marked = true;

@@ -1,5 +1,6 @@
 package io.cinnabar.server.internal.keyspace;
 
+import io.cinnabar.dict.Dict;
 import io.cinnabar.server.internal.keyspace.mem.DefragCycle;
 import io.cinnabar.server.internal.keyspace.mem.DefragStats;
 import io.cinnabar.server.internal.keyspace.mem.OffHeapKeyTable;
@@ -409,6 +410,42 @@ public final class Db {
     /** The sum of the accounted sizes of this database's keys (MEMORY USAGE of each, see Keyspace). */
     public long datasetBytes() {
         return memBytes;
+    }
+
+    /**
+     * The main table's part of DEBUG HTSTATS in Redis 7.2's text (the main table, and the rehashing target while a
+     * resize runs). O(1) unless {@code full} or rehashing, then O(buckets).
+     */
+    public String keysStats(boolean full) {
+        StringBuilder sb = new StringBuilder();
+        boolean rehashing = t.rehashing();
+        for (int idx = 0; idx < (rehashing ? 2 : 1); idx++) {
+            int n = t.tableLength(idx);
+            long used = rehashing ? countEntries(idx, n) : t.size();
+            int table = idx;
+            Dict.appendStats(sb, idx, n, used, full, b -> t.chainLength(table, b));
+        }
+        return Dict.truncateStats(sb);
+    }
+
+    private long countEntries(int idx, int n) {
+        long used = 0;
+        for (int b = 0; b < n; b++) {
+            used += t.chainLength(idx, b);
+        }
+        return used;
+    }
+
+    /**
+     * The expires part of DEBUG HTSTATS. Keys with an expire are not a second hash table here (the expire lives in
+     * the entry) but an array of their handles, one per slot: its capacity is reported as the table size, and every
+     * used slot as a chain of one.
+     */
+    public String expiresStats(boolean full) {
+        StringBuilder sb = new StringBuilder();
+        int used = t.volatileCount();
+        Dict.appendStats(sb, 0, t.volatileCapacity(), used, full, b -> b < used ? 1 : 0);
+        return Dict.truncateStats(sb);
     }
 
     /** Buckets of both tables (the second exists only while rehashing). */

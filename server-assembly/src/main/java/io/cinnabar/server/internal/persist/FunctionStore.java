@@ -19,6 +19,14 @@ public interface FunctionStore {
      */
     void load(byte[] code);
 
+    /**
+     * Loads one library read from a file; with {@code replace} (DEBUG RELOAD MERGE, Redis's RDBFLAGS_ALLOW_DUP) a
+     * library of the same name is replaced instead of failing the load.
+     */
+    default void load(byte[] code, boolean replace) {
+        load(code);
+    }
+
     /** Removes every library (DEBUG RELOAD and a load from scratch start from none). */
     void clear();
 

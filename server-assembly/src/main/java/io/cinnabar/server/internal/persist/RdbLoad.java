@@ -129,7 +129,7 @@ public class RdbLoad implements RdbVisitor {
     @Override
     public void function(byte[] code) {
         if (functions != null) {
-            functions.load(code);
+            functions.load(code, merge); // MERGE replaces a library of the same name (RDBFLAGS_ALLOW_DUP)
         }
     }
 

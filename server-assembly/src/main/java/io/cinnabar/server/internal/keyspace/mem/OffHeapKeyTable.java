@@ -589,6 +589,26 @@ public final class OffHeapKeyTable<V> {
         }
     }
 
+    /** Buckets of table idx: 0 the main table, 1 the table being rehashed into (0 when not rehashing). */
+    public int tableLength(int idx) {
+        return idx == 0 ? t0.length : t1 == null ? 0 : t1.length;
+    }
+
+    /** Entries chained in bucket b of table idx (see {@link #tableLength}); O(chain length), for DEBUG HTSTATS. */
+    public int chainLength(int idx, int b) {
+        long[] t = idx == 0 ? t0 : t1;
+        int n = 0;
+        for (long e = t[b]; e != 0; e = mem.getLong(e + NEXT)) {
+            n++;
+        }
+        return n;
+    }
+
+    /** Slots of the array of keys that have an expire (its capacity; {@link #volatileCount()} are used). */
+    public int volatileCapacity() {
+        return vol.length;
+    }
+
     /** Buckets of both tables (the second exists only while rehashing). */
     public int buckets() {
         return t0.length + (t1 == null ? 0 : t1.length);
