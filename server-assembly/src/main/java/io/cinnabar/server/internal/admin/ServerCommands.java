@@ -235,6 +235,11 @@ public final class ServerCommands {
                 }
             }
             case "appendfsync", "aof-timestamp-enabled" -> ((AppendOnlyFile) s.durability).configChanged();
+            case "aof-disable-auto-gc" -> {
+                if (!s.config.getBool(name)) { // Redis's updateAofAutoGCEnabled: the kept history goes now
+                    ((AppendOnlyFile) s.durability).autoGcEnabled();
+                }
+            }
             case "oom-score-adj", "oom-score-adj-values" -> {
                 if (!s.oomScoreAdj.apply(s)) {
                     throw new ConfigException("Failed to set current oom_score_adj. Check server logs.");
