@@ -262,6 +262,9 @@ public final class ServerCommands {
         if (s.memory != null) {
             s.memory.resetStats();
         }
+        if (s.replication != null) {
+            s.replication.resetStats();
+        }
         for (Command cmd : s.commands.known().values()) {
             resetCmd(cmd);
         }
