@@ -195,12 +195,18 @@ public final class EventLoop implements Runnable, Connections, Outbound {
                 // closing anyway
             }
         }
+        try {
+            selector.selectNow(k -> { }); // a closed channel frees its port once its key is flushed (level-triggered)
+        } catch (IOException e) {
+            // the listeners are closed anyway; a bind to the same port may fail below
+        }
         String unix = server.config.get("unixsocket");
         try {
             server.config.putRaw("unixsocket", "");
             listen(false);
         } catch (IOException e) {
-            throw new ConfigException("Unable to listen on this port: " + e.getMessage());
+            server.log.warning(e.getMessage());
+            throw new ConfigException("Unable to listen on this port. Check server logs.");
         } finally {
             server.config.putRaw("unixsocket", unix);
         }
