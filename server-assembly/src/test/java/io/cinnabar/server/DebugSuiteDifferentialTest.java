@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
  * no {@code full} argument and always prints the chain statistics, which are compared in shape, and the table sizes
  * and element counts, which are compared in value), DEBUG RELOAD NOFLUSH MERGE with a function library present.
  */
-@Differential(server = CinnabarUnderTest.class, config = {"enable-debug-command", "yes"})
+@Differential(server = CinnabarUnderTest.class, config = {"enable-debug-command", "yes",
+    "enable-protected-configs", "yes"})
 class DebugSuiteDifferentialTest {
     private static final Pattern SIZE = Pattern.compile("table size: (\\d+)");
     private static final Pattern ELEMENTS = Pattern.compile("number of elements: (\\d+)");
@@ -169,6 +170,7 @@ class DebugSuiteDifferentialTest {
     @Test
     void debugReloadNoflushMergeReplacesALoadedLibrary(DifferentialServers servers) throws Exception {
         try (Pair p = servers.open(2)) {
+            p.oursConfig("dir", Files.createTempDirectory("debugsuite").toString()); // the RDB goes there
             p.same("FLUSHALL");
             p.same("FUNCTION", "FLUSH");
             p.same("FUNCTION", "LOAD", "#!lua name=lib1\nredis.register_function('f1', function() return 'one' end)");
@@ -320,6 +322,7 @@ class DebugSuiteDifferentialTest {
     void bgrewriteaofAndAppendonlyInsideMultiAreScheduledAndStartAfterwards(DifferentialServers servers)
             throws Exception {
         try (Pair p = servers.open(2)) {
+            p.oursConfig("dir", Files.createTempDirectory("debugsuite").toString()); // the AOF goes there
             long[] forks = forks(p);
             p.same("MULTI");
             p.same("SET", "foo", "bar");
