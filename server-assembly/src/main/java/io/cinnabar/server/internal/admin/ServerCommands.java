@@ -190,8 +190,18 @@ public final class ServerCommands {
                 apply(s, p, snap.get(p));
             } catch (ConfigException e) {
                 cfg.restore(snap);
+                boolean relisten = false;
                 for (Config.Def r : defs) {
                     s.configChanged(r.name);
+                    String n = Config.primary(r).name;
+                    relisten |= n.equals("port") || n.equals("bind");
+                }
+                if (relisten) { // as Redis's restore of the backup: listen again where the old values say
+                    try {
+                        s.loop.rebind("port", cfg.get("port"));
+                    } catch (ConfigException again) {
+                        s.log.warning("Failed to listen again after a CONFIG SET rollback: " + again.getMessage());
+                    }
                 }
                 c.error("ERR CONFIG SET failed (possibly related to argument '" + d.name + "') - " + e.getMessage());
                 return;

@@ -432,6 +432,9 @@ public final class Config {
                 if (p == Long.MIN_VALUE || p < 0) {
                     throw new ConfigException("argument must be a memory or percent value");
                 }
+                if (p > 100) { // Redis's only percent config (maxmemory-clients) has the lower bound -100
+                    throw new ConfigException("percentage argument must be less or equal to 100");
+                }
                 return p + "%";
             }
             v = memtoll(a);

@@ -115,6 +115,11 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
     }
 
     @Override
+    public boolean receivesReplicationOnly() {
+        return true; // PUBLISH reaches replicas (Redis's PROPAGATE_REPL)
+    }
+
+    @Override
     public void propagate(int db, byte[][] argv) {
         if (backlog == null || link != null) {
             return; // no stream without a backlog; a replica forwards its master's stream instead
