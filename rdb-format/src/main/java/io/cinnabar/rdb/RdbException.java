@@ -4,7 +4,7 @@ package io.cinnabar.rdb;
  * The one exception a corrupt, truncated or unsupported RDB file or DUMP payload produces. The message names the
  * byte offset (from the start of the file or payload) where reading stopped.
  */
-public final class RdbException extends RuntimeException {
+public class RdbException extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final long offset;
 

@@ -179,8 +179,7 @@ public final class RdbReader {
         if (version >= 5) {
             stored = in.longLE("CRC64 trailer");
             if (verifyChecksum && stored != 0 && stored != computed) {
-                throw new RdbException(String.format("CRC64 mismatch: file says %016x, content is %016x", stored, computed),
-                    in.offset() - 8);
+                throw new RdbChecksumException(stored, computed, in.offset() - 8);
             }
         }
         v.end(stored, computed);

@@ -14,7 +14,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * {@code DEBUG} subcommands for tests and operators: SLEEP, POPULATE, SET-ACTIVE-EXPIRE, OBJECT, JMAP (JVM heap
- * summary), CHANGE-REPL-ID, STRINGMATCH-LEN, PROTOCOL, LISTPACK and QUICKLIST-PACKED-THRESHOLD ({@link DebugLists}),
+ * summary), SEGFAULT/PANIC/ASSERT ({@link CrashReport}), SET-SKIP-CHECKSUM-VALIDATION, AOF-FLUSH-SLEEP,
+ * CHANGE-REPL-ID, STRINGMATCH-LEN, PROTOCOL, LISTPACK and QUICKLIST-PACKED-THRESHOLD ({@link DebugLists}),
  * HELP. Refused unless {@code enable-debug-command} allows it
  * ("yes", or "local" for loopback and Unix-socket connections), with Redis's error text.
  * <p><b>Note:</b> This class is not threadsafe (stateless; commands run on the event loop).
@@ -36,10 +37,18 @@ public final class Debug {
                 "CHANGE-REPL-ID",
                 "    Change the replication IDs of the instance.",
                 "    Dangerous: should be used only for testing the replication subsystem.",
+                "CLUSTERLINK KILL <to|from|all> <node-id>",
+                "    Kills the link based on the direction to/from (both) with the provided node.",
                 "DIGEST",
                 "    Output a hex signature representing the current DB content.",
                 "DIGEST-VALUE <key> [<key> ...]",
                 "    Output a hex signature of the values of all the specified keys.",
+                "DROP-CLUSTER-PACKET-FILTER <packet-type>",
+                "    Drop all packets that match the filtered type. Set to -1 allow all packets.",
+                "ASSERT",
+                "    Crash by assertion failed (a crash report in the log, then SIGABRT).",
+                "AOF-FLUSH-SLEEP <microsec>",
+                "    Server will sleep before flushing the AOF, this is used for testing.",
                 "ERROR <string>",
                 "    Return a Redis protocol error with <string> as message. Useful for clients",
                 "    unit tests to simulate Redis errors.",
@@ -51,10 +60,14 @@ public final class Debug {
                 "    Show the JVM heap in use, committed and maximum (Cinnabar).",
                 "LOADAOF",
                 "    Flush the AOF buffers on disk and reload the AOF in memory.",
+                "REPLICATE <string>",
+                "    Replicates the provided string to replicas, allowing data divergence.",
                 "LISTPACK <key>",
                 "    Show low level info about the listpack encoding of <key>.",
                 "OBJECT <key>",
                 "    Show low level info about the `key` and associated value.",
+                "PANIC",
+                "    Crash the server simulating a panic.",
                 "PAUSE-CRON <0|1>",
                 "    Stop periodic cron job processing.",
                 "POPULATE <count> [<prefix>] [<size>]",
@@ -82,10 +95,14 @@ public final class Debug {
                 "QUICKLIST-PACKED-THRESHOLD <size>",
                 "    Sets the threshold for elements to be inserted as plain vs packed nodes",
                 "    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.",
+                "SEGFAULT",
+                "    Crash the server with sigsegv (Cinnabar: Redis's signal 11 report, then SIGABRT).",
                 "SET-ACTIVE-EXPIRE <0|1>",
                 "    Setting it to 0 disables expiring keys in background when they are not",
                 "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
                 "    default.",
+                "SET-SKIP-CHECKSUM-VALIDATION <0|1>",
+                "    Enables or disables checksum checks for RDB files and RESTORE's payload.",
                 "SLEEP <seconds>",
                 "    Stop the server for <seconds>. Decimals allowed.",
                 "STRINGMATCH-LEN",
@@ -154,6 +171,15 @@ public final class Debug {
             }
             c.server.keyspace.activeExpireEnabled = c.ctx.tmp[0] != 0;
             c.ok();
+        } else if (c.argIs(1, "replicate") && c.argc >= 3) {
+            if (c.server.replication != null) {
+                byte[][] argv = new byte[c.argc - 2][];
+                for (int i = 2; i < c.argc; i++) {
+                    argv[i - 2] = c.arg(i);
+                }
+                c.server.replication.feedAsIs(argv);
+            }
+            c.ok();
         } else if (c.argIs(1, "object") && c.argc == 3) {
             object(c);
         } else if (c.argIs(1, "htstats") && c.argc >= 3) {
@@ -181,6 +207,41 @@ public final class Debug {
             DebugLists.listpack(c);
         } else if (c.argIs(1, "quicklist-packed-threshold") && c.argc == 3) {
             DebugLists.packedThreshold(c);
+        } else if (c.argIs(1, "drop-cluster-packet-filter") && c.argc == 3) {
+            if (!c.argLong(2)) {
+                return;
+            }
+            if (c.server.cluster instanceof io.cinnabar.server.internal.cluster.Cluster cl) {
+                cl.dropPacketFilter(c.ctx.tmp[0]);
+            }
+            c.ok();
+        } else if (c.argIs(1, "clusterlink") && c.argc == 5 && c.argIs(2, "kill")) {
+            if (!(c.server.cluster instanceof io.cinnabar.server.internal.cluster.Cluster cl)) {
+                c.error("ERR Debug option only available for cluster mode enabled setup!");
+                return;
+            }
+            // Redis replies the direction error and then OK as well (two replies); one reply here
+            String err = cl.killLink(c.argString(3), c.argString(4));
+            if (err != null) {
+                c.error("ERR " + err);
+            } else {
+                c.ok();
+            }
+        } else if (c.argIs(1, "segfault")) {
+            CrashReport.segfault(c.server);
+        } else if (c.argIs(1, "panic")) {
+            CrashReport.panic(c.server, "DEBUG PANIC called at Unix time " + System.currentTimeMillis() / 1000,
+                "Debug.java", 0);
+        } else if (c.argIs(1, "assert")) {
+            CrashReport.assertion(c.server, "Debug.java", 0, "1 == 2");
+        } else if (c.argIs(1, "set-skip-checksum-validation") && c.argc == 3) {
+            c.server.skipChecksumValidation = atoi(c.arg(2)) != 0;
+            c.ok();
+        } else if (c.argIs(1, "aof-flush-sleep") && c.argc == 3) {
+            if (c.server.durability instanceof io.cinnabar.server.internal.persist.aof.AppendOnlyFile aof) {
+                aof.flushSleepMicros(atoi(c.arg(2)));
+            }
+            c.ok();
         } else {
             c.error("ERR unknown subcommand or wrong number of arguments for '" + c.argString(1)
                 + "'. Try DEBUG HELP.");
@@ -343,7 +404,8 @@ public final class Debug {
     }
 
     private static void object(Client c) {
-        Entry e = c.server.lookupQuiet(c.db, c.argBuf, c.argOff[2], c.argLen[2]);
+        // not a lookup (Redis's dictFind): a logically expired key is shown, not deleted
+        Entry e = c.db.find(c.argBuf, c.argOff[2], c.argLen[2]);
         if (e == null) {
             c.error(Shared.NO_SUCH_KEY);
             return;

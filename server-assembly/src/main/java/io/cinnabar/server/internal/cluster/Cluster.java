@@ -50,6 +50,10 @@ public final class Cluster implements ClusterRouting {
     boolean todoFsync;
     boolean todoUpdateState;
     private int redirSlot;
+    /** DEBUG DROP-CLUSTER-PACKET-FILTER: bus messages of this type are dropped on receipt (-1: none). */
+    long dropPacketFilter = -1;
+    /** cluster-announce-ip as last applied to myself. */
+    private String announcedIp = "";
 
     /** Loads (or creates) nodes.conf; throws when the file exists but cannot be used (Redis exits then). */
     public Cluster(Server server) throws IOException {
@@ -88,8 +92,30 @@ public final class Cluster implements ClusterRouting {
         if (!ip.isEmpty()) {
             me.ip = ip;
         }
+        announcedIp = ip;
         me.hostname = server.config.get("cluster-announce-hostname");
         me.humanNodename = server.config.get("cluster-announce-human-nodename");
+    }
+
+    /**
+     * CONFIG SET of an announced address takes effect at once in myself's CLUSTER NODES line and the next
+     * messages, as Redis's apply functions do (updateClusterAnnouncedPort, updateClusterIp, updateClusterHostname).
+     */
+    @Override
+    public void configChanged(String name) {
+        switch (name) {
+            case "cluster-announce-port", "cluster-announce-bus-port", "cluster-announce-tls-port",
+                 "cluster-announce-hostname", "cluster-announce-human-nodename" -> announce();
+            case "cluster-announce-ip" -> {
+                String ip = server.config.get("cluster-announce-ip");
+                if (!ip.equals(announcedIp)) {
+                    st.myself.ip = ip; // empty: learned again from the next PING/MEET (Redis: autodetection)
+                }
+                announcedIp = ip;
+            }
+            default -> {
+            }
+        }
     }
 
     /** The port the bus listens on: cluster-port, or port + 10000. */
@@ -106,6 +132,34 @@ public final class Cluster implements ClusterRouting {
 
     public ClusterState state() {
         return st;
+    }
+
+    /** DEBUG DROP-CLUSTER-PACKET-FILTER type: received bus messages of that type are ignored (-1 drops none). */
+    public void dropPacketFilter(long type) {
+        dropPacketFilter = type;
+    }
+
+    /**
+     * DEBUG CLUSTERLINK KILL: closes the bus link to ("to"), from ("from") or both ("all") links of a node.
+     * Returns null when done, else the error text (unknown node or direction).
+     */
+    public String killLink(String direction, String nodeName) {
+        ClusterNode n = st.lookup(nodeName);
+        if (n == null) {
+            return "Unknown node " + nodeName;
+        }
+        boolean to = direction.equalsIgnoreCase("to") || direction.equalsIgnoreCase("all");
+        boolean from = direction.equalsIgnoreCase("from") || direction.equalsIgnoreCase("all");
+        if (!to && !from) {
+            return "Unknown direction " + direction;
+        }
+        if (to && n.link != null) {
+            bus.free(n.link);
+        }
+        if (from && n.inboundLink != null) {
+            bus.free(n.inboundLink);
+        }
+        return null;
     }
 
     /** Saves nodes.conf now, fsynced; logs and returns the error text on failure, else null. */

@@ -75,6 +75,14 @@ public final class ClusterBus {
                     return; // the rest of the message has not arrived yet
                 }
                 in.position(in.position() + len);
+                int msgType = BusCodec.u16(a, off + TYPE_OFFSET);
+                if (msgType == cl.dropPacketFilter) {
+                    if (msgType < TYPE_COUNT) {
+                        st.received[msgType]++; // Redis counts it before the filter drops it
+                    }
+                    cl.server.log.warning("Dropping packet that matches debug drop filter");
+                    continue;
+                }
                 BusMessage m;
                 try {
                     m = BusCodec.parse(a, off, len, parsedSlots); // m is processed before the next parse

@@ -52,6 +52,10 @@ public interface ClusterRouting {
         return "";
     }
 
+    /** A CONFIG SET changed the option of that (primary) name. */
+    default void configChanged(String name) {
+    }
+
     /** Number of bus links (INFO clients cluster_connections). */
     int connections();
 }

@@ -53,6 +53,14 @@ public interface ReplicationHook {
      */
     void feed(int db, byte[][] argv);
 
+    /**
+     * Appends a command to the replication stream in the database the stream is in, with no SELECT (DEBUG REPLICATE,
+     * Redis's replicationFeedSlaves with server.slaveseldb); nothing on a replica or without a backlog.
+     */
+    default void feedAsIs(byte[][] argv) {
+        feed(-1, argv);
+    }
+
     int rdbReplStreamDb();
 
     /** The RDB loaded at startup recorded a replication ID and offset (PSYNC2 after a restart). */
@@ -120,5 +128,13 @@ public interface ReplicationHook {
 
     /** An option changed (its primary name): min-replicas-* and the backlog size apply at once, as in Redis. */
     default void configChanged(String primary) {
+    }
+
+    /**
+     * The last bytes (up to 256) of the replication backlog as Redis's sdscatrepr quotes them, or null without a
+     * backlog (Redis's showLatestBacklog, logged when the master's stream makes this replica answer an error).
+     */
+    default String latestBacklog() {
+        return null;
     }
 }

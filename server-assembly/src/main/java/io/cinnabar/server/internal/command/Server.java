@@ -59,6 +59,8 @@ public final class Server {
     public long maxInputBufferSeen;
     public long maxOutputBufferSeen;
     public long pauseEndMs;
+    /** oom-score-adj: /proc/self/oom_score_adj for the server's role. */
+    public final OomScoreAdj oomScoreAdj = new OomScoreAdj();
     public boolean pauseWritesOnly;
     public final ArrayDeque<Client> paused = new ArrayDeque<>();
     /** Clients blocked on keys (BLPOP ... BZMPOP) and their wake-up, timeout and reprocessing. */
@@ -81,6 +83,8 @@ public final class Server {
     public AccessControl acl;
     /** DEBUG SET-DISABLE-DENY-SCRIPTS: scripts may call commands flagged noscript (Redis's test hook). */
     public boolean disableDenyScripts;
+    /** DEBUG SET-SKIP-CHECKSUM-VALIDATION: RESTORE and FUNCTION RESTORE accept a payload with a wrong CRC64. */
+    public boolean skipChecksumValidation;
     /**
      * Whether a connection must authenticate before running commands: the default user has a password or is
      * off (Redis's authRequired). Kept by the ACL code.
@@ -152,7 +156,7 @@ public final class Server {
                 "client-query-buffer-limit", "proto-max-bulk-len", "client-output-buffer-limit", "maxmemory-policy",
                 "lfu-log-factor", "lfu-decay-time", "maxmemory", "active-expire-effort", "slowlog-log-slower-than",
                 "slowlog-max-len", "latency-monitor-threshold", "enable-debug-command", "loglevel",
-                "latency-tracking", "notify-keyspace-events", "activedefrag")) {
+                "latency-tracking", "notify-keyspace-events", "activedefrag", "replica-read-only")) {
             configChanged(name);
         }
         limits.load(config);
@@ -161,7 +165,7 @@ public final class Server {
 
     /** Creates the server state after the configuration is loaded (applies logfile, logs as the main process). */
     public static Server create(Config config, ServerLog log) throws java.io.IOException {
-        log.setFile(config.get("logfile"));
+        log.setFile(ServerLog.logPath(config));
         log.setRole('M');
         log.notice("monotonic clock: JVM System.nanoTime");
         return new Server(config, log);
@@ -182,6 +186,7 @@ public final class Server {
             return false;
         }
         log.notice("Server initialized");
+        oomScoreAdj.apply(this);
         // Redis's loadDataFromDisk: the AOF when appendonly is on, else the RDB file
         if (durability != null && config.getBool("appendonly")) {
             if (!durability.loadAtStartup()) {
@@ -204,6 +209,16 @@ public final class Server {
 
     /** Called by a signal handler thread: the event loop shuts down at its next iteration. */
     public void requestShutdown(String signal) {
+        if (shutdownAsap && signal.equals("SIGINT")) {
+            // Redis's sigShutdownHandler: a second SIGINT quits at once, without the save or the replicas
+            log.fromHandler("You insist... exiting now.");
+            try {
+                java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(config.get("dir"), "temp-" + log.pid() + ".rdb"));
+            } catch (java.io.IOException | RuntimeException e) {
+                // exiting anyway, as Redis's rdbRemoveTempFile
+            }
+            Runtime.getRuntime().halt(1);
+        }
         shutdownReason = signal;
         log.fromHandler("Received " + signal + " scheduling shutdown...");
         shutdownAsap = true;
@@ -336,6 +351,9 @@ public final class Server {
         if (shutdownPrepared) {
             return true;
         }
+        if (pauseCron) {
+            return false; // Redis runs this check in serverCron: DEBUG PAUSE-CRON keeps the shutdown pending
+        }
         if (shutdownDeadlineMs != 0) {
             if (System.currentTimeMillis() >= shutdownDeadlineMs || replication == null || replication.replicasInSync()) {
                 return finishShutdown(shutdownSave, shutdownNosave, shutdownForce);
@@ -419,6 +437,9 @@ public final class Server {
         if (replication != null) {
             replication.configChanged(primary);
         }
+        if (cluster != null) {
+            cluster.configChanged(primary);
+        }
     }
 
     private void configChanged0(String primary) {
@@ -466,6 +487,7 @@ public final class Server {
             case "lfu-log-factor" -> keyspace.lfuLogFactor = config.getLong("lfu-log-factor");
             case "lfu-decay-time" -> keyspace.lfuDecayTime = config.getLong("lfu-decay-time");
             case "active-expire-effort" -> keyspace.activeExpireEffort = (int) config.getLong("active-expire-effort");
+            case "replica-read-only" -> keyspace.replicaReadOnly = config.getBool("replica-read-only");
             case "slowlog-log-slower-than" -> slowlogThreshold = config.getLong("slowlog-log-slower-than");
             case "slowlog-max-len" -> {
                 slowlogMaxLen = config.getLong("slowlog-max-len");
@@ -582,6 +604,11 @@ public final class Server {
                 + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
             return;
         }
+        if (pauseEndMs != 0 && c.replRole != Client.ROLE_REPLICA && !c.isDetached()
+                && pausedFor(c, cmd, scriptCall)) {
+            postpone(c);
+            return;
+        }
         if (pubsub.trackingClients() != 0) {
             pubsub.beforeCommand();
         }
@@ -652,6 +679,45 @@ public final class Server {
         };
     }
 
+    /**
+     * Whether the pause in effect holds c's command (Redis's processCommand): every command under CLIENT PAUSE
+     * ALL; under WRITE, a write or may-replicate command (a script by its declared flags), and EXEC when a queued
+     * command is one. Whether it would be queued inside MULTI does not matter.
+     */
+    private boolean pausedFor(Client c, Command cmd, boolean scriptCall) {
+        if (!pauseWritesOnly) {
+            return true;
+        }
+        int f = scriptCall ? scriptFlags(c, cmd) : cmd.flags;
+        if (c.inMulti && cmd.fullName.equals("exec")) {
+            f |= c.queuedFlags;
+        }
+        return (f & (Command.WRITE | Command.MAY_REPLICATE)) != 0;
+    }
+
+    /**
+     * Holds c's command until the pause ends (Redis's blockPostponeClient): its arguments are copied aside (the
+     * query buffer moves on) and {@link Connections#resumePaused} runs it then; c counts as a blocked client.
+     */
+    private void postpone(Client c) {
+        int total = 0;
+        for (int i = 0; i < c.argc; i++) {
+            total += c.argLen[i];
+        }
+        byte[] buf = new byte[total];
+        int[] off = new int[c.argc];
+        int[] len = new int[c.argc];
+        int at = 0;
+        for (int i = 0; i < c.argc; i++) {
+            System.arraycopy(c.argBuf, c.argOff[i], buf, at, c.argLen[i]);
+            off[i] = at;
+            len[i] = c.argLen[i];
+            at += len[i];
+        }
+        c.postponed = new Client.Postponed(buf, off, len);
+        paused.add(c);
+    }
+
     /** The flags of a script call as the pipeline checks them: the script's when it declares them. */
     private int scriptFlags(Client c, Command cmd) {
         Command saved = c.cmd;
@@ -719,6 +785,7 @@ public final class Server {
     }
 
     private void unknownCommand(Client c) {
+        c.cmd = null; // Redis's lastcmd of an unknown command (named "<unknown>" in an error to the master)
         StringBuilder args = new StringBuilder();
         for (int i = 1; i < c.argc && args.length() < 128; i++) {
             String a = c.argString(i);
@@ -726,6 +793,37 @@ public final class Server {
             args.append('\'').append(a, 0, Math.min(a.length(), room)).append("' ");
         }
         c.error("ERR unknown command '" + abbrev(c.argString(0)) + "', with args beginning with: " + args);
+    }
+
+    /**
+     * An error answered to our master or to a replica (Redis's afterErrorReply): they never read it, so it is logged
+     * ("== CRITICAL =="; for the master's stream with the latest backlog bytes) and counted in INFO stats
+     * unexpected_error_replies. With propagation-error-behavior panic or panic-on-replicas a read-only replica stops,
+     * as Redis's serverPanic does.
+     */
+    void unexpectedErrorReply(Client c, String msg) {
+        boolean fromMaster = c.replRole == Client.ROLE_MASTER;
+        String from = fromMaster ? "replica" : "master";
+        String to = fromMaster ? "master" : "replica";
+        String name = c.cmd != null ? c.cmd.fullName : "<unknown>";
+        // as Redis's callers pass it: a formatted error without its "ERR ", a shared one (WRONGTYPE ...) with its "-"
+        String shown = msg.startsWith("ERR ") ? msg.substring(4) : "-" + msg;
+        shown = shown.length() > 4096 ? shown.substring(0, 4096) : shown;
+        log.warning("== CRITICAL == This " + from + " is sending an error to its " + to + ": '" + shown
+            + "' after processing the command '" + name + "'");
+        if (fromMaster && replication != null) {
+            String dump = replication.latestBacklog();
+            if (dump != null) {
+                log.warning("Latest backlog is: '" + dump + "'");
+            }
+        }
+        stats.unexpectedErrorReplies++;
+        String behavior = config.get("propagation-error-behavior");
+        if (fromMaster && config.getBool("replica-read-only") && !behavior.equals("ignore")) {
+            log.warning("Guru Meditation: This " + from + " panicked sending an error to its " + to
+                + " after processing the command '" + name + "'");
+            Runtime.getRuntime().halt(1);
+        }
     }
 
     /** Runs a command (also the re-execution of a blocked command once one of its keys is ready). */
@@ -923,6 +1021,11 @@ public final class Server {
                 return;
             }
         }
+    }
+
+    /** The server became a replica or a master (Redis calls setOOMScoreAdj in replicationSetMaster/UnsetMaster). */
+    public void roleChanged() {
+        oomScoreAdj.apply(this);
     }
 
     public void unpause() {

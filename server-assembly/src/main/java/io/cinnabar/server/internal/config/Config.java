@@ -136,6 +136,7 @@ public final class Config {
         i io-threads 1 1 128 imm
         b io-threads-do-reads no imm
         b jemalloc-bg-thread yes
+        i key-load-delay 0 -2147483648 INT
         i latency-monitor-threshold 0 0 LL
         b latency-tracking yes
         x latency-tracking-info-percentiles "50 99 99.9"
@@ -148,6 +149,7 @@ public final class Config {
         i lfu-log-factor 10 0 INT
         i list-compress-depth 0 0 INT
         i list-max-listpack-size -2 -2147483648 INT alias=list-max-ziplist-size
+        i loading-process-events-interval-bytes 2097152 1024 INT
         s locale-collate ""
         s logfile "" imm
         e loglevel notice debug,verbose,notice,warning,nothing
@@ -242,6 +244,7 @@ public final class Config {
         i tracking-table-max-keys 1000000 0 LL
         s unixsocket "" imm
         x unixsocketperm 0
+        b use-exit-on-panic no
         i zset-max-listpack-entries 128 0 LL alias=zset-max-ziplist-entries
         i zset-max-listpack-value 64 0 LL alias=zset-max-ziplist-value
         x notify-keyspace-events ""

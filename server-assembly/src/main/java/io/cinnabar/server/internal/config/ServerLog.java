@@ -51,8 +51,20 @@ public final class ServerLog {
 
     /** Applies the logfile and loglevel options. */
     public void configure(Config config) throws IOException {
-        setFile(config.get("logfile"));
+        setFile(logPath(config));
         setLevel(config.get("loglevel"));
+    }
+
+    /**
+     * The logfile option as a path: a relative name is relative to {@code dir}, as in Redis, which changes its
+     * working directory to {@code dir} before it opens the log. Empty: log to stdout.
+     */
+    public static String logPath(Config config) {
+        String f = config.get("logfile");
+        if (f.isEmpty()) {
+            return f;
+        }
+        return java.nio.file.Path.of(config.get("dir")).resolve(f).toString();
     }
 
     public void setRole(char r) {

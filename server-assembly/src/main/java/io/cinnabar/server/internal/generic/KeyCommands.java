@@ -286,6 +286,7 @@ public final class KeyCommands {
                 c.server.keyspace.changes(d.size());
                 c.server.keyspace.flush(d, async);
             }
+            c.server.keyspace.forgetReplicaExpires();
             if (c.server.persistence != null) {
                 c.server.persistence.flushedAll(); // stops a background RDB save; saves when save points exist
             }
@@ -334,6 +335,9 @@ public final class KeyCommands {
         });
         c.array(out.size());
         for (Entry e : out) {
+            if (c.closed) {
+                break; // closed for its output-buffer limit (Redis's CLIENT_CLOSE_ASAP check)
+            }
             c.bulk(e.keyArray(), 0, e.klen());
         }
     }

@@ -44,6 +44,18 @@ public final class Keyspace {
     public boolean replica;
     /** Set while a command of the master runs on a replica: keys whose time passed still exist for it. */
     public boolean obey;
+    /**
+     * replica-read-only (as a replica): when off, a write lookup deletes a key whose time passed (Redis's
+     * lookupKey forcing the deletion on a writable replica).
+     */
+    public boolean replicaReadOnly = true;
+    /**
+     * Whether clients are paused (CLIENT PAUSE, a failover, a shutdown's wait; wired by Assembly): the dataset
+     * is kept constant, so neither the active cycle nor a read expires a key whose time passed; it is absent for
+     * the clients and deleted after the pause (Redis's checkClientPauseTimeoutAndReturnIfPaused in expireIfNeeded
+     * and activeExpireCycle).
+     */
+    public java.util.function.BooleanSupplier paused = () -> false;
     /** active-expire-effort (1..10). */
     public int activeExpireEffort = 1;
     /** Redis's LAZYFREE_THRESHOLD: a value of a larger free effort is freed by the lazy-free thread. */
@@ -365,7 +377,7 @@ public final class Keyspace {
     public Entry lookupRead(Db db, byte[] b, int off, int len, boolean noTouch) {
         Entry e = db.find(b, off, len);
         if (e != null && !loading && !obey && db.expired(e, cmdTimeMs)) {
-            if (!replica) {
+            if (!replica && !paused.getAsBoolean()) {
                 expireEntry(db, e); // a replica keeps it until its master's DEL: gone for its clients only
             }
             e = null;
@@ -389,8 +401,8 @@ public final class Keyspace {
             barrier.beforeChange(db, e);
         }
         if (e != null && !loading && !obey && db.expired(e, cmdTimeMs)) {
-            if (!replica) {
-                expireEntry(db, e);
+            if (!replica || !replicaReadOnly) {
+                expireEntry(db, e); // a writable replica's writes delete it (its master may never send a DEL)
             }
             return null;
         }
@@ -702,6 +714,78 @@ public final class Keyspace {
             barrier.beforeChange(db, e); // GETEX changes the expire of a key it looked up for reading
         }
         db.setExpire(e, whenMs);
+        if (replica && !replicaReadOnly && !obey && !loading) { // its own client (rememberSlaveKeyWithExpire)
+            if (replicaExpires == null) {
+                replicaExpires = new ReplicaExpires();
+            }
+            replicaExpires.remember(db.id, e.keyArray(), 0, e.klen());
+        }
+    }
+
+    // ---- keys a writable replica's clients gave an expire time (Redis's expireSlaveKeys)
+
+    private ReplicaExpires replicaExpires;
+
+    /** How many key names are tracked (INFO stats slave_expires_tracked_keys). */
+    public long replicaExpiresTracked() {
+        return replicaExpires == null ? 0 : replicaExpires.size();
+    }
+
+    /**
+     * Forgets the tracked names (Redis's flushSlaveKeysWithExpireList: FLUSHALL, a full sync's load): the master may
+     * send keys of the same names, which are not this replica's to expire.
+     */
+    public void forgetReplicaExpires() {
+        if (replicaExpires != null) {
+            replicaExpires.clear();
+        }
+    }
+
+    /**
+     * A replica's share of the cron's expiry (Redis's expireSlaveKeys): samples tracked names at random, deletes
+     * (and propagates to the AOF) those whose time passed in a database their bitmap names, drops a name no
+     * database holds with an expire time; stops after more than 3 live keys or after 1 ms.
+     */
+    public void expireReplicaKeys() {
+        if (!activeExpireEnabled || replicaExpires == null || replicaExpires.size() == 0) {
+            return;
+        }
+        long start = System.currentTimeMillis();
+        cmdTimeMs = start;
+        int cycles = 0;
+        int noexpire = 0;
+        while (true) {
+            ReplicaExpires.Slot s = replicaExpires.random();
+            long bits = s.dbs;
+            long kept = 0;
+            for (int id = 0; bits != 0 && id < dbs.length; id++, bits >>>= 1) {
+                if ((bits & 1) == 0) {
+                    continue;
+                }
+                Db db = dbs[id];
+                Entry e = db.find(s.key, 0, s.key.length);
+                long when = e == null ? -1 : db.expireOf(e);
+                if (when < 0) {
+                    continue;
+                }
+                if (start > when) {
+                    expireEntry(db, e);
+                } else {
+                    noexpire++;
+                    kept |= 1L << id;
+                }
+            }
+            if (kept != 0) {
+                s.dbs = kept;
+            } else {
+                replicaExpires.remove(s);
+            }
+            cycles++;
+            if (noexpire > 3 || (cycles % 64) == 0 && System.currentTimeMillis() - start > 1
+                || replicaExpires.size() == 0) {
+                break;
+            }
+        }
     }
 
     /** Removes e's expire time (PERSIST, an overwrite without KEEPTTL). */
@@ -782,6 +866,7 @@ public final class Keyspace {
      * began after the twin was made.
      */
     public void adopt(Keyspace twin) {
+        forgetReplicaExpires();
         views.flushAll();
         twin.views.flushAll();
         settle();
@@ -862,7 +947,10 @@ public final class Keyspace {
 
     /** Slow cycle (from the cron): up to 25% of a cron period. Fast cycle: 1 ms, from before each poll. */
     public void activeExpireCycle(boolean fast, int hz) {
-        if (!activeExpireEnabled || replica) { // a replica waits for its master's DELs
+        if (replica && !fast) {
+            expireReplicaKeys(); // only the keys its own clients gave a TTL: the others wait for the master's DELs
+        }
+        if (!activeExpireEnabled || replica || paused.getAsBoolean()) {
             return;
         }
         int effort = activeExpireEffort - 1;

@@ -33,6 +33,8 @@ public class RdbLoad implements RdbVisitor {
     public long keysLoaded;
     public long keysExpired;
     public long emptyKeysSkipped;
+    /** The names of the first 10 empty keys skipped (Redis logs "rdbLoadObject skipping empty key: NAME"). */
+    public final java.util.List<String> emptyKeyNames = new java.util.ArrayList<>();
     public String redisVer;
     public long ctime = -1;
     public long usedMem = -1;
@@ -155,7 +157,13 @@ public class RdbLoad implements RdbVisitor {
 
     @Override
     public void emptyKey(RdbKey k) {
-        emptyKeysSkipped++;
+        skippedEmpty(k);
+    }
+
+    private void skippedEmpty(RdbKey k) {
+        if (emptyKeysSkipped++ < 10) {
+            emptyKeyNames.add(new String(k.key(), StandardCharsets.ISO_8859_1));
+        }
     }
 
     @Override
@@ -229,12 +237,14 @@ public class RdbLoad implements RdbVisitor {
         if (type != Entry.TYPE_STRING) {
             try {
                 value = stream != null ? stream.result() : TypeDump.build(col, type, lim);
-            } catch (StreamException | IllegalArgumentException | IllegalStateException e) {
+            } catch (StreamException | IllegalArgumentException | IllegalStateException
+                     | io.cinnabar.listpack.ListpackException | io.cinnabar.intset.IntsetFormatException
+                     | IndexOutOfBoundsException e) {
                 throw new RdbException("Bad data format of key '" + printable(k.key()) + "': " + e.getMessage(),
                     k.offset());
             }
             if (TypeDump.isEmpty(value)) {
-                emptyKeysSkipped++;
+                skippedEmpty(k);
                 return;
             }
         } else if (string == null) {

@@ -11,6 +11,7 @@ import io.cinnabar.server.internal.type.stream.StreamValue;
 import io.cinnabar.server.internal.type.zset.ZSetValue;
 
 import io.cinnabar.rdb.DumpPayload;
+import io.cinnabar.rdb.RdbException;
 import io.cinnabar.rdb.RdbFormat;
 import io.cinnabar.rdb.RdbVisitor;
 import io.cinnabar.rdb.RdbBlob;
@@ -258,7 +259,9 @@ public final class TypeDump {
                 byte[] first = items.isEmpty() ? null : items.get(0);
                 SetValue s = SetValue.create(first, 0, first == null ? 0 : first.length, items.size(), lim);
                 for (byte[] m : items) {
-                    s.add(m, 0, m.length, lim);
+                    if (!s.add(m, 0, m.length, lim)) {
+                        throw new RdbException(duplicate(col.rdbType, "Duplicate set members detected"), 0);
+                    }
                 }
                 return s;
             }
@@ -270,7 +273,11 @@ public final class TypeDump {
                 ZSetValue z = ZSetValue.create(items.size(), maxLen, lim);
                 for (int i = 0; i < items.size(); i++) {
                     byte[] m = items.get(i);
-                    z.put(m, 0, m.length, col.scores.get(i), z.score(m, 0, m.length), lim);
+                    double old = z.score(m, 0, m.length);
+                    if (!Double.isNaN(old)) {
+                        throw new RdbException(duplicate(col.rdbType, "Duplicate zset fields detected"), 0);
+                    }
+                    z.put(m, 0, m.length, col.scores.get(i), old, lim);
                 }
                 return z;
             }
@@ -282,7 +289,9 @@ public final class TypeDump {
                 for (int i = 0; i + 1 < items.size(); i += 2) {
                     byte[] f = items.get(i);
                     byte[] v = items.get(i + 1);
-                    h.set(f, 0, f.length, v, 0, v.length, lim);
+                    if (!h.set(f, 0, f.length, v, 0, v.length, lim)) {
+                        throw new RdbException(duplicate(col.rdbType, "Duplicate hash fields detected"), 0);
+                    }
                 }
                 return h;
             }
@@ -313,7 +322,7 @@ public final class TypeDump {
             }
             case RdbFormat.TYPE_SET_LISTPACK -> {
                 SetValue s = SetValue.emptyListpack();
-                s.lp = Listpack.adopt(col.blob, false);
+                s.lp = unique(Listpack.adopt(col.blob, false), 1, "Set listpack integrity check failed.");
                 if (s.size() > lim.setEntries) {
                     s.toHashtable(0);
                 }
@@ -321,20 +330,53 @@ public final class TypeDump {
             }
             case RdbFormat.TYPE_ZSET_LISTPACK -> {
                 ZSetValue z = ZSetValue.create(0, 0, lim);
-                z.lp = Listpack.adopt(col.blob, false);
+                z.lp = unique(Listpack.adopt(col.blob, false), 2, "Zset listpack integrity check failed.");
                 if (z.size() > lim.zsetEntries) {
                     z.toSkiplist(0);
                 }
                 return z;
             }
             default -> {
-                HashValue h = new HashValue(Listpack.adopt(col.blob, false));
+                HashValue h = new HashValue(unique(Listpack.adopt(col.blob, false), 2,
+                    "Hash listpack integrity check failed."));
                 if (h.size() > lim.hashEntries) {
                     h.toHashtable(0);
                 }
                 return h;
             }
         }
+    }
+
+    /**
+     * The message of a duplicate found while rebuilding a value: a ziplist or zipmap fails Redis's integrity check
+     * (its conversion checks duplicates), a plain set, zset or hash has Redis's own "Duplicate ..." message.
+     */
+    private static String duplicate(int rdbType, String plain) {
+        return switch (rdbType) {
+            case RdbFormat.TYPE_ZSET_ZIPLIST -> "Zset ziplist integrity check failed.";
+            case RdbFormat.TYPE_HASH_ZIPLIST -> "Hash ziplist integrity check failed.";
+            case RdbFormat.TYPE_HASH_ZIPMAP -> "Zipmap integrity check failed.";
+            default -> plain;
+        };
+    }
+
+    /**
+     * The listpack if no two of its elements at every {@code stride}-th position (set members, hash fields, zset
+     * members) are equal; Redis accepts duplicates without sanitize-dump-payload and fails later on them, here a
+     * duplicate is refused at once. O(n) with one hash set of the n elements.
+     */
+    static Listpack unique(Listpack lp, int stride, String reason) {
+        java.util.HashSet<java.nio.ByteBuffer> seen = new java.util.HashSet<>();
+        int i = 0;
+        for (int p = lp.first(); p >= 0; p = lp.next(p), i++) {
+            if (i % stride == 0 && !seen.add(java.nio.ByteBuffer.wrap(lp.getBytes(p)))) {
+                throw new RdbException(reason + " (duplicate element)", 0);
+            }
+        }
+        if (i % stride != 0) {
+            throw new RdbException(reason + " (uneven pairs)", 0);
+        }
+        return lp;
     }
 
     /** The nodes of a type 18 list taken as they are; one small packed node becomes a listpack list. */

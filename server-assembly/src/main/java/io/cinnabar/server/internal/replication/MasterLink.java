@@ -621,6 +621,7 @@ final class MasterLink implements Link.Handler {
         for (Db db : server.dbs) {
             server.keyspace.flush(db);
         }
+        server.keyspace.forgetReplicaExpires();
         if (functions != null) {
             functions.clear();
         }

@@ -125,7 +125,7 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
             return; // no stream without a backlog; a replica forwards its master's stream instead
         }
         slen = 0;
-        if (db != seldb) { // MULTI carries the database of its first command: the SELECT goes before it, as in Redis
+        if (db >= 0 && db != seldb) { // MULTI carries the database of its first command: the SELECT goes before it, as in Redis
             byte[] d = Integer.toString(db).getBytes(StandardCharsets.US_ASCII);
             encode(new byte[][] {SELECT, d});
             seldb = db;
@@ -1463,6 +1463,7 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
             forward(new byte[0], 0, 0); // a backlog from our current offset: the history a PSYNC continues from
         }
         server.log.setRole('S');
+        server.roleChanged();
         rememberMaster(host + " " + port);
         link.connect();
     }
@@ -1495,6 +1496,7 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         seldb = -1;
         noReplicasSinceMs = System.currentTimeMillis();
         server.log.setRole('M');
+        server.roleChanged();
         restartAofAfterSync(); // stopped for a sync that did not complete
     }
 
@@ -1545,6 +1547,36 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
             return link.master.dbIndex;
         }
         return Math.max(0, seldb);
+    }
+
+    @Override
+    public String latestBacklog() {
+        if (backlog == null || backlog.histlen() == 0) {
+            return null;
+        }
+        int n = (int) Math.min(256, backlog.histlen());
+        byte[] b = backlog.from(backlog.masterOffset() + 1 - n);
+        StringBuilder out = new StringBuilder(n + 16).append('"');
+        for (byte x : b) { // sdscatrepr
+            int ch = x & 0xff;
+            switch (ch) {
+                case '\\' -> out.append("\\\\");
+                case '"' -> out.append("\\\"");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case 7 -> out.append("\\a");
+                case '\b' -> out.append("\\b");
+                default -> {
+                    if (ch >= 32 && ch < 127) {
+                        out.append((char) ch);
+                    } else {
+                        out.append(String.format("\\x%02x", ch));
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
     }
 
     @Override

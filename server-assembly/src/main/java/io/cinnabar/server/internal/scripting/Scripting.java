@@ -344,7 +344,8 @@ public final class Scripting implements ScriptingInfo {
             return cmdFlags;
         }
         // scriptFlagsToCmdFlags: the declared flags replace the command's stale, denyoom and write flags
-        int out = cmdFlags & ~(Command.STALE | Command.DENYOOM | Command.WRITE);
+        // and, the script's writes being known, the command's may-replicate flag goes
+        int out = cmdFlags & ~(Command.STALE | Command.DENYOOM | Command.WRITE | Command.MAY_REPLICATE);
         if ((flags & (ScriptRun.ALLOW_OOM | ScriptRun.NO_WRITES)) == 0) {
             out |= Command.DENYOOM;
         }

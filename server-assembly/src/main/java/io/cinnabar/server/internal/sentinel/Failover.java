@@ -99,7 +99,7 @@ final class Failover {
                 continue;
             }
             ri.link.command(v -> isMasterDownReply(ri, v), Sentinel.cmdName(ri, "SENTINEL"), "is-master-down-by-addr",
-                m.host, Integer.toString(m.port), Long.toString(s.currentEpoch),
+                s.announce(m), Integer.toString(m.port), Long.toString(s.currentEpoch),
                 m.failoverState > Instance.FAILOVER_NONE ? s.myid : "*");
         }
     }
@@ -276,7 +276,7 @@ final class Failover {
             if (r.is(Instance.RECONF_SENT | Instance.RECONF_INPROG) || r.link.disconnected()) {
                 continue;
             }
-            if (s.monitor.sendReplicaOf(r, m.promotedSlave.host, m.promotedSlave.port)) {
+            if (s.monitor.sendReplicaOf(r, s.announce(m.promotedSlave), m.promotedSlave.port)) {
                 r.flags |= Instance.RECONF_SENT;
                 r.slaveReconfSentTime = now;
                 s.event(Sentinel.LOG_NOTICE, "+slave-reconf-sent", r, "%@");
@@ -313,7 +313,7 @@ final class Failover {
                 if (r.is(Instance.PROMOTED | Instance.RECONF_DONE | Instance.RECONF_SENT) || r.link.disconnected()) {
                     continue;
                 }
-                if (s.monitor.sendReplicaOf(r, p.host, p.port)) {
+                if (s.monitor.sendReplicaOf(r, s.announce(p), p.port)) {
                     s.event(Sentinel.LOG_NOTICE, "+slave-reconf-sent-be", r, "%@");
                     r.flags |= Instance.RECONF_SENT;
                 }
@@ -326,8 +326,8 @@ final class Failover {
         Instance ref = m.promotedSlave != null ? m.promotedSlave : m;
         String oldHost = m.host;
         int oldPort = m.port;
-        s.event(Sentinel.LOG_WARNING, "+switch-master", m, m.name + " " + m.host + " " + m.port + " " + ref.host
-            + " " + ref.port);
+        s.event(Sentinel.LOG_WARNING, "+switch-master", m, m.name + " " + s.announce(m) + " " + m.port + " "
+            + s.announce(ref) + " " + ref.port);
         s.resetMasterAndChangeAddress(m, ref.host, ref.port);
         s.scripts.clientReconfig(m, "leader", "end", oldHost, oldPort, m.host, m.port);
     }

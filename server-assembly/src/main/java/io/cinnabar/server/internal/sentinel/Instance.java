@@ -40,6 +40,10 @@ final class Instance {
     long configEpoch;
     String host;
     int port;
+    /** The address host resolves to, kept for {@link Sentinel#announce}; null until asked, "" when unresolvable. */
+    String ip;
+    /** The host {@link #ip} was resolved from. */
+    String ipOf;
     /** Command and Pub/Sub connections (the Pub/Sub one only for masters and replicas). */
     final Links link;
 

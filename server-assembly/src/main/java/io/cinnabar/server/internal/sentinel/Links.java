@@ -55,8 +55,18 @@ final class Links {
                 RespValue v = tree.take();
                 decoder.reset();
                 if (pubsub) {
-                    pcLastActivity = System.currentTimeMillis();
-                    onMessage.accept(v);
+                    Consumer<RespValue> cb = callbacks.poll();
+                    if (cb != null) {
+                        cb.accept(v); // the reply to AUTH or CLIENT SETNAME, sent before SUBSCRIBE
+                    } else if (v instanceof RespValue.SimpleError || v instanceof RespValue.BlobError) {
+                        // an error where a message is due (SUBSCRIBE refused, e.g. -NOAUTH): the connection is
+                        // useless; hiredis drops it the same way for redis-sentinel
+                        drop(this);
+                        return;
+                    } else {
+                        pcLastActivity = System.currentTimeMillis();
+                        onMessage.accept(v);
+                    }
                 } else {
                     Consumer<RespValue> cb = callbacks.poll();
                     pendingCommands = Math.max(0, pendingCommands - 1);
@@ -75,12 +85,18 @@ final class Links {
             drop(this);
         }
 
+        /** Sends a command whose one reply goes to {@code cb} (ignored when null). */
         void send(Consumer<RespValue> cb, String... argv) {
             link.write(encode(argv));
+            callbacks.add(cb != null ? cb : IGNORE);
             if (!pubsub) {
-                callbacks.add(cb != null ? cb : IGNORE);
                 pendingCommands++;
             }
+        }
+
+        /** Sends SUBSCRIBE on the Pub/Sub connection: what follows the replies of earlier commands is messages. */
+        void subscribe(String... argv) {
+            link.write(encode(argv));
         }
     }
 
@@ -102,6 +118,13 @@ final class Links {
 
     Links(Instance ri) {
         this.ri = ri;
+    }
+
+    /** Restarts the availability clocks of a link not connected yet (the sentinel starts running). */
+    void startClock(long now) {
+        lastAvailTime = now;
+        actPingTime = now;
+        lastPongTime = now;
     }
 
     /** Disconnected: the command connection, or for a master or replica the Pub/Sub one, is missing. */

@@ -41,7 +41,7 @@ final class Monitor {
             Links.Conn c = l.open(link, true, v -> helloReceived(ri, v));
             authOn(ri, c);
             c.send(null, Sentinel.cmdName(ri, "CLIENT"), "SETNAME", clientName("pubsub"));
-            c.send(null, "SUBSCRIBE", Sentinel.HELLO_CHANNEL);
+            c.subscribe(Sentinel.cmdName(ri, "SUBSCRIBE"), Sentinel.HELLO_CHANNEL);
         }
     }
 
@@ -192,7 +192,7 @@ final class Monitor {
         Instance master = ri.masterOf();
         Instance addr = Sentinel.currentMasterAddress(master);
         String payload = ip + "," + s.announcePortOr() + "," + s.myid + "," + s.currentEpoch
-            + "," + master.name + "," + addr.host + "," + addr.port + "," + master.configEpoch;
+            + "," + master.name + "," + s.announce(addr) + "," + addr.port + "," + master.configEpoch;
         return l.command(v -> {
             if (!(v instanceof RespValue.SimpleError)) {
                 ri.lastPubTime = System.currentTimeMillis();
@@ -446,7 +446,7 @@ final class Monitor {
             long wait = s.publishPeriod * 4;
             if (!ri.is(Instance.PROMOTED) && looksSane(m, now) && noDownFor(ri, wait, now)
                     && now - ri.roleReportedTime > wait) {
-                if (sendReplicaOf(ri, m.host, m.port)) {
+                if (sendReplicaOf(ri, s.announce(m), m.port)) {
                     s.event(Sentinel.LOG_NOTICE, "+convert-to-slave", ri, "%@");
                 }
             }
@@ -460,7 +460,7 @@ final class Monitor {
         }
         long wait = m.failoverTimeout;
         if (looksSane(m, now) && noDownFor(ri, wait, now) && now - ri.slaveConfChangeTime > wait) {
-            if (sendReplicaOf(ri, m.host, m.port)) {
+            if (sendReplicaOf(ri, s.announce(m), m.port)) {
                 s.event(Sentinel.LOG_NOTICE, "+fix-slave-config", ri, "%@");
             }
         }

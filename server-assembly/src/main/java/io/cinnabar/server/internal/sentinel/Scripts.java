@@ -105,7 +105,10 @@ final class Scripts {
                 continue;
             }
             try {
-                j.process = new ProcessBuilder(j.argv).redirectErrorStream(true)
+                // run in the dir directory with the path taken from there, as redis-sentinel after its chdir()
+                List<String> argv = new ArrayList<>(j.argv);
+                argv.set(0, s.workingDir().resolve(argv.get(0)).toString());
+                j.process = new ProcessBuilder(argv).directory(s.workingDir().toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectInput(new File("/dev/null")).start();
                 j.startTime = now;
                 running++;

@@ -83,10 +83,10 @@ public final class Sentinel {
         if (ri != null && text.startsWith("%@")) {
             Instance m = ri.masterOf();
             StringBuilder b = new StringBuilder();
-            b.append(ri.typeName()).append(' ').append(ri.name).append(' ').append(ri.host).append(' ')
+            b.append(ri.typeName()).append(' ').append(ri.name).append(' ').append(announce(ri)).append(' ')
                 .append(ri.port);
             if (m != ri) {
-                b.append(" @ ").append(m.name).append(' ').append(m.host).append(' ').append(m.port);
+                b.append(" @ ").append(m.name).append(' ').append(announce(m)).append(' ').append(m.port);
             }
             b.append(text, 2, text.length());
             msg = b.toString();
@@ -145,6 +145,25 @@ public final class Sentinel {
         ri.failoverTimeout = master.failoverTimeout;
         table.put(key, ri);
         return ri;
+    }
+
+    /**
+     * The address of an instance as replies, events, hello messages and the config file show it (Redis's
+     * announceSentinelAddr): the host name as given with announce-hostnames, else the IP it resolves to.
+     */
+    String announce(Instance ri) {
+        if (announceHostnames || !resolveHostnames || isIp(ri.host)) {
+            return ri.host; // without resolve-hostnames an address is an IP already
+        }
+        if (ri.ip == null || ri.ip.isEmpty() || !ri.host.equals(ri.ipOf)) {
+            ri.ipOf = ri.host;
+            try {
+                ri.ip = InetAddress.getByName(ri.host).getHostAddress();
+            } catch (UnknownHostException e) {
+                ri.ip = ""; // as Redis keeps an unresolved address: an empty IP, resolved again when asked
+            }
+        }
+        return ri.ip;
     }
 
     Instance lookupSlave(Instance master, String host, int port) {
@@ -356,6 +375,11 @@ public final class Sentinel {
 
     // ---- configuration
 
+    /** The {@code dir} directory: redis-sentinel chdir()s there, so relative script paths are taken from it. */
+    java.nio.file.Path workingDir() {
+        return java.nio.file.Path.of(config.get("dir"));
+    }
+
     /** Rewrites the config file with the sentinel state (Redis's sentinelFlushConfig); logs a failure. */
     boolean flushConfig() {
         if (config.configFile == null) {
@@ -374,6 +398,15 @@ public final class Sentinel {
 
     /** The startup after the config is loaded (Redis's sentinelIsRunning): id, save, +monitor events. */
     public void started() {
+        // the clocks start now, not when the config was loaded (a slow JVM start would otherwise look like a
+        // stalled timer, TILT, and like instances silent since the load, SDOWN)
+        long now = System.currentTimeMillis();
+        previousTime = now;
+        for (Instance m : masters.values()) {
+            m.link.startClock(now);
+            m.slaves.values().forEach(r -> r.link.startClock(now));
+            m.sentinels.values().forEach(r -> r.link.startClock(now));
+        }
         if (myid == null) {
             myid = Server.randomHex(40);
         }

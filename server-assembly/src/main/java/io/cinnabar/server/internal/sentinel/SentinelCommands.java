@@ -112,21 +112,14 @@ public final class SentinelCommands {
         t.impl("sentinel|reset", c -> c.integer(s.reset(c.argString(2))));
         t.impl("sentinel|failover", this::failover);
         t.impl("sentinel|ckquorum", this::ckquorum);
-        t.impl("sentinel|flushconfig", c -> {
-            if (s.flushConfig() || s.config.configFile == null) {
-                c.ok();
-            } else {
-                c.error("ERR Failed to save config file");
-            }
-        });
+        t.impl("sentinel|flushconfig", this::flushConfigAndReply);
         t.impl("sentinel|monitor", this::monitor);
         t.impl("sentinel|remove", c -> {
             Instance m = masterOrError(c, 2);
             if (m != null) {
                 s.event(Sentinel.LOG_WARNING, "-monitor", m, "%@");
                 s.removeMaster(m);
-                s.flushConfig();
-                c.ok();
+                flushConfigAndReply(c);
             }
         });
         t.impl("sentinel|set", this::set);
@@ -156,7 +149,7 @@ public final class SentinelCommands {
         List<String> kv = new ArrayList<>();
         Links l = ri.link;
         add(kv, "name", ri.name);
-        add(kv, "ip", ri.host);
+        add(kv, "ip", s.announce(ri));
         add(kv, "port", ri.port);
         add(kv, "runid", ri.runid == null ? "" : ri.runid);
         add(kv, "flags", flags(ri));
@@ -271,7 +264,7 @@ public final class SentinelCommands {
         }
         Instance a = Sentinel.currentMasterAddress(m);
         c.array(2);
-        c.bulk(a.host);
+        c.bulk(s.announce(a));
         c.bulkLong(a.port);
     }
 
@@ -390,13 +383,29 @@ public final class SentinelCommands {
             c.error("ERR Duplicate master name.");
             return;
         }
-        s.flushConfig();
+        flushConfigAndReply(c);
         s.event(Sentinel.LOG_WARNING, "+monitor", m, "%@ quorum " + m.quorum);
-        c.ok();
     }
 
+    /**
+     * Saves the state and replies OK, or Redis's error when the file cannot be written (sentinelFlushConfigAndReply);
+     * an embedded sentinel without a file has nothing to save.
+     */
+    private void flushConfigAndReply(Client c) {
+        if (s.flushConfig() || s.config.configFile == null) {
+            c.ok();
+        } else {
+            c.error("ERR Failed to save config file. Check server logs.");
+        }
+    }
+
+    /**
+     * SENTINEL SET master option value [option value ...] as Redis's sentinelSetCommand: options are read in
+     * order, each taking its values (two for rename-command); an unknown option or one short of values stops with an
+     * error, the changes made before it are kept and saved.
+     */
     private void set(Client c) {
-        if (c.argc < 3 || c.argc % 2 == 0) {
+        if (c.argc < 5) {
             c.error("ERR wrong number of arguments for 'sentinel|set' command");
             return;
         }
@@ -405,10 +414,31 @@ public final class SentinelCommands {
             return;
         }
         boolean changed = false;
-        for (int i = 3; i < c.argc; i += 2) {
+        for (int i = 3; i < c.argc; i++) {
+            int moreArgs = c.argc - 1 - i;
             String opt = c.argString(i).toLowerCase(Locale.ROOT);
-            String val = c.argString(i + 1);
-            String err = setOption(m, opt, val);
+            String err;
+            String logged;
+            if (opt.equals("rename-command") && moreArgs > 1) {
+                String from = c.argString(i + 1);
+                String to = c.argString(i + 2);
+                err = from.isEmpty() || to.isEmpty()
+                    ? "ERR Invalid argument '" + (to.isEmpty() ? to : from) + "' for SENTINEL SET '" + c.argString(i) + "'"
+                    : null;
+                if (err == null) {
+                    SentinelConfig.rename(m, from, to);
+                }
+                logged = c.argString(i) + " " + from + " " + to;
+                i += 2;
+            } else if (moreArgs > 0 && !opt.equals("rename-command")) {
+                String val = c.argString(i + 1);
+                err = setOption(m, opt, val, c.argString(i));
+                logged = c.argString(i) + " " + (opt.equals("auth-pass") ? "******" : val);
+                i++;
+            } else {
+                err = "ERR Unknown option or number of arguments for SENTINEL SET '" + c.argString(i) + "'";
+                logged = null;
+            }
             if (err != null) {
                 if (changed) {
                     s.flushConfig();
@@ -417,14 +447,14 @@ public final class SentinelCommands {
                 return;
             }
             changed = true;
-            s.event(Sentinel.LOG_WARNING, "+set", m, "%@ " + opt + " " + val);
+            s.event(Sentinel.LOG_WARNING, "+set", m, "%@ " + logged);
         }
-        s.flushConfig();
-        c.ok();
+        flushConfigAndReply(c);
     }
 
-    private String setOption(Instance m, String opt, String val) {
-        String bad = "ERR Invalid argument '" + val + "' for SENTINEL SET '" + opt + "'";
+    /** One option of SENTINEL SET (opt lower-cased, name as given for the error text); the error, or null. */
+    private String setOption(Instance m, String opt, String val, String name) {
+        String bad = "ERR Invalid argument '" + val + "' for SENTINEL SET '" + name + "'";
         switch (opt) {
             case "down-after-milliseconds", "failover-timeout", "master-reboot-down-after-period" -> {
                 long v = parseOr(val, -1);
@@ -455,9 +485,9 @@ public final class SentinelCommands {
             case "notification-script", "client-reconfig-script" -> {
                 if (s.denyScriptsReconfig) {
                     return "ERR Reconfiguration of scripts path is denied for security reasons. Check the "
-                        + "deny-scripts-reconfig configuration directive in your config file.";
+                        + "deny-scripts-reconfig configuration directive in your Sentinel configuration";
                 }
-                if (!val.isEmpty() && !SentinelConfig.executable(val)) {
+                if (!val.isEmpty() && !SentinelConfig.executable(s, val)) {
                     return "ERR " + (opt.startsWith("notification") ? "Notification" : "Client reconfiguration")
                         + " script seems non existing or non executable";
                 }
@@ -477,11 +507,8 @@ public final class SentinelCommands {
                 }
                 s.resetLinks(m);
             }
-            case "rename-command" -> {
-                return "ERR Unknown option or number of arguments for SENTINEL SET '" + opt + "'";
-            }
             default -> {
-                return "ERR Unknown option or number of arguments for SENTINEL SET '" + opt + "'";
+                return "ERR Unknown option or number of arguments for SENTINEL SET '" + name + "'";
             }
         }
         return null;
@@ -533,8 +560,7 @@ public final class SentinelCommands {
             for (int i = 3; i < c.argc; i += 2) {
                 setGlobal(c.argString(i).toLowerCase(Locale.ROOT), c.argString(i + 1));
             }
-            s.flushConfig();
-            c.ok();
+            flushConfigAndReply(c);
             return;
         }
         c.error("ERR Only SENTINEL CONFIG GET <param> [<param> <param> ...]/ SET <param> <value> [<param> <value> ...] "
@@ -765,7 +791,7 @@ public final class SentinelCommands {
         for (Instance m : s.masters.values()) {
             String status = m.is(Instance.O_DOWN) ? "odown" : m.is(Instance.S_DOWN) ? "sdown" : "ok";
             b.append("master").append(i++).append(":name=").append(m.name).append(",status=").append(status)
-                .append(",address=").append(Instance.announceName(m.host, m.port)).append(",slaves=")
+                .append(",address=").append(Instance.announceName(s.announce(m), m.port)).append(",slaves=")
                 .append(m.slaves.size()).append(",sentinels=").append(m.sentinels.size() + 1).append("\r\n");
         }
     }

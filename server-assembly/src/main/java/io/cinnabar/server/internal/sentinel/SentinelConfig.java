@@ -19,14 +19,34 @@ public final class SentinelConfig {
     private SentinelConfig() {
     }
 
-    /** Applies the file's sentinel lines, in order; the first bad one stops with Redis's fatal error text. */
+    /** The options applied before any {@code monitor} line (Redis's preMonitorCfgName). */
+    private static final java.util.Set<String> PRE_MONITOR = java.util.Set.of("announce-ip", "announce-port",
+        "deny-scripts-reconfig", "sentinel-user", "sentinel-pass", "current-epoch", "myid", "resolve-hostnames",
+        "announce-hostnames");
+
+    /**
+     * Applies the file's sentinel lines as Redis's loadSentinelConfigFromQueue does: first the global options
+     * ({@link #PRE_MONITOR}), then the {@code monitor} lines, then the rest (per-master options may come before
+     * their master's {@code monitor} line in the file), each group in file order; the first bad line stops with
+     * Redis's fatal error text.
+     */
     public static void load(Sentinel s, Config config) throws ConfigFile.FatalConfigError {
-        for (Config.UserLine l : config.sentinelLines) {
-            String err = apply(s, l.args());
-            if (err != null) {
-                throw ConfigFile.fatal(l.line(), l.text(), err);
+        for (int phase = 0; phase < 3; phase++) {
+            for (Config.UserLine l : config.sentinelLines) {
+                if (phaseOf(l.args().get(0)) != phase) {
+                    continue;
+                }
+                String err = apply(s, l.args());
+                if (err != null) {
+                    throw ConfigFile.fatal(l.line(), l.text(), err);
+                }
             }
         }
+    }
+
+    private static int phaseOf(String option) {
+        String o = option.toLowerCase(Locale.ROOT);
+        return o.equals("monitor") ? 1 : PRE_MONITOR.contains(o) ? 0 : 2;
     }
 
     /** One sentinel line without its "sentinel" word; the error text, or null. */
@@ -199,7 +219,7 @@ public final class SentinelConfig {
         switch (op) {
             case "parallel-syncs" -> ri.parallelSyncs = (int) atoi(v);
             case "notification-script", "client-reconfig-script" -> {
-                if (!executable(v)) {
+                if (!executable(s, v)) {
                     return op.startsWith("notification") ? "Notification script seems non existing or non executable."
                         : "Client reconfiguration script seems non existing or non executable.";
                 }
@@ -239,8 +259,12 @@ public final class SentinelConfig {
         }
     }
 
-    static boolean executable(String path) {
-        Path p = Path.of(path);
+    /**
+     * Whether the script exists and is executable; a relative path is taken from the {@code dir} directory, as
+     * redis-sentinel (which chdir()s there at startup) sees it.
+     */
+    static boolean executable(Sentinel s, String path) {
+        Path p = s.workingDir().resolve(path);
         return Files.isRegularFile(p) && Files.isExecutable(p);
     }
 
@@ -293,7 +317,7 @@ public final class SentinelConfig {
         }
         for (Instance m : s.masters.values()) {
             Instance addr = Sentinel.currentMasterAddress(m);
-            out.add("sentinel monitor " + m.name + " " + addr.host + " " + addr.port + " " + m.quorum);
+            out.add("sentinel monitor " + m.name + " " + s.announce(addr) + " " + addr.port + " " + m.quorum);
             if (m.downAfterPeriod != s.defaultDownAfter) {
                 out.add("sentinel down-after-milliseconds " + m.name + " " + m.downAfterPeriod);
             }
@@ -324,11 +348,12 @@ public final class SentinelConfig {
                 if (r.sameAddress(addr.host, addr.port)) {
                     continue;
                 }
-                out.add("sentinel known-replica " + m.name + " " + r.host + " " + r.port);
+                out.add("sentinel known-replica " + m.name + " " + s.announce(r) + " " + r.port);
             }
             for (Instance si : m.sentinels.values()) {
                 if (si.runid != null) {
-                    out.add("sentinel known-sentinel " + m.name + " " + si.host + " " + si.port + " " + si.runid);
+                    out.add("sentinel known-sentinel " + m.name + " " + s.announce(si) + " " + si.port + " "
+                        + si.runid);
                 }
             }
             m.renamedCommands.forEach((k, v) -> out.add("sentinel rename-command " + m.name + " " + k + " " + v));

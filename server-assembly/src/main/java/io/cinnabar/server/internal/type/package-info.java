@@ -1,5 +1,6 @@
 /**
- * Helpers shared by the type packages: SCAN options and cursors, LMPOP/ZMPOP arguments, random sampling, the
+ * Helpers shared by the type packages: the listpack blob of list/hash/set/zset values, SCAN options and cursors,
+ * LMPOP/ZMPOP arguments, random sampling, the
  * quicksort of SORT and GEO.
  * <p>
  * May call: {@code config}, {@code keyspace}, {@code command}, {@code propagate}, {@code blocking}.

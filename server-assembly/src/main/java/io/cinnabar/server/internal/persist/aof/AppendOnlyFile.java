@@ -86,6 +86,8 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability, Sn
     long lastFsync;
     long rewriteBaseSize;
     private long flushPostponedStart;
+    /** DEBUG AOF-FLUSH-SLEEP: microseconds to sleep before each write of a non-empty AOF buffer (a test hook). */
+    private long flushSleepMicros;
     long delayedFsync;
     boolean lastWriteOk = true;
     String lastWriteError = "";
@@ -221,6 +223,11 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability, Sn
         return pendingFsync.get() != 0;
     }
 
+    /** DEBUG AOF-FLUSH-SLEEP: sleep this many microseconds before each AOF write (0 = never). */
+    public void flushSleepMicros(long micros) {
+        flushSleepMicros = Math.max(0, micros);
+    }
+
     void flush(boolean force) {
         if (fd == null) {
             return;
@@ -247,6 +254,13 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability, Sn
             delayedFsync++;
             log.notice("Asynchronous AOF fsync is taking too long (disk is busy?). Writing the AOF buffer without "
                 + "waiting for fsync to complete, this may slow down Redis.");
+        }
+        if (flushSleepMicros > 0) {
+            try {
+                Thread.sleep(flushSleepMicros / 1000, (int) (flushSleepMicros % 1000) * 1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         long t0 = System.nanoTime();
         long written = 0;

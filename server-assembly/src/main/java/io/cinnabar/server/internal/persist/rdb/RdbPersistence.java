@@ -470,9 +470,15 @@ public final class RdbPersistence implements PersistenceHook {
             for (Db db : server.dbs) {
                 server.keyspace.flush(db); // never a partial dataset
             }
-            server.log.warning("Internal error in RDB reading offset " + e.offset() + ", function at rdb.c:0 -> "
-                + e.getMessage());
-            server.log.warning("Fatal error loading the DB, check server logs. Exiting.");
+            if (e instanceof io.cinnabar.rdb.RdbChecksumException ce) { // Redis's two lines, %llx without padding
+                server.log.warning("Wrong RDB checksum expected: (" + Long.toHexString(ce.computed()) + ") but got ("
+                    + Long.toHexString(ce.stored()) + "). Aborting now.");
+                server.log.warning("Internal error in RDB reading offset 0, function at rdb.c:0 -> RDB CRC error");
+            } else {
+                server.log.warning("Internal error in RDB reading offset " + e.offset() + ", function at rdb.c:0 -> "
+                    + e.getMessage());
+            }
+            server.log.warning("Terminating server after rdb file reading failure.");
             throw new IllegalStateException("Fatal error loading the DB (" + f + ", offset " + e.offset() + "): "
                 + e.getMessage(), e);
         } catch (IOException | java.io.UncheckedIOException e) {
@@ -505,8 +511,16 @@ public final class RdbPersistence implements PersistenceHook {
             server.log.notice(String.format(Locale.ROOT, "RDB memory usage when created %.2f Mb",
                 load.usedMem / 1024.0 / 1024.0));
         }
-        server.log.notice("Done loading RDB, keys loaded: " + load.keysLoaded + ", keys expired: " + load.keysExpired
-            + ".");
+        for (String name : load.emptyKeyNames) {
+            server.log.warning("rdbLoadObject skipping empty key: " + name);
+        }
+        if (load.emptyKeysSkipped > 0) {
+            server.log.warning("Done loading RDB, keys loaded: " + load.keysLoaded + ", keys expired: "
+                + load.keysExpired + ", empty keys skipped: " + load.emptyKeysSkipped + ".");
+        } else {
+            server.log.notice("Done loading RDB, keys loaded: " + load.keysLoaded + ", keys expired: "
+                + load.keysExpired + ".");
+        }
         server.log.notice(String.format(Locale.ROOT, "DB loaded from disk: %.3f seconds",
             (System.nanoTime() - t0) / 1e9));
         loadKeysLoaded = load.keysLoaded;

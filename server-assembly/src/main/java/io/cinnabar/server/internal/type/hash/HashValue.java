@@ -1,10 +1,10 @@
 package io.cinnabar.server.internal.type.hash;
 
-import java.nio.ByteBuffer;
 import io.cinnabar.quicklist.Quicklist.ElementSink;
 import io.cinnabar.sds.Numbers;
 import io.cinnabar.server.internal.config.TypeLimits;
 import io.cinnabar.server.internal.keyspace.CompactValue;
+import io.cinnabar.server.internal.type.ListpackBlobValue;
 import io.cinnabar.server.internal.keyspace.TypedValue;
 import io.cinnabar.dict.DictIterator;
 import io.cinnabar.server.internal.keyspace.RedisSizes;
@@ -28,8 +28,7 @@ import java.util.List;
  * fields (N is at most the threshold); hashtable operations are O(1) expected.
  * <p><b>Note:</b> This class is not threadsafe.
  */
-public final class HashValue implements CompactValue, Members {
-    public Listpack lp;
+public final class HashValue extends ListpackBlobValue implements Members {
     public Dict<byte[]> ht;
 
     public HashValue() {
@@ -41,44 +40,26 @@ public final class HashValue implements CompactValue, Members {
         lp = pairs;
     }
 
-    /** Redis's lazyfreeGetFreeEffort: 1 for a listpack, the number of fields of a hashtable. */
+    // ---- the listpack encoding is the off-heap blob (ListpackBlobValue); freeEffort of a hashtable: its fields
+
     @Override
-    public long freeEffort() {
-        return lp != null ? 1 : ht.size();
+    protected String kind() {
+        return "a hash";
     }
 
     @Override
-    public String encodingName() {
-        return lp != null ? "listpack" : "hashtable";
-    }
-
-    // ---- off-heap blob (CompactValue): the listpack encoding is stored off-heap between commands
-
-    @Override
-    public int blobEncoding() {
-        return lp != null ? ENC_LISTPACK : -1;
-    }
-
-    @Override
-    public int blobLength() {
-        return lp.bytes();
-    }
-
-    @Override
-    public void writeBlob(ByteBuffer dst, int index) {
-        lp.writeTo(dst, index);
-    }
-
-    @Override
-    public void loadBlob(int encoding, ByteBuffer src, int index, int len) {
-        if (encoding != ENC_LISTPACK) {
-            throw new IllegalArgumentException("a hash is no blob of encoding " + encoding);
-        }
+    protected void dropBigEncoding() {
         ht = null;
-        if (lp == null) {
-            lp = new Listpack(len);
-        }
-        lp.load(src, index, len);
+    }
+
+    @Override
+    protected String bigEncodingName() {
+        return "hashtable";
+    }
+
+    @Override
+    protected long bigFreeEffort() {
+        return ht.size();
     }
 
     @Override

@@ -1,9 +1,9 @@
 package io.cinnabar.server.internal.type.list;
 
-import java.nio.ByteBuffer;
 import io.cinnabar.quicklist.Quicklist.ElementSink;
 import io.cinnabar.server.internal.config.TypeLimits;
 import io.cinnabar.server.internal.keyspace.CompactValue;
+import io.cinnabar.server.internal.type.ListpackBlobValue;
 import io.cinnabar.server.internal.keyspace.TypedValue;
 import io.cinnabar.server.internal.keyspace.RedisSizes;
 
@@ -27,56 +27,37 @@ import java.util.List;
  * Listpack operations are O(N) bytes; quicklist operations O(nodes + node bytes).
  * <p><b>Note:</b> This class is not threadsafe.
  */
-public final class ListValue implements CompactValue {
+public final class ListValue extends ListpackBlobValue {
     /** Redis's optimization_level: node byte limits for fill -1..-5. */
     private static final int[] SIZE_LEVELS = {4096, 8192, 16384, 32768, 65536};
     private static final int SAFETY_LIMIT = 8192;
 
-    public Listpack lp;
     public Quicklist ql;
 
     public ListValue() {
         lp = new Listpack();
     }
 
-    /** Redis's lazyfreeGetFreeEffort: 1 for a listpack, the number of nodes of a quicklist. */
+    // ---- the listpack encoding is the off-heap blob (ListpackBlobValue); freeEffort of a quicklist: its nodes
+
     @Override
-    public long freeEffort() {
-        return lp != null ? 1 : ql.nodeCount();
+    protected String kind() {
+        return "a list";
     }
 
     @Override
-    public String encodingName() {
-        return lp != null ? "listpack" : "quicklist";
-    }
-
-    // ---- off-heap blob (CompactValue): the listpack encoding is stored off-heap between commands
-
-    @Override
-    public int blobEncoding() {
-        return lp != null ? ENC_LISTPACK : -1;
-    }
-
-    @Override
-    public int blobLength() {
-        return lp.bytes();
-    }
-
-    @Override
-    public void writeBlob(ByteBuffer dst, int index) {
-        lp.writeTo(dst, index);
-    }
-
-    @Override
-    public void loadBlob(int encoding, ByteBuffer src, int index, int len) {
-        if (encoding != ENC_LISTPACK) {
-            throw new IllegalArgumentException("a list is no blob of encoding " + encoding);
-        }
+    protected void dropBigEncoding() {
         ql = null;
-        if (lp == null) {
-            lp = new Listpack(len);
-        }
-        lp.load(src, index, len);
+    }
+
+    @Override
+    protected String bigEncodingName() {
+        return "quicklist";
+    }
+
+    @Override
+    protected long bigFreeEffort() {
+        return ql.nodeCount();
     }
 
     @Override

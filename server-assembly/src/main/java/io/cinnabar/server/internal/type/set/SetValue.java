@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import io.cinnabar.sds.Numbers;
 import io.cinnabar.server.internal.config.TypeLimits;
 import io.cinnabar.server.internal.keyspace.CompactValue;
+import io.cinnabar.server.internal.type.ListpackBlobValue;
 import io.cinnabar.server.internal.keyspace.TypedValue;
 import io.cinnabar.dict.DictIterator;
 import io.cinnabar.server.internal.keyspace.RedisSizes;
@@ -31,9 +32,8 @@ import java.util.List;
  * a set. Costs: intset O(log N) lookup, O(N) insert; listpack O(N); hashtable O(1) expected.
  * <p><b>Note:</b> This class is not threadsafe.
  */
-public final class SetValue implements CompactValue, Members {
+public final class SetValue extends ListpackBlobValue implements Members {
     public Intset is;
-    public Listpack lp;
     Dict<Boolean> ht;
     private final long[] tmp = new long[1];
 
@@ -67,12 +67,6 @@ public final class SetValue implements CompactValue, Members {
         return s;
     }
 
-    /** Redis's lazyfreeGetFreeEffort: 1 for an intset or a listpack, the number of members of a hashtable. */
-    @Override
-    public long freeEffort() {
-        return ht != null ? ht.size() : 1;
-    }
-
     /** The member table of the hashtable encoding, or null for a compact encoding (DEBUG HTSTATS-KEY). */
     public Dict<?> hashTable() {
         return ht;
@@ -80,19 +74,42 @@ public final class SetValue implements CompactValue, Members {
 
     @Override
     public String encodingName() {
-        return is != null ? "intset" : lp != null ? "listpack" : "hashtable";
+        return is != null ? "intset" : super.encodingName();
     }
 
-    // ---- off-heap blob (CompactValue): the intset and listpack encodings are stored off-heap between commands
+    // ---- off-heap blob: the intset here, the listpack in ListpackBlobValue (both stored off-heap between commands)
+
+    @Override
+    protected String kind() {
+        return "a set";
+    }
+
+    /** Drops the hashtable and the intset: a listpack blob is being loaded. */
+    @Override
+    protected void dropBigEncoding() {
+        ht = null;
+        is = null;
+    }
+
+    @Override
+    protected String bigEncodingName() {
+        return "hashtable";
+    }
+
+    /** Redis's lazyfreeGetFreeEffort: 1 for an intset (as for a listpack), the number of members of a hashtable. */
+    @Override
+    protected long bigFreeEffort() {
+        return is != null ? 1 : ht.size();
+    }
 
     @Override
     public int blobEncoding() {
-        return is != null ? ENC_INTSET : lp != null ? ENC_LISTPACK : -1;
+        return is != null ? ENC_INTSET : super.blobEncoding();
     }
 
     @Override
     public int blobLength() {
-        return is != null ? is.blobLength() : lp.bytes();
+        return is != null ? is.blobLength() : super.blobLength();
     }
 
     @Override
@@ -100,27 +117,21 @@ public final class SetValue implements CompactValue, Members {
         if (is != null) {
             is.writeTo(dst, index);
         } else {
-            lp.writeTo(dst, index);
+            super.writeBlob(dst, index);
         }
     }
 
     @Override
     public void loadBlob(int encoding, ByteBuffer src, int index, int len) {
-        ht = null;
         if (encoding == ENC_INTSET) {
+            ht = null;
             lp = null;
             if (is == null) {
                 is = new Intset();
             }
             is.load(src, index, len);
-        } else if (encoding == ENC_LISTPACK) {
-            is = null;
-            if (lp == null) {
-                lp = new Listpack(len);
-            }
-            lp.load(src, index, len);
         } else {
-            throw new IllegalArgumentException("a set is no blob of encoding " + encoding);
+            super.loadBlob(encoding, src, index, len);
         }
     }
 

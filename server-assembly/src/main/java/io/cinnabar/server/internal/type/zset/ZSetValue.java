@@ -1,8 +1,8 @@
 package io.cinnabar.server.internal.type.zset;
 
-import java.nio.ByteBuffer;
 import io.cinnabar.server.internal.config.TypeLimits;
 import io.cinnabar.server.internal.keyspace.CompactValue;
+import io.cinnabar.server.internal.type.ListpackBlobValue;
 import io.cinnabar.server.internal.keyspace.TypedValue;
 import io.cinnabar.server.internal.keyspace.RedisSizes;
 import io.cinnabar.server.internal.type.Members;
@@ -29,8 +29,7 @@ import java.util.Arrays;
  * most the threshold); skiplist operations O(log N), score lookup O(1) expected.
  * <p><b>Note:</b> This class is not threadsafe.
  */
-public final class ZSetValue implements CompactValue, Members {
-    public Listpack lp;
+public final class ZSetValue extends ListpackBlobValue implements Members {
     public ZSkipList zsl;
     Dict<ZSkipList.Node> dict;
 
@@ -55,10 +54,11 @@ public final class ZSetValue implements CompactValue, Members {
         return z;
     }
 
-    /** Redis's lazyfreeGetFreeEffort: 1 for a listpack, the length of a skiplist. */
+    // ---- the listpack encoding is the off-heap blob (ListpackBlobValue); freeEffort of a skiplist: its length
+
     @Override
-    public long freeEffort() {
-        return lp != null ? 1 : zsl.size();
+    protected String kind() {
+        return "a sorted set";
     }
 
     /** The member table of the skiplist encoding, or null for a compact encoding (DEBUG HTSTATS-KEY). */
@@ -67,38 +67,19 @@ public final class ZSetValue implements CompactValue, Members {
     }
 
     @Override
-    public String encodingName() {
-        return lp != null ? "listpack" : "skiplist";
-    }
-
-    // ---- off-heap blob (CompactValue): the listpack encoding is stored off-heap between commands
-
-    @Override
-    public int blobEncoding() {
-        return lp != null ? ENC_LISTPACK : -1;
-    }
-
-    @Override
-    public int blobLength() {
-        return lp.bytes();
-    }
-
-    @Override
-    public void writeBlob(ByteBuffer dst, int index) {
-        lp.writeTo(dst, index);
-    }
-
-    @Override
-    public void loadBlob(int encoding, ByteBuffer src, int index, int len) {
-        if (encoding != ENC_LISTPACK) {
-            throw new IllegalArgumentException("a sorted set is no blob of encoding " + encoding);
-        }
+    protected void dropBigEncoding() {
         zsl = null;
         dict = null;
-        if (lp == null) {
-            lp = new Listpack(len);
-        }
-        lp.load(src, index, len);
+    }
+
+    @Override
+    protected String bigEncodingName() {
+        return "skiplist";
+    }
+
+    @Override
+    protected long bigFreeEffort() {
+        return zsl.size();
     }
 
     @Override
