@@ -175,6 +175,53 @@ class IntegrationSuiteFindingsTest {
         p.assertSame();
     }
 
+    private static String manifest(Path dir) throws IOException {
+        return Files.readString(dir.resolve("appendonlydir").resolve("appendonly.aof.manifest"));
+    }
+
+    private static void rewrite(RespClient c) throws Exception {
+        c.call("BGREWRITEAOF");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (c.call("INFO", "persistence").contains("aof_rewrite_in_progress:1")
+                || c.call("INFO", "persistence").contains("aof_rewrite_scheduled:1")) {
+            assertTrue(System.nanoTime() < deadline, "the rewrite did not finish");
+            Thread.sleep(20);
+        }
+    }
+
+    /**
+     * aof-disable-auto-gc yes keeps the history files of two rewrites in the manifest (type h); setting it back
+     * to no deletes them at once. The manifests are compared with Redis's, line for line.
+     */
+    @Test
+    void aofDisableAutoGcKeepsTheHistoryUntilSwitchedOff() throws Exception {
+        try (Child ours = Child.start("--appendonly", "yes");
+             RealRedis real = RealRedis.start("--appendonly", "yes");
+             RespClient r = new RespClient(real.port()); RespClient o = new RespClient(ours.port)) {
+            for (RespClient c : new RespClient[] {r, o}) {
+                assertEquals("+OK\r\n", c.call("CONFIG", "SET", "aof-disable-auto-gc", "yes"));
+                c.call("SET", "k", "1");
+                rewrite(c);
+                c.call("SET", "k", "2");
+                rewrite(c);
+            }
+            String kept = manifest(real.dir());
+            assertTrue(kept.contains("type h"), kept);
+            assertEquals(kept, manifest(ours.dir));
+            for (RespClient c : new RespClient[] {r, o}) {
+                assertEquals("+OK\r\n", c.call("CONFIG", "SET", "aof-disable-auto-gc", "no"));
+            }
+            String after = manifest(real.dir());
+            assertTrue(!after.contains("type h"), after);
+            assertEquals(after, manifest(ours.dir));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (Files.exists(ours.dir.resolve("appendonlydir").resolve("appendonly.aof.1.incr.aof"))) {
+                assertTrue(System.nanoTime() < deadline, "history file still there");
+                Thread.sleep(20);
+            }
+        }
+    }
+
     @Test
     void rdbWithAWrongChecksumIsRefusedWithRedisLogLines() throws Exception {
         Path file;

@@ -263,9 +263,14 @@ class NetSuiteDifferentialTest {
         List<String> t = new ArrayList<>();
         try (RespClient replica = new RespClient(replicaPort); RespClient master = new RespClient(masterPort)) {
             String protectedMode = master.call("CONFIG", "GET", "protected-mode").contains("yes") ? "yes" : "no";
+            String delay = configValue(master, "repl-diskless-sync-delay");
+            String load = configValue(replica, "repl-diskless-load");
             try {
                 // Redis 7.0's protected mode admits 127.0.0.1 only (7.2: all of 127.0.0.0/8), as the tcl test does
                 t.add(master.call("CONFIG", "SET", "protected-mode", "no"));
+                // no RDB file on either side (the embedded server's directory is the module's)
+                t.add(master.call("CONFIG", "SET", "repl-diskless-sync", "yes", "repl-diskless-sync-delay", "0"));
+                t.add(replica.call("CONFIG", "SET", "repl-diskless-load", "swapdb"));
                 t.add(replica.call("CONFIG", "SET", "bind-source-addr", "127.0.0.2"));
                 t.add(replica.call("REPLICAOF", "127.0.0.1", Integer.toString(masterPort)));
                 String slave0 = "";
@@ -284,9 +289,17 @@ class NetSuiteDifferentialTest {
                 t.add(replica.call("REPLICAOF", "NO", "ONE"));
                 t.add(replica.call("CONFIG", "SET", "bind-source-addr", ""));
                 master.call("CONFIG", "SET", "protected-mode", protectedMode);
+                master.call("CONFIG", "SET", "repl-diskless-sync-delay", delay);
+                replica.call("CONFIG", "SET", "repl-diskless-load", load);
             }
         }
         return t;
+    }
+
+    /** The value of a CONFIG GET reply for one option (RESP2: name, value). */
+    private static String configValue(RespClient c, String name) throws IOException {
+        String[] lines = c.call("CONFIG", "GET", name).split("\r\n");
+        return lines[lines.length - 1];
     }
 
     private static long expiredKeys(RespClient c) throws IOException {

@@ -116,6 +116,16 @@ public final class BlockingKeys implements BlockedClients, KeyspaceListener {
             }
         }
 
+        @Override
+        public byte[] firstKey() {
+            return keys.length == 0 ? null : keys[0].b();
+        }
+
+        @Override
+        public Command command() {
+            return cmd;
+        }
+
         /** Makes the saved command the client's current arguments again. */
         void restoreArgs() {
             client.argBuf = argBuf;
@@ -451,6 +461,22 @@ public final class BlockingKeys implements BlockedClients, KeyspaceListener {
         }
         endWithoutServing((Blocked) target.blocked, error);
         return true;
+    }
+
+    @Override
+    public java.util.List<Client> blockedOnKeys() {
+        java.util.LinkedHashSet<Client> out = new java.util.LinkedHashSet<>();
+        for (Map<Key, LinkedHashSet<Blocked>> m : blockedOn) {
+            if (m == null) {
+                continue;
+            }
+            for (LinkedHashSet<Blocked> set : m.values()) {
+                for (Blocked b : set) {
+                    out.add(b.client);
+                }
+            }
+        }
+        return new ArrayList<>(out);
     }
 
     /** The client is being freed (disconnect, CLIENT KILL, limits): forget it. */

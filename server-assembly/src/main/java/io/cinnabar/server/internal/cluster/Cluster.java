@@ -469,6 +469,40 @@ public final class Cluster implements ClusterRouting {
         return out;
     }
 
+    private long lastBlockedCheckMs;
+
+    /**
+     * Redis's clusterRedirectBlockedClientIfNeeded, which its clients cron runs for every blocked client about once a
+     * second: a client blocked on a key of a slot this node no longer serves (nor imports) is unblocked with MOVED,
+     * or CLUSTERDOWN when the slot is unbound or the cluster is down.
+     */
+    void redirectBlockedClients() {
+        for (Client c : server.blocking.blockedOnKeys()) {
+            if (c.blocked == null) {
+                continue;
+            }
+            if (st.state != ClusterState.OK) {
+                server.blocking.unblockWithError(c, "CLUSTERDOWN The cluster is down");
+                continue;
+            }
+            byte[] key = c.blocked.firstKey();
+            if (key == null) {
+                continue;
+            }
+            int slot = KeySlots.slot(key, 0, key.length);
+            ClusterNode node = st.slots[slot];
+            Command cmd = c.blocked.command();
+            if (c.readonly && cmd != null && !cmd.has(Command.WRITE) && !st.myself.isMaster()
+                && st.myself.master == node) {
+                node = st.myself;
+            }
+            if (node != st.myself && st.importingFrom[slot] == null) {
+                server.blocking.unblockWithError(c, node == null ? "CLUSTERDOWN Hash slot not served"
+                    : "MOVED " + slot + " " + endpoint(node) + ":" + node.port);
+            }
+        }
+    }
+
     /** Redis's clusterRedirectClient. */
     private void redirect(Client c, int code) {
         switch (code) {
@@ -672,6 +706,10 @@ public final class Cluster implements ClusterRouting {
         if (bus != null) {
             bus.cron(nowMs);
             failover.cron(nowMs);
+        }
+        if (nowMs - lastBlockedCheckMs >= 1000 && server.blocking != null && server.blocking.blockedClients() > 0) {
+            lastBlockedCheckMs = nowMs;
+            redirectBlockedClients();
         }
         if (migrate != null) {
             migrate.closeIdle(nowMs);

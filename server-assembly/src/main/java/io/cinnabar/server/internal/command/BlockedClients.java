@@ -9,6 +9,20 @@ package io.cinnabar.server.internal.command;
 public interface BlockedClients {
     /** What {@link Client#blocked} holds while a client is blocked: the blocking code's record of it. */
     interface Ticket {
+        /** The first key a client blocked on keys waits on (in cluster mode all its keys share a slot), else null. */
+        default byte[] firstKey() {
+            return null;
+        }
+
+        /** The command that blocked. */
+        default Command command() {
+            return null;
+        }
+    }
+
+    /** The clients blocked on keys, oldest block first (a copy: the caller may unblock them). */
+    default java.util.List<Client> blockedOnKeys() {
+        return java.util.List.of();
     }
 
     /** Serves the clients blocked on keys that became ready during the last command. */

@@ -134,7 +134,18 @@ public final class Server {
     public long outPubsubSoftSecs;
     /** The replica (slave) class of client-output-buffer-limit. */
     public long outReplicaHard;
+    /** repl-backlog-size: a replica's hard output limit below it counts as it (Redis's checkClientOutputBufferLimits). */
+    public long replBacklogSize;
     public long outReplicaSoft;
+
+    /**
+     * The hard output limit of a replica: client-output-buffer-limit's, raised to repl-backlog-size when lower (a
+     * partial resync would fill the buffer past it at once and the replica would be dropped, Redis's
+     * checkClientOutputBufferLimits); 0 for none.
+     */
+    public long replicaHardLimit() {
+        return outReplicaHard > 0 && outReplicaHard < replBacklogSize ? replBacklogSize : outReplicaHard;
+    }
     public long outReplicaSoftSecs;
     public long maxmemory;
     boolean noSharedIntegers;
@@ -156,7 +167,8 @@ public final class Server {
                 "client-query-buffer-limit", "proto-max-bulk-len", "client-output-buffer-limit", "maxmemory-policy",
                 "lfu-log-factor", "lfu-decay-time", "maxmemory", "active-expire-effort", "slowlog-log-slower-than",
                 "slowlog-max-len", "latency-monitor-threshold", "enable-debug-command", "loglevel",
-                "latency-tracking", "notify-keyspace-events", "activedefrag", "replica-read-only")) {
+                "latency-tracking", "notify-keyspace-events", "activedefrag", "replica-read-only",
+                "repl-backlog-size")) {
             configChanged(name);
         }
         limits.load(config);
@@ -488,6 +500,7 @@ public final class Server {
             case "lfu-decay-time" -> keyspace.lfuDecayTime = config.getLong("lfu-decay-time");
             case "active-expire-effort" -> keyspace.activeExpireEffort = (int) config.getLong("active-expire-effort");
             case "replica-read-only" -> keyspace.replicaReadOnly = config.getBool("replica-read-only");
+            case "repl-backlog-size" -> replBacklogSize = config.getLong("repl-backlog-size");
             case "slowlog-log-slower-than" -> slowlogThreshold = config.getLong("slowlog-log-slower-than");
             case "slowlog-max-len" -> {
                 slowlogMaxLen = config.getLong("slowlog-max-len");

@@ -80,6 +80,7 @@ public final class Config {
         b activedefrag no
         b activerehashing yes
         b always-show-logo no imm
+        b aof-disable-auto-gc no
         b aof-load-truncated yes
         b aof-rewrite-incremental-fsync yes
         b aof-timestamp-enabled no

@@ -102,6 +102,17 @@ public final class Keyspace {
         }
     }
 
+    /**
+     * Sets, for every database, who decides whether a growing table may reserve its new buckets: the memory
+     * manager refuses a growth that would exceed maxmemory while the load is at most 1.618 (Redis's
+     * dictExpandAllowed). At assembly time.
+     */
+    public void setExpandPolicy(io.cinnabar.server.internal.keyspace.mem.ExpandPolicy p) {
+        for (Db db : dbs) {
+            db.setExpandPolicy(p);
+        }
+    }
+
     // ---- off-heap memory and active defragmentation (Redis's activedefrag)
 
     private boolean defragEnabled;

@@ -597,6 +597,9 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         d.limits(limits);
         d.authRequired(!c.authenticated);
         while (c.qpos < c.qlen && !c.closeAfterReply && !c.closed && c.blocked == null && c.postponed == null) {
+            if (server.busyReply != null && c.replRole == Client.ROLE_MASTER) {
+                break; // a busy script: the master's stream waits in the query buffer (never -BUSY), run after it
+            }
             int r = d.decode(c.qbuf, c.qpos, c.qlen);
             if (r == RequestDecoder.COMMAND) {
                 c.argBuf = d.buffer();
@@ -728,7 +731,7 @@ public final class EventLoop implements Runnable, Connections, Outbound {
             server.maxOutputBufferSeen = pending;
         }
         boolean replica = c.replRole == Client.ROLE_REPLICA;
-        long hardLimit = replica ? server.outReplicaHard : c.pubsub ? server.outPubsubHard : server.outHard;
+        long hardLimit = replica ? server.replicaHardLimit() : c.pubsub ? server.outPubsubHard : server.outHard;
         long softLimit = replica ? server.outReplicaSoft : c.pubsub ? server.outPubsubSoft : server.outSoft;
         long softSecs = replica ? server.outReplicaSoftSecs : c.pubsub ? server.outPubsubSoftSecs : server.outSoftSecs;
         if (c.replRole == Client.ROLE_MASTER) {

@@ -207,7 +207,7 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
     }
 
     private void checkPendingLimit(Replica r) {
-        long hard = server.outReplicaHard;
+        long hard = server.replicaHardLimit();
         if (hard > 0 && r.pending.size() + (long) r.client.pendingBytes() >= hard && !r.client.closed) {
             server.log.warning("Client id=" + r.client.id + " addr=" + r.client.addr + " scheduled to be closed ASAP "
                 + "for overcoming of output buffer limits.");
@@ -1638,6 +1638,13 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
     @Override
     public long backlogMemory() {
         return backlog == null ? 0 : backlog.size();
+    }
+
+    @Override
+    public void resetStats() {
+        syncFull = 0;
+        syncPartialOk = 0;
+        syncPartialErr = 0;
     }
 
     /** sync_full, sync_partial_ok, sync_partial_err of INFO stats. */

@@ -523,6 +523,23 @@ public final class Scripting implements ScriptingInfo {
         }
         if (r.timedOut) {
             server.busyReply = null;
+            if (server.outbound != null) {
+                // the master's stream held while the script was busy runs now (Redis queues the master client
+                // for reprocessing when a timed-out script ends)
+                server.outbound.execute(this::resumeMaster);
+            }
+        }
+    }
+
+    private void resumeMaster() {
+        java.util.List<Client> masters = new java.util.ArrayList<>(1);
+        for (Client c : server.clients.values()) {
+            if (c.replRole == Client.ROLE_MASTER && !c.closed) {
+                masters.add(c);
+            }
+        }
+        for (Client c : masters) {
+            server.loop.processInput(c);
         }
     }
 

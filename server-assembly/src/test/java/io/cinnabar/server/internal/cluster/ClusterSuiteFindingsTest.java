@@ -27,6 +27,7 @@ class ClusterSuiteFindingsTest {
         final RespClient a;
         final RespClient b;
         final String idB;
+        final int portA;
         final int portB;
         final int busB;
 
@@ -53,6 +54,7 @@ class ClusterSuiteFindingsTest {
             a = client(ports[0]);
             b = client(ports[1]);
             idB = ClusterNodes.body(b.call("CLUSTER", "MYID"));
+            portA = ports[0];
             portB = ports[1];
             busB = buses[1];
             if (meet) {
@@ -203,6 +205,42 @@ class ClusterSuiteFindingsTest {
         assertEquals(transcripts.get(0), transcripts.get(1));
         assertTrue(transcripts.get(1).contains(":1234@2345") && transcripts.get(1).endsWith("true"),
             transcripts.get(1));
+    }
+
+    /**
+     * A client blocked on a key whose slot this node stops serving is unblocked (Redis's clients cron,
+     * clusterRedirectBlockedClientIfNeeded): CLUSTERDOWN when the slot is unbound, and when the cluster is down;
+     * unit/cluster.tcl's "Verify command got unblocked after resharding" waits for the MOVED of the same check.
+     */
+    @Test
+    void blockedClientsOfALostSlotAreUnblocked() throws Exception {
+        List<String> transcripts = new ArrayList<>();
+        for (boolean real : new boolean[] {true, false}) {
+            try (Pair p = new Pair(real, false)) {
+                List<String> out = new ArrayList<>();
+                out.add(p.a.call("CLUSTER", "ADDSLOTSRANGE", "0", "16383"));
+                ClusterNodes.await("cluster_state:ok", 10,
+                    () -> call(p.a, "CLUSTER", "INFO").contains("cluster_state:ok"));
+                String slot = call(p.a, "CLUSTER", "KEYSLOT", "foo").substring(1).trim();
+                for (String coverage : new String[] {"no", "yes"}) {
+                    out.add(p.a.call("CONFIG", "SET", "cluster-require-full-coverage", coverage));
+                    try (RespClient blocked = new RespClient(p.portA)) {
+                        blocked.sendRaw(RespClient.encode("BLPOP", "foo", "0"));
+                        ClusterNodes.await("the client to block", 10,
+                            () -> call(p.a, "INFO", "clients").contains("blocked_clients:1\r\n"));
+                        out.add(p.a.call("CLUSTER", "DELSLOTS", slot));
+                        out.add(blocked.read()); // within about a second
+                        out.add(p.a.call("CLUSTER", "ADDSLOTS", slot));
+                    }
+                    ClusterNodes.await("cluster_state:ok", 10,
+                        () -> call(p.a, "CLUSTER", "INFO").contains("cluster_state:ok"));
+                }
+                transcripts.add(String.join("", out));
+            }
+        }
+        assertEquals(transcripts.get(0), transcripts.get(1));
+        assertTrue(transcripts.get(1).contains("-CLUSTERDOWN Hash slot not served")
+            && transcripts.get(1).contains("-CLUSTERDOWN The cluster is down"), transcripts.get(1));
     }
 
     /** The hidden test options tests/cluster's init step sets on every node: same replies as redis-server. */

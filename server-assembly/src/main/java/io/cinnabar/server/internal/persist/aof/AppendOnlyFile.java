@@ -1058,6 +1058,13 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability, Sn
         return true;
     }
 
+    /** CONFIG SET aof-disable-auto-gc no: the history files kept while it was yes are deleted now. */
+    public void autoGcEnabled() {
+        if (dirPath != null) {
+            delHistoryFiles();
+        }
+    }
+
     /** Redis's aofDelHistoryFiles: deletes the history files and rewrites the manifest without them. */
     void delHistoryFiles() {
         if (files.history.isEmpty() || server.config.getBool("aof-disable-auto-gc")) {
