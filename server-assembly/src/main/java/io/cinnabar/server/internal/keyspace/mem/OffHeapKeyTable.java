@@ -651,9 +651,9 @@ public final class OffHeapKeyTable<V> {
 
     /** Entries chained in bucket b of table idx (see {@link #tableLength}); O(chain length), for DEBUG HTSTATS. */
     public int chainLength(int idx, int b) {
-        long[] t = idx == 0 ? t0 : t1;
+        Buckets t = idx == 0 ? t0 : t1;
         int n = 0;
-        for (long e = t[b]; e != 0; e = mem.getLong(e + NEXT)) {
+        for (long e = t.get(b); e != 0; e = mem.getLong(e + NEXT)) {
             n++;
         }
         return n;
