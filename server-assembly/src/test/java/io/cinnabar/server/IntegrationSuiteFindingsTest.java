@@ -156,12 +156,14 @@ class IntegrationSuiteFindingsTest {
         String hash = payload(4, two, s("f"), s("1"), s("f"), s("2")); // RDB_TYPE_HASH, 2 pairs, the same field
         String set = payload(2, two, s("a"), s("a")); // RDB_TYPE_SET
         String zset = payload(5, two, s("m"), score, s("m"), score); // RDB_TYPE_ZSET_2
+        byte[] nan = {0, 0, 0, 0, 0, 0, (byte) 0xf8, 0x7f}; // a quiet NaN, little-endian
+        String nanZset = payload(5, two, s("m"), score, s("n"), nan); // "Zset with NAN score detected"
         String hashLp = payload(16, blob(io.cinnabar.listpack.Listpack.of(
             "f".getBytes(StandardCharsets.US_ASCII), "1".getBytes(StandardCharsets.US_ASCII),
             "f".getBytes(StandardCharsets.US_ASCII), "2".getBytes(StandardCharsets.US_ASCII)).toByteArray()));
         String setLp = payload(20, blob(io.cinnabar.listpack.Listpack.of(
             "a".getBytes(StandardCharsets.US_ASCII), "a".getBytes(StandardCharsets.US_ASCII)).toByteArray()));
-        for (String bad : new String[] {hash, set, zset, hashLp}) {
+        for (String bad : new String[] {hash, set, zset, nanZset, hashLp}) {
             assertEquals("-ERR Bad data format\r\n", p.same("RESTORE", "k", "0", bad));
             assertEquals(":0\r\n", p.same("EXISTS", "k"));
         }
