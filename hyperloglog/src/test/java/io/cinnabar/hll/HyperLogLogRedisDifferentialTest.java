@@ -5,12 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cinnabar.testkit.RealRedis;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.EOFException;
+import io.cinnabar.testkit.RespObjectClient;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -45,7 +41,7 @@ class HyperLogLogRedisDifferentialTest {
     @AfterAll
     static void stop() throws IOException {
         if (client != null) {
-            client.socket.close();
+            client.close();
         }
         if (redis != null) {
             redis.close();
@@ -264,56 +260,15 @@ class HyperLogLogRedisDifferentialTest {
         assertArrayEquals((byte[]) client.call("GET", "c"), h.toByteArray());
     }
 
-    /** The smallest RESP2 client a test needs: bulk-string commands; errors come back as "-..." strings. */
-    private static final class Resp {
-        final Socket socket;
-        final OutputStream out;
-        final InputStream in;
-
+    /** Testkit's parsed replies, with errors coming back as "-..." strings. */
+    private static final class Resp extends RespObjectClient {
         Resp(Socket socket) throws IOException {
-            this.socket = socket;
-            this.out = new BufferedOutputStream(socket.getOutputStream());
-            this.in = new BufferedInputStream(socket.getInputStream());
+            super(socket);
         }
 
-        Object call(Object... args) throws IOException {
-            out.write(("*" + args.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            for (Object a : args) {
-                byte[] v = a instanceof byte[] bytes ? bytes : b(a.toString());
-                out.write(("$" + v.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.write(v);
-                out.write(new byte[] {'\r', '\n'});
-            }
-            out.flush();
-            int type = in.read();
-            String line = line();
-            return switch (type) {
-                case '+' -> line;
-                case '-' -> "-" + line;
-                case ':' -> Long.parseLong(line);
-                case '$' -> {
-                    int len = Integer.parseInt(line);
-                    if (len < 0) {
-                        yield null;
-                    }
-                    byte[] v = in.readNBytes(len);
-                    in.readNBytes(2);
-                    yield v;
-                }
-                default -> throw new IOException("unexpected reply type " + type + " " + line);
-            };
-        }
-
-        private String line() throws IOException {
-            StringBuilder sb = new StringBuilder();
-            for (int c = in.read(); c != '\r'; c = in.read()) {
-                if (c < 0) {
-                    throw new EOFException();
-                }
-                sb.append((char) c);
-            }
-            in.read();
-            return sb.toString();
+        @Override
+        protected Object error(String line) {
+            return "-" + line;
         }
     }
 }

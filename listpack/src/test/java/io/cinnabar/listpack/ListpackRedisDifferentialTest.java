@@ -1,6 +1,7 @@
 package io.cinnabar.listpack;
 
 import io.cinnabar.testkit.RealRedis;
+import io.cinnabar.testkit.RespObjectClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,12 +26,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class ListpackRedisDifferentialTest {
     private static final HexFormat HEX = HexFormat.of();
     private static RealRedis redis;
-    private static MiniResp client;
+    private static RespObjectClient client;
 
     @BeforeAll
     static void start() throws IOException {
         redis = RealRedis.start();
-        client = new MiniResp(redis.connect());
+        client = new RespObjectClient(redis.connect());
     }
 
     @AfterAll

@@ -1,13 +1,10 @@
 package io.cinnabar.quicklist;
 
 import io.cinnabar.testkit.RealRedis;
+import io.cinnabar.testkit.RespObjectClient;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -36,7 +33,7 @@ class QuicklistRedisDifferentialTest {
     void sameNodesAsRedisAfterTheSameCommands() throws IOException {
         try (RealRedis redis = RealRedis.start("--enable-debug-command", "yes", "--rdbcompression", "no");
              Socket socket = redis.connect()) {
-            Resp resp = new Resp(socket);
+            RespObjectClient resp = new RespObjectClient(socket);
             int run = 0;
             for (int fill : new int[] {-2, -1, 1, 3, 128}) {
                 for (int depth = 0; depth <= 2; depth++) {
@@ -54,7 +51,7 @@ class QuicklistRedisDifferentialTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private void runOne(Resp resp, int fill, int depth, long threshold, Random r) throws IOException {
+    private void runOne(RespObjectClient resp, int fill, int depth, long threshold, Random r) throws IOException {
         resp.call("DEL", "k");
         resp.call("CONFIG", "SET", "list-max-listpack-size", Integer.toString(fill));
         resp.call("CONFIG", "SET", "list-compress-depth", Integer.toString(depth));
@@ -86,7 +83,7 @@ class QuicklistRedisDifferentialTest {
     }
 
     /** Runs one random command on both sides; returns its name. */
-    private String command(Resp resp, Quicklist ql, List<byte[]> model, Random r) throws IOException {
+    private String command(RespObjectClient resp, Quicklist ql, List<byte[]> model, Random r) throws IOException {
         int size = model.size();
         int c = r.nextInt(100);
         if (size == 0 || c < 45) {
@@ -211,7 +208,7 @@ class QuicklistRedisDifferentialTest {
         model.subList(0, (int) ltrim).clear();
     }
 
-    private void compare(Resp resp, Quicklist ql, String where) throws IOException {
+    private void compare(RespObjectClient resp, Quicklist ql, String where) throws IOException {
         Object dump = resp.call("DUMP", "k");
         if (dump == null) {
             assertEquals(0, ql.count(), where + ": Redis has no key");
@@ -264,83 +261,6 @@ class QuicklistRedisDifferentialTest {
                 }
                 fail("unexpected length byte " + b);
                 return -1;
-        }
-    }
-
-    /** Just enough RESP2 for these commands. */
-    private static final class Resp {
-        private final OutputStream out;
-        private final InputStream in;
-
-        Resp(Socket s) throws IOException {
-            out = s.getOutputStream();
-            in = new BufferedInputStream(s.getInputStream());
-        }
-
-        Object call(String... args) throws IOException {
-            byte[][] a = new byte[args.length][];
-            for (int i = 0; i < args.length; i++) {
-                a[i] = b(args[i]);
-            }
-            return call(a);
-        }
-
-        Object call(byte[]... args) throws IOException {
-            ByteArrayOutputStream buf = new ByteArrayOutputStream();
-            buf.write(b("*" + args.length + "\r\n"));
-            for (byte[] a : args) {
-                buf.write(b("$" + a.length + "\r\n"));
-                buf.write(a);
-                buf.write(b("\r\n"));
-            }
-            out.write(buf.toByteArray());
-            out.flush();
-            return read();
-        }
-
-        private Object read() throws IOException {
-            int type = in.read();
-            String line = line();
-            switch (type) {
-                case '+':
-                    return line;
-                case ':':
-                    return Long.parseLong(line);
-                case '-':
-                    throw new IllegalStateException("Redis error: " + line);
-                case '$': {
-                    int n = Integer.parseInt(line);
-                    if (n < 0) {
-                        return null;
-                    }
-                    byte[] v = in.readNBytes(n);
-                    in.readNBytes(2);
-                    return v;
-                }
-                case '*': {
-                    int n = Integer.parseInt(line);
-                    List<Object> l = new ArrayList<>();
-                    for (int i = 0; i < n; i++) {
-                        l.add(read());
-                    }
-                    return l;
-                }
-                default:
-                    throw new IOException("bad reply type " + type);
-            }
-        }
-
-        private String line() throws IOException {
-            StringBuilder sb = new StringBuilder();
-            int c;
-            while ((c = in.read()) != '\r') {
-                if (c < 0) {
-                    throw new IOException("eof");
-                }
-                sb.append((char) c);
-            }
-            in.read();
-            return sb.toString();
         }
     }
 }

@@ -61,6 +61,22 @@ public final class ReplyEncoder {
     private int skipDepth;
     private int skipMark;
 
+    /** Told before the array grows; may {@link #clear()} the encoder to drop what it holds. */
+    private GrowthListener growth;
+
+    /**
+     * Told before the encoder's array grows (never on the fast path): a server checks a connection's output-buffer
+     * limit there, in the middle of a long reply, and may {@link #clear()} the encoder to drop the reply.
+     */
+    @FunctionalInterface
+    public interface GrowthListener {
+        /**
+         * @param encoder the encoder about to grow
+         * @param wanted  the bytes it must hold after the pending write (may exceed the 2 GB an array can hold)
+         */
+        void growing(ReplyEncoder encoder, long wanted);
+    }
+
     public ReplyEncoder() {
         this(16 * 1024);
     }
@@ -80,6 +96,12 @@ public final class ReplyEncoder {
 
     public int protocol() {
         return protocol;
+    }
+
+    /** Sets (or, with null, removes) the listener told before the array grows. */
+    public ReplyEncoder growthListener(GrowthListener listener) {
+        this.growth = listener;
+        return this;
     }
 
     // ---------------------------------------------------------------- buffer
@@ -184,6 +206,12 @@ public final class ReplyEncoder {
             compact();
             if (length + n <= buf.length) {
                 return;
+            }
+        }
+        if (growth != null) {
+            growth.growing(this, (long) length + n);
+            if (length + n <= buf.length) {
+                return; // the listener dropped the buffered replies
             }
         }
         long want = Math.max((long) buf.length * 2, (long) length + n);
@@ -518,6 +546,9 @@ public final class ReplyEncoder {
         int at = deferred[handle];
         int hlen = 1 + Numbers.stringLength(n) + 2;
         ensure(hlen);
+        if (handle >= deferredCount) {
+            return; // the growth listener cleared the encoder
+        }
         at = deferred[handle]; // ensure may have compacted
         System.arraycopy(buf, at, buf, at + hlen, length - at);
         buf[at] = type;

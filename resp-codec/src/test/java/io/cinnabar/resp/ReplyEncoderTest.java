@@ -33,6 +33,28 @@ class ReplyEncoderTest {
     }
 
     @Test
+    void growthListenerSeesEachGrowthAndMayDropTheReply() {
+        ReplyEncoder e = new ReplyEncoder(64);
+        java.util.List<Long> seen = new java.util.ArrayList<>();
+        e.growthListener((enc, wanted) -> {
+            seen.add(wanted);
+            if (wanted > 200) {
+                enc.clear();
+            }
+        });
+        for (int i = 0; i < 10; i++) {
+            e.addBulk("0123456789012345678901234567890123456789");
+        }
+        assertTrue(seen.size() >= 2 && seen.get(0) > 64, "told when the 64-byte array must grow: " + seen);
+        assertTrue(e.array().length < 512, "dropped instead of growing past 200 bytes: " + e.array().length);
+        assertTrue(e.length() < 512);
+        e.growthListener(null);
+        e.clear();
+        e.addBulk("x".repeat(300));
+        assertEquals(308, e.length()); // "$300\r\n" + 300 bytes + "\r\n"
+    }
+
+    @Test
     void aggregatesAndFallbacks() {
         ReplyEncoder e = new ReplyEncoder().protocol(3);
         e.addMapLen(1).addBulk("f").addSetLen(1).addLong(1).addPushLen(0).addAttributeLen(1).addBulk("a")

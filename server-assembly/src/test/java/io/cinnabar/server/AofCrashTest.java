@@ -3,9 +3,9 @@ package io.cinnabar.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cinnabar.testkit.RealRedis;
 import io.cinnabar.testkit.RespClient;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,40 +28,11 @@ import org.junit.jupiter.api.Test;
 class AofCrashTest {
     private static final int CLIENTS = 4;
 
-    private static Process launch(Path dir, int port, String fsync, String... extra) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-            "io.cinnabar.server.Launcher", "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "",
-            "--appendonly", "yes", "--appendfsync", fsync, "--dir", dir.toString()));
-        cmd.addAll(List.of(extra));
-        return new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server.log").toFile())).start();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static RespClient connect(int port, Process p, Path dir) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            if (!p.isAlive()) {
-                throw new AssertionError("server exited: " + Files.readString(dir.resolve("server.log")));
-            }
-            try {
-                RespClient c = new RespClient(port);
-                if (c.call("PING").equals("+PONG\r\n")) {
-                    return c;
-                }
-                c.close();
-            } catch (IOException e) {
-                // not up yet
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("server did not start");
+    /** Cinnabar in a child JVM with appendonly yes on dir and port (again after a SIGKILL: it loads the AOF). */
+    private static ChildServer launch(Path dir, int port, String fsync, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--appendonly", "yes", "--appendfsync", fsync));
+        args.addAll(List.of(extra));
+        return ChildServer.start(dir, port, List.of(), args.toArray(String[]::new));
     }
 
     /** Pushes until stopped; acked[i] is how many pushes of client i were acknowledged (its next n). */
@@ -106,40 +77,38 @@ class AofCrashTest {
 
     private static long round(Path dir, int port, String fsync, AtomicLongArray acked, boolean expectNoLoss)
             throws Exception {
-        Process p = launch(dir, port, fsync);
-        try (RespClient c = connect(port, p, dir)) {
-            long lost = verify(c, acked);
-            if (expectNoLoss) {
-                assertEquals(0, lost, "acknowledged writes lost with appendfsync always");
+        try (ChildServer s = launch(dir, port, fsync)) {
+            try (RespClient c = new RespClient(port)) {
+                long lost = verify(c, acked);
+                if (expectNoLoss) {
+                    assertEquals(0, lost, "acknowledged writes lost with appendfsync always");
+                }
             }
+            AtomicBoolean stop = new AtomicBoolean();
+            List<Thread> ts = writers(port, acked, stop);
+            Thread.sleep(100 + ThreadLocalRandom.current().nextInt(400));
+            s.process().destroyForcibly(); // SIGKILL
+            assertTrue(s.process().waitFor(30, TimeUnit.SECONDS));
+            stop.set(true);
+            for (Thread t : ts) {
+                t.join(10_000);
+            }
+            return acked.get(0) + acked.get(1) + acked.get(2) + acked.get(3);
         }
-        AtomicBoolean stop = new AtomicBoolean();
-        List<Thread> ts = writers(port, acked, stop);
-        Thread.sleep(100 + ThreadLocalRandom.current().nextInt(400));
-        p.destroyForcibly(); // SIGKILL
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        stop.set(true);
-        for (Thread t : ts) {
-            t.join(10_000);
-        }
-        return acked.get(0) + acked.get(1) + acked.get(2) + acked.get(3);
     }
 
     @Test
     void alwaysLosesNothingAcknowledged() throws Exception {
         int iterations = Integer.getInteger("cinnabar.crash.iterations", 20);
         Path dir = Files.createTempDirectory("aof-crash");
-        int port = freePort();
+        int port = RealRedis.freePort();
         AtomicLongArray acked = new AtomicLongArray(CLIENTS);
         long total = 0;
         for (int i = 0; i < iterations; i++) {
             total = round(dir, port, "always", acked, true);
         }
-        Process p = launch(dir, port, "always");
-        try (RespClient c = connect(port, p, dir)) {
+        try (ChildServer s = launch(dir, port, "always"); RespClient c = new RespClient(port)) {
             assertEquals(0, verify(c, acked), "acknowledged writes lost with appendfsync always");
-        } finally {
-            p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
         assertTrue(total > 0, "the clients wrote something");
         System.out.println("AofCrashTest: appendfsync always, " + iterations + " SIGKILLs, " + total
@@ -157,13 +126,12 @@ class AofCrashTest {
         int rounds = 0;
         for (String preamble : new String[] {"yes", "no"}) {
             Path dir = Files.createTempDirectory("aof-crash-rewrite");
-            int port = freePort();
+            int port = RealRedis.freePort();
             AtomicLongArray acked = new AtomicLongArray(CLIENTS);
             String[] extra = {"--aof-use-rdb-preamble", preamble, "--rdb-key-save-delay", "200",
                 "--auto-aof-rewrite-percentage", "0"};
             for (int round = 0; round < 2; round++) {
-                Process p = launch(dir, port, "always", extra);
-                try (RespClient c = connect(port, p, dir)) {
+                try (ChildServer s = launch(dir, port, "always", extra); RespClient c = new RespClient(port)) {
                     assertEquals(0, verify(c, acked), "acknowledged writes lost by a SIGKILL during a rewrite");
                     if (round == 0) {
                         preload(c);
@@ -179,8 +147,8 @@ class AofCrashTest {
                     if (c.call("INFO", "persistence").contains("aof_rewrite_in_progress:1")) {
                         duringRewrite++;
                     }
-                    p.destroyForcibly(); // SIGKILL
-                    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+                    s.process().destroyForcibly(); // SIGKILL
+                    assertTrue(s.process().waitFor(30, TimeUnit.SECONDS));
                     stop.set(true);
                     for (Thread t : ts) {
                         t.join(10_000);
@@ -190,12 +158,9 @@ class AofCrashTest {
                     // the server is gone: the next round checks
                 }
             }
-            Process p = launch(dir, port, "always", extra);
-            try (RespClient c = connect(port, p, dir)) {
+            try (ChildServer s = launch(dir, port, "always", extra); RespClient c = new RespClient(port)) {
                 assertEquals(0, verify(c, acked), "acknowledged writes lost by a SIGKILL during a rewrite");
                 assertEquals(":" + (PRELOAD + CLIENTS) + "\r\n", c.call("DBSIZE"));
-            } finally {
-                p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             }
         }
         assertTrue(duringRewrite > 0, "at least one SIGKILL hit a running rewrite");
@@ -221,17 +186,14 @@ class AofCrashTest {
     @Test
     void everysecLossIsReported() throws Exception {
         Path dir = Files.createTempDirectory("aof-crash-everysec");
-        int port = freePort();
+        int port = RealRedis.freePort();
         AtomicLongArray acked = new AtomicLongArray(CLIENTS);
         long before = round(dir, port, "everysec", acked, false);
-        Process p = launch(dir, port, "everysec");
-        try (RespClient c = connect(port, p, dir)) {
+        try (ChildServer s = launch(dir, port, "everysec"); RespClient c = new RespClient(port)) {
             long lost = verify(c, acked);
             System.out.println("AofCrashTest: appendfsync everysec, SIGKILL after " + before
                 + " acknowledged pushes: " + lost + " lost");
             assertTrue(lost <= before);
-        } finally {
-            p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
     }
 }

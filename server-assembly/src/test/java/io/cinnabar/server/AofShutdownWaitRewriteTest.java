@@ -34,30 +34,11 @@ class AofShutdownWaitRewriteTest {
     private record Target(int port, Path log, Path dir) {
     }
 
-    private static Process cinnabar(Path dir, int port, String... extra) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-            "io.cinnabar.server.Launcher", "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "",
-            "--appendonly", "no", "--dir", dir.toString(), "--logfile", dir.resolve("server.log").toString()));
-        cmd.addAll(List.of(extra));
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-            .redirectOutput(dir.resolve("stdout.log").toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            if (!p.isAlive()) {
-                throw new AssertionError("server exited: " + Files.readString(dir.resolve("stdout.log")));
-            }
-            try (RespClient c = new RespClient(port)) {
-                if (c.call("PING").equals("+PONG\r\n")) {
-                    return p;
-                }
-            } catch (IOException e) {
-                // not up yet
-            }
-            Thread.sleep(50);
-        }
-        p.destroyForcibly();
-        throw new AssertionError("server did not start");
+    /** Cinnabar in a child JVM (-Xmx256m) on dir and port, logging to dir/server.log. */
+    private static ChildServer cinnabar(Path dir, int port, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--logfile", dir.resolve("server.log").toString()));
+        args.addAll(List.of(extra));
+        return ChildServer.start(dir, port, List.of("-Xmx256m"), args.toArray(String[]::new));
     }
 
     private static long pid(RespClient c) throws IOException {
@@ -150,16 +131,13 @@ class AofShutdownWaitRewriteTest {
         }
         Path dir = Files.createTempDirectory("aof-wait-rewrite");
         int port = RealRedis.freePort();
-        Process p = cinnabar(dir, port);
         List<String> ourLog = new ArrayList<>();
         Map<String, String> ourFiles = new TreeMap<>();
         List<String> ourReplies;
-        try {
+        try (ChildServer s = cinnabar(dir, port)) {
             ourReplies = scenario(new Target(port, dir.resolve("server.log"), dir), ourLog, ourFiles);
-            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-            assertEquals(0, p.exitValue());
-        } finally {
-            p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            assertTrue(s.process().waitFor(30, TimeUnit.SECONDS));
+            assertEquals(0, s.process().exitValue());
         }
         assertEquals(redisReplies, ourReplies);
         assertEquals(List.of("+OK\r\n", "+OK\r\n", "1", "-ERR Errors trying to SHUTDOWN. Check logs.\r\n",
@@ -188,9 +166,8 @@ class AofShutdownWaitRewriteTest {
             AtomicLongArray acked = new AtomicLongArray(CLIENTS);
             long atSwitch;
             long atEnd;
-            Process p = cinnabar(dir, port, "--appendfsync", "always", "--aof-use-rdb-preamble", preamble,
-                "--auto-aof-rewrite-percentage", "0");
-            try (RespClient c = new RespClient(port)) {
+            try (ChildServer s = cinnabar(dir, port, "--appendfsync", "always", "--aof-use-rdb-preamble", preamble,
+                    "--auto-aof-rewrite-percentage", "0"); RespClient c = new RespClient(port)) {
                 for (int i = 0; i < PRELOAD; i++) {
                     c.call("SET", "k" + i, "v" + i);
                 }
@@ -224,19 +201,15 @@ class AofShutdownWaitRewriteTest {
                 assertEquals("0", info(c, "aof_rewrite_in_progress"));
                 assertEquals("ok", info(c, "aof_last_bgrewrite_status"));
                 Thread.sleep(150);
-                p.destroyForcibly(); // SIGKILL
-                assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+                s.process().destroyForcibly(); // SIGKILL
+                assertTrue(s.process().waitFor(30, TimeUnit.SECONDS));
                 stop.set(true);
                 for (Thread t : ts) {
                     t.join(10_000);
                 }
-            } catch (IOException e) {
-                p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-                throw e;
             }
             assertTrue(atEnd > atSwitch, "pushes were acknowledged while the first rewrite ran");
-            p = cinnabar(dir, port, "--appendonly", "yes");
-            try (RespClient c = new RespClient(port)) {
+            try (ChildServer s = cinnabar(dir, port, "--appendonly", "yes"); RespClient c = new RespClient(port)) {
                 for (int i = 0; i < CLIENTS; i++) {
                     long len = Long.parseLong(c.call("LLEN", "l" + i).substring(1).trim());
                     assertTrue(len >= acked.get(i), "list " + i + ": " + len + " < acknowledged " + acked.get(i));
@@ -245,8 +218,6 @@ class AofShutdownWaitRewriteTest {
                     assertEquals("$1\r\n0\r\n", c.call("LINDEX", "l" + i, "0"));
                 }
                 assertEquals(":" + (PRELOAD + CLIENTS) + "\r\n", c.call("DBSIZE"));
-            } finally {
-                p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             }
         }
     }

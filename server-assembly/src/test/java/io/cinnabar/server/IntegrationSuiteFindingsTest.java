@@ -156,12 +156,14 @@ class IntegrationSuiteFindingsTest {
         String hash = payload(4, two, s("f"), s("1"), s("f"), s("2")); // RDB_TYPE_HASH, 2 pairs, the same field
         String set = payload(2, two, s("a"), s("a")); // RDB_TYPE_SET
         String zset = payload(5, two, s("m"), score, s("m"), score); // RDB_TYPE_ZSET_2
+        byte[] nan = {0, 0, 0, 0, 0, 0, (byte) 0xf8, 0x7f}; // a quiet NaN, little-endian
+        String nanZset = payload(5, two, s("m"), score, s("n"), nan); // "Zset with NAN score detected"
         String hashLp = payload(16, blob(io.cinnabar.listpack.Listpack.of(
             "f".getBytes(StandardCharsets.US_ASCII), "1".getBytes(StandardCharsets.US_ASCII),
             "f".getBytes(StandardCharsets.US_ASCII), "2".getBytes(StandardCharsets.US_ASCII)).toByteArray()));
         String setLp = payload(20, blob(io.cinnabar.listpack.Listpack.of(
             "a".getBytes(StandardCharsets.US_ASCII), "a".getBytes(StandardCharsets.US_ASCII)).toByteArray()));
-        for (String bad : new String[] {hash, set, zset, hashLp}) {
+        for (String bad : new String[] {hash, set, zset, nanZset, hashLp}) {
             assertEquals("-ERR Bad data format\r\n", p.same("RESTORE", "k", "0", bad));
             assertEquals(":0\r\n", p.same("EXISTS", "k"));
         }
@@ -173,6 +175,53 @@ class IntegrationSuiteFindingsTest {
         assertEquals("+PONG\r\n", p.ours().call("PING"));
         p.both("CONFIG", "SET", "sanitize-dump-payload", "yes");
         p.assertSame();
+    }
+
+    private static String manifest(Path dir) throws IOException {
+        return Files.readString(dir.resolve("appendonlydir").resolve("appendonly.aof.manifest"));
+    }
+
+    private static void rewrite(RespClient c) throws Exception {
+        c.call("BGREWRITEAOF");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (c.call("INFO", "persistence").contains("aof_rewrite_in_progress:1")
+                || c.call("INFO", "persistence").contains("aof_rewrite_scheduled:1")) {
+            assertTrue(System.nanoTime() < deadline, "the rewrite did not finish");
+            Thread.sleep(20);
+        }
+    }
+
+    /**
+     * aof-disable-auto-gc yes keeps the history files of two rewrites in the manifest (type h); setting it back
+     * to no deletes them at once. The manifests are compared with Redis's, line for line.
+     */
+    @Test
+    void aofDisableAutoGcKeepsTheHistoryUntilSwitchedOff() throws Exception {
+        try (Child ours = Child.start("--appendonly", "yes");
+             RealRedis real = RealRedis.start("--appendonly", "yes");
+             RespClient r = new RespClient(real.port()); RespClient o = new RespClient(ours.port)) {
+            for (RespClient c : new RespClient[] {r, o}) {
+                assertEquals("+OK\r\n", c.call("CONFIG", "SET", "aof-disable-auto-gc", "yes"));
+                c.call("SET", "k", "1");
+                rewrite(c);
+                c.call("SET", "k", "2");
+                rewrite(c);
+            }
+            String kept = manifest(real.dir());
+            assertTrue(kept.contains("type h"), kept);
+            assertEquals(kept, manifest(ours.dir));
+            for (RespClient c : new RespClient[] {r, o}) {
+                assertEquals("+OK\r\n", c.call("CONFIG", "SET", "aof-disable-auto-gc", "no"));
+            }
+            String after = manifest(real.dir());
+            assertTrue(!after.contains("type h"), after);
+            assertEquals(after, manifest(ours.dir));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (Files.exists(ours.dir.resolve("appendonlydir").resolve("appendonly.aof.1.incr.aof"))) {
+                assertTrue(System.nanoTime() < deadline, "history file still there");
+                Thread.sleep(20);
+            }
+        }
     }
 
     @Test

@@ -3,20 +3,12 @@ package io.cinnabar.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cinnabar.testkit.RealRedis;
 import io.cinnabar.testkit.RespClient;
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,46 +22,13 @@ import org.junit.jupiter.api.Test;
  * </ul>
  */
 class OffHeapPressureTest {
-    private static final String OOM = "-OOM command not allowed when used memory > 'maxmemory'.";
+    private static final String OOM = SetFlood.OOM;
     private static final int BATCH = 2000;
     private static final int TOTAL = 1_000_000;
 
-    private static Process launch(Path dir, int port, String heap, String direct, String policy) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, heap, direct, "-XX:+UseParallelGC", "-cp",
-            System.getProperty("java.class.path"), "io.cinnabar.server.Launcher", "--port", String.valueOf(port),
-            "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
-            "--maxmemory-policy", policy));
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-            .redirectOutput(dir.resolve("server.log").toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            if (!p.isAlive()) {
-                throw new AssertionError("server exited: " + Files.readString(dir.resolve("server.log")));
-            }
-            try (RespClient c = new RespClient(port)) {
-                if (c.call("PING").equals("+PONG\r\n")) {
-                    return p;
-                }
-            } catch (IOException e) {
-                // not up yet
-            }
-            Thread.sleep(50);
-        }
-        p.destroyForcibly();
-        throw new AssertionError("server did not start");
-    }
-
-    private static String line(InputStream in) throws IOException {
-        StringBuilder b = new StringBuilder();
-        int c;
-        while ((c = in.read()) != '\n') {
-            if (c == -1) {
-                throw new IOException("connection closed after: " + b);
-            }
-            b.append((char) c);
-        }
-        return b.toString().trim();
+    /** The heap and direct-memory flags and bin/cinnabar-server's collector. */
+    private static List<String> jvm(String heap, String direct) {
+        return List.of(heap, direct, "-XX:+UseParallelGC");
     }
 
     /**
@@ -77,40 +36,8 @@ class OffHeapPressureTest {
      * off-heap in the same size class); returns {ok, oom}. Stops after total keys or 3 batches refused entirely.
      */
     private static long[] flood(int port, int total) throws IOException {
-        long ok = 0;
-        long oom = 0;
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            s.setSoTimeout(60_000);
-            OutputStream out = s.getOutputStream();
-            InputStream in = new BufferedInputStream(s.getInputStream(), 1 << 16);
-            ByteArrayOutputStream batch = new ByteArrayOutputStream();
-            int refusedBatches = 0;
-            for (int i = 0; i < total && refusedBatches < 3; i += BATCH) {
-                batch.reset();
-                for (int j = i; j < i + BATCH; j++) {
-                    String key = String.format("k:%08d", j);
-                    batch.write(("*3\r\n$3\r\nSET\r\n$" + key.length() + "\r\n" + key + "\r\n$20\r\n"
-                        + "vvvvvvvvvvvvvvvvvvvv\r\n").getBytes(StandardCharsets.US_ASCII));
-                }
-                batch.writeTo(out);
-                out.flush();
-                long before = oom;
-                for (int j = 0; j < BATCH; j++) {
-                    String r = line(in);
-                    if (r.equals("+OK")) {
-                        ok++;
-                    } else if (r.equals(OOM)) {
-                        oom++;
-                    } else {
-                        throw new AssertionError("unexpected reply " + r);
-                    }
-                }
-                if (oom - before == BATCH) {
-                    refusedBatches++;
-                }
-            }
-        }
-        return new long[] {ok, oom};
+        return SetFlood.run(port, total, BATCH, j -> String.format("k:%08d", j),
+            "v".repeat(20).getBytes(StandardCharsets.US_ASCII), 3);
     }
 
     private static long infoLong(RespClient c, String section, String field) throws IOException {
@@ -124,12 +51,11 @@ class OffHeapPressureTest {
 
     @Test
     void exhaustedDirectMemoryRefusesWritesAndScriptsAndServesReads() throws Exception {
-        Path dir = Files.createTempDirectory("offheap-oom");
-        int port = RealRedis.freePort();
-        Process p = launch(dir, port, "-Xmx256m", "-XX:MaxDirectMemorySize=16m", "noeviction");
-        try {
+        try (ChildServer s = ChildServer.start("offheap-oom", jvm("-Xmx256m", "-XX:MaxDirectMemorySize=16m"),
+                "--maxmemory-policy", "noeviction")) {
+            int port = s.port();
             long[] r = flood(port, TOTAL);
-            assertTrue(p.isAlive(), "the server survived the flood");
+            assertTrue(s.process().isAlive(), "the server survived the flood");
             assertTrue(r[1] > 0, "writes were refused with OOM: " + r[0] + " ok, " + r[1] + " oom");
             assertTrue(r[0] > 10_000, "writes were accepted before the direct memory ran out: " + r[0]);
             try (RespClient c = new RespClient(port)) {
@@ -142,29 +68,26 @@ class OffHeapPressureTest {
                 assertEquals("$-1\r\n", c.call("GET", "x"));
                 assertEquals(":1\r\n", c.call("DEL", "k:00000000"), "deletes are not denyoom");
             }
-            String log = Files.readString(dir.resolve("server.log"));
+            String log = s.output();
             assertTrue(log.contains("off-heap memory is exhausted (direct memory"), "the headroom check acted: " + log);
             assertTrue(!log.contains("Out of off-heap memory executing"), "before any allocation failed: " + log);
-        } finally {
-            p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
     }
 
     @Test
     void exhaustedDirectMemoryEvictsUnderAnEvictionPolicy() throws Exception {
-        Path dir = Files.createTempDirectory("offheap-lru");
-        int port = RealRedis.freePort();
-        Process p = launch(dir, port, "-Xmx256m", "-XX:MaxDirectMemorySize=16m", "allkeys-lru");
-        try {
+        try (ChildServer s = ChildServer.start("offheap-lru", jvm("-Xmx256m", "-XX:MaxDirectMemorySize=16m"),
+                "--maxmemory-policy", "allkeys-lru")) {
+            int port = s.port();
             long[] r = flood(port, 600_000); // about twice what 16 MB hold
-            assertTrue(p.isAlive(), "the server survived the flood");
+            assertTrue(s.process().isAlive(), "the server survived the flood");
             try (RespClient c = new RespClient(port)) {
                 long evicted = infoLong(c, "stats", "evicted_keys");
                 long keys = Long.parseLong(c.call("DBSIZE").substring(1).trim());
                 assertTrue(evicted > 0, "keys were evicted: " + r[0] + " ok, " + r[1] + " oom");
                 // a SET whose allocation failed half-way (the last resort, past the headroom check) may leave its
                 // key (as the heap's last resort, README): at most one per failure logged
-                long failures = Files.readString(dir.resolve("server.log")).lines()
+                long failures = s.output().lines()
                     .filter(l -> l.contains("Out of off-heap memory executing")).count();
                 assertTrue(keys + evicted >= r[0] && keys + evicted <= r[0] + failures,
                     "every accepted key is there or was evicted: " + r[0] + " ok, " + keys + " kept, " + evicted
@@ -172,17 +95,14 @@ class OffHeapPressureTest {
                 assertTrue(r[1] < BATCH, "after the first failure writes evict instead of failing: " + r[1]);
                 assertEquals("+OK\r\n", c.call("SET", "late", "x"));
             }
-        } finally {
-            p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
     }
 
     @Test
     void aQueryBufferTheHeapCannotHoldClosesOnlyThatClient() throws Exception {
-        Path dir = Files.createTempDirectory("qbuf-oom");
-        int port = RealRedis.freePort();
-        Process p = launch(dir, port, "-Xmx96m", "-XX:MaxDirectMemorySize=64m", "noeviction");
-        try (RespClient other = new RespClient(port)) {
+        try (ChildServer server = ChildServer.start("qbuf-oom", jvm("-Xmx96m", "-XX:MaxDirectMemorySize=64m"),
+                "--maxmemory-policy", "noeviction"); RespClient other = new RespClient(server.port())) {
+            int port = server.port();
             assertEquals("+OK\r\n", other.call("SET", "a", "1"));
             int size = 300 << 20;
             boolean closed = false;
@@ -202,16 +122,14 @@ class OffHeapPressureTest {
                 closed = true; // reset while sending: the server closed the connection
             }
             assertTrue(closed, "the client was closed");
-            assertTrue(p.isAlive(), "the server is up");
+            assertTrue(server.process().isAlive(), "the server is up");
             assertEquals("$1\r\n1\r\n", other.call("GET", "a"), "an existing client is still served");
             try (RespClient c = new RespClient(port)) {
                 assertEquals("+PONG\r\n", c.call("PING"), "new clients are accepted");
                 assertEquals(":0\r\n", c.call("EXISTS", "big"));
             }
-            String log = Files.readString(dir.resolve("server.log"));
+            String log = server.output();
             assertTrue(log.contains("query buffer the JVM heap cannot hold"), log);
-        } finally {
-            p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
     }
 }

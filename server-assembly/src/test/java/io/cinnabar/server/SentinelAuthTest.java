@@ -118,11 +118,7 @@ class SentinelAuthTest {
     private static void failOver(SentinelGroup g, int[] servers, String[] sentinelLines, String[] sentinelCreds,
             Runnable killMaster) throws Exception {
         int oldMaster = servers[0];
-        int[] ports = new int[3];
-        for (int i = 0; i < 3; i++) {
-            ports[i] = g.startSentinel(i, sentinelLines, sentinelCreds).port();
-        }
-        g.awaitDiscovery(2, ports);
+        int[] ports = g.startDiscoveredSentinels(i -> g.startSentinel(i, sentinelLines, sentinelCreds).port());
         // the sentinels reach each other: each sees the other two answering its PINGs (after AUTH), for longer than
         // down-after-milliseconds (a refused PING would flag the other sentinel s_down after 1 s)
         SentinelGroup.awaitStable(Duration.ofSeconds(15), Duration.ofMillis(2500), "sentinels answer each other", () -> {
@@ -147,15 +143,7 @@ class SentinelAuthTest {
         }
 
         killMaster.run();
-        SentinelGroup.await(Duration.ofSeconds(30), "every sentinel reports a new master", () -> {
-            for (int p : ports) {
-                if (Integer.parseInt(SentinelGroup.masterAddr(p).get(1)) == oldMaster) {
-                    return false;
-                }
-            }
-            return true;
-        });
-        int newMaster = Integer.parseInt(SentinelGroup.masterAddr(ports[0]).get(1));
+        int newMaster = SentinelGroup.awaitNewMaster("every sentinel reports a new master", oldMaster, ports);
         assertTrue(newMaster == servers[1] || newMaster == servers[2]);
         int other = newMaster == servers[1] ? servers[2] : servers[1];
         SentinelGroup.await(Duration.ofSeconds(10), "the new master says master",

@@ -37,11 +37,7 @@ class SentinelCinnabarLoadTest {
                     return j.waitReplicas(2, 1000) == 2;
                 });
             }
-            int[] ports = new int[3];
-            for (int i = 0; i < 3; i++) {
-                ports[i] = g.startSentinel(i).port();
-            }
-            g.awaitDiscovery(2, ports);
+            int[] ports = g.startDiscoveredSentinels(i -> g.startSentinel(i).port());
 
             Set<String> sentinels = Set.of("127.0.0.1:" + ports[0], "127.0.0.1:" + ports[1], "127.0.0.1:" + ports[2]);
             AtomicBoolean stop = new AtomicBoolean();
@@ -91,15 +87,8 @@ class SentinelCinnabarLoadTest {
                         () -> ackedBeforeKill.size() > 200);
                     killed.set(true);
                     g.kill9Process(oldMaster);
-                    SentinelGroup.await(Duration.ofSeconds(30), "every sentinel reports a new master", () -> {
-                        for (int p : ports) {
-                            if (Integer.parseInt(SentinelGroup.masterAddr(p).get(1)) == oldMaster) {
-                                return false;
-                            }
-                        }
-                        return true;
-                    });
-                    int newMaster = Integer.parseInt(SentinelGroup.masterAddr(ports[0]).get(1));
+                    int newMaster =
+                        SentinelGroup.awaitNewMaster("every sentinel reports a new master", oldMaster, ports);
                     assertTrue(newMaster == servers[1] || newMaster == servers[2]);
                     SentinelGroup.await(Duration.ofSeconds(15), "the pool moves to the new master",
                         () -> pool.getCurrentHostMaster().getPort() == newMaster);

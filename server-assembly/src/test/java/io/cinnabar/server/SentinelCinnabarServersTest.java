@@ -29,22 +29,10 @@ class SentinelCinnabarServersTest {
                     }
                 });
             }
-            int[] ports = new int[3];
-            for (int i = 0; i < 3; i++) {
-                ports[i] = g.startSentinel(i).port();
-            }
-            g.awaitDiscovery(2, ports);
+            int[] ports = g.startDiscoveredSentinels(i -> g.startSentinel(i).port());
 
             g.cinnabarServers.get(0).close();
-            SentinelGroup.await(Duration.ofSeconds(30), "every sentinel reports a new master", () -> {
-                for (int p : ports) {
-                    if (Integer.parseInt(SentinelGroup.masterAddr(p).get(1)) == oldMaster) {
-                        return false;
-                    }
-                }
-                return true;
-            });
-            int newMaster = Integer.parseInt(SentinelGroup.masterAddr(ports[0]).get(1));
+            int newMaster = SentinelGroup.awaitNewMaster("every sentinel reports a new master", oldMaster, ports);
             assertTrue(newMaster == servers[1] || newMaster == servers[2]);
             int other = newMaster == servers[1] ? servers[2] : servers[1];
             SentinelGroup.await(Duration.ofSeconds(10), "the new master says master",

@@ -31,11 +31,7 @@ class SentinelFailoverTest {
         try (SentinelGroup g = new SentinelGroup()) {
             g.startServers();
             int oldMaster = g.masterPort;
-            int[] ports = new int[3];
-            for (int i = 0; i < 3; i++) {
-                ports[i] = g.startSentinel(i).port();
-            }
-            g.awaitDiscovery(2, ports);
+            int[] ports = g.startDiscoveredSentinels(i -> g.startSentinel(i).port());
 
             // one subscriber per sentinel: the leader publishes +switch-master when its failover ends, the others
             // when they learn the new configuration from its hello messages (as redis-sentinel does)
@@ -75,15 +71,7 @@ class SentinelFailoverTest {
                 SentinelGroup.await(Duration.ofSeconds(5), "writes flowing", () -> acked.get() > 10);
 
                 SentinelGroup.kill9(oldMaster);
-                SentinelGroup.await(Duration.ofSeconds(30), "every sentinel reports a new master", () -> {
-                    for (int p : ports) {
-                        if (Integer.parseInt(SentinelGroup.masterAddr(p).get(1)) == oldMaster) {
-                            return false;
-                        }
-                    }
-                    return true;
-                });
-                int newMaster = Integer.parseInt(SentinelGroup.masterAddr(ports[0]).get(1));
+                int newMaster = SentinelGroup.awaitNewMaster("every sentinel reports a new master", oldMaster, ports);
                 for (int p : ports) {
                     assertEquals(newMaster, Integer.parseInt(SentinelGroup.masterAddr(p).get(1)));
                 }

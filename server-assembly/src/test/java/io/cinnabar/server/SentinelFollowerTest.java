@@ -24,11 +24,7 @@ class SentinelFollowerTest {
         try (SentinelGroup g = new SentinelGroup()) {
             g.startServers();
             int oldMaster = g.masterPort;
-            int[] ports = new int[3];
-            for (int i = 0; i < 3; i++) {
-                ports[i] = g.startSentinel(i).port();
-            }
-            g.awaitDiscovery(2, ports);
+            int[] ports = g.startDiscoveredSentinels(i -> g.startSentinel(i).port());
             SentinelGroup.Subscriber f1 = g.subscribe(ports[1], "+switch-master", "+config-update-from",
                 "+elected-leader", "+try-failover");
             SentinelGroup.Subscriber f2 = g.subscribe(ports[2], "+switch-master", "+config-update-from",

@@ -263,6 +263,37 @@ final class SentinelGroup implements AutoCloseable {
         }
     }
 
+    /** Starts one sentinel (Cinnabar's or a real one); its port. */
+    interface SentinelStarter {
+        int start(int n) throws IOException;
+    }
+
+    /** Starts sentinels 0, 1, 2 and waits until each knows both replicas and the other two sentinels; their ports. */
+    int[] startDiscoveredSentinels(SentinelStarter starter) throws IOException {
+        int[] ports = new int[3];
+        for (int i = 0; i < 3; i++) {
+            ports[i] = starter.start(i);
+        }
+        awaitDiscovery(2, ports);
+        return ports;
+    }
+
+    /**
+     * Waits (at most 30 s) until every sentinel reports a master other than oldMaster; the new master's port, as the
+     * first sentinel reports it.
+     */
+    static int awaitNewMaster(String what, int oldMaster, int... sentinelPorts) {
+        await(Duration.ofSeconds(30), what, () -> {
+            for (int p : sentinelPorts) {
+                if (Integer.parseInt(masterAddr(p).get(1)) == oldMaster) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        return Integer.parseInt(masterAddr(sentinelPorts[0]).get(1));
+    }
+
     /** Waits until every sentinel knows the two replicas and the other sentinels. */
     void awaitDiscovery(int otherSentinels, int... sentinelPorts) {
         await(Duration.ofSeconds(20), "sentinels and replicas discovered", () -> {

@@ -32,22 +32,10 @@ class SentinelRealSentinelsTest {
                 SentinelGroup.await(Duration.ofSeconds(20), "both replicas acknowledge",
                     () -> j.waitReplicas(2, 1000) == 2);
             }
-            int[] ports = new int[3];
-            for (int i = 0; i < 3; i++) {
-                ports[i] = g.startRealSentinel(i);
-            }
-            g.awaitDiscovery(2, ports);
+            int[] ports = g.startDiscoveredSentinels(i -> g.startRealSentinel(i));
 
             g.kill9Process(oldMaster);
-            SentinelGroup.await(Duration.ofSeconds(30), "every real sentinel reports a new master", () -> {
-                for (int p : ports) {
-                    if (Integer.parseInt(SentinelGroup.masterAddr(p).get(1)) == oldMaster) {
-                        return false;
-                    }
-                }
-                return true;
-            });
-            int newMaster = Integer.parseInt(SentinelGroup.masterAddr(ports[0]).get(1));
+            int newMaster = SentinelGroup.awaitNewMaster("every real sentinel reports a new master", oldMaster, ports);
             for (int p : ports) {
                 assertEquals(Integer.toString(newMaster), SentinelGroup.masterAddr(p).get(1));
             }

@@ -311,7 +311,7 @@ class ServerSuiteDifferentialTest {
      * A connection that announced EOF capability, sent SYNC and consumed the diskless snapshot (ended by its
      * 40-byte mark): what follows is the command stream.
      */
-    private static Socket sync(int port) throws IOException {
+    static Socket sync(int port) throws IOException {
         Socket s = new Socket("127.0.0.1", port);
         s.setSoTimeout(10_000);
         OutputStream out = s.getOutputStream();
@@ -348,7 +348,7 @@ class ServerSuiteDifferentialTest {
      * nothing arrives the reader acknowledges once a second, as a replica does: Redis starts the stream of a
      * diskless replica on the first ACK after the snapshot is complete on its side.
      */
-    private static List<String> commands(Socket s, int count) throws IOException {
+    static List<String> commands(Socket s, int count) throws IOException {
         s.setSoTimeout(1000);
         InputStream in = s.getInputStream();
         OutputStream ack = s.getOutputStream();

@@ -400,73 +400,78 @@ public final class ZSkipList {
         return null;
     }
 
-    // ------------------------------------------------------------------ score ranges
+    // ------------------------------------------------------------------ score and lex ranges
+    // One walk serves both kinds: range is a ScoreRange (bounds on the score) or a LexRange (bounds on the member).
 
-    /** Whether some element may lie in {@code range}: not empty, and overlapping [first, last]. O(1). */
-    public boolean isInRange(ScoreRange range) {
-        if (range.isEmpty()) {
+    private static boolean isEmpty(Object range) {
+        return range instanceof ScoreRange r ? r.isEmpty() : ((LexRange) range).isEmpty();
+    }
+
+    /** Whether x is at or above range's minimum. */
+    private static boolean gteMin(Object range, Node x) {
+        return range instanceof ScoreRange r ? r.gteMin(x.score) : ((LexRange) range).gteMin(x.member);
+    }
+
+    /** Whether x is at or below range's maximum. */
+    private static boolean lteMax(Object range, Node x) {
+        return range instanceof ScoreRange r ? r.lteMax(x.score) : ((LexRange) range).lteMax(x.member);
+    }
+
+    /** Whether some element may lie in range: not empty, and overlapping [first, last]. O(1). */
+    private boolean isIn(Object range) {
+        if (isEmpty(range)) {
             return false;
         }
         Node x = tail;
-        if (x == null || !range.gteMin(x.score)) {
+        if (x == null || !gteMin(range, x)) {
             return false;
         }
-        x = header.next0;
-        return range.lteMax(x.score);
+        return lteMax(range, header.next0);
     }
 
-    /** The lowest element in {@code range}, or {@code null} (Redis: {@code zslNthInRange} with n = 0). */
-    public Node firstInRange(ScoreRange range) {
-        if (!isInRange(range)) {
+    private Node firstIn(Object range) {
+        if (!isIn(range)) {
             return null;
         }
         Node x = header;
         for (int i = level - 1; i >= 0; i--) {
-            while (fwd(x, i) != null && !range.gteMin(fwd(x, i).score)) {
+            while (fwd(x, i) != null && !gteMin(range, fwd(x, i))) {
                 x = fwd(x, i);
             }
         }
         x = x.next0;
-        return x != null && range.lteMax(x.score) ? x : null;
+        return x != null && lteMax(range, x) ? x : null;
     }
 
-    /** The highest element in {@code range}, or {@code null} (Redis: {@code zslNthInRange} with n = -1). */
-    public Node lastInRange(ScoreRange range) {
-        if (!isInRange(range)) {
+    private Node lastIn(Object range) {
+        if (!isIn(range)) {
             return null;
         }
         Node x = header;
         for (int i = level - 1; i >= 0; i--) {
-            while (fwd(x, i) != null && range.lteMax(fwd(x, i).score)) {
+            while (fwd(x, i) != null && lteMax(range, fwd(x, i))) {
                 x = fwd(x, i);
             }
         }
-        return x != header && range.gteMin(x.score) ? x : null;
+        return x != header && gteMin(range, x) ? x : null;
     }
 
-    /** Number of elements in {@code range} (what ZCOUNT replies); expected O(log N). */
-    public long count(ScoreRange range) {
-        Node first = firstInRange(range);
+    private long countIn(Object range) {
+        Node first = firstIn(range);
         if (first == null) {
             return 0;
         }
-        return rank(lastInRange(range)) - rank(first) + 1;
+        return rank(lastIn(range)) - rank(first) + 1;
     }
 
-    /**
-     * Passes the elements in {@code range} to {@code fn} in ascending order, or descending when {@code reverse},
-     * skipping the first {@code offset} and stopping after {@code limit} (negative: no limit), as
-     * {@code ZRANGEBYSCORE ... LIMIT offset count} does. A negative offset yields nothing. The offset is skipped
-     * by rank, in O(log N), not by walking. Returns the number of elements passed.
-     */
-    public long rangeByScore(ScoreRange range, boolean reverse, long offset, long limit, Consumer<Node> fn) {
+    private long rangeIn(Object range, boolean reverse, long offset, long limit, Consumer<Node> fn) {
         if (offset < 0) {
             return 0;
         }
-        Node x = reverse ? lastInRange(range) : firstInRange(range);
+        Node x = reverse ? lastIn(range) : firstIn(range);
         x = skip(x, reverse, offset);
         long n = 0;
-        while (x != null && n != limit && (reverse ? range.gteMin(x.score) : range.lteMax(x.score))) {
+        while (x != null && n != limit && (reverse ? gteMin(range, x) : lteMax(range, x))) {
             fn.accept(x);
             n++;
             x = reverse ? x.backward : x.next0;
@@ -482,22 +487,17 @@ public final class ZSkipList {
         return byRank(reverse ? r - offset : r + offset);
     }
 
-    /**
-     * Deletes every element in {@code range}, passing each deleted node to {@code removed} (so the sorted set
-     * can drop it from its hash table), and returns how many (Redis: {@code zslDeleteRangeByScore}).
-     * Expected O(log N + M) for M deleted.
-     */
-    public long deleteRangeByScore(ScoreRange range, Consumer<Node> removed) {
+    private long deleteIn(Object range, Consumer<Node> removed) {
         Node x = header;
         for (int i = level - 1; i >= 0; i--) {
-            while (fwd(x, i) != null && !range.gteMin(fwd(x, i).score)) {
+            while (fwd(x, i) != null && !gteMin(range, fwd(x, i))) {
                 x = fwd(x, i);
             }
             update[i] = x;
         }
         x = x.next0;
         long n = 0;
-        while (x != null && range.lteMax(x.score)) {
+        while (x != null && lteMax(range, x)) {
             Node next = x.next0;
             deleteNode(x);
             clearLinks(x);
@@ -509,56 +509,63 @@ public final class ZSkipList {
         return n;
     }
 
-    // ------------------------------------------------------------------ lex ranges
+    /** Whether some element may lie in {@code range}: not empty, and overlapping [first, last]. O(1). */
+    public boolean isInRange(ScoreRange range) {
+        return isIn(range);
+    }
+
+    /** The lowest element in {@code range}, or {@code null} (Redis: {@code zslNthInRange} with n = 0). */
+    public Node firstInRange(ScoreRange range) {
+        return firstIn(range);
+    }
+
+    /** The highest element in {@code range}, or {@code null} (Redis: {@code zslNthInRange} with n = -1). */
+    public Node lastInRange(ScoreRange range) {
+        return lastIn(range);
+    }
+
+    /** Number of elements in {@code range} (what ZCOUNT replies); expected O(log N). */
+    public long count(ScoreRange range) {
+        return countIn(range);
+    }
+
+    /**
+     * Passes the elements in {@code range} to {@code fn} in ascending order, or descending when {@code reverse},
+     * skipping the first {@code offset} and stopping after {@code limit} (negative: no limit), as
+     * {@code ZRANGEBYSCORE ... LIMIT offset count} does. A negative offset yields nothing. The offset is skipped
+     * by rank, in O(log N), not by walking. Returns the number of elements passed.
+     */
+    public long rangeByScore(ScoreRange range, boolean reverse, long offset, long limit, Consumer<Node> fn) {
+        return rangeIn(range, reverse, offset, limit, fn);
+    }
+
+    /**
+     * Deletes every element in {@code range}, passing each deleted node to {@code removed} (so the sorted set
+     * can drop it from its hash table), and returns how many (Redis: {@code zslDeleteRangeByScore}).
+     * Expected O(log N + M) for M deleted.
+     */
+    public long deleteRangeByScore(ScoreRange range, Consumer<Node> removed) {
+        return deleteIn(range, removed);
+    }
 
     /** Whether some element may lie in {@code range} (Redis: {@code zslIsInLexRange}). O(1). */
     public boolean isInLexRange(LexRange range) {
-        if (range.isEmpty()) {
-            return false;
-        }
-        Node x = tail;
-        if (x == null || !range.gteMin(x.member)) {
-            return false;
-        }
-        return range.lteMax(header.next0.member);
+        return isIn(range);
     }
 
     /** The first element in the lex {@code range}, or {@code null}; expected O(log N). */
     public Node firstInLexRange(LexRange range) {
-        if (!isInLexRange(range)) {
-            return null;
-        }
-        Node x = header;
-        for (int i = level - 1; i >= 0; i--) {
-            while (fwd(x, i) != null && !range.gteMin(fwd(x, i).member)) {
-                x = fwd(x, i);
-            }
-        }
-        x = x.next0;
-        return x != null && range.lteMax(x.member) ? x : null;
+        return firstIn(range);
     }
 
     /** The last element in the lex {@code range}, or {@code null}; expected O(log N). */
     public Node lastInLexRange(LexRange range) {
-        if (!isInLexRange(range)) {
-            return null;
-        }
-        Node x = header;
-        for (int i = level - 1; i >= 0; i--) {
-            while (fwd(x, i) != null && range.lteMax(fwd(x, i).member)) {
-                x = fwd(x, i);
-            }
-        }
-        return x != header && range.gteMin(x.member) ? x : null;
+        return lastIn(range);
     }
 
     /** Number of elements in the lex {@code range} (what ZLEXCOUNT replies); expected O(log N). */
     public long count(LexRange range) {
-        Node first = firstInLexRange(range);
-        if (first == null) {
-            return 0;
-        }
-        return rank(lastInLexRange(range)) - rank(first) + 1;
+        return countIn(range);
     }
 
     /**
@@ -566,18 +573,7 @@ public final class ZSkipList {
      * does; see {@link #rangeByScore} for direction, offset and limit.
      */
     public long rangeByLex(LexRange range, boolean reverse, long offset, long limit, Consumer<Node> fn) {
-        if (offset < 0) {
-            return 0;
-        }
-        Node x = reverse ? lastInLexRange(range) : firstInLexRange(range);
-        x = skip(x, reverse, offset);
-        long n = 0;
-        while (x != null && n != limit && (reverse ? range.gteMin(x.member) : range.lteMax(x.member))) {
-            fn.accept(x);
-            n++;
-            x = reverse ? x.backward : x.next0;
-        }
-        return n;
+        return rangeIn(range, reverse, offset, limit, fn);
     }
 
     /**
@@ -585,25 +581,7 @@ public final class ZSkipList {
      * {@code zslDeleteRangeByLex}). Expected O(log N + M).
      */
     public long deleteRangeByLex(LexRange range, Consumer<Node> removed) {
-        Node x = header;
-        for (int i = level - 1; i >= 0; i--) {
-            while (fwd(x, i) != null && !range.gteMin(fwd(x, i).member)) {
-                x = fwd(x, i);
-            }
-            update[i] = x;
-        }
-        x = x.next0;
-        long n = 0;
-        while (x != null && range.lteMax(x.member)) {
-            Node next = x.next0;
-            deleteNode(x);
-            clearLinks(x);
-            removed.accept(x);
-            n++;
-            x = next;
-        }
-        Arrays.fill(update, null);
-        return n;
+        return deleteIn(range, removed);
     }
 
     // ------------------------------------------------------------------ rank ranges

@@ -1,15 +1,12 @@
 package io.cinnabar.skiplist;
 
 import io.cinnabar.testkit.RealRedis;
+import io.cinnabar.testkit.RespObjectClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,22 +20,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class RedisDifferentialTest {
     private static RealRedis redis;
-    private static Socket socket;
-    private static InputStream in;
-    private static OutputStream out;
+    private static RespObjectClient client;
 
     @BeforeAll
     static void start() throws IOException {
         redis = RealRedis.start();
-        socket = redis.connect();
-        in = new java.io.BufferedInputStream(socket.getInputStream());
-        out = socket.getOutputStream();
+        client = new RespObjectClient(redis.connect());
     }
 
     @AfterAll
     static void stop() throws IOException {
-        if (socket != null) {
-            socket.close();
+        if (client != null) {
+            client.close();
         }
         if (redis != null) {
             redis.close();
@@ -49,49 +42,22 @@ class RedisDifferentialTest {
         return s.getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    /** Sends a command; returns the members of an array reply, or null for an error reply. */
+    /** Sends a command; returns the members of an array reply (or an integer or status as one), null for an error. */
     private static List<String> call(byte[]... args) throws IOException {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        buf.write(b("*" + args.length + "\r\n"));
-        for (byte[] a : args) {
-            buf.write(b("$" + a.length + "\r\n"));
-            buf.write(a);
-            buf.write(b("\r\n"));
+        Object reply;
+        try {
+            reply = client.call((Object[]) args);
+        } catch (RespObjectClient.ErrorReply e) {
+            return null;
         }
-        out.write(buf.toByteArray());
-        out.flush();
-        String line = readLine();
-        switch (line.charAt(0)) {
-            case '-':
-                return null;
-            case ':':
-            case '+':
-                return List.of(line.substring(1));
-            case '*': {
-                int n = Integer.parseInt(line.substring(1));
-                List<String> items = new ArrayList<>();
-                for (int i = 0; i < n; i++) {
-                    int len = Integer.parseInt(readLine().substring(1));
-                    items.add(new String(in.readNBytes(len + 2), 0, len, StandardCharsets.ISO_8859_1));
-                }
-                return items;
-            }
-            default:
-                throw new IOException("unexpected reply " + line);
+        if (!(reply instanceof List<?> l)) {
+            return List.of(reply.toString());
         }
-    }
-
-    private static String readLine() throws IOException {
-        StringBuilder sb = new StringBuilder();
-        int c;
-        while ((c = in.read()) != '\r') {
-            if (c < 0) {
-                throw new IOException("closed");
-            }
-            sb.append((char) c);
+        List<String> items = new ArrayList<>();
+        for (Object item : l) {
+            items.add(new String((byte[]) item, StandardCharsets.ISO_8859_1));
         }
-        in.read();
-        return sb.toString();
+        return items;
     }
 
     private static final String[] SCORE_SPECS = {

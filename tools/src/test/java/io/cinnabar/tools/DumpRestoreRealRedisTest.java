@@ -10,6 +10,7 @@ import io.cinnabar.rdb.RdbException;
 import io.cinnabar.rdb.RdbKey;
 import io.cinnabar.rdb.RdbVisitor;
 import io.cinnabar.testkit.RealRedis;
+import io.cinnabar.testkit.RespObjectClient;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ class DumpRestoreRealRedisTest {
 
     @Test
     void restoreOurPayloadsAndDecodeRedisPayloads() throws Exception {
-        try (RealRedis redis = RealRedis.start(); RedisClient c = new RedisClient(redis.connect())) {
+        try (RealRedis redis = RealRedis.start(); RespObjectClient c = new RespObjectClient(redis.connect())) {
             List<byte[]> list = List.of(b("a"), b("12"), b("x".repeat(100)));
             Map<byte[], byte[]> hash = new LinkedHashMap<>();
             hash.put(b("f1"), b("v1"));
@@ -73,7 +74,8 @@ class DumpRestoreRealRedisTest {
             bad[2] ^= 1;
             byte[] finalBad = bad;
             assertThrows(RdbException.class, () -> DumpPayload.read(finalBad, new RdbVisitor() { }));
-            IllegalStateException refused = assertThrows(IllegalStateException.class, () -> c.call("RESTORE", "bad", 0, finalBad));
+            RespObjectClient.ErrorReply refused =
+                assertThrows(RespObjectClient.ErrorReply.class, () -> c.call("RESTORE", "bad", 0, finalBad));
             assertTrue(refused.getMessage().contains("checksum"), refused.getMessage());
         }
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cinnabar.testkit.Fixtures;
 import io.cinnabar.testkit.RealRedis;
+import io.cinnabar.testkit.RespObjectClient;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +46,7 @@ class RealRedisRoundTripTest {
         assertEquals(0, check.waitFor(), report);
         assertTrue(report.contains("RDB looks OK") && report.contains("Checksum OK"), report);
         try (RealRedis redis = RealRedis.start("--dir", dir.toString(), "--dbfilename", "converted.rdb");
-             RedisClient c = new RedisClient(redis.connect())) {
+             RespObjectClient c = new RespObjectClient(redis.connect())) {
             Snapshot.assertSame(expected(rdb), Snapshot.fromServer(c));
             checkFunctions(rdb, c);
         }
@@ -59,7 +60,7 @@ class RealRedisRoundTripTest {
         Path resp = dir.resolve("dump.resp");
         Files.write(resp, r.out());
         try (RealRedis redis = RealRedis.start();
-             RedisClient c = new RedisClient(redis.connect())) {
+             RespObjectClient c = new RespObjectClient(redis.connect())) {
             Process p = new ProcessBuilder(RealRedis.binary("redis-cli").toString(), "-p", String.valueOf(redis.port()), "--pipe")
                 .redirectInput(resp.toFile()).redirectErrorStream(true).start();
             String log = new String(p.getInputStream().readAllBytes());
@@ -70,7 +71,7 @@ class RealRedisRoundTripTest {
         }
     }
 
-    private static void checkFunctions(Path rdb, RedisClient c) throws Exception {
+    private static void checkFunctions(Path rdb, RespObjectClient c) throws Exception {
         List<?> libs = (List<?>) c.call("FUNCTION", "LIST");
         boolean hasFunction = rdb.getFileName().toString().startsWith("redis-7.");
         assertEquals(hasFunction ? 1 : 0, libs.size(), "function libraries");

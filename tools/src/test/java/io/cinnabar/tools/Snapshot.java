@@ -1,6 +1,7 @@
 package io.cinnabar.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cinnabar.testkit.RespObjectClient;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +14,7 @@ import java.util.TreeMap;
 
 /**
  * A dataset in one comparable shape ("db/base64 key" -&gt; "type expire value-text"), built either from a fixture
- * .json or from a live server through {@link RedisClient}. Sets and hash fields are sorted; stream groups keep
+ * .json or from a live server through {@link RespObjectClient}. Sets and hash fields are sorted; stream groups keep
  * name, last delivered id, consumer names and pending ids with owners.
  */
 final class Snapshot {
@@ -105,7 +106,7 @@ final class Snapshot {
         }
     }
 
-    static Map<String, String> fromServer(RedisClient c) throws IOException {
+    static Map<String, String> fromServer(RespObjectClient c) throws IOException {
         Map<String, String> out = new TreeMap<>();
         for (int db = 0; db < 16; db++) {
             c.call("SELECT", db);
@@ -129,7 +130,7 @@ final class Snapshot {
     }
 
     @SuppressWarnings("unchecked")
-    private static String serverValue(RedisClient c, String type, byte[] k) throws IOException {
+    private static String serverValue(RespObjectClient c, String type, byte[] k) throws IOException {
         switch (type) {
             case "string":
                 return b64((byte[]) c.call("GET", k));
@@ -173,7 +174,7 @@ final class Snapshot {
     }
 
     @SuppressWarnings("unchecked")
-    private static String streamValue(RedisClient c, byte[] k) throws IOException {
+    private static String streamValue(RespObjectClient c, byte[] k) throws IOException {
         StringBuilder sb = new StringBuilder();
         for (Object o : (List<Object>) c.call("XRANGE", k, "-", "+")) {
             List<Object> en = (List<Object>) o;

@@ -50,11 +50,11 @@ public final class OffHeapTableFootprint {
                 mem.allocatedBytes() / (double) n);
         System.out.printf("  footprint      %6.1f bytes/key (slabs reserved), fragmentation ratio %.3f%n",
                 mem.footprintBytes() / (double) n, mem.fragmentationRatio());
-        System.out.printf("  heap arrays    %6.1f bytes/key (buckets, expire handles, object slots)%n",
-                t.heapBytes() / (double) n);
+        System.out.printf("  table overhead %6.1f bytes/key (off-heap bucket chunks %.1f; expire handles, object slots)%n",
+                t.overheadBytes() / (double) n, t.bucketBytes() / (double) n);
         System.out.printf("  heap growth    %6.1f bytes/key (after full GC)%n", (heap1 - heap0) / (double) n);
-        System.out.printf("  total          %6.1f bytes/key (footprint + heap growth)%n",
-                (mem.footprintBytes() + heap1 - heap0) / (double) n);
+        System.out.printf("  total          %6.1f bytes/key (footprint + bucket chunks + heap growth)%n",
+                (mem.footprintBytes() + t.bucketBytes() + heap1 - heap0) / (double) n);
         if (rss0 > 0) {
             System.out.printf("  RSS growth     %6.1f bytes/key%n", (rss1 - rss0) / (double) n);
         }

@@ -4,6 +4,10 @@ import io.cinnabar.lua.LuaError;
 import io.cinnabar.lua.LuaString;
 import io.cinnabar.lua.LuaTable;
 import java.io.ByteArrayOutputStream;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+import java.util.function.IntSupplier;
 
 /** Redis's {@code cjson} (lua-cjson 2.1.0 with its defaults): encode, decode, {@code cjson.null}. */
 public final class CjsonLib {
@@ -75,22 +79,8 @@ public final class CjsonLib {
                 return new Object[] {cfg.sparseConvert, (double) cfg.sparseRatio, (double) cfg.sparseSafe};
             }
         });
-        Lib.reg(t, new Lib("encode_max_depth") {
-            @Override
-            public Object[] call(Object[] a) {
-                argCount(a, 1);
-                cfg.encodeMaxDepth = intOption(a, 0, cfg.encodeMaxDepth, 1);
-                return one((double) cfg.encodeMaxDepth);
-            }
-        });
-        Lib.reg(t, new Lib("decode_max_depth") {
-            @Override
-            public Object[] call(Object[] a) {
-                argCount(a, 1);
-                cfg.decodeMaxDepth = intOption(a, 0, cfg.decodeMaxDepth, 1);
-                return one((double) cfg.decodeMaxDepth);
-            }
-        });
+        depthSetting(t, "encode_max_depth", () -> cfg.encodeMaxDepth, d -> cfg.encodeMaxDepth = d);
+        depthSetting(t, "decode_max_depth", () -> cfg.decodeMaxDepth, d -> cfg.decodeMaxDepth = d);
         Lib.reg(t, new Lib("encode_number_precision") {
             @Override
             public Object[] call(Object[] a) {
@@ -106,14 +96,7 @@ public final class CjsonLib {
                 return one((double) p);
             }
         });
-        Lib.reg(t, new Lib("encode_keep_buffer") {
-            @Override
-            public Object[] call(Object[] a) {
-                argCount(a, 1);
-                cfg.keepBuffer = enumOption(a, 0, cfg.keepBuffer ? 1 : 0, ON_OFF) != 0;
-                return one(cfg.keepBuffer);
-            }
-        });
+        onOffSetting(t, "encode_keep_buffer", () -> cfg.keepBuffer, v -> cfg.keepBuffer = v);
         Lib.reg(t, new Lib("encode_invalid_numbers") {
             @Override
             public Object[] call(Object[] a) {
@@ -123,14 +106,7 @@ public final class CjsonLib {
                         : (Object) (cfg.encodeInvalid != 0));
             }
         });
-        Lib.reg(t, new Lib("decode_invalid_numbers") {
-            @Override
-            public Object[] call(Object[] a) {
-                argCount(a, 1);
-                cfg.decodeInvalid = enumOption(a, 0, cfg.decodeInvalid ? 1 : 0, ON_OFF) != 0;
-                return one(cfg.decodeInvalid);
-            }
-        });
+        onOffSetting(t, "decode_invalid_numbers", () -> cfg.decodeInvalid, v -> cfg.decodeInvalid = v);
         Lib.reg(t, new Lib("encode") {
             @Override
             public Object[] call(Object[] a) {
@@ -169,6 +145,30 @@ public final class CjsonLib {
     }
 
     /** lua-cjson 2.1.0's json_enum_option: a boolean (false/true as the first two) or one of the names. */
+    /** A setting taking an optional depth (an integer, at least 1); returns the depth now in force. */
+    private static void depthSetting(LuaTable t, String name, IntSupplier get, IntConsumer set) {
+        Lib.reg(t, new Lib(name) {
+            @Override
+            public Object[] call(Object[] a) {
+                argCount(a, 1);
+                set.accept(intOption(a, 0, get.getAsInt(), 1));
+                return one((double) get.getAsInt());
+            }
+        });
+    }
+
+    /** A setting taking an optional "on" or "off" (or a boolean); returns the value now in force. */
+    private static void onOffSetting(LuaTable t, String name, BooleanSupplier get, Consumer<Boolean> set) {
+        Lib.reg(t, new Lib(name) {
+            @Override
+            public Object[] call(Object[] a) {
+                argCount(a, 1);
+                set.accept(enumOption(a, 0, get.getAsBoolean() ? 1 : 0, ON_OFF) != 0);
+                return one(get.getAsBoolean());
+            }
+        });
+    }
+
     private static int enumOption(Object[] a, int i, int current, String[] names) {
         if (i >= a.length || a[i] == null) {
             return current;

@@ -508,18 +508,45 @@ final class Nodes {
 
     // ---- operators
 
-    static final class Arith extends Expr {
+    /** An operator on one operand that may call a metamethod or raise an error (through in). */
+    abstract static class Unary extends Expr {
         final Interp in;
-        final int op;
+        final Expr a;
+
+        Unary(int line, Interp in, Expr a) {
+            super(line);
+            this.in = in;
+            this.a = a;
+        }
+    }
+
+    /** a op b: both operands; And and Or evaluate b only when they need it. */
+    abstract static class Binary extends Expr {
         final Expr a;
         final Expr b;
 
-        Arith(int line, Interp in, int op, Expr a, Expr b) {
+        Binary(int line, Expr a, Expr b) {
             super(line);
-            this.in = in;
-            this.op = op;
             this.a = a;
             this.b = b;
+        }
+    }
+
+    /** An arithmetic or comparison operator (op) that may call a metamethod or raise an error (through in). */
+    abstract static class Operator extends Binary {
+        final Interp in;
+        final int op;
+
+        Operator(int line, Interp in, int op, Expr a, Expr b) {
+            super(line, a, b);
+            this.in = in;
+            this.op = op;
+        }
+    }
+
+    static final class Arith extends Operator {
+        Arith(int line, Interp in, int op, Expr a, Expr b) {
+            super(line, in, op, a, b);
         }
 
         @Override
@@ -542,14 +569,9 @@ final class Nodes {
         }
     }
 
-    static final class Unm extends Expr {
-        final Interp in;
-        final Expr a;
-
+    static final class Unm extends Unary {
         Unm(int line, Interp in, Expr a) {
-            super(line);
-            this.in = in;
-            this.a = a;
+            super(line, in, a);
         }
 
         @Override
@@ -562,14 +584,9 @@ final class Nodes {
         }
     }
 
-    static final class Len extends Expr {
-        final Interp in;
-        final Expr a;
-
+    static final class Len extends Unary {
         Len(int line, Interp in, Expr a) {
-            super(line);
-            this.in = in;
-            this.a = a;
+            super(line, in, a);
         }
 
         @Override
@@ -593,14 +610,9 @@ final class Nodes {
         }
     }
 
-    static final class And extends Expr {
-        final Expr a;
-        final Expr b;
-
+    static final class And extends Binary {
         And(int line, Expr a, Expr b) {
-            super(line);
-            this.a = a;
-            this.b = b;
+            super(line, a, b);
         }
 
         @Override
@@ -610,14 +622,9 @@ final class Nodes {
         }
     }
 
-    static final class Or extends Expr {
-        final Expr a;
-        final Expr b;
-
+    static final class Or extends Binary {
         Or(int line, Expr a, Expr b) {
-            super(line);
-            this.a = a;
-            this.b = b;
+            super(line, a, b);
         }
 
         @Override
@@ -634,18 +641,9 @@ final class Nodes {
     static final int GT = 4;
     static final int GE = 5;
 
-    static final class Compare extends Expr {
-        final Interp in;
-        final int op;
-        final Expr a;
-        final Expr b;
-
+    static final class Compare extends Operator {
         Compare(int line, Interp in, int op, Expr a, Expr b) {
-            super(line);
-            this.in = in;
-            this.op = op;
-            this.a = a;
-            this.b = b;
+            super(line, in, op, a, b);
         }
 
         @Override

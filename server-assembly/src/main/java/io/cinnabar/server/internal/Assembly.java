@@ -75,6 +75,7 @@ public final class Assembly {
         Server server = Server.create(config, log);
         BlockingKeys blocking = new BlockingKeys(server, server.dbs.length);
         server.blocking = blocking;
+        server.keyspace.paused = () -> server.pauseEndMs != 0;
         server.keyspace.addListener(blocking);
         Propagator propagator = new Propagator();
         server.propagation = propagator;

@@ -157,4 +157,119 @@ class ReplSuiteFindingsTest {
         }
         assertEquals("$-1\r\n", Nodes.call(master, "GET", "only-on-replicas"));
     }
+
+    @Test
+    void configResetstatResetsTheSyncCounters() throws Exception {
+        RealRedis redisMaster = nodes.redis("--repl-diskless-sync-delay", "0");
+        nodes.redisReplicaOf(redisMaster.port());
+        int master = nodes.cinnabar("repl-diskless-sync-delay", "0");
+        nodes.cinnabarReplicaOf(master);
+        for (int port : new int[] {redisMaster.port(), master}) {
+            String p = port == master ? "cinnabar" : "redis";
+            assertEquals("1", Nodes.info(port, "sync_full"), p);
+            assertEquals("+OK\r\n", Nodes.call(port, "CONFIG", "RESETSTAT"), p);
+            assertEquals("0", Nodes.info(port, "sync_full"), p);
+            Nodes.call(port, "CLIENT", "KILL", "TYPE", "replica");
+            Nodes.awaitInfo(port, "sync_partial_ok", "1");
+            assertEquals("0", Nodes.info(port, "sync_full"), p);
+        }
+    }
+
+    @Test
+    void theMastersStreamWaitsWhileAScriptIsBusyAndRunsAfterIt() throws Exception {
+        RealRedis master = nodes.redis("--repl-diskless-sync-delay", "0");
+        int replica = nodes.cinnabarReplicaOf(master.port(), "busy-reply-threshold", "100");
+        RespClient script = nodes.client(replica);
+        // busy for three seconds by the server's clock (TIME inside the script)
+        script.sendRaw(RespClient.encode("EVAL", "local s = redis.call('TIME') while true do "
+            + "local n = redis.call('TIME') if (n[1] - s[1]) * 1000000 + (n[2] - s[2]) > 3000000 then break end "
+            + "end return 1", "0"));
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!Nodes.call(replica, "PING").startsWith("-BUSY")) {
+            assertTrue(System.currentTimeMillis() < deadline, "the script never became busy");
+            Thread.sleep(10);
+        }
+        for (int i = 0; i < 50; i++) {
+            Nodes.call(master.port(), "SET", "k" + i, "v" + i);
+        }
+        Nodes.call(master.port(), "RPUSH", "list", "a", "b");
+        assertEquals(":1\r\n", script.read());
+        Nodes.awaitSynced(master.port(), replica);
+        assertEquals(Nodes.digest(master.port()), Nodes.digest(replica));
+        assertEquals("0", Nodes.info(replica, "unexpected_error_replies"));
+    }
+
+    @Test
+    void aReplicaHardLimitBelowTheBacklogSizeCountsAsTheBacklogSize() throws Exception {
+        String[] opts = {"repl-diskless-sync-delay", "0", "repl-backlog-size", "16mb",
+            "client-output-buffer-limit", "replica 256k 0 0"};
+        String[] redisOpts = new String[opts.length];
+        for (int i = 0; i < opts.length; i += 2) {
+            redisOpts[i] = "--" + opts[i];
+            redisOpts[i + 1] = opts[i + 1];
+        }
+        RealRedis redisMaster = nodes.redis(redisOpts);
+        nodes.redisReplicaOf(redisMaster.port());
+        int master = nodes.cinnabar(opts);
+        nodes.cinnabarReplicaOf(master);
+        String big = "A".repeat(2 * 1024 * 1024);
+        for (int port : new int[] {redisMaster.port(), master}) {
+            String p = port == master ? "cinnabar" : "redis";
+            try (RespClient c = new RespClient(port)) {
+                // the replica reconnects during the sleep; its partial resync gets 4 MB of backlog at once
+                c.call("MULTI");
+                c.call("CLIENT", "KILL", "TYPE", "replica");
+                c.call("SET", "key", big);
+                c.call("SET", "key", big);
+                c.call("DEBUG", "SLEEP", "1.5");
+                c.call("EXEC");
+                c.call("SET", "key", big);
+            }
+            Nodes.awaitInfo(port, "sync_partial_ok", "1");
+            Nodes.awaitInfo(port, "connected_slaves", "1");
+            assertEquals("1", Nodes.info(port, "sync_full"), p);
+        }
+    }
+
+    /** propagation-error-behavior panic-on-replicas: the replica stops (a child JVM: the stop is the process's exit). */
+    @Test
+    void aReadOnlyReplicaPanicsOnAnErrorFromItsMasterWhenConfiguredTo() throws Exception {
+        RealRedis master = nodes.redis("--repl-diskless-sync-delay", "0");
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("cinnabar-panic");
+        int port;
+        try (java.net.ServerSocket ss = new java.net.ServerSocket(0)) {
+            port = ss.getLocalPort();
+        }
+        String javaBin = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder(javaBin, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
+            "io.cinnabar.server.Launcher", "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "",
+            "--dir", dir.toString(), "--cinnabar-rdb-version", "10", "--propagation-error-behavior",
+            "panic-on-replicas", "--replicaof", "127.0.0.1", Integer.toString(master.port()))
+            .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile())
+            .start();
+        try {
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (true) {
+                try {
+                    Nodes.call(port, "PING");
+                    break;
+                } catch (java.io.IOException e) {
+                    assertTrue(p.isAlive() && System.currentTimeMillis() < deadline, "the replica did not start");
+                    Thread.sleep(50);
+                }
+            }
+            Nodes.awaitSynced(master.port(), port);
+            Nodes.call(master.port(), "DEBUG", "REPLICATE", "fake-command-1");
+            assertTrue(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), "the replica did not stop");
+            assertEquals(1, p.exitValue());
+            String log = java.nio.file.Files.readString(dir.resolve("server.log"));
+            assertTrue(log.contains("Guru Meditation: This replica panicked sending an error to its master after "
+                + "processing the command '<unknown>'"), log);
+        } finally {
+            p.destroyForcibly().waitFor();
+            try (var files = java.nio.file.Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
 }

@@ -563,10 +563,12 @@ public final class Commands {
         }
         long end = System.currentTimeMillis() + ms;
         Server s = c.server;
-        if (s.pauseEndMs == 0 || end > s.pauseEndMs) {
+        boolean wasPaused = s.pauseEndMs != 0;
+        // Redis's pauseClients: the later end and the more restrictive mode of the pause in effect and this one
+        s.pauseWritesOnly = writeOnly && (!wasPaused || s.pauseWritesOnly);
+        if (!wasPaused || end > s.pauseEndMs) {
             s.pauseEndMs = Math.max(end, 1);
         }
-        s.pauseWritesOnly = s.pauseEndMs != 0 && (writeOnly && (s.pauseWritesOnly || s.paused.isEmpty()));
         c.ok();
     }
 

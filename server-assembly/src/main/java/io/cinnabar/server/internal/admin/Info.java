@@ -164,7 +164,7 @@ public final class Info {
         f(b, "maxclients", s.maxclients);
         f(b, "client_recent_max_input_buffer", s.maxInputBufferSeen);
         f(b, "client_recent_max_output_buffer", s.maxOutputBufferSeen);
-        f(b, "blocked_clients", s.blocking.blockedClients()
+        f(b, "blocked_clients", s.blocking.blockedClients() + s.paused.size() // clients held by a pause count
             + (s.replication == null ? 0 : s.replication.blockedClients())); // WAIT and WAITAOF count, as in Redis
         f(b, "tracking_clients", s.pubsub.trackingClients());
         f(b, "clients_in_timeout_table", s.blocking.clientsWithDeadline()
@@ -357,7 +357,7 @@ public final class Info {
         f(b, "pubsub_patterns", s.pubsub.serverPatterns());
         f(b, "pubsubshard_channels", s.pubsub.serverShardChannels());
         f(b, "latest_fork_usec", 0);
-        f(b, "total_forks", 0);
+        f(b, "total_forks", s.stats.totalForks);
         f(b, "migrate_cached_sockets", s.migrateCachedSockets.getAsInt());
         f(b, "slave_expires_tracked_keys", s.keyspace.replicaExpiresTracked());
         var ds = s.keyspace.defragStats();

@@ -190,8 +190,18 @@ public final class ServerCommands {
                 apply(s, p, snap.get(p));
             } catch (ConfigException e) {
                 cfg.restore(snap);
+                boolean relisten = false;
                 for (Config.Def r : defs) {
                     s.configChanged(r.name);
+                    String n = Config.primary(r).name;
+                    relisten |= n.equals("port") || n.equals("bind");
+                }
+                if (relisten) { // as Redis's restore of the backup: listen again where the old values say
+                    try {
+                        s.loop.rebind("port", cfg.get("port"));
+                    } catch (ConfigException again) {
+                        s.log.warning("Failed to listen again after a CONFIG SET rollback: " + again.getMessage());
+                    }
                 }
                 c.error("ERR CONFIG SET failed (possibly related to argument '" + d.name + "') - " + e.getMessage());
                 return;
@@ -235,9 +245,19 @@ public final class ServerCommands {
                 }
             }
             case "appendfsync", "aof-timestamp-enabled" -> ((AppendOnlyFile) s.durability).configChanged();
+            case "aof-disable-auto-gc" -> {
+                if (!s.config.getBool(name)) { // Redis's updateAofAutoGCEnabled: the kept history goes now
+                    ((AppendOnlyFile) s.durability).autoGcEnabled();
+                }
+            }
+            case "oom-score-adj", "oom-score-adj-values" -> {
+                if (!s.oomScoreAdj.apply(s)) {
+                    throw new ConfigException("Failed to set current oom_score_adj. Check server logs.");
+                }
+            }
             case "port", "bind" -> {
                 if (!s.config.get(name).equals(old)) {
-                    s.loop.rebind();
+                    s.loop.rebind(name, old);
                 }
             }
             default -> {
@@ -251,6 +271,9 @@ public final class ServerCommands {
         s.keyspace.resetStats();
         if (s.memory != null) {
             s.memory.resetStats();
+        }
+        if (s.replication != null) {
+            s.replication.resetStats();
         }
         for (Command cmd : s.commands.known().values()) {
             resetCmd(cmd);

@@ -28,6 +28,13 @@ public final class Client {
     public static final int REPLY_OFF = 1;
     public static final int REPLY_SKIP_NEXT = 2;
     static final int REPLY_SKIP = 3;
+    /**
+     * The client is being closed for its output-buffer limit (Redis's CLIENT_CLOSE_ASAP): the rest of the running
+     * command's replies are dropped, so a huge reply stops growing the buffer mid-command.
+     */
+    public static final int REPLY_DROPPED = 4;
+    /** The most bytes a reply buffer can hold (a Java array); a client whose replies need more is closed. */
+    static final long MAX_REPLY_BYTES = Integer.MAX_VALUE - 8;
 
     public final Server server;
     public final long id;
@@ -53,7 +60,7 @@ public final class Client {
     };
 
     // query buffer and the current command's arguments
-    public byte[] qbuf = new byte[INITIAL_BUFFER];
+    public byte[] qbuf = new byte[QUERY_IO_BUF];
     public int qpos;
     public int qlen;
     public ByteBuffer qwrap = ByteBuffer.wrap(qbuf);
@@ -61,7 +68,13 @@ public final class Client {
     public int[] argLen = new int[16];
     public int argc;
     public byte[] argBuf; // the buffer the current arguments point into (qbuf)
-    int qbufPeak;
+    /**
+     * The most bytes the query buffer needed since the cron last looked (Redis's querybuf_peak): the cron trims a
+     * buffer more than twice as large as its peak, and frees the buffer of a client idle for over 2 seconds.
+     */
+    public int qbufPeak;
+    /** Redis's PROTO_IOBUF_LEN: what one read asks for; an empty query buffer gets this much before a read. */
+    public static final int QUERY_IO_BUF = 16 * 1024;
     public final RequestDecoder decoder = new RequestDecoder();
 
     // reply buffer
@@ -125,6 +138,27 @@ public final class Client {
     /** The command being executed. */
     public Command cmd;
     public long softLimitReachedAt;
+    /**
+     * The command held by a client pause (Redis's BLOCKED_POSTPONE), run when the pause ends; null otherwise.
+     * While set, the client's input is not processed.
+     */
+    public Postponed postponed;
+
+    /** A postponed command's arguments: slices of {@code buf}. */
+    public record Postponed(byte[] buf, int[] off, int[] len) {
+        /** Makes these the client's current arguments. */
+        public void restore(Client c) {
+            if (c.argOff.length < off.length) {
+                c.argOff = new int[off.length];
+                c.argLen = new int[off.length];
+            }
+            System.arraycopy(off, 0, c.argOff, 0, off.length);
+            System.arraycopy(len, 0, c.argLen, 0, len.length);
+            c.argBuf = buf;
+            c.argc = off.length;
+        }
+    }
+
     /** Set while the client is blocked on keys (BLPOP ...): its input is then not processed. */
     public BlockedClients.Ticket blocked;
     /** Set between MULTI and EXEC/DISCARD: commands other than EXEC, DISCARD, MULTI, WATCH, QUIT, RESET queue. */
@@ -171,6 +205,39 @@ public final class Client {
         this.argBuf = qbuf;
         this.ctx = server.ctx;
         this.user = server.acl == null ? null : server.acl.defaultUser();
+        if (ch != null) {
+            enc.growthListener(this::replyGrowing);
+        }
+    }
+
+    /** Replaces the reply buffer with an empty one of the given size (after a large reply was written). */
+    public void newReplyBuffer(int size) {
+        enc = new ReplyEncoder(size).protocol(resp);
+        if (ch != null) {
+            enc.growthListener(this::replyGrowing);
+        }
+        owrap = ByteBuffer.wrap(enc.array());
+    }
+
+    /**
+     * The reply buffer must grow (Redis checks the limits each time a reply block is added): a client over its
+     * output-buffer limit is closed now, not after the command, and the rest of the command's replies are
+     * dropped; a reply over {@link #MAX_REPLY_BYTES} closes the client the same way.
+     */
+    private void replyGrowing(ReplyEncoder e, long wanted) {
+        if (!closed) {
+            if (wanted > MAX_REPLY_BYTES) {
+                server.log.warning("Client id=" + id + " addr=" + addr + " closed: its replies need more than "
+                    + MAX_REPLY_BYTES + " bytes of output buffer");
+                server.loop.closeAsync(this);
+            } else if (server.loop != null) {
+                server.loop.checkLimits(this);
+            }
+        }
+        if (closed) {
+            replyMode = REPLY_DROPPED;
+            e.clear();
+        }
     }
 
     /**
@@ -392,7 +459,7 @@ public final class Client {
 
     /** Writes the length of the array header {@link #deferredArray} reserved. */
     public void setDeferredArray(int handle, long n) {
-        if (handle >= 0) {
+        if (handle >= 0 && replyMode != REPLY_DROPPED) {
             enc.setDeferredArrayLen(handle, n);
         }
     }

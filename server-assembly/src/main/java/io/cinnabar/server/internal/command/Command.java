@@ -40,6 +40,11 @@ public final class Command {
     public static final int NO_MANDATORY_KEYS = 1 << 17;
     /** Refused while a replica loads its master's data asynchronously (REPLICAOF, SAVE, BGSAVE, ...). */
     public static final int NO_ASYNC_LOADING = 1 << 18;
+    /**
+     * Redis's CMD_MAY_REPLICATE (not shown by COMMAND INFO): a command that may propagate something without being
+     * a write (EVAL, EVALSHA, FCALL, PFCOUNT, PUBLISH, SPUBLISH); CLIENT PAUSE WRITE holds it as a write.
+     */
+    public static final int MAY_REPLICATE = 1 << 19;
 
     public final String fullName;
     public final String name;
@@ -99,7 +104,10 @@ public final class Command {
                 default -> 0;
             };
         }
-        this.flags = f;
+        this.flags = f | switch (fullName) {
+            case "eval", "evalsha", "fcall", "pfcount", "publish", "spublish" -> MAY_REPLICATE;
+            default -> 0;
+        };
         this.firstKey = ((Long) info.get(3)).intValue();
         this.lastKey = ((Long) info.get(4)).intValue();
         this.keyStep = ((Long) info.get(5)).intValue();

@@ -57,6 +57,10 @@ public interface Connections {
     /** Re-reads the request limits (proto-max-bulk-len) after CONFIG SET. */
     void updateLimits();
 
-    /** Re-binds the listeners after CONFIG SET bind/port/unixsocket. */
-    void rebind() throws ConfigException;
+    /**
+     * Re-binds the TCP listeners after CONFIG SET port or bind changed option {@code name} from {@code old}; when
+     * the new address cannot be bound, the listeners of the old value are restored and the error is thrown
+     * (Redis's changeListenPort / changeBindAddr).
+     */
+    void rebind(String name, String old) throws ConfigException;
 }

@@ -27,6 +27,13 @@ public interface PropagationHook {
      */
     void afterCall(Client c, boolean dirtied);
 
+    /**
+     * The current command propagates to replicas even though it changed nothing, and not to the AOF (Redis's
+     * forceCommandPropagation(c, PROPAGATE_REPL): PUBLISH and SPUBLISH outside cluster mode).
+     */
+    default void forceReplication(Client c) {
+    }
+
     /** Propagate argv (owned by the hook from now on) instead of the command as executed. */
     void rewrite(Client c, byte[][] argv);
 

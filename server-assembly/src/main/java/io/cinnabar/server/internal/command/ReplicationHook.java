@@ -137,4 +137,8 @@ public interface ReplicationHook {
     default String latestBacklog() {
         return null;
     }
+
+    /** CONFIG RESETSTAT: sync_full, sync_partial_ok and sync_partial_err start again from 0. */
+    default void resetStats() {
+    }
 }

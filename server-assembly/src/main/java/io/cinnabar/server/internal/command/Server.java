@@ -59,6 +59,8 @@ public final class Server {
     public long maxInputBufferSeen;
     public long maxOutputBufferSeen;
     public long pauseEndMs;
+    /** oom-score-adj: /proc/self/oom_score_adj for the server's role. */
+    public final OomScoreAdj oomScoreAdj = new OomScoreAdj();
     public boolean pauseWritesOnly;
     public final ArrayDeque<Client> paused = new ArrayDeque<>();
     /** Clients blocked on keys (BLPOP ... BZMPOP) and their wake-up, timeout and reprocessing. */
@@ -132,7 +134,18 @@ public final class Server {
     public long outPubsubSoftSecs;
     /** The replica (slave) class of client-output-buffer-limit. */
     public long outReplicaHard;
+    /** repl-backlog-size: a replica's hard output limit below it counts as it (Redis's checkClientOutputBufferLimits). */
+    public long replBacklogSize;
     public long outReplicaSoft;
+
+    /**
+     * The hard output limit of a replica: client-output-buffer-limit's, raised to repl-backlog-size when lower (a
+     * partial resync would fill the buffer past it at once and the replica would be dropped, Redis's
+     * checkClientOutputBufferLimits); 0 for none.
+     */
+    public long replicaHardLimit() {
+        return outReplicaHard > 0 && outReplicaHard < replBacklogSize ? replBacklogSize : outReplicaHard;
+    }
     public long outReplicaSoftSecs;
     public long maxmemory;
     boolean noSharedIntegers;
@@ -154,7 +167,8 @@ public final class Server {
                 "client-query-buffer-limit", "proto-max-bulk-len", "client-output-buffer-limit", "maxmemory-policy",
                 "lfu-log-factor", "lfu-decay-time", "maxmemory", "active-expire-effort", "slowlog-log-slower-than",
                 "slowlog-max-len", "latency-monitor-threshold", "enable-debug-command", "loglevel",
-                "latency-tracking", "notify-keyspace-events", "activedefrag", "replica-read-only")) {
+                "latency-tracking", "notify-keyspace-events", "activedefrag", "replica-read-only",
+                "repl-backlog-size")) {
             configChanged(name);
         }
         limits.load(config);
@@ -184,6 +198,7 @@ public final class Server {
             return false;
         }
         log.notice("Server initialized");
+        oomScoreAdj.apply(this);
         // Redis's loadDataFromDisk: the AOF when appendonly is on, else the RDB file
         if (durability != null && config.getBool("appendonly")) {
             if (!durability.loadAtStartup()) {
@@ -206,6 +221,16 @@ public final class Server {
 
     /** Called by a signal handler thread: the event loop shuts down at its next iteration. */
     public void requestShutdown(String signal) {
+        if (shutdownAsap && signal.equals("SIGINT")) {
+            // Redis's sigShutdownHandler: a second SIGINT quits at once, without the save or the replicas
+            log.fromHandler("You insist... exiting now.");
+            try {
+                java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(config.get("dir"), "temp-" + log.pid() + ".rdb"));
+            } catch (java.io.IOException | RuntimeException e) {
+                // exiting anyway, as Redis's rdbRemoveTempFile
+            }
+            Runtime.getRuntime().halt(1);
+        }
         shutdownReason = signal;
         log.fromHandler("Received " + signal + " scheduling shutdown...");
         shutdownAsap = true;
@@ -337,6 +362,9 @@ public final class Server {
     public boolean shutdownFromLoop() {
         if (shutdownPrepared) {
             return true;
+        }
+        if (pauseCron) {
+            return false; // Redis runs this check in serverCron: DEBUG PAUSE-CRON keeps the shutdown pending
         }
         if (shutdownDeadlineMs != 0) {
             if (System.currentTimeMillis() >= shutdownDeadlineMs || replication == null || replication.replicasInSync()) {
@@ -472,6 +500,7 @@ public final class Server {
             case "lfu-decay-time" -> keyspace.lfuDecayTime = config.getLong("lfu-decay-time");
             case "active-expire-effort" -> keyspace.activeExpireEffort = (int) config.getLong("active-expire-effort");
             case "replica-read-only" -> keyspace.replicaReadOnly = config.getBool("replica-read-only");
+            case "repl-backlog-size" -> replBacklogSize = config.getLong("repl-backlog-size");
             case "slowlog-log-slower-than" -> slowlogThreshold = config.getLong("slowlog-log-slower-than");
             case "slowlog-max-len" -> {
                 slowlogMaxLen = config.getLong("slowlog-max-len");
@@ -588,6 +617,11 @@ public final class Server {
                 + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
             return;
         }
+        if (pauseEndMs != 0 && c.replRole != Client.ROLE_REPLICA && !c.isDetached()
+                && pausedFor(c, cmd, scriptCall)) {
+            postpone(c);
+            return;
+        }
         if (pubsub.trackingClients() != 0) {
             pubsub.beforeCommand();
         }
@@ -656,6 +690,45 @@ public final class Server {
             case "eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro" -> true;
             default -> false;
         };
+    }
+
+    /**
+     * Whether the pause in effect holds c's command (Redis's processCommand): every command under CLIENT PAUSE
+     * ALL; under WRITE, a write or may-replicate command (a script by its declared flags), and EXEC when a queued
+     * command is one. Whether it would be queued inside MULTI does not matter.
+     */
+    private boolean pausedFor(Client c, Command cmd, boolean scriptCall) {
+        if (!pauseWritesOnly) {
+            return true;
+        }
+        int f = scriptCall ? scriptFlags(c, cmd) : cmd.flags;
+        if (c.inMulti && cmd.fullName.equals("exec")) {
+            f |= c.queuedFlags;
+        }
+        return (f & (Command.WRITE | Command.MAY_REPLICATE)) != 0;
+    }
+
+    /**
+     * Holds c's command until the pause ends (Redis's blockPostponeClient): its arguments are copied aside (the
+     * query buffer moves on) and {@link Connections#resumePaused} runs it then; c counts as a blocked client.
+     */
+    private void postpone(Client c) {
+        int total = 0;
+        for (int i = 0; i < c.argc; i++) {
+            total += c.argLen[i];
+        }
+        byte[] buf = new byte[total];
+        int[] off = new int[c.argc];
+        int[] len = new int[c.argc];
+        int at = 0;
+        for (int i = 0; i < c.argc; i++) {
+            System.arraycopy(c.argBuf, c.argOff[i], buf, at, c.argLen[i]);
+            off[i] = at;
+            len[i] = c.argLen[i];
+            at += len[i];
+        }
+        c.postponed = new Client.Postponed(buf, off, len);
+        paused.add(c);
     }
 
     /** The flags of a script call as the pipeline checks them: the script's when it declares them. */
@@ -961,6 +1034,11 @@ public final class Server {
                 return;
             }
         }
+    }
+
+    /** The server became a replica or a master (Redis calls setOOMScoreAdj in replicationSetMaster/UnsetMaster). */
+    public void roleChanged() {
+        oomScoreAdj.apply(this);
     }
 
     public void unpause() {

@@ -7,6 +7,11 @@ import java.util.TreeMap;
  * <p><b>Note:</b> This class is not threadsafe.
  */
 public final class Stats {
+    /**
+     * Background snapshots started (BGSAVE, AOF rewrite, a full resync's): where Redis forks a child, INFO
+     * total_forks.
+     */
+    public long totalForks;
     public long connectionsReceived;
     public long commandsProcessed;
     public long netInputBytes;

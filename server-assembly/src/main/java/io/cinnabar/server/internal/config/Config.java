@@ -80,6 +80,7 @@ public final class Config {
         b activedefrag no
         b activerehashing yes
         b always-show-logo no imm
+        b aof-disable-auto-gc no
         b aof-load-truncated yes
         b aof-rewrite-incremental-fsync yes
         b aof-timestamp-enabled no
@@ -430,6 +431,9 @@ public final class Config {
                 long p = parseLongStrict(a.substring(0, a.length() - 1));
                 if (p == Long.MIN_VALUE || p < 0) {
                     throw new ConfigException("argument must be a memory or percent value");
+                }
+                if (p > 100) { // Redis's only percent config (maxmemory-clients) has the lower bound -100
+                    throw new ConfigException("percentage argument must be less or equal to 100");
                 }
                 return p + "%";
             }

@@ -100,6 +100,7 @@ public final class MemoryLimits implements MemoryManager {
         this.ks = server.keyspace;
         this.lazyFree = lazyFree;
         ks.lazyFreer = lazyFree;
+        ks.setExpandPolicy(this::expandAllowed);
         for (String name : new String[] {"maxmemory-policy", "maxmemory-samples", "maxmemory-eviction-tenacity",
                 "lazyfree-lazy-eviction", "lazyfree-lazy-expire", "lazyfree-lazy-server-del",
                 "lazyfree-lazy-user-del", "maxmemory-clients"}) {
@@ -185,6 +186,23 @@ public final class MemoryLimits implements MemoryManager {
 
     private long aofBufferMemory() {
         return server.durability == null ? 0 : server.durability.bufferBytes();
+    }
+
+    /**
+     * Whether a keyspace table may grow by moreBytes of buckets: Redis's overMaxmemoryAfterAlloc, which
+     * dictExpandAllowed asks while the table's load is at most 1.618 (the table checks the load). Without maxmemory,
+     * always; otherwise used_memory plus the new buckets, less what eviction does not count, must fit.
+     */
+    boolean expandAllowed(long moreBytes, double load) {
+        long max = server.maxmemory;
+        if (max <= 0) {
+            return true;
+        }
+        long used = usedMemory();
+        if (used + moreBytes <= max) {
+            return true;
+        }
+        return Math.max(0, used - notCountedForEvict()) + moreBytes <= max;
     }
 
     /** The replicas' output buffers and the AOF buffer (Redis's freeMemoryGetNotCountedMemory). */

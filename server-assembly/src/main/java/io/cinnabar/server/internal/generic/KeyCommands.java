@@ -335,6 +335,9 @@ public final class KeyCommands {
         });
         c.array(out.size());
         for (Entry e : out) {
+            if (c.closed) {
+                break; // closed for its output-buffer limit (Redis's CLIENT_CLOSE_ASAP check)
+            }
             c.bulk(e.keyArray(), 0, e.klen());
         }
     }

@@ -3,6 +3,7 @@ package io.cinnabar.server.internal.keyspace;
 import io.cinnabar.dict.Dict;
 import io.cinnabar.server.internal.keyspace.mem.DefragCycle;
 import io.cinnabar.server.internal.keyspace.mem.DefragStats;
+import io.cinnabar.server.internal.keyspace.mem.ExpandPolicy;
 import io.cinnabar.server.internal.keyspace.mem.OffHeapKeyTable;
 import io.cinnabar.server.internal.keyspace.mem.SlabAllocator;
 
@@ -30,6 +31,8 @@ public final class Db {
     private final Views views;
     private OffHeapKeyTable<TypedValue> t;
     private DefragCycle defrag;
+    /** Whether a growth may reserve its buckets (Redis's dictExpandAllowed); set by the keyspace. */
+    private ExpandPolicy expandPolicy = ExpandPolicy.ALWAYS;
     /** Running average TTL of sampled keys, for INFO keyspace avg_ttl. */
     public long avgTtl;
     /** Resume point of the active expiry cycle in the volatile array. */
@@ -60,6 +63,7 @@ public final class Db {
     private void newTable() {
         SlabAllocator mem = new SlabAllocator();
         t = new OffHeapKeyTable<>(mem);
+        t.setExpandPolicy(expandPolicy);
         defrag = new DefragCycle(mem, System::nanoTime, defragStats);
     }
 
@@ -75,6 +79,12 @@ public final class Db {
             defrag.cron(defragTables, hz);
             defragTables[0] = null;
         }
+    }
+
+    /** Sets who decides whether this database's table may grow (Redis's dictExpandAllowed with maxmemory). */
+    void setExpandPolicy(ExpandPolicy p) {
+        expandPolicy = p;
+        t.setExpandPolicy(p);
     }
 
     /** Registers a listener (at assembly time; not while a command runs). */
@@ -246,6 +256,8 @@ public final class Db {
         OffHeapKeyTable<TypedValue> x = t;
         t = o.t;
         o.t = x;
+        t.setExpandPolicy(expandPolicy);
+        o.t.setExpandPolicy(o.expandPolicy);
         DefragCycle dc = defrag;
         defrag = o.defrag;
         o.defrag = dc;
@@ -453,8 +465,11 @@ public final class Db {
         return t.buckets();
     }
 
-    /** Heap bytes of the table's own arrays (buckets, expire handles, object slots). */
+    /**
+     * Bytes of the table's own structures: its off-heap bucket chunks (Redis's dict tables), and its heap arrays of
+     * expire handles and object slots.
+     */
     public long tableHeapBytes() {
-        return t.heapBytes();
+        return t.overheadBytes();
     }
 }

@@ -49,6 +49,13 @@ public final class Keyspace {
      * lookupKey forcing the deletion on a writable replica).
      */
     public boolean replicaReadOnly = true;
+    /**
+     * Whether clients are paused (CLIENT PAUSE, a failover, a shutdown's wait; wired by Assembly): the dataset
+     * is kept constant, so neither the active cycle nor a read expires a key whose time passed; it is absent for
+     * the clients and deleted after the pause (Redis's checkClientPauseTimeoutAndReturnIfPaused in expireIfNeeded
+     * and activeExpireCycle).
+     */
+    public java.util.function.BooleanSupplier paused = () -> false;
     /** active-expire-effort (1..10). */
     public int activeExpireEffort = 1;
     /** Redis's LAZYFREE_THRESHOLD: a value of a larger free effort is freed by the lazy-free thread. */
@@ -92,6 +99,17 @@ public final class Keyspace {
         dbs = new Db[databases];
         for (int i = 0; i < databases; i++) {
             dbs[i] = new Db(i, views, defragStats);
+        }
+    }
+
+    /**
+     * Sets, for every database, who decides whether a growing table may reserve its new buckets: the memory
+     * manager refuses a growth that would exceed maxmemory while the load is at most 1.618 (Redis's
+     * dictExpandAllowed). At assembly time.
+     */
+    public void setExpandPolicy(io.cinnabar.server.internal.keyspace.mem.ExpandPolicy p) {
+        for (Db db : dbs) {
+            db.setExpandPolicy(p);
         }
     }
 
@@ -370,7 +388,7 @@ public final class Keyspace {
     public Entry lookupRead(Db db, byte[] b, int off, int len, boolean noTouch) {
         Entry e = db.find(b, off, len);
         if (e != null && !loading && !obey && db.expired(e, cmdTimeMs)) {
-            if (!replica) {
+            if (!replica && !paused.getAsBoolean()) {
                 expireEntry(db, e); // a replica keeps it until its master's DEL: gone for its clients only
             }
             e = null;
@@ -943,7 +961,7 @@ public final class Keyspace {
         if (replica && !fast) {
             expireReplicaKeys(); // only the keys its own clients gave a TTL: the others wait for the master's DELs
         }
-        if (!activeExpireEnabled || replica) {
+        if (!activeExpireEnabled || replica || paused.getAsBoolean()) {
             return;
         }
         int effort = activeExpireEffort - 1;

@@ -176,33 +176,54 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         return s;
     }
 
-    /** Closes the TCP listeners and binds again with the current port/bind options (CONFIG SET port|bind). */
+    /**
+     * Closes the TCP listeners and binds again with the current port/bind options (CONFIG SET port|bind). When the
+     * new value cannot be bound, the old value's listeners are bound again and the error is thrown: the server
+     * keeps listening where it did (Redis's changeListenPort / changeBindAddr).
+     */
     @Override
-    public void rebind() throws ConfigException {
-        List<ServerSocketChannel> old = new ArrayList<>();
-        for (int i = 0; i < listeners.size(); i++) {
-            if (!listenerNames.get(i).equals("unix")) {
-                old.add(listeners.get(i));
-            }
-        }
-        for (ServerSocketChannel ss : old) {
-            int i = listeners.indexOf(ss);
-            listeners.remove(i);
-            listenerNames.remove(i);
-            try {
-                ss.close();
-            } catch (IOException e) {
-                // closing anyway
-            }
-        }
+    public void rebind(String name, String old) throws ConfigException {
+        closeTcpListeners();
         String unix = server.config.get("unixsocket");
+        server.config.putRaw("unixsocket", "");
         try {
-            server.config.putRaw("unixsocket", "");
             listen(false);
         } catch (IOException e) {
-            throw new ConfigException("Unable to listen on this port: " + e.getMessage());
+            closeTcpListeners();
+            String now = server.config.get(name);
+            server.config.putRaw(name, old);
+            try {
+                listen(false);
+            } catch (IOException again) {
+                server.log.warning("Failed to listen again on the previous " + name + " " + old + ": "
+                    + again.getMessage());
+            } finally {
+                server.config.putRaw(name, now);
+            }
+            server.log.warning("Failed to listen with " + name + " " + now + ": " + e.getMessage());
+            throw new ConfigException(name.equals("bind") ? "Failed to bind to specified addresses."
+                : "Unable to listen on this port. Check server logs.");
         } finally {
             server.config.putRaw("unixsocket", unix);
+        }
+    }
+
+    private void closeTcpListeners() {
+        for (int i = listeners.size() - 1; i >= 0; i--) {
+            if (!listenerNames.get(i).equals("unix")) {
+                ServerSocketChannel ss = listeners.remove(i);
+                listenerNames.remove(i);
+                try {
+                    ss.close();
+                } catch (IOException e) {
+                    // closing anyway
+                }
+            }
+        }
+        try {
+            selector.selectNow(k -> { }); // a closed channel's socket is released when its key is deregistered
+        } catch (IOException e) {
+            server.log.verbose("Releasing closed listeners: " + e.getMessage());
         }
     }
 
@@ -481,7 +502,7 @@ public final class EventLoop implements Runnable, Connections, Outbound {
     // ---- read and execute
 
     private void read(Client c) {
-        if (c.qlen == c.qbuf.length && !growQuery(c, c.qbuf.length * 2)) {
+        if (c.qlen == c.qbuf.length && !growQuery(c, Math.max(Client.QUERY_IO_BUF, c.qbuf.length * 2))) {
             return;
         }
         c.qwrap.limit(c.qbuf.length).position(c.qlen);
@@ -499,6 +520,9 @@ public final class EventLoop implements Runnable, Connections, Outbound {
             return;
         }
         c.qlen += n;
+        if (c.qlen - c.qpos > c.qbufPeak) {
+            c.qbufPeak = c.qlen - c.qpos;
+        }
         server.stats.netInputBytes += n;
         server.stats.readsProcessed++;
         c.lastInteraction = System.currentTimeMillis();
@@ -523,6 +547,9 @@ public final class EventLoop implements Runnable, Connections, Outbound {
             return false;
         }
         System.arraycopy(c.qbuf, c.qpos, n, 0, live);
+        if (newCap > c.qbufPeak && newCap > c.qbuf.length) {
+            c.qbufPeak = newCap; // room for an argument being received counts as needed
+        }
         c.qbuf = n;
         c.qwrap = ByteBuffer.wrap(n);
         c.qlen = live;
@@ -545,21 +572,33 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         free(c);
     }
 
+    /** Runs the command whose arguments c holds, then what follows it (a master's stream, the output limits). */
+    private void runCommand(Client c) {
+        server.processCommand(c);
+        c.replyBufUsed();
+        if (c.replRole == Client.ROLE_MASTER) {
+            if (c.postponed != null) {
+                server.keyspace.obey = false; // held by a pause: its offset moves when it runs
+            } else {
+                server.replication.masterCommandDone(c);
+            }
+        }
+        c.argc = 0;
+        checkOutputLimits(c);
+    }
+
     /** Decodes and runs every complete command in the query buffer. */
     @Override
     public void processInput(Client c) {
-        if (c.closed || c.closeAfterReply) {
+        if (c.closed || c.closeAfterReply || c.postponed != null) {
             return;
         }
         RequestDecoder d = c.decoder;
         d.limits(limits);
         d.authRequired(!c.authenticated);
-        while (c.qpos < c.qlen && !c.closeAfterReply && !c.closed && c.blocked == null) {
-            if (server.pauseEndMs != 0 && isPausedFor(c)) {
-                if (!server.paused.contains(c)) {
-                    server.paused.add(c);
-                }
-                break;
+        while (c.qpos < c.qlen && !c.closeAfterReply && !c.closed && c.blocked == null && c.postponed == null) {
+            if (server.busyReply != null && c.replRole == Client.ROLE_MASTER) {
+                break; // a busy script: the master's stream waits in the query buffer (never -BUSY), run after it
             }
             int r = d.decode(c.qbuf, c.qpos, c.qlen);
             if (r == RequestDecoder.COMMAND) {
@@ -580,14 +619,8 @@ public final class EventLoop implements Runnable, Connections, Outbound {
                     server.keyspace.obey = true; // keys whose time passed exist for the master's commands
                 }
                 c.qpos += consumed;
-                server.processCommand(c);
-                c.replyBufUsed();
-                if (c.replRole == Client.ROLE_MASTER) {
-                    server.replication.masterCommandDone(c);
-                }
+                runCommand(c);
                 d.authRequired(!c.authenticated);
-                c.argc = 0;
-                checkOutputLimits(c);
             } else if (r == RequestDecoder.ERROR) {
                 String err = d.error();
                 server.log.verbose("Protocol error (" + err + ") from client: id=" + c.id + " addr=" + c.addr);
@@ -620,13 +653,8 @@ public final class EventLoop implements Runnable, Connections, Outbound {
             }
         }
         if (c.qpos == c.qlen) {
-            c.qpos = 0;
+            c.qpos = 0; // a buffer grown for a large argument is trimmed by the cron (resizeQueryBuffer)
             c.qlen = 0;
-            if (c.qbuf.length > 64 * 1024) {
-                if (!growQuery(c, Client.INITIAL_BUFFER)) { // shrink back after a large argument
-                    return;
-                }
-            }
         } else if (c.qpos > 0 && c.qbuf.length - c.qlen < 4096 && !growQuery(c, c.qbuf.length)) {
             return;
         }
@@ -643,27 +671,30 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         }
     }
 
-    private boolean isPausedFor(Client c) {
-        if (!server.pauseWritesOnly) {
-            return true;
-        }
-        // WRITE pause: peek at the next command's name
-        RequestDecoder d = decoder;
-        d.reset();
-        d.limits(limits);
-        if (d.decode(c.qbuf, c.qpos, c.qlen) != RequestDecoder.COMMAND) {
-            return false;
-        }
-        Command cmd = server.commands.lookup(d.buffer(), d.argOffset(0), d.argLength(0));
-        return cmd != null && (cmd.has(Command.WRITE) || cmd.name.equals("eval") || cmd.name.equals("publish"));
-    }
-
+    /**
+     * Runs the commands a pause held, in the order they were held, then what each client sent meanwhile; a client
+     * the pause in effect still holds (a WRITE pause replacing an ALL one) is held again.
+     */
     @Override
     public void resumePaused() {
-        while (!server.paused.isEmpty()) {
+        int n = server.paused.size();
+        for (int i = 0; i < n && !server.paused.isEmpty(); i++) {
             Client c = server.paused.poll();
-            if (!c.closed) {
+            Client.Postponed p = c.postponed;
+            if (c.closed || p == null) {
+                continue;
+            }
+            c.postponed = null;
+            p.restore(c);
+            if (c.replRole == Client.ROLE_MASTER) {
+                server.keyspace.obey = true;
+            }
+            runCommand(c);
+            if (c.postponed == null) {
                 processInput(c);
+                if (c.pendingBytes() > 0) {
+                    wantWrite(c);
+                }
             }
         }
     }
@@ -700,7 +731,7 @@ public final class EventLoop implements Runnable, Connections, Outbound {
             server.maxOutputBufferSeen = pending;
         }
         boolean replica = c.replRole == Client.ROLE_REPLICA;
-        long hardLimit = replica ? server.outReplicaHard : c.pubsub ? server.outPubsubHard : server.outHard;
+        long hardLimit = replica ? server.replicaHardLimit() : c.pubsub ? server.outPubsubHard : server.outHard;
         long softLimit = replica ? server.outReplicaSoft : c.pubsub ? server.outPubsubSoft : server.outSoft;
         long softSecs = replica ? server.outReplicaSoftSecs : c.pubsub ? server.outPubsubSoftSecs : server.outSoftSecs;
         if (c.replRole == Client.ROLE_MASTER) {
@@ -778,8 +809,7 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         }
         if (!enc.hasPending()) {
             if (enc.array().length > 1024 * 1024) {
-                c.enc = new io.cinnabar.resp.ReplyEncoder(c.replyBufSize).protocol(c.resp);
-                c.owrap = ByteBuffer.wrap(c.enc.array());
+                c.newReplyBuffer(c.replyBufSize);
             }
             c.softLimitReachedAt = 0;
             if (c.closeAfterReply) {
@@ -842,10 +872,13 @@ public final class EventLoop implements Runnable, Connections, Outbound {
     /** Part of the cron: idle timeouts and output-buffer soft limits over time. */
     @Override
     public void clientsCron(long now) {
-        boolean resize = now - lastResizeMs >= 1000; // Redis visits each client about once a second
+        // Redis visits numclients/hz clients per cron call, at least 5: each client about once a second, every
+        // client at each call when there are at most 5
+        boolean resize = server.clients.size() <= 5 || now - lastResizeMs >= 1000;
         if (resize) {
             lastResizeMs = now;
             for (Client c : server.clients.values()) {
+                resizeQueryBuffer(c, now);
                 resizeReplyBuffer(c, now);
             }
         }
@@ -892,6 +925,10 @@ public final class EventLoop implements Runnable, Connections, Outbound {
             ch.configureBlocking(false);
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
             InetSocketAddress target = new InetSocketAddress(InetAddress.getByName(host), port);
+            String source = server.config.get("bind-source-addr");
+            if (!source.isEmpty()) {
+                ch.bind(new InetSocketAddress(InetAddress.getByName(source), 0)); // Redis's connConnect src_addr
+            }
             link.remote = format(target);
             if (ch.connect(target)) {
                 connectedLink(link);
@@ -1165,6 +1202,37 @@ public final class EventLoop implements Runnable, Connections, Outbound {
     private long lastResizeMs;
 
     /**
+     * Redis's clientsCronResizeQueryBuffer: a query buffer wasting more than 4 KB is freed down to its unread bytes
+     * when the client was idle for over 2 seconds (0 bytes for an idle client), or trimmed to its peak use (at least
+     * the unread bytes) when larger than 32 KB and more than twice that peak; the peak then restarts from the unread
+     * bytes.
+     */
+    private void resizeQueryBuffer(Client c, long now) {
+        if (c.ch == null || c.postponed != null) {
+            return;
+        }
+        int size = c.qbuf.length;
+        int used = c.qlen - c.qpos;
+        if (size - used > 4 * 1024) {
+            int newCap = -1;
+            if ((now - c.lastInteraction) / 1000 > 2) {
+                newCap = used;
+            } else if (size > 32 * 1024 && size / 2 > c.qbufPeak) {
+                newCap = Math.max(used, c.qbufPeak);
+            }
+            if (newCap >= 0 && newCap < size) {
+                byte[] n = new byte[newCap];
+                System.arraycopy(c.qbuf, c.qpos, n, 0, used);
+                c.qbuf = n;
+                c.qwrap = ByteBuffer.wrap(n);
+                c.qlen = used;
+                c.qpos = 0;
+            }
+        }
+        c.qbufPeak = used;
+    }
+
+    /**
      * Redis's clientsCronResizeOutputBuffer: halves-or-less the reply buffer of a client whose peak stayed under
      * half of it (not below 1 KB, peak + 1), doubles (up to 16 KB) one that filled it, and resets the peak every
      * {@code replyBufferPeakResetTime} ms (DEBUG REPLYBUFFER). The encoder's array follows while it holds nothing to
@@ -1194,8 +1262,7 @@ public final class EventLoop implements Runnable, Connections, Outbound {
             // the 1 MB rule of write() handles), an expansion only a smaller one
             boolean replace = newSize < size ? len <= size && len > newSize : len < newSize;
             if (replace && !c.enc.hasPending()) {
-                c.enc = new io.cinnabar.resp.ReplyEncoder(newSize).protocol(c.resp);
-                c.owrap = ByteBuffer.wrap(c.enc.array());
+                c.newReplyBuffer(newSize);
             }
         }
     }

@@ -232,10 +232,21 @@ public final class DumpCommands {
      * intset or zipmap is named with Redis's reason for its type ("Ziplist integrity check failed." ...).
      */
     static void logCorrupt(Client c, int rdbType, RuntimeException e) {
-        String reason = e.getMessage() != null && e.getMessage().contains("integrity check failed")
-            || e instanceof StreamException ? null : integrityReason(rdbType);
+        String detail = e.getMessage();
+        String reason;
+        if (e instanceof StreamException) {
+            // a listpack or record that does not read (the cause) fails Redis's stream listpack check; other
+            // refusals carry their own line as the cause (duplicate consumer), or only the reply text
+            Throwable cause = e.getCause();
+            boolean unreadable = cause instanceof RdbException || cause instanceof io.cinnabar.listpack.ListpackException
+                || cause instanceof IndexOutOfBoundsException;
+            reason = unreadable ? integrityReason(rdbType) : null;
+            detail = cause != null ? cause.getMessage() : detail;
+        } else {
+            reason = detail != null && detail.contains("integrity check failed") ? null : integrityReason(rdbType);
+        }
         c.server.log.verbose("Internal error in RDB reading offset 0, function at rdb.c:0 -> "
-            + (reason != null ? reason + " (" + e.getMessage() + ")" : e.getMessage()));
+            + (reason != null ? reason + " (" + detail + ")" : detail));
     }
 
     /** Redis's rdbLoadObject message when the blob of an encoded type fails its integrity check; null otherwise. */
@@ -251,6 +262,8 @@ public final class DumpCommands {
             case RdbFormat.TYPE_HASH_ZIPLIST -> "Hash ziplist integrity check failed.";
             case RdbFormat.TYPE_HASH_LISTPACK -> "Hash listpack integrity check failed.";
             case RdbFormat.TYPE_SET_LISTPACK -> "Set listpack integrity check failed.";
+            case RdbFormat.TYPE_STREAM_LISTPACKS, RdbFormat.TYPE_STREAM_LISTPACKS_2,
+                RdbFormat.TYPE_STREAM_LISTPACKS_3 -> "Stream listpack integrity check failed.";
             default -> null;
         };
     }

@@ -273,6 +273,9 @@ public final class TypeDump {
                 ZSetValue z = ZSetValue.create(items.size(), maxLen, lim);
                 for (int i = 0; i < items.size(); i++) {
                     byte[] m = items.get(i);
+                    if (Double.isNaN(col.scores.get(i))) { // Redis's check: a NaN score breaks the skiplist order
+                        throw new RdbException("Zset with NAN score detected", 0);
+                    }
                     double old = z.score(m, 0, m.length);
                     if (!Double.isNaN(old)) {
                         throw new RdbException(duplicate(col.rdbType, "Duplicate zset fields detected"), 0);

@@ -15,6 +15,14 @@ public interface PropagationConsumer {
     void propagate(int db, byte[][] argv);
 
     /**
+     * Whether this consumer also receives the entries meant for replicas only ({@link
+     * io.cinnabar.server.internal.command.PropagationHook#forceReplication}): true for replication, false for the AOF.
+     */
+    default boolean receivesReplicationOnly() {
+        return false;
+    }
+
+    /**
      * The current command of {@code c}, propagating alone and as received ({@code c.argc} arguments, slices of
      * {@code c.argBuf} valid only during this call), for a consumer that encodes without an owned copy. Returns
      * false when the consumer wants {@link #propagate} with an owned copy instead (the default).

@@ -48,6 +48,11 @@ public final class Propagator implements PropagationHook, KeyspaceListener {
     /** What the outermost call propagated so far, in order, with each entry's database. */
     private final List<byte[][]> pending = new ArrayList<>();
     private final List<Integer> pendingDbs = new ArrayList<>();
+    /** Per pending entry: for replicas only (PUBLISH). */
+    private final List<Boolean> pendingReplOnly = new ArrayList<>();
+    private int replOnlyCount;
+    /** The current command asked to reach replicas even without a change (forceReplication). */
+    private boolean forcedRepl;
 
     /** Registers a consumer (at assembly time, or when a replica/AOF starts; not from a consumer callback). */
     public void addConsumer(PropagationConsumer c) {
@@ -78,6 +83,28 @@ public final class Propagator implements PropagationHook, KeyspaceListener {
         depth++;
         rewritten = null;
         prevented = false;
+        forcedRepl = false;
+    }
+
+    @Override
+    public void forceReplication(Client c) {
+        forcedRepl = active();
+    }
+
+    private void add(byte[][] argv, int db, boolean replOnly) {
+        pending.add(argv);
+        pendingDbs.add(db);
+        pendingReplOnly.add(replOnly);
+        if (replOnly) {
+            replOnlyCount++;
+        }
+    }
+
+    private void clearPending() {
+        pending.clear();
+        pendingDbs.clear();
+        pendingReplOnly.clear();
+        replOnlyCount = 0;
     }
 
     @Override
@@ -95,19 +122,19 @@ public final class Propagator implements PropagationHook, KeyspaceListener {
     @Override
     public void alsoPropagate(Client c, byte[][] argv) {
         if (active() && !suppressed) {
-            pending.add(argv);
-            pendingDbs.add(c.dbIndex);
+            add(argv, c.dbIndex, false);
         }
     }
 
     @Override
     public void afterCall(Client c, boolean dirtied) {
         depth = Math.max(0, depth - 1);
+        boolean forced = forcedRepl;
+        forcedRepl = false;
         if (consumers.length == 0) {
             rewritten = null;
             prevented = false;
-            pending.clear();
-            pendingDbs.clear();
+            clearPending();
             return;
         }
         if (depth == 0 && pending.isEmpty() && !prevented && !suppressed && dirtied && rewritten == null) {
@@ -115,15 +142,10 @@ public final class Propagator implements PropagationHook, KeyspaceListener {
             emitCurrent(c.dbIndex, c);
             return;
         }
-        // as Redis's call(): a command propagates only when it changed the dataset; a script may suppress its writes
-        if (!prevented && !suppressed && dirtied) {
-            if (rewritten != null) {
-                pending.add(rewritten);
-                pendingDbs.add(c.dbIndex);
-            } else {
-                pending.add(ownedArgs(c));
-                pendingDbs.add(c.dbIndex);
-            }
+        // as Redis's call(): a command propagates only when it changed the dataset (or forced to replicas, as
+        // PUBLISH: then to replicas only); a script may suppress its writes
+        if (!prevented && !suppressed && (dirtied || forced)) {
+            add(rewritten != null ? rewritten : ownedArgs(c), c.dbIndex, !dirtied);
         }
         rewritten = null;
         prevented = false;
@@ -168,8 +190,7 @@ public final class Propagator implements PropagationHook, KeyspaceListener {
 
     private void queueDeletion(int dbIndex, byte[][] del) {
         if (depth > 0) {
-            pending.add(del);
-            pendingDbs.add(dbIndex);
+            add(del, dbIndex, false);
         } else {
             emit(dbIndex, del);
         }
@@ -200,17 +221,27 @@ public final class Propagator implements PropagationHook, KeyspaceListener {
         if (n == 0) {
             return;
         }
-        if (n > 1 && transaction) {
-            emit(pendingDbs.get(0), new byte[][] {MULTI.clone()});
+        boolean wrap = n > 1 && transaction;
+        byte[][] multi = wrap ? new byte[][] {MULTI.clone()} : null;
+        byte[][] exec = wrap ? new byte[][] {EXEC.clone()} : null;
+        for (PropagationConsumer p : consumers) {
+            boolean all = p.receivesReplicationOnly();
+            if (!all && replOnlyCount == n) {
+                continue; // only entries for replicas (PUBLISH): nothing for the AOF
+            }
+            if (wrap) {
+                p.propagate(pendingDbs.get(0), multi);
+            }
+            for (int i = 0; i < n; i++) {
+                if (all || !pendingReplOnly.get(i)) {
+                    p.propagate(pendingDbs.get(i), pending.get(i));
+                }
+            }
+            if (wrap) {
+                p.propagate(pendingDbs.get(n - 1), exec);
+            }
         }
-        for (int i = 0; i < n; i++) {
-            emit(pendingDbs.get(i), pending.get(i));
-        }
-        if (n > 1 && transaction) {
-            emit(pendingDbs.get(n - 1), new byte[][] {EXEC.clone()});
-        }
-        pending.clear();
-        pendingDbs.clear();
+        clearPending();
     }
 
     private void emit(int db, byte[][] argv) {

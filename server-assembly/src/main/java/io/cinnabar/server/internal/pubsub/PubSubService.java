@@ -65,8 +65,8 @@ public final class PubSubService implements PubSub {
         t.impl("unsubscribe", c -> unsubscribe(c, false));
         t.impl("sunsubscribe", c -> unsubscribe(c, true));
         t.impl("punsubscribe", this::punsubscribe);
-        t.impl("publish", c -> c.integer(publish(c, false)));
-        t.impl("spublish", c -> c.integer(publish(c, true)));
+        t.impl("publish", c -> c.integer(publishReplicated(c, false)));
+        t.impl("spublish", c -> c.integer(publishReplicated(c, true)));
         t.impl("pubsub|help", PubSubService::help);
         t.impl("pubsub|channels", c -> list(c, channels));
         t.impl("pubsub|shardchannels", c -> list(c, shardChannels));
@@ -74,6 +74,19 @@ public final class PubSubService implements PubSub {
         t.impl("pubsub|shardnumsub", c -> numsub(c, shardChannels));
         t.impl("pubsub|numpat", c -> c.integer(patterns.size()));
         tracking.register(t);
+    }
+
+    /**
+     * PUBLISH / SPUBLISH: delivered here, and outside cluster mode propagated to replicas (not the AOF), which
+     * deliver it to their own subscribers (Redis's forceCommandPropagation(c, PROPAGATE_REPL)); in cluster mode the
+     * cluster bus carries it instead.
+     */
+    private long publishReplicated(Client c, boolean sharded) {
+        long n = publish(c, sharded);
+        if (!c.server.config.getBool("cluster-enabled")) {
+            c.server.propagation.forceReplication(c);
+        }
+        return n;
     }
 
     static Session session(Client c) {

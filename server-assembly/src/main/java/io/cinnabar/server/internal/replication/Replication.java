@@ -115,6 +115,11 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
     }
 
     @Override
+    public boolean receivesReplicationOnly() {
+        return true; // PUBLISH reaches replicas (Redis's PROPAGATE_REPL)
+    }
+
+    @Override
     public void propagate(int db, byte[][] argv) {
         if (backlog == null || link != null) {
             return; // no stream without a backlog; a replica forwards its master's stream instead
@@ -202,7 +207,7 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
     }
 
     private void checkPendingLimit(Replica r) {
-        long hard = server.outReplicaHard;
+        long hard = server.replicaHardLimit();
         if (hard > 0 && r.pending.size() + (long) r.client.pendingBytes() >= hard && !r.client.closed) {
             server.log.warning("Client id=" + r.client.id + " addr=" + r.client.addr + " scheduled to be closed ASAP "
                 + "for overcoming of output buffer limits.");
@@ -1458,6 +1463,7 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
             forward(new byte[0], 0, 0); // a backlog from our current offset: the history a PSYNC continues from
         }
         server.log.setRole('S');
+        server.roleChanged();
         rememberMaster(host + " " + port);
         link.connect();
     }
@@ -1490,6 +1496,7 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         seldb = -1;
         noReplicasSinceMs = System.currentTimeMillis();
         server.log.setRole('M');
+        server.roleChanged();
         restartAofAfterSync(); // stopped for a sync that did not complete
     }
 
@@ -1631,6 +1638,13 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
     @Override
     public long backlogMemory() {
         return backlog == null ? 0 : backlog.size();
+    }
+
+    @Override
+    public void resetStats() {
+        syncFull = 0;
+        syncPartialOk = 0;
+        syncPartialErr = 0;
     }
 
     /** sync_full, sync_partial_ok, sync_partial_err of INFO stats. */

@@ -496,7 +496,11 @@ public final class Functions {
     }
 
     void flush(Client c) {
-        if (c.argc > 3 || c.argc == 3 && !c.argIs(2, "sync") && !c.argIs(2, "async")) {
+        if (c.argc > 3) {
+            subcommandSyntax(c);
+            return;
+        }
+        if (c.argc == 3 && !c.argIs(2, "sync") && !c.argIs(2, "async")) {
             c.error("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
             return;
         }
@@ -585,12 +589,19 @@ public final class Functions {
         c.bulk(payload);
     }
 
+    /** Redis's addReplySubcommandSyntaxError for FUNCTION (the subcommand as sent, at most 128 bytes). */
+    private static void subcommandSyntax(Client c) {
+        String sub = c.argString(1);
+        c.error("ERR unknown subcommand or wrong number of arguments for '"
+            + (sub.length() > 128 ? sub.substring(0, 128) : sub) + "'. Try FUNCTION HELP.");
+    }
+
     void restore(Client c) {
         byte[] payload = c.arg(2);
         int policy = 1; // 0 flush, 1 append, 2 replace
         if (c.argc > 3) {
             if (c.argc > 4) {
-                c.error("ERR syntax error");
+                subcommandSyntax(c);
                 return;
             }
             if (c.argIs(3, "flush")) {

@@ -527,10 +527,11 @@ final class ScriptEngine {
         if (sc.user != null && !sc.user.unrestricted() && server.acl != null && !server.acl.permits(sc, cmd)) {
             return aclError(raise);
         }
+        if (r.readOnly && cmd.has(Command.WRITE | Command.MAY_REPLICATE)) {
+            // may-replicate commands (PUBLISH, PFCOUNT) count as writes, so a read-only script runs under PAUSE WRITE
+            return reject(cmd, "Write commands are not allowed from read-only scripts.", raise);
+        }
         if (cmd.has(Command.WRITE)) {
-            if (r.readOnly) {
-                return reject(cmd, "Write commands are not allowed from read-only scripts.", raise);
-            }
             String denied = writeDenied(r.caller);
             if (denied != null) {
                 return rejectCoded(cmd, denied, raise);

@@ -344,7 +344,8 @@ public final class Scripting implements ScriptingInfo {
             return cmdFlags;
         }
         // scriptFlagsToCmdFlags: the declared flags replace the command's stale, denyoom and write flags
-        int out = cmdFlags & ~(Command.STALE | Command.DENYOOM | Command.WRITE);
+        // and, the script's writes being known, the command's may-replicate flag goes
+        int out = cmdFlags & ~(Command.STALE | Command.DENYOOM | Command.WRITE | Command.MAY_REPLICATE);
         if ((flags & (ScriptRun.ALLOW_OOM | ScriptRun.NO_WRITES)) == 0) {
             out |= Command.DENYOOM;
         }
@@ -522,6 +523,23 @@ public final class Scripting implements ScriptingInfo {
         }
         if (r.timedOut) {
             server.busyReply = null;
+            if (server.outbound != null) {
+                // the master's stream held while the script was busy runs now (Redis queues the master client
+                // for reprocessing when a timed-out script ends)
+                server.outbound.execute(this::resumeMaster);
+            }
+        }
+    }
+
+    private void resumeMaster() {
+        java.util.List<Client> masters = new java.util.ArrayList<>(1);
+        for (Client c : server.clients.values()) {
+            if (c.replRole == Client.ROLE_MASTER && !c.closed) {
+                masters.add(c);
+            }
+        }
+        for (Client c : masters) {
+            server.loop.processInput(c);
         }
     }
 

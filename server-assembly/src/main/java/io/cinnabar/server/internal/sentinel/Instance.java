@@ -72,8 +72,11 @@ final class Instance {
     String authUser;
     String notificationScript;
     String clientReconfigScript;
-    /** rename-command: the name the monitored servers know a command by, by lower-case original name. */
-    final Map<String, String> renamedCommands = new LinkedHashMap<>();
+    /**
+     * rename-command: the name the monitored servers know a command by ({name as given, new name}), by lower-case
+     * original name.
+     */
+    final Map<String, String[]> renamedCommands = new LinkedHashMap<>();
 
     // replica
     long masterLinkDownTime;

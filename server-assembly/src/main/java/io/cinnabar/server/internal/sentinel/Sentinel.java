@@ -446,7 +446,7 @@ public final class Sentinel {
         if (m == null) {
             return name;
         }
-        String r = m.renamedCommands.get(name.toLowerCase(java.util.Locale.ROOT));
-        return r != null ? r : name;
+        String[] r = m.renamedCommands.get(name.toLowerCase(java.util.Locale.ROOT));
+        return r != null ? r[1] : name;
     }
 }

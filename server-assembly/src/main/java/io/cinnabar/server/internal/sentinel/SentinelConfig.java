@@ -255,7 +255,8 @@ public final class SentinelConfig {
         if (k.equals(renamed.toLowerCase(Locale.ROOT))) {
             ri.renamedCommands.remove(k);
         } else {
-            ri.renamedCommands.put(k, renamed);
+            ri.renamedCommands.remove(k); // the file keeps the name as last given (Redis deletes, then adds)
+            ri.renamedCommands.put(k, new String[] {cmd, renamed});
         }
     }
 
@@ -356,7 +357,8 @@ public final class SentinelConfig {
                         + si.runid);
                 }
             }
-            m.renamedCommands.forEach((k, v) -> out.add("sentinel rename-command " + m.name + " " + k + " " + v));
+            m.renamedCommands.values().forEach(v -> out.add("sentinel rename-command " + m.name + " " + v[0] + " "
+                + v[1]));
         }
         out.add("sentinel current-epoch " + Long.toUnsignedString(s.currentEpoch));
         if (s.announceIp != null) {

@@ -29,10 +29,11 @@ public final class TypeCommands {
      * {@code inOrder} (as Redis's lpRandomPairsUnique) and in drawn order otherwise; all of them, in order, when l
      * is at least size.
      */
-    public static void sampleIndices(long l, int size, boolean inOrder, java.util.function.IntConsumer emit) {
+    public static void sampleIndices(Client c, long l, int size, boolean inOrder,
+            java.util.function.IntConsumer emit) {
         java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
         if (l < 0) {
-            for (long i = 0; i < -l; i++) {
+            for (long i = 0; i < -l && !c.closed; i++) { // stops once c is closed for its output-buffer limit
                 emit.accept(r.nextInt(size));
             }
             return;
@@ -63,10 +64,10 @@ public final class TypeCommands {
      * a negative l emits |l| draws with repetitions, a positive one (at most a third of the value's size) l
      * distinct ones ({@link #distinctRandom}).
      */
-    public static <T> void sampleDrawn(long l, java.util.function.Supplier<T> draw,
+    public static <T> void sampleDrawn(Client c, long l, java.util.function.Supplier<T> draw,
             java.util.function.Consumer<T> emit) {
         if (l < 0) {
-            for (long i = 0; i < -l; i++) {
+            for (long i = 0; i < -l && !c.closed; i++) { // stops once c is closed for its output-buffer limit
                 emit.accept(draw.get());
             }
             return;

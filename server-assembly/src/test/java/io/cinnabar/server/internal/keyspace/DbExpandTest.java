@@ -3,6 +3,7 @@ package io.cinnabar.server.internal.keyspace;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -43,5 +44,23 @@ class DbExpandTest {
         assertEquals(before, db.buckets());
         db.expand(Long.MAX_VALUE);
         assertEquals(Db.MAX_EXPAND, db.buckets());
+    }
+
+    @Test
+    void bucketMemoryIsCountedAndReturnedOnFlush() {
+        Db db = new Db(0);
+        long empty = db.tableHeapBytes();
+        for (int i = 0; i < 100_000; i++) {
+            db.add(k(i));
+        }
+        while (db.rehash(100)) {
+            // the growth to 131072 buckets ends (the cron's work)
+        }
+        assertTrue(db.tableHeapBytes() - empty >= 8L * 131_072, "the 131072 buckets are counted");
+        db.clear(); // FLUSHDB / FLUSHALL: a new table, the old chunks no longer held
+        assertEquals(empty, db.tableHeapBytes());
+        db.expand(Long.MAX_VALUE); // a hostile RESIZEDB: the 16 Mi-bucket table reserves nothing until written
+        assertEquals(Db.MAX_EXPAND, db.buckets());
+        assertTrue(db.tableHeapBytes() < empty + 64 * 1024, "" + db.tableHeapBytes());
     }
 }

@@ -15,6 +15,9 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class KeyHash {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle SHORTS =
+            MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long SEED = ThreadLocalRandom.current().nextLong();
     private static final long M1 = 0x87c37b91114253d5L;
     private static final long M2 = 0x4cf5ad432745937fL;
@@ -28,23 +31,69 @@ final class KeyHash {
         for (; i + 8 <= len; i += 8) {
             h = word(h, (long) LONGS.get(b, off + i));
         }
-        long t = 0;
-        for (int s = 0; i < len; i++, s += 8) {
-            t |= (b[off + i] & 0xffL) << s;
+        int rem = len - i;
+        long t;
+        if (rem == 0) {
+            t = 0;
+        } else if (len >= 8) { // the last 8 bytes, the tail in their top rem bytes
+            t = (long) LONGS.get(b, off + len - 8) >>> ((8 - rem) << 3);
+        } else {
+            t = 0;
+            int s = 0;
+            if ((rem & 4) != 0) {
+                t = (int) INTS.get(b, off) & 0xFFFF_FFFFL;
+                i = 4;
+                s = 32;
+            } else {
+                i = 0;
+            }
+            if ((rem & 2) != 0) {
+                t |= ((short) SHORTS.get(b, off + i) & 0xFFFFL) << s;
+                i += 2;
+                s += 16;
+            }
+            if ((rem & 1) != 0) {
+                t |= (b[off + i] & 0xFFL) << s;
+            }
         }
         return fin(h, t);
     }
 
-    /** The same hash over len bytes at index p of buf (a little-endian buffer). */
+    /**
+     * The same hash over len bytes at index p of buf (a little-endian buffer). The tail is read as one overlapping
+     * word when the key has 8 bytes or more, otherwise as an int, a short and a byte: no loop of single-byte reads
+     * (a rehash hashes every key it moves).
+     */
     static int hash(ByteBuffer buf, int p, int len) {
         long h = SEED ^ (len * 0x9E3779B97F4A7C15L);
         int i = 0;
         for (; i + 8 <= len; i += 8) {
             h = word(h, buf.getLong(p + i));
         }
-        long t = 0;
-        for (int s = 0; i < len; i++, s += 8) {
-            t |= (buf.get(p + i) & 0xffL) << s;
+        int rem = len - i;
+        long t;
+        if (rem == 0) {
+            t = 0;
+        } else if (len >= 8) {
+            t = buf.getLong(p + len - 8) >>> ((8 - rem) << 3);
+        } else {
+            t = 0;
+            int s = 0;
+            if ((rem & 4) != 0) {
+                t = buf.getInt(p) & 0xFFFF_FFFFL;
+                i = 4;
+                s = 32;
+            } else {
+                i = 0;
+            }
+            if ((rem & 2) != 0) {
+                t |= (buf.getShort(p + i) & 0xFFFFL) << s;
+                i += 2;
+                s += 16;
+            }
+            if ((rem & 1) != 0) {
+                t |= (buf.get(p + i) & 0xFFL) << s;
+            }
         }
         return fin(h, t);
     }

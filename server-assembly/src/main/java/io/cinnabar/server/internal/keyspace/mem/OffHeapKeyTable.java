@@ -38,6 +38,8 @@ public final class OffHeapKeyTable<V> {
     /** The most buckets {@link #expand} allocates on a file's word (a hostile RESIZEDB cannot ask for more). */
     public static final int MAX_EXPAND = 1 << 24;
     private static final int MIN_SIZE = 4;
+    /** Up to this load a growth can be refused for memory (Redis's HASHTABLE_MAX_LOAD_FACTOR); beyond it, never. */
+    static final double MAX_LOAD_REFUSABLE = 1.618;
 
     /** Receives entries of a SCAN step or a full walk. */
     @FunctionalInterface
@@ -46,9 +48,13 @@ public final class OffHeapKeyTable<V> {
     }
 
     private final SlabAllocator mem;
-    private long[] t0 = new long[MIN_SIZE];
+    /** The chunks of both tables, pooled and counted. */
+    private final Buckets.Pool chunks = new Buckets.Pool();
+    private Buckets t0 = new Buckets(MIN_SIZE, chunks);
     /** The table being rehashed into, or null. */
-    private long[] t1;
+    private Buckets t1;
+    /** Whether a resize that would reserve more memory may start (Redis's dictExpandAllowed). */
+    private ExpandPolicy expandPolicy = ExpandPolicy.ALWAYS;
     /** Next bucket of t0 to move to t1; -1 when not rehashing. */
     private int rehashIdx = -1;
     private int pauseRehash;
@@ -92,8 +98,8 @@ public final class OffHeapKeyTable<V> {
         return find(key, 0, key.length);
     }
 
-    private long findIn(long[] t, int h, byte[] b, int off, int len) {
-        for (long e = t[h & (t.length - 1)]; e != 0; e = mem.getLong(e + NEXT)) {
+    private long findIn(Buckets t, int h, byte[] b, int off, int len) {
+        for (long e = t.get(h & t.mask); e != 0; e = mem.getLong(e + NEXT)) {
             if (keyLength(e) == len && mem.equals(e + keyOff(e), b, off, len)) {
                 return e;
             }
@@ -161,9 +167,13 @@ public final class OffHeapKeyTable<V> {
         int bytes = EntryLayout.size(false, hasWord, klen, ilen);
         if (t1 != null) {
             rehashStep();
-        } else if (size >= t0.length && t0.length < MAX_BUCKETS && pauseRehash == 0) {
-            startResize(t0.length * 2);
+        } else {
+            growIfNeeded();
         }
+        int h = KeyHash.hash(k, koff, klen);
+        Buckets t = tableFor(h);
+        int i = h & t.mask;
+        t.reserve(i); // before allocating: a failure leaves nothing behind
         long e = mem.allocate(bytes);
         mem.putInt(e + META, EntryLayout.meta(type, enc, 0));
         mem.putInt(e + KLEN, klen);
@@ -176,12 +186,38 @@ public final class OffHeapKeyTable<V> {
         if (ilen > 0) {
             mem.copyIn(in, ioff, e + ko + klen, ilen);
         }
-        long[] t = t1 != null ? t1 : t0; // while rehashing, new keys go to the new table
-        int i = KeyHash.hash(k, koff, klen) & (t.length - 1);
-        mem.putLong(e + NEXT, t[i]);
-        t[i] = e;
+        mem.putLong(e + NEXT, t.get(i));
+        t.set(i, e);
         size++;
         return e;
+    }
+
+    /**
+     * The table a new key of hash h goes to: t0 unless a rehash already moved its bucket there. (Redis puts every
+     * new key in the new table; keeping it in the old table's unmoved bucket instead means the new table is written
+     * only in rehash order, so each chunk the rehash frees in the old table is reused by the new one.)
+     */
+    private Buckets tableFor(int h) {
+        return t1 == null || (h & t0.mask) >= rehashIdx ? t0 : t1;
+    }
+
+    /**
+     * Starts doubling the table when the load reaches 1 (Redis's _dictExpandIfNeeded): unless a SCAN visitor runs,
+     * and unless the {@link ExpandPolicy} refuses the memory while the load is at most
+     * {@value #MAX_LOAD_REFUSABLE} (Redis's dictExpandAllowed with maxmemory).
+     */
+    private void growIfNeeded() {
+        if (size >= t0.length && t0.length < MAX_BUCKETS && pauseRehash == 0) {
+            double load = (double) size / t0.length;
+            if (load > MAX_LOAD_REFUSABLE || expandPolicy.allowed(8L * t0.length * 2, load)) {
+                startResize(t0.length * 2);
+            }
+        }
+    }
+
+    /** Sets who decides whether a growth may reserve memory (Redis's dictExpandAllowed; default: always). */
+    public void setExpandPolicy(ExpandPolicy p) {
+        expandPolicy = Objects.requireNonNull(p);
     }
 
     // ---------------------------------------------------------------- overwrite by entry
@@ -421,19 +457,19 @@ public final class OffHeapKeyTable<V> {
      */
     private boolean replaceLink(long e, long r) {
         int h = entryHash(e);
-        int i0 = h & (t0.length - 1);
+        int i0 = h & t0.mask;
         if (t1 == null || i0 >= rehashIdx) {
             if (replaceIn(t0, i0, e, r)) {
                 return true;
             }
         }
-        return t1 != null && replaceIn(t1, h & (t1.length - 1), e, r);
+        return t1 != null && replaceIn(t1, h & t1.mask, e, r);
     }
 
-    private boolean replaceIn(long[] t, int i, long e, long r) {
-        long p = t[i];
+    private boolean replaceIn(Buckets t, int i, long e, long r) {
+        long p = t.get(i);
         if (p == e) {
-            t[i] = r;
+            t.set(i, r);
             return true;
         }
         while (p != 0) {
@@ -458,7 +494,7 @@ public final class OffHeapKeyTable<V> {
         release(e);
         if (t1 != null) {
             rehashStep();
-        } else if (t0.length > MIN_SIZE && size * 8L < t0.length && pauseRehash == 0) {
+        } else if (t0.length > MIN_SIZE && size * 8L < t0.length && pauseRehash == 0) { // shrinking frees memory
             startResize(Math.max(MIN_SIZE, Integer.highestOneBit(Math.max(size, 1)) * 2));
         }
     }
@@ -480,19 +516,25 @@ public final class OffHeapKeyTable<V> {
 
     /** Deletes every key. O(N): each entry is freed. Not from a SCAN visitor. */
     public void clear() {
-        for (long[] t : new long[][] {t0, t1}) {
+        for (Buckets t : new Buckets[] {t0, t1}) {
             if (t == null) {
                 continue;
             }
-            for (long head : t) {
-                for (long e = head; e != 0; ) {
+            for (int i = 0; i < t.length; i++) {
+                if (!t.chunkReserved(i)) {
+                    i += t.chunkBuckets() - 1;
+                    continue;
+                }
+                for (long e = t.get(i); e != 0; ) {
                     long next = mem.getLong(e + NEXT);
                     release(e);
                     e = next;
                 }
             }
+            t.dropAll();
         }
-        t0 = new long[MIN_SIZE];
+        chunks.clear();
+        t0 = new Buckets(MIN_SIZE, chunks);
         t1 = null;
         rehashIdx = -1;
         size = 0;
@@ -507,7 +549,7 @@ public final class OffHeapKeyTable<V> {
 
     private void startResize(int n) {
         if (n != t0.length) {
-            t1 = new long[n];
+            t1 = new Buckets(n, chunks); // reserves nothing: chunks come as the rehash or inserts write them
             rehashIdx = 0;
         }
     }
@@ -527,26 +569,39 @@ public final class OffHeapKeyTable<V> {
             return t1 != null;
         }
         int emptyVisits = n * 10;
-        long[] src = t0;
-        long[] dst = t1;
-        int mask = dst.length - 1;
+        Buckets src = t0;
+        Buckets dst = t1;
+        int mask = dst.mask;
         while (n-- > 0 && rehashIdx < src.length) {
-            while (src[rehashIdx] == 0) {
-                rehashIdx++;
+            long e;
+            while ((e = src.get(rehashIdx)) == 0) {
+                advance(src);
                 if (rehashIdx == src.length || --emptyVisits == 0) {
                     return finishIfDone();
                 }
             }
-            for (long e = src[rehashIdx]; e != 0; ) {
-                long next = mem.getLong(e + NEXT);
-                int i = entryHash(e) & mask;
-                mem.putLong(e + NEXT, dst[i]);
-                dst[i] = e;
+            while (e != 0) {
+                ByteBuffer b = mem.buffer(e);
+                int p = (int) e;
+                long next = b.getLong(p + NEXT);
+                int i = entryHash(b, p) & mask;
+                dst.reserve(i); // if this fails, the bucket still holds the entries not moved yet
+                b.putLong(p + NEXT, dst.get(i));
+                dst.set(i, e);
+                src.set(rehashIdx, next);
                 e = next;
             }
-            src[rehashIdx++] = 0;
+            advance(src);
         }
         return finishIfDone();
+    }
+
+    /** Steps past bucket rehashIdx of src (empty now); a chunk of src left all empty goes back to the pool. */
+    private void advance(Buckets src) {
+        if (src.lastOfChunk(rehashIdx)) {
+            src.releaseChunkOf(rehashIdx);
+        }
+        rehashIdx++;
     }
 
     private boolean finishIfDone() {
@@ -596,9 +651,9 @@ public final class OffHeapKeyTable<V> {
 
     /** Entries chained in bucket b of table idx (see {@link #tableLength}); O(chain length), for DEBUG HTSTATS. */
     public int chainLength(int idx, int b) {
-        long[] t = idx == 0 ? t0 : t1;
+        Buckets t = idx == 0 ? t0 : t1;
         int n = 0;
-        for (long e = t[b]; e != 0; e = mem.getLong(e + NEXT)) {
+        for (long e = t.get(b); e != 0; e = mem.getLong(e + NEXT)) {
             n++;
         }
         return n;
@@ -614,9 +669,27 @@ public final class OffHeapKeyTable<V> {
         return t0.length + (t1 == null ? 0 : t1.length);
     }
 
-    /** Heap bytes of the table's primitive arrays (buckets, volatile handles) and the object slot array. */
-    public long heapBytes() {
-        return 8L * buckets() + 8L * vol.length + 4L * objects.length + 4L * freeSlots.length;
+    /**
+     * Bytes of the table's own structures: the bucket chunks held (pooled ones included: Redis's dict tables),
+     * and the arrays of volatile handles and object slots.
+     */
+    public long overheadBytes() {
+        return chunks.bytes() + 8L * vol.length + 4L * objects.length + 4L * freeSlots.length;
+    }
+
+    /** Bytes of bucket chunks held (both tables and the pool of empty chunks). */
+    public long bucketBytes() {
+        return chunks.bytes();
+    }
+
+    /** Bytes of the empty bucket chunks pooled for the next resize. */
+    public long pooledBucketBytes() {
+        return chunks.pooledBytes();
+    }
+
+    /** Bucket chunks allocated since the table was created (not reused from its pool). */
+    public long bucketChunkReservations() {
+        return chunks.reservations();
     }
 
     // ---------------------------------------------------------------- expire
@@ -782,11 +855,14 @@ public final class OffHeapKeyTable<V> {
         }
         boolean exp = expireAt != -1;
         int bytes = EntryLayout.size(exp, isInt, klen, inline);
-        if (t1 == null && size >= t0.length && t0.length < MAX_BUCKETS && pauseRehash == 0) {
-            startResize(t0.length * 2);
+        if (t1 == null) {
+            growIfNeeded();
         }
+        Buckets t = tableFor(h);
+        int i = h & t.mask;
+        t.reserve(i); // before allocating: a failure leaves nothing behind
         if (exp && volCount == vol.length) {
-            vol = Arrays.copyOf(vol, vol.length * 2); // before allocating: a failure leaves nothing behind
+            vol = Arrays.copyOf(vol, vol.length * 2);
         }
         long e = mem.allocate(bytes);
         mem.putInt(e + META, EntryLayout.meta(TYPE_STRING, isInt ? ENC_INT : ENC_EMBSTR, lru));
@@ -804,10 +880,8 @@ public final class OffHeapKeyTable<V> {
         if (inline > 0) {
             mem.copyIn(v, voff, e + ko + klen, inline);
         }
-        long[] t = t1 != null ? t1 : t0; // while rehashing, new keys go to the new table
-        int i = h & (t.length - 1);
-        mem.putLong(e + NEXT, t[i]);
-        t[i] = e;
+        mem.putLong(e + NEXT, t.get(i));
+        t.set(i, e);
         size++;
         return e;
     }
@@ -1023,7 +1097,16 @@ public final class OffHeapKeyTable<V> {
     }
 
     private int entryHash(long e) {
-        return KeyHash.hash(mem.buffer(e), (int) e + keyOff(e), keyLength(e));
+        return entryHash(mem.buffer(e), (int) e);
+    }
+
+    /** The hash of the key of the entry at index p of b: the header read once. */
+    private static int entryHash(ByteBuffer b, int p) {
+        int meta = b.getInt(p + META);
+        int kl = b.getInt(p + KLEN);
+        int ko = EntryLayout.keyOffset((kl & HAS_EXPIRE) != 0,
+                hasWord(EntryLayout.type(meta), EntryLayout.encoding(meta)));
+        return KeyHash.hash(b, p + ko, kl & KLEN_MASK);
     }
 
     private int takeSlot(Object obj) {
@@ -1062,13 +1145,13 @@ public final class OffHeapKeyTable<V> {
         long head;
         if (t1 == null) {
             do {
-                head = t0[r.nextInt(t0.length)];
+                head = t0.get(r.nextInt(t0.length));
             } while (head == 0);
         } else { // buckets of t0 below rehashIdx are empty: skip them
             int span = t0.length - rehashIdx + t1.length;
             do {
                 int i = rehashIdx + r.nextInt(span);
-                head = i < t0.length ? t0[i] : t1[i - t0.length];
+                head = i < t0.length ? t0.get(i) : t1.get(i - t0.length);
             } while (head == 0);
         }
         int n = 0;
@@ -1121,8 +1204,8 @@ public final class OffHeapKeyTable<V> {
                 bucket(t0, (int) (v & m), visitor);
                 return nextCursor(v, m);
             }
-            long[] small = t0.length <= t1.length ? t0 : t1;
-            long[] large = small == t0 ? t1 : t0;
+            Buckets small = t0.length <= t1.length ? t0 : t1;
+            Buckets large = small == t0 ? t1 : t0;
             long m0 = small.length - 1;
             long m1 = large.length - 1;
             bucket(small, (int) (v & m0), visitor);
@@ -1136,9 +1219,9 @@ public final class OffHeapKeyTable<V> {
         }
     }
 
-    private void bucket(long[] t, int i, EntryVisitor visitor) {
+    private void bucket(Buckets t, int i, EntryVisitor visitor) {
         if (visitor != null) {
-            for (long e = t[i]; e != 0; ) {
+            for (long e = t.get(i); e != 0; ) {
                 long next = mem.getLong(e + NEXT);
                 visitor.visit(e);
                 e = next;
@@ -1147,13 +1230,13 @@ public final class OffHeapKeyTable<V> {
         }
         long prev = 0;
         DefragStats stats = defragStats;
-        for (long e = t[i]; e != 0; e = mem.getLong(e + NEXT)) {
+        for (long e = t.get(i); e != 0; e = mem.getLong(e + NEXT)) {
             long moves = mem.relocations();
             int visited = 1;
             long n = mem.relocate(e);
             if (n != e) {
                 if (prev == 0) {
-                    t[i] = n;
+                    t.set(i, n);
                 } else {
                     mem.putLong(prev + NEXT, n);
                 }
@@ -1188,10 +1271,14 @@ public final class OffHeapKeyTable<V> {
 
     /** Visits every entry; the visitor must not add, delete or move entries. */
     public void forEach(EntryVisitor visitor) {
-        for (long[] t : new long[][] {t0, t1}) {
+        for (Buckets t : new Buckets[] {t0, t1}) {
             if (t != null) {
-                for (long head : t) {
-                    for (long e = head; e != 0; e = mem.getLong(e + NEXT)) {
+                for (int i = 0; i < t.length; i++) {
+                    if (!t.chunkReserved(i)) {
+                        i += t.chunkBuckets() - 1;
+                        continue;
+                    }
+                    for (long e = t.get(i); e != 0; e = mem.getLong(e + NEXT)) {
                         visitor.visit(e);
                     }
                 }

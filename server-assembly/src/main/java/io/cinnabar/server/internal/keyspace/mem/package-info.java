@@ -29,8 +29,10 @@
  *     (with sds-like spare room for APPEND), and so has the listpack or intset blob of a small aggregate
  *     ({@code setBlob}, {@code blobBuffer}/{@code blobIndex}: the entry's word is its handle, aux its length);
  *     aggregates in a big encoding (quicklist, hashtable, skiplist) and streams stay heap objects in a slot
- *     array the table owns, so the GC sees one {@code Object[]} and the {@code long[]} bucket and expire arrays,
- *     none of which it has to trace per key.</li>
+ *     array the table owns, so the GC sees one {@code Object[]}, the {@code long[]} expire array and the
+ *     {@code long[8192]} chunks of the bucket tables ({@link io.cinnabar.server.internal.keyspace.mem.Buckets}:
+ *     allocated on first write, so a growth never allocates or zeroes a big array at once; the rehash hands each
+ *     emptied old chunk to the new table), none of which it has to trace per key.</li>
  * <li>{@link io.cinnabar.server.internal.keyspace.mem.DefragCycle}: Redis's active defragmentation over the tables
  *     of one allocator ({@code activedefrag}, {@code active-defrag-ignore-bytes}, {@code -threshold-lower/upper},
  *     {@code -cycle-min/max}): measured once a second, an effort in percent of CPU interpolated between the
@@ -59,7 +61,9 @@
  *     examines at most 17 candidates).</li>
  * <li>Rehash: two tables during a resize; each lookup, insert and delete moves one bucket, visiting at most 10
  *     empty buckets; {@code rehash(n)} moves n buckets and visits at most 10n empty ones. Moving a bucket hashes its
- *     keys again from their off-heap bytes (the hash is not stored).</li>
+ *     keys again from their off-heap bytes (the hash is not stored). Starting a resize is O(buckets / 8192); a new
+ *     key goes to the old table while its bucket there has not moved yet. With maxmemory, a growth that would exceed
+ *     it waits until the load passes 1.618 ({@code ExpandPolicy}, Redis's dictExpandAllowed).</li>
  * <li>An overwrite stays in place when the entry keeps its layout and size class; otherwise the entry is copied to
  *     a new allocation and relinked (one extra walk of its chain).</li>
  * <li>SCAN and defrag visit one cursor's buckets: O(the chains visited).</li>

@@ -684,6 +684,10 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability, Sn
             rewriteScheduled = true;
             log.notice("AOF was enabled but there is already another background operation. An AOF background was "
                 + "scheduled to start when possible.");
+        } else if (server.current != null && server.current.denyBlocking && !server.current.isDetached()) {
+            rewriteScheduled = true; // Redis's server.in_exec: no rewrite from inside EXEC, the cron starts it
+            log.warning("AOF was enabled during a transaction. An AOF background was scheduled to start when "
+                + "possible.");
         } else if (!rewriteBackground()) {
             state = OFF;
             log.warning("Redis needs to enable the AOF but can't trigger a background AOF rewrite operation. Check "
@@ -861,6 +865,7 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability, Sn
         rewritePreamble = !o.commandForm;
         rewriteSnap = new Snapshot(server.keyspace, o, rewriteSink);
         rewriteSnap.start("aof-rewrite");
+        server.stats.totalForks++;
         rewriting = true;
         rewriteScheduled = false;
         rewriteStart = unixtime();
@@ -1051,6 +1056,13 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability, Sn
         log.warning("There is a child rewriting the AOF. Killing it!");
         killRewrite(true);
         return true;
+    }
+
+    /** CONFIG SET aof-disable-auto-gc no: the history files kept while it was yes are deleted now. */
+    public void autoGcEnabled() {
+        if (dirPath != null) {
+            delHistoryFiles();
+        }
     }
 
     /** Redis's aofDelHistoryFiles: deletes the history files and rewrites the manifest without them. */

@@ -245,6 +245,7 @@ public final class RdbPersistence implements PersistenceHook {
         }
         bg = new Snapshot(server.keyspace, options(), bgSink);
         bg.start("rdb-bgsave");
+        server.stats.totalForks++;
         server.log.notice("Background saving started by pid " + server.log.pid());
     }
 
@@ -265,6 +266,7 @@ public final class RdbPersistence implements PersistenceHook {
         replSnap = s;
         replDisk = disk;
         bgStartSec = now();
+        server.stats.totalForks++;
         if (disk) {
             saves++;
             dirtyBeforeBgsave = server.keyspace.dirty;

@@ -334,6 +334,11 @@ public final class GeoCommands {
     // ------------------------------------------------------------------ GEOPOS, GEODIST, GEOHASH
 
     static void geopos(Client c) {
+        positions(c, false);
+    }
+
+    /** GEOPOS (each member's [longitude, latitude], or a null array) or GEOHASH (its geohash, or a null bulk). */
+    private static void positions(Client c, boolean asGeohash) {
         Entry zKey = c.server.lookupRead(c, 1);
         if (TypeCommands.wrongType(c, zKey, Entry.TYPE_ZSET)) {
             return;
@@ -343,12 +348,18 @@ public final class GeoCommands {
         double[] xy = new double[2];
         for (int j = 2; j < c.argc; j++) {
             if (z == null || !memberPos(z, c, j, xy)) {
-                c.nullArray();
-                continue;
+                if (asGeohash) {
+                    c.nullBulk();
+                } else {
+                    c.nullArray();
+                }
+            } else if (asGeohash) {
+                c.bulk(Geohash.standardHash(xy[0], xy[1]));
+            } else {
+                c.array(2);
+                humanDouble(c, xy[0]);
+                humanDouble(c, xy[1]);
             }
-            c.array(2);
-            humanDouble(c, xy[0]);
-            humanDouble(c, xy[1]);
         }
     }
 
@@ -378,20 +389,7 @@ public final class GeoCommands {
     }
 
     static void geohash(Client c) {
-        Entry zKey = c.server.lookupRead(c, 1);
-        if (TypeCommands.wrongType(c, zKey, Entry.TYPE_ZSET)) {
-            return;
-        }
-        ZSetValue z = zKey == null ? null : (ZSetValue) zKey.value();
-        c.array(c.argc - 2);
-        double[] xy = new double[2];
-        for (int j = 2; j < c.argc; j++) {
-            if (z == null || !memberPos(z, c, j, xy)) {
-                c.nullBulk();
-                continue;
-            }
-            c.bulk(Geohash.standardHash(xy[0], xy[1]));
-        }
+        positions(c, true);
     }
 
     // ------------------------------------------------------------------ searches

@@ -334,7 +334,7 @@ public final class HashCommands {
         long n = TypeCommands.sampleSize(l, size);
         c.array(withValues && c.resp == 2 ? n * 2 : n);
         boolean values = withValues;
-        TypeCommands.sampleIndices(l, size, true, k -> pair(c, all.get(2 * k), all.get(2 * k + 1), values));
+        TypeCommands.sampleIndices(c, l, size, true, k -> pair(c, all.get(2 * k), all.get(2 * k + 1), values));
     }
 
     /**
@@ -344,7 +344,7 @@ public final class HashCommands {
     private static void randomFromHashtable(Client c, io.cinnabar.dict.Dict<byte[]> ht, long count, boolean unique,
                                             boolean withValues) {
         c.array(withValues && c.resp == 2 ? count * 2 : count);
-        TypeCommands.sampleDrawn(unique ? count : -count, ht::fairRandomEntry,
+        TypeCommands.sampleDrawn(c, unique ? count : -count, ht::fairRandomEntry,
             e -> pair(c, e.key(), e.value(), withValues));
     }
 

@@ -287,7 +287,7 @@ public final class SetCommands {
     private static void randomFromHashtable(Client c, io.cinnabar.dict.Dict<Boolean> ht, long l) {
         c.array(Math.abs(l));
         // a member's key array is unique to it: identity is equality
-        TypeCommands.sampleDrawn(l, () -> ht.fairRandomEntry().key(), c::bulk);
+        TypeCommands.sampleDrawn(c, l, () -> ht.fairRandomEntry().key(), c::bulk);
     }
 
     /** Moves n distinct random elements to the front of l (partial Fisher-Yates). */
@@ -328,7 +328,7 @@ public final class SetCommands {
             }
             List<byte[]> all = s.members();
             c.array(TypeCommands.sampleSize(l, size));
-            TypeCommands.sampleIndices(l, size, false, k -> c.bulk(all.get(k)));
+            TypeCommands.sampleIndices(c, l, size, false, k -> c.bulk(all.get(k)));
             return;
         }
         Entry sKey = c.server.lookupRead(c, 1);

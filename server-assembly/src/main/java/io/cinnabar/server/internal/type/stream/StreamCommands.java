@@ -87,6 +87,24 @@ public final class StreamCommands {
     }
 
     /** Redis's streamParseAddOrTrimArgsOrReply; null after an error reply. */
+    /**
+     * After MAXLEN or MINID at i (more arguments follow it): refuses a second trim strategy, reads an optional
+     * {@code ~} (approximate) or {@code =}; the index just before the threshold argument, or -1 after an error reply.
+     */
+    private static int trimOperator(Client c, AddTrimArgs a, int i, int more) {
+        if (a.strategy != 0) {
+            c.error(INCOMPATIBLE);
+            return -1;
+        }
+        a.approx = false;
+        if (more >= 2 && c.argIs(i + 1, "~")) {
+            a.approx = true;
+            a.approxArg = i + 1;
+            return i + 1;
+        }
+        return more >= 2 && c.argIs(i + 1, "=") ? i + 1 : i;
+    }
+
     static AddTrimArgs parseAddTrim(Client c, boolean xadd) {
         if (xadd && c.argc > 2 && c.argLen[2] == 1 && c.argBuf[c.argOff[2]] == '*') {
             return PLAIN_AUTO; // the common XADD: nothing to allocate
@@ -99,17 +117,9 @@ public final class StreamCommands {
             if (xadd && c.argLen[i] == 1 && c.argBuf[c.argOff[i]] == '*') {
                 break;
             } else if (c.argIs(i, "maxlen") && more > 0) {
-                if (a.strategy != 0) {
-                    c.error(INCOMPATIBLE);
+                i = trimOperator(c, a, i, more);
+                if (i < 0) {
                     return null;
-                }
-                a.approx = false;
-                if (more >= 2 && c.argIs(i + 1, "~")) {
-                    a.approx = true;
-                    a.approxArg = i + 1;
-                    i++;
-                } else if (more >= 2 && c.argIs(i + 1, "=")) {
-                    i++;
                 }
                 if (!c.argLong(i + 1)) {
                     return null;
@@ -122,17 +132,9 @@ public final class StreamCommands {
                 i++;
                 a.strategy = 1;
             } else if (c.argIs(i, "minid") && more > 0) {
-                if (a.strategy != 0) {
-                    c.error(INCOMPATIBLE);
+                i = trimOperator(c, a, i, more);
+                if (i < 0) {
                     return null;
-                }
-                a.approx = false;
-                if (more >= 2 && c.argIs(i + 1, "~")) {
-                    a.approx = true;
-                    a.approxArg = i + 1;
-                    i++;
-                } else if (more >= 2 && c.argIs(i + 1, "=")) {
-                    i++;
                 }
                 a.minid = strictId(c, i + 1, 0);
                 if (a.minid == null) {

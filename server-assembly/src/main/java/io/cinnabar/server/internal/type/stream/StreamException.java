@@ -12,4 +12,9 @@ public final class StreamException extends RuntimeException {
     public StreamException(String redisError) {
         super(redisError, null, false, false);
     }
+
+    /** The reply {@code redisError}, with what went wrong underneath (logged by RESTORE, never replied). */
+    public StreamException(String redisError, Throwable cause) {
+        super(redisError, cause, false, false);
+    }
 }

@@ -681,19 +681,7 @@ public final class StreamGroupCommands {
                     c.integer(g.pel().size());
                     c.bulk("last-delivered-id");
                     c.bulk(g.lastId().toBytes());
-                    c.bulk("entries-read");
-                    if (g.entriesRead() != StreamGroup.INVALID_ENTRIES_READ) {
-                        c.integer(g.entriesRead());
-                    } else {
-                        c.nullBulk();
-                    }
-                    c.bulk("lag");
-                    Long lag = s.lag(g);
-                    if (lag != null) {
-                        c.integer(lag);
-                    } else {
-                        c.nullBulk();
-                    }
+                    entriesReadAndLag(c, s, g);
                 }
             }
             default -> {
@@ -742,6 +730,23 @@ public final class StreamGroupCommands {
         }
     }
 
+    /** A group's "entries-read" and "lag" fields of XINFO GROUPS and XINFO STREAM FULL (null when unknown). */
+    private static void entriesReadAndLag(Client c, StreamValue s, StreamGroup g) {
+        c.bulk("entries-read");
+        if (g.entriesRead() != StreamGroup.INVALID_ENTRIES_READ) {
+            c.integer(g.entriesRead());
+        } else {
+            c.nullBulk();
+        }
+        c.bulk("lag");
+        Long lag = s.lag(g);
+        if (lag != null) {
+            c.integer(lag);
+        } else {
+            c.nullBulk();
+        }
+    }
+
     /** How many of {@code size} items a FULL reply shows under COUNT {@code count} (0: all). */
     private static long capped(long size, long count) {
         return count == 0 ? size : Math.min(size, count);
@@ -771,19 +776,7 @@ public final class StreamGroupCommands {
             c.bulk(g.name());
             c.bulk("last-delivered-id");
             c.bulk(g.lastId().toBytes());
-            c.bulk("entries-read");
-            if (g.entriesRead() != StreamGroup.INVALID_ENTRIES_READ) {
-                c.integer(g.entriesRead());
-            } else {
-                c.nullBulk();
-            }
-            c.bulk("lag");
-            Long lag = s.lag(g);
-            if (lag != null) {
-                c.integer(lag);
-            } else {
-                c.nullBulk();
-            }
+            entriesReadAndLag(c, s, g);
             c.bulk("pel-count");
             c.integer(g.pel().size());
             c.bulk("pending");

@@ -92,7 +92,7 @@ public final class StreamRdb {
             if (e instanceof StreamException se) {
                 throw se;
             }
-            throw new StreamException(BAD_DATA);
+            throw new StreamException(BAD_DATA, e);
         }
         return loader.result();
     }
@@ -131,10 +131,11 @@ public final class StreamRdb {
             try {
                 lp = Listpack.adopt(listpack, false);
             } catch (RuntimeException e) {
-                throw new StreamException(BAD_DATA);
+                throw new StreamException(BAD_DATA, e);
             }
             if (lp.first() < 0 || !validNode(lp, masterId) || !s.rax.tryInsert(masterId.clone(), lp)) {
-                throw new StreamException(BAD_DATA); // empty or malformed listpack, or a node key seen twice
+                // empty or malformed listpack, or a node key seen twice: Redis's stream listpack check
+                throw new StreamException(BAD_DATA, new io.cinnabar.rdb.RdbException("invalid stream node", 0));
             }
             return true;
         }
@@ -230,8 +231,8 @@ public final class StreamRdb {
         @Override
         public void streamConsumer(byte[] name, long seenTimeMs, long activeTimeMs, long pendingCount) {
             consumer = new StreamConsumer(name.clone(), seenTimeMs, activeTimeMs < 0 ? seenTimeMs : activeTimeMs);
-            if (!group.consumers.tryInsert(consumer.name, consumer)) {
-                throw new StreamException(BAD_DATA); // duplicated consumer name
+            if (!group.consumers.tryInsert(consumer.name, consumer)) { // Redis's log line for it
+                throw new StreamException(BAD_DATA, new IllegalStateException("Duplicate stream consumer detected."));
             }
         }
 

@@ -149,6 +149,12 @@ public final class BitCommands {
         return -1;
     }
 
+    /** A BITCOUNT/BITPOS start or end: a negative index counts from the end (totlen), then at least 0. */
+    private static long fromEnd(long index, long totlen) {
+        long i = index < 0 ? totlen + index : index;
+        return Math.max(i, 0);
+    }
+
     static boolean bitAt(byte[] b, long i) {
         return (b[(int) (i >> 3)] >> (7 - (int) (i & 7)) & 1) != 0;
     }
@@ -198,21 +204,8 @@ public final class BitCommands {
                 return;
             }
             long totlen = isBit ? strlen << 3 : strlen;
-            if (start < 0) {
-                start = totlen + start;
-            }
-            if (end < 0) {
-                end = totlen + end;
-            }
-            if (start < 0) {
-                start = 0;
-            }
-            if (end < 0) {
-                end = 0;
-            }
-            if (end >= totlen) {
-                end = totlen - 1;
-            }
+            start = fromEnd(start, totlen);
+            end = Math.min(fromEnd(end, totlen), totlen - 1);
         }
         if (start > end) {
             c.integer(0);
@@ -287,21 +280,8 @@ public final class BitCommands {
             if (!endGiven) {
                 end = totlen - 1;
             }
-            if (start < 0) {
-                start = totlen + start;
-            }
-            if (end < 0) {
-                end = totlen + end;
-            }
-            if (start < 0) {
-                start = 0;
-            }
-            if (end < 0) {
-                end = 0;
-            }
-            if (end >= totlen) {
-                end = totlen - 1;
-            }
+            start = fromEnd(start, totlen);
+            end = Math.min(fromEnd(end, totlen), totlen - 1);
         }
         if (start > end) {
             c.integer(-1);

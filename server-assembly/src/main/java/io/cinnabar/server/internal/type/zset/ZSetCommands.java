@@ -796,7 +796,7 @@ public final class ZSetCommands {
             long n = TypeCommands.sampleSize(l, size);
             c.array(withScores && c.resp == 2 ? n * 2 : n);
             boolean scores = withScores;
-            TypeCommands.sampleIndices(l, size, true, k -> randPair(c, ms.get(k), ss.get(k), scores));
+            TypeCommands.sampleIndices(c, l, size, true, k -> randPair(c, ms.get(k), ss.get(k), scores));
             return;
         }
         Entry zKey = c.server.lookupRead(c, 1);
@@ -820,7 +820,7 @@ public final class ZSetCommands {
     private static void randomFromDict(Client c, io.cinnabar.dict.Dict<ZSkipList.Node> d, long l, boolean withScores) {
         long count = Math.abs(l);
         c.array(withScores && c.resp == 2 ? count * 2 : count);
-        TypeCommands.sampleDrawn(l, () -> d.fairRandomEntry().value(),
+        TypeCommands.sampleDrawn(c, l, () -> d.fairRandomEntry().value(),
             n -> randPair(c, n.member(), n.score(), withScores));
     }
 

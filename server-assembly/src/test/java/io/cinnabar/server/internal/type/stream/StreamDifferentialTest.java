@@ -1,14 +1,10 @@
 package io.cinnabar.server.internal.type.stream;
 
 import io.cinnabar.testkit.RealRedis;
+import io.cinnabar.testkit.RespObjectClient;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -205,78 +201,20 @@ class StreamDifferentialTest {
         return b;
     }
 
-    /** A minimal RESP2 client: bulk strings as byte[], integers as Long, status and errors as "+..."/"-...". */
-    static final class Resp implements AutoCloseable {
-        private final Socket socket;
-        private final OutputStream out;
-        private final InputStream in;
-
+    /** Replies parsed by testkit's client, with status and error replies kept as "+..." and "-..." strings. */
+    static final class Resp extends RespObjectClient {
         Resp(int port) throws IOException {
-            socket = new Socket("127.0.0.1", port);
-            out = socket.getOutputStream();
-            in = new BufferedInputStream(socket.getInputStream());
-        }
-
-        Object call(String... args) throws IOException {
-            ByteArrayOutputStream b = new ByteArrayOutputStream();
-            b.writeBytes(("*" + args.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            for (String a : args) {
-                byte[] x = a.getBytes(StandardCharsets.UTF_8);
-                b.writeBytes(("$" + x.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-                b.writeBytes(x);
-                b.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
-            }
-            out.write(b.toByteArray());
-            out.flush();
-            return read();
-        }
-
-        private Object read() throws IOException {
-            int type = in.read();
-            String line = line();
-            switch (type) {
-                case '+', '-':
-                    return (char) type + line;
-                case ':':
-                    return Long.parseLong(line);
-                case '$': {
-                    int n = Integer.parseInt(line);
-                    if (n < 0) {
-                        return null;
-                    }
-                    byte[] v = in.readNBytes(n);
-                    in.readNBytes(2);
-                    return v;
-                }
-                case '*': {
-                    int n = Integer.parseInt(line);
-                    List<Object> l = new ArrayList<>();
-                    for (int i = 0; i < n; i++) {
-                        l.add(read());
-                    }
-                    return l;
-                }
-                default:
-                    throw new IOException("unexpected reply type " + type);
-            }
-        }
-
-        private String line() throws IOException {
-            StringBuilder sb = new StringBuilder();
-            int c;
-            while ((c = in.read()) != '\r') {
-                if (c < 0) {
-                    throw new IOException("connection closed");
-                }
-                sb.append((char) c);
-            }
-            in.read();
-            return sb.toString();
+            super(port);
         }
 
         @Override
-        public void close() throws IOException {
-            socket.close();
+        protected Object status(String line) {
+            return "+" + line;
+        }
+
+        @Override
+        protected Object error(String line) {
+            return "-" + line;
         }
     }
 }
