@@ -672,6 +672,9 @@ public final class Cluster implements ClusterRouting {
             if (replication != null && replication.isReplica()) {
                 replication.unsetMaster();
             }
+            for (Db db : server.dbs) { // a replica's data set is flushed away (Redis's emptyData)
+                server.keyspace.flush(db);
+            }
         }
         for (int s = 0; s < SLOTS; s++) {
             st.migratingTo[s] = null;

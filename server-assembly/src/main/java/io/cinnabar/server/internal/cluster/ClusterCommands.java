@@ -363,8 +363,15 @@ public final class ClusterCommands {
             }
             return true;
         }
+        boolean wasMine = st.slots[slot] == st.myself;
         st.delSlot(slot);
         st.addSlot(n, slot);
+        if (wasMine && n != st.myself && st.myself.numSlots == 0
+            && cl.server.config.getBool("cluster-allow-replica-migration")) {
+            // a master left without slots follows the node that took its last one (Redis 7.0+)
+            cl.server.log.warning("Configuration change detected. Reconfiguring myself as a replica of " + n.name);
+            cl.becomeReplicaOf(n);
+        }
         return true;
     }
 

@@ -243,6 +243,65 @@ class ClusterSuiteFindingsTest {
             && transcripts.get(1).contains("-CLUSTERDOWN The cluster is down"), transcripts.get(1));
     }
 
+    /**
+     * CLUSTER SETSLOT NODE giving away a master's last slot makes it a replica of the new owner (unless
+     * cluster-allow-replica-migration is no): unit/cluster.tcl "Migrate the last slot away from a node".
+     */
+    @Test
+    void masterGivingAwayItsLastSlotBecomesAReplica() throws Exception {
+        List<String> transcripts = new ArrayList<>();
+        for (boolean real : new boolean[] {true, false}) {
+            try (Pair p = new Pair(real, true)) {
+                String me = ClusterNodes.body(p.a.call("CLUSTER", "MYID"));
+                List<String> out = new ArrayList<>();
+                out.add(p.a.call("CLUSTER", "ADDSLOTS", "100", "101"));
+                out.add(p.b.call("CLUSTER", "ADDSLOTS", "102"));
+                ClusterNodes.await("B to know A's slots", 10, () -> line(p.b, me).endsWith(" 100-101"));
+                out.add(p.a.call("CONFIG", "SET", "cluster-allow-replica-migration", "no"));
+                out.add(p.a.call("CLUSTER", "SETSLOT", "100", "NODE", p.idB));
+                out.add(line(p.a, me).split(" ")[2]);
+                out.add(p.a.call("CONFIG", "SET", "cluster-allow-replica-migration", "yes"));
+                out.add(p.a.call("CLUSTER", "SETSLOT", "101", "NODE", p.idB));
+                String[] f = line(p.a, me).split(" ");
+                out.add(f[2] + " " + f[3].equals(p.idB));
+                transcripts.add(String.join(" ", out));
+            }
+        }
+        assertEquals(transcripts.get(0), transcripts.get(1));
+        assertTrue(transcripts.get(1).endsWith("myself,slave true"), transcripts.get(1));
+    }
+
+    /**
+     * CLUSTER RESET of a replica flushes its data set (Redis's emptyData): tests/cluster 08-update-msg and
+     * 12-replica-migration-2 failed on keys a former replica kept through the init step's CLUSTER RESET HARD.
+     */
+    @Test
+    void resetOfAReplicaFlushesItsData() throws Exception {
+        List<String> transcripts = new ArrayList<>();
+        for (boolean real : new boolean[] {true, false}) {
+            String kind = real ? "redis-server: " : "cinnabar: ";
+            try (Pair p = new Pair(real, true)) {
+                List<String> out = new ArrayList<>();
+                out.add(p.b.call("CONFIG", "SET", "repl-diskless-sync-delay", "0"));
+                out.add(p.b.call("CLUSTER", "ADDSLOTSRANGE", "0", "16383"));
+                ClusterNodes.await(kind + "A to see B's slots", 10, () -> line(p.a, p.idB).endsWith(" 0-16383"));
+                out.add(p.a.call("CLUSTER", "REPLICATE", p.idB));
+                ClusterNodes.await(kind + "A's link to B", 20,
+                    () -> call(p.a, "INFO", "replication").contains("master_link_status:up"));
+                // Redis keeps a fresh master's cluster state FAIL for 2 s after startup (CLUSTER_WRITABLE_DELAY)
+                ClusterNodes.await(kind + "cluster_state:ok on B", 10,
+                    () -> call(p.b, "CLUSTER", "INFO").contains("cluster_state:ok"));
+                out.add(p.b.call("SET", "{x}k", "v"));
+                ClusterNodes.await(kind + "A to replicate the key", 20, () -> call(p.a, "DBSIZE").equals(":1\r\n"));
+                out.add(p.a.call("CLUSTER", "RESET", "SOFT"));
+                out.add(p.a.call("DBSIZE"));
+                transcripts.add(String.join(" ", out));
+            }
+        }
+        assertEquals(transcripts.get(0), transcripts.get(1));
+        assertTrue(transcripts.get(1).endsWith(":0\r\n"), transcripts.get(1));
+    }
+
     /** The hidden test options tests/cluster's init step sets on every node: same replies as redis-server. */
     @Test
     void debugOnlyLoadingOptionsAreAccepted() throws Exception {
