@@ -24,7 +24,11 @@ import org.junit.jupiter.api.Test;
  */
 class NotCountedForEvictTest {
     private static long field(RespClient c, String section, String name) throws IOException {
-        for (String l : c.call("INFO", section).split("\r\n")) {
+        return parse(c.call("INFO", section), name);
+    }
+
+    private static long parse(String info, String name) {
+        for (String l : info.split("\r\n")) {
             if (l.startsWith(name + ":")) {
                 return Long.parseLong(l.substring(name.length() + 1));
             }
@@ -51,12 +55,21 @@ class NotCountedForEvictTest {
             for (int i = 0; i < 16; i++) {
                 assertEquals("+OK\r\n", c.call("SET", "big" + i, mb));
             }
+            // measured by the cron: wait until two readings agree (a reading taken while the SETs ran is smaller),
+            // then take both fields from one INFO reply
             long slaves = 0;
-            for (int i = 0; i < 100 && (slaves = field(c, "memory", "mem_clients_slaves")) < 4 << 20; i++) {
-                Thread.sleep(20); // measured by the cron
+            long notCounted = -1;
+            for (int i = 0; i < 200; i++) {
+                String info = c.call("INFO", "memory");
+                long now = parse(info, "mem_clients_slaves");
+                if (now >= 4 << 20 && now == slaves) {
+                    notCounted = parse(info, "mem_not_counted_for_evict");
+                    break;
+                }
+                slaves = now;
+                Thread.sleep(50);
             }
             assertTrue(slaves >= 4 << 20, "the replica's output buffer holds megabytes: " + slaves);
-            long notCounted = field(c, "memory", "mem_not_counted_for_evict");
             assertEquals(slaves, notCounted, "AOF off: only the replica's buffer");
             long used = field(c, "memory", "used_memory");
             // above what the dataset needs, below the dataset plus the replica's buffer
