@@ -51,6 +51,11 @@ public class RdbLoad implements RdbVisitor {
     public final java.util.List<byte[]> expiredKeys = new java.util.ArrayList<>();
     public final java.util.List<Integer> expiredDbs = new java.util.ArrayList<>();
     public boolean keepExpired;
+    /**
+     * key-load-delay (Redis's debugDelay after each key): n &gt; 0 sleeps n microseconds per key, n &lt; 0 sleeps one
+     * microsecond for one key in -n on average; 0 (the default) costs nothing. A test option that stretches a load.
+     */
+    public long keyLoadDelayUs;
 
     private final Keyspace ks;
     private final TypeLimits lim;
@@ -267,6 +272,7 @@ public class RdbLoad implements RdbVisitor {
         if (value == null && ks.loadString(db, key, 0, key.length, string, 0, string.length, k.expireAtMs(),
                 k.idleSeconds(), k.freq())) {
             keysLoaded++; // an int or embstr string of a new key: one allocation, no view
+            keyLoaded();
             return;
         }
         if (ks.viewsOutstanding() >= 4096) {
@@ -294,6 +300,17 @@ public class RdbLoad implements RdbVisitor {
             ks.setExpire(db, e, k.expireAtMs());
         }
         keysLoaded++;
+        keyLoaded();
+    }
+
+    private void keyLoaded() {
+        long us = keyLoadDelayUs;
+        if (us < 0) {
+            us = java.util.concurrent.ThreadLocalRandom.current().nextLong(-us) == 0 ? 1 : 0;
+        }
+        if (us > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(us * 1000);
+        }
     }
 
     private static String printable(byte[] key) {

@@ -587,6 +587,7 @@ final class MasterLink implements Link.Handler {
         emptyData();
         server.log.notice("MASTER <-> REPLICA sync: Loading DB in memory");
         RdbLoad load = new RdbLoad(server.keyspace, server.limits, functions, false, false, System.currentTimeMillis());
+        load.keyLoadDelayUs = server.config.getLong("key-load-delay");
         server.keyspace.loading = true;
         try {
             load.load(RdbReader.open(tmp).verifyChecksum(server.config.getBool("rdbchecksum")));

@@ -73,6 +73,7 @@ final class SocketLoad {
         long now = System.currentTimeMillis();
         thread = Thread.ofPlatform().name("cinnabar-repl-load").daemon(true).unstarted(() -> {
             RdbLoad load = new RdbLoad(twin, server.limits, functions, false, false, now);
+            load.keyLoadDelayUs = server.config.getLong("key-load-delay");
             Throwable failure = null;
             try {
                 RdbReader r = size >= 0 ? RdbReader.of(pipe, size) : RdbReader.of(pipe);

@@ -462,6 +462,7 @@ public final class RdbPersistence implements PersistenceHook {
         }
         long t0 = System.nanoTime();
         RdbLoad load = new RdbLoad(server.keyspace, server.limits, functions, true, false, System.currentTimeMillis());
+        load.keyLoadDelayUs = server.config.getLong("key-load-delay");
         load.keepExpired = server.replication != null && !server.replication.isReplica();
         try {
             RdbReader r = RdbReader.open(f).verifyChecksum(server.config.getBool("rdbchecksum"));
@@ -548,6 +549,7 @@ public final class RdbPersistence implements PersistenceHook {
         }
         long t0 = System.nanoTime();
         RdbLoad load = new RdbLoad(server.keyspace, server.limits, functions, true, merge, System.currentTimeMillis());
+        load.keyLoadDelayUs = server.config.getLong("key-load-delay");
         try {
             load.load(RdbReader.open(file()).verifyChecksum(server.config.getBool("rdbchecksum")));
         } catch (RdbException e) {
