@@ -308,7 +308,7 @@ class EvictionDifferentialTest {
                     Thread.sleep(1);
                 }
                 for (int i = 0; i < 20; i++) {
-                    assertEquals("+OK\r\n", c.call("SET", "k" + i, "v".repeat(10_000)));
+                    assertEquals("+OK\r\n", c.call("SET", "k" + i, "v".repeat(10_000)), "port " + port);
                 }
                 assertEquals(":20\r\n", c.call("DBSIZE"), "port " + port);
                 assertEquals(0, info(c, "evicted_keys"), "port " + port);

@@ -27,6 +27,12 @@ public interface MemoryManager {
      */
     void evictClients(Client current);
 
+    /**
+     * A client was freed: its buffers stop counting at once (Redis frees them with the client), not only at the
+     * next measurement.
+     */
+    void clientFreed(Client c);
+
     /** From the cron (hz times a second): client memory figures, eviction left unfinished by the time budget. */
     void cron(long nowMs);
 

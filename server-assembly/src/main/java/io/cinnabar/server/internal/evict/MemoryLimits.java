@@ -244,6 +244,17 @@ public final class MemoryLimits implements MemoryManager {
     }
 
     @Override
+    public void clientFreed(Client c) {
+        long mem = clientMemory(c);
+        if (c.replRole == Client.ROLE_REPLICA) {
+            replicasMem = Math.max(0, replicasMem - mem);
+        } else {
+            clientsMem = Math.max(0, clientsMem - mem);
+        }
+        clientsMeasuredMs = Long.MIN_VALUE; // the next eviction check measures again
+    }
+
+    @Override
     public void cron(long nowMs) {
         measureClients();
         evictClients(null);

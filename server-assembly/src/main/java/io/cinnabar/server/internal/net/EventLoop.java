@@ -859,6 +859,9 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         if (server.replication != null) {
             server.replication.clientFreed(c);
         }
+        if (server.memory != null) {
+            server.memory.clientFreed(c);
+        }
         if (c.key != null) {
             c.key.cancel();
         }
