@@ -70,6 +70,8 @@ public final class Cluster implements ClusterRouting {
         for (ClusterNode n : st.nodes.values()) {
             n.link = null;
         }
+        server.pubsub.indexShardChannels(KeySlots::slot);
+        st.slotDeleted = server.pubsub::removeShardChannelsInSlot;
         server.keyspace.addListener(slotKeys);
         if (server.dbs[0].size() != 0) {
             slotKeys.rebuild(server.dbs[0]);
