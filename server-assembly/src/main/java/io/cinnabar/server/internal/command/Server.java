@@ -55,6 +55,8 @@ public final class Server {
     public Outbound outbound;
     public long lastSave = System.currentTimeMillis() / 1000;
     public volatile boolean shutdownAsap;
+    /** The dataset load in progress, if any (Redis's server.loading and its INFO fields). */
+    public final Loading loading = new Loading(this);
     public String shutdownReason;
     public long maxInputBufferSeen;
     public long maxOutputBufferSeen;
@@ -200,12 +202,19 @@ public final class Server {
         log.notice("Server initialized");
         oomScoreAdj.apply(this);
         // Redis's loadDataFromDisk: the AOF when appendonly is on, else the RDB file
-        if (durability != null && config.getBool("appendonly")) {
-            if (!durability.loadAtStartup()) {
-                return false;
+        try {
+            if (durability != null && config.getBool("appendonly")) {
+                if (!durability.loadAtStartup()) {
+                    return false;
+                }
+            } else if (persistence != null) {
+                persistence.loadAtStartup();
             }
-        } else if (persistence != null) {
-            persistence.loadAtStartup();
+        } catch (Loading.Aborted e) {
+            return true; // a SHUTDOWN during the load succeeded: the loop stops at its first iteration
+        }
+        if (shutdownPrepared) {
+            return true;
         }
         if (memory == null) {
             memStartup = usedMemory();
@@ -285,6 +294,11 @@ public final class Server {
     private int prepareShutdown(boolean save, boolean nosave, boolean force, boolean now) {
         if (shutdownPrepared) {
             return SHUTDOWN_DONE;
+        }
+        if (loading.active) {
+            // Redis's prepareForShutdown: a half-loaded dataset must never overwrite the file
+            save = false;
+            nosave = true;
         }
         log.warning("User requested shutdown...");
         if (!now && config.getLong("shutdown-timeout") != 0 && replication != null && !replication.replicasInSync()) {
@@ -408,6 +422,11 @@ public final class Server {
         cancelShutdown();
         log.notice("Shutdown manually aborted.");
         return true;
+    }
+
+    /** Whether a shutdown succeeded: the event loop stops at its next iteration, a load in progress stops. */
+    public boolean shutdownPrepared() {
+        return shutdownPrepared;
     }
 
     /** Called after the event loop has stopped. */
@@ -560,6 +579,11 @@ public final class Server {
         }
         if (defaultAuthRequired && !c.authenticated && !cmd.has(Command.NO_AUTH)) {
             reject(c, cmd, "NOAUTH Authentication required.");
+            return;
+        }
+        if (loading.active && !c.isDetached() && c.replRole != Client.ROLE_MASTER
+                && ((c.inMulti && cmd.fullName.equals("exec") ? execFlags(c, cmd) : cmd.flags) & Command.LOADING) == 0) {
+            reject(c, cmd, Loading.ERROR); // Redis's is_denyloading_command (EXEC: every queued command must allow it)
             return;
         }
         if (busyReply != null && !cmd.has(Command.ALLOW_BUSY)) {
