@@ -786,11 +786,12 @@ public final class Server {
 
     /**
      * Redis's rejectCommand: counts the rejection, flags c's transaction, and answers an EXEC with EXECABORT naming
-     * the error (the transaction is discarded) instead of the plain error.
+     * the error (the transaction and the watches are discarded) instead of the plain error. That holds for any EXEC,
+     * in MULTI or not: after RESET (out of MULTI, logged out) an EXEC answers "EXECABORT ... NOAUTH ...".
      */
     private void reject(Client c, Command cmd, String error) {
         cmd.rejectedCalls++;
-        if (c.inMulti && cmd.fullName.equals("exec")) {
+        if (cmd.fullName.equals("exec")) {
             // the refusals Redis formats (arity, subscribed context...) carry no ERR code inside the EXECABORT
             transactions.abort(c, error.startsWith("ERR ") ? error.substring(4) : error);
             if (!monitors.isEmpty()) {
