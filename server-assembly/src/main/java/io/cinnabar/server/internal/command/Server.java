@@ -248,6 +248,11 @@ public final class Server {
     /** The last shutdown attempt succeeded: the event loop stops at its next iteration, nothing runs it again. */
     private boolean shutdownPrepared;
 
+    /** True once a shutdown succeeded and the server is stopping (nothing more may run or propagate). */
+    public boolean shutdownPrepared() {
+        return shutdownPrepared;
+    }
+
     /** SHUTDOWN's wait for replicas is in progress until this time (unix ms); 0 when none (Redis's shutdown_mstime). */
     private long shutdownDeadlineMs;
     private boolean shutdownSave;
@@ -340,6 +345,9 @@ public final class Server {
         }
         shutdownPrepared = true;
         shutdownAsap = true;
+        if (loop != null) {
+            loop.stopListening();
+        }
         return true;
     }
 
@@ -663,7 +671,11 @@ public final class Server {
         }
         call(c, cmd);
         pubsub.afterCommand(c, cmd);
-        blocking.handleReady();
+        if (busyReply == null) {
+            // not while a timed-out script serves other clients (Redis's isInsideYieldingLongCommand): a client
+            // blocked on a key the script wrote is served after the script, with everything it wrote
+            blocking.handleReady();
+        }
     }
 
     static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
