@@ -674,8 +674,12 @@ public final class Cluster implements ClusterRouting {
             if (replication != null && replication.isReplica()) {
                 replication.unsetMaster();
             }
-            for (Db db : server.dbs) { // a replica's data set is flushed away (Redis's emptyData)
-                server.keyspace.flush(db);
+            if (replication != null) { // a replica's data set and functions are flushed away (Redis's emptyData)
+                replication.emptyData();
+            } else {
+                for (Db db : server.dbs) {
+                    server.keyspace.flush(db);
+                }
             }
         }
         for (int s = 0; s < SLOTS; s++) {
@@ -732,6 +736,11 @@ public final class Cluster implements ClusterRouting {
         if (todoSave) {
             saveLater();
         }
+    }
+
+    @Override
+    public boolean myselfIsMaster() {
+        return st.myself.isMaster();
     }
 
     @Override

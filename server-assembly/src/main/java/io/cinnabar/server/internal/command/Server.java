@@ -219,6 +219,14 @@ public final class Server {
         return true;
     }
 
+    /**
+     * Redis's iAmMaster: in cluster mode whether myself is a master node, else whether no master is followed. A
+     * replica keeps the keys already expired when it loads a file (its master drives their expiry).
+     */
+    public boolean iAmMaster() {
+        return cluster != null ? cluster.myselfIsMaster() : replication == null || !replication.isReplica();
+    }
+
     /** Called by a signal handler thread: the event loop shuts down at its next iteration. */
     public void requestShutdown(String signal) {
         if (shutdownAsap && signal.equals("SIGINT")) {

@@ -461,9 +461,11 @@ public final class RdbPersistence implements PersistenceHook {
             return;
         }
         long t0 = System.nanoTime();
-        RdbLoad load = new RdbLoad(server.keyspace, server.limits, functions, true, false, System.currentTimeMillis());
+        boolean master = server.iAmMaster();
+        RdbLoad load = new RdbLoad(server.keyspace, server.limits, functions, master, false,
+            System.currentTimeMillis());
         load.keyLoadDelayUs = server.config.getLong("key-load-delay");
-        load.keepExpired = server.replication != null && !server.replication.isReplica();
+        load.keepExpired = server.replication != null && master;
         try {
             RdbReader r = RdbReader.open(f).verifyChecksum(server.config.getBool("rdbchecksum"));
             load.load(r);
@@ -548,7 +550,8 @@ public final class RdbPersistence implements PersistenceHook {
             }
         }
         long t0 = System.nanoTime();
-        RdbLoad load = new RdbLoad(server.keyspace, server.limits, functions, true, merge, System.currentTimeMillis());
+        RdbLoad load = new RdbLoad(server.keyspace, server.limits, functions, server.iAmMaster(), merge,
+            System.currentTimeMillis());
         load.keyLoadDelayUs = server.config.getLong("key-load-delay");
         try {
             load.load(RdbReader.open(file()).verifyChecksum(server.config.getBool("rdbchecksum")));
