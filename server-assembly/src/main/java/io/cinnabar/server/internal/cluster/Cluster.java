@@ -344,8 +344,12 @@ public final class Cluster implements ClusterRouting {
             if (!server.transactions.eachQueued(c, q -> scan(c, q))) {
                 return qCode;
             }
-        } else if (!scan(c, cmd)) {
-            return qCode;
+        } else {
+            // Redis's getCommandFlags: a script declaring no no-writes flag is a write (MOVED on a replica)
+            qWrite = (server.commandFlags(c, cmd) & Command.WRITE) != 0;
+            if (!scan(c, cmd)) {
+                return qCode;
+            }
         }
         ClusterNode n = qNode;
         if (n == null) {

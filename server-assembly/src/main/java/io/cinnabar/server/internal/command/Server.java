@@ -739,6 +739,14 @@ public final class Server {
         paused.add(c);
     }
 
+    /**
+     * Redis's getCommandFlags: the flags of c's command as the pipeline checks them, a script call's being its
+     * script's when it declares them (a shebang script without no-writes is a write).
+     */
+    public int commandFlags(Client c, Command cmd) {
+        return scripting != null && isScriptCall(cmd) ? scriptFlags(c, cmd) : cmd.flags;
+    }
+
     /** The flags of a script call as the pipeline checks them: the script's when it declares them. */
     private int scriptFlags(Client c, Command cmd) {
         Command saved = c.cmd;
