@@ -228,6 +228,14 @@ public final class Server {
         return true;
     }
 
+    /**
+     * Redis's iAmMaster: in cluster mode whether myself is a master node, else whether no master is followed. A
+     * replica keeps the keys already expired when it loads a file (its master drives their expiry).
+     */
+    public boolean iAmMaster() {
+        return cluster != null ? cluster.myselfIsMaster() : replication == null || !replication.isReplica();
+    }
+
     /** Called by a signal handler thread: the event loop shuts down at its next iteration. */
     public void requestShutdown(String signal) {
         if (shutdownAsap && signal.equals("SIGINT")) {
@@ -765,6 +773,14 @@ public final class Server {
         }
         c.postponed = new Client.Postponed(buf, off, len);
         paused.add(c);
+    }
+
+    /**
+     * Redis's getCommandFlags: the flags of c's command as the pipeline checks them, a script call's being its
+     * script's when it declares them (a shebang script without no-writes is a write).
+     */
+    public int commandFlags(Client c, Command cmd) {
+        return scripting != null && isScriptCall(cmd) ? scriptFlags(c, cmd) : cmd.flags;
     }
 
     /** The flags of a script call as the pipeline checks them: the script's when it declares them. */

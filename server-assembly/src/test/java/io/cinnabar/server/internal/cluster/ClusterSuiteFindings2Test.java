@@ -106,4 +106,94 @@ class ClusterSuiteFindings2Test {
         assertEquals(transcripts.get(0), transcripts.get(1));
         assertTrue(transcripts.get(1).contains(">3\r\n$12\r\nsunsubscribe\r\n$3\r\nch2\r\n:0\r\n"), transcripts.get(1));
     }
+
+    /**
+     * A replica keeps the keys already expired when it loads a file (Redis's rdbLoad skips them only when iAmMaster:
+     * in cluster mode, when myself is a master), so that its master drives their expiry: tests/cluster 14 "Slave
+     * expired keys is loaded when restarted" restarts the replica; DEBUG RELOAD runs the same load. A master drops
+     * them. And CLUSTER RESET of a replica also empties the function libraries (Redis's emptyData).
+     */
+    @Test
+    void replicaLoadKeepsExpiredKeysAndResetEmptiesFunctions() throws Exception {
+        List<String> transcripts = new ArrayList<>();
+        for (boolean real : new boolean[] {true, false}) {
+            String kind = real ? "redis-server: " : "cinnabar: ";
+            try (ClusterSuiteFindingsTest.Pair p = new ClusterSuiteFindingsTest.Pair(real, true)) {
+                List<String> out = new ArrayList<>();
+                out.add(p.b.call("CONFIG", "SET", "repl-diskless-sync-delay", "0"));
+                out.add(p.b.call("CLUSTER", "ADDSLOTSRANGE", "0", "16383"));
+                ClusterNodes.await(kind + "A to see B's slots", 10,
+                    () -> ClusterSuiteFindingsTest.line(p.a, p.idB).endsWith(" 0-16383"));
+                out.add(p.a.call("CLUSTER", "REPLICATE", p.idB));
+                ClusterNodes.await(kind + "A's link to B", 20,
+                    () -> call(p.a, "INFO", "replication").contains("master_link_status:up"));
+                ClusterNodes.await(kind + "cluster_state:ok on B", 10,
+                    () -> call(p.b, "CLUSTER", "INFO").contains("cluster_state:ok"));
+                out.add(p.b.call("FUNCTION", "LOAD", "#!lua name=lib\nredis.register_function('f', function() return 1 end)"));
+                out.add(p.b.call("DEBUG", "SET-ACTIVE-EXPIRE", "0")); // no DELs from B: the keys stay on A
+                out.add(p.b.call("SET", "{x}p", "v"));
+                for (int i = 0; i < 3; i++) {
+                    out.add(p.b.call("SET", "{x}t" + i, "v", "PX", "200"));
+                }
+                ClusterNodes.await(kind + "A to replicate the keys", 20, () -> call(p.a, "DBSIZE").equals(":4\r\n"));
+                // a replica reads an expired key as missing without deleting it
+                out.add(p.a.call("READONLY"));
+                ClusterNodes.await(kind + "the keys to expire", 20,
+                    () -> call(p.a, "EXISTS", "{x}t0", "{x}t1", "{x}t2").equals(":0\r\n"));
+                out.add(p.a.call("DEBUG", "RELOAD"));
+                out.add(p.a.call("DBSIZE"));
+                out.add(p.a.call("FUNCTION", "LIST"));
+                out.add(p.a.call("CLUSTER", "RESET", "SOFT"));
+                out.add(p.a.call("DBSIZE"));
+                out.add(p.a.call("FUNCTION", "LIST"));
+                out.add(p.b.call("DEBUG", "RELOAD"));
+                out.add(p.b.call("DBSIZE"));
+                transcripts.add(String.join(" ", out));
+            }
+        }
+        assertEquals(transcripts.get(0), transcripts.get(1));
+        assertTrue(transcripts.get(1).contains("+OK\r\n +OK\r\n :4\r\n *1\r\n") && transcripts.get(1).endsWith(" :0\r\n *0\r\n +OK\r\n :1\r\n"),
+            transcripts.get(1));
+    }
+
+    /**
+     * A script declaring flags without no-writes is a write for the cluster's redirection (Redis's getCommandFlags
+     * in getNodeByQuery): a READONLY client of a replica gets MOVED before the replica's READONLY check, as
+     * tests/cluster 16 "reply MOVED when eval from replica for update" expects; a script without a shebang runs
+     * there and its write fails inside.
+     */
+    @Test
+    void writeScriptOnAReplicaIsMoved() throws Exception {
+        List<String> transcripts = new ArrayList<>();
+        for (boolean real : new boolean[] {true, false}) {
+            String kind = real ? "redis-server: " : "cinnabar: ";
+            try (ClusterSuiteFindingsTest.Pair p = new ClusterSuiteFindingsTest.Pair(real, true)) {
+                List<String> out = new ArrayList<>();
+                out.add(p.b.call("CONFIG", "SET", "repl-diskless-sync-delay", "0"));
+                out.add(p.b.call("CLUSTER", "ADDSLOTSRANGE", "0", "16383"));
+                ClusterNodes.await(kind + "A to see B's slots", 10,
+                    () -> ClusterSuiteFindingsTest.line(p.a, p.idB).endsWith(" 0-16383"));
+                out.add(p.a.call("CLUSTER", "REPLICATE", p.idB));
+                ClusterNodes.await(kind + "A's link to B", 20,
+                    () -> call(p.a, "INFO", "replication").contains("master_link_status:up"));
+                ClusterNodes.await(kind + "cluster_state:ok on B", 10,
+                    () -> call(p.b, "CLUSTER", "INFO").contains("cluster_state:ok"));
+                out.add(p.b.call("SET", "a", "1"));
+                ClusterNodes.await(kind + "A to replicate the key", 20, () -> call(p.a, "DBSIZE").equals(":1\r\n"));
+                out.add(p.a.call("READONLY"));
+                out.add(p.a.call("EVAL", "#!lua\nreturn redis.call('del','a')", "1", "a").replace(
+                    Integer.toString(p.portB), "PORT"));
+                out.add(p.a.call("EVAL", "#!lua flags=no-writes\nreturn redis.call('get','a')", "1", "a"));
+                out.add(p.a.call("EVAL", "return redis.call('get','a')", "1", "a"));
+                out.add(p.a.call("EVAL", "return redis.call('del','a')", "1", "a").replaceAll("script: \\w+", "script"));
+                out.add(p.a.call("MULTI"));
+                out.add(p.a.call("EVAL", "#!lua\nreturn redis.call('del','a')", "1", "a").replace(
+                    Integer.toString(p.portB), "PORT"));
+                out.add(p.a.call("EXEC"));
+                transcripts.add(String.join(" ", out));
+            }
+        }
+        assertEquals(transcripts.get(0), transcripts.get(1));
+        assertTrue(transcripts.get(1).contains("-MOVED 15495 127.0.0.1:PORT"), transcripts.get(1));
+    }
 }
