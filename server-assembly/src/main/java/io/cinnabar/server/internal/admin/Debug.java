@@ -404,6 +404,9 @@ public final class Debug {
         byte[] buf = new byte[pfx.length + 21];
         System.arraycopy(pfx, 0, buf, 0, pfx.length);
         Db db = c.db;
+        // Redis's dictExpand(db, count) first: the table is sized for the keys at once, so neither the populate nor
+        // the commands after it pay an incremental rehash that Redis does not have (a bigger table: no-op)
+        db.expand(count);
         for (long j = 0; j < count; j++) {
             int klen = pfx.length + Numbers.ll2string(j, buf, pfx.length);
             if (db.find(buf, 0, klen) != null) {

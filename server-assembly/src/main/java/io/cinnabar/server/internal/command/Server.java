@@ -228,6 +228,14 @@ public final class Server {
         return true;
     }
 
+    /**
+     * Redis's iAmMaster: in cluster mode whether myself is a master node, else whether no master is followed. A
+     * replica keeps the keys already expired when it loads a file (its master drives their expiry).
+     */
+    public boolean iAmMaster() {
+        return cluster != null ? cluster.myselfIsMaster() : replication == null || !replication.isReplica();
+    }
+
     /** Called by a signal handler thread: the event loop shuts down at its next iteration. */
     public void requestShutdown(String signal) {
         if (shutdownAsap && signal.equals("SIGINT")) {
@@ -247,6 +255,11 @@ public final class Server {
 
     /** The last shutdown attempt succeeded: the event loop stops at its next iteration, nothing runs it again. */
     private boolean shutdownPrepared;
+
+    /** True once a shutdown succeeded and the server is stopping (nothing more may run or propagate). */
+    public boolean shutdownPrepared() {
+        return shutdownPrepared;
+    }
 
     /** SHUTDOWN's wait for replicas is in progress until this time (unix ms); 0 when none (Redis's shutdown_mstime). */
     private long shutdownDeadlineMs;
@@ -340,6 +353,9 @@ public final class Server {
         }
         shutdownPrepared = true;
         shutdownAsap = true;
+        if (loop != null) {
+            loop.stopListening();
+        }
         return true;
     }
 
@@ -663,7 +679,11 @@ public final class Server {
         }
         call(c, cmd);
         pubsub.afterCommand(c, cmd);
-        blocking.handleReady();
+        if (busyReply == null) {
+            // not while a timed-out script serves other clients (Redis's isInsideYieldingLongCommand): a client
+            // blocked on a key the script wrote is served after the script, with everything it wrote
+            blocking.handleReady();
+        }
     }
 
     static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
@@ -755,6 +775,14 @@ public final class Server {
         paused.add(c);
     }
 
+    /**
+     * Redis's getCommandFlags: the flags of c's command as the pipeline checks them, a script call's being its
+     * script's when it declares them (a shebang script without no-writes is a write).
+     */
+    public int commandFlags(Client c, Command cmd) {
+        return scripting != null && isScriptCall(cmd) ? scriptFlags(c, cmd) : cmd.flags;
+    }
+
     /** The flags of a script call as the pipeline checks them: the script's when it declares them. */
     private int scriptFlags(Client c, Command cmd) {
         Command saved = c.cmd;
@@ -786,11 +814,12 @@ public final class Server {
 
     /**
      * Redis's rejectCommand: counts the rejection, flags c's transaction, and answers an EXEC with EXECABORT naming
-     * the error (the transaction is discarded) instead of the plain error.
+     * the error (the transaction and the watches are discarded) instead of the plain error. That holds for any EXEC,
+     * in MULTI or not: after RESET (out of MULTI, logged out) an EXEC answers "EXECABORT ... NOAUTH ...".
      */
     private void reject(Client c, Command cmd, String error) {
         cmd.rejectedCalls++;
-        if (c.inMulti && cmd.fullName.equals("exec")) {
+        if (cmd.fullName.equals("exec")) {
             // the refusals Redis formats (arity, subscribed context...) carry no ERR code inside the EXECABORT
             transactions.abort(c, error.startsWith("ERR ") ? error.substring(4) : error);
             if (!monitors.isEmpty()) {

@@ -462,9 +462,11 @@ public final class RdbPersistence implements PersistenceHook {
             return;
         }
         long t0 = System.nanoTime();
-        RdbLoad load = new RdbLoad(server.keyspace, server.limits, functions, true, false, System.currentTimeMillis());
+        boolean master = server.iAmMaster();
+        RdbLoad load = new RdbLoad(server.keyspace, server.limits, functions, master, false,
+            System.currentTimeMillis());
         load.keyLoadDelayUs = server.config.getLong("key-load-delay");
-        load.keepExpired = server.replication != null && !server.replication.isReplica();
+        load.keepExpired = server.replication != null && master;
         load.loading = server.loading;
         server.loading.start(size(f), null); // clients are served meanwhile, answered -LOADING
         try {
@@ -553,7 +555,8 @@ public final class RdbPersistence implements PersistenceHook {
             }
         }
         long t0 = System.nanoTime();
-        RdbLoad load = new RdbLoad(server.keyspace, server.limits, functions, true, merge, System.currentTimeMillis());
+        RdbLoad load = new RdbLoad(server.keyspace, server.limits, functions, server.iAmMaster(), merge,
+            System.currentTimeMillis());
         load.keyLoadDelayUs = server.config.getLong("key-load-delay");
         load.loading = server.loading;
         server.loading.start(size(file()), server.current); // the others are answered -LOADING meanwhile
