@@ -405,4 +405,36 @@ class LoadingDifferentialTest {
             assertEquals(configError(r), configError(o), args.toString());
         }
     }
+
+    private static long oomScoreAdj(RespClient c) throws IOException {
+        String info = c.call("INFO", "server");
+        int i = info.indexOf("process_id:");
+        String pid = info.substring(i + 11, info.indexOf('\r', i));
+        return Long.parseLong(Files.readString(Path.of("/proc", pid, "oom_score_adj")).trim());
+    }
+
+    /**
+     * unit/introspection's "CONFIG SET rollback on apply error": when a later option fails to apply (a port in use),
+     * oom-score-adj, whose apply succeeded, is rolled back in /proc too.
+     */
+    @Test
+    void configSetRollbackRestoresOomScoreAdj() throws Exception {
+        RealRedis redis = realRedis();
+        try (ChildServer ours = ChildServer.start("loading-oom", List.of());
+             java.net.ServerSocket used = new java.net.ServerSocket(0, 1,
+                 java.net.InetAddress.getByName("127.0.0.1"))) {
+            List<String> seen = new ArrayList<>();
+            for (int port : new int[] {redis.port(), ours.port()}) {
+                try (RespClient c = new RespClient(port)) {
+                    long before = oomScoreAdj(c);
+                    String err = c.call("CONFIG", "SET", "oom-score-adj", "yes", "oom-score-adj-values", "1 1 1",
+                        "maxmemory", "10000001", "port", String.valueOf(used.getLocalPort()));
+                    seen.add(err.substring(0, err.indexOf(" - ")) + " / oom_score_adj back: "
+                        + (oomScoreAdj(c) == before) + " / " + c.call("CONFIG", "GET", "maxmemory").trim());
+                }
+            }
+            assertEquals(seen.get(0), seen.get(1));
+            assertTrue(seen.get(0).contains("oom_score_adj back: true"), seen.get(0));
+        }
+    }
 }
