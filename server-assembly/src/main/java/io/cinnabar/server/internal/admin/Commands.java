@@ -478,7 +478,8 @@ public final class Commands {
         long now = System.currentTimeMillis();
         for (Client o : sortedClients(s)) {
             if (id != null && o.id != id || addr != null && !o.addr.equals(addr)
-                    || laddr != null && !o.laddr.equals(laddr) || user != null && !user.equals("default")
+                    || laddr != null && !o.laddr.equals(laddr)
+                    || user != null && !user.equals(o.user == null ? "default" : o.user.name())
                     || type != null && !type.equals(type(o)) || skipme && o == c
                     || maxAge > 0 && (now - o.ctime) / 1000 < maxAge) {
                 continue;
