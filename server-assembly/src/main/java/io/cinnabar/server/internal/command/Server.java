@@ -256,11 +256,6 @@ public final class Server {
     /** The last shutdown attempt succeeded: the event loop stops at its next iteration, nothing runs it again. */
     private boolean shutdownPrepared;
 
-    /** True once a shutdown succeeded and the server is stopping (nothing more may run or propagate). */
-    public boolean shutdownPrepared() {
-        return shutdownPrepared;
-    }
-
     /** SHUTDOWN's wait for replicas is in progress until this time (unix ms); 0 when none (Redis's shutdown_mstime). */
     private long shutdownDeadlineMs;
     private boolean shutdownSave;
