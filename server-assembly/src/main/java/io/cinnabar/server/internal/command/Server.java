@@ -440,11 +440,6 @@ public final class Server {
         return true;
     }
 
-    /** Whether a shutdown succeeded: the event loop stops at its next iteration, a load in progress stops. */
-    public boolean shutdownPrepared() {
-        return shutdownPrepared;
-    }
-
     /** Called after the event loop has stopped. */
     public void stopped() {
         if (!shutdownPrepared) {
