@@ -157,6 +157,13 @@ public final class Debug {
             line[line.length - 2] = '\r';
             line[line.length - 1] = '\n';
             c.raw(line);
+        } else if (c.argIs(1, "client-eviction") && c.argc == 2) {
+            String buckets = c.server.memory == null ? null : c.server.memory.clientEvictionBuckets();
+            if (buckets == null) {
+                c.error("ERR maxmemory-clients is disabled.");
+            } else {
+                c.verbatim(buckets);
+            }
         } else if (c.argIs(1, "replybuffer") && c.argc == 4) {
             if (c.argIs(2, "peak-reset-time")) {
                 if (c.argIs(3, "never")) {
