@@ -264,6 +264,10 @@ public final class Commands {
             c.error("ERR SHUTDOWN without NOW or ABORT isn't allowed for DENY BLOCKING client");
             return;
         }
+        if (!nosave && c.server.busyReply != null) {
+            c.error(c.server.busyReply); // a timed-out script: only SHUTDOWN NOSAVE may stop the server
+            return;
+        }
         int r = c.server.shutdown(c, save, nosave, force, now);
         if (r == Server.SHUTDOWN_FAILED) {
             c.error("ERR Errors trying to SHUTDOWN. Check logs.");
@@ -474,7 +478,8 @@ public final class Commands {
         long now = System.currentTimeMillis();
         for (Client o : sortedClients(s)) {
             if (id != null && o.id != id || addr != null && !o.addr.equals(addr)
-                    || laddr != null && !o.laddr.equals(laddr) || user != null && !user.equals("default")
+                    || laddr != null && !o.laddr.equals(laddr)
+                    || user != null && !user.equals(o.user == null ? "default" : o.user.name())
                     || type != null && !type.equals(type(o)) || skipme && o == c
                     || maxAge > 0 && (now - o.ctime) / 1000 < maxAge) {
                 continue;
