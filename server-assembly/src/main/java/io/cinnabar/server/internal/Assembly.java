@@ -6,6 +6,7 @@ import io.cinnabar.server.internal.acl.AclCommands;
 import io.cinnabar.server.internal.admin.Commands;
 import io.cinnabar.server.internal.admin.LatencyReport;
 import io.cinnabar.server.internal.admin.MemoryCommands;
+import io.cinnabar.server.internal.admin.ModuleCommands;
 import io.cinnabar.server.internal.admin.ServerCommands;
 import io.cinnabar.server.internal.blocking.BlockingKeys;
 import io.cinnabar.server.internal.cluster.Cluster;
@@ -181,6 +182,7 @@ public final class Assembly {
         t.impl("command|docs", CommandDocs::docs);
         LatencyReport.register(t);
         MemoryCommands.register(t);
+        ModuleCommands.register(t);
         Commands.register(t);
     }
 

@@ -264,6 +264,10 @@ public final class Commands {
             c.error("ERR SHUTDOWN without NOW or ABORT isn't allowed for DENY BLOCKING client");
             return;
         }
+        if (!nosave && c.server.busyReply != null) {
+            c.error(c.server.busyReply); // a timed-out script: only SHUTDOWN NOSAVE may stop the server
+            return;
+        }
         int r = c.server.shutdown(c, save, nosave, force, now);
         if (r == Server.SHUTDOWN_FAILED) {
             c.error("ERR Errors trying to SHUTDOWN. Check logs.");

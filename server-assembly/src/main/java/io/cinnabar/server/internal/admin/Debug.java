@@ -2,6 +2,7 @@ package io.cinnabar.server.internal.admin;
 
 import io.cinnabar.sds.Numbers;
 import io.cinnabar.server.internal.command.Client;
+import io.cinnabar.server.internal.command.Loading;
 import io.cinnabar.server.internal.command.Server;
 import io.cinnabar.server.internal.command.Shared;
 import io.cinnabar.server.internal.config.Glob;
@@ -12,6 +13,7 @@ import io.cinnabar.server.internal.persist.TypeDump;
 import io.cinnabar.server.internal.persist.rdb.RdbPersistence;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
  * {@code DEBUG} subcommands for tests and operators: SLEEP, POPULATE, SET-ACTIVE-EXPIRE, OBJECT, JMAP (JVM heap
@@ -25,12 +27,21 @@ public final class Debug {
     private Debug() {
     }
 
+    /** The subcommands refused while a load runs: they load, write or read keys. */
+    private static final java.util.Set<String> LOADING_DENIED = java.util.Set.of("reload", "loadaof", "populate",
+        "replicate", "digest", "digest-value", "object", "htstats-key", "listpack");
+
     static void debug(Client c) {
         String mode = c.server.debugCommand;
         if (!(mode.equals("yes") || mode.equals("local") && ServerCommands.isLocal(c))) {
             c.error("ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can "
                 + "run it from a local connection, otherwise you need to set this option in the configuration file, "
                 + "and then restart the server.");
+            return;
+        }
+        if (c.server.loading.active && c.argc > 1 && LOADING_DENIED.contains(c.argString(1).toLowerCase(Locale.ROOT))) {
+            // DEBUG runs during a load (its command flag) but these would re-enter the loader or read half a dataset
+            c.error(Loading.ERROR);
             return;
         }
         if (c.argIs(1, "help") && c.argc == 2) {
@@ -50,6 +61,8 @@ public final class Debug {
                 "    Crash by assertion failed (a crash report in the log, then SIGABRT).",
                 "AOF-FLUSH-SLEEP <microsec>",
                 "    Server will sleep before flushing the AOF, this is used for testing.",
+                "LOG <message>",
+                "    Write <message> to the server log.",
                 "ERROR <string>",
                 "    Return a Redis protocol error with <string> as message. Useful for clients",
                 "    unit tests to simulate Redis errors.",
@@ -111,7 +124,13 @@ public final class Debug {
                 "STRINGMATCH-LEN",
                 "    Run a fuzz tester against the stringmatchlen() function."});
         } else if (c.argIs(1, "loadaof") && c.argc == 2) {
-            if (!((io.cinnabar.server.internal.persist.aof.AppendOnlyFile) c.server.durability).debugLoadAof()) {
+            boolean loaded;
+            try {
+                loaded = ((io.cinnabar.server.internal.persist.aof.AppendOnlyFile) c.server.durability).debugLoadAof();
+            } catch (Loading.Aborted e) {
+                return; // a SHUTDOWN during the load succeeded: the event loop stops at its next iteration
+            }
+            if (!loaded) {
                 c.server.log.warning("Redis is now ready to exit, bye bye...");
                 Runtime.getRuntime().halt(1);
             }
@@ -127,6 +146,9 @@ public final class Debug {
                 // not a lookup: a debug command works on logically expired keys too
                 c.simple(d.value(c.db, c.db.find(c.argBuf, c.argOff[j], c.argLen[j])));
             }
+        } else if (c.argIs(1, "log") && c.argc == 3) {
+            c.server.log.warning("DEBUG LOG: " + c.argString(2));
+            c.ok();
         } else if (c.argIs(1, "error") && c.argc == 3) {
             // the argument as the error line itself, newlines made spaces; not counted in the error statistics
             byte[] msg = c.arg(2);
@@ -387,6 +409,9 @@ public final class Debug {
         byte[] buf = new byte[pfx.length + 21];
         System.arraycopy(pfx, 0, buf, 0, pfx.length);
         Db db = c.db;
+        // Redis's dictExpand(db, count) first: the table is sized for the keys at once, so neither the populate nor
+        // the commands after it pay an incremental rehash that Redis does not have (a bigger table: no-op)
+        db.expand(count);
         for (long j = 0; j < count; j++) {
             int klen = pfx.length + Numbers.ll2string(j, buf, pfx.length);
             if (db.find(buf, 0, klen) != null) {

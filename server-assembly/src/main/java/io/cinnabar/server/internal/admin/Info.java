@@ -292,8 +292,8 @@ public final class Info {
     private static void persistence(Server s, StringBuilder b) {
         b.append("# Persistence\r\n");
         int replLoad = s.replication == null ? 0 : s.replication.loadingState();
-        f(b, "loading", replLoad == 1 ? 1 : 0);
-        f(b, "async_loading", replLoad == 2 ? 1 : 0);
+        f(b, "loading", replLoad == 1 || s.loading.active ? 1 : 0);
+        f(b, "async_loading", replLoad == 2 && !s.loading.active ? 1 : 0);
         for (String k : List.of("current_cow_peak", "current_cow_size", "current_cow_size_age", "current_fork_perc")) {
             f(b, k, k.equals("current_fork_perc") ? "0.00" : "0");
         }
@@ -322,6 +322,9 @@ public final class Info {
         aof.clear();
         s.durability.info(aof, true);
         aof.forEach((k, v) -> f(b, k, v));
+        if (s.loading.active || replLoad != 0) {
+            s.loading.info(b, System.currentTimeMillis());
+        }
     }
 
     private static void stats(Server s, StringBuilder b) {

@@ -135,7 +135,7 @@ public final class ServerCommands {
         }
         Server s = c.server;
         Config cfg = s.config;
-        if (s.replication != null && s.replication.loadingState() != 0) {
+        if (s.loading.active || s.replication != null && s.replication.loadingState() != 0) {
             // Redis's DENY_LOADING_CONFIG, answered before any other CONFIG SET error while a load (async too) runs
             for (int i = 2; i < c.argc; i += 2) {
                 Config.Def d = Config.lookup(c.argString(i));

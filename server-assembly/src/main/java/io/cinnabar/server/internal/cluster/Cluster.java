@@ -70,6 +70,8 @@ public final class Cluster implements ClusterRouting {
         for (ClusterNode n : st.nodes.values()) {
             n.link = null;
         }
+        server.pubsub.indexShardChannels(KeySlots::slot);
+        st.slotDeleted = server.pubsub::removeShardChannelsInSlot;
         server.keyspace.addListener(slotKeys);
         if (server.dbs[0].size() != 0) {
             slotKeys.rebuild(server.dbs[0]);
@@ -342,8 +344,12 @@ public final class Cluster implements ClusterRouting {
             if (!server.transactions.eachQueued(c, q -> scan(c, q))) {
                 return qCode;
             }
-        } else if (!scan(c, cmd)) {
-            return qCode;
+        } else {
+            // Redis's getCommandFlags: a script declaring no no-writes flag is a write (MOVED on a replica)
+            qWrite = (server.commandFlags(c, cmd) & Command.WRITE) != 0;
+            if (!scan(c, cmd)) {
+                return qCode;
+            }
         }
         ClusterNode n = qNode;
         if (n == null) {
@@ -672,8 +678,12 @@ public final class Cluster implements ClusterRouting {
             if (replication != null && replication.isReplica()) {
                 replication.unsetMaster();
             }
-            for (Db db : server.dbs) { // a replica's data set is flushed away (Redis's emptyData)
-                server.keyspace.flush(db);
+            if (replication != null) { // a replica's data set and functions are flushed away (Redis's emptyData)
+                replication.emptyData();
+            } else {
+                for (Db db : server.dbs) {
+                    server.keyspace.flush(db);
+                }
             }
         }
         for (int s = 0; s < SLOTS; s++) {
@@ -730,6 +740,11 @@ public final class Cluster implements ClusterRouting {
         if (todoSave) {
             saveLater();
         }
+    }
+
+    @Override
+    public boolean myselfIsMaster() {
+        return st.myself.isMaster();
     }
 
     @Override

@@ -34,6 +34,8 @@ public final class ClusterState {
     public final long[] received = new long[TYPE_COUNT];
     public long linksBufferLimitExceeded;
     public long pfailNodes;
+    /** Told each slot that loses its owner, before the slot is cleared (Redis's clusterDelSlot: removeChannelsInSlot). */
+    public java.util.function.IntConsumer slotDeleted = s -> { };
 
     /** 40 random hex characters (a node name or shard id). */
     public static String randomName() {
@@ -120,6 +122,7 @@ public final class ClusterState {
         if (n == null) {
             return false;
         }
+        slotDeleted.accept(slot);
         if (n.ownsSlot(slot)) {
             n.slots[slot >> 3] &= (byte) ~(1 << (slot & 7));
             n.numSlots--;

@@ -58,4 +58,7 @@ public interface ClusterRouting {
 
     /** Number of bus links (INFO clients cluster_connections). */
     int connections();
+
+    /** Whether this node is a master in the cluster's view (nodes.conf at startup), as Redis's iAmMaster asks. */
+    boolean myselfIsMaster();
 }

@@ -15,6 +15,12 @@ public interface Connections {
     void wantWrite(Client c);
 
     /**
+     * Closes the listening sockets (a shutdown succeeded: as Redis exits there, no new connection is accepted while
+     * the server finishes, e.g. a script that was busy unwinding).
+     */
+    void stopListening();
+
+    /**
      * c received data it did not ask for (a Pub/Sub message, an invalidation): schedules the write and closes c
      * asynchronously once its output buffer is over the limits of its class (Redis's closeClientOnOutputBufferLimitReached).
      */

@@ -68,4 +68,21 @@ public interface PropagationHook {
      * deleted by expiry still propagate.
      */
     void suppress(boolean on);
+
+    /** Propagation targets: the AOF, replicas, both. */
+    int TO_AOF = 1;
+    int TO_REPLICAS = 2;
+    int TO_ALL = TO_AOF | TO_REPLICAS;
+
+    /**
+     * Where the commands that run from now on propagate ({@link #TO_AOF}, {@link #TO_REPLICAS} or {@link #TO_ALL}:
+     * a script's {@code redis.set_repl}); a script resets it to {@link #TO_ALL} when it ends.
+     */
+    void targets(int to);
+
+    /**
+     * Drops what the running outermost call (a script) has queued so far: the server shut down inside it, and Redis
+     * exits there without propagating any of it.
+     */
+    void discardPending();
 }

@@ -27,6 +27,25 @@ public interface PubSub {
     /** SPUBLISH from inside the server (a PUBLISHSHARD message of the cluster bus). */
     int publishShard(byte[] channel, byte[] message);
 
+    /** The hash slot of a shard channel's name (the cluster's keyHashSlot), for {@link #removeShardChannelsInSlot}. */
+    @FunctionalInterface
+    interface SlotOf {
+        int slot(byte[] name);
+    }
+
+    /**
+     * Cluster mode: from now on shard channels are indexed by {@code slotOf} (every shard channel already
+     * subscribed to included), so that {@link #removeShardChannelsInSlot} costs nothing for a slot without any.
+     */
+    void indexShardChannels(SlotOf slotOf);
+
+    /**
+     * Redis's removeChannelsInSlot, when this node's shard loses a slot (gossip, CLUSTER DELSLOTS / SETSLOT / RESET):
+     * every client subscribed to a shard channel of that slot is unsubscribed from it and told so with a
+     * {@code sunsubscribe} push, and the channel is forgotten.
+     */
+    void removeShardChannelsInSlot(int slot);
+
     /** Unsubscribes c from everything and turns its tracking off, without replies (connection closed, RESET). */
     void clientFreed(Client c);
 

@@ -55,6 +55,8 @@ public final class Server {
     public Outbound outbound;
     public long lastSave = System.currentTimeMillis() / 1000;
     public volatile boolean shutdownAsap;
+    /** The dataset load in progress, if any (Redis's server.loading and its INFO fields). */
+    public final Loading loading = new Loading(this);
     public String shutdownReason;
     public long maxInputBufferSeen;
     public long maxOutputBufferSeen;
@@ -200,12 +202,19 @@ public final class Server {
         log.notice("Server initialized");
         oomScoreAdj.apply(this);
         // Redis's loadDataFromDisk: the AOF when appendonly is on, else the RDB file
-        if (durability != null && config.getBool("appendonly")) {
-            if (!durability.loadAtStartup()) {
-                return false;
+        try {
+            if (durability != null && config.getBool("appendonly")) {
+                if (!durability.loadAtStartup()) {
+                    return false;
+                }
+            } else if (persistence != null) {
+                persistence.loadAtStartup();
             }
-        } else if (persistence != null) {
-            persistence.loadAtStartup();
+        } catch (Loading.Aborted e) {
+            return true; // a SHUTDOWN during the load succeeded: the loop stops at its first iteration
+        }
+        if (shutdownPrepared) {
+            return true;
         }
         if (memory == null) {
             memStartup = usedMemory();
@@ -217,6 +226,14 @@ public final class Server {
             log.notice("Ready to accept connections unix");
         }
         return true;
+    }
+
+    /**
+     * Redis's iAmMaster: in cluster mode whether myself is a master node, else whether no master is followed. A
+     * replica keeps the keys already expired when it loads a file (its master drives their expiry).
+     */
+    public boolean iAmMaster() {
+        return cluster != null ? cluster.myselfIsMaster() : replication == null || !replication.isReplica();
     }
 
     /** Called by a signal handler thread: the event loop shuts down at its next iteration. */
@@ -238,6 +255,11 @@ public final class Server {
 
     /** The last shutdown attempt succeeded: the event loop stops at its next iteration, nothing runs it again. */
     private boolean shutdownPrepared;
+
+    /** True once a shutdown succeeded and the server is stopping (nothing more may run or propagate). */
+    public boolean shutdownPrepared() {
+        return shutdownPrepared;
+    }
 
     /** SHUTDOWN's wait for replicas is in progress until this time (unix ms); 0 when none (Redis's shutdown_mstime). */
     private long shutdownDeadlineMs;
@@ -286,6 +308,11 @@ public final class Server {
         if (shutdownPrepared) {
             return SHUTDOWN_DONE;
         }
+        if (loading.active) {
+            // Redis's prepareForShutdown: a half-loaded dataset must never overwrite the file
+            save = false;
+            nosave = true;
+        }
         log.warning("User requested shutdown...");
         if (!now && config.getLong("shutdown-timeout") != 0 && replication != null && !replication.replicasInSync()) {
             shutdownSave = save;
@@ -326,6 +353,9 @@ public final class Server {
         }
         shutdownPrepared = true;
         shutdownAsap = true;
+        if (loop != null) {
+            loop.stopListening();
+        }
         return true;
     }
 
@@ -408,6 +438,11 @@ public final class Server {
         cancelShutdown();
         log.notice("Shutdown manually aborted.");
         return true;
+    }
+
+    /** Whether a shutdown succeeded: the event loop stops at its next iteration, a load in progress stops. */
+    public boolean shutdownPrepared() {
+        return shutdownPrepared;
     }
 
     /** Called after the event loop has stopped. */
@@ -562,6 +597,11 @@ public final class Server {
             reject(c, cmd, "NOAUTH Authentication required.");
             return;
         }
+        if (loading.active && !c.isDetached() && c.replRole != Client.ROLE_MASTER
+                && ((c.inMulti && cmd.fullName.equals("exec") ? execFlags(c, cmd) : cmd.flags) & Command.LOADING) == 0) {
+            reject(c, cmd, Loading.ERROR); // Redis's is_denyloading_command (EXEC: every queued command must allow it)
+            return;
+        }
         if (busyReply != null && !cmd.has(Command.ALLOW_BUSY)) {
             reject(c, cmd, busyReply);
             return;
@@ -639,7 +679,11 @@ public final class Server {
         }
         call(c, cmd);
         pubsub.afterCommand(c, cmd);
-        blocking.handleReady();
+        if (busyReply == null) {
+            // not while a timed-out script serves other clients (Redis's isInsideYieldingLongCommand): a client
+            // blocked on a key the script wrote is served after the script, with everything it wrote
+            blocking.handleReady();
+        }
     }
 
     static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
@@ -729,6 +773,14 @@ public final class Server {
         }
         c.postponed = new Client.Postponed(buf, off, len);
         paused.add(c);
+    }
+
+    /**
+     * Redis's getCommandFlags: the flags of c's command as the pipeline checks them, a script call's being its
+     * script's when it declares them (a shebang script without no-writes is a write).
+     */
+    public int commandFlags(Client c, Command cmd) {
+        return scripting != null && isScriptCall(cmd) ? scriptFlags(c, cmd) : cmd.flags;
     }
 
     /** The flags of a script call as the pipeline checks them: the script's when it declares them. */

@@ -78,8 +78,8 @@ public final class SortCommand {
             return;
         }
         byte type = e == null ? Entry.TYPE_LIST : e.type();
-        if (o.dontsort && type == Entry.TYPE_SET && o.store >= 0) {
-            o.dontsort = false; // a stored set must not depend on its iteration order
+        if (o.dontsort && type == Entry.TYPE_SET && (o.store >= 0 || c.script)) {
+            o.dontsort = false; // a stored set or a script's result must not depend on its iteration order
             o.alpha = true;
             o.sortby = -1;
         }

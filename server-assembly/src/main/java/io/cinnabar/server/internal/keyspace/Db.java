@@ -130,11 +130,16 @@ public final class Db {
 
     /** Adds a new entry for a key known to be absent; returns it (holding the int 0 until a setter runs). */
     public Entry add(byte[] key) {
-        long h = t.addNew(key, 0, key.length);
+        return add(key, 0, key.length);
+    }
+
+    /** {@link #add(byte[])} of the key b[off..off+len), which is copied into the table (b is not kept). */
+    public Entry add(byte[] b, int off, int len) {
+        long h = t.addNew(b, off, len);
         t.setSnapBit(h, (epoch & 1) != 0); // added after a snapshot started: not part of it
         Entry e = views.get(t, h);
         for (KeyspaceListener l : listeners) {
-            l.keyAdded(this, key, 0, key.length);
+            l.keyAdded(this, b, off, len);
         }
         return e;
     }

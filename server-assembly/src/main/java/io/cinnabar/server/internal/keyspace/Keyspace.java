@@ -528,9 +528,17 @@ public final class Keyspace {
      * where Redis creates a new object, calls {@link #initAccess}.
      */
     public Entry add(Db db, byte[] key) {
-        Entry e = db.add(key);
+        return add(db, key, 0, key.length);
+    }
+
+    /**
+     * {@link #add(Db, byte[])} of the key b[off..off+len) (a command's argument in its query buffer): the key is
+     * copied into the table only, so adding a key allocates no heap array for it.
+     */
+    public Entry add(Db db, byte[] b, int off, int len) {
+        Entry e = db.add(b, off, len);
         track(db, e, true);
-        events.notify(Notify.NEW, "new", db, key, 0, key.length);
+        events.notify(Notify.NEW, "new", db, b, off, len);
         return e;
     }
 
@@ -578,7 +586,12 @@ public final class Keyspace {
      * emitted, and the access data starts as for a new object.
      */
     public Entry addValue(Db db, byte[] key, byte type, TypedValue v) {
-        Entry e = add(db, key);
+        return addValue(db, key, 0, key.length, type, v);
+    }
+
+    /** {@link #addValue(Db, byte[], byte, TypedValue)} of the key b[off..off+len) (not kept). */
+    public Entry addValue(Db db, byte[] b, int off, int len, byte type, TypedValue v) {
+        Entry e = add(db, b, off, len);
         initAccess(e);
         e.setValue(type, v);
         return e;

@@ -297,6 +297,7 @@ public final class EventLoop implements Runnable, Connections, Outbound {
                     handle(ready.get(i));
                 }
                 ready.clear();
+                releaseClosedListeners();
                 long t0 = cycleStartNs != 0 ? cycleStartNs : System.nanoTime();
                 cycleStartNs = 0;
                 closePending();
@@ -321,6 +322,7 @@ public final class EventLoop implements Runnable, Connections, Outbound {
                 }
             });
             cycleStartNs = 0;
+            releaseClosedListeners();
             if (server.durability != null) {
                 server.durability.beforeSleep(); // as Redis's beforeSleep while blocked: the AOF before replies
             }
@@ -667,7 +669,11 @@ public final class EventLoop implements Runnable, Connections, Outbound {
             wantWrite(c);
         }
         if (c.closeAfterReply && c.pendingBytes() == 0) {
-            free(c);
+            if (listenersClosing) {
+                closeAsync(c); // after the listeners' sockets closed: SHUTDOWN's caller then finds the port closed
+            } else {
+                free(c);
+            }
         }
     }
 
@@ -1267,6 +1273,28 @@ public final class EventLoop implements Runnable, Connections, Outbound {
             if (replace && !c.enc.hasPending()) {
                 c.newReplyBuffer(newSize);
             }
+        }
+    }
+
+    @Override
+    public void stopListening() {
+        for (ServerSocketChannel ss : listeners) {
+            try {
+                ss.close();
+            } catch (IOException e) {
+                server.log.verbose("Closing a listener: " + e.getMessage());
+            }
+        }
+        listenersClosing = true;
+    }
+
+    /** Set by stopListening: a registered channel's socket closes at the next selection, run it before replies. */
+    private boolean listenersClosing;
+
+    private void releaseClosedListeners() throws IOException {
+        if (listenersClosing) {
+            listenersClosing = false;
+            selector.selectNow(k -> { }); // deregisters the closed listeners: their sockets close now
         }
     }
 

@@ -8,6 +8,7 @@ import io.cinnabar.rdb.RdbVisitor;
 import io.cinnabar.rdb.StreamGroupData;
 import io.cinnabar.rdb.StreamId;
 import io.cinnabar.rdb.StreamMetadata;
+import io.cinnabar.server.internal.command.Loading;
 import io.cinnabar.server.internal.config.TypeLimits;
 import io.cinnabar.server.internal.keyspace.Db;
 import io.cinnabar.server.internal.keyspace.Entry;
@@ -56,6 +57,13 @@ public class RdbLoad implements RdbVisitor {
      * microsecond for one key in -n on average; 0 (the default) costs nothing. A test option that stretches a load.
      */
     public long keyLoadDelayUs;
+    /**
+     * The load in progress that this loader reports to (null: none): between keys it is told the byte offset
+     * reached, plus {@link #progressBase} (the bytes of the earlier files of a multi-file load), and may serve the
+     * clients there (see {@link Loading#at}); a shutdown meanwhile ends the load with {@link Loading.Aborted}.
+     */
+    public Loading loading;
+    public long progressBase;
 
     private final Keyspace ks;
     private final TypeLimits lim;
@@ -96,7 +104,12 @@ public class RdbLoad implements RdbVisitor {
         switch (k) {
             case "redis-ver" -> redisVer = v;
             case "ctime" -> ctime = parse(v);
-            case "used-mem" -> usedMem = parse(v);
+            case "used-mem" -> {
+                usedMem = parse(v);
+                if (loading != null) {
+                    loading.rdbUsedMem(usedMem);
+                }
+            }
             case "repl-id" -> replId = v;
             case "repl-offset" -> replOffset = parse(v);
             case "repl-stream-db" -> replStreamDb = (int) parse(v);
@@ -140,6 +153,9 @@ public class RdbLoad implements RdbVisitor {
 
     @Override
     public void beginKey(RdbKey k) {
+        if (loading != null) {
+            loading.at(progressBase + k.offset()); // between keys: the loader holds no entry here
+        }
         string = null;
         col = null;
         stream = null;
@@ -303,8 +319,9 @@ public class RdbLoad implements RdbVisitor {
         keyLoaded();
     }
 
-    private void keyLoaded() {
-        long us = keyLoadDelayUs;
+    /** key-load-delay's pause after a key (or, for the AOF, a command). */
+    protected final void keyLoaded() {
+        long us = loading != null && loading.active ? loading.keyLoadDelayUs : keyLoadDelayUs;
         if (us < 0) {
             us = java.util.concurrent.ThreadLocalRandom.current().nextLong(-us) == 0 ? 1 : 0;
         }

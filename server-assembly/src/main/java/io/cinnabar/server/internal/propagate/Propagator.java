@@ -48,9 +48,13 @@ public final class Propagator implements PropagationHook, KeyspaceListener {
     /** What the outermost call propagated so far, in order, with each entry's database. */
     private final List<byte[][]> pending = new ArrayList<>();
     private final List<Integer> pendingDbs = new ArrayList<>();
-    /** Per pending entry: for replicas only (PUBLISH). */
-    private final List<Boolean> pendingReplOnly = new ArrayList<>();
-    private int replOnlyCount;
+    /** Per pending entry: who receives it ({@link PropagationHook#TO_AOF}, {@link PropagationHook#TO_REPLICAS}). */
+    private final List<Integer> pendingTargets = new ArrayList<>();
+    /** Pending entries for the AOF, for replicas. */
+    private int aofCount;
+    private int replCount;
+    /** Where the commands that run now propagate (a script's redis.set_repl(REPL_AOF / REPL_REPLICA)). */
+    private int targets = TO_ALL;
     /** The current command asked to reach replicas even without a change (forceReplication). */
     private boolean forcedRepl;
 
@@ -91,20 +95,24 @@ public final class Propagator implements PropagationHook, KeyspaceListener {
         forcedRepl = active();
     }
 
-    private void add(byte[][] argv, int db, boolean replOnly) {
+    private void add(byte[][] argv, int db, int to) {
         pending.add(argv);
         pendingDbs.add(db);
-        pendingReplOnly.add(replOnly);
-        if (replOnly) {
-            replOnlyCount++;
+        pendingTargets.add(to);
+        if ((to & TO_AOF) != 0) {
+            aofCount++;
+        }
+        if ((to & TO_REPLICAS) != 0) {
+            replCount++;
         }
     }
 
     private void clearPending() {
         pending.clear();
         pendingDbs.clear();
-        pendingReplOnly.clear();
-        replOnlyCount = 0;
+        pendingTargets.clear();
+        aofCount = 0;
+        replCount = 0;
     }
 
     @Override
@@ -122,7 +130,7 @@ public final class Propagator implements PropagationHook, KeyspaceListener {
     @Override
     public void alsoPropagate(Client c, byte[][] argv) {
         if (active() && !suppressed) {
-            add(argv, c.dbIndex, false);
+            add(argv, c.dbIndex, targets);
         }
     }
 
@@ -137,7 +145,8 @@ public final class Propagator implements PropagationHook, KeyspaceListener {
             clearPending();
             return;
         }
-        if (depth == 0 && pending.isEmpty() && !prevented && !suppressed && dirtied && rewritten == null) {
+        if (depth == 0 && pending.isEmpty() && !prevented && !suppressed && dirtied && rewritten == null
+                && targets == TO_ALL) {
             // the common case: one command alone, as received; consumers may encode it from the query buffer
             emitCurrent(c.dbIndex, c);
             return;
@@ -145,7 +154,7 @@ public final class Propagator implements PropagationHook, KeyspaceListener {
         // as Redis's call(): a command propagates only when it changed the dataset (or forced to replicas, as
         // PUBLISH: then to replicas only); a script may suppress its writes
         if (!prevented && !suppressed && (dirtied || forced)) {
-            add(rewritten != null ? rewritten : ownedArgs(c), c.dbIndex, !dirtied);
+            add(rewritten != null ? rewritten : ownedArgs(c), c.dbIndex, dirtied ? targets : TO_REPLICAS);
         }
         rewritten = null;
         prevented = false;
@@ -190,7 +199,7 @@ public final class Propagator implements PropagationHook, KeyspaceListener {
 
     private void queueDeletion(int dbIndex, byte[][] del) {
         if (depth > 0) {
-            add(del, dbIndex, false);
+            add(del, dbIndex, TO_ALL);
         } else {
             emit(dbIndex, del);
         }
@@ -204,6 +213,17 @@ public final class Propagator implements PropagationHook, KeyspaceListener {
     @Override
     public void endUnit() {
         // flushed when the outermost call (EXEC, EVAL, FCALL) ends (afterCall at depth 0): units nest for free
+    }
+
+    @Override
+    public void discardPending() {
+        clearPending();
+        rewritten = null;
+    }
+
+    @Override
+    public void targets(int to) {
+        targets = to;
     }
 
     @Override
@@ -225,15 +245,15 @@ public final class Propagator implements PropagationHook, KeyspaceListener {
         byte[][] multi = wrap ? new byte[][] {MULTI.clone()} : null;
         byte[][] exec = wrap ? new byte[][] {EXEC.clone()} : null;
         for (PropagationConsumer p : consumers) {
-            boolean all = p.receivesReplicationOnly();
-            if (!all && replOnlyCount == n) {
-                continue; // only entries for replicas (PUBLISH): nothing for the AOF
+            int mine = p.receivesReplicationOnly() ? TO_REPLICAS : TO_AOF;
+            if ((mine == TO_AOF ? aofCount : replCount) == 0) {
+                continue; // nothing for this consumer (PUBLISH only for replicas, set_repl)
             }
             if (wrap) {
                 p.propagate(pendingDbs.get(0), multi);
             }
             for (int i = 0; i < n; i++) {
-                if (all || !pendingReplOnly.get(i)) {
+                if ((pendingTargets.get(i) & mine) != 0) {
                     p.propagate(pendingDbs.get(i), pending.get(i));
                 }
             }

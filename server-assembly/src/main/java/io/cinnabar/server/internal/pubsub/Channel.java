@@ -11,6 +11,8 @@ final class Channel {
     final byte[] name;
     Client[] subs = new Client[2];
     int n;
+    /** The hash slot of a shard channel once the cluster indexes them ({@link PubSubService#indexShardChannels}). */
+    int slot = -1;
 
     Channel(byte[] name) {
         this.name = name;

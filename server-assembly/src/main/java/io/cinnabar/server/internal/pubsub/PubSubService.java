@@ -46,6 +46,9 @@ public final class PubSubService implements PubSub {
     private final List<Channel> patternList = new ArrayList<>();
     private final boolean[] globScratch = new boolean[1];
     private final Tracking tracking;
+    /** Cluster mode only: the slot of a shard channel's name, and how many shard channels each slot has. */
+    private SlotOf slotOf;
+    private int[] shardChannelsInSlot;
 
     public PubSubService(Server server) {
         this.server = server;
@@ -133,6 +136,10 @@ public final class PubSubService implements PubSub {
             if (ch == null) {
                 ch = new Channel(c.arg(j));
                 map.put(ch.name, ch);
+                if (shard && slotOf != null) {
+                    ch.slot = slotOf.slot(ch.name);
+                    shardChannelsInSlot[ch.slot]++;
+                }
             }
             if (mine.add(ch)) {
                 ch.add(c);
@@ -218,10 +225,13 @@ public final class PubSubService implements PubSub {
     }
 
     /** Removes c from a channel's subscribers; a channel nobody subscribes to any more is forgotten. */
-    private static void drop(BytesMap<Channel> map, Channel ch, Client c) {
+    private void drop(BytesMap<Channel> map, Channel ch, Client c) {
         ch.remove(c);
         if (ch.n == 0) {
             map.remove(ch.name);
+            if (ch.slot >= 0) {
+                shardChannelsInSlot[ch.slot]--;
+            }
         }
     }
 
@@ -348,6 +358,47 @@ public final class PubSubService implements PubSub {
     }
 
     // ---- the pipeline's seam
+
+    @Override
+    public void indexShardChannels(SlotOf f) {
+        slotOf = f;
+        shardChannelsInSlot = new int[16384];
+        shardChannels.forEach((name, ch) -> {
+            ch.slot = f.slot(name);
+            shardChannelsInSlot[ch.slot]++;
+        });
+    }
+
+    @Override
+    public void removeShardChannelsInSlot(int slot) {
+        if (shardChannelsInSlot == null || shardChannelsInSlot[slot] == 0) {
+            return;
+        }
+        List<Channel> gone = new ArrayList<>();
+        shardChannels.forEach((name, ch) -> {
+            if (ch.slot == slot) {
+                gone.add(ch);
+            }
+        });
+        gone.sort((x, y) -> java.util.Arrays.compareUnsigned(x.name, y.name)); // Redis walks a rax: name order
+        for (Channel ch : gone) {
+            // Redis's pubsubShardUnsubscribeAllClients: each subscriber, in turn, loses the channel and is told
+            Client[] subs = java.util.Arrays.copyOf(ch.subs, ch.n);
+            for (Client c : subs) {
+                Session s = (Session) c.ps;
+                s.shard.remove(ch);
+                c.pubsub = s.total() > 0;
+                if (!c.closed) {
+                    notice(c, SUNSUBSCRIBE, ch.name, s.shard.size());
+                    server.loop.pushed(c);
+                }
+            }
+            ch.n = 0;
+            java.util.Arrays.fill(ch.subs, null);
+            shardChannels.remove(ch.name);
+            shardChannelsInSlot[slot]--;
+        }
+    }
 
     @Override
     public void clientFreed(Client c) {

@@ -457,6 +457,7 @@ final class MasterLink implements Link.Handler {
         }
         try {
             if (socketLoad != null) {
+                server.loading.loadedBytes += part.remaining(); // INFO loading_loaded_bytes: what reached the loader
                 socketLoad.offer(part.duplicate());
             }
             while (socketLoad == null && part.hasRemaining()) {
@@ -503,6 +504,7 @@ final class MasterLink implements Link.Handler {
         }
         transferComplete = false;
         socketLoad = new SocketLoad(server, link, async, transferSize);
+        server.loading.track(Math.max(0, transferSize)); // INFO's loading_* fields (the loader thread never yields)
         SocketLoad mine = socketLoad;
         mine.start(() -> {
             if (socketLoad == mine) {
@@ -588,16 +590,27 @@ final class MasterLink implements Link.Handler {
         server.log.notice("MASTER <-> REPLICA sync: Loading DB in memory");
         RdbLoad load = new RdbLoad(server.keyspace, server.limits, functions, false, false, System.currentTimeMillis());
         load.keyLoadDelayUs = server.config.getLong("key-load-delay");
+        load.loading = server.loading;
         server.keyspace.loading = true;
+        // clients are served meanwhile, answered -LOADING; the master's link waits (as Redis removes its handler)
+        Link l = link;
+        l.reading(false);
+        server.loading.start(fileSize(tmp), null);
         try {
             load.load(RdbReader.open(tmp).verifyChecksum(server.config.getBool("rdbchecksum")));
+        } catch (io.cinnabar.server.internal.command.Loading.Aborted e) {
+            return; // a SHUTDOWN during the load succeeded: the event loop stops at its next iteration
         } catch (IOException | RuntimeException e) {
             server.log.warning("Failed trying to load the MASTER synchronization DB from disk, check server logs.");
             emptyData();
             fail();
             return;
         } finally {
+            server.loading.stop();
             server.keyspace.loading = false;
+            if (l.isOpen()) {
+                l.reading(true);
+            }
         }
         try {
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
@@ -616,6 +629,14 @@ final class MasterLink implements Link.Handler {
         server.log.notice("MASTER <-> REPLICA sync: Finished with success");
         repl.restartAofAfterSync();
         becomeConnected();
+    }
+
+    private static long fileSize(Path f) {
+        try {
+            return Files.size(f);
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     private void emptyData() {

@@ -1479,6 +1479,20 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         }
     }
 
+    /**
+     * Redis's emptyData(-1, EMPTYDB_NO_FLAGS, NULL): every database and the function libraries are emptied (CLUSTER
+     * RESET of a replica).
+     */
+    public void emptyData() {
+        for (io.cinnabar.server.internal.keyspace.Db db : server.dbs) {
+            server.keyspace.flush(db);
+        }
+        server.keyspace.forgetReplicaExpires();
+        if (functions != null) {
+            functions.clear();
+        }
+    }
+
     /** Redis's replicationUnsetMaster: a promotion keeps the old ID as the secondary one. */
     public void unsetMaster() {
         MasterLink l = link;

@@ -8,6 +8,7 @@ import io.cinnabar.lua.LuaTable;
 import io.cinnabar.sds.Numbers;
 import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.Command;
+import io.cinnabar.server.internal.command.PropagationHook;
 import io.cinnabar.server.internal.command.Server;
 import io.cinnabar.server.internal.config.Config;
 import java.io.OutputStream;
@@ -50,6 +51,20 @@ final class ScriptEngine {
     static final class Killed extends RuntimeException {
         Killed() {
             super("Script killed by user with SCRIPT KILL...", null, false, false);
+        }
+
+        Killed(String why) {
+            super(why, null, false, false);
+        }
+    }
+
+    /**
+     * A SHUTDOWN NOSAVE served while the script was busy succeeded: Redis exits inside the script's hook, so the
+     * script stops where it is, its caller gets no reply and its writes never propagate.
+     */
+    static final class ShutdownKilled extends RuntimeException {
+        ShutdownKilled() {
+            super("shut down while the script ran", null, false, false);
         }
     }
 
@@ -312,6 +327,9 @@ final class ScriptEngine {
             return;
         }
         scripting.interrupt(r);
+        if (server.shutdownPrepared()) {
+            throw new ShutdownKilled();
+        }
         if (r.killed) {
             raisedWhere = lua.where(1);
             throw new Killed();
@@ -426,6 +444,9 @@ final class ScriptEngine {
             throw raise("Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.");
         }
         server.propagation.suppress(v == 0);
+        if (v != 0) {
+            server.propagation.targets((int) v); // REPL_AOF 1, REPL_REPLICA 2, REPL_ALL 3 as TO_AOF/TO_REPLICAS
+        }
         return LuaFunction.NONE;
     }
 
@@ -531,7 +552,9 @@ final class ScriptEngine {
             // may-replicate commands (PUBLISH, PFCOUNT) count as writes, so a read-only script runs under PAUSE WRITE
             return reject(cmd, "Write commands are not allowed from read-only scripts.", raise);
         }
-        if (cmd.has(Command.WRITE)) {
+        if (cmd.has(Command.WRITE) && !r.wrote) {
+            // once the script wrote, the server's state (replicas, disk errors) cannot fail it half-way
+            // (Redis's SCRIPT_WRITE_DIRTY)
             String denied = writeDenied(r.caller);
             if (denied != null) {
                 return rejectCoded(cmd, denied, raise);
@@ -787,9 +810,13 @@ final class ScriptEngine {
         } catch (Killed k) {
             server.log.notice("Lua script killed by user with SCRIPT KILL.");
             LuaToResp.error(c, killedMessage(r.name), false);
+        } catch (ShutdownKilled k) {
+            server.propagation.discardPending();
+            c.closeAfterReply = true;
         } finally {
             lua.closeCoroutines();
             server.propagation.suppress(false);
+            server.propagation.targets(PropagationHook.TO_ALL);
             server.propagation.endUnit();
             server.ctx.propagatedAsUnit = true;
             run = null;

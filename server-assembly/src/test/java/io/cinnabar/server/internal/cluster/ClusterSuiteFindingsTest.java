@@ -22,7 +22,7 @@ class ClusterSuiteFindingsTest {
     private static final String TIMEOUT = "500";
 
     /** Two met cluster nodes of one kind; closes what it started. */
-    private static final class Pair implements AutoCloseable {
+    static final class Pair implements AutoCloseable {
         final List<AutoCloseable> open = new ArrayList<>();
         final RespClient a;
         final RespClient b;

@@ -160,6 +160,8 @@ final class AofLoad {
         // nor anywhere else: inside DEBUG LOADAOF the replayed commands would join that command's entries (Redis's
         // alsoPropagate returns at once while loading)
         server.propagation.suppress(true);
+        server.loading.start(total, server.current); // clients are served meanwhile (Redis's startLoading)
+        long before = 0; // the bytes of the files already loaded: the progress is over the whole set
         try {
             for (int i = 0; i < order.size(); i++) {
                 AofManifest.Entry e = order.get(i);
@@ -168,7 +170,8 @@ final class AofLoad {
                 if (e.type() == 'b') {
                     baseSize = AppendOnlyFile.size(dir.resolve(e.name()));
                 }
-                ret = loadSingle(e.name(), dir.resolve(e.name()));
+                ret = loadSingle(e.name(), dir.resolve(e.name()), before);
+                before += AppendOnlyFile.size(dir.resolve(e.name()));
                 if (ret == OK || ret == TRUNCATED && last) {
                     log.notice(String.format(Locale.ROOT, "DB loaded from %s file %s: %.3f seconds",
                         e.type() == 'b' ? "base" : "incr", e.name(), (System.nanoTime() - t0) / 1e9));
@@ -185,6 +188,7 @@ final class AofLoad {
                 }
             }
         } finally {
+            server.loading.stop();
             server.keyspace.loading = false;
             aof.state = savedState;
             server.propagation.suppress(false);
@@ -220,13 +224,16 @@ final class AofLoad {
     }
 
     /** Redis's loadSingleAppendOnlyFile. */
-    private int loadSingle(String name, Path file) {
+    private int loadSingle(String name, Path file, long before) {
         long size = AppendOnlyFile.size(file);
         if (size == 0) {
             return EMPTY;
         }
         boolean oldStyle = name.equals(aof.aofName());
         Replay replay = new Replay(server, name, log, oldStyle, aof.functions());
+        replay.loading = server.loading;
+        replay.progressBase = before;
+        replay.keyLoadDelayUs = server.config.getLong("key-load-delay");
         try {
             AofReader.readFile(file, (char) 0, true, replay);
         } catch (AofException e) {
@@ -336,9 +343,17 @@ final class AofLoad {
                     .equalsIgnoreCase("multi")) {
                 validBeforeMulti = offset;
             }
+            if (loading != null && commands++ % 1024 == 0) {
+                // Redis's loadSingleAppendOnlyFile: the clients are served every 1024 commands
+                loading.loadedBytes = progressBase + offset;
+                loading.serveClients();
+            }
             run(argv);
             inMultiAtEnd = client.inMulti;
+            keyLoaded(); // key-load-delay after each command, as Redis's debugDelay there
         }
+
+        private long commands;
 
         void run(byte[][] argv) {
             server.execute(client, argv);

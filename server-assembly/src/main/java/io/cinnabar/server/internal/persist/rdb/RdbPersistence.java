@@ -4,6 +4,7 @@ import io.cinnabar.rdb.RdbException;
 import io.cinnabar.rdb.RdbReader;
 import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.CommandTable;
+import io.cinnabar.server.internal.command.Loading;
 import io.cinnabar.server.internal.command.PersistenceHook;
 import io.cinnabar.server.internal.command.Server;
 import io.cinnabar.server.internal.command.Shared;
@@ -461,9 +462,13 @@ public final class RdbPersistence implements PersistenceHook {
             return;
         }
         long t0 = System.nanoTime();
-        RdbLoad load = new RdbLoad(server.keyspace, server.limits, functions, true, false, System.currentTimeMillis());
+        boolean master = server.iAmMaster();
+        RdbLoad load = new RdbLoad(server.keyspace, server.limits, functions, master, false,
+            System.currentTimeMillis());
         load.keyLoadDelayUs = server.config.getLong("key-load-delay");
-        load.keepExpired = server.replication != null && !server.replication.isReplica();
+        load.keepExpired = server.replication != null && master;
+        load.loading = server.loading;
+        server.loading.start(size(f), null); // clients are served meanwhile, answered -LOADING
         try {
             RdbReader r = RdbReader.open(f).verifyChecksum(server.config.getBool("rdbchecksum"));
             load.load(r);
@@ -485,6 +490,8 @@ public final class RdbPersistence implements PersistenceHook {
         } catch (IOException | java.io.UncheckedIOException e) {
             server.log.warning("Fatal error loading the DB: " + e.getMessage() + ". Exiting.");
             throw new IllegalStateException("Fatal error loading the DB: " + e.getMessage(), e);
+        } finally {
+            server.loading.stop();
         }
         logLoaded(load, t0);
         if (load.replId != null && load.replOffset >= 0 && server.replication != null) {
@@ -548,16 +555,23 @@ public final class RdbPersistence implements PersistenceHook {
             }
         }
         long t0 = System.nanoTime();
-        RdbLoad load = new RdbLoad(server.keyspace, server.limits, functions, true, merge, System.currentTimeMillis());
+        RdbLoad load = new RdbLoad(server.keyspace, server.limits, functions, server.iAmMaster(), merge,
+            System.currentTimeMillis());
         load.keyLoadDelayUs = server.config.getLong("key-load-delay");
+        load.loading = server.loading;
+        server.loading.start(size(file()), server.current); // the others are answered -LOADING meanwhile
         try {
             load.load(RdbReader.open(file()).verifyChecksum(server.config.getBool("rdbchecksum")));
         } catch (RdbException e) {
             return "ERR Error trying to load the RDB dump, check server logs.";
+        } catch (Loading.Aborted e) {
+            return "ERR the server is shutting down"; // a SHUTDOWN during the load succeeded: no reply is sent
         } catch (IOException | RuntimeException e) {
             // with NOFLUSH a library or key the file holds may already exist: refused, the server keeps serving
             server.log.warning("Error trying to load the RDB dump: " + e.getMessage());
             return "ERR Error trying to load the RDB dump, check server logs.";
+        } finally {
+            server.loading.stop();
         }
         logLoaded(load, t0);
         server.propagation.prevent(null); // the dirty counter moved, but DEBUG RELOAD never propagates
@@ -665,5 +679,14 @@ public final class RdbPersistence implements PersistenceHook {
 
     private static void line(StringBuilder b, String k, Object v) {
         b.append(k).append(':').append(v).append("\r\n");
+    }
+
+    /** The size of file f in bytes, 0 when it cannot be read (the load then reports it). */
+    private static long size(Path f) {
+        try {
+            return Files.size(f);
+        } catch (IOException e) {
+            return 0;
+        }
     }
 }

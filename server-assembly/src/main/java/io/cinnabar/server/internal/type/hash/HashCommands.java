@@ -68,7 +68,7 @@ public final class HashCommands {
     static Entry writeOrCreate(Client c) {
         Entry e = c.server.lookupWrite(c, 1);
         if (e == null) {
-            e = c.server.keyspace.addValue(c.db, c.arg(1), Entry.TYPE_HASH, new HashValue());
+            e = c.server.keyspace.addValue(c.db, c.argBuf, c.argOff[1], c.argLen[1], Entry.TYPE_HASH, new HashValue());
             return e;
         }
         if (e.type() != Entry.TYPE_HASH) {

@@ -62,7 +62,7 @@ public final class HllCommands {
 
     /** A new key at argument arg holding an empty sparse HLL (createHLLObject + dbAdd). */
     private static Entry create(Client c, int arg) {
-        Entry e = c.server.keyspace.add(c.db, c.arg(arg));
+        Entry e = c.server.keyspace.add(c.db, c.argBuf, c.argOff[arg], c.argLen[arg]);
         c.server.keyspace.initAccess(e);
         e.setType(Entry.TYPE_STRING);
         HyperLogLog h = new HyperLogLog();

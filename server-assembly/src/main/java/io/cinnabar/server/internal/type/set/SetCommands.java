@@ -74,7 +74,7 @@ public final class SetCommands {
         Entry e = c.server.lookupWrite(c, 1);
         TypeLimits lim = c.server.limits;
         if (e == null) {
-            e = c.server.keyspace.addValue(c.db, c.arg(1), Entry.TYPE_SET,
+            e = c.server.keyspace.addValue(c.db, c.argBuf, c.argOff[1], c.argLen[1], Entry.TYPE_SET,
                 SetValue.create(c.argBuf, c.argOff[2], c.argLen[2], c.argc - 2, lim));
         } else if (e.type() != Entry.TYPE_SET) {
             c.error(Shared.WRONGTYPE);
@@ -143,7 +143,7 @@ public final class SetCommands {
         }
         TypeLimits lim = c.server.limits;
         if (dst == null) {
-            dst = c.server.keyspace.addValue(c.db, c.arg(2), Entry.TYPE_SET,
+            dst = c.server.keyspace.addValue(c.db, c.argBuf, c.argOff[2], c.argLen[2], Entry.TYPE_SET,
                 SetValue.create(c.argBuf, c.argOff[3], c.argLen[3], 1, lim));
         }
         c.modified(1, 1);

@@ -73,7 +73,7 @@ public final class BitCommands {
         }
         int needed = (int) ((maxBit >> 3) + 1);
         if (e == null) {
-            e = c.server.keyspace.add(c.db, c.arg(1));
+            e = c.server.keyspace.add(c.db, c.argBuf, c.argOff[1], c.argLen[1]);
             c.server.keyspace.initAccess(e);
             e.setType(Entry.TYPE_STRING);
             e.setRaw(new byte[needed], needed);

@@ -174,7 +174,7 @@ public final class StringCommands {
             return;
         }
         if (e == null) {
-            e = c.server.keyspace.add(c.db, c.arg(keyArg));
+            e = c.server.keyspace.add(c.db, c.argBuf, c.argOff[keyArg], c.argLen[keyArg]);
             s.keyspace.initAccess(e);
         } else if ((flags & KEEPTTL) == 0 && e.hasExpire()) {
             c.server.keyspace.removeExpire(c.db, e);
@@ -218,7 +218,7 @@ public final class StringCommands {
             c.integer(0);
             return;
         }
-        e = c.server.keyspace.add(c.db, c.arg(1));
+        e = c.server.keyspace.add(c.db, c.argBuf, c.argOff[1], c.argLen[1]);
         c.server.keyspace.initAccess(e);
         e.setType(Entry.TYPE_STRING);
         e.setString(c.argBuf, c.argOff[2], c.argLen[2], c.ctx.tmp);
@@ -292,7 +292,7 @@ public final class StringCommands {
         }
         if (e == null) {
             c.nullBulk();
-            e = c.server.keyspace.add(c.db, c.arg(1));
+            e = c.server.keyspace.add(c.db, c.argBuf, c.argOff[1], c.argLen[1]);
             c.server.keyspace.initAccess(e);
         } else {
             c.bulkEntry(e);
@@ -333,7 +333,7 @@ public final class StringCommands {
         for (int i = 1; i < c.argc; i += 2) {
             Entry e = c.server.lookupWrite(c, i);
             if (e == null) {
-                e = c.server.keyspace.add(c.db, c.arg(i));
+                e = c.server.keyspace.add(c.db, c.argBuf, c.argOff[i], c.argLen[i]);
                 c.server.keyspace.initAccess(e);
             } else {
                 c.server.keyspace.removeExpire(c.db, e);
@@ -362,7 +362,7 @@ public final class StringCommands {
     static void append(Client c) {
         Entry e = c.server.lookupWrite(c, 1);
         if (e == null) {
-            e = c.server.keyspace.add(c.db, c.arg(1));
+            e = c.server.keyspace.add(c.db, c.argBuf, c.argOff[1], c.argLen[1]);
             c.server.keyspace.initAccess(e);
             e.setType(Entry.TYPE_STRING);
             e.setString(c.argBuf, c.argOff[2], c.argLen[2], c.ctx.tmp);
@@ -462,7 +462,7 @@ public final class StringCommands {
                 return;
             }
             byte[] value = new byte[(int) (offset + vlen)]; // before the key exists: an OutOfMemoryError leaves none
-            e = c.server.keyspace.add(c.db, c.arg(1));
+            e = c.server.keyspace.add(c.db, c.argBuf, c.argOff[1], c.argLen[1]);
             c.server.keyspace.initAccess(e);
             e.setType(Entry.TYPE_STRING);
             e.setRaw(value, offset + vlen);
@@ -540,7 +540,7 @@ public final class StringCommands {
         }
         value += incr;
         if (e == null) {
-            e = c.server.keyspace.add(c.db, c.arg(1));
+            e = c.server.keyspace.add(c.db, c.argBuf, c.argOff[1], c.argLen[1]);
             c.server.keyspace.initAccess(e);
             e.setType(Entry.TYPE_STRING);
         }
@@ -593,7 +593,7 @@ public final class StringCommands {
         }
         byte[] text = r.toHumanBytes();
         if (e == null) {
-            e = c.server.keyspace.add(c.db, c.arg(1));
+            e = c.server.keyspace.add(c.db, c.argBuf, c.argOff[1], c.argLen[1]);
             c.server.keyspace.initAccess(e);
             e.setType(Entry.TYPE_STRING);
         }

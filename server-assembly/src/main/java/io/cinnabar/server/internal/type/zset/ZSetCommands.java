@@ -203,7 +203,7 @@ public final class ZSetCommands {
                 }
                 return;
             }
-            e = c.server.keyspace.addValue(c.db, c.arg(1), Entry.TYPE_ZSET, ZSetValue.create(n, maxLen, lim));
+            e = c.server.keyspace.addValue(c.db, c.argBuf, c.argOff[1], c.argLen[1], Entry.TYPE_ZSET, ZSetValue.create(n, maxLen, lim));
         } else {
             ((ZSetValue) e.value()).maybeConvert(n, lim);
         }

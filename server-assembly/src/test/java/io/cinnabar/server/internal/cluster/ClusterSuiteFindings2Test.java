@@ -1,0 +1,199 @@
+package io.cinnabar.server.internal.cluster;
+
+import static io.cinnabar.server.internal.cluster.ClusterSuiteFindingsTest.call;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cinnabar.server.CinnabarServer;
+import io.cinnabar.testkit.RealRedis;
+import io.cinnabar.testkit.RespClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What this session's run of Redis 7.0.15's cluster suites (tests/cluster 14, 16, 25 ...; unit/cluster/*) found,
+ * each checked against real redis-server given the same commands.
+ */
+class ClusterSuiteFindings2Test {
+
+    /** One cluster node of one kind owning every slot, and a client to it; closes what it started. */
+    private static final class Node implements AutoCloseable {
+        final List<AutoCloseable> open = new ArrayList<>();
+        final int port;
+        final RespClient c;
+
+        Node(boolean real) throws Exception {
+            int bus = RealRedis.freePort();
+            if (real) {
+                RealRedis r = RealRedis.start("--cluster-enabled", "yes", "--cluster-port", Integer.toString(bus));
+                open.add(r);
+                port = r.port();
+            } else {
+                Path dir = Files.createTempDirectory("clustsuite2");
+                CinnabarServer s = CinnabarServer.builder().config("cluster-enabled", "yes")
+                    .config("dir", dir.toString()).config("cluster-port", Integer.toString(bus))
+                    .log(new java.io.PrintStream(java.io.OutputStream.nullOutputStream())).start();
+                open.add(s);
+                port = s.port();
+            }
+            c = client();
+            assertEquals("+OK\r\n", c.call("CLUSTER", "ADDSLOTSRANGE", "0", "16383"));
+            ClusterNodes.await("cluster_state:ok", 10, () -> call(c, "CLUSTER", "INFO").contains("cluster_state:ok"));
+        }
+
+        RespClient client() throws Exception {
+            RespClient r = new RespClient(port);
+            open.add(r);
+            return r;
+        }
+
+        @Override
+        public void close() throws Exception {
+            for (int i = open.size() - 1; i >= 0; i--) {
+                open.get(i).close();
+            }
+        }
+    }
+
+    /**
+     * A node losing a slot unsubscribes the SSUBSCRIBE clients of that slot's shard channels with a
+     * {@code sunsubscribe} push each (Redis's clusterDelSlot: removeChannelsInSlot), whether by CLUSTER DELSLOTS,
+     * SETSLOT NODE (even to itself) or RESET; tests/cluster 25-pubsubshard-slot-migration read forever for it.
+     * Channels of one slot go in name order, each to its subscribers in subscription order.
+     */
+    @Test
+    void losingASlotUnsubscribesItsShardChannels() throws Exception {
+        List<String> transcripts = new ArrayList<>();
+        for (boolean real : new boolean[] {true, false}) {
+            try (Node n = new Node(real)) {
+                List<String> out = new ArrayList<>();
+                RespClient s1 = n.client();
+                RespClient s2 = n.client();
+                RespClient s3 = n.client();
+                s3.sendRaw(RespClient.encode("HELLO", "3"));
+                s3.read();
+                String slot = call(n.c, "CLUSTER", "KEYSLOT", "ch1").substring(1).trim();
+                String other = call(n.c, "CLUSTER", "KEYSLOT", "ch2").substring(1).trim();
+                // s1: three channels of slot(ch1) out of name order, and ch2; s2: one of them; s3 (RESP3): ch2
+                for (String ch : new String[] {"{ch1}z", "ch1", "{ch1}a", "ch2"}) {
+                    out.add(s1.call("SSUBSCRIBE", ch));
+                }
+                out.add(s2.call("SSUBSCRIBE", "ch1"));
+                out.add(s3.call("SSUBSCRIBE", "ch2"));
+                out.add(n.c.call("CLUSTER", "DELSLOTS", slot));
+                for (int i = 0; i < 3; i++) {
+                    out.add(s1.read());
+                }
+                out.add(s2.read());
+                out.add(s2.call("PING")); // no subscription left: a plain reply again
+                out.add(n.c.call("PUBSUB", "SHARDNUMSUB", "ch1", "{ch1}a", "ch2"));
+                out.add(n.c.call("CLUSTER", "ADDSLOTS", slot));
+                out.add(s2.call("SSUBSCRIBE", "ch1"));
+                out.add(n.c.call("CLUSTER", "SETSLOT", other, "NODE", ClusterNodes.body(n.c.call("CLUSTER", "MYID"))));
+                out.add(s1.read());
+                out.add(s3.read());
+                out.add(s1.call("PING"));
+                out.add(n.c.call("CLUSTER", "RESET", "SOFT"));
+                out.add(s2.read());
+                out.add(n.c.call("PUBSUB", "SHARDCHANNELS"));
+                out.add(n.c.call("INFO", "stats").contains("pubsubshard_channels:0\r\n") ? "none" : "some");
+                transcripts.add(String.join("", out));
+            }
+        }
+        assertEquals(transcripts.get(0), transcripts.get(1));
+        assertTrue(transcripts.get(1).contains(">3\r\n$12\r\nsunsubscribe\r\n$3\r\nch2\r\n:0\r\n"), transcripts.get(1));
+    }
+
+    /**
+     * A replica keeps the keys already expired when it loads a file (Redis's rdbLoad skips them only when iAmMaster:
+     * in cluster mode, when myself is a master), so that its master drives their expiry: tests/cluster 14 "Slave
+     * expired keys is loaded when restarted" restarts the replica; DEBUG RELOAD runs the same load. A master drops
+     * them. And CLUSTER RESET of a replica also empties the function libraries (Redis's emptyData).
+     */
+    @Test
+    void replicaLoadKeepsExpiredKeysAndResetEmptiesFunctions() throws Exception {
+        List<String> transcripts = new ArrayList<>();
+        for (boolean real : new boolean[] {true, false}) {
+            String kind = real ? "redis-server: " : "cinnabar: ";
+            try (ClusterSuiteFindingsTest.Pair p = new ClusterSuiteFindingsTest.Pair(real, true)) {
+                List<String> out = new ArrayList<>();
+                out.add(p.b.call("CONFIG", "SET", "repl-diskless-sync-delay", "0"));
+                out.add(p.b.call("CLUSTER", "ADDSLOTSRANGE", "0", "16383"));
+                ClusterNodes.await(kind + "A to see B's slots", 10,
+                    () -> ClusterSuiteFindingsTest.line(p.a, p.idB).endsWith(" 0-16383"));
+                out.add(p.a.call("CLUSTER", "REPLICATE", p.idB));
+                ClusterNodes.await(kind + "A's link to B", 20,
+                    () -> call(p.a, "INFO", "replication").contains("master_link_status:up"));
+                ClusterNodes.await(kind + "cluster_state:ok on B", 10,
+                    () -> call(p.b, "CLUSTER", "INFO").contains("cluster_state:ok"));
+                out.add(p.b.call("FUNCTION", "LOAD", "#!lua name=lib\nredis.register_function('f', function() return 1 end)"));
+                out.add(p.b.call("DEBUG", "SET-ACTIVE-EXPIRE", "0")); // no DELs from B: the keys stay on A
+                out.add(p.b.call("SET", "{x}p", "v"));
+                for (int i = 0; i < 3; i++) {
+                    out.add(p.b.call("SET", "{x}t" + i, "v", "PX", "200"));
+                }
+                ClusterNodes.await(kind + "A to replicate the keys", 20, () -> call(p.a, "DBSIZE").equals(":4\r\n"));
+                // a replica reads an expired key as missing without deleting it
+                out.add(p.a.call("READONLY"));
+                ClusterNodes.await(kind + "the keys to expire", 20,
+                    () -> call(p.a, "EXISTS", "{x}t0", "{x}t1", "{x}t2").equals(":0\r\n"));
+                out.add(p.a.call("DEBUG", "RELOAD"));
+                out.add(p.a.call("DBSIZE"));
+                out.add(p.a.call("FUNCTION", "LIST"));
+                out.add(p.a.call("CLUSTER", "RESET", "SOFT"));
+                out.add(p.a.call("DBSIZE"));
+                out.add(p.a.call("FUNCTION", "LIST"));
+                out.add(p.b.call("DEBUG", "RELOAD"));
+                out.add(p.b.call("DBSIZE"));
+                transcripts.add(String.join(" ", out));
+            }
+        }
+        assertEquals(transcripts.get(0), transcripts.get(1));
+        assertTrue(transcripts.get(1).contains("+OK\r\n +OK\r\n :4\r\n *1\r\n") && transcripts.get(1).endsWith(" :0\r\n *0\r\n +OK\r\n :1\r\n"),
+            transcripts.get(1));
+    }
+
+    /**
+     * A script declaring flags without no-writes is a write for the cluster's redirection (Redis's getCommandFlags
+     * in getNodeByQuery): a READONLY client of a replica gets MOVED before the replica's READONLY check, as
+     * tests/cluster 16 "reply MOVED when eval from replica for update" expects; a script without a shebang runs
+     * there and its write fails inside.
+     */
+    @Test
+    void writeScriptOnAReplicaIsMoved() throws Exception {
+        List<String> transcripts = new ArrayList<>();
+        for (boolean real : new boolean[] {true, false}) {
+            String kind = real ? "redis-server: " : "cinnabar: ";
+            try (ClusterSuiteFindingsTest.Pair p = new ClusterSuiteFindingsTest.Pair(real, true)) {
+                List<String> out = new ArrayList<>();
+                out.add(p.b.call("CONFIG", "SET", "repl-diskless-sync-delay", "0"));
+                out.add(p.b.call("CLUSTER", "ADDSLOTSRANGE", "0", "16383"));
+                ClusterNodes.await(kind + "A to see B's slots", 10,
+                    () -> ClusterSuiteFindingsTest.line(p.a, p.idB).endsWith(" 0-16383"));
+                out.add(p.a.call("CLUSTER", "REPLICATE", p.idB));
+                ClusterNodes.await(kind + "A's link to B", 20,
+                    () -> call(p.a, "INFO", "replication").contains("master_link_status:up"));
+                ClusterNodes.await(kind + "cluster_state:ok on B", 10,
+                    () -> call(p.b, "CLUSTER", "INFO").contains("cluster_state:ok"));
+                out.add(p.b.call("SET", "a", "1"));
+                ClusterNodes.await(kind + "A to replicate the key", 20, () -> call(p.a, "DBSIZE").equals(":1\r\n"));
+                out.add(p.a.call("READONLY"));
+                out.add(p.a.call("EVAL", "#!lua\nreturn redis.call('del','a')", "1", "a").replace(
+                    Integer.toString(p.portB), "PORT"));
+                out.add(p.a.call("EVAL", "#!lua flags=no-writes\nreturn redis.call('get','a')", "1", "a"));
+                out.add(p.a.call("EVAL", "return redis.call('get','a')", "1", "a"));
+                out.add(p.a.call("EVAL", "return redis.call('del','a')", "1", "a").replaceAll("script: \\w+", "script"));
+                out.add(p.a.call("MULTI"));
+                out.add(p.a.call("EVAL", "#!lua\nreturn redis.call('del','a')", "1", "a").replace(
+                    Integer.toString(p.portB), "PORT"));
+                out.add(p.a.call("EXEC"));
+                transcripts.add(String.join(" ", out));
+            }
+        }
+        assertEquals(transcripts.get(0), transcripts.get(1));
+        assertTrue(transcripts.get(1).contains("-MOVED 15495 127.0.0.1:PORT"), transcripts.get(1));
+    }
+}
