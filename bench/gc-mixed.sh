@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# GC cost of the latency benchmark's mixed phase, independent of machine load (issue #12):
+# GC cost of the latency benchmark's mixed phase (or, PHASE=set, its set phase), independent of machine load (#12):
 #   bench/gc-mixed.sh [keys=500000] [requests=1200000]      (JAR=path: run that server jar instead of bin/cinnabar-server)
 # Starts bin/cinnabar-server with a GC log, DEBUG POPULATE keys, then runs the mixed workload of bench/latency.sh
-# (GET/SET/INCR/HSET/LPUSH/ZADD on random keys of the same range, six redis-benchmark processes at once, -c 8 -P 16)
-# and prints from the GC log of that phase: young/full pause count, total and longest pause, the old generation after
-# the last collection (what survived: promoted bytes), plus used_memory / used_memory_heap / used_memory_offheap.
+# (GET/SET/INCR/HSET/LPUSH/ZADD on random keys of the same range, six redis-benchmark processes at once, -c 8 -P 16;
+# PHASE=set: its set phase, redis-benchmark -t set -r keys -d 32 -c 50 -P 16) and prints from the GC log of that
+# phase: young/full pause count, total and longest pause, the old generation after the last collection (what
+# survived: promoted bytes), plus used_memory / used_memory_heap / used_memory_offheap.
 # Latencies are not printed: they depend on the machine's load; these figures do not (much).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -29,7 +30,8 @@ redis-cli -p "$port" debug populate "$N" key 32 >/dev/null
 g=$(wc -l < "$gclog")
 value32="$(printf 'x%.0s' $(seq 1 32))"
 per=$((M / 6)); pids=()
-for cmd in "GET key:__rand_int__" "SET key:__rand_int__ $value32" "INCR counter:__rand_int__" \
+[ "${PHASE:-mixed}" = set ] && { redis-benchmark -p "$port" -t set -n "$M" -r "$N" -d 32 -c 50 -P 16 -q >/dev/null 2>&1 & pids+=($!); }
+[ "${PHASE:-mixed}" = set ] || for cmd in "GET key:__rand_int__" "SET key:__rand_int__ $value32" "INCR counter:__rand_int__" \
     "HSET hash:__rand_int__ field:__rand_int__ $value32" "LPUSH list:__rand_int__ $value32" \
     "ZADD zset:__rand_int__ __rand_int__ member:__rand_int__"; do
   # shellcheck disable=SC2086

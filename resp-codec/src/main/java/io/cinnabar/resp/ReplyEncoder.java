@@ -296,9 +296,14 @@ public final class ReplyEncoder {
 
     /** {@code $len\r\n<bytes>\r\n}. */
     public ReplyEncoder addBulk(byte[] b, int off, int len) {
-        header(RespType.BULK_STRING, len, len + 2);
-        put(b, off, len);
-        putCrlf();
+        header(RespType.BULK_STRING, len, len + 2); // reserves the bytes and the CRLF: no second check
+        byte[] out = buf;
+        int at = length;
+        System.arraycopy(b, off, out, at, len);
+        at += len;
+        out[at] = '\r';
+        out[at + 1] = '\n';
+        length = at + 2;
         element();
         return this;
     }
@@ -678,10 +683,22 @@ public final class ReplyEncoder {
     /** Writes {@code <type><n>\r\n}, reserving {@code extra} more bytes. */
     private void header(byte type, long n, int extra) {
         ensure(MAX_HEADER + extra);
-        buf[length++] = type;
-        length += Numbers.ll2string(n, buf, length);
-        buf[length++] = '\r';
-        buf[length++] = '\n';
+        byte[] out = buf;
+        int at = length;
+        out[at++] = type;
+        if (n >= 0 && n < 100) { // most headers: array and bulk lengths of one or two digits
+            int v = (int) n;
+            if (v >= 10) {
+                out[at++] = (byte) ('0' + v / 10);
+                v %= 10;
+            }
+            out[at++] = (byte) ('0' + v);
+        } else {
+            at += Numbers.ll2string(n, out, at);
+        }
+        out[at] = '\r';
+        out[at + 1] = '\n';
+        length = at + 2;
     }
 
     private void put(byte[] b, int off, int len) {

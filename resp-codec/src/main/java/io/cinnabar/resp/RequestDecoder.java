@@ -282,6 +282,14 @@ public final class RequestDecoder {
         return errorEnd;
     }
 
+    /**
+     * After {@link #INCOMPLETE} with {@link #requiredBytes()} known: the declared length of the bulk argument being
+     * received; -1 otherwise.
+     */
+    public long pendingBulkLength() {
+        return required >= 0 ? bulkLen : -1;
+    }
+
     /** @return after {@link #ERROR}: the error text Redis replies with, without the {@code -ERR } prefix */
     public String error() {
         return error;

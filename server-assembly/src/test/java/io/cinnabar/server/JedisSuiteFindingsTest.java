@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
  * What Jedis 5.2.0's own test suite (its command tests, run against Cinnabar and against redis-server 7.0.15; see
  * the server README's "Jedis's test suite") found different, each checked against real Redis.
  */
-@Differential(server = CinnabarUnderTest.class)
+@Differential(server = CinnabarUnderTest.class, config = {"enable-debug-command", "yes"})
 class JedisSuiteFindingsTest {
 
     /**
@@ -65,5 +65,30 @@ class JedisSuiteFindingsTest {
             }
             p.assertSame();
         }
+    }
+
+    /**
+     * Lettuce's ServerCommandIntegrationTests.debugSdslen: DEBUG SDSLEN was unknown. Lengths, free space and jemalloc
+     * sizes of the key's and the value's sds, for embstr values and raw values as SET stores them.
+     */
+    @Test
+    void debugSdslenReportsTheSdsSizes(Pair p) throws Exception {
+        p.same("SET", "key", "value");
+        p.same("SET", "k40", "a".repeat(40)); // the longest embstr but 4
+        p.same("SET", "k44", "a".repeat(44));
+        p.same("SET", "k45", "a".repeat(45)); // raw, trimmed by SET
+        p.same("SET", "k100", "a".repeat(100)); // raw, spare room under a tenth kept
+        p.same("SET", "a-much-longer-key-name-of-40-bytes-xxxxx", "v");
+        p.same("SET", "int", "12345");
+        p.same("RPUSH", "list", "a");
+        for (String k : new String[] {"key", "k40", "k44", "k45", "k100", "a-much-longer-key-name-of-40-bytes-xxxxx"}) {
+            assertEquals(true, p.same("DEBUG", "SDSLEN", k).startsWith("+key_sds_len:"), k);
+        }
+        assertEquals("-ERR Not an sds encoded string.\r\n", p.same("DEBUG", "SDSLEN", "int"));
+        p.same("DEBUG", "SDSLEN", "list");
+        assertEquals("-ERR no such key\r\n", p.same("DEBUG", "SDSLEN", "nokey"));
+        p.same("DEBUG", "SDSLEN");
+        p.same("DEBUG", "SDSLEN", "key", "extra");
+        p.assertSame();
     }
 }

@@ -321,4 +321,120 @@ class LoadingDifferentialTest {
         assertEquals(KEYS, countKeys(redisDir.resolve("dump.rdb")));
         assertEquals(KEYS, countKeys(ourDir.resolve("dump.rdb")));
     }
+
+    /**
+     * Redis's HIDDEN_CONFIG options (key-load-delay, loading-process-events-interval-bytes, ...) appear in CONFIG GET
+     * by exact name only; shutdown-on-sigint shows its flags in the enum's order.
+     */
+    @Test
+    void hiddenConfigsAndFlagOrder() throws Exception {
+        RealRedis redis = realRedis();
+        Path dir = tempDir();
+        CinnabarServer s = ours(dir);
+        List<List<String>> seen = new ArrayList<>();
+        for (int port : new int[] {redis.port(), s.port()}) {
+            List<String> out = new ArrayList<>();
+            try (RespClient c = new RespClient(port)) {
+                String all = c.call("CONFIG", "GET", "*");
+                for (String name : List.of("key-load-delay", "loading-process-events-interval-bytes",
+                        "rdb-key-save-delay", "use-exit-on-panic", "maxmemory")) {
+                    out.add(name + " in * " + all.contains("\r\n" + name + "\r\n"));
+                }
+                out.add(sortedNames(c.call("CONFIG", "GET", "*load*")));
+                out.add(c.call("CONFIG", "GET", "key-load-delay"));
+                out.add(c.call("CONFIG", "GET", "loading-process-events-interval-bytes"));
+                out.add(c.call("CONFIG", "SET", "shutdown-on-sigint", "nosave force now"));
+                out.add(c.call("CONFIG", "GET", "shutdown-on-sigint"));
+                out.add(c.call("CONFIG", "SET", "shutdown-on-sigint", "default save"));
+                out.add(c.call("CONFIG", "GET", "shutdown-on-sigint"));
+                out.add(c.call("CONFIG", "SET", "shutdown-on-sigint", "default"));
+                out.add(c.call("CONFIG", "GET", "shutdown-on-sigint"));
+            }
+            seen.add(out);
+        }
+        assertEquals(seen.get(0), seen.get(1));
+        assertTrue(seen.get(0).contains("key-load-delay in * false"));
+        assertTrue(seen.get(0).contains("maxmemory in * true"));
+    }
+
+    /** The option names of a CONFIG GET reply (RESP2: name, value, ...), sorted. */
+    private static String sortedNames(String reply) {
+        String[] lines = reply.split("\r\n");
+        List<String> names = new ArrayList<>();
+        for (int i = 2; i < lines.length; i += 4) {
+            names.add(lines[i]);
+        }
+        names.sort(null);
+        return names.toString();
+    }
+
+    /** The FATAL CONFIG FILE ERROR line a server started with args prints (">>> ..." and the reason). */
+    private static String configError(List<String> cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        try {
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the server did not exit: " + cmd);
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            int i = out.indexOf(">>> ");
+            assertTrue(i >= 0, out);
+            int end = out.indexOf('\n', i);
+            // the ">>> 'option values'" line; the reason after it may name 7.2's choices (loglevel "nothing")
+            return out.substring(i, end < 0 ? out.length() : end).trim();
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    /**
+     * The launcher joins its arguments as redis-server's main() does: a lone "--name" takes the next words as its
+     * values even when they start with "--"; --save alone is an empty save.
+     */
+    @Test
+    void commandLineArgumentsJoinAsRedisDoes() throws Exception {
+        List<String> ours = List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
+            System.getProperty("java.class.path"), "io.cinnabar.server.Launcher");
+        List<String> redis = List.of(RealRedis.binary("redis-server").toString());
+        List<List<String>> cases = List.of(List.of("--port", "--loglevel", "verbose"),
+            List.of("--port", "6379", "6380"), List.of("--port", "--bla", "--loglevel", "verbose"),
+            List.of("--logfile", "--my--log--file", "--loglevel", "--bla"), List.of("--shutdown-on-sigint"),
+            List.of("--save", "--port", "x"));
+        for (List<String> args : cases) {
+            List<String> r = new ArrayList<>(redis);
+            r.addAll(args);
+            List<String> o = new ArrayList<>(ours);
+            o.addAll(args);
+            assertEquals(configError(r), configError(o), args.toString());
+        }
+    }
+
+    private static long oomScoreAdj(RespClient c) throws IOException {
+        String info = c.call("INFO", "server");
+        int i = info.indexOf("process_id:");
+        String pid = info.substring(i + 11, info.indexOf('\r', i));
+        return Long.parseLong(Files.readString(Path.of("/proc", pid, "oom_score_adj")).trim());
+    }
+
+    /**
+     * unit/introspection's "CONFIG SET rollback on apply error": when a later option fails to apply (a port in use),
+     * oom-score-adj, whose apply succeeded, is rolled back in /proc too.
+     */
+    @Test
+    void configSetRollbackRestoresOomScoreAdj() throws Exception {
+        RealRedis redis = realRedis();
+        try (ChildServer ours = ChildServer.start("loading-oom", List.of());
+             java.net.ServerSocket used = new java.net.ServerSocket(0, 1,
+                 java.net.InetAddress.getByName("127.0.0.1"))) {
+            List<String> seen = new ArrayList<>();
+            for (int port : new int[] {redis.port(), ours.port()}) {
+                try (RespClient c = new RespClient(port)) {
+                    long before = oomScoreAdj(c);
+                    String err = c.call("CONFIG", "SET", "oom-score-adj", "yes", "oom-score-adj-values", "1 1 1",
+                        "maxmemory", "10000001", "port", String.valueOf(used.getLocalPort()));
+                    seen.add(err.substring(0, err.indexOf(" - ")) + " / oom_score_adj back: "
+                        + (oomScoreAdj(c) == before) + " / " + c.call("CONFIG", "GET", "maxmemory").trim());
+                }
+            }
+            assertEquals(seen.get(0), seen.get(1));
+            assertTrue(seen.get(0).contains("oom_score_adj back: true"), seen.get(0));
+        }
+    }
 }

@@ -105,6 +105,8 @@ final class Nodes {
         final String name;
         final int slot;
         boolean captured;
+        /** Some expression reads the variable (a LocalGet or a closure's upvalue): a loop must store its value. */
+        boolean read;
 
         LocalVar(String name, int slot) {
             this.name = name;
@@ -1298,8 +1300,11 @@ final class Nodes {
             if (h >= 0) {
                 slots[h + 1] = lim;
                 slots[h + 2] = st;
+            } else if (!var.read) {
+                return counted(f, i - st, lim, st);
             }
-            for (; st > 0 ? i <= lim : i >= lim; i += st) {
+            i -= st; // as Lua 5.1: FORPREP subtracts the step, FORLOOP adds it before each test (a NaN step runs none)
+            while (st > 0 ? (i += st) <= lim : (i += st) >= lim) {
                 in.tick(f, line);
                 slots[slot] = cap ? new Cell(i) : (Object) i;
                 if (h >= 0) {
@@ -1315,6 +1320,33 @@ final class Nodes {
                 }
                 if (h >= 0) {
                     in.lineEvent(f, line, dbgVars, false); // FORLOOP is on the 'for' line
+                }
+            }
+            return null;
+        }
+
+        /**
+         * The loop when nothing reads its variable (a "repeat n times" loop, not compiled for debugging): the
+         * count stays a primitive, nothing is boxed or stored per iteration. i is the start minus the step.
+         */
+        private Object counted(Frame f, double i, double lim, double st) {
+            Interp in = this.in;
+            Block body = this.body;
+            if (st > 0) {
+                while ((i += st) <= lim) {
+                    in.tick(f, line);
+                    Object r = body.exec(f);
+                    if (r != null) {
+                        return r == BREAK ? null : r;
+                    }
+                }
+            } else {
+                while ((i += st) >= lim) {
+                    in.tick(f, line);
+                    Object r = body.exec(f);
+                    if (r != null) {
+                        return r == BREAK ? null : r;
+                    }
                 }
             }
             return null;

@@ -240,6 +240,7 @@ public final class Parser {
         LocalVar v = findLocal(f.parent, name);
         if (v != null) {
             v.captured = true;
+            v.read = true;
             return addUp(f, v, v.slot, name);
         }
         int pu = findUp(f.parent, name);
@@ -267,6 +268,7 @@ public final class Parser {
         String s = n.toString();
         LocalVar v = findLocal(fs, s);
         if (v != null) {
+            v.read = true;
             return new LocalGet(line, v);
         }
         int u = findUp(fs, s);

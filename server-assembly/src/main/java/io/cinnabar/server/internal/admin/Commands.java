@@ -339,26 +339,22 @@ public final class Commands {
 
     public static String clientInfo(Client self, Client c) {
         long now = System.currentTimeMillis();
-        int qbuf = c.qlen; // as sdslen(querybuf): the current command is still in it, trimmed after the batch
+        // as sdslen(querybuf): the current command is still in it, trimmed after the batch; while a big argument is
+        // received, Redis's buffer holds that argument's bytes only, in a buffer sized for it
+        long qbuf = c.qbufReserved > 0 ? c.qlen - c.qpos - c.qbufBigArgSkip : c.qlen;
+        long qfree = c.qbufReserved > 0 ? c.qbufReserved - c.qbufBigArgSkip - qbuf : c.qbuf.length - c.qlen;
         return "id=" + c.id + " addr=" + c.addr + " laddr=" + c.laddr + " fd=-1 name=" + c.name()
             + " age=" + (now - c.ctime) / 1000 + " idle=" + (now - c.lastInteraction) / 1000 + " flags=" + flags(c)
             + " db=" + c.dbIndex + " sub=" + c.server.pubsub.channels(c) + " psub=" + c.server.pubsub.patterns(c)
             + " ssub=" + c.server.pubsub.shardChannels(c) + " multi=" + c.server.transactions.queued(c)
             + " qbuf=" + qbuf + " qbuf-free="
-            + (c.qbuf.length - c.qlen) + " argv-mem=" + (c == self ? argvMem(c) : 0) + " multi-mem=0 rbs="
+            + qfree + " argv-mem=" + c.argvBytes() + " multi-mem="
+            + c.server.transactions.queuedArgvBytes(c) + " rbs="
             + c.replyBufSize + " rbp=" + c.replyBufPeak + " obl=" + c.pendingBytes() + " oll=0 omem=" + c.pendingBytes()
-            + " tot-mem=" + (c.qbuf.length + c.enc.array().length + 1024) + " events=r" + (c.pendingBytes() > 0 ? "w" : "")
+            + " tot-mem=" + c.memoryUsage() + " events=r" + (c.pendingBytes() > 0 ? "w" : "")
             + " cmd=" + (c == self ? (c.cmd == null ? "NULL" : c.cmd.fullName) : c.lastCmd)
             + " user=" + (c.user == null ? "default" : c.user.name()) + " redir=" + c.server.pubsub.redirection(c) + " resp=" + c.resp + " lib-name=" + (c.libName == null ? "" : c.libName)
             + " lib-ver=" + (c.libVer == null ? "" : c.libVer) + "\n";
-    }
-
-    private static long argvMem(Client c) {
-        long n = 0;
-        for (int i = 0; i < c.argc; i++) {
-            n += c.argLen[i];
-        }
-        return n;
     }
 
     private static List<Client> sortedClients(Server s) {

@@ -8,6 +8,7 @@ import io.cinnabar.server.internal.command.Shared;
 import io.cinnabar.server.internal.config.Glob;
 import io.cinnabar.server.internal.keyspace.Db;
 import io.cinnabar.server.internal.keyspace.Entry;
+import io.cinnabar.server.internal.keyspace.RedisSizes;
 import io.cinnabar.server.internal.persist.TypeDump;
 import io.cinnabar.server.internal.persist.rdb.RdbPersistence;
 
@@ -108,6 +109,8 @@ public final class Debug {
                 "QUICKLIST-PACKED-THRESHOLD <size>",
                 "    Sets the threshold for elements to be inserted as plain vs packed nodes",
                 "    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.",
+                "SDSLEN <key>",
+                "    Show low level SDS string info representing `key` and value.",
                 "SEGFAULT",
                 "    Crash the server with sigsegv (Cinnabar: Redis's signal 11 report, then SIGABRT).",
                 "SET-ACTIVE-EXPIRE <0|1>",
@@ -157,6 +160,13 @@ public final class Debug {
             line[line.length - 2] = '\r';
             line[line.length - 1] = '\n';
             c.raw(line);
+        } else if (c.argIs(1, "client-eviction") && c.argc == 2) {
+            String buckets = c.server.memory == null ? null : c.server.memory.clientEvictionBuckets();
+            if (buckets == null) {
+                c.error("ERR maxmemory-clients is disabled.");
+            } else {
+                c.verbatim(buckets);
+            }
         } else if (c.argIs(1, "replybuffer") && c.argc == 4) {
             if (c.argIs(2, "peak-reset-time")) {
                 if (c.argIs(3, "never")) {
@@ -208,6 +218,8 @@ public final class Debug {
             htstats(c);
         } else if (c.argIs(1, "htstats-key") && c.argc >= 3) {
             htstatsKey(c);
+        } else if (c.argIs(1, "sdslen") && c.argc == 3) {
+            sdslen(c);
         } else if (c.argIs(1, "config-rewrite-force-all") && c.argc == 2) {
             configRewriteForceAll(c);
         } else if (c.argIs(1, "jmap") && c.argc == 2) {
@@ -442,6 +454,48 @@ public final class Debug {
         c.simple("Value at:0x" + Long.toHexString(System.identityHashCode(e)) + " refcount:" + refcount
             + " encoding:" + enc + " serializedlength:" + ser + " lru:" + e.lruBits()
             + " lru_seconds_idle:" + c.server.keyspace.idleMs(e) / 1000);
+    }
+
+    /**
+     * DEBUG SDSLEN key: the sds length, free space and allocation size of the key and of its string value, as Redis
+     * reads them from its sds headers. Here they follow from the lengths and, for a raw string, the capacity of its
+     * byte array: allocation = jemalloc's size class of header + capacity + 1 (the sizes MEMORY USAGE reports), free
+     * space = what that allocation leaves after header, bytes and NUL (none for an embstr, whose sds is sized exactly,
+     * nor for an sds of type 5, which has no room field, nor when SET would have trimmed it). A string grown in place
+     * (APPEND, SETRANGE) reports its array's spare room, which follows our growth policy, not sdsMakeRoomFor's.
+     */
+    private static void sdslen(Client c) {
+        Entry e = c.db.find(c.argBuf, c.argOff[2], c.argLen[2]);
+        if (e == null) {
+            c.error(Shared.NO_SUCH_KEY);
+            return;
+        }
+        if (e.value() != null || e.isInt()) {
+            c.error("ERR Not an sds encoded string.");
+            return;
+        }
+        long klen = e.klen();
+        long len = e.strlen();
+        long valAvail;
+        long valMem;
+        if (e.enc() == Entry.ENC_RAW) {
+            byte[] raw = e.rawArray();
+            long cap = raw == null ? len : Math.max(len, raw.length);
+            valMem = RedisSizes.sdsSize(cap);
+            int hdr = RedisSizes.sdsHeader(cap);
+            valAvail = hdr == 1 ? 0 : valMem - hdr - 1 - len;
+            if (cap == len && valAvail > len / 10) {
+                valAvail = 0; // a string as SET stored it: Redis trims spare room over a tenth (trimStringObjectIfNeeded)
+            }
+        } else { // embstr: one allocation of robj + sdshdr8 + bytes + NUL, the sds part counted without the robj
+            valMem = RedisSizes.embstrSize(len) - RedisSizes.ROBJ;
+            valAvail = 0;
+        }
+        long keyMem = RedisSizes.sdsSize(klen);
+        int keyHdr = RedisSizes.sdsHeader(klen);
+        long keyAvail = keyHdr == 1 ? 0 : keyMem - keyHdr - 1 - klen; // sdsdup keeps the allocation's usable room
+        c.simple("key_sds_len:" + klen + ", key_sds_avail:" + keyAvail + ", key_zmalloc: " + keyMem
+            + ", val_sds_len:" + len + ", val_sds_avail:" + valAvail + ", val_zmalloc: " + valMem);
     }
 
     private static void stringmatchFuzz() {

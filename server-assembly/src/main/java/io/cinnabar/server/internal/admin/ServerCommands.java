@@ -191,10 +191,15 @@ public final class ServerCommands {
             } catch (ConfigException e) {
                 cfg.restore(snap);
                 boolean relisten = false;
+                boolean oom = false;
                 for (Config.Def r : defs) {
                     s.configChanged(r.name);
                     String n = Config.primary(r).name;
                     relisten |= n.equals("port") || n.equals("bind");
+                    oom |= n.equals("oom-score-adj") || n.equals("oom-score-adj-values");
+                }
+                if (oom) {
+                    s.oomScoreAdj.apply(s); // an apply that succeeded is undone too (Redis restores every backup)
                 }
                 if (relisten) { // as Redis's restore of the backup: listen again where the old values say
                     try {

@@ -76,6 +76,26 @@ public final class Client {
     /** Redis's PROTO_IOBUF_LEN: what one read asks for; an empty query buffer gets this much before a read. */
     public static final int QUERY_IO_BUF = 16 * 1024;
     public final RequestDecoder decoder = new RequestDecoder();
+    /**
+     * While a bulk argument of at least {@link #BIG_ARG} bytes is being received: the bytes the query buffer must
+     * hold (from the command's start to the end of that argument), else 0. Redis sizes its buffer for such an
+     * argument as soon as its header arrives (sdsMakeRoomForNonGreedy), so that much counts in the client's memory
+     * (tot-mem, client eviction) at once; here the array grows with the bytes that arrive (a header alone must not
+     * cost its declared size) and the reservation is only counted.
+     */
+    public long qbufReserved;
+    /**
+     * With {@link #qbufReserved}: the bytes of the pending command before the big argument's data (the header and
+     * earlier arguments), which Redis has moved out of its query buffer by then (CLIENT LIST qbuf counts the
+     * argument's bytes only).
+     */
+    public int qbufBigArgSkip;
+    /** Redis's PROTO_MBULK_BIG_ARG: a bulk argument this large gets a query buffer sized for it. */
+    public static final int BIG_ARG = 32 * 1024;
+    /** The memory last counted for this client in the clients' total (Redis's last_memory_usage). */
+    public long memCounted;
+    /** The fixed part of a client's memory (its structures), in tot-mem and the clients' total. */
+    public static final long CLIENT_BASE = 1024;
 
     // reply buffer
     public ReplyEncoder enc = new ReplyEncoder(INITIAL_BUFFER);
@@ -495,6 +515,43 @@ public final class Client {
     public void protocol(int version) {
         resp = version;
         enc.protocol(version);
+    }
+
+    /** The query buffer's size as Redis would have allocated it: the array, or the reservation of a big argument. */
+    public long qbufAlloc() {
+        return Math.max(qbuf.length, qbufReserved);
+    }
+
+    /**
+     * Bytes of the arguments of the command being run, plus a pointer each (Redis's argv_len_sum + sizeof(robj*) *
+     * argc, CLIENT LIST argv-mem without the pointers); 0 between commands.
+     */
+    public long argvBytes() {
+        long n = 0;
+        for (int i = 0; i < argc; i++) {
+            n += argLen[i];
+        }
+        return n;
+    }
+
+    /**
+     * This client's memory as Redis's getClientMemoryUsage counts it (CLIENT LIST tot-mem, maxmemory-clients): the
+     * query buffer (with a big argument's reservation), the reply buffer, the fixed part, the current command's
+     * arguments, the MULTI queue and watched keys, and the Pub/Sub and tracking-prefix structures.
+     */
+    public long memoryUsage() {
+        // Redis's static reply buffer (rbs) plus its reply list: what the encoder's array holds beyond that size
+        long mem = qbufAlloc() + Math.max(replyBufSize, enc.array().length) + CLIENT_BASE;
+        if (argc > 0) {
+            mem += argvBytes() + 8L * argc;
+        }
+        if (tx != null) {
+            mem += server.transactions.memoryOverhead(this);
+        }
+        if (ps != null) {
+            mem += server.pubsub.memoryOverhead(this);
+        }
+        return mem;
     }
 
     /** Bytes queued and not yet written. */

@@ -35,6 +35,9 @@ public interface Connections {
     /** Closes c once the current command and its reply are done. */
     void closeAsync(Client c);
 
+    /** Frees c now (client eviction): c must not be running a command. */
+    void closeNow(Client c);
+
     /** Timeouts and buffer resizing of the clients, from the server cron. */
     void clientsCron(long nowMs);
 

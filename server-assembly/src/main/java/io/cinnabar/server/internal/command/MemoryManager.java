@@ -28,6 +28,15 @@ public interface MemoryManager {
     void evictClients(Client current);
 
     /**
+     * c's buffers or state changed (a read, a command, a write): while maxmemory-clients is on, an evictable client's
+     * memory is measured again for the clients' total (Redis's updateClientMemUsageAndBucket).
+     */
+    void clientChanged(Client c);
+
+    /** DEBUG CLIENT-EVICTION: the memory buckets of the evictable clients; null while maxmemory-clients is off. */
+    String clientEvictionBuckets();
+
+    /**
      * A client was freed: its buffers stop counting at once (Redis frees them with the client), not only at the
      * next measurement.
      */

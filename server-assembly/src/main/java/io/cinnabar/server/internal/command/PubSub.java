@@ -49,6 +49,12 @@ public interface PubSub {
     /** Unsubscribes c from everything and turns its tracking off, without replies (connection closed, RESET). */
     void clientFreed(Client c);
 
+    /**
+     * What c's subscriptions and tracking prefixes add to its memory (Redis's pubsubMemOverhead and the prefix
+     * tree's nodes), for tot-mem and client eviction.
+     */
+    long memoryOverhead(Client c);
+
     /** Channels, patterns and shard channels c subscribes to (CLIENT LIST sub=, psub=, ssub=). */
     int channels(Client c);
 

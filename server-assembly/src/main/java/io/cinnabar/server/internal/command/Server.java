@@ -256,7 +256,10 @@ public final class Server {
     /** The last shutdown attempt succeeded: the event loop stops at its next iteration, nothing runs it again. */
     private boolean shutdownPrepared;
 
-    /** True once a shutdown succeeded and the server is stopping (nothing more may run or propagate). */
+    /**
+     * True once a shutdown succeeded and the server is stopping (nothing more may run or propagate): the event
+     * loop stops at its next iteration, a load in progress stops.
+     */
     public boolean shutdownPrepared() {
         return shutdownPrepared;
     }

@@ -40,6 +40,15 @@ public interface Transactions {
     /** Commands queued by c, or -1 when c is not in MULTI (CLIENT LIST multi=). */
     int queued(Client c);
 
+    /** Bytes of the commands c queued in MULTI, a pointer per argument included (CLIENT LIST multi-mem). */
+    long queuedArgvBytes(Client c);
+
+    /**
+     * What c's transaction adds to its memory (Redis's multiStateMemOverhead): the queued arguments, the queue's
+     * slots and its watched keys.
+     */
+    long memoryOverhead(Client c);
+
     /** Keys c watches (CLIENT LIST watch=). */
     int watchedKeys(Client c);
 

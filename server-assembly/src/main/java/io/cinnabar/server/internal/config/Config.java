@@ -686,27 +686,53 @@ public final class Config {
         return s;
     }
 
+    /**
+     * shutdown-on-sigint/sigterm: Redis's flag enum, shown as the set of flags in the enum's order (save, nosave,
+     * now, force), or "default" when none is set.
+     */
     private static String shutdownFlags(List<String> args) throws ConfigException {
-        List<String> out = new ArrayList<>();
+        List<String> order = List.of("save", "nosave", "now", "force");
+        boolean[] set = new boolean[order.size()];
+        boolean any = false;
         for (String a : args) {
             for (String s : a.trim().split("\\s+")) {
                 String l = s.toLowerCase(Locale.ROOT);
-                if (!List.of("default", "save", "nosave", "now", "force").contains(l)) {
+                if (!l.equals("default") && !order.contains(l)) {
                     throw new ConfigException("argument(s) must be one of the following: default, save, nosave, now, force");
                 }
-                out.add(l);
+                any = true;
+                if (!l.equals("default")) {
+                    set[order.indexOf(l)] = true;
+                }
             }
         }
-        if (out.isEmpty()) {
-            throw new ConfigException("wrong number of arguments");
+        if (!any) {
+            throw new ConfigException("argument(s) must be one of the following: default, save, nosave, now, force");
         }
-        return String.join(" ", out);
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < set.length; i++) {
+            if (set[i]) {
+                out.add(order.get(i));
+            }
+        }
+        return out.isEmpty() ? "default" : String.join(" ", out);
     }
 
-    /** All option names (aliases included) matching a glob, with their values, deduplicated by name. */
+    /** Redis's HIDDEN_CONFIG options (test-only): CONFIG GET shows them when asked by exact name, never by a pattern. */
+    private static final java.util.Set<String> HIDDEN = java.util.Set.of("use-exit-on-panic", "rdb-key-save-delay",
+        "key-load-delay", "watchdog-period", "loading-process-events-interval-bytes");
+
+    /**
+     * All option names (aliases included) matching a glob, with their values, deduplicated by name; a hidden option
+     * only when the pattern is its exact name.
+     */
     public Map<String, String> getMatching(String pattern, Map<String, String> into) {
         byte[] p = pattern.toLowerCase(Locale.ROOT).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        boolean glob = pattern.indexOf('*') >= 0 || pattern.indexOf('?') >= 0 || pattern.indexOf('[') >= 0;
         for (Def d : DEFS.values()) {
+            if (glob && HIDDEN.contains(primary(d).name)) {
+                continue;
+            }
             if (Glob.match(p, d.name.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), true)) {
                 into.put(d.name, values.get(primary(d).name));
             }

@@ -34,15 +34,37 @@ public final class ConfigFile {
 
     /** Builds the config text of command-line options as Redis's main() does. */
     public static String optionsToText(List<String> args) {
+        // Redis's main(): "--name" starts an option line; the words that follow are its (quoted) values. A lone
+        // "--name" takes the next word as its value even when it starts with "--" (--port --loglevel verbose makes
+        // `port "--loglevel" "verbose"`), except --save and --sentinel, which may stand without a value.
         StringBuilder b = new StringBuilder();
-        for (String a : args) {
-            if (a.startsWith("--") && a.length() > 2) {
+        boolean handledLast = true;
+        for (int j = 0; j < args.size(); j++) {
+            String a = args.get(j);
+            if (handledLast && a.startsWith("--")) {
                 if (b.length() > 0) {
                     b.append('\n');
                 }
                 b.append(a.substring(2)).append(' ');
+                List<String> words = SdsArgs.split(a);
+                if (words != null && words.size() == 1) {
+                    handledLast = false; // a name alone: the next word is its value
+                    boolean nextIsOption = j != args.size() - 1 && args.get(j + 1).startsWith("--");
+                    boolean last = j == args.size() - 1;
+                    if (a.equalsIgnoreCase("--save") && nextIsOption) {
+                        b.append("\"\"");
+                        handledLast = true;
+                    } else if (a.equalsIgnoreCase("--save") && last) {
+                        b.append("\"\"");
+                    } else if (a.equalsIgnoreCase("--sentinel") && nextIsOption) {
+                        handledLast = true;
+                    }
+                } else {
+                    handledLast = true; // "--port 6380" in one argument
+                }
             } else {
                 b.append(SdsArgs.repr(a)).append(' ');
+                handledLast = true;
             }
         }
         return b.toString();

@@ -54,8 +54,6 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class MemoryLimits implements MemoryManager {
     /** used_memory_startup of Redis 7 with the default configuration (7.0.15: 876088). */
     public static final long STARTUP = 876_088;
-    /** Per connection besides its buffers: Redis's client struct and its small allocations. */
-    static final long CLIENT_BASE = 1024;
 
     private final Server server;
     private final Keyspace ks;
@@ -125,6 +123,11 @@ public final class MemoryLimits implements MemoryManager {
                 clientsLimitPct = v.endsWith("%");
                 clientsLimitValue = clientsLimitPct ? Long.parseLong(v.substring(0, v.length() - 1))
                     : c.getLong("maxmemory-clients");
+                if (clientsLimitValue != 0 && server.clients != null) {
+                    for (Client cl : server.clients.values()) {
+                        clientChanged(cl); // Redis's applyClientMaxMemoryUsage: the evictable clients, measured now
+                    }
+                }
             }
             case "maxmemory" -> {
                 warnAboveHeap();
@@ -221,9 +224,9 @@ public final class MemoryLimits implements MemoryManager {
         return clientsMem;
     }
 
-    /** Memory of one client: query buffer, reply buffer and its fixed part. */
+    /** Memory of one client as Redis's getClientMemoryUsage counts it ({@link Client#memoryUsage()}); 0 once closed. */
     static long clientMemory(Client c) {
-        return c.qbuf.length + c.enc.array().length + CLIENT_BASE;
+        return c.closed ? 0 : c.memoryUsage();
     }
 
     private void measureClients() {
@@ -231,10 +234,12 @@ public final class MemoryLimits implements MemoryManager {
         long sum = 0;
         long replicas = 0;
         for (Client c : server.clients.values()) {
+            long mem = clientMemory(c);
+            c.memCounted = mem;
             if (c.replRole == Client.ROLE_REPLICA) {
-                replicas += clientMemory(c);
+                replicas += mem;
             } else {
-                sum += clientMemory(c);
+                sum += mem;
             }
         }
         clientsMem = sum;
@@ -245,13 +250,35 @@ public final class MemoryLimits implements MemoryManager {
 
     @Override
     public void clientFreed(Client c) {
+        if (c.replRole == Client.ROLE_REPLICA) {
+            replicasMem = Math.max(0, replicasMem - c.memCounted);
+        } else {
+            clientsMem = Math.max(0, clientsMem - c.memCounted);
+        }
+        c.memCounted = 0;
+    }
+
+    /**
+     * Redis's updateClientMemUsageAndBucket: while maxmemory-clients is on, an evictable client is re-measured
+     * when its buffers changed (after a read, a command, a write); the others keep the cron's figure, as in Redis.
+     */
+    @Override
+    public void clientChanged(Client c) {
+        if (clientsLimitValue == 0 || !evictable(c) && !c.closed) {
+            return;
+        }
         long mem = clientMemory(c);
         if (c.replRole == Client.ROLE_REPLICA) {
-            replicasMem = Math.max(0, replicasMem - mem);
+            replicasMem += mem - c.memCounted;
         } else {
-            clientsMem = Math.max(0, clientsMem - mem);
+            clientsMem += mem - c.memCounted;
         }
-        clientsMeasuredMs = Long.MIN_VALUE; // the next eviction check measures again
+        c.memCounted = mem;
+    }
+
+    /** Redis's clientEvictionAllowed: normal and Pub/Sub clients without CLIENT NO-EVICT. */
+    private static boolean evictable(Client c) {
+        return !c.noEvict && !c.mustObey && c.replRole == Client.ROLE_NORMAL;
     }
 
     @Override
@@ -476,6 +503,12 @@ public final class MemoryLimits implements MemoryManager {
         return clientsLimitPct ? server.maxmemory * clientsLimitValue / 100 : clientsLimitValue;
     }
 
+    /**
+     * Redis's evictClients: while the clients' memory is at or above maxmemory-clients, an evictable client of the
+     * largest memory bucket is closed. Called after each read (a big argument's header is enough), before each command, after the
+     * writes of a loop iteration and from the cron. An evicted client is freed at once (CLIENT LIST no longer shows
+     * it), except the one running a command (current, or the server's current client), closed once that is done.
+     */
     @Override
     public void evictClients(Client current) {
         long limit = clientsLimit();
@@ -483,28 +516,85 @@ public final class MemoryLimits implements MemoryManager {
             return;
         }
         if (current != null) {
-            measureClients(); // the figure a command is checked against includes what the last read buffered
+            clientChanged(current); // the figure a command is checked against includes what the last read buffered
         }
-        if (clientsMem <= limit) {
+        if (clientsMem < limit) {
             return;
         }
         ArrayList<Client> candidates = new ArrayList<>();
         for (Client c : server.clients.values()) {
-            if (!c.noEvict && !c.mustObey && !c.closed && c.replRole != Client.ROLE_REPLICA) {
+            if (evictable(c) && !c.closed) {
                 candidates.add(c);
             }
         }
-        candidates.sort((a, b) -> Long.compare(clientMemory(b), clientMemory(a)));
+        // Redis walks its memory buckets (log2 of tot-mem) from the largest; within one, the clients in the order they
+        // entered it (here: by age)
+        candidates.sort((a, b) -> a.memCounted == b.memCounted || bucket(a.memCounted) == bucket(b.memCounted)
+            ? Long.compare(a.id, b.id) : Integer.compare(bucket(b.memCounted), bucket(a.memCounted)));
         for (Client c : candidates) {
-            if (clientsMem <= limit) {
-                break;
+            if (clientsMem < limit) {
+                return;
             }
-            long mem = clientMemory(c);
-            server.log.verbose("Evicting client: id=" + c.id + " addr=" + c.addr + " tot-mem=" + mem);
+            server.log.notice("Evicting client: id=" + c.id + " addr=" + c.addr + " name=" + c.name() + " tot-mem="
+                + c.memCounted);
             server.stats.evictedClients++;
-            clientsMem -= mem;
-            server.loop.closeAsync(c);
+            if (c == current || c == server.current) {
+                clientsMem -= c.memCounted;
+                c.memCounted = 0;
+                server.loop.closeAsync(c);
+            } else {
+                server.loop.closeNow(c); // clientFreed takes its memory off the total
+            }
         }
+        if (clientsMem >= limit) {
+            server.log.warning("Over client maxmemory after evicting all evictable clients");
+        }
+    }
+
+    /**
+     * DEBUG CLIENT-EVICTION: the evictable clients by Redis's memory buckets (log2 of tot-mem, from 32 KB to 4 GB),
+     * each with its clients' memory and count; null while maxmemory-clients is off.
+     */
+    @Override
+    public String clientEvictionBuckets() {
+        if (clientsLimitValue == 0) {
+            return null;
+        }
+        long[] sums = new long[BUCKETS];
+        long[] counts = new long[BUCKETS];
+        for (Client c : server.clients.values()) {
+            if (evictable(c) && !c.closed) {
+                int b = bucket(c.memCounted);
+                sums[b] += c.memCounted;
+                counts[b]++;
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int j = 0; j < BUCKETS; j++) {
+            String from = j == 0 ? "0" : Long.toString(1L << (j - 1 + BUCKET_MIN_LOG));
+            sb.append("bucket ").append(" ".repeat(Math.max(0, 10 - from.length()))).append(from);
+            if (j == BUCKETS - 1) {
+                sb.append("+            : ");
+            } else {
+                String to = Long.toString((1L << (j + BUCKET_MIN_LOG)) - 1);
+                sb.append(" - ").append(" ".repeat(Math.max(0, 10 - to.length()))).append(to).append(": ");
+            }
+            String sum = Long.toString(sums[j]);
+            sb.append("tot-mem: ").append(" ".repeat(Math.max(0, 10 - sum.length()))).append(sum)
+                .append(", clients: ").append(counts[j]).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** Redis's CLIENT_MEM_USAGE_BUCKET_MIN_LOG / _MAX_LOG: buckets of 32 KB up to 4 GB and above. */
+    static final int BUCKET_MIN_LOG = 15;
+    static final int BUCKET_MAX_LOG = 33;
+    static final int BUCKETS = BUCKET_MAX_LOG - BUCKET_MIN_LOG + 1;
+
+    /** Redis's getMemUsageBucket: the bit length of mem, clamped to [MIN_LOG, MAX_LOG], from 0. */
+    static int bucket(long mem) {
+        int bits = 64 - Long.numberOfLeadingZeros(mem);
+        return Math.min(BUCKET_MAX_LOG, Math.max(BUCKET_MIN_LOG, bits)) - BUCKET_MIN_LOG;
     }
 
     // ---- lazy free

@@ -45,6 +45,10 @@ public final class Transactions implements io.cinnabar.server.internal.command.T
         boolean execAbort;
         /** A watched key was touched (CLIENT_DIRTY_CAS). */
         boolean dirtyCas;
+        /** Bytes of the queued commands' arguments plus a pointer each (Redis's mstate.argv_len_sums, multi-mem). */
+        long argvLenSums;
+        /** Slots of Redis's queue array: 2 at the first queued command, doubled when full (mstate.alloc_count). */
+        int allocCount;
 
         Session(Client client) {
             this.client = client;
@@ -261,7 +265,13 @@ public final class Transactions implements io.cinnabar.server.internal.command.T
                 lens[i] = c.argLen[i];
                 off += c.argLen[i];
             }
+            if (s.queue.isEmpty()) {
+                s.allocCount = 2;
+            } else if (s.queue.size() == s.allocCount) {
+                s.allocCount = s.allocCount < Integer.MAX_VALUE / 2 ? s.allocCount * 2 : Integer.MAX_VALUE;
+            }
             s.queue.add(new Queued(cmd, args, lens));
+            s.argvLenSums += total + 8L * c.argc;
         }
         c.raw(QUEUED);
     }
@@ -321,6 +331,25 @@ public final class Transactions implements io.cinnabar.server.internal.command.T
         return !c.inMulti ? -1 : c.tx == null ? 0 : ((Session) c.tx).queue.size();
     }
 
+    /** Redis's sizeof(listNode) + sizeof(watchedKey): what one watched key adds to its client's memory. */
+    static final long WATCH_BYTES = 24 + 32;
+    /** Redis's sizeof(multiCmd): one slot of the queue array. */
+    static final long QUEUE_SLOT_BYTES = 24;
+
+    @Override
+    public long queuedArgvBytes(Client c) {
+        return c.tx == null ? 0 : ((Session) c.tx).argvLenSums;
+    }
+
+    @Override
+    public long memoryOverhead(Client c) {
+        if (c.tx == null) {
+            return 0;
+        }
+        Session s = (Session) c.tx;
+        return s.argvLenSums + s.watched.size() * WATCH_BYTES + s.allocCount * QUEUE_SLOT_BYTES;
+    }
+
     @Override
     public int watchedKeys(Client c) {
         return c.tx == null ? 0 : ((Session) c.tx).watched.size();
@@ -347,6 +376,8 @@ public final class Transactions implements io.cinnabar.server.internal.command.T
         if (c.tx != null) {
             Session s = (Session) c.tx;
             s.queue.clear();
+            s.argvLenSums = 0;
+            s.allocCount = 0;
             s.execAbort = false;
             s.dirtyCas = false;
             unwatchAll(s);

@@ -285,6 +285,9 @@ public final class EventLoop implements Runnable, Connections, Outbound {
                     maxWait = Math.min(maxWait, server.replication.beforeSleep()); // after the AOF, as Redis
                 }
                 flushPending();
+                if (server.memory != null) {
+                    server.memory.evictClients(null); // Redis's beforeSleep: after the writes
+                }
                 long wake = Math.min(nextCronMs, server.blocking.nextTimeoutMs()); // a blocked client's deadline
                 long wait = maxWait == 0 || !tasks.isEmpty() || !linkFailures.isEmpty() ? 0 : Math.min(maxWait, Math.max(1, wake - System.currentTimeMillis()));
                 // the Consumer form collects the ready keys into a reused list: no selected-keys set to fill
@@ -529,6 +532,12 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         server.stats.readsProcessed++;
         c.lastInteraction = System.currentTimeMillis();
         processInput(c);
+        if (server.memory != null) {
+            // Redis evicts clients before it sleeps; right after the read is as soon: a big argument's header
+            // alone reserves its size
+            server.memory.clientChanged(c);
+            server.memory.evictClients(null);
+        }
     }
 
     /**
@@ -571,6 +580,8 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         c.qwrap = ByteBuffer.wrap(c.qbuf);
         c.qlen = 0;
         c.qpos = 0;
+        c.qbufReserved = 0;
+        c.qbufBigArgSkip = 0;
         free(c);
     }
 
@@ -604,6 +615,8 @@ public final class EventLoop implements Runnable, Connections, Outbound {
             }
             int r = d.decode(c.qbuf, c.qpos, c.qlen);
             if (r == RequestDecoder.COMMAND) {
+                c.qbufReserved = 0;
+                c.qbufBigArgSkip = 0;
                 c.argBuf = d.buffer();
                 int argc = d.argc();
                 if (c.argOff.length < argc) {
@@ -637,6 +650,10 @@ public final class EventLoop implements Runnable, Connections, Outbound {
                 }
                 c.qpos += d.consumed();
                 long need = d.requiredBytes();
+                // Redis sizes its buffer for a big argument once its header is read: counted, not allocated
+                long bulk = d.pendingBulkLength();
+                c.qbufReserved = bulk >= Client.BIG_ARG ? need : 0;
+                c.qbufBigArgSkip = bulk >= Client.BIG_ARG ? (int) (need - bulk - 2) : 0;
                 if (need > 0 && need > c.qbuf.length - c.qpos) {
                     if (need > server.queryBufLimit) {
                         queryBufOverflow(c);
@@ -813,6 +830,9 @@ public final class EventLoop implements Runnable, Connections, Outbound {
             free(c);
             return;
         }
+        if (server.memory != null) {
+            server.memory.clientChanged(c); // Redis's writeToClient: the output buffer shrank
+        }
         if (!enc.hasPending()) {
             if (enc.array().length > 1024 * 1024) {
                 c.newReplyBuffer(c.replyBufSize);
@@ -831,6 +851,11 @@ public final class EventLoop implements Runnable, Connections, Outbound {
     }
 
     // ---- close
+
+    @Override
+    public void closeNow(Client c) {
+        free(c);
+    }
 
     @Override
     public void closeAsync(Client c) {

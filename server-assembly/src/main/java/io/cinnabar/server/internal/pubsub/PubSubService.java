@@ -92,6 +92,11 @@ public final class PubSubService implements PubSub {
         return n;
     }
 
+    @Override
+    public long memoryOverhead(Client c) {
+        return c.ps == null ? 0 : ((Session) c.ps).memoryOverhead();
+    }
+
     static Session session(Client c) {
         if (c.ps == null) {
             c.ps = new Session();
@@ -143,6 +148,7 @@ public final class PubSubService implements PubSub {
             }
             if (mine.add(ch)) {
                 ch.add(c);
+                s.grown(shard);
             }
             notice(c, shard ? SSUBSCRIBE : SUBSCRIBE, ch.name, shard ? s.shard.size() : s.subscriptions());
         }

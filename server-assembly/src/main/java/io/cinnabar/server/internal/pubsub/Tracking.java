@@ -238,6 +238,10 @@ public final class Tracking implements KeyspaceListener {
         Bcast b = prefixTable.computeIfAbsent(p, k -> new Bcast());
         if (b.clients.add(c)) {
             s.prefixes.add(p);
+            if (s.prefixTree == null) {
+                s.prefixTree = new io.cinnabar.rax.Rax<>();
+            }
+            s.prefixTree.insert(p, Boolean.TRUE);
         }
     }
 
@@ -256,6 +260,7 @@ public final class Tracking implements KeyspaceListener {
                 }
             }
             s.prefixes.clear();
+            s.prefixTree = null;
         }
         if (s.tracking) {
             clients--;

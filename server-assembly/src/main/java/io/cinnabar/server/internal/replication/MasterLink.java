@@ -167,6 +167,12 @@ final class MasterLink implements Link.Handler {
         }
         link = null;
         dropTmp();
+        if (socketLoad != null && !socketLoad.parsed) {
+            // the transfer was cut under a diskless load: Redis's rdbLoad fails on the short read, logged as Redis
+            server.log.warning("Internal error in RDB reading offset 0, function at rdb.c:0 -> Unexpected EOF "
+                + "reading RDB file");
+            server.log.warning("Failed trying to load the MASTER synchronization DB from socket, check server logs.");
+        }
         dropSocketLoad();
         state = State.CONNECT;
         // a failed handshake or transfer leaves the down time alone, as Redis's cancelReplicationHandshake: a

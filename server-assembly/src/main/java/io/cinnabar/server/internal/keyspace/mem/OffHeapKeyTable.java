@@ -59,9 +59,8 @@ public final class OffHeapKeyTable<V> {
     private int rehashIdx = -1;
     private int pauseRehash;
     private int size;
-    /** Handles of the entries that have an expire; each entry stores its index here. */
-    private long[] vol = new long[16];
-    private int volCount;
+    /** Handles of the entries that have an expire, in 64 KiB chunks; each entry stores its index here. */
+    private final VolatileArray vol = new VolatileArray();
     private Object[] objects = new Object[16];
     private int[] freeSlots = new int[16];
     private int freeSlotCount;
@@ -446,7 +445,7 @@ public final class OffHeapKeyTable<V> {
         if (hasExpire(n)) {
             int i = mem.getInt(n + VOL_INDEX);
             if (i >= 0) { // -1 while an expire is being added
-                vol[i] = n;
+                vol.set(i, n);
             }
         }
     }
@@ -538,8 +537,7 @@ public final class OffHeapKeyTable<V> {
         t1 = null;
         rehashIdx = -1;
         size = 0;
-        vol = new long[16];
-        volCount = 0;
+        vol.clear();
         objects = new Object[16];
         freeSlotCount = 0;
         nextSlot = 0;
@@ -661,7 +659,7 @@ public final class OffHeapKeyTable<V> {
 
     /** Slots of the array of keys that have an expire (its capacity; {@link #volatileCount()} are used). */
     public int volatileCapacity() {
-        return vol.length;
+        return (int) vol.capacity();
     }
 
     /** Buckets of both tables (the second exists only while rehashing). */
@@ -674,7 +672,7 @@ public final class OffHeapKeyTable<V> {
      * and the arrays of volatile handles and object slots.
      */
     public long overheadBytes() {
-        return chunks.bytes() + 8L * vol.length + 4L * objects.length + 4L * freeSlots.length;
+        return chunks.bytes() + vol.bytes() + 4L * objects.length + 4L * freeSlots.length;
     }
 
     /** Bytes of bucket chunks held (both tables and the pool of empty chunks). */
@@ -752,27 +750,20 @@ public final class OffHeapKeyTable<V> {
     }
 
     private void volAdd(long e) {
-        if (volCount == vol.length) {
-            vol = Arrays.copyOf(vol, vol.length * 2);
-        }
-        mem.putInt(e + VOL_INDEX, volCount);
-        vol[volCount++] = e;
+        mem.putInt(e + VOL_INDEX, vol.add(e));
     }
 
     private void volRemove(long e) {
         int i = mem.getInt(e + VOL_INDEX);
-        long last = vol[--volCount];
-        vol[i] = last;
-        mem.putInt(last + VOL_INDEX, i);
-        vol[volCount] = 0;
-        if (vol.length > 64 && volCount * 4 < vol.length) {
-            vol = Arrays.copyOf(vol, vol.length / 2);
+        long moved = vol.removeAt(i);
+        if (moved != 0) {
+            mem.putInt(moved + VOL_INDEX, i);
         }
     }
 
     /** Number of keys with an expire (Redis's expires dict size). */
     public int volatileCount() {
-        return volCount;
+        return vol.size();
     }
 
     /**
@@ -780,8 +771,7 @@ public final class OffHeapKeyTable<V> {
      * by index or walk with a cursor. Deleting or persisting a key moves the last one into its index.
      */
     public long volatileEntry(int i) {
-        Objects.checkIndex(i, volCount);
-        return vol[i];
+        return vol.get(i);
     }
 
     // ---------------------------------------------------------------- heap raw strings, snapshot bit
@@ -861,8 +851,8 @@ public final class OffHeapKeyTable<V> {
         Buckets t = tableFor(h);
         int i = h & t.mask;
         t.reserve(i); // before allocating: a failure leaves nothing behind
-        if (exp && volCount == vol.length) {
-            vol = Arrays.copyOf(vol, vol.length * 2);
+        if (exp) {
+            vol.reserveOne();
         }
         long e = mem.allocate(bytes);
         mem.putInt(e + META, EntryLayout.meta(TYPE_STRING, isInt ? ENC_INT : ENC_EMBSTR, lru));
@@ -1241,7 +1231,7 @@ public final class OffHeapKeyTable<V> {
                     mem.putLong(prev + NEXT, n);
                 }
                 if (hasExpire(n)) {
-                    vol[mem.getInt(n + VOL_INDEX)] = n;
+                    vol.set(mem.getInt(n + VOL_INDEX), n);
                 }
                 e = n;
             }

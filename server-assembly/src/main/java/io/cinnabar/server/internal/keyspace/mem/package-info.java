@@ -29,7 +29,8 @@
  *     (with sds-like spare room for APPEND), and so has the listpack or intset blob of a small aggregate
  *     ({@code setBlob}, {@code blobBuffer}/{@code blobIndex}: the entry's word is its handle, aux its length);
  *     aggregates in a big encoding (quicklist, hashtable, skiplist) and streams stay heap objects in a slot
- *     array the table owns, so the GC sees one {@code Object[]}, the {@code long[]} expire array and the
+ *     array the table owns, so the GC sees one {@code Object[]}, the {@code long[8192]} chunks of the array of
+ *     keys with an expire ({@link io.cinnabar.server.internal.keyspace.mem.VolatileArray}) and the
  *     {@code long[8192]} chunks of the bucket tables ({@link io.cinnabar.server.internal.keyspace.mem.Buckets}:
  *     allocated on first write, so a growth never allocates or zeroes a big array at once; the rehash hands each
  *     emptied old chunk to the new table), none of which it has to trace per key.</li>

@@ -920,9 +920,45 @@ public final class StreamGroupCommands {
             c.error("ERR Missing GROUP option for XREADGROUP");
             return;
         }
-        StreamId[] ids = new StreamId[streamsCount];
-        StreamGroup[] groups = group ? new StreamGroup[streamsCount] : null;
-        StreamValue[] values = new StreamValue[streamsCount];
+        if (readValues.length < streamsCount) {
+            int n = Math.max(streamsCount, 2 * readValues.length);
+            readIds = new long[2 * n];
+            readValues = new StreamValue[n];
+            readGroups = new StreamGroup[n];
+            readConsumers = new StreamConsumer[n];
+            readFlags = new byte[n];
+        }
+        try {
+            read(c, group, count, timeout, noack, streamsArg, streamsCount, groupArg);
+        } finally { // the per-server arrays keep no stream, group or consumer past the command
+            java.util.Arrays.fill(readValues, 0, streamsCount, null);
+            java.util.Arrays.fill(readGroups, 0, streamsCount, null);
+            java.util.Arrays.fill(readConsumers, 0, streamsCount, null);
+        }
+    }
+
+    /** Per stream of an XREAD: SERVE (replied now), HISTORY (XREADGROUP with an id: the consumer's PEL). */
+    private static final byte SERVE = 1;
+    private static final byte HISTORY = 2;
+
+    /**
+     * XREAD's per-stream state, kept for the next command of this server (a read of one stream allocates nothing):
+     * the ids as ms/seq pairs, and the streams, groups, consumers and flags at the same index.
+     */
+    private long[] readIds = new long[2];
+    private StreamValue[] readValues = new StreamValue[1];
+    private StreamGroup[] readGroups = new StreamGroup[1];
+    private StreamConsumer[] readConsumers = new StreamConsumer[1];
+    private byte[] readFlags = new byte[1];
+
+    /** {@link #xread} after its options: the checks per stream, then the reply or the block. */
+    private void read(Client c, boolean group, long count, long timeout, boolean noack, int streamsArg,
+                      int streamsCount, int groupArg) {
+        long[] ids = readIds;
+        StreamValue[] values = readValues;
+        StreamGroup[] groups = readGroups;
+        StreamConsumer[] consumers = readConsumers;
+        byte[] flags = readFlags;
         byte[] groupName = group ? c.arg(groupArg) : null;
         for (int i = streamsArg + streamsCount; i < c.argc; i++) {
             int idx = i - streamsArg - streamsCount;
@@ -932,6 +968,7 @@ public final class StreamGroupCommands {
             }
             StreamValue s = e == null ? null : (StreamValue) e.value();
             values[idx] = s;
+            flags[idx] = 0;
             if (group) {
                 StreamGroup g = s == null ? null : s.group(groupName);
                 if (g == null) {
@@ -950,7 +987,9 @@ public final class StreamGroupCommands {
                         + "would just return an empty result set.");
                     return;
                 }
-                ids[idx] = s != null ? s.lastId() : StreamId.MIN;
+                StreamId last = s != null ? s.lastId() : StreamId.MIN;
+                ids[2 * idx] = last.ms();
+                ids[2 * idx + 1] = last.seq();
                 continue;
             } else if (one && ch == '>') {
                 if (!group) {
@@ -958,19 +997,19 @@ public final class StreamGroupCommands {
                         + "<consumer> option.");
                     return;
                 }
-                ids[idx] = StreamId.MAX;
+                ids[2 * idx] = -1L; // StreamId.MAX
+                ids[2 * idx + 1] = -1L;
                 continue;
             }
-            ids[idx] = StreamCommands.strictId(c, i, 0);
-            if (ids[idx] == null) {
+            try {
+                StreamId.parseStrict(c.argBuf, c.argOff[i], c.argLen[i], 0, ids, 2 * idx);
+            } catch (StreamException ex) {
+                c.error(ex.getMessage());
                 return;
             }
         }
         // decide what is served now (consumers are created on the way, as Redis does), then reply
         long now = c.server.keyspace.cmdTimeMs;
-        boolean[] serve = new boolean[streamsCount];
-        boolean[] history = new boolean[streamsCount];
-        StreamConsumer[] consumers = group ? new StreamConsumer[streamsCount] : null;
         int served = 0;
         for (int i = 0; i < streamsCount; i++) {
             StreamValue s = values[i];
@@ -978,11 +1017,10 @@ public final class StreamGroupCommands {
                 continue;
             }
             if (group) {
-                if (!ids[i].equals(StreamId.MAX)) {
-                    serve[i] = true;
-                    history[i] = true;
+                if (ids[2 * i] != -1L || ids[2 * i + 1] != -1L) { // an id, not '>' (nor the greatest id)
+                    flags[i] = SERVE | HISTORY;
                 } else if (s.length() > 0 && StreamCommands.lastValidAfter(c, s, groups[i].lastId())) {
-                    serve[i] = true;
+                    flags[i] = SERVE;
                 }
                 boolean created = groups[i].consumer(c.arg(groupArg + 1)) == null;
                 consumers[i] = consumer(c, groups[i], groupArg + 1, streamsArg + i, now);
@@ -991,10 +1029,10 @@ public final class StreamGroupCommands {
                     Rewrites.also(c, XGROUP, CREATECONSUMER, c.arg(streamsArg + i), groups[i].name(),
                         consumers[i].name());
                 }
-            } else if (s.length() > 0 && StreamCommands.lastValidAfter(c, s, ids[i])) {
-                serve[i] = true;
+            } else if (s.length() > 0 && StreamCommands.lastValidAfter(c, s, ids[2 * i], ids[2 * i + 1])) {
+                flags[i] = SERVE;
             }
-            if (serve[i]) {
+            if ((flags[i] & SERVE) != 0) {
                 served++;
             }
         }
@@ -1005,7 +1043,11 @@ public final class StreamGroupCommands {
         }
         if (served == 0) {
             if (timeout != -1) {
-                block(c, streamsArg, streamsCount, ids, timeout, group);
+                StreamId[] blockIds = new StreamId[streamsCount];
+                for (int i = 0; i < streamsCount; i++) {
+                    blockIds[i] = new StreamId(ids[2 * i], ids[2 * i + 1]);
+                }
+                block(c, streamsArg, streamsCount, blockIds, timeout, group);
                 return;
             }
             c.nullArray();
@@ -1017,7 +1059,7 @@ public final class StreamGroupCommands {
             c.map(served);
         }
         for (int i = 0; i < streamsCount; i++) {
-            if (!serve[i]) {
+            if ((flags[i] & SERVE) == 0) {
                 continue;
             }
             if (c.resp == 2) {
@@ -1025,19 +1067,25 @@ public final class StreamGroupCommands {
             }
             c.bulk(c.argBuf, c.argOff[streamsArg + i], c.argLen[streamsArg + i]);
             StreamValue s = values[i];
+            long ms = ids[2 * i];
+            long seq = ids[2 * i + 1];
+            // served from after the id given, as Redis does (streamIncrID; none after the greatest id)
+            boolean after = seq != -1L || ms != -1L;
+            long startMs = seq != -1L ? ms : ms + 1;
+            long startSeq = seq != -1L ? seq + 1 : 0;
             if (!group) {
-                StreamId start = ids[i].increment();
-                if (start == null) {
+                if (!after) {
                     c.array(0);
                 } else {
-                    StreamCommands.replyRange(c, s, start, StreamId.MAX, false, count);
+                    StreamCommands.replyRange(c, s, startMs, startSeq, -1L, -1L, false, count);
                 }
                 continue;
             }
-            Direct out = new Direct(c, !history[i] && Rewrites.active(c) && !noack);
-            if (history[i]) {
-                StreamId start = ids[i].increment(); // served from after the id given, as Redis does
-                if (start != null) {
+            boolean history = (flags[i] & HISTORY) != 0;
+            Direct out = new Direct(c, !history && Rewrites.active(c) && !noack);
+            if (history) {
+                if (after) {
+                    StreamId start = new StreamId(startMs, startSeq);
                     c.array(s.countPending(consumers[i], start, count));
                     s.readGroupHistory(consumers[i], start, count, now, out);
                 } else {

@@ -131,22 +131,43 @@ public record StreamId(long ms, long seq) implements Comparable<StreamId> {
     }
 
     private static StreamId parse(byte[] a, int off, int len, long missingSeq, boolean strict) {
-        len = cString(a, off, len);
-        if (len > 127) {
-            throw new StreamException(INVALID);
-        }
-        if (len == 1 && (a[off] == '-' || a[off] == '+')) {
-            if (strict) {
-                throw new StreamException(INVALID);
-            }
+        int clen = cString(a, off, len);
+        if (!strict && clen == 1 && (a[off] == '-' || a[off] == '+')) {
             return a[off] == '-' ? MIN : MAX;
         }
-        int dash = indexOf(a, off, len, (byte) '-');
+        int dash = checkedDash(a, off, clen);
         if (dash < 0) {
-            return new StreamId(number(a, off, len), missingSeq);
+            return new StreamId(number(a, off, clen), missingSeq);
         }
         long ms = number(a, off, dash - off);
-        return new StreamId(ms, number(a, dash + 1, off + len - dash - 1));
+        return new StreamId(ms, number(a, dash + 1, off + clen - dash - 1));
+    }
+
+    /** The dash of a strict id of {@code clen} bytes (-1 if none), after the checks every id passes. */
+    private static int checkedDash(byte[] a, int off, int clen) {
+        if (clen > 127 || (clen == 1 && (a[off] == '-' || a[off] == '+'))) {
+            throw new StreamException(INVALID);
+        }
+        return indexOf(a, off, clen, (byte) '-');
+    }
+
+    /**
+     * {@link #parseStrict(byte[], long)} of {@code a[off, off+len)} without an object: the id's ms goes to
+     * {@code out[at]}, its seq to {@code out[at + 1]} (XREAD's per-stream ids).
+     *
+     * @throws StreamException with {@link #INVALID}
+     */
+    public static void parseStrict(byte[] a, int off, int len, long missingSeq, long[] out, int at) {
+        len = cString(a, off, len);
+        int dash = checkedDash(a, off, len);
+        if (dash < 0) {
+            out[at] = number(a, off, len);
+            out[at + 1] = missingSeq;
+            return;
+        }
+        long m = number(a, off, dash - off);
+        out[at + 1] = number(a, dash + 1, off + len - dash - 1);
+        out[at] = m;
     }
 
     /**

@@ -69,6 +69,28 @@ class StreamIdTest {
         assertEquals(StreamId.INVALID, error(() -> StreamId.parseInterval(b("("), true)));
     }
 
+    /** XREAD's allocation-free parse (ids into a long[] at an offset) agrees with the strict parse, errors too. */
+    @Test
+    void strictParseIntoArrayMatchesTheObjectParse() {
+        String[] inputs = {"0", "0-0", "5", "5-7", "18446744073709551615-18446744073709551615", " 12-3", "+4-2",
+            "-1", "1-", "-", "+", "", "x", "1-2-3", "18446744073709551616", "12\u00003", "1".repeat(128)};
+        for (String in : inputs) {
+            byte[] b = ("??" + in + "?").getBytes(StandardCharsets.ISO_8859_1);
+            long[] out = {7, 7, 7, 7};
+            StreamId expected;
+            try {
+                expected = StreamId.parseStrict(in.getBytes(StandardCharsets.ISO_8859_1), 9);
+            } catch (StreamException e) {
+                StreamException got = assertThrows(StreamException.class,
+                    () -> StreamId.parseStrict(b, 2, in.length(), 9, out, 1), in);
+                assertEquals(e.getMessage(), got.getMessage(), in);
+                continue;
+            }
+            StreamId.parseStrict(b, 2, in.length(), 9, out, 1);
+            assertArrayEquals(new long[] {7, expected.ms(), expected.seq(), 7}, out, in);
+        }
+    }
+
     @Test
     void keysSortLikeIds() {
         StreamId a = new StreamId(1, -1L);
