@@ -137,6 +137,8 @@ public final class Client {
     public String libVer;
     public boolean closeAfterReply;
     public boolean closed;
+    /** When (unix ms) an asynchronous close was requested (CLIENT KILL inside a transaction closes after EXEC). */
+    public long closeRequestedMs;
     public boolean monitor;
     public boolean noEvict;
     /**

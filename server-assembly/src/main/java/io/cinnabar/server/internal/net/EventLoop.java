@@ -861,6 +861,7 @@ public final class EventLoop implements Runnable, Connections, Outbound {
     public void closeAsync(Client c) {
         if (!c.closed) {
             c.closed = true;
+            c.closeRequestedMs = System.currentTimeMillis();
             toClose.add(c);
         }
     }

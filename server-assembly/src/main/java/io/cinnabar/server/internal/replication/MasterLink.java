@@ -726,7 +726,9 @@ final class MasterLink implements Link.Handler {
         master = null;
         cmdLen = 0;
         state = State.CONNECT;
-        downSinceMs = System.currentTimeMillis();
+        // Redis frees a killed master at once (replicationHandleMasterDisconnection): the link is down since the
+        // kill, not since the end of a transaction that went on (DEBUG SLEEP) after it
+        downSinceMs = c.closeRequestedMs != 0 ? c.closeRequestedMs : System.currentTimeMillis();
     }
 
     long beforeSleep() {

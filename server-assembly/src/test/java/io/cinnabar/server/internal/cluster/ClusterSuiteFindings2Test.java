@@ -196,4 +196,59 @@ class ClusterSuiteFindings2Test {
         assertEquals(transcripts.get(0), transcripts.get(1));
         assertTrue(transcripts.get(1).contains("-MOVED 15495 127.0.0.1:PORT"), transcripts.get(1));
     }
+
+    /**
+     * A replica's link to its master is down since a CLIENT KILL of the master client, also when the kill ran
+     * in a transaction that went on sleeping (Redis frees the master at once): the cluster's replica data age
+     * (tests/cluster 06 "Slave #5 should not be able to failover") and INFO's master_link_down_since_seconds.
+     */
+    @Test
+    void masterLinkIsDownSinceTheKillInsideATransaction() throws Exception {
+        List<String> transcripts = new ArrayList<>();
+        for (boolean real : new boolean[] {true, false}) {
+            String kind = real ? "redis-server: " : "cinnabar: ";
+            List<AutoCloseable> open = new ArrayList<>();
+            try {
+                int[] ports = new int[2];
+                for (int i = 0; i < 2; i++) {
+                    if (real) {
+                        RealRedis r = RealRedis.start("--enable-debug-command", "yes");
+                        open.add(r);
+                        ports[i] = r.port();
+                    } else {
+                        Path dir = Files.createTempDirectory("clustsuite2");
+                        CinnabarServer s = CinnabarServer.builder().config("dir", dir.toString())
+                            .config("enable-debug-command", "yes")
+                            .log(new java.io.PrintStream(java.io.OutputStream.nullOutputStream())).start();
+                        open.add(s);
+                        ports[i] = s.port();
+                    }
+                }
+                RespClient m = new RespClient(ports[0]);
+                open.add(m);
+                RespClient r = new RespClient(ports[1]);
+                open.add(r);
+                assertEquals("+OK\r\n", r.call("REPLICAOF", "127.0.0.1", Integer.toString(ports[0])));
+                ClusterNodes.await(kind + "the replica's link", 20,
+                    () -> call(r, "INFO", "replication").contains("master_link_status:up"));
+                List<String> out = new ArrayList<>();
+                out.add(m.call("CONFIG", "SET", "requirepass", "secret")); // the replica cannot come back
+                out.add(r.call("MULTI"));
+                out.add(r.call("CLIENT", "KILL", "TYPE", "master"));
+                out.add(r.call("DEBUG", "SLEEP", "2.1"));
+                out.add(r.call("EXEC"));
+                String info = r.call("INFO", "replication");
+                int at = info.indexOf("master_link_down_since_seconds:");
+                long down = Long.parseLong(info.substring(at + 31, info.indexOf('\r', at)));
+                out.add(down >= 2 ? "down since the kill" : "down for " + down + " s");
+                transcripts.add(String.join(" ", out));
+            } finally {
+                for (int i = open.size() - 1; i >= 0; i--) {
+                    open.get(i).close();
+                }
+            }
+        }
+        assertEquals(transcripts.get(0), transcripts.get(1));
+        assertTrue(transcripts.get(1).endsWith("down since the kill"), transcripts.get(1));
+    }
 }
