@@ -274,6 +274,8 @@ class MemBufDifferentialTest {
                 // a replica that asks for a full resync and then reads nothing: the stream stays in the buffer
                 replica.sendRaw(RespClient.encode("PSYNC", "?", "-1"));
                 t.add("replica attached: " + waitFor(io(() -> infoLong(c, "connected_slaves") == 1)));
+                // its (small) RDB sent, it is online: from now on the stream is its to hold
+                t.add("replica online: " + waitFor(io(() -> c.call("INFO", "replication").contains("state=online"))));
                 String value = "v".repeat(1024 * 1024);
                 for (int i = 0; i < 6; i++) {
                     c.call("SET", "big" + i, value);
