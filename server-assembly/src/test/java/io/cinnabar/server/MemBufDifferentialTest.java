@@ -248,4 +248,47 @@ class MemBufDifferentialTest {
     private static String maskBuckets(String reply) {
         return reply.replaceAll("tot-mem: +\\d+", "tot-mem: N");
     }
+
+    // ---- integration/replication-buffer, integration/shutdown
+
+    @Test
+    void replicationBuffersGrowWithAReplicaThatDoesNotReadAndShrinkWhenItGoes(DifferentialServers servers)
+            throws Exception {
+        Pair.assertSameTranscripts("mem_total_replication_buffers", replBufferTranscript(servers.redisPort()),
+            replBufferTranscript(servers.oursPort()));
+    }
+
+    private static long infoLong(RespClient c, String field) throws IOException {
+        Matcher m = Pattern.compile(field + ":(\\d+)").matcher(c.call("INFO"));
+        assertTrue(m.find(), field);
+        return Long.parseLong(m.group(1));
+    }
+
+    private static List<String> replBufferTranscript(int port) throws Exception {
+        List<String> t = new ArrayList<>();
+        try (RespClient c = new RespClient(port)) {
+            c.call("CONFIG", "SET", "repl-backlog-size", "16384");
+            c.call("CONFIG", "SET", "repl-diskless-sync", "no");
+            c.call("CONFIG", "SET", "client-output-buffer-limit", "replica 0 0 0");
+            try (RespClient replica = new RespClient(port)) {
+                // a replica that asks for a full resync and then reads nothing: the stream stays in the buffer
+                replica.sendRaw(RespClient.encode("PSYNC", "?", "-1"));
+                t.add("replica attached: " + waitFor(io(() -> infoLong(c, "connected_slaves") == 1)));
+                // its (small) RDB sent, it is online: from now on the stream is its to hold
+                t.add("replica online: " + waitFor(io(() -> c.call("INFO", "replication").contains("state=online"))));
+                String value = "v".repeat(1024 * 1024);
+                for (int i = 0; i < 6; i++) {
+                    c.call("SET", "big" + i, value);
+                }
+                long total = infoLong(c, "mem_total_replication_buffers");
+                t.add("the buffer holds the 6 MB the replica has not read: " + (total > 5 * 1024 * 1024));
+                t.add("counted once, not per copy: " + (total < 12 * 1024 * 1024));
+            }
+            t.add("replica gone: " + waitFor(io(() -> infoLong(c, "connected_slaves") == 0)));
+            t.add("back to about the backlog: "
+                + waitFor(io(() -> infoLong(c, "mem_total_replication_buffers") < 1024 * 1024)));
+            c.call("FLUSHALL");
+        }
+        return t;
+    }
 }

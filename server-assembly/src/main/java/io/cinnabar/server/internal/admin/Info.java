@@ -278,7 +278,7 @@ public final class Info {
         f(b, "mem_fragmentation_bytes", rss - used);
         f(b, "mem_not_counted_for_evict", s.memory != null ? s.memory.notCountedForEvict() : 0);
         f(b, "mem_replication_backlog", s.replication == null ? 0 : s.replication.backlogMemory());
-        f(b, "mem_total_replication_buffers", s.replication == null ? 0 : s.replication.backlogMemory());
+        f(b, "mem_total_replication_buffers", s.replication == null ? 0 : s.replication.totalReplicationBuffers());
         f(b, "mem_clients_slaves", s.memory != null ? s.memory.replicasMemory() : 0);
         f(b, "mem_clients_normal", clientsMem);
         f(b, "mem_cluster_links", 0);

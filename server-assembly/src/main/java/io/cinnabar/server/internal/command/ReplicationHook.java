@@ -76,6 +76,13 @@ public interface ReplicationHook {
     long backlogMemory();
 
     /**
+     * INFO mem_total_replication_buffers: Redis 7's one replication buffer shared by the backlog and every replica,
+     * as large as the backlog or as the stream the slowest replica still holds (not yet written to its socket, or
+     * buffered while it receives its RDB), whichever is larger: the replicas' copies count once, not per replica.
+     */
+    long totalReplicationBuffers();
+
+    /**
      * A replica's diskless load in progress (INFO persistence): 0 none, 1 loading (commands without the loading flag
      * get -LOADING), 2 async loading (the old data serves clients until the swap).
      */

@@ -1655,6 +1655,18 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
     }
 
     @Override
+    public long totalReplicationBuffers() {
+        long shared = backlogMemory();
+        for (int i = 0; i < replicas.size(); i++) {
+            Replica r = replicas.get(i);
+            if (!r.rdbOnly && r.state != Replica.WAIT_BGSAVE_START) {
+                shared = Math.max(shared, r.pending.size() + (r.state == Replica.ONLINE ? r.client.pendingBytes() : 0));
+            }
+        }
+        return shared;
+    }
+
+    @Override
     public void resetStats() {
         syncFull = 0;
         syncPartialOk = 0;
