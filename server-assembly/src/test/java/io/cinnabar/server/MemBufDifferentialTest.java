@@ -266,7 +266,27 @@ class MemBufDifferentialTest {
 
     private static List<String> replBufferTranscript(int port) throws Exception {
         List<String> t = new ArrayList<>();
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("membuf");
         try (RespClient c = new RespClient(port)) {
+            String oldDir = c.call("CONFIG", "GET", "dir").split("\r\n")[4];
+            c.call("CONFIG", "SET", "dir", dir.toString()); // the disk-based sync's RDB goes there
+            try {
+                replBufferSteps(port, c, t);
+            } finally {
+                c.call("CONFIG", "SET", "dir", oldDir);
+                try (var files = java.nio.file.Files.list(dir)) {
+                    for (java.nio.file.Path f : (Iterable<java.nio.file.Path>) files::iterator) {
+                        java.nio.file.Files.deleteIfExists(f);
+                    }
+                }
+                java.nio.file.Files.deleteIfExists(dir);
+            }
+        }
+        return t;
+    }
+
+    private static void replBufferSteps(int port, RespClient c, List<String> t) throws Exception {
+        {
             c.call("CONFIG", "SET", "repl-backlog-size", "16384");
             c.call("CONFIG", "SET", "repl-diskless-sync", "no");
             c.call("CONFIG", "SET", "client-output-buffer-limit", "replica 0 0 0");
@@ -287,8 +307,7 @@ class MemBufDifferentialTest {
             t.add("replica gone: " + waitFor(io(() -> infoLong(c, "connected_slaves") == 0)));
             t.add("back to about the backlog: "
                 + waitFor(io(() -> infoLong(c, "mem_total_replication_buffers") < 1024 * 1024)));
-            c.call("FLUSHALL");
+            c.call("DEL", "big0", "big1", "big2", "big3", "big4", "big5");
         }
-        return t;
     }
 }
