@@ -1,5 +1,6 @@
 package io.cinnabar.server;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cinnabar.testkit.Differential;
@@ -266,20 +267,19 @@ class MemBufDifferentialTest {
 
     private static List<String> replBufferTranscript(int port) throws Exception {
         List<String> t = new ArrayList<>();
-        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("membuf");
         try (RespClient c = new RespClient(port)) {
-            String oldDir = c.call("CONFIG", "GET", "dir").split("\r\n")[4];
-            c.call("CONFIG", "SET", "dir", dir.toString()); // the disk-based sync's RDB goes there
+            // the disk-based sync writes the RDB file into the server's dir ("dir" and "dbfilename" are protected
+            // configs): remove it afterwards unless it was there before, so nothing is left where the server runs
+            String dir = c.call("CONFIG", "GET", "dir").split("\r\n")[4];
+            String name = c.call("CONFIG", "GET", "dbfilename").split("\r\n")[4];
+            java.nio.file.Path file = java.nio.file.Path.of(dir, name);
+            boolean existed = java.nio.file.Files.exists(file);
             try {
                 replBufferSteps(port, c, t);
             } finally {
-                c.call("CONFIG", "SET", "dir", oldDir);
-                try (var files = java.nio.file.Files.list(dir)) {
-                    for (java.nio.file.Path f : (Iterable<java.nio.file.Path>) files::iterator) {
-                        java.nio.file.Files.deleteIfExists(f);
-                    }
+                if (!existed) {
+                    java.nio.file.Files.deleteIfExists(file);
                 }
-                java.nio.file.Files.deleteIfExists(dir);
             }
         }
         return t;
