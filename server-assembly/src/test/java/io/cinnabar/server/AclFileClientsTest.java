@@ -49,6 +49,24 @@ class AclFileClientsTest {
     }
 
     @Test
+    void aRelativeAclfileIsInDir(@TempDir Path dir) throws Exception {
+        // Redis changes its working directory to dir while reading the configuration, so "aclfile user.acl" with
+        // "dir X" is X/user.acl wherever the server was started (tests/unit/acl.tcl starts it so); ACL SAVE writes
+        // there too
+        Files.writeString(dir.resolve("user.acl"), "user alice on allcommands allkeys &* >alice\n"
+            + "user default on nopass ~* &* +@all\n");
+        try (CinnabarServer s = CinnabarServer.builder().port(0).config("save", "").config("dir", dir.toString())
+                .config("aclfile", "user.acl").start(); RespClient c = new RespClient(s.port())) {
+            assertEquals("+OK\r\n", c.call("AUTH", "alice", "alice"));
+            assertEquals("+OK\r\n", c.call("ACL", "SETUSER", "eve", "on", ">eve", "+get"));
+            assertEquals("+OK\r\n", c.call("ACL", "SAVE"));
+            assertTrue(Files.readString(dir.resolve("user.acl")).contains("user eve on "));
+            assertEquals("+OK\r\n", c.call("ACL", "LOAD"));
+        }
+        assertTrue(!Files.exists(Path.of("user.acl")), "nothing written to the working directory");
+    }
+
+    @Test
     void saveRestartLoad(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("users.acl");
         Files.writeString(file, "");

@@ -24,11 +24,19 @@ final class AclFile {
     private AclFile() {
     }
 
+    /**
+     * The aclfile option as a path: a relative name is relative to {@code dir}, as in Redis, whose working directory
+     * is {@code dir} from the moment the configuration set it (the error texts keep the name as configured).
+     */
+    static Path inDir(Acl acl, String filename) {
+        return Path.of(acl.server.config.get("dir")).resolve(filename);
+    }
+
     /** Loads the file into acl; returns null on success, else Redis's error text (nothing changed). */
     static String load(Acl acl, String filename) {
         String text;
         try {
-            text = new String(Files.readAllBytes(Path.of(filename)), StandardCharsets.ISO_8859_1);
+            text = new String(Files.readAllBytes(inDir(acl, filename)), StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
             return "Error loading ACLs, opening file '" + filename + "': " + strerror(e);
         }
@@ -117,8 +125,8 @@ final class AclFile {
         for (AclUser u : acl.users.values()) {
             b.append("user ").append(u.name).append(' ').append(u.describe()).append('\n');
         }
-        Path target = Path.of(filename);
-        Path tmp = Path.of(filename + ".tmp-" + ProcessHandle.current().pid() + "-" + System.currentTimeMillis());
+        Path target = inDir(acl, filename);
+        Path tmp = inDir(acl, filename + ".tmp-" + ProcessHandle.current().pid() + "-" + System.currentTimeMillis());
         try {
             Files.write(tmp, b.toString().getBytes(StandardCharsets.ISO_8859_1));
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
