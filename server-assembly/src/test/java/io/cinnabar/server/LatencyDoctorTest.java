@@ -92,7 +92,10 @@ class LatencyDoctorTest {
                     assertTrue(mb.matches(), b[i]);
                     near(275, mb.group(1), 30);
                     near(125, mb.group(2), 30);
-                    assertEquals(ma.group(3), mb.group(3));
+                    // the period is whole seconds between the spikes' timestamps over the spike count: ~1.7 s apart,
+                    // so 2 or 3 seconds (1.00 or 1.50) depending on where the second boundaries fall, on either server
+                    double period = Double.parseDouble(mb.group(3));
+                    assertTrue(period >= 0.5 && period <= 1.5, b[i]);
                     near(400, mb.group(4), 40);
                 } else {
                     // the greeting and the advice lines
