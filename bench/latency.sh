@@ -8,7 +8,7 @@
 # and prints p50/p99/p99.9/max (ms, from redis-benchmark's percentile distribution), requests/s and RSS side by
 # side, plus, for Cinnabar, the longest GC pause of each phase (-Xlog:gc).
 # Usage: bench/latency.sh [N] [M]   (defaults: N=5000000 keys, M=4000000 requests; the issue's table)
-# Environment: ROUNDS=1; CINNABAR_JAVA_OPTS (JVM flags; unset: the launcher's defaults, bin/cinnabar-server);
+# Environment: ROUNDS=1; SPLIT=k runs the set phase as k back-to-back runs of M/k and prints each (latency over time); CINNABAR_JAVA_OPTS (JVM flags; unset: the launcher's defaults, bin/cinnabar-server);
 #   REDIS_SERVER=redis-server (e.g. a 7.2 build); PIN=1 pins the server to CPU 0 and the clients to CPU 1.
 # Run it on an idle machine: on a shared one the tails measure the neighbours.
 set -euo pipefail
@@ -16,6 +16,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 N="${1:-5000000}"
 M="${2:-4000000}"
 ROUNDS="${ROUNDS:-1}"
+SPLIT="${SPLIT:-1}"
 REDIS_SERVER="${REDIS_SERVER:-redis-server}"
 srv_pin=(); cli_pin=()
 if [ "${PIN:-0}" = 1 ] && command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
@@ -40,7 +41,8 @@ trap cleanup EXIT
 summary() {
   python3 - "$@" <<'EOF'
 import re, sys
-points, rps = [], 0.0
+import os
+points, rps, seconds, count = [], 0.0, 0.0, 0
 for f in sys.argv[1:]:
     text = open(f, errors="replace").read().replace("\r", "\n")
     prev = 0
@@ -48,6 +50,10 @@ for f in sys.argv[1:]:
         points.append((float(ms), int(cum) - prev)); prev = int(cum)
     m = re.search(r"throughput summary: ([0-9.]+) requests per second", text)
     rps += float(m.group(1)) if m else 0
+    if m and float(m.group(1)) > 0:
+        seconds += prev / float(m.group(1)); count += prev
+if os.environ.get("SEQUENTIAL") and seconds > 0:
+    rps = count / seconds  # runs one after another: requests over the summed durations
 if not points:
     print("- - - - -"); sys.exit()
 points.sort(); total = sum(c for _, c in points); out = []
@@ -89,8 +95,18 @@ measure() { # name: one server, all phases
   res[$name,rss]="${res[$name,rss]:-} $(awk -v d=$((r1 - r0)) -v n="$N" 'BEGIN { printf "%.1f", d * 1024 / n }')"
 
   g=$(gc_lines "$gclog")
-  bench -p "$port" -t set -n "$M" -r "$N" -d 32 -c 50 -P 16 > "$work/set.out" 2>&1
-  res[$name,set]+="$(summary "$work/set.out") $(gc_max "$gclog" "$g")|"
+  if [ "$SPLIT" -gt 1 ]; then # the set phase as SPLIT back-to-back runs: its latency over time (warm-up vs steady)
+    local k
+    rm -f "$work"/set.*.out
+    for k in $(seq 1 "$SPLIT"); do
+      bench -p "$port" -t set -n $((M / SPLIT)) -r "$N" -d 32 -c 50 -P 16 > "$work/set.$k.out" 2>&1
+      res[$name,split]+="$k $(summary "$work/set.$k.out")|"
+    done
+    res[$name,set]+="$(SEQUENTIAL=1 summary "$work"/set.*.out) $(gc_max "$gclog" "$g")|"
+  else
+    bench -p "$port" -t set -n "$M" -r "$N" -d 32 -c 50 -P 16 > "$work/set.out" 2>&1
+    res[$name,set]+="$(summary "$work/set.out") $(gc_max "$gclog" "$g")|"
+  fi
 
   g=$(gc_lines "$gclog")
   local per=$((M / 6)) i=0 pids=()
@@ -135,6 +151,18 @@ for phase in set mixed bgsave; do
     done
   done
 done
+if [ "$SPLIT" -gt 1 ]; then
+  echo "set phase over time: $SPLIT back-to-back runs of $((M / SPLIT)) requests (all rounds, in order)"
+  printf "%-9s %5s %9s %9s %9s %9s %10s\n" server part p50 p99 p99.9 max rps
+  for s in cinnabar redis; do
+    IFS='|' read -ra lines <<< "${res[$s,split]:-}"
+    for l in "${lines[@]}"; do
+      [ -n "$l" ] || continue
+      read -r k a b c d e <<< "$l"
+      printf "%-9s %5s %9s %9s %9s %9s %10s\n" "$s" "$k" "$a" "$b" "$c" "$d" "$e"
+    done
+  done
+fi
 echo "memory: RSS growth per key after DEBUG POPULATE $N key 32 (bytes), and RSS at the end (MB)"
 for s in cinnabar redis; do
   printf "%-9s rss/key:%s   rss-end-MB:%s\n" "$s" "${res[$s,rss]}" "${res[$s,rssend]}"
