@@ -101,18 +101,27 @@ class HotPathAllocationTest {
     }
 
     static void send(List<byte[]> batches) throws Exception {
+        send(c, batches);
+    }
+
+    static void send(RespClient client, List<byte[]> batches) throws Exception {
         for (byte[] b : batches) {
-            c.sendRaw(b);
+            client.sendRaw(b);
             for (int i = 0; i < BATCH; i++) {
-                c.read();
+                client.read();
             }
         }
     }
 
     /** Bytes per command allocated by the event loop while it runs the batches. */
     static long measure(long tid, List<byte[]> batches) throws Exception {
+        return measure(c, tid, batches);
+    }
+
+    /** Bytes per command allocated by the event loop while {@code client} runs the batches (N commands). */
+    static long measure(RespClient client, long tid, List<byte[]> batches) throws Exception {
         long before = allocated(tid);
-        send(batches);
+        send(client, batches);
         return (allocated(tid) - before) / N;
     }
 

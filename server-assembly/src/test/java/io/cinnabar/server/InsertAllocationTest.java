@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cinnabar.testkit.RespClient;
-import java.io.ByteArrayOutputStream;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,8 +18,7 @@ import org.junit.jupiter.api.Test;
  * a copy of the key (a 16-byte header + 16 key bytes) fails it. Not a timing test.
  */
 class InsertAllocationTest {
-    static final int N = 20_000;
-    static final int BATCH = 100;
+    static final int N = HotPathAllocationTest.N;
     static CinnabarServer server;
     static RespClient c;
 
@@ -37,33 +34,6 @@ class InsertAllocationTest {
         server.close();
     }
 
-    static List<byte[]> batches(int first, String name, String prefix, String... rest) {
-        List<byte[]> out = new ArrayList<>();
-        for (int i = 0; i < N; i += BATCH) {
-            ByteArrayOutputStream batch = new ByteArrayOutputStream();
-            for (int k = i; k < i + BATCH; k++) {
-                String[] cmd = new String[2 + rest.length];
-                cmd[0] = name;
-                cmd[1] = String.format("%s%012d", prefix, first + k);
-                System.arraycopy(rest, 0, cmd, 2, rest.length);
-                batch.writeBytes(RespClient.encode(cmd));
-            }
-            out.add(batch.toByteArray());
-        }
-        return out;
-    }
-
-    static long measure(long tid, List<byte[]> batches) throws Exception {
-        long before = HotPathAllocationTest.allocated(tid);
-        for (byte[] b : batches) {
-            c.sendRaw(b);
-            for (int i = 0; i < BATCH; i++) {
-                c.read();
-            }
-        }
-        return (HotPathAllocationTest.allocated(tid) - before) / N;
-    }
-
     @Test
     void insertsOfNewStringKeysAllocateNothingPerCommand() throws Exception {
         long tid = HotPathAllocationTest.loopThreadId();
@@ -74,10 +44,10 @@ class InsertAllocationTest {
         long setIns = 0;
         long incrIns = 0;
         for (int round = 0; round < 2; round++) { // round 0 warms the paths up (JIT), round 1 measures
-            List<byte[]> set = batches(round * N, "SET", "key:", "xxx");
-            List<byte[]> incr = batches(round * N, "INCR", "counter:");
-            setIns = measure(tid, set);
-            incrIns = measure(tid, incr);
+            List<byte[]> set = HotPathAllocationTest.batches("SET", "key:", round * N, "xxx");
+            List<byte[]> incr = HotPathAllocationTest.batches("INCR", "counter:", round * N);
+            setIns = HotPathAllocationTest.measure(c, tid, set);
+            incrIns = HotPathAllocationTest.measure(c, tid, incr);
         }
         report.append("SET insert ").append(setIns).append(" B/command, INCR insert ").append(incrIns)
             .append(" B/command");
