@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cinnabar.rdb.Crc64;
+import io.cinnabar.testkit.Differential;
+import io.cinnabar.testkit.Pair;
+import io.cinnabar.testkit.RespClient;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +20,49 @@ import org.junit.jupiter.api.Test;
  * replication, psync2 ...) found different, checked against real Redis 7.0.15 in separate processes (see
  * {@link IntegrationSuiteFindingsTest.Child}).
  */
+@Differential(server = CinnabarUnderTest.class, config = {"enable-debug-command", "yes",
+    "enable-protected-configs", "yes"})
 class IntegrationSweepFindingsTest {
+
+    private static boolean saving(RespClient c) throws Exception {
+        return c.call("INFO", "persistence").contains("rdb_bgsave_in_progress:1");
+    }
+
+    /**
+     * tests/integration/aof-multi-part.tcl "AOF will trigger limit when AOFRW fails many times" (and every test that
+     * sets rdb-key-save-delay 10000000): a delay of more than a second per key never let a key through, because the
+     * paced walk saved up at most one second of budget, so the save or rewrite ran forever. Redis sleeps the delay
+     * after each key: one key at 1.5 s takes 1.5 s.
+     */
+    @Test
+    void aKeySaveDelayOfMoreThanASecondStillEnds(Pair p) throws Exception {
+        Path dir = Files.createTempDirectory("sweepi");
+        try {
+            p.oursConfig("dir", dir.toString()); // the RDB goes there (redis-server has its own temp dir)
+            p.same("FLUSHALL");
+            p.same("SET", "k", "v");
+            p.config("rdb-key-save-delay", "1500000");
+            assertEquals("+Background saving started\r\n", p.same("BGSAVE"));
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            while ((saving(p.redis()) || saving(p.ours())) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            for (RespClient c : List.of(p.redis(), p.ours())) {
+                String info = c.call("INFO", "persistence");
+                assertTrue(info.contains("rdb_bgsave_in_progress:0"), info);
+                assertTrue(info.contains("rdb_last_bgsave_status:ok"), info);
+            }
+            assertTrue(Files.exists(dir.resolve("dump.rdb")));
+            p.config("rdb-key-save-delay", "0");
+            p.assertSame();
+        } finally {
+            p.ours().call("FLUSHALL"); // ends a save still running (the failure): it must not outlive the test
+            try (var files = Files.list(dir)) {
+                files.forEach(f -> f.toFile().delete());
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
 
     private static void string(ByteArrayOutputStream b, String s) {
         byte[] v = s.getBytes(StandardCharsets.ISO_8859_1);
