@@ -25,9 +25,12 @@ public final class ServerLog {
     private volatile int level = NOTICE;
     private volatile char role = 'C';
     private PrintStream out;
+    /** The stream given at construction: the process's stdout in the launcher, even when a logfile is set. */
+    private final PrintStream console;
 
     public ServerLog(PrintStream out) {
         this.out = out;
+        this.console = out;
     }
 
     public void setLevel(String name) {
@@ -79,6 +82,15 @@ public final class ServerLog {
     public void raw(String text) {
         out.print(text);
         out.flush();
+    }
+
+    /**
+     * Writes text as it is to stdout (the construction stream), never to the logfile: what Redis prints with
+     * printf, such as the redis-check-rdb report of a corrupt RDB file.
+     */
+    public void stdout(String text) {
+        console.print(text);
+        console.flush();
     }
 
     /** Logs msg at level lvl (0 debug, 1 verbose, 2 notice, 3 warning). */

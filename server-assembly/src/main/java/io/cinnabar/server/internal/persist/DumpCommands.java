@@ -250,7 +250,7 @@ public final class DumpCommands {
     }
 
     /** Redis's rdbLoadObject message when the blob of an encoded type fails its integrity check; null otherwise. */
-    static String integrityReason(int rdbType) {
+    public static String integrityReason(int rdbType) {
         return switch (rdbType) {
             case RdbFormat.TYPE_LIST_QUICKLIST -> "Ziplist integrity check failed.";
             case RdbFormat.TYPE_LIST_QUICKLIST_2 -> "Listpack integrity check failed.";

@@ -159,6 +159,7 @@ public class RdbLoad implements RdbVisitor {
         string = null;
         col = null;
         stream = null;
+        reading = k;
         if (k.type() == io.cinnabar.rdb.RdbFormat.TYPE_STRING) {
             type = Entry.TYPE_STRING;
             return;
@@ -254,6 +255,21 @@ public class RdbLoad implements RdbVisitor {
 
     @Override
     public void endKey(RdbKey k) {
+        store(k);
+        reading = null;
+    }
+
+    /**
+     * The key whose value is being read or stored (from its beginKey until it is stored), or null between keys:
+     * what a failure was reading, for the error line (Redis names the type's integrity check).
+     */
+    public RdbKey reading() {
+        return reading;
+    }
+
+    private RdbKey reading;
+
+    private void store(RdbKey k) {
         TypedValue value = null;
         if (type != Entry.TYPE_STRING) {
             try {

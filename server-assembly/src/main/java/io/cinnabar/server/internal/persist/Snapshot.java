@@ -293,7 +293,10 @@ public final class Snapshot implements SnapshotBarrier {
         long now = System.nanoTime();
         long allowed = Long.MAX_VALUE;
         if (opt.keySaveDelayUs > 0) {
-            delayBudgetUs = Math.min(delayBudgetUs + (now - lastStepNs) / 1000, 1_000_000);
+            // the budget saved up between steps, capped at a second's worth or one key's delay if longer (a delay of
+            // more than a second, e.g. the tcl suite's 10 s, must still let a key through now and then)
+            long cap = Math.max(1_000_000, opt.keySaveDelayUs);
+            delayBudgetUs = Math.min(delayBudgetUs + (now - lastStepNs) / 1000, cap);
             allowed = delayBudgetUs / opt.keySaveDelayUs;
             delayBudgetUs -= allowed * opt.keySaveDelayUs;
         }

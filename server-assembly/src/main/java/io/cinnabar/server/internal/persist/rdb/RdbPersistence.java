@@ -482,8 +482,11 @@ public final class RdbPersistence implements PersistenceHook {
                 server.log.warning("Internal error in RDB reading offset 0, function at rdb.c:0 -> RDB CRC error");
             } else {
                 server.log.warning("Internal error in RDB reading offset " + e.offset() + ", function at rdb.c:0 -> "
-                    + e.getMessage());
+                    + RdbCheck.reason(e, load.reading()));
             }
+            // Redis's rdbReportError runs redis-check-rdb on the file (its report on stdout) before it exits
+            server.log.stdout(RdbCheck.run(f, server.config.get("dbfilename"), server.config.getBool("rdbchecksum"))
+                .report());
             server.log.warning("Terminating server after rdb file reading failure.");
             throw new IllegalStateException("Fatal error loading the DB (" + f + ", offset " + e.offset() + "): "
                 + e.getMessage(), e);

@@ -1,0 +1,180 @@
+package io.cinnabar.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cinnabar.rdb.Crc64;
+import io.cinnabar.testkit.Differential;
+import io.cinnabar.testkit.Pair;
+import io.cinnabar.testkit.RespClient;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the session 8 re-run of Redis 7.0.15's integration tcl files (aof, aof-multi-part, rdb, corrupt-dump,
+ * replication, psync2 ...) found different, checked against real Redis 7.0.15 in separate processes (see
+ * {@link IntegrationSuiteFindingsTest.Child}).
+ */
+@Differential(server = CinnabarUnderTest.class, config = {"enable-debug-command", "yes",
+    "enable-protected-configs", "yes"})
+class IntegrationSweepFindingsTest {
+
+    private static boolean saving(RespClient c) throws Exception {
+        return c.call("INFO", "persistence").contains("rdb_bgsave_in_progress:1");
+    }
+
+    /**
+     * tests/integration/aof-multi-part.tcl "AOF will trigger limit when AOFRW fails many times" (and every test that
+     * sets rdb-key-save-delay 10000000): a delay of more than a second per key never let a key through, because the
+     * paced walk saved up at most one second of budget, so the save or rewrite ran forever. Redis sleeps the delay
+     * after each key: one key at 1.5 s takes 1.5 s.
+     */
+    @Test
+    void aKeySaveDelayOfMoreThanASecondStillEnds(Pair p) throws Exception {
+        Path dir = Files.createTempDirectory("sweepi");
+        try {
+            p.oursConfig("dir", dir.toString()); // the RDB goes there (redis-server has its own temp dir)
+            p.same("FLUSHALL");
+            p.same("SET", "k", "v");
+            p.config("rdb-key-save-delay", "1500000");
+            assertEquals("+Background saving started\r\n", p.same("BGSAVE"));
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            while ((saving(p.redis()) || saving(p.ours())) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            for (RespClient c : List.of(p.redis(), p.ours())) {
+                String info = c.call("INFO", "persistence");
+                assertTrue(info.contains("rdb_bgsave_in_progress:0"), info);
+                assertTrue(info.contains("rdb_last_bgsave_status:ok"), info);
+            }
+            assertTrue(Files.exists(dir.resolve("dump.rdb")));
+            p.config("rdb-key-save-delay", "0");
+            p.assertSame();
+        } finally {
+            p.ours().call("FLUSHALL"); // ends a save still running (the failure): it must not outlive the test
+            try (var files = Files.list(dir)) {
+                files.forEach(f -> f.toFile().delete());
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    private static void string(ByteArrayOutputStream b, String s) {
+        byte[] v = s.getBytes(StandardCharsets.ISO_8859_1);
+        b.write(v.length); // 6-bit length: every string here is shorter than 64 bytes
+        b.writeBytes(v);
+    }
+
+    private static void longLe(ByteArrayOutputStream b, long v) {
+        for (int i = 0; i < 8; i++) {
+            b.write((int) (v >>> (8 * i)));
+        }
+    }
+
+    /**
+     * An RDB 10 file: two aux fields, db 0 with a string, a string whose expire time passed long ago, then (when
+     * {@code corruptZiplist}) a hash-ziplist key whose 5-byte ziplist is shorter than a ziplist header; the CRC64
+     * trailer is right, or off by one when {@code badCrc}.
+     */
+    private static byte[] rdb(boolean corruptZiplist, boolean badCrc) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.writeBytes("REDIS0010".getBytes(StandardCharsets.US_ASCII));
+        b.write(0xFA);
+        string(b, "redis-ver");
+        string(b, "7.0.15");
+        b.write(0xFA);
+        string(b, "redis-bits");
+        string(b, "64");
+        b.write(0xFE);
+        b.write(0);
+        b.write(0); // string
+        string(b, "a");
+        string(b, "value");
+        b.write(0xFC);
+        longLe(b, 1000); // expired in 1970
+        b.write(0);
+        string(b, "gone");
+        string(b, "x");
+        if (corruptZiplist) {
+            b.write(13); // hash ziplist
+            string(b, "h");
+            b.write(5);
+            b.writeBytes(new byte[] {5, 0, 0, 0, 0});
+        }
+        b.write(0xFF);
+        byte[] body = b.toByteArray();
+        long crc = Crc64.of(body, 0, body.length) + (badCrc ? 1 : 0);
+        ByteArrayOutputStream f = new ByteArrayOutputStream();
+        f.writeBytes(body);
+        longLe(f, crc);
+        return f.toByteArray();
+    }
+
+    /**
+     * The redis-check-rdb lines a server printed on stdout ("[offset ..", "[info] ..", "--- RDB ERROR ..."), with
+     * Redis's rdb.c line number and our parenthesized detail after the error text removed.
+     */
+    private static List<String> checkReport(String stdout) {
+        return stdout.lines().filter(l -> l.startsWith("[") || l.startsWith("---"))
+            .map(l -> l.replaceAll("rdb\\.c:\\d+", "rdb.c:N").replaceAll("\\.( \\(.*\\))$", "."))
+            .toList();
+    }
+
+    private record Outcome(int exit, String log, String stdout) {
+    }
+
+    private static Outcome load(boolean ours, byte[] file) throws Exception {
+        Path tmp = Files.createTempFile("sweepi", ".rdb");
+        try {
+            Files.write(tmp, file);
+            try (IntegrationSuiteFindingsTest.Child c = ours ? IntegrationSuiteFindingsTest.Child.startOn(tmp)
+                : IntegrationSuiteFindingsTest.Child.redis(tmp)) {
+                int exit = c.exit();
+                Path log = c.dir.resolve("server.log");
+                return new Outcome(exit, Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "",
+                    Files.readString(c.dir.resolve("stdout.log"), StandardCharsets.ISO_8859_1));
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * tests/integration/corrupt-dump.tcl "load corrupted rdb with no CRC - #3505": a corrupt RDB file at startup
+     * makes Redis run redis-check-rdb on it (rdbReportError), so "integrity check failed" is in the log line and
+     * again in the check's report on stdout, which lists the aux fields, the db, the key and type being read and
+     * the key counts. Ours logged the reader's detail only ("ziplist of 5 bytes is shorter than its header").
+     */
+    @Test
+    void aCorruptRdbAtStartupIsCheckedLikeRedisCheckRdb() throws Exception {
+        byte[] file = rdb(true, false);
+        Outcome redis = load(false, file);
+        Outcome ours = load(true, file);
+        assertEquals(redis.exit(), ours.exit(), ours.log() + ours.stdout());
+        List<String> expected = checkReport(redis.stdout());
+        assertTrue(expected.contains("[additional info] Reading type 13 (hash-ziplist)"), redis.stdout());
+        assertEquals(expected, checkReport(ours.stdout()), ours.stdout());
+        for (Outcome o : List.of(redis, ours)) {
+            assertTrue(o.log().contains("-> Hash ziplist integrity check failed."), o.log());
+            assertTrue(o.log().contains("Terminating server after rdb file reading failure."), o.log());
+            assertFalse(o.log().contains("RDB ERROR DETECTED"), o.log()); // the report is on stdout, not the log
+        }
+    }
+
+    /** The same report for a wrong CRC64 trailer: "RDB CRC error" while doing check-sum, after every key. */
+    @Test
+    void aWrongChecksumAtStartupIsCheckedLikeRedisCheckRdb() throws Exception {
+        byte[] file = rdb(false, true);
+        Outcome redis = load(false, file);
+        Outcome ours = load(true, file);
+        assertEquals(redis.exit(), ours.exit(), ours.log() + ours.stdout());
+        List<String> expected = checkReport(redis.stdout());
+        assertTrue(expected.contains("[additional info] While doing: check-sum"), redis.stdout());
+        assertEquals(expected, checkReport(ours.stdout()), ours.stdout());
+    }
+}
