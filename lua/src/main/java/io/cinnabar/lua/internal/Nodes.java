@@ -903,10 +903,12 @@ final class Nodes {
                     in.checkSize(total);
                     in.reserve(total);
                 }
-                byte[] out = new byte[(int) total];
-                int p = 0;
-                for (Object x : v) {
-                    LuaString s = (LuaString) x;
+                // the first part by copyOfRange: the JIT then skips zeroing the bytes it copies (s = s .. x loops)
+                LuaString first = (LuaString) v[0];
+                byte[] out = Arrays.copyOfRange(first.array(), first.offset(), first.offset() + (int) total);
+                int p = first.length();
+                for (int i = 1; i < n; i++) {
+                    LuaString s = (LuaString) v[i];
                     System.arraycopy(s.array(), s.offset(), out, p, s.length());
                     p += s.length();
                 }
@@ -1658,11 +1660,39 @@ final class Nodes {
                     f.slots[h + 2] = ctl;
                 }
                 Object[] r;
+                if (fn == in.ipairsAux && state instanceof LuaTable t && ctl instanceof Double d) {
+                    // ipairs_aux without the call: the next index, raw, until the first nil
+                    int i = (int) d.doubleValue() + 1;
+                    Object v = t.get(i);
+                    if (v == null) {
+                        return null;
+                    }
+                    ctl = Double.valueOf(i);
+                    Object res = loopBody(f, ctl, v);
+                    if (res != null) {
+                        return res == BREAK ? null : res;
+                    }
+                    continue;
+                }
+                if (fn instanceof BaseLib.Next && state instanceof LuaTable t) {
+                    int pos;
+                    try {
+                        pos = t.nextPosition(ctl);
+                    } catch (LuaError e) {
+                        throw e.isPending() ? e.complete(Interp.where(f, line), null, false) : e;
+                    }
+                    if (pos < 0) {
+                        return null;
+                    }
+                    ctl = t.keyAt(pos);
+                    Object res = loopBody(f, ctl, t.valueAt(pos));
+                    if (res != null) {
+                        return res == BREAK ? null : res;
+                    }
+                    continue;
+                }
                 try {
-                    if (fn instanceof BaseLib.Next && state instanceof LuaTable t) {
-                        int pos = t.nextPosition(ctl);
-                        r = pos < 0 ? NONE : new Object[] {t.keyAt(pos), t.valueAt(pos)};
-                    } else if (fn instanceof LuaFunction lf) {
+                    if (fn instanceof LuaFunction lf) {
                         in.cCalls++; // 5.1 calls the iterator through luaD_call: no yield inside it
                         try {
                             r = lf.call(new Object[] {state, ctl});
@@ -1697,6 +1727,28 @@ final class Nodes {
                     in.lineEvent(f, line, dbgVars, false); // TFORLOOP is on the 'for' line
                 }
             }
+        }
+
+        /** One iteration whose iterator gave the two values k and v (next, ipairs): the body's result. */
+        private Object loopBody(Frame f, Object k, Object v) {
+            LocalVar[] vs = vars;
+            Local.set(f, vs[0], k);
+            if (vs.length > 1) {
+                Local.set(f, vs[1], v);
+                for (int i = 2; i < vs.length; i++) {
+                    Local.set(f, vs[i], null);
+                }
+            }
+            int h = hidden;
+            if (h >= 0) {
+                f.slots[h + 2] = k;
+                in.forceNextLine(); // the jump back to the body
+            }
+            Object res = body.exec(f);
+            if (res == null && h >= 0) {
+                in.lineEvent(f, line, dbgVars, false); // TFORLOOP is on the 'for' line
+            }
+            return res;
         }
     }
 }
