@@ -51,6 +51,25 @@ class LuaApiTest {
         assertTrue(used < 1 << 20, used + " bytes allocated");
     }
 
+    /** s = s .. x appends in place to the buffer of s (linear), instead of copying s at every step (quadratic). */
+    @Test
+    void aStringGrownByConcatIsAppendedInPlace() {
+        Lua lua = new Lua();
+        LuaFunction f = lua.load("local s, keep = '', {} for i = 1, 20000 do s = s .. 'ab' "
+                + "if i % 5000 == 0 then keep[#keep + 1] = s end end "
+                + "return #s, s:sub(-4), #keep[1], keep[2]:sub(-3), #keep[3]", "=grow");
+        long before = allocatedBytes();
+        Object[] r = lua.call(f);
+        long used = allocatedBytes() - before;
+        assertEquals(40000.0, r[0]);
+        assertEquals("abab", str(r[1]));
+        assertEquals(10000.0, r[2]);
+        assertEquals("bab", str(r[3]));
+        assertEquals(30000.0, r[4]);
+        // a fresh string per step would copy 20 000 strings of 20 KB on average (400 MB)
+        assertTrue(used < 16 << 20, used + " bytes allocated");
+    }
+
     @Test
     void instructionHookStopsAnEndlessLoopThroughPcall() {
         Lua lua = new Lua();

@@ -899,20 +899,14 @@ final class Nodes {
                 }
             }
             if (simple) {
+                // a string that grows again (s = s .. x) gets half its length as room, up to the memory limit
+                long room = !((LuaString) v[0]).isBuffer() ? 0
+                        : Math.min(total / 2, Math.max(0, Math.min(in.memoryLimit, Interp.DEFAULT_MEMORY_LIMIT) - total));
                 if (total >= Interp.CHECK_FROM) {
                     in.checkSize(total);
-                    in.reserve(total);
+                    in.reserve(total + room);
                 }
-                // the first part by copyOfRange: the JIT then skips zeroing the bytes it copies (s = s .. x loops)
-                LuaString first = (LuaString) v[0];
-                byte[] out = Arrays.copyOfRange(first.array(), first.offset(), first.offset() + (int) total);
-                int p = first.length();
-                for (int i = 1; i < n; i++) {
-                    LuaString s = (LuaString) v[i];
-                    System.arraycopy(s.array(), s.offset(), out, p, s.length());
-                    p += s.length();
-                }
-                return LuaString.wrap(out);
+                return LuaString.concat(v, n, (int) total, (int) room);
             }
             Object acc = v[n - 1];
             for (int i = n - 2; i >= 0; i--) {
