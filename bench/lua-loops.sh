@@ -1,17 +1,24 @@
 #!/usr/bin/env bash
-# Lua speed of tight loops: the same scripts as EVAL on Cinnabar and on redis-server, and with the lua5.1 binary.
-#   empty:  for i=1,N do end                                (the loop variable is never read)
-#   sum:    local s = 0 for i=1,N do s = s + i end return s  (a number boxed per iteration here)
+# Lua speed of typical script loops: CPU time of the same scripts as EVAL on Cinnabar and on redis-server, and
+# with the lua5.1 binary (Redis's Lua and the reference of lua/README.md).
+#   empty:  for i=1,N do end                                    (the loop variable is never read)
+#   sum:    local s = 0 for i=1,N do s = s + i end return s      (arithmetic on locals)
+#   while:  local x = 0 while x < N do x = x + 1 end return x
 #   table:  t[i] = i * 2 for i=1,N/10, then sums #t elements
 #   concat: t[#t+1] = 'k' .. i for i=1,N/100, then table.concat
-# Each script runs ROUNDS times per engine after one untimed warm-up call (the JVM compiles first); prints the
-# median wall milliseconds of each and the ratio Cinnabar / Redis (lower is better). EVAL's time includes the
-# round trip of one redis-cli call (about a millisecond), so keep N large.
-# Usage: bench/lua-loops.sh [N]   (default N=100000000; run it on an idle machine: load shows in the numbers)
+#   insert: table.insert(t, 'v' .. i) for i=1,N/100
+#   strcat: s = s .. 'x' for i=1,N/2500 (a string built by repeated '..': quadratic copying, as in C Lua)
+#   call:   redis.call('INCR', KEYS[1]) and redis.call('HSET', KEYS[2], i % 100, i) for i=1,N/1000 (EVAL only)
+# CPU time is user+sys of the whole server process (all threads: the JVM's compiler and collector count) across
+# one EVAL, read from /proc/PID/stat (10 ms ticks, so keep N large), and of the lua5.1 process; each script runs
+# once untimed (the JVM compiles), then ROUNDS times per engine, and the minimum is printed (the machine may be
+# shared: the minimum is the run least disturbed by others). Ratios: Cinnabar / Redis and Cinnabar / lua5.1.
+# Usage: bench/lua-loops.sh [N [script...]]   (default N=100000000, all scripts)
 # Environment: ROUNDS=3.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 N="${1:-100000000}"
+shift || true
 ROUNDS="${ROUNDS:-3}"
 command -v redis-server >/dev/null && command -v redis-cli >/dev/null || {
   echo "needs redis-server and redis-cli: apt-get install -y redis-server redis-tools" >&2; exit 1; }
@@ -38,29 +45,47 @@ redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --b
 pids+=($!)
 wait_up "$ours_port"
 wait_up "$redis_port"
+# the processes whose CPU time counts (bin/cinnabar-server may run java as a child)
+server_pid() { # port -> pid of the process listening on it
+  ss -Htlnp "sport = :$1" | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -1
+}
+ours_pid=$(server_pid "$ours_port")
+redis_pid=$(server_pid "$redis_port")
 
 declare -A script
 script[empty]="for i=1,$N do end return 1"
 script[sum]="local s = 0 for i=1,$N do s = s + i end return s"
+script[while]="local x = 0 while x < $N do x = x + 1 end return x"
 script[table]="local t = {} for i=1,$((N / 10)) do t[i] = i * 2 end local s = 0 for i=1,#t do s = s + t[i] end return s"
 script[concat]="local t = {} for i=1,$((N / 100)) do t[#t+1] = 'k' .. i end return #table.concat(t, ',')"
+script[insert]="local t = {} for i=1,$((N / 100)) do table.insert(t, 'v' .. i) end return #t"
+script[strcat]="local s = '' for i=1,$((N / 2500)) do s = s .. 'x' end return #s"
+script[call]="for i=1,$((N / 1000)) do redis.call('INCR', KEYS[1]) redis.call('HSET', KEYS[2], i % 100, i) end return redis.call('GET', KEYS[1])"
+names=("$@")
+[ ${#names[@]} -gt 0 ] || names=(empty sum while table concat insert strcat call)
 
-now_ms() { date +%s%3N; }
-median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-time_eval() { # port script -> ms of one EVAL
-  local t0; t0=$(now_ms); redis-cli -p "$1" eval "$2" 0 >/dev/null; echo $(( $(now_ms) - t0 ))
+tck=$(getconf CLK_TCK)
+cpu_ms() { awk -v t="$tck" '{ print int(($14 + $15) * 1000 / t) }' "/proc/$1/stat"; }
+time_eval() { # port pid script -> CPU ms of the server over one EVAL
+  local c0; c0=$(cpu_ms "$2")
+  redis-cli -p "$1" eval "$3" 2 lua-loops-counter lua-loops-hash >/dev/null
+  echo $(( $(cpu_ms "$2") - c0 ))
 }
-time_lua() { local t0; t0=$(now_ms); lua5.1 -e "$1" >/dev/null; echo $(( $(now_ms) - t0 )); }
+time_lua() { /usr/bin/time -f '%U %S' lua5.1 -e "$1" 2>&1 >/dev/null | awk '{ print int(($1 + $2) * 1000) }'; }
+minimum() { sort -n | head -1; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a != "-") printf "%.2f", a / b; else printf "-" }'; }
 
-printf '%-8s %12s %12s %12s %10s\n' script cinnabar_ms redis_ms lua5.1_ms ours/redis
-for name in empty sum table concat; do
+printf '%-8s %12s %12s %12s %10s %10s\n' script cinnabar_ms redis_ms lua5.1_ms ours/redis ours/lua
+for name in "${names[@]}"; do
   s="${script[$name]}"
-  redis-cli -p "$ours_port" eval "$s" 0 >/dev/null   # warm-up
-  redis-cli -p "$redis_port" eval "$s" 0 >/dev/null
-  ours=$(for _ in $(seq 1 "$ROUNDS"); do time_eval "$ours_port" "$s"; done | median)
-  redis=$(for _ in $(seq 1 "$ROUNDS"); do time_eval "$redis_port" "$s"; done | median)
+  redis-cli -p "$ours_port" eval "$s" 2 lua-loops-counter lua-loops-hash >/dev/null   # warm-up
+  redis-cli -p "$redis_port" eval "$s" 2 lua-loops-counter lua-loops-hash >/dev/null
+  ours=$(for _ in $(seq 1 "$ROUNDS"); do time_eval "$ours_port" "$ours_pid" "$s"; done | minimum)
+  redis=$(for _ in $(seq 1 "$ROUNDS"); do time_eval "$redis_port" "$redis_pid" "$s"; done | minimum)
   lua=-
-  [ "$have_lua" = 1 ] && lua=$(for _ in $(seq 1 "$ROUNDS"); do time_lua "$s"; done | median)
-  printf '%-8s %12s %12s %12s %10s\n' "$name" "$ours" "$redis" "$lua" \
-    "$(awk -v a="$ours" -v b="$redis" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
+  if [ "$have_lua" = 1 ] && [ "$name" != call ]; then
+    lua=$(for _ in $(seq 1 "$ROUNDS"); do time_lua "$s"; done | minimum)
+  fi
+  printf '%-8s %12s %12s %12s %10s %10s\n' "$name" "$ours" "$redis" "$lua" "$(ratio "$ours" "$redis")" \
+    "$(ratio "$ours" "$lua")"
 done

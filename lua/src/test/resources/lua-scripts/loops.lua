@@ -65,3 +65,47 @@ for i = 0.1, 1e20, 1e20 do n = n + 1 end
 print("rounded count", n)
 for i = 3, 1, -0.7 do io = i end
 print("down fractional", io)
+
+-- generic 'for' over ipairs and pairs (run without calling the iterator): holes, extra variables, break, return,
+-- errors in the body, a table changed while iterated, __index ignored (raw access), a hand-made ipairs triple
+local arr = {10, 20, 30, nil, 50}
+local acc = {}
+for i, v in ipairs(arr) do acc[#acc + 1] = i .. "=" .. v end
+print("ipairs", table.concat(acc, " "))
+acc = {}
+for i in ipairs(arr) do acc[#acc + 1] = i end
+print("ipairs one var", table.concat(acc, " "))
+acc = {}
+for i, v, extra in ipairs({"a", "b"}) do acc[#acc + 1] = tostring(i) .. v .. tostring(extra) end
+print("ipairs three vars", table.concat(acc, " "))
+for i, v in ipairs(arr) do if v == 20 then print("ipairs break at", i) break end end
+local function findIndex(t, x) for i, v in ipairs(t) do if v == x then return i end end return -1 end
+print("ipairs return", findIndex(arr, 30), findIndex(arr, 50))
+print("ipairs error", pcall(function() for i, v in ipairs({1, 2}) do local y = v + {} end end))
+local grow = {1}
+local n = 0
+for i, v in ipairs(grow) do n = n + 1 if i < 5 then grow[i + 1] = v * 2 end end
+print("ipairs growing", n, grow[5])
+local proxied = setmetatable({1}, {__index = function(t, k) return k * 100 end})
+n = 0
+for i, v in ipairs(proxied) do n = n + 1 end
+print("ipairs raw", n)
+n = 0
+for i, v in ipairs({}) do n = n + 1 end
+print("ipairs empty", n)
+local iter, state, start = ipairs({7, 8, 9})
+acc = {}
+for i, v in iter, state, 1 do acc[#acc + 1] = v end
+print("ipairs from 1", table.concat(acc, " "))
+print("ipairs bad", pcall(function() for i, v in ipairs(nil) do end end))
+local sum, keys = 0, 0
+for k, v, extra in pairs({a = 1, b = 2, c = 3, 4}) do sum = sum + v keys = keys + 1 assert(extra == nil) end
+print("pairs", sum, keys)
+print("pairs error", pcall(function() for k, v in pairs({x = 1}) do local y = v .. {} end end))
+print("pairs bad key", pcall(function() for k, v in next, {a = 1}, "zz" do end end))
+print("next bad key", pcall(next, {a = 1}, "zz"))
+print("next bad key in Lua", pcall(function() return next({a = 1}, "zz") end))
+local clear = {a = 1, b = 2, c = 3, d = 4}
+n = 0
+for k in pairs(clear) do clear[k] = nil n = n + 1 end
+print("pairs clearing", n, next(clear))

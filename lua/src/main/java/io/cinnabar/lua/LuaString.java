@@ -22,11 +22,60 @@ public final class LuaString implements Comparable<LuaString> {
     private final int off;
     private final int len;
     private int hash;
+    /**
+     * Non-null for the result of {@link #concat}: the array is a growable buffer and {@code fill[0]} is the end of
+     * its used part, shared by every string made on that buffer. Bytes past it belong to nobody yet.
+     */
+    private final int[] fill;
 
     private LuaString(byte[] bytes, int off, int len) {
+        this(bytes, off, len, null);
+    }
+
+    private LuaString(byte[] bytes, int off, int len, int[] fill) {
         this.bytes = bytes;
         this.off = off;
         this.len = len;
+        this.fill = fill;
+    }
+
+    /** Made by {@link #concat}: a later concat starting with this string may append in place or get room. */
+    public boolean isBuffer() {
+        return fill != null;
+    }
+
+    /**
+     * Lua's {@code ..} of {@code parts[0..n)} (all LuaStrings) whose lengths add up to {@code total}, for the
+     * interpreter. When the first part is the last string made on a growable buffer with room for the rest, the
+     * others are appended in place after it (its own bytes do not change), so {@code s = s .. x} loops copy each
+     * byte a constant number of times instead of building every intermediate string afresh. Otherwise the result
+     * gets a buffer of its own: with {@code room} spare bytes when the first part was itself made by concat (a
+     * string that grows again), exactly sized otherwise.
+     */
+    public static LuaString concat(Object[] parts, int n, int total, int room) {
+        LuaString head = (LuaString) parts[0];
+        int[] fl = head.fill;
+        byte[] out;
+        int p;
+        int start;
+        if (fl != null && fl[0] == head.off + head.len && head.bytes.length - head.off >= total) {
+            out = head.bytes;
+            start = head.off;
+            p = head.off + head.len;
+        } else {
+            int cap = fl != null ? total + room : total;
+            out = Arrays.copyOfRange(head.bytes, head.off, head.off + cap); // no zeroing of the copied bytes
+            start = 0;
+            p = head.len;
+            fl = new int[1];
+        }
+        for (int i = 1; i < n; i++) {
+            LuaString s = (LuaString) parts[i];
+            System.arraycopy(s.bytes, s.off, out, p, s.len);
+            p += s.len;
+        }
+        fl[0] = p;
+        return total == 0 ? EMPTY : new LuaString(out, start, total, fl);
     }
 
     /** Shares {@code bytes[off, off+len)} without copying. */

@@ -342,7 +342,8 @@ public final class LuaTable {
             if (pos < 0) {
                 pos = hashSlot(key);
                 if (pos < 0) {
-                    throw LuaError.fromLibrary("invalid key to 'next'");
+                    // raised inside a C function in 5.1 (next, or lua_next): no position, even in a 'for'
+                    throw new LuaError(LuaString.of("invalid key to 'next'"));
                 }
                 pos += n + 1;
             }

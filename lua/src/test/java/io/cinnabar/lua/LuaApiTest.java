@@ -23,6 +23,53 @@ class LuaApiTest {
         return o == null ? "nil" : o.toString();
     }
 
+    /** com.sun.management's count of the bytes this thread allocated (reflection: the module does not read it). */
+    private static long allocatedBytes() {
+        try {
+            Object bean = java.lang.management.ManagementFactory.getThreadMXBean();
+            return (long) Class.forName("com.sun.management.ThreadMXBean")
+                    .getMethod("getCurrentThreadAllocatedBytes").invoke(bean);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Locals that only ever hold numbers stay unboxed: a loop doing arithmetic on them makes no garbage. */
+    @Test
+    void arithmeticOnNumberLocalsAllocatesNothingPerIteration() {
+        Lua lua = new Lua();
+        LuaFunction f = lua.load("local s, x = 0, 0 for i = 1, 200000 do s = s + i * 2 x = x - 1 end "
+                + "while x < 0 do x = x + 1 end local t = {} for i = 1, 1000 do t[i] = i end "
+                + "for i = 1, 200000 do x = x + (i % 1000 + 1) / #t end return s, x", "=sum");
+        lua.call(f); // the first call also loads classes
+        long before = allocatedBytes();
+        Object[] r = lua.call(f);
+        long used = allocatedBytes() - before;
+        assertEquals(4.00002e10, r[0]);
+        assertEquals(100100.0, (Double) r[1], 1e-6);
+        // a box per value would be 16 bytes x 1 000 000 (about 16 MB); the table's 1000 boxes remain
+        assertTrue(used < 1 << 20, used + " bytes allocated");
+    }
+
+    /** s = s .. x appends in place to the buffer of s (linear), instead of copying s at every step (quadratic). */
+    @Test
+    void aStringGrownByConcatIsAppendedInPlace() {
+        Lua lua = new Lua();
+        LuaFunction f = lua.load("local s, keep = '', {} for i = 1, 20000 do s = s .. 'ab' "
+                + "if i % 5000 == 0 then keep[#keep + 1] = s end end "
+                + "return #s, s:sub(-4), #keep[1], keep[2]:sub(-3), #keep[3]", "=grow");
+        long before = allocatedBytes();
+        Object[] r = lua.call(f);
+        long used = allocatedBytes() - before;
+        assertEquals(40000.0, r[0]);
+        assertEquals("abab", str(r[1]));
+        assertEquals(10000.0, r[2]);
+        assertEquals("bab", str(r[3]));
+        assertEquals(30000.0, r[4]);
+        // a fresh string per step would copy 20 000 strings of 20 KB on average (400 MB)
+        assertTrue(used < 16 << 20, used + " bytes allocated");
+    }
+
     @Test
     void instructionHookStopsAnEndlessLoopThroughPcall() {
         Lua lua = new Lua();

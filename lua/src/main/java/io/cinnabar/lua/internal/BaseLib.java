@@ -108,6 +108,7 @@ public final class BaseLib {
             Object v = t.get(i);
             return v == null ? LuaFunction.NONE : new Object[] {(double) i, v};
         });
+        in.ipairsAux = ipairsAux;
         Lib.reg(g, fn("ipairs", (f, a) -> new Object[] {ipairsAux, Lib.checkTable(a, 0), 0.0}));
         Lib.reg(g, fn("pairs", (f, a) -> new Object[] {next, Lib.checkTable(a, 0), null}));
         Lib.reg(g, fn("rawequal", (f, a) -> {

@@ -4,6 +4,8 @@ package io.cinnabar.lua.internal;
 public final class Frame {
     final Proto proto;
     final Object[] slots;
+    /** The locals that always hold numbers ({@code LocalVar.num}), unboxed, by slot; null when there are none. */
+    final double[] nums;
     final Object[] varargs;
     final Cell[] up;
     /** The running function (its environment holds the globals; {@code setfenv} may change it while running). */
@@ -15,6 +17,7 @@ public final class Frame {
         this.cl = cl;
         this.proto = proto;
         this.slots = slots;
+        this.nums = proto.numLocals ? new double[proto.maxSlots] : null;
         this.varargs = varargs;
         this.up = up;
     }

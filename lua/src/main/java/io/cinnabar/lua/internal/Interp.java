@@ -32,6 +32,8 @@ public final class Interp {
     /** The environment of new chunks and of host functions ({@code getfenv(0)}, {@code setfenv(0, t)}). */
     public LuaTable threadEnv = globals;
     public LuaTable stringMeta;
+    /** ipairs's iterator: a generic 'for' over it indexes the table itself (no call, no argument arrays). */
+    Object ipairsAux;
     public int depth;
     public int maxDepth = 1000;
     /** Per call depth: the function and line of the call site running there (for error levels). */

@@ -20,6 +20,15 @@ final class Nodes {
     static final Object ONE = new Object();
     static final Object[] NONE = LuaFunction.NONE;
 
+    /**
+     * A node whose fast path depends on which locals of its function hold unboxed numbers: the parser calls
+     * {@link #fix} on every such node of a function, children before parents, once the function is compiled
+     * (again after each round of {@code Parser}'s number analysis, so it must recompute from scratch).
+     */
+    interface Fix {
+        void fix();
+    }
+
     /** A pending tail call, run by the caller's call loop so tail recursion does not grow the Java stack. */
     static final class TailCall {
         final Object fn;
@@ -46,6 +55,20 @@ final class Nodes {
 
         abstract Object eval(Frame f);
 
+        /**
+         * Always a number, whatever the values (decided at compile time, see {@link Fix}): then {@link #evalNum}
+         * gives the value unboxed. Numeric constants, locals kept in {@link Frame#nums}, {@code #x}, and
+         * arithmetic on such operands (two numbers never reach a metamethod).
+         */
+        boolean num() {
+            return false;
+        }
+
+        /** The value of an expression that is {@link #num()}, unboxed. */
+        double evalNum(Frame f) {
+            return ((Double) eval(f)).doubleValue();
+        }
+
         /** All values (calls and '...'); single-valued expressions give one. */
         Object[] evalMulti(Frame f) {
             return new Object[] {eval(f)};
@@ -68,15 +91,29 @@ final class Nodes {
 
     static final class Const extends Expr {
         final Object v;
+        final boolean isNum;
+        final double d;
 
         Const(int line, Object v) {
             super(line);
             this.v = v;
+            this.isNum = v instanceof Double;
+            this.d = v instanceof Double x ? x : 0;
         }
 
         @Override
         Object eval(Frame f) {
             return v;
+        }
+
+        @Override
+        boolean num() {
+            return isNum;
+        }
+
+        @Override
+        double evalNum(Frame f) {
+            return d;
         }
     }
 
@@ -107,6 +144,17 @@ final class Nodes {
         boolean captured;
         /** Some expression reads the variable (a LocalGet or a closure's upvalue): a loop must store its value. */
         boolean read;
+        /**
+         * The variable always holds a number, kept unboxed in {@link Frame#nums} (not in the slot): it is not
+         * captured, and every value it gets (its initialiser or 'for' index, every assignment) is {@link Expr#num}.
+         */
+        boolean num;
+        /** The parser saw a value that disqualifies it from {@link #num} (a parameter, nil, a call's result...). */
+        boolean noNum;
+        /** Declared with a value (local x = e, or a numeric 'for' index). */
+        boolean init;
+        /** The expressions assigned to it (initialiser included), for the number analysis. */
+        java.util.List<Expr> sets;
 
         LocalVar(String name, int slot) {
             this.name = name;
@@ -114,9 +162,10 @@ final class Nodes {
         }
     }
 
-    static final class LocalGet extends Expr {
+    static final class LocalGet extends Expr implements Fix {
         final LocalVar var;
         final int slot;
+        boolean num;
 
         LocalGet(int line, LocalVar var) {
             super(line);
@@ -125,7 +174,25 @@ final class Nodes {
         }
 
         @Override
+        public void fix() {
+            num = var.num;
+        }
+
+        @Override
+        boolean num() {
+            return num;
+        }
+
+        @Override
+        double evalNum(Frame f) {
+            return f.nums[slot];
+        }
+
+        @Override
         Object eval(Frame f) {
+            if (num) {
+                return f.nums[slot];
+            }
             Object v = f.slots[slot];
             return v instanceof Cell c ? c.v : v;
         }
@@ -198,10 +265,12 @@ final class Nodes {
         }
     }
 
-    static final class Index extends Expr {
+    static final class Index extends Expr implements Fix {
         final Interp in;
         final Expr obj;
         final Expr key;
+        /** The key is a number: no box for an integer key. */
+        boolean numKey;
 
         Index(int line, Interp in, Expr obj, Expr key) {
             super(line);
@@ -211,11 +280,32 @@ final class Nodes {
         }
 
         @Override
+        public void fix() {
+            numKey = key.num();
+        }
+
+        @Override
         Object eval(Frame f) {
+            if (numKey) {
+                return evalNumKey(f);
+            }
             Object o = obj.eval(f);
             Object k = key.eval(f);
             if (o instanceof LuaTable t) {
                 Object v = t.get(k);
+                if (v != null || t.getMetatable() == null) {
+                    return v;
+                }
+            }
+            return in.index(f, line, o, k, obj.info());
+        }
+
+        private Object evalNumKey(Frame f) {
+            Object o = obj.eval(f);
+            double k = key.evalNum(f);
+            if (o instanceof LuaTable t) {
+                int i = (int) k;
+                Object v = i == k ? t.get(i) : t.get((Object) k);
                 if (v != null || t.getMetatable() == null) {
                     return v;
                 }
@@ -489,12 +579,28 @@ final class Nodes {
         }
     }
 
-    static final class Paren extends Expr {
+    static final class Paren extends Expr implements Fix {
         final Expr e;
+        boolean num;
 
         Paren(int line, Expr e) {
             super(line);
             this.e = e;
+        }
+
+        @Override
+        public void fix() {
+            num = e.num();
+        }
+
+        @Override
+        boolean num() {
+            return num;
+        }
+
+        @Override
+        double evalNum(Frame f) {
+            return e.evalNum(f);
         }
 
         @Override
@@ -546,13 +652,43 @@ final class Nodes {
         }
     }
 
-    static final class Arith extends Operator {
+    static final class Arith extends Operator implements Fix {
+        /** Both operands are numbers ({@link Expr#num}): computed unboxed, no metamethod possible. */
+        boolean num;
+
         Arith(int line, Interp in, int op, Expr a, Expr b) {
             super(line, in, op, a, b);
         }
 
         @Override
+        public void fix() {
+            num = a.num() && b.num();
+        }
+
+        @Override
+        boolean num() {
+            return num;
+        }
+
+        @Override
+        double evalNum(Frame f) {
+            double p = a.evalNum(f);
+            double q = b.evalNum(f);
+            switch (op) {
+                case Interp.ADD: return p + q;
+                case Interp.SUB: return p - q;
+                case Interp.MUL: return p * q;
+                case Interp.DIV: return p / q;
+                case Interp.MOD: return p - Math.floor(p / q) * q;
+                default: return Math.pow(p, q);
+            }
+        }
+
+        @Override
         Object eval(Frame f) {
+            if (num) {
+                return evalNum(f);
+            }
             Object x = a.eval(f);
             Object y = b.eval(f);
             if (x instanceof Double dx && y instanceof Double dy) {
@@ -571,13 +707,33 @@ final class Nodes {
         }
     }
 
-    static final class Unm extends Unary {
+    static final class Unm extends Unary implements Fix {
+        boolean num;
+
         Unm(int line, Interp in, Expr a) {
             super(line, in, a);
         }
 
         @Override
+        public void fix() {
+            num = a.num();
+        }
+
+        @Override
+        boolean num() {
+            return num;
+        }
+
+        @Override
+        double evalNum(Frame f) {
+            return -a.evalNum(f);
+        }
+
+        @Override
         Object eval(Frame f) {
+            if (num) {
+                return -a.evalNum(f);
+            }
             Object x = a.eval(f);
             if (x instanceof Double d) {
                 return -d;
@@ -594,6 +750,24 @@ final class Nodes {
         @Override
         Object eval(Frame f) {
             return in.len(f, line, a.eval(f), a.info());
+        }
+
+        /** Lua 5.1's {@code #} gives a number or raises an error (no {@code __len} for tables or strings). */
+        @Override
+        boolean num() {
+            return true;
+        }
+
+        @Override
+        double evalNum(Frame f) {
+            Object x = a.eval(f);
+            if (x instanceof LuaTable t) {
+                return t.length();
+            }
+            if (x instanceof LuaString s) {
+                return s.length();
+            }
+            return (Double) in.len(f, line, x, a.info());
         }
     }
 
@@ -643,13 +817,33 @@ final class Nodes {
     static final int GT = 4;
     static final int GE = 5;
 
-    static final class Compare extends Operator {
+    static final class Compare extends Operator implements Fix {
+        /** Both operands are numbers ({@link Expr#num}): compared unboxed. */
+        boolean num;
+
         Compare(int line, Interp in, int op, Expr a, Expr b) {
             super(line, in, op, a, b);
         }
 
         @Override
+        public void fix() {
+            num = a.num() && b.num();
+        }
+
+        @Override
         Object eval(Frame f) {
+            if (num) {
+                double p = a.evalNum(f);
+                double q = b.evalNum(f);
+                switch (op) {
+                    case EQ: return p == q;
+                    case NE: return p != q;
+                    case LT: return p < q;
+                    case LE: return p <= q;
+                    case GT: return p > q;
+                    default: return p >= q;
+                }
+            }
             Object x = a.eval(f);
             Object y = b.eval(f);
             if (x instanceof Double dx && y instanceof Double dy) {
@@ -705,18 +899,14 @@ final class Nodes {
                 }
             }
             if (simple) {
+                // a string that grows again (s = s .. x) gets half its length as room, up to the memory limit
+                long room = !((LuaString) v[0]).isBuffer() ? 0
+                        : Math.min(total / 2, Math.max(0, Math.min(in.memoryLimit, Interp.DEFAULT_MEMORY_LIMIT) - total));
                 if (total >= Interp.CHECK_FROM) {
                     in.checkSize(total);
-                    in.reserve(total);
+                    in.reserve(total + room);
                 }
-                byte[] out = new byte[(int) total];
-                int p = 0;
-                for (Object x : v) {
-                    LuaString s = (LuaString) x;
-                    System.arraycopy(s.array(), s.offset(), out, p, s.length());
-                    p += s.length();
-                }
-                return LuaString.wrap(out);
+                return LuaString.concat(v, n, (int) total, (int) room);
             }
             Object acc = v[n - 1];
             for (int i = n - 2; i >= 0; i--) {
@@ -877,7 +1067,12 @@ final class Nodes {
             LocalVar[] vs = vars;
             Expr[] es = exprs;
             if (vs.length == 1 && es.length == 1) {
-                set(f, vs[0], es[0].eval(f));
+                LocalVar v = vs[0];
+                if (v.num) {
+                    f.nums[v.slot] = es[0].evalNum(f);
+                } else {
+                    set(f, v, es[0].eval(f));
+                }
                 return null;
             }
             Object[] v = adjust(f, es, vs.length);
@@ -888,7 +1083,11 @@ final class Nodes {
         }
 
         static void set(Frame f, LocalVar v, Object x) {
-            f.slots[v.slot] = v.captured ? new Cell(x) : x;
+            if (v.num) {
+                f.nums[v.slot] = (Double) x;
+            } else {
+                f.slots[v.slot] = v.captured ? new Cell(x) : x;
+            }
         }
     }
 
@@ -941,14 +1140,20 @@ final class Nodes {
     }
 
     static final class LocalTarget extends Target {
+        final LocalVar var;
         final int slot;
 
         LocalTarget(LocalVar v) {
+            this.var = v;
             this.slot = v.slot;
         }
 
         @Override
         void assign(Frame f, Object[] prepared, Object v) {
+            if (var.num) {
+                f.nums[slot] = (Double) v;
+                return;
+            }
             Object[] s = f.slots;
             if (s[slot] instanceof Cell c) {
                 c.v = v;
@@ -993,11 +1198,13 @@ final class Nodes {
         }
     }
 
-    static final class IndexTarget extends Target {
+    static final class IndexTarget extends Target implements Fix {
         final Interp in;
         final Expr obj;
         final Expr key;
         final int line;
+        /** The key is a number: no box for an integer key (single assignments). */
+        boolean numKey;
 
         IndexTarget(int line, Interp in, Expr obj, Expr key) {
             this.line = line;
@@ -1007,8 +1214,29 @@ final class Nodes {
         }
 
         @Override
+        public void fix() {
+            numKey = key.num();
+        }
+
+        @Override
         Object[] prepare(Frame f) {
             return new Object[] {obj.eval(f), key.eval(f)};
+        }
+
+        void setNum(Frame f, Object o, double k, Object v) {
+            if (o instanceof LuaTable t && t.getMetatable() == null && !t.isReadOnly()) {
+                int i = (int) k;
+                if (i == k) {
+                    t.put(i, v);
+                    return;
+                }
+                if (k != k) {
+                    throw Interp.rtError(f, line, "table index is NaN");
+                }
+                t.put((Object) k, v);
+                return;
+            }
+            in.setIndex(f, line, o, k, v, obj.info());
         }
 
         void set(Frame f, Object o, Object k, Object v) {
@@ -1028,9 +1256,11 @@ final class Nodes {
         }
     }
 
-    static final class Assign extends Stat {
+    static final class Assign extends Stat implements Fix {
         final Target[] targets;
         final Expr[] exprs;
+        /** One local kept in {@link Frame#nums} gets one value: its slot there, else -1. */
+        int numSlot = -1;
 
         Assign(int line, Target[] targets, Expr[] exprs) {
             super(line);
@@ -1039,11 +1269,28 @@ final class Nodes {
         }
 
         @Override
+        public void fix() {
+            numSlot = targets.length == 1 && exprs.length == 1 && targets[0] instanceof LocalTarget lt && lt.var.num
+                    ? lt.slot : -1;
+        }
+
+        @Override
         Object exec(Frame f) {
             Target[] ts = targets;
+            int ns = numSlot;
+            if (ns >= 0) {
+                f.nums[ns] = exprs[0].evalNum(f);
+                return null;
+            }
             if (ts.length == 1 && exprs.length == 1) {
                 Target t = ts[0];
                 if (t instanceof IndexTarget it) {
+                    if (it.numKey) {
+                        Object o = it.obj.eval(f);
+                        double k = it.key.evalNum(f);
+                        it.setNum(f, o, k, exprs[0].eval(f));
+                        return null;
+                    }
                     Object o = it.obj.eval(f);
                     Object k = it.key.eval(f);
                     it.set(f, o, k, exprs[0].eval(f));
@@ -1302,6 +1549,8 @@ final class Nodes {
                 slots[h + 2] = st;
             } else if (!var.read) {
                 return counted(f, i - st, lim, st);
+            } else if (var.num) {
+                return unboxed(f, i - st, lim, st);
             }
             i -= st; // as Lua 5.1: FORPREP subtracts the step, FORLOOP adds it before each test (a NaN step runs none)
             while (st > 0 ? (i += st) <= lim : (i += st) >= lim) {
@@ -1320,6 +1569,23 @@ final class Nodes {
                 }
                 if (h >= 0) {
                     in.lineEvent(f, line, dbgVars, false); // FORLOOP is on the 'for' line
+                }
+            }
+            return null;
+        }
+
+        /** The loop when its variable is kept unboxed ({@link LocalVar#num}): i is the start minus the step. */
+        private Object unboxed(Frame f, double i, double lim, double st) {
+            Interp in = this.in;
+            Block body = this.body;
+            double[] nums = f.nums;
+            int slot = var.slot;
+            while (st > 0 ? (i += st) <= lim : (i += st) >= lim) {
+                in.tick(f, line);
+                nums[slot] = i;
+                Object r = body.exec(f);
+                if (r != null) {
+                    return r == BREAK ? null : r;
                 }
             }
             return null;
@@ -1388,11 +1654,39 @@ final class Nodes {
                     f.slots[h + 2] = ctl;
                 }
                 Object[] r;
+                if (fn == in.ipairsAux && state instanceof LuaTable t && ctl instanceof Double d) {
+                    // ipairs_aux without the call: the next index, raw, until the first nil
+                    int i = (int) d.doubleValue() + 1;
+                    Object v = t.get(i);
+                    if (v == null) {
+                        return null;
+                    }
+                    ctl = Double.valueOf(i);
+                    Object res = loopBody(f, ctl, v);
+                    if (res != null) {
+                        return res == BREAK ? null : res;
+                    }
+                    continue;
+                }
+                if (fn instanceof BaseLib.Next && state instanceof LuaTable t) {
+                    int pos;
+                    try {
+                        pos = t.nextPosition(ctl);
+                    } catch (LuaError e) {
+                        throw e.isPending() ? e.complete(Interp.where(f, line), null, false) : e;
+                    }
+                    if (pos < 0) {
+                        return null;
+                    }
+                    ctl = t.keyAt(pos);
+                    Object res = loopBody(f, ctl, t.valueAt(pos));
+                    if (res != null) {
+                        return res == BREAK ? null : res;
+                    }
+                    continue;
+                }
                 try {
-                    if (fn instanceof BaseLib.Next && state instanceof LuaTable t) {
-                        int pos = t.nextPosition(ctl);
-                        r = pos < 0 ? NONE : new Object[] {t.keyAt(pos), t.valueAt(pos)};
-                    } else if (fn instanceof LuaFunction lf) {
+                    if (fn instanceof LuaFunction lf) {
                         in.cCalls++; // 5.1 calls the iterator through luaD_call: no yield inside it
                         try {
                             r = lf.call(new Object[] {state, ctl});
@@ -1427,6 +1721,28 @@ final class Nodes {
                     in.lineEvent(f, line, dbgVars, false); // TFORLOOP is on the 'for' line
                 }
             }
+        }
+
+        /** One iteration whose iterator gave the two values k and v (next, ipairs): the body's result. */
+        private Object loopBody(Frame f, Object k, Object v) {
+            LocalVar[] vs = vars;
+            Local.set(f, vs[0], k);
+            if (vs.length > 1) {
+                Local.set(f, vs[1], v);
+                for (int i = 2; i < vs.length; i++) {
+                    Local.set(f, vs[i], null);
+                }
+            }
+            int h = hidden;
+            if (h >= 0) {
+                f.slots[h + 2] = k;
+                in.forceNextLine(); // the jump back to the body
+            }
+            Object res = body.exec(f);
+            if (res == null && h >= 0) {
+                in.lineEvent(f, line, dbgVars, false); // TFORLOOP is on the 'for' line
+            }
+            return res;
         }
     }
 }

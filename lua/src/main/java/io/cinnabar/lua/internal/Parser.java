@@ -28,6 +28,9 @@ public final class Parser {
         final List<String> upNames = new ArrayList<>();
         final Map<Object, Integer> upIndex = new HashMap<>();
         int loops;
+        /** Every local of the function and every node that depends on which of them are numbers. */
+        final List<LocalVar> vars = new ArrayList<>();
+        final List<Fix> fixups = new ArrayList<>();
 
         FuncState(FuncState parent, Proto p) {
             this.parent = parent;
@@ -105,7 +108,83 @@ public final class Parser {
         return new LuaClosure(p, new Cell[0], in.threadEnv);
     }
 
+    /** Registers a node for the number analysis of the function being compiled. */
+    private <T> T fx(T node) {
+        fs.fixups.add((Fix) node);
+        return node;
+    }
+
+    /** The most rounds of {@link #numbers}; past it no local is kept unboxed (always correct, just slower). */
+    private static final int NUM_ROUNDS = 8;
+
+    /**
+     * Decides which locals of a function hold only numbers ({@link LocalVar#num}, kept unboxed in the frame) and
+     * fixes its nodes accordingly. Optimistic: every initialised, uncaptured local without a disqualifying value
+     * starts as a number; a round fixes the nodes (children first) and drops the locals given a value that is not
+     * {@link Expr#num}; it ends when a round drops none. Code compiled for debugging keeps every local boxed (the
+     * debugger reads the slots).
+     */
+    private void numbers(FuncState f) {
+        if (debug) {
+            return;
+        }
+        boolean any = false;
+        for (LocalVar v : f.vars) {
+            v.num = v.init && !v.noNum && !v.captured;
+            any |= v.num;
+        }
+        if (!any) {
+            return;
+        }
+        for (int round = 0; ; round++) {
+            for (Fix x : f.fixups) {
+                x.fix();
+            }
+            boolean dropped = false;
+            any = false;
+            for (LocalVar v : f.vars) {
+                if (v.num && v.sets != null) {
+                    for (Expr e : v.sets) {
+                        if (!e.num()) {
+                            v.num = false;
+                            dropped = true;
+                            break;
+                        }
+                    }
+                }
+                any |= v.num;
+            }
+            if (!dropped) {
+                break;
+            }
+            if (round == NUM_ROUNDS || !any) {
+                for (LocalVar v : f.vars) {
+                    v.num = false;
+                }
+                for (Fix x : f.fixups) {
+                    x.fix();
+                }
+                any = false;
+                break;
+            }
+        }
+        f.p.numLocals = any;
+    }
+
+    /** Records that {@code v} gets the value of {@code e} (null: a value the analysis cannot see). */
+    private static void sets(LocalVar v, Expr e) {
+        if (e == null) {
+            v.noNum = true;
+            return;
+        }
+        if (v.sets == null) {
+            v.sets = new ArrayList<>(2);
+        }
+        v.sets.add(e);
+    }
+
     private void close(FuncState f, Block body) {
+        numbers(f);
         Proto p = f.p;
         p.body = body;
         p.upFrom = f.upFrom.stream().mapToInt(Integer::intValue).toArray();
@@ -194,6 +273,7 @@ public final class Parser {
         fs.actives.add(x);
         fs.actives.add(declare(b));
         fs.actives.add(declare(c));
+        x.noNum = true;
         return x.slot;
     }
 
@@ -217,6 +297,7 @@ public final class Parser {
                     + (fs.parent == null ? "main function" : "function at line " + fs.p.line));
         }
         LocalVar v = new LocalVar(name, fs.freeSlot++);
+        fs.vars.add(v);
         if (fs.p.maxSlots < fs.freeSlot) {
             fs.p.maxSlots = fs.freeSlot;
         }
@@ -269,7 +350,7 @@ public final class Parser {
         LocalVar v = findLocal(fs, s);
         if (v != null) {
             v.read = true;
-            return new LocalGet(line, v);
+            return fx(new LocalGet(line, v));
         }
         int u = findUp(fs, s);
         if (u >= 0) {
@@ -376,6 +457,7 @@ public final class Parser {
                 if (testNext(FUNCTION)) {
                     LuaString n = name();
                     LocalVar v = declare(n.toString());
+                    v.noNum = true;
                     fs.actives.add(v);
                     FunctionExpr fn = body(false, line);
                     return new LocalFunction(line, v, fn);
@@ -450,6 +532,7 @@ public final class Parser {
                 hidden = hiddenLocals("(for index)", "(for limit)", "(for step)");
             }
             LocalVar v = declare(n1.toString());
+            v.init = true; // always a number unless the body assigns it something else
             fs.actives.add(v);
             fs.loops++;
             Block b = block();
@@ -474,6 +557,7 @@ public final class Parser {
             LocalVar[] vs = new LocalVar[names.size()];
             for (int i = 0; i < vs.length; i++) {
                 vs[i] = declare(names.get(i).toString());
+                vs[i].noNum = true;
             }
             for (LocalVar v : vs) {
                 fs.actives.add(v);
@@ -509,7 +593,7 @@ public final class Parser {
             lx.next();
             LuaString k = name();
             if (obj != null) {
-                target = new Index(lx.lastLine, in, obj, key);
+                target = fx(new Index(lx.lastLine, in, obj, key));
             }
             obj = target;
             key = new Const(lx.lastLine, k);
@@ -520,11 +604,11 @@ public final class Parser {
         FunctionExpr fn = body(method, line);
         Target t;
         if (obj != null) {
-            t = new IndexTarget(line, in, obj, key);
+            t = fx(new IndexTarget(line, in, obj, key));
         } else {
             t = target(target);
         }
-        return new Assign(line, new Target[] {t}, new Expr[] {fn});
+        return assign(line, new Target[] {t}, new Expr[] {fn});
     }
 
     private Target target(Expr e) {
@@ -538,7 +622,7 @@ public final class Parser {
             return new GlobalTarget(g.line, in, g.name);
         }
         if (e instanceof Index i) {
-            return new IndexTarget(i.line, in, i.obj, i.key);
+            return fx(new IndexTarget(i.line, in, i.obj, i.key));
         }
         throw syntaxError("syntax error");
     }
@@ -552,6 +636,8 @@ public final class Parser {
         LocalVar[] vs = new LocalVar[names.size()];
         for (int i = 0; i < vs.length; i++) {
             vs[i] = declare(names.get(i));
+            vs[i].init = true;
+            sets(vs[i], i < es.length ? es[i] : null);
         }
         for (LocalVar v : vs) {
             fs.actives.add(v);
@@ -571,7 +657,16 @@ public final class Parser {
         }
         checkNext('=');
         Expr[] es = exprList();
-        return new Assign(line, ts.toArray(new Target[0]), es);
+        return assign(line, ts.toArray(new Target[0]), es);
+    }
+
+    private Assign assign(int line, Target[] ts, Expr[] es) {
+        for (int i = 0; i < ts.length; i++) {
+            if (ts[i] instanceof LocalTarget lt) {
+                sets(lt.var, i < es.length ? es[i] : null);
+            }
+        }
+        return fx(new Assign(line, ts, es));
     }
 
     // ---- functions
@@ -583,6 +678,7 @@ public final class Parser {
         List<LocalVar> params = new ArrayList<>();
         if (method) {
             LocalVar self = declare("self");
+            self.noNum = true;
             params.add(self);
             f.actives.add(self);
         }
@@ -591,6 +687,7 @@ public final class Parser {
             do {
                 if (lx.tok == NAME) {
                     LocalVar v = declare(name().toString());
+                    v.noNum = true;
                     params.add(v);
                     f.actives.add(v);
                 } else if (lx.tok == DOTS) {
@@ -668,7 +765,7 @@ public final class Parser {
             if (t == NOT) {
                 e = new Not(line, a);
             } else if (t == '-') {
-                e = a instanceof Const c && c.v instanceof Double d ? new Const(line, -d) : new Unm(line, in, a);
+                e = a instanceof Const c && c.v instanceof Double d ? new Const(line, -d) : fx(new Unm(line, in, a));
             } else {
                 e = new Len(line, in, a);
             }
@@ -693,12 +790,12 @@ public final class Parser {
         switch (op) {
             case OR: return new Or(line, a, b);
             case AND: return new And(line, a, b);
-            case '<': return new Compare(line, in, Nodes.LT, a, b);
-            case '>': return new Compare(line, in, Nodes.GT, a, b);
-            case LE: return new Compare(line, in, Nodes.LE, a, b);
-            case GE: return new Compare(line, in, Nodes.GE, a, b);
-            case EQ: return new Compare(line, in, Nodes.EQ, a, b);
-            case NE: return new Compare(line, in, Nodes.NE, a, b);
+            case '<': return fx(new Compare(line, in, Nodes.LT, a, b));
+            case '>': return fx(new Compare(line, in, Nodes.GT, a, b));
+            case LE: return fx(new Compare(line, in, Nodes.LE, a, b));
+            case GE: return fx(new Compare(line, in, Nodes.GE, a, b));
+            case EQ: return fx(new Compare(line, in, Nodes.EQ, a, b));
+            case NE: return fx(new Compare(line, in, Nodes.NE, a, b));
             case CONCAT: {
                 if (b instanceof Concat c) {
                     Expr[] parts = new Expr[c.parts.length + 1];
@@ -708,12 +805,12 @@ public final class Parser {
                 }
                 return new Concat(line, in, new Expr[] {a, b});
             }
-            case '+': return new Arith(line, in, Interp.ADD, a, b);
-            case '-': return new Arith(line, in, Interp.SUB, a, b);
-            case '*': return new Arith(line, in, Interp.MUL, a, b);
-            case '/': return new Arith(line, in, Interp.DIV, a, b);
-            case '%': return new Arith(line, in, Interp.MOD, a, b);
-            default: return new Arith(line, in, Interp.POW, a, b);
+            case '+': return fx(new Arith(line, in, Interp.ADD, a, b));
+            case '-': return fx(new Arith(line, in, Interp.SUB, a, b));
+            case '*': return fx(new Arith(line, in, Interp.MUL, a, b));
+            case '/': return fx(new Arith(line, in, Interp.DIV, a, b));
+            case '%': return fx(new Arith(line, in, Interp.MOD, a, b));
+            default: return fx(new Arith(line, in, Interp.POW, a, b));
         }
     }
 
@@ -766,7 +863,7 @@ public final class Parser {
             lx.next();
             Expr e = expr();
             checkMatch(')', '(', line);
-            return new Paren(line, e);
+            return fx(new Paren(line, e));
         }
         throw syntaxError("unexpected symbol");
     }
@@ -779,14 +876,14 @@ public final class Parser {
                     lx.next();
                     int l = lx.line;
                     LuaString k = name();
-                    e = new Index(l, in, e, new Const(l, k));
+                    e = fx(new Index(l, in, e, new Const(l, k)));
                     break;
                 }
                 case '[': {
                     lx.next();
                     Expr k = expr();
                     checkNext(']');
-                    e = new Index(lx.lastLine, in, e, k);
+                    e = fx(new Index(lx.lastLine, in, e, k));
                     break;
                 }
                 case ':': {
@@ -873,7 +970,7 @@ public final class Parser {
         for (int i = 0; i < items.size() - (lastItem ? 1 : 0); i++) {
             Expr e = items.get(i);
             if (e.isMulti()) {
-                items.set(i, new Paren(e.line, e));
+                items.set(i, fx(new Paren(e.line, e)));
             }
         }
         return new TableCons(line, in, items.toArray(new Expr[0]), keys.toArray(new Expr[0]),

@@ -8,6 +8,8 @@ final class Proto {
     int nparams;
     boolean vararg;
     int maxSlots;
+    /** Some local is kept unboxed: frames get {@link Frame#nums}. */
+    boolean numLocals;
     Nodes.Block body;
     /** For each upvalue: >= 0 the enclosing function's local slot, < 0 the enclosing upvalue -(i+1). */
     int[] upFrom = new int[0];
