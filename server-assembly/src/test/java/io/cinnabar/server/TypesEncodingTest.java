@@ -1,6 +1,7 @@
 package io.cinnabar.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.cinnabar.testkit.RespClient;
 import org.junit.jupiter.api.AfterAll;
@@ -93,6 +94,28 @@ class TypesEncodingTest {
         c.call("SADD", "s4", "1", "2", "3");
         assertEquals(bulk("hashtable"), enc("s4"));
         assertEquals("+set\r\n", c.call("TYPE", "s4"));
+    }
+
+    /**
+     * Lettuce's SetCommandIntegrationTests.sscanMultiple (written against 7.0) expects 100 non-integer members to
+     * need several SSCAN calls; in 7.2 they are a listpack set, and SSCAN of a listpack answers all of it with
+     * cursor 0, whatever COUNT says. Past set-max-listpack-entries the hashtable is scanned in steps again.
+     */
+    @Test
+    void sscanOfAListpackSetAnswersEveryMemberAtOnce() throws Exception {
+        for (int i = 0; i < 100; i++) {
+            c.call("SADD", "s", "value" + i);
+        }
+        assertEquals(bulk("listpack"), enc("s"));
+        String whole = c.call("SSCAN", "s", "0", "COUNT", "5");
+        assertEquals("*2\r\n$1\r\n0\r\n*100\r\n", whole.substring(0, "*2\r\n$1\r\n0\r\n*100\r\n".length()));
+        c.call("CONFIG", "SET", "set-max-listpack-entries", "64");
+        for (int i = 0; i < 100; i++) {
+            c.call("SADD", "t", "value" + i);
+        }
+        assertEquals(bulk("hashtable"), enc("t"));
+        String step = c.call("SSCAN", "t", "0", "COUNT", "5");
+        assertFalse(step.startsWith("*2\r\n$1\r\n0\r\n"), step);
     }
 
     @Test
