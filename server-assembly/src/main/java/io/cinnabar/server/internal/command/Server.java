@@ -952,7 +952,8 @@ public final class Server {
         ctx.propagatedAsUnit = false; // EXEC, scripts: their commands propagated, the calling command does not
         propagation.afterCall(c, !unit && keyspace.dirty > dirtyBefore); // SAVE resets dirty: not a change
         long mark = errorMark > errorsBefore && errorMark <= stats.totalErrorReplies ? errorMark : errorsBefore;
-        commandDone(c, cmd, usec, stats.totalErrorReplies != mark);
+        // greater, not different: CONFIG RESETSTAT zeroes the count during its own call (Redis: a positive delta)
+        commandDone(c, cmd, usec, stats.totalErrorReplies > mark);
         errorMark = stats.totalErrorReplies;
     }
 
