@@ -266,6 +266,12 @@ public final class Server {
 
     /** SHUTDOWN's wait for replicas is in progress until this time (unix ms); 0 when none (Redis's shutdown_mstime). */
     private long shutdownDeadlineMs;
+
+    /** When SHUTDOWN's wait for replicas ends (unix ms), 0 when no wait is in progress (INFO shutdown_in_milliseconds). */
+    public long shutdownDeadlineMs() {
+        return shutdownDeadlineMs;
+    }
+
     private boolean shutdownSave;
     private boolean shutdownNosave;
     private boolean shutdownForce;
