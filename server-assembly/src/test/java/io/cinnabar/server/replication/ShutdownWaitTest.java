@@ -143,8 +143,8 @@ class ShutdownWaitTest {
 
     /**
      * INFO server shows {@code shutdown_in_milliseconds} (what is left of shutdown-timeout) while SHUTDOWN waits for a
-     * lagging replica, right after io_threads_active, and not otherwise: redis-server 7.0 and Cinnabar side by side
-     * (integration/shutdown.tcl waits for it).
+     * lagging replica, right after io_threads_active, and not otherwise, and counts the waiting SHUTDOWN in
+     * blocked_clients: redis-server 7.0 and Cinnabar side by side (integration/shutdown.tcl checks both).
      */
     @Test
     void shutdownInMillisecondsWhileTheShutdownWaitsAsRedis() throws Exception {
@@ -167,6 +167,7 @@ class ShutdownWaitTest {
                     assertTrue(System.currentTimeMillis() < deadline, "no shutdown_in_milliseconds on " + m);
                     Thread.sleep(10);
                 }
+                assertEquals("1", Nodes.info(m, "blocked_clients"), "the waiting SHUTDOWN is a blocked client");
                 long ms = Long.parseLong(left);
                 assertTrue(ms > 0 && ms <= 10_000, left);
                 assertTrue(Nodes.call(m, "INFO", "server").contains("io_threads_active:0\r\nshutdown_in_milliseconds:"));

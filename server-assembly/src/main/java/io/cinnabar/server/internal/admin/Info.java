@@ -168,7 +168,8 @@ public final class Info {
         f(b, "client_recent_max_input_buffer", s.maxInputBufferSeen);
         f(b, "client_recent_max_output_buffer", s.maxOutputBufferSeen);
         f(b, "blocked_clients", s.blocking.blockedClients() + s.paused.size() // clients held by a pause count
-            + (s.replication == null ? 0 : s.replication.blockedClients())); // WAIT and WAITAOF count, as in Redis
+            + (s.replication == null ? 0 : s.replication.blockedClients()) // WAIT and WAITAOF count, as in Redis
+            + s.shutdownBlockedClients()); // so does a SHUTDOWN waiting for replicas (BLOCKED_SHUTDOWN)
         f(b, "tracking_clients", s.pubsub.trackingClients());
         f(b, "clients_in_timeout_table", s.blocking.clientsWithDeadline()
             + (s.replication == null ? 0 : s.replication.blockedWithDeadline()));

@@ -308,6 +308,15 @@ public final class Server {
         return r;
     }
 
+    /** Clients blocked in a SHUTDOWN that waits for replicas (INFO blocked_clients counts them, as Redis). */
+    public int shutdownBlockedClients() {
+        int n = 0;
+        for (Client c : shutdownClients) {
+            n += !c.closed && c.blocked == SHUTDOWN_TICKET ? 1 : 0;
+        }
+        return n;
+    }
+
     private void block(Client c) {
         c.blocked = SHUTDOWN_TICKET;
         shutdownClients.add(c);
