@@ -70,7 +70,9 @@ class NotCountedForEvictTest {
                 Thread.sleep(50);
             }
             assertTrue(slaves >= 4 << 20, "the replica's output buffer holds megabytes: " + slaves);
-            assertEquals(slaves, notCounted, "AOF off: only the replica's buffer");
+            // AOF off: the replication buffer beyond repl-backlog-size (1 MB), which mem_clients_slaves shows, less
+            // Redis 7's estimate of the backlog's block headers, (1 MB / 16 KB + 1) * 64 bytes
+            assertEquals(slaves - (1024 * 1024 / 16384 + 1) * 64, notCounted, "AOF off: only the replicas' buffer");
             long used = field(c, "memory", "used_memory");
             // above what the dataset needs, below the dataset plus the replica's buffer
             long max = used - notCounted + (1 << 20);

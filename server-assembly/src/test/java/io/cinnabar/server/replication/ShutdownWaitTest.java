@@ -141,6 +141,46 @@ class ShutdownWaitTest {
         sleeping2.get(10, TimeUnit.SECONDS);
     }
 
+    /**
+     * INFO server shows {@code shutdown_in_milliseconds} (what is left of shutdown-timeout) while SHUTDOWN waits for a
+     * lagging replica, right after io_threads_active, and not otherwise, and counts the waiting SHUTDOWN in
+     * blocked_clients: redis-server 7.0 and Cinnabar side by side (integration/shutdown.tcl checks both).
+     */
+    @Test
+    void shutdownInMillisecondsWhileTheShutdownWaitsAsRedis() throws Exception {
+        Nodes n = Nodes.withRedis();
+        try {
+            RealRedis master = n.redis("--repl-diskless-sync-delay", "0");
+            int redisReplica = n.redisReplicaOf(master.port()).port();
+            int cinnabar = nodes.cinnabar("repl-diskless-sync-delay", "0");
+            int replica = nodes.cinnabarReplicaOf(cinnabar);
+            for (int[] pair : new int[][] {{master.port(), redisReplica}, {cinnabar, replica}}) {
+                int m = pair[0];
+                assertFalse(Nodes.call(m, "INFO", "server").contains("shutdown_in_milliseconds"));
+                var sleeping = async(pair[1], "DEBUG", "SLEEP", "1.5");
+                Thread.sleep(100);
+                Nodes.call(m, "SET", "a", "1");
+                var shutdown = async(m, "SHUTDOWN", "NOSAVE");
+                long deadline = System.currentTimeMillis() + 5_000;
+                String left;
+                while ((left = Nodes.info(m, "shutdown_in_milliseconds")) == null) {
+                    assertTrue(System.currentTimeMillis() < deadline, "no shutdown_in_milliseconds on " + m);
+                    Thread.sleep(10);
+                }
+                assertEquals("1", Nodes.info(m, "blocked_clients"), "the waiting SHUTDOWN is a blocked client");
+                long ms = Long.parseLong(left);
+                assertTrue(ms > 0 && ms <= 10_000, left);
+                assertTrue(Nodes.call(m, "INFO", "server").contains("io_threads_active:0\r\nshutdown_in_milliseconds:"));
+                assertEquals("+OK\r\n", Nodes.call(m, "SHUTDOWN", "ABORT"));
+                assertEquals("-ERR Errors trying to SHUTDOWN. Check logs.\r\n", shutdown.get(5, TimeUnit.SECONDS));
+                assertFalse(Nodes.call(m, "INFO", "server").contains("shutdown_in_milliseconds"));
+                sleeping.get(10, TimeUnit.SECONDS);
+            }
+        } finally {
+            n.close();
+        }
+    }
+
     /** redis-server 7.0 gives the same replies: ABORT of a waiting SHUTDOWN answers it with the same error. */
     @Test
     void abortRepliesMatchRedis() throws Exception {

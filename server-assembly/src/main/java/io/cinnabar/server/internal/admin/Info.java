@@ -140,6 +140,9 @@ public final class Info {
         f(b, "executable", System.getProperty("cinnabar.executable", ProcessHandle.current().info().command().orElse("")));
         f(b, "config_file", s.config.configFile == null ? "" : s.config.configFile.toString());
         f(b, "io_threads_active", 0);
+        if (s.shutdownDeadlineMs() != 0) { // Redis: only while SHUTDOWN waits for lagging replicas
+            f(b, "shutdown_in_milliseconds", s.shutdownDeadlineMs() - now);
+        }
         int i = 0;
         if (s.loop != null) {
             for (String l : s.loop.listenerNames()) {
@@ -165,7 +168,8 @@ public final class Info {
         f(b, "client_recent_max_input_buffer", s.maxInputBufferSeen);
         f(b, "client_recent_max_output_buffer", s.maxOutputBufferSeen);
         f(b, "blocked_clients", s.blocking.blockedClients() + s.paused.size() // clients held by a pause count
-            + (s.replication == null ? 0 : s.replication.blockedClients())); // WAIT and WAITAOF count, as in Redis
+            + (s.replication == null ? 0 : s.replication.blockedClients()) // WAIT and WAITAOF count, as in Redis
+            + s.shutdownBlockedClients()); // so does a SHUTDOWN waiting for replicas (BLOCKED_SHUTDOWN)
         f(b, "tracking_clients", s.pubsub.trackingClients());
         f(b, "clients_in_timeout_table", s.blocking.clientsWithDeadline()
             + (s.replication == null ? 0 : s.replication.blockedWithDeadline()));
@@ -279,7 +283,7 @@ public final class Info {
         f(b, "mem_not_counted_for_evict", s.memory != null ? s.memory.notCountedForEvict() : 0);
         f(b, "mem_replication_backlog", s.replication == null ? 0 : s.replication.backlogMemory());
         f(b, "mem_total_replication_buffers", s.replication == null ? 0 : s.replication.totalReplicationBuffers());
-        f(b, "mem_clients_slaves", s.memory != null ? s.memory.replicasMemory() : 0);
+        f(b, "mem_clients_slaves", s.replication == null ? 0 : s.replication.replicaBuffersMemory());
         f(b, "mem_clients_normal", clientsMem);
         f(b, "mem_cluster_links", 0);
         f(b, "mem_aof_buffer", s.durability == null ? 0 : s.durability.bufferBytes());

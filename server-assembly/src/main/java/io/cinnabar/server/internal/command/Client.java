@@ -206,6 +206,8 @@ public final class Client {
     public static final int ROLE_MASTER = 2;
     /** The replication code's record of this client (a replica's state, a WAIT), or null. */
     public Object repl;
+    /** Output read from a shared buffer after this client's own replies (a replica's replication stream), or null. */
+    public SharedOutput shared;
     /** The master replication offset after this client's last propagated write (Redis's woff, for WAIT). */
     public long woff;
 
@@ -551,11 +553,27 @@ public final class Client {
         if (ps != null) {
             mem += server.pubsub.memoryOverhead(this);
         }
+        if (shared != null) {
+            mem += shared.memory();
+        }
         return mem;
     }
 
-    /** Bytes queued and not yet written. */
-    public int pendingBytes() {
+    /**
+     * The output buffer as Redis's getClientOutputBufferMemoryUsage counts it (CLIENT LIST omem, the output buffer
+     * limits): a replica's share of the replication buffer, else the replies not yet written.
+     */
+    public long outputMemory() {
+        return shared != null ? shared.memory() : pendingBytes();
+    }
+
+    /** Bytes queued and not yet written: the replies, then what the shared output has ready. */
+    public long pendingBytes() {
+        return enc.length() - enc.readIndex() + (shared == null ? 0 : shared.pending());
+    }
+
+    /** The replies queued and not yet written (without the shared output). */
+    public int replyPending() {
         return enc.length() - enc.readIndex();
     }
 

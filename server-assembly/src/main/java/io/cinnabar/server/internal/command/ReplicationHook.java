@@ -72,15 +72,20 @@ public interface ReplicationHook {
     /** sync_full, sync_partial_ok and sync_partial_err of INFO stats. */
     long[] syncStats();
 
-    /** Memory held by the backlog and by replicas' output buffers (INFO memory). */
+    /** INFO mem_replication_backlog: the replication buffer up to repl-backlog-size (all of it without replicas). */
     long backlogMemory();
 
+    /** INFO mem_clients_slaves: the replication buffer beyond repl-backlog-size while replicas are attached. */
+    long replicaBuffersMemory();
+
     /**
-     * INFO mem_total_replication_buffers: Redis 7's one replication buffer shared by the backlog and every replica,
-     * as large as the backlog or as the stream the slowest replica still holds (not yet written to its socket, or
-     * buffered while it receives its RDB), whichever is larger: the replicas' copies count once, not per replica.
+     * INFO mem_total_replication_buffers: Redis 7's one replication buffer shared by the backlog and every replica
+     * (each of its blocks counted once, whatever the number of readers); counted in used_memory.
      */
     long totalReplicationBuffers();
+
+    /** The replication buffer's part that eviction does not count (Redis's freeMemoryGetNotCountedMemory). */
+    long notCountedForEvict();
 
     /**
      * A replica's diskless load in progress (INFO persistence): 0 none, 1 loading (commands without the loading flag

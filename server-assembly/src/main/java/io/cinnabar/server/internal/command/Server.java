@@ -266,6 +266,12 @@ public final class Server {
 
     /** SHUTDOWN's wait for replicas is in progress until this time (unix ms); 0 when none (Redis's shutdown_mstime). */
     private long shutdownDeadlineMs;
+
+    /** When SHUTDOWN's wait for replicas ends (unix ms), 0 when no wait is in progress (INFO shutdown_in_milliseconds). */
+    public long shutdownDeadlineMs() {
+        return shutdownDeadlineMs;
+    }
+
     private boolean shutdownSave;
     private boolean shutdownNosave;
     private boolean shutdownForce;
@@ -300,6 +306,15 @@ public final class Server {
             block(c);
         }
         return r;
+    }
+
+    /** Clients blocked in a SHUTDOWN that waits for replicas (INFO blocked_clients counts them, as Redis). */
+    public int shutdownBlockedClients() {
+        int n = 0;
+        for (Client c : shutdownClients) {
+            n += !c.closed && c.blocked == SHUTDOWN_TICKET ? 1 : 0;
+        }
+        return n;
     }
 
     private void block(Client c) {

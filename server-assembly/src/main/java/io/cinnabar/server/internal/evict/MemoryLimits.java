@@ -183,8 +183,9 @@ public final class MemoryLimits implements MemoryManager {
         return server.replication == null ? 0 : server.replication.loadingMemory();
     }
 
+    /** The replication buffer, shared by the backlog and the replicas: every block once. */
     private long backlogMemory() {
-        return server.replication == null ? 0 : server.replication.backlogMemory();
+        return server.replication == null ? 0 : server.replication.totalReplicationBuffers();
     }
 
     private long aofBufferMemory() {
@@ -208,10 +209,13 @@ public final class MemoryLimits implements MemoryManager {
         return Math.max(0, used - notCountedForEvict()) + moreBytes <= max;
     }
 
-    /** The replicas' output buffers and the AOF buffer (Redis's freeMemoryGetNotCountedMemory). */
+    /**
+     * The replication buffer beyond repl-backlog-size and the AOF buffer (Redis's freeMemoryGetNotCountedMemory);
+     * the replicas' connections themselves (query buffers, their own reply buffers) count, as in Redis.
+     */
     @Override
     public long notCountedForEvict() {
-        return replicasMem + aofBufferMemory();
+        return (server.replication == null ? 0 : server.replication.notCountedForEvict()) + aofBufferMemory();
     }
 
     @Override
@@ -224,9 +228,12 @@ public final class MemoryLimits implements MemoryManager {
         return clientsMem;
     }
 
-    /** Memory of one client as Redis's getClientMemoryUsage counts it ({@link Client#memoryUsage()}); 0 once closed. */
+    /**
+     * Memory of one client as Redis's getClientMemoryUsage counts it ({@link Client#memoryUsage()}), without a
+     * replica's share of the replication buffer (counted once, as the buffer); 0 once closed.
+     */
     static long clientMemory(Client c) {
-        return c.closed ? 0 : c.memoryUsage();
+        return c.closed ? 0 : c.memoryUsage() - (c.shared == null ? 0 : c.shared.memory());
     }
 
     private void measureClients() {

@@ -749,7 +749,7 @@ public final class EventLoop implements Runnable, Connections, Outbound {
      * subscribed to something, normal otherwise), or over the soft limit for the soft seconds.
      */
     private void checkOutputLimits(Client c) {
-        long pending = c.pendingBytes();
+        long pending = c.outputMemory();
         if (pending > server.maxOutputBufferSeen) {
             server.maxOutputBufferSeen = pending;
         }
@@ -824,6 +824,11 @@ public final class EventLoop implements Runnable, Connections, Outbound {
                 server.stats.netOutputBytes += n;
                 c.outBytesTotal += n;
             }
+            if (c.shared != null && enc.flushable() == 0 && c.shared.pending() > 0) {
+                long n = c.shared.write(c.ch); // a replica's stream, straight from the shared replication buffer
+                server.stats.netOutputBytes += n;
+                c.outBytesTotal += n;
+            }
             server.stats.writesProcessed++;
         } catch (IOException e) {
             server.log.verbose("Error writing to client: " + e.getMessage());
@@ -833,7 +838,7 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         if (server.memory != null) {
             server.memory.clientChanged(c); // Redis's writeToClient: the output buffer shrank
         }
-        if (!enc.hasPending()) {
+        if (!enc.hasPending() && (c.shared == null || c.shared.pending() == 0)) {
             if (enc.array().length > 1024 * 1024) {
                 c.newReplyBuffer(c.replyBufSize);
             }
@@ -925,7 +930,7 @@ public final class EventLoop implements Runnable, Connections, Outbound {
             if (server.timeoutSec > 0 && !c.monitor && c.blocked == null && !c.pubsub && c.replRole == Client.ROLE_NORMAL
                     && (now - c.lastInteraction) / 1000 > server.timeoutSec) {
                 idle.add(c);
-            } else if (c.pendingBytes() > 0) {
+            } else if (c.outputMemory() > 0) {
                 checkOutputLimits(c);
             }
         }

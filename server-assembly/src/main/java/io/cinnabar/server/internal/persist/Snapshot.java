@@ -136,6 +136,8 @@ public final class Snapshot implements SnapshotBarrier {
     private volatile Throwable error;
     private volatile boolean sinkDone;
     private long keysWritten;
+    /** Keys the walk reached (saved by it, or already copied before a write): what rdb-key-save-delay paces. */
+    private long keysVisited;
     private boolean progressed;
     private long cowKeys;
     private long delayBudgetUs;
@@ -319,7 +321,7 @@ public final class Snapshot implements SnapshotBarrier {
                     w.resizeDb(p.keys, p.expires);
                 }
             }
-            long before = keysWritten;
+            long before = keysVisited;
             visiting = p;
             if (linear && p.cursor == 0) {
                 // SAVE: nothing runs until the walk ends, so the table is walked in bucket order (its bucket array
@@ -329,7 +331,9 @@ public final class Snapshot implements SnapshotBarrier {
             } else {
                 p.cursor = p.src.scanReading(p.cursor, walker); // lent views: the walk allocates nothing per key
             }
-            n += keysWritten - before;
+            // rdb-key-save-delay paces every key the walk reaches, also one a write already copied out: a save
+            // takes keys x delay as Redis's child does, however many keys the writes copied meanwhile
+            n += keysVisited - before;
             if (p.cursor == 0) {
                 p.done = true;
                 if (byLive[p.src.id] == p) {
@@ -408,6 +412,7 @@ public final class Snapshot implements SnapshotBarrier {
     }
 
     private void visit(Entry e) {
+        keysVisited++;
         if (!ks.saved(e)) {
             writeEntry(visiting, e);
         }

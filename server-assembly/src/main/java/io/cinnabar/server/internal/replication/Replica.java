@@ -1,15 +1,19 @@
 package io.cinnabar.server.internal.replication;
 
 import io.cinnabar.server.internal.command.Client;
-import java.io.ByteArrayOutputStream;
+import io.cinnabar.server.internal.command.SharedOutput;
+
+import java.io.IOException;
+import java.nio.channels.WritableByteChannel;
 
 /**
  * What the master knows of one of its replicas (Redis's {@code client->replstate} and the {@code repl_*} fields of
- * a replica client): its state in the sync, its acknowledged offset, what it announced with REPLCONF, and the part
- * of the replication stream that waits while it receives its RDB.
+ * a replica client): its state in the sync, its acknowledged offset, what it announced with REPLCONF, and its place in
+ * the shared replication buffer ({@link ReplBuffer}): from the first stream byte after its snapshot (or its PSYNC
+ * offset) on, held back while it receives its RDB, then written to its socket.
  * <p><b>Note:</b> This class is not threadsafe: the event-loop thread owns it.
  */
-final class Replica {
+final class Replica implements SharedOutput {
     /** Waits for a snapshot to start (repl-diskless-sync-delay, another snapshot running). */
     static final int WAIT_BGSAVE_START = 0;
     /** Its snapshot runs; the stream since the snapshot's offset is buffered. */
@@ -41,8 +45,8 @@ final class Replica {
     long initialOffset;
     /** After a diskless transfer: the buffered stream goes once the replica's first ACK says it loaded the RDB. */
     boolean startStreamOnAck;
-    /** The stream produced while the replica waits for its RDB. */
-    ByteArrayOutputStream pending = new ByteArrayOutputStream();
+    /** Its place in the replication buffer (empty until the stream first reaches it). */
+    final ReplBuffer.Cursor out = new ReplBuffer.Cursor();
     /** Where the RDB bytes come from while SEND_BULK. */
     FullSync.Feed feed;
 
@@ -50,6 +54,31 @@ final class Replica {
         this.client = client;
         this.waitSinceMs = nowMs;
         this.ackTimeMs = nowMs;
+    }
+
+    /** Whether its stream goes to the socket now (online, and after a diskless transfer its first ACK came). */
+    boolean streaming() {
+        return state == ONLINE && !startStreamOnAck && !rdbOnly;
+    }
+
+    @Override
+    public long pending() {
+        return out.owner == null || !streaming() ? 0 : out.owner.pending(out);
+    }
+
+    @Override
+    public long memory() {
+        return out.owner == null ? 0 : out.owner.memory(out);
+    }
+
+    @Override
+    public long blocks() {
+        return out.owner == null ? 0 : out.owner.blocks(out);
+    }
+
+    @Override
+    public long write(WritableByteChannel ch) throws IOException {
+        return out.owner == null || !streaming() ? 0 : out.owner.write(out, ch);
     }
 
     String stateName() {

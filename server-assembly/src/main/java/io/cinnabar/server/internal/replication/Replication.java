@@ -46,7 +46,11 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
     long secondOffset = -1;
     /** The stream's offset when no backlog exists (it does not move then). */
     private long offsetNoBacklog;
-    Backlog backlog;
+    /**
+     * The replication buffer: the backlog and every replica's unsent stream in one list of blocks (Redis 7's
+     * repl_buffer_blocks + repl_backlog); null while no backlog exists.
+     */
+    ReplBuffer backlog;
     final List<Replica> replicas = new ArrayList<>();
     private FullSync sync;
     /** Database the stream last SELECTed, -1 to force a SELECT before the next command. */
@@ -185,43 +189,43 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         }
     }
 
-    /** Appends stream bytes to the backlog and to every replica (buffered for those still receiving an RDB). */
+    /**
+     * Appends stream bytes to the replication buffer once (Redis's feedReplicationBuffer): a replica fed for the first
+     * time starts at them, the online ones are scheduled to write, and when a block was added the replicas' output
+     * limits are checked and the backlog trimmed.
+     */
     void feed(byte[] b, int off, int len) {
-        if (backlog == null) {
+        if (backlog == null || len == 0) {
             return;
         }
-        backlog.append(b, off, len);
+        int added = backlog.append(b, off, len);
         for (int i = 0; i < replicas.size(); i++) {
             Replica r = replicas.get(i);
-            if (r.state == Replica.WAIT_BGSAVE_START || r.rdbOnly) {
-                continue; // its snapshot has not started, or it wants the RDB only: it gets nothing of this
+            if (r.state == Replica.WAIT_BGSAVE_START || r.rdbOnly || r.client.closed) {
+                continue; // its snapshot has not started, it wants the RDB only, or it is being closed
             }
-            if (r.state == Replica.ONLINE && !r.startStreamOnAck) {
-                r.client.enc.addRaw(b, off, len);
-                server.loop.pushed(r.client);
-            } else {
-                r.pending.write(b, off, len);
-                checkPendingLimit(r);
+            backlog.attach(r.out);
+            if (r.streaming()) {
+                server.loop.wantWrite(r.client);
             }
+            if (added > 0) {
+                server.loop.checkLimits(r.client); // Redis checks the limits when a block is added
+            }
+        }
+        if (added > 0) {
+            backlog.trim(ReplBuffer.TRIM_BLOCKS_PER_CALL * added);
         }
     }
 
-    private void checkPendingLimit(Replica r) {
-        long hard = server.replicaHardLimit();
-        if (hard > 0 && r.pending.size() + (long) r.client.pendingBytes() >= hard && !r.client.closed) {
-            server.log.warning("Client id=" + r.client.id + " addr=" + r.client.addr + " scheduled to be closed ASAP "
-                + "for overcoming of output buffer limits.");
-            server.stats.evictedClients++;
-            server.loop.closeAsync(r.client);
-        }
+    private ReplBuffer newBuffer(long offset) {
+        return new ReplBuffer(server.config.getLong("repl-backlog-size"), offset);
     }
 
     /** Creates the backlog with a new replication ID (Redis: no valid past history without one). */
     private void createBacklog() {
         server.replId = Server.randomHex(40);
         clearReplid2();
-        backlog = new Backlog((int) Math.min(Integer.MAX_VALUE - 16, server.config.getLong("repl-backlog-size")),
-            offsetNoBacklog);
+        backlog = newBuffer(offsetNoBacklog);
         ensureConsumer(); // only while a backlog exists: no propagation cost for a lone master
     }
 
@@ -258,6 +262,7 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         }
         Replica r = new Replica(c, System.currentTimeMillis());
         c.repl = r;
+        c.shared = r; // its stream is written from the replication buffer after its own replies
         return r;
     }
 
@@ -353,12 +358,7 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
     /** The replica loaded its RDB: what the stream produced meanwhile goes now, then the live stream. */
     private void startStream(Replica r) {
         r.startStreamOnAck = false;
-        if (r.pending.size() > 0) {
-            byte[] p = r.pending.toByteArray();
-            r.client.enc.addRaw(p, 0, p.length);
-            server.loop.pushed(r.client);
-        }
-        r.pending = new java.io.ByteArrayOutputStream();
+        server.loop.wantWrite(r.client); // what it holds in the replication buffer goes now
         server.log.notice("Synchronization with replica " + r.ip() + ":" + r.listeningPort + " succeeded");
     }
 
@@ -455,9 +455,8 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         }
         r.state = Replica.WAIT_BGSAVE_END;
         r.initialOffset = sync.offset;
-        r.pending = new java.io.ByteArrayOutputStream(Math.max(32, peer.pending.size()));
-        if (!r.rdbOnly) {
-            r.pending.writeBytes(peer.pending.toByteArray());
+        if (!r.rdbOnly && backlog != null) {
+            backlog.copy(peer.out, r.out); // Redis's copyReplicaOutputBuffer: the same place, nothing copied
         }
         if (!r.prePsync) {
             r.client.raw(Shared.b("+FULLRESYNC " + server.replId + " " + sync.offset + "\r\n"));
@@ -495,11 +494,10 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         r.ackTimeMs = System.currentTimeMillis();
         replicas.add(r);
         c.raw(Shared.b(r.capaPsync2 ? "+CONTINUE " + server.replId + "\r\n" : "+CONTINUE\r\n"));
-        byte[] tail = backlog.from(off);
-        c.enc.addRaw(tail, 0, tail.length);
+        long sending = backlog.seek(r.out, off); // it reads the held blocks from there, as a replica that never left
         server.loop.pushed(c);
         server.log.notice("Partial resynchronization request from " + r.ip() + ":" + r.listeningPort + " accepted. "
-            + "Sending " + tail.length + " bytes of backlog starting from offset " + off + ".");
+            + "Sending " + sending + " bytes of backlog starting from offset " + off + ".");
         return true;
     }
 
@@ -576,7 +574,6 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         for (Replica r : targets) {
             r.state = Replica.WAIT_BGSAVE_END;
             r.initialOffset = offset;
-            r.pending = new java.io.ByteArrayOutputStream();
             if (!r.prePsync) {
                 r.client.raw(Shared.b("+FULLRESYNC " + server.replId + " " + offset + "\r\n"));
                 server.loop.wantWrite(r.client);
@@ -1133,6 +1130,9 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
 
     @Override
     public long beforeSleep() {
+        if (backlog != null) {
+            backlog.trim(10 * ReplBuffer.TRIM_BLOCKS_PER_CALL); // Redis's beforeSleep: blocks released by replicas
+        }
         long wait = runSync();
         if (getAck) {
             getAck = false;
@@ -1165,7 +1165,7 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         minToWrite = server.config.getLong("min-replicas-to-write");
         minMaxLag = server.config.getLong("min-replicas-max-lag");
         if (backlog != null) {
-            backlog.resize((int) Math.min(Integer.MAX_VALUE - 16, server.config.getLong("repl-backlog-size")));
+            backlog.setBacklogSize(server.config.getLong("repl-backlog-size")); // shrinks incrementally, as Redis 7
         }
     }
 
@@ -1275,6 +1275,9 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         }
         if (c.replRole == Client.ROLE_REPLICA && c.repl instanceof Replica r) {
             replicas.remove(r);
+            if (backlog != null) {
+                backlog.release(r.out); // its blocks may be trimmed now (incrementally)
+            }
             if (sync != null) {
                 sync.drop(r);
             }
@@ -1312,8 +1315,7 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
     /** Bytes of our master's stream that were applied: forwarded verbatim to our backlog and replicas. */
     void forward(byte[] b, int off, int len) {
         if (backlog == null) {
-            backlog = new Backlog((int) Math.min(Integer.MAX_VALUE - 16, server.config.getLong("repl-backlog-size")),
-                offsetNoBacklog);
+            backlog = newBuffer(offsetNoBacklog);
         }
         feed(b, off, len);
     }
@@ -1393,8 +1395,7 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         server.replId = id;
         clearReplid2();
         offsetNoBacklog = offset;
-        backlog = new Backlog((int) Math.min(Integer.MAX_VALUE - 16, server.config.getLong("repl-backlog-size")),
-            offset);
+        backlog = newBuffer(offset);
         seldb = -1;
     }
 
@@ -1452,12 +1453,19 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
      */
     public void setMaster(String host, int port, boolean cacheMyself) {
         boolean wasMaster = link == null;
+        int streamDb = 0;
         if (link != null) {
+            // the cached master keeps its database (Redis keeps the cached client): a PSYNC to the next master
+            // continues the stream in it
+            streamDb = link.master != null ? link.master.dbIndex : link.streamDb;
             link.shutdown();
         }
         disconnectAllBlockedClients();
         disconnectReplicas();
         link = new MasterLink(this, host, port, wasMaster ? cacheMyself : link.cached);
+        if (!wasMaster) {
+            link.streamDb = streamDb;
+        }
         server.keyspace.replica = true;
         if (backlog == null && cacheMyself) {
             forward(new byte[0], 0, 0); // a backlog from our current offset: the history a PSYNC continues from
@@ -1568,8 +1576,8 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         if (backlog == null || backlog.histlen() == 0) {
             return null;
         }
-        int n = (int) Math.min(256, backlog.histlen());
-        byte[] b = backlog.from(backlog.masterOffset() + 1 - n);
+        byte[] b = backlog.latest(256);
+        int n = b.length;
         StringBuilder out = new StringBuilder(n + 16).append('"');
         for (byte x : b) { // sdscatrepr
             int ch = x & 0xff;
@@ -1616,8 +1624,7 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
             replid2 = id;
             secondOffset = offset + 1;
             offsetNoBacklog = offset;
-            backlog = new Backlog((int) Math.min(Integer.MAX_VALUE - 16, server.config.getLong("repl-backlog-size")),
-                offset);
+            backlog = newBuffer(offset);
             ensureConsumer();
         }
         server.log.notice("Loaded replication ID " + id + " and offset " + offset + " from the RDB file");
@@ -1649,21 +1656,52 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         return link != null;
     }
 
+    /**
+     * INFO mem_replication_backlog (Redis's getMemoryOverheadData): the replication buffer up to repl-backlog-size
+     * while replicas are attached (the rest is theirs, {@link #replicaBuffersMemory}), all of it otherwise.
+     */
     @Override
     public long backlogMemory() {
-        return backlog == null ? 0 : backlog.size();
+        if (backlog == null) {
+            return 0;
+        }
+        long mem = backlog.memory();
+        return !replicas.isEmpty() && mem > backlog.backlogSize() ? backlog.backlogSize() : mem;
     }
 
+    /** INFO mem_clients_slaves: the replication buffer beyond repl-backlog-size while replicas are attached. */
+    @Override
+    public long replicaBuffersMemory() {
+        if (backlog == null) {
+            return 0;
+        }
+        long mem = backlog.memory();
+        return !replicas.isEmpty() && mem > backlog.backlogSize() ? mem - backlog.backlogSize() : 0;
+    }
+
+    /** INFO mem_total_replication_buffers: every block of the replication buffer (Redis's repl_buffer_mem). */
     @Override
     public long totalReplicationBuffers() {
-        long shared = backlogMemory();
-        for (int i = 0; i < replicas.size(); i++) {
-            Replica r = replicas.get(i);
-            if (!r.rdbOnly && r.state != Replica.WAIT_BGSAVE_START) {
-                shared = Math.max(shared, r.pending.size() + (r.state == Replica.ONLINE ? r.client.pendingBytes() : 0));
-            }
+        return backlog == null ? 0 : backlog.memory();
+    }
+
+    /**
+     * The replication buffer's part not counted for eviction (Redis's freeMemoryGetNotCountedMemory): what exceeds
+     * repl-backlog-size plus an estimate of its blocks' headers, with or without replicas (a buffer still being
+     * trimmed after a slow replica left must not make eviction loop).
+     */
+    @Override
+    public long notCountedForEvict() {
+        if (backlog == null) {
+            return 0;
         }
-        return shared;
+        long mem = backlog.memory();
+        long size = backlog.backlogSize();
+        if (mem <= size) {
+            return 0;
+        }
+        long counted = size + (size / ReplBuffer.CHUNK + 1) * (ReplBuffer.BLOCK_HEADER + ReplBuffer.LIST_NODE);
+        return Math.max(0, mem - counted);
     }
 
     @Override
