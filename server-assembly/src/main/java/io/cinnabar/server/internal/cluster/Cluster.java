@@ -559,12 +559,13 @@ public final class Cluster implements ClusterRouting {
         }
     }
 
-    /** The replication layer: CLUSTER REPLICATE and role changes follow or leave a master through it. */
+    /**
+     * The replication layer: CLUSTER REPLICATE and role changes follow or leave a master through it. A replica in
+     * nodes.conf follows its master from the first cron (Redis's clusterCron), so after the startup load: the
+     * replication ID and offset of its file are then the history its PSYNC continues.
+     */
     public void replication(io.cinnabar.server.internal.replication.Replication r) {
         this.replication = r;
-        if (st.myself.isReplica() && st.myself.master != null && !st.myself.master.ip.isEmpty()) {
-            r.setMaster(st.myself.master.ip, st.myself.master.port, true); // a replica in nodes.conf resumes
-        }
     }
 
     /** Gives the cron MIGRATE's connection cache to expire. */
@@ -576,9 +577,16 @@ public final class Cluster implements ClusterRouting {
         return server.config.getLong("cluster-node-timeout");
     }
 
-    /** The replication offset this node announces. */
+    /**
+     * The replication offset this node announces (bus headers, rank, CLUSTER SHARDS): a master's
+     * master_repl_offset, a replica's {@link io.cinnabar.server.internal.replication.Replication#replicaOffset()}
+     * (0 during a full resync: CLUSTER SLOTS then hides it, as Redis's isReplicaAvailable).
+     */
     long replOffset() {
-        return replication == null ? 0 : replication.masterOffset();
+        if (replication == null) {
+            return 0;
+        }
+        return replication.isReplica() ? replication.replicaOffset() : replication.masterOffset();
     }
 
     /** Redis's clusterSetNodeAsMaster. */

@@ -581,7 +581,9 @@ public final class ClusterCommands {
             ClusterNode n = (ClusterNode) row[1];
             List<ClusterNode> reps = new ArrayList<>();
             for (ClusterNode rep : n.replicas) {
-                if (!rep.failed() && rep.hasAddress()) {
+                // Redis's isReplicaAvailable: not one still loading its first (or a full) sync, offset 0
+                long offset = rep == st.myself ? cl.replOffset() : rep.replOffset;
+                if (!rep.failed() && rep.hasAddress() && offset != 0) {
                     reps.add(rep);
                 }
             }
@@ -641,9 +643,10 @@ public final class ClusterCommands {
         c.bulk("role");
         c.bulk(n.isReplica() ? "replica" : "master");
         c.bulk("replication-offset");
-        c.integer(n == st.myself ? cl.replOffset() : n.replOffset);
+        long offset = n == st.myself ? cl.replOffset() : n.replOffset;
+        c.integer(offset);
         c.bulk("health");
-        c.bulk(n.failed() ? "fail" : n.isReplica() && n.replOffset == 0 && n != st.myself ? "loading" : "online");
+        c.bulk(n.failed() ? "fail" : n.isReplica() && offset == 0 ? "loading" : "online");
     }
 
     private void links(Client c) {

@@ -371,6 +371,7 @@ final class MasterLink implements Link.Handler {
             }
             fullId = t[1];
             fullOffset = Long.parseLong(t[2]);
+            cached = false; // Redis's replicationDiscardCachedMaster: this replica's offset is 0 until the load ends
             server.log.notice("Full resync from master: " + fullId + ":" + fullOffset);
             state = State.TRANSFER;
             headerDone = false;

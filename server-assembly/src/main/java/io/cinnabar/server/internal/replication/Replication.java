@@ -71,6 +71,8 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
     private long minMaxLag;
     /** The replica side (null while this server is a master). */
     MasterLink link;
+    /** The stream's database of the file a cluster replica loaded before its master link existed, or -1. */
+    private int loadedStreamDb = -1;
 
     private final Propagator propagator;
     /** RDB persistence (rdb-del-sync-files), or null in a server without it. */
@@ -112,6 +114,15 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
     /** The master replication offset (master_repl_offset). */
     public long masterOffset() {
         return backlog != null ? backlog.masterOffset() : offsetNoBacklog;
+    }
+
+    /**
+     * Redis's replicationGetSlaveOffset: the offset of the master this replica applied (of its cached master
+     * while disconnected), 0 when it has neither: before its first sync and during a full resync, which
+     * discards the cached master.
+     */
+    public long replicaOffset() {
+        return link != null && (link.master != null || link.cached) ? masterOffset() : 0;
     }
 
     String replid() {
@@ -1465,7 +1476,10 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         link = new MasterLink(this, host, port, wasMaster ? cacheMyself : link.cached);
         if (!wasMaster) {
             link.streamDb = streamDb;
+        } else if (cacheMyself && loadedStreamDb >= 0) {
+            link.streamDb = loadedStreamDb; // the stream continues in the database the loaded file names
         }
+        loadedStreamDb = -1;
         server.keyspace.replica = true;
         if (backlog == null && cacheMyself) {
             forward(new byte[0], 0, 0); // a backlog from our current offset: the history a PSYNC continues from
@@ -1611,14 +1625,20 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         if (backlog != null) {
             return;
         }
-        if (link != null) {
-            // a replica continues from the dataset's place in its master's stream
+        if (link != null || !server.iAmMaster()) {
+            // a replica continues from the dataset's place in its master's stream; a cluster replica by nodes.conf
+            // too (Redis's iAmMaster), though the cluster names its master only after the load (setMaster)
             server.replId = id;
             clearReplid2();
             offsetNoBacklog = offset;
             forward(new byte[0], 0, 0);
-            link.cached = true;
-            link.streamDb = Math.max(0, Math.min(server.dbs.length - 1, streamDb));
+            int db = Math.max(0, Math.min(server.dbs.length - 1, streamDb));
+            if (link != null) {
+                link.cached = true;
+                link.streamDb = db;
+            } else {
+                loadedStreamDb = db;
+            }
         } else {
             // a master keeps the old ID as the secondary one: its replicas continue partially
             replid2 = id;

@@ -8,7 +8,6 @@ import io.cinnabar.server.CinnabarServer;
 import io.cinnabar.testkit.RealRedis;
 import io.cinnabar.testkit.RespClient;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -26,19 +25,8 @@ class ClusterSuiteFindings2Test {
         final RespClient c;
 
         Node(boolean real) throws Exception {
-            int bus = RealRedis.freePort();
-            if (real) {
-                RealRedis r = RealRedis.start("--cluster-enabled", "yes", "--cluster-port", Integer.toString(bus));
-                open.add(r);
-                port = r.port();
-            } else {
-                Path dir = Files.createTempDirectory("clustsuite2");
-                CinnabarServer s = CinnabarServer.builder().config("cluster-enabled", "yes")
-                    .config("dir", dir.toString()).config("cluster-port", Integer.toString(bus))
-                    .log(new java.io.PrintStream(java.io.OutputStream.nullOutputStream())).start();
-                open.add(s);
-                port = s.port();
-            }
+            port = startServer(real, open, "cluster-enabled", "yes", "cluster-port",
+                Integer.toString(RealRedis.freePort()));
             c = client();
             assertEquals("+OK\r\n", c.call("CLUSTER", "ADDSLOTSRANGE", "0", "16383"));
             ClusterNodes.await("cluster_state:ok", 10, () -> call(c, "CLUSTER", "INFO").contains("cluster_state:ok"));
@@ -56,6 +44,46 @@ class ClusterSuiteFindings2Test {
                 open.get(i).close();
             }
         }
+    }
+
+    /**
+     * Starts a redis-server (real) or an embedded Cinnabar server in a temporary dir, both given the config
+     * name/value pairs, adds it to open and returns its port.
+     */
+    static int startServer(boolean real, List<AutoCloseable> open, String... config) throws Exception {
+        if (real) {
+            String[] args = config.clone();
+            for (int i = 0; i < args.length; i += 2) {
+                args[i] = "--" + args[i];
+            }
+            RealRedis r = RealRedis.start(args);
+            open.add(r);
+            return r.port();
+        }
+        CinnabarServer.Builder b = CinnabarServer.builder()
+            .config("dir", Files.createTempDirectory("clustsuite").toString());
+        for (int i = 0; i < config.length; i += 2) {
+            b.config(config[i], config[i + 1]);
+        }
+        CinnabarServer s = b.log(new java.io.PrintStream(java.io.OutputStream.nullOutputStream())).start();
+        open.add(s);
+        return s.port();
+    }
+
+    /**
+     * B takes every slot and A becomes its replica: waits until A sees B's slots, A's link to B is up and B's
+     * cluster is ok; the replies go to out.
+     */
+    static void replicaOfB(ClusterSuiteFindingsTest.Pair p, String kind, List<String> out) throws Exception {
+        out.add(p.b.call("CONFIG", "SET", "repl-diskless-sync-delay", "0"));
+        out.add(p.b.call("CLUSTER", "ADDSLOTSRANGE", "0", "16383"));
+        ClusterNodes.await(kind + "A to see B's slots", 10,
+            () -> ClusterSuiteFindingsTest.line(p.a, p.idB).endsWith(" 0-16383"));
+        out.add(p.a.call("CLUSTER", "REPLICATE", p.idB));
+        ClusterNodes.await(kind + "A's link to B", 20,
+            () -> call(p.a, "INFO", "replication").contains("master_link_status:up"));
+        ClusterNodes.await(kind + "cluster_state:ok on B", 10,
+            () -> call(p.b, "CLUSTER", "INFO").contains("cluster_state:ok"));
     }
 
     /**
@@ -120,15 +148,7 @@ class ClusterSuiteFindings2Test {
             String kind = real ? "redis-server: " : "cinnabar: ";
             try (ClusterSuiteFindingsTest.Pair p = new ClusterSuiteFindingsTest.Pair(real, true)) {
                 List<String> out = new ArrayList<>();
-                out.add(p.b.call("CONFIG", "SET", "repl-diskless-sync-delay", "0"));
-                out.add(p.b.call("CLUSTER", "ADDSLOTSRANGE", "0", "16383"));
-                ClusterNodes.await(kind + "A to see B's slots", 10,
-                    () -> ClusterSuiteFindingsTest.line(p.a, p.idB).endsWith(" 0-16383"));
-                out.add(p.a.call("CLUSTER", "REPLICATE", p.idB));
-                ClusterNodes.await(kind + "A's link to B", 20,
-                    () -> call(p.a, "INFO", "replication").contains("master_link_status:up"));
-                ClusterNodes.await(kind + "cluster_state:ok on B", 10,
-                    () -> call(p.b, "CLUSTER", "INFO").contains("cluster_state:ok"));
+                replicaOfB(p, kind, out);
                 out.add(p.b.call("FUNCTION", "LOAD", "#!lua name=lib\nredis.register_function('f', function() return 1 end)"));
                 out.add(p.b.call("DEBUG", "SET-ACTIVE-EXPIRE", "0")); // no DELs from B: the keys stay on A
                 out.add(p.b.call("SET", "{x}p", "v"));
@@ -169,15 +189,7 @@ class ClusterSuiteFindings2Test {
             String kind = real ? "redis-server: " : "cinnabar: ";
             try (ClusterSuiteFindingsTest.Pair p = new ClusterSuiteFindingsTest.Pair(real, true)) {
                 List<String> out = new ArrayList<>();
-                out.add(p.b.call("CONFIG", "SET", "repl-diskless-sync-delay", "0"));
-                out.add(p.b.call("CLUSTER", "ADDSLOTSRANGE", "0", "16383"));
-                ClusterNodes.await(kind + "A to see B's slots", 10,
-                    () -> ClusterSuiteFindingsTest.line(p.a, p.idB).endsWith(" 0-16383"));
-                out.add(p.a.call("CLUSTER", "REPLICATE", p.idB));
-                ClusterNodes.await(kind + "A's link to B", 20,
-                    () -> call(p.a, "INFO", "replication").contains("master_link_status:up"));
-                ClusterNodes.await(kind + "cluster_state:ok on B", 10,
-                    () -> call(p.b, "CLUSTER", "INFO").contains("cluster_state:ok"));
+                replicaOfB(p, kind, out);
                 out.add(p.b.call("SET", "a", "1"));
                 ClusterNodes.await(kind + "A to replicate the key", 20, () -> call(p.a, "DBSIZE").equals(":1\r\n"));
                 out.add(p.a.call("READONLY"));
@@ -211,18 +223,7 @@ class ClusterSuiteFindings2Test {
             try {
                 int[] ports = new int[2];
                 for (int i = 0; i < 2; i++) {
-                    if (real) {
-                        RealRedis r = RealRedis.start("--enable-debug-command", "yes");
-                        open.add(r);
-                        ports[i] = r.port();
-                    } else {
-                        Path dir = Files.createTempDirectory("clustsuite2");
-                        CinnabarServer s = CinnabarServer.builder().config("dir", dir.toString())
-                            .config("enable-debug-command", "yes")
-                            .log(new java.io.PrintStream(java.io.OutputStream.nullOutputStream())).start();
-                        open.add(s);
-                        ports[i] = s.port();
-                    }
+                    ports[i] = startServer(real, open, "enable-debug-command", "yes");
                 }
                 RespClient m = new RespClient(ports[0]);
                 open.add(m);

@@ -499,7 +499,7 @@ public final class RdbPersistence implements PersistenceHook {
         logLoaded(load, t0);
         if (load.replId != null && load.replOffset >= 0 && server.replication != null) {
             server.replication.loadedReplInfo(load.replId, load.replOffset, load.replStreamDb);
-            if (!server.replication.isReplica()) {
+            if (server.iAmMaster()) {
                 // Redis's RDBFLAGS_FEED_REPL: replicas that continue from this file learn which of its keys expired
                 byte[] del = (server.config.getBool("lazyfree-lazy-expire") ? "UNLINK" : "DEL")
                     .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
