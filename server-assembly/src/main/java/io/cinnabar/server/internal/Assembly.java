@@ -154,7 +154,24 @@ public final class Assembly {
             Sentinel s = sentinel;
             server.modeCron = s::timer;
         }
+        renameCommands(server.commands, config);
         return new Assembly(server, loop, propagator, scripting, sentinel);
+    }
+
+    /**
+     * The config's {@code rename-command} lines, in order, once every family has registered its commands (Redis
+     * applies them while reading the file, to a table that is complete by then).
+     *
+     * @throws IllegalArgumentException with Redis's fatal config error text
+     */
+    private static void renameCommands(CommandTable t, Config config) {
+        for (Config.UserLine l : config.renameLines) {
+            String err = t.rename(l.args().get(0), l.args().get(1));
+            if (err != null) {
+                throw new IllegalArgumentException(
+                    io.cinnabar.server.internal.config.ConfigFile.fatal(l.line(), l.text(), err).getMessage());
+            }
+        }
     }
 
     /**

@@ -46,7 +46,7 @@ public final class ServerCommands {
             "    Reset statistics reported by the INFO command.",
             "REWRITE",
             "    Rewrite the configuration file."}));
-        t.impl("command|count", c -> c.integer(c.server.commands.implemented().size()));
+        t.impl("command|count", c -> c.integer(c.server.commands.callable().size()));
         t.impl("command|info", ServerCommands::commandInfo);
         t.impl("command|list", ServerCommands::commandList);
         t.impl("command|getkeys", c -> getkeys(c, false));
@@ -321,7 +321,7 @@ public final class ServerCommands {
             c.error("ERR unknown subcommand '" + c.argString(1) + "'. Try COMMAND HELP.");
             return;
         }
-        List<Command> all = c.server.commands.implemented();
+        List<Command> all = c.server.commands.callable();
         c.array(all.size());
         for (Command cmd : all) {
             CommandTable.reply(c, cmd);
@@ -364,7 +364,7 @@ public final class ServerCommands {
             return;
         }
         List<String> names = new ArrayList<>();
-        for (Command cmd : c.server.commands.implemented()) {
+        for (Command cmd : c.server.commands.callable()) {
             addNames(cmd, filter, value, names);
         }
         c.array(names.size());
@@ -509,7 +509,7 @@ public final class ServerCommands {
     static void latencyHistogram(Client c) {
         List<Command> cmds = new ArrayList<>();
         if (c.argc == 2) {
-            for (Command cmd : c.server.commands.implemented()) {
+            for (Command cmd : c.server.commands.callable()) {
                 collect(cmd, cmds);
             }
         } else {

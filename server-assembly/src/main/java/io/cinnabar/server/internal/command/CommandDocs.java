@@ -48,7 +48,7 @@ public final class CommandDocs {
 
     public static void docs(Client c) {
         if (c.argc == 2) {
-            List<Command> all = c.server.commands.implemented();
+            List<Command> all = c.server.commands.callable();
             c.map(all.size());
             for (Command cmd : all) {
                 c.bulk(cmd.fullName);

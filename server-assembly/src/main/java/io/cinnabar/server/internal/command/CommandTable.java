@@ -23,6 +23,10 @@ import java.util.Map;
 public final class CommandTable {
     private final Map<String, Command> all = new LinkedHashMap<>();
     private Command[] slots = new Command[1024];
+    /** The lower-case name each slot is found by: the command's own, or the one rename-command gave it. */
+    private String[] slotNames = new String[1024];
+    /** rename-command: a command's name for clients (lower case; "" = removed), when not its own. */
+    private final Map<Command, String> renamed = new java.util.IdentityHashMap<>();
     private int aclIds;
     /** Sentinel mode: the only top-level commands that may be implemented; null otherwise. */
     private java.util.Set<String> only;
@@ -69,6 +73,7 @@ public final class CommandTable {
         }
         only = java.util.Set.copyOf(keep);
         slots = new Command[slots.length];
+        slotNames = new String[slots.length];
         for (Command c : all.values()) {
             if (!keep.contains(c.name)) {
                 c.handler = null;
@@ -114,11 +119,53 @@ public final class CommandTable {
     }
 
     private void index(Command c) {
-        int i = hash(c.name) & (slots.length - 1);
-        while (slots[i] != null && slots[i] != c) {
+        String name = renamed.getOrDefault(c, c.name);
+        if (name.isEmpty()) {
+            return; // removed by rename-command
+        }
+        int i = hash(name) & (slots.length - 1);
+        while (slots[i] != null && !slotNames[i].equals(name)) {
             i = (i + 1) & (slots.length - 1);
         }
         slots[i] = c;
+        slotNames[i] = name;
+    }
+
+    /**
+     * Redis's {@code rename-command from to} directive: the implemented top-level command {@code from} (any case) is
+     * known to clients, scripts and the AOF loader as {@code to} from now on, or not at all when {@code to} is empty;
+     * its own name stays in COMMAND INFO, INFO commandstats, the slowlog and ACL rules (Redis's orig_commands).
+     * Renaming a command to its own name is allowed (the old name goes first).
+     *
+     * @return null, or Redis's error text for the config line
+     */
+    public String rename(String from, String to) {
+        Command c = lookup(from);
+        if (c == null) {
+            return "No such command in rename-command";
+        }
+        String target = to.toLowerCase(java.util.Locale.ROOT);
+        renamed.put(c, "");
+        reindex();
+        if (target.isEmpty()) {
+            return null;
+        }
+        if (lookup(target) != null) {
+            return "Target command name already exists";
+        }
+        renamed.put(c, target);
+        index(c);
+        return null;
+    }
+
+    private void reindex() {
+        java.util.Arrays.fill(slots, null);
+        java.util.Arrays.fill(slotNames, null);
+        for (Command c : all.values()) {
+            if (c.implemented()) {
+                index(c);
+            }
+        }
     }
 
     private static int hash(String s) {
@@ -156,7 +203,8 @@ public final class CommandTable {
         int i = h & (slots.length - 1);
         Command c;
         while ((c = slots[i]) != null) {
-            if (c.name.length() == len && equalsIgnoreCase(c.name, b, off, len)) {
+            String n = slotNames[i];
+            if (n.length() == len && equalsIgnoreCase(n, b, off, len)) {
                 return c;
             }
             i = (i + 1) & (slots.length - 1);
@@ -169,7 +217,21 @@ public final class CommandTable {
         return lookup(b, 0, b.length);
     }
 
-    /** Implemented top-level commands. */
+    /**
+     * The implemented top-level commands clients can call (Redis's server.commands: COMMAND, COMMAND COUNT/LIST/DOCS,
+     * LATENCY HISTOGRAM): {@link #implemented()} without those rename-command removed.
+     */
+    public List<Command> callable() {
+        List<Command> l = new ArrayList<>();
+        for (Command c : all.values()) {
+            if (c.implemented() && !"".equals(renamed.get(c))) {
+                l.add(c);
+            }
+        }
+        return l;
+    }
+
+    /** Implemented top-level commands, renamed or removed ones too (Redis's orig_commands: ACL). */
     public List<Command> implemented() {
         List<Command> l = new ArrayList<>();
         for (Command c : all.values()) {

@@ -325,6 +325,11 @@ public final class Config {
     /** The {@code user} lines, in order. */
     public final List<UserLine> userLines = new ArrayList<>();
     /**
+     * The {@code rename-command <name> <new-name>} lines, in order (args: the two names; an empty new name removes
+     * the command): applied to the command table once every command is registered.
+     */
+    public final List<UserLine> renameLines = new ArrayList<>();
+    /**
      * The {@code sentinel ...} lines of the file, in order, kept for the sentinel code, which parses them once the
      * whole file is read (as Redis queues them); their presence puts the launcher in sentinel mode.
      */

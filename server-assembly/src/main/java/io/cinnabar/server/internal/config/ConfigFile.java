@@ -104,6 +104,8 @@ public final class ConfigFile {
             } else {
                 err = argv.get(0).equalsIgnoreCase("user") && argv.size() >= 2
                     ? user(config, argv, i + 1, line)
+                    : argv.get(0).equalsIgnoreCase("rename-command") && argv.size() == 3
+                    ? renameCommand(config, argv, i + 1, line)
                     : argv.get(0).equalsIgnoreCase("sentinel") ? sentinel(config, argv, i + 1, line)
                     : directive(config, argv, depth);
             }
@@ -130,6 +132,15 @@ public final class ConfigFile {
     /** A user line is kept for the ACL code, which validates and loads it at startup. */
     private static String user(Config config, List<String> argv, int lineNumber, String line) {
         config.userLines.add(new Config.UserLine(lineNumber, line, List.copyOf(argv.subList(1, argv.size()))));
+        return null;
+    }
+
+    /**
+     * A rename-command line is kept for the command table, which applies it once every command is registered
+     * (Redis renames while reading the file; the line's number still names it in an error).
+     */
+    private static String renameCommand(Config config, List<String> argv, int lineNumber, String line) {
+        config.renameLines.add(new Config.UserLine(lineNumber, line, List.copyOf(argv.subList(1, 3))));
         return null;
     }
 

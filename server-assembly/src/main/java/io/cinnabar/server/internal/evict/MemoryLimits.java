@@ -420,19 +420,31 @@ public final class MemoryLimits implements MemoryManager {
         long limitUs = timeLimitUs(tenacity);
         long start = System.nanoTime();
         while (freed < toFree) {
+            // Redis's performEvictions counts what the delete itself freed: the invalidation messages and keyspace
+            // notifications it sends afterwards grow client buffers, and counting those would evict again for
+            // them (the feedback loop of tracking clients)
+            long before = keyspaceBytes();
             if (!evictOne()) {
                 return true; // nothing left to evict
             }
-            long now = usedForEvict();
-            freed += used - now;
-            used = now;
+            freed += before - keyspaceBytes();
             keys++;
-            if ((keys & 15) == 0 && (System.nanoTime() - start) / 1000 >= limitUs) {
-                evictionRunning = true; // the cron goes on; this command may run (EVICT_RUNNING)
-                return false;
+            if ((keys & 15) == 0) {
+                if (usedForEvict() <= limit) {
+                    return false; // a lazy free, or a client freed meanwhile, got there first (Redis checks too)
+                }
+                if ((System.nanoTime() - start) / 1000 >= limitUs) {
+                    evictionRunning = true; // the cron goes on; this command may run (EVICT_RUNNING)
+                    return false;
+                }
             }
         }
         return false;
+    }
+
+    /** The keys' part of used_memory: the dataset and the key tables. */
+    private long keyspaceBytes() {
+        return ks.usedDatasetBytes() + ks.dictOverhead();
     }
 
     /** Picks the best key by the policy and evicts it; false when no key can be evicted. */
