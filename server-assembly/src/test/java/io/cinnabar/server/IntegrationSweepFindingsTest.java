@@ -77,6 +77,86 @@ class IntegrationSweepFindingsTest {
         }
     }
 
+    private static String info(RespClient c, String section) throws Exception {
+        return c.call("INFO", section);
+    }
+
+    /** Polls INFO section of c until it contains every one of want (10 s), then returns it. */
+    private static String awaitInfo(RespClient c, String section, String... want) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            String i = info(c, section);
+            boolean all = true;
+            for (String w : want) {
+                all &= i.contains(w);
+            }
+            if (all || System.nanoTime() > deadline) {
+                return i;
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** A replica that asks for a full resync and then reads nothing: it waits for the disk BGSAVE. */
+    private static RespClient fakeReplica(int port) throws Exception {
+        RespClient r = new RespClient(port);
+        assertEquals("+OK\r\n", r.call("REPLCONF", "listening-port", "1"));
+        assertTrue(r.call("PSYNC", "?", "-1").startsWith("+FULLRESYNC "));
+        return r;
+    }
+
+    /**
+     * tests/integration/replication.tcl "Kill rdb child process if its dumping RDB is not useful": when the last
+     * replica waiting for a disk BGSAVE goes away and no save point is configured, Redis kills the RDB child
+     * (freeClient, anyOtherSlaveWaitRdb); with a save point it lets it finish. Ours kept copying to the end.
+     */
+    @Test
+    void aDiskSyncNobodyWaitsForIsStopped(Pair p) throws Exception {
+        Path dir = Files.createTempDirectory("sweepi");
+        try {
+            p.oursConfig("dir", dir.toString()); // the sync's temp file and FLUSHALL's save go there
+            p.same("FLUSHALL");
+            p.same("DEBUG", "POPULATE", "100");
+            p.config("rdb-key-save-delay", "1000000"); // 100 s unless stopped
+            p.config("repl-diskless-sync", "no");
+            p.config("save", "");
+            for (RespClient c : List.of(p.redis(), p.ours())) {
+                int port = Integer.parseInt(c.call("CONFIG", "GET", "port").split("\r\n")[4]);
+                RespClient r1 = fakeReplica(port);
+                RespClient r2 = fakeReplica(port);
+                String i = awaitInfo(c, "persistence", "rdb_bgsave_in_progress:1");
+                assertTrue(i.contains("rdb_bgsave_in_progress:1"), i);
+                r1.close();
+                i = awaitInfo(c, "replication", "connected_slaves:1");
+                assertTrue(i.contains("connected_slaves:1"), i);
+                assertTrue(info(c, "persistence").contains("rdb_bgsave_in_progress:1")); // r2 still waits
+                r2.close();
+                i = awaitInfo(c, "persistence", "rdb_bgsave_in_progress:0");
+                assertTrue(i.contains("rdb_bgsave_in_progress:0"), i);
+                assertTrue(i.contains("rdb_last_bgsave_status:ok"), i); // killed, not failed
+
+                c.call("CONFIG", "SET", "save", "900 1"); // now the RDB is wanted: it goes on
+                r1 = fakeReplica(port);
+                i = awaitInfo(c, "persistence", "rdb_bgsave_in_progress:1");
+                assertTrue(i.contains("rdb_bgsave_in_progress:1"), i);
+                r1.close();
+                i = awaitInfo(c, "replication", "connected_slaves:0");
+                assertTrue(i.contains("connected_slaves:0"), i);
+                assertTrue(info(c, "persistence").contains("rdb_bgsave_in_progress:1"));
+                c.call("CONFIG", "SET", "save", "");
+                c.call("FLUSHALL"); // kills the save (Redis: its child) and empties the data set
+                c.call("DEBUG", "POPULATE", "100");
+            }
+        } finally {
+            p.ours().call("CONFIG", "SET", "save", "");
+            p.ours().call("FLUSHALL");
+            try (var files = Files.list(dir)) {
+                files.forEach(f -> f.toFile().delete());
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
+
     private static void string(ByteArrayOutputStream b, String s) {
         byte[] v = s.getBytes(StandardCharsets.ISO_8859_1);
         b.write(v.length); // 6-bit length: every string here is shorter than 64 bytes

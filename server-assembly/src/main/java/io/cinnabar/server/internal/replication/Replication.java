@@ -1255,6 +1255,16 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         return null;
     }
 
+    /** Redis's anyOtherSlaveWaitRdb (the replica being freed already removed): one still waits for the RDB. */
+    private boolean anyReplicaWaitsForRdb() {
+        for (Replica o : replicas) {
+            if (o.state == Replica.WAIT_BGSAVE_END) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Replicas online that acknowledged within min-replicas-max-lag seconds. */
     long goodReplicas() {
         long now = System.currentTimeMillis();
@@ -1277,6 +1287,12 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
             replicas.remove(r);
             if (sync != null) {
                 sync.drop(r);
+                if (r.state == Replica.WAIT_BGSAVE_END && !sync.diskless && !anyReplicaWaitsForRdb()
+                    && (rdb == null || !rdb.hasSavePoints())) {
+                    // Redis's freeClient: nobody waits for this disk snapshot and no save point wants it, so it is
+                    // stopped (killRDBChild) instead of copying the dataset for nothing
+                    stopSync();
+                }
             }
             if (r.feed != null) {
                 r.feed.close();
@@ -1337,6 +1353,22 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         }
     }
 
+    /** Stops the full resync's snapshot (Redis's killRDBChild: not a failed save) and returns it. */
+    private FullSync stopSync() {
+        FullSync s = sync;
+        sync = null;
+        s.snapshot.abort();
+        try {
+            s.snapshot.join(); // its temp file is gone once the writer stopped
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (rdb != null) {
+            rdb.replicationSaveEnded(false, true);
+        }
+        return s;
+    }
+
     /**
      * Redis's readSyncBulkPayload before it loads the master's RDB (disk: the file was received; socket: the
      * transfer begins): the AOF is stopped (restarted with a rewrite once the load succeeded, see
@@ -1359,17 +1391,7 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
                 rdb.killBackground();
             }
             if (sync != null) {
-                FullSync s = sync;
-                sync = null;
-                s.snapshot.abort();
-                try {
-                    s.snapshot.join(); // its temp file is gone once the writer stopped
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                if (rdb != null) {
-                    rdb.replicationSaveEnded(false, true);
-                }
+                FullSync s = stopSync();
                 for (Replica r : new ArrayList<>(s.replicas)) {
                     server.loop.closeAsync(r.client);
                 }
