@@ -157,6 +157,60 @@ class IntegrationSweepFindingsTest {
         }
     }
 
+    private static int port(RespClient c) throws Exception {
+        return Integer.parseInt(c.call("CONFIG", "GET", "port").split("\r\n")[4]);
+    }
+
+    /**
+     * tests/integration/replication.tcl "Don't disconnect with replicas before loading transferred RDB when full
+     * sync": REPLICAOF to a new master keeps the server's own replicas connected (Redis's replicationSetMaster: they
+     * may continue partially; they are dropped when the RDB of a full sync is loaded or the replication ID changes).
+     * Ours dropped them at once, so the sub-replica logged "Connection with master lost".
+     */
+    @Test
+    void replicaofKeepsTheSubReplicasUntilTheLoad(Pair p) throws Exception {
+        Path dir = Files.createTempDirectory("sweepi");
+        try (io.cinnabar.testkit.RealRedis newMaster = io.cinnabar.testkit.RealRedis.start("--enable-debug-command",
+            "yes")) {
+            p.oursConfig("dir", dir.toString());
+            p.oursConfig("cinnabar-rdb-version", "10"); // the redis-server 7.0 sub-replica reads RDB 10 at most
+            try (RespClient m = new RespClient(newMaster.port())) {
+                assertEquals("+OK\r\n", m.call("DEBUG", "POPULATE", "100"));
+                m.call("CONFIG", "SET", "rdb-key-save-delay", "1000000"); // its full sync takes 100 s
+                m.call("CONFIG", "SET", "repl-diskless-sync", "no");
+            }
+            for (RespClient b : List.of(p.redis(), p.ours())) {
+                try (io.cinnabar.testkit.RealRedis sub = io.cinnabar.testkit.RealRedis.start();
+                     RespClient c = new RespClient(sub.port())) {
+                    c.call("REPLICAOF", "127.0.0.1", String.valueOf(port(b)));
+                    String i = awaitInfo(c, "replication", "master_link_status:up");
+                    assertTrue(i.contains("master_link_status:up"), i);
+                    b.call("REPLICAOF", "127.0.0.1", String.valueOf(newMaster.port()));
+                    i = awaitInfo(b, "replication", "master_sync_in_progress:1");
+                    assertTrue(i.contains("master_sync_in_progress:1"), i);
+                    // a drop shows within milliseconds (the sub-replica logs it); give it 1.5 s to show
+                    Path log = sub.dir().resolve("redis.log");
+                    long deadline = System.nanoTime() + 1_500_000_000L;
+                    while (System.nanoTime() < deadline
+                        && !Files.readString(log, StandardCharsets.ISO_8859_1).contains("Connection with master lost")) {
+                        Thread.sleep(20);
+                    }
+                    String text = Files.readString(log, StandardCharsets.ISO_8859_1);
+                    assertFalse(text.contains("Connection with master lost"),
+                        (b == p.ours() ? "ours" : "redis-server") + " dropped its replica: " + text);
+                    assertTrue(info(b, "replication").contains("connected_slaves:1"));
+                } finally {
+                    b.call("REPLICAOF", "NO", "ONE");
+                }
+            }
+        } finally {
+            try (var files = Files.list(dir)) {
+                files.forEach(f -> f.toFile().delete());
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
+
     private static void string(ByteArrayOutputStream b, String s) {
         byte[] v = s.getBytes(StandardCharsets.ISO_8859_1);
         b.write(v.length); // 6-bit length: every string here is shorter than 64 bytes

@@ -1470,7 +1470,9 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
 
     /**
      * Redis's replicationSetMaster: follows host:port from now on. A former master keeps its ID and offset as the
-     * history to continue from (PSYNC replid offset+1), so a promoted sibling can accept it partially.
+     * history to continue from (PSYNC replid offset+1), so a promoted sibling can accept it partially. Our own
+     * replicas stay connected: they are disconnected only when the replication ID changes (+CONTINUE with a new
+     * one) or when the new master's RDB is about to be loaded (a full sync), as in Redis.
      */
     public void setMaster(String host, int port, boolean cacheMyself) {
         boolean wasMaster = link == null;
@@ -1478,7 +1480,6 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
             link.shutdown();
         }
         disconnectAllBlockedClients();
-        disconnectReplicas();
         link = new MasterLink(this, host, port, wasMaster ? cacheMyself : link.cached);
         server.keyspace.replica = true;
         if (backlog == null && cacheMyself) {
