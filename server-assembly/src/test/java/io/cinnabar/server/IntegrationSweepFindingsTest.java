@@ -32,7 +32,8 @@ class IntegrationSweepFindingsTest {
      * tests/integration/aof-multi-part.tcl "AOF will trigger limit when AOFRW fails many times" (and every test that
      * sets rdb-key-save-delay 10000000): a delay of more than a second per key never let a key through, because the
      * paced walk saved up at most one second of budget, so the save or rewrite ran forever. Redis sleeps the delay
-     * after each key: one key at 1.5 s takes 1.5 s.
+     * after each key, so one key at 3 s takes 3 s; ours let the first key through only after one delay and ended
+     * after a second one (6 s: the tcl harness's 10 s wait for a SIGTERMed server ran out).
      */
     @Test
     void aKeySaveDelayOfMoreThanASecondStillEnds(Pair p) throws Exception {
@@ -41,22 +42,168 @@ class IntegrationSweepFindingsTest {
             p.oursConfig("dir", dir.toString()); // the RDB goes there (redis-server has its own temp dir)
             p.same("FLUSHALL");
             p.same("SET", "k", "v");
-            p.config("rdb-key-save-delay", "1500000");
+            p.config("rdb-key-save-delay", "3000000");
+            long[] took = new long[2];
+            List<RespClient> both = List.of(p.redis(), p.ours());
+            long t0 = System.nanoTime();
             assertEquals("+Background saving started\r\n", p.same("BGSAVE"));
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-            while ((saving(p.redis()) || saving(p.ours())) && System.nanoTime() < deadline) {
-                Thread.sleep(100);
+            long deadline = t0 + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            while ((took[0] == 0 || took[1] == 0) && System.nanoTime() < deadline) {
+                for (int i = 0; i < 2; i++) {
+                    if (took[i] == 0 && !saving(both.get(i))) {
+                        took[i] = System.nanoTime() - t0;
+                    }
+                }
+                Thread.sleep(20);
             }
-            for (RespClient c : List.of(p.redis(), p.ours())) {
+            for (RespClient c : both) {
                 String info = c.call("INFO", "persistence");
                 assertTrue(info.contains("rdb_bgsave_in_progress:0"), info);
                 assertTrue(info.contains("rdb_last_bgsave_status:ok"), info);
             }
             assertTrue(Files.exists(dir.resolve("dump.rdb")));
+            assertTrue(took[0] >= 2_900_000_000L, "redis-server: " + took[0] + " ns");
+            // as long as redis-server's, within a margin for a loaded machine (the old pacing took twice as long)
+            assertTrue(took[1] >= 2_900_000_000L && took[1] < took[0] + 1_500_000_000L,
+                "ours " + took[1] + " ns, redis-server " + took[0] + " ns");
             p.config("rdb-key-save-delay", "0");
             p.assertSame();
         } finally {
             p.ours().call("FLUSHALL"); // ends a save still running (the failure): it must not outlive the test
+            try (var files = Files.list(dir)) {
+                files.forEach(f -> f.toFile().delete());
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    private static String info(RespClient c, String section) throws Exception {
+        return c.call("INFO", section);
+    }
+
+    /** Polls INFO section of c until it contains every one of want (10 s), then returns it. */
+    private static String awaitInfo(RespClient c, String section, String... want) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            String i = info(c, section);
+            boolean all = true;
+            for (String w : want) {
+                all &= i.contains(w);
+            }
+            if (all || System.nanoTime() > deadline) {
+                return i;
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** A replica that asks for a full resync and then reads nothing: it waits for the disk BGSAVE. */
+    private static RespClient fakeReplica(int port) throws Exception {
+        RespClient r = new RespClient(port);
+        assertEquals("+OK\r\n", r.call("REPLCONF", "listening-port", "1"));
+        assertTrue(r.call("PSYNC", "?", "-1").startsWith("+FULLRESYNC "));
+        return r;
+    }
+
+    /**
+     * tests/integration/replication.tcl "Kill rdb child process if its dumping RDB is not useful": when the last
+     * replica waiting for a disk BGSAVE goes away and no save point is configured, Redis kills the RDB child
+     * (freeClient, anyOtherSlaveWaitRdb); with a save point it lets it finish. Ours kept copying to the end.
+     */
+    @Test
+    void aDiskSyncNobodyWaitsForIsStopped(Pair p) throws Exception {
+        Path dir = Files.createTempDirectory("sweepi");
+        try {
+            p.oursConfig("dir", dir.toString()); // the sync's temp file and FLUSHALL's save go there
+            p.same("FLUSHALL");
+            p.same("DEBUG", "POPULATE", "100");
+            p.config("rdb-key-save-delay", "1000000"); // 100 s unless stopped
+            p.config("repl-diskless-sync", "no");
+            p.config("save", "");
+            for (RespClient c : List.of(p.redis(), p.ours())) {
+                int port = Integer.parseInt(c.call("CONFIG", "GET", "port").split("\r\n")[4]);
+                RespClient r1 = fakeReplica(port);
+                RespClient r2 = fakeReplica(port);
+                String i = awaitInfo(c, "persistence", "rdb_bgsave_in_progress:1");
+                assertTrue(i.contains("rdb_bgsave_in_progress:1"), i);
+                r1.close();
+                i = awaitInfo(c, "replication", "connected_slaves:1");
+                assertTrue(i.contains("connected_slaves:1"), i);
+                assertTrue(info(c, "persistence").contains("rdb_bgsave_in_progress:1")); // r2 still waits
+                r2.close();
+                i = awaitInfo(c, "persistence", "rdb_bgsave_in_progress:0");
+                assertTrue(i.contains("rdb_bgsave_in_progress:0"), i);
+                assertTrue(i.contains("rdb_last_bgsave_status:ok"), i); // killed, not failed
+
+                c.call("CONFIG", "SET", "save", "900 1"); // now the RDB is wanted: it goes on
+                r1 = fakeReplica(port);
+                i = awaitInfo(c, "persistence", "rdb_bgsave_in_progress:1");
+                assertTrue(i.contains("rdb_bgsave_in_progress:1"), i);
+                r1.close();
+                i = awaitInfo(c, "replication", "connected_slaves:0");
+                assertTrue(i.contains("connected_slaves:0"), i);
+                assertTrue(info(c, "persistence").contains("rdb_bgsave_in_progress:1"));
+                c.call("CONFIG", "SET", "save", "");
+                c.call("FLUSHALL"); // kills the save (Redis: its child) and empties the data set
+                c.call("DEBUG", "POPULATE", "100");
+            }
+        } finally {
+            p.ours().call("CONFIG", "SET", "save", "");
+            p.ours().call("FLUSHALL");
+            try (var files = Files.list(dir)) {
+                files.forEach(f -> f.toFile().delete());
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    private static int port(RespClient c) throws Exception {
+        return Integer.parseInt(c.call("CONFIG", "GET", "port").split("\r\n")[4]);
+    }
+
+    /**
+     * tests/integration/replication.tcl "Don't disconnect with replicas before loading transferred RDB when full
+     * sync": REPLICAOF to a new master keeps the server's own replicas connected (Redis's replicationSetMaster: they
+     * may continue partially; they are dropped when the RDB of a full sync is loaded or the replication ID changes).
+     * Ours dropped them at once, so the sub-replica logged "Connection with master lost".
+     */
+    @Test
+    void replicaofKeepsTheSubReplicasUntilTheLoad(Pair p) throws Exception {
+        Path dir = Files.createTempDirectory("sweepi");
+        try (io.cinnabar.testkit.RealRedis newMaster = io.cinnabar.testkit.RealRedis.start("--enable-debug-command",
+            "yes")) {
+            p.oursConfig("dir", dir.toString());
+            p.oursConfig("cinnabar-rdb-version", "10"); // the redis-server 7.0 sub-replica reads RDB 10 at most
+            try (RespClient m = new RespClient(newMaster.port())) {
+                assertEquals("+OK\r\n", m.call("DEBUG", "POPULATE", "100"));
+                m.call("CONFIG", "SET", "rdb-key-save-delay", "1000000"); // its full sync takes 100 s
+                m.call("CONFIG", "SET", "repl-diskless-sync", "no");
+            }
+            for (RespClient b : List.of(p.redis(), p.ours())) {
+                try (io.cinnabar.testkit.RealRedis sub = io.cinnabar.testkit.RealRedis.start();
+                     RespClient c = new RespClient(sub.port())) {
+                    c.call("REPLICAOF", "127.0.0.1", String.valueOf(port(b)));
+                    String i = awaitInfo(c, "replication", "master_link_status:up");
+                    assertTrue(i.contains("master_link_status:up"), i);
+                    b.call("REPLICAOF", "127.0.0.1", String.valueOf(newMaster.port()));
+                    i = awaitInfo(b, "replication", "master_sync_in_progress:1");
+                    assertTrue(i.contains("master_sync_in_progress:1"), i);
+                    // a drop shows within milliseconds (the sub-replica logs it); give it 1.5 s to show
+                    Path log = sub.dir().resolve("redis.log");
+                    long deadline = System.nanoTime() + 1_500_000_000L;
+                    while (System.nanoTime() < deadline
+                        && !Files.readString(log, StandardCharsets.ISO_8859_1).contains("Connection with master lost")) {
+                        Thread.sleep(20);
+                    }
+                    String text = Files.readString(log, StandardCharsets.ISO_8859_1);
+                    assertFalse(text.contains("Connection with master lost"),
+                        (b == p.ours() ? "ours" : "redis-server") + " dropped its replica: " + text);
+                    assertTrue(info(b, "replication").contains("connected_slaves:1"));
+                } finally {
+                    b.call("REPLICAOF", "NO", "ONE");
+                }
+            }
+        } finally {
             try (var files = Files.list(dir)) {
                 files.forEach(f -> f.toFile().delete());
             }

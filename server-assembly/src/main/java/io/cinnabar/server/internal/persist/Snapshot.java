@@ -179,6 +179,9 @@ public final class Snapshot implements SnapshotBarrier {
         }
         ks.beginSnapshot(this);
         lastStepNs = System.nanoTime();
+        // Redis sleeps rdb-key-save-delay after each key: the first key goes at once, and a walk of n keys takes n
+        // delays (its last step, past the last key, waits for the delay after it)
+        delayBudgetUs = Math.max(0, opt.keySaveDelayUs);
         thread = new Thread(this::drain, threadName);
         thread.setDaemon(true);
         thread.start();

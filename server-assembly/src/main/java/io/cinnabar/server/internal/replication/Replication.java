@@ -1266,6 +1266,16 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         return null;
     }
 
+    /** Redis's anyOtherSlaveWaitRdb (the replica being freed already removed): one still waits for the RDB. */
+    private boolean anyReplicaWaitsForRdb() {
+        for (Replica o : replicas) {
+            if (o.state == Replica.WAIT_BGSAVE_END) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Replicas online that acknowledged within min-replicas-max-lag seconds. */
     long goodReplicas() {
         long now = System.currentTimeMillis();
@@ -1291,6 +1301,12 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
             }
             if (sync != null) {
                 sync.drop(r);
+                if (r.state == Replica.WAIT_BGSAVE_END && !sync.diskless && !anyReplicaWaitsForRdb()
+                    && (rdb == null || !rdb.hasSavePoints())) {
+                    // Redis's freeClient: nobody waits for this disk snapshot and no save point wants it, so it is
+                    // stopped (killRDBChild) instead of copying the dataset for nothing
+                    stopSync();
+                }
             }
             if (r.feed != null) {
                 r.feed.close();
@@ -1350,6 +1366,22 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         }
     }
 
+    /** Stops the full resync's snapshot (Redis's killRDBChild: not a failed save) and returns it. */
+    private FullSync stopSync() {
+        FullSync s = sync;
+        sync = null;
+        s.snapshot.abort();
+        try {
+            s.snapshot.join(); // its temp file is gone once the writer stopped
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (rdb != null) {
+            rdb.replicationSaveEnded(false, true);
+        }
+        return s;
+    }
+
     /**
      * Redis's readSyncBulkPayload before it loads the master's RDB (disk: the file was received; socket: the
      * transfer begins): the AOF is stopped (restarted with a rewrite once the load succeeded, see
@@ -1372,17 +1404,7 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
                 rdb.killBackground();
             }
             if (sync != null) {
-                FullSync s = sync;
-                sync = null;
-                s.snapshot.abort();
-                try {
-                    s.snapshot.join(); // its temp file is gone once the writer stopped
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                if (rdb != null) {
-                    rdb.replicationSaveEnded(false, true);
-                }
+                FullSync s = stopSync();
                 for (Replica r : new ArrayList<>(s.replicas)) {
                     server.loop.closeAsync(r.client);
                 }
@@ -1460,7 +1482,9 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
 
     /**
      * Redis's replicationSetMaster: follows host:port from now on. A former master keeps its ID and offset as the
-     * history to continue from (PSYNC replid offset+1), so a promoted sibling can accept it partially.
+     * history to continue from (PSYNC replid offset+1), so a promoted sibling can accept it partially. Our own
+     * replicas stay connected: they are disconnected only when the replication ID changes (+CONTINUE with a new
+     * one) or when the new master's RDB is about to be loaded (a full sync), as in Redis.
      */
     public void setMaster(String host, int port, boolean cacheMyself) {
         boolean wasMaster = link == null;
@@ -1472,7 +1496,6 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
             link.shutdown();
         }
         disconnectAllBlockedClients();
-        disconnectReplicas();
         link = new MasterLink(this, host, port, wasMaster ? cacheMyself : link.cached);
         if (!wasMaster) {
             link.streamDb = streamDb;

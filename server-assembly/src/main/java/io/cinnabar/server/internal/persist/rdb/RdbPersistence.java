@@ -100,7 +100,8 @@ public final class RdbPersistence implements PersistenceHook {
         return p;
     }
 
-    private boolean hasSavePoints() {
+    /** Whether save points are configured (the save option is not empty). */
+    public boolean hasSavePoints() {
         return saveParams().length > 0;
     }
 
