@@ -951,14 +951,24 @@ final class Nodes {
     }
 
     /** a .. b .. c: all operands at once when they are strings/numbers, else pairwise from the right. */
-    static final class Concat extends Expr {
+    static final class Concat extends Expr implements Fix {
         final Interp in;
         final Expr[] parts;
+        /** Which parts are numbers ({@link Expr#num}): formatted from the unboxed value. */
+        final boolean[] numPart;
 
         Concat(int line, Interp in, Expr[] parts) {
             super(line);
             this.in = in;
             this.parts = parts;
+            this.numPart = new boolean[parts.length];
+        }
+
+        @Override
+        public void fix() {
+            for (int i = 0; i < parts.length; i++) {
+                numPart[i] = parts[i].num();
+            }
         }
 
         @Override
@@ -968,7 +978,7 @@ final class Nodes {
             long total = 0;
             boolean simple = true;
             for (int i = 0; i < n; i++) {
-                Object x = parts[i].eval(f);
+                Object x = numPart[i] ? LuaString.of(NumFmt.toLua(parts[i].evalNum(f))) : parts[i].eval(f);
                 if (x instanceof Double) {
                     x = Interp.toStr(x);
                 } else if (!(x instanceof LuaString)) {

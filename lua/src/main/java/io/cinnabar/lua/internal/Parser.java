@@ -810,9 +810,9 @@ public final class Parser {
                     Expr[] parts = new Expr[c.parts.length + 1];
                     parts[0] = a;
                     System.arraycopy(c.parts, 0, parts, 1, c.parts.length);
-                    return new Concat(line, in, parts);
+                    return fx(new Concat(line, in, parts));
                 }
-                return new Concat(line, in, new Expr[] {a, b});
+                return fx(new Concat(line, in, new Expr[] {a, b}));
             }
             case '+': return fx(new Arith(line, in, Interp.ADD, a, b));
             case '-': return fx(new Arith(line, in, Interp.SUB, a, b));
