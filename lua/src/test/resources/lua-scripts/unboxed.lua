@@ -151,3 +151,45 @@ local co = coroutine.wrap(function()
   return -1
 end)
 print("coroutine", co(), co(), co(), co())
+
+-- locals given arithmetic on values of unknown type: numbers kept unboxed, anything else in the slot
+local acc = 0
+local src = {1, "2", 3.5, "0x10"}
+for i = 1, #src do acc = acc + src[i] end
+print("spec sum", acc)
+local mm = setmetatable({}, {__add = function(x, y) return "meta+" end, __sub = function() return 5 end})
+local sv = 1
+sv = sv + src[1]
+print("spec 1", sv)
+sv = mm + sv
+print("spec 2", sv, type(sv))
+sv = mm - 1
+print("spec 3", sv, sv + 1)
+sv = sv .. "x"
+print("spec 4", sv)
+sv = "7"
+sv = sv + 1
+print("spec 5", sv, type(sv))
+local str = "5"
+str = str + 0
+print("spec coerce", str, type(str))
+local neg = 0
+neg = neg * -src[1]
+print("spec -0", neg, 1 / neg)
+local wv = nil
+wv = (wv or 0) + 1
+print("spec nil", wv)
+print("spec err", pcall(function() local q = 1 q = q + {} end))
+print("spec err2", pcall(function() local q = {} q = q + 1 end))
+print("spec err3", pcall(function() local q = "a" q = q * src[1] end))
+local function addAll(acc2, ...) for _, x in ipairs({...}) do acc2 = acc2 + x end return acc2 end
+print("spec param", addAll(1, 2, 3), addAll("1", "2"))
+local ff = 0
+for k, x in pairs({a = 1, b = 2}) do ff = ff + x end
+print("spec pairs", ff)
+local lst = 0
+for i = 1, 3 do local cur = lst + src[i] lst = cur end
+print("spec local", lst)
+local swapA, swapB = 1, src[2]
+swapA, swapB = swapB + 0, swapA + src[1]
+print("spec swap", swapA, swapB)

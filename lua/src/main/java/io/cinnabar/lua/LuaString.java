@@ -23,10 +23,12 @@ public final class LuaString implements Comparable<LuaString> {
     private final int len;
     private int hash;
     /**
-     * Non-null for the result of {@link #concat}: the array is a growable buffer and {@code fill[0]} is the end of
-     * its used part, shared by every string made on that buffer. Bytes past it belong to nobody yet.
+     * Non-null for the result of {@link #concat}: {@link #EXACT} when it has no room, else the array is a growable
+     * buffer and {@code fill[0]} is the end of its used part, shared by every string made on that buffer. Bytes past
+     * it belong to nobody yet.
      */
     private final int[] fill;
+    private static final int[] EXACT = new int[0];
 
     private LuaString(byte[] bytes, int off, int len) {
         this(bytes, off, len, null);
@@ -58,7 +60,7 @@ public final class LuaString implements Comparable<LuaString> {
         byte[] out;
         int p;
         int start;
-        if (fl != null && fl[0] == head.off + head.len && head.bytes.length - head.off >= total) {
+        if (fl != null && fl != EXACT && fl[0] == head.off + head.len && head.bytes.length - head.off >= total) {
             out = head.bytes;
             start = head.off;
             p = head.off + head.len;
@@ -67,14 +69,16 @@ public final class LuaString implements Comparable<LuaString> {
             out = Arrays.copyOfRange(head.bytes, head.off, head.off + cap); // no zeroing of the copied bytes
             start = 0;
             p = head.len;
-            fl = new int[1];
+            fl = fl != null && room > 0 ? new int[1] : EXACT;
         }
         for (int i = 1; i < n; i++) {
             LuaString s = (LuaString) parts[i];
             System.arraycopy(s.bytes, s.off, out, p, s.len);
             p += s.len;
         }
-        fl[0] = p;
+        if (fl != EXACT) {
+            fl[0] = p;
+        }
         return total == 0 ? EMPTY : new LuaString(out, start, total, fl);
     }
 

@@ -51,6 +51,21 @@ class LuaApiTest {
         assertTrue(used < 1 << 20, used + " bytes allocated");
     }
 
+    /** A local given arithmetic on values of unknown type (s = s + t[i]) keeps the numbers it gets unboxed. */
+    @Test
+    void summingTableValuesAllocatesNothingPerIteration() {
+        Lua lua = new Lua();
+        LuaFunction f = lua.load("local t = {} for i = 1, 1000 do t[i] = i * 1.5 end local s = 0 "
+                + "for r = 1, 200 do for i = 1, #t do s = s + t[i] end end return s", "=sum");
+        lua.call(f);
+        long before = allocatedBytes();
+        Object[] r = lua.call(f);
+        long used = allocatedBytes() - before;
+        assertEquals(200 * 1.5 * 500500, r[0]);
+        // a box per addition would be 16 bytes x 200 000 (3.2 MB); the table's 1000 boxes remain
+        assertTrue(used < 1 << 20, used + " bytes allocated");
+    }
+
     /** s = s .. x appends in place to the buffer of s (linear), instead of copying s at every step (quadratic). */
     @Test
     void aStringGrownByConcatIsAppendedInPlace() {

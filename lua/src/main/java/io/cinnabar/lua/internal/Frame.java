@@ -10,6 +10,9 @@ public final class Frame {
     final Cell[] up;
     /** The running function (its environment holds the globals; {@code setfenv} may change it while running). */
     final LuaClosure cl;
+    /** Set with {@link #other} by {@code Expr.evalSpec} when the value is not a number. */
+    boolean notNum;
+    Object other;
     /** The value of a {@code return} of one single value ({@link Nodes#ONE}): no result array is made for it. */
     Object ret;
 

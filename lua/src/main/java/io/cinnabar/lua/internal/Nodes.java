@@ -19,6 +19,8 @@ final class Nodes {
     /** What a {@code return} of one single value gives its caller; the value is in {@link Frame#ret}. */
     static final Object ONE = new Object();
     static final Object[] NONE = LuaFunction.NONE;
+    /** In the slot of a {@link LocalVar#spec} local: its value is the number in {@link Frame#nums}. */
+    static final Object NUM = new Object();
 
     /**
      * A node whose fast path depends on which locals of its function hold unboxed numbers: the parser calls
@@ -67,6 +69,20 @@ final class Nodes {
         /** The value of an expression that is {@link #num()}, unboxed. */
         double evalNum(Frame f) {
             return ((Double) eval(f)).doubleValue();
+        }
+
+        /**
+         * The value for a {@link LocalVar#spec} local: a number unboxed, or else 0 with {@link Frame#notNum} set
+         * and the value in {@link Frame#other} (the caller clears both).
+         */
+        double evalSpec(Frame f) {
+            Object v = eval(f);
+            if (v instanceof Double d) {
+                return d;
+            }
+            f.other = v;
+            f.notNum = true;
+            return 0;
         }
 
         /** All values (calls and '...'); single-valued expressions give one. */
@@ -151,6 +167,12 @@ final class Nodes {
         boolean num;
         /** The parser saw a value that disqualifies it from {@link #num} (a parameter, nil, a call's result...). */
         boolean noNum;
+        /**
+         * Not {@link #num} but given the result of arithmetic somewhere, and not captured: a number it gets from
+         * such a statement is kept unboxed in {@link Frame#nums} with {@link Nodes#NUM} in its slot; any other value
+         * (or a number stored by other statements) is in the slot.
+         */
+        boolean spec;
         /** Declared with a value (local x = e, or a numeric 'for' index). */
         boolean init;
         /** The expressions assigned to it (initialiser included), for the number analysis. */
@@ -173,9 +195,12 @@ final class Nodes {
             this.slot = var.slot;
         }
 
+        boolean spec;
+
         @Override
         public void fix() {
             num = var.num;
+            spec = var.spec;
         }
 
         @Override
@@ -189,11 +214,34 @@ final class Nodes {
         }
 
         @Override
+        double evalSpec(Frame f) {
+            if (num) {
+                return f.nums[slot];
+            }
+            Object v = f.slots[slot];
+            if (v == NUM) {
+                return f.nums[slot];
+            }
+            if (v instanceof Cell c) {
+                v = c.v;
+            }
+            if (v instanceof Double d) {
+                return d;
+            }
+            f.other = v;
+            f.notNum = true;
+            return 0;
+        }
+
+        @Override
         Object eval(Frame f) {
             if (num) {
                 return f.nums[slot];
             }
             Object v = f.slots[slot];
+            if (v == NUM) {
+                return f.nums[slot];
+            }
             return v instanceof Cell c ? c.v : v;
         }
 
@@ -685,6 +733,39 @@ final class Nodes {
         }
 
         @Override
+        double evalSpec(Frame f) {
+            if (num) {
+                return evalNum(f);
+            }
+            double p = a.evalSpec(f);
+            if (f.notNum) {
+                f.notNum = false;
+                Object x = f.other;
+                f.other = null;
+                return slowSpec(f, x, b.eval(f));
+            }
+            double q = b.evalSpec(f);
+            if (f.notNum) {
+                f.notNum = false;
+                Object y = f.other;
+                f.other = null;
+                return slowSpec(f, p, y);
+            }
+            return Interp.arith(op, p, q);
+        }
+
+        /** Coercions and metamethods, as {@link #eval}; a result that is not a number goes to {@link Frame#other}. */
+        private double slowSpec(Frame f, Object x, Object y) {
+            Object r = in.arith(f, line, op, x, y, a.info(), b.info());
+            if (r instanceof Double d) {
+                return d;
+            }
+            f.other = r;
+            f.notNum = true;
+            return 0;
+        }
+
+        @Override
         Object eval(Frame f) {
             if (num) {
                 return evalNum(f);
@@ -870,14 +951,24 @@ final class Nodes {
     }
 
     /** a .. b .. c: all operands at once when they are strings/numbers, else pairwise from the right. */
-    static final class Concat extends Expr {
+    static final class Concat extends Expr implements Fix {
         final Interp in;
         final Expr[] parts;
+        /** Which parts are numbers ({@link Expr#num}): formatted from the unboxed value. */
+        final boolean[] numPart;
 
         Concat(int line, Interp in, Expr[] parts) {
             super(line);
             this.in = in;
             this.parts = parts;
+            this.numPart = new boolean[parts.length];
+        }
+
+        @Override
+        public void fix() {
+            for (int i = 0; i < parts.length; i++) {
+                numPart[i] = parts[i].num();
+            }
         }
 
         @Override
@@ -887,7 +978,7 @@ final class Nodes {
             long total = 0;
             boolean simple = true;
             for (int i = 0; i < n; i++) {
-                Object x = parts[i].eval(f);
+                Object x = numPart[i] ? LuaString.of(NumFmt.toLua(parts[i].evalNum(f))) : parts[i].eval(f);
                 if (x instanceof Double) {
                     x = Interp.toStr(x);
                 } else if (!(x instanceof LuaString)) {
@@ -1070,6 +1161,8 @@ final class Nodes {
                 LocalVar v = vs[0];
                 if (v.num) {
                     f.nums[v.slot] = es[0].evalNum(f);
+                } else if (v.spec) {
+                    setSpec(f, v.slot, es[0]);
                 } else {
                     set(f, v, es[0].eval(f));
                 }
@@ -1080,6 +1173,19 @@ final class Nodes {
                 set(f, vs[i], v[i]);
             }
             return null;
+        }
+
+        /** Stores the value of e in the {@link LocalVar#spec} local at slot: a number unboxed, else in the slot. */
+        static void setSpec(Frame f, int slot, Expr e) {
+            double d = e.evalSpec(f);
+            if (f.notNum) {
+                f.notNum = false;
+                f.slots[slot] = f.other;
+                f.other = null;
+            } else {
+                f.nums[slot] = d;
+                f.slots[slot] = NUM;
+            }
         }
 
         static void set(Frame f, LocalVar v, Object x) {
@@ -1261,6 +1367,8 @@ final class Nodes {
         final Expr[] exprs;
         /** One local kept in {@link Frame#nums} gets one value: its slot there, else -1. */
         int numSlot = -1;
+        /** One {@link LocalVar#spec} local gets one value: its slot, else -1. */
+        int specSlot = -1;
 
         Assign(int line, Target[] targets, Expr[] exprs) {
             super(line);
@@ -1270,8 +1378,10 @@ final class Nodes {
 
         @Override
         public void fix() {
-            numSlot = targets.length == 1 && exprs.length == 1 && targets[0] instanceof LocalTarget lt && lt.var.num
-                    ? lt.slot : -1;
+            boolean one = targets.length == 1 && exprs.length == 1 && targets[0] instanceof LocalTarget;
+            LocalVar v = one ? ((LocalTarget) targets[0]).var : null;
+            numSlot = one && v.num ? v.slot : -1;
+            specSlot = one && v.spec ? v.slot : -1;
         }
 
         @Override
@@ -1280,6 +1390,10 @@ final class Nodes {
             int ns = numSlot;
             if (ns >= 0) {
                 f.nums[ns] = exprs[0].evalNum(f);
+                return null;
+            }
+            if (specSlot >= 0) {
+                Local.setSpec(f, specSlot, exprs[0]);
                 return null;
             }
             if (ts.length == 1 && exprs.length == 1) {

@@ -121,8 +121,9 @@ public final class Parser {
      * Decides which locals of a function hold only numbers ({@link LocalVar#num}, kept unboxed in the frame) and
      * fixes its nodes accordingly. Optimistic: every initialised, uncaptured local without a disqualifying value
      * starts as a number; a round fixes the nodes (children first) and drops the locals given a value that is not
-     * {@link Expr#num}; it ends when a round drops none. Code compiled for debugging keeps every local boxed (the
-     * debugger reads the slots).
+     * {@link Expr#num}; it ends when a round drops none. Then the other uncaptured locals that get the result of
+     * some arithmetic ({@code s = s + t[i]}) become {@link LocalVar#spec}: numbers unboxed, other values in the
+     * slot. Code compiled for debugging keeps every local boxed (the debugger reads the slots).
      */
     private void numbers(FuncState f) {
         if (debug) {
@@ -133,10 +134,7 @@ public final class Parser {
             v.num = v.init && !v.noNum && !v.captured;
             any |= v.num;
         }
-        if (!any) {
-            return;
-        }
-        for (int round = 0; ; round++) {
+        for (int round = 0; any; round++) {
             for (Fix x : f.fixups) {
                 x.fix();
             }
@@ -157,18 +155,29 @@ public final class Parser {
             if (!dropped) {
                 break;
             }
-            if (round == NUM_ROUNDS || !any) {
+            if (round == NUM_ROUNDS) {
                 for (LocalVar v : f.vars) {
                     v.num = false;
                 }
-                for (Fix x : f.fixups) {
-                    x.fix();
-                }
                 any = false;
-                break;
             }
         }
-        f.p.numLocals = any;
+        boolean spec = false;
+        for (LocalVar v : f.vars) {
+            if (!v.num && !v.captured && v.sets != null) {
+                for (Expr e : v.sets) {
+                    if (e instanceof Arith) {
+                        v.spec = true;
+                        spec = true;
+                        break;
+                    }
+                }
+            }
+        }
+        for (Fix x : f.fixups) {
+            x.fix();
+        }
+        f.p.numLocals = any || spec;
     }
 
     /** Records that {@code v} gets the value of {@code e} (null: a value the analysis cannot see). */
@@ -801,9 +810,9 @@ public final class Parser {
                     Expr[] parts = new Expr[c.parts.length + 1];
                     parts[0] = a;
                     System.arraycopy(c.parts, 0, parts, 1, c.parts.length);
-                    return new Concat(line, in, parts);
+                    return fx(new Concat(line, in, parts));
                 }
-                return new Concat(line, in, new Expr[] {a, b});
+                return fx(new Concat(line, in, new Expr[] {a, b}));
             }
             case '+': return fx(new Arith(line, in, Interp.ADD, a, b));
             case '-': return fx(new Arith(line, in, Interp.SUB, a, b));
