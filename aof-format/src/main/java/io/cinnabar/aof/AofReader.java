@@ -91,6 +91,11 @@ public final class AofReader {
             if (!Files.exists(f)) {
                 throw new AofException("AOF file " + e.name() + " named by the manifest does not exist", 0, -1, false);
             }
+            if (!Files.isRegularFile(f)) {
+                // a name without '/' can still be "." or "..": the directory itself or its parent
+                throw new AofException("AOF file " + e.name() + " named by the manifest is not a regular file", 0, -1,
+                    false);
+            }
             readFile(f, e.type(), i == order.size() - 1, v);
         }
     }

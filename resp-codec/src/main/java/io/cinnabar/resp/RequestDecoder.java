@@ -307,8 +307,12 @@ public final class RequestDecoder {
             if (cr > avail - 2) {
                 return INCOMPLETE;
             }
-            long ll = string2ll(buf, s + 1, s + cr);
-            if (ll == Long.MIN_VALUE || ll > limits.maxMultibulkLength()) {
+            // not string2ll's sentinel: Redis reads *-9223372036854775808 as a count <= 0, an empty request
+            if (cr <= 1 || !Numbers.isLong(buf, s + 1, cr - 1)) {
+                return fail("invalid multibulk length", s + cr + 2);
+            }
+            long ll = Numbers.parseLong(buf, s + 1, cr - 1);
+            if (ll > limits.maxMultibulkLength()) {
                 return fail("invalid multibulk length", s + cr + 2);
             }
             if (ll > limits.unauthenticatedMultibulk() && authRequired) {
@@ -460,8 +464,8 @@ public final class RequestDecoder {
 
     /**
      * Redis's {@code string2ll} on {@code buf[from, to)} (sds's {@link Numbers#isLong}, the one implementation).
-     * Returns {@link Long#MIN_VALUE} for anything it rejects (Redis never needs that value here: every caller
-     * rejects negative numbers below -1 anyway).
+     * Returns {@link Long#MIN_VALUE} for anything it rejects (the bulk length reader rejects every negative
+     * length anyway; the multibulk count reader, for which that value is an empty request, checks itself).
      */
     static long string2ll(byte[] buf, int from, int to) {
         int len = to - from;

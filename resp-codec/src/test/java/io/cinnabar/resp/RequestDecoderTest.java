@@ -57,6 +57,10 @@ class RequestDecoderTest {
     void multibulk() {
         assertEquals(List.of("SET|k|v", "GET|k"), decodeAll("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n*2\r\n$3\r\nGET\r\n$1\r\nk\r\n"));
         assertEquals(List.of("PING"), decodeAll("*0\r\n*-1\r\n*1\r\n$4\r\nPING\r\n"));
+        // the smallest long is a count <= 0 to Redis, not string2ll's rejection (was "invalid multibulk length")
+        assertEquals(List.of("PING"), decodeAll("*-9223372036854775808\r\n*1\r\n$4\r\nPING\r\n"));
+        assertEquals(List.of("ERR:Protocol error: invalid multibulk length"), decodeAll("*-9223372036854775809\r\n"));
+        assertEquals(List.of("ERR:Protocol error: invalid multibulk length"), decodeAll("*\r\n"));
         assertEquals(List.of("", "a"), decodeAll("*1\r\n$0\r\n\r\n*1\r\n$1\r\na\r\n"));
         // Redis does not check the two bytes after a payload, nor the byte after a count's \r
         assertEquals(List.of("PING", "PING"), decodeAll("*1\r\n$4\r\nPINGxx*1\rX$4\r\nPING\r\n"));

@@ -72,7 +72,8 @@ public final class BitLib {
                 int n = a.length < 2 ? 8 : barg(a, 1);
                 boolean upper = false;
                 if (n < 0) {
-                    n = -n;
+                    // -2^31 has no positive counterpart: Redis 7.2's CVE-2024-31449 fix reads it as -(2^31 - 1)
+                    n = n == Integer.MIN_VALUE ? Integer.MAX_VALUE : -n;
                     upper = true;
                 }
                 if (n > 8) {

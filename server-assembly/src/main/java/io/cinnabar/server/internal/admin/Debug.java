@@ -9,6 +9,7 @@ import io.cinnabar.server.internal.config.Glob;
 import io.cinnabar.server.internal.keyspace.Db;
 import io.cinnabar.server.internal.keyspace.Entry;
 import io.cinnabar.server.internal.keyspace.RedisSizes;
+import io.cinnabar.server.internal.keyspace.mem.OffHeapKeyTable;
 import io.cinnabar.server.internal.persist.TypeDump;
 import io.cinnabar.server.internal.persist.rdb.RdbPersistence;
 
@@ -411,6 +412,17 @@ public final class Debug {
                 return;
             }
             size = c.ctx.tmp[0];
+        }
+        // Redis's dictTryExpand fails when the bucket array cannot be allocated (it then answers this error); ours
+        // holds at most MAX_BUCKETS buckets, and a value longer than proto-max-bulk-len would be a string no
+        // command could make (Redis allocates it and crashes)
+        if (count > OffHeapKeyTable.MAX_BUCKETS) {
+            c.error("ERR OOM in dictTryExpand");
+            return;
+        }
+        if (size > c.server.protoMaxBulkLen || size > Integer.MAX_VALUE - 16) {
+            c.error("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
+            return;
         }
         byte[] pfx = (prefix + ":").getBytes(StandardCharsets.ISO_8859_1);
         byte[] buf = new byte[pfx.length + 21];

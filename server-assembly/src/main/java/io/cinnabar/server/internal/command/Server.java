@@ -860,16 +860,21 @@ public final class Server {
     }
 
     private static String abbrev(String s) {
-        return s.length() > 128 ? s.substring(0, 128) : s;
+        return cPrefix(s, 128);
+    }
+
+    /** What C's {@code %.<max>s} prints of an argument: at most max bytes, and nothing from its first NUL byte on. */
+    private static String cPrefix(String s, int max) {
+        int nul = s.indexOf('\0');
+        int end = Math.min(nul < 0 ? s.length() : nul, max);
+        return end == s.length() ? s : s.substring(0, end);
     }
 
     private void unknownCommand(Client c) {
         c.cmd = null; // Redis's lastcmd of an unknown command (named "<unknown>" in an error to the master)
         StringBuilder args = new StringBuilder();
         for (int i = 1; i < c.argc && args.length() < 128; i++) {
-            String a = c.argString(i);
-            int room = 128 - args.length();
-            args.append('\'').append(a, 0, Math.min(a.length(), room)).append("' ");
+            args.append('\'').append(cPrefix(c.argString(i), 128 - args.length())).append("' ");
         }
         c.error("ERR unknown command '" + abbrev(c.argString(0)) + "', with args beginning with: " + args);
     }

@@ -152,9 +152,13 @@ public final class KeyCommands {
 
     /** Parses a database index argument; -1 after an error reply. */
     private static int dbIndex(Client c, int arg, String rangeError) {
-        if (!Numbers.string2ll(c.argBuf, c.argOff[arg], c.argLen[arg], c.ctx.tmp)
-                || c.ctx.tmp[0] < Integer.MIN_VALUE || c.ctx.tmp[0] > Integer.MAX_VALUE) {
+        if (!Numbers.string2ll(c.argBuf, c.argOff[arg], c.argLen[arg], c.ctx.tmp)) {
             c.error(Shared.NOT_INT);
+            return -1;
+        }
+        if (c.ctx.tmp[0] < Integer.MIN_VALUE || c.ctx.tmp[0] > Integer.MAX_VALUE) {
+            // Redis's getIntFromObjectOrReply: an integer past int's range has its own text
+            c.error("ERR value is out of range, value must between -2147483648 and 2147483647");
             return -1;
         }
         long id = c.ctx.tmp[0];

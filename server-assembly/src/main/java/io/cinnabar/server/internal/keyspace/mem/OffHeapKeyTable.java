@@ -34,7 +34,7 @@ import java.util.random.RandomGenerator;
  */
 public final class OffHeapKeyTable<V> {
     /** The most buckets one table may have (a Java array of longs). */
-    static final int MAX_BUCKETS = 1 << 30;
+    public static final int MAX_BUCKETS = 1 << 30;
     /** The most buckets {@link #expand} allocates on a file's word (a hostile RESIZEDB cannot ask for more). */
     public static final int MAX_EXPAND = 1 << 24;
     private static final int MIN_SIZE = 4;
