@@ -139,4 +139,75 @@ class HostileInputDifferentialTest {
             c.call("DEL", "ok:0", "ok:1");
         }
     }
+
+    /**
+     * A fake master answering PSYNC with hostile lines: an offset past long's range (threw NumberFormatException on
+     * the event loop and shut the server down), a short id, a negative or non-numeric RDB length. Each time the
+     * replica drops the link (the fake master reads end of stream) and keeps serving.
+     */
+    @Test
+    void aHostileMasterIsDroppedNotFatal(DifferentialServers servers) throws Exception {
+        String id = "a".repeat(40);
+        String[] replies = {"+FULLRESYNC " + id + " -99999999999999999999\r\n", "+FULLRESYNC short 0\r\n",
+            "+FULLRESYNC " + id + " 0\r\n$-5\r\n", "+FULLRESYNC " + id + " 0\r\n$EOF:short\r\n",
+            "+FULLRESYNC " + id + " 0\r\n$99x\r\n"};
+        try (RespClient c = new RespClient(servers.oursPort())) {
+            for (String reply : replies) {
+                try (java.net.ServerSocket master = new java.net.ServerSocket(0, 1,
+                        java.net.InetAddress.getByName("127.0.0.1"))) {
+                    master.setSoTimeout(20_000);
+                    org.junit.jupiter.api.Assertions.assertEquals("+OK\r\n",
+                        c.call("REPLICAOF", "127.0.0.1", Integer.toString(master.getLocalPort())));
+                    try (Socket link = master.accept()) {
+                        link.setSoTimeout(20_000);
+                        InputStream in = link.getInputStream();
+                        java.io.OutputStream out = link.getOutputStream();
+                        for (String cmd; !(cmd = readCommand(in)).equals("PSYNC"); ) {
+                            out.write((cmd.equals("PING") ? "+PONG\r\n" : "+OK\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                        }
+                        out.write(reply.getBytes(StandardCharsets.ISO_8859_1));
+                        out.flush();
+                        // the replica closes the link: read to the end of the stream (or its reset)
+                        try {
+                            while (in.read() >= 0) {
+                                // drain
+                            }
+                        } catch (IOException closed) {
+                            // reset by the replica: also a drop
+                        }
+                    }
+                    org.junit.jupiter.api.Assertions.assertEquals("+PONG\r\n", c.call("PING"), reply);
+                    org.junit.jupiter.api.Assertions.assertEquals("+OK\r\n", c.call("REPLICAOF", "NO", "ONE"));
+                }
+            }
+        }
+    }
+
+    /** Reads one multibulk command and returns its name in upper case. */
+    private static String readCommand(InputStream in) throws IOException {
+        String head = line(in);
+        int n = Integer.parseInt(head.substring(1));
+        String name = null;
+        for (int i = 0; i < n; i++) {
+            int len = Integer.parseInt(line(in).substring(1));
+            byte[] b = in.readNBytes(len + 2);
+            if (i == 0) {
+                name = new String(b, 0, len, StandardCharsets.ISO_8859_1).toUpperCase(java.util.Locale.ROOT);
+            }
+        }
+        return name;
+    }
+
+    private static String line(InputStream in) throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (int ch; (ch = in.read()) != '\n'; ) {
+            if (ch < 0) {
+                throw new IOException("end of stream");
+            }
+            if (ch != '\r') {
+                b.append((char) ch);
+            }
+        }
+        return b.toString();
+    }
 }

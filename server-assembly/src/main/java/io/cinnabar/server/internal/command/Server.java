@@ -874,7 +874,8 @@ public final class Server {
         c.cmd = null; // Redis's lastcmd of an unknown command (named "<unknown>" in an error to the master)
         StringBuilder args = new StringBuilder();
         for (int i = 1; i < c.argc && args.length() < 128; i++) {
-            args.append('\'').append(cPrefix(c.argString(i), 128 - args.length())).append("' ");
+            String a = cPrefix(c.argString(i), 128 - args.length()); // the room before this argument's quote
+            args.append('\'').append(a).append("' ");
         }
         c.error("ERR unknown command '" + abbrev(c.argString(0)) + "', with args beginning with: " + args);
     }

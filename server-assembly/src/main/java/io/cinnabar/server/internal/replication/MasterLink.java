@@ -348,6 +348,12 @@ final class MasterLink implements Link.Handler {
         state = State.RECEIVE_PSYNC;
     }
 
+    /** Whether s is a decimal long (an optional '-' and 1-19 digits within range): what the master's lines may hold. */
+    private static boolean isLong(String s) {
+        byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
+        return b.length > 0 && io.cinnabar.sds.Numbers.isLong(b, 0, b.length);
+    }
+
     private void psyncReply(String line, ByteBuffer in) {
         if (line.isEmpty()) {
             return; // the master keeps the link alive while it prepares the sync
@@ -364,7 +370,9 @@ final class MasterLink implements Link.Handler {
         }
         if (line.startsWith("+FULLRESYNC")) {
             String[] t = line.split(" ");
-            if (t.length < 3) {
+            // Redis checks the id is 40 characters; the offset is strtoll's (a hostile master's
+            // "-99999999999999999999" threw NumberFormatException here and stopped the event loop)
+            if (t.length < 3 || t[1].length() != 40 || !isLong(t[2])) {
                 server.log.warning("Master replied with wrong +FULLRESYNC syntax.");
                 fail();
                 return;
@@ -419,9 +427,8 @@ final class MasterLink implements Link.Handler {
             transferSize = -1;
             server.log.notice("MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF " + target);
         } else {
-            try {
-                transferSize = Long.parseLong(line.substring(1));
-            } catch (NumberFormatException e) {
+            transferSize = isLong(line.substring(1)) ? Long.parseLong(line.substring(1)) : -1;
+            if (transferSize < 0) { // a negative size would read as the EOF-mark mode without a mark
                 server.log.warning("Bad bulk length from MASTER: " + line);
                 fail();
                 return;
