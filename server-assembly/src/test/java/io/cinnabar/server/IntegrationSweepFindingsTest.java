@@ -211,6 +211,34 @@ class IntegrationSweepFindingsTest {
         }
     }
 
+    private static void awaitLog(IntegrationSuiteFindingsTest.Child c, String text) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (!c.log().contains(text) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(c.log().contains(text), text + " not in " + c.log());
+    }
+
+    /**
+     * tests/integration/replication.tcl "PSYNC with wrong offset should throw error": PSYNC with an offset that is not
+     * a number is refused and logged ("Replica ... asks for synchronization but with a wrong offset"); ours did not
+     * log it.
+     */
+    @Test
+    void psyncWithAWrongOffsetIsLogged() throws Exception {
+        for (boolean ours : new boolean[] {false, true}) {
+            try (IntegrationSuiteFindingsTest.Child c = ours ? IntegrationSuiteFindingsTest.Child.start()
+                : IntegrationSuiteFindingsTest.Child.redis(null)) {
+                try (RespClient r = new RespClient(c.port)) {
+                    assertEquals("-ERR value is not an integer or out of range\r\n",
+                        r.call("PSYNC", "replicationid", "offset_str"));
+                    awaitLog(c, "asks for synchronization but with a wrong offset");
+                    assertEquals("+PONG\r\n", r.call("PING"));
+                }
+            }
+        }
+    }
+
     private static void string(ByteArrayOutputStream b, String s) {
         byte[] v = s.getBytes(StandardCharsets.ISO_8859_1);
         b.write(v.length); // 6-bit length: every string here is shorter than 64 bytes

@@ -407,6 +407,8 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
             }
             String id = c.argString(1);
             if (!c.argLong(2)) {
+                server.log.warning("Replica " + r.ip() + ":" + r.listeningPort
+                    + " asks for synchronization but with a wrong offset");
                 return;
             }
             long off = c.ctx.tmp[0];
