@@ -838,6 +838,11 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         if (server.memory != null) {
             server.memory.clientChanged(c); // Redis's writeToClient: the output buffer shrank
         }
+        if (c.shared != null && !enc.hasPending() && c.shared.streaming() && enc.array().length > c.replyBufSize) {
+            // a replica's RDB went through its reply buffer; Redis sends it beside the client, whose own buffer
+            // stays small: once streaming, the buffer grown for the transfer goes
+            c.newReplyBuffer(c.replyBufSize);
+        }
         if (!enc.hasPending() && (c.shared == null || c.shared.pending() == 0)) {
             if (enc.array().length > 1024 * 1024) {
                 c.newReplyBuffer(c.replyBufSize);
