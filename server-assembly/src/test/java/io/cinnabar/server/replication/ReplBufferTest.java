@@ -129,8 +129,10 @@ class ReplBufferTest {
     /**
      * A replica that leaves takes little memory with it once its full sync is over (unit/maxmemory "replica buffer
      * don't induce eviction"): Redis sends the RDB beside the replica's reply buffer, which stays small; here the RDB
-     * goes through it, and the buffer grown for the transfer is dropped once the replica streams. Measured as the
+     * is staged in it, which does not count (and the buffer grown for it is dropped once the replica streams), so
+     * used_memory moves neither when the sync ends nor when the replica leaves. Measured as the
      * tcl test does, used_memory - mem_not_counted_for_evict before and after the replica left, on both servers.
+     * Also: the stream a replica receives counts in total_net_repl_output_bytes (and total_net_output_bytes).
      */
     @Test
     void aReplicaAfterItsSyncHoldsNoTransferBufferAsInRedis() throws Exception {
@@ -143,6 +145,16 @@ class ReplBufferTest {
             RealRedis replica = nodes.redisReplicaOf(master);
             Nodes.call(master, "SET", "after", "sync");
             Nodes.awaitSynced(master, replica.port());
+            // what the replica receives counts in total_net_repl_output_bytes and in total_net_output_bytes
+            Map<String, String> net = info(master);
+            Nodes.call(master, "SET", "big", "x".repeat(1 << 20));
+            Nodes.awaitSynced(master, replica.port());
+            Map<String, String> net2 = info(master);
+            String who = master == cinnabar ? "cinnabar" : "redis";
+            assertTrue(Long.parseLong(net2.get("total_net_repl_output_bytes"))
+                - Long.parseLong(net.get("total_net_repl_output_bytes")) >= 1 << 20, who);
+            assertTrue(Long.parseLong(net2.get("total_net_output_bytes"))
+                - Long.parseLong(net.get("total_net_output_bytes")) >= 1 << 20, who);
             Thread.sleep(1200); // the cron's client measurement (Redis: clientsCron, here: the memory cron)
             Map<String, String> before = info(master);
             Nodes.call(replica.port(), "REPLICAOF", "NO", "ONE");

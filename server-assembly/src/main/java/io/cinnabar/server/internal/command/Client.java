@@ -543,7 +543,9 @@ public final class Client {
      */
     public long memoryUsage() {
         // Redis's static reply buffer (rbs) plus its reply list: what the encoder's array holds beyond that size
-        long mem = qbufAlloc() + Math.max(replyBufSize, enc.array().length) + CLIENT_BASE;
+        // a replica's RDB transfer is staged in its reply buffer here, beside the client in Redis: not counted
+        long mem = qbufAlloc() + (shared != null ? replyBufSize : Math.max(replyBufSize, enc.array().length))
+            + CLIENT_BASE;
         if (argc > 0) {
             mem += argvBytes() + 8L * argc;
         }

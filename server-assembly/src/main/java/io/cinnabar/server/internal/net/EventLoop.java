@@ -827,6 +827,7 @@ public final class EventLoop implements Runnable, Connections, Outbound {
             if (c.shared != null && enc.flushable() == 0 && c.shared.pending() > 0) {
                 long n = c.shared.write(c.ch); // a replica's stream, straight from the shared replication buffer
                 server.stats.netOutputBytes += n;
+                server.stats.netReplOutputBytes += n; // Redis counts what replicas get in both
                 c.outBytesTotal += n;
             }
             server.stats.writesProcessed++;
