@@ -126,6 +126,47 @@ class ReplBufferTest {
         return seen;
     }
 
+    /**
+     * A replica that leaves takes little memory with it once its full sync is over (unit/maxmemory "replica buffer
+     * don't induce eviction"): Redis sends the RDB beside the replica's reply buffer, which stays small; here the RDB
+     * is staged in it, which does not count (and the buffer grown for it is dropped once the replica streams), so
+     * used_memory moves neither when the sync ends nor when the replica leaves. Measured as the
+     * tcl test does, used_memory - mem_not_counted_for_evict before and after the replica left, on both servers.
+     * Also: the stream a replica receives counts in total_net_repl_output_bytes (and total_net_output_bytes).
+     */
+    @Test
+    void aReplicaAfterItsSyncHoldsNoTransferBufferAsInRedis() throws Exception {
+        RealRedis redis = nodes.redis("--save", "", "--appendonly", "no", "--repl-diskless-sync-delay", "0");
+        int cinnabar = nodes.cinnabar("save", "", "appendonly", "no", "repl-diskless-sync-delay", "0");
+        for (int master : new int[] {redis.port(), cinnabar}) {
+            for (int j = 0; j < 100; j++) {
+                Nodes.call(master, "SETRANGE", "key:" + j, "100000", "asdf");
+            }
+            RealRedis replica = nodes.redisReplicaOf(master);
+            Nodes.call(master, "SET", "after", "sync");
+            Nodes.awaitSynced(master, replica.port());
+            // what the replica receives counts in total_net_repl_output_bytes and in total_net_output_bytes
+            Map<String, String> net = info(master);
+            Nodes.call(master, "SET", "big", "x".repeat(1 << 20));
+            Nodes.awaitSynced(master, replica.port());
+            Map<String, String> net2 = info(master);
+            String who = master == cinnabar ? "cinnabar" : "redis";
+            assertTrue(Long.parseLong(net2.get("total_net_repl_output_bytes"))
+                - Long.parseLong(net.get("total_net_repl_output_bytes")) >= 1 << 20, who);
+            assertTrue(Long.parseLong(net2.get("total_net_output_bytes"))
+                - Long.parseLong(net.get("total_net_output_bytes")) >= 1 << 20, who);
+            Thread.sleep(1200); // the cron's client measurement (Redis: clientsCron, here: the memory cron)
+            Map<String, String> before = info(master);
+            Nodes.call(replica.port(), "REPLICAOF", "NO", "ONE");
+            await("the replica left", () -> "0".equals(info(master).get("connected_slaves")));
+            Thread.sleep(1200);
+            Map<String, String> after = info(master);
+            long delta = Long.parseLong(after.get("used_memory")) - Long.parseLong(after.get("mem_not_counted_for_evict"))
+                - Long.parseLong(before.get("used_memory")) + Long.parseLong(before.get("mem_not_counted_for_evict"));
+            assertTrue(Math.abs(delta) < 50_000, (master == cinnabar ? "cinnabar" : "redis") + ": " + delta);
+        }
+    }
+
     @Test
     void theBacklogAndTheReplicasShareOneBufferAsInRedis() throws Exception {
         RealRedis redis = nodes.redis("--save", "", "--appendonly", "no");

@@ -546,8 +546,9 @@ public final class Client {
         // while replies wait in it. Redis frees each reply block once written; the encoder keeps its grown array
         // for the next large reply (up to 1 MB), which counts as the allocator's free memory does in Redis: in the
         // RSS, not in used_memory (otherwise the invalidations an eviction sends to tracking clients, once written,
-        // would still count as memory to evict for: maxmemory.tcl's eviction feedback loop)
-        long reply = enc.hasPending() ? Math.max(replyBufSize, enc.array().length) : replyBufSize;
+        // would still count as memory to evict for: maxmemory.tcl's eviction feedback loop). A replica's RDB
+        // transfer is staged in its reply buffer here, beside the client in Redis: not counted either
+        long reply = shared == null && enc.hasPending() ? Math.max(replyBufSize, enc.array().length) : replyBufSize;
         long mem = qbufAlloc() + reply + CLIENT_BASE;
         if (argc > 0) {
             mem += argvBytes() + 8L * argc;

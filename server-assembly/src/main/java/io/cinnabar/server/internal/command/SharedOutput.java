@@ -13,6 +13,9 @@ public interface SharedOutput {
     /** Bytes ready to be written now (0 while the output is held back, such as during a replica's full sync). */
     long pending();
 
+    /** Whether the shared output is what the client receives now (a replica after its RDB: its replies are done). */
+    boolean streaming();
+
     /** This client's share of the shared buffer as Redis counts it (CLIENT LIST omem, output buffer limits). */
     long memory();
 

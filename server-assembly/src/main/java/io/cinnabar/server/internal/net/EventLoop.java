@@ -827,6 +827,7 @@ public final class EventLoop implements Runnable, Connections, Outbound {
             if (c.shared != null && enc.flushable() == 0 && c.shared.pending() > 0) {
                 long n = c.shared.write(c.ch); // a replica's stream, straight from the shared replication buffer
                 server.stats.netOutputBytes += n;
+                server.stats.netReplOutputBytes += n; // Redis counts what replicas get in both
                 c.outBytesTotal += n;
             }
             server.stats.writesProcessed++;
@@ -837,6 +838,11 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         }
         if (server.memory != null) {
             server.memory.clientChanged(c); // Redis's writeToClient: the output buffer shrank
+        }
+        if (c.shared != null && !enc.hasPending() && c.shared.streaming() && enc.array().length > c.replyBufSize) {
+            // a replica's RDB went through its reply buffer; Redis sends it beside the client, whose own buffer
+            // stays small: once streaming, the buffer grown for the transfer goes
+            c.newReplyBuffer(c.replyBufSize);
         }
         if (!enc.hasPending() && (c.shared == null || c.shared.pending() == 0)) {
             if (enc.array().length > 1024 * 1024) {

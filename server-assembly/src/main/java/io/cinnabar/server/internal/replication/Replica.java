@@ -57,7 +57,8 @@ final class Replica implements SharedOutput {
     }
 
     /** Whether its stream goes to the socket now (online, and after a diskless transfer its first ACK came). */
-    boolean streaming() {
+    @Override
+    public boolean streaming() {
         return state == ONLINE && !startStreamOnAck && !rdbOnly;
     }
 
