@@ -562,10 +562,14 @@ public final class Cluster implements ClusterRouting {
     /**
      * The replication layer: CLUSTER REPLICATE and role changes follow or leave a master through it. A replica in
      * nodes.conf follows its master from the first cron (Redis's clusterCron), so after the startup load: the
-     * replication ID and offset of its file are then the history its PSYNC continues.
+     * replication ID and offset of its file are then the history its PSYNC continues. Its keyspace is a replica's
+     * from the start: the expired keys it loads wait for its master's DELs.
      */
     public void replication(io.cinnabar.server.internal.replication.Replication r) {
         this.replication = r;
+        if (st.myself.isReplica()) {
+            server.keyspace.replica = true; // Redis's iAmMaster: no expiry of its own, from the load on
+        }
     }
 
     /** Gives the cron MIGRATE's connection cache to expire. */
