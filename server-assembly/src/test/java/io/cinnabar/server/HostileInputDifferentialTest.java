@@ -108,6 +108,17 @@ class HostileInputDifferentialTest {
 
     /** Redis's getIntFromObjectOrReply: an integer past int's range is "value is out of range, ..." (ours said "not an integer"). */
     @Test
+    void hzOutsideItsRangeIsClampedInConfigGet(Pair p) throws Exception {
+        p.same("CONFIG", "SET", "hz", "1000");
+        p.same("CONFIG", "GET", "hz");
+        p.same("CONFIG", "SET", "hz", "0");
+        p.same("CONFIG", "GET", "hz");
+        p.same("CONFIG", "SET", "hz", "10");
+        p.same("CONFIG", "GET", "hz");
+        p.assertSame();
+    }
+
+    @Test
     void databaseIndexPastIntRangeHasRedisText(Pair p) throws Exception {
         p.same("SET", "k", "v");
         p.same("SELECT", "2147483648");

@@ -504,7 +504,13 @@ public final class Server {
 
     private void configChanged0(String primary) {
         switch (primary) {
-            case "hz" -> hz = (int) Math.max(1, Math.min(500, config.getLong("hz")));
+            case "hz" -> {
+                // Redis's updateHZ clamps server.config_hz itself: CONFIG GET and INFO configured_hz show 1..500
+                hz = (int) Math.max(1, Math.min(500, config.getLong("hz")));
+                if (config.getLong("hz") != hz) {
+                    config.putRaw("hz", Integer.toString(hz));
+                }
+            }
             case "activedefrag", "active-defrag-ignore-bytes", "active-defrag-threshold-lower",
                     "active-defrag-threshold-upper", "active-defrag-cycle-min", "active-defrag-cycle-max" ->
                 keyspace.configureDefrag(config.getBool("activedefrag"), config.getLong("active-defrag-ignore-bytes"),
