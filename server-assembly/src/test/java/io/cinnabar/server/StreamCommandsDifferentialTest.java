@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Stream commands on the embedded server against a real redis-server 7.0.15, every reply compared as RESP bytes:
  * the type in the keyspace (TYPE, OBJECT ENCODING, SCAN TYPE, COPY, RENAME, DEL, WRONGTYPE, RESTORE of Redis's
  * payloads and of broken ones), XADD/XLEN/XRANGE/XREVRANGE/XDEL/XTRIM/XSETID with their errors, and a seeded
- * random sequence over small nodes. IDs are explicit so replies do not depend on the clock, except where a reply
+ * random sequence over small nodes (XREAD included: its "anything after this id" test after deletions and trims). IDs are explicit so replies do not depend on the clock, except where a reply
  * is checked for its shape only. DUMP bytes are compared with Redis 7.2's in {@code DumpRestoreTest} (7.0 writes
  * RDB 10 / type 19, 7.2 RDB 11 / type 21).
  * <p>Known 7.2-vs-7.0 differences (COMPATIBILITY.md), not exercised or accepted explicitly: XINFO CONSUMERS has
@@ -654,7 +654,7 @@ class StreamCommandsDifferentialTest {
         String[] keys = {"a", "b"};
         for (int step = 0; step < 1500 && pair.clean(); step++) {
             String k = keys[r.nextInt(keys.length)];
-            int op = r.nextInt(20);
+            int op = r.nextInt(22);
             if (op < 9) {
                 if (r.nextInt(3) == 0) {
                     ms += r.nextInt(3);
@@ -707,8 +707,17 @@ class StreamCommandsDifferentialTest {
                 pair.same("XLEN", k);
             } else if (op < 19) {
                 pair.same("XRANGE", k, "-", "+");
-            } else {
+            } else if (op < 20) {
                 pair.same("XREVRANGE", k, "+", "-", "COUNT", Integer.toString(1 + r.nextInt(5)));
+            } else {
+                // XREAD after an id: one added (maybe the last one, maybe deleted since), around the newest, or 0-0
+                String a = added.isEmpty() || r.nextInt(4) == 0 ? "0-0" : added.get(r.nextInt(added.size()));
+                String b = r.nextBoolean() ? ms + "-" + r.nextInt((int) seq + 2) : Math.max(0, ms - 1) + "-0";
+                if (r.nextBoolean()) {
+                    pair.same("XREAD", "COUNT", Integer.toString(1 + r.nextInt(4)), "STREAMS", k, r.nextBoolean() ? a : b);
+                } else {
+                    pair.same("XREAD", "STREAMS", "a", "b", a, b);
+                }
             }
         }
         for (String k : keys) {

@@ -20,8 +20,11 @@ public final class CallContext {
      */
     public boolean propagatedAsUnit;
     private double[] scores = new double[16];
-    /** Scratch for a stream id's text ({@code ms-seq}, at most 41 bytes) written into a reply. */
-    public final byte[] idText = new byte[41];
+    /** A stream id's text ({@code ms-seq}, at most 41 bytes) written into a reply: see {@link #writeId}. */
+    private final byte[] idText = new byte[41];
+    /** The milliseconds whose digits and '-' {@link #idText} starts with, when {@link #idTextMsLen} is not 0. */
+    private long idTextMs;
+    private int idTextMsLen;
     /** Scratch for one listpack element read for a reply. */
     public final io.cinnabar.listpack.ListpackEntry element = new io.cinnabar.listpack.ListpackEntry();
 
@@ -30,6 +33,28 @@ public final class CallContext {
      * same stream is read), held weakly: it must not keep a deleted stream reachable.
      */
     public java.lang.ref.WeakReference<Object> streamReader;
+
+    /**
+     * Writes {@code ms-seq} (unsigned decimals) into {@link #idText()}; returns its length. The {@code ms-} part
+     * stays from the previous call when ms is the same (the entries of a range reply mostly share it): only the
+     * sequence number is formatted then. Nothing else writes the array, so what it starts with is known.
+     */
+    public int writeId(long ms, long seq) {
+        byte[] buf = idText;
+        int at = idTextMsLen;
+        if (at == 0 || idTextMs != ms) {
+            at = io.cinnabar.sds.Numbers.ull2string(ms, buf, 0);
+            buf[at++] = '-';
+            idTextMs = ms;
+            idTextMsLen = at;
+        }
+        return at + io.cinnabar.sds.Numbers.ull2string(seq, buf, at);
+    }
+
+    /** The text {@link #writeId} wrote, at offset 0 (read it before the next call). */
+    public byte[] idText() {
+        return idText;
+    }
 
     /** A scratch array of at least n doubles for the scores of one command (ZADD, ZINCRBY). */
     public double[] scores(int n) {

@@ -9,7 +9,6 @@ import io.cinnabar.server.internal.command.Shared;
 import io.cinnabar.server.internal.config.Notify;
 import io.cinnabar.server.internal.keyspace.Entry;
 import io.cinnabar.server.internal.type.TypeCommands;
-import io.cinnabar.sds.Numbers;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -239,8 +238,7 @@ public final class StreamCommands {
             e.setType(Entry.TYPE_STREAM);
             e.setValue(s);
         }
-        int idLen = writeId(id.ms(), id.seq(), c.ctx.idText);
-        c.bulk(c.ctx.idText, 0, idLen);
+        bulkId(c, id.ms(), id.seq());
         c.modified(1, 1);
         c.notify(Notify.STREAM, "xadd", 1);
         if (a.strategy != 0 && s.trim(a.trim()) > 0) {
@@ -338,10 +336,15 @@ public final class StreamCommands {
     }
 
     /**
-     * Whether the last live entry of s is after {@code ms-seq} (Redis's streamLastValidID compared with it), read
-     * with the server's range reader: no allocation.
+     * Whether the last live entry of s is after {@code ms-seq} (Redis's streamLastValidID compared with it): from
+     * the stream's last node when XADD knows it and its last entry is live, else read backwards with the server's
+     * range reader. No allocation.
      */
     static boolean lastValidAfter(Client c, StreamValue s, long ms, long seq) {
+        int known = s.lastEntryAfter(ms, seq); // the last node XADD keeps, when its last entry is live
+        if (known >= 0) {
+            return known == 1;
+        }
         StreamIterator it = reader(c, s, 0, 0, -1L, -1L, true);
         return it.next() && StreamId.compare(it.ms(), it.seq(), ms, seq) > 0;
     }
@@ -371,9 +374,7 @@ public final class StreamCommands {
     /** [id, [field, value, ...]] of the iterator's entry, without allocating. */
     static void replyCurrent(Client c, StreamIterator it) {
         c.array(2);
-        byte[] idText = c.ctx.idText; // per-server scratch: several servers may share this JVM
-        int len = writeId(it.ms(), it.seq(), idText);
-        c.bulk(idText, 0, len);
+        bulkId(c, it.ms(), it.seq());
         int fields = it.fieldCount();
         c.array(2L * fields);
         for (int i = 0; i < fields; i++) {
@@ -391,14 +392,12 @@ public final class StreamCommands {
     }
 
     /**
-     * Writes {@code ms-seq} (unsigned decimals) into buf; returns its length. Two digits per step with a division by
-     * a constant (a multiplication): this runs for every entry of a range reply, and the digit-by-digit
-     * {@code Long.divideUnsigned} it replaces was a third of XRANGE's CPU time (JFR).
+     * {@code ms-seq} as a bulk reply, formatted in the server's scratch ({@code CallContext.writeId}: several servers
+     * may share this JVM), which reuses the digits of ms when the previous id had the same.
      */
-    static int writeId(long ms, long seq, byte[] buf) {
-        int at = Numbers.ull2string(ms, buf, 0);
-        buf[at++] = '-';
-        return at + Numbers.ull2string(seq, buf, at);
+    static void bulkId(Client c, long ms, long seq) {
+        int len = c.ctx.writeId(ms, seq);
+        c.bulk(c.ctx.idText(), 0, len);
     }
 
     static void xrange(Client c, boolean rev) {

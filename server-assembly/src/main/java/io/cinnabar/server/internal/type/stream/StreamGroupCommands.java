@@ -373,8 +373,7 @@ public final class StreamGroupCommands {
         c.array(ids.size());
         if (justId) {
             for (StreamId id : ids) {
-                int len = StreamCommands.writeId(id.ms(), id.seq(), c.ctx.idText);
-                c.bulk(c.ctx.idText, 0, len);
+                StreamCommands.bulkId(c, id.ms(), id.seq());
             }
             return;
         }
@@ -848,8 +847,7 @@ public final class StreamGroupCommands {
         @Override
         public void missing(StreamId id) {
             c.array(2);
-            int len = StreamCommands.writeId(id.ms(), id.seq(), c.ctx.idText);
-            c.bulk(c.ctx.idText, 0, len);
+            StreamCommands.bulkId(c, id.ms(), id.seq());
             c.nullArray();
         }
     }

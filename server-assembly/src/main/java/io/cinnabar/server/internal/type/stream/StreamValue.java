@@ -332,6 +332,34 @@ public final class StreamValue implements TypedValue {
     private Listpack tailLp;
     private final byte[] tailKey = new byte[StreamId.BYTES];
 
+    /**
+     * Whether the last live entry is after {@code ms-seq} (Redis's streamLastValidID compared with it, XREAD's test),
+     * answered from the last node XADD keeps when that node's last entry is live: 1 (after), 0 (not after), or -1
+     * when it cannot say (no last node known, an empty node, the last entry deleted), and the caller walks back with
+     * an iterator. No rax descent, no master-entry parse: reads the last entry's flags and id deltas, backwards.
+     */
+    int lastEntryAfter(long ms, long seq) {
+        Listpack lp = tailLp;
+        if (lp == null) {
+            return -1;
+        }
+        int p = lp.last();
+        long count = lpInt(lp, p); // the last entry's lp-count, 0 for the master entry's terminator
+        if (count == 0) {
+            return -1;
+        }
+        for (long i = 0; i < count; i++) {
+            p = lp.prev(p);
+        }
+        if ((lpInt(lp, p) & FLAG_DELETED) != 0) {
+            return -1;
+        }
+        p = lp.next(p);
+        long lastMs = StreamId.keyMs(tailKey, 0) + lpInt(lp, p);
+        long lastSeq = StreamId.keySeq(tailKey, 0) + lpInt(lp, lp.next(p));
+        return StreamId.compare(lastMs, lastSeq, ms, seq) > 0 ? 1 : 0;
+    }
+
     private void appendEntry(StreamId id, byte[] buf, int[] off, int[] len, int from, int pairs, long total,
                              long nodeMaxBytes, long nodeMaxEntries) {
         if (tailIt == null) {
