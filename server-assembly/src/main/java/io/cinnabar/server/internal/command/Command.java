@@ -48,6 +48,8 @@ public final class Command {
 
     public final String fullName;
     public final String name;
+    /** A script call (EVAL, EVALSHA, their _RO forms, FCALL, FCALL_RO): decided once, tested on every call. */
+    final boolean scriptCall;
     public final int arity;
     final List<String> flagNames;
     final int flags;
@@ -77,6 +79,10 @@ public final class Command {
         this.fullName = (String) info.get(0);
         int bar = fullName.indexOf('|');
         this.name = bar < 0 ? fullName : fullName.substring(bar + 1);
+        this.scriptCall = switch (fullName) {
+            case "eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro" -> true;
+            default -> false;
+        };
         this.arity = ((Long) info.get(1)).intValue();
         this.flagNames = (List<String>) (List<?>) info.get(2);
         int f = 0;

@@ -749,10 +749,7 @@ public final class Server {
     }
 
     private static boolean isScriptCall(Command cmd) {
-        return switch (cmd.fullName) {
-            case "eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro" -> true;
-            default -> false;
-        };
+        return cmd.scriptCall; // a field: the switch on the name it replaces cost 2-3% of a short command (JFR)
     }
 
     /**
