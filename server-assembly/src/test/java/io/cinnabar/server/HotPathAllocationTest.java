@@ -216,6 +216,8 @@ class HotPathAllocationTest {
         cmds.put("XRANGE", new String[] {"XRANGE", "stream", "-", "+", "COUNT", "10"});
         cmds.put("XREVRANGE", new String[] {"XREVRANGE", "stream", "+", "-", "COUNT", "10"});
         cmds.put("XREAD", new String[] {"XREAD", "COUNT", "10", "STREAMS", "stream", "0-0"});
+        // a reader at the end of the stream: nothing after $ (the last-entry test reads the node XADD keeps)
+        cmds.put("XREAD $", new String[] {"XREAD", "COUNT", "10", "STREAMS", "stream", "$"});
         cmds.put("XADD", new String[] {"XADD", "appended", "*", "f", "v"});
         // a subscriber to the channel and to a matching pattern, drained by a thread: PUBLISH writes both messages
         java.net.Socket sub = new java.net.Socket("127.0.0.1", server.port());
