@@ -387,13 +387,10 @@ public final class Debug {
             .value();
         // C converts secs * 1e6 to long long; out of range (inf, nan, huge) x86 gives LLONG_MIN, i.e. no sleep
         double us = secs * 1e6;
-        long ms = us > -9.223372036854776E18 && us < 9.223372036854776E18 ? (long) us / 1000 : 0;
-        try {
-            if (ms > 0) {
-                Thread.sleep(ms);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        long usec = us > -9.223372036854776E18 && us < 9.223372036854776E18 ? (long) us : 0;
+        if (usec > 0) {
+            // nanosleep for the microseconds; the software watchdog's expiry ends it early, as its SIGALRM does
+            c.server.watchdog.sleep(usec > Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : usec * 1000);
         }
         c.ok();
     }

@@ -93,6 +93,8 @@ public final class Server {
      */
     public boolean defaultAuthRequired;
     /** The CLIENT LIST line of a client (admin's formatter, wired by Assembly), for ACL LOG's client-info. */
+    /** The software watchdog (watchdog-period). */
+    public final Watchdog watchdog;
     public java.util.function.Function<Client, String> clientInfo = c -> "id=" + c.id;
     public Client current;
     /** used_memory, maxmemory eviction, client eviction, lazy free (evict.MemoryLimits, wired by Assembly). */
@@ -160,6 +162,7 @@ public final class Server {
     Server(Config config, ServerLog log) {
         this.config = config;
         this.log = log;
+        this.watchdog = new Watchdog(log);
         this.runId = randomHex(40);
         this.replId = randomHex(40);
         int n = (int) config.getLong("databases");
@@ -170,7 +173,7 @@ public final class Server {
                 "lfu-log-factor", "lfu-decay-time", "maxmemory", "active-expire-effort", "slowlog-log-slower-than",
                 "slowlog-max-len", "latency-monitor-threshold", "enable-debug-command", "loglevel",
                 "latency-tracking", "notify-keyspace-events", "activedefrag", "replica-read-only",
-                "repl-backlog-size")) {
+                "repl-backlog-size", "watchdog-period")) {
             configChanged(name);
         }
         limits.load(config);
@@ -460,6 +463,7 @@ public final class Server {
 
     /** Called after the event loop has stopped. */
     public void stopped() {
+        watchdog.close();
         if (!shutdownPrepared) {
             log.warning("User requested shutdown...");
         }
@@ -509,6 +513,13 @@ public final class Server {
                 hz = (int) Math.max(1, Math.min(500, config.getLong("hz")));
                 if (config.getLong("hz") != hz) {
                     config.putRaw("hz", Integer.toString(hz));
+                }
+            }
+            case "watchdog-period" -> {
+                long asked = config.getLong("watchdog-period");
+                long applied = watchdog.apply(asked, hz); // Redis's applyWatchdogPeriod raises a short period
+                if (applied != asked) {
+                    config.putRaw("watchdog-period", Long.toString(applied));
                 }
             }
             case "activedefrag", "active-defrag-ignore-bytes", "active-defrag-threshold-lower",
@@ -601,6 +612,7 @@ public final class Server {
             }
             Command sub = cmd.sub(c.argBuf, c.argOff[1], c.argLen[1]);
             if (sub == null) {
+                c.cmd = null; // Redis's lookupCommand finds no command: its lastcmd is named "<unknown>"
                 c.error("ERR unknown subcommand '" + abbrev(c.argString(1)) + "'. Try "
                     + cmd.name.toUpperCase(java.util.Locale.ROOT) + " HELP.");
                 flagTransaction(c);
@@ -608,6 +620,7 @@ public final class Server {
             }
             cmd = sub;
         }
+        c.cmd = cmd; // Redis's lastcmd, set at lookup: a refusal below names this command in a replica's log lines
         if (cmd.arity > 0 && cmd.arity != c.argc || c.argc < -cmd.arity) {
             reject(c, cmd, "ERR wrong number of arguments for '" + cmd.fullName + "' command");
             return;
@@ -676,6 +689,12 @@ public final class Server {
                 + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
             return;
         }
+        if ((c.replRole == Client.ROLE_REPLICA || c.monitor) && touchesKeyspace(c, cmd, scriptCall)) {
+            // Redis's processCommand: a replica (a MONITOR client is one too) must not use the keyspace, or it
+            // could write through the pause it is exempt from
+            reject(c, cmd, "ERR Replica can't interact with the keyspace");
+            return;
+        }
         if (pauseEndMs != 0 && c.replRole != Client.ROLE_REPLICA && !c.isDetached()
                 && pausedFor(c, cmd, scriptCall)) {
             postpone(c);
@@ -703,6 +722,18 @@ public final class Server {
             // blocked on a key the script wrote is served after the script, with everything it wrote
             blocking.handleReady();
         }
+    }
+
+    /**
+     * Redis's is_read_command || is_write_command || is_may_replicate_command: the command's flags (a script's
+     * declared ones), and for EXEC those of the queued commands.
+     */
+    private boolean touchesKeyspace(Client c, Command cmd, boolean scriptCall) {
+        int f = scriptCall ? scriptFlags(c, cmd) : cmd.flags;
+        if (c.inMulti && cmd.fullName.equals("exec")) {
+            f |= c.queuedFlags;
+        }
+        return (f & (Command.READONLY | Command.WRITE | Command.MAY_REPLICATE)) != 0;
     }
 
     static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
@@ -890,6 +921,9 @@ public final class Server {
      * as Redis's serverPanic does.
      */
     void unexpectedErrorReply(Client c, String msg) {
+        if (c.replRole == Client.ROLE_REPLICA) {
+            replicaGeneratedReply(c); // first, as Redis's addReplyError -> _addReplyToBufferOrList, then afterErrorReply
+        }
         boolean fromMaster = c.replRole == Client.ROLE_MASTER;
         String from = fromMaster ? "replica" : "master";
         String to = fromMaster ? "master" : "replica";
@@ -912,6 +946,20 @@ public final class Server {
                 + " after processing the command '" + name + "'");
             Runtime.getRuntime().halt(1);
         }
+    }
+
+    /**
+     * A replica's command produced a reply (Redis's _addReplyToBufferOrList / addReplyDeferredLen on a replica
+     * client): the replication link carries the stream only, so the replica is logged and disconnected, and the
+     * reply is never sent. Once per client: the first reply closes it.
+     */
+    public void replicaGeneratedReply(Client c) {
+        if (c.closed) {
+            return;
+        }
+        log.warning("Replica generated a reply to command '" + (c.cmd != null ? c.cmd.fullName : "<unknown>")
+            + "', disconnecting it: " + clientInfo.apply(c));
+        loop.closeAsync(c);
     }
 
     /** Runs a command (also the re-execution of a blocked command once one of its keys is ready). */
@@ -1067,6 +1115,9 @@ public final class Server {
 
     /** Redis's serverCron: runs hz times per second on the event loop. */
     public void cron() {
+        if (watchdog.enabled()) {
+            watchdog.arm(); // as Redis re-arms its SIGALRM first thing in serverCron, even with the cron paused
+        }
         long now = System.currentTimeMillis();
         updateClock(now);
         if (pauseCron) {

@@ -246,6 +246,7 @@ public final class Config {
         s unixsocket "" imm
         x unixsocketperm 0
         b use-exit-on-panic no
+        i watchdog-period 0 0 INT
         i zset-max-listpack-entries 128 0 LL alias=zset-max-ziplist-entries
         i zset-max-listpack-value 64 0 LL alias=zset-max-ziplist-value
         x notify-keyspace-events ""

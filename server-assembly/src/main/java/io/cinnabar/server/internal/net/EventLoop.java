@@ -96,6 +96,7 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         server.loop = this;
         server.outbound = this;
         this.thread = new Thread(this, "cinnabar-event-loop");
+        server.watchdog.watch(thread);
         updateLimits();
     }
 
@@ -587,6 +588,10 @@ public final class EventLoop implements Runnable, Connections, Outbound {
 
     /** Runs the command whose arguments c holds, then what follows it (a master's stream, the output limits). */
     private void runCommand(Client c) {
+        if (c.replRole == Client.ROLE_REPLICA) {
+            runReplicaCommand(c);
+            return;
+        }
         server.processCommand(c);
         c.replyBufUsed();
         if (c.replRole == Client.ROLE_MASTER) {
@@ -598,6 +603,25 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         }
         c.argc = 0;
         checkOutputLimits(c);
+    }
+
+    /**
+     * A command that came on a replication link (after SYNC/PSYNC): REPLCONF ACK answers nothing; any command
+     * that adds a reply disconnects the replica (Redis checks where a reply is added; every reply of ours goes
+     * through c's reply buffer, so its length before and after the command tells).
+     */
+    private void runReplicaCommand(Client c) {
+        io.cinnabar.resp.ReplyEncoder enc = c.enc;
+        int before = enc.length();
+        server.processCommand(c);
+        if (c.enc != enc || enc.length() != before) {
+            server.replicaGeneratedReply(c);
+        }
+        c.replyBufUsed();
+        c.argc = 0;
+        if (!c.closed) {
+            checkOutputLimits(c);
+        }
     }
 
     /** Decodes and runs every complete command in the query buffer. */
