@@ -128,6 +128,7 @@ public final class CinnabarServer implements AutoCloseable {
             PrintStream out = log != null ? log : new PrintStream(OutputStream.nullOutputStream());
             ServerLog serverLog = new ServerLog(out);
             if (sentinelFile == null && config.getBool("cinnabar-jit-warmup")) {
+                serverLog.setLevel(config.get("loglevel")); // its debug line, before the server applies the option
                 Launcher.warmUp(serverLog);
             }
             try {

@@ -87,6 +87,19 @@ class JitWarmupTest {
     }
 
     @Test
+    void theEmbeddedServerWarmsUpWhenAsked() throws Exception {
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        try (CinnabarServer s = CinnabarServer.builder().config("cinnabar-jit-warmup", "yes")
+                .config("loglevel", "debug").log(new java.io.PrintStream(log, true)).start();
+             RespClient c = new RespClient(s.port())) {
+            assertTrue(log.toString().contains("JIT warm-up: "), log.toString());
+            assertEquals(":0\r\n", c.call("DBSIZE"));
+            assertEquals("*2\r\n$19\r\ncinnabar-jit-warmup\r\n$3\r\nyes\r\n",
+                c.call("CONFIG", "GET", "cinnabar-jit-warmup"));
+        }
+    }
+
+    @Test
     void theOptionIsHiddenImmutableAndOffInTheEmbeddedServer() throws Exception {
         try (CinnabarServer s = CinnabarServer.builder().start(); RespClient c = new RespClient(s.port())) {
             assertFalse(c.call("CONFIG", "GET", "*").contains("jit"));

@@ -16,33 +16,41 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The launcher's JIT warm-up ({@code cinnabar-jit-warmup yes}, issue #12): before the user's server exists, a private
- * server is assembled in this JVM from a default configuration, listens on an ephemeral 127.0.0.1 port, and a small
- * loopback client drives the request path through it until the hot methods have been compiled by C2; then the
- * private server is stopped, its threads end and it becomes garbage. Without it, the first ~250k requests after a
- * start run the network path (selector wake-up, read, RESP parse, dispatch, command, reply encoding, write) in the
- * interpreter and C1, which is where the set phase's max and most of its p99 came from.
+ * The launcher's JIT warm-up ({@code cinnabar-jit-warmup yes}, issue #12): before the user's server exists, private
+ * servers are assembled in this JVM from a default configuration, one after the other, each listening on an ephemeral
+ * 127.0.0.1 port, and a small loopback client drives the request path through them; then the warm-up waits until the
+ * compiler queues hold no method of the server (so what the rounds made hot is compiled by C2), and collects the
+ * garbage it made. Without it, the first ~250k requests after a start run the network path (selector wake-up, read,
+ * RESP parse, dispatch, command, reply encoding, write) in the interpreter and C1, which is where the set phase's max
+ * and most of its p99 came from.
  * <h2>What runs</h2>
- * {@value #CONNECTIONS} connections: {@value #PIPELINED} pipelined ({@value #DEPTH} commands a batch, as
- * redis-benchmark's {@code -P 16}), one of them in RESP3 ({@code HELLO 3}), and the others one command at a time. A
- * round writes every connection's batch, then reads every reply; each command's reply is checked to be complete (its
- * content is not: a warm-up serves nobody). The commands are the common ones: PING (inline too), SET (int, embstr
- * and raw values, with EX), GET (hits and misses), INCR, DEL, EXPIRE, HSET/HGET/HGETALL, LPUSH/RPOP, SADD, ZADD/ZSCORE,
- * MGET/MSET, over {@value #KEYS} keys per type, so the tables rehash and values are overwritten in place and moved.
+ * Three private servers ({@code SERVERS}), each with a third of the commands: what a fresh server does once (the first
+ * latency histogram of a command, a table's first bucket chunk, a database never written) is profiled too, so the code
+ * compiled for the first one does not fall back to the interpreter at the user's first commands ("unstable if"
+ * deoptimizations, seen with {@code -Xlog:deoptimization=debug} when there was one server). Eight connections per server, three pipelined 16 deep (redis-benchmark's {@code -P 16}; one of them in RESP3 after
+ * {@code HELLO 3}), three 4 deep, one sending one command at a time, one reading an empty database one command at a
+ * time. A round writes every connection's batch, then reads every reply; each command's reply is checked to be
+ * complete (its content is not: a warm-up serves nobody). The commands are the common ones: PING (inline too), SET
+ * (int, embstr and raw values, one byte to 1000, with EX), GET (hits and misses), INCR, DEL, EXPIRE,
+ * HSET/HGET/HGETALL, LPUSH/RPOP, SADD, ZADD/ZSCORE, MGET/MSET, EXISTS, over 4096 keys ({@code KEYS}) per type of one to
+ * 40 bytes, a quarter of the names in lower case (as redis-cli sends what is typed), so the tables rehash and values
+ * are overwritten in place and moved.
  * <h2>Why nothing leaks into the user's server</h2>
  * Everything a Redis client can observe is per server: client ids, INFO stats and commandstats, the latency monitor
  * and histograms, slowlog, keyspace notifications, the keyspace and its off-heap allocators, the AOF and replication
- * streams live in the private server's objects, which are dropped. Its log goes nowhere, it loads and saves no file,
- * installs no signal handler and sets no oom-score-adj ({@code Server.started()} is never called), and it is
- * stopped before the user's server is created, so no thread of it (its loop runs as {@code cinnabar-jit-warmup})
- * appears in a later crash report. What is per process stays shared, as it is in any JVM: the compiled code (the
- * point), the heap in use ({@code used_memory_heap}, until the next collection), RSS and the CPU time of INFO cpu.
+ * streams live in the private servers' objects, which are dropped. Their log goes nowhere, they load and save no file,
+ * install no signal handler and set no oom-score-adj ({@code Server.started()} is never called), and they are stopped
+ * with their threads (loop named {@code cinnabar-jit-warmup}, lazy-free worker) before the user's server is created,
+ * so none appears in a later crash report or thread dump. What is per process stays shared, as in any JVM: the
+ * compiled code (the point), RSS, the CPU time of INFO cpu; the heap in use and the direct memory go back to what they
+ * were by a collection at the end ({@code collect}). {@code JitWarmupTest} compares a server started with and
+ * without it.
  * <p><b>Note:</b> This class is threadsafe: {@link #run} uses only objects it creates.
  */
 public final class JitWarmup {
-    static final int CONNECTIONS = 6;
-    static final int PIPELINED = 4;
-    static final int DEPTH = 16;
+    static final int CONNECTIONS = 8;
+    /** Commands per batch of each connection: the first three as redis-benchmark's -P 16, then -P 4, then single. */
+    private static final int[] DEPTHS = {16, 16, 16, 4, 4, 4, 1, 1};
     static final int KEYS = 4096;
     private static final long POLL_MS = 20;
     private static final long GC_WAIT_MS = 500;
@@ -70,7 +78,7 @@ public final class JitWarmup {
      * Runs about {@code commands} commands through a private server, then stops it.
      *
      * @param maxNanos a bound on the wall time of the command rounds (a loaded machine stops early)
-     * @param maxDrainNanos a bound on the wait for the compilations the rounds queued ({@link #awaitCompilations})
+     * @param maxDrainNanos a bound on the wait for the compilations the rounds queued ({@code awaitCompilations})
      * @throws IOException when the private server cannot listen or a connection fails (it is stopped all the same)
      */
     public static Result run(long commands, long maxNanos, long maxDrainNanos) throws IOException,
@@ -79,7 +87,7 @@ public final class JitWarmup {
         Batches[] work = new Batches[CONNECTIONS];
         SplittableRandom rnd = new SplittableRandom(12);
         for (int i = 0; i < CONNECTIONS; i++) {
-            work[i] = batches(rnd, i < PIPELINED ? DEPTH : 1, i == CONNECTIONS - 1);
+            work[i] = batches(rnd, DEPTHS[i], i == CONNECTIONS - 1);
         }
         long deadline = System.nanoTime() + maxNanos;
         long[] done = new long[2];
@@ -96,7 +104,7 @@ public final class JitWarmup {
     }
 
     /**
-     * A full collection, then a wait (at most {@value #GC_WAIT_MS} ms) until the direct memory in use is back to what
+     * A full collection, then a wait (at most 500 ms) until the direct memory in use is back to what
      * it was before the warm-up: the private servers' slabs (direct buffers, freed by their cleaners after the
      * collection) and heap leave with them, so the user's server starts with the heap and direct memory of a JVM that
      * ran no warm-up (INFO used_memory_heap; the allocator's direct-memory guard under a small
@@ -122,7 +130,7 @@ public final class JitWarmup {
 
     /**
      * Waits until no method of this server is queued for or being compiled (HotSpot's {@code Compiler.queue}
-     * diagnostic command, through the platform MBean server), polling every {@value #POLL_MS} ms for at most
+     * diagnostic command, through the platform MBean server), polling every 20 ms for at most
      * maxNanos: what the command rounds made hot is then compiled before the user's server exists. False when the
      * bound was reached or the JVM has no such command (then the rounds alone did the work).
      */
