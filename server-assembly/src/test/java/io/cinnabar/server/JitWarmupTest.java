@@ -87,6 +87,45 @@ class JitWarmupTest {
     }
 
     @Test
+    void configRewriteAddsNoLineForTheEnvironmentsChoice() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("jit-rewrite");
+        java.nio.file.Path conf = dir.resolve("r.conf");
+        java.nio.file.Files.writeString(conf, "maxclients 77\n");
+        int port = io.cinnabar.testkit.RealRedis.freePort();
+        // surefire's CINNABAR_JIT_WARMUP=no is inherited: the option's value differs from its default
+        Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
+            System.getProperty("java.class.path"), "io.cinnabar.server.Launcher", conf.toString(), "--port",
+            Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--dir", dir.toString())
+            .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            String pong = "";
+            while (!pong.equals("+PONG\r\n") && System.nanoTime() < deadline && p.isAlive()) {
+                try (RespClient c = new RespClient(port)) {
+                    pong = c.call("PING");
+                } catch (java.io.IOException e) {
+                    Thread.sleep(50);
+                }
+            }
+            try (RespClient c = new RespClient(port)) {
+                assertEquals("*2\r\n$19\r\ncinnabar-jit-warmup\r\n$2\r\nno\r\n",
+                    c.call("CONFIG", "GET", "cinnabar-jit-warmup"));
+                assertEquals("+OK\r\n", c.call("CONFIG", "REWRITE"));
+            }
+            String text = java.nio.file.Files.readString(conf);
+            assertTrue(text.contains("maxclients 77"), text);
+            assertFalse(text.contains("jit"), text);
+        } finally {
+            p.destroyForcibly().waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+            try (var files = java.nio.file.Files.walk(dir)) {
+                for (java.nio.file.Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    java.nio.file.Files.deleteIfExists(f);
+                }
+            }
+        }
+    }
+
+    @Test
     void theEmbeddedServerWarmsUpWhenAsked() throws Exception {
         java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
         try (CinnabarServer s = CinnabarServer.builder().config("cinnabar-jit-warmup", "yes")
