@@ -23,6 +23,8 @@ mkdir -p "$work/redis/src"
 . "$root/bin/lib/jdk.sh"
 cat > "$work/redis/src/redis-server" <<WRAP
 #!/usr/bin/env bash
+# no JIT warm-up (cinnabar-jit-warmup): the suite starts hundreds of servers and waits for each one's PING
+export CINNABAR_JIT_WARMUP=\${CINNABAR_JIT_WARMUP:-no}
 exec "$JAVA" -XX:+UseParallelGC -Xmn64m -Xss512k -jar "$work/cinnabar-server.jar" "\$@"
 WRAP
 chmod +x "$work/redis/src/redis-server"

@@ -113,6 +113,12 @@ public final class CinnabarServer implements AutoCloseable {
                 opts.add("--save");
                 opts.add("");
             }
+            if (!options.contains("--cinnabar-jit-warmup")) {
+                // embedded default: no JIT warm-up (test suites start hundreds of servers in one JVM, and the JVM
+                // is warm after the first); config("cinnabar-jit-warmup", "yes") runs it before this server exists
+                opts.add("--cinnabar-jit-warmup");
+                opts.add("no");
+            }
             opts.addAll(options);
             try {
                 ConfigFile.load(config, sentinelFile, ConfigFile.optionsToText(opts));
@@ -121,6 +127,10 @@ public final class CinnabarServer implements AutoCloseable {
             }
             PrintStream out = log != null ? log : new PrintStream(OutputStream.nullOutputStream());
             ServerLog serverLog = new ServerLog(out);
+            if (sentinelFile == null && config.getBool("cinnabar-jit-warmup")) {
+                serverLog.setLevel(config.get("loglevel")); // its debug line, before the server applies the option
+                Launcher.warmUp(serverLog);
+            }
             try {
                 Assembly assembly = Assembly.create(config, serverLog);
                 Server server = assembly.server();

@@ -1,6 +1,7 @@
 package io.cinnabar.server;
 
 import io.cinnabar.server.internal.Assembly;
+import io.cinnabar.server.internal.JitWarmup;
 import io.cinnabar.server.internal.config.Config;
 import io.cinnabar.server.internal.config.ConfigFile;
 import io.cinnabar.server.internal.net.EventLoop;
@@ -36,6 +37,33 @@ public final class Launcher {
         }
     }
 
+    /** The environment variable that gives cinnabar-jit-warmup its default (yes or no; the option's default is no). */
+    static final String WARMUP_ENV = "CINNABAR_JIT_WARMUP";
+    /** Commands the JIT warm-up runs (see {@link JitWarmup}); the measurement behind it is in the README. */
+    static final long WARMUP_COMMANDS = Long.getLong("cinnabar.jitWarmup.commands", 300_000);
+    /**
+     * A safety net on the warm-up's command rounds (wall time): they take about a second of CPU, more wall time on
+     * a busy machine, where the server's own start is as slow.
+     */
+    static final long WARMUP_MAX_NANOS = 30_000_000_000L;
+    /** The longest wait for the compilations the rounds queued (wall time). */
+    static final long WARMUP_MAX_DRAIN_NANOS = 5_000_000_000L;
+
+    /** The JIT warm-up, before the user's server is created; a failure only costs the warm-up (logged at debug). */
+    static void warmUp(ServerLog log) {
+        try {
+            JitWarmup.Result r = JitWarmup.run(WARMUP_COMMANDS, WARMUP_MAX_NANOS, WARMUP_MAX_DRAIN_NANOS);
+            log.log(0, "JIT warm-up: " + r.commands() + " commands in " + r.nanos() / 1_000_000 + " ms, compiler "
+                + "queues " + (r.drained() ? "drained" : "not drained") + " after " + r.drainNanos() / 1_000_000
+                + " ms more, collection " + r.gcNanos() / 1_000_000 + " ms (JVM uptime " + java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime()
+                + " ms)");
+        } catch (IOException | RuntimeException e) {
+            log.log(0, "JIT warm-up skipped: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     static int run(String[] args) {
         if (args.length == 1 && (args[0].equals("-v") || args[0].equals("--version"))) {
             System.out.println("Redis server v=" + Config.versionString() + " sha=00000000:0 malloc=jvm bits=64 "
@@ -62,6 +90,15 @@ public final class Launcher {
         boolean sentinel = rest.remove("--sentinel");
         ServerLog log = new ServerLog(System.out);
         Config config = new Config();
+        String warmupEnv = System.getenv(WARMUP_ENV);
+        if (warmupEnv != null && !warmupEnv.isEmpty()) {
+            try { // the default of cinnabar-jit-warmup: the file and the command line still decide
+                config.set(Config.lookup("cinnabar-jit-warmup"), new ArrayList<>(List.of(warmupEnv)), true);
+            } catch (io.cinnabar.server.internal.config.ConfigException e) {
+                System.err.println(WARMUP_ENV + "=" + warmupEnv + ": " + e.getMessage());
+                return 1;
+            }
+        }
         try {
             if (!sentinel) {
                 // sentinel lines in the file also mean sentinel mode (redis-server needs --sentinel for them)
@@ -101,6 +138,10 @@ public final class Launcher {
                 + "file use cinnabar-server /path/to/redis.conf");
         } else {
             log.startup("Configuration loaded");
+        }
+        boolean warmup = !sentinel && config.getBool("cinnabar-jit-warmup");
+        if (warmup) {
+            warmUp(log); // before the user's server exists: see JitWarmup, and the README for why not after
         }
         Server server;
         EventLoop loop;

@@ -62,9 +62,12 @@ public final class Assembly {
     private final Propagator propagator;
     private final Scripting scripting;
     private final Sentinel sentinel;
+    private final LazyFree lazyFree;
 
-    private Assembly(Server server, EventLoop loop, Propagator propagator, Scripting scripting, Sentinel sentinel) {
+    private Assembly(Server server, EventLoop loop, Propagator propagator, Scripting scripting, Sentinel sentinel,
+                     LazyFree lazyFree) {
         this.server = server;
+        this.lazyFree = lazyFree;
         this.sentinel = sentinel;
         this.loop = loop;
         this.propagator = propagator;
@@ -124,7 +127,8 @@ public final class Assembly {
         if (sentinel != null) { // the sentinel's ROLE, INFO, ... win over the data server's
             new SentinelCommands(sentinel, sections -> Info.generate(server, sections)).register(server.commands);
         }
-        MemoryLimits memory = new MemoryLimits(server, new LazyFree());
+        LazyFree lazyFree = new LazyFree();
+        MemoryLimits memory = new MemoryLimits(server, lazyFree);
         server.memory = memory;
         memory.startupChecks();
         server.memStartup = MemoryLimits.STARTUP;
@@ -155,7 +159,7 @@ public final class Assembly {
             server.modeCron = s::timer;
         }
         renameCommands(server.commands, config);
-        return new Assembly(server, loop, propagator, scripting, sentinel);
+        return new Assembly(server, loop, propagator, scripting, sentinel, lazyFree);
     }
 
     /**
@@ -262,5 +266,22 @@ public final class Assembly {
     /** The event loop. */
     public EventLoop loop() {
         return loop;
+    }
+
+    /**
+     * Stops a started server and every thread it made (the event loop, which closes its connections and listeners,
+     * and the lazy-free worker) and waits for the loop to end; for a server thrown away inside a process that goes
+     * on (the JIT warm-up's private server). Persistence is not involved: such a server saves nothing.
+     */
+    public void discard() throws InterruptedException {
+        loop.shutdown();
+        loop.join();
+        lazyFree.close();
+    }
+
+    /** {@link #discard()} for a server whose loop never started (its listen failed): closes the listeners too. */
+    public void discardUnstarted() {
+        loop.close();
+        lazyFree.close();
     }
 }

@@ -103,6 +103,9 @@ public final class ConfigRewrite {
             if (p != d || done.contains(p.name)) {
                 continue;
             }
+            if (p.name.equals("cinnabar-jit-warmup")) {
+                continue; // a launcher setting (also from CINNABAR_JIT_WARMUP): rewritten where the file has it, not added
+            }
             String v = cfg.get(p.name);
             String dflt = p.name.equals("dir") ? v : p.dflt;
             boolean forced = force && !(p.name.equals("replicaof") && v.isEmpty())

@@ -242,6 +242,11 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         thread.start();
     }
 
+    /** Names the loop's thread (before {@link #start()}): a private server's thread is told apart in a dump. */
+    public void threadName(String name) {
+        thread.setName(name);
+    }
+
     /** Asks the loop to stop; safe from any thread. */
     public void shutdown() {
         stop = true;

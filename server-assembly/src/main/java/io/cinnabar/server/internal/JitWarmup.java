@@ -1,0 +1,443 @@
+package io.cinnabar.server.internal;
+
+import io.cinnabar.server.internal.config.Config;
+import io.cinnabar.server.internal.config.ConfigFile;
+import io.cinnabar.server.internal.config.ServerLog;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The launcher's JIT warm-up ({@code cinnabar-jit-warmup yes}, issue #12): before the user's server exists, private
+ * servers are assembled in this JVM from a default configuration, one after the other, each listening on an ephemeral
+ * 127.0.0.1 port, and a small loopback client drives the request path through them; then the warm-up waits until the
+ * compiler queues hold no method of the server (so what the rounds made hot is compiled by C2), and collects the
+ * garbage it made. Without it, the first ~250k requests after a start run the network path (selector wake-up, read,
+ * RESP parse, dispatch, command, reply encoding, write) in the interpreter and C1, which is where the set phase's max
+ * and most of its p99 came from.
+ * <h2>What runs</h2>
+ * Three private servers ({@code SERVERS}), each with a third of the commands: what a fresh server does once (the first
+ * latency histogram of a command, a table's first bucket chunk, a database never written) is profiled too, so the code
+ * compiled for the first one does not fall back to the interpreter at the user's first commands ("unstable if"
+ * deoptimizations, seen with {@code -Xlog:deoptimization=debug} when there was one server). Eight connections per server, three pipelined 16 deep (redis-benchmark's {@code -P 16}; one of them in RESP3 after
+ * {@code HELLO 3}), three 4 deep, one sending one command at a time, one reading an empty database one command at a
+ * time. A round writes every connection's batch, then reads every reply; each command's reply is checked to be
+ * complete (its content is not: a warm-up serves nobody). The commands are the common ones: PING (inline too), SET
+ * (int, embstr and raw values, one byte to 1000, with EX), GET (hits and misses), INCR, DEL, EXPIRE,
+ * HSET/HGET/HGETALL, LPUSH/RPOP, SADD, ZADD/ZSCORE, MGET/MSET, EXISTS, over 4096 keys ({@code KEYS}) per type of one to
+ * 40 bytes, a quarter of the names in lower case (as redis-cli sends what is typed), so the tables rehash and values
+ * are overwritten in place and moved.
+ * <h2>Why nothing leaks into the user's server</h2>
+ * Everything a Redis client can observe is per server: client ids, INFO stats and commandstats, the latency monitor
+ * and histograms, slowlog, keyspace notifications, the keyspace and its off-heap allocators, the AOF and replication
+ * streams live in the private servers' objects, which are dropped. Their log goes nowhere, they load and save no file,
+ * install no signal handler and set no oom-score-adj ({@code Server.started()} is never called), and they are stopped
+ * with their threads (loop named {@code cinnabar-jit-warmup}, lazy-free worker) before the user's server is created,
+ * so none appears in a later crash report or thread dump. What is per process stays shared, as in any JVM: the
+ * compiled code (the point), RSS, the CPU time of INFO cpu; the heap in use and the direct memory go back to what they
+ * were by a collection at the end ({@code collect}). {@code JitWarmupTest} compares a server started with and
+ * without it.
+ * <p><b>Note:</b> This class is threadsafe: {@link #run} uses only objects it creates.
+ */
+public final class JitWarmup {
+    static final int CONNECTIONS = 8;
+    /** Commands per batch of each connection: the first three as redis-benchmark's -P 16, then -P 4, then single. */
+    private static final int[] DEPTHS = {16, 16, 16, 4, 4, 4, 1, 1};
+    static final int KEYS = 4096;
+    private static final long POLL_MS = 20;
+    private static final long GC_WAIT_MS = 500;
+    /**
+     * Private servers run one after the other, each with its share of the commands: what a fresh server does once
+     * (a command's first latency histogram, a table's first bucket chunk, a first connection) is profiled too, so
+     * the code compiled for the warm-up's servers does not fall back to the interpreter on the user's first
+     * commands (an "unstable if" deoptimization).
+     */
+    static final int SERVERS = 3;
+    /** Distinct pre-encoded batches a connection cycles through. */
+    private static final int BATCHES = 128;
+
+    /**
+     * What a run did: commands answered, the wall time of the command rounds, then of the wait for the compiler
+     * queues, and whether they drained (false: the bound was reached, or the JVM cannot tell).
+     */
+    public record Result(long commands, long nanos, long drainNanos, boolean drained, long gcNanos) {
+    }
+
+    private JitWarmup() {
+    }
+
+    /**
+     * Runs about {@code commands} commands through a private server, then stops it.
+     *
+     * @param maxNanos a bound on the wall time of the command rounds (a loaded machine stops early)
+     * @param maxDrainNanos a bound on the wait for the compilations the rounds queued ({@code awaitCompilations})
+     * @throws IOException when the private server cannot listen or a connection fails (it is stopped all the same)
+     */
+    public static Result run(long commands, long maxNanos, long maxDrainNanos) throws IOException,
+            InterruptedException {
+        long directBefore = directMemoryUsed();
+        Batches[] work = new Batches[CONNECTIONS];
+        SplittableRandom rnd = new SplittableRandom(12);
+        for (int i = 0; i < CONNECTIONS; i++) {
+            work[i] = batches(rnd, DEPTHS[i], i == CONNECTIONS - 1);
+        }
+        long deadline = System.nanoTime() + maxNanos;
+        long[] done = new long[2];
+        for (int i = 0; i < SERVERS && System.nanoTime() < deadline; i++) {
+            long[] d = oneServer(work, commands / SERVERS, deadline);
+            done[0] += d[0];
+            done[1] += d[1];
+        }
+        long t0 = System.nanoTime();
+        boolean drained = awaitCompilations(maxDrainNanos);
+        long t1 = System.nanoTime();
+        collect(directBefore);
+        return new Result(done[0], done[1], t1 - t0, drained, System.nanoTime() - t1);
+    }
+
+    /**
+     * A full collection, then a wait (at most 500 ms) until the direct memory in use is back to what
+     * it was before the warm-up: the private servers' slabs (direct buffers, freed by their cleaners after the
+     * collection) and heap leave with them, so the user's server starts with the heap and direct memory of a JVM that
+     * ran no warm-up (INFO used_memory_heap; the allocator's direct-memory guard under a small
+     * -XX:MaxDirectMemorySize). It runs before the user's server exists: the pause stops nobody.
+     */
+    private static void collect(long directBefore) throws InterruptedException {
+        System.gc();
+        long deadline = System.nanoTime() + GC_WAIT_MS * 1_000_000;
+        while (directMemoryUsed() > directBefore && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+    }
+
+    private static long directMemoryUsed() {
+        for (java.lang.management.BufferPoolMXBean b
+                : java.lang.management.ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class)) {
+            if (b.getName().equals("direct")) {
+                return b.getMemoryUsed();
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * Waits until no method of this server is queued for or being compiled (HotSpot's {@code Compiler.queue}
+     * diagnostic command, through the platform MBean server), polling every 20 ms for at most
+     * maxNanos: what the command rounds made hot is then compiled before the user's server exists. False when the
+     * bound was reached or the JVM has no such command (then the rounds alone did the work).
+     */
+    static boolean awaitCompilations(long maxNanos) throws InterruptedException {
+        long deadline = System.nanoTime() + maxNanos;
+        try {
+            javax.management.MBeanServer mbs = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+            javax.management.ObjectName dcmd = new javax.management.ObjectName(
+                "com.sun.management:type=DiagnosticCommand");
+            Object[] noArgs = {null};
+            String[] signature = {String[].class.getName()};
+            while (true) {
+                Object queue = mbs.invoke(dcmd, "compilerQueue", noArgs, signature);
+                if (!String.valueOf(queue).contains("io.cinnabar.")) {
+                    return true;
+                }
+                if (System.nanoTime() >= deadline) {
+                    return false;
+                }
+                Thread.sleep(POLL_MS);
+            }
+        } catch (javax.management.JMException | RuntimeException e) {
+            return false; // not HotSpot, or jdk.management left out of the runtime image
+        }
+    }
+
+    /**
+     * One private server from a default configuration on an ephemeral 127.0.0.1 port, driven by the connections'
+     * batches, then stopped with every thread it made: {commands answered, wall nanoseconds}.
+     */
+    private static long[] oneServer(Batches[] work, long commands, long deadline) throws IOException,
+            InterruptedException {
+        Config config = new Config();
+        try {
+            ConfigFile.load(config, null, ConfigFile.optionsToText(List.of("--port", "0", "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--cinnabar-jit-warmup", "no")));
+        } catch (ConfigFile.FatalConfigError e) {
+            throw new IllegalStateException("the warm-up's own options were refused", e);
+        }
+        Assembly a = Assembly.create(config, new ServerLog(new PrintStream(OutputStream.nullOutputStream())));
+        a.loop().threadName("cinnabar-jit-warmup");
+        try {
+            a.loop().listen(true);
+        } catch (IOException e) {
+            a.discardUnstarted();
+            throw e;
+        }
+        a.loop().start();
+        try {
+            return drive(a.loop().port(), work, commands, deadline);
+        } finally {
+            a.discard();
+        }
+    }
+
+    /** The command rounds against port: {commands answered, wall nanoseconds}. */
+    private static long[] drive(int port, Batches[] work, long commands, long deadline) throws IOException {
+        long t0 = System.nanoTime();
+        List<Conn> conns = new ArrayList<>();
+        try {
+            for (int i = 0; i < work.length; i++) {
+                conns.add(new Conn(port, work[i], i == 0 ? command("HELLO", "3")
+                    : i == work.length - 1 ? command("SELECT", "1") : null));
+            }
+            long done = 0;
+            while (done < commands && System.nanoTime() < deadline) {
+                for (Conn c : conns) {
+                    c.send();
+                }
+                for (Conn c : conns) {
+                    done += c.receive();
+                }
+            }
+            return new long[] {done, System.nanoTime() - t0};
+        } finally {
+            for (Conn c : conns) {
+                c.ch.close();
+            }
+        }
+    }
+
+    /** One loopback connection: its batches (pre-encoded, with their command counts) and a reply buffer. */
+    private static final class Conn {
+        final SocketChannel ch;
+        final byte[][] batches;
+        final int[] counts;
+        final ByteBuffer in = ByteBuffer.allocate(1 << 16);
+        int next;
+
+        /** A connection that first sends setup (when not null) and reads its reply. */
+        Conn(int port, Batches b, byte[] setup) throws IOException {
+            ch = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            this.batches = b.bytes;
+            this.counts = b.counts;
+            if (setup != null) {
+                ByteBuffer out = ByteBuffer.wrap(setup);
+                while (out.hasRemaining()) {
+                    ch.write(out);
+                }
+                receive(1);
+            }
+        }
+
+        void send() throws IOException {
+            ByteBuffer out = ByteBuffer.wrap(batches[next]);
+            while (out.hasRemaining()) {
+                ch.write(out);
+            }
+        }
+
+        int receive() throws IOException {
+            int n = counts[next];
+            next = (next + 1) % batches.length;
+            receive(n);
+            return n;
+        }
+
+        /** Reads until n complete replies arrived (the server answers in order and sends nothing else). */
+        private void receive(int n) throws IOException {
+            int got = 0;
+            int pos = 0;
+            while (got < n) {
+                int end = skip(in.array(), pos, in.position());
+                if (end < 0) {
+                    if (!in.hasRemaining()) {
+                        in.limit(in.position()).position(pos);
+                        in.compact();
+                        pos = 0;
+                    }
+                    if (ch.read(in) < 0) {
+                        throw new IOException("the warm-up server closed a connection");
+                    }
+                } else {
+                    pos = end;
+                    got++;
+                }
+            }
+            if (pos != in.position()) {
+                throw new IOException("the warm-up server sent more replies than commands");
+            }
+            in.clear();
+        }
+    }
+
+    /**
+     * The end of the RESP2/RESP3 reply starting at pos in b[..limit), or -1 while it is incomplete. Only the framing is
+     * read: type byte, length or count line, then bulk bytes or nested replies.
+     */
+    static int skip(byte[] b, int pos, int limit) {
+        if (pos >= limit) {
+            return -1;
+        }
+        int eol = lineEnd(b, pos + 1, limit);
+        if (eol < 0) {
+            return -1;
+        }
+        byte t = b[pos];
+        switch (t) {
+            case '$', '!', '=' -> {
+                long len = number(b, pos + 1, eol);
+                if (len < 0) {
+                    return eol + 2;
+                }
+                long end = eol + 2 + len + 2;
+                return end <= limit ? (int) end : -1;
+            }
+            case '*', '~', '>', '%', '|' -> {
+                long n = number(b, pos + 1, eol);
+                if (t == '%' || t == '|') {
+                    n *= 2;
+                }
+                int p = eol + 2;
+                for (long i = 0; i < n; i++) {
+                    p = skip(b, p, limit);
+                    if (p < 0) {
+                        return -1;
+                    }
+                }
+                return t == '|' ? skip(b, p, limit) : p; // an attribute precedes the reply it describes
+            }
+            default -> {
+                return eol + 2; // + - : , # _ ( : one line
+            }
+        }
+    }
+
+    private static int lineEnd(byte[] b, int from, int limit) {
+        for (int i = from; i + 1 < limit; i++) {
+            if (b[i] == '\r' && b[i + 1] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static long number(byte[] b, int from, int to) {
+        boolean neg = from < to && b[from] == '-';
+        long v = 0;
+        for (int i = neg ? from + 1 : from; i < to; i++) {
+            v = v * 10 + (b[i] - '0');
+        }
+        return neg ? -v : v;
+    }
+
+    private record Batches(byte[][] bytes, int[] counts) {
+    }
+
+    /**
+     * BATCHES batches of depth commands each, drawn from the mix, or from the reads of an empty database (a seeded
+     * generator: every start runs the same).
+     */
+    private static Batches batches(SplittableRandom rnd, int depth, boolean emptyDbReads) {
+        byte[][] bytes = new byte[BATCHES][];
+        int[] counts = new int[BATCHES];
+        for (int i = 0; i < BATCHES; i++) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            for (int j = 0; j < depth; j++) {
+                out.writeBytes(emptyDbReads ? read(rnd) : mixed(rnd));
+            }
+            bytes[i] = out.toByteArray();
+            counts[i] = depth;
+        }
+        return new Batches(bytes, counts);
+    }
+
+    private static final String VALUE32 = "x".repeat(32);
+    private static final String VALUE100 = "v".repeat(100);
+    private static final String VALUE1K = "r".repeat(1000);
+
+    /**
+     * A key of the keyspace: mostly {@code key:N} (as redis-benchmark's and DEBUG POPULATE's), also one letter and
+     * long ones, so that hashing and comparing see every length class.
+     */
+    private static String key(SplittableRandom r, String prefix) {
+        int n = r.nextInt(KEYS);
+        int shape = r.nextInt(10);
+        return shape < 7 ? prefix + n : shape < 8 ? prefix.substring(0, 1) + (char) ('a' + n % 26)
+            : prefix + "session:0000000000000000:" + n;
+    }
+
+    /** One command of the mix: SET and GET dominate (as in the benchmarks), every other common command appears. */
+    private static byte[] mixed(SplittableRandom r) {
+        String k = key(r, "key:");
+        int pick = r.nextInt(100);
+        if (pick < 30) {
+            int v = r.nextInt(20);
+            return v < 11 ? command(r, "SET", k, VALUE32) : v < 14 ? command(r, "SET", k, Integer.toString(
+                r.nextInt(100_000))) : v < 15 ? command(r, "SET", k, "a") : v < 17 ? command(r, "SET", k, VALUE100)
+                : v < 18 ? command(r, "SET", k, VALUE1K) : command(r, "SET", k, VALUE32, "EX", "1000");
+        } else if (pick < 55) {
+            return command(r, "GET", r.nextInt(4) == 0 ? key(r, "miss:") : k);
+        } else if (pick < 60) {
+            return command(r, "INCR", key(r, "counter:"));
+        } else if (pick < 62) {
+            return command(r, "DEL", k);
+        } else if (pick < 64) {
+            return command(r, "EXPIRE", k, "1000");
+        } else if (pick < 69) {
+            return command(r, "HSET", key(r, "hash:"), "field" + r.nextInt(8), VALUE32);
+        } else if (pick < 73) {
+            return command(r, "HGET", key(r, "hash:"), "field" + r.nextInt(8));
+        } else if (pick < 74) {
+            return command(r, "HGETALL", key(r, "hash:"));
+        } else if (pick < 79) {
+            return command(r, "LPUSH", key(r, "list:"), VALUE32);
+        } else if (pick < 84) {
+            return command(r, "RPOP", key(r, "list:"));
+        } else if (pick < 88) {
+            return command(r, "SADD", key(r, "set:"), "member" + r.nextInt(64));
+        } else if (pick < 92) {
+            return command(r, "ZADD", key(r, "zset:"), Integer.toString(r.nextInt(1000)), "m" + r.nextInt(64));
+        } else if (pick < 93) {
+            return command(r, "ZSCORE", key(r, "zset:"), "m" + r.nextInt(64));
+        } else if (pick < 95) {
+            return command(r, "MGET", k, key(r, "key:"), key(r, "key:"));
+        } else if (pick < 97) {
+            return command(r, "MSET", k, VALUE32, key(r, "key:"), VALUE32);
+        } else if (pick < 99) {
+            return command(r, "PING");
+        } else {
+            return "PING\r\n".getBytes(StandardCharsets.US_ASCII); // inline
+        }
+    }
+
+    /** A read of the empty database 1 (its tables were never written: no bucket chunk exists). */
+    private static byte[] read(SplittableRandom r) {
+        int pick = r.nextInt(5);
+        String k = key(r, "key:");
+        return pick == 0 ? command(r, "GET", k) : pick == 1 ? command(r, "EXISTS", k)
+            : pick == 2 ? command(r, "HGET", k, "f") : pick == 3 ? command(r, "MGET", k, k) : command(r, "PING");
+    }
+
+    /** A command whose name is upper case, or (a quarter of them, as redis-cli sends what is typed) lower case. */
+    private static byte[] command(SplittableRandom r, String name, String... args) {
+        String[] all = new String[args.length + 1];
+        all[0] = r.nextInt(4) == 0 ? name.toLowerCase(java.util.Locale.ROOT) : name;
+        System.arraycopy(args, 0, all, 1, args.length);
+        return command(all);
+    }
+
+    /** A command as a RESP array of bulk strings. */
+    static byte[] command(String... args) {
+        StringBuilder b = new StringBuilder().append('*').append(args.length).append("\r\n");
+        for (String a : args) {
+            b.append('$').append(a.length()).append("\r\n").append(a).append("\r\n");
+        }
+        return b.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+}

@@ -1,0 +1,154 @@
+package io.cinnabar.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cinnabar.testkit.RespClient;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The launcher's JIT warm-up ({@code cinnabar-jit-warmup}) is invisible: a server started with it answers INFO,
+ * CLIENT LIST, CLIENT ID, DBSIZE, SLOWLOG, LATENCY and CONFIG GET exactly as one started without it, apart from what
+ * differs between any two starts (times, ports, pid, run ids, RSS, the JVM heap, CPU time, durations); and the option
+ * is a hidden one that CONFIG GET * does not list.
+ */
+class JitWarmupTest {
+    /** INFO fields that differ between any two starts of the same server (with or without warm-up). */
+    private static final Pattern PER_START = Pattern.compile("run_id|process_id|tcp_port|uptime_in_.*|server_time_usec"
+        + "|lru_clock|executable|used_memory_rss.*|used_memory_heap.*|mem_fragmentation_.*|rdb_last_save_time"
+        + "|master_replid.*|instantaneous_.*|eventloop_.*|used_cpu_.*|total_net_.*|mem_clients_normal"
+        + "|used_memory|used_memory_human|used_memory_peak.*|used_memory_overhead|used_memory_dataset.*"
+        + "|client_recent_max_.*|listener\\d+");
+
+    private static final Pattern WARMUP_COMMAND = Pattern.compile("(?i)\\$\\d+\r\n(set|get|incr|del|expire|hset|hget"
+        + "|hgetall|lpush|rpop|sadd|zadd|zscore|mget|mset|hello|select|exists)\r\n");
+
+    @Test
+    void aServerStartedWithWarmupLooksLikeOneStartedWithout() throws Exception {
+        try (ChildServer cold = ChildServer.start("jit-cold", List.of(), "--loglevel", "debug",
+                "--cinnabar-jit-warmup", "no");
+             ChildServer warm = ChildServer.start("jit-warm", List.of(), "--loglevel", "debug",
+                "--cinnabar-jit-warmup", "yes")) {
+            assertTrue(warm.output().contains("JIT warm-up: "), warm.output());
+            assertFalse(cold.output().contains("JIT warm-up"), cold.output());
+            Map<String, String> a = observe(cold.port());
+            Map<String, String> b = observe(warm.port());
+            assertEquals(a, b);
+        }
+    }
+
+    /** What a client sees of a freshly started server, minus what differs between any two starts. */
+    private static Map<String, String> observe(int port) throws Exception {
+        Map<String, String> m = new TreeMap<>();
+        try (RespClient c = new RespClient(port)) {
+            m.put("client id", c.call("CLIENT", "ID"));
+            m.put("dbsize", c.call("DBSIZE"));
+            m.put("client list", c.call("CLIENT", "LIST").replaceAll(" (addr|laddr|fd|age|idle)=\\S*", ""));
+            // a command of the test itself may be slower than 10 ms on a busy machine: what must not be there is a
+            // command of the warm-up's mix
+            m.put("slowlog holds a warm-up command", Boolean.toString(WARMUP_COMMAND.matcher(
+                c.call("SLOWLOG", "GET", "-1")).find()));
+            m.put("latency latest", c.call("LATENCY", "LATEST"));
+            m.put("config", c.call("CONFIG", "GET", "*").replaceAll("\\$\\d+\r\nport\r\n\\$\\d+\r\n\\d+", "port")
+                .replaceAll("\\$\\d+\r\ndir\r\n\\$\\d+\r\n[^\r]*", "dir"));
+            long memory = 0;
+            long clients = 0;
+            for (String line : c.call("INFO", "everything").split("\r\n")) {
+                int colon = line.indexOf(':');
+                if (colon < 0 || line.startsWith("$")) {
+                    continue;
+                }
+                String k = line.substring(0, colon);
+                String v = line.substring(colon + 1);
+                if (k.equals("used_memory")) {
+                    memory = Long.parseLong(v);
+                } else if (k.equals("mem_clients_normal")) {
+                    clients = Long.parseLong(v);
+                }
+                if (PER_START.matcher(k).matches()) {
+                    continue;
+                }
+                if (k.startsWith("cmdstat_")) {
+                    v = v.replaceAll("(^|,)usec(_per_call)?=[^,]*", ""); // calls, rejected and failed stay
+                } else if (k.startsWith("latency_percentiles_usec_")) {
+                    v = "";
+                }
+                m.put("info " + k, v);
+            }
+            // used_memory less the clients' buffers, which the cron measures at moments that differ between starts
+            m.put("used_memory - mem_clients_normal", Long.toString(memory - clients));
+        }
+        return m;
+    }
+
+    @Test
+    void configRewriteAddsNoLineForTheEnvironmentsChoice() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("jit-rewrite");
+        java.nio.file.Path conf = dir.resolve("r.conf");
+        java.nio.file.Files.writeString(conf, "maxclients 77\n");
+        int port = io.cinnabar.testkit.RealRedis.freePort();
+        // CINNABAR_JIT_WARMUP=yes: the option's value differs from its default (no), and comes from the environment
+        ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
+            System.getProperty("java.class.path"), "-Dcinnabar.jitWarmup.commands=2000", "io.cinnabar.server.Launcher",
+            conf.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--dir",
+            dir.toString())
+            .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile());
+        pb.environment().put("CINNABAR_JIT_WARMUP", "yes");
+        Process p = pb.start();
+        try {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            String pong = "";
+            while (!pong.equals("+PONG\r\n") && System.nanoTime() < deadline && p.isAlive()) {
+                try (RespClient c = new RespClient(port)) {
+                    pong = c.call("PING");
+                } catch (java.io.IOException e) {
+                    Thread.sleep(50);
+                }
+            }
+            try (RespClient c = new RespClient(port)) {
+                assertEquals("*2\r\n$19\r\ncinnabar-jit-warmup\r\n$3\r\nyes\r\n",
+                    c.call("CONFIG", "GET", "cinnabar-jit-warmup"));
+                assertEquals("+OK\r\n", c.call("CONFIG", "REWRITE"));
+            }
+            String text = java.nio.file.Files.readString(conf);
+            assertTrue(text.contains("maxclients 77"), text);
+            assertFalse(text.contains("jit"), text);
+        } finally {
+            p.destroyForcibly().waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+            try (var files = java.nio.file.Files.walk(dir)) {
+                for (java.nio.file.Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    java.nio.file.Files.deleteIfExists(f);
+                }
+            }
+        }
+    }
+
+    @Test
+    void theEmbeddedServerWarmsUpWhenAsked() throws Exception {
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        try (CinnabarServer s = CinnabarServer.builder().config("cinnabar-jit-warmup", "yes")
+                .config("loglevel", "debug").log(new java.io.PrintStream(log, true)).start();
+             RespClient c = new RespClient(s.port())) {
+            assertTrue(log.toString().contains("JIT warm-up: "), log.toString());
+            assertEquals(":0\r\n", c.call("DBSIZE"));
+            assertEquals("*2\r\n$19\r\ncinnabar-jit-warmup\r\n$3\r\nyes\r\n",
+                c.call("CONFIG", "GET", "cinnabar-jit-warmup"));
+        }
+    }
+
+    @Test
+    void theOptionIsHiddenImmutableAndOffInTheEmbeddedServer() throws Exception {
+        try (CinnabarServer s = CinnabarServer.builder().start(); RespClient c = new RespClient(s.port())) {
+            assertFalse(c.call("CONFIG", "GET", "*").contains("jit"));
+            assertFalse(c.call("CONFIG", "GET", "cinnabar-*").contains("jit"));
+            assertEquals("*2\r\n$19\r\ncinnabar-jit-warmup\r\n$2\r\nno\r\n",
+                c.call("CONFIG", "GET", "cinnabar-jit-warmup"));
+            assertTrue(c.call("CONFIG", "SET", "cinnabar-jit-warmup", "yes").startsWith("-ERR"));
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.cinnabar.server.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The warm-up's private servers leave nothing behind in the JVM (no thread, no listener), and its reply framing
+ * reads RESP2 and RESP3 replies whole or reports them incomplete.
+ */
+class JitWarmupRunTest {
+    private static long threadsNamed(String name) {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && t.getName().equals(name))
+            .count();
+    }
+
+    @Test
+    void runsCommandsThroughPrivateServersAndStopsThemAll() throws Exception {
+        long lazyFreeBefore = threadsNamed("cinnabar-lazyfree");
+        JitWarmup.Result r = JitWarmup.run(6_000, TimeUnit.SECONDS.toNanos(60), TimeUnit.SECONDS.toNanos(1));
+        assertTrue(r.commands() >= 6_000, r.toString());
+        assertEquals(0, threadsNamed("cinnabar-jit-warmup"));
+        // the lazy-free workers stop once their STOP job is taken: wait for that, bounded
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (threadsNamed("cinnabar-lazyfree") > lazyFreeBefore && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(lazyFreeBefore, threadsNamed("cinnabar-lazyfree"));
+    }
+
+    private static int skip(String s) {
+        byte[] b = s.getBytes(StandardCharsets.US_ASCII);
+        return JitWarmup.skip(b, 0, b.length);
+    }
+
+    @Test
+    void framingReadsWholeRepliesAndWaitsForTheRest() {
+        assertEquals(5, skip("+OK\r\n+PONG\r\n".substring(0, 5)));
+        assertEquals(5, skip("$-1\r\n"));
+        assertEquals(9, skip("$3\r\nabc\r\n"));
+        assertEquals(-1, skip("$3\r\nabc\r"));
+        assertEquals(-1, skip("$3\r\nab"));
+        assertEquals(-1, skip(":12"));
+        assertEquals(5, skip(":12\r\n:1\r\n"));
+        String map = "%2\r\n$1\r\na\r\n:1\r\n$1\r\nb\r\n*2\r\n,1.5\r\n_\r\n";
+        assertEquals(map.length(), skip(map + "+next\r\n"));
+        for (int cut = 0; cut < map.length(); cut++) {
+            assertEquals(-1, skip(map.substring(0, cut)), "cut at " + cut);
+        }
+        assertEquals(-1, skip("*-1\r"));
+        assertEquals(5, skip("*-1\r\n"));
+        assertEquals(4, skip("*0\r\n"));
+        assertEquals("|1\r\n+k\r\n+v\r\n+OK\r\n".length(), skip("|1\r\n+k\r\n+v\r\n+OK\r\n"));
+    }
+}
