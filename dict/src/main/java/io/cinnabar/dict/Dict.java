@@ -5,6 +5,7 @@ import java.util.ConcurrentModificationException;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 
 /**
  * A hash table from byte-string keys to values, built the way Redis's {@code dict.c} is: chained buckets in
@@ -847,19 +848,51 @@ public final class Dict<V> {
      * compared by unsafe iterators.
      */
     long fingerprint() {
-        long[] ints = {System.identityHashCode(t0), t0.length, used0, System.identityHashCode(t1), t1.length, used1};
         long hash = 0;
-        for (long x : ints) {
-            hash += x;
-            hash = (~hash) + (hash << 21);
-            hash ^= hash >>> 24;
-            hash = (hash + (hash << 3)) + (hash << 8);
-            hash ^= hash >>> 14;
-            hash = (hash + (hash << 2)) + (hash << 4);
-            hash ^= hash >>> 28;
-            hash += hash << 31;
-        }
+        hash = fingerprintMix(hash, System.identityHashCode(t0));
+        hash = fingerprintMix(hash, t0.length);
+        hash = fingerprintMix(hash, used0);
+        hash = fingerprintMix(hash, System.identityHashCode(t1));
+        hash = fingerprintMix(hash, t1.length);
+        return fingerprintMix(hash, used1);
+    }
+
+    /** One step of {@link #fingerprint()}: Redis's dictFingerprint mixes each integer in turn (Tomas Wang's hash). */
+    private static long fingerprintMix(long hash, long x) {
+        hash += x;
+        hash = (~hash) + (hash << 21);
+        hash ^= hash >>> 24;
+        hash = (hash + (hash << 3)) + (hash << 8);
+        hash ^= hash >>> 14;
+        hash = (hash + (hash << 2)) + (hash << 4);
+        hash ^= hash >>> 28;
+        hash += hash << 31;
         return hash;
+    }
+
+    /**
+     * The sum of {@code fn} over the first {@code n} entries in {@link #iterator()} order (the old table from the
+     * rehash index on, then the new one): a read-only walk that allocates nothing, for sampling such as Redis's
+     * objectComputeSize, which sizes the first entries of a big aggregate. Visits at most {@code min(n, size())}
+     * entries and the empty buckets before them. {@code fn} must not modify the dict.
+     */
+    public long sumOfFirst(long n, ToLongFunction<? super DictEntry<V>> fn) {
+        long sum = 0;
+        long seen = 0;
+        for (int table = 0; table < 2 && seen < n; table++) {
+            if (table == 1 && !isRehashing()) {
+                break;
+            }
+            DictEntry<V>[] t = table(table);
+            int from = table == 0 && isRehashing() ? rehashIndex() : 0;
+            for (int i = Math.max(from, 0); i < t.length && seen < n; i++) {
+                for (DictEntry<V> e = t[i]; e != null && seen < n; e = e.next) {
+                    sum += fn.applyAsLong(e);
+                    seen++;
+                }
+            }
+        }
+        return sum;
     }
 
     // ------------------------------------------------------------------ stats

@@ -47,6 +47,32 @@ class DictTest {
         return d;
     }
 
+    /** sumOfFirst walks the entries the iterator returns first, in its order, mid-rehash and not (no iterator). */
+    @Test
+    void sumOfFirstSumsTheIteratorsFirstEntries() {
+        Dict<Integer> rehashing = rehashingDict(100);
+        rehashing.rehash(3);
+        assertTrue(rehashing.isRehashing());
+        Dict<Integer> stable = new Dict<>(SEED, false);
+        for (int i = 0; i < 50; i++) {
+            stable.add(b("k" + i), i);
+        }
+        for (Dict<Integer> d : List.of(rehashing, stable)) {
+            for (long n : new long[] {0, 1, 5, d.size(), d.size() + 10L}) {
+                long expected = 0;
+                long seen = 0;
+                try (DictIterator<Integer> it = d.iterator()) {
+                    for (DictEntry<Integer> e = it.next(); e != null && seen < n; e = it.next()) {
+                        expected += e.value() * 1000L + e.key().length;
+                        seen++;
+                    }
+                }
+                assertEquals(expected, d.sumOfFirst(n, e -> e.value() * 1000L + e.key().length), "n=" + n);
+            }
+        }
+        assertTrue(rehashing.isRehashing(), "a read-only walk does not rehash");
+    }
+
     @Test
     void basicOperations() {
         Dict<String> d = new Dict<>();

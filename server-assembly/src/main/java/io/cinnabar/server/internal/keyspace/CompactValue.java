@@ -30,6 +30,12 @@ public interface CompactValue extends TypedValue {
      */
     void loadBlob(int encoding, ByteBuffer src, int index, int len);
 
+    /**
+     * Makes this value empty in its listpack encoding (a new key's value), dropping whatever it held and reusing the
+     * listpack's array: allocation-free once the value has one. O(1).
+     */
+    void loadEmpty();
+
     /** A new value of the same class, to be {@link #loadBlob loaded} before any other use. */
     CompactValue newValue();
 }

@@ -6,6 +6,7 @@ import io.cinnabar.sds.Numbers;
 
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Supplier;
 
 /**
  * One key of the keyspace as commands see it: a view of an entry of a database's {@link OffHeapKeyTable}, where
@@ -448,6 +449,26 @@ public final class Entry {
             }
         }
         v.loadBlob(t.encoding(h), t.blobBuffer(h), t.blobIndex(h), t.blobLength(h));
+        return v;
+    }
+
+    /**
+     * Gives the bound entry (a key just added) an empty value of type ty in its listpack encoding and returns it: this
+     * view's spare of the type, emptied (allocation-free once the view has one), else a new value from {@code fresh},
+     * which becomes the spare. Like a loaded blob, the value is stored back as a blob when the views are released
+     * (and leaves the spares if the command converts it to its big encoding). O(1).
+     */
+    public CompactValue setEmptyValue(byte ty, Supplier<? extends CompactValue> fresh) {
+        if (spare == null) {
+            spare = new CompactValue[TYPE_HASH + 1];
+        }
+        CompactValue v = spare[ty];
+        if (v == null) {
+            v = fresh.get();
+            spare[ty] = v;
+        }
+        v.loadEmpty();
+        setValue(ty, v);
         return v;
     }
 

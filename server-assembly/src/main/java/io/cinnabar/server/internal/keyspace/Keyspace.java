@@ -7,6 +7,7 @@ import io.cinnabar.server.internal.keyspace.mem.DefragStats;
 
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 /**
  * The keyspace as one API (Redis's {@code db.c} + {@code expire.c}): the numbered databases, lookups with the
@@ -594,6 +595,19 @@ public final class Keyspace {
         Entry e = add(db, b, off, len);
         initAccess(e);
         e.setValue(type, v);
+        return e;
+    }
+
+    /**
+     * {@link #addValue} of an empty list, set, sorted set or hash in its listpack encoding, which the command then
+     * fills: the entry view's reused value of that type ({@link Entry#setEmptyValue}), so creating a small aggregate
+     * allocates nothing once the pool of views is warm; {@code fresh} makes one when the view has none (a method
+     * reference such as {@code HashValue::new}).
+     */
+    public Entry addEmpty(Db db, byte[] b, int off, int len, byte type, Supplier<? extends CompactValue> fresh) {
+        Entry e = add(db, b, off, len);
+        initAccess(e);
+        e.setEmptyValue(type, fresh);
         return e;
     }
 

@@ -62,6 +62,16 @@ public abstract class ListpackBlobValue implements CompactValue {
         loadListpack(src, index, len);
     }
 
+    @Override
+    public void loadEmpty() {
+        dropBigEncoding();
+        if (lp == null) {
+            lp = new Listpack();
+        } else {
+            lp.clear();
+        }
+    }
+
     /** Makes {@link #lp} the listpack at {@code src[index, index+len)}, reusing its array. */
     protected final void loadListpack(ByteBuffer src, int index, int len) {
         if (lp == null) {

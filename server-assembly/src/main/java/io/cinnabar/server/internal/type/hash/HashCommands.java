@@ -63,12 +63,11 @@ public final class HashCommands {
         t.impl("hscan", HashCommands::hscan);
     }
 
-    /** Marker returned after a WRONGTYPE reply. */
     /** The hash entry at argument 1 for writing, created if absent; null after a WRONGTYPE reply. */
     static Entry writeOrCreate(Client c) {
         Entry e = c.server.lookupWrite(c, 1);
         if (e == null) {
-            e = c.server.keyspace.addValue(c.db, c.argBuf, c.argOff[1], c.argLen[1], Entry.TYPE_HASH, new HashValue());
+            e = c.server.keyspace.addEmpty(c.db, c.argBuf, c.argOff[1], c.argLen[1], Entry.TYPE_HASH, HashValue::new);
             return e;
         }
         if (e.type() != Entry.TYPE_HASH) {

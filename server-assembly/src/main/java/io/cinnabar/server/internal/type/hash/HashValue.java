@@ -6,7 +6,6 @@ import io.cinnabar.server.internal.config.TypeLimits;
 import io.cinnabar.server.internal.keyspace.CompactValue;
 import io.cinnabar.server.internal.type.ListpackBlobValue;
 import io.cinnabar.server.internal.keyspace.TypedValue;
-import io.cinnabar.dict.DictIterator;
 import io.cinnabar.server.internal.keyspace.RedisSizes;
 import io.cinnabar.server.internal.type.Members;
 
@@ -90,20 +89,15 @@ public final class HashValue extends ListpackBlobValue implements Members {
         if (lp != null) {
             return RedisSizes.ROBJ + RedisSizes.mallocSize(lp.bytes());
         }
-        long sampled = 0;
-        long n = 0;
-        DictIterator<byte[]> it = ht.iterator();
-        try {
-            for (DictEntry<byte[]> e = it.next(); e != null && n < samples; e = it.next()) {
-                sampled += RedisSizes.DICT_ENTRY + RedisSizes.sdsSize(e.key().length)
-                    + RedisSizes.sdsSize(e.value().length);
-                n++;
-            }
-        } finally {
-            it.close();
-        }
+        long n = Math.min(samples, ht.size());
+        long sampled = ht.sumOfFirst(n, HashValue::pairSize);
         return RedisSizes.ROBJ + RedisSizes.DICT + RedisSizes.DICT_SLOT * ht.buckets()
             + RedisSizes.scaled(sampled, n, ht.size());
+    }
+
+    /** objectComputeSize's figure for one field/value pair of a hashtable: dictEntry + field sds + value sds. */
+    private static long pairSize(DictEntry<byte[]> e) {
+        return RedisSizes.DICT_ENTRY + RedisSizes.sdsSize(e.key().length) + RedisSizes.sdsSize(e.value().length);
     }
 
     public int size() {

@@ -83,7 +83,7 @@ public final class ListCommands {
                 c.integer(0);
                 return;
             }
-            e = c.server.keyspace.addValue(c.db, c.argBuf, c.argOff[1], c.argLen[1], Entry.TYPE_LIST, new ListValue());
+            e = c.server.keyspace.addEmpty(c.db, c.argBuf, c.argOff[1], c.argLen[1], Entry.TYPE_LIST, ListValue::new);
         }
         ListValue l = (ListValue) e.value();
         long bytes = 0;
@@ -480,7 +480,7 @@ public final class ListCommands {
         ListValue sl = (ListValue) src.value();
         byte[] v = sl.pop(fromLeft);
         if (dst == null) {
-            dst = c.server.keyspace.addValue(c.db, c.argBuf, c.argOff[2], c.argLen[2], Entry.TYPE_LIST, new ListValue());
+            dst = c.server.keyspace.addEmpty(c.db, c.argBuf, c.argOff[2], c.argLen[2], Entry.TYPE_LIST, ListValue::new);
         }
         ListValue dl = (ListValue) dst.value();
         dl.growing(v.length, 1, c.server.limits);

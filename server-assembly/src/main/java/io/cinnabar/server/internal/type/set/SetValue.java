@@ -6,7 +6,6 @@ import io.cinnabar.server.internal.config.TypeLimits;
 import io.cinnabar.server.internal.keyspace.CompactValue;
 import io.cinnabar.server.internal.type.ListpackBlobValue;
 import io.cinnabar.server.internal.keyspace.TypedValue;
-import io.cinnabar.dict.DictIterator;
 import io.cinnabar.server.internal.keyspace.RedisSizes;
 import io.cinnabar.server.internal.type.Members;
 
@@ -167,19 +166,15 @@ public final class SetValue extends ListpackBlobValue implements Members {
         if (lp != null) {
             return RedisSizes.ROBJ + RedisSizes.mallocSize(lp.bytes());
         }
-        long sampled = 0;
-        long n = 0;
-        DictIterator<Boolean> it = ht.iterator();
-        try {
-            for (DictEntry<Boolean> e = it.next(); e != null && n < samples; e = it.next()) {
-                sampled += RedisSizes.DICT_ENTRY + RedisSizes.sdsSize(e.key().length);
-                n++;
-            }
-        } finally {
-            it.close();
-        }
+        long n = Math.min(samples, ht.size());
+        long sampled = ht.sumOfFirst(n, SetValue::memberSize);
         return RedisSizes.ROBJ + RedisSizes.DICT + RedisSizes.DICT_SLOT * ht.buckets()
             + RedisSizes.scaled(sampled, n, ht.size());
+    }
+
+    /** objectComputeSize's figure for one member of a hashtable: dictEntry + member sds. */
+    private static long memberSize(DictEntry<Boolean> e) {
+        return RedisSizes.DICT_ENTRY + RedisSizes.sdsSize(e.key().length);
     }
 
     public int size() {

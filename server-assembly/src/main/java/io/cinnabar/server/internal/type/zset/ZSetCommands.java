@@ -203,7 +203,13 @@ public final class ZSetCommands {
                 }
                 return;
             }
-            e = c.server.keyspace.addValue(c.db, c.argBuf, c.argOff[1], c.argLen[1], Entry.TYPE_ZSET, ZSetValue.create(n, maxLen, lim));
+            if (ZSetValue.startsAsListpack(n, maxLen, lim)) {
+                e = c.server.keyspace.addEmpty(c.db, c.argBuf, c.argOff[1], c.argLen[1], Entry.TYPE_ZSET,
+                    ZSetValue::emptyListpack);
+            } else {
+                e = c.server.keyspace.addValue(c.db, c.argBuf, c.argOff[1], c.argLen[1], Entry.TYPE_ZSET,
+                    ZSetValue.create(n, maxLen, lim));
+            }
         } else {
             ((ZSetValue) e.value()).maybeConvert(n, lim);
         }

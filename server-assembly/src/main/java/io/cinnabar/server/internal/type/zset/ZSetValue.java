@@ -32,6 +32,10 @@ import java.util.Arrays;
 public final class ZSetValue extends ListpackBlobValue implements Members {
     public ZSkipList zsl;
     Dict<ZSkipList.Node> dict;
+    /** Where {@link #text()} keeps an integer member's text. */
+    private static final int INT_TEXT = Numbers.MAX_D2STRING_CHARS + 8;
+    /** Scratch of the listpack encoding's inserts ({@link #text()}); null until the first. */
+    private byte[] text;
 
     /** Receives one element of a range. */
     public interface Visitor {
@@ -41,10 +45,22 @@ public final class ZSetValue extends ListpackBlobValue implements Members {
     private ZSetValue() {
     }
 
+    /** Whether {@link #create} makes a listpack for these hints (zsetTypeCreate's choice). */
+    public static boolean startsAsListpack(long sizeHint, long maxLen, TypeLimits lim) {
+        return sizeHint <= lim.zsetEntries && maxLen <= lim.zsetValue;
+    }
+
+    /** An empty sorted set in its listpack encoding. */
+    public static ZSetValue emptyListpack() {
+        ZSetValue z = new ZSetValue();
+        z.lp = new Listpack();
+        return z;
+    }
+
     /** zsetTypeCreate: a listpack unless sizeHint or maxLen exceed the thresholds. */
     public static ZSetValue create(long sizeHint, long maxLen, TypeLimits lim) {
         ZSetValue z = new ZSetValue();
-        if (sizeHint <= lim.zsetEntries && maxLen <= lim.zsetValue) {
+        if (startsAsListpack(sizeHint, maxLen, lim)) {
             z.lp = new Listpack();
         } else {
             z.zsl = new ZSkipList();
@@ -225,13 +241,13 @@ public final class ZSetValue extends ListpackBlobValue implements Members {
     }
 
     private void lpInsert(byte[] b, int off, int len, double score) {
-        byte[] sb = new byte[Numbers.MAX_D2STRING_CHARS + 8];
+        byte[] sb = text();
         // a listpack keeps no negative zero: Redis's integer fast path prints -0.0 as "0"
         int slen = Numbers.d2string(score == 0 ? 0.0 : score, sb, 0);
         for (int p = lp.first(); p >= 0; ) {
             int q = lp.next(p);
             double s = lpScore(lp, q);
-            if (s > score || s == score && compare(lp, p, b, off, len) > 0) {
+            if (s > score || s == score && compare(p, b, off, len) > 0) {
                 int at = lp.insertBefore(p, b, off, len);
                 lp.insertAfter(at, sb, 0, slen);
                 return;
@@ -242,15 +258,26 @@ public final class ZSetValue extends ListpackBlobValue implements Members {
         lp.append(sb, 0, slen);
     }
 
+    /**
+     * Scratch for the listpack encoding's inserts: a score's text at {@code [0, INT_TEXT)}, an integer member's at
+     * {@code [INT_TEXT, ...)}; made once per value (the entry views reuse their values), never per command.
+     */
+    private byte[] text() {
+        if (text == null) {
+            text = new byte[INT_TEXT + Numbers.MAX_LONG_CHARS];
+        }
+        return text;
+    }
+
     /** memcmp of the listpack entry at p (as text) with b[off, off+len). */
-    private static int compare(Listpack lp, int p, byte[] b, int off, int len) {
+    private int compare(int p, byte[] b, int off, int len) {
         byte[] a;
         int ao;
         int al;
         if (lp.isInteger(p)) {
-            a = Numbers.ll2bytes(lp.getLong(p));
-            ao = 0;
-            al = a.length;
+            a = text();
+            ao = INT_TEXT;
+            al = Numbers.ll2string(lp.getLong(p), a, INT_TEXT);
         } else {
             a = lp.array();
             ao = lp.stringOffset(p);
