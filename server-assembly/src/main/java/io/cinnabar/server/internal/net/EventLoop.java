@@ -763,11 +763,6 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         if (hardLimit == 0 && softLimit == 0 || c.closed) {
             return;
         }
-        if (c.shared == null && !replica) {
-            // Redis's getClientOutputBufferMemoryUsage counts the reply list, not the client's 16 KB static buffer
-            // (PROTO_REPLY_CHUNK_BYTES), which replies fill first: "normal 1 1 1" does not close a client for +OK
-            pending = Math.max(0, pending - 16 * 1024);
-        }
         boolean hard = hardLimit > 0 && pending >= hardLimit;
         boolean soft = false;
         if (softLimit > 0 && pending >= softLimit) {

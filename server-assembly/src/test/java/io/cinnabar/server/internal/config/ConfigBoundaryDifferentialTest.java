@@ -100,7 +100,7 @@ class ConfigBoundaryDifferentialTest {
             {"client-output-buffer-limit", "normal 0 0 0", "normal  0 0 0", "normal 0 0 4294967296",
                 "normal 0 0 -0", "normal 0 0 -1", "master 0 0 0", "NORMAL 1k 1kb +5", "replica 1 1 1",
                 "slave 1gb 18446744073709551615 60", "pubsub 18446744073709551616 1 1", "pubsub -1 1 1",
-                "pubsub 1 1 1x", "pubsub 1 1", "normal 1 1 1 pubsub 2 2 2", "normal 1 1 1 bogus 2 2 2", "",
+                "pubsub 1 1 1x", "pubsub 1 1", "pubsub 1 1 1 slave 2 2 2", "normal 1 1 1 bogus 2 2 2", "",
                 "normal 1% 1 1", "normal 1 1 9223372036854775808"},
             {"oom-score-adj-values", "0 200 800", "0  200 800", "0 200 800 ", "+0 0200 800", "-2000 0 2000",
                 "-2001 0 0", "0 0 2001", "1 2", "1 2 3 4", "", "a b c", "0 0 9223372036854775808"},
