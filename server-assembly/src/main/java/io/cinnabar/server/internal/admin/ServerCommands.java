@@ -129,8 +129,12 @@ public final class ServerCommands {
     private static final java.util.Set<String> DENY_LOADING = java.util.Set.of("appendonly", "repl-diskless-load", "dir");
 
     static void configSet(Client c) {
-        if (c.argc < 4 || c.argc % 2 != 0) {
+        if (c.argc < 4) {
             c.error("ERR wrong number of arguments for 'config|set' command");
+            return;
+        }
+        if (c.argc % 2 != 0) { // an odd count passes the arity check (-4): Redis answers a syntax error
+            c.error("ERR syntax error");
             return;
         }
         Server s = c.server;
@@ -163,7 +167,7 @@ public final class ServerCommands {
                 return;
             }
             for (Config.Def o : defs) {
-                if (Config.primary(o) == Config.primary(d)) {
+                if (o == d) { // as Redis: a name and its alias are two entries, the later one wins
                     c.error("ERR CONFIG SET failed (possibly related to argument '" + name + "') - duplicate parameter");
                     return;
                 }
@@ -175,7 +179,7 @@ public final class ServerCommands {
         for (int k = 0; k < defs.size(); k++) {
             Config.Def d = defs.get(k);
             String v = vals.get(k);
-            List<String> args = d.type == Config.Type.SPECIAL ? splitSpecial(d, v) : List.of(v);
+            List<String> args = Config.configSetArgs(d, v);
             try {
                 cfg.set(d, args, false);
             } catch (ConfigException e) {
@@ -224,25 +228,45 @@ public final class ServerCommands {
         return c.unix || c.addr.startsWith("127.") || c.addr.startsWith("[::1]");
     }
 
-    private static List<String> splitSpecial(Config.Def d, String v) {
-        String n = Config.primary(d).name;
-        if (n.equals("dir") || n.equals("notify-keyspace-events") || n.equals("unixsocketperm")
-                || n.equals("latency-tracking-info-percentiles")) {
-            return List.of(v);
-        }
-        List<String> out = new ArrayList<>();
-        for (String t : v.trim().split("\\s+")) {
-            if (!t.isEmpty()) {
-                out.add(t);
+    /**
+     * Redis's adjustOpenFilesLimit as seen by updateMaxclients: maxclients + 32 reserved descriptors (computed as
+     * a C unsigned int, so it wraps near 2^32) must fit the process's open-files limit. The JVM already raised its
+     * soft limit to the hard one at startup (MaxFDLimit), so no more can be had: returns the maxclients that fits
+     * (limit - 32) when the value does not, else -1 (also when /proc/self/limits cannot be read).
+     */
+    static long maxclientsTheOsAllows(long maxclients) {
+        long maxfiles = (maxclients + 32) & 0xffffffffL;
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/limits"))) {
+                if (line.startsWith("Max open files")) {
+                    String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+                    if (soft.equals("unlimited")) {
+                        return -1;
+                    }
+                    long limit = Long.parseLong(soft);
+                    return maxfiles > limit ? limit - 32 : -1;
+                }
             }
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
         }
-        return out;
+        return -1;
     }
 
     private static void apply(Server s, String name, String old) throws ConfigException {
+        if (name.equals("repl-backlog-size") && s.config.getLong(name) < 16384) {
+            s.config.putRaw(name, "16384"); // Redis's updateReplBacklogSize: CONFIG_REPL_BACKLOG_MIN_SIZE
+        }
         s.configChanged(name);
         switch (name) {
             case "proto-max-bulk-len" -> s.loop.updateLimits();
+            case "maxclients" -> {
+                long fit = maxclientsTheOsAllows(s.config.getLong("maxclients"));
+                if (fit >= 0) {
+                    throw new ConfigException("The operating system is not able to handle the specified number of "
+                        + "clients, try with " + fit);
+                }
+            }
             case "appendonly" -> {
                 String err = ((AppendOnlyFile) s.durability).setAppendonly(s.config.getBool("appendonly"));
                 if (err != null) {

@@ -41,7 +41,7 @@ public final class NodesConf {
      * it, the nodes learned by gossip do not).
      */
     public static void save(ClusterState st, Path file, boolean fsync) throws IOException {
-        write(render(st).getBytes(StandardCharsets.UTF_8), file, fsync);
+        write(render(st).getBytes(StandardCharsets.ISO_8859_1), file, fsync);
     }
 
     /** Writes rendered content to file atomically, fsynced or not (see {@link #save(ClusterState, Path, boolean)}). */
@@ -76,7 +76,7 @@ public final class NodesConf {
         if (!Files.exists(file) || Files.size(file) == 0) {
             return false;
         }
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        for (String line : Files.readAllLines(file, StandardCharsets.ISO_8859_1)) {
             if (line.isBlank()) {
                 continue;
             }

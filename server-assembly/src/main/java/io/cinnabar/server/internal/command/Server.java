@@ -540,18 +540,18 @@ public final class Server {
             case "proto-max-bulk-len" -> protoMaxBulkLen = config.getLong("proto-max-bulk-len");
             case "client-output-buffer-limit" -> {
                 String[] t = config.get("client-output-buffer-limit").split(" ");
-                outHard = Long.parseLong(t[1]);
-                outSoft = Long.parseLong(t[2]);
-                outSoftSecs = Long.parseLong(t[3]);
+                outHard = Config.unsignedValue(t[1]);
+                outSoft = Config.unsignedValue(t[2]);
+                outSoftSecs = Config.unsignedValue(t[3]);
                 for (int i = 0; i + 3 < t.length; i += 4) {
                     if (t[i].equals("pubsub")) {
-                        outPubsubHard = Long.parseLong(t[i + 1]);
-                        outPubsubSoft = Long.parseLong(t[i + 2]);
-                        outPubsubSoftSecs = Long.parseLong(t[i + 3]);
+                        outPubsubHard = Config.unsignedValue(t[i + 1]);
+                        outPubsubSoft = Config.unsignedValue(t[i + 2]);
+                        outPubsubSoftSecs = Config.unsignedValue(t[i + 3]);
                     } else if (t[i].equals("slave")) {
-                        outReplicaHard = Long.parseLong(t[i + 1]);
-                        outReplicaSoft = Long.parseLong(t[i + 2]);
-                        outReplicaSoftSecs = Long.parseLong(t[i + 3]);
+                        outReplicaHard = Config.unsignedValue(t[i + 1]);
+                        outReplicaSoft = Config.unsignedValue(t[i + 2]);
+                        outReplicaSoftSecs = Config.unsignedValue(t[i + 3]);
                     }
                 }
             }

@@ -37,10 +37,12 @@ public final class Config {
         public final boolean immutable;
         public final boolean protectedConfig;
         final boolean percent;
+        /** Redis's unsigned numeric types (unsigned int/long/long long, size_t): bounds compared as unsigned. */
+        final boolean unsigned;
         Def alias; // the other name of the same option, if any
 
         Def(String name, Type type, String dflt, long min, long max, String[] values, boolean immutable,
-            boolean protectedConfig, boolean percent) {
+            boolean protectedConfig, boolean percent, boolean unsigned) {
             this.name = name;
             this.type = type;
             this.dflt = dflt;
@@ -50,6 +52,7 @@ public final class Config {
             this.immutable = immutable;
             this.protectedConfig = protectedConfig;
             this.percent = percent;
+            this.unsigned = unsigned;
         }
     }
 
@@ -64,16 +67,17 @@ public final class Config {
     /*
      * One option per line: type name default [min max | values] [flags]. Types: b bool, i integer, m memory,
      * e enum (comma separated), s string, x special. Flags: imm (immutable), prot (protected), pct (percent allowed),
-     * alias=NAME.
+     * uns (an unsigned C type in Redis: bounds compared as unsigned), alias=NAME. Type m is Redis's MEMORY_CONFIG
+     * (units, no sign), i its INTEGER_CONFIG (string2ll); the bounds and signedness are those of Redis 7.2's table.
      */
     private static final String TABLE = """
         e acl-pubsub-default resetchannels allchannels,resetchannels
         s aclfile "" imm
-        i acllog-max-len 128 0 LL
+        i acllog-max-len 128 0 LL uns
         i active-defrag-cycle-max 25 1 99
         i active-defrag-cycle-min 1 1 99
-        m active-defrag-ignore-bytes 104857600 1 LL
-        i active-defrag-max-scan-fields 1000 1 LL
+        m active-defrag-ignore-bytes 104857600 1 LL uns
+        i active-defrag-max-scan-fields 1000 1 LL uns
         i active-defrag-threshold-lower 10 0 1000
         i active-defrag-threshold-upper 100 0 1000
         i active-expire-effort 1 1 10
@@ -98,7 +102,7 @@ public final class Config {
         s bio_cpulist "" imm
         i busy-reply-threshold 5000 0 LL alias=lua-time-limit
         x client-output-buffer-limit "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60"
-        m client-query-buffer-limit 1073741824 1048576 LL
+        m client-query-buffer-limit 1073741824 1048576 LL uns
         b cluster-allow-pubsubshard-when-down yes
         b cluster-allow-reads-when-down no
         b cluster-allow-replica-migration yes
@@ -110,7 +114,7 @@ public final class Config {
         i cluster-announce-tls-port 0 0 65535
         s cluster-config-file nodes.conf imm
         b cluster-enabled no imm
-        m cluster-link-sendbuf-limit 0 0 LL
+        m cluster-link-sendbuf-limit 0 0 ULL uns
         i cluster-migration-barrier 1 0 INT
         i cluster-node-timeout 15000 0 LL
         i cluster-port 0 0 65535 imm
@@ -129,9 +133,9 @@ public final class Config {
         e enable-debug-command no no,yes,local imm
         e enable-module-command no no,yes,local imm
         e enable-protected-configs no no,yes,local imm
-        i hash-max-listpack-entries 512 0 LL alias=hash-max-ziplist-entries
-        i hash-max-listpack-value 64 0 LL alias=hash-max-ziplist-value
-        m hll-sparse-max-bytes 3000 0 LL
+        i hash-max-listpack-entries 512 0 LL uns alias=hash-max-ziplist-entries
+        m hash-max-listpack-value 64 0 LL uns alias=hash-max-ziplist-value
+        m hll-sparse-max-bytes 3000 0 LL uns
         i hz 10 0 INT
         s ignore-warnings ""
         i io-threads 1 1 128 imm
@@ -156,12 +160,12 @@ public final class Config {
         e loglevel notice debug,verbose,notice,warning,nothing
         s masterauth ""
         s masteruser ""
-        i maxclients 10000 1 UINT
-        m maxmemory 0 0 LL
-        m maxmemory-clients 0 0 LL pct
+        i maxclients 10000 1 UINT uns
+        m maxmemory 0 0 ULL uns
+        m maxmemory-clients 0 -100 LL pct
         i maxmemory-eviction-tenacity 10 0 100
         e maxmemory-policy noeviction volatile-lru,volatile-lfu,volatile-random,volatile-ttl,allkeys-lru,allkeys-lfu,allkeys-random,noeviction
-        i maxmemory-samples 5 1 64
+        i maxmemory-samples 5 1 INT
         i min-replicas-max-lag 10 0 INT alias=min-slaves-max-lag
         i min-replicas-to-write 0 0 INT alias=min-slaves-to-write
         b no-appendfsync-on-rewrite no
@@ -203,18 +207,18 @@ public final class Config {
         e sanitize-dump-payload no no,yes,clients
         x save "3600 1 300 100 60 10000"
         s server_cpulist "" imm
-        i set-max-intset-entries 512 0 LL
-        i set-max-listpack-entries 128 0 LL
-        i set-max-listpack-value 64 0 LL
+        i set-max-intset-entries 512 0 LL uns
+        i set-max-listpack-entries 128 0 LL uns
+        i set-max-listpack-value 64 0 LL uns
         b set-proc-title yes imm
         x shutdown-on-sigint default
         x shutdown-on-sigterm default
         i shutdown-timeout 10 0 INT
         i slowlog-log-slower-than 10000 -1 LL
-        i slowlog-max-len 128 0 LL
-        i socket-mark-id 0 0 UINT
+        i slowlog-max-len 128 0 LL uns
+        i socket-mark-id 0 0 UINT uns imm
         b stop-writes-on-bgsave-error yes
-        m stream-node-max-bytes 4096 0 LL
+        m stream-node-max-bytes 4096 0 LL uns
         i stream-node-max-entries 100 0 LL
         e supervised no upstart,systemd,auto,no imm
         b syslog-enabled no imm
@@ -222,7 +226,7 @@ public final class Config {
         s syslog-ident redis imm
         i tcp-backlog 511 0 INT imm
         i tcp-keepalive 300 0 INT
-        i timeout 0 0 LL
+        i timeout 0 0 INT
         e tls-auth-clients yes no,yes,optional
         s tls-ca-cert-dir ""
         s tls-ca-cert-file ""
@@ -241,15 +245,15 @@ public final class Config {
         s tls-protocols ""
         b tls-replication no
         i tls-session-cache-size 20480 0 INT
-        i tls-session-cache-timeout 300 0 LL
+        i tls-session-cache-timeout 300 0 INT
         b tls-session-caching yes
-        i tracking-table-max-keys 1000000 0 LL
+        i tracking-table-max-keys 1000000 0 LL uns
         s unixsocket "" imm
         x unixsocketperm 0
         b use-exit-on-panic no
         i watchdog-period 0 0 INT
-        i zset-max-listpack-entries 128 0 LL alias=zset-max-ziplist-entries
-        i zset-max-listpack-value 64 0 LL alias=zset-max-ziplist-value
+        i zset-max-listpack-entries 128 0 LL uns alias=zset-max-ziplist-entries
+        m zset-max-listpack-value 64 0 LL uns alias=zset-max-ziplist-value
         x notify-keyspace-events ""
         """;
 
@@ -285,6 +289,7 @@ public final class Config {
             boolean imm = false;
             boolean prot = false;
             boolean pct = false;
+            boolean uns = false;
             String alias = null;
             for (; k < t.size(); k++) {
                 String f = t.get(k);
@@ -294,14 +299,16 @@ public final class Config {
                     prot = true;
                 } else if (f.equals("pct")) {
                     pct = true;
+                } else if (f.equals("uns")) {
+                    uns = true;
                 } else if (f.startsWith("alias=")) {
                     alias = f.substring(6);
                 }
             }
-            Def d = new Def(name, type, dflt, min, max, values, imm, prot, pct);
+            Def d = new Def(name, type, dflt, min, max, values, imm, prot, pct, uns);
             DEFS.put(name, d);
             if (alias != null) {
-                Def a = new Def(alias, type, dflt, min, max, values, imm, prot, pct);
+                Def a = new Def(alias, type, dflt, min, max, values, imm, prot, pct, uns);
                 a.alias = d;
                 d.alias = a;
                 DEFS.put(alias, a);
@@ -312,6 +319,8 @@ public final class Config {
     private static long bound(String s) {
         return switch (s) {
             case "LL" -> LL;
+            case "ULL" -> -1L; // ULLONG_MAX, for the unsigned options
+
             case "UINT" -> UINT;
             case "INT" -> INT;
             default -> Long.parseLong(s);
@@ -336,6 +345,8 @@ public final class Config {
      * whole file is read (as Redis queues them); their presence puts the launcher in sentinel mode.
      */
     public final List<UserLine> sentinelLines = new ArrayList<>();
+    /** Lines naming a module's option ({@code name.with.dot value}), which no module claims. */
+    public int moduleConfigLines;
     /** Sentinel mode: {@code --sentinel} on the command line, or sentinel lines in the file. */
     public boolean sentinelMode;
     /** The config file given at startup, absolute, or null. */
@@ -377,8 +388,19 @@ public final class Config {
         return switch (v) {
             case "yes" -> 1;
             case "no" -> 0;
-            default -> Long.parseLong(v);
+            default -> unsignedValue(v);
         };
+    }
+
+    /**
+     * A stored number as a long; an unsigned memory value past LLONG_MAX (maxmemory or an output-buffer limit of
+     * 2^64-1, which Redis accepts) reads as Long.MAX_VALUE: no limit the JVM could reach.
+     */
+    public static long unsignedValue(String v) {
+        if (v.length() >= 19 && v.charAt(0) != '-' && parseLongStrict(v) == Long.MIN_VALUE) {
+            return Long.MAX_VALUE;
+        }
+        return Long.parseLong(v);
     }
 
     public boolean getBool(String name) {
@@ -390,7 +412,7 @@ public final class Config {
         String v = normalize(d, args, fromFile);
         values.put(primary(d).name, v);
         if (primary(d).name.equals("notify-keyspace-events")) {
-            notifyFlags = Notify.parse(args.get(0)); // the text drops 'n' next to 'A' (as Redis prints it)
+            notifyFlags = Notify.parse(cString(args.get(0))); // the text drops 'n' next to 'A' (as Redis prints it)
         }
     }
 
@@ -422,7 +444,7 @@ public final class Config {
                 }
                 throw new ConfigException("argument(s) must be one of the following: " + String.join(", ", d.values));
             case STRING:
-                return a;
+                return string(d, a);
             case INT:
             case MEMORY:
                 return numeric(d, a);
@@ -431,34 +453,101 @@ public final class Config {
         }
     }
 
+    /**
+     * Redis's numericParseString + numericBoundaryCheck + numericConfigGet: a memory option takes memtoull's text
+     * (digits and a unit, no sign, wrapping past 2^64 as C does), a percent option "N%" (N >= 0, kept as -N as Redis
+     * does, so a memory value that wraps negative reads as a percentage), any other numeric option string2ll's text.
+     * Unsigned C types compare their bounds unsigned. The canonical text is what CONFIG GET shows.
+     */
     private static String numeric(Def d, String a) throws ConfigException {
-        long v;
-        if (d.type == Type.MEMORY) {
-            if (d.percent && a.endsWith("%")) {
-                long p = parseLongStrict(a.substring(0, a.length() - 1));
-                if (p == Long.MIN_VALUE || p < 0) {
-                    throw new ConfigException("argument must be a memory or percent value");
-                }
-                if (p > 100) { // Redis's only percent config (maxmemory-clients) has the lower bound -100
-                    throw new ConfigException("percentage argument must be less or equal to 100");
-                }
-                return p + "%";
-            }
-            v = memtoll(a);
-            if (v < 0) {
-                throw new ConfigException(d.percent ? "argument must be a memory or percent value"
-                    : "argument must be a memory value");
-            }
-        } else {
-            v = parseLongStrict(a);
-            if (v == Long.MIN_VALUE && !a.equals("-9223372036854775808")) {
-                throw new ConfigException("argument couldn't be parsed into an integer");
+        long v = 0;
+        boolean ok = false;
+        boolean memory = d.type == Type.MEMORY;
+        if (memory) {
+            long[] out = new long[1];
+            ok = memtoull(cString(a), out);
+            v = out[0];
+        }
+        if (!ok && d.percent && a.length() > 1 && a.charAt(a.length() - 1) == '%') {
+            long p = parseLongStrict(a.substring(0, a.length() - 1));
+            if (p >= 0) { // string2ll failed: Long.MIN_VALUE
+                v = -p;
+                ok = true;
             }
         }
-        if (v < d.min || v > d.max) {
+        if (!ok && !memory && !d.percent) {
+            v = parseLongStrict(a);
+            ok = v != Long.MIN_VALUE || a.equals("-9223372036854775808");
+        }
+        if (!ok) {
+            throw new ConfigException(memory && d.percent ? "argument must be a memory or percent value"
+                : memory ? "argument must be a memory value" : "argument couldn't be parsed into an integer");
+        }
+        checkBounds(d, v);
+        if (d.percent && v < 0) {
+            return (-v) + "%";
+        }
+        return memory ? Long.toUnsignedString(v) : Long.toString(v);
+    }
+
+    private static void checkBounds(Def d, long v) throws ConfigException {
+        if (d.unsigned) {
+            if (Long.compareUnsigned(v, d.max) > 0 || Long.compareUnsigned(v, d.min) < 0) {
+                throw new ConfigException("argument must be between " + Long.toUnsignedString(d.min) + " and "
+                    + Long.toUnsignedString(d.max) + " inclusive");
+            }
+        } else if (d.percent && v < 0) {
+            if (v < d.min) {
+                throw new ConfigException("percentage argument must be less or equal to " + (-d.min));
+            }
+        } else if (v < d.min || v > d.max) {
             throw new ConfigException("argument must be between " + d.min + " and " + d.max + " inclusive");
         }
-        return Long.toString(v);
+    }
+
+    /** The text up to its first NUL byte: what Redis's C-string parsers (memtoull, char* options) see. */
+    static String cString(String s) {
+        int z = s.indexOf('\0');
+        return z < 0 ? s : s.substring(0, z);
+    }
+
+    /**
+     * Redis's memtoull: ASCII digits followed by nothing or a unit (b, k, kb, m, mb, g, gb, any case); no sign, no
+     * blanks, fewer than 128 digits. The digits saturate at 2^64-1 (strtoull's ERANGE, unchecked) and the product
+     * wraps modulo 2^64, as the C code does. Returns false on a syntax error.
+     */
+    public static boolean memtoull(String s, long[] out) {
+        out[0] = 0;
+        int n = 0;
+        while (n < s.length() && s.charAt(n) >= '0' && s.charAt(n) <= '9') {
+            n++;
+        }
+        String unit = s.substring(n).toLowerCase(Locale.ROOT);
+        long mul = switch (unit) {
+            case "", "b" -> 1;
+            case "k" -> 1000;
+            case "kb" -> 1024;
+            case "m" -> 1000 * 1000;
+            case "mb" -> 1024 * 1024;
+            case "g" -> 1000L * 1000 * 1000;
+            case "gb" -> 1024L * 1024 * 1024;
+            default -> 0;
+        };
+        if (mul == 0 || n >= 128) {
+            return false;
+        }
+        long val = 0;
+        for (int i = 0; i < n; i++) {
+            long d = s.charAt(i) - '0';
+            // val * 10 + d > 2^64-1 (unsigned)?
+            if (Long.compareUnsigned(val, Long.divideUnsigned(-1L - d, 10)) > 0) {
+                val = -1L;
+                break;
+            }
+            val = val * 10 + d;
+        }
+        out[0] = val * mul;
+        return true;
     }
 
     static long parseLongStrict(String s) {
@@ -512,7 +601,7 @@ public final class Config {
                 return clientOutputBufferLimit(args);
             case "notify-keyspace-events":
                 one(args);
-                return Notify.normalize(args.get(0));
+                return Notify.normalize(cString(args.get(0)));
             case "oom-score-adj-values":
                 return oomScoreAdjValues(args);
             case "latency-tracking-info-percentiles":
@@ -535,15 +624,7 @@ public final class Config {
                 return args.get(0) + " " + args.get(1);
             case "unixsocketperm":
                 one(args);
-                try {
-                    long v = Long.parseLong(args.get(0), 8);
-                    if (v < 0 || v > 0777) {
-                        throw new NumberFormatException();
-                    }
-                    return Long.toOctalString(v);
-                } catch (NumberFormatException e) {
-                    throw new ConfigException("Invalid socket file permissions");
-                }
+                return octal(args.get(0));
             case "shutdown-on-sigint":
             case "shutdown-on-sigterm":
                 return shutdownFlags(args);
@@ -552,31 +633,164 @@ public final class Config {
         }
     }
 
+    /** Redis's MULTI_ARG_CONFIG options: CONFIG SET splits their value at every single space. */
+    private static final java.util.Set<String> MULTI_ARG = java.util.Set.of("save", "client-output-buffer-limit",
+        "oom-score-adj-values", "bind", "replicaof", "latency-tracking-info-percentiles", "shutdown-on-sigint",
+        "shutdown-on-sigterm");
+
+    public static boolean isMultiArg(Def d) {
+        return MULTI_ARG.contains(primary(d).name);
+    }
+
+    /**
+     * A CONFIG SET value as the option's arguments: a multi-argument option's value split at every single space
+     * (sdssplitlen: two spaces make an empty argument, "" makes none), any other value as one argument.
+     */
+    public static List<String> configSetArgs(Def d, String v) {
+        if (!isMultiArg(d)) {
+            return List.of(v);
+        }
+        return v.isEmpty() ? List.of() : List.of(v.split(" ", -1));
+    }
+
+    /**
+     * A string option: Redis keeps all but masterauth and requirepass (sds) as C strings, so a value ends at its
+     * first NUL byte; cluster-announce-hostname and proc-title-template have Redis's validators.
+     */
+    private String string(Def d, String a) throws ConfigException {
+        String name = primary(d).name;
+        if (name.equals("masterauth") || name.equals("requirepass")) {
+            return a;
+        }
+        String v = cString(a);
+        if (name.equals("cluster-announce-hostname")) {
+            if (v.length() >= 256) {
+                throw new ConfigException("Hostnames must be less than 256 characters");
+            }
+            for (int i = 0; i < v.length(); i++) {
+                char c = v.charAt(i);
+                if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.')) {
+                    throw new ConfigException("Hostnames may only contain alphanumeric characters, hyphens or dots");
+                }
+            }
+        } else if (name.equals("proc-title-template") && !validProcTitleTemplate(v)) {
+            throw new ConfigException("template format is invalid or contains unknown variables");
+        }
+        return v;
+    }
+
+    /**
+     * Redis's validateProcTitleTemplate: the template expands (sdstemplate: "{{" is a literal brace, "{name}" one
+     * of the known variables, a '{' without its '}' is an error) with an empty title, and the result trimmed of
+     * spaces is not empty.
+     */
+    private boolean validProcTitleTemplate(String t) {
+        StringBuilder out = new StringBuilder();
+        int p = 0;
+        while (p < t.length()) {
+            int sv = t.indexOf('{', p);
+            if (sv < 0) {
+                out.append(t, p, t.length());
+                break;
+            }
+            out.append(t, p, sv);
+            sv++;
+            if (sv == t.length()) {
+                return false;
+            }
+            if (t.charAt(sv) == '{') {
+                out.append('{');
+                p = sv + 1;
+                continue;
+            }
+            int ev = t.indexOf('}', sv);
+            if (ev < 0) {
+                return false;
+            }
+            String value = switch (t.substring(sv, ev)) {
+                case "title" -> "";
+                case "listen-addr" -> "*:" + values.get("port");
+                case "server-mode" -> sentinelMode ? "[sentinel]" : getBool("cluster-enabled") ? "[cluster]" : "";
+                case "port" -> values.get("port");
+                case "tls-port" -> values.get("tls-port");
+                case "unixsocket" -> values.get("unixsocket");
+                case "config-file" -> configFile == null ? "" : configFile.toString();
+                default -> null;
+            };
+            if (value == null) {
+                return false;
+            }
+            out.append(value);
+            p = ev + 1;
+        }
+        return !out.toString().replace(" ", "").isEmpty();
+    }
+
+    /**
+     * unixsocketperm, Redis's OCTAL_CONFIG unsigned int: strtoll in base 8 (blanks and a sign allowed, no overflow,
+     * nothing after the digits), then 0..0777 compared unsigned; shown in octal.
+     */
+    private static String octal(String raw) throws ConfigException {
+        String s = cString(raw);
+        int i = 0;
+        while (i < s.length() && " \t\n\u000b\f\r".indexOf(s.charAt(i)) >= 0) {
+            i++;
+        }
+        boolean neg = false;
+        if (i < s.length() && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+            neg = s.charAt(i) == '-';
+            i++;
+        }
+        int d0 = i;
+        long v = 0;
+        boolean bad = false;
+        while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '7') {
+            if (v > (Long.MAX_VALUE >> 3)) {
+                bad = true; // ERANGE
+            }
+            v = (v << 3) + (s.charAt(i) - '0');
+            i++;
+        }
+        if (i == d0 ? !s.isEmpty() : i != s.length() || bad) {
+            throw new ConfigException("argument couldn't be parsed as an octal number");
+        }
+        v = neg ? -v : v;
+        if (Long.compareUnsigned(v, 0777) > 0) {
+            throw new ConfigException("argument must be between 0 and 777 inclusive");
+        }
+        return Long.toOctalString(v);
+    }
+
     private static void one(List<String> args) throws ConfigException {
         if (args.size() != 1) {
             throw new ConfigException("wrong number of arguments");
         }
     }
 
+    /**
+     * save: Redis's setConfigSaveOption. The arguments come already split (CONFIG SET splits its value at every
+     * single space, the file with sdssplitargs); a lone "" means no save points. Each number is read with C's
+     * strtoll (leading blanks and a sign allowed, nothing after the digits); seconds must be >= 1, changes >= 0 and
+     * are kept as a C int. In the config file the first save line replaces the defaults and later ones append.
+     */
     private String save(List<String> args, boolean fromFile) throws ConfigException {
-        List<String> parts = new ArrayList<>();
-        for (String a : args) {
-            for (String t : a.trim().split("\\s+")) {
-                if (!t.isEmpty()) {
-                    parts.add(t);
-                }
-            }
-        }
+        List<String> parts = args.size() == 1 && args.get(0).isEmpty() ? List.of() : args;
         if (parts.size() % 2 != 0) {
             throw new ConfigException("Invalid save parameters");
         }
-        for (String t : parts) {
-            long v = parseLongStrict(t);
-            if (v < 0 && !t.equals("0")) {
+        StringBuilder b = new StringBuilder();
+        boolean[] end = new boolean[1];
+        for (int j = 0; j < parts.size(); j++) {
+            long v = strtoll(parts.get(j), end);
+            if (!end[0] || (j % 2 == 0 && v < 1) || (j % 2 == 1 && v < 0)) {
                 throw new ConfigException("Invalid save parameters");
             }
+            if (j > 0) {
+                b.append(' ');
+            }
+            b.append(j % 2 == 0 ? v : (long) (int) v);
         }
-        String joined = String.join(" ", parts);
+        String joined = b.toString();
         if (fromFile && saveSeen && !joined.isEmpty()) {
             String cur = values.get("save");
             return cur.isEmpty() ? joined : cur + " " + joined;
@@ -585,6 +799,46 @@ public final class Config {
             saveSeen = true;
         }
         return joined;
+    }
+
+    /**
+     * C's strtoll(s, &end, 10) on a C string (cut at NUL): leading blanks, an optional sign, decimal digits,
+     * saturating at the long range. end[0] tells whether the whole text was consumed ("" is, with value 0; text
+     * without digits is not).
+     */
+    static long strtoll(String raw, boolean[] end) {
+        String s = cString(raw);
+        int i = 0;
+        while (i < s.length() && " \t\n\u000b\f\r".indexOf(s.charAt(i)) >= 0) {
+            i++;
+        }
+        boolean neg = false;
+        if (i < s.length() && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+            neg = s.charAt(i) == '-';
+            i++;
+        }
+        int d0 = i;
+        long v = 0;
+        boolean over = false;
+        while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+            int d = s.charAt(i) - '0';
+            if (!over && v > (Long.MAX_VALUE - d) / 10) {
+                over = true;
+            }
+            if (!over) {
+                v = v * 10 + d;
+            }
+            i++;
+        }
+        if (i == d0) { // no digits: endptr is the start of the string
+            end[0] = s.isEmpty();
+            return 0;
+        }
+        end[0] = i == s.length();
+        if (over) {
+            return neg ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+        return neg ? -v : v;
     }
 
     private String dir(List<String> args) throws ConfigException {
@@ -596,16 +850,13 @@ public final class Config {
         return p.toAbsolutePath().toString();
     }
 
-    private String clientOutputBufferLimit(List<String> args) throws ConfigException {
-        List<String> t = new ArrayList<>();
-        for (String a : args) {
-            for (String s : a.trim().split("\\s+")) {
-                if (!s.isEmpty()) {
-                    t.add(s);
-                }
-            }
-        }
-        if (t.size() % 4 != 0 || t.isEmpty()) {
+    /**
+     * client-output-buffer-limit: Redis's updateClientOutputBufferLimit over already split arguments (none is a
+     * no-op). Classes normal, slave/replica, pubsub (any case); hard and soft limits with memtoull, seconds with
+     * strtoll kept as a C int; every group is checked before any is applied.
+     */
+    private String clientOutputBufferLimit(List<String> t) throws ConfigException {
+        if (t.size() % 4 != 0) {
             throw new ConfigException("Wrong number of arguments in buffer limit configuration.");
         }
         String[] cls = {"normal", "slave", "pubsub"};
@@ -614,6 +865,9 @@ public final class Config {
         for (int i = 0; i < 3; i++) {
             cur[i] = String.join(" ", java.util.Arrays.copyOfRange(now, i * 4, i * 4 + 4));
         }
+        long[] hard = new long[1];
+        long[] soft = new long[1];
+        boolean[] end = new boolean[1];
         for (int i = 0; i < t.size(); i += 4) {
             String c = t.get(i).toLowerCase(Locale.ROOT);
             if (c.equals("replica")) {
@@ -623,36 +877,32 @@ public final class Config {
             if (idx < 0) {
                 throw new ConfigException("Invalid client class specified in buffer limit configuration.");
             }
-            long hard = memtoll(t.get(i + 1));
-            long soft = memtoll(t.get(i + 2));
-            long secs = parseLongStrict(t.get(i + 3));
-            if (hard < 0 || soft < 0 || secs < 0 && !t.get(i + 3).equals("0")) {
+            boolean okHard = memtoull(cString(t.get(i + 1)), hard);
+            boolean okSoft = memtoull(cString(t.get(i + 2)), soft);
+            int secs = (int) strtoll(t.get(i + 3), end);
+            if (!okHard || !okSoft || secs < 0 || !end[0]) {
                 throw new ConfigException("Error in hard, soft or soft_seconds setting in buffer limit configuration.");
             }
-            cur[idx] = c + " " + hard + " " + soft + " " + secs;
+            cur[idx] = c + " " + Long.toUnsignedString(hard[0]) + " " + Long.toUnsignedString(soft[0]) + " " + secs;
         }
         return String.join(" ", cur);
     }
 
-    private static String oomScoreAdjValues(List<String> args) throws ConfigException {
-        List<String> t = new ArrayList<>();
-        for (String a : args) {
-            for (String s : a.trim().split("\\s+")) {
-                if (!s.isEmpty()) {
-                    t.add(s);
-                }
-            }
-        }
+    /** oom-score-adj-values: exactly three strtoll numbers in -2000..2000 (already split arguments). */
+    private static String oomScoreAdjValues(List<String> t) throws ConfigException {
         if (t.size() != 3) {
             throw new ConfigException("wrong number of arguments");
         }
+        StringBuilder b = new StringBuilder();
+        boolean[] end = new boolean[1];
         for (String s : t) {
-            long v = parseLongStrict(s);
-            if ((v == Long.MIN_VALUE) || v < -2000 || v > 2000) {
+            long v = strtoll(s, end);
+            if (!end[0] || v < -2000 || v > 2000) {
                 throw new ConfigException("Invalid oom-score-adj-values, elements must be between -2000 and 2000.");
             }
+            b.append(b.length() == 0 ? "" : " ").append(v);
         }
-        return String.join(" ", t);
+        return b.toString();
     }
 
     /**
@@ -700,21 +950,20 @@ public final class Config {
     private static String shutdownFlags(List<String> args) throws ConfigException {
         List<String> order = List.of("save", "nosave", "now", "force");
         boolean[] set = new boolean[order.size()];
-        boolean any = false;
-        for (String a : args) {
-            for (String s : a.trim().split("\\s+")) {
-                String l = s.toLowerCase(Locale.ROOT);
-                if (!l.equals("default") && !order.contains(l)) {
-                    throw new ConfigException("argument(s) must be one of the following: default, save, nosave, now, force");
-                }
-                any = true;
-                if (!l.equals("default")) {
-                    set[order.indexOf(l)] = true;
-                }
+        for (String s : args) {
+            String l = s.toLowerCase(Locale.ROOT);
+            if (!l.equals("default") && !order.contains(l)) {
+                throw new ConfigException("argument(s) must be one of the following: default, save, nosave, now, force");
+            }
+            if (!l.equals("default")) {
+                set[order.indexOf(l)] = true;
             }
         }
-        if (!any) {
+        if (args.isEmpty()) {
             throw new ConfigException("argument(s) must be one of the following: default, save, nosave, now, force");
+        }
+        if (set[0] && set[1]) { // Redis's isValidShutdownOnSigFlags
+            throw new ConfigException("shutdown options SAVE and NOSAVE can't be used simultaneously");
         }
         List<String> out = new ArrayList<>();
         for (int i = 0; i < set.length; i++) {
@@ -736,18 +985,43 @@ public final class Config {
      * All option names (aliases included) matching a glob, with their values, deduplicated by name; a hidden option
      * only when the pattern is its exact name.
      */
-    public Map<String, String> getMatching(String pattern, Map<String, String> into) {
-        byte[] p = pattern.toLowerCase(Locale.ROOT).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    public Map<String, String> getMatching(String rawPattern, Map<String, String> into) {
+        String pattern = cString(rawPattern); // Redis matches the C string
         boolean glob = pattern.indexOf('*') >= 0 || pattern.indexOf('?') >= 0 || pattern.indexOf('[') >= 0;
+        if (!glob) {
+            // Redis's configGetCommand looks an exact name up (case-insensitively) and answers with the name as
+            // the client typed it, once however often (and in whatever case) it is asked for
+            Def d = lookup(pattern);
+            if (d != null) {
+                if (!hasIgnoreCase(into, pattern)) {
+                    into.put(pattern, values.get(primary(d).name));
+                }
+            }
+            return into;
+        }
+        byte[] p = pattern.toLowerCase(Locale.ROOT).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         for (Def d : DEFS.values()) {
-            if (glob && HIDDEN.contains(primary(d).name)) {
+            if (HIDDEN.contains(primary(d).name)) {
                 continue;
             }
-            if (Glob.match(p, d.name.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), true)) {
+            if (Glob.match(p, d.name.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), true)
+                    && !hasIgnoreCase(into, d.name)) {
                 into.put(d.name, values.get(primary(d).name));
             }
         }
         return into;
+    }
+
+    private static boolean hasIgnoreCase(Map<String, String> m, String name) {
+        if (m.containsKey(name)) {
+            return true;
+        }
+        for (String k : m.keySet()) {
+            if (k.equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Snapshot of current values (for CONFIG SET rollback). */

@@ -75,7 +75,7 @@ public final class ConfigFile {
         StringBuilder text = new StringBuilder();
         if (file != null) {
             try {
-                text.append(Files.readString(file, StandardCharsets.ISO_8859_1));
+                text.append(readAsRedis(file));
             } catch (IOException e) {
                 throw new FatalConfigError("Fatal error, can't open config file '" + file + "': "
                     + (e instanceof java.nio.file.NoSuchFileException ? "No such file or directory" : e.getMessage()));
@@ -86,6 +86,38 @@ public final class ConfigFile {
             text.append('\n').append(options);
         }
         loadString(config, text.toString(), 0);
+        if (config.moduleConfigLines > 0) {
+            // no module can claim them (there are no modules): Redis aborts with this line once modules are loaded
+            throw new FatalConfigError("Module Configuration detected without loadmodule directive or no ApplyConfig "
+                + "call: aborting");
+        }
+    }
+
+    /**
+     * A config file's text as Redis reads it: fgets chunks of at most 1024 bytes (a line, or a piece of a longer
+     * one), each appended with sdscat, that is up to its first NUL byte (what follows a NUL in the same chunk is
+     * lost, the next chunk goes on). Bytes are chars 0-255 (ISO-8859-1), as everywhere in the server.
+     */
+    static String readAsRedis(Path file) throws IOException {
+        byte[] b = Files.readAllBytes(file);
+        StringBuilder out = new StringBuilder(b.length);
+        int i = 0;
+        while (i < b.length) {
+            int end = i;
+            while (end < b.length && end - i < 1024 && b[end] != '\n') {
+                end++;
+            }
+            if (end < b.length && end - i < 1024) {
+                end++; // fgets keeps the newline
+            }
+            int stop = i;
+            while (stop < end && b[stop] != 0) {
+                stop++;
+            }
+            out.append(new String(b, i, stop - i, StandardCharsets.ISO_8859_1));
+            i = end;
+        }
+        return out.toString();
     }
 
     static void loadString(Config config, String text, int depth) throws FatalConfigError {
@@ -159,6 +191,10 @@ public final class ConfigFile {
             + "Reading the configuration file, at line " + lineNumber + "\n>>> '" + line + "'\n" + err);
     }
 
+    /** Options Redis no longer has but still reads (and ignores) from a config file. */
+    private static final java.util.Set<String> DEPRECATED = java.util.Set.of("list-max-ziplist-entries",
+        "list-max-ziplist-value", "lua-replicate-commands");
+
     private static String directive(Config config, List<String> argv, int depth) throws FatalConfigError {
         String name = argv.get(0).toLowerCase(Locale.ROOT);
         List<String> args = argv.subList(1, argv.size());
@@ -168,13 +204,30 @@ public final class ConfigFile {
         }
         Config.Def d = Config.lookup(name);
         if (d == null) {
+            if (args.size() == 1 && DEPRECATED.contains(name)) {
+                return null; // Redis's deprecated_configs: read and ignored with exactly one argument
+            }
+            if (name.indexOf('.') >= 0) { // a module's option: Redis queues it for the module to claim
+                if (args.isEmpty()) {
+                    return "Module config specified without value";
+                }
+                config.moduleConfigLines++;
+                return null;
+            }
             return "Bad directive or wrong number of arguments";
         }
         if (d.type != Config.Type.SPECIAL && args.size() != 1) {
             return "wrong number of arguments"; // a known single-argument option, as Redis says it
         }
+        List<String> values = new ArrayList<>(args);
+        if (Config.isMultiArg(d) && values.size() == 1 && !values.get(0).isEmpty()) {
+            // Redis splits a multi-argument option's single argument once more (--save "900 1"); unbalanced
+            // quotes there leave no arguments
+            List<String> split = SdsArgs.split(values.get(0));
+            values = split == null ? new ArrayList<>() : new ArrayList<>(split);
+        }
         try {
-            config.set(d, new ArrayList<>(args), true);
+            config.set(d, values, true);
             return null;
         } catch (ConfigException e) {
             return e.getMessage();
@@ -202,7 +255,7 @@ public final class ConfigFile {
         for (Path f : files) {
             String text;
             try {
-                text = Files.readString(f, StandardCharsets.ISO_8859_1);
+                text = readAsRedis(f);
             } catch (IOException e) {
                 throw new FatalConfigError("Fatal error, can't open config file '" + f + "': "
                     + (e instanceof java.nio.file.NoSuchFileException ? "No such file or directory" : e.getMessage()));

@@ -495,7 +495,8 @@ public final class MemoryLimits implements MemoryManager {
 
     /** Samples maxmemory-samples keys of db into the pool (Redis's evictionPoolPopulate). */
     private void populate(Db db) {
-        for (int j = 0; j < samples; j++) {
+        int n = Math.min(samples, db.size()); // maxmemory-samples may be INT_MAX: never more draws than keys
+        for (int j = 0; j < n; j++) {
             Entry e = policy.allKeys ? db.random() : randomVolatile(db);
             if (e == null) {
                 return;
