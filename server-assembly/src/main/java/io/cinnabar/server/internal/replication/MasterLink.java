@@ -379,7 +379,8 @@ final class MasterLink implements Link.Handler {
             }
             fullId = t[1];
             fullOffset = Long.parseLong(t[2]);
-            cached = false; // Redis's replicationDiscardCachedMaster: this replica's offset is 0 until the load ends
+            // the cached master stays until the RDB is about to be loaded (Redis's replicationAttachToNewMaster): a
+            // transfer cut before that leaves it, and the next PSYNC (to the old master) can still continue
             server.log.notice("Full resync from master: " + fullId + ":" + fullOffset);
             state = State.TRANSFER;
             headerDone = false;

@@ -1360,6 +1360,9 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
 
     /** A full sync from the master begins to load: our replicas must resync, our history is gone. */
     void attachToNewMaster() {
+        if (link != null) {
+            link.cached = false; // Redis's replicationDiscardCachedMaster: our offset is 0 until the load ends
+        }
         disconnectReplicas();
         if (backlog != null) {
             offsetNoBacklog = backlog.masterOffset();
