@@ -649,23 +649,40 @@ public final class ClusterCommands {
         c.bulk(n.failed() ? "fail" : n.isReplica() && offset == 0 ? "loading" : "online");
     }
 
+    /**
+     * CLUSTER LINKS, in Redis's order: node by node (the node table's order), each node's outbound link ("to")
+     * followed by its inbound link ("from"). Links not yet attached to a node (an inbound handshake that has not
+     * named its sender) are not listed, as in Redis, which only walks the nodes' links.
+     */
     private void links(Client c) {
-        List<ClusterBus.BusLink> all = cl.bus == null ? List.of() : cl.bus.links();
-        c.array(all.size());
-        for (ClusterBus.BusLink l : all) {
-            c.map(6);
-            c.bulk("direction");
-            c.bulk(l.inbound ? "from" : "to");
-            c.bulk("node");
-            c.bulk(l.node == null ? "" : l.node.name);
-            c.bulk("create-time");
-            c.integer(l.ctime);
-            c.bulk("events");
-            c.bulk(l.inbound ? "r" : l.pending() > 0 ? "rw" : "r");
-            c.bulk("send-buffer-allocated");
-            c.integer(l.pending());
-            c.bulk("send-buffer-used");
-            c.integer(l.pending());
+        int count = 0;
+        for (ClusterNode n : st.nodes.values()) {
+            count += (n.link != null ? 1 : 0) + (n.inboundLink != null ? 1 : 0);
         }
+        c.array(count);
+        for (ClusterNode n : st.nodes.values()) {
+            if (n.link != null) {
+                link(c, n.link, n);
+            }
+            if (n.inboundLink != null) {
+                link(c, n.inboundLink, n);
+            }
+        }
+    }
+
+    private static void link(Client c, ClusterBus.BusLink l, ClusterNode n) {
+        c.map(6);
+        c.bulk("direction");
+        c.bulk(l.inbound ? "from" : "to");
+        c.bulk("node");
+        c.bulk(n.name);
+        c.bulk("create-time");
+        c.integer(l.ctime);
+        c.bulk("events");
+        c.bulk(l.inbound ? "r" : l.pending() > 0 ? "rw" : "r");
+        c.bulk("send-buffer-allocated");
+        c.integer(l.pending());
+        c.bulk("send-buffer-used");
+        c.integer(l.pending());
     }
 }
