@@ -563,25 +563,48 @@ public final class Listpack {
         }
         long v = ListpackLayout.tryParseInt(s, off, len);
         boolean integer = v != NOT_AN_INT || ListpackLayout.isMinLong(s, off, len);
+        byte[] b = buf;
+        int end = size;
         int skipped = 0;
         while (true) {
+            // one decoding of the entry's header serves the comparison and the step to the next entry
+            int first = b[p] & 0xFF;
+            long enc;
+            int h; // header bytes of a string entry, 0 for an integer
+            if (first < 0x80) {
+                enc = 1;
+                h = 0;
+            } else if (first < 0xC0) {
+                enc = 1 + (first & 0x3F);
+                h = 1;
+            } else if (first < 0xE0) {
+                enc = 2;
+                h = 0;
+            } else if (first < 0xF0) {
+                enc = 2 + (((first & 0x0F) << 8) | (b[p + 1] & 0xFF));
+                h = 2;
+            } else {
+                enc = ListpackLayout.encodedSize(b, headerInBounds(p));
+                h = ListpackLayout.isStringEncoding(first) ? ListpackLayout.headerSize(first) : 0;
+            }
+            long q = p + enc + ListpackLayout.backlenSize(enc);
+            if (enc == 0 || q >= end) {
+                throw new ListpackException("corrupt entry", p);
+            }
             if (skipped == 0) {
-                int first = buf[headerInBounds(p)] & 0xFF;
-                if (ListpackLayout.isStringEncoding(first)) {
-                    int h = ListpackLayout.headerSize(first);
-                    int slen = inBounds(p, h, ListpackLayout.encodedSize(buf, p) - h);
-                    if (slen == len && Arrays.equals(buf, p + h, p + h + len, s, off, off + len)) {
+                if (h > 0) {
+                    if (enc - h == len && Arrays.equals(b, p + h, p + h + len, s, off, off + len)) {
                         return p;
                     }
-                } else if (integer && ListpackLayout.readInt(buf, p) == v) {
+                } else if (integer && ListpackLayout.readInt(b, p) == v) {
                     return p;
                 }
                 skipped = skip;
             } else {
                 skipped--;
             }
-            p = skip(p);
-            if ((buf[p] & 0xFF) == EOF) {
+            p = (int) q;
+            if ((b[p] & 0xFF) == EOF) {
                 return -1;
             }
         }

@@ -51,6 +51,28 @@ class LuaApiTest {
         assertTrue(used < 1 << 20, used + " bytes allocated");
     }
 
+    /**
+     * select('#', ...) and select(i, ...) with a local or constant index read the frame's varargs (no argument or
+     * result array), a vararg function called with fixed arguments gets them without an argument array, and a
+     * method of fixed parameters gets self and its arguments straight into its slots.
+     */
+    @Test
+    void varargsSelectAndMethodCallsMakeNoArgumentArrays() {
+        Lua lua = new Lua();
+        LuaFunction f = lua.load("local function n(...) local c = select('#', ...) return c + (select(2, ...)) end "
+                + "local o = {v = 0} function o:add(x) self.v = self.v + x end "
+                + "local s = 0 for i = 1, 100000 do s = s + n(1, 2, 3) o:add(1) end return s, o.v", "=va");
+        lua.call(f);
+        long before = allocatedBytes();
+        Object[] r = lua.call(f);
+        long used = allocatedBytes() - before;
+        assertEquals(500000.0, r[0]);
+        assertEquals(100000.0, r[1]);
+        // about 210 bytes an iteration now (frames, slot arrays, n's varargs); 460 with the argument arrays of n,
+        // of both selects and of add, and the selects' result arrays
+        assertTrue(used < 100000L * 280, used + " bytes allocated");
+    }
+
     /** A local given arithmetic on values of unknown type (s = s + t[i]) keeps the numbers it gets unboxed. */
     @Test
     void summingTableValuesAllocatesNothingPerIteration() {

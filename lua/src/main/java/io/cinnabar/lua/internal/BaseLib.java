@@ -128,7 +128,7 @@ public final class BaseLib {
             t.put(a[1], a[2]);
             return Lib.one(t);
         }));
-        Lib.reg(g, fn("select", (f, a) -> {
+        Lib select = fn("select", (f, a) -> {
             Object n = Lib.arg(a, 0);
             int top = a.length; // lua_gettop: the index argument included
             if (n instanceof LuaString s && s.length() > 0 && s.byteAt(0) == '#') { // only the first byte counts
@@ -144,7 +144,9 @@ public final class BaseLib {
                 throw LuaError.argError(1, "index out of range");
             }
             return Arrays.copyOfRange(a, i, a.length);
-        }));
+        });
+        Lib.reg(g, select);
+        in.select = select;
         Lib.reg(g, fn("tonumber", (f, a) -> {
             int base = Lib.optInt(a, 1, 10);
             if (base == 10) {

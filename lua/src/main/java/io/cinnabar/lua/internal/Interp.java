@@ -32,6 +32,8 @@ public final class Interp {
     /** The environment of new chunks and of host functions ({@code getfenv(0)}, {@code setfenv(0, t)}). */
     public LuaTable threadEnv = globals;
     public LuaTable stringMeta;
+    /** The base library's select: {@code select(k, ...)} call sites read the varargs themselves while it is. */
+    Object select;
     /** ipairs's iterator: a generic 'for' over it indexes the table itself (no call, no argument arrays). */
     Object ipairsAux;
     public int depth;
@@ -360,7 +362,7 @@ public final class Interp {
         return new LuaError(LuaString.of("not enough memory"));
     }
 
-    private void fireHook(Frame f, int line) {
+    void fireHook(Frame f, int line) {
         if (hook == null) {
             hookCountdown = Integer.MAX_VALUE;
             return;

@@ -48,54 +48,65 @@ public final class LuaClosure extends LuaFunction {
      * or, when {@code slots} is null, with {@code args}.
      */
     Object[] run(Object[] slots, Object[] args) {
-        return (Object[]) exec(slots, args, false);
+        return (Object[]) exec(slots, NONE, args, false);
     }
 
     /**
      * {@link #run}, giving all results (an {@code Object[]}) or, when {@code one}, only the first (null when there
-     * is none): a {@code return} of one value then makes no array.
+     * is none): a {@code return} of one value then makes no array. With {@code slots} (filled with the fixed
+     * parameters by the call site), {@code va} are the varargs; else {@code args} are all the arguments.
      */
-    Object exec(Object[] slots, Object[] args, boolean one) {
+    Object exec(Object[] slots, Object[] va, Object[] args, boolean one) {
         Interp in = p.in;
         if (++in.depth > in.maxDepth) {
             in.depth--;
             throw LuaError.fromLibrary("stack overflow");
         }
         try {
-            in.tick(null, 0);
-            Frame fr;
-            if (slots != null) {
-                boolean[] cap = p.paramCaptured;
-                if (cap != null) {
-                    for (int i = 0; i < cap.length; i++) {
-                        if (cap[i]) {
-                            slots[i] = new Cell(slots[i]);
-                        }
-                    }
-                }
-                fr = new Frame(this, p, slots, NONE, up);
-            } else {
-                fr = frame(args);
+            if (--in.hookCountdown <= 0) {
+                in.fireHook(null, 0);
             }
+            Frame fr = slots != null ? enter(slots, va) : frame(args);
             Object r = p.body.exec(fr);
-            while (r instanceof Nodes.TailCall tc) {
-                if (tc.fn instanceof LuaClosure c) {
-                    in.tick(null, 0);
-                    fr = c.frame(tc.args);
-                    r = c.p.body.exec(fr);
-                } else {
-                    return results(tc.site.invoke(tc.frame, tc.fn, tc.args), one);
-                }
-            }
             if (r == Nodes.ONE) {
                 return one ? fr.ret : new Object[] {fr.ret};
             }
-            return results(r == null || r == Nodes.BREAK ? NONE : (Object[]) r, one);
+            return r == null ? one ? null : NONE : finish(in, r, one);
         } catch (StackOverflowError e) {
             throw LuaError.fromLibrary("stack overflow");
         } finally {
             in.depth--;
         }
+    }
+
+    /** A frame on the slots a call site filled with the arguments: captured parameters get their cells. */
+    private Frame enter(Object[] slots, Object[] va) {
+        boolean[] cap = p.paramCaptured;
+        if (cap != null) {
+            for (int i = 0; i < cap.length; i++) {
+                if (cap[i]) {
+                    slots[i] = new Cell(slots[i]);
+                }
+            }
+        }
+        return new Frame(this, p, slots, va, up);
+    }
+
+    /** The rest of {@link #exec} after the body returned {@code r} (not null, not ONE): tail calls, result lists. */
+    private static Object finish(Interp in, Object r, boolean one) {
+        while (r instanceof Nodes.TailCall tc) {
+            if (tc.fn instanceof LuaClosure c) {
+                in.tick(null, 0);
+                Frame fr = tc.slots ? c.enter(tc.args, NONE) : c.frame(tc.args);
+                r = c.p.body.exec(fr);
+                if (r == Nodes.ONE) {
+                    return one ? fr.ret : new Object[] {fr.ret};
+                }
+            } else {
+                return results(tc.site.invoke(tc.frame, tc.fn, tc.args), one);
+            }
+        }
+        return results(r == null || r == Nodes.BREAK ? NONE : (Object[]) r, one);
     }
 
     private static Object results(Object[] r, boolean one) {

@@ -21,6 +21,8 @@ final class Nodes {
     static final Object[] NONE = LuaFunction.NONE;
     /** In the slot of a {@link LocalVar#spec} local: its value is the number in {@link Frame#nums}. */
     static final Object NUM = new Object();
+    /** A fast path that does not apply: the general one runs. */
+    static final Object NO_FAST = new Object();
 
     /**
      * A node whose fast path depends on which locals of its function hold unboxed numbers: the parser calls
@@ -34,19 +36,51 @@ final class Nodes {
     /** A pending tail call, run by the caller's call loop so tail recursion does not grow the Java stack. */
     static final class TailCall {
         final Object fn;
+        /** The arguments, or (when {@link #slots}) the callee's slot array filled with them. */
         final Object[] args;
         final CallSite site;
         final Frame frame;
+        /** fn is a Lua function with fixed parameters and args is its slot array. */
+        final boolean slots;
 
-        TailCall(Object fn, Object[] args, CallSite site, Frame frame) {
+        TailCall(Object fn, Object[] args, CallSite site, Frame frame, boolean slots) {
             this.fn = fn;
             this.args = args;
             this.site = site;
             this.frame = frame;
+            this.slots = slots;
         }
     }
 
     // =================================================================== expressions
+
+    /**
+     * The value of e, with the commonest leaves (a local, a constant, an upvalue) read here: the call sites of
+     * the tree are shared by every script, so their virtual calls are megamorphic and cost a dispatch each.
+     */
+    static Object ev(Expr e, Frame f) {
+        if (e instanceof LocalGet g) {
+            return g.eval(f);
+        }
+        if (e instanceof Const c) {
+            return c.v;
+        }
+        if (e instanceof UpGet u) {
+            return f.up[u.idx].v;
+        }
+        return e.eval(f);
+    }
+
+    /** {@link Expr#evalNum} with the leaves read here (see {@link #ev}). */
+    static double evn(Expr e, Frame f) {
+        if (e instanceof LocalGet g) {
+            return f.nums[g.slot];
+        }
+        if (e instanceof Const c) {
+            return c.d;
+        }
+        return e.evalNum(f);
+    }
 
     abstract static class Expr {
         final int line;
@@ -83,6 +117,12 @@ final class Nodes {
             f.other = v;
             f.notNum = true;
             return 0;
+        }
+
+        /** The value as a condition ({@code if}, {@code while}, {@code not}): false only for nil and false. */
+        boolean test(Frame f) {
+            Object v = eval(f);
+            return v != null && v != Boolean.FALSE;
         }
 
         /** All values (calls and '...'); single-valued expressions give one. */
@@ -337,8 +377,8 @@ final class Nodes {
             if (numKey) {
                 return evalNumKey(f);
             }
-            Object o = obj.eval(f);
-            Object k = key.eval(f);
+            Object o = ev(obj, f);
+            Object k = ev(key, f);
             if (o instanceof LuaTable t) {
                 Object v = t.get(k);
                 if (v != null || t.getMetatable() == null) {
@@ -349,7 +389,7 @@ final class Nodes {
         }
 
         private Object evalNumKey(Frame f) {
-            Object o = obj.eval(f);
+            Object o = ev(obj, f);
             double k = key.evalNum(f);
             if (o instanceof LuaTable t) {
                 int i = (int) k;
@@ -402,7 +442,7 @@ final class Nodes {
                     r[0] = self;
                 }
                 for (int i = 0; i < n; i++) {
-                    r[i + base] = a[i].eval(f);
+                    r[i + base] = ev(a[i], f);
                 }
                 return r;
             }
@@ -411,7 +451,7 @@ final class Nodes {
                 head[0] = self;
             }
             for (int i = 0; i < n - 1; i++) {
-                head[i + base] = a[i].eval(f);
+                head[i + base] = ev(a[i], f);
             }
             Object[] tail = a[n - 1].evalMulti(f);
             if (head.length == 0) {
@@ -422,7 +462,31 @@ final class Nodes {
             return r;
         }
 
-        Object[] invoke(Frame f, Object fn, Object[] argv) {
+        /**
+         * The callee's slot array with the arguments (after {@code self} when {@code hasSelf}) in its first slots;
+         * arguments past the parameters are left in the slots after them (the caller clears or moves them).
+         */
+        final Object[] argSlots(Frame f, Proto p, Object self, boolean hasSelf) {
+            Expr[] a = args;
+            int base = hasSelf ? 1 : 0;
+            int n = a.length + base;
+            Object[] slots = new Object[Math.max(p.maxSlots, n)];
+            if (hasSelf) {
+                slots[0] = self;
+            }
+            for (int i = base; i < n; i++) {
+                slots[i] = ev(a[i - base], f);
+            }
+            if (!p.vararg) {
+                for (int i = p.nparams; i < n; i++) {
+                    slots[i] = null;
+                }
+            }
+            return slots;
+        }
+
+        /** Records this call site as the one running at the current depth (for error levels and the debugger). */
+        final void mark(Frame f) {
             Interp in = this.in;
             int d = in.depth;
             if (d < in.siteLine.length) {
@@ -432,6 +496,16 @@ final class Nodes {
                     in.siteName[d] = fnName();
                 }
             }
+        }
+
+        /** A library error raised by the callee gets this call site's position and the callee's name. */
+        final LuaError complete(LuaError e, Frame f) {
+            return e.isPending() ? e.complete(Interp.where(f, line), fnName(), isMethod()) : e;
+        }
+
+        Object[] invoke(Frame f, Object fn, Object[] argv) {
+            Interp in = this.in;
+            mark(f);
             try {
                 if (fn instanceof LuaFunction lf) {
                     return lf.call(argv);
@@ -447,7 +521,8 @@ final class Nodes {
 
         abstract Object[] run(Frame f);
 
-        abstract TailCall tail(Frame f);
+        /** A {@link TailCall} for the caller's call loop, or (for a library call made in place) the results. */
+        abstract Object tail(Frame f);
 
         @Override
         Object eval(Frame f) {
@@ -469,16 +544,27 @@ final class Nodes {
     static final class Call extends CallSite {
         final Expr fn;
 
+        /** {@code select(k, ...)} with k a local or a constant (evaluating k twice is harmless). */
+        final boolean selectShape;
+
         Call(int line, Interp in, Expr fn, Expr[] args) {
             super(line, in, args);
             this.fn = fn;
+            this.selectShape = fn instanceof GlobalGet g && g.name.toString().equals("select") && args.length == 2
+                    && (args[0] instanceof Const || args[0] instanceof LocalGet) && args[1] instanceof Vararg;
         }
 
         @Override
         Object[] run(Frame f) {
-            Object fv = fn.eval(f);
-            if (fv instanceof LuaClosure c && !lastMulti && !c.p.vararg) {
+            Object fv = ev(fn, f);
+            if (fv instanceof LuaClosure c) {
                 return (Object[]) direct(f, c, false);
+            }
+            if (selectShape && fv == in.select) {
+                Object r = select(f, false);
+                if (r != null) {
+                    return (Object[]) r;
+                }
             }
             return invoke(f, fv, evalArgs(f, null, false));
         }
@@ -486,55 +572,90 @@ final class Nodes {
         /** One value wanted (an operand, an argument, a single assignment): no result array from a closure. */
         @Override
         Object eval(Frame f) {
-            Object fv = fn.eval(f);
-            if (fv instanceof LuaClosure c && !lastMulti && !c.p.vararg) {
+            Object fv = ev(fn, f);
+            if (fv instanceof LuaClosure c) {
                 return direct(f, c, true);
+            }
+            if (selectShape && fv == in.select) {
+                Object r = select(f, true);
+                if (r != NO_FAST) {
+                    return r;
+                }
             }
             Object[] r = invoke(f, fv, evalArgs(f, null, false));
             return r.length == 0 ? null : r[0];
         }
 
         /**
-         * Calls a Lua function with fixed parameters and no multi-valued last argument: the arguments go straight
-         * into the callee's slots (no argument array); the first result when {@code one}, else all of them.
+         * Calls a Lua function: with fixed arguments they go straight into the callee's slots (and varargs), no
+         * argument array; the first result when {@code one}, else all of them.
          */
         private Object direct(Frame f, LuaClosure c, boolean one) {
-            Expr[] a = args;
-            int n = a.length;
             Proto p = c.p;
-            Object[] slots = new Object[Math.max(p.maxSlots, n)];
-            for (int i = 0; i < n; i++) {
-                slots[i] = a[i].eval(f);
-            }
-            for (int i = p.nparams; i < n; i++) {
-                slots[i] = null;
-            }
-            Interp in = this.in;
-            int d = in.depth;
-            if (d < in.siteLine.length) {
-                in.siteFn[d] = f.cl;
-                in.siteLine[d] = line;
-                if (in.lineHook != null) {
-                    in.siteName[d] = fnName();
+            Object[] slots = null;
+            Object[] va = NONE;
+            Object[] argv = null;
+            if (lastMulti) {
+                argv = evalArgs(f, null, false);
+            } else {
+                slots = argSlots(f, p, null, false);
+                if (p.vararg && args.length > p.nparams) {
+                    va = Arrays.copyOfRange(slots, p.nparams, args.length);
+                    Arrays.fill(slots, p.nparams, args.length, null);
                 }
             }
+            mark(f);
             try {
-                return c.exec(slots, null, one);
+                return c.exec(slots, va, argv, one);
             } catch (LuaError e) {
-                throw e.isPending() ? e.complete(Interp.where(f, line), fnName(), false) : e;
+                throw complete(e, f);
             }
         }
 
+        /**
+         * {@code select(k, ...)} with k a local or a constant, while {@code select} is the base library's: the
+         * count or the values straight from the frame's varargs. {@link #NO_FAST} (when {@code one}) or null when
+         * k is not '#...' or a positive integer: the library function then runs (and raises its errors).
+         */
+        private Object select(Frame f, boolean one) {
+            Object k = ev(args[0], f);
+            Object[] va = f.varargs;
+            if (k instanceof LuaString s && s.length() > 0 && s.byteAt(0) == '#') {
+                Object n = Interp.box(va.length);
+                return one ? n : new Object[] {n};
+            }
+            if (k instanceof Double d) {
+                double x = d;
+                int i = (int) x;
+                if (i == x && i >= 1) {
+                    if (one) {
+                        return i <= va.length ? va[i - 1] : null;
+                    }
+                    return i > va.length ? NONE : i == 1 ? va : Arrays.copyOfRange(va, i - 1, va.length);
+                }
+            }
+            return one ? NO_FAST : null;
+        }
+
         @Override
-        TailCall tail(Frame f) {
-            Object fv = fn.eval(f);
+        Object tail(Frame f) {
+            Object fv = ev(fn, f);
+            if (fv instanceof LuaClosure c && !lastMulti && !c.p.vararg) {
+                return new TailCall(c, argSlots(f, c.p, null, false), this, f, true);
+            }
+            if (selectShape && fv == in.select) {
+                Object r = select(f, false);
+                if (r != null) {
+                    return r; // results, as a return statement gives them (select calls nothing back)
+                }
+            }
             Object[] a = evalArgs(f, null, false);
             if (!(fv instanceof LuaFunction)) {
                 if (in.metamethod(fv, Interp.S_CALL) == null) {
                     throw Interp.rtError(f, line, "attempt to call " + Interp.desc(fnInfo(), fv));
                 }
             }
-            return new TailCall(fv, a, this, f);
+            return new TailCall(fv, a, this, f, false);
         }
 
         @Override
@@ -575,20 +696,48 @@ final class Nodes {
 
         @Override
         Object[] run(Frame f) {
-            Object o = obj.eval(f);
+            Object o = ev(obj, f);
             Object fv = method(f, o);
+            if (fv instanceof LuaClosure c && !lastMulti && !c.p.vararg) {
+                return (Object[]) direct(f, c, o, false);
+            }
             return invoke(f, fv, evalArgs(f, o, true));
         }
 
         @Override
-        TailCall tail(Frame f) {
-            Object o = obj.eval(f);
+        Object eval(Frame f) {
+            Object o = ev(obj, f);
             Object fv = method(f, o);
+            if (fv instanceof LuaClosure c && !lastMulti && !c.p.vararg) {
+                return direct(f, c, o, true);
+            }
+            Object[] r = invoke(f, fv, evalArgs(f, o, true));
+            return r.length == 0 ? null : r[0];
+        }
+
+        /** A Lua method with fixed parameters: self and the arguments go straight into its slots. */
+        private Object direct(Frame f, LuaClosure c, Object self, boolean one) {
+            Object[] slots = argSlots(f, c.p, self, true);
+            mark(f);
+            try {
+                return c.exec(slots, NONE, null, one);
+            } catch (LuaError e) {
+                throw complete(e, f);
+            }
+        }
+
+        @Override
+        Object tail(Frame f) {
+            Object o = ev(obj, f);
+            Object fv = method(f, o);
+            if (fv instanceof LuaClosure c && !lastMulti && !c.p.vararg) {
+                return new TailCall(c, argSlots(f, c.p, o, true), this, f, true);
+            }
             Object[] a = evalArgs(f, o, true);
             if (!(fv instanceof LuaFunction) && in.metamethod(fv, Interp.S_CALL) == null) {
                 throw Interp.rtError(f, line, "attempt to call " + Interp.desc(fnInfo(), fv));
             }
-            return new TailCall(fv, a, this, f);
+            return new TailCall(fv, a, this, f, false);
         }
 
         @Override
@@ -720,8 +869,8 @@ final class Nodes {
 
         @Override
         double evalNum(Frame f) {
-            double p = a.evalNum(f);
-            double q = b.evalNum(f);
+            double p = evn(a, f);
+            double q = evn(b, f);
             switch (op) {
                 case Interp.ADD: return p + q;
                 case Interp.SUB: return p - q;
@@ -770,8 +919,8 @@ final class Nodes {
             if (num) {
                 return evalNum(f);
             }
-            Object x = a.eval(f);
-            Object y = b.eval(f);
+            Object x = ev(a, f);
+            Object y = ev(b, f);
             if (x instanceof Double dx && y instanceof Double dy) {
                 double p = dx;
                 double q = dy;
@@ -815,7 +964,7 @@ final class Nodes {
             if (num) {
                 return -a.evalNum(f);
             }
-            Object x = a.eval(f);
+            Object x = ev(a, f);
             if (x instanceof Double d) {
                 return -d;
             }
@@ -862,8 +1011,12 @@ final class Nodes {
 
         @Override
         Object eval(Frame f) {
-            Object v = a.eval(f);
-            return v == null || v == Boolean.FALSE;
+            return !a.test(f);
+        }
+
+        @Override
+        boolean test(Frame f) {
+            return !a.test(f);
         }
     }
 
@@ -877,6 +1030,11 @@ final class Nodes {
             Object v = a.eval(f);
             return v == null || v == Boolean.FALSE ? v : b.eval(f);
         }
+
+        @Override
+        boolean test(Frame f) {
+            return a.test(f) && b.test(f);
+        }
     }
 
     static final class Or extends Binary {
@@ -888,6 +1046,11 @@ final class Nodes {
         Object eval(Frame f) {
             Object v = a.eval(f);
             return v == null || v == Boolean.FALSE ? b.eval(f) : v;
+        }
+
+        @Override
+        boolean test(Frame f) {
+            return a.test(f) || b.test(f);
         }
     }
 
@@ -913,32 +1076,37 @@ final class Nodes {
 
         @Override
         Object eval(Frame f) {
+            return test(f);
+        }
+
+        /** Kept small (the JIT inlines it into its callers): numbers here, everything else in {@link #slow}. */
+        @Override
+        boolean test(Frame f) {
+            double p;
+            double q;
             if (num) {
-                double p = a.evalNum(f);
-                double q = b.evalNum(f);
-                switch (op) {
-                    case EQ: return p == q;
-                    case NE: return p != q;
-                    case LT: return p < q;
-                    case LE: return p <= q;
-                    case GT: return p > q;
-                    default: return p >= q;
+                p = evn(a, f);
+                q = evn(b, f);
+            } else {
+                Object x = ev(a, f);
+                Object y = ev(b, f);
+                if (!(x instanceof Double dx) || !(y instanceof Double dy)) {
+                    return slow(f, x, y);
                 }
+                p = dx;
+                q = dy;
             }
-            Object x = a.eval(f);
-            Object y = b.eval(f);
-            if (x instanceof Double dx && y instanceof Double dy) {
-                double p = dx;
-                double q = dy;
-                switch (op) {
-                    case EQ: return p == q;
-                    case NE: return p != q;
-                    case LT: return p < q;
-                    case LE: return p <= q;
-                    case GT: return p > q;
-                    default: return p >= q;
-                }
+            switch (op) {
+                case EQ: return p == q;
+                case NE: return p != q;
+                case LT: return p < q;
+                case LE: return p <= q;
+                case GT: return p > q;
+                default: return p >= q;
             }
+        }
+
+        private boolean slow(Frame f, Object x, Object y) {
             switch (op) {
                 case EQ: return in.eq(f, line, x, y);
                 case NE: return !in.eq(f, line, x, y);
@@ -978,7 +1146,7 @@ final class Nodes {
             long total = 0;
             boolean simple = true;
             for (int i = 0; i < n; i++) {
-                Object x = numPart[i] ? LuaString.of(NumFmt.toLua(parts[i].evalNum(f))) : parts[i].eval(f);
+                Object x = numPart[i] ? LuaString.of(NumFmt.toLua(parts[i].evalNum(f))) : ev(parts[i], f);
                 if (x instanceof Double) {
                     x = Interp.toStr(x);
                 } else if (!(x instanceof LuaString)) {
@@ -1032,8 +1200,8 @@ final class Nodes {
             int k = 0;
             for (int i = 0; i <= n; i++) {
                 while (k < keys.length && keyAfter[k] == i) {
-                    Object kv = keys[k].eval(f);
-                    Object v = vals[k].eval(f);
+                    Object kv = ev(keys[k], f);
+                    Object v = ev(vals[k], f);
                     try {
                         t.put(kv, v);
                     } catch (LuaError e) {
@@ -1049,7 +1217,7 @@ final class Nodes {
                     arr = Arrays.copyOf(arr, n - 1 + tail.length);
                     System.arraycopy(tail, 0, arr, n - 1, tail.length);
                 } else {
-                    arr[i] = items[i].eval(f);
+                    arr[i] = ev(items[i], f);
                 }
             }
             if (arr.length > 0) {
@@ -1164,7 +1332,7 @@ final class Nodes {
                 } else if (v.spec) {
                     setSpec(f, v.slot, es[0]);
                 } else {
-                    set(f, v, es[0].eval(f));
+                    set(f, v, ev(es[0], f));
                 }
                 return null;
             }
@@ -1206,7 +1374,7 @@ final class Nodes {
                 Object[] m = es[i].evalMulti(f);
                 System.arraycopy(m, 0, v, i, Math.min(m.length, v.length - i));
             } else {
-                v[i] = es[i].eval(f);
+                v[i] = ev(es[i], f);
             }
         }
         return v;
@@ -1326,7 +1494,7 @@ final class Nodes {
 
         @Override
         Object[] prepare(Frame f) {
-            return new Object[] {obj.eval(f), key.eval(f)};
+            return new Object[] {ev(obj, f), ev(key, f)};
         }
 
         void setNum(Frame f, Object o, double k, Object v) {
@@ -1400,16 +1568,16 @@ final class Nodes {
                 Target t = ts[0];
                 if (t instanceof IndexTarget it) {
                     if (it.numKey) {
-                        Object o = it.obj.eval(f);
+                        Object o = ev(it.obj, f);
                         double k = it.key.evalNum(f);
-                        it.setNum(f, o, k, exprs[0].eval(f));
+                        it.setNum(f, o, k, ev(exprs[0], f));
                         return null;
                     }
-                    Object o = it.obj.eval(f);
-                    Object k = it.key.eval(f);
-                    it.set(f, o, k, exprs[0].eval(f));
+                    Object o = ev(it.obj, f);
+                    Object k = ev(it.key, f);
+                    it.set(f, o, k, ev(exprs[0], f));
                 } else {
-                    t.assign(f, null, exprs[0].eval(f));
+                    t.assign(f, null, ev(exprs[0], f));
                 }
                 return null;
             }
@@ -1425,12 +1593,54 @@ final class Nodes {
         }
     }
 
+    /** {@code return e}, e a single value (not a call, not '...'): the value goes in {@link Frame#ret}. */
+    static final class ReturnOne extends Stat {
+        final Expr e;
+
+        ReturnOne(int line, Expr e) {
+            super(line);
+            this.e = e;
+        }
+
+        @Override
+        Object exec(Frame f) {
+            f.ret = ev(e, f);
+            return ONE;
+        }
+    }
+
+    /** {@code return f(x)}: a tail call, run by the caller's call loop. */
+    static final class ReturnCall extends Stat {
+        final CallSite c;
+
+        ReturnCall(int line, CallSite c) {
+            super(line);
+            this.c = c;
+        }
+
+        @Override
+        Object exec(Frame f) {
+            return c.tail(f);
+        }
+    }
+
     static final class Return extends Stat {
         final Expr[] exprs;
 
         Return(int line, Expr[] exprs) {
             super(line);
             this.exprs = exprs;
+        }
+
+        /** The node for {@code return es}: the one-value and tail-call shapes have their own small nodes. */
+        static Stat of(int line, Expr[] es) {
+            if (es.length == 1 && es[0] instanceof CallSite c) {
+                return new ReturnCall(line, c);
+            }
+            if (es.length == 1 && !es[0].isMulti()) {
+                return new ReturnOne(line, es[0]);
+            }
+            return new Return(line, es);
         }
 
         @Override
@@ -1453,13 +1663,13 @@ final class Nodes {
             if (!es[es.length - 1].isMulti()) {
                 Object[] r = new Object[es.length];
                 for (int i = 0; i < es.length; i++) {
-                    r[i] = es[i].eval(f);
+                    r[i] = ev(es[i], f);
                 }
                 return r;
             }
             Object[] head = new Object[es.length - 1];
             for (int i = 0; i < head.length; i++) {
-                head[i] = es[i].eval(f);
+                head[i] = ev(es[i], f);
             }
             Object[] tail = es[es.length - 1].evalMulti(f);
             Object[] r = Arrays.copyOf(head, head.length + tail.length);
@@ -1512,7 +1722,7 @@ final class Nodes {
             if (dbgVars != null) {
                 return execDebug(f);
             }
-            while (Interp.truthy(cond.eval(f))) {
+            while (cond.test(f)) {
                 in.tick(f, line);
                 Object r = body.exec(f);
                 if (r != null) {
@@ -1530,7 +1740,7 @@ final class Nodes {
                     in.lineEvent(f, line, dbgVars, true);
                 }
                 again = true;
-                if (!Interp.truthy(cond.eval(f))) {
+                if (!cond.test(f)) {
                     return null;
                 }
                 in.tick(f, line);
@@ -1568,7 +1778,7 @@ final class Nodes {
                 if (r != null) {
                     return r == BREAK ? null : r;
                 }
-            } while (!Interp.truthy(cond.eval(f)));
+            } while (!cond.test(f));
             return null;
         }
 
@@ -1580,7 +1790,7 @@ final class Nodes {
                     return r == BREAK ? null : r;
                 }
                 in.lineEvent(f, condLine, dbgVars, false);
-                if (Interp.truthy(cond.eval(f))) {
+                if (cond.test(f)) {
                     return null;
                 }
                 in.forceNextLine(); // the jump back to the body
@@ -1610,8 +1820,7 @@ final class Nodes {
                 if (condLines != null && i > 0) {
                     in.lineEvent(f, condLines[i], dbgVars, false);
                 }
-                Object c = conds[i].eval(f);
-                if (c != null && c != Boolean.FALSE) {
+                if (conds[i].test(f)) {
                     return blocks[i].exec(f);
                 }
             }

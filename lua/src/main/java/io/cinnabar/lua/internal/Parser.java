@@ -480,7 +480,7 @@ public final class Parser {
                 } else {
                     es = exprList();
                 }
-                return new Return(line, es);
+                return Return.of(line, es);
             }
             case BREAK:
                 lx.next();
