@@ -286,13 +286,13 @@ class RdbPersistenceTest {
 
     @Test
     void savePointsTriggerABackgroundSave() throws Exception {
-        try (CinnabarServer s = start(null, "save", "0 3"); RespClient c = new RespClient(s.port())) {
+        try (CinnabarServer s = start(null, "save", "1 3"); RespClient c = new RespClient(s.port())) {
             c.call("SET", "a", "1");
             c.call("SET", "b", "1");
             Thread.sleep(300);
             assertFalse(Files.exists(dir.resolve("dump.rdb")));
             c.call("SET", "c", "1");
-            for (int i = 0; i < 200 && !Files.exists(dir.resolve("dump.rdb")); i++) {
+            for (int i = 0; i < 400 && !Files.exists(dir.resolve("dump.rdb")); i++) {
                 Thread.sleep(20);
             }
             assertTrue(Files.exists(dir.resolve("dump.rdb")));
