@@ -66,6 +66,12 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
     /** Clients blocked in WAIT. */
     private final List<Client> waiting = new ArrayList<>();
     private boolean getAck;
+    /**
+     * A WAIT or WAITAOF blocked: GETACK goes in beforeSleep, but not while clients are paused (Redis 7.2's
+     * beforeSleep checks PAUSE_ACTION_REPLICA): it would grow the stream a write pause holds still; it goes after
+     * the pause. (A failover or shutdown asks through {@link #getAck}, at once.)
+     */
+    private boolean waitAck;
     // cached configuration (refreshed by the cron)
     private long minToWrite;
     private long minMaxLag;
@@ -776,7 +782,7 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         long deadline = timeout == 0 ? Long.MAX_VALUE : System.currentTimeMillis() + timeout;
         c.blocked = new WaitTicket(c.woff, numreplicas, deadline, true);
         waiting.add(c);
-        getAck = true;
+        waitAck = true;
     }
 
     private void replyWaitaof(Client c, long acked) {
@@ -824,7 +830,7 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         long deadline = timeout == 0 ? Long.MAX_VALUE : System.currentTimeMillis() + timeout;
         c.blocked = new WaitTicket(c.woff, num, deadline, false);
         waiting.add(c);
-        getAck = true;
+        waitAck = true;
     }
 
     /** Replicas online whose acknowledged offset reached offset. */
@@ -1147,8 +1153,9 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
             backlog.trim(10 * ReplBuffer.TRIM_BLOCKS_PER_CALL); // Redis's beforeSleep: blocks released by replicas
         }
         long wait = runSync();
-        if (getAck) {
+        if (getAck || waitAck && server.pauseEndMs == 0) {
             getAck = false;
+            waitAck = false;
             if (backlog != null && !replicas.isEmpty()) {
                 feed(GETACK, 0, GETACK.length);
             }
