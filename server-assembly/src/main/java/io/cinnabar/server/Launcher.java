@@ -1,7 +1,7 @@
 package io.cinnabar.server;
 
 import io.cinnabar.server.internal.Assembly;
-import io.cinnabar.server.internal.JitWarmup;
+import io.cinnabar.server.internal.warmup.JitWarmup;
 import io.cinnabar.server.internal.config.Config;
 import io.cinnabar.server.internal.config.ConfigFile;
 import io.cinnabar.server.internal.net.EventLoop;

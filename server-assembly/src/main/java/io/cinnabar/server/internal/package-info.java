@@ -8,7 +8,7 @@
  * checks it, and that no two packages form a cycle):
  * <pre>
  * config -&gt; keyspace -&gt; command -&gt; propagate -&gt; blocking -&gt; type -&gt; type.* -&gt; generic -&gt; persist
- *        -&gt; admin -&gt; net -&gt; internal (Assembly) -&gt; io.cinnabar.server (API, Launcher)
+ *        -&gt; admin -&gt; net -&gt; internal (Assembly) -&gt; warmup -&gt; io.cinnabar.server (API, Launcher)
  * </pre>
  * <p><b>Note:</b> Everything here runs on the event-loop thread; nothing is threadsafe.
  */

@@ -1,5 +1,8 @@
-package io.cinnabar.server.internal;
+package io.cinnabar.server.internal.warmup;
 
+import io.cinnabar.resp.ReplyDecoder;
+import io.cinnabar.resp.ReplyVisitor;
+import io.cinnabar.server.internal.Assembly;
 import io.cinnabar.server.internal.config.Config;
 import io.cinnabar.server.internal.config.ConfigFile;
 import io.cinnabar.server.internal.config.ServerLog;
@@ -276,64 +279,39 @@ public final class JitWarmup {
         }
     }
 
+    /** Takes every reply event and keeps nothing: the warm-up only needs to know where a reply ends. */
+    private static final ReplyVisitor IGNORE = new ReplyVisitor() {
+        @Override public void simpleString(byte[] buf, int off, int len) { }
+        @Override public void error(byte[] buf, int off, int len) { }
+        @Override public void integer(long value) { }
+        @Override public void bulkString(byte[] buf, int off, int len) { }
+        @Override public void nullBulk() { }
+        @Override public void nullArray() { }
+        @Override public void nil() { }
+        @Override public void doubleValue(double value) { }
+        @Override public void bool(boolean value) { }
+        @Override public void blobError(byte[] buf, int off, int len) { }
+        @Override public void verbatim(byte[] buf, int formatOff, int off, int len) { }
+        @Override public void bigNumber(byte[] buf, int off, int len) { }
+        @Override public void beginArray(long count) { }
+        @Override public void beginMap(long count) { }
+        @Override public void beginSet(long count) { }
+        @Override public void beginPush(long count) { }
+        @Override public void beginAttribute(long count) { }
+        @Override public void end() { }
+        @Override public void beginStreamedString() { }
+        @Override public void streamedStringChunk(byte[] buf, int off, int len) { }
+        @Override public void endStreamedString() { }
+    };
+
     /**
-     * The end of the RESP2/RESP3 reply starting at pos in b[..limit), or -1 while it is incomplete. Only the framing is
-     * read: type byte, length or count line, then bulk bytes or nested replies.
+     * The end of the RESP2/RESP3 reply starting at pos in b[..limit), or -1 while it is incomplete (resp-codec's
+     * {@link ReplyDecoder}, from the reply's start each time: warm-up code, not a hot path).
      */
     static int skip(byte[] b, int pos, int limit) {
-        if (pos >= limit) {
-            return -1;
-        }
-        int eol = lineEnd(b, pos + 1, limit);
-        if (eol < 0) {
-            return -1;
-        }
-        byte t = b[pos];
-        switch (t) {
-            case '$', '!', '=' -> {
-                long len = number(b, pos + 1, eol);
-                if (len < 0) {
-                    return eol + 2;
-                }
-                long end = eol + 2 + len + 2;
-                return end <= limit ? (int) end : -1;
-            }
-            case '*', '~', '>', '%', '|' -> {
-                long n = number(b, pos + 1, eol);
-                if (t == '%' || t == '|') {
-                    n *= 2;
-                }
-                int p = eol + 2;
-                for (long i = 0; i < n; i++) {
-                    p = skip(b, p, limit);
-                    if (p < 0) {
-                        return -1;
-                    }
-                }
-                return t == '|' ? skip(b, p, limit) : p; // an attribute precedes the reply it describes
-            }
-            default -> {
-                return eol + 2; // + - : , # _ ( : one line
-            }
-        }
-    }
-
-    private static int lineEnd(byte[] b, int from, int limit) {
-        for (int i = from; i + 1 < limit; i++) {
-            if (b[i] == '\r' && b[i + 1] == '\n') {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static long number(byte[] b, int from, int to) {
-        boolean neg = from < to && b[from] == '-';
-        long v = 0;
-        for (int i = neg ? from + 1 : from; i < to; i++) {
-            v = v * 10 + (b[i] - '0');
-        }
-        return neg ? -v : v;
+        ReplyDecoder d = new ReplyDecoder();
+        int n = d.decode(b, pos, limit, IGNORE);
+        return d.complete() ? pos + n : -1;
     }
 
     private record Batches(byte[][] bytes, int[] counts) {

@@ -1,4 +1,4 @@
-package io.cinnabar.server.internal;
+package io.cinnabar.server.internal.warmup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
