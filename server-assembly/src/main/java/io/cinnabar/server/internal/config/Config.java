@@ -731,30 +731,11 @@ public final class Config {
      * nothing after the digits), then 0..0777 compared unsigned; shown in octal.
      */
     private static String octal(String raw) throws ConfigException {
-        String s = cString(raw);
-        int i = 0;
-        while (i < s.length() && " \t\n\u000b\f\r".indexOf(s.charAt(i)) >= 0) {
-            i++;
-        }
-        boolean neg = false;
-        if (i < s.length() && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
-            neg = s.charAt(i) == '-';
-            i++;
-        }
-        int d0 = i;
-        long v = 0;
-        boolean bad = false;
-        while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '7') {
-            if (v > (Long.MAX_VALUE >> 3)) {
-                bad = true; // ERANGE
-            }
-            v = (v << 3) + (s.charAt(i) - '0');
-            i++;
-        }
-        if (i == d0 ? !s.isEmpty() : i != s.length() || bad) {
+        boolean[] end = new boolean[2];
+        long v = strtoll(raw, 8, end);
+        if (!end[0] || end[1]) {
             throw new ConfigException("argument couldn't be parsed as an octal number");
         }
-        v = neg ? -v : v;
         if (Long.compareUnsigned(v, 0777) > 0) {
             throw new ConfigException("argument must be between 0 and 777 inclusive");
         }
@@ -807,6 +788,15 @@ public final class Config {
      * without digits is not).
      */
     static long strtoll(String raw, boolean[] end) {
+        return strtoll(raw, 10, end);
+    }
+
+    /**
+     * C's strtoll(s, &end, radix) (radix 8 or 10) on a C string (cut at NUL): leading blanks, an optional sign,
+     * digits, saturating at the long range. end[0] tells whether the whole text was consumed ("" is, with value 0;
+     * text without digits is not); end[1], when the array has it, whether the value overflowed (C's ERANGE).
+     */
+    static long strtoll(String raw, int radix, boolean[] end) {
         String s = cString(raw);
         int i = 0;
         while (i < s.length() && " \t\n\u000b\f\r".indexOf(s.charAt(i)) >= 0) {
@@ -820,15 +810,19 @@ public final class Config {
         int d0 = i;
         long v = 0;
         boolean over = false;
-        while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+        char maxDigit = (char) ('0' + radix - 1);
+        while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= maxDigit) {
             int d = s.charAt(i) - '0';
-            if (!over && v > (Long.MAX_VALUE - d) / 10) {
+            if (!over && v > (Long.MAX_VALUE - d) / radix) {
                 over = true;
             }
             if (!over) {
-                v = v * 10 + d;
+                v = v * radix + d;
             }
             i++;
+        }
+        if (end.length > 1) {
+            end[1] = over;
         }
         if (i == d0) { // no digits: endptr is the start of the string
             end[0] = s.isEmpty();
