@@ -9,7 +9,7 @@
 # side, plus, for Cinnabar, the longest GC pause of each phase (-Xlog:gc).
 # Usage: bench/latency.sh [N] [M]   (defaults: N=5000000 keys, M=4000000 requests; the issue's table)
 # Environment: ROUNDS=1; SPLIT=k runs the set phase as k back-to-back runs of M/k and prints each (latency over time); CINNABAR_JAVA_OPTS (JVM flags; unset: the launcher's defaults, bin/cinnabar-server);
-#   REDIS_SERVER=redis-server (e.g. a 7.2 build); PIN=1 pins the server to CPU 0 and the clients to CPU 1.
+#   REDIS_SERVER=redis-server (e.g. a 7.2 build); KEEP=dir keeps the servers' logs and the GC log there; PIN=1 pins the server to CPU 0 and the clients to CPU 1.
 # Run it on an idle machine: on a shared one the tails measure the neighbours.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -33,7 +33,11 @@ bench() { ${cli_pin[@]+"${cli_pin[@]}"} redis-benchmark "$@"; }
 
 work="$(mktemp -d)"
 pid=""
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }
+cleanup() {
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true
+  if [ -n "${KEEP:-}" ]; then mkdir -p "$KEEP" && cp "$work"/*.log "$KEEP"/ 2>/dev/null || true; fi
+  rm -rf "$work"
+}
 trap cleanup EXIT
 
 # summary FILE...: "p50 p99 p99.9 max rps" over the percentile distributions redis-benchmark printed (several files:
