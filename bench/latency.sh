@@ -9,7 +9,7 @@
 # side, plus, for Cinnabar, the longest GC pause of each phase (-Xlog:gc).
 # Usage: bench/latency.sh [N] [M]   (defaults: N=5000000 keys, M=4000000 requests; the issue's table)
 # Environment: ROUNDS=1; SPLIT=k runs the set phase as k back-to-back runs of M/k and prints each (latency over time); CINNABAR_JAVA_OPTS (JVM flags; unset: the launcher's defaults, bin/cinnabar-server);
-#   REDIS_SERVER=redis-server (e.g. a 7.2 build); KEEP=dir keeps the servers' logs and the GC log there; PIN=1 pins the server to CPU 0 and the clients to CPU 1.
+#   REDIS_SERVER=redis-server (e.g. a 7.2 build); KEEP=dir keeps the servers' logs and the GC log there; SERVERS=cinnabar measures only Cinnabar; PIN=1 pins the server to CPU 0 and the clients to CPU 1.
 # Run it on an idle machine: on a shared one the tails measure the neighbours.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -137,6 +137,7 @@ measure() { # name: one server, all phases
 }
 
 for r in $(seq 1 "$ROUNDS"); do
+  if [ "${SERVERS:-both}" = cinnabar ]; then measure cinnabar; continue; fi
   if [ $((r % 2)) = 1 ]; then measure cinnabar; measure redis; else measure redis; measure cinnabar; fi
 done
 
@@ -169,5 +170,6 @@ if [ "$SPLIT" -gt 1 ]; then
 fi
 echo "memory: RSS growth per key after DEBUG POPULATE $N key 32 (bytes), and RSS at the end (MB)"
 for s in cinnabar redis; do
+  [ -n "${res[$s,rss]:-}" ] || continue
   printf "%-9s rss/key:%s   rss-end-MB:%s\n" "$s" "${res[$s,rss]}" "${res[$s,rssend]}"
 done

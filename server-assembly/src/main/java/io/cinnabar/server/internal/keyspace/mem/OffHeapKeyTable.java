@@ -49,8 +49,8 @@ public final class OffHeapKeyTable<V> {
 
     private final SlabAllocator mem;
     /** The chunks of both tables, pooled and counted. */
-    private final Buckets.Pool chunks = new Buckets.Pool();
-    private Buckets t0 = new Buckets(MIN_SIZE, chunks);
+    private final Buckets.Pool chunks;
+    private Buckets t0;
     /** The table being rehashed into, or null. */
     private Buckets t1;
     /** Whether a resize that would reserve more memory may start (Redis's dictExpandAllowed). */
@@ -69,7 +69,14 @@ public final class OffHeapKeyTable<V> {
     private DefragStats defragStats;
 
     public OffHeapKeyTable(SlabAllocator mem) {
+        this(mem, new Buckets.Pool());
+    }
+
+    /** A table whose bucket chunks come from the given pool (tests choose its slab size and background). */
+    OffHeapKeyTable(SlabAllocator mem, Buckets.Pool chunks) {
         this.mem = Objects.requireNonNull(mem);
+        this.chunks = chunks;
+        this.t0 = new Buckets(MIN_SIZE, chunks);
     }
 
     public SlabAllocator allocator() {
@@ -201,12 +208,19 @@ public final class OffHeapKeyTable<V> {
     }
 
     /**
+     * From load 3/4 on, has the chunk pool prepare a slab for the growth ahead ({@link Buckets.Pool#prepare}).
      * Starts doubling the table when the load reaches 1 (Redis's _dictExpandIfNeeded): unless a SCAN visitor runs,
      * and unless the {@link ExpandPolicy} refuses the memory while the load is at most
      * {@value #MAX_LOAD_REFUSABLE} (Redis's dictExpandAllowed with maxmemory).
      */
     private void growIfNeeded() {
-        if (size >= t0.length && t0.length < MAX_BUCKETS && pauseRehash == 0) {
+        if (size < t0.length) {
+            if (size >= t0.length - (t0.length >>> 2) && t0.length >= Buckets.CHUNK_BUCKETS) {
+                chunks.prepare(t0.length, expandPolicy, (double) size / t0.length); // a slab for the growth ahead
+            }
+            return;
+        }
+        if (t0.length < MAX_BUCKETS && pauseRehash == 0) {
             double load = (double) size / t0.length;
             if (load > MAX_LOAD_REFUSABLE || expandPolicy.allowed(8L * t0.length * 2, load)) {
                 startResize(t0.length * 2);
@@ -606,9 +620,13 @@ public final class OffHeapKeyTable<V> {
         if (rehashIdx < t0.length) {
             return true;
         }
+        boolean shrunk = t1.length < t0.length;
         t0 = t1;
         t1 = null;
         rehashIdx = -1;
+        if (shrunk) {
+            chunks.trim(); // slabs of the bigger table are freed whole
+        }
         return false;
     }
 
@@ -683,6 +701,11 @@ public final class OffHeapKeyTable<V> {
     /** Bytes of the empty bucket chunks pooled for the next resize. */
     public long pooledBucketBytes() {
         return chunks.pooledBytes();
+    }
+
+    /** Slabs the bucket chunks of growths were cut from since the table was created. */
+    public long bucketSlabs() {
+        return chunks.slabs();
     }
 
     /** Bucket chunks allocated since the table was created (not reused from its pool). */
