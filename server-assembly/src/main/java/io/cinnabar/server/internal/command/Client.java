@@ -111,6 +111,47 @@ public final class Client {
     public static final int REPLY_CHUNK_BYTES = 16 * 1024;
     public static final int REPLY_MIN_BYTES = 1024;
 
+    /** Where Redis would hold the pending replies: its static buffer and its reply list (see {@link ReplyBlocks}). */
+    private final ReplyBlocks blocks = new ReplyBlocks();
+    /** The placeholder in {@link #blocks} of each open deferred length, by the encoder's handle. */
+    private long[] deferredSeq = new long[4];
+
+    /** Feeds the replies appended since the last look to {@link #blocks} (a cleared encoder starts it over). */
+    private void syncBlocks() {
+        long held = enc.length() - enc.readIndex();
+        if (held < blocks.pending) {
+            blocks.reset();
+        }
+        if (held > blocks.pending) {
+            blocks.append(held - blocks.pending, replyBufSize);
+        }
+    }
+
+    /** n bytes of replies were written to the socket. */
+    public void consumeReplies(int n) {
+        syncBlocks();
+        enc.consume(n);
+        blocks.consume(n);
+    }
+
+    /** CLIENT LIST obl: the bytes in Redis's static reply buffer (a replica: its own replies). */
+    public long replyBufBytes() {
+        if (shared != null) {
+            return replyPending();
+        }
+        syncBlocks();
+        return blocks.bufUsed;
+    }
+
+    /** CLIENT LIST oll: the nodes of Redis's reply list (a replica: of the replication buffer). */
+    public long replyListLength() {
+        if (shared != null) {
+            return shared.blocks();
+        }
+        syncBlocks();
+        return blocks.count;
+    }
+
     /** Records the bytes of replies the buffer holds now (Redis's _addReplyToBuffer peak). */
     public void replyBufUsed() {
         int used = Math.min(enc.length(), replyBufSize);
@@ -478,13 +519,27 @@ public final class Client {
      * addReplyDeferredLen); returns its handle, -1 while replies are off.
      */
     public int deferredArray() {
-        return muted() ? -1 : enc.addDeferredLen();
+        if (muted()) {
+            return -1;
+        }
+        syncBlocks();
+        int h = enc.addDeferredLen();
+        if (h >= deferredSeq.length) {
+            deferredSeq = java.util.Arrays.copyOf(deferredSeq, Math.max(h + 1, deferredSeq.length * 2));
+        }
+        deferredSeq[h] = blocks.openDeferred();
+        return h;
     }
 
     /** Writes the length of the array header {@link #deferredArray} reserved. */
     public void setDeferredArray(int handle, long n) {
         if (handle >= 0 && replyMode != REPLY_DROPPED) {
+            syncBlocks();
+            int before = enc.length();
             enc.setDeferredArrayLen(handle, n);
+            if (enc.length() > before) {
+                blocks.closeDeferred(deferredSeq[handle], enc.length() - before);
+            }
         }
     }
 
@@ -567,10 +622,15 @@ public final class Client {
 
     /**
      * The output buffer as Redis's getClientOutputBufferMemoryUsage counts it (CLIENT LIST omem, the output buffer
-     * limits): a replica's share of the replication buffer, else the replies not yet written.
+     * limits): a replica's share of the replication buffer, else Redis's reply list for the replies not yet written
+     * (not its static buffer, which the first 16 KB fill: {@link ReplyBlocks}).
      */
     public long outputMemory() {
-        return shared != null ? shared.memory() : pendingBytes();
+        if (shared != null) {
+            return shared.memory();
+        }
+        syncBlocks();
+        return blocks.memory();
     }
 
     /** Bytes queued and not yet written: the replies, then what the shared output has ready. */

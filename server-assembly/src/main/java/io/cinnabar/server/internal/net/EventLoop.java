@@ -807,8 +807,7 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         if (hard || soft) {
             server.log.warning("Client id=" + c.id + " addr=" + c.addr + " scheduled to be closed ASAP for "
                 + "overcoming of output buffer limits.");
-            server.stats.evictedClients++;
-            c.closed = true;
+            c.closed = true; // not evicted_clients: that counts maxmemory-clients evictions only
             toClose.add(c);
         }
     }
@@ -849,7 +848,7 @@ public final class EventLoop implements Runnable, Connections, Outbound {
                 if (n <= 0) {
                     break;
                 }
-                enc.consume(n);
+                c.consumeReplies(n);
                 server.stats.netOutputBytes += n;
                 c.outBytesTotal += n;
             }
