@@ -185,7 +185,7 @@ public final class Commands {
             c.monitor = false;
             c.server.monitors.remove(c);
         }
-        c.replyMode = Client.REPLY_ON;
+        c.repliesOn();
         c.noEvict = false;
         c.noTouch = false;
         c.user = c.server.acl.defaultUser();
@@ -576,12 +576,12 @@ public final class Commands {
 
     static void clientReply(Client c) {
         if (c.argIs(2, "on")) {
-            c.replyMode = Client.REPLY_ON;
+            c.repliesOn();
             c.ok();
         } else if (c.argIs(2, "off")) {
             c.replyMode = Client.REPLY_OFF;
         } else if (c.argIs(2, "skip")) {
-            if (c.replyMode == Client.REPLY_ON) {
+            if (c.replyMode == Client.REPLY_ON || c.replyMode == Client.REPLY_REPLICA) {
                 c.replyMode = Client.REPLY_SKIP_NEXT;
             }
         } else {

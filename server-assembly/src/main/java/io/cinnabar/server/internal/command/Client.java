@@ -33,6 +33,13 @@ public final class Client {
      * command's replies are dropped, so a huge reply stops growing the buffer mid-command.
      */
     public static final int REPLY_DROPPED = 4;
+    /**
+     * A replica of ours (after SYNC/PSYNC) with replies on: its link carries the replication stream only, so the
+     * first reply that reaches it, in its own command or later (a blocked WAIT's answer, a Pub/Sub message, a
+     * tracking invalidation), logs it and disconnects it (Redis's _addReplyToBufferOrList on a CLIENT_SLAVE client)
+     * and is not sent. CLIENT REPLY OFF|SKIP on it drop replies silently, as in Redis.
+     */
+    public static final int REPLY_REPLICA = 5;
     /** The most bytes a reply buffer can hold (a Java array); a client whose replies need more is closed. */
     static final long MAX_REPLY_BYTES = Integer.MAX_VALUE - 8;
 
@@ -421,8 +428,32 @@ public final class Client {
 
     // ---- replies, encoded by resp-codec's ReplyEncoder (RESP2 or RESP3 per HELLO)
 
-    private boolean muted() {
-        return replyMode != REPLY_ON;
+    /**
+     * Whether a reply must not be written: replies are off or skipped, the client is closing, or it is a replica
+     * ({@link #REPLY_REPLICA}: the first attempt disconnects it). Nothing but a compare while replies are on.
+     */
+    public boolean muted() {
+        return replyMode != REPLY_ON && mutedReply();
+    }
+
+    private boolean mutedReply() {
+        if (replyMode == REPLY_REPLICA) {
+            server.replicaGeneratedReply(this); // then REPLY_DROPPED: once
+        }
+        return true;
+    }
+
+    /** Replies on again (CLIENT REPLY ON, the end of a SKIP, RESET): for a replica, {@link #REPLY_REPLICA}. */
+    public void repliesOn() {
+        replyMode = replRole == ROLE_REPLICA ? REPLY_REPLICA : REPLY_ON;
+    }
+
+    /**
+     * Bytes for the socket that are not a reply, so also for a replica (Redis writes them with connWrite, outside
+     * the reply path): the +FULLRESYNC/+CONTINUE lines, the newlines that keep a waiting replica's link alive.
+     */
+    public void protocolRaw(byte[] b) {
+        enc.addRaw(b, 0, b.length);
     }
 
     public void raw(byte[] b) {

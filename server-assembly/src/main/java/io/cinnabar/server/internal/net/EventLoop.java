@@ -769,6 +769,12 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         if (c.closed) {
             return;
         }
+        if (c.replRole == Client.ROLE_REPLICA) {
+            // a Pub/Sub message or an invalidation reached a replica (subscribed or tracking before its SYNC):
+            // Redis's _addReplyToBufferOrList logs and disconnects it; the push is never written
+            server.replicaGeneratedReply(c);
+            return;
+        }
         wantWrite(c);
         checkOutputLimits(c);
     }
