@@ -62,8 +62,9 @@ class ReplicaLateReplyDifferentialTest {
             s.getOutputStream().write(RespClient.encode("PSYNC", "?", "-1"));
             String line = line(in);
             assertTrue(line.matches("\\+FULLRESYNC [0-9a-f]{40} 0"), (ours ? "ours: " : "redis: ") + line);
-            for (String[] c : after) {
-                s.getOutputStream().write(RespClient.encode(c));
+            for (String[] c : after) { // {"raw", bytes}: sent as they are
+                s.getOutputStream().write(c[0].equals("raw") ? c[1].getBytes(StandardCharsets.ISO_8859_1)
+                    : RespClient.encode(c));
             }
             transcript.append(trigger.fire(other, id)).append('\n');
             if (keepsLink) {
@@ -78,7 +79,7 @@ class ReplicaLateReplyDifferentialTest {
                 return transcript.toString();
             }
             String received = readUntilClosed(s);
-            for (String reply : new String[] {"message", "invalidate", ":0\r\n", ":1\r\n", "UNBLOCKED"}) {
+            for (String reply : new String[] {"message", "invalidate", ":0\r\n", ":1\r\n", "UNBLOCKED", "-ERR"}) {
                 assertFalse(received.contains(reply), "no reply went on the link: " + reply);
             }
             assertEquals("+PONG\r\n", other.call("PING"), "the master serves its other clients");
@@ -199,6 +200,13 @@ class ReplicaLateReplyDifferentialTest {
             + o.call("CLIENT", "UNBLOCK", Long.toString(id)).strip(), "wait");
         assertSame(NONE, WAIT_0, false, (o, id) -> blocked(o, id) + " CLIENT UNBLOCK ERROR -> "
             + o.call("CLIENT", "UNBLOCK", Long.toString(id), "ERROR").strip(), "wait");
+    }
+
+    /** A protocol error on the link: its error reply is logged (both lines) and not sent; the link closes. */
+    @Test
+    void aProtocolErrorOnTheLinkIsLoggedNotSent() throws Exception {
+        assertSame(NONE, new String[][] {{"raw", "*1\r\n$abc\r\n"}}, false, (o, id) -> "(protocol error)",
+            "psync");
     }
 
     /** CLIENT REPLY OFF before PSYNC: the WAIT's answer is dropped silently and the replica stays. */

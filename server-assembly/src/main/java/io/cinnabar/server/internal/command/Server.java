@@ -920,7 +920,7 @@ public final class Server {
      * unexpected_error_replies. With propagation-error-behavior panic or panic-on-replicas a read-only replica stops,
      * as Redis's serverPanic does.
      */
-    void unexpectedErrorReply(Client c, String msg) {
+    public void unexpectedErrorReply(Client c, String msg) {
         if (c.replyMode == Client.REPLY_REPLICA) {
             replicaGeneratedReply(c); // first, as Redis's addReplyError -> _addReplyToBufferOrList, then afterErrorReply
         }

@@ -669,7 +669,13 @@ public final class EventLoop implements Runnable, Connections, Outbound {
                 String err = d.error();
                 server.log.verbose("Protocol error (" + err + ") from client: id=" + c.id + " addr=" + c.addr);
                 server.stats.errorReply("ERR " + err);
-                c.enc.addError(err);
+                if (c.replRole == Client.ROLE_REPLICA) {
+                    // Redis's addReplyError on a replica: logged ("Replica generated a reply", "== CRITICAL =="),
+                    // never sent; the link closes
+                    server.unexpectedErrorReply(c, "ERR " + err);
+                } else {
+                    c.enc.addError(err);
+                }
                 c.closeAfterReply = true;
                 c.qpos = c.qlen;
                 break;
