@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
  * A normal client's output-buffer limit against redis-server 7.0.15 (7.2's networking.c counts the same): Redis's
  * getClientOutputBufferMemoryUsage counts its reply list only, not the 16 KB static buffer that replies fill first,
  * so with {@code client-output-buffer-limit "normal 10 0 0"} (or "normal 100 50 1") a reply of up to 16384 bytes
- * keeps the connection and one byte more closes it; a KEYS reply goes to the list at once (its deferred length), so
- * even a short one closes it; 1000 pipelined PINGs fit. Then, without limits, what CLIENT INFO of the connection
+ * keeps the connection and one byte more closes it; a KEYS or HELP reply goes to the list at once (its deferred
+ * length), so even a short one closes it; 1000 pipelined PINGs fit. Then, without limits, what CLIENT INFO of the connection
  * itself says after replies it has not read yet (obl = the static buffer's bytes, oll = list nodes, omem = the
  * list's jemalloc-sized blocks plus 40 bytes a node), and INFO's evicted_clients, which output-buffer closes leave
  * alone.
@@ -44,6 +44,7 @@ class OutputBufferLimitDifferentialTest {
                         n + Integer.toString(n).length() + 5));
                 }
                 out.add(limit + " KEYS * -> " + outcome(port, RespClient.encode("KEYS", "*"), 0));
+                out.add(limit + " XINFO HELP -> " + outcome(port, RespClient.encode("XINFO", "HELP"), 0));
                 byte[] pings = RespClient.encode("PING");
                 ByteArrayOutputStream b = new ByteArrayOutputStream();
                 for (int i = 0; i < 1000; i++) {
@@ -61,6 +62,7 @@ class OutputBufferLimitDifferentialTest {
             out.add("GET 15K x3 -> " + selfInfo(port, new String[][] {{"GET", "k15360"}, {"GET", "k15360"},
                 {"GET", "k15360"}}));
             out.add("KEYS * -> " + selfInfo(port, new String[][] {{"KEYS", "*"}}));
+            out.add("XINFO HELP -> " + selfInfo(port, new String[][] {{"XINFO", "HELP"}}));
             out.add("GET 1K, KEYS *, GET 100K -> " + selfInfo(port, new String[][] {{"GET", "k1024"}, {"KEYS", "*"},
                 {"GET", "k102400"}}));
         }

@@ -680,12 +680,13 @@ public final class Client {
 
     /** The reply of a HELP subcommand: a header, the given lines, then HELP's own two lines. */
     public void help(String cmd, String[] lines) {
-        array(lines.length + 3);
+        int header = deferredArray(); // as Redis's addReplyHelp: the lines go to the reply list (output limits)
         simple(cmd + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
         for (String l : lines) {
             simple(l);
         }
         simple("HELP");
         simple("    Prints this help.");
+        setDeferredArray(header, lines.length + 3);
     }
 }
