@@ -120,6 +120,9 @@ public final class CinnabarServer implements AutoCloseable {
                 opts.add("no");
             }
             opts.addAll(options);
+            if (sentinelFile == null) {
+                config.commandNames = io.cinnabar.server.internal.command.CommandTable.redisCommandNames();
+            }
             try {
                 ConfigFile.load(config, sentinelFile, ConfigFile.optionsToText(opts));
             } catch (ConfigFile.FatalConfigError e) {

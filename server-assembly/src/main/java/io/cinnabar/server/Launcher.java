@@ -5,6 +5,7 @@ import io.cinnabar.server.internal.warmup.JitWarmup;
 import io.cinnabar.server.internal.config.Config;
 import io.cinnabar.server.internal.config.ConfigFile;
 import io.cinnabar.server.internal.net.EventLoop;
+import io.cinnabar.server.internal.command.CommandTable;
 import io.cinnabar.server.internal.command.Server;
 import io.cinnabar.server.internal.config.ServerLog;
 import java.io.IOException;
@@ -64,6 +65,16 @@ public final class Launcher {
         }
     }
 
+    /**
+     * The names the probe read of the file checks rename-command lines against: the server's commands and, as the
+     * file may turn out to be a sentinel's, SENTINEL (the sentinel-mode table checks the lines once it exists).
+     */
+    private static java.util.Set<String> commandNamesForProbe() {
+        java.util.Set<String> names = CommandTable.redisCommandNames();
+        names.add("sentinel");
+        return names;
+    }
+
     static int run(String[] args) {
         if (args.length == 1 && (args[0].equals("-v") || args[0].equals("--version"))) {
             System.out.println("Redis server v=" + Config.versionString() + " sha=00000000:0 malloc=jvm bits=64 "
@@ -103,8 +114,12 @@ public final class Launcher {
             if (!sentinel) {
                 // sentinel lines in the file also mean sentinel mode (redis-server needs --sentinel for them)
                 Config probe = new Config();
+                probe.commandNames = commandNamesForProbe();
                 ConfigFile.load(probe, file, ConfigFile.optionsToText(rest));
                 sentinel = !probe.sentinelLines.isEmpty();
+            }
+            if (!sentinel) {
+                config.commandNames = CommandTable.redisCommandNames(); // rename-command checked at its line
             }
             if (sentinel) {
                 sentinelDefaults(config);

@@ -185,7 +185,7 @@ public final class Commands {
             c.monitor = false;
             c.server.monitors.remove(c);
         }
-        c.replyMode = Client.REPLY_ON;
+        c.repliesOn();
         c.noEvict = false;
         c.noTouch = false;
         c.user = c.server.acl.defaultUser();
@@ -350,8 +350,8 @@ public final class Commands {
             + " qbuf=" + qbuf + " qbuf-free="
             + qfree + " argv-mem=" + c.argvBytes() + " multi-mem="
             + c.server.transactions.queuedArgvBytes(c) + " rbs="
-            + c.replyBufSize + " rbp=" + c.replyBufPeak + " obl=" + c.replyPending() + " oll="
-            + (c.shared == null ? 0 : c.shared.blocks()) + " omem=" + c.outputMemory()
+            + c.replyBufSize + " rbp=" + c.replyBufPeak + " obl=" + c.replyBufBytes() + " oll="
+            + c.replyListLength() + " omem=" + c.outputMemory()
             + " tot-mem=" + c.memoryUsage() + " events=r" + (c.pendingBytes() > 0 ? "w" : "")
             + " cmd=" + (c == self ? (c.cmd == null ? "NULL" : c.cmd.fullName) : c.lastCmd)
             + " user=" + (c.user == null ? "default" : c.user.name()) + " redir=" + c.server.pubsub.redirection(c) + " resp=" + c.resp + " lib-name=" + (c.libName == null ? "" : c.libName)
@@ -576,12 +576,12 @@ public final class Commands {
 
     static void clientReply(Client c) {
         if (c.argIs(2, "on")) {
-            c.replyMode = Client.REPLY_ON;
+            c.repliesOn();
             c.ok();
         } else if (c.argIs(2, "off")) {
             c.replyMode = Client.REPLY_OFF;
         } else if (c.argIs(2, "skip")) {
-            if (c.replyMode == Client.REPLY_ON) {
+            if (c.replyMode == Client.REPLY_ON || c.replyMode == Client.REPLY_REPLICA) {
                 c.replyMode = Client.REPLY_SKIP_NEXT;
             }
         } else {

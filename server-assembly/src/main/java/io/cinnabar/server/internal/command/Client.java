@@ -33,6 +33,13 @@ public final class Client {
      * command's replies are dropped, so a huge reply stops growing the buffer mid-command.
      */
     public static final int REPLY_DROPPED = 4;
+    /**
+     * A replica of ours (after SYNC/PSYNC) with replies on: its link carries the replication stream only, so the
+     * first reply that reaches it, in its own command or later (a blocked WAIT's answer, a Pub/Sub message, a
+     * tracking invalidation), logs it and disconnects it (Redis's _addReplyToBufferOrList on a CLIENT_SLAVE client)
+     * and is not sent. CLIENT REPLY OFF|SKIP on it drop replies silently, as in Redis.
+     */
+    public static final int REPLY_REPLICA = 5;
     /** The most bytes a reply buffer can hold (a Java array); a client whose replies need more is closed. */
     static final long MAX_REPLY_BYTES = Integer.MAX_VALUE - 8;
 
@@ -110,6 +117,47 @@ public final class Client {
     public long replyBufPeakResetMs;
     public static final int REPLY_CHUNK_BYTES = 16 * 1024;
     public static final int REPLY_MIN_BYTES = 1024;
+
+    /** Where Redis would hold the pending replies: its static buffer and its reply list (see {@link ReplyBlocks}). */
+    private final ReplyBlocks blocks = new ReplyBlocks();
+    /** The placeholder in {@link #blocks} of each open deferred length, by the encoder's handle. */
+    private long[] deferredSeq = new long[4];
+
+    /** Feeds the replies appended since the last look to {@link #blocks} (a cleared encoder starts it over). */
+    private void syncBlocks() {
+        long held = enc.length() - enc.readIndex();
+        if (held < blocks.pending) {
+            blocks.reset();
+        }
+        if (held > blocks.pending) {
+            blocks.append(held - blocks.pending, replyBufSize);
+        }
+    }
+
+    /** n bytes of replies were written to the socket. */
+    public void consumeReplies(int n) {
+        syncBlocks();
+        enc.consume(n);
+        blocks.consume(n);
+    }
+
+    /** CLIENT LIST obl: the bytes in Redis's static reply buffer (a replica: its own replies). */
+    public long replyBufBytes() {
+        if (shared != null) {
+            return replyPending();
+        }
+        syncBlocks();
+        return blocks.bufUsed;
+    }
+
+    /** CLIENT LIST oll: the nodes of Redis's reply list (a replica: of the replication buffer). */
+    public long replyListLength() {
+        if (shared != null) {
+            return shared.blocks();
+        }
+        syncBlocks();
+        return blocks.count;
+    }
 
     /** Records the bytes of replies the buffer holds now (Redis's _addReplyToBuffer peak). */
     public void replyBufUsed() {
@@ -380,8 +428,32 @@ public final class Client {
 
     // ---- replies, encoded by resp-codec's ReplyEncoder (RESP2 or RESP3 per HELLO)
 
-    private boolean muted() {
-        return replyMode != REPLY_ON;
+    /**
+     * Whether a reply must not be written: replies are off or skipped, the client is closing, or it is a replica
+     * ({@link #REPLY_REPLICA}: the first attempt disconnects it). Nothing but a compare while replies are on.
+     */
+    public boolean muted() {
+        return replyMode != REPLY_ON && mutedReply();
+    }
+
+    private boolean mutedReply() {
+        if (replyMode == REPLY_REPLICA) {
+            server.replicaGeneratedReply(this); // then REPLY_DROPPED: once
+        }
+        return true;
+    }
+
+    /** Replies on again (CLIENT REPLY ON, the end of a SKIP, RESET): for a replica, {@link #REPLY_REPLICA}. */
+    public void repliesOn() {
+        replyMode = replRole == ROLE_REPLICA ? REPLY_REPLICA : REPLY_ON;
+    }
+
+    /**
+     * Bytes for the socket that are not a reply, so also for a replica (Redis writes them with connWrite, outside
+     * the reply path): the +FULLRESYNC/+CONTINUE lines, the newlines that keep a waiting replica's link alive.
+     */
+    public void protocolRaw(byte[] b) {
+        enc.addRaw(b, 0, b.length);
     }
 
     public void raw(byte[] b) {
@@ -478,13 +550,27 @@ public final class Client {
      * addReplyDeferredLen); returns its handle, -1 while replies are off.
      */
     public int deferredArray() {
-        return muted() ? -1 : enc.addDeferredLen();
+        if (muted()) {
+            return -1;
+        }
+        syncBlocks();
+        int h = enc.addDeferredLen();
+        if (h >= deferredSeq.length) {
+            deferredSeq = java.util.Arrays.copyOf(deferredSeq, Math.max(h + 1, deferredSeq.length * 2));
+        }
+        deferredSeq[h] = blocks.openDeferred();
+        return h;
     }
 
     /** Writes the length of the array header {@link #deferredArray} reserved. */
     public void setDeferredArray(int handle, long n) {
         if (handle >= 0 && replyMode != REPLY_DROPPED) {
+            syncBlocks();
+            int before = enc.length();
             enc.setDeferredArrayLen(handle, n);
+            if (enc.length() > before) {
+                blocks.closeDeferred(deferredSeq[handle], enc.length() - before);
+            }
         }
     }
 
@@ -567,10 +653,15 @@ public final class Client {
 
     /**
      * The output buffer as Redis's getClientOutputBufferMemoryUsage counts it (CLIENT LIST omem, the output buffer
-     * limits): a replica's share of the replication buffer, else the replies not yet written.
+     * limits): a replica's share of the replication buffer, else Redis's reply list for the replies not yet written
+     * (not its static buffer, which the first 16 KB fill: {@link ReplyBlocks}).
      */
     public long outputMemory() {
-        return shared != null ? shared.memory() : pendingBytes();
+        if (shared != null) {
+            return shared.memory();
+        }
+        syncBlocks();
+        return blocks.memory();
     }
 
     /** Bytes queued and not yet written: the replies, then what the shared output has ready. */
@@ -589,12 +680,13 @@ public final class Client {
 
     /** The reply of a HELP subcommand: a header, the given lines, then HELP's own two lines. */
     public void help(String cmd, String[] lines) {
-        array(lines.length + 3);
+        int header = deferredArray(); // as Redis's addReplyHelp: the lines go to the reply list (output limits)
         simple(cmd + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
         for (String l : lines) {
             simple(l);
         }
         simple("HELP");
         simple("    Prints this help.");
+        setDeferredArray(header, lines.length + 3);
     }
 }

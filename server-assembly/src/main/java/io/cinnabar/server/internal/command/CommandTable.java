@@ -44,6 +44,21 @@ public final class CommandTable {
         CommandDocs.attach(this, (Map<String, Object>) Json.parse(resource(CommandDocs.RESOURCE)));
     }
 
+    /**
+     * The lower-case names of Redis 7.2's top-level commands (its command table before any rename-command), a new
+     * mutable set: what the config file's rename-command lines are checked against while the file is read
+     * ({@code Config.commandNames}). Every one of them is implemented; {@link #rename} checks the lines again on the
+     * table itself.
+     */
+    @SuppressWarnings("unchecked")
+    public static java.util.Set<String> redisCommandNames() {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (Object o : (List<Object>) Json.parse(resource("redis-7.2-command-info.json"))) {
+            names.add(((String) ((List<Object>) o).get(0)).toLowerCase(java.util.Locale.ROOT));
+        }
+        return names;
+    }
+
     static String resource(String name) {
         try (InputStream in = CommandTable.class.getResourceAsStream(name)) {
             if (in == null) {

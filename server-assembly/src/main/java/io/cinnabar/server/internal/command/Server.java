@@ -920,8 +920,8 @@ public final class Server {
      * unexpected_error_replies. With propagation-error-behavior panic or panic-on-replicas a read-only replica stops,
      * as Redis's serverPanic does.
      */
-    void unexpectedErrorReply(Client c, String msg) {
-        if (c.replRole == Client.ROLE_REPLICA) {
+    public void unexpectedErrorReply(Client c, String msg) {
+        if (c.replyMode == Client.REPLY_REPLICA) {
             replicaGeneratedReply(c); // first, as Redis's addReplyError -> _addReplyToBufferOrList, then afterErrorReply
         }
         boolean fromMaster = c.replRole == Client.ROLE_MASTER;
@@ -954,6 +954,9 @@ public final class Server {
      * reply is never sent. Once per client: the first reply closes it.
      */
     public void replicaGeneratedReply(Client c) {
+        if (c.replyMode == Client.REPLY_REPLICA) {
+            c.replyMode = Client.REPLY_DROPPED; // as Redis's CLIENT_CLOSE_ASAP: nothing more is written
+        }
         if (c.closed) {
             return;
         }
@@ -1054,7 +1057,7 @@ public final class Server {
             latency.add(cmd.has(Command.FAST) ? "fast-command" : "command", keyspace.cmdTimeMs / 1000, usec / 1000);
         }
         if (c.replyMode == Client.REPLY_SKIP) {
-            c.replyMode = Client.REPLY_ON;
+            c.repliesOn();
         } else if (c.replyMode == Client.REPLY_SKIP_NEXT) {
             c.replyMode = Client.REPLY_SKIP;
         }

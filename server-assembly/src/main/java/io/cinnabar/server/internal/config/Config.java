@@ -341,6 +341,13 @@ public final class Config {
      */
     public final List<UserLine> renameLines = new ArrayList<>();
     /**
+     * The lower-case names clients know the commands by, as the rename-command lines read so far have left them
+     * (Redis renames in its command table while reading the file, so an unknown name or a taken target stops the
+     * file at that line, before any later line is read); null: not checked while reading (sentinel mode, whose
+     * table is known later), the command table checks the lines once it exists.
+     */
+    public java.util.Set<String> commandNames;
+    /**
      * The {@code sentinel ...} lines of the file, in order, kept for the sentinel code, which parses them once the
      * whole file is read (as Redis queues them); their presence puts the launcher in sentinel mode.
      */

@@ -168,10 +168,23 @@ public final class ConfigFile {
     }
 
     /**
-     * A rename-command line is kept for the command table, which applies it once every command is registered
-     * (Redis renames while reading the file; the line's number still names it in an error).
+     * A rename-command line is kept for the command table, which applies it once every command is registered. Redis
+     * renames while reading the file, so with {@link Config#commandNames} the line is checked here, at its place in
+     * the file: the command must be known by that name now (its own, or the one an earlier line gave it), and a
+     * non-empty new name must not be taken (the old name goes first: renaming a command to itself is allowed).
      */
     private static String renameCommand(Config config, List<String> argv, int lineNumber, String line) {
+        java.util.Set<String> names = config.commandNames;
+        if (names != null) {
+            String from = argv.get(1).toLowerCase(Locale.ROOT);
+            String to = argv.get(2).toLowerCase(Locale.ROOT);
+            if (!names.remove(from)) {
+                return "No such command in rename-command";
+            }
+            if (!to.isEmpty() && !names.add(to)) {
+                return "Target command name already exists";
+            }
+        }
         config.renameLines.add(new Config.UserLine(lineNumber, line, List.copyOf(argv.subList(1, 3))));
         return null;
     }

@@ -337,13 +337,14 @@ public final class KeyCommands {
                 out.add(e);
             }
         });
-        c.array(out.size());
+        int header = c.deferredArray(); // as Redis's keysCommand: the keys go to the reply list (output limits)
         for (Entry e : out) {
             if (c.closed) {
                 break; // closed for its output-buffer limit (Redis's CLIENT_CLOSE_ASAP check)
             }
             c.bulk(e.keyArray(), 0, e.klen());
         }
+        c.setDeferredArray(header, out.size());
     }
 
     static void scan(Client c) {

@@ -669,7 +669,13 @@ public final class EventLoop implements Runnable, Connections, Outbound {
                 String err = d.error();
                 server.log.verbose("Protocol error (" + err + ") from client: id=" + c.id + " addr=" + c.addr);
                 server.stats.errorReply("ERR " + err);
-                c.enc.addError(err);
+                if (c.replRole == Client.ROLE_REPLICA) {
+                    // Redis's addReplyError on a replica: logged ("Replica generated a reply", "== CRITICAL =="),
+                    // never sent; the link closes
+                    server.unexpectedErrorReply(c, "ERR " + err);
+                } else {
+                    c.enc.addError(err);
+                }
                 c.closeAfterReply = true;
                 c.qpos = c.qlen;
                 break;
@@ -769,6 +775,12 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         if (c.closed) {
             return;
         }
+        if (c.replRole == Client.ROLE_REPLICA) {
+            // a Pub/Sub message or an invalidation reached a replica (subscribed or tracking before its SYNC):
+            // Redis's _addReplyToBufferOrList logs and disconnects it; the push is never written
+            server.replicaGeneratedReply(c);
+            return;
+        }
         wantWrite(c);
         checkOutputLimits(c);
     }
@@ -807,8 +819,7 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         if (hard || soft) {
             server.log.warning("Client id=" + c.id + " addr=" + c.addr + " scheduled to be closed ASAP for "
                 + "overcoming of output buffer limits.");
-            server.stats.evictedClients++;
-            c.closed = true;
+            c.closed = true; // not evicted_clients: that counts maxmemory-clients evictions only
             toClose.add(c);
         }
     }
@@ -849,7 +860,7 @@ public final class EventLoop implements Runnable, Connections, Outbound {
                 if (n <= 0) {
                     break;
                 }
-                enc.consume(n);
+                c.consumeReplies(n);
                 server.stats.netOutputBytes += n;
                 c.outBytesTotal += n;
             }

@@ -435,6 +435,7 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         }
         syncFull++;
         c.replRole = Client.ROLE_REPLICA;
+        becameReplica(c);
         r.state = Replica.WAIT_BGSAVE_START;
         replicas.add(r);
         if (backlog == null && !r.rdbOnly) { // an RDB-only client (redis-cli --rdb) needs no stream
@@ -478,11 +479,21 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
             backlog.copy(peer.out, r.out); // Redis's copyReplicaOutputBuffer: the same place, nothing copied
         }
         if (!r.prePsync) {
-            r.client.raw(Shared.b("+FULLRESYNC " + server.replId + " " + sync.offset + "\r\n"));
+            r.client.protocolRaw(Shared.b("+FULLRESYNC " + server.replId + " " + sync.offset + "\r\n"));
             server.loop.wantWrite(r.client);
         }
         sync.replicas.add(r);
         server.log.notice("Waiting for end of BGSAVE for SYNC");
+    }
+
+    /**
+     * c is a replica from now on: its replies, unless CLIENT REPLY turned them off, disconnect it
+     * ({@link Client#REPLY_REPLICA}).
+     */
+    private static void becameReplica(Client c) {
+        if (c.replyMode == Client.REPLY_ON) {
+            c.replyMode = Client.REPLY_REPLICA;
+        }
     }
 
     /** Redis's masterTryPartialResynchronization. */
@@ -509,12 +520,14 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
             return false;
         }
         c.replRole = Client.ROLE_REPLICA;
+        becameReplica(c);
         r.state = Replica.ONLINE;
         r.ackTimeMs = System.currentTimeMillis();
         replicas.add(r);
-        c.raw(Shared.b(r.capaPsync2 ? "+CONTINUE " + server.replId + "\r\n" : "+CONTINUE\r\n"));
+        c.protocolRaw(Shared.b(r.capaPsync2 ? "+CONTINUE " + server.replId + "\r\n" : "+CONTINUE\r\n"));
         long sending = backlog.seek(r.out, off); // it reads the held blocks from there, as a replica that never left
-        server.loop.pushed(c);
+        server.loop.wantWrite(c);
+        server.loop.checkLimits(c);
         server.log.notice("Partial resynchronization request from " + r.ip() + ":" + r.listeningPort + " accepted. "
             + "Sending " + sending + " bytes of backlog starting from offset " + off + ".");
         return true;
@@ -594,7 +607,7 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
             r.state = Replica.WAIT_BGSAVE_END;
             r.initialOffset = offset;
             if (!r.prePsync) {
-                r.client.raw(Shared.b("+FULLRESYNC " + server.replId + " " + offset + "\r\n"));
+                r.client.protocolRaw(Shared.b("+FULLRESYNC " + server.replId + " " + offset + "\r\n"));
                 server.loop.wantWrite(r.client);
             }
         }
@@ -852,12 +865,12 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
             long acked = t.aof ? countAofAcks(t.offset) : countAcks(t.offset);
             if (acked >= t.replicas || now >= t.deadlineMs) {
                 waiting.remove(i--);
-                c.blocked = null;
-                if (t.aof) {
+                if (t.aof) { // answered while still blocked, as Redis (a replica's log line shows flags=Sb)
                     replyWaitaof(c, acked);
                 } else {
                     c.integer(acked);
                 }
+                c.blocked = null;
                 server.loop.wantWrite(c);
                 server.loop.processInput(c);
             }
@@ -869,14 +882,14 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         if (target == null || !(target.blocked instanceof WaitTicket t) || target.closed || !waiting.remove(target)) {
             return false;
         }
-        target.blocked = null;
-        if (error) {
+        if (error) { // answered while still blocked, then unblocked, as Redis
             target.error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
         } else if (t.aof) {
             replyWaitaof(target, countAofAcks(t.offset)); // Redis's replyToBlockedClientTimedOut
         } else {
             target.integer(countAcks(t.offset));
         }
+        target.blocked = null;
         server.loop.wantWrite(target);
         server.outbound.execute(() -> server.loop.processInput(target)); // its pipelined commands: not inside ours
         return true;
@@ -1214,7 +1227,7 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
             boolean presync = r.state == Replica.WAIT_BGSAVE_START
                 || r.state == Replica.WAIT_BGSAVE_END && sync != null && !sync.diskless;
             if (presync && !r.client.closed) {
-                r.client.raw(NEWLINE);
+                r.client.protocolRaw(NEWLINE);
                 server.loop.wantWrite(r.client);
             }
         }

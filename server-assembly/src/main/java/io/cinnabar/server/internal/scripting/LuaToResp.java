@@ -47,7 +47,7 @@ final class LuaToResp {
 
     /** Writes v to c; scriptResp is the protocol the script chose with redis.setresp. */
     static void reply(Client c, Object v, int scriptResp) {
-        if (c.replyMode != Client.REPLY_ON) {
+        if (c.muted()) {
             return;
         }
         Walk w = null;
@@ -254,7 +254,7 @@ final class LuaToResp {
         } else if (c.cmd != null) {
             c.cmd.failedCalls++; // counted already where it happened, but the EVAL/FCALL failed (afterErrorReply)
         }
-        if (c.replyMode == Client.REPLY_ON) {
+        if (!c.muted()) {
             c.enc.addError("-" + msg);
         }
     }
