@@ -73,6 +73,32 @@ class LuaApiTest {
         assertTrue(used < 100000L * 280, used + " bytes allocated");
     }
 
+    /**
+     * A call allocates its frame (40 bytes) and its slot array, nothing else: a tail call no longer allocates a
+     * pending-call object (the universe's one is reused), and the frame lost two fields.
+     */
+    @Test
+    void callsAllocateOnlyTheirFrameAndSlots() {
+        Lua lua = new Lua();
+        LuaFunction tail = lua.load("local function t(n) if n == 0 then return 0 end return t(n - 1) end "
+                + "local s = 0 for r = 1, 100 do s = s + t(1000) end return s", "=tail");
+        lua.call(tail);
+        long before = allocatedBytes();
+        lua.call(tail);
+        long used = allocatedBytes() - before;
+        // 100 100 calls: 64 bytes each now (frame 40, slot array 24), 104 with the TailCall and the wider frame
+        assertTrue(used < 100100L * 80, used + " bytes allocated");
+        LuaFunction fib = lua.load("local function fib(n) if n < 2 then return n end return fib(n - 1) + fib(n - 2) "
+                + "end local s = 0 for i = 1, 10 do s = s + fib(20) end return s", "=fib");
+        lua.call(fib);
+        before = allocatedBytes();
+        Object[] r = lua.call(fib);
+        used = allocatedBytes() - before;
+        assertEquals(67650.0, r[0]);
+        // 218 910 calls: 64.0 bytes each now, 72.0 before (the frame's proto and other fields)
+        assertTrue(used < 218910L * 68, used + " bytes allocated");
+    }
+
     /** A local given arithmetic on values of unknown type (s = s + t[i]) keeps the numbers it gets unboxed. */
     @Test
     void summingTableValuesAllocatesNothingPerIteration() {

@@ -37,6 +37,8 @@ public final class Interp {
     /** ipairs's iterator: a generic 'for' over it indexes the table itself (no call, no argument arrays). */
     Object ipairsAux;
     public int depth;
+    /** The pending tail call of this universe (see {@link Nodes.TailCall}). */
+    final Nodes.TailCall tailCall = new Nodes.TailCall();
     public int maxDepth = 1000;
     /** Per call depth: the function and line of the call site running there (for error levels). */
     LuaClosure[] siteFn = new LuaClosure[1002];
@@ -194,7 +196,7 @@ public final class Interp {
             }
             int line = d == depth ? dbgLine[d] : siteLine[d];
             String name = d > 1 && siteFn[d - 1] != null ? siteName[d - 1] : null;
-            out.add(new Object[] {f.proto.chunk, line, name});
+            out.add(new Object[] {f.cl.p.chunk, line, name});
         }
         return out;
     }
@@ -476,7 +478,7 @@ public final class Interp {
         if (f == null) {
             return "";
         }
-        return f.proto.chunk + ":" + line + ": ";
+        return f.cl.p.chunk + ":" + line + ": ";
     }
 
     public static LuaError rtError(Frame f, int line, String msg) {

@@ -95,15 +95,21 @@ public final class LuaClosure extends LuaFunction {
     /** The rest of {@link #exec} after the body returned {@code r} (not null, not ONE): tail calls, result lists. */
     private static Object finish(Interp in, Object r, boolean one) {
         while (r instanceof Nodes.TailCall tc) {
-            if (tc.fn instanceof LuaClosure c) {
+            Object fn = tc.fn;
+            Object[] args = tc.args;
+            Nodes.CallSite site = tc.site;
+            Frame frame = tc.frame;
+            boolean slots = tc.slots;
+            tc.set(null, null, null, null, false);
+            if (fn instanceof LuaClosure c) {
                 in.tick(null, 0);
-                Frame fr = tc.slots ? c.enter(tc.args, NONE) : c.frame(tc.args);
+                Frame fr = slots ? c.enter(args, NONE) : c.frame(args);
                 r = c.p.body.exec(fr);
                 if (r == Nodes.ONE) {
                     return one ? fr.ret : new Object[] {fr.ret};
                 }
             } else {
-                return results(tc.site.invoke(tc.frame, tc.fn, tc.args), one);
+                return results(site.invoke(frame, fn, args), one);
             }
         }
         return results(r == null || r == Nodes.BREAK ? NONE : (Object[]) r, one);

@@ -92,7 +92,7 @@ public final class MathLib {
                     return new Object[] {x, 0.0};
                 }
                 int e = Math.getExponent(x) + 1;
-                double mant = x / Math.pow(2, e);
+                double mant = Math.scalb(x, -e); // not x / 2^e: 2^1024 is infinite (frexp(1e308) looped)
                 if (Math.abs(mant) < 0.5) { // subnormal
                     while (Math.abs(mant) < 0.5) {
                         mant *= 2;

@@ -33,22 +33,28 @@ final class Nodes {
         void fix();
     }
 
-    /** A pending tail call, run by the caller's call loop so tail recursion does not grow the Java stack. */
+    /**
+     * A pending tail call, run by the caller's call loop so tail recursion does not grow the Java stack. Each
+     * universe has one ({@link Interp#tailCall}), filled by {@code return f(x)} and emptied by the call loop of
+     * the enclosing {@link LuaClosure} before anything else runs (no Lua code runs between the two: the arguments
+     * are evaluated before it is filled), so a tail call allocates no object of its own.
+     */
     static final class TailCall {
-        final Object fn;
+        Object fn;
         /** The arguments, or (when {@link #slots}) the callee's slot array filled with them. */
-        final Object[] args;
-        final CallSite site;
-        final Frame frame;
+        Object[] args;
+        CallSite site;
+        Frame frame;
         /** fn is a Lua function with fixed parameters and args is its slot array. */
-        final boolean slots;
+        boolean slots;
 
-        TailCall(Object fn, Object[] args, CallSite site, Frame frame, boolean slots) {
+        TailCall set(Object fn, Object[] args, CallSite site, Frame frame, boolean slots) {
             this.fn = fn;
             this.args = args;
             this.site = site;
             this.frame = frame;
             this.slots = slots;
+            return this;
         }
     }
 
@@ -107,14 +113,14 @@ final class Nodes {
 
         /**
          * The value for a {@link LocalVar#spec} local: a number unboxed, or else 0 with {@link Frame#notNum} set
-         * and the value in {@link Frame#other} (the caller clears both).
+         * and the value in {@link Frame#ret} (the caller clears both).
          */
         double evalSpec(Frame f) {
             Object v = eval(f);
             if (v instanceof Double d) {
                 return d;
             }
-            f.other = v;
+            f.ret = v;
             f.notNum = true;
             return 0;
         }
@@ -268,7 +274,7 @@ final class Nodes {
             if (v instanceof Double d) {
                 return d;
             }
-            f.other = v;
+            f.ret = v;
             f.notNum = true;
             return 0;
         }
@@ -641,7 +647,7 @@ final class Nodes {
         Object tail(Frame f) {
             Object fv = ev(fn, f);
             if (fv instanceof LuaClosure c && !lastMulti && !c.p.vararg) {
-                return new TailCall(c, argSlots(f, c.p, null, false), this, f, true);
+                return in.tailCall.set(c, argSlots(f, c.p, null, false), this, f, true);
             }
             if (selectShape && fv == in.select) {
                 Object r = select(f, false);
@@ -655,7 +661,7 @@ final class Nodes {
                     throw Interp.rtError(f, line, "attempt to call " + Interp.desc(fnInfo(), fv));
                 }
             }
-            return new TailCall(fv, a, this, f, false);
+            return in.tailCall.set(fv, a, this, f, false);
         }
 
         @Override
@@ -731,13 +737,13 @@ final class Nodes {
             Object o = ev(obj, f);
             Object fv = method(f, o);
             if (fv instanceof LuaClosure c && !lastMulti && !c.p.vararg) {
-                return new TailCall(c, argSlots(f, c.p, o, true), this, f, true);
+                return in.tailCall.set(c, argSlots(f, c.p, o, true), this, f, true);
             }
             Object[] a = evalArgs(f, o, true);
             if (!(fv instanceof LuaFunction) && in.metamethod(fv, Interp.S_CALL) == null) {
                 throw Interp.rtError(f, line, "attempt to call " + Interp.desc(fnInfo(), fv));
             }
-            return new TailCall(fv, a, this, f, false);
+            return in.tailCall.set(fv, a, this, f, false);
         }
 
         @Override
@@ -853,8 +859,14 @@ final class Nodes {
         /** Both operands are numbers ({@link Expr#num}): computed unboxed, no metamethod possible. */
         boolean num;
 
+        /** b is a number constant ({@code n - 1}, {@code i * 2}): only a's type is tested. */
+        final boolean bConst;
+        final double bd;
+
         Arith(int line, Interp in, int op, Expr a, Expr b) {
             super(line, in, op, a, b);
+            this.bConst = b instanceof Const c && c.isNum;
+            this.bd = bConst ? ((Const) b).d : 0;
         }
 
         @Override
@@ -889,27 +901,27 @@ final class Nodes {
             double p = a.evalSpec(f);
             if (f.notNum) {
                 f.notNum = false;
-                Object x = f.other;
-                f.other = null;
+                Object x = f.ret;
+                f.ret = null;
                 return slowSpec(f, x, b.eval(f));
             }
             double q = b.evalSpec(f);
             if (f.notNum) {
                 f.notNum = false;
-                Object y = f.other;
-                f.other = null;
+                Object y = f.ret;
+                f.ret = null;
                 return slowSpec(f, p, y);
             }
             return Interp.arith(op, p, q);
         }
 
-        /** Coercions and metamethods, as {@link #eval}; a result that is not a number goes to {@link Frame#other}. */
+        /** Coercions and metamethods, as {@link #eval}; a result that is not a number goes to {@link Frame#ret}. */
         private double slowSpec(Frame f, Object x, Object y) {
             Object r = in.arith(f, line, op, x, y, a.info(), b.info());
             if (r instanceof Double d) {
                 return d;
             }
-            f.other = r;
+            f.ret = r;
             f.notNum = true;
             return 0;
         }
@@ -920,10 +932,17 @@ final class Nodes {
                 return evalNum(f);
             }
             Object x = ev(a, f);
-            Object y = ev(b, f);
-            if (x instanceof Double dx && y instanceof Double dy) {
+            Object y;
+            double q;
+            if (bConst) {
+                y = null;
+                q = bd;
+            } else {
+                y = ev(b, f);
+                q = y instanceof Double dy ? dy : 0;
+            }
+            if (x instanceof Double dx && (bConst || y instanceof Double)) {
                 double p = dx;
-                double q = dy;
                 switch (op) {
                     case Interp.ADD: return Interp.box(p + q);
                     case Interp.SUB: return Interp.box(p - q);
@@ -933,7 +952,7 @@ final class Nodes {
                     default: return Math.pow(p, q);
                 }
             }
-            return in.arith(f, line, op, x, y, a.info(), b.info());
+            return in.arith(f, line, op, x, bConst ? ((Const) b).v : y, a.info(), b.info());
         }
     }
 
@@ -1065,8 +1084,14 @@ final class Nodes {
         /** Both operands are numbers ({@link Expr#num}): compared unboxed. */
         boolean num;
 
+        /** b is a number constant ({@code n < 2}, {@code n == 0}): only a's type is tested. */
+        final boolean bConst;
+        final double bd;
+
         Compare(int line, Interp in, int op, Expr a, Expr b) {
             super(line, in, op, a, b);
+            this.bConst = b instanceof Const c && c.isNum;
+            this.bd = bConst ? ((Const) b).d : 0;
         }
 
         @Override
@@ -1087,6 +1112,13 @@ final class Nodes {
             if (num) {
                 p = evn(a, f);
                 q = evn(b, f);
+            } else if (bConst) {
+                Object x = ev(a, f);
+                if (!(x instanceof Double dx)) {
+                    return slow(f, x, ((Const) b).v);
+                }
+                p = dx;
+                q = bd;
             } else {
                 Object x = ev(a, f);
                 Object y = ev(b, f);
@@ -1348,8 +1380,8 @@ final class Nodes {
             double d = e.evalSpec(f);
             if (f.notNum) {
                 f.notNum = false;
-                f.slots[slot] = f.other;
-                f.other = null;
+                f.slots[slot] = f.ret;
+                f.ret = null;
             } else {
                 f.nums[slot] = d;
                 f.slots[slot] = NUM;
@@ -1823,6 +1855,37 @@ final class Nodes {
                 if (conds[i].test(f)) {
                     return blocks[i].exec(f);
                 }
+            }
+            return orElse == null ? null : orElse.exec(f);
+        }
+    }
+
+    /**
+     * {@code if c then ... [else ...] end} without {@code elseif}, outside debug compilation: no loop over the
+     * conditions, and a branch of one statement runs that statement without its block (one dispatch less).
+     */
+    static final class If1 extends Stat {
+        final Expr cond;
+        final Stat then;
+        /** null without an else. */
+        final Stat orElse;
+
+        If1(int line, Expr cond, Stat then, Stat orElse) {
+            super(line);
+            this.cond = cond;
+            this.then = then;
+            this.orElse = orElse;
+        }
+
+        /** The one statement of a block, or the block (a block only runs its statements in order). */
+        static Stat single(Block b) {
+            return b.stats.length == 1 ? b.stats[0] : b;
+        }
+
+        @Override
+        Object exec(Frame f) {
+            if (cond.test(f)) {
+                return then.exec(f);
             }
             return orElse == null ? null : orElse.exec(f);
         }

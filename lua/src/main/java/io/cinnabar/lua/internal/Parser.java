@@ -514,6 +514,10 @@ public final class Parser {
             orElse = block();
         }
         checkMatch(END, IF, line);
+        if (!debug && conds.size() == 1) {
+            return new Nodes.If1(line, conds.get(0), Nodes.If1.single(blocks.get(0)), orElse == null ? null
+                    : Nodes.If1.single(orElse));
+        }
         If r = new If(line, conds.toArray(new Expr[0]), blocks.toArray(new Block[0]), orElse);
         if (debug) {
             r.in = in;
