@@ -395,6 +395,22 @@ public final class Db {
         }
     }
 
+    /** The most cursors {@link #scanReading(long, int, Visitor)} takes at once. */
+    public static final int SCAN_AHEAD = OffHeapKeyTable.AHEAD;
+
+    /**
+     * {@link #scanReading} of up to n cursors at once, the table reading the next buckets and entries ahead of the
+     * visits ({@link OffHeapKeyTable#scanAhead}): a bulk walk's way of not waiting for memory key by key.
+     */
+    public long scanReading(long v, int n, Visitor visitor) {
+        Walk w = walk(visitor, true);
+        try {
+            return w.table.scanAhead(v, n, w);
+        } finally {
+            w.done();
+        }
+    }
+
     /** {@link #forEach} under the rules of {@link #scanReading}. */
     public void forEachReading(Visitor visitor) {
         Walk w = walk(visitor, true);

@@ -75,6 +75,12 @@ public final class Snapshot implements SnapshotBarrier {
         public long timestampAnnotation;
         /** Per-key access records as maxmemory-policy makes Redis write them: {@link #ACCESS_NONE}, ... */
         public int accessRecords = ACCESS_NONE;
+        /**
+         * Cursors per walk call when the walk is not paced, their buckets and entries read ahead together
+         * ({@link Db#scanReading(long, int, Db.Visitor)}); 1 walks one cursor per call (tests interleave writes
+         * with every bucket that way).
+         */
+        public int walkAhead = Db.SCAN_AHEAD;
     }
 
     /** No IDLE/FREQ records (a maxmemory-policy that is neither LRU nor LFU). */
@@ -332,7 +338,9 @@ public final class Snapshot implements SnapshotBarrier {
                 p.src.forEachReading(linearWalker);
                 p.cursor = 0;
             } else {
-                p.cursor = p.src.scanReading(p.cursor, walker); // lent views: the walk allocates nothing per key
+                // lent views: the walk allocates nothing per key; unpaced, it takes walkAhead cursors at a time, their
+                // buckets and entries read ahead together (the walk otherwise waits for memory at every key)
+                p.cursor = p.src.scanReading(p.cursor, opt.keySaveDelayUs > 0 ? 1 : opt.walkAhead, walker);
             }
             // rdb-key-save-delay paces every key the walk reaches, also one a write already copied out: a save
             // takes keys x delay as Redis's child does, however many keys the writes copied meanwhile

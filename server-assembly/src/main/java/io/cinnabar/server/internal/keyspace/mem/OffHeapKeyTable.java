@@ -1187,6 +1187,70 @@ public final class OffHeapKeyTable<V> {
         return walk(v, Objects.requireNonNull(visitor));
     }
 
+    /** The most cursors {@link #scanAhead} takes at once. */
+    public static final int AHEAD = 64;
+    /** {@link #scanAhead}'s bucket heads. */
+    private final long[] ahead = new long[AHEAD];
+    /** What {@link #scanAhead} read ahead, kept so the JIT cannot drop the reads. */
+    private int aheadSink;
+
+    /**
+     * {@link #scan} of up to n cursors from v (fewer when the scan completes or the table starts or ends a rehash
+     * between two of them), returning the next cursor as {@link #scan} does. Same keys, same order, same guarantees:
+     * it is {@link #scan} called once per cursor, preceded by passes that only read: the buckets of those cursors,
+     * then the first entry of each (its header, then its last byte and the start of a raw value or blob of its own).
+     * The buckets of consecutive cursors and their entries lie far apart in memory; loads that do not depend on each
+     * other are in flight together, where a one-cursor scan waits for the bucket, then for its entry, then for the
+     * next bucket. A bulk walker (the snapshot) spends most of its time in those waits otherwise. The visitor must
+     * not add keys (a delete of the visited entry is allowed, as in {@link #scan}). O(n + chain lengths).
+     */
+    public long scanAhead(long v, int n, EntryVisitor visitor) {
+        Objects.requireNonNull(visitor);
+        if (t1 != null || n <= 1) {
+            return walk(v, visitor); // rehashing: several buckets per cursor, one cursor at a time
+        }
+        Buckets t = t0;
+        long m = t.length - 1;
+        int k = 0;
+        long c = v;
+        do {
+            ahead[k++] = t.get((int) (c & m));
+            c = nextCursor(c, m);
+        } while (k < n && k < AHEAD && c != 0);
+        int sink = 0;
+        for (int i = 0; i < k; i++) {
+            long e = ahead[i];
+            if (e != 0) {
+                sink += mem.getInt(e + KLEN);
+            }
+        }
+        for (int i = 0; i < k; i++) { // the entry's last byte (it may span two cache lines) and a value of its own
+            long e = ahead[i];
+            if (e != 0) {
+                int meta = mem.getInt(e + META);
+                int kl = mem.getInt(e + KLEN);
+                int type = EntryLayout.type(meta);
+                int enc = EntryLayout.encoding(meta);
+                boolean expire = (kl & HAS_EXPIRE) != 0;
+                boolean word = hasWord(type, enc);
+                int inline = type == TYPE_STRING && enc == ENC_EMBSTR ? mem.getInt(e + AUX) : 0;
+                sink += mem.getByte(e + keyOffset(expire, word) + (kl & KLEN_MASK) + inline - 1);
+                if (ownsWord(type, enc)) {
+                    sink += mem.getInt(mem.getLong(e + wordOffset(expire)));
+                }
+            }
+        }
+        aheadSink += sink;
+        c = v;
+        for (int i = 0; i < k && t0 == t && t1 == null; i++) {
+            c = walk(c, visitor);
+            if (c == 0) {
+                break;
+            }
+        }
+        return c;
+    }
+
     /**
      * Defragments the buckets of cursor v (same cursor as {@link #scan}): every entry, and every raw value, that
      * {@link SlabAllocator#shouldRelocate} picks is moved to a fuller slab and relinked. Returns the next cursor.

@@ -211,7 +211,8 @@ class OffHeapKeyTableProperties {
     @Property(tries = 80)
     void scanSurvivesResizes(@ForAll @IntRange(min = 1, max = 3000) int initial,
             @ForAll @IntRange(min = 0, max = 3000) int added, @ForAll @IntRange(min = 0, max = 100) int deletePct,
-            @ForAll @IntRange(min = 0, max = 3) int rehashPerCall, @ForAll boolean expires) {
+            @ForAll @IntRange(min = 0, max = 3) int rehashPerCall, @ForAll boolean expires,
+            @ForAll @IntRange(min = 0, max = OffHeapKeyTable.AHEAD + 8) int ahead) {
         OffHeapKeyTable<Object> t = new OffHeapKeyTable<>(new SlabAllocator());
         for (int i = 0; i < initial; i++) {
             byte[] k = ("s" + i).getBytes(StandardCharsets.US_ASCII);
@@ -230,13 +231,15 @@ class OffHeapKeyTableProperties {
         int nextAdd = 0;
         int nextDelete = 0;
         int calls = 0;
+        OffHeapKeyTable.EntryVisitor v = e -> {
+            String s = new String(t.keyBytes(e), StandardCharsets.US_ASCII);
+            if (s.startsWith("s")) {
+                returned.add(Integer.parseInt(s.substring(1)));
+            }
+        };
         do {
-            cursor = t.scan(cursor, e -> {
-                String s = new String(t.keyBytes(e), StandardCharsets.US_ASCII);
-                if (s.startsWith("s")) {
-                    returned.add(Integer.parseInt(s.substring(1)));
-                }
-            });
+            // ahead 0: one cursor per call (scan); otherwise up to that many (scanAhead, the snapshot's walk)
+            cursor = ahead == 0 ? t.scan(cursor, v) : t.scanAhead(cursor, ahead, v);
             for (int j = 0; j < 40 && nextAdd < added; j++, nextAdd++) {
                 byte[] k = ("a" + nextAdd).getBytes(StandardCharsets.US_ASCII);
                 t.putString(k, 0, k.length, k, 0, k.length, false);
@@ -249,6 +252,87 @@ class OffHeapKeyTableProperties {
             assertTrue(++calls < 1_000_000, "scan does not end");
         } while (cursor != 0);
         assertTrue(returned.containsAll(stable), "missed " + (stable.size() - returned.size()));
+    }
+
+    /**
+     * scanAhead(v, n) is scan called once per cursor: the same entries in the same order and the same next cursor,
+     * over tables of every kind of entry (int, embstr, raw, heap object, with and without expires, the empty key)
+     * built by the model's operations, mid-rehash too (one cursor then). Entries deleted by the visitor (lazy
+     * expiry) do not change that.
+     */
+    @Property(tries = 150)
+    void scanAheadIsScanPerCursor(@ForAll("ops") List<Op> ops, @ForAll @IntRange(min = 1, max = 80) int n,
+            @ForAll @IntRange(min = 0, max = 4) int deleteEvery) {
+        SlabAllocator mem = new SlabAllocator(16 * 1024, 2, Long.MAX_VALUE);
+        OffHeapKeyTable<Object> t = new OffHeapKeyTable<>(mem);
+        build(t, ops);
+        List<Long> expected = new java.util.ArrayList<>();
+        List<Long> got = new java.util.ArrayList<>();
+        long cursor = 0;
+        int calls = 0;
+        do {
+            long c = cursor;
+            boolean rehashing = t.rehashing();
+            int cursors = 0;
+            // the expectation first, without deleting (scan does not change the table)
+            do {
+                c = t.scan(c, expected::add);
+                cursors++;
+            } while (c != 0 && cursors < Math.min(n, OffHeapKeyTable.AHEAD) && !rehashing);
+            int[] seen = {0};
+            long next = t.scanAhead(cursor, n, e -> {
+                got.add(e);
+                if (deleteEvery > 0 && ++seen[0] % deleteEvery == 0) {
+                    byte[] k = t.keyBytes(e);
+                    assertTrue(t.delete(k, 0, k.length)); // the visited entry goes away, as lazy expiry does
+                }
+            });
+            assertEquals(c, next, "next cursor");
+            assertEquals(expected, got, "entries of the cursors from " + cursor);
+            expected.clear();
+            got.clear();
+            cursor = next;
+            if (calls % 3 == 0) {
+                t.rehash(1); // a rehash running between calls: scanAhead takes one cursor then
+            }
+            assertTrue(++calls < 1_000_000, "scan does not end");
+        } while (cursor != 0);
+    }
+
+    /** Applies the model test's table operations without checking (a table of every kind of entry). */
+    static void build(OffHeapKeyTable<Object> t, List<Op> ops) {
+        for (Op op : ops) {
+            byte[] k = key(op.key);
+            long e = t.find(k, 0, k.length);
+            switch (op.code) {
+                case 0 -> t.putInt(k, 0, k.length, op.num);
+                case 1, 2 -> {
+                    byte[] v = value(op.len, op.num);
+                    t.putString(k, 0, k.length, v, 0, v.length, op.code == 2);
+                }
+                case 3 -> t.putObject(k, 0, k.length, HASH, LISTPACK, new Object());
+                case 4 -> t.delete(k, 0, k.length);
+                case 5, 6 -> {
+                    if (e != 0) {
+                        t.setExpire(e, op.num & 0xFFFF_FFFF_FFFFL);
+                    }
+                }
+                case 7 -> {
+                    if (e != 0) {
+                        t.removeExpire(e);
+                    }
+                }
+                case 8 -> {
+                    if (e != 0 && t.type(e) == EntryLayout.TYPE_STRING) {
+                        byte[] add = value(op.len % 300, op.num);
+                        t.append(e, add, 0, add.length);
+                    }
+                }
+                case 9 -> t.rehash(op.key % 3);
+                default -> {
+                }
+            }
+        }
     }
 
     @Property(tries = 300)
