@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * length), so even a short one closes it; 1000 pipelined PINGs fit. Then, without limits, what CLIENT INFO of the connection
  * itself says after replies it has not read yet (obl = the static buffer's bytes, oll = list nodes, omem = the
  * list's jemalloc-sized blocks plus 40 bytes a node), and INFO's evicted_clients, which output-buffer closes leave
- * alone.
+ * alone. The soft limit: a second 17 KB reply 2.2 s after the first (a PING between) closes the client, 0.2 s after
+ * it does not.
  */
 class OutputBufferLimitDifferentialTest {
     private static final int[] SIZES = {1024, 15 * 1024, 16374, 16375, 17 * 1024, 100 * 1024};
@@ -52,6 +53,11 @@ class OutputBufferLimitDifferentialTest {
                 }
                 out.add(limit + " 1000 PINGs -> " + outcome(port, b.toByteArray(), 7000));
             }
+            // the soft limit (50 bytes, 1 s): checked only while a reply list exists, in whole seconds, and its timer
+            // is not reset by writing the reply or by small replies: a second large reply over 1 s later closes
+            admin.call("CONFIG", "SET", "client-output-buffer-limit", "normal 0 50 1");
+            out.add("soft, GET 17K, PING, 2.2 s, GET 17K -> " + soft(port, 2200));
+            out.add("soft, GET 17K, PING, 0.2 s, GET 17K -> " + soft(port, 200));
             admin.call("CONFIG", "SET", "client-output-buffer-limit", "normal 0 0 0");
             out.add("evicted_clients " + admin.call("INFO", "stats").lines()
                 .filter(l -> l.startsWith("evicted_clients:")).findFirst().orElse("-"));
@@ -103,6 +109,34 @@ class OutputBufferLimitDifferentialTest {
         } catch (SocketTimeoutException e) {
             return "timeout";
         }
+    }
+
+    /** GET k17408, PING, a pause (the soft limit's seconds: what is tested), GET k17408 again: its outcome. */
+    private static String soft(int port, long pauseMs) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(5000);
+            InputStream in = s.getInputStream();
+            s.getOutputStream().write(RespClient.encode("GET", "k17408"));
+            String first = readN(in, 17408 + 9);
+            s.getOutputStream().write(RespClient.encode("PING"));
+            String ping = readN(in, 7);
+            Thread.sleep(pauseMs);
+            s.getOutputStream().write(RespClient.encode("GET", "k17408"));
+            return first + ", " + ping + ", " + readN(in, 17408 + 9);
+        }
+    }
+
+    private static String readN(InputStream in, int n) throws IOException {
+        byte[] buf = new byte[65536];
+        int got = 0;
+        while (got < n) {
+            int r = in.read(buf, 0, Math.min(buf.length, n - got));
+            if (r < 0) {
+                return "closed after " + got + " bytes";
+            }
+            got += r;
+        }
+        return "read " + got;
     }
 
     /** The commands then CLIENT INFO in one write: the connection's obl, oll and omem while the replies wait. */

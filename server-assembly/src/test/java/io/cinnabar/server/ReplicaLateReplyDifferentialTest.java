@@ -215,6 +215,34 @@ class ReplicaLateReplyDifferentialTest {
         assertSame(new String[][] {{"CLIENT", "REPLY", "OFF"}}, WAIT_200, true, (o, id) -> "(nothing)", null);
     }
 
+    /**
+     * A replica that never sent REPLCONF listening-port is named ip:&lt;unknown-replica-port&gt; in the log lines (Redis's
+     * replicationGetSlaveName), not ip:0.
+     */
+    @Test
+    void aReplicaWithoutListeningPortIsNamedAsRedisNamesIt() throws Exception {
+        List<String> seen = new ArrayList<>();
+        for (boolean ours : new boolean[] {false, true}) {
+            try (IntegrationSuiteFindingsTest.Child server = ours ? IntegrationSuiteFindingsTest.Child.start()
+                : IntegrationSuiteFindingsTest.Child.redis(null);
+                 Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", server.port), 2000);
+                s.getOutputStream().write(RespClient.encode("PSYNC", "?", "-1"));
+                Pattern asks = Pattern.compile("Replica (\\S+) asks for synchronization");
+                Pattern full = Pattern.compile("Full resync requested by replica (\\S+)");
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (!full.matcher(server.log()).find() && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                Matcher a = asks.matcher(server.log());
+                Matcher f = full.matcher(server.log());
+                seen.add((a.find() ? a.group(1) : "-") + " " + (f.find() ? f.group(1) : "-"));
+            }
+        }
+        assertEquals("127.0.0.1:<unknown-replica-port> 127.0.0.1:<unknown-replica-port>", seen.get(0));
+        assertEquals(seen.get(0), seen.get(1));
+    }
+
     /** Waits until the replica link's WAIT is blocked (its CLIENT LIST line: cmd=wait, flag b). */
     private static String blocked(RespClient o, long id) throws Exception {
         String line = "";

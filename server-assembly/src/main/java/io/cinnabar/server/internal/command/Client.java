@@ -150,6 +150,15 @@ public final class Client {
         return blocks.bufUsed;
     }
 
+    /**
+     * Whether Redis would hold reply blocks for this client (reply_bytes &gt; 0): its closeClientOnOutputBufferLimitReached
+     * looks at a non-replica's limits only then, so neither a close nor the soft limit's reset happens without.
+     */
+    public boolean hasReplyBlocks() {
+        syncBlocks();
+        return blocks.replyBytes() > 0;
+    }
+
     /** CLIENT LIST oll: the nodes of Redis's reply list (a replica: of the replication buffer). */
     public long replyListLength() {
         if (shared != null) {
@@ -207,6 +216,7 @@ public final class Client {
     public final CallContext ctx;
     /** The command being executed. */
     public Command cmd;
+    /** When the output buffer was first seen over the soft limit (Redis's obuf_soft_limit_reached_time), s; or 0. */
     public long softLimitReachedAt;
     /**
      * The command held by a client pause (Redis's BLOCKED_POSTPONE), run when the pause ends; null otherwise.

@@ -49,6 +49,11 @@ final class ReplyBlocks {
     /** Bytes appended and not yet written. */
     long pending;
 
+    /** Redis's reply_bytes: the blocks' usable sizes (0 when the list is empty or holds placeholders only). */
+    long replyBytes() {
+        return replyBytes;
+    }
+
     /** Omem: the list's bytes and its nodes, not the static buffer. */
     long memory() {
         return replyBytes + NODE_OVERHEAD * count;

@@ -1144,6 +1144,15 @@ public final class Server {
         if (cluster != null) {
             cluster.cron(now);
         }
+        if (pubsub.trackingClients() != 0) {
+            // as Redis's serverCron: the tracking table is also held to tracking-table-max-keys while idle (a CONFIG
+            // SET that lowers it takes effect without another command); no client is current there (Redis's
+            // current_client is NULL), so a NOLOOP client is told too
+            Client was = current;
+            current = null;
+            pubsub.beforeCommand();
+            current = was;
+        }
         if (config.getBool("activerehashing")) {
             rehashOneDb();
         }

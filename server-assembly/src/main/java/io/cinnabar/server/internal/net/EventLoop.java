@@ -804,13 +804,16 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         if (hardLimit == 0 && softLimit == 0 || c.closed) {
             return;
         }
+        if (c.shared == null && !c.hasReplyBlocks()) {
+            return; // Redis's closeClientOnOutputBufferLimitReached: no reply list, no check (the soft timer stays)
+        }
         boolean hard = hardLimit > 0 && pending >= hardLimit;
         boolean soft = false;
         if (softLimit > 0 && pending >= softLimit) {
-            long now = System.currentTimeMillis();
+            long now = System.currentTimeMillis() / 1000; // Redis's server.unixtime: whole seconds
             if (c.softLimitReachedAt == 0) {
                 c.softLimitReachedAt = now;
-            } else if ((now - c.softLimitReachedAt) / 1000 >= softSecs) {
+            } else if (now - c.softLimitReachedAt > softSecs) {
                 soft = true;
             }
         } else {
@@ -888,7 +891,6 @@ public final class EventLoop implements Runnable, Connections, Outbound {
             if (enc.array().length > 1024 * 1024) {
                 c.newReplyBuffer(c.replyBufSize);
             }
-            c.softLimitReachedAt = 0;
             if (c.closeAfterReply) {
                 free(c);
                 return;

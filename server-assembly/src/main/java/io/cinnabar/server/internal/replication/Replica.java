@@ -90,6 +90,18 @@ final class Replica implements SharedOutput {
         };
     }
 
+    /**
+     * How log lines name the replica (Redis's replicationGetSlaveName): ip:port, [ip]:port for an IPv6 address, or
+     * ip:&lt;unknown-replica-port&gt; before REPLCONF listening-port gave one.
+     */
+    String name() {
+        String ip = ip();
+        if (listeningPort == 0) {
+            return ip + ":<unknown-replica-port>";
+        }
+        return ip.indexOf(':') >= 0 ? "[" + ip + "]:" + listeningPort : ip + ":" + listeningPort;
+    }
+
     /** The address INFO and ROLE show: the announced ip, else the connection's peer address. */
     String ip() {
         if (announcedIp != null) {

@@ -376,7 +376,7 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
     private void startStream(Replica r) {
         r.startStreamOnAck = false;
         server.loop.wantWrite(r.client); // what it holds in the replication buffer goes now
-        server.log.notice("Synchronization with replica " + r.ip() + ":" + r.listeningPort + " succeeded");
+        server.log.notice("Synchronization with replica " + r.name() + " succeeded");
     }
 
     // ---- SYNC / PSYNC
@@ -404,7 +404,7 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
             return;
         }
         Replica r = record(c);
-        server.log.notice("Replica " + r.ip() + ":" + r.listeningPort + " asks for synchronization");
+        server.log.notice("Replica " + r.name() + " asks for synchronization");
         boolean psync = c.argIs(0, "psync");
         if (psync) {
             if (c.argc != 3 && !(c.argc == 4 && c.argIs(3, "failover"))) {
@@ -413,7 +413,7 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
             }
             String id = c.argString(1);
             if (!c.argLong(2)) {
-                server.log.warning("Replica " + r.ip() + ":" + r.listeningPort
+                server.log.warning("Replica " + r.name()
                     + " asks for synchronization but with a wrong offset");
                 return;
             }
@@ -510,12 +510,12 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
                         + off + ", but I can reply up to " + secondOffset);
                 }
             } else {
-                server.log.notice("Full resync requested by replica " + r.ip() + ":" + r.listeningPort);
+                server.log.notice("Full resync requested by replica " + r.name());
             }
             return false;
         }
         if (backlog == null || !backlog.covers(off)) {
-            server.log.notice("Unable to partial resync with replica " + r.ip() + ":" + r.listeningPort
+            server.log.notice("Unable to partial resync with replica " + r.name()
                 + " for lack of backlog (Replica request was: " + off + ").");
             return false;
         }
@@ -528,7 +528,7 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         long sending = backlog.seek(r.out, off); // it reads the held blocks from there, as a replica that never left
         server.loop.wantWrite(c);
         server.loop.checkLimits(c);
-        server.log.notice("Partial resynchronization request from " + r.ip() + ":" + r.listeningPort + " accepted. "
+        server.log.notice("Partial resynchronization request from " + r.name() + " accepted. "
             + "Sending " + sending + " bytes of backlog starting from offset " + off + ".");
         return true;
     }
@@ -713,7 +713,7 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         r.feed = null;
         if (r.rdbOnly) {
             // Redis: a replica that asked for the RDB only is disconnected once it has it
-            server.log.notice("Replica " + r.ip() + ":" + r.listeningPort + " asked for the RDB only: closing the "
+            server.log.notice("Replica " + r.name() + " asked for the RDB only: closing the "
                 + "connection after the transfer");
             r.client.closeAfterReply = true;
             server.loop.wantWrite(r.client);
@@ -723,7 +723,7 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         r.ackTimeMs = System.currentTimeMillis();
         if (diskless) {
             r.startStreamOnAck = true;
-            server.log.notice("Streamed RDB transfer with replica " + r.ip() + ":" + r.listeningPort
+            server.log.notice("Streamed RDB transfer with replica " + r.name()
                 + " succeeded (socket). Waiting for REPLCONF ACK from replica to enable streaming");
         } else {
             startStream(r);
@@ -1117,7 +1117,7 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         for (Replica r : replicas) {
             if (r.ackOffset != offset) {
                 lagging++;
-                server.log.notice("Lagging replica " + r.ip() + ":" + r.listeningPort + " reported offset "
+                server.log.notice("Lagging replica " + r.name() + " reported offset "
                     + (offset - r.ackOffset) + " behind master, lag=" + (r.state == Replica.ONLINE
                     ? (now - r.ackTimeMs) / 1000 : 0) + ", state=" + r.stateName() + ".");
             }
@@ -1334,7 +1334,7 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
                 r.feed.close();
                 r.feed = null;
             }
-            server.log.notice("Connection with replica " + r.ip() + ":" + r.listeningPort + " lost.");
+            server.log.notice("Connection with replica " + r.name() + " lost.");
             if (replicas.isEmpty()) {
                 noReplicasSinceMs = System.currentTimeMillis();
             }
