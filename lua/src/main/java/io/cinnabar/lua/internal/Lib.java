@@ -47,12 +47,26 @@ abstract class Lib extends LuaFunction {
         return toInt(checkNumber(a, i));
     }
 
+    /**
+     * {@code (int) (ptrdiff_t) d} as lua5.1 on x86-64 computes it: truncation to a 64-bit integer (NaN and values
+     * outside its range give its minimum, 0x8000000000000000, as cvttsd2si does), then its low 32 bits: 2^64 -> 0,
+     * 2^32 + 5 -> 5, 2^31 -> -2^31.
+     */
     static int toInt(double d) {
-        if (d != d) {
-            return Integer.MIN_VALUE;
-        }
-        long l = (long) d;
-        return l > Integer.MAX_VALUE || l < Integer.MIN_VALUE ? Integer.MIN_VALUE : (int) l;
+        return (int) toLong(d);
+    }
+
+    /** luaL_checkinteger: {@code (ptrdiff_t) d}, a 64-bit truncation (NaN and out of range: its minimum). */
+    static long checkInteger(Object[] a, int i) {
+        return toLong(checkNumber(a, i));
+    }
+
+    static long optInteger(Object[] a, int i, long def) {
+        return i >= a.length || a[i] == null ? def : checkInteger(a, i);
+    }
+
+    static long toLong(double d) {
+        return d != d || d >= 0x1p63 || d < -0x1p63 ? Long.MIN_VALUE : (long) d;
     }
 
     static int optInt(Object[] a, int i, int def) {

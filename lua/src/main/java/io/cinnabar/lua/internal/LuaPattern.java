@@ -408,7 +408,7 @@ final class LuaPattern {
         LuaString src = Lib.checkStr(a, 0);
         LuaString pat = Lib.checkStr(a, 1);
         int ls = src.length();
-        int init = StringLib.posrelat(Lib.optInt(a, 2, 1), ls) - 1;
+        int init = StringLib.posrelat(Lib.optInteger(a, 2, 1), ls) - 1;
         if (init < 0) {
             init = 0;
         } else if (init > ls) {

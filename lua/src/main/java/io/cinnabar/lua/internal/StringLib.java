@@ -10,12 +10,15 @@ public final class StringLib {
     private StringLib() {
     }
 
-    /** Lua's relative string position: negative counts from the end. */
-    static int posrelat(int pos, int len) {
+    /**
+     * Lua's relative string position (of a 64-bit luaL_checkinteger, as lua5.1's): negative counts from the end;
+     * the result is clamped to [0, len + 1], which changes nothing for its callers (they clamp to the string).
+     */
+    static int posrelat(long pos, int len) {
         if (pos < 0) {
             pos += len + 1;
         }
-        return pos >= 0 ? pos : 0;
+        return pos < 0 ? 0 : (int) Math.min(pos, len + 1L);
     }
 
     public static void install(Interp in) {
@@ -47,8 +50,8 @@ public final class StringLib {
             public Object[] call(Object[] a) {
                 LuaString str = checkStr(a, 0);
                 int l = str.length();
-                int i = posrelat(checkInt(a, 1), l);
-                int j = posrelat(optInt(a, 2, -1), l);
+                int i = posrelat(checkInteger(a, 1), l);
+                int j = posrelat(optInteger(a, 2, -1), l);
                 if (i < 1) {
                     i = 1;
                 }
@@ -123,8 +126,8 @@ public final class StringLib {
             public Object[] call(Object[] a) {
                 LuaString str = checkStr(a, 0);
                 int l = str.length();
-                int i = posrelat(optInt(a, 1, 1), l);
-                int j = posrelat(optInt(a, 2, i), l);
+                int i = posrelat(optInteger(a, 1, 1), l);
+                int j = posrelat(optInteger(a, 2, i), l);
                 if (i <= 0) {
                     i = 1;
                 }

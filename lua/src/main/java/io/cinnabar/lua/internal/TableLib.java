@@ -63,7 +63,10 @@ public final class TableLib {
                             e = pos;
                         }
                         v = a[2];
-                        for (int i = e; i > pos; i--) {
+                        // below the table's smallest integer key every t[i] = t[i - 1] sets an absent key to nil:
+                        // stop there (a position such as -2^31 + 1 would otherwise be two billion no-op moves)
+                        int low = (long) e - pos > 64 ? (int) Math.max(pos, smallestIntKey(tb) - 1L) : pos;
+                        for (int i = e; i > low; i--) {
                             tb.put(i, tb.get(i - 1));
                         }
                         break;
@@ -257,5 +260,16 @@ public final class TableLib {
                 sort(lo, hi);
             }
         }
+    }
+
+    /** The smallest integer key of t with a value (Integer.MAX_VALUE when it has none in int's range). */
+    static int smallestIntKey(LuaTable t) {
+        long min = Integer.MAX_VALUE;
+        for (int p = t.nextPosition(null); p >= 0; p = t.nextPosition(t.keyAt(p))) {
+            if (t.keyAt(p) instanceof Double d && d == Math.rint(d) && d >= Integer.MIN_VALUE && d < min) {
+                min = (long) (double) d;
+            }
+        }
+        return (int) min;
     }
 }
