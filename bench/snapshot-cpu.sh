@@ -7,7 +7,10 @@
 #   loaded: redis-benchmark -t set -r N -d 32 -c 50 -P 16 running; CPU per request of the thread that serves
 #           (Cinnabar: cinnabar-event-loop, /proc/PID/task/TID/stat; Redis: its main thread) over a WINDOW-second
 #           window without a snapshot, then over a window while a BGSAVE runs (requests counted from INFO stats'
-#           total_commands_processed); the save must still be in progress at the window's end.
+#           total_commands_processed, keys from INFO persistence's current_save_keys_processed); the save must still
+#           be in progress at the window's end. Cinnabar's walk runs on the event loop: its cost per key is the
+#           window's CPU less the requests at the first window's cost per request, over the keys saved. Redis's
+#           child: its own CPU over the keys saved.
 # Usage: bench/snapshot-cpu.sh [N]  (default 5000000)   Environment: WINDOW=3, CINNABAR_JAR (another jar),
 #   JFR=file.jfr (records Cinnabar's loaded snapshot window with JFR's profile settings; the window's CPU then
 #   includes JFR's own cost)
@@ -47,7 +50,7 @@ start() { # name port
 }
 
 measure() { # name
-  local name=$1 port pid tid b0 c0 w0 b1 c1 w1 t0 t1 bp q0 q1 bench
+  local name=$1 port pid tid b0 c0 w0 b1 c1 w1 t0 t1 bp q0 q1 bench base_us=0
   port=$(free_port)
   start "$name" "$port"
   pid=$(info "$port" server process_id)
@@ -73,15 +76,26 @@ measure() { # name
   bench=$!
   sleep 3
   window() { # label
-    local k0 k1
+    local k0 k1 child="" s0=0 s1=0
+    child=$(cat "/proc/$pid/task/$pid/children" 2>/dev/null | awk '{print $1}')
+    [ -n "$child" ] && s0=$(ticks "/proc/$child/stat")
     q0=$(info "$port" stats total_commands_processed); b0=$(ticks "/proc/$pid/task/$tid/stat")
     k0=$(info "$port" persistence current_save_keys_processed)
     sleep "$WINDOW"
     q1=$(info "$port" stats total_commands_processed); b1=$(ticks "/proc/$pid/task/$tid/stat")
     k1=$(info "$port" persistence current_save_keys_processed)
-    printf "%-8s loaded, %-22s serving thread %6d ms CPU for %9d requests: %.3f us/request; keys saved %d\n" \
+    [ -n "$child" ] && s1=$(ticks "/proc/$child/stat" 2>/dev/null || echo "$s0")
+    printf "%-8s loaded, %-22s serving thread %6d ms CPU for %9d requests: %.3f us/request; keys saved %d" \
       "$name" "$1:" "$(ms $((b1 - b0)))" $((q1 - q0)) "$(echo "$(ms $((b1 - b0))) * 1000 / ($q1 - $q0)" | bc -l)" \
       $((k1 - k0))
+    if [ -n "$child" ] && [ $((k1 - k0)) -gt 0 ]; then
+      printf "; child %d ms CPU: %.0f ns/key" "$(ms $((s1 - s0)))" "$(echo "$(ms $((s1 - s0))) * 1000000 / ($k1 - $k0)" | bc -l)"
+    elif [ "$name" = cinnabar ] && [ $((k1 - k0)) -gt 0 ]; then
+      printf "; the walk, over the requests' cost without a snapshot: %.0f ns/key" \
+        "$(echo "($(ms $((b1 - b0))) - ($q1 - $q0) * $base_us / 1000) * 1000000 / ($k1 - $k0)" | bc -l)"
+    fi
+    echo
+    base_us=$(echo "$(ms $((b1 - b0))) * 1000 / ($q1 - $q0)" | bc -l)
   }
   window "no snapshot"
   redis-cli -p "$port" bgsave >/dev/null; sleep 0.5

@@ -1217,6 +1217,23 @@ public final class OffHeapKeyTable<V> {
             ahead[k++] = t.get((int) (c & m));
             c = nextCursor(c, m);
         } while (k < n && k < AHEAD && c != 0);
+        readAhead(k);
+        c = v;
+        for (int i = 0; i < k && t0 == t && t1 == null; i++) {
+            c = walk(c, visitor);
+            if (c == 0) {
+                break;
+            }
+        }
+        return c;
+    }
+
+    /**
+     * Reads the first entry of each of the k bucket heads in {@link #ahead}: its header in one pass, then its last
+     * byte (an entry may span two cache lines) and the start of a raw value or blob of its own in another. The loads
+     * of one pass do not depend on each other, so the CPU has many of them in flight at once.
+     */
+    private void readAhead(int k) {
         int sink = 0;
         for (int i = 0; i < k; i++) {
             long e = ahead[i];
@@ -1224,7 +1241,7 @@ public final class OffHeapKeyTable<V> {
                 sink += mem.getInt(e + KLEN);
             }
         }
-        for (int i = 0; i < k; i++) { // the entry's last byte (it may span two cache lines) and a value of its own
+        for (int i = 0; i < k; i++) {
             long e = ahead[i];
             if (e != 0) {
                 int meta = mem.getInt(e + META);
@@ -1241,14 +1258,6 @@ public final class OffHeapKeyTable<V> {
             }
         }
         aheadSink += sink;
-        c = v;
-        for (int i = 0; i < k && t0 == t && t1 == null; i++) {
-            c = walk(c, visitor);
-            if (c == 0) {
-                break;
-            }
-        }
-        return c;
     }
 
     /**
