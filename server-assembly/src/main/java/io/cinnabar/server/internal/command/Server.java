@@ -1065,8 +1065,15 @@ public final class Server {
 
     private void feedMonitors(Client c) {
         StringBuilder b = new StringBuilder("+");
-        long now = System.currentTimeMillis();
-        b.append(now / 1000).append('.').append(String.format("%06d", (now % 1000) * 1000 + (System.nanoTime() / 1000) % 1000));
+        // One reading of the wall clock to the microsecond, as Redis's gettimeofday: a millisecond clock with the
+        // microseconds of System.nanoTime() added went backwards within a millisecond (lines out of order).
+        java.time.Instant now = java.time.Instant.now();
+        int micros = now.getNano() / 1000;
+        b.append(now.getEpochSecond()).append('.');
+        for (int d = 100_000; d > 1 && micros < d; d /= 10) {
+            b.append('0');
+        }
+        b.append(micros);
         b.append(" [").append(c.dbIndex).append(' ').append(c.unix ? "unix:" + c.laddr : c.addr).append("]");
         long redacted = Redaction.mask(c);
         for (int i = 0; i < c.argc; i++) {
