@@ -51,6 +51,8 @@ public final class Server {
     public String replId;
     /** The network layer (net.EventLoop), set when it is created. */
     public Connections loop;
+    /** How long the event loop polls before it sleeps, after a busy selection (cinnabar-busy-poll, in ns; 0 never). */
+    public long busyPollNs;
     /** Outgoing connections, extra listeners and cross-thread tasks (the event loop; see {@link Outbound}). */
     public Outbound outbound;
     public long lastSave = System.currentTimeMillis() / 1000;
@@ -173,7 +175,7 @@ public final class Server {
                 "lfu-log-factor", "lfu-decay-time", "maxmemory", "active-expire-effort", "slowlog-log-slower-than",
                 "slowlog-max-len", "latency-monitor-threshold", "enable-debug-command", "loglevel",
                 "latency-tracking", "notify-keyspace-events", "activedefrag", "replica-read-only",
-                "repl-backlog-size", "watchdog-period")) {
+                "repl-backlog-size", "watchdog-period", "cinnabar-busy-poll")) {
             configChanged(name);
         }
         limits.load(config);
@@ -515,6 +517,7 @@ public final class Server {
                     config.putRaw("hz", Integer.toString(hz));
                 }
             }
+            case "cinnabar-busy-poll" -> busyPollNs = config.getLong("cinnabar-busy-poll") * 1000;
             case "watchdog-period" -> {
                 long asked = config.getLong("watchdog-period");
                 long applied = watchdog.apply(asked, hz); // Redis's applyWatchdogPeriod raises a short period

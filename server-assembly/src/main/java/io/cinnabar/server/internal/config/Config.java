@@ -183,6 +183,7 @@ public final class Config {
         b rdbcompression yes
         i rdb-key-save-delay 0 -2147483648 INT
         i cinnabar-rdb-version 11 10 11
+        i cinnabar-busy-poll 50 0 1000000
         b cinnabar-jit-warmup no imm
         m repl-backlog-size 1048576 1 LL
         i repl-backlog-ttl 3600 0 LL
@@ -977,10 +978,12 @@ public final class Config {
 
     /**
      * Redis's HIDDEN_CONFIG options (test-only): CONFIG GET shows them when asked by exact name, never by a pattern.
-     * Cinnabar's {@code cinnabar-jit-warmup} is hidden too: a launcher setting with no meaning to a Redis client.
+     * Cinnabar's {@code cinnabar-jit-warmup} and {@code cinnabar-busy-poll} are hidden too: settings of the JVM
+     * process with no meaning to a Redis client.
      */
     private static final java.util.Set<String> HIDDEN = java.util.Set.of("use-exit-on-panic", "rdb-key-save-delay",
-        "key-load-delay", "watchdog-period", "loading-process-events-interval-bytes", "cinnabar-jit-warmup");
+        "key-load-delay", "watchdog-period", "loading-process-events-interval-bytes", "cinnabar-jit-warmup",
+        "cinnabar-busy-poll");
 
     /**
      * All option names (aliases included) matching a glob, with their values, deduplicated by name; a hidden option

@@ -88,6 +88,42 @@ public final class EventLoop implements Runnable, Connections, Outbound {
     private int tcpPort;
     private long nextCronMs;
     private long cycleStartNs;
+    /** Whether the last selection found work while many clients were connected (see {@link #busyPoll}). */
+    private boolean busy;
+    /** A busy poll needs more clients than this: a lone client or a test suite's few never make the loop poll. */
+    static final int BUSY_POLL_MIN_CLIENTS = 4;
+    /** Busy selections to let pass before the next poll, and the failed polls in a row (2^n - 1 are let pass). */
+    private int pollSkip;
+    private int pollFailures;
+    /** Busy polls so far, and those that found work (read on the loop's thread; for tests). */
+    private long polls;
+    private long pollHits;
+
+    /** {busy polls, polls that found work}; call on the loop's thread. */
+    public long[] busyPollCounts() {
+        return new long[] {polls, pollHits};
+    }
+
+    /**
+     * Polls unless a recent poll found nothing: after n failed polls in a row the next 2^n - 1 chances pass (n at
+     * most 10), so a load whose requests come too far apart for a poll to catch (where every poll would be wasted
+     * CPU) soon polls once in a thousand selections; a poll that finds work resets it. Returns what the poll found.
+     */
+    private boolean pollNow() throws IOException {
+        if (pollSkip > 0) {
+            pollSkip--;
+            return false;
+        }
+        polls++;
+        if (busyPoll(server.busyPollNs)) {
+            pollHits++;
+            pollFailures = 0;
+            return true;
+        }
+        pollFailures = Math.min(pollFailures + 1, 10);
+        pollSkip = (1 << pollFailures) - 1;
+        return false;
+    }
     final Thread thread;
 
     public EventLoop(Server server) throws IOException {
@@ -242,6 +278,24 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         thread.start();
     }
 
+    /**
+     * Polls (selectNow) for up to ns nanoseconds before the loop blocks in select (cinnabar-busy-poll), right after
+     * a selection that found work while more than {@value #BUSY_POLL_MIN_CLIENTS} clients were connected: a request
+     * arriving meanwhile is served without the sleep and wake-up of the loop's thread. A lone client (redis-cli, a
+     * test suite's connections) never makes it poll. Returns whether it found something (keys collected, or a task
+     * queued from another thread).
+     */
+    private boolean busyPoll(long ns) throws IOException {
+        long deadline = System.nanoTime() + ns;
+        do {
+            if (selector.selectNow(collect) > 0 || !ready.isEmpty() || !tasks.isEmpty()) {
+                return true;
+            }
+            Thread.onSpinWait();
+        } while (System.nanoTime() < deadline);
+        return false;
+    }
+
     /** Names the loop's thread (before {@link #start()}): a private server's thread is told apart in a dump. */
     public void threadName(String name) {
         thread.setName(name);
@@ -299,9 +353,10 @@ public final class EventLoop implements Runnable, Connections, Outbound {
                 // the Consumer form collects the ready keys into a reused list: no selected-keys set to fill
                 if (wait == 0) { // a snapshot's walk has more to do
                     selector.selectNow(collect);
-                } else {
+                } else if (!(busy && server.busyPollNs > 0 && pollNow())) {
                     selector.select(collect, wait);
                 }
+                busy = !ready.isEmpty() && server.clients.size() > BUSY_POLL_MIN_CLIENTS; // more requests likely soon
                 for (int i = 0; i < ready.size(); i++) {
                     handle(ready.get(i));
                 }
