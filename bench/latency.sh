@@ -9,7 +9,7 @@
 # side, plus, for Cinnabar, the longest GC pause of each phase (-Xlog:gc).
 # Usage: bench/latency.sh [N] [M]   (defaults: N=5000000 keys, M=4000000 requests; the issue's table)
 # Environment: ROUNDS=1; SPLIT=k runs the set phase as k back-to-back runs of M/k and prints each (latency over time); CINNABAR_JAVA_OPTS (JVM flags; unset: the launcher's defaults, bin/cinnabar-server);
-#   REDIS_SERVER=redis-server (e.g. a 7.2 build); KEEP=dir keeps the servers' logs and the GC log there; SERVERS=cinnabar measures only Cinnabar; PIN=1 pins the server to CPU 0 and the clients to CPU 1.
+#   REDIS_SERVER=redis-server (e.g. a 7.2 build); KEEP=dir keeps the servers' logs and the GC log there; SERVERS=cinnabar measures only Cinnabar; CINNABAR_ARGS adds options to its command line; PIN=1 pins the server to CPU 0 and the clients to CPU 1.
 # Run it on an idle machine: on a shared one the tails measure the neighbours.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -84,7 +84,7 @@ measure() { # name: one server, all phases
   if [ "$name" = cinnabar ]; then
     CINNABAR_EXTRA_JAVA_OPTS="-Xlog:gc:file=$gclog" \
       ${srv_pin[@]+"${srv_pin[@]}"} "$root/bin/cinnabar-server" --port "$port" --bind 127.0.0.1 --save '' \
-      --appendonly no --enable-debug-command yes --dir "$work/$name" --logfile "$work/$name.log" &
+      --appendonly no --enable-debug-command yes --dir "$work/$name" --logfile "$work/$name.log" ${CINNABAR_ARGS:-} &
   else
     ${srv_pin[@]+"${srv_pin[@]}"} "$REDIS_SERVER" --port "$port" --bind 127.0.0.1 --save '' --appendonly no \
       --enable-debug-command yes --dir "$work/$name" --logfile "$work/$name.log" &
