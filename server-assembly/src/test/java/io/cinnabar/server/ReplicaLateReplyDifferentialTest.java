@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cinnabar.testkit.RespClient;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,7 +76,7 @@ class ReplicaLateReplyDifferentialTest {
                 assertFalse(server.log().contains("Replica generated a reply"), server.log());
                 return transcript.toString();
             }
-            String received = readUntilClosed(s);
+            String received = ReplicaLinkReplyDifferentialTest.readUntilClosed(s);
             for (String reply : new String[] {"message", "invalidate", ":0\r\n", ":1\r\n", "UNBLOCKED", "-ERR"}) {
                 assertFalse(received.contains(reply), "no reply went on the link: " + reply);
             }
@@ -138,22 +136,6 @@ class ReplicaLateReplyDifferentialTest {
             }
         }
         return name + " missing";
-    }
-
-    private static String readUntilClosed(Socket s) throws IOException {
-        InputStream in = s.getInputStream();
-        ByteArrayOutputStream got = new ByteArrayOutputStream();
-        byte[] buf = new byte[8192];
-        try {
-            for (int n; (n = in.read(buf)) != -1; ) {
-                got.write(buf, 0, n);
-            }
-        } catch (SocketTimeoutException e) {
-            throw new AssertionError("the link was not closed; received " + got.toString(StandardCharsets.ISO_8859_1));
-        } catch (IOException e) {
-            // reset by the peer: closed too
-        }
-        return got.toString(StandardCharsets.ISO_8859_1);
     }
 
     private static void assertSame(String[][] before, String[][] after, boolean keepsLink, Trigger trigger,

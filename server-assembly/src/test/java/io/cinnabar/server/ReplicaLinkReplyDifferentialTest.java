@@ -97,7 +97,7 @@ class ReplicaLinkReplyDifferentialTest {
     }
 
     /** Everything the link receives until the master closes it (at most 30 s). */
-    private static String readUntilClosed(Socket s) throws IOException {
+    static String readUntilClosed(Socket s) throws IOException {
         s.setSoTimeout(30_000);
         InputStream in = s.getInputStream();
         ByteArrayOutputStream got = new ByteArrayOutputStream();

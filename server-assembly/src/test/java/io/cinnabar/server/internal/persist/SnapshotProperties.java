@@ -137,28 +137,7 @@ class SnapshotProperties {
                         ks.delete(db, e);
                     }
                 }
-                case 4 -> {
-                    Entry e = ks.lookupWrite(db, k, 0, k.length, false);
-                    if (e != null) {
-                        ks.setExpire(db, e, NOW - 1); // expired: the next access removes it lazily
-                    }
-                }
-                case 5 -> {
-                    Entry e = ks.lookupRead(db, k, 0, k.length, false);
-                    if (e != null) {
-                        ks.removeExpire(db, e);
-                    }
-                }
-                case 6 -> {
-                    if (op % 7 == 0) {
-                        ks.flush(db);
-                    }
-                }
-                case 7 -> {
-                    if (op % 5 == 0) {
-                        ks.swap(op % 4, (op / 7) % 4);
-                    }
-                }
+                case 4, 5, 6, 7 -> expireFlushOrSwap(ks, db, k, op);
                 case 8 -> {
                     Entry e = ks.add(db, b("fresh" + next++));
                     e.setInt(op);
@@ -290,6 +269,34 @@ class SnapshotProperties {
     }
 
     /** A new key of kind 0-6: int, embstr or raw string, hash, set, sorted set, list (one element). */
+    /** The ops both properties share (op / 100000 % 10 in 4..7): expire now, persist, FLUSHDB, SWAPDB. */
+    private static void expireFlushOrSwap(Keyspace ks, Db db, byte[] k, int op) {
+        switch ((op / 100_000) % 10) {
+            case 4 -> {
+                Entry e = ks.lookupWrite(db, k, 0, k.length, false);
+                if (e != null) {
+                    ks.setExpire(db, e, NOW - 1); // expired: the next access removes it lazily
+                }
+            }
+            case 5 -> {
+                Entry e = ks.lookupRead(db, k, 0, k.length, false);
+                if (e != null) {
+                    ks.removeExpire(db, e);
+                }
+            }
+            case 6 -> {
+                if (op % 7 == 0) {
+                    ks.flush(db);
+                }
+            }
+            default -> {
+                if (op % 5 == 0) {
+                    ks.swap(op % 4, (op / 7) % 4);
+                }
+            }
+        }
+    }
+
     private static void create(Keyspace ks, Db db, byte[] k, int kind, int n, TypeLimits lim, long[] tmp) {
         byte[] m = member(n, n % 3);
         switch (kind) {
@@ -380,28 +387,7 @@ class SnapshotProperties {
                         }
                     }
                 }
-                case 4 -> {
-                    Entry e = ks.lookupWrite(db, k, 0, k.length, false);
-                    if (e != null) {
-                        ks.setExpire(db, e, NOW - 1); // expired: the next access removes it lazily
-                    }
-                }
-                case 5 -> {
-                    Entry e = ks.lookupRead(db, k, 0, k.length, false);
-                    if (e != null) {
-                        ks.removeExpire(db, e);
-                    }
-                }
-                case 6 -> {
-                    if (op % 7 == 0) {
-                        ks.flush(db);
-                    }
-                }
-                case 7 -> {
-                    if (op % 5 == 0) {
-                        ks.swap(op % 4, (op / 7) % 4);
-                    }
-                }
+                case 4, 5, 6, 7 -> expireFlushOrSwap(ks, db, k, op);
                 case 8 -> create(ks, db, b("fresh" + next++), op % 7, op, lim, tmp);
                 default -> ks.lookupRead(db, k, 0, k.length, false);
             }
