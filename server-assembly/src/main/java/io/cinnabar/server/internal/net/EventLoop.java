@@ -288,7 +288,10 @@ public final class EventLoop implements Runnable, Connections, Outbound {
     private boolean busyPoll(long ns) throws IOException {
         long deadline = System.nanoTime() + ns;
         do {
-            if (selector.selectNow(collect) > 0 || !ready.isEmpty() || !tasks.isEmpty()) {
+            // a selectNow clears a pending wakeup(): the flags a wakeup announces (stop, a signal's shutdown) end
+            // the poll as a found key would, so the loop sees them now rather than after its next select's timeout
+            if (selector.selectNow(collect) > 0 || !ready.isEmpty() || !tasks.isEmpty() || stop
+                    || server.shutdownAsap) {
                 return true;
             }
             Thread.onSpinWait();
