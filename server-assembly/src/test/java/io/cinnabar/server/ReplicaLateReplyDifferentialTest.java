@@ -58,7 +58,7 @@ class ReplicaLateReplyDifferentialTest {
             long id = Long.parseLong(other.call("CLIENT", "LIST").lines()
                 .filter(l -> l.startsWith("id=") && !l.contains("cmd=client|list")).findFirst().orElseThrow().replaceAll("^id=(\\d+) .*", "$1"));
             s.getOutputStream().write(RespClient.encode("PSYNC", "?", "-1"));
-            String line = line(in);
+            String line = ReplicaLinkReplyDifferentialTest.line(in);
             assertTrue(line.matches("\\+FULLRESYNC [0-9a-f]{40} 0"), (ours ? "ours: " : "redis: ") + line);
             for (String[] c : after) { // {"raw", bytes}: sent as they are
                 s.getOutputStream().write(c[0].equals("raw") ? c[1].getBytes(StandardCharsets.ISO_8859_1)
@@ -110,21 +110,13 @@ class ReplicaLateReplyDifferentialTest {
         if (lines < 0) { // HELLO 3: a map of 7 pairs, read to its last value ("modules": an empty array)
             String l;
             do {
-                l = line(in);
+                l = ReplicaLinkReplyDifferentialTest.line(in);
                 b.append(l).append(' ');
             } while (!l.equals("*0"));
             return "hello";
         }
         for (int i = 0; i < lines; i++) {
-            b.append(line(in)).append(' ');
-        }
-        return b.toString().strip();
-    }
-
-    private static String line(InputStream in) throws IOException {
-        StringBuilder b = new StringBuilder();
-        for (int c; (c = in.read()) != -1 && c != '\n'; ) {
-            b.append((char) c);
+            b.append(ReplicaLinkReplyDifferentialTest.line(in)).append(' ');
         }
         return b.toString().strip();
     }

@@ -79,7 +79,7 @@ class ReplicaLinkReplyDifferentialTest {
         }
     }
 
-    private static String line(InputStream in) throws IOException {
+    static String line(InputStream in) throws IOException {
         StringBuilder b = new StringBuilder();
         for (int c; (c = in.read()) != -1 && c != '\n'; ) {
             b.append((char) c);
