@@ -375,18 +375,23 @@ final class Buckets {
         }
     }
 
-    /** The thread that allocates prepared slabs: one per JVM, started on demand, gone after 10 idle seconds. */
+    /**
+     * The thread that allocates prepared slabs: one per JVM, started with the first pool (a server's start) and
+     * parked between slabs. Not started on demand: starting a thread from the event loop at a growth took 2-8 ms of
+     * the SET that asked for the slab (a JVM thread's creation under load, seen in a stack sampler of the set
+     * benchmark), one of the set phase's p99.9 stalls.
+     */
     private static final class Background {
         static final Executor EXECUTOR = executor();
 
         private static Executor executor() {
-            ThreadPoolExecutor e = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+            ThreadPoolExecutor e = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                     r -> {
                         Thread t = new Thread(r, "cinnabar-bucket-slab");
                         t.setDaemon(true);
                         return t;
                     });
-            e.allowCoreThreadTimeOut(true);
+            e.prestartCoreThread();
             return e;
         }
     }
