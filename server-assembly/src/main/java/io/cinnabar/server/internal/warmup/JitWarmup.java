@@ -37,7 +37,13 @@ import java.util.SplittableRandom;
  * (int, embstr and raw values, one byte to 1000, with EX), GET (hits and misses), INCR, DEL, EXPIRE,
  * HSET/HGET/HGETALL, LPUSH/RPOP, SADD, ZADD/ZSCORE, MGET/MSET, EXISTS, over 4096 keys ({@code KEYS}) per type of one to
  * 40 bytes, a quarter of the names in lower case (as redis-cli sends what is typed), so the tables rehash and values
- * are overwritten in place and moved.
+ * are overwritten in place and moved; one command in a hundred is what clients send besides data (CONFIG GET, CLIENT
+ * SETNAME, INFO, SELECT) or an error ({@link #rare}). Each server first fills database 0 past load 3/4 of a whole
+ * bucket chunk with DEBUG POPULATE (where a growth's slab is prepared), and the first one slow-logs every command.
+ * Without these, the user's first slow command (DEBUG POPULATE), redis-benchmark's CONFIG GET and the first table
+ * nearing a big growth each took a branch C2 had compiled as never taken: Server.call, processCommand and the table's
+ * add path were deoptimized and recompiled during the benchmark's first million requests (session 11,
+ * {@code -Xlog:deoptimization=debug} and {@code -XX:+PrintCompilation} of bench/latency.sh's sequence).
  * <h2>Why nothing leaks into the user's server</h2>
  * Everything a Redis client can observe is per server: client ids, INFO stats and commandstats, the latency monitor
  * and histograms, slowlog, keyspace notifications, the keyspace and its off-heap allocators, the AOF and replication
@@ -55,6 +61,8 @@ public final class JitWarmup {
     /** Commands per batch of each connection: the first three as redis-benchmark's -P 16, then -P 4, then single. */
     private static final int[] DEPTHS = {16, 16, 16, 4, 4, 4, 1, 1};
     static final int KEYS = 4096;
+    /** Keys DEBUG POPULATE puts in each server's database 0 first: past 3/4 of an 8192-bucket table. */
+    static final int POPULATE = 7000;
     private static final long POLL_MS = 20;
     private static final long GC_WAIT_MS = 500;
     /**
@@ -95,7 +103,7 @@ public final class JitWarmup {
         long deadline = System.nanoTime() + maxNanos;
         long[] done = new long[2];
         for (int i = 0; i < SERVERS && System.nanoTime() < deadline; i++) {
-            long[] d = oneServer(work, commands / SERVERS, deadline);
+            long[] d = oneServer(i, work, commands / SERVERS, deadline);
             done[0] += d[0];
             done[1] += d[1];
         }
@@ -164,12 +172,16 @@ public final class JitWarmup {
      * One private server from a default configuration on an ephemeral 127.0.0.1 port, driven by the connections'
      * batches, then stopped with every thread it made: {commands answered, wall nanoseconds}.
      */
-    private static long[] oneServer(Batches[] work, long commands, long deadline) throws IOException,
+    private static long[] oneServer(int index, Batches[] work, long commands, long deadline) throws IOException,
             InterruptedException {
         Config config = new Config();
         try {
+            // the first server logs every command to its slow log: the slow-log branch of a completed command is
+            // then compiled in, not an uncommon trap that the user's first slow command (a DEBUG POPULATE, a KEYS)
+            // takes, deoptimizing Server.call and everything it inlined
             ConfigFile.load(config, null, ConfigFile.optionsToText(List.of("--port", "0", "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--cinnabar-jit-warmup", "no")));
+                "--save", "", "--appendonly", "no", "--cinnabar-jit-warmup", "no", "--enable-debug-command", "yes",
+                "--slowlog-log-slower-than", index == 0 ? "0" : "10000")));
         } catch (ConfigFile.FatalConfigError e) {
             throw new IllegalStateException("the warm-up's own options were refused", e);
         }
@@ -194,6 +206,9 @@ public final class JitWarmup {
         long t0 = System.nanoTime();
         List<Conn> conns = new ArrayList<>();
         try {
+            // a keyspace table of a whole bucket chunk past load 3/4 (where a growth's slab is prepared) before the
+            // mix: 7000 keys of DEBUG POPULATE in database 0
+            call(port, command("DEBUG", "POPULATE", Integer.toString(POPULATE), "warm", "8"));
             for (int i = 0; i < work.length; i++) {
                 conns.add(new Conn(port, work[i], i == 0 ? command("HELLO", "3")
                     : i == work.length - 1 ? command("SELECT", "1") : null));
@@ -215,6 +230,13 @@ public final class JitWarmup {
         }
     }
 
+    /** Sends one command on a connection of its own and reads its reply. */
+    private static void call(int port, byte[] command) throws IOException {
+        try (SocketChannel ch = SocketChannel.open(new InetSocketAddress("127.0.0.1", port))) {
+            new Conn(ch, new Batches(new byte[0][], new int[0]), command);
+        }
+    }
+
     /** One loopback connection: its batches (pre-encoded, with their command counts) and a reply buffer. */
     private static final class Conn {
         final SocketChannel ch;
@@ -225,7 +247,11 @@ public final class JitWarmup {
 
         /** A connection that first sends setup (when not null) and reads its reply. */
         Conn(int port, Batches b, byte[] setup) throws IOException {
-            ch = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
+            this(SocketChannel.open(new InetSocketAddress("127.0.0.1", port)), b, setup);
+        }
+
+        Conn(SocketChannel ch, Batches b, byte[] setup) throws IOException {
+            this.ch = ch;
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
             this.batches = b.bytes;
             this.counts = b.counts;
@@ -390,8 +416,32 @@ public final class JitWarmup {
         } else if (pick < 99) {
             return command(r, "PING");
         } else {
-            return "PING\r\n".getBytes(StandardCharsets.US_ASCII); // inline
+            return rare(r, k);
         }
+    }
+
+    /**
+     * One in a hundred commands: what clients send besides data commands (redis-benchmark's CONFIG GET at its start,
+     * a connection's CLIENT SETNAME, INFO), an inline command, error replies (wrong type, unknown command, wrong
+     * arity). Each would otherwise reach code that C2 compiled as never taken and deoptimize the command path
+     * (Server.processCommand's subcommand lookup, the failed-command count) at the user's first such command.
+     */
+    private static byte[] rare(SplittableRandom r, String k) {
+        int pick = r.nextInt(20);
+        return switch (pick) {
+            case 0, 1, 2, 3, 4, 5, 6 -> "PING\r\n".getBytes(StandardCharsets.US_ASCII); // inline
+            case 7, 8 -> command(r, "CONFIG", "GET", "appendonly");
+            case 9 -> command(r, "CONFIG", "GET", "save");
+            case 10 -> command(r, "CLIENT", "SETNAME", "warm" + r.nextInt(8));
+            case 11 -> command(r, "CLIENT", "GETNAME");
+            case 12 -> command(r, "INFO", "server");
+            case 13, 14 -> command(r, "LPUSH", k, VALUE32); // WRONGTYPE when k holds a string
+            case 15 -> command(r, "NOSUCHCOMMAND", k);
+            case 16 -> command(r, "GET");
+            case 17 -> command(r, "DBSIZE");
+            case 18 -> command(r, "TYPE", k);
+            default -> command(r, "SELECT", "0");
+        };
     }
 
     /** A read of the empty database 1 (its tables were never written: no bucket chunk exists). */
