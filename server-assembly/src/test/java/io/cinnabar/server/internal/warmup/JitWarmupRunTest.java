@@ -1,6 +1,7 @@
 package io.cinnabar.server.internal.warmup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -29,6 +30,20 @@ class JitWarmupRunTest {
             Thread.sleep(10);
         }
         assertEquals(lazyFreeBefore, threadsNamed("cinnabar-lazyfree"));
+    }
+
+    @Test
+    void theC2QueueIsEmptyOnlyWhenCompilerQueueSaysSo() {
+        String idle = "4242:\nCurrent compiles: \n\nC1 compile queue:\nEmpty\n\nC2 compile queue:\nEmpty\n";
+        assertTrue(JitWarmup.c2QueueEmpty(idle));
+        String busyC2 = "Current compiles: \n\nC1 compile queue:\nEmpty\n\nC2 compile queue:\n"
+            + "2315   4       sun.nio.ch.SocketChannelImpl::read (38 bytes)\n";
+        assertFalse(JitWarmup.c2QueueEmpty(busyC2));
+        // a busy C1 queue alone does not hold the warm-up (only C2's length scales the tier-4 thresholds)
+        String busyC1 = "Current compiles: \n\nC1 compile queue:\n1200 3 java.util.HashMap::get (19 bytes)\n\n"
+            + "C2 compile queue:\nEmpty\n";
+        assertTrue(JitWarmup.c2QueueEmpty(busyC1));
+        assertTrue(JitWarmup.c2QueueEmpty("Current compiles: \n\nC1 compile queue:\nEmpty\n")); // no C2 at all
     }
 
     private static int skip(String s) {
