@@ -99,8 +99,16 @@ public final class Client {
     public int qbufBigArgSkip;
     /** Redis's PROTO_MBULK_BIG_ARG: a bulk argument this large gets a query buffer sized for it. */
     public static final int BIG_ARG = 32 * 1024;
-    /** The memory last counted for this client in the clients' total (Redis's last_memory_usage). */
+    /**
+     * The memory last counted for this client in the clients' total of INFO mem_clients_normal and client eviction
+     * (Redis's last_memory_usage: the cron's figure, or the last update while maxmemory-clients is on).
+     */
     public long memCounted;
+    /**
+     * The memory counted for this client in used_memory (Redis's allocator counts a buffer as it grows): updated
+     * after every read, before every command and after every write, whatever maxmemory-clients.
+     */
+    public long memLive;
     /** The fixed part of a client's memory (its structures), in tot-mem and the clients' total. */
     public static final long CLIENT_BASE = 1024;
 

@@ -28,8 +28,9 @@ public interface MemoryManager {
     void evictClients(Client current);
 
     /**
-     * c's buffers or state changed (a read, a command, a write): while maxmemory-clients is on, an evictable client's
-     * memory is measured again for the clients' total (Redis's updateClientMemUsageAndBucket).
+     * c's buffers or state changed (a read, before a command, a write): its memory is measured again for used_memory
+     * (Redis's allocator counts a buffer as it grows) and, while maxmemory-clients is on, an evictable client's also
+     * for the clients' total (Redis's updateClientMemUsageAndBucket).
      */
     void clientChanged(Client c);
 
@@ -42,8 +43,14 @@ public interface MemoryManager {
      */
     void clientFreed(Client c);
 
-    /** From the cron (hz times a second): client memory figures, eviction left unfinished by the time budget. */
+    /** From the cron (hz times a second): client memory figures, the heap and off-heap limits, client eviction. */
     void cron(long nowMs);
+
+    /**
+     * Once per event-loop iteration: an eviction stopped on its time budget goes on (Redis's evictionTimeProc);
+     * true while it has more to do (the loop then polls without sleeping).
+     */
+    boolean continueEviction(long nowMs);
 
     /** INFO lazyfree_pending_objects. */
     long lazyfreePending();

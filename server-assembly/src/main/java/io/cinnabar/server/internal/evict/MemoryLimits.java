@@ -18,8 +18,8 @@ import java.util.concurrent.ThreadLocalRandom;
  *   used_memory = STARTUP                     Redis 7's used_memory_startup (876088 bytes measured on 7.0.15)
  *               + dataset                     sum of MEMORY USAGE over every key, kept incrementally by the keyspace
  *               + dict overhead               bucket arrays of each db's dict and expires dict, expires dictEntries
- *               + clients                     query buffer + reply buffer + 1 KiB per connection (cron-measured),
- *                                             replicas' output buffers included
+ *               + clients                     query buffer + reply buffer + 1 KiB per connection, as they are
+ *                                             now (after each read, before each command, after each write)
  *               + scripts                     EVAL script cache and function libraries
  *               + replication backlog         the ring, once a replica attached
  *               + AOF buffer                  while the AOF is on
@@ -32,12 +32,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * The JVM's own heap figures are reported beside it (INFO allocator_*, used_memory_rss), not in it: a garbage
  * collector's heap in use rises and falls with garbage, which would make maxmemory evict at random.
  * <h2>Eviction (performEvictions)</h2>
- * Before every command while maxmemory is set, and from the cron while an eviction is unfinished: while
- * used_memory is above maxmemory, pick a key by the policy and evict it. Pooled policies (LRU, LFU, TTL) sample
- * {@code maxmemory-samples} keys of every non-empty database (all keys, or the volatile ones) into the
- * {@link EvictionPool} and take its best live candidate; random policies take a random key of the next database
- * round-robin. Every 16 keys the time spent is checked against {@code maxmemory-eviction-tenacity}'s budget (50 us
- * per step up to 10, then +15% a step; 100: no limit); past it the cron goes on (EVICT_RUNNING, not a failure).
+ * Before every command while maxmemory is set, and in every event-loop iteration while an eviction is
+ * unfinished: while used_memory is above maxmemory, pick a key by the policy and evict it. Pooled policies
+ * (LRU, LFU, TTL) sample {@code maxmemory-samples} keys of every non-empty database (all keys, or the volatile ones)
+ * into the {@link EvictionPool} and take its best live candidate; random policies take a random key of the next
+ * database round-robin. Every 16 keys the time spent is checked against {@code maxmemory-eviction-tenacity}'s
+ * budget (50 us per step up to 10, then +15% a step; 100: no limit); past it the next loop iteration goes on
+ * (EVICT_RUNNING, not a failure).
  * Nothing left to evict, or noeviction: EVICT_FAIL, and the pipeline refuses denyoom commands with OOM.
  * The limit is the tightest of {@code maxmemory}, the {@link HeapGuard}'s while the JVM heap runs short, and the
  * off-heap allocator's once the direct memory is nearly exhausted or an allocation failed ({@link #allocationFailed}:
@@ -67,9 +68,15 @@ public final class MemoryLimits implements MemoryManager {
     private int nextDb;
     /** An eviction stopped on its time budget: the cron continues it (Redis's evictionTimeProc). */
     private boolean evictionRunning;
+    /** The normal clients' memory as last measured (INFO mem_clients_normal, client eviction). */
     private long clientsMem;
     /** Output and query buffers of the replicas attached to this server (INFO mem_clients_slaves). */
     private long replicasMem;
+    /**
+     * Every client's memory as it is now (the sum of {@link Client#memLive}): used_memory's part, which Redis's
+     * allocator counts the moment a buffer grows, unlike the INFO figures above that wait for the cron.
+     */
+    private long clientsLive;
     /** The JVM's heap guard (one per JVM: the heap is shared by every server in it). */
     private static final HeapGuard HEAP = HeapGuard.install();
     /** The JVM's direct memory (the keyspace's slabs). */
@@ -80,8 +87,6 @@ public final class MemoryLimits implements MemoryManager {
     private long clientsLimitValue;
     private boolean clientsLimitPct;
     private long scriptsMem;
-    /** The command time of the last client measurement. */
-    private long clientsMeasuredMs = -1;
     /**
      * The used_memory limit set when the off-heap allocator could not get memory, or the direct memory is nearly
      * exhausted ({@link DirectMemory#nearlyFull()}, checked before each command) (0: none): below used_memory at
@@ -174,8 +179,8 @@ public final class MemoryLimits implements MemoryManager {
 
     @Override
     public long usedMemory() {
-        return STARTUP + ks.usedDatasetBytes() + ks.dictOverhead() + clientsMem + scriptsMem + replicasMem
-            + backlogMemory() + aofBufferMemory() + replicaLoadMemory();
+        return STARTUP + ks.usedDatasetBytes() + ks.dictOverhead() + clientsLive + scriptsMem + backlogMemory()
+            + aofBufferMemory() + replicaLoadMemory();
     }
 
     /** A replica's diskless load in progress: the twin keyspace it fills (Redis's temporary databases). */
@@ -237,12 +242,12 @@ public final class MemoryLimits implements MemoryManager {
     }
 
     private void measureClients() {
-        clientsMeasuredMs = ks.cmdTimeMs;
         long sum = 0;
         long replicas = 0;
         for (Client c : server.clients.values()) {
             long mem = clientMemory(c);
             c.memCounted = mem;
+            c.memLive = mem;
             if (c.replRole == Client.ROLE_REPLICA) {
                 replicas += mem;
             } else {
@@ -251,6 +256,7 @@ public final class MemoryLimits implements MemoryManager {
         }
         clientsMem = sum;
         replicasMem = replicas;
+        clientsLive = sum + replicas;
         var sc = server.scripting;
         scriptsMem = sc == null ? 0 : sc.scriptsEvalMemory() + sc.functionsMemory();
     }
@@ -263,18 +269,29 @@ public final class MemoryLimits implements MemoryManager {
             clientsMem = Math.max(0, clientsMem - c.memCounted);
         }
         c.memCounted = 0;
+        clientsLive = Math.max(0, clientsLive - c.memLive);
+        c.memLive = 0;
     }
 
     /**
-     * Redis's updateClientMemUsageAndBucket: while maxmemory-clients is on, an evictable client is re-measured
-     * when its buffers changed (after a read, a command, a write); the others keep the cron's figure, as in Redis.
+     * c's buffers changed (after a read, before and after its commands run, after a write). used_memory counts its memory now, as
+     * Redis's allocator counts a query or reply buffer the moment it grows: a command's eviction check must see
+     * the bytes every client has buffered so far, not the cron's last figure (the tcl suite's "eviction due to input
+     * buffer of a dead client" sends INFO right after 30 clients each left 250 KB of an unfinished command).
+     * Redis's updateClientMemUsageAndBucket: while maxmemory-clients is on, an evictable client is also re-measured
+     * for the clients' total (INFO mem_clients_normal, client eviction); the others keep the cron's figure there,
+     * as in Redis.
      */
     @Override
     public void clientChanged(Client c) {
+        long mem = clientMemory(c);
+        if (c.memLive != mem) {
+            clientsLive += mem - c.memLive;
+            c.memLive = mem;
+        }
         if (clientsLimitValue == 0 || !evictable(c) && !c.closed) {
             return;
         }
-        long mem = clientMemory(c);
         if (c.replRole == Client.ROLE_REPLICA) {
             replicasMem += mem - c.memCounted;
         } else {
@@ -294,10 +311,26 @@ public final class MemoryLimits implements MemoryManager {
         evictClients(null);
         heapCron();
         allocCron();
-        if (evictionRunning && limit() > 0) {
-            ks.cmdTimeMs = nowMs;
-            evictionsFailed();
+    }
+
+    /**
+     * Redis's evictionTimeProc, a time event due at once: an eviction stopped on its time budget goes on in every
+     * event-loop iteration (after the ready clients, not only from the cron, whose 100 ms would leave the memory
+     * over the limit meanwhile, and which DEBUG PAUSE-CRON stops) until the memory is under the limit or nothing
+     * is left to evict. True while it still has work: the loop must not sleep then.
+     */
+    @Override
+    public boolean continueEviction(long nowMs) {
+        if (!evictionRunning) {
+            return false;
         }
+        if (limit() == 0) {
+            evictionRunning = false;
+            return false;
+        }
+        ks.cmdTimeMs = nowMs;
+        evictionsFailed();
+        return evictionRunning;
     }
 
     // ---- key eviction
@@ -401,12 +434,6 @@ public final class MemoryLimits implements MemoryManager {
             return false; // Redis's isSafeToPerformEvictions
         }
         long used = usedForEvict();
-        if (used > limit && clientsMeasuredMs != ks.cmdTimeMs) {
-            // the clients' figure is the cron's: re-measure before evicting for it (a closed client's buffers are
-            // gone at once in Redis), at most once a millisecond
-            measureClients();
-            used = usedForEvict();
-        }
         HEAP.publish(used + notCountedForEvict());
         if (used <= limit) {
             return false;
@@ -434,7 +461,7 @@ public final class MemoryLimits implements MemoryManager {
                     return false; // a lazy free, or a client freed meanwhile, got there first (Redis checks too)
                 }
                 if ((System.nanoTime() - start) / 1000 >= limitUs) {
-                    evictionRunning = true; // the cron goes on; this command may run (EVICT_RUNNING)
+                    evictionRunning = true; // the next loop iteration goes on; this command runs (EVICT_RUNNING)
                     return false;
                 }
             }

@@ -330,6 +330,7 @@ public final class EventLoop implements Runnable, Connections, Outbound {
                 server.keyspace.releaseViews(); // nothing holds an entry view between iterations
                 runTasks();
                 long now = System.currentTimeMillis();
+                boolean evicting = server.memory != null && server.memory.continueEviction(now);
                 if (now >= nextCronMs) {
                     server.cron();
                     nextCronMs = now + 1000 / server.hz;
@@ -352,7 +353,9 @@ public final class EventLoop implements Runnable, Connections, Outbound {
                     server.memory.evictClients(null); // Redis's beforeSleep: after the writes
                 }
                 long wake = Math.min(nextCronMs, server.blocking.nextTimeoutMs()); // a blocked client's deadline
-                long wait = maxWait == 0 || !tasks.isEmpty() || !linkFailures.isEmpty() ? 0 : Math.min(maxWait, Math.max(1, wake - System.currentTimeMillis()));
+                // an unfinished eviction (Redis's evictionTimeProc, due at once) polls without sleeping
+                long wait = maxWait == 0 || evicting || !tasks.isEmpty() || !linkFailures.isEmpty() ? 0
+                    : Math.min(maxWait, Math.max(1, wake - System.currentTimeMillis()));
                 // the Consumer form collects the ready keys into a reused list: no selected-keys set to fill
                 if (wait == 0) { // a snapshot's walk has more to do
                     selector.selectNow(collect);
@@ -537,6 +540,9 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         c.authenticated = !server.defaultAuthRequired;
         c.key = ch.register(selector, SelectionKey.OP_READ, c);
         server.clients.put(c.id, c);
+        if (server.memory != null) {
+            server.memory.clientChanged(c); // its buffers count in used_memory from the accept, as in Redis
+        }
         server.log.verbose("Accepted " + addr);
     }
 
@@ -595,8 +601,14 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         server.stats.netInputBytes += n;
         server.stats.readsProcessed++;
         c.lastInteraction = System.currentTimeMillis();
+        if (server.memory != null) {
+            // what was read counts in used_memory before its commands' eviction checks, as Redis's allocator counts
+            // the query buffer (its arguments are in it: measured between commands, they are not counted twice)
+            server.memory.clientChanged(c);
+        }
         processInput(c);
         if (server.memory != null) {
+            // used_memory counts what the read buffered (and what the commands left) at once, as Redis's allocator.
             // Redis evicts clients before it sleeps; right after the read is as soon: a big argument's header
             // alone reserves its size
             server.memory.clientChanged(c);
@@ -1334,6 +1346,9 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         c.key.attach(c);
         c.key.interestOps(SelectionKey.OP_READ);
         server.clients.put(c.id, c);
+        if (server.memory != null) {
+            server.memory.clientChanged(c);
+        }
         tasks.add(() -> {
             if (!c.closed) {
                 processInput(c);
