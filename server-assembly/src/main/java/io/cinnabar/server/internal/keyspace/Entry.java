@@ -37,6 +37,13 @@ import java.util.function.Supplier;
  * <p><b>Note:</b> This class is not threadsafe.
  */
 public final class Entry {
+    /**
+     * The longest string a value holds: one Java array (Redis's limit is proto-max-bulk-len alone, which may be set
+     * above it). Below the sds type-8 maximum of {@link #makeRawWithRoom} by more than BITFIELD's 8 bytes past an
+     * admitted offset.
+     */
+    public static final int MAX_STRING_LENGTH = Integer.MAX_VALUE - 32;
+
     public static final byte TYPE_STRING = 0;
     public static final byte TYPE_LIST = 1;
     public static final byte TYPE_SET = 2;

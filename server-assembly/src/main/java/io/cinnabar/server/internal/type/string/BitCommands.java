@@ -64,11 +64,19 @@ public final class BitCommands {
         return raw != null ? raw : e.stringBytes();
     }
 
-    /** The string at argument 1 for a write that needs bytes up to maxBit; null after a WRONGTYPE reply. */
+    /**
+     * The string at argument 1 for a write that needs bytes up to maxBit; null after a WRONGTYPE reply, or after the
+     * bad-offset reply when the string would be longer than a value holds here (a proto-max-bulk-len above 2 GB
+     * admits the offset; Redis grows the string).
+     */
     static Entry writable(Client c, long maxBit) {
         Entry e = c.server.lookupWrite(c, 1);
         if (e != null && e.type() != Entry.TYPE_STRING) {
             c.error(Shared.WRONGTYPE);
+            return null;
+        }
+        if ((maxBit >> 3) >= Entry.MAX_STRING_LENGTH) {
+            c.error(BAD_OFFSET);
             return null;
         }
         int needed = (int) ((maxBit >> 3) + 1);

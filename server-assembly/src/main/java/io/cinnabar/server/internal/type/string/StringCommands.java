@@ -350,13 +350,21 @@ public final class StringCommands {
         }
     }
 
-    /** False after the error reply when a string of total bytes is too long; a negative total is an overflowed sum. */
+    /**
+     * False after the error reply when a string of total bytes is too long; a negative total is an overflowed sum.
+     * Past the longest string a value holds here the reply is the same as past proto-max-bulk-len.
+     */
     static boolean checkLength(Client c, long total) {
-        if (total < 0 || total > c.server.protoMaxBulkLen) {
+        if (total < 0 || total > maxLength(c)) {
             c.error("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
             return false;
         }
         return true;
+    }
+
+    /** The longest string a command may make: proto-max-bulk-len, at most what one value holds here. */
+    static long maxLength(Client c) {
+        return Math.min(c.server.protoMaxBulkLen, Entry.MAX_STRING_LENGTH);
     }
 
     static void append(Client c) {
