@@ -1,0 +1,31 @@
+# The launcher's default JVM options (bin/cinnabar-server, when CINNABAR_JAVA_OPTS is unset), chosen by measurement:
+# see the server README, "Launcher JVM flags". Sourced after bin/lib/jdk.sh (which sets JAVA).
+# cinnabar_default_java_opts [server arguments...]   prints the options on one line.
+cinnabar_default_java_opts() {
+  local opts="-XX:+UseParallelGC -Xmn64m -Xss512k" ram_kb jv
+  ram_kb=$(awk '/^MemTotal:/ {print $2}' /proc/meminfo 2>/dev/null || true)
+  # the keyspace lives in direct memory: maxmemory, not the JVM, bounds it, as for redis-server
+  [ -n "$ram_kb" ] && opts+=" -XX:MaxDirectMemorySize=$((ram_kb / 1024))m"
+  jv=$(cinnabar_java_version "$JAVA"); jv=${jv%%.*}
+  if [ "$jv" -ge 25 ] 2>/dev/null; then
+    opts+=" -XX:+UseCompactObjectHeaders"
+  elif [ "$jv" -ge 24 ] 2>/dev/null; then
+    opts+=" -XX:+UnlockExperimentalVMOptions -XX:+UseCompactObjectHeaders"
+  fi
+  # With the JIT warm-up asked for (CINNABAR_JIT_WARMUP=yes, or --cinnabar-jit-warmup yes on the command line, which
+  # wins; a config file's line is not seen here) and as root, the compiler threads run at nice 19: what little the
+  # JIT still compiles after the warm-up then waits for an idle core instead of taking one from the event loop (set
+  # phase of bench/latency.sh: p99/p99.9/max 3.1/5.1-5.4/7.1 ms vs 3.9-4.1/6.1/8.1-9.1; server README, session 11).
+  # Only with the warm-up: without it a loaded machine would leave the request path interpreted for long. Only as
+  # root: -XX:ThreadPriorityPolicy=1 makes the JVM warn at every start otherwise (lowering a priority needs no
+  # permission: add the two flags to CINNABAR_EXTRA_JAVA_OPTS to have them as another user).
+  local warm="${CINNABAR_JIT_WARMUP:-no}" prev="" a
+  for a in "$@"; do
+    [ "$prev" = "--cinnabar-jit-warmup" ] && warm="$a"
+    prev="$a"
+  done
+  if [ "${warm,,}" = yes ] && [ "$(id -u)" = 0 ]; then
+    opts+=" -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=19"
+  fi
+  printf '%s\n' "$opts"
+}

@@ -1,0 +1,65 @@
+package io.cinnabar.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * bin/cinnabar-server's default JVM options (bin/lib/java-opts.sh): the measured defaults always, and the compiler
+ * threads at nice 19 only when the JIT warm-up is asked for (environment, or the command line, which wins) and the
+ * launcher runs as root (elsewhere -XX:ThreadPriorityPolicy=1 would make the JVM warn at every start).
+ */
+class LauncherJavaOptsTest {
+    private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
+    private static final String NICE = "-XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=19";
+
+    private static String opts(String env, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("bash", "-c",
+            ". bin/lib/jdk.sh && . bin/lib/java-opts.sh && cinnabar_default_java_opts \"$@\"", "opts"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true);
+        pb.environment().remove("CINNABAR_JIT_WARMUP");
+        if (env != null) {
+            pb.environment().put("CINNABAR_JIT_WARMUP", env);
+        }
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        return out;
+    }
+
+    private static boolean root() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("id", "-u").start();
+        String uid = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
+        p.waitFor();
+        return uid.equals("0");
+    }
+
+    @Test
+    void theCompilerThreadsAreNicedOnlyWithTheWarmupAndAsRoot() throws Exception {
+        assertTrue(Files.isRegularFile(ROOT.resolve("bin/lib/java-opts.sh")), ROOT.toString());
+        String plain = opts(null, "--port", "6379");
+        assertTrue(plain.startsWith("-XX:+UseParallelGC -Xmn64m -Xss512k"), plain);
+        assertFalse(plain.contains("ThreadPriorityPolicy"), plain);
+        assertFalse(opts("no").contains("ThreadPriorityPolicy"));
+
+        boolean root = root();
+        String warm = opts(null, "--port", "6379", "--cinnabar-jit-warmup", "yes");
+        assertEquals(root, warm.endsWith(NICE), warm);
+        assertEquals(root, opts("yes").endsWith(NICE));
+        assertEquals(root, opts("YES").endsWith(NICE));
+        // the command line wins over the environment, as in the server's own option handling
+        assertFalse(opts("yes", "--cinnabar-jit-warmup", "no").contains("ThreadPriorityPolicy"));
+        assertEquals(root, opts("no", "--cinnabar-jit-warmup", "yes").endsWith(NICE));
+    }
+}
