@@ -95,7 +95,7 @@ public final class JitWarmup {
      * What a run did: commands answered, the wall time of the command rounds, then of the wait for the compiler
      * queues, and whether they drained (false: the bound was reached, or the JVM cannot tell).
      */
-    public record Result(long commands, long nanos, long drainNanos, boolean drained, long gcNanos) {
+    public record Result(long commands, long nanos, long drainNanos, boolean drained, long gcNanos, long syncs) {
     }
 
     private JitWarmup() {
@@ -117,11 +117,12 @@ public final class JitWarmup {
             work[i] = batches(rnd, DEPTHS[i], i == CONNECTIONS - 1);
         }
         long deadline = System.nanoTime() + maxNanos;
-        long[] done = new long[2];
+        long[] done = new long[3];
         for (int i = 0; i < SERVERS && System.nanoTime() < deadline; i++) {
             long[] d = oneServer(i, work, commands / SERVERS, deadline);
             done[0] += d[0];
             done[1] += d[1];
+            done[2] += d[2];
         }
         long t0 = System.nanoTime();
         long drainDeadline = t0 + maxDrainNanos;
@@ -136,6 +137,7 @@ public final class JitWarmup {
             long[] d = oneServer(SERVERS + pass, work, commands / EXTRA_PASS_SHARE, deadline);
             done[0] += d[0];
             done[1] += d[1];
+            done[2] += d[2];
             long t2 = System.nanoTime();
             drained = awaitCompilations(Math.max(0, drainDeadline - t2));
             drainNanos += System.nanoTime() - t2;
@@ -145,7 +147,7 @@ public final class JitWarmup {
         }
         long t1 = System.nanoTime();
         collect(directBefore);
-        return new Result(done[0], done[1], drainNanos, drained, System.nanoTime() - t1);
+        return new Result(done[0], done[1], drainNanos, drained, System.nanoTime() - t1, done[2]);
     }
 
     /**
@@ -236,6 +238,7 @@ public final class JitWarmup {
             // takes, deoptimizing Server.call and everything it inlined
             ConfigFile.load(config, null, ConfigFile.optionsToText(List.of("--port", "0", "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--cinnabar-jit-warmup", "no", "--enable-debug-command", "yes",
+                "--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "0",
                 "--slowlog-log-slower-than", index == 0 ? "0" : "10000")));
         } catch (ConfigFile.FatalConfigError e) {
             throw new IllegalStateException("the warm-up's own options were refused", e);
@@ -273,6 +276,8 @@ public final class JitWarmup {
                 conns.add(new Conn(port, work[i], i == 0 ? command("HELLO", "3")
                     : i == work.length - 1 ? command("SELECT", "1") : null));
             }
+            Syncer syncer = new Syncer(port);
+            syncer.start();
             long done = 0;
             for (long round = 1; done < commands && System.nanoTime() < deadline; round++) {
                 for (Conn c : conns) {
@@ -289,10 +294,137 @@ public final class JitWarmup {
                     conns.set(last, new Conn(port, work[last], command("SELECT", "1")));
                 }
             }
-            return new long[] {done, System.nanoTime() - t0};
+            syncer.finish();
+            return new long[] {done, System.nanoTime() - t0, syncer.completed};
         } finally {
             for (Conn c : conns) {
                 c.ch.close();
+            }
+        }
+    }
+
+    /**
+     * A replica's full synchronizations, two one after the other while the rounds run: REPLCONF capa eof, PSYNC ? -1,
+     * the diskless RDB stream read to its EOF mark and dropped. It compiles what a BGSAVE or a replica's sync runs
+     * (the snapshot walk, RDB encoding with LZF, copy-before-write under the rounds' writes, the writer thread)
+     * without a file: the first BGSAVE after a warm-up start otherwise spent 0.5 s of C2 in the benchmark's bgsave
+     * phase (its p99.9). The private server syncs with no disk (repl-diskless-sync, delay 0).
+     */
+    private static final class Syncer extends Thread {
+        /** Synchronizations per private server: each walks the whole keyspace (tens of thousands of keys). */
+        static final int SYNCS = 8;
+        private final int port;
+        private volatile boolean stop;
+        private volatile SocketChannel ch;
+        /** Synchronizations read to their end (read after {@link #finish}). */
+        volatile long completed;
+
+        Syncer(int port) {
+            super("cinnabar-jit-warmup-sync");
+            setDaemon(true);
+            this.port = port;
+        }
+
+        @Override
+        public void run() {
+            for (int i = 0; i < SYNCS && !stop; i++) {
+                try (SocketChannel c = SocketChannel.open(new InetSocketAddress("127.0.0.1", port))) {
+                    ch = c;
+                    if (stop) {
+                        return;
+                    }
+                    syncOnce(c);
+                    completed++;
+                } catch (IOException e) {
+                    return; // the server is stopping, or refused: the warm-up goes on without it
+                }
+            }
+        }
+
+        private static void syncOnce(SocketChannel c) throws IOException {
+            ByteBuffer out = ByteBuffer.wrap(command("REPLCONF", "capa", "eof", "capa", "psync2"));
+            while (out.hasRemaining()) {
+                c.write(out);
+            }
+            ByteBuffer in = ByteBuffer.allocate(1 << 16);
+            String ok = line(c, in);
+            if (!ok.startsWith("+OK")) {
+                throw new IOException("REPLCONF refused: " + ok);
+            }
+            out = ByteBuffer.wrap(command("PSYNC", "?", "-1"));
+            while (out.hasRemaining()) {
+                c.write(out);
+            }
+            String full = line(c, in);
+            if (!full.startsWith("+FULLRESYNC")) {
+                throw new IOException("no full sync: " + full);
+            }
+            String head = line(c, in);
+            if (!head.startsWith("$EOF:") || head.length() != 5 + 40) {
+                throw new IOException("not a diskless transfer: " + head);
+            }
+            byte[] mark = head.substring(5).getBytes(StandardCharsets.US_ASCII);
+            byte[] tail = new byte[40];
+            long seen = 0;
+            while (true) { // the stream's last 40 bytes are the mark
+                in.flip();
+                while (in.hasRemaining()) {
+                    tail[(int) (seen++ % 40)] = in.get();
+                }
+                in.clear();
+                if (seen >= 40 && endsWith(tail, seen, mark)) {
+                    return;
+                }
+                if (c.read(in) < 0) {
+                    throw new IOException("the sync stream ended early");
+                }
+            }
+        }
+
+        private static boolean endsWith(byte[] ring, long seen, byte[] mark) {
+            for (int i = 0; i < 40; i++) {
+                if (ring[(int) ((seen - 40 + i) % 40)] != mark[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** One line (without CRLF), skipping the newlines a master sends while it prepares a transfer. */
+        private static String line(SocketChannel c, ByteBuffer in) throws IOException {
+            StringBuilder b = new StringBuilder();
+            while (true) {
+                in.flip();
+                while (in.hasRemaining()) {
+                    char ch = (char) (in.get() & 0xff);
+                    if (ch == '\n') {
+                        if (b.length() > 0) {
+                            in.compact();
+                            return b.toString();
+                        }
+                    } else if (ch != '\r') {
+                        b.append(ch);
+                    }
+                }
+                in.clear();
+                if (c.read(in) < 0) {
+                    throw new IOException("connection closed");
+                }
+            }
+        }
+
+        void finish() {
+            stop = true;
+            SocketChannel c = ch;
+            try {
+                if (c != null) {
+                    c.close(); // ends a transfer in progress
+                }
+                join(10_000);
+            } catch (IOException | InterruptedException e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
     }

@@ -21,9 +21,14 @@ class JitWarmupRunTest {
     @Test
     void runsCommandsThroughPrivateServersAndStopsThemAll() throws Exception {
         long lazyFreeBefore = threadsNamed("cinnabar-lazyfree");
+        boolean dumpBefore = java.nio.file.Files.exists(java.nio.file.Path.of("dump.rdb"));
         JitWarmup.Result r = JitWarmup.run(6_000, TimeUnit.SECONDS.toNanos(60), TimeUnit.SECONDS.toNanos(1));
         assertTrue(r.commands() >= 6_000, r.toString());
+        // the replica syncs ran diskless: streamed to the warm-up's reader, no dump.rdb written anywhere
+        assertTrue(r.syncs() > 0, r.toString());
+        assertEquals(dumpBefore, java.nio.file.Files.exists(java.nio.file.Path.of("dump.rdb")));
         assertEquals(0, threadsNamed("cinnabar-jit-warmup"));
+        assertEquals(0, threadsNamed("cinnabar-jit-warmup-sync"));
         // the lazy-free workers stop once their STOP job is taken: wait for that, bounded
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (threadsNamed("cinnabar-lazyfree") > lazyFreeBefore && System.nanoTime() < deadline) {
