@@ -44,23 +44,7 @@ threads() {
 }
 # percentiles of one redis-benchmark output
 pct() {
-  python3 - "$1" <<'EOF'
-import re, sys
-t = open(sys.argv[1], errors="replace").read().replace("\r", "\n")
-pts, prev = [], 0
-for p, ms, c in re.findall(r"^\s*([0-9.]+)% <= ([0-9.]+) milliseconds \(cumulative count (\d+)\)", t, re.M):
-    pts.append((float(ms), int(c) - prev)); prev = int(c)
-pts.sort(); tot = sum(c for _, c in pts); out = []
-for q in (0.5, 0.99, 0.999):
-    acc = 0
-    for ms, c in pts:
-        acc += c
-        if acc >= q * tot:
-            out.append(ms); break
-out.append(pts[-1][0] if pts else 0)
-m = re.search(r"throughput summary: ([0-9.]+)", t)
-print("p50 %.2f  p99 %.2f  p99.9 %.2f  max %.2f ms" % tuple(out), " rps", m.group(1) if m else "-")
-EOF
+  python3 "$root/bench/lib/percentiles.py" "$1" | awk '{printf "p50 %.2f  p99 %.2f  p99.9 %.2f  max %.2f ms  rps %s\n", $1, $2, $3, $4, $5}'
 }
 echo "bench/latency-threads.sh N=$N, $PARTS parts of $PER SETs (-r $N -d 32 -c 50 -P 16); $(nproc) cores, load" \
   "$(cut -d' ' -f1-3 /proc/loadavg); CINNABAR_ARGS=${CINNABAR_ARGS:-}"

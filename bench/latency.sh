@@ -41,36 +41,8 @@ cleanup() {
 trap cleanup EXIT
 
 # summary FILE...: "p50 p99 p99.9 max rps" over the percentile distributions redis-benchmark printed (several files:
-# the distributions are merged by their cumulative counts, rps summed)
-summary() {
-  python3 - "$@" <<'EOF'
-import re, sys
-import os
-points, rps, seconds, count = [], 0.0, 0.0, 0
-for f in sys.argv[1:]:
-    text = open(f, errors="replace").read().replace("\r", "\n")
-    prev = 0
-    for pct, ms, cum in re.findall(r"^\s*([0-9.]+)% <= ([0-9.]+) milliseconds \(cumulative count (\d+)\)", text, re.M):
-        points.append((float(ms), int(cum) - prev)); prev = int(cum)
-    m = re.search(r"throughput summary: ([0-9.]+) requests per second", text)
-    rps += float(m.group(1)) if m else 0
-    if m and float(m.group(1)) > 0:
-        seconds += prev / float(m.group(1)); count += prev
-if os.environ.get("SEQUENTIAL") and seconds > 0:
-    rps = count / seconds  # runs one after another: requests over the summed durations
-if not points:
-    print("- - - - -"); sys.exit()
-points.sort(); total = sum(c for _, c in points); out = []
-for q in (0.5, 0.99, 0.999):
-    acc = 0
-    for ms, c in points:
-        acc += c
-        if acc >= q * total:
-            out.append(ms); break
-out.append(points[-1][0])
-print(" ".join(f"{v:.3f}" for v in out), f"{rps:.0f}")
-EOF
-}
+# the distributions are merged by their cumulative counts, rps summed; SEQUENTIAL=1: requests over summed durations)
+summary() { python3 "$root/bench/lib/percentiles.py" "$@"; }
 # gc_max FILE FROM: longest pause (ms) in the GC log after line FROM, or "-"
 gc_max() { tail -n "+$(($2 + 1))" "$1" 2>/dev/null | grep -oE '[0-9.]+ms$' | tr -d 'ms' | sort -g | tail -1 | grep . || echo -; }
 gc_lines() { if [ -f "$1" ]; then wc -l < "$1"; else echo 0; fi; }
