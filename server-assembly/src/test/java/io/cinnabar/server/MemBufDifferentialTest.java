@@ -92,6 +92,36 @@ class MemBufDifferentialTest {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
 
+    // ---- a client that has sent nothing yet
+
+    @Test
+    void aClientThatSentNothingHoldsNoQueryBuffer(DifferentialServers servers) throws Exception {
+        Pair.assertSameTranscripts("silent client's query buffer", silentTranscript(servers.redisPort()),
+            silentTranscript(servers.oursPort()));
+    }
+
+    /** Redis's createClient starts with sdsempty(): qbuf=0 and (jemalloc's slack only) qbuf-free=4; ours 0. */
+    private static List<String> silentTranscript(int port) throws Exception {
+        List<String> t = new ArrayList<>();
+        try (RespClient control = named(port, "control");
+             java.net.Socket silent = new java.net.Socket("127.0.0.1", port)) {
+            String addr = "addr=127.0.0.1:" + silent.getLocalPort() + " ";
+            t.add("listed: " + waitFor(io(() -> control.call("CLIENT", "LIST").contains(addr))));
+            for (String line : control.call("CLIENT", "LIST").split("\r?\n")) {
+                if (line.contains(addr)) {
+                    java.util.Map<String, String> m = new java.util.HashMap<>();
+                    Matcher mt = FIELD.matcher(line);
+                    while (mt.find()) {
+                        m.put(mt.group(1), mt.group(2));
+                    }
+                    t.add("cmd=" + m.get("cmd") + " qbuf=" + m.get("qbuf"));
+                    t.add("qbuf-free under 64: " + (Long.parseLong(m.get("qbuf-free")) < 64));
+                }
+            }
+        }
+        return t;
+    }
+
     // ---- unit/client-eviction
 
     @Test

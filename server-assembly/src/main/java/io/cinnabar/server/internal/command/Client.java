@@ -66,8 +66,12 @@ public final class Client {
         }
     };
 
-    // query buffer and the current command's arguments
-    public byte[] qbuf = new byte[QUERY_IO_BUF];
+    // query buffer and the current command's arguments. Empty until the first read (Redis's sdsempty() of
+    // createClient: CLIENT LIST shows qbuf=0 qbuf-free=0 for a client that sent nothing, and an idle connection holds
+    // no 16 KiB). The read path's growth of an empty buffer is then every new client's first read, the same branch
+    // that serves a client whose idle buffer the cron freed: the JIT sees it taken (the warm-up's reconnecting
+    // client), not a never-taken branch whose first use deoptimizes the event loop's request path.
+    public byte[] qbuf = NO_QUERY;
     public int qpos;
     public int qlen;
     public ByteBuffer qwrap = ByteBuffer.wrap(qbuf);
@@ -80,6 +84,7 @@ public final class Client {
      * buffer more than twice as large as its peak, and frees the buffer of a client idle for over 2 seconds.
      */
     public int qbufPeak;
+    private static final byte[] NO_QUERY = new byte[0];
     /** Redis's PROTO_IOBUF_LEN: what one read asks for; an empty query buffer gets this much before a read. */
     public static final int QUERY_IO_BUF = 16 * 1024;
     public final RequestDecoder decoder = new RequestDecoder();

@@ -6,6 +6,7 @@ import io.cinnabar.server.internal.Assembly;
 import io.cinnabar.server.internal.config.Config;
 import io.cinnabar.server.internal.config.ConfigFile;
 import io.cinnabar.server.internal.config.ServerLog;
+import io.cinnabar.server.internal.net.EventLoop;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The launcher's JIT warm-up ({@code cinnabar-jit-warmup yes}, issue #12): before the user's server exists, private
@@ -88,6 +90,8 @@ public final class JitWarmup {
     static final long SETTLED_COMPILE_MS = 30;
     /** The last connection (one command at a time) is replaced by a new one every this many rounds. */
     private static final int RECONNECT_ROUNDS = 32;
+    /** The odd client ({@code Odd}) runs one of its rounds every this many rounds. */
+    private static final int ODD_ROUNDS = 8;
     /** Distinct pre-encoded batches a connection cycles through. */
     private static final int BATCHES = 128;
 
@@ -233,13 +237,15 @@ public final class JitWarmup {
             InterruptedException {
         Config config = new Config();
         try {
-            // the first server logs every command to its slow log: the slow-log branch of a completed command is
-            // then compiled in, not an uncommon trap that the user's first slow command (a DEBUG POPULATE, a KEYS)
-            // takes, deoptimizing Server.call and everything it inlined
+            // the first server logs every command to its slow log and has the latency monitor on: the slow-log and
+            // latency branches of a completed command are then compiled in, not uncommon traps that the user's
+            // first slow command (a DEBUG POPULATE, a KEYS) or CONFIG SET latency-monitor-threshold takes,
+            // deoptimizing Server.call and everything it inlined
             ConfigFile.load(config, null, ConfigFile.optionsToText(List.of("--port", "0", "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--cinnabar-jit-warmup", "no", "--enable-debug-command", "yes",
                 "--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "0",
-                "--slowlog-log-slower-than", index == 0 ? "0" : "10000")));
+                "--slowlog-log-slower-than", index == 0 ? "0" : "10000",
+                "--latency-monitor-threshold", index == 0 ? "1" : "0")));
         } catch (ConfigFile.FatalConfigError e) {
             throw new IllegalStateException("the warm-up's own options were refused", e);
         }
@@ -258,7 +264,13 @@ public final class JitWarmup {
                 // with them compiled the queue is short while the request path runs (see c2QueueEmpty)
                 awaitCompilations(Math.max(0, deadline - System.nanoTime()));
             }
-            return drive(a.loop().port(), work, commands, deadline);
+            Waker waker = new Waker(a.loop());
+            waker.start();
+            try {
+                return drive(a.loop().port(), work, commands, deadline);
+            } finally {
+                waker.finish();
+            }
         } finally {
             a.discard();
         }
@@ -278,18 +290,23 @@ public final class JitWarmup {
             }
             Syncer syncer = new Syncer(port);
             syncer.start();
+            Odd odd = new Odd(port);
+            conns.add(odd.conn);
             long done = 0;
             for (long round = 1; done < commands && System.nanoTime() < deadline; round++) {
-                for (Conn c : conns) {
-                    c.send();
+                for (int i = 0; i < work.length; i++) {
+                    conns.get(i).send();
                 }
-                for (Conn c : conns) {
-                    done += c.receive();
+                for (int i = 0; i < work.length; i++) {
+                    done += conns.get(i).receive();
+                }
+                if (round % ODD_ROUNDS == 0) {
+                    done += odd.round(conns.get(0), round / ODD_ROUNDS);
                 }
                 if (round % RECONNECT_ROUNDS == 0) {
                     // clients come and go: the close path (a read of -1, the deregistration) is profiled with the
                     // rest instead of being a never-taken branch that each private server's end deoptimizes
-                    int last = conns.size() - 1;
+                    int last = work.length - 1;
                     conns.get(last).ch.close();
                     conns.set(last, new Conn(port, work[last], command("SELECT", "1")));
                 }
@@ -429,6 +446,91 @@ public final class JitWarmup {
         }
     }
 
+    /**
+     * Wakes the private server's loop every {@value #PAUSE_NANOS} ns or so while the rounds run. What the loop does
+     * once per turn (its body, the beforeSleep of persistence, replication, blocking, Pub/Sub, expiry and eviction,
+     * flushPending, the selector's wait) is counted once per turn, and a turn serves many requests: a warm-up of a few
+     * thousand rounds left those methods at tier 3, compiled by C2 under the user's first load (120 ms of C2 in the
+     * first 500 k SETs after a warm-up start, session 12). Each wake-up is a turn with nothing ready or with what the
+     * rounds sent meanwhile, as a busy server's turns are.
+     */
+    private static final class Waker extends Thread {
+        static final long PAUSE_NANOS = 20_000;
+        private final EventLoop loop;
+        private volatile boolean stop;
+
+        Waker(EventLoop loop) {
+            super("cinnabar-jit-warmup-waker");
+            setDaemon(true);
+            this.loop = loop;
+        }
+
+        @Override
+        public void run() {
+            while (!stop) {
+                loop.wakeup();
+                LockSupport.parkNanos(PAUSE_NANOS);
+            }
+        }
+
+        void finish() throws InterruptedException {
+            stop = true;
+            join();
+        }
+    }
+
+    /**
+     * A client as the benchmark's and the user's clients sometimes are, which a warm-up of whole pipelined batches
+     * read at once never is: a command that arrives in two reads (no reply is pending after the first), a command
+     * larger than the query buffer (processInput grows it), and replies larger than the socket takes (a receive
+     * buffer of 4 KiB: the write is left pending and finished on OP_WRITE). Each is a branch C2 would compile as never
+     * taken, which the user's first such read or write deoptimizes, recompiling the event loop's request path under
+     * load ({@code -Xlog:deoptimization=debug} of bench/latency-threads.sh, session 12).
+     */
+    private static final class Odd {
+        private static final int BIG_VALUE = 20_000;
+        private static final int BIG_GETS = 4;
+        private static final byte[] SPLIT = command("SET", "warm:odd", VALUE100);
+        private static final byte[] PING = command("PING");
+        private static final byte[] BIG;
+
+        static {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            out.writeBytes(command("SET", "warm:big", "b".repeat(BIG_VALUE)));
+            for (int i = 0; i < BIG_GETS; i++) {
+                out.writeBytes(command("GET", "warm:big"));
+            }
+            BIG = out.toByteArray();
+        }
+
+        final Conn conn;
+
+        Odd(int port) throws IOException {
+            SocketChannel ch = SocketChannel.open();
+            ch.setOption(StandardSocketOptions.SO_RCVBUF, 4096); // before connecting: the window stays small
+            ch.connect(new InetSocketAddress("127.0.0.1", port));
+            conn = new Conn(ch, new Batches(new byte[0][], new int[0]), null);
+        }
+
+        /** The n-th odd round (one in four big, the others split), using other (idle then) to pace the split. */
+        int round(Conn other, long n) throws IOException {
+            if ((n & 3) != 0) {
+                int half = SPLIT.length / 2;
+                conn.write(SPLIT, 0, half);
+                // PING's reply on another connection means the loop went through a select after the first half
+                // arrived: it was read alone, as an incomplete command
+                other.write(PING, 0, PING.length);
+                other.receive(1);
+                conn.write(SPLIT, half, SPLIT.length - half);
+                conn.receive(1);
+                return 2;
+            }
+            conn.write(BIG, 0, BIG.length);
+            conn.receive(BIG_GETS + 1);
+            return BIG_GETS + 1;
+        }
+    }
+
     /** Sends one command on a connection of its own and reads its reply. */
     private static void call(int port, byte[] command) throws IOException {
         try (SocketChannel ch = SocketChannel.open(new InetSocketAddress("127.0.0.1", port))) {
@@ -464,7 +566,11 @@ public final class JitWarmup {
         }
 
         void send() throws IOException {
-            ByteBuffer out = ByteBuffer.wrap(batches[next]);
+            write(batches[next], 0, batches[next].length);
+        }
+
+        void write(byte[] b, int off, int len) throws IOException {
+            ByteBuffer out = ByteBuffer.wrap(b, off, len);
             while (out.hasRemaining()) {
                 ch.write(out);
             }
@@ -478,7 +584,7 @@ public final class JitWarmup {
         }
 
         /** Reads until n complete replies arrived (the server answers in order and sends nothing else). */
-        private void receive(int n) throws IOException {
+        void receive(int n) throws IOException {
             int got = 0;
             int pos = 0;
             while (got < n) {
