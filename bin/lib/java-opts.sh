@@ -18,14 +18,17 @@ cinnabar_default_java_opts() {
   # phase of bench/latency.sh: p99/p99.9/max 3.1/5.1-5.4/7.1 ms vs 3.9-4.1/6.1/8.1-9.1; server README, session 11).
   # Only with the warm-up: without it a loaded machine would leave the request path interpreted for long. Only as
   # root: -XX:ThreadPriorityPolicy=1 makes the JVM warn at every start otherwise (lowering a priority needs no
-  # permission: add the two flags to CINNABAR_EXTRA_JAVA_OPTS to have them as another user).
+  # permission: add the flags to CINNABAR_EXTRA_JAVA_OPTS to have them as another user). With them, Java's
+  # MIN_PRIORITY is nice 19 too: the thread that zeroes a keyspace growth's 64 MiB slab ahead of time (Buckets.Pool)
+  # asks for it, and its 30 ms of CPU then yield to the event loop (the slab's part of bench/latency-threads.sh
+  # 5000000 500000 4, three runs each, session 12: p99 3.10/3.10/3.10 ms vs 4.00/4.14/4.10 at nice 0).
   local warm="${CINNABAR_JIT_WARMUP:-no}" prev="" a
   for a in "$@"; do
     [ "$prev" = "--cinnabar-jit-warmup" ] && warm="$a"
     prev="$a"
   done
   if [ "${warm,,}" = yes ] && [ "$(id -u)" = 0 ]; then
-    opts+=" -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=19"
+    opts+=" -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=19 -XX:JavaPriority1_To_OSPriority=19"
   fi
   printf '%s\n' "$opts"
 }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class LauncherJavaOptsTest {
     private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
-    private static final String NICE = "-XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=19";
+    private static final String NICE = "-XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=19 -XX:JavaPriority1_To_OSPriority=19";
 
     private static String opts(String env, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("bash", "-c",

@@ -389,6 +389,7 @@ final class Buckets {
                     r -> {
                         Thread t = new Thread(r, "cinnabar-bucket-slab");
                         t.setDaemon(true);
+                        t.setPriority(Thread.MIN_PRIORITY);
                         return t;
                     });
             e.prestartCoreThread();

@@ -82,6 +82,16 @@ class BucketSlabTest {
      * chunks, is too small for one); its doubling then cuts every new chunk from it.
      */
     @Test
+    void theSlabThreadAsksForTheLowestPriority() {
+        new Buckets.Pool(); // starts the JVM's slab thread (once)
+        Thread slab = Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> t.getName().equals("cinnabar-bucket-slab")).findFirst().orElseThrow();
+        // nice 19 under the launcher's -XX:ThreadPriorityPolicy=1 -XX:JavaPriority1_To_OSPriority=19 (as root)
+        assertEquals(Thread.MIN_PRIORITY, slab.getPriority());
+        assertTrue(slab.isDaemon());
+    }
+
+    @Test
     void aGrowthCutsItsNewChunksFromThePreparedSlab() {
         Buckets.Pool pool = new Buckets.Pool(24L * CHUNK, Runnable::run);
         OffHeapKeyTable<Object> t = new OffHeapKeyTable<>(new SlabAllocator(), pool);
