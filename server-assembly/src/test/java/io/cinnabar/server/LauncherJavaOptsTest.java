@@ -14,12 +14,15 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * bin/cinnabar-server's default JVM options (bin/lib/java-opts.sh): the measured defaults always, and the compiler
- * threads at nice 19 only when the JIT warm-up is asked for (environment, or the command line, which wins) and the
- * launcher runs as root (elsewhere -XX:ThreadPriorityPolicy=1 would make the JVM warn at every start).
+ * bin/cinnabar-server's default JVM options (bin/lib/java-opts.sh): the measured defaults always; with the JIT warm-up
+ * asked for (environment, or the command line, which wins) the event loop's lower compile thresholds, and the compiler
+ * threads at nice 19 when the launcher also runs as root (elsewhere -XX:ThreadPriorityPolicy=1 would make the JVM
+ * warn at every start).
  */
 class LauncherJavaOptsTest {
     private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
+    private static final String SCALING = "-XX:CompileCommand=CompileThresholdScaling,"
+        + "io.cinnabar.server.internal.net.EventLoop::*,0.1";
     private static final String NICE = "-XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=19 -XX:JavaPriority1_To_OSPriority=19";
 
     private static String opts(String env, String... args) throws IOException, InterruptedException {
@@ -52,10 +55,13 @@ class LauncherJavaOptsTest {
         assertTrue(plain.startsWith("-XX:+UseParallelGC -Xmn64m -Xss512k"), plain);
         assertFalse(plain.contains("ThreadPriorityPolicy"), plain);
         assertFalse(opts("no").contains("ThreadPriorityPolicy"));
+        assertFalse(plain.contains("CompileThresholdScaling"), plain);
 
         boolean root = root();
         String warm = opts(null, "--port", "6379", "--cinnabar-jit-warmup", "yes");
         assertEquals(root, warm.endsWith(NICE), warm);
+        assertTrue(warm.contains(" -XX:CompileCommand=quiet " + SCALING), warm); // any user
+        assertFalse(opts("yes", "--cinnabar-jit-warmup", "no").contains("CompileThresholdScaling"));
         assertEquals(root, opts("yes").endsWith(NICE));
         assertEquals(root, opts("YES").endsWith(NICE));
         // the command line wins over the environment, as in the server's own option handling

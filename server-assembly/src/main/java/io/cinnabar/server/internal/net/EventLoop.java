@@ -608,9 +608,10 @@ public final class EventLoop implements Runnable, Connections, Outbound {
             return;
         }
         c.qlen += n;
-        if (c.qlen - c.qpos > c.qbufPeak) {
-            c.qbufPeak = c.qlen - c.qpos;
-        }
+        // a conditional move, not a branch: which way it goes depends on the clients' batch sizes and the cron's
+        // last reset, and a direction the JIT never saw (a warm-up's fixed batches) deoptimized the request path at
+        // the first new client of a benchmark (-Xlog:deoptimization, session 12)
+        c.qbufPeak = Math.max(c.qbufPeak, c.qlen - c.qpos);
         server.stats.netInputBytes += n;
         server.stats.readsProcessed++;
         c.lastInteraction = System.currentTimeMillis();
