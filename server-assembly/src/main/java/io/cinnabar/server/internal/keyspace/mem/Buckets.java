@@ -170,6 +170,29 @@ final class Buckets {
         private long slabs;
         /** Set when the background refused a task: no more slabs are asked. */
         private boolean slabsOff;
+        /**
+         * The background task, made with the pool and reused (one slab is asked at a time): a lambda at the call
+         * site was linked (its class spun and loaded) by the first growth's request, on the event loop, a SET of
+         * 2-4 ms in the slow log of bench/latency-threads.sh's part at load 3/4 of the 8 Mi-bucket table (session 12).
+         */
+        private final SlabJob job = new SlabJob();
+
+        /** Allocates a slab of {@code buckets} buckets on the background thread and publishes it. */
+        private final class SlabJob implements Runnable {
+            /** Written by the owner before execute(), which publishes it to the background thread. */
+            int buckets;
+
+            @Override
+            public void run() {
+                long[] s;
+                try {
+                    s = new long[buckets];
+                } catch (OutOfMemoryError e) {
+                    s = FAILED; // the growth takes chunks one by one instead
+                }
+                prepared = s;
+            }
+        }
 
         /** A pool that prepares slabs larger than this JVM's young generation (see {@link #defaultSlabMin()}). */
         Pool() {
@@ -298,15 +321,8 @@ final class Buckets {
             requested = true;
             prepared = null;
             try {
-                background.execute(() -> {
-                    long[] s;
-                    try {
-                        s = new long[n];
-                    } catch (OutOfMemoryError e) {
-                        s = FAILED; // the growth takes chunks one by one instead
-                    }
-                    prepared = s;
-                });
+                job.buckets = n;
+                background.execute(job);
             } catch (RuntimeException e) { // a refused task: this pool's growths take chunks one by one
                 prepared = FAILED;
                 slabsOff = true;
