@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cinnabar.testkit.RespClient;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -80,10 +81,34 @@ class JitWarmupTest {
                 }
                 m.put("info " + k, v);
             }
-            // used_memory less the clients' buffers, which the cron measures at moments that differ between starts
-            m.put("used_memory - mem_clients_normal", Long.toString(memory - clients));
+            // used_memory less the clients' buffers: used_memory counts this client's buffers at once, INFO's
+            // mem_clients_normal once the cron (10 times a second) measured them, so the figure is read until two
+            // readings 150 ms apart agree (a cron ran between them)
+            long net = memory - clients;
+            for (int i = 0; i < 20; i++) {
+                Thread.sleep(150);
+                long again = usedMemoryLessClients(c);
+                if (again == net) {
+                    break;
+                }
+                net = again;
+            }
+            m.put("used_memory - mem_clients_normal", Long.toString(net));
         }
         return m;
+    }
+
+    private static long usedMemoryLessClients(RespClient c) throws IOException {
+        long memory = 0;
+        long clients = 0;
+        for (String line : c.call("INFO", "memory").split("\r\n")) {
+            if (line.startsWith("used_memory:")) {
+                memory = Long.parseLong(line.substring("used_memory:".length()));
+            } else if (line.startsWith("mem_clients_normal:")) {
+                clients = Long.parseLong(line.substring("mem_clients_normal:".length()));
+            }
+        }
+        return memory - clients;
     }
 
     @Test

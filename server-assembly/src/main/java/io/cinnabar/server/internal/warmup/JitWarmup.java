@@ -6,7 +6,6 @@ import io.cinnabar.server.internal.Assembly;
 import io.cinnabar.server.internal.config.Config;
 import io.cinnabar.server.internal.config.ConfigFile;
 import io.cinnabar.server.internal.config.ServerLog;
-import io.cinnabar.server.internal.net.EventLoop;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -18,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The launcher's JIT warm-up ({@code cinnabar-jit-warmup yes}, issue #12): before the user's server exists, private
@@ -46,7 +44,11 @@ import java.util.concurrent.locks.LockSupport;
  * each, the queues drained after each, until one pass compiles less than {@code SETTLED_COMPILE_MS}: with C2's queue
  * long during the first pass its thresholds were scaled up (tiered load feedback), and the per-event network methods
  * (EventLoop.read/write/handle, the selector) and much of the command path were left at tier 3 until the user's
- * first requests.
+ * first requests. Even so, the event loop's own methods, which run once per ready socket or loop turn rather than
+ * per command, stayed at tier 3 (jcmd Compiler.codelist after four starts, session 12): the launcher's options add
+ * {@code -XX:CompileCommand=CompileThresholdScaling,io.cinnabar.server.internal.net.EventLoop::*,0.1} with the
+ * warm-up (bin/lib/java-opts.sh); a JVM started otherwise should add it too. An {@link Odd} client covers the
+ * request path's less common shapes (a command split across reads, a reply left pending).
  * Without these, the user's first slow command (DEBUG POPULATE), redis-benchmark's CONFIG GET and the first table
  * nearing a big growth each took a branch C2 had compiled as never taken: Server.call, processCommand and the table's
  * add path were deoptimized and recompiled during the benchmark's first million requests (session 11,
@@ -264,13 +266,7 @@ public final class JitWarmup {
                 // with them compiled the queue is short while the request path runs (see c2QueueEmpty)
                 awaitCompilations(Math.max(0, deadline - System.nanoTime()));
             }
-            Waker waker = new Waker(a.loop());
-            waker.start();
-            try {
-                return drive(a.loop().port(), work, commands, deadline);
-            } finally {
-                waker.finish();
-            }
+            return drive(a.loop().port(), work, commands, deadline);
         } finally {
             a.discard();
         }
@@ -443,39 +439,6 @@ public final class JitWarmup {
                     Thread.currentThread().interrupt();
                 }
             }
-        }
-    }
-
-    /**
-     * Wakes the private server's loop every {@value #PAUSE_NANOS} ns or so while the rounds run. What the loop does
-     * once per turn (its body, the beforeSleep of persistence, replication, blocking, Pub/Sub, expiry and eviction,
-     * flushPending, the selector's wait) is counted once per turn, and a turn serves many requests: a warm-up of a few
-     * thousand rounds left those methods at tier 3, compiled by C2 under the user's first load (120 ms of C2 in the
-     * first 500 k SETs after a warm-up start, session 12). Each wake-up is a turn with nothing ready or with what the
-     * rounds sent meanwhile, as a busy server's turns are.
-     */
-    private static final class Waker extends Thread {
-        static final long PAUSE_NANOS = 20_000;
-        private final EventLoop loop;
-        private volatile boolean stop;
-
-        Waker(EventLoop loop) {
-            super("cinnabar-jit-warmup-waker");
-            setDaemon(true);
-            this.loop = loop;
-        }
-
-        @Override
-        public void run() {
-            while (!stop) {
-                loop.wakeup();
-                LockSupport.parkNanos(PAUSE_NANOS);
-            }
-        }
-
-        void finish() throws InterruptedException {
-            stop = true;
-            join();
         }
     }
 
