@@ -31,9 +31,12 @@ cinnabar_default_java_opts() {
   # socket or per loop turn, not per command, and the warm-up's rounds left EventLoop.handle/read/write/iterate at
   # tier 3 (jcmd Compiler.codelist after four warm-up starts), compiled by C2 under the user's first load. C2 CPU
   # in the first 1 M SETs after a warm-up start: 66/66 ms with it vs 125/145 without (bench/latency-threads.sh
-  # 5000000 1000000 1, session 12). quiet: the JVM would print the command at start.
+  # 5000000 1000000 1, session 12). quiet: the JVM would print the command at start. After the warm-up the launcher
+  # moves the compiler threads to SCHED_IDLE (internal.warmup.IdleThreads): with a fixed set of them
+  # (-UseDynamicNumberOfCompilerThreads) none is started later at the default policy.
   if [ "${warm,,}" = yes ]; then
     opts+=" -XX:CompileCommand=quiet -XX:CompileCommand=CompileThresholdScaling,io.cinnabar.server.internal.net.EventLoop::*,0.1"
+    opts+=" -XX:-UseDynamicNumberOfCompilerThreads"
   fi
   if [ "${warm,,}" = yes ] && [ "$(id -u)" = 0 ]; then
     opts+=" -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=19 -XX:JavaPriority1_To_OSPriority=19"

@@ -157,6 +157,9 @@ public final class Launcher {
         boolean warmup = !sentinel && config.getBool("cinnabar-jit-warmup");
         if (warmup) {
             warmUp(log); // before the user's server exists: see JitWarmup, and the README for why not after
+            // what the JIT still compiles, and the slab thread, then wait for an idle core (IdleThreads)
+            log.log(0, "SCHED_IDLE threads after the JIT warm-up: " + io.cinnabar.server.internal.warmup.IdleThreads
+                .apply().size());
         }
         Server server;
         EventLoop loop;

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cinnabar.testkit.RespClient;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -40,7 +42,37 @@ class JitWarmupTest {
             Map<String, String> a = observe(cold.port());
             Map<String, String> b = observe(warm.port());
             assertEquals(a, b);
+            // after the warm-up the launcher moved the compiler threads to SCHED_IDLE (policy 5), where chrt exists
+            if (Files.isDirectory(Path.of("/proc/self/task")) && onPath("chrt")) {
+                assertEquals(List.of(5), policies(warm.process().pid(), "C2 CompilerThre"), warm.output());
+                assertEquals(List.of(0), policies(cold.process().pid(), "C2 CompilerThre"));
+                assertTrue(warm.output().contains("SCHED_IDLE threads after the JIT warm-up: "), warm.output());
+            }
         }
+    }
+
+    /** The distinct scheduling policies of a process's threads whose name starts with prefix. */
+    private static List<Integer> policies(long pid, String prefix) throws IOException {
+        java.util.TreeSet<Integer> seen = new java.util.TreeSet<>();
+        try (var tasks = Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : tasks) {
+                if (Files.readString(t.resolve("comm")).startsWith(prefix)) {
+                    String stat = Files.readString(t.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+                    seen.add(Integer.parseInt(f[41 - 3])); // field 41: policy
+                }
+            }
+        }
+        return List.copyOf(seen);
+    }
+
+    private static boolean onPath(String program) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (Files.isExecutable(Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** What a client sees of a freshly started server, minus what differs between any two starts. */

@@ -60,7 +60,8 @@ class LauncherJavaOptsTest {
         boolean root = root();
         String warm = opts(null, "--port", "6379", "--cinnabar-jit-warmup", "yes");
         assertEquals(root, warm.endsWith(NICE), warm);
-        assertTrue(warm.contains(" -XX:CompileCommand=quiet " + SCALING), warm); // any user
+        assertTrue(warm.contains(" -XX:CompileCommand=quiet " + SCALING + " -XX:-UseDynamicNumberOfCompilerThreads"),
+            warm); // any user
         assertFalse(opts("yes", "--cinnabar-jit-warmup", "no").contains("CompileThresholdScaling"));
         assertEquals(root, opts("yes").endsWith(NICE));
         assertEquals(root, opts("YES").endsWith(NICE));
