@@ -38,15 +38,20 @@ class MemBufDifferentialTest {
         String list = control.call("CLIENT", "LIST");
         for (String line : list.split("\r?\n")) {
             if (line.contains(" name=" + name + " ")) {
-                java.util.Map<String, String> m = new java.util.HashMap<>();
-                Matcher mt = FIELD.matcher(line);
-                while (mt.find()) {
-                    m.put(mt.group(1), mt.group(2));
-                }
-                return m;
+                return fields(line);
             }
         }
         return null;
+    }
+
+    /** A CLIENT LIST line's fields. */
+    private static java.util.Map<String, String> fields(String line) {
+        java.util.Map<String, String> m = new java.util.HashMap<>();
+        Matcher mt = FIELD.matcher(line);
+        while (mt.find()) {
+            m.put(mt.group(1), mt.group(2));
+        }
+        return m;
     }
 
     private static long field(RespClient control, String name, String f) throws IOException {
@@ -109,11 +114,7 @@ class MemBufDifferentialTest {
             t.add("listed: " + waitFor(io(() -> control.call("CLIENT", "LIST").contains(addr))));
             for (String line : control.call("CLIENT", "LIST").split("\r?\n")) {
                 if (line.contains(addr)) {
-                    java.util.Map<String, String> m = new java.util.HashMap<>();
-                    Matcher mt = FIELD.matcher(line);
-                    while (mt.find()) {
-                        m.put(mt.group(1), mt.group(2));
-                    }
+                    java.util.Map<String, String> m = fields(line);
                     t.add("cmd=" + m.get("cmd") + " qbuf=" + m.get("qbuf"));
                     t.add("qbuf-free under 64: " + (Long.parseLong(m.get("qbuf-free")) < 64));
                 }
