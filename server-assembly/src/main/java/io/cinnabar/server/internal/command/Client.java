@@ -84,7 +84,8 @@ public final class Client {
      * buffer more than twice as large as its peak, and frees the buffer of a client idle for over 2 seconds.
      */
     public int qbufPeak;
-    private static final byte[] NO_QUERY = new byte[0];
+    /** The query buffer of a client that has none (shared: nothing is ever written into a 0-length array). */
+    public static final byte[] NO_QUERY = new byte[0];
     /** Redis's PROTO_IOBUF_LEN: what one read asks for; an empty query buffer gets this much before a read. */
     public static final int QUERY_IO_BUF = 16 * 1024;
     public final RequestDecoder decoder = new RequestDecoder();

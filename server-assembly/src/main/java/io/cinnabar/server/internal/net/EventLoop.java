@@ -666,7 +666,7 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         server.log.warning("Closing client whose query buffer the JVM heap cannot hold: id=" + c.id + " addr="
             + c.addr + " qbuf=" + (c.qlen - c.qpos) + " wanted=" + wanted + " (raise -Xmx or lower "
             + "client-query-buffer-limit / proto-max-bulk-len)");
-        c.qbuf = new byte[0];
+        c.qbuf = Client.NO_QUERY;
         c.qwrap = ByteBuffer.wrap(c.qbuf);
         c.qlen = 0;
         c.qpos = 0;
@@ -1396,7 +1396,7 @@ public final class EventLoop implements Runnable, Connections, Outbound {
                 newCap = Math.max(used, c.qbufPeak);
             }
             if (newCap >= 0 && newCap < size) {
-                byte[] n = new byte[newCap];
+                byte[] n = newCap == 0 ? Client.NO_QUERY : new byte[newCap];
                 System.arraycopy(c.qbuf, c.qpos, n, 0, used);
                 c.qbuf = n;
                 c.qwrap = ByteBuffer.wrap(n);

@@ -99,7 +99,8 @@ public final class JitWarmup {
 
     /**
      * What a run did: commands answered, the wall time of the command rounds, then of the wait for the compiler
-     * queues, and whether they drained (false: the bound was reached, or the JVM cannot tell).
+     * queues, and whether they drained (false: the bound was reached, or the JVM cannot tell), the wall time of the
+     * final collection, and the diskless full syncs the private servers streamed to the warm-up's replica readers.
      */
     public record Result(long commands, long nanos, long drainNanos, boolean drained, long gcNanos, long syncs) {
     }
