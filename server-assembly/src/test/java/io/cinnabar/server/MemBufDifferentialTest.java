@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  *   CLIENT-EVICTION lists the memory buckets.</li>
  * </ul>
  */
-@Differential(server = CinnabarUnderTest.class)
+@Differential(server = CinnabarUnderTest.class, config = {"enable-debug-command", "yes"})
 class MemBufDifferentialTest {
     private static final Pattern FIELD = Pattern.compile("(?:^| )([a-z-]+)=(\\S*)");
 
@@ -229,7 +229,7 @@ class MemBufDifferentialTest {
         try (RespClient control = named(port, "control")) {
             t.add(control.call("CLIENT", "NO-EVICT", "on"));
             t.add(control.call("DEBUG", "CLIENT-EVICTION"));
-            int[] sizes = {100_000, 400_000, 1_600_000};
+            int[] sizes = {70_000, 400_000, 1_600_000}; // each clear of a bucket bound, whatever rbs is (1 or 16 KB)
             long total = 0;
             for (int i = 0; i < sizes.length; i++) {
                 for (int j = 0; j < (i == 2 ? 1 : 2); j++) { // one largest: Redis's order inside a bucket varies
@@ -340,5 +340,82 @@ class MemBufDifferentialTest {
                 + waitFor(io(() -> infoLong(c, "mem_total_replication_buffers") < 1024 * 1024)));
             c.call("DEL", "big0", "big1", "big2", "big3", "big4", "big5");
         }
+    }
+
+    // ---- unit/maxmemory: a client evicted by its own reply
+
+    @Test
+    void aClientEvictedForItsOwnReplyLeavesUsedMemoryBeforeTheNextCommand(DifferentialServers servers)
+            throws Exception {
+        Pair.assertSameTranscripts("self-evicted client's memory", selfEvictTranscript(servers.redisPort()),
+            selfEvictTranscript(servers.oursPort()));
+    }
+
+    /**
+     * A client whose own reply took the clients past maxmemory-clients is freed before the next command's key
+     * eviction (Redis's freeClient at once): the keys stay. Ours kept its buffers in used_memory until the end of
+     * the loop iteration, and the next client's command in the same iteration evicted keys for them (unit/maxmemory
+     * "eviction due to output buffers of many MGET clients, client eviction: true" failed a third of its runs).
+     * The two commands are sent while DEBUG SLEEP holds the server, so that one iteration serves both.
+     */
+    private static List<String> selfEvictTranscript(int port) throws Exception {
+        List<String> t = new ArrayList<>();
+        try (RespClient control = named(port, "control")) {
+            control.call("FLUSHALL");
+            control.call("CLIENT", "NO-EVICT", "on");
+            String value = "x".repeat(100_000);
+            String[] mget = new String[21];
+            mget[0] = "MGET";
+            for (int i = 0; i < 20; i++) {
+                control.call("SET", "k" + i, value);
+                mget[i + 1] = "k" + i;
+            }
+            byte[] request = RespClient.encode(mget);
+            try (java.net.Socket a = new java.net.Socket()) {
+                a.setReceiveBufferSize(4096); // it reads nothing: its replies stay in the server's buffers
+                a.connect(new java.net.InetSocketAddress("127.0.0.1", port));
+                var out = a.getOutputStream();
+                out.write(RespClient.encode("CLIENT", "SETNAME", "a"));
+                for (int i = 0; i < 3; i++) {
+                    out.write(request); // 6 MB: more than the kernel's socket buffers take, the rest stays
+                }
+                out.flush();
+                t.add("a ran its MGETs: " + waitFor(io(() -> {
+                    var m = client(control, "a");
+                    return m != null && "mget".equals(m.get("cmd")) && Long.parseLong(m.get("qbuf")) == 0;
+                })));
+                long totA = field(control, "a", "tot-mem");
+                for (long prev = -1; totA != prev; totA = field(control, "a", "tot-mem")) {
+                    prev = totA;
+                    Thread.sleep(100); // what the kernel takes of the replies, it has taken
+                }
+                t.add("a's buffers hold a reply: " + (totA > 100_000));
+                // room for a's replies so far, not for one more; the data has 1 MB to spare, less than a reply
+                control.call("CONFIG", "SET", "maxmemory-clients", Long.toString(totA + 500_000));
+                control.call("CONFIG", "SET", "maxmemory-policy", "allkeys-lru");
+                control.call("CONFIG", "RESETSTAT");
+                long used = infoLong(control, "used_memory");
+                control.call("CONFIG", "SET", "maxmemory", Long.toString(used + 1_000_000));
+                try (RespClient b = named(port, "b")) {
+                    control.sendRaw(RespClient.encode("DEBUG", "SLEEP", "0.5"));
+                    Thread.sleep(100);
+                    out.write(request); // its second reply evicts it
+                    out.flush();
+                    Thread.sleep(50);
+                    b.sendRaw(RespClient.encode("SET", "b", "1")); // the next command, in the same iteration
+                    t.add("sleep: " + control.read());
+                    t.add("b: " + b.read());
+                    t.add("a gone: " + waitFor(io(() -> client(control, "a") == null)));
+                    t.add("evicted_clients " + infoLong(control, "evicted_clients") + " evicted_keys "
+                        + infoLong(control, "evicted_keys") + " dbsize " + control.call("DBSIZE"));
+                }
+            } finally {
+                control.call("CONFIG", "SET", "maxmemory", "0");
+                control.call("CONFIG", "SET", "maxmemory-clients", "0");
+                control.call("CONFIG", "SET", "maxmemory-policy", "noeviction");
+                control.call("FLUSHALL");
+            }
+        }
+        return t;
     }
 }

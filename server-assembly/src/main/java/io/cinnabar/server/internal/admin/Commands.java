@@ -342,7 +342,7 @@ public final class Commands {
         // as sdslen(querybuf): the current command is still in it, trimmed after the batch; while a big argument is
         // received, Redis's buffer holds that argument's bytes only, in a buffer sized for it
         long qbuf = c.qbufReserved > 0 ? c.qlen - c.qpos - c.qbufBigArgSkip : c.qlen;
-        long qfree = c.qbufReserved > 0 ? c.qbufReserved - c.qbufBigArgSkip - qbuf : c.qbuf.length - c.qlen;
+        long qfree = c.qbufReserved > 0 ? c.qbufBigArgAlloc - qbuf : c.qbuf.length - c.qlen;
         return "id=" + c.id + " addr=" + c.addr + " laddr=" + c.laddr + " fd=-1 name=" + c.name()
             + " age=" + (now - c.ctime) / 1000 + " idle=" + (now - c.lastInteraction) / 1000 + " flags=" + flags(c)
             + " db=" + c.dbIndex + " sub=" + c.server.pubsub.channels(c) + " psub=" + c.server.pubsub.patterns(c)

@@ -90,13 +90,18 @@ public final class Client {
     public static final int QUERY_IO_BUF = 16 * 1024;
     public final RequestDecoder decoder = new RequestDecoder();
     /**
-     * While a bulk argument of at least {@link #BIG_ARG} bytes is being received: the bytes the query buffer must
-     * hold (from the command's start to the end of that argument), else 0. Redis sizes its buffer for such an
+     * While a bulk argument of at least {@link #BIG_ARG} bytes is being received: what Redis allocates for it (the
+     * size class of an sds of the argument and its CRLF), else 0. Redis sizes its buffer for such an
      * argument as soon as its header arrives (sdsMakeRoomForNonGreedy), so that much counts in the client's memory
      * (tot-mem, client eviction) at once; here the array grows with the bytes that arrive (a header alone must not
      * cost its declared size) and the reservation is only counted.
      */
     public long qbufReserved;
+    /**
+     * With {@link #qbufReserved}: the room Redis's buffer has for the big argument (its sds alloc: jemalloc's usable
+     * size less the sds header and NUL, so CLIENT LIST qbuf-free shows the size class's slack as Redis's does).
+     */
+    public long qbufBigArgAlloc;
     /**
      * With {@link #qbufReserved}: the bytes of the pending command before the big argument's data (the header and
      * earlier arguments), which Redis has moved out of its query buffer by then (CLIENT LIST qbuf counts the
@@ -629,7 +634,10 @@ public final class Client {
         enc.protocol(version);
     }
 
-    /** The query buffer's size as Redis would have allocated it: the array, or the reservation of a big argument. */
+    /**
+     * The query buffer's size as Redis would have allocated it (sdsZmallocSize): the array, or the reservation of a
+     * big argument.
+     */
     public long qbufAlloc() {
         return Math.max(qbuf.length, qbufReserved);
     }
@@ -652,13 +660,14 @@ public final class Client {
      * arguments, the MULTI queue and watched keys, and the Pub/Sub and tracking-prefix structures.
      */
     public long memoryUsage() {
-        // Redis's static reply buffer (rbs) plus its reply list: what the encoder's array holds beyond that size
-        // while replies wait in it. Redis frees each reply block once written; the encoder keeps its grown array
-        // for the next large reply (up to 1 MB), which counts as the allocator's free memory does in Redis: in the
-        // RSS, not in used_memory (otherwise the invalidations an eviction sends to tracking clients, once written,
-        // would still count as memory to evict for: maxmemory.tcl's eviction feedback loop). A replica's RDB
-        // transfer is staged in its reply buffer here, beside the client in Redis: not counted either
-        long reply = shared == null && enc.hasPending() ? Math.max(replyBufSize, enc.array().length) : replyBufSize;
+        // Redis's static reply buffer (rbs) plus its reply list (omem: the blocks of the replies not yet written,
+        // each freed once written, so that written invalidations an eviction sent to tracking clients do not count
+        // as memory to evict for: maxmemory.tcl's feedback loop). Not the encoder's array: it grows by doubling,
+        // and a 100 KB reply that doubled it counted 1.6 MB more where Redis counts 100 KB (unit/maxmemory's MGET
+        // clients each went over maxmemory-clients alone, in one step); kept for the next large reply (up to 1 MB),
+        // it is the allocator's free memory of Redis: in the RSS, not in used_memory. A replica's RDB transfer is
+        // staged in its reply buffer here, beside the client in Redis: not counted either
+        long reply = shared == null ? replyBufSize + outputMemory() : replyBufSize;
         long mem = qbufAlloc() + reply + CLIENT_BASE;
         if (argc > 0) {
             mem += argvBytes() + 8L * argc;

@@ -586,9 +586,11 @@ public final class MemoryLimits implements MemoryManager {
                 + c.memCounted);
             server.stats.evictedClients++;
             if (c == current || c == server.current) {
-                clientsMem -= c.memCounted;
-                c.memCounted = 0;
+                // closed once its command is done, its buffers leave used_memory now: Redis frees it at once, and
+                // the next command's key eviction (another client's, in the same loop iteration) must not count
+                // them (unit/maxmemory's MGET clients)
                 server.loop.closeAsync(c);
+                clientChanged(c);
             } else {
                 server.loop.closeNow(c); // clientFreed takes its memory off the total
             }

@@ -771,8 +771,17 @@ public final class EventLoop implements Runnable, Connections, Outbound {
                 long need = d.requiredBytes();
                 // Redis sizes its buffer for a big argument once its header is read: counted, not allocated
                 long bulk = d.pendingBulkLength();
-                c.qbufReserved = bulk >= Client.BIG_ARG ? need : 0;
-                c.qbufBigArgSkip = bulk >= Client.BIG_ARG ? (int) (need - bulk - 2) : 0;
+                if (bulk >= Client.BIG_ARG) {
+                    // sdsMakeRoomForNonGreedy(bulk + 2) of a buffer holding just this argument: jemalloc's size class
+                    long n = bulk + 2;
+                    int header = io.cinnabar.server.internal.keyspace.RedisSizes.sdsHeader(n);
+                    c.qbufReserved = io.cinnabar.server.internal.keyspace.RedisSizes.mallocSize(header + n + 1);
+                    c.qbufBigArgAlloc = c.qbufReserved - header - 1;
+                    c.qbufBigArgSkip = (int) (need - n);
+                } else {
+                    c.qbufReserved = 0;
+                    c.qbufBigArgSkip = 0;
+                }
                 if (need > 0 && need > c.qbuf.length - c.qpos) {
                     if (need > server.queryBufLimit) {
                         queryBufOverflow(c);
