@@ -8,7 +8,7 @@
 # and prints p50/p99/p99.9/max (ms, from redis-benchmark's percentile distribution), requests/s and RSS side by
 # side, plus, for Cinnabar, the longest GC pause of each phase (-Xlog:gc).
 # Usage: bench/latency.sh [N] [M]   (defaults: N=5000000 keys, M=4000000 requests; the issue's table)
-# Environment: ROUNDS=1; SPLIT=k runs the set phase as k back-to-back runs of M/k and prints each (latency over time); CINNABAR_JAVA_OPTS (JVM flags; unset: the launcher's defaults, bin/cinnabar-server);
+# Environment: ROUNDS=1; SPLIT=k runs the set phase as k back-to-back runs of M/k and prints each (latency over time); CINNABAR_JAVA_OPTS (JVM flags; unset: the launcher's defaults, bin/cinnabar-server); CINNABAR_EXTRA_JAVA_OPTS (flags added to those);
 #   REDIS_SERVER=redis-server (e.g. a 7.2 build); KEEP=dir keeps the servers' logs and the GC log there; SERVERS=cinnabar measures only Cinnabar; CINNABAR_ARGS adds options to its command line; PIN=1 pins the server to CPU 0 and the clients to CPU 1.
 # Run it on an idle machine: on a shared one the tails measure the neighbours.
 set -euo pipefail
@@ -54,7 +54,7 @@ measure() { # name: one server, all phases
   port=$(free_port)
   rm -rf "$gclog" "$work/$name"; mkdir "$work/$name"   # a fresh dir: no dump.rdb of an earlier run is loaded
   if [ "$name" = cinnabar ]; then
-    CINNABAR_EXTRA_JAVA_OPTS="-Xlog:gc:file=$gclog" \
+    CINNABAR_EXTRA_JAVA_OPTS="${CINNABAR_EXTRA_JAVA_OPTS:+$CINNABAR_EXTRA_JAVA_OPTS }-Xlog:gc:file=$gclog" \
       ${srv_pin[@]+"${srv_pin[@]}"} "$root/bin/cinnabar-server" --port "$port" --bind 127.0.0.1 --save '' \
       --appendonly no --enable-debug-command yes --dir "$work/$name" --logfile "$work/$name.log" ${CINNABAR_ARGS:-} &
   else
