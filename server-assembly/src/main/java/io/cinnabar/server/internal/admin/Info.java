@@ -64,7 +64,7 @@ public final class Info {
     public static String generate(Server s, Set<String> sections) {
         StringBuilder b = new StringBuilder();
         String[] order = {"server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules",
-            "module_list", "commandstats", "errorstats", "latencystats", "cluster", "keyspace"};
+            "module_list", "commandstats", "errorstats", "latencystats", "cluster", "keyspace", "debug"};
         for (String sec : order) {
             if (!sections.contains(sec) || sec.equals("module_list") && sections.contains("modules")) {
                 continue;
@@ -86,10 +86,24 @@ public final class Info {
                 case "latencystats" -> latencystats(s, b);
                 case "cluster" -> b.append("# Cluster\r\ncluster_enabled:").append(s.cluster != null ? 1 : 0).append("\r\n")
                     .append(s.cluster != null ? s.cluster.info() : "");
+                case "debug" -> debug(s, b);
                 default -> keyspace(s, b);
             }
         }
         return b.toString();
+    }
+
+    /**
+     * Redis 7.2's experimental section, only when asked for by name (not in default, all or everything): the cron's
+     * and the AOF's share of the loop's time, its longest cycle and the most commands one cycle ran.
+     */
+    private static void debug(Server s, StringBuilder b) {
+        var t = s.stats;
+        b.append("# Debug\r\n");
+        f(b, "eventloop_duration_aof_sum", t.eventloopDurationAofSum);
+        f(b, "eventloop_duration_cron_sum", t.eventloopDurationCronSum);
+        f(b, "eventloop_duration_max", t.eventloopDurationMax);
+        f(b, "eventloop_cmd_per_cycle_max", t.eventloopCmdPerCycleMax);
     }
 
     private static void f(StringBuilder b, String k, Object v) {

@@ -1006,6 +1006,9 @@ public final class Server {
                 c.error("ERR internal error executing '" + cmd.fullName + "': " + e.getClass().getSimpleName());
             }
             usec = (System.nanoTime() - t0) / 1000;
+            if (nesting == 1) {
+                stats.eventloopDurationCmdSum += usec; // Redis's EL_DURATION_TYPE_CMD: top-level commands only
+            }
             keyspace.settle(); // re-measure the keys the command changed (used_memory)
             if (pubsub.trackingClients() != 0) {
                 pubsub.afterCall(c, cmd);

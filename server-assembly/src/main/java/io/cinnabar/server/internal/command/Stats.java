@@ -31,6 +31,11 @@ public final class Stats {
     public long eventloopCycles;
     public long eventloopDurationSum;
     public long eventloopDurationCmdSum;
+    /** INFO debug (Redis 7.2's experimental figures): cron and beforeSleep work, AOF writes, the longest cycle. */
+    public long eventloopDurationCronSum;
+    public long eventloopDurationAofSum;
+    public long eventloopDurationMax;
+    public long eventloopCmdPerCycleMax;
     public long aclDeniedAuth;
     public long aclDeniedCmd;
     public long aclDeniedKey;
@@ -73,10 +78,12 @@ public final class Stats {
             return;
         }
         long[] now = {commandsProcessed, netInputBytes, netOutputBytes, eventloopCycles, eventloopDurationSum};
+        // the duration's sample is per cycle (Redis's trackInstantaneousMetric with the cycle count as its base):
+        // the cycles' delta is taken before the loop moves their last value
+        long cycles = now[M_CYCLES] - lastValue[M_CYCLES];
         for (int m = 0; m < 5; m++) {
             long delta = now[m] - lastValue[m];
             if (m == M_DURATION) {
-                long cycles = now[M_CYCLES] - lastValue[M_CYCLES];
                 samples[m][sampleIdx] = cycles == 0 ? 0 : delta / cycles;
             } else {
                 samples[m][sampleIdx] = delta * 1000 / dt;
@@ -114,6 +121,10 @@ public final class Stats {
         eventloopCycles = 0;
         eventloopDurationSum = 0;
         eventloopDurationCmdSum = 0;
+        eventloopDurationCronSum = 0;
+        eventloopDurationAofSum = 0;
+        eventloopDurationMax = 0;
+        eventloopCmdPerCycleMax = 0;
         aclDeniedAuth = 0;
         aclDeniedCmd = 0;
         aclDeniedKey = 0;

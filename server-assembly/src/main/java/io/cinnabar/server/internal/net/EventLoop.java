@@ -8,6 +8,7 @@ import io.cinnabar.server.internal.command.Link;
 import io.cinnabar.server.internal.command.Outbound;
 import io.cinnabar.server.internal.command.Server;
 import io.cinnabar.server.internal.command.Shared;
+import io.cinnabar.server.internal.command.Stats;
 import io.cinnabar.server.internal.config.ConfigException;
 
 import io.cinnabar.resp.RequestDecoder;
@@ -346,6 +347,8 @@ public final class EventLoop implements Runnable, Connections, Outbound {
             return false; // a failed attempt was logged and cleared: keep serving, as Redis does
         }
         server.keyspace.releaseViews(); // nothing holds an entry view between iterations
+        long start = System.nanoTime();
+        long commandsBefore = server.stats.commandsProcessed;
         runTasks();
         long now = System.currentTimeMillis();
         boolean evicting = server.memory != null && server.memory.continueEviction(now);
@@ -360,8 +363,11 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         if (server.cluster != null) {
             server.cluster.beforeSleep();
         }
+        long aofNs = 0;
         if (server.durability != null) {
+            long a = System.nanoTime();
             server.durability.beforeSleep(); // the AOF is written (and fsynced) before any reply leaves
+            aofNs = System.nanoTime() - a;
         }
         if (server.replication != null) {
             maxWait = Math.min(maxWait, server.replication.beforeSleep()); // after the AOF, as Redis
@@ -374,6 +380,7 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         // an unfinished eviction (Redis's evictionTimeProc, due at once) polls without sleeping
         long wait = maxWait == 0 || evicting || !tasks.isEmpty() || !linkFailures.isEmpty() ? 0
             : Math.min(maxWait, Math.max(1, wake - System.currentTimeMillis()));
+        long beforeWait = System.nanoTime();
         // the Consumer form collects the ready keys into a reused list: no selected-keys set to fill
         if (wait == 0) { // a snapshot's walk has more to do
             selector.selectNow(collect);
@@ -389,8 +396,16 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         long t0 = cycleStartNs != 0 ? cycleStartNs : System.nanoTime();
         cycleStartNs = 0;
         closePending();
-        server.stats.eventloopCycles++;
-        server.stats.eventloopDurationSum += (System.nanoTime() - t0) / 1000;
+        // Redis's cycle runs from the wake-up through the events, the cron and beforeSleep to the next wait: here
+        // the turn's work before its wait (tasks, cron, beforeSleep's parts) plus the handling of what woke it
+        Stats st = server.stats;
+        long usec = (beforeWait - start + System.nanoTime() - t0) / 1000;
+        st.eventloopCycles++;
+        st.eventloopDurationSum += usec;
+        st.eventloopDurationMax = Math.max(st.eventloopDurationMax, usec);
+        st.eventloopDurationAofSum += aofNs / 1000;
+        st.eventloopDurationCronSum += (beforeWait - start - aofNs) / 1000; // without the AOF, as Redis
+        st.eventloopCmdPerCycleMax = Math.max(st.eventloopCmdPerCycleMax, st.commandsProcessed - commandsBefore);
         return true;
     }
 
