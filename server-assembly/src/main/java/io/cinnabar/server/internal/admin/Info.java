@@ -312,12 +312,22 @@ public final class Info {
         int replLoad = s.replication == null ? 0 : s.replication.loadingState();
         f(b, "loading", replLoad == 1 || s.loading.active ? 1 : 0);
         f(b, "async_loading", replLoad == 2 && !s.loading.active ? 1 : 0);
-        for (String k : List.of("current_cow_peak", "current_cow_size", "current_cow_size_age", "current_fork_perc")) {
-            f(b, k, k.equals("current_fork_perc") ? "0.00" : "0");
+        // the running save's copy-before-write bytes stand for a child's copy-on-write (they only grow, so the peak
+        // is the current figure, and they are current: age 0); progress and key counts of any save (BGSAVE, a full
+        // resync's, an AOF rewrite's while it walks), as Redis counts them for any child
+        io.cinnabar.server.internal.keyspace.SnapshotBarrier snap = s.keyspace.runningSnapshot();
+        if (s.persistence instanceof RdbPersistence rdb && rdb.runningSave() != null) {
+            snap = rdb.runningSave(); // also while its last bytes drain to the file, after the walk
         }
-        long[] keys = s.persistence instanceof RdbPersistence rdb ? rdb.currentSaveKeys() : new long[2];
-        f(b, "current_save_keys_processed", keys[0]);
-        f(b, "current_save_keys_total", keys[1]);
+        long cow = snap == null ? 0 : snap.cowBytes();
+        long processed = snap == null ? 0 : snap.keysProcessed();
+        long total = snap == null ? 0 : snap.keysAtStart();
+        f(b, "current_cow_peak", cow);
+        f(b, "current_cow_size", cow);
+        f(b, "current_cow_size_age", 0);
+        f(b, "current_fork_perc", String.format(Locale.ROOT, "%.2f", total == 0 ? 0.0 : 100.0 * processed / total));
+        f(b, "current_save_keys_processed", processed);
+        f(b, "current_save_keys_total", total);
         if (s.persistence instanceof RdbPersistence rdb) {
             rdb.info(b);
         } else {

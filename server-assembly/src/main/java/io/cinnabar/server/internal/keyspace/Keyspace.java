@@ -966,6 +966,11 @@ public final class Keyspace {
         return barrier != null;
     }
 
+    /** The running snapshot's barrier (its progress and copy-before-write figures for INFO), or null. */
+    public SnapshotBarrier runningSnapshot() {
+        return barrier;
+    }
+
     /** Whether the running snapshot has saved e already (or e was added after it started). */
     public boolean saved(Entry e) {
         return e.stamped(epoch);

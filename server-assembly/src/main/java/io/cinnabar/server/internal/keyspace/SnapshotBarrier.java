@@ -19,4 +19,22 @@ public interface SnapshotBarrier {
 
     /** The contents of a and b are about to be exchanged (SWAPDB). */
     void beforeSwap(Db a, Db b);
+
+    /**
+     * The memory of the keys written before a change so far (their MEMORY USAGE): the counterpart of a forked child's
+     * copy-on-write, the data the writes during the save would have duplicated (INFO current_cow_size).
+     */
+    default long cowBytes() {
+        return 0;
+    }
+
+    /** Keys written so far (INFO current_save_keys_processed). */
+    default long keysProcessed() {
+        return 0;
+    }
+
+    /** Keys present when the snapshot started (INFO current_save_keys_total). */
+    default long keysAtStart() {
+        return 0;
+    }
 }

@@ -254,6 +254,12 @@ public final class Snapshot implements SnapshotBarrier {
         return n;
     }
 
+    /**
+     * The memory of the keys copied out before a write changed them (their MEMORY USAGE): what a forked child would
+     * have had duplicated for those writes, page rounding aside (INFO current_cow_size; see {@link #cowBytes()}).
+     */
+    private long cowBytes;
+
     /** Keys written by copy-before-write (a write reached them before the walk did). */
     public long copiedBeforeWrite() {
         return cowKeys;
@@ -463,7 +469,26 @@ public final class Snapshot implements SnapshotBarrier {
             return;
         }
         cowKeys++;
+        cowBytes += e.memoryUsage(COW_SAMPLES); // before the write: the value as the save keeps it
         writeEntry(p, e);
+    }
+
+    /** Elements MEMORY USAGE samples of an aggregate (its default) when a key is copied out. */
+    private static final long COW_SAMPLES = 5;
+
+    @Override
+    public long cowBytes() {
+        return cowBytes;
+    }
+
+    @Override
+    public long keysProcessed() {
+        return keysWritten;
+    }
+
+    @Override
+    public long keysAtStart() {
+        return keysTotal();
     }
 
     @Override

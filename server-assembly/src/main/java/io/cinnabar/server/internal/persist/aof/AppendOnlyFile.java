@@ -557,7 +557,7 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability, Sn
             into.put("aof_rewrites", rewrites);
             into.put("aof_rewrites_consecutive_failures", consecutiveFailures);
             into.put("aof_last_write_status", lastWriteOk && bioFsyncError == null ? "ok" : "err");
-            into.put("aof_last_cow_size", 0);
+            into.put("aof_last_cow_size", lastCowBytes);
             return;
         }
         if (state != OFF) {
@@ -874,6 +874,8 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability, Sn
     }
 
     private Snapshot rewriteSnap;
+    /** The last finished rewrite's copy-before-write bytes (INFO aof_last_cow_size). */
+    private long lastCowBytes;
     private TempFileSink rewriteSink;
     private boolean rewritePreamble;
     private long rewriteStart = -1;
@@ -903,6 +905,7 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability, Sn
             return;
         }
         Throwable error = rewriteSnap.error();
+        lastCowBytes = rewriteSnap.cowBytes();
         rewriteSnap = null;
         rewriting = false;
         if (st == Snapshot.State.DONE) {

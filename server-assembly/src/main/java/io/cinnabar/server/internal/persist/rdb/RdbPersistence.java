@@ -30,9 +30,10 @@ import java.util.Locale;
  * {@code stop-writes-on-bgsave-error}, the shutdown and FLUSHALL saves, the load at startup with Redis's log lines,
  * DEBUG RELOAD, and INFO persistence's RDB fields.
  * <p>
- * Redis's differences that follow from having no child: {@code current_cow_*} and {@code rdb_last_cow_size} are 0
- * (nothing is copied on write by the OS; the keys copied before a write are counted in the log line instead);
- * "Background saving started" names this process's pid.
+ * Redis's differences that follow from having no child: nothing is copied on write by the OS, so
+ * {@code current_cow_*} and {@code rdb_last_cow_size} count the memory of the keys copied out before a write
+ * (what a child would have had duplicated; the log line counts those keys); "Background saving started" names this
+ * process's pid.
  * <p><b>Note:</b> This class is not threadsafe: everything runs on the event-loop thread.
  */
 public final class RdbPersistence implements PersistenceHook {
@@ -48,6 +49,8 @@ public final class RdbPersistence implements PersistenceHook {
     private final Server server;
     private final FunctionStore functions;
     private Snapshot bg;
+    /** The last finished save's copy-before-write bytes (INFO rdb_last_cow_size, a child's copy-on-write there). */
+    private long lastCowBytes;
     private RdbFileSink bgSink;
     private boolean scheduled;
     private long lastBgsaveTry;
@@ -291,6 +294,7 @@ public final class RdbPersistence implements PersistenceHook {
         } else if (replDisk && !killed) {
             lastBgsaveOk = false;
         }
+        lastCowBytes = replSnap.cowBytes();
         lastBgsaveTimeSec = now() - bgStartSec;
         bgStartSec = -1;
         replSnap = null;
@@ -309,6 +313,7 @@ public final class RdbPersistence implements PersistenceHook {
         if (st == Snapshot.State.WALKING || st == Snapshot.State.DRAINING) {
             return;
         }
+        lastCowBytes = bg.cowBytes();
         if (st == Snapshot.State.DONE) {
             server.log.notice("DB saved on disk");
             server.log.notice("Snapshot buffers: peak " + bg.peakQueuedBytes() + " bytes, " + bg.copiedBeforeWrite()
@@ -667,18 +672,14 @@ public final class RdbPersistence implements PersistenceHook {
         line(b, "rdb_last_bgsave_time_sec", lastBgsaveTimeSec);
         line(b, "rdb_current_bgsave_time_sec", bg != null || replSnap != null ? now() - bgStartSec : -1);
         line(b, "rdb_saves", saves);
-        line(b, "rdb_last_cow_size", 0);
+        line(b, "rdb_last_cow_size", lastCowBytes);
         line(b, "rdb_last_load_keys_expired", loadKeysExpired);
         line(b, "rdb_last_load_keys_loaded", loadKeysLoaded);
     }
 
-    /** current_save_keys_processed and current_save_keys_total of the running snapshot. */
-    public long[] currentSaveKeys() {
-        Snapshot s = bg != null ? bg : replSnap;
-        if (s == null) {
-            return new long[] {0, 0};
-        }
-        return new long[] {s.keysWritten(), s.keysTotal()};
+    /** The running BGSAVE's (or full resync's) snapshot until its file is complete, or null. */
+    public Snapshot runningSave() {
+        return bg != null ? bg : replSnap;
     }
 
     private static void line(StringBuilder b, String k, Object v) {
