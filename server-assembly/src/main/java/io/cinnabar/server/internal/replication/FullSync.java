@@ -100,6 +100,9 @@ final class FullSync {
         }
     }
 
+    /** A diskless sync whose last replica went away was stopped (logged once). */
+    boolean killed;
+
     /** Whether a diskless sync has nobody left to send to. */
     boolean abandoned() {
         return replicas.isEmpty();

@@ -39,6 +39,13 @@ final class Replica implements SharedOutput {
     /** The replication offset its AOF fsynced (REPLCONF ACK ... FACK, Redis's repl_aof_off). */
     long aofAckOffset;
     long ackTimeMs;
+    /**
+     * A diskless transfer's progress as the cron saw it (Redis's repl_last_partial_write): the bytes written to
+     * the replica so far and when that count last moved or nothing waited for it; repl-timeout behind without a move
+     * disconnects it.
+     */
+    long transferBytesSeen = -1;
+    long transferProgressMs;
     /** When it entered WAIT_BGSAVE_START (repl-diskless-sync-delay). */
     final long waitSinceMs;
     /** The snapshot offset of its full resync. */

@@ -633,6 +633,10 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
             } else if (st == Snapshot.State.FAILED) {
                 syncFailed();
             } else if (sync.diskless && sync.abandoned()) {
+                if (!sync.killed) {
+                    sync.killed = true; // Redis's rdbPipeWriteHandlerConnRemoved, then killRDBChild
+                    server.log.warning("Diskless rdb transfer, last replica dropped, killing fork child.");
+                }
                 s.abort();
             } else {
                 wait = more && s.progressed() ? 0 : 1;
@@ -669,6 +673,10 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
                 }
             }
         } else {
+            // Redis's parent logs this when the child's pipe is exhausted (everything handed to the replicas still
+            // connected), before the child's exit is reaped
+            server.log.notice("Diskless rdb transfer, done reading from pipe, " + s.replicas.size()
+                + " replicas still up.");
             server.log.notice("Background RDB transfer terminated with success");
         }
         maybeStartSync(System.currentTimeMillis());
@@ -679,6 +687,10 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         sync = null;
         if (rdb != null) {
             rdb.replicationSaveEnded(false, false);
+        }
+        if (s.diskless && s.abandoned() && !s.killed) {
+            s.killed = true; // the transfer's writer found no replica left before the loop did
+            server.log.warning("Diskless rdb transfer, last replica dropped, killing fork child.");
         }
         Throwable t = s.snapshot.error();
         server.log.warning((s.diskless ? "Background transfer error" : "Background saving error")
@@ -1233,6 +1245,20 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         }
         long timeout = server.config.getLong("repl-timeout") * 1000;
         for (Replica r : new ArrayList<>(replicas)) {
+            if (r.state == Replica.WAIT_BGSAVE_END && sync != null && sync.diskless && !r.client.closed) {
+                // Redis's replicationCron: a diskless transfer's replica that took no byte of what waits for it for
+                // repl-timeout (Redis times its last partial write); one that has everything so far is not behind
+                // (it waits with the transfer for a slower one)
+                if (r.client.pendingBytes() == 0 || r.client.outBytesTotal != r.transferBytesSeen) {
+                    r.transferBytesSeen = r.client.outBytesTotal;
+                    r.transferProgressMs = now;
+                } else if (now - r.transferProgressMs > timeout) {
+                    server.log.warning("Disconnecting timedout replica (full sync): " + r.ip() + ":"
+                        + r.listeningPort);
+                    server.loop.closeAsync(r.client);
+                    continue;
+                }
+            }
             if (r.state == Replica.ONLINE && !r.prePsync && now - r.ackTimeMs > timeout) {
                 server.log.warning("Disconnecting timedout replica (streaming sync): " + r.ip() + ":"
                     + r.listeningPort);
