@@ -9,6 +9,7 @@ import io.cinnabar.server.internal.command.ScriptingInfo;
 import io.cinnabar.server.internal.command.Stats;
 import io.cinnabar.server.internal.config.Config;
 import io.cinnabar.server.internal.keyspace.Db;
+import io.cinnabar.server.internal.keyspace.SnapshotBarrier;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -315,7 +316,7 @@ public final class Info {
         // the running save's copy-before-write bytes stand for a child's copy-on-write (they only grow, so the peak
         // is the current figure, and they are current: age 0); progress and key counts of any save (BGSAVE, a full
         // resync's, an AOF rewrite's while it walks), as Redis counts them for any child
-        io.cinnabar.server.internal.keyspace.SnapshotBarrier snap = s.keyspace.runningSnapshot();
+        SnapshotBarrier snap = s.keyspace.runningSnapshot();
         if (s.persistence instanceof RdbPersistence rdb && rdb.runningSave() != null) {
             snap = rdb.runningSave(); // also while its last bytes drain to the file, after the walk
         }

@@ -10,6 +10,7 @@ import io.cinnabar.server.internal.command.Server;
 import io.cinnabar.server.internal.command.Shared;
 import io.cinnabar.server.internal.command.Stats;
 import io.cinnabar.server.internal.config.ConfigException;
+import io.cinnabar.server.internal.keyspace.RedisSizes;
 
 import io.cinnabar.resp.RequestDecoder;
 import io.cinnabar.resp.RequestLimits;
@@ -88,7 +89,6 @@ public final class EventLoop implements Runnable, Connections, Outbound {
     private volatile boolean stop;
     private int tcpPort;
     private long nextCronMs;
-    private long cycleStartNs;
     /** Whether the last selection found work while many clients were connected (see {@link #busyPoll}). */
     private boolean busy;
     /** A busy poll needs more clients than this: a lone client or a test suite's few never make the loop poll. */
@@ -387,19 +387,18 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         } else if (!(busy && server.busyPollNs > 0 && pollNow())) {
             selector.select(collect, wait);
         }
+        long woke = System.nanoTime();
         busy = !ready.isEmpty() && server.clients.size() > BUSY_POLL_MIN_CLIENTS; // more requests likely soon
         for (int i = 0; i < ready.size(); i++) {
             handle(ready.get(i));
         }
         ready.clear();
         releaseClosedListeners();
-        long t0 = cycleStartNs != 0 ? cycleStartNs : System.nanoTime();
-        cycleStartNs = 0;
         closePending();
         // Redis's cycle runs from the wake-up through the events, the cron and beforeSleep to the next wait: here
         // the turn's work before its wait (tasks, cron, beforeSleep's parts) plus the handling of what woke it
         Stats st = server.stats;
-        long usec = (beforeWait - start + System.nanoTime() - t0) / 1000;
+        long usec = (beforeWait - start + System.nanoTime() - woke) / 1000;
         st.eventloopCycles++;
         st.eventloopDurationSum += usec;
         st.eventloopDurationMax = Math.max(st.eventloopDurationMax, usec);
@@ -419,7 +418,6 @@ public final class EventLoop implements Runnable, Connections, Outbound {
                     handle(k);
                 }
             });
-            cycleStartNs = 0;
             releaseClosedListeners();
             if (server.durability != null) {
                 server.durability.beforeSleep(); // as Redis's beforeSleep while blocked: the AOF before replies
@@ -459,9 +457,6 @@ public final class EventLoop implements Runnable, Connections, Outbound {
     }
 
     private void handle(SelectionKey k) {
-        if (cycleStartNs == 0) {
-            cycleStartNs = System.nanoTime();
-        }
         if (!k.isValid()) {
             return;
         }
@@ -789,9 +784,8 @@ public final class EventLoop implements Runnable, Connections, Outbound {
                 if (bulk >= Client.BIG_ARG) {
                     // sdsMakeRoomForNonGreedy(bulk + 2) of a buffer holding just this argument: jemalloc's size class
                     long n = bulk + 2;
-                    int header = io.cinnabar.server.internal.keyspace.RedisSizes.sdsHeader(n);
-                    c.qbufReserved = io.cinnabar.server.internal.keyspace.RedisSizes.mallocSize(header + n + 1);
-                    c.qbufBigArgAlloc = c.qbufReserved - header - 1;
+                    c.qbufReserved = RedisSizes.sdsSize(n);
+                    c.qbufBigArgAlloc = c.qbufReserved - RedisSizes.sdsHeader(n) - 1;
                     c.qbufBigArgSkip = (int) (need - n);
                 } else {
                     c.qbufReserved = 0;

@@ -146,6 +146,13 @@ public final class Snapshot implements SnapshotBarrier {
     private long keysVisited;
     private boolean progressed;
     private long cowKeys;
+    /**
+     * The memory of the keys copied out before a write changed them (their MEMORY USAGE): what a forked child would
+     * have had duplicated for those writes, page rounding aside (INFO current_cow_size; see {@link #cowBytes()}).
+     */
+    private long cowBytes;
+    /** Elements MEMORY USAGE samples of an aggregate (its default) when a key is copied out. */
+    private static final long COW_SAMPLES = 5;
     private long delayBudgetUs;
     private long lastStepNs;
     private final long startMs = System.currentTimeMillis();
@@ -253,12 +260,6 @@ public final class Snapshot implements SnapshotBarrier {
         }
         return n;
     }
-
-    /**
-     * The memory of the keys copied out before a write changed them (their MEMORY USAGE): what a forked child would
-     * have had duplicated for those writes, page rounding aside (INFO current_cow_size; see {@link #cowBytes()}).
-     */
-    private long cowBytes;
 
     /** Keys written by copy-before-write (a write reached them before the walk did). */
     public long copiedBeforeWrite() {
@@ -472,9 +473,6 @@ public final class Snapshot implements SnapshotBarrier {
         cowBytes += e.memoryUsage(COW_SAMPLES); // before the write: the value as the save keeps it
         writeEntry(p, e);
     }
-
-    /** Elements MEMORY USAGE samples of an aggregate (its default) when a key is copied out. */
-    private static final long COW_SAMPLES = 5;
 
     @Override
     public long cowBytes() {
