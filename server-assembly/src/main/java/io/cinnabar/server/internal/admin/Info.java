@@ -388,7 +388,7 @@ public final class Info {
         f(b, "pubsub_channels", s.pubsub.serverChannels());
         f(b, "pubsub_patterns", s.pubsub.serverPatterns());
         f(b, "pubsubshard_channels", s.pubsub.serverShardChannels());
-        f(b, "latest_fork_usec", 0);
+        f(b, "latest_fork_usec", s.stats.latestForkUsec);
         f(b, "total_forks", s.stats.totalForks);
         f(b, "migrate_cached_sockets", s.migrateCachedSockets.getAsInt());
         f(b, "slave_expires_tracked_keys", s.keyspace.replicaExpiresTracked());

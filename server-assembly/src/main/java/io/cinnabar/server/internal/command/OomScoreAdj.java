@@ -10,8 +10,9 @@ import java.nio.file.Path;
  * {@code oom-score-adj-values} (master or replica; {@code relative}/{@code yes} adds it to the score the process
  * had before the server first adjusted it, {@code absolute} writes it as is, clamped to -1000..1000) to
  * {@code /proc/self/oom_score_adj}; turning it off restores that earlier score. Applied at startup, on CONFIG SET
- * of either option and when the server becomes a replica or a master. The background-save class (the third value)
- * applies to a forked child in Redis; our background saves are threads of this process, so it is never written.
+ * of either option and when the server becomes a replica or a master. The background-child class (the third value)
+ * is {@link #childValue}: what the stand-in child of a background job
+ * ({@link io.cinnabar.server.internal.persist.BackgroundChild}) gets, as Redis's forked child sets it for itself.
  * <p><b>Note:</b> This class is not threadsafe: the event loop calls it.
  */
 public final class OomScoreAdj {
@@ -26,6 +27,23 @@ public final class OomScoreAdj {
     /** With another file than /proc/self/oom_score_adj (tests). */
     public OomScoreAdj(Path file) {
         this.file = file;
+    }
+
+    /**
+     * The score of a background job's child: the third value of {@code oom-score-adj-values}, relative to the score
+     * the server had before it first adjusted its own unless {@code absolute}, clamped to -1000..1000; null with
+     * {@code oom-score-adj no} (the child keeps the score it inherits) or when that earlier score is unknown.
+     */
+    public Integer childValue(Server s) {
+        String mode = s.config.get("oom-score-adj");
+        if (mode.equals("no") || !adjusted && !apply(s)) {
+            return null;
+        }
+        int val = Integer.parseInt(s.config.get("oom-score-adj-values").trim().split("\\s+")[2]);
+        if (!mode.equals("absolute")) {
+            val += base;
+        }
+        return Math.max(-1000, Math.min(1000, val));
     }
 
     /** Applies the configuration for the server's current role; false (logged) when the file could not be used. */

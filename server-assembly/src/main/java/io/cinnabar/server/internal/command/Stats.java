@@ -12,6 +12,11 @@ public final class Stats {
      * total_forks.
      */
     public long totalForks;
+    /**
+     * How long starting the last background job's child took (INFO latest_fork_usec: Redis's fork() time, here the
+     * spawn of the stand-in child, {@code persist.BackgroundChild}); 0 before the first.
+     */
+    public long latestForkUsec;
     public long connectionsReceived;
     public long commandsProcessed;
     public long netInputBytes;

@@ -156,6 +156,8 @@ public final class Snapshot implements SnapshotBarrier {
     private long delayBudgetUs;
     private long lastStepNs;
     private final long startMs = System.currentTimeMillis();
+    private BackgroundChild child;
+    private boolean childDied;
 
     public Snapshot(Keyspace ks, Options opt, SnapshotSink sink) {
         this.ks = ks;
@@ -219,7 +221,33 @@ public final class Snapshot implements SnapshotBarrier {
         }
     }
 
+    /**
+     * Gives the snapshot the stand-in of Redis's child process for its job: the child ends when the snapshot ends
+     * (done, failed or aborted), and a child that dies first (killed) stops the snapshot ({@link #childDied}).
+     */
+    public void child(BackgroundChild c) {
+        this.child = c;
+    }
+
+    /** The stand-in child, or null. */
+    public BackgroundChild child() {
+        return child;
+    }
+
+    /** Whether the snapshot failed because its child died (someone killed it; its signal: {@code child().signal()}). */
+    public boolean childDied() {
+        return childDied;
+    }
+
     public State state() {
+        if (child != null && !childDied && (state == State.WALKING || state == State.DRAINING) && child.died()) {
+            // Redis's parent sees its child's death at waitpid: the job stops, its temporary file is removed. Not
+            // joined: the writer thread may be held by a diskless feed only the event loop drains (the replicas the
+            // owner now drops release it); it removes the temporary file as it handles the abort
+            childDied = true;
+            abort();
+            state = State.FAILED;
+        }
         if (state == State.DRAINING) {
             if (error != null) {
                 state = State.FAILED;
@@ -228,6 +256,9 @@ public final class Snapshot implements SnapshotBarrier {
             }
         } else if (state == State.WALKING && error != null) {
             fail();
+        }
+        if (child != null && (state == State.DONE || state == State.FAILED)) {
+            child.end();
         }
         return state;
     }
@@ -400,6 +431,9 @@ public final class Snapshot implements SnapshotBarrier {
 
     /** Stops the snapshot: the sink is told to abort, the keyspace leaves copy-before-write. */
     public void abort() {
+        if (child != null) {
+            child.end();
+        }
         if (state == State.WALKING) {
             ks.endSnapshot(false);
             state = State.FAILED;

@@ -8,6 +8,7 @@ import io.cinnabar.server.internal.command.ReplicationHook;
 import io.cinnabar.server.internal.command.Server;
 import io.cinnabar.server.internal.command.Shared;
 import io.cinnabar.server.internal.keyspace.Keyspace;
+import io.cinnabar.server.internal.persist.BackgroundChild;
 import io.cinnabar.server.internal.persist.FunctionStore;
 import io.cinnabar.server.internal.persist.Snapshot;
 import io.cinnabar.server.internal.persist.aof.AppendOnlyFile;
@@ -584,6 +585,8 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
     private void startSync(List<Replica> targets, boolean diskless, boolean functionsOnly) {
         long offset = masterOffset();
         Snapshot.Options opt = options();
+        BackgroundChild child = BackgroundChild.forJob(server);
+        long pid = child == null ? server.log.pid() : child.pid();
         try {
             if (diskless) {
                 // rdb-filter-only functions: the same header, aux fields and functions over no keys at all
@@ -591,9 +594,12 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
                 sync = FullSync.diskless(ks, opt, targets, offset);
             } else {
                 Path file = Path.of(server.config.get("dir")).resolve(server.config.get("dbfilename"));
-                sync = FullSync.disk(server.keyspace, opt, targets, offset, file, server.log.pid());
+                sync = FullSync.disk(server.keyspace, opt, targets, offset, file, pid);
             }
         } catch (IOException e) {
+            if (child != null) {
+                child.end();
+            }
             server.log.warning("BGSAVE for replication failed: " + e.getMessage());
             for (Replica r : targets) {
                 r.client.error("ERR BGSAVE failed, replication can't continue");
@@ -612,13 +618,14 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
             }
         }
         seldb = -1; // the stream after the RDB starts with a SELECT
+        sync.snapshot.child(child);
         sync.snapshot.start(diskless ? "repl-diskless-sync" : "repl-sync");
         if (rdb != null) {
             rdb.replicationSaveStarted(sync.snapshot, !diskless);
         }
         // Redis: a disk target is an rdbSaveBackground (its log line), a socket target rdbSaveToSlavesSockets
         server.log.notice((diskless ? "Background RDB transfer started by pid " : "Background saving started by pid ")
-            + server.log.pid());
+            + pid);
     }
 
     /** Walks the running snapshot, hands out RDB bytes, finishes transfers. Returns how long the loop may sleep. */
@@ -693,8 +700,14 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
             server.log.warning("Diskless rdb transfer, last replica dropped, killing fork child.");
         }
         Throwable t = s.snapshot.error();
-        server.log.warning((s.diskless ? "Background transfer error" : "Background saving error")
-            + (t == null ? "" : ": " + t.getMessage()));
+        int signal = s.snapshot.childDied() ? s.snapshot.child().signal() : 0;
+        if (signal != 0) { // Redis's done handlers for a child ended by a signal (the OOM killer, kill -9)
+            server.log.warning((s.diskless ? "Background transfer terminated by signal " : "Background saving "
+                + "terminated by signal ") + signal);
+        } else {
+            server.log.warning((s.diskless ? "Background transfer error" : "Background saving error")
+                + (t == null ? "" : ": " + t.getMessage()));
+        }
         for (Replica r : new ArrayList<>(s.replicas)) {
             server.log.warning("SYNC failed. BGSAVE child returned an error");
             server.loop.closeAsync(r.client);

@@ -6,6 +6,7 @@ import io.cinnabar.server.internal.command.Client;
 import io.cinnabar.server.internal.command.Durability;
 import io.cinnabar.server.internal.command.Server;
 import io.cinnabar.server.internal.config.ServerLog;
+import io.cinnabar.server.internal.persist.BackgroundChild;
 import io.cinnabar.server.internal.persist.FunctionStore;
 import io.cinnabar.server.internal.persist.Snapshot;
 import io.cinnabar.server.internal.persist.SnapshotOwner;
@@ -827,8 +828,21 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability, Sn
         return "temp-" + aofName() + ".incr";
     }
 
+    /** The finished base of the running rewrite, before its rename into the AOF directory. */
     private String tempBaseName() {
-        return "temp-rewriteaof-bg-" + log.pid() + ".aof";
+        return "temp-rewriteaof-bg-" + rewritePid + ".aof";
+    }
+
+    /** The base while the rewrite writes it (Redis's child writes this one, then renames it to tempBaseName). */
+    private String writingBaseName() {
+        return "temp-rewriteaof-" + rewritePid + ".aof";
+    }
+
+    /** Redis's aofRemoveTempFile: both names a rewrite's base may have. */
+    private void removeTempBase() {
+        Path dir = Path.of(server.config.get("dir"));
+        deleteQuietly(dir.resolve(tempBaseName()));
+        deleteQuietly(dir.resolve(writingBaseName()));
     }
 
     /**
@@ -852,28 +866,42 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability, Sn
             return false;
         }
         rewrites++;
-        Path tmp = Path.of(server.config.get("dir")).resolve(tempBaseName());
+        BackgroundChild child = BackgroundChild.forJob(server);
+        rewritePid = child == null ? log.pid() : child.pid();
+        Path tmp = Path.of(server.config.get("dir")).resolve(writingBaseName());
+        Path done = tmp.resolveSibling(tempBaseName());
         Snapshot.Options o = baseOptions();
         try {
-            rewriteSink = new TempFileSink(tmp);
+            rewriteSink = new TempFileSink(tmp) {
+                @Override
+                protected void install() throws IOException {
+                    Files.move(tmp, done, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                }
+            };
         } catch (IOException e) {
             log.warning("Opening the temp file for AOF rewrite in rewriteAppendOnlyFile(): " + errText(e));
+            if (child != null) {
+                child.end();
+            }
             lastBgrewriteOk = false;
             consecutiveFailures++;
             return false;
         }
         rewritePreamble = !o.commandForm;
         rewriteSnap = new Snapshot(server.keyspace, o, rewriteSink);
+        rewriteSnap.child(child);
         rewriteSnap.start("aof-rewrite");
         server.stats.totalForks++;
         rewriting = true;
         rewriteScheduled = false;
         rewriteStart = unixtime();
-        log.notice("Background append only file rewriting started by pid " + log.pid());
+        log.notice("Background append only file rewriting started by pid " + rewritePid);
         return true;
     }
 
     private Snapshot rewriteSnap;
+    /** The pid of the running (or last) rewrite's child: its stand-in's, or the server's without one. */
+    private long rewritePid = ProcessHandle.current().pid();
     /** The last finished rewrite's copy-before-write bytes (INFO aof_last_cow_size). */
     private long lastCowBytes;
     private TempFileSink rewriteSink;
@@ -906,11 +934,20 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability, Sn
         }
         Throwable error = rewriteSnap.error();
         lastCowBytes = rewriteSnap.cowBytes();
+        boolean childDied = rewriteSnap.childDied();
+        int signal = childDied ? rewriteSnap.child().signal() : 0;
         rewriteSnap = null;
         rewriting = false;
         if (st == Snapshot.State.DONE) {
             log.notice("Successfully created the temporary AOF base file " + tempBaseName());
             rewriteDone();
+        } else if (childDied && signal != 0) {
+            // Redis's backgroundRewriteDoneHandler for a child ended by a signal: SIGUSR1 is not an error
+            if (signal != BackgroundChild.SIGUSR1) {
+                lastBgrewriteOk = false;
+                consecutiveFailures++;
+            }
+            log.warning("Background AOF rewrite terminated by signal " + signal);
         } else {
             if (error != null) {
                 log.warning("Write error writing append only file on disk: "
@@ -928,7 +965,7 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability, Sn
         log.notice("Background AOF rewrite terminated with success");
         AofFiles temp = files.copy();
         String baseName = temp.newBase(aofName(), rewritePreamble);
-        Path tmp = rewriteSink.temp();
+        Path tmp = Path.of(server.config.get("dir")).resolve(tempBaseName());
         Path base = dirPath.resolve(baseName);
         try {
             Files.move(tmp, base, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -988,12 +1025,13 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability, Sn
 
     /** Redis's cleanup after a rewrite ended: temp files, the WAIT_REWRITE buffer, timing, a retry. */
     private void rewriteCleanup() {
-        deleteQuietly(Path.of(server.config.get("dir")).resolve(tempBaseName()));
+        removeTempBase();
         rewriteSink = null;
         if (state == WAIT_REWRITE) {
             buf.clear();
             closeQuietly(fd);
             fd = null;
+            log.notice("Removing the temp incr aof file " + tempIncrName() + " in the background"); // aofDelTempIncrAofFile
             deleteQuietly(dirPath.resolve(tempIncrName()));
             rewriteScheduled = true;
         }
@@ -1010,7 +1048,7 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability, Sn
         if (rewriteSnap == null) {
             return;
         }
-        log.notice("Killing running AOF rewrite child: " + log.pid());
+        log.notice("Killing running AOF rewrite child: " + rewritePid);
         rewriteSnap.abort();
         try {
             rewriteSnap.join();
@@ -1019,7 +1057,7 @@ public final class AppendOnlyFile implements PropagationConsumer, Durability, Sn
         }
         rewriteSnap = null;
         rewriting = false;
-        deleteQuietly(Path.of(server.config.get("dir")).resolve(tempBaseName()));
+        removeTempBase();
         rewriteSink = null;
         if (state == WAIT_REWRITE && dirPath != null && !keepTempIncr) {
             buf.clear();

@@ -9,6 +9,7 @@ import io.cinnabar.server.internal.command.PersistenceHook;
 import io.cinnabar.server.internal.command.Server;
 import io.cinnabar.server.internal.command.Shared;
 import io.cinnabar.server.internal.keyspace.Db;
+import io.cinnabar.server.internal.persist.BackgroundChild;
 import io.cinnabar.server.internal.persist.FunctionStore;
 import io.cinnabar.server.internal.persist.RdbLoad;
 import io.cinnabar.server.internal.persist.Snapshot;
@@ -235,12 +236,18 @@ public final class RdbPersistence implements PersistenceHook {
         lastBgsaveTry = now();
         bgStartSec = now();
         Path target = file();
+        BackgroundChild child = BackgroundChild.forJob(server);
+        long pid = child == null ? server.log.pid() : child.pid();
         try {
-            bgSink = new RdbFileSink(target, server.log.pid());
+            bgSink = new RdbFileSink(target, pid);
         } catch (IOException e) {
-            server.log.notice("Background saving started by pid " + server.log.pid());
-            server.log.warning("Failed opening the temp RDB file temp-" + server.log.pid() + ".rdb (in server root dir "
+            // Redis's child fails to open its temp file and exits with an error
+            server.log.notice("Background saving started by pid " + pid);
+            server.log.warning("Failed opening the temp RDB file temp-" + pid + ".rdb (in server root dir "
                 + server.config.get("dir") + ") for saving: " + strerror(e));
+            if (child != null) {
+                child.end();
+            }
             server.log.warning("Background saving error");
             lastBgsaveOk = false;
             lastBgsaveTimeSec = 0;
@@ -249,9 +256,10 @@ public final class RdbPersistence implements PersistenceHook {
             return;
         }
         bg = new Snapshot(server.keyspace, options(), bgSink);
+        bg.child(child);
         bg.start("rdb-bgsave");
         server.stats.totalForks++;
-        server.log.notice("Background saving started by pid " + server.log.pid());
+        server.log.notice("Background saving started by pid " + pid);
     }
 
     // ---- a full resync's snapshot (Redis's RDB child of startBgsaveForReplication)
@@ -322,6 +330,16 @@ public final class RdbPersistence implements PersistenceHook {
             server.keyspace.dirty -= dirtyBeforeBgsave;
             server.lastSave = now();
             lastBgsaveOk = true;
+        } else if (bg.childDied()) {
+            // Redis's backgroundSaveDoneHandlerDisk for a child that did not exit by itself: SIGUSR1 (Redis's own
+            // kill) is not an error; the temp file is gone with the aborted snapshot
+            int signal = bg.child().signal();
+            if (signal != 0) {
+                server.log.warning("Background saving terminated by signal " + signal);
+            } else {
+                server.log.warning("Background saving error");
+            }
+            lastBgsaveOk = signal == BackgroundChild.SIGUSR1;
         } else {
             Throwable t = bg.error();
             if (t != null) {
