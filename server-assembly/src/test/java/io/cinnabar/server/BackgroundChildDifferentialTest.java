@@ -43,6 +43,64 @@ class BackgroundChildDifferentialTest {
         }
     }
 
+    /**
+     * unit/other "Don't rehash if redis has child process" and integration/replication "diskless replication read
+     * pipe cleanup": while a child exists the key table does not grow at load 1 (Redis's DICT_RESIZE_AVOID: only
+     * past load 5), and grows once the child is gone; FLUSHALL kills a full resync's child (Redis's
+     * flushAllDataAndResetRDB kills any RDB child), so the replica is dropped and resyncs.
+     */
+    @Test
+    void aChildHoldsBackResizesAndFlushallKillsAFullResync() throws Exception {
+        assumeTrue(RealRedis.available(), "redis-server is not installed");
+        try (RealRedis redis = RealRedis.start("--enable-debug-command", "yes");
+             RespClient rc = new RespClient(redis.port())) {
+            resizeAndFlush(rc, redis.port(), redis.dir().resolve("redis.log"));
+        }
+        try (ChildServer ours = ChildServer.start("bgchild", List.of("-Xmx256m"), "--enable-debug-command", "yes");
+             RespClient oc = new RespClient(ours.port())) {
+            resizeAndFlush(oc, ours.port(), ours.dir().resolve("stdout.log"));
+        }
+    }
+
+    private static void resizeAndFlush(RespClient c, int port, Path log) throws Exception {
+        long server = Long.parseLong(field(c.call("INFO", "server"), "process_id"));
+        c.call("SELECT", "9");
+        for (int i = 0; i < 4096; i++) {
+            c.call("SET", "key:" + i, "v");
+        }
+        String before = c.call("DEBUG", "HTSTATS", "9");
+        assertTrue(before.contains("table size: 4096"), before);
+        c.call("CONFIG", "SET", "rdb-key-save-delay", "1000000");
+        c.call("BGSAVE");
+        assertTrue(await(() -> info(c, "persistence").contains("rdb_bgsave_in_progress:1")));
+        c.call("MSET", "k1", "v1", "k2", "v2");
+        String stats = c.call("DEBUG", "HTSTATS", "9");
+        assertFalse(stats.contains("table size: 8192"), stats);
+        ProcessHandle.of(onlyChild(server)).orElseThrow().destroyForcibly();
+        assertTrue(await(() -> info(c, "persistence").contains("rdb_bgsave_in_progress:0")));
+        Thread.sleep(200); // Redis applies the resize policy in serverCron
+        c.call("SET", "k3", "v3");
+        stats = c.call("DEBUG", "HTSTATS", "9");
+        assertTrue(stats.contains("table size: 8192"), stats);
+
+        c.call("CONFIG", "SET", "rdb-key-save-delay", "100000");
+        c.call("CONFIG", "SET", "repl-diskless-sync", "yes");
+        c.call("CONFIG", "SET", "repl-diskless-sync-delay", "0");
+        try (RespClient replica = new RespClient(port)) {
+            replica.call("REPLCONF", "listening-port", "1");
+            replica.call("REPLCONF", "capa", "eof", "capa", "psync2");
+            assertTrue(replica.call("PSYNC", "?", "-1").startsWith("+FULLRESYNC "));
+            onlyChild(server);
+            String status = field(info(c, "persistence"), "rdb_last_bgsave_status"); // err: the kill -9 above
+            assertEquals("+OK\r\n", c.call("FLUSHALL"));
+            assertTrue(await(() -> info(c, "persistence").contains("rdb_bgsave_in_progress:0")));
+            assertTrue(await(() -> contains(log, "Background transfer terminated by signal 10")), "log: " + read(log));
+            assertTrue(await(() -> info(c, "replication").contains("connected_slaves:0")), info(c, "replication"));
+            assertTrue(await(() -> children(server).isEmpty()), "children: " + children(server));
+            assertEquals(status, field(info(c, "persistence"), "rdb_last_bgsave_status")); // SIGUSR1: no change
+        }
+    }
+
     private static void scenario(RespClient c, int port, Path dir, Path log) throws Exception {
         long server = Long.parseLong(field(c.call("INFO", "server"), "process_id"));
         for (int i = 0; i < 20; i++) {

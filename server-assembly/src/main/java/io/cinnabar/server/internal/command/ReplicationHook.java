@@ -11,6 +11,13 @@ public interface ReplicationHook {
     /** Once per event-loop iteration, before replies are written: returns the longest the loop may sleep, in ms. */
     long beforeSleep();
 
+    /**
+     * FLUSHALL ran (Redis's flushAllDataAndResetRDB, which kills the RDB child whatever it serves): a full resync's
+     * snapshot stops and the replicas it was for are dropped (they resync).
+     */
+    default void flushedAll() {
+    }
+
     /** Part of the server cron. */
     void cron(long nowMs);
 

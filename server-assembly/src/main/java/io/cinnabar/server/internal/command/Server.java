@@ -1131,8 +1131,11 @@ public final class Server {
 
     /** Redis's serverCron: runs hz times per second on the event loop. */
     public void cron() {
-        if (watchdog.enabled()) {
-            watchdog.arm(); // as Redis re-arms its SIGALRM first thing in serverCron, even with the cron paused
+        // as Redis re-arms its SIGALRM first thing in serverCron, even with the cron paused; not while a replica's
+        // blocking load runs (its own thread here; Redis's main thread is inside the load, where only
+        // whileBlockedCron runs, which does not re-arm): a load longer than the period logs the watchdog's block
+        if (watchdog.enabled() && (replication == null || replication.loadingState() != 1)) {
+            watchdog.arm();
         }
         long now = System.currentTimeMillis();
         updateClock(now);

@@ -294,6 +294,9 @@ public final class KeyCommands {
             if (c.server.persistence != null) {
                 c.server.persistence.flushedAll(); // stops a background RDB save; saves when save points exist
             }
+            if (c.server.replication != null) {
+                c.server.replication.flushedAll(); // and a full resync's snapshot (also Redis's RDB child)
+            }
         } else {
             c.server.keyspace.changes(c.db.size());
             c.server.keyspace.flush(c.db, async);

@@ -33,6 +33,7 @@ public final class Db {
     private DefragCycle defrag;
     /** Whether a growth may reserve its buckets (Redis's dictExpandAllowed); set by the keyspace. */
     private ExpandPolicy expandPolicy = ExpandPolicy.ALWAYS;
+    private boolean resizeAvoid;
     /** Running average TTL of sampled keys, for INFO keyspace avg_ttl. */
     public long avgTtl;
     /** Resume point of the active expiry cycle in the volatile array. */
@@ -64,6 +65,7 @@ public final class Db {
         SlabAllocator mem = new SlabAllocator();
         t = new OffHeapKeyTable<>(mem);
         t.setExpandPolicy(expandPolicy);
+        t.setResizeAvoid(resizeAvoid);
         defrag = new DefragCycle(mem, System::nanoTime, defragStats);
     }
 
@@ -82,6 +84,12 @@ public final class Db {
     }
 
     /** Sets who decides whether this database's table may grow (Redis's dictExpandAllowed with maxmemory). */
+    /** Redis's dict resize policy while a background job's child exists (see OffHeapKeyTable#setResizeAvoid). */
+    void setResizeAvoid(boolean avoid) {
+        resizeAvoid = avoid;
+        t.setResizeAvoid(avoid);
+    }
+
     void setExpandPolicy(ExpandPolicy p) {
         expandPolicy = p;
         t.setExpandPolicy(p);
@@ -263,6 +271,8 @@ public final class Db {
         o.t = x;
         t.setExpandPolicy(expandPolicy);
         o.t.setExpandPolicy(o.expandPolicy);
+        t.setResizeAvoid(resizeAvoid);
+        o.t.setResizeAvoid(o.resizeAvoid);
         DefragCycle dc = defrag;
         defrag = o.defrag;
         o.defrag = dc;

@@ -945,6 +945,7 @@ public final class Keyspace {
         epoch++;
         for (Db db : dbs) {
             db.epoch = epoch;
+            db.setResizeAvoid(true); // Redis's updateDictResizePolicy while a child exists: DICT_RESIZE_AVOID
         }
     }
 
@@ -957,6 +958,9 @@ public final class Keyspace {
             for (Db db : dbs) {
                 db.forEachReading(this::markSaved);
             }
+        }
+        for (Db db : dbs) {
+            db.setResizeAvoid(false);
         }
         barrier = null;
     }

@@ -1430,6 +1430,30 @@ public final class Replication implements ReplicationHook, PropagationConsumer {
         }
     }
 
+    @Override
+    public void flushedAll() {
+        if (sync == null) {
+            return;
+        }
+        // Redis: killRDBChild (SIGUSR1), then the done handler fails the replicas that waited for it
+        FullSync s = sync;
+        sync = null;
+        List<Replica> waiting = new ArrayList<>(s.replicas);
+        for (Replica r : waiting) {
+            s.drop(r); // closes its feed: a diskless writer waiting for room there goes on to the abort
+        }
+        s.snapshot.abort(); // the writer removes a disk sync's temp file as it stops
+        if (rdb != null) {
+            rdb.replicationSaveEnded(false, true);
+        }
+        server.log.warning((s.diskless ? "Background transfer terminated by signal "
+            : "Background saving terminated by signal ") + BackgroundChild.SIGUSR1);
+        for (Replica r : waiting) {
+            server.log.warning("SYNC failed. BGSAVE child returned an error");
+            server.loop.closeAsync(r.client);
+        }
+    }
+
     /** Stops the full resync's snapshot (Redis's killRDBChild: not a failed save) and returns it. */
     private FullSync stopSync() {
         FullSync s = sync;

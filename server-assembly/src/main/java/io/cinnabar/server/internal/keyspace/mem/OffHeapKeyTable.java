@@ -55,6 +55,14 @@ public final class OffHeapKeyTable<V> {
     private Buckets t1;
     /** Whether a resize that would reserve more memory may start (Redis's dictExpandAllowed). */
     private ExpandPolicy expandPolicy = ExpandPolicy.ALWAYS;
+    /**
+     * Redis's DICT_RESIZE_AVOID, set while a background job's child exists: no growth until the load passes
+     * {@value #FORCE_RESIZE_RATIO}, no shrink, and a resize in progress moves no bucket unless the two tables differ
+     * {@value #FORCE_RESIZE_RATIO}-fold (7.2's dictRehash).
+     */
+    private boolean resizeAvoid;
+    /** Redis's dict_force_resize_ratio. */
+    static final int FORCE_RESIZE_RATIO = 5;
     /** Next bucket of t0 to move to t1; -1 when not rehashing. */
     private int rehashIdx = -1;
     private int pauseRehash;
@@ -221,11 +229,31 @@ public final class OffHeapKeyTable<V> {
             return;
         }
         if (t0.length < MAX_BUCKETS && pauseRehash == 0) {
+            if (resizeAvoid) {
+                // Redis's _dictExpandIfNeeded under DICT_RESIZE_AVOID: only past the ratio, to used + 1 rounded up
+                if (size / t0.length > FORCE_RESIZE_RATIO) {
+                    long n = Math.min(MAX_BUCKETS, Long.highestOneBit(size) << 1);
+                    if (expandPolicy.allowed(8L * n, (double) size / t0.length)) {
+                        startResize((int) n);
+                        rehash(1);
+                    }
+                }
+                return;
+            }
             double load = (double) size / t0.length;
             if (load > MAX_LOAD_REFUSABLE || expandPolicy.allowed(8L * t0.length * 2, load)) {
                 startResize(t0.length * 2);
+                // one bucket moves at once: Redis puts the key that triggered the growth in the new table, so the
+                // new table is never seen empty after an insert (DEBUG HTSTATS shows its size); ours keeps new keys
+                // in the old table's unmoved buckets (see tableFor), and a step gives the new table its first ones
+                rehash(1);
             }
         }
+    }
+
+    /** Sets Redis's DICT_RESIZE_AVOID (a background job's child exists) or back to DICT_RESIZE_ENABLE. */
+    public void setResizeAvoid(boolean avoid) {
+        resizeAvoid = avoid;
     }
 
     /** Sets who decides whether a growth may reserve memory (Redis's dictExpandAllowed; default: always). */
@@ -507,7 +535,7 @@ public final class OffHeapKeyTable<V> {
         release(e);
         if (t1 != null) {
             rehashStep();
-        } else if (t0.length > MIN_SIZE && size * 8L < t0.length && pauseRehash == 0) { // shrinking frees memory
+        } else if (t0.length > MIN_SIZE && size * 8L < t0.length && pauseRehash == 0 && !resizeAvoid) { // frees memory
             startResize(Math.max(MIN_SIZE, Integer.highestOneBit(Math.max(size, 1)) * 2));
         }
     }
@@ -579,6 +607,9 @@ public final class OffHeapKeyTable<V> {
     public boolean rehash(int n) {
         if (t1 == null || pauseRehash > 0) {
             return t1 != null;
+        }
+        if (resizeAvoid && Math.max(t0.length, t1.length) / Math.min(t0.length, t1.length) < FORCE_RESIZE_RATIO) {
+            return true; // 7.2's dictRehash: the resize waits for the child to end
         }
         int emptyVisits = n * 10;
         Buckets src = t0;

@@ -222,4 +222,53 @@ class OffHeapKeyTableTest {
         }
         assertEquals(9, seen.size());
     }
+
+    /**
+     * Redis's DICT_RESIZE_AVOID (a background job's child exists): no growth at load 1, a growth past load 5 (to the
+     * next power of two over the keys, and the rehash then runs since the tables differ more than 5-fold), a running
+     * doubling pauses, and everything resumes once the policy is lifted.
+     */
+    @Test
+    void resizeAvoidHoldsGrowthUntilTheForceRatio() {
+        OffHeapKeyTable<Object> t = new OffHeapKeyTable<>(new SlabAllocator());
+        for (int i = 0; i < 64; i++) {
+            t.addNew(key(i), 0, key(i).length);
+        }
+        while (t.rehash(100)) {
+            // finish the growths so far
+        }
+        assertEquals(64, t.tableLength(0));
+        t.setResizeAvoid(true);
+        for (int i = 64; i < 6 * 64; i++) { // load up to 6: grows only once the keys pass 5 x 64
+            t.addNew(key(i), 0, key(i).length);
+            assertEquals(0, t.tableLength(1), "no growth at " + (i + 1) + " keys");
+        }
+        t.addNew(key(6 * 64), 0, key(6 * 64).length); // 385 keys: 384 / 64 > 5 before this insert
+        assertEquals(512, t.tableLength(1));
+        while (t.rehash(100)) {
+            // 8-fold: the rehash runs despite the policy
+        }
+        assertEquals(512, t.tableLength(0));
+        t.setResizeAvoid(false);
+        for (int i = 6 * 64 + 1; i <= 512; i++) {
+            t.addNew(key(i), 0, key(i).length);
+        }
+        assertEquals(1024, t.tableLength(1)); // load 1: a doubling starts ...
+        t.setResizeAvoid(true);
+        assertTrue(t.rehash(100)); // ... and waits while the policy holds (2-fold)
+        int moved = t.tableLength(0);
+        assertEquals(512, moved);
+        t.setResizeAvoid(false);
+        while (t.rehash(100)) {
+            // and ends once it is lifted
+        }
+        assertEquals(1024, t.tableLength(0));
+        for (int i = 0; i <= 512; i++) {
+            assertTrue(t.find(key(i), 0, key(i).length) != 0, "key " + i);
+        }
+    }
+
+    private static byte[] key(int i) {
+        return ("key:" + i).getBytes(StandardCharsets.US_ASCII);
+    }
 }
