@@ -63,8 +63,11 @@
  * <li>Rehash: two tables during a resize; each lookup, insert and delete moves one bucket, visiting at most 10
  *     empty buckets; {@code rehash(n)} moves n buckets and visits at most 10n empty ones. Moving a bucket hashes its
  *     keys again from their off-heap bytes (the hash is not stored). Starting a resize is O(buckets / 8192); a new
- *     key goes to the old table while its bucket there has not moved yet. With maxmemory, a growth that would exceed
- *     it waits until the load passes 1.618 ({@code ExpandPolicy}, Redis's dictExpandAllowed).</li>
+ *     key goes to the old table while its bucket there has not moved yet (a growth moves its first bucket at once).
+ *     With maxmemory, a growth that would exceed it waits until the load passes 1.618 ({@code ExpandPolicy},
+ *     Redis's dictExpandAllowed). While a background job's child exists (a snapshot runs), Redis's
+ *     DICT_RESIZE_AVOID: no growth until the load passes 5, no shrink, a resize in progress waits unless the tables
+ *     differ 5-fold ({@code setResizeAvoid}).</li>
  * <li>An overwrite stays in place when the entry keeps its layout and size class; otherwise the entry is copied to
  *     a new allocation and relinked (one extra walk of its chain).</li>
  * <li>SCAN and defrag visit one cursor's buckets: O(the chains visited).</li>
