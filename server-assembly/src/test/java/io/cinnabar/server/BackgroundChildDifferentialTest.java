@@ -62,6 +62,53 @@ class BackgroundChildDifferentialTest {
         }
     }
 
+    /**
+     * The collections' dicts follow the same policy (Redis's dict_can_resize is global): a hashtable set emptied to
+     * 5 of 100 members during a BGSAVE keeps its 128 buckets, and shrinks at the first removal after the child is
+     * gone (unit/type/set "SRANDMEMBER with a dict containing long chain" builds its long chain that way).
+     */
+    @Test
+    void aChildHoldsBackACollectionsShrink() throws Exception {
+        assumeTrue(RealRedis.available(), "redis-server is not installed");
+        try (RealRedis redis = RealRedis.start("--enable-debug-command", "yes", "--set-max-intset-entries", "0");
+             RespClient rc = new RespClient(redis.port())) {
+            setShrink(rc);
+        }
+        try (ChildServer ours = ChildServer.start("bgchild", List.of("-Xmx256m"), "--enable-debug-command", "yes",
+                "--set-max-intset-entries", "0", "--set-max-listpack-entries", "0");
+             RespClient oc = new RespClient(ours.port())) {
+            setShrink(oc);
+        }
+    }
+
+    private static void setShrink(RespClient c) throws Exception {
+        long server = Long.parseLong(field(c.call("INFO", "server"), "process_id"));
+        for (int i = 0; i < 100; i++) {
+            c.call("SADD", "myset", "m:" + i);
+        }
+        assertEquals("$9\r\nhashtable\r\n", c.call("OBJECT", "ENCODING", "myset"));
+        for (int i = 0; i < 1000 && c.call("DEBUG", "HTSTATS-KEY", "myset").contains("rehashing target"); i++) {
+            c.call("SRANDMEMBER", "myset", "10"); // each does a rehash step, as in the tcl test
+        }
+        String full = c.call("DEBUG", "HTSTATS-KEY", "myset");
+        assertTrue(full.contains("table size: 128") && !full.contains("rehashing target"), full);
+        c.call("CONFIG", "SET", "rdb-key-save-delay", "1000000");
+        c.call("BGSAVE");
+        assertTrue(await(() -> info(c, "persistence").contains("rdb_bgsave_in_progress:1")));
+        for (int i = 0; i < 95; i++) {
+            c.call("SREM", "myset", "m:" + i);
+        }
+        String during = c.call("DEBUG", "HTSTATS-KEY", "myset");
+        assertTrue(during.contains("table size: 128") && !during.contains("rehashing target"), during);
+        ProcessHandle.of(onlyChild(server)).orElseThrow().destroyForcibly();
+        assertTrue(await(() -> info(c, "persistence").contains("rdb_bgsave_in_progress:0")));
+        Thread.sleep(200); // Redis applies the resize policy in serverCron
+        c.call("SREM", "myset", "m:95");
+        String after = c.call("DEBUG", "HTSTATS-KEY", "myset");
+        assertTrue(after.contains("rehashing target") || !after.contains("table size: 128"), after);
+        c.call("CONFIG", "SET", "rdb-key-save-delay", "0");
+    }
+
     private static void resizeAndFlush(RespClient c, int port, Path log) throws Exception {
         long server = Long.parseLong(field(c.call("INFO", "server"), "process_id"));
         c.call("SELECT", "9");

@@ -942,6 +942,7 @@ public final class Keyspace {
             throw new IllegalStateException("a snapshot is already running");
         }
         barrier = b;
+        ChildResizePolicy.childStarted();
         epoch++;
         for (Db db : dbs) {
             db.epoch = epoch;
@@ -961,6 +962,9 @@ public final class Keyspace {
         }
         for (Db db : dbs) {
             db.setResizeAvoid(false);
+        }
+        if (barrier != null) {
+            ChildResizePolicy.childEnded();
         }
         barrier = null;
     }
