@@ -119,6 +119,10 @@ class CompactStorageProperties {
                 }
             } else {
                 apply(ks, db, k, key, op, lim, model, big);
+                if (presentSinceScan != null) {
+                    // a key the command deleted (its last member removed) is no longer one SCAN must return
+                    presentSinceScan.retainAll(model.keySet());
+                }
             }
             encodings.clear();
             for (String key2 : model.keySet()) { // what the command left, read before the values go off-heap
