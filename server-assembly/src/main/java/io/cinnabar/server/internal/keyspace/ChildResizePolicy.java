@@ -9,7 +9,9 @@ import io.cinnabar.dict.ResizePolicy;
  * rehash in progress waits unless the tables differ 5-fold), {@link ResizePolicy#ENABLE} otherwise. The key tables
  * follow the same rule per keyspace ({@code OffHeapKeyTable.setResizeAvoid}). {@link Dict}'s policy is
  * process-wide, as Redis's {@code dict_can_resize}; the servers of one JVM (tests, embedding) share it, so it is
- * AVOID while any of them has a child: the running snapshots are counted.
+ * AVOID while any of them has a child: the running snapshots are counted. O(1) per snapshot start and end.
+ * <p><b>Note:</b> This class is threadsafe: the count is guarded by the class lock (each server's data thread calls
+ * it); {@code Dict}'s policy field itself is read by those threads without synchronization, as a hint.
  */
 final class ChildResizePolicy {
     private static int children;
