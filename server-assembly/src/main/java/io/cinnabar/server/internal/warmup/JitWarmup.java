@@ -38,7 +38,8 @@ import java.util.SplittableRandom;
  * HSET/HGET/HGETALL, LPUSH/RPOP, SADD, ZADD/ZSCORE, MGET/MSET, EXISTS, over 4096 keys ({@code KEYS}) per type of one to
  * 40 bytes, a quarter of the names in lower case (as redis-cli sends what is typed), so the tables rehash and values
  * are overwritten in place and moved; one command in a hundred is what clients send besides data (CONFIG GET, CLIENT
- * SETNAME, INFO, SELECT) or an error ({@link #rare}). Each server first fills database 0 past load 3/4 of a whole
+ * SETNAME, INFO, SELECT) or an error ({@link #rare}). Each round also connects, sends one command and closes
+ * ({@link #churn}: the accept and close paths), and the private servers' cron runs at {@code hz} {@value #CRON_HZ}. Each server first fills database 0 past load 3/4 of a whole
  * bucket chunk with DEBUG POPULATE (where a growth's slab is prepared), and the first one slow-logs every command.
  * Once the compiler queues drained, further servers (at most {@code MAX_EXTRA_PASSES}) run a sixth of the commands
  * each, the queues drained after each, until one pass compiles less than {@code SETTLED_COMPILE_MS}: with C2's queue
@@ -94,15 +95,28 @@ public final class JitWarmup {
     private static final int RECONNECT_ROUNDS = 32;
     /** The odd client ({@code Odd}) runs one of its rounds every this many rounds. */
     private static final int ODD_ROUNDS = 8;
+    /** The private servers' {@code hz}: Redis's highest (the cron's code compiled before the user's server exists). */
+    static final int CRON_HZ = Integer.getInteger("cinnabar.jitWarmup.hz", 500);
+    /**
+     * Short-lived connections per round ({@link #churn}): connect, one command, close. Clients come and go at every
+     * benchmark start and with every connection pool: before, the accept and close paths ran a few hundred times in
+     * the warm-up and were compiled by C2 at the user's first connections (50 at once for redis-benchmark), in the
+     * middle of the first requests ({@code -XX:+PrintCompilation} of bench/latency.sh's set phase, session 15).
+     */
+    static final int CHURN_PER_ROUND = 1;
+    /** Rounds per short-lived connection (system property {@code cinnabar.jitWarmup.churnRounds}). */
+    static final int CHURN_ROUNDS = Integer.getInteger("cinnabar.jitWarmup.churnRounds", 1);
     /** Distinct pre-encoded batches a connection cycles through. */
     private static final int BATCHES = 128;
 
     /**
      * What a run did: commands answered, the wall time of the command rounds, then of the wait for the compiler
      * queues, and whether they drained (false: the bound was reached, or the JVM cannot tell), the wall time of the
-     * final collection, and the diskless full syncs the private servers streamed to the warm-up's replica readers.
+     * final collection, the diskless full syncs the private servers streamed to the warm-up's replica readers, and
+     * the short-lived connections ({@link #churn}) they accepted and closed.
      */
-    public record Result(long commands, long nanos, long drainNanos, boolean drained, long gcNanos, long syncs) {
+    public record Result(long commands, long nanos, long drainNanos, boolean drained, long gcNanos, long syncs,
+            long connections) {
     }
 
     private JitWarmup() {
@@ -124,12 +138,13 @@ public final class JitWarmup {
             work[i] = batches(rnd, DEPTHS[i], i == CONNECTIONS - 1);
         }
         long deadline = System.nanoTime() + maxNanos;
-        long[] done = new long[3];
+        long[] done = new long[4];
         for (int i = 0; i < SERVERS && System.nanoTime() < deadline; i++) {
             long[] d = oneServer(i, work, commands / SERVERS, deadline);
             done[0] += d[0];
             done[1] += d[1];
             done[2] += d[2];
+            done[3] += d[3];
         }
         long t0 = System.nanoTime();
         long drainDeadline = t0 + maxDrainNanos;
@@ -145,6 +160,7 @@ public final class JitWarmup {
             done[0] += d[0];
             done[1] += d[1];
             done[2] += d[2];
+            done[3] += d[3];
             long t2 = System.nanoTime();
             drained = awaitCompilations(Math.max(0, drainDeadline - t2));
             drainNanos += System.nanoTime() - t2;
@@ -154,7 +170,7 @@ public final class JitWarmup {
         }
         long t1 = System.nanoTime();
         collect(directBefore);
-        return new Result(done[0], done[1], drainNanos, drained, System.nanoTime() - t1, done[2]);
+        return new Result(done[0], done[1], drainNanos, drained, System.nanoTime() - t1, done[2], done[3]);
     }
 
     /**
@@ -248,6 +264,10 @@ public final class JitWarmup {
                 "--save", "", "--appendonly", "no", "--cinnabar-jit-warmup", "no", "--enable-debug-command", "yes",
                 "--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "0",
                 "--slowlog-log-slower-than", index == 0 ? "0" : "10000",
+                // the cron at Redis's highest frequency: at the default 10 runs a second the warm-up's few seconds
+                // left clientsCron, the databases' cron and the memory accounting walk interpreted or at tier 3,
+                // compiled (and their compile requests queued from the event loop) during the user's first minute
+                "--hz", Integer.toString(CRON_HZ),
                 "--latency-monitor-threshold", index == 0 ? "1" : "0")));
         } catch (ConfigFile.FatalConfigError e) {
             throw new IllegalStateException("the warm-up's own options were refused", e);
@@ -289,6 +309,8 @@ public final class JitWarmup {
             syncer.start();
             Odd odd = new Odd(port);
             conns.add(odd.conn);
+            ByteBuffer churnIn = ByteBuffer.allocate(64);
+            long churned = 0;
             long done = 0;
             for (long round = 1; done < commands && System.nanoTime() < deadline; round++) {
                 for (int i = 0; i < work.length; i++) {
@@ -300,6 +322,11 @@ public final class JitWarmup {
                 if (round % ODD_ROUNDS == 0) {
                     done += odd.round(conns.get(0), round / ODD_ROUNDS);
                 }
+                if (round % CHURN_ROUNDS == 0) {
+                    churn(port, round / CHURN_ROUNDS, churnIn);
+                    done += CHURN_PER_ROUND;
+                    churned += CHURN_PER_ROUND;
+                }
                 if (round % RECONNECT_ROUNDS == 0) {
                     // clients come and go: the close path (a read of -1, the deregistration) is profiled with the
                     // rest instead of being a never-taken branch that each private server's end deoptimizes
@@ -309,7 +336,7 @@ public final class JitWarmup {
                 }
             }
             syncer.finish();
-            return new long[] {done, System.nanoTime() - t0, syncer.completed};
+            return new long[] {done, System.nanoTime() - t0, syncer.completed, churned};
         } finally {
             for (Conn c : conns) {
                 c.ch.close();
@@ -492,6 +519,43 @@ public final class JitWarmup {
             conn.write(BIG, 0, BIG.length);
             conn.receive(BIG_GETS + 1);
             return BIG_GETS + 1;
+        }
+    }
+
+    private static final byte[] CHURN_PING = command("PING");
+    private static final byte[] CHURN_QUIT = command("QUIT");
+
+    /**
+     * {@link #CHURN_PER_ROUND} connections that each send one command and go: three in four close from the client's
+     * side after PING's reply (the server reads the end of the stream, as when redis-benchmark or a pool ends), the
+     * fourth sends QUIT (the server closes after the reply).
+     */
+    private static void churn(int port, long round, ByteBuffer in) throws IOException {
+        for (int i = 0; i < CHURN_PER_ROUND; i++) {
+            try (SocketChannel ch = SocketChannel.open(new InetSocketAddress("127.0.0.1", port))) {
+                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                boolean quit = ((round + i) & 3) == 0;
+                ByteBuffer out = ByteBuffer.wrap(quit ? CHURN_QUIT : CHURN_PING);
+                while (out.hasRemaining()) {
+                    ch.write(out);
+                }
+                int want = quit ? 5 : 7; // +OK\r\n, +PONG\r\n
+                in.clear();
+                while (in.position() < want) {
+                    if (ch.read(in) < 0) {
+                        throw new IOException("the warm-up server closed a connection");
+                    }
+                }
+                if (in.get(0) != '+' || in.position() != want) {
+                    throw new IOException("unexpected reply to a warm-up connection's " + (quit ? "QUIT" : "PING"));
+                }
+                if (quit) {
+                    in.clear();
+                    while (ch.read(in) >= 0) { // until the server's close
+                        in.clear();
+                    }
+                }
+            }
         }
     }
 
