@@ -102,6 +102,9 @@ public final class JitWarmup {
      * benchmark start and with every connection pool: before, the accept and close paths ran a few hundred times in
      * the warm-up and were compiled by C2 at the user's first connections (50 at once for redis-benchmark), in the
      * middle of the first requests ({@code -XX:+PrintCompilation} of bench/latency.sh's set phase, session 15).
+     * About 6 300 connections per start (the log line counts them): most end in TIME_WAIT on the warm-up's side for
+     * a minute, out of the 28 000 ephemeral ports of Linux's default range, which Linux reuses for new loopback
+     * connections anyway ({@code net.ipv4.tcp_tw_reuse} 2, the default).
      */
     static final int CHURN_PER_ROUND = 1;
     /** Rounds per short-lived connection (system property {@code cinnabar.jitWarmup.churnRounds}). */
