@@ -57,8 +57,8 @@ public final class Launcher {
             log.log(0, "JIT warm-up: " + r.commands() + " commands in " + r.nanos() / 1_000_000 + " ms, compiler "
                 + "queues " + (r.drained() ? "drained" : "not drained") + " after " + r.drainNanos() / 1_000_000
                 + " ms more, collection " + r.gcNanos() / 1_000_000 + " ms, " + r.syncs() + " replica syncs, "
-                + r.connections() + " short connections (JVM uptime " + java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime()
-                + " ms)");
+                + r.connections() + " short connections (JVM uptime "
+                + java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() + " ms)");
         } catch (IOException | RuntimeException e) {
             log.log(0, "JIT warm-up skipped: " + e);
         } catch (InterruptedException e) {

@@ -39,8 +39,9 @@ import java.util.SplittableRandom;
  * 40 bytes, a quarter of the names in lower case (as redis-cli sends what is typed), so the tables rehash and values
  * are overwritten in place and moved; one command in a hundred is what clients send besides data (CONFIG GET, CLIENT
  * SETNAME, INFO, SELECT) or an error ({@link #rare}). Each round also connects, sends one command and closes
- * ({@link #churn}: the accept and close paths), and the private servers' cron runs at {@code hz} {@value #CRON_HZ}. Each server first fills database 0 past load 3/4 of a whole
- * bucket chunk with DEBUG POPULATE (where a growth's slab is prepared), and the first one slow-logs every command.
+ * ({@link #churn}: the accept and close paths), and the private servers' cron runs at {@code hz 500}
+ * ({@link #CRON_HZ}). Each server first fills database 0 past load 3/4 of a whole bucket chunk with DEBUG POPULATE
+ * (where a growth's slab is prepared), and the first one slow-logs every command.
  * Once the compiler queues drained, further servers (at most {@code MAX_EXTRA_PASSES}) run a sixth of the commands
  * each, the queues drained after each, until one pass compiles less than {@code SETTLED_COMPILE_MS}: with C2's queue
  * long during the first pass its thresholds were scaled up (tiered load feedback), and the per-event network methods
@@ -95,20 +96,22 @@ public final class JitWarmup {
     private static final int RECONNECT_ROUNDS = 32;
     /** The odd client ({@code Odd}) runs one of its rounds every this many rounds. */
     private static final int ODD_ROUNDS = 8;
-    /** The private servers' {@code hz}: Redis's highest (the cron's code compiled before the user's server exists). */
+    /**
+     * The private servers' {@code hz} (system property {@code cinnabar.jitWarmup.hz}, default 500, Redis's highest):
+     * the cron's code compiled before the user's server exists.
+     */
     static final int CRON_HZ = Integer.getInteger("cinnabar.jitWarmup.hz", 500);
     /**
-     * Short-lived connections per round ({@link #churn}): connect, one command, close. Clients come and go at every
-     * benchmark start and with every connection pool: before, the accept and close paths ran a few hundred times in
+     * Rounds per short-lived connection ({@link #churn}: connect, one command, close; system property
+     * {@code cinnabar.jitWarmup.churnRounds}, default every round). Clients come and go at every benchmark start
+     * and with every connection pool: before, the accept and close paths ran a few hundred times in
      * the warm-up and were compiled by C2 at the user's first connections (50 at once for redis-benchmark), in the
      * middle of the first requests ({@code -XX:+PrintCompilation} of bench/latency.sh's set phase, session 15).
      * About 6 300 connections per start (the log line counts them): most end in TIME_WAIT on the warm-up's side for
      * a minute, out of the 28 000 ephemeral ports of Linux's default range, which Linux reuses for new loopback
      * connections anyway ({@code net.ipv4.tcp_tw_reuse} 2, the default).
      */
-    static final int CHURN_PER_ROUND = 1;
-    /** Rounds per short-lived connection (system property {@code cinnabar.jitWarmup.churnRounds}). */
-    static final int CHURN_ROUNDS = Integer.getInteger("cinnabar.jitWarmup.churnRounds", 1);
+    static final int CHURN_ROUNDS = Math.max(1, Integer.getInteger("cinnabar.jitWarmup.churnRounds", 1));
     /** Distinct pre-encoded batches a connection cycles through. */
     private static final int BATCHES = 128;
 
@@ -327,8 +330,8 @@ public final class JitWarmup {
                 }
                 if (round % CHURN_ROUNDS == 0) {
                     churn(port, round / CHURN_ROUNDS, churnIn);
-                    done += CHURN_PER_ROUND;
-                    churned += CHURN_PER_ROUND;
+                    done++;
+                    churned++;
                 }
                 if (round % RECONNECT_ROUNDS == 0) {
                     // clients come and go: the close path (a read of -1, the deregistration) is profiled with the
@@ -529,34 +532,33 @@ public final class JitWarmup {
     private static final byte[] CHURN_QUIT = command("QUIT");
 
     /**
-     * {@link #CHURN_PER_ROUND} connections that each send one command and go: three in four close from the client's
-     * side after PING's reply (the server reads the end of the stream, as when redis-benchmark or a pool ends), the
-     * fourth sends QUIT (the server closes after the reply).
+     * One connection that sends one command and goes: three in four close from the client's side after PING's reply
+     * (the server reads the end of the stream, as when redis-benchmark or a pool ends), the fourth sends QUIT (the
+     * server closes after the reply). Not {@link #call}: its {@link Conn} takes a 64 KiB reply buffer, garbage 6 300
+     * times per start; this reads the one short reply into the caller's buffer.
      */
-    private static void churn(int port, long round, ByteBuffer in) throws IOException {
-        for (int i = 0; i < CHURN_PER_ROUND; i++) {
-            try (SocketChannel ch = SocketChannel.open(new InetSocketAddress("127.0.0.1", port))) {
-                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                boolean quit = ((round + i) & 3) == 0;
-                ByteBuffer out = ByteBuffer.wrap(quit ? CHURN_QUIT : CHURN_PING);
-                while (out.hasRemaining()) {
-                    ch.write(out);
+    private static void churn(int port, long n, ByteBuffer in) throws IOException {
+        try (SocketChannel ch = SocketChannel.open(new InetSocketAddress("127.0.0.1", port))) {
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            boolean quit = (n & 3) == 0;
+            ByteBuffer out = ByteBuffer.wrap(quit ? CHURN_QUIT : CHURN_PING);
+            while (out.hasRemaining()) {
+                ch.write(out);
+            }
+            int want = quit ? 5 : 7; // +OK\r\n, +PONG\r\n
+            in.clear();
+            while (in.position() < want) {
+                if (ch.read(in) < 0) {
+                    throw new IOException("the warm-up server closed a connection");
                 }
-                int want = quit ? 5 : 7; // +OK\r\n, +PONG\r\n
+            }
+            if (in.get(0) != '+' || in.position() != want) {
+                throw new IOException("unexpected reply to a warm-up connection's " + (quit ? "QUIT" : "PING"));
+            }
+            if (quit) {
                 in.clear();
-                while (in.position() < want) {
-                    if (ch.read(in) < 0) {
-                        throw new IOException("the warm-up server closed a connection");
-                    }
-                }
-                if (in.get(0) != '+' || in.position() != want) {
-                    throw new IOException("unexpected reply to a warm-up connection's " + (quit ? "QUIT" : "PING"));
-                }
-                if (quit) {
+                while (ch.read(in) >= 0) { // until the server's close
                     in.clear();
-                    while (ch.read(in) >= 0) { // until the server's close
-                        in.clear();
-                    }
                 }
             }
         }
