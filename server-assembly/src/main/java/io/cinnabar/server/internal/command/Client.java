@@ -126,6 +126,15 @@ public final class Client {
     // reply buffer
     public ReplyEncoder enc = new ReplyEncoder(INITIAL_BUFFER);
     /**
+     * The reply buffer's growth listener, made once per client at this one call site: every buffer the client gets
+     * shares it. A method reference at a second site (the cron's resize, {@link #newReplyBuffer}) was a second
+     * class implementing the listener, spun on the event loop at the first resize after start; loading it broke
+     * the compiled request path's assumption of one implementation, and the deoptimization's handshake with every
+     * thread waited 160-320 ms for the thread zeroing a keyspace growth's slab (a stall of the pinned set phase of
+     * bench/latency.sh, session 16).
+     */
+    private final ReplyEncoder.GrowthListener growth = this::replyGrowing;
+    /**
      * Redis's static reply buffer, as CLIENT LIST shows it (rbs, rbp): its size (16 KB at first, resized by the
      * cron between 1 KB and 16 KB from the peak use) and the most bytes of replies it held at once since the last
      * peak reset. The encoder's array follows the size when it is idle; larger replies grow it as they need
@@ -307,7 +316,7 @@ public final class Client {
         this.ctx = server.ctx;
         this.user = server.acl == null ? null : server.acl.defaultUser();
         if (ch != null) {
-            enc.growthListener(this::replyGrowing);
+            enc.growthListener(growth);
         }
     }
 
@@ -315,7 +324,7 @@ public final class Client {
     public void newReplyBuffer(int size) {
         enc = new ReplyEncoder(size).protocol(resp);
         if (ch != null) {
-            enc.growthListener(this::replyGrowing);
+            enc.growthListener(growth);
         }
         owrap = ByteBuffer.wrap(enc.array());
     }
