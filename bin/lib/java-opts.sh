@@ -12,6 +12,17 @@ cinnabar_default_java_opts() {
   elif [ "$jv" -ge 24 ] 2>/dev/null; then
     opts+=" -XX:+UnlockExperimentalVMOptions -XX:+UseCompactObjectHeaders"
   fi
+  # Transparent huge pages for the heap where the kernel offers them on request (THP "madvise", or "always"): the
+  # heap's page faults and TLB misses were the set phase's tail on a VM where a 4 KiB fault costs ~11 us
+  # (CINNABAR_JIT_WARMUP=yes bench/latency.sh, three rounds each, session 16: set p99 3.8-5.2 ms in six rounds with
+  # it vs 6.8-8.7 in three without, Redis 4.1-11.6; server README, "Launcher JVM flags"). Idle RSS +8-11 MB.
+  # Left out where THP is "never" (the JVM would warn) and with
+  # CINNABAR_HUGE_PAGES=no (a host whose fragmented memory makes huge-page faults compact synchronously).
+  # CINNABAR_THP_FILE names the kernel's setting file (tests).
+  if [ "${CINNABAR_HUGE_PAGES:-yes}" != no ] &&
+     grep -qE '\[(always|madvise)\]' "${CINNABAR_THP_FILE:-/sys/kernel/mm/transparent_hugepage/enabled}" 2>/dev/null; then
+    opts+=" -XX:+UseTransparentHugePages"
+  fi
   # With the JIT warm-up asked for (CINNABAR_JIT_WARMUP=yes, or --cinnabar-jit-warmup yes on the command line, which
   # wins; a config file's line is not seen here) and as root, the compiler threads run at nice 19: what little the
   # JIT still compiles after the warm-up then waits for an idle core instead of taking one from the event loop (set

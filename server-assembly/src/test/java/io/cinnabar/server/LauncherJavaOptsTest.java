@@ -10,14 +10,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * bin/cinnabar-server's default JVM options (bin/lib/java-opts.sh): the measured defaults always; with the JIT warm-up
  * asked for (environment, or the command line, which wins) the event loop's lower compile thresholds, and the compiler
  * threads at nice 19 when the launcher also runs as root (elsewhere -XX:ThreadPriorityPolicy=1 would make the JVM
- * warn at every start).
+ * warn at every start); transparent huge pages for the heap where the kernel's setting is "always" or "madvise",
+ * unless CINNABAR_HUGE_PAGES=no.
  */
 class LauncherJavaOptsTest {
     private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
@@ -26,11 +29,19 @@ class LauncherJavaOptsTest {
     private static final String NICE = "-XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=19 -XX:JavaPriority1_To_OSPriority=19";
 
     private static String opts(String env, String... args) throws IOException, InterruptedException {
+        return opts(env, Map.of(), args);
+    }
+
+    private static String opts(String env, Map<String, String> more, String... args)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("bash", "-c",
             ". bin/lib/jdk.sh && . bin/lib/java-opts.sh && cinnabar_default_java_opts \"$@\"", "opts"));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true);
         pb.environment().remove("CINNABAR_JIT_WARMUP");
+        pb.environment().remove("CINNABAR_HUGE_PAGES");
+        pb.environment().remove("CINNABAR_THP_FILE");
+        pb.environment().putAll(more);
         if (env != null) {
             pb.environment().put("CINNABAR_JIT_WARMUP", env);
         }
@@ -68,5 +79,26 @@ class LauncherJavaOptsTest {
         // the command line wins over the environment, as in the server's own option handling
         assertFalse(opts("yes", "--cinnabar-jit-warmup", "no").contains("ThreadPriorityPolicy"));
         assertEquals(root, opts("no", "--cinnabar-jit-warmup", "yes").endsWith(NICE));
+    }
+
+    @Test
+    void hugePagesForTheHeapOnlyWhereTheKernelOffersThem(@TempDir Path dir) throws Exception {
+        String thp = "-XX:+UseTransparentHugePages";
+        Path madvise = Files.writeString(dir.resolve("madvise"), "always [madvise] never\n");
+        Path always = Files.writeString(dir.resolve("always"), "[always] madvise never\n");
+        Path never = Files.writeString(dir.resolve("never"), "always madvise [never]\n");
+        Path missing = dir.resolve("missing");
+        String withMadvise = opts(null, Map.of("CINNABAR_THP_FILE", madvise.toString()));
+        assertTrue(withMadvise.startsWith("-XX:+UseParallelGC -Xmn64m -Xss512k"), withMadvise);
+        assertTrue(withMadvise.contains(" " + thp), withMadvise);
+        assertTrue(opts(null, Map.of("CINNABAR_THP_FILE", always.toString())).contains(thp));
+        assertFalse(opts(null, Map.of("CINNABAR_THP_FILE", never.toString())).contains(thp));
+        assertFalse(opts(null, Map.of("CINNABAR_THP_FILE", missing.toString())).contains(thp));
+        assertFalse(opts(null, Map.of("CINNABAR_THP_FILE", madvise.toString(), "CINNABAR_HUGE_PAGES", "no"))
+            .contains(thp));
+        // with the warm-up as root the nice flags still come last
+        String warm = opts("yes", Map.of("CINNABAR_THP_FILE", madvise.toString()));
+        assertTrue(warm.contains(thp), warm);
+        assertEquals(root(), warm.endsWith(NICE), warm);
     }
 }
