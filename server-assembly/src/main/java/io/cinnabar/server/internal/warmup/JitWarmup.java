@@ -6,6 +6,8 @@ import io.cinnabar.server.internal.Assembly;
 import io.cinnabar.server.internal.config.Config;
 import io.cinnabar.server.internal.config.ConfigFile;
 import io.cinnabar.server.internal.config.ServerLog;
+import io.cinnabar.server.internal.persist.DurableFiles;
+import io.cinnabar.server.internal.persist.rdb.RdbFileSink;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -14,6 +16,7 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -152,6 +155,7 @@ public final class JitWarmup {
             done[2] += d[2];
             done[3] += d[3];
         }
+        preload();
         long t0 = System.nanoTime();
         long drainDeadline = t0 + maxDrainNanos;
         boolean drained = awaitCompilations(maxDrainNanos);
@@ -177,6 +181,25 @@ public final class JitWarmup {
         long t1 = System.nanoTime();
         collect(directBefore);
         return new Result(done[0], done[1], drainNanos, drained, System.nanoTime() - t1, done[2], done[3]);
+    }
+
+    /**
+     * Loads, links and initializes the classes a user's first file BGSAVE or SAVE needs, which the rounds never reach
+     * (the private servers write no file). Loaded there, a class can change the class hierarchy the compiled request
+     * path assumed (one implementation of an interface), and the deoptimization's handshake waits for every thread,
+     * including one zeroing a keyspace growth's slab (160-320 ms on session 16's machine for another such class).
+     * Found with {@code -Xlog:class+load} over bench/latency.sh after a warm-up start: the bgsave phase loaded
+     * RdbFileSink (with the exception classes its methods catch) at the save's start and DurableFiles with
+     * StandardCopyOption at its end (the JDK's own classes loaded by the first fsync and rename are left to them).
+     */
+    private static void preload() {
+        for (Class<?> c : new Class<?>[] {RdbFileSink.class, DurableFiles.class, StandardCopyOption.class}) {
+            try {
+                Class.forName(c.getName(), true, JitWarmup.class.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException(e); // the class literal has loaded it already
+            }
+        }
     }
 
     /**
