@@ -19,8 +19,8 @@ cinnabar_default_java_opts() {
   # Left out where THP is "never" (the JVM would warn) and with
   # CINNABAR_HUGE_PAGES=no (a host whose fragmented memory makes huge-page faults compact synchronously).
   # CINNABAR_THP_FILE names the kernel's setting file (tests).
-  if [ "${CINNABAR_HUGE_PAGES:-yes}" != no ] &&
-     grep -qE '\[(always|madvise)\]' "${CINNABAR_THP_FILE:-/sys/kernel/mm/transparent_hugepage/enabled}" 2>/dev/null; then
+  local thp="${CINNABAR_THP_FILE:-/sys/kernel/mm/transparent_hugepage/enabled}"
+  if [ "${CINNABAR_HUGE_PAGES:-yes}" != no ] && grep -qE '\[(always|madvise)\]' "$thp" 2>/dev/null; then
     opts+=" -XX:+UseTransparentHugePages"
   fi
   # With the JIT warm-up asked for (CINNABAR_JIT_WARMUP=yes, or --cinnabar-jit-warmup yes on the command line, which

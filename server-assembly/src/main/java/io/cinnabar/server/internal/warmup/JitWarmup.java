@@ -185,9 +185,10 @@ public final class JitWarmup {
 
     /**
      * Loads, links and initializes the classes a user's first file BGSAVE or SAVE needs, which the rounds never reach
-     * (the private servers write no file). Loaded on the event loop, a class can change the class hierarchy the compiled request
-     * path assumed (one implementation of an interface), and the deoptimization's handshake waits for every thread,
-     * including one zeroing a keyspace growth's slab (160-320 ms on session 16's machine for another such class).
+     * (the private servers write no file). Loaded on the event loop, a class can change the class hierarchy the
+     * compiled request path assumed (one implementation of an interface), and the deoptimization's handshake waits
+     * for every thread, including one zeroing a keyspace growth's slab (160-320 ms on session 16's machine for
+     * another such class).
      * Found with {@code -Xlog:class+load} over bench/latency.sh after a warm-up start: the bgsave phase loaded
      * RdbFileSink (with the exception classes its methods catch) at the save's start and DurableFiles with
      * StandardCopyOption at its end (the JDK's own classes loaded by the first fsync and rename are left to them).
