@@ -136,6 +136,18 @@ public final class Db {
         return find(key, 0, key.length);
     }
 
+    /** The most keys {@link #readAhead} takes at once. */
+    public static final int KEYS_AHEAD = OffHeapKeyTable.KEYS_AHEAD;
+
+    /**
+     * Reads ahead, and changes nothing, the buckets and entries that lookups of the first n (at most
+     * {@value #KEYS_AHEAD}) keys {@code b[offs[i], offs[i] + lens[i])} are about to read
+     * ({@link OffHeapKeyTable#readAhead(byte[], int[], int[], int)}): a hint, with no effect but on speed.
+     */
+    public void readAhead(byte[] b, int[] offs, int[] lens, int n) {
+        t.readAhead(b, offs, lens, n);
+    }
+
     /** Adds a new entry for a key known to be absent; returns it (holding the int 0 until a setter runs). */
     public Entry add(byte[] key) {
         return add(key, 0, key.length);

@@ -74,6 +74,7 @@ public final class EventLoop implements Runnable, Connections, Outbound {
     private final List<Client> pendingWrites = new ArrayList<>();
     private final List<Client> toClose = new ArrayList<>();
     private final RequestDecoder decoder = new RequestDecoder();
+    private final PipelineKeys pipelineKeys = new PipelineKeys();
     /** Peer connections (see {@link Outbound}), their pending writes, and tasks handed over from other threads. */
     private final List<NetLink> links = new ArrayList<>();
     private final List<NetLink> linkWrites = new ArrayList<>();
@@ -723,6 +724,21 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         }
     }
 
+    /**
+     * Has the client's database read ahead the keys of the next pipelined commands ({@link PipelineKeys}, at least
+     * two): on 5 M keys, where a lookup's bucket and entry are rarely in the CPU's caches, the lookups of a
+     * 16-command batch then find them there. Returns where the commands scanned end (the buffer's end when none is
+     * complete: no new scan before more bytes arrive).
+     */
+    private int readAhead(Client c) {
+        PipelineKeys k = pipelineKeys;
+        int end = k.scan(c.qbuf, c.qpos, c.qlen);
+        if (k.count >= 2 && c.db != null) {
+            c.db.readAhead(c.qbuf, k.off, k.len, k.count);
+        }
+        return end > c.qpos ? end : c.qlen;
+    }
+
     /** Decodes and runs every complete command in the query buffer. */
     @Override
     public void processInput(Client c) {
@@ -732,9 +748,13 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         RequestDecoder d = c.decoder;
         d.limits(limits);
         d.authRequired(!c.authenticated);
+        int readAhead = c.qpos; // the commands before this position had their keys read ahead
         while (c.qpos < c.qlen && !c.closeAfterReply && !c.closed && c.blocked == null && c.postponed == null) {
             if (server.busyReply != null && c.replRole == Client.ROLE_MASTER) {
                 break; // a busy script: the master's stream waits in the query buffer (never -BUSY), run after it
+            }
+            if (c.qpos >= readAhead) {
+                readAhead = readAhead(c);
             }
             int r = d.decode(c.qbuf, c.qpos, c.qlen);
             if (r == RequestDecoder.COMMAND) {

@@ -1259,6 +1259,34 @@ public final class OffHeapKeyTable<V> {
         return c;
     }
 
+    /** The most keys {@link #readAhead(byte[], int[], int[], int)} takes at once. */
+    public static final int KEYS_AHEAD = 32;
+    /** {@link #readAhead(byte[], int[], int[], int)}'s hashes. */
+    private final int[] aheadHash = new int[KEYS_AHEAD];
+
+    /**
+     * Reads, and changes nothing, what lookups of the first n (at most {@value #KEYS_AHEAD}) keys
+     * {@code b[offs[i], offs[i] + lens[i])} are about to read: the bucket of each, then its first entry, as
+     * {@link #scanAhead} does for cursors. The event loop calls it with the keys of a pipelined client's next
+     * commands: their buckets and entries lie far apart in memory, and one lookup after the other waits for each
+     * bucket, then for its entry, where these passes have the loads of all the keys in flight together. Hashes
+     * first, loads after, so that no hash computation stands between two loads. No rehash step, no expiry, no
+     * statistics: a lookup that follows does all of that. O(n + total key length).
+     */
+    public void readAhead(byte[] b, int[] offs, int[] lens, int n) {
+        int k = Math.min(n, KEYS_AHEAD);
+        for (int i = 0; i < k; i++) {
+            Objects.checkFromIndexSize(offs[i], lens[i], b.length);
+            aheadHash[i] = KeyHash.hash(b, offs[i], lens[i]);
+        }
+        for (int i = 0; i < k; i++) {
+            int h = aheadHash[i];
+            Buckets t = tableFor(h);
+            ahead[i] = t.get(h & t.mask);
+        }
+        readAhead(k);
+    }
+
     /**
      * Reads the first entry of each of the k bucket heads in {@link #ahead}: its header in one pass, then its last
      * byte (an entry may span two cache lines) and the start of a raw value or blob of its own in another. The loads

@@ -299,6 +299,79 @@ class OffHeapKeyTableProperties {
         } while (cursor != 0);
     }
 
+    /**
+     * readAhead (the event loop's read-ahead of a pipeline's keys) changes nothing: after it, over a table of every
+     * kind of entry, mid-rehash or not, a full SCAN returns the same entries in the same order (no bucket moved),
+     * the size, the rehash state and the allocator's bytes are the same, and every key is found where it was;
+     * keys present, absent and empty, slices at an offset in a bigger buffer. A slice outside the buffer throws.
+     */
+    @Property(tries = 100)
+    void readAheadChangesNothing(@ForAll("ops") List<Op> ops, @ForAll @IntRange(min = 0, max = 3) int rehashSteps,
+            @ForAll List<@IntRange(min = 0, max = 200) Integer> ids, @ForAll boolean midRehash) {
+        SlabAllocator mem = new SlabAllocator(16 * 1024, 2, Long.MAX_VALUE);
+        OffHeapKeyTable<Object> t = new OffHeapKeyTable<>(mem);
+        build(t, ops);
+        for (int i = 0; midRehash && !t.rehashing(); i++) { // up to the next growth's start
+            byte[] k = ("grow" + i).getBytes(StandardCharsets.US_ASCII);
+            t.putInt(k, 0, k.length, i);
+        }
+        t.rehash(rehashSteps);
+        // the keys side by side in one buffer, after a 3-byte prefix, as in a query buffer
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        buf.write('*');
+        buf.write('\r');
+        buf.write('\n');
+        int n = Math.min(ids.size(), OffHeapKeyTable.KEYS_AHEAD + 4);
+        int[] offs = new int[n];
+        int[] lens = new int[n];
+        for (int i = 0; i < n; i++) {
+            byte[] k = key(ids.get(i));
+            offs[i] = buf.size();
+            lens[i] = k.length;
+            buf.writeBytes(k);
+        }
+        byte[] b = buf.toByteArray();
+        List<Long> before = entries(t);
+        int size = t.size();
+        boolean rehashing = t.rehashing();
+        long allocated = mem.allocatedBytes();
+        t.readAhead(b, offs, lens, n);
+        assertEquals(before, entries(t), "scan order after readAhead (a bucket moved?)");
+        assertEquals(size, t.size());
+        assertEquals(rehashing, t.rehashing());
+        assertEquals(allocated, mem.allocatedBytes());
+        int last = Math.min(n, OffHeapKeyTable.KEYS_AHEAD) - 1; // keys past KEYS_AHEAD are not read
+        if (last >= 0) {
+            int[] bad = offs.clone();
+            bad[last] = b.length - lens[last] + 1;
+            org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class,
+                    () -> t.readAhead(b, bad, lens, n));
+        }
+        if (rehashing) { // the reads ahead followed each key to the table that holds it: nothing moved either
+            assertEquals(before, entries(t), "scan order after a readAhead mid-rehash");
+        }
+        Set<String> present = new HashSet<>();
+        for (long e : before) {
+            byte[] k = t.keyBytes(e);
+            present.add(Arrays.toString(k));
+            assertEquals(e, t.find(k, 0, k.length), "the entry of " + Arrays.toString(k));
+        }
+        for (int id = 0; id <= 200; id++) {
+            byte[] k = key(id);
+            assertEquals(present.contains(Arrays.toString(k)), t.find(k, 0, k.length) != 0, "key " + id);
+        }
+    }
+
+    /** Every entry in SCAN order (scan changes nothing: rehashing is paused while it runs). */
+    private static List<Long> entries(OffHeapKeyTable<Object> t) {
+        List<Long> all = new java.util.ArrayList<>();
+        long c = 0;
+        do {
+            c = t.scan(c, all::add);
+        } while (c != 0);
+        return all;
+    }
+
     /** Applies the model test's table operations without checking (a table of every kind of entry). */
     static void build(OffHeapKeyTable<Object> t, List<Op> ops) {
         for (Op op : ops) {
