@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * change no reply. The same pipeline, sent in the same pieces to real Redis and to Cinnabar, gets the same bytes
  * back: SET/GET/INCR/APPEND/DEL/EXISTS/TYPE on keys of every shape (empty, with CR LF, long, int-looking), SELECT
  * between them (the same key in two databases), a transaction, inline commands, commands without a key, expiring
- * keys, and pieces cut at every kind of place (inside a length, inside an argument, between CR and LF).
+ * keys, MGET/MSET/DEL/UNLINK/EXISTS of up to 80 keys (their own keys are read ahead in windows, arity errors
+ * too), and pieces cut at every kind of place (inside a length, inside an argument, between CR and LF).
  */
 @Differential(server = CinnabarUnderTest.class)
 class PipelineReadAheadDifferentialTest {
@@ -41,7 +42,7 @@ class PipelineReadAheadDifferentialTest {
         cmd(o, "SELECT", "0");
         for (int i = 0; i < n; i++) {
             String k = KEYS[r.nextInt(KEYS.length)];
-            switch (r.nextInt(14)) {
+            switch (r.nextInt(18)) {
                 case 0, 1 -> cmd(o, "SET", k, "v" + i);
                 case 2, 3 -> cmd(o, "GET", k);
                 case 4 -> cmd(o, "INCR", k);
@@ -58,11 +59,29 @@ class PipelineReadAheadDifferentialTest {
                 case 10 -> o.writeBytes("PING\r\n".getBytes(StandardCharsets.US_ASCII));
                 case 11 -> cmd(o, "DBSIZE");
                 case 12 -> cmd(o, "SET", k, Integer.toString(i), "PX", "100000");
+                case 13 -> cmd(o, many(r, "MGET", 1));
+                case 14 -> cmd(o, many(r, "MSET", 2));
+                case 15 -> cmd(o, many(r, r.nextBoolean() ? "DEL" : "UNLINK", 1));
+                case 16 -> cmd(o, many(r, "EXISTS", 1));
                 default -> cmd(o, "TYPE", k);
             }
         }
         cmd(o, "ECHO", "done-marker");
         return o.toByteArray();
+    }
+
+    /** A command of 0 to 80 keys (with a value after each when perKey is 2): windows of keys read ahead. */
+    private static String[] many(Random r, String name, int perKey) {
+        int keys = r.nextInt(81);
+        String[] args = new String[1 + keys * perKey];
+        args[0] = name;
+        for (int j = 0; j < keys; j++) {
+            args[1 + j * perKey] = r.nextInt(4) == 0 ? KEYS[r.nextInt(KEYS.length)] : "m" + r.nextInt(60);
+            if (perKey == 2) {
+                args[2 + j * perKey] = "w" + r.nextInt(1000);
+            }
+        }
+        return args;
     }
 
     private static void cmd(ByteArrayOutputStream o, String... args) {

@@ -71,6 +71,7 @@ public final class KeyCommands {
     static void del(Client c, boolean unlink) {
         long n = 0;
         for (int i = 1; i < c.argc; i++) {
+            c.db.readAheadArgs(c.argBuf, c.argOff, c.argLen, c.argc, 1, 1, i); // each window of keys at once
             Entry e = c.server.lookupQuiet(c.db, c.argBuf, c.argOff[i], c.argLen[i]);
             if (e != null) {
                 c.server.keyspace.deleteByUser(c.db, e, unlink);
@@ -90,6 +91,7 @@ public final class KeyCommands {
     static void exists(Client c) {
         long n = 0;
         for (int i = 1; i < c.argc; i++) {
+            c.db.readAheadArgs(c.argBuf, c.argOff, c.argLen, c.argc, 1, 1, i); // each window of keys at once
             if (lookupNoTouch(c, i) != null) {
                 n++;
             }

@@ -140,12 +140,28 @@ public final class Db {
     public static final int KEYS_AHEAD = OffHeapKeyTable.KEYS_AHEAD;
 
     /**
-     * Reads ahead, and changes nothing, the buckets and entries that lookups of the first n (at most
-     * {@value #KEYS_AHEAD}) keys {@code b[offs[i], offs[i] + lens[i])} are about to read
-     * ({@link OffHeapKeyTable#readAhead(byte[], int[], int[], int)}): a hint, with no effect but on speed.
+     * Reads ahead, and changes nothing, the buckets and entries that lookups of n keys (at most
+     * {@value #KEYS_AHEAD}) are about to read, key j being {@code b[offs[i], offs[i] + lens[i])} for
+     * {@code i = first + j * step} ({@link OffHeapKeyTable#readAhead(byte[], int[], int[], int, int, int)}): a hint,
+     * with no effect but on speed.
      */
-    public void readAhead(byte[] b, int[] offs, int[] lens, int n) {
-        t.readAhead(b, offs, lens, n);
+    public void readAhead(byte[] b, int[] offs, int[] lens, int first, int step, int n) {
+        t.readAhead(b, offs, lens, first, step, n);
+    }
+
+    /**
+     * Before a command's key i of a run of keys from {@code first}, every {@code step} arguments (MGET's 1, 2, 3...,
+     * MSET's 1, 3, 5...): at the first key of each window of {@value #KEYS_AHEAD}, reads ahead the window's keys
+     * ({@link #readAhead}) when it has two or more.
+     */
+    public void readAheadArgs(byte[] b, int[] offs, int[] lens, int argc, int first, int step, int i) {
+        int j = (i - first) / step;
+        if (j % KEYS_AHEAD == 0) {
+            int n = (argc - i + step - 1) / step;
+            if (n >= 2) {
+                t.readAhead(b, offs, lens, i, step, n);
+            }
+        }
     }
 
     /** Adds a new entry for a key known to be absent; returns it (holding the int 0 until a setter runs). */

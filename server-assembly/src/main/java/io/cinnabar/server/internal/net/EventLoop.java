@@ -734,7 +734,7 @@ public final class EventLoop implements Runnable, Connections, Outbound {
         PipelineKeys k = pipelineKeys;
         int end = k.scan(c.qbuf, c.qpos, c.qlen);
         if (k.count >= 2 && c.db != null) {
-            c.db.readAhead(c.qbuf, k.off, k.len, k.count);
+            c.db.readAhead(c.qbuf, k.off, k.len, 0, 1, k.count);
         }
         return end > c.qpos ? end : c.qlen;
     }

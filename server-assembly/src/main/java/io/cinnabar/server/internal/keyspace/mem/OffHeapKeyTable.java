@@ -1259,30 +1259,31 @@ public final class OffHeapKeyTable<V> {
         return c;
     }
 
-    /** The most keys {@link #readAhead(byte[], int[], int[], int)} takes at once. */
+    /** The most keys {@link #readAhead(byte[], int[], int[], int, int, int)} takes at once. */
     public static final int KEYS_AHEAD = 32;
-    /** {@link #readAhead(byte[], int[], int[], int)}'s hashes. */
+    /** {@link #readAhead(byte[], int[], int[], int, int, int)}'s hashes. */
     private final int[] aheadHash = new int[KEYS_AHEAD];
 
     /**
-     * Reads, and changes nothing, what lookups of the first n (at most {@value #KEYS_AHEAD}) keys
-     * {@code b[offs[i], offs[i] + lens[i])} are about to read: the bucket of each, then its first entry, as
-     * {@link #scanAhead} does for cursors. The event loop calls it with the keys of a pipelined client's next
-     * commands: their buckets and entries lie far apart in memory, and one lookup after the other waits for each
-     * bucket, then for its entry, where these passes have the loads of all the keys in flight together. Hashes
-     * first, loads after, so that no hash computation stands between two loads. No rehash step, no expiry, no
-     * statistics: a lookup that follows does all of that. O(n + total key length).
+     * Reads, and changes nothing, what lookups of n keys (at most {@value #KEYS_AHEAD}) are about to read: key j is
+     * {@code b[offs[i], offs[i] + lens[i])} for {@code i = first + j * step}. It reads the bucket of each, then its
+     * first entry, as {@link #scanAhead} does for cursors. The event loop calls it with the keys of a pipelined
+     * client's next commands, MGET/MSET/DEL/EXISTS with their own keys: those buckets and entries lie far apart in
+     * memory, and one lookup after the other waits for each bucket, then for its entry, where these passes have the
+     * loads of all the keys in flight together. Hashes first, loads after, so that no hash computation stands
+     * between two loads. No rehash step, no expiry, no statistics: a lookup that follows does all of that.
+     * O(n + total key length).
      */
-    public void readAhead(byte[] b, int[] offs, int[] lens, int n) {
+    public void readAhead(byte[] b, int[] offs, int[] lens, int first, int step, int n) {
         int k = Math.min(n, KEYS_AHEAD);
-        for (int i = 0; i < k; i++) {
+        for (int j = 0, i = first; j < k; j++, i += step) {
             Objects.checkFromIndexSize(offs[i], lens[i], b.length);
-            aheadHash[i] = KeyHash.hash(b, offs[i], lens[i]);
+            aheadHash[j] = KeyHash.hash(b, offs[i], lens[i]);
         }
-        for (int i = 0; i < k; i++) {
-            int h = aheadHash[i];
+        for (int j = 0; j < k; j++) {
+            int h = aheadHash[j];
             Buckets t = tableFor(h);
-            ahead[i] = t.get(h & t.mask);
+            ahead[j] = t.get(h & t.mask);
         }
         readAhead(k);
     }

@@ -308,6 +308,7 @@ public final class StringCommands {
     static void mget(Client c) {
         c.array(c.argc - 1);
         for (int i = 1; i < c.argc; i++) {
+            c.db.readAheadArgs(c.argBuf, c.argOff, c.argLen, c.argc, 1, 1, i); // each window of keys at once
             Entry e = c.server.lookupRead(c, i);
             if (e == null || e.type() != Entry.TYPE_STRING) {
                 c.nullBulk();
@@ -331,6 +332,7 @@ public final class StringCommands {
             }
         }
         for (int i = 1; i < c.argc; i += 2) {
+            c.db.readAheadArgs(c.argBuf, c.argOff, c.argLen, c.argc, 1, 2, i); // each window of keys at once
             Entry e = c.server.lookupWrite(c, i);
             if (e == null) {
                 e = c.server.keyspace.add(c.db, c.argBuf, c.argOff[i], c.argLen[i]);

@@ -307,7 +307,8 @@ class OffHeapKeyTableProperties {
      */
     @Property(tries = 100)
     void readAheadChangesNothing(@ForAll("ops") List<Op> ops, @ForAll @IntRange(min = 0, max = 3) int rehashSteps,
-            @ForAll List<@IntRange(min = 0, max = 200) Integer> ids, @ForAll boolean midRehash) {
+            @ForAll List<@IntRange(min = 0, max = 200) Integer> ids, @ForAll boolean midRehash,
+            @ForAll @IntRange(min = 1, max = 2) int step) {
         SlabAllocator mem = new SlabAllocator(16 * 1024, 2, Long.MAX_VALUE);
         OffHeapKeyTable<Object> t = new OffHeapKeyTable<>(mem);
         build(t, ops);
@@ -316,18 +317,20 @@ class OffHeapKeyTableProperties {
             t.putInt(k, 0, k.length, i);
         }
         t.rehash(rehashSteps);
-        // the keys side by side in one buffer, after a 3-byte prefix, as in a query buffer
+        // the keys side by side in one buffer, after a 3-byte prefix, as in a query buffer; key j is argument
+        // 1 + j * step (MGET's layout with step 1, MSET's with step 2: the values' slices lie outside the buffer)
         java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
         buf.write('*');
         buf.write('\r');
         buf.write('\n');
         int n = Math.min(ids.size(), OffHeapKeyTable.KEYS_AHEAD + 4);
-        int[] offs = new int[n];
-        int[] lens = new int[n];
-        for (int i = 0; i < n; i++) {
-            byte[] k = key(ids.get(i));
-            offs[i] = buf.size();
-            lens[i] = k.length;
+        int[] offs = new int[1 + n * step];
+        int[] lens = new int[offs.length];
+        Arrays.fill(offs, -7); // read as a key, any of these throws
+        for (int j = 0; j < n; j++) {
+            byte[] k = key(ids.get(j));
+            offs[1 + j * step] = buf.size();
+            lens[1 + j * step] = k.length;
             buf.writeBytes(k);
         }
         byte[] b = buf.toByteArray();
@@ -335,17 +338,17 @@ class OffHeapKeyTableProperties {
         int size = t.size();
         boolean rehashing = t.rehashing();
         long allocated = mem.allocatedBytes();
-        t.readAhead(b, offs, lens, n);
+        t.readAhead(b, offs, lens, 1, step, n);
         assertEquals(before, entries(t), "scan order after readAhead (a bucket moved?)");
         assertEquals(size, t.size());
         assertEquals(rehashing, t.rehashing());
         assertEquals(allocated, mem.allocatedBytes());
-        int last = Math.min(n, OffHeapKeyTable.KEYS_AHEAD) - 1; // keys past KEYS_AHEAD are not read
-        if (last >= 0) {
+        int last = 1 + (Math.min(n, OffHeapKeyTable.KEYS_AHEAD) - 1) * step; // keys past KEYS_AHEAD are not read
+        if (n > 0) {
             int[] bad = offs.clone();
             bad[last] = b.length - lens[last] + 1;
             org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class,
-                    () -> t.readAhead(b, bad, lens, n));
+                    () -> t.readAhead(b, bad, lens, 1, step, n));
         }
         if (rehashing) { // the reads ahead followed each key to the table that holds it: nothing moved either
             assertEquals(before, entries(t), "scan order after a readAhead mid-rehash");
