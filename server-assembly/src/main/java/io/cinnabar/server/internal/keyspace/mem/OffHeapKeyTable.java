@@ -602,7 +602,9 @@ public final class OffHeapKeyTable<V> {
 
     /**
      * Moves up to n non-empty buckets to the new table, visiting at most 10 * n empty ones (Redis's dictRehash);
-     * returns whether a rehash is still in progress.
+     * returns whether a rehash is still in progress. With n over 1, the entries of each next {@value #AHEAD}
+     * buckets are read ahead together ({@link #readAhead(int, int)}) before they move: a move otherwise waits for
+     * each entry in turn (its key is hashed again).
      */
     public boolean rehash(int n) {
         if (t1 == null || pauseRehash > 0) {
@@ -615,7 +617,12 @@ public final class OffHeapKeyTable<V> {
         Buckets src = t0;
         Buckets dst = t1;
         int mask = dst.mask;
+        int batch = 0;
         while (n-- > 0 && rehashIdx < src.length) {
+            if (batch-- == 0 && n > 0) { // two or more buckets to go: the next ones' entries, loaded together
+                batch = Math.min(n + 1, AHEAD) - 1;
+                readAhead(0, rehashHeads(0, batch + 1));
+            }
             long e;
             while ((e = src.get(rehashIdx)) == 0) {
                 advance(src);
@@ -1285,7 +1292,29 @@ public final class OffHeapKeyTable<V> {
             Buckets t = tableFor(h);
             ahead[j] = t.get(h & t.mask);
         }
-        readAhead(k);
+        // mid-rehash, each of those lookups (and inserts) moves a bucket first: those buckets are read ahead too
+        int r = t1 == null || pauseRehash > 0 ? 0 : rehashHeads(k, Math.min(2 * k, AHEAD - k));
+        readAhead(k, k + r);
+    }
+
+    /**
+     * Puts the heads of the next non-empty buckets the rehash will move (at most max, visiting at most 10 empty
+     * buckets per head, as {@link #rehash} does) into {@link #ahead} from index at; returns how many.
+     */
+    private int rehashHeads(int at, int max) {
+        Buckets src = t0;
+        int i = rehashIdx;
+        int n = 0;
+        int emptyVisits = max * 10;
+        while (n < max && i < src.length) {
+            long e = src.get(i++);
+            if (e != 0) {
+                ahead[at + n++] = e;
+            } else if (--emptyVisits == 0) {
+                break;
+            }
+        }
+        return n;
     }
 
     /**
@@ -1294,11 +1323,26 @@ public final class OffHeapKeyTable<V> {
      * of one pass do not depend on each other, so the CPU has many of them in flight at once.
      */
     private void readAhead(int k) {
+        readAhead(k, k);
+    }
+
+    /**
+     * {@link #readAhead(int)} of the first k heads of {@link #ahead}, and of the heads from k to total (buckets a
+     * rehash is about to move) what moving them reads: the header (with the key, when it fits in the line), and the
+     * header of the second entry of the chain.
+     */
+    private void readAhead(int k, int total) {
         int sink = 0;
-        for (int i = 0; i < k; i++) {
+        for (int i = 0; i < total; i++) {
             long e = ahead[i];
             if (e != 0) {
                 sink += mem.getInt(e + KLEN);
+            }
+        }
+        for (int i = k; i < total; i++) {
+            long next = mem.getLong(ahead[i] + NEXT);
+            if (next != 0) {
+                sink += mem.getInt(next + KLEN);
             }
         }
         for (int i = 0; i < k; i++) {
