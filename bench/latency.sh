@@ -2,7 +2,8 @@
 # Tail latency and memory, Cinnabar vs Redis on this machine (issue #12): same data, same load, one server at a
 # time, the order alternating between rounds. Per server and round:
 #   1. start it empty (--save '' --appendonly no), DEBUG POPULATE N key 32, RSS growth per key
-#   2. set:    redis-benchmark -t set -n M -r N -d 32 -c 50 -P 16         (a cache overwriting 32-byte values)
+#   2. set:    redis-benchmark -t set -n M -r N -d 32 -c 50 -P 16         (32-byte values; its key:%012d names are
+#              not DEBUG POPULATE's key:N, so it inserts keys too: 5 M become ~7.75 M, and the table grows past 8 Mi)
 #   3. mixed:  GET/SET/INCR/HSET/LPUSH/ZADD on N random keys, six redis-benchmark processes at once (-c 8 -P 16)
 #   4. bgsave: the set load again, with BGSAVE issued one second into it (the snapshot runs under load)
 # and prints p50/p99/p99.9/max (ms, from redis-benchmark's percentile distribution), requests/s and RSS side by

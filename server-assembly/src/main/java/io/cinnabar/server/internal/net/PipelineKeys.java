@@ -12,6 +12,11 @@ import io.cinnabar.server.internal.keyspace.Db;
  * runs the commands afterwards judges the bytes. Reads only inside {@code [from, to)}, keeps no reference to the
  * buffer, allocates nothing. What it picks need not be a key (a command whose first argument is not one, or a
  * {@code SELECT} in between): a wasted read then, nothing else.
+ * <p>
+ * Why not a second {@code RequestDecoder} over the same bytes: the decoder is a stateful parser with limits, errors
+ * and inline commands, and records every argument of a command (MSET's values too); what is needed here is only
+ * where each command's first argument lies, and stopping early costs nothing (the lookups just wait for memory as
+ * before). O(header bytes) per command: bulk payloads are skipped by their length, never read.
  * <p><b>Note:</b> This class is not threadsafe (one per event loop).
  */
 final class PipelineKeys {
