@@ -27,7 +27,8 @@ cinnabar_default_java_opts() {
   # wins; a config file's line is not seen here) and as root, the compiler threads run at nice 19: what little the
   # JIT still compiles after the warm-up then waits for an idle core instead of taking one from the event loop (set
   # phase of bench/latency.sh: p99/p99.9/max 3.1/5.1-5.4/7.1 ms vs 3.9-4.1/6.1/8.1-9.1; server README, session 11).
-  # Only with the warm-up: without it a loaded machine would leave the request path interpreted for long. Only as
+  # Only with the warm-up before the listener (yes): without it, or with it in the background (background, which
+  # shares the cores with the first clients), a loaded machine would leave the request path interpreted. Only as
   # root: -XX:ThreadPriorityPolicy=1 makes the JVM warn at every start otherwise (lowering a priority needs no
   # permission: add the flags to CINNABAR_EXTRA_JAVA_OPTS to have them as another user). With them, Java's
   # MIN_PRIORITY is nice 19 too: the thread that zeroes a keyspace growth's 64 MiB slab ahead of time (Buckets.Pool)
@@ -38,14 +39,14 @@ cinnabar_default_java_opts() {
     [ "$prev" = "--cinnabar-jit-warmup" ] && warm="$a"
     prev="$a"
   done
-  # With the warm-up, the event loop's methods compile at a tenth of the JIT's thresholds: they run once per ready
+  # With the warm-up (yes or background), the event loop's methods compile at a tenth of the JIT's thresholds: they run once per ready
   # socket or per loop turn, not per command, and the warm-up's rounds left EventLoop.handle/read/write/iterate at
   # tier 3 (jcmd Compiler.codelist after four warm-up starts), compiled by C2 under the user's first load. C2 CPU
   # in the first 1 M SETs after a warm-up start: 66/66 ms with it vs 125/145 without (bench/latency-threads.sh
   # 5000000 1000000 1, session 12). quiet: the JVM would print the command at start. After the warm-up the launcher
   # moves the compiler threads to SCHED_IDLE (internal.warmup.IdleThreads): with a fixed set of them
   # (-UseDynamicNumberOfCompilerThreads) none is started later at the default policy.
-  if [ "${warm,,}" = yes ]; then
+  if [ "${warm,,}" = yes ] || [ "${warm,,}" = background ]; then
     opts+=" -XX:CompileCommand=quiet -XX:CompileCommand=CompileThresholdScaling,io.cinnabar.server.internal.net.EventLoop::*,0.1"
     opts+=" -XX:-UseDynamicNumberOfCompilerThreads"
   fi

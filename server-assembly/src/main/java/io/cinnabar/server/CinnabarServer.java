@@ -130,7 +130,8 @@ public final class CinnabarServer implements AutoCloseable {
             }
             PrintStream out = log != null ? log : new PrintStream(OutputStream.nullOutputStream());
             ServerLog serverLog = new ServerLog(out);
-            if (sentinelFile == null && config.getBool("cinnabar-jit-warmup")) {
+            String warmup = sentinelFile == null ? config.get("cinnabar-jit-warmup") : "no";
+            if (warmup.equals("yes")) {
                 serverLog.setLevel(config.get("loglevel")); // its debug line, before the server applies the option
                 Launcher.warmUp(serverLog);
             }
@@ -147,6 +148,9 @@ public final class CinnabarServer implements AutoCloseable {
                     assembly.sentinel().started();
                 }
                 loop.start();
+                if (warmup.equals("background")) {
+                    Launcher.warmUpInBackground(serverLog, server);
+                }
                 return new CinnabarServer(loop);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -2,6 +2,7 @@ package io.cinnabar.server;
 
 import io.cinnabar.server.internal.Assembly;
 import io.cinnabar.server.internal.warmup.JitWarmup;
+import io.cinnabar.server.internal.warmup.Pacer;
 import io.cinnabar.server.internal.config.Config;
 import io.cinnabar.server.internal.config.ConfigFile;
 import io.cinnabar.server.internal.net.EventLoop;
@@ -38,7 +39,10 @@ public final class Launcher {
         }
     }
 
-    /** The environment variable that gives cinnabar-jit-warmup its default (yes or no; the option's default is no). */
+    /**
+     * The environment variable that gives cinnabar-jit-warmup its default (yes, background or no; the option's default
+     * is no).
+     */
     static final String WARMUP_ENV = "CINNABAR_JIT_WARMUP";
     /** Commands the JIT warm-up runs (see {@link JitWarmup}); the measurement behind it is in the README. */
     static final long WARMUP_COMMANDS = Long.getLong("cinnabar.jitWarmup.commands", 300_000);
@@ -49,14 +53,41 @@ public final class Launcher {
     static final long WARMUP_MAX_NANOS = 30_000_000_000L;
     /** The longest wait for the compilations the rounds queued (wall time). */
     static final long WARMUP_MAX_DRAIN_NANOS = 5_000_000_000L;
+    /**
+     * The background warm-up's bound on its rounds (wall time, its pauses for the user's load included): past it
+     * the warm-up stops where it is, and the user's own requests compile the rest.
+     */
+    static final long BACKGROUND_MAX_NANOS = 120_000_000_000L;
 
     /** The JIT warm-up, before the user's server is created; a failure only costs the warm-up (logged at debug). */
     static void warmUp(ServerLog log) {
+        warmUp(log, Pacer.NONE, WARMUP_MAX_NANOS);
+    }
+
+    /**
+     * The background JIT warm-up ({@code cinnabar-jit-warmup background}): the same private servers and rounds, on a
+     * daemon thread started once the user's server serves, paced by its load ({@link Pacer}); then the compiler and
+     * slab threads go to SCHED_IDLE as after the warm-up before the listener.
+     */
+    static Thread warmUpInBackground(ServerLog log, Server server) {
+        Pacer pacer = new Pacer(server.stats::commandsProcessedFromAnyThread);
+        Thread t = new Thread(() -> {
+            warmUp(log, pacer, BACKGROUND_MAX_NANOS);
+            log.log(0, "JIT warm-up (background) waited " + pacer.waits() + " times for the server's load; "
+                + "SCHED_IDLE threads after it: " + io.cinnabar.server.internal.warmup.IdleThreads.apply().size());
+        }, "cinnabar-jit-warmup-driver");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private static void warmUp(ServerLog log, Pacer pacer, long maxNanos) {
         try {
-            JitWarmup.Result r = JitWarmup.run(WARMUP_COMMANDS, WARMUP_MAX_NANOS, WARMUP_MAX_DRAIN_NANOS);
+            JitWarmup.Result r = JitWarmup.run(WARMUP_COMMANDS, maxNanos, WARMUP_MAX_DRAIN_NANOS, pacer);
             log.log(0, "JIT warm-up: " + r.commands() + " commands in " + r.nanos() / 1_000_000 + " ms, compiler "
                 + "queues " + (r.drained() ? "drained" : "not drained") + " after " + r.drainNanos() / 1_000_000
-                + " ms more, collection " + r.gcNanos() / 1_000_000 + " ms, " + r.syncs() + " replica syncs, "
+                + " ms more, " + (r.gcNanos() < 0 ? "no collection (the server was busy)"
+                    : "collection " + r.gcNanos() / 1_000_000 + " ms") + ", " + r.syncs() + " replica syncs, "
                 + r.connections() + " short connections (JVM uptime "
                 + java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() + " ms)");
         } catch (IOException | RuntimeException e) {
@@ -155,8 +186,8 @@ public final class Launcher {
         } else {
             log.startup("Configuration loaded");
         }
-        boolean warmup = !sentinel && config.getBool("cinnabar-jit-warmup");
-        if (warmup) {
+        String warmupMode = sentinel ? "no" : config.get("cinnabar-jit-warmup");
+        if (warmupMode.equals("yes")) {
             warmUp(log); // before the user's server exists: see JitWarmup, and the README for why not after
             // what the JIT still compiles, and the slab thread, then wait for an idle core (IdleThreads)
             log.log(0, "SCHED_IDLE threads after the JIT warm-up: " + io.cinnabar.server.internal.warmup.IdleThreads
@@ -191,6 +222,9 @@ public final class Launcher {
             assembly.sentinel().started();
         }
         loop.start();
+        if (warmupMode.equals("background")) {
+            warmUpInBackground(log, server); // a daemon: SHUTDOWN does not wait for it
+        }
         try {
             loop.join();
         } catch (InterruptedException e) {

@@ -52,6 +52,57 @@ class JitWarmupTest {
         }
     }
 
+    @Test
+    void aServerWarmingUpInTheBackgroundServesAtOnceAndLooksLikeOneStartedWithout() throws Exception {
+        try (ChildServer cold = ChildServer.start("jit-cold", List.of(), "--loglevel", "debug",
+                "--cinnabar-jit-warmup", "no");
+             ChildServer bg = ChildServer.start("jit-bg", List.of("-Dcinnabar.jitWarmup.commands=60000"),
+                "--loglevel", "debug", "--cinnabar-jit-warmup", "background")) {
+            // it answered PING (ChildServer.start waits for that) before its warm-up ended
+            String early = bg.output();
+            assertFalse(early.contains("JIT warm-up (background)"), early);
+            try (RespClient c = new RespClient(bg.port()); RespClient d = new RespClient(cold.port())) {
+                assertEquals("*2\r\n$19\r\ncinnabar-jit-warmup\r\n$10\r\nbackground\r\n",
+                    c.call("CONFIG", "GET", "cinnabar-jit-warmup"));
+                assertEquals("*2\r\n$19\r\ncinnabar-jit-warmup\r\n$2\r\nno\r\n",
+                    d.call("CONFIG", "GET", "cinnabar-jit-warmup")); // the same connection and command on both
+            }
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+            while (!bg.output().contains("JIT warm-up (background)") && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            String out = bg.output();
+            assertTrue(out.contains("JIT warm-up: ") && out.contains("JIT warm-up (background) waited "), out);
+            // the warm-up's threads are gone: its driver, the private servers' loops, the replica reader
+            assertEquals(List.of(), threadNames(bg.process().pid(), "cinnabar-jit-wa"));
+            Map<String, String> a = observe(cold.port());
+            Map<String, String> b = observe(bg.port());
+            // CONFIG GET * does not list the hidden option, so the two configurations compare whole
+            assertEquals(a, b);
+        }
+    }
+
+    /** The names (Linux's 15-character comm) of a process's threads that start with prefix. */
+    private static List<String> threadNames(long pid, String prefix) throws IOException {
+        List<String> names = new java.util.ArrayList<>();
+        if (!Files.isDirectory(Path.of("/proc/" + pid + "/task"))) {
+            return names;
+        }
+        try (var tasks = Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : tasks) {
+                try {
+                    String comm = Files.readString(t.resolve("comm")).strip();
+                    if (comm.startsWith(prefix)) {
+                        names.add(comm);
+                    }
+                } catch (java.nio.file.NoSuchFileException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        return names;
+    }
+
     /** The distinct scheduling policies of a process's threads whose name starts with prefix. */
     private static List<Integer> policies(long pid, String prefix) throws IOException {
         java.util.TreeSet<Integer> seen = new java.util.TreeSet<>();
@@ -196,6 +247,23 @@ class JitWarmupTest {
             assertEquals(":0\r\n", c.call("DBSIZE"));
             assertEquals("*2\r\n$19\r\ncinnabar-jit-warmup\r\n$3\r\nyes\r\n",
                 c.call("CONFIG", "GET", "cinnabar-jit-warmup"));
+        }
+    }
+
+    @Test
+    void theEmbeddedServerWarmsUpInTheBackgroundWhenAsked() throws Exception {
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        try (CinnabarServer s = CinnabarServer.builder().config("cinnabar-jit-warmup", "background")
+                .config("loglevel", "debug").log(new java.io.PrintStream(log, true)).start();
+             RespClient c = new RespClient(s.port())) {
+            assertEquals("+PONG\r\n", c.call("PING"));
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+            while (!log.toString().contains("JIT warm-up (background)") && System.nanoTime() < deadline) {
+                assertEquals(":0\r\n", c.call("DBSIZE")); // served all along, and nothing of the warm-up's keys
+                Thread.sleep(50);
+            }
+            assertTrue(log.toString().contains("JIT warm-up: "), log.toString());
+            assertEquals(":0\r\n", c.call("DBSIZE"));
         }
     }
 

@@ -79,6 +79,12 @@ class LauncherJavaOptsTest {
         // the command line wins over the environment, as in the server's own option handling
         assertFalse(opts("yes", "--cinnabar-jit-warmup", "no").contains("ThreadPriorityPolicy"));
         assertEquals(root, opts("no", "--cinnabar-jit-warmup", "yes").endsWith(NICE));
+        // in the background the warm-up shares the cores with the user's first clients: its compilations must not
+        // wait for an idle core, so no nice 19, but the event loop's lower thresholds
+        String bg = opts("background");
+        assertTrue(bg.contains(" -XX:CompileCommand=quiet " + SCALING + " -XX:-UseDynamicNumberOfCompilerThreads"), bg);
+        assertFalse(bg.contains("ThreadPriorityPolicy"), bg);
+        assertFalse(opts(null, "--cinnabar-jit-warmup", "background").contains("ThreadPriorityPolicy"));
     }
 
     @Test

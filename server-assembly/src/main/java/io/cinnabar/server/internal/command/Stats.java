@@ -1,12 +1,24 @@
 package io.cinnabar.server.internal.command;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.TreeMap;
 
 /**
  * Counters of {@code INFO stats} and {@code INFO errorstats}, reset by {@code CONFIG RESETSTAT}.
- * <p><b>Note:</b> This class is not threadsafe.
+ * <p><b>Note:</b> This class is not threadsafe, but for {@link #commandsProcessedFromAnyThread}.
  */
 public final class Stats {
+    private static final VarHandle COMMANDS_PROCESSED;
+
+    static {
+        try {
+            COMMANDS_PROCESSED = MethodHandles.lookup().findVarHandle(Stats.class, "commandsProcessed", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /**
      * Background snapshots started (BGSAVE, AOF rewrite, a full resync's): where Redis forks a child, INFO
      * total_forks.
@@ -18,6 +30,7 @@ public final class Stats {
      */
     public long latestForkUsec;
     public long connectionsReceived;
+    /** Written by the event loop only; other threads read it with {@link #commandsProcessedFromAnyThread}. */
     public long commandsProcessed;
     public long netInputBytes;
     /** Replication stream bytes received from the master and sent to replicas (INFO total_net_repl_*). */
@@ -140,5 +153,13 @@ public final class Stats {
             java.util.Arrays.fill(s, 0);
         }
         lastSampleMs = 0;
+    }
+
+    /**
+     * {@link #commandsProcessed} read from a thread other than the event loop (the background JIT warm-up's pacer):
+     * an opaque read, whole and eventually current, never a torn long.
+     */
+    public long commandsProcessedFromAnyThread() {
+        return (long) COMMANDS_PROCESSED.getOpaque(this);
     }
 }

@@ -184,7 +184,7 @@ public final class Config {
         i rdb-key-save-delay 0 -2147483648 INT
         i cinnabar-rdb-version 11 10 11
         i cinnabar-busy-poll 50 0 1000000
-        b cinnabar-jit-warmup no imm
+        e cinnabar-jit-warmup no no,yes,background imm
         m repl-backlog-size 1048576 1 LL
         i repl-backlog-ttl 3600 0 LL
         b repl-disable-tcp-nodelay no

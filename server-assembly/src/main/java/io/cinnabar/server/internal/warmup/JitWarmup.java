@@ -80,6 +80,11 @@ public final class JitWarmup {
     private static final long POLL_MS = 20;
     private static final long GC_WAIT_MS = 500;
     /**
+     * In the background, the final collection (a full one: 22-200 ms) waits until the user's server has been quiet
+     * this long ({@link Pacer#awaitQuietFor}): between two of a benchmark's runs it paused the second one's start.
+     */
+    static final long QUIET_BEFORE_GC_MS = 1_000;
+    /**
      * Private servers run one after the other, each with its share of the commands: what a fresh server does once
      * (a command's first latency histogram, a table's first bucket chunk, a first connection) is profiled too, so
      * the code compiled for the warm-up's servers does not fall back to the interpreter on the user's first
@@ -121,7 +126,8 @@ public final class JitWarmup {
     /**
      * What a run did: commands answered, the wall time of the command rounds, then of the wait for the compiler
      * queues, and whether they drained (false: the bound was reached, or the JVM cannot tell), the wall time of the
-     * final collection, the diskless full syncs the private servers streamed to the warm-up's replica readers, and
+     * final collection (-1: none, the background warm-up's user server was never quiet long enough), the diskless
+     * full syncs the private servers streamed to the warm-up's replica readers, and
      * the short-lived connections ({@link #churn}) they accepted and closed.
      */
     public record Result(long commands, long nanos, long drainNanos, boolean drained, long gcNanos, long syncs,
@@ -140,7 +146,20 @@ public final class JitWarmup {
      */
     public static Result run(long commands, long maxNanos, long maxDrainNanos) throws IOException,
             InterruptedException {
-        long directBefore = directMemoryUsed();
+        return run(commands, maxNanos, maxDrainNanos, Pacer.NONE);
+    }
+
+    /**
+     * Runs about {@code commands} commands through private servers as {@link #run(long, long, long)} does, waiting
+     * on {@code pacer} before each round and replica sync: with a pacer other than {@link Pacer#NONE} (the background
+     * warm-up, while the user's server serves) the final collection waits on it too, and does not wait for the
+     * direct memory to go back (the user's server allocates meanwhile).
+     *
+     * @param maxNanos a bound on the wall time of the command rounds, the pacer's waits included
+     */
+    public static Result run(long commands, long maxNanos, long maxDrainNanos, Pacer pacer) throws IOException,
+            InterruptedException {
+        long directBefore = pacer == Pacer.NONE ? directMemoryUsed() : Long.MAX_VALUE;
         Batches[] work = new Batches[CONNECTIONS];
         SplittableRandom rnd = new SplittableRandom(12);
         for (int i = 0; i < CONNECTIONS; i++) {
@@ -149,7 +168,7 @@ public final class JitWarmup {
         long deadline = System.nanoTime() + maxNanos;
         long[] done = new long[4];
         for (int i = 0; i < SERVERS && System.nanoTime() < deadline; i++) {
-            long[] d = oneServer(i, work, commands / SERVERS, deadline);
+            long[] d = oneServer(i, work, commands / SERVERS, deadline, pacer);
             done[0] += d[0];
             done[1] += d[1];
             done[2] += d[2];
@@ -166,7 +185,7 @@ public final class JitWarmup {
         // the user's first requests
         for (int pass = 0; pass < MAX_EXTRA_PASSES && drained && System.nanoTime() < deadline; pass++) {
             long compiledBefore = compilationMillis();
-            long[] d = oneServer(SERVERS + pass, work, commands / EXTRA_PASS_SHARE, deadline);
+            long[] d = oneServer(SERVERS + pass, work, commands / EXTRA_PASS_SHARE, deadline, pacer);
             done[0] += d[0];
             done[1] += d[1];
             done[2] += d[2];
@@ -177,6 +196,11 @@ public final class JitWarmup {
             if (compilationMillis() - compiledBefore < SETTLED_COMPILE_MS) {
                 break;
             }
+        }
+        if (pacer != Pacer.NONE && !pacer.awaitQuietFor(QUIET_BEFORE_GC_MS, deadline)) {
+            // in the background the collection waits for a quiet second (until the run's deadline), else the
+            // garbage is left to the JVM's own collections
+            return new Result(done[0], done[1], drainNanos, drained, -1, done[2], done[3]);
         }
         long t1 = System.nanoTime();
         collect(directBefore);
@@ -282,8 +306,8 @@ public final class JitWarmup {
      * One private server from a default configuration on an ephemeral 127.0.0.1 port, driven by the connections'
      * batches, then stopped with every thread it made: {commands answered, wall nanoseconds}.
      */
-    private static long[] oneServer(int index, Batches[] work, long commands, long deadline) throws IOException,
-            InterruptedException {
+    private static long[] oneServer(int index, Batches[] work, long commands, long deadline, Pacer pacer)
+            throws IOException, InterruptedException {
         Config config = new Config();
         try {
             // the first server logs every command to its slow log and has the latency monitor on: the slow-log and
@@ -317,14 +341,15 @@ public final class JitWarmup {
                 // with them compiled the queue is short while the request path runs (see c2QueueEmpty)
                 awaitCompilations(Math.max(0, deadline - System.nanoTime()));
             }
-            return drive(a.loop().port(), work, commands, deadline);
+            return drive(a.loop().port(), work, commands, deadline, pacer);
         } finally {
             a.discard();
         }
     }
 
     /** The command rounds against port: {commands answered, wall nanoseconds}. */
-    private static long[] drive(int port, Batches[] work, long commands, long deadline) throws IOException {
+    private static long[] drive(int port, Batches[] work, long commands, long deadline, Pacer pacer)
+            throws IOException, InterruptedException {
         long t0 = System.nanoTime();
         List<Conn> conns = new ArrayList<>();
         try {
@@ -335,7 +360,7 @@ public final class JitWarmup {
                 conns.add(new Conn(port, work[i], i == 0 ? command("HELLO", "3")
                     : i == work.length - 1 ? command("SELECT", "1") : null));
             }
-            Syncer syncer = new Syncer(port);
+            Syncer syncer = new Syncer(port, pacer, deadline);
             syncer.start();
             Odd odd = new Odd(port);
             conns.add(odd.conn);
@@ -343,6 +368,9 @@ public final class JitWarmup {
             long churned = 0;
             long done = 0;
             for (long round = 1; done < commands && System.nanoTime() < deadline; round++) {
+                if (!pacer.awaitQuiet(deadline)) {
+                    break;
+                }
                 for (int i = 0; i < work.length; i++) {
                     conns.get(i).send();
                 }
@@ -385,20 +413,31 @@ public final class JitWarmup {
         /** Synchronizations per private server: each walks the whole keyspace (tens of thousands of keys). */
         static final int SYNCS = 8;
         private final int port;
+        private final Pacer pacer;
+        private final long deadline;
         private volatile boolean stop;
         private volatile SocketChannel ch;
         /** Synchronizations read to their end (read after {@link #finish}). */
         volatile long completed;
 
-        Syncer(int port) {
+        Syncer(int port, Pacer pacer, long deadline) {
             super("cinnabar-jit-warmup-sync");
             setDaemon(true);
             this.port = port;
+            this.pacer = pacer;
+            this.deadline = deadline;
         }
 
         @Override
         public void run() {
             for (int i = 0; i < SYNCS && !stop; i++) {
+                try {
+                    if (!pacer.awaitQuiet(deadline)) {
+                        return;
+                    }
+                } catch (InterruptedException e) {
+                    return; // finish(): the rounds are over
+                }
                 try (SocketChannel c = SocketChannel.open(new InetSocketAddress("127.0.0.1", port))) {
                     ch = c;
                     if (stop) {
@@ -491,6 +530,7 @@ public final class JitWarmup {
                 if (c != null) {
                     c.close(); // ends a transfer in progress
                 }
+                interrupt(); // ends a wait on the pacer
                 join(10_000);
             } catch (IOException | InterruptedException e) {
                 if (e instanceof InterruptedException) {

@@ -40,6 +40,27 @@ class JitWarmupRunTest {
     }
 
     @Test
+    void aBusyUserServerHoldsTheBackgroundWarmupBack() throws Exception {
+        java.util.concurrent.atomic.AtomicLong userCommands = new java.util.concurrent.atomic.AtomicLong();
+        Pacer busy = new Pacer(() -> userCommands.addAndGet(1_000_000)); // the user's server never quiet
+        long t0 = System.nanoTime();
+        JitWarmup.Result r = JitWarmup.run(60_000, TimeUnit.MILLISECONDS.toNanos(1_500),
+            TimeUnit.MILLISECONDS.toNanos(300), busy);
+        // the private server got its DEBUG POPULATE (not counted), then waited: no round and no replica sync ran
+        assertEquals(0, r.commands(), r.toString());
+        assertEquals(0, r.syncs(), r.toString());
+        assertTrue(busy.waits() > 0);
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(30), "bounded by its deadline");
+        assertEquals(0, threadsNamed("cinnabar-jit-warmup"));
+        assertEquals(0, threadsNamed("cinnabar-jit-warmup-sync"));
+
+        Pacer quiet = new Pacer(userCommands::get);
+        r = JitWarmup.run(6_000, TimeUnit.SECONDS.toNanos(60), TimeUnit.SECONDS.toNanos(1), quiet);
+        assertTrue(r.commands() >= 6_000, r.toString());
+        assertEquals(0, quiet.waits());
+    }
+
+    @Test
     void theC2QueueIsEmptyOnlyWhenCompilerQueueSaysSo() {
         String idle = "4242:\nCurrent compiles: \n\nC1 compile queue:\nEmpty\n\nC2 compile queue:\nEmpty\n";
         assertTrue(JitWarmup.c2QueueEmpty(idle));
