@@ -72,9 +72,18 @@ public final class Launcher {
     static Thread warmUpInBackground(ServerLog log, Server server) {
         Pacer pacer = new Pacer(server.stats::commandsProcessedFromAnyThread);
         Thread t = new Thread(() -> {
+            long deadline = System.nanoTime() + BACKGROUND_MAX_NANOS;
             warmUp(log, pacer, BACKGROUND_MAX_NANOS);
-            log.log(0, "JIT warm-up (background) waited " + pacer.waits() + " times for the server's load; "
+            log.log(0, "JIT warm-up (background): waited " + pacer.waits() + " times for the server's load; "
                 + "SCHED_IDLE threads after it: " + io.cinnabar.server.internal.warmup.IdleThreads.apply().size());
+            try {
+                long gc = JitWarmup.collectWhenQuiet(pacer, deadline);
+                log.log(0, "JIT warm-up (background): " + (gc < 0 ? "no collection (the server was never quiet "
+                    + "for a second)" : "collection " + gc / 1_000_000 + " ms") + " (JVM uptime "
+                    + java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() + " ms)");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }, "cinnabar-jit-warmup-driver");
         t.setDaemon(true);
         t.start();
@@ -86,8 +95,8 @@ public final class Launcher {
             JitWarmup.Result r = JitWarmup.run(WARMUP_COMMANDS, maxNanos, WARMUP_MAX_DRAIN_NANOS, pacer);
             log.log(0, "JIT warm-up: " + r.commands() + " commands in " + r.nanos() / 1_000_000 + " ms, compiler "
                 + "queues " + (r.drained() ? "drained" : "not drained") + " after " + r.drainNanos() / 1_000_000
-                + " ms more, " + (r.gcNanos() < 0 ? "no collection (the server was busy)"
-                    : "collection " + r.gcNanos() / 1_000_000 + " ms") + ", " + r.syncs() + " replica syncs, "
+                + " ms more, " + (r.gcNanos() < 0 ? "collection later" : "collection " + r.gcNanos() / 1_000_000
+                    + " ms") + ", " + r.syncs() + " replica syncs, "
                 + r.connections() + " short connections (JVM uptime "
                 + java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() + " ms)");
         } catch (IOException | RuntimeException e) {

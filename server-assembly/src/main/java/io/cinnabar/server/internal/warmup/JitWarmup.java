@@ -79,10 +79,7 @@ public final class JitWarmup {
     static final int POPULATE = 7000;
     private static final long POLL_MS = 20;
     private static final long GC_WAIT_MS = 500;
-    /**
-     * In the background, the final collection (a full one: 22-200 ms) waits until the user's server has been quiet
-     * this long ({@link Pacer#awaitQuietFor}): between two of a benchmark's runs it paused the second one's start.
-     */
+    /** In the background, the final collection waits until the user's server has been quiet this long. */
     static final long QUIET_BEFORE_GC_MS = 1_000;
     /**
      * Private servers run one after the other, each with its share of the commands: what a fresh server does once
@@ -126,7 +123,7 @@ public final class JitWarmup {
     /**
      * What a run did: commands answered, the wall time of the command rounds, then of the wait for the compiler
      * queues, and whether they drained (false: the bound was reached, or the JVM cannot tell), the wall time of the
-     * final collection (-1: none, the background warm-up's user server was never quiet long enough), the diskless
+     * final collection (-1: none, the background warm-up's, which {@link #collectWhenQuiet} runs), the diskless
      * full syncs the private servers streamed to the warm-up's replica readers, and
      * the short-lived connections ({@link #churn}) they accepted and closed.
      */
@@ -152,14 +149,14 @@ public final class JitWarmup {
     /**
      * Runs about {@code commands} commands through private servers as {@link #run(long, long, long)} does, waiting
      * on {@code pacer} before each round and replica sync: with a pacer other than {@link Pacer#NONE} (the background
-     * warm-up, while the user's server serves) the final collection waits on it too, and does not wait for the
-     * direct memory to go back (the user's server allocates meanwhile).
+     * warm-up, while the user's server serves) there is no final collection (the result's gcNanos is -1): the
+     * caller runs {@link #collectWhenQuiet} after it.
      *
      * @param maxNanos a bound on the wall time of the command rounds, the pacer's waits included
      */
     public static Result run(long commands, long maxNanos, long maxDrainNanos, Pacer pacer) throws IOException,
             InterruptedException {
-        long directBefore = pacer == Pacer.NONE ? directMemoryUsed() : Long.MAX_VALUE;
+        long directBefore = directMemoryUsed();
         Batches[] work = new Batches[CONNECTIONS];
         SplittableRandom rnd = new SplittableRandom(12);
         for (int i = 0; i < CONNECTIONS; i++) {
@@ -197,10 +194,8 @@ public final class JitWarmup {
                 break;
             }
         }
-        if (pacer != Pacer.NONE && !pacer.awaitQuietFor(QUIET_BEFORE_GC_MS, deadline)) {
-            // in the background the collection waits for a quiet second (until the run's deadline), else the
-            // garbage is left to the JVM's own collections
-            return new Result(done[0], done[1], drainNanos, drained, -1, done[2], done[3]);
+        if (pacer != Pacer.NONE) {
+            return new Result(done[0], done[1], drainNanos, drained, -1, done[2], done[3]); // collectWhenQuiet
         }
         long t1 = System.nanoTime();
         collect(directBefore);
@@ -225,6 +220,23 @@ public final class JitWarmup {
                 throw new IllegalStateException(e); // the class literal has loaded it already
             }
         }
+    }
+
+    /**
+     * The background warm-up's final collection, once its rounds are over: a full collection (System.gc, 22-200 ms
+     * with the launcher's collector) once the user's server has been quiet for {@link #QUIET_BEFORE_GC_MS}
+     * ({@link Pacer#awaitQuietFor}; between two of a benchmark's runs it paused the second one's start), and none if
+     * that does not happen before the deadline: the garbage is then left to the JVM's own collections.
+     *
+     * @return the collection's wall time, -1 when there was none
+     */
+    public static long collectWhenQuiet(Pacer pacer, long deadline) throws InterruptedException {
+        if (!pacer.awaitQuietFor(QUIET_BEFORE_GC_MS, deadline)) {
+            return -1;
+        }
+        long t0 = System.nanoTime();
+        System.gc();
+        return System.nanoTime() - t0;
     }
 
     /**
