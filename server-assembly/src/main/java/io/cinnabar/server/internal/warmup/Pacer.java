@@ -4,11 +4,13 @@ import java.util.function.LongSupplier;
 
 /**
  * What the background JIT warm-up ({@code cinnabar-jit-warmup background}) waits on before each of its rounds and
- * replica syncs: while the user's server, which already serves, runs more than {@link #BUSY_PER_MS} commands per
- * millisecond, the warm-up sleeps ({@link #PAUSE_MS} at a time), so it takes the cores only while the user's
- * clients leave them idle: between a start and the first clients, during one long command (a DEBUG POPULATE, a
- * load), between a test suite's commands. A paused warm-up holds no core: its private server's event loop and its
- * clients wait in the selector or a read, where the JVM reaches a safepoint without them.
+ * replica syncs: the user's server, which already serves, must have run no command for {@link #QUIET_MS}; until
+ * then the warm-up sleeps ({@link #PAUSE_MS} at a time). So it takes the cores only while the user's clients leave
+ * them idle: between a start and the first clients, during one long command (a DEBUG POPULATE, a load), in a test
+ * suite's pauses. A paused warm-up holds no core: its private server's event loop and its clients wait in the
+ * selector or a read, where the JVM reaches a safepoint without them. A first version waited only above one command
+ * per millisecond: Redis's tcl files, whose one client sends a command at a time, then ran 22% longer (106 s -> 129
+ * s for six files), the warm-up's rounds taking the cores between their commands.
  * <p>
  * {@link #NONE} never waits (the warm-up before the listener, the only server in the JVM then).
  * <p><b>Note:</b> This class is threadsafe: {@link #awaitQuiet} is synchronized (the rounds and the replica reader
@@ -22,21 +24,15 @@ public class Pacer {
             return true;
         }
     };
-    /** The user's command rate (per millisecond, since the previous look) above which the warm-up waits. */
-    static final long BUSY_PER_MS = 1;
+    /** How long the user's server must have run no command before a round. */
+    static final long QUIET_MS = 50;
     /** How long one wait sleeps before the next look. */
     static final long PAUSE_MS = 10;
-    /**
-     * A look longer than this after the previous one (the warm-up waited for its compilations meanwhile) says
-     * little about now: a burst that began a moment ago is diluted over it, so the pacer samples afresh.
-     */
-    static final long WINDOW_MS = 50;
-    /** The fresh sample's length. */
-    static final long SAMPLE_MS = 5;
 
     private final LongSupplier commands;
     private long seen;
-    private long seenAt;
+    /** When {@link #seen} last changed; a start counts as long quiet. */
+    private long changedAt;
     private long waits;
 
     /**
@@ -46,30 +42,25 @@ public class Pacer {
     public Pacer(LongSupplier commands) {
         this.commands = commands;
         this.seen = commands.getAsLong();
-        this.seenAt = System.nanoTime();
+        this.changedAt = System.nanoTime() - QUIET_MS * 1_000_000;
     }
 
     /**
-     * Returns once the user's server ran at most {@link #BUSY_PER_MS} commands per millisecond since the previous
-     * look, sleeping {@link #PAUSE_MS} between looks (a look more than {@link #WINDOW_MS} after the previous one
-     * first samples {@link #SAMPLE_MS} afresh).
+     * Returns once the user's server has run no command for {@link #QUIET_MS} (as far as the looks, one per call
+     * and one every {@link #PAUSE_MS} while waiting, can tell), sleeping between looks.
      *
      * @param deadline a {@link System#nanoTime} after which it gives up
      * @return false when the deadline passed with the user's server still busy
      */
     public synchronized boolean awaitQuiet(long deadline) throws InterruptedException {
         while (true) {
-            long now = System.nanoTime();
             long c = commands.getAsLong();
-            long ran = c >= seen ? c - seen : c; // a reset counts what ran since it
-            long ms = (now - seenAt) / 1_000_000;
-            seen = c;
-            seenAt = now;
-            if (ms > WINDOW_MS) {
-                Thread.sleep(SAMPLE_MS);
-                continue;
+            long now = System.nanoTime(); // after the read: a change is dated no earlier than it was seen
+            if (c != seen) {
+                seen = c;
+                changedAt = now;
             }
-            if (ran <= BUSY_PER_MS * Math.max(1, ms)) {
+            if (now - changedAt >= QUIET_MS * 1_000_000) {
                 return true;
             }
             if (now - deadline >= 0) {
@@ -87,16 +78,11 @@ public class Pacer {
      * @return false when the deadline passed first
      */
     public synchronized boolean awaitQuietFor(long ms, long deadline) throws InterruptedException {
-        long since = System.nanoTime();
         while (true) {
-            long waited = waits;
             if (!awaitQuiet(deadline)) {
                 return false;
             }
-            long now = System.nanoTime();
-            if (waits != waited) {
-                since = now; // busy meanwhile: the quiet time starts again
-            } else if (now - since >= ms * 1_000_000) {
+            if (System.nanoTime() - changedAt >= ms * 1_000_000) {
                 return true;
             }
             Thread.sleep(PAUSE_MS);
