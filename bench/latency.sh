@@ -11,6 +11,8 @@
 # Usage: bench/latency.sh [N] [M]   (defaults: N=5000000 keys, M=4000000 requests; the issue's table)
 # Environment: ROUNDS=1; SPLIT=k runs the set phase as k back-to-back runs of M/k and prints each (latency over time); CINNABAR_JAVA_OPTS (JVM flags; unset: the launcher's defaults, bin/cinnabar-server); CINNABAR_EXTRA_JAVA_OPTS (flags added to those);
 #   REDIS_SERVER=redis-server (e.g. a 7.2 build); KEEP=dir keeps the servers' logs and the GC log there; SERVERS=cinnabar measures only Cinnabar; CINNABAR_ARGS adds options to its command line; PIN=1 pins the server to CPU 0 and the clients to CPU 1.
+#   CINNABAR_JIT_WARMUP=yes|background|no (the launcher's JIT warm-up; no by default; with background it runs during
+#   the DEBUG POPULATE, the way a server warms up between its start and its first load; see the server README).
 # Run it on an idle machine: on a shared one the tails measure the neighbours.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -115,7 +117,8 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 
 echo "bench/latency.sh N=$N M=$M rounds=$ROUNDS ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg);" \
-  "cinnabar JVM: ${CINNABAR_JAVA_OPTS:-launcher defaults}; redis: $("$REDIS_SERVER" --version | awk '{print $3}'))"
+  "cinnabar JVM: ${CINNABAR_JAVA_OPTS:-launcher defaults}; JIT warm-up: ${CINNABAR_JIT_WARMUP:-no};" \
+  "redis: $("$REDIS_SERVER" --version | awk '{print $3}'))"
 echo "latencies in ms from redis-benchmark's distribution, one line per round; gc-max: longest GC pause of the phase"
 printf "%-8s %-9s %9s %9s %9s %9s %10s %9s\n" phase server p50 p99 p99.9 max rps gc-max
 for phase in set mixed bgsave; do
