@@ -27,10 +27,15 @@ import java.util.List;
  * <p><b>Note:</b> This class is threadsafe: {@link #close()} may be called from any thread.
  */
 public final class CinnabarServer implements AutoCloseable {
+    /** How long close waits for a background JIT warm-up to stop (its private servers' shutdown). */
+    private static final long WARMUP_STOP_MS = 10_000;
     private final EventLoop loop;
+    /** The background JIT warm-up's thread ({@code cinnabar-jit-warmup background}), or null. */
+    private final Thread warmup;
 
-    private CinnabarServer(EventLoop loop) {
+    private CinnabarServer(EventLoop loop, Thread warmup) {
         this.loop = loop;
+        this.warmup = warmup;
     }
 
     public static Builder builder() {
@@ -47,6 +52,10 @@ public final class CinnabarServer implements AutoCloseable {
     public void close() {
         loop.shutdown();
         try {
+            if (warmup != null) {
+                warmup.interrupt(); // a background warm-up still running stops, its private servers with it
+                warmup.join(WARMUP_STOP_MS);
+            }
             loop.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -115,7 +124,8 @@ public final class CinnabarServer implements AutoCloseable {
             }
             if (!options.contains("--cinnabar-jit-warmup")) {
                 // embedded default: no JIT warm-up (test suites start hundreds of servers in one JVM, and the JVM
-                // is warm after the first); config("cinnabar-jit-warmup", "yes") runs it before this server exists
+                // is warm after the first); config("cinnabar-jit-warmup", "yes") runs it before this server exists,
+                // "background" beside it (this JVM's threads keep their scheduling either way)
                 opts.add("--cinnabar-jit-warmup");
                 opts.add("no");
             }
@@ -148,10 +158,11 @@ public final class CinnabarServer implements AutoCloseable {
                     assembly.sentinel().started();
                 }
                 loop.start();
+                Thread background = null;
                 if (warmup.equals("background")) {
-                    Launcher.warmUpInBackground(serverLog, server);
+                    background = Launcher.warmUpInBackground(serverLog, server, false);
                 }
-                return new CinnabarServer(loop);
+                return new CinnabarServer(loop, background);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -66,16 +66,23 @@ public final class Launcher {
 
     /**
      * The background JIT warm-up ({@code cinnabar-jit-warmup background}): the same private servers and rounds, on a
-     * daemon thread started once the user's server serves, paced by its load ({@link Pacer}); then the compiler and
-     * slab threads go to SCHED_IDLE as after the warm-up before the listener.
+     * daemon thread started once the user's server serves, paced by its load ({@link Pacer}); then, for the
+     * launcher only ({@code idleThreads}: an embedding JVM keeps its threads' scheduling), the compiler and slab
+     * threads go to SCHED_IDLE as after the warm-up before the listener. Interrupting the thread stops the warm-up
+     * (its private servers with it): the embedded server's close does.
      */
-    static Thread warmUpInBackground(ServerLog log, Server server) {
+    static Thread warmUpInBackground(ServerLog log, Server server, boolean idleThreads) {
         Pacer pacer = new Pacer(server.stats::commandsProcessedFromAnyThread);
         Thread t = new Thread(() -> {
             long deadline = System.nanoTime() + BACKGROUND_MAX_NANOS;
             warmUp(log, pacer, BACKGROUND_MAX_NANOS);
-            log.log(0, "JIT warm-up (background): waited " + pacer.waits() + " times for the server's load; "
-                + "SCHED_IDLE threads after it: " + io.cinnabar.server.internal.warmup.IdleThreads.apply().size());
+            if (Thread.currentThread().isInterrupted()) {
+                log.log(0, "JIT warm-up (background): stopped with its server");
+                return;
+            }
+            log.log(0, "JIT warm-up (background): waited " + pacer.waits() + " times for the server's load"
+                + (idleThreads ? "; SCHED_IDLE threads after it: "
+                    + io.cinnabar.server.internal.warmup.IdleThreads.apply().size() : ""));
             try {
                 long gc = JitWarmup.collectWhenQuiet(pacer, deadline);
                 log.log(0, "JIT warm-up (background): " + (gc < 0 ? "no collection (the server was never quiet "
@@ -232,7 +239,7 @@ public final class Launcher {
         }
         loop.start();
         if (warmupMode.equals("background")) {
-            warmUpInBackground(log, server); // a daemon: SHUTDOWN does not wait for it
+            warmUpInBackground(log, server, true); // a daemon: SHUTDOWN does not wait for it
         }
         try {
             loop.join();

@@ -278,7 +278,33 @@ class JitWarmupTest {
             }
             assertTrue(log.toString().contains("JIT warm-up: "), log.toString());
             assertEquals(":0\r\n", c.call("DBSIZE"));
+            // an embedding JVM keeps its threads' scheduling: no SCHED_IDLE for this JVM's compiler threads
+            assertFalse(log.toString().contains("SCHED_IDLE"), log.toString());
+            if (Files.isDirectory(Path.of("/proc/self/task"))) {
+                assertEquals(List.of(0), policies(ProcessHandle.current().pid(), "C2 CompilerThre"));
+            }
         }
+    }
+
+    @Test
+    void closingTheEmbeddedServerStopsItsBackgroundWarmup() throws Exception {
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        CinnabarServer s = CinnabarServer.builder().config("cinnabar-jit-warmup", "background")
+            .config("loglevel", "debug").log(new java.io.PrintStream(log, true)).start();
+        Thread.sleep(300); // the warm-up's first private server is up and driven
+        s.close();
+        // close waited for the warm-up's thread: its private servers are stopped with their threads
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (warmupThreads() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(0, warmupThreads(), log.toString());
+        assertFalse(log.toString().contains("JIT warm-up (background): collection"), log.toString());
+    }
+
+    private static long warmupThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> t.isAlive() && t.getName().startsWith("cinnabar-jit-warmup")).count();
     }
 
     @Test

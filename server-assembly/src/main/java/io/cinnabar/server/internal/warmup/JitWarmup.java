@@ -355,7 +355,16 @@ public final class JitWarmup {
             }
             return drive(a.loop().port(), work, commands, deadline, pacer);
         } finally {
-            a.discard();
+            // stopped whole even when the warm-up was interrupted (a background one whose server closed): the
+            // interrupt is set aside for the joins, then restored
+            boolean interrupted = Thread.interrupted();
+            try {
+                a.discard();
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 
