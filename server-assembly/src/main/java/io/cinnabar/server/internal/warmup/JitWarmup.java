@@ -68,6 +68,13 @@ import java.util.SplittableRandom;
  * compiled code (the point), RSS, the CPU time of INFO cpu; the heap in use and the direct memory go back to what they
  * were by a collection at the end ({@code collect}). {@code JitWarmupTest} compares a server started with and
  * without it.
+ * <h2>In the background</h2>
+ * With {@code cinnabar-jit-warmup background} the same run happens while the user's server already serves
+ * ({@link #run(long, long, long, Pacer)}, from the launcher's {@code cinnabar-jit-warmup-driver} thread): each round
+ * and replica sync first waits on a {@link Pacer} until the user's server has run no command for 50 ms, the final
+ * collection comes after the run ({@link #collectWhenQuiet}) and only after a quiet second, and an interrupt (the
+ * embedded server's close) stops the run with its private server. The per-server isolation above holds all the same:
+ * the two servers share nothing a client can see, only the JVM (its cores, heap and compiled code).
  * <p><b>Note:</b> This class is threadsafe: {@link #run} uses only objects it creates.
  */
 public final class JitWarmup {
@@ -373,6 +380,7 @@ public final class JitWarmup {
             throws IOException, InterruptedException {
         long t0 = System.nanoTime();
         List<Conn> conns = new ArrayList<>();
+        Syncer syncer = null;
         try {
             // a keyspace table of a whole bucket chunk past load 3/4 (where a growth's slab is prepared) before the
             // mix: 7000 keys of DEBUG POPULATE in database 0
@@ -381,7 +389,7 @@ public final class JitWarmup {
                 conns.add(new Conn(port, work[i], i == 0 ? command("HELLO", "3")
                     : i == work.length - 1 ? command("SELECT", "1") : null));
             }
-            Syncer syncer = new Syncer(port, pacer, deadline);
+            syncer = new Syncer(port, pacer, deadline);
             syncer.start();
             Odd odd = new Odd(port);
             conns.add(odd.conn);
@@ -417,6 +425,9 @@ public final class JitWarmup {
             syncer.finish();
             return new long[] {done, System.nanoTime() - t0, syncer.completed, churned};
         } finally {
+            if (syncer != null) {
+                syncer.finish(); // again after a normal end (harmless); after an interrupt or a failed round, first
+            }
             for (Conn c : conns) {
                 c.ch.close();
             }
