@@ -48,6 +48,31 @@ class PopulateExpandDifferentialTest {
         }
     }
 
+    /**
+     * The values: "value:N" with no size or a size of 0 (ours stored an empty string for 0), cut to a smaller size,
+     * padded with zero bytes to a larger one; int-looking prefixes and long counts included.
+     */
+    @Test
+    void populateValuesAreRediss(DifferentialServers servers) throws Exception {
+        try (Pair p = servers.open(2)) {
+            p.same("FLUSHALL");
+            p.same("DEBUG", "POPULATE", "12", "zero", "0");
+            p.same("DEBUG", "POPULATE", "12", "none");
+            p.same("DEBUG", "POPULATE", "12", "cut", "3");
+            p.same("DEBUG", "POPULATE", "1200", "pad", "10");
+            p.same("DEBUG", "POPULATE", "1200", "big", "100");
+            p.same("DEBUG", "POPULATE", "3", "7", "6");
+            for (String k : List.of("zero:0", "zero:11", "none:11", "cut:0", "cut:11", "pad:0", "pad:9", "pad:999",
+                    "pad:1199", "big:0", "big:1199", "7:2")) {
+                p.same("GET", k);
+                p.same("OBJECT", "ENCODING", k);
+                p.same("STRLEN", k);
+            }
+            p.same("DBSIZE");
+            p.assertSame();
+        }
+    }
+
     /** DEBUG HTSTATS db on both: the key table's sizes are the expected ones and no resize is in progress. */
     private static void sameTables(Pair p, String db, List<String> expected) throws Exception {
         String[] r = p.both("DEBUG", "HTSTATS", db);

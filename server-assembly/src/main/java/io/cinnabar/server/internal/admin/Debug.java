@@ -8,6 +8,7 @@ import io.cinnabar.server.internal.command.Shared;
 import io.cinnabar.server.internal.config.Glob;
 import io.cinnabar.server.internal.keyspace.Db;
 import io.cinnabar.server.internal.keyspace.Entry;
+import io.cinnabar.server.internal.keyspace.Keyspace;
 import io.cinnabar.server.internal.keyspace.RedisSizes;
 import io.cinnabar.server.internal.keyspace.mem.OffHeapKeyTable;
 import io.cinnabar.server.internal.persist.TypeDump;
@@ -395,6 +396,8 @@ public final class Debug {
         c.ok();
     }
 
+    private static final byte[] VALUE = "value:".getBytes(StandardCharsets.ISO_8859_1);
+
     private static void populate(Client c) {
         if (!Numbers.string2ll(c.argBuf, c.argOff[2], c.argLen[2], c.ctx.tmp) || c.ctx.tmp[0] < 0) {
             c.error("ERR value is out of range, must be positive");
@@ -424,6 +427,12 @@ public final class Debug {
         byte[] pfx = (prefix + ":").getBytes(StandardCharsets.ISO_8859_1);
         byte[] buf = new byte[pfx.length + 21];
         System.arraycopy(pfx, 0, buf, 0, pfx.length);
+        // the value is Redis's "value:<j>", cut or padded with zero bytes to size when a size other than 0 is given;
+        // both buffers are reused from key to key (the table copies what it stores): a populate makes no garbage
+        // per key, so its RSS growth is the keys' own memory (without, 250 bytes of heap garbage per key filled the
+        // young generation and its survivor spaces)
+        byte[] val = new byte[(int) Math.max(size, VALUE.length + 20)];
+        System.arraycopy(VALUE, 0, val, 0, VALUE.length);
         Db db = c.db;
         // Redis's dictExpand(db, count) first: the table is sized for the keys at once, so neither the populate nor
         // the commands after it pay an incremental rehash that Redis does not have (a bigger table: no-op)
@@ -433,16 +442,18 @@ public final class Debug {
             if (db.find(buf, 0, klen) != null) {
                 continue;
             }
-            byte[] key = java.util.Arrays.copyOf(buf, klen);
-            byte[] val = ("value:" + j).getBytes(StandardCharsets.ISO_8859_1);
-            if (size >= 0) {
-                val = java.util.Arrays.copyOf(val, (int) size);
+            int vlen = VALUE.length + Numbers.ll2string(j, val, VALUE.length);
+            if (size > 0) {
+                if (vlen < size) {
+                    java.util.Arrays.fill(val, vlen, (int) size, (byte) 0); // padding after the digits
+                }
+                vlen = (int) size;
             }
-            Entry e = c.server.keyspace.add(db, key);
+            Entry e = c.server.keyspace.add(db, buf, 0, klen);
             c.server.keyspace.initAccess(e);
             e.setType(Entry.TYPE_STRING);
-            e.setString(val, 0, val.length, c.ctx.tmp);
-            if (c.server.keyspace.viewsOutstanding() >= 4096) {
+            e.setString(val, 0, vlen, c.ctx.tmp);
+            if (c.server.keyspace.viewsOutstanding() >= Keyspace.VIEWS_BATCH) {
                 c.server.keyspace.releaseViews(); // this loop holds no entry between keys
             }
         }

@@ -1016,7 +1016,7 @@ public final class Server {
         } finally {
             nesting--;
         }
-        if (nesting == 0 || nesting == 1 && keyspace.viewsOutstanding() >= 4096) {
+        if (nesting == 0 || nesting == 1 && keyspace.viewsOutstanding() >= Keyspace.VIEWS_BATCH) {
             // no code holds an entry between top-level commands; nested calls come from EXEC and scripts, whose
             // own code holds none either (released in batches there)
             keyspace.releaseViews();

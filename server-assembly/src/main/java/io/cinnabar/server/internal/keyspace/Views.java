@@ -16,7 +16,7 @@ import java.util.Arrays;
  * <p><b>Note:</b> This class is not threadsafe: views belong to the event-loop thread.
  */
 final class Views {
-    private static final int POOL_MAX = 1024;
+    static final int POOL_MAX = 1024;
     private static final int MIN_CAP = 64;
 
     private OffHeapKeyTable<?>[] tabs = new OffHeapKeyTable<?>[MIN_CAP];

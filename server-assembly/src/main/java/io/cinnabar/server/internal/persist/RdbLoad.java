@@ -307,7 +307,7 @@ public class RdbLoad implements RdbVisitor {
             keyLoaded();
             return;
         }
-        if (ks.viewsOutstanding() >= 4096) {
+        if (ks.viewsOutstanding() >= Keyspace.VIEWS_BATCH) {
             ks.releaseViews(); // between keys the loader holds no entry
         }
         Entry old = db.find(key, 0, key.length);
