@@ -11,7 +11,7 @@
 # Usage: bench/latency.sh [N] [M]   (defaults: N=5000000 keys, M=4000000 requests; the issue's table)
 # Environment: ROUNDS=1; SPLIT=k runs the set phase as k back-to-back runs of M/k and prints each (latency over time); CINNABAR_JAVA_OPTS (JVM flags; unset: the launcher's defaults, bin/cinnabar-server); CINNABAR_EXTRA_JAVA_OPTS (flags added to those);
 #   REDIS_SERVER=redis-server (e.g. a 7.2 build); KEEP=dir keeps the servers' logs and the GC log there; SERVERS=cinnabar measures only Cinnabar; CINNABAR_ARGS adds options to its command line; PIN=1 pins the server to CPU 0 and the clients to CPU 1.
-#   CINNABAR_JIT_WARMUP=yes|background|no (the launcher's JIT warm-up; no by default; with background it runs during
+#   CINNABAR_JIT_WARMUP=yes|background|no (the launcher's JIT warm-up; background by default: it runs during
 #   the DEBUG POPULATE, the way a server warms up between its start and its first load; see the server README).
 # Run it on an idle machine: on a shared one the tails measure the neighbours.
 set -euo pipefail

@@ -34,7 +34,10 @@ cinnabar_default_java_opts() {
   # MIN_PRIORITY is nice 19 too: the thread that zeroes a keyspace growth's 64 MiB slab ahead of time (Buckets.Pool)
   # asks for it, and its 30 ms of CPU then yield to the event loop (the slab's part of bench/latency-threads.sh
   # 5000000 500000 4, three runs each, session 12: p99 3.10/3.10/3.10 ms vs 4.00/4.14/4.10 at nice 0).
-  local warm="${CINNABAR_JIT_WARMUP:-no}" prev="" a
+  # The launcher's own default is background (bin/cinnabar-server passes -Dcinnabar.jitWarmup.default=background; the
+  # server applies it to a standalone server whose file and command line do not name the option, not to a cluster
+  # node or a sentinel, which still get the compile thresholds below: harmless without the warm-up).
+  local warm="${CINNABAR_JIT_WARMUP:-background}" prev="" a
   for a in "$@"; do
     [ "$prev" = "--cinnabar-jit-warmup" ] && warm="$a"
     prev="$a"

@@ -44,6 +44,14 @@ public final class Launcher {
      * is no).
      */
     static final String WARMUP_ENV = "CINNABAR_JIT_WARMUP";
+    /**
+     * The system property by which bin/cinnabar-server gives a standalone server its warm-up ({@code background}):
+     * applied only when neither {@link #WARMUP_ENV}, the config file nor the command line names the option, and
+     * neither sentinel nor cluster mode is on (a cluster's nodes start together and keep their bus's failure
+     * detection: its traffic is not what the warm-up's {@link Pacer} waits on). A server started otherwise (the
+     * embedded one, {@code java -jar}) has the option's default, no.
+     */
+    static final String WARMUP_DEFAULT_PROPERTY = "cinnabar.jitWarmup.default";
     /** Commands the JIT warm-up runs (see {@link JitWarmup}); the measurement behind it is in the README. */
     static final long WARMUP_COMMANDS = Long.getLong("cinnabar.jitWarmup.commands", 300_000);
     /**
@@ -59,47 +67,50 @@ public final class Launcher {
      */
     static final long BACKGROUND_MAX_NANOS = 120_000_000_000L;
 
+    /**
+     * The warm-up mode bin/cinnabar-server asks for (dflt: {@link #WARMUP_DEFAULT_PROPERTY}) when it applies: no
+     * {@link #WARMUP_ENV}, the option named neither in the file nor on the command line (probe: read from them with
+     * the option's value emptied first), not sentinel, not cluster-enabled; else null.
+     */
+    static String scriptWarmupDefault(String dflt, String env, Config probe, boolean sentinel) {
+        if (dflt == null || dflt.isEmpty() || env != null && !env.isEmpty() || sentinel) {
+            return null;
+        }
+        return probe.get("cinnabar-jit-warmup").isEmpty() && !probe.getBool("cluster-enabled") ? dflt : null;
+    }
+
     /** The JIT warm-up, before the user's server is created; a failure only costs the warm-up (logged at debug). */
     static void warmUp(ServerLog log) {
-        warmUp(log, Pacer.NONE, WARMUP_MAX_NANOS);
+        warmUp(log, JitWarmup.Plan.full(WARMUP_COMMANDS), Pacer.NONE, WARMUP_MAX_NANOS);
     }
 
     /**
-     * The background JIT warm-up ({@code cinnabar-jit-warmup background}): the same private servers and rounds, on a
-     * daemon thread started once the user's server serves, paced by its load ({@link Pacer}); then, for the
-     * launcher only ({@code idleThreads}: an embedding JVM keeps its threads' scheduling), the compiler and slab
-     * threads go to SCHED_IDLE as after the warm-up before the listener. Interrupting the thread stops the warm-up
-     * (its private servers with it): the embedded server's close does.
+     * The background JIT warm-up ({@code cinnabar-jit-warmup background}): the lean plan ({@link JitWarmup.Plan#LEAN})
+     * on a daemon thread started once the user's server serves, paced by its load ({@link Pacer}). No collection
+     * after it (a full collection is a pause the user's clients would see, and the garbage is the young
+     * generation's to collect) and no change to any thread's scheduling (the compiler threads at SCHED_IDLE would
+     * wait forever on a machine whose cores are all busy). Interrupting the thread stops the warm-up (its private
+     * server with it): the embedded server's close does.
      */
-    static Thread warmUpInBackground(ServerLog log, Server server, boolean idleThreads) {
+    static Thread warmUpInBackground(ServerLog log, Server server) {
         Pacer pacer = new Pacer(server.stats::commandsProcessedFromAnyThread);
         Thread t = new Thread(() -> {
-            long deadline = System.nanoTime() + BACKGROUND_MAX_NANOS;
-            warmUp(log, pacer, BACKGROUND_MAX_NANOS);
+            warmUp(log, JitWarmup.Plan.LEAN, pacer, BACKGROUND_MAX_NANOS);
             if (Thread.currentThread().isInterrupted()) {
                 log.log(0, "JIT warm-up (background): stopped with its server");
                 return;
             }
-            log.log(0, "JIT warm-up (background): waited " + pacer.waits() + " times for the server's load"
-                + (idleThreads ? "; SCHED_IDLE threads after it: "
-                    + io.cinnabar.server.internal.warmup.IdleThreads.apply().size() : ""));
-            try {
-                long gc = JitWarmup.collectWhenQuiet(pacer, deadline);
-                log.log(0, "JIT warm-up (background): " + (gc < 0 ? "no collection (the server was never quiet "
-                    + "for a second)" : "collection " + gc / 1_000_000 + " ms") + " (JVM uptime "
-                    + java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() + " ms)");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            log.log(0, "JIT warm-up (background): waited " + pacer.waits() + " times for the server's load (JVM "
+                + "uptime " + java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() + " ms)");
         }, "cinnabar-jit-warmup-driver");
         t.setDaemon(true);
         t.start();
         return t;
     }
 
-    private static void warmUp(ServerLog log, Pacer pacer, long maxNanos) {
+    private static void warmUp(ServerLog log, JitWarmup.Plan plan, Pacer pacer, long maxNanos) {
         try {
-            JitWarmup.Result r = JitWarmup.run(WARMUP_COMMANDS, maxNanos, WARMUP_MAX_DRAIN_NANOS, pacer);
+            JitWarmup.Result r = JitWarmup.run(plan, maxNanos, WARMUP_MAX_DRAIN_NANOS, pacer);
             log.log(0, "JIT warm-up: " + r.commands() + " commands in " + r.nanos() / 1_000_000 + " ms, compiler "
                 + "queues " + (r.drained() ? "drained" : "not drained") + " after " + r.drainNanos() / 1_000_000
                 + " ms more, " + (r.gcNanos() < 0 ? "collection later" : "collection " + r.gcNanos() / 1_000_000
@@ -150,6 +161,7 @@ public final class Launcher {
         ServerLog log = new ServerLog(System.out);
         Config config = new Config();
         String warmupEnv = System.getenv(WARMUP_ENV);
+        String scriptWarmup = null;
         if (warmupEnv != null && !warmupEnv.isEmpty()) {
             try { // the default of cinnabar-jit-warmup: the file and the command line still decide
                 config.set(Config.lookup("cinnabar-jit-warmup"), new ArrayList<>(List.of(warmupEnv)), true);
@@ -163,8 +175,11 @@ public final class Launcher {
                 // sentinel lines in the file also mean sentinel mode (redis-server needs --sentinel for them)
                 Config probe = new Config();
                 probe.commandNames = commandNamesForProbe();
+                probe.putRaw("cinnabar-jit-warmup", ""); // still empty after the load: neither file nor line names it
                 ConfigFile.load(probe, file, ConfigFile.optionsToText(rest));
                 sentinel = !probe.sentinelLines.isEmpty();
+                scriptWarmup = scriptWarmupDefault(System.getProperty(WARMUP_DEFAULT_PROPERTY), warmupEnv, probe,
+                    sentinel);
             }
             if (!sentinel) {
                 config.commandNames = CommandTable.redisCommandNames(); // rename-command checked at its line
@@ -184,6 +199,14 @@ public final class Launcher {
                 }
             }
             ConfigFile.load(config, file, ConfigFile.optionsToText(rest));
+            if (scriptWarmup != null) {
+                try {
+                    config.set(Config.lookup("cinnabar-jit-warmup"), new ArrayList<>(List.of(scriptWarmup)), true);
+                } catch (io.cinnabar.server.internal.config.ConfigException e) {
+                    System.err.println(WARMUP_DEFAULT_PROPERTY + "=" + scriptWarmup + ": " + e.getMessage());
+                    return 1;
+                }
+            }
             log.configure(config);
         } catch (ConfigFile.FatalConfigError e) {
             System.err.println(e.getMessage());
@@ -239,7 +262,7 @@ public final class Launcher {
         }
         loop.start();
         if (warmupMode.equals("background")) {
-            warmUpInBackground(log, server, true); // a daemon: SHUTDOWN does not wait for it
+            warmUpInBackground(log, server); // a daemon: SHUTDOWN does not wait for it
         }
         try {
             loop.join();

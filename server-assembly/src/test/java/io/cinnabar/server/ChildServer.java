@@ -23,9 +23,18 @@ record ChildServer(Process process, int port, Path dir, boolean ownsDir) impleme
 
     /** Starts a server in a new temp dir (named after prefix) on a free port. */
     static ChildServer start(String prefix, List<String> jvmFlags, String... serverArgs) throws Exception {
+        return start(prefix, jvmFlags, List.of(), serverArgs);
+    }
+
+    /**
+     * {@link #start(String, List, String...)} with the environment variables named in unsetEnv removed from the
+     * child's environment (the build sets CINNABAR_JIT_WARMUP=no for every test JVM and its children).
+     */
+    static ChildServer start(String prefix, List<String> jvmFlags, List<String> unsetEnv, String... serverArgs)
+            throws Exception {
         Path dir = Files.createTempDirectory(prefix);
         try {
-            ChildServer s = start(dir, RealRedis.freePort(), jvmFlags, serverArgs);
+            ChildServer s = start(dir, RealRedis.freePort(), jvmFlags, unsetEnv, serverArgs);
             return new ChildServer(s.process(), s.port(), dir, true);
         } catch (Exception | AssertionError e) {
             deleteTree(dir);
@@ -38,14 +47,21 @@ record ChildServer(Process process, int port, Path dir, boolean ownsDir) impleme
      * output if it exits or does not answer PING within a minute (then it is killed).
      */
     static ChildServer start(Path dir, int port, List<String> jvmFlags, String... serverArgs) throws Exception {
+        return start(dir, port, jvmFlags, List.of(), serverArgs);
+    }
+
+    private static ChildServer start(Path dir, int port, List<String> jvmFlags, List<String> unsetEnv,
+            String... serverArgs) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(jvmFlags);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.cinnabar.server.Launcher", "--port",
             String.valueOf(port), "--bind", "127.0.0.1", "--save", "", "--dir", dir.toString()));
         cmd.addAll(List.of(serverArgs));
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stdout.log").toFile())).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stdout.log").toFile()));
+        pb.environment().keySet().removeAll(unsetEnv);
+        Process p = pb.start();
         ChildServer s = new ChildServer(p, port, dir, false);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_SECONDS);
         while (System.nanoTime() < deadline) {

@@ -30,7 +30,7 @@ class JitWarmupTest {
         + "|client_recent_max_.*|listener\\d+");
 
     /** The background warm-up's last log line. */
-    private static final Pattern BACKGROUND_DONE = Pattern.compile("JIT warm-up \\(background\\): (no )?collection");
+    private static final Pattern BACKGROUND_DONE = Pattern.compile("JIT warm-up \\(background\\): waited \\d+ times");
 
     private static final Pattern WARMUP_COMMAND = Pattern.compile("(?i)\\$\\d+\r\n(set|get|incr|del|expire|hset|hget"
         + "|hgetall|lpush|rpop|sadd|zadd|zscore|mget|mset|hello|select|exists)\r\n");
@@ -59,8 +59,8 @@ class JitWarmupTest {
     void aServerWarmingUpInTheBackgroundServesAtOnceAndLooksLikeOneStartedWithout() throws Exception {
         try (ChildServer cold = ChildServer.start("jit-cold", List.of(), "--loglevel", "debug",
                 "--cinnabar-jit-warmup", "no");
-             ChildServer bg = ChildServer.start("jit-bg", List.of("-Dcinnabar.jitWarmup.commands=60000"),
-                "--loglevel", "debug", "--cinnabar-jit-warmup", "background")) {
+             ChildServer bg = ChildServer.start("jit-bg", List.of(), "--loglevel", "debug", "--cinnabar-jit-warmup",
+                "background")) {
             // it answered PING (ChildServer.start waits for that) before its warm-up ended
             String early = bg.output();
             assertFalse(early.contains("JIT warm-up (background)"), early);
@@ -75,8 +75,13 @@ class JitWarmupTest {
                 Thread.sleep(100);
             }
             String out = bg.output();
-            // nobody used the server: its full collection ran after a quiet second
-            assertTrue(out.contains("JIT warm-up: ") && out.contains("JIT warm-up (background): collection "), out);
+            // the lean plan: one private server, no replica sync, no collection (a pause the clients would see)
+            assertTrue(out.contains("JIT warm-up: 600") && out.contains("collection later, 0 replica syncs"), out);
+            // and no thread's scheduling changed (SCHED_IDLE compiler threads would wait forever on busy cores)
+            assertFalse(out.contains("SCHED_IDLE"), out);
+            if (Files.isDirectory(Path.of("/proc/self/task")) && onPath("chrt")) {
+                assertEquals(List.of(0), policies(bg.process().pid(), "C2 CompilerThre"), out);
+            }
             // the warm-up's threads are gone: its driver (once it logged), the private servers' loops, the replica
             // reader
             List<String> left = threadNames(bg.process().pid(), "cinnabar-jit-wa");
@@ -269,8 +274,8 @@ class JitWarmupTest {
             assertEquals("+PONG\r\n", c.call("PING"));
             long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
             while (!BACKGROUND_DONE.matcher(log.toString()).find() && System.nanoTime() < deadline) {
-                // nothing of the warm-up's keys while it runs; the final collection waits for a second with no
-                // command, so the server is asked only now and then
+                // nothing of the warm-up's keys while it runs; asked only now and then, as the warm-up waits for
+                // 50 ms with no command before each of its rounds
                 if (!log.toString().contains("JIT warm-up: ")) {
                     assertEquals(":0\r\n", c.call("DBSIZE"));
                 }
@@ -291,7 +296,7 @@ class JitWarmupTest {
         java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
         CinnabarServer s = CinnabarServer.builder().config("cinnabar-jit-warmup", "background")
             .config("loglevel", "debug").log(new java.io.PrintStream(log, true)).start();
-        Thread.sleep(300); // the warm-up's first private server is up and driven
+        Thread.sleep(50); // the warm-up's private server is being made or driven (its run takes 0.5-2 s)
         s.close();
         // close waited for the warm-up's thread: its private servers are stopped with their threads
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
@@ -299,12 +304,70 @@ class JitWarmupTest {
             Thread.sleep(20);
         }
         assertEquals(0, warmupThreads(), log.toString());
-        assertFalse(log.toString().contains("JIT warm-up (background): collection"), log.toString());
+        assertTrue(log.toString().contains("JIT warm-up (background): stopped with its server"), log.toString());
     }
 
     private static long warmupThreads() {
         return Thread.getAllStackTraces().keySet().stream()
             .filter(t -> t.isAlive() && t.getName().startsWith("cinnabar-jit-warmup")).count();
+    }
+
+    /**
+     * bin/cinnabar-server's default (-Dcinnabar.jitWarmup.default=background): a standalone server warms up in the
+     * background; one whose command line or config file names the option keeps what it says, and a cluster node has
+     * none (its bus's failure detection is not what the warm-up paces on).
+     */
+    @Test
+    void theLaunchersDefaultWarmsAStandaloneServerUpInTheBackground() throws Exception {
+        List<String> script = List.of("-Dcinnabar.jitWarmup.default=background");
+        List<String> env = List.of(Launcher.WARMUP_ENV); // the build sets it to no for the tests' children
+        try (ChildServer plain = ChildServer.start("jit-default", script, env, "--loglevel", "debug");
+             ChildServer off = ChildServer.start("jit-off", script, env, "--loglevel", "debug",
+                "--cinnabar-jit-warmup", "no");
+             ChildServer cluster = ChildServer.start("jit-cluster", script, env, "--loglevel", "debug",
+                "--cluster-enabled", "yes");
+             RespClient a = new RespClient(plain.port()); RespClient b = new RespClient(off.port());
+             RespClient c = new RespClient(cluster.port())) {
+            assertEquals("*2\r\n$19\r\ncinnabar-jit-warmup\r\n$10\r\nbackground\r\n",
+                a.call("CONFIG", "GET", "cinnabar-jit-warmup"));
+            String no = "*2\r\n$19\r\ncinnabar-jit-warmup\r\n$2\r\nno\r\n";
+            assertEquals(no, b.call("CONFIG", "GET", "cinnabar-jit-warmup"));
+            assertEquals(no, c.call("CONFIG", "GET", "cinnabar-jit-warmup"));
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+            while (!BACKGROUND_DONE.matcher(plain.output()).find() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertTrue(BACKGROUND_DONE.matcher(plain.output()).find(), plain.output());
+            assertFalse(off.output().contains("JIT warm-up"), off.output());
+            assertFalse(cluster.output().contains("JIT warm-up"), cluster.output());
+        }
+    }
+
+    /** The file and the command line win over the launcher's default; the environment variable too. */
+    @Test
+    void theLaunchersDefaultAppliesOnlyWhereNothingNamesTheOption() throws Exception {
+        assertEquals("background", scriptDefault("background", null, "port 6379\n", List.of()));
+        assertEquals(null, scriptDefault("background", null, "cinnabar-jit-warmup no\n", List.of()));
+        assertEquals(null, scriptDefault("background", null, "", List.of("--cinnabar-jit-warmup", "background")));
+        assertEquals(null, scriptDefault("background", null, "cluster-enabled yes\n", List.of()));
+        assertEquals(null, scriptDefault("background", null, "", List.of("--cluster-enabled", "yes")));
+        assertEquals(null, scriptDefault("background", "no", "", List.of()));
+        assertEquals(null, scriptDefault(null, null, "", List.of()));
+        assertEquals(null, Launcher.scriptWarmupDefault("background", null, null, true)); // sentinel
+    }
+
+    private static String scriptDefault(String dflt, String env, String file, List<String> args) throws Exception {
+        Path conf = Files.createTempFile("jit-conf", ".conf");
+        try {
+            Files.writeString(conf, file);
+            io.cinnabar.server.internal.config.Config probe = new io.cinnabar.server.internal.config.Config();
+            probe.putRaw("cinnabar-jit-warmup", "");
+            io.cinnabar.server.internal.config.ConfigFile.load(probe, conf,
+                io.cinnabar.server.internal.config.ConfigFile.optionsToText(args));
+            return Launcher.scriptWarmupDefault(dflt, env, probe, false);
+        } finally {
+            Files.deleteIfExists(conf);
+        }
     }
 
     @Test

@@ -66,7 +66,10 @@ class LauncherJavaOptsTest {
         assertTrue(plain.startsWith("-XX:+UseParallelGC -Xmn64m -Xss512k"), plain);
         assertFalse(plain.contains("ThreadPriorityPolicy"), plain);
         assertFalse(opts("no").contains("ThreadPriorityPolicy"));
-        assertFalse(plain.contains("CompileThresholdScaling"), plain);
+        // the launcher's default is the background warm-up: the event loop's thresholds, no nice 19
+        assertTrue(plain.contains(" -XX:CompileCommand=quiet " + SCALING), plain);
+        assertFalse(opts("no").contains("CompileThresholdScaling"));
+        assertFalse(opts(null, "--cinnabar-jit-warmup", "no").contains("CompileThresholdScaling"));
 
         boolean root = root();
         String warm = opts(null, "--port", "6379", "--cinnabar-jit-warmup", "yes");

@@ -69,12 +69,14 @@ import java.util.SplittableRandom;
  * were by a collection at the end ({@code collect}). {@code JitWarmupTest} compares a server started with and
  * without it.
  * <h2>In the background</h2>
- * With {@code cinnabar-jit-warmup background} the same run happens while the user's server already serves
- * ({@link #run(long, long, long, Pacer)}, from the launcher's {@code cinnabar-jit-warmup-driver} thread): each round
- * and replica sync first waits on a {@link Pacer} until the user's server has run no command for 50 ms, the final
- * collection comes after the run ({@link #collectWhenQuiet}) and only after a quiet second, and an interrupt (the
- * embedded server's close) stops the run with its private server. The per-server isolation above holds all the same:
- * the two servers share nothing a client can see, only the JVM (its cores, heap and compiled code).
+ * With {@code cinnabar-jit-warmup background} (bin/cinnabar-server's default for a standalone server) a smaller run,
+ * {@link Plan#LEAN} (one private server, a fifth of the commands, no replica sync, no further pass), happens while
+ * the user's server already serves ({@link #run(Plan, long, long, Pacer)}, from the launcher's
+ * {@code cinnabar-jit-warmup-driver} thread): each round and replica sync first waits on a {@link Pacer} until the
+ * user's server has run no command for 50 ms, there is no final collection (a pause its clients would see: the
+ * young generation collects the garbage in its turn), and an interrupt (the embedded server's close) stops the run
+ * with its private server. The per-server isolation above holds all the same: the two servers share nothing a client
+ * can see, only the JVM (its cores, heap and compiled code).
  * <p><b>Note:</b> This class is threadsafe: {@link #run} uses only objects it creates.
  */
 public final class JitWarmup {
@@ -86,8 +88,6 @@ public final class JitWarmup {
     static final int POPULATE = 7000;
     private static final long POLL_MS = 20;
     private static final long GC_WAIT_MS = 500;
-    /** In the background, the final collection waits until the user's server has been quiet this long. */
-    static final long QUIET_BEFORE_GC_MS = 1_000;
     /**
      * Private servers run one after the other, each with its share of the commands: what a fresh server does once
      * (a command's first latency histogram, a table's first bucket chunk, a first connection) is profiled too, so
@@ -130,12 +130,43 @@ public final class JitWarmup {
     /**
      * What a run did: commands answered, the wall time of the command rounds, then of the wait for the compiler
      * queues, and whether they drained (false: the bound was reached, or the JVM cannot tell), the wall time of the
-     * final collection (-1: none, the background warm-up's, which {@link #collectWhenQuiet} runs), the diskless
+     * final collection (-1: none, the background warm-up's), the diskless
      * full syncs the private servers streamed to the warm-up's replica readers, and
      * the short-lived connections ({@link #churn}) they accepted and closed.
      */
     public record Result(long commands, long nanos, long drainNanos, boolean drained, long gcNanos, long syncs,
             long connections) {
+    }
+
+    /**
+     * How much a run does: about {@code commands} commands over {@code servers} private servers, at most
+     * {@code extraPasses} further passes once the compiler queues drained, {@code syncs} replica full syncs per
+     * server, a short-lived connection every {@code churnRounds} rounds.
+     */
+    public record Plan(long commands, int servers, int extraPasses, int syncs, int churnRounds) {
+        public Plan {
+            if (commands < 0 || servers < 1 || extraPasses < 0 || syncs < 0 || churnRounds < 1) {
+                throw new IllegalArgumentException("a warm-up plan of nothing: " + commands + "/" + servers);
+            }
+        }
+
+        /**
+         * The warm-up before the listener ({@code cinnabar-jit-warmup yes}): everything the class comment lists,
+         * about 4 s of CPU.
+         */
+        public static Plan full(long commands) {
+            return new Plan(commands, SERVERS, MAX_EXTRA_PASSES, Syncer.SYNCS, CHURN_ROUNDS);
+        }
+
+        /**
+         * The background warm-up ({@code cinnabar-jit-warmup background}, bin/cinnabar-server's default for a
+         * standalone server): one private server, 60 000 commands, no replica sync and no further pass, a short
+         * connection every 64 rounds: 1.4-2 s of wall time and about 2 s of CPU, so that a server warms up in the
+         * moment between its start and its load. {@code full} makes more garbage (the young generation, filled, and
+         * its survivors stay in RSS) and takes 7-9 s of CPU; the measurements behind the choice are in the server
+         * README ("JIT warm-up in the background").
+         */
+        public static final Plan LEAN = new Plan(60_000, 1, 0, 0, 64);
     }
 
     private JitWarmup() {
@@ -150,19 +181,29 @@ public final class JitWarmup {
      */
     public static Result run(long commands, long maxNanos, long maxDrainNanos) throws IOException,
             InterruptedException {
-        return run(commands, maxNanos, maxDrainNanos, Pacer.NONE);
+        return run(Plan.full(commands), maxNanos, maxDrainNanos, Pacer.NONE);
     }
 
     /**
      * Runs about {@code commands} commands through private servers as {@link #run(long, long, long)} does, waiting
      * on {@code pacer} before each round and replica sync: with a pacer other than {@link Pacer#NONE} (the background
-     * warm-up, while the user's server serves) there is no final collection (the result's gcNanos is -1): the
-     * caller runs {@link #collectWhenQuiet} after it.
+     * warm-up, while the user's server serves) there is no final collection (the result's gcNanos is -1).
      *
      * @param maxNanos a bound on the wall time of the command rounds, the pacer's waits included
      */
     public static Result run(long commands, long maxNanos, long maxDrainNanos, Pacer pacer) throws IOException,
             InterruptedException {
+        return run(Plan.full(commands), maxNanos, maxDrainNanos, pacer);
+    }
+
+    /**
+     * Runs the plan's commands through private servers as {@link #run(long, long, long, Pacer)} does.
+     *
+     * @param maxNanos a bound on the wall time of the command rounds, the pacer's waits included
+     */
+    public static Result run(Plan plan, long maxNanos, long maxDrainNanos, Pacer pacer) throws IOException,
+            InterruptedException {
+        long commands = plan.commands();
         long directBefore = directMemoryUsed();
         Batches[] work = new Batches[CONNECTIONS];
         SplittableRandom rnd = new SplittableRandom(12);
@@ -171,8 +212,8 @@ public final class JitWarmup {
         }
         long deadline = System.nanoTime() + maxNanos;
         long[] done = new long[4];
-        for (int i = 0; i < SERVERS && System.nanoTime() < deadline; i++) {
-            long[] d = oneServer(i, work, commands / SERVERS, deadline, pacer);
+        for (int i = 0; i < plan.servers() && System.nanoTime() < deadline; i++) {
+            long[] d = oneServer(i, plan, work, commands / plan.servers(), deadline, pacer);
             done[0] += d[0];
             done[1] += d[1];
             done[2] += d[2];
@@ -187,9 +228,9 @@ public final class JitWarmup {
         // queue (tiered load feedback), so after the first pass the per-event network methods (EventLoop.read/
         // write/handle, the selector) were still at tier 3 and much of the command path was compiled by C2 only in
         // the user's first requests
-        for (int pass = 0; pass < MAX_EXTRA_PASSES && drained && System.nanoTime() < deadline; pass++) {
+        for (int pass = 0; pass < plan.extraPasses() && drained && System.nanoTime() < deadline; pass++) {
             long compiledBefore = compilationMillis();
-            long[] d = oneServer(SERVERS + pass, work, commands / EXTRA_PASS_SHARE, deadline, pacer);
+            long[] d = oneServer(plan.servers() + pass, plan, work, commands / EXTRA_PASS_SHARE, deadline, pacer);
             done[0] += d[0];
             done[1] += d[1];
             done[2] += d[2];
@@ -202,7 +243,7 @@ public final class JitWarmup {
             }
         }
         if (pacer != Pacer.NONE) {
-            return new Result(done[0], done[1], drainNanos, drained, -1, done[2], done[3]); // collectWhenQuiet
+            return new Result(done[0], done[1], drainNanos, drained, -1, done[2], done[3]); // no pause while it serves
         }
         long t1 = System.nanoTime();
         collect(directBefore);
@@ -227,23 +268,6 @@ public final class JitWarmup {
                 throw new IllegalStateException(e); // the class literal has loaded it already
             }
         }
-    }
-
-    /**
-     * The background warm-up's final collection, once its rounds are over: a full collection (System.gc, 22-200 ms
-     * with the launcher's collector) once the user's server has been quiet for {@link #QUIET_BEFORE_GC_MS}
-     * ({@link Pacer#awaitQuietFor}; between two of a benchmark's runs it paused the second one's start), and none if
-     * that does not happen before the deadline: the garbage is then left to the JVM's own collections.
-     *
-     * @return the collection's wall time, -1 when there was none
-     */
-    public static long collectWhenQuiet(Pacer pacer, long deadline) throws InterruptedException {
-        if (!pacer.awaitQuietFor(QUIET_BEFORE_GC_MS, deadline)) {
-            return -1;
-        }
-        long t0 = System.nanoTime();
-        System.gc();
-        return System.nanoTime() - t0;
     }
 
     /**
@@ -325,8 +349,8 @@ public final class JitWarmup {
      * One private server from a default configuration on an ephemeral 127.0.0.1 port, driven by the connections'
      * batches, then stopped with every thread it made: {commands answered, wall nanoseconds}.
      */
-    private static long[] oneServer(int index, Batches[] work, long commands, long deadline, Pacer pacer)
-            throws IOException, InterruptedException {
+    private static long[] oneServer(int index, Plan plan, Batches[] work, long commands, long deadline,
+            Pacer pacer) throws IOException, InterruptedException {
         Config config = new Config();
         try {
             // the first server logs every command to its slow log and has the latency monitor on: the slow-log and
@@ -355,12 +379,12 @@ public final class JitWarmup {
         }
         a.loop().start();
         try {
-            if (index >= SERVERS) {
+            if (index >= plan.servers()) {
                 // a further pass: the private server's own start queued compilations (configuration, assembly);
                 // with them compiled the queue is short while the request path runs (see c2QueueEmpty)
                 awaitCompilations(Math.max(0, deadline - System.nanoTime()));
             }
-            return drive(a.loop().port(), work, commands, deadline, pacer);
+            return drive(a.loop().port(), plan, work, commands, deadline, pacer);
         } finally {
             // stopped whole even when the warm-up was interrupted (a background one whose server closed): the
             // interrupt is set aside for the joins, then restored
@@ -376,7 +400,7 @@ public final class JitWarmup {
     }
 
     /** The command rounds against port: {commands answered, wall nanoseconds}. */
-    private static long[] drive(int port, Batches[] work, long commands, long deadline, Pacer pacer)
+    private static long[] drive(int port, Plan plan, Batches[] work, long commands, long deadline, Pacer pacer)
             throws IOException, InterruptedException {
         long t0 = System.nanoTime();
         List<Conn> conns = new ArrayList<>();
@@ -389,7 +413,7 @@ public final class JitWarmup {
                 conns.add(new Conn(port, work[i], i == 0 ? command("HELLO", "3")
                     : i == work.length - 1 ? command("SELECT", "1") : null));
             }
-            syncer = new Syncer(port, pacer, deadline);
+            syncer = new Syncer(port, plan.syncs(), pacer, deadline);
             syncer.start();
             Odd odd = new Odd(port);
             conns.add(odd.conn);
@@ -409,8 +433,8 @@ public final class JitWarmup {
                 if (round % ODD_ROUNDS == 0) {
                     done += odd.round(conns.get(0), round / ODD_ROUNDS);
                 }
-                if (round % CHURN_ROUNDS == 0) {
-                    churn(port, round / CHURN_ROUNDS, churnIn);
+                if (round % plan.churnRounds() == 0) {
+                    churn(port, round / plan.churnRounds(), churnIn);
                     done++;
                     churned++;
                 }
@@ -445,6 +469,7 @@ public final class JitWarmup {
         /** Synchronizations per private server: each walks the whole keyspace (tens of thousands of keys). */
         static final int SYNCS = 8;
         private final int port;
+        private final int syncs;
         private final Pacer pacer;
         private final long deadline;
         private volatile boolean stop;
@@ -452,17 +477,18 @@ public final class JitWarmup {
         /** Synchronizations read to their end (read after {@link #finish}). */
         volatile long completed;
 
-        Syncer(int port, Pacer pacer, long deadline) {
+        Syncer(int port, int syncs, Pacer pacer, long deadline) {
             super("cinnabar-jit-warmup-sync");
             setDaemon(true);
             this.port = port;
+            this.syncs = syncs;
             this.pacer = pacer;
             this.deadline = deadline;
         }
 
         @Override
         public void run() {
-            for (int i = 0; i < SYNCS && !stop; i++) {
+            for (int i = 0; i < syncs && !stop; i++) {
                 try {
                     if (!pacer.awaitQuiet(deadline)) {
                         return;

@@ -71,24 +71,6 @@ public class Pacer {
         }
     }
 
-    /**
-     * Returns once the user's server has been quiet ({@link #awaitQuiet}) for {@code ms} without a break: the pause of
-     * a full collection is for a server with no client waiting, not for the gap between two benchmark runs.
-     *
-     * @return false when the deadline passed first
-     */
-    public synchronized boolean awaitQuietFor(long ms, long deadline) throws InterruptedException {
-        while (true) {
-            if (!awaitQuiet(deadline)) {
-                return false;
-            }
-            if (System.nanoTime() - changedAt >= ms * 1_000_000) {
-                return true;
-            }
-            Thread.sleep(PAUSE_MS);
-        }
-    }
-
     /** How many times {@link #awaitQuiet} slept (for the warm-up's log line). */
     public synchronized long waits() {
         return waits;

@@ -40,6 +40,21 @@ class JitWarmupRunTest {
     }
 
     @Test
+    void theLeanPlanRunsOneServerWithNoReplicaSync() throws Exception {
+        JitWarmup.Plan lean = JitWarmup.Plan.LEAN;
+        JitWarmup.Result r = JitWarmup.run(lean, TimeUnit.SECONDS.toNanos(60), TimeUnit.SECONDS.toNanos(1),
+            new Pacer(() -> 0));
+        assertTrue(r.commands() >= lean.commands(), r.toString());
+        assertEquals(0, r.syncs(), r.toString());
+        assertEquals(-1, r.gcNanos(), r.toString()); // paced: no collection, whose pause the user's clients would see
+        // a short connection every 64 rounds of 8 connections' batches (about 6 commands a batch on average)
+        assertTrue(r.connections() > 0 && r.connections() < r.commands() / 64, r.toString());
+        assertEquals(0, threadsNamed("cinnabar-jit-warmup"));
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            () -> new JitWarmup.Plan(1, 0, 0, 0, 1)).getMessage().contains("nothing"));
+    }
+
+    @Test
     void aBusyUserServerHoldsTheBackgroundWarmupBack() throws Exception {
         java.util.concurrent.atomic.AtomicLong userCommands = new java.util.concurrent.atomic.AtomicLong();
         Pacer busy = new Pacer(() -> userCommands.addAndGet(1_000_000)); // the user's server never quiet

@@ -82,29 +82,6 @@ class PacerTest {
     }
 
     @Test
-    void aQuietStretchRestartsAfterABurst() throws Exception {
-        AtomicLong commands = new AtomicLong();
-        AtomicLong looks = new AtomicLong();
-        AtomicLong burstEnd = new AtomicLong();
-        // quiet, then a burst at the fifth and sixth looks, then quiet for good
-        Pacer p = new Pacer(() -> {
-            long n = looks.incrementAndGet();
-            if (n == 5 || n == 6) {
-                burstEnd.set(System.nanoTime());
-                return commands.addAndGet(100_000);
-            }
-            return commands.get();
-        });
-        assertTrue(p.awaitQuietFor(150, in(10_000)));
-        long after = System.nanoTime() - burstEnd.get();
-        assertTrue(after >= TimeUnit.MILLISECONDS.toNanos(150), "a full quiet stretch after the burst: " + after);
-        assertTrue(looks.get() > 6);
-
-        Pacer busy = new Pacer(commands::incrementAndGet);
-        assertFalse(busy.awaitQuietFor(10, in(100)));
-    }
-
-    @Test
     void noneNeverWaits() throws Exception {
         assertTrue(Pacer.NONE.awaitQuiet(System.nanoTime() - 1));
         assertEquals(0, Pacer.NONE.waits());
