@@ -160,7 +160,7 @@ public final class CinnabarServer implements AutoCloseable {
                 loop.start();
                 Thread background = null;
                 if (warmup.equals("background")) {
-                    background = Launcher.warmUpInBackground(serverLog, server);
+                    background = Launcher.warmUpInBackground(serverLog, server, false);
                 }
                 return new CinnabarServer(loop, background);
             } catch (IOException e) {

@@ -66,6 +66,11 @@ public final class Launcher {
      * the warm-up stops where it is, and the user's own requests compile the rest.
      */
     static final long BACKGROUND_MAX_NANOS = 120_000_000_000L;
+    /**
+     * How long after the background warm-up its native-heap trim waits: HotSpot frees the compiler threads' unused
+     * arena chunks to the C library every 5 s.
+     */
+    static final long TRIM_DELAY_MS = 6_000;
 
     /**
      * The warm-up mode bin/cinnabar-server asks for (dflt: {@link #WARMUP_DEFAULT_PROPERTY}) when it applies: no
@@ -89,10 +94,12 @@ public final class Launcher {
      * on a daemon thread started once the user's server serves, paced by its load ({@link Pacer}). No collection
      * after it (a full collection is a pause the user's clients would see, and the garbage is the young
      * generation's to collect) and no change to any thread's scheduling (the compiler threads at SCHED_IDLE would
-     * wait forever on a machine whose cores are all busy). Interrupting the thread stops the warm-up (its private
+     * wait forever on a machine whose cores are all busy). In the launcher's own process ({@code launcher}), the C
+     * library's free memory goes back to the kernel {@link #TRIM_DELAY_MS} after it, once the server has run no
+     * command for 50 ms ({@link JitWarmup#trimNativeHeap}). Interrupting the thread stops the warm-up (its private
      * server with it): the embedded server's close does.
      */
-    static Thread warmUpInBackground(ServerLog log, Server server) {
+    static Thread warmUpInBackground(ServerLog log, Server server, boolean launcher) {
         Pacer pacer = new Pacer(server.stats::commandsProcessedFromAnyThread);
         Thread t = new Thread(() -> {
             warmUp(log, JitWarmup.Plan.LEAN, pacer, BACKGROUND_MAX_NANOS);
@@ -102,6 +109,17 @@ public final class Launcher {
             }
             log.log(0, "JIT warm-up (background): waited " + pacer.waits() + " times for the server's load (JVM "
                 + "uptime " + java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() + " ms)");
+            if (!launcher) {
+                return;
+            }
+            try { // once the compiler threads' freed arenas reached the C library, in a quiet moment
+                Thread.sleep(TRIM_DELAY_MS);
+                if (pacer.awaitQuiet(System.nanoTime() + BACKGROUND_MAX_NANOS)) {
+                    log.log(0, "JIT warm-up (background): " + JitWarmup.trimNativeHeap());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }, "cinnabar-jit-warmup-driver");
         t.setDaemon(true);
         t.start();
@@ -262,7 +280,7 @@ public final class Launcher {
         }
         loop.start();
         if (warmupMode.equals("background")) {
-            warmUpInBackground(log, server); // a daemon: SHUTDOWN does not wait for it
+            warmUpInBackground(log, server, true); // a daemon: SHUTDOWN does not wait for it
         }
         try {
             loop.join();

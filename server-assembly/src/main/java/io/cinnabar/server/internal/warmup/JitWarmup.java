@@ -291,6 +291,30 @@ public final class JitWarmup {
         return c != null && c.isCompilationTimeMonitoringSupported() ? c.getTotalCompilationTime() : 0;
     }
 
+    /**
+     * Gives the C library's free heap memory back to the kernel (HotSpot's {@code System.trim_native_heap}
+     * diagnostic command, glibc's malloc_trim, through the platform MBean server): the arenas the compiler threads
+     * freed (HotSpot hands their chunks back to the C library five seconds after their last use) stay resident
+     * otherwise. {@code jcmd PID System.trim_native_heap} on a fresh server some seconds after the background
+     * warm-up: 143 -> 125 MB of RSS (session 19). Not for a process the launcher does not own: the trim holds the
+     * C library's arena locks while it walks them, which would stall an embedding JVM's own threads.
+     *
+     * @return the command's report ("Trim native heap: RSS+Swap: 143M->125M (-18068K)"), or null where the JVM has
+     *     no such command or the platform cannot trim
+     */
+    public static String trimNativeHeap() {
+        try {
+            javax.management.MBeanServer mbs = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+            javax.management.ObjectName dcmd = new javax.management.ObjectName(
+                "com.sun.management:type=DiagnosticCommand");
+            String out = String.valueOf(mbs.invoke(dcmd, "systemTrimNativeHeap", new Object[] {null},
+                new String[] {String[].class.getName()})).strip();
+            return out.startsWith("Trim native heap:") ? out : null;
+        } catch (javax.management.JMException | RuntimeException e) {
+            return null; // not HotSpot, or jdk.management left out of the runtime image
+        }
+    }
+
     private static long directMemoryUsed() {
         for (java.lang.management.BufferPoolMXBean b
                 : java.lang.management.ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class)) {

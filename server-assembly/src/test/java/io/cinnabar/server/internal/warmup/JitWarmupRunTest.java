@@ -55,6 +55,18 @@ class JitWarmupRunTest {
     }
 
     @Test
+    void theNativeHeapTrimReportsWhereTheJvmCanTrim() {
+        String r = JitWarmup.trimNativeHeap();
+        boolean glibcLinux = System.getProperty("os.name").equals("Linux")
+            && java.nio.file.Files.exists(java.nio.file.Path.of("/usr/lib/x86_64-linux-gnu/libc.so.6"));
+        if (glibcLinux) {
+            assertTrue(r != null && r.matches("Trim native heap: RSS\\+Swap: .*"), String.valueOf(r));
+        } else {
+            assertTrue(r == null || r.startsWith("Trim native heap:"), r);
+        }
+    }
+
+    @Test
     void aBusyUserServerHoldsTheBackgroundWarmupBack() throws Exception {
         java.util.concurrent.atomic.AtomicLong userCommands = new java.util.concurrent.atomic.AtomicLong();
         Pacer busy = new Pacer(() -> userCommands.addAndGet(1_000_000)); // the user's server never quiet
