@@ -117,7 +117,8 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 
 echo "bench/latency.sh N=$N M=$M rounds=$ROUNDS ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg);" \
-  "cinnabar JVM: ${CINNABAR_JAVA_OPTS:-launcher defaults}; JIT warm-up: ${CINNABAR_JIT_WARMUP:-background, the launcher default};" \
+  "cinnabar JVM: ${CINNABAR_JAVA_OPTS:-launcher defaults};" \
+  "JIT warm-up: ${CINNABAR_JIT_WARMUP:-background, the launcher default};" \
   "redis: $("$REDIS_SERVER" --version | awk '{print $3}'))"
 echo "latencies in ms from redis-benchmark's distribution, one line per round; gc-max: longest GC pause of the phase"
 printf "%-8s %-9s %9s %9s %9s %9s %10s %9s\n" phase server p50 p99 p99.9 max rps gc-max
