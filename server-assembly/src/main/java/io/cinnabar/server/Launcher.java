@@ -114,8 +114,10 @@ public final class Launcher {
             }
             try { // once the compiler threads' freed arenas reached the C library, in a quiet moment
                 Thread.sleep(TRIM_DELAY_MS);
-                if (pacer.awaitQuiet(System.nanoTime() + BACKGROUND_MAX_NANOS)) {
-                    log.log(0, "JIT warm-up (background): " + JitWarmup.trimNativeHeap());
+                String trimmed = pacer.awaitQuiet(System.nanoTime() + BACKGROUND_MAX_NANOS)
+                    ? JitWarmup.trimNativeHeap() : null;
+                if (trimmed != null) { // null: never quiet, or a JVM or C library that cannot trim
+                    log.log(0, "JIT warm-up (background): " + trimmed);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
