@@ -43,8 +43,9 @@ cinnabar_default_java_opts() {
     prev="$a"
   done
   # With the warm-up (yes or background), the event loop's methods compile at a tenth of the JIT's thresholds: they
-  # run once per ready socket or per loop turn, not per command, and the warm-up's rounds left EventLoop.handle/read/write/iterate at
-  # tier 3 (jcmd Compiler.codelist after four warm-up starts), compiled by C2 under the user's first load. C2 CPU
+  # run once per ready socket or per loop turn, not per command, and the warm-up's rounds left
+  # EventLoop.handle/read/write/iterate at tier 3 (jcmd Compiler.codelist after four warm-up starts), compiled by C2
+  # under the user's first load. C2 CPU
   # in the first 1 M SETs after a warm-up start: 66/66 ms with it vs 125/145 without (bench/latency-threads.sh
   # 5000000 1000000 1, session 12). quiet: the JVM would print the command at start. After the warm-up the launcher
   # moves the compiler threads to SCHED_IDLE (internal.warmup.IdleThreads): with a fixed set of them

@@ -304,15 +304,25 @@ public final class JitWarmup {
      */
     public static String trimNativeHeap() {
         try {
-            javax.management.MBeanServer mbs = java.lang.management.ManagementFactory.getPlatformMBeanServer();
-            javax.management.ObjectName dcmd = new javax.management.ObjectName(
-                "com.sun.management:type=DiagnosticCommand");
-            String out = String.valueOf(mbs.invoke(dcmd, "systemTrimNativeHeap", new Object[] {null},
-                new String[] {String[].class.getName()})).strip();
+            String out = diagnosticCommand("systemTrimNativeHeap").strip();
             return out.startsWith("Trim native heap:") ? out : null;
         } catch (javax.management.JMException | RuntimeException e) {
             return null; // not HotSpot, or jdk.management left out of the runtime image
         }
+    }
+
+    /**
+     * One of HotSpot's diagnostic commands with no argument, by its MBean operation name ({@code compilerQueue} for
+     * {@code jcmd PID Compiler.queue}), through the platform MBean server: its text.
+     *
+     * @throws javax.management.JMException (or a RuntimeException) where the JVM has no such command
+     */
+    private static String diagnosticCommand(String operation) throws javax.management.JMException {
+        javax.management.MBeanServer mbs = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        javax.management.ObjectName dcmd = new javax.management.ObjectName(
+            "com.sun.management:type=DiagnosticCommand");
+        return String.valueOf(mbs.invoke(dcmd, operation, new Object[] {null},
+            new String[] {String[].class.getName()}));
     }
 
     private static long directMemoryUsed() {
@@ -335,13 +345,8 @@ public final class JitWarmup {
     static boolean awaitCompilations(long maxNanos) throws InterruptedException {
         long deadline = System.nanoTime() + maxNanos;
         try {
-            javax.management.MBeanServer mbs = java.lang.management.ManagementFactory.getPlatformMBeanServer();
-            javax.management.ObjectName dcmd = new javax.management.ObjectName(
-                "com.sun.management:type=DiagnosticCommand");
-            Object[] noArgs = {null};
-            String[] signature = {String[].class.getName()};
             while (true) {
-                String queue = String.valueOf(mbs.invoke(dcmd, "compilerQueue", noArgs, signature));
+                String queue = diagnosticCommand("compilerQueue");
                 if (!queue.contains("io.cinnabar.") && c2QueueEmpty(queue)) {
                     return true;
                 }
@@ -437,8 +442,10 @@ public final class JitWarmup {
                 conns.add(new Conn(port, work[i], i == 0 ? command("HELLO", "3")
                     : i == work.length - 1 ? command("SELECT", "1") : null));
             }
-            syncer = new Syncer(port, plan.syncs(), pacer, deadline);
-            syncer.start();
+            if (plan.syncs() > 0) { // the lean plan starts no replica reader thread
+                syncer = new Syncer(port, plan.syncs(), pacer, deadline);
+                syncer.start();
+            }
             Odd odd = new Odd(port);
             conns.add(odd.conn);
             ByteBuffer churnIn = ByteBuffer.allocate(64);
@@ -470,8 +477,10 @@ public final class JitWarmup {
                     conns.set(last, new Conn(port, work[last], command("SELECT", "1")));
                 }
             }
-            syncer.finish();
-            return new long[] {done, System.nanoTime() - t0, syncer.completed, churned};
+            if (syncer != null) {
+                syncer.finish();
+            }
+            return new long[] {done, System.nanoTime() - t0, syncer == null ? 0 : syncer.completed, churned};
         } finally {
             if (syncer != null) {
                 syncer.finish(); // again after a normal end (harmless); after an interrupt or a failed round, first
