@@ -54,6 +54,16 @@ cinnabar_default_java_opts() {
     opts+=" -XX:CompileCommand=quiet -XX:CompileCommand=CompileThresholdScaling,io.cinnabar.server.internal.net.EventLoop::*,0.1"
     opts+=" -XX:-UseDynamicNumberOfCompilerThreads"
   fi
+  # In the background the warm-up's 60 000 commands leave the request path at tier 3 (C1 with profiling) when C2's
+  # queue is long: HotSpot raises the tier-4 thresholds with the queue's length (Tier4LoadFeedback, 3 by default), so
+  # the methods reached them only under the user's first load, and C2 compiled them there (-XX:+PrintCompilation of
+  # the set phase: Server::call, EventLoop::iterate, StringCommands::setGeneric, ... compiled in its first second).
+  # A feedback of 1000 keeps the thresholds where they are: the warm-up gets them to C2. Set phase of bench/latency.sh
+  # (5 M keys, 4 M SETs, four rounds each, session 20, with the minute at SCHED_IDLE): p99 3.18-3.44 ms vs 3.10-4.24
+  # without it, Redis 7.0.15 4.10-5.22 the same day.
+  if [ "${warm,,}" = background ]; then
+    opts+=" -XX:Tier4LoadFeedback=1000"
+  fi
   if [ "${warm,,}" = yes ] && [ "$(id -u)" = 0 ]; then
     opts+=" -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=19 -XX:JavaPriority1_To_OSPriority=19"
   fi

@@ -1,6 +1,7 @@
 package io.cinnabar.server;
 
 import io.cinnabar.server.internal.Assembly;
+import io.cinnabar.server.internal.warmup.IdleThreads;
 import io.cinnabar.server.internal.warmup.JitWarmup;
 import io.cinnabar.server.internal.warmup.Pacer;
 import io.cinnabar.server.internal.config.Config;
@@ -71,6 +72,14 @@ public final class Launcher {
      * arena chunks to the C library every 5 s.
      */
     static final long TRIM_DELAY_MS = 6_000;
+    /**
+     * How long after the background warm-up the compiler threads and the slab thread run at SCHED_IDLE (system
+     * property {@code cinnabar.jitWarmup.idleMillis}, default a minute; 0: not at all): what the warm-up left to
+     * compile, compiled under the user's first load, then waits for an idle core instead of taking the event loop's.
+     * Bounded, unlike the warm-up before the listener's: the background warm-up may have compiled less, and on a
+     * machine whose cores are all busy the rest would wait for ever.
+     */
+    static final long IDLE_MS = Long.getLong("cinnabar.jitWarmup.idleMillis", 60_000);
 
     /**
      * The warm-up mode bin/cinnabar-server asks for (dflt: {@link #WARMUP_DEFAULT_PROPERTY}) when it applies: no
@@ -93,11 +102,12 @@ public final class Launcher {
      * The background JIT warm-up ({@code cinnabar-jit-warmup background}): the lean plan ({@link JitWarmup.Plan#LEAN})
      * on a daemon thread started once the user's server serves, paced by its load ({@link Pacer}). No collection
      * after it (a full collection is a pause the user's clients would see, and the garbage is the young
-     * generation's to collect) and no change to any thread's scheduling (the compiler threads at SCHED_IDLE would
-     * wait forever on a machine whose cores are all busy). In the launcher's own process ({@code launcher}), the C
-     * library's free memory goes back to the kernel {@link #TRIM_DELAY_MS} after it, once the server has run no
-     * command for 50 ms ({@link JitWarmup#trimNativeHeap}). Interrupting the thread stops the warm-up (its private
-     * server with it): the embedded server's close does.
+     * generation's to collect). In the launcher's own process ({@code launcher}) only: the compiler threads and the
+     * slab thread run at SCHED_IDLE for {@link #IDLE_MS} after it, where the process may move them back
+     * ({@link IdleThreads#restorable}: without that, on a machine whose cores are all busy, they would wait for
+     * ever), and the C library's free memory goes back to the kernel {@link #TRIM_DELAY_MS} after it, once the
+     * server has run no command for 50 ms ({@link JitWarmup#trimNativeHeap}). Interrupting the thread stops the
+     * warm-up (its private server with it): the embedded server's close does.
      */
     static Thread warmUpInBackground(ServerLog log, Server server, boolean launcher) {
         Pacer pacer = new Pacer(server.stats::commandsProcessedFromAnyThread);
@@ -112,12 +122,22 @@ public final class Launcher {
             if (!launcher) {
                 return;
             }
+            List<Long> idle = IDLE_MS > 0 && IdleThreads.restorable() ? IdleThreads.apply() : List.of();
+            long idleEnd = System.nanoTime() + IDLE_MS * 1_000_000;
+            if (!idle.isEmpty()) {
+                log.log(0, "JIT warm-up (background): " + idle.size() + " threads at SCHED_IDLE for " + IDLE_MS
+                    + " ms");
+            }
             try { // once the compiler threads' freed arenas reached the C library, in a quiet moment
                 Thread.sleep(TRIM_DELAY_MS);
-                String trimmed = pacer.awaitQuiet(System.nanoTime() + BACKGROUND_MAX_NANOS)
-                    ? JitWarmup.trimNativeHeap() : null;
-                if (trimmed != null) { // null: never quiet, or a JVM or C library that cannot trim
-                    log.log(0, "JIT warm-up (background): " + trimmed);
+                boolean trimmed = !idle.isEmpty() && trimWhenQuiet(log, pacer, idleEnd);
+                if (!idle.isEmpty()) {
+                    Thread.sleep(Math.max(0, (idleEnd - System.nanoTime()) / 1_000_000));
+                    log.log(0, "JIT warm-up (background): " + IdleThreads.restore(idle) + " threads back at "
+                        + "SCHED_OTHER");
+                }
+                if (!trimmed) {
+                    trimWhenQuiet(log, pacer, System.nanoTime() + BACKGROUND_MAX_NANOS);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -126,6 +146,18 @@ public final class Launcher {
         t.setDaemon(true);
         t.start();
         return t;
+    }
+
+    /** Trims the C library's heap once the server is quiet, before the deadline; whether it tried. */
+    private static boolean trimWhenQuiet(ServerLog log, Pacer pacer, long deadline) throws InterruptedException {
+        if (!pacer.awaitQuiet(deadline)) {
+            return false;
+        }
+        String trimmed = JitWarmup.trimNativeHeap();
+        if (trimmed != null) { // null: a JVM or C library that cannot trim
+            log.log(0, "JIT warm-up (background): " + trimmed);
+        }
+        return true;
     }
 
     private static void warmUp(ServerLog log, JitWarmup.Plan plan, Pacer pacer, long maxNanos) {
@@ -249,8 +281,7 @@ public final class Launcher {
         if (warmupMode.equals("yes")) {
             warmUp(log); // before the user's server exists: see JitWarmup, and the README for why not after
             // what the JIT still compiles, and the slab thread, then wait for an idle core (IdleThreads)
-            log.log(0, "SCHED_IDLE threads after the JIT warm-up: " + io.cinnabar.server.internal.warmup.IdleThreads
-                .apply().size());
+            log.log(0, "SCHED_IDLE threads after the JIT warm-up: " + IdleThreads.apply().size());
         }
         Server server;
         EventLoop loop;

@@ -59,8 +59,8 @@ class JitWarmupTest {
     void aServerWarmingUpInTheBackgroundServesAtOnceAndLooksLikeOneStartedWithout() throws Exception {
         try (ChildServer cold = ChildServer.start("jit-cold", List.of(), "--loglevel", "debug",
                 "--cinnabar-jit-warmup", "no");
-             ChildServer bg = ChildServer.start("jit-bg", List.of(), "--loglevel", "debug", "--cinnabar-jit-warmup",
-                "background")) {
+             ChildServer bg = ChildServer.start("jit-bg", List.of("-Dcinnabar.jitWarmup.idleMillis=1000"), "--loglevel",
+                "debug", "--cinnabar-jit-warmup", "background")) {
             // it answered PING (ChildServer.start waits for that) before its warm-up ended
             String early = bg.output();
             assertFalse(early.contains("JIT warm-up (background)"), early);
@@ -77,10 +77,29 @@ class JitWarmupTest {
             String out = bg.output();
             // the lean plan: one private server, no replica sync, no collection (a pause the clients would see)
             assertTrue(out.contains("JIT warm-up: 600") && out.contains("collection later, 0 replica syncs"), out);
-            // and no thread's scheduling changed (SCHED_IDLE compiler threads would wait forever on busy cores)
-            assertFalse(out.contains("SCHED_IDLE"), out);
+            // the compiler threads wait for an idle core for a while (here a second), then are back at SCHED_OTHER;
+            // where they could not be moved back, they are not moved at all (on busy cores they would wait for ever)
+            boolean moves = Files.isDirectory(Path.of("/proc/self/task")) && onPath("chrt")
+                && io.cinnabar.server.internal.warmup.IdleThreads.restorable();
+            Pattern idle = Pattern.compile("JIT warm-up \\(background\\): ([2-9]) threads at SCHED_IDLE for 1000 ms");
+            while (moves && !idle.matcher(bg.output()).find() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            out = bg.output();
+            java.util.regex.Matcher m = idle.matcher(out);
+            assertEquals(moves, m.find(), out);
+            if (moves) { // the trim waits 6 s after the warm-up before the threads move back: time to look
+                assertEquals(List.of(5), policies(bg.process().pid(), "C2 CompilerThre"), out);
+                String back = "JIT warm-up (background): " + m.group(1) + " threads back at SCHED_OTHER";
+                while (!bg.output().contains(back) && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                out = bg.output();
+                assertTrue(out.contains(back), out);
+            }
             if (Files.isDirectory(Path.of("/proc/self/task")) && onPath("chrt")) {
                 assertEquals(List.of(0), policies(bg.process().pid(), "C2 CompilerThre"), out);
+                assertFalse(policies(bg.process().pid(), "cinnabar-bucket").contains(5), out);
             }
             // the warm-up's threads are gone: its driver (once it logged), the private servers' loops, the replica
             // reader

@@ -88,6 +88,10 @@ class LauncherJavaOptsTest {
         assertTrue(bg.contains(" -XX:CompileCommand=quiet " + SCALING + " -XX:-UseDynamicNumberOfCompilerThreads"), bg);
         assertFalse(bg.contains("ThreadPriorityPolicy"), bg);
         assertFalse(opts(null, "--cinnabar-jit-warmup", "background").contains("ThreadPriorityPolicy"));
+        // and C2's thresholds do not rise with its queue: the warm-up gets the request path to C2
+        String feedback = " -XX:Tier4LoadFeedback=1000";
+        assertTrue(bg.contains(feedback) && plain.contains(feedback), bg);
+        assertFalse(warm.contains(feedback) || opts("no").contains(feedback), warm);
     }
 
     @Test

@@ -22,11 +22,19 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * Only the launcher calls it, only with the warm-up (whose compilations it leaves done): a JVM that embeds the server
  * keeps its own threads' scheduling. Where there is no {@code /proc} or no {@code chrt}, nothing changes.
+ * <p>
+ * After the background warm-up the launcher moves them for a bounded time only ({@link #restore}): back at
+ * SCHED_OTHER, nice 0, which Linux lets a thread do only with CAP_SYS_NICE or an RLIMIT_NICE of 20 or more
+ * ({@link #restorable}); a process that could not move them back leaves them where they are.
  * <p><b>Note:</b> This class is threadsafe (stateless).
  */
 public final class IdleThreads {
     /** Thread names (Linux's 15-character comm) that go idle: HotSpot's compiler threads and the slab thread. */
     static final List<String> PREFIXES = List.of("C1 CompilerThre", "C2 CompilerThre", "cinnabar-bucket");
+    /** Linux's capability number of CAP_SYS_NICE. */
+    private static final int CAP_SYS_NICE = 23;
+    /** The RLIMIT_NICE line of /proc/PID/limits. */
+    private static final String NICE_LIMIT = "Max nice priority";
 
     private IdleThreads() {
     }
@@ -37,8 +45,13 @@ public final class IdleThreads {
      * @return the thread ids moved (empty when none could be)
      */
     public static List<Long> apply() {
+        return apply(matching(Path.of("/proc/self/task"), PREFIXES));
+    }
+
+    /** Applies SCHED_IDLE to these threads of this process; returns those moved. */
+    static List<Long> apply(List<Long> tids) {
         List<Long> moved = new ArrayList<>();
-        for (long tid : matching(Path.of("/proc/self/task"))) {
+        for (long tid : tids) {
             if (chrtIdle(tid)) {
                 moved.add(tid);
             }
@@ -46,8 +59,13 @@ public final class IdleThreads {
         return moved;
     }
 
-    /** The thread ids under a /proc/PID/task directory whose comm starts with one of the prefixes. */
+    /** The thread ids under a /proc/PID/task directory whose comm starts with one of {@link #PREFIXES}. */
     static List<Long> matching(Path taskDir) {
+        return matching(taskDir, PREFIXES);
+    }
+
+    /** The thread ids under a /proc/PID/task directory whose comm starts with one of prefixes. */
+    static List<Long> matching(Path taskDir, List<String> prefixes) {
         List<Long> tids = new ArrayList<>();
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(taskDir)) {
             for (Path t : tasks) {
@@ -57,7 +75,7 @@ public final class IdleThreads {
                 } catch (IOException e) {
                     continue; // the thread ended meanwhile
                 }
-                for (String p : PREFIXES) {
+                for (String p : prefixes) {
                     if (comm.startsWith(p)) {
                         tids.add(Long.parseLong(t.getFileName().toString()));
                         break;
@@ -82,9 +100,75 @@ public final class IdleThreads {
         }
     }
 
-    private static boolean chrtIdle(long tid) {
+    /**
+     * Moves threads of this process back to SCHED_OTHER at nice 0 (from SCHED_IDLE: see {@link #restorable}).
+     *
+     * @return how many could be
+     */
+    public static int restore(List<Long> tids) {
+        int n = 0;
+        for (long tid : tids) {
+            if (chrt("--other", tid)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Whether this process may move a thread from SCHED_IDLE back to SCHED_OTHER at nice 0 (Linux's rule, see
+     * sched_setscheduler(2)): with CAP_SYS_NICE in its effective set (root has it) or an RLIMIT_NICE soft limit of
+     * 20 or more; false where /proc cannot tell.
+     */
+    public static boolean restorable() {
+        return restorable(read(Path.of("/proc/self/status")), read(Path.of("/proc/self/limits")));
+    }
+
+    /** {@link #restorable()} from the text of /proc/PID/status and /proc/PID/limits (null: unreadable). */
+    static boolean restorable(String status, String limits) {
+        if (status != null) {
+            for (String line : status.split("\n")) {
+                if (line.startsWith("CapEff:")) {
+                    try {
+                        if ((Long.parseUnsignedLong(line.substring(7).strip(), 16) >>> CAP_SYS_NICE & 1) != 0) {
+                            return true;
+                        }
+                    } catch (NumberFormatException e) {
+                        break;
+                    }
+                }
+            }
+        }
+        if (limits != null) {
+            for (String line : limits.split("\n")) {
+                if (line.startsWith(NICE_LIMIT)) {
+                    String[] f = line.substring(NICE_LIMIT.length()).trim().split("\\s+");
+                    try {
+                        return f[0].equals("unlimited") || Long.parseLong(f[0]) >= 20;
+                    } catch (NumberFormatException e) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    private static String read(Path p) {
         try {
-            Process p = new ProcessBuilder("chrt", "--idle", "-p", "0", Long.toString(tid))
+            return Files.readString(p, StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static boolean chrtIdle(long tid) {
+        return chrt("--idle", tid);
+    }
+
+    private static boolean chrt(String policy, long tid) {
+        try {
+            Process p = new ProcessBuilder("chrt", policy, "-p", "0", Long.toString(tid))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             return p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException e) {
