@@ -4,7 +4,8 @@
 # launcher's defaults (bin/cinnabar-server: the JIT warm-up in the background), Cinnabar with CINNABAR_JIT_WARMUP=no,
 # and redis-server, ROUNDS times each, one server at a time.
 # Usage: bench/rss-fresh.sh [N]   (default 1000000). Environment: ROUNDS=3; CINNABAR_JAR (a copied jar, as
-# bench/latency.sh). Run it on an idle machine.
+# bench/latency.sh); DELAY=s waits s seconds between the PING and the first RSS reading (0: the populate starts
+# with the server, during the launcher's background JIT warm-up). Run it on an idle machine.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 N="${1:-1000000}"
@@ -30,6 +31,7 @@ one() { # label: one start, prints "label +1s +15s" in bytes per key
   esac
   for _ in $(seq 1 600); do redis-cli -p "$port" ping 2>/dev/null | grep -q PONG && break; sleep 0.05; done
   pid=$(redis-cli -p "$port" info server | awk -F: '/^process_id/ {print $2}' | tr -d '\r')
+  sleep "${DELAY:-0}"
   r0=$(rss_kb "$pid")
   redis-cli -p "$port" debug populate "$N" key 32 >/dev/null
   sleep 1; r1=$(rss_kb "$pid")
@@ -40,7 +42,7 @@ one() { # label: one start, prints "label +1s +15s" in bytes per key
   for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   pid=""
 }
-echo "bench/rss-fresh.sh N=$N rounds=$ROUNDS ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "bench/rss-fresh.sh N=$N rounds=$ROUNDS delay=${DELAY:-0}s ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
 echo "RSS growth per key (bytes) after DEBUG POPULATE $N key 32 right after a start"
 printf "%-17s %8s %8s\n" server "+1 s" "+15 s"
 for _ in $(seq 1 "$ROUNDS"); do

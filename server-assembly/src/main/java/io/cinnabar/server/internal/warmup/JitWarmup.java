@@ -124,6 +124,9 @@ public final class JitWarmup {
      * connections anyway ({@code net.ipv4.tcp_tw_reuse} 2, the default).
      */
     static final int CHURN_ROUNDS = Math.max(1, Integer.getInteger("cinnabar.jitWarmup.churnRounds", 1));
+    /** The first server's slow log takes every command for this fraction of its rounds: 1/4. */
+    private static final int SLOWLOG_SHARE = 4;
+    private static final byte[] SELECT_1 = command("SELECT", "1");
     /** Distinct pre-encoded batches a connection cycles through. */
     private static final int BATCHES = 128;
 
@@ -451,7 +454,16 @@ public final class JitWarmup {
             ByteBuffer churnIn = ByteBuffer.allocate(64);
             long churned = 0;
             long done = 0;
+            boolean slowLogEverything = true;
             for (long round = 1; done < commands && System.nanoTime() < deadline; round++) {
+                if (slowLogEverything && done >= commands / SLOWLOG_SHARE) {
+                    // the first server's slow log took every command so far: enough for its branch to be compiled
+                    // in, and each entry is garbage once 128 newer ones replaced it (9 MB for the lean plan's
+                    // 60 000 commands, which the young generation held with the rest: RSS right after a start)
+                    call(port, command("CONFIG", "SET", "slowlog-log-slower-than", "10000"));
+                    done++;
+                    slowLogEverything = false;
+                }
                 if (!pacer.awaitQuiet(deadline)) {
                     break;
                 }
@@ -473,8 +485,10 @@ public final class JitWarmup {
                     // clients come and go: the close path (a read of -1, the deregistration) is profiled with the
                     // rest instead of being a never-taken branch that each private server's end deoptimizes
                     int last = work.length - 1;
-                    conns.get(last).ch.close();
-                    conns.set(last, new Conn(port, work[last], command("SELECT", "1")));
+                    Conn closed = conns.get(last);
+                    closed.ch.close();
+                    conns.set(last, new Conn(SocketChannel.open(new InetSocketAddress("127.0.0.1", port)), work[last],
+                        SELECT_1, closed.in));
                 }
             }
             if (syncer != null) {
@@ -731,19 +745,34 @@ public final class JitWarmup {
         final SocketChannel ch;
         final byte[][] batches;
         final int[] counts;
-        final ByteBuffer in = ByteBuffer.allocate(1 << 16);
+        final ByteBuffer in;
+        /** Reused for every reply and write: the background warm-up's garbage should fit in the young generation. */
+        private final ReplyDecoder decoder = new ReplyDecoder();
+        private final ByteBuffer[] wrappedBatches;
+        private ByteBuffer wrapped;
+        private byte[] wrappedArray;
         int next;
 
         /** A connection that first sends setup (when not null) and reads its reply. */
         Conn(int port, Batches b, byte[] setup) throws IOException {
-            this(SocketChannel.open(new InetSocketAddress("127.0.0.1", port)), b, setup);
+            this(SocketChannel.open(new InetSocketAddress("127.0.0.1", port)), b, setup, ByteBuffer.allocate(1 << 16));
         }
 
         Conn(SocketChannel ch, Batches b, byte[] setup) throws IOException {
+            this(ch, b, setup, ByteBuffer.allocate(1 << 16));
+        }
+
+        /** A connection reading into in (a closed connection's buffer: reconnects make no 64 KiB garbage). */
+        Conn(SocketChannel ch, Batches b, byte[] setup, ByteBuffer in) throws IOException {
             this.ch = ch;
+            this.in = in.clear();
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
             this.batches = b.bytes;
             this.counts = b.counts;
+            this.wrappedBatches = new ByteBuffer[batches.length];
+            for (int i = 0; i < batches.length; i++) {
+                wrappedBatches[i] = ByteBuffer.wrap(batches[i]);
+            }
             if (setup != null) {
                 ByteBuffer out = ByteBuffer.wrap(setup);
                 while (out.hasRemaining()) {
@@ -754,13 +783,20 @@ public final class JitWarmup {
         }
 
         void send() throws IOException {
-            write(batches[next], 0, batches[next].length);
+            ByteBuffer o = wrappedBatches[next].clear();
+            while (o.hasRemaining()) {
+                ch.write(o);
+            }
         }
 
         void write(byte[] b, int off, int len) throws IOException {
-            ByteBuffer out = ByteBuffer.wrap(b, off, len);
-            while (out.hasRemaining()) {
-                ch.write(out);
+            if (wrappedArray != b) { // the odd client's few arrays: one buffer for the array seen last
+                wrapped = ByteBuffer.wrap(b);
+                wrappedArray = b;
+            }
+            ByteBuffer o = wrapped.limit(off + len).position(off);
+            while (o.hasRemaining()) {
+                ch.write(o);
             }
         }
 
@@ -776,7 +812,7 @@ public final class JitWarmup {
             int got = 0;
             int pos = 0;
             while (got < n) {
-                int end = skip(in.array(), pos, in.position());
+                int end = skip(decoder, in.array(), pos, in.position());
                 if (end < 0) {
                     if (!in.hasRemaining()) {
                         in.limit(in.position()).position(pos);
@@ -828,7 +864,12 @@ public final class JitWarmup {
      * {@link ReplyDecoder}, from the reply's start each time: warm-up code, not a hot path).
      */
     static int skip(byte[] b, int pos, int limit) {
-        ReplyDecoder d = new ReplyDecoder();
+        return skip(new ReplyDecoder(), b, pos, limit);
+    }
+
+    /** {@link #skip(byte[], int, int)} with a decoder of the caller's (reset first). */
+    static int skip(ReplyDecoder d, byte[] b, int pos, int limit) {
+        d.reset();
         int n = d.decode(b, pos, limit, IGNORE);
         return d.complete() ? pos + n : -1;
     }

@@ -42,8 +42,14 @@ class JitWarmupRunTest {
     @Test
     void theLeanPlanRunsOneServerWithNoReplicaSync() throws Exception {
         JitWarmup.Plan lean = JitWarmup.Plan.LEAN;
+        long allocated = allocatedHere();
         JitWarmup.Result r = JitWarmup.run(lean, TimeUnit.SECONDS.toNanos(60), TimeUnit.SECONDS.toNanos(1),
             new Pacer(() -> 0));
+        allocated = allocatedHere() - allocated;
+        // the driver's garbage (with its private server's construction: 38 MB here) stays small, so that a background
+        // warm-up's fits in what the launcher's young generation has left after a start; a decoder per reply and a
+        // buffer per write and reconnection made it 51 MB
+        assertTrue(allocated < 45_000_000, "the lean warm-up's driver allocated " + allocated + " bytes");
         assertTrue(r.commands() >= lean.commands(), r.toString());
         assertEquals(0, r.syncs(), r.toString());
         assertEquals(-1, r.gcNanos(), r.toString()); // paced: no collection, whose pause the user's clients would see
@@ -124,5 +130,16 @@ class JitWarmupRunTest {
         assertEquals(5, skip("*-1\r\n"));
         assertEquals(4, skip("*0\r\n"));
         assertEquals("|1\r\n+k\r\n+v\r\n+OK\r\n".length(), skip("|1\r\n+k\r\n+v\r\n+OK\r\n"));
+    }
+
+    /**
+     * The bytes this thread allocated so far (com.sun.management.ThreadMXBean#getThreadAllocatedBytes, called
+     * reflectively: the tests are compiled inside the server's module, which does not read jdk.management).
+     */
+    private static long allocatedHere() throws Exception {
+        Object bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        java.lang.reflect.Method m = Class.forName("com.sun.management.ThreadMXBean")
+            .getMethod("getThreadAllocatedBytes", long.class);
+        return (Long) m.invoke(bean, Thread.currentThread().threadId());
     }
 }
