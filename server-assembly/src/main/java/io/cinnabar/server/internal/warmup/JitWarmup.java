@@ -443,7 +443,7 @@ public final class JitWarmup {
             call(port, command("DEBUG", "POPULATE", Integer.toString(POPULATE), "warm", "8"));
             for (int i = 0; i < work.length; i++) {
                 conns.add(new Conn(port, work[i], i == 0 ? command("HELLO", "3")
-                    : i == work.length - 1 ? command("SELECT", "1") : null));
+                    : i == work.length - 1 ? SELECT_1 : null));
             }
             if (plan.syncs() > 0) { // the lean plan starts no replica reader thread
                 syncer = new Syncer(port, plan.syncs(), pacer, deadline);
@@ -746,11 +746,10 @@ public final class JitWarmup {
         final byte[][] batches;
         final int[] counts;
         final ByteBuffer in;
-        /** Reused for every reply and write: the background warm-up's garbage should fit in the young generation. */
+        /** Reused for every reply: the background warm-up's garbage should stay small (RSS right after a start). */
         private final ReplyDecoder decoder = new ReplyDecoder();
+        /** The batches, wrapped once: send() makes no buffer per batch. */
         private final ByteBuffer[] wrappedBatches;
-        private ByteBuffer wrapped;
-        private byte[] wrappedArray;
         int next;
 
         /** A connection that first sends setup (when not null) and reads its reply. */
@@ -790,13 +789,9 @@ public final class JitWarmup {
         }
 
         void write(byte[] b, int off, int len) throws IOException {
-            if (wrappedArray != b) { // the odd client's few arrays: one buffer for the array seen last
-                wrapped = ByteBuffer.wrap(b);
-                wrappedArray = b;
-            }
-            ByteBuffer o = wrapped.limit(off + len).position(off);
-            while (o.hasRemaining()) {
-                ch.write(o);
+            ByteBuffer out = ByteBuffer.wrap(b, off, len); // the odd client's few writes: send() takes the rest
+            while (out.hasRemaining()) {
+                ch.write(out);
             }
         }
 
